@@ -1,0 +1,58 @@
+"""Fund applications (资金申报): requested → approved → allocated → spent."""
+
+from django.db import models
+from django.db.models import Q
+
+from projects.models import Project, money_field
+
+
+class FundType(models.TextChoices):
+    SPECIAL_BOND = "special_bond", "专项债券"
+    CENTRAL_BUDGET = "central_budget", "中央预算内投资"
+    PROVINCIAL_BUDGET = "provincial_budget", "省预算内投资"
+    GENERAL_BOND = "general_bond", "一般债券"
+    POLICY_FINANCE = "policy_finance", "政策性开发性金融工具"
+    LOAN = "loan", "中长期贷款"
+
+
+class FundStatus(models.TextChoices):
+    RESERVE = "reserve", "储备"
+    APPLIED = "applied", "已申报"
+    APPROVED = "approved", "已批复"
+    ALLOCATED = "allocated", "已下达"
+    SPENT = "spent", "已支出"
+    REJECTED = "rejected", "未获批"
+
+
+class FundApplication(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="fund_applications"
+    )
+    fund_type = models.CharField("资金类型", max_length=30, choices=FundType)
+    year = models.PositiveSmallIntegerField("年度")
+    batch = models.CharField("批次", max_length=50, blank=True)
+    requested = money_field("申报金额(万元)")
+    approved = money_field("批复金额(万元)", null=True, blank=True)
+    allocated = money_field("下达金额(万元)", null=True, blank=True)
+    spent = money_field("支出金额(万元)", null=True, blank=True)
+    status = models.CharField("状态", max_length=20, choices=FundStatus)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["year", "project__code", "fund_type", "batch"]
+        verbose_name = verbose_name_plural = "资金申报"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "fund_type", "year", "batch"], name="fund_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(requested__gte=0)
+                & (Q(approved__isnull=True) | Q(approved__gte=0))
+                & (Q(allocated__isnull=True) | Q(allocated__gte=0))
+                & (Q(spent__isnull=True) | Q(spent__gte=0)),
+                name="fund_amounts_gte_0",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.get_fund_type_display()} {self.year}"

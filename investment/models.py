@@ -1,0 +1,106 @@
+"""Monthly reports and reporting periods (the monthly reporting workflow's tables)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from projects.models import AnnualPlan, FactorCategory, money_field
+
+
+class MonthlyReport(models.Model):
+    """One plan row's report for one month: investment completed in that month."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已报送"
+        APPROVED = "approved", "已审核"
+        RETURNED = "returned", "已退回"
+
+    class Source(models.TextChoices):
+        FORM = "form", "在线填报"
+        LEDGER = "ledger", "台账导入"
+
+    # Figures count what a unit has formally reported: drafts are still being typed and a
+    # returned report was rejected by the project office.
+    COUNTED_STATUSES = (Status.SUBMITTED, Status.APPROVED)
+
+    plan = models.ForeignKey(
+        AnnualPlan, verbose_name="年度计划", on_delete=models.CASCADE, related_name="reports"
+    )
+    month = models.PositiveSmallIntegerField("月份")
+    amount = money_field("本月完成投资(万元)")
+    progress = models.TextField("形象进度", blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    problem_category = models.CharField(
+        "问题类别", max_length=20, choices=FactorCategory, blank=True
+    )
+    status = models.CharField("状态", max_length=20, choices=Status, default=Status.DRAFT)
+    source = models.CharField("来源", max_length=20, choices=Source, default=Source.FORM)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    return_reason = models.TextField("退回原因", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["plan__project__code", "month"]
+        verbose_name = verbose_name_plural = "月度报表"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "month"], name="report_unique_plan_month"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="report_month_1_12"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="report_amount_gte_0"),
+        ]
+        indexes = [models.Index(fields=["month", "status"], name="report_month_status")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.month}月"
+
+
+class ReportingPeriod(models.Model):
+    """A reporting month; once locked, none of its reports may change."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    locked_at = models.DateTimeField("锁定时间", null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="锁定人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["year", "month"]
+        verbose_name = verbose_name_plural = "填报月份"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="period_unique_year_month"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="period_month_1_12"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None

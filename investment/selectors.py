@@ -1,0 +1,148 @@
+"""Reads that compute portfolio figures, in the database.
+
+Each figure set is a fixed number of grouped queries, whatever the number of projects:
+the plan rows grouped by level and nature, and the reports grouped by level. Python only
+adds up those few group rows and applies the formulas of ``investment.rules``.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from investment import rules
+from investment.models import MonthlyReport
+from projects.models import AnnualPlan, Level, Nature, money
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class Figures:
+    """Counts and amounts of a set of plan rows at a period; rates are derived."""
+
+    time_progress: Decimal
+    projects: int = 0
+    new: int = 0
+    continuing: int = 0
+    started: int = 0
+    total_investment: Decimal = ZERO
+    annual_plan: Decimal = ZERO
+    completed: Decimal = ZERO
+
+    @property
+    def start_rate(self) -> Decimal | None:
+        return rules.percent(self.started, self.projects)
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return rules.percent(self.completed, self.annual_plan)
+
+    @property
+    def ahead_pp(self) -> Decimal | None:
+        return rules.ahead_pp(self.completion_rate, self.time_progress)
+
+
+@dataclass
+class PortfolioSummary(Figures):
+    year: int = 0
+    month: int = 0
+    by_level: dict[str, Figures] = field(default_factory=dict)
+
+    @property
+    def double_half(self) -> bool:
+        return rules.double_half(self.completion_rate, self.month)
+
+    def as_json(self) -> dict:
+        """The pinned JSON shape of ``portfolio_summary --json`` (DESIGN.md §4)."""
+        return {
+            "year": self.year,
+            "month": self.month,
+            "time_progress": _number(rules.for_machine(self.time_progress)),
+            "projects": self.projects,
+            "new": self.new,
+            "continuing": self.continuing,
+            "started": self.started,
+            "start_rate": _number(rules.for_machine(self.start_rate)),
+            "total_investment": _number(self.total_investment),
+            "annual_plan": _number(self.annual_plan),
+            "completed": _number(self.completed),
+            "completion_rate": _number(rules.for_machine(self.completion_rate)),
+            "ahead_pp": _number(rules.for_machine(self.ahead_pp)),
+            "double_half": self.double_half,
+            "by_level": {
+                Level(level).label: {
+                    "projects": figures.projects,
+                    "annual_plan": _number(figures.annual_plan),
+                    "completed": _number(figures.completed),
+                    "completion_rate": _number(rules.for_machine(figures.completion_rate)),
+                    "ahead_pp": _number(rules.for_machine(figures.ahead_pp)),
+                }
+                for level, figures in self.by_level.items()
+            },
+        }
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    """A Decimal as a JSON number: integral values as ints, others as floats."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def counted_reports(*, year: int, month: int) -> QuerySet[MonthlyReport]:
+    """The reports that make up completed investment of year Y through month m."""
+    return MonthlyReport.objects.filter(
+        plan__year=year, month__lte=month, status__in=MonthlyReport.COUNTED_STATUSES
+    )
+
+
+def portfolio_summary(
+    *, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None
+) -> PortfolioSummary:
+    """The portfolio figures of year ``year`` at the end of month ``month``.
+
+    ``plans`` narrows the portfolio (a unit's or an industry's plan rows); it defaults to
+    every plan row of the year. Two queries.
+    """
+    schedule = rules.time_progress(month)
+    end = rules.period_end(year, month)
+    plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
+
+    groups = (
+        plans.order_by()
+        .values("level", "nature")
+        .annotate(
+            projects=Count("pk"),
+            started=Count("pk", filter=Q(actual_start__lte=end)),
+            total_investment=Sum("project__total_investment"),
+            annual_plan=Sum("planned_investment"),
+        )
+    )
+    completed_by_level = dict(
+        counted_reports(year=year, month=month)
+        .filter(plan__in=plans.values("pk"))
+        .order_by()
+        .values("plan__level")
+        .annotate(completed=Sum("amount"))
+        .values_list("plan__level", "completed")
+    )
+
+    summary = PortfolioSummary(time_progress=schedule, year=year, month=month)
+    summary.by_level = {level: Figures(time_progress=schedule) for level in Level.values}
+    for group in groups:
+        for figures in (summary, summary.by_level[group["level"]]):
+            figures.projects += group["projects"]
+            figures.started += group["started"]
+            figures.total_investment += money(group["total_investment"])
+            figures.annual_plan += money(group["annual_plan"])
+            if group["nature"] == Nature.NEW:
+                figures.new += group["projects"]
+            else:
+                figures.continuing += group["projects"]
+    for level, completed in completed_by_level.items():
+        summary.by_level[level].completed = money(completed)
+        summary.completed += money(completed)
+    return summary

@@ -1,0 +1,30 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ledger.importer import import_ledger
+from ledger.reader import LedgerImportError
+
+
+class Command(BaseCommand):
+    help = "导入Excel台账（项目台账、月度投资、项目节点、资金申报、督查问题）。全部无误才写入。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="台账文件（.xlsx）")
+        parser.add_argument("--dry-run", action="store_true", help="只检查并统计，不写入")
+
+    def handle(self, *args, file: str, dry_run: bool, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"找不到文件：{file}")
+        try:
+            result = import_ledger(data=path.read_bytes(), filename=path.name, dry_run=dry_run)
+        except LedgerImportError as error:
+            for problem in error.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"导入失败：发现{len(error.problems)}处问题，未写入任何数据。请修改后重新导入。"
+            ) from None
+        for line in result.lines():
+            self.stdout.write(line)
+        self.stdout.write("检查通过（未写入）。" if dry_run else "导入完成。")

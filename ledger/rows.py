@@ -1,0 +1,312 @@
+"""Turning raw sheet rows into checked records, one reader per sheet.
+
+Each record carries the row number it came from and only the fields whose columns the
+sheet has: a column left out of a sheet leaves that field of existing data alone, while
+a column present with a blank cell clears it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from ledger import schema
+from ledger.cells import (
+    CellError,
+    is_blank,
+    read_amount,
+    read_choice,
+    read_date,
+    read_integer,
+    read_text,
+    read_yes_no,
+)
+from ledger.reader import Problem, RawSheet
+from projects.codes import project_code_problem
+
+YEAR_RANGE = {"low": 2000, "high": 2100, "unit": "年"}
+
+
+@dataclass
+class Record:
+    row: int
+    key: tuple
+    fields: dict = field(default_factory=dict)
+
+
+class RowReader:
+    """Reads the cells of one sheet, collecting every problem rather than stopping."""
+
+    def __init__(self, raw: RawSheet, problems: list[Problem]):
+        self.raw = raw
+        self.spec = schema.SHEETS[raw.name]
+        self.problems = problems
+        self.number = 0
+        self.values: tuple = ()
+        self.ok = True
+
+    def check_headers(self) -> bool:
+        for header in self.raw.duplicate_headers:
+            self.problems.append(Problem("列名重复，每列只能出现一次", self.raw.name, 1, header))
+        missing = [h for h in self.spec.headers if h in self.spec.required and not self.has(h)]
+        for header in missing:
+            self.problems.append(Problem("缺少必填列", self.raw.name, 1, header))
+        return not missing and not self.raw.duplicate_headers
+
+    def rows(self):
+        for number, values in self.raw.rows:
+            self.number, self.values, self.ok = number, values, True
+            yield number
+
+    def has(self, header: str) -> bool:
+        return header in self.raw.columns
+
+    def cell(self, header: str) -> object:
+        index = self.raw.columns.get(header)
+        if index is None or index >= len(self.values):
+            return None
+        return self.values[index]
+
+    def read(self, header: str, reader: Callable[[object], object]) -> object:
+        """The cell read by ``reader``; None when blank (a problem if required) or bad."""
+        value = self.cell(header)
+        if is_blank(value):
+            if header in self.spec.required:
+                self.fail(header, "必填，不能为空")
+            return None
+        try:
+            return reader(value)
+        except CellError as error:
+            self.fail(header, str(error))
+            return None
+
+    def optional(self, fields: dict, name: str, header: str, reader, blank: object) -> None:
+        """Set ``fields[name]`` when the sheet has the column; a blank cell gives ``blank``."""
+        if self.has(header):
+            value = self.read(header, reader)
+            fields[name] = blank if value is None else value
+
+    def fail(self, header: str, reason: str) -> None:
+        self.problems.append(Problem(reason, self.raw.name, self.number, header))
+        self.ok = False
+
+
+def text(max_length: int) -> Callable[[object], str]:
+    return lambda value: read_text(value, max_length=max_length)
+
+
+def choice(labels: dict[str, str]) -> Callable[[object], str]:
+    return lambda value: read_choice(value, labels=labels)
+
+
+def read_code(value: object) -> str:
+    code = read_text(value, max_length=40)
+    problem = project_code_problem(code, today=timezone.localdate())
+    if problem:
+        raise CellError(f'{problem}，实际为"{code}"')
+    return code
+
+
+def read_year(value: object) -> int:
+    return read_integer(value, **YEAR_RANGE)
+
+
+def read_month(value: object) -> int:
+    return read_integer(value, low=1, high=12, unit="月")
+
+
+class DuplicateCheck:
+    """Refuses a second row with the same key inside the workbook."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self.seen: dict[tuple, int] = {}
+
+    def check(self, reader: RowReader, key: tuple, header: str) -> None:
+        first = self.seen.setdefault(key, reader.number)
+        if first != reader.number:
+            reader.fail(header, f"与第{first}行重复（{self.what}相同），同一记录只能填写一行")
+
+
+PROJECT_HEADERS = {
+    "name": "项目名称",
+    "unit_name": "责任单位",
+    "total_investment": "总投资(万元)",
+    "industry": "行业类别",
+    "planned_start": "计划开工日期",
+    "planned_end": "计划竣工日期",
+    "leader": "包抓领导",
+    "is_private": "是否民间投资",
+    "content": "建设内容",
+}
+
+
+def read_projects(raw: RawSheet, problems: list[Problem]) -> tuple[list[Record], set[str]]:
+    """项目台账 rows as records keyed (code, year), with project and plan fields.
+
+    Also returns every code the sheet names, even on bad rows, so that other sheets
+    referring to them are not reported a second time as unknown projects.
+    """
+    reader = RowReader(raw, problems)
+    records: list[Record] = []
+    codes: set[str] = set()
+    if not reader.check_headers():
+        return records, codes
+    duplicates = DuplicateCheck("项目代码和年度")
+    first_row_of_project: dict[str, Record] = {}
+    for _ in reader.rows():
+        code = reader.read("项目代码", read_code)
+        if not is_blank(reader.cell("项目代码")):
+            codes.add(str(reader.cell("项目代码")).strip())
+        year = reader.read("年度", read_year)
+        project = {
+            "name": reader.read("项目名称", text(200)),
+            "unit_name": reader.read("责任单位", text(100)),
+            "total_investment": reader.read("总投资(万元)", read_amount),
+        }
+        reader.optional(project, "industry", "行业类别", text(50), "")
+        reader.optional(project, "planned_start", "计划开工日期", read_date, None)
+        reader.optional(project, "planned_end", "计划竣工日期", read_date, None)
+        reader.optional(project, "leader", "包抓领导", text(50), "")
+        reader.optional(project, "is_private", "是否民间投资", read_yes_no, False)
+        reader.optional(project, "content", "建设内容", text(2000), "")
+        plan = {
+            "level": reader.read("项目级别", choice(schema.LEVELS)),
+            "nature": reader.read("建设性质", choice(schema.NATURES)),
+            "planned_investment": reader.read("年度计划投资(万元)", read_amount),
+        }
+        reader.optional(plan, "actual_start", "实际开(复)工日期", read_date, None)
+        start, end = project.get("planned_start"), project.get("planned_end")
+        if start and end and end < start:
+            reader.fail("计划竣工日期", "计划竣工日期早于计划开工日期")
+        if code and year:
+            duplicates.check(reader, (code, year), "年度")
+        if not reader.ok:
+            continue
+        record = Record(reader.number, (code, year), {"project": project, "plan": plan})
+        earlier = first_row_of_project.setdefault(code, record)
+        if earlier is not record:
+            _check_same_project(reader, earlier, project)
+        if reader.ok:
+            records.append(record)
+    return records, codes
+
+
+def _check_same_project(reader: RowReader, earlier: Record, project: dict) -> None:
+    """Two years of one project must describe the same project."""
+    for name, value in project.items():
+        other = earlier.fields["project"].get(name)
+        if name in earlier.fields["project"] and other != value:
+            reader.fail(
+                PROJECT_HEADERS[name],
+                f"与第{earlier.row}行同一项目的{PROJECT_HEADERS[name]}不一致，"
+                "同一项目各年度的项目信息应相同",
+            )
+
+
+def read_reports(raw: RawSheet, problems: list[Problem]) -> list[Record]:
+    reader = RowReader(raw, problems)
+    records: list[Record] = []
+    if not reader.check_headers():
+        return records
+    duplicates = DuplicateCheck("项目代码、年度和月份")
+    for _ in reader.rows():
+        code = reader.read("项目代码", read_code)
+        year = reader.read("年度", read_year)
+        month = reader.read("月份", read_month)
+        fields = {"amount": reader.read("本月完成投资(万元)", read_amount)}
+        reader.optional(fields, "progress", "形象进度", text(2000), "")
+        reader.optional(fields, "problems", "存在问题", text(2000), "")
+        if code and year and month:
+            duplicates.check(reader, (code, year, month), "月份")
+        if reader.ok:
+            records.append(Record(reader.number, (code, year, month), fields))
+    return records
+
+
+def read_milestones(raw: RawSheet, problems: list[Problem]) -> list[Record]:
+    reader = RowReader(raw, problems)
+    records: list[Record] = []
+    if not reader.check_headers():
+        return records
+    duplicates = DuplicateCheck("项目代码和节点名称")
+    for _ in reader.rows():
+        code = reader.read("项目代码", read_code)
+        name = reader.read("节点名称", text(100))
+        fields = {"planned_date": reader.read("计划完成日期", read_date)}
+        reader.optional(fields, "kind", "节点类型", choice(schema.MILESTONE_KINDS), "other")
+        reader.optional(fields, "actual_date", "实际完成日期", read_date, None)
+        reader.optional(fields, "unit_name", "责任单位", text(100), None)
+        if code and name:
+            duplicates.check(reader, (code, name), "节点名称")
+        if reader.ok:
+            records.append(Record(reader.number, (code, name), fields))
+    return records
+
+
+def derived_fund_status(fields: dict) -> str:
+    """A blank 状态 is read from the furthest amount filled in."""
+    for amount, status in (
+        ("spent", "spent"),
+        ("allocated", "allocated"),
+        ("approved", "approved"),
+    ):
+        if fields.get(amount) is not None:
+            return status
+    return "applied"
+
+
+def read_funds(raw: RawSheet, problems: list[Problem]) -> list[Record]:
+    reader = RowReader(raw, problems)
+    records: list[Record] = []
+    if not reader.check_headers():
+        return records
+    duplicates = DuplicateCheck("项目代码、资金类型、年度和批次")
+    for _ in reader.rows():
+        code = reader.read("项目代码", read_code)
+        fund_type = reader.read("资金类型", choice(schema.FUND_TYPES))
+        year = reader.read("年度", read_year)
+        batch = reader.read("批次", text(50)) or ""
+        fields: dict = {"requested": reader.read("申报金额(万元)", read_amount)}
+        reader.optional(fields, "approved", "批复金额(万元)", read_amount, None)
+        reader.optional(fields, "allocated", "下达金额(万元)", read_amount, None)
+        reader.optional(fields, "spent", "支出金额(万元)", read_amount, None)
+        status = reader.read("状态", choice(schema.FUND_STATUSES))
+        fields["status"] = status or derived_fund_status(fields)
+        if code and fund_type and year:
+            duplicates.check(reader, (code, fund_type, year, batch), "批次")
+        if reader.ok:
+            records.append(Record(reader.number, (code, fund_type, year, batch), fields))
+    return records
+
+
+def read_findings(raw: RawSheet, problems: list[Problem]) -> list[Record]:
+    reader = RowReader(raw, problems)
+    records: list[Record] = []
+    if not reader.check_headers():
+        return records
+    duplicates = DuplicateCheck("责任单位、问题描述和发现日期")
+    for _ in reader.rows():
+        unit_name = reader.read("责任单位", text(100))
+        description = reader.read("问题描述", text(500))
+        found_on: date | None = reader.read("发现日期", read_date)
+        fields: dict = {"deadline": reader.read("整改时限", read_date)}
+        reader.optional(fields, "project_code", "项目代码", read_code, None)
+        reader.optional(fields, "category", "问题类别", choice(schema.CATEGORIES), "other")
+        reader.optional(fields, "status", "整改状态", choice(schema.FINDING_STATUSES), "open")
+        reader.optional(fields, "closed_on", "销号日期", read_date, None)
+        status, closed_on = fields.get("status", "open"), fields.get("closed_on")
+        if reader.ok and status == "closed" and closed_on is None:
+            reader.fail("销号日期", "整改状态为“已销号”时必须填写销号日期")
+        if reader.ok and status != "closed" and closed_on is not None:
+            reader.fail("整改状态", "已填写销号日期，整改状态应为“已销号”")
+        if reader.ok and found_on and fields["deadline"] < found_on:
+            reader.fail("整改时限", "整改时限早于发现日期")
+        if reader.ok and found_on and closed_on and closed_on < found_on:
+            reader.fail("销号日期", "销号日期早于发现日期")
+        if unit_name and description and found_on:
+            duplicates.check(reader, (unit_name, description, found_on), "问题")
+        if reader.ok:
+            records.append(Record(reader.number, (unit_name, description, found_on), fields))
+    return records

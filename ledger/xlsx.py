@@ -1,0 +1,53 @@
+"""The one XLSX renderer: sheets of rows in, a workbook's bytes out."""
+
+import io
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+DATE_FORMAT = "yyyy-mm-dd"
+AMOUNT_FORMAT = "#,##0.00##"
+
+
+def render_workbook(sheets: Iterable[tuple[str, tuple[str, ...], Iterable[tuple]]]) -> bytes:
+    """Write each (name, headers, rows) as a sheet with a styled header row."""
+    book = Workbook(write_only=True)
+    for name, headers, rows in sheets:
+        sheet = book.create_sheet(title=name)
+        for index, header in enumerate(headers):
+            width = max(10, min(40, len(header) * 2 + 4))
+            sheet.column_dimensions[get_column_letter(index + 1)].width = width
+        sheet.freeze_panes = "A2"
+        sheet.append([_header_cell(sheet, header) for header in headers])
+        for row in rows:
+            sheet.append([_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _header_cell(sheet, header: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=header)
+    cell.font = HEADER_FONT
+    cell.fill = HEADER_FILL
+    cell.alignment = Alignment(horizontal="center", vertical="center")
+    return cell
+
+
+def _cell(sheet, value):
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, Decimal):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = AMOUNT_FORMAT
+        return cell
+    return value

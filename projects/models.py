@@ -1,0 +1,225 @@
+"""Units, people, projects, annual plan rows and milestones.
+
+This app is the base of the others and imports none of them. Amounts are 万元 as exact
+decimals (4 places: one yuan), never floats.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+MONEY_DIGITS = 18
+MONEY_PLACES = 4
+
+
+MONEY_QUANTUM = Decimal(1).scaleb(-MONEY_PLACES)
+
+
+def money(value: Decimal | None) -> Decimal:
+    """An amount summed by the database, at the stored precision.
+
+    SQLite sums decimals as floats (15 significant digits), so 495000 can come back as
+    495000.000000001; quantizing to the stored 4 places restores the exact value.
+    PostgreSQL sums exactly and is unchanged by this.
+    """
+    return (value or Decimal(0)).quantize(MONEY_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, **kwargs
+    )
+
+
+class FactorCategory(models.TextChoices):
+    """要素保障: the factors a project needs; also the categories of problems and findings."""
+
+    LAND = "land", "用地"
+    FUNDS = "funds", "资金"
+    APPROVAL = "approval", "审批"
+    EIA = "eia", "环评"
+    RELOCATION = "relocation", "征迁"
+    UTILITIES = "utilities", "水电气"
+    OTHER = "other", "其他"
+
+
+class Unit(models.Model):
+    """A responsible unit (责任单位): a department or a township."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "部门"
+        TOWNSHIP = "township", "乡镇(街道)"
+        OTHER = "other", "其他"
+
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind, default=Kind.OTHER)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = verbose_name_plural = "责任单位"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person using the app. Reporters belong to exactly one unit."""
+
+    class Role(models.TextChoices):
+        REPORTER = "reporter", "责任单位填报员"
+        OFFICER = "officer", "项目办"
+        SUPERVISOR = "supervisor", "督查办"
+        LEADER = "leader", "县领导"
+        ADMIN = "admin", "系统管理员"
+
+    role = models.CharField("角色", max_length=20, choices=Role, default=Role.LEADER)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="所属单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="reporter") | Q(unit__isnull=False),
+                name="user_reporter_has_unit",
+                violation_error_message="填报员必须属于一个责任单位。",
+            ),
+        ]
+
+
+class Stage(models.TextChoices):
+    RESERVE = "reserve", "储备"
+    PREPARATION = "preparation", "前期"
+    CONSTRUCTION = "construction", "在建"
+    COMPLETED = "completed", "竣工"
+    OPERATING = "operating", "投产"
+    REPLACED = "replaced", "替换"
+
+
+class Project(models.Model):
+    code = models.CharField("项目代码", max_length=40, unique=True)
+    name = models.CharField("项目名称", max_length=200)
+    unit = models.ForeignKey(
+        Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="projects"
+    )
+    industry = models.CharField("行业类别", max_length=50, blank=True)
+    total_investment = money_field("总投资(万元)")
+    planned_start = models.DateField("计划开工日期", null=True, blank=True)
+    planned_end = models.DateField("计划竣工日期", null=True, blank=True)
+    actual_end = models.DateField("实际竣工日期", null=True, blank=True)
+    leader = models.CharField("包抓领导", max_length=50, blank=True)
+    service_officer = models.CharField("服务专员", max_length=50, blank=True)
+    is_private = models.BooleanField("是否民间投资", default=False)
+    content = models.TextField("建设内容", blank=True)
+    stage = models.CharField("项目阶段", max_length=20, choices=Stage, default=Stage.PREPARATION)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name="替换为",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "项目"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_investment__gte=0), name="project_total_investment_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(replaced_by__isnull=True) | ~Q(replaced_by=models.F("pk")),
+                name="project_not_replaced_by_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Level(models.TextChoices):
+    PROVINCIAL = "provincial", "省重点"
+    MUNICIPAL = "municipal", "市重点"
+    COUNTY = "county", "县重点"
+
+
+class Nature(models.TextChoices):
+    NEW = "new", "新建"
+    CONTINUING = "continuing", "续建"
+
+
+class AnnualPlan(models.Model):
+    """One row of year Y's key-project list (年度重点项目计划): a project in a year."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="plans"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    level = models.CharField("项目级别", max_length=20, choices=Level)
+    nature = models.CharField("建设性质", max_length=20, choices=Nature)
+    planned_investment = money_field("年度计划投资(万元)")
+    actual_start = models.DateField("实际开(复)工日期", null=True, blank=True)
+    statistics_date = models.DateField("纳统日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["year", "project__code"]
+        verbose_name = verbose_name_plural = "年度计划"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year"], name="plan_unique_project_year"),
+            models.CheckConstraint(
+                condition=Q(planned_investment__gte=0), name="plan_planned_investment_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="plan_year_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.year}年"
+
+
+class Milestone(models.Model):
+    class Kind(models.TextChoices):
+        APPROVAL = "approval", "前期手续"
+        CONSTRUCTION = "construction", "建设节点"
+        OTHER = "other", "其他"
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="milestones"
+    )
+    name = models.CharField("节点名称", max_length=100)
+    kind = models.CharField("节点类型", max_length=20, choices=Kind, default=Kind.OTHER)
+    planned_date = models.DateField("计划完成日期")
+    actual_date = models.DateField("实际完成日期", null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="责任单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        help_text="留空则为项目的责任单位",
+    )
+
+    class Meta:
+        ordering = ["project__code", "planned_date", "name"]
+        verbose_name = verbose_name_plural = "项目节点"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="milestone_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.name}"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the suite on the database DATABASE_URL names (SQLite when unset).
+# pytest exits 5 when it collected no test: that is a broken suite, not a pass.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+echo "== tests on ${DATABASE_URL:-sqlite (db.sqlite3 settings, in-memory test database)}"
+.venv/bin/pytest -n 2 "$@"
+status=$?
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests: the suite is broken" >&2
+  exit 1
+fi
+exit "$status"

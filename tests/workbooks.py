@@ -1,0 +1,55 @@
+"""Building real .xlsx files for tests, the way a clerk's ledger arrives."""
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook, load_workbook
+
+from ledger.importer import ImportResult, import_ledger
+
+PROJECT_HEADERS = [
+    "项目代码",
+    "项目名称",
+    "责任单位",
+    "项目级别",
+    "建设性质",
+    "总投资(万元)",
+    "年度",
+    "年度计划投资(万元)",
+    "实际开(复)工日期",
+]
+REPORT_HEADERS = ["项目代码", "年度", "月份", "本月完成投资(万元)"]
+
+
+def xlsx(sheets: dict[str, list[list]]) -> bytes:
+    """A workbook whose sheets hold the given rows; the first row is the header."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def load(sheets: dict[str, list[list]], **kwargs) -> ImportResult:
+    return import_ledger(data=xlsx(sheets), filename="台账.xlsx", **kwargs)
+
+
+def read_back(data: bytes) -> dict[str, list[tuple]]:
+    """Every sheet of a workbook as lists of row tuples."""
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+def code(serial: int, year: int = 2024, division: str = "510623") -> str:
+    """A national project code of the right shape."""
+    return f"{year}-{division}-47-01-{serial:06d}"
+
+
+def split(total: Decimal, parts: int) -> list[Decimal]:
+    """``total`` in ``parts`` amounts with 2 decimals that add up to it exactly."""
+    share = (total / parts).quantize(Decimal("0.01"))
+    return [share] * (parts - 1) + [total - share * (parts - 1)]
