@@ -59,3 +59,10 @@ def for_machine(value: Decimal | None) -> Decimal | None:
 def for_page(value: Decimal | None) -> Decimal | None:
     """Rounded half-up to 1 decimal, as pages and PDFs write rates (30.8%, 5.8 个百分点)."""
     return None if value is None else value.quantize(PAGE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def last_finished_month(today: date) -> tuple[int, int]:
+    """The latest month that has ended: the period pages show unless told otherwise."""
+    if today.month == 1:
+        return today.year - 1, 12
+    return today.year, today.month - 1

@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from investment import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]

@@ -211,6 +211,8 @@ class Existing:
         problems: list[Problem] = []
         known_codes = parsed.project_codes | set(self.projects)
         known_plans = {r.key for r in parsed.projects} | set(self.plans)
+        # Codes whose 项目台账 rows were refused: their problems are already reported.
+        refused_codes = parsed.project_codes - {r.key[0] for r in parsed.projects}
 
         def unknown(sheet: str, row: int, column: str, code: str) -> None:
             problems.append(
@@ -221,7 +223,7 @@ class Existing:
             code, year, month = record.key
             if code not in known_codes:
                 unknown(schema.REPORTS, record.row, "项目代码", code)
-            elif (code, year) not in known_plans:
+            elif (code, year) not in known_plans and code not in refused_codes:
                 problems.append(
                     Problem(
                         f"项目“{code}”未列入{year}年度重点项目计划，请先在“项目台账”中填写该年度",

@@ -148,6 +148,8 @@ def read_projects(raw: RawSheet, problems: list[Problem]) -> tuple[list[Record],
     Also returns every code the sheet names, even on bad rows, so that other sheets
     referring to them are not reported a second time as unknown projects.
     """
+    # (The codes of bad rows are kept in ``codes`` and not in the records: other sheets
+    # then skip their own complaints about them, the row's problem already says it.)
     reader = RowReader(raw, problems)
     records: list[Record] = []
     codes: set[str] = set()

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError
 
+SHOWN = 500
+
 
 class Command(BaseCommand):
     help = "导入Excel台账（项目台账、月度投资、项目节点、资金申报、督查问题）。全部无误才写入。"
@@ -20,8 +22,10 @@ class Command(BaseCommand):
         try:
             result = import_ledger(data=path.read_bytes(), filename=path.name, dry_run=dry_run)
         except LedgerImportError as error:
-            for problem in error.problems:
+            for problem in error.problems[:SHOWN]:
                 self.stderr.write(str(problem))
+            if len(error.problems) > SHOWN:
+                self.stderr.write(f"……另有{len(error.problems) - SHOWN}处问题未列出")
             raise CommandError(
                 f"导入失败：发现{len(error.problems)}处问题，未写入任何数据。请修改后重新导入。"
             ) from None

@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand
+
+from ledger.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users, seed_demo
+from projects.models import Project
+
+
+class Command(BaseCommand):
+    help = "载入演示县的数据（约30个单位、150个项目、三个年度）和各角色演示账号。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=DEMO_PASSWORD, help="演示账号的密码")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="数据库中已有项目时只确保演示账号存在"
+        )
+
+    def handle(self, *args, password: str, if_empty: bool, **options):
+        if Project.objects.exists():
+            if not if_empty:
+                self.stderr.write("数据库中已有项目，演示数据未载入（清空数据库后再运行）。")
+            ensure_demo_users(password=password)
+        else:
+            result = seed_demo(password=password)
+            for line in result.lines():
+                self.stdout.write(line)
+        self.stdout.write("演示账号（用户名 / 密码 / 角色）：")
+        for username, role, unit, _ in DEMO_USERS:
+            where = f"（{unit}）" if unit else ""
+            self.stdout.write(f"  {username:<11} {password}  {role.label}{where}")

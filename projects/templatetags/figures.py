@@ -1,0 +1,33 @@
+"""Template filters over ``projects.formatting``: one way to write amounts and rates."""
+
+from django import template
+
+from projects import formatting
+
+register = template.Library()
+
+
+@register.filter
+def wan(amount):
+    return formatting.wan(amount)
+
+
+@register.filter
+def yi(amount):
+    return formatting.yi(amount)
+
+
+@register.filter
+def percent(rate):
+    return formatting.percent(rate)
+
+
+@register.filter
+def points(pp):
+    return formatting.points(pp)
+
+
+@register.filter
+def behind(pp) -> bool:
+    """True when a figure is behind schedule, for colouring."""
+    return pp is not None and pp < 0

@@ -1,0 +1,57 @@
+"""The 总体情况 page: figures of the summary selector, behind a login."""
+
+from django.urls import reverse
+
+from projects.models import User
+from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
+
+
+def an_officer() -> User:
+    return User.objects.create_user("office", password="x", role=User.Role.OFFICER)
+
+
+def test_it_requires_a_login(client):
+    response = client.get(reverse("dashboard"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_it_shows_the_portfolio_figures_of_the_chosen_month(client):
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [code(1), "甲", "县交通局", "省重点", "新建", 1000, 2024, 400, "2024-01-10"],
+                [code(2), "乙", "县交通局", "县重点", "续建", 1000, 2024, 600, None],
+            ],
+            "月度投资": [REPORT_HEADERS, [code(1), 2024, 1, 100], [code(1), 2024, 2, 80]],
+        }
+    )
+    client.force_login(an_officer())
+
+    response = client.get(reverse("dashboard"), {"year": 2024, "month": 3})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "2024年1–3月重点项目建设情况" in page
+    assert "占年度计划18.0%" in page  # 180 of 1000
+    assert "滞后序时进度7.0个百分点" in page
+    assert "开复工率50.0%" in page
+    assert "45.0%" in page  # the provincial row: 180 of 400
+
+
+def test_a_bad_month_falls_back_to_the_default_with_a_message(client):
+    client.force_login(an_officer())
+
+    response = client.get(reverse("dashboard"), {"year": 2024, "month": 13})
+
+    assert response.status_code == 200
+    assert "月份应为1–12" in response.content.decode()
+
+
+def test_the_login_page_is_in_chinese(client):
+    response = client.get(reverse("login"))
+
+    assert "用户名" in response.content.decode()
+    assert "密码" in response.content.decode()
