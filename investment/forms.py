@@ -4,6 +4,8 @@ from django import forms
 class PeriodForm(forms.Form):
     """The (year, month) a figures page shows."""
 
+    label_suffix = ""
+
     year = forms.IntegerField(
         label="年度",
         min_value=2000,

@@ -1,0 +1,45 @@
+"""seed_demo: a plausible county through the real import, and one login per role."""
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from bonds.models import FundApplication, FundStatus, FundType
+from investment.models import MonthlyReport
+from projects.models import AnnualPlan, Milestone, Project, Unit, User
+from supervision.models import Finding
+
+
+def test_it_builds_a_county_with_every_kind_of_record(capsys):
+    call_command("seed_demo")
+
+    assert 25 <= Unit.objects.count() <= 35
+    assert 140 <= Project.objects.count() <= 160
+    assert set(AnnualPlan.objects.values_list("year", flat=True)) == {2024, 2025, 2026}
+    assert set(FundApplication.objects.values_list("fund_type", flat=True)) == set(FundType.values)
+    assert set(FundApplication.objects.values_list("status", flat=True)) == set(FundStatus.values)
+    assert set(Finding.objects.values_list("status", flat=True)) == set(Finding.Status.values)
+    assert Milestone.objects.filter(actual_date__isnull=True).exists()
+    assert AnnualPlan.objects.filter(year=2026, actual_start__isnull=True).exists()
+    statuses = MonthlyReport.objects.filter(plan__year=2026, month=10).values_list(
+        "status", flat=True
+    )
+    assert {"approved", "submitted"} <= set(statuses)
+    assert "Demo@2026" in capsys.readouterr().out
+
+
+def test_every_role_can_log_in_with_the_demo_password():
+    call_command("seed_demo")
+
+    for username in ("admin", "office", "reporter", "supervisor", "leader"):
+        assert authenticate(username=username, password="Demo@2026") is not None
+    assert User.objects.get(username="reporter").unit.name == "县住房和城乡建设局"
+
+
+def test_if_empty_leaves_existing_data_alone(capsys):
+    call_command("seed_demo")
+    before = MonthlyReport.objects.count()
+
+    call_command("seed_demo", "--if-empty", "--password", "Other@2026")
+
+    assert MonthlyReport.objects.count() == before
+    assert authenticate(username="office", password="Other@2026") is not None
