@@ -1,0 +1,62 @@
+"""The import writes in bulk: its queries grow by batches of rows, never by rows.
+
+(SQLite caps the parameters of one statement, so a bulk insert of many rows is cut into a
+few statements; PostgreSQL writes each table in one.)
+"""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
+
+
+def ledger(size: int, year: int) -> dict:
+    projects, reports = [PROJECT_HEADERS], [REPORT_HEADERS]
+    for serial in range(1, size + 1):
+        project_code = code(serial, year=year)
+        projects.append(
+            [
+                project_code,
+                f"项目{serial}",
+                f"单位{serial % 5}",
+                "县重点",
+                "新建",
+                10,
+                year,
+                10,
+                None,
+            ]
+        )
+        reports.append([project_code, year, 1, 1])
+    return {"项目台账": projects, "月度投资": reports}
+
+
+def queries_to_import(sheets: dict) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        load(sheets)
+    return len(queries)
+
+
+ROWS_PER_BATCH_AT_LEAST = 30
+
+
+def assert_batched(small: int, large: int, extra_rows: int) -> None:
+    assert large - small <= extra_rows // ROWS_PER_BATCH_AT_LEAST, (small, large)
+
+
+def test_creating_400_projects_takes_a_few_more_queries_than_20_not_380_more():
+    small = queries_to_import(ledger(20, 2024))
+    large = queries_to_import(ledger(400, 2025))
+
+    assert_batched(small, large, 380)
+
+
+def test_updating_400_reports_takes_a_few_more_queries_than_20_not_380_more():
+    small, large = ledger(20, 2024), ledger(400, 2025)
+    load(small)
+    load(large)
+    for sheets in (small, large):
+        for row in sheets["月度投资"][1:]:
+            row[3] = 2
+
+    assert_batched(queries_to_import(small), queries_to_import(large), 380)
