@@ -162,6 +162,15 @@ def read_choice(value: object, *, labels: dict[str, str]) -> str:
     raise CellError(f'应为以下之一：{accepted}，实际为"{shown(value)}"')
 
 
+EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+
+
+def check_not_excel_error(value: object) -> None:
+    """A formula that failed in Excel arrives as its error value, e.g. #DIV/0!."""
+    if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+        raise CellError(f"单元格是Excel错误值“{value.strip()}”，请检查公式后填写")
+
+
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 

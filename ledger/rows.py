@@ -14,6 +14,7 @@ from django.utils import timezone
 from ledger import schema
 from ledger.cells import (
     CellError,
+    check_not_excel_error,
     is_blank,
     read_amount,
     read_choice,
@@ -76,6 +77,7 @@ class RowReader:
                 self.fail(header, "必填，不能为空")
             return None
         try:
+            check_not_excel_error(value)
             return reader(value)
         except CellError as error:
             self.fail(header, str(error))
