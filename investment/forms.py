@@ -4,8 +4,6 @@ from django import forms
 class PeriodForm(forms.Form):
     """The (year, month) a figures page shows."""
 
-    label_suffix = ""
-
     year = forms.IntegerField(
         label="年度",
         min_value=2000,
@@ -18,3 +16,7 @@ class PeriodForm(forms.Form):
         coerce=int,
         error_messages={"invalid_choice": "月份应为1–12"},
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

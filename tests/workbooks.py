@@ -49,6 +49,19 @@ def code(serial: int, year: int = 2024, division: str = "510623") -> str:
     return f"{year}-{division}-47-01-{serial:06d}"
 
 
+def a_portfolio(size: int, year: int) -> dict[str, list[list]]:
+    """``size`` projects on year ``year``'s list over 7 units and the three levels,
+    each with a plan of 10 万元 and a January report of 1 万元."""
+    projects, reports = [PROJECT_HEADERS], [REPORT_HEADERS]
+    for serial in range(1, size + 1):
+        project_code = code(serial, year=year)
+        level = ("省重点", "市重点", "县重点")[serial % 3]
+        unit = f"单位{serial % 7}"
+        projects.append([project_code, f"项目{serial}", unit, level, "新建", 10, year, 10, None])
+        reports.append([project_code, year, 1, 1])
+    return {"项目台账": projects, "月度投资": reports}
+
+
 def split(total: Decimal, parts: int) -> list[Decimal]:
     """``total`` in ``parts`` amounts with 2 decimals that add up to it exactly."""
     share = (total / parts).quantize(Decimal("0.01"))

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from investment.models import MonthlyReport
 from investment.selectors import portfolio_summary
-from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, split, xlsx
+from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, split, xlsx
 
 
 def summary_json(capsys, year: int, month: int) -> dict:
@@ -220,29 +220,8 @@ def _count_queries(year: int, month: int) -> int:
 
 
 def test_its_query_count_does_not_grow_with_the_portfolio(tmp_path):
-    def ledger(size: int, year: int) -> dict:
-        projects, reports = [PROJECT_HEADERS], [REPORT_HEADERS]
-        for serial in range(1, size + 1):
-            project_code = code(serial, year=year)
-            level = ("省重点", "市重点", "县重点")[serial % 3]
-            projects.append(
-                [
-                    project_code,
-                    f"项目{serial}",
-                    f"单位{serial % 7}",
-                    level,
-                    "新建",
-                    10,
-                    year,
-                    10,
-                    None,
-                ]
-            )
-            reports.append([project_code, year, 1, 1])
-        return {"项目台账": projects, "月度投资": reports}
-
-    import_file(tmp_path, ledger(10, 2024))
-    import_file(tmp_path, ledger(200, 2025))
+    import_file(tmp_path, a_portfolio(10, 2024))
+    import_file(tmp_path, a_portfolio(200, 2025))
 
     # One grouped query over the plan rows, one over the reports.
     assert _count_queries(2024, 3) == _count_queries(2025, 3) == 2

@@ -7,28 +7,7 @@ few statements; PostgreSQL writes each table in one.)
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
-
-
-def ledger(size: int, year: int) -> dict:
-    projects, reports = [PROJECT_HEADERS], [REPORT_HEADERS]
-    for serial in range(1, size + 1):
-        project_code = code(serial, year=year)
-        projects.append(
-            [
-                project_code,
-                f"项目{serial}",
-                f"单位{serial % 5}",
-                "县重点",
-                "新建",
-                10,
-                year,
-                10,
-                None,
-            ]
-        )
-        reports.append([project_code, year, 1, 1])
-    return {"项目台账": projects, "月度投资": reports}
+from tests.workbooks import a_portfolio, load
 
 
 def queries_to_import(sheets: dict) -> int:
@@ -45,14 +24,14 @@ def assert_batched(small: int, large: int, extra_rows: int) -> None:
 
 
 def test_creating_400_projects_takes_a_few_more_queries_than_20_not_380_more():
-    small = queries_to_import(ledger(20, 2024))
-    large = queries_to_import(ledger(400, 2025))
+    small = queries_to_import(a_portfolio(20, 2024))
+    large = queries_to_import(a_portfolio(400, 2025))
 
     assert_batched(small, large, 380)
 
 
 def test_updating_400_reports_takes_a_few_more_queries_than_20_not_380_more():
-    small, large = ledger(20, 2024), ledger(400, 2025)
+    small, large = a_portfolio(20, 2024), a_portfolio(400, 2025)
     load(small)
     load(large)
     for sheets in (small, large):
