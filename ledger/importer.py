@@ -329,8 +329,9 @@ class Writer:
             list(rows.items()),
             lambda code, values: Project(code=code, **values),
         )
-        created = [code for code, project in self.existing.projects.items() if project.pk is None]
-        for project in Project.objects.filter(code__in=created) if created else []:
+        # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35; fetch them elsewhere.
+        new_codes = [code for code, project in self.existing.projects.items() if project.pk is None]
+        for project in _fetch(Project.objects.all(), "code", new_codes):
             self.existing.projects[project.code] = project
         projects = self.existing.projects
         self._upsert(
