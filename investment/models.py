@@ -104,3 +104,76 @@ class ReportingPeriod(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+
+class YearSettings(models.Model):
+    """The project office's settings for one year's rankings and warnings.
+
+    A year without a saved row uses the defaults of DESIGN.md §3 (``for_year``).
+    """
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    due_day = models.PositiveSmallIntegerField(
+        "报送截止日", default=5, help_text="每月报表在次月的这一天（含当天）前报送"
+    )
+    weight_investment = models.PositiveSmallIntegerField("投资完成权重", default=50)
+    weight_start = models.PositiveSmallIntegerField("开复工权重", default=20)
+    weight_milestones = models.PositiveSmallIntegerField("节点按期完成权重", default=15)
+    weight_findings = models.PositiveSmallIntegerField("问题按期整改权重", default=10)
+    weight_reporting = models.PositiveSmallIntegerField("按时报送权重", default=5)
+    lag_threshold = models.DecimalField(
+        "投资滞后阈值(百分点)", max_digits=5, decimal_places=2, default=10
+    )
+    list_size = models.PositiveSmallIntegerField("红黑榜各列单位数", default=3)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = verbose_name_plural = "年度考核设置"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_day__gte=1, due_day__lte=28), name="settings_due_day_1_28"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    weight_investment__lte=100,
+                    weight_start__lte=100,
+                    weight_milestones__lte=100,
+                    weight_findings__lte=100,
+                    weight_reporting__lte=100,
+                ),
+                name="settings_weights_lte_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    weight_investment=100
+                    - models.F("weight_start")
+                    - models.F("weight_milestones")
+                    - models.F("weight_findings")
+                    - models.F("weight_reporting")
+                ),
+                name="settings_weights_sum_100",
+                violation_error_message="五项权重之和应为100。",
+            ),
+            models.CheckConstraint(
+                condition=Q(lag_threshold__gte=0), name="settings_lag_threshold_gte_0"
+            ),
+            models.CheckConstraint(condition=Q(list_size__gte=1), name="settings_list_size_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年考核设置"
+
+    @classmethod
+    def for_year(cls, year: int) -> "YearSettings":
+        """The saved settings of ``year``, or the defaults (unsaved) when there are none."""
+        return cls.objects.filter(year=year).first() or cls(year=year)
+
+    @property
+    def weights(self) -> tuple[int, int, int, int, int]:
+        return (
+            self.weight_investment,
+            self.weight_start,
+            self.weight_milestones,
+            self.weight_findings,
+            self.weight_reporting,
+        )

@@ -51,14 +51,18 @@ def double_half(completion_rate: Decimal | None, month: int) -> bool:
     return month == 6 and completion_rate is not None and completion_rate >= 50
 
 
+def round_half_up(value: Decimal, places: Decimal) -> Decimal:
+    return value.quantize(places, rounding=ROUND_HALF_UP)
+
+
 def for_machine(value: Decimal | None) -> Decimal | None:
     """Rounded half-up to 2 decimals, as machine output (JSON, Excel) carries rates."""
-    return None if value is None else value.quantize(MACHINE_PLACES, rounding=ROUND_HALF_UP)
+    return None if value is None else round_half_up(value, MACHINE_PLACES)
 
 
 def for_page(value: Decimal | None) -> Decimal | None:
     """Rounded half-up to 1 decimal, as pages and PDFs write rates (30.8%, 5.8 个百分点)."""
-    return None if value is None else value.quantize(PAGE_PLACES, rounding=ROUND_HALF_UP)
+    return None if value is None else round_half_up(value, PAGE_PLACES)
 
 
 def last_finished_month(today: date) -> tuple[int, int]:

@@ -1,0 +1,51 @@
+import json as json_module
+
+from django.core.management.base import BaseCommand
+
+from investment.commandline import period_from_options
+from investment.rankings import unit_ranking
+from projects import formatting
+
+
+class Command(BaseCommand):
+    help = "责任单位考核排名（投资完成、开复工、节点、问题整改、按时报送）及红黑榜。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True, help="年度")
+        parser.add_argument("--month", type=int, help="月度排名：截至月份（1–12）")
+        parser.add_argument("--quarter", type=int, help="季度排名：季度（1–4）")
+        parser.add_argument("--annual", action="store_true", help="年度排名（截至12月）")
+        parser.add_argument("--json", action="store_true", help="输出JSON")
+
+    def handle(self, *args, year, month, quarter, annual, json: bool, **options):
+        month = period_from_options(year=year, month=month, quarter=quarter, annual=annual)
+        ranking = unit_ranking(year=year, month=month)
+        if json:
+            rows = [score.as_json() for score in ranking.units]
+            self.stdout.write(_dumps(rows))
+            return
+        if quarter:
+            title = f"{year}年第{quarter}季度"
+        elif annual:
+            title = f"{year}年度"
+        else:
+            title = f"{year}年{month}月"
+        self.stdout.write(f"{title}责任单位考核排名（截至{month}月底）")
+        self.stdout.write(
+            "名次  得分    完成率   开复工率  节点按期  整改按期  按时报送  项目数  单位"
+        )
+        for s in ranking.units:
+            self.stdout.write(
+                f"{s.rank:>4}  {s.score:>6}  {formatting.percent(s.completion_rate):>7}"
+                f"  {formatting.percent(s.start_rate):>7}  {formatting.percent(s.milestone_rate):>7}"
+                f"  {formatting.percent(s.findings_rate):>7}  {formatting.percent(s.reporting_rate):>7}"
+                f"  {s.projects:>6}  {s.unit}"
+            )
+        if ranking.list_size:
+            self.stdout.write("")
+            self.stdout.write("红榜：" + "、".join(s.unit for s in ranking.red_list))
+            self.stdout.write("黑榜：" + "、".join(s.unit for s in ranking.black_list))
+
+
+def _dumps(data) -> str:
+    return json_module.dumps(data, ensure_ascii=False, indent=2)

@@ -1,0 +1,256 @@
+"""Unit rankings (单位考核排名) and the 红黑榜, as DESIGN.md §3 pins them.
+
+A unit's score at (Y, m) = Σ weight × indicator over five indicators:
+
+    I1 investment  min(completion rate / 序时进度, 1)
+    I2 start       start rate / 100
+    I3 milestones  milestones due by the period end and done by their planned date / due
+    I4 findings    findings due by the period end and closed by their deadline / due
+    I5 reporting   reports submitted by their due day / reports expected
+
+Every numerator and denominator is counted in the database, one grouped query per table
+(plan rows, reports, milestones, findings), so the query count does not depend on the
+number of projects or units. Python only divides, weighs and sorts one row per unit.
+"""
+
+import operator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import reduce
+
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractMonth
+from django.utils import timezone
+
+from investment import rules
+from investment.models import MonthlyReport, YearSettings
+from investment.selectors import counted_reports
+from projects.models import AnnualPlan, Milestone, money
+from supervision.models import Finding
+
+ONE = Decimal(1)
+ZERO = Decimal(0)
+SCORE_PLACES = Decimal("0.01")
+
+
+def ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal:
+    """numerator / denominator; 1 when nothing was due (DESIGN.md §3: "none → 1")."""
+    if not denominator:
+        return ONE
+    return Decimal(numerator) / Decimal(denominator)
+
+
+@dataclass
+class UnitScore:
+    """One unit's counts at a period, and everything derived from them."""
+
+    unit_id: int
+    unit: str
+    time_progress: Decimal
+    weights: tuple[int, int, int, int, int]
+    projects: int = 0
+    started: int = 0
+    annual_plan: Decimal = ZERO
+    completed: Decimal = ZERO
+    milestones_due: int = 0
+    milestones_on_time: int = 0
+    findings_due: int = 0
+    findings_on_time: int = 0
+    reports_expected: int = 0
+    reports_on_time: int = 0
+    rank: int = 0
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return rules.percent(self.completed, self.annual_plan)
+
+    @property
+    def start_rate(self) -> Decimal | None:
+        return rules.percent(self.started, self.projects)
+
+    @property
+    def indicators(self) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
+        # A unit whose plan rows carry no planned money cannot be behind on it.
+        investment = (
+            ONE
+            if self.completion_rate is None
+            else min(self.completion_rate / self.time_progress, ONE)
+        )
+        return (
+            investment,
+            ratio(self.started, self.projects),
+            ratio(self.milestones_on_time, self.milestones_due),
+            ratio(self.findings_on_time, self.findings_due),
+            ratio(self.reports_on_time, self.reports_expected),
+        )
+
+    @property
+    def score(self) -> Decimal:
+        total = sum((w * i for w, i in zip(self.weights, self.indicators, strict=True)), start=ZERO)
+        return rules.round_half_up(total, SCORE_PLACES)
+
+    @property
+    def milestone_rate(self) -> Decimal:
+        return self.indicators[2] * rules.HUNDRED
+
+    @property
+    def findings_rate(self) -> Decimal:
+        return self.indicators[3] * rules.HUNDRED
+
+    @property
+    def reporting_rate(self) -> Decimal:
+        return self.indicators[4] * rules.HUNDRED
+
+    def sort_key(self) -> tuple:
+        rate = self.completion_rate
+        return (-self.score, -(rate if rate is not None else Decimal("-1")), self.unit)
+
+    def as_json(self) -> dict:
+        """The pinned JSON object of ``rankings --json`` (DESIGN.md §4)."""
+        machine = rules.for_machine
+        return {
+            "rank": self.rank,
+            "unit": self.unit,
+            "score": float(self.score),
+            "completion_rate": _number(machine(self.completion_rate)),
+            "start_rate": _number(machine(self.start_rate)),
+            "milestone_rate": _number(machine(self.milestone_rate)),
+            "findings_rate": _number(machine(self.findings_rate)),
+            "reporting_rate": _number(machine(self.reporting_rate)),
+            "projects": self.projects,
+        }
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+@dataclass
+class Ranking:
+    year: int
+    month: int
+    settings: YearSettings
+    units: list[UnitScore] = field(default_factory=list)
+
+    @property
+    def list_size(self) -> int:
+        """N of the 红黑榜, never so large that a unit would stand on both lists."""
+        return min(self.settings.list_size, len(self.units) // 2)
+
+    @property
+    def red_list(self) -> list[UnitScore]:
+        return self.units[: self.list_size]
+
+    @property
+    def black_list(self) -> list[UnitScore]:
+        """The bottom N, worst last, in ranking order."""
+        return self.units[len(self.units) - self.list_size :] if self.list_size else []
+
+
+def report_deadline(year: int, month: int, due_day: int) -> datetime:
+    """The first instant after month ``month``'s report is due (end of the due day)."""
+    due = date(year + 1, 1, due_day) if month == 12 else date(year, month + 1, due_day)
+    return timezone.make_aware(datetime.combine(due + timedelta(days=1), time.min))
+
+
+def unit_ranking(*, year: int, month: int) -> Ranking:
+    """Every unit with plan rows in ``year``, scored and ranked at the end of ``month``."""
+    settings = YearSettings.for_year(year)
+    schedule = rules.time_progress(month)
+    end = rules.period_end(year, month)
+    year_start = date(year, 1, 1)
+    scores: dict[int, UnitScore] = {}
+
+    expected = Case(
+        When(actual_start__lt=year_start, then=Value(month)),
+        When(actual_start__lte=end, then=Value(month + 1) - ExtractMonth("actual_start")),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    plan_rows = (
+        AnnualPlan.objects.filter(year=year)
+        .order_by()
+        .values("project__unit", "project__unit__name")
+        .annotate(
+            projects=Count("pk"),
+            started=Count("pk", filter=Q(actual_start__lte=end)),
+            annual_plan=Sum("planned_investment"),
+            expected=Sum(expected),
+        )
+    )
+    for row in plan_rows:
+        scores[row["project__unit"]] = UnitScore(
+            unit_id=row["project__unit"],
+            unit=row["project__unit__name"],
+            time_progress=schedule,
+            weights=settings.weights,
+            projects=row["projects"],
+            started=row["started"],
+            annual_plan=money(row["annual_plan"]),
+            reports_expected=row["expected"] or 0,
+        )
+
+    on_time = Q(source=MonthlyReport.Source.LEDGER) | reduce(
+        operator.or_,
+        (
+            Q(month=m, submitted_at__lt=report_deadline(year, m, settings.due_day))
+            for m in range(1, month + 1)
+        ),
+    )
+    expected_month = Q(plan__actual_start__lte=end) & (
+        Q(plan__actual_start__lt=year_start) | Q(month__gte=ExtractMonth("plan__actual_start"))
+    )
+    reports = (
+        counted_reports(year=year, month=month)
+        .order_by()
+        .values("plan__project__unit")
+        .annotate(
+            completed=Sum("amount"),
+            on_time=Count("pk", filter=on_time & expected_month),
+        )
+    )
+    for row in reports:
+        score = scores.get(row["plan__project__unit"])
+        if score:
+            score.completed = money(row["completed"])
+            score.reports_on_time = row["on_time"]
+
+    milestones = (
+        Milestone.objects.filter(planned_date__gte=year_start, planned_date__lte=end)
+        .annotate(owner=Coalesce("unit", "project__unit"))
+        .order_by()
+        .values("owner")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count(
+                "pk", filter=Q(actual_date__isnull=False, actual_date__lte=F("planned_date"))
+            ),
+        )
+    )
+    for row in milestones:
+        score = scores.get(row["owner"])
+        if score:
+            score.milestones_due, score.milestones_on_time = row["due"], row["on_time"]
+
+    findings = (
+        Finding.objects.filter(deadline__gte=year_start, deadline__lte=end)
+        .order_by()
+        .values("unit")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count(
+                "pk",
+                filter=Q(status=Finding.Status.CLOSED, closed_on__lte=F("deadline")),
+            ),
+        )
+    )
+    for row in findings:
+        score = scores.get(row["unit"])
+        if score:
+            score.findings_due, score.findings_on_time = row["due"], row["on_time"]
+
+    ranked = sorted(scores.values(), key=UnitScore.sort_key)
+    for position, score in enumerate(ranked, start=1):
+        score.rank = position
+    return Ranking(year=year, month=month, settings=settings, units=ranked)
