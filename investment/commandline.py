@@ -2,6 +2,9 @@
 
 from django.core.management.base import CommandError
 
+from investment.explain import Explanation
+from projects import formatting
+
 
 def check_period(*, year: int, month: int) -> None:
     if not 2000 <= year <= 2100:
@@ -25,3 +28,38 @@ def period_from_options(*, year: int, month: int | None, quarter: int | None, an
         month = 12
     check_period(year=year, month=month)
     return month
+
+
+def _months(months: list[int]) -> str:
+    return "、".join(f"{m}月" for m in months) or "无"
+
+
+def explanation_lines(explanation: Explanation) -> list[str]:
+    """A unit's score breakdown as text, indicator by indicator."""
+    s = explanation.score
+    w = s.weights
+    i = s.indicators
+    lines = [
+        f"{s.unit}：第{s.rank}名，得分{s.score}（序时进度{formatting.percent(s.time_progress)}）",
+        f"I1 投资完成 权重{w[0]}：完成{formatting.wan(s.completed)}万元 / 年度计划"
+        f"{formatting.wan(s.annual_plan)}万元 = {formatting.percent(s.completion_rate)}，"
+        f"指标值{i[0]:.4f}",
+        f"I2 开复工 权重{w[1]}：{s.started} / {s.projects}个项目，指标值{i[1]:.4f}",
+        f"I3 节点按期完成 权重{w[2]}：{s.milestones_on_time} / {s.milestones_due}个，指标值{i[2]:.4f}",
+        f"I4 问题按期整改 权重{w[3]}：{s.findings_on_time} / {s.findings_due}个，指标值{i[3]:.4f}",
+        f"I5 按时报送 权重{w[4]}：{s.reports_on_time} / {s.reports_expected}份，指标值{i[4]:.4f}",
+        "",
+        "项目明细（项目代码 名称 年度计划 完成 开复工日期 应报月份 未按时报送）：",
+    ]
+    for p in explanation.plans:
+        lines.append(
+            f"  {p.code} {p.name} {formatting.wan(p.planned_investment)} {formatting.wan(p.completed)}"
+            f" {p.actual_start or '未开工'} {len(p.expected_months)}个月 {_months(p.missing_or_late_months)}"
+        )
+    for title, items in (("节点", explanation.milestones), ("督查问题", explanation.findings)):
+        lines.append(f"{title}明细（计划/时限 完成/销号 是否按期）：")
+        lines += [
+            f"  {item.code} {item.name} {item.due} {item.done or '未完成'} {'按期' if item.on_time else '逾期'}"
+            for item in items
+        ] or ["  无"]
+    return lines

@@ -154,6 +154,41 @@ def report_deadline(year: int, month: int, due_day: int) -> datetime:
     return timezone.make_aware(datetime.combine(due + timedelta(days=1), time.min))
 
 
+MILESTONE_ON_TIME = Q(actual_date__isnull=False, actual_date__lte=F("planned_date"))
+FINDING_ON_TIME = Q(status=Finding.Status.CLOSED, closed_on__lte=F("deadline"))
+
+
+def milestones_due(*, year: int, end: date):
+    """Milestones planned in ``year`` on or before ``end``, with the unit they count for."""
+    return Milestone.objects.filter(
+        planned_date__gte=date(year, 1, 1), planned_date__lte=end
+    ).annotate(owner=Coalesce("unit", "project__unit"))
+
+
+def findings_due(*, year: int, end: date):
+    """Findings with a deadline in ``year`` on or before ``end``."""
+    return Finding.objects.filter(deadline__gte=date(year, 1, 1), deadline__lte=end)
+
+
+def report_on_time(*, year: int, month: int, due_day: int) -> Q:
+    """A report counts as on time when it came from the ledger or was sent by its due day."""
+    return Q(source=MonthlyReport.Source.LEDGER) | reduce(
+        operator.or_,
+        (
+            Q(month=m, submitted_at__lt=report_deadline(year, m, due_day))
+            for m in range(1, month + 1)
+        ),
+    )
+
+
+def report_expected(*, year: int, end: date) -> Q:
+    """A report of a month its plan row was expected to report: started, from its start month."""
+    return Q(plan__actual_start__lte=end) & (
+        Q(plan__actual_start__lt=date(year, 1, 1))
+        | Q(month__gte=ExtractMonth("plan__actual_start"))
+    )
+
+
 def unit_ranking(*, year: int, month: int) -> Ranking:
     """Every unit with plan rows in ``year``, scored and ranked at the end of ``month``."""
     settings = YearSettings.for_year(year)
@@ -191,16 +226,8 @@ def unit_ranking(*, year: int, month: int) -> Ranking:
             reports_expected=row["expected"] or 0,
         )
 
-    on_time = Q(source=MonthlyReport.Source.LEDGER) | reduce(
-        operator.or_,
-        (
-            Q(month=m, submitted_at__lt=report_deadline(year, m, settings.due_day))
-            for m in range(1, month + 1)
-        ),
-    )
-    expected_month = Q(plan__actual_start__lte=end) & (
-        Q(plan__actual_start__lt=year_start) | Q(month__gte=ExtractMonth("plan__actual_start"))
-    )
+    on_time = report_on_time(year=year, month=month, due_day=settings.due_day)
+    expected_month = report_expected(year=year, end=end)
     reports = (
         counted_reports(year=year, month=month)
         .order_by()
@@ -217,16 +244,10 @@ def unit_ranking(*, year: int, month: int) -> Ranking:
             score.reports_on_time = row["on_time"]
 
     milestones = (
-        Milestone.objects.filter(planned_date__gte=year_start, planned_date__lte=end)
-        .annotate(owner=Coalesce("unit", "project__unit"))
+        milestones_due(year=year, end=end)
         .order_by()
         .values("owner")
-        .annotate(
-            due=Count("pk"),
-            on_time=Count(
-                "pk", filter=Q(actual_date__isnull=False, actual_date__lte=F("planned_date"))
-            ),
-        )
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=MILESTONE_ON_TIME))
     )
     for row in milestones:
         score = scores.get(row["owner"])
@@ -234,16 +255,10 @@ def unit_ranking(*, year: int, month: int) -> Ranking:
             score.milestones_due, score.milestones_on_time = row["due"], row["on_time"]
 
     findings = (
-        Finding.objects.filter(deadline__gte=year_start, deadline__lte=end)
+        findings_due(year=year, end=end)
         .order_by()
         .values("unit")
-        .annotate(
-            due=Count("pk"),
-            on_time=Count(
-                "pk",
-                filter=Q(status=Finding.Status.CLOSED, closed_on__lte=F("deadline")),
-            ),
-        )
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=FINDING_ON_TIME))
     )
     for row in findings:
         score = scores.get(row["unit"])

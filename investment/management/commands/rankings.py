@@ -1,8 +1,9 @@
 import json as json_module
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from investment.commandline import period_from_options
+from investment.commandline import explanation_lines, period_from_options
+from investment.explain import UnknownUnit, explain_unit
 from investment.rankings import unit_ranking
 from projects import formatting
 
@@ -16,9 +17,18 @@ class Command(BaseCommand):
         parser.add_argument("--quarter", type=int, help="季度排名：季度（1–4）")
         parser.add_argument("--annual", action="store_true", help="年度排名（截至12月）")
         parser.add_argument("--json", action="store_true", help="输出JSON")
+        parser.add_argument("--explain", metavar="单位", help="列出该单位各项指标的计算明细")
 
-    def handle(self, *args, year, month, quarter, annual, json: bool, **options):
+    def handle(self, *args, year, month, quarter, annual, json: bool, explain, **options):
         month = period_from_options(year=year, month=month, quarter=quarter, annual=annual)
+        if explain:
+            try:
+                explanation = explain_unit(year=year, month=month, unit=explain.strip())
+            except UnknownUnit as error:
+                raise CommandError(str(error)) from None
+            for line in explanation_lines(explanation):
+                self.stdout.write(line)
+            return
         ranking = unit_ranking(year=year, month=month)
         if json:
             rows = [score.as_json() for score in ranking.units]

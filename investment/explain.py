@@ -1,0 +1,137 @@
+"""Why a unit scored what it did: the rows behind each indicator's numerator and denominator.
+
+The rows are selected with the very conditions ``unit_ranking`` counts with
+(``milestones_due``, ``MILESTONE_ON_TIME``, ``findings_due``, ``FINDING_ON_TIME``,
+``report_expected``, ``report_on_time``), so an explanation cannot disagree with the score.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import BooleanField, Case, Q, Value, When
+
+from investment import rules
+from investment.rankings import (
+    FINDING_ON_TIME,
+    MILESTONE_ON_TIME,
+    UnitScore,
+    findings_due,
+    milestones_due,
+    report_expected,
+    report_on_time,
+    unit_ranking,
+)
+from investment.selectors import counted_reports
+from projects.models import AnnualPlan, money
+
+
+@dataclass
+class PlanLine:
+    code: str
+    name: str
+    planned_investment: Decimal
+    actual_start: date | None
+    completed: Decimal = Decimal(0)
+    expected_months: list[int] = field(default_factory=list)
+    on_time_months: list[int] = field(default_factory=list)
+
+    @property
+    def missing_or_late_months(self) -> list[int]:
+        return [m for m in self.expected_months if m not in self.on_time_months]
+
+
+@dataclass
+class ItemLine:
+    """A milestone or a finding, and whether it counts as done on time."""
+
+    code: str
+    name: str
+    due: date
+    done: date | None
+    on_time: bool
+
+
+@dataclass
+class Explanation:
+    score: UnitScore
+    plans: list[PlanLine]
+    milestones: list[ItemLine]
+    findings: list[ItemLine]
+
+
+class UnknownUnit(LookupError):
+    pass
+
+
+def explain_unit(*, year: int, month: int, unit: str) -> Explanation:
+    """The breakdown of ``unit``'s score at (year, month); ``UnknownUnit`` if it is not ranked."""
+    ranking = unit_ranking(year=year, month=month)
+    score = next((s for s in ranking.units if s.unit == unit), None)
+    if score is None:
+        names = "、".join(s.unit for s in ranking.units) or "（无）"
+        raise UnknownUnit(
+            f"“{unit}”在{year}年没有列入计划的项目，不参加排名。参加排名的单位：{names}"
+        )
+    end = rules.period_end(year, month)
+
+    plans = {
+        plan.pk: PlanLine(
+            code=plan.project.code,
+            name=plan.project.name,
+            planned_investment=plan.planned_investment,
+            actual_start=plan.actual_start,
+            expected_months=_expected_months(plan.actual_start, year, month),
+        )
+        for plan in AnnualPlan.objects.filter(year=year, project__unit=score.unit_id)
+        .select_related("project")
+        .order_by("project__code")
+    }
+    on_time = report_on_time(year=year, month=month, due_day=ranking.settings.due_day)
+    expected = report_expected(year=year, end=end)
+    reports = counted_reports(year=year, month=month).filter(plan__in=list(plans))
+    for plan_id, report_month, amount, counts in reports.values_list(
+        "plan", "month", "amount", _flag(on_time & expected)
+    ):
+        plans[plan_id].completed += money(amount)
+        if counts:
+            plans[plan_id].on_time_months.append(report_month)
+
+    milestones = [
+        ItemLine(m.project.code, m.name, m.planned_date, m.actual_date, m.on_time)
+        for m in milestones_due(year=year, end=end)
+        .filter(owner=score.unit_id)
+        .annotate(on_time=_flag(MILESTONE_ON_TIME))
+        .select_related("project")
+        .order_by("planned_date", "pk")
+    ]
+    findings = [
+        ItemLine(
+            f.project.code if f.project else "", f.description, f.deadline, f.closed_on, f.on_time
+        )
+        for f in findings_due(year=year, end=end)
+        .filter(unit=score.unit_id)
+        .annotate(on_time=_flag(FINDING_ON_TIME))
+        .select_related("project")
+        .order_by("deadline", "pk")
+    ]
+    return Explanation(score, list(plans.values()), milestones, findings)
+
+
+def _flag(condition: Q) -> Case:
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+def _expected_months(actual_start: date | None, year: int, month: int) -> list[int]:
+    """The months a plan row should have reported, as I5 defines them.
+
+    The same rule as the ``expected`` sum in ``unit_ranking``, listed month by month;
+    ``tests/investment/test_explain.py`` checks that the two agree for every unit.
+    """
+    end = rules.period_end(year, month)
+    if actual_start is None or actual_start > end:
+        return []
+    first = 1 if actual_start.year < year else actual_start.month
+    return list(range(first, month + 1))

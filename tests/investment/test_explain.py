@@ -1,0 +1,82 @@
+"""Explained scores: the rows behind every indicator reproduce the score, for every unit."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from investment.explain import UnknownUnit, explain_unit
+from investment.rankings import unit_ranking
+from ledger.demo import seed_demo
+from tests.investment.test_unit_ranking import JIA, a_county
+from tests.workbooks import code
+
+
+def test_it_names_the_late_milestone_the_overdue_findings_and_the_late_report():
+    a_county()
+
+    explanation = explain_unit(year=2024, month=6, unit=JIA)
+
+    late = [(m.name, m.on_time) for m in explanation.milestones]
+    assert late == [("用地批复", True), ("施工许可", False)]
+    assert [(f.name, f.on_time) for f in explanation.findings] == [
+        ("征迁滞后", True),
+        ("资金未到位", False),
+        ("施工许可未办", False),
+    ]
+    p2 = next(p for p in explanation.plans if p.code == code(2))
+    assert p2.expected_months == [3, 4, 5, 6]
+    assert p2.missing_or_late_months == [6]
+    p3 = next(p for p in explanation.plans if p.code == code(3))
+    assert p3.expected_months == []
+
+
+@pytest.mark.parametrize(("year", "month"), [(2025, 6), (2026, 10)])
+def test_the_explanation_reproduces_every_units_counts_in_the_demo_county(year, month):
+    seed_demo()
+
+    for score in unit_ranking(year=year, month=month).units:
+        explanation = explain_unit(year=year, month=month, unit=score.unit)
+        plans, milestones, findings = (
+            explanation.plans,
+            explanation.milestones,
+            explanation.findings,
+        )
+        assert len(plans) == score.projects
+        assert sum(p.planned_investment for p in plans) == score.annual_plan
+        assert sum(p.completed for p in plans) == score.completed
+        assert (
+            sum(p.actual_start is not None and bool(p.expected_months) for p in plans)
+            == score.started
+        )
+        assert sum(len(p.expected_months) for p in plans) == score.reports_expected
+        assert sum(len(p.on_time_months) for p in plans) == score.reports_on_time
+        assert len(milestones) == score.milestones_due
+        assert sum(m.on_time for m in milestones) == score.milestones_on_time
+        assert len(findings) == score.findings_due
+        assert sum(f.on_time for f in findings) == score.findings_on_time
+
+
+def test_an_unranked_unit_is_a_clear_error():
+    a_county()
+
+    with pytest.raises(UnknownUnit, match="“县自然资源局”在2024年没有列入计划的项目"):
+        explain_unit(year=2024, month=6, unit="县自然资源局")
+
+
+def test_the_command_prints_the_breakdown(capsys):
+    a_county()
+
+    call_command("rankings", "--year", "2024", "--month", "6", "--explain", JIA)
+    out = capsys.readouterr().out
+
+    assert "县交通局：第4名，得分68.67" in out
+    assert "I5 按时报送 权重5：9 / 10份" in out
+    assert "施工许可 2024-05-01 2024-05-10 逾期" in out
+    assert "6月" in out
+
+
+def test_the_command_refuses_an_unknown_unit():
+    a_county()
+
+    with pytest.raises(CommandError, match="不参加排名"):
+        call_command("rankings", "--year", "2024", "--month", "6", "--explain", "不存在的局")
