@@ -99,21 +99,40 @@ def counted_reports(*, year: int, month: int) -> QuerySet[MonthlyReport]:
     )
 
 
-def portfolio_summary(
-    *, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None
-) -> PortfolioSummary:
-    """The portfolio figures of year ``year`` at the end of month ``month``.
+ADDITIVE = (
+    "projects",
+    "new",
+    "continuing",
+    "started",
+    "total_investment",
+    "annual_plan",
+    "completed",
+)
 
-    ``plans`` narrows the portfolio (a unit's or an industry's plan rows); it defaults to
-    every plan row of the year. Two queries.
+# The dimensions a summary breaks down by, and the plan-row field each groups on.
+BREAKDOWNS = {
+    "level": "level",
+    "nature": "nature",
+    "unit": "project__unit__name",
+    "industry": "project__industry",
+}
+
+
+def figures_by(
+    *, year: int, month: int, by: str, plans: QuerySet[AnnualPlan] | None = None
+) -> dict[str, Figures]:
+    """The portfolio figures of (year, month) broken down by ``by`` (a key of BREAKDOWNS).
+
+    Two queries: plan rows grouped by the dimension and nature, reports by the dimension.
     """
+    key = BREAKDOWNS[by]
     schedule = rules.time_progress(month)
     end = rules.period_end(year, month)
     plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
 
     groups = (
         plans.order_by()
-        .values("level", "nature")
+        .values(key, "nature")
         .annotate(
             projects=Count("pk"),
             started=Count("pk", filter=Q(actual_start__lte=end)),
@@ -121,28 +140,46 @@ def portfolio_summary(
             annual_plan=Sum("planned_investment"),
         )
     )
-    completed_by_level = dict(
+    completed = (
         counted_reports(year=year, month=month)
         .filter(plan__in=plans.values("pk"))
         .order_by()
-        .values("plan__level")
+        .values(f"plan__{key}")
         .annotate(completed=Sum("amount"))
-        .values_list("plan__level", "completed")
+        .values_list(f"plan__{key}", "completed")
     )
 
-    summary = PortfolioSummary(time_progress=schedule, year=year, month=month)
-    summary.by_level = {level: Figures(time_progress=schedule) for level in Level.values}
+    breakdown: dict[str, Figures] = {}
     for group in groups:
-        for figures in (summary, summary.by_level[group["level"]]):
-            figures.projects += group["projects"]
-            figures.started += group["started"]
-            figures.total_investment += money(group["total_investment"])
-            figures.annual_plan += money(group["annual_plan"])
-            if group["nature"] == Nature.NEW:
-                figures.new += group["projects"]
-            else:
-                figures.continuing += group["projects"]
-    for level, completed in completed_by_level.items():
-        summary.by_level[level].completed = money(completed)
-        summary.completed += money(completed)
+        figures = breakdown.setdefault(group[key], Figures(time_progress=schedule))
+        figures.projects += group["projects"]
+        figures.started += group["started"]
+        figures.total_investment += money(group["total_investment"])
+        figures.annual_plan += money(group["annual_plan"])
+        if group["nature"] == Nature.NEW:
+            figures.new += group["projects"]
+        else:
+            figures.continuing += group["projects"]
+    for value, amount in completed:
+        breakdown[value].completed = money(amount)
+    return breakdown
+
+
+def portfolio_summary(
+    *, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None
+) -> PortfolioSummary:
+    """The portfolio figures of year ``year`` at the end of month ``month``, by level.
+
+    ``plans`` narrows the portfolio (a unit's or an industry's plan rows); it defaults to
+    every plan row of the year. Two queries.
+    """
+    schedule = rules.time_progress(month)
+    summary = PortfolioSummary(time_progress=schedule, year=year, month=month)
+    by_level = figures_by(year=year, month=month, by="level", plans=plans)
+    summary.by_level = {
+        level: by_level.get(level, Figures(time_progress=schedule)) for level in Level.values
+    }
+    for figures in by_level.values():
+        for name in ADDITIVE:
+            setattr(summary, name, getattr(summary, name) + getattr(figures, name))
     return summary

@@ -193,14 +193,32 @@ def _milestones(rng, rows, code, planned_start, planned_end, unit) -> None:
         day += timedelta(days=rng.randint(15, 35))
         done = day + timedelta(days=rng.randint(-10, 25))
         owner = "县自然资源局" if name == "用地预审与选址" else ""
-        rows.append([code, name, day, "前期手续", done if done <= today else None, owner])
+        rows.append(
+            [
+                code,
+                name,
+                day,
+                "前期手续",
+                done if done <= today and rng.random() > 0.08 else None,
+                owner,
+            ]
+        )
     for name, planned in zip(
         WORKS,
         [planned_start, planned_start + (planned_end - planned_start) / 2, planned_end],
         strict=True,
     ):
         done = planned + timedelta(days=rng.randint(-20, 60))
-        rows.append([code, name, planned, "建设节点", done if done <= today else None, ""])
+        rows.append(
+            [
+                code,
+                name,
+                planned,
+                "建设节点",
+                done if done <= today and rng.random() > 0.08 else None,
+                "",
+            ]
+        )
 
 
 def _fund(rng, rows, code, years, total) -> None:

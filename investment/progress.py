@@ -1,0 +1,268 @@
+"""Project-level progress: lag warnings (滞后项目), the 挂图作战 board and project rankings.
+
+Each reads a fixed number of queries — the plan rows with their sums, the milestones, the
+reports by month — so a page's query count does not depend on the number of projects.
+The per-row judgements (which reason applies, which colour) follow DESIGN.md §3 here.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from investment import rules
+from investment.models import MonthlyReport, YearSettings
+from investment.rankings import report_deadline
+from projects.models import AnnualPlan, Milestone, money
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class PlanProgress:
+    """A plan row at a period: who, how much, how far."""
+
+    plan_id: int
+    code: str
+    name: str
+    unit: str
+    level: str
+    industry: str
+    planned_investment: Decimal
+    completed: Decimal
+    time_progress: Decimal
+    actual_start: date | None
+    planned_start: date | None
+    actual_end: date | None
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return rules.percent(self.completed, self.planned_investment)
+
+    @property
+    def ahead_pp(self) -> Decimal | None:
+        return rules.ahead_pp(self.completion_rate, self.time_progress)
+
+
+def plan_progress(
+    *, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None
+) -> QuerySet[AnnualPlan]:
+    """Year ``year``'s plan rows with ``completed`` through ``month``, in one query."""
+    plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
+    counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
+    return (
+        plans.select_related("project__unit")
+        .annotate(completed=Sum("reports__amount", filter=counted))
+        .order_by("project__code")
+    )
+
+
+def _progress(plan: AnnualPlan, schedule: Decimal) -> PlanProgress:
+    project = plan.project
+    return PlanProgress(
+        plan_id=plan.pk,
+        code=project.code,
+        name=project.name,
+        unit=project.unit.name,
+        level=plan.get_level_display(),
+        industry=project.industry,
+        planned_investment=plan.planned_investment,
+        completed=money(plan.completed),
+        time_progress=schedule,
+        actual_start=plan.actual_start,
+        planned_start=project.planned_start,
+        actual_end=project.actual_end,
+    )
+
+
+# --- project ranking ---------------------------------------------------------------
+
+
+def project_ranking(
+    *,
+    year: int,
+    month: int,
+    level: str | None = None,
+    unit_id: int | None = None,
+    industry: str | None = None,
+) -> list[PlanProgress]:
+    """Plan rows ranked by completion rate (rows with no plan money last), then by code."""
+    plans = AnnualPlan.objects.all()
+    if level:
+        plans = plans.filter(level=level)
+    if unit_id:
+        plans = plans.filter(project__unit=unit_id)
+    if industry:
+        plans = plans.filter(project__industry=industry)
+    schedule = rules.time_progress(month)
+    rows = [
+        _progress(plan, schedule) for plan in plan_progress(year=year, month=month, plans=plans)
+    ]
+    return sorted(
+        rows,
+        key=lambda row: (row.completion_rate is None, -(row.completion_rate or ZERO), row.code),
+    )
+
+
+# --- lag warnings ------------------------------------------------------------------
+
+
+class LagReason:
+    NOT_STARTED = "未按期开工"
+    INVESTMENT = "投资滞后"
+    MILESTONE = "节点逾期"
+    NOT_REPORTED = "未报送"
+
+
+@dataclass
+class LagWarning:
+    progress: PlanProgress
+    reasons: list[tuple[str, str]] = field(default_factory=list)  # (reason, details)
+
+
+def lag_warnings(*, year: int, month: int, now: datetime | None = None) -> list[LagWarning]:
+    """The early-warning list at (year, month): every plan row with at least one reason.
+
+    未报送 is raised only once month ``month``'s due day has passed at ``now``.
+    """
+    settings = YearSettings.for_year(year)
+    schedule = rules.time_progress(month)
+    end = rules.period_end(year, month)
+    now = now or timezone.now()
+    deadline_passed = now >= report_deadline(year, month, settings.due_day)
+    month_reported = MonthlyReport.objects.filter(
+        plan=OuterRef("pk"), month=month, status__in=MonthlyReport.COUNTED_STATUSES
+    )
+    plans = plan_progress(year=year, month=month).annotate(reported=Exists(month_reported))
+    overdue = (
+        Milestone.objects.filter(project__plans__year=year, planned_date__lte=end)
+        .filter(Q(actual_date__isnull=True) | Q(actual_date__gt=end))
+        .select_related("project")
+        .order_by("planned_date", "name")
+    )
+    overdue_by_project: dict[int, list[Milestone]] = {}
+    for milestone in overdue:
+        overdue_by_project.setdefault(milestone.project_id, []).append(milestone)
+
+    warnings = []
+    for plan in plans:
+        progress = _progress(plan, schedule)
+        warning = LagWarning(progress)
+        started = plan.actual_start is not None and plan.actual_start <= end
+        if not started and progress.planned_start and progress.planned_start < end:
+            warning.reasons.append(
+                (
+                    LagReason.NOT_STARTED,
+                    f"计划{progress.planned_start:%Y-%m-%d}开工，至{month}月底未开工",
+                )
+            )
+        behind = progress.ahead_pp
+        if behind is not None and -behind > settings.lag_threshold:
+            warning.reasons.append(
+                (
+                    LagReason.INVESTMENT,
+                    f"完成{rules.for_page(progress.completion_rate)}%，"
+                    f"低于序时进度{rules.for_page(-behind)}个百分点",
+                )
+            )
+        late = overdue_by_project.get(plan.project_id, [])
+        if late:
+            names = "、".join(f"{m.name}（{m.planned_date:%m-%d}）" for m in late)
+            warning.reasons.append((LagReason.MILESTONE, f"{len(late)}个节点逾期：{names}"))
+        if deadline_passed and started and not plan.reported:
+            warning.reasons.append((LagReason.NOT_REPORTED, f"{month}月报表逾期未报送"))
+        if warning.reasons:
+            warnings.append(warning)
+    return warnings
+
+
+# --- the 挂图作战 board ---------------------------------------------------------------
+
+
+class Colour:
+    GREEN = "green"  # on or ahead of schedule
+    AMBER = "amber"  # up to the threshold behind
+    RED = "red"  # more than the threshold behind
+    GREY = "grey"  # no plan, or not started yet
+    BLUE = "blue"  # completed
+
+
+@dataclass
+class BoardCell:
+    month: int
+    colour: str
+    completed: Decimal  # cumulative through this month
+    completion_rate: Decimal | None
+    time_progress: Decimal
+
+
+@dataclass
+class BoardRow:
+    progress: PlanProgress
+    cells: list[BoardCell]
+
+
+def board_colour(
+    *,
+    completion_rate: Decimal | None,
+    schedule: Decimal,
+    started: bool,
+    completed_project: bool,
+    threshold: Decimal,
+) -> str:
+    """A project-month's colour on the board (DESIGN.md §3)."""
+    if completed_project:
+        return Colour.BLUE
+    if completion_rate is None or not started:
+        return Colour.GREY
+    behind = schedule - completion_rate
+    if behind <= 0:
+        return Colour.GREEN
+    if behind <= threshold:
+        return Colour.AMBER
+    return Colour.RED
+
+
+def board(*, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None) -> list[BoardRow]:
+    """Every plan row × months 1..``month``, coloured, with the figures behind each colour.
+
+    Three queries: the settings, the plan rows, and the reports summed by plan and month.
+    """
+    settings = YearSettings.for_year(year)
+    plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
+    rows = list(plan_progress(year=year, month=month, plans=plans))
+    monthly: dict[tuple[int, int], Decimal] = {
+        (plan_id, report_month): money(amount)
+        for plan_id, report_month, amount in MonthlyReport.objects.filter(
+            plan__in=plans.values("pk"),
+            month__lte=month,
+            status__in=MonthlyReport.COUNTED_STATUSES,
+        )
+        .order_by()
+        .values("plan", "month")
+        .annotate(amount=Sum("amount"))
+        .values_list("plan", "month", "amount")
+    }
+    board_rows = []
+    for plan in rows:
+        progress = _progress(plan, rules.time_progress(month))
+        cumulative = ZERO
+        cells = []
+        for k in range(1, month + 1):
+            cumulative += monthly.get((plan.pk, k), ZERO)
+            k_end = rules.period_end(year, k)
+            rate = rules.percent(cumulative, plan.planned_investment)
+            schedule = rules.time_progress(k)
+            colour = board_colour(
+                completion_rate=rate,
+                schedule=schedule,
+                started=plan.actual_start is not None and plan.actual_start <= k_end,
+                completed_project=plan.project.actual_end is not None
+                and plan.project.actual_end <= k_end,
+                threshold=settings.lag_threshold,
+            )
+            cells.append(BoardCell(k, colour, cumulative, rate, schedule))
+        board_rows.append(BoardRow(progress, cells))
+    return board_rows
