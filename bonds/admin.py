@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from bonds.models import FundApplication
+
+
+@admin.register(FundApplication)
+class FundApplicationAdmin(admin.ModelAdmin):
+    list_display = ["project", "fund_type", "year", "batch", "requested", "approved", "allocated",
+                    "spent", "status"]  # fmt: skip
+    list_filter = ["fund_type", "status", "year"]
+    search_fields = ["project__code", "project__name"]
+    list_select_related = ["project"]
+    raw_id_fields = ["project"]
