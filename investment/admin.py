@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from investment.models import MonthlyReport, ReportingPeriod, YearSettings
+from investment.services import is_locked
 
 
 @admin.register(YearSettings)
@@ -22,3 +23,14 @@ class MonthlyReportAdmin(admin.ModelAdmin):
     search_fields = ["plan__project__code", "plan__project__name"]
     list_select_related = ["plan__project"]
     raw_id_fields = ["plan"]
+
+    # A locked month's reports cannot change here either: read-only in the admin.
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and is_locked(year=obj.plan.year, month=obj.month):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and is_locked(year=obj.plan.year, month=obj.month):
+            return False
+        return super().has_delete_permission(request, obj)

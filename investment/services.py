@@ -1,0 +1,174 @@
+"""The monthly reporting workflow: every write to a report or a period goes through here.
+
+draft ──submit──▶ submitted ──approve──▶ approved
+  ▲                  │
+  └──(correct)── returned ◀──return──┘
+
+Each function is atomic, checks who may do it and whether the month is locked, and records
+who did it and when. Views, commands and tests all call these.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from investment.models import MonthlyReport, ReportingPeriod
+from projects.models import MONEY_DIGITS, MONEY_PLACES, AnnualPlan, FactorCategory, User
+
+Status = MonthlyReport.Status
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+TEXT_LIMIT = 2000
+
+
+def is_locked(*, year: int, month: int) -> bool:
+    return ReportingPeriod.objects.filter(year=year, month=month, locked_at__isnull=False).exists()
+
+
+def _refuse_locked(year: int, month: int) -> None:
+    if is_locked(year=year, month=month):
+        raise ValidationError(
+            f"{year}年{month}月已锁定，该月报表不能再修改；如需更正请联系项目办解锁。"
+        )
+
+
+def _require_role(user: User, *roles: str) -> None:
+    if user.role not in roles:
+        raise PermissionDenied("您的角色不能进行此操作。")
+
+
+def _require_own_unit(user: User, plan: AnnualPlan) -> None:
+    if user.role == User.Role.REPORTER and plan.project.unit_id != user.unit_id:
+        raise PermissionDenied("只能填报本单位的项目。")
+
+
+def _check_amount(amount: Decimal) -> None:
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise ValidationError("本月完成投资应为数字（万元）。")
+    if amount < 0:
+        raise ValidationError("本月完成投资不能为负数。")
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MONEY_PLACES:
+        raise ValidationError(f"本月完成投资最多保留{MONEY_PLACES}位小数（万元）。")
+    if amount >= Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES):
+        raise ValidationError("本月完成投资数额过大，请核对单位是否为万元。")
+
+
+@transaction.atomic
+def report_save(
+    *,
+    plan: AnnualPlan,
+    month: int,
+    user: User,
+    amount: Decimal,
+    progress: str = "",
+    problems: str = "",
+    problem_category: str = "",
+) -> MonthlyReport:
+    """Create or correct a report as a draft (a returned report stays returned until resubmitted)."""
+    _require_role(user, User.Role.REPORTER, User.Role.OFFICER)
+    _require_own_unit(user, plan)
+    if not 1 <= month <= 12:
+        raise ValidationError("月份应为1–12。")
+    _refuse_locked(plan.year, month)
+    _check_amount(amount)
+    if len(progress) > TEXT_LIMIT or len(problems) > TEXT_LIMIT:
+        raise ValidationError(f"形象进度和存在问题各不超过{TEXT_LIMIT}字。")
+    if problem_category and problem_category not in FactorCategory.values:
+        raise ValidationError("问题类别不在可选范围内。")
+    report = MonthlyReport.objects.select_for_update().filter(
+        plan=plan, month=month
+    ).first() or MonthlyReport(plan=plan, month=month)
+    if report.pk and report.status not in EDITABLE:
+        raise ValidationError(
+            f"该报表{report.get_status_display()}，不能修改；如需更正请先由项目办退回。"
+        )
+    report.amount = amount
+    report.progress = progress
+    report.problems = problems
+    report.problem_category = problem_category
+    report.source = MonthlyReport.Source.FORM
+    report.save()
+    return report
+
+
+def _locked_for_update(report: MonthlyReport) -> MonthlyReport:
+    return (
+        MonthlyReport.objects.select_for_update().select_related("plan__project").get(pk=report.pk)
+    )
+
+
+@transaction.atomic
+def report_submit(*, report: MonthlyReport, user: User) -> MonthlyReport:
+    _require_role(user, User.Role.REPORTER, User.Role.OFFICER)
+    report = _locked_for_update(report)
+    _require_own_unit(user, report.plan)
+    _refuse_locked(report.plan.year, report.month)
+    if report.status not in EDITABLE:
+        raise ValidationError(f"该报表{report.get_status_display()}，不能重复报送。")
+    report.status = Status.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = user
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: MonthlyReport, user: User, reason: str) -> MonthlyReport:
+    _require_role(user, User.Role.OFFICER)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("退回时须填写退回原因，便于填报单位修改。")
+    report = _review(report, user)
+    report.status = Status.RETURNED
+    report.return_reason = reason[:TEXT_LIMIT]
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: MonthlyReport, user: User) -> MonthlyReport:
+    _require_role(user, User.Role.OFFICER)
+    report = _review(report, user)
+    report.status = Status.APPROVED
+    report.return_reason = ""
+    report.save()
+    return report
+
+
+def _review(report: MonthlyReport, user: User) -> MonthlyReport:
+    report = _locked_for_update(report)
+    _refuse_locked(report.plan.year, report.month)
+    if report.status != Status.SUBMITTED:
+        raise ValidationError(f"只能审核已报送的报表，该报表{report.get_status_display()}。")
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = user
+    return report
+
+
+@transaction.atomic
+def period_lock(*, year: int, month: int, user: User) -> ReportingPeriod:
+    """Lock a month: none of its reports can change afterwards, by any path."""
+    _require_role(user, User.Role.OFFICER)
+    period, _ = ReportingPeriod.objects.select_for_update().get_or_create(year=year, month=month)
+    if period.is_locked:
+        raise ValidationError(
+            f"{year}年{month}月已于{timezone.localtime(period.locked_at):%Y-%m-%d %H:%M}锁定。"
+        )
+    period.locked_at = timezone.now()
+    period.locked_by = user
+    period.save()
+    return period
+
+
+@transaction.atomic
+def period_unlock(*, year: int, month: int, user: User) -> ReportingPeriod:
+    _require_role(user, User.Role.OFFICER)
+    period = ReportingPeriod.objects.select_for_update().filter(year=year, month=month).first()
+    if period is None or not period.is_locked:
+        raise ValidationError(f"{year}年{month}月未锁定。")
+    period.locked_at = None
+    period.locked_by = user
+    period.save()
+    return period
