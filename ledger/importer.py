@@ -18,6 +18,7 @@ from ledger.models import LedgerImport
 from ledger.reader import LedgerImportError, Problem, read_workbook
 from ledger.rows import (
     Record,
+    derived_fund_status,
     read_findings,
     read_funds,
     read_milestones,
@@ -389,7 +390,11 @@ class Writer:
             self.existing.funds,
             [(r.key, r.fields) for r in records],
             lambda key, values: FundApplication(
-                project=projects[key[0]], fund_type=key[1], year=key[2], batch=key[3], **values
+                project=projects[key[0]],
+                fund_type=key[1],
+                year=key[2],
+                batch=key[3],
+                **({"status": derived_fund_status(values)} | values),
             ),
         )
 

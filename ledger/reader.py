@@ -49,6 +49,13 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SAVE_AS_XLSX = "请在 Excel 中“另存为”Excel 工作簿（*.xlsx）后再导入"
 
 
+def _size(limit: int) -> str:
+    """A byte limit as a clerk reads it: ``20 MB`` or ``512 KB``."""
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):g} MB"
+    return f"{max(limit // 1024, 1)} KB"
+
+
 def _refuse(reason: str) -> LedgerImportError:
     return LedgerImportError([Problem(reason)])
 
@@ -84,8 +91,7 @@ def read_workbook(data: bytes, *, filename: str) -> tuple[list[RawSheet], list[s
     Raises ``LedgerImportError`` when the file itself cannot be read.
     """
     if len(data) > settings.LEDGER_MAX_BYTES:
-        limit = settings.LEDGER_MAX_BYTES // (1024 * 1024)
-        raise _refuse(f"文件超过{limit} MB 的大小上限，请拆分后分批导入")
+        raise _refuse(f"文件超过{_size(settings.LEDGER_MAX_BYTES)}的大小上限，请拆分后分批导入")
     if not data:
         raise _refuse("文件是空的")
     _check_container(data, filename)
@@ -105,6 +111,10 @@ def read_workbook(data: bytes, *, filename: str) -> tuple[list[RawSheet], list[s
                 ignored.append(worksheet.title)
                 continue
             sheets.append(_read_sheet(worksheet, name))
+    except LedgerImportError:
+        raise
+    except Exception:  # cells are parsed lazily: a damaged sheet fails here, not on load
+        raise _refuse(f"无法读取该工作簿，文件可能已损坏。{SAVE_AS_XLSX}") from None
     finally:
         book.close()
     return sheets, ignored
@@ -116,8 +126,9 @@ def _read_sheet(worksheet, name: str) -> RawSheet:
     declared_rows, declared_columns = worksheet.max_row or 0, worksheet.max_column or 0
     if declared_rows > max_rows + 1 or declared_columns > max_columns:
         raise _refuse(
-            f"工作表“{name}”声明的范围过大（{declared_rows}行×{declared_columns}列，"
-            f"上限为{max_rows}行×{max_columns}列）。请删除多余的空行空列后另存再导入"
+            f"工作表“{name}”的范围为{declared_rows}行×{declared_columns}列，"
+            f"超过{max_rows}行×{max_columns}列的上限。数据确实这么多时请拆分后分批导入；"
+            "若是多余的空行空列，请删除后另存再导入"
         )
     # The declared dimension passed the check, but read only the cells really present.
     worksheet.reset_dimensions()

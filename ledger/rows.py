@@ -276,8 +276,10 @@ def read_funds(raw: RawSheet, problems: list[Problem]) -> list[Record]:
         reader.optional(fields, "approved", "批复金额(万元)", read_amount, None)
         reader.optional(fields, "allocated", "下达金额(万元)", read_amount, None)
         reader.optional(fields, "spent", "支出金额(万元)", read_amount, None)
-        status = reader.read("状态", choice(schema.FUND_STATUSES))
-        fields["status"] = status or derived_fund_status(fields)
+        # Without a 状态 column an existing application keeps its status (a new one derives it).
+        if reader.has("状态"):
+            status = reader.read("状态", choice(schema.FUND_STATUSES))
+            fields["status"] = status or derived_fund_status(fields)
         if code and fund_type and year:
             duplicates.check(reader, (code, fund_type, year, batch), "批次")
         if reader.ok:

@@ -79,7 +79,22 @@ def test_an_empty_file_is_refused():
 
 def test_a_file_over_the_size_limit_is_refused(settings):
     settings.LEDGER_MAX_BYTES = 1024 * 1024
-    assert "文件超过1 MB 的大小上限" in refusal(b"x" * (1024 * 1024 + 1))
+    assert "文件超过1 MB的大小上限" in refusal(b"x" * (1024 * 1024 + 1))
+
+
+def test_a_limit_under_1_mb_is_written_in_kb_not_as_0_mb(settings):
+    settings.LEDGER_MAX_BYTES = 300 * 1024
+    assert "文件超过300 KB的大小上限" in refusal(b"x" * (300 * 1024 + 1))
+
+
+def test_a_number_cell_that_cannot_be_read_is_a_damaged_workbook_not_a_crash():
+    # A writer other than Excel may store NaN as <v>NaN</v> in a number cell.
+    broken = rewrite(
+        a_good_workbook(),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb"<v>10</v>", b"<v>NaN</v>", xml, count=1),
+    )
+    assert "无法读取该工作簿，文件可能已损坏" in refusal(broken)
 
 
 def test_a_workbook_that_unzips_too_large_is_refused(settings):
@@ -87,7 +102,7 @@ def test_a_workbook_that_unzips_too_large_is_refused(settings):
     padded = rewrite(
         a_good_workbook(), "docProps/app.xml", lambda xml: xml + b" " * 3 * 1024 * 1024
     )
-    assert "工作簿解压后超过2 MB" in refusal(padded)
+    assert "工作簿解压后超过2 MB，" in refusal(padded)
 
 
 def test_an_absurd_declared_dimension_is_refused_before_reading_rows():
@@ -96,12 +111,12 @@ def test_an_absurd_declared_dimension_is_refused_before_reading_rows():
         "xl/worksheets/sheet1.xml",
         lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml),
     )
-    assert "工作表“项目台账”声明的范围过大（1048576行×16384列" in refusal(absurd)
+    assert "工作表“项目台账”的范围为1048576行×16384列，超过50000行×100列的上限" in refusal(absurd)
 
 
 def test_too_many_rows_are_refused(settings):
     settings.LEDGER_MAX_ROWS = 5
-    assert "上限为5行×100列" in refusal(a_good_workbook(rows=8))
+    assert "超过5行×100列的上限" in refusal(a_good_workbook(rows=8))
 
 
 def test_too_many_rows_are_refused_even_when_the_declared_dimension_understates_them(settings):
