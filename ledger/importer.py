@@ -233,7 +233,7 @@ class Existing:
                         "年度",
                     )
                 )
-            if (year, month) in self.locked:
+            if (year, month) in self.locked and self._would_change(record):
                 problems.append(
                     Problem(
                         f"{year}年{month}月已锁定，不能再修改该月数据；如需更正请联系项目办解锁",
@@ -254,6 +254,14 @@ class Existing:
             if code and code not in known_codes:
                 unknown(schema.FINDINGS, record.row, "项目代码", code)
         return problems
+
+    def _would_change(self, record: Record) -> bool:
+        """Whether a report row differs from what is stored (a locked month may be
+        re-imported unchanged, e.g. an export imported back)."""
+        report = self.reports.get(record.key)
+        if report is None:
+            return True
+        return any(getattr(report, name) != value for name, value in record.fields.items())
 
 
 class Writer:
@@ -352,7 +360,7 @@ class Writer:
             self.existing.plans[(plan.project.code, plan.year)] = plan
 
     def _reports(self, records: list[Record]) -> None:
-        plans = self.existing.plans
+        plans, locked = self.existing.plans, self.existing.locked
         ledger_fields = {
             "status": MonthlyReport.Status.APPROVED,
             "source": MonthlyReport.Source.LEDGER,
@@ -361,7 +369,8 @@ class Writer:
             self._counts(schema.REPORTS),
             MonthlyReport,
             self.existing.reports,
-            [(r.key, r.fields | ledger_fields) for r in records],
+            # Rows of a locked month passed the check only because they change nothing.
+            [(r.key, r.fields | ledger_fields) for r in records if r.key[1:] not in locked],
             lambda key, values: MonthlyReport(plan=plans[key[:2]], month=key[2], **values),
         )
 

@@ -79,9 +79,9 @@ def _check_container(data: bytes, filename: str) -> None:
             raise _refuse(f"不接受含宏的工作簿（.xlsm）。{SAVE_AS_XLSX}")
         unzipped = sum(info.file_size for info in archive.infolist())
         if unzipped > settings.LEDGER_MAX_UNZIPPED_BYTES:
-            limit = settings.LEDGER_MAX_UNZIPPED_BYTES // (1024 * 1024)
+            limit = _size(settings.LEDGER_MAX_UNZIPPED_BYTES)
             raise _refuse(
-                f"工作簿解压后超过{limit} MB，内容异常，拒绝导入。请删除多余内容后另存再导入"
+                f"工作簿解压后超过{limit}，内容异常，拒绝导入。请删除多余内容后另存再导入"
             )
 
 

@@ -170,3 +170,16 @@ def test_the_empty_template_imports_as_nothing_to_do():
 
     assert result.ignored_sheets == []
     assert Project.objects.count() == 0
+
+
+def test_an_export_reimports_over_a_locked_month_when_nothing_changed():
+    from django.utils import timezone
+
+    from investment.models import ReportingPeriod
+
+    load(a_full_ledger())
+    ReportingPeriod.objects.create(year=2024, month=3, locked_at=timezone.now())
+
+    result = import_ledger(data=render_workbook(ledger_sheets()), filename="导出.xlsx")
+
+    assert result.sheets["月度投资"].updated == 0
