@@ -59,6 +59,16 @@ def plan_progress(
     )
 
 
+def plan_progress_all_years(*, project, month: int = 12) -> QuerySet[AnnualPlan]:
+    """A project's plan rows, every year, each with ``completed`` through ``month``."""
+    counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
+    return (
+        AnnualPlan.objects.filter(project=project)
+        .annotate(completed=Sum("reports__amount", filter=counted))
+        .order_by("-year")
+    )
+
+
 def _progress(plan: AnnualPlan, schedule: Decimal) -> PlanProgress:
     project = plan.project
     return PlanProgress(

@@ -4,8 +4,11 @@ from django.utils import timezone
 
 from investment import rules
 from investment.forms import PeriodForm
+from investment.models import MonthlyReport
+from investment.progress import plan_progress_all_years
 from investment.selectors import portfolio_summary
-from projects.models import Level
+from projects.access import project_for
+from projects.models import Level, money
 
 
 @login_required
@@ -20,4 +23,33 @@ def dashboard(request):
         request,
         "investment/dashboard.html",
         {"form": form, "summary": summary, "levels": levels},
+    )
+
+
+@login_required
+def project_detail(request, pk: int):
+    """One project's sheet: plan rows by year with progress, milestones, reports, funds, findings."""
+    project = project_for(request.user, pk)
+    year, month = rules.last_finished_month(timezone.localdate())
+    plans = [
+        (plan, rules.percent(money(plan.completed), plan.planned_investment))
+        for plan in plan_progress_all_years(project=project, month=12)
+    ]
+    reports = (
+        MonthlyReport.objects.filter(plan__project=project)
+        .select_related("plan")
+        .order_by("-plan__year", "-month")
+    )
+    return render(
+        request,
+        "investment/project_detail.html",
+        {
+            "project": project,
+            "plans": plans,
+            "milestones": project.milestones.select_related("unit").order_by("planned_date"),
+            "reports": reports,
+            "funds": project.fund_applications.order_by("-year", "fund_type"),
+            "findings": project.findings.select_related("unit").order_by("-found_on"),
+            "year": year,
+        },
     )

@@ -1,0 +1,31 @@
+import django_filters
+from django.db.models import Q
+
+from projects.models import AnnualPlan, Level, Nature, Stage, Unit
+
+
+class PlanFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label="年度")
+    level = django_filters.ChoiceFilter(label="级别", choices=Level.choices, empty_label="全部级别")
+    nature = django_filters.ChoiceFilter(label="性质", choices=Nature.choices, empty_label="全部")
+    unit = django_filters.ModelChoiceFilter(
+        label="责任单位",
+        field_name="project__unit",
+        queryset=Unit.objects.all(),
+        empty_label="全部单位",
+    )
+    industry = django_filters.CharFilter(label="行业", field_name="project__industry")
+    stage = django_filters.ChoiceFilter(
+        label="阶段", field_name="project__stage", choices=Stage.choices, empty_label="全部阶段"
+    )
+    q = django_filters.CharFilter(label="搜索", method="search")
+
+    class Meta:
+        model = AnnualPlan
+        fields = ["year", "level", "nature", "unit", "industry", "stage", "q"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(project__code__icontains=value) | Q(project__name__icontains=value)
+        )

@@ -1,0 +1,95 @@
+"""The project register and a project's sheet, through the real views."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from projects.models import Project, Unit, User
+from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
+
+
+def two_units() -> dict:
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [
+                    code(1),
+                    "城关污水处理厂",
+                    "县住建局",
+                    "市重点",
+                    "新建",
+                    1000,
+                    2024,
+                    500,
+                    "2024-02-01",
+                ],
+                [code(2), "营盘公路改建", "营盘镇", "县重点", "续建", 800, 2024, 300, None],
+            ],
+            "月度投资": [REPORT_HEADERS, [code(1), 2024, 2, 120]],
+        }
+    )
+    return {
+        "reporter": User.objects.create_user(
+            "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
+        ),
+        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
+        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
+    }
+
+
+def test_the_register_lists_the_years_plan_rows_and_filters_them(client):
+    users = two_units()
+    client.force_login(users["officer"])
+
+    page = client.get(reverse("project_list"), {"year": 2024}).content.decode()
+    assert "城关污水处理厂" in page and "营盘公路改建" in page
+
+    page = client.get(reverse("project_list"), {"year": 2024, "level": "county"}).content.decode()
+    assert "营盘公路改建" in page and "城关污水处理厂" not in page
+
+    page = client.get(reverse("project_list"), {"year": 2024, "q": "污水"}).content.decode()
+    assert "城关污水处理厂" in page and "营盘公路改建" not in page
+
+
+def test_a_reporter_sees_only_their_own_units_projects(client):
+    users = two_units()
+    client.force_login(users["reporter"])
+
+    page = client.get(reverse("project_list"), {"year": 2024}).content.decode()
+
+    assert "城关污水处理厂" in page
+    assert "营盘公路改建" not in page
+
+
+def test_another_units_project_is_not_found_for_a_reporter(client):
+    users = two_units()
+    client.force_login(users["reporter"])
+    other = Project.objects.get(code=code(2))
+
+    assert client.get(reverse("project_detail", args=[other.pk])).status_code == 404
+
+
+def test_a_projects_sheet_shows_its_plan_progress(client):
+    users = two_units()
+    client.force_login(users["leader"])
+    project = Project.objects.get(code=code(1))
+
+    page = client.get(reverse("project_detail", args=[project.pk])).content.decode()
+
+    assert "城关污水处理厂" in page
+    assert "24.0%" in page  # 120 of 500
+    assert "2024年2月" in page
+
+
+def test_the_register_query_count_does_not_grow_with_the_portfolio(client):
+    load(a_portfolio(10, 2024))
+    load(a_portfolio(200, 2025))
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+
+    def count(year: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("project_list"), {"year": year}).status_code == 200
+        return len(queries)
+
+    assert count(2024) == count(2025)
