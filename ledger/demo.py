@@ -108,8 +108,10 @@ def build_ledger(seed: int = 2026) -> dict[str, list[list]]:
         name = rng.choice(INDUSTRIES[industry]).format(
             place=place, other=rng.choice(["柞水", "镇安", "山阳"])
         )
+        base, phase = name, 1
         while name in names_used:
-            name = name.replace("项目", "二期项目") if "项目" in name else name + "（二期）"
+            phase += 1
+            name = f"{base}（{'一二三四五六七八九'[phase - 1]}期）"
         names_used.add(name)
         first_year = rng.choice([2023, 2024, 2024, 2025, 2025, 2026, 2026])
         years = [y for y in range(first_year, first_year + rng.choice([1, 2, 2, 3])) if y in YEARS]
