@@ -1,5 +1,7 @@
 from django import forms
 
+from projects.models import FactorCategory
+
 
 class PeriodForm(forms.Form):
     """The (year, month) a figures page shows."""
@@ -20,3 +22,43 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class ReportRowForm(forms.Form):
+    """One project's line in a unit's monthly batch entry."""
+
+    plan = forms.IntegerField(widget=forms.HiddenInput)
+    amount = forms.DecimalField(
+        label="本月完成投资(万元)",
+        max_digits=18,
+        decimal_places=4,
+        min_value=0,
+        required=False,
+        error_messages={
+            "invalid": "请填写数字（万元）",
+            "min_value": "不能为负数",
+            "max_decimal_places": "最多保留4位小数",
+            "max_digits": "数额过大，请核对单位是否为万元",
+            "max_whole_digits": "数额过大，请核对单位是否为万元",
+        },
+    )
+    progress = forms.CharField(
+        label="形象进度", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "不超过2000字"},
+    )  # fmt: skip
+    problems = forms.CharField(
+        label="存在问题", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "不超过2000字"},
+    )  # fmt: skip
+    problem_category = forms.ChoiceField(
+        label="问题类别", required=False, choices=[("", "—"), *FactorCategory.choices]
+    )
+
+
+ReportFormSet = forms.formset_factory(ReportRowForm, extra=0)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="退回原因", max_length=2000, error_messages={"required": "请填写退回原因"}
+    )

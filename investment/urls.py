@@ -1,8 +1,15 @@
 from django.urls import path
 
-from investment import views
+from investment import reporting, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("reports/", views.current_reporting_month, name="report_current"),
+    path("reports/<int:year>/<int:month>/", reporting.report_month, name="report_month"),
+    path("review/", views.current_review_month, name="review_current"),
+    path("review/<int:year>/<int:month>/", reporting.review_month, name="review_month"),
+    path("review/<int:year>/<int:month>/lock/", reporting.period_lock, name="period_lock"),
+    path("reports/<int:pk>/approve/", reporting.report_approve, name="report_approve"),
+    path("reports/<int:pk>/return/", reporting.report_return, name="report_return"),
 ]

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from investment import rules
@@ -53,3 +53,16 @@ def project_detail(request, pk: int):
             "year": year,
         },
     )
+
+
+@login_required
+def current_reporting_month(request):
+    """The month being reported now: the one that ended last."""
+    year, month = rules.last_finished_month(timezone.localdate())
+    return redirect("report_month", year=year, month=month)
+
+
+@login_required
+def current_review_month(request):
+    year, month = rules.last_finished_month(timezone.localdate())
+    return redirect("review_month", year=year, month=month)

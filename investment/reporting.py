@@ -1,0 +1,193 @@
+"""Pages of the monthly reporting workflow: a unit's batch entry and the office's review."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from investment import services
+from investment.forms import ReportFormSet, ReturnForm
+from investment.models import MonthlyReport, YearSettings
+from investment.rankings import report_deadline
+from projects.access import require_office, visible_plans
+from projects.models import Unit, User
+
+
+def _period(year: int, month: int) -> None:
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise Http404("没有这个月份")
+
+
+def _unit_for(request) -> Unit | None:
+    """A reporter reports for their own unit; the office may pick any unit."""
+    if request.user.role == User.Role.REPORTER:
+        return request.user.unit
+    unit_id = request.GET.get("unit") or request.POST.get("unit")
+    return Unit.objects.filter(pk=unit_id).first() if unit_id and unit_id.isdigit() else None
+
+
+@login_required
+def report_month(request, year: int, month: int):
+    """One unit's batch entry for a month: one line per plan row of the year."""
+    _period(year, month)
+    unit = _unit_for(request)
+    plans = list(
+        visible_plans(request.user)
+        .filter(year=year, project__unit=unit)
+        .select_related("project")
+        .order_by("project__code")
+    ) if unit else []  # fmt: skip
+    reports = {r.plan_id: r for r in MonthlyReport.objects.filter(plan__in=plans, month=month)}
+    settings = YearSettings.for_year(year)
+    deadline = report_deadline(year, month, settings.due_day)
+    locked = services.is_locked(year=year, month=month)
+    initial = [
+        {
+            "plan": plan.pk,
+            "amount": reports[plan.pk].amount if plan.pk in reports else None,
+            "progress": reports[plan.pk].progress if plan.pk in reports else "",
+            "problems": reports[plan.pk].problems if plan.pk in reports else "",
+            "problem_category": reports[plan.pk].problem_category if plan.pk in reports else "",
+        }
+        for plan in plans
+    ]
+    formset = ReportFormSet(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if request.user.role not in (User.Role.REPORTER, User.Role.OFFICER):
+            raise PermissionDenied("您的角色不能填报。")
+        if formset.is_valid() and _save(request, formset, plans, month):
+            return redirect(f"{request.path}?unit={unit.pk}" if unit else request.path)
+        messages.error(request, "有填写错误，未保存任何数据，请按提示修改。")
+    rows = [
+        (plan, form, reports.get(plan.pk)) for plan, form in zip(plans, formset.forms, strict=False)
+    ]
+    return render(
+        request,
+        "investment/report_month.html",
+        {
+            "year": year,
+            "month": month,
+            "unit": unit,
+            "units": Unit.objects.all() if request.user.role != User.Role.REPORTER else [],
+            "formset": formset,
+            "rows": rows,
+            "due": timezone.localtime(deadline) - timezone.timedelta(seconds=1),
+            "overdue": timezone.now() >= deadline,
+            "locked": locked,
+            "can_write": request.user.role in (User.Role.REPORTER, User.Role.OFFICER)
+            and not locked,
+        },
+    )
+
+
+def _save(request, formset, plans, month: int) -> bool:
+    """Save every filled line (and submit them if asked); all or nothing."""
+    by_id = {plan.pk: plan for plan in plans}
+    submit = request.POST.get("action") == "submit"
+    try:
+        with transaction.atomic():
+            saved = 0
+            for form in formset.forms:
+                data = form.cleaned_data
+                plan = by_id.get(data.get("plan"))
+                if plan is None:
+                    raise Http404("没有这个项目")
+                if data.get("amount") is None:
+                    continue
+                report = services.report_save(
+                    plan=plan,
+                    month=month,
+                    user=request.user,
+                    amount=data["amount"],
+                    progress=data["progress"],
+                    problems=data["problems"],
+                    problem_category=data["problem_category"],
+                )
+                if submit:
+                    services.report_submit(report=report, user=request.user)
+                saved += 1
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return False
+    messages.success(request, f"已{'报送' if submit else '保存'}{saved}个项目的月报。")
+    return True
+
+
+@login_required
+def review_month(request, year: int, month: int):
+    """The office's review of a month: every unit's reports, approve or return, lock."""
+    _period(year, month)
+    status = request.GET.get("status") or MonthlyReport.Status.SUBMITTED
+    reports = (
+        MonthlyReport.objects.filter(plan__year=year, month=month)
+        .select_related("plan__project__unit")
+        .order_by("plan__project__unit__name", "plan__project__code")
+    )
+    if status in MonthlyReport.Status.values:
+        reports = reports.filter(status=status)
+    return render(
+        request,
+        "investment/review_month.html",
+        {
+            "year": year,
+            "month": month,
+            "reports": reports,
+            "status": status,
+            "statuses": MonthlyReport.Status.choices,
+            "locked": services.is_locked(year=year, month=month),
+            "is_office": request.user.role in (User.Role.OFFICER, User.Role.ADMIN),
+        },
+    )
+
+
+def _office_report(request, pk: int) -> MonthlyReport:
+    require_office(request.user)
+    return get_object_or_404(MonthlyReport.objects.select_related("plan"), pk=pk)
+
+
+def _back_to_review(report: MonthlyReport):
+    return redirect("review_month", year=report.plan.year, month=report.month)
+
+
+@login_required
+@require_POST
+def report_approve(request, pk: int):
+    report = _office_report(request, pk)
+    try:
+        services.report_approve(report=report, user=request.user)
+        messages.success(request, f"已审核通过：{report.plan.project.name}")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return _back_to_review(report)
+
+
+@login_required
+@require_POST
+def report_return(request, pk: int):
+    report = _office_report(request, pk)
+    form = ReturnForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("退回时须填写退回原因，便于填报单位修改。")
+        services.report_return(report=report, user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"已退回：{report.plan.project.name}")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return _back_to_review(report)
+
+
+@login_required
+@require_POST
+def period_lock(request, year: int, month: int):
+    _period(year, month)
+    require_office(request.user)
+    try:
+        services.period_lock(year=year, month=month, user=request.user)
+        messages.success(request, f"{year}年{month}月已锁定。")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect("review_month", year=year, month=month)

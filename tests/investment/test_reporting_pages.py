@@ -1,0 +1,157 @@
+"""The monthly reporting pages: a unit's batch entry and the office's review, end to end."""
+
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from investment.models import MonthlyReport
+from projects.models import AnnualPlan, Unit, User
+from tests.workbooks import PROJECT_HEADERS, a_portfolio, code, load
+
+Status = MonthlyReport.Status
+
+
+def a_unit_with_two_projects() -> dict:
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [
+                    code(1),
+                    "城关污水处理厂",
+                    "县住建局",
+                    "市重点",
+                    "新建",
+                    1000,
+                    2024,
+                    500,
+                    "2024-02-01",
+                ],
+                [code(2), "城关保障房", "县住建局", "县重点", "新建", 800, 2024, 300, "2024-02-01"],
+                [code(3), "营盘公路改建", "营盘镇", "县重点", "续建", 800, 2024, 300, None],
+            ]
+        }
+    )
+    return {
+        "reporter": User.objects.create_user(
+            "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
+        ),
+        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
+        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
+    }
+
+
+def entry(plans: list[AnnualPlan], amounts: list[str], action: str = "save", **extra) -> dict:
+    data = {
+        "form-TOTAL_FORMS": str(len(plans)),
+        "form-INITIAL_FORMS": str(len(plans)),
+        "action": action,
+    }
+    for index, (plan, amount) in enumerate(zip(plans, amounts, strict=True)):
+        data[f"form-{index}-plan"] = str(plan.pk)
+        data[f"form-{index}-amount"] = amount
+        data[f"form-{index}-progress"] = "主体施工"
+    data.update(extra)
+    return data
+
+
+def own_plans() -> list[AnnualPlan]:
+    return list(AnnualPlan.objects.filter(project__unit__name="县住建局").order_by("project__code"))
+
+
+URL = reverse("report_month", args=[2024, 3])
+
+
+def test_a_reporter_saves_submits_and_after_a_return_resubmits(client):
+    users = a_unit_with_two_projects()
+    client.force_login(users["reporter"])
+
+    page = client.get(URL).content.decode()
+    assert "城关污水处理厂" in page and "营盘公路改建" not in page
+
+    client.post(URL, entry(own_plans(), ["10", ""]))
+    assert list(MonthlyReport.objects.values_list("amount", "status")) == [
+        (Decimal(10), Status.DRAFT)
+    ]
+
+    client.post(URL, entry(own_plans(), ["12.5", "3"], action="submit"))
+    assert set(MonthlyReport.objects.values_list("status", flat=True)) == {Status.SUBMITTED}
+
+    client.force_login(users["officer"])
+    first, second = MonthlyReport.objects.order_by("plan__project__code")
+    client.post(reverse("report_return", args=[first.pk]), {"reason": "与统计数据不符"})
+    client.post(reverse("report_approve", args=[second.pk]))
+    first.refresh_from_db()
+    assert (first.status, first.return_reason) == (Status.RETURNED, "与统计数据不符")
+
+    client.force_login(users["reporter"])
+    assert "与统计数据不符" in client.get(URL).content.decode()
+    client.post(URL, entry(own_plans()[:1], ["11"], action="submit"))
+    first.refresh_from_db()
+    assert (first.status, first.amount) == (Status.SUBMITTED, Decimal(11))
+
+    client.force_login(users["officer"])
+    client.post(reverse("report_approve", args=[first.pk]))
+    client.post(reverse("period_lock", args=[2024, 3]))
+    client.force_login(users["reporter"])
+    response = client.post(URL, entry(own_plans()[:1], ["99"]), follow=True)
+    assert "已锁定" in response.content.decode()
+    first.refresh_from_db()
+    assert (first.status, first.amount) == (Status.APPROVED, Decimal(11))
+
+
+def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(client):
+    users = a_unit_with_two_projects()
+    client.force_login(users["reporter"])
+
+    for amounts, message in (
+        (["-1", "2"], "不能为负数"),
+        (["abc", "2"], "请填写数字"),
+        (["1.23456", "2"], "最多保留4位小数"),
+    ):
+        response = client.post(URL, entry(own_plans(), amounts))
+        page = response.content.decode()
+        assert message in page
+        assert "未保存任何数据" in page
+    huge = entry(own_plans(), ["1", "2"], **{"form-0-problems": "问" * 2001})
+    assert "不超过2000字" in client.post(URL, huge).content.decode()
+    assert MonthlyReport.objects.count() == 0
+
+
+def test_a_reporter_cannot_report_for_another_unit_by_changing_the_hidden_id(client):
+    users = a_unit_with_two_projects()
+    client.force_login(users["reporter"])
+    other = AnnualPlan.objects.get(project__code=code(3))
+
+    response = client.post(URL, entry([other], ["5"]))
+
+    assert response.status_code == 404
+    assert MonthlyReport.objects.count() == 0
+
+
+def test_a_reporter_cannot_review_and_a_leader_cannot_write(client):
+    users = a_unit_with_two_projects()
+    client.force_login(users["reporter"])
+    client.post(URL, entry(own_plans(), ["1", "2"], action="submit"))
+    report = MonthlyReport.objects.first()
+
+    assert client.post(reverse("report_approve", args=[report.pk])).status_code == 403
+    client.force_login(users["leader"])
+    assert client.post(reverse("period_lock", args=[2024, 3])).status_code == 403
+    assert client.post(URL + "?unit=1", entry(own_plans(), ["1", "2"])).status_code == 403
+
+
+def test_the_entry_page_query_count_does_not_grow_with_the_units_projects(client):
+    load(a_portfolio(7, 2024))  # unit 单位1 gets 1 project
+    load(a_portfolio(140, 2025))  # … and 20 here
+    unit = Unit.objects.get(name="单位1")
+    client.force_login(User.objects.create_user("r", role=User.Role.REPORTER, unit=unit))
+
+    def count(year: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("report_month", args=[year, 1])).status_code == 200
+        return len(queries)
+
+    assert count(2024) == count(2025)
