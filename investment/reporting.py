@@ -119,8 +119,13 @@ def _save(request, formset, plans, month: int) -> bool:
 
 @login_required
 def review_month(request, year: int, month: int):
-    """The office's review of a month: every unit's reports, approve or return, lock."""
+    """The office's review of a month: every unit's reports, approve or return, lock.
+
+    Everyone but a unit's reporter may read it (a reporter sees only their unit's page).
+    """
     _period(year, month)
+    if request.user.role == User.Role.REPORTER:
+        raise PermissionDenied("审核页面仅供项目办和领导查看。")
     status = request.GET.get("status") or MonthlyReport.Status.SUBMITTED
     reports = (
         MonthlyReport.objects.filter(plan__year=year, month=month)
@@ -139,7 +144,7 @@ def review_month(request, year: int, month: int):
             "status": status,
             "statuses": MonthlyReport.Status.choices,
             "locked": services.is_locked(year=year, month=month),
-            "is_office": request.user.role in (User.Role.OFFICER, User.Role.ADMIN),
+            "is_office": request.user.role == User.Role.OFFICER,
         },
     )
 

@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404
 
 from projects.models import AnnualPlan, Project, User
 
-OFFICE_ROLES = (User.Role.OFFICER, User.Role.ADMIN)
+# The administrator keeps users and settings, not the register or the reports.
+OFFICE_ROLES = (User.Role.OFFICER,)
 
 
 def visible_projects(user: User) -> QuerySet[Project]:

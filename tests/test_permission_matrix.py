@@ -1,0 +1,94 @@
+"""Every URL × every role, with the status each must get. A URL without a row fails here."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from investment.models import MonthlyReport
+from projects.models import Project, Unit, User
+from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
+
+ROLES = ["anonymous", "reporter", "officer", "supervisor", "leader", "admin"]
+
+
+def row(anonymous, reporter, officer, supervisor, leader, admin) -> dict:
+    return dict(zip(ROLES, [anonymous, reporter, officer, supervisor, leader, admin], strict=True))
+
+
+# (url name, what the arguments point at, method): statuses by role
+MATRIX = {
+    ("login", None, "get"): row(200, 200, 200, 200, 200, 200),
+    ("logout", None, "get"): row(405, 405, 405, 405, 405, 405),
+    ("dashboard", None, "get"): row(302, 200, 200, 200, 200, 200),
+    ("project_list", None, "get"): row(302, 200, 200, 200, 200, 200),
+    ("project_detail", "own project", "get"): row(302, 200, 200, 200, 200, 200),
+    ("project_detail", "other unit's project", "get"): row(302, 404, 200, 200, 200, 200),
+    ("report_current", None, "get"): row(302, 302, 302, 302, 302, 302),
+    ("report_month", "month", "get"): row(302, 200, 200, 200, 200, 200),
+    ("review_current", None, "get"): row(302, 302, 302, 302, 302, 302),
+    ("review_month", "month", "get"): row(302, 403, 200, 200, 200, 200),
+    ("period_lock", "month", "get"): row(302, 405, 405, 405, 405, 405),
+    ("period_lock", "month", "post"): row(302, 403, 302, 403, 403, 403),
+    ("report_approve", "report", "post"): row(302, 403, 302, 403, 403, 403),
+    ("report_return", "report", "post"): row(302, 403, 302, 403, 403, 403),
+}
+
+
+def named_urls(patterns, prefix="") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                names |= named_urls(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(pattern.name)
+    return names
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    assert named_urls(get_resolver().url_patterns) == {name for name, _, _ in MATRIX}
+
+
+@pytest.fixture
+def county():
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+                [code(2), "乙", "营盘镇", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+            ],
+            "月度投资": [REPORT_HEADERS, [code(1), 2024, 3, 5]],
+        }
+    )
+    MonthlyReport.objects.update(status=MonthlyReport.Status.SUBMITTED)
+    unit = Unit.objects.get(name="县住建局")
+    return {
+        "reporter": User.objects.create_user("reporter", role=User.Role.REPORTER, unit=unit),
+        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
+        "supervisor": User.objects.create_user("supervisor", role=User.Role.SUPERVISOR),
+        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
+        "admin": User.objects.create_user("admin", role=User.Role.ADMIN, is_staff=True),
+    }
+
+
+def url_for(name: str, target: str | None) -> str:
+    args = {
+        None: [],
+        "own project": [Project.objects.get(code=code(1)).pk],
+        "other unit's project": [Project.objects.get(code=code(2)).pk],
+        "month": [2024, 3],
+        "report": [MonthlyReport.objects.get().pk],
+    }[target]
+    return reverse(name, args=args)
+
+
+@pytest.mark.parametrize(("name", "target", "method"), list(MATRIX))
+def test_each_role_gets_its_status(client, county, name, target, method):
+    got = {}
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(county[role])
+        response = getattr(client, method)(url_for(name, target))
+        got[role] = response.status_code
+    assert got == MATRIX[(name, target, method)]
