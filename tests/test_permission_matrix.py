@@ -30,6 +30,9 @@ MATRIX = {
     ("period_lock", "month", "post"): row(302, 403, 302, 403, 403, 403),
     ("report_approve", "report", "post"): row(302, 403, 302, 403, 403, 403),
     ("report_return", "report", "post"): row(302, 403, 302, 403, 403, 403),
+    ("ledger_import", None, "get"): row(302, 403, 200, 403, 403, 403),
+    ("ledger_template", None, "get"): row(302, 200, 200, 200, 200, 200),
+    ("ledger_export", None, "get"): row(302, 403, 200, 403, 403, 403),
 }
 
 

@@ -1,0 +1,94 @@
+"""Excel in the browser: the template, an upload with a preview before anything is written."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from ledger.exporter import ledger_sheets, template_sheets
+from ledger.importer import import_ledger
+from ledger.reader import LedgerImportError
+from ledger.xlsx import render_workbook
+from projects.access import require_office
+from projects.models import AnnualPlan
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PENDING = "ledger_pending"  # session key: the uploaded file waiting for confirmation
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@login_required
+def template_download(request):
+    return _xlsx_response(
+        render_workbook(template_sheets()), "%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.xlsx"
+    )
+
+
+@login_required
+def ledger_export(request):
+    require_office(request.user)
+    year = request.GET.get("year")
+    year = int(year) if year and year.isdigit() else None
+    name = f"{year}-ledger.xlsx" if year else "ledger.xlsx"
+    return _xlsx_response(render_workbook(ledger_sheets(year=year)), name)
+
+
+@login_required
+def ledger_import_page(request):
+    """Upload → preview (a dry run: what would be created and changed) → confirm."""
+    require_office(request.user)
+    context: dict = {}
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        return _confirm(request)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的台账文件（.xlsx）。")
+            return redirect("ledger_import")
+        data = upload.read()
+        try:
+            result = import_ledger(data=data, filename=upload.name, user=request.user, dry_run=True)
+        except LedgerImportError as error:
+            context["problems"] = error.problems
+            context["filename"] = upload.name
+        else:
+            path = default_storage.save(
+                f"ledger-uploads/{uuid.uuid4().hex}.xlsx", ContentFile(data)
+            )
+            request.session[PENDING] = {"path": path, "filename": upload.name}
+            context.update(preview=result, filename=upload.name)
+    context["years"] = (
+        AnnualPlan.objects.order_by("-year").values_list("year", flat=True).distinct()
+    )
+    return render(request, "ledger/import.html", context)
+
+
+def _confirm(request):
+    pending = request.session.pop(PENDING, None)
+    if not pending or not default_storage.exists(pending["path"]):
+        messages.error(request, "没有待确认的导入，请重新上传文件。")
+        return redirect("ledger_import")
+    with default_storage.open(pending["path"]) as stored:
+        data = stored.read()
+    default_storage.delete(pending["path"])
+    try:
+        result = import_ledger(data=data, filename=pending["filename"], user=request.user)
+    except LedgerImportError as error:  # the database changed since the preview
+        return render(
+            request,
+            "ledger/import.html",
+            {"problems": error.problems, "filename": pending["filename"]},
+        )
+    for line in result.lines():
+        messages.success(request, line)
+    messages.success(request, f"“{pending['filename']}”导入完成。")
+    return redirect("ledger_import")

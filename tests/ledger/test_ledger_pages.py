@@ -1,0 +1,64 @@
+"""Excel in the browser: template, upload with a preview, confirm, export."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from projects.models import Project, User
+from tests.workbooks import PROJECT_HEADERS, code, read_back, xlsx
+
+
+def an_officer(client) -> None:
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+
+
+def upload(rows: list[list]) -> SimpleUploadedFile:
+    return SimpleUploadedFile("台账.xlsx", xlsx({"项目台账": [PROJECT_HEADERS, *rows]}))
+
+
+GOOD = [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2024, 500, None]
+
+
+def test_an_upload_is_previewed_and_written_only_when_confirmed(client):
+    an_officer(client)
+
+    page = client.post(reverse("ledger_import"), {"file": upload([GOOD])}).content.decode()
+    assert "项目：新增1个" in page
+    assert "确认导入" in page
+    assert Project.objects.count() == 0
+
+    response = client.post(reverse("ledger_import"), {"action": "confirm"}, follow=True)
+    assert "导入完成" in response.content.decode()
+    assert Project.objects.get().name == "城关污水处理厂"
+
+
+def test_a_bad_upload_lists_every_problem_and_writes_nothing(client):
+    an_officer(client)
+    bad = [*GOOD[:3], "乡重点", *GOOD[4:]]
+
+    page = client.post(reverse("ledger_import"), {"file": upload([bad])}).content.decode()
+
+    assert "有1处问题，未写入任何数据" in page
+    assert "应为以下之一：省重点、市重点、县重点，实际为&quot;乡重点&quot;" in page
+    assert "确认导入" not in page
+    assert Project.objects.count() == 0
+
+
+def test_confirming_without_a_pending_upload_is_explained(client):
+    an_officer(client)
+
+    response = client.post(reverse("ledger_import"), {"action": "confirm"}, follow=True)
+
+    assert "没有待确认的导入" in response.content.decode()
+
+
+def test_the_template_and_the_export_download_as_workbooks(client):
+    an_officer(client)
+    client.post(reverse("ledger_import"), {"file": upload([GOOD])})
+    client.post(reverse("ledger_import"), {"action": "confirm"})
+
+    template = read_back(client.get(reverse("ledger_template")).content)
+    export = read_back(client.get(reverse("ledger_export"), {"year": 2024}).content)
+
+    assert len(template["项目台账"]) == 1  # the headers only
+    assert template["项目台账"][0][:8] == tuple(PROJECT_HEADERS[:8])
+    assert export["项目台账"][1][:2] == (code(1), "城关污水处理厂")
