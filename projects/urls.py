@@ -4,4 +4,8 @@ from projects import views
 
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="project_list"),
+    path("new/", views.project_edit, name="project_create"),
+    path("<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("<int:pk>/plans/new/", views.plan_add, name="plan_add"),
+    path("<int:pk>/replace/", views.project_replace, name="project_replace"),
 ]

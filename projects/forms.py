@@ -1,0 +1,89 @@
+from django import forms
+from django.utils import timezone
+
+from projects.codes import project_code_problem
+from projects.models import AnnualPlan, Project
+
+
+class ChineseFormMixin:
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ProjectForm(ChineseFormMixin, forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "code", "name", "unit", "industry", "total_investment", "planned_start",
+            "planned_end", "actual_end", "stage", "leader", "service_officer", "is_private", "content",
+        ]  # fmt: skip
+        widgets = {
+            "planned_start": forms.DateInput(attrs={"type": "date"}),
+            "planned_end": forms.DateInput(attrs={"type": "date"}),
+            "actual_end": forms.DateInput(attrs={"type": "date"}),
+            "content": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {"code": {"unique": "该项目代码已存在。"}}
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        problem = project_code_problem(code, today=timezone.localdate())
+        if problem:
+            raise forms.ValidationError(f"项目代码{problem}")
+        return code
+
+    def clean_total_investment(self):
+        value = self.cleaned_data["total_investment"]
+        if value is not None and value < 0:
+            raise forms.ValidationError("总投资不能为负数。")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("planned_start"), data.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", "计划竣工日期早于计划开工日期。")
+        return data
+
+
+class PlanForm(ChineseFormMixin, forms.ModelForm):
+    class Meta:
+        model = AnnualPlan
+        fields = [
+            "year",
+            "level",
+            "nature",
+            "planned_investment",
+            "actual_start",
+            "statistics_date",
+        ]
+        widgets = {
+            "actual_start": forms.DateInput(attrs={"type": "date"}),
+            "statistics_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+
+    def clean_planned_investment(self):
+        value = self.cleaned_data["planned_investment"]
+        if value is not None and value < 0:
+            raise forms.ValidationError("年度计划投资不能为负数。")
+        return value
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError("年度应为2000–2100之间的四位年份。")
+        plans = AnnualPlan.objects.filter(project=self.instance.project, year=year)
+        if plans.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("该项目已列入这一年度的计划。")
+        return year
+
+
+class ReplaceForm(ChineseFormMixin, forms.Form):
+    replacement = forms.ModelChoiceField(
+        label="替换为", queryset=Project.objects.exclude(stage="replaced"), empty_label="请选择项目"
+    )
