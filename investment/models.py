@@ -177,3 +177,32 @@ class YearSettings(models.Model):
             self.weight_findings,
             self.weight_reporting,
         )
+
+
+class ReportPhoto(models.Model):
+    """A progress photo of a monthly report, re-encoded on upload (no EXIF, so no GPS)."""
+
+    report = models.ForeignKey(
+        MonthlyReport, verbose_name="月度报表", on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField("照片", upload_to="report-photos/%Y/%m/")
+    thumbnail = models.ImageField("缩略图", upload_to="report-photos/%Y/%m/thumbs/")
+    width = models.PositiveIntegerField("宽")
+    height = models.PositiveIntegerField("高")
+    caption = models.CharField("说明", max_length=200, blank=True)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = verbose_name_plural = "进度照片"
+
+    def __str__(self) -> str:
+        return f"{self.report} 照片"

@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from investment import services
+from investment import photos, services
 from investment.forms import ReportFormSet, ReturnForm
-from investment.models import MonthlyReport, YearSettings
+from investment.models import MonthlyReport, ReportPhoto, YearSettings
 from investment.rankings import report_deadline
 from projects.access import require_office, visible_plans
 from projects.models import Unit, User
@@ -196,3 +196,50 @@ def period_lock(request, year: int, month: int):
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     return redirect("review_month", year=year, month=month)
+
+
+def _report_for(user: User, pk: int) -> MonthlyReport:
+    """A report within the user's scope; another unit's report is 404 for a reporter."""
+    return get_object_or_404(
+        MonthlyReport.objects.select_related("plan__project").filter(plan__in=visible_plans(user)),
+        pk=pk,
+    )
+
+
+@login_required
+def report_photos(request, pk: int):
+    report = _report_for(request.user, pk)
+    if request.method == "POST":
+        upload = request.FILES.get("photo")
+        try:
+            if upload is None:
+                raise ValidationError("请选择要上传的照片。")
+            photos.photo_add(
+                report=report,
+                user=request.user,
+                data=upload.read(),
+                caption=request.POST.get("caption", ""),
+            )
+            messages.success(request, "照片已上传。")
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        return redirect("report_photos", pk=report.pk)
+    return render(
+        request,
+        "investment/report_photos.html",
+        {
+            "report": report,
+            "photos": report.photos.all(),
+            "can_upload": request.user.role in (User.Role.REPORTER, User.Role.OFFICER)
+            and not services.is_locked(year=report.plan.year, month=report.month),
+        },
+    )
+
+
+@login_required
+def photo_file(request, pk: int, kind: str):
+    """Serve a photo only to those who may see its report (photos are not public files)."""
+    photo = get_object_or_404(ReportPhoto, pk=pk)
+    _report_for(request.user, photo.report_id)
+    field = photo.thumbnail if kind == "thumb" else photo.image
+    return FileResponse(field.open("rb"), content_type="image/jpeg")

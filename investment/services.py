@@ -26,19 +26,19 @@ def is_locked(*, year: int, month: int) -> bool:
     return ReportingPeriod.objects.filter(year=year, month=month, locked_at__isnull=False).exists()
 
 
-def _refuse_locked(year: int, month: int) -> None:
+def refuse_locked(year: int, month: int) -> None:
     if is_locked(year=year, month=month):
         raise ValidationError(
             f"{year}年{month}月已锁定，该月报表不能再修改；如需更正请联系项目办解锁。"
         )
 
 
-def _require_role(user: User, *roles: str) -> None:
+def require_role(user: User, *roles: str) -> None:
     if user.role not in roles:
         raise PermissionDenied("您的角色不能进行此操作。")
 
 
-def _require_own_unit(user: User, plan: AnnualPlan) -> None:
+def require_own_unit(user: User, plan: AnnualPlan) -> None:
     if user.role == User.Role.REPORTER and plan.project.unit_id != user.unit_id:
         raise PermissionDenied("只能填报本单位的项目。")
 
@@ -67,11 +67,11 @@ def report_save(
     problem_category: str = "",
 ) -> MonthlyReport:
     """Create or correct a report as a draft (a returned report stays returned until resubmitted)."""
-    _require_role(user, User.Role.REPORTER, User.Role.OFFICER)
-    _require_own_unit(user, plan)
+    require_role(user, User.Role.REPORTER, User.Role.OFFICER)
+    require_own_unit(user, plan)
     if not 1 <= month <= 12:
         raise ValidationError("月份应为1–12。")
-    _refuse_locked(plan.year, month)
+    refuse_locked(plan.year, month)
     _check_amount(amount)
     if len(progress) > TEXT_LIMIT or len(problems) > TEXT_LIMIT:
         raise ValidationError(f"形象进度和存在问题各不超过{TEXT_LIMIT}字。")
@@ -101,10 +101,10 @@ def _locked_for_update(report: MonthlyReport) -> MonthlyReport:
 
 @transaction.atomic
 def report_submit(*, report: MonthlyReport, user: User) -> MonthlyReport:
-    _require_role(user, User.Role.REPORTER, User.Role.OFFICER)
+    require_role(user, User.Role.REPORTER, User.Role.OFFICER)
     report = _locked_for_update(report)
-    _require_own_unit(user, report.plan)
-    _refuse_locked(report.plan.year, report.month)
+    require_own_unit(user, report.plan)
+    refuse_locked(report.plan.year, report.month)
     if report.status not in EDITABLE:
         raise ValidationError(f"该报表{report.get_status_display()}，不能重复报送。")
     report.status = Status.SUBMITTED
@@ -116,7 +116,7 @@ def report_submit(*, report: MonthlyReport, user: User) -> MonthlyReport:
 
 @transaction.atomic
 def report_return(*, report: MonthlyReport, user: User, reason: str) -> MonthlyReport:
-    _require_role(user, User.Role.OFFICER)
+    require_role(user, User.Role.OFFICER)
     reason = reason.strip()
     if not reason:
         raise ValidationError("退回时须填写退回原因，便于填报单位修改。")
@@ -129,7 +129,7 @@ def report_return(*, report: MonthlyReport, user: User, reason: str) -> MonthlyR
 
 @transaction.atomic
 def report_approve(*, report: MonthlyReport, user: User) -> MonthlyReport:
-    _require_role(user, User.Role.OFFICER)
+    require_role(user, User.Role.OFFICER)
     report = _review(report, user)
     report.status = Status.APPROVED
     report.return_reason = ""
@@ -139,7 +139,7 @@ def report_approve(*, report: MonthlyReport, user: User) -> MonthlyReport:
 
 def _review(report: MonthlyReport, user: User) -> MonthlyReport:
     report = _locked_for_update(report)
-    _refuse_locked(report.plan.year, report.month)
+    refuse_locked(report.plan.year, report.month)
     if report.status != Status.SUBMITTED:
         raise ValidationError(f"只能审核已报送的报表，该报表{report.get_status_display()}。")
     report.reviewed_at = timezone.now()
@@ -150,7 +150,7 @@ def _review(report: MonthlyReport, user: User) -> MonthlyReport:
 @transaction.atomic
 def period_lock(*, year: int, month: int, user: User) -> ReportingPeriod:
     """Lock a month: none of its reports can change afterwards, by any path."""
-    _require_role(user, User.Role.OFFICER)
+    require_role(user, User.Role.OFFICER)
     period, _ = ReportingPeriod.objects.select_for_update().get_or_create(year=year, month=month)
     if period.is_locked:
         raise ValidationError(
@@ -164,7 +164,7 @@ def period_lock(*, year: int, month: int, user: User) -> ReportingPeriod:
 
 @transaction.atomic
 def period_unlock(*, year: int, month: int, user: User) -> ReportingPeriod:
-    _require_role(user, User.Role.OFFICER)
+    require_role(user, User.Role.OFFICER)
     period = ReportingPeriod.objects.select_for_update().filter(year=year, month=month).first()
     if period is None or not period.is_locked:
         raise ValidationError(f"{year}年{month}月未锁定。")

@@ -10,6 +10,8 @@ urlpatterns = [
     path("review/", views.current_review_month, name="review_current"),
     path("review/<int:year>/<int:month>/", reporting.review_month, name="review_month"),
     path("review/<int:year>/<int:month>/lock/", reporting.period_lock, name="period_lock"),
+    path("reports/<int:pk>/photos/", reporting.report_photos, name="report_photos"),
+    path("photos/<int:pk>/<str:kind>/", reporting.photo_file, name="photo_file"),
     path("reports/<int:pk>/approve/", reporting.report_approve, name="report_approve"),
     path("reports/<int:pk>/return/", reporting.report_return, name="report_return"),
 ]

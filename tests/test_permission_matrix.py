@@ -1,9 +1,10 @@
 """Every URL × every role, with the status each must get. A URL without a row fails here."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from investment.models import MonthlyReport
+from investment.models import MonthlyReport, ReportPhoto
 from projects.models import Project, Unit, User
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
 
@@ -34,6 +35,8 @@ MATRIX = {
     ("project_edit", "own project", "get"): row(302, 403, 200, 403, 403, 403),
     ("plan_add", "own project", "get"): row(302, 403, 200, 403, 403, 403),
     ("project_replace", "own project", "get"): row(302, 403, 200, 403, 403, 403),
+    ("report_photos", "report", "get"): row(302, 200, 200, 200, 200, 200),
+    ("photo_file", "photo", "get"): row(302, 200, 200, 200, 200, 200),
     ("ledger_import", None, "get"): row(302, 403, 200, 403, 403, 403),
     ("ledger_template", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("ledger_export", None, "get"): row(302, 403, 200, 403, 403, 403),
@@ -69,6 +72,10 @@ def county():
     )
     MonthlyReport.objects.update(status=MonthlyReport.Status.SUBMITTED)
     unit = Unit.objects.get(name="县住建局")
+    photo = ReportPhoto(report=MonthlyReport.objects.get(), width=1, height=1)
+    photo.image.save("p.jpg", ContentFile(b"jpeg"), save=False)
+    photo.thumbnail.save("p.jpg", ContentFile(b"jpeg"), save=False)
+    photo.save()
     return {
         "reporter": User.objects.create_user("reporter", role=User.Role.REPORTER, unit=unit),
         "officer": User.objects.create_user("office", role=User.Role.OFFICER),
@@ -85,6 +92,7 @@ def url_for(name: str, target: str | None) -> str:
         "other unit's project": [Project.objects.get(code=code(2)).pk],
         "month": [2024, 3],
         "report": [MonthlyReport.objects.get().pk],
+        "photo": [ReportPhoto.objects.get().pk, "thumb"],
     }[target]
     return reverse(name, args=args)
 

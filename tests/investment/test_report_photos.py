@@ -1,0 +1,119 @@
+"""Progress photos: only real images, re-encoded without GPS, seen only within scope."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from investment import services
+from investment.models import ReportPhoto
+from investment.photos import photo_add
+from projects.models import AnnualPlan, Unit, User
+from tests.workbooks import PROJECT_HEADERS, code, load
+
+
+@pytest.fixture
+def report():
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+                [code(2), "乙", "营盘镇", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+            ]
+        }
+    )
+    reporter = User.objects.create_user(
+        "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
+    )
+    plan = AnnualPlan.objects.get(project__code=code(1))
+    return services.report_save(plan=plan, month=3, user=reporter, amount=Decimal(5))
+
+
+def jpeg_with_gps(size=(1200, 900)) -> bytes:
+    image = Image.new("RGB", size, (40, 120, 200))
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (34.0, 16.0, 0.0), 3: "E", 4: (108.0, 56.0, 0.0)}  # GPSInfo
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def reporter() -> User:
+    return User.objects.get(username="reporter")
+
+
+def test_a_photo_is_re_encoded_without_its_gps_and_gets_a_thumbnail(report):
+    original = jpeg_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif().get(0x8825)
+
+    photo = photo_add(report=report, user=reporter(), data=original, caption="主体施工")
+
+    stored = Image.open(photo.image.open("rb"))
+    assert stored.format == "JPEG"
+    assert not stored.getexif()
+    assert (photo.width, photo.height) == (1200, 900)
+    assert max(Image.open(photo.thumbnail.open("rb")).size) == 320
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<html><script>alert(1)</script></html>", "不是有效的图片"),
+        (jpeg_with_gps()[:400], "不是有效的图片"),
+    ],
+)
+def test_a_file_that_is_not_a_whole_image_is_refused(report, data, message):
+    with pytest.raises(ValidationError, match=message):
+        photo_add(report=report, user=reporter(), data=data)
+    assert ReportPhoto.objects.count() == 0
+
+
+def test_a_gif_is_refused(report):
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(buffer, format="GIF")
+
+    with pytest.raises(ValidationError, match="只接受 JPEG 或 PNG"):
+        photo_add(report=report, user=reporter(), data=buffer.getvalue())
+
+
+def test_an_image_bomb_and_an_oversized_file_are_refused(report, settings):
+    settings.PHOTO_MAX_PIXELS = 1000 * 1000
+    buffer = io.BytesIO()
+    Image.new("L", (4000, 4000)).save(buffer, format="PNG")  # tiny file, 16 megapixels
+
+    with pytest.raises(ValidationError, match="像素过大"):
+        photo_add(report=report, user=reporter(), data=buffer.getvalue())
+
+    settings.PHOTO_MAX_BYTES = 1024
+    with pytest.raises(ValidationError, match="照片超过"):
+        photo_add(report=report, user=reporter(), data=jpeg_with_gps())
+
+
+def test_a_locked_month_refuses_photos(report):
+    services.period_lock(
+        year=2024, month=3, user=User.objects.create_user("o", role=User.Role.OFFICER)
+    )
+
+    with pytest.raises(ValidationError, match="已锁定"):
+        photo_add(report=report, user=reporter(), data=jpeg_with_gps())
+
+
+def test_photos_are_uploaded_and_served_only_within_scope(client, report):
+    client.force_login(reporter())
+    upload = SimpleUploadedFile("现场.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    client.post(reverse("report_photos", args=[report.pk]), {"photo": upload, "caption": "现场"})
+    photo = ReportPhoto.objects.get()
+
+    assert client.get(reverse("photo_file", args=[photo.pk, "thumb"])).status_code == 200
+
+    other = User.objects.create_user(
+        "other", role=User.Role.REPORTER, unit=Unit.objects.get(name="营盘镇")
+    )
+    client.force_login(other)
+    assert client.get(reverse("photo_file", args=[photo.pk, "full"])).status_code == 404
+    assert client.get(reverse("report_photos", args=[report.pk])).status_code == 404
