@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from projects.codes import project_code_problem
-from projects.models import AnnualPlan, Project
+from projects.models import AnnualPlan, Milestone, Project
 
 
 class ChineseFormMixin:
@@ -86,4 +86,37 @@ class PlanForm(ChineseFormMixin, forms.ModelForm):
 class ReplaceForm(ChineseFormMixin, forms.Form):
     replacement = forms.ModelChoiceField(
         label="替换为", queryset=Project.objects.exclude(stage="replaced"), empty_label="请选择项目"
+    )
+
+
+class MilestoneForm(ChineseFormMixin, forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["name", "kind", "planned_date", "actual_date", "unit"]
+        widgets = {
+            "planned_date": forms.DateInput(attrs={"type": "date"}),
+            "actual_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if self.instance.project.milestones.filter(name=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("该项目已有同名节点。")
+        return name
+
+
+class ChainForm(ChineseFormMixin, forms.Form):
+    first_date = forms.DateField(
+        label="立项计划日期", widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="其余前期手续按每20天一项排定计划日期，可逐项修改",
+    )  # fmt: skip
+
+
+class DoneForm(ChineseFormMixin, forms.Form):
+    actual_date = forms.DateField(
+        label="实际完成日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -1,10 +1,13 @@
 """Writes to the project register that are more than saving a form."""
 
-from django.core.exceptions import ValidationError
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from projects.access import require_office
-from projects.models import Project, Stage, User
+from projects.models import Milestone, Project, Stage, User
 
 
 @transaction.atomic
@@ -28,3 +31,42 @@ def project_replace(*, project: Project, replacement: Project, user: User) -> Pr
     project.replaced_by = replacement
     project.save(update_fields=["stage", "replaced_by", "updated_at"])
     return project
+
+
+APPROVAL_CHAIN = ["立项", "用地预审与选址", "环评", "节能审查", "用地批复", "规划许可", "施工许可"]
+
+
+@transaction.atomic
+def add_approval_chain(
+    *, project: Project, first_date: date, user: User, step_days: int = 20
+) -> int:
+    """Add the 前期手续 chain's missing steps as milestones, one every ``step_days``."""
+    require_office(user)
+    existing = set(project.milestones.values_list("name", flat=True))
+    created = [
+        Milestone(
+            project=project,
+            name=name,
+            kind=Milestone.Kind.APPROVAL,
+            planned_date=first_date + timedelta(days=step_days * index),
+        )
+        for index, name in enumerate(APPROVAL_CHAIN)
+        if name not in existing
+    ]
+    Milestone.objects.bulk_create(created)
+    return len(created)
+
+
+@transaction.atomic
+def milestone_done(*, milestone: Milestone, user: User, actual_date: date | None) -> Milestone:
+    """Record (or clear) when a milestone was done: the office, or the project's own reporter."""
+    if user.role == User.Role.REPORTER:
+        if milestone.project.unit_id != user.unit_id:
+            raise PermissionDenied("只能填报本单位项目的节点。")
+    else:
+        require_office(user)
+    if actual_date and actual_date > timezone.localdate():
+        raise ValidationError("实际完成日期不能晚于今天。")
+    milestone.actual_date = actual_date
+    milestone.save(update_fields=["actual_date"])
+    return milestone

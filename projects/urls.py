@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("<int:pk>/plans/new/", views.plan_add, name="plan_add"),
     path("<int:pk>/replace/", views.project_replace, name="project_replace"),
+    path("<int:pk>/milestones/", views.milestones, name="milestones"),
 ]

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -10,7 +10,8 @@ from django_tables2 import SingleTableMixin
 from projects import services
 from projects.access import project_for, require_office, visible_plans
 from projects.filters import PlanFilter
-from projects.forms import PlanForm, ProjectForm, ReplaceForm
+from projects.forms import ChainForm, DoneForm, MilestoneForm, PlanForm, ProjectForm, ReplaceForm
+from projects.models import User
 from projects.tables import PlanTable
 
 
@@ -78,3 +79,60 @@ def project_replace(request, pk: int):
             )
             return redirect("project_detail", pk=project.pk)
     return render(request, "projects/replace_form.html", {"form": form, "project": project})
+
+
+@login_required
+def milestones(request, pk: int):
+    """A project's milestones: the office plans them, the unit records when each was done."""
+    project = project_for(request.user, pk)
+    is_office = request.user.role == User.Role.OFFICER
+    form = MilestoneForm(project=project)
+    chain = ChainForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                require_office(request.user)
+                form = MilestoneForm(request.POST, project=project)
+                if form.is_valid():
+                    form.save()
+                    messages.success(request, f"已添加节点：{form.instance.name}")
+                    return redirect("milestones", pk=project.pk)
+            elif action == "chain":
+                chain = ChainForm(request.POST)
+                if chain.is_valid():
+                    count = services.add_approval_chain(
+                        project=project,
+                        first_date=chain.cleaned_data["first_date"],
+                        user=request.user,
+                    )
+                    messages.success(request, f"已添加{count}项前期手续节点。")
+                    return redirect("milestones", pk=project.pk)
+            elif action == "done":
+                milestone = get_object_or_404(project.milestones, pk=request.POST.get("milestone"))
+                done = DoneForm(request.POST)
+                if not done.is_valid():
+                    raise ValidationError("实际完成日期格式不正确。")
+                services.milestone_done(
+                    milestone=milestone,
+                    user=request.user,
+                    actual_date=done.cleaned_data["actual_date"],
+                )
+                messages.success(request, f"已更新：{milestone.name}")
+                return redirect("milestones", pk=project.pk)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+    return render(
+        request,
+        "projects/milestones.html",
+        {
+            "project": project,
+            "milestones": project.milestones.select_related("unit").order_by(
+                "planned_date", "name"
+            ),
+            "form": form,
+            "chain": chain,
+            "is_office": is_office,
+            "can_record": is_office or request.user.role == User.Role.REPORTER,
+        },
+    )

@@ -37,6 +37,8 @@ MATRIX = {
     ("project_replace", "own project", "get"): row(302, 403, 200, 403, 403, 403),
     ("report_photos", "report", "get"): row(302, 200, 200, 200, 200, 200),
     ("photo_file", "photo", "get"): row(302, 200, 200, 200, 200, 200),
+    ("milestones", "own project", "get"): row(302, 200, 200, 200, 200, 200),
+    ("milestones", "other unit's project", "get"): row(302, 404, 200, 200, 200, 200),
     ("ledger_import", None, "get"): row(302, 403, 200, 403, 403, 403),
     ("ledger_template", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("ledger_export", None, "get"): row(302, 403, 200, 403, 403, 403),

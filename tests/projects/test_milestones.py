@@ -1,0 +1,105 @@
+"""Milestones: the office plans them (with the 前期手续 chain), the unit records them done."""
+
+from datetime import date, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from projects.models import Milestone, Project, Unit, User
+from tests.workbooks import PROJECT_HEADERS, code, load
+
+
+def a_project() -> Project:
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2024, 50, None],
+            ]
+        }
+    )
+    return Project.objects.get()
+
+
+def test_the_office_adds_the_approval_chain_once(client):
+    project = a_project()
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    url = reverse("milestones", args=[project.pk])
+
+    client.post(url, {"action": "chain", "first_date": "2024-01-10"})
+    client.post(url, {"action": "chain", "first_date": "2024-02-01"})
+
+    chain = list(
+        project.milestones.order_by("planned_date").values_list("name", "kind", "planned_date")
+    )
+    assert [name for name, _, _ in chain] == [
+        "立项",
+        "用地预审与选址",
+        "环评",
+        "节能审查",
+        "用地批复",
+        "规划许可",
+        "施工许可",
+    ]
+    assert {kind for _, kind, _ in chain} == {"approval"}
+    assert chain[1][2] == date(2024, 1, 30)
+
+
+def test_a_duplicate_milestone_name_is_refused(client):
+    project = a_project()
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    url = reverse("milestones", args=[project.pk])
+    data = {
+        "action": "add",
+        "name": "主体封顶",
+        "kind": "construction",
+        "planned_date": "2024-09-01",
+    }
+
+    client.post(url, data)
+    page = client.post(url, data).content.decode()
+
+    assert "该项目已有同名节点" in page
+    assert project.milestones.count() == 1
+
+
+def test_the_units_reporter_records_a_milestone_done_but_not_in_the_future(client):
+    project = a_project()
+    milestone = Milestone.objects.create(
+        project=project, name="施工许可", planned_date=date(2024, 3, 1)
+    )
+    unit = Unit.objects.get(name="县住建局")
+    client.force_login(User.objects.create_user("r", role=User.Role.REPORTER, unit=unit))
+    url = reverse("milestones", args=[project.pk])
+
+    client.post(url, {"action": "done", "milestone": milestone.pk, "actual_date": "2024-03-05"})
+    milestone.refresh_from_db()
+    assert milestone.actual_date == date(2024, 3, 5)
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = client.post(
+        url, {"action": "done", "milestone": milestone.pk, "actual_date": tomorrow}, follow=True
+    )
+    assert "实际完成日期不能晚于今天" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.actual_date == date(2024, 3, 5)
+
+
+def test_a_reporter_cannot_plan_milestones_and_a_leader_cannot_record_them(client):
+    project = a_project()
+    milestone = Milestone.objects.create(
+        project=project, name="施工许可", planned_date=date(2024, 3, 1)
+    )
+    url = reverse("milestones", args=[project.pk])
+    unit = Unit.objects.get(name="县住建局")
+
+    client.force_login(User.objects.create_user("r", role=User.Role.REPORTER, unit=unit))
+    assert client.post(url, {"action": "chain", "first_date": "2024-01-10"}).status_code == 403
+    client.force_login(User.objects.create_user("l", role=User.Role.LEADER))
+    assert (
+        client.post(
+            url, {"action": "done", "milestone": milestone.pk, "actual_date": "2024-03-05"}
+        ).status_code
+        == 403
+    )
+    assert project.milestones.count() == 1
