@@ -21,8 +21,9 @@ def _label(choices, value: str) -> str:
     return str(choices(value).label) if value else ""
 
 
-def project_rows(*, year: int | None = None) -> Iterator[tuple]:
-    plans = AnnualPlan.objects.select_related("project__unit").order_by("project__code", "year")
+def project_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
+    plans = (AnnualPlan.objects.all() if plans is None else plans).select_related("project__unit")
+    plans = plans.order_by("project__code", "year")
     if year is not None:
         plans = plans.filter(year=year)
     for plan in plans.iterator(chunk_size=2000):
@@ -46,11 +47,13 @@ def project_rows(*, year: int | None = None) -> Iterator[tuple]:
         )
 
 
-def report_rows(*, year: int | None = None) -> Iterator[tuple]:
+def report_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
     # Only reports that count: drafts and returned reports are not the unit's figures.
     reports = MonthlyReport.objects.filter(status__in=MonthlyReport.COUNTED_STATUSES)
     if year is not None:
         reports = reports.filter(plan__year=year)
+    if plans is not None:
+        reports = reports.filter(plan__in=plans.values("pk"))
     reports = reports.select_related("plan__project").order_by(
         "plan__project__code", "plan__year", "month"
     )
@@ -65,16 +68,19 @@ def report_rows(*, year: int | None = None) -> Iterator[tuple]:
         )
 
 
-def _projects_of(year: int | None):
+def _projects_of(year: int | None, plans=None):
+    """The projects a year's (or a filtered list's) export covers."""
+    if plans is not None:
+        return Project.objects.filter(pk__in=plans.values("project"))
     projects = Project.objects.all()
     if year is not None:
         projects = projects.filter(plans__year=year)
     return projects
 
 
-def milestone_rows(*, year: int | None = None) -> Iterator[tuple]:
+def milestone_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
     milestones = (
-        Milestone.objects.filter(project__in=_projects_of(year))
+        Milestone.objects.filter(project__in=_projects_of(year, plans))
         .select_related("project", "unit")
         .order_by("project__code", "planned_date", "name")
     )
@@ -89,12 +95,14 @@ def milestone_rows(*, year: int | None = None) -> Iterator[tuple]:
         )
 
 
-def fund_rows(*, year: int | None = None) -> Iterator[tuple]:
+def fund_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
     funds = FundApplication.objects.select_related("project").order_by(
         "year", "project__code", "fund_type", "batch"
     )
     if year is not None:
-        funds = funds.filter(year=year, project__in=_projects_of(year))
+        funds = funds.filter(year=year, project__in=_projects_of(year, plans))
+    elif plans is not None:
+        funds = funds.filter(project__in=_projects_of(year, plans))
     for fund in funds.iterator(chunk_size=2000):
         yield (
             fund.project.code,
@@ -109,11 +117,16 @@ def fund_rows(*, year: int | None = None) -> Iterator[tuple]:
         )
 
 
-def finding_rows(*, year: int | None = None) -> Iterator[tuple]:
+def finding_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
     findings = Finding.objects.select_related("unit", "project").order_by(
         "found_on", "unit__name", "description"
     )
-    if year is not None:
+    if plans is not None:
+        # A filtered list's findings are those on its projects.
+        findings = findings.filter(project__in=_projects_of(year, plans))
+        if year is not None:
+            findings = findings.filter(deadline__year=year)
+    elif year is not None:
         # A year's findings are those due that year, on the year's projects or on none.
         findings = findings.filter(deadline__year=year).filter(
             Q(project__isnull=True) | Q(project__in=_projects_of(year))
@@ -140,10 +153,15 @@ ROWS = {
 }
 
 
-def ledger_sheets(*, year: int | None = None) -> Iterator[tuple[str, tuple[str, ...], Iterator]]:
-    """Every sheet of the workbook: (name, headers, rows)."""
+def ledger_sheets(
+    *, year: int | None = None, plans=None
+) -> Iterator[tuple[str, tuple[str, ...], Iterator]]:
+    """Every sheet of the workbook: (name, headers, rows).
+
+    ``plans`` narrows the export to a filtered list of plan rows and their projects.
+    """
     for name, sheet in schema.SHEETS.items():
-        yield name, sheet.headers, ROWS[name](year=year)
+        yield name, sheet.headers, ROWS[name](year=year, plans=plans)
 
 
 def template_sheets() -> Iterator[tuple[str, tuple[str, ...], Iterator]]:

@@ -13,7 +13,8 @@ from ledger.exporter import ledger_sheets, template_sheets
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError
 from ledger.xlsx import render_workbook
-from projects.access import require_office
+from projects.access import require_office, visible_plans
+from projects.filters import PlanFilter
 from projects.models import AnnualPlan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,11 +36,12 @@ def template_download(request):
 
 @login_required
 def ledger_export(request):
-    require_office(request.user)
-    year = request.GET.get("year")
-    year = int(year) if year and year.isdigit() else None
+    """The ledger of the register's current filter (or of a year), within the user's scope."""
+    filterset = PlanFilter(request.GET or None, queryset=visible_plans(request.user))
+    plans = filterset.qs if filterset.is_valid() else visible_plans(request.user).none()
+    year = filterset.form.cleaned_data.get("year") if filterset.is_valid() else None
     name = f"{year}-ledger.xlsx" if year else "ledger.xlsx"
-    return _xlsx_response(render_workbook(ledger_sheets(year=year)), name)
+    return _xlsx_response(render_workbook(ledger_sheets(year=year, plans=plans)), name)
 
 
 @login_required

@@ -3,8 +3,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from projects.models import Project, User
-from tests.workbooks import PROJECT_HEADERS, code, read_back, xlsx
+from projects.models import Project, Unit, User
+from tests.workbooks import PROJECT_HEADERS, code, load, read_back, xlsx
 
 
 def an_officer(client) -> None:
@@ -62,3 +62,27 @@ def test_the_template_and_the_export_download_as_workbooks(client):
     assert len(template["项目台账"]) == 1  # the headers only
     assert template["项目台账"][0][:8] == tuple(PROJECT_HEADERS[:8])
     assert export["项目台账"][1][:2] == (code(1), "城关污水处理厂")
+
+
+def test_the_registers_filter_exports_just_its_rows_within_the_users_scope(client):
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                GOOD,
+                [code(2), "城关保障房", "县住建局", "市重点", "新建", 800, 2024, 300, None],
+                [code(3), "营盘公路", "营盘镇", "县重点", "续建", 800, 2024, 300, None],
+            ]
+        }
+    )
+    an_officer(client)
+
+    county = read_back(
+        client.get(reverse("ledger_export"), {"year": 2024, "level": "county"}).content
+    )
+    assert [row[0] for row in county["项目台账"][1:]] == [code(1), code(3)]
+
+    unit = Unit.objects.get(name="县住建局")
+    client.force_login(User.objects.create_user("r", role=User.Role.REPORTER, unit=unit))
+    own = read_back(client.get(reverse("ledger_export"), {"year": 2024}).content)
+    assert [row[0] for row in own["项目台账"][1:]] == [code(1), code(2)]
