@@ -4,17 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from investment import photos, services
+from investment import photos, rules, services
 from investment.forms import ReportFormSet, ReturnForm
 from investment.models import MonthlyReport, ReportPhoto, YearSettings
 from investment.rankings import report_deadline
 from projects.access import require_office, visible_plans
-from projects.models import Unit, User
+from projects.models import Unit, User, money
 
 
 def _period(year: int, month: int) -> None:
@@ -134,13 +135,35 @@ def review_month(request, year: int, month: int):
     )
     if status in MonthlyReport.Status.values:
         reports = reports.filter(status=status)
+    unit = _unit_for(request)
+    if unit:
+        reports = reports.filter(plan__project__unit=unit)
+    cumulative = (
+        MonthlyReport.objects.filter(
+            plan=OuterRef("plan"), month__lte=month, status__in=MonthlyReport.COUNTED_STATUSES
+        )
+        .order_by()
+        .values("plan")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    rows = [
+        (
+            report,
+            money(report.cumulative),
+            rules.percent(money(report.cumulative), report.plan.planned_investment),
+        )
+        for report in reports.annotate(cumulative=Subquery(cumulative))
+    ]
     return render(
         request,
         "investment/review_month.html",
         {
             "year": year,
             "month": month,
-            "reports": reports,
+            "rows": rows,
+            "unit": unit,
+            "units": Unit.objects.all(),
             "status": status,
             "statuses": MonthlyReport.Status.choices,
             "locked": services.is_locked(year=year, month=month),

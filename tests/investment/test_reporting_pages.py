@@ -155,3 +155,35 @@ def test_the_entry_page_query_count_does_not_grow_with_the_units_projects(client
         return len(queries)
 
     assert count(2024) == count(2025)
+
+
+def test_the_review_shows_cumulative_figures_and_filters_by_unit(client):
+    users = a_unit_with_two_projects()
+    client.force_login(users["reporter"])
+    client.post(
+        reverse("report_month", args=[2024, 2]), entry(own_plans(), ["100", "30"], action="submit")
+    )
+    client.post(URL, entry(own_plans(), ["50", "30"], action="submit"))
+    client.force_login(users["officer"])
+
+    page = client.get(reverse("review_month", args=[2024, 3])).content.decode()
+    assert "150.00" in page  # 100 in February + 50 in March
+    assert "30.0%" in page  # 150 of 500
+
+    other = Unit.objects.get(name="营盘镇")
+    page = client.get(reverse("review_month", args=[2024, 3]), {"unit": other.pk}).content.decode()
+    assert "城关污水处理厂" not in page
+
+
+def test_the_review_query_count_does_not_grow_with_the_reports(client):
+    load(a_portfolio(10, 2024))
+    load(a_portfolio(200, 2025))
+    MonthlyReport.objects.update(status=Status.SUBMITTED)
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+
+    def count(year: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("review_month", args=[year, 1])).status_code == 200
+        return len(queries)
+
+    assert count(2024) == count(2025)
