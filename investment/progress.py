@@ -132,7 +132,13 @@ class LagWarning:
     reasons: list[tuple[str, str]] = field(default_factory=list)  # (reason, details)
 
 
-def lag_warnings(*, year: int, month: int, now: datetime | None = None) -> list[LagWarning]:
+def lag_warnings(
+    *,
+    year: int,
+    month: int,
+    now: datetime | None = None,
+    plans: QuerySet[AnnualPlan] | None = None,
+) -> list[LagWarning]:
     """The early-warning list at (year, month): every plan row with at least one reason.
 
     未报送 is raised only once month ``month``'s due day has passed at ``now``.
@@ -145,7 +151,10 @@ def lag_warnings(*, year: int, month: int, now: datetime | None = None) -> list[
     month_reported = MonthlyReport.objects.filter(
         plan=OuterRef("pk"), month=month, status__in=MonthlyReport.COUNTED_STATUSES
     )
-    plans = plan_progress(year=year, month=month).annotate(reported=Exists(month_reported))
+    scope = plans
+    plans = plan_progress(year=year, month=month, plans=scope).annotate(
+        reported=Exists(month_reported)
+    )
     overdue = (
         Milestone.objects.filter(project__plans__year=year, planned_date__lte=end)
         .filter(Q(actual_date__isnull=True) | Q(actual_date__gt=end))

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from investment import reporting, views
+from investment import pages, reporting, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("rankings/", pages.rankings, name="rankings"),
+    path("warnings/", pages.lag_page, name="lag_warnings"),
+    path("board/", pages.board_page, name="board"),
     path("reports/", views.current_reporting_month, name="report_current"),
     path("reports/<int:year>/<int:month>/", reporting.report_month, name="report_month"),
     path("review/", views.current_review_month, name="review_current"),

@@ -1,0 +1,118 @@
+"""Pages that draw what the figure selectors compute: rankings, lag warnings, the board.
+
+They parse the period, scope the plan rows to the user, call a selector and render; no rule
+of DESIGN.md §3 is computed here.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from investment import rules
+from investment.explain import UnknownUnit, explain_unit
+from investment.forms import PeriodForm
+from investment.progress import LagReason, board, lag_warnings, project_ranking
+from investment.rankings import unit_ranking
+from projects.access import visible_plans
+from projects.models import Level, Unit, User
+
+
+def _period(request) -> tuple[PeriodForm, int, int]:
+    year, month = rules.last_finished_month(timezone.localdate())
+    form = PeriodForm(request.GET or {"year": year, "month": month})
+    if form.is_valid():
+        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+    return form, year, month
+
+
+@login_required
+def rankings(request):
+    form, year, month = _period(request)
+    ranking = unit_ranking(year=year, month=month)
+    explanation = None
+    unit_name = request.GET.get("explain", "").strip()
+    if unit_name:
+        try:
+            explanation = explain_unit(year=year, month=month, unit=unit_name)
+        except UnknownUnit:
+            explanation = None
+    level = request.GET.get("level") or None
+    own_unit = request.user.unit_id if request.user.role == User.Role.REPORTER else None
+    projects = project_ranking(
+        year=year, month=month, level=level if level in Level.values else None, unit_id=own_unit
+    )
+    return render(
+        request,
+        "investment/rankings.html",
+        {
+            "form": form,
+            "ranking": ranking,
+            "red": {s.unit for s in ranking.red_list},
+            "black": {s.unit for s in ranking.black_list},
+            "explanation": explanation,
+            "projects": projects[:50],
+            "levels": Level.choices,
+            "level": level,
+            "quarterly": month % 3 == 0,
+        },
+    )
+
+
+@login_required
+def lag_page(request):
+    form, year, month = _period(request)
+    plans = visible_plans(request.user)
+    unit_id = request.GET.get("unit")
+    if unit_id and unit_id.isdigit():
+        plans = plans.filter(project__unit=unit_id)
+    level = request.GET.get("level")
+    if level in Level.values:
+        plans = plans.filter(level=level)
+    warnings = lag_warnings(year=year, month=month, plans=plans)
+    reason = request.GET.get("reason")
+    reasons = [
+        LagReason.NOT_STARTED,
+        LagReason.INVESTMENT,
+        LagReason.MILESTONE,
+        LagReason.NOT_REPORTED,
+    ]
+    if reason in reasons:
+        warnings = [w for w in warnings if any(r == reason for r, _ in w.reasons)]
+    return render(
+        request,
+        "investment/lag.html",
+        {
+            "form": form,
+            "warnings": warnings,
+            "reasons": reasons,
+            "reason": reason,
+            "units": Unit.objects.all(),
+            "unit_id": unit_id,
+            "levels": Level.choices,
+            "level": level,
+            "month": month,
+        },
+    )
+
+
+@login_required
+def board_page(request):
+    form, year, month = _period(request)
+    plans = visible_plans(request.user)
+    unit_id = request.GET.get("unit")
+    if unit_id and unit_id.isdigit():
+        plans = plans.filter(project__unit=unit_id)
+    rows = sorted(
+        board(year=year, month=month, plans=plans), key=lambda r: (r.progress.unit, r.progress.code)
+    )
+    return render(
+        request,
+        "investment/board.html",
+        {
+            "form": form,
+            "rows": rows,
+            "months": range(1, month + 1),
+            "units": Unit.objects.all(),
+            "unit_id": unit_id,
+        },
+    )

@@ -1,0 +1,74 @@
+"""The rankings, lag-warning and board pages draw what the selectors compute."""
+
+from datetime import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from projects.models import Unit, User
+from tests.investment.test_unit_ranking import JIA, YI, a_county
+from tests.workbooks import a_portfolio, load
+
+
+def an_officer(client) -> None:
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+
+
+def test_the_rankings_page_shows_scores_lists_and_an_explanation(client):
+    a_county()
+    an_officer(client)
+
+    page = client.get(
+        reverse("rankings"), {"year": 2024, "month": 6, "explain": JIA}
+    ).content.decode()
+
+    assert "2024年第2季度（截至6月）责任单位考核排名" in page
+    assert "68.67" in page and "100.00" in page
+    assert "红榜" in page and "黑榜" in page
+    assert "县交通局：第4名，得分68.67" in page
+    assert "9 / 10 份月报" in page
+    assert "节点逾期：" in page and "施工许可" in page
+
+
+def test_the_lag_page_lists_reasons_and_filters_by_reason(client, monkeypatch):
+    a_county()
+    an_officer(client)
+    monkeypatch.setattr(timezone, "now", lambda: timezone.make_aware(datetime(2024, 7, 10)))
+
+    page = client.get(reverse("lag_warnings"), {"year": 2024, "month": 6}).content.decode()
+    assert "P1" in page  # 立项 planned 1 Dec 2023, still not done
+    assert "1个节点逾期：立项（12-01）" in page
+
+    page = client.get(
+        reverse("lag_warnings"), {"year": 2024, "month": 6, "reason": "未报送"}
+    ).content.decode()
+    assert "没有滞后项目" in page
+
+
+def test_the_board_colours_each_month_and_a_reporter_sees_their_unit_only(client):
+    a_county()
+    client.force_login(
+        User.objects.create_user("r", role=User.Role.REPORTER, unit=Unit.objects.get(name=YI))
+    )
+
+    page = client.get(reverse("board"), {"year": 2024, "month": 6}).content.decode()
+
+    assert "Q1" in page and "P1" not in page
+    assert page.count('<td class="cell green"') == 6  # 营盘镇's Q1 is ahead all half-year
+
+
+@pytest.mark.parametrize("name", ["rankings", "lag_warnings", "board"])
+def test_query_counts_do_not_grow_with_the_portfolio(client, name):
+    load(a_portfolio(10, 2024))
+    load(a_portfolio(200, 2025))
+    an_officer(client)
+
+    def count(year: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name), {"year": year, "month": 6}).status_code == 200
+        return len(queries)
+
+    assert count(2024) == count(2025)
