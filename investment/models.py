@@ -1,10 +1,9 @@
 """Monthly reports and reporting periods (the monthly reporting workflow's tables)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from projects.models import AnnualPlan, FactorCategory, money_field
+from projects.models import AnnualPlan, FactorCategory, money_field, recorded_by
 
 
 class MonthlyReport(models.Model):
@@ -37,23 +36,9 @@ class MonthlyReport(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status, default=Status.DRAFT)
     source = models.CharField("来源", max_length=20, choices=Source, default=Source.FORM)
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="报送人",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    submitted_by = recorded_by("报送人")
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reviewed_by = recorded_by("审核人")
     return_reason = models.TextField("退回原因", blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -79,14 +64,7 @@ class ReportingPeriod(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     month = models.PositiveSmallIntegerField("月份")
     locked_at = models.DateTimeField("锁定时间", null=True, blank=True)
-    locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="锁定人",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    locked_by = recorded_by("锁定人")
 
     class Meta:
         ordering = ["year", "month"]
@@ -191,14 +169,7 @@ class ReportPhoto(models.Model):
     height = models.PositiveIntegerField("高")
     caption = models.CharField("说明", max_length=200, blank=True)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    uploaded_by = recorded_by("上传人")
 
     class Meta:
         ordering = ["uploaded_at"]

@@ -1,20 +1,14 @@
 """A record of each ledger import: who, when, which file, what it changed."""
 
-from django.conf import settings
 from django.db import models
+
+from projects.models import recorded_by
 
 
 class LedgerImport(models.Model):
     filename = models.CharField("文件名", max_length=255)
     imported_at = models.DateTimeField("导入时间", auto_now_add=True)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="导入人",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    imported_by = recorded_by("导入人")
     summary = models.JSONField("导入结果", default=dict)
 
     class Meta:

@@ -6,6 +6,7 @@ decimals (4 places: one yuan), never floats.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -25,6 +26,18 @@ def money(value: Decimal | None) -> Decimal:
     PostgreSQL sums exactly and is unchanged by this.
     """
     return (value or Decimal(0)).quantize(MONEY_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def recorded_by(verbose_name: str) -> models.ForeignKey:
+    """Who did something (submitted, reviewed, locked, uploaded): kept if the user goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
 
 def money_field(verbose_name: str, **kwargs) -> models.DecimalField:

@@ -1,10 +1,9 @@
 """Inspections (督查) and their findings (问题), rectified (整改) and closed out (销号)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from projects.models import FactorCategory, Project, Unit
+from projects.models import FactorCategory, Project, Unit, recorded_by
 
 
 class Inspection(models.Model):
@@ -12,14 +11,7 @@ class Inspection(models.Model):
     inspected_on = models.DateField("督查日期")
     inspectors = models.CharField("督查人员", max_length=200, blank=True)
     notes = models.TextField("督查情况", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="记录人",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = recorded_by("记录人")
 
     class Meta:
         ordering = ["-inspected_on", "title"]
