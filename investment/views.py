@@ -5,9 +5,9 @@ from django.utils import timezone
 from investment import rules
 from investment.forms import PeriodForm
 from investment.models import MonthlyReport
-from investment.progress import plan_progress_all_years
-from investment.selectors import portfolio_summary
-from projects.access import project_for
+from investment.progress import lag_warnings, plan_progress_all_years
+from investment.selectors import figures_by, portfolio_summary
+from projects.access import project_for, visible_plans
 from projects.models import Level, money
 
 
@@ -17,12 +17,28 @@ def dashboard(request):
     form = PeriodForm(request.GET or {"year": year, "month": month})
     if form.is_valid():
         year, month = form.cleaned_data["year"], form.cleaned_data["month"]
-    summary = portfolio_summary(year=year, month=month)
+    plans = visible_plans(request.user)
+    summary = portfolio_summary(year=year, month=month, plans=plans)
     levels = [(level.label, summary.by_level[level.value]) for level in Level]
+    by_unit = sorted(
+        figures_by(year=year, month=month, by="unit", plans=plans).items(),
+        key=lambda item: -(item[1].completion_rate or 0),
+    )
+    by_industry = sorted(
+        figures_by(year=year, month=month, by="industry", plans=plans).items(),
+        key=lambda item: -(item[1].annual_plan),
+    )
     return render(
         request,
         "investment/dashboard.html",
-        {"form": form, "summary": summary, "levels": levels},
+        {
+            "form": form,
+            "summary": summary,
+            "levels": levels,
+            "by_unit": by_unit,
+            "by_industry": by_industry,
+            "lagging": len(lag_warnings(year=year, month=month, plans=plans)),
+        },
     )
 
 

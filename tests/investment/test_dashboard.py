@@ -1,9 +1,11 @@
 """The 总体情况 page: figures of the summary selector, behind a login."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import User
-from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
+from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
 
 
 def an_officer() -> User:
@@ -55,3 +57,36 @@ def test_the_login_page_is_in_chinese(client):
 
     assert "用户名" in response.content.decode()
     assert "密码" in response.content.decode()
+
+
+def test_it_breaks_the_figures_down_by_unit_and_industry_and_counts_lagging_projects(client):
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [code(1), "甲", "县交通局", "省重点", "新建", 1000, 2024, 400, "2024-01-10"],
+                [code(2), "乙", "营盘镇", "县重点", "续建", 1000, 2024, 600, None],
+            ],
+            "月度投资": [REPORT_HEADERS, [code(1), 2024, 1, 100]],
+        }
+    )
+    client.force_login(an_officer())
+
+    page = client.get(reverse("dashboard"), {"year": 2024, "month": 3}).content.decode()
+
+    assert "按责任单位" in page and "营盘镇" in page
+    assert "25.0%" in page  # 县交通局: 100 of 400
+    assert "滞后预警项目2个" in page
+
+
+def test_its_query_count_does_not_grow_with_the_portfolio(client):
+    load(a_portfolio(10, 2024))
+    load(a_portfolio(200, 2025))
+    client.force_login(an_officer())
+
+    def count(year: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("dashboard"), {"year": year, "month": 6})
+        return len(queries)
+
+    assert count(2024) == count(2025)
