@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from investment import rules
 from investment.models import MonthlyReport
-from projects.models import AnnualPlan, Level, Nature, money
+from projects.models import AnnualPlan, Level, Nature, Stage, money
 
 ZERO = Decimal(0)
 
@@ -183,3 +183,38 @@ def portfolio_summary(
         for name in ADDITIVE:
             setattr(summary, name, getattr(summary, name) + getattr(figures, name))
     return summary
+
+
+def monthly_completion(
+    *, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None
+) -> list[Decimal | None]:
+    """The cumulative completion rate at the end of each month 1..``month`` (two queries)."""
+    plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
+    annual_plan = money(plans.aggregate(total=Sum("planned_investment"))["total"])
+    by_month = dict(
+        counted_reports(year=year, month=month)
+        .filter(plan__in=plans.values("pk"))
+        .order_by()
+        .values("month")
+        .annotate(amount=Sum("amount"))
+        .values_list("month", "amount")
+    )
+    rates, cumulative = [], ZERO
+    for m in range(1, month + 1):
+        cumulative += money(by_month.get(m))
+        rates.append(rules.percent(cumulative, annual_plan))
+    return rates
+
+
+def projects_by_stage(
+    *, year: int, plans: QuerySet[AnnualPlan] | None = None
+) -> list[tuple[str, int]]:
+    """How many of the year's plan rows are in each project stage (one query)."""
+    plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
+    counts = dict(
+        plans.order_by()
+        .values("project__stage")
+        .annotate(n=Count("pk"))
+        .values_list("project__stage", "n")
+    )
+    return [(str(stage.label), counts.get(stage.value, 0)) for stage in Stage]

@@ -1,12 +1,19 @@
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from investment import rules
+from investment import charts, rules
 from investment.forms import PeriodForm
 from investment.models import MonthlyReport
 from investment.progress import lag_warnings, plan_progress_all_years
-from investment.selectors import figures_by, portfolio_summary
+from investment.selectors import (
+    figures_by,
+    monthly_completion,
+    portfolio_summary,
+    projects_by_stage,
+)
 from projects.access import project_for, visible_plans
 from projects.models import Level, money
 
@@ -38,8 +45,35 @@ def dashboard(request):
             "by_unit": by_unit,
             "by_industry": by_industry,
             "lagging": len(lag_warnings(year=year, month=month, plans=plans)),
+            "charts": _dashboard_charts(summary, by_unit, plans),
         },
     )
+
+
+def _dashboard_charts(summary, by_unit, plans) -> list:
+    year, month = summary.year, summary.month
+    rates = monthly_completion(year=year, month=month, plans=plans)
+    return [
+        charts.line_chart(
+            title=f"{year}年累计投资完成率与序时进度",
+            labels=[f"{m}月" for m in range(1, month + 1)],
+            series=[
+                ("完成率", rates, "#1f4e79"),
+                ("序时进度", [rules.time_progress(m) for m in range(1, month + 1)], "#c0392b"),
+            ],
+        ),
+        charts.bar_chart(
+            title="各责任单位投资完成率",
+            items=[(name, figures.completion_rate) for name, figures in by_unit],
+            reference=summary.time_progress,
+        ),
+        charts.bar_chart(
+            title="项目阶段分布",
+            items=[(label, Decimal(n)) for label, n in projects_by_stage(year=year, plans=plans)],
+            unit="个",
+            colour="#2b6cb0",
+        ),
+    ]
 
 
 @login_required

@@ -1,0 +1,117 @@
+"""Server-side SVG charts: the same markup in a page and, later, in the PDF briefing.
+
+Plain SVG built here rather than a charting library: the charts are few and simple (a line
+against the schedule, horizontal bars), the markup stays small and readable, fonts are the
+page's own (CJK labels render wherever the page's font does), and no JavaScript is needed.
+Every label is escaped.
+"""
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH = 560
+FONT = 'font-family="inherit" font-size="12"'
+
+
+def _number(value: Decimal | float) -> str:
+    return f"{float(value):.1f}"
+
+
+def line_chart(
+    *,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Decimal | None], str]],
+    top: Decimal = Decimal(100),
+) -> SafeString:
+    """Lines over ``labels``; each series is (name, values in percent, colour)."""
+    height, left, right, bottom, head = 260, 44, 16, 28, 30
+    plot_w, plot_h = WIDTH - left - right, height - bottom - head
+    values = [v for _, vs, _ in series for v in vs if v is not None]
+    top = max([top, *values]) if values else top
+    step = plot_w / max(len(labels) - 1, 1)
+
+    def x(i: int) -> float:
+        return left + i * step
+
+    def y(v: Decimal) -> float:
+        return head + plot_h - float(v) / float(top) * plot_h
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="chart" role="img" aria-label="{escape(title)}">',
+        f'<text x="{left}" y="18" {FONT} font-weight="bold">{escape(title)}</text>',
+    ]
+    for fraction in (0, 0.25, 0.5, 0.75, 1):
+        gy = head + plot_h - fraction * plot_h
+        parts.append(
+            f'<line x1="{left}" x2="{WIDTH - right}" y1="{gy:.1f}" y2="{gy:.1f}" stroke="#d9e2ec"/>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{gy + 4:.1f}" {FONT} text-anchor="end" fill="#616e7c">{_number(top * Decimal(str(fraction)))}%</text>'
+        )
+    for i, label in enumerate(labels):
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{height - 8}" {FONT} text-anchor="middle" fill="#616e7c">{escape(label)}</text>'
+        )
+    for index, (name, vs, colour) in enumerate(series):
+        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(vs) if v is not None)
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
+        )
+        parts += [
+            f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"><title>{escape(name)} {escape(labels[i])}：{_number(v)}%</title></circle>'
+            for i, v in enumerate(vs)
+            if v is not None
+        ]
+        lx = WIDTH - right - 150 + index * 80
+        parts.append(f'<rect x="{lx}" y="8" width="12" height="4" fill="{colour}"/>')
+        parts.append(f'<text x="{lx + 16}" y="14" {FONT}>{escape(name)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def bar_chart(
+    *,
+    title: str,
+    items: Sequence[tuple[str, Decimal | None]],
+    unit: str = "%",
+    reference: Decimal | None = None,
+    colour: str = "#1f4e79",
+) -> SafeString:
+    """Horizontal bars, one per (label, value); an optional reference line (序时进度)."""
+    row, left, right, head = 22, 150, 60, 30
+    height = head + row * max(len(items), 1) + 10
+    plot_w = WIDTH - left - right
+    values = [v for _, v in items if v is not None] + ([reference] if reference is not None else [])
+    top = max(values) if values and max(values) > 0 else Decimal(1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="chart" role="img" aria-label="{escape(title)}">',
+        f'<text x="8" y="18" {FONT} font-weight="bold">{escape(title)}</text>',
+    ]
+    for i, (label, value) in enumerate(items):
+        y = head + i * row
+        width = float(value or 0) / float(top) * plot_w
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 14}" {FONT} text-anchor="end">{escape(label)}</text>'
+        )
+        parts.append(
+            f'<rect x="{left}" y="{y + 3}" width="{width:.1f}" height="{row - 8}" fill="{colour}" rx="2"/>'
+        )
+        amount = f"{value:.0f}" if unit == "个" and value is not None else _number(value or 0)
+        shown = "—" if value is None else f"{amount}{unit}"
+        parts.append(
+            f'<text x="{left + width + 4:.1f}" y="{y + 14}" {FONT} fill="#616e7c">{shown}</text>'
+        )
+    if reference is not None:
+        rx = left + float(reference) / float(top) * plot_w
+        parts.append(
+            f'<line x1="{rx:.1f}" x2="{rx:.1f}" y1="{head - 4}" y2="{height - 6}" stroke="#c0392b" stroke-dasharray="4 3"/>'
+        )
+        parts.append(
+            f'<text x="{rx + 4:.1f}" y="{head - 6}" {FONT} fill="#c0392b">序时进度{_number(reference)}%</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

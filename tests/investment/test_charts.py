@@ -1,0 +1,63 @@
+"""Server-side SVG charts: labels escaped, values written, the same markup anywhere."""
+
+from decimal import Decimal
+
+from django.urls import reverse
+
+from investment.charts import bar_chart, line_chart
+from investment.selectors import monthly_completion, projects_by_stage
+from projects.models import User
+from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
+
+
+def test_a_line_chart_draws_each_series_with_its_values():
+    svg = line_chart(
+        title="累计完成率",
+        labels=["1月", "2月", "3月"],
+        series=[("完成率", [Decimal(5), None, Decimal("30.8")], "#1f4e79")],
+    )
+
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert "完成率 3月：30.8%" in svg
+    assert svg.count("<circle") == 2  # the missing month draws no point
+
+
+def test_bar_labels_are_escaped_and_counts_are_whole_numbers():
+    svg = bar_chart(title="阶段", items=[("<script>", Decimal(3))], unit="个")
+
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert "3个" in svg
+
+
+def test_monthly_completion_and_stages_come_from_the_database():
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [code(1), "甲", "县交通局", "县重点", "新建", 100, 2024, 200, None],
+            ],
+            "月度投资": [REPORT_HEADERS, [code(1), 2024, 1, 20], [code(1), 2024, 3, 30]],
+        }
+    )
+
+    assert monthly_completion(year=2024, month=3) == [10, 10, 25]
+    assert ("前期", 1) in projects_by_stage(year=2024)
+
+
+def test_the_dashboard_shows_the_charts(client):
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [code(1), "甲", "县交通局", "县重点", "新建", 100, 2024, 200, None],
+            ]
+        }
+    )
+    client.force_login(User.objects.create_user("leader", role=User.Role.LEADER))
+
+    page = client.get(reverse("dashboard"), {"year": 2024, "month": 6}).content.decode()
+
+    assert page.count("<svg") == 3
+    assert "2024年累计投资完成率与序时进度" in page
+    assert "各责任单位投资完成率" in page
