@@ -5,6 +5,7 @@ of DESIGN.md §3 is computed here.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -15,6 +16,13 @@ from investment.progress import LagReason, board, lag_warnings, project_ranking
 from investment.rankings import unit_ranking
 from projects.access import visible_plans
 from projects.models import Level, Unit, User
+from projects.xlsx import XLSX, render_workbook
+
+
+def _xlsx(filename: str, sheet: str, headers: tuple, rows) -> HttpResponse:
+    response = HttpResponse(render_workbook([(sheet, headers, rows)]), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _period(request) -> tuple[PeriodForm, int, int]:
@@ -78,6 +86,17 @@ def lag_page(request):
     ]
     if reason in reasons:
         warnings = [w for w in warnings if any(r == reason for r, _ in w.reasons)]
+    if request.GET.get("format") == "xlsx":
+        headers = ("项目代码", "项目名称", "责任单位", "项目级别", "年度计划投资(万元)",
+                   "累计完成投资(万元)", "完成率(%)", "预警原因")  # fmt: skip
+        rows = (
+            (w.progress.code, w.progress.name, w.progress.unit, w.progress.level,
+             w.progress.planned_investment, w.progress.completed,
+             rules.for_machine(w.progress.completion_rate),
+             "；".join(f"{r}：{d}" for r, d in w.reasons))
+            for w in warnings
+        )  # fmt: skip
+        return _xlsx(f"{year}-{month}-lag.xlsx", "滞后预警", headers, rows)
     return render(
         request,
         "investment/lag.html",
@@ -105,6 +124,16 @@ def board_page(request):
     rows = sorted(
         board(year=year, month=month, plans=plans), key=lambda r: (r.progress.unit, r.progress.code)
     )
+    if request.GET.get("format") == "xlsx":
+        headers = ("责任单位", "项目代码", "项目名称", "包抓领导", "年度计划投资(万元)") + tuple(
+            f"{m}月完成率(%)" for m in range(1, month + 1)
+        )
+        grid = (
+            (r.progress.unit, r.progress.code, r.progress.name, r.progress.leader,
+             r.progress.planned_investment, *(rules.for_machine(c.completion_rate) for c in r.cells))
+            for r in rows
+        )  # fmt: skip
+        return _xlsx(f"{year}-{month}-board.xlsx", "挂图作战", headers, grid)
     return render(
         request,
         "investment/board.html",

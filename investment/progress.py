@@ -30,6 +30,7 @@ class PlanProgress:
     unit: str
     level: str
     industry: str
+    leader: str
     planned_investment: Decimal
     completed: Decimal
     time_progress: Decimal
@@ -78,6 +79,7 @@ def _progress(plan: AnnualPlan, schedule: Decimal) -> PlanProgress:
         unit=project.unit.name,
         level=plan.get_level_display(),
         industry=project.industry,
+        leader=project.leader,
         planned_investment=plan.planned_investment,
         completed=money(plan.completed),
         time_progress=schedule,

@@ -15,8 +15,8 @@ from django.utils import timezone
 from investment.models import MonthlyReport
 from ledger import schema
 from ledger.importer import ImportResult, import_ledger
-from ledger.xlsx import render_workbook
 from projects.models import Project, Stage, Unit, User
+from projects.xlsx import render_workbook
 
 DEMO_PASSWORD = "Demo@2026"
 YEARS = (2024, 2025, 2026)

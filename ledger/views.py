@@ -12,12 +12,11 @@ from django.shortcuts import redirect, render
 from ledger.exporter import ledger_sheets, template_sheets
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError
-from ledger.xlsx import render_workbook
 from projects.access import require_office, visible_plans
 from projects.filters import PlanFilter
 from projects.models import AnnualPlan
+from projects.xlsx import XLSX, render_workbook
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING = "ledger_pending"  # session key: the uploaded file waiting for confirmation
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from projects.models import Unit, User
 from tests.investment.test_unit_ranking import JIA, YI, a_county
-from tests.workbooks import a_portfolio, load
+from tests.workbooks import a_portfolio, load, read_back
 
 
 def an_officer(client) -> None:
@@ -72,3 +72,27 @@ def test_query_counts_do_not_grow_with_the_portfolio(client, name):
         return len(queries)
 
     assert count(2024) == count(2025)
+
+
+def test_the_board_and_the_lag_list_export_the_same_rows_to_excel(client):
+    a_county()
+    an_officer(client)
+
+    board_sheet = read_back(
+        client.get(reverse("board"), {"year": 2024, "month": 6, "format": "xlsx"}).content
+    )["挂图作战"]
+    assert board_sheet[0][:5] == (
+        "责任单位",
+        "项目代码",
+        "项目名称",
+        "包抓领导",
+        "年度计划投资(万元)",
+    )
+    assert len(board_sheet[0]) == 5 + 6
+    assert len(board_sheet) == 1 + 6  # every plan row of 2024
+
+    lag_sheet = read_back(
+        client.get(reverse("lag_warnings"), {"year": 2024, "month": 6, "format": "xlsx"}).content
+    )["滞后预警"]
+    assert lag_sheet[0][-1] == "预警原因"
+    assert any("节点逾期" in row[-1] for row in lag_sheet[1:])

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ledger.exporter import template_sheets
-from ledger.xlsx import render_workbook
+from projects.xlsx import render_workbook
 
 
 class Command(BaseCommand):
