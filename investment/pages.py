@@ -33,9 +33,17 @@ def _period(request) -> tuple[PeriodForm, int, int]:
     return form, year, month
 
 
+PERIOD_KINDS = {"month": "月度", "quarter": "季度", "annual": "年度"}
+
+
 @login_required
 def rankings(request):
     form, year, month = _period(request)
+    kind = request.GET.get("kind") if request.GET.get("kind") in PERIOD_KINDS else "month"
+    if kind == "quarter":
+        month = rules.quarter_end_month((month + 2) // 3)  # the quarter the chosen month is in
+    elif kind == "annual":
+        month = 12
     ranking = unit_ranking(year=year, month=month)
     explanation = None
     unit_name = request.GET.get("explain", "").strip()
@@ -61,7 +69,10 @@ def rankings(request):
             "projects": projects[:50],
             "levels": Level.choices,
             "level": level,
-            "quarterly": month % 3 == 0,
+            "quarterly": kind == "quarter",
+            "annual": kind == "annual",
+            "kinds": PERIOD_KINDS,
+            "kind": kind,
         },
     )
 
@@ -121,8 +132,15 @@ def board_page(request):
     unit_id = request.GET.get("unit")
     if unit_id and unit_id.isdigit():
         plans = plans.filter(project__unit=unit_id)
+    group = "level" if request.GET.get("group") == "level" else "unit"
+    level_order = {str(label): index for index, label in enumerate(Level.labels)}
     rows = sorted(
-        board(year=year, month=month, plans=plans), key=lambda r: (r.progress.unit, r.progress.code)
+        board(year=year, month=month, plans=plans),
+        key=lambda r: (
+            level_order.get(r.progress.level, 9) if group == "level" else 0,
+            r.progress.unit,
+            r.progress.code,
+        ),
     )
     if request.GET.get("format") == "xlsx":
         headers = ("责任单位", "项目代码", "项目名称", "包抓领导", "年度计划投资(万元)") + tuple(
@@ -141,6 +159,7 @@ def board_page(request):
             "form": form,
             "rows": rows,
             "months": range(1, month + 1),
+            "group": group,
             "units": Unit.objects.all(),
             "unit_id": unit_id,
         },

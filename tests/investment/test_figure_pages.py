@@ -21,9 +21,8 @@ def test_the_rankings_page_shows_scores_lists_and_an_explanation(client):
     a_county()
     an_officer(client)
 
-    page = client.get(
-        reverse("rankings"), {"year": 2024, "month": 6, "explain": JIA}
-    ).content.decode()
+    params = {"year": 2024, "month": 6, "kind": "quarter", "explain": JIA}
+    page = client.get(reverse("rankings"), params).content.decode()
 
     assert "2024年第2季度（截至6月）责任单位考核排名" in page
     assert "68.67" in page and "100.00" in page
@@ -96,3 +95,40 @@ def test_the_board_and_the_lag_list_export_the_same_rows_to_excel(client):
     )["滞后预警"]
     assert lag_sheet[0][-1] == "预警原因"
     assert any("节点逾期" in row[-1] for row in lag_sheet[1:])
+
+
+def test_the_rankings_page_takes_monthly_quarterly_and_annual_periods(client):
+    a_county()
+    an_officer(client)
+
+    def heading(**params) -> str:
+        page = client.get(reverse("rankings"), {"year": 2024, **params}).content.decode()
+        return page.split("<h1>")[1].split("</h1>")[0]
+
+    assert heading(month=5, kind="month") == "2024年5月责任单位考核排名"
+    assert heading(month=5, kind="quarter") == "2024年第2季度（截至6月）责任单位考核排名"
+    assert heading(month=5, kind="annual") == "2024年年度责任单位考核排名"
+
+
+def test_the_board_can_be_grouped_by_level(client):
+    a_county()
+    an_officer(client)
+
+    page = client.get(
+        reverse("board"), {"year": 2024, "month": 6, "group": "level"}
+    ).content.decode()
+
+    assert page.index("P1") < page.index("Q1")  # 市重点 before 县重点
+
+
+def test_the_dashboard_prints_the_seed_002_figures(client):
+    from tests.investment.test_portfolio_summary import zhongjiang_q1_ledger
+
+    load(zhongjiang_q1_ledger())
+    an_officer(client)
+
+    page = client.get(reverse("dashboard"), {"year": 2024, "month": 3}).content.decode()
+
+    assert "占年度计划30.8%" in page
+    assert "超序时进度5.8个百分点" in page
+    assert "43.4%" in page and "27.0%" in page  # 省重点 43.36, 市重点 27.00 on a page's 1 decimal
