@@ -11,6 +11,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from bonds.rules import amount_problems
 from ledger import schema
 from ledger.cells import (
     CellError,
@@ -276,6 +277,14 @@ def read_funds(raw: RawSheet, problems: list[Problem]) -> list[Record]:
         reader.optional(fields, "approved", "批复金额(万元)", read_amount, None)
         reader.optional(fields, "allocated", "下达金额(万元)", read_amount, None)
         reader.optional(fields, "spent", "支出金额(万元)", read_amount, None)
+        headers = {
+            "approved": "批复金额(万元)",
+            "allocated": "下达金额(万元)",
+            "spent": "支出金额(万元)",
+        }
+        if reader.ok:
+            for field_name, reason in amount_problems(fields):
+                reader.fail(headers[field_name], reason)
         # Without a 状态 column an existing application keeps its status (a new one derives it).
         if reader.has("状态"):
             status = reader.read("状态", choice(schema.FUND_STATUSES))
