@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("projects/", include("projects.urls")),
     path("ledger/", include("ledger.urls")),
+    path("funds/", include("bonds.urls")),
     path("", include("investment.urls")),
 ]

@@ -42,6 +42,7 @@ MATRIX = {
     ("rankings", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("lag_warnings", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("board", None, "get"): row(302, 200, 200, 200, 200, 200),
+    ("fund_list", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("ledger_import", None, "get"): row(302, 403, 200, 403, 403, 403),
     ("ledger_template", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("ledger_export", None, "get"): row(302, 200, 200, 200, 200, 200),

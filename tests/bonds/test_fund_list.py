@@ -1,0 +1,67 @@
+"""The fund list: filters, totals by type with 支出进度, scoped to the user, constant queries."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from projects.models import Unit, User
+from tests.workbooks import PROJECT_HEADERS, code, load
+
+FUND_HEADERS = [
+    "项目代码",
+    "资金类型",
+    "年度",
+    "申报金额(万元)",
+    "批复金额(万元)",
+    "下达金额(万元)",
+    "支出金额(万元)",
+]
+
+
+def funds(rows: int = 2) -> None:
+    projects = [PROJECT_HEADERS]
+    applications = [FUND_HEADERS]
+    for serial in range(1, rows + 1):
+        unit = "县住建局" if serial % 2 else "营盘镇"
+        projects.append(
+            [code(serial), f"项目{serial}", unit, "县重点", "新建", 1000, 2024, 500, None]
+        )
+        applications.append(
+            [code(serial), "专项债券" if serial % 2 else "中长期贷款", 2024, 500, 400, 200, 50]
+        )
+    load({"项目台账": projects, "资金申报": applications})
+
+
+def test_the_totals_add_up_by_type_with_spending_progress(client):
+    funds(2)
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+
+    page = client.get(reverse("fund_list"), {"year": 2024}).content.decode()
+
+    assert "专项债券" in page and "中长期贷款" in page
+    assert "400.00" in page  # 合计下达 200 + 200
+    assert "25.0%" in page  # 支出进度 50 / 200
+
+
+def test_a_reporter_sees_only_their_units_applications(client):
+    funds(2)
+    unit = Unit.objects.get(name="县住建局")
+    client.force_login(User.objects.create_user("r", role=User.Role.REPORTER, unit=unit))
+
+    page = client.get(reverse("fund_list")).content.decode()
+
+    assert "项目1" in page and "项目2" not in page
+
+
+def test_its_query_count_does_not_grow_with_the_applications(client):
+    funds(4)
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("fund_list"))
+        return len(queries)
+
+    small = count()
+    funds(40)
+    assert count() == small
