@@ -25,6 +25,15 @@ def _xlsx(filename: str, sheet: str, headers: tuple, rows) -> HttpResponse:
     return response
 
 
+def _scoped_plans(request):
+    """The user's plan rows, narrowed by the page's unit filter; and that filter's value."""
+    plans = visible_plans(request.user)
+    unit_id = request.GET.get("unit")
+    if unit_id and unit_id.isdigit():
+        plans = plans.filter(project__unit=unit_id)
+    return plans, unit_id
+
+
 def _period(request) -> tuple[PeriodForm, int, int]:
     year, month = rules.last_finished_month(timezone.localdate())
     form = PeriodForm(request.GET or {"year": year, "month": month})
@@ -80,10 +89,7 @@ def rankings(request):
 @login_required
 def lag_page(request):
     form, year, month = _period(request)
-    plans = visible_plans(request.user)
-    unit_id = request.GET.get("unit")
-    if unit_id and unit_id.isdigit():
-        plans = plans.filter(project__unit=unit_id)
+    plans, unit_id = _scoped_plans(request)
     level = request.GET.get("level")
     if level in Level.values:
         plans = plans.filter(level=level)
@@ -128,10 +134,7 @@ def lag_page(request):
 @login_required
 def board_page(request):
     form, year, month = _period(request)
-    plans = visible_plans(request.user)
-    unit_id = request.GET.get("unit")
-    if unit_id and unit_id.isdigit():
-        plans = plans.filter(project__unit=unit_id)
+    plans, unit_id = _scoped_plans(request)
     group = "level" if request.GET.get("group") == "level" else "unit"
     level_order = {str(label): index for index, label in enumerate(Level.labels)}
     rows = sorted(

@@ -90,3 +90,11 @@ def test_its_query_count_does_not_grow_with_the_portfolio(client):
         return len(queries)
 
     assert count(2024) == count(2025)
+
+
+def test_the_page_title_is_plain_text(client):
+    client.force_login(an_officer())
+
+    page = client.get(reverse("dashboard")).content.decode()
+
+    assert "<title>总体情况 · 重点项目调度平台</title>" in page
