@@ -1,9 +1,9 @@
 """Fund applications (资金申报): requested → approved → allocated → spent."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
-from projects.models import Project, money_field
+from projects.models import Project, money_field, recorded_by
 
 
 class FundType(models.TextChoices):
@@ -36,7 +36,13 @@ class FundApplication(models.Model):
     allocated = money_field("下达金额(万元)", null=True, blank=True)
     spent = money_field("支出金额(万元)", null=True, blank=True)
     status = models.CharField("状态", max_length=20, choices=FundStatus)
+    applied_on = models.DateField("申报日期", null=True, blank=True)
+    approved_on = models.DateField("批复日期", null=True, blank=True)
+    allocated_on = models.DateField("下达日期", null=True, blank=True)
+    spent_on = models.DateField("支出截至日期", null=True, blank=True)
+    note = models.TextField("备注", blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = recorded_by("经办人")
 
     class Meta:
         ordering = ["year", "project__code", "fund_type", "batch"]
@@ -52,7 +58,46 @@ class FundApplication(models.Model):
                 & (Q(spent__isnull=True) | Q(spent__gte=0)),
                 name="fund_amounts_gte_0",
             ),
+            # bonds/rules.py amount_problems: each step at most the nearest earlier one filled in.
+            models.CheckConstraint(
+                condition=Q(approved__isnull=True) | Q(approved__lte=F("requested")),
+                name="fund_approved_lte_requested",
+            ),
+            models.CheckConstraint(
+                condition=Q(allocated__isnull=True)
+                | Q(approved__isnull=False, allocated__lte=F("approved"))
+                | Q(approved__isnull=True, allocated__lte=F("requested")),
+                name="fund_allocated_lte_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(spent__isnull=True)
+                | Q(allocated__isnull=False, spent__lte=F("allocated"))
+                | Q(allocated__isnull=True, approved__isnull=False, spent__lte=F("approved"))
+                | Q(allocated__isnull=True, approved__isnull=True, spent__lte=F("requested")),
+                name="fund_spent_lte_allocated",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.project.code} {self.get_fund_type_display()} {self.year}"
+
+
+class FundAttachment(models.Model):
+    """A document behind an application: the request, the approval, the allocation notice."""
+
+    application = models.ForeignKey(
+        FundApplication, verbose_name="资金申报", on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField("文件", upload_to="fund-files/%Y/%m/")
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小(字节)")
+    content_type = models.CharField("类型", max_length=100)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = recorded_by("上传人")
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = verbose_name_plural = "资金申报附件"
+
+    def __str__(self) -> str:
+        return self.name

@@ -38,3 +38,37 @@ def spending_progress(spent: Decimal | None, allocated: Decimal | None) -> Decim
     if not allocated:
         return None
     return (spent or Decimal(0)) * 100 / allocated
+
+
+def derived_status(amounts: dict) -> str:
+    """The status a blank 状态 takes: the furthest step with an amount filled in."""
+    for field, status in (("spent", "spent"), ("allocated", "allocated"), ("approved", "approved")):
+        if amounts.get(field) is not None:
+            return status
+    return "applied"
+
+
+# (date field, its label, the amount it goes with)
+STEP_DATES = (
+    ("applied_on", "申报日期", "requested"),
+    ("approved_on", "批复日期", "approved"),
+    ("allocated_on", "下达日期", "allocated"),
+    ("spent_on", "支出截至日期", "spent"),
+)
+
+
+def date_problems(values: dict) -> list[tuple[str, str]]:
+    """A step's date needs its amount, and no step is dated before an earlier step."""
+    problems = []
+    labels = dict(LIFECYCLE)
+    previous = None
+    for field, label, amount in STEP_DATES:
+        day = values.get(field)
+        if day is None:
+            continue
+        if values.get(amount) is None:
+            problems.append((field, f"填写了{label}，但未填写{labels[amount]}"))
+        if previous and day < previous[0]:
+            problems.append((field, f"{label}（{day}）不能早于{previous[1]}（{previous[0]}）"))
+        previous = (day, label)
+    return problems

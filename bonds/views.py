@@ -1,17 +1,26 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from bonds import services
+from bonds.access import attachment_for, fund_for, visible_funds
+from bonds.forms import AttachmentForm, FundForm
 from bonds.models import FundApplication, FundStatus, FundType
+from bonds.rules import spending_progress
 from bonds.selectors import fund_totals
-from projects.access import visible_projects
+from projects.access import project_for
 from projects.models import Unit
+from projects.uploads import check_attachments
 
 
 @login_required
 def fund_list(request):
     """Fund applications with filters, and totals by type for the same filter."""
-    applications = FundApplication.objects.filter(project__in=visible_projects(request.user))
+    applications = visible_funds(request.user)
     filters = {
         "year": request.GET.get("year", ""),
         "fund_type": request.GET.get("fund_type", ""),
@@ -43,4 +52,84 @@ def fund_list(request):
             "statuses": FundStatus.choices,
             "units": Unit.objects.all(),
         },
+    )
+
+
+@login_required
+def fund_detail(request, pk: int):
+    application = fund_for(request.user, pk)
+    return render(
+        request,
+        "bonds/fund_detail.html",
+        {
+            "fund": application,
+            "progress": spending_progress(application.spent, application.allocated),
+            "files": application.files.select_related("uploaded_by"),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+def _fund_form(request, application: FundApplication | None, initial: dict):
+    services.require_fund_keeper(request.user)
+    form = FundForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.fund_save(
+                user=request.user, application=application, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "资金申报已保存。")
+            return redirect("fund_detail", pk=application.pk)
+    return render(request, "bonds/fund_form.html", {"form": form, "fund": application})
+
+
+@login_required
+def fund_create(request):
+    initial = {}
+    if request.GET.get("project", "").isdigit():
+        initial["project"] = project_for(request.user, int(request.GET["project"]))
+    return _fund_form(request, None, initial)
+
+
+@login_required
+def fund_edit(request, pk: int):
+    application = fund_for(request.user, pk)
+    fields = FundForm.base_fields
+    initial = {name: getattr(application, name) for name in fields if name != "project"}
+    return _fund_form(request, application, initial | {"project": application.project})
+
+
+@login_required
+@require_POST
+def fund_attach(request, pk: int):
+    application = fund_for(request.user, pk)
+    services.require_fund_keeper(request.user)
+    form = AttachmentForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        saved = services.fund_attach(
+            user=request.user,
+            application=application,
+            files=check_attachments(form.cleaned_data["files"]),
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已上传{len(saved)}个附件。")
+    return redirect("fund_detail", pk=pk)
+
+
+@login_required
+def fund_file(request, pk: int):
+    """Attachments are served only within the user's scope, always as downloads."""
+    attachment = attachment_for(request.user, pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
     )

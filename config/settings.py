@@ -144,3 +144,7 @@ LEDGER_MAX_COLUMNS = env_int("LEDGER_MAX_COLUMNS", 100)
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 60_000_000)
 PHOTO_MAX_PER_REPORT = env_int("PHOTO_MAX_PER_REPORT", 9)
+
+# Attachments (rectification evidence, fund documents): PDF, images and Office files only.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("ledger/", include("ledger.urls")),
     path("funds/", include("bonds.urls")),
+    path("supervision/", include("supervision.urls")),
     path("", include("investment.urls")),
 ]

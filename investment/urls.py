@@ -1,6 +1,6 @@
 from django.urls import path
 
-from investment import pages, reporting, views
+from investment import notices, pages, reporting, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -17,4 +17,8 @@ urlpatterns = [
     path("photos/<int:pk>/<str:kind>/", reporting.photo_file, name="photo_file"),
     path("reports/<int:pk>/approve/", reporting.report_approve, name="report_approve"),
     path("reports/<int:pk>/return/", reporting.report_return, name="report_return"),
+    # Notices live with the figures they combine; the model is supervision's (see notices.py).
+    path("supervision/notices/", notices.notice_list, name="notice_list"),
+    path("supervision/notices/new/", notices.notice_create, name="notice_create"),
+    path("supervision/notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
 ]

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from bonds.access import visible_funds
+from bonds.selectors import fund_totals
 from investment import charts, rules
 from investment.forms import PeriodForm
 from investment.models import MonthlyReport
@@ -16,6 +18,9 @@ from investment.selectors import (
 )
 from projects.access import project_for, visible_plans
 from projects.models import Level, money
+from supervision.access import visible_findings
+from supervision.clocks import LEVEL_LEADERS
+from supervision.selectors import escalations
 
 
 @login_required
@@ -46,6 +51,10 @@ def dashboard(request):
             "by_industry": by_industry,
             "lagging": len(lag_warnings(year=year, month=month, plans=plans)),
             "charts": _dashboard_charts(summary, by_unit, plans),
+            "funds": fund_totals(visible_funds(request.user).filter(year=year)),
+            "escalations": escalations(
+                visible_findings(request.user), today=timezone.localdate(), min_level=LEVEL_LEADERS
+            ),
         },
     )
 
@@ -101,6 +110,7 @@ def project_detail(request, pk: int):
             "funds": project.fund_applications.order_by("-year", "fund_type"),
             "findings": project.findings.select_related("unit").order_by("-found_on"),
             "year": year,
+            "today": timezone.localdate(),
         },
     )
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from investment.models import MonthlyReport
 from ledger import schema
+from ledger.demo_supervision import supervision_story
 from ledger.importer import ImportResult, import_ledger
 from projects.models import Project, Stage, Unit, User
 from projects.xlsx import render_workbook
@@ -300,6 +301,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> ImportResult:
         submitted_at=submitted_at,
     )
     ensure_demo_users(password=password)
+    supervision_story()
     return result
 
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, connection, models, transaction
 
 from bonds.models import FundApplication
+from bonds.rules import derived_status
 from investment.models import MonthlyReport, ReportingPeriod
 from ledger import schema
 from ledger.models import LedgerImport
 from ledger.reader import LedgerImportError, Problem, read_workbook
 from ledger.rows import (
     Record,
-    derived_fund_status,
     read_findings,
     read_funds,
     read_milestones,
@@ -403,7 +403,7 @@ class Writer:
                 fund_type=key[1],
                 year=key[2],
                 batch=key[3],
-                **({"status": derived_fund_status(values)} | values),
+                **({"status": derived_status(values)} | values),
             ),
         )
 

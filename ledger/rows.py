@@ -11,7 +11,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from bonds.rules import amount_problems
+from bonds.rules import amount_problems, derived_status
 from ledger import schema
 from ledger.cells import (
     CellError,
@@ -250,18 +250,6 @@ def read_milestones(raw: RawSheet, problems: list[Problem]) -> list[Record]:
     return records
 
 
-def derived_fund_status(fields: dict) -> str:
-    """A blank 状态 is read from the furthest amount filled in."""
-    for amount, status in (
-        ("spent", "spent"),
-        ("allocated", "allocated"),
-        ("approved", "approved"),
-    ):
-        if fields.get(amount) is not None:
-            return status
-    return "applied"
-
-
 def read_funds(raw: RawSheet, problems: list[Problem]) -> list[Record]:
     reader = RowReader(raw, problems)
     records: list[Record] = []
@@ -288,7 +276,7 @@ def read_funds(raw: RawSheet, problems: list[Problem]) -> list[Record]:
         # Without a 状态 column an existing application keeps its status (a new one derives it).
         if reader.has("状态"):
             status = reader.read("状态", choice(schema.FUND_STATUSES))
-            fields["status"] = status or derived_fund_status(fields)
+            fields["status"] = status or derived_status(fields)
         if code and fund_type and year:
             duplicates.check(reader, (code, fund_type, year, batch), "批次")
         if reader.ok:

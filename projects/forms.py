@@ -11,6 +11,25 @@ class ChineseFormMixin:
         super().__init__(*args, **kwargs)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by `projects.uploads` before it is kept."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [item for item in data if item] if isinstance(data, list | tuple) else [data]
+        files = [item for item in files if item]
+        if not files and self.required:
+            raise forms.ValidationError("请选择要上传的文件。", code="required")
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
 class ProjectForm(ChineseFormMixin, forms.ModelForm):
     class Meta:
         model = Project

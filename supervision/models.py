@@ -1,4 +1,11 @@
-"""Inspections (督查) and their findings (问题), rectified (整改) and closed out (销号)."""
+"""Inspections (督查), their findings (问题), rectification (整改), 销号, and notices (通报).
+
+A finding moves  open ──reply──▶ in_progress ──rectified──▶ rectified ──close──▶ closed
+                                      ▲                          │
+                                      └────────send back─────────┘
+Every step is a `FindingEvent` (who, when, what was said, evidence files), so the history of a
+finding is kept whole; `supervision/services.py` is the only writer.
+"""
 
 from django.db import models
 from django.db.models import F, Q
@@ -11,6 +18,9 @@ class Inspection(models.Model):
     inspected_on = models.DateField("督查日期")
     inspectors = models.CharField("督查人员", max_length=200, blank=True)
     notes = models.TextField("督查情况", blank=True)
+    projects = models.ManyToManyField(
+        Project, verbose_name="督查项目", blank=True, related_name="inspections"
+    )
     created_by = recorded_by("记录人")
 
     class Meta:
@@ -27,6 +37,14 @@ class Finding(models.Model):
         IN_PROGRESS = "in_progress", "整改中"
         RECTIFIED = "rectified", "已整改"
         CLOSED = "closed", "已销号"
+
+    class Clock(models.TextChoices):
+        """The 13710 mechanism: 1 day to assign, 3 to report back, 7 or 30 (or a timetable) to settle."""
+
+        NONE = "", "按整改时限"
+        ORDINARY = "ordinary", "13710·一般问题（7天办结）"
+        COMPLEX = "complex", "13710·复杂问题（30天办结）"
+        TIMETABLE = "timetable", "13710·按时间表办结"
 
     inspection = models.ForeignKey(
         Inspection,
@@ -53,9 +71,15 @@ class Finding(models.Model):
     )
     found_on = models.DateField("发现日期")
     deadline = models.DateField("整改时限")
+    clock = models.CharField(
+        "督办机制", max_length=20, choices=Clock, default=Clock.NONE, blank=True
+    )
+    assigned_on = models.DateField("交办日期", null=True, blank=True)
+    first_reply_on = models.DateField("首次反馈日期", null=True, blank=True)
     status = models.CharField("整改状态", max_length=20, choices=Status, default=Status.OPEN)
     closed_on = models.DateField("销号日期", null=True, blank=True)
     rectification = models.TextField("整改情况", blank=True)
+    created_by = recorded_by("交办人")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -76,3 +100,85 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.description[:20]}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class FindingEvent(models.Model):
+    """One step in a finding's life: what was done, by whom, when, with what evidence."""
+
+    class Action(models.TextChoices):
+        ASSIGNED = "assigned", "交办"
+        REPLY = "reply", "整改反馈"
+        RECTIFIED = "rectified", "报告整改完成"
+        SENT_BACK = "sent_back", "退回重新整改"
+        CLOSED = "closed", "销号"
+        EDITED = "edited", "修改"
+
+    finding = models.ForeignKey(
+        Finding, verbose_name="问题", on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField("事项", max_length=20, choices=Action)
+    note = models.TextField("内容", blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    created_by = recorded_by("经办人")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = verbose_name_plural = "督办记录"
+
+    def __str__(self) -> str:
+        return f"{self.finding} {self.get_action_display()}"
+
+
+class Evidence(models.Model):
+    """A file behind a rectification answer (a photo, a scanned approval, a document)."""
+
+    event = models.ForeignKey(
+        FindingEvent, verbose_name="督办记录", on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField("文件", upload_to="evidence/%Y/%m/")
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小(字节)")
+    content_type = models.CharField("类型", max_length=100)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = verbose_name_plural = "整改佐证材料"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notice(models.Model):
+    """A notice (通报) as issued: its figures are kept as they stood on the day of issue."""
+
+    class Period(models.TextChoices):
+        MONTH = "month", "月度"
+        QUARTER = "quarter", "季度"
+        YEAR = "year", "年度"
+
+    number = models.CharField("期号", max_length=40)
+    title = models.CharField("标题", max_length=200)
+    year = models.PositiveSmallIntegerField("年度")
+    period = models.CharField("通报周期", max_length=10, choices=Period)
+    month = models.PositiveSmallIntegerField("截至月份")
+    opening = models.TextField("通报正文")
+    content = models.JSONField("通报内容", default=dict)
+    issued_at = models.DateTimeField("印发时间", auto_now_add=True)
+    issued_by = recorded_by("印发人")
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = verbose_name_plural = "通报"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="notice_unique_number"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12), name="notice_month_1_12"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,11 +1,19 @@
 """Every URL × every role, with the status each must get. A URL without a row fails here."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from bonds.models import FundApplication, FundAttachment
+from bonds.services import fund_attach, fund_save
 from investment.models import MonthlyReport, ReportPhoto
 from projects.models import Project, Unit, User
+from projects.uploads import check_attachment
+from supervision.models import Evidence, Finding, Inspection, Notice
+from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
 
 ROLES = ["anonymous", "reporter", "officer", "supervisor", "leader", "admin"]
@@ -46,6 +54,30 @@ MATRIX = {
     ("ledger_import", None, "get"): row(302, 403, 200, 403, 403, 403),
     ("ledger_template", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("ledger_export", None, "get"): row(302, 200, 200, 200, 200, 200),
+    ("fund_create", None, "get"): row(302, 403, 200, 403, 403, 403),
+    ("fund_detail", "own fund", "get"): row(302, 200, 200, 200, 200, 200),
+    ("fund_detail", "other unit's fund", "get"): row(302, 404, 200, 200, 200, 200),
+    ("fund_edit", "own fund", "get"): row(302, 403, 200, 403, 403, 403),
+    ("fund_edit", "other unit's fund", "get"): row(302, 404, 200, 403, 403, 403),
+    ("fund_attach", "own fund", "post"): row(302, 403, 302, 403, 403, 403),
+    ("fund_file", "fund file", "get"): row(302, 200, 200, 200, 200, 200),
+    ("finding_list", None, "get"): row(302, 200, 200, 200, 200, 200),
+    ("finding_create", None, "get"): row(302, 403, 403, 200, 403, 403),
+    ("finding_detail", "own finding", "get"): row(302, 200, 200, 200, 200, 200),
+    ("finding_detail", "other unit's finding", "get"): row(302, 404, 200, 200, 200, 200),
+    ("finding_edit", "own finding", "get"): row(302, 403, 403, 200, 403, 403),
+    ("finding_answer", "own finding", "post"): row(302, 302, 403, 403, 403, 403),
+    ("finding_answer", "other unit's finding", "post"): row(302, 404, 403, 403, 403, 403),
+    ("finding_close", "own finding", "post"): row(302, 403, 403, 302, 403, 403),
+    ("finding_send_back", "own finding", "post"): row(302, 403, 403, 302, 403, 403),
+    ("evidence_file", "evidence", "get"): row(302, 200, 200, 200, 200, 200),
+    ("evidence_file", "other unit's evidence", "get"): row(302, 404, 200, 200, 200, 200),
+    ("inspection_list", None, "get"): row(302, 200, 200, 200, 200, 200),
+    ("inspection_create", None, "get"): row(302, 403, 403, 200, 403, 403),
+    ("inspection_detail", "inspection", "get"): row(302, 200, 200, 200, 200, 200),
+    ("notice_list", None, "get"): row(302, 200, 200, 200, 200, 200),
+    ("notice_create", None, "get"): row(302, 403, 403, 200, 403, 403),
+    ("notice_detail", "notice", "get"): row(302, 200, 200, 200, 200, 200),
 }
 
 
@@ -82,13 +114,42 @@ def county():
     photo.image.save("p.jpg", ContentFile(b"jpeg"), save=False)
     photo.thumbnail.save("p.jpg", ContentFile(b"jpeg"), save=False)
     photo.save()
-    return {
+    users = {
         "reporter": User.objects.create_user("reporter", role=User.Role.REPORTER, unit=unit),
         "officer": User.objects.create_user("office", role=User.Role.OFFICER),
         "supervisor": User.objects.create_user("supervisor", role=User.Role.SUPERVISOR),
         "leader": User.objects.create_user("leader", role=User.Role.LEADER),
         "admin": User.objects.create_user("admin", role=User.Role.ADMIN, is_staff=True),
     }
+    supervision_records(users, unit)
+    return users
+
+
+def supervision_records(users, unit) -> None:
+    """A fund and a finding with a file on each unit's side, an inspection and a notice."""
+    pdf = [check_attachment("批复.pdf", b"%PDF-1.4 test")]
+    for serial, finding_unit in ((1, unit), (2, Unit.objects.get(name="营盘镇"))):
+        project = Project.objects.get(code=code(serial))
+        fund = fund_save(
+            user=users["officer"], project=project, fund_type="special_bond", year=2024,
+            requested=Decimal(100),
+        )  # fmt: skip
+        fund_attach(user=users["officer"], application=fund, files=pdf)
+        finding = finding_create(
+            user=users["supervisor"], unit=finding_unit, description=f"问题{serial}",
+            found_on=date(2024, 3, 1), today=date(2024, 3, 1), deadline=date(2024, 3, 31),
+        )  # fmt: skip
+        reporter = users["reporter"] if serial == 1 else User.objects.create_user(
+            "township", role=User.Role.REPORTER, unit=finding_unit
+        )  # fmt: skip
+        finding_answer(
+            user=reporter, finding=finding, note="已整改", today=date(2024, 3, 2), files=pdf
+        )
+    inspection_save(user=users["supervisor"], title="督查", inspected_on=date(2024, 3, 1))
+    notice_issue(
+        user=users["supervisor"], year=2024, period="month", month=3, title="通报",
+        opening="正文", content={},
+    )  # fmt: skip
 
 
 def url_for(name: str, target: str | None) -> str:
@@ -99,6 +160,15 @@ def url_for(name: str, target: str | None) -> str:
         "month": [2024, 3],
         "report": [MonthlyReport.objects.get().pk],
         "photo": [ReportPhoto.objects.get().pk, "thumb"],
+        "own fund": [FundApplication.objects.get(project__code=code(1)).pk],
+        "other unit's fund": [FundApplication.objects.get(project__code=code(2)).pk],
+        "fund file": [FundAttachment.objects.get(application__project__code=code(1)).pk],
+        "own finding": [Finding.objects.get(unit__name="县住建局").pk],
+        "other unit's finding": [Finding.objects.get(unit__name="营盘镇").pk],
+        "evidence": [Evidence.objects.get(event__finding__unit__name="县住建局").pk],
+        "other unit's evidence": [Evidence.objects.get(event__finding__unit__name="营盘镇").pk],
+        "inspection": [Inspection.objects.get().pk],
+        "notice": [Notice.objects.get().pk],
     }[target]
     return reverse(name, args=args)
 

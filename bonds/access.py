@@ -1,0 +1,24 @@
+"""Fund applications are seen through their project: a reporter sees their unit's only."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from bonds.models import FundApplication, FundAttachment
+from projects.access import visible_projects
+from projects.models import User
+
+
+def visible_funds(user: User) -> QuerySet[FundApplication]:
+    return FundApplication.objects.filter(project__in=visible_projects(user))
+
+
+def fund_for(user: User, pk: int) -> FundApplication:
+    return get_object_or_404(
+        visible_funds(user).select_related("project__unit", "updated_by"), pk=pk
+    )
+
+
+def attachment_for(user: User, pk: int) -> FundAttachment:
+    return get_object_or_404(
+        FundAttachment.objects.filter(application__in=visible_funds(user)), pk=pk
+    )

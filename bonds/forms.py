@@ -1,0 +1,55 @@
+from django import forms
+
+from bonds.models import FundStatus, FundType
+from projects.forms import ChineseFormMixin, MultipleFileField
+from projects.models import MONEY_DIGITS, MONEY_PLACES, Project
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def amount(label: str, required: bool = False) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=f"{label}(万元)",
+        required=required,
+        min_value=0,
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        error_messages={
+            "invalid": "请输入数字（万元）。",
+            "min_value": "金额不能为负数。",
+            "max_decimal_places": f"最多保留{MONEY_PLACES}位小数。",
+            "max_digits": "数额过大，请核对单位是否为万元。",
+            "max_whole_digits": "数额过大，请核对单位是否为万元。",
+        },
+    )
+
+
+class FundForm(ChineseFormMixin, forms.Form):
+    """The fields of a fund application; the lifecycle rules are checked by the service."""
+
+    project = forms.ModelChoiceField(
+        label="项目", queryset=Project.objects.select_related("unit").order_by("code")
+    )
+    fund_type = forms.ChoiceField(label="资金类型", choices=FundType.choices)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    batch = forms.CharField(label="批次", max_length=50, required=False)
+    requested = amount("申报金额", required=True)
+    applied_on = forms.DateField(label="申报日期", required=False, widget=DATE)
+    approved = amount("批复金额")
+    approved_on = forms.DateField(label="批复日期", required=False, widget=DATE)
+    allocated = amount("下达金额")
+    allocated_on = forms.DateField(label="下达日期", required=False, widget=DATE)
+    spent = amount("支出金额")
+    spent_on = forms.DateField(label="支出截至日期", required=False, widget=DATE)
+    status = forms.ChoiceField(
+        label="状态",
+        choices=[("", "按已填金额自动判断"), *FundStatus.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label="备注", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AttachmentForm(ChineseFormMixin, forms.Form):
+    files = MultipleFileField(label="附件", help_text="PDF、JPG、PNG、DOCX、XLSX，可多选")

@@ -1,0 +1,133 @@
+"""Every write to a fund application goes through here: atomic, checked, recorded.
+
+The project office (项目办) records applications and each step of their lifecycle
+(申报 → 批复 → 下达 → 支出); the amount and date rules are `bonds/rules.py`'s, the same the
+ledger import applies.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from bonds.models import FundApplication, FundAttachment, FundStatus, FundType
+from bonds.rules import LIFECYCLE, amount_problems, date_problems, derived_status
+from projects.models import MONEY_DIGITS, MONEY_PLACES, Project, User
+from projects.uploads import Attachment
+
+AMOUNTS = [field for field, _ in LIFECYCLE]
+DATES = ["applied_on", "approved_on", "allocated_on", "spent_on"]
+
+
+def require_fund_keeper(user: User) -> None:
+    if user.role != User.Role.OFFICER:
+        raise PermissionDenied("资金申报由项目办登记，您的角色不能修改。")
+
+
+def _check_amount(label: str, value: Decimal | None) -> None:
+    if value is None:
+        return
+    if not value.is_finite() or value < 0:
+        raise ValidationError(f"{label}应为不小于0的数字（万元）。")
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MONEY_PLACES:
+        raise ValidationError(f"{label}最多保留{MONEY_PLACES}位小数（万元）。")
+    if value >= Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES):
+        raise ValidationError(f"{label}数额过大，请核对单位是否为万元。")
+
+
+def _validate(values: dict) -> None:
+    labels = dict(LIFECYCLE)
+    if values.get("requested") is None:
+        raise ValidationError("请填写申报金额（万元）。")
+    for field in AMOUNTS:
+        _check_amount(labels[field], values.get(field))
+    if values["fund_type"] not in FundType.values:
+        raise ValidationError("资金类型不在可选范围内。")
+    if values["status"] not in FundStatus.values:
+        raise ValidationError("状态不在可选范围内。")
+    problems = [reason for _, reason in amount_problems(values) + date_problems(values)]
+    if values["status"] == FundStatus.REJECTED and any(
+        values.get(field) is not None for field in AMOUNTS[1:]
+    ):
+        problems.append("状态为“未获批”的申报不应填写批复、下达或支出金额")
+    if problems:
+        raise ValidationError([f"{problem}。" for problem in problems])
+
+
+@transaction.atomic
+def fund_save(
+    *,
+    user: User,
+    project: Project,
+    fund_type: str,
+    year: int,
+    requested: Decimal,
+    batch: str = "",
+    approved: Decimal | None = None,
+    allocated: Decimal | None = None,
+    spent: Decimal | None = None,
+    status: str = "",
+    applied_on: date | None = None,
+    approved_on: date | None = None,
+    allocated_on: date | None = None,
+    spent_on: date | None = None,
+    note: str = "",
+    application: FundApplication | None = None,
+) -> FundApplication:
+    """Create an application, or update one (its key fields included) with every check."""
+    require_fund_keeper(user)
+    values = {
+        "project": project,
+        "fund_type": fund_type,
+        "year": year,
+        "batch": (batch or "").strip()[:50],
+        "requested": requested,
+        "approved": approved,
+        "allocated": allocated,
+        "spent": spent,
+        "applied_on": applied_on,
+        "approved_on": approved_on,
+        "allocated_on": allocated_on,
+        "spent_on": spent_on,
+        "note": (note or "").strip()[:2000],
+    }
+    values["status"] = status or derived_status(values)
+    _validate(values)
+    if application is not None:
+        application = FundApplication.objects.select_for_update().get(pk=application.pk)
+    else:
+        application = FundApplication()
+    for field, value in values.items():
+        setattr(application, field, value)
+    application.updated_by = user
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        raise ValidationError(
+            "该项目同一年度、同一资金类型和批次的申报已存在，请修改批次或编辑原申报。"
+        ) from None
+    return application
+
+
+@transaction.atomic
+def fund_attach(
+    *, user: User, application: FundApplication, files: list[Attachment]
+) -> list[FundAttachment]:
+    require_fund_keeper(user)
+    saved = []
+    for attachment in files:
+        record = FundAttachment(
+            application=application,
+            name=attachment.name,
+            size=len(attachment.data),
+            content_type=attachment.content_type,
+            uploaded_by=user,
+        )
+        record.file.save(attachment.storage_name, ContentFile(attachment.data), save=False)
+        record.save()
+        saved.append(record)
+    return saved

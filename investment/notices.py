@@ -1,0 +1,138 @@
+"""Notices (通报): the supervision office issues one for a period from the unit ranking.
+
+The content combines figures of several apps (the ranking and lag list from `investment`,
+the overdue findings from `supervision`), so it is assembled here and handed to
+`supervision.services.notice_issue`, which keeps it as it stood on the day of issue: a
+notice once published does not change when a report is corrected later.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from investment import rules
+from investment.progress import lag_warnings
+from investment.rankings import unit_ranking
+from investment.selectors import portfolio_summary
+from projects.formatting import percent, points
+from supervision import services
+from supervision.access import require_supervisor
+from supervision.clocks import escalation_level
+from supervision.forms import NoticeForm
+from supervision.models import Finding, Notice
+from supervision.selectors import overdue_findings
+
+CHINESE_QUARTERS = {3: "一", 6: "二", 9: "三", 12: "四"}
+
+
+def period_label(*, year: int, period: str, month: int) -> str:
+    if period == Notice.Period.QUARTER:
+        return f"{year}年第{CHINESE_QUARTERS[month]}季度"
+    if period == Notice.Period.YEAR:
+        return f"{year}年度"
+    return f"{year}年1–{month}月" if month > 1 else f"{year}年1月"
+
+
+def notice_content(*, year: int, month: int, period: str, today: date) -> dict:
+    """Everything a notice shows, as plain text and numbers ready to keep (JSON)."""
+    ranking = unit_ranking(year=year, month=month)
+    summary = portfolio_summary(year=year, month=month)
+    red = {score.unit for score in ranking.red_list}
+    black = {score.unit for score in ranking.black_list}
+    return {
+        "period_label": period_label(year=year, period=period, month=month),
+        "summary": {
+            "projects": summary.projects,
+            "completion_rate": percent(summary.completion_rate),
+            "time_progress": percent(summary.time_progress),
+            "ahead": points(summary.ahead_pp),
+            "start_rate": percent(summary.start_rate),
+        },
+        "ranking": [
+            {
+                "rank": score.rank,
+                "unit": score.unit,
+                "score": str(score.score),
+                "completion_rate": percent(score.completion_rate),
+                "start_rate": percent(score.start_rate),
+                "milestone_rate": percent(score.milestone_rate),
+                "findings_rate": percent(score.findings_rate),
+                "reporting_rate": percent(score.reporting_rate),
+                "projects": score.projects,
+                "list": "red" if score.unit in red else "black" if score.unit in black else "",
+            }
+            for score in ranking.units
+        ],
+        "red_list": [score.unit for score in ranking.red_list],
+        "black_list": [score.unit for score in ranking.black_list],
+        "overdue_findings": [
+            {
+                "unit": finding.unit.name,
+                "description": finding.description,
+                "project": finding.project.name if finding.project else "",
+                "deadline": f"{finding.deadline:%Y-%m-%d}",
+                "days_overdue": (today - finding.deadline).days,
+                "escalated": escalation_level(finding, today) == 2,
+            }
+            for finding in overdue_findings(Finding.objects.all(), today=today)
+        ],
+        "lagging": [
+            {
+                "code": warning.progress.code,
+                "name": warning.progress.name,
+                "unit": warning.progress.unit,
+                "reasons": [f"{reason}：{details}" for reason, details in warning.reasons],
+            }
+            for warning in lag_warnings(year=year, month=month)
+        ],
+        "as_of": f"{today:%Y-%m-%d}",
+    }
+
+
+@login_required
+def notice_list(request):
+    page = Paginator(Notice.objects.select_related("issued_by"), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "supervision/notice_list.html", {"page": page})
+
+
+@login_required
+def notice_create(request):
+    require_supervisor(request.user)
+    year, month = rules.last_finished_month(timezone.localdate())
+    initial = {
+        "year": year,
+        "month": month,
+        "period": Notice.Period.MONTH,
+        "title": f"关于{year}年1–{month}月全县重点项目建设情况的通报",
+    }
+    form = NoticeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        today = timezone.localdate()
+        try:
+            notice = services.notice_issue(
+                user=request.user,
+                content=notice_content(
+                    year=data["year"], month=data["month"], period=data["period"], today=today
+                ),
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"通报（{notice.number}）已印发。")
+            return redirect("notice_detail", pk=notice.pk)
+    return render(request, "supervision/notice_form.html", {"form": form})
+
+
+@login_required
+def notice_detail(request, pk: int):
+    notice = get_object_or_404(Notice.objects.select_related("issued_by"), pk=pk)
+    return render(request, "supervision/notice_detail.html", {"notice": notice})

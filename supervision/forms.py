@@ -1,0 +1,99 @@
+from django import forms
+
+from projects.forms import ChineseFormMixin, MultipleFileField
+from projects.models import FactorCategory, Project, Unit
+from supervision.models import Finding, Inspection, Notice
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InspectionForm(ChineseFormMixin, forms.Form):
+    title = forms.CharField(label="督查名称", max_length=200)
+    inspected_on = forms.DateField(label="督查日期", widget=DATE)
+    inspectors = forms.CharField(label="督查人员", max_length=200, required=False)
+    projects = forms.ModelMultipleChoiceField(
+        label="督查项目",
+        queryset=Project.objects.order_by("code"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="按住 Ctrl 可多选",
+    )
+    notes = forms.CharField(
+        label="督查情况", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class FindingForm(ChineseFormMixin, forms.Form):
+    unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.all())
+    project = forms.ModelChoiceField(
+        label="涉及项目", queryset=Project.objects.order_by("code"), required=False
+    )
+    inspection = forms.ModelChoiceField(
+        label="所属督查", queryset=Inspection.objects.all(), required=False
+    )
+    description = forms.CharField(
+        label="问题描述", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    category = forms.ChoiceField(label="问题类别", choices=FactorCategory.choices)
+    found_on = forms.DateField(label="发现日期", widget=DATE)
+    clock = forms.ChoiceField(
+        label="督办机制",
+        choices=Finding.Clock.choices,
+        required=False,
+        help_text="13710：1天内交办、3天内反馈，一般问题7天、复杂问题30天或按时间表办结",
+    )
+    deadline = forms.DateField(
+        label="整改时限",
+        widget=DATE,
+        required=False,
+        help_text="一般问题和复杂问题按13710自动计算；其他情况必须填写",
+    )
+
+
+class FindingEditForm(ChineseFormMixin, forms.Form):
+    project = FindingForm.base_fields["project"]
+    description = FindingForm.base_fields["description"]
+    category = FindingForm.base_fields["category"]
+    deadline = FindingForm.base_fields["deadline"]
+
+
+class AnswerForm(ChineseFormMixin, forms.Form):
+    note = forms.CharField(
+        label="整改措施或完成情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    files = MultipleFileField(
+        label="佐证材料", required=False, help_text="PDF、JPG、PNG、DOCX、XLSX，可多选"
+    )
+    done = forms.BooleanField(label="整改已完成，申请销号", required=False)
+
+
+class CloseForm(ChineseFormMixin, forms.Form):
+    note = forms.CharField(label="验收意见", max_length=2000, required=False)
+
+
+class SendBackForm(ChineseFormMixin, forms.Form):
+    reason = forms.CharField(label="退回原因", max_length=2000)
+
+
+class NoticeForm(ChineseFormMixin, forms.Form):
+    period = forms.ChoiceField(label="通报周期", choices=Notice.Period.choices)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    month = forms.TypedChoiceField(
+        label="截至月份",
+        coerce=int,
+        choices=[(m, f"{m}月") for m in range(1, 13)],
+        help_text="季度通报取该季度末月（3、6、9、12月），年度通报取12月",
+    )
+    title = forms.CharField(label="通报标题", max_length=200)
+    opening = forms.CharField(
+        label="通报正文", max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def clean(self):
+        data = super().clean()
+        period, month = data.get("period"), data.get("month")
+        if period == Notice.Period.QUARTER and month and month % 3:
+            self.add_error("month", "季度通报的截至月份应为3、6、9或12月。")
+        if period == Notice.Period.YEAR and month and month != 12:
+            self.add_error("month", "年度通报的截至月份应为12月。")
+        return data

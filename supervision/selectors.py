@@ -1,0 +1,63 @@
+"""Reads over findings: status counts, the overdue list and the escalation list."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from supervision.clocks import escalation_level, overdue_q, step_overdue_q, steps
+from supervision.models import Finding
+
+
+def status_counts(findings: QuerySet[Finding], *, today: date) -> dict[str, int]:
+    """How many findings in each state, and how many overdue (one query)."""
+    counts = findings.order_by().aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=overdue_q(today)),
+        **{status.value: Count("pk", filter=Q(status=status)) for status in Finding.Status},
+    )
+    return counts
+
+
+def overdue_findings(findings: QuerySet[Finding], *, today: date) -> QuerySet[Finding]:
+    """Findings past their 整改时限 and not closed out, the longest overdue first."""
+    return (
+        findings.filter(overdue_q(today))
+        .select_related("unit", "project")
+        .order_by("deadline", "unit__name", "pk")
+    )
+
+
+@dataclass
+class Escalation:
+    finding: Finding
+    level: int
+    step: str  # the first clock that has run out
+    days_overdue: int
+
+
+def escalations(
+    findings: QuerySet[Finding], *, today: date, min_level: int = 1
+) -> list[Escalation]:
+    """Findings with an overdue clock, at ``min_level`` or above, highest level first (one query)."""
+    rows = []
+    candidates = findings.filter(step_overdue_q(today)).select_related("unit", "project")
+    for finding in candidates.order_by("deadline", "found_on", "pk"):
+        level = escalation_level(finding, today)
+        if level < min_level:
+            continue
+        step = next(s for s in steps(finding) if s.state(today) == "overdue")
+        rows.append(Escalation(finding, level, step.label, step.days_overdue(today)))
+    rows.sort(key=lambda e: (-e.level, -e.days_overdue))
+    return rows
+
+
+def counts_by_inspection(findings: QuerySet[Finding], inspections) -> dict[int, dict]:
+    """Findings and closed findings per inspection (one query)."""
+    rows = (
+        findings.filter(inspection__in=list(inspections))
+        .order_by()
+        .values("inspection")
+        .annotate(total=Count("pk"), closed=Count("pk", filter=Q(status=Finding.Status.CLOSED)))
+    )
+    return {row["inspection"]: row for row in rows}

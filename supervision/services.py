@@ -1,0 +1,251 @@
+"""Every write to inspections, findings and notices goes through here.
+
+Each function is atomic, checks the role (and the unit, for answers), validates, and records
+who did it as a `FindingEvent`. Views, the demo and tests all call these; `today` is a
+parameter so the 13710 clocks can be tested on a frozen calendar.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from projects.models import FactorCategory, Project, Unit, User
+from projects.uploads import Attachment
+from supervision.access import require_answering_unit, require_supervisor
+from supervision.clocks import settle_deadline
+from supervision.models import Evidence, Finding, FindingEvent, Inspection, Notice
+
+Status = Finding.Status
+Action = FindingEvent.Action
+TEXT_LIMIT = 2000
+
+
+def _text(value: str, label: str, *, required: bool = True, limit: int = TEXT_LIMIT) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(f"请填写{label}。")
+    if len(value) > limit:
+        raise ValidationError(f"{label}不能超过{limit}字。")
+    return value
+
+
+def _event(finding: Finding, action: str, user: User, note: str = "", files=()) -> FindingEvent:
+    event = FindingEvent.objects.create(finding=finding, action=action, note=note, created_by=user)
+    for attachment in files:
+        evidence = Evidence(
+            event=event,
+            name=attachment.name,
+            size=len(attachment.data),
+            content_type=attachment.content_type,
+        )
+        evidence.file.save(attachment.storage_name, ContentFile(attachment.data), save=False)
+        evidence.save()
+    return event
+
+
+@transaction.atomic
+def inspection_save(
+    *,
+    user: User,
+    title: str,
+    inspected_on: date,
+    inspectors: str = "",
+    notes: str = "",
+    projects: list[Project] | None = None,
+    inspection: Inspection | None = None,
+) -> Inspection:
+    require_supervisor(user)
+    inspection = inspection or Inspection(created_by=user)
+    inspection.title = _text(title, "督查名称", limit=200)
+    inspection.inspected_on = inspected_on
+    inspection.inspectors = _text(inspectors, "督查人员", required=False, limit=200)
+    inspection.notes = _text(notes, "督查情况", required=False)
+    inspection.save()
+    if projects is not None:
+        inspection.projects.set(projects)
+    return inspection
+
+
+def _deadline(clock: str, found_on: date, deadline: date | None) -> date:
+    if clock not in Finding.Clock.values:
+        raise ValidationError("督办机制不在可选范围内。")
+    deadline = settle_deadline(clock=clock, found_on=found_on, timetable=deadline)
+    if deadline is None:
+        raise ValidationError("请填写整改时限（按时间表办结的问题填写时间表的最后期限）。")
+    if deadline < found_on:
+        raise ValidationError("整改时限不能早于发现日期。")
+    return deadline
+
+
+@transaction.atomic
+def finding_create(
+    *,
+    user: User,
+    unit: Unit,
+    description: str,
+    found_on: date,
+    today: date,
+    category: str = FactorCategory.OTHER,
+    clock: str = Finding.Clock.NONE,
+    deadline: date | None = None,
+    project: Project | None = None,
+    inspection: Inspection | None = None,
+) -> Finding:
+    """Record a finding and assign it to its unit today (交办)."""
+    require_supervisor(user)
+    description = _text(description, "问题描述", limit=500)
+    if found_on > today:
+        raise ValidationError("发现日期不能晚于今天。")
+    if category not in FactorCategory.values:
+        raise ValidationError("问题类别不在可选范围内。")
+    if Finding.objects.filter(unit=unit, description=description, found_on=found_on).exists():
+        raise ValidationError("该单位在同一天已登记过相同的问题，请勿重复交办。")
+    finding = Finding.objects.create(
+        unit=unit,
+        description=description,
+        found_on=found_on,
+        category=category,
+        clock=clock,
+        deadline=_deadline(clock, found_on, deadline),
+        project=project,
+        inspection=inspection,
+        assigned_on=today,
+        created_by=user,
+    )
+    _event(finding, Action.ASSIGNED, user, f"交办{unit}，整改时限{finding.deadline:%Y-%m-%d}")
+    return finding
+
+
+def _locked(finding: Finding) -> Finding:
+    return Finding.objects.select_for_update().get(pk=finding.pk)
+
+
+@transaction.atomic
+def finding_edit(
+    *,
+    user: User,
+    finding: Finding,
+    description: str,
+    category: str,
+    deadline: date | None,
+    project: Project | None = None,
+) -> Finding:
+    """The supervisor corrects a finding or sets a new timetable; a closed finding stays as closed."""
+    require_supervisor(user)
+    finding = _locked(finding)
+    if finding.is_closed:
+        raise ValidationError("该问题已销号，不能再修改。")
+    if category not in FactorCategory.values:
+        raise ValidationError("问题类别不在可选范围内。")
+    finding.description = _text(description, "问题描述", limit=500)
+    finding.category = category
+    finding.deadline = _deadline(finding.clock, finding.found_on, deadline)
+    finding.project = project
+    try:
+        with transaction.atomic():
+            finding.save()
+    except IntegrityError:
+        raise ValidationError("该单位在同一天已登记过相同的问题。") from None
+    _event(finding, Action.EDITED, user, f"整改时限{finding.deadline:%Y-%m-%d}")
+    return finding
+
+
+@transaction.atomic
+def finding_answer(
+    *,
+    user: User,
+    finding: Finding,
+    note: str,
+    today: date,
+    files: list[Attachment] = (),
+    done: bool = False,
+) -> Finding:
+    """The unit reports its rectification: a plan or progress, or (``done``) that it is finished."""
+    require_answering_unit(user, finding)
+    finding = _locked(finding)
+    if finding.is_closed:
+        raise ValidationError("该问题已销号，无需再反馈。")
+    if finding.status == Status.RECTIFIED:
+        raise ValidationError("已报告整改完成，正在等待督查办验收；如需补充请等待退回。")
+    note = _text(note, "整改完成情况" if done else "整改措施或进展")
+    finding.status = Status.RECTIFIED if done else Status.IN_PROGRESS
+    finding.rectification = note
+    finding.first_reply_on = finding.first_reply_on or today
+    finding.save()
+    _event(finding, Action.RECTIFIED if done else Action.REPLY, user, note, files)
+    return finding
+
+
+def _require_rectified(finding: Finding, verb: str) -> None:
+    if finding.is_closed:
+        raise ValidationError("该问题已销号。")
+    if finding.status != Status.RECTIFIED:
+        raise ValidationError(f"责任单位尚未报告整改完成，不能{verb}。")
+
+
+@transaction.atomic
+def finding_close(*, user: User, finding: Finding, today: date, note: str = "") -> Finding:
+    """销号: the supervisor accepts the unit's rectification."""
+    require_supervisor(user)
+    finding = _locked(finding)
+    _require_rectified(finding, "销号")
+    finding.status = Status.CLOSED
+    finding.closed_on = today
+    finding.save()
+    _event(finding, Action.CLOSED, user, _text(note, "验收意见", required=False))
+    return finding
+
+
+@transaction.atomic
+def finding_send_back(*, user: User, finding: Finding, reason: str) -> Finding:
+    """The rectification is not accepted: back to the unit with the reason."""
+    require_supervisor(user)
+    finding = _locked(finding)
+    _require_rectified(finding, "退回")
+    reason = _text(reason, "退回原因")
+    finding.status = Status.IN_PROGRESS
+    finding.save()
+    _event(finding, Action.SENT_BACK, user, reason)
+    return finding
+
+
+@transaction.atomic
+def notice_issue(
+    *,
+    user: User,
+    year: int,
+    period: str,
+    month: int,
+    title: str,
+    opening: str,
+    content: dict,
+) -> Notice:
+    """Issue a notice (通报) numbered in its year; its content is kept as it stands today."""
+    require_supervisor(user)
+    if period not in Notice.Period.values or not 1 <= month <= 12:
+        raise ValidationError("通报周期不正确。")
+    # Lock the year's notices so two issued at once do not take the same number.
+    issued = list(Notice.objects.select_for_update().filter(year=year).values_list("pk", flat=True))
+    notice = Notice(
+        number=f"{year}年第{len(issued) + 1}期",
+        title=_text(title, "通报标题", limit=200),
+        year=year,
+        period=period,
+        month=month,
+        opening=_text(opening, "通报正文", limit=5000),
+        content=content,
+        issued_by=user,
+    )
+    try:
+        with transaction.atomic():
+            notice.save()
+    except IntegrityError:
+        raise ValidationError("另一份通报正在印发，请稍后重试。") from None
+    return notice
+
+
+def today() -> date:
+    return timezone.localdate()

@@ -1,0 +1,272 @@
+"""督查督办 pages: findings with their clocks and answers, inspections.
+
+Views parse, check access, call a service or selector and render; the rules live in
+`supervision/services.py` (writes), `supervision/clocks.py` and `supervision/selectors.py`.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from projects.models import FactorCategory, Unit, User
+from projects.uploads import check_attachments
+from supervision import services
+from supervision.access import (
+    evidence_for,
+    finding_for,
+    require_answering_unit,
+    require_supervisor,
+    visible_findings,
+)
+from supervision.clocks import LEVEL_LABELS, STATE_LABELS, overdue_q, steps
+from supervision.forms import (
+    AnswerForm,
+    CloseForm,
+    FindingEditForm,
+    FindingForm,
+    InspectionForm,
+    SendBackForm,
+)
+from supervision.models import Finding, Inspection
+from supervision.selectors import counts_by_inspection, escalations, status_counts
+
+
+def _error_text(error: ValidationError) -> str:
+    return "；".join(error.messages)
+
+
+@login_required
+def finding_list(request):
+    """Every finding in the user's scope, filtered; the escalation list above it."""
+    today = timezone.localdate()
+    scope = visible_findings(request.user)
+    findings = scope
+    filters = {key: request.GET.get(key, "") for key in ("status", "unit", "category", "when")}
+    if filters["status"] in Finding.Status.values:
+        findings = findings.filter(status=filters["status"])
+    if filters["unit"].isdigit():
+        findings = findings.filter(unit=int(filters["unit"]))
+    if filters["category"] in FactorCategory.values:
+        findings = findings.filter(category=filters["category"])
+    if filters["when"] == "overdue":
+        findings = findings.filter(overdue_q(today))
+    elif filters["when"] == "13710":
+        findings = findings.exclude(clock=Finding.Clock.NONE)
+    page = Paginator(
+        findings.select_related("unit", "project").order_by("status", "deadline", "pk"), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/finding_list.html",
+        {
+            "page": page,
+            "today": today,
+            "counts": status_counts(scope, today=today),
+            "escalations": escalations(scope, today=today),
+            "level_labels": LEVEL_LABELS,
+            "filters": filters,
+            "statuses": Finding.Status.choices,
+            "categories": FactorCategory.choices,
+            "units": Unit.objects.all(),
+        },
+    )
+
+
+@login_required
+def finding_detail(request, pk: int):
+    finding = finding_for(request.user, pk)
+    today = timezone.localdate()
+    events = finding.events.select_related("created_by").prefetch_related("files")
+    user = request.user
+    return render(
+        request,
+        "supervision/finding_detail.html",
+        {
+            "finding": finding,
+            "today": today,
+            "steps": [(step, step.state(today)) for step in steps(finding)],
+            "state_labels": STATE_LABELS,
+            "events": events,
+            "overdue": not finding.is_closed and finding.deadline < today,
+            "can_answer": user.role == User.Role.REPORTER
+            and finding.status in (Finding.Status.OPEN, Finding.Status.IN_PROGRESS),
+            "can_review": user.role == User.Role.SUPERVISOR
+            and finding.status == Finding.Status.RECTIFIED,
+            "can_edit": user.role == User.Role.SUPERVISOR and not finding.is_closed,
+            "answer_form": AnswerForm(),
+            "close_form": CloseForm(),
+            "send_back_form": SendBackForm(),
+        },
+    )
+
+
+@login_required
+def finding_create(request):
+    require_supervisor(request.user)
+    initial = {"found_on": timezone.localdate()}
+    if request.GET.get("inspection", "").isdigit():
+        inspection = get_object_or_404(Inspection, pk=request.GET["inspection"])
+        initial |= {"inspection": inspection, "found_on": inspection.inspected_on}
+    form = FindingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            finding = services.finding_create(
+                user=request.user, today=timezone.localdate(), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"已交办{finding.unit}，整改时限{finding.deadline:%Y-%m-%d}。"
+            )
+            return redirect("finding_detail", pk=finding.pk)
+    return render(request, "supervision/finding_form.html", {"form": form, "title": "交办问题"})
+
+
+@login_required
+def finding_edit(request, pk: int):
+    require_supervisor(request.user)
+    finding = finding_for(request.user, pk)
+    initial = {
+        "project": finding.project,
+        "description": finding.description,
+        "category": finding.category,
+        "deadline": finding.deadline,
+    }
+    form = FindingEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finding_edit(user=request.user, finding=finding, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "问题已修改。")
+            return redirect("finding_detail", pk=finding.pk)
+    return render(
+        request,
+        "supervision/finding_form.html",
+        {"form": form, "title": "修改问题", "finding": finding},
+    )
+
+
+@login_required
+@require_POST
+def finding_answer(request, pk: int):
+    finding = finding_for(request.user, pk)
+    require_answering_unit(request.user, finding)
+    form = AnswerForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("finding_detail", pk=pk)
+    try:
+        services.finding_answer(
+            user=request.user,
+            finding=finding,
+            note=form.cleaned_data["note"],
+            files=check_attachments(form.cleaned_data["files"]),
+            done=form.cleaned_data["done"],
+            today=timezone.localdate(),
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        done = form.cleaned_data["done"]
+        messages.success(
+            request, "已报告整改完成，等待督查办验收销号。" if done else "整改反馈已提交。"
+        )
+    return redirect("finding_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def finding_close(request, pk: int):
+    require_supervisor(request.user)
+    finding = finding_for(request.user, pk)
+    form = CloseForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.finding_close(
+            user=request.user, finding=finding, note=note, today=timezone.localdate()
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "问题已销号。")
+    return redirect("finding_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def finding_send_back(request, pk: int):
+    require_supervisor(request.user)
+    finding = finding_for(request.user, pk)
+    try:
+        services.finding_send_back(
+            user=request.user, finding=finding, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "已退回责任单位重新整改。")
+    return redirect("finding_detail", pk=pk)
+
+
+@login_required
+def evidence_file(request, pk: int):
+    """Evidence is served only to those who may see its finding, always as a download."""
+    evidence = evidence_for(request.user, pk)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
+
+
+@login_required
+def inspection_list(request):
+    inspections = Inspection.objects.prefetch_related("projects").order_by("-inspected_on", "pk")
+    page = Paginator(inspections, 30).get_page(request.GET.get("page"))
+    counts = counts_by_inspection(visible_findings(request.user), page.object_list)
+    rows = [(inspection, counts.get(inspection.pk, {})) for inspection in page]
+    return render(request, "supervision/inspection_list.html", {"page": page, "rows": rows})
+
+
+@login_required
+def inspection_create(request):
+    require_supervisor(request.user)
+    form = InspectionForm(request.POST or None, initial={"inspected_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = services.inspection_save(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "督查已记录，可继续登记发现的问题。")
+            return redirect("inspection_detail", pk=inspection.pk)
+    return render(request, "supervision/inspection_form.html", {"form": form})
+
+
+@login_required
+def inspection_detail(request, pk: int):
+    inspection = get_object_or_404(Inspection.objects.select_related("created_by"), pk=pk)
+    findings = (
+        visible_findings(request.user)
+        .filter(inspection=inspection)
+        .select_related("unit", "project")
+    )
+    return render(
+        request,
+        "supervision/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "projects": inspection.projects.select_related("unit").order_by("code"),
+            "findings": findings,
+            "today": timezone.localdate(),
+        },
+    )
