@@ -1,0 +1,89 @@
+"""Notices (通报): issued from a ranking, kept as they stood on the day of issue."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from investment.models import MonthlyReport
+from projects.models import Unit, User
+from supervision.models import Notice
+from supervision.services import finding_create
+from tests.workbooks import a_portfolio, load
+
+
+@pytest.fixture
+def supervisor(client):
+    load(a_portfolio(14, 2026))
+    user = User.objects.create_user("supervisor", role=User.Role.SUPERVISOR)
+    client.force_login(user)
+    return user
+
+
+def issue(client, **values):
+    data = {"period": "month", "year": 2026, "month": 3, "title": "关于1–3月重点项目建设情况的通报",
+            "opening": "现将有关情况通报如下。"} | values  # fmt: skip
+    return client.post(reverse("notice_create"), data)
+
+
+def test_a_notice_carries_the_red_and_black_lists_and_the_ranking(client, supervisor):
+    response = issue(client)
+
+    notice = Notice.objects.get()
+    assert response["Location"] == reverse("notice_detail", args=[notice.pk])
+    assert notice.number == "2026年第1期"
+    content = notice.content
+    assert len(content["ranking"]) == 7
+    assert len(content["red_list"]) == len(content["black_list"]) == 3
+    assert [row["unit"] for row in content["ranking"][:3]] == content["red_list"]
+    page = client.get(response["Location"]).content.decode()
+    assert "红榜：" in page and "黑榜：" in page and "现将有关情况通报如下" in page
+    assert content["red_list"][0] in page
+
+
+def test_a_notice_lists_overdue_findings_and_lagging_projects(client, supervisor):
+    today = timezone.localdate()
+    finding_create(
+        user=supervisor, unit=Unit.objects.get(name="单位1"), description="逾期未整改的问题",
+        found_on=today - timedelta(days=40), today=today, clock="ordinary",
+    )  # fmt: skip
+
+    issue(client)
+
+    content = Notice.objects.get().content
+    assert [(f["unit"], f["description"], f["escalated"]) for f in content["overdue_findings"]] == [
+        ("单位1", "逾期未整改的问题", True)
+    ]
+    assert f"{today - timedelta(days=33):%Y-%m-%d}" == content["overdue_findings"][0]["deadline"]
+    # every project has 1 of 10 万元 by March (10%) against 25%: all 14 lag on investment
+    assert len(content["lagging"]) == 14
+    assert "投资滞后" in content["lagging"][0]["reasons"][0]
+
+
+def test_a_notice_keeps_its_figures_when_the_data_changes_later(client, supervisor):
+    issue(client)
+    before = Notice.objects.get().content
+    MonthlyReport.objects.update(amount=10)
+
+    issue(client, title="第二期")
+
+    first, second = Notice.objects.order_by("pk")
+    assert first.content == before
+    assert second.number == "2026年第2期"
+    assert second.content["summary"]["completion_rate"] != before["summary"]["completion_rate"]
+
+
+def test_a_quarterly_notice_must_end_on_a_quarter(client, supervisor):
+    response = issue(client, period="quarter", month=5)
+    assert "季度通报的截至月份应为3、6、9或12月" in response.content.decode()
+    assert not Notice.objects.exists()
+    issue(client, period="quarter", month=6)
+    assert Notice.objects.get().content["period_label"] == "2026年第二季度"
+
+
+def test_only_the_supervision_office_issues_notices(client, supervisor):
+    for role in (User.Role.OFFICER, User.Role.LEADER, User.Role.ADMIN):
+        client.force_login(User.objects.create_user(role, role=role))
+        assert issue(client).status_code == 403
+    assert not Notice.objects.exists()
