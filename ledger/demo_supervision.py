@@ -5,14 +5,24 @@ projects, 13710 findings at every stage (closed on time, answered, waiting for �
 step overdue, escalated to the leaders), their rectification answers, and one notice.
 """
 
-from datetime import date
+from datetime import date, datetime, time
+
+from django.utils import timezone
 
 from investment.notices import notice_content
 from projects.models import FactorCategory, Project, Unit, User
 from supervision import services
-from supervision.models import Finding, Notice
+from supervision.models import Finding, FindingEvent, Notice
 
 HOUSING = "县住房和城乡建设局"
+
+
+def _on(day: date, finding: Finding) -> Finding:
+    """Date the finding's latest step on its business day, not on the day the demo loads."""
+    event = finding.events.order_by("-pk").first()
+    at = timezone.make_aware(datetime.combine(day, time(10)))
+    FindingEvent.objects.filter(pk=event.pk).update(created_at=at)
+    return finding
 
 
 def supervision_story() -> None:
@@ -30,7 +40,7 @@ def supervision_story() -> None:
     )
 
     def finding(description, found_on, clock, unit=housing, deadline=None, category="approval"):
-        return services.finding_create(
+        created = services.finding_create(
             user=supervisor,
             unit=unit,
             description=description,
@@ -42,21 +52,25 @@ def supervision_story() -> None:
             project=projects[0] if unit == housing else None,
             inspection=inspection,
         )
+        return _on(found_on, created)
+
+    def answer(finding, day, note, done=False):
+        return _on(
+            day,
+            services.finding_answer(
+                user=reporter, finding=finding, today=day, note=note, done=done
+            ),
+        )
 
     closed = finding(
         "施工现场扬尘防治措施不到位，裸土未覆盖", date(2026, 11, 2), Finding.Clock.ORDINARY
     )
-    services.finding_answer(
-        user=reporter, finding=closed, today=date(2026, 11, 3), note="已组织施工单位整改。"
+    answer(closed, date(2026, 11, 3), "已组织施工单位整改。")
+    answer(
+        closed, date(2026, 11, 6), "裸土已全部覆盖防尘网，增设雾炮2台，现场复查合格。", done=True
     )
-    services.finding_answer(
-        user=reporter,
-        finding=closed,
-        today=date(2026, 11, 6),
-        done=True,
-        note="裸土已全部覆盖防尘网，增设雾炮2台，现场复查合格。",
-    )
-    services.finding_close(user=supervisor, finding=closed, today=date(2026, 11, 8))
+    closed_on = date(2026, 11, 8)
+    _on(closed_on, services.finding_close(user=supervisor, finding=closed, today=closed_on))
 
     waiting = finding(
         "施工许可证办理滞后，影响主体工程开工",
@@ -64,25 +78,14 @@ def supervision_story() -> None:
         Finding.Clock.TIMETABLE,
         deadline=date(2026, 12, 31),
     )
-    services.finding_answer(
-        user=reporter,
-        finding=waiting,
-        today=date(2026, 11, 4),
-        done=True,
-        note="施工许可证已于11月20日核发，证号见附件。",
-    )
+    answer(waiting, date(2026, 11, 20), "施工许可证已于11月20日核发，证号见附件。", done=True)
     answered = finding(
         "项目用地征迁尚有3户未签约",
         date(2026, 11, 2),
         Finding.Clock.COMPLEX,
         category=FactorCategory.RELOCATION,
     )
-    services.finding_answer(
-        user=reporter,
-        finding=answered,
-        today=date(2026, 11, 5),
-        note="已成立征迁工作组，逐户走访，计划11月底前完成签约。",
-    )
+    answer(answered, date(2026, 11, 5), "已成立征迁工作组，逐户走访，计划11月底前完成签约。")
     roads = Unit.objects.get(name="县交通运输局")
     finding("配套道路工程未按计划进场施工", date(2026, 11, 10), Finding.Clock.ORDINARY, roads)
     finding(

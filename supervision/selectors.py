@@ -32,7 +32,7 @@ def overdue_findings(findings: QuerySet[Finding], *, today: date) -> QuerySet[Fi
 class Escalation:
     finding: Finding
     level: int
-    step: str  # the first clock that has run out
+    step: str  # the furthest clock that has run out
     days_overdue: int
 
 
@@ -46,7 +46,8 @@ def escalations(
         level = escalation_level(finding, today)
         if level < min_level:
             continue
-        step = next(s for s in steps(finding) if s.state(today) == "overdue")
+        # The furthest clock that has run out says how serious it is (办结 over 首次反馈).
+        step = [s for s in steps(finding) if s.state(today) == "overdue"][-1]
         rows.append(Escalation(finding, level, step.label, step.days_overdue(today)))
     rows.sort(key=lambda e: (-e.level, -e.days_overdue))
     return rows

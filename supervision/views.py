@@ -35,6 +35,8 @@ from supervision.forms import (
 from supervision.models import Finding, Inspection
 from supervision.selectors import counts_by_inspection, escalations, status_counts
 
+ESCALATIONS_SHOWN = 15
+
 
 def _error_text(error: ValidationError) -> str:
     return "；".join(error.messages)
@@ -67,7 +69,7 @@ def finding_list(request):
             "page": page,
             "today": today,
             "counts": status_counts(scope, today=today),
-            "escalations": escalations(scope, today=today),
+            "escalations": escalations(scope, today=today)[:ESCALATIONS_SHOWN],
             "level_labels": LEVEL_LABELS,
             "filters": filters,
             "statuses": Finding.Status.choices,
