@@ -23,6 +23,14 @@ class PeriodForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
+    @classmethod
+    def from_query(cls, query, *, year: int, month: int) -> "PeriodForm":
+        """Bound to the query when it names a period, else to the default one (other
+        parameters, such as a page's filters, do not make a period missing)."""
+        if "year" in query or "month" in query:
+            return cls(query)
+        return cls({"year": year, "month": month})
+
 
 class ReportRowForm(forms.Form):
     """One project's line in a unit's monthly batch entry."""

@@ -36,7 +36,7 @@ def _scoped_plans(request):
 
 def _period(request) -> tuple[PeriodForm, int, int]:
     year, month = rules.last_finished_month(timezone.localdate())
-    form = PeriodForm(request.GET or {"year": year, "month": month})
+    form = PeriodForm.from_query(request.GET, year=year, month=month)
     if form.is_valid():
         year, month = form.cleaned_data["year"], form.cleaned_data["month"]
     return form, year, month

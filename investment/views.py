@@ -23,10 +23,13 @@ from supervision.clocks import LEVEL_LEADERS
 from supervision.selectors import escalations
 
 
+DASHBOARD_ESCALATIONS = 10
+
+
 @login_required
 def dashboard(request):
     year, month = rules.last_finished_month(timezone.localdate())
-    form = PeriodForm(request.GET or {"year": year, "month": month})
+    form = PeriodForm.from_query(request.GET, year=year, month=month)
     if form.is_valid():
         year, month = form.cleaned_data["year"], form.cleaned_data["month"]
     plans = visible_plans(request.user)
@@ -54,7 +57,7 @@ def dashboard(request):
             "funds": fund_totals(visible_funds(request.user).filter(year=year)),
             "escalations": escalations(
                 visible_findings(request.user), today=timezone.localdate(), min_level=LEVEL_LEADERS
-            ),
+            )[:DASHBOARD_ESCALATIONS],
         },
     )
 

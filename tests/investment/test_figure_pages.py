@@ -132,3 +132,10 @@ def test_the_dashboard_prints_the_seed_002_figures(client):
     assert "占年度计划30.8%" in page
     assert "超序时进度5.8个百分点" in page
     assert "43.4%" in page and "27.0%" in page  # 省重点 43.36, 市重点 27.00 on a page's 1 decimal
+
+
+def test_a_filter_without_a_period_shows_the_default_period_without_errors(client):
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    for name in ("dashboard", "lag_warnings", "board", "rankings"):
+        page = client.get(reverse(name), {"unit": "1"}).content.decode()
+        assert "必填项" not in page, name
