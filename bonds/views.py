@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,10 +11,18 @@ from bonds.access import attachment_for, fund_for, visible_funds
 from bonds.forms import AttachmentForm, FundForm
 from bonds.models import FundApplication, FundStatus, FundType
 from bonds.rules import spending_progress
-from bonds.selectors import fund_totals
+from bonds.selectors import (
+    EXPORT_HEADERS,
+    GROUPINGS,
+    export_rows,
+    fund_totals,
+    totals_headers,
+    totals_rows,
+)
 from projects.access import project_for
 from projects.models import Unit
 from projects.uploads import check_attachments
+from projects.xlsx import XLSX, render_workbook
 
 
 @login_required
@@ -35,6 +43,17 @@ def fund_list(request):
         applications = applications.filter(status=filters["status"])
     if filters["unit"].isdigit():
         applications = applications.filter(project__unit=int(filters["unit"]))
+    by = request.GET.get("by") if request.GET.get("by") in GROUPINGS else "fund_type"
+    totals = fund_totals(applications, by=by)
+    if request.GET.get("format") == "xlsx":
+        heading = GROUPINGS[by][1]
+        sheets = [
+            ("资金申报", EXPORT_HEADERS, export_rows(applications)),
+            (f"按{heading}汇总", totals_headers(heading), totals_rows(totals)),
+        ]
+        response = HttpResponse(render_workbook(sheets), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="funds.xlsx"'
+        return response
     page = Paginator(
         applications.select_related("project__unit").order_by(
             "-year", "project__code", "fund_type"
@@ -46,7 +65,10 @@ def fund_list(request):
         "bonds/fund_list.html",
         {
             "page": page,
-            "totals": fund_totals(applications),
+            "totals": totals,
+            "by": by,
+            "heading": GROUPINGS[by][1],
+            "groupings": [(key, heading) for key, (_, heading) in GROUPINGS.items()],
             "filters": filters,
             "fund_types": FundType.choices,
             "statuses": FundStatus.choices,

@@ -22,7 +22,6 @@ from supervision.access import visible_findings
 from supervision.clocks import LEVEL_LEADERS
 from supervision.selectors import escalations
 
-
 DASHBOARD_ESCALATIONS = 10
 
 

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Unit, User
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.workbooks import PROJECT_HEADERS, code, load, read_back
 
 FUND_HEADERS = [
     "项目代码",
@@ -65,3 +65,20 @@ def test_its_query_count_does_not_grow_with_the_applications(client):
     small = count()
     funds(40)
     assert count() == small
+
+
+def test_the_totals_group_by_year_or_unit_and_export_to_excel(client):
+    funds(2)
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+
+    by_unit = client.get(reverse("fund_list"), {"by": "unit"}).content.decode()
+    assert "按责任单位汇总" in by_unit and "营盘镇" in by_unit
+
+    response = client.get(reverse("fund_list"), {"by": "year", "format": "xlsx"})
+    sheets = read_back(response.content)
+    assert [row[:4] for row in sheets["资金申报"][1:]] == [
+        (code(1), "项目1", "县住建局", "专项债券"),
+        (code(2), "项目2", "营盘镇", "中长期贷款"),
+    ]
+    assert sheets["按年度汇总"][1][:3] == ("2024年", 2, 1000)
+    assert sheets["按年度汇总"][-1][0] == "合计"
