@@ -1,11 +1,25 @@
 from django.contrib import admin
 
-from supervision.models import Finding, Inspection
+from supervision.models import Finding, FindingEvent, Inspection, Notice
 
 
 @admin.register(Inspection)
 class InspectionAdmin(admin.ModelAdmin):
     list_display = ["inspected_on", "title", "inspectors"]
+    raw_id_fields = ["projects"]
+
+
+class FindingEventInline(admin.TabularInline):
+    """A finding's history is written by the services only; the admin shows it."""
+
+    model = FindingEvent
+    fields = ["created_at", "action", "created_by", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Finding)
@@ -16,10 +30,28 @@ class FindingAdmin(admin.ModelAdmin):
         "category",
         "found_on",
         "deadline",
+        "clock",
         "status",
         "closed_on",
     ]
-    list_filter = ["status", "category", "unit"]
+    list_filter = ["status", "clock", "category", "unit"]
     search_fields = ["description", "unit__name", "project__code"]
     list_select_related = ["unit"]
     raw_id_fields = ["project", "inspection"]
+    inlines = [FindingEventInline]
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """A notice once issued is a record: it is listed here, never edited."""
+
+    list_display = ["number", "title", "period", "issued_at", "issued_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

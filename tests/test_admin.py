@@ -15,6 +15,7 @@ PAGES = [
     "bonds_fundapplication",
     "supervision_finding",
     "supervision_inspection",
+    "supervision_notice",
     "ledger_ledgerimport",
 ]
 
