@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "supervision",
     "investment",
     "ledger",
+    "backup",
 ]
 
 MIDDLEWARE = [
