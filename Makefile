@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/keyprojects
 
-.PHONY: run test test-sqlite test-postgres lint venv
+.PHONY: run serve test test-sqlite test-postgres lint venv
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: venv
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production: gunicorn, DEBUG off, SECRET_KEY and DATABASE_URL from the environment (README).
+serve: venv
+	scripts/serve-production.sh
 
 test: test-sqlite test-postgres
 

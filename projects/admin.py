@@ -1,14 +1,34 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
 
 
+class InitialPasswordForm(AdminPasswordChangeForm):
+    """A password an administrator sets is an initial password: changed at next sign-in."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit=commit)
+
+
 @admin.register(User)
 class KeyProjectUserAdmin(UserAdmin):
-    list_display = ["username", "first_name", "role", "unit", "is_active"]
+    list_display = ["username", "first_name", "role", "unit", "is_active", "must_change_password"]
     list_filter = ["role", "unit", "is_active"]
-    fieldsets = [*UserAdmin.fieldsets, ("角色与单位", {"fields": ["role", "unit", "phone"]})]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        ("角色与单位", {"fields": ["role", "unit", "phone"]}),
+        ("密码策略", {"fields": ["must_change_password", "password_changed_at"]}),
+    ]
+    readonly_fields = ["password_changed_at"]
+    change_password_form = InitialPasswordForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.must_change_password = True  # an account an administrator creates
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Unit)

@@ -7,9 +7,10 @@ decimals (4 places: one yuan), never floats.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 MONEY_DIGITS = 18
 MONEY_PLACES = 4
@@ -78,6 +79,16 @@ class Unit(models.Model):
         return self.name
 
 
+class KeyProjectUserManager(UserManager):
+    def _create_user_object(self, username, email, password, **extra_fields):
+        """Start the password's clock and history for users made with create_user too."""
+        user = super()._create_user_object(username, email, password, **extra_fields)
+        if user.has_usable_password():
+            user.password_changed_at = timezone.now()
+            user._password_for_history = user.password
+        return user
+
+
 class User(AbstractUser):
     """A person using the app. Reporters belong to exactly one unit."""
 
@@ -98,6 +109,14 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField("联系电话", max_length=30, blank=True)
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码",
+        default=False,
+        help_text="管理员新建账号或重置密码后自动勾选；用户修改密码后取消。",
+    )
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    objects = KeyProjectUserManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -108,6 +127,46 @@ class User(AbstractUser):
                 violation_error_message="填报员必须属于一个责任单位。",
             ),
         ]
+
+    def set_password(self, raw_password):
+        """Hash the password, start its 90-day clock and remember it for the history check."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+        self._password_for_history = self.password
+
+    def save(self, *args, update_fields=None, **kwargs):
+        super().save(*args, update_fields=update_fields, **kwargs)
+        encoded = getattr(self, "_password_for_history", None)
+        self._password_for_history = None
+        # Django re-hashes a password on sign-in when the hasher's settings change, saving only
+        # the "password" field: the same password, so neither a change nor a new history row.
+        rehash = update_fields is not None and "password_changed_at" not in update_fields
+        if encoded and not rehash and self.has_usable_password():
+            PasswordHistory.remember(user=self, encoded=encoded)
+
+
+class PasswordHistory(models.Model):
+    """A user's earlier password hashes, so that none of the last few is chosen again."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="password_history", verbose_name="用户"
+    )
+    password = models.CharField("密码（哈希）", max_length=128)
+    created_at = models.DateTimeField("设置时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "历史密码"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def remember(cls, *, user: User, encoded: str) -> None:
+        cls.objects.create(user=user, password=encoded)
+        keep = max(settings.PASSWORD_HISTORY, 1)
+        stale = cls.objects.filter(user=user).values_list("id", flat=True)[keep:]
+        cls.objects.filter(id__in=list(stale)).delete()
 
 
 class Stage(models.TextChoices):

@@ -13,6 +13,8 @@ from openpyxl.utils import get_column_letter
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+# A text cell starting with one of these is a formula (or DDE) to Excel and LibreOffice.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
 AMOUNT_FORMAT = "#,##0.00##"
 
@@ -51,4 +53,20 @@ def _cell(sheet, value):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = AMOUNT_FORMAT
         return cell
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return _text_cell(sheet, value)
     return value
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    """A clerk's text that looks like a formula, kept as text Excel will not evaluate.
+
+    openpyxl makes any string starting with "=" a formula; forcing the type to a string stores
+    it as a plain shared string, and quotePrefix marks it the way Excel marks text typed after
+    an apostrophe, so it stays text even when someone edits the cell. The value itself is
+    unchanged (no added apostrophe), so an export still re-imports exactly.
+    """
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell

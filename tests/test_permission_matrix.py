@@ -27,6 +27,8 @@ def row(anonymous, reporter, officer, supervisor, leader, admin) -> dict:
 MATRIX = {
     ("login", None, "get"): row(200, 200, 200, 200, 200, 200),
     ("logout", None, "get"): row(405, 405, 405, 405, 405, 405),
+    ("password_change", None, "get"): row(302, 200, 200, 200, 200, 200),
+    ("password_change", None, "post"): row(302, 200, 200, 200, 200, 200),
     ("dashboard", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("project_list", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("project_detail", "own project", "get"): row(302, 200, 200, 200, 200, 200),

@@ -1,7 +1,7 @@
 """seed_demo: a plausible county through the real import, and one login per role."""
 
-from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.urls import reverse
 
 from bonds.models import FundApplication, FundStatus, FundType
 from investment.models import MonthlyReport
@@ -27,19 +27,26 @@ def test_it_builds_a_county_with_every_kind_of_record(capsys):
     assert "Demo@2026" in capsys.readouterr().out
 
 
-def test_every_role_can_log_in_with_the_demo_password():
+def signs_in(client, username: str, password: str) -> bool:
+    """Through the login page; a demo user is not sent to change the password first."""
+    client.logout()
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302 and client.get(reverse("dashboard")).status_code == 200
+
+
+def test_every_role_can_log_in_with_the_demo_password(client):
     call_command("seed_demo")
 
     for username in ("admin", "office", "reporter", "supervisor", "leader"):
-        assert authenticate(username=username, password="Demo@2026") is not None
+        assert signs_in(client, username, "Demo@2026")
     assert User.objects.get(username="reporter").unit.name == "县住房和城乡建设局"
 
 
-def test_if_empty_leaves_existing_data_alone(capsys):
+def test_if_empty_leaves_existing_data_alone(client, capsys):
     call_command("seed_demo")
     before = MonthlyReport.objects.count()
 
     call_command("seed_demo", "--if-empty", "--password", "Other@2026")
 
     assert MonthlyReport.objects.count() == before
-    assert authenticate(username="office", password="Other@2026") is not None
+    assert signs_in(client, "office", "Other@2026")

@@ -1,0 +1,251 @@
+"""Backup and restore: the whole database and the uploaded files in one zip.
+
+The archive holds ``data.json`` (Django's serializer, natural keys for content types and
+permissions, so it loads into SQLite or PostgreSQL alike), ``media/…`` (the uploaded photos
+and ledger files) and ``manifest.json`` (format, schema version, row counts per model and a
+SHA-256 for every member). The data is read inside one transaction (REPEATABLE READ on
+PostgreSQL; SQLite's read transaction is a snapshot already), so the figures in a backup
+are those of one instant even while clerks keep submitting.
+"""
+
+import hashlib
+import json
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
+
+FORMAT = "keyprojects-backup"
+VERSION = 1
+DATA = "data.json"
+MANIFEST = "manifest.json"
+MEDIA = "media/"
+# Rebuilt by `migrate` (content types, permissions) or transient (sessions, login attempts).
+EXCLUDED_APPS = {"contenttypes", "sessions", "axes"}
+EXCLUDED_MODELS = {"auth.permission"}
+
+
+class BackupError(Exception):
+    """A backup that cannot be restored, with the reason in Chinese for the operator."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    rows: int
+    files: int
+    bytes: int
+
+    def line(self) -> str:
+        return f"{self.rows} 条记录，{self.files} 个文件，共 {self.bytes / 1024 / 1024:.1f} MB"
+
+
+def backed_up_models() -> list:
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label not in EXCLUDED_APPS
+        and model._meta.label_lower not in EXCLUDED_MODELS
+        and model._meta.managed
+        and not model._meta.proxy
+    ]
+
+
+def _labels() -> list[str]:
+    return [model._meta.label for model in backed_up_models()]
+
+
+def schema_state() -> dict[str, str]:
+    """The latest migration of each backed-up app, as this code has them."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return {
+        app: name for app, name in sorted(loader.graph.leaf_nodes()) if app not in EXCLUDED_APPS
+    }
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _media_files(storage=default_storage, directory: str = ""):
+    try:
+        folders, files = storage.listdir(directory)
+    except FileNotFoundError:  # no upload yet: MEDIA_ROOT does not exist
+        return
+    for name in sorted(files):
+        yield f"{directory}/{name}" if directory else name
+    for folder in sorted(folders):
+        yield from _media_files(storage, f"{directory}/{folder}" if directory else folder)
+
+
+def _dump(path: Path) -> dict[str, int]:
+    """Serialize every backed-up model inside one snapshot; return the row counts read."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            # Must be the transaction's first statement: all reads below see one snapshot.
+            # (Inside a caller's transaction, as in the tests, that transaction's view holds.)
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        counts = {model._meta.label: model._default_manager.count() for model in backed_up_models()}
+        call_command(
+            "dumpdata",
+            *_labels(),
+            output=str(path),
+            natural_foreign=True,
+            indent=None,
+            verbosity=0,
+            database=DEFAULT_DB_ALIAS,
+        )
+    return counts
+
+
+def make_backup(output) -> Summary:
+    """Write the archive to ``output`` (a path or a binary file object).
+
+    A path is written under a temporary name and renamed at the end, so a failed backup never
+    leaves a half-written file that looks like a backup.
+    """
+    if isinstance(output, str | Path):
+        partial = Path(f"{output}.part")
+        try:
+            with partial.open("wb") as handle:
+                summary = _write(handle)
+            partial.replace(output)
+        finally:
+            partial.unlink(missing_ok=True)
+        return summary
+    return _write(output)
+
+
+def _write(output) -> Summary:
+    with tempfile.TemporaryDirectory() as work:
+        data_path = Path(work) / DATA
+        counts = _dump(data_path)
+        data = data_path.read_bytes()
+        checksums = {DATA: _sha256(data)}
+        size = len(data)
+        # Files after the snapshot: photos are written once under fresh names and never edited,
+        # so every file the data names is already there.
+        with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            archive.writestr(DATA, data)
+            for name in _media_files():
+                with default_storage.open(name, "rb") as handle:
+                    content = handle.read()
+                archive.writestr(MEDIA + name, content)
+                checksums[MEDIA + name] = _sha256(content)
+                size += len(content)
+            manifest = {
+                "format": FORMAT,
+                "version": VERSION,
+                "created_at": timezone.now().isoformat(),
+                "database": connection.vendor,
+                "schema": schema_state(),
+                "counts": counts,
+                "checksums": checksums,
+            }
+            archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    return Summary(rows=sum(counts.values()), files=len(checksums) - 1, bytes=size)
+
+
+def read_manifest(archive: zipfile.ZipFile) -> dict:
+    try:
+        manifest = json.loads(archive.read(MANIFEST))
+    except (KeyError, ValueError):
+        raise BackupError("该文件不是本系统的备份文件（缺少备份清单 manifest.json）。") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError("该文件不是本系统的备份文件（备份清单格式不符）。")
+    if manifest.get("version") != VERSION:
+        raise BackupError(f"备份格式版本 {manifest.get('version')} 与本系统（{VERSION}）不符。")
+    return manifest
+
+
+def _open(source) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(source)
+    except FileNotFoundError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise BackupError("无法打开备份文件：文件已损坏，或者不是 zip 格式的备份文件。") from None
+
+
+def _verified(archive: zipfile.ZipFile, manifest: dict) -> None:
+    checksums = manifest.get("checksums") or {}
+    if DATA not in checksums:
+        raise BackupError("备份清单不完整（缺少数据文件的校验值），备份文件不可用。")
+    for name, expected in checksums.items():
+        try:
+            content = archive.read(name)
+        except KeyError:
+            raise BackupError(f"备份文件不完整：缺少 {name}。") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            raise BackupError(f"备份文件已损坏：{name} 无法读取。") from None
+        if _sha256(content) != expected:
+            raise BackupError(f"备份文件已损坏：{name} 的校验值不符。")
+
+
+def database_has_data() -> bool:
+    return any(model._default_manager.exists() for model in backed_up_models())
+
+
+def restore_backup(source, *, force: bool = False) -> Summary:
+    """Load an archive into this database and media storage; all or nothing for the data."""
+    archive = _open(source)
+    with archive:
+        manifest = read_manifest(archive)
+        _verified(archive, manifest)
+        if manifest.get("schema") != schema_state():
+            raise BackupError(
+                "备份所用的数据库结构版本与本系统不同。请先用与备份时相同版本的程序恢复，"
+                "再升级程序并运行 migrate。"
+            )
+        if database_has_data() and not force:
+            raise BackupError(
+                "当前数据库中已有数据，为防止覆盖，未执行恢复。"
+                "确认要用备份替换全部现有数据时，请加 --force 参数。"
+            )
+        with tempfile.TemporaryDirectory() as work:
+            data_path = Path(work) / DATA
+            data_path.write_bytes(archive.read(DATA))
+            with transaction.atomic():
+                if force:
+                    _wipe()
+                call_command("loaddata", str(data_path), verbosity=0)
+                _check_counts(manifest["counts"])
+        files = [name for name in manifest["checksums"] if name.startswith(MEDIA)]
+        size = len(archive.read(DATA))
+        for name in files:
+            content = archive.read(name)
+            target = name.removeprefix(MEDIA)
+            if default_storage.exists(target):
+                default_storage.delete(target)
+            default_storage.save(target, ContentFile(content))
+            size += len(content)
+    return Summary(rows=sum(manifest["counts"].values()), files=len(files), bytes=size)
+
+
+def _wipe() -> None:
+    """Delete every backed-up row, dependants first (the reverse of dumpdata's order)."""
+    from django.core import serializers
+
+    ordered = serializers.sort_dependencies([(None, backed_up_models())])
+    for model in reversed(ordered):
+        model._base_manager.all().delete()
+
+
+def _check_counts(expected: dict[str, int]) -> None:
+    for model in backed_up_models():
+        label = model._meta.label
+        got = model._default_manager.count()
+        if got != expected.get(label, 0):
+            raise BackupError(
+                f"恢复后 {label} 的记录数为 {got}，备份中为 {expected.get(label, 0)}，已撤销恢复。"
+            )

@@ -1,0 +1,21 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from backup.archive import make_backup
+
+
+class Command(BaseCommand):
+    help = "备份数据库和上传文件到一个 zip 文件（一致性快照，附记录数和校验值）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("-o", "--output", required=True, help="备份文件路径，如 backup.zip")
+
+    def handle(self, *args, output: str, **options):
+        started = time.perf_counter()
+        try:
+            summary = make_backup(output)
+        except OSError as error:
+            raise CommandError(f"无法写入备份文件 {output}：{error.strerror}") from None
+        seconds = time.perf_counter() - started
+        self.stdout.write(f"已备份到 {output}：{summary.line()}，用时 {seconds:.1f} 秒。")

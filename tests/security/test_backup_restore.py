@@ -1,0 +1,196 @@
+"""Backup and restore: the same figures afterwards, on the same or the other database, and a
+clear refusal for a database with data, a damaged file or a foreign one."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from investment.rankings import unit_ranking
+from investment.selectors import portfolio_summary
+from projects.models import Project
+from tests.workbooks import a_portfolio, load
+
+PERIODS = [(2025, 12), (2026, 6), (2026, 10)]
+# Emptying the database (flush) cannot run inside a test's transaction on PostgreSQL.
+flushes = pytest.mark.django_db(transaction=True)
+
+
+def figures() -> list:
+    return [
+        (
+            portfolio_summary(year=year, month=month).as_json(),
+            [score.as_json() for score in unit_ranking(year=year, month=month).units],
+        )
+        for year, month in PERIODS
+    ]
+
+
+def backup(path) -> None:
+    call_command("backup", "-o", str(path), stdout=io.StringIO())
+
+
+def restore(path, *args) -> None:
+    call_command("restore", str(path), *args, stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo_county():
+    call_command("seed_demo", stdout=io.StringIO())
+    default_storage.save("photos/backup-test.jpg", ContentFile(b"\xff\xd8 a photo"))
+    yield
+    default_storage.delete("photos/backup-test.jpg")
+
+
+@flushes
+def test_a_restore_into_an_empty_database_gives_identical_figures(demo_county, tmp_path):
+    before = figures()
+    backup(tmp_path / "b.zip")
+    call_command("flush", "--noinput")
+    default_storage.delete("photos/backup-test.jpg")
+    assert not Project.objects.exists()
+
+    restore(tmp_path / "b.zip")
+
+    assert figures() == before
+    assert default_storage.open("photos/backup-test.jpg").read() == b"\xff\xd8 a photo"
+
+
+def test_a_forced_restore_replaces_newer_data_with_the_backup(demo_county, tmp_path):
+    before = figures()
+    backup(tmp_path / "b.zip")
+    Project.objects.filter(pk__in=Project.objects.values("pk")[:10]).update(name="改动")
+    load(a_portfolio(5, 2026))
+
+    restore(tmp_path / "b.zip", "--force")
+
+    assert figures() == before
+    assert not Project.objects.filter(name="改动").exists()
+
+
+def test_it_refuses_to_restore_over_existing_data_without_force(tmp_path):
+    load(a_portfolio(3, 2026))
+    backup(tmp_path / "b.zip")
+
+    with pytest.raises(CommandError, match="当前数据库中已有数据.*--force"):
+        restore(tmp_path / "b.zip")
+
+
+def rewrite(source, target, change) -> None:
+    """Copy an archive member by member, letting ``change`` alter (name, bytes)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            name, data = change(item.filename, old.read(item.filename))
+            new.writestr(name, data)
+
+
+@flushes
+def test_a_damaged_backup_is_refused_with_a_clear_message(tmp_path):
+    load(a_portfolio(3, 2026))
+    backup(tmp_path / "b.zip")
+    call_command("flush", "--noinput")
+
+    truncated = tmp_path / "truncated.zip"
+    truncated.write_bytes((tmp_path / "b.zip").read_bytes()[:-2000])
+    with pytest.raises(CommandError, match="文件已损坏"):
+        restore(truncated)
+
+    def edit_a_figure(name, data):
+        return name, data.replace(b'"amount": "1.0000"', b'"amount": "9.0000"', 1)
+
+    rewrite(tmp_path / "b.zip", tmp_path / "edited.zip", edit_a_figure)
+    with pytest.raises(CommandError, match="data.json 的校验值不符"):
+        restore(tmp_path / "edited.zip")
+    assert not Project.objects.exists()
+
+
+def test_a_file_that_is_not_a_backup_is_refused(tmp_path):
+    (tmp_path / "notes.txt").write_text("会议纪要")
+    with pytest.raises(CommandError, match="不是 zip 格式的备份文件"):
+        restore(tmp_path / "notes.txt")
+
+    ledger = tmp_path / "ledger.xlsx"
+    call_command("ledger_template", "-o", str(ledger), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="不是本系统的备份文件"):
+        restore(ledger)
+
+    with pytest.raises(CommandError, match="找不到备份文件"):
+        restore(tmp_path / "missing.zip")
+
+
+@flushes
+def test_a_backup_from_another_schema_version_is_refused(tmp_path):
+    load(a_portfolio(3, 2026))
+    backup(tmp_path / "b.zip")
+    call_command("flush", "--noinput")
+
+    def older_schema(name, data):
+        if name != "manifest.json":
+            return name, data
+        manifest = json.loads(data)
+        manifest["schema"]["projects"] = "0001_initial"
+        return name, json.dumps(manifest).encode()
+
+    rewrite(tmp_path / "b.zip", tmp_path / "old.zip", older_schema)
+    with pytest.raises(CommandError, match="数据库结构版本与本系统不同"):
+        restore(tmp_path / "old.zip")
+
+
+# Moving between databases: back up on this test's database, restore on the other kind.
+POSTGRES_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+MOVE_DATABASE = "kp_sec_move"
+
+
+def other_database(tmp_path) -> str:
+    if connection.vendor == "postgresql":
+        return f"sqlite:///{tmp_path / 'moved.sqlite3'}"
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=3) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {MOVE_DATABASE}")
+            admin.execute(f"CREATE DATABASE {MOVE_DATABASE}")
+    except psycopg.OperationalError:
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+    return POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{MOVE_DATABASE}"
+
+
+def on(database_url: str, *args: str, media) -> str:
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "MEDIA_ROOT": str(media),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_a_backup_moves_to_the_other_database_with_the_same_figures(demo_county, tmp_path):
+    backup(tmp_path / "b.zip")
+    target = other_database(tmp_path)
+    media = tmp_path / "media"
+
+    on(target, "migrate", "--noinput", "-v0", media=media)
+    on(target, "restore", str(tmp_path / "b.zip"), media=media)
+
+    for year, month in PERIODS:
+        summary = on(target, "portfolio_summary", "--year", str(year), "--month", str(month), "--json", media=media)  # fmt: skip
+        ranking = on(target, "rankings", "--year", str(year), "--month", str(month), "--json", media=media)  # fmt: skip
+        here_summary, here_ranking = io.StringIO(), io.StringIO()
+        call_command("portfolio_summary", year=year, month=month, json=True, stdout=here_summary)
+        call_command("rankings", year=year, month=month, json=True, stdout=here_ranking)
+        assert json.loads(summary) == json.loads(here_summary.getvalue())
+        assert json.loads(ranking) == json.loads(here_ranking.getvalue())
+    assert (media / "photos" / "backup-test.jpg").read_bytes() == b"\xff\xd8 a photo"
