@@ -13,7 +13,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
+# System packages (CJK font, Pango, poppler) come from apt-get when missing: see the script.
 venv: $(STAMP)
+	@scripts/ensure-system-packages.sh
 
 run: venv
 	$(BIN)/python manage.py migrate --noinput

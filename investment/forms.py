@@ -1,6 +1,6 @@
 from django import forms
 
-from projects.models import FactorCategory
+from projects.models import FactorCategory, PeriodKind
 
 
 class PeriodForm(forms.Form):
@@ -70,3 +70,35 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label="退回原因", max_length=2000, error_messages={"required": "请填写退回原因"}
     )
+
+
+class BriefingForm(forms.Form):
+    """Which briefing: a month, a quarter or the year."""
+
+    kind = forms.ChoiceField(label="简报周期", choices=PeriodKind.choices)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    month = forms.TypedChoiceField(
+        label="月份/季度末月",
+        coerce=int,
+        choices=[(m, f"{m}月") for m in range(1, 13)],
+        help_text="季度简报取季度末月（3、6、9、12月），年度简报取12月",
+    )
+    next_steps = forms.CharField(
+        label="下步工作打算",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        kind, month = data.get("kind"), data.get("month")
+        if kind == PeriodKind.QUARTER and month and month % 3:
+            self.add_error("month", "季度简报的月份应为3、6、9或12月。")
+        if kind == PeriodKind.YEAR and month and month != 12:
+            self.add_error("month", "年度简报的月份应为12月。")
+        return data

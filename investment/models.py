@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from projects.models import AnnualPlan, FactorCategory, money_field, recorded_by
+from projects.models import AnnualPlan, FactorCategory, PeriodKind, money_field, recorded_by
 
 
 class MonthlyReport(models.Model):
@@ -177,3 +177,26 @@ class ReportPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} 照片"
+
+
+class BriefingNote(models.Model):
+    """下步工作打算: the office's own words for one briefing period, kept with the period."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    period = models.CharField("简报周期", max_length=10, choices=PeriodKind)
+    month = models.PositiveSmallIntegerField("截至月份")
+    next_steps = models.TextField("下步工作打算", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = recorded_by("填写人")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "简报下步工作打算"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "period", "month"], name="briefing_note_key"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12), name="briefing_note_month_1_12"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_period_display()} {self.month}"

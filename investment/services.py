@@ -14,12 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from investment.models import MonthlyReport, ReportingPeriod
+from investment.models import BriefingNote, MonthlyReport, ReportingPeriod
 from projects.models import MONEY_DIGITS, MONEY_PLACES, AnnualPlan, FactorCategory, User
 
 Status = MonthlyReport.Status
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 TEXT_LIMIT = 2000
+NOTE_LIMIT = 5000
 
 
 def is_locked(*, year: int, month: int) -> bool:
@@ -172,3 +173,21 @@ def period_unlock(*, year: int, month: int, user: User) -> ReportingPeriod:
     period.locked_by = user
     period.save()
     return period
+
+
+@transaction.atomic
+def briefing_note_save(
+    *, user: User, year: int, period: str, month: int, next_steps: str
+) -> BriefingNote:
+    """下步工作打算 for one briefing period, written by the project office."""
+    require_role(user, User.Role.OFFICER)
+    next_steps = (next_steps or "").strip()
+    if len(next_steps) > NOTE_LIMIT:
+        raise ValidationError(f"下步工作打算不超过{NOTE_LIMIT}字。")
+    note, _ = BriefingNote.objects.select_for_update().get_or_create(
+        year=year, period=period, month=month
+    )
+    note.next_steps = next_steps
+    note.updated_by = user
+    note.save()
+    return note

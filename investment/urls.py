@@ -1,6 +1,6 @@
 from django.urls import path
 
-from investment import notices, pages, reporting, views
+from investment import documents, notices, pages, reporting, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -17,6 +17,9 @@ urlpatterns = [
     path("photos/<int:pk>/<str:kind>/", reporting.photo_file, name="photo_file"),
     path("reports/<int:pk>/approve/", reporting.report_approve, name="report_approve"),
     path("reports/<int:pk>/return/", reporting.report_return, name="report_return"),
+    path("briefing/", documents.briefing, name="briefing"),
+    path("briefing/pdf/", documents.briefing_pdf, name="briefing_pdf"),
+    path("projects/<int:pk>/sheet.pdf", documents.project_sheet_pdf, name="project_sheet_pdf"),
     # Notices live with the figures they combine; the model is supervision's (see notices.py).
     path("supervision/notices/", notices.notice_list, name="notice_list"),
     path("supervision/notices/new/", notices.notice_create, name="notice_create"),

@@ -59,6 +59,14 @@ class FactorCategory(models.TextChoices):
     OTHER = "other", "其他"
 
 
+class PeriodKind(models.TextChoices):
+    """The periods briefings, rankings and notices are made for: month m, quarter (m = 3q), year."""
+
+    MONTH = "month", "月度"
+    QUARTER = "quarter", "季度"
+    YEAR = "year", "年度"
+
+
 class Unit(models.Model):
     """A responsible unit (责任单位): a department or a township."""
 

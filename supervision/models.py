@@ -10,7 +10,7 @@ finding is kept whole; `supervision/services.py` is the only writer.
 from django.db import models
 from django.db.models import F, Q
 
-from projects.models import FactorCategory, Project, Unit, recorded_by
+from projects.models import FactorCategory, PeriodKind, Project, Unit, recorded_by
 
 
 class Inspection(models.Model):
@@ -155,10 +155,7 @@ class Evidence(models.Model):
 class Notice(models.Model):
     """A notice (通报) as issued: its figures are kept as they stood on the day of issue."""
 
-    class Period(models.TextChoices):
-        MONTH = "month", "月度"
-        QUARTER = "quarter", "季度"
-        YEAR = "year", "年度"
+    Period = PeriodKind
 
     number = models.CharField("期号", max_length=40)
     title = models.CharField("标题", max_length=200)

@@ -18,6 +18,12 @@ def yi(amount):
 
 
 @register.filter
+def yi1(amount):
+    """亿元 with one decimal, as the seeds write amounts in running text (16.2亿元)."""
+    return formatting.yi(amount, "0.1")
+
+
+@register.filter
 def percent(rate):
     return formatting.percent(rate)
 

@@ -1,0 +1,280 @@
+"""The leaders' briefing (简报): what seed 004's template asks for, filled from the data.
+
+`briefing_data` gathers every figure through the same selectors the pages use (no formula is
+computed here or in the template); `project_sheet_data` does the same for one project's
+one-page sheet (项目一页纸). The PDF is drawn by `projects.pdf.render_pdf` from
+`templates/briefing/`. A fixed number of queries, whatever the number of projects.
+"""
+
+import base64
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from bonds.models import FundApplication, FundType
+from bonds.selectors import fund_totals
+from investment import charts, rules
+from investment.models import BriefingNote, MonthlyReport, ReportPhoto
+from investment.progress import LagWarning, lag_warnings, plan_progress
+from investment.rankings import Ranking, unit_ranking
+from investment.selectors import (
+    Figures,
+    PortfolioSummary,
+    figures_by,
+    monthly_completion,
+    portfolio_summary,
+)
+from projects.models import AnnualPlan, Level, Milestone, Nature, PeriodKind, Project, money
+from supervision.models import Finding
+
+# A day on which at least this many new projects broke ground counts as a 集中开工 event.
+GROUNDBREAKING_MIN = 3
+CHINESE_QUARTERS = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+
+def period_month(kind: str, *, month: int | None = None, quarter: int | None = None) -> int:
+    """The month a period's figures run through: month m, quarter q's last month, or December."""
+    if kind == PeriodKind.QUARTER:
+        return rules.quarter_end_month(quarter)
+    if kind == PeriodKind.YEAR:
+        return 12
+    if month is None or not 1 <= month <= 12:
+        raise ValueError("month must be 1–12")
+    return month
+
+
+def period_label(kind: str, month: int) -> str:
+    """How seed 004 names the period: 1–5月, 一季度, 全年."""
+    if kind == PeriodKind.QUARTER:
+        return f"{CHINESE_QUARTERS[month // 3]}季度"
+    if kind == PeriodKind.YEAR:
+        return "全年"
+    return "1月" if month == 1 else f"1–{month}月"
+
+
+@dataclass
+class NewStarts:
+    count: int = 0
+    total_investment: Decimal = Decimal(0)
+    annual_plan: Decimal = Decimal(0)
+    this_period: int = 0
+    groundbreakings: list[tuple[date, int]] = field(default_factory=list)
+
+
+@dataclass
+class Briefing:
+    year: int
+    month: int
+    kind: str
+    label: str
+    end: date
+    summary: PortfolioSummary
+    levels: list[tuple[str, Figures]]
+    by_unit: list[tuple[str, Figures]]
+    new_starts: NewStarts
+    approvals_due: int
+    approvals_done: int
+    statistics: int
+    private_projects: int
+    private_plan: Decimal
+    funds: list[dict]
+    special_bonds: dict
+    budget_allocated: Decimal
+    lagging: list[LagWarning]
+    overdue_findings: list[Finding]
+    ranking: Ranking
+    charts: list
+    next_steps: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.year}年{self.label}全县重点项目建设情况"
+
+    @property
+    def has_data(self) -> bool:
+        return self.summary.projects > 0
+
+    @property
+    def approval_rate(self) -> Decimal | None:
+        return rules.percent(self.approvals_done, self.approvals_due)
+
+
+def _new_starts(plans, *, year: int, month: int, first_month: int) -> NewStarts:
+    new = plans.filter(
+        nature=Nature.NEW, actual_start__gte=date(year, 1, 1), actual_start__lte=rules.period_end(year, month)
+    )  # fmt: skip
+    totals = new.aggregate(
+        count=Count("pk"),
+        total=Sum("project__total_investment"),
+        plan=Sum("planned_investment"),
+        this_period=Count("pk", filter=Q(actual_start__gte=date(year, first_month, 1))),
+    )
+    days = (
+        new.order_by().values("actual_start").annotate(n=Count("pk")).filter(n__gte=GROUNDBREAKING_MIN)
+    )  # fmt: skip
+    return NewStarts(
+        count=totals["count"],
+        total_investment=money(totals["total"]),
+        annual_plan=money(totals["plan"]),
+        this_period=totals["this_period"],
+        groundbreakings=sorted((row["actual_start"], row["n"]) for row in days),
+    )
+
+
+def overdue_findings_at(end: date) -> list[Finding]:
+    """Findings whose deadline had passed by ``end`` without 销号 by then."""
+    return list(
+        Finding.objects.filter(deadline__lt=end, found_on__lte=end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+        .select_related("unit", "project")
+        .order_by("deadline", "unit__name", "pk")
+    )
+
+
+def briefing_data(*, year: int, month: int, kind: str = PeriodKind.MONTH) -> Briefing:
+    end = rules.period_end(year, month)
+    first_month = {PeriodKind.MONTH: month, PeriodKind.QUARTER: month - 2}.get(kind, 1)
+    plans = AnnualPlan.objects.filter(year=year)
+    summary = portfolio_summary(year=year, month=month)
+    by_unit = sorted(
+        figures_by(year=year, month=month, by="unit").items(),
+        key=lambda item: -(item[1].completion_rate or 0),
+    )
+    approvals = Milestone.objects.filter(
+        project__plans__year=year, kind=Milestone.Kind.APPROVAL, planned_date__lte=end
+    ).aggregate(due=Count("pk", distinct=True),
+                done=Count("pk", distinct=True, filter=Q(actual_date__lte=end)))  # fmt: skip
+    extra = plans.aggregate(
+        statistics=Count("pk", filter=Q(statistics_date__lte=end)),
+        private=Count("pk", filter=Q(project__is_private=True)),
+        private_plan=Sum("planned_investment", filter=Q(project__is_private=True)),
+    )
+    year_funds = FundApplication.objects.filter(year=year)
+    funds = fund_totals(year_funds)
+    special_bonds = next(row for row in funds if row["label"] == FundType.SPECIAL_BOND.label)
+    budget = year_funds.filter(
+        fund_type__in=[FundType.CENTRAL_BUDGET, FundType.PROVINCIAL_BUDGET]
+    ).aggregate(allocated=Sum("allocated"))["allocated"]
+    ranking = unit_ranking(year=year, month=month)
+    note = BriefingNote.objects.filter(year=year, period=kind, month=month).first()
+    return Briefing(
+        year=year,
+        month=month,
+        kind=kind,
+        label=period_label(kind, month),
+        end=end,
+        summary=summary,
+        levels=[
+            (level.label, summary.by_level[level.value])
+            for level in Level
+            if summary.by_level[level.value].projects
+        ],  # fmt: skip
+        by_unit=by_unit,
+        new_starts=_new_starts(plans, year=year, month=month, first_month=first_month),
+        approvals_due=approvals["due"],
+        approvals_done=approvals["done"],
+        statistics=extra["statistics"],
+        private_projects=extra["private"],
+        private_plan=money(extra["private_plan"]),
+        funds=funds,
+        special_bonds=special_bonds,
+        budget_allocated=money(budget),
+        lagging=lag_warnings(year=year, month=month),
+        overdue_findings=overdue_findings_at(end),
+        ranking=ranking,
+        charts=_charts(summary, by_unit) if summary.projects else [],
+        next_steps=note.next_steps if note else "",
+    )
+
+
+def _charts(summary: PortfolioSummary, by_unit) -> list:
+    year, month = summary.year, summary.month
+    return [
+        charts.line_chart(
+            title=f"{year}年累计投资完成率与序时进度",
+            labels=[f"{m}月" for m in range(1, month + 1)],
+            series=[
+                ("完成率", monthly_completion(year=year, month=month), "#1f4e79"),
+                ("序时进度", [rules.time_progress(m) for m in range(1, month + 1)], "#c0392b"),
+            ],
+        ),
+        charts.bar_chart(
+            title="各责任单位投资完成率",
+            items=[(name, figures.completion_rate) for name, figures in by_unit],
+            reference=summary.time_progress,
+        ),
+    ]
+
+
+# --- the one-page project sheet -------------------------------------------------------------
+
+
+@dataclass
+class ProjectSheet:
+    project: Project
+    year: int
+    month: int
+    plan: AnnualPlan | None
+    progress: object | None  # the plan row annotated with ``completed``
+    months: list[tuple[int, Decimal | None, Decimal | None, str]]
+    milestones: list[Milestone]
+    findings: list[Finding]
+    photo: str | None  # a data: URI, so the PDF needs no fetch
+    photo_caption: str
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        if self.progress is None:
+            return None
+        return rules.percent(money(self.progress.completed), self.plan.planned_investment)
+
+
+def project_sheet_data(*, project: Project, year: int, month: int) -> ProjectSheet:
+    plan = project.plans.filter(year=year).first()
+    progress = (
+        plan_progress(year=year, month=month, plans=AnnualPlan.objects.filter(pk=plan.pk)).first()
+        if plan
+        else None
+    )
+    reports = {
+        r.month: r
+        for r in MonthlyReport.objects.filter(
+            plan=plan, status__in=MonthlyReport.COUNTED_STATUSES, month__lte=month
+        )
+    } if plan else {}  # fmt: skip
+    months, cumulative = [], Decimal(0)
+    for m in range(1, month + 1):
+        report = reports.get(m)
+        cumulative += report.amount if report else 0
+        months.append(
+            (m, report.amount if report else None, cumulative if plan else None,
+             report.progress if report else "")
+        )  # fmt: skip
+    photo = (
+        ReportPhoto.objects.filter(report__plan__project=project).order_by("-uploaded_at").first()
+    )
+    return ProjectSheet(
+        project=project,
+        year=year,
+        month=month,
+        plan=plan,
+        progress=progress,
+        months=months,
+        milestones=list(project.milestones.select_related("unit").order_by("planned_date")),
+        findings=list(
+            project.findings.exclude(status=Finding.Status.CLOSED)
+            .select_related("unit")
+            .order_by("deadline")
+        ),
+        photo=_data_uri(photo.thumbnail if photo else None),
+        photo_caption=photo.caption if photo else "",
+    )
+
+
+def _data_uri(image) -> str | None:
+    if not image:
+        return None
+    with image.open("rb") as handle:
+        return "data:image/jpeg;base64," + base64.b64encode(handle.read()).decode()

@@ -1,0 +1,57 @@
+"""The one PDF renderer: a template and its context in, a PDF's bytes out (WeasyPrint).
+
+The font is named in `static/css/pdf.css` (WenQuanYi Micro Hei, Debian `fonts-wqy-microhei`:
+a TrueType font that WeasyPrint subsets about four times faster than the Noto CJK collection,
+DESIGN.md §5). Nothing is fetched from outside: the URL fetcher serves only our own static
+files and `data:` URIs (a photo is embedded as one); anything else is refused.
+"""
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+PDF = "application/pdf"
+# Relative URLs resolve against this; `.invalid` is reserved, and the fetcher below answers
+# every request itself, so no address is ever looked up.
+BASE_URL = "http://app.invalid/"
+
+
+class RefusedFetch(ValueError):
+    pass
+
+
+def _static_path(url: str) -> Path | None:
+    path = unquote(urlparse(url).path).lstrip("/")
+    prefix = settings.STATIC_URL.lstrip("/")
+    if not path.startswith(prefix):
+        return None
+    try:
+        found = finders.find(path[len(prefix) :])
+    except SuspiciousFileOperation:  # ../ out of the static directories
+        return None
+    return Path(found) if found else None
+
+
+class AppFetcher(URLFetcher):
+    """Our static files and data: URIs only; the network is never touched."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)  # decoded in memory by urllib's DataHandler
+        path = _static_path(url) if url.startswith(BASE_URL) else None
+        if path is None or not path.is_file():
+            raise RefusedFetch(f"PDF may not load {url!r}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    html = render_to_string(template, context)
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=AppFetcher()).write_pdf()

@@ -1,0 +1,147 @@
+"""The leaders' briefing PDF: seed 004's sections, filled with the seeds' own figures."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from investment.briefing import briefing_data
+from projects.models import User
+from projects.pdf import AppFetcher, RefusedFetch
+from tests.investment.test_portfolio_summary import zhashui_may_ledger, zhongjiang_q1_ledger
+from tests.workbooks import a_portfolio, load
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text with line breaks removed, as a reader would search it."""
+    reader = PdfReader(io.BytesIO(data))
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+
+
+def briefing(tmp_path, *args) -> str:
+    path = tmp_path / "简报.pdf"
+    call_command("briefing", *args, "-o", str(path), stdout=io.StringIO())
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-")
+    return pdf_text(data)
+
+
+def test_the_first_quarter_briefing_prints_the_seed_002_figures(tmp_path):
+    load(zhongjiang_q1_ledger())
+
+    text = briefing(tmp_path, "--year", "2024", "--quarter", "1")
+
+    assert "2024年一季度全县重点项目建设情况的汇报" in text
+    assert "共安排重点建设项目72个" in text
+    assert "占年度计划的30.8%" in text
+    assert "超序时进度5.8个百分点" in text
+    assert "6个省重点项目完成投资16.2亿元，占年度计划43.4%" in text
+    assert "66个市重点项目完成投资33.3亿元，占年度计划27.0%" in text
+
+
+def test_the_may_briefing_prints_the_seed_001_figures(tmp_path):
+    load(zhashui_may_ledger())
+
+    text = briefing(tmp_path, "--year", "2024", "--month", "5")
+
+    assert "截至5月底，完成投资43.0亿元，占年度计划的37.3%" in text
+    assert "年度计划投资115.4亿元" in text
+    assert "已开（复）工项目86个，开复工率90.5%" in text
+
+
+def test_a_year_without_data_still_renders_and_says_so(tmp_path):
+    text = briefing(tmp_path, "--year", "2031", "--annual")
+
+    assert "2031年全年全县重点项目建设情况的汇报" in text
+    assert "2031年尚无重点项目计划数据" in text
+    assert "项目办尚未填写本期下步工作打算" in text
+
+
+def test_the_briefing_has_every_section_of_seed_004_in_order(tmp_path):
+    load(a_portfolio(14, 2026))
+
+    text = briefing(tmp_path, "--year", "2026", "--month", "3")
+
+    sections = ["一、工作进展情况", "扎实推进项目建设", "项目开复工", "做细做实项目前期",
+                "全力争取资金", "二、存在问题", "部分项目推进滞后", "督查问题整改不到位",
+                "三、考核排名", "红榜：", "黑榜：", "四、下步工作打算"]  # fmt: skip
+    positions = [text.index(section) for section in sections]
+    assert positions == sorted(positions)
+    assert "第1页/共" in text  # page numbers in the footer
+
+
+def test_the_command_refuses_unclear_periods(tmp_path):
+    with pytest.raises(CommandError, match="请在 --month、--quarter、--annual 中选择一项"):
+        briefing(tmp_path, "--year", "2026")
+    with pytest.raises(CommandError, match="季度应为1–4"):
+        briefing(tmp_path, "--year", "2026", "--quarter", "5")
+    with pytest.raises(CommandError, match=r"\.pdf"):
+        call_command("briefing", "--year", "2026", "--month", "1", "-o", str(tmp_path / "x.txt"))
+
+
+def test_the_office_writes_the_next_steps_and_leaders_download_them(client, tmp_path):
+    load(a_portfolio(7, 2026))
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.post(
+        reverse("briefing"),
+        {"kind": "month", "year": 2026, "month": 3, "next_steps": "一是抓开工；二是抓入统。"},
+    )
+    client.force_login(User.objects.create_user("leader", role=User.Role.LEADER))
+
+    response = client.get(reverse("briefing_pdf"), {"kind": "month", "year": 2026, "month": 3})
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert "一是抓开工；二是抓入统。" in pdf_text(response.content)
+    refused = client.post(
+        reverse("briefing"), {"kind": "month", "year": 2026, "month": 3, "next_steps": "改"}
+    )
+    assert refused.status_code == 403
+
+
+def test_a_quarterly_briefing_must_end_on_a_quarter(client):
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    page = client.get(reverse("briefing"), {"kind": "quarter", "year": 2026, "month": 5})
+    assert "季度简报的月份应为3、6、9或12月" in page.content.decode()
+
+
+def test_the_project_sheet_has_the_projects_figures(client):
+    load(a_portfolio(3, 2026))
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    from projects.models import Project
+
+    project = Project.objects.get(name="项目1")
+    response = client.get(
+        reverse("project_sheet_pdf", args=[project.pk]), {"year": 2026, "month": 3}
+    )
+
+    text = pdf_text(response.content)
+    assert "项目1" in text and project.code in text and "单位1" in text
+    assert "年度完成率10.0%" in text  # 1 of 10 万元
+    assert "没有未销号的督查问题" in text
+
+
+def test_the_briefing_takes_the_same_queries_at_any_size():
+    def count(size: int, year: int) -> int:
+        load(a_portfolio(size, year))
+        with CaptureQueriesContext(connection) as queries:
+            briefing_data(year=year, month=3)
+        return len(queries)
+
+    assert count(10, 2025) == count(120, 2026)
+
+
+def test_the_pdf_fetches_only_our_own_static_files():
+    fetcher = AppFetcher()
+    css = fetcher.fetch("http://app.invalid/static/css/pdf.css")
+    assert b"WenQuanYi Micro Hei" in css.read()
+    for url in ("http://example.com/logo.png", "file:///etc/passwd",
+                "http://app.invalid/static/../config/settings.py"):  # fmt: skip
+        with pytest.raises(RefusedFetch):
+            fetcher.fetch(url)
