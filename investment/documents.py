@@ -103,6 +103,10 @@ def project_sheet_pdf(request, pk: int):
     year, month = rules.last_finished_month(timezone.localdate())
     if request.GET.get("year", "").isdigit() and request.GET.get("month", "").isdigit():
         year, month = int(request.GET["year"]), min(max(int(request.GET["month"]), 1), 12)
+    elif not project.plans.filter(year=year).exists():
+        # A project off this year's list: its own latest year on the list, whole year.
+        latest = project.plans.order_by("-year").values_list("year", flat=True).first()
+        year, month = (latest, 12) if latest else (year, month)
     sheet = project_sheet_data(project=project, year=year, month=month)
     data = render_pdf(
         "briefing/project_sheet.html",

@@ -29,7 +29,10 @@ def supervision_story() -> None:
     supervisor = User.objects.get(username="supervisor")
     reporter = User.objects.get(username="reporter")
     housing = Unit.objects.get(name=HOUSING)
-    projects = list(Project.objects.filter(unit=housing).order_by("code")[:3])
+    projects = list(
+        Project.objects.filter(unit=housing, plans__year=2026, plans__actual_start__isnull=False)
+        .order_by("code")[:3]
+    )
     inspection = services.inspection_save(
         user=supervisor,
         title="11月重点项目专项督查",

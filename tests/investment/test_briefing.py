@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -9,11 +10,15 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 from pypdf import PdfReader
 
 from investment.briefing import briefing_data
-from projects.models import User
+from investment.models import MonthlyReport
+from investment.photos import photo_add
+from projects.models import Project, Unit, User
 from projects.pdf import AppFetcher, RefusedFetch
+from supervision.services import finding_create
 from tests.investment.test_portfolio_summary import zhashui_may_ledger, zhongjiang_q1_ledger
 from tests.workbooks import a_portfolio, load
 
@@ -114,8 +119,6 @@ def test_a_quarterly_briefing_must_end_on_a_quarter(client):
 def test_the_project_sheet_has_the_projects_figures(client):
     load(a_portfolio(3, 2026))
     client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
-    from projects.models import Project
-
     project = Project.objects.get(name="项目1")
     response = client.get(
         reverse("project_sheet_pdf", args=[project.pk]), {"year": 2026, "month": 3}
@@ -145,3 +148,29 @@ def test_the_pdf_fetches_only_our_own_static_files():
                 "http://app.invalid/static/../config/settings.py"):  # fmt: skip
         with pytest.raises(RefusedFetch):
             fetcher.fetch(url)
+
+
+def test_the_project_sheet_shows_the_latest_photo_and_open_findings(client):
+    load(a_portfolio(3, 2026))
+    project = Project.objects.get(name="项目1")
+    reporter = User.objects.create_user("r", role=User.Role.REPORTER, unit=project.unit)
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "#2b6cb0").save(buffer, format="JPEG")
+    report = MonthlyReport.objects.get(plan__project=project)
+    photo_add(report=report, user=reporter, data=buffer.getvalue(), caption="主体施工")
+    finding_create(
+        user=User.objects.create_user("s", role=User.Role.SUPERVISOR), unit=Unit.objects.get(name="单位1"),
+        description="脚手架不规范", found_on=date(2026, 3, 2), today=date(2026, 3, 2),
+        deadline=date(2026, 3, 20), project=project,
+    )  # fmt: skip
+    client.force_login(reporter)
+
+    response = client.get(
+        reverse("project_sheet_pdf", args=[project.pk]), {"year": 2026, "month": 3}
+    )
+
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 1
+    assert len(reader.pages[0].images) == 1
+    text = pdf_text(response.content)
+    assert "最新进度照片：主体施工" in text and "脚手架不规范" in text
