@@ -168,7 +168,7 @@ AXES_VERBOSE = False
 # any case 12 hours after signing in (projects.middleware.SessionLimitMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # the cookie goes with the browser; the server keeps 30 min
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
 
 # HTTP hardening. The HTTPS switches default to on in production (DEBUG off) and off on a
