@@ -189,12 +189,13 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Every page uses our own stylesheet and no script at all: no inline <script>, no style=""
-# (Django's admin has none either), so the policy needs no 'unsafe-inline'. Charts are inline
-# SVG markup with presentation attributes, which style-src does not govern.
+# Our pages use our own stylesheet and no script; Django's admin loads its scripts as files.
+# No page has an inline <script> or a style="" (tests/security/test_hostile_input.py), so the
+# policy needs no 'unsafe-inline'. Charts are inline SVG markup with presentation attributes
+# (fill=, stroke=), which style-src does not govern.
 CONTENT_SECURITY_POLICY = env_str(
     "CONTENT_SECURITY_POLICY",
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
 # The HSTS preload list is for public domains; a county intranet host cannot be on it.
