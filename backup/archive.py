@@ -233,9 +233,17 @@ def restore_backup(source, *, force: bool = False) -> Summary:
 
 
 def _wipe() -> None:
-    """Delete every backed-up row, dependants first (the reverse of dumpdata's order)."""
+    """Delete every backed-up row, dependants first (the reverse of dumpdata's order).
+
+    Sessions go too: a session names a user by id, and after the restore that id may be
+    someone else's account.
+    """
     from django.core import serializers
 
+    if apps.is_installed("django.contrib.sessions"):
+        from django.contrib.sessions.models import Session
+
+        Session.objects.all().delete()
     ordered = serializers.sort_dependencies([(None, backed_up_models())])
     for model in reversed(ordered):
         model._base_manager.all().delete()

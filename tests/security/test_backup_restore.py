@@ -10,14 +10,16 @@ import zipfile
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 
 from investment.rankings import unit_ranking
 from investment.selectors import portfolio_summary
-from projects.models import Project
+from projects.models import Project, User
 from tests.workbooks import a_portfolio, load
 
 PERIODS = [(2025, 12), (2026, 6), (2026, 10)]
@@ -65,16 +67,19 @@ def test_a_restore_into_an_empty_database_gives_identical_figures(demo_county, t
     assert default_storage.open("photos/backup-test.jpg").read() == b"\xff\xd8 a photo"
 
 
-def test_a_forced_restore_replaces_newer_data_with_the_backup(demo_county, tmp_path):
+def test_a_forced_restore_replaces_newer_data_with_the_backup(demo_county, tmp_path, client):
     before = figures()
     backup(tmp_path / "b.zip")
     Project.objects.filter(pk__in=Project.objects.values("pk")[:10]).update(name="改动")
     load(a_portfolio(5, 2026))
+    client.force_login(User.objects.get(username="office"))
 
     restore(tmp_path / "b.zip", "--force")
 
     assert figures() == before
     assert not Project.objects.filter(name="改动").exists()
+    assert not Session.objects.exists()  # nobody stays signed in across a restore
+    assert client.get(reverse("dashboard")).status_code == 302
 
 
 def test_it_refuses_to_restore_over_existing_data_without_force(tmp_path):
