@@ -95,10 +95,12 @@ def _dump(path: Path) -> dict[str, int]:
             # (Inside a caller's transaction, as in the tests, that transaction's view holds.)
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        counts = {model._meta.label: model._default_manager.count() for model in backed_up_models()}
+        # Every row, whatever a model's default manager would filter (dumpdata --all).
+        counts = {model._meta.label: model._base_manager.count() for model in backed_up_models()}
         call_command(
             "dumpdata",
             *_labels(),
+            use_base_manager=True,
             output=str(path),
             natural_foreign=True,
             indent=None,
@@ -193,7 +195,7 @@ def _verified(archive: zipfile.ZipFile, manifest: dict) -> None:
 
 
 def database_has_data() -> bool:
-    return any(model._default_manager.exists() for model in backed_up_models())
+    return any(model._base_manager.exists() for model in backed_up_models())
 
 
 def restore_backup(source, *, force: bool = False) -> Summary:
@@ -233,9 +235,17 @@ def restore_backup(source, *, force: bool = False) -> Summary:
 
 
 def _wipe() -> None:
-    """Delete every backed-up row, dependants first (the reverse of dumpdata's order)."""
+    """Delete every backed-up row, dependants first (the reverse of dumpdata's order).
+
+    Sessions go too: a session names a user by id, and after the restore that id may be
+    someone else's account.
+    """
     from django.core import serializers
 
+    if apps.is_installed("django.contrib.sessions"):
+        from django.contrib.sessions.models import Session
+
+        Session.objects.all().delete()
     ordered = serializers.sort_dependencies([(None, backed_up_models())])
     for model in reversed(ordered):
         model._base_manager.all().delete()
@@ -244,7 +254,7 @@ def _wipe() -> None:
 def _check_counts(expected: dict[str, int]) -> None:
     for model in backed_up_models():
         label = model._meta.label
-        got = model._default_manager.count()
+        got = model._base_manager.count()
         if got != expected.get(label, 0):
             raise BackupError(
                 f"恢复后 {label} 的记录数为 {got}，备份中为 {expected.get(label, 0)}，已撤销恢复。"

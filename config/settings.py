@@ -168,7 +168,7 @@ AXES_VERBOSE = False
 # any case 12 hours after signing in (projects.middleware.SessionLimitMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # the cookie goes with the browser; the server keeps 30 min
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
 
 # HTTP hardening. The HTTPS switches default to on in production (DEBUG off) and off on a
@@ -189,12 +189,13 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Every page uses our own stylesheet and no script at all: no inline <script>, no style=""
-# (Django's admin has none either), so the policy needs no 'unsafe-inline'. Charts are inline
-# SVG markup with presentation attributes, which style-src does not govern.
+# Our pages use our own stylesheet and no script; Django's admin loads its scripts as files.
+# No page has an inline <script> or a style="" (tests/security/test_hostile_input.py), so the
+# policy needs no 'unsafe-inline'. Charts are inline SVG markup with presentation attributes
+# (fill=, stroke=), which style-src does not govern.
 CONTENT_SECURITY_POLICY = env_str(
     "CONTENT_SECURITY_POLICY",
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
 # The HSTS preload list is for public domains; a county intranet host cannot be on it.

@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -38,7 +39,7 @@ class SessionLimitMiddleware:
                 logout(request)
                 hours = settings.SESSION_ABSOLUTE_SECONDS // 3600
                 messages.info(request, f"登录已超过{hours}小时，为安全起见请重新登录。")
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 
 
