@@ -30,8 +30,9 @@ def supervision_story() -> None:
     reporter = User.objects.get(username="reporter")
     housing = Unit.objects.get(name=HOUSING)
     projects = list(
-        Project.objects.filter(unit=housing, plans__year=2026, plans__actual_start__isnull=False)
-        .order_by("code")[:3]
+        Project.objects.filter(
+            unit=housing, plans__year=2026, plans__actual_start__isnull=False
+        ).order_by("code")[:3]
     )
     inspection = services.inspection_save(
         user=supervisor,
