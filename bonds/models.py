@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from projects.models import Project, money_field, recorded_by
 
@@ -43,6 +44,8 @@ class FundApplication(models.Model):
     note = models.TextField("备注", blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     updated_by = recorded_by("经办人")
+
+    history = HistoricalRecords(verbose_name="资金申报变更记录")
 
     class Meta:
         ordering = ["year", "project__code", "fund_type", "batch"]

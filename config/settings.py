@@ -62,12 +62,14 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "axes",
+    "simple_history",
     "projects",
     "bonds",
     "supervision",
     "investment",
     "ledger",
     "backup",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "audit.middleware.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "projects.middleware.SessionLimitMiddleware",
@@ -233,3 +237,6 @@ PHOTO_MAX_PER_REPORT = env_int("PHOTO_MAX_PER_REPORT", 9)
 # Attachments (rectification evidence, fund documents): PDF, images and Office files only.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10)
+
+# The audit trail is kept at least this long (等保 2.0: six months); nothing in the app deletes it.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)

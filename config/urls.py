@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from projects import security
 from projects.accounts import PasswordChangeView
 
 urlpatterns = [
@@ -9,6 +10,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("admin/", admin.site.urls),
+    path("security/users/", security.security_users, name="security_users"),
+    path("security/users/<int:pk>/", security.security_user_change, name="security_user_change"),
+    path("audit/", include("audit.urls")),
     path("projects/", include("projects.urls")),
     path("ledger/", include("ledger.urls")),
     path("funds/", include("bonds.urls")),

@@ -36,6 +36,8 @@ class ReportRowForm(forms.Form):
     """One project's line in a unit's monthly batch entry."""
 
     plan = forms.IntegerField(widget=forms.HiddenInput)
+    # The version of the report the form showed (0: none yet), so a stale form is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     amount = forms.DecimalField(
         label="本月完成投资(万元)",
         max_digits=18,

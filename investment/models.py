@@ -2,11 +2,19 @@
 
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
-from projects.models import AnnualPlan, FactorCategory, PeriodKind, money_field, recorded_by
+from projects.models import (
+    AnnualPlan,
+    FactorCategory,
+    PeriodKind,
+    Versioned,
+    money_field,
+    recorded_by,
+)
 
 
-class MonthlyReport(models.Model):
+class MonthlyReport(Versioned):
     """One plan row's report for one month: investment completed in that month."""
 
     class Status(models.TextChoices):
@@ -42,6 +50,8 @@ class MonthlyReport(models.Model):
     return_reason = models.TextField("退回原因", blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    history = HistoricalRecords(verbose_name="月度报表变更记录")
+
     class Meta:
         ordering = ["plan__project__code", "month"]
         verbose_name = verbose_name_plural = "月度报表"
@@ -65,6 +75,8 @@ class ReportingPeriod(models.Model):
     month = models.PositiveSmallIntegerField("月份")
     locked_at = models.DateTimeField("锁定时间", null=True, blank=True)
     locked_by = recorded_by("锁定人")
+
+    history = HistoricalRecords(verbose_name="月份锁定变更记录")
 
     class Meta:
         ordering = ["year", "month"]
@@ -103,6 +115,8 @@ class YearSettings(models.Model):
         "投资滞后阈值(百分点)", max_digits=5, decimal_places=2, default=10
     )
     list_size = models.PositiveSmallIntegerField("红黑榜各列单位数", default=3)
+
+    history = HistoricalRecords(verbose_name="年度设置变更记录")
 
     class Meta:
         ordering = ["year"]

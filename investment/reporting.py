@@ -49,6 +49,7 @@ def report_month(request, year: int, month: int):
     initial = [
         {
             "plan": plan.pk,
+            "version": reports[plan.pk].version if plan.pk in reports else 0,
             "amount": reports[plan.pk].amount if plan.pk in reports else None,
             "progress": reports[plan.pk].progress if plan.pk in reports else "",
             "problems": reports[plan.pk].problems if plan.pk in reports else "",
@@ -107,6 +108,7 @@ def _save(request, formset, plans, month: int) -> bool:
                     progress=data["progress"],
                     problems=data["problems"],
                     problem_category=data["problem_category"],
+                    expected_version=data.get("version"),
                 )
                 if submit:
                     services.report_submit(report=report, user=request.user)

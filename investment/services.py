@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from investment.models import BriefingNote, MonthlyReport, ReportingPeriod
 from projects.models import MONEY_DIGITS, MONEY_PLACES, AnnualPlan, FactorCategory, User
+from projects.versioning import check_version
 
 Status = MonthlyReport.Status
 EDITABLE = (Status.DRAFT, Status.RETURNED)
@@ -66,8 +67,13 @@ def report_save(
     progress: str = "",
     problems: str = "",
     problem_category: str = "",
+    expected_version: int | None = None,
 ) -> MonthlyReport:
-    """Create or correct a report as a draft (a returned report stays returned until resubmitted)."""
+    """Create or correct a report as a draft (a returned report stays returned until resubmitted).
+
+    ``expected_version`` is the version the user's form showed (0: no report yet); a report
+    changed since is refused with what changed (optimistic locking), never overwritten.
+    """
     require_role(user, User.Role.REPORTER, User.Role.OFFICER)
     require_own_unit(user, plan)
     if not 1 <= month <= 12:
@@ -81,6 +87,9 @@ def report_save(
     report = MonthlyReport.objects.select_for_update().filter(
         plan=plan, month=month
     ).first() or MonthlyReport(plan=plan, month=month)
+    if report.pk:
+        label = f"“{plan.project.name}”{month}月报表"
+        check_version(report, expected_version if expected_version != 0 else -1, label=label)
     if report.pk and report.status not in EDITABLE:
         raise ValidationError(
             f"该报表{report.get_status_display()}，不能修改；如需更正请先由项目办退回。"

@@ -280,6 +280,8 @@ DEMO_USERS = [
     ("reporter", User.Role.REPORTER, "县住房和城乡建设局", "住建局填报员"),
     ("supervisor", User.Role.SUPERVISOR, None, "县督查办"),
     ("leader", User.Role.LEADER, None, "县领导"),
+    ("security", User.Role.SECURITY, None, "安全管理员"),
+    ("auditor", User.Role.AUDITOR, None, "审计管理员"),
 ]
 
 
@@ -326,6 +328,6 @@ def ensure_demo_users(*, password: str) -> None:
         user.role = role
         user.first_name = display
         user.unit = Unit.objects.get(name=unit_name) if unit_name else None
-        user.is_staff = user.is_superuser = role == User.Role.ADMIN
+        user.is_superuser = False  # 三员: no account holds every power, not even the admin
         user.set_password(password)
         user.save()

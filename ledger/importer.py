@@ -25,7 +25,7 @@ from ledger.rows import (
     read_projects,
     read_reports,
 )
-from projects.models import AnnualPlan, Milestone, Project, Unit
+from projects.models import AnnualPlan, Milestone, Project, Unit, Versioned
 from supervision.models import Finding
 
 CHUNK = 2000
@@ -322,6 +322,10 @@ class Writer:
                 counts.unchanged += 1
         model.objects.bulk_create(to_create, batch_size=1000)
         if to_update:
+            if issubclass(model, Versioned):  # a form opened before the import is now stale
+                for obj in to_update:
+                    obj.version += 1
+                changed.add("version")
             model.objects.bulk_update(to_update, sorted(changed), batch_size=1000)
 
     def _projects(self, records: list[Record]) -> None:

@@ -17,13 +17,22 @@ class InitialPasswordForm(AdminPasswordChangeForm):
 class KeyProjectUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "role", "unit", "is_active", "must_change_password"]
     list_filter = ["role", "unit", "is_active"]
+    # The system administrator keeps accounts; roles are the security administrator's (三员),
+    # so the role is shown here but changed on the 安全管理 page.
     fieldsets = [
-        *UserAdmin.fieldsets,
-        ("角色与单位", {"fields": ["role", "unit", "phone"]}),
+        (None, {"fields": ["username", "password"]}),
+        ("个人信息", {"fields": ["first_name", "last_name", "email", "phone"]}),
+        ("单位与角色", {"fields": ["unit", "role", "is_active"]}),
         ("密码策略", {"fields": ["must_change_password", "password_changed_at"]}),
+        ("登录记录", {"fields": ["last_login", "date_joined"]}),
     ]
-    readonly_fields = ["password_changed_at"]
+    readonly_fields = ["role", "password_changed_at", "last_login", "date_joined"]
     change_password_form = InitialPasswordForm
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ["password_changed_at"]
+        return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -45,6 +45,14 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
         }
         error_messages = {"code": {"unique": "该项目代码已存在。"}}
 
+    # The version of the project the form showed: a form older than the project is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
         problem = project_code_problem(code, today=timezone.localdate())

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 MONEY_DIGITS = 18
 MONEY_PLACES = 4
@@ -47,6 +48,23 @@ def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
     )
 
 
+class Versioned(models.Model):
+    """Optimistic locking: each save adds one to ``version``; a form carries the version it
+    showed, and `projects.versioning.check_version` refuses it when the row moved on."""
+
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if update_fields is not None:
+                update_fields = {*update_fields, "version"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+
 class FactorCategory(models.TextChoices):
     """要素保障: the factors a project needs; also the categories of problems and findings."""
 
@@ -79,6 +97,8 @@ class Unit(models.Model):
     kind = models.CharField("类型", max_length=20, choices=Kind, default=Kind.OTHER)
     sort_order = models.PositiveIntegerField("排序", default=0)
 
+    history = HistoricalRecords(verbose_name="责任单位变更记录")
+
     class Meta:
         ordering = ["sort_order", "name"]
         verbose_name = verbose_name_plural = "责任单位"
@@ -105,7 +125,10 @@ class User(AbstractUser):
         OFFICER = "officer", "项目办"
         SUPERVISOR = "supervisor", "督查办"
         LEADER = "leader", "县领导"
+        # 三员: the system, security and audit administrators hold separate powers.
         ADMIN = "admin", "系统管理员"
+        SECURITY = "security", "安全管理员"
+        AUDITOR = "auditor", "审计管理员"
 
     role = models.CharField("角色", max_length=20, choices=Role, default=Role.LEADER)
     unit = models.ForeignKey(
@@ -126,6 +149,10 @@ class User(AbstractUser):
 
     objects = KeyProjectUserManager()
 
+    history = HistoricalRecords(
+        verbose_name="用户变更记录", excluded_fields=["password", "last_login"]
+    )
+
     class Meta:
         verbose_name = verbose_name_plural = "用户"
         constraints = [
@@ -136,6 +163,37 @@ class User(AbstractUser):
             ),
         ]
 
+    # 三员 separation: the system administrator keeps accounts, units and the year's settings
+    # in 系统管理 (the Django admin) and nothing else: not the roles (the security
+    # administrator's), not the audit log (the auditor's, never in the admin), not the data.
+    SYSTEM_ADMIN_PERMISSIONS = frozenset(
+        {
+            "projects.view_user", "projects.add_user", "projects.change_user",
+            "projects.view_unit", "projects.add_unit", "projects.change_unit",
+            "projects.delete_unit",
+            "investment.view_yearsettings", "investment.add_yearsettings",
+            "investment.change_yearsettings",
+            "investment.view_reportingperiod",
+        }
+    )  # fmt: skip
+    PRIVILEGED_ROLES = (Role.ADMIN, Role.SECURITY, Role.AUDITOR)
+
+    def has_perm(self, perm, obj=None) -> bool:
+        if (
+            self.is_active
+            and self.role == self.Role.ADMIN
+            and perm in self.SYSTEM_ADMIN_PERMISSIONS
+        ):
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        prefix = f"{app_label}."
+        admin = self.is_active and self.role == self.Role.ADMIN
+        if admin and any(p.startswith(prefix) for p in self.SYSTEM_ADMIN_PERMISSIONS):
+            return True
+        return super().has_module_perms(app_label)
+
     def set_password(self, raw_password):
         """Hash the password, start its 90-day clock and remember it for the history check."""
         super().set_password(raw_password)
@@ -143,6 +201,9 @@ class User(AbstractUser):
         self._password_for_history = self.password
 
     def save(self, *args, update_fields=None, **kwargs):
+        # Only the system administrator works in 系统管理; the role decides, not a checkbox.
+        if update_fields is None or "role" in update_fields:
+            self.is_staff = self.role == self.Role.ADMIN or self.is_superuser
         super().save(*args, update_fields=update_fields, **kwargs)
         encoded = getattr(self, "_password_for_history", None)
         self._password_for_history = None
@@ -186,7 +247,7 @@ class Stage(models.TextChoices):
     REPLACED = "replaced", "替换"
 
 
-class Project(models.Model):
+class Project(Versioned):
     code = models.CharField("项目代码", max_length=40, unique=True)
     name = models.CharField("项目名称", max_length=200)
     unit = models.ForeignKey(
@@ -212,6 +273,8 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="项目变更记录")
 
     class Meta:
         ordering = ["code"]
@@ -254,6 +317,8 @@ class AnnualPlan(models.Model):
     actual_start = models.DateField("实际开(复)工日期", null=True, blank=True)
     statistics_date = models.DateField("纳统日期", null=True, blank=True)
 
+    history = HistoricalRecords(verbose_name="年度计划变更记录")
+
     class Meta:
         ordering = ["year", "project__code"]
         verbose_name = verbose_name_plural = "年度计划"
@@ -293,6 +358,8 @@ class Milestone(models.Model):
         related_name="milestones",
         help_text="留空则为项目的责任单位",
     )
+
+    history = HistoricalRecords(verbose_name="项目节点变更记录")
 
     class Meta:
         ordering = ["project__code", "planned_date", "name"]

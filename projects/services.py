@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from projects.access import require_office
 from projects.models import Milestone, Project, Stage, User
+from projects.versioning import check_version
 
 
 @transaction.atomic
@@ -70,3 +71,15 @@ def milestone_done(*, milestone: Milestone, user: User, actual_date: date | None
     milestone.actual_date = actual_date
     milestone.save(update_fields=["actual_date"])
     return milestone
+
+
+@transaction.atomic
+def project_save(form) -> Project:
+    """Save a valid project form; an edit made on an out-of-date form is refused (optimistic
+    locking) with what changed since, so nobody's change is silently lost."""
+    project = form.instance
+    if project.pk:
+        current = Project.objects.select_for_update().get(pk=project.pk)
+        check_version(current, form.cleaned_data.get("version"), label=f"项目“{current.name}”")
+        project.version = current.version
+    return form.save()

@@ -42,9 +42,13 @@ def project_edit(request, pk: int | None = None):
     project = project_for(request.user, pk) if pk else None
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        project = form.save()
-        messages.success(request, f"已保存：{project.name}")
-        return redirect("project_detail", pk=project.pk)
+        try:
+            project = services.project_save(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"已保存：{project.name}")
+            return redirect("project_detail", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
 

@@ -50,7 +50,11 @@ class FindingForm(ChineseFormMixin, forms.Form):
     )
 
 
+VERSION = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
 class FindingEditForm(ChineseFormMixin, forms.Form):
+    version = VERSION
     project = FindingForm.base_fields["project"]
     description = FindingForm.base_fields["description"]
     category = FindingForm.base_fields["category"]
@@ -58,6 +62,7 @@ class FindingEditForm(ChineseFormMixin, forms.Form):
 
 
 class AnswerForm(ChineseFormMixin, forms.Form):
+    version = VERSION
     note = forms.CharField(
         label="整改措施或完成情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )

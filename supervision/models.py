@@ -9,8 +9,9 @@ finding is kept whole; `supervision/services.py` is the only writer.
 
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
-from projects.models import FactorCategory, PeriodKind, Project, Unit, recorded_by
+from projects.models import FactorCategory, PeriodKind, Project, Unit, Versioned, recorded_by
 
 
 class Inspection(models.Model):
@@ -31,7 +32,7 @@ class Inspection(models.Model):
         return f"{self.inspected_on} {self.title}"
 
 
-class Finding(models.Model):
+class Finding(Versioned):
     class Status(models.TextChoices):
         OPEN = "open", "未整改"
         IN_PROGRESS = "in_progress", "整改中"
@@ -81,6 +82,8 @@ class Finding(models.Model):
     rectification = models.TextField("整改情况", blank=True)
     created_by = recorded_by("交办人")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="督查问题变更记录")
 
     class Meta:
         ordering = ["deadline", "unit__name"]

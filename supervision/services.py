@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from projects.models import FactorCategory, Project, Unit, User
 from projects.uploads import Attachment
+from projects.versioning import check_version
 from supervision.access import require_answering_unit, require_supervisor
 from supervision.clocks import settle_deadline
 from supervision.models import Evidence, Finding, FindingEvent, Inspection, Notice
@@ -132,10 +133,12 @@ def finding_edit(
     category: str,
     deadline: date | None,
     project: Project | None = None,
+    expected_version: int | None = None,
 ) -> Finding:
     """The supervisor corrects a finding or sets a new timetable; a closed finding stays as closed."""
     require_supervisor(user)
     finding = _locked(finding)
+    check_version(finding, expected_version, label="该问题")
     if finding.is_closed:
         raise ValidationError("该问题已销号，不能再修改。")
     if category not in FactorCategory.values:
@@ -162,10 +165,12 @@ def finding_answer(
     today: date,
     files: list[Attachment] = (),
     done: bool = False,
+    expected_version: int | None = None,
 ) -> Finding:
     """The unit reports its rectification: a plan or progress, or (``done``) that it is finished."""
     require_answering_unit(user, finding)
     finding = _locked(finding)
+    check_version(finding, expected_version, label="该问题")
     if finding.is_closed:
         raise ValidationError("该问题已销号，无需再反馈。")
     if finding.status == Status.RECTIFIED:

@@ -100,7 +100,7 @@ def finding_detail(request, pk: int):
             "can_review": user.role == User.Role.SUPERVISOR
             and finding.status == Finding.Status.RECTIFIED,
             "can_edit": user.role == User.Role.SUPERVISOR and not finding.is_closed,
-            "answer_form": AnswerForm(),
+            "answer_form": AnswerForm(initial={"version": finding.version}),
             "close_form": CloseForm(),
             "send_back_form": SendBackForm(),
         },
@@ -135,6 +135,7 @@ def finding_edit(request, pk: int):
     require_supervisor(request.user)
     finding = finding_for(request.user, pk)
     initial = {
+        "version": finding.version,
         "project": finding.project,
         "description": finding.description,
         "category": finding.category,
@@ -143,7 +144,10 @@ def finding_edit(request, pk: int):
     form = FindingEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.finding_edit(user=request.user, finding=finding, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            services.finding_edit(
+                user=request.user, finding=finding, expected_version=data.pop("version"), **data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -173,6 +177,7 @@ def finding_answer(request, pk: int):
             files=check_attachments(form.cleaned_data["files"]),
             done=form.cleaned_data["done"],
             today=timezone.localdate(),
+            expected_version=form.cleaned_data["version"],
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))

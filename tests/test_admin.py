@@ -1,29 +1,60 @@
-"""The admin lists open for the administrator (a stop-gap until the office's own pages)."""
+"""系统管理 (the Django admin) is the system administrator's, and holds only their part (三员)."""
 
 from django.urls import reverse
 
 from ledger.demo import seed_demo
 from projects.models import User
 
-PAGES = [
-    "projects_project",
-    "projects_unit",
+THEIRS = [
     "projects_user",
-    "investment_monthlyreport",
+    "projects_unit",
     "investment_yearsettings",
     "investment_reportingperiod",
+]
+NOT_THEIRS = [
+    "projects_project",
+    "investment_monthlyreport",
     "bonds_fundapplication",
     "supervision_finding",
     "supervision_inspection",
     "supervision_notice",
     "ledger_ledgerimport",
+    "axes_accessattempt",
 ]
 
 
-def test_every_admin_list_opens_on_the_demo_county(client):
+def test_the_system_administrator_keeps_accounts_units_and_settings_only(client):
     seed_demo()
     client.force_login(User.objects.get(username="admin"))
 
-    statuses = {page: client.get(reverse(f"admin:{page}_changelist")).status_code for page in PAGES}
+    opens = {page: client.get(reverse(f"admin:{page}_changelist")).status_code for page in THEIRS}
+    closed = {
+        page: client.get(reverse(f"admin:{page}_changelist")).status_code for page in NOT_THEIRS
+    }
 
-    assert statuses == dict.fromkeys(PAGES, 200)
+    assert opens == dict.fromkeys(THEIRS, 200)
+    assert closed == dict.fromkeys(NOT_THEIRS, 403)
+
+
+def test_no_demo_account_is_a_superuser_and_only_the_system_administrator_is_staff():
+    seed_demo()
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert list(User.objects.filter(is_staff=True).values_list("username", flat=True)) == ["admin"]
+
+
+def test_the_system_administrator_cannot_change_a_role_in_the_admin(client):
+    seed_demo()
+    client.force_login(User.objects.get(username="admin"))
+    leader = User.objects.get(username="leader")
+
+    page = client.get(reverse("admin:projects_user_change", args=[leader.pk])).content.decode()
+
+    assert 'name="role"' not in page  # shown read-only: roles are the security administrator's
+    assert 'name="unit"' in page
+
+
+def test_every_admin_list_opens_for_a_superuser_kept_for_operations(client):
+    seed_demo()
+    client.force_login(User.objects.create_superuser("ops", password="x"))
+    for page in THEIRS + NOT_THEIRS:
+        assert client.get(reverse(f"admin:{page}_changelist")).status_code == 200, page

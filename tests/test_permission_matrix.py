@@ -16,11 +16,14 @@ from supervision.models import Evidence, Finding, Inspection, Notice
 from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
 
-ROLES = ["anonymous", "reporter", "officer", "supervisor", "leader", "admin"]
+ROLES = ["anonymous", "reporter", "officer", "supervisor", "leader", "admin", "security", "auditor"]
 
 
-def row(anonymous, reporter, officer, supervisor, leader, admin) -> dict:
-    return dict(zip(ROLES, [anonymous, reporter, officer, supervisor, leader, admin], strict=True))
+def row(anonymous, reporter, officer, supervisor, leader, admin, *, security=None, auditor=None):
+    """The security and audit administrators (三员) read what a leader reads unless told."""
+    statuses = [anonymous, reporter, officer, supervisor, leader, admin]
+    statuses += [leader if security is None else security, leader if auditor is None else auditor]
+    return dict(zip(ROLES, statuses, strict=True))
 
 
 # (url name, what the arguments point at, method): statuses by role
@@ -80,9 +83,15 @@ MATRIX = {
     ("notice_list", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("notice_create", None, "get"): row(302, 403, 403, 200, 403, 403),
     ("notice_detail", "notice", "get"): row(302, 200, 200, 200, 200, 200),
-    ("briefing", None, "get"): row(302, 403, 200, 200, 200, 200),
+    ("briefing", None, "get"): row(302, 403, 200, 200, 200, 200, security=403, auditor=403),
     ("briefing", None, "post"): row(302, 403, 200, 403, 403, 403),
-    ("briefing_pdf", None, "get"): row(302, 403, 200, 200, 200, 200),
+    ("briefing_pdf", None, "get"): row(302, 403, 200, 200, 200, 200, security=403, auditor=403),
+    ("security_users", None, "get"): row(302, 403, 403, 403, 403, 403, security=200, auditor=403),
+    ("security_user_change", "a user", "post"): row(
+        302, 403, 403, 403, 403, 403, security=302, auditor=403
+    ),
+    ("audit_log", None, "get"): row(302, 403, 403, 403, 403, 403, security=403, auditor=200),
+    ("data_history", None, "get"): row(302, 403, 403, 403, 403, 403, security=403, auditor=200),
     ("project_sheet_pdf", "own project", "get"): row(302, 200, 200, 200, 200, 200),
     ("project_sheet_pdf", "other unit's project", "get"): row(302, 404, 200, 200, 200, 200),
 }
@@ -126,7 +135,9 @@ def county():
         "officer": User.objects.create_user("office", role=User.Role.OFFICER),
         "supervisor": User.objects.create_user("supervisor", role=User.Role.SUPERVISOR),
         "leader": User.objects.create_user("leader", role=User.Role.LEADER),
-        "admin": User.objects.create_user("admin", role=User.Role.ADMIN, is_staff=True),
+        "admin": User.objects.create_user("admin", role=User.Role.ADMIN),
+        "security": User.objects.create_user("security", role=User.Role.SECURITY),
+        "auditor": User.objects.create_user("auditor", role=User.Role.AUDITOR),
     }
     supervision_records(users, unit)
     return users
@@ -176,6 +187,7 @@ def url_for(name: str, target: str | None) -> str:
         "other unit's evidence": [Evidence.objects.get(event__finding__unit__name="营盘镇").pk],
         "inspection": [Inspection.objects.get().pk],
         "notice": [Notice.objects.get().pk],
+        "a user": [User.objects.get(username="reporter").pk],
     }[target]
     return reverse(name, args=args)
 

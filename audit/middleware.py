@@ -1,0 +1,89 @@
+"""Every write and every download through the web leaves an audit entry, whatever the view.
+
+Writes are the non-safe methods (POST …), recorded with the view's name, the path, and the
+outcome read from the status code (a 403 is "refused", a 500 "error"). Downloads are responses
+sent as attachments (Excel, PDF, evidence files). Sign-in and sign-out are recorded by
+`audit.signals`, with their own outcome, so their URLs are skipped here.
+"""
+
+from django.http import HttpRequest
+
+from audit.models import AuditEntry
+from audit.services import outcome_of, record
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+SKIPPED = {"login", "logout"}
+
+# View names in the clerk's words; a view not listed is recorded by its name.
+ACTIONS = {
+    "report_month": "月度填报（保存或报送）",
+    "report_approve": "审核通过月报",
+    "report_return": "退回月报",
+    "period_lock": "锁定或解锁月份",
+    "report_photos": "上传进度照片",
+    "project_create": "新建项目",
+    "project_edit": "编辑项目",
+    "plan_add": "列入年度计划",
+    "project_replace": "替换项目",
+    "milestones": "维护项目节点",
+    "ledger_import": "导入Excel台账",
+    "ledger_export": "导出Excel台账",
+    "ledger_template": "下载台账模板",
+    "fund_create": "登记资金申报",
+    "fund_edit": "编辑资金申报",
+    "fund_attach": "上传资金申报附件",
+    "fund_file": "下载资金申报附件",
+    "fund_list": "导出资金申报",
+    "finding_create": "交办督查问题",
+    "finding_edit": "修改督查问题",
+    "finding_answer": "填报整改情况",
+    "finding_close": "督查问题销号",
+    "finding_send_back": "退回整改",
+    "evidence_file": "下载整改佐证材料",
+    "inspection_create": "记录督查",
+    "notice_create": "印发通报",
+    "briefing": "填写下步工作打算",
+    "briefing_pdf": "下载简报",
+    "project_sheet_pdf": "下载项目一页纸",
+    "board": "导出挂图作战表",
+    "lag_warnings": "导出滞后预警",
+    "password_change": "修改密码",
+    "security_users": "安全管理（角色、解锁）",
+    "audit_log": "导出审计日志",
+}
+
+
+def _action(request: HttpRequest) -> str:
+    match = request.resolver_match
+    name = match.url_name if match else ""
+    if match and match.namespace == "admin":
+        return f"系统管理：{request.method} {name or ''}".strip()
+    return ACTIONS.get(name, name or request.path)
+
+
+class AuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = request.resolver_match
+        if match and match.url_name in SKIPPED:
+            return response
+        disposition = response.get("Content-Disposition", "")
+        if request.method not in SAFE_METHODS:
+            category = AuditEntry.Category.WRITE
+        elif disposition.startswith("attachment") and response.status_code == 200:
+            category = AuditEntry.Category.DOWNLOAD
+        else:
+            return response
+        record(
+            category=category,
+            action=_action(request),
+            outcome=outcome_of(response.status_code),
+            request=request,
+            target=request.get_full_path(),
+            status_code=response.status_code,
+            detail=disposition.partition("filename=")[2].strip('"'),
+        )
+        return response

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from audit import views
+
+urlpatterns = [
+    path("", views.audit_log, name="audit_log"),
+    path("history/", views.data_history, name="data_history"),
+]

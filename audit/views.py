@@ -1,0 +1,45 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from audit.access import require_auditor
+from audit.forms import AuditFilterForm
+from audit.history import HISTORY_MODELS, history_rows
+from audit.models import AuditEntry
+from audit.selectors import EXPORT_HEADERS, audit_entries, export_rows
+from projects.xlsx import XLSX, render_workbook
+
+
+@login_required
+def audit_log(request):
+    """安全审计: every recorded action, filtered; the same filter exports to Excel."""
+    require_auditor(request.user)
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = audit_entries(**{k: v for k, v in filters.items() if v})
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            render_workbook([("审计日志", EXPORT_HEADERS, export_rows(entries))]), content_type=XLSX
+        )
+        response["Content-Disposition"] = 'attachment; filename="audit-log.xlsx"'
+        return response
+    page = Paginator(entries.select_related("user"), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/audit_log.html",
+        {"form": form, "page": page, "outcomes": AuditEntry.Outcome},
+    )
+
+
+@login_required
+def data_history(request):
+    """数据变更: the model history of the domain tables, newest first."""
+    require_auditor(request.user)
+    table = request.GET.get("table") if request.GET.get("table") in HISTORY_MODELS else "report"
+    page = Paginator(history_rows(table), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/data_history.html",
+        {"page": page, "table": table, "tables": [(k, v[1]) for k, v in HISTORY_MODELS.items()]},
+    )

@@ -1,0 +1,55 @@
+"""Refusing a stale form (optimistic locking), and telling the user what changed.
+
+A form carries the ``version`` of the row it showed. The service locks the row, and when its
+version has moved on, refuses the write with who changed it, when, and which fields, read
+from the row's model history (django-simple-history).
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from projects.models import Versioned
+
+IGNORED = {"version", "updated_at", "submitted_at", "reviewed_at", "history_id"}
+
+
+def _shown(field, value) -> str:
+    if value in (None, ""):
+        return "空"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def changes_since(instance: Versioned, version: int) -> tuple[str, list[str]]:
+    """(who and when, ["field: old → new", …]) between ``version`` and the current row."""
+    history = instance.history.order_by("-history_id")
+    latest = history.first()
+    base = history.filter(version=version).first()
+    if latest is None:
+        return "他人", []
+    user = latest.history_user
+    who = (user.first_name or user.username) if user else "他人（导入或系统）"
+    when = timezone.localtime(latest.history_date).strftime("%m-%d %H:%M")
+    changes = []
+    if base is not None and base.history_id != latest.history_id:
+        for change in latest.diff_against(base).changes:
+            if change.field in IGNORED:
+                continue
+            field = instance._meta.get_field(change.field)
+            changes.append(
+                f"{field.verbose_name}：{_shown(field, change.old)} → {_shown(field, change.new)}"
+            )
+    return f"{who}于{when}", changes
+
+
+def check_version(instance: Versioned, expected: int | None, *, label: str) -> None:
+    """Refuse when ``instance`` (locked by the caller) is newer than the form's ``expected``."""
+    if expected is None or instance.version == expected:
+        return
+    who, changes = changes_since(instance, expected)
+    detail = f"：{'；'.join(changes)}" if changes else ""
+    raise ValidationError(
+        f"{label}已被{who}修改{detail}。您提交的是修改前的内容，未保存；请刷新页面核对后重新填写。",
+        code="stale",
+    )

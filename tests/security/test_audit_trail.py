@@ -1,0 +1,146 @@
+"""The audit trail: every write, sign-in and download leaves who, when, from where, what and
+how it ended; the auditor alone reads it, and nothing edits or deletes it."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from investment.models import MonthlyReport
+from investment.services import report_save
+from projects.models import AnnualPlan, User
+from tests.workbooks import a_portfolio, load, read_back
+
+PASSWORD = "Right#2026a"
+Category, Outcome = AuditEntry.Category, AuditEntry.Outcome
+
+
+@pytest.fixture
+def county():
+    load(a_portfolio(7, 2026))
+    return {
+        "office": User.objects.create_user("office", password=PASSWORD, role=User.Role.OFFICER),
+        "auditor": User.objects.create_user("auditor", password=PASSWORD, role=User.Role.AUDITOR),
+        "admin": User.objects.create_user("admin", password=PASSWORD, role=User.Role.ADMIN),
+    }
+
+
+def entries(**filters) -> list[tuple]:
+    return list(
+        AuditEntry.objects.filter(**filters)
+        .order_by("pk")
+        .values_list("username", "category", "action", "outcome")
+    )
+
+
+def test_sign_ins_and_failures_are_recorded_with_the_address(client, county):
+    client.post(
+        reverse("login"), {"username": "office", "password": "wrong"}, REMOTE_ADDR="10.1.2.3"
+    )
+    client.post(
+        reverse("login"), {"username": "office", "password": PASSWORD}, REMOTE_ADDR="10.1.2.3"
+    )
+    client.post(reverse("logout"), REMOTE_ADDR="10.1.2.3")
+
+    assert entries() == [
+        ("office", Category.LOGIN_FAILED, "登录失败", Outcome.REFUSED),
+        ("office", Category.LOGIN, "登录", Outcome.SUCCESS),
+        ("office", Category.LOGOUT, "退出", Outcome.SUCCESS),
+    ]
+    assert set(AuditEntry.objects.values_list("ip", flat=True)) == {"10.1.2.3"}
+
+
+def test_a_write_is_recorded_with_who_what_and_the_outcome(client, county):
+    client.force_login(county["office"])
+
+    client.post(reverse("period_lock", args=[2026, 1]), {"action": "lock"}, REMOTE_ADDR="10.9.9.9")
+
+    entry = AuditEntry.objects.get(category=Category.WRITE)
+    assert (entry.username, entry.role, entry.ip) == ("office", "officer", "10.9.9.9")
+    assert (entry.action, entry.target, entry.outcome) == (
+        "锁定或解锁月份", "/review/2026/1/lock/", Outcome.SUCCESS,
+    )  # fmt: skip
+
+
+def test_a_refused_write_is_recorded_as_refused(client, county):
+    client.force_login(county["auditor"])
+
+    response = client.post(reverse("period_lock", args=[2026, 1]), {"action": "lock"})
+
+    assert response.status_code == 403
+    assert entries(category=Category.WRITE) == [
+        ("auditor", Category.WRITE, "锁定或解锁月份", Outcome.REFUSED)
+    ]
+
+
+def test_downloads_of_excel_and_pdf_are_recorded(client, county):
+    client.force_login(county["office"])
+
+    client.get(reverse("ledger_export"), {"year": 2026})
+    client.get(reverse("briefing_pdf"), {"kind": "month", "year": 2026, "month": 1})
+    client.get(reverse("dashboard"))  # an ordinary page is not a download
+
+    assert [(e[2], e[3]) for e in entries(category=Category.DOWNLOAD)] == [
+        ("导出Excel台账", Outcome.SUCCESS),
+        ("下载简报", Outcome.SUCCESS),
+    ]
+    assert AuditEntry.objects.filter(detail__endswith=".pdf").count() == 1
+
+
+def test_the_domain_tables_keep_a_history_of_who_changed_what(county):
+    plan = AnnualPlan.objects.select_related("project__unit").first()
+    report = report_save(plan=plan, month=2, user=county["office"], amount=Decimal(3))
+    report_save(plan=plan, month=2, user=county["office"], amount=Decimal(4))
+
+    history = list(report.history.order_by("history_id"))
+    assert [(h.history_type, h.amount) for h in history] == [("+", 3), ("~", 4)]
+    assert {h.history_user_id for h in history} == {None}  # no request: a service call
+    assert MonthlyReport.objects.get(pk=report.pk).version == 2
+
+
+def test_the_auditor_reads_filters_and_exports_the_log(client, county):
+    client.force_login(county["office"])
+    client.post(reverse("period_lock", args=[2026, 1]), {"action": "lock"})
+    client.force_login(county["auditor"])
+
+    page = client.get(reverse("audit_log"), {"user": "office"}).content.decode()
+    export = client.get(
+        reverse("audit_log"), {"user": "office", "category": "write", "format": "xlsx"}
+    )
+
+    assert "锁定或解锁月份" in page
+    rows = read_back(export.content)["审计日志"]
+    assert rows[0][:3] == ("时间", "用户名", "角色")
+    assert [(r[1], r[5]) for r in rows[1:]] == [("office", "锁定或解锁月份")]
+    assert entries(username="auditor", category=Category.DOWNLOAD)[0][2] == "导出审计日志"
+
+
+def test_the_system_administrator_cannot_read_the_log_and_nobody_edits_it(client, county):
+    client.force_login(county["admin"])
+    assert client.get(reverse("audit_log")).status_code == 403
+    assert client.get(reverse("data_history")).status_code == 403
+    assert not admin.site.is_registered(AuditEntry)
+
+    entry = AuditEntry.objects.first()
+    with pytest.raises(PermissionError):
+        entry.detail = "改写"
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+
+
+def test_the_data_history_page_shows_changes_with_their_author(client, county):
+    client.force_login(county["office"])
+    plan = AnnualPlan.objects.first()
+    client.post(
+        reverse("report_month", args=[2026, 2]),
+        {"form-TOTAL_FORMS": 0, "form-INITIAL_FORMS": 0},
+    )
+    report_save(plan=plan, month=2, user=county["office"], amount=Decimal(5))
+    client.force_login(county["auditor"])
+
+    page = client.get(reverse("data_history"), {"table": "report"}).content.decode()
+
+    assert "新增" in page and "月度报表" in page
