@@ -11,7 +11,7 @@ who did it and when. Views, commands and tests all call these.
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from investment.models import BriefingNote, MonthlyReport, ReportingPeriod
@@ -99,7 +99,18 @@ def report_save(
     report.problems = problems
     report.problem_category = problem_category
     report.source = MonthlyReport.Source.FORM
-    report.save()
+    if report.pk:
+        report.save()
+        return report
+    try:
+        with transaction.atomic():  # two first reports of the same row at once: one wins
+            report.save()
+    except IntegrityError:
+        raise ValidationError(
+            f"“{plan.project.name}”{month}月报表刚刚已由他人填报，您的内容未保存；"
+            "请刷新页面核对后重新填写。",
+            code="stale",
+        ) from None
     return report
 
 

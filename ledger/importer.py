@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, models, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bonds.models import FundApplication
 from bonds.rules import derived_status
@@ -115,7 +116,7 @@ def import_ledger(*, data: bytes, filename: str, user=None, dry_run: bool = Fals
             problems += existing.check(parsed)
             if problems:
                 raise LedgerImportError(_in_sheet_order(problems))
-            Writer(existing, result).write(parsed)
+            Writer(existing, result, user=user).write(parsed)
             if dry_run:
                 transaction.set_rollback(True)
             else:
@@ -267,9 +268,10 @@ class Existing:
 class Writer:
     """Applies checked records in dependency order with bulk writes."""
 
-    def __init__(self, existing: Existing, result: ImportResult):
+    def __init__(self, existing: Existing, result: ImportResult, user=None):
         self.existing = existing
         self.result = result
+        self.user = user  # recorded in the model history of every row written
 
     def write(self, parsed: Parsed) -> None:
         self._units(parsed)
@@ -295,7 +297,7 @@ class Writer:
         )
         missing = sorted({n for n in names if n not in self.existing.units})
         if missing:
-            Unit.objects.bulk_create([Unit(name=name) for name in missing])
+            bulk_create_with_history([Unit(name=name) for name in missing], Unit)
             for unit in Unit.objects.filter(name__in=missing):
                 self.existing.units[unit.name] = unit
         self.result.units_created = missing
@@ -320,13 +322,17 @@ class Writer:
                 counts.updated += 1
             else:
                 counts.unchanged += 1
-        model.objects.bulk_create(to_create, batch_size=1000)
+        # Bulk writes with their model history, in batches too, so an imported change shows
+        # in 数据变更记录 and a form opened before the import can say what changed.
+        bulk_create_with_history(to_create, model, batch_size=1000, default_user=self.user)
         if to_update:
             if issubclass(model, Versioned):  # a form opened before the import is now stale
                 for obj in to_update:
                     obj.version += 1
                 changed.add("version")
-            model.objects.bulk_update(to_update, sorted(changed), batch_size=1000)
+            bulk_update_with_history(
+                to_update, model, sorted(changed), batch_size=1000, default_user=self.user
+            )
 
     def _projects(self, records: list[Record]) -> None:
         units = self.existing.units
