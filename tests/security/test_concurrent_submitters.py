@@ -36,7 +36,7 @@ def test_concurrent_submitters_never_lose_or_duplicate_a_report():
     jobs = []
     for unit in Unit.objects.order_by("name"):
         plans = list(AnnualPlan.objects.filter(project__unit=unit).order_by("pk"))
-        for n in range(CLERKS_PER_UNIT):
+        for _ in range(CLERKS_PER_UNIT):
             clerk = len(jobs) + 1
             user = User.objects.create_user(f"clerk{clerk}", role=User.Role.REPORTER, unit=unit)
             jobs.append((clerk, user, unit, plans))
