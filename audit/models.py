@@ -9,6 +9,10 @@ them.
 from django.conf import settings
 from django.db import models
 
+from projects.models import User
+
+ROLE_LABELS = User.Role.choices
+
 
 class AuditEntry(models.Model):
     class Category(models.TextChoices):
@@ -57,3 +61,7 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计记录不能删除。")
+
+    @property
+    def role_label(self) -> str:
+        return dict(ROLE_LABELS).get(self.role, self.role)

@@ -57,7 +57,8 @@ EXPORT_HEADERS = (
 def export_rows(entries: QuerySet[AuditEntry]) -> Iterator[tuple]:
     for e in entries.iterator(chunk_size=2000):
         yield (
-            timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.username, e.role, e.ip or "",
+            timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.username, e.role_label,
+            e.ip or "",
             e.get_category_display(), e.action, e.target, e.get_outcome_display(),
             e.status_code, e.detail,
         )  # fmt: skip
