@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from projects.models import Project, money_field, recorded_by
+from projects.models import Project, StoredFile, money_field, recorded_by
 
 
 class FundType(models.TextChoices):
@@ -85,22 +85,16 @@ class FundApplication(models.Model):
         return f"{self.project.code} {self.get_fund_type_display()} {self.year}"
 
 
-class FundAttachment(models.Model):
+class FundAttachment(StoredFile):
     """A document behind an application: the request, the approval, the allocation notice."""
 
     application = models.ForeignKey(
         FundApplication, verbose_name="资金申报", on_delete=models.CASCADE, related_name="files"
     )
     file = models.FileField("文件", upload_to="fund-files/%Y/%m/")
-    name = models.CharField("文件名", max_length=200)
-    size = models.PositiveIntegerField("大小(字节)")
-    content_type = models.CharField("类型", max_length=100)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     uploaded_by = recorded_by("上传人")
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
         verbose_name = verbose_name_plural = "资金申报附件"
-
-    def __str__(self) -> str:
-        return self.name

@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from bonds.models import FundApplication, FundAttachment, FundStatus, FundType
@@ -120,14 +119,7 @@ def fund_attach(
     require_fund_keeper(user)
     saved = []
     for attachment in files:
-        record = FundAttachment(
-            application=application,
-            name=attachment.name,
-            size=len(attachment.data),
-            content_type=attachment.content_type,
-            uploaded_by=user,
-        )
-        record.file.save(attachment.storage_name, ContentFile(attachment.data), save=False)
-        record.save()
+        record = FundAttachment(application=application, uploaded_by=user)
+        record.keep(attachment)
         saved.append(record)
     return saved

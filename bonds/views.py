@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,7 +21,7 @@ from bonds.selectors import (
 )
 from projects.access import project_for
 from projects.models import Unit
-from projects.uploads import check_attachments
+from projects.uploads import check_attachments, download
 from projects.xlsx import XLSX, render_workbook
 
 
@@ -148,10 +148,4 @@ def fund_attach(request, pk: int):
 @login_required
 def fund_file(request, pk: int):
     """Attachments are served only within the user's scope, always as downloads."""
-    attachment = attachment_for(request.user, pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
+    return download(attachment_for(request.user, pk))

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -63,6 +64,28 @@ class Versioned(models.Model):
             if update_fields is not None:
                 update_fields = {*update_fields, "version"}
         super().save(*args, update_fields=update_fields, **kwargs)
+
+
+class StoredFile(models.Model):
+    """An attachment checked by `projects.uploads` (evidence, fund documents). Each subclass
+    declares its own ``file`` field, for its own folder; `keep` stores a checked upload."""
+
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小(字节)")
+    content_type = models.CharField("类型", max_length=100)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    def keep(self, attachment) -> None:
+        """Save ``attachment`` (a `projects.uploads.Attachment`) under its random name."""
+        self.name, self.size = attachment.name, len(attachment.data)
+        self.content_type = attachment.content_type
+        self.file.save(attachment.storage_name, ContentFile(attachment.data), save=False)
+        self.save()
 
 
 class FactorCategory(models.TextChoices):

@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 
 # extension: (content type, magic prefix)
 KINDS = {
@@ -94,3 +95,13 @@ def check_attachments(files) -> list[Attachment]:
             )
         checked.append(check_attachment(upload.name, upload.read()))
     return checked
+
+
+def download(stored) -> FileResponse:
+    """A kept attachment as a download, under the clerk's own file name, never shown inline."""
+    return FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.name,
+        content_type=stored.content_type,
+    )

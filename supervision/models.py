@@ -11,7 +11,15 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from projects.models import FactorCategory, PeriodKind, Project, Unit, Versioned, recorded_by
+from projects.models import (
+    FactorCategory,
+    PeriodKind,
+    Project,
+    StoredFile,
+    Unit,
+    Versioned,
+    recorded_by,
+)
 
 
 class Inspection(models.Model):
@@ -136,23 +144,17 @@ class FindingEvent(models.Model):
         return f"{self.finding} {self.get_action_display()}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """A file behind a rectification answer (a photo, a scanned approval, a document)."""
 
     event = models.ForeignKey(
         FindingEvent, verbose_name="督办记录", on_delete=models.CASCADE, related_name="files"
     )
     file = models.FileField("文件", upload_to="evidence/%Y/%m/")
-    name = models.CharField("文件名", max_length=200)
-    size = models.PositiveIntegerField("大小(字节)")
-    content_type = models.CharField("类型", max_length=100)
 
     class Meta:
         ordering = ["pk"]
         verbose_name = verbose_name_plural = "整改佐证材料"
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Notice(models.Model):

@@ -8,7 +8,6 @@ parameter so the 13710 clocks can be tested on a frozen calendar.
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -36,14 +35,7 @@ def _text(value: str, label: str, *, required: bool = True, limit: int = TEXT_LI
 def _event(finding: Finding, action: str, user: User, note: str = "", files=()) -> FindingEvent:
     event = FindingEvent.objects.create(finding=finding, action=action, note=note, created_by=user)
     for attachment in files:
-        evidence = Evidence(
-            event=event,
-            name=attachment.name,
-            size=len(attachment.data),
-            content_type=attachment.content_type,
-        )
-        evidence.file.save(attachment.storage_name, ContentFile(attachment.data), save=False)
-        evidence.save()
+        Evidence(event=event).keep(attachment)
     return event
 
 

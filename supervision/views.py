@@ -8,13 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from projects.models import FactorCategory, Unit, User
-from projects.uploads import check_attachments
+from projects.uploads import check_attachments, download
 from supervision import services
 from supervision.access import (
     evidence_for,
@@ -226,13 +225,7 @@ def finding_send_back(request, pk: int):
 @login_required
 def evidence_file(request, pk: int):
     """Evidence is served only to those who may see its finding, always as a download."""
-    evidence = evidence_for(request.user, pk)
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=evidence.content_type,
-    )
+    return download(evidence_for(request.user, pk))
 
 
 @login_required
