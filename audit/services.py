@@ -48,3 +48,15 @@ def record(
         status_code=status_code,
         detail=detail[:4000],
     )
+
+
+def record_command(action: str, *, target: str = "", ok: bool = True, detail: str = "") -> None:
+    """A management command that writes (import, restore, backup) run on the server itself."""
+    record(
+        category=AuditEntry.Category.COMMAND,
+        action=action,
+        outcome=Outcome.SUCCESS if ok else Outcome.REFUSED,
+        username="（命令行）",
+        target=target,
+        detail=detail,
+    )

@@ -1,6 +1,7 @@
 """The audit trail: every write, sign-in and download leaves who, when, from where, what and
 how it ended; the auditor alone reads it, and nothing edits or deletes it."""
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -144,3 +145,19 @@ def test_the_data_history_page_shows_changes_with_their_author(client, county):
     page = client.get(reverse("data_history"), {"table": "report"}).content.decode()
 
     assert "新增" in page and "月度报表" in page
+
+
+def test_imports_and_restores_run_as_commands_are_recorded(tmp_path, county):
+    from django.core.management import call_command
+
+    from tests.workbooks import xlsx
+
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(xlsx(a_portfolio(2, 2027)))
+    call_command("import_ledger", str(path), stdout=io.StringIO())
+    call_command("backup", "-o", str(tmp_path / "b.zip"), stdout=io.StringIO())
+
+    assert entries(category=Category.COMMAND) == [
+        ("（命令行）", Category.COMMAND, "命令行导入Excel台账", Outcome.SUCCESS),
+        ("（命令行）", Category.COMMAND, "备份数据", Outcome.SUCCESS),
+    ]

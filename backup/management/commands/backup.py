@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.services import record_command
 from backup.archive import make_backup
 
 
@@ -18,4 +19,5 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"无法写入备份文件 {output}：{error.strerror}") from None
         seconds = time.perf_counter() - started
+        record_command("备份数据", target=str(output), detail=summary.line())
         self.stdout.write(f"已备份到 {output}：{summary.line()}，用时 {seconds:.1f} 秒。")

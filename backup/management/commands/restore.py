@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.services import record_command
 from backup.archive import BackupError, restore_backup
 
 
@@ -23,4 +24,6 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from None
         seconds = time.perf_counter() - started
+        # After the restore: the audit trail now is the backup's, and this entry follows it.
+        record_command("从备份恢复数据", target=str(file), detail=summary.line())
         self.stdout.write(f"已从 {file} 恢复：{summary.line()}，用时 {seconds:.1f} 秒。")

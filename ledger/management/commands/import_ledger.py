@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.services import record_command
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError
 
@@ -22,6 +23,10 @@ class Command(BaseCommand):
         try:
             result = import_ledger(data=path.read_bytes(), filename=path.name, dry_run=dry_run)
         except LedgerImportError as error:
+            record_command(
+                "命令行导入Excel台账", target=str(path), ok=False,
+                detail=f"发现{len(error.problems)}处问题，未写入",
+            )  # fmt: skip
             for problem in error.problems[:SHOWN]:
                 self.stderr.write(str(problem))
             if len(error.problems) > SHOWN:
@@ -29,6 +34,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"导入失败：发现{len(error.problems)}处问题，未写入任何数据。请修改后重新导入。"
             ) from None
+        if not dry_run:
+            record_command(
+                "命令行导入Excel台账", target=str(path), detail="；".join(result.lines())
+            )
         for line in result.lines():
             self.stdout.write(line)
         self.stdout.write("检查通过（未写入）。" if dry_run else "导入完成。")
