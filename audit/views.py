@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from audit.access import require_auditor
 from audit.forms import AuditFilterForm
-from audit.history import HISTORY_MODELS, history_rows
+from audit.history import HISTORY_MODELS, history_rows, with_changes
 from audit.models import AuditEntry
 from audit.selectors import EXPORT_HEADERS, audit_entries, export_rows
 from projects.xlsx import XLSX, render_workbook
@@ -41,5 +41,10 @@ def data_history(request):
     return render(
         request,
         "audit/data_history.html",
-        {"page": page, "table": table, "tables": [(k, v[1]) for k, v in HISTORY_MODELS.items()]},
+        {
+            "page": page,
+            "rows": with_changes(list(page)),
+            "table": table,
+            "tables": [(k, v[1]) for k, v in HISTORY_MODELS.items()],
+        },
     )

@@ -161,3 +161,27 @@ def test_imports_and_restores_run_as_commands_are_recorded(tmp_path, county):
         ("（命令行）", Category.COMMAND, "命令行导入Excel台账", Outcome.SUCCESS),
         ("（命令行）", Category.COMMAND, "备份数据", Outcome.SUCCESS),
     ]
+
+
+def test_the_data_history_lists_the_changed_fields_in_constant_queries(client, county):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plans = list(AnnualPlan.objects.all())
+    client.force_login(county["auditor"])
+
+    def page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("data_history"), {"table": "report"}).content.decode()
+        return html, len(queries)
+
+    report_save(plan=plans[0], month=2, user=county["office"], amount=Decimal(3))
+    report_save(plan=plans[0], month=2, user=county["office"], amount=Decimal(4))
+    html, small = page()
+    for plan in plans[1:]:
+        report_save(plan=plan, month=2, user=county["office"], amount=Decimal(1))
+        report_save(plan=plan, month=2, user=county["office"], amount=Decimal(2))
+    _, large = page()
+
+    assert "本月完成投资(万元)：3.0000 → 4.0000" in html
+    assert large == small
