@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from investment import rules
 from investment.briefing import briefing_data, period_label, project_sheet_data
-from investment.forms import BriefingForm
+from investment.forms import BriefingForm, PeriodForm
 from investment.models import BriefingNote
 from investment.services import briefing_note_save
 from projects.access import project_for
@@ -101,8 +101,9 @@ def project_sheet_pdf(request, pk: int):
     """项目一页纸: one project's figures, months, milestones, open findings and latest photo."""
     project = project_for(request.user, pk)
     year, month = rules.last_finished_month(timezone.localdate())
-    if request.GET.get("year", "").isdigit() and request.GET.get("month", "").isdigit():
-        year, month = int(request.GET["year"]), min(max(int(request.GET["month"]), 1), 12)
+    asked = PeriodForm(request.GET)
+    if asked.is_valid():
+        year, month = asked.cleaned_data["year"], asked.cleaned_data["month"]
     elif not project.plans.filter(year=year).exists():
         # A project off this year's list: its own latest year on the list, whole year.
         latest = project.plans.order_by("-year").values_list("year", flat=True).first()

@@ -174,3 +174,14 @@ def test_the_project_sheet_shows_the_latest_photo_and_open_findings(client):
     assert len(reader.pages[0].images) == 1
     text = pdf_text(response.content)
     assert "最新进度照片：主体施工" in text and "脚手架不规范" in text
+
+
+@pytest.mark.parametrize("query", [{"year": "99999", "month": "3"}, {"year": "x", "month": "-1"}])
+def test_a_project_sheet_with_a_nonsense_period_falls_back_to_the_default(client, query):
+    load(a_portfolio(1, 2026))
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    project = Project.objects.get()
+
+    response = client.get(reverse("project_sheet_pdf", args=[project.pk]), query)
+
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
