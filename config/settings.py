@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "config.middleware.ContentSecurityPolicyMiddleware",
     "projects.middleware.SessionLimitMiddleware",
     "projects.middleware.PasswordChangeRequiredMiddleware",
+    "projects.middleware.AdministratorScopeMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -61,3 +62,32 @@ class PasswordChangeRequiredMiddleware:
         ):
             return redirect("password_change")
         return self.get_response(request)
+
+
+class AdministratorScopeMiddleware:
+    """三员: the security and audit administrators work only on their own pages; business data
+    (projects, reports, funds, findings, figures) is not theirs to see. Their home page
+    replaces the dashboard; anything else is refused."""
+
+    HOMES = {"security": "security_users", "auditor": "audit_log"}
+    THEIRS = {
+        "login", "logout", "password_change",
+        "security_users", "security_user_change", "audit_log", "data_history",
+    }  # fmt: skip
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        home = self.HOMES.get(getattr(request.user, "role", None))
+        match = request.resolver_match
+        if home is None or match is None or match.namespace == "admin":
+            return None
+        if match.url_name in self.THEIRS:
+            return None
+        if match.url_name == "dashboard":
+            return redirect(home)
+        raise PermissionDenied("三员分立：安全管理员和审计管理员不查看、不办理业务数据。")

@@ -83,8 +83,21 @@ def test_each_administrator_sees_only_their_own_menu(client, people):
     menus = {}
     for role in ("admin", "security", "auditor"):
         client.force_login(people[role])
-        page = client.get(reverse("dashboard")).content.decode()
+        page = client.get(reverse("dashboard"), follow=True).content.decode()
         menus[role] = [
             name for name in ("系统管理", "安全管理", "安全审计") if f">{name}</a>" in page
         ]
     assert menus == {"admin": ["系统管理"], "security": ["安全管理"], "auditor": ["安全审计"]}
+
+
+@pytest.mark.parametrize(
+    ("role", "home"), [("security", "security_users"), ("auditor", "audit_log")]
+)
+def test_the_security_and_audit_administrators_see_no_business_data(client, people, role, home):
+    client.force_login(people[role])
+
+    assert client.get(reverse("dashboard"))["Location"] == reverse(home)
+    for name in ("project_list", "rankings", "fund_list", "finding_list", "board"):
+        assert client.get(reverse(name)).status_code == 403, name
+    page = client.get(reverse(home)).content.decode()
+    assert ">项目库</a>" not in page and ">总体情况</a>" not in page
