@@ -386,18 +386,11 @@ class Writer:
 
     def _milestones(self, records: list[Record]) -> None:
         projects, units = self.existing.projects, self.existing.units
-        rows = []
-        for record in records:
-            values = dict(record.fields)
-            if "unit_name" in values:
-                name = values.pop("unit_name")
-                values["unit_id"] = units[name].pk if name else None
-            rows.append((record.key, values))
         self._upsert(
             self._counts(schema.MILESTONES),
             Milestone,
             self.existing.milestones,
-            rows,
+            _resolve_reference(records, "unit_name", "unit_id", units),
             lambda key, values: Milestone(project=projects[key[0]], name=key[1], **values),
         )
 
@@ -419,19 +412,25 @@ class Writer:
 
     def _findings(self, records: list[Record]) -> None:
         projects, units = self.existing.projects, self.existing.units
-        rows = []
-        for record in records:
-            values = dict(record.fields)
-            if "project_code" in values:
-                code = values.pop("project_code")
-                values["project_id"] = projects[code].pk if code else None
-            rows.append((record.key, values))
         self._upsert(
             self._counts(schema.FINDINGS),
             Finding,
             self.existing.findings,
-            rows,
+            _resolve_reference(records, "project_code", "project_id", projects),
             lambda key, values: Finding(
                 unit=units[key[0]], description=key[1], found_on=key[2], **values
             ),
         )
+
+
+def _resolve_reference(records, name_field: str, id_field: str, known: dict) -> list:
+    """(key, values) rows with an optional reference by name (a unit, a project code) turned into
+    the row's foreign key; a blank name clears it. Rows that leave the column out keep theirs."""
+    rows = []
+    for record in records:
+        values = dict(record.fields)
+        if name_field in values:
+            name = values.pop(name_field)
+            values[id_field] = known[name].pk if name else None
+        rows.append((record.key, values))
+    return rows
