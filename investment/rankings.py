@@ -181,6 +181,29 @@ def report_on_time(*, year: int, month: int, due_day: int) -> Q:
     )
 
 
+def report_history(project) -> list[MonthlyReport]:
+    """A project's reports, newest first, each with its ``deadline`` and whether it came
+    ``late`` by the same rule as ``report_on_time``; one query for the reports, one for the
+    years' due days."""
+    reports = list(
+        MonthlyReport.objects.filter(plan__project=project)
+        .select_related("plan", "submitted_by", "reviewed_by")
+        .order_by("-plan__year", "-month")
+    )
+    years = {report.plan.year for report in reports}
+    due_days = dict(YearSettings.objects.filter(year__in=years).values_list("year", "due_day"))
+    default_due_day = YearSettings._meta.get_field("due_day").default
+    for report in reports:
+        due_day = due_days.get(report.plan.year, default_due_day)
+        report.deadline = report_deadline(report.plan.year, report.month, due_day)
+        report.late = (
+            report.source == MonthlyReport.Source.FORM
+            and report.submitted_at is not None
+            and report.submitted_at >= report.deadline
+        )
+    return reports
+
+
 def report_expected(*, year: int, end: date) -> Q:
     """A report of a month its plan row was expected to report: started, from its start month."""
     return Q(plan__actual_start__lte=end) & (

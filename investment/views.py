@@ -8,8 +8,8 @@ from bonds.access import visible_funds
 from bonds.selectors import fund_totals
 from investment import charts, rules
 from investment.forms import PeriodForm
-from investment.models import MonthlyReport
 from investment.progress import lag_warnings, plan_progress_all_years
+from investment.rankings import report_history
 from investment.selectors import (
     figures_by,
     monthly_completion,
@@ -96,11 +96,6 @@ def project_detail(request, pk: int):
         (plan, rules.percent(money(plan.completed), plan.planned_investment))
         for plan in plan_progress_all_years(project=project, month=12)
     ]
-    reports = (
-        MonthlyReport.objects.filter(plan__project=project)
-        .select_related("plan")
-        .order_by("-plan__year", "-month")
-    )
     return render(
         request,
         "investment/project_detail.html",
@@ -108,7 +103,7 @@ def project_detail(request, pk: int):
             "project": project,
             "plans": plans,
             "milestones": project.milestones.select_related("unit").order_by("planned_date"),
-            "reports": reports,
+            "reports": report_history(project),
             "funds": project.fund_applications.order_by("-year", "fund_type"),
             "findings": project.findings.select_related("unit").order_by("-found_on"),
             "year": year,

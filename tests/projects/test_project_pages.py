@@ -1,10 +1,15 @@
 """The project register and a project's sheet, through the real views."""
 
+from decimal import Decimal
+
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects.models import Project, Unit, User
+from investment import services
+from investment.models import YearSettings
+from projects.models import AnnualPlan, Project, Unit, User
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
 
 
@@ -80,6 +85,35 @@ def test_a_projects_sheet_shows_its_plan_progress(client):
     assert "城关污水处理厂" in page
     assert "24.0%" in page  # 120 of 500
     assert "2024年2月" in page
+
+
+def test_a_projects_sheet_shows_who_sent_and_reviewed_each_report_and_which_came_late(client):
+    users = two_units()
+    YearSettings.objects.create(year=2024, due_day=10)
+    plan = AnnualPlan.objects.get(project__code=code(1))
+    reporter, officer = users["reporter"], users["officer"]
+
+    def sent_on(day: str, month: int):
+        with time_machine.travel(day):
+            report = services.report_save(plan=plan, month=month, user=reporter, amount=Decimal(10))
+            return services.report_submit(report=report, user=reporter)
+
+    on_time = sent_on("2024-04-10 23:00+08:00", 3)  # the year's due day is the 10th
+    late = sent_on("2024-05-11 09:00+08:00", 4)
+    with time_machine.travel("2024-05-12 10:00+08:00"):
+        services.report_approve(report=on_time, user=officer)
+        services.report_return(report=late, user=officer, reason="形象进度与照片不符")
+    client.force_login(officer)
+
+    page = client.get(reverse("project_detail", args=[plan.project.pk])).content.decode()
+
+    rows = {row.split("</td>")[0]: row for row in page.split("<tr><td>")[1:]}
+    assert "2024-04-10 23:00 reporter" in rows["2024年3月"]
+    assert "逾期报送" not in rows["2024年3月"] and "已审核" in rows["2024年3月"]
+    assert "2024-05-11 09:00 reporter" in rows["2024年4月"] and "逾期报送" in rows["2024年4月"]
+    assert "2024-05-12 10:00 office" in rows["2024年4月"]
+    assert "退回：形象进度与照片不符" in rows["2024年4月"]
+    assert "台账导入" in rows["2024年2月"]
 
 
 def test_the_register_query_count_does_not_grow_with_the_portfolio(client):
