@@ -1,6 +1,7 @@
 """Excel in the browser: the template, an upload with a preview before anything is written."""
 
 import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from ledger.exporter import ledger_sheets, template_sheets
 from ledger.importer import import_ledger
@@ -18,6 +20,8 @@ from projects.models import AnnualPlan
 from projects.xlsx import XLSX, render_workbook
 
 PENDING = "ledger_pending"  # session key: the uploaded file waiting for confirmation
+PENDING_FOLDER = "ledger-uploads"
+PENDING_MAX_AGE = timedelta(days=1)  # a preview nobody confirmed by then is dropped
 
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
@@ -62,8 +66,9 @@ def ledger_import_page(request):
             context["problems"] = error.problems
             context["filename"] = upload.name
         else:
+            _drop_pending(request.session.get(PENDING))
             path = default_storage.save(
-                f"ledger-uploads/{uuid.uuid4().hex}.xlsx", ContentFile(data)
+                f"{PENDING_FOLDER}/{uuid.uuid4().hex}.xlsx", ContentFile(data)
             )
             request.session[PENDING] = {"path": path, "filename": upload.name}
             context.update(preview=result, filename=upload.name)
@@ -71,6 +76,20 @@ def ledger_import_page(request):
         AnnualPlan.objects.order_by("-year").values_list("year", flat=True).distinct()
     )
     return render(request, "ledger/import.html", context)
+
+
+def _drop_pending(pending: dict | None) -> None:
+    """Forget an upload that will not be confirmed: the user's previous preview, and any
+    preview of anyone's left unconfirmed for longer than ``PENDING_MAX_AGE``."""
+    if pending and default_storage.exists(pending["path"]):
+        default_storage.delete(pending["path"])
+    if not default_storage.exists(PENDING_FOLDER):
+        return
+    stale_before = timezone.now() - PENDING_MAX_AGE
+    for name in default_storage.listdir(PENDING_FOLDER)[1]:
+        path = f"{PENDING_FOLDER}/{name}"
+        if default_storage.get_modified_time(path) < stale_before:
+            default_storage.delete(path)
 
 
 def _confirm(request):

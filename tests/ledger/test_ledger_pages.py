@@ -1,5 +1,7 @@
 """Excel in the browser: template, upload with a preview, confirm, export."""
 
+import time_machine
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -29,6 +31,35 @@ def test_an_upload_is_previewed_and_written_only_when_confirmed(client):
     response = client.post(reverse("ledger_import"), {"action": "confirm"}, follow=True)
     assert "导入完成" in response.content.decode()
     assert Project.objects.get().name == "城关污水处理厂"
+
+
+def pending_uploads() -> list[str]:
+    return default_storage.listdir("ledger-uploads")[1]
+
+
+def test_an_unconfirmed_upload_is_replaced_by_the_next_and_dropped_after_a_day(client):
+    for name in pending_uploads():  # the in-memory storage lives as long as the test process
+        default_storage.delete(f"ledger-uploads/{name}")
+    other = type(client)()
+    with time_machine.travel("2024-03-01 09:00+08:00"):
+        other.force_login(User.objects.create_user("office2", role=User.Role.OFFICER))
+        other.post(reverse("ledger_import"), {"file": upload([GOOD])})
+        theirs = other.session["ledger_pending"]["path"]
+        an_officer(client)
+        client.post(reverse("ledger_import"), {"file": upload([GOOD])})
+        mine = client.session["ledger_pending"]["path"]
+    with time_machine.travel("2024-03-01 09:10+08:00"):
+        client.post(reverse("ledger_import"), {"file": upload([GOOD])})  # a corrected file
+    assert not default_storage.exists(mine)  # replaced by the corrected one
+    assert default_storage.exists(theirs)  # another officer's preview is theirs to confirm
+    assert len(pending_uploads()) == 2
+
+    with time_machine.travel("2024-03-02 10:00+08:00"):
+        client.force_login(User.objects.get(username="office"))
+        client.post(reverse("ledger_import"), {"file": upload([GOOD])})
+    assert not default_storage.exists(theirs)  # left unconfirmed for more than a day
+    assert len(pending_uploads()) == 1
+    assert Project.objects.count() == 0
 
 
 def test_a_bad_upload_lists_every_problem_and_writes_nothing(client):
