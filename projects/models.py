@@ -186,6 +186,10 @@ class User(AbstractUser):
             ),
         ]
 
+    def __str__(self) -> str:
+        """The name people know (姓名, kept in first_name), else the login name."""
+        return self.first_name or self.username
+
     # 三员 separation: the system administrator keeps accounts, units and the year's settings
     # in 系统管理 (the Django admin) and nothing else: not the roles (the security
     # administrator's), not the audit log (the auditor's, never in the admin), not the data.

@@ -29,7 +29,7 @@ def changes_since(instance: Versioned, version: int) -> tuple[str, list[str]]:
     if latest is None:
         return "他人", []
     user = latest.history_user
-    who = (user.first_name or user.username) if user else "他人（导入或系统）"
+    who = str(user) if user else "他人（导入或系统）"
     when = timezone.localtime(latest.history_date).strftime("%m-%d %H:%M")
     changes = []
     if base is not None and base.history_id != latest.history_id:

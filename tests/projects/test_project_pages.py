@@ -115,6 +115,13 @@ def test_a_projects_sheet_shows_who_sent_and_reviewed_each_report_and_which_came
     assert "退回：形象进度与照片不符" in rows["2024年4月"]
     assert "台账导入" in rows["2024年2月"]
 
+    officer.delete()  # the reviewer's account goes; the review stays, without a name
+    page = client.get(reverse("project_detail", args=[plan.project.pk]))
+    assert page.status_code == 302  # signed out with the account; the leader still reads it
+    client.force_login(users["leader"])
+    page = client.get(reverse("project_detail", args=[plan.project.pk])).content.decode()
+    assert "2024-05-12 10:00" in page and "office" not in page
+
 
 def test_the_register_query_count_does_not_grow_with_the_portfolio(client):
     load(a_portfolio(10, 2024))
