@@ -1,5 +1,7 @@
 """Pages of the monthly reporting workflow: a unit's batch entry and the office's review."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +9,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -157,6 +160,11 @@ def review_month(request, year: int, month: int):
         )
         for report in reports.annotate(cumulative=Subquery(cumulative))
     ]
+    locked = services.is_locked(year=year, month=month)
+    is_office = request.user.role == User.Role.OFFICER
+    submitted_count = sum(
+        1 for report, _, _ in rows if report.status == MonthlyReport.Status.SUBMITTED
+    )
     return render(
         request,
         "investment/review_month.html",
@@ -168,8 +176,10 @@ def review_month(request, year: int, month: int):
             "units": Unit.objects.all(),
             "status": status,
             "statuses": MonthlyReport.Status.choices,
-            "locked": services.is_locked(year=year, month=month),
-            "is_office": request.user.role == User.Role.OFFICER,
+            "locked": locked,
+            "is_office": is_office,
+            "submitted_count": submitted_count,
+            "can_batch": is_office and not locked and submitted_count > 0,
         },
     )
 
@@ -193,6 +203,26 @@ def report_approve(request, pk: int):
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     return _back_to_review(report)
+
+
+@login_required
+@require_POST
+def reports_approve(request, year: int, month: int):
+    """通过所选 / 全部通过 on the review page: the ticked reports, or every one listed."""
+    _period(year, month)
+    require_office(request.user)
+    field = "shown" if request.POST.get("scope") == "all" else "report"
+    try:
+        ids = [int(value) for value in request.POST.getlist(field)]
+        count = services.reports_approve(year=year, month=month, report_ids=ids, user=request.user)
+        messages.success(request, f"已审核通过{count}份报表。")
+    except ValueError:
+        messages.error(request, "所选报表有误，请刷新页面后重试。")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    back = reverse("review_month", args=[year, month])
+    unit = request.POST.get("unit", "")
+    return redirect(f"{back}?{urlencode({'unit': unit})}" if unit.isdigit() else back)
 
 
 @login_required

@@ -158,6 +158,40 @@ def report_approve(*, report: MonthlyReport, user: User) -> MonthlyReport:
     return report
 
 
+@transaction.atomic
+def reports_approve(*, year: int, month: int, report_ids: list[int], user: User) -> int:
+    """Approve several of a month's submitted reports at once: all of them or none.
+
+    The office picks them on the review page; if any has meanwhile been returned, approved or
+    removed, nothing is approved and the message names it.
+    """
+    require_role(user, User.Role.OFFICER)
+    refuse_locked(year, month)
+    wanted = set(report_ids)
+    if not wanted:
+        raise ValidationError("请先勾选要审核通过的报表。")
+    reports = list(
+        MonthlyReport.objects.select_for_update()
+        .select_related("plan__project")
+        .filter(pk__in=wanted, plan__year=year, month=month)
+        .order_by("pk")
+    )
+    if len(reports) != len(wanted):
+        raise ValidationError("所选报表中有的已不存在或不属于本月，未审核任何报表，请刷新页面。")
+    changed = [r.plan.project.name for r in reports if r.status != Status.SUBMITTED]
+    if changed:
+        raise ValidationError(
+            f"以下报表的状态已有变化：{'、'.join(changed)}。未审核任何报表，请刷新页面后重新勾选。"
+        )
+    now = timezone.now()
+    for report in reports:
+        report.status = Status.APPROVED
+        report.reviewed_at, report.reviewed_by = now, user
+        report.return_reason = ""
+        report.save()
+    return len(reports)
+
+
 def _review(report: MonthlyReport, user: User) -> MonthlyReport:
     report = _locked_for_update(report)
     refuse_locked(report.plan.year, report.month)

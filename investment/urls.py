@@ -16,6 +16,11 @@ urlpatterns = [
     path("reports/<int:pk>/photos/", reporting.report_photos, name="report_photos"),
     path("photos/<int:pk>/<str:kind>/", reporting.photo_file, name="photo_file"),
     path("reports/<int:pk>/approve/", reporting.report_approve, name="report_approve"),
+    path(
+        "review/<int:year>/<int:month>/approve/",
+        reporting.reports_approve,
+        name="reports_approve",
+    ),
     path("reports/<int:pk>/return/", reporting.report_return, name="report_return"),
     path("briefing/", documents.briefing, name="briefing"),
     path("briefing/pdf/", documents.briefing_pdf, name="briefing_pdf"),

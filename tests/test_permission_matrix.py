@@ -43,6 +43,7 @@ MATRIX = {
     ("period_lock", "month", "post"): row(302, 403, 302, 403, 403, 403),
     ("report_approve", "report", "post"): row(302, 403, 302, 403, 403, 403),
     ("report_return", "report", "post"): row(302, 403, 302, 403, 403, 403),
+    ("reports_approve", "month", "post"): row(302, 403, 302, 403, 403, 403),
     ("project_create", None, "get"): row(302, 403, 200, 403, 403, 403),
     ("project_edit", "own project", "get"): row(302, 403, 200, 403, 403, 403),
     ("plan_add", "own project", "get"): row(302, 403, 200, 403, 403, 403),

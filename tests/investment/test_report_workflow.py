@@ -84,6 +84,9 @@ def test_a_locked_month_refuses_every_change(county):
     for change in (
         lambda: services.report_approve(report=report, user=county["officer"]),
         lambda: services.report_return(report=report, user=county["officer"], reason="x"),
+        lambda: services.reports_approve(
+            year=2024, month=3, report_ids=[report.pk], user=county["officer"]
+        ),
         lambda: services.report_submit(report=report, user=county["reporter"]),
         lambda: services.report_save(
             plan=county["other"], month=3, user=county["officer"], amount=Decimal(1)
@@ -128,6 +131,9 @@ def test_only_the_office_reviews_and_a_leader_writes_nothing(county):
 
     with pytest.raises(PermissionDenied):
         services.report_approve(report=report, user=county["reporter"])
+    for someone in (county["reporter"], county["leader"]):
+        with pytest.raises(PermissionDenied):
+            services.reports_approve(year=2024, month=3, report_ids=[report.pk], user=someone)
     with pytest.raises(PermissionDenied):
         services.report_save(plan=county["own"], month=4, user=county["leader"], amount=Decimal(1))
     with pytest.raises(PermissionDenied):

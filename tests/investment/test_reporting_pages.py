@@ -187,3 +187,52 @@ def test_the_review_query_count_does_not_grow_with_the_reports(client):
         return len(queries)
 
     assert count(2024) == count(2025)
+
+
+def test_the_office_approves_the_ticked_reports_or_every_one_listed(client):
+    users = a_unit_with_two_projects()
+    client.force_login(users["reporter"])
+    client.post(URL, entry(own_plans(), ["50", "30"], action="submit"))
+    first, second = MonthlyReport.objects.order_by("plan__project__code")
+    client.force_login(users["officer"])
+    review = reverse("review_month", args=[2024, 3])
+    approve = reverse("reports_approve", args=[2024, 3])
+
+    page = client.get(review).content.decode()
+    assert "全部通过（本页2份已报送）" in page
+
+    response = client.post(approve, {"report": [first.pk], "shown": [first.pk, second.pk]})
+    assert response["Location"] == review
+    assert [r.status for r in MonthlyReport.objects.order_by("plan__project__code")] == [
+        Status.APPROVED,
+        Status.SUBMITTED,
+    ]
+
+    response = client.post(approve, {"scope": "all", "shown": [first.pk, second.pk]}, follow=True)
+    assert "以下报表的状态已有变化：城关污水处理厂。未审核任何报表" in response.content.decode()
+    assert MonthlyReport.objects.get(pk=second.pk).status == Status.SUBMITTED
+
+    response = client.post(approve, {"scope": "all", "shown": [second.pk]}, follow=True)
+    assert "已审核通过1份报表" in response.content.decode()
+    assert set(MonthlyReport.objects.values_list("status", flat=True)) == {Status.APPROVED}
+    assert MonthlyReport.objects.get(pk=second.pk).reviewed_by == users["officer"]
+
+
+def test_approving_nothing_or_a_forged_id_is_explained_and_changes_nothing(client):
+    users = a_unit_with_two_projects()
+    client.force_login(users["reporter"])
+    client.post(URL, entry(own_plans(), ["50", "30"], action="submit"))
+    client.force_login(users["officer"])
+    approve = reverse("reports_approve", args=[2024, 3])
+
+    for data, message in [
+        ({}, "请先勾选要审核通过的报表"),
+        ({"report": ["abc"]}, "所选报表有误"),
+        ({"report": [999999]}, "有的已不存在或不属于本月"),
+    ]:
+        page = client.post(approve, data, follow=True).content.decode()
+        assert message in page
+    other_month = reverse("reports_approve", args=[2024, 4])
+    page = client.post(other_month, {"report": [MonthlyReport.objects.first().pk]}, follow=True)
+    assert "有的已不存在或不属于本月" in page.content.decode()
+    assert set(MonthlyReport.objects.values_list("status", flat=True)) == {Status.SUBMITTED}
