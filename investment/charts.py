@@ -110,8 +110,12 @@ def bar_chart(
         parts.append(
             f'<line x1="{rx:.1f}" x2="{rx:.1f}" y1="{head - 4}" y2="{height - 6}" stroke="#c0392b" stroke-dasharray="4 3"/>'
         )
+        # Near the right edge the label ends at the line instead of starting there.
+        at_edge = rx > WIDTH - right - 40
+        anchor, lx = ("end", rx - 4) if at_edge else ("start", rx + 4)
         parts.append(
-            f'<text x="{rx + 4:.1f}" y="{head - 6}" {FONT} fill="#c0392b">序时进度{_number(reference)}%</text>'
+            f'<text x="{lx:.1f}" y="{head - 6}" {FONT} fill="#c0392b" text-anchor="{anchor}">'
+            f"序时进度{_number(reference)}%</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -1,5 +1,6 @@
 """Server-side SVG charts: labels escaped, values written, the same markup anywhere."""
 
+import re
 from decimal import Decimal
 
 from django.urls import reverse
@@ -28,6 +29,18 @@ def test_bar_labels_are_escaped_and_counts_are_whole_numbers():
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg
     assert "3个" in svg
+
+
+def test_the_schedule_label_stays_inside_the_chart_when_the_schedule_leads_every_bar():
+    svg = bar_chart(
+        title="完成率", items=[("县住建局", Decimal("46.1"))], reference=Decimal("83.3")
+    )
+
+    label = re.search(r'<text x="([\d.]+)"[^>]*text-anchor="(\w+)">序时进度83.3%', svg)
+    width = int(re.search(r'viewBox="0 0 (\d+) ', svg).group(1))
+    assert label.group(2) == "end" and float(label.group(1)) < width
+    svg = bar_chart(title="完成率", items=[("县住建局", Decimal("99"))], reference=Decimal("25"))
+    assert 'text-anchor="start">序时进度25.0%' in svg
 
 
 def test_monthly_completion_and_stages_come_from_the_database():
