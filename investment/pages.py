@@ -54,6 +54,8 @@ def rankings(request):
     elif kind == "annual":
         month = 12
     ranking = unit_ranking(year=year, month=month)
+    if request.GET.get("format") == "xlsx":
+        return _ranking_xlsx(ranking, kind)
     explanation = None
     unit_name = request.GET.get("explain", "").strip()
     if unit_name:
@@ -84,6 +86,21 @@ def rankings(request):
             "kind": kind,
         },
     )
+
+
+def _ranking_xlsx(ranking, kind: str) -> HttpResponse:
+    headers = ("名次", "责任单位", "得分", "投资完成率(%)", "开复工率(%)", "节点按期率(%)",
+               "整改按期率(%)", "按时报送率(%)", "项目数", "榜单")  # fmt: skip
+    red, black = {s.unit for s in ranking.red_list}, {s.unit for s in ranking.black_list}
+    machine = rules.for_machine
+    rows = (
+        (s.rank, s.unit, s.score, machine(s.completion_rate), machine(s.start_rate),
+         machine(s.milestone_rate), machine(s.findings_rate), machine(s.reporting_rate),
+         s.projects, "红榜" if s.unit in red else "黑榜" if s.unit in black else "")
+        for s in ranking.units
+    )  # fmt: skip
+    period = f"{ranking.year}-{ranking.month}-{kind}"
+    return _xlsx(f"{period}-rankings.xlsx", f"{PERIOD_KINDS[kind]}考核排名", headers, rows)
 
 
 @login_required

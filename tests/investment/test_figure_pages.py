@@ -97,6 +97,22 @@ def test_the_board_and_the_lag_list_export_the_same_rows_to_excel(client):
     assert any("节点逾期" in row[-1] for row in lag_sheet[1:])
 
 
+def test_the_ranking_exports_to_excel_as_the_page_shows_it(client):
+    a_county()
+    an_officer(client)
+
+    params = {"year": 2024, "month": 5, "kind": "quarter", "format": "xlsx"}
+    response = client.get(reverse("rankings"), params)
+
+    assert response["Content-Disposition"] == 'attachment; filename="2024-6-quarter-rankings.xlsx"'
+    sheet = read_back(response.content)["季度考核排名"]
+    assert sheet[0][:3] == ("名次", "责任单位", "得分") and sheet[0][-1] == "榜单"
+    jia = next(row for row in sheet[1:] if row[1] == JIA)
+    assert (jia[0], float(jia[2])) == (4, 68.67)
+    assert [row[0] for row in sheet[1:]] == list(range(1, len(sheet)))
+    assert {row[-1] for row in sheet[1:]} >= {"红榜", "黑榜"}
+
+
 def test_the_rankings_page_takes_monthly_quarterly_and_annual_periods(client):
     a_county()
     an_officer(client)
