@@ -17,6 +17,7 @@ from investment import photos, rules, services
 from investment.forms import ReportFormSet, ReturnForm
 from investment.models import MonthlyReport, ReportPhoto, YearSettings
 from investment.rankings import report_deadline
+from investment.selectors import reporting_status
 from projects.access import require_office, visible_plans
 from projects.models import Unit, User, money
 
@@ -162,6 +163,7 @@ def review_month(request, year: int, month: int):
     ]
     locked = services.is_locked(year=year, month=month)
     is_office = request.user.role == User.Role.OFFICER
+    deadline = report_deadline(year, month, YearSettings.for_year(year).due_day)
     submitted_count = sum(
         1 for report, _, _ in rows if report.status == MonthlyReport.Status.SUBMITTED
     )
@@ -179,6 +181,9 @@ def review_month(request, year: int, month: int):
             "locked": locked,
             "is_office": is_office,
             "submitted_count": submitted_count,
+            "by_unit": reporting_status(year=year, month=month, plans=visible_plans(request.user)),
+            "due": timezone.localtime(deadline) - timezone.timedelta(seconds=1),
+            "overdue": timezone.now() >= deadline,
             "can_batch": is_office and not locked and submitted_count > 0,
         },
     )

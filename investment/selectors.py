@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from investment import rules
 from investment.models import MonthlyReport
-from projects.models import AnnualPlan, Level, Nature, Stage, money
+from projects.models import AnnualPlan, Level, Nature, Stage, User, money
 
 ZERO = Decimal(0)
 
@@ -218,3 +218,71 @@ def projects_by_stage(
         .values_list("project__stage", "n")
     )
     return [(str(stage.label), counts.get(stage.value, 0)) for stage in Stage]
+
+
+@dataclass
+class UnitReporting:
+    """One unit's reports for a month: what was expected and where each one stands."""
+
+    unit_id: int
+    unit: str
+    expected: int
+    submitted: int
+    approved: int
+    returned: int
+    draft: int
+    reporters: list[str] = field(default_factory=list)
+
+    @property
+    def outstanding(self) -> int:
+        """Expected reports not yet sent: drafts, returned ones and those never started."""
+        return self.expected - self.submitted - self.approved
+
+    @property
+    def missing(self) -> int:
+        return self.outstanding - self.returned - self.draft
+
+
+def reporting_status(*, year: int, month: int, plans: QuerySet[AnnualPlan]) -> list[UnitReporting]:
+    """Each unit's month-``month`` reports, most outstanding first: two queries.
+
+    A plan row expects a report once it has started (as 未报送 in the lag list and I5).
+    The unit's active reporters come with their phone numbers, for a reminder call (催报).
+    """
+    status = MonthlyReport.Status
+
+    def count(value: str) -> Count:
+        return Count("reports", filter=Q(reports__month=month, reports__status=value))
+
+    rows = (
+        plans.filter(year=year, actual_start__lte=rules.period_end(year, month))
+        .order_by()
+        .values("project__unit", "project__unit__name")
+        .annotate(
+            expected=Count("pk", distinct=True),
+            submitted=count(status.SUBMITTED),
+            approved=count(status.APPROVED),
+            returned=count(status.RETURNED),
+            draft=count(status.DRAFT),
+        )
+    )
+    units = {
+        row["project__unit"]: UnitReporting(
+            unit_id=row["project__unit"],
+            unit=row["project__unit__name"],
+            expected=row["expected"],
+            submitted=row["submitted"],
+            approved=row["approved"],
+            returned=row["returned"],
+            draft=row["draft"],
+        )
+        for row in rows
+    }
+    reporters = User.objects.filter(
+        role=User.Role.REPORTER, is_active=True, unit__in=list(units)
+    ).order_by("username")
+    for reporter in reporters:
+        units[reporter.unit_id].reporters.append(
+            f"{reporter} {reporter.phone}" if reporter.phone else str(reporter)
+        )
+    return sorted(units.values(), key=lambda u: (-u.outstanding, u.unit))

@@ -2,10 +2,12 @@
 
 from decimal import Decimal
 
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from investment import services
 from investment.models import MonthlyReport
 from projects.models import AnnualPlan, Unit, User
 from tests.workbooks import PROJECT_HEADERS, a_portfolio, code, load
@@ -236,3 +238,36 @@ def test_approving_nothing_or_a_forged_id_is_explained_and_changes_nothing(clien
     page = client.post(other_month, {"report": [MonthlyReport.objects.first().pk]}, follow=True)
     assert "有的已不存在或不属于本月" in page.content.decode()
     assert set(MonthlyReport.objects.values_list("status", flat=True)) == {Status.SUBMITTED}
+
+
+def test_the_review_tells_each_unit_how_many_reports_are_still_outstanding(client):
+    users = a_unit_with_two_projects()  # 县住建局's two rows started in February; 营盘镇's not
+    users["reporter"].phone = "13800000001"
+    users["reporter"].first_name = "李填报"
+    users["reporter"].save()
+    client.force_login(users["reporter"])
+    client.post(URL, entry(own_plans(), ["50", "30"], action="save"))  # two drafts
+    client.post(URL, entry(own_plans()[:1], ["50"], action="submit"))
+    client.force_login(users["officer"])
+
+    with time_machine.travel("2024-04-06 09:00+08:00"):  # the 5th has passed
+        response = client.get(reverse("review_month", args=[2024, 3]))
+    status = {u.unit: u for u in response.context["by_unit"]}
+
+    own = status["县住建局"]
+    assert (own.expected, own.submitted, own.draft, own.missing, own.outstanding) == (2, 1, 1, 0, 1)
+    assert own.reporters == ["李填报 13800000001"]
+    assert "营盘镇" not in status  # not started: no report expected yet
+    page = response.content.decode()
+    assert "报送截止 2024年4月5日（已过截止时间）" in page
+    assert '<strong class="behind">1</strong>' in page
+
+    services.report_approve(
+        report=MonthlyReport.objects.get(status=Status.SUBMITTED), user=users["officer"]
+    )
+    services.report_submit(
+        report=MonthlyReport.objects.get(status=Status.DRAFT), user=users["reporter"]
+    )
+    client.force_login(users["officer"])  # the session above was used in 2024
+    page = client.get(reverse("review_month", args=[2024, 3])).content.decode()
+    assert "已报齐" in page
