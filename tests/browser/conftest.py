@@ -1,0 +1,86 @@
+"""A real browser for the tests in this folder: Debian's Chromium, driven by Playwright.
+
+Playwright comes from PyPI; its own browser download is never used (no internet on the
+intranet or in CI): it starts /usr/bin/chromium, which `make` installs with apt-get.
+"""
+
+import os
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+# Quiet and offline: no background connections, no updates, no sync (see the machine notes).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One browser for a test module.
+
+    Playwright's synchronous API keeps an event loop running in this thread while it is
+    started, and the tests' database calls are plain synchronous code, so Django's async
+    guard is lifted for exactly that time (not for other tests, and not for a subprocess
+    such as `check --deploy`, which would rightly warn about it).
+    """
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make venv` (it installs Debian's chromium)")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+
+
+class Watched:
+    """A browser tab that notes every console error, script error and outside request."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.host = urlsplit(base_url).netloc
+        self.problems: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
+        page.on("request", self._request)
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "warning"):
+            self.problems.append(f"console {message.type}: {message.text}")
+
+    def _request(self, request) -> None:
+        netloc = urlsplit(request.url).netloc
+        if netloc and netloc != self.host:
+            self.problems.append(f"outside request: {request.url}")
+
+
+@pytest.fixture
+def tab(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield Watched(page, live_server.url)
+    context.close()
+
+
+def sign_in(tab: Watched, user) -> None:
+    """Start the tab signed in as ``user`` (the login form itself has its own test)."""
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    tab.page.context.clear_cookies()
+    tab.page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": tab.base_url}]
+    )

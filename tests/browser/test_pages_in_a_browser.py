@@ -1,0 +1,130 @@
+"""What only a real browser shows: the login form, the Content-Security-Policy holding on
+every page, a form filled by hand, and the print layout."""
+
+from decimal import Decimal
+
+from investment.models import MonthlyReport
+from ledger.demo import seed_demo
+from projects.models import AnnualPlan, Unit, User
+from tests.browser.conftest import sign_in
+from tests.workbooks import PROJECT_HEADERS, code, load
+
+
+def test_signing_in_through_the_form_lands_on_the_dashboard_and_a_bad_password_is_explained(tab):
+    User.objects.create_user("office", password="Xmb@2026-office", role=User.Role.OFFICER)
+    page = tab.page
+
+    page.goto("/login/")
+    page.fill("#id_username", "office")
+    page.fill("#id_password", "wrong-password")
+    page.click("button[type=submit]")
+    assert page.locator("p.error").inner_text() == "用户名或密码不正确，请重新输入。"
+
+    page.fill("#id_password", "Xmb@2026-office")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{tab.base_url}/")
+    assert page.locator("nav.nav a[aria-current=page]").inner_text() == "总体情况"
+    assert tab.problems == []
+
+
+def test_every_page_of_each_roles_navigation_keeps_to_the_content_security_policy(tab):
+    """No inline script or style is refused, no script fails, nothing is fetched from outside,
+    and no page answers with an error, for every link in each role's menu."""
+    seed_demo()
+    visited = 0
+    for username in ("office", "reporter", "supervisor", "leader", "security", "auditor"):
+        sign_in(tab, User.objects.get(username=username))
+        tab.page.goto("/")
+        links = tab.page.locator("nav.nav a").evaluate_all("links => links.map(a => a.href)")
+        assert links, username
+        for link in links:
+            if "/admin/" in link:
+                continue  # Django's own admin pages carry Django's inline scripts
+            response = tab.page.goto(link)
+            assert response.status < 400, (username, link, response.status)
+            visited += 1
+    assert visited >= 30
+    assert tab.problems == []
+
+
+def test_a_reporter_fills_in_the_month_by_hand_and_sends_it(tab):
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [
+                    code(1),
+                    "城关污水处理厂",
+                    "县住建局",
+                    "县重点",
+                    "新建",
+                    1000,
+                    2024,
+                    500,
+                    "2024-01-05",
+                ],
+                [code(2), "城关保障房", "县住建局", "县重点", "新建", 800, 2024, 300, "2024-01-05"],
+            ]
+        }
+    )
+    reporter = User.objects.create_user(
+        "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
+    )
+    sign_in(tab, reporter)
+    page = tab.page
+
+    page.goto("/reports/2024/3/")
+    page.fill("input[name=form-0-amount]", "123.45")
+    page.fill("textarea[name=form-0-progress]", "主体结构施工至三层")
+    page.fill("input[name=form-1-amount]", "-5")
+    page.click("button[value=submit]")
+    # The browser itself stops a negative amount before sending (the server refuses it too).
+    message = page.eval_on_selector("input[name=form-1-amount]", "input => input.validationMessage")
+    assert message and page.url.endswith("/reports/2024/3/")
+    assert MonthlyReport.objects.count() == 0
+
+    page.fill("input[name=form-1-amount]", "20")
+    page.click("button[value=submit]")
+    page.wait_for_load_state()
+    sent = MonthlyReport.objects.get(plan__project__code=code(1), month=3)
+    assert (sent.amount, sent.progress, sent.status) == (
+        Decimal("123.45"),
+        "主体结构施工至三层",
+        MonthlyReport.Status.SUBMITTED,
+    )
+    assert MonthlyReport.objects.filter(status=MonthlyReport.Status.SUBMITTED).count() == 2
+    assert AnnualPlan.objects.count() == 2
+    assert tab.problems == []
+
+
+def test_the_board_prints_without_the_menu_and_the_filter_bar(tab):
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [
+                    code(1),
+                    "城关污水处理厂",
+                    "县住建局",
+                    "县重点",
+                    "新建",
+                    1000,
+                    2024,
+                    500,
+                    "2024-01-05",
+                ],
+            ]
+        }
+    )
+    sign_in(tab, User.objects.create_user("office", role=User.Role.OFFICER))
+    page = tab.page
+    page.goto("/board/?year=2024&month=6")
+    assert page.locator("header.topbar").is_visible()
+
+    page.emulate_media(media="print")
+    assert not page.locator("header.topbar").is_visible()
+    assert not page.locator("form.period").is_visible()
+    assert page.locator("table").first.is_visible()
+    assert "城关污水处理厂" in page.locator("table").first.inner_text()
+    pdf = page.pdf(format="A3", landscape=True)
+    assert pdf.startswith(b"%PDF")
