@@ -82,8 +82,10 @@ class Briefing:
     funds: list[dict]
     special_bonds: dict
     budget_allocated: Decimal
-    lagging: list[LagWarning]
-    overdue_findings: list[Finding]
+    lagging: list[LagWarning]  # the furthest behind, at most BRIEFING_LIST
+    lagging_total: int
+    overdue_findings: list[Finding]  # the longest overdue, at most BRIEFING_LIST
+    overdue_total: int
     ranking: Ranking
     charts: list
     next_steps: str
@@ -133,6 +135,19 @@ def overdue_findings_at(end: date) -> list[Finding]:
     )
 
 
+# A briefing names the worst cases, as the seeds do ("…等项目进展缓慢"); the full lists are the
+# 滞后预警 and 督查 pages. Twenty rows keep a city's briefing readable and quick to render.
+BRIEFING_LIST = 20
+
+
+def _furthest_behind(warnings: list[LagWarning]) -> list[LagWarning]:
+    """Most points behind the schedule first; rows without a rate (no plan) last."""
+    return sorted(
+        warnings,
+        key=lambda w: (w.progress.ahead_pp is None, w.progress.ahead_pp or 0, w.progress.code),
+    )[:BRIEFING_LIST]
+
+
 def briefing_data(*, year: int, month: int, kind: str = PeriodKind.MONTH) -> Briefing:
     end = rules.period_end(year, month)
     first_month = {PeriodKind.MONTH: month, PeriodKind.QUARTER: month - 2}.get(kind, 1)
@@ -159,6 +174,8 @@ def briefing_data(*, year: int, month: int, kind: str = PeriodKind.MONTH) -> Bri
     ).aggregate(allocated=Sum("allocated"))["allocated"]
     ranking = unit_ranking(year=year, month=month)
     note = BriefingNote.objects.filter(year=year, period=kind, month=month).first()
+    lagging = lag_warnings(year=year, month=month)
+    overdue = overdue_findings_at(end)
     return Briefing(
         year=year,
         month=month,
@@ -181,8 +198,10 @@ def briefing_data(*, year: int, month: int, kind: str = PeriodKind.MONTH) -> Bri
         funds=funds,
         special_bonds=special_bonds,
         budget_allocated=money(budget),
-        lagging=lag_warnings(year=year, month=month),
-        overdue_findings=overdue_findings_at(end),
+        lagging=_furthest_behind(lagging),
+        lagging_total=len(lagging),
+        overdue_findings=overdue[:BRIEFING_LIST],
+        overdue_total=len(overdue),
         ranking=ranking,
         charts=_charts(summary, by_unit) if summary.projects else [],
         next_steps=note.next_steps if note else "",

@@ -130,6 +130,19 @@ def test_the_project_sheet_has_the_projects_figures(client):
     assert "没有未销号的督查问题" in text
 
 
+def test_the_briefing_names_the_twenty_furthest_behind_and_counts_the_rest(tmp_path):
+    load(a_portfolio(25, 2024))  # each 1 of 10 万元 by June: 40 points behind
+    MonthlyReport.objects.filter(plan__project__name="项目25").delete()  # 50 points behind
+
+    data = briefing_data(year=2024, month=6)
+    assert (data.lagging_total, len(data.lagging)) == (25, 20)
+    assert data.lagging[0].progress.name == "项目25"
+
+    text = briefing(tmp_path, "--year", "2024", "--month", "6")
+    assert "共有滞后项目25个，其中滞后最多的20个如下（全部清单见系统“滞后预警”）" in text
+    assert text.index("项目25") < text.index("项目1")
+
+
 def test_the_briefing_takes_the_same_queries_at_any_size():
     def count(size: int, year: int) -> int:
         load(a_portfolio(size, year))
