@@ -5,6 +5,7 @@ of DESIGN.md §3 is computed here.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -43,6 +44,13 @@ def _period(request) -> tuple[PeriodForm, int, int]:
 
 
 PERIOD_KINDS = {"month": "月度", "quarter": "季度", "annual": "年度"}
+# A county's whole list (50–300 projects) fits one page of the board and the lag list, so it
+# prints as one wall chart; a city's thousands come in pages. Excel exports are always whole.
+ROWS_PER_PAGE = 300
+
+
+def _page(request, rows: list):
+    return Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
 
 
 @login_required
@@ -137,6 +145,7 @@ def lag_page(request):
         {
             "form": form,
             "warnings": warnings,
+            "page": _page(request, warnings),
             "reasons": reasons,
             "reason": reason,
             "units": Unit.objects.all(),
@@ -178,6 +187,7 @@ def board_page(request):
         {
             "form": form,
             "rows": rows,
+            "page": _page(request, rows),
             "months": range(1, month + 1),
             "group": group,
             "units": Unit.objects.all(),

@@ -156,3 +156,21 @@ def test_a_filter_without_a_period_shows_the_default_period_without_errors(clien
     for name in ("dashboard", "lag_warnings", "board", "rankings"):
         page = client.get(reverse(name), {"unit": "1"}).content.decode()
         assert "必填项" not in page, name
+
+
+def test_a_citys_board_and_lag_list_come_in_pages_and_export_whole(client, monkeypatch):
+    monkeypatch.setattr("investment.pages.ROWS_PER_PAGE", 5)
+    load(a_portfolio(12, 2024))  # all twelve 40 points behind by June
+    an_officer(client)
+    period = {"year": 2024, "month": 6}
+
+    for name, total in (("board", "12个项目"), ("lag_warnings", "共12个")):
+        first = client.get(reverse(name), period).content.decode()
+        assert total in first  # the heading counts every row, not the page
+        third = client.get(reverse(name), {**period, "page": 3}).content.decode()
+        assert "第1/3页" in first and "下一页" in first
+        assert "第3/3页" in third and "上一页" in third
+        shown = [f"<td>项目{n}</td>" in third or f"<td>项目{n}<br>" in third for n in range(1, 13)]
+        assert sum(shown) == 2, name  # the last two of twelve, sorted by unit and code
+        sheet = read_back(client.get(reverse(name), {**period, "format": "xlsx"}).content)
+        assert len(next(iter(sheet.values()))) == 1 + 12
