@@ -33,7 +33,7 @@ def _require_briefing(user: User) -> None:
 def _period(query) -> BriefingForm:
     year, month = rules.last_finished_month(timezone.localdate())
     if "year" in query or "month" in query or "kind" in query:
-        return BriefingForm(query)
+        return BriefingForm({"kind": PeriodKind.MONTH, **query.dict()})  # a month unless told
     return BriefingForm({"kind": PeriodKind.MONTH, "year": year, "month": month})
 
 

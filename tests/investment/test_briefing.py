@@ -110,6 +110,15 @@ def test_the_office_writes_the_next_steps_and_leaders_download_them(client, tmp_
     assert refused.status_code == 403
 
 
+def test_a_link_without_a_period_kind_downloads_the_monthly_briefing(client):
+    client.force_login(User.objects.create_user("leader", role=User.Role.LEADER))
+
+    response = client.get(reverse("briefing_pdf"), {"year": 2031, "month": 5})
+
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert "2031年1–5月全县重点项目建设情况的汇报" in pdf_text(response.content)
+
+
 def test_a_quarterly_briefing_must_end_on_a_quarter(client):
     client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
     page = client.get(reverse("briefing"), {"kind": "quarter", "year": 2026, "month": 5})
