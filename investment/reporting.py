@@ -1,5 +1,6 @@
 """Pages of the monthly reporting workflow: a unit's batch entry and the office's review."""
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -54,7 +55,7 @@ def report_month(request, year: int, month: int):
         {
             "plan": plan.pk,
             "version": reports[plan.pk].version if plan.pk in reports else 0,
-            "amount": reports[plan.pk].amount if plan.pk in reports else None,
+            "amount": _plain(reports[plan.pk].amount) if plan.pk in reports else None,
             "progress": reports[plan.pk].progress if plan.pk in reports else "",
             "problems": reports[plan.pk].problems if plan.pk in reports else "",
             "problem_category": reports[plan.pk].problem_category if plan.pk in reports else "",
@@ -122,6 +123,11 @@ def _save(request, formset, plans, month: int) -> bool:
         return False
     messages.success(request, f"已{'报送' if submit else '保存'}{saved}个项目的月报。")
     return True
+
+
+def _plain(amount: Decimal) -> str:
+    """186.3700 as 186.37 in the form: the stored places, without trailing zeros."""
+    return f"{amount.normalize():f}"
 
 
 @login_required

@@ -7,7 +7,7 @@ from investment.models import MonthlyReport
 from ledger.demo import seed_demo
 from projects.models import AnnualPlan, Unit, User
 from tests.browser.conftest import sign_in
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
 
 
 def test_signing_in_through_the_form_lands_on_the_dashboard_and_a_bad_password_is_explained(tab):
@@ -128,3 +128,42 @@ def test_the_board_prints_without_the_menu_and_the_filter_bar(tab):
     assert "城关污水处理厂" in page.locator("table").first.inner_text()
     pdf = page.pdf(format="A3", landscape=True)
     assert pdf.startswith(b"%PDF")
+
+
+def test_on_a_phone_the_month_entry_fits_the_screen_with_each_field_labelled(tab):
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [
+                    code(1),
+                    "城关污水处理厂",
+                    "县住建局",
+                    "县重点",
+                    "新建",
+                    1000,
+                    2024,
+                    500,
+                    "2024-01-05",
+                ],
+            ],
+            "月度投资": [REPORT_HEADERS, [code(1), 2024, 2, "123.4500"]],
+        }
+    )
+    reporter = User.objects.create_user(
+        "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
+    )
+    sign_in(tab, reporter)
+    page = tab.page
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto("/reports/2024/2/")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not page.locator("table.entry thead").is_visible()
+    label = page.locator("td[data-label=形象进度]").evaluate(
+        "cell => getComputedStyle(cell, '::before').content"
+    )
+    assert label == '"形象进度"'
+    assert page.input_value("input[name=form-0-amount]") == "123.45"
+    assert tab.problems == []
