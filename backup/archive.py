@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.apps import apps
@@ -194,8 +195,17 @@ def _verified(archive: zipfile.ZipFile, manifest: dict) -> None:
             raise BackupError(f"备份文件已损坏：{name} 的校验值不符。")
 
 
+# The audit trail is never replaced by a restore: its rows are only ever added (安全审计).
+# A forced restore keeps every entry the database has and adds the backup's entries it lacks.
+AUDIT = "audit.auditentry"
+
+
+def _replaced_models() -> list:
+    return [m for m in backed_up_models() if m._meta.label_lower != AUDIT]
+
+
 def database_has_data() -> bool:
-    return any(model._base_manager.exists() for model in backed_up_models())
+    return any(model._base_manager.exists() for model in _replaced_models())
 
 
 def restore_backup(source, *, force: bool = False) -> Summary:
@@ -214,13 +224,16 @@ def restore_backup(source, *, force: bool = False) -> Summary:
                 "当前数据库中已有数据，为防止覆盖，未执行恢复。"
                 "确认要用备份替换全部现有数据时，请加 --force 参数。"
             )
+        objects = json.loads(archive.read(DATA))
+        audit = [o for o in objects if o["model"] == AUDIT]
         with tempfile.TemporaryDirectory() as work:
             data_path = Path(work) / DATA
-            data_path.write_bytes(archive.read(DATA))
+            data_path.write_text(json.dumps([o for o in objects if o["model"] != AUDIT]))
             with transaction.atomic():
                 if force:
                     _wipe()
                 call_command("loaddata", str(data_path), verbosity=0)
+                _add_audit_entries(audit)
                 _check_counts(manifest["counts"])
         files = [name for name in manifest["checksums"] if name.startswith(MEDIA)]
         size = len(archive.read(DATA))
@@ -246,7 +259,7 @@ def _wipe() -> None:
         from django.contrib.sessions.models import Session
 
         Session.objects.all().delete()
-    ordered = serializers.sort_dependencies([(None, backed_up_models())])
+    ordered = serializers.sort_dependencies([(None, _replaced_models())])
     for model in reversed(ordered):
         model._base_manager.all().delete()
     # Deleting the rows above writes "deleted" entries into the model history
@@ -256,10 +269,64 @@ def _wipe() -> None:
             model._base_manager.all().delete()
 
 
+def _add_audit_entries(entries: list[dict]) -> None:
+    """The backup's audit entries that this database does not hold yet, under new numbers
+    where the backup's number is taken by another entry (a backup of another installation)."""
+    from django.contrib.auth import get_user_model
+
+    from audit.models import AuditEntry
+
+    def value(name: str, raw):
+        return AuditEntry._meta.get_field(name).to_python(raw)
+
+    def same(entry: AuditEntry, fields: dict) -> bool:
+        # The JSON keeps times to the millisecond.
+        close = abs(entry.at - value("at", fields["at"])) < timedelta(milliseconds=1)
+        return close and (entry.username, entry.action, entry.target) == (
+            fields["username"],
+            fields["action"],
+            fields["target"],
+        )
+
+    held = AuditEntry.objects.in_bulk([entry["pk"] for entry in entries])
+    users = set(get_user_model().objects.values_list("pk", flat=True)) if entries else set()
+    new = []
+    for entry in entries:
+        fields = dict(entry["fields"])
+        if entry["pk"] in held and same(held[entry["pk"]], fields):
+            continue
+        user = fields.pop("user", None)
+        new.append(
+            AuditEntry(
+                pk=None if entry["pk"] in held else entry["pk"],
+                user_id=user if user in users else None,
+                **{name: value(name, raw) for name, raw in fields.items()},
+            )
+        )
+    for entry in new:  # raw, as loaddata does: keeps each entry's own time (auto_now_add)
+        entry.save_base(raw=True)
+    if connection.vendor == "postgresql" and new:
+        _reset_sequence(AuditEntry)
+
+
+def _reset_sequence(model) -> None:
+    from django.core.management.color import no_style
+
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
+            cursor.execute(statement)
+
+
 def _check_counts(expected: dict[str, int]) -> None:
     for model in backed_up_models():
         label = model._meta.label
         got = model._base_manager.count()
+        if model._meta.label_lower == AUDIT:
+            if got < expected.get(label, 0):
+                raise BackupError(
+                    f"恢复后审计记录少于备份中的 {expected.get(label, 0)} 条，已撤销恢复。"
+                )
+            continue
         if got != expected.get(label, 0):
             raise BackupError(
                 f"恢复后 {label} 的记录数为 {got}，备份中为 {expected.get(label, 0)}，已撤销恢复。"

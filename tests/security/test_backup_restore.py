@@ -17,6 +17,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
+from audit.models import AuditEntry
+from audit.services import record
 from investment.rankings import unit_ranking
 from investment.selectors import portfolio_summary
 from projects.models import Project, User
@@ -80,6 +82,21 @@ def test_a_forced_restore_replaces_newer_data_with_the_backup(demo_county, tmp_p
     assert not Project.objects.filter(name="改动").exists()
     assert not Session.objects.exists()  # nobody stays signed in across a restore
     assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_a_forced_restore_keeps_the_audit_trail_and_adds_the_backups_entries(tmp_path):
+    load(a_portfolio(3, 2026))
+    record(category=AuditEntry.Category.COMMAND, action="备份前的操作", username="office")
+    backup(tmp_path / "b.zip")
+    record(category=AuditEntry.Category.COMMAND, action="备份后的操作", username="office")
+    before = {(e.at, e.action) for e in AuditEntry.objects.all()}
+
+    restore(tmp_path / "b.zip", "--force")
+
+    after = list(AuditEntry.objects.values_list("at", "action"))
+    assert before <= set(after)  # nothing of the trail is lost, times unchanged
+    assert len(after) == len(set(after))  # the backup's own entries are not doubled
+    assert [a for _, a in after].count("备份前的操作") == 1
 
 
 def test_it_refuses_to_restore_over_existing_data_without_force(tmp_path):
