@@ -6,6 +6,7 @@ of DESIGN.md §3 is computed here.
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -162,35 +163,71 @@ def board_page(request):
     form, year, month = _period(request)
     plans, unit_id = _scoped_plans(request)
     group = "level" if request.GET.get("group") == "level" else "unit"
-    level_order = {str(label): index for index, label in enumerate(Level.labels)}
-    rows = sorted(
-        board(year=year, month=month, plans=plans),
-        key=lambda r: (
-            level_order.get(r.progress.level, 9) if group == "level" else 0,
-            r.progress.unit,
-            r.progress.code,
-        ),
-    )
     if request.GET.get("format") == "xlsx":
         headers = ("责任单位", "项目代码", "项目名称", "包抓领导", "年度计划投资(万元)") + tuple(
             f"{m}月完成率(%)" for m in range(1, month + 1)
         )
+        rows = sorted(board(year=year, month=month, plans=plans), key=_board_order(group))
         grid = (
             (r.progress.unit, r.progress.code, r.progress.name, r.progress.leader,
              r.progress.planned_investment, *(rules.for_machine(c.completion_rate) for c in r.cells))
             for r in rows
         )  # fmt: skip
         return _xlsx(f"{year}-{month}-board.xlsx", "挂图作战", headers, grid)
+    page, rows = _board_page(request, plans, year=year, month=month, group=group)
     return render(
         request,
         "investment/board.html",
         {
             "form": form,
             "rows": rows,
-            "page": _page(request, rows),
+            "page": page,
             "months": range(1, month + 1),
             "group": group,
             "units": Unit.objects.all(),
             "unit_id": unit_id,
         },
     )
+
+
+LEVEL_ORDER = {value: index for index, value in enumerate(Level.values)}
+
+
+def _board_order(group: str):
+    """Rows by unit then code; grouped by level first (省, 市, 县) when asked."""
+    labels = {str(label): LEVEL_ORDER[value] for value, label in Level.choices}
+
+    def key(row):
+        level = labels.get(row.progress.level, 9) if group == "level" else 0
+        return (level, row.progress.unit, row.progress.code)
+
+    return key
+
+
+def _board_page(request, plans, *, year: int, month: int, group: str):
+    """One page of the board, judging only the rows on it.
+
+    The rows come in (level, unit) blocks; their sizes (one grouped query) tell which blocks
+    the page spans, so a city's board judges 300 rows, not 9,000.
+    """
+    year_plans = plans.filter(year=year)
+    sizes: dict[tuple, int] = {}
+    blocks = year_plans.order_by().values("level", "project__unit__name").annotate(n=Count("pk"))
+    for block in blocks:
+        key = (LEVEL_ORDER.get(block["level"], 9) if group == "level" else 0,
+               block["project__unit__name"])  # fmt: skip
+        sizes[key] = sizes.get(key, 0) + block["n"]
+    page = Paginator(range(sum(sizes.values())), ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    first, last = max(page.start_index() - 1, 0), page.end_index()  # rows [first, last)
+    wanted, before, seen = Q(pk__in=[]), None, 0
+    for key in sorted(sizes):
+        if seen + sizes[key] > first and seen < last:
+            level = Level.values[key[0]] if group == "level" else None
+            wanted |= Q(project__unit__name=key[1], **({"level": level} if level else {}))
+            before = seen if before is None else before
+        seen += sizes[key]
+    rows = sorted(
+        board(year=year, month=month, plans=year_plans.filter(wanted)), key=_board_order(group)
+    )
+    offset = first - (before or 0)
+    return page, rows[offset : offset + ROWS_PER_PAGE]

@@ -174,3 +174,21 @@ def test_a_citys_board_and_lag_list_come_in_pages_and_export_whole(client, monke
         assert sum(shown) == 2, name  # the last two of twelve, sorted by unit and code
         sheet = read_back(client.get(reverse(name), {**period, "format": "xlsx"}).content)
         assert len(next(iter(sheet.values()))) == 1 + 12
+
+
+@pytest.mark.parametrize("group", ["unit", "level"])
+def test_the_boards_pages_put_together_are_the_whole_board_in_order(client, monkeypatch, group):
+    monkeypatch.setattr("investment.pages.ROWS_PER_PAGE", 4)
+    load(a_portfolio(15, 2024))  # 7 units × 3 levels: blocks of one to three rows
+    an_officer(client)
+    query = {"year": 2024, "month": 6, "group": group}
+
+    paged = []
+    for number in (1, 2, 3, 4):
+        response = client.get(reverse("board"), {**query, "page": number})
+        assert response.context["page"].paginator.num_pages == 4
+        paged += [row.progress.code for row in response.context["rows"]]
+    whole = read_back(client.get(reverse("board"), {**query, "format": "xlsx"}).content)
+
+    assert paged == [row[1] for row in whole["挂图作战"][1:]]
+    assert len(paged) == 15
