@@ -16,6 +16,7 @@ from investment.selectors import (
     portfolio_summary,
     projects_by_stage,
 )
+from investment.todo import todos
 from projects.access import project_for, visible_plans
 from projects.models import Level, money
 from supervision.access import visible_findings
@@ -54,6 +55,7 @@ def dashboard(request):
             "lagging": len(lag_warnings(year=year, month=month, plans=plans)),
             "charts": _dashboard_charts(summary, by_unit, plans),
             "funds": fund_totals(visible_funds(request.user).filter(year=year)),
+            "todos": todos(request.user, today=timezone.localdate()),
             "escalations": escalations(
                 visible_findings(request.user), today=timezone.localdate(), min_level=LEVEL_LEADERS
             )[:DASHBOARD_ESCALATIONS],

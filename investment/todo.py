@@ -1,0 +1,105 @@
+"""我的待办: what waits for the signed-in user, at the top of 总体情况.
+
+Each role gets the few counts that are its daily work, each linking to the page where it is
+done: a unit's reporter the month's reports and the findings to answer, the office the
+reports to review and the units still missing, the supervisor the findings to close out.
+A fixed handful of queries whatever the portfolio size.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from investment import rules
+from investment.models import MonthlyReport, YearSettings
+from investment.progress import LagReason
+from investment.rankings import report_deadline
+from investment.selectors import reporting_status
+from projects.access import visible_plans
+from projects.models import Milestone, User
+from supervision.access import visible_findings
+from supervision.models import Finding
+from supervision.selectors import status_counts
+
+
+@dataclass(frozen=True)
+class Todo:
+    label: str
+    count: int
+    url: str
+    urgent: bool = False
+
+
+def _url(name: str, **query) -> str:
+    return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
+
+
+def todos(user: User, *, today: date) -> list[Todo]:
+    """The user's open items with a count above zero, most urgent first."""
+    role = user.role
+    year, month = rules.last_finished_month(today)
+    items: list[Todo] = []
+    if role in (User.Role.REPORTER, User.Role.OFFICER):
+        overdue = timezone.now() >= report_deadline(
+            year, month, YearSettings.for_year(year).due_day
+        )
+        units = reporting_status(year=year, month=month, plans=visible_plans(user))
+        if role == User.Role.REPORTER:
+            returned = sum(unit.returned for unit in units)
+            unsent = sum(unit.outstanding for unit in units) - returned
+            items += [
+                Todo(f"{month}月月报未报送", unsent, _url("report_current"), overdue),
+                Todo(f"{month}月月报被退回待修改", returned, _url("report_current"), True),
+            ]
+        else:
+            submitted = MonthlyReport.objects.filter(
+                plan__year=year, month=month, status=MonthlyReport.Status.SUBMITTED
+            ).count()
+            missing = sum(1 for unit in units if unit.outstanding)
+            items += [
+                Todo(f"{month}月月报待审核", submitted, _url("review_current")),
+                Todo(f"{month}月月报未报齐的单位", missing, _url("review_current"), overdue),
+            ]
+        late = _overdue_milestones(user, year=year, today=today)
+        items.append(
+            Todo(
+                "逾期未完成的项目节点", late, _url("lag_warnings", reason=LagReason.MILESTONE), True
+            )
+        )
+    if role in (User.Role.REPORTER, User.Role.SUPERVISOR):
+        counts = status_counts(visible_findings(user), today=today)
+        if role == User.Role.REPORTER:
+            waiting = counts[Finding.Status.OPEN] + counts[Finding.Status.IN_PROGRESS]
+            items.append(Todo("待整改答复的督查问题", waiting, _url("finding_list")))
+        else:
+            rectified = counts[Finding.Status.RECTIFIED]
+            items.append(
+                Todo("已整改待验收销号的问题", rectified, _url("finding_list", status="rectified"))
+            )
+        items.append(
+            Todo(
+                "超过整改时限的督查问题",
+                counts["overdue"],
+                _url("finding_list", when="overdue"),
+                True,
+            )
+        )
+    return sorted((item for item in items if item.count), key=lambda item: not item.urgent)
+
+
+def _overdue_milestones(user: User, *, year: int, today: date) -> int:
+    """Milestones of this year's projects in the user's scope, past their date, not done."""
+    milestones = Milestone.objects.filter(
+        project__in=visible_plans(user).filter(year=year).values("project"),
+        planned_date__lt=today,
+        actual_date__isnull=True,
+    )
+    if user.role == User.Role.REPORTER:  # a milestone counts for its own 责任单位 when it has one
+        milestones = milestones.filter(
+            Q(unit=user.unit_id) | Q(unit__isnull=True, project__unit=user.unit_id)
+        )
+    return milestones.count()

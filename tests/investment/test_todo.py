@@ -1,0 +1,117 @@
+"""我的待办 on 总体情况: each role's open work, counted, linked and the late items first."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from investment import services
+from investment.todo import todos
+from projects.models import AnnualPlan, Milestone, Unit, User
+from supervision.models import Finding
+from tests.workbooks import PROJECT_HEADERS, code, load
+
+TODAY = date(2024, 4, 10)  # March is the month being reported; it was due on 5 April
+
+
+@pytest.fixture
+def county():
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [
+                    code(1),
+                    "城关污水处理厂",
+                    "县住建局",
+                    "县重点",
+                    "新建",
+                    1000,
+                    2024,
+                    500,
+                    "2024-01-05",
+                ],
+                [code(2), "城关保障房", "县住建局", "县重点", "新建", 800, 2024, 300, "2024-01-05"],
+                [code(3), "营盘公路改建", "营盘镇", "县重点", "新建", 800, 2024, 300, "2024-01-05"],
+            ]
+        }
+    )
+    housing = Unit.objects.get(name="县住建局")
+    people = {
+        "reporter": User.objects.create_user("reporter", role=User.Role.REPORTER, unit=housing),
+        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
+        "supervisor": User.objects.create_user("supervisor", role=User.Role.SUPERVISOR),
+        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
+    }
+    first, second = AnnualPlan.objects.filter(project__unit=housing).order_by("project__code")
+    with time_machine.travel("2024-04-03 10:00+08:00"):
+        sent = services.report_save(
+            plan=first, month=3, user=people["reporter"], amount=Decimal(10)
+        )
+        services.report_submit(report=sent, user=people["reporter"])
+        other = services.report_save(
+            plan=second, month=3, user=people["reporter"], amount=Decimal(5)
+        )
+        services.report_submit(report=other, user=people["reporter"])
+        services.report_return(report=other, user=people["officer"], reason="金额有误")
+    Milestone.objects.create(project=first.project, name="施工许可", planned_date=date(2024, 3, 1))
+    Finding.objects.create(
+        unit=housing,
+        description="用地未报批",
+        found_on=date(2024, 3, 1),
+        deadline=date(2024, 3, 31),
+    )
+    Finding.objects.create(
+        unit=Unit.objects.get(name="营盘镇"),
+        description="征迁未完成",
+        found_on=date(2024, 3, 1),
+        deadline=date(2024, 4, 30),
+        status=Finding.Status.RECTIFIED,
+    )
+    return people
+
+
+def listed(user) -> dict[str, tuple[int, bool]]:
+    with time_machine.travel("2024-04-10 09:00+08:00"):
+        return {t.label: (t.count, t.urgent) for t in todos(user, today=TODAY)}
+
+
+def test_a_reporter_sees_their_units_reports_findings_and_late_milestones(county):
+    assert listed(county["reporter"]) == {
+        "3月月报被退回待修改": (1, True),
+        "逾期未完成的项目节点": (1, True),
+        "超过整改时限的督查问题": (1, True),
+        "待整改答复的督查问题": (1, False),
+    }  # the sent report is not a to-do; 营盘镇's finding is not theirs
+
+
+def test_the_office_sees_reports_to_review_and_units_not_done(county):
+    assert listed(county["officer"]) == {
+        "3月月报未报齐的单位": (2, True),  # 县住建局 (the returned one) and 营盘镇 (none)
+        "逾期未完成的项目节点": (1, True),
+        "3月月报待审核": (1, False),
+    }
+
+
+def test_the_supervisor_sees_findings_to_close_out_and_the_overdue(county):
+    assert listed(county["supervisor"]) == {
+        "超过整改时限的督查问题": (1, True),
+        "已整改待验收销号的问题": (1, False),
+    }
+
+
+def test_a_leader_has_no_to_do_list_and_the_page_shows_none(county, client):
+    assert listed(county["leader"]) == {}
+    client.force_login(county["leader"])
+    assert "我的待办" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_the_to_do_list_leads_the_dashboard_with_links(county, client):
+    client.force_login(county["supervisor"])
+
+    page = client.get(reverse("dashboard")).content.decode()
+
+    assert page.index("我的待办") < page.index('class="kpis"')
+    assert f'href="{reverse("finding_list")}?status=rectified">已整改待验收销号的问题' in page
