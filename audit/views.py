@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 
 from audit.access import require_auditor
@@ -8,7 +7,7 @@ from audit.forms import AuditFilterForm
 from audit.history import HISTORY_MODELS, history_rows, with_changes
 from audit.models import AuditEntry
 from audit.selectors import EXPORT_HEADERS, audit_entries, export_rows
-from projects.xlsx import XLSX, render_workbook
+from projects.xlsx import workbook_response
 
 
 @login_required
@@ -19,11 +18,9 @@ def audit_log(request):
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit_entries(**{k: v for k, v in filters.items() if v})
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            render_workbook([("审计日志", EXPORT_HEADERS, export_rows(entries))]), content_type=XLSX
+        return workbook_response(
+            [("审计日志", EXPORT_HEADERS, export_rows(entries))], "audit-log.xlsx"
         )
-        response["Content-Disposition"] = 'attachment; filename="audit-log.xlsx"'
-        return response
     page = Paginator(entries.select_related("user"), 100).get_page(request.GET.get("page"))
     return render(
         request,

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -22,7 +21,7 @@ from bonds.selectors import (
 from projects.access import project_for
 from projects.models import Unit
 from projects.uploads import check_attachments, download
-from projects.xlsx import XLSX, render_workbook
+from projects.xlsx import workbook_response
 
 
 @login_required
@@ -51,9 +50,7 @@ def fund_list(request):
             ("资金申报", EXPORT_HEADERS, export_rows(applications)),
             (f"按{heading}汇总", totals_headers(heading), totals_rows(totals)),
         ]
-        response = HttpResponse(render_workbook(sheets), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="funds.xlsx"'
-        return response
+        return workbook_response(sheets, "funds.xlsx")
     page = Paginator(
         applications.select_related("project__unit").order_by(
             "-year", "project__code", "fund_type"

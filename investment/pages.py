@@ -18,13 +18,11 @@ from investment.progress import LagReason, board, lag_warnings, project_ranking
 from investment.rankings import unit_ranking
 from projects.access import visible_plans
 from projects.models import Level, Unit, User
-from projects.xlsx import XLSX, render_workbook
+from projects.xlsx import workbook_response
 
 
 def _xlsx(filename: str, sheet: str, headers: tuple, rows) -> HttpResponse:
-    response = HttpResponse(render_workbook([(sheet, headers, rows)]), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return workbook_response([(sheet, headers, rows)], filename)
 
 
 def _scoped_plans(request):

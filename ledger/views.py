@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -17,24 +16,16 @@ from ledger.reader import LedgerImportError
 from projects.access import require_office, visible_plans
 from projects.filters import PlanFilter
 from projects.models import AnnualPlan
-from projects.xlsx import XLSX, render_workbook
+from projects.xlsx import workbook_response
 
 PENDING = "ledger_pending"  # session key: the uploaded file waiting for confirmation
 PENDING_FOLDER = "ledger-uploads"
 PENDING_MAX_AGE = timedelta(days=1)  # a preview nobody confirmed by then is dropped
 
 
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
-
-
 @login_required
 def template_download(request):
-    return _xlsx_response(
-        render_workbook(template_sheets()), "%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.xlsx"
-    )
+    return workbook_response(template_sheets(), "台账模板.xlsx")
 
 
 @login_required
@@ -44,7 +35,7 @@ def ledger_export(request):
     plans = filterset.qs if filterset.is_valid() else visible_plans(request.user).none()
     year = filterset.form.cleaned_data.get("year") if filterset.is_valid() else None
     name = f"{year}-ledger.xlsx" if year else "ledger.xlsx"
-    return _xlsx_response(render_workbook(ledger_sheets(year=year, plans=plans)), name)
+    return workbook_response(ledger_sheets(year=year, plans=plans), name)
 
 
 @login_required

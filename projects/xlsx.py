@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -17,6 +19,13 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
 AMOUNT_FORMAT = "#,##0.00##"
+
+
+def workbook_response(sheets, filename: str) -> HttpResponse:
+    """A download of the workbook of ``sheets`` (see ``render_workbook``) named ``filename``."""
+    response = HttpResponse(render_workbook(sheets), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 def render_workbook(sheets: Iterable[tuple[str, tuple[str, ...], Iterable[tuple]]]) -> bytes:

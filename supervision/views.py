@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from projects.models import FactorCategory, Unit, User
 from projects.uploads import check_attachments, download
+from projects.xlsx import workbook_response
 from supervision import services
 from supervision.access import (
     evidence_for,
@@ -32,7 +33,13 @@ from supervision.forms import (
     SendBackForm,
 )
 from supervision.models import Finding, Inspection
-from supervision.selectors import counts_by_inspection, escalations, status_counts
+from supervision.selectors import (
+    EXPORT_HEADERS,
+    counts_by_inspection,
+    escalations,
+    export_rows,
+    status_counts,
+)
 
 ESCALATIONS_SHOWN = 15
 
@@ -58,6 +65,9 @@ def finding_list(request):
         findings = findings.filter(overdue_q(today))
     elif filters["when"] == "13710":
         findings = findings.exclude(clock=Finding.Clock.NONE)
+    if request.GET.get("format") == "xlsx":
+        rows = export_rows(findings, today=today)
+        return workbook_response([("督查问题", EXPORT_HEADERS, rows)], f"督查问题-{today}.xlsx")
     page = Paginator(
         findings.select_related("unit", "project").order_by("status", "deadline", "pk"), 50
     ).get_page(request.GET.get("page"))

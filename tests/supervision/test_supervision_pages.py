@@ -1,7 +1,9 @@
 """The 督查督办 pages through the real views: lists, a finding's page, answers with files."""
 
+import io
 from datetime import date, timedelta
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -12,6 +14,7 @@ from django.utils import timezone
 from supervision.models import Evidence, Finding
 from supervision.services import finding_answer, inspection_save, notice_issue
 from tests.supervision.builders import a_finding, cast
+from tests.workbooks import read_back
 
 PDF = b"%PDF-1.4\n% evidence\n"
 
@@ -229,3 +232,21 @@ def test_the_leaders_dashboard_lists_findings_escalated_to_them(client, people):
     page = client.get(reverse("dashboard")).content.decode()
 
     assert "县领导督办事项" in page and "拖了很久的问题" in page
+
+
+def test_the_finding_list_exports_its_filter_to_excel_within_the_users_scope(client, people):
+    today = timezone.localdate()
+    a_finding(people, description='=HYPERLINK("http://x")', found_on=today - timedelta(days=40))
+    a_finding(people, unit=people["township"], description="征迁未完成", found_on=today)
+    client.force_login(people["supervisor"])
+
+    data = client.get(reverse("finding_list"), {"when": "overdue", "format": "xlsx"}).content
+
+    sheet = read_back(data)["督查问题"]
+    assert sheet[0][:3] == ("责任单位", "问题描述", "问题类别") and "是否逾期" in sheet[0]
+    assert len(sheet) == 2  # the filter holds: only the overdue one
+    assert sheet[1][1] == '=HYPERLINK("http://x")' and sheet[1][9] == "是"
+    assert openpyxl.load_workbook(io.BytesIO(data))["督查问题"]["B2"].data_type == "s"  # text
+    client.force_login(people["township_reporter"])
+    sheet = read_back(client.get(reverse("finding_list"), {"format": "xlsx"}).content)["督查问题"]
+    assert [row[1] for row in sheet[1:]] == ["征迁未完成"]  # their own unit's only
