@@ -66,3 +66,29 @@ def split(total: Decimal, parts: int) -> list[Decimal]:
     """``total`` in ``parts`` amounts with 2 decimals that add up to it exactly."""
     share = (total / parts).quantize(Decimal("0.01"))
     return [share] * (parts - 1) + [total - share * (parts - 1)]
+
+
+def a_small_county(reports: list[list] = ()) -> ImportResult:
+    """Three 2024 projects started on 5 January: two of 县住建局 (城关污水处理厂, plan 500 万元;
+    城关保障房, 300) and one of 营盘镇 (营盘公路改建, 300); ``reports`` as 月度投资 rows."""
+    return load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [
+                    code(1),
+                    "城关污水处理厂",
+                    "县住建局",
+                    "县重点",
+                    "新建",
+                    1000,
+                    2024,
+                    500,
+                    "2024-01-05",
+                ],
+                [code(2), "城关保障房", "县住建局", "县重点", "新建", 800, 2024, 300, "2024-01-05"],
+                [code(3), "营盘公路改建", "营盘镇", "县重点", "新建", 800, 2024, 300, "2024-01-05"],
+            ],
+            "月度投资": [REPORT_HEADERS, *reports],
+        }
+    )

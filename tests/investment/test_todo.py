@@ -11,33 +11,14 @@ from investment import services
 from investment.todo import todos
 from projects.models import AnnualPlan, Milestone, Unit, User
 from supervision.models import Finding
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.workbooks import a_small_county
 
 TODAY = date(2024, 4, 10)  # March is the month being reported; it was due on 5 April
 
 
 @pytest.fixture
 def county():
-    load(
-        {
-            "项目台账": [
-                PROJECT_HEADERS,
-                [
-                    code(1),
-                    "城关污水处理厂",
-                    "县住建局",
-                    "县重点",
-                    "新建",
-                    1000,
-                    2024,
-                    500,
-                    "2024-01-05",
-                ],
-                [code(2), "城关保障房", "县住建局", "县重点", "新建", 800, 2024, 300, "2024-01-05"],
-                [code(3), "营盘公路改建", "营盘镇", "县重点", "新建", 800, 2024, 300, "2024-01-05"],
-            ]
-        }
-    )
+    a_small_county()
     housing = Unit.objects.get(name="县住建局")
     people = {
         "reporter": User.objects.create_user("reporter", role=User.Role.REPORTER, unit=housing),
