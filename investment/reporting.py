@@ -95,6 +95,7 @@ def _save(request, formset, plans, month: int) -> bool:
     """Save every filled line (and submit them if asked); all or nothing."""
     by_id = {plan.pk: plan for plan in plans}
     submit = request.POST.get("action") == "submit"
+    warnings: list[str] = []
     try:
         with transaction.atomic():
             saved = 0
@@ -118,10 +119,15 @@ def _save(request, formset, plans, month: int) -> bool:
                 if submit:
                     services.report_submit(report=report, user=request.user)
                 saved += 1
+                unusual = rules.unusual_amount(report.amount, plan.planned_investment)
+                if unusual:
+                    warnings.append(f"“{plan.project.name}”{unusual}")
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
         return False
     messages.success(request, f"已{'报送' if submit else '保存'}{saved}个项目的月报。")
+    for warning in warnings:
+        messages.warning(request, f"{warning}；如有误请修改后重新保存。")
     return True
 
 
@@ -164,6 +170,7 @@ def review_month(request, year: int, month: int):
             report,
             money(report.cumulative),
             rules.percent(money(report.cumulative), report.plan.planned_investment),
+            rules.unusual_amount(report.amount, report.plan.planned_investment),
         )
         for report in reports.annotate(cumulative=Subquery(cumulative))
     ]
@@ -171,7 +178,7 @@ def review_month(request, year: int, month: int):
     is_office = request.user.role == User.Role.OFFICER
     deadline = report_deadline(year, month, YearSettings.for_year(year).due_day)
     submitted_count = sum(
-        1 for report, _, _ in rows if report.status == MonthlyReport.Status.SUBMITTED
+        1 for report, *_ in rows if report.status == MonthlyReport.Status.SUBMITTED
     )
     return render(
         request,

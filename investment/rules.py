@@ -70,3 +70,17 @@ def last_finished_month(today: date) -> tuple[int, int]:
     if today.month == 1:
         return today.year - 1, 12
     return today.year, today.month - 1
+
+
+# --- plausibility (ours, not a pinned formula) ------------------------------------------
+# A month bringing more than half of the year's plan is rare; far more often it is 元 typed
+# where 万元 was asked. The entry page and the review page say so; nothing is refused.
+UNUSUAL_MONTH_SHARE = Decimal(50)
+
+
+def unusual_amount(amount: Decimal, planned: Decimal) -> str:
+    """A warning for a month's amount above half of the year's plan, else ""."""
+    share = percent(amount, planned)
+    if share is None or share <= UNUSUAL_MONTH_SHARE:
+        return ""
+    return f"本月完成投资占年度计划的{for_page(share)}%，请核对金额单位是否为万元"

@@ -271,3 +271,18 @@ def test_the_review_tells_each_unit_how_many_reports_are_still_outstanding(clien
     client.force_login(users["officer"])  # the session above was used in 2024
     page = client.get(reverse("review_month", args=[2024, 3])).content.decode()
     assert "已报齐" in page
+
+
+def test_an_amount_above_half_the_plan_is_saved_with_a_warning_and_flagged_for_review(client):
+    users = a_unit_with_two_projects()  # plans of 500 and 300 万元
+    client.force_login(users["reporter"])
+
+    page = client.post(
+        URL, entry(own_plans(), ["1250000", "30"], action="submit"), follow=True
+    ).content.decode()
+
+    assert "已报送2个项目的月报" in page
+    assert "“城关污水处理厂”本月完成投资占年度计划的250000.0%，请核对金额单位是否为万元" in page
+    client.force_login(users["officer"])
+    review = client.get(reverse("review_month", args=[2024, 3])).content.decode()
+    assert review.count(">请核对</span>") == 1

@@ -50,3 +50,11 @@ def test_people_read_amounts_in_yi_and_rates_with_their_direction():
     assert formatting.percent(Decimal("30.8035")) == "30.8%"
     assert formatting.points(Decimal("5.8035")) == "超序时进度5.8个百分点"
     assert formatting.points(Decimal("-2.06")) == "滞后序时进度2.1个百分点"
+
+
+def test_a_month_above_half_the_years_plan_is_flagged_for_a_unit_check():
+    assert rules.unusual_amount(Decimal("250"), Decimal("500")) == ""
+    assert rules.unusual_amount(Decimal("2364170"), Decimal("22738")) == (
+        "本月完成投资占年度计划的10397.4%，请核对金额单位是否为万元"
+    )  # 元 typed where 万元 was asked
+    assert rules.unusual_amount(Decimal("10"), Decimal("0")) == ""  # no plan: no share
