@@ -160,12 +160,12 @@ def lag_warnings(
     overdue = (
         Milestone.objects.filter(project__plans__year=year, planned_date__lte=end)
         .filter(Q(actual_date__isnull=True) | Q(actual_date__gt=end))
-        .select_related("project")
         .order_by("planned_date", "name")
+        .values_list("project_id", "name", "planned_date")  # names only: no model instances
     )
-    overdue_by_project: dict[int, list[Milestone]] = {}
-    for milestone in overdue:
-        overdue_by_project.setdefault(milestone.project_id, []).append(milestone)
+    overdue_by_project: dict[int, list[tuple[str, date]]] = {}
+    for project_id, name, planned in overdue:
+        overdue_by_project.setdefault(project_id, []).append((name, planned))
 
     warnings = []
     for plan in plans:
@@ -190,7 +190,7 @@ def lag_warnings(
             )
         late = overdue_by_project.get(plan.project_id, [])
         if late:
-            names = "、".join(f"{m.name}（{m.planned_date:%m-%d}）" for m in late)
+            names = "、".join(f"{name}（{planned:%m-%d}）" for name, planned in late)
             warning.reasons.append((LagReason.MILESTONE, f"{len(late)}个节点逾期：{names}"))
         if deadline_passed and started and not plan.reported:
             warning.reasons.append((LagReason.NOT_REPORTED, f"{month}月报表逾期未报送"))
