@@ -15,7 +15,7 @@ from django.utils import timezone
 from investment import rules
 from investment.models import MonthlyReport, YearSettings
 from investment.rankings import report_deadline
-from projects.models import AnnualPlan, Milestone, money
+from projects.models import AnnualPlan, Level, Milestone, money
 
 ZERO = Decimal(0)
 
@@ -25,6 +25,7 @@ class PlanProgress:
     """A plan row at a period: who, how much, how far."""
 
     plan_id: int
+    project_id: int
     code: str
     name: str
     unit: str
@@ -70,23 +71,38 @@ def plan_progress_all_years(*, project, month: int = 12) -> QuerySet[AnnualPlan]
     )
 
 
-def _progress(plan: AnnualPlan, schedule: Decimal) -> PlanProgress:
-    project = plan.project
-    return PlanProgress(
-        plan_id=plan.pk,
-        code=project.code,
-        name=project.name,
-        unit=project.unit.name,
-        level=plan.get_level_display(),
-        industry=project.industry,
-        leader=project.leader,
-        planned_investment=plan.planned_investment,
-        completed=money(plan.completed),
-        time_progress=schedule,
-        actual_start=plan.actual_start,
-        planned_start=project.planned_start,
-        actual_end=project.actual_end,
-    )
+# PlanProgress field ← the plan row's value it is read from.
+PROGRESS_VALUES = {
+    "plan_id": "pk",
+    "project_id": "project_id",
+    "code": "project__code",
+    "name": "project__name",
+    "unit": "project__unit__name",
+    "level": "level",
+    "industry": "project__industry",
+    "leader": "project__leader",
+    "planned_investment": "planned_investment",
+    "completed": "completed",
+    "actual_start": "actual_start",
+    "planned_start": "project__planned_start",
+    "actual_end": "project__actual_end",
+}
+
+
+def progress_rows(
+    *, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None, **extra
+) -> list[tuple[PlanProgress, dict]]:
+    """``plan_progress`` read as plain values (no model instances: a city's thousands of rows
+    cost a fraction), each with the values of the ``extra`` annotations."""
+    levels = dict(Level.choices)
+    schedule = rules.time_progress(month)
+    rows = plan_progress(year=year, month=month, plans=plans).annotate(**extra)
+    result = []
+    for row in rows.values(*PROGRESS_VALUES.values(), *extra):
+        values = {name: row[source] for name, source in PROGRESS_VALUES.items()}
+        values |= {"level": str(levels[row["level"]]), "completed": money(row["completed"])}
+        result.append((PlanProgress(time_progress=schedule, **values), row))
+    return result
 
 
 # --- project ranking ---------------------------------------------------------------
@@ -108,10 +124,7 @@ def project_ranking(
         plans = plans.filter(project__unit=unit_id)
     if industry:
         plans = plans.filter(project__industry=industry)
-    schedule = rules.time_progress(month)
-    rows = [
-        _progress(plan, schedule) for plan in plan_progress(year=year, month=month, plans=plans)
-    ]
+    rows = [progress for progress, _ in progress_rows(year=year, month=month, plans=plans)]
     return sorted(
         rows,
         key=lambda row: (row.completion_rate is None, -(row.completion_rate or ZERO), row.code),
@@ -146,17 +159,13 @@ def lag_warnings(
     未报送 is raised only once month ``month``'s due day has passed at ``now``.
     """
     settings = YearSettings.for_year(year)
-    schedule = rules.time_progress(month)
     end = rules.period_end(year, month)
     now = now or timezone.now()
     deadline_passed = now >= report_deadline(year, month, settings.due_day)
     month_reported = MonthlyReport.objects.filter(
         plan=OuterRef("pk"), month=month, status__in=MonthlyReport.COUNTED_STATUSES
     )
-    scope = plans
-    plans = plan_progress(year=year, month=month, plans=scope).annotate(
-        reported=Exists(month_reported)
-    )
+    rows = progress_rows(year=year, month=month, plans=plans, reported=Exists(month_reported))
     overdue = (
         Milestone.objects.filter(project__plans__year=year, planned_date__lte=end)
         .filter(Q(actual_date__isnull=True) | Q(actual_date__gt=end))
@@ -168,10 +177,9 @@ def lag_warnings(
         overdue_by_project.setdefault(project_id, []).append((name, planned))
 
     warnings = []
-    for plan in plans:
-        progress = _progress(plan, schedule)
+    for progress, values in rows:
         warning = LagWarning(progress)
-        started = plan.actual_start is not None and plan.actual_start <= end
+        started = progress.actual_start is not None and progress.actual_start <= end
         if not started and progress.planned_start and progress.planned_start < end:
             warning.reasons.append(
                 (
@@ -188,11 +196,11 @@ def lag_warnings(
                     f"低于序时进度{rules.for_page(-behind)}个百分点",
                 )
             )
-        late = overdue_by_project.get(plan.project_id, [])
+        late = overdue_by_project.get(progress.project_id, [])
         if late:
             names = "、".join(f"{name}（{planned:%m-%d}）" for name, planned in late)
             warning.reasons.append((LagReason.MILESTONE, f"{len(late)}个节点逾期：{names}"))
-        if deadline_passed and started and not plan.reported:
+        if deadline_passed and started and not values["reported"]:
             warning.reasons.append((LagReason.NOT_REPORTED, f"{month}月报表逾期未报送"))
         if warning.reasons:
             warnings.append(warning)
@@ -253,7 +261,7 @@ def board(*, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None) -
     """
     settings = YearSettings.for_year(year)
     plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
-    rows = list(plan_progress(year=year, month=month, plans=plans))
+    rows = progress_rows(year=year, month=month, plans=plans)
     monthly: dict[tuple[int, int], Decimal] = {
         (plan_id, report_month): money(amount)
         for plan_id, report_month, amount in MonthlyReport.objects.filter(
@@ -267,21 +275,19 @@ def board(*, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None) -
         .values_list("plan", "month", "amount")
     }
     board_rows = []
-    for plan in rows:
-        progress = _progress(plan, rules.time_progress(month))
+    for progress, _ in rows:
         cumulative = ZERO
         cells = []
         for k in range(1, month + 1):
-            cumulative += monthly.get((plan.pk, k), ZERO)
+            cumulative += monthly.get((progress.plan_id, k), ZERO)
             k_end = rules.period_end(year, k)
-            rate = rules.percent(cumulative, plan.planned_investment)
+            rate = rules.percent(cumulative, progress.planned_investment)
             schedule = rules.time_progress(k)
             colour = board_colour(
                 completion_rate=rate,
                 schedule=schedule,
-                started=plan.actual_start is not None and plan.actual_start <= k_end,
-                completed_project=plan.project.actual_end is not None
-                and plan.project.actual_end <= k_end,
+                started=progress.actual_start is not None and progress.actual_start <= k_end,
+                completed_project=progress.actual_end is not None and progress.actual_end <= k_end,
                 threshold=settings.lag_threshold,
             )
             cells.append(BoardCell(k, colour, cumulative, rate, schedule))
