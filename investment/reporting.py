@@ -69,9 +69,20 @@ def report_month(request, year: int, month: int):
         if formset.is_valid() and _save(request, formset, plans, month):
             return redirect(f"{request.path}?unit={unit.pk}" if unit else request.path)
         messages.error(request, "有填写错误，未保存任何数据，请按提示修改。")
+    earlier = dict(
+        MonthlyReport.objects.filter(
+            plan__in=plans, month__lt=month, status__in=MonthlyReport.COUNTED_STATUSES
+        )
+        .order_by()
+        .values("plan")
+        .annotate(total=Sum("amount"))
+        .values_list("plan", "total")
+    )  # the months before this one, for the reporter to check the new figure against
     rows = [
-        (plan, form, reports.get(plan.pk)) for plan, form in zip(plans, formset.forms, strict=False)
-    ]
+        (plan, form, reports.get(plan.pk), money(earlier.get(plan.pk)),
+         rules.percent(money(earlier.get(plan.pk)), plan.planned_investment))
+        for plan, form in zip(plans, formset.forms, strict=False)
+    ]  # fmt: skip
     return render(
         request,
         "investment/report_month.html",

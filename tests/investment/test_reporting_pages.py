@@ -286,3 +286,18 @@ def test_an_amount_above_half_the_plan_is_saved_with_a_warning_and_flagged_for_r
     client.force_login(users["officer"])
     review = client.get(reverse("review_month", args=[2024, 3])).content.decode()
     assert review.count(">请核对</span>") == 1
+
+
+def test_the_entry_page_shows_each_projects_total_before_the_month(client):
+    users = a_unit_with_two_projects()  # 城关污水处理厂 plans 500 万元
+    client.force_login(users["reporter"])
+    client.post(
+        reverse("report_month", args=[2024, 2]), entry(own_plans(), ["100", "0"], action="submit")
+    )
+    client.post(reverse("report_month", args=[2024, 3]), entry(own_plans(), ["999", "0"]))  # draft
+
+    page = client.get(reverse("report_month", args=[2024, 4])).content.decode()
+
+    assert "4月以前累计(万元)" in page
+    row = page.split(">城关污水处理厂</a>")[1].split("</tr>")[0]
+    assert "100.00" in row and "20.0%" in row  # February's 100 of 500; March's draft not counted
