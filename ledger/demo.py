@@ -273,6 +273,7 @@ def _finding(rng, rows, code, unit, year) -> None:
     )
 
 
+DEMO_PHONES = {"reporter": "0915-5321001", "office": "0915-5321000"}  # made up, for 催报
 DEMO_USERS = [
     # username, role, unit, display name
     ("admin", User.Role.ADMIN, None, "系统管理员"),
@@ -303,6 +304,10 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> ImportResult:
         submitted_at=submitted_at,
     )
     ensure_demo_users(password=password)
+    reporter = User.objects.get(username="reporter")
+    latest.filter(pk__in=every_other, plan__project__unit=reporter.unit).update(
+        submitted_by=reporter
+    )  # the one unit with a demo reporter account sent its own
     supervision_story()
     return result
 
@@ -327,6 +332,7 @@ def ensure_demo_users(*, password: str) -> None:
         user, _ = User.objects.get_or_create(username=username)
         user.role = role
         user.first_name = display
+        user.phone = DEMO_PHONES.get(username, "")
         user.unit = Unit.objects.get(name=unit_name) if unit_name else None
         user.is_superuser = False  # 三员: no account holds every power, not even the admin
         user.set_password(password)

@@ -24,6 +24,13 @@ def test_it_builds_a_county_with_every_kind_of_record(capsys):
         "status", flat=True
     )
     assert {"approved", "submitted"} <= set(statuses)
+    reporter = User.objects.get(username="reporter")
+    assert MonthlyReport.objects.filter(submitted_by=reporter).exists()  # their unit's, sent
+    assert (
+        not MonthlyReport.objects.exclude(plan__project__unit=reporter.unit)
+        .filter(submitted_by=reporter)
+        .exists()
+    )
     assert "Demo@2026" in capsys.readouterr().out
 
 
