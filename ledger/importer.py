@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from bonds.models import FundApplication
 from bonds.rules import derived_status
+from investment import rules
 from investment.models import MonthlyReport, ReportingPeriod
 from ledger import schema
 from ledger.models import LedgerImport
@@ -48,6 +49,8 @@ class ImportResult:
     units_created: list[str] = field(default_factory=list)
     ignored_sheets: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # Imported all the same, but worth a look (a month above half the year's plan: 元 for 万元?).
+    warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """What the import did, in Chinese, one line per sheet."""
@@ -117,6 +120,7 @@ def import_ledger(*, data: bytes, filename: str, user=None, dry_run: bool = Fals
             if problems:
                 raise LedgerImportError(_in_sheet_order(problems))
             Writer(existing, result, user=user).write(parsed)
+            result.warnings = _unusual_reports(parsed.reports)
             if dry_run:
                 transaction.set_rollback(True)
             else:
@@ -128,6 +132,24 @@ def import_ledger(*, data: bytes, filename: str, user=None, dry_run: bool = Fals
             [Problem("导入时数据被他人同时修改，本次未写入任何数据，请重新导入")]
         ) from None
     return result
+
+
+def _unusual_reports(records: list[Record]) -> list[str]:
+    """月度投资 rows whose month is above half of their plan row's year (one query)."""
+    years = {record.key[1] for record in records}
+    planned = {
+        (code, year): amount
+        for code, year, amount in AnnualPlan.objects.filter(year__in=years).values_list(
+            "project__code", "year", "planned_investment"
+        )
+    }  # by year, not by code: a city's ten thousand codes would overflow SQLite's parameters
+    warnings = []
+    for record in records:
+        code, year, month = record.key
+        text = rules.unusual_amount(record.fields["amount"], planned.get((code, year), 0))
+        if text:
+            warnings.append(f"{schema.REPORTS}!{record.row}: {code} {year}年{month}月: {text}")
+    return warnings
 
 
 def _in_sheet_order(problems: list[Problem]) -> list[Problem]:

@@ -101,5 +101,8 @@ def _confirm(request):
         )
     for line in result.lines():
         messages.success(request, line)
+    if result.warnings:
+        messages.warning(request, f"请核对（已导入）：{'；'.join(result.warnings[:10])}"
+                         + (f"……共{len(result.warnings)}处" if len(result.warnings) > 10 else ""))  # fmt: skip
     messages.success(request, f"“{pending['filename']}”导入完成。")
     return redirect("ledger_import")

@@ -1,12 +1,16 @@
 """Excel in the browser: template, upload with a preview, confirm, export."""
 
+import io
+
 import time_machine
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
+from investment.models import MonthlyReport
 from projects.models import Project, Unit, User
-from tests.workbooks import PROJECT_HEADERS, code, load, read_back, xlsx
+from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load, read_back, xlsx
 
 
 def an_officer(client) -> None:
@@ -117,3 +121,42 @@ def test_the_registers_filter_exports_just_its_rows_within_the_users_scope(clien
     client.force_login(User.objects.create_user("r", role=User.Role.REPORTER, unit=unit))
     own = read_back(client.get(reverse("ledger_export"), {"year": 2024}).content)
     assert [row[0] for row in own["项目台账"][1:]] == [code(1), code(2)]
+
+
+def test_a_month_above_half_the_plan_is_imported_with_a_note_to_check_it(client):
+    an_officer(client)
+    workbook = xlsx(
+        {
+            "项目台账": [PROJECT_HEADERS, GOOD],  # plan 500 万元 in 2024
+            "月度投资": [REPORT_HEADERS, [code(1), 2024, 3, 1_250_000], [code(1), 2024, 4, 50]],
+        }
+    )
+
+    page = client.post(
+        reverse("ledger_import"), {"file": SimpleUploadedFile("台账.xlsx", workbook)}
+    ).content.decode()
+    assert "请核对（不影响导入）：1处" in page
+    assert "月度投资!2: " + code(1) + " 2024年3月: 本月完成投资占年度计划的250000.0%" in page
+
+    response = client.post(reverse("ledger_import"), {"action": "confirm"}, follow=True)
+    assert "请核对（已导入）" in response.content.decode()
+    assert MonthlyReport.objects.count() == 2
+
+
+def test_the_import_command_prints_the_notes_to_check(tmp_path):
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(
+        xlsx(
+            {
+                "项目台账": [PROJECT_HEADERS, GOOD],
+                "月度投资": [REPORT_HEADERS, [code(1), 2024, 3, 400]],  # 80% of 500 in a month
+            }
+        )
+    )
+    out = io.StringIO()
+
+    call_command("import_ledger", str(path), stdout=out)
+
+    assert (
+        f"请核对：月度投资!2: {code(1)} 2024年3月: 本月完成投资占年度计划的80.0%" in out.getvalue()
+    )

@@ -40,4 +40,6 @@ class Command(BaseCommand):
             )
         for line in result.lines():
             self.stdout.write(line)
+        for warning in result.warnings:
+            self.stdout.write(f"请核对：{warning}")
         self.stdout.write("检查通过（未写入）。" if dry_run else "导入完成。")
