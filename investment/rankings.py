@@ -154,6 +154,11 @@ def report_deadline(year: int, month: int, due_day: int) -> datetime:
     return timezone.make_aware(datetime.combine(due + timedelta(days=1), time.min))
 
 
+def month_deadline(year: int, month: int) -> datetime:
+    """``report_deadline`` with the due day of the year's settings."""
+    return report_deadline(year, month, YearSettings.for_year(year).due_day)
+
+
 MILESTONE_ON_TIME = Q(actual_date__isnull=False, actual_date__lte=F("planned_date"))
 FINDING_ON_TIME = Q(status=Finding.Status.CLOSED, closed_on__lte=F("deadline"))
 

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from investment import photos, rules, services
 from investment.forms import ReportFormSet, ReturnForm
-from investment.models import MonthlyReport, ReportPhoto, YearSettings
-from investment.rankings import report_deadline
+from investment.models import MonthlyReport, ReportPhoto
+from investment.rankings import month_deadline
 from investment.selectors import reporting_status
 from projects.access import require_office, visible_plans
 from projects.models import Unit, User, money
@@ -48,8 +48,7 @@ def report_month(request, year: int, month: int):
         .order_by("project__code")
     ) if unit else []  # fmt: skip
     reports = {r.plan_id: r for r in MonthlyReport.objects.filter(plan__in=plans, month=month)}
-    settings = YearSettings.for_year(year)
-    deadline = report_deadline(year, month, settings.due_day)
+    deadline = month_deadline(year, month)
     locked = services.is_locked(year=year, month=month)
     initial = [
         {
@@ -93,8 +92,7 @@ def report_month(request, year: int, month: int):
             "units": Unit.objects.all() if request.user.role != User.Role.REPORTER else [],
             "formset": formset,
             "rows": rows,
-            "due": timezone.localtime(deadline) - timezone.timedelta(seconds=1),
-            "overdue": timezone.now() >= deadline,
+            **_due(deadline),
             "locked": locked,
             "can_write": request.user.role in (User.Role.REPORTER, User.Role.OFFICER)
             and not locked,
@@ -142,6 +140,14 @@ def _save(request, formset, plans, month: int) -> bool:
     return True
 
 
+def _due(deadline) -> dict:
+    """The last minute of the due day to show, and whether it has passed."""
+    return {
+        "due": timezone.localtime(deadline) - timezone.timedelta(seconds=1),
+        "overdue": timezone.now() >= deadline,
+    }
+
+
 def _plain(amount: Decimal) -> str:
     """186.3700 as 186.37 in the form: the stored places, without trailing zeros."""
     return f"{amount.normalize():f}"
@@ -187,7 +193,7 @@ def review_month(request, year: int, month: int):
     ]
     locked = services.is_locked(year=year, month=month)
     is_office = request.user.role == User.Role.OFFICER
-    deadline = report_deadline(year, month, YearSettings.for_year(year).due_day)
+    deadline = month_deadline(year, month)
     submitted_count = sum(
         1 for report, *_ in rows if report.status == MonthlyReport.Status.SUBMITTED
     )
@@ -206,8 +212,7 @@ def review_month(request, year: int, month: int):
             "is_office": is_office,
             "submitted_count": submitted_count,
             "by_unit": reporting_status(year=year, month=month, plans=visible_plans(request.user)),
-            "due": timezone.localtime(deadline) - timezone.timedelta(seconds=1),
-            "overdue": timezone.now() >= deadline,
+            **_due(deadline),
             "can_batch": is_office and not locked and submitted_count > 0,
         },
     )

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from investment import rules
-from investment.models import MonthlyReport, YearSettings
+from investment.models import MonthlyReport
 from investment.progress import LagReason
-from investment.rankings import report_deadline
+from investment.rankings import month_deadline
 from investment.selectors import reporting_status
 from projects.access import visible_plans
 from projects.models import Milestone, User
@@ -44,9 +44,7 @@ def todos(user: User, *, today: date) -> list[Todo]:
     year, month = rules.last_finished_month(today)
     items: list[Todo] = []
     if role in (User.Role.REPORTER, User.Role.OFFICER):
-        overdue = timezone.now() >= report_deadline(
-            year, month, YearSettings.for_year(year).due_day
-        )
+        overdue = timezone.now() >= month_deadline(year, month)
         units = reporting_status(year=year, month=month, plans=visible_plans(user))
         if role == User.Role.REPORTER:
             returned = sum(unit.returned for unit in units)
