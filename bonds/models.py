@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from projects.models import Project, StoredFile, money_field, recorded_by
+from projects.models import Project, StoredFile, Versioned, money_field, recorded_by
 
 
 class FundType(models.TextChoices):
@@ -25,7 +25,7 @@ class FundStatus(models.TextChoices):
     REJECTED = "rejected", "未获批"
 
 
-class FundApplication(models.Model):
+class FundApplication(Versioned):
     project = models.ForeignKey(
         Project, verbose_name="项目", on_delete=models.CASCADE, related_name="fund_applications"
     )

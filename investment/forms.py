@@ -1,6 +1,6 @@
 from django import forms
 
-from projects.models import FactorCategory, PeriodKind
+from projects.models import MONEY_DIGITS, FactorCategory, PeriodKind
 
 
 class PeriodForm(forms.Form):
@@ -40,7 +40,7 @@ class ReportRowForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     amount = forms.DecimalField(
         label="本月完成投资(万元)",
-        max_digits=18,
+        max_digits=MONEY_DIGITS,
         decimal_places=4,
         min_value=0,
         required=False,

@@ -96,7 +96,7 @@ class ReportingPeriod(models.Model):
         return self.locked_at is not None
 
 
-class YearSettings(models.Model):
+class YearSettings(Versioned):
     """The project office's settings for one year's rankings and warnings.
 
     A year without a saved row uses the defaults of DESIGN.md §3 (``for_year``).
@@ -193,7 +193,7 @@ class ReportPhoto(models.Model):
         return f"{self.report} 照片"
 
 
-class BriefingNote(models.Model):
+class BriefingNote(Versioned):
     """下步工作打算: the office's own words for one briefing period, kept with the period."""
 
     year = models.PositiveSmallIntegerField("年度")
@@ -202,6 +202,8 @@ class BriefingNote(models.Model):
     next_steps = models.TextField("下步工作打算", blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     updated_by = recorded_by("填写人")
+
+    history = HistoricalRecords(verbose_name="简报下步工作打算变更记录")
 
     class Meta:
         verbose_name = verbose_name_plural = "简报下步工作打算"

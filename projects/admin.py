@@ -49,6 +49,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 class AnnualPlanInline(admin.TabularInline):
     model = AnnualPlan
+    fk_name = "project"
     extra = 0
 
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-MONEY_DIGITS = 18
+MONEY_DIGITS = 14  # DESIGN.md §3: 10 digits before the point, 4 after
 MONEY_PLACES = 4
 
 
@@ -331,7 +331,7 @@ class Nature(models.TextChoices):
     CONTINUING = "continuing", "续建"
 
 
-class AnnualPlan(models.Model):
+class AnnualPlan(Versioned):
     """One row of year Y's key-project list (年度重点项目计划): a project in a year."""
 
     project = models.ForeignKey(
@@ -343,6 +343,15 @@ class AnnualPlan(models.Model):
     planned_investment = money_field("年度计划投资(万元)")
     actual_start = models.DateField("实际开(复)工日期", null=True, blank=True)
     statistics_date = models.DateField("纳统日期", null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        Project,
+        verbose_name="替换为",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacing_plans",
+        help_text="替换（DESIGN.md §3）：已替换的计划行不再计入当年任何数字，仍可查看",
+    )
 
     history = HistoricalRecords(verbose_name="年度计划变更记录")
 
@@ -363,7 +372,7 @@ class AnnualPlan(models.Model):
         return f"{self.project.code} {self.year}年"
 
 
-class Milestone(models.Model):
+class Milestone(Versioned):
     class Kind(models.TextChoices):
         APPROVAL = "approval", "前期手续"
         CONSTRUCTION = "construction", "建设节点"

@@ -22,7 +22,7 @@ from projects.models import (
 )
 
 
-class Inspection(models.Model):
+class Inspection(Versioned):
     title = models.CharField("督查名称", max_length=200)
     inspected_on = models.DateField("督查日期")
     inspectors = models.CharField("督查人员", max_length=200, blank=True)
@@ -31,6 +31,8 @@ class Inspection(models.Model):
         Project, verbose_name="督查项目", blank=True, related_name="inspections"
     )
     created_by = recorded_by("记录人")
+
+    history = HistoricalRecords(verbose_name="督查变更记录")
 
     class Meta:
         ordering = ["-inspected_on", "title"]
