@@ -1,6 +1,6 @@
 from django.urls import path
 
-from investment import documents, notices, pages, reporting, views
+from investment import documents, notices, pages, reporting, review, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -11,17 +11,17 @@ urlpatterns = [
     path("reports/", views.current_reporting_month, name="report_current"),
     path("reports/<int:year>/<int:month>/", reporting.report_month, name="report_month"),
     path("review/", views.current_review_month, name="review_current"),
-    path("review/<int:year>/<int:month>/", reporting.review_month, name="review_month"),
-    path("review/<int:year>/<int:month>/lock/", reporting.period_lock, name="period_lock"),
+    path("review/<int:year>/<int:month>/", review.review_month, name="review_month"),
+    path("review/<int:year>/<int:month>/lock/", review.period_lock, name="period_lock"),
     path("reports/<int:pk>/photos/", reporting.report_photos, name="report_photos"),
     path("photos/<int:pk>/<str:kind>/", reporting.photo_file, name="photo_file"),
-    path("reports/<int:pk>/approve/", reporting.report_approve, name="report_approve"),
+    path("reports/<int:pk>/approve/", review.report_approve, name="report_approve"),
     path(
         "review/<int:year>/<int:month>/approve/",
-        reporting.reports_approve,
+        review.reports_approve,
         name="reports_approve",
     ),
-    path("reports/<int:pk>/return/", reporting.report_return, name="report_return"),
+    path("reports/<int:pk>/return/", review.report_return, name="report_return"),
     path("briefing/", documents.briefing, name="briefing"),
     path("briefing/pdf/", documents.briefing_pdf, name="briefing_pdf"),
     path("projects/<int:pk>/sheet.pdf", documents.project_sheet_pdf, name="project_sheet_pdf"),
