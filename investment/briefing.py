@@ -151,14 +151,14 @@ def _furthest_behind(warnings: list[LagWarning]) -> list[LagWarning]:
 def briefing_data(*, year: int, month: int, kind: str = PeriodKind.MONTH) -> Briefing:
     end = rules.period_end(year, month)
     first_month = {PeriodKind.MONTH: month, PeriodKind.QUARTER: month - 2}.get(kind, 1)
-    plans = AnnualPlan.objects.filter(year=year)
+    plans = AnnualPlan.objects.counted(year)
     summary = portfolio_summary(year=year, month=month)
     by_unit = sorted(
         figures_by(year=year, month=month, by="unit").items(),
         key=lambda item: -(item[1].completion_rate or 0),
     )
     approvals = Milestone.objects.filter(
-        project__plans__year=year, kind=Milestone.Kind.APPROVAL, planned_date__lte=end
+        project__plans__in=plans, kind=Milestone.Kind.APPROVAL, planned_date__lte=end
     ).aggregate(due=Count("pk", distinct=True),
                 done=Count("pk", distinct=True, filter=Q(actual_date__lte=end)))  # fmt: skip
     extra = plans.aggregate(

@@ -83,7 +83,8 @@ def explain_unit(*, year: int, month: int, unit: str) -> Explanation:
             actual_start=plan.actual_start,
             expected_months=_expected_months(plan.actual_start, year, month),
         )
-        for plan in AnnualPlan.objects.filter(year=year, project__unit=score.unit_id)
+        for plan in AnnualPlan.objects.counted(year)
+        .filter(project__unit=score.unit_id)
         .select_related("project")
         .order_by("project__code")
     }

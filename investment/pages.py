@@ -208,7 +208,7 @@ def _board_page(request, plans, *, year: int, month: int, group: str):
     The rows come in (level, unit) blocks; their sizes (one grouped query) tell which blocks
     the page spans, so a city's board judges 300 rows, not 9,000.
     """
-    year_plans = plans.filter(year=year)
+    year_plans = plans.counted(year)
     sizes: dict[tuple, int] = {}
     blocks = year_plans.order_by().values("level", "project__unit__name").annotate(n=Count("pk"))
     for block in blocks:

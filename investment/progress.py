@@ -52,7 +52,7 @@ def plan_progress(
     *, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None
 ) -> QuerySet[AnnualPlan]:
     """Year ``year``'s plan rows with ``completed`` through ``month``, in one query."""
-    plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
+    plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
     counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
     return (
         plans.select_related("project__unit")
@@ -260,7 +260,7 @@ def board(*, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None) -
     Three queries: the settings, the plan rows, and the reports summed by plan and month.
     """
     settings = YearSettings.for_year(year)
-    plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
+    plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
     rows = progress_rows(year=year, month=month, plans=plans)
     monthly: dict[tuple[int, int], Decimal] = {
         (plan_id, report_month): money(amount)

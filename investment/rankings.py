@@ -232,7 +232,7 @@ def unit_ranking(*, year: int, month: int) -> Ranking:
         output_field=IntegerField(),
     )
     plan_rows = (
-        AnnualPlan.objects.filter(year=year)
+        AnnualPlan.objects.counted(year)
         .order_by()
         .values("project__unit", "project__unit__name")
         .annotate(

@@ -95,7 +95,10 @@ def _number(value: Decimal | None) -> int | float | None:
 def counted_reports(*, year: int, month: int) -> QuerySet[MonthlyReport]:
     """The reports that make up completed investment of year Y through month m."""
     return MonthlyReport.objects.filter(
-        plan__year=year, month__lte=month, status__in=MonthlyReport.COUNTED_STATUSES
+        plan__year=year,
+        plan__replaced_by__isnull=True,  # as AnnualPlan.objects.counted: 替换 leaves the figures
+        month__lte=month,
+        status__in=MonthlyReport.COUNTED_STATUSES,
     )
 
 
@@ -128,7 +131,7 @@ def figures_by(
     key = BREAKDOWNS[by]
     schedule = rules.time_progress(month)
     end = rules.period_end(year, month)
-    plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
+    plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
 
     groups = (
         plans.order_by()
@@ -189,7 +192,7 @@ def monthly_completion(
     *, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None
 ) -> list[Decimal | None]:
     """The cumulative completion rate at the end of each month 1..``month`` (two queries)."""
-    plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
+    plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
     annual_plan = money(plans.aggregate(total=Sum("planned_investment"))["total"])
     by_month = dict(
         counted_reports(year=year, month=month)
@@ -210,7 +213,7 @@ def projects_by_stage(
     *, year: int, plans: QuerySet[AnnualPlan] | None = None
 ) -> list[tuple[str, int]]:
     """How many of the year's plan rows are in each project stage (one query)."""
-    plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
+    plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
     counts = dict(
         plans.order_by()
         .values("project__stage")
@@ -255,7 +258,8 @@ def reporting_status(*, year: int, month: int, plans: QuerySet[AnnualPlan]) -> l
         return Count("reports", filter=Q(reports__month=month, reports__status=value))
 
     rows = (
-        plans.filter(year=year, actual_start__lte=rules.period_end(year, month))
+        plans.counted(year)
+        .filter(actual_start__lte=rules.period_end(year, month))
         .order_by()
         .values("project__unit", "project__unit__name")
         .annotate(

@@ -55,7 +55,9 @@ def todos(user: User, *, today: date) -> list[Todo]:
             ]
         else:
             submitted = MonthlyReport.objects.filter(
-                plan__year=year, month=month, status=MonthlyReport.Status.SUBMITTED
+                plan__in=visible_plans(user).counted(year),
+                month=month,
+                status=MonthlyReport.Status.SUBMITTED,
             ).count()
             missing = sum(1 for unit in units if unit.outstanding)
             items += [
@@ -92,7 +94,7 @@ def todos(user: User, *, today: date) -> list[Todo]:
 def _overdue_milestones(user: User, *, year: int, today: date) -> int:
     """Milestones of this year's projects in the user's scope, past their date, not done."""
     milestones = Milestone.objects.filter(
-        project__in=visible_plans(user).filter(year=year).values("project"),
+        project__in=visible_plans(user).counted(year).values("project"),
         planned_date__lt=today,
         actual_date__isnull=True,
     )

@@ -331,6 +331,14 @@ class Nature(models.TextChoices):
     CONTINUING = "continuing", "续建"
 
 
+class AnnualPlanQuerySet(models.QuerySet):
+    def counted(self, year: int) -> "AnnualPlanQuerySet":
+        """Year ``year``'s rows that count: every figure, ranking, warning and expected report
+        of the year starts here. A replaced row (替换, DESIGN.md §3) counts in none of them;
+        it stays on the project page, linked to its replacement."""
+        return self.filter(year=year, replaced_by__isnull=True)
+
+
 class AnnualPlan(Versioned):
     """One row of year Y's key-project list (年度重点项目计划): a project in a year."""
 
@@ -353,6 +361,7 @@ class AnnualPlan(Versioned):
         help_text="替换（DESIGN.md §3）：已替换的计划行不再计入当年任何数字，仍可查看",
     )
 
+    objects = AnnualPlanQuerySet.as_manager()
     history = HistoricalRecords(verbose_name="年度计划变更记录")
 
     class Meta:
