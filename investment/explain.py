@@ -10,8 +10,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import BooleanField, Case, Q, Value, When
+from django.utils import timezone
 
-from investment import rules
+from investment import periods, rules
 from investment.rankings import (
     FINDING_ON_TIME,
     MILESTONE_ON_TIME,
@@ -64,9 +65,9 @@ class UnknownUnit(LookupError):
     pass
 
 
-def explain_unit(*, year: int, month: int, unit: str) -> Explanation:
+def explain_unit(*, year: int, month: int, unit: str, today: date | None = None) -> Explanation:
     """The breakdown of ``unit``'s score at (year, month); ``UnknownUnit`` if it is not ranked."""
-    ranking = unit_ranking(year=year, month=month)
+    ranking = unit_ranking(year=year, month=month, today=today)
     score = next((s for s in ranking.units if s.unit == unit), None)
     if score is None:
         names = "、".join(s.unit for s in ranking.units) or "（无）"
@@ -74,6 +75,9 @@ def explain_unit(*, year: int, month: int, unit: str) -> Explanation:
             f"“{unit}”在{year}年没有列入计划的项目，不参加排名。参加排名的单位：{names}"
         )
     end = rules.period_end(year, month)
+    through = periods.due_through(
+        year, month, today=today or timezone.localdate(), due_day=ranking.settings.due_day
+    )
 
     plans = {
         plan.pk: PlanLine(
@@ -81,7 +85,7 @@ def explain_unit(*, year: int, month: int, unit: str) -> Explanation:
             name=plan.project.name,
             planned_investment=plan.planned_investment,
             actual_start=plan.actual_start,
-            expected_months=_expected_months(plan.actual_start, year, month),
+            expected_months=_expected_months(plan.actual_start, year, through),
         )
         for plan in AnnualPlan.objects.counted(year)
         .filter(project__unit=score.unit_id)
@@ -89,7 +93,7 @@ def explain_unit(*, year: int, month: int, unit: str) -> Explanation:
         .order_by("project__code")
     }
     on_time = report_on_time(year=year, month=month, due_day=ranking.settings.due_day)
-    expected = report_expected(year=year, end=end)
+    expected = report_expected(year=year, through=through)
     reports = counted_reports(year=year, month=month).filter(plan__in=list(plans))
     for plan_id, report_month, amount, counts in reports.values_list(
         "plan", "month", "amount", _flag(on_time & expected)
@@ -125,14 +129,14 @@ def _flag(condition: Q) -> Case:
     )
 
 
-def _expected_months(actual_start: date | None, year: int, month: int) -> list[int]:
-    """The months a plan row should have reported, as I5 defines them.
+def _expected_months(actual_start: date | None, year: int, through: int) -> list[int]:
+    """The months a plan row should have reported, as I5 defines them: from its start month
+    through the last month whose due day has passed (``through``).
 
     The same rule as the ``expected`` sum in ``unit_ranking``, listed month by month;
     ``tests/investment/test_explain.py`` checks that the two agree for every unit.
     """
-    end = rules.period_end(year, month)
-    if actual_start is None or actual_start > end:
+    if through < 1 or actual_start is None or actual_start > rules.period_end(year, through):
         return []
     first = 1 if actual_start.year < year else actual_start.month
-    return list(range(first, month + 1))
+    return list(range(first, through + 1))

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from investment import rules
+from investment import periods, rules
 from investment.models import MonthlyReport, YearSettings
 from investment.rankings import report_deadline
 from projects.models import AnnualPlan, Level, Milestone, money
@@ -216,6 +216,9 @@ class Colour:
     RED = "red"  # more than the threshold behind
     GREY = "grey"  # no plan, or not started yet
     BLUE = "blue"  # completed
+    # Ours: a month whose due day has not passed and whose report is not in yet. It expects no
+    # report yet (DESIGN.md §3), so it is not judged red for the money not reported.
+    PENDING = "pending"
 
 
 @dataclass
@@ -240,12 +243,15 @@ def board_colour(
     started: bool,
     completed_project: bool,
     threshold: Decimal,
+    awaiting_report: bool = False,
 ) -> str:
     """A project-month's colour on the board (DESIGN.md §3)."""
     if completed_project:
         return Colour.BLUE
     if completion_rate is None or not started:
         return Colour.GREY
+    if awaiting_report:
+        return Colour.PENDING
     behind = schedule - completion_rate
     if behind <= 0:
         return Colour.GREEN
@@ -254,12 +260,23 @@ def board_colour(
     return Colour.RED
 
 
-def board(*, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None) -> list[BoardRow]:
+def board(
+    *,
+    year: int,
+    month: int,
+    plans: QuerySet[AnnualPlan] | None = None,
+    today: date | None = None,
+) -> list[BoardRow]:
     """Every plan row × months 1..``month``, coloured, with the figures behind each colour.
 
-    Three queries: the settings, the plan rows, and the reports summed by plan and month.
+    A month whose due day has not passed by ``today`` and whose report is not in is
+    ``Colour.PENDING``, not red. Three queries: the settings, the plan rows, and the
+    reports summed by plan and month.
     """
     settings = YearSettings.for_year(year)
+    through = periods.due_through(
+        year, month, today=today or timezone.localdate(), due_day=settings.due_day
+    )
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
     rows = progress_rows(year=year, month=month, plans=plans)
     monthly: dict[tuple[int, int], Decimal] = {
@@ -289,6 +306,7 @@ def board(*, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None) -
                 started=progress.actual_start is not None and progress.actual_start <= k_end,
                 completed_project=progress.actual_end is not None and progress.actual_end <= k_end,
                 threshold=settings.lag_threshold,
+                awaiting_report=k > through and (progress.plan_id, k) not in monthly,
             )
             cells.append(BoardCell(k, colour, cumulative, rate, schedule))
         board_rows.append(BoardRow(progress, cells))

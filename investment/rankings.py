@@ -23,7 +23,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
-from investment import rules
+from investment import periods, rules
 from investment.models import MonthlyReport, YearSettings
 from investment.selectors import counted_reports
 from projects.models import AnnualPlan, Milestone, money
@@ -209,25 +209,39 @@ def report_history(project) -> list[MonthlyReport]:
     return reports
 
 
-def report_expected(*, year: int, end: date) -> Q:
-    """A report of a month its plan row was expected to report: started, from its start month."""
-    return Q(plan__actual_start__lte=end) & (
+def report_expected(*, year: int, through: int) -> Q:
+    """A report of a month its plan row was expected to report: started, from its start month,
+    through month ``through`` (the last month whose due day has passed, ``periods.due_through``).
+    """
+    if through < 1:
+        return Q(pk__in=[])
+    return Q(month__lte=through, plan__actual_start__lte=rules.period_end(year, through)) & (
         Q(plan__actual_start__lt=date(year, 1, 1))
         | Q(month__gte=ExtractMonth("plan__actual_start"))
     )
 
 
-def unit_ranking(*, year: int, month: int) -> Ranking:
-    """Every unit with plan rows in ``year``, scored and ranked at the end of ``month``."""
+def unit_ranking(*, year: int, month: int, today: date | None = None) -> Ranking:
+    """Every unit with plan rows in ``year``, scored and ranked at the end of ``month``.
+
+    I5 expects reports only for the months whose due day had passed by ``today``
+    (DESIGN.md §3: a month not yet due expects no report yet).
+    """
     settings = YearSettings.for_year(year)
     schedule = rules.time_progress(month)
     end = rules.period_end(year, month)
     year_start = date(year, 1, 1)
     scores: dict[int, UnitScore] = {}
+    through = periods.due_through(
+        year, month, today=today or timezone.localdate(), due_day=settings.due_day
+    )
 
     expected = Case(
-        When(actual_start__lt=year_start, then=Value(month)),
-        When(actual_start__lte=end, then=Value(month + 1) - ExtractMonth("actual_start")),
+        When(actual_start__lt=year_start, then=Value(through)),
+        When(
+            actual_start__lte=rules.period_end(year, through) if through else year_start,
+            then=Value(through + 1) - ExtractMonth("actual_start"),
+        ),
         default=Value(0),
         output_field=IntegerField(),
     )
@@ -255,7 +269,7 @@ def unit_ranking(*, year: int, month: int) -> Ranking:
         )
 
     on_time = report_on_time(year=year, month=month, due_day=settings.due_day)
-    expected_month = report_expected(year=year, end=end)
+    expected_month = report_expected(year=year, through=through)
     reports = (
         counted_reports(year=year, month=month)
         .order_by()

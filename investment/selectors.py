@@ -6,12 +6,14 @@ adds up those few group rows and applies the formulas of ``investment.rules``.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
-from investment import rules
-from investment.models import MonthlyReport
+from investment import periods, rules
+from investment.models import MonthlyReport, YearSettings
 from projects.models import AnnualPlan, Level, Nature, Stage, User, money
 
 ZERO = Decimal(0)
@@ -246,6 +248,17 @@ class UnitReporting:
         return self.outstanding - self.returned - self.draft
 
 
+def expecting_reports(
+    plans: QuerySet[AnnualPlan], *, year: int, month: int
+) -> QuerySet[AnnualPlan]:
+    """The plan rows that owe a report for month ``month``: counted rows started by its end.
+
+    应报 on the review page, 未报送 in the lag list, I5 and the completeness line all count
+    these (I5 and 未报送 only once the month's due day has passed).
+    """
+    return plans.counted(year).filter(actual_start__lte=rules.period_end(year, month))
+
+
 def reporting_status(*, year: int, month: int, plans: QuerySet[AnnualPlan]) -> list[UnitReporting]:
     """Each unit's month-``month`` reports, most outstanding first: two queries.
 
@@ -258,8 +271,7 @@ def reporting_status(*, year: int, month: int, plans: QuerySet[AnnualPlan]) -> l
         return Count("reports", filter=Q(reports__month=month, reports__status=value))
 
     rows = (
-        plans.counted(year)
-        .filter(actual_start__lte=rules.period_end(year, month))
+        expecting_reports(plans, year=year, month=month)
         .order_by()
         .values("project__unit", "project__unit__name")
         .annotate(
@@ -290,3 +302,85 @@ def reporting_status(*, year: int, month: int, plans: QuerySet[AnnualPlan]) -> l
             f"{reporter} {reporter.phone}" if reporter.phone else str(reporter)
         )
     return sorted(units.values(), key=lambda u: (-u.outstanding, u.unit))
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How many of a period's reports are in (DESIGN.md §3): 应报N份、已报M份，K个单位未报.
+
+    The period is month ``month`` (a quarter or a year: its last month); 已报 counts the
+    reports that make up the figures (submitted or approved).
+    """
+
+    year: int
+    month: int
+    expected: int
+    reported: int
+    units_missing: int
+    due: bool  # the month's due day has passed
+    due_date: date
+
+    @property
+    def complete(self) -> bool:
+        return self.reported >= self.expected
+
+    @property
+    def missing(self) -> int:
+        return max(self.expected - self.reported, 0)
+
+    @property
+    def text(self) -> str:
+        """The line shown beside the period's figures ("" when nothing is expected)."""
+        if not self.expected:
+            return ""
+        if self.complete:
+            return f"{self.month}月报表应报{self.expected}份，已全部报送"
+        if not self.due:
+            # Nothing is owed before the due day, so no unit is named as missing.
+            return (
+                f"{self.month}月报表{self.due_date.month}月{self.due_date.day}日截止，尚未到期："
+                f"已开工项目{self.expected}个、已报{self.reported}份，本期数据尚不完整"
+            )
+        return (
+            f"{self.month}月报表应报{self.expected}份、已报{self.reported}份，"
+            f"{self.units_missing}个单位未报"
+        )
+
+
+def report_completeness(
+    *,
+    year: int,
+    month: int,
+    plans: QuerySet[AnnualPlan] | None = None,
+    today: date | None = None,
+) -> Completeness:
+    """Whether month ``month``'s reports are all in, for ``plans`` (default: every row).
+
+    One grouped query (rows by unit, with how many have a counted report for the month)
+    and the year's settings for the due day.
+    """
+    plans = AnnualPlan.objects.all() if plans is None else plans
+    reported = MonthlyReport.objects.filter(
+        plan=OuterRef("pk"), month=month, status__in=MonthlyReport.COUNTED_STATUSES
+    )
+    rows = (
+        expecting_reports(plans, year=year, month=month)
+        .order_by()
+        .values("project__unit")
+        .annotate(expected=Count("pk"), reported=Count("pk", filter=Exists(reported)))
+    )
+    expected = sent = units_missing = 0
+    for row in rows:
+        expected += row["expected"]
+        sent += row["reported"]
+        units_missing += row["reported"] < row["expected"]
+    due_day = YearSettings.for_year(year).due_day
+    return Completeness(
+        year=year,
+        month=month,
+        expected=expected,
+        reported=sent,
+        units_missing=units_missing,
+        due=periods.is_due(year, month, today=today or timezone.localdate(), due_day=due_day),
+        due_date=periods.due_date(year, month, due_day),
+    )

@@ -1,0 +1,79 @@
+"""Which reporting month is due (DESIGN.md §3 "Due day" and "The period that is due").
+
+Month m's report is due on the year's due day of month m+1 (December's in January of the
+next year) and counts as on time through the end of that day. Two different months follow:
+
+- the **month being reported** (``reporting_month``): the month that ended last. Reporters
+  fill it in and the office reviews it until its due day, and after it as late reports;
+- the **period that is due** (``due_period``): the latest month whose due day has passed.
+  Every page, export, PDF and notice opens at it when no period is asked for, and only the
+  months through it expect reports (I5's expected reports, 未报送, the board's red cells).
+
+``today`` is always a parameter, so the rule tests on a frozen calendar.
+"""
+
+from datetime import date
+
+from django.utils import timezone
+
+from investment.models import YearSettings
+
+
+def due_date(year: int, month: int, due_day: int) -> date:
+    """The day month ``month``'s report is due: the due day of the next month."""
+    return date(year + 1, 1, due_day) if month == 12 else date(year, month + 1, due_day)
+
+
+def is_due(year: int, month: int, *, today: date, due_day: int | None = None) -> bool:
+    """Whether month ``month``'s due day has passed (it ends at midnight after the day)."""
+    if due_day is None:
+        due_day = YearSettings.for_year(year).due_day
+    return today > due_date(year, month, due_day)
+
+
+def _previous(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def reporting_month(today: date) -> tuple[int, int]:
+    """The month being reported now: the latest month that has ended."""
+    return _previous(today.year, today.month)
+
+
+def due_period(today: date | None = None) -> tuple[int, int]:
+    """The latest month whose due day has passed: the period pages open at (one query).
+
+    On 2 December with due day 5 that is October; from 6 December, November. December's
+    report is due in January under December's year settings.
+    """
+    today = today or timezone.localdate()
+    year, month = reporting_month(today)
+    if is_due(year, month, today=today):
+        return year, month
+    # The month before was due in the month that has just ended (due days are 1–28).
+    return _previous(year, month)
+
+
+def due_through(year: int, month: int, *, today: date, due_day: int) -> int:
+    """The last month of 1..``month`` of ``year`` whose due day has passed; 0 if none has.
+
+    Reports are expected (I5, 未报送) only for months up to this one.
+    """
+    for candidate in range(month, 0, -1):
+        if today > due_date(year, candidate, due_day):
+            return candidate
+    return 0
+
+
+def due_quarter(today: date | None = None) -> tuple[int, int]:
+    """The latest quarter whose last month is due: (year, quarter)."""
+    year, month = due_period(today)
+    if month < 3:
+        return year - 1, 4
+    return year, month // 3
+
+
+def due_year(today: date | None = None) -> int:
+    """The latest year whose December is due."""
+    year, month = due_period(today)
+    return year if month == 12 else year - 1
