@@ -39,6 +39,7 @@ ACTIONS = {
     "finding_answer": "填报整改情况",
     "finding_close": "督查问题销号",
     "finding_send_back": "退回整改",
+    "finding_move": "转交督查问题",
     "evidence_file": "下载整改佐证材料",
     "inspection_create": "记录督查",
     "notice_create": "印发通报",

@@ -72,6 +72,23 @@ class AnswerForm(ChineseFormMixin, forms.Form):
     done = forms.BooleanField(label="整改已完成，申请销号", required=False)
 
 
+class MoveForm(ChineseFormMixin, forms.Form):
+    """The supervisor's 转交: another unit and why (before the unit has answered)."""
+
+    version = VERSION
+    unit = forms.ModelChoiceField(label="转交给", queryset=Unit.objects.all())
+    reason = forms.CharField(
+        label="转交原因",
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": "如：交办单位有误，该项目由××负责"}),
+    )
+
+    def __init__(self, *args, finding=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if finding is not None:
+            self.fields["unit"].queryset = Unit.objects.exclude(pk=finding.unit_id)
+
+
 class CloseForm(ChineseFormMixin, forms.Form):
     note = forms.CharField(label="验收意见", max_length=2000, required=False)
 

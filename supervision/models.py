@@ -118,6 +118,19 @@ class Finding(Versioned):
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
 
+    @property
+    def move_refusal(self) -> str:
+        """Why this finding can no longer go to another unit ("" while it still can).
+
+        A finding moves only before its unit has answered: once the unit has replied, the
+        answer and its evidence belong to that unit's record.
+        """
+        if self.is_closed:
+            return "该问题已销号，不能再转交其他单位。"
+        if self.status != self.Status.OPEN or self.first_reply_on:
+            return f"{self.unit}已答复该问题，不能再转交其他单位。"
+        return ""
+
 
 class FindingEvent(models.Model):
     """One step in a finding's life: what was done, by whom, when, with what evidence."""
@@ -129,6 +142,7 @@ class FindingEvent(models.Model):
         SENT_BACK = "sent_back", "退回重新整改"
         CLOSED = "closed", "销号"
         EDITED = "edited", "修改"
+        MOVED = "moved", "转交其他单位"
 
     finding = models.ForeignKey(
         Finding, verbose_name="问题", on_delete=models.CASCADE, related_name="events"

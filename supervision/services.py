@@ -149,6 +149,40 @@ def finding_edit(
 
 
 @transaction.atomic
+def finding_move(
+    *,
+    user: User,
+    finding: Finding,
+    unit: Unit,
+    reason: str,
+    expected_version: int | None = None,
+) -> Finding:
+    """The supervisor gives a finding assigned to the wrong unit to the right one.
+
+    Only before the unit has answered (`Finding.move_refusal`); the deadline and the 13710
+    clocks stay as they were, since they run from the day the finding was found.
+    """
+    require_supervisor(user)
+    finding = _locked(finding)
+    check_version(finding, expected_version, label="该问题")
+    if refusal := finding.move_refusal:
+        raise ValidationError(refusal)
+    if unit.pk == finding.unit_id:
+        raise ValidationError(f"该问题已由{unit}负责，请选择其他单位。")
+    reason = _text(reason, "转交原因", limit=500)
+    previous = finding.unit
+    duplicate = Finding.objects.filter(
+        unit=unit, description=finding.description, found_on=finding.found_on
+    )
+    if duplicate.exists():
+        raise ValidationError(f"{unit}在同一天已登记过相同的问题，不能转交。")
+    finding.unit = unit
+    finding.save()
+    _event(finding, Action.MOVED, user, f"由{previous}转交{unit}。原因：{reason}")
+    return finding
+
+
+@transaction.atomic
 def finding_answer(
     *,
     user: User,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/edit/", views.finding_edit, name="finding_edit"),
     path("findings/<int:pk>/answer/", views.finding_answer, name="finding_answer"),
+    path("findings/<int:pk>/move/", views.finding_move, name="finding_move"),
     path("findings/<int:pk>/close/", views.finding_close, name="finding_close"),
     path("findings/<int:pk>/send-back/", views.finding_send_back, name="finding_send_back"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),

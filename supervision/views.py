@@ -30,6 +30,7 @@ from supervision.forms import (
     FindingEditForm,
     FindingForm,
     InspectionForm,
+    MoveForm,
     SendBackForm,
 )
 from supervision.models import Finding, Inspection
@@ -109,6 +110,8 @@ def finding_detail(request, pk: int):
             "can_review": user.role == User.Role.SUPERVISOR
             and finding.status == Finding.Status.RECTIFIED,
             "can_edit": user.role == User.Role.SUPERVISOR and not finding.is_closed,
+            "can_move": user.role == User.Role.SUPERVISOR and not finding.move_refusal,
+            "move_form": MoveForm(finding=finding, initial={"version": finding.version}),
             "answer_form": AnswerForm(initial={"version": finding.version}),
             "close_form": CloseForm(),
             "send_back_form": SendBackForm(),
@@ -195,6 +198,31 @@ def finding_answer(request, pk: int):
         messages.success(
             request, "已报告整改完成，等待督查办验收销号。" if done else "整改反馈已提交。"
         )
+    return redirect("finding_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def finding_move(request, pk: int):
+    """转交: the supervisor gives the finding to another unit, before it is answered."""
+    require_supervisor(request.user)
+    finding = finding_for(request.user, pk)
+    form = MoveForm(request.POST, finding=finding)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("finding_detail", pk=pk)
+    try:
+        finding = services.finding_move(
+            user=request.user,
+            finding=finding,
+            unit=form.cleaned_data["unit"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"问题已转交{finding.unit}，该单位将在我的待办中看到。")
     return redirect("finding_detail", pk=pk)
 
 

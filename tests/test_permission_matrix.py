@@ -75,6 +75,7 @@ MATRIX = {
     ("finding_answer", "other unit's finding", "post"): row(302, 404, 403, 403, 403, 403),
     ("finding_close", "own finding", "post"): row(302, 403, 403, 302, 403, 403),
     ("finding_send_back", "own finding", "post"): row(302, 403, 403, 302, 403, 403),
+    ("finding_move", "own finding", "post"): row(302, 403, 403, 302, 403, 403),
     ("evidence_file", "evidence", "get"): row(302, 200, 200, 200, 200, 200),
     ("evidence_file", "other unit's evidence", "get"): row(302, 404, 200, 200, 200, 200),
     ("inspection_list", None, "get"): row(302, 200, 200, 200, 200, 200),
