@@ -23,7 +23,7 @@ from projects.access import visible_plans
 from projects.models import Milestone, User
 from supervision.access import visible_findings
 from supervision.models import Finding
-from supervision.selectors import status_counts
+from supervision.selectors import WAITING, status_counts
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,9 @@ def todos(user: User, *, today: date) -> list[Todo]:
         counts = status_counts(visible_findings(user), today=today)
         if role == User.Role.REPORTER:
             waiting = counts[Finding.Status.OPEN] + counts[Finding.Status.IN_PROGRESS]
-            items.append(Todo("待整改答复的督查问题", waiting, _url("finding_list")))
+            items.append(
+                Todo("待整改答复的督查问题", waiting, _url("finding_list", status=WAITING))
+            )
         else:
             rectified = counts[Finding.Status.RECTIFIED]
             items.append(

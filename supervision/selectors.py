@@ -9,6 +9,11 @@ from django.db.models import Count, Q, QuerySet
 from supervision.clocks import escalation_level, overdue_q, step_overdue_q, steps
 from supervision.models import Finding
 
+# The list's filter for what waits for the unit's answer (未整改 and 整改中): the reporter's
+# 我的待办 links to it, and counts the same statuses.
+WAITING = "waiting"
+WAITING_STATUSES = (Finding.Status.OPEN, Finding.Status.IN_PROGRESS)
+
 
 def status_counts(findings: QuerySet[Finding], *, today: date) -> dict[str, int]:
     """How many findings in each state, and how many overdue (one query)."""

@@ -36,6 +36,8 @@ from supervision.forms import (
 from supervision.models import Finding, Inspection
 from supervision.selectors import (
     EXPORT_HEADERS,
+    WAITING,
+    WAITING_STATUSES,
     counts_by_inspection,
     escalations,
     export_rows,
@@ -58,6 +60,8 @@ def finding_list(request):
     filters = {key: request.GET.get(key, "") for key in ("status", "unit", "category", "when")}
     if filters["status"] in Finding.Status.values:
         findings = findings.filter(status=filters["status"])
+    elif filters["status"] == WAITING:
+        findings = findings.filter(status__in=WAITING_STATUSES)
     if filters["unit"].isdigit():
         findings = findings.filter(unit=int(filters["unit"]))
     if filters["category"] in FactorCategory.values:
@@ -82,7 +86,7 @@ def finding_list(request):
             "escalations": escalations(scope, today=today)[:ESCALATIONS_SHOWN],
             "level_labels": LEVEL_LABELS,
             "filters": filters,
-            "statuses": Finding.Status.choices,
+            "statuses": [(WAITING, "待整改答复（未整改、整改中）"), *Finding.Status.choices],
             "categories": FactorCategory.choices,
             "units": Unit.objects.all(),
         },
