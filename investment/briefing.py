@@ -20,11 +20,13 @@ from investment.models import BriefingNote, MonthlyReport, ReportPhoto
 from investment.progress import LagWarning, lag_warnings, plan_progress
 from investment.rankings import Ranking, unit_ranking
 from investment.selectors import (
+    Completeness,
     Figures,
     PortfolioSummary,
     figures_by,
     monthly_completion,
     portfolio_summary,
+    report_completeness,
 )
 from projects.models import AnnualPlan, Level, Milestone, Nature, PeriodKind, Project, money
 from supervision.models import Finding
@@ -89,6 +91,7 @@ class Briefing:
     ranking: Ranking
     charts: list
     next_steps: str
+    completeness: Completeness
 
     @property
     def title(self) -> str:
@@ -148,7 +151,9 @@ def _furthest_behind(warnings: list[LagWarning]) -> list[LagWarning]:
     )[:BRIEFING_LIST]
 
 
-def briefing_data(*, year: int, month: int, kind: str = PeriodKind.MONTH) -> Briefing:
+def briefing_data(
+    *, year: int, month: int, kind: str = PeriodKind.MONTH, today: date | None = None
+) -> Briefing:
     end = rules.period_end(year, month)
     first_month = {PeriodKind.MONTH: month, PeriodKind.QUARTER: month - 2}.get(kind, 1)
     plans = AnnualPlan.objects.counted(year)
@@ -172,7 +177,7 @@ def briefing_data(*, year: int, month: int, kind: str = PeriodKind.MONTH) -> Bri
     budget = year_funds.filter(
         fund_type__in=[FundType.CENTRAL_BUDGET, FundType.PROVINCIAL_BUDGET]
     ).aggregate(allocated=Sum("allocated"))["allocated"]
-    ranking = unit_ranking(year=year, month=month)
+    ranking = unit_ranking(year=year, month=month, today=today)
     note = BriefingNote.objects.filter(year=year, period=kind, month=month).first()
     lagging = lag_warnings(year=year, month=month)
     overdue = overdue_findings_at(end)
@@ -205,6 +210,7 @@ def briefing_data(*, year: int, month: int, kind: str = PeriodKind.MONTH) -> Bri
         ranking=ranking,
         charts=_charts(summary, by_unit) if summary.projects else [],
         next_steps=note.next_steps if note else "",
+        completeness=report_completeness(year=year, month=month, today=today),
     )
 
 

@@ -15,10 +15,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from investment import rules
+from investment import periods
 from investment.progress import lag_warnings
 from investment.rankings import unit_ranking
-from investment.selectors import portfolio_summary
+from investment.selectors import portfolio_summary, report_completeness
 from projects.formatting import percent, points
 from supervision import services
 from supervision.access import require_supervisor
@@ -40,12 +40,21 @@ def period_label(*, year: int, period: str, month: int) -> str:
 
 def notice_content(*, year: int, month: int, period: str, today: date) -> dict:
     """Everything a notice shows, as plain text and numbers ready to keep (JSON)."""
-    ranking = unit_ranking(year=year, month=month)
+    ranking = unit_ranking(year=year, month=month, today=today)
     summary = portfolio_summary(year=year, month=month)
+    completeness = report_completeness(year=year, month=month, today=today)
     red = {score.unit for score in ranking.red_list}
     black = {score.unit for score in ranking.black_list}
     return {
         "period_label": period_label(year=year, period=period, month=month),
+        # Kept with the notice: how many of the period's reports were in on the day of issue.
+        "completeness": {
+            "expected": completeness.expected,
+            "reported": completeness.reported,
+            "units_missing": completeness.units_missing,
+            "complete": completeness.complete,
+            "text": completeness.text,
+        },
         "summary": {
             "projects": summary.projects,
             "completion_rate": percent(summary.completion_rate),
@@ -105,7 +114,8 @@ def notice_list(request):
 @login_required
 def notice_create(request):
     require_supervisor(request.user)
-    year, month = rules.last_finished_month(timezone.localdate())
+    today = timezone.localdate()
+    year, month = periods.due_period(today)
     initial = {
         "year": year,
         "month": month,
@@ -113,9 +123,21 @@ def notice_create(request):
         "title": f"关于{year}年1–{month}月全县重点项目建设情况的通报",
     }
     form = NoticeForm(request.POST or None, initial=initial)
+    completeness = report_completeness(year=year, month=month, today=today)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        today = timezone.localdate()
+        completeness = report_completeness(year=data["year"], month=data["month"], today=today)
+        if not completeness.complete and request.POST.get("acknowledged") != "1":
+            form.add_error(
+                None,
+                f"{completeness.text}。通报将按已报数据排名，"
+                "请勾选“我已知悉本期报表未报齐”后再印发，或待报齐后印发。",
+            )
+            return render(
+                request,
+                "supervision/notice_form.html",
+                {"form": form, "completeness": completeness},
+            )
         try:
             notice = services.notice_issue(
                 user=request.user,
@@ -129,7 +151,9 @@ def notice_create(request):
         else:
             messages.success(request, f"通报（{notice.number}）已印发。")
             return redirect("notice_detail", pk=notice.pk)
-    return render(request, "supervision/notice_form.html", {"form": form})
+    return render(
+        request, "supervision/notice_form.html", {"form": form, "completeness": completeness}
+    )
 
 
 @login_required

@@ -11,11 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from investment import rules
+from investment import periods, rules
 from investment.explain import UnknownUnit, explain_unit
 from investment.forms import PeriodForm
 from investment.progress import LagReason, board, lag_warnings, project_ranking
 from investment.rankings import unit_ranking
+from investment.selectors import report_completeness
 from projects.access import visible_plans
 from projects.models import Level, Unit, User
 from projects.xlsx import workbook_response
@@ -34,8 +35,9 @@ def _scoped_plans(request):
     return plans, unit_id
 
 
-def _period(request) -> tuple[PeriodForm, int, int]:
-    year, month = rules.last_finished_month(timezone.localdate())
+def _period(request, default: tuple[int, int] | None = None) -> tuple[PeriodForm, int, int]:
+    """The period asked for, else ``default``, else the period that is due (DESIGN.md §3)."""
+    year, month = default or periods.due_period(timezone.localdate())
     form = PeriodForm.from_query(request.GET, year=year, month=month)
     if form.is_valid():
         year, month = form.cleaned_data["year"], form.cleaned_data["month"]
@@ -54,8 +56,15 @@ def _page(request, rows: list):
 
 @login_required
 def rankings(request):
-    form, year, month = _period(request)
     kind = request.GET.get("kind") if request.GET.get("kind") in PERIOD_KINDS else "month"
+    today = timezone.localdate()
+    default = None  # a month: the period that is due
+    if kind == "quarter":
+        year, quarter = periods.due_quarter(today)
+        default = (year, rules.quarter_end_month(quarter))
+    elif kind == "annual":
+        default = (periods.due_year(today), 12)
+    form, year, month = _period(request, default)
     if kind == "quarter":
         month = rules.quarter_end_month((month + 2) // 3)  # the quarter the chosen month is in
     elif kind == "annual":
@@ -91,6 +100,7 @@ def rankings(request):
             "annual": kind == "annual",
             "kinds": PERIOD_KINDS,
             "kind": kind,
+            "completeness": report_completeness(year=year, month=month),
         },
     )
 
@@ -152,6 +162,7 @@ def lag_page(request):
             "levels": Level.choices,
             "level": level,
             "month": month,
+            "completeness": report_completeness(year=year, month=month, plans=plans),
         },
     )
 
@@ -184,6 +195,7 @@ def board_page(request):
             "group": group,
             "units": Unit.objects.all(),
             "unit_id": unit_id,
+            "completeness": report_completeness(year=year, month=month, plans=plans),
         },
     )
 
