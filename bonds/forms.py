@@ -1,27 +1,15 @@
 from django import forms
 
 from bonds.models import FundStatus, FundType
+from projects.amounts import amount_field
 from projects.forms import ChineseFormMixin, MultipleFileField
-from projects.models import MONEY_DIGITS, MONEY_PLACES, Project
+from projects.models import Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def amount(label: str, required: bool = False) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=f"{label}(万元)",
-        required=required,
-        min_value=0,
-        max_digits=MONEY_DIGITS,
-        decimal_places=MONEY_PLACES,
-        error_messages={
-            "invalid": "请输入数字（万元）。",
-            "min_value": "金额不能为负数。",
-            "max_decimal_places": f"最多保留{MONEY_PLACES}位小数。",
-            "max_digits": "数额过大，请核对单位是否为万元。",
-            "max_whole_digits": "数额过大，请核对单位是否为万元。",
-        },
-    )
+    return amount_field(f"{label}(万元)", required=required)
 
 
 class FundForm(ChineseFormMixin, forms.Form):

@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 
 from bonds.models import FundApplication, FundAttachment, FundStatus, FundType
 from bonds.rules import LIFECYCLE, amount_problems, date_problems, derived_status
-from projects.models import MONEY_DIGITS, MONEY_PLACES, Project, User
+from projects.amounts import check_amount
+from projects.models import Project, User
 from projects.uploads import Attachment
 
 AMOUNTS = [field for field, _ in LIFECYCLE]
@@ -26,15 +27,7 @@ def require_fund_keeper(user: User) -> None:
 
 
 def _check_amount(label: str, value: Decimal | None) -> None:
-    if value is None:
-        return
-    if not value.is_finite() or value < 0:
-        raise ValidationError(f"{label}应为不小于0的数字（万元）。")
-    exponent = value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > MONEY_PLACES:
-        raise ValidationError(f"{label}最多保留{MONEY_PLACES}位小数（万元）。")
-    if value >= Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES):
-        raise ValidationError(f"{label}数额过大，请核对单位是否为万元。")
+    check_amount(value, label=label)
 
 
 def _validate(values: dict) -> None:

@@ -1,6 +1,7 @@
 from django import forms
 
-from projects.models import MONEY_DIGITS, FactorCategory, PeriodKind
+from projects.amounts import amount_field
+from projects.models import FactorCategory, PeriodKind
 
 
 class PeriodForm(forms.Form):
@@ -38,20 +39,7 @@ class ReportRowForm(forms.Form):
     plan = forms.IntegerField(widget=forms.HiddenInput)
     # The version of the report the form showed (0: none yet), so a stale form is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-    amount = forms.DecimalField(
-        label="本月完成投资(万元)",
-        max_digits=MONEY_DIGITS,
-        decimal_places=4,
-        min_value=0,
-        required=False,
-        error_messages={
-            "invalid": "请填写数字（万元）",
-            "min_value": "不能为负数",
-            "max_decimal_places": "最多保留4位小数",
-            "max_digits": "数额过大，请核对单位是否为万元",
-            "max_whole_digits": "数额过大，请核对单位是否为万元",
-        },
-    )
+    amount = amount_field("本月完成投资(万元)")
     progress = forms.CharField(
         label="形象进度", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": "不超过2000字"},

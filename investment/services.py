@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from investment.models import BriefingNote, MonthlyReport, ReportingPeriod
-from projects.models import MONEY_DIGITS, MONEY_PLACES, AnnualPlan, FactorCategory, User
+from projects.amounts import check_amount
+from projects.models import AnnualPlan, FactorCategory, User
 from projects.versioning import check_version
 
 Status = MonthlyReport.Status
@@ -46,15 +47,7 @@ def require_own_unit(user: User, plan: AnnualPlan) -> None:
 
 
 def _check_amount(amount: Decimal) -> None:
-    if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise ValidationError("本月完成投资应为数字（万元）。")
-    if amount < 0:
-        raise ValidationError("本月完成投资不能为负数。")
-    exponent = amount.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > MONEY_PLACES:
-        raise ValidationError(f"本月完成投资最多保留{MONEY_PLACES}位小数（万元）。")
-    if amount >= Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES):
-        raise ValidationError("本月完成投资数额过大，请核对单位是否为万元。")
+    check_amount(amount, label="本月完成投资")
 
 
 @transaction.atomic

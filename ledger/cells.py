@@ -12,7 +12,7 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
-from projects.models import MONEY_DIGITS, MONEY_PLACES
+from projects.amounts import NOT_A_NUMBER, amount_problem
 
 
 class CellError(ValueError):
@@ -72,15 +72,11 @@ def read_amount(value: object) -> Decimal:
         amount = Decimal(text)
     else:
         raise CellError(f'应为金额（万元），实际为"{shown(value)}"')
-    if not amount.is_finite():
+    problem = amount_problem(amount)
+    if problem == NOT_A_NUMBER:
         raise CellError(f'应为金额（万元），实际为"{shown(value)}"')
-    if amount < 0:
-        raise CellError(f'金额不能为负数，实际为"{shown(value)}"')
-    exponent = amount.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > MONEY_PLACES:
-        raise CellError(f'金额最多保留{MONEY_PLACES}位小数（万元），实际为"{shown(value)}"')
-    if amount >= Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES):
-        raise CellError(f'金额过大，实际为"{shown(value)}"')
+    if problem:
+        raise CellError(f'金额{problem}，实际为"{shown(value)}"')
     return amount
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from projects.amounts import amount_field
 from projects.codes import project_code_problem
 from projects.models import AnnualPlan, Milestone, Project
 
@@ -31,6 +32,8 @@ class MultipleFileField(forms.FileField):
 
 
 class ProjectForm(ChineseFormMixin, forms.ModelForm):
+    total_investment = amount_field("总投资(万元)", required=True)
+
     class Meta:
         model = Project
         fields = [
@@ -60,12 +63,6 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
             raise forms.ValidationError(f"项目代码{problem}")
         return code
 
-    def clean_total_investment(self):
-        value = self.cleaned_data["total_investment"]
-        if value is not None and value < 0:
-            raise forms.ValidationError("总投资不能为负数。")
-        return value
-
     def clean(self):
         data = super().clean()
         start, end = data.get("planned_start"), data.get("planned_end")
@@ -75,6 +72,8 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
 
 
 class PlanForm(ChineseFormMixin, forms.ModelForm):
+    planned_investment = amount_field("年度计划投资(万元)", required=True)
+
     class Meta:
         model = AnnualPlan
         fields = [
@@ -93,12 +92,6 @@ class PlanForm(ChineseFormMixin, forms.ModelForm):
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.project = project
-
-    def clean_planned_investment(self):
-        value = self.cleaned_data["planned_investment"]
-        if value is not None and value < 0:
-            raise forms.ValidationError("年度计划投资不能为负数。")
-        return value
 
     def clean_year(self):
         year = self.cleaned_data["year"]

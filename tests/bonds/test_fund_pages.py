@@ -50,7 +50,7 @@ def test_a_spent_amount_above_the_allocated_one_is_refused_on_the_form(client, o
 
 @pytest.mark.parametrize(
     ("values", "message"),
-    [({"requested": "一千"}, "请输入数字"), ({"requested": "-5"}, "金额不能为负数"),
+    [({"requested": "一千"}, "请填写数字"), ({"requested": "-5"}, "不能为负数"),
      ({"requested": ""}, "这个字段是必填项")],
 )  # fmt: skip
 def test_bad_amounts_get_a_message_a_clerk_understands(client, office, project, values, message):

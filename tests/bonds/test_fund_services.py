@@ -63,7 +63,7 @@ def test_an_application_follows_its_lifecycle_and_derives_its_status(office, pro
         ({"applied_on": date(2026, 3, 1), "approved": Decimal(5), "approved_on": date(2026, 2, 1)},
          "批复日期（2026-02-01）不能早于申报日期（2026-03-01）"),
         ({"status": "rejected", "approved": Decimal(5)}, "未获批"),
-        ({"requested": Decimal(-1)}, "不小于0"),
+        ({"requested": Decimal(-1)}, "申报金额不能为负数"),
         ({"requested": Decimal("1.00001")}, "最多保留4位小数"),
     ],
 )  # fmt: skip

@@ -46,7 +46,7 @@ def test_bad_project_input_is_refused_with_a_message_and_nothing_saved(client):
 
     for overrides, message in (
         ({"code": "2024-5106-47-01-000001"}, "国家代码应为"),
-        ({"total_investment": "-5"}, "总投资不能为负数"),
+        ({"total_investment": "-5"}, "不能为负数"),
         ({"planned_end": "2023-01-01"}, "计划竣工日期早于计划开工日期"),
         ({"name": ""}, "这个字段是必填项"),
     ):

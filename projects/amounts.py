@@ -1,0 +1,62 @@
+"""DESIGN.md §3's amount range, checked in one place.
+
+An amount in 万元 has at most 10 digits before the point and 4 after, and is never
+negative. The model fields (`projects.models.money_field`, which the admin validates) are
+declared with the same limits; forms take `amount_field`, services and the ledger import
+call `amount_problem` / `check_amount`. Within these limits a value is stored and read back
+exactly on SQLite too (14 significant digits fit the 15 its decimal conversion keeps).
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from projects.models import MONEY_DIGITS, MONEY_PLACES
+
+MONEY_MAX = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES) - Decimal(1).scaleb(-MONEY_PLACES)
+TOO_LARGE = f"数额过大（最大{MONEY_MAX:,}万元），请核对单位是否为万元"
+NEGATIVE = "不能为负数"
+TOO_PRECISE = f"最多保留{MONEY_PLACES}位小数（万元）"
+NOT_A_NUMBER = "应为数字（万元）"
+
+
+def amount_problem(value: object) -> str | None:
+    """Why ``value`` is not an acceptable amount, or None when it is."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return NOT_A_NUMBER
+    if value < 0:
+        return NEGATIVE
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MONEY_PLACES:
+        return TOO_PRECISE
+    if value > MONEY_MAX:
+        return TOO_LARGE
+    return None
+
+
+def check_amount(value: Decimal | None, *, label: str) -> None:
+    """Refuse an amount out of range, naming the field (None: not given, accepted)."""
+    if value is None:
+        return
+    problem = amount_problem(value)
+    if problem:
+        raise ValidationError(f"{label}{problem}。", code="amount")
+
+
+def validate_amount(value: Decimal | None) -> None:
+    """The form validator: the same rule, the reason alone (the form names the field)."""
+    problem = None if value is None else amount_problem(value)
+    if problem:
+        raise ValidationError(problem, code="amount")
+
+
+def amount_field(label: str, *, required: bool = False, **kwargs) -> forms.DecimalField:
+    """A form field for an amount in 万元, checked by `amount_problem` alone."""
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        validators=[validate_amount],
+        error_messages={"invalid": "请填写数字（万元）"},
+        **kwargs,
+    )
