@@ -11,6 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export DEBUG="${DEBUG:-0}"
+# Server errors (with their traceback) go to stderr and to this file; LOG_FILE= turns the file off.
+export LOG_FILE="${LOG_FILE-$PWD/logs/server.log}"
+[ -z "$LOG_FILE" ] || mkdir -p "$(dirname "$LOG_FILE")"
 export DJANGO_SETTINGS_MODULE=config.settings
 BIND="${BIND:-127.0.0.1:8000}"
 WORKERS="${WEB_CONCURRENCY:-$(( $(nproc) * 2 + 1 ))}"
