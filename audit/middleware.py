@@ -25,6 +25,7 @@ ACTIONS = {
     "project_edit": "编辑项目",
     "plan_add": "列入年度计划",
     "project_replace": "替换项目",
+    "plan_edit": "修改年度计划或填报开工",
     "milestones": "维护项目节点",
     "ledger_import": "导入Excel台账",
     "ledger_export": "导出Excel台账",

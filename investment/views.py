@@ -19,6 +19,7 @@ from investment.selectors import (
 from investment.todo import todos
 from projects.access import project_for, visible_plans
 from projects.models import Level, money
+from projects.services import plan_fields_for
 from supervision.access import visible_findings
 from supervision.clocks import LEVEL_LEADERS
 from supervision.selectors import escalations
@@ -94,10 +95,11 @@ def project_detail(request, pk: int):
     """One project's sheet: plan rows by year with progress, milestones, reports, funds, findings."""
     project = project_for(request.user, pk)
     year, month = rules.last_finished_month(timezone.localdate())
-    plans = [
-        (plan, rules.percent(money(plan.completed), plan.planned_investment))
-        for plan in plan_progress_all_years(project=project, month=12)
-    ]
+    plans = []
+    for plan in plan_progress_all_years(project=project, month=12).select_related("replaced_by"):
+        plan.project = project  # what plan_fields_for reads, without a query per row
+        rate = rules.percent(money(plan.completed), plan.planned_investment)
+        plans.append((plan, rate, bool(plan_fields_for(request.user, plan))))
     return render(
         request,
         "investment/project_detail.html",

@@ -1,26 +1,47 @@
 """Writes to the project register that are more than saving a form."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from projects.access import require_office
-from projects.models import Milestone, Project, Stage, User
+from projects.models import AnnualPlan, Level, Milestone, Nature, Project, Stage, User
 from projects.versioning import check_version
 
 
-@transaction.atomic
-def project_replace(*, project: Project, replacement: Project, user: User) -> Project:
-    """替换: a project that cannot start is swapped for another of the same investment scale.
+def replaceable_years(project: Project) -> list[int]:
+    """The years whose list ``project`` can be taken off by 替换: its rows not yet replaced,
+    latest first (the form offers these; the service takes no other)."""
+    return list(
+        project.plans.filter(replaced_by__isnull=True)
+        .order_by("-year")
+        .values_list("year", flat=True)
+    )
 
-    Both stay in the register; the first is marked 替换 and points at the second.
+
+@transaction.atomic
+def project_replace(
+    *, project: Project, replacement: Project, user: User, year: int | None = None
+) -> Project:
+    """替换 (DESIGN.md §3): a project that cannot start is swapped for another of the same
+    investment scale.
+
+    Both stay in the register; the first is marked 替换 and points at the second. Its plan row
+    of ``year`` is marked replaced, so it leaves every figure of that year
+    (`AnnualPlan.objects.counted`), and the replacement joins that year's list with the row's
+    年度计划投资 and level, unless it is on the list already. ``year`` may be left out only
+    when the project is on no list.
     """
     require_office(user)
     project = Project.objects.select_for_update().get(pk=project.pk)
+    replacement = Project.objects.select_for_update().get(pk=replacement.pk)
     if replacement.pk == project.pk:
         raise ValidationError("不能用项目自身替换。")
+    if project.stage == Stage.REPLACED:
+        raise ValidationError(f"“{project.name}”已被替换为“{project.replaced_by}”，不能再次替换。")
     if replacement.stage == Stage.REPLACED:
         raise ValidationError("所选项目本身已被替换，请选择其他项目。")
     if replacement.total_investment < project.total_investment:
@@ -28,10 +49,138 @@ def project_replace(*, project: Project, replacement: Project, user: User) -> Pr
             f"替换项目的总投资（{replacement.total_investment}万元）低于原项目"
             f"（{project.total_investment}万元），不符合“投资规模不变”的要求。"
         )
+    plans = AnnualPlan.objects.select_for_update()
+    plan = None
+    if year is not None:
+        plan = plans.filter(project=project, year=year, replaced_by__isnull=True).first()
+        if plan is None:
+            raise ValidationError(f"“{project.name}”不在{year}年度计划中，请选择它所在的年度。")
+    elif plans.filter(project=project, replaced_by__isnull=True).exists():
+        raise ValidationError("请选择在哪一年度的计划中替换。")
     project.stage = Stage.REPLACED
     project.replaced_by = replacement
     project.save(update_fields=["stage", "replaced_by", "updated_at"])
+    if plan is not None:
+        plan.replaced_by = replacement
+        plan.save(update_fields=["replaced_by"])
+        joined = plans.filter(project=replacement, year=plan.year).first()
+        if joined is None:
+            earlier = replacement.plans.filter(year__lt=plan.year).exists()
+            AnnualPlan.objects.create(
+                project=replacement,
+                year=plan.year,
+                level=plan.level,
+                nature=Nature.CONTINUING if earlier else Nature.NEW,
+                planned_investment=plan.planned_investment,
+            )
     return project
+
+
+# 年度计划 rows: the office keeps the plan itself; a unit reports its project's start and
+# 纳统 date, facts it knows first (DESIGN.md §1: a reporter updates their projects' dates).
+PLAN_OFFICE_FIELDS = ("level", "nature", "planned_investment", "actual_start", "statistics_date")
+PLAN_UNIT_FIELDS = ("actual_start", "statistics_date")
+
+
+def _role_plan_fields(user: User, plan: AnnualPlan) -> tuple[str, ...]:
+    if user.role == User.Role.OFFICER:
+        return PLAN_OFFICE_FIELDS
+    if user.role == User.Role.REPORTER and plan.project.unit_id == user.unit_id:
+        return PLAN_UNIT_FIELDS
+    return ()
+
+
+def plan_fields_for(user: User, plan: AnnualPlan) -> tuple[str, ...]:
+    """The fields of ``plan`` that ``user`` may change (none: no edit offered). A replaced
+    row is kept as it was."""
+    return () if plan.replaced_by_id else _role_plan_fields(user, plan)
+
+
+def _plan_date_problems(plan: AnnualPlan, changed: dict, today: date) -> list[str]:
+    """Dates that cannot be right for year ``plan.year``'s row (only the ones being changed:
+    a date already stored, say by an import, never blocks saving the rest)."""
+    problems = []
+    year_end = date(plan.year, 12, 31)
+    start = changed.get("actual_start")
+    if start:
+        if start > today:
+            problems.append(f"实际开(复)工日期（{start:%Y-%m-%d}）不能晚于今天。")
+        elif start > year_end:
+            problems.append(
+                f"实际开(复)工日期（{start:%Y-%m-%d}）晚于{plan.year}年底："
+                f"{plan.year}年度计划只记{plan.year}年内的开(复)工。"
+            )
+        if plan.nature == Nature.NEW and start < date(plan.year, 1, 1):
+            problems.append(
+                f"新建项目的开工日期应在{plan.year}年内（所填{start:%Y-%m-%d}）；"
+                "此前已开工的项目应为续建。"
+            )
+    statistics = changed.get("statistics_date")
+    if statistics and statistics > today:
+        problems.append(f"纳统日期（{statistics:%Y-%m-%d}）不能晚于今天。")
+    return problems
+
+
+def _check_planned_investment(value: Decimal) -> None:
+    """DESIGN.md §3's amount range (the model field's digits, and never negative)."""
+    if value < 0:
+        raise ValidationError("年度计划投资不能为负数。")
+    try:
+        AnnualPlan._meta.get_field("planned_investment").run_validators(value)
+    except ValidationError as error:
+        raise ValidationError(
+            "年度计划投资数额过大或小数位过多（最多10位整数、4位小数，单位万元）。"
+        ) from error
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    plan: AnnualPlan,
+    user: User,
+    changes: dict,
+    version: int | None,
+    today: date | None = None,
+) -> AnnualPlan:
+    """Change a 年度计划 row: the office any of PLAN_OFFICE_FIELDS, the project's own reporter
+    its start and 纳统 date. A form older than the row is refused with what changed; a form
+    saved unchanged writes nothing. Figures read the row directly, so they change at once."""
+    today = today or timezone.localdate()
+    plan = AnnualPlan.objects.select_for_update().select_related("project").get(pk=plan.pk)
+    label = f"“{plan.project.name}”{plan.year}年度计划"
+    allowed = _role_plan_fields(user, plan)
+    if not allowed:
+        raise PermissionDenied("只有项目办或本单位填报员可以修改年度计划。")
+    if plan.replaced_by_id:
+        raise ValidationError(f"{label}已替换为“{plan.replaced_by.name}”，不再修改。")
+    check_version(plan, version, label=label)
+    changed = {
+        name: value
+        for name, value in changes.items()
+        if name in PLAN_OFFICE_FIELDS and getattr(plan, name) != value
+    }
+    refused = [name for name in changed if name not in allowed]
+    if refused:
+        raise PermissionDenied(
+            "填报员只能填报实际开(复)工日期和纳统日期；级别、性质和年度计划投资由项目办修改。"
+        )
+    if not changed:
+        return plan
+    if "planned_investment" in changed and changed["planned_investment"] is None:
+        raise ValidationError("请填写年度计划投资（万元）。")
+    if "planned_investment" in changed:
+        _check_planned_investment(changed["planned_investment"])
+    if changed.get("level", Level.COUNTY) not in Level.values:
+        raise ValidationError(f"项目级别应为{'、'.join(Level.labels)}之一。")
+    if changed.get("nature", Nature.NEW) not in Nature.values:
+        raise ValidationError(f"建设性质应为{'、'.join(Nature.labels)}之一。")
+    for name, value in changed.items():
+        setattr(plan, name, value)
+    problems = _plan_date_problems(plan, changed, today)
+    if problems:
+        raise ValidationError(problems)
+    plan.save(update_fields=list(changed))
+    return plan
 
 
 APPROVAL_CHAIN = ["立项", "用地预审与选址", "环评", "节能审查", "用地批复", "规划许可", "施工许可"]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_filters.views import FilterView
@@ -10,8 +10,9 @@ from django_tables2 import SingleTableMixin
 from projects import services
 from projects.access import project_for, require_office, visible_plans
 from projects.filters import PlanFilter
-from projects.forms import ChainForm, DoneForm, MilestoneForm, PlanForm, ProjectForm, ReplaceForm
+from projects.forms import ChainForm, DoneForm, MilestoneForm, PlanForm, ProjectForm
 from projects.models import User
+from projects.plan_forms import PlanEditForm, ReplaceForm
 from projects.tables import PlanTable
 
 
@@ -65,22 +66,61 @@ def plan_add(request, pk: int):
 
 
 @login_required
+def plan_edit(request, pk: int, year: int):
+    """A 年度计划 row: the office edits it all, the project's own reporter its start and
+    纳统 date (`services.plan_fields_for`); others are refused."""
+    project = project_for(request.user, pk)
+    plan = get_object_or_404(project.plans.select_related("project"), year=year)
+    editable = services.plan_fields_for(request.user, plan)
+    if not editable:
+        raise PermissionDenied(
+            "只有项目办或本单位填报员可以修改年度计划（已替换的计划行不再修改）。"
+        )
+    form = PlanEditForm(request.POST or None, instance=plan, editable=editable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(
+                plan=plan,
+                user=request.user,
+                changes=form.changes(),
+                version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"已保存：{project.name}{year}年度计划")
+            return redirect("project_detail", pk=project.pk)
+    return render(
+        request,
+        "projects/plan_edit.html",
+        {
+            "form": form,
+            "project": project,
+            "plan": plan,
+            "is_office": request.user.role == User.Role.OFFICER,
+        },
+    )
+
+
+@login_required
 def project_replace(request, pk: int):
     require_office(request.user)
     project = project_for(request.user, pk)
-    form = ReplaceForm(request.POST or None)
-    form.fields["replacement"].queryset = form.fields["replacement"].queryset.exclude(pk=project.pk)
+    years = services.replaceable_years(project)
+    form = ReplaceForm(request.POST or None, project=project, years=years)
     if request.method == "POST" and form.is_valid():
+        replacement = form.cleaned_data["replacement"]
         try:
             services.project_replace(
-                project=project, replacement=form.cleaned_data["replacement"], user=request.user
+                project=project,
+                replacement=replacement,
+                user=request.user,
+                year=form.cleaned_data.get("year"),
             )
         except ValidationError as error:
             form.add_error("replacement", error)
         else:
-            messages.success(
-                request, f"“{project.name}”已替换为“{form.cleaned_data['replacement'].name}”。"
-            )
+            messages.success(request, f"“{project.name}”已替换为“{replacement.name}”。")
             return redirect("project_detail", pk=project.pk)
     return render(request, "projects/replace_form.html", {"form": form, "project": project})
 

@@ -102,10 +102,10 @@ def test_a_project_that_cannot_start_is_replaced_by_one_of_the_same_scale(client
     original, smaller, replacement = Project.objects.order_by("code")
     url = reverse("project_replace", args=[original.pk])
 
-    page = client.post(url, {"replacement": smaller.pk}).content.decode()
+    page = client.post(url, {"replacement": smaller.pk, "year": 2024}).content.decode()
     assert "不符合“投资规模不变”的要求" in page
 
-    client.post(url, {"replacement": replacement.pk})
+    client.post(url, {"replacement": replacement.pk, "year": 2024})
     original.refresh_from_db()
     assert (original.stage, original.replaced_by) == (Stage.REPLACED, replacement)
     assert Project.objects.count() == 3  # both kept

@@ -1,0 +1,81 @@
+"""Forms for a 年度计划 row's edit and for 替换.
+
+Kept apart from `projects.forms` (the project and milestone forms) so the plan rules and their
+forms read together; the shared base (`ChineseFormMixin`: ISO date pickers, one kind of line
+break) comes from there.
+"""
+
+from django import forms
+
+from projects.forms import ChineseFormMixin
+from projects.models import MONEY_DIGITS, MONEY_PLACES, AnnualPlan, Project, Stage
+
+TOO_LARGE = "数额过大（最大9,999,999,999.9999万元），请核对单位是否为万元"
+
+
+class PlanEditForm(ChineseFormMixin, forms.ModelForm):
+    """A plan row's fields, narrowed to those the user may change
+    (`projects.services.plan_fields_for`); the view hands the result to `plan_update`."""
+
+    planned_investment = forms.DecimalField(
+        label="年度计划投资(万元)",
+        min_value=0,
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        error_messages={
+            "invalid": "请填写数字（万元）",
+            "min_value": "不能为负数",
+            "max_decimal_places": f"最多保留{MONEY_PLACES}位小数（万元）",
+            "max_digits": TOO_LARGE,
+            "max_whole_digits": TOO_LARGE,
+        },
+    )
+    # The version of the row the form showed: a form older than the row is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    class Meta:
+        model = AnnualPlan
+        fields = ["level", "nature", "planned_investment", "actual_start", "statistics_date"]
+        widgets = {
+            "actual_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "statistics_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "actual_start": "新建项目填开工日期，续建项目填本年复工日期；不晚于今天",
+            "statistics_date": "项目入统（纳入固定资产投资统计）的日期",
+        }
+
+    def __init__(self, *args, editable: tuple[str, ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in (*editable, "version"):
+                del self.fields[name]
+        self.fields["version"].initial = self.instance.version
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+
+
+class ReplaceForm(ChineseFormMixin, forms.Form):
+    """替换: which project takes the place, and on which year's list (the years the project's
+    rows are not yet replaced, latest first)."""
+
+    replacement = forms.ModelChoiceField(
+        label="替换为",
+        queryset=Project.objects.exclude(stage=Stage.REPLACED),
+        empty_label="请选择项目",
+    )
+    year = forms.TypedChoiceField(label="替换的年度计划", coerce=int)
+
+    def __init__(self, *args, project: Project, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replacement"].queryset = self.fields["replacement"].queryset.exclude(
+            pk=project.pk
+        )
+        if years:
+            self.fields["year"].choices = [(year, f"{year}年") for year in years]
+            self.fields[
+                "year"
+            ].help_text = "原项目这一年的计划行不再计入当年任何数字（仍可查看）；替换项目以原计划投资列入当年计划"
+        else:
+            del self.fields["year"]
