@@ -1,9 +1,10 @@
 """Backup and restore: the whole database and the uploaded files in one zip.
 
-The archive holds ``data.json`` (Django's serializer, natural keys for content types and
-permissions, so it loads into SQLite or PostgreSQL alike), ``media/…`` (the uploaded photos
-and ledger files) and ``manifest.json`` (format, schema version, row counts per model and a
-SHA-256 for every member). The data is read inside one transaction (REPEATABLE READ on
+The archive holds ``data.json`` (every row, ``backup/serializer.py``: it loads into SQLite
+or PostgreSQL alike), ``media/…`` (the uploaded photos, evidence, fund documents and ledger
+files) and ``manifest.json`` (format, schema version, row counts per model, a SHA-256 for
+every member, and an HMAC over all of it with the installation's backup key,
+``backup/signing.py``). The data is read inside one transaction (REPEATABLE READ on
 PostgreSQL; SQLite's read transaction is a snapshot already), so the figures in a backup
 are those of one instant even while clerks keep submitting.
 """
@@ -21,17 +22,22 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from backup import serializer, signing
+
 FORMAT = "keyprojects-backup"
-VERSION = 1
+# 2: keyed manifest (HMAC), row references by number, times to the microsecond.
+VERSION = 2
 DATA = "data.json"
 MANIFEST = "manifest.json"
 MEDIA = "media/"
-# Rebuilt by `migrate` (content types, permissions) or transient (sessions, login attempts).
-EXCLUDED_APPS = {"contenttypes", "sessions", "axes"}
+# Rebuilt by `migrate` (content types, permissions), or sessions: a restore signs everyone
+# out, and a backup holding live session keys would let its reader sign in as anyone.
+# django-axes' rows (sign-in log, failures, lockouts) are kept: they are part of the trail.
+EXCLUDED_APPS = {"contenttypes", "sessions"}
 EXCLUDED_MODELS = {"auth.permission"}
 
 
@@ -58,10 +64,6 @@ def backed_up_models() -> list:
         and model._meta.managed
         and not model._meta.proxy
     ]
-
-
-def _labels() -> list[str]:
-    return [model._meta.label for model in backed_up_models()]
 
 
 def schema_state() -> dict[str, str]:
@@ -97,17 +99,10 @@ def _dump(path: Path) -> dict[str, int]:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         # Every row, whatever a model's default manager would filter (dumpdata --all).
-        counts = {model._meta.label: model._base_manager.count() for model in backed_up_models()}
-        call_command(
-            "dumpdata",
-            *_labels(),
-            use_base_manager=True,
-            output=str(path),
-            natural_foreign=True,
-            indent=None,
-            verbosity=0,
-            database=DEFAULT_DB_ALIAS,
-        )
+        models = backed_up_models()
+        counts = {model._meta.label: model._base_manager.count() for model in models}
+        with path.open("w", encoding="utf-8") as stream:
+            serializer.write(models, stream)
     return counts
 
 
@@ -155,7 +150,8 @@ def _write(output) -> Summary:
                 "counts": counts,
                 "checksums": checksums,
             }
-            archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+            signed = signing.sign(manifest)  # an edited backup fails this HMAC
+            archive.writestr(MANIFEST, json.dumps(signed, ensure_ascii=False, indent=1))
     return Summary(rows=sum(counts.values()), files=len(checksums) - 1, bytes=size)
 
 
@@ -166,8 +162,17 @@ def read_manifest(archive: zipfile.ZipFile) -> dict:
         raise BackupError("该文件不是本系统的备份文件（缺少备份清单 manifest.json）。") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError("该文件不是本系统的备份文件（备份清单格式不符）。")
+    if manifest.get("version") == 1:
+        raise BackupError(
+            "这是旧版（第 1 版）备份文件：它没有密钥签名，无法确认未被改动，本系统不再恢复。"
+            "请用本系统重新备份。"
+        )
     if manifest.get("version") != VERSION:
         raise BackupError(f"备份格式版本 {manifest.get('version')} 与本系统（{VERSION}）不符。")
+    try:
+        signing.verify(manifest)
+    except signing.SignatureError as error:
+        raise BackupError(str(error)) from None
     return manifest
 
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from audit.services import record
+from backup import signing
 from investment.rankings import unit_ranking
 from investment.selectors import portfolio_summary
 from projects.models import Project, User
@@ -160,7 +161,7 @@ def test_a_backup_from_another_schema_version_is_refused(tmp_path):
             return name, data
         manifest = json.loads(data)
         manifest["schema"]["projects"] = "0001_initial"
-        return name, json.dumps(manifest).encode()
+        return name, json.dumps(signing.sign(manifest)).encode()  # a genuine older backup
 
     rewrite(tmp_path / "b.zip", tmp_path / "old.zip", older_schema)
     with pytest.raises(CommandError, match="数据库结构版本与本系统不同"):
@@ -231,7 +232,7 @@ def test_a_write_committed_during_the_backup_is_not_half_in_it(tmp_path, monkeyp
 
     load(a_portfolio(3, 2026))
     units_before = Unit.objects.count()
-    real_call_command = archive.call_command
+    real_write = archive.serializer.write
 
     def dump_after_a_concurrent_write(*args, **kwargs):
         def clerk():
@@ -241,9 +242,9 @@ def test_a_write_committed_during_the_backup_is_not_half_in_it(tmp_path, monkeyp
         writer = threading.Thread(target=clerk)
         writer.start()
         writer.join()
-        return real_call_command(*args, **kwargs)
+        return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(archive, "call_command", dump_after_a_concurrent_write)
+    monkeypatch.setattr(archive.serializer, "write", dump_after_a_concurrent_write)
     backup(tmp_path / "b.zip")
     monkeypatch.undo()
 
