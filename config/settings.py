@@ -233,12 +233,13 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Ledger import limits: a clerk's real ledger is a few hundred KB; these stop a
-# mistaken or hostile upload before it costs memory.
-LEDGER_MAX_BYTES = env_int("LEDGER_MAX_BYTES", 20 * 1024 * 1024)
-LEDGER_MAX_UNZIPPED_BYTES = env_int("LEDGER_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
-LEDGER_MAX_ROWS = env_int("LEDGER_MAX_ROWS", 50_000)
-LEDGER_MAX_COLUMNS = env_int("LEDGER_MAX_COLUMNS", 100)
+# Ledger import limits. A county's ledger is a few hundred KB, a city's whole export (500,000
+# monthly rows) about 20 MB; sheets are streamed row by row with no row cap below Excel's own,
+# so these bound the time an upload can cost. The shared-string table is the one part
+# openpyxl keeps in memory whole, hence its own limit.
+LEDGER_MAX_BYTES = env_int("LEDGER_MAX_BYTES", 100 * 1024 * 1024)
+LEDGER_MAX_UNZIPPED_BYTES = env_int("LEDGER_MAX_UNZIPPED_BYTES", 1024 * 1024 * 1024)
+LEDGER_MAX_SHARED_BYTES = env_int("LEDGER_MAX_SHARED_BYTES", 100 * 1024 * 1024)
 
 # Progress photos: a phone photo is 2–8 MB and 12–50 megapixels.
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024)
@@ -248,6 +249,16 @@ PHOTO_MAX_PER_REPORT = env_int("PHOTO_MAX_PER_REPORT", 9)
 # Attachments (rectification evidence, fund documents): PDF, images and Office files only.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10)
+
+# Every uploaded file goes to a temporary file on disk (above 2.5 MB) and is counted as it
+# arrives: past its page's limit above (the ledger's on the ledger upload, the photo and
+# attachment ones elsewhere) the rest is read and dropped, never kept, and the view refuses
+# the file by its size (projects/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "projects.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # The audit trail is kept at least this long (等保 2.0: six months); nothing in the app deletes it.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)

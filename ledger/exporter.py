@@ -11,7 +11,15 @@ from django.db.models import Q
 from bonds.models import FundApplication, FundStatus, FundType
 from investment.models import MonthlyReport
 from ledger import schema
-from projects.models import AnnualPlan, FactorCategory, Level, Milestone, Nature, Project
+from projects.models import (
+    AnnualPlan,
+    FactorCategory,
+    Level,
+    Milestone,
+    Nature,
+    Project,
+    Stage,
+)
 from supervision.models import Finding
 
 YES_NO = {True: "是", False: "否"}
@@ -44,6 +52,9 @@ def project_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
             project.leader,
             YES_NO[project.is_private],
             project.content,
+            _label(Stage, project.stage),
+            plan.statistics_date,
+            project.service_officer,
         )
 
 
@@ -183,6 +194,12 @@ def _instruction_rows() -> Iterator[tuple]:
         "",
         "金额单位为万元，最多4位小数，可带千位分隔符；同一记录重复导入会更新而不会重复新增。",
     )
+    yield (
+        "",
+        "",
+        "",
+        "选填列留空表示“未填写”：不会清空系统中已有的内容；与系统一致的行不作任何修改。",
+    )
 
 
 def _rule(header: str) -> str:
@@ -190,6 +207,8 @@ def _rule(header: str) -> str:
         return "可选值：" + "、".join(schema.CODED_COLUMNS[header])
     if header.endswith("(万元)"):
         return "金额（万元），不能为负数"
+    if header == "纳统日期":
+        return "日期：该年度纳入固定资产投资统计（纳统）的日期"
     if header.endswith("日期") or header in {"整改时限"}:
         return "日期"
     if header == "项目代码":

@@ -1,24 +1,38 @@
 """The ledger import service: one workbook in, all or nothing.
 
 ``import_ledger`` is the only way ledger data gets into the database; the command, the
-upload page and the tests call it. It reads and checks every sheet, looks up what
-already exists with a few set-based queries, and writes nothing unless every row is
-good. Writes are bulk inserts and updates, so a 10,000-row ledger takes seconds.
+upload page and the tests call it. Sheets are read in dependency order (项目台账 first) and,
+but for 项目台账, streamed: every ``CHUNK`` rows are checked against what the database holds
+for their keys (a few set-based queries) and written with bulk inserts and updates, so memory
+stays bounded whatever the sheet's length. Every problem of every row is collected; one
+problem anywhere and the whole transaction is rolled back, so nothing is written.
+
+A row equal to what is stored changes nothing (no write, no history). Each field a row
+changes is recorded old → new in a ``ChangeLog``: the preview shows the first of them and
+offers the whole list as a download.
 """
 
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from difflib import SequenceMatcher
+from itertools import islice
+from pathlib import Path
+from typing import BinaryIO
 
 from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bonds.models import FundApplication
-from bonds.rules import derived_status
+from bonds.rules import amount_problems, derived_status
 from investment import rules
 from investment.models import MonthlyReport, ReportingPeriod
 from ledger import schema
 from ledger.models import LedgerImport
-from ledger.reader import LedgerImportError, Problem, read_workbook
+from ledger.reader import LedgerImportError, Problem, opened
 from ledger.rows import (
     Record,
     read_findings,
@@ -31,8 +45,10 @@ from projects.models import AnnualPlan, Milestone, Project, Unit, Versioned
 from supervision.models import Finding
 
 CHUNK = 2000
+SHOWN = 200  # changes, locked rows and warnings kept in memory for the page
 # Serializes imports on PostgreSQL so two clerks' uploads never interleave.
 IMPORT_LOCK_KEY = 7_301_001
+Report = MonthlyReport
 
 
 @dataclass
@@ -42,15 +58,72 @@ class SheetResult:
     unchanged: int = 0
 
 
+@dataclass(frozen=True)
+class Change:
+    """One field one row changes: ``sheet!row`` (record) field: old → new."""
+
+    sheet: str
+    row: int
+    record: str
+    field: str
+    old: str
+    new: str
+
+    def as_row(self) -> tuple:
+        return (self.sheet, self.row, self.record, self.field, self.old, self.new)
+
+
+class ChangeLog:
+    """Every field the import changes. The first ``SHOWN`` stay in memory for the page; with
+    a ``path``, all of them are also written there, one JSON list a line, for the download."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.count = 0
+        self.first: list[Change] = []
+        self._file = open(path, "w", encoding="utf-8") if path else None  # noqa: SIM115
+
+    def add(self, change: Change) -> None:
+        self.count += 1
+        if len(self.first) < SHOWN:
+            self.first.append(change)
+        if self._file:
+            self._file.write(json.dumps(change.as_row(), ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        if self._file:
+            self._file.close()
+
+
+def read_changes(path: str | Path) -> Iterator[tuple]:
+    """The rows a ``ChangeLog`` wrote to ``path``, as they come."""
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            yield tuple(json.loads(line))
+
+
 @dataclass
 class ImportResult:
     projects: SheetResult = field(default_factory=SheetResult)
     sheets: dict[str, SheetResult] = field(default_factory=dict)
     units_created: list[str] = field(default_factory=list)
+    # new unit → the existing units whose names are closest (a new unit is often a typo)
+    similar_units: dict[str, list[str]] = field(default_factory=dict)
     ignored_sheets: list[str] = field(default_factory=list)
     dry_run: bool = False
     # Imported all the same, but worth a look (a month above half the year's plan: 元 for 万元?).
     warnings: list[str] = field(default_factory=list)
+    warnings_count: int = 0
+    changes: ChangeLog = field(default_factory=ChangeLog)
+    # 月度投资 rows of a locked month that equal what is stored: left alone, counted, listed
+    locked: int = 0
+    locked_rows: list[str] = field(default_factory=list)
+    # reports entered through the forms that this import changes (they become ledger reports)
+    form_reports: int = 0
+
+    @property
+    def changes_nothing(self) -> bool:
+        counts = [self.projects, *self.sheets.values()]
+        return not self.units_created and all(c.created == c.updated == 0 for c in counts)
 
     def lines(self) -> list[str]:
         """What the import did, in Chinese, one line per sheet."""
@@ -61,9 +134,17 @@ class ImportResult:
             p = self.projects
             out.append(f"项目：新增{p.created}个，更新{p.updated}个，未变化{p.unchanged}个")
         for name, result in self.sheets.items():
-            out.append(
+            line = (
                 f"{name}：新增{result.created}条，更新{result.updated}条，"
                 f"未变化{result.unchanged}条"
+            )
+            if name == schema.REPORTS and self.locked:
+                line += f"，已锁定月份与系统一致而跳过{self.locked}条"
+            out.append(line)
+        if self.form_reports:
+            out.append(
+                f"其中{self.form_reports}份在线填报的月报被台账修改，"
+                "改为“台账导入”“已审核”（审核人为导入人）"
             )
         if not self.sheets:
             out.append("工作簿中没有可导入的工作表（应为：" + "、".join(schema.SHEETS) + "）")
@@ -75,81 +156,54 @@ class ImportResult:
             "sheets": {name: vars(result) for name, result in self.sheets.items()},
             "units_created": self.units_created,
             "ignored_sheets": self.ignored_sheets,
+            "changes": self.changes.count,
+            "locked": self.locked,
+            "form_reports": self.form_reports,
         }
 
 
-@dataclass
-class Parsed:
-    projects: list[Record] = field(default_factory=list)
-    project_codes: set[str] = field(default_factory=set)
-    reports: list[Record] = field(default_factory=list)
-    milestones: list[Record] = field(default_factory=list)
-    funds: list[Record] = field(default_factory=list)
-    findings: list[Record] = field(default_factory=list)
-    present: list[str] = field(default_factory=list)
+def import_ledger(
+    *,
+    data: bytes | None = None,
+    file: str | Path | BinaryIO | None = None,
+    filename: str,
+    user=None,
+    dry_run: bool = False,
+    changes_path: str | Path | None = None,
+) -> ImportResult:
+    """Import a ledger workbook (``data``, or a ``file`` path or open file); raise
+    ``LedgerImportError`` listing every bad row.
 
-
-def import_ledger(*, data: bytes, filename: str, user=None, dry_run: bool = False) -> ImportResult:
-    """Import a ledger workbook; raise ``LedgerImportError`` listing every bad row.
-
-    With ``dry_run`` everything is checked and counted, then rolled back: the preview.
+    With ``dry_run`` everything is checked, written and counted, then rolled back: the
+    preview. ``changes_path`` receives every change as JSON lines (see ``ChangeLog``).
     """
-    sheets, ignored = read_workbook(data, filename=filename)
-    problems: list[Problem] = []
-    parsed = Parsed(present=[sheet.name for sheet in sheets])
-    for sheet in sheets:
-        if sheet.name == schema.PROJECTS:
-            parsed.projects, parsed.project_codes = read_projects(sheet, problems)
-        elif sheet.name == schema.REPORTS:
-            parsed.reports = read_reports(sheet, problems)
-        elif sheet.name == schema.MILESTONES:
-            parsed.milestones = read_milestones(sheet, problems)
-        elif sheet.name == schema.FUNDS:
-            parsed.funds = read_funds(sheet, problems)
-        elif sheet.name == schema.FINDINGS:
-            parsed.findings = read_findings(sheet, problems)
-
-    result = ImportResult(ignored_sheets=ignored, dry_run=dry_run)
+    result = ImportResult(dry_run=dry_run, changes=ChangeLog(changes_path))
     try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
-            existing = Existing.load(parsed)
-            problems += existing.check(parsed)
-            if problems:
-                raise LedgerImportError(_in_sheet_order(problems))
-            Writer(existing, result, user=user).write(parsed)
-            result.warnings = _unusual_reports(parsed.reports)
-            if dry_run:
-                transaction.set_rollback(True)
-            else:
-                LedgerImport.objects.create(
-                    filename=filename[:255], imported_by=user, summary=result.as_dict()
-                )
+        with opened(data if file is None else file, filename=filename) as book:
+            result.ignored_sheets = book.ignored
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+                importer = Importer(result, user=user)
+                for name in schema.SHEETS:  # dependency order, whatever the workbook's
+                    if name in book.worksheets:
+                        importer.sheet(name, book.sheet(name))
+                if importer.problems:
+                    raise LedgerImportError(_in_sheet_order(importer.problems))
+                if dry_run:
+                    transaction.set_rollback(True)
+                else:
+                    LedgerImport.objects.create(
+                        filename=filename[:255], imported_by=user, summary=result.as_dict()
+                    )
     except IntegrityError:
         raise LedgerImportError(
             [Problem("导入时数据被他人同时修改，本次未写入任何数据，请重新导入")]
         ) from None
+    finally:
+        result.changes.close()
     return result
-
-
-def _unusual_reports(records: list[Record]) -> list[str]:
-    """月度投资 rows whose month is above half of their plan row's year (one query)."""
-    years = {record.key[1] for record in records}
-    planned = {
-        (code, year): amount
-        for code, year, amount in AnnualPlan.objects.filter(year__in=years).values_list(
-            "project__code", "year", "planned_investment"
-        )
-    }  # by year, not by code: a city's ten thousand codes would overflow SQLite's parameters
-    warnings = []
-    for record in records:
-        code, year, month = record.key
-        text = rules.unusual_amount(record.fields["amount"], planned.get((code, year), 0))
-        if text:
-            warnings.append(f"{schema.REPORTS}!{record.row}: {code} {year}年{month}月: {text}")
-    return warnings
 
 
 def _in_sheet_order(problems: list[Problem]) -> list[Problem]:
@@ -157,10 +211,10 @@ def _in_sheet_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (order.get(p.sheet, -1), p.row))
 
 
-def _chunks(items: Iterable, size: int = CHUNK):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
+    items = iter(items)
+    while chunk := list(islice(items, size)):
+        yield chunk
 
 
 def _fetch(queryset: models.QuerySet, lookup: str, keys: Iterable) -> list:
@@ -171,163 +225,141 @@ def _fetch(queryset: models.QuerySet, lookup: str, keys: Iterable) -> list:
     return found
 
 
-@dataclass
-class Existing:
-    """What the database already holds for the keys the workbook names."""
+def closest_units(name: str, existing: Iterable[str], limit: int = 3) -> list[str]:
+    """The existing unit names closest to ``name``: 城管局 → 县城市管理局.
 
-    units: dict[str, Unit]
-    projects: dict[str, Project]
-    plans: dict[tuple, AnnualPlan]
-    reports: dict[tuple, MonthlyReport]
-    milestones: dict[tuple, Milestone]
-    funds: dict[tuple, FundApplication]
-    findings: dict[tuple, Finding]
-    locked: set[tuple[int, int]]
-
-    @classmethod
-    def load(cls, parsed: Parsed) -> "Existing":
-        codes = (
-            parsed.project_codes
-            | {r.key[0] for r in parsed.reports + parsed.milestones + parsed.funds}
-            | {r.fields["project_code"] for r in parsed.findings if r.fields.get("project_code")}
-        )
-        unit_names = (
-            {r.fields["project"]["unit_name"] for r in parsed.projects}
-            | {r.fields["unit_name"] for r in parsed.milestones if r.fields.get("unit_name")}
-            | {r.key[0] for r in parsed.findings}
-        )
-        plans = _fetch(AnnualPlan.objects.select_related("project"), "project__code", codes)
-        reports = _fetch(
-            MonthlyReport.objects.select_related("plan__project"),
-            "plan__project__code",
-            {r.key[0] for r in parsed.reports},
-        )
-        milestones = _fetch(
-            Milestone.objects.select_related("project"),
-            "project__code",
-            {r.key[0] for r in parsed.milestones},
-        )
-        funds = _fetch(
-            FundApplication.objects.select_related("project"),
-            "project__code",
-            {r.key[0] for r in parsed.funds},
-        )
-        findings = _fetch(
-            Finding.objects.select_related("unit"),
-            "unit__name",
-            {r.key[0] for r in parsed.findings},
-        )
-        return cls(
-            units={u.name: u for u in _fetch(Unit.objects.all(), "name", unit_names)},
-            projects={p.code: p for p in _fetch(Project.objects.all(), "code", codes)},
-            plans={(p.project.code, p.year): p for p in plans},
-            reports={(r.plan.project.code, r.plan.year, r.month): r for r in reports},
-            milestones={(m.project.code, m.name): m for m in milestones},
-            funds={(f.project.code, f.fund_type, f.year, f.batch): f for f in funds},
-            findings={(f.unit.name, f.description, f.found_on): f for f in findings},
-            locked=set(
-                ReportingPeriod.objects.filter(locked_at__isnull=False).values_list("year", "month")
-            ),
-        )
-
-    def check(self, parsed: Parsed) -> list[Problem]:
-        """References to projects and plan rows that exist neither here nor in the workbook."""
-        problems: list[Problem] = []
-        known_codes = parsed.project_codes | set(self.projects)
-        known_plans = {r.key for r in parsed.projects} | set(self.plans)
-        # Codes whose 项目台账 rows were refused: their problems are already reported.
-        refused_codes = parsed.project_codes - {r.key[0] for r in parsed.projects}
-
-        def unknown(sheet: str, row: int, column: str, code: str) -> None:
-            problems.append(
-                Problem(f"项目代码“{code}”在系统和本工作簿“项目台账”中都不存在", sheet, row, column)
-            )
-
-        for record in parsed.reports:
-            code, year, month = record.key
-            if code not in known_codes:
-                unknown(schema.REPORTS, record.row, "项目代码", code)
-            elif (code, year) not in known_plans and code not in refused_codes:
-                problems.append(
-                    Problem(
-                        f"项目“{code}”未列入{year}年度重点项目计划，请先在“项目台账”中填写该年度",
-                        schema.REPORTS,
-                        record.row,
-                        "年度",
-                    )
-                )
-            if (year, month) in self.locked and self._would_change(record):
-                problems.append(
-                    Problem(
-                        f"{year}年{month}月已锁定，不能再修改该月数据；如需更正请联系项目办解锁",
-                        schema.REPORTS,
-                        record.row,
-                        "月份",
-                    )
-                )
-        for sheet, records in (
-            (schema.MILESTONES, parsed.milestones),
-            (schema.FUNDS, parsed.funds),
-        ):
-            for record in records:
-                if record.key[0] not in known_codes:
-                    unknown(sheet, record.row, "项目代码", record.key[0])
-        for record in parsed.findings:
-            code = record.fields.get("project_code")
-            if code and code not in known_codes:
-                unknown(schema.FINDINGS, record.row, "项目代码", code)
-        return problems
-
-    def _would_change(self, record: Record) -> bool:
-        """Whether a report row differs from what is stored (a locked month may be
-        re-imported unchanged, e.g. an export imported back)."""
-        report = self.reports.get(record.key)
-        if report is None:
-            return True
-        return any(getattr(report, name) != value for name, value in record.fields.items())
+    Clerks shorten names (城管局) rather than misspell them, so besides difflib's ratio a
+    name counts as close when every one of its characters appears, in order, in the other.
+    """
+    scored = []
+    for other in existing:
+        ratio = SequenceMatcher(None, name, other).ratio()
+        it = iter(other)
+        if all(ch in it for ch in name):  # a subsequence: an abbreviation
+            ratio = max(ratio, 0.6)
+        if ratio >= 0.5:
+            scored.append((-ratio, other))
+    return [other for _, other in sorted(scored)[:limit]]
 
 
-class Writer:
-    """Applies checked records in dependency order with bulk writes."""
+def _shown(value) -> str:
+    """A stored value as the preview shows it."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
-    def __init__(self, existing: Existing, result: ImportResult, user=None):
-        self.existing = existing
+
+class Importer:
+    """Checks and writes one workbook, sheet by sheet, chunk by chunk, inside the caller's
+    transaction. Writes stop at the first problem; checking goes on to report them all."""
+
+    def __init__(self, result: ImportResult, *, user=None):
         self.result = result
         self.user = user  # recorded in the model history of every row written
+        self.now = timezone.now()
+        self.problems: list[Problem] = []
+        self.units: dict[str, int] = dict(Unit.objects.values_list("name", "pk"))
+        self.unit_names = {pk: name for name, pk in self.units.items()}
+        self.units_before = list(self.units)
+        self.locked = set(
+            ReportingPeriod.objects.filter(locked_at__isnull=False).values_list("year", "month")
+        )
+        self.workbook_codes: set[str] = set()  # every code 项目台账 names, even on bad rows
+        self.workbook_plans: set[tuple] = set()  # (code, year) of its good rows
+        self.refused_codes: set[str] = set()  # codes whose 项目台账 rows were refused
+        self.project_codes: dict[int, str] = {}  # id → code of the chunk's projects
 
-    def write(self, parsed: Parsed) -> None:
-        self._units(parsed)
-        if schema.PROJECTS in parsed.present:
-            self._projects(parsed.projects)
-        if schema.REPORTS in parsed.present:
-            self._reports(parsed.reports)
-        if schema.MILESTONES in parsed.present:
-            self._milestones(parsed.milestones)
-        if schema.FUNDS in parsed.present:
-            self._funds(parsed.funds)
-        if schema.FINDINGS in parsed.present:
-            self._findings(parsed.findings)
+    # ------------------------------------------------------------------ plumbing
 
-    def _counts(self, sheet: str) -> SheetResult:
+    @property
+    def writing(self) -> bool:
+        return not self.problems
+
+    def counts(self, sheet: str) -> SheetResult:
         return self.result.sheets.setdefault(sheet, SheetResult())
 
-    def _units(self, parsed: Parsed) -> None:
-        names = (
-            [r.fields["project"]["unit_name"] for r in parsed.projects]
-            + [r.fields["unit_name"] for r in parsed.milestones if r.fields.get("unit_name")]
-            + [r.key[0] for r in parsed.findings]
-        )
-        missing = sorted({n for n in names if n not in self.existing.units})
-        if missing:
-            bulk_create_with_history([Unit(name=name) for name in missing], Unit)
-            for unit in Unit.objects.filter(name__in=missing):
-                self.existing.units[unit.name] = unit
-        self.result.units_created = missing
+    def sheet(self, name: str, raw) -> None:
+        self.counts(name)
+        if name == schema.PROJECTS:
+            self._projects(raw)
+            return
+        reader, write = {
+            schema.REPORTS: (read_reports, self._reports),
+            schema.MILESTONES: (read_milestones, self._milestones),
+            schema.FUNDS: (read_funds, self._funds),
+            schema.FINDINGS: (read_findings, self._findings),
+        }[name]
+        for chunk in _chunks(reader(raw, self.problems)):
+            write(chunk)
 
-    def _upsert(self, counts: SheetResult, model, existing: dict, rows: list[tuple], make):
-        """Create what is new, update what changed; count both and what stayed the same."""
+    def problem(self, reason: str, sheet: str, row: int, column: str) -> None:
+        self.problems.append(Problem(reason, sheet, row, column))
+
+    def unknown_code(self, sheet: str, row: int, code: str) -> None:
+        self.problem(
+            f"项目代码“{code}”在系统和本工作簿“项目台账”中都不存在", sheet, row, "项目代码"
+        )
+
+    def project_ids(self, codes: Iterable[str]) -> dict[str, int]:
+        return dict(_fetch(Project.objects.values_list("code", "pk"), "code", codes))
+
+    def unit_ids(self, names: Iterable[str]) -> None:
+        """Create the units named that do not exist yet (when writing)."""
+        missing = sorted({n for n in names if n and n not in self.units})
+        if not missing:
+            return
+        for name in missing:
+            if name not in self.result.similar_units:
+                self.result.units_created.append(name)
+                self.result.similar_units[name] = closest_units(name, self.units_before)
+        if self.writing:
+            bulk_create_with_history([Unit(name=name) for name in missing], Unit)
+            for name, pk in Unit.objects.filter(name__in=missing).values_list("name", "pk"):
+                self.units[name] = pk
+                self.unit_names[pk] = name
+        else:
+            for name in missing:  # known by name from now on; never written
+                self.units[name] = 0
+
+    def shown(self, model, name: str, value) -> tuple[str, str]:
+        """(the field's label, its value as shown) for the change log."""
+        if name == "unit_id":
+            return "责任单位", _shown(self.unit_names.get(value, ""))
+        if name == "project_id":
+            code = self.project_codes.get(value) if value else ""
+            if code is None:  # a project outside the chunk's (a finding moved off it)
+                code = Project.objects.filter(pk=value).values_list("code", flat=True).first()
+            return "项目代码", _shown(code)
+        model_field = model._meta.get_field(name)
+        if model_field.choices and value:
+            value = str(dict(model_field.flatchoices).get(value, value))
+        return str(model_field.verbose_name), _shown(value)
+
+    def log(self, sheet: str, row: int, record: str, model, name: str, old, new) -> None:
+        label, old_text = self.shown(model, name, old)
+        _, new_text = self.shown(model, name, new)
+        self.result.changes.add(Change(sheet, row, record, label, old_text, new_text))
+
+    def upsert(
+        self,
+        sheet: str,
+        counts: SheetResult,
+        model,
+        existing: dict,
+        items: list[tuple[tuple, dict, int, str]],
+        make: Callable,
+    ) -> None:
+        """Create what is new, update what changed (logging each field old → new); count
+        both and what stayed the same. ``items``: (key, values, row, record label)."""
         to_create, to_update, changed = [], [], set()
-        for key, values in rows:
+        for key, values, row, label in items:
             obj = existing.get(key)
             if obj is None:
                 obj = make(key, values)
@@ -337,6 +369,7 @@ class Writer:
                 continue
             diff = [name for name, value in values.items() if getattr(obj, name) != value]
             for name in diff:
+                self.log(sheet, row, label, model, name, getattr(obj, name), values[name])
                 setattr(obj, name, values[name])
             if diff:
                 to_update.append(obj)
@@ -344,6 +377,8 @@ class Writer:
                 counts.updated += 1
             else:
                 counts.unchanged += 1
+        if not self.writing:
+            return
         # Bulk writes with their model history, in batches too, so an imported change shows
         # in 数据变更记录 and a form opened before the import can say what changed.
         bulk_create_with_history(to_create, model, batch_size=1000, default_user=self.user)
@@ -356,75 +391,259 @@ class Writer:
                 to_update, model, sorted(changed), batch_size=1000, default_user=self.user
             )
 
-    def _projects(self, records: list[Record]) -> None:
-        units = self.existing.units
-        rows: dict[str, dict] = {}
+    # ------------------------------------------------------------------ 项目台账
+
+    def _projects(self, raw) -> None:
+        records, codes = read_projects(raw, self.problems)
+        self.workbook_codes |= codes
+        self.workbook_plans |= {record.key for record in records}
+        self.refused_codes = codes - {record.key[0] for record in records}
+        self.unit_ids(record.fields["project"]["unit_name"] for record in records)
+        # One project, many rows: the values every row gives, merged (they agree: rows.py).
+        merged: dict[str, tuple[dict, int]] = {}
         for record in records:
             values = dict(record.fields["project"])
-            values["unit_id"] = units[values.pop("unit_name")].pk
-            rows.setdefault(record.key[0], {}).update(values)
-        self._upsert(
+            values["unit_id"] = self.units[values.pop("unit_name")]
+            merged.setdefault(record.key[0], ({}, record.row))[0].update(values)
+        projects = {p.code: p for p in _fetch(Project.objects.all(), "code", merged)}
+        self.upsert(
+            schema.PROJECTS,
             self.result.projects,
             Project,
-            self.existing.projects,
-            list(rows.items()),
+            projects,
+            [(code, values, row, code) for code, (values, row) in merged.items()],
             lambda code, values: Project(code=code, **values),
         )
+        if not self.writing:
+            return
         # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35; fetch them elsewhere.
-        new_codes = [code for code, project in self.existing.projects.items() if project.pk is None]
-        for project in _fetch(Project.objects.all(), "code", new_codes):
-            self.existing.projects[project.code] = project
-        projects = self.existing.projects
-        self._upsert(
-            self._counts(schema.PROJECTS),
+        ids = self.project_ids(code for code, p in projects.items() if p.pk is None)
+        for code, pk in ids.items():
+            projects[code].pk = pk
+        plans = {
+            (p.project.code, p.year): p
+            for p in _fetch(AnnualPlan.objects.select_related("project"), "project__code", merged)
+        }
+        self.upsert(
+            schema.PROJECTS,
+            self.counts(schema.PROJECTS),
             AnnualPlan,
-            self.existing.plans,
-            [(r.key, r.fields["plan"]) for r in records],
+            plans,
+            [(r.key, r.fields["plan"], r.row, f"{r.key[0]} {r.key[1]}年") for r in records],
             lambda key, values: AnnualPlan(project=projects[key[0]], year=key[1], **values),
         )
-        self._refresh_plans()
 
-    def _refresh_plans(self) -> None:
-        new_codes = {code for (code, _), plan in self.existing.plans.items() if plan.pk is None}
-        for plan in _fetch(
-            AnnualPlan.objects.select_related("project"), "project__code", new_codes
-        ):
-            self.existing.plans[(plan.project.code, plan.year)] = plan
+    # ------------------------------------------------------------------ 月度投资
 
     def _reports(self, records: list[Record]) -> None:
-        plans, locked = self.existing.plans, self.existing.locked
-        ledger_fields = {
-            "status": MonthlyReport.Status.APPROVED,
-            "source": MonthlyReport.Source.LEDGER,
+        sheet = schema.REPORTS
+        codes = {record.key[0] for record in records}
+        known_codes = set(self.project_ids(codes))
+        plans = {
+            (code, year): (pk, planned)
+            for code, year, pk, planned in _fetch(
+                AnnualPlan.objects.values_list("project__code", "year", "pk", "planned_investment"),
+                "project__code",
+                codes,
+            )
         }
-        self._upsert(
-            self._counts(schema.REPORTS),
-            MonthlyReport,
-            self.existing.reports,
-            # Rows of a locked month passed the check only because they change nothing.
-            [(r.key, r.fields | ledger_fields) for r in records if r.key[1:] not in locked],
-            lambda key, values: MonthlyReport(plan=plans[key[:2]], month=key[2], **values),
+        stored = {
+            (r.plan_id, r.month): r
+            for r in _fetch(Report.objects.all(), "plan_id", [pk for pk, _ in plans.values()])
+        }
+        counts = self.counts(sheet)
+        to_create, to_update, changed = [], [], set()
+        for record in records:
+            code, year, month = record.key
+            if code not in known_codes and code not in self.workbook_codes:
+                self.unknown_code(sheet, record.row, code)
+                continue
+            plan = plans.get((code, year))
+            if plan is None:
+                if (code, year) not in self.workbook_plans and code not in self.refused_codes:
+                    self.problem(
+                        f"项目“{code}”未列入{year}年度重点项目计划，请先在“项目台账”中填写该年度",
+                        sheet,
+                        record.row,
+                        "年度",
+                    )
+                continue  # (a workbook plan row that was refused: not written, not checked)
+            self._warn_unusual(record, plan[1])
+            report = stored.get((plan[0], month))
+            values = record.fields
+            label = f"{code} {year}年{month}月"
+            if report is not None and self._report_unchanged(report, values):
+                if (year, month) in self.locked:
+                    self.result.locked += 1
+                    if len(self.result.locked_rows) < SHOWN:
+                        self.result.locked_rows.append(f"{sheet}!{record.row}: {label}")
+                else:
+                    counts.unchanged += 1
+                continue
+            if (year, month) in self.locked:
+                self.problem(
+                    f"{year}年{month}月已锁定，不能再修改该月数据；如需更正请联系项目办解锁",
+                    sheet,
+                    record.row,
+                    "月份",
+                )
+                continue
+            if report is None:
+                to_create.append(
+                    Report(
+                        plan_id=plan[0],
+                        month=month,
+                        status=Report.Status.APPROVED,
+                        source=Report.Source.LEDGER,
+                        **values,
+                    )
+                )
+                counts.created += 1
+                continue
+            changed |= self._report_change(report, values, record.row, label)
+            to_update.append(report)
+            counts.updated += 1
+        if self.writing:
+            bulk_create_with_history(to_create, Report, batch_size=1000, default_user=self.user)
+            if to_update:
+                for report in to_update:
+                    report.version += 1
+                bulk_update_with_history(
+                    to_update,
+                    Report,
+                    sorted(changed | {"version"}),
+                    batch_size=1000,
+                    default_user=self.user,
+                )
+
+    @staticmethod
+    def _report_unchanged(report, values: dict) -> bool:
+        """The row gives what is stored, and the stored report already counts."""
+        return report.status in Report.COUNTED_STATUSES and all(
+            getattr(report, name) == value for name, value in values.items()
         )
+
+    def _report_change(self, report, values: dict, row: int, label: str) -> set[str]:
+        """Apply a row to a stored report; the fields it changed.
+
+        The ledger's figure is the office's: a report entered through the forms (or a draft,
+        or a returned one) that a row changes becomes a ledger report approved by the person
+        importing. The preview lists that change old → new like any other.
+        """
+        sheet = schema.REPORTS
+        changed = set()
+        for name, value in values.items():
+            if getattr(report, name) != value:
+                self.log(sheet, row, label, Report, name, getattr(report, name), value)
+                setattr(report, name, value)
+                changed.add(name)
+        if report.source == Report.Source.FORM:
+            self.result.form_reports += 1
+        becomes = {
+            "status": Report.Status.APPROVED,
+            "source": Report.Source.LEDGER,
+        }
+        if report.source == Report.Source.FORM or report.status != Report.Status.APPROVED:
+            becomes |= {"reviewed_by_id": getattr(self.user, "pk", None), "reviewed_at": self.now}
+            becomes["return_reason"] = ""
+        for name, value in becomes.items():
+            if getattr(report, name) != value:
+                if name in ("status", "source"):
+                    self.log(sheet, row, label, Report, name, getattr(report, name), value)
+                setattr(report, name, value)
+                changed.add(name.removesuffix("_id"))  # bulk_update wants the field's name
+        return changed
+
+    def _warn_unusual(self, record: Record, planned) -> None:
+        text = rules.unusual_amount(record.fields["amount"], planned or 0)
+        if text:
+            code, year, month = record.key
+            self.result.warnings_count += 1
+            if len(self.result.warnings) < SHOWN * 5:
+                self.result.warnings.append(
+                    f"{schema.REPORTS}!{record.row}: {code} {year}年{month}月: {text}"
+                )
+
+    # ------------------------------------------------------------------ the other sheets
+
+    def _known_projects(self, sheet: str, records: list[Record], code_of) -> dict[str, int]:
+        """code → project id for the chunk's codes; unknown codes are problems (and the
+        record is dropped from ``records``)."""
+        codes = {code_of(r) for r in records if code_of(r)}
+        ids = self.project_ids(codes)
+        self.project_codes = {pk: code for code, pk in ids.items()}
+        kept = []
+        for record in records:
+            code = code_of(record)
+            if code and code not in ids:
+                if code not in self.workbook_codes:
+                    self.unknown_code(sheet, record.row, code)
+                continue  # (in the workbook but refused: not written)
+            kept.append(record)
+        records[:] = kept
+        return ids
 
     def _milestones(self, records: list[Record]) -> None:
-        projects, units = self.existing.projects, self.existing.units
-        self._upsert(
-            self._counts(schema.MILESTONES),
+        ids = self._known_projects(schema.MILESTONES, records, lambda r: r.key[0])
+        self.unit_ids(r.fields.get("unit_name") for r in records)
+        stored = {
+            (m.project.code, m.name): m
+            for m in _fetch(Milestone.objects.select_related("project"), "project_id", ids.values())
+        }
+        items = []
+        for record in records:
+            values = dict(record.fields)
+            if "unit_name" in values:
+                values["unit_id"] = self.units[values.pop("unit_name")]
+            items.append((record.key, values, record.row, f"{record.key[0]} {record.key[1]}"))
+        self.upsert(
+            schema.MILESTONES,
+            self.counts(schema.MILESTONES),
             Milestone,
-            self.existing.milestones,
-            _resolve_reference(records, "unit_name", "unit_id", units),
-            lambda key, values: Milestone(project=projects[key[0]], name=key[1], **values),
+            stored,
+            items,
+            lambda key, values: Milestone(project_id=ids[key[0]], name=key[1], **values),
         )
 
+    FUND_HEADERS = {
+        "approved": "批复金额(万元)",
+        "allocated": "下达金额(万元)",
+        "spent": "支出金额(万元)",
+    }
+    FUND_AMOUNTS = ("requested", "approved", "allocated", "spent")
+
     def _funds(self, records: list[Record]) -> None:
-        projects = self.existing.projects
-        self._upsert(
-            self._counts(schema.FUNDS),
+        sheet = schema.FUNDS
+        ids = self._known_projects(sheet, records, lambda r: r.key[0])
+        stored = {
+            (f.project.code, f.fund_type, f.year, f.batch): f
+            for f in _fetch(
+                FundApplication.objects.select_related("project"), "project_id", ids.values()
+            )
+        }
+        items = []
+        for record in records:
+            values = dict(record.fields)
+            fund = stored.get(record.key)
+            if fund is not None:
+                # The row's amounts over the stored ones must still keep 批复 ≤ 申报 …
+                amounts = {n: values.get(n, getattr(fund, n)) for n in self.FUND_AMOUNTS}
+                for name, reason in amount_problems(amounts):
+                    self.problem(reason, sheet, record.row, self.FUND_HEADERS[name])
+                moved = any(getattr(fund, n) != amounts[n] for n in self.FUND_AMOUNTS)
+                if "status" not in values and moved:
+                    values["status"] = derived_status(amounts)
+            code, fund_type, year, batch = record.key
+            label = f"{code} {fund_type} {year}年 {batch}".strip()
+            items.append((record.key, values, record.row, label))
+        self.upsert(
+            sheet,
+            self.counts(sheet),
             FundApplication,
-            self.existing.funds,
-            [(r.key, r.fields) for r in records],
+            stored,
+            items,
             lambda key, values: FundApplication(
-                project=projects[key[0]],
+                project_id=ids[key[0]],
                 fund_type=key[1],
                 year=key[2],
                 batch=key[3],
@@ -433,26 +652,34 @@ class Writer:
         )
 
     def _findings(self, records: list[Record]) -> None:
-        projects, units = self.existing.projects, self.existing.units
-        self._upsert(
-            self._counts(schema.FINDINGS),
+        sheet = schema.FINDINGS
+        ids = self._known_projects(sheet, records, lambda r: r.fields.get("project_code"))
+        self.unit_ids(record.key[0] for record in records)
+        stored = {
+            (f.unit.name, f.description, f.found_on): f
+            for f in _fetch(
+                Finding.objects.select_related("unit"), "unit__name", {r.key[0] for r in records}
+            )
+        }
+        items = []
+        for record in records:
+            values = dict(record.fields)
+            if "project_code" in values:
+                values["project_id"] = ids[values.pop("project_code")]
+            finding = stored.get(record.key)
+            reopened = values.get("status", Finding.Status.CLOSED) != Finding.Status.CLOSED
+            if finding is not None and reopened and "closed_on" not in values:
+                values["closed_on"] = None  # a 销号日期 belongs to a closed-out finding only
+            unit, description, found_on = record.key
+            label = f"{unit} {found_on.isoformat()} {description[:20]}"
+            items.append((record.key, values, record.row, label))
+        self.upsert(
+            sheet,
+            self.counts(sheet),
             Finding,
-            self.existing.findings,
-            _resolve_reference(records, "project_code", "project_id", projects),
+            stored,
+            items,
             lambda key, values: Finding(
-                unit=units[key[0]], description=key[1], found_on=key[2], **values
+                unit_id=self.units[key[0]], description=key[1], found_on=key[2], **values
             ),
         )
-
-
-def _resolve_reference(records, name_field: str, id_field: str, known: dict) -> list:
-    """(key, values) rows with an optional reference by name (a unit, a project code) turned into
-    the row's foreign key; a blank name clears it. Rows that leave the column out keep theirs."""
-    rows = []
-    for record in records:
-        values = dict(record.fields)
-        if name_field in values:
-            name = values.pop(name_field)
-            values[id_field] = known[name].pk if name else None
-        rows.append((record.key, values))
-    return rows

@@ -1,17 +1,20 @@
 """Turning raw sheet rows into checked records, one reader per sheet.
 
-Each record carries the row number it came from and only the fields whose columns the
-sheet has: a column left out of a sheet leaves that field of existing data alone, while
-a column present with a blank cell clears it.
+Each record carries the row number it came from and only the fields the row gives: a
+column left out of a sheet, or a blank optional cell, means "not given" (DESIGN.md §4). It
+leaves a stored value alone and agrees with any value another row gives; a new record takes
+the model's default for it. Every reader but the project sheet's is a generator, so a sheet
+of a million rows is checked as it streams by.
 """
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
 
-from bonds.rules import amount_problems, derived_status
+from bonds.rules import amount_problems
 from ledger import schema
 from ledger.cells import (
     CellError,
@@ -30,7 +33,7 @@ from projects.codes import project_code_problem
 YEAR_RANGE = {"low": 2000, "high": 2100, "unit": "年"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     row: int
     key: tuple
@@ -84,11 +87,12 @@ class RowReader:
             self.fail(header, str(error))
             return None
 
-    def optional(self, fields: dict, name: str, header: str, reader, blank: object) -> None:
-        """Set ``fields[name]`` when the sheet has the column; a blank cell gives ``blank``."""
+    def optional(self, fields: dict, name: str, header: str, reader) -> None:
+        """Set ``fields[name]`` when the row gives it; a blank cell is "not given"."""
         if self.has(header):
             value = self.read(header, reader)
-            fields[name] = blank if value is None else value
+            if value is not None:
+                fields[name] = value
 
     def fail(self, header: str, reason: str) -> None:
         self.problems.append(Problem(reason, self.raw.name, self.number, header))
@@ -108,7 +112,8 @@ def read_code(value: object) -> str:
     problem = project_code_problem(code, today=timezone.localdate())
     if problem:
         raise CellError(f'{problem}，实际为"{code}"')
-    return code
+    # A code repeats on every month of its project: one string per code, not per row.
+    return sys.intern(code)
 
 
 def read_year(value: object) -> int:
@@ -142,6 +147,8 @@ PROJECT_HEADERS = {
     "leader": "包抓领导",
     "is_private": "是否民间投资",
     "content": "建设内容",
+    "stage": "项目阶段",
+    "service_officer": "服务专员",
 }
 
 
@@ -159,7 +166,8 @@ def read_projects(raw: RawSheet, problems: list[Problem]) -> tuple[list[Record],
     if not reader.check_headers():
         return records, codes
     duplicates = DuplicateCheck("项目代码和年度")
-    first_row_of_project: dict[str, Record] = {}
+    # code → field → (the value the first row giving it gave, that row's number)
+    given_by_project: dict[str, dict[str, tuple]] = {}
     for _ in reader.rows():
         code = reader.read("项目代码", read_code)
         if not is_blank(reader.cell("项目代码")):
@@ -170,18 +178,21 @@ def read_projects(raw: RawSheet, problems: list[Problem]) -> tuple[list[Record],
             "unit_name": reader.read("责任单位", text(100)),
             "total_investment": reader.read("总投资(万元)", read_amount),
         }
-        reader.optional(project, "industry", "行业类别", text(50), "")
-        reader.optional(project, "planned_start", "计划开工日期", read_date, None)
-        reader.optional(project, "planned_end", "计划竣工日期", read_date, None)
-        reader.optional(project, "leader", "包抓领导", text(50), "")
-        reader.optional(project, "is_private", "是否民间投资", read_yes_no, False)
-        reader.optional(project, "content", "建设内容", text(2000), "")
+        reader.optional(project, "industry", "行业类别", text(50))
+        reader.optional(project, "planned_start", "计划开工日期", read_date)
+        reader.optional(project, "planned_end", "计划竣工日期", read_date)
+        reader.optional(project, "leader", "包抓领导", text(50))
+        reader.optional(project, "is_private", "是否民间投资", read_yes_no)
+        reader.optional(project, "content", "建设内容", text(2000))
+        reader.optional(project, "stage", "项目阶段", choice(schema.STAGES))
+        reader.optional(project, "service_officer", "服务专员", text(50))
         plan = {
             "level": reader.read("项目级别", choice(schema.LEVELS)),
             "nature": reader.read("建设性质", choice(schema.NATURES)),
             "planned_investment": reader.read("年度计划投资(万元)", read_amount),
         }
-        reader.optional(plan, "actual_start", "实际开(复)工日期", read_date, None)
+        reader.optional(plan, "actual_start", "实际开(复)工日期", read_date)
+        reader.optional(plan, "statistics_date", "纳统日期", read_date)
         start, end = project.get("planned_start"), project.get("planned_end")
         if start and end and end < start:
             reader.fail("计划竣工日期", "计划竣工日期早于计划开工日期")
@@ -190,71 +201,67 @@ def read_projects(raw: RawSheet, problems: list[Problem]) -> tuple[list[Record],
         if not reader.ok:
             continue
         record = Record(reader.number, (code, year), {"project": project, "plan": plan})
-        earlier = first_row_of_project.setdefault(code, record)
-        if earlier is not record:
-            _check_same_project(reader, earlier, project)
+        given = given_by_project.setdefault(code, {})
+        _check_same_project(reader, given, project)
         if reader.ok:
+            for name, value in project.items():
+                given.setdefault(name, (value, reader.number))
             records.append(record)
     return records, codes
 
 
-def _check_same_project(reader: RowReader, earlier: Record, project: dict) -> None:
-    """Two years of one project must describe the same project."""
+def _check_same_project(reader: RowReader, given: dict, project: dict) -> None:
+    """Two years of one project must describe the same project: each value a row gives must
+    equal the value an earlier row gave (a blank cell gives none, so it agrees with any)."""
     for name, value in project.items():
-        other = earlier.fields["project"].get(name)
-        if name in earlier.fields["project"] and other != value:
+        if name in given and given[name][0] != value:
             reader.fail(
                 PROJECT_HEADERS[name],
-                f"与第{earlier.row}行同一项目的{PROJECT_HEADERS[name]}不一致，"
+                f"与第{given[name][1]}行同一项目的{PROJECT_HEADERS[name]}不一致，"
                 "同一项目各年度的项目信息应相同",
             )
 
 
-def read_reports(raw: RawSheet, problems: list[Problem]) -> list[Record]:
+def read_reports(raw: RawSheet, problems: list[Problem]) -> Iterator[Record]:
     reader = RowReader(raw, problems)
-    records: list[Record] = []
     if not reader.check_headers():
-        return records
+        return
     duplicates = DuplicateCheck("项目代码、年度和月份")
     for _ in reader.rows():
         code = reader.read("项目代码", read_code)
         year = reader.read("年度", read_year)
         month = reader.read("月份", read_month)
         fields = {"amount": reader.read("本月完成投资(万元)", read_amount)}
-        reader.optional(fields, "progress", "形象进度", text(2000), "")
-        reader.optional(fields, "problems", "存在问题", text(2000), "")
+        reader.optional(fields, "progress", "形象进度", text(2000))
+        reader.optional(fields, "problems", "存在问题", text(2000))
         if code and year and month:
             duplicates.check(reader, (code, year, month), "月份")
         if reader.ok:
-            records.append(Record(reader.number, (code, year, month), fields))
-    return records
+            yield Record(reader.number, (code, year, month), fields)
 
 
-def read_milestones(raw: RawSheet, problems: list[Problem]) -> list[Record]:
+def read_milestones(raw: RawSheet, problems: list[Problem]) -> Iterator[Record]:
     reader = RowReader(raw, problems)
-    records: list[Record] = []
     if not reader.check_headers():
-        return records
+        return
     duplicates = DuplicateCheck("项目代码和节点名称")
     for _ in reader.rows():
         code = reader.read("项目代码", read_code)
         name = reader.read("节点名称", text(100))
         fields = {"planned_date": reader.read("计划完成日期", read_date)}
-        reader.optional(fields, "kind", "节点类型", choice(schema.MILESTONE_KINDS), "other")
-        reader.optional(fields, "actual_date", "实际完成日期", read_date, None)
-        reader.optional(fields, "unit_name", "责任单位", text(100), None)
+        reader.optional(fields, "kind", "节点类型", choice(schema.MILESTONE_KINDS))
+        reader.optional(fields, "actual_date", "实际完成日期", read_date)
+        reader.optional(fields, "unit_name", "责任单位", text(100))
         if code and name:
             duplicates.check(reader, (code, name), "节点名称")
         if reader.ok:
-            records.append(Record(reader.number, (code, name), fields))
-    return records
+            yield Record(reader.number, (code, name), fields)
 
 
-def read_funds(raw: RawSheet, problems: list[Problem]) -> list[Record]:
+def read_funds(raw: RawSheet, problems: list[Problem]) -> Iterator[Record]:
     reader = RowReader(raw, problems)
-    records: list[Record] = []
     if not reader.check_headers():
-        return records
+        return
     duplicates = DuplicateCheck("项目代码、资金类型、年度和批次")
     for _ in reader.rows():
         code = reader.read("项目代码", read_code)
@@ -262,9 +269,9 @@ def read_funds(raw: RawSheet, problems: list[Problem]) -> list[Record]:
         year = reader.read("年度", read_year)
         batch = reader.read("批次", text(50)) or ""
         fields: dict = {"requested": reader.read("申报金额(万元)", read_amount)}
-        reader.optional(fields, "approved", "批复金额(万元)", read_amount, None)
-        reader.optional(fields, "allocated", "下达金额(万元)", read_amount, None)
-        reader.optional(fields, "spent", "支出金额(万元)", read_amount, None)
+        reader.optional(fields, "approved", "批复金额(万元)", read_amount)
+        reader.optional(fields, "allocated", "下达金额(万元)", read_amount)
+        reader.optional(fields, "spent", "支出金额(万元)", read_amount)
         headers = {
             "approved": "批复金额(万元)",
             "allocated": "下达金额(万元)",
@@ -273,32 +280,29 @@ def read_funds(raw: RawSheet, problems: list[Problem]) -> list[Record]:
         if reader.ok:
             for field_name, reason in amount_problems(fields):
                 reader.fail(headers[field_name], reason)
-        # Without a 状态 column an existing application keeps its status (a new one derives it).
-        if reader.has("状态"):
-            status = reader.read("状态", choice(schema.FUND_STATUSES))
-            fields["status"] = status or derived_status(fields)
+        # A blank 状态 is derived from the amounts when the import writes the application
+        # (from the stored amounts overlaid with the row's; see ``importer.Writer._funds``).
+        reader.optional(fields, "status", "状态", choice(schema.FUND_STATUSES))
         if code and fund_type and year:
             duplicates.check(reader, (code, fund_type, year, batch), "批次")
         if reader.ok:
-            records.append(Record(reader.number, (code, fund_type, year, batch), fields))
-    return records
+            yield Record(reader.number, (code, fund_type, year, batch), fields)
 
 
-def read_findings(raw: RawSheet, problems: list[Problem]) -> list[Record]:
+def read_findings(raw: RawSheet, problems: list[Problem]) -> Iterator[Record]:
     reader = RowReader(raw, problems)
-    records: list[Record] = []
     if not reader.check_headers():
-        return records
+        return
     duplicates = DuplicateCheck("责任单位、问题描述和发现日期")
     for _ in reader.rows():
         unit_name = reader.read("责任单位", text(100))
         description = reader.read("问题描述", text(500))
         found_on: date | None = reader.read("发现日期", read_date)
         fields: dict = {"deadline": reader.read("整改时限", read_date)}
-        reader.optional(fields, "project_code", "项目代码", read_code, None)
-        reader.optional(fields, "category", "问题类别", choice(schema.CATEGORIES), "other")
-        reader.optional(fields, "status", "整改状态", choice(schema.FINDING_STATUSES), "open")
-        reader.optional(fields, "closed_on", "销号日期", read_date, None)
+        reader.optional(fields, "project_code", "项目代码", read_code)
+        reader.optional(fields, "category", "问题类别", choice(schema.CATEGORIES))
+        reader.optional(fields, "status", "整改状态", choice(schema.FINDING_STATUSES))
+        reader.optional(fields, "closed_on", "销号日期", read_date)
         status, closed_on = fields.get("status", "open"), fields.get("closed_on")
         if reader.ok and status == "closed" and closed_on is None:
             reader.fail("销号日期", "整改状态为“已销号”时必须填写销号日期")
@@ -311,5 +315,4 @@ def read_findings(raw: RawSheet, problems: list[Problem]) -> list[Record]:
         if unit_name and description and found_on:
             duplicates.check(reader, (unit_name, description, found_on), "问题")
         if reader.ok:
-            records.append(Record(reader.number, (unit_name, description, found_on), fields))
-    return records
+            yield Record(reader.number, (unit_name, description, found_on), fields)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import TextChoices
 
 from bonds.models import FundStatus, FundType
-from projects.models import FactorCategory, Level, Milestone, Nature
+from projects.models import FactorCategory, Level, Milestone, Nature, Stage
 from supervision.models import Finding
 
 PROJECTS = "项目台账"
@@ -55,8 +55,11 @@ SHEETS: dict[str, Sheet] = {
                 "包抓领导",
                 "是否民间投资",
                 "建设内容",
+                "项目阶段",
+                "纳统日期",
+                "服务专员",
             ],
-            "一个项目一个年度一行；同一项目可列入多个年度。",
+            "一个项目一个年度一行；同一项目可列入多个年度，项目信息留空的年度沿用其他年度所填。",
         ),
         _sheet(
             REPORTS,
@@ -92,6 +95,7 @@ def labels_to_values(choices: type[TextChoices]) -> dict[str, str]:
 
 
 LEVELS = labels_to_values(Level)
+STAGES = labels_to_values(Stage)
 NATURES = labels_to_values(Nature)
 MILESTONE_KINDS = labels_to_values(Milestone.Kind)
 FUND_TYPES = labels_to_values(FundType)
@@ -103,6 +107,7 @@ FINDING_STATUSES = labels_to_values(Finding.Status)
 CODED_COLUMNS: dict[str, dict[str, str]] = {
     "项目级别": LEVELS,
     "建设性质": NATURES,
+    "项目阶段": STAGES,
     "节点类型": MILESTONE_KINDS,
     "资金类型": FUND_TYPES,
     "状态": FUND_STATUSES,

@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse
 
 # extension: (content type, magic prefix)
@@ -105,3 +106,39 @@ def download(stored) -> FileResponse:
         filename=stored.name,
         content_type=stored.content_type,
     )
+
+
+def upload_limit(request) -> int:
+    """The largest file the request's page accepts: the ledger's limit on the ledger upload,
+    the photo and attachment limits everywhere else."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name == "ledger_import":
+        return settings.LEDGER_MAX_BYTES
+    if match is not None:
+        return max(settings.PHOTO_MAX_BYTES, settings.ATTACHMENT_MAX_BYTES)
+    return max(settings.LEDGER_MAX_BYTES, settings.PHOTO_MAX_BYTES, settings.ATTACHMENT_MAX_BYTES)
+
+
+class SizeLimitedUploadHandler(FileUploadHandler):
+    """Counts each uploaded file's bytes as they arrive, first in the handler chain.
+
+    Up to one byte past the page's limit is passed on (to memory for a small file, to a
+    temporary file on disk otherwise); the rest of an oversized file is read from the request
+    and dropped. The file the view receives is then just over the limit, so the view's own
+    size check refuses it with its usual message, and a 200 MB upload never sits anywhere.
+    """
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.limit = upload_limit(self.request) + 1
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        allowed = self.limit - self.received
+        self.received += len(raw_data)
+        if allowed <= 0:
+            return None  # the next handlers never see it
+        return raw_data[:allowed]
+
+    def file_complete(self, file_size):
+        return None  # the next handler (memory or disk) gives the file

@@ -3,17 +3,20 @@ with a message a clerk can act on (DESIGN.md §4)."""
 
 import io
 import re
+import time
+import tracemalloc
 import zipfile
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from bonds.models import FundApplication
 from investment.models import MonthlyReport
-from ledger.importer import import_ledger
+from ledger.importer import SheetResult, import_ledger
 from ledger.models import LedgerImport
-from ledger.reader import LedgerImportError
+from ledger.reader import LedgerImportError, read_workbook
 from projects.models import AnnualPlan, Milestone, Project, Unit
 from supervision.models import Finding
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, xlsx
@@ -235,50 +238,71 @@ def test_what_openpyxl_declares_for_the_good_workbook_is_its_real_range():
     assert b'<dimension ref="A1:I4"' in sheet
 
 
-OVER_THE_RANGE = "数据确实这么多时请拆分后分批导入；若是多余的空行空列，请删除后另存再导入"
+def test_an_absurd_declared_dimension_is_not_believed_and_the_rows_really_there_import():
+    absurd = declaring(a_good_workbook(rows=3), "A1:XFD1048576")
+
+    result = import_ledger(data=absurd, filename="台账.xlsx")
+
+    assert result.projects.created == 3
+    assert MonthlyReport.objects.count() == 3
 
 
-def test_an_absurd_declared_dimension_is_refused_before_reading_rows(settings):
-    settings.LEDGER_MAX_ROWS, settings.LEDGER_MAX_COLUMNS = 50_000, 100
-    absurd = declaring(a_good_workbook(), "A1:XFD1048576")
-
-    assert refusal(absurd) == (
-        f"工作表“项目台账”的范围为1048576行×16384列，超过50000行×100列的上限。{OVER_THE_RANGE}"
-    )
-
-
-def test_a_declared_dimension_too_wide_is_refused(settings):
-    settings.LEDGER_MAX_ROWS, settings.LEDGER_MAX_COLUMNS = 50_000, 20
-
-    assert refusal(declaring(a_good_workbook(), "A1:Z2")) == (
-        f"工作表“项目台账”的范围为2行×26列，超过50000行×20列的上限。{OVER_THE_RANGE}"
-    )
-
-
-def test_a_sheet_with_more_data_rows_than_the_limit_is_refused_with_advice_to_split_it(settings):
-    """8 real rows (9 with the header) against a limit of 5: the clerk may have no empty
-    rows to delete, so the message also says to split the sheet."""
-    settings.LEDGER_MAX_ROWS = 5
-
-    assert refusal(a_good_workbook(rows=8)) == (
-        f"工作表“项目台账”的范围为9行×9列，超过5行×100列的上限。{OVER_THE_RANGE}"
-    )
-
-
-def test_too_many_rows_are_refused_even_when_the_declared_dimension_understates_them(settings):
-    settings.LEDGER_MAX_ROWS = 5
+def test_an_understated_dimension_still_reads_every_row():
     understated = declaring(a_good_workbook(rows=8), "A1:I2")
 
-    assert refusal(understated) == "工作表“项目台账”超过5行的上限，请拆分后分批导入"
+    result = import_ledger(data=understated, filename="台账.xlsx")
+
+    assert result.projects.created == 8
 
 
-def test_a_sheet_exactly_at_the_row_limit_is_accepted(settings):
-    settings.LEDGER_MAX_ROWS = 5
+def a_workbook_with_a_cell_in_column_xfd_on_every_row(rows: int) -> bytes:
+    """The hostile file of issue 14: a small file whose every row has one more cell, in the
+    last column Excel has (XFD, the 16,384th)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "月度投资"
+    sheet.append(REPORT_HEADERS)
+    for row in range(2, rows + 2):
+        sheet.cell(row=row, column=16384, value="x")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
-    result = import_ledger(data=a_good_workbook(rows=5), filename="台账.xlsx")
 
-    assert result.projects.created == 5
-    assert MonthlyReport.objects.count() == 5
+def test_a_cell_in_column_xfd_on_every_row_costs_no_more_than_the_headers_columns():
+    """Read up to the header's last column only: before, each such row became 16,384 values
+    and a 22 KB file cost 480 MB; now the rows are read, found blank, and skipped."""
+    data = a_workbook_with_a_cell_in_column_xfd_on_every_row(3000)
+    assert len(data) < 40_000
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = import_ledger(data=data, filename="台账.xlsx")
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    assert result.sheets["月度投资"] == SheetResult()
+    assert peak < 20 * MB, f"{peak / MB:.0f} MB"
+    assert elapsed < 10
+
+
+def test_rows_past_the_known_headers_columns_are_read_up_to_the_last_known_one():
+    """An unknown header far to the right does not widen what is read."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "项目台账"
+    sheet.append(PROJECT_HEADERS)
+    sheet.cell(row=1, column=16384, value="备注")
+    sheet.append([code(1), "项目1", "县住建局", "县重点", "新建", 10, 2024, 10, None])
+    sheet.cell(row=2, column=16384, value="随手记的备注")
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    (raw,), _ = read_workbook(buffer.getvalue(), filename="台账.xlsx")
+
+    (row,) = list(raw.rows)
+    assert row == (2, (code(1), "项目1", "县住建局", "县重点", "新建", 10, 2024, 10, None))
 
 
 def test_a_file_check_refusal_also_leaves_existing_data_alone():
@@ -286,9 +310,7 @@ def test_a_file_check_refusal_also_leaves_existing_data_alone():
     before = {m.__name__: list(m.objects.values()) for m in (Project, AnnualPlan, MonthlyReport)}
 
     with pytest.raises(LedgerImportError):
-        import_ledger(
-            data=declaring(a_good_workbook(rows=2), "A1:XFD1048576"), filename="台账.xlsx"
-        )
+        import_ledger(data=a_good_workbook(rows=2)[:-100], filename="台账.xlsx")
 
     after = {m.__name__: list(m.objects.values()) for m in (Project, AnnualPlan, MonthlyReport)}
     assert after == before

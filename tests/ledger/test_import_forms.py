@@ -406,14 +406,16 @@ def test_a_column_left_out_leaves_the_existing_value_alone():
     assert plan().actual_start == date(2024, 3, 5)
 
 
-def test_a_blank_cell_in_a_column_present_clears_the_value():
+def test_a_blank_cell_means_not_given_and_leaves_the_stored_value_alone():
+    """DESIGN.md §4: a blank optional cell neither clears a stored value nor conflicts."""
     headers = [*PROJECT_HEADERS, "包抓领导"]
     load(projects(a_project(**{"实际开(复)工日期": "2024-03-05"}) + ["王县长"], headers=headers))
 
-    load(projects(a_project() + [None], headers=headers))
+    result = load(projects(a_project() + [None], headers=headers))
 
-    assert Project.objects.get().leader == ""
-    assert plan().actual_start is None
+    assert Project.objects.get().leader == "王县长"
+    assert plan().actual_start == date(2024, 3, 5)
+    assert result.changes_nothing
 
 
 def test_a_report_sheet_without_progress_columns_keeps_the_progress_text():

@@ -31,6 +31,9 @@ FULL_PROJECT_HEADERS = [
     "包抓领导",
     "是否民间投资",
     "建设内容",
+    "项目阶段",
+    "纳统日期",
+    "服务专员",
 ]
 
 
@@ -57,6 +60,9 @@ def a_full_ledger() -> dict:
                     "张副县长",
                     "是" if serial % 2 else "否",
                     "道路及配套管网建设",
+                    ("储备", "前期", "在建", "竣工", "投产", "替换")[serial % 6],
+                    date(year, 4, serial) if serial % 3 else None,
+                    f"服务专员{serial}",
                 ]
             )
             for month in (1, 2, 3, 4):

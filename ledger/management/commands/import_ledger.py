@@ -21,7 +21,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}")
         try:
-            result = import_ledger(data=path.read_bytes(), filename=path.name, dry_run=dry_run)
+            result = import_ledger(file=path, filename=path.name, dry_run=dry_run)
         except LedgerImportError as error:
             record_command(
                 "命令行导入Excel台账", target=str(path), ok=False,
