@@ -75,6 +75,11 @@ class ReportingPeriod(models.Model):
     month = models.PositiveSmallIntegerField("月份")
     locked_at = models.DateTimeField("锁定时间", null=True, blank=True)
     locked_by = recorded_by("锁定人")
+    # The last unlock, kept after the month is locked again: reporters are told on 我的待办
+    # while it stays unlocked, and the reason is in the history and the audit trail.
+    unlocked_at = models.DateTimeField("解锁时间", null=True, blank=True)
+    unlocked_by = recorded_by("解锁人")
+    unlock_reason = models.TextField("解锁原因", blank=True)
 
     history = HistoricalRecords(verbose_name="月份锁定变更记录")
 

@@ -1,23 +1,45 @@
-"""The office's review of a month: approve or return reports, lock and unlock the month."""
+"""The office's review of a month: approve or return reports, 催报, lock and unlock the month.
 
+Every action comes back to the unit it was taken on (``#unit-<id>``, with ``focus`` keeping
+that unit's heading on the page even when its last report has just left the list).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, Subquery, Sum
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from investment import rules, services
 from investment.forms import ReturnForm
-from investment.models import MonthlyReport
+from investment.models import MonthlyReport, ReportingPeriod, ReportPhoto
 from investment.rankings import month_deadline
 from investment.reporting import _due, _period, _unit_for
-from investment.selectors import reporting_status
+from investment.selectors import UnitReporting, reporting_status
 from projects.access import require_office, visible_plans
 from projects.models import Unit, User, money
+
+COUNTED = MonthlyReport.COUNTED_STATUSES
+
+
+@dataclass
+class UnitGroup:
+    """One unit's reports on the review page, under a heading the actions come back to."""
+
+    unit_id: int
+    unit: str
+    rows: list = field(default_factory=list)
+
+    @property
+    def submitted_ids(self) -> list[int]:
+        return [r.pk for r, *_ in self.rows if r.status == MonthlyReport.Status.SUBMITTED]
 
 
 @login_required
@@ -30,6 +52,45 @@ def review_month(request, year: int, month: int):
     if request.user.role == User.Role.REPORTER:
         raise PermissionDenied("审核页面仅供项目办和领导查看。")
     status = request.GET.get("status") or MonthlyReport.Status.SUBMITTED
+    unit = _unit_for(request)
+    groups = _groups(year, month, status, unit, focus=request.GET.get("focus", ""))
+    locked = services.is_locked(year=year, month=month)
+    is_office = request.user.role == User.Role.OFFICER
+    deadline = month_deadline(year, month)
+    submitted_count = sum(len(group.submitted_ids) for group in groups)
+    by_unit = reporting_status(year=year, month=month, plans=visible_plans(request.user))
+    missing = [u for u in by_unit if u.outstanding]
+    return render(
+        request,
+        "investment/review_month.html",
+        {
+            "year": year,
+            "month": month,
+            "groups": groups,
+            "unit": unit,
+            "units": Unit.objects.all(),
+            "status": status,
+            "statuses": MonthlyReport.Status.choices,
+            "locked": locked,
+            "period": ReportingPeriod.objects.filter(year=year, month=month).first(),
+            "is_office": is_office,
+            "can_act": is_office and not locked,
+            "submitted_count": submitted_count,
+            "by_unit": by_unit,
+            "missing": missing,
+            "reminder": reminder_message(year, month, deadline, missing) if missing else "",
+            **_due(deadline),
+            "can_batch": is_office and not locked and submitted_count > 0,
+        },
+    )
+
+
+def _groups(year: int, month: int, status: str, unit: Unit | None, focus: str) -> list[UnitGroup]:
+    """The month's reports by unit, each with its cumulative total and last month beside it.
+
+    Three queries whatever the number of reports: the reports (with two subqueries), their
+    photos, and the focused unit's name when it has no row left.
+    """
     reports = (
         MonthlyReport.objects.filter(plan__year=year, month=month)
         .select_related("plan__project__unit")
@@ -37,61 +98,87 @@ def review_month(request, year: int, month: int):
     )
     if status in MonthlyReport.Status.values:
         reports = reports.filter(status=status)
-    unit = _unit_for(request)
     if unit:
         reports = reports.filter(plan__project__unit=unit)
     cumulative = (
-        MonthlyReport.objects.filter(
-            plan=OuterRef("plan"), month__lte=month, status__in=MonthlyReport.COUNTED_STATUSES
-        )
+        MonthlyReport.objects.filter(plan=OuterRef("plan"), month__lte=month, status__in=COUNTED)
         .order_by()
         .values("plan")
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    rows = [
-        (
-            report,
-            money(report.cumulative),
-            rules.percent(money(report.cumulative), report.plan.planned_investment),
-            rules.unusual_amount(report.amount, report.plan.planned_investment),
+    previous = MonthlyReport.objects.filter(plan=OuterRef("plan"), month=month - 1)
+    reports = reports.annotate(
+        cumulative=Subquery(cumulative),
+        previous_amount=Subquery(previous.filter(status__in=COUNTED).values("amount")),
+        previous_progress=Subquery(previous.values("progress")),
+    ).prefetch_related(Prefetch("photos", queryset=ReportPhoto.objects.order_by("uploaded_at")))
+    groups: dict[int, UnitGroup] = {}
+    for report in reports:
+        project = report.plan.project
+        group = groups.setdefault(project.unit_id, UnitGroup(project.unit_id, project.unit.name))
+        total = money(report.cumulative)
+        group.rows.append(
+            (
+                report,
+                total,
+                rules.percent(total, report.plan.planned_investment),
+                rules.unusual_amount(report.amount, report.plan.planned_investment),
+            )
         )
-        for report in reports.annotate(cumulative=Subquery(cumulative))
-    ]
-    locked = services.is_locked(year=year, month=month)
-    is_office = request.user.role == User.Role.OFFICER
-    deadline = month_deadline(year, month)
-    submitted_count = sum(
-        1 for report, *_ in rows if report.status == MonthlyReport.Status.SUBMITTED
+    if focus.isdigit() and int(focus) not in groups and (not unit or unit.pk == int(focus)):
+        focused = Unit.objects.filter(pk=focus).first()
+        if focused:  # its last report just left this list: keep its heading to come back to
+            groups[focused.pk] = UnitGroup(focused.pk, focused.name)
+            return sorted(groups.values(), key=lambda group: group.unit)
+    return list(groups.values())
+
+
+def reminder_message(
+    year: int, month: int, deadline: datetime, missing: list[UnitReporting]
+) -> str:
+    """催报: a message to paste into the units' chat group, naming who still owes what."""
+    due = _due(deadline)
+    when = f"{due['due'].month}月{due['due'].day}日"
+    head = (
+        f"【催报】{year}年{month}月重点项目月报已过报送截止时间（{when}），"
+        if due["overdue"]
+        else f"【催报】{year}年{month}月重点项目月报请于{when}前报送，"
     )
-    return render(
-        request,
-        "investment/review_month.html",
-        {
-            "year": year,
-            "month": month,
-            "rows": rows,
-            "unit": unit,
-            "units": Unit.objects.all(),
-            "status": status,
-            "statuses": MonthlyReport.Status.choices,
-            "locked": locked,
-            "is_office": is_office,
-            "submitted_count": submitted_count,
-            "by_unit": reporting_status(year=year, month=month, plans=visible_plans(request.user)),
-            **_due(deadline),
-            "can_batch": is_office and not locked and submitted_count > 0,
-        },
-    )
+    lines = [f"{head}以下{len(missing)}个单位尚未报齐，请抓紧在平台“月度填报”中填报并报送："]
+    for number, unit in enumerate(missing, start=1):
+        parts = [f"未报{unit.outstanding}个项目"]
+        if unit.returned:
+            parts.append(f"其中退回待改{unit.returned}个")
+        who = "、".join(unit.reporters) if unit.reporters else "（未设填报员）"
+        lines.append(f"{number}. {unit.unit}（{'，'.join(parts)}）联系人：{who}")
+    lines.append("如有困难请及时与县重点项目办联系。")
+    return "\n".join(lines)
+
+
+def _back(request: HttpRequest, year: int, month: int, unit_id: int | None):
+    """Back to the review page as it was filtered, at the unit the action was taken on."""
+    query = {}
+    shown_unit = request.POST.get("shown_unit", "")
+    shown_status = request.POST.get("shown_status", "")
+    if shown_unit.isdigit():
+        query["unit"] = shown_unit
+    if shown_status in MonthlyReport.Status.values or shown_status == "all":
+        query["status"] = shown_status
+    if unit_id:
+        query["focus"] = unit_id
+    url = reverse("review_month", args=[year, month])
+    url = f"{url}?{urlencode(query)}" if query else url
+    return redirect(f"{url}#unit-{unit_id}" if unit_id else url)
 
 
 def _office_report(request, pk: int) -> MonthlyReport:
     require_office(request.user)
-    return get_object_or_404(MonthlyReport.objects.select_related("plan"), pk=pk)
+    return get_object_or_404(MonthlyReport.objects.select_related("plan__project"), pk=pk)
 
 
-def _back_to_review(report: MonthlyReport):
-    return redirect("review_month", year=report.plan.year, month=report.month)
+def _back_to_report(request, report: MonthlyReport):
+    return _back(request, report.plan.year, report.month, report.plan.project.unit_id)
 
 
 @login_required
@@ -102,8 +189,8 @@ def report_approve(request, pk: int):
         services.report_approve(report=report, user=request.user)
         messages.success(request, f"已审核通过：{report.plan.project.name}")
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    return _back_to_review(report)
+        messages.error(request, f"{report.plan.project.name}：{'；'.join(error.messages)}")
+    return _back_to_report(request, report)
 
 
 @login_required
@@ -112,18 +199,16 @@ def reports_approve(request, year: int, month: int):
     """通过所选 / 全部通过 on the review page: the ticked reports, or every one listed."""
     _period(year, month)
     require_office(request.user)
-    field = "shown" if request.POST.get("scope") == "all" else "report"
+    field_name = "shown" if request.POST.get("scope") == "all" else "report"
     try:
-        ids = [int(value) for value in request.POST.getlist(field)]
+        ids = [int(value) for value in request.POST.getlist(field_name)]
         count = services.reports_approve(year=year, month=month, report_ids=ids, user=request.user)
         messages.success(request, f"已审核通过{count}份报表。")
     except ValueError:
         messages.error(request, "所选报表有误，请刷新页面后重试。")
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
-    back = reverse("review_month", args=[year, month])
-    unit = request.POST.get("unit", "")
-    return redirect(f"{back}?{urlencode({'unit': unit})}" if unit.isdigit() else back)
+    return _back(request, year, month, None)
 
 
 @login_required
@@ -137,18 +222,100 @@ def report_return(request, pk: int):
         services.report_return(report=report, user=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, f"已退回：{report.plan.project.name}")
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    return _back_to_review(report)
+        messages.error(request, f"{report.plan.project.name}：{'；'.join(error.messages)}")
+    return _back_to_report(request, report)
 
 
 @login_required
 @require_POST
-def period_lock(request, year: int, month: int):
+def reports_return_unit(request, year: int, month: int):
+    """退回本单位: every submitted report of one unit's month, with one reason."""
     _period(year, month)
     require_office(request.user)
+    unit_id = request.POST.get("unit", "")
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
+    if unit is None:
+        messages.error(request, "请选择要退回的单位。")
+        return _back(request, year, month, None)
     try:
-        services.period_lock(year=year, month=month, user=request.user)
-        messages.success(request, f"{year}年{month}月已锁定。")
+        ids = [int(value) for value in request.POST.getlist("report")]
+        count = services.reports_return_unit(
+            year=year,
+            month=month,
+            unit=unit,
+            report_ids=ids,
+            user=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, f"已退回{unit}{month}月的{count}份报表。")
+    except ValueError:
+        messages.error(request, "所选报表有误，请刷新页面后重试。")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return _back(request, year, month, unit.pk)
+
+
+@login_required
+def period_lock(request, year: int, month: int):
+    """锁定: a confirmation naming the units still missing (GET), then the lock (POST)."""
+    _period(year, month)
+    require_office(request.user)
+    back = reverse("review_month", args=[year, month])
+    if request.method == "POST":
+        try:
+            confirmed = [int(value) for value in request.POST.getlist("confirm")]
+            services.period_lock(
+                year=year, month=month, user=request.user, confirmed_units=confirmed
+            )
+        except ValueError:
+            messages.error(request, "确认信息有误，请重新确认。")
+        except services.LockNotConfirmed as refusal:
+            if request.POST.getlist("confirm"):
+                messages.warning(request, "未报齐的单位有变化，请重新核对后确认。")
+            request.audit_detail = refusal.messages[0]
+            return redirect("period_lock", year=year, month=month)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return redirect(back)
+        else:
+            missing = request.POST.getlist("confirm")
+            note = f"（{len(missing)}个单位未报齐，已确认）" if missing else "（各单位均已报齐）"
+            messages.success(request, f"{year}年{month}月已锁定{note}。")
+            request.audit_detail = f"{year}年{month}月锁定{note}"
+            return redirect(back)
+    if services.is_locked(year=year, month=month):
+        messages.info(request, f"{year}年{month}月已锁定。")
+        return redirect(back)
+    missing = services.units_not_reported(year=year, month=month)
+    return render(
+        request,
+        "investment/review_lock.html",
+        {
+            "year": year,
+            "month": month,
+            "missing": missing,
+            "outstanding": sum(unit.outstanding for unit in missing),
+            "waiting": MonthlyReport.objects.filter(
+                plan__year=year, month=month, status=MonthlyReport.Status.SUBMITTED
+            ).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_unlock(request, year: int, month: int):
+    """解锁 with a reason: kept on the period, in the audit trail, and shown to the units."""
+    _period(year, month)
+    require_office(request.user)
+    reason = request.POST.get("reason", "")
+    try:
+        services.period_unlock(year=year, month=month, user=request.user, reason=reason)
+        request.audit_detail = f"{year}年{month}月解锁，原因：{reason.strip()}"
+        messages.success(
+            request,
+            f"{year}年{month}月已解锁，各填报单位会在“我的待办”中看到解锁原因；更正完毕请重新锁定。",
+        )
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     return redirect("review_month", year=year, month=month)

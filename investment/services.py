@@ -8,21 +8,25 @@ Each function is atomic, checks who may do it and whether the month is locked, a
 who did it and when. Views, commands and tests all call these.
 """
 
+from collections.abc import Collection
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from investment.models import BriefingNote, MonthlyReport, ReportingPeriod
+from investment.selectors import UnitReporting, reporting_status
 from projects.amounts import check_amount
-from projects.models import AnnualPlan, FactorCategory, User
+from projects.models import AnnualPlan, FactorCategory, Unit, User
 from projects.versioning import check_version
 
 Status = MonthlyReport.Status
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 TEXT_LIMIT = 2000
 NOTE_LIMIT = 5000
+REASON_LIMIT = 500
 
 
 def is_locked(*, year: int, month: int) -> bool:
@@ -32,7 +36,7 @@ def is_locked(*, year: int, month: int) -> bool:
 def refuse_locked(year: int, month: int) -> None:
     if is_locked(year=year, month=month):
         raise ValidationError(
-            f"{year}年{month}月已锁定，该月报表不能再修改；如需更正请联系项目办解锁。"
+            f"{year}年{month}月已锁定，该月报表不能再修改；如需更正请联系项目办在“报表审核”页解锁。"
         )
 
 
@@ -195,14 +199,47 @@ def _review(report: MonthlyReport, user: User) -> MonthlyReport:
     return report
 
 
+class LockNotConfirmed(ValidationError):
+    """锁定 asked for while units have not reported, without confirming exactly those units."""
+
+    def __init__(self, message: str, missing: list[UnitReporting]):
+        super().__init__(message, code="confirm")
+        self.missing = missing
+
+
+def units_not_reported(*, year: int, month: int) -> list[UnitReporting]:
+    """The units with reports of the month still outstanding (not sent, drafts, returned)."""
+    status = reporting_status(year=year, month=month, plans=AnnualPlan.objects.all())
+    return [unit for unit in status if unit.outstanding]
+
+
+def describe_units(units: list[UnitReporting]) -> str:
+    return "、".join(f"{unit.unit}（{unit.outstanding}份）" for unit in units)
+
+
 @transaction.atomic
-def period_lock(*, year: int, month: int, user: User) -> ReportingPeriod:
-    """Lock a month: none of its reports can change afterwards, by any path."""
+def period_lock(
+    *, year: int, month: int, user: User, confirmed_units: Collection[int] = ()
+) -> ReportingPeriod:
+    """Lock a month: none of its reports can change afterwards, by any path.
+
+    While units have not reported, the office must confirm exactly those units (the page's
+    confirmation names them); a unit missing since the confirmation was shown is refused
+    with the list again, so nobody locks out a unit they were not told about.
+    """
     require_role(user, User.Role.OFFICER)
     period, _ = ReportingPeriod.objects.select_for_update().get_or_create(year=year, month=month)
     if period.is_locked:
         raise ValidationError(
             f"{year}年{month}月已于{timezone.localtime(period.locked_at):%Y-%m-%d %H:%M}锁定。"
+        )
+    missing = units_not_reported(year=year, month=month)
+    unconfirmed = [unit for unit in missing if unit.unit_id not in set(confirmed_units)]
+    if unconfirmed:
+        raise LockNotConfirmed(
+            f"{year}年{month}月还有{len(missing)}个单位未报齐：{describe_units(missing)}。"
+            "锁定后这些单位不能再补报，请确认后再锁定。",
+            missing,
         )
     period.locked_at = timezone.now()
     period.locked_by = user
@@ -211,15 +248,67 @@ def period_lock(*, year: int, month: int, user: User) -> ReportingPeriod:
 
 
 @transaction.atomic
-def period_unlock(*, year: int, month: int, user: User) -> ReportingPeriod:
+def period_unlock(*, year: int, month: int, user: User, reason: str) -> ReportingPeriod:
+    """Unlock a month so it can be corrected; the reason is kept and shown to the units."""
     require_role(user, User.Role.OFFICER)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("解锁时须填写解锁原因，填报单位会在“我的待办”中看到。")
+    if len(reason) > REASON_LIMIT:
+        raise ValidationError(f"解锁原因不超过{REASON_LIMIT}字。")
     period = ReportingPeriod.objects.select_for_update().filter(year=year, month=month).first()
     if period is None or not period.is_locked:
-        raise ValidationError(f"{year}年{month}月未锁定。")
+        raise ValidationError(f"{year}年{month}月未锁定，无需解锁。")
     period.locked_at = None
-    period.locked_by = user
+    period.unlocked_at = timezone.now()
+    period.unlocked_by = user
+    period.unlock_reason = reason
+    period._change_reason = f"解锁：{reason}"[:100]  # the model history's own column
     period.save()
     return period
+
+
+@transaction.atomic
+def reports_return_unit(
+    *, year: int, month: int, unit: Unit, report_ids: Collection[int], user: User, reason: str
+) -> int:
+    """Return a unit's submitted reports of a month with one reason: all of them or none.
+
+    ``report_ids`` are the reports the office saw; if any has meanwhile been approved,
+    returned or removed, or the unit has sent another since, nothing is returned and the
+    message names them.
+    """
+    require_role(user, User.Role.OFFICER)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("退回时须填写退回原因，便于填报单位修改。")
+    refuse_locked(year, month)
+    wanted = set(report_ids)
+    reports = list(
+        MonthlyReport.objects.select_for_update()
+        .select_related("plan__project")
+        .filter(plan__year=year, month=month, plan__project__unit=unit)
+        .filter(Q(pk__in=wanted) | Q(status=Status.SUBMITTED))
+        .order_by("plan__project__code")
+    )
+    changed = [
+        r.plan.project.name for r in reports if (r.pk in wanted) != (r.status == Status.SUBMITTED)
+    ]
+    gone = len(wanted) - sum(1 for r in reports if r.pk in wanted)
+    if changed or gone:
+        names = "、".join(changed) + (f"{'、' if changed else ''}{gone}份已不存在" if gone else "")
+        raise ValidationError(
+            f"{unit}{month}月的报表已有变化：{names}。未退回任何报表，请刷新页面后重试。"
+        )
+    if not reports:
+        raise ValidationError(f"{unit}{month}月没有已报送待审核的报表，无需退回。")
+    now = timezone.now()
+    for report in reports:
+        report.status = Status.RETURNED
+        report.reviewed_at, report.reviewed_by = now, user
+        report.return_reason = reason[:TEXT_LIMIT]
+        report.save()
+    return len(reports)
 
 
 @transaction.atomic

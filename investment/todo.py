@@ -7,7 +7,7 @@ A fixed handful of queries whatever the portfolio size.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Q
@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from investment import rules
-from investment.models import MonthlyReport
+from investment.models import MonthlyReport, ReportingPeriod
 from investment.progress import LagReason
 from investment.rankings import month_deadline
 from investment.selectors import reporting_status
@@ -50,8 +50,14 @@ def todos(user: User, *, today: date) -> list[Todo]:
             returned = sum(unit.returned for unit in units)
             unsent = sum(unit.outstanding for unit in units) - returned
             items += [
-                Todo(f"{month}月月报未报送", unsent, _url("report_current"), overdue),
+                Todo(
+                    f"{month}月月报未报送{_due_soon(year, month, today)}",
+                    unsent,
+                    _url("report_current"),
+                    overdue or bool(_due_soon(year, month, today)),
+                ),
                 Todo(f"{month}月月报被退回待修改", returned, _url("report_current"), True),
+                *_unlock_notices(user, today=today),
             ]
         else:
             submitted = MonthlyReport.objects.filter(
@@ -91,6 +97,48 @@ def todos(user: User, *, today: date) -> list[Todo]:
             )
         )
     return sorted((item for item in items if item.count), key=lambda item: not item.urgent)
+
+
+REMINDER_DAYS = 3  # reporters are reminded of the due day from this many days before it
+UNLOCK_NOTICE_DAYS = 31  # an unlocked month is announced for at most this long
+
+
+def _due_soon(year: int, month: int, today: date) -> str:
+    """The due day in the label from REMINDER_DAYS before it through the day itself."""
+    due = timezone.localdate(month_deadline(year, month) - timedelta(seconds=1))
+    days = (due - today).days
+    if days == 0:
+        return f"（今天{due.month}月{due.day}日截止）"
+    if 0 < days <= REMINDER_DAYS:
+        return f"（{due.month}月{due.day}日截止，还有{days}天）"
+    return ""
+
+
+def _unlock_notices(user: User, *, today: date) -> list[Todo]:
+    """A month the office unlocked (and has not locked again), with its reason, for each
+    unit that has projects to report in it: one query, plus one count per unlocked month."""
+    unlocked = ReportingPeriod.objects.filter(
+        locked_at__isnull=True,
+        unlocked_at__date__gte=today - timedelta(days=UNLOCK_NOTICE_DAYS),
+    ).order_by("-year", "-month")
+    items = []
+    for period in unlocked:
+        expected = (
+            visible_plans(user)
+            .counted(period.year)
+            .filter(actual_start__lte=rules.period_end(period.year, period.month))
+            .count()
+        )
+        items.append(
+            Todo(
+                f"{period.year}年{period.month}月已解锁：{period.unlock_reason}"
+                "（可补报或更正，本单位该月应报项目）",
+                expected,
+                reverse("report_month", args=[period.year, period.month]),
+                True,
+            )
+        )
+    return items
 
 
 def _overdue_milestones(user: User, *, year: int, today: date) -> int:

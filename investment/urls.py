@@ -13,6 +13,12 @@ urlpatterns = [
     path("review/", views.current_review_month, name="review_current"),
     path("review/<int:year>/<int:month>/", review.review_month, name="review_month"),
     path("review/<int:year>/<int:month>/lock/", review.period_lock, name="period_lock"),
+    path("review/<int:year>/<int:month>/unlock/", review.period_unlock, name="period_unlock"),
+    path(
+        "review/<int:year>/<int:month>/return/",
+        review.reports_return_unit,
+        name="reports_return_unit",
+    ),
     path("reports/<int:pk>/photos/", reporting.report_photos, name="report_photos"),
     path("photos/<int:pk>/<str:kind>/", reporting.photo_file, name="photo_file"),
     path("reports/<int:pk>/approve/", review.report_approve, name="report_approve"),

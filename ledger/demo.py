@@ -304,10 +304,10 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> ImportResult:
         submitted_at=submitted_at,
     )
     ensure_demo_users(password=password)
-    reporter = User.objects.get(username="reporter")
-    latest.filter(pk__in=every_other, plan__project__unit=reporter.unit).update(
-        submitted_by=reporter
-    )  # the one unit with a demo reporter account sent its own
+    for reporter in User.objects.filter(role=User.Role.REPORTER):
+        latest.filter(pk__in=every_other, plan__project__unit=reporter.unit_id).update(
+            submitted_by=reporter
+        )  # each unit's reporter sent its own
     supervision_story()
     return result
 
@@ -327,7 +327,24 @@ def _set_stages() -> None:
     Project.objects.bulk_update(projects, ["stage", "actual_end"], batch_size=500)
 
 
+# One reporter per unit besides `reporter` (住建局), so 催报 and the review page show what a
+# county sees. Names and phone numbers are made up; 0915-53 is no real exchange's range.
+SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"
+GIVEN = ["建华", "丽娟", "海军", "秀英", "志强", "晓燕", "国庆", "春梅", "文斌", "红霞"]
+
+
+def unit_reporters() -> list[tuple[str, str, str, str]]:
+    """(username, unit, name, phone) of every demo unit's reporter, `reporter` first."""
+    people = [("reporter", "县住房和城乡建设局", "住建局填报员", DEMO_PHONES["reporter"])]
+    units = [name for name in DEPARTMENTS + TOWNSHIPS if name != "县住房和城乡建设局"]
+    for number, unit in enumerate(units, start=1):
+        name = SURNAMES[number % len(SURNAMES)] + GIVEN[number % len(GIVEN)]
+        people.append((f"reporter{number:02d}", unit, name, f"0915-53211{number:02d}"))
+    return people
+
+
 def ensure_demo_users(*, password: str) -> None:
+    _ensure_unit_reporters(password=password)
     for username, role, unit_name, display in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=username)
         user.role = role
@@ -336,4 +353,22 @@ def ensure_demo_users(*, password: str) -> None:
         user.unit = Unit.objects.get(name=unit_name) if unit_name else None
         user.is_superuser = False  # 三员: no account holds every power, not even the admin
         user.set_password(password)
+        user.save()
+
+
+def _ensure_unit_reporters(*, password: str) -> None:
+    """A reporter account for every demo unit that exists (one password hash for them all)."""
+    units = {unit.name: unit for unit in Unit.objects.all()}
+    probe = User(username="probe")
+    probe.set_password(password)
+    for username, unit_name, name, phone in unit_reporters()[1:]:
+        if unit_name not in units:
+            continue
+        user, _ = User.objects.get_or_create(
+            username=username, defaults={"role": User.Role.REPORTER, "unit": units[unit_name]}
+        )
+        user.role, user.unit = User.Role.REPORTER, units[unit_name]
+        user.first_name, user.phone = name, phone
+        user.password = user._password_for_history = probe.password
+        user.password_changed_at = timezone.now()
         user.save()

@@ -96,7 +96,10 @@ def test_an_image_bomb_and_an_oversized_file_are_refused(report, settings):
 
 def test_a_locked_month_refuses_photos(report):
     services.period_lock(
-        year=2024, month=3, user=User.objects.create_user("o", role=User.Role.OFFICER)
+        year=2024,
+        month=3,
+        user=User.objects.create_user("o", role=User.Role.OFFICER),
+        confirmed_units=[u.unit_id for u in services.units_not_reported(year=2024, month=3)],
     )
 
     with pytest.raises(ValidationError, match="已锁定"):

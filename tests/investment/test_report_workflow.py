@@ -37,6 +37,12 @@ def county():
     }
 
 
+def lock_march(officer) -> None:
+    """Lock March 2024, confirming the units still missing as the lock page lists them."""
+    missing = [unit.unit_id for unit in services.units_not_reported(year=2024, month=3)]
+    services.period_lock(year=2024, month=3, user=officer, confirmed_units=missing)
+
+
 def a_draft(county, amount="12.5") -> MonthlyReport:
     return services.report_save(
         plan=county["own"],
@@ -72,14 +78,14 @@ def test_draft_submit_return_resubmit_approve_lock(county):
     report = services.report_approve(report=report, user=officer)
     assert (report.status, report.amount, report.return_reason) == (Status.APPROVED, 10, "")
 
-    services.period_lock(year=2024, month=3, user=officer)
+    lock_march(officer)
     with pytest.raises(ValidationError, match="2024年3月已锁定"):
         services.report_save(plan=county["own"], month=3, user=reporter, amount=Decimal(1))
 
 
 def test_a_locked_month_refuses_every_change(county):
     report = services.report_submit(report=a_draft(county), user=county["reporter"])
-    services.period_lock(year=2024, month=3, user=county["officer"])
+    lock_march(county["officer"])
 
     for change in (
         lambda: services.report_approve(report=report, user=county["officer"]),
@@ -99,7 +105,7 @@ def test_a_locked_month_refuses_every_change(county):
 
 def test_the_admin_cannot_change_a_locked_months_report(county, client):
     report = a_draft(county)
-    services.period_lock(year=2024, month=3, user=county["officer"])
+    lock_march(county["officer"])
     admin = User.objects.create_superuser("root", password="x", role=User.Role.ADMIN)
     client.force_login(admin)
 
@@ -113,8 +119,8 @@ def test_the_admin_cannot_change_a_locked_months_report(county, client):
 
 
 def test_unlocking_lets_the_office_correct_the_month_again(county):
-    services.period_lock(year=2024, month=3, user=county["officer"])
-    services.period_unlock(year=2024, month=3, user=county["officer"])
+    lock_march(county["officer"])
+    services.period_unlock(year=2024, month=3, user=county["officer"], reason="补报")
 
     assert a_draft(county).amount == Decimal("12.5")
 

@@ -96,7 +96,8 @@ def test_a_reporter_saves_submits_and_after_a_return_resubmits(client):
 
     client.force_login(users["officer"])
     client.post(reverse("report_approve", args=[first.pk]))
-    client.post(reverse("period_lock", args=[2024, 3]))
+    missing = [u.unit_id for u in services.units_not_reported(year=2024, month=3)]
+    client.post(reverse("period_lock", args=[2024, 3]), {"confirm": missing})
     client.force_login(users["reporter"])
     response = client.post(URL, entry(own_plans()[:1], ["99"]), follow=True)
     assert "已锁定" in response.content.decode()

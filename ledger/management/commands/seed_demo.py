@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ledger.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users, seed_demo
+from ledger.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users, seed_demo, unit_reporters
 from projects.models import Project
 
 
@@ -26,3 +26,7 @@ class Command(BaseCommand):
         for username, role, unit, _ in DEMO_USERS:
             where = f"（{unit}）" if unit else ""
             self.stdout.write(f"  {username:<11} {password}  {role.label}{where}")
+        others = unit_reporters()[1:]
+        self.stdout.write(
+            f"  {others[0][0]}–{others[-1][0]} {password}  其余各单位的填报员（每单位一个）"
+        )
