@@ -19,7 +19,10 @@ ACTIONS = {
     "report_month": "月度填报（保存或报送）",
     "report_approve": "审核通过月报",
     "report_return": "退回月报",
+    "reports_approve": "批量审核通过月报",
+    "reports_return_unit": "退回单位整月月报",
     "period_lock": "锁定或解锁月份",
+    "period_unlock": "解锁月份",
     "report_photos": "上传进度照片",
     "project_create": "新建项目",
     "project_edit": "编辑项目",
@@ -86,6 +89,8 @@ class AuditMiddleware:
             request=request,
             target=request.get_full_path(),
             status_code=response.status_code,
-            detail=disposition.partition("filename=")[2].strip('"'),
+            # a view may say more than its name (解锁's reason): request.audit_detail
+            detail=getattr(request, "audit_detail", "")
+            or disposition.partition("filename=")[2].strip('"'),
         )
         return response
