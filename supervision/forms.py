@@ -1,8 +1,15 @@
 from django import forms
 
 from projects.forms import ChineseFormMixin, MultipleFileField
-from projects.models import FactorCategory, Project, Unit
+from projects.models import FactorCategory, Unit
 from supervision.models import Finding, Inspection, Notice
+from supervision.widgets import (
+    ProjectChecklist,
+    ProjectChoiceField,
+    ProjectMultipleChoiceField,
+    ProjectSelect,
+    pickable_projects,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -11,12 +18,12 @@ class InspectionForm(ChineseFormMixin, forms.Form):
     title = forms.CharField(label="督查名称", max_length=200)
     inspected_on = forms.DateField(label="督查日期", widget=DATE)
     inspectors = forms.CharField(label="督查人员", max_length=200, required=False)
-    projects = forms.ModelMultipleChoiceField(
+    projects = ProjectMultipleChoiceField(
         label="督查项目",
-        queryset=Project.objects.order_by("code"),
+        queryset=pickable_projects(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="按住 Ctrl 可多选",
+        widget=ProjectChecklist(),
+        help_text="勾选本次督查的项目，可按单位或名称筛选",
     )
     notes = forms.CharField(
         label="督查情况", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
@@ -25,8 +32,12 @@ class InspectionForm(ChineseFormMixin, forms.Form):
 
 class FindingForm(ChineseFormMixin, forms.Form):
     unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.all())
-    project = forms.ModelChoiceField(
-        label="涉及项目", queryset=Project.objects.order_by("code"), required=False
+    project = ProjectChoiceField(
+        label="涉及项目",
+        queryset=pickable_projects(),
+        required=False,
+        widget=ProjectSelect(unit_field="unit"),
+        help_text="列表按责任单位筛选，也可选“全部单位的项目”",
     )
     inspection = forms.ModelChoiceField(
         label="所属督查", queryset=Inspection.objects.all(), required=False

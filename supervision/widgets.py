@@ -1,0 +1,59 @@
+"""Project pickers for inspections and findings: a county has 150 projects or more.
+
+Each option carries its project's unit (``data-unit``, ``data-unit-name``), and
+`static/js/pickers.js` adds a unit select and a type-to-filter box above the list (for a
+finding, the unit select follows the form's 责任单位). Without JavaScript they stay plain
+lists: a select for one project, a scrolling checkbox list for several.
+"""
+
+from django import forms
+
+from projects.models import Project
+
+PICKER_CLASS = "project-picker"
+
+
+def pickable_projects():
+    return Project.objects.select_related("unit").order_by("code")
+
+
+class ProjectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, project: Project) -> str:
+        return f"{project.name}（{project.code}，{project.unit}）"
+
+
+class ProjectMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, project: Project) -> str:
+        return f"{project.name}（{project.code}，{project.unit}）"
+
+
+class _UnitOptions:
+    """Adds the option's project unit as data attributes (read by pickers.js)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        project = getattr(value, "instance", None)
+        if project is not None:
+            option["attrs"] = {
+                **option["attrs"],
+                "data-unit": str(project.unit_id),
+                "data-unit-name": str(project.unit),
+            }
+        return option
+
+
+class ProjectSelect(_UnitOptions, forms.Select):
+    """One project; ``unit_field`` names the form field whose unit narrows the list."""
+
+    def __init__(self, *, unit_field: str = "", attrs=None):
+        attrs = {"class": PICKER_CLASS, **(attrs or {})}
+        if unit_field:
+            attrs["data-unit-field"] = f"id_{unit_field}"
+        super().__init__(attrs=attrs)
+
+
+class ProjectChecklist(_UnitOptions, forms.CheckboxSelectMultiple):
+    """Several projects as a scrolling list of checkboxes."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": PICKER_CLASS, **(attrs or {})})
