@@ -143,7 +143,7 @@ def overdue_findings_at(end: date) -> list[Finding]:
 BRIEFING_LIST = 20
 
 
-def _furthest_behind(warnings: list[LagWarning]) -> list[LagWarning]:
+def furthest_behind(warnings: list[LagWarning]) -> list[LagWarning]:
     """Most points behind the schedule first; rows without a rate (no plan) last."""
     return sorted(
         warnings,
@@ -203,7 +203,7 @@ def briefing_data(
         funds=funds,
         special_bonds=special_bonds,
         budget_allocated=money(budget),
-        lagging=_furthest_behind(lagging),
+        lagging=furthest_behind(lagging),
         lagging_total=len(lagging),
         overdue_findings=overdue[:BRIEFING_LIST],
         overdue_total=len(overdue),

@@ -16,10 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from investment import periods
+from investment.briefing import BRIEFING_LIST, furthest_behind
 from investment.progress import lag_warnings
 from investment.rankings import unit_ranking
 from investment.selectors import portfolio_summary, report_completeness
 from projects.formatting import percent, points
+from projects.pdf import pdf_response, render_pdf
 from supervision import services
 from supervision.access import require_supervisor
 from supervision.clocks import escalation_level
@@ -43,6 +45,8 @@ def notice_content(*, year: int, month: int, period: str, today: date) -> dict:
     ranking = unit_ranking(year=year, month=month, today=today)
     summary = portfolio_summary(year=year, month=month)
     completeness = report_completeness(year=year, month=month, today=today)
+    overdue = overdue_findings(Finding.objects.all(), today=today)
+    lagging = lag_warnings(year=year, month=month)
     red = {score.unit for score in ranking.red_list}
     black = {score.unit for score in ranking.black_list}
     return {
@@ -79,6 +83,10 @@ def notice_content(*, year: int, month: int, period: str, today: date) -> dict:
         ],
         "red_list": [score.unit for score in ranking.red_list],
         "black_list": [score.unit for score in ranking.black_list],
+        # Long lists are cut as the briefing cuts them (the worst first) with their totals;
+        # the full lists are the 督查 and 滞后预警 pages.
+        "overdue_total": overdue.count(),
+        "lagging_total": len(lagging),
         "overdue_findings": [
             {
                 "unit": finding.unit.name,
@@ -88,7 +96,7 @@ def notice_content(*, year: int, month: int, period: str, today: date) -> dict:
                 "days_overdue": (today - finding.deadline).days,
                 "escalated": escalation_level(finding, today) == 2,
             }
-            for finding in overdue_findings(Finding.objects.all(), today=today)
+            for finding in overdue[:BRIEFING_LIST]
         ],
         "lagging": [
             {
@@ -97,7 +105,7 @@ def notice_content(*, year: int, month: int, period: str, today: date) -> dict:
                 "unit": warning.progress.unit,
                 "reasons": [f"{reason}：{details}" for reason, details in warning.reasons],
             }
-            for warning in lag_warnings(year=year, month=month)
+            for warning in furthest_behind(lagging)
         ],
         "as_of": f"{today:%Y-%m-%d}",
     }
@@ -113,6 +121,11 @@ def notice_list(request):
 
 @login_required
 def notice_create(request):
+    """Fill in the notice, preview it as it will be issued, then issue it (印发).
+
+    The preview is computed from the data of the moment, as the notice will be; 印发 computes
+    it again, so a report that arrives in between is in the notice, never a stale preview.
+    """
     require_supervisor(request.user)
     today = timezone.localdate()
     year, month = periods.due_period(today)
@@ -124,39 +137,47 @@ def notice_create(request):
     }
     form = NoticeForm(request.POST or None, initial=initial)
     completeness = report_completeness(year=year, month=month, today=today)
+    context = {"form": form, "completeness": completeness}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         completeness = report_completeness(year=data["year"], month=data["month"], today=today)
-        if not completeness.complete and request.POST.get("acknowledged") != "1":
+        content = notice_content(
+            year=data["year"], month=data["month"], period=data["period"], today=today
+        )
+        context |= {"completeness": completeness, "acknowledged": _acknowledged(request)}
+        if request.POST.get("action") != "issue":
+            preview = {"title": data["title"], "opening": data["opening"], "content": content}
+            return render(request, "supervision/notice_form.html", context | {"preview": preview})
+        if not completeness.complete and not context["acknowledged"]:
             form.add_error(
                 None,
                 f"{completeness.text}。通报将按已报数据排名，"
                 "请勾选“我已知悉本期报表未报齐”后再印发，或待报齐后印发。",
             )
-            return render(
-                request,
-                "supervision/notice_form.html",
-                {"form": form, "completeness": completeness},
-            )
+            return render(request, "supervision/notice_form.html", context)
         try:
-            notice = services.notice_issue(
-                user=request.user,
-                content=notice_content(
-                    year=data["year"], month=data["month"], period=data["period"], today=today
-                ),
-                **data,
-            )
+            notice = services.notice_issue(user=request.user, content=content, **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"通报（{notice.number}）已印发。")
+            messages.success(request, f"通报（{notice.number}）已印发，可下载PDF盖章。")
             return redirect("notice_detail", pk=notice.pk)
-    return render(
-        request, "supervision/notice_form.html", {"form": form, "completeness": completeness}
-    )
+    return render(request, "supervision/notice_form.html", context)
+
+
+def _acknowledged(request) -> bool:
+    return request.POST.get("acknowledged") == "1"
 
 
 @login_required
 def notice_detail(request, pk: int):
     notice = get_object_or_404(Notice.objects.select_related("issued_by"), pk=pk)
     return render(request, "supervision/notice_detail.html", {"notice": notice})
+
+
+@login_required
+def notice_pdf(request, pk: int):
+    """The issued notice as a printable A4 PDF, to stamp (盖章) and file."""
+    notice = get_object_or_404(Notice.objects.select_related("issued_by"), pk=pk)
+    data = render_pdf("supervision/notice_pdf.html", {"notice": notice})
+    return pdf_response(data, f"{notice.title}（{notice.number}）.pdf")

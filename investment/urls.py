@@ -35,4 +35,5 @@ urlpatterns = [
     path("supervision/notices/", notices.notice_list, name="notice_list"),
     path("supervision/notices/new/", notices.notice_create, name="notice_create"),
     path("supervision/notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("supervision/notices/<int:pk>/pdf/", notices.notice_pdf, name="notice_pdf"),
 ]

@@ -13,7 +13,9 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -55,3 +57,11 @@ class AppFetcher(URLFetcher):
 def render_pdf(template: str, context: dict) -> bytes:
     html = render_to_string(template, context)
     return HTML(string=html, base_url=BASE_URL, url_fetcher=AppFetcher()).write_pdf()
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    """A PDF download under a Chinese file name (RFC 5987 ``filename*``, with an ASCII
+    fallback for old clients)."""
+    response = HttpResponse(data, content_type=PDF)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

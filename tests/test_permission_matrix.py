@@ -89,6 +89,7 @@ MATRIX = {
     ("notice_list", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("notice_create", None, "get"): row(302, 403, 403, 200, 403, 403),
     ("notice_detail", "notice", "get"): row(302, 200, 200, 200, 200, 200),
+    ("notice_pdf", "notice", "get"): row(302, 200, 200, 200, 200, 200),
     ("briefing", None, "get"): row(302, 403, 200, 200, 200, 200),
     ("briefing", None, "post"): row(302, 403, 200, 403, 403, 403),
     ("briefing_pdf", None, "get"): row(302, 403, 200, 200, 200, 200),

@@ -1,6 +1,7 @@
 """Notices (通报): issued from a ranking, kept as they stood on the day of issue."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from investment.models import MonthlyReport
 from projects.models import Unit, User
 from supervision.models import Notice
 from supervision.services import finding_create
+from tests.investment.test_briefing import pdf_text
 from tests.workbooks import a_portfolio, load
 
 
@@ -21,10 +23,49 @@ def supervisor(client):
     return user
 
 
-def issue(client, **values):
+def issue(client, action="issue", **values):
     data = {"period": "month", "year": 2026, "month": 3, "title": "关于1–3月重点项目建设情况的通报",
-            "opening": "现将有关情况通报如下。"} | values  # fmt: skip
+            "opening": "现将有关情况通报如下。", "action": action} | values  # fmt: skip
     return client.post(reverse("notice_create"), data)
+
+
+def test_a_notice_is_previewed_before_it_is_issued(client, supervisor):
+    preview = issue(client, action="preview")
+
+    assert preview.status_code == 200 and not Notice.objects.exists()
+    page = preview.content.decode()
+    assert "预览 · 尚未印发" in page and "关于1–3月重点项目建设情况的通报" in page
+    assert "红榜：" in page and "现将有关情况通报如下" in page
+    assert 'name="action" value="issue"' in page  # 确认印发 after the preview
+
+    issue(client)
+    assert Notice.objects.count() == 1
+
+
+def test_an_issued_notice_downloads_as_a_pdf_to_stamp(client, supervisor):
+    issue(client)
+    notice = Notice.objects.get()
+
+    response = client.get(reverse("notice_pdf", args=[notice.pk]))
+
+    assert response["Content-Type"] == "application/pdf"
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert quote(f"{notice.title}（2026年第1期）.pdf") in response["Content-Disposition"]
+    text = pdf_text(response.content)
+    assert "关于1–3月重点项目建设情况的通报" in text
+    assert "2026年第1期" in text and "红榜" in text and "（盖章）" in text
+
+
+def test_long_lists_are_cut_to_the_worst_twenty_with_their_totals(client, supervisor):
+    load(a_portfolio(25, 2026))  # 25 projects, all behind the March schedule
+
+    issue(client)
+
+    content = Notice.objects.get().content
+    assert content["lagging_total"] == 25
+    assert len(content["lagging"]) == 20
+    page = client.get(reverse("notice_detail", args=[Notice.objects.get().pk])).content.decode()
+    assert "五、滞后项目（25个）" in page and "列出滞后最多的20个" in page
 
 
 def test_a_notice_carries_the_red_and_black_lists_and_the_ranking(client, supervisor):
