@@ -6,11 +6,13 @@ as dates, amounts as numbers), so an exported workbook re-imports unchanged.
 
 from collections.abc import Iterator
 
+from django.core.files.storage import default_storage
 from django.db.models import Q
 
 from bonds.models import FundApplication, FundStatus, FundType
 from investment.models import MonthlyReport
 from ledger import schema
+from ledger.importer import read_changes
 from projects.models import (
     AnnualPlan,
     FactorCategory,
@@ -218,3 +220,16 @@ def _rule(header: str) -> str:
     if header == "月份":
         return "1–12的整数"
     return "文字"
+
+
+CHANGE_HEADERS = ("工作表", "行", "记录", "字段", "原值", "新值")
+
+
+def change_sheets(path: str) -> Iterator[tuple[str, tuple[str, ...], Iterator]]:
+    """A preview's change list (kept in storage at ``path``) as one sheet."""
+
+    def rows() -> Iterator[tuple]:
+        with default_storage.open(path, "rb") as lines:
+            yield from read_changes(lines)
+
+    yield "变更清单", CHANGE_HEADERS, rows()

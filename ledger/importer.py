@@ -20,7 +20,7 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
@@ -75,29 +75,26 @@ class Change:
 
 class ChangeLog:
     """Every field the import changes. The first ``SHOWN`` stay in memory for the page; with
-    a ``path``, all of them are also written there, one JSON list a line, for the download."""
+    a text ``file``, all of them are also written there, one JSON list a line, for the
+    download (``read_changes``)."""
 
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, file: TextIO | None = None):
         self.count = 0
         self.first: list[Change] = []
-        self._file = open(path, "w", encoding="utf-8") if path else None  # noqa: SIM115
+        self.file = file
 
     def add(self, change: Change) -> None:
         self.count += 1
         if len(self.first) < SHOWN:
             self.first.append(change)
-        if self._file:
-            self._file.write(json.dumps(change.as_row(), ensure_ascii=False) + "\n")
-
-    def close(self) -> None:
-        if self._file:
-            self._file.close()
+        if self.file is not None:
+            self.file.write(json.dumps(change.as_row(), ensure_ascii=False) + "\n")
 
 
-def read_changes(path: str | Path) -> Iterator[tuple]:
-    """The rows a ``ChangeLog`` wrote to ``path``, as they come."""
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
+def read_changes(lines: Iterable[str | bytes]) -> Iterator[tuple]:
+    """The rows a ``ChangeLog`` wrote, from the lines of its file, as they come."""
+    for line in lines:
+        if line.strip():
             yield tuple(json.loads(line))
 
 
@@ -169,15 +166,15 @@ def import_ledger(
     filename: str,
     user=None,
     dry_run: bool = False,
-    changes_path: str | Path | None = None,
+    changes: TextIO | None = None,
 ) -> ImportResult:
     """Import a ledger workbook (``data``, or a ``file`` path or open file); raise
     ``LedgerImportError`` listing every bad row.
 
     With ``dry_run`` everything is checked, written and counted, then rolled back: the
-    preview. ``changes_path`` receives every change as JSON lines (see ``ChangeLog``).
+    preview. ``changes`` (a text file) receives every change as JSON lines (``ChangeLog``).
     """
-    result = ImportResult(dry_run=dry_run, changes=ChangeLog(changes_path))
+    result = ImportResult(dry_run=dry_run, changes=ChangeLog(changes))
     try:
         with opened(data if file is None else file, filename=filename) as book:
             result.ignored_sheets = book.ignored
@@ -201,8 +198,6 @@ def import_ledger(
         raise LedgerImportError(
             [Problem("导入时数据被他人同时修改，本次未写入任何数据，请重新导入")]
         ) from None
-    finally:
-        result.changes.close()
     return result
 
 

@@ -71,6 +71,10 @@ def _size(limit: int) -> str:
     return f"{max(limit // 1024, 1)} KB"
 
 
+def file_too_large() -> Problem:
+    return Problem(f"文件超过{_size(settings.LEDGER_MAX_BYTES)}的大小上限，请拆分后分批导入")
+
+
 def _refuse(reason: str) -> LedgerImportError:
     return LedgerImportError([Problem(reason)])
 

@@ -1,39 +1,61 @@
-"""Excel in the browser: the template, an upload with a preview before anything is written."""
+"""Excel in the browser: the template, an upload with a preview before anything is written.
 
+An upload is a dry run: the file waits in storage under a random preview id, with its
+SHA-256 and the list of every change it would make, until the officer confirms it. The
+confirmation form carries that id and checksum, so the file imported is exactly the file
+previewed in that tab, whatever other previews the officer opened since in other tabs.
+"""
+
+import hashlib
+import tempfile
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from ledger.exporter import ledger_sheets, template_sheets
+from ledger.exporter import change_sheets, ledger_sheets, template_sheets
 from ledger.importer import import_ledger
-from ledger.reader import LedgerImportError
+from ledger.reader import LedgerImportError, file_too_large
+from projects import filenames
 from projects.access import require_office, visible_plans
 from projects.filters import PlanFilter
-from projects.models import AnnualPlan
+from projects.models import AnnualPlan, User
 from projects.xlsx import workbook_response
 
-PENDING = "ledger_pending"  # session key: the uploaded file waiting for confirmation
+PENDING = "ledger_previews"  # session key: preview id → the uploaded file waiting
 PENDING_FOLDER = "ledger-uploads"
 PENDING_MAX_AGE = timedelta(days=1)  # a preview nobody confirmed by then is dropped
+PENDING_PER_SESSION = 5  # previews one officer may keep open (one per tab)
+SHOWN_CHANGES = 50  # the first screenful of changes; the rest in the download
 
 
 @login_required
 def template_download(request):
-    return workbook_response(template_sheets(), "台账模板.xlsx")
+    return workbook_response(template_sheets(), filenames.LEDGER_TEMPLATE)
 
 
 @login_required
 def ledger_export(request):
-    """The ledger of the register's current filter (or of a year), within the user's scope."""
-    filterset = PlanFilter(request.GET or None, queryset=visible_plans(request.user))
-    plans = filterset.qs if filterset.is_valid() else visible_plans(request.user).none()
-    year = filterset.form.cleaned_data.get("year") if filterset.is_valid() else None
+    """The ledger of the register's current filter (or of a year), within the user's scope.
+
+    Without a filter (全部数据, or one year) a user who sees every project gets the same
+    workbook as ``manage.py export_ledger``: findings on no project included.
+    """
+    filterset = PlanFilter(request.GET, queryset=visible_plans(request.user))
+    if not filterset.is_valid():
+        return workbook_response(ledger_sheets(plans=AnnualPlan.objects.none()), "ledger.xlsx")
+    criteria = filterset.form.cleaned_data
+    year = criteria.get("year")
+    plans = filterset.qs
+    narrowed = any(v not in (None, "") for k, v in criteria.items() if k != "year")
+    if not narrowed and request.user.role != User.Role.REPORTER:  # see access.visible_plans
+        plans = None
     name = f"{year}-ledger.xlsx" if year else "ledger.xlsx"
     return workbook_response(ledger_sheets(year=year, plans=plans), name)
 
@@ -42,38 +64,84 @@ def ledger_export(request):
 def ledger_import_page(request):
     """Upload → preview (a dry run: what would be created and changed) → confirm."""
     require_office(request.user)
-    context: dict = {}
     if request.method == "POST" and request.POST.get("action") == "confirm":
         return _confirm(request)
+    context: dict = {}
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "请选择要导入的台账文件（.xlsx）。")
             return redirect("ledger_import")
-        data = upload.read()
-        try:
-            result = import_ledger(data=data, filename=upload.name, user=request.user, dry_run=True)
-        except LedgerImportError as error:
-            context["problems"] = error.problems
-            context["filename"] = upload.name
-        else:
-            _drop_pending(request.session.get(PENDING))
-            path = default_storage.save(
-                f"{PENDING_FOLDER}/{uuid.uuid4().hex}.xlsx", ContentFile(data)
-            )
-            request.session[PENDING] = {"path": path, "filename": upload.name}
-            context.update(preview=result, filename=upload.name)
+        context = _preview(request, upload)
     context["years"] = (
         AnnualPlan.objects.order_by("-year").values_list("year", flat=True).distinct()
     )
     return render(request, "ledger/import.html", context)
 
 
-def _drop_pending(pending: dict | None) -> None:
-    """Forget an upload that will not be confirmed: the user's previous preview, and any
-    preview of anyone's left unconfirmed for longer than ``PENDING_MAX_AGE``."""
-    if pending and default_storage.exists(pending["path"]):
-        default_storage.delete(pending["path"])
+def _preview(request, upload) -> dict:
+    if upload.size > settings.LEDGER_MAX_BYTES:  # refused by its size, never read
+        return {"problems": [file_too_large()], "filename": upload.name}
+    _drop_stale()
+    token = uuid.uuid4().hex
+    path = default_storage.save(f"{PENDING_FOLDER}/{token}.xlsx", upload)  # streamed in chunks
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as changes:
+        try:
+            with default_storage.open(path, "rb") as stored:
+                result = import_ledger(
+                    file=stored,
+                    filename=upload.name,
+                    user=request.user,
+                    dry_run=True,
+                    changes=changes,
+                )
+        except LedgerImportError as error:
+            default_storage.delete(path)
+            return {"problems": error.problems, "filename": upload.name}
+        changes.seek(0)
+        changes_path = default_storage.save(
+            f"{PENDING_FOLDER}/{token}.changes.jsonl", File(changes)
+        )
+    pending = _previews(request)
+    pending[token] = {
+        "path": path,
+        "changes": changes_path,
+        "filename": upload.name,
+        "sha256": _checksum(path),
+    }
+    for old in list(pending)[:-PENDING_PER_SESSION]:  # the oldest beyond the last few tabs
+        _delete(pending.pop(old))
+    request.session[PENDING] = pending
+    return {
+        "preview": result,
+        "changes": result.changes.first[:SHOWN_CHANGES],
+        "token": token,
+        "checksum": pending[token]["sha256"],
+        "filename": upload.name,
+    }
+
+
+def _previews(request) -> dict:
+    pending = request.session.get(PENDING)
+    return dict(pending) if isinstance(pending, dict) else {}
+
+
+def _checksum(path: str) -> str:
+    digest = hashlib.sha256()
+    with default_storage.open(path, "rb") as stored:
+        for chunk in stored.chunks():
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _delete(entry: dict) -> None:
+    for key in ("path", "changes"):
+        if entry.get(key) and default_storage.exists(entry[key]):
+            default_storage.delete(entry[key])
+
+
+def _drop_stale() -> None:
+    """Delete anyone's preview left unconfirmed for longer than ``PENDING_MAX_AGE``."""
     if not default_storage.exists(PENDING_FOLDER):
         return
     stale_before = timezone.now() - PENDING_MAX_AGE
@@ -84,25 +152,51 @@ def _drop_pending(pending: dict | None) -> None:
 
 
 def _confirm(request):
-    pending = request.session.pop(PENDING, None)
-    if not pending or not default_storage.exists(pending["path"]):
-        messages.error(request, "没有待确认的导入，请重新上传文件。")
+    pending = _previews(request)
+    token = request.POST.get("preview", "")
+    entry = pending.pop(token, None)
+    request.session[PENDING] = pending
+    if entry is None or not default_storage.exists(entry["path"]):
+        messages.error(
+            request, "没有待确认的导入（该预览已导入、已被取消或已过期），请重新上传文件。"
+        )
         return redirect("ledger_import")
-    with default_storage.open(pending["path"]) as stored:
-        data = stored.read()
-    default_storage.delete(pending["path"])
+    if (
+        request.POST.get("checksum") != entry["sha256"]
+        or _checksum(entry["path"]) != entry["sha256"]
+    ):
+        _delete(entry)
+        messages.error(
+            request,
+            f"要确认的文件与预览的“{entry['filename']}”不一致，未导入任何数据。请重新上传并预览。",
+        )
+        return redirect("ledger_import")
     try:
-        result = import_ledger(data=data, filename=pending["filename"], user=request.user)
+        with default_storage.open(entry["path"], "rb") as stored:
+            result = import_ledger(file=stored, filename=entry["filename"], user=request.user)
     except LedgerImportError as error:  # the database changed since the preview
+        _delete(entry)
         return render(
             request,
             "ledger/import.html",
-            {"problems": error.problems, "filename": pending["filename"]},
+            {"problems": error.problems, "filename": entry["filename"]},
         )
+    _delete(entry)
     for line in result.lines():
         messages.success(request, line)
     if result.warnings:
         messages.warning(request, f"请核对（已导入）：{'；'.join(result.warnings[:10])}"
-                         + (f"……共{len(result.warnings)}处" if len(result.warnings) > 10 else ""))  # fmt: skip
-    messages.success(request, f"“{pending['filename']}”导入完成。")
+                         + (f"……共{result.warnings_count}处" if result.warnings_count > 10 else ""))  # fmt: skip
+    messages.success(request, f"“{entry['filename']}”导入完成。")
     return redirect("ledger_import")
+
+
+@login_required
+def preview_changes(request):
+    """Every change of one pending preview, as a workbook."""
+    require_office(request.user)
+    entry = _previews(request).get(request.GET.get("preview", ""))
+    if entry is None or not default_storage.exists(entry["changes"]):
+        messages.error(request, "该预览已导入、已被取消或已过期，请重新上传文件。")
+        return redirect("ledger_import")
+    return workbook_response(change_sheets(entry["changes"]), "台账导入变更清单.xlsx")

@@ -24,15 +24,23 @@ def upload(rows: list[list]) -> SimpleUploadedFile:
 GOOD = [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2024, 500, None]
 
 
+def confirm(client, preview, **kwargs):
+    """Press 确认导入 on the page of ``preview`` (the response that showed it)."""
+    form = {"action": "confirm", "preview": preview.context["token"]}
+    form["checksum"] = preview.context["checksum"]
+    return client.post(reverse("ledger_import"), form, **kwargs)
+
+
 def test_an_upload_is_previewed_and_written_only_when_confirmed(client):
     an_officer(client)
 
-    page = client.post(reverse("ledger_import"), {"file": upload([GOOD])}).content.decode()
+    preview = client.post(reverse("ledger_import"), {"file": upload([GOOD])})
+    page = preview.content.decode()
     assert "项目：新增1个" in page
     assert "确认导入" in page
     assert Project.objects.count() == 0
 
-    response = client.post(reverse("ledger_import"), {"action": "confirm"}, follow=True)
+    response = confirm(client, preview, follow=True)
     assert "导入完成" in response.content.decode()
     assert Project.objects.get().name == "城关污水处理厂"
 
@@ -41,28 +49,26 @@ def pending_uploads() -> list[str]:
     return default_storage.listdir("ledger-uploads")[1]
 
 
-def test_an_unconfirmed_upload_is_replaced_by_the_next_and_dropped_after_a_day(client):
+def test_each_preview_waits_for_its_own_confirmation_and_is_dropped_after_a_day(client):
     for name in pending_uploads():  # the in-memory storage lives as long as the test process
         default_storage.delete(f"ledger-uploads/{name}")
     other = type(client)()
     with time_machine.travel("2024-03-01 09:00+08:00"):
         other.force_login(User.objects.create_user("office2", role=User.Role.OFFICER))
-        other.post(reverse("ledger_import"), {"file": upload([GOOD])})
-        theirs = other.session["ledger_pending"]["path"]
+        theirs = other.post(reverse("ledger_import"), {"file": upload([GOOD])}).context["token"]
         an_officer(client)
-        client.post(reverse("ledger_import"), {"file": upload([GOOD])})
-        mine = client.session["ledger_pending"]["path"]
+        first = client.post(reverse("ledger_import"), {"file": upload([GOOD])}).context["token"]
     with time_machine.travel("2024-03-01 09:10+08:00"):
-        client.post(reverse("ledger_import"), {"file": upload([GOOD])})  # a corrected file
-    assert not default_storage.exists(mine)  # replaced by the corrected one
-    assert default_storage.exists(theirs)  # another officer's preview is theirs to confirm
-    assert len(pending_uploads()) == 2
+        second = client.post(reverse("ledger_import"), {"file": upload([GOOD])}).context["token"]
+        # A second tab's preview does not replace the first; each is a file and its changes.
+        assert set(client.session["ledger_previews"]) == {first, second}
+    assert len(pending_uploads()) == 6
 
     with time_machine.travel("2024-03-02 10:00+08:00"):
         client.force_login(User.objects.get(username="office"))
         client.post(reverse("ledger_import"), {"file": upload([GOOD])})
-    assert not default_storage.exists(theirs)  # left unconfirmed for more than a day
-    assert len(pending_uploads()) == 1
+    assert not any(theirs in name for name in pending_uploads())  # unconfirmed for over a day
+    assert len(pending_uploads()) == 2
     assert Project.objects.count() == 0
 
 
@@ -88,8 +94,7 @@ def test_confirming_without_a_pending_upload_is_explained(client):
 
 def test_the_template_and_the_export_download_as_workbooks(client):
     an_officer(client)
-    client.post(reverse("ledger_import"), {"file": upload([GOOD])})
-    client.post(reverse("ledger_import"), {"action": "confirm"})
+    confirm(client, client.post(reverse("ledger_import"), {"file": upload([GOOD])}))
 
     template = read_back(client.get(reverse("ledger_template")).content)
     export = read_back(client.get(reverse("ledger_export"), {"year": 2024}).content)
@@ -132,13 +137,14 @@ def test_a_month_above_half_the_plan_is_imported_with_a_note_to_check_it(client)
         }
     )
 
-    page = client.post(
+    preview = client.post(
         reverse("ledger_import"), {"file": SimpleUploadedFile("台账.xlsx", workbook)}
-    ).content.decode()
+    )
+    page = preview.content.decode()
     assert "请核对（不影响导入）：1处" in page
     assert "月度投资!2: " + code(1) + " 2024年3月: 本月完成投资占年度计划的250000.0%" in page
 
-    response = client.post(reverse("ledger_import"), {"action": "confirm"}, follow=True)
+    response = confirm(client, preview, follow=True)
     assert "请核对（已导入）" in response.content.decode()
     assert MonthlyReport.objects.count() == 2
 
