@@ -4,6 +4,8 @@ Views parse the period, check the role, gather data through `investment.briefing
 to the one PDF renderer (`projects.pdf`).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,12 +13,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
-from investment import rules
+from investment import periods
 from investment.briefing import briefing_data, period_label, project_sheet_data
 from investment.forms import BriefingForm, PeriodForm
 from investment.models import BriefingNote
+from investment.selectors import report_completeness
 from investment.services import briefing_note_save
+from projects import filenames
 from projects.access import project_for
 from projects.models import PeriodKind, User
 from projects.pdf import PDF, render_pdf
@@ -31,15 +36,31 @@ def _require_briefing(user: User) -> None:
 
 
 def _period(query) -> BriefingForm:
-    year, month = rules.last_finished_month(timezone.localdate())
-    if "year" in query or "month" in query or "kind" in query:
-        return BriefingForm({"kind": PeriodKind.MONTH, **query.dict()})  # a month unless told
-    return BriefingForm({"kind": PeriodKind.MONTH, "year": year, "month": month})
+    """The briefing asked for; what the query leaves out is the period that is due
+    (DESIGN.md §3): for a month briefing that month, for a quarter the last quarter that is
+    due, for a year the last year whose December is due. A month unless a kind is given."""
+    today = timezone.localdate()
+    kind = query.get("kind") if query.get("kind") in PeriodKind.values else PeriodKind.MONTH
+    year, month = periods.due_period(today)
+    quarter_year, quarter = periods.due_quarter(today)
+    if kind == PeriodKind.QUARTER:
+        year = quarter_year
+    elif kind == PeriodKind.YEAR:
+        year = periods.due_year(today)
+    data = {"kind": kind, "year": year, "month": month, "quarter": quarter}
+    asked = {key: query[key] for key in ("year", "month", "quarter") if query.get(key)}
+    if "quarter" not in asked and asked.get("month", "").isdigit() and int(asked["month"]) % 3 == 0:
+        del data["quarter"]  # a link naming the quarter by its last month (kind=quarter&month=9)
+    return BriefingForm(data | asked)
+
+
+def _query(*, kind: str, year: int, month: int) -> str:
+    return urlencode({"kind": kind, "year": year, "month": month})
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=PDF)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -64,23 +85,28 @@ def briefing(request):
             briefing_note_save(
                 user=request.user, year=year, period=kind, month=month,
                 next_steps=form.cleaned_data["next_steps"],
+                expected_version=form.cleaned_data["version"],
             )  # fmt: skip
         except ValidationError as error:
             form.add_error("next_steps", error)
         else:
             messages.success(request, "下步工作打算已保存，下载的简报将包含这段文字。")
-            return redirect(f"{reverse('briefing')}?kind={kind}&year={year}&month={month}")
+            return redirect(f"{reverse('briefing')}?{_query(kind=kind, year=year, month=month)}")
     note = BriefingNote.objects.filter(year=year, period=kind, month=month).first()
     if request.method == "GET":
         form = BriefingForm(
-            {"kind": kind, "year": year, "month": month, "next_steps": note.next_steps if note else ""}
+            {"kind": kind, "year": year, "month": month, "quarter": form.cleaned_data["quarter"],
+             "next_steps": note.next_steps if note else "",
+             "version": note.version if note else 0}
         )  # fmt: skip
         form.is_valid()
     return render(
         request,
         "investment/briefing.html",
         {"form": form, "year": year, "month": month, "kind": kind,
-         "label": f"{year}年{period_label(kind, month)}", "note": note},
+         "label": f"{year}年{period_label(kind, month)}", "note": note,
+         "completeness": report_completeness(year=year, month=month),
+         "pdf_query": _query(kind=kind, year=year, month=month)},
     )  # fmt: skip
 
 
@@ -92,15 +118,21 @@ def briefing_pdf(request):
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect("briefing")
     year, month, kind = (form.cleaned_data[k] for k in ("year", "month", "kind"))
+    completeness = report_completeness(year=year, month=month)
+    if not completeness.complete and request.GET.get("acknowledged") != "1":
+        # A leader must not take an incomplete period for fact: confirm first (on the page).
+        messages.warning(request, f"{completeness.text}。请确认已知悉本期数据不完整后再下载简报。")
+        query = _query(kind=kind, year=year, month=month)
+        return redirect(f"{reverse('briefing')}?{query}#download")
     data = briefing_pdf_bytes(year=year, month=month, kind=kind)
-    return _pdf_response(data, f"briefing-{year}-{kind}-{month:02d}.pdf")
+    return _pdf_response(data, filenames.briefing(year=year, month=month, kind=kind))
 
 
 @login_required
 def project_sheet_pdf(request, pk: int):
     """项目一页纸: one project's figures, months, milestones, open findings and latest photo."""
     project = project_for(request.user, pk)
-    year, month = rules.last_finished_month(timezone.localdate())
+    year, month = periods.due_period(timezone.localdate())
     asked = PeriodForm(request.GET)
     if asked.is_valid():
         year, month = asked.cleaned_data["year"], asked.cleaned_data["month"]
@@ -113,4 +145,4 @@ def project_sheet_pdf(request, pk: int):
         "briefing/project_sheet.html",
         {"sheet": sheet, "generated": timezone.localdate(), "today": timezone.localdate()},
     )
-    return _pdf_response(data, f"project-{project.pk}-{year}-{month:02d}.pdf")
+    return _pdf_response(data, filenames.project_sheet(code=project.code, year=year, month=month))

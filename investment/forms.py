@@ -1,6 +1,7 @@
 from django import forms
 
 from projects.amounts import amount_field
+from projects.forms import ChineseFormMixin
 from projects.models import FactorCategory, PeriodKind
 
 
@@ -51,6 +52,9 @@ class ReportRowForm(forms.Form):
     problem_category = forms.ChoiceField(
         label="问题类别", required=False, choices=[("", "—"), *FactorCategory.choices]
     )
+    # 本月无变化: keep last month's 形象进度 and 存在问题 (the amount is still entered).
+    unchanged = forms.BooleanField(label="本月无变化", required=False)
+    # Photos come as the files of "<prefix>-photos" (several at once), read by the view.
 
 
 ReportFormSet = forms.formset_factory(ReportRowForm, extra=0)
@@ -62,16 +66,38 @@ class ReturnForm(forms.Form):
     )
 
 
-class BriefingForm(forms.Form):
-    """Which briefing: a month, a quarter or the year."""
+QUARTERS = [(1, "一季度"), (2, "二季度"), (3, "三季度"), (4, "四季度")]
+
+
+class BriefingForm(ChineseFormMixin, forms.Form):
+    """Which briefing: a month, a quarter (一季度 … 四季度) or the year (and the office's
+    下步工作打算 for it). ``cleaned_data["month"]`` is the month the figures run through:
+    the month, the quarter's last month, or December."""
 
     kind = forms.ChoiceField(label="简报周期", choices=PeriodKind.choices)
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label="年度",
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": "年度应为四位年份", "min_value": "年度不能早于2000年"},
+    )
     month = forms.TypedChoiceField(
-        label="月份/季度末月",
+        label="月份",
         coerce=int,
+        required=False,
+        empty_value=None,
         choices=[(m, f"{m}月") for m in range(1, 13)],
-        help_text="季度简报取季度末月（3、6、9、12月），年度简报取12月",
+        help_text="月度简报",
+        error_messages={"invalid_choice": "月份应为1–12"},
+    )
+    quarter = forms.TypedChoiceField(
+        label="季度",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=QUARTERS,
+        help_text="季度简报",
+        error_messages={"invalid_choice": "请选择一季度至四季度"},
     )
     next_steps = forms.CharField(
         label="下步工作打算",
@@ -79,16 +105,21 @@ class BriefingForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
+    # The version of the note the form showed (0: none yet): an older form is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def clean(self):
         data = super().clean()
-        kind, month = data.get("kind"), data.get("month")
-        if kind == PeriodKind.QUARTER and month and month % 3:
-            self.add_error("month", "季度简报的月份应为3、6、9或12月。")
-        if kind == PeriodKind.YEAR and month and month != 12:
-            self.add_error("month", "年度简报的月份应为12月。")
+        kind, month, quarter = data.get("kind"), data.get("month"), data.get("quarter")
+        if kind == PeriodKind.QUARTER:
+            if quarter is None and month and month % 3 == 0:
+                quarter = data["quarter"] = month // 3  # a link naming the quarter's last month
+            if quarter is None:
+                self.add_error("quarter", "请选择季度。")
+            else:
+                data["month"] = 3 * quarter
+        elif kind == PeriodKind.YEAR:
+            data["month"], data["quarter"] = 12, 4
+        elif kind == PeriodKind.MONTH and month is None:
+            self.add_error("month", "请选择月份。")
         return data

@@ -65,13 +65,6 @@ def for_page(value: Decimal | None) -> Decimal | None:
     return None if value is None else round_half_up(value, PAGE_PLACES)
 
 
-def last_finished_month(today: date) -> tuple[int, int]:
-    """The latest month that has ended: the period pages show unless told otherwise."""
-    if today.month == 1:
-        return today.year - 1, 12
-    return today.year, today.month - 1
-
-
 # --- plausibility (ours, not a pinned formula) ------------------------------------------
 # A month bringing more than half of the year's plan is rare; far more often it is 元 typed
 # where 万元 was asked. The entry page and the review page say so; nothing is refused.

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from bonds.access import visible_funds
 from bonds.selectors import fund_totals
-from investment import charts, rules
+from investment import charts, periods, rules
 from investment.forms import PeriodForm
 from investment.progress import lag_warnings, plan_progress_all_years
 from investment.rankings import report_history
@@ -15,6 +15,7 @@ from investment.selectors import (
     monthly_completion,
     portfolio_summary,
     projects_by_stage,
+    report_completeness,
 )
 from investment.todo import todos
 from projects.access import project_for, visible_plans
@@ -29,7 +30,7 @@ DASHBOARD_ESCALATIONS = 10
 
 @login_required
 def dashboard(request):
-    year, month = rules.last_finished_month(timezone.localdate())
+    year, month = periods.due_period(timezone.localdate())
     form = PeriodForm.from_query(request.GET, year=year, month=month)
     if form.is_valid():
         year, month = form.cleaned_data["year"], form.cleaned_data["month"]
@@ -54,6 +55,7 @@ def dashboard(request):
             "by_unit": by_unit,
             "by_industry": by_industry,
             "lagging": len(lag_warnings(year=year, month=month, plans=plans)),
+            "completeness": report_completeness(year=year, month=month, plans=plans),
             "charts": _dashboard_charts(summary, by_unit, plans),
             "funds": fund_totals(visible_funds(request.user).filter(year=year)),
             "todos": todos(request.user, today=timezone.localdate()),
@@ -94,7 +96,7 @@ def _dashboard_charts(summary, by_unit, plans) -> list:
 def project_detail(request, pk: int):
     """One project's sheet: plan rows by year with progress, milestones, reports, funds, findings."""
     project = project_for(request.user, pk)
-    year, month = rules.last_finished_month(timezone.localdate())
+    year, month = periods.due_period(timezone.localdate())
     plans = []
     for plan in plan_progress_all_years(project=project, month=12).select_related("replaced_by"):
         plan.project = project  # what plan_fields_for reads, without a query per row
@@ -119,11 +121,11 @@ def project_detail(request, pk: int):
 @login_required
 def current_reporting_month(request):
     """The month being reported now: the one that ended last."""
-    year, month = rules.last_finished_month(timezone.localdate())
+    year, month = periods.reporting_month(timezone.localdate())
     return redirect("report_month", year=year, month=month)
 
 
 @login_required
 def current_review_month(request):
-    year, month = rules.last_finished_month(timezone.localdate())
+    year, month = periods.reporting_month(timezone.localdate())
     return redirect("review_month", year=year, month=month)

@@ -119,10 +119,17 @@ def test_a_link_without_a_period_kind_downloads_the_monthly_briefing(client):
     assert "2031年1–5月全县重点项目建设情况的汇报" in pdf_text(response.content)
 
 
-def test_a_quarterly_briefing_must_end_on_a_quarter(client):
+def test_a_quarterly_briefing_is_chosen_by_quarter_whatever_month_the_form_still_shows(client):
     client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
-    page = client.get(reverse("briefing"), {"kind": "quarter", "year": 2026, "month": 5})
-    assert "季度简报的月份应为3、6、9或12月" in page.content.decode()
+
+    page = client.get(
+        reverse("briefing"), {"kind": "quarter", "year": 2026, "month": 11, "quarter": 2}
+    ).content.decode()
+
+    assert "2026年二季度" in page and 'class="error"' not in page
+    assert "kind=quarter&amp;year=2026&amp;month=6" in page  # the download link
+    response = client.get(reverse("briefing_pdf"), {"kind": "quarter", "year": 2026, "month": 6})
+    assert "2026年二季度全县重点项目建设情况的汇报" in pdf_text(response.content)
 
 
 def test_the_project_sheet_has_the_projects_figures(client):

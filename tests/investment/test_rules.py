@@ -41,7 +41,6 @@ def test_double_half_holds_only_at_june_with_half_done():
 def test_the_period_ends_on_the_months_last_day():
     assert rules.period_end(2024, 2) == date(2024, 2, 29)
     assert rules.quarter_end_month(2) == 6
-    assert rules.last_finished_month(date(2026, 1, 3)) == (2025, 12)
 
 
 def test_people_read_amounts_in_yi_and_rates_with_their_direction():
