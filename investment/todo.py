@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from investment import rules
+from investment import periods, rules
 from investment.models import MonthlyReport, ReportingPeriod
 from investment.progress import LagReason
 from investment.rankings import month_deadline
@@ -41,7 +41,9 @@ def _url(name: str, **query) -> str:
 def todos(user: User, *, today: date) -> list[Todo]:
     """The user's open items with a count above zero, most urgent first."""
     role = user.role
-    year, month = rules.last_finished_month(today)
+    # The month being reported (not the period that is due): what reporters fill in and the
+    # office reviews until its due day and, late, after it.
+    year, month = periods.reporting_month(today)
     items: list[Todo] = []
     if role in (User.Role.REPORTER, User.Role.OFFICER):
         overdue = timezone.now() >= month_deadline(year, month)
