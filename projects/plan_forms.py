@@ -74,6 +74,7 @@ class ReplaceForm(ChineseFormMixin, forms.Form):
         )
         if years:
             self.fields["year"].choices = [(year, f"{year}年") for year in years]
+            self.fields["year"].initial = years[0]
             self.fields[
                 "year"
             ].help_text = "原项目这一年的计划行不再计入当年任何数字（仍可查看）；替换项目以原计划投资列入当年计划"
