@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from investment.briefing import briefing_data
-from investment.models import MonthlyReport
+from investment.models import BriefingNote, MonthlyReport
 from investment.photos import photo_add
 from projects.models import Project, Unit, User
 from projects.pdf import AppFetcher, RefusedFetch
@@ -65,11 +65,12 @@ def test_a_year_without_data_still_renders_and_says_so(tmp_path):
 
     assert "2031年全年全县重点项目建设情况的汇报" in text
     assert "2031年尚无重点项目计划数据" in text
-    assert "项目办尚未填写本期下步工作打算" in text
+    assert "下步工作打算" not in text  # left out, never a placeholder, until the office writes it
 
 
 def test_the_briefing_has_every_section_of_seed_004_in_order(tmp_path):
     load(a_portfolio(14, 2026))
+    BriefingNote.objects.create(year=2026, period="month", month=3, next_steps="一是抓开工。")
 
     text = briefing(tmp_path, "--year", "2026", "--month", "3")
 
