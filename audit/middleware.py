@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from audit.models import AuditEntry
 from audit.services import outcome_of, record
+from projects.filenames import filename_of
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 SKIPPED = {"login", "logout"}
@@ -90,7 +91,6 @@ class AuditMiddleware:
             target=request.get_full_path(),
             status_code=response.status_code,
             # a view may say more than its name (解锁's reason): request.audit_detail
-            detail=getattr(request, "audit_detail", "")
-            or disposition.partition("filename=")[2].strip('"'),
+            detail=getattr(request, "audit_detail", "") or filename_of(disposition),
         )
         return response

@@ -7,6 +7,7 @@ from audit.forms import AuditFilterForm
 from audit.history import HISTORY_MODELS, history_rows, with_changes
 from audit.models import AuditEntry
 from audit.selectors import EXPORT_HEADERS, audit_entries, export_rows
+from projects import filenames
 from projects.xlsx import workbook_response
 
 
@@ -19,7 +20,7 @@ def audit_log(request):
     entries = audit_entries(**{k: v for k, v in filters.items() if v})
     if request.GET.get("format") == "xlsx":
         return workbook_response(
-            [("审计日志", EXPORT_HEADERS, export_rows(entries))], "audit-log.xlsx"
+            [("审计日志", EXPORT_HEADERS, export_rows(entries))], filenames.AUDIT_LOG
         )
     page = Paginator(entries.select_related("user"), 100).get_page(request.GET.get("page"))
     return render(

@@ -18,6 +18,7 @@ from bonds.selectors import (
     totals_headers,
     totals_rows,
 )
+from projects import filenames
 from projects.access import project_for
 from projects.models import Unit
 from projects.uploads import check_attachments, download
@@ -50,7 +51,7 @@ def fund_list(request):
             ("资金申报", EXPORT_HEADERS, export_rows(applications)),
             (f"按{heading}汇总", totals_headers(heading), totals_rows(totals)),
         ]
-        return workbook_response(sheets, "funds.xlsx")
+        return workbook_response(sheets, filenames.FUNDS)
     page = Paginator(
         applications.select_related("project__unit").order_by(
             "-year", "project__code", "fund_type"

@@ -17,6 +17,7 @@ from investment.forms import PeriodForm
 from investment.progress import LagReason, board, lag_warnings, project_ranking
 from investment.rankings import unit_ranking
 from investment.selectors import report_completeness
+from projects import filenames
 from projects.access import visible_plans
 from projects.models import Level, Unit, User
 from projects.xlsx import workbook_response
@@ -116,8 +117,8 @@ def _ranking_xlsx(ranking, kind: str) -> HttpResponse:
          s.projects, "红榜" if s.unit in red else "黑榜" if s.unit in black else "")
         for s in ranking.units
     )  # fmt: skip
-    period = f"{ranking.year}-{ranking.month}-{kind}"
-    return _xlsx(f"{period}-rankings.xlsx", f"{PERIOD_KINDS[kind]}考核排名", headers, rows)
+    name = filenames.rankings(year=ranking.year, month=ranking.month, kind=kind)
+    return _xlsx(name, f"{PERIOD_KINDS[kind]}考核排名", headers, rows)
 
 
 @login_required
@@ -147,7 +148,7 @@ def lag_page(request):
              "；".join(f"{r}：{d}" for r, d in w.reasons))
             for w in warnings
         )  # fmt: skip
-        return _xlsx(f"{year}-{month}-lag.xlsx", "滞后预警", headers, rows)
+        return _xlsx(filenames.lag_warnings(year=year, month=month), "滞后预警", headers, rows)
     return render(
         request,
         "investment/lag.html",
@@ -182,7 +183,7 @@ def board_page(request):
              r.progress.planned_investment, *(rules.for_machine(c.completion_rate) for c in r.cells))
             for r in rows
         )  # fmt: skip
-        return _xlsx(f"{year}-{month}-board.xlsx", "挂图作战", headers, grid)
+        return _xlsx(filenames.board(year=year, month=month), "挂图作战", headers, grid)
     page, rows = _board_page(request, plans, year=year, month=month, group=group)
     return render(
         request,

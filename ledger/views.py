@@ -56,8 +56,7 @@ def ledger_export(request):
     narrowed = any(v not in (None, "") for k, v in criteria.items() if k != "year")
     if not narrowed and request.user.role != User.Role.REPORTER:  # see access.visible_plans
         plans = None
-    name = f"{year}-ledger.xlsx" if year else "ledger.xlsx"
-    return workbook_response(ledger_sheets(year=year, plans=plans), name)
+    return workbook_response(ledger_sheets(year=year, plans=plans), filenames.ledger(year=year))
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from projects import filenames
 from projects.models import FactorCategory, Unit, User
 from projects.uploads import check_attachments, download
 from projects.xlsx import workbook_response
@@ -72,7 +73,9 @@ def finding_list(request):
         findings = findings.exclude(clock=Finding.Clock.NONE)
     if request.GET.get("format") == "xlsx":
         rows = export_rows(findings, today=today)
-        return workbook_response([("督查问题", EXPORT_HEADERS, rows)], f"督查问题-{today}.xlsx")
+        return workbook_response(
+            [("督查问题", EXPORT_HEADERS, rows)], filenames.findings(today=today)
+        )
     page = Paginator(
         findings.select_related("unit", "project").order_by("status", "deadline", "pk"), 50
     ).get_page(request.GET.get("page"))

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from projects.filenames import filename_of
 from projects.models import Unit, User
 from tests.investment.test_unit_ranking import JIA, YI, a_county
 from tests.workbooks import a_portfolio, load, read_back
@@ -104,7 +105,7 @@ def test_the_ranking_exports_to_excel_as_the_page_shows_it(client):
     params = {"year": 2024, "month": 5, "kind": "quarter", "format": "xlsx"}
     response = client.get(reverse("rankings"), params)
 
-    assert response["Content-Disposition"] == 'attachment; filename="2024-6-quarter-rankings.xlsx"'
+    assert filename_of(response["Content-Disposition"]) == "2024年二季度考核排名.xlsx"
     sheet = read_back(response.content)["季度考核排名"]
     assert sheet[0][:3] == ("名次", "责任单位", "得分") and sheet[0][-1] == "榜单"
     jia = next(row for row in sheet[1:] if row[1] == JIA)

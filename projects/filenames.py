@@ -1,0 +1,69 @@
+"""Every download's file name, in Chinese, in one place.
+
+Clerks and leaders keep these files in folders and forward them in chat groups, so a name says
+what the file is and which period it covers (`2026年11月重点项目月度简报.pdf`), never
+`briefing-2026-month-11.pdf`. The names reach the browser through `projects.xlsx.
+workbook_response`, `projects.pdf.pdf_response` and `projects.uploads.download`, all of which
+use Django's `content_disposition_header` (RFC 6266 with an RFC 5987 `filename*` for
+non-ASCII names). `filename_of` reads a name back from the header (for the audit trail).
+"""
+
+from datetime import date
+from urllib.parse import unquote
+
+QUARTERS = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+
+def _period(year: int, month: int, kind: str) -> str:
+    """2026年11月, 2026年三季度 (quarter of month m), 2026年度."""
+    if kind == "quarter":
+        return f"{year}年{QUARTERS[(month + 2) // 3]}季度"
+    if kind in ("year", "annual"):
+        return f"{year}年度"
+    return f"{year}年{month}月"
+
+
+def briefing(*, year: int, month: int, kind: str) -> str:
+    kinds = {"quarter": "季度", "year": "年度"}
+    period = f"{year}年" if kind == "year" else _period(year, month, kind)
+    return f"{period}重点项目{kinds.get(kind, '月度')}简报.pdf"
+
+
+def project_sheet(*, code: str, year: int, month: int) -> str:
+    return f"项目一页纸_{code}_{year}年{month}月.pdf"
+
+
+def ledger(*, year: int | None = None) -> str:
+    return f"{year}年重点项目台账.xlsx" if year else "重点项目台账.xlsx"
+
+
+LEDGER_TEMPLATE = "重点项目台账模板.xlsx"
+FUNDS = "资金申报台账.xlsx"
+AUDIT_LOG = "安全审计日志.xlsx"
+
+
+def findings(*, today: date) -> str:
+    return f"督查问题清单_{today:%Y-%m-%d}.xlsx"
+
+
+def rankings(*, year: int, month: int, kind: str) -> str:
+    return f"{_period(year, month, kind)}考核排名.xlsx"
+
+
+def lag_warnings(*, year: int, month: int) -> str:
+    return f"{year}年{month}月滞后预警项目.xlsx"
+
+
+def board(*, year: int, month: int) -> str:
+    return f"{year}年{month}月挂图作战表.xlsx"
+
+
+def filename_of(disposition: str) -> str:
+    """The file name in a Content-Disposition header, from `filename*` when present."""
+    params = dict(
+        part.strip().partition("=")[::2] for part in disposition.split(";")[1:] if "=" in part
+    )
+    if "filename*" in params:
+        encoding, _, quoted = params["filename*"].partition("''")
+        return unquote(quoted, encoding=encoding or "utf-8")
+    return params.get("filename", "").strip('"')
