@@ -64,6 +64,7 @@ MATRIX = {
     ("ledger_import", None, "get"): row(302, 403, 200, 403, 403, 403),
     ("ledger_template", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("ledger_export", None, "get"): row(302, 200, 200, 200, 200, 200),
+    ("ledger_changes", None, "get"): row(302, 403, 302, 403, 403, 403),
     ("fund_create", None, "get"): row(302, 403, 200, 403, 403, 403),
     ("fund_detail", "own fund", "get"): row(302, 200, 200, 200, 200, 200),
     ("fund_detail", "other unit's fund", "get"): row(302, 404, 200, 200, 200, 200),
