@@ -313,16 +313,28 @@ def reports_return_unit(
 
 @transaction.atomic
 def briefing_note_save(
-    *, user: User, year: int, period: str, month: int, next_steps: str
+    *,
+    user: User,
+    year: int,
+    period: str,
+    month: int,
+    next_steps: str,
+    expected_version: int | None = None,
 ) -> BriefingNote:
-    """下步工作打算 for one briefing period, written by the project office."""
+    """下步工作打算 for one briefing period, written by the project office.
+
+    ``expected_version`` is the version the form showed (0 when there was no note yet): a form
+    older than the note is refused with what changed, so two officers never overwrite each
+    other's text."""
     require_role(user, User.Role.OFFICER)
     next_steps = (next_steps or "").strip()
     if len(next_steps) > NOTE_LIMIT:
         raise ValidationError(f"下步工作打算不超过{NOTE_LIMIT}字。")
-    note, _ = BriefingNote.objects.select_for_update().get_or_create(
+    note, created = BriefingNote.objects.select_for_update().get_or_create(
         year=year, period=period, month=month
     )
+    if not created:
+        check_version(note, expected_version, label="本期下步工作打算")
     note.next_steps = next_steps
     note.updated_by = user
     note.save()
