@@ -1,14 +1,18 @@
 """Progress photos: checked, re-encoded and thumbnailed before they are stored.
 
 A photo arrives from a phone in the field. We accept only real JPEG or PNG images within
-size and pixel limits (a renamed HTML file, a truncated file or a decompression bomb is
-refused), rotate it upright, and re-encode it as a fresh JPEG: the re-encoding drops every
-metadata block, GPS position included.
+size and pixel limits (a renamed HTML file, a truncated file, a decompression bomb or a
+65,536 × 1 strip is refused), rotate it upright, and re-encode it as a fresh JPEG: the
+re-encoding drops every metadata block, GPS position included.
+
+``photo_prepare`` does all the checking and encoding in memory, so a page that takes several
+photos at once can check every one of them before it writes anything.
 """
 
 import io
 import uuid
 import warnings
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +26,20 @@ from projects.models import User
 
 ACCEPTED_FORMATS = {"JPEG", "PNG"}
 THUMBNAIL_SIZE = (320, 320)
+# JPEG cannot hold a side above 65,500 pixels; no camera or phone panorama comes near 20,000.
+MAX_SIDE = 20_000
+TOO_LARGE = "照片像素过大，请缩小后再上传。"
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """A checked photo, re-encoded and thumbnailed, not stored yet."""
+
+    image: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+    name: str = ""  # the uploaded file's name, for messages
 
 
 def _open_checked(data: bytes) -> Image.Image:
@@ -36,40 +54,82 @@ def _open_checked(data: bytes) -> Image.Image:
             if image.format not in ACCEPTED_FORMATS:
                 raise ValidationError("只接受 JPEG 或 PNG 格式的照片。")
             if image.width * image.height > settings.PHOTO_MAX_PIXELS:
-                raise ValidationError("照片像素过大，请缩小后再上传。")
+                raise ValidationError(TOO_LARGE)
+            if max(image.width, image.height) > MAX_SIDE:
+                raise ValidationError(
+                    f"照片的宽或高超过{MAX_SIDE}像素（这张为{image.width}×{image.height}），"
+                    "请裁剪或缩小后再上传。"
+                )
             image.load()  # decodes fully: a truncated or forged file fails here
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError("照片像素过大，请缩小后再上传。") from None
-    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise ValidationError(TOO_LARGE) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError("文件不是有效的图片，请上传 JPEG 或 PNG 照片。") from None
     return image
 
 
 def _jpeg(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=85, optimize=True)
+    try:
+        image.save(buffer, format="JPEG", quality=85, optimize=True)
+    except (OSError, ValueError):  # whatever the checks above did not foresee is still no 500
+        raise ValidationError("这张照片无法处理，请换一张照片或转存为 JPEG 后再上传。") from None
     return buffer.getvalue()
 
 
+def photo_prepare(data: bytes, *, name: str = "") -> PreparedPhoto:
+    """Check one uploaded file and re-encode it; a ValidationError says what is wrong."""
+    try:
+        image = ImageOps.exif_transpose(_open_checked(data)).convert("RGB")
+    except ValidationError as error:
+        if not name:
+            raise
+        raise ValidationError(f"照片“{name}”：{'；'.join(error.messages)}") from None
+    thumbnail = image.copy()
+    thumbnail.thumbnail(THUMBNAIL_SIZE)
+    return PreparedPhoto(_jpeg(image), _jpeg(thumbnail), image.width, image.height, name)
+
+
+def check_room(report: MonthlyReport | None, adding: int) -> None:
+    """Refuse more photos than a report may hold (``report`` None: not saved yet)."""
+    limit = settings.PHOTO_MAX_PER_REPORT
+    held = report.photos.count() if report is not None and report.pk else 0
+    if held + adding > limit:
+        raise ValidationError(
+            f"每份月报最多上传{limit}张照片（已有{held}张，本次选了{adding}张）。"
+        )
+
+
 @transaction.atomic
-def photo_add(*, report: MonthlyReport, user: User, data: bytes, caption: str = "") -> ReportPhoto:
+def photos_store(
+    *, report: MonthlyReport, user: User, photos: list[PreparedPhoto], caption: str = ""
+) -> list[ReportPhoto]:
+    """Store prepared photos of a report the user may write (several at once)."""
     require_role(user, User.Role.REPORTER, User.Role.OFFICER)
     require_own_unit(user, report.plan)
     refuse_locked(report.plan.year, report.month)
-    if report.photos.count() >= settings.PHOTO_MAX_PER_REPORT:
-        raise ValidationError(f"每份月报最多上传{settings.PHOTO_MAX_PER_REPORT}张照片。")
-    image = ImageOps.exif_transpose(_open_checked(data)).convert("RGB")
-    thumbnail = image.copy()
-    thumbnail.thumbnail(THUMBNAIL_SIZE)
-    name = f"{uuid.uuid4().hex}.jpg"
-    photo = ReportPhoto(
-        report=report,
-        width=image.width,
-        height=image.height,
-        caption=caption.strip()[:200],
-        uploaded_by=user,
-    )
-    photo.image.save(name, ContentFile(_jpeg(image)), save=False)
-    photo.thumbnail.save(name, ContentFile(_jpeg(thumbnail)), save=False)
-    photo.save()
-    return photo
+    check_room(report, len(photos))
+    stored = []
+    for prepared in photos:
+        name = f"{uuid.uuid4().hex}.jpg"
+        photo = ReportPhoto(
+            report=report,
+            width=prepared.width,
+            height=prepared.height,
+            caption=caption.strip()[:200],
+            uploaded_by=user,
+        )
+        photo.image.save(name, ContentFile(prepared.image), save=False)
+        photo.thumbnail.save(name, ContentFile(prepared.thumbnail), save=False)
+        photo.save()
+        stored.append(photo)
+    return stored
+
+
+def photo_add(*, report: MonthlyReport, user: User, data: bytes, caption: str = "") -> ReportPhoto:
+    """One photo from the photo page (or a test): checked, re-encoded, stored."""
+    require_role(user, User.Role.REPORTER, User.Role.OFFICER)
+    require_own_unit(user, report.plan)
+    refuse_locked(report.plan.year, report.month)
+    check_room(report, 1)
+    return photos_store(report=report, user=user, photos=[photo_prepare(data)], caption=caption)[0]

@@ -3,23 +3,25 @@
 The office's review of a month is investment/review.py.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from investment import photos, rules, services
-from investment.forms import ReportFormSet
+from investment import entry, photos, rules, services
+from investment.forms import ReportFormSet, ReportRowForm
 from investment.models import MonthlyReport, ReportPhoto
 from investment.rankings import month_deadline
+from investment.selectors import expecting_reports, reporting_status
 from projects.access import visible_plans
-from projects.models import Unit, User, money
+from projects.models import AnnualPlan, Unit, User, money
 
 
 def _period(year: int, month: int) -> None:
@@ -35,9 +37,32 @@ def _unit_for(request) -> Unit | None:
     return Unit.objects.filter(pk=unit_id).first() if unit_id and unit_id.isdigit() else None
 
 
+@dataclass
+class EntryLine:
+    """One project's line on the month page."""
+
+    plan: AnnualPlan
+    form: ReportRowForm | None  # None: shown read-only (sent, approved, locked, or a reader)
+    report: MonthlyReport | None
+    previous: MonthlyReport | None  # last month's report, for 本月无变化
+    earlier: Decimal  # counted investment of the months before
+    earlier_rate: Decimal | None
+    expected: bool  # whether the row owes this month's report (started, not replaced)
+
+    @property
+    def why_not_expected(self) -> str:
+        if self.plan.replaced_by_id:
+            return "已替换"
+        return "未开工"
+
+
 @login_required
 def report_month(request, year: int, month: int):
-    """One unit's batch entry for a month: one line per plan row of the year."""
+    """One unit's batch entry for a month: one line per plan row of the year.
+
+    Drafts, returned reports and rows without a report are editable; sent and approved ones
+    are shown read-only, so saving never touches them.
+    """
     _period(year, month)
     unit = _unit_for(request)
     plans = list(
@@ -46,41 +71,30 @@ def report_month(request, year: int, month: int):
         .select_related("project")
         .order_by("project__code")
     ) if unit else []  # fmt: skip
-    reports = {r.plan_id: r for r in MonthlyReport.objects.filter(plan__in=plans, month=month)}
-    deadline = month_deadline(year, month)
+    reports = {
+        r.plan_id: r
+        for r in MonthlyReport.objects.filter(plan__in=plans, month=month).prefetch_related(
+            "photos"
+        )
+    }
+    previous = entry.previous_reports(plans, year=year, month=month)
     locked = services.is_locked(year=year, month=month)
-    initial = [
-        {
-            "plan": plan.pk,
-            "version": reports[plan.pk].version if plan.pk in reports else 0,
-            "amount": _plain(reports[plan.pk].amount) if plan.pk in reports else None,
-            "progress": reports[plan.pk].progress if plan.pk in reports else "",
-            "problems": reports[plan.pk].problems if plan.pk in reports else "",
-            "problem_category": reports[plan.pk].problem_category if plan.pk in reports else "",
-        }
+    can_write = request.user.role in (User.Role.REPORTER, User.Role.OFFICER) and not locked
+    editable = [
+        plan
         for plan in plans
+        if can_write and (plan.pk not in reports or reports[plan.pk].status in services.EDITABLE)
     ]
-    formset = ReportFormSet(request.POST or None, initial=initial)
+    initial = [
+        _initial(plan, reports.get(plan.pk), previous.get(plan.project_id)) for plan in editable
+    ]
+    formset = ReportFormSet(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST":
         if request.user.role not in (User.Role.REPORTER, User.Role.OFFICER):
             raise PermissionDenied("您的角色不能填报。")
-        if formset.is_valid() and _save(request, formset, plans, month):
+        if formset.is_valid() and _save(request, formset, plans, year, month):
             return redirect(f"{request.path}?unit={unit.pk}" if unit else request.path)
         messages.error(request, "有填写错误，未保存任何数据，请按提示修改。")
-    earlier = dict(
-        MonthlyReport.objects.filter(
-            plan__in=plans, month__lt=month, status__in=MonthlyReport.COUNTED_STATUSES
-        )
-        .order_by()
-        .values("plan")
-        .annotate(total=Sum("amount"))
-        .values_list("plan", "total")
-    )  # the months before this one, for the reporter to check the new figure against
-    rows = [
-        (plan, form, reports.get(plan.pk), money(earlier.get(plan.pk)),
-         rules.percent(money(earlier.get(plan.pk)), plan.planned_investment))
-        for plan, form in zip(plans, formset.forms, strict=False)
-    ]  # fmt: skip
     return render(
         request,
         "investment/report_month.html",
@@ -90,53 +104,143 @@ def report_month(request, year: int, month: int):
             "unit": unit,
             "units": Unit.objects.all() if request.user.role != User.Role.REPORTER else [],
             "formset": formset,
-            "rows": rows,
-            **_due(deadline),
+            "lines": _lines(plans, formset, reports, previous, year=year, month=month),
+            "status": _unit_status(plans, reports, year=year, month=month),
+            **_due(month_deadline(year, month)),
             "locked": locked,
-            "can_write": request.user.role in (User.Role.REPORTER, User.Role.OFFICER)
-            and not locked,
+            "can_write": can_write,
+            "has_editable": bool(editable),
+            "photo_limit": settings.PHOTO_MAX_PER_REPORT,
         },
     )
 
 
-def _save(request, formset, plans, month: int) -> bool:
-    """Save every filled line (and submit them if asked); all or nothing."""
+def _initial(plan: AnnualPlan, report: MonthlyReport | None, previous) -> dict:
+    """A line as the page first shows it: the report's figures, else last month's text."""
+    return {
+        "plan": plan.pk,
+        "version": report.version if report else 0,
+        "amount": _plain(report.amount) if report else None,
+        **entry.prefill(report, previous),
+    }
+
+
+def _lines(plans, formset, reports, previous, *, year: int, month: int) -> list[EntryLine]:
+    forms = {}
+    for form in formset.forms:
+        value = str(form["plan"].value() or "")
+        if value.isdigit():
+            forms[int(value)] = form
+    earlier = dict(
+        MonthlyReport.objects.filter(
+            plan__in=plans, month__lt=month, status__in=MonthlyReport.COUNTED_STATUSES
+        )
+        .order_by()
+        .values("plan")
+        .annotate(total=Sum("amount"))
+        .values_list("plan", "total")
+    )  # the months before this one, for the reporter to check the new figure against
+    expected = set(
+        expecting_reports(
+            AnnualPlan.objects.filter(pk__in=[plan.pk for plan in plans]), year=year, month=month
+        ).values_list("pk", flat=True)
+    )
+    return [
+        EntryLine(
+            plan=plan,
+            form=forms.get(plan.pk),
+            report=reports.get(plan.pk),
+            previous=previous.get(plan.project_id),
+            earlier=money(earlier.get(plan.pk)),
+            earlier_rate=rules.percent(money(earlier.get(plan.pk)), plan.planned_investment),
+            expected=plan.pk in expected,
+        )
+        for plan in plans
+    ]
+
+
+def _unit_status(plans: list[AnnualPlan], reports: dict, *, year: int, month: int) -> dict | None:
+    """应报 and where the expected reports stand, counted as 我的待办 counts them."""
+    if not plans:
+        return None
+    units = reporting_status(
+        year=year, month=month, plans=AnnualPlan.objects.filter(pk__in=[p.pk for p in plans])
+    )
+    unit = units[0] if units else None
+    expected = unit.expected if unit else 0
+    return {
+        "expected": expected,
+        "submitted": unit.submitted if unit else 0,
+        "approved": unit.approved if unit else 0,
+        "returned": unit.returned if unit else 0,
+        "unsent": unit.outstanding - unit.returned if unit else 0,
+        "not_expected": len(plans) - expected,
+        "first_returned": next(
+            (p.pk for p in plans if getattr(reports.get(p.pk), "status", "") == "returned"), None
+        ),
+    }
+
+
+def _save(request, formset, plans, year: int, month: int) -> bool:
+    """Hand the posted lines (and their photos) to the batch save; all or nothing."""
     by_id = {plan.pk: plan for plan in plans}
     submit = request.POST.get("action") == "submit"
-    warnings: list[str] = []
     try:
-        with transaction.atomic():
-            saved = 0
-            for form in formset.forms:
-                data = form.cleaned_data
-                plan = by_id.get(data.get("plan"))
-                if plan is None:
-                    raise Http404("没有这个项目")
-                if data.get("amount") is None:
-                    continue
-                report = services.report_save(
+        entries = []
+        for form in formset.forms:
+            data = form.cleaned_data
+            plan = by_id.get(data.get("plan"))
+            if plan is None:
+                raise Http404("没有这个项目")
+            entries.append(
+                entry.MonthEntry(
                     plan=plan,
-                    month=month,
-                    user=request.user,
-                    amount=data["amount"],
+                    version=data.get("version"),
+                    amount=data.get("amount"),
                     progress=data["progress"],
                     problems=data["problems"],
                     problem_category=data["problem_category"],
-                    expected_version=data.get("version"),
+                    unchanged=data["unchanged"],
+                    photos=_uploads(request, form, plan),
                 )
-                if submit:
-                    services.report_submit(report=report, user=request.user)
-                saved += 1
-                unusual = rules.unusual_amount(report.amount, plan.planned_investment)
-                if unusual:
-                    warnings.append(f"“{plan.project.name}”{unusual}")
+            )
+        saved = entry.reports_save_month(
+            user=request.user, year=year, month=month, entries=entries, submit=submit
+        )
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
         return False
-    messages.success(request, f"已{'报送' if submit else '保存'}{saved}个项目的月报。")
-    for warning in warnings:
+    photos_note = f"，上传照片{saved.photos}张" if saved.photos else ""
+    if submit:
+        messages.success(
+            request,
+            f"已报送{len(saved.reports)}个项目的月报，本月完成投资合计{_plain(saved.total)}万元"
+            f"{photos_note}。",
+        )
+    elif saved.reports:
+        messages.success(
+            request, f"已保存{len(saved.reports)}个项目的月报{photos_note}，尚未报送。"
+        )
+    else:
+        messages.info(request, "没有需要保存的修改。")
+    for warning in saved.warnings:
         messages.warning(request, f"{warning}；如有误请修改后重新保存。")
     return True
+
+
+def _uploads(request, form, plan: AnnualPlan) -> list[tuple[str, bytes]]:
+    """The photos chosen on a line, refused by count and size before they are read."""
+    files = request.FILES.getlist(f"{form.prefix}-photos")
+    limit = settings.PHOTO_MAX_PER_REPORT
+    if len(files) > limit:
+        raise ValidationError(f"“{plan.project.name}”：每份月报最多上传{limit}张照片。")
+    for upload in files:
+        if upload.size > settings.PHOTO_MAX_BYTES:
+            raise ValidationError(
+                f"“{plan.project.name}”：照片“{upload.name}”超过"
+                f"{settings.PHOTO_MAX_BYTES // (1024 * 1024)} MB，请压缩后再上传。"
+            )
+    return [(upload.name, upload.read()) for upload in files]
 
 
 def _due(deadline) -> dict:
@@ -164,17 +268,27 @@ def _report_for(user: User, pk: int) -> MonthlyReport:
 def report_photos(request, pk: int):
     report = _report_for(request.user, pk)
     if request.method == "POST":
-        upload = request.FILES.get("photo")
+        uploads = request.FILES.getlist("photo")
         try:
-            if upload is None:
+            if not uploads:
                 raise ValidationError("请选择要上传的照片。")
-            photos.photo_add(
+            if len(uploads) > settings.PHOTO_MAX_PER_REPORT:
+                raise ValidationError(f"每份月报最多上传{settings.PHOTO_MAX_PER_REPORT}张照片。")
+            prepared = []
+            for upload in uploads:
+                if upload.size > settings.PHOTO_MAX_BYTES:
+                    raise ValidationError(
+                        f"照片“{upload.name}”超过{settings.PHOTO_MAX_BYTES // (1024 * 1024)} MB，"
+                        "请压缩后再上传。"
+                    )
+                prepared.append(photos.photo_prepare(upload.read(), name=upload.name))
+            stored = photos.photos_store(
                 report=report,
                 user=request.user,
-                data=upload.read(),
+                photos=prepared,
                 caption=request.POST.get("caption", ""),
             )
-            messages.success(request, "照片已上传。")
+            messages.success(request, f"已上传{len(stored)}张照片。")
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         return redirect("report_photos", pk=report.pk)
@@ -184,6 +298,8 @@ def report_photos(request, pk: int):
         {
             "report": report,
             "photos": report.photos.all(),
+            "photo_limit": settings.PHOTO_MAX_PER_REPORT,
+            "photo_mb": settings.PHOTO_MAX_BYTES // (1024 * 1024),
             "can_upload": request.user.role in (User.Role.REPORTER, User.Role.OFFICER)
             and not services.is_locked(year=report.plan.year, month=report.month),
         },

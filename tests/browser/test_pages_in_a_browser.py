@@ -56,13 +56,15 @@ def test_a_reporter_fills_in_the_month_by_hand_and_sends_it(tab):
     page = tab.page
 
     page.goto("/reports/2024/3/")
+    page.on("dialog", lambda dialog: dialog.accept())  # the confirmation before 报送
     page.fill("input[name=form-0-amount]", "123.45")
     page.fill("textarea[name=form-0-progress]", "主体结构施工至三层")
     page.fill("input[name=form-1-amount]", "-5")
     page.click("button[value=submit]")
-    # The browser itself stops a negative amount before sending (the server refuses it too).
-    message = page.eval_on_selector("input[name=form-1-amount]", "input => input.validationMessage")
-    assert message and page.url.endswith("/reports/2024/3/")
+    page.wait_for_selector(".messages")
+    # Refused with a message, nothing saved, and what was typed is still there.
+    assert "未保存任何数据" in page.inner_text(".messages")
+    assert page.input_value("input[name=form-0-amount]") == "123.45"
     assert MonthlyReport.objects.count() == 0
 
     page.fill("input[name=form-1-amount]", "20")
@@ -111,5 +113,8 @@ def test_on_a_phone_the_month_entry_fits_the_screen_with_each_field_labelled(tab
         "cell => getComputedStyle(cell, '::before').content"
     )
     assert label == '"形象进度"'
-    assert page.input_value("input[name=form-0-amount]") == "123.45"
+    # February's ledger report is approved: shown read-only; the other project is editable.
+    sewage = page.locator("tr.entry-line", has=page.locator("a:text-is('城关污水处理厂')"))
+    assert "123.45" in sewage.inner_text() and sewage.locator("input").count() == 0
+    assert page.locator("input[name=form-0-amount]").count() == 1
     assert tab.problems == []

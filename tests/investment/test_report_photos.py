@@ -120,3 +120,68 @@ def test_photos_are_uploaded_and_served_only_within_scope(client, report):
     client.force_login(other)
     assert client.get(reverse("photo_file", args=[photo.pk, "full"])).status_code == 404
     assert client.get(reverse("report_photos", args=[report.pk])).status_code == 404
+
+
+def png(size: tuple[int, int], mode: str = "1") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, size).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def test_a_270_byte_png_of_65536_by_1_pixels_is_refused_with_a_message(report):
+    strip = png((65536, 1), mode="RGB")
+    assert len(strip) == 270
+
+    with pytest.raises(ValidationError, match="照片的宽或高超过20000像素（这张为65536×1）"):
+        photo_add(report=report, user=reporter(), data=strip)
+    assert ReportPhoto.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "size", [(65536, 1), (1, 65536), (65500, 1), (20001, 1), (1, 20001), (20001, 2999)]
+)
+def test_a_side_above_20000_pixels_is_refused_whatever_the_other(report, size):
+    with pytest.raises(ValidationError, match="照片的宽或高超过20000像素"):
+        photo_add(report=report, user=reporter(), data=png(size))
+
+
+@pytest.mark.parametrize("size", [(1, 1), (2, 1), (20000, 1), (1, 20000), (20000, 3)])
+def test_tiny_and_long_thin_photos_within_the_limits_are_stored(report, size):
+    photo = photo_add(report=report, user=reporter(), data=png(size))
+
+    assert (photo.width, photo.height) == size
+    thumb = Image.open(photo.thumbnail.open("rb"))
+    assert max(thumb.size) <= 320 and min(thumb.size) >= 1
+
+
+def test_the_photo_page_answers_an_extreme_png_with_a_message_not_a_500(client, report):
+    client.force_login(reporter())
+    upload = SimpleUploadedFile("长条.png", png((65536, 1), mode="RGB"), content_type="image/png")
+
+    response = client.post(
+        reverse("report_photos", args=[report.pk]), {"photo": upload}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "照片“长条.png”：照片的宽或高超过20000像素" in response.content.decode()
+    assert ReportPhoto.objects.count() == 0
+
+
+def test_the_photo_page_takes_several_photos_at_once_or_none(client, report):
+    client.force_login(reporter())
+    url = reverse("report_photos", args=[report.pk])
+
+    def upload(name, data):
+        return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+    page = client.post(
+        url, {"photo": [upload("1.jpg", jpeg_with_gps()), upload("2.jpg", jpeg_with_gps())]},
+        follow=True,
+    ).content.decode()  # fmt: skip
+    assert "已上传2张照片" in page
+    page = client.post(
+        url, {"photo": [upload("3.jpg", jpeg_with_gps()), upload("坏.jpg", b"not an image")]},
+        follow=True,
+    ).content.decode()  # fmt: skip
+    assert "照片“坏.jpg”：文件不是有效的图片" in page
+    assert ReportPhoto.objects.count() == 2

@@ -1,14 +1,19 @@
 """The monthly reporting pages: a unit's batch entry and the office's review, end to end."""
 
+import io
+from datetime import date
 from decimal import Decimal
 
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 
 from investment import services
 from investment.models import MonthlyReport
+from investment.todo import todos
 from projects.models import AnnualPlan, Unit, User
 from tests.workbooks import PROJECT_HEADERS, a_portfolio, code, load
 
@@ -54,7 +59,7 @@ def entry(plans: list[AnnualPlan], amounts: list[str], action: str = "save", **e
     for index, (plan, amount) in enumerate(zip(plans, amounts, strict=True)):
         data[f"form-{index}-plan"] = str(plan.pk)
         data[f"form-{index}-amount"] = amount
-        data[f"form-{index}-progress"] = "主体施工"
+        data[f"form-{index}-progress"] = "主体施工" if amount else ""
     data.update(extra)
     return data
 
@@ -302,3 +307,154 @@ def test_the_entry_page_shows_each_projects_total_before_the_month(client):
     assert "4月以前累计(万元)" in page
     row = page.split(">城关污水处理厂</a>")[1].split("</tr>")[0]
     assert "100.00" in row and "20.0%" in row  # February's 100 of 500; March's draft not counted
+
+
+def as_the_page_posts(client, url: str, action: str, **changes: dict) -> dict:
+    """The POST the month page sends: each editable line as shown, with ``changes`` typed in
+    by project name (read-only lines have no fields, so they are not posted)."""
+    formset = client.get(url).context["formset"]
+    data = {
+        "form-TOTAL_FORMS": str(len(formset.forms)),
+        "form-INITIAL_FORMS": str(len(formset.forms)),
+        "action": action,
+    }
+    names = dict(AnnualPlan.objects.values_list("pk", "project__name"))
+    for form in formset.forms:
+        values = {k: "" if v is None else v for k, v in form.initial.items()}
+        values.update(changes.get(names[form.initial["plan"]], {}))
+        for key, value in values.items():
+            data[f"{form.prefix}-{key}"] = value
+    return data
+
+
+def test_sent_rows_are_read_only_and_a_returned_row_shows_its_reason_and_goes_again(client):
+    users = a_unit_with_two_projects()
+    client.force_login(users["reporter"])
+    client.post(URL, entry(own_plans(), ["50", "30"], action="submit"))
+    sewage, housing = MonthlyReport.objects.order_by("plan__project__code")
+    services.report_return(report=housing, user=users["officer"], reason="与统计数据不符")
+
+    response = client.get(URL)
+    page = response.content.decode()
+    assert [f.initial["plan"] for f in response.context["formset"].forms] == [housing.plan_id]
+    assert 'name="form-1-amount"' not in page  # only one editable line
+    assert "退回原因：</strong>与统计数据不符" in page
+    assert "被退回待修改1" in page
+
+    data = as_the_page_posts(client, URL, "submit", 城关保障房={"amount": "28"})
+    page = client.post(URL, data, follow=True).content.decode()
+
+    assert "已报送1个项目的月报，本月完成投资合计28万元" in page
+    housing.refresh_from_db()
+    assert (housing.status, housing.amount) == (Status.SUBMITTED, Decimal(28))
+    assert MonthlyReport.objects.get(pk=sewage.pk).version == sewage.version  # untouched
+
+
+def test_a_sent_row_posted_from_a_stale_page_is_refused_naming_the_project(client):
+    users = a_unit_with_two_projects()
+    client.force_login(users["reporter"])
+    stale = as_the_page_posts(client, URL, "save", 城关污水处理厂={"amount": "5"})
+    client.post(URL, entry(own_plans()[:1], ["50"], action="submit"))  # sent from another tab
+
+    page = client.post(URL, stale).content.decode()
+
+    assert "“城关污水处理厂”" in page and "未保存任何数据" in page
+    assert MonthlyReport.objects.get().amount == Decimal(50)
+
+
+def test_text_typed_without_an_amount_is_refused_naming_the_row_and_nothing_is_saved(client):
+    users = a_unit_with_two_projects()
+    client.force_login(users["reporter"])
+
+    data = entry(own_plans(), ["10", ""], **{"form-1-problems": "资金未到位"})
+    page = client.post(URL, data).content.decode()
+
+    assert "“城关保障房”：填写或改动了形象进度、存在问题、问题类别，或选了照片" in page
+    assert "未保存任何数据" in page and "资金未到位" in page  # what was typed is still there
+    assert MonthlyReport.objects.count() == 0
+
+
+def test_each_line_starts_with_last_months_text_and_unchanged_keeps_it(client):
+    users = a_unit_with_two_projects()
+    client.force_login(users["reporter"])
+    february = reverse("report_month", args=[2024, 2])
+    client.post(february, entry(own_plans(), ["10", "5"], action="submit", **{
+        "form-0-progress": "主体结构施工至二层", "form-0-problems": "用地指标未落实",
+    }))  # fmt: skip
+
+    page = client.get(URL).content.decode()
+    assert ">\n主体结构施工至二层</textarea>" in page
+    assert "本月无变化" in page
+
+    data = as_the_page_posts(
+        client, URL, "save", 城关污水处理厂={"amount": "12", "progress": "改了", "unchanged": "on"}
+    )
+    client.post(URL, data)
+    march = MonthlyReport.objects.get(plan=own_plans()[0], month=3)
+    assert (march.amount, march.progress, march.problems) == (
+        Decimal(12),
+        "主体结构施工至二层",
+        "用地指标未落实",
+    )
+    assert not MonthlyReport.objects.filter(plan=own_plans()[1], month=3).exists()  # untouched
+
+
+def test_the_page_and_my_todo_count_the_same_expected_rows(client):
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2024, 500, "2024-01-05"],
+                [code(2), "城关保障房", "县住建局", "县重点", "新建", 800, 2024, 300, "2024-01-05"],
+                [code(3), "城南停车场", "县住建局", "县重点", "新建", 200, 2024, 100, None],
+            ]
+        }
+    )  # fmt: skip
+    reporter = User.objects.create_user(
+        "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
+    )
+    client.force_login(reporter)
+    client.post(URL, entry(own_plans()[:1], ["5"], action="submit"))
+
+    page = client.get(URL).content.decode()
+    with time_machine.travel("2024-04-03 09:00+08:00"):
+        due = {t.label: t.count for t in todos(reporter, today=date(2024, 4, 3))}
+
+    unsent = next(count for label, count in due.items() if label.startswith("3月月报未报送"))
+    assert unsent == 1
+    assert "本月应报2个项目：已报送1，已审核0，" in page
+    assert f"未报送{unsent}</span>" in page
+    assert "另有1个项目未开工或已替换，本月无需报送" in page
+    row = page.split(">城南停车场</a>")[1].split("</tr>")[0]
+    assert "未开工·本月无需报送" in row
+
+
+def test_several_photos_are_taken_from_the_entry_row_at_once(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    users = a_unit_with_two_projects()
+    client.force_login(users["reporter"])
+
+    def jpeg(name):
+        buffer = io.BytesIO()
+        Image.new("RGB", (64, 48), "#2b6cb0").save(buffer, format="JPEG")
+        return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+    data = entry(own_plans(), ["10", ""], **{"form-0-photos": [jpeg("1.jpg"), jpeg("2.jpg")]})
+    page = client.post(URL, data, follow=True).content.decode()
+
+    assert "已保存1个项目的月报，上传照片2张，尚未报送" in page
+    report = MonthlyReport.objects.get()
+    assert (report.status, report.photos.count()) == (Status.DRAFT, 2)
+    assert page.count('class="photo-strip"') == 1
+    assert page.count("/thumb/") == 2
+
+
+def test_the_page_loads_its_confirmation_from_static_and_has_no_inline_script(client):
+    users = a_unit_with_two_projects()
+    client.force_login(users["reporter"])
+
+    page = client.get(URL).content.decode()
+
+    assert '<script src="/static/js/month-entry.js" defer></script>' in page
+    assert "<script>" not in page and "onclick" not in page
+    assert 'enctype="multipart/form-data"' in page
