@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import CharField
+from django.db.models.functions import Cast
 
 from projects.models import MONEY_DIGITS, MONEY_PLACES
 
@@ -60,3 +62,29 @@ def amount_field(label: str, *, required: bool = False, **kwargs) -> forms.Decim
         error_messages={"invalid": "请填写数字（万元）"},
         **kwargs,
     )
+
+
+def refuse_amounts_out_of_range(*fields: tuple[str, str, str]):
+    """A migration step run before narrowing money columns to DESIGN.md §3's range: when a
+    row (or its history) holds a larger amount, stop with the rows named, instead of
+    PostgreSQL's bare "numeric field overflow" half-way or a silent change on SQLite.
+    ``fields`` are (app label, model name, field name)."""
+
+    def check(apps, schema_editor):
+        found = []
+        for app_label, model_name, field in fields:
+            model = apps.get_model(app_label, model_name)
+            # Read as text: the value may not fit the narrowed field's decimal converter.
+            rows = (
+                model.objects.filter(**{f"{field}__gt": MONEY_MAX})
+                .annotate(shown=Cast(field, CharField()))
+                .values_list("pk", "shown")
+            )
+            found += [f"{model._meta.db_table}#{pk} {field}={value}" for pk, value in rows[:20]]
+        if found:
+            raise RuntimeError(
+                "以下金额超出允许范围（最大9,999,999,999.9999万元），多为单位误填（元当万元）。"
+                "请先在管理后台改正（变更记录可删除该条），再运行迁移：\n" + "\n".join(found)
+            )
+
+    return check

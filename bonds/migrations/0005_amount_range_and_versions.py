@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from projects.amounts import refuse_amounts_out_of_range
+
 
 class Migration(migrations.Migration):
 
@@ -10,6 +12,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(
+            refuse_amounts_out_of_range(('bonds', 'fundapplication', 'requested'), ('bonds', 'fundapplication', 'approved'), ('bonds', 'fundapplication', 'allocated'), ('bonds', 'fundapplication', 'spent'), ('bonds', 'historicalfundapplication', 'requested'), ('bonds', 'historicalfundapplication', 'approved'), ('bonds', 'historicalfundapplication', 'allocated'), ('bonds', 'historicalfundapplication', 'spent')),
+            migrations.RunPython.noop,
+        ),
         migrations.AddField(
             model_name='fundapplication',
             name='version',

@@ -5,6 +5,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from projects.amounts import refuse_amounts_out_of_range
+
 
 class Migration(migrations.Migration):
 
@@ -14,6 +16,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(
+            refuse_amounts_out_of_range(('investment', 'monthlyreport', 'amount'), ('investment', 'historicalmonthlyreport', 'amount')),
+            migrations.RunPython.noop,
+        ),
         migrations.AddField(
             model_name='briefingnote',
             name='version',

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from projects.amounts import refuse_amounts_out_of_range
+
 
 class Migration(migrations.Migration):
 
@@ -11,6 +13,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(
+            refuse_amounts_out_of_range(('projects', 'annualplan', 'planned_investment'), ('projects', 'historicalannualplan', 'planned_investment'), ('projects', 'project', 'total_investment'), ('projects', 'historicalproject', 'total_investment')),
+            migrations.RunPython.noop,
+        ),
         migrations.AddField(
             model_name='annualplan',
             name='replaced_by',

@@ -11,8 +11,10 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from bonds.models import FundApplication
@@ -21,7 +23,12 @@ from investment import services
 from investment.models import MonthlyReport
 from investment.selectors import portfolio_summary
 from ledger.cells import CellError, read_amount
-from projects.amounts import MONEY_MAX, amount_field, check_amount
+from projects.amounts import (
+    MONEY_MAX,
+    amount_field,
+    check_amount,
+    refuse_amounts_out_of_range,
+)
 from projects.models import AnnualPlan, Project, Unit, User
 from tests.workbooks import PROJECT_HEADERS, code, load
 
@@ -120,3 +127,26 @@ def test_pages_and_the_backup_still_work_with_the_extremes(
     call_command("backup", "-o", str(target), stdout=io.StringIO())
     data = zipfile.ZipFile(target).read("data.json").decode()
     assert "9999999999.9999" in data
+
+
+def test_the_migration_stops_with_the_rows_named_when_an_old_amount_is_out_of_range():
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's narrowed column cannot hold the old value to start from")
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [code(1), "甲项目", "县住建局", "县重点", "新建", 1, 2026, 1],
+            ]
+        }
+    )
+    with connection.cursor() as cursor:  # as the old 18-digit column let a typo through
+        cursor.execute("UPDATE projects_project SET total_investment = 99999999999999.9999")
+    check = refuse_amounts_out_of_range(("projects", "project", "total_investment"))
+
+    with pytest.raises(RuntimeError) as stopped:
+        check(django_apps, None)
+
+    project = Project.objects.values_list("pk", flat=True).get()
+    assert f"projects_project#{project} total_investment=" in str(stopped.value)
+    assert "请先在管理后台改正" in str(stopped.value)
