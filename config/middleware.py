@@ -1,6 +1,7 @@
 """Response headers Django's SecurityMiddleware does not set itself."""
 
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers
 
 
 class ContentSecurityPolicyMiddleware:
@@ -20,4 +21,9 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        # Every page and download here carries a county's data: no browser or proxy keeps
+        # a copy (a shared office PC's back button, a cache on the way). Static files are
+        # served before this middleware by whitenoise, with their own long cache.
+        if "Cache-Control" not in response.headers:
+            add_never_cache_headers(response)
         return response
