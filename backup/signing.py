@@ -37,6 +37,15 @@ def _keys() -> list[str]:
     return keys
 
 
+# config/settings.py's SECRET_KEY on a developer's machine (DEBUG on, no SECRET_KEY set):
+# public, so a backup signed with it proves nothing.
+DEVELOPMENT_KEY = "dev-only-secret-key-change-me"
+
+
+def signs_with_the_development_key() -> bool:
+    return _keys()[0] == DEVELOPMENT_KEY
+
+
 def key_id(key: str) -> str:
     return salted_hmac(SALT, KEY_ID_TEXT, secret=key, algorithm="sha256").hexdigest()[:12]
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import record_command
 from backup.archive import make_backup
+from backup.signing import signs_with_the_development_key
 
 
 class Command(BaseCommand):
@@ -21,3 +22,8 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         record_command("备份数据", target=str(output), detail=summary.line())
         self.stdout.write(f"已备份到 {output}：{summary.line()}，用时 {seconds:.1f} 秒。")
+        if signs_with_the_development_key():
+            self.stderr.write(
+                "注意：本次备份用的是开发环境的默认密钥（未设置 SECRET_KEY 或 BACKUP_KEY），"
+                "任何人都能伪造这样的备份；生产系统上请在设置了 SECRET_KEY 的环境中备份。"
+            )
