@@ -1,0 +1,220 @@
+"""The review page as the office uses it: 催报, last month beside this one, photos, actions that
+come back to the unit, the lock confirmation, 解锁 with a reason, and what reporters are told."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from PIL import Image
+
+from audit.models import AuditEntry
+from investment import services
+from investment.models import MonthlyReport
+from investment.photos import photo_add
+from investment.todo import todos
+from projects.models import AnnualPlan, Unit, User
+from tests.workbooks import a_small_county
+
+Status = MonthlyReport.Status
+REVIEW = reverse("review_month", args=[2024, 3])
+LOCK = reverse("period_lock", args=[2024, 3])
+UNLOCK = reverse("period_unlock", args=[2024, 3])
+RETURN_UNIT = reverse("reports_return_unit", args=[2024, 3])
+
+
+@pytest.fixture
+def county():
+    """县住建局 reported February and sent March; 营盘镇 has sent nothing for March."""
+    a_small_county()
+    housing, township = Unit.objects.get(name="县住建局"), Unit.objects.get(name="营盘镇")
+    people = {
+        "housing": housing,
+        "township": township,
+        "reporter": User.objects.create_user(
+            "reporter",
+            role=User.Role.REPORTER,
+            unit=housing,
+            first_name="李娟",
+            phone="13900000001",
+        ),
+        "township_reporter": User.objects.create_user(
+            "township",
+            role=User.Role.REPORTER,
+            unit=township,
+            first_name="王强",
+            phone="13900000002",
+        ),
+        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
+    }
+    for plan in AnnualPlan.objects.filter(project__unit=housing).order_by("project__code"):
+        for month, amount, progress in ((2, 40, "基础施工"), (3, 60, "主体施工至三层")):
+            report = services.report_save(
+                plan=plan,
+                month=month,
+                user=people["reporter"],
+                amount=Decimal(amount),
+                progress=progress,
+            )
+            services.report_submit(report=report, user=people["reporter"])
+    return people
+
+
+def housing_reports(month: int = 3) -> list[MonthlyReport]:
+    return list(
+        MonthlyReport.objects.filter(plan__project__unit__name="县住建局", month=month).order_by(
+            "plan__project__code"
+        )
+    )
+
+
+def a_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 120, 200)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def test_each_row_shows_last_months_amount_and_progress_and_the_photos(client, county):
+    photo = photo_add(report=housing_reports()[0], user=county["reporter"], data=a_jpeg())
+    client.force_login(county["officer"])
+
+    page = client.get(REVIEW).content.decode()
+
+    assert "上月 40.00" in page and "上月：基础施工" in page
+    assert reverse("photo_file", args=[photo.pk, "thumb"]) in page
+
+
+def test_the_reminder_names_each_missing_unit_with_its_reporter_and_phone(client, county):
+    client.force_login(county["officer"])
+
+    with time_machine.travel("2024-04-08 09:00+08:00"):
+        page = client.get(REVIEW).content.decode()
+
+    assert "【催报】2024年3月重点项目月报已过报送截止时间（4月5日）" in page
+    assert "1. 营盘镇（未报1个项目）联系人：王强 13900000002" in page
+    assert 'data-copy="reminder"' in page and "js/copy.js" in page
+    assert "<script>" not in page  # the copy button is a static file (CSP: script-src 'self')
+
+
+def test_approving_a_report_comes_back_to_its_unit_with_the_filters_kept(client, county):
+    client.force_login(county["officer"])
+    first = housing_reports()[0]
+
+    response = client.post(
+        reverse("report_approve", args=[first.pk]), {"shown_status": "submitted"}
+    )
+
+    housing = county["housing"].pk
+    assert response["Location"] == f"{REVIEW}?status=submitted&focus={housing}#unit-{housing}"
+    page = client.get(response["Location"]).content.decode()
+    assert f'id="unit-{housing}"' in page
+
+
+def test_a_unit_whose_last_report_left_the_list_keeps_its_heading(client, county):
+    client.force_login(county["officer"])
+
+    response = client.post(
+        RETURN_UNIT,
+        {
+            "unit": county["housing"].pk,
+            "report": [r.pk for r in housing_reports()],
+            "reason": "与统计数据不符",
+            "shown_status": "submitted",
+        },
+    )
+
+    assert [r.status for r in housing_reports()] == [Status.RETURNED] * 2
+    page = client.get(response["Location"]).content.decode()
+    assert f'id="unit-{county["housing"].pk}"' in page
+    assert "本单位已没有该状态的报表" in page
+    assert "已退回县住建局3月的2份报表" in page
+
+
+def test_returning_a_unit_without_a_reason_changes_nothing_and_says_why(client, county):
+    client.force_login(county["officer"])
+
+    response = client.post(
+        RETURN_UNIT,
+        {"unit": county["housing"].pk, "report": [r.pk for r in housing_reports()]},
+        follow=True,
+    )
+
+    assert "退回时须填写退回原因" in response.content.decode()
+    assert {r.status for r in housing_reports()} == {Status.SUBMITTED}
+
+
+def test_the_lock_page_names_the_missing_units_and_locks_only_once_confirmed(client, county):
+    client.force_login(county["officer"])
+
+    page = client.get(LOCK).content.decode()
+    assert "还有1个单位未报齐" in page and "营盘镇" in page and "王强 13900000002" in page
+    assert f'name="confirm" value="{county["township"].pk}"' in page
+
+    assert client.post(LOCK)["Location"] == LOCK  # no confirmation: back to the list
+    assert not services.is_locked(year=2024, month=3)
+
+    response = client.post(LOCK, {"confirm": [county["township"].pk]})
+    assert response["Location"] == REVIEW
+    assert services.is_locked(year=2024, month=3)
+    entry = AuditEntry.objects.filter(action="锁定或解锁月份").latest("pk")
+    assert "1个单位未报齐" in entry.detail
+
+
+def test_the_review_page_offers_unlock_with_a_reason_once_locked(client, county):
+    services.period_lock(
+        year=2024, month=3, user=county["officer"], confirmed_units=[county["township"].pk]
+    )
+    client.force_login(county["officer"])
+
+    page = client.get(REVIEW).content.decode()
+    assert f'action="{UNLOCK}"' in page and 'name="reason"' in page
+    assert f'action="{RETURN_UNIT}"' not in page  # nothing the locked month would refuse
+
+    response = client.post(UNLOCK, {"reason": ""}, follow=True)
+    assert "须填写解锁原因" in response.content.decode()
+    assert services.is_locked(year=2024, month=3)
+
+    client.post(UNLOCK, {"reason": "营盘镇补报3月数据"})
+    assert not services.is_locked(year=2024, month=3)
+    entry = AuditEntry.objects.filter(action="解锁月份").latest("pk")
+    assert (entry.username, entry.detail) == ("office", "2024年3月解锁，原因：营盘镇补报3月数据")
+
+
+def listed(user, today: date) -> dict[str, tuple[int, bool]]:
+    with time_machine.travel(f"{today.isoformat()} 09:00+08:00"):
+        return {t.label: (t.count, t.urgent) for t in todos(user, today=today)}
+
+
+def test_reporters_are_told_on_their_to_do_list_that_a_month_was_unlocked(client, county):
+    with time_machine.travel("2024-04-10 09:00+08:00"):
+        services.period_lock(
+            year=2024, month=3, user=county["officer"], confirmed_units=[county["township"].pk]
+        )
+        services.period_unlock(year=2024, month=3, user=county["officer"], reason="营盘镇补报")
+
+    notice = "2024年3月已解锁：营盘镇补报（可补报或更正，本单位该月应报项目）"
+    assert listed(county["township_reporter"], date(2024, 4, 12))[notice] == (1, True)
+    with time_machine.travel("2024-04-12 09:00+08:00"):
+        client.force_login(county["township_reporter"])
+        page = client.get(reverse("dashboard")).content.decode()
+    assert notice in page and reverse("report_month", args=[2024, 3]) in page
+
+    services.period_lock(
+        year=2024, month=3, user=county["officer"], confirmed_units=[county["township"].pk]
+    )
+    assert notice not in listed(county["township_reporter"], date(2024, 4, 12))
+
+
+@pytest.mark.parametrize(
+    ("today", "label", "urgent"),
+    [
+        (date(2024, 4, 1), "3月月报未报送", False),
+        (date(2024, 4, 2), "3月月报未报送（4月5日截止，还有3天）", True),
+        (date(2024, 4, 5), "3月月报未报送（今天4月5日截止）", True),
+        (date(2024, 4, 6), "3月月报未报送", True),  # late: urgent, no countdown
+    ],
+)
+def test_reporters_are_reminded_from_three_days_before_the_due_day(county, today, label, urgent):
+    assert listed(county["township_reporter"], today)[label] == (1, urgent)
