@@ -75,7 +75,10 @@ def rankings(request):
         return _ranking_xlsx(ranking, kind)
     explanation = None
     unit_name = request.GET.get("explain", "").strip()
-    if unit_name:
+    # A unit's deductions name its projects and findings: a reporter sees only their own
+    # unit's; the other units stay figures in the table.
+    explainable = None if request.user.role != User.Role.REPORTER else {request.user.unit.name}
+    if unit_name and (explainable is None or unit_name in explainable):
         try:
             explanation = explain_unit(year=year, month=month, unit=unit_name)
         except UnknownUnit:
@@ -94,6 +97,7 @@ def rankings(request):
             "red": {s.unit for s in ranking.red_list},
             "black": {s.unit for s in ranking.black_list},
             "explanation": explanation,
+            "explainable": explainable,
             "projects": projects[:50],
             "levels": Level.choices,
             "level": level,
