@@ -12,7 +12,6 @@ restore on a machine with another key says which key is missing instead of "edit
 
 import hmac
 import json
-import os
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
@@ -26,7 +25,7 @@ KEY_ID = "key_id"
 def _keys() -> list[str]:
     """The signing key first, then the earlier ones still accepted for restoring."""
     candidates = [
-        getattr(settings, "BACKUP_KEY", None) or os.environ.get("BACKUP_KEY", ""),
+        getattr(settings, "BACKUP_KEY", ""),
         settings.SECRET_KEY,
         *getattr(settings, "SECRET_KEY_FALLBACKS", []),
     ]

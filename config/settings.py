@@ -263,6 +263,10 @@ FILE_UPLOAD_HANDLERS = [
 # The audit trail is kept at least this long (等保 2.0: six months); nothing in the app deletes it.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 
+# The key of the backups' keyed checksum (backup/signing.py); empty → SECRET_KEY. Keep a copy
+# apart from the backups: a new machine restores a backup only with the key that signed it.
+BACKUP_KEY = env_str("BACKUP_KEY", "")
+
 # Server errors go with their traceback to standard error (gunicorn's log, `make run`'s
 # terminal), and to LOG_FILE when the production start sets it; DEBUG off no longer means
 # a 500 leaves no trace.
