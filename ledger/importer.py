@@ -477,7 +477,7 @@ class Importer:
                 continue
             if (year, month) in self.locked:
                 self.problem(
-                    f"{year}年{month}月已锁定，不能再修改该月数据；如需更正请联系项目办解锁",
+                    f"{year}年{month}月已锁定，不能再修改该月数据；如需更正请先在“报表审核”页写明原因解锁",
                     sheet,
                     record.row,
                     "月份",

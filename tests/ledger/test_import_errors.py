@@ -655,7 +655,7 @@ def test_it_refuses_to_change_a_locked_month():
     ReportingPeriod.objects.create(year=2024, month=3, locked_at=timezone.now())
 
     assert problems_of(a_ledger(reports=report(month=3))) == [
-        "月度投资!2: 月份: 2024年3月已锁定，不能再修改该月数据；如需更正请联系项目办解锁"
+        "月度投资!2: 月份: 2024年3月已锁定，不能再修改该月数据；如需更正请先在“报表审核”页写明原因解锁"
     ]
 
 
@@ -665,7 +665,7 @@ def test_a_locked_month_refuses_the_whole_workbook_not_just_its_own_rows():
     sheets["月度投资"] = [REPORT_HEADERS, report(month=2), report(month=3), report(month=4)]
 
     assert problems_of(sheets) == [
-        "月度投资!3: 月份: 2024年3月已锁定，不能再修改该月数据；如需更正请联系项目办解锁"
+        "月度投资!3: 月份: 2024年3月已锁定，不能再修改该月数据；如需更正请先在“报表审核”页写明原因解锁"
     ]
 
 
