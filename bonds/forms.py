@@ -2,10 +2,10 @@ from django import forms
 
 from bonds.models import FundStatus, FundType
 from projects.amounts import amount_field
-from projects.forms import ChineseFormMixin, MultipleFileField
+from projects.forms import ChineseFormMixin, DateInput, MultipleFileField
 from projects.models import Project
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def amount(label: str, required: bool = False) -> forms.DecimalField:
@@ -14,6 +14,9 @@ def amount(label: str, required: bool = False) -> forms.DecimalField:
 
 class FundForm(ChineseFormMixin, forms.Form):
     """The fields of a fund application; the lifecycle rules are checked by the service."""
+
+    # The version of the application the form showed: a form older than the row is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     project = forms.ModelChoiceField(
         label="项目", queryset=Project.objects.select_related("unit").order_by("code")

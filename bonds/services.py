@@ -16,6 +16,7 @@ from bonds.rules import LIFECYCLE, amount_problems, date_problems, derived_statu
 from projects.amounts import check_amount
 from projects.models import Project, User
 from projects.uploads import Attachment
+from projects.versioning import check_version
 
 AMOUNTS = [field for field, _ in LIFECYCLE]
 DATES = ["applied_on", "approved_on", "allocated_on", "spent_on"]
@@ -68,8 +69,12 @@ def fund_save(
     spent_on: date | None = None,
     note: str = "",
     application: FundApplication | None = None,
+    expected_version: int | None = None,
 ) -> FundApplication:
-    """Create an application, or update one (its key fields included) with every check."""
+    """Create an application, or update one (its key fields included) with every check.
+
+    ``expected_version`` is the version the edit form showed: an older form is refused with
+    what changed since, so a second tab never silently overwrites the first one's save."""
     require_fund_keeper(user)
     values = {
         "project": project,
@@ -90,6 +95,7 @@ def fund_save(
     _validate(values)
     if application is not None:
         application = FundApplication.objects.select_for_update().get(pk=application.pk)
+        check_version(application, expected_version, label="该资金申报")
     else:
         application = FundApplication()
     for field, value in values.items():

@@ -94,9 +94,11 @@ def _fund_form(request, application: FundApplication | None, initial: dict):
     services.require_fund_keeper(request.user)
     form = FundForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("version")
         try:
             application = services.fund_save(
-                user=request.user, application=application, **form.cleaned_data
+                user=request.user, application=application, expected_version=expected, **data
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -5,11 +5,49 @@ from projects.amounts import amount_field
 from projects.codes import project_code_problem
 from projects.models import AnnualPlan, Milestone, Project
 
+# The only format an <input type="date"> reads and sends. Django would otherwise render the
+# zh-hans input format (2026/02/13), which Chromium shows as an empty field and sends back
+# blank: saving the form unchanged would erase the date.
+DATE_FORMAT = "%Y-%m-%d"
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker that shows the stored date and sends it back unchanged."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or DATE_FORMAT)
+
+
+def _one_line_ending(to_python):
+    """Browsers send a textarea's line breaks as \r\n; keep the \n the row already holds, so a
+    form saved unchanged changes nothing (and a limit counts a line break once)."""
+
+    def convert(value):
+        value = to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+    return convert
+
 
 class ChineseFormMixin:
+    """The base of every form: no colon after labels, and values that survive a round trip
+    through the browser (date pickers in ISO format, one kind of line break)."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField) and type(field.widget) in (
+                forms.DateInput,
+                DateInput,
+            ):
+                field.widget.input_type = "date"
+                field.widget.format = DATE_FORMAT
+                field.widget.attrs.pop("type", None)
+            elif isinstance(field, forms.CharField):
+                field.to_python = _one_line_ending(field.to_python)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,9 +79,9 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
             "planned_end", "actual_end", "stage", "leader", "service_officer", "is_private", "content",
         ]  # fmt: skip
         widgets = {
-            "planned_start": forms.DateInput(attrs={"type": "date"}),
-            "planned_end": forms.DateInput(attrs={"type": "date"}),
-            "actual_end": forms.DateInput(attrs={"type": "date"}),
+            "planned_start": DateInput(),
+            "planned_end": DateInput(),
+            "actual_end": DateInput(),
             "content": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {"code": {"unique": "该项目代码已存在。"}}
@@ -114,13 +152,18 @@ class MilestoneForm(ChineseFormMixin, forms.ModelForm):
         model = Milestone
         fields = ["name", "kind", "planned_date", "actual_date", "unit"]
         widgets = {
-            "planned_date": forms.DateInput(attrs={"type": "date"}),
-            "actual_date": forms.DateInput(attrs={"type": "date"}),
+            "planned_date": DateInput(),
+            "actual_date": DateInput(),
         }
+
+    # The version of the milestone an edit form showed: an older form is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.project = project
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -131,12 +174,11 @@ class MilestoneForm(ChineseFormMixin, forms.ModelForm):
 
 class ChainForm(ChineseFormMixin, forms.Form):
     first_date = forms.DateField(
-        label="立项计划日期", widget=forms.DateInput(attrs={"type": "date"}),
+        label="立项计划日期", widget=DateInput(),
         help_text="其余前期手续按每20天一项排定计划日期，可逐项修改",
     )  # fmt: skip
 
 
 class DoneForm(ChineseFormMixin, forms.Form):
-    actual_date = forms.DateField(
-        label="实际完成日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    actual_date = forms.DateField(label="实际完成日期", required=False, widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from projects.models import Unit, User
@@ -23,10 +24,41 @@ def require_security_admin(user: User) -> None:
         raise PermissionDenied("角色分配和账号解锁由安全管理员办理。")
 
 
+def _shown_changes(target: User, shown: dict) -> list[str]:
+    """What changed in the fields the form showed (role, unit, enabled) since it was opened.
+
+    A user row carries no version: every sign-in saves ``last_login``, which would make any
+    form opened before a sign-in stale. So the form carries the values it showed instead."""
+    now = {"role": target.role, "unit": target.unit_id, "is_active": target.is_active}
+    roles = dict(User.Role.choices)
+    units = dict(
+        Unit.objects.filter(pk__in=[shown.get("unit"), now["unit"]]).values_list("pk", "name")
+    )
+    words = {
+        "role": ("角色", lambda v: roles.get(v, v or "空")),
+        "unit": ("所属单位", lambda v: units.get(v, "无")),
+        "is_active": ("启用", lambda v: "是" if v else "否"),
+    }
+    return [
+        f"{label}：{word(shown[key])} → {word(now[key])}"
+        for key, (label, word) in words.items()
+        if key in shown and shown[key] != now[key]
+    ]
+
+
 @transaction.atomic
 def user_set_role(
-    *, actor: User, target: User, role: str, unit: Unit | None, is_active: bool
+    *,
+    actor: User,
+    target: User,
+    role: str,
+    unit: Unit | None,
+    is_active: bool,
+    shown: dict | None = None,
 ) -> User:
+    """Set a user's role, unit and whether the account is enabled. ``shown`` holds the values
+    the form showed (``role``, ``unit`` id, ``is_active``): when someone changed them meanwhile,
+    the form is refused naming what changed, rather than silently undoing their change."""
     require_security_admin(actor)
     if target.pk == actor.pk:
         raise ValidationError("不能修改自己的角色或停用自己的账号。")
@@ -35,6 +67,15 @@ def user_set_role(
     if role == User.Role.REPORTER and unit is None:
         raise ValidationError("填报员必须属于一个责任单位。")
     target = User.objects.select_for_update().get(pk=target.pk)
+    if shown is not None and (changes := _shown_changes(target, shown)):
+        latest = target.history.order_by("-history_id").first()
+        who = str(latest.history_user) if latest and latest.history_user else "他人"
+        when = f"于{timezone.localtime(latest.history_date):%m-%d %H:%M}" if latest else ""
+        raise ValidationError(
+            f"账号“{target.username}”已被{who}{when}修改：{'；'.join(changes)}。"
+            "您提交的是修改前的内容，未保存；请刷新页面核对后重新填写。",
+            code="stale",
+        )
     target.role, target.unit, target.is_active = role, unit, is_active
     target.save()
     return target
@@ -52,6 +93,18 @@ def locked_usernames() -> set[str]:
             failures_since_start__gte=settings.AXES_FAILURE_LIMIT
         ).values_list("username", flat=True)
     )
+
+
+def _shown(post) -> dict | None:
+    """The values the row's form showed (its hidden ``shown_*`` inputs), when it sent them."""
+    if "shown_role" not in post:
+        return None
+    unit = post.get("shown_unit", "")
+    return {
+        "role": post["shown_role"],
+        "unit": int(unit) if unit.isdigit() else None,
+        "is_active": post.get("shown_active") == "on",
+    }
 
 
 @login_required
@@ -84,6 +137,7 @@ def security_user_change(request, pk: int):
             user_set_role(
                 actor=request.user, target=target, role=request.POST.get("role", ""),
                 unit=unit, is_active=request.POST.get("is_active") == "on",
+                shown=_shown(request.POST),
             )  # fmt: skip
             messages.success(request, f"已更新{target.username}的角色与状态。")
     except ValidationError as error:

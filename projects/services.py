@@ -1,13 +1,13 @@
 """Writes to the project register that are more than saving a form."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from projects.access import require_office
+from projects.amounts import check_amount
 from projects.models import AnnualPlan, Level, Milestone, Nature, Project, Stage, User
 from projects.versioning import check_version
 
@@ -121,18 +121,6 @@ def _plan_date_problems(plan: AnnualPlan, changed: dict, today: date) -> list[st
     return problems
 
 
-def _check_planned_investment(value: Decimal) -> None:
-    """DESIGN.md §3's amount range (the model field's digits, and never negative)."""
-    if value < 0:
-        raise ValidationError("年度计划投资不能为负数。")
-    try:
-        AnnualPlan._meta.get_field("planned_investment").run_validators(value)
-    except ValidationError as error:
-        raise ValidationError(
-            "年度计划投资数额过大或小数位过多（最多10位整数、4位小数，单位万元）。"
-        ) from error
-
-
 @transaction.atomic
 def plan_update(
     *,
@@ -168,8 +156,7 @@ def plan_update(
         return plan
     if "planned_investment" in changed and changed["planned_investment"] is None:
         raise ValidationError("请填写年度计划投资（万元）。")
-    if "planned_investment" in changed:
-        _check_planned_investment(changed["planned_investment"])
+    check_amount(changed.get("planned_investment"), label="年度计划投资")
     if changed.get("level", Level.COUNTY) not in Level.values:
         raise ValidationError(f"项目级别应为{'、'.join(Level.labels)}之一。")
     if changed.get("nature", Nature.NEW) not in Nature.values:
@@ -208,8 +195,15 @@ def add_approval_chain(
 
 
 @transaction.atomic
-def milestone_done(*, milestone: Milestone, user: User, actual_date: date | None) -> Milestone:
-    """Record (or clear) when a milestone was done: the office, or the project's own reporter."""
+def milestone_done(
+    *,
+    milestone: Milestone,
+    user: User,
+    actual_date: date | None,
+    expected_version: int | None = None,
+) -> Milestone:
+    """Record (or clear) when a milestone was done: the office, or the project's own reporter.
+    A form older than the milestone (``expected_version``) is refused with what changed."""
     if user.role == User.Role.REPORTER:
         if milestone.project.unit_id != user.unit_id:
             raise PermissionDenied("只能填报本单位项目的节点。")
@@ -217,9 +211,26 @@ def milestone_done(*, milestone: Milestone, user: User, actual_date: date | None
         require_office(user)
     if actual_date and actual_date > timezone.localdate():
         raise ValidationError("实际完成日期不能晚于今天。")
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    check_version(milestone, expected_version, label=f"节点“{milestone.name}”")
     milestone.actual_date = actual_date
     milestone.save(update_fields=["actual_date"])
     return milestone
+
+
+@transaction.atomic
+def milestone_save(form, *, user: User) -> Milestone:
+    """The office corrects a milestone (name, kind, dates, unit) from a valid edit form; a form
+    older than the milestone is refused with what changed since."""
+    require_office(user)
+    milestone = form.instance
+    current = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    check_version(current, form.cleaned_data.get("version"), label=f"节点“{current.name}”")
+    actual_date = form.cleaned_data.get("actual_date")
+    if actual_date and actual_date != current.actual_date and actual_date > timezone.localdate():
+        raise ValidationError("实际完成日期不能晚于今天。")
+    milestone.version = current.version
+    return form.save()
 
 
 @transaction.atomic

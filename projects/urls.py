@@ -10,4 +10,7 @@ urlpatterns = [
     path("<int:pk>/plans/<int:year>/edit/", views.plan_edit, name="plan_edit"),
     path("<int:pk>/replace/", views.project_replace, name="project_replace"),
     path("<int:pk>/milestones/", views.milestones, name="milestones"),
+    path(
+        "<int:pk>/milestones/<int:milestone_pk>/edit/", views.milestone_edit, name="milestone_edit"
+    ),
 ]

@@ -161,6 +161,7 @@ def milestones(request, pk: int):
                     milestone=milestone,
                     user=request.user,
                     actual_date=done.cleaned_data["actual_date"],
+                    expected_version=done.cleaned_data["version"],
                 )
                 messages.success(request, f"已更新：{milestone.name}")
                 return redirect("milestones", pk=project.pk)
@@ -179,4 +180,26 @@ def milestones(request, pk: int):
             "is_office": is_office,
             "can_record": is_office or request.user.role == User.Role.REPORTER,
         },
+    )
+
+
+@login_required
+def milestone_edit(request, pk: int, milestone_pk: int):
+    """The office corrects one milestone; a form older than the milestone is refused."""
+    require_office(request.user)
+    project = project_for(request.user, pk)
+    milestone = get_object_or_404(project.milestones, pk=milestone_pk)
+    form = MilestoneForm(request.POST or None, instance=milestone, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            milestone = services.milestone_save(form, user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"已保存节点：{milestone.name}")
+            return redirect("milestones", pk=project.pk)
+    return render(
+        request,
+        "projects/milestone_form.html",
+        {"form": form, "project": project, "milestone": milestone},
     )

@@ -1,6 +1,6 @@
 from django import forms
 
-from projects.forms import ChineseFormMixin, MultipleFileField
+from projects.forms import ChineseFormMixin, DateInput, MultipleFileField
 from projects.models import FactorCategory, Unit
 from supervision.models import Finding, Inspection, Notice
 from supervision.widgets import (
@@ -11,10 +11,13 @@ from supervision.widgets import (
     pickable_projects,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
+# The version of the row the form showed: a form older than the row is refused.
+VERSION = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 class InspectionForm(ChineseFormMixin, forms.Form):
+    version = VERSION
     title = forms.CharField(label="督查名称", max_length=200)
     inspected_on = forms.DateField(label="督查日期", widget=DATE)
     inspectors = forms.CharField(label="督查人员", max_length=200, required=False)
@@ -59,9 +62,6 @@ class FindingForm(ChineseFormMixin, forms.Form):
         required=False,
         help_text="一般问题和复杂问题按13710自动计算；其他情况必须填写",
     )
-
-
-VERSION = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 class FindingEditForm(ChineseFormMixin, forms.Form):

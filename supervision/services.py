@@ -49,9 +49,15 @@ def inspection_save(
     notes: str = "",
     projects: list[Project] | None = None,
     inspection: Inspection | None = None,
+    expected_version: int | None = None,
 ) -> Inspection:
+    """Record an inspection, or correct one (refused when the form is older than the row)."""
     require_supervisor(user)
-    inspection = inspection or Inspection(created_by=user)
+    if inspection is not None:
+        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        check_version(inspection, expected_version, label="该督查记录")
+    else:
+        inspection = Inspection(created_by=user)
     inspection.title = _text(title, "督查名称", limit=200)
     inspection.inspected_on = inspected_on
     inspection.inspectors = _text(inspectors, "督查人员", required=False, limit=200)

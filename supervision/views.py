@@ -287,14 +287,47 @@ def inspection_create(request):
     require_supervisor(request.user)
     form = InspectionForm(request.POST or None, initial={"inspected_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("version")
         try:
-            inspection = services.inspection_save(user=request.user, **form.cleaned_data)
+            inspection = services.inspection_save(user=request.user, **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "督查已记录，可继续登记发现的问题。")
             return redirect("inspection_detail", pk=inspection.pk)
     return render(request, "supervision/inspection_form.html", {"form": form})
+
+
+@login_required
+def inspection_edit(request, pk: int):
+    """The supervisor corrects an inspection's record; a form older than the row is refused."""
+    require_supervisor(request.user)
+    inspection = get_object_or_404(Inspection, pk=pk)
+    initial = {
+        "version": inspection.version,
+        "title": inspection.title,
+        "inspected_on": inspection.inspected_on,
+        "inspectors": inspection.inspectors,
+        "projects": list(inspection.projects.all()),
+        "notes": inspection.notes,
+    }
+    form = InspectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("version")
+        try:
+            services.inspection_save(
+                user=request.user, inspection=inspection, expected_version=expected, **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "督查记录已修改。")
+            return redirect("inspection_detail", pk=inspection.pk)
+    return render(
+        request, "supervision/inspection_form.html", {"form": form, "inspection": inspection}
+    )
 
 
 @login_required

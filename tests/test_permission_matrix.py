@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from bonds.models import FundApplication, FundAttachment
 from bonds.services import fund_attach, fund_save
 from investment.models import MonthlyReport, ReportPhoto
-from projects.models import Project, Unit, User
+from projects.models import Milestone, Project, Unit, User
 from projects.uploads import check_attachment
 from supervision.models import Evidence, Finding, Inspection, Notice
 from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
@@ -57,6 +57,7 @@ MATRIX = {
     ("photo_file", "photo", "get"): row(302, 200, 200, 200, 200, 200),
     ("milestones", "own project", "get"): row(302, 200, 200, 200, 200, 200),
     ("milestones", "other unit's project", "get"): row(302, 404, 200, 200, 200, 200),
+    ("milestone_edit", "own milestone", "get"): row(302, 403, 200, 403, 403, 403),
     ("rankings", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("lag_warnings", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("board", None, "get"): row(302, 200, 200, 200, 200, 200),
@@ -87,6 +88,7 @@ MATRIX = {
     ("inspection_list", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("inspection_create", None, "get"): row(302, 403, 403, 200, 403, 403),
     ("inspection_detail", "inspection", "get"): row(302, 200, 200, 200, 200, 200),
+    ("inspection_edit", "inspection", "get"): row(302, 403, 403, 200, 403, 403),
     ("notice_list", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("notice_create", None, "get"): row(302, 403, 403, 200, 403, 403),
     ("notice_detail", "notice", "get"): row(302, 200, 200, 200, 200, 200),
@@ -178,6 +180,13 @@ def supervision_records(users, unit) -> None:
     )  # fmt: skip
 
 
+def own_milestone() -> Milestone:
+    project = Project.objects.get(code=code(1))
+    return Milestone.objects.get_or_create(
+        project=project, name="施工许可", defaults={"planned_date": date(2024, 6, 1)}
+    )[0]
+
+
 def url_for(name: str, target: str | None) -> str:
     args = {
         None: [],
@@ -198,6 +207,10 @@ def url_for(name: str, target: str | None) -> str:
         "inspection": [Inspection.objects.get().pk],
         "notice": [Notice.objects.get().pk],
         "a user": [User.objects.get(username="reporter").pk],
+        "own milestone": [
+            (milestone := own_milestone()).project_id,
+            milestone.pk,
+        ],
     }[target]
     return reverse(name, args=args)
 
