@@ -7,29 +7,16 @@ break) comes from there.
 
 from django import forms
 
+from projects.amounts import amount_field
 from projects.forms import ChineseFormMixin
-from projects.models import MONEY_DIGITS, MONEY_PLACES, AnnualPlan, Project, Stage
-
-TOO_LARGE = "数额过大（最大9,999,999,999.9999万元），请核对单位是否为万元"
+from projects.models import AnnualPlan, Project, Stage
 
 
 class PlanEditForm(ChineseFormMixin, forms.ModelForm):
     """A plan row's fields, narrowed to those the user may change
     (`projects.services.plan_fields_for`); the view hands the result to `plan_update`."""
 
-    planned_investment = forms.DecimalField(
-        label="年度计划投资(万元)",
-        min_value=0,
-        max_digits=MONEY_DIGITS,
-        decimal_places=MONEY_PLACES,
-        error_messages={
-            "invalid": "请填写数字（万元）",
-            "min_value": "不能为负数",
-            "max_decimal_places": f"最多保留{MONEY_PLACES}位小数（万元）",
-            "max_digits": TOO_LARGE,
-            "max_whole_digits": TOO_LARGE,
-        },
-    )
+    planned_investment = amount_field("年度计划投资(万元)", required=True)
     # The version of the row the form showed: a form older than the row is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
