@@ -141,12 +141,6 @@ class PlanForm(ChineseFormMixin, forms.ModelForm):
         return year
 
 
-class ReplaceForm(ChineseFormMixin, forms.Form):
-    replacement = forms.ModelChoiceField(
-        label="替换为", queryset=Project.objects.exclude(stage="replaced"), empty_label="请选择项目"
-    )
-
-
 class MilestoneForm(ChineseFormMixin, forms.ModelForm):
     class Meta:
         model = Milestone
