@@ -236,6 +236,9 @@ def _charts(summary: PortfolioSummary, by_unit) -> list:
 # --- the one-page project sheet -------------------------------------------------------------
 
 
+SHEET_PHOTOS = 3  # as many thumbnails as fit beside the facts without a second page
+
+
 @dataclass
 class ProjectSheet:
     project: Project
@@ -246,8 +249,9 @@ class ProjectSheet:
     months: list[tuple[int, Decimal | None, Decimal | None, str]]
     milestones: list[Milestone]
     findings: list[Finding]
-    photo: str | None  # a data: URI, so the PDF needs no fetch
-    photo_caption: str
+    # The latest photos of the sheet's year up to its month, newest first: (data: URI, so the
+    # PDF needs no fetch; caption; month).
+    photos: list[tuple[str, str, int]]
 
     @property
     def completion_rate(self) -> Decimal | None:
@@ -277,9 +281,9 @@ def project_sheet_data(*, project: Project, year: int, month: int) -> ProjectShe
             (m, report.amount if report else None, cumulative if plan else None,
              report.progress if report else "")
         )  # fmt: skip
-    photo = (
-        ReportPhoto.objects.filter(report__plan__project=project).order_by("-uploaded_at").first()
-    )
+    photos = ReportPhoto.objects.filter(
+        report__plan__project=project, report__plan__year=year, report__month__lte=month
+    ).order_by("-report__month", "-uploaded_at")[:SHEET_PHOTOS]
     return ProjectSheet(
         project=project,
         year=year,
@@ -293,8 +297,10 @@ def project_sheet_data(*, project: Project, year: int, month: int) -> ProjectShe
             .select_related("unit")
             .order_by("deadline")
         ),
-        photo=_data_uri(photo.thumbnail if photo else None),
-        photo_caption=photo.caption if photo else "",
+        photos=[
+            (_data_uri(p.thumbnail), p.caption, p.report.month)
+            for p in photos.select_related("report")
+        ],
     )
 
 

@@ -188,11 +188,12 @@ def report_on_time(*, year: int, month: int, due_day: int) -> Q:
 
 def report_history(project) -> list[MonthlyReport]:
     """A project's reports, newest first, each with its ``deadline`` and whether it came
-    ``late`` by the same rule as ``report_on_time``; one query for the reports, one for the
-    years' due days."""
+    ``late`` by the same rule as ``report_on_time``; one query for the reports, one for their
+    photos, one for the years' due days."""
     reports = list(
         MonthlyReport.objects.filter(plan__project=project)
         .select_related("plan", "submitted_by", "reviewed_by")
+        .prefetch_related("photos")  # thumbnails on the project page
         .order_by("-plan__year", "-month")
     )
     years = {report.plan.year for report in reports}

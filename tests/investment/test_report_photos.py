@@ -2,6 +2,7 @@
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -185,3 +186,42 @@ def test_the_photo_page_takes_several_photos_at_once_or_none(client, report):
     ).content.decode()  # fmt: skip
     assert "照片“坏.jpg”：文件不是有效的图片" in page
     assert ReportPhoto.objects.count() == 2
+
+
+def test_photos_show_on_the_project_page_and_three_on_the_one_page_sheet(client, report):
+    """Thumbnails of the sheet's year up to its month, newest first, in one row that keeps
+    the sheet of eleven months and six milestones on one page."""
+    from pypdf import PdfReader
+
+    from projects.models import Milestone
+
+    reporter_ = reporter()
+    plan = report.plan
+    for month in (1, 2, 4, 12):
+        monthly = services.report_save(
+            plan=plan, month=month, user=reporter_, amount=Decimal(1), progress="主体施工" * 12
+        )
+        buffer = io.BytesIO()
+        Image.new("RGB", (640, 480), (20 * month, 120, 200)).save(buffer, format="JPEG")
+        photo_add(report=monthly, user=reporter_, data=buffer.getvalue(), caption=f"{month}月现场")
+    for index in range(6):
+        Milestone.objects.create(
+            project=plan.project, name=f"节点{index}", planned_date=f"2024-{index + 1:02d}-01"
+        )
+    client.force_login(reporter_)
+
+    page = client.get(reverse("project_detail", args=[plan.project_id])).content.decode()
+    assert page.count('class="photo-strip"') == 4 and page.count("/thumb/") == 4
+
+    response = client.get(
+        reverse("project_sheet_pdf", args=[plan.project_id]), {"year": 2024, "month": 11}
+    )
+    pdf = PdfReader(io.BytesIO(response.content))
+    Path("/tmp/month").mkdir(exist_ok=True)
+    Path("/tmp/month/project-sheet.pdf").write_bytes(response.content)
+    assert len(pdf.pages) == 1
+    assert len(pdf.pages[0].images) == 3  # April, February, January: December is after November
+    text = pdf.pages[0].extract_text()
+    assert "最新进度照片：4月现场（4月）" in text.replace(" ", "") and "12月现场" not in text
+    Path("/tmp/month").mkdir(exist_ok=True)
+    Path("/tmp/month/project-sheet.pdf").write_bytes(response.content)
