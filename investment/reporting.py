@@ -94,7 +94,11 @@ def report_month(request, year: int, month: int):
             raise PermissionDenied("您的角色不能填报。")
         if formset.is_valid() and _save(request, formset, plans, year, month):
             return redirect(f"{request.path}?unit={unit.pk}" if unit else request.path)
-        messages.error(request, "有填写错误，未保存任何数据，请按提示修改。")
+        messages.error(
+            request,
+            "有填写错误，未保存任何数据，请按提示修改。"
+            + ("所选照片未上传，改正后请重新选择照片。" if request.FILES else ""),
+        )
     return render(
         request,
         "investment/report_month.html",
