@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db.models import F
 from django.urls import reverse
 from PIL import Image
 
@@ -15,6 +16,7 @@ from investment import services
 from investment.models import MonthlyReport
 from investment.photos import photo_add
 from investment.todo import todos
+from ledger.demo import seed_demo
 from projects.models import AnnualPlan, Unit, User
 from tests.workbooks import a_small_county
 
@@ -218,3 +220,26 @@ def test_reporters_are_told_on_their_to_do_list_that_a_month_was_unlocked(client
 )
 def test_reporters_are_reminded_from_three_days_before_the_due_day(county, today, label, urgent):
     assert listed(county["township_reporter"], today)[label] == (1, urgent)
+
+
+def test_the_demo_county_has_a_reporter_with_a_phone_for_every_unit(client):
+    seed_demo()
+
+    units = Unit.objects.all()
+    reporters = User.objects.filter(role=User.Role.REPORTER, is_active=True)
+    assert {r.unit_id for r in reporters} == {unit.pk for unit in units}
+    assert all(r.phone and r.first_name for r in reporters)
+    assert reporters.get(username="reporter").unit.name == "县住房和城乡建设局"
+    assert (
+        not MonthlyReport.objects.exclude(submitted_by=None)
+        .exclude(submitted_by__unit=F("plan__project__unit"))
+        .exists()
+    )  # each unit's reports were sent by its own reporter
+
+    client.force_login(User.objects.get(username="office"))
+    page = client.get(reverse("review_month", args=[2026, 10])).content.decode()
+    reminder = page[page.index("【催报】") : page.index("</textarea>")]
+    missing = services.units_not_reported(year=2026, month=10)
+    assert missing and all(unit.reporters for unit in missing)
+    for unit in missing:
+        assert f"{unit.unit}（未报{unit.outstanding}个项目）联系人：{unit.reporters[0]}" in reminder
