@@ -96,7 +96,7 @@ def report_month(request, year: int, month: int):
             return redirect(f"{request.path}?unit={unit.pk}" if unit else request.path)
         messages.error(
             request,
-            "有填写错误，未保存任何数据，请按提示修改。"
+            f"有填写错误{_form_errors(formset, plans)}，未保存任何数据，请按提示修改。"
             + ("所选照片未上传，改正后请重新选择照片。" if request.FILES else ""),
         )
     return render(
@@ -117,6 +117,19 @@ def report_month(request, year: int, month: int):
             "photo_limit": settings.PHOTO_MAX_PER_REPORT,
         },
     )
+
+
+def _form_errors(formset, plans: list[AnnualPlan]) -> str:
+    """（“城关保障房”本月完成投资：请填写数字…）: which lines the errors are on, by name."""
+    names = {str(plan.pk): plan.project.name for plan in plans}
+    found = [
+        f"“{names.get(str(form['plan'].value()), '未知项目')}”{form.fields[field].label}：{error}"
+        for form in formset.forms
+        for field, errors in form.errors.items()
+        if field in form.fields
+        for error in errors
+    ]
+    return f"（{'；'.join(found)}）" if found else ""
 
 
 def _initial(plan: AnnualPlan, report: MonthlyReport | None, previous) -> dict:

@@ -122,6 +122,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(client):
         response = client.post(URL, entry(own_plans(), amounts))
         page = response.content.decode()
         assert message in page
+        assert f"有填写错误（“城关污水处理厂”本月完成投资(万元)：{message}" in page
         assert "未保存任何数据" in page
     huge = entry(own_plans(), ["1", "2"], **{"form-0-problems": "问" * 2001})
     assert "不超过2000字" in client.post(URL, huge).content.decode()
