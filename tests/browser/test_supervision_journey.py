@@ -109,6 +109,7 @@ def test_the_supervisor_moves_a_finding_to_the_right_unit_which_then_sees_it(tab
     response = page.goto(f"/supervision/findings/{finding.pk}/")
     assert response.status == 404
     assert "页面不存在，或不在您的查看范围内" in page.inner_text("main")
+    assert page.locator("a[data-back]").is_visible()  # 返回上一页: there is a page to go back to
     # Chromium logs the 404 of the page itself; nothing else may fail on the error page.
     assert [p for p in tab.problems if "status of 404" not in p] == []
 
