@@ -38,6 +38,9 @@ class PlanEditForm(ChineseFormMixin, forms.ModelForm):
             if name not in (*editable, "version"):
                 del self.fields[name]
         self.fields["version"].initial = self.instance.version
+        amount = self.initial.get("planned_investment")
+        if amount is not None:  # 450.5, not 450.5000: what the office typed
+            self.initial["planned_investment"] = format(amount.normalize(), "f")
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
