@@ -319,4 +319,4 @@ def period_unlock(request, year: int, month: int):
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
         request.audit_detail = f"{year}年{month}月未解锁：{'；'.join(error.messages)}"
-    return redirect(f"{reverse('review_month', args=[year, month])}#period")
+    return redirect("review_month", year=year, month=month)

@@ -58,7 +58,7 @@ def lock_with_the_missing_units_named(page, *names: str) -> None:
 def unlock_with(page, reason: str) -> None:
     page.fill("#unlock-reason", reason)
     page.click("button:has-text('解锁2024年3月')")
-    page.wait_for_url(f"**{REVIEW}#period")
+    page.wait_for_url(f"**{REVIEW}")
     assert "2024年3月已解锁" in page.locator("ul.messages").inner_text()
     assert f"原因：{reason}" in page.locator("#period").inner_text()
 
@@ -93,7 +93,9 @@ def test_the_office_returns_a_unit_locks_and_unlocks_twice(tab):
     # 退回本单位: one reason for the whole unit, and the page comes back to that unit
     group = page.locator(f"#unit-{housing}")
     group.locator("summary:has-text('退回本单位')").click()
-    group.locator(".unit-return input[name=reason]").fill("3月完成投资与统计局数据不符，请核实后重报")
+    group.locator(".unit-return input[name=reason]").fill(
+        "3月完成投资与统计局数据不符，请核实后重报"
+    )
     group.locator(".unit-return button").click()
     page.wait_for_url(f"**#unit-{housing}")
     assert "已退回县住建局3月的2份报表" in page.locator("ul.messages").inner_text()
