@@ -1,0 +1,48 @@
+"""Two tabs on one fund application: the older tab's save is refused, nothing is lost."""
+
+from datetime import date
+from decimal import Decimal
+
+from bonds.models import FundApplication, FundType
+from bonds.services import fund_save
+from projects.models import Project, User
+from tests.browser.conftest import sign_in
+from tests.workbooks import PROJECT_HEADERS, code, load
+
+
+def test_the_second_tabs_save_is_refused_naming_the_first_tabs_note(tab):
+    load({"项目台账": [PROJECT_HEADERS, [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2026, 500, None]]})  # fmt: skip
+    office = User.objects.create_user("office", role=User.Role.OFFICER, first_name="王科长")
+    fund = fund_save(
+        user=office, project=Project.objects.get(), fund_type=FundType.SPECIAL_BOND, year=2026,
+        requested=Decimal("800.5"), applied_on=date(2026, 1, 5), note="首批",
+    )  # fmt: skip
+    sign_in(tab, office)
+    first = tab.page
+    second = first.context.new_page()
+    for page in (first, second):
+        page.goto(f"/funds/{fund.pk}/edit/")
+
+    first.fill("textarea[name=note]", "已报省发改委审核")
+    with first.expect_navigation():
+        first.click("main form button[type=submit]")
+    second.fill("input[name=approved]", "600")
+    with second.expect_navigation():
+        second.click("main form button[type=submit]")
+
+    refusal = second.locator("main p.error").inner_text()
+    assert "该资金申报已被王科长于" in refusal
+    assert "备注：首批 → 已报省发改委审核" in refusal and "未保存" in refusal
+    # The refused figure is still in the second tab's box, to enter again after a reload.
+    assert second.input_value("input[name=approved]") == "600"
+    fund = FundApplication.objects.get(pk=fund.pk)
+    assert (fund.note, fund.approved, fund.version) == ("已报省发改委审核", None, 2)
+
+    second.goto(f"/funds/{fund.pk}/edit/")  # reloaded: the first tab's note is there
+    assert second.input_value("textarea[name=note]") == "已报省发改委审核"
+    second.fill("input[name=approved]", "600")
+    with second.expect_navigation():
+        second.click("main form button[type=submit]")
+    fund.refresh_from_db()
+    assert (fund.note, fund.approved, fund.version) == ("已报省发改委审核", Decimal(600), 3)
+    assert tab.problems == []
