@@ -14,11 +14,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from investment import periods, rules
+from investment import periods
 from investment.models import MonthlyReport, ReportingPeriod
 from investment.progress import LagReason
 from investment.rankings import month_deadline
-from investment.selectors import reporting_status
+from investment.selectors import expecting_reports, reporting_status
 from projects.access import visible_plans
 from projects.models import Milestone, User
 from supervision.access import visible_findings
@@ -125,12 +125,9 @@ def _unlock_notices(user: User, *, today: date) -> list[Todo]:
     ).order_by("-year", "-month")
     items = []
     for period in unlocked:
-        expected = (
-            visible_plans(user)
-            .counted(period.year)
-            .filter(actual_start__lte=rules.period_end(period.year, period.month))
-            .count()
-        )
+        expected = expecting_reports(
+            visible_plans(user), year=period.year, month=period.month
+        ).count()
         items.append(
             Todo(
                 f"{period.year}年{period.month}月已解锁：{period.unlock_reason}"
