@@ -14,10 +14,10 @@ from django.urls import reverse
 from PIL import Image
 
 from bonds.models import FundApplication
-from investment.models import MonthlyReport
+from investment.models import MonthlyReport, ReportPhoto
 from projects.models import AnnualPlan, Project, Unit, User
-from supervision.models import Finding
-from tests.backup.pages import send, submit
+from supervision.models import Evidence, Finding
+from tests.backup.pages import form_fields, send, submit
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, xlsx
 
 PASSWORD = "Huaxian#2026"
@@ -98,8 +98,6 @@ def sign_in(username: str, password: str = PASSWORD) -> Client:
 def entry_lines(client: Client, url: str, amounts: dict[str, str], **typed) -> dict:
     """The month-entry form as the page shows it, with an amount typed on the named
     projects' lines (and ``typed`` fields by their line-less name, on every such line)."""
-    from tests.backup.pages import form_fields
-
     fields = form_fields(client.get(url).content.decode(), action=url, page_url=url)
     plans = {
         str(plan.pk): plan.project.name
@@ -163,9 +161,8 @@ def _report_months(people: People) -> None:
            press=("action", "save"))  # fmt: skip
     lines = entry_lines(housing, september, {"城关污水处理厂": "36.25", "城关保障房": "12"},
                         progress="主体结构施工")  # fmt: skip
-    photo_field = next(name for name in lines if name.endswith("-amount")).replace(
-        "amount", "photos"
-    )
+    photo_field = next(name for name in lines if name.endswith("-amount")).removesuffix("-amount")
+    photo_field += "-photos"
     submit(housing, september, lines | {photo_field: photo((40, 120, 200))},
            press=("action", "submit"))  # fmt: skip
     submit(people.township, september,
@@ -198,6 +195,7 @@ def _report_months(people: People) -> None:
     submit(people.township, october,
            entry_lines(people.township, october, {"营盘公路改建": "55.75"}),
            press=("action", "save"))  # fmt: skip
+    assert ReportPhoto.objects.count() == 2
 
 
 def _supervise(people: People) -> None:
@@ -230,6 +228,10 @@ def _supervise(people: People) -> None:
     submit(people.township, reverse("finding_detail", args=[township.pk]),
            {"note": "已召开协调会", "files": [pdf("会议纪要", "协调会纪要.pdf")]},
            action=reverse("finding_answer", args=[township.pk]))  # fmt: skip
+    assert sorted(Finding.objects.values_list("status", flat=True)) == sorted(
+        [Finding.Status.CLOSED, Finding.Status.IN_PROGRESS, Finding.Status.IN_PROGRESS]
+    )
+    assert Evidence.objects.count() == 4
 
 
 def _funds(people: People) -> None:

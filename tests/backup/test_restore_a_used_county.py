@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from backup.archive import backed_up_models
-from investment.models import ReportPhoto
+from investment.models import MonthlyReport, ReportPhoto
 from tests.backup import snapshot
-from tests.backup.county import NEW_PASSWORD, PASSWORD, a_used_county, sign_in
+from tests.backup.county import NEW_PASSWORD, PASSWORD, YEAR, a_used_county, entry_lines, sign_in
+from tests.backup.pages import submit
 
 # Emptying the database (flush) cannot run inside a test's transaction on PostgreSQL.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -82,9 +83,14 @@ def test_a_used_county_restores_with_every_row_and_every_file_equal(settings, me
     assert not Session.objects.exists()  # a restore signs everyone out
     assert "已从" in output.getvalue()
 
-    # The restored county works: people sign in with their passwords and see their photos.
+    # The restored county works: people sign in with their passwords, see their photos and
+    # go on writing (new rows and history rows numbered after the restored ones).
     office = sign_in("office", PASSWORD)
     photo = ReportPhoto.objects.order_by("pk").first()
     response = office.get(reverse("photo_file", args=[photo.pk, "full"]))
     assert b"".join(response.streaming_content) == photo.image.open("rb").read()
-    sign_in("township", NEW_PASSWORD)
+    township = sign_in("township", NEW_PASSWORD)
+    october = reverse("report_month", args=[YEAR, 10])
+    lines = entry_lines(township, october, {"营盘公路改建": "56", "营盘农贸市场": "3.5"})
+    submit(township, october, lines, press=("action", "submit"))
+    assert MonthlyReport.objects.filter(plan__year=YEAR, month=10, status="submitted").count() == 4

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEntry
@@ -22,7 +23,9 @@ from audit.services import record
 from backup import signing
 from investment.rankings import unit_ranking
 from investment.selectors import portfolio_summary
+from ledger.demo import DEMO_PASSWORD
 from projects.models import Project, User
+from tests.backup import snapshot
 from tests.workbooks import a_portfolio, load
 
 PERIODS = [(2025, 12), (2026, 6), (2026, 10)]
@@ -51,6 +54,12 @@ def restore(path, *args) -> None:
 @pytest.fixture
 def demo_county():
     call_command("seed_demo", stdout=io.StringIO())
+    # People sign in (audit entries naming their user, the sign-in log), one mistypes first.
+    Client().post(reverse("login"), {"username": "reporter", "password": "wrong"})
+    for username in ("office", "reporter", "supervisor"):
+        assert Client().post(
+            reverse("login"), {"username": username, "password": DEMO_PASSWORD}
+        ).status_code == 302  # fmt: skip
     default_storage.save("photos/backup-test.jpg", ContentFile(b"\xff\xd8 a photo"))
     yield
     default_storage.delete("photos/backup-test.jpg")
@@ -170,12 +179,15 @@ def test_a_backup_from_another_schema_version_is_refused(tmp_path):
 
 # Moving between databases: back up on this test's database, restore on the other kind.
 POSTGRES_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-MOVE_DATABASE = "kp_sec_move"
+# One per test process: two runs at once (SQLite and PostgreSQL suites) must not share it.
+MOVE_DATABASE = f"kp_sec_move_{os.getpid()}"
 
 
-def other_database(tmp_path) -> str:
+@pytest.fixture
+def other_database(tmp_path):
     if connection.vendor == "postgresql":
-        return f"sqlite:///{tmp_path / 'moved.sqlite3'}"
+        yield f"sqlite:///{tmp_path / 'moved.sqlite3'}"
+        return
     psycopg = pytest.importorskip("psycopg")
     try:
         with psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=3) as admin:
@@ -183,7 +195,9 @@ def other_database(tmp_path) -> str:
             admin.execute(f"CREATE DATABASE {MOVE_DATABASE}")
     except psycopg.OperationalError:
         pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-    return POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{MOVE_DATABASE}"
+    yield POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{MOVE_DATABASE}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=3) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {MOVE_DATABASE}")
 
 
 def on(database_url: str, *args: str, media) -> str:
@@ -200,13 +214,36 @@ def on(database_url: str, *args: str, media) -> str:
     return result.stdout
 
 
-def test_a_backup_moves_to_the_other_database_with_the_same_figures(demo_county, tmp_path):
+# Every table of the database a command runs on, as JSON (tests/backup/snapshot.py).
+SNAPSHOT = (
+    "import json; from tests.backup.snapshot import database; "
+    "print(json.dumps(database(), default=str, sort_keys=True))"
+)
+
+
+def tables(data: dict) -> dict:
+    """A snapshot as JSON reads it back, less its last audit entry: the backup or restore
+    command's own, made after the backup was read."""
+    data = json.loads(json.dumps(data, default=str, sort_keys=True))
+    data["audit.AuditEntry"].pop()
+    return data
+
+
+def test_a_backup_moves_to_the_other_database_with_the_same_figures(
+    demo_county, other_database, tmp_path
+):
     backup(tmp_path / "b.zip")
-    target = other_database(tmp_path)
+    here = tables(snapshot.database())
+    target = other_database
     media = tmp_path / "media"
 
     on(target, "migrate", "--noinput", "-v0", media=media)
     on(target, "restore", str(tmp_path / "b.zip"), media=media)
+
+    there = tables(json.loads(on(target, "shell", "-v", "0", "-c", SNAPSHOT, media=media)))
+    assert there.keys() == here.keys()
+    for label, rows in here.items():  # every row of every table, on the other database
+        assert there[label] == rows, f"{label} differs on the other database"
 
     for year, month in PERIODS:
         summary = on(target, "portfolio_summary", "--year", str(year), "--month", str(month), "--json", media=media)  # fmt: skip
