@@ -73,9 +73,9 @@ def report_month(request, year: int, month: int):
     ) if unit else []  # fmt: skip
     reports = {
         r.plan_id: r
-        for r in MonthlyReport.objects.filter(plan__in=plans, month=month).prefetch_related(
-            "photos"
-        )
+        for r in MonthlyReport.objects.filter(plan__in=plans, month=month)
+        .select_related("reviewed_by")
+        .prefetch_related("photos")
     }
     previous = entry.previous_reports(plans, year=year, month=month)
     locked = services.is_locked(year=year, month=month)

@@ -164,6 +164,20 @@ def test_the_entry_page_query_count_does_not_grow_with_the_units_projects(client
         return len(queries)
 
     assert count(2024) == count(2025)
+    # Returned reports (with the reviewer named on the row) and last month's text, as read-only
+    # and editable lines alike, cost no query per line either.
+    officer = User.objects.create_user("o", role=User.Role.OFFICER)
+    MonthlyReport.objects.update(status=Status.RETURNED, reviewed_by=officer, return_reason="核对")
+    for report in MonthlyReport.objects.filter(month=1):
+        MonthlyReport.objects.create(plan=report.plan, month=2, amount=1, progress="施工")
+
+    def february(year: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("report_month", args=[year, 2])).status_code == 200
+        return len(queries)
+
+    assert count(2024) == count(2025)
+    assert february(2024) == february(2025)
 
 
 def test_the_review_shows_cumulative_figures_and_filters_by_unit(client):
