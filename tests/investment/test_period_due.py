@@ -7,11 +7,15 @@ due day itself) October is the period that is due and November expects nothing y
 6 December November is due, with 应报3份、已报1份，2个单位未报.
 """
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from investment import periods, services
@@ -22,7 +26,7 @@ from investment.selectors import report_completeness
 from projects.models import AnnualPlan, Unit, User
 from supervision.models import Notice
 from tests.investment.test_briefing import pdf_text
-from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
+from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
 
 BEFORE = "2026-12-02 10:00+08:00"  # November is not due yet
 DUE_DAY = "2026-12-05 23:00+08:00"  # still on time for November
@@ -288,3 +292,26 @@ def test_a_notice_for_a_complete_period_is_issued_without_a_question(client, peo
              "opening": "现将有关情况通报如下。", "action": "issue"},
         )  # fmt: skip
     assert Notice.objects.get().content["completeness"]["complete"] is True
+
+
+def test_the_briefing_command_warns_that_the_period_is_incomplete(people, tmp_path):
+    err = io.StringIO()
+    with time_machine.travel(AFTER):
+        call_command(
+            "briefing", "--year", "2026", "--month", "11", "-o", str(tmp_path / "简报.pdf"),
+            stdout=io.StringIO(), stderr=err,
+        )  # fmt: skip
+    assert "本期数据不完整（11月报表应报3份、已报1份，2个单位未报）" in err.getvalue()
+
+
+def test_completeness_takes_the_same_queries_at_any_size():
+    def count(size: int, year: int) -> int:
+        ledger = a_portfolio(size, year)
+        for row in ledger["项目台账"][1:]:
+            row[-1] = f"{year}-01-05"  # 实际开(复)工日期: every row expects reports
+        load(ledger)
+        with CaptureQueriesContext(connection) as queries:
+            report_completeness(year=year, month=3, today=date(year, 5, 1))
+        return len(queries)
+
+    assert count(10, 2024) == count(120, 2025) == 2  # the year's settings, the grouped rows
