@@ -130,8 +130,7 @@ def _groups(year: int, month: int, status: str, unit: Unit | None, focus: str) -
         focused = Unit.objects.filter(pk=focus).first()
         if focused:  # its last report just left this list: keep its heading to come back to
             groups[focused.pk] = UnitGroup(focused.pk, focused.name)
-            return sorted(groups.values(), key=lambda group: group.unit)
-    return list(groups.values())
+    return sorted(groups.values(), key=lambda group: group.unit)  # by code point, as rankings
 
 
 def reminder_message(
@@ -143,7 +142,7 @@ def reminder_message(
     head = (
         f"【催报】{year}年{month}月重点项目月报已过报送截止时间（{when}），"
         if due["overdue"]
-        else f"【催报】{year}年{month}月重点项目月报请于{when}前报送，"
+        else f"【催报】{year}年{month}月重点项目月报请于{when}（含当日）前报送，"
     )
     lines = [f"{head}以下{len(missing)}个单位尚未报齐，请抓紧在平台“月度填报”中填报并报送："]
     for number, unit in enumerate(missing, start=1):

@@ -243,3 +243,12 @@ def test_the_demo_county_has_a_reporter_with_a_phone_for_every_unit(client):
     assert missing and all(unit.reporters for unit in missing)
     for unit in missing:
         assert f"{unit.unit}（未报{unit.outstanding}个项目）联系人：{unit.reporters[0]}" in reminder
+
+
+def test_before_the_due_day_the_reminder_asks_for_the_report_by_that_day(client, county):
+    client.force_login(county["officer"])
+
+    with time_machine.travel("2024-04-03 09:00+08:00"):
+        page = client.get(REVIEW).content.decode()
+
+    assert "【催报】2024年3月重点项目月报请于4月5日（含当日）前报送" in page
