@@ -20,6 +20,7 @@ from investment.briefing import BRIEFING_LIST, furthest_behind
 from investment.progress import lag_warnings
 from investment.rankings import unit_ranking
 from investment.selectors import portfolio_summary, report_completeness
+from projects import filenames
 from projects.formatting import percent, points
 from projects.pdf import pdf_response, render_pdf
 from supervision import services
@@ -180,4 +181,4 @@ def notice_pdf(request, pk: int):
     """The issued notice as a printable A4 PDF, to stamp (盖章) and file."""
     notice = get_object_or_404(Notice.objects.select_related("issued_by"), pk=pk)
     data = render_pdf("supervision/notice_pdf.html", {"notice": notice})
-    return pdf_response(data, f"{notice.title}（{notice.number}）.pdf")
+    return pdf_response(data, filenames.notice(title=notice.title, number=notice.number))

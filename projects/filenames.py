@@ -67,3 +67,9 @@ def filename_of(disposition: str) -> str:
         encoding, _, quoted = params["filename*"].partition("''")
         return unquote(quoted, encoding=encoding or "utf-8")
     return params.get("filename", "").strip('"')
+
+
+def notice(*, title: str, number: str) -> str:
+    """通报: its own title and number, as it is filed (关于…的通报（2026年第3期）.pdf)."""
+    safe = "".join(ch for ch in title if ch not in '\\/:*?"<>|').strip() or "通报"
+    return f"{safe}（{number}）.pdf"
