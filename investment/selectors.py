@@ -339,7 +339,7 @@ class Completeness:
             # Nothing is owed before the due day, so no unit is named as missing.
             return (
                 f"{self.month}月报表{self.due_date.month}月{self.due_date.day}日截止，尚未到期："
-                f"已开工项目{self.expected}个、已报{self.reported}份，本期数据尚不完整"
+                f"已开工项目{self.expected}个、已报{self.reported}份"
             )
         return (
             f"{self.month}月报表应报{self.expected}份、已报{self.reported}份，"
