@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
+from backup import archive
 from bonds.models import FundApplication
 from bonds.services import fund_save
 from investment import services
@@ -125,7 +126,7 @@ def test_pages_and_the_backup_still_work_with_the_extremes(
     assert client.get(reverse("data_history")).status_code == 200  # history keeps the values
     target = tmp_path / "backup.zip"
     call_command("backup", "-o", str(target), stdout=io.StringIO())
-    data = zipfile.ZipFile(target).read("data.json").decode()
+    data = zipfile.ZipFile(target).read(archive.DATA).decode()
     assert "9999999999.9999" in data
 
 
