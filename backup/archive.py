@@ -1,7 +1,7 @@
 """Backup and restore: the whole database and the uploaded files in one zip.
 
-The archive holds ``data.json`` (every row, ``backup/serializer.py``: it loads into SQLite
-or PostgreSQL alike), ``media/…`` (the uploaded photos, evidence, fund documents and ledger
+The archive holds ``data.jsonl`` (every row, one a line, ``backup/serializer.py``: it loads
+into SQLite or PostgreSQL alike, ``backup/loader.py``), ``media/…`` (the uploaded photos, evidence, fund documents and ledger
 files) and ``manifest.json`` (format, schema version, row counts per model, a SHA-256 for
 every member, and an HMAC over all of it with the installation's backup key,
 ``backup/signing.py``). The data is read inside one transaction (REPEATABLE READ on
@@ -11,7 +11,6 @@ are those of one instant even while clerks keep submitting.
 
 import hashlib
 import json
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -19,19 +18,19 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.apps import apps
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
-from backup import serializer, signing
+from backup import loader, serializer, signing
 
 FORMAT = "keyprojects-backup"
-# 2: keyed manifest (HMAC), row references by number, times to the microsecond.
+# 2: keyed manifest (HMAC), JSON Lines, row references by number, times to the microsecond.
 VERSION = 2
-DATA = "data.json"
+DATA = "data.jsonl"
+CHUNK = 1024 * 1024
 MANIFEST = "manifest.json"
 MEDIA = "media/"
 # Rebuilt by `migrate` (content types, permissions), or sessions: a restore signs everyone
@@ -74,8 +73,38 @@ def schema_state() -> dict[str, str]:
     }
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+class _Checksummed:
+    """A text stream into a zip member that counts and hashes what goes through, written
+    a megabyte at a time."""
+
+    def __init__(self, raw):
+        self.raw, self.sha256, self.size, self._pending, self._held = (
+            raw,
+            hashlib.sha256(),
+            0,
+            [],
+            0,
+        )
+
+    def write(self, text: str) -> None:
+        self._pending.append(text)
+        self._held += len(text)
+        if self._held >= CHUNK:
+            self.flush()
+
+    def write_bytes(self, data: bytes) -> None:
+        self.flush()
+        self._out(data)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._out("".join(self._pending).encode())
+            self._pending, self._held = [], 0
+
+    def _out(self, data: bytes) -> None:
+        self.sha256.update(data)
+        self.size += len(data)
+        self.raw.write(data)
 
 
 def _media_files(storage=default_storage, directory: str = ""):
@@ -89,8 +118,9 @@ def _media_files(storage=default_storage, directory: str = ""):
         yield from _media_files(storage, f"{directory}/{folder}" if directory else folder)
 
 
-def _dump(path: Path) -> dict[str, int]:
-    """Serialize every backed-up model inside one snapshot; return the row counts read."""
+def _dump(stream) -> dict[str, int]:
+    """Serialize every backed-up model into ``stream`` inside one snapshot; return the row
+    counts read."""
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if connection.vendor == "postgresql" and outermost:
@@ -101,8 +131,7 @@ def _dump(path: Path) -> dict[str, int]:
         # Every row, whatever a model's default manager would filter (dumpdata --all).
         models = backed_up_models()
         counts = {model._meta.label: model._base_manager.count() for model in models}
-        with path.open("w", encoding="utf-8") as stream:
-            serializer.write(models, stream)
+        serializer.write(models, stream)
     return counts
 
 
@@ -124,34 +153,38 @@ def make_backup(output) -> Summary:
     return _write(output)
 
 
+def _member(archive: zipfile.ZipFile, name: str) -> _Checksummed:
+    return _Checksummed(archive.open(name, "w", force_zip64=True))
+
+
 def _write(output) -> Summary:
-    with tempfile.TemporaryDirectory() as work:
-        data_path = Path(work) / DATA
-        counts = _dump(data_path)
-        data = data_path.read_bytes()
-        checksums = {DATA: _sha256(data)}
-        size = len(data)
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        data = _member(archive, DATA)
+        counts = _dump(data)
+        data.flush()
+        data.raw.close()
+        checksums, size = {DATA: data.sha256.hexdigest()}, data.size
         # Files after the snapshot: photos are written once under fresh names and never edited,
         # so every file the data names is already there.
-        with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            archive.writestr(DATA, data)
-            for name in _media_files():
-                with default_storage.open(name, "rb") as handle:
-                    content = handle.read()
-                archive.writestr(MEDIA + name, content)
-                checksums[MEDIA + name] = _sha256(content)
-                size += len(content)
-            manifest = {
-                "format": FORMAT,
-                "version": VERSION,
-                "created_at": timezone.now().isoformat(),
-                "database": connection.vendor,
-                "schema": schema_state(),
-                "counts": counts,
-                "checksums": checksums,
-            }
-            signed = signing.sign(manifest)  # an edited backup fails this HMAC
-            archive.writestr(MANIFEST, json.dumps(signed, ensure_ascii=False, indent=1))
+        for name in _media_files():
+            member = _member(archive, MEDIA + name)
+            with default_storage.open(name, "rb") as handle:
+                while chunk := handle.read(CHUNK):
+                    member.write_bytes(chunk)
+            member.raw.close()
+            checksums[MEDIA + name] = member.sha256.hexdigest()
+            size += member.size
+        manifest = {
+            "format": FORMAT,
+            "version": VERSION,
+            "created_at": timezone.now().isoformat(),
+            "database": connection.vendor,
+            "schema": schema_state(),
+            "counts": counts,
+            "checksums": checksums,
+        }
+        signed = signing.sign(manifest)  # an edited backup fails this HMAC
+        archive.writestr(MANIFEST, json.dumps(signed, ensure_ascii=False, indent=1))
     return Summary(rows=sum(counts.values()), files=len(checksums) - 1, bytes=size)
 
 
@@ -190,13 +223,16 @@ def _verified(archive: zipfile.ZipFile, manifest: dict) -> None:
     if DATA not in checksums:
         raise BackupError("备份清单不完整（缺少数据文件的校验值），备份文件不可用。")
     for name, expected in checksums.items():
+        digest = hashlib.sha256()
         try:
-            content = archive.read(name)
+            with archive.open(name) as member:
+                while chunk := member.read(CHUNK):
+                    digest.update(chunk)
         except KeyError:
             raise BackupError(f"备份文件不完整：缺少 {name}。") from None
         except (zipfile.BadZipFile, zlib.error, EOFError):
             raise BackupError(f"备份文件已损坏：{name} 无法读取。") from None
-        if _sha256(content) != expected:
+        if digest.hexdigest() != expected:
             raise BackupError(f"备份文件已损坏：{name} 的校验值不符。")
 
 
@@ -229,26 +265,22 @@ def restore_backup(source, *, force: bool = False) -> Summary:
                 "当前数据库中已有数据，为防止覆盖，未执行恢复。"
                 "确认要用备份替换全部现有数据时，请加 --force 参数。"
             )
-        objects = json.loads(archive.read(DATA))
-        audit = [o for o in objects if o["model"] == AUDIT]
-        with tempfile.TemporaryDirectory() as work:
-            data_path = Path(work) / DATA
-            data_path.write_text(json.dumps([o for o in objects if o["model"] != AUDIT]))
-            with transaction.atomic():
-                if force:
-                    _wipe()
-                call_command("loaddata", str(data_path), verbosity=0)
-                _add_audit_entries(audit)
-                _check_counts(manifest["counts"])
+        with transaction.atomic():
+            if force:
+                _wipe()
+            with archive.open(DATA) as lines:
+                loader.load(lines, apart={AUDIT: _audit_entries_adder()})
+            _check_counts(manifest["counts"])
+            _reset_sequences(backed_up_models())
         files = [name for name in manifest["checksums"] if name.startswith(MEDIA)]
-        size = len(archive.read(DATA))
+        size = archive.getinfo(DATA).file_size
         for name in files:
-            content = archive.read(name)
             target = name.removeprefix(MEDIA)
             if default_storage.exists(target):
                 default_storage.delete(target)
-            default_storage.save(target, ContentFile(content))
-            size += len(content)
+            with archive.open(name) as content:
+                default_storage.save(target, File(content, name=target))
+            size += archive.getinfo(name).file_size
     return Summary(rows=sum(manifest["counts"].values()), files=len(files), bytes=size)
 
 
@@ -274,51 +306,53 @@ def _wipe() -> None:
             model._base_manager.all().delete()
 
 
-def _add_audit_entries(entries: list[dict]) -> None:
-    """The backup's audit entries that this database does not hold yet, under new numbers
-    where the backup's number is taken by another entry (a backup of another installation)."""
+def _audit_entries_adder():
+    """What a restore does with the backup's audit entries, a batch at a time: add those this
+    database does not hold yet, under new numbers where the backup's number is taken by
+    another entry (a backup of another installation), keeping each entry's own time."""
     from django.contrib.auth import get_user_model
 
     from audit.models import AuditEntry
 
-    def value(name: str, raw):
-        return AuditEntry._meta.get_field(name).to_python(raw)
+    users: set[int] | None = None
 
-    def same(entry: AuditEntry, fields: dict) -> bool:
-        # The JSON keeps times to the millisecond.
-        close = abs(entry.at - value("at", fields["at"])) < timedelta(milliseconds=1)
-        return close and (entry.username, entry.action, entry.target) == (
-            fields["username"],
-            fields["action"],
-            fields["target"],
+    def same(held: AuditEntry, entry: AuditEntry) -> bool:
+        # Backups of the first format kept times to the millisecond.
+        close = abs(held.at - entry.at) < timedelta(milliseconds=1)
+        return close and (held.username, held.action, held.target) == (
+            entry.username,
+            entry.action,
+            entry.target,
         )
 
-    held = AuditEntry.objects.in_bulk([entry["pk"] for entry in entries])
-    users = set(get_user_model().objects.values_list("pk", flat=True)) if entries else set()
-    new = []
-    for entry in entries:
-        fields = dict(entry["fields"])
-        if entry["pk"] in held and same(held[entry["pk"]], fields):
-            continue
-        user = fields.pop("user", None)
-        new.append(
-            AuditEntry(
-                pk=None if entry["pk"] in held else entry["pk"],
-                user_id=user if user in users else None,
-                **{name: value(name, raw) for name, raw in fields.items()},
-            )
-        )
-    for entry in new:  # raw, as loaddata does: keeps each entry's own time (auto_now_add)
-        entry.save_base(raw=True)
-    if connection.vendor == "postgresql" and new:
-        _reset_sequence(AuditEntry)
+    def add(entries: list[AuditEntry]) -> None:
+        nonlocal users
+        if users is None:  # after the users: the backup writes them first
+            users = set(get_user_model()._base_manager.values_list("pk", flat=True))
+        held = AuditEntry.objects.in_bulk([entry.pk for entry in entries])
+        kept, renumbered = [], []
+        for entry in entries:
+            if entry.pk in held and same(held[entry.pk], entry):
+                continue
+            if entry.user_id not in users:
+                entry.user_id = None
+            if entry.pk in held:
+                entry.pk = None
+                renumbered.append(entry)
+            else:
+                kept.append(entry)
+        loader.insert(AuditEntry, kept)
+        loader.insert(AuditEntry, renumbered, with_keys=False)
+
+    return add
 
 
-def _reset_sequence(model) -> None:
+def _reset_sequences(models) -> None:
+    """PostgreSQL: number new rows after the restored ones."""
     from django.core.management.color import no_style
 
     with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
 
 

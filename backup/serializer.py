@@ -1,6 +1,8 @@
-"""data.json: every backed-up row, written so that it loads back exactly.
+"""data.jsonl: every backed-up row, one JSON object a line, written so that it loads back
+exactly, and read back a line at a time (memory stays flat whatever the database's size).
 
-Django's JSON serializer with two changes, both found restoring a county people had used:
+Django's JSON Lines serializer with two changes, both found restoring a county people had
+used:
 
 - Natural keys only for content types and permissions, which ``migrate`` rebuilds under
   other numbers on the new database. Every other reference keeps its number, since the
@@ -11,10 +13,11 @@ Django's JSON serializer with two changes, both found restoring a county people 
 """
 
 import datetime
+import json
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.serializers import json as json_serializer
+from django.core.serializers import jsonl
 from django.core.serializers.json import DjangoJSONEncoder
 
 NATURAL = (ContentType, Permission)
@@ -28,7 +31,12 @@ class ExactEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-class Serializer(json_serializer.Serializer):
+class Serializer(jsonl.Serializer):
+    def end_object(self, obj):
+        # One write a line (json.dump would write each token separately).
+        self.stream.write(json.dumps(self.get_dump_object(obj), **self.json_kwargs) + "\n")
+        self._current = None
+
     def handle_fk_field(self, obj, field):
         self.use_natural_foreign_keys = issubclass(field.related_model, NATURAL)
         super().handle_fk_field(obj, field)
@@ -61,7 +69,8 @@ def rows(model):
 
 
 def write(models, stream) -> None:
-    """Serialize every row of ``models`` into ``stream`` (text) as one JSON list."""
+    """Serialize every row of ``models`` into ``stream`` (anything with ``write(str)``), one
+    line a row, model after model."""
 
     def objects():
         for model in models:

@@ -1,5 +1,5 @@
 """The backup's keyed checksum: an HMAC-SHA256 over the manifest, which holds a SHA-256 of
-every member. A bare checksum only catches damage (anyone who edits data.json can recompute
+every member. A bare checksum only catches damage (anyone who edits data.jsonl can recompute
 it); the HMAC needs the installation's secret, so an edited backup is refused.
 
 The key is ``BACKUP_KEY`` when set, otherwise ``SECRET_KEY``: the production environment file

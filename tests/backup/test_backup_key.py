@@ -44,17 +44,17 @@ def edited_with_checksums_recomputed(source, target) -> None:
     edited = {}
 
     def change(name, data):
-        if name == "data.json":
+        if name == "data.jsonl":
             data = data.replace(b'"amount": "1.0000"', b'"amount": "9.0000"', 1)
             assert b'"amount": "9.0000"' in data
-            edited["data.json"] = data
+            edited["data.jsonl"] = data
         return data
 
     rewrite(source, target, change)
     with zipfile.ZipFile(target) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     manifest = json.loads(members["manifest.json"])
-    manifest["checksums"]["data.json"] = hashlib.sha256(edited["data.json"]).hexdigest()
+    manifest["checksums"]["data.jsonl"] = hashlib.sha256(edited["data.jsonl"]).hexdigest()
     members["manifest.json"] = json.dumps(manifest).encode()
     with zipfile.ZipFile(target, "w") as archive:
         for name, data in members.items():

@@ -140,7 +140,7 @@ def test_a_damaged_backup_is_refused_with_a_clear_message(tmp_path):
         return name, data.replace(b'"amount": "1.0000"', b'"amount": "9.0000"', 1)
 
     rewrite(tmp_path / "b.zip", tmp_path / "edited.zip", edit_a_figure)
-    with pytest.raises(CommandError, match="data.json 的校验值不符"):
+    with pytest.raises(CommandError, match="data.jsonl 的校验值不符"):
         restore(tmp_path / "edited.zip")
     assert not Project.objects.exists()
 
