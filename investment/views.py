@@ -108,6 +108,7 @@ def project_detail(request, pk: int):
         {
             "project": project,
             "plans": plans,
+            "replaces": project.replacing_plans.select_related("project").order_by("-year"),
             "milestones": project.milestones.select_related("unit").order_by("planned_date"),
             "reports": report_history(project),
             "funds": project.fund_applications.order_by("-year", "fund_type"),

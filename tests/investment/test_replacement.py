@@ -165,6 +165,8 @@ def test_a_replaced_row_stays_on_the_project_page_linked_to_z_and_is_not_edited(
     assert "已替换" in page and reverse("project_detail", args=[project(Z).pk]) in page
     assert reverse("plan_edit", args=[project(X).pk, 2024]) not in page
     assert client.get(reverse("plan_edit", args=[project(X).pk, 2024])).status_code == 403
+    z_page = client.get(reverse("project_detail", args=[project(Z).pk])).content.decode()
+    assert "2024年替换“" in z_page and reverse("project_detail", args=[project(X).pk]) in z_page
     with pytest.raises(ValidationError, match="已替换为“农产品加工园”"):
         plan_update(
             plan=AnnualPlan.objects.get(project=project(X), year=2024),
