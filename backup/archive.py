@@ -1,8 +1,8 @@
 """Backup and restore: the whole database and the uploaded files in one zip.
 
-The archive holds ``data.jsonl`` (every row, one a line, ``backup/serializer.py``: it loads
-into SQLite or PostgreSQL alike, ``backup/loader.py``), ``media/…`` (the uploaded photos, evidence, fund documents and ledger
-files) and ``manifest.json`` (format, schema version, row counts per model, a SHA-256 for
+The archive holds ``data.jsonl`` (every row, one a line: written by ``backup/serializer.py``,
+loaded by ``backup/loader.py``, into SQLite or PostgreSQL alike), ``media/…`` (the uploaded
+photos, evidence, fund documents and ledger files) and ``manifest.json`` (format, schema version, row counts per model, a SHA-256 for
 every member, and an HMAC over all of it with the installation's backup key,
 ``backup/signing.py``). The data is read inside one transaction (REPEATABLE READ on
 PostgreSQL; SQLite's read transaction is a snapshot already), so the figures in a backup
@@ -67,9 +67,9 @@ def backed_up_models() -> list:
 
 def schema_state() -> dict[str, str]:
     """The latest migration of each backed-up app, as this code has them."""
-    loader = MigrationLoader(None, ignore_no_migrations=True)
+    migrations = MigrationLoader(None, ignore_no_migrations=True)
     return {
-        app: name for app, name in sorted(loader.graph.leaf_nodes()) if app not in EXCLUDED_APPS
+        app: name for app, name in sorted(migrations.graph.leaf_nodes()) if app not in EXCLUDED_APPS
     }
 
 
@@ -78,13 +78,11 @@ class _Checksummed:
     a megabyte at a time."""
 
     def __init__(self, raw):
-        self.raw, self.sha256, self.size, self._pending, self._held = (
-            raw,
-            hashlib.sha256(),
-            0,
-            [],
-            0,
-        )
+        self.raw = raw
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+        self._pending: list[str] = []
+        self._held = 0  # characters pending
 
     def write(self, text: str) -> None:
         self._pending.append(text)
@@ -268,8 +266,10 @@ def restore_backup(source, *, force: bool = False) -> Summary:
         with transaction.atomic():
             if force:
                 _wipe()
+            audit = _AuditEntries()
             with archive.open(DATA) as lines:
-                loader.load(lines, apart={AUDIT: _audit_entries_adder()})
+                loader.load(lines, apart={AUDIT: audit.add})
+            audit.finish()
             _check_counts(manifest["counts"])
             _reset_sequences(backed_up_models())
         files = [name for name in manifest["checksums"] if name.startswith(MEDIA)]
@@ -306,17 +306,22 @@ def _wipe() -> None:
             model._base_manager.all().delete()
 
 
-def _audit_entries_adder():
-    """What a restore does with the backup's audit entries, a batch at a time: add those this
-    database does not hold yet, under new numbers where the backup's number is taken by
-    another entry (a backup of another installation), keeping each entry's own time."""
-    from django.contrib.auth import get_user_model
+class _AuditEntries:
+    """What a restore does with the backup's audit entries, a batch at a time: adds those
+    this database does not hold yet, each with its own time. An entry whose number another
+    entry holds here (a backup of another installation) is added last, under a new number
+    given after every restored one (numbering it at once could take a number a later
+    batch's entry keeps)."""
 
-    from audit.models import AuditEntry
+    def __init__(self):
+        from audit.models import AuditEntry
 
-    users: set[int] | None = None
+        self.model = AuditEntry
+        self.users: set[int] | None = None
+        self.renumbered: list = []
 
-    def same(held: AuditEntry, entry: AuditEntry) -> bool:
+    @staticmethod
+    def same(held, entry) -> bool:
         # Backups of the first format kept times to the millisecond.
         close = abs(held.at - entry.at) < timedelta(milliseconds=1)
         return close and (held.username, held.action, held.target) == (
@@ -325,30 +330,32 @@ def _audit_entries_adder():
             entry.target,
         )
 
-    def add(entries: list[AuditEntry]) -> None:
-        nonlocal users
-        if users is None:  # after the users: the backup writes them first
-            users = set(get_user_model()._base_manager.values_list("pk", flat=True))
-        held = AuditEntry.objects.in_bulk([entry.pk for entry in entries])
-        kept, renumbered = [], []
+    def add(self, entries: list) -> None:
+        from django.contrib.auth import get_user_model
+
+        if self.users is None:  # read after the users: the backup writes them first
+            self.users = set(get_user_model()._base_manager.values_list("pk", flat=True))
+        held = self.model._base_manager.in_bulk([entry.pk for entry in entries])
+        kept = []
         for entry in entries:
-            if entry.pk in held and same(held[entry.pk], entry):
+            if entry.pk in held and self.same(held[entry.pk], entry):
                 continue
-            if entry.user_id not in users:
+            if entry.user_id not in self.users:
                 entry.user_id = None
             if entry.pk in held:
                 entry.pk = None
-                renumbered.append(entry)
+                self.renumbered.append(entry)
             else:
                 kept.append(entry)
-        loader.insert(AuditEntry, kept)
-        loader.insert(AuditEntry, renumbered, with_keys=False)
+        loader.insert(self.model, kept)
 
-    return add
+    def finish(self) -> None:
+        _reset_sequences([self.model])
+        loader.insert(self.model, self.renumbered, with_keys=False)
 
 
 def _reset_sequences(models) -> None:
-    """PostgreSQL: number new rows after the restored ones."""
+    """Number new rows after the restored ones (PostgreSQL's sequences; SQLite's follow)."""
     from django.core.management.color import no_style
 
     with connection.cursor() as cursor:
