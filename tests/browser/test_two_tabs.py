@@ -38,7 +38,9 @@ def test_the_second_tabs_save_is_refused_naming_the_first_tabs_note(tab):
     fund = FundApplication.objects.get(pk=fund.pk)
     assert (fund.note, fund.approved, fund.version) == ("已报省发改委审核", None, 2)
 
-    second.goto(f"/funds/{fund.pk}/edit/")  # reloaded: the first tab's note is there
+    with second.expect_navigation():
+        second.click("text=重新打开本页，查看最新内容")
+    # Reopened: the first tab's note is there, and the second tab's figure can go in.
     assert second.input_value("textarea[name=note]") == "已报省发改委审核"
     second.fill("input[name=approved]", "600")
     with second.expect_navigation():
