@@ -252,16 +252,15 @@ def _funds(people: People) -> None:
 
 def _housekeeping(people: People) -> None:
     # A reporter changes their password (password history, the user's history).
-    submit(people.township, reverse("password_change"),
-           {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
-            "new_password2": NEW_PASSWORD})  # fmt: skip
+    changed = submit(people.township, reverse("password_change"),
+                     {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
+                      "new_password2": NEW_PASSWORD})  # fmt: skip
+    assert changed.status_code == 302
     # The administrator renames a unit in the admin (an admin log entry names a content type).
     unit = Unit.objects.get(name=TOWNSHIP)
-    submit(
-        people.admin,
-        reverse("admin:projects_unit_change", args=[unit.pk]),
-        {"name": "营盘镇人民政府"},
-    )
+    submit(people.admin, reverse("admin:projects_unit_change", args=[unit.pk]),
+           {"name": "营盘镇人民政府"})  # fmt: skip
+    assert Unit.objects.filter(name="营盘镇人民政府").exists()
     # A second officer previews a ledger and leaves it unconfirmed (a pending upload file).
     office2 = sign_in("office2")
     office2.post(reverse("ledger_import"),
