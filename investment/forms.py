@@ -34,7 +34,7 @@ class PeriodForm(forms.Form):
         return cls({"year": year, "month": month})
 
 
-class ReportRowForm(forms.Form):
+class ReportRowForm(ChineseFormMixin, forms.Form):
     """One project's line in a unit's monthly batch entry."""
 
     plan = forms.IntegerField(widget=forms.HiddenInput)

@@ -473,3 +473,25 @@ def test_the_page_loads_its_confirmation_from_static_and_has_no_inline_script(cl
     assert '<script src="/static/js/month-entry.js" defer></script>' in page
     assert "<script>" not in page and "onclick" not in page
     assert 'enctype="multipart/form-data"' in page
+
+
+def test_a_draft_saved_again_unchanged_keeps_its_line_breaks_and_writes_no_history(client):
+    users = a_unit_with_two_projects()
+    client.force_login(users["reporter"])
+    plans = own_plans()
+    text = "一、主体封顶\r\n二、开始装修"  # what a browser's textarea sends
+    client.post(URL, entry(plans, ["1", "2"], **{"form-0-progress": text}))
+    report = MonthlyReport.objects.get(plan=plans[0], month=3)
+    assert report.progress == "一、主体封顶\n二、开始装修"
+    history = report.history.count()
+
+    client.post(
+        URL,
+        entry(plans, ["1", "2"], **{"form-0-progress": text, "form-0-version": report.version,
+                                    "form-1-version": MonthlyReport.objects.get(
+                                        plan=plans[1], month=3).version}),
+    )  # fmt: skip
+
+    report.refresh_from_db()
+    assert report.progress == "一、主体封顶\n二、开始装修"
+    assert report.history.count() == history
