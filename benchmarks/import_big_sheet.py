@@ -98,6 +98,7 @@ def main(report_rows: int) -> None:
         f"{time.perf_counter() - started:.0f} s"
     )
     settings.LEDGER_MAX_BYTES = max(settings.LEDGER_MAX_BYTES, path.stat().st_size)
+    settings.DEBUG = False  # as in production: no log of every query's SQL
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         database.setdefault("TEST", {})["NAME"] = str(workdir / "bench.sqlite3")

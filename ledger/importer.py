@@ -389,44 +389,47 @@ class Importer:
     # ------------------------------------------------------------------ 项目台账
 
     def _projects(self, raw) -> None:
-        records, codes = read_projects(raw, self.problems)
-        self.workbook_codes |= codes
-        self.workbook_plans |= {record.key for record in records}
-        self.refused_codes = codes - {record.key[0] for record in records}
-        self.unit_ids(record.fields["project"]["unit_name"] for record in records)
-        # One project, many rows: the values every row gives, merged (they agree: rows.py).
-        merged: dict[str, tuple[dict, int]] = {}
-        for record in records:
-            values = dict(record.fields["project"])
-            values["unit_id"] = self.units[values.pop("unit_name")]
-            merged.setdefault(record.key[0], ({}, record.row))[0].update(values)
-        projects = {p.code: p for p in _fetch(Project.objects.all(), "code", merged)}
-        self.upsert(
-            schema.PROJECTS,
-            self.result.projects,
-            Project,
-            projects,
-            [(code, values, row, code) for code, (values, row) in merged.items()],
-            lambda code, values: Project(code=code, **values),
-        )
+        sheet = read_projects(raw, self.problems)
+        self.workbook_codes |= sheet.codes
+        self.workbook_plans |= {record.key for record in sheet.records}
+        self.refused_codes = sheet.codes - set(sheet.projects)
+        self.unit_ids(values["unit_name"] for values, _ in sheet.projects.values())
+        ids: dict[str, int] = {}  # code → project id, for the plan rows
+        for chunk in _chunks(sheet.projects.items()):
+            items = []
+            for code, (given, row) in chunk:
+                values = dict(given)
+                values["unit_id"] = self.units[values.pop("unit_name")]
+                items.append((code, values, row, code))
+            stored = {p.code: p for p in Project.objects.filter(code__in=[c for c, _ in chunk])}
+            self.upsert(
+                schema.PROJECTS,
+                self.result.projects,
+                Project,
+                stored,
+                items,
+                lambda code, values: Project(code=code, **values),
+            )
+            ids |= {code: project.pk for code, project in stored.items()}
         if not self.writing:
             return
         # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35; fetch them elsewhere.
-        ids = self.project_ids(code for code, p in projects.items() if p.pk is None)
-        for code, pk in ids.items():
-            projects[code].pk = pk
-        plans = {
-            (p.project.code, p.year): p
-            for p in _fetch(AnnualPlan.objects.select_related("project"), "project__code", merged)
-        }
-        self.upsert(
-            schema.PROJECTS,
-            self.counts(schema.PROJECTS),
-            AnnualPlan,
-            plans,
-            [(r.key, r.fields["plan"], r.row, f"{r.key[0]} {r.key[1]}年") for r in records],
-            lambda key, values: AnnualPlan(project=projects[key[0]], year=key[1], **values),
-        )
+        ids |= self.project_ids(code for code, pk in ids.items() if pk is None)
+        code_of = {pk: code for code, pk in ids.items()}
+        for chunk in _chunks(sheet.records):
+            chunk_ids = {ids[record.key[0]] for record in chunk}
+            stored = {
+                (code_of[p.project_id], p.year): p
+                for p in AnnualPlan.objects.filter(project_id__in=chunk_ids)
+            }
+            self.upsert(
+                schema.PROJECTS,
+                self.counts(schema.PROJECTS),
+                AnnualPlan,
+                stored,
+                [(r.key, r.fields, r.row, f"{r.key[0]} {r.key[1]}年") for r in chunk],
+                lambda key, values: AnnualPlan(project_id=ids[key[0]], year=key[1], **values),
+            )
 
     # ------------------------------------------------------------------ 月度投资
 

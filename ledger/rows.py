@@ -152,26 +152,31 @@ PROJECT_HEADERS = {
 }
 
 
-def read_projects(raw: RawSheet, problems: list[Problem]) -> tuple[list[Record], set[str]]:
-    """项目台账 rows as records keyed (code, year), with project and plan fields.
+@dataclass
+class ProjectSheet:
+    """项目台账 read: plan rows as records keyed (code, year) with the plan's fields; each
+    project once, with the values its rows give merged, and the row that first named it; and
+    every code the sheet names, even on bad rows, so that other sheets referring to them are
+    not reported a second time as unknown projects."""
 
-    Also returns every code the sheet names, even on bad rows, so that other sheets
-    referring to them are not reported a second time as unknown projects.
-    """
-    # (The codes of bad rows are kept in ``codes`` and not in the records: other sheets
-    # then skip their own complaints about them, the row's problem already says it.)
+    records: list[Record] = field(default_factory=list)
+    projects: dict[str, tuple[dict, int]] = field(default_factory=dict)
+    codes: set[str] = field(default_factory=set)
+
+
+def read_projects(raw: RawSheet, problems: list[Problem]) -> ProjectSheet:
     reader = RowReader(raw, problems)
-    records: list[Record] = []
-    codes: set[str] = set()
+    sheet = ProjectSheet()
     if not reader.check_headers():
-        return records, codes
+        return sheet
     duplicates = DuplicateCheck("项目代码和年度")
     # code → field → (the value the first row giving it gave, that row's number)
     given_by_project: dict[str, dict[str, tuple]] = {}
+    first_row: dict[str, int] = {}
     for _ in reader.rows():
         code = reader.read("项目代码", read_code)
         if not is_blank(reader.cell("项目代码")):
-            codes.add(str(reader.cell("项目代码")).strip())
+            sheet.codes.add(str(reader.cell("项目代码")).strip())
         year = reader.read("年度", read_year)
         project = {
             "name": reader.read("项目名称", text(200)),
@@ -200,14 +205,19 @@ def read_projects(raw: RawSheet, problems: list[Problem]) -> tuple[list[Record],
             duplicates.check(reader, (code, year), "年度")
         if not reader.ok:
             continue
-        record = Record(reader.number, (code, year), {"project": project, "plan": plan})
         given = given_by_project.setdefault(code, {})
         _check_same_project(reader, given, project)
         if reader.ok:
             for name, value in project.items():
                 given.setdefault(name, (value, reader.number))
-            records.append(record)
-    return records, codes
+            first_row.setdefault(code, reader.number)
+            sheet.records.append(Record(reader.number, (code, year), plan))
+    sheet.projects = {
+        code: ({name: value for name, (value, _) in given.items()}, first_row[code])
+        for code, given in given_by_project.items()
+        if code in first_row
+    }
+    return sheet
 
 
 def _check_same_project(reader: RowReader, given: dict, project: dict) -> None:

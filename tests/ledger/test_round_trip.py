@@ -164,6 +164,9 @@ def test_the_template_has_every_header_and_lists_the_accepted_values(tmp_path):
     assert sheets["项目台账"] == [tuple(FULL_PROJECT_HEADERS)]
     guide = "\n".join(str(cell) for row in sheets["填写说明"] for cell in row if cell)
     assert "可选值：省重点、市重点、县重点" in guide
+    assert "可选值：储备、前期、在建、竣工、投产、替换" in guide
+    assert "纳统日期" in guide and "服务专员" in guide
+    assert "选填列留空表示“未填写”：不会清空系统中已有的内容" in guide
     assert (
         "可选值：专项债券、中央预算内投资、省预算内投资、一般债券、政策性开发性金融工具、中长期贷款"
         in guide
