@@ -1,8 +1,11 @@
 """What the preview of an upload says before anything is written, and that the confirmation
 imports exactly the file previewed."""
 
+import io
+
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -203,3 +206,14 @@ def test_a_preview_is_confirmed_once(client):
     assert "没有待确认的导入" in response.content.decode()
     assert Project.objects.count() == 1
     assert MonthlyReport.objects.count() == 0
+
+
+def test_the_command_names_the_units_closest_to_a_new_one(tmp_path):
+    load({"项目台账": [PROJECT_HEADERS, project(1, unit="县城市管理局")]})
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(xlsx({"项目台账": [PROJECT_HEADERS, project(2, unit="城管局")]}))
+    out = io.StringIO()
+
+    call_command("import_ledger", str(path), "--dry-run", stdout=out)
+
+    assert "请核对新建单位“城管局”：系统中名称相近的单位有县城市管理局" in out.getvalue()

@@ -40,6 +40,11 @@ class Command(BaseCommand):
             )
         for line in result.lines():
             self.stdout.write(line)
+        for name, similar in result.similar_units.items():
+            if similar:
+                self.stdout.write(
+                    f"请核对新建单位“{name}”：系统中名称相近的单位有{'、'.join(similar)}"
+                )
         for warning in result.warnings:
             self.stdout.write(f"请核对：{warning}")
         self.stdout.write("检查通过（未写入）。" if dry_run else "导入完成。")
