@@ -8,6 +8,7 @@ changed, an administrator's edit in the admin, and a second upload left in previ
 import io
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -261,6 +262,13 @@ def _housekeeping(people: People) -> None:
     submit(people.admin, reverse("admin:projects_unit_change", args=[unit.pk]),
            {"name": "营盘镇人民政府"})  # fmt: skip
     assert Unit.objects.filter(name="营盘镇人民政府").exists()
+    # A superuser (`createsuperuser`) makes a group with a permission in the admin (its rows
+    # name permissions by natural key).
+    User.objects.create_superuser("root", password=PASSWORD, role=User.Role.ADMIN)
+    view_project = Permission.objects.get(codename="view_project")
+    submit(sign_in("root"), reverse("admin:auth_group_add"),
+           {"name": "项目查看", "permissions": [str(view_project.pk)]})  # fmt: skip
+    assert Group.objects.get(name="项目查看").permissions.get() == view_project
     # A second officer previews a ledger and leaves it unconfirmed (a pending upload file).
     office2 = sign_in("office2")
     office2.post(reverse("ledger_import"),

@@ -30,7 +30,7 @@ WRITTEN_BY_USE = [
     "supervision.Inspection", "supervision.Inspection_projects", "supervision.Finding",
     "supervision.HistoricalFinding", "supervision.FindingEvent", "supervision.Evidence",
     "bonds.FundApplication", "bonds.HistoricalFundApplication", "bonds.FundAttachment",
-    "ledger.LedgerImport",
+    "ledger.LedgerImport", "auth.Group", "auth.Group_permissions",
 ]  # fmt: skip
 
 
