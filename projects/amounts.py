@@ -55,7 +55,8 @@ def validate_amount(value: Decimal | None) -> None:
 
 def amount_field(label: str, *, required: bool = False, **kwargs) -> forms.DecimalField:
     """A form field for an amount in 万元, checked by `amount_problem` alone."""
-    kwargs.setdefault("widget", forms.NumberInput(attrs={"min": "0", "step": "any"}))
+    # No browser-side min: the browser's own bubble ("Value must be…") names no project;
+    # the server's refusal does, in Chinese, and keeps everything typed.
     return forms.DecimalField(
         label=label,
         required=required,
