@@ -18,7 +18,7 @@ from investment import periods
 from investment.models import MonthlyReport, ReportingPeriod
 from investment.progress import LagReason
 from investment.rankings import month_deadline
-from investment.selectors import expecting_reports, reporting_status
+from investment.selectors import reporting_status
 from projects.access import visible_plans
 from projects.models import Milestone, User
 from supervision.access import visible_findings
@@ -51,14 +51,24 @@ def todos(user: User, *, today: date) -> list[Todo]:
         if role == User.Role.REPORTER:
             returned = sum(unit.returned for unit in units)
             unsent = sum(unit.outstanding for unit in units) - returned
+            # A locked month cannot be corrected from the month page: say who can open it.
+            locked = ReportingPeriod.objects.filter(
+                year=year, month=month, locked_at__isnull=False
+            ).exists()
+            after = "（该月已锁定，需项目办解锁）" if locked else ""
             items += [
                 Todo(
-                    f"{month}月月报未报送{_due_soon(year, month, today)}",
+                    f"{month}月月报未报送{after or _due_soon(year, month, today)}",
                     unsent,
                     _url("report_current"),
-                    overdue or bool(_due_soon(year, month, today)),
+                    not locked and (overdue or bool(_due_soon(year, month, today))),
                 ),
-                Todo(f"{month}月月报被退回待修改", returned, _url("report_current"), True),
+                Todo(
+                    f"{month}月月报被退回待修改{after}",
+                    returned,
+                    _url("report_current") + "#returned",
+                    not locked,
+                ),
                 *_unlock_notices(user, today=today),
             ]
         else:
@@ -117,22 +127,26 @@ def _due_soon(year: int, month: int, today: date) -> str:
 
 
 def _unlock_notices(user: User, *, today: date) -> list[Todo]:
-    """A month the office unlocked (and has not locked again), with its reason, for each
-    unit that has projects to report in it: one query, plus one count per unlocked month."""
+    """A month the office unlocked (and has not locked again), with its reason, while the
+    unit still has something to send in it (missing, draft or returned): one query, plus
+    two per unlocked month."""
     unlocked = ReportingPeriod.objects.filter(
         locked_at__isnull=True,
         unlocked_at__date__gte=today - timedelta(days=UNLOCK_NOTICE_DAYS),
     ).order_by("-year", "-month")
     items = []
     for period in unlocked:
-        expected = expecting_reports(
-            visible_plans(user), year=period.year, month=period.month
-        ).count()
+        open_rows = sum(
+            unit.outstanding
+            for unit in reporting_status(
+                year=period.year, month=period.month, plans=visible_plans(user)
+            )
+        )
         items.append(
             Todo(
                 f"{period.year}年{period.month}月已解锁：{period.unlock_reason}"
-                "（可补报或更正，本单位该月应报项目）",
-                expected,
+                "（本单位待补报或更正的项目）",
+                open_rows,
                 reverse("report_month", args=[period.year, period.month]),
                 True,
             )

@@ -196,12 +196,20 @@ def test_reporters_are_told_on_their_to_do_list_that_a_month_was_unlocked(client
         )
         services.period_unlock(year=2024, month=3, user=county["officer"], reason="营盘镇补报")
 
-    notice = "2024年3月已解锁：营盘镇补报（可补报或更正，本单位该月应报项目）"
+    notice = "2024年3月已解锁：营盘镇补报（本单位待补报或更正的项目）"
     assert listed(county["township_reporter"], date(2024, 4, 12))[notice] == (1, True)
     with time_machine.travel("2024-04-12 09:00+08:00"):
         client.force_login(county["township_reporter"])
         page = client.get(reverse("dashboard")).content.decode()
     assert notice in page and reverse("report_month", args=[2024, 3]) in page
+    assert notice not in listed(county["reporter"], date(2024, 4, 12))  # 县住建局 sent all
+
+    with time_machine.travel("2024-04-12 09:00+08:00"):  # the township sends its March
+        plan = AnnualPlan.objects.get(project__unit=county["township"], year=2024)
+        report = services.report_save(plan=plan, month=3, user=county["township_reporter"],
+                                      amount=Decimal(5), progress="补报")  # fmt: skip
+        services.report_submit(report=report, user=county["township_reporter"])
+    assert notice not in listed(county["township_reporter"], date(2024, 4, 12))
 
     services.period_lock(
         year=2024, month=3, user=county["officer"], confirmed_units=[county["township"].pk]
@@ -252,3 +260,22 @@ def test_before_the_due_day_the_reminder_asks_for_the_report_by_that_day(client,
         page = client.get(REVIEW).content.decode()
 
     assert "【催报】2024年3月重点项目月报请于4月5日（含当日）前报送" in page
+
+
+def test_a_locked_month_is_not_asked_of_reporters_as_if_they_could_still_send_it(county):
+    with time_machine.travel("2024-04-10 09:00+08:00"):
+        report = housing_reports(3)[0]
+        services.report_return(report=report, user=county["officer"], reason="请核对金额")
+        services.period_lock(
+            year=2024,
+            month=3,
+            user=county["officer"],
+            confirmed_units=[county["housing"].pk, county["township"].pk],
+        )
+
+    assert listed(county["reporter"], date(2024, 4, 12))[
+        "3月月报被退回待修改（该月已锁定，需项目办解锁）"
+    ] == (1, False)
+    assert listed(county["township_reporter"], date(2024, 4, 12))[
+        "3月月报未报送（该月已锁定，需项目办解锁）"
+    ] == (1, False)
