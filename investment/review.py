@@ -294,6 +294,7 @@ def period_lock(request, year: int, month: int):
             "month": month,
             "missing": missing,
             "outstanding": sum(unit.outstanding for unit in missing),
+            **_due(month_deadline(year, month)),
             "waiting": MonthlyReport.objects.filter(
                 plan__year=year, month=month, status=MonthlyReport.Status.SUBMITTED
             ).count(),

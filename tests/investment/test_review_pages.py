@@ -279,3 +279,16 @@ def test_a_locked_month_is_not_asked_of_reporters_as_if_they_could_still_send_it
     assert listed(county["township_reporter"], date(2024, 4, 12))[
         "3月月报未报送（该月已锁定，需项目办解锁）"
     ] == (1, False)
+
+
+def test_the_lock_page_warns_when_the_due_day_has_not_come(client, county):
+    client.force_login(county["officer"])
+
+    with time_machine.travel("2024-04-03 09:00+08:00"):
+        early = client.get(LOCK).content.decode()
+    with time_machine.travel("2024-04-06 09:00+08:00"):
+        late = client.get(LOCK).content.decode()
+
+    assert "报送截止时间（4月5日 23:59）还没到" in early
+    assert "下列单位就不能在截止前报送" in early
+    assert "还没到" not in late
