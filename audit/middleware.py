@@ -86,7 +86,8 @@ class AuditMiddleware:
         record(
             category=category,
             action=_action(request),
-            outcome=outcome_of(response.status_code),
+            # a refusal shown as a message on a redirect says so itself (request.audit_outcome)
+            outcome=getattr(request, "audit_outcome", None) or outcome_of(response.status_code),
             request=request,
             target=request.get_full_path(),
             status_code=response.status_code,

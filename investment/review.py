@@ -272,6 +272,7 @@ def period_lock(request, year: int, month: int):
             if request.POST.getlist("confirm"):
                 messages.warning(request, "未报齐的单位有变化，请重新核对后确认。")
             request.audit_detail = refusal.messages[0]
+            request.audit_outcome = "refused"  # audit.AuditEntry.Outcome (audit sits above us)
             return redirect("period_lock", year=year, month=month)
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
@@ -319,4 +320,5 @@ def period_unlock(request, year: int, month: int):
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
         request.audit_detail = f"{year}年{month}月未解锁：{'；'.join(error.messages)}"
+        request.audit_outcome = "refused"  # audit.AuditEntry.Outcome (audit sits above us)
     return redirect("review_month", year=year, month=month)

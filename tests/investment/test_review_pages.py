@@ -177,6 +177,8 @@ def test_the_review_page_offers_unlock_with_a_reason_once_locked(client, county)
     response = client.post(UNLOCK, {"reason": ""}, follow=True)
     assert "须填写解锁原因" in response.content.decode()
     assert services.is_locked(year=2024, month=3)
+    refused = AuditEntry.objects.filter(action="解锁月份").latest("pk")
+    assert refused.outcome == AuditEntry.Outcome.REFUSED
 
     client.post(UNLOCK, {"reason": "营盘镇补报3月数据"})
     assert not services.is_locked(year=2024, month=3)
