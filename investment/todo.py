@@ -70,6 +70,7 @@ def todos(user: User, *, today: date) -> list[Todo]:
                     not locked,
                 ),
                 *_unlock_notices(user, today=today),
+                *_past_due(user, year=year, month=month, today=today),
             ]
         else:
             submitted = MonthlyReport.objects.filter(
@@ -81,6 +82,7 @@ def todos(user: User, *, today: date) -> list[Todo]:
             items += [
                 Todo(f"{month}月月报待审核", submitted, _url("review_current")),
                 Todo(f"{month}月月报未报齐的单位", missing, _url("review_current"), overdue),
+                *_past_due(user, year=year, month=month, today=today),
             ]
         late = _overdue_milestones(user, year=year, today=today)
         items.append(
@@ -124,6 +126,24 @@ def _due_soon(year: int, month: int, today: date) -> str:
     if 0 < days <= REMINDER_DAYS:
         return f"（{due.month}月{due.day}日截止，还有{days}天）"
     return ""
+
+
+def _past_due(user: User, *, year: int, month: int, today: date) -> list[Todo]:
+    """Before the due day of the month being reported, the month before is already late:
+    its missing reports stay on the list (while it is not locked) until they are sent."""
+    due_year, due_month = periods.due_period(today)
+    if (due_year, due_month) == (year, month) or ReportingPeriod.objects.filter(
+        year=due_year, month=due_month, locked_at__isnull=False
+    ).exists():
+        return []
+    units = reporting_status(year=due_year, month=due_month, plans=visible_plans(user))
+    page = reverse("report_month", args=[due_year, due_month])
+    if user.role == User.Role.REPORTER:
+        late = sum(unit.outstanding for unit in units)
+        return [Todo(f"{due_month}月月报逾期未报送", late, page, True)]
+    missing = sum(1 for unit in units if unit.outstanding)
+    review = reverse("review_month", args=[due_year, due_month])
+    return [Todo(f"{due_month}月月报逾期未报齐的单位", missing, review, True)]
 
 
 def _unlock_notices(user: User, *, today: date) -> list[Todo]:

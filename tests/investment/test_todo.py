@@ -96,3 +96,27 @@ def test_the_to_do_list_leads_the_dashboard_with_links(county, client):
 
     assert page.index("我的待办") < page.index('class="kpis"')
     assert f'href="{reverse("finding_list")}?status=rectified">已整改待验收销号的问题' in page
+
+
+def test_before_the_due_day_the_month_before_stays_on_the_list_while_it_is_missing(county):
+    # 2 April: March is being reported (due 5 April); February was due on 5 March.
+    with time_machine.travel("2024-04-02 09:00+08:00"):
+        reporter = {
+            t.label: (t.count, t.urgent) for t in todos(county["reporter"], today=date(2024, 4, 2))
+        }
+        office = {
+            t.label: (t.count, t.urgent) for t in todos(county["officer"], today=date(2024, 4, 2))
+        }
+    assert reporter["2月月报逾期未报送"] == (
+        2,
+        True,
+    )  # 县住建局's two started rows sent no February
+    assert office["2月月报逾期未报齐的单位"] == (2, True)
+
+    services.period_lock(
+        year=2024, month=2, user=county["officer"],
+        confirmed_units=list(Unit.objects.values_list("pk", flat=True)),
+    )  # fmt: skip
+    with time_machine.travel("2024-04-02 09:00+08:00"):
+        labels = [t.label for t in todos(county["reporter"], today=date(2024, 4, 2))]
+    assert "2月月报逾期未报送" not in labels  # a locked month is not asked for any more
