@@ -66,10 +66,17 @@ def rankings(request):
     elif kind == "annual":
         default = (periods.due_year(today), 12)
     form, year, month = _period(request, default)
+    due = periods.due_period(today)
     if kind == "quarter":
-        month = rules.quarter_end_month((month + 2) // 3)  # the quarter the chosen month is in
+        # The quarter the month shown is in, but never one not yet due (10月 on 2 December,
+        # October being due: the fourth quarter is not, so the third).
+        month = rules.quarter_end_month((month + 2) // 3)
+        if (year, month) > due:
+            year, quarter = periods.due_quarter(today)
+            month = rules.quarter_end_month(quarter)
     elif kind == "annual":
-        month = 12
+        # A year not over yet is ranked through its month that is due (年度（截至10月）).
+        month = 12 if (year, 12) <= due else due[1] if year == due[0] else 12
     ranking = unit_ranking(year=year, month=month)
     if request.GET.get("format") == "xlsx":
         return _ranking_xlsx(ranking, kind)

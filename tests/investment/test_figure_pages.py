@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -193,3 +194,19 @@ def test_the_boards_pages_put_together_are_the_whole_board_in_order(client, monk
 
     assert paged == [row[1] for row in whole["挂图作战"][1:]]
     assert len(paged) == 15
+
+
+def test_a_quarter_or_year_not_yet_due_is_not_ranked_as_if_it_were(client):
+    a_county()
+    an_officer(client)
+
+    def heading(**params) -> str:
+        with time_machine.travel("2024-12-02 09:00+08:00"):  # October is the period due
+            page = client.get(reverse("rankings"), {"year": 2024, **params}).content.decode()
+        return page.split("<h1>")[1].split("</h1>")[0]
+
+    assert heading(month=10, kind="quarter") == "2024年第3季度（截至9月）责任单位考核排名"
+    assert heading(month=10, kind="annual") == (
+        "2024年年度（截至10月，全年尚未结束）责任单位考核排名"
+    )
+    assert heading(month=5, kind="quarter") == "2024年第2季度（截至6月）责任单位考核排名"
