@@ -41,6 +41,10 @@ def period_label(*, year: int, period: str, month: int) -> str:
     return f"{year}年1–{month}月" if month > 1 else f"{year}年1月"
 
 
+def notice_title(*, year: int, period: str, month: int) -> str:
+    return f"关于{period_label(year=year, period=period, month=month)}全县重点项目建设情况的通报"
+
+
 def notice_content(*, year: int, month: int, period: str, today: date) -> dict:
     """Everything a notice shows, as plain text and numbers ready to keep (JSON)."""
     ranking = unit_ranking(year=year, month=month, today=today)
@@ -133,14 +137,17 @@ def notice_create(request):
     initial = {
         "year": year,
         "month": month,
+        "quarter": periods.due_quarter(today)[1],
         "period": Notice.Period.MONTH,
-        "title": f"关于{year}年1–{month}月全县重点项目建设情况的通报",
     }
     form = NoticeForm(request.POST or None, initial=initial)
     completeness = report_completeness(year=year, month=month, today=today)
     context = {"form": form, "completeness": completeness}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        data["title"] = data["title"] or notice_title(
+            year=data["year"], period=data["period"], month=data["month"]
+        )
         completeness = report_completeness(year=data["year"], month=data["month"], today=today)
         content = notice_content(
             year=data["year"], month=data["month"], period=data["period"], today=today
@@ -148,7 +155,11 @@ def notice_create(request):
         context |= {"completeness": completeness, "acknowledged": _acknowledged(request)}
         if request.POST.get("action") != "issue":
             preview = {"title": data["title"], "opening": data["opening"], "content": content}
-            return render(request, "supervision/notice_form.html", context | {"preview": preview})
+            issued = Notice.objects.filter(
+                year=data["year"], period=data["period"], month=data["month"]
+            ).values_list("number", flat=True)
+            context |= {"preview": preview, "issued_before": list(issued)}
+            return render(request, "supervision/notice_form.html", context)
         if not completeness.complete and not context["acknowledged"]:
             form.add_error(
                 None,

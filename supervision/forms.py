@@ -108,25 +108,40 @@ class SendBackForm(ChineseFormMixin, forms.Form):
     reason = forms.CharField(label="退回原因", max_length=2000)
 
 
+QUARTERS = [(q, f"{'一二三四'[q - 1]}季度") for q in range(1, 5)]
+
+
 class NoticeForm(ChineseFormMixin, forms.Form):
+    """The period of a notice: a month, a quarter (一季度…四季度) or the year; ``month`` in
+    cleaned_data is always the period's last month. A blank title follows the period."""
+
     period = forms.ChoiceField(label="通报周期", choices=Notice.Period.choices)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     month = forms.TypedChoiceField(
-        label="截至月份",
-        coerce=int,
-        choices=[(m, f"{m}月") for m in range(1, 13)],
-        help_text="季度通报取该季度末月（3、6、9、12月），年度通报取12月",
+        label="月份（月度通报）", coerce=int, choices=[(m, f"{m}月") for m in range(1, 13)]
     )
-    title = forms.CharField(label="通报标题", max_length=200)
+    quarter = forms.TypedChoiceField(
+        label="季度（季度通报）", coerce=int, choices=QUARTERS, required=False
+    )
+    title = forms.CharField(
+        label="通报标题",
+        max_length=200,
+        required=False,
+        help_text="留空则按所选周期生成，如“关于2026年1–10月全县重点项目建设情况的通报”",
+    )
     opening = forms.CharField(
         label="通报正文", max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
     )
 
     def clean(self):
         data = super().clean()
-        period, month = data.get("period"), data.get("month")
-        if period == Notice.Period.QUARTER and month and month % 3:
-            self.add_error("month", "季度通报的截至月份应为3、6、9或12月。")
-        if period == Notice.Period.YEAR and month and month != 12:
-            self.add_error("month", "年度通报的截至月份应为12月。")
+        period = data.get("period")
+        if period == Notice.Period.QUARTER:
+            if not data.get("quarter"):
+                self.add_error("quarter", "季度通报请选择季度。")
+            else:
+                data["month"] = data["quarter"] * 3
+        elif period == Notice.Period.YEAR:
+            data["month"] = 12
+        data.pop("quarter", None)
         return data

@@ -115,12 +115,22 @@ def test_a_notice_keeps_its_figures_when_the_data_changes_later(client, supervis
     assert second.content["summary"]["completion_rate"] != before["summary"]["completion_rate"]
 
 
-def test_a_quarterly_notice_must_end_on_a_quarter(client, supervisor):
-    response = issue(client, period="quarter", month=5)
-    assert "季度通报的截至月份应为3、6、9或12月" in response.content.decode()
+def test_a_quarterly_notice_is_chosen_by_its_quarter_and_titled_by_it(client, supervisor):
+    response = issue(client, period="quarter", month=5, quarter="", title="")
+    assert "季度通报请选择季度" in response.content.decode()
     assert not Notice.objects.exists()
-    issue(client, period="quarter", month=6)
-    assert Notice.objects.get().content["period_label"] == "2026年第二季度"
+
+    preview = issue(client, "preview", period="quarter", month=10, quarter=2, title="")
+    assert "关于2026年第二季度全县重点项目建设情况的通报" in preview.content.decode()
+
+    issue(client, period="quarter", month=10, quarter=2, title="")
+    notice = Notice.objects.get()
+    assert (notice.period, notice.month) == ("quarter", 6)
+    assert notice.title == "关于2026年第二季度全县重点项目建设情况的通报"
+    assert notice.content["period_label"] == "2026年第二季度"
+
+    again = issue(client, "preview", period="quarter", quarter=2, title="")
+    assert "本期已印发过通报（2026年第1期）" in again.content.decode()
 
 
 def test_only_the_supervision_office_issues_notices(client, supervisor):
