@@ -263,15 +263,8 @@ def restore_backup(source, *, force: bool = False) -> Summary:
                 "当前数据库中已有数据，为防止覆盖，未执行恢复。"
                 "确认要用备份替换全部现有数据时，请加 --force 参数。"
             )
-        with transaction.atomic():
-            if force:
-                _wipe()
-            audit = _AuditEntries()
-            with archive.open(DATA) as lines:
-                loader.load(lines, apart={AUDIT: audit.add})
-            audit.finish()
-            _check_counts(manifest["counts"])
-            _reset_sequences(backed_up_models())
+        # Files first: they are stored under names of their own, so a restore that then
+        # fails leaves only unused files, never rows naming files that are missing.
         files = [name for name in manifest["checksums"] if name.startswith(MEDIA)]
         size = archive.getinfo(DATA).file_size
         for name in files:
@@ -281,6 +274,15 @@ def restore_backup(source, *, force: bool = False) -> Summary:
             with archive.open(name) as content:
                 default_storage.save(target, File(content, name=target))
             size += archive.getinfo(name).file_size
+        with transaction.atomic():
+            if force:
+                _wipe()
+            audit = _AuditEntries()
+            with archive.open(DATA) as lines:
+                loader.load(lines, apart={AUDIT: audit.add})
+            audit.finish()
+            _check_counts(manifest["counts"])
+            _reset_sequences(backed_up_models())
     return Summary(rows=sum(manifest["counts"].values()), files=len(files), bytes=size)
 
 
