@@ -56,6 +56,28 @@ ACTIONS = {
     "password_change": "修改密码",
     "security_users": "安全管理（角色、解锁）",
     "audit_log": "导出审计日志",
+    "security_user_change": "安全管理：修改角色和单位",
+    "milestone_edit": "修改项目节点",
+    "inspection_edit": "修改督查记录",
+    "notice_pdf": "下载通报PDF",
+    "finding_list": "导出督查问题清单",
+    "rankings": "导出考核排名",
+    "ledger_changes": "下载台账导入变更清单",
+    "photo_file": "查看进度照片",
+    # pages people only read (recorded only if one ever answers a download)
+    "dashboard": "总体情况",
+    "data_history": "数据变更记录",
+    "finding_detail": "督查问题详情",
+    "fund_detail": "资金申报详情",
+    "inspection_detail": "督查记录详情",
+    "inspection_list": "督查记录",
+    "notice_detail": "通报详情",
+    "notice_list": "通报列表",
+    "project_detail": "项目详情",
+    "project_list": "项目库",
+    "report_current": "月度填报",
+    "review_current": "报表审核",
+    "review_month": "报表审核",
 }
 
 

@@ -159,6 +159,7 @@ def notice_create(request):
                 year=data["year"], period=data["period"], month=data["month"]
             ).values_list("number", flat=True)
             context |= {"preview": preview, "issued_before": list(issued)}
+            request.audit_detail = f"预览（未印发）：{data['title']}"
             return render(request, "supervision/notice_form.html", context)
         if not completeness.complete and not context["acknowledged"]:
             form.add_error(
@@ -166,6 +167,7 @@ def notice_create(request):
                 f"{completeness.text}。通报将按已报数据排名，"
                 "请勾选“我已知悉本期报表未报齐”后再印发，或待报齐后印发。",
             )
+            request.audit_outcome = "refused"  # audit.AuditEntry.Outcome
             return render(request, "supervision/notice_form.html", context)
         try:
             notice = services.notice_issue(user=request.user, content=content, **data)

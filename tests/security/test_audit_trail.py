@@ -185,3 +185,12 @@ def test_the_data_history_lists_the_changed_fields_in_constant_queries(client, c
 
     assert "本月完成投资(万元)：3.0000 → 4.0000" in html
     assert large == small
+
+
+def test_every_page_is_named_in_the_clerks_words_in_the_audit_trail():
+    from django.urls import get_resolver
+
+    from audit.middleware import ACTIONS, SKIPPED
+
+    names = {name for name in get_resolver().reverse_dict if isinstance(name, str)}
+    assert names - SKIPPED - set(ACTIONS) == set()  # a new URL needs its Chinese name here
