@@ -58,11 +58,23 @@ def inspection_save(
         check_version(inspection, expected_version, label="该督查记录")
     else:
         inspection = Inspection(created_by=user)
-    inspection.title = _text(title, "督查名称", limit=200)
-    inspection.inspected_on = inspected_on
-    inspection.inspectors = _text(inspectors, "督查人员", required=False, limit=200)
-    inspection.notes = _text(notes, "督查情况", required=False)
-    inspection.save()
+    values = {
+        "title": _text(title, "督查名称", limit=200),
+        "inspected_on": inspected_on,
+        "inspectors": _text(inspectors, "督查人员", required=False, limit=200),
+        "notes": _text(notes, "督查情况", required=False),
+    }
+    unchanged = inspection.pk is not None and all(
+        getattr(inspection, name) == value for name, value in values.items()
+    )
+    if unchanged and (
+        projects is None
+        or set(inspection.projects.values_list("pk", flat=True)) == {p.pk for p in projects}
+    ):
+        return inspection  # saved unchanged: no new version, no history, nothing to audit
+    for name, value in values.items():
+        setattr(inspection, name, value)
+    inspection.save()  # a new version even when only the projects changed
     if projects is not None:
         inspection.projects.set(projects)
     return inspection

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from supervision.models import Evidence, Finding
+from projects.models import Project
+from supervision.models import Evidence, Finding, Inspection
 from supervision.services import finding_answer, inspection_save, notice_issue
 from tests.supervision.builders import a_finding, cast
 from tests.workbooks import read_back
@@ -250,3 +251,28 @@ def test_the_finding_list_exports_its_filter_to_excel_within_the_users_scope(cli
     client.force_login(people["township_reporter"])
     sheet = read_back(client.get(reverse("finding_list"), {"format": "xlsx"}).content)["督查问题"]
     assert [row[1] for row in sheet[1:]] == ["征迁未完成"]  # their own unit's only
+
+
+def test_an_inspection_saved_unchanged_writes_nothing(people):
+    supervisor = people["supervisor"]
+    projects = [
+        Project.objects.create(code=f"ZJ-{n}", name=f"项目{n}", unit=people["housing"],
+                               total_investment=100)
+        for n in (1, 2)
+    ]  # fmt: skip
+    inspection = inspection_save(
+        user=supervisor, title="一季度督查", inspected_on=date(2024, 3, 20), projects=projects
+    )
+    version, history = inspection.version, inspection.history.count()
+
+    inspection_save(
+        user=supervisor, inspection=inspection, expected_version=version, title="一季度督查",
+        inspected_on=date(2024, 3, 20), projects=projects,
+    )  # fmt: skip
+    assert (Inspection.objects.get().version, inspection.history.count()) == (version, history)
+
+    inspection_save(
+        user=supervisor, inspection=inspection, expected_version=version, title="一季度督查",
+        inspected_on=date(2024, 3, 20), projects=projects[:1],
+    )  # fmt: skip
+    assert Inspection.objects.get().version == version + 1  # the projects changed: a new version
