@@ -48,7 +48,9 @@ class FindingForm(ChineseFormMixin, forms.Form):
     description = forms.CharField(
         label="问题描述", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
-    category = forms.ChoiceField(label="问题类别", choices=FactorCategory.choices)
+    category = forms.ChoiceField(
+        label="问题类别", choices=FactorCategory.choices, initial=FactorCategory.OTHER
+    )
     found_on = forms.DateField(label="发现日期", widget=DATE)
     clock = forms.ChoiceField(
         label="督办机制",
