@@ -228,6 +228,9 @@ class BoardCell:
     completed: Decimal  # cumulative through this month
     completion_rate: Decimal | None
     time_progress: Decimal
+    # A started row's month whose due day has passed with no report in (未报送): the colour
+    # still follows the cumulative figure, the cell says the month is missing.
+    missing: bool = False
 
 
 @dataclass
@@ -300,14 +303,18 @@ def board(
             k_end = rules.period_end(year, k)
             rate = rules.percent(cumulative, progress.planned_investment)
             schedule = rules.time_progress(k)
+            started = progress.actual_start is not None and progress.actual_start <= k_end
+            completed = progress.actual_end is not None and progress.actual_end <= k_end
+            reported = (progress.plan_id, k) in monthly
             colour = board_colour(
                 completion_rate=rate,
                 schedule=schedule,
-                started=progress.actual_start is not None and progress.actual_start <= k_end,
-                completed_project=progress.actual_end is not None and progress.actual_end <= k_end,
+                started=started,
+                completed_project=completed,
                 threshold=settings.lag_threshold,
-                awaiting_report=k > through and (progress.plan_id, k) not in monthly,
+                awaiting_report=k > through and not reported,
             )
-            cells.append(BoardCell(k, colour, cumulative, rate, schedule))
+            missing = k <= through and started and not completed and not reported
+            cells.append(BoardCell(k, colour, cumulative, rate, schedule, missing))
         board_rows.append(BoardRow(progress, cells))
     return board_rows

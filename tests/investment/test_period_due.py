@@ -315,3 +315,15 @@ def test_completeness_takes_the_same_queries_at_any_size():
         return len(queries)
 
     assert count(10, 2024) == count(120, 2025) == 2  # the year's settings, the grouped rows
+
+
+def test_the_board_marks_a_due_month_without_its_report_as_missing(people):
+    def missing(moment: str) -> dict[str, bool]:
+        with time_machine.travel(moment):
+            rows = board(year=2026, month=11)
+        return {row.progress.name: row.cells[-1].missing for row in rows}
+
+    assert not any(missing(BEFORE).values())  # November is not due yet: 待报, not 未报
+    after = missing(AFTER)
+    assert after["营盘公路改建"] and after["城关保障房"]
+    assert not after["城关污水处理厂"]  # its report is in
