@@ -140,8 +140,8 @@ class ImportResult:
             out.append(line)
         if self.form_reports:
             out.append(
-                f"其中{self.form_reports}份在线填报的月报被台账修改，"
-                "改为“台账导入”“已审核”（审核人为导入人）"
+                f"其中{self.form_reports}份在线填报的月报被台账修改：数值以台账为准，"
+                "来源改为“台账导入”、状态改为“已审核”，审核人为导入人"
             )
         if not self.sheets:
             out.append("工作簿中没有可导入的工作表（应为：" + "、".join(schema.SHEETS) + "）")

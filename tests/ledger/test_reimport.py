@@ -89,7 +89,10 @@ def test_a_row_that_changes_a_form_report_is_shown_old_to_new_and_becomes_a_ledg
     shown = preview(client, buffer.getvalue())
 
     page = shown.content.decode()
-    assert "其中1份月报是责任单位在线填报的" in page
+    assert (
+        "其中1份在线填报的月报被台账修改：数值以台账为准，来源改为“台账导入”、状态改为“已审核”"
+        in page
+    )
     assert [(c.record, c.field, c.old, c.new) for c in shown.context["changes"]] == [
         (f"{code(2)} 2024年3月", "本月完成投资(万元)", "3", "4"),
         (f"{code(2)} 2024年3月", "状态", "已报送", "已审核"),
