@@ -1,8 +1,10 @@
 """Big sheets and big uploads: rows are checked and written a chunk at a time, and an upload
 is counted while it arrives, so neither costs memory in proportion to its size."""
 
+import io
 import tracemalloc
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
@@ -11,7 +13,7 @@ from django.urls import resolve, reverse
 from investment.models import MonthlyReport
 from ledger import importer
 from ledger.importer import import_ledger
-from ledger.reader import LedgerImportError
+from ledger.reader import LedgerImportError, opened
 from projects.models import AnnualPlan, Project, User
 from projects.uploads import upload_limit
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, xlsx
@@ -139,3 +141,23 @@ def test_the_ledger_page_refuses_an_oversized_upload_by_its_size(client, setting
 
     assert "文件超过64 KB的大小上限，请拆分后分批导入" in page
     assert "确认导入" not in page
+
+
+def test_a_sheet_of_more_than_50000_rows_is_read_a_row_at_a_time():
+    """The old 50,000-row cap is gone, and the rows stream: memory stays at a few MB."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("月度投资")
+    sheet.append(REPORT_HEADERS)
+    for n in range(50_001):
+        sheet.append([code(n % 5000 + 1), 2024, n // 5000 + 1, 1.5])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    tracemalloc.start()
+    with opened(buffer.getvalue(), filename="台账.xlsx") as workbook:
+        rows = sum(1 for _ in workbook.sheet("月度投资").rows)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    assert rows == 50_001
+    assert peak < 12 * MB, f"{peak / MB:.1f} MB"
