@@ -315,7 +315,8 @@ class Importer:
                 self.result.units_created.append(name)
                 self.result.similar_units[name] = closest_units(name, self.units_before)
         if self.writing:
-            bulk_create_with_history([Unit(name=name) for name in missing], Unit)
+            units = [Unit(name=name) for name in missing]
+            bulk_create_with_history(units, Unit, default_user=self.user)
             for name, pk in Unit.objects.filter(name__in=missing).values_list("name", "pk"):
                 self.units[name] = pk
                 self.unit_names[pk] = name
