@@ -237,6 +237,17 @@ def closest_units(name: str, existing: Iterable[str], limit: int = 3) -> list[st
     return [other for _, other in sorted(scored)[:limit]]
 
 
+def _same(stored, value) -> bool:
+    """Whether a row's value equals the stored one. An .xlsx gives every line break as LF (XML
+    reads CR as LF), while text that came in another way may hold CRLF: text is compared by
+    its lines."""
+    if isinstance(stored, str) and isinstance(value, str):
+        return stored.splitlines() == value.splitlines() and (
+            stored.endswith(("\n", "\r")) == value.endswith(("\n", "\r"))
+        )
+    return stored == value
+
+
 def _shown(value) -> str:
     """A stored value as the preview shows it."""
     if value is None or value == "":
@@ -363,7 +374,7 @@ class Importer:
                 to_create.append(obj)
                 counts.created += 1
                 continue
-            diff = [name for name, value in values.items() if getattr(obj, name) != value]
+            diff = [name for name, value in values.items() if not _same(getattr(obj, name), value)]
             for name in diff:
                 self.log(sheet, row, label, model, name, getattr(obj, name), values[name])
                 setattr(obj, name, values[name])
@@ -519,7 +530,7 @@ class Importer:
     def _report_unchanged(report, values: dict) -> bool:
         """The row gives what is stored, and the stored report already counts."""
         return report.status in Report.COUNTED_STATUSES and all(
-            getattr(report, name) == value for name, value in values.items()
+            _same(getattr(report, name), value) for name, value in values.items()
         )
 
     def _report_change(self, report, values: dict, row: int, label: str) -> set[str]:
@@ -532,7 +543,7 @@ class Importer:
         sheet = schema.REPORTS
         changed = set()
         for name, value in values.items():
-            if getattr(report, name) != value:
+            if not _same(getattr(report, name), value):
                 self.log(sheet, row, label, Report, name, getattr(report, name), value)
                 setattr(report, name, value)
                 changed.add(name)

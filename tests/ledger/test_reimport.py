@@ -41,11 +41,14 @@ def snapshot() -> dict:
 
 
 def a_county_reported_through_the_forms(client) -> dict:
-    """Three plan rows from a ledger; March typed in and sent by 县住建局's reporter, one of the
-    two reports approved by the office, the other still waiting (已报送)."""
+    """Three plan rows from a ledger; March typed in and sent by 县住建局's reporter (one
+    progress text on two lines), one of the two reports approved by the office, the other still
+    waiting (已报送)."""
     people = a_unit_with_two_projects()
     client.force_login(people["reporter"])
-    client.post(URL, entry(own_plans(), ["12.5", "3"], action="submit"))
+    typed = entry(own_plans(), ["12.5", "3"], action="submit")
+    typed["form-0-progress"] = "主体结构施工至三层\r\n二层楼板浇筑完成"  # as a browser sends it
+    client.post(URL, typed)
     client.force_login(people["officer"])
     first = MonthlyReport.objects.get(plan__project__code=code(1))
     client.post(reverse("report_approve", args=[first.pk]))
@@ -270,4 +273,16 @@ def test_unchanged_rows_write_no_history_on_any_sheet():
     result = import_ledger(data=xlsx(a_full_ledger()), filename="台账.xlsx")
 
     assert result.changes_nothing and result.changes.count == 0
+    assert snapshot() == before
+
+
+def test_text_stored_with_crlf_line_breaks_equals_the_same_lines_read_back_from_excel():
+    load(a_full_ledger())
+    MonthlyReport.objects.filter(plan__year=2024, month=1).update(progress="主体施工\r\n二层封顶")
+    exported = render_workbook(ledger_sheets())
+    before = snapshot()
+
+    result = import_ledger(data=exported, filename="导出.xlsx")
+
+    assert result.changes_nothing
     assert snapshot() == before
