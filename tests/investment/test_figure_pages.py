@@ -57,7 +57,7 @@ def test_the_board_colours_each_month_and_a_reporter_sees_their_unit_only(client
 
     page = client.get(reverse("board"), {"year": 2024, "month": 6}).content.decode()
 
-    assert "<td>Q1</td>" in page and "<td>P1</td>" not in page  # names, not token text
+    assert '<td class="name">Q1</td>' in page and ">P1</td>" not in page  # names, not token text
     assert page.count('<td class="cell green"') == 6  # 营盘镇's Q1 is ahead all half-year
 
 
@@ -172,7 +172,10 @@ def test_a_citys_board_and_lag_list_come_in_pages_and_export_whole(client, monke
         third = client.get(reverse(name), {**period, "page": 3}).content.decode()
         assert "第1/3页" in first and "下一页" in first
         assert "第3/3页" in third and "上一页" in third
-        shown = [f"<td>项目{n}</td>" in third or f"<td>项目{n}<br>" in third for n in range(1, 13)]
+        shown = [
+            f'<td class="name">项目{n}</td>' in third or f'<td class="name">项目{n}<br>' in third
+            for n in range(1, 13)
+        ]
         assert sum(shown) == 2, name  # the last two of twelve, sorted by unit and code
         sheet = read_back(client.get(reverse(name), {**period, "format": "xlsx"}).content)
         assert len(next(iter(sheet.values()))) == 1 + 12
