@@ -9,3 +9,11 @@ STORAGES = {
 }
 # Static files are served by runserver/whitenoise outside tests; tests never collect them.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # The suite's SQLite database lives in memory, and the browser tests' live server shares
+    # its one connection between its threads: two explicit BEGIN IMMEDIATE on one connection
+    # collide ("cannot start a transaction within a transaction"). The production settings
+    # (WAL, immediate transactions, busy timeout) are tested on a file database in a
+    # subprocess: tests/security/test_sqlite_concurrent_writes.py.
+    DATABASES["default"]["OPTIONS"].pop("transaction_mode", None)  # noqa: F405
