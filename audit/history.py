@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from bonds.models import FundApplication
 from investment.models import MonthlyReport, ReportingPeriod, YearSettings
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
+from projects.versioning import _shown
 from supervision.models import Finding
 
 # key: (model, label)
@@ -30,7 +31,8 @@ def history_rows(table: str) -> QuerySet:
 
 def with_changes(records: list) -> list[tuple]:
     """(record, ["field: old → new", …]) for a page of history rows, with one more query:
-    the earlier rows of the same objects, to compare each record with the one before it."""
+    the earlier rows of the same objects, to compare each record with the one before it (and
+    one per model the changed foreign keys name, to show a user or a unit by its name)."""
     if not records:
         return []
     model = type(records[0])
@@ -40,19 +42,43 @@ def with_changes(records: list) -> list[tuple]:
     by_object: dict[int, list] = {}
     for row in earlier:
         by_object.setdefault(row.id, []).append(row)
-    rows = []
+    diffs = []
     for record in records:
         before = [r for r in by_object.get(record.id, []) if r.history_id < record.history_id]
-        rows.append((record, _changes(record, before[-1]) if before else []))
-    return rows
+        diffs.append((record, _diff(record, before[-1]) if before else []))
+    names = _related_names(change for _, changes in diffs for change in changes)
+    return [
+        (
+            record,
+            [
+                f"{field.verbose_name}：{_shown(field, change.old, names)} → "
+                f"{_shown(field, change.new, names)}"
+                for field, change in changes
+            ],
+        )
+        for record, changes in diffs
+    ]
 
 
-def _changes(record, previous) -> list[str]:
-    instance_model = record.instance_type
-    lines = []
-    for change in record.diff_against(previous).changes:
-        if change.field in ("version", "updated_at"):
-            continue
-        field = instance_model._meta.get_field(change.field)
-        lines.append(f"{field.verbose_name}：{change.old} → {change.new}")
-    return lines
+def _diff(record, previous) -> list[tuple]:
+    """(field, change) of each field that differs from the record before, bar bookkeeping."""
+    model = record.instance_type
+    return [
+        (model._meta.get_field(change.field), change)
+        for change in record.diff_against(previous).changes
+        if change.field not in ("version", "updated_at")
+    ]
+
+
+def _related_names(changes) -> dict:
+    """{(model, pk): name} of the rows the changes' foreign keys name: one query per model."""
+    wanted: dict = {}
+    for field, change in changes:
+        if field.many_to_one or field.one_to_one:
+            ids = wanted.setdefault(field.related_model, set())
+            ids.update(v for v in (change.old, change.new) if v not in (None, ""))
+    return {
+        (model, pk): str(row)
+        for model, ids in wanted.items()
+        for pk, row in model._default_manager.in_bulk(ids).items()
+    }

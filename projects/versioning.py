@@ -5,6 +5,8 @@ version has moved on, refuses the write with who changed it, when, and which fie
 from the row's model history (django-simple-history).
 """
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -13,11 +15,22 @@ from projects.models import Versioned
 IGNORED = {"version", "updated_at", "submitted_at", "reviewed_at", "history_id"}
 
 
-def _shown(field, value) -> str:
+def _shown(field, value, names: dict | None = None) -> str:
+    """A history value as a clerk reads it: 空, a choice's label, a related row's name, a time
+    in local time to the minute. ``names`` ({(model, pk): name}) spares the related row's query."""
     if value in (None, ""):
         return "空"
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%Y-%m-%d %H:%M")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if field.many_to_one or field.one_to_one:
+        # The history diff holds the related row's id: name the row (a user, a unit) instead.
+        if names is not None:
+            return names.get((field.related_model, value), str(value))
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
     return str(value)
 
 

@@ -1,0 +1,60 @@
+"""The auditor's 数据变更记录 and the refusal of a stale form show values as a clerk reads them:
+a user by name, 空 for nothing, a time in local time — never a row id, None or a UTC timestamp
+(walk-through finding: "审核人：None → 31", "经办人：空 → 31")."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from bonds.models import FundType
+from bonds.services import fund_save
+from investment.services import report_approve, report_save, report_submit
+from projects.models import AnnualPlan, User
+from tests.workbooks import a_portfolio, load
+
+
+@pytest.fixture
+def county():
+    load(a_portfolio(3, 2026))
+    return {
+        "office": User.objects.create_user("office", role=User.Role.OFFICER, first_name="王科长"),
+        "office2": User.objects.create_user("office2", role=User.Role.OFFICER, first_name="李干事"),
+        "auditor": User.objects.create_user("auditor", role=User.Role.AUDITOR),
+    }
+
+
+def test_the_data_history_names_the_reviewer_and_shows_no_none(client, county):
+    for plan in AnnualPlan.objects.all():
+        report = report_save(plan=plan, month=2, user=county["office"], amount=Decimal(3))
+        report_approve(
+            report=report_submit(report=report, user=county["office"]), user=county["office"]
+        )
+    client.force_login(county["auditor"])
+
+    page = client.get(reverse("data_history"), {"table": "report"}).content.decode()
+
+    assert "审核人：空 → 王科长" in page
+    assert "None" not in page
+    assert f"→ {county['office'].pk}<" not in page
+
+
+def test_a_stale_fund_form_names_who_handled_it(client, county):
+    plan = AnnualPlan.objects.first()
+    fund = fund_save(
+        user=county["office"], project=plan.project, fund_type=FundType.SPECIAL_BOND,
+        year=2026, requested=Decimal(800),
+    )  # fmt: skip
+    url = reverse("fund_edit", args=[fund.pk])
+    form = {
+        "project": plan.project_id, "fund_type": FundType.SPECIAL_BOND, "year": 2026,
+        "requested": "800", "status": fund.status, "version": fund.version,
+    }  # fmt: skip
+    client.force_login(county["office2"])
+    client.post(url, form | {"note": "已报省发改委"})
+    client.force_login(county["office"])
+
+    page = client.post(url, form | {"batch": "第2批"}, follow=True).content.decode()
+
+    assert "未保存" in page
+    assert "经办人：王科长 → 李干事" in page
