@@ -16,7 +16,7 @@ from bonds.rules import LIFECYCLE, amount_problems, date_problems, derived_statu
 from projects.amounts import check_amount
 from projects.models import Project, User
 from projects.uploads import Attachment
-from projects.versioning import check_version
+from projects.versioning import check_version, unchanged
 
 AMOUNTS = [field for field, _ in LIFECYCLE]
 DATES = ["applied_on", "approved_on", "allocated_on", "spent_on"]
@@ -96,6 +96,8 @@ def fund_save(
     if application is not None:
         application = FundApplication.objects.select_for_update().get(pk=application.pk)
         check_version(application, expected_version, label="该资金申报")
+        if unchanged(application, values):
+            return application
     else:
         application = FundApplication()
     for field, value in values.items():

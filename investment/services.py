@@ -335,6 +335,8 @@ def briefing_note_save(
     )
     if not created:
         check_version(note, expected_version, label="本期下步工作打算")
+        if note.next_steps == next_steps:
+            return note  # saved as shown: no new version, no history
     note.next_steps = next_steps
     note.updated_by = user
     note.save()

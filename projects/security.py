@@ -76,6 +76,8 @@ def user_set_role(
             "您提交的是修改前的内容，未保存；请刷新页面核对后重新填写。",
             code="stale",
         )
+    if (target.role, target.unit_id, target.is_active) == (role, unit and unit.pk, is_active):
+        return target  # saved as shown: no history row to blame on anyone
     target.role, target.unit, target.is_active = role, unit, is_active
     target.save()
     return target

@@ -213,6 +213,8 @@ def milestone_done(
         raise ValidationError("实际完成日期不能晚于今天。")
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     check_version(milestone, expected_version, label=f"节点“{milestone.name}”")
+    if milestone.actual_date == actual_date:
+        return milestone  # saved as shown: nothing written
     milestone.actual_date = actual_date
     milestone.save(update_fields=["actual_date"])
     return milestone
@@ -230,6 +232,8 @@ def milestone_save(form, *, user: User) -> Milestone:
     if actual_date and actual_date != current.actual_date and actual_date > timezone.localdate():
         raise ValidationError("实际完成日期不能晚于今天。")
     milestone.version = current.version
+    if not form.has_changed():
+        return current  # saved as shown: no new version, no history
     return form.save()
 
 
@@ -242,4 +246,6 @@ def project_save(form) -> Project:
         current = Project.objects.select_for_update().get(pk=project.pk)
         check_version(current, form.cleaned_data.get("version"), label=f"项目“{current.name}”")
         project.version = current.version
+        if not form.has_changed():
+            return current  # saved as shown: no new version, no history
     return form.save()

@@ -66,3 +66,9 @@ def check_version(instance: Versioned, expected: int | None, *, label: str) -> N
         f"{label}已被{who}修改{detail}。您提交的是修改前的内容，未保存；请刷新页面核对后重新填写。",
         code="stale",
     )
+
+
+def unchanged(instance, values: dict) -> bool:
+    """Whether setting ``values`` on ``instance`` would change nothing: a form saved as it was
+    shown writes no new version, no history and no event."""
+    return all(getattr(instance, name) == value for name, value in values.items())

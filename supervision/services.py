@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from projects.models import FactorCategory, Project, Unit, User
 from projects.uploads import Attachment
-from projects.versioning import check_version
+from projects.versioning import check_version, unchanged
 from supervision.access import require_answering_unit, require_supervisor
 from supervision.clocks import settle_deadline
 from supervision.models import Evidence, Finding, FindingEvent, Inspection, Notice
@@ -153,16 +153,32 @@ def finding_edit(
         raise ValidationError("该问题已销号，不能再修改。")
     if category not in FactorCategory.values:
         raise ValidationError("问题类别不在可选范围内。")
-    finding.description = _text(description, "问题描述", limit=500)
-    finding.category = category
-    finding.deadline = _deadline(finding.clock, finding.found_on, deadline)
-    finding.project = project
+    values = {
+        "description": _text(description, "问题描述", limit=500),
+        "category": category,
+        "deadline": _deadline(finding.clock, finding.found_on, deadline),
+        "project": project,
+    }
+    if unchanged(finding, values):
+        return finding  # saved as shown: no new version, no 修改 event
+    changed = [
+        Finding._meta.get_field(name).verbose_name
+        for name, value in values.items()
+        if getattr(finding, name) != value
+    ]
+    for name, value in values.items():
+        setattr(finding, name, value)
     try:
         with transaction.atomic():
             finding.save()
     except IntegrityError:
         raise ValidationError("该单位在同一天已登记过相同的问题。") from None
-    _event(finding, Action.EDITED, user, f"整改时限{finding.deadline:%Y-%m-%d}")
+    _event(
+        finding,
+        Action.EDITED,
+        user,
+        f"修改了{'、'.join(changed)}；整改时限{finding.deadline:%Y-%m-%d}",
+    )
     return finding
 
 
