@@ -12,6 +12,7 @@ changes is recorded old → new in a ``ChangeLog``: the preview shows the first 
 offers the whole list as a download.
 """
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -82,9 +83,11 @@ class ChangeLog:
         self.count = 0
         self.first: list[Change] = []
         self.file = file
+        self.digest = hashlib.sha256()
 
     def add(self, change: Change) -> None:
         self.count += 1
+        self.digest.update(json.dumps(change.as_row(), ensure_ascii=False).encode() + b"\n")
         if len(self.first) < SHOWN:
             self.first.append(change)
         if self.file is not None:
@@ -147,6 +150,17 @@ class ImportResult:
             out.append("工作簿中没有可导入的工作表（应为：" + "、".join(schema.SHEETS) + "）")
         return out
 
+    def fingerprint(self) -> str:
+        """What this import does to the records as they stand: every change old → new and
+        every count. A confirmation must do exactly what its preview showed. (A unit the
+        preview would have created that exists by then is no difference worth refusing.)"""
+        digest = self.changes.digest.copy()
+        counts = [vars(self.projects), {name: vars(r) for name, r in self.sheets.items()}]
+        digest.update(
+            json.dumps([counts, self.locked_rows, self.form_reports], ensure_ascii=False).encode()
+        )
+        return digest.hexdigest()
+
     def as_dict(self) -> dict:
         return {
             "projects": vars(self.projects),
@@ -167,12 +181,16 @@ def import_ledger(
     user=None,
     dry_run: bool = False,
     changes: TextIO | None = None,
+    expected: str | None = None,
 ) -> ImportResult:
     """Import a ledger workbook (``data``, or a ``file`` path or open file); raise
     ``LedgerImportError`` listing every bad row.
 
     With ``dry_run`` everything is checked, written and counted, then rolled back: the
     preview. ``changes`` (a text file) receives every change as JSON lines (``ChangeLog``).
+    ``expected`` is the preview's ``fingerprint``: when the database moved on since the
+    preview (another import, an edit in the app) and the import would now do something else,
+    nothing is written and the difference is the refusal.
     """
     result = ImportResult(dry_run=dry_run, changes=ChangeLog(changes))
     try:
@@ -188,6 +206,8 @@ def import_ledger(
                         importer.sheet(name, book.sheet(name))
                 if importer.problems:
                     raise LedgerImportError(_in_sheet_order(importer.problems))
+                if expected is not None and result.fingerprint() != expected:
+                    raise LedgerImportError([Problem(_moved_on(result))])
                 if dry_run:
                     transaction.set_rollback(True)
                 else:
@@ -199,6 +219,14 @@ def import_ledger(
             [Problem("导入时数据被他人同时修改，本次未写入任何数据，请重新导入")]
         ) from None
     return result
+
+
+def _moved_on(result: ImportResult) -> str:
+    now = "；".join(result.lines()) or "没有变化"
+    return (
+        "预览之后系统中的数据已有变化（他人导入或在系统中修改），按现在的数据导入会与预览不同"
+        f"（现在：{now}），未导入任何数据。请重新上传文件，核对新的预览后再确认"
+    )
 
 
 def _in_sheet_order(problems: list[Problem]) -> list[Problem]:

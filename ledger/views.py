@@ -107,6 +107,8 @@ def _preview(request, upload) -> dict:
         "changes": changes_path,
         "filename": upload.name,
         "sha256": _checksum(path),
+        # what the preview showed it would do: the confirmation must do exactly that
+        "fingerprint": result.fingerprint(),
     }
     for old in list(pending)[:-PENDING_PER_SESSION]:  # the oldest beyond the last few tabs
         _delete(pending.pop(old))
@@ -172,7 +174,12 @@ def _confirm(request):
         return redirect("ledger_import")
     try:
         with default_storage.open(entry["path"], "rb") as stored:
-            result = import_ledger(file=stored, filename=entry["filename"], user=request.user)
+            result = import_ledger(
+                file=stored,
+                filename=entry["filename"],
+                user=request.user,
+                expected=entry.get("fingerprint"),
+            )
     except LedgerImportError as error:  # the database changed since the preview
         _delete(entry)
         return render(

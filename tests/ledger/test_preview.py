@@ -217,3 +217,20 @@ def test_the_command_names_the_units_closest_to_a_new_one(tmp_path):
     call_command("import_ledger", str(path), "--dry-run", stdout=out)
 
     assert "请核对新建单位“城管局”：系统中名称相近的单位有县城市管理局" in out.getvalue()
+
+
+def test_a_preview_the_database_has_moved_past_is_refused_not_confirmed_blind(client):
+    """Two tabs: A changes a project, then B's older preview of the same project is confirmed.
+    B's preview said one change; now it would undo A's as well: refused, nothing written."""
+    an_officer(client)
+    load({"项目台账": [PROJECT_HEADERS, project(1, planned=500), project(2, planned=600)]})
+    tab_a = preview(client, {"项目台账": [PROJECT_HEADERS, project(1, planned=510), project(2, planned=600)]}, "A.xlsx")  # fmt: skip
+    tab_b = preview(client, {"项目台账": [PROJECT_HEADERS, project(1, planned=500), project(2, planned=650)]}, "B.xlsx")  # fmt: skip
+    confirm(client, tab_a)
+
+    response = confirm(client, tab_b, follow=True)
+
+    page = response.content.decode()
+    assert "预览之后系统中的数据已有变化" in page and "未导入任何数据" in page
+    planned = dict(Project.objects.values_list("code", "plans__planned_investment"))
+    assert planned == {code(1): 510, code(2): 600}  # A's change stands; B wrote nothing
