@@ -32,7 +32,9 @@ def _label(choices, value: str) -> str:
 
 
 def project_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
-    plans = (AnnualPlan.objects.all() if plans is None else plans).select_related("project__unit")
+    plans = (AnnualPlan.objects.all() if plans is None else plans).select_related(
+        "project__unit", "replaced_by"
+    )
     plans = plans.order_by("project__code", "year")
     if year is not None:
         plans = plans.filter(year=year)
@@ -57,6 +59,7 @@ def project_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
             _label(Stage, project.stage),
             plan.statistics_date,
             project.service_officer,
+            plan.replaced_by.code if plan.replaced_by_id else "",
         )
 
 
@@ -209,6 +212,8 @@ def _rule(header: str) -> str:
         return "可选值：" + "、".join(schema.CODED_COLUMNS[header])
     if header.endswith("(万元)"):
         return "金额（万元），不能为负数"
+    if header == "替换为":
+        return "该年度被替换（DESIGN.md 替换）时，填替换它的项目代码；被替换的行不计入当年任何数字"
     if header == "纳统日期":
         return "日期：该年度纳入固定资产投资统计（纳统）的日期"
     if header.endswith("日期") or header in {"整改时限"}:

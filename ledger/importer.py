@@ -367,6 +367,9 @@ class Importer:
         """(the field's label, its value as shown) for the change log."""
         if name == "unit_id":
             return "责任单位", _shown(self.unit_names.get(value, ""))
+        if name == "replaced_by_id":
+            code = Project.objects.filter(pk=value).values_list("code", flat=True).first()
+            return "替换为", _shown(code if value else "")
         if name == "project_id":
             code = self.project_codes.get(value) if value else ""
             if code is None:  # a project outside the chunk's (a finding moved off it)
@@ -467,9 +470,33 @@ class Importer:
                 self.counts(schema.PROJECTS),
                 AnnualPlan,
                 stored,
-                [(r.key, r.fields, r.row, f"{r.key[0]} {r.key[1]}年") for r in chunk],
+                [
+                    (r.key, self._replacement(r, ids), r.row, f"{r.key[0]} {r.key[1]}年")
+                    for r in chunk
+                ],
                 lambda key, values: AnnualPlan(project_id=ids[key[0]], year=key[1], **values),
             )
+
+    def _replacement(self, record: Record, ids: dict[str, int]) -> dict:
+        """A plan row's fields with 替换为's project code turned into the project's id."""
+        fields = dict(record.fields)
+        code = fields.pop("replaced_by_code", None)
+        if code is None:
+            return fields  # not given: left as stored
+        project_id = ids.get(code) or self.project_ids([code]).get(code)
+        if project_id is None:
+            self.problems.append(
+                Problem(
+                    f"替换为的项目“{code}”不在系统或本表中", schema.PROJECTS, record.row, "替换为"
+                )
+            )
+        elif code == record.key[0]:
+            self.problems.append(
+                Problem("项目不能替换为自身", schema.PROJECTS, record.row, "替换为")
+            )
+        else:
+            fields["replaced_by_id"] = project_id
+        return fields
 
     # ------------------------------------------------------------------ 月度投资
 

@@ -198,6 +198,9 @@ def read_projects(raw: RawSheet, problems: list[Problem]) -> ProjectSheet:
         }
         reader.optional(plan, "actual_start", "实际开(复)工日期", read_date)
         reader.optional(plan, "statistics_date", "纳统日期", read_date)
+        # 替换 (DESIGN.md §3): the code of the project that took this year's place, so a
+        # replaced row stays out of the figures after an export → import.
+        reader.optional(plan, "replaced_by_code", "替换为", read_code)
         start, end = project.get("planned_start"), project.get("planned_end")
         if start and end and end < start:
             reader.fail("计划竣工日期", "计划竣工日期早于计划开工日期")

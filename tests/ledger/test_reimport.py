@@ -15,10 +15,12 @@ from openpyxl import load_workbook
 
 from bonds.models import FundApplication
 from investment.models import MonthlyReport
+from investment.selectors import portfolio_summary
 from ledger.exporter import ledger_sheets
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError
 from projects.models import AnnualPlan, Milestone, Project, Stage, Unit, User
+from projects.services import project_replace
 from projects.xlsx import render_workbook
 from supervision.models import Finding
 from tests.investment.test_reporting_pages import URL, a_unit_with_two_projects, entry, own_plans
@@ -229,7 +231,7 @@ def test_the_exported_stage_column_is_the_label_and_blank_stage_keeps_the_stored
     load(a_full_ledger())
     rows = read_back(render_workbook(ledger_sheets(year=2024)))["项目台账"]
     header = rows[0]
-    assert header[-3:] == ("项目阶段", "纳统日期", "服务专员")
+    assert header[-4:] == ("项目阶段", "纳统日期", "服务专员", "替换为")
     assert {row[header.index("项目阶段")] for row in rows[1:]} <= {
         "储备", "前期", "在建", "竣工", "投产", "替换"
     }  # fmt: skip
@@ -286,3 +288,42 @@ def test_text_stored_with_crlf_line_breaks_equals_the_same_lines_read_back_from_
 
     assert result.changes_nothing
     assert snapshot() == before
+
+
+def test_a_replacement_survives_an_export_into_an_empty_database_and_the_figures_agree():
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2024, 500, None],
+                [code(2), "城关保障房", "县住建局", "县重点", "新建", 1000, 2024, 300, "2024-02-01"],
+                [code(3), "营盘公路改建", "营盘镇", "县重点", "新建", 1000, 2023, 200, "2023-03-01"],
+            ]
+        }
+    )  # fmt: skip
+    office = User.objects.create_user("office", role=User.Role.OFFICER)
+    project_replace(
+        project=Project.objects.get(code=code(1)),
+        replacement=Project.objects.get(code=code(3)),
+        user=office,
+        year=2024,
+    )
+    before = portfolio_summary(year=2024, month=6).as_json()
+    exported = render_workbook(ledger_sheets())
+
+    empty_the_database()
+    import_ledger(data=exported, filename="导出.xlsx")
+
+    replaced = AnnualPlan.objects.get(project__code=code(1), year=2024)
+    assert replaced.replaced_by.code == code(3)
+    assert portfolio_summary(year=2024, month=6).as_json() == before
+    again = import_ledger(data=exported, filename="导出.xlsx", dry_run=True)
+    assert again.changes_nothing  # and the round trip is stable
+
+
+def test_a_replacement_naming_an_unknown_project_is_a_clear_error():
+    headers = [*PROJECT_HEADERS, "替换为"]
+    row = [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2024, 500, None]
+    with pytest.raises(LedgerImportError) as refused:
+        load({"项目台账": [headers, [*row, "NO-SUCH-1"]]})
+    assert "项目台账!2: 替换为: 替换为的项目“NO-SUCH-1”不在系统或本表中" in str(refused.value)

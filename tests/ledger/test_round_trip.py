@@ -34,6 +34,7 @@ FULL_PROJECT_HEADERS = [
     "项目阶段",
     "纳统日期",
     "服务专员",
+    "替换为",  # ours, beyond DESIGN.md §4's list: a 替换 survives the round trip
 ]
 
 
