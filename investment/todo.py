@@ -69,8 +69,7 @@ def todos(user: User, *, today: date) -> list[Todo]:
                     _url("report_current") + "#returned",
                     not locked,
                 ),
-                *_unlock_notices(user, today=today),
-                *_past_due(user, year=year, month=month, today=today),
+                *_unlock_and_past_due(user, year=year, month=month, today=today),
             ]
         else:
             submitted = MonthlyReport.objects.filter(
@@ -126,6 +125,14 @@ def _due_soon(year: int, month: int, today: date) -> str:
     if 0 < days <= REMINDER_DAYS:
         return f"（{due.month}月{due.day}日截止，还有{days}天）"
     return ""
+
+
+def _unlock_and_past_due(user: User, *, year: int, month: int, today: date) -> list[Todo]:
+    """A late month that is also unlocked is one item (the unlock notice, with its reason)."""
+    unlocked = _unlock_notices(user, today=today)
+    pages = {item.url for item in unlocked}
+    late = _past_due(user, year=year, month=month, today=today)
+    return unlocked + [item for item in late if item.url not in pages]
 
 
 def _past_due(user: User, *, year: int, month: int, today: date) -> list[Todo]:

@@ -120,3 +120,15 @@ def test_before_the_due_day_the_month_before_stays_on_the_list_while_it_is_missi
     with time_machine.travel("2024-04-02 09:00+08:00"):
         labels = [t.label for t in todos(county["reporter"], today=date(2024, 4, 2))]
     assert "2月月报逾期未报送" not in labels  # a locked month is not asked for any more
+
+
+def test_a_late_month_that_the_office_unlocked_is_one_item_with_its_reason(county):
+    with time_machine.travel("2024-04-02 09:00+08:00"):
+        services.period_lock(
+            year=2024, month=2, user=county["officer"],
+            confirmed_units=list(Unit.objects.values_list("pk", flat=True)),
+        )  # fmt: skip
+        services.period_unlock(year=2024, month=2, user=county["officer"], reason="补报2月")
+        labels = [t.label for t in todos(county["reporter"], today=date(2024, 4, 2))]
+    assert "2024年2月已解锁：补报2月（本单位待补报或更正的项目）" in labels
+    assert "2月月报逾期未报送" not in labels  # the same rows: said once
