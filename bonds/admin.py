@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from bonds.models import FundApplication
+from projects.versioning import VersionedAdmin
 
 
 @admin.register(FundApplication)
-class FundApplicationAdmin(admin.ModelAdmin):
+class FundApplicationAdmin(VersionedAdmin):
     list_display = ["project", "fund_type", "year", "batch", "requested", "approved", "allocated",
                     "spent", "status"]  # fmt: skip
     list_filter = ["fund_type", "status", "year"]

@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from investment.models import MonthlyReport, ReportingPeriod, YearSettings
 from investment.services import is_locked
+from projects.versioning import VersionedAdmin
 
 
 @admin.register(YearSettings)
-class YearSettingsAdmin(admin.ModelAdmin):
+class YearSettingsAdmin(VersionedAdmin):
     list_display = ["year", "due_day", "weight_investment", "weight_start", "weight_milestones",
                     "weight_findings", "weight_reporting", "lag_threshold", "list_size"]  # fmt: skip
 
@@ -17,7 +18,7 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(admin.ModelAdmin):
+class MonthlyReportAdmin(VersionedAdmin):
     list_display = ["plan", "month", "amount", "status", "source", "submitted_at"]
     list_filter = ["status", "source", "month", "plan__year"]
     search_fields = ["plan__project__code", "plan__project__name"]

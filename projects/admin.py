@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
+from projects.versioning import VersionedAdmin
 
 
 class InitialPasswordForm(AdminPasswordChangeForm):
@@ -60,7 +61,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(VersionedAdmin):
     list_display = ["code", "name", "unit", "industry", "stage", "total_investment"]
     list_filter = ["stage", "unit", "industry"]
     search_fields = ["code", "name"]

@@ -7,6 +7,8 @@ from the row's model history (django-simple-history).
 
 from datetime import datetime
 
+from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -72,3 +74,28 @@ def unchanged(instance, values: dict) -> bool:
     """Whether setting ``values`` on ``instance`` would change nothing: a form saved as it was
     shown writes no new version, no history and no event."""
     return all(getattr(instance, name) == value for name, value in values.items())
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """The admin's change form of a `Versioned` row: it carries the version it showed, and a
+    row that moved on meanwhile is refused naming what changed, as the app's forms do."""
+
+    shown_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["shown_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk:
+            current = type(self.instance)._default_manager.get(pk=self.instance.pk)
+            label = f"该{self.instance._meta.verbose_name}"
+            check_version(current, data.get("shown_version"), label=label)
+            self.instance.version = current.version
+        return data
+
+
+class VersionedAdmin(admin.ModelAdmin):
+    form = VersionedAdminForm

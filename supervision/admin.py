@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from projects.versioning import VersionedAdmin
 from supervision.models import Finding, FindingEvent, Inspection, Notice
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(VersionedAdmin):
     list_display = ["inspected_on", "title", "inspectors"]
     raw_id_fields = ["projects"]
 
@@ -23,7 +24,7 @@ class FindingEventInline(admin.TabularInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(VersionedAdmin):
     list_display = [
         "unit",
         "description",

@@ -58,3 +58,26 @@ def test_every_admin_list_opens_for_a_superuser_kept_for_operations(client):
     client.force_login(User.objects.create_superuser("ops", password="x"))
     for page in THEIRS + NOT_THEIRS:
         assert client.get(reverse(f"admin:{page}_changelist")).status_code == 200, page
+
+
+def test_the_year_settings_form_refuses_a_stale_save_naming_what_changed(client):
+    from investment.models import YearSettings
+
+    settings_row = YearSettings.objects.create(year=2026)
+    client.force_login(User.objects.create_user("admin", role=User.Role.ADMIN))
+    url = reverse("admin:investment_yearsettings_change", args=[settings_row.pk])
+    form = {
+        "year": 2026, "due_day": 5, "weight_investment": 50, "weight_start": 20,
+        "weight_milestones": 15, "weight_findings": 10, "weight_reporting": 5,
+        "lag_threshold": 10, "list_size": 3, "shown_version": settings_row.version,
+    }  # fmt: skip
+    assert 'name="shown_version"' in client.get(url).content.decode()
+
+    assert client.post(url, form | {"due_day": 8}).status_code == 302  # the first tab saves
+    stale = client.post(url, form | {"lag_threshold": 15})  # the second, opened before
+
+    assert stale.status_code == 200
+    page = stale.content.decode()
+    assert "已被" in page and "报送截止日" in page and "未保存" in page
+    settings_row.refresh_from_db()
+    assert (settings_row.due_day, settings_row.lag_threshold) == (8, 10)
