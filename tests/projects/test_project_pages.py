@@ -107,7 +107,7 @@ def test_a_projects_sheet_shows_who_sent_and_reviewed_each_report_and_which_came
 
     page = client.get(reverse("project_detail", args=[plan.project.pk])).content.decode()
 
-    rows = {row.split("</td>")[0]: row for row in page.split("<tr><td>")[1:]}
+    rows = {row.split("</td>")[0]: row for row in page.split('<tr><td class="short">')[1:]}
     assert "2024-04-10 23:00 reporter" in rows["2024年3月"]
     assert "逾期报送" not in rows["2024年3月"] and "已审核" in rows["2024年3月"]
     assert "2024-05-11 09:00 reporter" in rows["2024年4月"] and "逾期报送" in rows["2024年4月"]
