@@ -4,6 +4,8 @@ reporter reads on 我的待办 (on a phone) — and the same a second time."""
 
 from decimal import Decimal
 
+from playwright.sync_api import expect
+
 from investment import services
 from investment.models import MonthlyReport
 from projects.models import AnnualPlan, Unit, User
@@ -86,7 +88,8 @@ def test_the_office_returns_a_unit_locks_and_unlocks_twice(tab):
     # 催报: one click copies the message naming the unit that has not reported
     page.goto(REVIEW)
     page.click("button[data-copy=reminder]")
-    assert "已复制" in page.locator("[data-copy-status=reminder]").inner_text()
+    # the clipboard answers asynchronously: wait for the status line rather than read it at once
+    expect(page.locator("[data-copy-status=reminder]")).to_contain_text("已复制")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "营盘镇（未报1个项目）联系人：王强 13900000002" in copied
 
