@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from projects import filenames
+from projects.access import visible_projects
 from projects.models import FactorCategory, Unit, User
 from projects.uploads import check_attachments, download
 from projects.xlsx import workbook_response
@@ -338,12 +339,16 @@ def inspection_detail(request, pk: int):
         .filter(inspection=inspection)
         .select_related("unit", "project")
     )
+    # A reporter sees the inspected projects of their own unit; the others only as a count.
+    inspected = inspection.projects.all()
+    shown = inspected.filter(pk__in=visible_projects(request.user).values("pk"))
     return render(
         request,
         "supervision/inspection_detail.html",
         {
             "inspection": inspection,
-            "projects": inspection.projects.select_related("unit").order_by("code"),
+            "projects": shown.select_related("unit").order_by("code"),
+            "others": inspected.count() - shown.count(),
             "findings": findings,
             "today": timezone.localdate(),
         },
