@@ -15,7 +15,8 @@ from django.utils import timezone
 from investment.models import MonthlyReport
 from ledger import schema
 from ledger.demo_supervision import supervision_story
-from ledger.importer import ImportResult, import_ledger
+from ledger.importer import import_ledger
+from ledger.results import ImportResult
 from projects.models import Project, Stage, Unit, User
 from projects.xlsx import render_workbook
 

@@ -12,7 +12,7 @@ from django.db.models import Q
 from bonds.models import FundApplication, FundStatus, FundType
 from investment.models import MonthlyReport
 from ledger import schema
-from ledger.importer import read_changes
+from ledger.results import read_changes
 from projects.models import (
     AnnualPlan,
     FactorCategory,

@@ -12,13 +12,9 @@ changes is recorded old → new in a ``ChangeLog``: the preview shows the first 
 offers the whole list as a download.
 """
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from difflib import SequenceMatcher
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -34,6 +30,14 @@ from investment.models import MonthlyReport, ReportingPeriod
 from ledger import schema
 from ledger.models import LedgerImport
 from ledger.reader import LedgerImportError, Problem, opened
+from ledger.results import (
+    SHOWN,
+    Change,
+    ChangeLog,
+    ImportResult,
+    SheetResult,
+    closest_units,
+)
 from ledger.rows import (
     Record,
     read_findings,
@@ -46,131 +50,9 @@ from projects.models import AnnualPlan, Milestone, Project, Unit, Versioned
 from supervision.models import Finding
 
 CHUNK = 2000
-SHOWN = 200  # changes, locked rows and warnings kept in memory for the page
 # Serializes imports on PostgreSQL so two clerks' uploads never interleave.
 IMPORT_LOCK_KEY = 7_301_001
 Report = MonthlyReport
-
-
-@dataclass
-class SheetResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-@dataclass(frozen=True)
-class Change:
-    """One field one row changes: ``sheet!row`` (record) field: old → new."""
-
-    sheet: str
-    row: int
-    record: str
-    field: str
-    old: str
-    new: str
-
-    def as_row(self) -> tuple:
-        return (self.sheet, self.row, self.record, self.field, self.old, self.new)
-
-
-class ChangeLog:
-    """Every field the import changes. The first ``SHOWN`` stay in memory for the page; with
-    a text ``file``, all of them are also written there, one JSON list a line, for the
-    download (``read_changes``)."""
-
-    def __init__(self, file: TextIO | None = None):
-        self.count = 0
-        self.first: list[Change] = []
-        self.file = file
-        self.digest = hashlib.sha256()
-
-    def add(self, change: Change) -> None:
-        self.count += 1
-        self.digest.update(json.dumps(change.as_row(), ensure_ascii=False).encode() + b"\n")
-        if len(self.first) < SHOWN:
-            self.first.append(change)
-        if self.file is not None:
-            self.file.write(json.dumps(change.as_row(), ensure_ascii=False) + "\n")
-
-
-def read_changes(lines: Iterable[str | bytes]) -> Iterator[tuple]:
-    """The rows a ``ChangeLog`` wrote, from the lines of its file, as they come."""
-    for line in lines:
-        if line.strip():
-            yield tuple(json.loads(line))
-
-
-@dataclass
-class ImportResult:
-    projects: SheetResult = field(default_factory=SheetResult)
-    sheets: dict[str, SheetResult] = field(default_factory=dict)
-    units_created: list[str] = field(default_factory=list)
-    # new unit → the existing units whose names are closest (a new unit is often a typo)
-    similar_units: dict[str, list[str]] = field(default_factory=dict)
-    ignored_sheets: list[str] = field(default_factory=list)
-    dry_run: bool = False
-    # Imported all the same, but worth a look (a month above half the year's plan: 元 for 万元?).
-    warnings: list[str] = field(default_factory=list)
-    warnings_count: int = 0
-    changes: ChangeLog = field(default_factory=ChangeLog)
-    # 月度投资 rows of a locked month that equal what is stored: left alone, counted, listed
-    locked: int = 0
-    locked_rows: list[str] = field(default_factory=list)
-    # reports entered through the forms that this import changes (they become ledger reports)
-    form_reports: int = 0
-
-    @property
-    def changes_nothing(self) -> bool:
-        counts = [self.projects, *self.sheets.values()]
-        return not self.units_created and all(c.created == c.updated == 0 for c in counts)
-
-    def lines(self) -> list[str]:
-        """What the import did, in Chinese, one line per sheet."""
-        out = [f"忽略未知工作表“{name}”" for name in self.ignored_sheets]
-        if self.units_created:
-            out.append(f"新建责任单位{len(self.units_created)}个：{'、'.join(self.units_created)}")
-        if schema.PROJECTS in self.sheets:
-            p = self.projects
-            out.append(f"项目：新增{p.created}个，更新{p.updated}个，未变化{p.unchanged}个")
-        for name, result in self.sheets.items():
-            line = (
-                f"{name}：新增{result.created}条，更新{result.updated}条，"
-                f"未变化{result.unchanged}条"
-            )
-            if name == schema.REPORTS and self.locked:
-                line += f"，已锁定月份与系统一致而跳过{self.locked}条"
-            out.append(line)
-        if self.form_reports:
-            out.append(
-                f"其中{self.form_reports}份在线填报的月报被台账修改：数值以台账为准，"
-                "来源改为“台账导入”、状态改为“已审核”，审核人为导入人"
-            )
-        if not self.sheets:
-            out.append("工作簿中没有可导入的工作表（应为：" + "、".join(schema.SHEETS) + "）")
-        return out
-
-    def fingerprint(self) -> str:
-        """What this import does to the records as they stand: every change old → new and
-        every count. A confirmation must do exactly what its preview showed. (A unit the
-        preview would have created that exists by then is no difference worth refusing.)"""
-        digest = self.changes.digest.copy()
-        counts = [vars(self.projects), {name: vars(r) for name, r in self.sheets.items()}]
-        digest.update(
-            json.dumps([counts, self.locked_rows, self.form_reports], ensure_ascii=False).encode()
-        )
-        return digest.hexdigest()
-
-    def as_dict(self) -> dict:
-        return {
-            "projects": vars(self.projects),
-            "sheets": {name: vars(result) for name, result in self.sheets.items()},
-            "units_created": self.units_created,
-            "ignored_sheets": self.ignored_sheets,
-            "changes": self.changes.count,
-            "locked": self.locked,
-            "form_reports": self.form_reports,
-        }
 
 
 def import_ledger(
@@ -246,23 +128,6 @@ def _fetch(queryset: models.QuerySet, lookup: str, keys: Iterable) -> list:
     for chunk in _chunks(set(keys)):
         found.extend(queryset.filter(**{f"{lookup}__in": chunk}))
     return found
-
-
-def closest_units(name: str, existing: Iterable[str], limit: int = 3) -> list[str]:
-    """The existing unit names closest to ``name``: 城管局 → 县城市管理局.
-
-    Clerks shorten names (城管局) rather than misspell them, so besides difflib's ratio a
-    name counts as close when every one of its characters appears, in order, in the other.
-    """
-    scored = []
-    for other in existing:
-        ratio = SequenceMatcher(None, name, other).ratio()
-        it = iter(other)
-        if all(ch in it for ch in name):  # a subsequence: an abbreviation
-            ratio = max(ratio, 0.6)
-        if ratio >= 0.5:
-            scored.append((-ratio, other))
-    return [other for _, other in sorted(scored)[:limit]]
 
 
 def _same(stored, value) -> bool:

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
 
-from ledger.importer import ImportResult, import_ledger
+from ledger.importer import import_ledger
+from ledger.results import ImportResult
 
 PROJECT_HEADERS = [
     "项目代码",

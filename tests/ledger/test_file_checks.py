@@ -14,9 +14,10 @@ from django.core.management.base import CommandError
 
 from bonds.models import FundApplication
 from investment.models import MonthlyReport
-from ledger.importer import SheetResult, import_ledger
+from ledger.importer import import_ledger
 from ledger.models import LedgerImport
 from ledger.reader import LedgerImportError, read_workbook
+from ledger.results import SheetResult
 from projects.models import AnnualPlan, Milestone, Project, Unit
 from supervision.models import Finding
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, xlsx

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from investment.models import MonthlyReport, ReportingPeriod
 from ledger import views
-from ledger.importer import closest_units
+from ledger.results import closest_units
 from projects.models import Project, Unit, User
 from tests.ledger.test_ledger_pages import GOOD, confirm
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load, read_back, xlsx
