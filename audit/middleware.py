@@ -66,6 +66,7 @@ ACTIONS = {
     "photo_file": "查看进度照片",
     # pages people only read (recorded only if one ever answers a download)
     "dashboard": "总体情况",
+    "account_pending": "账号尚未授权",
     "data_history": "数据变更记录",
     "finding_detail": "督查问题详情",
     "fund_detail": "资金申报详情",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("admin/", admin.site.urls),
+    path("account/pending/", security.account_pending, name="account_pending"),
     path("security/users/", security.security_users, name="security_users"),
     path("security/users/<int:pk>/", security.security_user_change, name="security_user_change"),
     path("audit/", include("audit.urls")),

@@ -1,6 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    ReadOnlyPasswordHashWidget,
+    UserChangeForm,
+)
+from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html
 
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
 from projects.versioning import VersionedAdmin
@@ -14,12 +20,32 @@ class InitialPasswordForm(AdminPasswordChangeForm):
         return super().save(commit=commit)
 
 
+OWN_PASSWORD_ONLY = "三员分立：管理员的密码只能由本人在“修改密码”页面修改，他人不能设置。"
+
+
+class OwnPasswordOnlyWidget(ReadOnlyPasswordHashWidget):
+    """An administrator's password, shown without the 重置密码 button the admin would refuse."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html("<div><p>{}</p></div>", OWN_PASSWORD_ONLY)
+
+
+class KeyProjectUserChangeForm(UserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        password = self.fields.get("password")
+        if password is not None and self.instance.role in User.PRIVILEGED_ROLES:
+            password.widget = OwnPasswordOnlyWidget()
+            password.help_text = ""
+
+
 @admin.register(User)
 class KeyProjectUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "role", "unit", "is_active", "must_change_password"]
     list_filter = ["role", "unit", "is_active"]
-    # The system administrator keeps accounts; roles are the security administrator's (三员),
-    # so the role is shown here but changed on the 安全管理 page.
+    # The system administrator keeps accounts; roles and units are the security administrator's
+    # (三员), so they are shown here but changed on the 安全管理 page: an account made here has
+    # no role (未授权) and sees nothing until the security administrator grants one.
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("个人信息", {"fields": ["first_name", "last_name", "email", "phone"]}),
@@ -27,13 +53,24 @@ class KeyProjectUserAdmin(UserAdmin):
         ("密码策略", {"fields": ["must_change_password", "password_changed_at"]}),
         ("登录记录", {"fields": ["last_login", "date_joined"]}),
     ]
-    readonly_fields = ["role", "password_changed_at", "last_login", "date_joined"]
+    readonly_fields = ["role", "unit", "password_changed_at", "last_login", "date_joined"]
     change_password_form = InitialPasswordForm
+    form = KeyProjectUserChangeForm
 
-    def get_readonly_fields(self, request, obj=None):
-        if request.user.is_superuser:
-            return ["password_changed_at"]
-        return self.readonly_fields
+    def user_change_password(self, request, id, form_url=""):
+        """No administrator sets another administrator's password: that would let them sign in
+        as the auditor and read the audit log, or as the security administrator and grant
+        roles. Each changes their own on the 修改密码 page."""
+        target = self.get_object(request, id)
+        if (
+            target is not None
+            and target.pk != request.user.pk
+            and target.role in User.PRIVILEGED_ROLES
+        ):
+            raise PermissionDenied(
+                f"不能设置{target.get_role_display()}“{target}”的密码。{OWN_PASSWORD_ONLY}"
+            )
+        return super().user_change_password(request, id, form_url)
 
     def save_model(self, request, obj, form, change):
         if not change:

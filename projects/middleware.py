@@ -67,13 +67,23 @@ class PasswordChangeRequiredMiddleware:
 class AdministratorScopeMiddleware:
     """三员: the security and audit administrators work only on their own pages; business data
     (projects, reports, funds, findings, figures) is not theirs to see. Their home page
-    replaces the dashboard; anything else is refused."""
+    replaces the dashboard; anything else is refused. An account no role has been granted yet
+    (the system administrator made it; the security administrator grants roles) sees only a
+    page saying so."""
 
-    HOMES = {"security": "security_users", "auditor": "audit_log"}
+    HOMES = {"security": "security_users", "auditor": "audit_log", "none": "account_pending"}
+    ANYONE = {"login", "logout", "password_change"}
     THEIRS = {
-        "login", "logout", "password_change",
-        "security_users", "security_user_change", "audit_log", "data_history",
-    }  # fmt: skip
+        "security": ANYONE
+        | {"security_users", "security_user_change", "audit_log", "data_history"},
+        "auditor": ANYONE | {"security_users", "security_user_change", "audit_log", "data_history"},
+        "none": ANYONE | {"account_pending"},
+    }
+    REFUSALS = {
+        "security": "三员分立：安全管理员和审计管理员不查看、不办理业务数据。",
+        "auditor": "三员分立：安全管理员和审计管理员不查看、不办理业务数据。",
+        "none": "账号尚未授权，请联系安全管理员。",
+    }
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -82,12 +92,13 @@ class AdministratorScopeMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        home = self.HOMES.get(getattr(request.user, "role", None))
+        role = getattr(request.user, "role", None)
+        home = self.HOMES.get(role)
         match = request.resolver_match
         if home is None or match is None or match.namespace == "admin":
             return None
-        if match.url_name in self.THEIRS:
+        if match.url_name in self.THEIRS[role]:
             return None
         if match.url_name == "dashboard":
             return redirect(home)
-        raise PermissionDenied("三员分立：安全管理员和审计管理员不查看、不办理业务数据。")
+        raise PermissionDenied(self.REFUSALS[role])

@@ -152,8 +152,11 @@ class User(AbstractUser):
         ADMIN = "admin", "系统管理员"
         SECURITY = "security", "安全管理员"
         AUDITOR = "auditor", "审计管理员"
+        # An account the system administrator made: it signs in but sees nothing until the
+        # security administrator grants it a role (三员).
+        NONE = "none", "未授权"
 
-    role = models.CharField("角色", max_length=20, choices=Role, default=Role.LEADER)
+    role = models.CharField("角色", max_length=20, choices=Role, default=Role.NONE)
     unit = models.ForeignKey(
         Unit,
         verbose_name="所属单位",

@@ -145,3 +145,11 @@ def security_user_change(request, pk: int):
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     return redirect("security_users")
+
+
+@login_required
+def account_pending(request):
+    """What an account with no role sees: it may sign in, change its password and wait."""
+    if request.user.role != User.Role.NONE:
+        return redirect("dashboard")
+    return render(request, "projects/account_pending.html")

@@ -42,7 +42,7 @@ def test_no_demo_account_is_a_superuser_and_only_the_system_administrator_is_sta
     assert list(User.objects.filter(is_staff=True).values_list("username", flat=True)) == ["admin"]
 
 
-def test_the_system_administrator_cannot_change_a_role_in_the_admin(client):
+def test_the_system_administrator_cannot_change_a_role_or_a_unit_in_the_admin(client):
     seed_demo()
     client.force_login(User.objects.get(username="admin"))
     leader = User.objects.get(username="leader")
@@ -50,7 +50,7 @@ def test_the_system_administrator_cannot_change_a_role_in_the_admin(client):
     page = client.get(reverse("admin:projects_user_change", args=[leader.pk])).content.decode()
 
     assert 'name="role"' not in page  # shown read-only: roles are the security administrator's
-    assert 'name="unit"' in page
+    assert 'name="unit"' not in page  # a reporter's unit decides which projects they see
 
 
 def test_every_admin_list_opens_for_a_superuser_kept_for_operations(client):

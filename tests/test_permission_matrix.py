@@ -16,22 +16,35 @@ from supervision.models import Evidence, Finding, Inspection, Notice
 from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
 
-ROLES = ["anonymous", "reporter", "officer", "supervisor", "leader", "admin", "security", "auditor"]
+ROLES = [
+    "anonymous", "reporter", "officer", "supervisor", "leader", "admin", "security", "auditor",
+    "none",
+]  # fmt: skip
 
 
-def row(anonymous, reporter, officer, supervisor, leader, admin, *, security=403, auditor=403):
-    """The security and audit administrators (三员) see none of the business pages unless told."""
-    statuses = [anonymous, reporter, officer, supervisor, leader, admin, security, auditor]
+def row(
+    anonymous, reporter, officer, supervisor, leader, admin, *, security=403, auditor=403, none=403
+):
+    """The security and audit administrators (三员) see none of the business pages unless told,
+    and an account no role has been granted yet (未授权) sees none either."""
+    statuses = [anonymous, reporter, officer, supervisor, leader, admin, security, auditor, none]
     return dict(zip(ROLES, statuses, strict=True))
 
 
 # (url name, what the arguments point at, method): statuses by role
 MATRIX = {
-    ("login", None, "get"): row(200, 200, 200, 200, 200, 200, security=200, auditor=200),
-    ("logout", None, "get"): row(405, 405, 405, 405, 405, 405, security=405, auditor=405),
-    ("password_change", None, "get"): row(302, 200, 200, 200, 200, 200, security=200, auditor=200),
-    ("password_change", None, "post"): row(302, 200, 200, 200, 200, 200, security=200, auditor=200),
-    ("dashboard", None, "get"): row(302, 200, 200, 200, 200, 200, security=302, auditor=302),
+    ("login", None, "get"): row(200, 200, 200, 200, 200, 200, security=200, auditor=200, none=200),
+    ("logout", None, "get"): row(405, 405, 405, 405, 405, 405, security=405, auditor=405, none=405),
+    ("password_change", None, "get"): row(
+        302, 200, 200, 200, 200, 200, security=200, auditor=200, none=200
+    ),
+    ("password_change", None, "post"): row(
+        302, 200, 200, 200, 200, 200, security=200, auditor=200, none=200
+    ),
+    ("dashboard", None, "get"): row(
+        302, 200, 200, 200, 200, 200, security=302, auditor=302, none=302
+    ),
+    ("account_pending", None, "get"): row(302, 302, 302, 302, 302, 302, none=200),
     ("project_list", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("project_detail", "own project", "get"): row(302, 200, 200, 200, 200, 200),
     ("project_detail", "other unit's project", "get"): row(302, 404, 200, 200, 200, 200),
@@ -148,6 +161,7 @@ def county():
         "admin": User.objects.create_user("admin", role=User.Role.ADMIN),
         "security": User.objects.create_user("security", role=User.Role.SECURITY),
         "auditor": User.objects.create_user("auditor", role=User.Role.AUDITOR),
+        "none": User.objects.create_user("newcomer"),  # as the system administrator makes one
     }
     supervision_records(users, unit)
     return users

@@ -106,7 +106,7 @@ def test_an_account_created_by_an_administrator_must_change_its_initial_password
     assert "初始密码" in client.get(reverse("password_change")).content.decode()
 
     assert change(client, START, "Mine#2026ab").status_code == 302
-    assert client.get(reverse("dashboard")).status_code == 200
+    assert client.get(reverse("dashboard")).url == reverse("account_pending")  # no role yet
     assert not User.objects.get(username="newclerk").must_change_password
 
 

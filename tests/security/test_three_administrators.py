@@ -101,3 +101,113 @@ def test_the_security_and_audit_administrators_see_no_business_data(client, peop
         assert client.get(reverse(name)).status_code == 403, name
     page = client.get(reverse(home)).content.decode()
     assert ">项目库</a>" not in page and ">总体情况</a>" not in page
+
+
+def test_an_account_the_system_administrator_creates_has_no_role_until_one_is_granted(
+    client, people
+):
+    client.force_login(people["admin"])
+    created = client.post(
+        reverse("admin:projects_user_add"),
+        {
+            "username": "newcomer", "usable_password": "true",
+            "password1": PASSWORD, "password2": PASSWORD,
+        },
+    )  # fmt: skip
+    assert created.status_code == 302
+    newcomer = User.objects.get(username="newcomer")
+    assert newcomer.role == User.Role.NONE and newcomer.unit is None
+
+    client.logout()
+    client.post(reverse("login"), {"username": "newcomer", "password": PASSWORD})
+    client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Fresh#2026b", "new_password2": "Fresh#2026b"},
+    )
+    pending = client.get(reverse("dashboard"), follow=True).content.decode()
+    refused = client.get(reverse("project_list"))
+
+    assert "账号尚未授权，请联系安全管理员" in pending
+    assert ">项目库</a>" not in pending and ">总体情况</a>" not in pending
+    assert (
+        refused.status_code == 403 and "账号尚未授权，请联系安全管理员" in refused.content.decode()
+    )
+    for name in ("rankings", "board", "fund_list", "finding_list", "report_current", "briefing"):
+        assert client.get(reverse(name)).status_code == 403, name
+
+    client.force_login(people["security"])
+    change(client, newcomer, role="leader")
+    client.force_login(User.objects.get(username="newcomer"))
+
+    assert client.get(reverse("project_list")).status_code == 200
+    assert client.get(reverse("account_pending"))["Location"] == reverse("dashboard")
+
+
+def test_the_system_administrator_cannot_change_a_reporters_unit_or_role_in_the_admin(
+    client, people
+):
+    other = Unit.objects.create(name="营盘镇")
+    reporter = User.objects.create_user("reporter", role=User.Role.REPORTER, unit=people["unit"])
+    client.force_login(people["admin"])
+
+    saved = client.post(
+        reverse("admin:projects_user_change", args=[reporter.pk]),
+        {
+            "username": "reporter", "first_name": "张三", "is_active": "on",
+            "unit": other.pk, "role": "officer",
+        },
+    )  # fmt: skip
+
+    assert saved.status_code == 302  # the name is saved; the unit and role fields are not there
+    reporter.refresh_from_db()
+    assert (reporter.first_name, reporter.role, reporter.unit) == (
+        "张三", User.Role.REPORTER, people["unit"],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("target", ["auditor", "security"])
+def test_the_system_administrator_cannot_set_another_administrators_password(
+    client, people, target
+):
+    client.force_login(people["admin"])
+    victim = people[target]
+    url = reverse("admin:auth_user_password_change", args=[victim.pk])
+
+    page = client.get(reverse("admin:projects_user_change", args=[victim.pk])).content.decode()
+    shown = client.get(url)
+    posted = client.post(url, {"password1": "Taken#2026c", "password2": "Taken#2026c"})
+
+    assert "../password/" not in page and "只能由本人" in page  # no button the admin refuses
+    assert shown.status_code == posted.status_code == 403
+    assert "不能设置" in posted.content.decode() and "只能由本人" in posted.content.decode()
+    victim.refresh_from_db()
+    assert not victim.check_password("Taken#2026c")
+    client.logout()
+    signed_in = client.post(
+        reverse("login"), {"username": victim.username, "password": "Taken#2026c"}
+    )
+    assert signed_in.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_the_system_administrator_still_sets_a_clerks_initial_password(client, people):
+    client.force_login(people["admin"])
+    url = reverse("admin:auth_user_password_change", args=[people["clerk"].pk])
+
+    posted = client.post(url, {"password1": "Reset#2026d", "password2": "Reset#2026d"})
+
+    assert posted.status_code == 302
+    clerk = User.objects.get(username="clerk")
+    assert clerk.check_password("Reset#2026d") and clerk.must_change_password
+
+
+@pytest.mark.parametrize(("actor", "target"), [("security", "auditor"), ("auditor", "security")])
+def test_the_security_and_audit_administrators_cannot_set_anyones_password(
+    client, people, actor, target
+):
+    client.force_login(people[actor])
+    url = reverse("admin:auth_user_password_change", args=[people[target].pk])
+
+    posted = client.post(url, {"password1": "Taken#2026c", "password2": "Taken#2026c"})
+
+    assert posted.status_code == 302 and "/admin/login/" in posted["Location"]
+    assert not User.objects.get(pk=people[target].pk).check_password("Taken#2026c")
