@@ -67,6 +67,13 @@ def user_set_role(
     if role == User.Role.REPORTER and unit is None:
         raise ValidationError("填报员必须属于一个责任单位。")
     target = User.objects.select_for_update().get(pk=target.pk)
+    if role in User.PRIVILEGED_ROLES and role != target.role and target.must_change_password:
+        # Its initial password was set by the system administrator: granting an
+        # administrator role now would let them sign in as that administrator first.
+        raise ValidationError(
+            f"账号“{target.username}”仍在使用系统管理员设置的初始密码，"
+            "请待本人登录并修改密码后，再授予管理员角色。"
+        )
     if shown is not None and (changes := _shown_changes(target, shown)):
         latest = target.history.order_by("-history_id").first()
         who = str(latest.history_user) if latest and latest.history_user else "他人"
@@ -119,6 +126,7 @@ def security_users(request):
             "users": User.objects.select_related("unit").order_by("role", "username"),
             "locked": locked_usernames(),
             "roles": User.Role.choices,
+            "privileged": User.PRIVILEGED_ROLES,
             "units": Unit.objects.all(),
         },
     )

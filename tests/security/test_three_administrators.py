@@ -211,3 +211,28 @@ def test_the_security_and_audit_administrators_cannot_set_anyones_password(
 
     assert posted.status_code == 302 and "/admin/login/" in posted["Location"]
     assert not User.objects.get(pk=people[target].pk).check_password("Taken#2026c")
+
+
+def test_an_account_still_on_its_initial_password_is_not_made_an_administrator(client):
+    from django.core.exceptions import ValidationError
+
+    from projects.security import user_set_role
+
+    security = User.objects.create_user("security", role=User.Role.SECURITY)
+    newcomer = User.objects.create_user("newcomer", must_change_password=True)
+
+    with pytest.raises(ValidationError, match="仍在使用系统管理员设置的初始密码"):
+        user_set_role(actor=security, target=newcomer, role=User.Role.AUDITOR, unit=None,
+                      is_active=True)  # fmt: skip
+    newcomer.refresh_from_db()
+    assert newcomer.role != User.Role.AUDITOR
+
+    client.force_login(security)
+    page = client.get(reverse("security_users")).content.decode()
+    assert 'value="auditor"  disabled' in page or 'value="auditor" disabled' in page
+
+    newcomer.must_change_password = False  # the owner changed it
+    newcomer.save()
+    user_set_role(actor=security, target=newcomer, role=User.Role.AUDITOR, unit=None,
+                  is_active=True)  # fmt: skip
+    assert User.objects.get(pk=newcomer.pk).role == User.Role.AUDITOR
