@@ -3,7 +3,15 @@
 from django.core.management.base import CommandError
 
 from investment.explain import Explanation
+from investment.selectors import report_completeness
 from projects import formatting
+
+
+def incompleteness(*, year: int, month: int) -> str:
+    """The warning a figure command prints on stderr when the period's reports are not all in
+    (DESIGN.md §3: the figures say so; stdout stays as pinned, JSON included)."""
+    completeness = report_completeness(year=year, month=month)
+    return "" if completeness.complete else f"注意：本期数据不完整（{completeness.text}）。"
 
 
 def check_period(*, year: int, month: int) -> None:

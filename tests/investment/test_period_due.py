@@ -8,6 +8,7 @@ due day itself) October is the period that is due and November expects nothing y
 """
 
 import io
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -302,6 +303,18 @@ def test_the_briefing_command_warns_that_the_period_is_incomplete(people, tmp_pa
             stdout=io.StringIO(), stderr=err,
         )  # fmt: skip
     assert "本期数据不完整（11月报表应报3份、已报1份，2个单位未报）" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["portfolio_summary", "--month", "11", "--json"], ["rankings", "--month", "11", "--json"]],
+)
+def test_the_figure_commands_warn_on_stderr_and_keep_their_json_clean(people, command):
+    out, err = io.StringIO(), io.StringIO()
+    with time_machine.travel(AFTER):
+        call_command(command[0], "--year", "2026", *command[1:], stdout=out, stderr=err)
+    assert "本期数据不完整（11月报表应报3份、已报1份，2个单位未报）" in err.getvalue()
+    json.loads(out.getvalue())  # stdout is still the pinned JSON alone
 
 
 def test_completeness_takes_the_same_queries_at_any_size():

@@ -3,9 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from investment.commandline import period_from_options
+from investment.commandline import incompleteness, period_from_options
 from investment.documents import briefing_pdf_bytes
-from investment.selectors import report_completeness
 from projects.models import PeriodKind
 
 
@@ -32,6 +31,5 @@ class Command(BaseCommand):
         path.write_bytes(data)
         seconds = time.perf_counter() - started
         self.stdout.write(f"已生成简报 {path}（{len(data) // 1024} KB，用时{seconds:.1f}秒）")
-        completeness = report_completeness(year=year, month=month)
-        if not completeness.complete:  # the PDF says so too; whoever runs this should know
-            self.stderr.write(f"注意：本期数据不完整（{completeness.text}）。")
+        if warning := incompleteness(year=year, month=month):  # the PDF says so too
+            self.stderr.write(warning)

@@ -3,7 +3,7 @@ import json as json_module
 from django.core.management.base import BaseCommand
 
 from investment import rules
-from investment.commandline import check_period
+from investment.commandline import check_period, incompleteness
 from investment.selectors import portfolio_summary
 from projects import formatting
 from projects.models import Level
@@ -20,6 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, year: int, month: int, json: bool, **options):
         check_period(year=year, month=month)
         summary = portfolio_summary(year=year, month=month)
+        if warning := incompleteness(year=year, month=month):
+            self.stderr.write(warning)
         if json:
             self.stdout.write(_dumps(summary.as_json()))
             return

@@ -2,7 +2,7 @@ import json as json_module
 
 from django.core.management.base import BaseCommand, CommandError
 
-from investment.commandline import explanation_lines, period_from_options
+from investment.commandline import explanation_lines, incompleteness, period_from_options
 from investment.explain import UnknownUnit, explain_unit
 from investment.rankings import unit_ranking
 from projects import formatting
@@ -30,6 +30,8 @@ class Command(BaseCommand):
                 self.stdout.write(line)
             return
         ranking = unit_ranking(year=year, month=month)
+        if warning := incompleteness(year=year, month=month):
+            self.stderr.write(warning)
         if json:
             rows = [score.as_json() for score in ranking.units]
             self.stdout.write(_dumps(rows))
