@@ -114,6 +114,8 @@ def project_detail(request, pk: int):
             "funds": project.fund_applications.order_by("-year", "fund_type"),
             "findings": project.findings.select_related("unit").order_by("-found_on"),
             "year": year,
+            "month": month,
+            "months": range(1, 13),
             "today": timezone.localdate(),
         },
     )

@@ -215,3 +215,16 @@ def test_a_project_sheet_with_a_nonsense_period_falls_back_to_the_default(client
     response = client.get(reverse("project_sheet_pdf", args=[project.pk]), query)
 
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+
+
+def test_the_project_page_offers_the_sheet_for_any_month_opening_at_the_period_due(client):
+    import time_machine
+
+    load(a_portfolio(3, 2026))
+    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    project = Project.objects.get(name="项目1")
+    with time_machine.travel("2026-12-02 10:00+08:00"):  # October is the period that is due
+        page = client.get(reverse("project_detail", args=[project.pk])).content.decode()
+
+    assert f'action="{reverse("project_sheet_pdf", args=[project.pk])}"' in page
+    assert 'name="year" value="2026"' in page and '<option value="10" selected>' in page
