@@ -27,16 +27,12 @@ def require_fund_keeper(user: User) -> None:
         raise PermissionDenied("资金申报由项目办登记，您的角色不能修改。")
 
 
-def _check_amount(label: str, value: Decimal | None) -> None:
-    check_amount(value, label=label)
-
-
 def _validate(values: dict) -> None:
     labels = dict(LIFECYCLE)
     if values.get("requested") is None:
         raise ValidationError("请填写申报金额（万元）。")
     for field in AMOUNTS:
-        _check_amount(labels[field], values.get(field))
+        check_amount(values.get(field), label=labels[field])
     if values["fund_type"] not in FundType.values:
         raise ValidationError("资金类型不在可选范围内。")
     if values["status"] not in FundStatus.values:

@@ -20,6 +20,7 @@ from bonds.selectors import (
 )
 from projects import filenames
 from projects.access import project_for
+from projects.errors import error_text
 from projects.models import Unit
 from projects.uploads import check_attachments, download
 from projects.xlsx import workbook_response
@@ -139,7 +140,7 @@ def fund_attach(request, pk: int):
             files=check_attachments(form.cleaned_data["files"]),
         )
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"已上传{len(saved)}个附件。")
     return redirect("fund_detail", pk=pk)

@@ -28,32 +28,12 @@ from investment.selectors import (
     portfolio_summary,
     report_completeness,
 )
+from projects import formatting
 from projects.models import AnnualPlan, Level, Milestone, Nature, PeriodKind, Project, money
 from supervision.models import Finding
 
 # A day on which at least this many new projects broke ground counts as a 集中开工 event.
 GROUNDBREAKING_MIN = 3
-CHINESE_QUARTERS = {1: "一", 2: "二", 3: "三", 4: "四"}
-
-
-def period_month(kind: str, *, month: int | None = None, quarter: int | None = None) -> int:
-    """The month a period's figures run through: month m, quarter q's last month, or December."""
-    if kind == PeriodKind.QUARTER:
-        return rules.quarter_end_month(quarter)
-    if kind == PeriodKind.YEAR:
-        return 12
-    if month is None or not 1 <= month <= 12:
-        raise ValueError("month must be 1–12")
-    return month
-
-
-def period_label(kind: str, month: int) -> str:
-    """How seed 004 names the period: 1–5月, 一季度, 全年."""
-    if kind == PeriodKind.QUARTER:
-        return f"{CHINESE_QUARTERS[month // 3]}季度"
-    if kind == PeriodKind.YEAR:
-        return "全年"
-    return "1月" if month == 1 else f"1–{month}月"
 
 
 @dataclass
@@ -95,7 +75,7 @@ class Briefing:
 
     @property
     def title(self) -> str:
-        return f"{self.year}年{self.label}全县重点项目建设情况"
+        return f"{self.label}全县重点项目建设情况"
 
     @property
     def has_data(self) -> bool:
@@ -185,7 +165,7 @@ def briefing_data(
         year=year,
         month=month,
         kind=kind,
-        label=period_label(kind, month),
+        label=formatting.period_label(year=year, kind=kind, month=month),
         end=end,
         summary=summary,
         levels=[

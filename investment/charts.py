@@ -12,12 +12,16 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from investment import rules
+
 WIDTH = 560
 FONT = 'font-family="inherit" font-size="12"'
 
 
-def _number(value: Decimal | float) -> str:
-    return f"{float(value):.1f}"
+def _number(value: Decimal) -> str:
+    """A rate as pages write it: 1 decimal, half-up (rules.for_page; float formatting rounds
+    0.25 to 0.2 where the page beside the chart says 0.3)."""
+    return f"{rules.for_page(value):.1f}"
 
 
 def line_chart(
@@ -100,7 +104,9 @@ def bar_chart(
         parts.append(
             f'<rect x="{left}" y="{y + 3}" width="{width:.1f}" height="{row - 8}" fill="{colour}" rx="2"/>'
         )
-        amount = f"{value:.0f}" if unit == "个" and value is not None else _number(value or 0)
+        amount = (
+            f"{value:.0f}" if unit == "个" and value is not None else _number(value or Decimal(0))
+        )
         shown = "—" if value is None else f"{amount}{unit}"
         parts.append(
             f'<text x="{left + width + 4:.1f}" y="{y + 14}" {FONT} fill="#616e7c">{shown}</text>'

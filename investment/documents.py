@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from investment import periods
-from investment.briefing import briefing_data, period_label, project_sheet_data
+from investment.briefing import briefing_data, project_sheet_data
 from investment.forms import BriefingForm, PeriodForm
 from investment.models import BriefingNote
 from investment.selectors import report_completeness
 from investment.services import briefing_note_save
-from projects import filenames
+from projects import filenames, formatting
 from projects.access import project_for
+from projects.errors import form_error_text
 from projects.models import PeriodKind, User
 from projects.pdf import PDF, render_pdf
 
@@ -104,7 +105,7 @@ def briefing(request):
         request,
         "investment/briefing.html",
         {"form": form, "year": year, "month": month, "kind": kind,
-         "label": f"{year}年{period_label(kind, month)}", "note": note,
+         "label": formatting.period_label(year=year, kind=kind, month=month), "note": note,
          "completeness": report_completeness(year=year, month=month),
          "pdf_query": _query(kind=kind, year=year, month=month)},
     )  # fmt: skip
@@ -115,7 +116,7 @@ def briefing_pdf(request):
     _require_briefing(request.user)
     form = _period(request.GET)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_error_text(form))
         return redirect("briefing")
     year, month, kind = (form.cleaned_data[k] for k in ("year", "month", "kind"))
     completeness = report_completeness(year=year, month=month)

@@ -1,6 +1,7 @@
 from django import forms
 
 from projects.amounts import amount_field
+from projects.formatting import QUARTER_CHOICES
 from projects.forms import ChineseFormMixin
 from projects.models import FactorCategory, PeriodKind
 
@@ -66,9 +67,6 @@ class ReturnForm(forms.Form):
     )
 
 
-QUARTERS = [(1, "一季度"), (2, "二季度"), (3, "三季度"), (4, "四季度")]
-
-
 class BriefingForm(ChineseFormMixin, forms.Form):
     """Which briefing: a month, a quarter (一季度 … 四季度) or the year (and the office's
     下步工作打算 for it). ``cleaned_data["month"]`` is the month the figures run through:
@@ -95,7 +93,7 @@ class BriefingForm(ChineseFormMixin, forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
-        choices=QUARTERS,
+        choices=QUARTER_CHOICES,
         help_text="季度简报",
         error_messages={"invalid_choice": "请选择一季度至四季度"},
     )

@@ -20,7 +20,7 @@ from investment.briefing import BRIEFING_LIST, furthest_behind
 from investment.progress import lag_warnings
 from investment.rankings import unit_ranking
 from investment.selectors import portfolio_summary, report_completeness
-from projects import filenames
+from projects import filenames, formatting
 from projects.formatting import percent, points
 from projects.pdf import pdf_response, render_pdf
 from supervision import services
@@ -30,19 +30,9 @@ from supervision.forms import NoticeForm
 from supervision.models import Finding, Notice
 from supervision.selectors import overdue_findings
 
-CHINESE_QUARTERS = {3: "一", 6: "二", 9: "三", 12: "四"}
-
-
-def period_label(*, year: int, period: str, month: int) -> str:
-    if period == Notice.Period.QUARTER:
-        return f"{year}年第{CHINESE_QUARTERS[month]}季度"
-    if period == Notice.Period.YEAR:
-        return f"{year}年度"
-    return f"{year}年1–{month}月" if month > 1 else f"{year}年1月"
-
 
 def notice_title(*, year: int, period: str, month: int) -> str:
-    return f"关于{period_label(year=year, period=period, month=month)}全县重点项目建设情况的通报"
+    return f"关于{formatting.period_label(year=year, kind=period, month=month)}全县重点项目建设情况的通报"
 
 
 def notice_content(*, year: int, month: int, period: str, today: date) -> dict:
@@ -55,7 +45,7 @@ def notice_content(*, year: int, month: int, period: str, today: date) -> dict:
     red = {score.unit for score in ranking.red_list}
     black = {score.unit for score in ranking.black_list}
     return {
-        "period_label": period_label(year=year, period=period, month=month),
+        "period_label": formatting.period_label(year=year, kind=period, month=month),
         # Kept with the notice: how many of the period's reports were in on the day of issue.
         "completeness": {
             "expected": completeness.expected,

@@ -19,7 +19,7 @@ from investment.rankings import unit_ranking
 from investment.selectors import report_completeness
 from projects import filenames
 from projects.access import visible_plans
-from projects.models import Level, Unit, User
+from projects.models import Level, PeriodKind, Unit, User
 from projects.xlsx import workbook_response
 
 
@@ -45,7 +45,6 @@ def _period(request, default: tuple[int, int] | None = None) -> tuple[PeriodForm
     return form, year, month
 
 
-PERIOD_KINDS = {"month": "月度", "quarter": "季度", "annual": "年度"}
 # A county's whole list (50–300 projects) fits one page of the board and the lag list, so it
 # prints as one wall chart; a city's thousands come in pages. Excel exports are always whole.
 ROWS_PER_PAGE = 300
@@ -57,24 +56,28 @@ def _page(request, rows: list):
 
 @login_required
 def rankings(request):
-    kind = request.GET.get("kind") if request.GET.get("kind") in PERIOD_KINDS else "month"
+    kind = request.GET.get("kind")
+    if kind == "annual":  # the page's word for a year before PeriodKind's; kept for bookmarks
+        kind = PeriodKind.YEAR
+    if kind not in PeriodKind.values:
+        kind = PeriodKind.MONTH
     today = timezone.localdate()
     default = None  # a month: the period that is due
-    if kind == "quarter":
+    if kind == PeriodKind.QUARTER:
         year, quarter = periods.due_quarter(today)
         default = (year, rules.quarter_end_month(quarter))
-    elif kind == "annual":
+    elif kind == PeriodKind.YEAR:
         default = (periods.due_year(today), 12)
     form, year, month = _period(request, default)
     due = periods.due_period(today)
-    if kind == "quarter":
+    if kind == PeriodKind.QUARTER:
         # The quarter the month shown is in, but never one not yet due (10月 on 2 December,
         # October being due: the fourth quarter is not, so the third).
         month = rules.quarter_end_month((month + 2) // 3)
         if (year, month) > due:
             year, quarter = periods.due_quarter(today)
             month = rules.quarter_end_month(quarter)
-    elif kind == "annual":
+    elif kind == PeriodKind.YEAR:
         # A year not over yet is ranked through its month that is due (年度（截至10月）).
         month = 12 if (year, 12) <= due else due[1] if year == due[0] else 12
     ranking = unit_ranking(year=year, month=month)
@@ -108,9 +111,9 @@ def rankings(request):
             "projects": projects[:50],
             "levels": Level.choices,
             "level": level,
-            "quarterly": kind == "quarter",
-            "annual": kind == "annual",
-            "kinds": PERIOD_KINDS,
+            "quarterly": kind == PeriodKind.QUARTER,
+            "annual": kind == PeriodKind.YEAR,
+            "kinds": PeriodKind.choices,
             "kind": kind,
             "completeness": report_completeness(year=year, month=month),
         },
@@ -129,7 +132,7 @@ def _ranking_xlsx(ranking, kind: str) -> HttpResponse:
         for s in ranking.units
     )  # fmt: skip
     name = filenames.rankings(year=ranking.year, month=ranking.month, kind=kind)
-    return _xlsx(name, f"{PERIOD_KINDS[kind]}考核排名", headers, rows)
+    return _xlsx(name, f"{PeriodKind(kind).label}考核排名", headers, rows)
 
 
 @login_required

@@ -22,6 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from investment.models import MonthlyReport, ReportPhoto
 from investment.services import refuse_locked, require_own_unit, require_role
+from projects.errors import error_text
 from projects.models import User
 
 ACCEPTED_FORMATS = {"JPEG", "PNG"}
@@ -84,7 +85,7 @@ def photo_prepare(data: bytes, *, name: str = "") -> PreparedPhoto:
     except ValidationError as error:
         if not name:
             raise
-        raise ValidationError(f"照片“{name}”：{'；'.join(error.messages)}") from None
+        raise ValidationError(f"照片“{name}”：{error_text(error)}") from None
     thumbnail = image.copy()
     thumbnail.thumbnail(THUMBNAIL_SIZE)
     return PreparedPhoto(_jpeg(image), _jpeg(thumbnail), image.width, image.height, name)

@@ -113,17 +113,13 @@ class UnitScore:
             "rank": self.rank,
             "unit": self.unit,
             "score": float(self.score),
-            "completion_rate": _number(machine(self.completion_rate)),
-            "start_rate": _number(machine(self.start_rate)),
-            "milestone_rate": _number(machine(self.milestone_rate)),
-            "findings_rate": _number(machine(self.findings_rate)),
-            "reporting_rate": _number(machine(self.reporting_rate)),
+            "completion_rate": rules.json_number(machine(self.completion_rate)),
+            "start_rate": rules.json_number(machine(self.start_rate)),
+            "milestone_rate": rules.json_number(machine(self.milestone_rate)),
+            "findings_rate": rules.json_number(machine(self.findings_rate)),
+            "reporting_rate": rules.json_number(machine(self.reporting_rate)),
             "projects": self.projects,
         }
-
-
-def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from investment.models import MonthlyReport, ReportPhoto
 from investment.rankings import month_deadline
 from investment.selectors import expecting_reports, reporting_status
 from projects.access import visible_plans
+from projects.errors import error_text
 from projects.models import AnnualPlan, Unit, User, money
 
 
@@ -225,7 +226,7 @@ def _save(request, formset, plans, year: int, month: int) -> bool:
             user=request.user, year=year, month=month, entries=entries, submit=submit
         )
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, error_text(error))
         return False
     photos_note = f"，上传照片{saved.photos}张" if saved.photos else ""
     if submit:
@@ -307,7 +308,7 @@ def report_photos(request, pk: int):
             )
             messages.success(request, f"已上传{len(stored)}张照片。")
         except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+            messages.error(request, error_text(error))
         return redirect("report_photos", pk=report.pk)
     return render(
         request,

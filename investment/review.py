@@ -24,6 +24,7 @@ from investment.rankings import month_deadline
 from investment.reporting import _due, _period, _unit_for
 from investment.selectors import UnitReporting, reporting_status
 from projects.access import require_office, visible_plans
+from projects.errors import error_text
 from projects.models import Unit, User, money
 
 COUNTED = MonthlyReport.COUNTED_STATUSES
@@ -188,7 +189,7 @@ def report_approve(request, pk: int):
         services.report_approve(report=report, user=request.user)
         messages.success(request, f"已审核通过：{report.plan.project.name}")
     except ValidationError as error:
-        messages.error(request, f"{report.plan.project.name}：{'；'.join(error.messages)}")
+        messages.error(request, f"{report.plan.project.name}：{error_text(error)}")
     return _back_to_report(request, report)
 
 
@@ -206,7 +207,7 @@ def reports_approve(request, year: int, month: int):
     except ValueError:
         messages.error(request, "所选报表有误，请刷新页面后重试。")
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, error_text(error))
     return _back(request, year, month, None)
 
 
@@ -221,7 +222,7 @@ def report_return(request, pk: int):
         services.report_return(report=report, user=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, f"已退回：{report.plan.project.name}")
     except ValidationError as error:
-        messages.error(request, f"{report.plan.project.name}：{'；'.join(error.messages)}")
+        messages.error(request, f"{report.plan.project.name}：{error_text(error)}")
     return _back_to_report(request, report)
 
 
@@ -250,7 +251,7 @@ def reports_return_unit(request, year: int, month: int):
     except ValueError:
         messages.error(request, "所选报表有误，请刷新页面后重试。")
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, error_text(error))
     return _back(request, year, month, unit.pk)
 
 
@@ -275,7 +276,7 @@ def period_lock(request, year: int, month: int):
             request.audit_outcome = "refused"  # audit.AuditEntry.Outcome (audit sits above us)
             return redirect("period_lock", year=year, month=month)
         except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+            messages.error(request, error_text(error))
             return redirect(back)
         else:
             missing = request.POST.getlist("confirm")
@@ -318,7 +319,7 @@ def period_unlock(request, year: int, month: int):
             f"{year}年{month}月已解锁，各填报单位会在“我的待办”中看到解锁原因；更正完毕请重新锁定。",
         )
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-        request.audit_detail = f"{year}年{month}月未解锁：{'；'.join(error.messages)}"
+        messages.error(request, error_text(error))
+        request.audit_detail = f"{year}年{month}月未解锁：{error_text(error)}"
         request.audit_outcome = "refused"  # audit.AuditEntry.Outcome (audit sits above us)
     return redirect("review_month", year=year, month=month)

@@ -60,6 +60,12 @@ def for_machine(value: Decimal | None) -> Decimal | None:
     return None if value is None else round_half_up(value, MACHINE_PLACES)
 
 
+def json_number(value: Decimal | None) -> float | None:
+    """A figure as a JSON number (the commands' ``--json``): always a float, so a key's type
+    never depends on its value (40.0 beside 40.5, not 40)."""
+    return None if value is None else float(value)
+
+
 def for_page(value: Decimal | None) -> Decimal | None:
     """Rounded half-up to 1 decimal, as pages and PDFs write rates (30.8%, 5.8 个百分点)."""
     return None if value is None else round_half_up(value, PAGE_PLACES)

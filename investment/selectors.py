@@ -60,38 +60,31 @@ class PortfolioSummary(Figures):
         return {
             "year": self.year,
             "month": self.month,
-            "time_progress": _number(rules.for_machine(self.time_progress)),
+            "time_progress": rules.json_number(rules.for_machine(self.time_progress)),
             "projects": self.projects,
             "new": self.new,
             "continuing": self.continuing,
             "started": self.started,
-            "start_rate": _number(rules.for_machine(self.start_rate)),
-            "total_investment": _number(self.total_investment),
-            "annual_plan": _number(self.annual_plan),
-            "completed": _number(self.completed),
-            "completion_rate": _number(rules.for_machine(self.completion_rate)),
-            "ahead_pp": _number(rules.for_machine(self.ahead_pp)),
+            "start_rate": rules.json_number(rules.for_machine(self.start_rate)),
+            "total_investment": rules.json_number(self.total_investment),
+            "annual_plan": rules.json_number(self.annual_plan),
+            "completed": rules.json_number(self.completed),
+            "completion_rate": rules.json_number(rules.for_machine(self.completion_rate)),
+            "ahead_pp": rules.json_number(rules.for_machine(self.ahead_pp)),
             "double_half": self.double_half,
             "by_level": {
                 Level(level).label: {
                     "projects": figures.projects,
-                    "annual_plan": _number(figures.annual_plan),
-                    "completed": _number(figures.completed),
-                    "completion_rate": _number(rules.for_machine(figures.completion_rate)),
-                    "ahead_pp": _number(rules.for_machine(figures.ahead_pp)),
+                    "annual_plan": rules.json_number(figures.annual_plan),
+                    "completed": rules.json_number(figures.completed),
+                    "completion_rate": rules.json_number(
+                        rules.for_machine(figures.completion_rate)
+                    ),
+                    "ahead_pp": rules.json_number(rules.for_machine(figures.ahead_pp)),
                 }
                 for level, figures in self.by_level.items()
             },
         }
-
-
-def _number(value: Decimal | None) -> int | float | None:
-    """A Decimal as a JSON number: integral values as ints, others as floats."""
-    if value is None:
-        return None
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
 
 
 def counted_reports(*, year: int, month: int) -> QuerySet[MonthlyReport]:

@@ -50,10 +50,6 @@ def require_own_unit(user: User, plan: AnnualPlan) -> None:
         raise PermissionDenied("只能填报本单位的项目。")
 
 
-def _check_amount(amount: Decimal) -> None:
-    check_amount(amount, label="本月完成投资")
-
-
 @transaction.atomic
 def report_save(
     *,
@@ -76,7 +72,7 @@ def report_save(
     if not 1 <= month <= 12:
         raise ValidationError("月份应为1–12。")
     refuse_locked(plan.year, month)
-    _check_amount(amount)
+    check_amount(amount, label="本月完成投资")
     if len(progress) > TEXT_LIMIT or len(problems) > TEXT_LIMIT:
         raise ValidationError(f"形象进度和存在问题各不超过{TEXT_LIMIT}字。")
     if problem_category and problem_category not in FactorCategory.values:

@@ -37,20 +37,12 @@ def amount_problem(value: object) -> str | None:
     return None
 
 
-def check_amount(value: Decimal | None, *, label: str) -> None:
-    """Refuse an amount out of range, naming the field (None: not given, accepted)."""
-    if value is None:
-        return
-    problem = amount_problem(value)
-    if problem:
-        raise ValidationError(f"{label}{problem}。", code="amount")
-
-
-def validate_amount(value: Decimal | None) -> None:
-    """The form validator: the same rule, the reason alone (the form names the field)."""
+def check_amount(value: Decimal | None, *, label: str = "") -> None:
+    """Refuse an amount out of range, naming the field (None: not given, accepted). The form
+    validator is the same check with no label: the form names the field itself."""
     problem = None if value is None else amount_problem(value)
     if problem:
-        raise ValidationError(problem, code="amount")
+        raise ValidationError(f"{label}{problem}。" if label else problem, code="amount")
 
 
 def amount_field(label: str, *, required: bool = False, **kwargs) -> forms.DecimalField:
@@ -60,7 +52,7 @@ def amount_field(label: str, *, required: bool = False, **kwargs) -> forms.Decim
     return forms.DecimalField(
         label=label,
         required=required,
-        validators=[validate_amount],
+        validators=[check_amount],
         error_messages={"invalid": "请填写数字（万元）"},
         **kwargs,
     )

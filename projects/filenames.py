@@ -11,22 +11,20 @@ non-ASCII names). `filename_of` reads a name back from the header (for the audit
 from datetime import date
 from urllib.parse import unquote
 
-QUARTERS = {1: "一", 2: "二", 3: "三", 4: "四"}
+from projects.formatting import period_label
+from projects.models import PeriodKind
 
 
 def _period(year: int, month: int, kind: str) -> str:
-    """2026年11月, 2026年三季度 (quarter of month m), 2026年度."""
-    if kind == "quarter":
-        return f"{year}年{QUARTERS[(month + 2) // 3]}季度"
-    if kind in ("year", "annual"):
-        return f"{year}年度"
-    return f"{year}年{month}月"
+    """2026年11月 (a month file is named by its month, not 1–11月), 2026年三季度, 2026年度."""
+    if kind == PeriodKind.MONTH:
+        return f"{year}年{month}月"
+    return period_label(year=year, kind=kind, month=month)
 
 
 def briefing(*, year: int, month: int, kind: str) -> str:
-    kinds = {"quarter": "季度", "year": "年度"}
-    period = f"{year}年" if kind == "year" else _period(year, month, kind)
-    return f"{period}重点项目{kinds.get(kind, '月度')}简报.pdf"
+    period = f"{year}年" if kind == PeriodKind.YEAR else _period(year, month, kind)
+    return f"{period}重点项目{PeriodKind(kind).label}简报.pdf"
 
 
 def project_sheet(*, code: str, year: int, month: int) -> str:

@@ -1,6 +1,8 @@
-"""The one place that writes amounts and rates for people to read."""
+"""The one place that writes amounts, rates and periods for people to read."""
 
 from decimal import ROUND_HALF_UP, Decimal
+
+from projects.models import PeriodKind
 
 WAN_PER_YI = Decimal(10_000)
 
@@ -38,3 +40,26 @@ def points(pp: Decimal | None, places: str = "0.1") -> str:
     if rounded < 0:
         return f"滞后序时进度{-rounded}个百分点"
     return f"超序时进度{rounded}个百分点"
+
+
+QUARTER_NAMES = ("一", "二", "三", "四")
+
+
+def quarter_name(quarter: int) -> str:
+    """一季度 … 四季度, as the office writes them (seed 002's 一季度)."""
+    return f"{QUARTER_NAMES[quarter - 1]}季度"
+
+
+# The quarter pickers of the briefing and notice forms.
+QUARTER_CHOICES = [(quarter, quarter_name(quarter)) for quarter in range(1, 5)]
+
+
+def period_label(*, year: int, kind: str, month: int) -> str:
+    """How a document names the period its figures run through (month ``month``):
+    2026年1–5月 (2026年1月), 2026年三季度 (the quarter month ``month`` is in), 2026年度.
+    The briefing's and the notice's titles and the briefing page say it this way."""
+    if kind == PeriodKind.QUARTER:
+        return f"{year}年{quarter_name((month + 2) // 3)}"
+    if kind == PeriodKind.YEAR:
+        return f"{year}年度"
+    return f"{year}年1月" if month == 1 else f"{year}年1–{month}月"

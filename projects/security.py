@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from projects.errors import error_text
 from projects.models import Unit, User
 
 
@@ -151,7 +152,7 @@ def security_user_change(request, pk: int):
             )  # fmt: skip
             messages.success(request, f"已更新{target.username}的角色与状态。")
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, error_text(error))
     return redirect("security_users")
 
 

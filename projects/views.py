@@ -9,6 +9,7 @@ from django_tables2 import SingleTableMixin
 
 from projects import services
 from projects.access import project_for, require_office, visible_plans
+from projects.errors import error_text
 from projects.filters import PlanFilter
 from projects.forms import ChainForm, DoneForm, MilestoneForm, PlanForm, ProjectForm
 from projects.models import User
@@ -166,7 +167,7 @@ def milestones(request, pk: int):
                 messages.success(request, f"已更新：{milestone.name}")
                 return redirect("milestones", pk=project.pk)
         except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+            messages.error(request, error_text(error))
     return render(
         request,
         "projects/milestones.html",

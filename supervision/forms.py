@@ -1,5 +1,6 @@
 from django import forms
 
+from projects.formatting import QUARTER_CHOICES
 from projects.forms import ChineseFormMixin, DateInput, MultipleFileField
 from projects.models import FactorCategory, Unit
 from supervision.models import Finding, Inspection, Notice
@@ -110,9 +111,6 @@ class SendBackForm(ChineseFormMixin, forms.Form):
     reason = forms.CharField(label="退回原因", max_length=2000)
 
 
-QUARTERS = [(q, f"{'一二三四'[q - 1]}季度") for q in range(1, 5)]
-
-
 class NoticeForm(ChineseFormMixin, forms.Form):
     """The period of a notice: a month, a quarter (一季度…四季度) or the year; ``month`` in
     cleaned_data is always the period's last month. A blank title follows the period."""
@@ -123,7 +121,7 @@ class NoticeForm(ChineseFormMixin, forms.Form):
         label="月份（月度通报）", coerce=int, choices=[(m, f"{m}月") for m in range(1, 13)]
     )
     quarter = forms.TypedChoiceField(
-        label="季度（季度通报）", coerce=int, choices=QUARTERS, required=False
+        label="季度（季度通报）", coerce=int, choices=QUARTER_CHOICES, required=False
     )
     title = forms.CharField(
         label="通报标题",

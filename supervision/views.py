@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from projects import filenames
 from projects.access import visible_projects
+from projects.errors import error_text, form_error_text
 from projects.models import FactorCategory, Unit, User
 from projects.uploads import check_attachments, download
 from projects.xlsx import workbook_response
@@ -47,10 +48,6 @@ from supervision.selectors import (
 )
 
 ESCALATIONS_SHOWN = 15
-
-
-def _error_text(error: ValidationError) -> str:
-    return "；".join(error.messages)
 
 
 @login_required
@@ -187,7 +184,7 @@ def finding_answer(request, pk: int):
     require_answering_unit(request.user, finding)
     form = AnswerForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_error_text(form))
         return redirect("finding_detail", pk=pk)
     try:
         services.finding_answer(
@@ -200,7 +197,7 @@ def finding_answer(request, pk: int):
             expected_version=form.cleaned_data["version"],
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         done = form.cleaned_data["done"]
         messages.success(
@@ -217,7 +214,7 @@ def finding_move(request, pk: int):
     finding = finding_for(request.user, pk)
     form = MoveForm(request.POST, finding=finding)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_error_text(form))
         return redirect("finding_detail", pk=pk)
     try:
         finding = services.finding_move(
@@ -228,7 +225,7 @@ def finding_move(request, pk: int):
             expected_version=form.cleaned_data["version"],
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"问题已转交{finding.unit}，该单位将在我的待办中看到。")
     return redirect("finding_detail", pk=pk)
@@ -246,7 +243,7 @@ def finding_close(request, pk: int):
             user=request.user, finding=finding, note=note, today=timezone.localdate()
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "问题已销号。")
     return redirect("finding_detail", pk=pk)
@@ -262,7 +259,7 @@ def finding_send_back(request, pk: int):
             user=request.user, finding=finding, reason=request.POST.get("reason", "")
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "已退回责任单位重新整改。")
     return redirect("finding_detail", pk=pk)

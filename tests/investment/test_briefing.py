@@ -63,7 +63,7 @@ def test_the_may_briefing_prints_the_seed_001_figures(tmp_path):
 def test_a_year_without_data_still_renders_and_says_so(tmp_path):
     text = briefing(tmp_path, "--year", "2031", "--annual")
 
-    assert "2031年全年全县重点项目建设情况的汇报" in text
+    assert "2031年度全县重点项目建设情况的汇报" in text
     assert "2031年尚无重点项目计划数据" in text
     assert "下步工作打算" not in text  # left out, never a placeholder, until the office writes it
 

@@ -125,6 +125,8 @@ def test_the_rankings_page_takes_monthly_quarterly_and_annual_periods(client):
 
     assert heading(month=5, kind="month") == "2024年5月责任单位考核排名"
     assert heading(month=5, kind="quarter") == "2024年第2季度（截至6月）责任单位考核排名"
+    assert heading(month=5, kind="year") == "2024年年度责任单位考核排名"
+    # ?kind=annual, the page's own word before it took PeriodKind's: old bookmarks still work.
     assert heading(month=5, kind="annual") == "2024年年度责任单位考核排名"
 
 
@@ -209,7 +211,7 @@ def test_a_quarter_or_year_not_yet_due_is_not_ranked_as_if_it_were(client):
         return page.split("<h1>")[1].split("</h1>")[0]
 
     assert heading(month=10, kind="quarter") == "2024年第3季度（截至9月）责任单位考核排名"
-    assert heading(month=10, kind="annual") == (
+    assert heading(month=10, kind="year") == (
         "2024年年度（截至10月，全年尚未结束）责任单位考核排名"
     )
     assert heading(month=5, kind="quarter") == "2024年第2季度（截至6月）责任单位考核排名"

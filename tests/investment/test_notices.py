@@ -121,13 +121,13 @@ def test_a_quarterly_notice_is_chosen_by_its_quarter_and_titled_by_it(client, su
     assert not Notice.objects.exists()
 
     preview = issue(client, "preview", period="quarter", month=10, quarter=2, title="")
-    assert "关于2026年第二季度全县重点项目建设情况的通报" in preview.content.decode()
+    assert "关于2026年二季度全县重点项目建设情况的通报" in preview.content.decode()
 
     issue(client, period="quarter", month=10, quarter=2, title="")
     notice = Notice.objects.get()
     assert (notice.period, notice.month) == ("quarter", 6)
-    assert notice.title == "关于2026年第二季度全县重点项目建设情况的通报"
-    assert notice.content["period_label"] == "2026年第二季度"
+    assert notice.title == "关于2026年二季度全县重点项目建设情况的通报"
+    assert notice.content["period_label"] == "2026年二季度"
 
     again = issue(client, "preview", period="quarter", quarter=2, title="")
     assert "本期已印发过通报（2026年第1期）" in again.content.decode()
