@@ -60,11 +60,11 @@ def test_every_admin_list_opens_for_a_superuser_kept_for_operations(client):
         assert client.get(reverse(f"admin:{page}_changelist")).status_code == 200, page
 
 
-def test_the_year_settings_form_refuses_a_stale_save_naming_what_changed(client):
+def test_the_year_settings_form_refuses_a_stale_save_naming_what_changed(client, cast):
     from investment.models import YearSettings
 
     settings_row = YearSettings.objects.create(year=2026)
-    client.force_login(User.objects.create_user("admin", role=User.Role.ADMIN))
+    client.force_login(cast.admin)
     url = reverse("admin:investment_yearsettings_change", args=[settings_row.pk])
     form = {
         "year": 2026, "due_day": 5, "weight_investment": 50, "weight_start": 20,

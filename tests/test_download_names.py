@@ -10,14 +10,14 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from projects import filenames
 from projects.filenames import filename_of
-from projects.models import Project, User
+from projects.models import Project
 from tests.workbooks import a_small_county, code
 
 
 @pytest.fixture
-def office(client):
+def office(client, cast):
     a_small_county([[code(1), 2024, 3, 120]])
-    user = User.objects.create_user("office", role=User.Role.OFFICER)
+    user = cast.officer
     client.force_login(user)
     return user
 
@@ -71,8 +71,8 @@ def test_the_audit_trail_keeps_the_chinese_name_of_a_download(client, office):
     assert entry.detail == "2024年重点项目台账.xlsx"
 
 
-def test_the_audit_log_export_has_a_chinese_name(client):
-    client.force_login(User.objects.create_user("auditor", role=User.Role.AUDITOR))
+def test_the_audit_log_export_has_a_chinese_name(client, cast):
+    client.force_login(cast.auditor)
 
     assert (
         download_name(client.get(reverse("audit_log"), {"format": "xlsx"})) == "安全审计日志.xlsx"

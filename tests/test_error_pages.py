@@ -9,7 +9,7 @@ from django.urls import include, path, reverse
 from django.views import defaults
 
 from projects.models import User
-from tests.supervision.builders import a_finding, cast
+from tests.supervision.builders import a_finding, people_of
 
 
 def boom(request):
@@ -25,8 +25,8 @@ def production(settings):
 
 
 @pytest.fixture
-def people():
-    return cast()
+def people(cast):
+    return people_of(cast)
 
 
 def page_of(response, status: int) -> str:

@@ -4,7 +4,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects.models import Unit, User
 from tests.workbooks import PROJECT_HEADERS, code, load, read_back
 
 FUND_HEADERS = [
@@ -32,9 +31,9 @@ def funds(rows: int = 2) -> None:
     load({"项目台账": projects, "资金申报": applications})
 
 
-def test_the_totals_add_up_by_type_with_spending_progress(client):
+def test_the_totals_add_up_by_type_with_spending_progress(client, cast):
     funds(2)
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
 
     page = client.get(reverse("fund_list"), {"year": 2024}).content.decode()
 
@@ -43,19 +42,18 @@ def test_the_totals_add_up_by_type_with_spending_progress(client):
     assert "25.0%" in page  # 支出进度 50 / 200
 
 
-def test_a_reporter_sees_only_their_units_applications(client):
+def test_a_reporter_sees_only_their_units_applications(client, cast):
     funds(2)
-    unit = Unit.objects.get(name="县住建局")
-    client.force_login(User.objects.create_user("r", role=User.Role.REPORTER, unit=unit))
+    client.force_login(cast.reporter)  # 县住建局's
 
     page = client.get(reverse("fund_list")).content.decode()
 
     assert "项目1" in page and "项目2" not in page
 
 
-def test_its_query_count_does_not_grow_with_the_applications(client):
+def test_its_query_count_does_not_grow_with_the_applications(client, cast):
     funds(4)
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -67,9 +65,9 @@ def test_its_query_count_does_not_grow_with_the_applications(client):
     assert count() == small
 
 
-def test_the_totals_group_by_year_or_unit_and_export_to_excel(client):
+def test_the_totals_group_by_year_or_unit_and_export_to_excel(client, cast):
     funds(2)
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
 
     by_unit = client.get(reverse("fund_list"), {"by": "unit"}).content.decode()
     assert "按责任单位汇总" in by_unit and "营盘镇" in by_unit

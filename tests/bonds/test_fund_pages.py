@@ -7,20 +7,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from bonds.models import FundApplication, FundAttachment
-from projects.models import Project, Unit, User
+from projects.models import Project
 
 
 @pytest.fixture
-def project():
-    unit = Unit.objects.create(name="县住建局")
+def project(cast):
     return Project.objects.create(
-        code="ZJ-001", name="老旧小区改造", unit=unit, total_investment=5000
+        code="ZJ-001", name="老旧小区改造", unit=cast.housing, total_investment=5000
     )
 
 
 @pytest.fixture
-def office(client):
-    user = User.objects.create_user("office", role=User.Role.OFFICER)
+def office(client, cast):
+    user = cast.officer
     client.force_login(user)
     return user
 

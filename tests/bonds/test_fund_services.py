@@ -9,20 +9,19 @@ from django.db import IntegrityError, transaction
 
 from bonds.models import FundApplication, FundStatus
 from bonds.services import fund_attach, fund_save
-from projects.models import Project, Unit, User
+from projects.models import Project, User
 from projects.uploads import check_attachment
 
 
 @pytest.fixture
-def office():
-    return User.objects.create_user("office", role=User.Role.OFFICER)
+def office(cast):
+    return cast.officer
 
 
 @pytest.fixture
-def project():
-    unit = Unit.objects.create(name="县住建局")
+def project(cast):
     return Project.objects.create(
-        code="ZJ-001", name="老旧小区改造", unit=unit, total_investment=5000
+        code="ZJ-001", name="老旧小区改造", unit=cast.housing, total_investment=5000
     )
 
 
@@ -85,9 +84,9 @@ def test_a_refused_update_leaves_the_application_as_it_was(office, project):
     assert (application.spent, application.status) == (None, FundStatus.ALLOCATED)
 
 
-def test_a_leader_or_a_reporter_cannot_change_funds(office, project):
+def test_a_leader_or_a_reporter_cannot_change_funds(office, project, cast):
     for role in (User.Role.LEADER, User.Role.REPORTER, User.Role.SUPERVISOR):
-        user = User.objects.create_user(role, role=role, unit=project.unit)
+        user = cast.by_role(role)  # the reporter is the project's own unit's
         with pytest.raises(PermissionDenied):
             save(user, project)
         with pytest.raises(PermissionDenied):

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import Milestone, Project, Unit, User
+from projects.models import Milestone, Project
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 
@@ -21,9 +21,9 @@ def a_project() -> Project:
     return Project.objects.get()
 
 
-def test_the_office_adds_the_approval_chain_once(client):
+def test_the_office_adds_the_approval_chain_once(client, cast):
     project = a_project()
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
     url = reverse("milestones", args=[project.pk])
 
     client.post(url, {"action": "chain", "first_date": "2024-01-10"})
@@ -45,9 +45,9 @@ def test_the_office_adds_the_approval_chain_once(client):
     assert chain[1][2] == date(2024, 1, 30)
 
 
-def test_a_duplicate_milestone_name_is_refused(client):
+def test_a_duplicate_milestone_name_is_refused(client, cast):
     project = a_project()
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
     url = reverse("milestones", args=[project.pk])
     data = {
         "action": "add",
@@ -63,13 +63,12 @@ def test_a_duplicate_milestone_name_is_refused(client):
     assert project.milestones.count() == 1
 
 
-def test_the_units_reporter_records_a_milestone_done_but_not_in_the_future(client):
+def test_the_units_reporter_records_a_milestone_done_but_not_in_the_future(client, cast):
     project = a_project()
     milestone = Milestone.objects.create(
         project=project, name="施工许可", planned_date=date(2024, 3, 1)
     )
-    unit = Unit.objects.get(name="县住建局")
-    client.force_login(User.objects.create_user("r", role=User.Role.REPORTER, unit=unit))
+    client.force_login(cast.reporter)  # 县住建局's
     url = reverse("milestones", args=[project.pk])
 
     client.post(url, {"action": "done", "milestone": milestone.pk, "actual_date": "2024-03-05"})
@@ -85,17 +84,16 @@ def test_the_units_reporter_records_a_milestone_done_but_not_in_the_future(clien
     assert milestone.actual_date == date(2024, 3, 5)
 
 
-def test_a_reporter_cannot_plan_milestones_and_a_leader_cannot_record_them(client):
+def test_a_reporter_cannot_plan_milestones_and_a_leader_cannot_record_them(client, cast):
     project = a_project()
     milestone = Milestone.objects.create(
         project=project, name="施工许可", planned_date=date(2024, 3, 1)
     )
     url = reverse("milestones", args=[project.pk])
-    unit = Unit.objects.get(name="县住建局")
 
-    client.force_login(User.objects.create_user("r", role=User.Role.REPORTER, unit=unit))
+    client.force_login(cast.reporter)  # 县住建局's
     assert client.post(url, {"action": "chain", "first_date": "2024-01-10"}).status_code == 403
-    client.force_login(User.objects.create_user("l", role=User.Role.LEADER))
+    client.force_login(cast.leader)
     assert (
         client.post(
             url, {"action": "done", "milestone": milestone.pk, "actual_date": "2024-03-05"}

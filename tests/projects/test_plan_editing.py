@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from investment.briefing import briefing_data
 from investment.selectors import portfolio_summary
-from projects.models import AnnualPlan, Level, Nature, Project, Unit, User
+from projects.models import AnnualPlan, Level, Nature, Project
 from projects.services import plan_update
 from tests.workbooks import PROJECT_HEADERS, code, load
 
@@ -21,7 +21,7 @@ TODAY = date(2024, 8, 20)
 
 
 @pytest.fixture
-def county():
+def county(cast):
     """Two 2024 projects of 县住建局, not started; one of 营盘镇; the users who touch them."""
     load(
         {
@@ -33,11 +33,10 @@ def county():
             ]
         }
     )
-    unit = Unit.objects.get(name="县住建局")
     return {
-        "office": User.objects.create_user("office", role=User.Role.OFFICER),
-        "reporter": User.objects.create_user("clerk", role=User.Role.REPORTER, unit=unit),
-        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
+        "office": cast.officer,
+        "reporter": cast.reporter,  # 县住建局's
+        "leader": cast.leader,
     }
 
 
@@ -232,7 +231,7 @@ def test_a_stale_form_is_refused_with_what_changed(client, county):
 
     page = client.post(edit_url(1), {"actual_start": "2024-05-08", "version": 1}).content.decode()
 
-    assert "已被office于" in page and "年度计划投资(万元)：400.0000 → 500.0000" in page
+    assert "已被王科长于" in page and "年度计划投资(万元)：400.0000 → 500.0000" in page
     assert plan_of(1).actual_start is None
 
 

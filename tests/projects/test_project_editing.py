@@ -4,12 +4,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from projects.models import AnnualPlan, Project, Stage, Unit, User
+from projects.models import AnnualPlan, Project, Stage, Unit
 from tests.workbooks import PROJECT_HEADERS, code, load
-
-
-def an_office(client) -> None:
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
 
 
 def project_data(**overrides) -> dict:
@@ -27,8 +23,8 @@ def project_data(**overrides) -> dict:
     return data
 
 
-def test_the_office_creates_a_project_and_puts_it_on_a_years_list(client):
-    an_office(client)
+def test_the_office_creates_a_project_and_puts_it_on_a_years_list(client, cast):
+    client.force_login(cast.officer)
 
     response = client.post(reverse("project_create"), project_data())
     project = Project.objects.get()
@@ -41,8 +37,8 @@ def test_the_office_creates_a_project_and_puts_it_on_a_years_list(client):
     assert AnnualPlan.objects.get().planned_investment == Decimal(3000)
 
 
-def test_bad_project_input_is_refused_with_a_message_and_nothing_saved(client):
-    an_office(client)
+def test_bad_project_input_is_refused_with_a_message_and_nothing_saved(client, cast):
+    client.force_login(cast.officer)
 
     for overrides, message in (
         ({"code": "2024-5106-47-01-000001"}, "国家代码应为"),
@@ -56,8 +52,8 @@ def test_bad_project_input_is_refused_with_a_message_and_nothing_saved(client):
     assert Project.objects.count() == 0
 
 
-def test_a_project_code_is_unique(client):
-    an_office(client)
+def test_a_project_code_is_unique(client, cast):
+    client.force_login(cast.officer)
     client.post(reverse("project_create"), project_data())
 
     page = client.post(reverse("project_create"), project_data(name="另一个")).content.decode()
@@ -66,7 +62,7 @@ def test_a_project_code_is_unique(client):
     assert Project.objects.count() == 1
 
 
-def test_a_year_is_listed_once_per_project(client):
+def test_a_year_is_listed_once_per_project(client, cast):
     load(
         {
             "项目台账": [
@@ -75,7 +71,7 @@ def test_a_year_is_listed_once_per_project(client):
             ]
         }
     )
-    an_office(client)
+    client.force_login(cast.officer)
     project = Project.objects.get()
 
     page = client.post(
@@ -87,7 +83,7 @@ def test_a_year_is_listed_once_per_project(client):
     assert AnnualPlan.objects.count() == 1
 
 
-def test_a_project_that_cannot_start_is_replaced_by_one_of_the_same_scale(client):
+def test_a_project_that_cannot_start_is_replaced_by_one_of_the_same_scale(client, cast):
     load(
         {
             "项目台账": [
@@ -98,7 +94,7 @@ def test_a_project_that_cannot_start_is_replaced_by_one_of_the_same_scale(client
             ]
         }
     )
-    an_office(client)
+    client.force_login(cast.officer)
     original, smaller, replacement = Project.objects.order_by("code")
     url = reverse("project_replace", args=[original.pk])
 

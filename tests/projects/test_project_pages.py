@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from investment import services
 from investment.models import YearSettings
-from projects.models import AnnualPlan, Project, Unit, User
+from projects.models import AnnualPlan, Project
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
 
 
-def two_units() -> dict:
+def two_units(cast) -> dict:
     load(
         {
             "项目台账": [
@@ -35,16 +35,14 @@ def two_units() -> dict:
         }
     )
     return {
-        "reporter": User.objects.create_user(
-            "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
-        ),
-        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
-        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
+        "reporter": cast.reporter,
+        "officer": cast.officer,
+        "leader": cast.leader,
     }
 
 
-def test_the_register_lists_the_years_plan_rows_and_filters_them(client):
-    users = two_units()
+def test_the_register_lists_the_years_plan_rows_and_filters_them(client, cast):
+    users = two_units(cast)
     client.force_login(users["officer"])
 
     page = client.get(reverse("project_list"), {"year": 2024}).content.decode()
@@ -57,8 +55,8 @@ def test_the_register_lists_the_years_plan_rows_and_filters_them(client):
     assert "城关污水处理厂" in page and "营盘公路改建" not in page
 
 
-def test_a_reporter_sees_only_their_own_units_projects(client):
-    users = two_units()
+def test_a_reporter_sees_only_their_own_units_projects(client, cast):
+    users = two_units(cast)
     client.force_login(users["reporter"])
 
     page = client.get(reverse("project_list"), {"year": 2024}).content.decode()
@@ -67,16 +65,16 @@ def test_a_reporter_sees_only_their_own_units_projects(client):
     assert "营盘公路改建" not in page
 
 
-def test_another_units_project_is_not_found_for_a_reporter(client):
-    users = two_units()
+def test_another_units_project_is_not_found_for_a_reporter(client, cast):
+    users = two_units(cast)
     client.force_login(users["reporter"])
     other = Project.objects.get(code=code(2))
 
     assert client.get(reverse("project_detail", args=[other.pk])).status_code == 404
 
 
-def test_a_projects_sheet_shows_its_plan_progress(client):
-    users = two_units()
+def test_a_projects_sheet_shows_its_plan_progress(client, cast):
+    users = two_units(cast)
     client.force_login(users["leader"])
     project = Project.objects.get(code=code(1))
 
@@ -87,8 +85,8 @@ def test_a_projects_sheet_shows_its_plan_progress(client):
     assert "2024年2月" in page
 
 
-def test_a_projects_sheet_shows_who_sent_and_reviewed_each_report_and_which_came_late(client):
-    users = two_units()
+def test_a_projects_sheet_shows_who_sent_and_reviewed_each_report_and_which_came_late(client, cast):
+    users = two_units(cast)
     YearSettings.objects.create(year=2024, due_day=10)
     plan = AnnualPlan.objects.get(project__code=code(1))
     reporter, officer = users["reporter"], users["officer"]
@@ -108,10 +106,10 @@ def test_a_projects_sheet_shows_who_sent_and_reviewed_each_report_and_which_came
     page = client.get(reverse("project_detail", args=[plan.project.pk])).content.decode()
 
     rows = {row.split("</td>")[0]: row for row in page.split('<tr><td class="short">')[1:]}
-    assert "2024-04-10 23:00 reporter" in rows["2024年3月"]
+    assert "2024-04-10 23:00 李娟" in rows["2024年3月"]
     assert "逾期报送" not in rows["2024年3月"] and "已审核" in rows["2024年3月"]
-    assert "2024-05-11 09:00 reporter" in rows["2024年4月"] and "逾期报送" in rows["2024年4月"]
-    assert "2024-05-12 10:00 office" in rows["2024年4月"]
+    assert "2024-05-11 09:00 李娟" in rows["2024年4月"] and "逾期报送" in rows["2024年4月"]
+    assert "2024-05-12 10:00 王科长" in rows["2024年4月"]
     assert "退回：形象进度与照片不符" in rows["2024年4月"]
     assert "台账导入" in rows["2024年2月"]
 
@@ -120,13 +118,13 @@ def test_a_projects_sheet_shows_who_sent_and_reviewed_each_report_and_which_came
     assert page.status_code == 302  # signed out with the account; the leader still reads it
     client.force_login(users["leader"])
     page = client.get(reverse("project_detail", args=[plan.project.pk])).content.decode()
-    assert "2024-05-12 10:00" in page and "office" not in page
+    assert "2024-05-12 10:00" in page and "王科长" not in page
 
 
-def test_the_register_query_count_does_not_grow_with_the_portfolio(client):
+def test_the_register_query_count_does_not_grow_with_the_portfolio(client, cast):
     load(a_portfolio(10, 2024))
     load(a_portfolio(200, 2025))
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
 
     def count(year: int) -> int:
         with CaptureQueriesContext(connection) as queries:

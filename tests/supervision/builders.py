@@ -2,25 +2,22 @@
 
 from datetime import date
 
-from projects.models import Unit, User
 from supervision.services import finding_create
+from tests.cast import Cast
 
 FOUND = date(2026, 3, 2)
 
 
-def cast() -> dict:
-    housing = Unit.objects.create(name="县住建局")
-    township = Unit.objects.create(name="营盘镇")
+def people_of(cast: Cast) -> dict:
+    """The cast's two units and the people a finding passes between, by the name tests use."""
     return {
-        "housing": housing,
-        "township": township,
-        "reporter": User.objects.create_user("reporter", role=User.Role.REPORTER, unit=housing),
-        "township_reporter": User.objects.create_user(
-            "township", role=User.Role.REPORTER, unit=township
-        ),
-        "supervisor": User.objects.create_user("supervisor", role=User.Role.SUPERVISOR),
-        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
-        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
+        "housing": cast.housing,
+        "township": cast.township,
+        "reporter": cast.reporter,
+        "township_reporter": cast.other_reporter,
+        "supervisor": cast.supervisor,
+        "officer": cast.officer,
+        "leader": cast.leader,
     }
 
 

@@ -8,14 +8,14 @@ from supervision.clocks import LEVEL_LEADERS, LEVEL_OFFICE, escalation_level, st
 from supervision.models import Finding
 from supervision.selectors import escalations, overdue_findings, status_counts
 from supervision.services import finding_answer, finding_close
-from tests.supervision.builders import a_finding, cast
+from tests.supervision.builders import a_finding, people_of
 
 # Found on Monday 2 March 2026: assign by 3 March, first report by 5 March, settle by 9 March.
 
 
 @pytest.fixture
-def people():
-    return cast()
+def people(cast):
+    return people_of(cast)
 
 
 def states(finding, today):

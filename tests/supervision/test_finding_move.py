@@ -9,14 +9,14 @@ from django.urls import reverse
 
 from supervision.models import Finding, FindingEvent
 from supervision.services import finding_answer, finding_close, finding_move
-from tests.supervision.builders import a_finding, cast
+from tests.supervision.builders import a_finding, people_of
 
 Action = FindingEvent.Action
 
 
 @pytest.fixture
-def people():
-    return cast()
+def people(cast):
+    return people_of(cast)
 
 
 def move(people, finding, **kwargs):

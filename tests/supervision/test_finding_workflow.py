@@ -14,15 +14,15 @@ from supervision.services import (
     finding_edit,
     finding_send_back,
 )
-from tests.supervision.builders import FOUND, a_finding, cast
+from tests.supervision.builders import FOUND, a_finding, people_of
 
 Status = Finding.Status
 Action = FindingEvent.Action
 
 
 @pytest.fixture
-def people():
-    return cast()
+def people(cast):
+    return people_of(cast)
 
 
 def test_a_new_finding_is_assigned_today_with_the_13710_deadline(people):

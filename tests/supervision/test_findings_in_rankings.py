@@ -3,16 +3,16 @@
 from datetime import date
 
 from investment.rankings import unit_ranking
-from projects.models import Unit, User
+from projects.models import Unit
 from supervision.services import finding_answer, finding_close, finding_create
 from tests.workbooks import a_portfolio, load
 
 
-def test_a_finding_closed_by_its_deadline_counts_and_a_late_one_does_not():
+def test_a_finding_closed_by_its_deadline_counts_and_a_late_one_does_not(cast):
     load(a_portfolio(7, 2026))
     unit = Unit.objects.get(name="单位1")
-    supervisor = User.objects.create_user("s", role=User.Role.SUPERVISOR)
-    reporter = User.objects.create_user("r", role=User.Role.REPORTER, unit=unit)
+    supervisor = cast.supervisor
+    reporter = cast.reporter_of(unit)
     found = date(2026, 3, 2)
     on_time, late, open_one = (
         finding_create(

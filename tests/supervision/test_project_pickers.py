@@ -8,12 +8,12 @@ from django.urls import reverse
 
 from projects.models import Project
 from supervision.models import Finding, Inspection
-from tests.supervision.builders import cast
+from tests.supervision.builders import people_of
 
 
 @pytest.fixture
-def people():
-    people = cast()
+def people(cast):
+    people = people_of(cast)
     people["school"] = Project.objects.create(
         code="LOCAL-001", name="县一中新校区", unit=people["housing"], total_investment=100
     )

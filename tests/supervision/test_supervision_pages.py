@@ -14,15 +14,15 @@ from django.utils import timezone
 from projects.models import Project
 from supervision.models import Evidence, Finding, Inspection
 from supervision.services import finding_answer, inspection_save, notice_issue
-from tests.supervision.builders import a_finding, cast
+from tests.supervision.builders import a_finding, people_of
 from tests.workbooks import read_back
 
 PDF = b"%PDF-1.4\n% evidence\n"
 
 
 @pytest.fixture
-def people():
-    return cast()
+def people(cast):
+    return people_of(cast)
 
 
 def records(people, count: int, batch: str) -> None:

@@ -7,12 +7,12 @@ from django.urls import reverse
 
 from investment.todo import todos
 from supervision.services import finding_answer
-from tests.supervision.builders import a_finding, cast
+from tests.supervision.builders import a_finding, people_of
 
 
 @pytest.fixture
-def people():
-    return cast()
+def people(cast):
+    return people_of(cast)
 
 
 def test_the_reporters_todo_links_to_their_findings_still_to_answer(client, people):
