@@ -29,11 +29,12 @@ def amount_problem(value: object) -> str | None:
         return NOT_A_NUMBER
     if value < 0:
         return NEGATIVE
+    # The size first: normalize() overflows (a 500) on a number such as 1E1000000.
+    if value > MONEY_MAX:
+        return TOO_LARGE
     exponent = value.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > MONEY_PLACES:
         return TOO_PRECISE
-    if value > MONEY_MAX:
-        return TOO_LARGE
     return None
 
 
