@@ -13,19 +13,23 @@ The rules, each with a test in ``tests/investment/test_month_entry.py``:
   本月无变化 on a line without an amount refuse the whole save, naming the line, so nothing
   typed is ever dropped silently (an amount of 0 is the answer for a month without investment);
 - 本月无变化 copies last month's 形象进度, 存在问题 and category; the amount is still entered;
-- photos chosen on a line are checked before anything is written and stored with its report;
+- photos chosen on a line are checked (count and size before they are read, then decoded)
+  before anything is written, and stored with its report;
 - all lines or none: any refusal names its project and nothing is written.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.messages import constants as levels
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
 from investment import photos, rules, services
 from investment.models import MonthlyReport, ReportPhoto
+from investment.photos import Upload
 from projects.models import AnnualPlan, User
 
 ZERO = Decimal(0)
@@ -42,7 +46,9 @@ class MonthEntry:
     problems: str = ""
     problem_category: str = ""
     unchanged: bool = False  # 本月无变化: keep last month's text
-    photos: list[tuple[str, bytes]] = field(default_factory=list)  # (file name, content)
+    # The photos chosen on the line: uploaded files (checked by count and size before they are
+    # read) or (file name, content) pairs.
+    photos: Sequence[Upload] = field(default_factory=list)
 
 
 @dataclass
@@ -57,6 +63,32 @@ class MonthSaved:
     @property
     def total(self) -> Decimal:
         return sum((report.amount for report in self.reports), ZERO)
+
+    def notices(self) -> list[tuple[int, str]]:
+        """What to tell the user, as (message level, text) pairs, in the order to show them."""
+        photos_note = f"，上传照片{self.photos}张" if self.photos else ""
+        if self.submitted:
+            said = [
+                (
+                    levels.SUCCESS,
+                    f"已报送{len(self.reports)}个项目的月报，本月完成投资合计"
+                    f"{plain_amount(self.total)}万元{photos_note}。",
+                )
+            ]
+        elif self.reports:
+            said = [
+                (levels.SUCCESS, f"已保存{len(self.reports)}个项目的月报{photos_note}，尚未报送。")
+            ]
+        else:
+            said = [(levels.INFO, "没有需要保存的修改。")]
+        return said + [
+            (levels.WARNING, f"{warning}；如有误请修改后重新保存。") for warning in self.warnings
+        ]
+
+
+def plain_amount(amount: Decimal) -> str:
+    """186.3700 as 186.37: the stored places, without trailing zeros (as a form shows it)."""
+    return f"{amount.normalize():f}"
 
 
 def previous_reports(plans: list[AnnualPlan], *, year: int, month: int) -> dict[int, MonthlyReport]:
@@ -110,6 +142,7 @@ def reports_save_month(
         try:
             line = _checked(
                 entry,
+                photos.read_uploads(entry.photos),
                 existing.get(entry.plan.pk),
                 previous.get(entry.plan.project_id),
                 submit=submit,
@@ -159,6 +192,7 @@ def reports_save_month(
 
 def _checked(
     entry: MonthEntry,
+    chosen: list[tuple[str, bytes]],
     report: MonthlyReport | None,
     previous: MonthlyReport | None,
     *,
@@ -188,16 +222,16 @@ def _checked(
             "problems": entry.problems,
             "problem_category": entry.problem_category,
         }
-        if entry.photos or entry.unchanged or typed != {k: _text(v) for k, v in shown.items()}:
+        if chosen or entry.unchanged or typed != {k: _text(v) for k, v in shown.items()}:
             raise ValidationError(
                 "填写或改动了形象进度、存在问题、问题类别，或选了照片，但没有填写本月完成投资。"
                 "请填写本月完成投资（本月没有完成投资请填0），或清空该行。"
             )
         return None
-    if report is not None and not submit and not entry.photos and _same(entry, report):
+    if report is not None and not submit and not chosen and _same(entry, report):
         return None  # a draft saved again unchanged: no new version, no history row
-    photos.check_room(report, len(entry.photos))
-    prepared = [photos.photo_prepare(data, name=name) for name, data in entry.photos]
+    photos.check_room(report, len(chosen))
+    prepared = [photos.photo_prepare(data, name=name) for name, data in chosen]
     return entry, prepared
 
 

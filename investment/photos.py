@@ -12,11 +12,13 @@ photos at once can check every one of them before it writes anything.
 import io
 import uuid
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -91,6 +93,34 @@ def photo_prepare(data: bytes, *, name: str = "") -> PreparedPhoto:
     return PreparedPhoto(_jpeg(image), _jpeg(thumbnail), image.width, image.height, name)
 
 
+# A photo as it arrives: an uploaded file, or (file name, content) from a test or a command.
+Upload = UploadedFile | tuple[str, bytes]
+
+
+def _too_big(name: str) -> ValidationError:
+    return ValidationError(
+        f"照片“{name}”超过{settings.PHOTO_MAX_BYTES // (1024 * 1024)} MB，请压缩后再上传。"
+    )
+
+
+def read_uploads(uploads: Sequence[Upload]) -> list[tuple[str, bytes]]:
+    """The chosen photos as (name, content), refused by count and by size before a file is read
+    (so a huge upload is never loaded into memory)."""
+    limit = settings.PHOTO_MAX_PER_REPORT
+    if len(uploads) > limit:
+        raise ValidationError(f"每份月报最多上传{limit}张照片。")
+    read = []
+    for upload in uploads:
+        if isinstance(upload, tuple):
+            read.append(upload)
+            continue
+        name = upload.name or ""
+        if (upload.size or 0) > settings.PHOTO_MAX_BYTES:
+            raise _too_big(name)
+        read.append((name, upload.read()))
+    return read
+
+
 def check_room(report: MonthlyReport | None, adding: int) -> None:
     """Refuse more photos than a report may hold (``report`` None: not saved yet)."""
     limit = settings.PHOTO_MAX_PER_REPORT
@@ -125,6 +155,17 @@ def photos_store(
         photo.save()
         stored.append(photo)
     return stored
+
+
+def photos_upload(
+    *, report: MonthlyReport, user: User, uploads: Sequence[Upload], caption: str = ""
+) -> list[ReportPhoto]:
+    """The photo page's upload: the chosen files checked (count, size, then each decoded) and
+    stored together, or none of them."""
+    if not uploads:
+        raise ValidationError("请选择要上传的照片。")
+    prepared = [photo_prepare(data, name=name) for name, data in read_uploads(uploads)]
+    return photos_store(report=report, user=user, photos=prepared, caption=caption)
 
 
 def photo_add(*, report: MonthlyReport, user: User, data: bytes, caption: str = "") -> ReportPhoto:

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,8 +17,9 @@ from django.utils import timezone
 from investment import entry, photos, rules, services
 from investment.forms import ReportFormSet, ReportRowForm
 from investment.models import MonthlyReport, ReportPhoto
+from investment.month_selectors import counted_before, entry_status
 from investment.rankings import month_deadline
-from investment.selectors import expecting_reports, reporting_status
+from investment.selectors import expecting_reports
 from projects.access import visible_plans
 from projects.errors import error_text
 from projects.models import AnnualPlan, Unit, User, money
@@ -110,7 +110,7 @@ def report_month(request, year: int, month: int):
             "units": Unit.objects.all() if request.user.role != User.Role.REPORTER else [],
             "formset": formset,
             "lines": _lines(plans, formset, reports, previous, year=year, month=month),
-            "status": _unit_status(plans, reports, year=year, month=month),
+            "status": entry_status(plans=plans, reports=reports, year=year, month=month),
             **_due(month_deadline(year, month)),
             "locked": locked,
             "can_write": can_write,
@@ -138,7 +138,7 @@ def _initial(plan: AnnualPlan, report: MonthlyReport | None, previous) -> dict:
     return {
         "plan": plan.pk,
         "version": report.version if report else 0,
-        "amount": _plain(report.amount) if report else None,
+        "amount": entry.plain_amount(report.amount) if report else None,
         **entry.prefill(report, previous),
     }
 
@@ -149,15 +149,7 @@ def _lines(plans, formset, reports, previous, *, year: int, month: int) -> list[
         value = str(form["plan"].value() or "")
         if value.isdigit():
             forms[int(value)] = form
-    earlier = dict(
-        MonthlyReport.objects.filter(
-            plan__in=plans, month__lt=month, status__in=MonthlyReport.COUNTED_STATUSES
-        )
-        .order_by()
-        .values("plan")
-        .annotate(total=Sum("amount"))
-        .values_list("plan", "total")
-    )  # the months before this one, for the reporter to check the new figure against
+    earlier = counted_before(plans=plans, month=month)
     expected = set(
         expecting_reports(
             AnnualPlan.objects.filter(pk__in=[plan.pk for plan in plans]), year=year, month=month
@@ -177,88 +169,41 @@ def _lines(plans, formset, reports, previous, *, year: int, month: int) -> list[
     ]
 
 
-def _unit_status(plans: list[AnnualPlan], reports: dict, *, year: int, month: int) -> dict | None:
-    """应报 and where the expected reports stand, counted as 我的待办 counts them."""
-    if not plans:
-        return None
-    units = reporting_status(
-        year=year, month=month, plans=AnnualPlan.objects.filter(pk__in=[p.pk for p in plans])
-    )
-    unit = units[0] if units else None
-    expected = unit.expected if unit else 0
-    return {
-        "expected": expected,
-        "submitted": unit.submitted if unit else 0,
-        "approved": unit.approved if unit else 0,
-        "returned": unit.returned if unit else 0,
-        "unsent": unit.outstanding - unit.returned if unit else 0,
-        "not_expected": len(plans) - expected,
-        "first_returned": next(
-            (p.pk for p in plans if getattr(reports.get(p.pk), "status", "") == "returned"), None
-        ),
-    }
-
-
 def _save(request, formset, plans, year: int, month: int) -> bool:
     """Hand the posted lines (and their photos) to the batch save; all or nothing."""
     by_id = {plan.pk: plan for plan in plans}
-    submit = request.POST.get("action") == "submit"
-    try:
-        entries = []
-        for form in formset.forms:
-            data = form.cleaned_data
-            plan = by_id.get(data.get("plan"))
-            if plan is None:
-                raise Http404("没有这个项目")
-            entries.append(
-                entry.MonthEntry(
-                    plan=plan,
-                    version=data.get("version"),
-                    amount=data.get("amount"),
-                    progress=data["progress"],
-                    problems=data["problems"],
-                    problem_category=data["problem_category"],
-                    unchanged=data["unchanged"],
-                    photos=_uploads(request, form, plan),
-                )
+    entries = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        plan = by_id.get(data.get("plan"))
+        if plan is None:
+            raise Http404("没有这个项目")
+        entries.append(
+            entry.MonthEntry(
+                plan=plan,
+                version=data.get("version"),
+                amount=data.get("amount"),
+                progress=data["progress"],
+                problems=data["problems"],
+                problem_category=data["problem_category"],
+                unchanged=data["unchanged"],
+                photos=request.FILES.getlist(f"{form.prefix}-photos"),
             )
+        )
+    try:
         saved = entry.reports_save_month(
-            user=request.user, year=year, month=month, entries=entries, submit=submit
+            user=request.user,
+            year=year,
+            month=month,
+            entries=entries,
+            submit=request.POST.get("action") == "submit",
         )
     except ValidationError as error:
         messages.error(request, error_text(error))
         return False
-    photos_note = f"，上传照片{saved.photos}张" if saved.photos else ""
-    if submit:
-        messages.success(
-            request,
-            f"已报送{len(saved.reports)}个项目的月报，本月完成投资合计{_plain(saved.total)}万元"
-            f"{photos_note}。",
-        )
-    elif saved.reports:
-        messages.success(
-            request, f"已保存{len(saved.reports)}个项目的月报{photos_note}，尚未报送。"
-        )
-    else:
-        messages.info(request, "没有需要保存的修改。")
-    for warning in saved.warnings:
-        messages.warning(request, f"{warning}；如有误请修改后重新保存。")
+    for level, text in saved.notices():
+        messages.add_message(request, level, text)
     return True
-
-
-def _uploads(request, form, plan: AnnualPlan) -> list[tuple[str, bytes]]:
-    """The photos chosen on a line, refused by count and size before they are read."""
-    files = request.FILES.getlist(f"{form.prefix}-photos")
-    limit = settings.PHOTO_MAX_PER_REPORT
-    if len(files) > limit:
-        raise ValidationError(f"“{plan.project.name}”：每份月报最多上传{limit}张照片。")
-    for upload in files:
-        if upload.size > settings.PHOTO_MAX_BYTES:
-            raise ValidationError(
-                f"“{plan.project.name}”：照片“{upload.name}”超过"
-                f"{settings.PHOTO_MAX_BYTES // (1024 * 1024)} MB，请压缩后再上传。"
-            )
-    return [(upload.name, upload.read()) for upload in files]
 
 
 def _due(deadline) -> dict:
@@ -267,11 +212,6 @@ def _due(deadline) -> dict:
         "due": timezone.localtime(deadline) - timezone.timedelta(seconds=1),
         "overdue": timezone.now() >= deadline,
     }
-
-
-def _plain(amount: Decimal) -> str:
-    """186.3700 as 186.37 in the form: the stored places, without trailing zeros."""
-    return f"{amount.normalize():f}"
 
 
 def _report_for(user: User, pk: int) -> MonthlyReport:
@@ -286,24 +226,11 @@ def _report_for(user: User, pk: int) -> MonthlyReport:
 def report_photos(request, pk: int):
     report = _report_for(request.user, pk)
     if request.method == "POST":
-        uploads = request.FILES.getlist("photo")
         try:
-            if not uploads:
-                raise ValidationError("请选择要上传的照片。")
-            if len(uploads) > settings.PHOTO_MAX_PER_REPORT:
-                raise ValidationError(f"每份月报最多上传{settings.PHOTO_MAX_PER_REPORT}张照片。")
-            prepared = []
-            for upload in uploads:
-                if upload.size > settings.PHOTO_MAX_BYTES:
-                    raise ValidationError(
-                        f"照片“{upload.name}”超过{settings.PHOTO_MAX_BYTES // (1024 * 1024)} MB，"
-                        "请压缩后再上传。"
-                    )
-                prepared.append(photos.photo_prepare(upload.read(), name=upload.name))
-            stored = photos.photos_store(
+            stored = photos.photos_upload(
                 report=report,
                 user=request.user,
-                photos=prepared,
+                uploads=request.FILES.getlist("photo"),
                 caption=request.POST.get("caption", ""),
             )
             messages.success(request, f"已上传{len(stored)}张照片。")

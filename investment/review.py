@@ -4,43 +4,27 @@ Every action comes back to the unit it was taken on (``#unit-<id>``, with ``focu
 that unit's heading on the page even when its last report has just left the list).
 """
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Prefetch, Subquery, Sum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from investment import rules, services
+from investment import services
 from investment.forms import ReturnForm
-from investment.models import MonthlyReport, ReportingPeriod, ReportPhoto
+from investment.models import MonthlyReport, ReportingPeriod
+from investment.month_selectors import lock_summary, review_list
 from investment.rankings import month_deadline
 from investment.reporting import _due, _period, _unit_for
 from investment.selectors import UnitReporting, reporting_status
 from projects.access import require_office, visible_plans
 from projects.errors import error_text
-from projects.models import Unit, User, money
-
-COUNTED = MonthlyReport.COUNTED_STATUSES
-
-
-@dataclass
-class UnitGroup:
-    """One unit's reports on the review page, under a heading the actions come back to."""
-
-    unit_id: int
-    unit: str
-    rows: list = field(default_factory=list)
-
-    @property
-    def submitted_ids(self) -> list[int]:
-        return [r.pk for r, *_ in self.rows if r.status == MonthlyReport.Status.SUBMITTED]
+from projects.models import Unit, User
 
 
 @login_required
@@ -54,11 +38,12 @@ def review_month(request, year: int, month: int):
         raise PermissionDenied("审核页面仅供项目办和领导查看。")
     status = request.GET.get("status") or MonthlyReport.Status.SUBMITTED
     unit = _unit_for(request)
-    groups = _groups(year, month, status, unit, focus=request.GET.get("focus", ""))
+    listed = review_list(
+        year=year, month=month, status=status, unit=unit, focus=request.GET.get("focus", "")
+    )
     locked = services.is_locked(year=year, month=month)
     is_office = request.user.role == User.Role.OFFICER
     deadline = month_deadline(year, month)
-    submitted_count = sum(len(group.submitted_ids) for group in groups)
     by_unit = reporting_status(year=year, month=month, plans=visible_plans(request.user))
     missing = [u for u in by_unit if u.outstanding]
     return render(
@@ -67,7 +52,7 @@ def review_month(request, year: int, month: int):
         {
             "year": year,
             "month": month,
-            "groups": groups,
+            "groups": listed.groups,
             "unit": unit,
             "units": Unit.objects.all(),
             "status": status,
@@ -76,62 +61,14 @@ def review_month(request, year: int, month: int):
             "period": ReportingPeriod.objects.filter(year=year, month=month).first(),
             "is_office": is_office,
             "can_act": is_office and not locked,
-            "submitted_count": submitted_count,
+            "submitted_count": listed.submitted_count,
             "by_unit": by_unit,
             "missing": missing,
             "reminder": reminder_message(year, month, deadline, missing) if missing else "",
             **_due(deadline),
-            "can_batch": is_office and not locked and submitted_count > 0,
+            "can_batch": is_office and not locked and listed.submitted_count > 0,
         },
     )
-
-
-def _groups(year: int, month: int, status: str, unit: Unit | None, focus: str) -> list[UnitGroup]:
-    """The month's reports by unit, each with its cumulative total and last month beside it.
-
-    Three queries whatever the number of reports: the reports (with two subqueries), their
-    photos, and the focused unit's name when it has no row left.
-    """
-    reports = (
-        MonthlyReport.objects.filter(plan__year=year, month=month)
-        .select_related("plan__project__unit")
-        .order_by("plan__project__unit__name", "plan__project__code")
-    )
-    if status in MonthlyReport.Status.values:
-        reports = reports.filter(status=status)
-    if unit:
-        reports = reports.filter(plan__project__unit=unit)
-    cumulative = (
-        MonthlyReport.objects.filter(plan=OuterRef("plan"), month__lte=month, status__in=COUNTED)
-        .order_by()
-        .values("plan")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    previous = MonthlyReport.objects.filter(plan=OuterRef("plan"), month=month - 1)
-    reports = reports.annotate(
-        cumulative=Subquery(cumulative),
-        previous_amount=Subquery(previous.filter(status__in=COUNTED).values("amount")),
-        previous_progress=Subquery(previous.values("progress")),
-    ).prefetch_related(Prefetch("photos", queryset=ReportPhoto.objects.order_by("uploaded_at")))
-    groups: dict[int, UnitGroup] = {}
-    for report in reports:
-        project = report.plan.project
-        group = groups.setdefault(project.unit_id, UnitGroup(project.unit_id, project.unit.name))
-        total = money(report.cumulative)
-        group.rows.append(
-            (
-                report,
-                total,
-                rules.percent(total, report.plan.planned_investment),
-                rules.unusual_amount(report.amount, report.plan.planned_investment),
-            )
-        )
-    if focus.isdigit() and int(focus) not in groups and (not unit or unit.pk == int(focus)):
-        focused = Unit.objects.filter(pk=focus).first()
-        if focused:  # its last report just left this list: keep its heading to come back to
-            groups[focused.pk] = UnitGroup(focused.pk, focused.name)
-    return sorted(groups.values(), key=lambda group: group.unit)  # by code point, as rankings
 
 
 def reminder_message(
@@ -287,19 +224,17 @@ def period_lock(request, year: int, month: int):
     if services.is_locked(year=year, month=month):
         messages.info(request, f"{year}年{month}月已锁定。")
         return redirect(back)
-    missing = services.units_not_reported(year=year, month=month)
+    summary = lock_summary(year=year, month=month)
     return render(
         request,
         "investment/review_lock.html",
         {
             "year": year,
             "month": month,
-            "missing": missing,
-            "outstanding": sum(unit.outstanding for unit in missing),
+            "missing": summary.missing,
+            "outstanding": summary.outstanding,
             **_due(month_deadline(year, month)),
-            "waiting": MonthlyReport.objects.filter(
-                plan__year=year, month=month, status=MonthlyReport.Status.SUBMITTED
-            ).count(),
+            "waiting": summary.waiting,
         },
     )
 

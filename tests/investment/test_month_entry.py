@@ -5,8 +5,10 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from investment import services
@@ -324,3 +326,65 @@ def test_a_locked_month_another_units_project_and_a_leader_are_refused(people):
 def test_the_office_fills_any_units_month(people):
     save(people["officer"], MonthEntry(plan=plan(3), amount=Decimal(2)), submit=True)
     assert report(3).submitted_by == people["officer"]
+
+
+# --- what the page is told, as data (``MonthSaved.notices``) ---------------------------------
+
+
+def test_it_tells_what_was_sent_with_the_total_and_the_photos(people):
+    saved = save(
+        people["reporter"],
+        MonthEntry(plan=plan(1), amount=Decimal("60.50"), photos=[("一.jpg", jpeg())]),
+        MonthEntry(plan=plan(2), amount=Decimal(25)),
+        submit=True,
+    )
+
+    assert saved.notices() == [
+        (messages.SUCCESS, "已报送2个项目的月报，本月完成投资合计85.5万元，上传照片1张。")
+    ]
+
+
+def test_it_tells_a_draft_is_not_sent_yet_and_warns_of_an_unusual_amount(people):
+    saved = save(people["reporter"], MonthEntry(plan=plan(2), amount=Decimal(290)))
+
+    (level, text), *warnings = saved.notices()
+    assert (level, text) == (messages.SUCCESS, "已保存1个项目的月报，尚未报送。")
+    assert [level for level, _ in warnings] == [messages.WARNING]
+    assert warnings[0][1].startswith("“城关保障房”") and warnings[0][1].endswith(
+        "如有误请修改后重新保存。"
+    )
+
+
+def test_it_tells_when_nothing_needed_saving(people):
+    assert save(people["reporter"], MonthEntry(plan=plan(2))).notices() == [
+        (messages.INFO, "没有需要保存的修改。")
+    ]
+
+
+# --- uploaded files, checked before they are read -------------------------------------------
+
+
+def test_it_refuses_more_files_than_a_report_holds_before_reading_any(people, settings):
+    settings.PHOTO_MAX_PER_REPORT = 1
+    files = [SimpleUploadedFile(f"{n}.jpg", jpeg()) for n in (1, 2)]
+
+    with pytest.raises(ValidationError, match="“城关污水处理厂”：每份月报最多上传1张照片。"):
+        save(people["reporter"], MonthEntry(plan=plan(1), amount=Decimal(3), photos=files))
+    assert all(upload.tell() == 0 for upload in files)
+
+
+def test_it_refuses_a_file_over_the_size_limit_naming_it(people, settings):
+    settings.PHOTO_MAX_BYTES = 1024 * 1024
+    big = SimpleUploadedFile("大.jpg", b"\0" * (1024 * 1024 + 1))
+
+    with pytest.raises(ValidationError, match="“城关污水处理厂”：照片“大.jpg”超过1 MB"):
+        save(people["reporter"], MonthEntry(plan=plan(1), amount=Decimal(3), photos=[big]))
+    assert not MonthlyReport.objects.filter(month=3).exists()
+
+
+def test_uploaded_files_are_stored_like_pairs(people):
+    upload = SimpleUploadedFile("现场.jpg", jpeg(), content_type="image/jpeg")
+
+    saved = save(people["reporter"], MonthEntry(plan=plan(1), amount=Decimal(3), photos=[upload]))
+
+    assert saved.photos == 1 and report(1).photos.count() == 1

@@ -1,0 +1,183 @@
+"""Reads of one month's reporting: the sums beside a unit's month page and the office's review.
+
+The pages only render what these return; every total is added up in the database.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db.models import OuterRef, Prefetch, Subquery, Sum
+
+from investment import rules, services
+from investment.models import MonthlyReport, ReportPhoto
+from investment.selectors import UnitReporting, reporting_status
+from projects.models import AnnualPlan, Unit, money
+
+COUNTED = MonthlyReport.COUNTED_STATUSES
+
+
+# --- a unit's month page ------------------------------------------------------------------------
+
+
+def counted_before(*, plans: list[AnnualPlan], month: int) -> dict[int, Decimal]:
+    """Each plan row's counted investment of the months before ``month``, by plan id (one
+    query): the figure a reporter checks the new month's amount against."""
+    rows = (
+        MonthlyReport.objects.filter(plan__in=plans, month__lt=month, status__in=COUNTED)
+        .order_by()
+        .values("plan")
+        .annotate(total=Sum("amount"))
+        .values_list("plan", "total")
+    )
+    return {plan_id: money(total) for plan_id, total in rows}
+
+
+@dataclass(frozen=True)
+class EntryStatus:
+    """Where a unit's expected reports of a month stand, counted as 我的待办 counts them."""
+
+    expected: int
+    submitted: int
+    approved: int
+    returned: int
+    unsent: int
+    not_expected: int
+    first_returned: int | None  # the first returned line's plan id, to jump to
+
+
+def entry_status(
+    *,
+    plans: list[AnnualPlan],
+    reports: dict[int, MonthlyReport],
+    year: int,
+    month: int,
+) -> EntryStatus | None:
+    """应报 and where the month's reports of these plan rows stand (None: no plan rows)."""
+    if not plans:
+        return None
+    units = reporting_status(
+        year=year, month=month, plans=AnnualPlan.objects.filter(pk__in=[p.pk for p in plans])
+    )
+    unit = units[0] if units else None
+    expected = unit.expected if unit else 0
+    returned = [p.pk for p in plans if getattr(reports.get(p.pk), "status", "") == "returned"]
+    return EntryStatus(
+        expected=expected,
+        submitted=unit.submitted if unit else 0,
+        approved=unit.approved if unit else 0,
+        returned=unit.returned if unit else 0,
+        unsent=unit.outstanding - unit.returned if unit else 0,
+        not_expected=len(plans) - expected,
+        first_returned=returned[0] if returned else None,
+    )
+
+
+# --- the office's review ------------------------------------------------------------------------
+
+
+class ReviewRow(NamedTuple):  # a tuple, so the template unpacks it
+    report: MonthlyReport
+    cumulative: Decimal  # counted investment of months 1..m
+    cumulative_rate: Decimal | None
+    unusual: str  # why the amount looks unusual ("" when it does not)
+
+
+@dataclass
+class UnitGroup:
+    """One unit's reports on the review page, under a heading the actions come back to."""
+
+    unit_id: int
+    unit: str
+    rows: list[ReviewRow] = field(default_factory=list)
+
+    @property
+    def submitted_ids(self) -> list[int]:
+        return [
+            row.report.pk
+            for row in self.rows
+            if row.report.status == MonthlyReport.Status.SUBMITTED
+        ]
+
+
+@dataclass(frozen=True)
+class ReviewList:
+    groups: list[UnitGroup]
+
+    @property
+    def submitted_count(self) -> int:
+        """Reports listed that wait for the office's decision."""
+        return sum(len(group.submitted_ids) for group in self.groups)
+
+
+def review_list(
+    *, year: int, month: int, status: str, unit: Unit | None, focus: str = ""
+) -> ReviewList:
+    """The month's reports by unit, each with its cumulative total and last month beside it.
+
+    ``status`` filters (any other value: every status); ``focus`` is the unit an action was
+    just taken on, whose heading stays even when its last report has left the list. Three
+    queries whatever the number of reports: the reports (with two subqueries), their photos,
+    and the focused unit's name when it has no row left.
+    """
+    reports = (
+        MonthlyReport.objects.filter(plan__year=year, month=month)
+        .select_related("plan__project__unit")
+        .order_by("plan__project__unit__name", "plan__project__code")
+    )
+    if status in MonthlyReport.Status.values:
+        reports = reports.filter(status=status)
+    if unit:
+        reports = reports.filter(plan__project__unit=unit)
+    cumulative = (
+        MonthlyReport.objects.filter(plan=OuterRef("plan"), month__lte=month, status__in=COUNTED)
+        .order_by()
+        .values("plan")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    previous = MonthlyReport.objects.filter(plan=OuterRef("plan"), month=month - 1)
+    reports = reports.annotate(
+        cumulative=Subquery(cumulative),
+        previous_amount=Subquery(previous.filter(status__in=COUNTED).values("amount")),
+        previous_progress=Subquery(previous.values("progress")),
+    ).prefetch_related(Prefetch("photos", queryset=ReportPhoto.objects.order_by("uploaded_at")))
+    groups: dict[int, UnitGroup] = {}
+    for report in reports:
+        project = report.plan.project
+        group = groups.setdefault(project.unit_id, UnitGroup(project.unit_id, project.unit.name))
+        total = money(report.cumulative)
+        group.rows.append(
+            ReviewRow(
+                report=report,
+                cumulative=total,
+                cumulative_rate=rules.percent(total, report.plan.planned_investment),
+                unusual=rules.unusual_amount(report.amount, report.plan.planned_investment),
+            )
+        )
+    if focus.isdigit() and int(focus) not in groups and (not unit or unit.pk == int(focus)):
+        focused = Unit.objects.filter(pk=focus).first()
+        if focused:  # its last report just left this list: keep its heading to come back to
+            groups[focused.pk] = UnitGroup(focused.pk, focused.name)
+    # by code point, as rankings
+    return ReviewList(groups=sorted(groups.values(), key=lambda group: group.unit))
+
+
+@dataclass(frozen=True)
+class LockSummary:
+    """What the lock confirmation names: the units still owing reports, and what waits."""
+
+    missing: list[UnitReporting]
+    outstanding: int  # reports the missing units still owe
+    waiting: int  # reports sent and not yet reviewed
+
+
+def lock_summary(*, year: int, month: int) -> LockSummary:
+    missing = services.units_not_reported(year=year, month=month)
+    return LockSummary(
+        missing=missing,
+        outstanding=sum(unit.outstanding for unit in missing),
+        waiting=MonthlyReport.objects.filter(
+            plan__year=year, month=month, status=MonthlyReport.Status.SUBMITTED
+        ).count(),
+    )
