@@ -225,6 +225,9 @@ TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
+# Every list table renders through one template: our .table look, sortable headers, the pager.
+DJANGO_TABLES2_TEMPLATE = "partials/table.html"
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -10,30 +10,24 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django_tables2 import RequestConfig
 
 from investment import periods, rules
 from investment.explain import UnknownUnit, explain_unit
+from investment.filters import LagFilter, PlanUnitFilter
 from investment.forms import PeriodForm
-from investment.progress import LagReason, board, lag_warnings, project_ranking
+from investment.progress import board, lag_warnings, project_ranking
 from investment.rankings import unit_ranking
 from investment.selectors import report_completeness
+from investment.tables import LagTable, ProjectRankingTable, UnitRankingTable
 from projects import filenames
 from projects.access import visible_plans
-from projects.models import Level, PeriodKind, Unit, User
+from projects.models import Level, PeriodKind, User
 from projects.xlsx import workbook_response
 
 
 def _xlsx(filename: str, sheet: str, headers: tuple, rows) -> HttpResponse:
     return workbook_response([(sheet, headers, rows)], filename)
-
-
-def _scoped_plans(request):
-    """The user's plan rows, narrowed by the page's unit filter; and that filter's value."""
-    plans = visible_plans(request.user)
-    unit_id = request.GET.get("unit")
-    if unit_id and unit_id.isdigit():
-        plans = plans.filter(project__unit=unit_id)
-    return plans, unit_id
 
 
 def _period(request, default: tuple[int, int] | None = None) -> tuple[PeriodForm, int, int]:
@@ -48,10 +42,7 @@ def _period(request, default: tuple[int, int] | None = None) -> tuple[PeriodForm
 # A county's whole list (50–300 projects) fits one page of the board and the lag list, so it
 # prints as one wall chart; a city's thousands come in pages. Excel exports are always whole.
 ROWS_PER_PAGE = 300
-
-
-def _page(request, rows: list):
-    return Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+PROJECTS_RANKED = 50  # the rankings page lists the first ones; nothing below them is a rank
 
 
 @login_required
@@ -98,19 +89,17 @@ def rankings(request):
     projects = project_ranking(
         year=year, month=month, level=level if level in Level.values else None, unit_id=own_unit
     )
+    units = UnitRankingTable(ranking, kind=kind, explainable=explainable)
+    RequestConfig(request, paginate=False).configure(units)
     return render(
         request,
         "investment/rankings.html",
         {
             "form": form,
             "ranking": ranking,
-            "red": {s.unit for s in ranking.red_list},
-            "black": {s.unit for s in ranking.black_list},
+            "table": units,
             "explanation": explanation,
-            "explainable": explainable,
-            "projects": projects[:50],
-            "levels": Level.choices,
-            "level": level,
+            "projects": ProjectRankingTable(projects[:PROJECTS_RANKED]),
             "quarterly": kind == PeriodKind.QUARTER,
             "annual": kind == PeriodKind.YEAR,
             "kinds": PeriodKind.choices,
@@ -138,20 +127,9 @@ def _ranking_xlsx(ranking, kind: str) -> HttpResponse:
 @login_required
 def lag_page(request):
     form, year, month = _period(request)
-    plans, unit_id = _scoped_plans(request)
-    level = request.GET.get("level")
-    if level in Level.values:
-        plans = plans.filter(level=level)
-    warnings = lag_warnings(year=year, month=month, plans=plans)
-    reason = request.GET.get("reason")
-    reasons = [
-        LagReason.NOT_STARTED,
-        LagReason.INVESTMENT,
-        LagReason.MILESTONE,
-        LagReason.NOT_REPORTED,
-    ]
-    if reason in reasons:
-        warnings = [w for w in warnings if any(r == reason for r, _ in w.reasons)]
+    filters = LagFilter(request.GET, queryset=visible_plans(request.user))
+    plans = filters.qs
+    warnings = filters.warnings(lag_warnings(year=year, month=month, plans=plans))
     if request.GET.get("format") == "xlsx":
         headers = ("项目代码", "项目名称", "责任单位", "项目级别", "年度计划投资(万元)",
                    "累计完成投资(万元)", "完成率(%)", "预警原因")  # fmt: skip
@@ -163,19 +141,16 @@ def lag_page(request):
             for w in warnings
         )  # fmt: skip
         return _xlsx(filenames.lag_warnings(year=year, month=month), "滞后预警", headers, rows)
+    table = LagTable(warnings)
+    RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
     return render(
         request,
         "investment/lag.html",
         {
             "form": form,
-            "warnings": warnings,
-            "page": _page(request, warnings),
-            "reasons": reasons,
-            "reason": reason,
-            "units": Unit.objects.all(),
-            "unit_id": unit_id,
-            "levels": Level.choices,
-            "level": level,
+            "filter": filters,
+            "table": table,
+            "year": year,
             "month": month,
             "completeness": report_completeness(year=year, month=month, plans=plans),
         },
@@ -185,7 +160,8 @@ def lag_page(request):
 @login_required
 def board_page(request):
     form, year, month = _period(request)
-    plans, unit_id = _scoped_plans(request)
+    filters = PlanUnitFilter(request.GET, queryset=visible_plans(request.user))
+    plans = filters.qs
     group = "level" if request.GET.get("group") == "level" else "unit"
     if request.GET.get("format") == "xlsx":
         headers = ("责任单位", "项目代码", "项目名称", "包抓领导", "年度计划投资(万元)") + tuple(
@@ -206,10 +182,10 @@ def board_page(request):
             "form": form,
             "rows": rows,
             "page": page,
+            "year": year,
             "months": range(1, month + 1),
             "group": group,
-            "units": Unit.objects.all(),
-            "unit_id": unit_id,
+            "filter": filters,
             "completeness": report_completeness(year=year, month=month, plans=plans),
         },
     )

@@ -5,6 +5,31 @@ from django.utils.html import format_html
 from projects import formatting
 from projects.models import AnnualPlan
 
+# Shared by every list table (rendered by templates/partials/table.html).
+NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
+
+
+class WanColumn(tables.Column):
+    """An amount in 万元, right-aligned, through the one formatting helper."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", NUM)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return formatting.wan(value)
+
+
+class PercentColumn(tables.Column):
+    """A rate in percent with a page's one decimal; "—" for no rate."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", NUM)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return formatting.percent(value)
+
 
 class PlanTable(tables.Table):
     """One row per plan row of the chosen year: the project register."""

@@ -1,0 +1,115 @@
+"""The figure pages' list tables: the unit ranking, the project ranking, the lag list.
+
+Their rows are the selectors' objects (`UnitScore`, `PlanProgress`, `LagWarning`); sorting a
+list table orders those rows in Python, never recomputing a figure.
+"""
+
+import itertools
+
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+
+from projects.tables import NUM, PercentColumn, WanColumn
+
+
+class UnitRankingTable(tables.Table):
+    """考核排名: one row per unit, best first; 红榜/黑榜 rows marked."""
+
+    rank = tables.Column("名次", attrs=NUM)
+    unit = tables.Column("责任单位")
+    score = tables.Column("得分", attrs=NUM)
+    completion_rate = PercentColumn("投资完成率")
+    start_rate = PercentColumn("开复工率")
+    milestone_rate = PercentColumn("节点按期率")
+    findings_rate = PercentColumn("整改按期率")
+    reporting_rate = PercentColumn("按时报送率")
+    projects = tables.Column("项目数", attrs=NUM)
+    board = tables.Column("榜单", accessor="unit", orderable=False, empty_values=())
+
+    class Meta:
+        orderable = False  # a ranking is its order; the Excel export is the page as shown
+        empty_text = "该年度没有列入计划的项目。"
+        row_attrs = {"class": lambda record, table: table.list_class(record)}
+
+    def __init__(self, ranking, *, kind: str, explainable: set | None, **kwargs):
+        self.red = {s.unit for s in ranking.red_list}
+        self.black = {s.unit for s in ranking.black_list}
+        self.explainable = explainable
+        self.period = {"year": ranking.year, "month": ranking.month, "kind": kind}
+        super().__init__(ranking.units, **kwargs)
+
+    def list_class(self, record) -> str:
+        if record.unit in self.red:
+            return "red-row"
+        return "black-row" if record.unit in self.black else ""
+
+    def render_unit(self, value):
+        # A reporter may open only their own unit's deductions; the others stay figures.
+        if self.explainable is not None and value not in self.explainable:
+            return value
+        query = urlencode({**self.period, "explain": value})
+        return format_html('<a href="?{}#explain">{}</a>', query, value)
+
+    def render_score(self, value):
+        return format_html("<strong>{}</strong>", value)
+
+    def render_board(self, value):
+        if value in self.red:
+            return mark_safe('<span class="tag approved">红榜</span>')
+        if value in self.black:
+            return mark_safe('<span class="tag returned">黑榜</span>')
+        return ""
+
+
+class ProjectRankingTable(tables.Table):
+    """项目完成率排名: the first rows of `project_ranking`, in its order."""
+
+    rank = tables.Column("名次", empty_values=(), attrs=NUM)
+    name = tables.Column("项目")
+    unit = tables.Column("责任单位")
+    level = tables.Column("级别")
+    planned_investment = WanColumn("年度计划(万元)")
+    completed = WanColumn("完成(万元)")
+    completion_rate = PercentColumn("完成率")
+
+    class Meta:
+        orderable = False  # the ranking is the order
+        empty_text = "该年度没有列入计划的项目。"
+
+    def render_rank(self):
+        self.counter = getattr(self, "counter", itertools.count(1))
+        return next(self.counter)
+
+
+class LagTable(tables.Table):
+    """滞后预警: one row per lagging plan row with each reason and its details."""
+
+    name = tables.Column(
+        "项目",
+        accessor="progress__name",
+        order_by=("progress__code",),
+        attrs={"td": {"class": "name"}},
+    )
+    unit = tables.Column(
+        "责任单位", accessor="progress__unit", order_by=("progress__unit", "progress__code"),
+        attrs={"td": {"class": "short"}},
+    )  # fmt: skip
+    level = tables.Column(
+        "级别", accessor="progress__level", order_by=("progress__level", "progress__code"),
+        attrs={"td": {"class": "short"}},
+    )  # fmt: skip
+    completion_rate = PercentColumn("完成率", accessor="progress__completion_rate")
+    reasons = tables.Column("预警原因", orderable=False)
+
+    class Meta:
+        empty_text = "没有滞后项目。"
+
+    def render_name(self, record, value):
+        return format_html('{}<br><small class="muted">{}</small>', value, record.progress.code)
+
+    def render_reasons(self, value):
+        return format_html_join(
+            "", '<div><span class="tag returned">{}</span> {}</div>', ((r, d) for r, d in value)
+        )
