@@ -1,6 +1,8 @@
 """The model history (django-simple-history) of the domain tables, for the auditor and for
 telling a user what changed when their form was stale."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from bonds.models import FundApplication
@@ -9,8 +11,8 @@ from projects.models import AnnualPlan, Milestone, Project, Unit, User
 from projects.versioning import _shown
 from supervision.models import Finding
 
-# key: (model, label)
-HISTORY_MODELS = {
+# key: (model, label); Any, as the stubs do not know simple-history's `history` manager
+HISTORY_MODELS: dict[str, tuple[Any, str]] = {
     "report": (MonthlyReport, "月度报表"),
     "project": (Project, "项目"),
     "plan": (AnnualPlan, "年度计划"),

@@ -84,9 +84,9 @@ ACTIONS = {
 
 def _action(request: HttpRequest) -> str:
     match = request.resolver_match
-    name = match.url_name if match else ""
+    name = (match.url_name if match else None) or ""
     if match and match.namespace == "admin":
-        return f"系统管理：{request.method} {name or ''}".strip()
+        return f"系统管理：{request.method} {name}".strip()
     return ACTIONS.get(name, name or request.path)
 
 

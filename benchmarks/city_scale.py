@@ -20,6 +20,7 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
@@ -126,6 +127,7 @@ def build(projects: int, years: int) -> dict[str, int]:
     MonthlyReport.objects.bulk_create(reports, batch_size=BATCH)
     milestones = []
     for project in project_rows:
+        assert project.planned_start is not None  # every project here has one
         day = project.planned_start - timedelta(days=120)
         for name in MILESTONES:
             day += timedelta(days=rng.randint(20, 120))
@@ -150,7 +152,7 @@ def build(projects: int, years: int) -> dict[str, int]:
                 FundApplication(
                     project=project,
                     fund_type=rng.choice(list(FundType)),
-                    year=project.planned_start.year,
+                    year=project.planned_start.year,  # type: ignore[union-attr]
                     batch="第1批",
                     requested=requested,
                     approved=requested * Decimal("0.8"),
@@ -213,7 +215,7 @@ def time_pages(client: Client) -> list[tuple[str, float, int, int]]:
         url = (
             reverse(name, args=[LAST_YEAR, LAST_MONTH]) if name == "review_month" else reverse(name)
         )
-        query = {**({} if name == "review_month" else period), **params}
+        query: dict[str, Any] = {**({} if name == "review_month" else period), **params}
         timings = []
         for _ in range(3):
             reset_queries()

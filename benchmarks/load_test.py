@@ -161,7 +161,7 @@ def run(url: str, users: int, seconds: int, max_requests: int, year: int, month:
     threads = [
         threading.Thread(
             target=VirtualUser(
-                parts.hostname, parts.port or 80, USERNAME.format(i + 1), stats, 30
+                parts.hostname or "localhost", parts.port or 80, USERNAME.format(i + 1), stats, 30
             ).run,
             args=(deadline, max_requests, year, month),
             daemon=True,

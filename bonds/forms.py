@@ -43,4 +43,7 @@ class FundForm(ChineseFormMixin, forms.Form):
 
 
 class AttachmentForm(ChineseFormMixin, forms.Form):
-    files = MultipleFileField(label="附件", help_text="PDF、JPG、PNG、DOCX、XLSX，可多选")
+    # A declared field goes into base_fields, so `self.files` (the uploads) is not shadowed.
+    files = MultipleFileField(  # type: ignore[assignment]
+        label="附件", help_text="PDF、JPG、PNG、DOCX、XLSX，可多选"
+    )

@@ -22,10 +22,11 @@ def amount_problems(amounts: dict[str, Decimal | None]) -> list[tuple[str, str]]
         value = amounts.get(field)
         if value is None:
             continue
-        earlier = [(f, lab) for f, lab in LIFECYCLE[:index] if amounts.get(f) is not None]
+        earlier = [
+            (lab, amount) for f, lab in LIFECYCLE[:index] if (amount := amounts.get(f)) is not None
+        ]
         if earlier:
-            before_field, before_label = earlier[-1]
-            before = amounts[before_field]
+            before_label, before = earlier[-1]
             if value > before:
                 problems.append(
                     (field, f"{label}（{value}万元）不能大于{before_label}（{before}万元）")

@@ -1,6 +1,7 @@
 """Fund figures, summed in the database."""
 
 from collections.abc import Iterator
+from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
@@ -31,10 +32,10 @@ def fund_totals(applications: QuerySet[FundApplication], by: str = "fund_type") 
     else:
         keys = [(key, f"{key}年" if by == "year" else key) for key in sorted(grouped)]
     rows = []
-    total = {"label": "合计", "count": 0, **{name: money(None) for name in AMOUNTS}}
+    total: dict[str, Any] = {"label": "合计", "count": 0, **{name: money(None) for name in AMOUNTS}}
     for key, label in keys:
         row = grouped.get(key, {"count": 0})
-        line = {"label": label, "count": row["count"]}
+        line: dict[str, Any] = {"label": label, "count": row["count"]}
         for name in AMOUNTS:
             line[name] = money(row.get(name))
             total[name] += line[name]

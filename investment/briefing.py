@@ -10,6 +10,7 @@ import base64
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 
@@ -135,7 +136,8 @@ def briefing_data(
     *, year: int, month: int, kind: str = PeriodKind.MONTH, today: date | None = None
 ) -> Briefing:
     end = rules.period_end(year, month)
-    first_month = {PeriodKind.MONTH: month, PeriodKind.QUARTER: month - 2}.get(kind, 1)
+    first_months: dict[str, int] = {PeriodKind.MONTH: month, PeriodKind.QUARTER: month - 2}
+    first_month = first_months.get(kind, 1)
     plans = AnnualPlan.objects.counted(year)
     summary = portfolio_summary(year=year, month=month)
     by_unit = sorted(
@@ -225,17 +227,17 @@ class ProjectSheet:
     year: int
     month: int
     plan: AnnualPlan | None
-    progress: object | None  # the plan row annotated with ``completed``
+    progress: Any  # the plan row annotated with ``completed``, or None
     months: list[tuple[int, Decimal | None, Decimal | None, str]]
     milestones: list[Milestone]
     findings: list[Finding]
     # The latest photos of the sheet's year up to its month, newest first: (data: URI, so the
     # PDF needs no fetch; caption; month).
-    photos: list[tuple[str, str, int]]
+    photos: list[tuple[str | None, str, int]]
 
     @property
     def completion_rate(self) -> Decimal | None:
-        if self.progress is None:
+        if self.progress is None or self.plan is None:
             return None
         return rules.percent(money(self.progress.completed), self.plan.planned_investment)
 

@@ -34,6 +34,7 @@ def period_from_options(*, year: int, month: int | None, quarter: int | None, an
         month = quarter * 3
     elif annual:
         month = 12
+    assert month is not None  # exactly one of the three was given
     check_period(year=year, month=month)
     return month
 

@@ -165,7 +165,7 @@ def reports_save_month(
                         plan=entry.plan,
                         month=month,
                         user=user,
-                        amount=entry.amount,
+                        amount=entry.amount,  # type: ignore[arg-type]  # _checked: never None
                         progress=entry.progress,
                         problems=entry.problems,
                         problem_category=entry.problem_category,

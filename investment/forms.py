@@ -107,7 +107,8 @@ class BriefingForm(ChineseFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind, month, quarter = data.get("kind"), data.get("month"), data.get("quarter")
         if kind == PeriodKind.QUARTER:
             if quarter is None and month and month % 3 == 0:

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from investment import periods, rules
 from investment.models import MonthlyReport, YearSettings
 from investment.rankings import report_deadline
-from projects.models import AnnualPlan, Level, Milestone, money
+from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, money
 
 ZERO = Decimal(0)
 
@@ -49,8 +49,8 @@ class PlanProgress:
 
 
 def plan_progress(
-    *, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None
-) -> QuerySet[AnnualPlan]:
+    *, year: int, month: int, plans: AnnualPlanQuerySet | None = None
+) -> AnnualPlanQuerySet:
     """Year ``year``'s plan rows with ``completed`` through ``month``, in one query."""
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
     counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
@@ -61,7 +61,7 @@ def plan_progress(
     )
 
 
-def plan_progress_all_years(*, project, month: int = 12) -> QuerySet[AnnualPlan]:
+def plan_progress_all_years(*, project, month: int = 12) -> AnnualPlanQuerySet:
     """A project's plan rows, every year, each with ``completed`` through ``month``."""
     counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
     return (
@@ -90,7 +90,7 @@ PROGRESS_VALUES = {
 
 
 def progress_rows(
-    *, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None, **extra
+    *, year: int, month: int, plans: AnnualPlanQuerySet | None = None, **extra
 ) -> list[tuple[PlanProgress, dict]]:
     """``plan_progress`` read as plain values (no model instances: a city's thousands of rows
     cost a fraction), each with the values of the ``extra`` annotations."""
@@ -152,7 +152,7 @@ def lag_warnings(
     year: int,
     month: int,
     now: datetime | None = None,
-    plans: QuerySet[AnnualPlan] | None = None,
+    plans: AnnualPlanQuerySet | None = None,
 ) -> list[LagWarning]:
     """The early-warning list at (year, month): every plan row with at least one reason.
 
@@ -267,7 +267,7 @@ def board(
     *,
     year: int,
     month: int,
-    plans: QuerySet[AnnualPlan] | None = None,
+    plans: AnnualPlanQuerySet | None = None,
     today: date | None = None,
 ) -> list[BoardRow]:
     """Every plan row × months 1..``month``, coloured, with the figures behind each colour.

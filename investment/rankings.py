@@ -197,11 +197,13 @@ def report_history(project) -> list[MonthlyReport]:
     default_due_day = YearSettings._meta.get_field("due_day").default
     for report in reports:
         due_day = due_days.get(report.plan.year, default_due_day)
-        report.deadline = report_deadline(report.plan.year, report.month, due_day)
-        report.late = (
+        deadline = report_deadline(report.plan.year, report.month, due_day)
+        # Shown on the page beside each report: attributes of the instance, not fields.
+        report.deadline = deadline  # type: ignore[attr-defined]
+        report.late = (  # type: ignore[attr-defined]
             report.source == MonthlyReport.Source.FORM
             and report.submitted_at is not None
-            and report.submitted_at >= report.deadline
+            and report.submitted_at >= deadline
         )
     return reports
 
@@ -276,11 +278,11 @@ def unit_ranking(*, year: int, month: int, today: date | None = None) -> Ranking
             on_time=Count("pk", filter=on_time & expected_month),
         )
     )
-    for row in reports:
-        score = scores.get(row["plan__project__unit"])
+    for report_row in reports:
+        score = scores.get(report_row["plan__project__unit"])
         if score:
-            score.completed = money(row["completed"])
-            score.reports_on_time = row["on_time"]
+            score.completed = money(report_row["completed"])
+            score.reports_on_time = report_row["on_time"]
 
     milestones = (
         milestones_due(year=year, end=end)

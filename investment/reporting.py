@@ -4,6 +4,7 @@ The office's review of a month is investment/review.py.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -209,7 +210,7 @@ def _save(request, formset, plans, year: int, month: int) -> bool:
 def _due(deadline) -> dict:
     """The last minute of the due day to show, and whether it has passed."""
     return {
-        "due": timezone.localtime(deadline) - timezone.timedelta(seconds=1),
+        "due": timezone.localtime(deadline) - timedelta(seconds=1),
         "overdue": timezone.now() >= deadline,
     }
 

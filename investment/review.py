@@ -95,7 +95,7 @@ def reminder_message(
 
 def _back(request: HttpRequest, year: int, month: int, unit_id: int | None):
     """Back to the review page as it was filtered, at the unit the action was taken on."""
-    query = {}
+    query: dict[str, str | int] = {}
     shown_unit = request.POST.get("shown_unit", "")
     shown_status = request.POST.get("shown_status", "")
     if shown_unit.isdigit():

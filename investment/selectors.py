@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from investment import periods, rules
 from investment.models import MonthlyReport, YearSettings
-from projects.models import AnnualPlan, Level, Nature, Stage, User, money
+from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Nature, Stage, User, money
 
 ZERO = Decimal(0)
 
@@ -117,7 +117,7 @@ BREAKDOWNS = {
 
 
 def figures_by(
-    *, year: int, month: int, by: str, plans: QuerySet[AnnualPlan] | None = None
+    *, year: int, month: int, by: str, plans: AnnualPlanQuerySet | None = None
 ) -> dict[str, Figures]:
     """The portfolio figures of (year, month) broken down by ``by`` (a key of BREAKDOWNS).
 
@@ -164,7 +164,7 @@ def figures_by(
 
 
 def portfolio_summary(
-    *, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None
+    *, year: int, month: int, plans: AnnualPlanQuerySet | None = None
 ) -> PortfolioSummary:
     """The portfolio figures of year ``year`` at the end of month ``month``, by level.
 
@@ -184,7 +184,7 @@ def portfolio_summary(
 
 
 def monthly_completion(
-    *, year: int, month: int, plans: QuerySet[AnnualPlan] | None = None
+    *, year: int, month: int, plans: AnnualPlanQuerySet | None = None
 ) -> list[Decimal | None]:
     """The cumulative completion rate at the end of each month 1..``month`` (two queries)."""
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
@@ -205,7 +205,7 @@ def monthly_completion(
 
 
 def projects_by_stage(
-    *, year: int, plans: QuerySet[AnnualPlan] | None = None
+    *, year: int, plans: AnnualPlanQuerySet | None = None
 ) -> list[tuple[str, int]]:
     """How many of the year's plan rows are in each project stage (one query)."""
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
@@ -241,9 +241,7 @@ class UnitReporting:
         return self.outstanding - self.returned - self.draft
 
 
-def expecting_reports(
-    plans: QuerySet[AnnualPlan], *, year: int, month: int
-) -> QuerySet[AnnualPlan]:
+def expecting_reports(plans: AnnualPlanQuerySet, *, year: int, month: int) -> AnnualPlanQuerySet:
     """The plan rows that owe a report for month ``month``: counted rows started by its end.
 
     应报 on the review page, 未报送 in the lag list, I5 and the completeness line all count
@@ -252,7 +250,7 @@ def expecting_reports(
     return plans.counted(year).filter(actual_start__lte=rules.period_end(year, month))
 
 
-def reporting_status(*, year: int, month: int, plans: QuerySet[AnnualPlan]) -> list[UnitReporting]:
+def reporting_status(*, year: int, month: int, plans: AnnualPlanQuerySet) -> list[UnitReporting]:
     """Each unit's month-``month`` reports, most outstanding first: two queries.
 
     A plan row expects a report once it has started (as 未报送 in the lag list and I5).
@@ -291,7 +289,7 @@ def reporting_status(*, year: int, month: int, plans: QuerySet[AnnualPlan]) -> l
         role=User.Role.REPORTER, is_active=True, unit__in=list(units)
     ).order_by("username")
     for reporter in reporters:
-        units[reporter.unit_id].reporters.append(
+        units[reporter.unit_id].reporters.append(  # type: ignore[index]  # unit__in: never None
             f"{reporter} {reporter.phone}" if reporter.phone else str(reporter)
         )
     return sorted(units.values(), key=lambda u: (-u.outstanding, u.unit))
@@ -344,7 +342,7 @@ def report_completeness(
     *,
     year: int,
     month: int,
-    plans: QuerySet[AnnualPlan] | None = None,
+    plans: AnnualPlanQuerySet | None = None,
     today: date | None = None,
 ) -> Completeness:
     """Whether month ``month``'s reports are all in, for ``plans`` (default: every row).

@@ -259,7 +259,8 @@ def period_unlock(*, year: int, month: int, user: User, reason: str) -> Reportin
     period.unlocked_at = timezone.now()
     period.unlocked_by = user
     period.unlock_reason = reason
-    period._change_reason = f"解锁：{reason}"[:100]  # the model history's own column
+    # the model history's own column (simple-history, unknown to the stubs)
+    period._change_reason = f"解锁：{reason}"[:100]  # type: ignore[attr-defined]
     period.save()
     return period
 

@@ -100,7 +100,7 @@ def project_detail(request, pk: int):
     plans = []
     for plan in plan_progress_all_years(project=project, month=12).select_related("replaced_by"):
         plan.project = project  # what plan_fields_for reads, without a query per row
-        rate = rules.percent(money(plan.completed), plan.planned_investment)
+        rate = rules.percent(money(plan.completed), plan.planned_investment)  # type: ignore[attr-defined]
         plans.append((plan, rate, bool(plan_fields_for(request.user, plan))))
     return render(
         request,

@@ -8,6 +8,7 @@ exercises the same path as a real county's first upload.
 import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -97,10 +98,10 @@ def build_ledger(seed: int = 2026) -> dict[str, list[list]]:
     """The demo county's ledger as sheets of rows (headers first)."""
     rng = random.Random(seed)
     units = DEPARTMENTS + TOWNSHIPS
-    projects = [list(schema.SHEETS[schema.PROJECTS].headers)]
-    reports = [list(schema.SHEETS[schema.REPORTS].headers)]
-    milestones = [list(schema.SHEETS[schema.MILESTONES].headers)]
-    funds = [list(schema.SHEETS[schema.FUNDS].headers)]
+    projects: list[list[Any]] = [list(schema.SHEETS[schema.PROJECTS].headers)]
+    reports: list[list[Any]] = [list(schema.SHEETS[schema.REPORTS].headers)]
+    milestones: list[list[Any]] = [list(schema.SHEETS[schema.MILESTONES].headers)]
+    funds: list[list[Any]] = [list(schema.SHEETS[schema.FUNDS].headers)]
     findings = [list(schema.SHEETS[schema.FINDINGS].headers)]
     names_used: set[str] = set()
 
@@ -235,7 +236,7 @@ def _fund(rng, rows, code, years, total) -> None:
         approved = (requested * Decimal("0.8")).quantize(Decimal("1"))
     if stage in {"已下达", "已支出"}:
         allocated = approved
-    if stage == "已支出":
+    if stage == "已支出" and allocated is not None:
         spent = (allocated * Decimal("0.6")).quantize(Decimal("1"))
     rows.append(
         [

@@ -19,7 +19,7 @@ HOUSING = "县住房和城乡建设局"
 
 def _on(day: date, finding: Finding) -> Finding:
     """Date the finding's latest step on its business day, not on the day the demo loads."""
-    event = finding.events.order_by("-pk").first()
+    event = finding.events.latest("pk")
     at = timezone.make_aware(datetime.combine(day, time(10)))
     FindingEvent.objects.filter(pk=event.pk).update(created_at=at)
     return finding

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import IO, TextIO
 
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
@@ -58,7 +58,7 @@ Report = MonthlyReport
 def import_ledger(
     *,
     data: bytes | None = None,
-    file: str | Path | BinaryIO | None = None,
+    file: str | Path | IO[bytes] | None = None,
     filename: str,
     user=None,
     dry_run: bool = False,
@@ -74,9 +74,12 @@ def import_ledger(
     preview (another import, an edit in the app) and the import would now do something else,
     nothing is written and the difference is the refusal.
     """
+    source = data if file is None else file
+    if source is None:
+        raise TypeError("import_ledger needs data or file")
     result = ImportResult(dry_run=dry_run, changes=ChangeLog(changes))
     try:
-        with opened(data if file is None else file, filename=filename) as book:
+        with opened(source, filename=filename) as book:
             result.ignored_sheets = book.ignored
             with transaction.atomic():
                 if connection.vendor == "postgresql":
@@ -209,7 +212,7 @@ class Importer:
     def project_ids(self, codes: Iterable[str]) -> dict[str, int]:
         return dict(_fetch(Project.objects.values_list("code", "pk"), "code", codes))
 
-    def unit_ids(self, names: Iterable[str]) -> None:
+    def unit_ids(self, names: Iterable[str | None]) -> None:
         """Create the units named that do not exist yet (when writing)."""
         missing = sorted({n for n in names if n and n not in self.units})
         if not missing:
@@ -326,7 +329,7 @@ class Importer:
         code_of = {pk: code for code, pk in ids.items()}
         for chunk in _chunks(sheet.records):
             chunk_ids = {ids[record.key[0]] for record in chunk}
-            stored = {
+            stored_plans = {
                 (code_of[p.project_id], p.year): p
                 for p in AnnualPlan.objects.filter(project_id__in=chunk_ids)
             }
@@ -334,7 +337,7 @@ class Importer:
                 schema.PROJECTS,
                 self.counts(schema.PROJECTS),
                 AnnualPlan,
-                stored,
+                stored_plans,
                 [
                     (r.key, self._replacement(r, ids), r.row, f"{r.key[0]} {r.key[1]}年")
                     for r in chunk
@@ -469,7 +472,7 @@ class Importer:
                 changed.add(name)
         if report.source == Report.Source.FORM:
             self.result.form_reports += 1
-        becomes = {
+        becomes: dict[str, object] = {
             "status": Report.Status.APPROVED,
             "source": Report.Source.LEDGER,
         }
@@ -485,7 +488,7 @@ class Importer:
         return changed
 
     def _warn_unusual(self, record: Record, planned) -> None:
-        text = rules.unusual_amount(record.fields["amount"], planned or 0)
+        text = rules.unusual_amount(record.fields["amount"], planned or Decimal(0))
         if text:
             code, year, month = record.key
             self.result.warnings_count += 1

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import openpyxl
 from django.conf import settings
@@ -61,7 +61,7 @@ SAVE_AS_XLSX = "请在 Excel 中“另存为”Excel 工作簿（*.xlsx）后再
 DAMAGED = f"无法读取该工作簿，文件可能已损坏。{SAVE_AS_XLSX}"
 SHARED_STRINGS = "xl/sharedStrings.xml"
 
-Source = bytes | str | Path | BinaryIO
+Source = bytes | str | Path | IO[bytes]
 
 
 def _size(limit: int) -> str:
@@ -79,7 +79,7 @@ def _refuse(reason: str) -> LedgerImportError:
     return LedgerImportError([Problem(reason)])
 
 
-def _as_file(source: Source) -> tuple[BinaryIO, bool]:
+def _as_file(source: Source) -> tuple[IO[bytes], bool]:
     """A seekable binary file for ``source``, and whether we opened it (and must close it)."""
     if isinstance(source, bytes):
         return io.BytesIO(source), True
@@ -88,14 +88,14 @@ def _as_file(source: Source) -> tuple[BinaryIO, bool]:
     return source, False
 
 
-def _file_size(file: BinaryIO) -> int:
+def _file_size(file: IO[bytes]) -> int:
     file.seek(0, os.SEEK_END)
     size = file.tell()
     file.seek(0)
     return size
 
 
-def _check_container(file: BinaryIO, filename: str) -> None:
+def _check_container(file: IO[bytes], filename: str) -> None:
     lower = filename.lower()
     magic = file.read(len(OLE2_MAGIC))
     file.seek(0)

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ from ledger.cells import (
 from ledger.reader import Problem, RawSheet
 from projects.codes import project_code_problem
 
-YEAR_RANGE = {"low": 2000, "high": 2100, "unit": "年"}
+YEAR_RANGE: dict[str, Any] = {"low": 2000, "high": 2100, "unit": "年"}
 
 
 @dataclass(slots=True)
@@ -73,7 +74,7 @@ class RowReader:
             return None
         return self.values[index]
 
-    def read(self, header: str, reader: Callable[[object], object]) -> object:
+    def read(self, header: str, reader: Callable[[object], object]) -> Any:
         """The cell read by ``reader``; None when blank (a problem if required) or bad."""
         value = self.cell(header)
         if is_blank(value):

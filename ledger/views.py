@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -52,7 +53,7 @@ def ledger_export(request):
         return workbook_response(ledger_sheets(plans=AnnualPlan.objects.none()), "ledger.xlsx")
     criteria = filterset.form.cleaned_data
     year = criteria.get("year")
-    plans = filterset.qs
+    plans: QuerySet[AnnualPlan] | None = filterset.qs
     narrowed = any(v not in (None, "") for k, v in criteria.items() if k != "year")
     if not narrowed and request.user.role != User.Role.REPORTER:  # see access.visible_plans
         plans = None

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from projects.models import AnnualPlan, Project, User
+from projects.models import AnnualPlan, AnnualPlanQuerySet, Project, User
 
 # The administrator keeps users and settings, not the register or the reports.
 OFFICE_ROLES = (User.Role.OFFICER,)
@@ -22,7 +22,7 @@ def visible_projects(user: User) -> QuerySet[Project]:
     return projects
 
 
-def visible_plans(user: User) -> QuerySet[AnnualPlan]:
+def visible_plans(user: User) -> AnnualPlanQuerySet:
     plans = AnnualPlan.objects.all()
     if user.role == User.Role.REPORTER:
         plans = plans.filter(project__unit=user.unit_id)

@@ -17,4 +17,4 @@ def error_text(error: ValidationError) -> str:
 
 def form_error_text(form: forms.BaseForm) -> str:
     """Every error of a bound, invalid form, field by field."""
-    return SEPARATOR.join(message for errors in form.errors.values() for message in errors)
+    return SEPARATOR.join(str(message) for errors in form.errors.values() for message in errors)

@@ -35,6 +35,8 @@ class ChineseFormMixin:
     """The base of every form: no colon after labels, and values that survive a round trip
     through the browser (date pickers in ISO format, one kind of line break)."""
 
+    fields: dict[str, forms.Field]  # the form's, as the mixin comes first
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -47,7 +49,7 @@ class ChineseFormMixin:
                 field.widget.format = DATE_FORMAT
                 field.widget.attrs.pop("type", None)
             elif isinstance(field, forms.CharField):
-                field.to_python = _one_line_ending(field.to_python)
+                field.to_python = _one_line_ending(field.to_python)  # type: ignore[method-assign]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -102,7 +104,8 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
         return code
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("planned_start"), data.get("planned_end")
         if start and end and end < start:
             self.add_error("planned_end", "计划竣工日期早于计划开工日期。")

@@ -92,7 +92,7 @@ class AdministratorScopeMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        role = getattr(request.user, "role", None)
+        role = getattr(request.user, "role", "")
         home = self.HOMES.get(role)
         match = request.resolver_match
         if home is None or match is None or match.namespace == "admin":

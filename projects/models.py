@@ -5,6 +5,7 @@ decimals (4 places: one yuan), never floats.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -73,6 +74,7 @@ class StoredFile(models.Model):
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField("大小(字节)")
     content_type = models.CharField("类型", max_length=100)
+    file: models.FileField  # each subclass's own field
 
     class Meta:
         abstract = True
@@ -130,10 +132,13 @@ class Unit(models.Model):
         return self.name
 
 
-class KeyProjectUserManager(UserManager):
+class KeyProjectUserManager(UserManager["User"]):
     def _create_user_object(self, username, email, password, **extra_fields):
         """Start the password's clock and history for users made with create_user too."""
-        user = super()._create_user_object(username, email, password, **extra_fields)
+        # A private hook of Django 5.2's UserManager, not in django-stubs.
+        user = super()._create_user_object(  # type: ignore[misc]
+            username, email, password, **extra_fields
+        )
         if user.has_usable_password():
             user.password_changed_at = timezone.now()
             user._password_for_history = user.password
@@ -173,7 +178,9 @@ class User(AbstractUser):
     )
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
-    objects = KeyProjectUserManager()
+    objects: ClassVar[KeyProjectUserManager] = KeyProjectUserManager()
+    # The hash set_password made, for save to add to the history; not a field.
+    _password_for_history: str | None = None
 
     history = HistoricalRecords(
         verbose_name="用户变更记录", excluded_fields=["password", "last_login"]
@@ -334,7 +341,7 @@ class Nature(models.TextChoices):
     CONTINUING = "continuing", "续建"
 
 
-class AnnualPlanQuerySet(models.QuerySet):
+class AnnualPlanQuerySet(models.QuerySet["AnnualPlan"]):
     def counted(self, year: int) -> "AnnualPlanQuerySet":
         """Year ``year``'s rows that count: every figure, ranking, warning and expected report
         of the year starts here. A replaced row (替换, DESIGN.md §3) counts in none of them;

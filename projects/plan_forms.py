@@ -5,6 +5,8 @@ forms read together; the shared base (`ChineseFormMixin`: ISO date pickers, one 
 break) comes from there.
 """
 
+from typing import Any
+
 from django import forms
 
 from projects.amounts import amount_field
@@ -59,11 +61,12 @@ class ReplaceForm(ChineseFormMixin, forms.Form):
 
     def __init__(self, *args, project: Project, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["replacement"].queryset = self.fields["replacement"].queryset.exclude(
-            pk=project.pk
-        )
+        # The stubs type self.fields as plain Fields.
+        replacement: Any = self.fields["replacement"]
+        replacement.queryset = replacement.queryset.exclude(pk=project.pk)
         if years:
-            self.fields["year"].choices = [(year, f"{year}年") for year in years]
+            year_field: Any = self.fields["year"]
+            year_field.choices = [(year, f"{year}年") for year in years]
             self.fields["year"].initial = years[0]
             self.fields[
                 "year"

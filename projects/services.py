@@ -140,7 +140,7 @@ def plan_update(
     if not allowed:
         raise PermissionDenied("只有项目办或本单位填报员可以修改年度计划。")
     if plan.replaced_by_id:
-        raise ValidationError(f"{label}已替换为“{plan.replaced_by.name}”，不再修改。")
+        raise ValidationError(f"{label}已替换为“{plan.replaced_by.name}”，不再修改。")  # type: ignore[union-attr]
     check_version(plan, version, label=label)
     changed = {
         name: value

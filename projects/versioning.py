@@ -6,10 +6,12 @@ from the row's model history (django-simple-history).
 """
 
 from datetime import datetime
+from typing import cast
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Field
 from django.utils import timezone
 
 from projects.models import Versioned
@@ -38,7 +40,7 @@ def _shown(field, value, names: dict | None = None) -> str:
 
 def changes_since(instance: Versioned, version: int) -> tuple[str, list[str]]:
     """(who and when, ["field: old → new", …]) between ``version`` and the current row."""
-    history = instance.history.order_by("-history_id")
+    history = instance.history.order_by("-history_id")  # type: ignore[attr-defined]
     latest = history.first()
     base = history.filter(version=version).first()
     if latest is None:
@@ -51,7 +53,7 @@ def changes_since(instance: Versioned, version: int) -> tuple[str, list[str]]:
         for change in latest.diff_against(base).changes:
             if change.field in IGNORED:
                 continue
-            field = instance._meta.get_field(change.field)
+            field = cast(Field, instance._meta.get_field(change.field))
             changes.append(
                 f"{field.verbose_name}：{_shown(field, change.old)} → {_shown(field, change.new)}"
             )
@@ -88,7 +90,8 @@ class VersionedAdminForm(forms.ModelForm):
             self.fields["shown_version"].initial = self.instance.version
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.instance.pk:
             current = type(self.instance)._default_manager.get(pk=self.instance.pk)
             label = f"该{self.instance._meta.verbose_name}"

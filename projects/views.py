@@ -26,7 +26,8 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     paginate_by = 50
 
     def get_queryset(self):
-        return visible_plans(self.request.user).select_related("project__unit")
+        user = self.request.user  # signed in (LoginRequiredMixin)
+        return visible_plans(user).select_related("project__unit")  # type: ignore[arg-type]
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

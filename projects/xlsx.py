@@ -1,14 +1,16 @@
 """The one XLSX renderer: sheets of rows in, a workbook's bytes out."""
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -28,7 +30,9 @@ def workbook_response(sheets, filename: str) -> HttpResponse:
     return response
 
 
-def render_workbook(sheets: Iterable[tuple[str, tuple[str, ...], Iterable[tuple]]]) -> bytes:
+def render_workbook(
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+) -> bytes:
     """Write each (name, headers, rows) as a sheet with a styled header row."""
     book = Workbook(write_only=True)
     for name, headers, rows in sheets:
@@ -45,7 +49,7 @@ def render_workbook(sheets: Iterable[tuple[str, tuple[str, ...], Iterable[tuple]
     return buffer.getvalue()
 
 
-def _header_cell(sheet, header: str) -> WriteOnlyCell:
+def _header_cell(sheet, header: str) -> Cell:
     cell = WriteOnlyCell(sheet, value=header)
     cell.font = HEADER_FONT
     cell.fill = HEADER_FILL
@@ -54,12 +58,13 @@ def _header_cell(sheet, header: str) -> WriteOnlyCell:
 
 
 def _cell(sheet, value):
+    # openpyxl writes dates and decimals; its stubs list only datetime and float.
     if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
         cell.number_format = DATE_FORMAT
         return cell
     if isinstance(value, Decimal):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
         cell.number_format = AMOUNT_FORMAT
         return cell
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
@@ -67,7 +72,7 @@ def _cell(sheet, value):
     return value
 
 
-def _text_cell(sheet, value: str) -> WriteOnlyCell:
+def _text_cell(sheet, value: str) -> Cell:
     """A clerk's text that looks like a formula, kept as text Excel will not evaluate.
 
     openpyxl makes any string starting with "=" a formula; forcing the type to a string stores

@@ -14,8 +14,7 @@ class FindingEventInline(admin.TabularInline):
     """A finding's history is written by the services only; the admin shows it."""
 
     model = FindingEvent
-    fields = ["created_at", "action", "created_by", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "action", "created_by", "note")
     extra = 0
     can_delete = False
 

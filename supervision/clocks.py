@@ -22,7 +22,7 @@ from supervision.models import Finding
 
 ASSIGN_DAYS = 1
 FIRST_REPLY_DAYS = 3
-SETTLE_DAYS = {Finding.Clock.ORDINARY: 7, Finding.Clock.COMPLEX: 30}
+SETTLE_DAYS: dict[str, int] = {Finding.Clock.ORDINARY: 7, Finding.Clock.COMPLEX: 30}
 
 LEVEL_OFFICE = 1
 LEVEL_LEADERS = 2

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from projects.formatting import QUARTER_CHOICES
@@ -80,7 +82,8 @@ class AnswerForm(ChineseFormMixin, forms.Form):
     note = forms.CharField(
         label="整改措施或完成情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    files = MultipleFileField(
+    # A declared field goes into base_fields, so `self.files` (the uploads) is not shadowed.
+    files = MultipleFileField(  # type: ignore[assignment]
         label="佐证材料", required=False, help_text="PDF、JPG、PNG、DOCX、XLSX，可多选"
     )
     done = forms.BooleanField(label="整改已完成，申请销号", required=False)
@@ -100,7 +103,8 @@ class MoveForm(ChineseFormMixin, forms.Form):
     def __init__(self, *args, finding=None, **kwargs):
         super().__init__(*args, **kwargs)
         if finding is not None:
-            self.fields["unit"].queryset = Unit.objects.exclude(pk=finding.unit_id)
+            unit_field = cast(forms.ModelChoiceField, self.fields["unit"])
+            unit_field.queryset = Unit.objects.exclude(pk=finding.unit_id)
 
 
 class CloseForm(ChineseFormMixin, forms.Form):
@@ -134,7 +138,8 @@ class NoticeForm(ChineseFormMixin, forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         period = data.get("period")
         if period == Notice.Period.QUARTER:
             if not data.get("quarter"):

@@ -1,13 +1,14 @@
 """Reads over findings: status counts, the overdue list and the escalation list."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from supervision.clocks import escalation_level, overdue_q, step_overdue_q, steps
-from supervision.models import Finding
+from supervision.models import Finding, Inspection
 
 # The list's filter for what waits for the unit's answer (未整改 and 整改中): the reporter's
 # 我的待办 links to it, and counts the same statuses.
@@ -59,7 +60,9 @@ def escalations(
     return rows
 
 
-def counts_by_inspection(findings: QuerySet[Finding], inspections) -> dict[int, dict]:
+def counts_by_inspection(
+    findings: QuerySet[Finding], inspections: Iterable[Inspection]
+) -> dict[int, Mapping[str, Any]]:
     """Findings and closed findings per inspection (one query)."""
     rows = (
         findings.filter(inspection__in=list(inspections))

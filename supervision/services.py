@@ -5,10 +5,13 @@ who did it as a `FindingEvent`. Views, the demo and tests all call these; `today
 parameter so the 13710 clocks can be tested on a frozen calendar.
 """
 
+from collections.abc import Sequence
 from datetime import date
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from projects.models import FactorCategory, Project, Unit, User
@@ -162,7 +165,7 @@ def finding_edit(
     if unchanged(finding, values):
         return finding  # saved as shown: no new version, no 修改 event
     changed = [
-        Finding._meta.get_field(name).verbose_name
+        str(cast(Field, Finding._meta.get_field(name)).verbose_name)
         for name, value in values.items()
         if getattr(finding, name) != value
     ]
@@ -223,7 +226,7 @@ def finding_answer(
     finding: Finding,
     note: str,
     today: date,
-    files: list[Attachment] = (),
+    files: Sequence[Attachment] = (),
     done: bool = False,
     expected_version: int | None = None,
 ) -> Finding:

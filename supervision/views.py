@@ -127,7 +127,7 @@ def finding_detail(request, pk: int):
 @login_required
 def finding_create(request):
     require_supervisor(request.user)
-    initial = {"found_on": timezone.localdate()}
+    initial: dict[str, object] = {"found_on": timezone.localdate()}
     if request.GET.get("inspection", "").isdigit():
         inspection = get_object_or_404(Inspection, pk=request.GET["inspection"])
         initial |= {"inspection": inspection, "found_on": inspection.inspected_on}

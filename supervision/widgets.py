@@ -27,7 +27,7 @@ class ProjectMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{project.name}（{project.code}，{project.unit}）"
 
 
-class _UnitOptions:
+class _UnitOptions(forms.widgets.ChoiceWidget):
     """Adds the option's project unit as data attributes (read by pickers.js)."""
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):

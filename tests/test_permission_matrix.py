@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
@@ -202,7 +203,7 @@ def own_milestone() -> Milestone:
 
 
 def url_for(name: str, target: str | None) -> str:
-    args = {
+    args: dict[str | None, list[Any]] = {
         None: [],
         "own project": [Project.objects.get(code=code(1)).pk],
         "other unit's project": [Project.objects.get(code=code(2)).pk],
@@ -225,8 +226,8 @@ def url_for(name: str, target: str | None) -> str:
             (milestone := own_milestone()).project_id,
             milestone.pk,
         ],
-    }[target]
-    return reverse(name, args=args)
+    }
+    return reverse(name, args=args[target])
 
 
 @pytest.mark.parametrize(("name", "target", "method"), list(MATRIX))

@@ -1,14 +1,16 @@
 """Building real .xlsx files for tests, the way a clerk's ledger arrives."""
 
 import io
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
 from ledger.importer import import_ledger
 from ledger.results import ImportResult
 
-PROJECT_HEADERS = [
+PROJECT_HEADERS: list[Any] = [
     "项目代码",
     "项目名称",
     "责任单位",
@@ -19,13 +21,13 @@ PROJECT_HEADERS = [
     "年度计划投资(万元)",
     "实际开(复)工日期",
 ]
-REPORT_HEADERS = ["项目代码", "年度", "月份", "本月完成投资(万元)"]
+REPORT_HEADERS: list[Any] = ["项目代码", "年度", "月份", "本月完成投资(万元)"]
 
 
 def xlsx(sheets: dict[str, list[list]]) -> bytes:
     """A workbook whose sheets hold the given rows; the first row is the header."""
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         for row in rows:
@@ -69,7 +71,7 @@ def split(total: Decimal, parts: int) -> list[Decimal]:
     return [share] * (parts - 1) + [total - share * (parts - 1)]
 
 
-def a_small_county(reports: list[list] = ()) -> ImportResult:
+def a_small_county(reports: Sequence[list] = ()) -> ImportResult:
     """Three 2024 projects started on 5 January: two of 县住建局 (城关污水处理厂, plan 500 万元;
     城关保障房, 300) and one of 营盘镇 (营盘公路改建, 300); ``reports`` as 月度投资 rows."""
     return load(

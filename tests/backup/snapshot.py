@@ -35,6 +35,7 @@ def _columns(model) -> list[str]:
 
 def database() -> dict[str, list[tuple]]:
     tables = {}
+    rows: list[tuple]
     for model in apps.get_models(include_auto_created=True):
         if model in NOT_BACKED_UP:
             continue

@@ -1,12 +1,14 @@
 """The fund list: filters, totals by type with 支出进度, scoped to the user, constant queries."""
 
+from typing import Any
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.workbooks import PROJECT_HEADERS, code, load, read_back
 
-FUND_HEADERS = [
+FUND_HEADERS: list[Any] = [
     "项目代码",
     "资金类型",
     "年度",

@@ -3,6 +3,7 @@ copy the 催报 message, lock with the missing units named, unlock with a reason
 reporter reads on 我的待办 (on a phone) — and the same a second time."""
 
 from decimal import Decimal
+from typing import Any
 
 from playwright.sync_api import expect
 
@@ -19,7 +20,7 @@ def a_county_with_march_half_sent() -> dict:
     """县住建局 sent both its March reports; 营盘镇 sent nothing."""
     a_small_county()
     housing, township = Unit.objects.get(name="县住建局"), Unit.objects.get(name="营盘镇")
-    people = {
+    people: dict[str, Any] = {
         "housing": housing,
         "reporter": User.objects.create_user(
             "reporter",

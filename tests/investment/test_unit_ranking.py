@@ -3,6 +3,7 @@
 import json
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -42,16 +43,29 @@ def a_county() -> None:
     reports += [[code(2), 2024, m, 50] for m in (3, 4, 5, 6)]
     reports += [[code(4), 2024, m, 50] for m in range(1, 7)]
     reports += [[code(c), 2024, m, 50] for c in (5, 6) for m in range(2, 7)]
-    milestone_headers = ["项目代码", "节点名称", "计划完成日期", "实际完成日期", "责任单位"]
-    milestones = [
+    milestone_headers: list[Any] = [
+        "项目代码",
+        "节点名称",
+        "计划完成日期",
+        "实际完成日期",
+        "责任单位",
+    ]
+    milestones: list[list[Any]] = [
         [code(1), "用地批复", "2024-03-01", "2024-02-20", None],
         [code(1), "施工许可", "2024-05-01", "2024-05-10", None],
         [code(1), "主体封顶", "2024-09-01", None, None],
         [code(1), "立项", "2023-12-01", None, None],
         [code(2), "环评", "2024-04-01", "2024-04-01", YI],
     ]
-    finding_headers = ["责任单位", "问题描述", "发现日期", "整改时限", "整改状态", "销号日期"]
-    findings = [
+    finding_headers: list[Any] = [
+        "责任单位",
+        "问题描述",
+        "发现日期",
+        "整改时限",
+        "整改状态",
+        "销号日期",
+    ]
+    findings: list[list[Any]] = [
         [JIA, "征迁滞后", "2024-03-01", "2024-04-01", "已销号", "2024-03-25"],
         [JIA, "资金未到位", "2024-04-01", "2024-05-01", "已销号", "2024-05-03"],
         [JIA, "施工许可未办", "2024-05-15", "2024-06-15", "整改中", None],

@@ -260,7 +260,7 @@ def a_workbook_with_a_cell_in_column_xfd_on_every_row(rows: int) -> bytes:
     """The hostile file of issue 14: a small file whose every row has one more cell, in the
     last column Excel has (XFD, the 16,384th)."""
     book = openpyxl.Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = "月度投资"
     sheet.append(REPORT_HEADERS)
     for row in range(2, rows + 2):

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.management import call_command
 
@@ -15,7 +16,7 @@ from projects.xlsx import render_workbook
 from supervision.models import Finding
 from tests.workbooks import code, load, read_back
 
-FULL_PROJECT_HEADERS = [
+FULL_PROJECT_HEADERS: list[Any] = [
     "项目代码",
     "项目名称",
     "责任单位",
@@ -40,7 +41,9 @@ FULL_PROJECT_HEADERS = [
 
 def a_full_ledger() -> dict:
     projects = [FULL_PROJECT_HEADERS]
-    reports = [["项目代码", "年度", "月份", "本月完成投资(万元)", "形象进度", "存在问题"]]
+    reports: list[list[Any]] = [
+        ["项目代码", "年度", "月份", "本月完成投资(万元)", "形象进度", "存在问题"]
+    ]
     for serial in range(1, 13):
         project_code = code(serial) if serial % 4 else f"ZS-LOCAL-{serial:03d}"
         for year in (2023, 2024):
