@@ -14,6 +14,7 @@ import uuid
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -94,7 +95,7 @@ def photo_prepare(data: bytes, *, name: str = "") -> PreparedPhoto:
 
 
 # A photo as it arrives: an uploaded file, or (file name, content) from a test or a command.
-Upload = UploadedFile | tuple[str, bytes]
+Upload: TypeAlias = "UploadedFile[bytes] | tuple[str, bytes]"
 
 
 def _too_big(name: str) -> ValidationError:

@@ -118,7 +118,7 @@ class Cast:
         return getattr(self, ROLE_PERSON[role])
 
 
-ROLE_PERSON = {
+ROLE_PERSON: dict[str, str] = {
     Role.REPORTER: "reporter",
     Role.OFFICER: "officer",
     Role.SUPERVISOR: "supervisor",
