@@ -1,6 +1,7 @@
 """The model history (django-simple-history) of the domain tables, for the auditor and for
 telling a user what changed when their form was stale."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -26,12 +27,15 @@ HISTORY_MODELS: dict[str, tuple[Any, str]] = {
 }
 
 
-def history_rows(table: str) -> QuerySet:
+def history_rows(table: str) -> QuerySet[Any]:
     model, _ = HISTORY_MODELS[table]
-    return model.history.select_related("history_user").order_by("-history_date", "-history_id")
+    rows: QuerySet[Any] = model.history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )
+    return rows
 
 
-def with_changes(records: list) -> list[tuple]:
+def with_changes(records: list[Any]) -> list[tuple[Any, list[str]]]:
     """(record, ["field: old → new", …]) for a page of history rows, with one more query:
     the earlier rows of the same objects, to compare each record with the one before it (and
     one per model the changed foreign keys name, to show a user or a unit by its name)."""
@@ -41,7 +45,7 @@ def with_changes(records: list) -> list[tuple]:
     earlier = model.objects.filter(
         id__in={r.id for r in records}, history_id__lt=max(r.history_id for r in records)
     ).order_by("id", "history_id")
-    by_object: dict[int, list] = {}
+    by_object: dict[int, list[Any]] = {}
     for row in earlier:
         by_object.setdefault(row.id, []).append(row)
     diffs = []
@@ -62,7 +66,7 @@ def with_changes(records: list) -> list[tuple]:
     ]
 
 
-def _diff(record, previous) -> list[tuple]:
+def _diff(record: Any, previous: Any) -> list[tuple[Any, Any]]:
     """(field, change) of each field that differs from the record before, bar bookkeeping."""
     model = record.instance_type
     return [
@@ -72,9 +76,9 @@ def _diff(record, previous) -> list[tuple]:
     ]
 
 
-def _related_names(changes) -> dict:
+def _related_names(changes: Iterable[tuple[Any, Any]]) -> dict[tuple[Any, Any], str]:
     """{(model, pk): name} of the rows the changes' foreign keys name: one query per model."""
-    wanted: dict = {}
+    wanted: dict[Any, set[Any]] = {}
     for field, change in changes:
         if field.many_to_one or field.one_to_one:
             ids = wanted.setdefault(field.related_model, set())

@@ -6,6 +6,8 @@ AUDIT_RETENTION_DAYS (180 by default, 等保 2.0 asks for six months); nothing i
 them.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -54,7 +56,7 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("审计记录只能新增，不能修改。")
         super().save(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -54,7 +55,7 @@ EXPORT_HEADERS = (
 )
 
 
-def export_rows(entries: QuerySet[AuditEntry]) -> Iterator[tuple]:
+def export_rows(entries: QuerySet[AuditEntry]) -> Iterator[tuple[Any, ...]]:
     for e in entries.iterator(chunk_size=2000):
         yield (
             timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.username, e.role_label,

@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 
 from audit.models import AuditEntry
+from projects.models import User
 
 Outcome = AuditEntry.Outcome
 
@@ -28,7 +29,7 @@ def record(
     action: str,
     outcome: str = Outcome.SUCCESS,
     request: HttpRequest | None = None,
-    user=None,
+    user: User | None = None,
     username: str = "",
     target: str = "",
     status_code: int | None = None,

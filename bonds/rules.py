@@ -1,6 +1,7 @@
 """The fund-application lifecycle's amount rules: each step cannot exceed the one before."""
 
 from decimal import Decimal
+from typing import Any
 
 # requested → approved → allocated → spent
 LIFECYCLE = (
@@ -41,7 +42,7 @@ def spending_progress(spent: Decimal | None, allocated: Decimal | None) -> Decim
     return (spent or Decimal(0)) * 100 / allocated
 
 
-def derived_status(amounts: dict) -> str:
+def derived_status(amounts: dict[str, Any]) -> str:
     """The status a blank 状态 takes: the furthest step with an amount filled in."""
     for field, status in (("spent", "spent"), ("allocated", "allocated"), ("approved", "approved")):
         if amounts.get(field) is not None:
@@ -58,7 +59,7 @@ STEP_DATES = (
 )
 
 
-def date_problems(values: dict) -> list[tuple[str, str]]:
+def date_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
     """A step's date needs its amount, and no step is dated before an earlier step."""
     problems = []
     labels = dict(LIFECYCLE)

@@ -18,7 +18,9 @@ GROUPINGS = {
 }
 
 
-def fund_totals(applications: QuerySet[FundApplication], by: str = "fund_type") -> list[dict]:
+def fund_totals(
+    applications: QuerySet[FundApplication], by: str = "fund_type"
+) -> list[dict[str, Any]]:
     """申报/批复/下达/支出 and 支出进度 by type, year or unit, plus a 合计 row (one query)."""
     column, _ = GROUPINGS[by]
     grouped = {
@@ -51,7 +53,7 @@ EXPORT_HEADERS = ("项目代码", "项目名称", "责任单位", "资金类型"
                   "支出金额(万元)", "支出截至日期", "支出进度(%)", "状态", "备注")  # fmt: skip
 
 
-def export_rows(applications: QuerySet[FundApplication]) -> Iterator[tuple]:
+def export_rows(applications: QuerySet[FundApplication]) -> Iterator[tuple[Any, ...]]:
     """One row per application, in the list's order (a generator: the renderer writes it)."""
     for f in applications.select_related("project__unit").order_by("-year", "project__code"):
         progress = spending_progress(f.spent, f.allocated)
@@ -67,7 +69,7 @@ def totals_headers(heading: str) -> tuple[str, ...]:
     return (heading, "项数", "申报(万元)", "批复(万元)", "下达(万元)", "支出(万元)", "支出进度(%)")
 
 
-def totals_rows(totals: list[dict]) -> Iterator[tuple]:
+def totals_rows(totals: list[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
     for t in totals:
         progress = t["progress"]
         yield (

@@ -7,6 +7,7 @@ ledger import applies.
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -27,7 +28,7 @@ def require_fund_keeper(user: User) -> None:
         raise PermissionDenied("资金申报由项目办登记，您的角色不能修改。")
 
 
-def _validate(values: dict) -> None:
+def _validate(values: dict[str, Any]) -> None:
     labels = dict(LIFECYCLE)
     if values.get("requested") is None:
         raise ValidationError("请填写申报金额（万元）。")

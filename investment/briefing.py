@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.db.models.fields.files import FieldFile
 
 from bonds.models import FundApplication, FundType
 from bonds.selectors import fund_totals
@@ -30,7 +31,16 @@ from investment.selectors import (
     report_completeness,
 )
 from projects import formatting
-from projects.models import AnnualPlan, Level, Milestone, Nature, PeriodKind, Project, money
+from projects.models import (
+    AnnualPlan,
+    AnnualPlanQuerySet,
+    Level,
+    Milestone,
+    Nature,
+    PeriodKind,
+    Project,
+    money,
+)
 from supervision.models import Finding
 
 # A day on which at least this many new projects broke ground counts as a 集中开工 event.
@@ -62,15 +72,15 @@ class Briefing:
     statistics: int
     private_projects: int
     private_plan: Decimal
-    funds: list[dict]
-    special_bonds: dict
+    funds: list[dict[str, Any]]
+    special_bonds: dict[str, Any]
     budget_allocated: Decimal
     lagging: list[LagWarning]  # the furthest behind, at most BRIEFING_LIST
     lagging_total: int
     overdue_findings: list[Finding]  # the longest overdue, at most BRIEFING_LIST
     overdue_total: int
     ranking: Ranking
-    charts: list
+    charts: list[Any]
     next_steps: str
     completeness: Completeness
 
@@ -87,7 +97,7 @@ class Briefing:
         return rules.percent(self.approvals_done, self.approvals_due)
 
 
-def _new_starts(plans, *, year: int, month: int, first_month: int) -> NewStarts:
+def _new_starts(plans: AnnualPlanQuerySet, *, year: int, month: int, first_month: int) -> NewStarts:
     new = plans.filter(
         nature=Nature.NEW, actual_start__gte=date(year, 1, 1), actual_start__lte=rules.period_end(year, month)
     )  # fmt: skip
@@ -105,7 +115,8 @@ def _new_starts(plans, *, year: int, month: int, first_month: int) -> NewStarts:
         total_investment=money(totals["total"]),
         annual_plan=money(totals["plan"]),
         this_period=totals["this_period"],
-        groundbreakings=sorted((row["actual_start"], row["n"]) for row in days),
+        # actual_start is never None here: the rows are filtered on it
+        groundbreakings=sorted((row["actual_start"], row["n"]) for row in days),  # type: ignore[misc]
     )
 
 
@@ -196,7 +207,7 @@ def briefing_data(
     )
 
 
-def _charts(summary: PortfolioSummary, by_unit) -> list:
+def _charts(summary: PortfolioSummary, by_unit: list[tuple[str, Figures]]) -> list[Any]:
     year, month = summary.year, summary.month
     return [
         charts.line_chart(
@@ -286,7 +297,7 @@ def project_sheet_data(*, project: Project, year: int, month: int) -> ProjectShe
     )
 
 
-def _data_uri(image) -> str | None:
+def _data_uri(image: FieldFile) -> str | None:
     if not image:
         return None
     with image.open("rb") as handle:

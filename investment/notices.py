@@ -7,6 +7,7 @@ notice once published does not change when a report is corrected later.
 """
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,7 +36,7 @@ def notice_title(*, year: int, period: str, month: int) -> str:
     return f"关于{formatting.period_label(year=year, kind=period, month=month)}全县重点项目建设情况的通报"
 
 
-def notice_content(*, year: int, month: int, period: str, today: date) -> dict:
+def notice_content(*, year: int, month: int, period: str, today: date) -> dict[str, Any]:
     """Everything a notice shows, as plain text and numbers ready to keep (JSON)."""
     ranking = unit_ranking(year=year, month=month, today=today)
     summary = portfolio_summary(year=year, month=month)

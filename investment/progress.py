@@ -8,6 +8,7 @@ The per-row judgements (which reason applies, which colour) follow DESIGN.md §3
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils import timezone
 from investment import periods, rules
 from investment.models import MonthlyReport, YearSettings
 from investment.rankings import report_deadline
-from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, money
+from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Project, money
 
 ZERO = Decimal(0)
 
@@ -61,7 +62,7 @@ def plan_progress(
     )
 
 
-def plan_progress_all_years(*, project, month: int = 12) -> AnnualPlanQuerySet:
+def plan_progress_all_years(*, project: Project, month: int = 12) -> AnnualPlanQuerySet:
     """A project's plan rows, every year, each with ``completed`` through ``month``."""
     counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
     return (
@@ -90,8 +91,8 @@ PROGRESS_VALUES = {
 
 
 def progress_rows(
-    *, year: int, month: int, plans: AnnualPlanQuerySet | None = None, **extra
-) -> list[tuple[PlanProgress, dict]]:
+    *, year: int, month: int, plans: AnnualPlanQuerySet | None = None, **extra: Any
+) -> list[tuple[PlanProgress, dict[str, Any]]]:
     """``plan_progress`` read as plain values (no model instances: a city's thousands of rows
     cost a fraction), each with the values of the ``extra`` annotations."""
     levels = dict(Level.choices)

@@ -18,16 +18,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import reduce
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
 from investment import periods, rules
 from investment.models import MonthlyReport, YearSettings
 from investment.selectors import counted_reports
-from projects.models import AnnualPlan, Milestone, money
+from projects.models import AnnualPlan, Milestone, Project, money
 from supervision.models import Finding
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class Owner(TypedDict):
+        owner: int  # the unit a milestone counts for
+
 
 ONE = Decimal(1)
 ZERO = Decimal(0)
@@ -102,11 +110,11 @@ class UnitScore:
     def reporting_rate(self) -> Decimal:
         return self.indicators[4] * rules.HUNDRED
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[Any, ...]:
         rate = self.completion_rate
         return (-self.score, -(rate if rate is not None else Decimal("-1")), self.unit)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         """The pinned JSON object of ``rankings --json`` (DESIGN.md §4)."""
         machine = rules.for_machine
         return {
@@ -159,14 +167,14 @@ MILESTONE_ON_TIME = Q(actual_date__isnull=False, actual_date__lte=F("planned_dat
 FINDING_ON_TIME = Q(status=Finding.Status.CLOSED, closed_on__lte=F("deadline"))
 
 
-def milestones_due(*, year: int, end: date):
+def milestones_due(*, year: int, end: date) -> "QuerySet[WithAnnotations[Milestone, Owner]]":
     """Milestones planned in ``year`` on or before ``end``, with the unit they count for."""
     return Milestone.objects.filter(
         planned_date__gte=date(year, 1, 1), planned_date__lte=end
     ).annotate(owner=Coalesce("unit", "project__unit"))
 
 
-def findings_due(*, year: int, end: date):
+def findings_due(*, year: int, end: date) -> QuerySet[Finding]:
     """Findings with a deadline in ``year`` on or before ``end``."""
     return Finding.objects.filter(deadline__gte=date(year, 1, 1), deadline__lte=end)
 
@@ -182,7 +190,7 @@ def report_on_time(*, year: int, month: int, due_day: int) -> Q:
     )
 
 
-def report_history(project) -> list[MonthlyReport]:
+def report_history(project: Project) -> list[MonthlyReport]:
     """A project's reports, newest first, each with its ``deadline`` and whether it came
     ``late`` by the same rule as ``report_on_time``; one query for the reports, one for their
     photos, one for the years' due days."""
@@ -290,10 +298,11 @@ def unit_ranking(*, year: int, month: int, today: date | None = None) -> Ranking
         .values("owner")
         .annotate(due=Count("pk"), on_time=Count("pk", filter=MILESTONE_ON_TIME))
     )
-    for row in milestones:
-        score = scores.get(row["owner"])
+    for milestone_row in milestones:
+        score = scores.get(milestone_row["owner"])
         if score:
-            score.milestones_due, score.milestones_on_time = row["due"], row["on_time"]
+            score.milestones_due = milestone_row["due"]
+            score.milestones_on_time = milestone_row["on_time"]
 
     findings = (
         findings_due(year=year, end=end)
@@ -301,10 +310,10 @@ def unit_ranking(*, year: int, month: int, today: date | None = None) -> Ranking
         .values("unit")
         .annotate(due=Count("pk"), on_time=Count("pk", filter=FINDING_ON_TIME))
     )
-    for row in findings:
-        score = scores.get(row["unit"])
+    for finding_row in findings:
+        score = scores.get(finding_row["unit"])
         if score:
-            score.findings_due, score.findings_on_time = row["due"], row["on_time"]
+            score.findings_due, score.findings_on_time = finding_row["due"], finding_row["on_time"]
 
     ranked = sorted(scores.values(), key=UnitScore.sort_key)
     for position, score in enumerate(ranked, start=1):

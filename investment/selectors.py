@@ -8,6 +8,7 @@ adds up those few group rows and applies the formulas of ``investment.rules``.
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -55,7 +56,7 @@ class PortfolioSummary(Figures):
     def double_half(self) -> bool:
         return rules.double_half(self.completion_rate, self.month)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         """The pinned JSON shape of ``portfolio_summary --json`` (DESIGN.md §4)."""
         return {
             "year": self.year,

@@ -34,7 +34,7 @@ class Todo:
     urgent: bool = False
 
 
-def _url(name: str, **query) -> str:
+def _url(name: str, **query: object) -> str:
     return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
 
 

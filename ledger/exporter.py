@@ -5,9 +5,11 @@ as dates, amounts as numbers), so an exported workbook re-imports unchanged.
 """
 
 from collections.abc import Iterator
+from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db.models import Q
+from django.db import models
+from django.db.models import Q, QuerySet
 
 from bonds.models import FundApplication, FundStatus, FundType
 from investment.models import MonthlyReport
@@ -27,11 +29,13 @@ from supervision.models import Finding
 YES_NO = {True: "是", False: "否"}
 
 
-def _label(choices, value: str) -> str:
+def _label(choices: type[models.TextChoices], value: str) -> str:
     return str(choices(value).label) if value else ""
 
 
-def project_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
+def project_rows(
+    *, year: int | None = None, plans: QuerySet[AnnualPlan] | None = None
+) -> Iterator[tuple[Any, ...]]:
     plans = (AnnualPlan.objects.all() if plans is None else plans).select_related(
         "project__unit", "replaced_by"
     )
@@ -59,11 +63,13 @@ def project_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
             _label(Stage, project.stage),
             plan.statistics_date,
             project.service_officer,
-            plan.replaced_by.code if plan.replaced_by_id else "",
+            plan.replaced_by.code if plan.replaced_by else "",
         )
 
 
-def report_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
+def report_rows(
+    *, year: int | None = None, plans: QuerySet[AnnualPlan] | None = None
+) -> Iterator[tuple[Any, ...]]:
     # Only reports that count: drafts and returned reports are not the unit's figures.
     reports = MonthlyReport.objects.filter(status__in=MonthlyReport.COUNTED_STATUSES)
     if year is not None:
@@ -84,7 +90,7 @@ def report_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
         )
 
 
-def _projects_of(year: int | None, plans=None):
+def _projects_of(year: int | None, plans: QuerySet[AnnualPlan] | None = None) -> QuerySet[Project]:
     """The projects a year's (or a filtered list's) export covers."""
     if plans is not None:
         return Project.objects.filter(pk__in=plans.values("project"))
@@ -94,7 +100,9 @@ def _projects_of(year: int | None, plans=None):
     return projects
 
 
-def milestone_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
+def milestone_rows(
+    *, year: int | None = None, plans: QuerySet[AnnualPlan] | None = None
+) -> Iterator[tuple[Any, ...]]:
     milestones = (
         Milestone.objects.filter(project__in=_projects_of(year, plans))
         .select_related("project", "unit")
@@ -111,7 +119,9 @@ def milestone_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
         )
 
 
-def fund_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
+def fund_rows(
+    *, year: int | None = None, plans: QuerySet[AnnualPlan] | None = None
+) -> Iterator[tuple[Any, ...]]:
     funds = FundApplication.objects.select_related("project").order_by(
         "year", "project__code", "fund_type", "batch"
     )
@@ -133,7 +143,9 @@ def fund_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
         )
 
 
-def finding_rows(*, year: int | None = None, plans=None) -> Iterator[tuple]:
+def finding_rows(
+    *, year: int | None = None, plans: QuerySet[AnnualPlan] | None = None
+) -> Iterator[tuple[Any, ...]]:
     findings = Finding.objects.select_related("unit", "project").order_by(
         "found_on", "unit__name", "description"
     )
@@ -170,8 +182,8 @@ ROWS = {
 
 
 def ledger_sheets(
-    *, year: int | None = None, plans=None
-) -> Iterator[tuple[str, tuple[str, ...], Iterator]]:
+    *, year: int | None = None, plans: QuerySet[AnnualPlan] | None = None
+) -> Iterator[tuple[str, tuple[str, ...], Iterator[Any]]]:
     """Every sheet of the workbook: (name, headers, rows).
 
     ``plans`` narrows the export to a filtered list of plan rows and their projects.
@@ -180,14 +192,14 @@ def ledger_sheets(
         yield name, sheet.headers, ROWS[name](year=year, plans=plans)
 
 
-def template_sheets() -> Iterator[tuple[str, tuple[str, ...], Iterator]]:
+def template_sheets() -> Iterator[tuple[str, tuple[str, ...], Iterator[Any]]]:
     """The empty template: every sheet's headers, and a sheet explaining how to fill them."""
     for name, sheet in schema.SHEETS.items():
         yield name, sheet.headers, iter(())
     yield schema.INSTRUCTIONS, ("工作表", "列名", "是否必填", "填写要求"), _instruction_rows()
 
 
-def _instruction_rows() -> Iterator[tuple]:
+def _instruction_rows() -> Iterator[tuple[Any, ...]]:
     for name, sheet in schema.SHEETS.items():
         yield name, "（整表）", "", sheet.note
         for header in sheet.headers:
@@ -230,10 +242,10 @@ def _rule(header: str) -> str:
 CHANGE_HEADERS = ("工作表", "行", "记录", "字段", "原值", "新值")
 
 
-def change_sheets(path: str) -> Iterator[tuple[str, tuple[str, ...], Iterator]]:
+def change_sheets(path: str) -> Iterator[tuple[str, tuple[str, ...], Iterator[Any]]]:
     """A preview's change list (kept in storage at ``path``) as one sheet."""
 
-    def rows() -> Iterator[tuple]:
+    def rows() -> Iterator[tuple[Any, ...]]:
         with default_storage.open(path, "rb") as lines:
             yield from read_changes(lines)
 

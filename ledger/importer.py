@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
-from typing import IO, TextIO
+from typing import IO, Any, TextIO, TypeVar, cast
 
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
@@ -29,7 +29,7 @@ from investment import rules
 from investment.models import MonthlyReport, ReportingPeriod
 from ledger import schema
 from ledger.models import LedgerImport
-from ledger.reader import LedgerImportError, Problem, opened
+from ledger.reader import LedgerImportError, Problem, RawSheet, opened
 from ledger.results import (
     SHOWN,
     Change,
@@ -46,13 +46,15 @@ from ledger.rows import (
     read_projects,
     read_reports,
 )
-from projects.models import AnnualPlan, Milestone, Project, Unit, Versioned
+from projects.models import AnnualPlan, Milestone, Project, Unit, User, Versioned
 from supervision.models import Finding
 
 CHUNK = 2000
 # Serializes imports on PostgreSQL so two clerks' uploads never interleave.
 IMPORT_LOCK_KEY = 7_301_001
 Report = MonthlyReport
+M = TypeVar("M", bound=models.Model)
+K = TypeVar("K")  # a record's key: a code, or a tuple of them
 
 
 def import_ledger(
@@ -60,7 +62,7 @@ def import_ledger(
     data: bytes | None = None,
     file: str | Path | IO[bytes] | None = None,
     filename: str,
-    user=None,
+    user: User | None = None,
     dry_run: bool = False,
     changes: TextIO | None = None,
     expected: str | None = None,
@@ -119,21 +121,21 @@ def _in_sheet_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (order.get(p.sheet, -1), p.row))
 
 
-def _chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
+def _chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
     items = iter(items)
     while chunk := list(islice(items, size)):
         yield chunk
 
 
-def _fetch(queryset: models.QuerySet, lookup: str, keys: Iterable) -> list:
+def _fetch(queryset: models.QuerySet[Any], lookup: str, keys: Iterable[Any]) -> list[Any]:
     """``queryset`` filtered by ``lookup__in`` keys, a chunk at a time (SQLite's limit)."""
-    found: list = []
+    found: list[Any] = []
     for chunk in _chunks(set(keys)):
         found.extend(queryset.filter(**{f"{lookup}__in": chunk}))
     return found
 
 
-def _same(stored, value) -> bool:
+def _same(stored: object, value: object) -> bool:
     """Whether a row's value equals the stored one. An .xlsx gives every line break as LF (XML
     reads CR as LF), while text that came in another way may hold CRLF: text is compared by
     its lines."""
@@ -144,7 +146,7 @@ def _same(stored, value) -> bool:
     return stored == value
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     """A stored value as the preview shows it."""
     if value is None or value == "":
         return "（空）"
@@ -162,7 +164,7 @@ class Importer:
     """Checks and writes one workbook, sheet by sheet, chunk by chunk, inside the caller's
     transaction. Writes stop at the first problem; checking goes on to report them all."""
 
-    def __init__(self, result: ImportResult, *, user=None):
+    def __init__(self, result: ImportResult, *, user: User | None = None) -> None:
         self.result = result
         self.user = user  # recorded in the model history of every row written
         self.now = timezone.now()
@@ -174,7 +176,7 @@ class Importer:
             ReportingPeriod.objects.filter(locked_at__isnull=False).values_list("year", "month")
         )
         self.workbook_codes: set[str] = set()  # every code 项目台账 names, even on bad rows
-        self.workbook_plans: set[tuple] = set()  # (code, year) of its good rows
+        self.workbook_plans: set[tuple[Any, ...]] = set()  # (code, year) of its good rows
         self.refused_codes: set[str] = set()  # codes whose 项目台账 rows were refused
         self.project_codes: dict[int, str] = {}  # id → code of the chunk's projects
 
@@ -187,7 +189,7 @@ class Importer:
     def counts(self, sheet: str) -> SheetResult:
         return self.result.sheets.setdefault(sheet, SheetResult())
 
-    def sheet(self, name: str, raw) -> None:
+    def sheet(self, name: str, raw: RawSheet) -> None:
         self.counts(name)
         if name == schema.PROJECTS:
             self._projects(raw)
@@ -231,7 +233,7 @@ class Importer:
             for name in missing:  # known by name from now on; never written
                 self.units[name] = 0
 
-    def shown(self, model, name: str, value) -> tuple[str, str]:
+    def shown(self, model: type[models.Model], name: str, value: Any) -> tuple[str, str]:
         """(the field's label, its value as shown) for the change log."""
         if name == "unit_id":
             return "责任单位", _shown(self.unit_names.get(value, ""))
@@ -243,12 +245,21 @@ class Importer:
             if code is None:  # a project outside the chunk's (a finding moved off it)
                 code = Project.objects.filter(pk=value).values_list("code", flat=True).first()
             return "项目代码", _shown(code)
-        model_field = model._meta.get_field(name)
+        model_field = cast("models.Field[Any, Any]", model._meta.get_field(name))
         if model_field.choices and value:
             value = str(dict(model_field.flatchoices).get(value, value))
         return str(model_field.verbose_name), _shown(value)
 
-    def log(self, sheet: str, row: int, record: str, model, name: str, old, new) -> None:
+    def log(
+        self,
+        sheet: str,
+        row: int,
+        record: str,
+        model: type[models.Model],
+        name: str,
+        old: object,
+        new: object,
+    ) -> None:
         label, old_text = self.shown(model, name, old)
         _, new_text = self.shown(model, name, new)
         self.result.changes.add(Change(sheet, row, record, label, old_text, new_text))
@@ -257,10 +268,10 @@ class Importer:
         self,
         sheet: str,
         counts: SheetResult,
-        model,
-        existing: dict,
-        items: list[tuple[tuple, dict, int, str]],
-        make: Callable,
+        model: type[M],
+        existing: dict[K, M],
+        items: list[tuple[K, dict[str, Any], int, str]],
+        make: Callable[[K, dict[str, Any]], M],
     ) -> None:
         """Create what is new, update what changed (logging each field old → new); count
         both and what stayed the same. ``items``: (key, values, row, record label)."""
@@ -290,8 +301,8 @@ class Importer:
         bulk_create_with_history(to_create, model, batch_size=1000, default_user=self.user)
         if to_update:
             if issubclass(model, Versioned):  # a form opened before the import is now stale
-                for obj in to_update:
-                    obj.version += 1
+                for versioned in cast(list[Versioned], to_update):
+                    versioned.version += 1
                 changed.add("version")
             bulk_update_with_history(
                 to_update, model, sorted(changed), batch_size=1000, default_user=self.user
@@ -299,7 +310,7 @@ class Importer:
 
     # ------------------------------------------------------------------ 项目台账
 
-    def _projects(self, raw) -> None:
+    def _projects(self, raw: RawSheet) -> None:
         sheet = read_projects(raw, self.problems)
         self.workbook_codes |= sheet.codes
         self.workbook_plans |= {record.key for record in sheet.records}
@@ -345,7 +356,7 @@ class Importer:
                 lambda key, values: AnnualPlan(project_id=ids[key[0]], year=key[1], **values),
             )
 
-    def _replacement(self, record: Record, ids: dict[str, int]) -> dict:
+    def _replacement(self, record: Record, ids: dict[str, int]) -> dict[str, Any]:
         """A plan row's fields with 替换为's project code turned into the project's id."""
         fields = dict(record.fields)
         code = fields.pop("replaced_by_code", None)
@@ -450,13 +461,15 @@ class Importer:
                 )
 
     @staticmethod
-    def _report_unchanged(report, values: dict) -> bool:
+    def _report_unchanged(report: Report, values: dict[str, Any]) -> bool:
         """The row gives what is stored, and the stored report already counts."""
         return report.status in Report.COUNTED_STATUSES and all(
             _same(getattr(report, name), value) for name, value in values.items()
         )
 
-    def _report_change(self, report, values: dict, row: int, label: str) -> set[str]:
+    def _report_change(
+        self, report: Report, values: dict[str, Any], row: int, label: str
+    ) -> set[str]:
         """Apply a row to a stored report; the fields it changed.
 
         The ledger's figure is the office's: a report entered through the forms (or a draft,
@@ -487,7 +500,7 @@ class Importer:
                 changed.add(name.removesuffix("_id"))  # bulk_update wants the field's name
         return changed
 
-    def _warn_unusual(self, record: Record, planned) -> None:
+    def _warn_unusual(self, record: Record, planned: Decimal | None) -> None:
         text = rules.unusual_amount(record.fields["amount"], planned or Decimal(0))
         if text:
             code, year, month = record.key
@@ -499,10 +512,12 @@ class Importer:
 
     # ------------------------------------------------------------------ the other sheets
 
-    def _known_projects(self, sheet: str, records: list[Record], code_of) -> dict[str, int]:
+    def _known_projects(
+        self, sheet: str, records: list[Record], code_of: Callable[[Record], str | None]
+    ) -> dict[str, int]:
         """code → project id for the chunk's codes; unknown codes are problems (and the
         record is dropped from ``records``)."""
-        codes = {code_of(r) for r in records if code_of(r)}
+        codes = {code for r in records if (code := code_of(r))}
         ids = self.project_ids(codes)
         self.project_codes = {pk: code for code, pk in ids.items()}
         kept = []

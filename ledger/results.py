@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import TextIO
+from typing import Any, TextIO
 
 from ledger import schema
 
@@ -35,7 +35,7 @@ class Change:
     old: str
     new: str
 
-    def as_row(self) -> tuple:
+    def as_row(self) -> tuple[Any, ...]:
         return (self.sheet, self.row, self.record, self.field, self.old, self.new)
 
 
@@ -59,7 +59,7 @@ class ChangeLog:
             self.file.write(json.dumps(change.as_row(), ensure_ascii=False) + "\n")
 
 
-def read_changes(lines: Iterable[str | bytes]) -> Iterator[tuple]:
+def read_changes(lines: Iterable[str | bytes]) -> Iterator[tuple[Any, ...]]:
     """The rows a ``ChangeLog`` wrote, from the lines of its file, as they come."""
     for line in lines:
         if line.strip():
@@ -126,7 +126,7 @@ class ImportResult:
         )
         return digest.hexdigest()
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "projects": vars(self.projects),
             "sheets": {name: vars(result) for name, result in self.sheets.items()},

@@ -7,10 +7,14 @@ call `amount_problem` / `check_amount`. Within these limits a value is stored an
 exactly on SQLite too (14 significant digits fit the 15 its decimal conversion keeps).
 """
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django import forms
+from django.apps.registry import Apps
 from django.core.exceptions import ValidationError
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import CharField
 from django.db.models.functions import Cast
 
@@ -46,7 +50,7 @@ def check_amount(value: Decimal | None, *, label: str = "") -> None:
         raise ValidationError(f"{label}{problem}。" if label else problem, code="amount")
 
 
-def amount_field(label: str, *, required: bool = False, **kwargs) -> forms.DecimalField:
+def amount_field(label: str, *, required: bool = False, **kwargs: Any) -> forms.DecimalField:
     """A form field for an amount in 万元, checked by `amount_problem` alone."""
     # No browser-side min: the browser's own bubble ("Value must be…") names no project;
     # the server's refusal does, in Chinese, and keeps everything typed.
@@ -59,13 +63,15 @@ def amount_field(label: str, *, required: bool = False, **kwargs) -> forms.Decim
     )
 
 
-def refuse_amounts_out_of_range(*fields: tuple[str, str, str]):
+def refuse_amounts_out_of_range(
+    *fields: tuple[str, str, str],
+) -> Callable[[Apps, BaseDatabaseSchemaEditor], None]:
     """A migration step run before narrowing money columns to DESIGN.md §3's range: when a
     row (or its history) holds a larger amount, stop with the rows named, instead of
     PostgreSQL's bare "numeric field overflow" half-way or a silent change on SQLite.
     ``fields`` are (app label, model name, field name)."""
 
-    def check(apps, schema_editor):
+    def check(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         found = []
         for app_label, model_name, field in fields:
             model = apps.get_model(app_label, model_name)

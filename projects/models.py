@@ -4,8 +4,9 @@ This app is the base of the others and imports none of them. Amounts are 万元 
 decimals (4 places: one yuan), never floats.
 """
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -59,7 +60,7 @@ class Versioned(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, update_fields=None, **kwargs):
+    def save(self, *args: Any, update_fields: Iterable[str] | None = None, **kwargs: Any) -> None:
         if not self._state.adding:
             self.version += 1
             if update_fields is not None:
@@ -237,7 +238,7 @@ class User(AbstractUser):
         self.password_changed_at = timezone.now()
         self._password_for_history = self.password
 
-    def save(self, *args, update_fields=None, **kwargs):
+    def save(self, *args: Any, update_fields: Iterable[str] | None = None, **kwargs: Any) -> None:
         # Only the system administrator works in 系统管理; the role decides, not a checkbox.
         if update_fields is None or "role" in update_fields:
             self.is_staff = self.role == self.Role.ADMIN or self.is_superuser

@@ -5,6 +5,8 @@ log; neither can change a role. Each change here is recorded by the audit trail 
 user's model history.
 """
 
+from typing import Any
+
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
@@ -25,7 +27,7 @@ def require_security_admin(user: User) -> None:
         raise PermissionDenied("角色分配和账号解锁由安全管理员办理。")
 
 
-def _shown_changes(target: User, shown: dict) -> list[str]:
+def _shown_changes(target: User, shown: dict[str, Any]) -> list[str]:
     """What changed in the fields the form showed (role, unit, enabled) since it was opened.
 
     A user row carries no version: every sign-in saves ``last_login``, which would make any
@@ -55,7 +57,7 @@ def user_set_role(
     role: str,
     unit: Unit | None,
     is_active: bool,
-    shown: dict | None = None,
+    shown: dict[str, Any] | None = None,
 ) -> User:
     """Set a user's role, unit and whether the account is enabled. ``shown`` holds the values
     the form showed (``role``, ``unit`` id, ``is_active``): when someone changed them meanwhile,
@@ -105,7 +107,7 @@ def locked_usernames() -> set[str]:
     )
 
 
-def _shown(post) -> dict | None:
+def _shown(post) -> dict[str, Any] | None:
     """The values the row's form showed (its hidden ``shown_*`` inputs), when it sent them."""
     if "shown_role" not in post:
         return None

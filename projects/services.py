@@ -1,7 +1,9 @@
 """Writes to the project register that are more than saving a form."""
 
 from datetime import date, timedelta
+from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -96,7 +98,7 @@ def plan_fields_for(user: User, plan: AnnualPlan) -> tuple[str, ...]:
     return () if plan.replaced_by_id else _role_plan_fields(user, plan)
 
 
-def _plan_date_problems(plan: AnnualPlan, changed: dict, today: date) -> list[str]:
+def _plan_date_problems(plan: AnnualPlan, changed: dict[str, Any], today: date) -> list[str]:
     """Dates that cannot be right for year ``plan.year``'s row (only the ones being changed:
     a date already stored, say by an import, never blocks saving the rest)."""
     problems = []
@@ -126,7 +128,7 @@ def plan_update(
     *,
     plan: AnnualPlan,
     user: User,
-    changes: dict,
+    changes: dict[str, Any],
     version: int | None,
     today: date | None = None,
 ) -> AnnualPlan:
@@ -221,7 +223,7 @@ def milestone_done(
 
 
 @transaction.atomic
-def milestone_save(form, *, user: User) -> Milestone:
+def milestone_save(form: "forms.ModelForm[Milestone]", *, user: User) -> Milestone:
     """The office corrects a milestone (name, kind, dates, unit) from a valid edit form; a form
     older than the milestone is refused with what changed since."""
     require_office(user)
@@ -238,7 +240,7 @@ def milestone_save(form, *, user: User) -> Milestone:
 
 
 @transaction.atomic
-def project_save(form) -> Project:
+def project_save(form: "forms.ModelForm[Project]") -> Project:
     """Save a valid project form; an edit made on an out-of-date form is refused (optimistic
     locking) with what changed since, so nobody's change is silently lost."""
     project = form.instance

@@ -9,13 +9,19 @@ clerk understands. Files are stored under a random name and always served as dow
 import io
 import uuid
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
+
+if TYPE_CHECKING:
+    from projects.models import StoredFile
 
 # extension: (content type, magic prefix)
 KINDS = {
@@ -82,23 +88,24 @@ def _check_office(name: str, data: bytes, required_part: str) -> None:
         raise ValidationError(f"附件“{name}”含有宏，不能上传。")
 
 
-def check_attachments(files) -> list[Attachment]:
+def check_attachments(files: Iterable["UploadedFile[bytes]"]) -> list[Attachment]:
     """Every uploaded file checked before anything is stored (all or nothing)."""
     files = list(files)
     if len(files) > settings.ATTACHMENT_MAX_FILES:
         raise ValidationError(f"一次最多上传{settings.ATTACHMENT_MAX_FILES}个附件。")
     checked = []
     for upload in files:
-        if upload.size > settings.ATTACHMENT_MAX_BYTES:  # refused before it is read into memory
+        name = upload.name or ""
+        if (upload.size or 0) > settings.ATTACHMENT_MAX_BYTES:  # refused before it is read
             raise ValidationError(
-                f"附件“{_clean_name(upload.name)}”超过"
+                f"附件“{_clean_name(name)}”超过"
                 f"{settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB，请压缩后再上传。"
             )
-        checked.append(check_attachment(upload.name, upload.read()))
+        checked.append(check_attachment(name, upload.read()))
     return checked
 
 
-def download(stored) -> FileResponse:
+def download(stored: "StoredFile") -> FileResponse:
     """A kept attachment as a download, under the clerk's own file name, never shown inline."""
     return FileResponse(
         stored.file.open("rb"),
@@ -108,7 +115,7 @@ def download(stored) -> FileResponse:
     )
 
 
-def upload_limit(request) -> int:
+def upload_limit(request: HttpRequest | None) -> int:
     """The largest file the request's page accepts: the ledger's limit on the ledger upload,
     the photo and attachment limits everywhere else."""
     match = getattr(request, "resolver_match", None)
@@ -128,17 +135,17 @@ class SizeLimitedUploadHandler(FileUploadHandler):
     size check refuses it with its usual message, and a 200 MB upload never sits anywhere.
     """
 
-    def new_file(self, *args, **kwargs):
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self.limit = upload_limit(self.request) + 1
         self.received = 0
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         allowed = self.limit - self.received
         self.received += len(raw_data)
         if allowed <= 0:
             return None  # the next handlers never see it
         return raw_data[:allowed]
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> None:
         return None  # the next handler (memory or disk) gives the file

@@ -6,11 +6,12 @@ from the row's model history (django-simple-history).
 """
 
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Field
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from projects.models import Versioned
 IGNORED = {"version", "updated_at", "submitted_at", "reviewed_at", "history_id"}
 
 
-def _shown(field, value, names: dict | None = None) -> str:
+def _shown(field: Any, value: object, names: dict[tuple[Any, Any], str] | None = None) -> str:
     """A history value as a clerk reads it: 空, a choice's label, a related row's name, a time
     in local time to the minute. ``names`` ({(model, pk): name}) spares the related row's query."""
     if value in (None, ""):
@@ -53,7 +54,7 @@ def changes_since(instance: Versioned, version: int) -> tuple[str, list[str]]:
         for change in latest.diff_against(base).changes:
             if change.field in IGNORED:
                 continue
-            field = cast(Field, instance._meta.get_field(change.field))
+            field = cast("Field[Any, Any]", instance._meta.get_field(change.field))
             changes.append(
                 f"{field.verbose_name}：{_shown(field, change.old)} → {_shown(field, change.new)}"
             )
@@ -72,24 +73,24 @@ def check_version(instance: Versioned, expected: int | None, *, label: str) -> N
     )
 
 
-def unchanged(instance, values: dict) -> bool:
+def unchanged(instance: models.Model, values: dict[str, Any]) -> bool:
     """Whether setting ``values`` on ``instance`` would change nothing: a form saved as it was
     shown writes no new version, no history and no event."""
     return all(getattr(instance, name) == value for name, value in values.items())
 
 
-class VersionedAdminForm(forms.ModelForm):
+class VersionedAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # any model
     """The admin's change form of a `Versioned` row: it carries the version it showed, and a
     row that moved on meanwhile is refused naming what changed, as the app's forms do."""
 
     shown_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["shown_version"].initial = self.instance.version
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if self.instance.pk:
@@ -100,5 +101,5 @@ class VersionedAdminForm(forms.ModelForm):
         return data
 
 
-class VersionedAdmin(admin.ModelAdmin):
+class VersionedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # any model
     form = VersionedAdminForm

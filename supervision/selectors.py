@@ -77,7 +77,7 @@ EXPORT_HEADERS = ("责任单位", "问题描述", "问题类别", "项目代码"
                   "整改时限", "督办机制", "整改状态", "是否逾期", "销号日期", "整改情况")  # fmt: skip
 
 
-def export_rows(findings: QuerySet[Finding], *, today: date) -> Iterator[tuple]:
+def export_rows(findings: QuerySet[Finding], *, today: date) -> Iterator[tuple[Any, ...]]:
     """The finding list as a sheet, in the list's order, one query."""
     rows = findings.select_related("unit", "project").order_by("status", "deadline", "pk")
     for f in rows:

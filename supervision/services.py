@@ -5,9 +5,9 @@ who did it as a `FindingEvent`. Views, the demo and tests all call these; `today
 parameter so the 13710 clocks can be tested on a frozen calendar.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -35,7 +35,9 @@ def _text(value: str, label: str, *, required: bool = True, limit: int = TEXT_LI
     return value
 
 
-def _event(finding: Finding, action: str, user: User, note: str = "", files=()) -> FindingEvent:
+def _event(
+    finding: Finding, action: str, user: User, note: str = "", files: Iterable[Attachment] = ()
+) -> FindingEvent:
     event = FindingEvent.objects.create(finding=finding, action=action, note=note, created_by=user)
     for attachment in files:
         Evidence(event=event).keep(attachment)
@@ -165,7 +167,7 @@ def finding_edit(
     if unchanged(finding, values):
         return finding  # saved as shown: no new version, no 修改 event
     changed = [
-        str(cast(Field, Finding._meta.get_field(name)).verbose_name)
+        str(cast("Field[Any, Any]", Finding._meta.get_field(name)).verbose_name)
         for name, value in values.items()
         if getattr(finding, name) != value
     ]
@@ -289,7 +291,7 @@ def notice_issue(
     month: int,
     title: str,
     opening: str,
-    content: dict,
+    content: dict[str, Any],
 ) -> Notice:
     """Issue a notice (通报) numbered in its year; its content is kept as it stands today."""
     require_supervisor(user)
