@@ -4,6 +4,8 @@ They parse the period, scope the plan rows to the user, call a selector and rend
 of DESIGN.md §3 is computed here.
 """
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -22,7 +24,7 @@ from investment.selectors import report_completeness
 from investment.tables import LagTable, ProjectRankingTable, UnitRankingTable
 from projects import filenames
 from projects.access import visible_plans
-from projects.models import Level, PeriodKind, User
+from projects.models import AnnualPlanQuerySet, Level, PeriodKind, User
 from projects.xlsx import workbook_response
 
 
@@ -128,7 +130,7 @@ def _ranking_xlsx(ranking, kind: str) -> HttpResponse:
 def lag_page(request):
     form, year, month = _period(request)
     filters = LagFilter(request.GET, queryset=visible_plans(request.user))
-    plans = filters.qs
+    plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
     warnings = filters.warnings(lag_warnings(year=year, month=month, plans=plans))
     if request.GET.get("format") == "xlsx":
         headers = ("项目代码", "项目名称", "责任单位", "项目级别", "年度计划投资(万元)",
@@ -161,7 +163,7 @@ def lag_page(request):
 def board_page(request):
     form, year, month = _period(request)
     filters = PlanUnitFilter(request.GET, queryset=visible_plans(request.user))
-    plans = filters.qs
+    plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
     group = "level" if request.GET.get("group") == "level" else "unit"
     if request.GET.get("format") == "xlsx":
         headers = ("责任单位", "项目代码", "项目名称", "包抓领导", "年度计划投资(万元)") + tuple(
