@@ -19,9 +19,9 @@ from investment.models import MonthlyReport, ReportPhoto
 from projects.models import AnnualPlan, Project, Unit, User
 from supervision.models import Evidence, Finding
 from tests.backup.pages import form_fields, send, submit
+from tests.cast import PASSWORD, Cast
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, xlsx
 
-PASSWORD = "Huaxian#2026"
 NEW_PASSWORD = "Weinan#2026b"
 YEAR = 2026
 HOUSING, TOWNSHIP = "县住建局", "营盘镇"
@@ -116,39 +116,35 @@ def entry_lines(client: Client, url: str, amounts: dict[str, str], **typed) -> d
     return lines
 
 
-def a_used_county() -> People:
-    User.objects.create_user("office", password=PASSWORD, role=User.Role.OFFICER)
-    User.objects.create_user("office2", password=PASSWORD, role=User.Role.OFFICER)
-    User.objects.create_user("supervisor", password=PASSWORD, role=User.Role.SUPERVISOR)
-    User.objects.create_user("admin", password=PASSWORD, role=User.Role.ADMIN)
+def a_used_county(cast: Cast) -> People:
+    """The cast at work: the office imports the ledger, both units report, the supervisor
+    inspects, everyone signs in through the login form with the cast's password."""
+    office_accounts = [cast.officer, cast.second_officer, cast.supervisor, cast.admin]
+    assert all(person.has_usable_password() for person in office_accounts)
 
     # Someone mistypes a name that does not exist (the lockout counter keeps it).
     Client().post(reverse("login"), {"username": "zhangsan", "password": "wrong"})
 
-    office = sign_in("office")
+    office = sign_in(cast.officer.username)
     upload = SimpleUploadedFile("2026年重点项目台账.xlsx", ledger())
     preview = office.post(reverse("ledger_import"), {"file": upload})
     assert preview.status_code == 200 and "确认导入" in preview.content.decode()
     send(office, preview, reverse("ledger_import"), press=("action", "confirm"))
     assert Project.objects.count() == 4
 
-    for username, unit in (("housing", HOUSING), ("township", TOWNSHIP)):
-        User.objects.create_user(
-            username, password=PASSWORD, role=User.Role.REPORTER, unit=Unit.objects.get(name=unit)
-        )
     housing_client = Client()
-    housing_client.post(reverse("login"), {"username": "housing", "password": "Typo#2026"})
+    housing_client.post(reverse("login"), {"username": cast.reporter.username, "password": "Typo#2026"})  # fmt: skip
     people = People(
         office=office,
-        supervisor=sign_in("supervisor"),
-        housing=sign_in("housing"),
-        township=sign_in("township"),
-        admin=sign_in("admin"),
+        supervisor=sign_in(cast.supervisor.username),
+        housing=sign_in(cast.reporter.username),  # 县住建局's
+        township=sign_in(cast.other_reporter.username),  # 营盘镇's
+        admin=sign_in(cast.admin.username),
     )
     _report_months(people)
     _supervise(people)
     _funds(people)
-    _housekeeping(people)
+    _housekeeping(people, cast)
     return people
 
 
@@ -251,7 +247,7 @@ def _funds(people: People) -> None:
     assert FundApplication.objects.count() == 2
 
 
-def _housekeeping(people: People) -> None:
+def _housekeeping(people: People, cast: Cast) -> None:
     # A reporter changes their password (password history, the user's history).
     changed = submit(people.township, reverse("password_change"),
                      {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
@@ -270,7 +266,7 @@ def _housekeeping(people: People) -> None:
            {"name": "项目查看", "permissions": [str(view_project.pk)]})  # fmt: skip
     assert Group.objects.get(name="项目查看").permissions.get() == view_project
     # A second officer previews a ledger and leaves it unconfirmed (a pending upload file).
-    office2 = sign_in("office2")
+    office2 = sign_in(cast.second_officer.username)
     office2.post(reverse("ledger_import"),
                  {"file": SimpleUploadedFile("修改稿.xlsx", ledger())})  # fmt: skip
     # The supervisor signs out.

@@ -58,8 +58,8 @@ def assert_same_tables(after: dict, before: dict) -> None:
         assert after[label] == rows, f"{label} differs after the restore"
 
 
-def test_a_used_county_restores_with_every_row_and_every_file_equal(settings, media_root, tmp_path):  # fmt: skip
-    a_used_county()
+def test_a_used_county_restores_with_every_row_and_every_file_equal(settings, media_root, tmp_path, cast):  # fmt: skip
+    a_used_county(cast)
     before, files = snapshot.database(), snapshot.media(media_root)
     empty = [label for label in WRITTEN_BY_USE if not before[label]]
     assert not empty, f"the county wrote nothing into {empty}"

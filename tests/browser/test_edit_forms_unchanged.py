@@ -30,7 +30,7 @@ from tests.workbooks import PROJECT_HEADERS, code, load
 MOVES_ON_EVERY_SAVE = {"version", "updated_at"}
 
 
-def a_county_with_every_field_filled() -> dict:
+def a_county_with_every_field_filled(cast) -> dict:
     """One project of each record kind, every optional field filled, amounts with four
     decimals, multi-line texts, dates in the past, built the way the office builds them."""
     load(
@@ -53,16 +53,14 @@ def a_county_with_every_field_filled() -> dict:
         actual_end=date(2026, 10, 8), service_officer="李专员", stage=Stage.CONSTRUCTION
     )
     AnnualPlan.objects.filter(project=project).update(statistics_date=date(2026, 3, 20))
-    cast = {
-        "office": User.objects.create_user("office", role=User.Role.OFFICER, first_name="王科长"),
-        "reporter": User.objects.create_user(
-            "reporter", role=User.Role.REPORTER, unit=project.unit, first_name="赵填报"
-        ),
-        "supervisor": User.objects.create_user("supervisor", role=User.Role.SUPERVISOR),
-        "security": User.objects.create_user("security", role=User.Role.SECURITY),
+    people = {
+        "office": cast.officer,
+        "reporter": cast.reporter,  # 县住建局's
+        "supervisor": cast.supervisor,
+        "security": cast.security,
     }
     fund = fund_save(
-        user=cast["office"], project=project, fund_type=FundType.CENTRAL_BUDGET, year=2026,
+        user=people["office"], project=project, fund_type=FundType.CENTRAL_BUDGET, year=2026,
         batch="第二批", requested=Decimal("1000.1234"), applied_on=date(2026, 1, 5),
         approved=Decimal("800.5678"), approved_on=date(2026, 2, 13),
         allocated=Decimal("600.0001"), allocated_on=date(2026, 3, 1),
@@ -70,11 +68,11 @@ def a_county_with_every_field_filled() -> dict:
         status=FundStatus.SPENT, note="已拨付县财政\n待支出",
     )  # fmt: skip
     inspection = inspection_save(
-        user=cast["supervisor"], title="一季度重点项目督查", inspected_on=date(2026, 3, 10),
+        user=people["supervisor"], title="一季度重点项目督查", inspected_on=date(2026, 3, 10),
         inspectors="张三、李四", notes="现场查看两个项目\n进度偏慢", projects=[project, other],
     )  # fmt: skip
     finding = finding_create(
-        user=cast["supervisor"], unit=project.unit, project=project, inspection=inspection,
+        user=people["supervisor"], unit=project.unit, project=project, inspection=inspection,
         description="用地手续未办结\n影响开工", category=FactorCategory.LAND,
         found_on=date(2026, 3, 10), today=date(2026, 3, 10), clock=Finding.Clock.TIMETABLE,
         deadline=date(2026, 6, 30),
@@ -84,13 +82,10 @@ def a_county_with_every_field_filled() -> dict:
         planned_date=date(2026, 2, 13), actual_date=date(2026, 2, 20), unit=township,
     )  # fmt: skip
     note = briefing_note_save(
-        user=cast["office"], year=2026, period="month", month=3,
+        user=people["office"], year=2026, period="month", month=3,
         next_steps="一、抓开工\n二、抓资金",
     )  # fmt: skip
-    target = User.objects.create_user(
-        "township", role=User.Role.REPORTER, unit=township, first_name="孙填报"
-    )
-    return cast | {
+    return people | {
         "project": project,
         "plan": AnnualPlan.objects.get(project=project),
         "fund": fund,
@@ -98,14 +93,14 @@ def a_county_with_every_field_filled() -> dict:
         "finding": finding,
         "milestone": milestone,
         "note": note,
-        "user": target,
+        "user": cast.other_reporter,  # 营盘镇's, whose role 安全管理 shows
     }
 
 
-def a_county_with_optional_fields_blank() -> dict:
+def a_county_with_optional_fields_blank(cast) -> dict:
     """The same records with every optional field empty: a blank date, amount, choice or
     text must come back blank (a select without an empty choice would send its first one)."""
-    county = a_county_with_every_field_filled()
+    county = a_county_with_every_field_filled(cast)
     Project.objects.filter(pk=county["project"].pk).update(
         industry="", planned_start=None, planned_end=None, actual_end=None, leader="",
         service_officer="", is_private=False, content="",
@@ -198,8 +193,8 @@ def stored(record: models.Model) -> dict:
 
 @pytest.mark.parametrize("fields", COUNTIES)
 @pytest.mark.parametrize("edit", EDIT_FORMS, ids=[edit.label for edit in EDIT_FORMS])
-def test_an_edit_form_saved_unchanged_in_chromium_changes_nothing(tab, edit, fields):
-    county = COUNTIES[fields]()
+def test_an_edit_form_saved_unchanged_in_chromium_changes_nothing(tab, edit, fields, cast):
+    county = COUNTIES[fields](cast)
     record = county[edit.record]
     before = stored(record)
     version = getattr(type(record)._default_manager.get(pk=record.pk), "version", None)

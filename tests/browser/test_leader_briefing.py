@@ -7,7 +7,6 @@ from pathlib import Path
 
 import time_machine
 
-from projects.models import User
 from tests.browser.conftest import sign_in
 from tests.investment.test_briefing import pdf_text
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
@@ -37,9 +36,9 @@ def shot(page, name: str) -> None:
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
-def test_a_leader_downloads_a_quarterly_briefing_that_states_what_is_not_in_yet(tab):
+def test_a_leader_downloads_a_quarterly_briefing_that_states_what_is_not_in_yet(tab, cast):
     a_county_missing_one_september_report()
-    leader = User.objects.create_user("leader", role=User.Role.LEADER)
+    leader = cast.leader
     page = tab.page
     # 2 December: November is not due until the 5th, so October is the period that is due.
     with time_machine.travel("2026-12-02 10:00+08:00", tick=True):

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from investment.models import MonthlyReport, ReportPhoto
-from projects.models import Unit, User
+from projects.models import Unit
 from tests.browser.conftest import sign_in
 from tests.workbooks import PROJECT_HEADERS, code, load
 
@@ -22,7 +22,7 @@ Status = MonthlyReport.Status
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
-def a_unit_in_march() -> dict:
+def a_unit_in_march(cast) -> dict:
     """县住建局 with two projects started in January, each with February's report and its text,
     and one not started yet; March is the month being filled in."""
     load(
@@ -42,8 +42,8 @@ def a_unit_in_march() -> dict:
     )  # fmt: skip
     unit = Unit.objects.get(name="县住建局")
     return {
-        "reporter": User.objects.create_user("reporter", role=User.Role.REPORTER, unit=unit),
-        "office": User.objects.create_user("office", role=User.Role.OFFICER),
+        "reporter": cast.reporter_of(unit),
+        "office": cast.officer,
     }
 
 
@@ -67,9 +67,9 @@ def shot(page, width: str, step: str) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_reporter_sends_the_month_gets_one_back_corrects_it_and_the_office_approves(
-    tab, tmp_path, width
+    tab, tmp_path, width, cast
 ):
-    people = a_unit_in_march()
+    people = a_unit_in_march(cast)
     page = tab.page
     page.set_viewport_size(WIDTHS[width])
     dialogs: list[str] = []
@@ -181,9 +181,9 @@ def test_a_reporter_sends_the_month_gets_one_back_corrects_it_and_the_office_app
 
 
 def test_a_returned_row_with_a_bad_photo_is_refused_naming_the_project_and_keeps_the_rest(
-    tab, tmp_path
+    tab, tmp_path, cast
 ):
-    people = a_unit_in_march()
+    people = a_unit_in_march(cast)
     sign_in(tab, people["reporter"])
     page = tab.page
     strip = tmp_path / "长条.png"

@@ -5,22 +5,24 @@ from decimal import Decimal
 
 from investment.models import MonthlyReport
 from ledger.demo import seed_demo
-from projects.models import Unit, User
+from projects.models import User
 from tests.browser.conftest import sign_in
+from tests.cast import PASSWORD
 from tests.workbooks import a_small_county, code
 
 
-def test_signing_in_through_the_form_lands_on_the_dashboard_and_a_bad_password_is_explained(tab):
-    User.objects.create_user("office", password="Xmb@2026-office", role=User.Role.OFFICER)
+def test_signing_in_through_the_form_lands_on_the_dashboard_and_a_bad_password_is_explained(
+    tab, cast
+):
     page = tab.page
 
     page.goto("/login/")
-    page.fill("#id_username", "office")
+    page.fill("#id_username", cast.officer.username)
     page.fill("#id_password", "wrong-password")
     page.click("button[type=submit]")
     assert page.locator("p.error").inner_text() == "用户名或密码不正确，请重新输入。"
 
-    page.fill("#id_password", "Xmb@2026-office")
+    page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{tab.base_url}/")
     assert page.locator("nav.nav a[aria-current=page]").inner_text() == "总体情况"
@@ -47,11 +49,9 @@ def test_every_page_of_each_roles_navigation_keeps_to_the_content_security_polic
     assert tab.problems == []
 
 
-def test_a_reporter_fills_in_the_month_by_hand_and_sends_it(tab):
+def test_a_reporter_fills_in_the_month_by_hand_and_sends_it(tab, cast):
     a_small_county()
-    reporter = User.objects.create_user(
-        "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
-    )
+    reporter = cast.reporter
     sign_in(tab, reporter)
     page = tab.page
 
@@ -80,9 +80,9 @@ def test_a_reporter_fills_in_the_month_by_hand_and_sends_it(tab):
     assert tab.problems == []
 
 
-def test_the_board_prints_without_the_menu_and_the_filter_bar(tab):
+def test_the_board_prints_without_the_menu_and_the_filter_bar(tab, cast):
     a_small_county()
-    sign_in(tab, User.objects.create_user("office", role=User.Role.OFFICER))
+    sign_in(tab, cast.officer)
     page = tab.page
     page.goto("/board/?year=2024&month=6")
     assert page.locator("header.topbar").is_visible()
@@ -96,11 +96,9 @@ def test_the_board_prints_without_the_menu_and_the_filter_bar(tab):
     assert pdf.startswith(b"%PDF")
 
 
-def test_on_a_phone_the_month_entry_fits_the_screen_with_each_field_labelled(tab):
+def test_on_a_phone_the_month_entry_fits_the_screen_with_each_field_labelled(tab, cast):
     a_small_county(reports=[[code(1), 2024, 2, "123.4500"]])
-    reporter = User.objects.create_user(
-        "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
-    )
+    reporter = cast.reporter
     sign_in(tab, reporter)
     page = tab.page
     page.set_viewport_size({"width": 390, "height": 844})

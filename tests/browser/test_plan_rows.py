@@ -6,7 +6,7 @@ unchanged, nothing changes; replaced again, refused."""
 from datetime import date
 from decimal import Decimal
 
-from projects.models import AnnualPlan, Level, Project, Unit, User
+from projects.models import AnnualPlan, Level, Project
 from tests.browser.conftest import sign_in
 from tests.workbooks import REPORT_HEADERS, code, load
 
@@ -16,7 +16,7 @@ DASHBOARD = "/?year=2026&month=10"
 LAG_LIST = "/warnings/?year=2026&month=10"
 
 
-def a_county() -> dict:
+def a_county(cast) -> dict:
     """October 2026: 城关污水处理厂 (县住建局) was to start in March and has not; 城关保障房
     (县住建局) started in February; 营盘冷链物流园 (营盘镇) has not started; 农产品加工园
     (县住建局) is on no 2026 list."""
@@ -37,10 +37,8 @@ def a_county() -> dict:
         }
     )  # fmt: skip
     return {
-        "office": User.objects.create_user("office", role=User.Role.OFFICER),
-        "reporter": User.objects.create_user(
-            "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
-        ),
+        "office": cast.officer,
+        "reporter": cast.reporter,
     }
 
 
@@ -65,8 +63,8 @@ def save(page) -> None:
     assert page.locator("main .error").all_inner_texts() == []
 
 
-def test_a_reporter_records_a_start_and_the_start_rate_moves_at_once(tab):
-    people = a_county()
+def test_a_reporter_records_a_start_and_the_start_rate_moves_at_once(tab, cast):
+    people = a_county(cast)
     sign_in(tab, people["reporter"])
     page = tab.page
     assert start_rate_on_the_dashboard(page) == "开复工率50.0%"  # the unit's two projects
@@ -91,8 +89,8 @@ def test_a_reporter_records_a_start_and_the_start_rate_moves_at_once(tab):
     assert tab.problems == []
 
 
-def test_the_office_edits_a_plan_row_and_a_second_save_changes_nothing(tab):
-    people = a_county()
+def test_the_office_edits_a_plan_row_and_a_second_save_changes_nothing(tab, cast):
+    people = a_county(cast)
     sign_in(tab, people["office"])
     page = tab.page
 
@@ -128,8 +126,8 @@ def test_the_office_edits_a_plan_row_and_a_second_save_changes_nothing(tab):
     assert tab.problems == []
 
 
-def test_the_office_replaces_a_project_that_cannot_start(tab):
-    people = a_county()
+def test_the_office_replaces_a_project_that_cannot_start(tab, cast):
+    people = a_county(cast)
     sign_in(tab, people["office"])
     page = tab.page
     page.goto(LAG_LIST)

@@ -9,34 +9,22 @@ from playwright.sync_api import expect
 
 from investment import services
 from investment.models import MonthlyReport
-from projects.models import AnnualPlan, Unit, User
+from projects.models import AnnualPlan, Unit
 from tests.browser.conftest import sign_in
 from tests.workbooks import a_small_county
 
 REVIEW = "/review/2024/3/"
 
 
-def a_county_with_march_half_sent() -> dict:
+def a_county_with_march_half_sent(cast) -> dict:
     """县住建局 sent both its March reports; 营盘镇 sent nothing."""
     a_small_county()
-    housing, township = Unit.objects.get(name="县住建局"), Unit.objects.get(name="营盘镇")
+    housing = Unit.objects.get(name="县住建局")
     people: dict[str, Any] = {
         "housing": housing,
-        "reporter": User.objects.create_user(
-            "reporter",
-            role=User.Role.REPORTER,
-            unit=housing,
-            first_name="李娟",
-            phone="13900000001",
-        ),
-        "township": User.objects.create_user(
-            "township",
-            role=User.Role.REPORTER,
-            unit=township,
-            first_name="王强",
-            phone="13900000002",
-        ),
-        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
+        "reporter": cast.reporter,
+        "township": cast.other_reporter,
+        "officer": cast.officer,
     }
     for plan in AnnualPlan.objects.filter(project__unit=housing):
         report = services.report_save(
@@ -79,8 +67,8 @@ def reporter_reads_on_a_phone(tab, user, reason: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_the_office_returns_a_unit_locks_and_unlocks_twice(tab):
-    people = a_county_with_march_half_sent()
+def test_the_office_returns_a_unit_locks_and_unlocks_twice(tab, cast):
+    people = a_county_with_march_half_sent(cast)
     housing = people["housing"].pk
     page = tab.page
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from projects.models import Project, Unit, User
+from projects.models import Project, Unit
 from supervision.models import Finding
 from supervision.services import finding_create
 from tests.browser.conftest import sign_in
@@ -17,19 +17,15 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def county():
+def county(cast):
     a_small_county(reports=[[code(n), 2024, month, 40] for n in (1, 2, 3) for month in (1, 2, 3)])
     housing, township = Unit.objects.get(name="县住建局"), Unit.objects.get(name="营盘镇")
     return {
         "housing": housing,
         "township": township,
-        "supervisor": User.objects.create_user("supervisor", role=User.Role.SUPERVISOR),
-        "housing_reporter": User.objects.create_user(
-            "housing", role=User.Role.REPORTER, unit=housing
-        ),
-        "township_reporter": User.objects.create_user(
-            "township", role=User.Role.REPORTER, unit=township
-        ),
+        "supervisor": cast.supervisor,
+        "housing_reporter": cast.reporter,
+        "township_reporter": cast.other_reporter,
     }
 
 

@@ -5,14 +5,14 @@ from decimal import Decimal
 
 from bonds.models import FundApplication, FundType
 from bonds.services import fund_save
-from projects.models import Project, User
+from projects.models import Project
 from tests.browser.conftest import sign_in
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 
-def test_the_second_tabs_save_is_refused_naming_the_first_tabs_note(tab):
+def test_the_second_tabs_save_is_refused_naming_the_first_tabs_note(tab, cast):
     load({"项目台账": [PROJECT_HEADERS, [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2026, 500, None]]})  # fmt: skip
-    office = User.objects.create_user("office", role=User.Role.OFFICER, first_name="王科长")
+    office = cast.officer
     fund = fund_save(
         user=office, project=Project.objects.get(), fund_type=FundType.SPECIAL_BOND, year=2026,
         requested=Decimal("800.5"), applied_on=date(2026, 1, 5), note="首批",

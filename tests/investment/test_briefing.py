@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from investment.briefing import briefing_data
 from investment.models import BriefingNote, MonthlyReport
 from investment.photos import photo_add
-from projects.models import Project, Unit, User
+from projects.models import Project, Unit
 from projects.pdf import AppFetcher, RefusedFetch
 from supervision.services import finding_create
 from tests.investment.test_portfolio_summary import zhashui_may_ledger, zhongjiang_q1_ledger
@@ -91,14 +91,14 @@ def test_the_command_refuses_unclear_periods(tmp_path):
         call_command("briefing", "--year", "2026", "--month", "1", "-o", str(tmp_path / "x.txt"))
 
 
-def test_the_office_writes_the_next_steps_and_leaders_download_them(client, tmp_path):
+def test_the_office_writes_the_next_steps_and_leaders_download_them(client, tmp_path, cast):
     load(a_portfolio(7, 2026))
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
     client.post(
         reverse("briefing"),
         {"kind": "month", "year": 2026, "month": 3, "next_steps": "一是抓开工；二是抓入统。"},
     )
-    client.force_login(User.objects.create_user("leader", role=User.Role.LEADER))
+    client.force_login(cast.leader)
 
     response = client.get(reverse("briefing_pdf"), {"kind": "month", "year": 2026, "month": 3})
 
@@ -111,8 +111,8 @@ def test_the_office_writes_the_next_steps_and_leaders_download_them(client, tmp_
     assert refused.status_code == 403
 
 
-def test_a_link_without_a_period_kind_downloads_the_monthly_briefing(client):
-    client.force_login(User.objects.create_user("leader", role=User.Role.LEADER))
+def test_a_link_without_a_period_kind_downloads_the_monthly_briefing(client, cast):
+    client.force_login(cast.leader)
 
     response = client.get(reverse("briefing_pdf"), {"year": 2031, "month": 5})
 
@@ -120,8 +120,10 @@ def test_a_link_without_a_period_kind_downloads_the_monthly_briefing(client):
     assert "2031年1–5月全县重点项目建设情况的汇报" in pdf_text(response.content)
 
 
-def test_a_quarterly_briefing_is_chosen_by_quarter_whatever_month_the_form_still_shows(client):
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+def test_a_quarterly_briefing_is_chosen_by_quarter_whatever_month_the_form_still_shows(
+    client, cast
+):
+    client.force_login(cast.officer)
 
     page = client.get(
         reverse("briefing"), {"kind": "quarter", "year": 2026, "month": 11, "quarter": 2}
@@ -133,9 +135,9 @@ def test_a_quarterly_briefing_is_chosen_by_quarter_whatever_month_the_form_still
     assert "2026年二季度全县重点项目建设情况的汇报" in pdf_text(response.content)
 
 
-def test_the_project_sheet_has_the_projects_figures(client):
+def test_the_project_sheet_has_the_projects_figures(client, cast):
     load(a_portfolio(3, 2026))
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
     project = Project.objects.get(name="项目1")
     response = client.get(
         reverse("project_sheet_pdf", args=[project.pk]), {"year": 2026, "month": 3}
@@ -180,16 +182,16 @@ def test_the_pdf_fetches_only_our_own_static_files():
             fetcher.fetch(url)
 
 
-def test_the_project_sheet_shows_the_latest_photo_and_open_findings(client):
+def test_the_project_sheet_shows_the_latest_photo_and_open_findings(client, cast):
     load(a_portfolio(3, 2026))
     project = Project.objects.get(name="项目1")
-    reporter = User.objects.create_user("r", role=User.Role.REPORTER, unit=project.unit)
+    reporter = cast.reporter_of(project.unit)
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), "#2b6cb0").save(buffer, format="JPEG")
     report = MonthlyReport.objects.get(plan__project=project)
     photo_add(report=report, user=reporter, data=buffer.getvalue(), caption="主体施工")
     finding_create(
-        user=User.objects.create_user("s", role=User.Role.SUPERVISOR), unit=Unit.objects.get(name="单位1"),
+        user=cast.supervisor, unit=Unit.objects.get(name="单位1"),
         description="脚手架不规范", found_on=date(2026, 3, 2), today=date(2026, 3, 2),
         deadline=date(2026, 3, 20), project=project,
     )  # fmt: skip
@@ -207,9 +209,9 @@ def test_the_project_sheet_shows_the_latest_photo_and_open_findings(client):
 
 
 @pytest.mark.parametrize("query", [{"year": "99999", "month": "3"}, {"year": "x", "month": "-1"}])
-def test_a_project_sheet_with_a_nonsense_period_falls_back_to_the_default(client, query):
+def test_a_project_sheet_with_a_nonsense_period_falls_back_to_the_default(client, query, cast):
     load(a_portfolio(1, 2026))
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
     project = Project.objects.get()
 
     response = client.get(reverse("project_sheet_pdf", args=[project.pk]), query)
@@ -217,11 +219,11 @@ def test_a_project_sheet_with_a_nonsense_period_falls_back_to_the_default(client
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
 
 
-def test_the_project_page_offers_the_sheet_for_any_month_opening_at_the_period_due(client):
+def test_the_project_page_offers_the_sheet_for_any_month_opening_at_the_period_due(client, cast):
     import time_machine
 
     load(a_portfolio(3, 2026))
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
     project = Project.objects.get(name="项目1")
     with time_machine.travel("2026-12-02 10:00+08:00"):  # October is the period that is due
         page = client.get(reverse("project_detail", args=[project.pk])).content.decode()

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from investment.charts import bar_chart, line_chart
 from investment.selectors import monthly_completion, projects_by_stage
-from projects.models import User
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
 
 
@@ -58,7 +57,7 @@ def test_monthly_completion_and_stages_come_from_the_database():
     assert ("前期", 1) in projects_by_stage(year=2024)
 
 
-def test_the_dashboard_shows_the_charts(client):
+def test_the_dashboard_shows_the_charts(client, cast):
     load(
         {
             "项目台账": [
@@ -67,7 +66,7 @@ def test_the_dashboard_shows_the_charts(client):
             ]
         }
     )
-    client.force_login(User.objects.create_user("leader", role=User.Role.LEADER))
+    client.force_login(cast.leader)
 
     page = client.get(reverse("dashboard"), {"year": 2024, "month": 6}).content.decode()
 

@@ -4,12 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects.models import User
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
-
-
-def an_officer() -> User:
-    return User.objects.create_user("office", password="x", role=User.Role.OFFICER)
 
 
 def test_it_requires_a_login(client):
@@ -19,7 +14,7 @@ def test_it_requires_a_login(client):
     assert response.url.startswith(reverse("login"))
 
 
-def test_it_shows_the_portfolio_figures_of_the_chosen_month(client):
+def test_it_shows_the_portfolio_figures_of_the_chosen_month(client, cast):
     load(
         {
             "项目台账": [
@@ -30,7 +25,7 @@ def test_it_shows_the_portfolio_figures_of_the_chosen_month(client):
             "月度投资": [REPORT_HEADERS, [code(1), 2024, 1, 100], [code(1), 2024, 2, 80]],
         }
     )
-    client.force_login(an_officer())
+    client.force_login(cast.officer)
 
     response = client.get(reverse("dashboard"), {"year": 2024, "month": 3})
 
@@ -43,8 +38,8 @@ def test_it_shows_the_portfolio_figures_of_the_chosen_month(client):
     assert "45.0%" in page  # the provincial row: 180 of 400
 
 
-def test_a_bad_month_falls_back_to_the_default_with_a_message(client):
-    client.force_login(an_officer())
+def test_a_bad_month_falls_back_to_the_default_with_a_message(client, cast):
+    client.force_login(cast.officer)
 
     response = client.get(reverse("dashboard"), {"year": 2024, "month": 13})
 
@@ -59,7 +54,7 @@ def test_the_login_page_is_in_chinese(client):
     assert "密码" in response.content.decode()
 
 
-def test_it_breaks_the_figures_down_by_unit_and_industry_and_counts_lagging_projects(client):
+def test_it_breaks_the_figures_down_by_unit_and_industry_and_counts_lagging_projects(client, cast):
     load(
         {
             "项目台账": [
@@ -70,7 +65,7 @@ def test_it_breaks_the_figures_down_by_unit_and_industry_and_counts_lagging_proj
             "月度投资": [REPORT_HEADERS, [code(1), 2024, 1, 100]],
         }
     )
-    client.force_login(an_officer())
+    client.force_login(cast.officer)
 
     page = client.get(reverse("dashboard"), {"year": 2024, "month": 3}).content.decode()
 
@@ -79,10 +74,10 @@ def test_it_breaks_the_figures_down_by_unit_and_industry_and_counts_lagging_proj
     assert "滞后预警项目2个" in page
 
 
-def test_its_query_count_does_not_grow_with_the_portfolio(client):
+def test_its_query_count_does_not_grow_with_the_portfolio(client, cast):
     load(a_portfolio(10, 2024))
     load(a_portfolio(200, 2025))
-    client.force_login(an_officer())
+    client.force_login(cast.officer)
 
     def count(year: int) -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -92,8 +87,8 @@ def test_its_query_count_does_not_grow_with_the_portfolio(client):
     assert count(2024) == count(2025)
 
 
-def test_the_page_title_is_plain_text(client):
-    client.force_login(an_officer())
+def test_the_page_title_is_plain_text(client, cast):
+    client.force_login(cast.officer)
 
     page = client.get(reverse("dashboard")).content.decode()
 

@@ -10,18 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.filenames import filename_of
-from projects.models import Unit, User
+from projects.models import Unit
 from tests.investment.test_unit_ranking import JIA, YI, a_county
 from tests.workbooks import a_portfolio, load, read_back
 
 
-def an_officer(client) -> None:
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
-
-
-def test_the_rankings_page_shows_scores_lists_and_an_explanation(client):
+def test_the_rankings_page_shows_scores_lists_and_an_explanation(client, cast):
     a_county()
-    an_officer(client)
+    client.force_login(cast.officer)
 
     params = {"year": 2024, "month": 6, "kind": "quarter", "explain": JIA}
     page = client.get(reverse("rankings"), params).content.decode()
@@ -34,9 +30,9 @@ def test_the_rankings_page_shows_scores_lists_and_an_explanation(client):
     assert "节点逾期：" in page and "施工许可" in page
 
 
-def test_the_lag_page_lists_reasons_and_filters_by_reason(client, monkeypatch):
+def test_the_lag_page_lists_reasons_and_filters_by_reason(client, monkeypatch, cast):
     a_county()
-    an_officer(client)
+    client.force_login(cast.officer)
     monkeypatch.setattr(timezone, "now", lambda: timezone.make_aware(datetime(2024, 7, 10)))
 
     page = client.get(reverse("lag_warnings"), {"year": 2024, "month": 6}).content.decode()
@@ -49,11 +45,9 @@ def test_the_lag_page_lists_reasons_and_filters_by_reason(client, monkeypatch):
     assert "没有滞后项目" in page
 
 
-def test_the_board_colours_each_month_and_a_reporter_sees_their_unit_only(client):
+def test_the_board_colours_each_month_and_a_reporter_sees_their_unit_only(client, cast):
     a_county()
-    client.force_login(
-        User.objects.create_user("r", role=User.Role.REPORTER, unit=Unit.objects.get(name=YI))
-    )
+    client.force_login(cast.reporter_of(Unit.objects.get(name=YI)))
 
     page = client.get(reverse("board"), {"year": 2024, "month": 6}).content.decode()
 
@@ -62,10 +56,10 @@ def test_the_board_colours_each_month_and_a_reporter_sees_their_unit_only(client
 
 
 @pytest.mark.parametrize("name", ["rankings", "lag_warnings", "board"])
-def test_query_counts_do_not_grow_with_the_portfolio(client, name):
+def test_query_counts_do_not_grow_with_the_portfolio(client, name, cast):
     load(a_portfolio(10, 2024))
     load(a_portfolio(200, 2025))
-    an_officer(client)
+    client.force_login(cast.officer)
 
     def count(year: int) -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -75,9 +69,9 @@ def test_query_counts_do_not_grow_with_the_portfolio(client, name):
     assert count(2024) == count(2025)
 
 
-def test_the_board_and_the_lag_list_export_the_same_rows_to_excel(client):
+def test_the_board_and_the_lag_list_export_the_same_rows_to_excel(client, cast):
     a_county()
-    an_officer(client)
+    client.force_login(cast.officer)
 
     board_sheet = read_back(
         client.get(reverse("board"), {"year": 2024, "month": 6, "format": "xlsx"}).content
@@ -99,9 +93,9 @@ def test_the_board_and_the_lag_list_export_the_same_rows_to_excel(client):
     assert any("节点逾期" in row[-1] for row in lag_sheet[1:])
 
 
-def test_the_ranking_exports_to_excel_as_the_page_shows_it(client):
+def test_the_ranking_exports_to_excel_as_the_page_shows_it(client, cast):
     a_county()
-    an_officer(client)
+    client.force_login(cast.officer)
 
     params = {"year": 2024, "month": 5, "kind": "quarter", "format": "xlsx"}
     response = client.get(reverse("rankings"), params)
@@ -115,9 +109,9 @@ def test_the_ranking_exports_to_excel_as_the_page_shows_it(client):
     assert {row[-1] for row in sheet[1:]} >= {"红榜", "黑榜"}
 
 
-def test_the_rankings_page_takes_monthly_quarterly_and_annual_periods(client):
+def test_the_rankings_page_takes_monthly_quarterly_and_annual_periods(client, cast):
     a_county()
-    an_officer(client)
+    client.force_login(cast.officer)
 
     def heading(**params) -> str:
         page = client.get(reverse("rankings"), {"year": 2024, **params}).content.decode()
@@ -130,9 +124,9 @@ def test_the_rankings_page_takes_monthly_quarterly_and_annual_periods(client):
     assert heading(month=5, kind="annual") == "2024年年度责任单位考核排名"
 
 
-def test_the_board_can_be_grouped_by_level(client):
+def test_the_board_can_be_grouped_by_level(client, cast):
     a_county()
-    an_officer(client)
+    client.force_login(cast.officer)
 
     page = client.get(
         reverse("board"), {"year": 2024, "month": 6, "group": "level"}
@@ -142,11 +136,11 @@ def test_the_board_can_be_grouped_by_level(client):
     assert board.index("P1") < board.index("Q1")  # 市重点 before 县重点
 
 
-def test_the_dashboard_prints_the_seed_002_figures(client):
+def test_the_dashboard_prints_the_seed_002_figures(client, cast):
     from tests.investment.test_portfolio_summary import zhongjiang_q1_ledger
 
     load(zhongjiang_q1_ledger())
-    an_officer(client)
+    client.force_login(cast.officer)
 
     page = client.get(reverse("dashboard"), {"year": 2024, "month": 3}).content.decode()
 
@@ -155,17 +149,17 @@ def test_the_dashboard_prints_the_seed_002_figures(client):
     assert "43.4%" in page and "27.0%" in page  # 省重点 43.36, 市重点 27.00 on a page's 1 decimal
 
 
-def test_a_filter_without_a_period_shows_the_default_period_without_errors(client):
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+def test_a_filter_without_a_period_shows_the_default_period_without_errors(client, cast):
+    client.force_login(cast.officer)
     for name in ("dashboard", "lag_warnings", "board", "rankings"):
         page = client.get(reverse(name), {"unit": "1"}).content.decode()
         assert "必填项" not in page, name
 
 
-def test_a_citys_board_and_lag_list_come_in_pages_and_export_whole(client, monkeypatch):
+def test_a_citys_board_and_lag_list_come_in_pages_and_export_whole(client, monkeypatch, cast):
     monkeypatch.setattr("investment.pages.ROWS_PER_PAGE", 5)
     load(a_portfolio(12, 2024))  # all twelve 40 points behind by June
-    an_officer(client)
+    client.force_login(cast.officer)
     period = {"year": 2024, "month": 6}
 
     for name, total in (("board", "12个项目"), ("lag_warnings", "共12个")):
@@ -184,10 +178,12 @@ def test_a_citys_board_and_lag_list_come_in_pages_and_export_whole(client, monke
 
 
 @pytest.mark.parametrize("group", ["unit", "level"])
-def test_the_boards_pages_put_together_are_the_whole_board_in_order(client, monkeypatch, group):
+def test_the_boards_pages_put_together_are_the_whole_board_in_order(
+    client, monkeypatch, group, cast
+):
     monkeypatch.setattr("investment.pages.ROWS_PER_PAGE", 4)
     load(a_portfolio(15, 2024))  # 7 units × 3 levels: blocks of one to three rows
-    an_officer(client)
+    client.force_login(cast.officer)
     query = {"year": 2024, "month": 6, "group": group}
 
     paged = []
@@ -201,9 +197,9 @@ def test_the_boards_pages_put_together_are_the_whole_board_in_order(client, monk
     assert len(paged) == 15
 
 
-def test_a_quarter_or_year_not_yet_due_is_not_ranked_as_if_it_were(client):
+def test_a_quarter_or_year_not_yet_due_is_not_ranked_as_if_it_were(client, cast):
     a_county()
-    an_officer(client)
+    client.force_login(cast.officer)
 
     def heading(**params) -> str:
         with time_machine.travel("2024-12-02 09:00+08:00"):  # October is the period due

@@ -14,14 +14,14 @@ from PIL import Image
 from investment import services
 from investment.entry import MonthEntry, previous_reports, reports_save_month
 from investment.models import MonthlyReport, ReportPhoto
-from projects.models import AnnualPlan, Unit, User
+from projects.models import AnnualPlan, Unit
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 Status = MonthlyReport.Status
 
 
 @pytest.fixture
-def people():
+def people(cast):
     """县住建局: 城关污水处理厂 and 城关保障房 on 2023's and 2024's lists, started in 2023,
     with text in February 2024 and December 2023; 营盘镇 has one project."""
     load(
@@ -39,9 +39,7 @@ def people():
             ],
         }
     )  # fmt: skip
-    reporter = User.objects.create_user(
-        "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
-    )
+    reporter = cast.reporter
     february = services.report_save(
         plan=plan(1), month=2, user=reporter, amount=Decimal(40),
         progress="主体结构施工至二层", problems="用地指标未落实", problem_category="land",
@@ -49,8 +47,8 @@ def people():
     services.report_submit(report=february, user=reporter)
     return {
         "reporter": reporter,
-        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
-        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
+        "officer": cast.officer,
+        "leader": cast.leader,
     }
 
 

@@ -16,9 +16,9 @@ from tests.workbooks import a_portfolio, load
 
 
 @pytest.fixture
-def supervisor(client):
+def supervisor(client, cast):
     load(a_portfolio(14, 2026))
-    user = User.objects.create_user("supervisor", role=User.Role.SUPERVISOR)
+    user = cast.supervisor
     client.force_login(user)
     return user
 
@@ -133,8 +133,8 @@ def test_a_quarterly_notice_is_chosen_by_its_quarter_and_titled_by_it(client, su
     assert "本期已印发过通报（2026年第1期）" in again.content.decode()
 
 
-def test_only_the_supervision_office_issues_notices(client, supervisor):
+def test_only_the_supervision_office_issues_notices(client, supervisor, cast):
     for role in (User.Role.OFFICER, User.Role.LEADER, User.Role.ADMIN):
-        client.force_login(User.objects.create_user(role, role=role))
+        client.force_login(cast.by_role(role))
         assert issue(client).status_code == 403
     assert not Notice.objects.exists()

@@ -24,7 +24,7 @@ from investment.models import YearSettings
 from investment.progress import Colour, LagReason, board, lag_warnings
 from investment.rankings import unit_ranking
 from investment.selectors import report_completeness
-from projects.models import AnnualPlan, Unit, User
+from projects.models import AnnualPlan, Unit
 from supervision.models import Notice
 from tests.investment.test_briefing import pdf_text
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
@@ -45,14 +45,14 @@ def a_county_in_december() -> None:
 
 
 @pytest.fixture
-def people():
+def people(cast):
     a_county_in_december()
     housing = Unit.objects.get(name="县住建局")
     cast = {
-        "reporter": User.objects.create_user("reporter", role=User.Role.REPORTER, unit=housing),
-        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
-        "supervisor": User.objects.create_user("supervisor", role=User.Role.SUPERVISOR),
-        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
+        "reporter": cast.reporter_of(housing),
+        "officer": cast.officer,
+        "supervisor": cast.supervisor,
+        "leader": cast.leader,
     }
     plan = AnnualPlan.objects.get(project__name="城关污水处理厂")
     with time_machine.travel(BEFORE):

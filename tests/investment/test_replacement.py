@@ -13,7 +13,7 @@ from investment.explain import UnknownUnit, explain_unit
 from investment.progress import LagReason, board, lag_warnings, project_ranking
 from investment.rankings import unit_ranking
 from investment.selectors import portfolio_summary, reporting_status
-from projects.models import AnnualPlan, Level, Nature, Project, Stage, User
+from projects.models import AnnualPlan, Level, Nature, Project, Stage
 from projects.services import plan_update, project_replace
 from tests.workbooks import REPORT_HEADERS, code, load
 
@@ -27,8 +27,8 @@ def row(serial, name, unit, plan, *, year=2024, planned=None, started=None, leve
 
 
 @pytest.fixture
-def office():
-    return User.objects.create_user("office", role=User.Role.OFFICER)
+def office(cast):
+    return cast.officer
 
 
 def project(serial: int) -> Project:

@@ -13,12 +13,12 @@ from PIL import Image
 from investment import services
 from investment.models import ReportPhoto
 from investment.photos import photo_add
-from projects.models import AnnualPlan, Unit, User
+from projects.models import AnnualPlan
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 
 @pytest.fixture
-def report():
+def report(cast):
     load(
         {
             "项目台账": [
@@ -28,9 +28,7 @@ def report():
             ]
         }
     )
-    reporter = User.objects.create_user(
-        "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
-    )
+    reporter = cast.reporter
     plan = AnnualPlan.objects.get(project__code=code(1))
     return services.report_save(plan=plan, month=3, user=reporter, amount=Decimal(5))
 
@@ -44,15 +42,11 @@ def jpeg_with_gps(size=(1200, 900)) -> bytes:
     return buffer.getvalue()
 
 
-def reporter() -> User:
-    return User.objects.get(username="reporter")
-
-
-def test_a_photo_is_re_encoded_without_its_gps_and_gets_a_thumbnail(report):
+def test_a_photo_is_re_encoded_without_its_gps_and_gets_a_thumbnail(report, cast):
     original = jpeg_with_gps()
     assert Image.open(io.BytesIO(original)).getexif().get(0x8825)
 
-    photo = photo_add(report=report, user=reporter(), data=original, caption="主体施工")
+    photo = photo_add(report=report, user=cast.reporter, data=original, caption="主体施工")
 
     stored = Image.open(photo.image.open("rb"))
     assert stored.format == "JPEG"
@@ -68,57 +62,54 @@ def test_a_photo_is_re_encoded_without_its_gps_and_gets_a_thumbnail(report):
         (jpeg_with_gps()[:400], "不是有效的图片"),
     ],
 )
-def test_a_file_that_is_not_a_whole_image_is_refused(report, data, message):
+def test_a_file_that_is_not_a_whole_image_is_refused(report, data, message, cast):
     with pytest.raises(ValidationError, match=message):
-        photo_add(report=report, user=reporter(), data=data)
+        photo_add(report=report, user=cast.reporter, data=data)
     assert ReportPhoto.objects.count() == 0
 
 
-def test_a_gif_is_refused(report):
+def test_a_gif_is_refused(report, cast):
     buffer = io.BytesIO()
     Image.new("RGB", (10, 10)).save(buffer, format="GIF")
 
     with pytest.raises(ValidationError, match="只接受 JPEG 或 PNG"):
-        photo_add(report=report, user=reporter(), data=buffer.getvalue())
+        photo_add(report=report, user=cast.reporter, data=buffer.getvalue())
 
 
-def test_an_image_bomb_and_an_oversized_file_are_refused(report, settings):
+def test_an_image_bomb_and_an_oversized_file_are_refused(report, settings, cast):
     settings.PHOTO_MAX_PIXELS = 1000 * 1000
     buffer = io.BytesIO()
     Image.new("L", (4000, 4000)).save(buffer, format="PNG")  # tiny file, 16 megapixels
 
     with pytest.raises(ValidationError, match="像素过大"):
-        photo_add(report=report, user=reporter(), data=buffer.getvalue())
+        photo_add(report=report, user=cast.reporter, data=buffer.getvalue())
 
     settings.PHOTO_MAX_BYTES = 1024
     with pytest.raises(ValidationError, match="照片超过"):
-        photo_add(report=report, user=reporter(), data=jpeg_with_gps())
+        photo_add(report=report, user=cast.reporter, data=jpeg_with_gps())
 
 
-def test_a_locked_month_refuses_photos(report):
+def test_a_locked_month_refuses_photos(report, cast):
     services.period_lock(
         year=2024,
         month=3,
-        user=User.objects.create_user("o", role=User.Role.OFFICER),
+        user=cast.officer,
         confirmed_units=[u.unit_id for u in services.units_not_reported(year=2024, month=3)],
     )
 
     with pytest.raises(ValidationError, match="已锁定"):
-        photo_add(report=report, user=reporter(), data=jpeg_with_gps())
+        photo_add(report=report, user=cast.reporter, data=jpeg_with_gps())
 
 
-def test_photos_are_uploaded_and_served_only_within_scope(client, report):
-    client.force_login(reporter())
+def test_photos_are_uploaded_and_served_only_within_scope(client, report, cast):
+    client.force_login(cast.reporter)
     upload = SimpleUploadedFile("现场.jpg", jpeg_with_gps(), content_type="image/jpeg")
     client.post(reverse("report_photos", args=[report.pk]), {"photo": upload, "caption": "现场"})
     photo = ReportPhoto.objects.get()
 
     assert client.get(reverse("photo_file", args=[photo.pk, "thumb"])).status_code == 200
 
-    other = User.objects.create_user(
-        "other", role=User.Role.REPORTER, unit=Unit.objects.get(name="营盘镇")
-    )
-    client.force_login(other)
+    client.force_login(cast.other_reporter)  # 营盘镇's
     assert client.get(reverse("photo_file", args=[photo.pk, "full"])).status_code == 404
     assert client.get(reverse("report_photos", args=[report.pk])).status_code == 404
 
@@ -129,34 +120,34 @@ def png(size: tuple[int, int], mode: str = "1") -> bytes:
     return buffer.getvalue()
 
 
-def test_a_270_byte_png_of_65536_by_1_pixels_is_refused_with_a_message(report):
+def test_a_270_byte_png_of_65536_by_1_pixels_is_refused_with_a_message(report, cast):
     strip = png((65536, 1), mode="RGB")
     assert len(strip) == 270
 
     with pytest.raises(ValidationError, match="照片的宽或高超过20000像素（这张为65536×1）"):
-        photo_add(report=report, user=reporter(), data=strip)
+        photo_add(report=report, user=cast.reporter, data=strip)
     assert ReportPhoto.objects.count() == 0
 
 
 @pytest.mark.parametrize(
     "size", [(65536, 1), (1, 65536), (65500, 1), (20001, 1), (1, 20001), (20001, 2999)]
 )
-def test_a_side_above_20000_pixels_is_refused_whatever_the_other(report, size):
+def test_a_side_above_20000_pixels_is_refused_whatever_the_other(report, size, cast):
     with pytest.raises(ValidationError, match="照片的宽或高超过20000像素"):
-        photo_add(report=report, user=reporter(), data=png(size))
+        photo_add(report=report, user=cast.reporter, data=png(size))
 
 
 @pytest.mark.parametrize("size", [(1, 1), (2, 1), (20000, 1), (1, 20000), (20000, 3)])
-def test_tiny_and_long_thin_photos_within_the_limits_are_stored(report, size):
-    photo = photo_add(report=report, user=reporter(), data=png(size))
+def test_tiny_and_long_thin_photos_within_the_limits_are_stored(report, size, cast):
+    photo = photo_add(report=report, user=cast.reporter, data=png(size))
 
     assert (photo.width, photo.height) == size
     thumb = Image.open(photo.thumbnail.open("rb"))
     assert max(thumb.size) <= 320 and min(thumb.size) >= 1
 
 
-def test_the_photo_page_answers_an_extreme_png_with_a_message_not_a_500(client, report):
-    client.force_login(reporter())
+def test_the_photo_page_answers_an_extreme_png_with_a_message_not_a_500(client, report, cast):
+    client.force_login(cast.reporter)
     upload = SimpleUploadedFile("长条.png", png((65536, 1), mode="RGB"), content_type="image/png")
 
     response = client.post(
@@ -168,8 +159,8 @@ def test_the_photo_page_answers_an_extreme_png_with_a_message_not_a_500(client, 
     assert ReportPhoto.objects.count() == 0
 
 
-def test_the_photo_page_takes_several_photos_at_once_or_none(client, report):
-    client.force_login(reporter())
+def test_the_photo_page_takes_several_photos_at_once_or_none(client, report, cast):
+    client.force_login(cast.reporter)
     url = reverse("report_photos", args=[report.pk])
 
     def upload(name, data):
@@ -188,14 +179,14 @@ def test_the_photo_page_takes_several_photos_at_once_or_none(client, report):
     assert ReportPhoto.objects.count() == 2
 
 
-def test_photos_show_on_the_project_page_and_three_on_the_one_page_sheet(client, report):
+def test_photos_show_on_the_project_page_and_three_on_the_one_page_sheet(client, report, cast):
     """Thumbnails of the sheet's year up to its month, newest first, in one row that keeps
     the sheet of eleven months and six milestones on one page."""
     from pypdf import PdfReader
 
     from projects.models import Milestone
 
-    reporter_ = reporter()
+    reporter_ = cast.reporter
     plan = report.plan
     for month in (1, 2, 4, 12):
         monthly = services.report_save(

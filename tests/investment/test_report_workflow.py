@@ -16,7 +16,7 @@ Status = MonthlyReport.Status
 
 
 @pytest.fixture
-def county():
+def county(cast):
     load(
         {
             "项目台账": [
@@ -27,11 +27,9 @@ def county():
         }
     )
     return {
-        "reporter": User.objects.create_user(
-            "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县交通局")
-        ),
-        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
-        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
+        "reporter": cast.reporter_of(Unit.objects.get(name="县交通局")),
+        "officer": cast.officer,
+        "leader": cast.leader,
         "own": AnnualPlan.objects.get(project__code=code(1)),
         "other": AnnualPlan.objects.get(project__code=code(2)),
     }

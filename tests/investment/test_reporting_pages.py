@@ -14,13 +14,13 @@ from PIL import Image
 from investment import services
 from investment.models import MonthlyReport
 from investment.todo import todos
-from projects.models import AnnualPlan, Unit, User
+from projects.models import AnnualPlan, Unit
 from tests.workbooks import PROJECT_HEADERS, a_portfolio, code, load
 
 Status = MonthlyReport.Status
 
 
-def a_unit_with_two_projects() -> dict:
+def a_unit_with_two_projects(cast) -> dict:
     load(
         {
             "项目台账": [
@@ -42,11 +42,9 @@ def a_unit_with_two_projects() -> dict:
         }
     )
     return {
-        "reporter": User.objects.create_user(
-            "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
-        ),
-        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
-        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
+        "reporter": cast.reporter,
+        "officer": cast.officer,
+        "leader": cast.leader,
     }
 
 
@@ -71,8 +69,8 @@ def own_plans() -> list[AnnualPlan]:
 URL = reverse("report_month", args=[2024, 3])
 
 
-def test_a_reporter_saves_submits_and_after_a_return_resubmits(client):
-    users = a_unit_with_two_projects()
+def test_a_reporter_saves_submits_and_after_a_return_resubmits(client, cast):
+    users = a_unit_with_two_projects(cast)
     client.force_login(users["reporter"])
 
     page = client.get(URL).content.decode()
@@ -110,8 +108,8 @@ def test_a_reporter_saves_submits_and_after_a_return_resubmits(client):
     assert (first.status, first.amount) == (Status.APPROVED, Decimal(11))
 
 
-def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(client):
-    users = a_unit_with_two_projects()
+def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(client, cast):
+    users = a_unit_with_two_projects(cast)
     client.force_login(users["reporter"])
 
     for amounts, message in (
@@ -129,8 +127,8 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(client):
     assert MonthlyReport.objects.count() == 0
 
 
-def test_a_reporter_cannot_report_for_another_unit_by_changing_the_hidden_id(client):
-    users = a_unit_with_two_projects()
+def test_a_reporter_cannot_report_for_another_unit_by_changing_the_hidden_id(client, cast):
+    users = a_unit_with_two_projects(cast)
     client.force_login(users["reporter"])
     other = AnnualPlan.objects.get(project__code=code(3))
 
@@ -140,8 +138,8 @@ def test_a_reporter_cannot_report_for_another_unit_by_changing_the_hidden_id(cli
     assert MonthlyReport.objects.count() == 0
 
 
-def test_a_reporter_cannot_review_and_a_leader_cannot_write(client):
-    users = a_unit_with_two_projects()
+def test_a_reporter_cannot_review_and_a_leader_cannot_write(client, cast):
+    users = a_unit_with_two_projects(cast)
     client.force_login(users["reporter"])
     client.post(URL, entry(own_plans(), ["1", "2"], action="submit"))
     report = MonthlyReport.objects.first()
@@ -152,11 +150,11 @@ def test_a_reporter_cannot_review_and_a_leader_cannot_write(client):
     assert client.post(URL + "?unit=1", entry(own_plans(), ["1", "2"])).status_code == 403
 
 
-def test_the_entry_page_query_count_does_not_grow_with_the_units_projects(client):
+def test_the_entry_page_query_count_does_not_grow_with_the_units_projects(client, cast):
     load(a_portfolio(7, 2024))  # unit 单位1 gets 1 project
     load(a_portfolio(140, 2025))  # … and 20 here
     unit = Unit.objects.get(name="单位1")
-    client.force_login(User.objects.create_user("r", role=User.Role.REPORTER, unit=unit))
+    client.force_login(cast.reporter_of(unit))
 
     def count(year: int) -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -166,7 +164,7 @@ def test_the_entry_page_query_count_does_not_grow_with_the_units_projects(client
     assert count(2024) == count(2025)
     # Returned reports (with the reviewer named on the row) and last month's text, as read-only
     # and editable lines alike, cost no query per line either.
-    officer = User.objects.create_user("o", role=User.Role.OFFICER)
+    officer = cast.officer
     MonthlyReport.objects.update(status=Status.RETURNED, reviewed_by=officer, return_reason="核对")
     for report in MonthlyReport.objects.filter(month=1):
         MonthlyReport.objects.create(plan=report.plan, month=2, amount=1, progress="施工")
@@ -180,8 +178,8 @@ def test_the_entry_page_query_count_does_not_grow_with_the_units_projects(client
     assert february(2024) == february(2025)
 
 
-def test_the_review_shows_cumulative_figures_and_filters_by_unit(client):
-    users = a_unit_with_two_projects()
+def test_the_review_shows_cumulative_figures_and_filters_by_unit(client, cast):
+    users = a_unit_with_two_projects(cast)
     client.force_login(users["reporter"])
     client.post(
         reverse("report_month", args=[2024, 2]), entry(own_plans(), ["100", "30"], action="submit")
@@ -198,11 +196,11 @@ def test_the_review_shows_cumulative_figures_and_filters_by_unit(client):
     assert "城关污水处理厂" not in page
 
 
-def test_the_review_query_count_does_not_grow_with_the_reports(client):
+def test_the_review_query_count_does_not_grow_with_the_reports(client, cast):
     load(a_portfolio(10, 2024))
     load(a_portfolio(200, 2025))
     MonthlyReport.objects.update(status=Status.SUBMITTED)
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
 
     def count(year: int) -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -212,8 +210,8 @@ def test_the_review_query_count_does_not_grow_with_the_reports(client):
     assert count(2024) == count(2025)
 
 
-def test_the_office_approves_the_ticked_reports_or_every_one_listed(client):
-    users = a_unit_with_two_projects()
+def test_the_office_approves_the_ticked_reports_or_every_one_listed(client, cast):
+    users = a_unit_with_two_projects(cast)
     client.force_login(users["reporter"])
     client.post(URL, entry(own_plans(), ["50", "30"], action="submit"))
     first, second = MonthlyReport.objects.order_by("plan__project__code")
@@ -241,8 +239,8 @@ def test_the_office_approves_the_ticked_reports_or_every_one_listed(client):
     assert MonthlyReport.objects.get(pk=second.pk).reviewed_by == users["officer"]
 
 
-def test_approving_nothing_or_a_forged_id_is_explained_and_changes_nothing(client):
-    users = a_unit_with_two_projects()
+def test_approving_nothing_or_a_forged_id_is_explained_and_changes_nothing(client, cast):
+    users = a_unit_with_two_projects(cast)
     client.force_login(users["reporter"])
     client.post(URL, entry(own_plans(), ["50", "30"], action="submit"))
     client.force_login(users["officer"])
@@ -261,8 +259,8 @@ def test_approving_nothing_or_a_forged_id_is_explained_and_changes_nothing(clien
     assert set(MonthlyReport.objects.values_list("status", flat=True)) == {Status.SUBMITTED}
 
 
-def test_the_review_tells_each_unit_how_many_reports_are_still_outstanding(client):
-    users = a_unit_with_two_projects()  # 县住建局's two rows started in February; 营盘镇's not
+def test_the_review_tells_each_unit_how_many_reports_are_still_outstanding(client, cast):
+    users = a_unit_with_two_projects(cast)  # 县住建局's two rows started in February; 营盘镇's not
     users["reporter"].phone = "13800000001"
     users["reporter"].first_name = "李填报"
     users["reporter"].save()
@@ -294,8 +292,8 @@ def test_the_review_tells_each_unit_how_many_reports_are_still_outstanding(clien
     assert "已报齐" in page
 
 
-def test_an_amount_above_half_the_plan_is_saved_with_a_warning_and_flagged_for_review(client):
-    users = a_unit_with_two_projects()  # plans of 500 and 300 万元
+def test_an_amount_above_half_the_plan_is_saved_with_a_warning_and_flagged_for_review(client, cast):
+    users = a_unit_with_two_projects(cast)  # plans of 500 and 300 万元
     client.force_login(users["reporter"])
 
     page = client.post(
@@ -309,8 +307,8 @@ def test_an_amount_above_half_the_plan_is_saved_with_a_warning_and_flagged_for_r
     assert review.count(">请核对</span>") == 1
 
 
-def test_the_entry_page_shows_each_projects_total_before_the_month(client):
-    users = a_unit_with_two_projects()  # 城关污水处理厂 plans 500 万元
+def test_the_entry_page_shows_each_projects_total_before_the_month(client, cast):
+    users = a_unit_with_two_projects(cast)  # 城关污水处理厂 plans 500 万元
     client.force_login(users["reporter"])
     client.post(
         reverse("report_month", args=[2024, 2]), entry(own_plans(), ["100", "0"], action="submit")
@@ -342,8 +340,8 @@ def as_the_page_posts(client, url: str, action: str, **changes: dict) -> dict:
     return data
 
 
-def test_sent_rows_are_read_only_and_a_returned_row_shows_its_reason_and_goes_again(client):
-    users = a_unit_with_two_projects()
+def test_sent_rows_are_read_only_and_a_returned_row_shows_its_reason_and_goes_again(client, cast):
+    users = a_unit_with_two_projects(cast)
     client.force_login(users["reporter"])
     client.post(URL, entry(own_plans(), ["50", "30"], action="submit"))
     sewage, housing = MonthlyReport.objects.order_by("plan__project__code")
@@ -365,8 +363,8 @@ def test_sent_rows_are_read_only_and_a_returned_row_shows_its_reason_and_goes_ag
     assert MonthlyReport.objects.get(pk=sewage.pk).version == sewage.version  # untouched
 
 
-def test_a_sent_row_posted_from_a_stale_page_is_refused_naming_the_project(client):
-    users = a_unit_with_two_projects()
+def test_a_sent_row_posted_from_a_stale_page_is_refused_naming_the_project(client, cast):
+    users = a_unit_with_two_projects(cast)
     client.force_login(users["reporter"])
     stale = as_the_page_posts(client, URL, "save", 城关污水处理厂={"amount": "5"})
     client.post(URL, entry(own_plans()[:1], ["50"], action="submit"))  # sent from another tab
@@ -377,8 +375,8 @@ def test_a_sent_row_posted_from_a_stale_page_is_refused_naming_the_project(clien
     assert MonthlyReport.objects.get().amount == Decimal(50)
 
 
-def test_text_typed_without_an_amount_is_refused_naming_the_row_and_nothing_is_saved(client):
-    users = a_unit_with_two_projects()
+def test_text_typed_without_an_amount_is_refused_naming_the_row_and_nothing_is_saved(client, cast):
+    users = a_unit_with_two_projects(cast)
     client.force_login(users["reporter"])
 
     data = entry(own_plans(), ["10", ""], **{"form-1-problems": "资金未到位"})
@@ -389,8 +387,8 @@ def test_text_typed_without_an_amount_is_refused_naming_the_row_and_nothing_is_s
     assert MonthlyReport.objects.count() == 0
 
 
-def test_each_line_starts_with_last_months_text_and_unchanged_keeps_it(client):
-    users = a_unit_with_two_projects()
+def test_each_line_starts_with_last_months_text_and_unchanged_keeps_it(client, cast):
+    users = a_unit_with_two_projects(cast)
     client.force_login(users["reporter"])
     february = reverse("report_month", args=[2024, 2])
     client.post(february, entry(own_plans(), ["10", "5"], action="submit", **{
@@ -414,7 +412,7 @@ def test_each_line_starts_with_last_months_text_and_unchanged_keeps_it(client):
     assert not MonthlyReport.objects.filter(plan=own_plans()[1], month=3).exists()  # untouched
 
 
-def test_the_page_and_my_todo_count_the_same_expected_rows(client):
+def test_the_page_and_my_todo_count_the_same_expected_rows(client, cast):
     load(
         {
             "项目台账": [
@@ -425,9 +423,7 @@ def test_the_page_and_my_todo_count_the_same_expected_rows(client):
             ]
         }
     )  # fmt: skip
-    reporter = User.objects.create_user(
-        "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
-    )
+    reporter = cast.reporter
     client.force_login(reporter)
     client.post(URL, entry(own_plans()[:1], ["5"], action="submit"))
 
@@ -444,9 +440,9 @@ def test_the_page_and_my_todo_count_the_same_expected_rows(client):
     assert "未开工·本月无需报送" in row
 
 
-def test_several_photos_are_taken_from_the_entry_row_at_once(client, settings, tmp_path):
+def test_several_photos_are_taken_from_the_entry_row_at_once(client, settings, tmp_path, cast):
     settings.MEDIA_ROOT = tmp_path
-    users = a_unit_with_two_projects()
+    users = a_unit_with_two_projects(cast)
     client.force_login(users["reporter"])
 
     def jpeg(name):
@@ -464,8 +460,8 @@ def test_several_photos_are_taken_from_the_entry_row_at_once(client, settings, t
     assert page.count("/thumb/") == 2
 
 
-def test_the_page_loads_its_confirmation_from_static_and_has_no_inline_script(client):
-    users = a_unit_with_two_projects()
+def test_the_page_loads_its_confirmation_from_static_and_has_no_inline_script(client, cast):
+    users = a_unit_with_two_projects(cast)
     client.force_login(users["reporter"])
 
     page = client.get(URL).content.decode()
@@ -475,8 +471,8 @@ def test_the_page_loads_its_confirmation_from_static_and_has_no_inline_script(cl
     assert 'enctype="multipart/form-data"' in page
 
 
-def test_a_draft_saved_again_unchanged_keeps_its_line_breaks_and_writes_no_history(client):
-    users = a_unit_with_two_projects()
+def test_a_draft_saved_again_unchanged_keeps_its_line_breaks_and_writes_no_history(client, cast):
+    users = a_unit_with_two_projects(cast)
     client.force_login(users["reporter"])
     plans = own_plans()
     text = "一、主体封顶\r\n二、开始装修"  # what a browser's textarea sends

@@ -28,28 +28,16 @@ RETURN_UNIT = reverse("reports_return_unit", args=[2024, 3])
 
 
 @pytest.fixture
-def county():
+def county(cast):
     """县住建局 reported February and sent March; 营盘镇 has sent nothing for March."""
     a_small_county()
     housing, township = Unit.objects.get(name="县住建局"), Unit.objects.get(name="营盘镇")
     people = {
         "housing": housing,
         "township": township,
-        "reporter": User.objects.create_user(
-            "reporter",
-            role=User.Role.REPORTER,
-            unit=housing,
-            first_name="李娟",
-            phone="13900000001",
-        ),
-        "township_reporter": User.objects.create_user(
-            "township",
-            role=User.Role.REPORTER,
-            unit=township,
-            first_name="王强",
-            phone="13900000002",
-        ),
-        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
+        "reporter": cast.reporter,
+        "township_reporter": cast.other_reporter,
+        "officer": cast.officer,
     }
     for plan in AnnualPlan.objects.filter(project__unit=housing).order_by("project__code"):
         for month, amount, progress in ((2, 40, "基础施工"), (3, 60, "主体施工至三层")):

@@ -8,23 +8,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from investment import services
 from investment.models import MonthlyReport, ReportingPeriod
-from projects.models import AnnualPlan, Unit, User
+from projects.models import AnnualPlan, Unit
 from tests.workbooks import a_small_county
 
 Status = MonthlyReport.Status
 
 
 @pytest.fixture
-def county():
+def county(cast):
     """县住建局 sent both its March reports; 营盘镇 has sent nothing."""
     a_small_county()
     housing, township = Unit.objects.get(name="县住建局"), Unit.objects.get(name="营盘镇")
     people = {
         "housing": housing,
         "township": township,
-        "reporter": User.objects.create_user("reporter", role=User.Role.REPORTER, unit=housing),
-        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
-        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
+        "reporter": cast.reporter_of(housing),
+        "officer": cast.officer,
+        "leader": cast.leader,
     }
     for plan in AnnualPlan.objects.filter(project__unit=housing).order_by("project__code"):
         report = services.report_save(

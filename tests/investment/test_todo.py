@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from investment import services
 from investment.todo import todos
-from projects.models import AnnualPlan, Milestone, Unit, User
+from projects.models import AnnualPlan, Milestone, Unit
 from supervision.models import Finding
 from tests.workbooks import a_small_county
 
@@ -17,14 +17,14 @@ TODAY = date(2024, 4, 10)  # March is the month being reported; it was due on 5 
 
 
 @pytest.fixture
-def county():
+def county(cast):
     a_small_county()
     housing = Unit.objects.get(name="县住建局")
     people = {
-        "reporter": User.objects.create_user("reporter", role=User.Role.REPORTER, unit=housing),
-        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
-        "supervisor": User.objects.create_user("supervisor", role=User.Role.SUPERVISOR),
-        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
+        "reporter": cast.reporter_of(housing),
+        "officer": cast.officer,
+        "supervisor": cast.supervisor,
+        "leader": cast.leader,
     }
     first, second = AnnualPlan.objects.filter(project__unit=housing).order_by("project__code")
     with time_machine.travel("2024-04-03 10:00+08:00"):

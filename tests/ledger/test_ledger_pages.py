@@ -13,10 +13,6 @@ from projects.models import Project, Unit, User
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load, read_back, xlsx
 
 
-def an_officer(client) -> None:
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
-
-
 def upload(rows: list[list]) -> SimpleUploadedFile:
     return SimpleUploadedFile("台账.xlsx", xlsx({"项目台账": [PROJECT_HEADERS, *rows]}))
 
@@ -31,8 +27,8 @@ def confirm(client, preview, **kwargs):
     return client.post(reverse("ledger_import"), form, **kwargs)
 
 
-def test_an_upload_is_previewed_and_written_only_when_confirmed(client):
-    an_officer(client)
+def test_an_upload_is_previewed_and_written_only_when_confirmed(client, cast):
+    client.force_login(cast.officer)
 
     preview = client.post(reverse("ledger_import"), {"file": upload([GOOD])})
     page = preview.content.decode()
@@ -49,14 +45,14 @@ def pending_uploads() -> list[str]:
     return default_storage.listdir("ledger-uploads")[1]
 
 
-def test_each_preview_waits_for_its_own_confirmation_and_is_dropped_after_a_day(client):
+def test_each_preview_waits_for_its_own_confirmation_and_is_dropped_after_a_day(client, cast):
     for name in pending_uploads():  # the in-memory storage lives as long as the test process
         default_storage.delete(f"ledger-uploads/{name}")
     other = type(client)()
     with time_machine.travel("2024-03-01 09:00+08:00"):
-        other.force_login(User.objects.create_user("office2", role=User.Role.OFFICER))
+        other.force_login(cast.second_officer)
         theirs = other.post(reverse("ledger_import"), {"file": upload([GOOD])}).context["token"]
-        an_officer(client)
+        client.force_login(cast.officer)
         first = client.post(reverse("ledger_import"), {"file": upload([GOOD])}).context["token"]
     with time_machine.travel("2024-03-01 09:10+08:00"):
         second = client.post(reverse("ledger_import"), {"file": upload([GOOD])}).context["token"]
@@ -72,8 +68,8 @@ def test_each_preview_waits_for_its_own_confirmation_and_is_dropped_after_a_day(
     assert Project.objects.count() == 0
 
 
-def test_a_bad_upload_lists_every_problem_and_writes_nothing(client):
-    an_officer(client)
+def test_a_bad_upload_lists_every_problem_and_writes_nothing(client, cast):
+    client.force_login(cast.officer)
     bad = [*GOOD[:3], "乡重点", *GOOD[4:]]
 
     page = client.post(reverse("ledger_import"), {"file": upload([bad])}).content.decode()
@@ -84,16 +80,16 @@ def test_a_bad_upload_lists_every_problem_and_writes_nothing(client):
     assert Project.objects.count() == 0
 
 
-def test_confirming_without_a_pending_upload_is_explained(client):
-    an_officer(client)
+def test_confirming_without_a_pending_upload_is_explained(client, cast):
+    client.force_login(cast.officer)
 
     response = client.post(reverse("ledger_import"), {"action": "confirm"}, follow=True)
 
     assert "没有待确认的导入" in response.content.decode()
 
 
-def test_the_template_and_the_export_download_as_workbooks(client):
-    an_officer(client)
+def test_the_template_and_the_export_download_as_workbooks(client, cast):
+    client.force_login(cast.officer)
     confirm(client, client.post(reverse("ledger_import"), {"file": upload([GOOD])}))
 
     template = read_back(client.get(reverse("ledger_template")).content)
@@ -104,7 +100,7 @@ def test_the_template_and_the_export_download_as_workbooks(client):
     assert export["项目台账"][1][:2] == (code(1), "城关污水处理厂")
 
 
-def test_the_registers_filter_exports_just_its_rows_within_the_users_scope(client):
+def test_the_registers_filter_exports_just_its_rows_within_the_users_scope(client, cast):
     load(
         {
             "项目台账": [
@@ -115,7 +111,7 @@ def test_the_registers_filter_exports_just_its_rows_within_the_users_scope(clien
             ]
         }
     )
-    an_officer(client)
+    client.force_login(cast.officer)
 
     county = read_back(
         client.get(reverse("ledger_export"), {"year": 2024, "level": "county"}).content
@@ -123,13 +119,13 @@ def test_the_registers_filter_exports_just_its_rows_within_the_users_scope(clien
     assert [row[0] for row in county["项目台账"][1:]] == [code(1), code(3)]
 
     unit = Unit.objects.get(name="县住建局")
-    client.force_login(User.objects.create_user("r", role=User.Role.REPORTER, unit=unit))
+    client.force_login(cast.reporter_of(unit))
     own = read_back(client.get(reverse("ledger_export"), {"year": 2024}).content)
     assert [row[0] for row in own["项目台账"][1:]] == [code(1), code(2)]
 
 
-def test_a_month_above_half_the_plan_is_imported_with_a_note_to_check_it(client):
-    an_officer(client)
+def test_a_month_above_half_the_plan_is_imported_with_a_note_to_check_it(client, cast):
+    client.force_login(cast.officer)
     workbook = xlsx(
         {
             "项目台账": [PROJECT_HEADERS, GOOD],  # plan 500 万元 in 2024

@@ -17,8 +17,8 @@ from tests.ledger.test_ledger_pages import GOOD, confirm
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load, read_back, xlsx
 
 
-def an_officer(client) -> User:
-    officer = User.objects.create_user("office", role=User.Role.OFFICER)
+def an_officer(cast, client) -> User:
+    officer = cast.officer
     client.force_login(officer)
     return officer
 
@@ -42,9 +42,9 @@ def project(serial: int, unit: str = "县住建局", planned=500, name: str | No
     ]
 
 
-def test_the_preview_lists_each_changed_field_old_to_new(client):
+def test_the_preview_lists_each_changed_field_old_to_new(client, cast):
     load({"项目台账": [PROJECT_HEADERS, project(1), project(2)]})
-    an_officer(client)
+    an_officer(cast, client)
 
     shown = preview(
         client,
@@ -68,10 +68,10 @@ def test_the_preview_lists_each_changed_field_old_to_new(client):
     assert Project.objects.get(code=code(1)).name == "项目1"  # nothing written yet
 
 
-def test_the_first_screenful_is_shown_and_the_whole_list_downloads(client, monkeypatch):
+def test_the_first_screenful_is_shown_and_the_whole_list_downloads(client, monkeypatch, cast):
     monkeypatch.setattr(views, "SHOWN_CHANGES", 3)
     load({"项目台账": [PROJECT_HEADERS, *(project(n) for n in range(1, 6))]})
-    an_officer(client)
+    an_officer(cast, client)
 
     shown = preview(
         client, {"项目台账": [PROJECT_HEADERS, *(project(n, planned=9) for n in range(1, 6))]}
@@ -86,15 +86,15 @@ def test_the_first_screenful_is_shown_and_the_whole_list_downloads(client, monke
     assert {row[4:] for row in sheet[1:]} == {("500", "9")}
 
 
-def test_the_change_list_of_a_preview_not_in_the_session_is_refused_with_a_message(client):
-    an_officer(client)
+def test_the_change_list_of_a_preview_not_in_the_session_is_refused_with_a_message(client, cast):
+    an_officer(cast, client)
 
     response = client.get(reverse("ledger_changes"), {"preview": "0" * 32}, follow=True)
 
     assert "该预览已导入、已被取消或已过期" in response.content.decode()
 
 
-def test_a_new_unit_is_named_with_the_existing_units_closest_to_it(client):
+def test_a_new_unit_is_named_with_the_existing_units_closest_to_it(client, cast):
     load(
         {
             "项目台账": [
@@ -104,7 +104,7 @@ def test_a_new_unit_is_named_with_the_existing_units_closest_to_it(client):
             ]
         }
     )
-    an_officer(client)
+    an_officer(cast, client)
 
     shown = preview(client, {"项目台账": [PROJECT_HEADERS, project(3, unit="城管局")]})
 
@@ -124,7 +124,7 @@ def test_closest_units_catch_abbreviations_and_typos_but_not_strangers():
     assert closest_units("下梁镇", units) == []
 
 
-def test_rows_of_a_locked_month_equal_to_what_is_stored_are_counted_and_listed(client):
+def test_rows_of_a_locked_month_equal_to_what_is_stored_are_counted_and_listed(client, cast):
     load(
         {
             "项目台账": [PROJECT_HEADERS, project(1), project(2)],
@@ -132,7 +132,7 @@ def test_rows_of_a_locked_month_equal_to_what_is_stored_are_counted_and_listed(c
         }
     )
     ReportingPeriod.objects.create(year=2024, month=3, locked_at=timezone.now())
-    an_officer(client)
+    an_officer(cast, client)
 
     shown = preview(
         client,
@@ -156,9 +156,9 @@ def test_rows_of_a_locked_month_equal_to_what_is_stored_are_counted_and_listed(c
     assert "月度投资：新增1条，更新0条，未变化0条，已锁定月份与系统一致而跳过2条" in page
 
 
-def test_the_confirmation_imports_the_file_previewed_in_its_own_tab(client):
+def test_the_confirmation_imports_the_file_previewed_in_its_own_tab(client, cast):
     """Preview A in one tab, B in another, press 确认导入 in A's tab: A is imported."""
-    an_officer(client)
+    an_officer(cast, client)
     tab_a = preview(client, {"项目台账": [PROJECT_HEADERS, GOOD]}, name="A.xlsx")
     tab_b = preview(client, {"项目台账": [PROJECT_HEADERS, project(7, name="B的项目")]}, "B.xlsx")
 
@@ -170,8 +170,8 @@ def test_the_confirmation_imports_the_file_previewed_in_its_own_tab(client):
     assert Project.objects.count() == 2
 
 
-def test_a_confirmation_whose_checksum_is_not_the_previewed_files_is_refused(client):
-    an_officer(client)
+def test_a_confirmation_whose_checksum_is_not_the_previewed_files_is_refused(client, cast):
+    an_officer(cast, client)
     shown = preview(client, {"项目台账": [PROJECT_HEADERS, GOOD]})
 
     form = {"action": "confirm", "preview": shown.context["token"], "checksum": "0" * 64}
@@ -181,8 +181,8 @@ def test_a_confirmation_whose_checksum_is_not_the_previewed_files_is_refused(cli
     assert Project.objects.count() == 0
 
 
-def test_a_stored_preview_file_changed_after_the_preview_is_refused(client):
-    an_officer(client)
+def test_a_stored_preview_file_changed_after_the_preview_is_refused(client, cast):
+    an_officer(cast, client)
     shown = preview(client, {"项目台账": [PROJECT_HEADERS, GOOD]})
     path = client.session["ledger_previews"][shown.context["token"]]["path"]
     default_storage.delete(path)
@@ -196,8 +196,8 @@ def test_a_stored_preview_file_changed_after_the_preview_is_refused(client):
     assert Project.objects.count() == 0
 
 
-def test_a_preview_is_confirmed_once(client):
-    an_officer(client)
+def test_a_preview_is_confirmed_once(client, cast):
+    an_officer(cast, client)
     shown = preview(client, {"项目台账": [PROJECT_HEADERS, GOOD]})
     confirm(client, shown)
 
@@ -219,10 +219,10 @@ def test_the_command_names_the_units_closest_to_a_new_one(tmp_path):
     assert "请核对新建单位“城管局”：系统中名称相近的单位有县城市管理局" in out.getvalue()
 
 
-def test_a_preview_the_database_has_moved_past_is_refused_not_confirmed_blind(client):
+def test_a_preview_the_database_has_moved_past_is_refused_not_confirmed_blind(client, cast):
     """Two tabs: A changes a project, then B's older preview of the same project is confirmed.
     B's preview said one change; now it would undo A's as well: refused, nothing written."""
-    an_officer(client)
+    an_officer(cast, client)
     load({"项目台账": [PROJECT_HEADERS, project(1, planned=500), project(2, planned=600)]})
     tab_a = preview(client, {"项目台账": [PROJECT_HEADERS, project(1, planned=510), project(2, planned=600)]}, "A.xlsx")  # fmt: skip
     tab_b = preview(client, {"项目台账": [PROJECT_HEADERS, project(1, planned=500), project(2, planned=650)]}, "B.xlsx")  # fmt: skip

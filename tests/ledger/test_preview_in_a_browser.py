@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from investment.models import MonthlyReport
 from ledger.exporter import ledger_sheets
-from projects.models import AnnualPlan, User
+from projects.models import AnnualPlan
 from projects.xlsx import render_workbook
 from tests.browser.conftest import sign_in
 from tests.workbooks import a_small_county, code
@@ -29,10 +29,10 @@ def a_changed_export(path: Path) -> Path:
 
 
 def test_an_officer_previews_the_changes_confirms_and_an_unchanged_export_changes_nothing(
-    tab, tmp_path
+    tab, tmp_path, cast
 ):
     a_small_county(reports=[[code(1), 2024, 2, 10]])
-    sign_in(tab, User.objects.create_user("office", role=User.Role.OFFICER))
+    sign_in(tab, cast.officer)
     page = tab.page
     SCREENSHOTS.mkdir(exist_ok=True)
 

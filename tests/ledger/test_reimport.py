@@ -19,7 +19,7 @@ from investment.selectors import portfolio_summary
 from ledger.exporter import ledger_sheets
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError
-from projects.models import AnnualPlan, Milestone, Project, Stage, Unit, User
+from projects.models import AnnualPlan, Milestone, Project, Stage, Unit
 from projects.services import project_replace
 from projects.xlsx import render_workbook
 from supervision.models import Finding
@@ -42,11 +42,11 @@ def snapshot() -> dict:
     }
 
 
-def a_county_reported_through_the_forms(client) -> dict:
+def a_county_reported_through_the_forms(cast, client) -> dict:
     """Three plan rows from a ledger; March typed in and sent by 县住建局's reporter (one
     progress text on two lines), one of the two reports approved by the office, the other still
     waiting (已报送)."""
-    people = a_unit_with_two_projects()
+    people = a_unit_with_two_projects(cast)
     client.force_login(people["reporter"])
     typed = entry(own_plans(), ["12.5", "3"], action="submit")
     typed["form-0-progress"] = "主体结构施工至三层\r\n二层楼板浇筑完成"  # as a browser sends it
@@ -65,8 +65,8 @@ def preview(client, data: bytes, name: str = "导出.xlsx"):
     return client.post(reverse("ledger_import"), {"file": SimpleUploadedFile(name, data)})
 
 
-def test_an_unchanged_export_of_form_reports_reimports_without_changing_anything(client):
-    a_county_reported_through_the_forms(client)
+def test_an_unchanged_export_of_form_reports_reimports_without_changing_anything(client, cast):
+    a_county_reported_through_the_forms(cast, client)
     exported = client.get(reverse("ledger_export")).content
     before = snapshot()
 
@@ -82,8 +82,9 @@ def test_an_unchanged_export_of_form_reports_reimports_without_changing_anything
 
 def test_a_row_that_changes_a_form_report_is_shown_old_to_new_and_becomes_a_ledger_report(
     client,
+    cast,
 ):
-    people = a_county_reported_through_the_forms(client)
+    people = a_county_reported_through_the_forms(cast, client)
     book = load_workbook(io.BytesIO(client.get(reverse("ledger_export")).content))
     reports = book["月度投资"]
     assert reports.cell(row=3, column=1).value == code(2)
@@ -216,9 +217,9 @@ def test_a_blank_cell_never_clears_a_stored_report_text_or_milestone_unit():
     assert snapshot() == before
 
 
-def test_the_export_without_parameters_is_all_data_not_headers_only(client):
+def test_the_export_without_parameters_is_all_data_not_headers_only(client, cast):
     load(a_full_ledger())
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
 
     sheets = read_back(client.get(reverse("ledger_export")).content)
 
@@ -290,7 +291,7 @@ def test_text_stored_with_crlf_line_breaks_equals_the_same_lines_read_back_from_
     assert snapshot() == before
 
 
-def test_a_replacement_survives_an_export_into_an_empty_database_and_the_figures_agree():
+def test_a_replacement_survives_an_export_into_an_empty_database_and_the_figures_agree(cast):
     load(
         {
             "项目台账": [
@@ -301,7 +302,7 @@ def test_a_replacement_survives_an_export_into_an_empty_database_and_the_figures
             ]
         }
     )  # fmt: skip
-    office = User.objects.create_user("office", role=User.Role.OFFICER)
+    office = cast.officer
     project_replace(
         project=Project.objects.get(code=code(1)),
         replacement=Project.objects.get(code=code(3)),

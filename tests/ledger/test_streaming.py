@@ -14,7 +14,7 @@ from investment.models import MonthlyReport
 from ledger import importer
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError, opened
-from projects.models import AnnualPlan, Project, User
+from projects.models import AnnualPlan, Project
 from projects.uploads import upload_limit
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, xlsx
 
@@ -132,9 +132,9 @@ def test_an_upload_within_the_limit_arrives_whole(settings):
     assert (upload.size, len(upload.read())) == (64 * KB, 64 * KB)
 
 
-def test_the_ledger_page_refuses_an_oversized_upload_by_its_size(client, settings):
+def test_the_ledger_page_refuses_an_oversized_upload_by_its_size(client, settings, cast):
     settings.LEDGER_MAX_BYTES = 64 * KB
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
     big = SimpleUploadedFile("台账.xlsx", b"PK\x03\x04" + b"x" * (3 * MB))
 
     page = client.post(reverse("ledger_import"), {"file": big}).content.decode()

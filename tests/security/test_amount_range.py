@@ -30,7 +30,7 @@ from projects.amounts import (
     check_amount,
     refuse_amounts_out_of_range,
 )
-from projects.models import AnnualPlan, Project, Unit, User
+from projects.models import AnnualPlan, Project, Unit
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 LARGEST = Decimal("9999999999.9999")
@@ -73,7 +73,7 @@ def test_the_admins_model_validation_refuses_an_amount_out_of_range():
 
 
 @pytest.fixture
-def county_at_the_extremes():
+def county_at_the_extremes(cast):
     load(
         {
             "项目台账": [
@@ -83,9 +83,8 @@ def county_at_the_extremes():
             ]
         }
     )  # fmt: skip
-    unit = Unit.objects.get(name="县住建局")
-    reporter = User.objects.create_user("reporter", role=User.Role.REPORTER, unit=unit)
-    office = User.objects.create_user("office", role=User.Role.OFFICER)
+    reporter = cast.reporter  # 县住建局's
+    office = cast.officer
     for plan, amount in [(AnnualPlan.objects.get(project__code=code(1)), LARGEST),
                          (AnnualPlan.objects.get(project__code=code(2)), SMALLEST)]:  # fmt: skip
         report = services.report_save(plan=plan, month=2, user=reporter, amount=amount)
@@ -108,7 +107,7 @@ def test_the_extremes_are_stored_and_read_back_exactly(county_at_the_extremes):
 
 
 def test_pages_and_the_backup_still_work_with_the_extremes(
-    client, county_at_the_extremes, tmp_path
+    client, county_at_the_extremes, tmp_path, cast
 ):
     project = Project.objects.get(code=code(1))
     client.force_login(county_at_the_extremes["reporter"])
@@ -122,7 +121,7 @@ def test_pages_and_the_backup_still_work_with_the_extremes(
         reverse("dashboard") + "?year=2026&month=2",
     ]:
         assert client.get(page).status_code == 200, page
-    client.force_login(User.objects.create_user("auditor", role=User.Role.AUDITOR))
+    client.force_login(cast.auditor)
     assert client.get(reverse("data_history")).status_code == 200  # history keeps the values
     target = tmp_path / "backup.zip"
     call_command("backup", "-o", str(target), stdout=io.StringIO())

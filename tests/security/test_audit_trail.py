@@ -11,21 +11,17 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from investment.models import MonthlyReport
 from investment.services import report_save
-from projects.models import AnnualPlan, User
+from projects.models import AnnualPlan
+from tests.cast import PASSWORD
 from tests.workbooks import a_portfolio, load, read_back
 
-PASSWORD = "Right#2026a"
 Category, Outcome = AuditEntry.Category, AuditEntry.Outcome
 
 
 @pytest.fixture
-def county():
+def county(cast):
     load(a_portfolio(7, 2026))
-    return {
-        "office": User.objects.create_user("office", password=PASSWORD, role=User.Role.OFFICER),
-        "auditor": User.objects.create_user("auditor", password=PASSWORD, role=User.Role.AUDITOR),
-        "admin": User.objects.create_user("admin", password=PASSWORD, role=User.Role.ADMIN),
-    }
+    return {"office": cast.officer, "auditor": cast.auditor, "admin": cast.admin}
 
 
 def entries(**filters) -> list[tuple]:

@@ -8,8 +8,6 @@ import sys
 
 from django.urls import reverse
 
-from projects.models import User
-
 LOG_AN_ERROR = """
 import django, logging
 django.setup()
@@ -20,7 +18,7 @@ except RuntimeError:
 """
 
 
-def test_a_server_error_is_recorded_with_its_traceback(client, settings, monkeypatch, caplog):
+def test_a_server_error_is_recorded_with_its_traceback(client, settings, monkeypatch, caplog, cast):
     settings.DEBUG = False
 
     def broken(**kwargs):
@@ -28,7 +26,7 @@ def test_a_server_error_is_recorded_with_its_traceback(client, settings, monkeyp
 
     monkeypatch.setattr("investment.views.portfolio_summary", broken)
     client.raise_request_exception = False
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
 
     with caplog.at_level(logging.ERROR, logger="django.request"):
         response = client.get(reverse("dashboard"))

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from investment.models import MonthlyReport
-from projects.models import AnnualPlan, Unit, User
+from projects.models import AnnualPlan
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 FUZZ = settings(
@@ -34,7 +34,7 @@ text = st.one_of(
 
 
 @pytest.fixture
-def unit_reporter():
+def unit_reporter(cast):
     load(
         {
             "项目台账": [
@@ -45,9 +45,7 @@ def unit_reporter():
             ]
         }
     )
-    return User.objects.create_user(
-        "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name="县住建局")
-    )
+    return cast.reporter
 
 
 @FUZZ
@@ -102,11 +100,8 @@ def test_the_monthly_report_form_never_fails(
         }
     )
 )
-def test_the_project_form_never_fails(client, fields):
-    officer = User.objects.filter(username="office").first() or User.objects.create_user(
-        "office", role=User.Role.OFFICER
-    )
-    client.force_login(officer)
+def test_the_project_form_never_fails(client, fields, cast):
+    client.force_login(cast.officer)  # one officer for every example
 
     response = client.post(reverse("project_create"), fields)
 

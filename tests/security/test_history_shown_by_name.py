@@ -10,17 +10,17 @@ from django.urls import reverse
 from bonds.models import FundType
 from bonds.services import fund_save
 from investment.services import report_approve, report_save, report_submit
-from projects.models import AnnualPlan, User
+from projects.models import AnnualPlan
 from tests.workbooks import a_portfolio, load
 
 
 @pytest.fixture
-def county():
+def county(cast):
     load(a_portfolio(3, 2026))
     return {
-        "office": User.objects.create_user("office", role=User.Role.OFFICER, first_name="王科长"),
-        "office2": User.objects.create_user("office2", role=User.Role.OFFICER, first_name="李干事"),
-        "auditor": User.objects.create_user("auditor", role=User.Role.AUDITOR),
+        "office": cast.officer,
+        "office2": cast.second_officer,
+        "auditor": cast.auditor,
     }
 
 

@@ -41,8 +41,8 @@ def test_every_post_without_a_csrf_token_is_refused(who):
     assert statuses == dict.fromkeys(URLS, 403)
 
 
-def test_pages_carry_the_security_headers(client):
-    client.force_login(User.objects.create_user("leader", role=User.Role.LEADER))
+def test_pages_carry_the_security_headers(client, cast):
+    client.force_login(cast.leader)
 
     for url in (reverse("login"), reverse("dashboard")):
         headers = client.get(url).headers
@@ -99,7 +99,7 @@ def test_rendered_pages_have_no_inline_script_style_or_event_handler(client):
     assert found == {}
 
 
-def test_a_name_that_looks_like_a_formula_is_exported_as_plain_text(client):
+def test_a_name_that_looks_like_a_formula_is_exported_as_plain_text(client, cast):
     load(
         {
             "项目台账": [
@@ -109,7 +109,7 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_plain_text(client):
         }
     )
     Project.objects.update(name=HYPERLINK)
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
 
     data = client.get(reverse("ledger_export"), {"year": 2024}).content
 
@@ -122,7 +122,7 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_plain_text(client):
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd"])
-def test_every_formula_trigger_is_written_as_text(client, text):
+def test_every_formula_trigger_is_written_as_text(client, text, cast):
     load(
         {
             "项目台账": [
@@ -132,7 +132,7 @@ def test_every_formula_trigger_is_written_as_text(client, text):
         }
     )
     Project.objects.update(name=text)
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
 
     data = client.get(reverse("ledger_export"), {"year": 2024}).content
 
@@ -142,7 +142,7 @@ def test_every_formula_trigger_is_written_as_text(client, text):
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-2", "@SUM(A1)", HYPERLINK])
-def test_formula_like_text_survives_the_round_trip_unchanged(client, text):
+def test_formula_like_text_survives_the_round_trip_unchanged(client, text, cast):
     # (A leading tab or CR is written as is too, but the import trims spaces, as it always has.)
     load(
         {
@@ -153,7 +153,7 @@ def test_formula_like_text_survives_the_round_trip_unchanged(client, text):
         }
     )
     Project.objects.update(name=text)
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
     data = client.get(reverse("ledger_export"), {"year": 2024}).content
     Project.objects.update(name="改过的名称")
 

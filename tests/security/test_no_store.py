@@ -2,13 +2,12 @@
 
 from django.urls import reverse
 
-from projects.models import User
 from tests.workbooks import a_portfolio, load
 
 
-def test_pages_and_downloads_with_data_say_no_store(client):
+def test_pages_and_downloads_with_data_say_no_store(client, cast):
     load(a_portfolio(7, 2026))
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
     for url in [
         reverse("dashboard"),
         reverse("project_list"),

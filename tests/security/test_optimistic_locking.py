@@ -19,13 +19,13 @@ from tests.workbooks import REPORT_HEADERS, a_portfolio, load
 
 
 @pytest.fixture
-def county():
+def county(cast):
     load(a_portfolio(2, 2026))
     unit = Unit.objects.get(name="单位1")
     return {
-        "office": User.objects.create_user("office", role=User.Role.OFFICER, first_name="王科长"),
-        "office2": User.objects.create_user("office2", role=User.Role.OFFICER, first_name="李干事"),
-        "reporter": User.objects.create_user("r", role=User.Role.REPORTER, unit=unit),
+        "office": cast.officer,
+        "office2": cast.second_officer,
+        "reporter": cast.reporter_of(unit),
         "plan": AnnualPlan.objects.get(project__unit=unit),
     }
 
@@ -116,8 +116,8 @@ def test_an_import_makes_forms_opened_before_it_stale(client, county):
     assert MonthlyReport.objects.get(plan=plan, month=3).version == 2
 
 
-def test_a_finding_edited_or_answered_on_a_stale_form_is_refused(client, county):
-    supervisor = User.objects.create_user("s", role=User.Role.SUPERVISOR, first_name="督查员")
+def test_a_finding_edited_or_answered_on_a_stale_form_is_refused(client, county, cast):
+    supervisor = cast.supervisor
     finding = finding_create(
         user=supervisor, unit=county["plan"].project.unit, description="问题",
         found_on=date(2026, 3, 2), today=date(2026, 3, 2), deadline=date(2026, 3, 31),
@@ -137,7 +137,7 @@ def test_a_finding_edited_or_answered_on_a_stale_form_is_refused(client, county)
     )
 
     page = response.content.decode()
-    assert "该问题已被督查员于" in page and "问题类别：其他 → 用地" in page
+    assert "该问题已被赵督查于" in page and "问题类别：其他 → 用地" in page
     finding.refresh_from_db()
     assert (finding.status, finding.version) == (Finding.Status.OPEN, 2)
 
@@ -216,7 +216,7 @@ def save(client, url: str, tab: dict, **changes) -> str:
 
 
 @pytest.fixture
-def other_records(county):
+def other_records(county, cast):
     project = county["plan"].project
     office = county["office"]
     return {
@@ -227,9 +227,7 @@ def other_records(county):
         "milestone": Milestone.objects.create(
             project=project, name="施工许可", planned_date=date(2026, 5, 1)
         ),
-        "supervisor": User.objects.create_user(
-            "s", role=User.Role.SUPERVISOR, first_name="督查员"
-        ),
+        "supervisor": cast.supervisor,
     }  # fmt: skip
 
 
@@ -319,13 +317,13 @@ def test_an_inspection_edited_from_an_older_tab_is_refused(client, county, other
     save(client, url, first, inspectors="张三、李四")
     page = save(client, url, second, notes="现场查看，发现问题2个")
 
-    assert "该督查记录已被督查员于" in page and "督查人员：空 → 张三、李四" in page
+    assert "该督查记录已被赵督查于" in page and "督查人员：空 → 张三、李四" in page
     inspection.refresh_from_db()
     assert (inspection.inspectors, inspection.notes) == ("张三、李四", "现场查看")
 
 
-def test_a_users_role_changed_from_an_older_page_is_refused_naming_the_change(client, county):
-    security = User.objects.create_user("sec", role=User.Role.SECURITY, first_name="安全员")
+def test_a_users_role_changed_from_an_older_page_is_refused_naming_the_change(client, county, cast):
+    security = cast.security
     target = county["reporter"]
     url = reverse("security_users")
     action = reverse("security_user_change", args=[target.pk])
@@ -336,13 +334,15 @@ def test_a_users_role_changed_from_an_older_page_is_refused_naming_the_change(cl
     second.pop("is_active")  # the second tab unticks 启用
     page = save(client, action, second)
 
-    assert "账号“r”已被安全员于" in page and "角色：责任单位填报员 → 县领导" in page
+    assert (
+        f"账号“{target.username}”已被郑保密于" in page and "角色：责任单位填报员 → 县领导" in page
+    )
     target.refresh_from_db()
     assert (target.role, target.unit, target.is_active) == (User.Role.LEADER, None, True)
 
 
-def test_a_sign_in_does_not_make_the_users_page_stale(client, county):
-    security = User.objects.create_user("sec", role=User.Role.SECURITY)
+def test_a_sign_in_does_not_make_the_users_page_stale(client, county, cast):
+    security = cast.security
     target = county["reporter"]
     action = reverse("security_user_change", args=[target.pk])
     client.force_login(security)

@@ -5,15 +5,13 @@ from urllib.parse import quote
 
 from django.urls import reverse
 
-from projects.models import Project, Unit, User
+from projects.models import Project, Unit
 from tests.investment.test_unit_ranking import JIA, YI, a_county
 
 
-def test_a_reporter_cannot_open_another_units_deductions_on_the_rankings_page(client):
+def test_a_reporter_cannot_open_another_units_deductions_on_the_rankings_page(client, cast):
     a_county()
-    reporter = User.objects.create_user(
-        "reporter", role=User.Role.REPORTER, unit=Unit.objects.get(name=YI)
-    )
+    reporter = cast.reporter_of(Unit.objects.get(name=YI))
     client.force_login(reporter)
     params = {"year": 2024, "month": 6, "kind": "quarter"}
 
@@ -27,19 +25,19 @@ def test_a_reporter_cannot_open_another_units_deductions_on_the_rankings_page(cl
     assert f"{YI}：第" in own  # their own unit's deductions are theirs to read
 
 
-def test_an_inspection_shows_a_reporter_only_their_own_units_projects(client):
+def test_an_inspection_shows_a_reporter_only_their_own_units_projects(client, cast):
     from supervision.services import inspection_save
     from tests.workbooks import a_small_county
 
     a_small_county()
     housing = Unit.objects.get(name="县住建局")
-    supervisor = User.objects.create_user("supervisor", role=User.Role.SUPERVISOR)
+    supervisor = cast.supervisor
     own = list(Project.objects.filter(unit=housing))
     other = Project.objects.exclude(unit=housing).first()
     inspection = inspection_save(
         user=supervisor, title="一季度督查", inspected_on=date(2024, 3, 20), projects=[*own, other]
     )
-    client.force_login(User.objects.create_user("reporter", role=User.Role.REPORTER, unit=housing))
+    client.force_login(cast.reporter)
 
     page = client.get(reverse("inspection_detail", args=[inspection.pk])).content.decode()
 
