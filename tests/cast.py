@@ -27,8 +27,8 @@ A person, and a unit, is made the first time a test names them: a test that neve
 the leader has no leader, and a test that imports a ledger first finds the ledger's
 县住建局 (a unit is looked up by name and made only if missing).
 
-Tests about making accounts (三员, password policy, lockout, sessions) still make their own,
-as do tests that need a person the cast does not have (a third unit's reporter, a superuser).
+Tests about accounts themselves (三员, password policy, lockout, sessions) still make their
+own, as do tests that need people the cast does not have (a superuser, eight clerks at once).
 """
 
 from functools import cached_property

@@ -9,8 +9,26 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import sync_playwright
+
+
+class OneRequestAtATime(WSGIServer):
+    """pytest-django's live server, serving one request at a time.
+
+    On SQLite's in-memory test database every thread of the live server shares the test's one
+    connection, so two requests at once (a page's photo thumbnails) collided: "cannot start a
+    transaction within a transaction", a 400 in the browser, now and then on a busy machine.
+    The requests run in the server's own thread, which Django gives the test's connections.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 CHROMIUM = "/usr/bin/chromium"
 # Quiet and offline: no background connections, no updates, no sync (see the machine notes).
