@@ -14,8 +14,9 @@ from audit.models import AuditEntry
 from backup.archive import backed_up_models
 from investment.models import MonthlyReport, ReportPhoto
 from tests.backup import snapshot
-from tests.backup.county import NEW_PASSWORD, PASSWORD, YEAR, a_used_county, entry_lines, sign_in
+from tests.backup.county import NEW_PASSWORD, YEAR, a_used_county, entry_lines, sign_in
 from tests.backup.pages import submit
+from tests.cast import PASSWORD
 
 # Emptying the database (flush) cannot run inside a test's transaction on PostgreSQL.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -28,7 +28,7 @@ class OneRequestAtATime(WSGIServer):
         super().__init__(*args, **kwargs)
 
 
-LiveServerThread.server_class = OneRequestAtATime
+LiveServerThread.server_class = OneRequestAtATime  # type: ignore[assignment]  # not threaded
 
 CHROMIUM = "/usr/bin/chromium"
 # Quiet and offline: no background connections, no updates, no sync (see the machine notes).
