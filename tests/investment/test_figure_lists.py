@@ -3,16 +3,16 @@
 import pytest
 from django.urls import reverse
 
-from projects.models import Unit, User
+from projects.models import Unit
 from tests.workbooks import a_portfolio, load
 
 PERIOD = {"year": 2024, "month": 6}
 
 
 @pytest.fixture
-def officer(client):
+def officer(client, cast):
     load(a_portfolio(12, 2024))  # all twelve 40 points behind by June, over 7 units
-    client.force_login(User.objects.create_user("office", role=User.Role.OFFICER))
+    client.force_login(cast.officer)
     return client
 
 
@@ -71,10 +71,10 @@ def test_a_page_past_the_end_shows_the_last_page(officer, monkeypatch):
     assert "第3/3页" in page and len(names_in(page)) == 2
 
 
-def test_the_unit_filter_keeps_a_reporter_to_their_own_unit(client):
+def test_the_unit_filter_keeps_a_reporter_to_their_own_unit(client, cast):
     load(a_portfolio(12, 2024))
     own, other = Unit.objects.get(name="单位1"), Unit.objects.get(name="单位2")
-    client.force_login(User.objects.create_user("r", role=User.Role.REPORTER, unit=own))
+    client.force_login(cast.reporter_of(own))
 
     mine = client.get(reverse("lag_warnings"), PERIOD).context["table"].rows
     asked = client.get(reverse("lag_warnings"), {**PERIOD, "unit": other.pk}).context["table"]
