@@ -121,10 +121,9 @@ def _new_starts(plans: AnnualPlanQuerySet, *, year: int, month: int, first_month
 
 
 def overdue_findings_at(end: date) -> list[Finding]:
-    """Findings whose deadline had passed by ``end`` without 销号 by then."""
+    """Findings overdue at the end of ``end``: due by then, not closed out by then."""
     return list(
-        Finding.objects.filter(deadline__lt=end, found_on__lte=end)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+        Finding.objects.overdue(at_end_of=end)
         .select_related("unit", "project")
         .order_by("deadline", "unit__name", "pk")
     )

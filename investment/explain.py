@@ -1,7 +1,7 @@
 """Why a unit scored what it did: the rows behind each indicator's numerator and denominator.
 
 The rows are selected with the very conditions ``unit_ranking`` counts with
-(``milestones_due``, ``MILESTONE_ON_TIME``, ``findings_due``, ``FINDING_ON_TIME``,
+(``milestones_due``, ``Milestone.ON_TIME``, ``findings_due``, ``Finding.ON_TIME``,
 ``report_expected``, ``report_on_time``), so an explanation cannot disagree with the score.
 """
 
@@ -14,8 +14,6 @@ from django.utils import timezone
 
 from investment import periods, rules
 from investment.rankings import (
-    FINDING_ON_TIME,
-    MILESTONE_ON_TIME,
     UnitScore,
     findings_due,
     milestones_due,
@@ -24,7 +22,8 @@ from investment.rankings import (
     unit_ranking,
 )
 from investment.selectors import counted_reports
-from projects.models import AnnualPlan, money
+from projects.models import AnnualPlan, Milestone, money
+from supervision.models import Finding
 
 
 @dataclass
@@ -106,7 +105,7 @@ def explain_unit(*, year: int, month: int, unit: str, today: date | None = None)
         ItemLine(m.project.code, m.name, m.planned_date, m.actual_date, m.on_time)
         for m in milestones_due(year=year, end=end)
         .filter(owner=score.unit_id)
-        .annotate(on_time=_flag(MILESTONE_ON_TIME))
+        .annotate(on_time=_flag(Milestone.ON_TIME))
         .select_related("project")
         .order_by("planned_date", "pk")
     ]
@@ -116,7 +115,7 @@ def explain_unit(*, year: int, month: int, unit: str, today: date | None = None)
         )
         for f in findings_due(year=year, end=end)
         .filter(unit=score.unit_id)
-        .annotate(on_time=_flag(FINDING_ON_TIME))
+        .annotate(on_time=_flag(Finding.ON_TIME))
         .select_related("project")
         .order_by("deadline", "pk")
     ]

@@ -168,8 +168,8 @@ def lag_warnings(
     )
     rows = progress_rows(year=year, month=month, plans=plans, reported=Exists(month_reported))
     overdue = (
-        Milestone.objects.filter(project__plans__year=year, planned_date__lte=end)
-        .filter(Q(actual_date__isnull=True) | Q(actual_date__gt=end))
+        Milestone.objects.filter(project__plans__year=year)
+        .late(at_end_of=end)
         .order_by("planned_date", "name")
         .values_list("project_id", "name", "planned_date")  # names only: no model instances
     )

@@ -20,7 +20,7 @@ from decimal import Decimal
 from functools import reduce
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
@@ -163,10 +163,6 @@ def month_deadline(year: int, month: int) -> datetime:
     return report_deadline(year, month, YearSettings.for_year(year).due_day)
 
 
-MILESTONE_ON_TIME = Q(actual_date__isnull=False, actual_date__lte=F("planned_date"))
-FINDING_ON_TIME = Q(status=Finding.Status.CLOSED, closed_on__lte=F("deadline"))
-
-
 def milestones_due(*, year: int, end: date) -> "QuerySet[WithAnnotations[Milestone, Owner]]":
     """Milestones planned in ``year`` on or before ``end``, with the unit they count for."""
     return Milestone.objects.filter(
@@ -296,7 +292,7 @@ def unit_ranking(*, year: int, month: int, today: date | None = None) -> Ranking
         milestones_due(year=year, end=end)
         .order_by()
         .values("owner")
-        .annotate(due=Count("pk"), on_time=Count("pk", filter=MILESTONE_ON_TIME))
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=Milestone.ON_TIME))
     )
     for milestone_row in milestones:
         score = scores.get(milestone_row["owner"])
@@ -308,7 +304,7 @@ def unit_ranking(*, year: int, month: int, today: date | None = None) -> Ranking
         findings_due(year=year, end=end)
         .order_by()
         .values("unit")
-        .annotate(due=Count("pk"), on_time=Count("pk", filter=FINDING_ON_TIME))
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=Finding.ON_TIME))
     )
     for finding_row in findings:
         score = scores.get(finding_row["unit"])

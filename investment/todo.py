@@ -185,9 +185,7 @@ def _overdue_milestones(user: User, *, year: int, today: date) -> int:
     """Milestones of this year's projects in the user's scope, past their date, not done."""
     milestones = Milestone.objects.filter(
         project__in=visible_plans(user).counted(year).values("project"),
-        planned_date__lt=today,
-        actual_date__isnull=True,
-    )
+    ).late(on=today)
     if user.role == User.Role.REPORTER:  # a milestone counts for its own 责任单位 when it has one
         milestones = milestones.filter(
             Q(unit=user.unit_id) | Q(unit__isnull=True, project__unit=user.unit_id)

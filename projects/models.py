@@ -5,6 +5,7 @@ decimals (4 places: one yuan), never floats.
 """
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar
 
@@ -15,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from projects import deadlines
 
 MONEY_DIGITS = 14  # DESIGN.md §3: 10 digits before the point, 4 after
 MONEY_PLACES = 4
@@ -392,7 +395,16 @@ class AnnualPlan(Versioned):
         return f"{self.project.code} {self.year}年"
 
 
+class MilestoneQuerySet(models.QuerySet):
+    def late(self, *, on: date | None = None, at_end_of: date | None = None) -> "MilestoneQuerySet":
+        """节点逾期: past the 计划完成日期, not done (``projects/deadlines.py``)."""
+        return self.filter(Milestone.late_q(on=on, at_end_of=at_end_of))
+
+
 class Milestone(Versioned):
+    """A step of a project with a planned date; late and on-time as ``projects/deadlines.py``
+    says, through ``late_q``/``ON_TIME`` in queries and ``is_late``/``done_on_time`` here."""
+
     class Kind(models.TextChoices):
         APPROVAL = "approval", "前期手续"
         CONSTRUCTION = "construction", "建设节点"
@@ -417,6 +429,11 @@ class Milestone(Versioned):
 
     history = HistoricalRecords(verbose_name="项目节点变更记录")
 
+    objects = MilestoneQuerySet.as_manager()
+
+    # I3's numerator: done on or before the planned date.
+    ON_TIME = deadlines.on_time_q(due="planned_date", done="actual_date")
+
     class Meta:
         ordering = ["project__code", "planned_date", "name"]
         verbose_name = verbose_name_plural = "项目节点"
@@ -426,3 +443,19 @@ class Milestone(Versioned):
 
     def __str__(self) -> str:
         return f"{self.project.code} {self.name}"
+
+    @staticmethod
+    def late_q(*, on: date | None = None, at_end_of: date | None = None) -> Q:
+        return deadlines.late_q(due="planned_date", done="actual_date", on=on, at_end_of=at_end_of)
+
+    def late_on(self, day: date) -> bool:
+        return deadlines.is_late(due=self.planned_date, done=self.actual_date, on=day)
+
+    @property
+    def is_late(self) -> bool:
+        """Late today (for templates; code that has a day calls ``late_on``)."""
+        return self.late_on(timezone.localdate())
+
+    @property
+    def done_on_time(self) -> bool:
+        return deadlines.is_on_time(due=self.planned_date, done=self.actual_date)

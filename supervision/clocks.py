@@ -6,7 +6,9 @@ days, a complex one within 30 days or by a timetable the supervisor sets. Days a
 days counted from the day the finding was found; a step is on time when done on or before its
 due day.
 
-Any finding, 13710 or not, is overdue once its 整改时限 has passed without 销号.
+Any finding, 13710 or not, is overdue once its 整改时限 has passed without 销号
+(``Finding.overdue_q``/``is_overdue``, the rule of ``projects/deadlines.py``); each clock here
+is late by the same rule.
 
 Escalation: an overdue step of a 13710 finding is chased by the supervision office (督查办催办,
 level 1); a finding whose settling deadline has passed without 销号 is escalated to the county
@@ -18,6 +20,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
+from projects import deadlines
 from supervision.models import Finding
 
 ASSIGN_DAYS = 1
@@ -45,7 +48,8 @@ class Step:
     def state(self, today: date) -> str:
         if self.done_on is not None:
             return "done" if self.done_on <= self.due else "done_late"
-        return "overdue" if today > self.due else "pending"
+        late = deadlines.is_late(due=self.due, done=None, on=today)
+        return "overdue" if late else "pending"
 
     def days_overdue(self, today: date) -> int:
         end = self.done_on or today
@@ -90,11 +94,6 @@ def escalation_level(finding: Finding, today: date) -> int:
 # The same rules as conditions, so the lists filter in the database.
 
 
-def overdue_q(today: date) -> Q:
-    """Not closed out and past the 整改时限."""
-    return ~Q(status=Finding.Status.CLOSED) & Q(deadline__lt=today)
-
-
 def step_overdue_q(today: date) -> Q:
     """Not closed out and some clock has run out: 交办, 首次反馈 (13710) or 办结."""
     clocked = ~Q(clock=Finding.Clock.NONE)
@@ -102,6 +101,6 @@ def step_overdue_q(today: date) -> Q:
     unanswered = Q(
         first_reply_on__isnull=True, found_on__lt=today - timedelta(days=FIRST_REPLY_DAYS)
     )
-    return ~Q(status=Finding.Status.CLOSED) & (
-        Q(deadline__lt=today) | (clocked & (unassigned | unanswered))
+    return Finding.overdue_q(on=today) | (
+        ~Q(status=Finding.Status.CLOSED) & clocked & (unassigned | unanswered)
     )

@@ -7,10 +7,14 @@ Every step is a `FindingEvent` (who, when, what was said, evidence files), so th
 finding is kept whole; `supervision/services.py` is the only writer.
 """
 
+from datetime import date
+
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from projects import deadlines
 from projects.models import (
     FactorCategory,
     PeriodKind,
@@ -42,7 +46,20 @@ class Inspection(Versioned):
         return f"{self.inspected_on} {self.title}"
 
 
+class FindingQuerySet(models.QuerySet):
+    def overdue(
+        self, *, on: date | None = None, at_end_of: date | None = None
+    ) -> "FindingQuerySet":
+        """逾期未销号: past the 整改时限, not closed out (``projects/deadlines.py``)."""
+        return self.filter(Finding.overdue_q(on=on, at_end_of=at_end_of))
+
+
 class Finding(Versioned):
+    """A problem found, with its 整改时限. Overdue and on time as ``projects/deadlines.py``
+    says, through ``overdue_q``/``ON_TIME`` in queries and ``is_overdue`` here. A finding is done
+    when closed out: ``closed_on`` is set exactly when it is closed (the constraint below, the
+    close service, and the import clearing it on reopening)."""
+
     class Status(models.TextChoices):
         OPEN = "open", "未整改"
         IN_PROGRESS = "in_progress", "整改中"
@@ -95,6 +112,11 @@ class Finding(Versioned):
 
     history = HistoricalRecords(verbose_name="督查问题变更记录")
 
+    objects = FindingQuerySet.as_manager()
+
+    # I4's numerator: closed out on or before the 整改时限.
+    ON_TIME = deadlines.on_time_q(due="deadline", done="closed_on")
+
     class Meta:
         ordering = ["deadline", "unit__name"]
         verbose_name = verbose_name_plural = "督查问题"
@@ -117,6 +139,18 @@ class Finding(Versioned):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @staticmethod
+    def overdue_q(*, on: date | None = None, at_end_of: date | None = None) -> Q:
+        return deadlines.late_q(done="closed_on", due="deadline", on=on, at_end_of=at_end_of)
+
+    def overdue_on(self, day: date) -> bool:
+        return deadlines.is_late(due=self.deadline, done=self.closed_on, on=day)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Overdue today (for templates; code that has a day calls ``overdue_on``)."""
+        return self.overdue_on(timezone.localdate())
 
     @property
     def move_refusal(self) -> str:

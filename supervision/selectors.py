@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from supervision.clocks import escalation_level, overdue_q, step_overdue_q, steps
+from supervision.clocks import escalation_level, step_overdue_q, steps
 from supervision.models import Finding, Inspection
 
 # The list's filter for what waits for the unit's answer (未整改 and 整改中): the reporter's
@@ -20,7 +20,7 @@ def status_counts(findings: QuerySet[Finding], *, today: date) -> dict[str, int]
     """How many findings in each state, and how many overdue (one query)."""
     counts = findings.order_by().aggregate(
         total=Count("pk"),
-        overdue=Count("pk", filter=overdue_q(today)),
+        overdue=Count("pk", filter=Finding.overdue_q(on=today)),
         **{status.value: Count("pk", filter=Q(status=status)) for status in Finding.Status},
     )
     return counts
@@ -29,7 +29,7 @@ def status_counts(findings: QuerySet[Finding], *, today: date) -> dict[str, int]
 def overdue_findings(findings: QuerySet[Finding], *, today: date) -> QuerySet[Finding]:
     """Findings past their 整改时限 and not closed out, the longest overdue first."""
     return (
-        findings.filter(overdue_q(today))
+        findings.overdue(on=today)
         .select_related("unit", "project")
         .order_by("deadline", "unit__name", "pk")
     )
@@ -81,10 +81,9 @@ def export_rows(findings: QuerySet[Finding], *, today: date) -> Iterator[tuple[A
     """The finding list as a sheet, in the list's order, one query."""
     rows = findings.select_related("unit", "project").order_by("status", "deadline", "pk")
     for f in rows:
-        overdue = f.status != Finding.Status.CLOSED and f.deadline < today
         yield (
             f.unit.name, f.description, f.get_category_display(),
             f.project.code if f.project else "", f.project.name if f.project else "",
             f.found_on, f.deadline, f.get_clock_display(), f.get_status_display(),
-            "是" if overdue else "否", f.closed_on, f.rectification,
+            "是" if f.overdue_on(today) else "否", f.closed_on, f.rectification,
         )  # fmt: skip

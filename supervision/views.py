@@ -26,7 +26,7 @@ from supervision.access import (
     require_supervisor,
     visible_findings,
 )
-from supervision.clocks import LEVEL_LABELS, STATE_LABELS, overdue_q, steps
+from supervision.clocks import LEVEL_LABELS, STATE_LABELS, steps
 from supervision.forms import (
     AnswerForm,
     CloseForm,
@@ -66,7 +66,7 @@ def finding_list(request):
     if filters["category"] in FactorCategory.values:
         findings = findings.filter(category=filters["category"])
     if filters["when"] == "overdue":
-        findings = findings.filter(overdue_q(today))
+        findings = findings.overdue(on=today)
     elif filters["when"] == "13710":
         findings = findings.exclude(clock=Finding.Clock.NONE)
     if request.GET.get("format") == "xlsx":
@@ -109,7 +109,7 @@ def finding_detail(request, pk: int):
             "steps": [(step, step.state(today)) for step in steps(finding)],
             "state_labels": STATE_LABELS,
             "events": events,
-            "overdue": not finding.is_closed and finding.deadline < today,
+            "overdue": finding.overdue_on(today),
             "can_answer": user.role == User.Role.REPORTER
             and finding.status in (Finding.Status.OPEN, Finding.Status.IN_PROGRESS),
             "can_review": user.role == User.Role.SUPERVISOR
