@@ -1,6 +1,7 @@
 """Writes to the project register that are more than saving a form."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from projects.access import require_office
 from projects.amounts import check_amount
-from projects.models import AnnualPlan, Level, Milestone, Nature, Project, Stage, User
+from projects.models import AnnualPlan, Level, Milestone, Nature, Project, Stage, Unit, User
 from projects.versioning import check_version
 
 
@@ -98,6 +99,57 @@ def plan_fields_for(user: User, plan: AnnualPlan) -> tuple[str, ...]:
     return () if plan.replaced_by_id else _role_plan_fields(user, plan)
 
 
+def _check_level_nature(level: str, nature: str) -> None:
+    if level not in Level.values:
+        raise ValidationError(f"项目级别应为{'、'.join(Level.labels)}之一。")
+    if nature not in Nature.values:
+        raise ValidationError(f"建设性质应为{'、'.join(Nature.labels)}之一。")
+
+
+@transaction.atomic
+def plan_add(
+    *,
+    project: Project,
+    user: User,
+    year: int,
+    level: str,
+    nature: str,
+    planned_investment: Decimal,
+    actual_start: date | None = None,
+    statistics_date: date | None = None,
+    today: date | None = None,
+) -> AnnualPlan:
+    """列入年度计划: the office puts a project on year ``year``'s list, once per year, with the
+    checks ``plan_update`` makes of the same fields."""
+    require_office(user)
+    today = today or timezone.localdate()
+    project = Project.objects.select_for_update().get(pk=project.pk)  # one row per year, raced
+    if not 2000 <= year <= 2100:
+        raise ValidationError("年度应为2000–2100之间的四位年份。")
+    if project.plans.filter(year=year).exists():
+        raise ValidationError(f"“{project.name}”已列入{year}年度的计划。")
+    if planned_investment is None:
+        raise ValidationError("请填写年度计划投资（万元）。")
+    check_amount(planned_investment, label="年度计划投资")
+    _check_level_nature(level, nature)
+    plan = AnnualPlan(
+        project=project,
+        year=year,
+        level=level,
+        nature=nature,
+        planned_investment=planned_investment,
+        actual_start=actual_start,
+        statistics_date=statistics_date,
+    )
+    given = {"actual_start": actual_start, "statistics_date": statistics_date}
+    problems = _plan_date_problems(plan, given, today)
+    if problems:
+        raise ValidationError(problems)
+    plan._history_user = user  # the history names who did it, from a command or test too
+    plan.save()
+    return plan
+
+
 def _plan_date_problems(plan: AnnualPlan, changed: dict[str, Any], today: date) -> list[str]:
     """Dates that cannot be right for year ``plan.year``'s row (only the ones being changed:
     a date already stored, say by an import, never blocks saving the rest)."""
@@ -159,10 +211,7 @@ def plan_update(
     if "planned_investment" in changed and changed["planned_investment"] is None:
         raise ValidationError("请填写年度计划投资（万元）。")
     check_amount(changed.get("planned_investment"), label="年度计划投资")
-    if changed.get("level", Level.COUNTY) not in Level.values:
-        raise ValidationError(f"项目级别应为{'、'.join(Level.labels)}之一。")
-    if changed.get("nature", Nature.NEW) not in Nature.values:
-        raise ValidationError(f"建设性质应为{'、'.join(Nature.labels)}之一。")
+    _check_level_nature(changed.get("level", Level.COUNTY), changed.get("nature", Nature.NEW))
     for name, value in changed.items():
         setattr(plan, name, value)
     problems = _plan_date_problems(plan, changed, today)
@@ -222,21 +271,98 @@ def milestone_done(
     return milestone
 
 
+def _milestone_problems(
+    project: Project, *, name: str, kind: str, actual_date: date | None, pk: int | None
+) -> list[str]:
+    problems = []
+    if not name:
+        problems.append("请填写节点名称。")
+    elif len(name) > Milestone._meta.get_field("name").max_length:
+        problems.append("节点名称过长（最多100字）。")
+    elif project.milestones.filter(name=name).exclude(pk=pk).exists():
+        problems.append(f"该项目已有同名节点“{name}”。")
+    if kind not in Milestone.Kind.values:
+        problems.append(f"节点类型应为{'、'.join(Milestone.Kind.labels)}之一。")
+    if actual_date and actual_date > timezone.localdate():
+        problems.append("实际完成日期不能晚于今天。")
+    return problems
+
+
 @transaction.atomic
-def milestone_save(form: "forms.ModelForm[Milestone]", *, user: User) -> Milestone:
-    """The office corrects a milestone (name, kind, dates, unit) from a valid edit form; a form
-    older than the milestone is refused with what changed since."""
+def milestone_add(
+    *,
+    project: Project,
+    user: User,
+    name: str,
+    planned_date: date,
+    kind: str = Milestone.Kind.OTHER,
+    actual_date: date | None = None,
+    unit: Unit | None = None,
+) -> Milestone:
+    """The office adds a milestone to a project; names are unique within the project."""
     require_office(user)
-    milestone = form.instance
-    current = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    check_version(current, form.cleaned_data.get("version"), label=f"节点“{current.name}”")
-    actual_date = form.cleaned_data.get("actual_date")
-    if actual_date and actual_date != current.actual_date and actual_date > timezone.localdate():
-        raise ValidationError("实际完成日期不能晚于今天。")
-    milestone.version = current.version
-    if not form.has_changed():
-        return current  # saved as shown: no new version, no history
-    return form.save()
+    project = Project.objects.select_for_update().get(pk=project.pk)  # names unique, raced
+    name = name.strip()
+    problems = _milestone_problems(project, name=name, kind=kind, actual_date=actual_date, pk=None)
+    if problems:
+        raise ValidationError(problems)
+    milestone = Milestone(
+        project=project,
+        name=name,
+        kind=kind,
+        planned_date=planned_date,
+        actual_date=actual_date,
+        unit=unit,
+    )
+    milestone._history_user = user
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_update(
+    *,
+    milestone: Milestone,
+    user: User,
+    version: int | None,
+    name: str,
+    kind: str,
+    planned_date: date,
+    actual_date: date | None,
+    unit: Unit | None,
+) -> Milestone:
+    """The office corrects a milestone (name, kind, dates, unit). A form older than the
+    milestone (``version``) is refused with what changed since; saved unchanged, nothing is
+    written (no new version, no history)."""
+    require_office(user)
+    current = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+    check_version(current, version, label=f"节点“{current.name}”")
+    name = name.strip()
+    wanted = {
+        "name": name,
+        "kind": kind,
+        "planned_date": planned_date,
+        "actual_date": actual_date,
+        "unit_id": unit.pk if unit else None,
+    }
+    changed = {field: value for field, value in wanted.items() if getattr(current, field) != value}
+    if not changed:
+        return current
+    problems = _milestone_problems(
+        current.project,
+        name=name,
+        kind=kind,
+        # only a date being changed is checked: one stored earlier never blocks the rest
+        actual_date=changed.get("actual_date"),
+        pk=current.pk,
+    )
+    if problems:
+        raise ValidationError(problems)
+    for field, value in changed.items():
+        setattr(current, field, value)
+    current._history_user = user
+    current.save(update_fields=list(changed))
+    return current
 
 
 @transaction.atomic

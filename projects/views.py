@@ -61,9 +61,23 @@ def plan_add(request, pk: int):
     project = project_for(request.user, pk)
     form = PlanForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
-        plan = form.save()
-        messages.success(request, f"已列入{plan.year}年度计划。")
-        return redirect("project_detail", pk=project.pk)
+        data = form.cleaned_data
+        try:
+            plan = services.plan_add(
+                project=project,
+                user=request.user,
+                year=data["year"],
+                level=data["level"],
+                nature=data["nature"],
+                planned_investment=data["planned_investment"],
+                actual_start=data.get("actual_start"),
+                statistics_date=data.get("statistics_date"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"已列入{plan.year}年度计划。")
+            return redirect("project_detail", pk=project.pk)
     return render(request, "projects/plan_form.html", {"form": form, "project": project})
 
 
@@ -141,8 +155,10 @@ def milestones(request, pk: int):
                 require_office(request.user)
                 form = MilestoneForm(request.POST, project=project)
                 if form.is_valid():
-                    form.save()
-                    messages.success(request, f"已添加节点：{form.instance.name}")
+                    added = services.milestone_add(
+                        project=project, user=request.user, **_milestone_fields(form)
+                    )
+                    messages.success(request, f"已添加节点：{added.name}")
                     return redirect("milestones", pk=project.pk)
             elif action == "chain":
                 chain = ChainForm(request.POST)
@@ -185,6 +201,17 @@ def milestones(request, pk: int):
     )
 
 
+def _milestone_fields(form: MilestoneForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "kind": data["kind"],
+        "planned_date": data["planned_date"],
+        "actual_date": data.get("actual_date"),
+        "unit": data.get("unit"),
+    }
+
+
 @login_required
 def milestone_edit(request, pk: int, milestone_pk: int):
     """The office corrects one milestone; a form older than the milestone is refused."""
@@ -194,7 +221,12 @@ def milestone_edit(request, pk: int, milestone_pk: int):
     form = MilestoneForm(request.POST or None, instance=milestone, project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            milestone = services.milestone_save(form, user=request.user)
+            milestone = services.milestone_update(
+                milestone=milestone,
+                user=request.user,
+                version=form.cleaned_data.get("version"),
+                **_milestone_fields(form),
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
