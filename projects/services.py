@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from projects.access import require_office
@@ -99,6 +100,12 @@ def plan_fields_for(user: User, plan: AnnualPlan) -> tuple[str, ...]:
     return () if plan.replaced_by_id else _role_plan_fields(user, plan)
 
 
+def _recorded_by(instance: Model, user: User) -> None:
+    """The history row of the next save names ``user``, from a command or a test too (in a
+    request, simple-history's middleware would name the signed-in user anyway)."""
+    instance._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+
+
 def _check_level_nature(level: str, nature: str) -> None:
     if level not in Level.values:
         raise ValidationError(f"项目级别应为{'、'.join(Level.labels)}之一。")
@@ -145,7 +152,7 @@ def plan_add(
     problems = _plan_date_problems(plan, given, today)
     if problems:
         raise ValidationError(problems)
-    plan._history_user = user  # the history names who did it, from a command or test too
+    _recorded_by(plan, user)
     plan.save()
     return plan
 
@@ -271,15 +278,18 @@ def milestone_done(
     return milestone
 
 
+MILESTONE_NAME_MAX = 100  # Milestone.name's max_length
+
+
 def _milestone_problems(
     project: Project, *, name: str, kind: str, actual_date: date | None, pk: int | None
 ) -> list[str]:
     problems = []
     if not name:
         problems.append("请填写节点名称。")
-    elif len(name) > Milestone._meta.get_field("name").max_length:
-        problems.append("节点名称过长（最多100字）。")
-    elif project.milestones.filter(name=name).exclude(pk=pk).exists():
+    elif len(name) > MILESTONE_NAME_MAX:
+        problems.append(f"节点名称过长（最多{MILESTONE_NAME_MAX}字）。")
+    elif project.milestones.filter(name=name).exclude(pk=pk or 0).exists():
         problems.append(f"该项目已有同名节点“{name}”。")
     if kind not in Milestone.Kind.values:
         problems.append(f"节点类型应为{'、'.join(Milestone.Kind.labels)}之一。")
@@ -314,7 +324,7 @@ def milestone_add(
         actual_date=actual_date,
         unit=unit,
     )
-    milestone._history_user = user
+    _recorded_by(milestone, user)
     milestone.save()
     return milestone
 
@@ -353,14 +363,14 @@ def milestone_update(
         name=name,
         kind=kind,
         # only a date being changed is checked: one stored earlier never blocks the rest
-        actual_date=changed.get("actual_date"),
+        actual_date=actual_date if "actual_date" in changed else None,
         pk=current.pk,
     )
     if problems:
         raise ValidationError(problems)
     for field, value in changed.items():
         setattr(current, field, value)
-    current._history_user = user
+    _recorded_by(current, user)
     current.save(update_fields=list(changed))
     return current
 

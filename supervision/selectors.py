@@ -29,7 +29,7 @@ def status_counts(findings: QuerySet[Finding], *, today: date) -> dict[str, int]
 def overdue_findings(findings: QuerySet[Finding], *, today: date) -> QuerySet[Finding]:
     """Findings past their 整改时限 and not closed out, the longest overdue first."""
     return (
-        findings.overdue(on=today)
+        findings.filter(Finding.overdue_q(on=today))
         .select_related("unit", "project")
         .order_by("deadline", "unit__name", "pk")
     )

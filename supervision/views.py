@@ -66,7 +66,7 @@ def finding_list(request):
     if filters["category"] in FactorCategory.values:
         findings = findings.filter(category=filters["category"])
     if filters["when"] == "overdue":
-        findings = findings.overdue(on=today)
+        findings = findings.filter(Finding.overdue_q(on=today))
     elif filters["when"] == "13710":
         findings = findings.exclude(clock=Finding.Clock.NONE)
     if request.GET.get("format") == "xlsx":

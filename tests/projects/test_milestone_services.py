@@ -3,6 +3,7 @@
 what changed, an unchanged one writing nothing."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,7 +37,7 @@ def milestone(project, cast) -> Milestone:
 
 
 def update(milestone: Milestone, user, **fields) -> Milestone:
-    values = {"name": milestone.name, "kind": milestone.kind, "planned_date": milestone.planned_date,
+    values: dict[str, Any] = {"name": milestone.name, "kind": milestone.kind, "planned_date": milestone.planned_date,
               "actual_date": milestone.actual_date, "unit": milestone.unit} | fields  # fmt: skip
     return milestone_update(milestone=milestone, user=user, version=milestone.version, **values)
 

@@ -3,6 +3,7 @@ list once, with the checks the plan edit makes; the history names who did it."""
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,7 +29,7 @@ def project() -> Project:
 
 
 def add(project, user, **fields) -> AnnualPlan:
-    values = {"year": 2024, "level": "county", "nature": "new",
+    values: dict[str, Any] = {"year": 2024, "level": "county", "nature": "new",
               "planned_investment": Decimal("300.5")} | fields  # fmt: skip
     return plan_add(project=project, user=user, today=TODAY, **values)
 
