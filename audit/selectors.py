@@ -1,45 +1,12 @@
-"""Reading the audit trail and the model history, filtered in the database."""
+"""Reading the audit trail for its export (the page's filter is `audit/filters.py`)."""
 
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.models import AuditEntry
-
-
-def _start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def audit_entries(
-    *,
-    user: str = "",
-    category: str = "",
-    outcome: str = "",
-    since: date | None = None,
-    until: date | None = None,
-    text: str = "",
-) -> QuerySet[AuditEntry]:
-    entries = AuditEntry.objects.all()
-    if user:
-        entries = entries.filter(username__icontains=user)
-    if category:
-        entries = entries.filter(category=category)
-    if outcome:
-        entries = entries.filter(outcome=outcome)
-    if since:
-        entries = entries.filter(at__gte=_start(since))
-    if until:
-        entries = entries.filter(at__lt=_start(until + timedelta(days=1)))
-    if text:
-        entries = entries.filter(
-            Q(action__icontains=text) | Q(target__icontains=text) | Q(detail__icontains=text)
-        )
-    return entries.order_by("-at", "-pk")
-
 
 EXPORT_HEADERS = (
     "时间",

@@ -1,33 +1,40 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
+from django_tables2 import RequestConfig
 
 from audit.access import require_auditor
-from audit.forms import AuditFilterForm
-from audit.history import HISTORY_MODELS, history_rows, with_changes
+from audit.filters import AuditFilter
+from audit.history import HISTORY_MODELS, history_rows
 from audit.models import AuditEntry
-from audit.selectors import EXPORT_HEADERS, audit_entries, export_rows
+from audit.selectors import EXPORT_HEADERS, export_rows
+from audit.tables import AuditTable, HistoryTable
 from projects import filenames
+from projects.lists import ListPage
 from projects.xlsx import workbook_response
 
 
-@login_required
-def audit_log(request):
+class AuditLog(ListPage):
     """安全审计: every recorded action, filtered; the same filter exports to Excel."""
-    require_auditor(request.user)
-    form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    entries = audit_entries(**{k: v for k, v in filters.items() if v})
-    if request.GET.get("format") == "xlsx":
+
+    filterset_class = AuditFilter
+    table_class = AuditTable
+    template_name = "audit/audit_log.html"
+    per_page = 100
+
+    def get(self, request, *args, **kwargs):
+        require_auditor(request.user)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return AuditEntry.objects.select_related("user").order_by("-at", "-pk")
+
+    def export(self, entries):
         return workbook_response(
             [("审计日志", EXPORT_HEADERS, export_rows(entries))], filenames.AUDIT_LOG
         )
-    page = Paginator(entries.select_related("user"), 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "audit/audit_log.html",
-        {"form": form, "page": page, "outcomes": AuditEntry.Outcome},
-    )
+
+
+audit_log = AuditLog.as_view()
 
 
 @login_required
@@ -35,14 +42,14 @@ def data_history(request):
     """数据变更: the model history of the domain tables, newest first."""
     require_auditor(request.user)
     table = request.GET.get("table") if request.GET.get("table") in HISTORY_MODELS else "report"
-    page = Paginator(history_rows(table), 100).get_page(request.GET.get("page"))
+    rows = HistoryTable(history_rows(table))
+    RequestConfig(request, paginate={"per_page": 100}).configure(rows)
     return render(
         request,
         "audit/data_history.html",
         {
-            "page": page,
-            "rows": with_changes(list(page)),
-            "table": table,
+            "table": rows,
+            "chosen": table,
             "tables": [(k, v[1]) for k, v in HISTORY_MODELS.items()],
         },
     )

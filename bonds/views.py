@@ -1,14 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from bonds import services
 from bonds.access import attachment_for, fund_for, visible_funds
+from bonds.filters import FundFilter
 from bonds.forms import AttachmentForm, FundForm
-from bonds.models import FundApplication, FundStatus, FundType
+from bonds.models import FundApplication
 from bonds.rules import spending_progress
 from bonds.selectors import (
     EXPORT_HEADERS,
@@ -18,62 +18,56 @@ from bonds.selectors import (
     totals_headers,
     totals_rows,
 )
+from bonds.tables import FundTable
 from projects import filenames
 from projects.access import project_for
 from projects.errors import error_text
-from projects.models import Unit
+from projects.lists import ListPage
 from projects.uploads import check_attachments, download
 from projects.xlsx import workbook_response
 
 
-@login_required
-def fund_list(request):
-    """Fund applications with filters, and totals by type for the same filter."""
-    applications = visible_funds(request.user)
-    filters = {
-        "year": request.GET.get("year", ""),
-        "fund_type": request.GET.get("fund_type", ""),
-        "status": request.GET.get("status", ""),
-        "unit": request.GET.get("unit", ""),
-    }
-    if filters["year"].isdigit():
-        applications = applications.filter(year=int(filters["year"]))
-    if filters["fund_type"] in FundType.values:
-        applications = applications.filter(fund_type=filters["fund_type"])
-    if filters["status"] in FundStatus.values:
-        applications = applications.filter(status=filters["status"])
-    if filters["unit"].isdigit():
-        applications = applications.filter(project__unit=int(filters["unit"]))
-    by = request.GET.get("by") if request.GET.get("by") in GROUPINGS else "fund_type"
-    totals = fund_totals(applications, by=by)
-    if request.GET.get("format") == "xlsx":
-        heading = GROUPINGS[by][1]
+class FundList(ListPage):
+    """Fund applications with filters, and totals for the same filter by type, year or unit."""
+
+    filterset_class = FundFilter
+    table_class = FundTable
+    template_name = "bonds/fund_list.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # How the totals are grouped: not a filter of the rows.
+        by = request.GET.get("by")
+        self.by = by if by in GROUPINGS else "fund_type"
+
+    def get_queryset(self):
+        return (
+            visible_funds(self.request.user)
+            .select_related("project__unit")
+            .order_by("-year", "project__code", "fund_type")
+        )
+
+    def export(self, applications):
+        heading = GROUPINGS[self.by][1]
         sheets = [
             ("资金申报", EXPORT_HEADERS, export_rows(applications)),
-            (f"按{heading}汇总", totals_headers(heading), totals_rows(totals)),
+            (f"按{heading}汇总", totals_headers(heading), totals_rows(self.totals(applications))),
         ]
         return workbook_response(sheets, filenames.FUNDS)
-    page = Paginator(
-        applications.select_related("project__unit").order_by(
-            "-year", "project__code", "fund_type"
-        ),
-        50,
-    ).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "bonds/fund_list.html",
-        {
-            "page": page,
-            "totals": totals,
-            "by": by,
-            "heading": GROUPINGS[by][1],
+
+    def totals(self, applications):
+        return fund_totals(applications, by=self.by)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "totals": self.totals(self.object_list),
+            "by": self.by,
+            "heading": GROUPINGS[self.by][1],
             "groupings": [(key, heading) for key, (_, heading) in GROUPINGS.items()],
-            "filters": filters,
-            "fund_types": FundType.choices,
-            "statuses": FundStatus.choices,
-            "units": Unit.objects.all(),
-        },
-    )
+        }
+
+
+fund_list = FundList.as_view()
 
 
 @login_required

@@ -12,9 +12,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django_tables2 import RequestConfig
 
 from investment import periods
 from investment.briefing import BRIEFING_LIST, furthest_behind
@@ -30,6 +30,7 @@ from supervision.clocks import escalation_level
 from supervision.forms import NoticeForm
 from supervision.models import Finding, Notice
 from supervision.selectors import overdue_findings
+from supervision.tables import NoticeTable
 
 
 def notice_title(*, year: int, period: str, month: int) -> str:
@@ -109,10 +110,9 @@ def notice_content(*, year: int, month: int, period: str, today: date) -> dict[s
 
 @login_required
 def notice_list(request):
-    page = Paginator(Notice.objects.select_related("issued_by"), 30).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "supervision/notice_list.html", {"page": page})
+    table = NoticeTable(Notice.objects.select_related("issued_by"))
+    RequestConfig(request, paginate={"per_page": 30}).configure(table)
+    return render(request, "supervision/notice_list.html", {"table": table})
 
 
 @login_required

@@ -1,41 +1,45 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from projects import services
 from projects.access import project_for, require_office, visible_plans
 from projects.errors import error_text
 from projects.filters import PlanFilter
 from projects.forms import ChainForm, DoneForm, MilestoneForm, PlanForm, ProjectForm
+from projects.lists import ListPage
 from projects.models import User
 from projects.plan_forms import PlanEditForm, ReplaceForm
 from projects.tables import PlanTable
 
 
-class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+class ProjectListView(ListPage):
     """The project register: the chosen year's plan rows, filtered and sortable."""
 
     table_class = PlanTable
     filterset_class = PlanFilter
     template_name = "projects/project_list.html"
-    paginate_by = 50
 
     def get_queryset(self):
         user = self.request.user  # signed in (LoginRequiredMixin)
         return visible_plans(user).select_related("project__unit")  # type: ignore[arg-type]
 
     def get_filterset_kwargs(self, filterset_class):
+        """No year, or one that is not a year (``?year=abc``), is this year's register: the
+        register is always one year's list (a project is on several years')."""
         kwargs = super().get_filterset_kwargs(filterset_class)
         data = kwargs["data"].copy() if kwargs["data"] is not None else {}
-        if not data.get("year"):
+        year = data.get("year", "").strip()
+        if not (year.isdigit() and 2000 <= int(year) <= 2100):
+            self.bad_year = year
             data["year"] = str(timezone.localdate().year)
         kwargs["data"] = data
         return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"bad_year": getattr(self, "bad_year", "")}
 
 
 @login_required

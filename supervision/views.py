@@ -7,15 +7,16 @@ Views parse, check access, call a service or selector and render; the rules live
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
 from projects import filenames
 from projects.access import visible_projects
 from projects.errors import error_text, form_error_text
-from projects.models import FactorCategory, Unit, User
+from projects.lists import ListPage
+from projects.models import User
 from projects.uploads import check_attachments, download
 from projects.xlsx import workbook_response
 from supervision import services
@@ -27,6 +28,7 @@ from supervision.access import (
     visible_findings,
 )
 from supervision.clocks import LEVEL_LABELS, STATE_LABELS, steps
+from supervision.filters import FindingFilter
 from supervision.forms import (
     AnswerForm,
     CloseForm,
@@ -37,61 +39,52 @@ from supervision.forms import (
     SendBackForm,
 )
 from supervision.models import Finding, Inspection
-from supervision.selectors import (
-    EXPORT_HEADERS,
-    WAITING,
-    WAITING_STATUSES,
-    counts_by_inspection,
-    escalations,
-    export_rows,
-    status_counts,
-)
+from supervision.selectors import EXPORT_HEADERS, escalations, export_rows, status_counts
+from supervision.tables import FindingTable, InspectionTable
 
 ESCALATIONS_SHOWN = 15
 
 
-@login_required
-def finding_list(request):
+class FindingList(ListPage):
     """Every finding in the user's scope, filtered; the escalation list above it."""
-    today = timezone.localdate()
-    scope = visible_findings(request.user)
-    findings = scope
-    filters = {key: request.GET.get(key, "") for key in ("status", "unit", "category", "when")}
-    if filters["status"] in Finding.Status.values:
-        findings = findings.filter(status=filters["status"])
-    elif filters["status"] == WAITING:
-        findings = findings.filter(status__in=WAITING_STATUSES)
-    if filters["unit"].isdigit():
-        findings = findings.filter(unit=int(filters["unit"]))
-    if filters["category"] in FactorCategory.values:
-        findings = findings.filter(category=filters["category"])
-    if filters["when"] == "overdue":
-        findings = findings.filter(Finding.overdue_q(on=today))
-    elif filters["when"] == "13710":
-        findings = findings.exclude(clock=Finding.Clock.NONE)
-    if request.GET.get("format") == "xlsx":
-        rows = export_rows(findings, today=today)
-        return workbook_response(
-            [("督查问题", EXPORT_HEADERS, rows)], filenames.findings(today=today)
+
+    filterset_class = FindingFilter
+    table_class = FindingTable
+    template_name = "supervision/finding_list.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.today = timezone.localdate()
+
+    def get_queryset(self):
+        return (
+            visible_findings(self.request.user)
+            .select_related("unit", "project")
+            .order_by("status", "deadline", "pk")
         )
-    page = Paginator(
-        findings.select_related("unit", "project").order_by("status", "deadline", "pk"), 50
-    ).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "supervision/finding_list.html",
-        {
-            "page": page,
-            "today": today,
-            "counts": status_counts(scope, today=today),
-            "escalations": escalations(scope, today=today)[:ESCALATIONS_SHOWN],
+
+    def get_filterset_kwargs(self, filterset_class):
+        return super().get_filterset_kwargs(filterset_class) | {"today": self.today}
+
+    def get_table_kwargs(self):
+        return {"today": self.today}
+
+    def export(self, findings):
+        rows = export_rows(findings, today=self.today)
+        return workbook_response(
+            [("督查问题", EXPORT_HEADERS, rows)], filenames.findings(today=self.today)
+        )
+
+    def get_context_data(self, **kwargs):
+        scope = visible_findings(self.request.user)
+        return super().get_context_data(**kwargs) | {
+            "counts": status_counts(scope, today=self.today),
+            "escalations": escalations(scope, today=self.today)[:ESCALATIONS_SHOWN],
             "level_labels": LEVEL_LABELS,
-            "filters": filters,
-            "statuses": [(WAITING, "待整改答复（未整改、整改中）"), *Finding.Status.choices],
-            "categories": FactorCategory.choices,
-            "units": Unit.objects.all(),
-        },
-    )
+        }
+
+
+finding_list = FindingList.as_view()
 
 
 @login_required
@@ -273,11 +266,12 @@ def evidence_file(request, pk: int):
 
 @login_required
 def inspection_list(request):
-    inspections = Inspection.objects.prefetch_related("projects").order_by("-inspected_on", "pk")
-    page = Paginator(inspections, 30).get_page(request.GET.get("page"))
-    counts = counts_by_inspection(visible_findings(request.user), page.object_list)
-    rows = [(inspection, counts.get(inspection.pk, {})) for inspection in page]
-    return render(request, "supervision/inspection_list.html", {"page": page, "rows": rows})
+    table = InspectionTable(
+        Inspection.objects.prefetch_related("projects").order_by("-inspected_on", "pk"),
+        findings=visible_findings(request.user),
+    )
+    RequestConfig(request, paginate={"per_page": 30}).configure(table)
+    return render(request, "supervision/inspection_list.html", {"table": table})
 
 
 @login_required

@@ -1,0 +1,87 @@
+"""The auditor's list tables: the audit log and the model history."""
+
+import django_tables2 as tables
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+
+from audit.history import with_changes
+from audit.models import AuditEntry
+
+NOWRAP = {"td": {"class": "nowrap"}}
+
+
+class AuditTable(tables.Table):
+    at = tables.DateTimeColumn(
+        "Y-m-d H:i:s", verbose_name="时间", order_by=("at", "pk"), attrs=NOWRAP
+    )
+    username = tables.Column("用户", order_by=("username", "-at"))
+    role_label = tables.Column("角色", orderable=False, attrs=NOWRAP)
+    ip = tables.Column("来源地址", orderable=False)
+    category = tables.Column("类别", order_by=("category", "-at"), attrs=NOWRAP)
+    action = tables.Column("事项", orderable=False)
+    target = tables.Column(
+        "对象", orderable=False, empty_values=(), attrs={"td": {"class": "muted"}}
+    )
+    outcome = tables.Column("结果", order_by=("outcome", "-at"), attrs=NOWRAP)
+
+    class Meta:
+        model = AuditEntry
+        fields = ()
+        empty_text = "没有符合条件的记录。"
+        row_attrs = {
+            "class": lambda record: (
+                None if record.outcome == AuditEntry.Outcome.SUCCESS else "overdue-row"
+            )
+        }
+
+    def render_target(self, record):
+        if record.detail:
+            return format_html(
+                "{}<br>{}", Truncator(record.target).chars(60), Truncator(record.detail).chars(60)
+            )
+        return Truncator(record.target).chars(60)
+
+    def render_outcome(self, record):
+        if record.status_code:
+            return f"{record.get_outcome_display()}（{record.status_code}）"
+        return record.get_outcome_display()
+
+
+class HistoryTable(tables.Table):
+    """One table's model history, newest first; each row's changes against the row before."""
+
+    history_date = tables.DateTimeColumn("Y-m-d H:i:s", verbose_name="时间", attrs=NOWRAP)
+    history_user = tables.Column("操作人", default="（导入或命令）")
+    history_type = tables.Column("类型", attrs=NOWRAP)
+    id = tables.Column("记录", attrs=NOWRAP)
+    changes = tables.Column("变更内容", empty_values=())
+
+    TYPES = {"+": "新增", "-": "删除", "~": "修改"}
+    NOTHING = {"+": "新建记录", "-": "删除记录", "~": "无字段变化"}
+
+    class Meta:
+        orderable = False  # newest first: each change reads against the one before it
+        empty_text = "暂无变更记录。"
+
+    @cached_property
+    def diffs(self) -> dict[int, list[str]]:
+        # The page's rows only, once the table is paged (see `with_changes`).
+        records = [row.record for row in self.page.object_list]
+        return {record.history_id: lines for record, lines in with_changes(records)}
+
+    def render_history_user(self, value):
+        return value.username
+
+    def render_history_type(self, record):
+        return self.TYPES.get(record.history_type, "修改")
+
+    def render_id(self, value):
+        return f"#{value}"
+
+    def render_changes(self, record):
+        lines = self.diffs.get(record.history_id)
+        if not lines:
+            nothing = self.NOTHING.get(record.history_type, "无字段变化")
+            return format_html('<span class="muted">{}</span>', nothing)
+        return format_html_join("", "{}<br>", ((line,) for line in lines))

@@ -1,0 +1,26 @@
+"""资金申报's filter bar (django-filter): ``?year=``, ``?fund_type=``, ``?status=``, ``?unit=``."""
+
+import django_filters
+
+from bonds.models import FundApplication, FundStatus, FundType
+from projects.models import Unit
+
+
+class FundFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label="年度")
+    fund_type = django_filters.ChoiceFilter(
+        label="资金类型", choices=FundType.choices, empty_label="全部"
+    )
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=FundStatus.choices, empty_label="全部"
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label="责任单位",
+        field_name="project__unit",
+        queryset=Unit.objects.all(),
+        empty_label="全部单位",
+    )
+
+    class Meta:
+        model = FundApplication
+        fields = ["year", "fund_type", "status", "unit"]

@@ -1,0 +1,50 @@
+"""The 督查督办 list's filter bar (django-filter); its parameters are the bookmarks' and 我的待办's
+(``?status=waiting``, ``?when=overdue``)."""
+
+import django_filters
+from django.utils import timezone
+
+from projects.models import FactorCategory, Unit
+from supervision.models import Finding
+from supervision.selectors import WAITING, WAITING_STATUSES
+
+OVERDUE, CLOCKED = "overdue", "13710"
+
+
+class FindingFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label="状态",
+        choices=[(WAITING, "待整改答复（未整改、整改中）"), *Finding.Status.choices],
+        empty_label="全部",
+        method="by_status",
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label="责任单位", queryset=Unit.objects.all(), empty_label="全部单位"
+    )
+    category = django_filters.ChoiceFilter(
+        label="问题类别", choices=FactorCategory.choices, empty_label="全部"
+    )
+    when = django_filters.ChoiceFilter(
+        label="范围",
+        choices=[(OVERDUE, "仅逾期"), (CLOCKED, "仅13710督办")],
+        empty_label="全部问题",
+        method="by_when",
+    )
+
+    class Meta:
+        model = Finding
+        fields = ["status", "unit", "category", "when"]
+
+    def __init__(self, *args, today=None, **kwargs):
+        self.today = today or timezone.localdate()
+        super().__init__(*args, **kwargs)
+
+    def by_status(self, queryset, name, value):
+        if value == WAITING:
+            return queryset.filter(status__in=WAITING_STATUSES)
+        return queryset.filter(status=value)
+
+    def by_when(self, queryset, name, value):
+        if value == OVERDUE:
+            return queryset.filter(Finding.overdue_q(on=self.today))
+        return queryset.exclude(clock=Finding.Clock.NONE)
