@@ -42,7 +42,7 @@ class FundList(ListPage):
 
     def get_queryset(self):
         return (
-            visible_funds(self.request.user)
+            visible_funds(self.user)
             .select_related("project__unit")
             .order_by("-year", "project__code", "fund_type")
         )

@@ -11,20 +11,31 @@ paging and bad input behave alike on all of them:
 - ``?format=xlsx`` sends ``export(rows)`` for the filtered rows, written by `projects/xlsx.py`.
 """
 
+from typing import cast
+
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django_filters import FilterSet
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from projects.models import User
+
 
 class ListPage(LoginRequiredMixin, SingleTableMixin, FilterView):
+    filterset_class: type[FilterSet]  # every list page names its own
     strict = False
     per_page = 50
+
+    @property
+    def user(self) -> User:
+        """Who asks: always signed in here (LoginRequiredMixin), so never anonymous."""
+        return cast(User, self.request.user)
 
     def get_table_pagination(self, table):
         return {"per_page": self.per_page}
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx" and hasattr(self, "export"):
-            filterset = self.get_filterset(self.get_filterset_class())
+            filterset = self.get_filterset(self.filterset_class)
             return self.export(filterset.qs)
         return super().get(request, *args, **kwargs)

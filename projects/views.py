@@ -23,8 +23,7 @@ class ProjectListView(ListPage):
     template_name = "projects/project_list.html"
 
     def get_queryset(self):
-        user = self.request.user  # signed in (LoginRequiredMixin)
-        return visible_plans(user).select_related("project__unit")  # type: ignore[arg-type]
+        return visible_plans(self.user).select_related("project__unit")
 
     def get_filterset_kwargs(self, filterset_class):
         """No year, or one that is not a year (``?year=abc``), is this year's register: the

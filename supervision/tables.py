@@ -1,5 +1,8 @@
 """督查督办's list tables: findings, inspections, notices."""
 
+from collections.abc import Mapping
+from typing import Any
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -77,7 +80,7 @@ class InspectionTable(tables.Table):
         super().__init__(*args, **kwargs)
 
     @cached_property
-    def counts(self) -> dict[int, dict]:
+    def counts(self) -> dict[int, Mapping[str, Any]]:
         # Only the page's inspections, once the table is paged: one grouped query.
         return counts_by_inspection(self.findings, [row.record for row in self.page.object_list])
 

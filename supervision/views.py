@@ -58,7 +58,7 @@ class FindingList(ListPage):
 
     def get_queryset(self):
         return (
-            visible_findings(self.request.user)
+            visible_findings(self.user)
             .select_related("unit", "project")
             .order_by("status", "deadline", "pk")
         )
@@ -76,7 +76,7 @@ class FindingList(ListPage):
         )
 
     def get_context_data(self, **kwargs):
-        scope = visible_findings(self.request.user)
+        scope = visible_findings(self.user)
         return super().get_context_data(**kwargs) | {
             "counts": status_counts(scope, today=self.today),
             "escalations": escalations(scope, today=self.today)[:ESCALATIONS_SHOWN],
