@@ -47,7 +47,8 @@ class Step:
 
     def state(self, today: date) -> str:
         if self.done_on is not None:
-            return "done" if self.done_on <= self.due else "done_late"
+            on_time = deadlines.is_on_time(due=self.due, done=self.done_on)
+            return "done" if on_time else "done_late"
         late = deadlines.is_late(due=self.due, done=None, on=today)
         return "overdue" if late else "pending"
 
