@@ -1,88 +1,51 @@
 """The demo county: a plausible ledger, loaded through the real import service.
 
-Deterministic (a fixed random seed), so every machine shows the same county. Built as
-the sheets a project office would keep, then imported with ``import_ledger``: the demo
-exercises the same path as a real county's first upload.
+Built as the sheets a project office would keep, then imported with ``import_ledger``: the
+demo exercises the same path as a real county's first upload. It is dated from the day it is
+seeded (``today``): the three years end at the year of the period that is due
+(``investment.periods.due_period``), that period's reports are in, the month being reported
+(before its due day) is partly in, and milestones, findings and their clocks read as an office
+would have them on that day. The same day and seed give the same county on every machine.
+
+What a clerk sees (ledger/demo_catalogue.py holds the units and who runs what): each project
+run by the unit whose remit it is, stages from 储备 to 投产 (and one 替换), most findings closed
+and a few overdue by days or weeks, and most projects on schedule with a handful lagging at
+either warning level (DESIGN.md §3's lag reasons, issue 17's yellow and red thresholds).
 """
 
 import random
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from investment.models import MonthlyReport
+from investment.models import MonthlyReport, YearSettings
+from investment.periods import due_date, due_period, reporting_month
+from investment.rules import period_end
 from ledger import schema
+from ledger.demo_catalogue import (
+    DEPARTMENT_PROJECTS,
+    DEPARTMENTS,
+    PROJECTS_PER_TOWNSHIP,
+    TOWNSHIP_PROJECTS,
+    TOWNSHIPS,
+)
 from ledger.demo_supervision import supervision_story
 from ledger.importer import import_ledger
 from ledger.results import ImportResult
-from projects.models import Project, Stage, Unit, User
+from projects.models import Project, Unit, User
 from projects.xlsx import render_workbook
 
-DEMO_PASSWORD = "Demo@2026"
-YEARS = (2024, 2025, 2026)
-# The demo's "today": October 2026's reports are in, November's are not yet due.
-LAST_REPORTED = (2026, 10)
+__all__ = ["DEPARTMENTS", "TOWNSHIPS", "DemoCalendar", "build_ledger", "seed_demo"]
 
-DEPARTMENTS = [
-    "县发展和改革局",
-    "县住房和城乡建设局",
-    "县交通运输局",
-    "县水利局",
-    "县自然资源局",
-    "县工业和信息化局",
-    "县农业农村局",
-    "县文化和旅游局",
-    "县教育局",
-    "县卫生健康局",
-    "县生态环境局",
-    "县商务局",
-    "县城市管理局",
-    "县城市建设投资有限公司",
-    "县产业园区管委会",
-    "县能源局",
-    "县林业局",
-    "县民政局",
-]
-TOWNSHIPS = [
-    "城关镇",
-    "营盘镇",
-    "下梁镇",
-    "石瓮镇",
-    "曹坪镇",
-    "杏坪镇",
-    "红岩寺镇",
-    "凤凰镇",
-    "小岭镇",
-    "瓦房口镇",
-    "乾佑街道",
-    "柴庄乡",
-]
-INDUSTRIES = {
-    "交通": [
-        "{place}至{other}公路改建工程",
-        "{place}客运枢纽站建设项目",
-        "{place}农村公路提升工程",
-    ],
-    "水利": ["{place}河道综合治理工程", "{place}城乡供水一体化项目", "{place}小型水库除险加固"],
-    "能源": ["{place}光伏发电项目", "{place}110千伏输变电工程", "{place}天然气管网延伸工程"],
-    "工业": [
-        "{place}新材料产业园标准化厂房",
-        "{place}农产品精深加工项目",
-        "{place}装配式建材生产线",
-    ],
-    "农业": ["{place}高标准农田建设项目", "{place}食用菌产业园", "{place}冷链物流仓储中心"],
-    "文旅": ["{place}旅游景区提升工程", "{place}康养度假小镇", "{place}古镇保护利用项目"],
-    "社会事业": ["{place}中学教学楼建设项目", "{place}中心卫生院迁建工程", "{place}养老服务中心"],
-    "城建": ["{place}老旧小区改造项目", "{place}城市地下管网更新工程", "{place}保障性住房项目"],
-    "生态环保": ["{place}污水处理厂提标改造", "{place}矿山生态修复工程", "{place}垃圾分类处理中心"],
-}
+DEMO_PASSWORD = "Demo@2026"
 LEADERS = ["王县长", "李副县长", "张副县长", "刘副县长", "陈副书记", "赵常务副县长"]
+# Share of a year's investment done in each month: slow in Jan–Feb, peaks in Q2–Q3.
 SEASON = [0.35, 0.45, 0.95, 1.05, 1.15, 1.25, 1.2, 1.2, 1.1, 1.0, 0.9, 0.8]
-APPROVALS = ["立项", "用地预审与选址", "环评", "施工许可"]
-WORKS = ["主体开工", "主体封顶", "竣工验收"]
+APPROVALS = [("立项", 150), ("用地预审与选址", 110), ("环评", 80), ("施工许可", 20)]
+EXTRA_WORKS = ["配套道路完工", "设备安装调试", "外电线路接入", "附属工程完工"]
 PROBLEMS = {
     "用地": "项目用地报批进度慢，影响开工",
     "资金": "配套资金未及时到位",
@@ -90,97 +53,350 @@ PROBLEMS = {
     "环评": "环评批复尚未取得",
     "征迁": "沿线征迁未完成，影响施工",
     "水电气": "施工用电未接入",
-    "其他": "雨季施工受阻",
+    "其他": "雨季施工组织不力，进度滞后",
 }
+OPERATING_INDUSTRIES = {"工业", "能源"}
+# How many of the year's rows lag, by reason and level (issue 17's default rules).
+LAGGING = {
+    "invest_yellow": 6,  # 10–30 points behind 序时进度
+    "invest_red": 3,  # more than 30 behind
+    "missing_yellow": 3,  # the due month not reported
+    "missing_red": 1,  # two months running
+    "milestone_yellow": 3,  # a milestone overdue by up to 30 days
+    "milestone_red": 2,  # by more than 30
+    "stats_yellow": 1,  # started five to eight weeks ago, not yet 纳统
+    "stats_red": 1,  # started months ago, not yet 纳统
+}
+# Ledger findings past their deadline and not closed, by days overdue: days or weeks, not years.
+OPEN_OVERDUE_FINDINGS = {8: "整改中", 19: "已整改", 37: "整改中"}
 
 
-def build_ledger(seed: int = 2026) -> dict[str, list[list]]:
-    """The demo county's ledger as sheets of rows (headers first)."""
-    rng = random.Random(seed)
-    units = DEPARTMENTS + TOWNSHIPS
-    projects: list[list[Any]] = [list(schema.SHEETS[schema.PROJECTS].headers)]
-    reports: list[list[Any]] = [list(schema.SHEETS[schema.REPORTS].headers)]
-    milestones: list[list[Any]] = [list(schema.SHEETS[schema.MILESTONES].headers)]
-    funds: list[list[Any]] = [list(schema.SHEETS[schema.FUNDS].headers)]
-    findings = [list(schema.SHEETS[schema.FINDINGS].headers)]
-    names_used: set[str] = set()
+@dataclass(frozen=True)
+class DemoCalendar:
+    """The demo's dates, from the day it is seeded."""
 
-    for serial in range(1, 151):
-        industry = rng.choice(list(INDUSTRIES))
-        place = rng.choice(TOWNSHIPS).removesuffix("镇").removesuffix("街道").removesuffix("乡")
-        name = rng.choice(INDUSTRIES[industry]).format(
-            place=place, other=rng.choice(["柞水", "镇安", "山阳"])
-        )
-        base, phase = name, 1
-        while name in names_used:
-            phase += 1
-            name = f"{base}（{'一二三四五六七八九'[phase - 1]}期）"
-        names_used.add(name)
-        first_year = rng.choice([2023, 2024, 2024, 2025, 2025, 2026, 2026])
-        years = [y for y in range(first_year, first_year + rng.choice([1, 2, 2, 3])) if y in YEARS]
-        if not years:
-            years = [2024]
-        code = f"{max(first_year, 2023)}-610933-{rng.randint(10, 99)}-0{rng.randint(1, 3)}-{serial:06d}"
+    today: date
+    year: int  # the period that is due: the latest year of the demo
+    month: int
+    in_progress: int | None  # the month being reported (same year), before its due day
+    due_day: int
+
+    @classmethod
+    def on(cls, today: date) -> "DemoCalendar":
+        year, month = due_period(today)
+        current = reporting_month(today)
+        in_progress = current[1] if current != (year, month) and current[0] == year else None
+        return cls(today, year, month, in_progress, YearSettings.for_year(year).due_day)
+
+    @property
+    def years(self) -> tuple[int, int, int]:
+        return (self.year - 2, self.year - 1, self.year)
+
+    @property
+    def end(self) -> date:
+        """The last day of the period that is due."""
+        return period_end(self.year, self.month)
+
+    def due_on(self, month: int) -> date:
+        return due_date(self.year, month, self.due_day)
+
+
+@dataclass
+class Row:
+    year: int
+    plan: Decimal
+    nature: str
+    actual_start: date | None
+    statistics_date: date | None = None
+    replaced_by: str = ""
+
+
+@dataclass
+class DemoProject:
+    unit: str
+    industry: str
+    name: str
+    enterprise: bool
+    story: str = "running"
+    code: str = ""
+    total: Decimal = Decimal(0)
+    level: str = "县重点"
+    planned_start: date | None = None
+    planned_end: date | None = None
+    actual_end: date | None = None
+    rows: list[Row] = field(default_factory=list)
+    marks: set[str] = field(default_factory=set)  # which LAGGING kinds this project shows
+    ahead: float = 0.1  # the focus year's completion, as a share above the county's season
+
+    @property
+    def stage(self) -> str:
+        if self.story == "replaced":
+            return "替换"
+        if self.story in ("done", "finishing"):
+            return "投产" if self.enterprise or self.industry in OPERATING_INDUSTRIES else "竣工"
+        return {"reserve": "储备", "prep": "前期"}.get(self.story, "在建")
+
+
+def _catalogue(rng: random.Random) -> list[DemoProject]:
+    projects = [
+        DemoProject(unit, industry, name, enterprise)
+        for unit, entries in DEPARTMENT_PROJECTS.items()
+        for industry, name, enterprise in entries
+    ]
+    for township in TOWNSHIPS:
+        for industry, name in rng.sample(TOWNSHIP_PROJECTS, PROJECTS_PER_TOWNSHIP):
+            projects.append(DemoProject(township, industry, township + name, False))
+    return projects
+
+
+def _day(rng: random.Random, year: int, months: tuple[int, int]) -> date:
+    return date(year, rng.randint(*months), rng.randint(1, 28))
+
+
+def _clamp(day: date, low: date, high: date) -> date:
+    return max(low, min(day, high))
+
+
+def _plan_county(rng: random.Random, cal: DemoCalendar) -> list[DemoProject]:
+    """Every project's story, dates and plan rows."""
+    projects = _catalogue(rng)
+    order = list(range(len(projects)))
+    rng.shuffle(order)
+    finishing = 8 if cal.month >= 3 else 0
+    quotas = [("replaced", 1), ("reserve", 6), ("prep", 10), ("done", 36), ("finishing", finishing)]
+    stories: list[str] = [story for story, n in quotas for _ in range(n)]
+    enterprises = [i for i in order if projects[i].enterprise][:4]
+    order = [i for i in order if i not in enterprises]
+    at = len(stories) - finishing - 20  # among the 'done': built, now in production (投产)
+    order[at:at] = enterprises
+    for index, story in zip(order, stories, strict=False):
+        projects[index].story = story
+    focus = cal.year
+    for serial, project in enumerate(projects, start=1):
+        township = project.unit in TOWNSHIPS
+        scale = rng.choice([1, 2, 3, 5]) if township else rng.choice([3, 5, 8, 12, 20, 30, 50, 80])
+        project.total = Decimal(scale * rng.randint(600 if township else 800, 1500))
+        big = project.total >= 40000
+        project.level = rng.choices(
+            ["省重点", "市重点", "县重点"], weights=[3, 5, 2] if big else [0, 2, 8]
+        )[0]
+        _dates(rng, cal, project)
+        first_year = project.planned_start.year
+        project.code = f"{max(min(first_year, focus), focus - 3)}-610933-{rng.randint(10, 99)}-0{rng.randint(1, 3)}-{serial:06d}"
         if serial % 17 == 0:
-            code = f"ZS-{first_year}-{serial:03d}"  # not yet coded on the national platform
-        total = Decimal(
-            rng.choice([3, 5, 8, 12, 20, 30, 50, 80, 120, 200]) * rng.randint(800, 1500)
-        )
-        planned_start = date(first_year, rng.randint(2, 6), rng.randint(1, 28))
-        planned_end = date(years[-1] + rng.choice([0, 1]), 12, 31)
-        unit = rng.choice(units)
-        level = rng.choices(["省重点", "市重点", "县重点"], weights=[1, 3, 6])[0]
-        performance = rng.uniform(0.8, 1.25)
-        stalled = serial % 13 == 0  # a project that has not started though it should have
-        leader, private = rng.choice(LEADERS), "是" if rng.random() < 0.3 else "否"
-        for year in years:
-            plan = (total / len(years) * Decimal(str(round(rng.uniform(0.7, 1.0), 2)))).quantize(
-                Decimal("1")
+            project.code = f"ZS-{first_year}-{serial:03d}"  # not yet coded on the national platform
+    replacement = next(p for p in projects if p.story == "running" and p.rows[-1].year == focus)
+    replaced = next(p for p in projects if p.story == "replaced")
+    replaced.total = (replacement.total * Decimal("0.8")).quantize(Decimal("1"))
+    replaced.rows[-1].plan = min(replaced.rows[-1].plan, replaced.total)
+    replaced.rows[-1].replaced_by = replacement.code
+    _mark_laggards(rng, cal, projects)
+    return projects
+
+
+def _dates(rng: random.Random, cal: DemoCalendar, project: DemoProject) -> None:
+    focus, end = cal.year, cal.end
+    story = project.story
+    if story == "running":
+        first_year = rng.choice([focus - 3, focus - 2, focus - 2, focus - 1, focus - 1, focus])
+        if first_year == focus and cal.month < 2:
+            first_year = focus - 1
+        if first_year == focus:
+            planned = _day(rng, focus, (2, min(4, cal.month)))
+            started = _clamp(planned + timedelta(days=rng.randint(-5, 15)), date(focus, 2, 1), end)
+        else:
+            planned = _day(rng, first_year, (3, 9))
+            started = planned + timedelta(days=rng.randint(-5, 20))
+        project.planned_start = planned
+        project.planned_end = date(focus + rng.choice([1, 1, 2]), rng.choice([6, 9, 12]), 28)
+        last_year = focus
+    elif story in ("done", "finishing"):
+        first_year = rng.choice([focus - 4, focus - 3, focus - 3])
+        if story == "done":
+            last_year = rng.choice([focus - 2, focus - 1])
+            project.planned_end = _day(rng, last_year, (6, 12))
+            project.actual_end = project.planned_end + timedelta(days=rng.randint(-25, 20))
+            project.actual_end = min(project.actual_end, date(last_year, 12, 20))
+        else:
+            first_year = max(first_year, focus - 2)
+            last_year = focus
+            project.planned_end = _day(rng, focus, (2, cal.month - 1))
+            project.actual_end = _clamp(
+                project.planned_end + timedelta(days=rng.randint(-20, 10)),
+                date(focus, 2, 15),
+                end - timedelta(days=20),
             )
-            nature = "新建" if year == first_year else "续建"
-            if stalled and year == years[-1]:
-                started = None
-            elif nature == "新建":
-                started = planned_start + timedelta(days=rng.randint(-10, 45))
-            else:
-                started = date(year, rng.randint(1, 3), rng.randint(1, 28))
-            if started and started.year != year:
-                started = date(year, started.month, min(started.day, 28))
-            projects.append(
-                [code, name, unit, level, nature, total, year, plan, industry, planned_start,
-                 planned_end, started, leader, private,
-                 f"{name}，总投资{total}万元。"]
-            )  # fmt: skip
-            if started is None:
+        project.planned_start = _day(rng, first_year, (3, 9))
+        started = project.planned_start + timedelta(days=rng.randint(-5, 20))
+    else:  # reserve, prep, replaced: on the focus year's list, not started
+        first_year = last_year = focus
+        started = None
+        if story == "reserve":
+            planned = _day(rng, focus + 1, (3, 6))
+        elif story == "replaced":
+            planned = end - timedelta(days=rng.randint(120, 160))  # could not start: swapped
+        else:
+            planned = end + timedelta(days=rng.randint(20, 150))
+        project.planned_start = planned
+        project.planned_end = date(planned.year + 2, 12, 28)
+    years = [y for y in cal.years if max(first_year, focus - 2) <= y <= last_year]
+    span = max(project.planned_end.year - first_year + 1, 1)
+    for year in years:
+        share = Decimal(str(round(rng.uniform(0.7, 1.0), 2)))
+        plan = (project.total / span * share).quantize(Decimal("1"))
+        if story in ("reserve", "prep"):
+            plan = Decimal(0)  # on the list for its 前期 work: no investment target this year
+        elif story == "replaced":
+            plan = (project.total * Decimal("0.25")).quantize(Decimal("1"))
+        if year == first_year:
+            start = started
+        else:  # a continuing project resumes (复工) early in the year
+            start = _day(rng, year, (1, 3))
+            if year == focus:
+                start = _clamp(start, date(year, 1, 2), end - timedelta(days=3))
+            if project.actual_end and project.actual_end.year == year:
+                start = min(start, project.actual_end - timedelta(days=20))
+        stats = None
+        if started is not None:
+            stats = started + timedelta(days=rng.randint(8, 28))
+            stats = stats if stats <= cal.today else None
+        project.rows.append(Row(year, plan, "新建" if year == first_year else "续建", start, stats))
+
+
+def _mark_laggards(rng: random.Random, cal: DemoCalendar, projects: list[DemoProject]) -> None:
+    """Pick the focus year's lagging rows (each a different project) and the prep project
+    whose planned start has passed (yellow) and the one three months late (red)."""
+    running = [p for p in projects if p.story == "running"]
+    for project in running:
+        project.ahead = rng.uniform(0.02, 0.2)
+    early = [p for p in running if p.rows[-1].actual_start.month <= max(cal.month - 1, 1)]
+    new = [p for p in running if p.rows[-1].nature == "新建"]
+    pool = list(early)
+    rng.shuffle(pool)
+    for kind, n in LAGGING.items():
+        if kind.startswith("stats"):
+            chosen = [p for p in new if not p.marks][:n]
+            for project in chosen:
+                project.rows[-1].statistics_date = None
+            if kind == "stats_yellow":
+                chosen = [p for p in chosen if _recent_start(rng, cal, p)]
+        else:
+            if kind == "missing_red" and cal.month < 2:
                 continue
-            last_month = LAST_REPORTED[1] if year == LAST_REPORTED[0] else 12
-            if year == LAST_REPORTED[0] and serial % 11 == 0:
-                last_month -= 1  # October not reported yet: 未报送
-            months = range(started.month, last_month + 1)
-            weights = sum(SEASON[m - 1] for m in range(started.month, 13))
-            for month in months:
-                share = Decimal(str(SEASON[month - 1] / weights * performance))
-                amount = (plan * share).quantize(Decimal("0.01"))
-                category = rng.choice(list(PROBLEMS)) if rng.random() < 0.15 else None
-                reports.append(
-                    [code, year, month, amount, _progress(month, started.month),
-                     PROBLEMS[category] if category else ""]
-                )  # fmt: skip
-        _milestones(rng, milestones, code, planned_start, planned_end, unit)
-        if rng.random() < 0.45:
-            _fund(rng, funds, code, years, total)
-        if rng.random() < 0.3:
-            _finding(rng, findings, code, unit, years[-1])
-    return {
-        schema.PROJECTS: projects,
-        schema.REPORTS: reports,
-        schema.MILESTONES: milestones,
-        schema.FUNDS: funds,
-        schema.FINDINGS: findings,
-    }
+            chosen = [p for p in pool if not p.marks][:n]
+        for project in chosen:
+            project.marks.add(kind)
+    prep = [p for p in projects if p.story == "prep"]
+    late = {"prep_yellow": 10, "prep_red": 110}  # days late at the period's end
+    for project, (kind, days) in zip(prep, late.items(), strict=False):
+        project.marks.add(kind)
+        project.planned_start = cal.end - timedelta(days=days + rng.randint(0, 15))
+        project.planned_end = date(project.planned_start.year + 2, 12, 28)
+        if kind == "prep_red":  # a new start this year that has not happened
+            project.rows[-1].plan = (project.total * Decimal("0.2")).quantize(Decimal("1"))
 
 
-def _progress(month: int, start_month: int) -> str:
+def _recent_start(rng: random.Random, cal: DemoCalendar, project: DemoProject) -> bool:
+    """Move a new project's start to five to eight weeks before the period's end, with a plan
+    for the rest of the year only; False when that falls outside the year."""
+    started = cal.end - timedelta(days=rng.randint(36, 55))
+    if started.year != cal.year or started.month < 2:
+        return False
+    row = project.rows[-1]
+    project.planned_start = started - timedelta(days=rng.randint(0, 10))
+    row.actual_start = started
+    row.plan = (project.total * Decimal("0.08")).quantize(Decimal("1"))
+    return True
+
+
+def build_ledger(seed: int = 2026, *, today: date | None = None) -> dict[str, list[list]]:
+    """The demo county's ledger as sheets of rows (headers first), dated from ``today``."""
+    return _build(seed, DemoCalendar.on(today or timezone.localdate()))[1]
+
+
+def _build(seed: int, cal: DemoCalendar) -> tuple[list[DemoProject], dict[str, list[list]]]:
+    rng = random.Random(seed)
+    county = _plan_county(rng, cal)
+    sheets = {name: [list(schema.SHEETS[name].headers)] for name in schema.SHEETS}
+    for project in county:
+        leader, private = rng.choice(LEADERS), "是" if project.enterprise else "否"
+        for row in project.rows:
+            sheets[schema.PROJECTS].append(
+                [project.code, project.name, project.unit, project.level, row.nature,
+                 project.total, row.year, row.plan, project.industry, project.planned_start,
+                 project.planned_end, row.actual_start, leader, private,
+                 f"{project.name}，总投资{project.total}万元。", project.stage,
+                 row.statistics_date, "", row.replaced_by]
+            )  # fmt: skip
+            _reports(rng, cal, project, row, sheets[schema.REPORTS])
+        _milestones(rng, cal, project, sheets[schema.MILESTONES])
+    _funds(rng, county, sheets[schema.FUNDS])
+    _findings(rng, cal, county, sheets[schema.FINDINGS])
+    return county, sheets
+
+
+def _cumulative(month: int) -> float:
+    """The county's seasonal share of a year's investment done by the end of ``month``."""
+    return sum(SEASON[:month]) / sum(SEASON)
+
+
+def _reports(rng, cal: DemoCalendar, project: DemoProject, row: Row, rows: list) -> None:
+    if row.actual_start is None:
+        return
+    start = row.actual_start.month if row.actual_start.year == row.year else 1
+    focus = row.year == cal.year
+    last = 12 if not focus else (cal.in_progress or cal.month)
+    finish = 12
+    if project.actual_end and project.actual_end.year == row.year:
+        finish = project.actual_end.month
+    share = _shares(project, row, start, finish, focus, cal.month)
+    skipped: set[int] = set()
+    if focus and "missing_red" in project.marks:
+        skipped = {cal.month, cal.month - 1}
+    elif focus and "missing_yellow" in project.marks:
+        skipped = {cal.month}
+    if skipped and cal.in_progress:
+        skipped.add(cal.in_progress)  # a unit late with the due month has not begun the next
+    for month in range(start, last + 1):
+        if month in skipped:
+            continue
+        amount = (row.plan * Decimal(str(share.get(month, 0)))).quantize(Decimal("0.01"))
+        problem = rng.choice(list(PROBLEMS.values())) if rng.random() < 0.12 else ""
+        rows.append([project.code, row.year, month, amount, _progress(month, start, finish),
+                     problem])  # fmt: skip
+
+
+def _shares(project, row, start, finish, focus, due_month) -> dict[int, float]:
+    """Each month's share of the row's plan.
+
+    A past year's row spreads its plan over its months by the season; a row of the focus year
+    still running tracks the county's seasonal curve, ahead of it by ``project.ahead``, or
+    behind 序时进度 at the due month by the points its lag marks ask for.
+    """
+    if not focus or project.story != "running":
+        months = range(start, finish + 1)
+        weight = sum(SEASON[m - 1] for m in months)
+        if not weight:
+            return {}
+        factor = 1 + project.ahead
+        return {m: SEASON[m - 1] / weight * factor for m in months}
+    factor = 1 + project.ahead
+    schedule = due_month / 12
+    if project.marks & {"invest_yellow", "invest_red"}:
+        gap = 0.18 if "invest_yellow" in project.marks else 0.38
+        target = schedule - gap
+        factor = max(target, 0.03) / _cumulative(due_month)
+    shares, done = {}, 0.0
+    for month in range(start, 13):
+        total = _cumulative(month) * factor
+        shares[month] = max(total - done, 0)
+        done = max(total, done)
+    return shares
+
+
+def _progress(month: int, start_month: int, finish_month: int) -> str:
+    if month > finish_month:
+        return "已竣工验收"
     stage = month - start_month
     if stage <= 0:
         return "开工建设，场地平整"
@@ -191,88 +407,120 @@ def _progress(month: int, start_month: int) -> str:
     return "附属工程及装饰装修"
 
 
-def _milestones(rng, rows, code, planned_start, planned_end, unit) -> None:
-    today = date(*LAST_REPORTED, 31)
-    day = planned_start - timedelta(days=120)
-    for name in APPROVALS:
-        day += timedelta(days=rng.randint(15, 35))
-        done = day + timedelta(days=rng.randint(-10, 25))
+def _done(rng, planned: date, *, by: date, jitter=(-10, 6)) -> date:
+    """A milestone met near its planned day, never after ``by``."""
+    return min(planned + timedelta(days=rng.randint(*jitter)), by)
+
+
+def _milestones(rng, cal: DemoCalendar, project: DemoProject, rows: list) -> None:
+    """Approvals before the start, works at the start, halfway and the end.
+
+    Every milestone planned by the period's end is met by then, except the lag marks': a
+    milestone due by a clerk's today is mostly met, and a later one is pending.
+    """
+    end, today = cal.end, cal.today
+    start = next((row.actual_start for row in project.rows if row.actual_start), None)
+    planned_start, planned_end = project.planned_start, project.planned_end
+
+    def met(planned: date, by: date) -> date | None:
+        if planned <= end:
+            return _done(rng, planned, by=min(by, end))
+        if planned <= today and rng.random() < 0.7:
+            return _done(rng, planned, by=min(by, today), jitter=(-6, 0))
+        return None
+
+    for name, days_before in APPROVALS:
+        planned = planned_start - timedelta(days=days_before + rng.randint(-7, 7))
+        done = met(planned, by=start or today)
+        if name == "施工许可" and "prep_red" in project.marks:
+            done = None  # why it could not start
         owner = "县自然资源局" if name == "用地预审与选址" else ""
-        rows.append(
-            [
-                code,
-                name,
-                day,
-                "前期手续",
-                done if done <= today and rng.random() > 0.08 else None,
-                owner,
-            ]
+        rows.append([project.code, name, planned, "前期手续", done, owner])
+    rows.append([project.code, "主体开工", planned_start, "建设节点", start, ""])
+    if start is None:
+        return
+    halfway = planned_start + (planned_end - planned_start) / 2
+    finished = project.actual_end
+    topped = met(halfway, by=finished or today) if halfway > start else None
+    if halfway <= start:
+        topped = start + timedelta(days=rng.randint(60, 120))
+        halfway = topped - timedelta(days=rng.randint(0, 10))
+        topped = topped if topped <= (finished or end) else None
+    rows.append([project.code, "主体封顶", halfway, "建设节点", topped, ""])
+    rows.append([project.code, "竣工验收", planned_end, "建设节点", finished, ""])
+    for kind, days in (("milestone_yellow", (6, 25)), ("milestone_red", (35, 60))):
+        if kind in project.marks:
+            planned = end - timedelta(days=rng.randint(*days))
+            rows.append([project.code, rng.choice(EXTRA_WORKS), planned, "建设节点", None, ""])
+
+
+def _funds(rng, county: list[DemoProject], rows: list) -> None:
+    kinds, statuses = list(schema.FUND_TYPES), list(schema.FUND_STATUSES)
+    applying = [p for p in county if rng.random() < 0.45]
+    for index, project in enumerate(applying):
+        kind = kinds[index % len(kinds)]
+        status = statuses[(index // len(kinds) + index) % len(statuses)]
+        if project.story in ("reserve", "prep", "replaced"):
+            status = rng.choice(["储备", "已申报", "未获批"])
+        year = project.rows[-1].year if status in ("储备", "已申报") else project.rows[0].year
+        requested = (project.total * Decimal(str(round(rng.uniform(0.1, 0.4), 2)))).quantize(
+            Decimal("1")
         )
-    for name, planned in zip(
-        WORKS,
-        [planned_start, planned_start + (planned_end - planned_start) / 2, planned_end],
-        strict=True,
+        approved = allocated = spent = None
+        if status in {"已批复", "已下达", "已支出"}:
+            approved = (requested * Decimal("0.8")).quantize(Decimal("1"))
+        if status in {"已下达", "已支出"}:
+            allocated = approved
+        if status == "已支出":
+            spent = (allocated * Decimal("0.6")).quantize(Decimal("1"))
+        batch = f"{year}年第{rng.randint(1, 3)}批"
+        rows.append(
+            [project.code, kind, year, requested, batch, approved, allocated, spent, status]
+        )
+
+
+def _findings(rng, cal: DemoCalendar, county: list[DemoProject], rows: list) -> None:
+    """Findings a real office would have on ``cal.today``: the old ones closed (most on time),
+    the recent ones in every state, and a few past their deadline by days or weeks."""
+    today = cal.today
+    first = date(cal.year - 2, 3, 1)
+    running = [p for p in county if p.story == "running"]
+    for project, (days, status) in zip(
+        rng.sample(running, len(OPEN_OVERDUE_FINDINGS)), OPEN_OVERDUE_FINDINGS.items(), strict=True
     ):
-        done = planned + timedelta(days=rng.randint(-20, 60))
+        deadline = today - timedelta(days=days)
+        found = deadline - timedelta(days=rng.choice([15, 30]))
+        category = rng.choice(list(PROBLEMS))
+        description = f"{PROBLEMS[category]}（{project.name}）"
         rows.append(
-            [
-                code,
-                name,
-                planned,
-                "建设节点",
-                done if done <= today and rng.random() > 0.08 else None,
-                "",
-            ]
+            [project.unit, description, found, deadline, project.code, category, status, None]
         )
-
-
-def _fund(rng, rows, code, years, total) -> None:
-    kind = rng.choice(list(schema.FUND_TYPES))
-    year = rng.choice(years)
-    requested = (total * Decimal(str(round(rng.uniform(0.1, 0.4), 2)))).quantize(Decimal("1"))
-    stage = rng.choice(["储备", "已申报", "已批复", "已下达", "已支出", "未获批"])
-    approved = allocated = spent = None
-    if stage in {"已批复", "已下达", "已支出"}:
-        approved = (requested * Decimal("0.8")).quantize(Decimal("1"))
-    if stage in {"已下达", "已支出"}:
-        allocated = approved
-    if stage == "已支出" and allocated is not None:
-        spent = (allocated * Decimal("0.6")).quantize(Decimal("1"))
-    rows.append(
-        [
-            code,
-            kind,
-            year,
-            requested,
-            f"{year}年第{rng.randint(1, 3)}批",
-            approved,
-            allocated,
-            spent,
-            stage,
-        ]
-    )
-
-
-def _finding(rng, rows, code, unit, year) -> None:
-    category = rng.choice(list(PROBLEMS))
-    found = date(year, rng.randint(1, 9), rng.randint(1, 28))
-    deadline = found + timedelta(days=rng.choice([15, 30, 45]))
-    status = rng.choice(["未整改", "整改中", "已整改", "已销号"])
-    closed = deadline + timedelta(days=rng.randint(-10, 12)) if status == "已销号" else None
-    if closed and closed < found:
-        closed = found
-    rows.append(
-        [
-            unit,
-            PROBLEMS[category] + f"（{code[-6:]}）",
-            found,
-            deadline,
-            code,
-            category,
-            status,
-            closed,
-        ]
-    )
+    for project in county:
+        if project.story == "reserve" or rng.random() > 0.35:
+            continue
+        latest = min(project.actual_end or today, today) - timedelta(days=2)
+        found = first + timedelta(days=rng.randint(0, max((latest - first).days, 0)))
+        if project.actual_end is None and rng.random() < 0.3:
+            found = today - timedelta(days=rng.randint(3, 80))  # the recent inspections
+        deadline = found + timedelta(days=rng.choice([15, 30, 30, 45, 60]))
+        category = rng.choice(list(PROBLEMS))
+        closed = None
+        if deadline < today:
+            status = "已销号"
+            late = rng.randint(5, 20) if rng.random() < 0.12 else rng.randint(-14, 0)
+            closed = deadline + timedelta(days=late)
+        elif found >= today - timedelta(days=5):
+            status = "未整改"
+        else:
+            status = rng.choice(["整改中", "整改中", "已整改", "已销号"])
+            if status == "已销号":
+                closed = found + timedelta(days=rng.randint(3, max((today - found).days, 3)))
+        if closed is not None:
+            closed = _clamp(closed, found + timedelta(days=3), today)
+        description = f"{PROBLEMS[category]}（{project.name}）"
+        rows.append(
+            [project.unit, description, found, deadline, project.code, category, status, closed]
+        )
 
 
 DEMO_PHONES = {"reporter": "0915-5321001", "office": "0915-5321000"}  # made up, for 催报
@@ -289,44 +537,82 @@ DEMO_USERS = [
 
 
 @transaction.atomic
-def seed_demo(*, password: str = DEMO_PASSWORD) -> ImportResult:
-    """Load the demo county and its users. Expects a database without projects."""
-    sheets = ((name, rows[0], rows[1:]) for name, rows in build_ledger().items())
+def seed_demo(*, password: str = DEMO_PASSWORD, today: date | None = None) -> ImportResult:
+    """Load the demo county and its users, dated from ``today``. Expects no projects yet."""
+    today = today or timezone.localdate()
+    cal = DemoCalendar.on(today)
+    county, ledger = _build(2026, cal)
+    sheets = ((name, rows[0], rows[1:]) for name, rows in ledger.items())
     result = import_ledger(data=render_workbook(sheets), filename="演示台账.xlsx")
     Unit.objects.filter(name__in=TOWNSHIPS).update(kind=Unit.Kind.TOWNSHIP)
     Unit.objects.exclude(name__in=TOWNSHIPS).update(kind=Unit.Kind.DEPARTMENT)
-    _set_stages()
-    # The latest month arrives through the online form: some submitted, some still drafts.
-    latest = MonthlyReport.objects.filter(plan__year=LAST_REPORTED[0], month=LAST_REPORTED[1])
-    submitted_at = timezone.make_aware(datetime(2026, 11, 4, 16, 30))
-    every_other = list(latest.order_by("pk").values_list("pk", flat=True))[::2]
-    latest.filter(pk__in=every_other).update(
-        status=MonthlyReport.Status.SUBMITTED,
-        source=MonthlyReport.Source.FORM,
-        submitted_at=submitted_at,
-    )
+    _finish_projects(county)
     ensure_demo_users(password=password)
-    for reporter in User.objects.filter(role=User.Role.REPORTER):
-        latest.filter(pk__in=every_other, plan__project__unit=reporter.unit_id).update(
-            submitted_by=reporter
-        )  # each unit's reporter sent its own
-    supervision_story()
+    _reports_online(cal)
+    supervision_story(cal)
     return result
 
 
-def _set_stages() -> None:
+def _finish_projects(county: list[DemoProject]) -> None:
+    """What the ledger does not carry: 实际竣工日期 and the project a replaced one points at."""
+    ends = {project.code: project.actual_end for project in county}
     projects = list(Project.objects.prefetch_related("plans"))
     for project in projects:
-        plans = sorted(project.plans.all(), key=lambda plan: plan.year)
-        last = plans[-1]
-        if last.actual_start is None:
-            project.stage = Stage.PREPARATION
-        elif project.planned_end and project.planned_end.year < LAST_REPORTED[0]:
-            project.stage = Stage.COMPLETED
-            project.actual_end = project.planned_end
-        else:
-            project.stage = Stage.CONSTRUCTION
-    Project.objects.bulk_update(projects, ["stage", "actual_end"], batch_size=500)
+        project.actual_end = ends.get(project.code)
+        replaced = [plan.replaced_by_id for plan in project.plans.all() if plan.replaced_by_id]
+        if replaced:
+            project.replaced_by_id = replaced[0]
+    Project.objects.bulk_update(projects, ["actual_end", "replaced_by"], batch_size=500)
+
+
+def _reports_online(cal: DemoCalendar) -> None:
+    """The latest months arrive through the online form, each unit's from its own reporter.
+
+    The period that is due: all sent by its due day, about a quarter not yet reviewed. The month
+    being reported, before its due day: some sent, some drafts, the rest not started.
+    """
+    reporters = dict(
+        User.objects.filter(role=User.Role.REPORTER).values_list("unit_id", "pk").order_by("-pk")
+    )
+    due = MonthlyReport.objects.filter(plan__year=cal.year, month=cal.month)
+    sent = _at(cal.due_on(cal.month) - timedelta(days=1), time(16, 30))
+    _send(due, reporters, sent, every=4, status=MonthlyReport.Status.SUBMITTED)
+    due.filter(status=MonthlyReport.Status.APPROVED).update(
+        reviewed_by=User.objects.get(username="office"), reviewed_at=sent + timedelta(days=1)
+    )
+    if cal.in_progress is None:
+        return
+    current = MonthlyReport.objects.filter(plan__year=cal.year, month=cal.in_progress)
+    pks = list(current.order_by("pk").values_list("pk", flat=True))
+    drafts = pks[1::5]
+    sent_pks = [pk for pk in pks[::3] if pk not in drafts]
+    unsent = set(pks) - set(drafts) - set(sent_pks)
+    MonthlyReport.objects.filter(pk__in=unsent).delete()
+    at = _at(cal.today - timedelta(days=1), time(10)) if cal.today.day > 1 else None
+    at = at or _at(cal.today, time(8, 30))
+    _send(current.filter(pk__in=sent_pks), reporters, at, every=1,
+          status=MonthlyReport.Status.SUBMITTED)  # fmt: skip
+    current.filter(pk__in=drafts).update(
+        status=MonthlyReport.Status.DRAFT, source=MonthlyReport.Source.FORM, submitted_at=None
+    )
+
+
+def _at(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+def _send(reports, reporters, at: datetime, *, every: int, status: str) -> None:
+    """Mark the reports as sent online by their unit's reporter; every ``every``-th awaits
+    review (``status``), the others were reviewed and stay approved."""
+    rows = list(reports.order_by("pk").values_list("pk", "plan__project__unit_id"))
+    by_unit: dict[int, list[int]] = {}
+    for pk, unit_id in rows:
+        by_unit.setdefault(unit_id, []).append(pk)
+    for unit_id, pks in by_unit.items():
+        MonthlyReport.objects.filter(pk__in=pks).update(
+            source=MonthlyReport.Source.FORM, submitted_at=at, submitted_by=reporters.get(unit_id)
+        )
+        MonthlyReport.objects.filter(pk__in=pks[::every]).update(status=status)
 
 
 # One reporter per unit besides `reporter` (住建局), so 催报 and the review page show what a

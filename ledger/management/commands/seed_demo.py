@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
 
 from ledger.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users, seed_demo, unit_reporters
 from projects.models import Project
@@ -12,14 +14,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="数据库中已有项目时只确保演示账号存在"
         )
+        parser.add_argument(
+            "--today",
+            help="演示数据按哪一天编排（YYYY-MM-DD，默认今天）：应报月份、督办时限都由此推算",
+        )
 
-    def handle(self, *args, password: str, if_empty: bool, **options):
+    def handle(self, *args, password: str, if_empty: bool, today: str | None, **options):
+        try:
+            day = date.fromisoformat(today) if today else None
+        except ValueError:
+            raise CommandError(
+                f"日期“{today}”无法识别，请按YYYY-MM-DD填写，如2026-12-03。"
+            ) from None
         if Project.objects.exists():
             if not if_empty:
                 self.stderr.write("数据库中已有项目，演示数据未载入（清空数据库后再运行）。")
             ensure_demo_users(password=password)
         else:
-            result = seed_demo(password=password)
+            result = seed_demo(password=password, today=day)
             for line in result.lines():
                 self.stdout.write(line)
         self.stdout.write("演示账号（用户名 / 密码 / 角色）：")
