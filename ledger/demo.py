@@ -127,6 +127,7 @@ class DemoProject:
     rows: list[Row] = field(default_factory=list)
     marks: set[str] = field(default_factory=set)  # which LAGGING kinds this project shows
     ahead: float = 0.1  # the focus year's completion, as a share above the county's season
+    gap: float = 0.0  # for a lagging project: points behind 序时进度 at the due month / 100
 
     @property
     def stage(self) -> str:
@@ -167,10 +168,12 @@ def _plan_county(rng: random.Random, cal: DemoCalendar) -> list[DemoProject]:
     stories: list[str] = [story for story, n in quotas for _ in range(n)]
     enterprises = [i for i in order if projects[i].enterprise][:4]
     order = [i for i in order if i not in enterprises]
-    at = len(stories) - finishing - 20  # among the 'done': built, now in production (投产)
-    order[at:at] = enterprises
+    done = len(stories) - finishing  # built, now in production (投产): two this year if it can
+    order[done:done] = enterprises[2:] if finishing else []
+    order[done - 20 : done - 20] = enterprises[:2] if finishing else enterprises
     for index, story in zip(order, stories, strict=False):
         projects[index].story = story
+    _every_unit_building(projects)
     focus = cal.year
     for serial, project in enumerate(projects, start=1):
         township = project.unit in TOWNSHIPS
@@ -192,6 +195,27 @@ def _plan_county(rng: random.Random, cal: DemoCalendar) -> list[DemoProject]:
     replaced.rows[-1].replaced_by = replacement.code
     _mark_laggards(rng, cal, projects)
     return projects
+
+
+def _every_unit_building(projects: list[DemoProject]) -> None:
+    """Every unit has a project under construction this year: a unit with none swaps a story
+    with a unit that has three or more."""
+
+    def building(unit: str) -> list[DemoProject]:
+        return [p for p in projects if p.unit == unit and p.story == "running"]
+
+    for unit in dict.fromkeys(p.unit for p in projects):
+        if building(unit):
+            continue
+        idle = next(p for p in projects if p.unit == unit and p.story in ("done", "prep"))
+        donor = next(
+            p
+            for p in projects
+            if len(building(p.unit)) >= 3
+            and p.story == "running"
+            and p.enterprise == idle.enterprise
+        )
+        idle.story, donor.story = "running", idle.story
 
 
 def _dates(rng: random.Random, cal: DemoCalendar, project: DemoProject) -> None:
@@ -267,8 +291,10 @@ def _mark_laggards(rng: random.Random, cal: DemoCalendar, projects: list[DemoPro
     """Pick the focus year's lagging rows (each a different project) and the prep project
     whose planned start has passed (yellow) and the one three months late (red)."""
     running = [p for p in projects if p.story == "running"]
+    # The season is behind 序时进度 until May (slow Jan–Feb): only a little below it later on.
+    low = 0.0 if cal.month < 5 else -0.06
     for project in running:
-        project.ahead = rng.uniform(0.02, 0.2)
+        project.ahead = rng.uniform(low, 0.08)
     early = [p for p in running if p.rows[-1].actual_start.month <= max(cal.month - 1, 1)]
     new = [p for p in running if p.rows[-1].nature == "新建"]
     pool = list(early)
@@ -286,6 +312,10 @@ def _mark_laggards(rng: random.Random, cal: DemoCalendar, projects: list[DemoPro
             chosen = [p for p in pool if not p.marks][:n]
         for project in chosen:
             project.marks.add(kind)
+            if kind == "invest_yellow":
+                project.gap = rng.uniform(0.12, 0.27)
+            elif kind == "invest_red":
+                project.gap = rng.uniform(0.33, 0.45)
     prep = [p for p in projects if p.story == "prep"]
     late = {"prep_yellow": 10, "prep_red": 110}  # days late at the period's end
     for project, (kind, days) in zip(prep, late.items(), strict=False):
@@ -383,8 +413,7 @@ def _shares(project, row, start, finish, focus, due_month) -> dict[int, float]:
     factor = 1 + project.ahead
     schedule = due_month / 12
     if project.marks & {"invest_yellow", "invest_red"}:
-        gap = 0.18 if "invest_yellow" in project.marks else 0.38
-        target = schedule - gap
+        target = schedule - project.gap
         factor = max(target, 0.03) / _cumulative(due_month)
     shares, done = {}, 0.0
     for month in range(start, 13):

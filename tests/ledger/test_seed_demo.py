@@ -1,16 +1,28 @@
 """seed_demo: a plausible county through the real import, and one login per role."""
 
+from collections import Counter
+from datetime import date, datetime, time
+
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from bonds.models import FundApplication, FundStatus, FundType
 from investment.models import MonthlyReport
-from projects.models import AnnualPlan, Milestone, Project, Unit, User
+from investment.periods import due_period
+from investment.progress import LagReason, lag_warnings
+from ledger.demo import TOWNSHIPS, build_ledger, seed_demo
+from projects.models import AnnualPlan, Milestone, Project, Stage, Unit, User
+from supervision import clocks
 from supervision.models import Finding
+
+DEMO_DAY = "2026-12-03"  # a Thursday: October is due, November's reports are coming in
 
 
 def test_it_builds_a_county_with_every_kind_of_record(capsys):
-    call_command("seed_demo")
+    call_command("seed_demo", "--today", DEMO_DAY)
 
     assert 25 <= Unit.objects.count() <= 35
     assert 140 <= Project.objects.count() <= 160
@@ -39,6 +51,83 @@ def signs_in(client, username: str, password: str) -> bool:
     client.logout()
     response = client.post(reverse("login"), {"username": username, "password": password})
     return response.status_code == 302 and client.get(reverse("dashboard")).status_code == 200
+
+
+# What an office clerk would find odd in a demo county, stated as rules.
+TOO_LONG_OVERDUE = 45  # days: a real office has closed or escalated a finding long before
+REMITS = {  # words in a department project's name → the department that would run it
+    "客运": "县交通运输局",
+    "公路": "县交通运输局",
+    "医院": "县卫生健康局",
+    "卫生院": "县卫生健康局",
+    "幼儿园": "县教育局",
+    "小学": "县教育局",
+    "水库": "县水利局",
+    "养老": "县民政局",
+    "产业园区": "县产业园区管委会",
+}
+
+
+@pytest.mark.parametrize("day", [date(2026, 12, 3), date(2027, 7, 10)])
+def test_the_demo_county_reads_as_a_real_one_on_the_day_it_is_seeded(day):
+    seed_demo(today=day)
+    year, month = due_period(day)
+
+    # Every unit has an active reporter.
+    reporters = User.objects.filter(role=User.Role.REPORTER, is_active=True)
+    assert set(reporters.values_list("unit", flat=True)) == set(
+        Unit.objects.values_list("pk", flat=True)
+    )
+    # A township's projects lie in that township and are named with it; departments run
+    # what their remit covers.
+    for project in Project.objects.select_related("unit"):
+        township = next((t for t in TOWNSHIPS if project.name.startswith(t)), None)
+        if project.unit.kind == Unit.Kind.TOWNSHIP or township:
+            assert project.unit.name == township, project.name
+        else:
+            for word, unit in REMITS.items():
+                if word in project.name and "公司" not in project.name:
+                    assert project.unit.name == unit, project.name
+    # Stages from 储备 to 投产, and one replaced project.
+    stages = Counter(Project.objects.values_list("stage", flat=True))
+    assert set(stages) == set(Stage.values)
+    assert stages[Stage.REPLACED] == 1
+    assert stages[Stage.CONSTRUCTION] > Project.objects.count() / 2
+    # Findings as an office has them: most closed, a few overdue by days or weeks and
+    # escalated to the leaders, none forgotten for months.
+    findings = list(Finding.objects.all())
+    overdue = [f for f in findings if f.status != Finding.Status.CLOSED and f.deadline < day]
+    assert sum(f.status == Finding.Status.CLOSED for f in findings) > len(findings) / 2
+    assert 2 <= len(overdue) <= 8
+    assert all((day - f.deadline).days <= TOO_LONG_OVERDUE for f in overdue)
+    assert all(clocks.escalation_level(f, day) == clocks.LEVEL_LEADERS for f in overdue)
+    assert {f.status for f in findings} == set(Finding.Status.values)
+    assert all(f.found_on <= day and (f.closed_on or day) <= day for f in findings)
+    # Most projects on schedule, some lagging, for every reason of DESIGN.md §3.
+    now = timezone.make_aware(datetime.combine(day, time(12)))
+    warnings = lag_warnings(year=year, month=month, now=now)
+    rows = AnnualPlan.objects.counted(year).count()
+    assert 0.08 * rows <= len(warnings) <= 0.3 * rows
+    reasons = Counter(reason for warning in warnings for reason, _ in warning.reasons)
+    assert set(reasons) == {
+        LagReason.NOT_STARTED,
+        LagReason.INVESTMENT,
+        LagReason.MILESTONE,
+        LagReason.NOT_REPORTED,
+    }
+    # The period that is due is reported; nothing is dated after the seed day.
+    assert MonthlyReport.objects.filter(plan__year=year, month=month).count() > rows / 2
+    assert not Milestone.objects.filter(actual_date__gt=day).exists()
+    assert not AnnualPlan.objects.filter(actual_start__gt=day).exists()
+
+
+def test_the_demo_is_the_same_county_every_time_it_is_built_for_the_same_day(db):
+    assert build_ledger(today=date(2026, 12, 3)) == build_ledger(today=date(2026, 12, 3))
+
+
+def test_a_day_it_cannot_read_is_a_clear_error():
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("seed_demo", "--today", "12/03/2026")
 
 
 def test_every_role_can_log_in_with_the_demo_password(client):
