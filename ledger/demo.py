@@ -491,7 +491,10 @@ def _funds(rng, county: list[DemoProject], rows: list) -> None:
         status = statuses[(index // len(kinds) + index) % len(statuses)]
         if project.story in ("reserve", "prep", "replaced"):
             status = rng.choice(["储备", "已申报", "未获批"])
-        year = project.rows[-1].year if status in ("储备", "已申报") else project.rows[0].year
+        elif project.story == "done" and status in ("储备", "已申报"):
+            status = "已支出"  # a project built years ago spent what it was given
+        latest = status in ("储备", "已申报") or rng.random() < 0.7  # this year's, mostly
+        year = project.rows[-1].year if latest else project.rows[0].year
         requested = (project.total * Decimal(str(round(rng.uniform(0.1, 0.4), 2)))).quantize(
             Decimal("1")
         )
