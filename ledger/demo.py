@@ -17,6 +17,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -51,7 +52,7 @@ PROBLEMS = {
     "资金": "配套资金未及时到位",
     "审批": "施工许可手续尚未办结",
     "环评": "环评批复尚未取得",
-    "征迁": "沿线征迁未完成，影响施工",
+    "征迁": "项目征迁未完成，影响施工",
     "水电气": "施工用电未接入",
     "其他": "雨季施工组织不力，进度滞后",
 }
@@ -121,8 +122,8 @@ class DemoProject:
     code: str = ""
     total: Decimal = Decimal(0)
     level: str = "县重点"
-    planned_start: date | None = None
-    planned_end: date | None = None
+    planned_start: date = date.min  # every story sets both
+    planned_end: date = date.min
     actual_end: date | None = None
     rows: list[Row] = field(default_factory=list)
     marks: set[str] = field(default_factory=set)  # which LAGGING kinds this project shows
@@ -295,7 +296,9 @@ def _mark_laggards(rng: random.Random, cal: DemoCalendar, projects: list[DemoPro
     low = 0.0 if cal.month < 5 else -0.06
     for project in running:
         project.ahead = rng.uniform(low, 0.08)
-    early = [p for p in running if p.rows[-1].actual_start.month <= max(cal.month - 1, 1)]
+    early = [
+        p for p in running if (p.rows[-1].actual_start or cal.end).month <= max(cal.month - 1, 1)
+    ]
     new = [p for p in running if p.rows[-1].nature == "新建"]
     pool = list(early)
     rng.shuffle(pool)
@@ -339,15 +342,17 @@ def _recent_start(rng: random.Random, cal: DemoCalendar, project: DemoProject) -
     return True
 
 
-def build_ledger(seed: int = 2026, *, today: date | None = None) -> dict[str, list[list]]:
+def build_ledger(seed: int = 2026, *, today: date | None = None) -> dict[str, list[list[Any]]]:
     """The demo county's ledger as sheets of rows (headers first), dated from ``today``."""
     return _build(seed, DemoCalendar.on(today or timezone.localdate()))[1]
 
 
-def _build(seed: int, cal: DemoCalendar) -> tuple[list[DemoProject], dict[str, list[list]]]:
+def _build(seed: int, cal: DemoCalendar) -> tuple[list[DemoProject], dict[str, list[list[Any]]]]:
     rng = random.Random(seed)
     county = _plan_county(rng, cal)
-    sheets = {name: [list(schema.SHEETS[name].headers)] for name in schema.SHEETS}
+    sheets: dict[str, list[list[Any]]] = {
+        name: [list(schema.SHEETS[name].headers)] for name in schema.SHEETS
+    }
     for project in county:
         leader, private = rng.choice(LEADERS), "是" if project.enterprise else "否"
         for row in project.rows:
@@ -503,7 +508,7 @@ def _funds(rng, county: list[DemoProject], rows: list) -> None:
             approved = (requested * Decimal("0.8")).quantize(Decimal("1"))
         if status in {"已下达", "已支出"}:
             allocated = approved
-        if status == "已支出":
+        if status == "已支出" and allocated is not None:
             spent = (allocated * Decimal("0.6")).quantize(Decimal("1"))
         batch = f"{year}年第{rng.randint(1, 3)}批"
         rows.append(
