@@ -5,12 +5,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from bonds.models import FundApplication
-from projects.tables import WanColumn
+from projects.tables import NAME, WanColumn
 
 
 class FundTable(tables.Table):
     year = tables.Column("年度", order_by=("year", "project__code", "fund_type"))
-    project = tables.Column("项目", accessor="project__name", order_by=("project__name", "pk"))
+    project = tables.Column(
+        "项目", accessor="project__name", order_by=("project__name", "pk"), attrs=NAME
+    )
     unit = tables.Column(
         "责任单位", accessor="project__unit__name", order_by=("project__unit__name", "pk")
     )

@@ -7,6 +7,9 @@ from projects.models import AnnualPlan
 
 # Shared by every list table (rendered by templates/partials/table.html).
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
+# A name that links to its page: kept at least 9em wide, so a phone does not wrap it to a column
+# of two characters.
+NAME = {"td": {"class": "name"}}
 
 
 class WanColumn(tables.Column):

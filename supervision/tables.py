@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from projects.tables import NUM
+from projects.tables import NAME, NUM
 from supervision.selectors import counts_by_inspection
 
 DATE = "Y-m-d"
@@ -19,7 +19,7 @@ class FindingTable(tables.Table):
     """The finding list; a finding past its deadline and not closed out is marked."""
 
     unit = tables.Column("责任单位", order_by=("unit__name", "pk"))
-    description = tables.Column("问题描述", orderable=False)
+    description = tables.Column("问题描述", orderable=False, attrs=NAME)
     category = tables.Column("类别", order_by=("category", "pk"))
     project = tables.Column("涉及项目", order_by=("project__name", "pk"))
     found_on = tables.DateColumn(DATE, verbose_name="发现日期", order_by=("found_on", "pk"))
