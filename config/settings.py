@@ -132,6 +132,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 AUTH_USER_MODEL = "projects.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
+# The project page (项目详情, URL name `project_detail`, owned by `projects`) shows the plan rows
+# with reports, funds and findings, so another app draws it; `projects` routes it to this view
+# and never names that app itself (docs/architecture.md, "Apps and their dependencies").
+PROJECT_PAGE_VIEW = "investment.views.project_detail"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes watches every login attempt first; ModelBackend then checks the password.
@@ -257,6 +261,9 @@ ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10)
 # arrives: past its page's limit above (the ledger's on the ledger upload, the photo and
 # attachment ones elsewhere) the rest is read and dropped, never kept, and the view refuses
 # the file by its size (projects/uploads.py).
+# The pages whose uploads may be larger than a photo or an attachment: URL name → the setting
+# holding its limit.
+UPLOAD_LIMITS = {"ledger_import": "LEDGER_MAX_BYTES"}
 FILE_UPLOAD_HANDLERS = [
     "projects.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

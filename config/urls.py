@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from projects import security
 from projects.accounts import PasswordChangeView
@@ -17,6 +18,11 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("ledger/", include("ledger.urls")),
     path("funds/", include("bonds.urls")),
+    # 通报 were at /supervision/notices/… while `investment` routes them: bookmarks still work.
+    re_path(
+        r"^supervision/notices/(?P<rest>.*)$",
+        RedirectView.as_view(url="/notices/%(rest)s", permanent=True, query_string=True),
+    ),
     path("supervision/", include("supervision.urls")),
     path("", include("investment.urls")),
 ]

@@ -4,7 +4,6 @@ from investment import documents, notices, pages, reporting, review, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("rankings/", pages.rankings, name="rankings"),
     path("warnings/", pages.lag_page, name="lag_warnings"),
     path("board/", pages.board_page, name="board"),
@@ -32,8 +31,8 @@ urlpatterns = [
     path("briefing/pdf/", documents.briefing_pdf, name="briefing_pdf"),
     path("projects/<int:pk>/sheet.pdf", documents.project_sheet_pdf, name="project_sheet_pdf"),
     # Notices live with the figures they combine; the model is supervision's (see notices.py).
-    path("supervision/notices/", notices.notice_list, name="notice_list"),
-    path("supervision/notices/new/", notices.notice_create, name="notice_create"),
-    path("supervision/notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
-    path("supervision/notices/<int:pk>/pdf/", notices.notice_pdf, name="notice_pdf"),
+    path("notices/", notices.notice_list, name="notice_list"),
+    path("notices/new/", notices.notice_create, name="notice_create"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/pdf/", notices.notice_pdf, name="notice_pdf"),
 ]

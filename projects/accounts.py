@@ -17,7 +17,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """
 
     template_name = "registration/password_change_form.html"
-    success_url = reverse_lazy("dashboard")
+    success_url = reverse_lazy(settings.LOGIN_REDIRECT_URL)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

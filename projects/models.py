@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -332,6 +333,10 @@ class Project(Versioned):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        """The project page: a URL name of ours, drawn by `settings.PROJECT_PAGE_VIEW`."""
+        return reverse("project_detail", args=[self.pk])
 
 
 class Level(models.TextChoices):

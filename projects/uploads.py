@@ -116,14 +116,14 @@ def download(stored: "StoredFile") -> FileResponse:
 
 
 def upload_limit(request: HttpRequest | None) -> int:
-    """The largest file the request's page accepts: the ledger's limit on the ledger upload,
-    the photo and attachment limits everywhere else."""
+    """The largest file the request's page accepts: its own in `UPLOAD_LIMITS` (the ledger
+    upload's), the photo and attachment limits everywhere else."""
     match = getattr(request, "resolver_match", None)
-    if match is not None and match.url_name == "ledger_import":
-        return settings.LEDGER_MAX_BYTES
+    usual = max(settings.PHOTO_MAX_BYTES, settings.ATTACHMENT_MAX_BYTES)
+    own = {name: getattr(settings, limit) for name, limit in settings.UPLOAD_LIMITS.items()}
     if match is not None:
-        return max(settings.PHOTO_MAX_BYTES, settings.ATTACHMENT_MAX_BYTES)
-    return max(settings.LEDGER_MAX_BYTES, settings.PHOTO_MAX_BYTES, settings.ATTACHMENT_MAX_BYTES)
+        return own.get(match.url_name, usual)
+    return max(usual, *own.values())
 
 
 class SizeLimitedUploadHandler(FileUploadHandler):

@@ -54,7 +54,7 @@ def project_edit(request, pk: int | None = None):
             form.add_error(None, error)
         else:
             messages.success(request, f"已保存：{project.name}")
-            return redirect("project_detail", pk=project.pk)
+            return redirect(project)
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
 
@@ -80,7 +80,7 @@ def plan_add(request, pk: int):
             form.add_error(None, error)
         else:
             messages.success(request, f"已列入{plan.year}年度计划。")
-            return redirect("project_detail", pk=project.pk)
+            return redirect(project)
     return render(request, "projects/plan_form.html", {"form": form, "project": project})
 
 
@@ -108,7 +108,7 @@ def plan_edit(request, pk: int, year: int):
             form.add_error(None, error)
         else:
             messages.success(request, f"已保存：{project.name}{year}年度计划")
-            return redirect("project_detail", pk=project.pk)
+            return redirect(project)
     return render(
         request,
         "projects/plan_edit.html",
@@ -140,7 +140,7 @@ def project_replace(request, pk: int):
             form.add_error("replacement", error)
         else:
             messages.success(request, f"“{project.name}”已替换为“{replacement.name}”。")
-            return redirect("project_detail", pk=project.pk)
+            return redirect(project)
     return render(request, "projects/replace_form.html", {"form": form, "project": project})
 
 

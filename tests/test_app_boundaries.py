@@ -1,0 +1,133 @@
+"""The apps depend one way (DESIGN.md §5, docs/architecture.md "Apps and their dependencies"):
+each app imports only the apps above it, and `projects` names no other app's URL or
+permission either, so it stands on its own."""
+
+import ast
+import re
+from pathlib import Path
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Each app and the apps it may import: the order of docs/architecture.md.
+ABOVE = ["projects", "bonds", "supervision", "investment", "audit", "ledger", "backup"]
+MAY_IMPORT = {
+    "projects": set(),
+    "bonds": {"projects"},
+    "supervision": {"projects"},  # never investment: a notice's figures are investment's
+    "investment": {"projects", "bonds", "supervision"},
+    "audit": {"projects", "bonds", "supervision", "investment"},
+    "ledger": {"projects", "bonds", "supervision", "investment", "audit"},
+    "backup": {"projects", "bonds", "supervision", "investment", "audit", "ledger"},
+}
+
+# What `projects` still names of other apps, each with the reason; this set may only shrink.
+# The administrators' pages (三员) and the system administrator's rights are being moved into
+# the one capability table (issue 16), which removes these names from projects.
+NAMED_ELSEWHERE = {
+    "audit_log": "projects/middleware.py: the auditor's home page",
+    "data_history": "projects/middleware.py: the administrators' pages",
+    "dashboard": "projects/security.py: an account with a role leaves the waiting page",
+    "investment.view_yearsettings": "projects/models.py: SYSTEM_ADMIN_PERMISSIONS",
+    "investment.add_yearsettings": "projects/models.py: SYSTEM_ADMIN_PERMISSIONS",
+    "investment.change_yearsettings": "projects/models.py: SYSTEM_ADMIN_PERMISSIONS",
+    "investment.view_reportingperiod": "projects/models.py: SYSTEM_ADMIN_PERMISSIONS",
+    # The register's 导出Excel opens the ledger's export of the same filter: a link on a page.
+    "ledger_export": "templates/projects/project_list.html",
+}
+
+
+def python_files(app: str):
+    return sorted((ROOT / app).rglob("*.py"))
+
+
+def imported_apps(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules = [node.module]
+        else:
+            continue
+        found |= {module.split(".")[0] for module in modules} & set(MAY_IMPORT)
+    return found
+
+
+def string_literals(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+
+
+def url_names_by_app(patterns, app: str = "config") -> dict[str, str]:
+    """Each URL name and the app whose urls.py declares it (config: the site's own)."""
+    names = {}
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            urlconf = pattern.urlconf_name
+            owner = getattr(urlconf, "__name__", str(urlconf)).split(".")[0]
+            names |= url_names_by_app(pattern.url_patterns, owner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names[pattern.name] = app
+    return names
+
+
+def test_each_app_imports_only_the_apps_above_it():
+    wrong = [
+        f"{path.relative_to(ROOT)} imports {sorted(imported - MAY_IMPORT[app] - {app})}"
+        for app in MAY_IMPORT
+        for path in python_files(app)
+        if (imported := imported_apps(path)) - MAY_IMPORT[app] - {app}
+    ]
+    assert wrong == []
+
+
+def test_the_order_is_the_documented_one():
+    for index, app in enumerate(ABOVE):
+        assert MAY_IMPORT[app] <= set(ABOVE[:index])
+    architecture = (ROOT / "docs/architecture.md").read_text(encoding="utf-8")
+    listed = [
+        line.split()[0].rstrip("/")
+        for line in architecture.split("```")[1].splitlines()
+        if line.split() and line.split()[0].rstrip("/") in MAY_IMPORT
+    ]
+    assert listed == ABOVE
+
+
+def test_projects_names_no_url_or_permission_of_another_app():
+    others = {name for name, app in url_names_by_app(get_resolver().url_patterns).items()
+              if app in MAY_IMPORT and app != "projects"}  # fmt: skip
+    permission = re.compile(
+        rf"^({'|'.join(set(MAY_IMPORT) - {'projects'})})\.(add|change|delete|view)_\w+$"
+    )
+    named = {}
+    for path in python_files("projects"):
+        for text in string_literals(path):
+            if text in others or permission.match(text):
+                named[text] = str(path.relative_to(ROOT))
+    for path in sorted((ROOT / "templates/projects").glob("*.html")):
+        for name in re.findall(r"{% url '([\w-]+)'", path.read_text(encoding="utf-8")):
+            if name in others:
+                named[name] = str(path.relative_to(ROOT))
+    assert set(named) <= set(NAMED_ELSEWHERE), named
+
+
+def test_the_project_page_is_a_url_name_of_projects():
+    names = url_names_by_app(get_resolver().url_patterns)
+
+    assert names["project_detail"] == "projects"
+    assert names["notice_list"] == "investment"
+
+
+def test_old_notice_addresses_still_lead_to_the_notices(client):
+    response = client.get("/supervision/notices/3/pdf/?download=1")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/notices/3/pdf/?download=1"
