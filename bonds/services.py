@@ -20,7 +20,6 @@ from projects.uploads import Attachment
 from projects.versioning import check_version, unchanged
 
 AMOUNTS = [field for field, _ in LIFECYCLE]
-DATES = ["applied_on", "approved_on", "allocated_on", "spent_on"]
 
 
 def require_fund_keeper(user: User) -> None:

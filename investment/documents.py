@@ -9,11 +9,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from investment import periods
 from investment.briefing import briefing_data, project_sheet_data
@@ -25,7 +23,7 @@ from projects import filenames, formatting
 from projects.access import project_for
 from projects.errors import form_error_text
 from projects.models import PeriodKind, User
-from projects.pdf import PDF, render_pdf
+from projects.pdf import pdf_response, render_pdf
 
 # The briefing covers the whole county, so a unit's reporter does not get it.
 BRIEFING_ROLES = (User.Role.OFFICER, User.Role.LEADER, User.Role.SUPERVISOR, User.Role.ADMIN)
@@ -57,12 +55,6 @@ def _period(query) -> BriefingForm:
 
 def _query(*, kind: str, year: int, month: int) -> str:
     return urlencode({"kind": kind, "year": year, "month": month})
-
-
-def _pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=PDF)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 def briefing_pdf_bytes(*, year: int, month: int, kind: str) -> bytes:
@@ -126,7 +118,7 @@ def briefing_pdf(request):
         query = _query(kind=kind, year=year, month=month)
         return redirect(f"{reverse('briefing')}?{query}#download")
     data = briefing_pdf_bytes(year=year, month=month, kind=kind)
-    return _pdf_response(data, filenames.briefing(year=year, month=month, kind=kind))
+    return pdf_response(data, filenames.briefing(year=year, month=month, kind=kind))
 
 
 @login_required
@@ -146,4 +138,4 @@ def project_sheet_pdf(request, pk: int):
         "briefing/project_sheet.html",
         {"sheet": sheet, "generated": timezone.localdate(), "today": timezone.localdate()},
     )
-    return _pdf_response(data, filenames.project_sheet(code=project.code, year=year, month=month))
+    return pdf_response(data, filenames.project_sheet(code=project.code, year=year, month=month))

@@ -108,11 +108,25 @@ class MoveForm(ChineseFormMixin, forms.Form):
 
 
 class CloseForm(ChineseFormMixin, forms.Form):
-    note = forms.CharField(label="验收意见", max_length=2000, required=False)
+    note = forms.CharField(
+        label="验收意见",
+        max_length=2000,
+        required=False,
+        error_messages={
+            "max_length": "验收意见不能超过%(limit_value)d字（现有%(show_value)d字）。"
+        },
+    )
 
 
 class SendBackForm(ChineseFormMixin, forms.Form):
-    reason = forms.CharField(label="退回原因", max_length=2000)
+    reason = forms.CharField(
+        label="退回原因",
+        max_length=2000,
+        error_messages={
+            "required": "请填写退回原因。",
+            "max_length": "退回原因不能超过%(limit_value)d字（现有%(show_value)d字）。",
+        },
+    )
 
 
 class NoticeForm(ChineseFormMixin, forms.Form):

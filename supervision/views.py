@@ -230,10 +230,15 @@ def finding_close(request, pk: int):
     require_supervisor(request.user)
     finding = finding_for(request.user, pk)
     form = CloseForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():  # an over-long 验收意见 is refused, never dropped
+        messages.error(request, form_error_text(form))
+        return redirect("finding_detail", pk=pk)
     try:
         services.finding_close(
-            user=request.user, finding=finding, note=note, today=timezone.localdate()
+            user=request.user,
+            finding=finding,
+            note=form.cleaned_data["note"],
+            today=timezone.localdate(),
         )
     except ValidationError as error:
         messages.error(request, error_text(error))
@@ -247,9 +252,13 @@ def finding_close(request, pk: int):
 def finding_send_back(request, pk: int):
     require_supervisor(request.user)
     finding = finding_for(request.user, pk)
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_error_text(form))
+        return redirect("finding_detail", pk=pk)
     try:
         services.finding_send_back(
-            user=request.user, finding=finding, reason=request.POST.get("reason", "")
+            user=request.user, finding=finding, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
         messages.error(request, error_text(error))

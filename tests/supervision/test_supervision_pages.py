@@ -185,6 +185,27 @@ def test_the_supervisor_closes_out_and_sends_back_through_the_page(client, peopl
     assert "该问题已销号" in refused.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("url", "data", "error"),
+    [
+        ("finding_send_back", {"reason": "  "}, "请填写退回原因。"),
+        ("finding_send_back", {"reason": "缺" * 2001}, "退回原因不能超过2000字（现有2001字）。"),
+        ("finding_close", {"note": "合" * 2001}, "验收意见不能超过2000字（现有2001字）。"),
+    ],
+)
+def test_send_back_and_close_refuse_what_their_forms_do_not_take(client, people, url, data, error):
+    today = timezone.localdate()
+    finding = a_finding(people, description="一", found_on=today)
+    finding_answer(user=people["reporter"], finding=finding, note="已整改", today=today, done=True)
+    client.force_login(people["supervisor"])
+
+    page = client.post(reverse(url, args=[finding.pk]), data, follow=True).content.decode()
+
+    finding.refresh_from_db()
+    assert error in page
+    assert finding.status == Finding.Status.RECTIFIED  # nothing done, nothing dropped
+
+
 def test_the_supervisor_records_an_inspection_and_assigns_a_finding(client, people):
     client.force_login(people["supervisor"])
     response = client.post(
