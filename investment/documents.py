@@ -22,7 +22,7 @@ from investment.services import briefing_note_save
 from projects import filenames, formatting
 from projects.access import project_for
 from projects.errors import form_error_text
-from projects.models import PeriodKind, User
+from projects.models import User
 from projects.pdf import pdf_response, render_pdf
 
 # The briefing covers the whole county, so a unit's reporter does not get it.
@@ -34,19 +34,15 @@ def _require_briefing(user: User) -> None:
         raise PermissionDenied("简报汇总全县数据，仅供项目办、督查办和县领导下载。")
 
 
-def _period(query) -> BriefingForm:
+def _asked_briefing(query) -> BriefingForm:
     """The briefing asked for; what the query leaves out is the period that is due
     (DESIGN.md §3): for a month briefing that month, for a quarter the last quarter that is
     due, for a year the last year whose December is due. A month unless a kind is given."""
     today = timezone.localdate()
-    kind = query.get("kind") if query.get("kind") in PeriodKind.values else PeriodKind.MONTH
-    year, month = periods.due_period(today)
-    quarter_year, quarter = periods.due_quarter(today)
-    if kind == PeriodKind.QUARTER:
-        year = quarter_year
-    elif kind == PeriodKind.YEAR:
-        year = periods.due_year(today)
-    data = {"kind": kind, "year": year, "month": month, "quarter": quarter}
+    kind = periods.kind_asked(query)
+    year, month = periods.due_of_kind(kind, today)
+    # The quarter picker opens at the quarter that is due, whichever kind is shown.
+    data = {"kind": kind, "year": year, "month": month, "quarter": periods.due_quarter(today)[1]}
     asked = {key: query[key] for key in ("year", "month", "quarter") if query.get(key)}
     if "quarter" not in asked and asked.get("month", "").isdigit() and int(asked["month"]) % 3 == 0:
         del data["quarter"]  # a link naming the quarter by its last month (kind=quarter&month=9)
@@ -69,7 +65,7 @@ def briefing(request):
     _require_briefing(request.user)
     if request.method == "POST" and request.user.role != User.Role.OFFICER:
         raise PermissionDenied("下步工作打算由项目办填写。")
-    form = BriefingForm(request.POST) if request.method == "POST" else _period(request.GET)
+    form = BriefingForm(request.POST) if request.method == "POST" else _asked_briefing(request.GET)
     if not form.is_valid():
         return render(request, "investment/briefing.html", {"form": form})
     year, month, kind = (form.cleaned_data[k] for k in ("year", "month", "kind"))
@@ -106,7 +102,7 @@ def briefing(request):
 @login_required
 def briefing_pdf(request):
     _require_briefing(request.user)
-    form = _period(request.GET)
+    form = _asked_briefing(request.GET)
     if not form.is_valid():
         messages.error(request, form_error_text(form))
         return redirect("briefing")

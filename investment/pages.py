@@ -32,7 +32,7 @@ def _xlsx(filename: str, sheet: str, headers: tuple, rows) -> HttpResponse:
     return workbook_response([(sheet, headers, rows)], filename)
 
 
-def _period(request, default: tuple[int, int] | None = None) -> tuple[PeriodForm, int, int]:
+def _asked_period(request, default: tuple[int, int] | None = None) -> tuple[PeriodForm, int, int]:
     """The period asked for, else ``default``, else the period that is due (DESIGN.md §3)."""
     year, month = default or periods.due_period(timezone.localdate())
     form = PeriodForm.from_query(request.GET, year=year, month=month)
@@ -49,19 +49,9 @@ PROJECTS_RANKED = 50  # the rankings page lists the first ones; nothing below th
 
 @login_required
 def rankings(request):
-    kind = request.GET.get("kind")
-    if kind == "annual":  # the page's word for a year before PeriodKind's; kept for bookmarks
-        kind = PeriodKind.YEAR
-    if kind not in PeriodKind.values:
-        kind = PeriodKind.MONTH
+    kind = periods.kind_asked(request.GET)
     today = timezone.localdate()
-    default = None  # a month: the period that is due
-    if kind == PeriodKind.QUARTER:
-        year, quarter = periods.due_quarter(today)
-        default = (year, rules.quarter_end_month(quarter))
-    elif kind == PeriodKind.YEAR:
-        default = (periods.due_year(today), 12)
-    form, year, month = _period(request, default)
+    form, year, month = _asked_period(request, periods.due_of_kind(kind, today))
     due = periods.due_period(today)
     if kind == PeriodKind.QUARTER:
         # The quarter the month shown is in, but never one not yet due (10月 on 2 December,
@@ -128,7 +118,7 @@ def _ranking_xlsx(ranking, kind: str) -> HttpResponse:
 
 @login_required
 def lag_page(request):
-    form, year, month = _period(request)
+    form, year, month = _asked_period(request)
     filters = LagFilter(request.GET, queryset=visible_plans(request.user))
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
     warnings = filters.warnings(lag_warnings(year=year, month=month, plans=plans))
@@ -161,7 +151,7 @@ def lag_page(request):
 
 @login_required
 def board_page(request):
-    form, year, month = _period(request)
+    form, year, month = _asked_period(request)
     filters = PlanUnitFilter(request.GET, queryset=visible_plans(request.user))
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
     group = "level" if request.GET.get("group") == "level" else "unit"

@@ -14,9 +14,11 @@ next year) and counts as on time through the end of that day. Two different mont
 
 from datetime import date
 
+from django.http import Http404
 from django.utils import timezone
 
 from investment.models import YearSettings
+from projects.models import PeriodKind
 
 
 def due_date(year: int, month: int, due_day: int) -> date:
@@ -77,3 +79,30 @@ def due_year(today: date | None = None) -> int:
     """The latest year whose December is due."""
     year, month = due_period(today)
     return year if month == 12 else year - 1
+
+
+def due_of_kind(kind: str, today: date | None = None) -> tuple[int, int]:
+    """The period of ``kind`` that is due, as (year, the month its figures run through): the
+    month that is due, the latest quarter whose last month is due, or the latest year whose
+    December is due. Every page taking ``?kind=`` opens at it when no period is asked for."""
+    if kind == PeriodKind.QUARTER:
+        year, quarter = due_quarter(today)
+        return year, 3 * quarter
+    if kind == PeriodKind.YEAR:
+        return due_year(today), 12
+    return due_period(today)
+
+
+def kind_asked(query) -> str:
+    """``?kind=`` as a PeriodKind (a month when absent or unknown). The rankings page said
+    ``annual`` before it took PeriodKind's ``year``; old bookmarks still mean the year."""
+    kind = query.get("kind")
+    if kind == "annual":
+        return PeriodKind.YEAR
+    return kind if kind in PeriodKind.values else PeriodKind.MONTH
+
+
+def month_or_404(year: int, month: int) -> None:
+    """A month in a page's address (月度填报, 报表审核) that cannot be one is not found."""
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise Http404("没有这个月份")

@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from investment import entry, photos, rules, services
+from investment import entry, periods, photos, rules, services
 from investment.forms import ReportFormSet, ReportRowForm
 from investment.models import MonthlyReport, ReportPhoto
 from investment.month_selectors import counted_before, entry_status
@@ -24,11 +24,6 @@ from investment.selectors import expecting_reports
 from projects.access import visible_plans
 from projects.errors import error_text
 from projects.models import AnnualPlan, Unit, User, money
-
-
-def _period(year: int, month: int) -> None:
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise Http404("没有这个月份")
 
 
 def _unit_for(request) -> Unit | None:
@@ -65,7 +60,7 @@ def report_month(request, year: int, month: int):
     Drafts, returned reports and rows without a report are editable; sent and approved ones
     are shown read-only, so saving never touches them.
     """
-    _period(year, month)
+    periods.month_or_404(year, month)
     unit = _unit_for(request)
     plans = list(
         visible_plans(request.user)

@@ -15,12 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from investment import services
+from investment import periods, services
 from investment.forms import ReturnForm
 from investment.models import MonthlyReport, ReportingPeriod
 from investment.month_selectors import lock_summary, review_list
 from investment.rankings import month_deadline
-from investment.reporting import _due, _period, _unit_for
+from investment.reporting import _due, _unit_for
 from investment.selectors import UnitReporting, reporting_status
 from projects.access import require_office, visible_plans
 from projects.errors import error_text
@@ -33,7 +33,7 @@ def review_month(request, year: int, month: int):
 
     Everyone but a unit's reporter may read it (a reporter sees only their unit's page).
     """
-    _period(year, month)
+    periods.month_or_404(year, month)
     if request.user.role == User.Role.REPORTER:
         raise PermissionDenied("审核页面仅供项目办和领导查看。")
     status = request.GET.get("status") or MonthlyReport.Status.SUBMITTED
@@ -134,7 +134,7 @@ def report_approve(request, pk: int):
 @require_POST
 def reports_approve(request, year: int, month: int):
     """通过所选 / 全部通过 on the review page: the ticked reports, or every one listed."""
-    _period(year, month)
+    periods.month_or_404(year, month)
     require_office(request.user)
     field_name = "shown" if request.POST.get("scope") == "all" else "report"
     try:
@@ -167,7 +167,7 @@ def report_return(request, pk: int):
 @require_POST
 def reports_return_unit(request, year: int, month: int):
     """退回本单位: every submitted report of one unit's month, with one reason."""
-    _period(year, month)
+    periods.month_or_404(year, month)
     require_office(request.user)
     unit_id = request.POST.get("unit", "")
     unit = Unit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
@@ -195,7 +195,7 @@ def reports_return_unit(request, year: int, month: int):
 @login_required
 def period_lock(request, year: int, month: int):
     """锁定: a confirmation naming the units still missing (GET), then the lock (POST)."""
-    _period(year, month)
+    periods.month_or_404(year, month)
     require_office(request.user)
     back = reverse("review_month", args=[year, month])
     if request.method == "POST":
@@ -243,7 +243,7 @@ def period_lock(request, year: int, month: int):
 @require_POST
 def period_unlock(request, year: int, month: int):
     """解锁 with a reason: kept on the period, in the audit trail, and shown to the units."""
-    _period(year, month)
+    periods.month_or_404(year, month)
     require_office(request.user)
     reason = request.POST.get("reason", "")
     try:

@@ -110,6 +110,18 @@ def test_the_last_quarter_and_year_that_are_due():
     assert periods.due_year(date(2027, 1, 6)) == 2026
 
 
+def test_a_kind_asked_opens_at_its_period_that_is_due():
+    today = date(2026, 12, 2)
+
+    assert periods.due_of_kind("month", today) == (2026, 10)
+    assert periods.due_of_kind("quarter", today) == (2026, 9)
+    assert periods.due_of_kind("year", today) == (2025, 12)
+    assert [periods.kind_asked({"kind": k}) for k in ("year", "annual", "quarter", "week")] == [
+        "year", "year", "quarter", "month"
+    ]  # fmt: skip
+    assert periods.kind_asked({}) == "month"
+
+
 # --- I5 and 未报送 --------------------------------------------------------------------
 
 
