@@ -12,6 +12,7 @@ next year) and counts as on time through the end of that day. Two different mont
 ``today`` is always a parameter, so the rule tests on a frozen calendar.
 """
 
+from collections.abc import Mapping
 from datetime import date
 
 from django.http import Http404
@@ -93,7 +94,7 @@ def due_of_kind(kind: str, today: date | None = None) -> tuple[int, int]:
     return due_period(today)
 
 
-def kind_asked(query) -> str:
+def kind_asked(query: Mapping[str, str]) -> str:
     """``?kind=`` as a PeriodKind (a month when absent or unknown). The rankings page said
     ``annual`` before it took PeriodKind's ``year``; old bookmarks still mean the year."""
     kind = query.get("kind")

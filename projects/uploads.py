@@ -120,7 +120,9 @@ def upload_limit(request: HttpRequest | None) -> int:
     upload's), the photo and attachment limits everywhere else."""
     match = getattr(request, "resolver_match", None)
     usual = max(settings.PHOTO_MAX_BYTES, settings.ATTACHMENT_MAX_BYTES)
-    own = {name: getattr(settings, limit) for name, limit in settings.UPLOAD_LIMITS.items()}
+    own: dict[str, int] = {
+        name: getattr(settings, limit) for name, limit in settings.UPLOAD_LIMITS.items()
+    }
     if match is not None:
         return own.get(match.url_name, usual)
     return max(usual, *own.values())

@@ -66,7 +66,7 @@ def string_literals(path: Path) -> set[str]:
 
 def url_names_by_app(patterns, app: str = "config") -> dict[str, str]:
     """Each URL name and the app whose urls.py declares it (config: the site's own)."""
-    names = {}
+    names: dict[str, str] = {}
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             if pattern.namespace == "admin":
