@@ -135,7 +135,7 @@ LOGIN_REDIRECT_URL = "dashboard"
 # The project page (项目详情, URL name `project_detail`, owned by `projects`) shows the plan rows
 # with reports, funds and findings, so another app draws it; `projects` routes it to this view
 # and never names that app itself (docs/architecture.md, "Apps and their dependencies").
-PROJECT_PAGE_VIEW = "investment.views.project_detail"
+PROJECT_PAGE_VIEW = "investment.overview_pages.project_detail"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes watches every login attempt first; ModelBackend then checks the password.

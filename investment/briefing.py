@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 from bonds.models import FundApplication, FundType
 from bonds.selectors import fund_totals
@@ -41,6 +42,7 @@ from projects.models import (
     Project,
     money,
 )
+from projects.pdf import render_pdf
 from supervision.models import Finding
 
 # A day on which at least this many new projects broke ground counts as a 集中开工 event.
@@ -301,3 +303,9 @@ def _data_uri(image: FieldFile) -> str | None:
         return None
     with image.open("rb") as handle:
         return "data:image/jpeg;base64," + base64.b64encode(handle.read()).decode()
+
+
+def briefing_pdf_bytes(*, year: int, month: int, kind: str) -> bytes:
+    """The briefing as leaders download it; the ``briefing`` command writes the same bytes."""
+    briefing = briefing_data(year=year, month=month, kind=kind)
+    return render_pdf("briefing/briefing.html", {"b": briefing, "generated": timezone.localdate()})

@@ -13,14 +13,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from investment import periods, services
 from investment.forms import ReturnForm
 from investment.models import MonthlyReport, ReportingPeriod
+from investment.month_pages import _due, _unit_for
 from investment.month_selectors import lock_summary, review_list
 from investment.rankings import month_deadline
-from investment.reporting import _due, _unit_for
 from investment.selectors import UnitReporting, reporting_status
 from projects.access import require_office, visible_plans
 from projects.errors import error_text
@@ -257,4 +258,11 @@ def period_unlock(request, year: int, month: int):
         messages.error(request, error_text(error))
         request.audit_detail = f"{year}年{month}月未解锁：{error_text(error)}"
         request.audit_outcome = "refused"  # audit.AuditEntry.Outcome (audit sits above us)
+    return redirect("review_month", year=year, month=month)
+
+
+@login_required
+def current_review_month(request):
+    """The month being reviewed now: the one that ended last."""
+    year, month = periods.reporting_month(timezone.localdate())
     return redirect("review_month", year=year, month=month)

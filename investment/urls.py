@@ -1,15 +1,22 @@
 from django.urls import path
 
-from investment import documents, notices, pages, reporting, review, views
+from investment import (
+    briefing_pages,
+    figure_pages,
+    month_pages,
+    notices,
+    overview_pages,
+    review,
+)
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("rankings/", pages.rankings, name="rankings"),
-    path("warnings/", pages.lag_page, name="lag_warnings"),
-    path("board/", pages.board_page, name="board"),
-    path("reports/", views.current_reporting_month, name="report_current"),
-    path("reports/<int:year>/<int:month>/", reporting.report_month, name="report_month"),
-    path("review/", views.current_review_month, name="review_current"),
+    path("", overview_pages.dashboard, name="dashboard"),
+    path("rankings/", figure_pages.rankings, name="rankings"),
+    path("warnings/", figure_pages.lag_page, name="lag_warnings"),
+    path("board/", figure_pages.board_page, name="board"),
+    path("reports/", month_pages.current_reporting_month, name="report_current"),
+    path("reports/<int:year>/<int:month>/", month_pages.report_month, name="report_month"),
+    path("review/", review.current_review_month, name="review_current"),
     path("review/<int:year>/<int:month>/", review.review_month, name="review_month"),
     path("review/<int:year>/<int:month>/lock/", review.period_lock, name="period_lock"),
     path("review/<int:year>/<int:month>/unlock/", review.period_unlock, name="period_unlock"),
@@ -18,8 +25,8 @@ urlpatterns = [
         review.reports_return_unit,
         name="reports_return_unit",
     ),
-    path("reports/<int:pk>/photos/", reporting.report_photos, name="report_photos"),
-    path("photos/<int:pk>/<str:kind>/", reporting.photo_file, name="photo_file"),
+    path("reports/<int:pk>/photos/", month_pages.report_photos, name="report_photos"),
+    path("photos/<int:pk>/<str:kind>/", month_pages.photo_file, name="photo_file"),
     path("reports/<int:pk>/approve/", review.report_approve, name="report_approve"),
     path(
         "review/<int:year>/<int:month>/approve/",
@@ -27,9 +34,9 @@ urlpatterns = [
         name="reports_approve",
     ),
     path("reports/<int:pk>/return/", review.report_return, name="report_return"),
-    path("briefing/", documents.briefing, name="briefing"),
-    path("briefing/pdf/", documents.briefing_pdf, name="briefing_pdf"),
-    path("projects/<int:pk>/sheet.pdf", documents.project_sheet_pdf, name="project_sheet_pdf"),
+    path("briefing/", briefing_pages.briefing, name="briefing"),
+    path("briefing/pdf/", briefing_pages.briefing_pdf, name="briefing_pdf"),
+    path("projects/<int:pk>/sheet.pdf", briefing_pages.project_sheet_pdf, name="project_sheet_pdf"),
     # Notices live with the figures they combine; the model is supervision's (see notices.py).
     path("notices/", notices.notice_list, name="notice_list"),
     path("notices/new/", notices.notice_create, name="notice_create"),

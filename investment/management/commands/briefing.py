@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from investment.briefing import briefing_pdf_bytes
 from investment.commandline import incompleteness, period_from_options
-from investment.documents import briefing_pdf_bytes
 from projects.models import PeriodKind
 
 

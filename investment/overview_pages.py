@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from bonds.access import visible_funds
@@ -119,16 +119,3 @@ def project_detail(request, pk: int):
             "today": timezone.localdate(),
         },
     )
-
-
-@login_required
-def current_reporting_month(request):
-    """The month being reported now: the one that ended last."""
-    year, month = periods.reporting_month(timezone.localdate())
-    return redirect("report_month", year=year, month=month)
-
-
-@login_required
-def current_review_month(request):
-    year, month = periods.reporting_month(timezone.localdate())
-    return redirect("review_month", year=year, month=month)

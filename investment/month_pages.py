@@ -254,3 +254,10 @@ def photo_file(request, pk: int, kind: str):
     _report_for(request.user, photo.report_id)
     field = photo.thumbnail if kind == "thumb" else photo.image
     return FileResponse(field.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+def current_reporting_month(request):
+    """The month being reported now: the one that ended last."""
+    year, month = periods.reporting_month(timezone.localdate())
+    return redirect("report_month", year=year, month=month)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from investment import periods
-from investment.briefing import briefing_data, project_sheet_data
+from investment.briefing import briefing_pdf_bytes, project_sheet_data
 from investment.forms import BriefingForm, PeriodForm
 from investment.models import BriefingNote
 from investment.selectors import report_completeness
@@ -51,12 +51,6 @@ def _asked_briefing(query) -> BriefingForm:
 
 def _query(*, kind: str, year: int, month: int) -> str:
     return urlencode({"kind": kind, "year": year, "month": month})
-
-
-def briefing_pdf_bytes(*, year: int, month: int, kind: str) -> bytes:
-    """The briefing as leaders download it; the ``briefing`` command writes the same bytes."""
-    briefing = briefing_data(year=year, month=month, kind=kind)
-    return render_pdf("briefing/briefing.html", {"b": briefing, "generated": timezone.localdate()})
 
 
 @login_required
