@@ -1,14 +1,13 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
-from audit.access import require_auditor
 from audit.filters import AuditFilter
 from audit.history import HISTORY_MODELS, history_rows
 from audit.models import AuditEntry
 from audit.selectors import EXPORT_HEADERS, export_rows
 from audit.tables import AuditTable, HistoryTable
 from projects import filenames
+from projects.capabilities import needs, requires
 from projects.lists import ListPage
 from projects.xlsx import workbook_response
 
@@ -20,10 +19,7 @@ class AuditLog(ListPage):
     table_class = AuditTable
     template_name = "audit/audit_log.html"
     per_page = 100
-
-    def get(self, request, *args, **kwargs):
-        require_auditor(request.user)
-        return super().get(request, *args, **kwargs)
+    capabilities = needs("audit.read")
 
     def get_queryset(self):
         return AuditEntry.objects.select_related("user").order_by("-at", "-pk")
@@ -37,10 +33,9 @@ class AuditLog(ListPage):
 audit_log = AuditLog.as_view()
 
 
-@login_required
+@requires("audit.read")
 def data_history(request):
     """数据变更: the model history of the domain tables, newest first."""
-    require_auditor(request.user)
     table = request.GET.get("table") if request.GET.get("table") in HISTORY_MODELS else "report"
     rows = HistoryTable(history_rows(table))
     RequestConfig(request, paginate={"per_page": 100}).configure(rows)

@@ -4,12 +4,12 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from bonds.models import FundApplication, FundAttachment
-from projects.access import visible_projects
+from projects.capabilities import scoped
 from projects.models import User
 
 
 def visible_funds(user: User) -> QuerySet[FundApplication]:
-    return FundApplication.objects.filter(project__in=visible_projects(user))
+    return scoped(user, "portfolio.view", FundApplication.objects.all(), "project__unit")
 
 
 def fund_for(user: User, pk: int) -> FundApplication:

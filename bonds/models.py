@@ -84,6 +84,11 @@ class FundApplication(Versioned):
     def __str__(self) -> str:
         return f"{self.project.code} {self.get_fund_type_display()} {self.year}"
 
+    @property
+    def owner_unit_id(self) -> int | None:
+        """The unit whose fund application this is (`projects.capabilities` scopes by it)."""
+        return self.project.unit_id
+
 
 class FundAttachment(StoredFile):
     """A document behind an application: the request, the approval, the allocation notice."""

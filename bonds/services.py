@@ -9,22 +9,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from bonds.models import FundApplication, FundAttachment, FundStatus, FundType
 from bonds.rules import LIFECYCLE, amount_problems, date_problems, derived_status
 from projects.amounts import check_amount
+from projects.capabilities import require
 from projects.models import Project, User
 from projects.uploads import Attachment
 from projects.versioning import check_version, unchanged
 
 AMOUNTS = [field for field, _ in LIFECYCLE]
-
-
-def require_fund_keeper(user: User) -> None:
-    if user.role != User.Role.OFFICER:
-        raise PermissionDenied("资金申报由项目办登记，您的角色不能修改。")
 
 
 def _validate(values: dict[str, Any]) -> None:
@@ -71,7 +67,7 @@ def fund_save(
 
     ``expected_version`` is the version the edit form showed: an older form is refused with
     what changed since, so a second tab never silently overwrites the first one's save."""
-    require_fund_keeper(user)
+    require(user, "fund.keep")
     values = {
         "project": project,
         "fund_type": fund_type,
@@ -113,7 +109,7 @@ def fund_save(
 def fund_attach(
     *, user: User, application: FundApplication, files: list[Attachment]
 ) -> list[FundAttachment]:
-    require_fund_keeper(user)
+    require(user, "fund.keep")
     saved = []
     for attachment in files:
         record = FundAttachment(application=application, uploaded_by=user)

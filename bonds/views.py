@@ -1,8 +1,6 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from bonds import services
 from bonds.access import attachment_for, fund_for, visible_funds
@@ -21,6 +19,7 @@ from bonds.selectors import (
 from bonds.tables import FundTable
 from projects import filenames
 from projects.access import project_for
+from projects.capabilities import requires
 from projects.errors import error_text
 from projects.lists import ListPage
 from projects.uploads import check_attachments, download
@@ -70,7 +69,7 @@ class FundList(ListPage):
 fund_list = FundList.as_view()
 
 
-@login_required
+@requires("portfolio.view")
 def fund_detail(request, pk: int):
     application = fund_for(request.user, pk)
     return render(
@@ -86,7 +85,6 @@ def fund_detail(request, pk: int):
 
 
 def _fund_form(request, application: FundApplication | None, initial: dict):
-    services.require_fund_keeper(request.user)
     form = FundForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -103,7 +101,7 @@ def _fund_form(request, application: FundApplication | None, initial: dict):
     return render(request, "bonds/fund_form.html", {"form": form, "fund": application})
 
 
-@login_required
+@requires("fund.keep")
 def fund_create(request):
     initial = {}
     if request.GET.get("project", "").isdigit():
@@ -111,7 +109,7 @@ def fund_create(request):
     return _fund_form(request, None, initial)
 
 
-@login_required
+@requires("fund.keep")
 def fund_edit(request, pk: int):
     application = fund_for(request.user, pk)
     fields = FundForm.base_fields
@@ -119,11 +117,9 @@ def fund_edit(request, pk: int):
     return _fund_form(request, application, initial | {"project": application.project})
 
 
-@login_required
-@require_POST
+@requires("fund.keep", methods=["POST"])
 def fund_attach(request, pk: int):
     application = fund_for(request.user, pk)
-    services.require_fund_keeper(request.user)
     form = AttachmentForm(request.POST, request.FILES)
     try:
         if not form.is_valid():
@@ -140,7 +136,7 @@ def fund_attach(request, pk: int):
     return redirect("fund_detail", pk=pk)
 
 
-@login_required
+@requires("portfolio.view")
 def fund_file(request, pk: int):
     """Attachments are served only within the user's scope, always as downloads."""
     return download(attachment_for(request.user, pk))

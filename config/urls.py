@@ -5,10 +5,11 @@ from django.views.generic import RedirectView
 
 from projects import security
 from projects.accounts import PasswordChangeView
+from projects.capabilities import public
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", public(auth_views.LoginView.as_view()), name="login"),
+    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("admin/", admin.site.urls),
     path("account/pending/", security.account_pending, name="account_pending"),

@@ -7,8 +7,7 @@ to the one PDF renderer (`projects.pdf`).
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,17 +20,9 @@ from investment.selectors import report_completeness
 from investment.services import briefing_note_save
 from projects import filenames, formatting
 from projects.access import project_for
+from projects.capabilities import requires
 from projects.errors import form_error_text
-from projects.models import User
 from projects.pdf import pdf_response, render_pdf
-
-# The briefing covers the whole county, so a unit's reporter does not get it.
-BRIEFING_ROLES = (User.Role.OFFICER, User.Role.LEADER, User.Role.SUPERVISOR, User.Role.ADMIN)
-
-
-def _require_briefing(user: User) -> None:
-    if user.role not in BRIEFING_ROLES:
-        raise PermissionDenied("简报汇总全县数据，仅供项目办、督查办和县领导下载。")
 
 
 def _asked_briefing(query) -> BriefingForm:
@@ -53,12 +44,9 @@ def _query(*, kind: str, year: int, month: int) -> str:
     return urlencode({"kind": kind, "year": year, "month": month})
 
 
-@login_required
+@requires("briefing.read", post="briefing.write_note")
 def briefing(request):
     """Choose a period, edit its 下步工作打算 (office), download the PDF."""
-    _require_briefing(request.user)
-    if request.method == "POST" and request.user.role != User.Role.OFFICER:
-        raise PermissionDenied("下步工作打算由项目办填写。")
     form = BriefingForm(request.POST) if request.method == "POST" else _asked_briefing(request.GET)
     if not form.is_valid():
         return render(request, "investment/briefing.html", {"form": form})
@@ -93,9 +81,8 @@ def briefing(request):
     )  # fmt: skip
 
 
-@login_required
+@requires("briefing.read")
 def briefing_pdf(request):
-    _require_briefing(request.user)
     form = _asked_briefing(request.GET)
     if not form.is_valid():
         messages.error(request, form_error_text(form))
@@ -111,7 +98,7 @@ def briefing_pdf(request):
     return pdf_response(data, filenames.briefing(year=year, month=month, kind=kind))
 
 
-@login_required
+@requires("portfolio.view")
 def project_sheet_pdf(request, pk: int):
     """项目一页纸: one project's figures, months, milestones, open findings and latest photo."""
     project = project_for(request.user, pk)

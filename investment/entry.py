@@ -30,6 +30,7 @@ from django.db.models import Q
 from investment import photos, rules, services
 from investment.models import MonthlyReport, ReportPhoto
 from investment.photos import Upload
+from projects.capabilities import require
 from projects.models import AnnualPlan, User
 
 ZERO = Decimal(0)
@@ -128,7 +129,7 @@ def reports_save_month(
     """Save the month page's lines as drafts (a returned report stays returned), and send
     them when ``submit``; all or nothing. Raises ValidationError naming the line at fault,
     PermissionDenied for a role that cannot report or another unit's project."""
-    services.require_role(user, User.Role.REPORTER, User.Role.OFFICER)
+    require(user, "report.enter")
     services.refuse_locked(year, month)
     plans = [entry.plan for entry in entries]
     if any(plan.year != year for plan in plans):

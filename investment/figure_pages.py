@@ -6,7 +6,6 @@ of DESIGN.md §3 is computed here.
 
 from typing import cast
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -24,7 +23,8 @@ from investment.selectors import report_completeness
 from investment.tables import LagTable, ProjectRankingTable, UnitRankingTable
 from projects import filenames
 from projects.access import visible_plans
-from projects.models import AnnualPlanQuerySet, Level, PeriodKind, User
+from projects.capabilities import own_unit, requires
+from projects.models import AnnualPlanQuerySet, Level, PeriodKind
 from projects.xlsx import workbook_response
 
 
@@ -47,7 +47,7 @@ ROWS_PER_PAGE = 300
 PROJECTS_RANKED = 50  # the rankings page lists the first ones; nothing below them is a rank
 
 
-@login_required
+@requires("portfolio.view")
 def rankings(request):
     kind = periods.kind_asked(request.GET)
     today = timezone.localdate()
@@ -70,16 +70,18 @@ def rankings(request):
     unit_name = request.GET.get("explain", "").strip()
     # A unit's deductions name its projects and findings: a reporter sees only their own
     # unit's; the other units stay figures in the table.
-    explainable = None if request.user.role != User.Role.REPORTER else {request.user.unit.name}
+    explainable = None if own_unit(request.user) is None else {request.user.unit.name}
     if unit_name and (explainable is None or unit_name in explainable):
         try:
             explanation = explain_unit(year=year, month=month, unit=unit_name)
         except UnknownUnit:
             explanation = None
     level = request.GET.get("level") or None
-    own_unit = request.user.unit_id if request.user.role == User.Role.REPORTER else None
     projects = project_ranking(
-        year=year, month=month, level=level if level in Level.values else None, unit_id=own_unit
+        year=year,
+        month=month,
+        level=level if level in Level.values else None,
+        unit_id=own_unit(request.user),
     )
     units = UnitRankingTable(ranking, kind=kind, explainable=explainable)
     RequestConfig(request, paginate=False).configure(units)
@@ -116,7 +118,7 @@ def _ranking_xlsx(ranking, kind: str) -> HttpResponse:
     return _xlsx(name, f"{PeriodKind(kind).label}考核排名", headers, rows)
 
 
-@login_required
+@requires("portfolio.view")
 def lag_page(request):
     form, year, month = _asked_period(request)
     filters = LagFilter(request.GET, queryset=visible_plans(request.user))
@@ -149,7 +151,7 @@ def lag_page(request):
     )
 
 
-@login_required
+@requires("portfolio.view")
 def board_page(request):
     form, year, month = _asked_period(request)
     filters = PlanUnitFilter(request.GET, queryset=visible_plans(request.user))

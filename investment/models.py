@@ -67,6 +67,11 @@ class MonthlyReport(Versioned):
     def __str__(self) -> str:
         return f"{self.plan} {self.month}月"
 
+    @property
+    def owner_unit_id(self) -> int | None:
+        """The unit whose report this is (`projects.capabilities` scopes by it)."""
+        return self.plan.project.unit_id
+
 
 class ReportingPeriod(models.Model):
     """A reporting month; once locked, none of its reports may change."""

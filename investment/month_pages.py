@@ -9,8 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,13 +21,14 @@ from investment.month_selectors import counted_before, entry_status
 from investment.rankings import month_deadline
 from investment.selectors import expecting_reports
 from projects.access import visible_plans
+from projects.capabilities import can, own_unit, requires
 from projects.errors import error_text
 from projects.models import AnnualPlan, Unit, User, money
 
 
 def _unit_for(request) -> Unit | None:
     """A reporter reports for their own unit; the office may pick any unit."""
-    if request.user.role == User.Role.REPORTER:
+    if own_unit(request.user) is not None:
         return request.user.unit
     unit_id = request.GET.get("unit") or request.POST.get("unit")
     return Unit.objects.filter(pk=unit_id).first() if unit_id and unit_id.isdigit() else None
@@ -53,7 +53,7 @@ class EntryLine:
         return "未开工"
 
 
-@login_required
+@requires("portfolio.view", post="report.enter")
 def report_month(request, year: int, month: int):
     """One unit's batch entry for a month: one line per plan row of the year.
 
@@ -76,7 +76,7 @@ def report_month(request, year: int, month: int):
     }
     previous = entry.previous_reports(plans, year=year, month=month)
     locked = services.is_locked(year=year, month=month)
-    can_write = request.user.role in (User.Role.REPORTER, User.Role.OFFICER) and not locked
+    can_write = can(request.user, "report.enter") and not locked
     editable = [
         plan
         for plan in plans
@@ -87,8 +87,6 @@ def report_month(request, year: int, month: int):
     ]
     formset = ReportFormSet(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST":
-        if request.user.role not in (User.Role.REPORTER, User.Role.OFFICER):
-            raise PermissionDenied("您的角色不能填报。")
         if formset.is_valid() and _save(request, formset, plans, year, month):
             return redirect(f"{request.path}?unit={unit.pk}" if unit else request.path)
         messages.error(
@@ -103,7 +101,7 @@ def report_month(request, year: int, month: int):
             "year": year,
             "month": month,
             "unit": unit,
-            "units": Unit.objects.all() if request.user.role != User.Role.REPORTER else [],
+            "units": Unit.objects.all() if own_unit(request.user) is None else [],
             "formset": formset,
             "lines": _lines(plans, formset, reports, previous, year=year, month=month),
             "status": entry_status(plans=plans, reports=reports, year=year, month=month),
@@ -218,7 +216,7 @@ def _report_for(user: User, pk: int) -> MonthlyReport:
     )
 
 
-@login_required
+@requires("portfolio.view", post="report.enter")
 def report_photos(request, pk: int):
     report = _report_for(request.user, pk)
     if request.method == "POST":
@@ -241,13 +239,13 @@ def report_photos(request, pk: int):
             "photos": report.photos.all(),
             "photo_limit": settings.PHOTO_MAX_PER_REPORT,
             "photo_mb": settings.PHOTO_MAX_BYTES // (1024 * 1024),
-            "can_upload": request.user.role in (User.Role.REPORTER, User.Role.OFFICER)
+            "can_upload": can(request.user, "report.enter", report)
             and not services.is_locked(year=report.plan.year, month=report.month),
         },
     )
 
 
-@login_required
+@requires("portfolio.view")
 def photo_file(request, pk: int, kind: str):
     """Serve a photo only to those who may see its report (photos are not public files)."""
     photo = get_object_or_404(ReportPhoto, pk=pk)
@@ -256,7 +254,7 @@ def photo_file(request, pk: int, kind: str):
     return FileResponse(field.open("rb"), content_type="image/jpeg")
 
 
-@login_required
+@requires("portfolio.view")
 def current_reporting_month(request):
     """The month being reported now: the one that ended last."""
     year, month = periods.reporting_month(timezone.localdate())

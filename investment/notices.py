@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,10 +21,10 @@ from investment.progress import lag_warnings
 from investment.rankings import unit_ranking
 from investment.selectors import portfolio_summary, report_completeness
 from projects import filenames, formatting
+from projects.capabilities import requires
 from projects.formatting import percent, points
 from projects.pdf import pdf_response, render_pdf
 from supervision import services
-from supervision.access import require_supervisor
 from supervision.clocks import escalation_level
 from supervision.forms import NoticeForm
 from supervision.models import Finding, Notice
@@ -108,21 +107,20 @@ def notice_content(*, year: int, month: int, period: str, today: date) -> dict[s
     }
 
 
-@login_required
+@requires("portfolio.view")
 def notice_list(request):
     table = NoticeTable(Notice.objects.select_related("issued_by"))
     RequestConfig(request, paginate={"per_page": 30}).configure(table)
     return render(request, "supervision/notice_list.html", {"table": table})
 
 
-@login_required
+@requires("supervision.keep")
 def notice_create(request):
     """Fill in the notice, preview it as it will be issued, then issue it (印发).
 
     The preview is computed from the data of the moment, as the notice will be; 印发 computes
     it again, so a report that arrives in between is in the notice, never a stale preview.
     """
-    require_supervisor(request.user)
     today = timezone.localdate()
     year, month = periods.due_period(today)
     initial = {
@@ -174,13 +172,13 @@ def _acknowledged(request) -> bool:
     return request.POST.get("acknowledged") == "1"
 
 
-@login_required
+@requires("portfolio.view")
 def notice_detail(request, pk: int):
     notice = get_object_or_404(Notice.objects.select_related("issued_by"), pk=pk)
     return render(request, "supervision/notice_detail.html", {"notice": notice})
 
 
-@login_required
+@requires("portfolio.view")
 def notice_pdf(request, pk: int):
     """The issued notice as a printable A4 PDF, to stamp (盖章) and file."""
     notice = get_object_or_404(Notice.objects.select_related("issued_by"), pk=pk)

@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from investment.selectors import (
 )
 from investment.todo import todos
 from projects.access import project_for, visible_plans
+from projects.capabilities import requires
 from projects.models import Level, money
 from projects.services import plan_fields_for
 from supervision.access import visible_findings
@@ -28,7 +28,7 @@ from supervision.selectors import escalations
 DASHBOARD_ESCALATIONS = 10
 
 
-@login_required
+@requires("portfolio.view")
 def dashboard(request):
     year, month = periods.due_period(timezone.localdate())
     form = PeriodForm.from_query(request.GET, year=year, month=month)
@@ -92,7 +92,7 @@ def _dashboard_charts(summary, by_unit, plans) -> list:
     ]
 
 
-@login_required
+@requires("portfolio.view")
 def project_detail(request, pk: int):
     """One project's sheet: plan rows by year with progress, milestones, reports, funds, findings."""
     project = project_for(request.user, pk)

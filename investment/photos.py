@@ -24,7 +24,8 @@ from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from investment.models import MonthlyReport, ReportPhoto
-from investment.services import refuse_locked, require_own_unit, require_role
+from investment.services import refuse_locked
+from projects.capabilities import require
 from projects.errors import error_text
 from projects.models import User
 
@@ -137,8 +138,7 @@ def photos_store(
     *, report: MonthlyReport, user: User, photos: list[PreparedPhoto], caption: str = ""
 ) -> list[ReportPhoto]:
     """Store prepared photos of a report the user may write (several at once)."""
-    require_role(user, User.Role.REPORTER, User.Role.OFFICER)
-    require_own_unit(user, report.plan)
+    require(user, "report.enter", report.plan)
     refuse_locked(report.plan.year, report.month)
     check_room(report, len(photos))
     stored = []
@@ -171,8 +171,7 @@ def photos_upload(
 
 def photo_add(*, report: MonthlyReport, user: User, data: bytes, caption: str = "") -> ReportPhoto:
     """One photo from the photo page (or a test): checked, re-encoded, stored."""
-    require_role(user, User.Role.REPORTER, User.Role.OFFICER)
-    require_own_unit(user, report.plan)
+    require(user, "report.enter", report.plan)
     refuse_locked(report.plan.year, report.month)
     check_room(report, 1)
     return photos_store(report=report, user=user, photos=[photo_prepare(data)], caption=caption)[0]

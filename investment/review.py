@@ -8,13 +8,11 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from investment import periods, services
 from investment.forms import ReturnForm
@@ -23,27 +21,27 @@ from investment.month_pages import _due, _unit_for
 from investment.month_selectors import lock_summary, review_list
 from investment.rankings import month_deadline
 from investment.selectors import UnitReporting, reporting_status
-from projects.access import require_office, visible_plans
+from projects.access import visible_plans
+from projects.capabilities import can, requires
 from projects.errors import error_text
-from projects.models import Unit, User
+from projects.models import Unit
 
 
-@login_required
+@requires("review.read")
 def review_month(request, year: int, month: int):
     """The office's review of a month: every unit's reports, approve or return, lock.
 
     Everyone but a unit's reporter may read it (a reporter sees only their unit's page).
     """
     periods.month_or_404(year, month)
-    if request.user.role == User.Role.REPORTER:
-        raise PermissionDenied("审核页面仅供项目办和领导查看。")
     status = request.GET.get("status") or MonthlyReport.Status.SUBMITTED
     unit = _unit_for(request)
     listed = review_list(
         year=year, month=month, status=status, unit=unit, focus=request.GET.get("focus", "")
     )
     locked = services.is_locked(year=year, month=month)
-    is_office = request.user.role == User.Role.OFFICER
+    may_review = can(request.user, "report.review")
+    may_lock = can(request.user, "period.lock")
     deadline = month_deadline(year, month)
     by_unit = reporting_status(year=year, month=month, plans=visible_plans(request.user))
     missing = [u for u in by_unit if u.outstanding]
@@ -60,14 +58,15 @@ def review_month(request, year: int, month: int):
             "statuses": MonthlyReport.Status.choices,
             "locked": locked,
             "period": ReportingPeriod.objects.filter(year=year, month=month).first(),
-            "is_office": is_office,
-            "can_act": is_office and not locked,
+            "can_unlock": may_lock and locked,
+            "can_lock": may_lock and not locked,
+            "can_act": may_review and not locked,
             "submitted_count": listed.submitted_count,
             "by_unit": by_unit,
             "missing": missing,
             "reminder": reminder_message(year, month, deadline, missing) if missing else "",
             **_due(deadline),
-            "can_batch": is_office and not locked and listed.submitted_count > 0,
+            "can_batch": may_review and not locked and listed.submitted_count > 0,
         },
     )
 
@@ -111,7 +110,6 @@ def _back(request: HttpRequest, year: int, month: int, unit_id: int | None):
 
 
 def _office_report(request, pk: int) -> MonthlyReport:
-    require_office(request.user)
     return get_object_or_404(MonthlyReport.objects.select_related("plan__project"), pk=pk)
 
 
@@ -119,8 +117,7 @@ def _back_to_report(request, report: MonthlyReport):
     return _back(request, report.plan.year, report.month, report.plan.project.unit_id)
 
 
-@login_required
-@require_POST
+@requires("report.review", methods=["POST"])
 def report_approve(request, pk: int):
     report = _office_report(request, pk)
     try:
@@ -131,12 +128,10 @@ def report_approve(request, pk: int):
     return _back_to_report(request, report)
 
 
-@login_required
-@require_POST
+@requires("report.review", methods=["POST"])
 def reports_approve(request, year: int, month: int):
     """通过所选 / 全部通过 on the review page: the ticked reports, or every one listed."""
     periods.month_or_404(year, month)
-    require_office(request.user)
     field_name = "shown" if request.POST.get("scope") == "all" else "report"
     try:
         ids = [int(value) for value in request.POST.getlist(field_name)]
@@ -149,8 +144,7 @@ def reports_approve(request, year: int, month: int):
     return _back(request, year, month, None)
 
 
-@login_required
-@require_POST
+@requires("report.review", methods=["POST"])
 def report_return(request, pk: int):
     report = _office_report(request, pk)
     form = ReturnForm(request.POST)
@@ -164,12 +158,10 @@ def report_return(request, pk: int):
     return _back_to_report(request, report)
 
 
-@login_required
-@require_POST
+@requires("report.review", methods=["POST"])
 def reports_return_unit(request, year: int, month: int):
     """退回本单位: every submitted report of one unit's month, with one reason."""
     periods.month_or_404(year, month)
-    require_office(request.user)
     unit_id = request.POST.get("unit", "")
     unit = Unit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
     if unit is None:
@@ -193,11 +185,10 @@ def reports_return_unit(request, year: int, month: int):
     return _back(request, year, month, unit.pk)
 
 
-@login_required
+@requires("period.lock")
 def period_lock(request, year: int, month: int):
     """锁定: a confirmation naming the units still missing (GET), then the lock (POST)."""
     periods.month_or_404(year, month)
-    require_office(request.user)
     back = reverse("review_month", args=[year, month])
     if request.method == "POST":
         try:
@@ -240,12 +231,10 @@ def period_lock(request, year: int, month: int):
     )
 
 
-@login_required
-@require_POST
+@requires("period.lock", methods=["POST"])
 def period_unlock(request, year: int, month: int):
     """解锁 with a reason: kept on the period, in the audit trail, and shown to the units."""
     periods.month_or_404(year, month)
-    require_office(request.user)
     reason = request.POST.get("reason", "")
     try:
         services.period_unlock(year=year, month=month, user=request.user, reason=reason)
@@ -261,7 +250,7 @@ def period_unlock(request, year: int, month: int):
     return redirect("review_month", year=year, month=month)
 
 
-@login_required
+@requires("review.read")
 def current_review_month(request):
     """The month being reviewed now: the one that ended last."""
     year, month = periods.reporting_month(timezone.localdate())

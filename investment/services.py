@@ -11,7 +11,7 @@ who did it and when. Views, commands and tests all call these.
 from collections.abc import Collection
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils import timezone
 from investment.models import BriefingNote, MonthlyReport, ReportingPeriod
 from investment.selectors import UnitReporting, reporting_status
 from projects.amounts import check_amount
+from projects.capabilities import require
 from projects.models import AnnualPlan, FactorCategory, Unit, User
 from projects.versioning import check_version
 
@@ -40,16 +41,6 @@ def refuse_locked(year: int, month: int) -> None:
         )
 
 
-def require_role(user: User, *roles: str) -> None:
-    if user.role not in roles:
-        raise PermissionDenied("您的角色不能进行此操作。")
-
-
-def require_own_unit(user: User, plan: AnnualPlan) -> None:
-    if user.role == User.Role.REPORTER and plan.project.unit_id != user.unit_id:
-        raise PermissionDenied("只能填报本单位的项目。")
-
-
 @transaction.atomic
 def report_save(
     *,
@@ -67,8 +58,7 @@ def report_save(
     ``expected_version`` is the version the user's form showed (0: no report yet); a report
     changed since is refused with what changed (optimistic locking), never overwritten.
     """
-    require_role(user, User.Role.REPORTER, User.Role.OFFICER)
-    require_own_unit(user, plan)
+    require(user, "report.enter", plan)
     if not 1 <= month <= 12:
         raise ValidationError("月份应为1–12。")
     refuse_locked(plan.year, month)
@@ -115,9 +105,9 @@ def _locked_for_update(report: MonthlyReport) -> MonthlyReport:
 
 @transaction.atomic
 def report_submit(*, report: MonthlyReport, user: User) -> MonthlyReport:
-    require_role(user, User.Role.REPORTER, User.Role.OFFICER)
+    require(user, "report.enter")
     report = _locked_for_update(report)
-    require_own_unit(user, report.plan)
+    require(user, "report.enter", report.plan)
     refuse_locked(report.plan.year, report.month)
     if report.status not in EDITABLE:
         raise ValidationError(f"该报表{report.get_status_display()}，不能重复报送。")
@@ -130,7 +120,7 @@ def report_submit(*, report: MonthlyReport, user: User) -> MonthlyReport:
 
 @transaction.atomic
 def report_return(*, report: MonthlyReport, user: User, reason: str) -> MonthlyReport:
-    require_role(user, User.Role.OFFICER)
+    require(user, "report.review")
     reason = reason.strip()
     if not reason:
         raise ValidationError("退回时须填写退回原因，便于填报单位修改。")
@@ -143,7 +133,7 @@ def report_return(*, report: MonthlyReport, user: User, reason: str) -> MonthlyR
 
 @transaction.atomic
 def report_approve(*, report: MonthlyReport, user: User) -> MonthlyReport:
-    require_role(user, User.Role.OFFICER)
+    require(user, "report.review")
     report = _review(report, user)
     report.status = Status.APPROVED
     report.return_reason = ""
@@ -158,7 +148,7 @@ def reports_approve(*, year: int, month: int, report_ids: list[int], user: User)
     The office picks them on the review page; if any has meanwhile been returned, approved or
     removed, nothing is approved and the message names it.
     """
-    require_role(user, User.Role.OFFICER)
+    require(user, "report.review")
     refuse_locked(year, month)
     wanted = set(report_ids)
     if not wanted:
@@ -223,7 +213,7 @@ def period_lock(
     confirmation names them); a unit missing since the confirmation was shown is refused
     with the list again, so nobody locks out a unit they were not told about.
     """
-    require_role(user, User.Role.OFFICER)
+    require(user, "period.lock")
     period, _ = ReportingPeriod.objects.select_for_update().get_or_create(year=year, month=month)
     if period.is_locked:
         raise ValidationError(
@@ -246,7 +236,7 @@ def period_lock(
 @transaction.atomic
 def period_unlock(*, year: int, month: int, user: User, reason: str) -> ReportingPeriod:
     """Unlock a month so it can be corrected; the reason is kept and shown to the units."""
-    require_role(user, User.Role.OFFICER)
+    require(user, "period.lock")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("解锁时须填写解锁原因，填报单位会在“我的待办”中看到。")
@@ -275,7 +265,7 @@ def reports_return_unit(
     returned or removed, or the unit has sent another since, nothing is returned and the
     message names them.
     """
-    require_role(user, User.Role.OFFICER)
+    require(user, "report.review")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("退回时须填写退回原因，便于填报单位修改。")
@@ -323,7 +313,7 @@ def briefing_note_save(
     ``expected_version`` is the version the form showed (0 when there was no note yet): a form
     older than the note is refused with what changed, so two officers never overwrite each
     other's text."""
-    require_role(user, User.Role.OFFICER)
+    require(user, "briefing.write_note")
     next_steps = (next_steps or "").strip()
     if len(next_steps) > NOTE_LIMIT:
         raise ValidationError(f"下步工作打算不超过{NOTE_LIMIT}字。")

@@ -20,6 +20,7 @@ from investment.progress import LagReason
 from investment.rankings import month_deadline
 from investment.selectors import reporting_status
 from projects.access import visible_plans
+from projects.capabilities import can, own_unit
 from projects.models import Milestone, User
 from supervision.access import visible_findings
 from supervision.models import Finding
@@ -40,15 +41,14 @@ def _url(name: str, **query: object) -> str:
 
 def todos(user: User, *, today: date) -> list[Todo]:
     """The user's open items with a count above zero, most urgent first."""
-    role = user.role
     # The month being reported (not the period that is due): what reporters fill in and the
     # office reviews until its due day and, late, after it.
     year, month = periods.reporting_month(today)
     items: list[Todo] = []
-    if role in (User.Role.REPORTER, User.Role.OFFICER):
+    if can(user, "report.enter"):
         overdue = timezone.now() >= month_deadline(year, month)
         units = reporting_status(year=year, month=month, plans=visible_plans(user))
-        if role == User.Role.REPORTER:
+        if not can(user, "report.review"):  # a unit's reporter: what to send
             returned = sum(unit.returned for unit in units)
             unsent = sum(unit.outstanding for unit in units) - returned
             # A locked month cannot be corrected from the month page: say who can open it.
@@ -89,9 +89,9 @@ def todos(user: User, *, today: date) -> list[Todo]:
                 "逾期未完成的项目节点", late, _url("lag_warnings", reason=LagReason.MILESTONE), True
             )
         )
-    if role in (User.Role.REPORTER, User.Role.SUPERVISOR):
+    if can(user, "finding.answer") or can(user, "supervision.keep"):
         counts = status_counts(visible_findings(user), today=today)
-        if role == User.Role.REPORTER:
+        if can(user, "finding.answer"):
             waiting = counts[Finding.Status.OPEN] + counts[Finding.Status.IN_PROGRESS]
             items.append(
                 Todo("待整改答复的督查问题", waiting, _url("finding_list", status=WAITING))
@@ -145,7 +145,7 @@ def _past_due(user: User, *, year: int, month: int, today: date) -> list[Todo]:
         return []
     units = reporting_status(year=due_year, month=due_month, plans=visible_plans(user))
     page = reverse("report_month", args=[due_year, due_month])
-    if user.role == User.Role.REPORTER:
+    if not can(user, "report.review"):
         late = sum(unit.outstanding for unit in units)
         return [Todo(f"{due_month}月月报逾期未报送", late, page, True)]
     missing = sum(1 for unit in units if unit.outstanding)
@@ -186,8 +186,6 @@ def _overdue_milestones(user: User, *, year: int, today: date) -> int:
     milestones = Milestone.objects.filter(
         project__in=visible_plans(user).counted(year).values("project"),
     ).late(on=today)
-    if user.role == User.Role.REPORTER:  # a milestone counts for its own 责任单位 when it has one
-        milestones = milestones.filter(
-            Q(unit=user.unit_id) | Q(unit__isnull=True, project__unit=user.unit_id)
-        )
+    if (unit := own_unit(user)) is not None:  # a milestone counts for its own 责任单位
+        milestones = milestones.filter(Q(unit=unit) | Q(unit__isnull=True, project__unit=unit))
     return milestones.count()

@@ -46,6 +46,7 @@ from ledger.rows import (
     read_projects,
     read_reports,
 )
+from projects.capabilities import require
 from projects.models import AnnualPlan, Milestone, Project, Unit, User, Versioned
 from supervision.models import Finding
 
@@ -76,6 +77,8 @@ def import_ledger(
     preview (another import, an edit in the app) and the import would now do something else,
     nothing is written and the difference is the refusal.
     """
+    if user is not None:  # the command and the demo import as the system, with no user
+        require(user, "ledger.import")
     source = data if file is None else file
     if source is None:
         raise TypeError("import_ledger needs data or file")

@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
@@ -24,9 +23,10 @@ from ledger.exporter import change_sheets, ledger_sheets, template_sheets
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError, file_too_large
 from projects import filenames
-from projects.access import require_office, visible_plans
+from projects.access import visible_plans
+from projects.capabilities import ALL, requires, scope
 from projects.filters import PlanFilter
-from projects.models import AnnualPlan, User
+from projects.models import AnnualPlan
 from projects.xlsx import workbook_response
 
 PENDING = "ledger_previews"  # session key: preview id → the uploaded file waiting
@@ -36,12 +36,12 @@ PENDING_PER_SESSION = 5  # previews one officer may keep open (one per tab)
 SHOWN_CHANGES = 50  # the first screenful of changes; the rest in the download
 
 
-@login_required
+@requires("portfolio.view")
 def template_download(request):
     return workbook_response(template_sheets(), filenames.LEDGER_TEMPLATE)
 
 
-@login_required
+@requires("portfolio.view")
 def ledger_export(request):
     """The ledger of the register's current filter (or of a year), within the user's scope.
 
@@ -55,15 +55,14 @@ def ledger_export(request):
     year = criteria.get("year")
     plans: QuerySet[AnnualPlan] | None = filterset.qs
     narrowed = any(v not in (None, "") for k, v in criteria.items() if k != "year")
-    if not narrowed and request.user.role != User.Role.REPORTER:  # see access.visible_plans
+    if not narrowed and scope(request.user, "portfolio.view") is ALL:
         plans = None
     return workbook_response(ledger_sheets(year=year, plans=plans), filenames.ledger(year=year))
 
 
-@login_required
+@requires("ledger.import")
 def ledger_import_page(request):
     """Upload → preview (a dry run: what would be created and changed) → confirm."""
-    require_office(request.user)
     if request.method == "POST" and request.POST.get("action") == "confirm":
         return _confirm(request)
     context: dict = {}
@@ -198,10 +197,9 @@ def _confirm(request):
     return redirect("ledger_import")
 
 
-@login_required
+@requires("ledger.import")
 def preview_changes(request):
     """Every change of one pending preview, as a workbook."""
-    require_office(request.user)
     entry = _previews(request).get(request.GET.get("preview", ""))
     if entry is None or not default_storage.exists(entry["changes"]):
         messages.error(request, "该预览已导入、已被取消或已过期，请重新上传文件。")

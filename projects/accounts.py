@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from projects.capabilities import SIGNED_IN, needs
 from projects.passwords import password_expired
 
 
@@ -16,6 +17,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     the user, which it passes) and keeps the session signed in with a new key.
     """
 
+    capabilities = needs(SIGNED_IN)  # one's own password, whatever the role
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy(settings.LOGIN_REDIRECT_URL)
 

@@ -13,22 +13,23 @@ paging and bad input behave alike on all of them:
 
 from typing import cast
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django_filters import FilterSet
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from projects.capabilities import CapabilityRequiredMixin, needs
 from projects.models import User
 
 
-class ListPage(LoginRequiredMixin, SingleTableMixin, FilterView):
+class ListPage(CapabilityRequiredMixin, SingleTableMixin, FilterView):
+    capabilities = needs("portfolio.view")  # a list page of business data, unless it says
     filterset_class: type[FilterSet]  # every list page names its own
     strict = False
     per_page = 50
 
     @property
     def user(self) -> User:
-        """Who asks: always signed in here (LoginRequiredMixin), so never anonymous."""
+        """Who asks: always signed in here (CapabilityRequiredMixin), so never anonymous."""
         return cast(User, self.request.user)
 
     def get_table_pagination(self, table):

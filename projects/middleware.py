@@ -7,9 +7,18 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.shortcuts import redirect, resolve_url
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from projects.capabilities import (
+    PENDING,
+    SEPARATION,
+    can,
+    capabilities_of,
+    has_business,
+    needed_for,
+    require,
+)
 from projects.passwords import password_expired
 
 LOGIN_TIME_KEY = "login_at"
@@ -65,25 +74,11 @@ class PasswordChangeRequiredMiddleware:
 
 
 class AdministratorScopeMiddleware:
-    """三员: the security and audit administrators work only on their own pages; business data
-    (projects, reports, funds, findings, figures) is not theirs to see. Their home page
-    replaces the dashboard; anything else is refused. An account no role has been granted yet
-    (the system administrator made it; the security administrator grants roles) sees only a
-    page saying so."""
-
-    HOMES = {"security": "security_users", "auditor": "audit_log", "none": "account_pending"}
-    ANYONE = {"login", "logout", "password_change"}
-    THEIRS = {
-        "security": ANYONE
-        | {"security_users", "security_user_change", "audit_log", "data_history"},
-        "auditor": ANYONE | {"security_users", "security_user_change", "audit_log", "data_history"},
-        "none": ANYONE | {"account_pending"},
-    }
-    REFUSALS = {
-        "security": "三员分立：安全管理员和审计管理员不查看、不办理业务数据。",
-        "auditor": "三员分立：安全管理员和审计管理员不查看、不办理业务数据。",
-        "none": "账号尚未授权，请联系安全管理员。",
-    }
+    """三员: a role with no business capability (the security and audit administrators, an
+    account no role has been granted yet) works only on the pages its capabilities open
+    (`projects.capabilities`): the home page after sign-in sends it to the first of them
+    (安全管理, 安全审计, or the page saying the account waits for a role), and any other page is
+    refused with the reason. Nothing here lists URLs: each view declares what it needs."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -92,13 +87,42 @@ class AdministratorScopeMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        role = getattr(request.user, "role", "")
-        home = self.HOMES.get(role)
+        user = request.user
         match = request.resolver_match
-        if home is None or match is None or match.namespace == "admin":
+        if not user.is_authenticated or has_business(user):
             return None
-        if match.url_name in self.THEIRS[role]:
+        if match is None or match.namespace == "admin":
             return None
-        if match.url_name == "dashboard":
-            return redirect(home)
-        raise PermissionDenied(self.REFUSALS[role])
+        if request.path == resolve_url(settings.LOGIN_REDIRECT_URL):
+            return redirect(home_for(user))
+        needed = needed_for(view_func, request.method)
+        if needed is None:  # a view that declares nothing is no administrator's
+            raise PermissionDenied(SEPARATION if capabilities_of(user) else PENDING)
+        if needed:
+            require(user, needed)
+        return None
+
+
+def home_for(user) -> str:
+    """Where a user with no business capability starts: the first page without arguments
+    that one of their capabilities opens, else the page for an account without a role."""
+    for pattern in get_resolver().url_patterns:
+        for path, view in _pages(pattern):
+            needed = needed_for(view, "GET")
+            if needed and can(user, needed):
+                return path
+    return reverse(ACCOUNT_PENDING)
+
+
+ACCOUNT_PENDING = "account_pending"
+
+
+def _pages(pattern, prefix=""):
+    """(path, view) of every URL pattern without arguments, in URL order (not the admin)."""
+    if isinstance(pattern, URLResolver):
+        if pattern.namespace == "admin":
+            return
+        for inner in pattern.url_patterns:
+            yield from _pages(inner, prefix + str(pattern.pattern))
+    elif isinstance(pattern, URLPattern) and not pattern.pattern.converters:
+        yield "/" + prefix + str(pattern.pattern), pattern.callback

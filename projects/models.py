@@ -338,6 +338,11 @@ class Project(Versioned):
         """The project page: a URL name of ours, drawn by `settings.PROJECT_PAGE_VIEW`."""
         return reverse("project_detail", args=[self.pk])
 
+    @property
+    def owner_unit_id(self) -> int | None:
+        """The unit whose project this is (`projects.capabilities` scopes by it)."""
+        return self.unit_id
+
 
 class Level(models.TextChoices):
     PROVINCIAL = "provincial", "省重点"
@@ -398,6 +403,11 @@ class AnnualPlan(Versioned):
 
     def __str__(self) -> str:
         return f"{self.project.code} {self.year}年"
+
+    @property
+    def owner_unit_id(self) -> int | None:
+        """The unit whose plan row this is (`projects.capabilities` scopes by it)."""
+        return self.project.unit_id
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -464,3 +474,8 @@ class Milestone(Versioned):
     @property
     def done_on_time(self) -> bool:
         return deadlines.is_on_time(due=self.planned_date, done=self.actual_date)
+
+    @property
+    def owner_unit_id(self) -> int | None:
+        """The unit whose project's milestone this is (`projects.capabilities` scopes by it)."""
+        return self.project.unit_id

@@ -11,20 +11,14 @@ from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
+from projects.capabilities import capabilities_of, require, requires, signed_in
 from projects.errors import error_text
 from projects.models import Unit, User
-
-
-def require_security_admin(user: User) -> None:
-    if user.role != User.Role.SECURITY:
-        raise PermissionDenied("角色分配和账号解锁由安全管理员办理。")
 
 
 def _shown_changes(target: User, shown: dict[str, Any]) -> list[str]:
@@ -62,7 +56,7 @@ def user_set_role(
     """Set a user's role, unit and whether the account is enabled. ``shown`` holds the values
     the form showed (``role``, ``unit`` id, ``is_active``): when someone changed them meanwhile,
     the form is refused naming what changed, rather than silently undoing their change."""
-    require_security_admin(actor)
+    require(actor, "security.grant")
     if target.pk == actor.pk:
         raise ValidationError("不能修改自己的角色或停用自己的账号。")
     if role not in User.Role.values:
@@ -95,7 +89,7 @@ def user_set_role(
 
 def user_unlock(*, actor: User, target: User) -> int:
     """Clear the failed sign-ins that lock ``target`` (django-axes); the count cleared."""
-    require_security_admin(actor)
+    require(actor, "security.grant")
     return reset(username=target.get_username())
 
 
@@ -119,9 +113,8 @@ def _shown(post) -> dict[str, Any] | None:
     }
 
 
-@login_required
+@requires("security.grant")
 def security_users(request):
-    require_security_admin(request.user)
     return render(
         request,
         "projects/security_users.html",
@@ -135,10 +128,8 @@ def security_users(request):
     )
 
 
-@login_required
-@require_POST
+@requires("security.grant", methods=["POST"])
 def security_user_change(request, pk: int):
-    require_security_admin(request.user)
     target = get_object_or_404(User, pk=pk)
     try:
         if request.POST.get("action") == "unlock":
@@ -158,9 +149,9 @@ def security_user_change(request, pk: int):
     return redirect("security_users")
 
 
-@login_required
+@signed_in
 def account_pending(request):
     """What an account with no role sees: it may sign in, change its password and wait."""
-    if request.user.role != User.Role.NONE:
-        return redirect("dashboard")
+    if capabilities_of(request.user):
+        return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "projects/account_pending.html")

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from projects.access import require_office
 from projects.amounts import check_amount
+from projects.capabilities import can, require
 from projects.models import AnnualPlan, Level, Milestone, Nature, Project, Stage, Unit, User
 from projects.versioning import check_version
 
@@ -39,7 +39,7 @@ def project_replace(
     年度计划投资 and level, unless it is on the list already. ``year`` may be left out only
     when the project is on no list.
     """
-    require_office(user)
+    require(user, "register.keep")
     project = Project.objects.select_for_update().get(pk=project.pk)
     replacement = Project.objects.select_for_update().get(pk=replacement.pk)
     if replacement.pk == project.pk:
@@ -87,9 +87,9 @@ PLAN_UNIT_FIELDS = ("actual_start", "statistics_date")
 
 
 def _role_plan_fields(user: User, plan: AnnualPlan) -> tuple[str, ...]:
-    if user.role == User.Role.OFFICER:
+    if can(user, "register.keep", plan):
         return PLAN_OFFICE_FIELDS
-    if user.role == User.Role.REPORTER and plan.project.unit_id == user.unit_id:
+    if can(user, "plan.record_start", plan):
         return PLAN_UNIT_FIELDS
     return ()
 
@@ -128,7 +128,7 @@ def plan_add(
 ) -> AnnualPlan:
     """列入年度计划: the office puts a project on year ``year``'s list, once per year, with the
     checks ``plan_update`` makes of the same fields."""
-    require_office(user)
+    require(user, "register.keep")
     today = today or timezone.localdate()
     project = Project.objects.select_for_update().get(pk=project.pk)  # one row per year, raced
     if not 2000 <= year <= 2100:
@@ -236,7 +236,7 @@ def add_approval_chain(
     *, project: Project, first_date: date, user: User, step_days: int = 20
 ) -> int:
     """Add the 前期手续 chain's missing steps as milestones, one every ``step_days``."""
-    require_office(user)
+    require(user, "register.keep")
     existing = set(project.milestones.values_list("name", flat=True))
     created = [
         Milestone(
@@ -262,11 +262,7 @@ def milestone_done(
 ) -> Milestone:
     """Record (or clear) when a milestone was done: the office, or the project's own reporter.
     A form older than the milestone (``expected_version``) is refused with what changed."""
-    if user.role == User.Role.REPORTER:
-        if milestone.project.unit_id != user.unit_id:
-            raise PermissionDenied("只能填报本单位项目的节点。")
-    else:
-        require_office(user)
+    require(user, "milestone.record", milestone)
     if actual_date and actual_date > timezone.localdate():
         raise ValidationError("实际完成日期不能晚于今天。")
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
@@ -310,7 +306,7 @@ def milestone_add(
     unit: Unit | None = None,
 ) -> Milestone:
     """The office adds a milestone to a project; names are unique within the project."""
-    require_office(user)
+    require(user, "register.keep")
     project = Project.objects.select_for_update().get(pk=project.pk)  # names unique, raced
     name = name.strip()
     problems = _milestone_problems(project, name=name, kind=kind, actual_date=actual_date, pk=None)
@@ -344,7 +340,7 @@ def milestone_update(
     """The office corrects a milestone (name, kind, dates, unit). A form older than the
     milestone (``version``) is refused with what changed since; saved unchanged, nothing is
     written (no new version, no history)."""
-    require_office(user)
+    require(user, "register.keep")
     current = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
     check_version(current, version, label=f"节点“{current.name}”")
     name = name.strip()

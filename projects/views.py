@@ -1,16 +1,15 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from projects import services
-from projects.access import project_for, require_office, visible_plans
+from projects.access import project_for, visible_plans
+from projects.capabilities import can, require, requires
 from projects.errors import error_text
 from projects.filters import PlanFilter
 from projects.forms import ChainForm, DoneForm, MilestoneForm, PlanForm, ProjectForm
 from projects.lists import ListPage
-from projects.models import User
 from projects.plan_forms import PlanEditForm, ReplaceForm
 from projects.tables import PlanTable
 
@@ -41,10 +40,9 @@ class ProjectListView(ListPage):
         return super().get_context_data(**kwargs) | {"bad_year": getattr(self, "bad_year", "")}
 
 
-@login_required
+@requires("register.keep")
 def project_edit(request, pk: int | None = None):
     """Create (no pk) or edit a project; the office keeps the register."""
-    require_office(request.user)
     project = project_for(request.user, pk) if pk else None
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
@@ -58,9 +56,8 @@ def project_edit(request, pk: int | None = None):
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
 
-@login_required
+@requires("register.keep")
 def plan_add(request, pk: int):
-    require_office(request.user)
     project = project_for(request.user, pk)
     form = PlanForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
@@ -84,7 +81,7 @@ def plan_add(request, pk: int):
     return render(request, "projects/plan_form.html", {"form": form, "project": project})
 
 
-@login_required
+@requires("plan.record_start")
 def plan_edit(request, pk: int, year: int):
     """A 年度计划 row: the office edits it all, the project's own reporter its start and
     纳统 date (`services.plan_fields_for`); others are refused."""
@@ -116,14 +113,13 @@ def plan_edit(request, pk: int, year: int):
             "form": form,
             "project": project,
             "plan": plan,
-            "is_office": request.user.role == User.Role.OFFICER,
+            "is_office": can(request.user, "register.keep", plan),
         },
     )
 
 
-@login_required
+@requires("register.keep")
 def project_replace(request, pk: int):
-    require_office(request.user)
     project = project_for(request.user, pk)
     years = services.replaceable_years(project)
     form = ReplaceForm(request.POST or None, project=project, years=years)
@@ -144,18 +140,18 @@ def project_replace(request, pk: int):
     return render(request, "projects/replace_form.html", {"form": form, "project": project})
 
 
-@login_required
+@requires("portfolio.view")
 def milestones(request, pk: int):
     """A project's milestones: the office plans them, the unit records when each was done."""
     project = project_for(request.user, pk)
-    is_office = request.user.role == User.Role.OFFICER
+    is_office = can(request.user, "register.keep", project)
     form = MilestoneForm(project=project)
     chain = ChainForm()
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "add":
-                require_office(request.user)
+                require(request.user, "register.keep")
                 form = MilestoneForm(request.POST, project=project)
                 if form.is_valid():
                     added = services.milestone_add(
@@ -199,7 +195,7 @@ def milestones(request, pk: int):
             "form": form,
             "chain": chain,
             "is_office": is_office,
-            "can_record": is_office or request.user.role == User.Role.REPORTER,
+            "can_record": can(request.user, "milestone.record", project),
         },
     )
 
@@ -215,10 +211,9 @@ def _milestone_fields(form: MilestoneForm) -> dict:
     }
 
 
-@login_required
+@requires("register.keep")
 def milestone_edit(request, pk: int, milestone_pk: int):
     """The office corrects one milestone; a form older than the milestone is refused."""
-    require_office(request.user)
     project = project_for(request.user, pk)
     milestone = get_object_or_404(project.milestones, pk=milestone_pk)
     form = MilestoneForm(request.POST or None, instance=milestone, project=project)

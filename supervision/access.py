@@ -1,25 +1,27 @@
 """Who may see and change findings and inspections.
 
 A reporter sees only the findings assigned to their unit (another unit's finding is 404);
-every other role reads them all. Inspections, assignments, 销号 and notices are the
-supervision office's (督查办) work; answering a finding is the responsible unit's.
+every other role reads them all (the scope of `portfolio.view` in `projects.capabilities`).
+Inspections, assignments, 销号 and notices are the supervision office's (督查办) work,
+`supervision.keep`; answering a finding is the responsible unit's, `finding.answer`.
+
+Each ``…_refusal(user, finding)`` below says why ``user`` may not do one action to ``finding``
+now (None: they may): first the capability, then the finding's state. The finding page offers
+an action exactly when its refusal is None, and the service refuses with the same words
+(PermissionDenied for the capability, ValidationError for the state), so a page never offers
+what the service refuses.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from projects.capabilities import refusal, scoped
 from projects.models import User
 from supervision.models import Evidence, Finding
 
-SUPERVISION_ROLES = (User.Role.SUPERVISOR,)
-
 
 def visible_findings(user: User) -> QuerySet[Finding]:
-    findings = Finding.objects.all()
-    if user.role == User.Role.REPORTER:
-        findings = findings.filter(unit=user.unit_id)
-    return findings
+    return scoped(user, "portfolio.view", Finding.objects.all(), "unit")
 
 
 def finding_for(user: User, pk: int) -> Finding:
@@ -35,14 +37,41 @@ def evidence_for(user: User, pk: int) -> Evidence:
     )
 
 
-def require_supervisor(user: User) -> None:
-    if user.role not in SUPERVISION_ROLES:
-        raise PermissionDenied("只有督查办可以进行此操作。")
+def answer_state_refusal(finding: Finding) -> str | None:
+    if finding.is_closed:
+        return "该问题已销号，无需再反馈。"
+    if finding.status == Finding.Status.RECTIFIED:
+        return "已报告整改完成，正在等待督查办验收；如需补充请等待退回。"
+    return None
 
 
-def require_answering_unit(user: User, finding: Finding) -> None:
-    """Only the responsible unit's reporter answers a finding."""
-    if user.role != User.Role.REPORTER:
-        raise PermissionDenied("整改情况由责任单位填报。")
-    if user.unit_id != finding.unit_id:
-        raise PermissionDenied("只能答复本单位的督查问题。")
+def answer_refusal(user: User, finding: Finding) -> str | None:
+    """The unit's reporter answers while the finding is open or in progress."""
+    return refusal(user, "finding.answer", finding) or answer_state_refusal(finding)
+
+
+def review_state_refusal(finding: Finding, verb: str = "销号") -> str | None:
+    if finding.is_closed:
+        return "该问题已销号。"
+    if finding.status != Finding.Status.RECTIFIED:
+        return f"责任单位尚未报告整改完成，不能{verb}。"
+    return None
+
+
+def review_refusal(user: User, finding: Finding, verb: str = "销号") -> str | None:
+    """销号 or 退回: the supervisor, once the unit has reported the rectification done."""
+    return refusal(user, "supervision.keep", finding) or review_state_refusal(finding, verb)
+
+
+def edit_state_refusal(finding: Finding) -> str | None:
+    return "该问题已销号，不能再修改。" if finding.is_closed else None
+
+
+def edit_refusal(user: User, finding: Finding) -> str | None:
+    """修改: the supervisor, while the finding is not closed."""
+    return refusal(user, "supervision.keep", finding) or edit_state_refusal(finding)
+
+
+def move_refusal(user: User, finding: Finding) -> str | None:
+    """转交: the supervisor, before the unit has answered (`Finding.move_refusal`)."""
+    return refusal(user, "supervision.keep", finding) or finding.move_refusal or None

@@ -137,6 +137,11 @@ class Finding(Versioned):
         return f"{self.unit} {self.description[:20]}"
 
     @property
+    def owner_unit_id(self) -> int | None:
+        """The unit whose finding this is (`projects.capabilities` scopes by it)."""
+        return self.unit_id
+
+    @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
 

@@ -14,10 +14,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Field
 from django.utils import timezone
 
+from projects.capabilities import require
 from projects.models import FactorCategory, Project, Unit, User
 from projects.uploads import Attachment
 from projects.versioning import check_version, unchanged
-from supervision.access import require_answering_unit, require_supervisor
+from supervision.access import (
+    answer_state_refusal,
+    edit_state_refusal,
+    review_state_refusal,
+)
 from supervision.clocks import settle_deadline
 from supervision.models import Evidence, Finding, FindingEvent, Inspection, Notice
 
@@ -57,7 +62,7 @@ def inspection_save(
     expected_version: int | None = None,
 ) -> Inspection:
     """Record an inspection, or correct one (refused when the form is older than the row)."""
-    require_supervisor(user)
+    require(user, "supervision.keep")
     if inspection is not None:
         inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
         check_version(inspection, expected_version, label="该督查记录")
@@ -111,7 +116,7 @@ def finding_create(
     inspection: Inspection | None = None,
 ) -> Finding:
     """Record a finding and assign it to its unit today (交办)."""
-    require_supervisor(user)
+    require(user, "supervision.keep")
     description = _text(description, "问题描述", limit=500)
     if found_on > today:
         raise ValidationError("发现日期不能晚于今天。")
@@ -151,11 +156,11 @@ def finding_edit(
     expected_version: int | None = None,
 ) -> Finding:
     """The supervisor corrects a finding or sets a new timetable; a closed finding stays as closed."""
-    require_supervisor(user)
+    require(user, "supervision.keep")
     finding = _locked(finding)
     check_version(finding, expected_version, label="该问题")
-    if finding.is_closed:
-        raise ValidationError("该问题已销号，不能再修改。")
+    if refusal := edit_state_refusal(finding):
+        raise ValidationError(refusal)
     if category not in FactorCategory.values:
         raise ValidationError("问题类别不在可选范围内。")
     values = {
@@ -201,7 +206,7 @@ def finding_move(
     Only before the unit has answered (`Finding.move_refusal`); the deadline and the 13710
     clocks stay as they were, since they run from the day the finding was found.
     """
-    require_supervisor(user)
+    require(user, "supervision.keep")
     finding = _locked(finding)
     check_version(finding, expected_version, label="该问题")
     if refusal := finding.move_refusal:
@@ -233,13 +238,11 @@ def finding_answer(
     expected_version: int | None = None,
 ) -> Finding:
     """The unit reports its rectification: a plan or progress, or (``done``) that it is finished."""
-    require_answering_unit(user, finding)
+    require(user, "finding.answer", finding)
     finding = _locked(finding)
     check_version(finding, expected_version, label="该问题")
-    if finding.is_closed:
-        raise ValidationError("该问题已销号，无需再反馈。")
-    if finding.status == Status.RECTIFIED:
-        raise ValidationError("已报告整改完成，正在等待督查办验收；如需补充请等待退回。")
+    if refusal := answer_state_refusal(finding):
+        raise ValidationError(refusal)
     note = _text(note, "整改完成情况" if done else "整改措施或进展")
     finding.status = Status.RECTIFIED if done else Status.IN_PROGRESS
     finding.rectification = note
@@ -250,16 +253,14 @@ def finding_answer(
 
 
 def _require_rectified(finding: Finding, verb: str) -> None:
-    if finding.is_closed:
-        raise ValidationError("该问题已销号。")
-    if finding.status != Status.RECTIFIED:
-        raise ValidationError(f"责任单位尚未报告整改完成，不能{verb}。")
+    if refusal := review_state_refusal(finding, verb):
+        raise ValidationError(refusal)
 
 
 @transaction.atomic
 def finding_close(*, user: User, finding: Finding, today: date, note: str = "") -> Finding:
     """销号: the supervisor accepts the unit's rectification."""
-    require_supervisor(user)
+    require(user, "supervision.keep")
     finding = _locked(finding)
     _require_rectified(finding, "销号")
     finding.status = Status.CLOSED
@@ -272,7 +273,7 @@ def finding_close(*, user: User, finding: Finding, today: date, note: str = "") 
 @transaction.atomic
 def finding_send_back(*, user: User, finding: Finding, reason: str) -> Finding:
     """The rectification is not accepted: back to the unit with the reason."""
-    require_supervisor(user)
+    require(user, "supervision.keep")
     finding = _locked(finding)
     _require_rectified(finding, "退回")
     reason = _text(reason, "退回原因")
@@ -294,7 +295,7 @@ def notice_issue(
     content: dict[str, Any],
 ) -> Notice:
     """Issue a notice (通报) numbered in its year; its content is kept as it stands today."""
-    require_supervisor(user)
+    require(user, "supervision.keep")
     if period not in Notice.Period.values or not 1 <= month <= 12:
         raise ValidationError("通报周期不正确。")
     # Lock the year's notices so two issued at once do not take the same number.

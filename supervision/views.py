@@ -5,26 +5,26 @@ Views parse, check access, call a service or selector and render; the rules live
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from projects import filenames
 from projects.access import visible_projects
+from projects.capabilities import requires
 from projects.errors import error_text, form_error_text
 from projects.lists import ListPage
-from projects.models import User
 from projects.uploads import check_attachments, download
 from projects.xlsx import workbook_response
 from supervision import services
 from supervision.access import (
+    answer_refusal,
+    edit_refusal,
     evidence_for,
     finding_for,
-    require_answering_unit,
-    require_supervisor,
+    move_refusal,
+    review_refusal,
     visible_findings,
 )
 from supervision.clocks import LEVEL_LABELS, STATE_LABELS, steps
@@ -38,7 +38,7 @@ from supervision.forms import (
     MoveForm,
     SendBackForm,
 )
-from supervision.models import Finding, Inspection
+from supervision.models import Inspection
 from supervision.selectors import EXPORT_HEADERS, escalations, export_rows, status_counts
 from supervision.tables import FindingTable, InspectionTable
 
@@ -87,7 +87,7 @@ class FindingList(ListPage):
 finding_list = FindingList.as_view()
 
 
-@login_required
+@requires("portfolio.view")
 def finding_detail(request, pk: int):
     finding = finding_for(request.user, pk)
     today = timezone.localdate()
@@ -103,12 +103,10 @@ def finding_detail(request, pk: int):
             "state_labels": STATE_LABELS,
             "events": events,
             "overdue": finding.overdue_on(today),
-            "can_answer": user.role == User.Role.REPORTER
-            and finding.status in (Finding.Status.OPEN, Finding.Status.IN_PROGRESS),
-            "can_review": user.role == User.Role.SUPERVISOR
-            and finding.status == Finding.Status.RECTIFIED,
-            "can_edit": user.role == User.Role.SUPERVISOR and not finding.is_closed,
-            "can_move": user.role == User.Role.SUPERVISOR and not finding.move_refusal,
+            "can_answer": answer_refusal(user, finding) is None,
+            "can_review": review_refusal(user, finding) is None,
+            "can_edit": edit_refusal(user, finding) is None,
+            "can_move": move_refusal(user, finding) is None,
             "move_form": MoveForm(finding=finding, initial={"version": finding.version}),
             "answer_form": AnswerForm(initial={"version": finding.version}),
             "close_form": CloseForm(),
@@ -117,9 +115,8 @@ def finding_detail(request, pk: int):
     )
 
 
-@login_required
+@requires("supervision.keep")
 def finding_create(request):
-    require_supervisor(request.user)
     initial: dict[str, object] = {"found_on": timezone.localdate()}
     if request.GET.get("inspection", "").isdigit():
         inspection = get_object_or_404(Inspection, pk=request.GET["inspection"])
@@ -140,9 +137,8 @@ def finding_create(request):
     return render(request, "supervision/finding_form.html", {"form": form, "title": "交办问题"})
 
 
-@login_required
+@requires("supervision.keep")
 def finding_edit(request, pk: int):
-    require_supervisor(request.user)
     finding = finding_for(request.user, pk)
     initial = {
         "version": finding.version,
@@ -170,11 +166,9 @@ def finding_edit(request, pk: int):
     )
 
 
-@login_required
-@require_POST
+@requires("finding.answer", methods=["POST"])
 def finding_answer(request, pk: int):
     finding = finding_for(request.user, pk)
-    require_answering_unit(request.user, finding)
     form = AnswerForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, form_error_text(form))
@@ -199,11 +193,9 @@ def finding_answer(request, pk: int):
     return redirect("finding_detail", pk=pk)
 
 
-@login_required
-@require_POST
+@requires("supervision.keep", methods=["POST"])
 def finding_move(request, pk: int):
     """转交: the supervisor gives the finding to another unit, before it is answered."""
-    require_supervisor(request.user)
     finding = finding_for(request.user, pk)
     form = MoveForm(request.POST, finding=finding)
     if not form.is_valid():
@@ -224,10 +216,8 @@ def finding_move(request, pk: int):
     return redirect("finding_detail", pk=pk)
 
 
-@login_required
-@require_POST
+@requires("supervision.keep", methods=["POST"])
 def finding_close(request, pk: int):
-    require_supervisor(request.user)
     finding = finding_for(request.user, pk)
     form = CloseForm(request.POST)
     if not form.is_valid():  # an over-long 验收意见 is refused, never dropped
@@ -247,10 +237,8 @@ def finding_close(request, pk: int):
     return redirect("finding_detail", pk=pk)
 
 
-@login_required
-@require_POST
+@requires("supervision.keep", methods=["POST"])
 def finding_send_back(request, pk: int):
-    require_supervisor(request.user)
     finding = finding_for(request.user, pk)
     form = SendBackForm(request.POST)
     if not form.is_valid():
@@ -267,13 +255,13 @@ def finding_send_back(request, pk: int):
     return redirect("finding_detail", pk=pk)
 
 
-@login_required
+@requires("portfolio.view")
 def evidence_file(request, pk: int):
     """Evidence is served only to those who may see its finding, always as a download."""
     return download(evidence_for(request.user, pk))
 
 
-@login_required
+@requires("portfolio.view")
 def inspection_list(request):
     table = InspectionTable(
         Inspection.objects.prefetch_related("projects").order_by("-inspected_on", "pk"),
@@ -283,9 +271,8 @@ def inspection_list(request):
     return render(request, "supervision/inspection_list.html", {"table": table})
 
 
-@login_required
+@requires("supervision.keep")
 def inspection_create(request):
-    require_supervisor(request.user)
     form = InspectionForm(request.POST or None, initial={"inspected_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -300,10 +287,9 @@ def inspection_create(request):
     return render(request, "supervision/inspection_form.html", {"form": form})
 
 
-@login_required
+@requires("supervision.keep")
 def inspection_edit(request, pk: int):
     """The supervisor corrects an inspection's record; a form older than the row is refused."""
-    require_supervisor(request.user)
     inspection = get_object_or_404(Inspection, pk=pk)
     initial = {
         "version": inspection.version,
@@ -331,7 +317,7 @@ def inspection_edit(request, pk: int):
     )
 
 
-@login_required
+@requires("portfolio.view")
 def inspection_detail(request, pk: int):
     inspection = get_object_or_404(Inspection.objects.select_related("created_by"), pk=pk)
     findings = (

@@ -45,13 +45,15 @@ MATRIX = {
     ("dashboard", None, "get"): row(
         302, 200, 200, 200, 200, 200, security=302, auditor=302, none=302
     ),
-    ("account_pending", None, "get"): row(302, 302, 302, 302, 302, 302, none=200),
+    ("account_pending", None, "get"): row(
+        302, 302, 302, 302, 302, 302, security=302, auditor=302, none=200
+    ),
     ("project_list", None, "get"): row(302, 200, 200, 200, 200, 200),
     ("project_detail", "own project", "get"): row(302, 200, 200, 200, 200, 200),
     ("project_detail", "other unit's project", "get"): row(302, 404, 200, 200, 200, 200),
     ("report_current", None, "get"): row(302, 302, 302, 302, 302, 302),
     ("report_month", "month", "get"): row(302, 200, 200, 200, 200, 200),
-    ("review_current", None, "get"): row(302, 302, 302, 302, 302, 302),
+    ("review_current", None, "get"): row(302, 403, 302, 302, 302, 302),
     ("review_month", "month", "get"): row(302, 403, 200, 200, 200, 200),
     ("period_lock", "month", "get"): row(302, 403, 200, 403, 403, 403),
     ("period_lock", "month", "post"): row(302, 403, 302, 403, 403, 403),
@@ -84,7 +86,7 @@ MATRIX = {
     ("fund_detail", "own fund", "get"): row(302, 200, 200, 200, 200, 200),
     ("fund_detail", "other unit's fund", "get"): row(302, 404, 200, 200, 200, 200),
     ("fund_edit", "own fund", "get"): row(302, 403, 200, 403, 403, 403),
-    ("fund_edit", "other unit's fund", "get"): row(302, 404, 200, 403, 403, 403),
+    ("fund_edit", "other unit's fund", "get"): row(302, 403, 200, 403, 403, 403),
     ("fund_attach", "own fund", "post"): row(302, 403, 302, 403, 403, 403),
     ("fund_file", "fund file", "get"): row(302, 200, 200, 200, 200, 200),
     ("finding_list", None, "get"): row(302, 200, 200, 200, 200, 200),

@@ -1,0 +1,319 @@
+"""Who may do what: the one table of capabilities per role, asked by services, views, templates
+and the middleware alike.
+
+A capability is a domain action (`report.review`, `finding.answer`); each role holds some, each
+with a scope: ALL (county-wide) or OWN_UNIT (a reporter: the objects of their own unit). An
+object states its unit through ``owner_unit_id`` (Project, AnnualPlan, Milestone,
+MonthlyReport, FundApplication, Finding, Evidence…), so this module imports no other app.
+
+State-dependent refusals (a closed finding, a locked month) are not here: they stay in each
+app's own rule function, which the page asks too (e.g. ``supervision.rules.answer_refusal``).
+
+Adding a role: one entry in ``User.Role`` and one row in ``CAPABILITIES``; then run
+``tests/test_permission_matrix.py``, which derives every URL's expected status from this table,
+and copy ``capability_table()`` into docs/architecture.md (a test compares them).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpResponseNotAllowed
+
+Q = TypeVar("Q", bound=QuerySet)
+
+
+class Scope(Enum):
+    ALL = "全县"
+    OWN_UNIT = "本单位"
+
+
+ALL, OWN_UNIT = Scope.ALL, Scope.OWN_UNIT
+
+
+class Owned(Protocol):
+    """An object that belongs to one unit (None: county-wide, e.g. an inspection)."""
+
+    @property
+    def owner_unit_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Capability:
+    label: str  # what it is, as the docs and the 403 page say it
+    refusal: str  # why a role without it is refused
+    scope_refusal: str = "只能办理本单位的事项。"  # a reporter acting on another unit's object
+    business: bool = True  # business data, which the 三员 administrators never touch
+
+
+CAPABILITY = {
+    "portfolio.view": Capability(
+        "查看项目、报表、资金、督查和通报", "您的角色不能查看业务数据。", "只能查看本单位的数据。"
+    ),
+    "register.keep": Capability("维护项目库、年度计划和项目节点", "只有项目办可以进行此操作。"),
+    "plan.record_start": Capability(
+        "填报年度计划的开工日期和纳统日期",
+        "只有项目办或本单位填报员可以修改年度计划。",
+        "只有项目办或本单位填报员可以修改年度计划。",
+    ),
+    "milestone.record": Capability(
+        "填报项目节点的完成日期", "只有项目办可以进行此操作。", "只能填报本单位项目的节点。"
+    ),
+    "report.enter": Capability(
+        "填报和报送月度报表、上传进度照片", "您的角色不能填报。", "只能填报本单位的项目。"
+    ),
+    "review.read": Capability("查看报表审核页", "审核页面仅供项目办和领导查看。"),
+    "report.review": Capability("审核（通过、退回）月度报表", "只有项目办可以进行此操作。"),
+    "period.lock": Capability("锁定和解锁报送月份", "只有项目办可以进行此操作。"),
+    "briefing.read": Capability(
+        "查看和下载月度、季度、年度简报",
+        "简报汇总全县数据，仅供项目办、督查办和县领导下载。",
+    ),
+    "briefing.write_note": Capability("填写简报的下步工作打算", "下步工作打算由项目办填写。"),
+    "ledger.import": Capability("导入Excel台账", "只有项目办可以进行此操作。"),
+    "fund.keep": Capability("登记资金申报及其附件", "资金申报由项目办登记，您的角色不能修改。"),
+    "supervision.keep": Capability(
+        "记录督查、交办、修改、转交和销号问题、印发通报", "只有督查办可以进行此操作。"
+    ),
+    "finding.answer": Capability(
+        "答复督查问题（整改情况）", "整改情况由责任单位填报。", "只能答复本单位的督查问题。"
+    ),
+    "security.grant": Capability(
+        "分配角色和单位、启用和解锁账号",
+        "角色分配和账号解锁由安全管理员办理。",
+        business=False,
+    ),
+    "audit.read": Capability(
+        "查看安全审计日志和数据变更记录", "审计日志仅限审计管理员查看。", business=False
+    ),
+    "accounts.keep": Capability(
+        "在系统管理中建立、停用账号，维护单位",
+        "账号和单位由系统管理员在系统管理中维护。",
+        business=False,
+    ),
+    "settings.keep": Capability(
+        "在系统管理中维护年度设置（报送截止日、考核权重）",
+        "年度设置由系统管理员在系统管理中维护。",
+        business=False,
+    ),
+}
+
+# The table. Keys are User.Role values; a role not listed (未授权 "none") holds nothing.
+CAPABILITIES: dict[str, dict[str, Scope]] = {
+    "reporter": {
+        "portfolio.view": OWN_UNIT,
+        "plan.record_start": OWN_UNIT,
+        "milestone.record": OWN_UNIT,
+        "report.enter": OWN_UNIT,
+        "finding.answer": OWN_UNIT,
+    },
+    "officer": {
+        "portfolio.view": ALL,
+        "register.keep": ALL,
+        "plan.record_start": ALL,
+        "milestone.record": ALL,
+        "report.enter": ALL,
+        "review.read": ALL,
+        "report.review": ALL,
+        "period.lock": ALL,
+        "briefing.read": ALL,
+        "briefing.write_note": ALL,
+        "ledger.import": ALL,
+        "fund.keep": ALL,
+    },
+    "supervisor": {
+        "portfolio.view": ALL,
+        "review.read": ALL,
+        "briefing.read": ALL,
+        "supervision.keep": ALL,
+    },
+    "leader": {"portfolio.view": ALL, "review.read": ALL, "briefing.read": ALL},
+    # 三员: the system administrator keeps accounts, units and settings and reads the
+    # business pages; the security administrator grants roles; the auditor reads the log.
+    "admin": {
+        "portfolio.view": ALL,
+        "review.read": ALL,
+        "briefing.read": ALL,
+        "accounts.keep": ALL,
+        "settings.keep": ALL,
+    },
+    "security": {"security.grant": ALL},
+    "auditor": {"audit.read": ALL},
+}
+
+SEPARATION = "三员分立：安全管理员和审计管理员不查看、不办理业务数据。"
+PENDING = "账号尚未授权，请联系安全管理员。"
+
+
+def capabilities_of(user) -> dict[str, Scope]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {}
+    return CAPABILITIES.get(user.role, {})
+
+
+def scope(user, capability: str) -> Scope | None:
+    """The scope within which ``user`` holds ``capability`` (None: not at all)."""
+    if capability not in CAPABILITY:
+        raise KeyError(f"unknown capability {capability!r}")
+    return capabilities_of(user).get(capability)
+
+
+def _in_scope(user, held: Scope, obj: Owned | None) -> bool:
+    if held is ALL or obj is None:
+        return True
+    owner = obj.owner_unit_id
+    return owner is None or owner == user.unit_id
+
+
+def refusal(user, capability: str, obj: Owned | None = None) -> str | None:
+    """Why ``user`` may not do ``capability`` (to ``obj``, when given); None: they may."""
+    held = scope(user, capability)
+    if held is None:
+        if not capabilities_of(user):
+            return PENDING
+        if CAPABILITY[capability].business and "portfolio.view" not in capabilities_of(user):
+            return SEPARATION
+        return CAPABILITY[capability].refusal
+    if not _in_scope(user, held, obj):
+        return CAPABILITY[capability].scope_refusal
+    return None
+
+
+def can(user, capability: str, obj: Owned | None = None) -> bool:
+    return refusal(user, capability, obj) is None
+
+
+def require(user, capability: str, obj: Owned | None = None) -> None:
+    """Raise PermissionDenied with the Chinese reason unless ``user`` may do ``capability``."""
+    reason = refusal(user, capability, obj)
+    if reason is not None:
+        raise PermissionDenied(reason)
+
+
+def scoped(user, capability: str, queryset: Q, unit_field: str) -> Q:
+    """``queryset`` narrowed to what ``user`` may do ``capability`` to: everything (ALL), the
+    rows whose ``unit_field`` is their unit (OWN_UNIT), or nothing."""
+    held = scope(user, capability)
+    if held is ALL:
+        return queryset
+    if held is OWN_UNIT:
+        return queryset.filter(**{unit_field: user.unit_id})
+    return queryset.none()
+
+
+def own_unit(user, capability: str = "portfolio.view") -> int | None:
+    """The unit ``user`` is held to for ``capability`` (None: no unit narrows them)."""
+    return user.unit_id if scope(user, capability) is OWN_UNIT else None
+
+
+def has_business(user) -> bool:
+    """Whether ``user`` works on business data at all (the 三员 administrators and an account
+    with no role yet do not: they see only their own pages)."""
+    return scope(user, "portfolio.view") is not None
+
+
+# --- views ---------------------------------------------------------------------------------
+
+SIGNED_IN = ""  # a view any signed-in user may open (their own password, the pending page)
+
+
+def requires(
+    capability: str,
+    *,
+    post: str | None = None,
+    methods: Iterable[str] | None = None,
+) -> Callable:
+    """Sign-in, then ``methods`` (405 otherwise), then the capability (``post`` for a POST,
+    when it differs): 403 with the reason. Records what the view needs on the function
+    (``view.capabilities``: method → capability) for the permission matrix and the middleware.
+    The object's own scope is the fetch helper's (404 outside it)."""
+    needed = {"GET": capability, "POST": post if post is not None else capability}
+    for name in needed.values():
+        if name != SIGNED_IN and name not in CAPABILITY:
+            raise KeyError(f"unknown capability {name!r}")
+    allowed = sorted(methods) if methods is not None else None
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if allowed is not None and request.method not in allowed:
+                return HttpResponseNotAllowed(allowed)
+            name = needed["POST" if request.method == "POST" else "GET"]
+            if name:
+                require(request.user, name)
+            return view(request, *args, **kwargs)
+
+        wrapper.capabilities = needed  # type: ignore[attr-defined]
+        wrapper.methods = allowed  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def signed_in(view: Callable) -> Callable:
+    """Any signed-in user, whatever their role."""
+    return requires(SIGNED_IN)(view)
+
+
+def public(view: Callable) -> Callable:
+    """A page anyone may open, signed in or not (signing in and out)."""
+    view.public = True  # type: ignore[attr-defined]
+    return view
+
+
+def needed_for(view: Callable, method: str) -> str | None:
+    """The capability ``view`` needs for ``method`` ("" = signed in only or public, None =
+    undeclared)."""
+    if getattr(view, "public", False):
+        return SIGNED_IN
+    view_class = getattr(view, "view_class", None)
+    declared = getattr(view, "capabilities", None) or getattr(view_class, "capabilities", None)
+    if declared is None:
+        return None
+    return declared["POST" if method == "POST" else "GET"]
+
+
+class CapabilityRequiredMixin:
+    """``requires`` for a class-based view: set ``capabilities`` with ``needs(...)``."""
+
+    capabilities: dict[str, str] = {}
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        name = self.capabilities["POST" if request.method == "POST" else "GET"]
+        if name:
+            require(request.user, name)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+def needs(capability: str, *, post: str | None = None) -> dict[str, str]:
+    return {"GET": capability, "POST": post if post is not None else capability}
+
+
+# --- the table as docs/architecture.md shows it ---------------------------------------------
+
+
+def capability_table(roles: list[tuple[str, str]]) -> str:
+    """The Markdown table of ``CAPABILITIES`` (``roles``: User.Role.choices)."""
+    shown = [(value, label) for value, label in roles if value in CAPABILITIES]
+    lines = [
+        "| capability | what | " + " | ".join(label for _, label in shown) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in shown) + " |",
+    ]
+    for name, capability in CAPABILITY.items():
+        cells = []
+        for value, _ in shown:
+            held = CAPABILITIES[value].get(name)
+            cells.append(held.value if held else "")
+        lines.append(f"| `{name}` | {capability.label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
