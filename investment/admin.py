@@ -2,17 +2,23 @@ from django.contrib import admin
 
 from investment.models import MonthlyReport, ReportingPeriod, YearSettings
 from investment.services import is_locked
+from projects.capabilities import CapabilityAdminMixin
 from projects.versioning import VersionedAdmin
 
 
 @admin.register(YearSettings)
-class YearSettingsAdmin(VersionedAdmin):
+class YearSettingsAdmin(CapabilityAdminMixin, VersionedAdmin):
+    admin_capability = "settings.keep"
+    admin_actions = ("view", "add", "change")
     list_display = ["year", "due_day", "weight_investment", "weight_start", "weight_milestones",
                     "weight_findings", "weight_reporting", "lag_threshold", "list_size"]  # fmt: skip
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(CapabilityAdminMixin, admin.ModelAdmin):
+    # Read only: a month is locked and unlocked on 报表审核, by the office.
+    admin_capability = "settings.keep"
+    admin_actions = ("view",)
     list_display = ["year", "month", "locked_at", "locked_by"]
     readonly_fields = ["locked_at", "locked_by"]
 

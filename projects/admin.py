@@ -8,6 +8,7 @@ from django.contrib.auth.forms import (
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 
+from projects.capabilities import CapabilityAdminMixin
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
 from projects.versioning import VersionedAdmin
 
@@ -40,7 +41,10 @@ class KeyProjectUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class KeyProjectUserAdmin(UserAdmin):
+class KeyProjectUserAdmin(CapabilityAdminMixin, UserAdmin):
+    # 三员: the system administrator creates and disables accounts; never deletes them.
+    admin_capability = "accounts.keep"
+    admin_actions = ("view", "add", "change")
     list_display = ["username", "first_name", "role", "unit", "is_active", "must_change_password"]
     list_filter = ["role", "unit", "is_active"]
     # The system administrator keeps accounts; roles and units are the security administrator's
@@ -79,7 +83,8 @@ class KeyProjectUserAdmin(UserAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(CapabilityAdminMixin, admin.ModelAdmin):
+    admin_capability = "accounts.keep"
     list_display = ["name", "kind", "sort_order"]
     list_filter = ["kind"]
     search_fields = ["name"]

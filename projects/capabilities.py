@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol, TypeVar
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpResponseNotAllowed
@@ -51,6 +50,7 @@ class Capability:
     refusal: str  # why a role without it is refused
     scope_refusal: str = "只能办理本单位的事项。"  # a reporter acting on another unit's object
     business: bool = True  # business data, which the 三员 administrators never touch
+    admin_site: bool = False  # kept in 系统管理 (the Django admin): its holders are staff
 
 
 CAPABILITY = {
@@ -97,11 +97,13 @@ CAPABILITY = {
         "在系统管理中建立、停用账号，维护单位",
         "账号和单位由系统管理员在系统管理中维护。",
         business=False,
+        admin_site=True,
     ),
     "settings.keep": Capability(
         "在系统管理中维护年度设置（报送截止日、考核权重）",
         "年度设置由系统管理员在系统管理中维护。",
         business=False,
+        admin_site=True,
     ),
 }
 
@@ -213,6 +215,11 @@ def own_unit(user, capability: str = "portfolio.view") -> int | None:
     return user.unit_id if scope(user, capability) is OWN_UNIT else None
 
 
+def works_in_admin_site(role: str) -> bool:
+    """Whether ``role`` holds a capability kept in 系统管理 (its accounts are staff)."""
+    return any(CAPABILITY[name].admin_site for name in CAPABILITIES.get(role, {}))
+
+
 def has_business(user) -> bool:
     """Whether ``user`` works on business data at all (the 三员 administrators and an account
     with no role yet do not: they see only their own pages)."""
@@ -222,6 +229,13 @@ def has_business(user) -> bool:
 # --- views ---------------------------------------------------------------------------------
 
 SIGNED_IN = ""  # a view any signed-in user may open (their own password, the pending page)
+
+
+def redirect_to_login(path: str):
+    # Imported here: django.contrib.auth.views needs the user model, which imports this module.
+    from django.contrib.auth.views import redirect_to_login as to_login
+
+    return to_login(path)
 
 
 def requires(
@@ -298,6 +312,45 @@ class CapabilityRequiredMixin:
 
 def needs(capability: str, *, post: str | None = None) -> dict[str, str]:
     return {"GET": capability, "POST": post if post is not None else capability}
+
+
+# --- 系统管理 (the Django admin) ----------------------------------------------------------
+
+
+class CapabilityAdminMixin:
+    """A ModelAdmin whose model the holders of ``capability`` keep in 系统管理: each app
+    declares it on its own admin (``admin_capability``, and which of view/add/change/delete
+    it opens), so no Django permission rows or role-named permission strings are needed.
+    Other users (a superuser) keep Django's own permissions."""
+
+    admin_capability: str = ""
+    admin_actions: tuple[str, ...] = ("view", "add", "change", "delete")
+
+    def _capability_allows(self, request, action: str) -> bool:
+        return action in self.admin_actions and can(request.user, self.admin_capability)
+
+    def has_module_permission(self, request):
+        return self._capability_allows(request, "view") or super().has_module_permission(request)  # type: ignore[misc]
+
+    def has_view_permission(self, request, obj=None):
+        return self._capability_allows(request, "view") or super().has_view_permission(  # type: ignore[misc]
+            request, obj
+        )
+
+    def has_add_permission(self, request, *args):
+        return self._capability_allows(request, "add") or super().has_add_permission(  # type: ignore[misc]
+            request, *args
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return self._capability_allows(request, "change") or super().has_change_permission(  # type: ignore[misc]
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return self._capability_allows(request, "delete") or super().has_delete_permission(  # type: ignore[misc]
+            request, obj
+        )
 
 
 # --- the table as docs/architecture.md shows it ---------------------------------------------

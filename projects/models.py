@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from projects import deadlines
+from projects.capabilities import works_in_admin_site
 
 MONEY_DIGITS = 14  # DESIGN.md §3: 10 digits before the point, 4 after
 MONEY_PLACES = 4
@@ -205,36 +206,8 @@ class User(AbstractUser):
         """The name people know (姓名, kept in first_name), else the login name."""
         return self.first_name or self.username
 
-    # 三员 separation: the system administrator keeps accounts, units and the year's settings
-    # in 系统管理 (the Django admin) and nothing else: not the roles (the security
-    # administrator's), not the audit log (the auditor's, never in the admin), not the data.
-    SYSTEM_ADMIN_PERMISSIONS = frozenset(
-        {
-            "projects.view_user", "projects.add_user", "projects.change_user",
-            "projects.view_unit", "projects.add_unit", "projects.change_unit",
-            "projects.delete_unit",
-            "investment.view_yearsettings", "investment.add_yearsettings",
-            "investment.change_yearsettings",
-            "investment.view_reportingperiod",
-        }
-    )  # fmt: skip
+    # 三员: the administrators' accounts, whose passwords only their owners set.
     PRIVILEGED_ROLES = (Role.ADMIN, Role.SECURITY, Role.AUDITOR)
-
-    def has_perm(self, perm, obj=None) -> bool:
-        if (
-            self.is_active
-            and self.role == self.Role.ADMIN
-            and perm in self.SYSTEM_ADMIN_PERMISSIONS
-        ):
-            return True
-        return super().has_perm(perm, obj)
-
-    def has_module_perms(self, app_label) -> bool:
-        prefix = f"{app_label}."
-        admin = self.is_active and self.role == self.Role.ADMIN
-        if admin and any(p.startswith(prefix) for p in self.SYSTEM_ADMIN_PERMISSIONS):
-            return True
-        return super().has_module_perms(app_label)
 
     def set_password(self, raw_password):
         """Hash the password, start its 90-day clock and remember it for the history check."""
@@ -243,9 +216,10 @@ class User(AbstractUser):
         self._password_for_history = self.password
 
     def save(self, *args: Any, update_fields: Iterable[str] | None = None, **kwargs: Any) -> None:
-        # Only the system administrator works in 系统管理; the role decides, not a checkbox.
+        # Only a role with a capability kept in 系统管理 works there (the system
+        # administrator); the role decides, not a checkbox.
         if update_fields is None or "role" in update_fields:
-            self.is_staff = self.role == self.Role.ADMIN or self.is_superuser
+            self.is_staff = works_in_admin_site(self.role) or self.is_superuser
         super().save(*args, update_fields=update_fields, **kwargs)
         encoded = getattr(self, "_password_for_history", None)
         self._password_for_history = None

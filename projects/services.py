@@ -372,9 +372,10 @@ def milestone_update(
 
 
 @transaction.atomic
-def project_save(form: "forms.ModelForm[Project]") -> Project:
+def project_save(form: "forms.ModelForm[Project]", *, user: User) -> Project:
     """Save a valid project form; an edit made on an out-of-date form is refused (optimistic
     locking) with what changed since, so nobody's change is silently lost."""
+    require(user, "register.keep")
     project = form.instance
     if project.pk:
         current = Project.objects.select_for_update().get(pk=project.pk)

@@ -47,7 +47,7 @@ def project_edit(request, pk: int | None = None):
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
         try:
-            project = services.project_save(form)
+            project = services.project_save(form, user=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:

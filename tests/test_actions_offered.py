@@ -1,0 +1,366 @@
+"""A page offers an action exactly when the service allows it.
+
+For each role and each action on a sample object, the page (its link, button or form marked
+``data-action="…"``) is compared with the service called inside a rolled-back savepoint:
+offered ⇔ the service neither raises PermissionDenied nor ValidationError. A page that offered
+what the service refuses (or hid what it allows) fails here, whichever of the two is wrong.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+
+from bonds.models import FundApplication
+from bonds.services import fund_attach, fund_save
+from investment import services as reports
+from investment.models import MonthlyReport
+from ledger.importer import import_ledger
+from projects import services as register
+from projects.models import Milestone, Project, Unit, User
+from projects.uploads import check_attachment
+from supervision import services as supervision
+from supervision.models import Finding, Inspection
+from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load, xlsx
+
+ROLES = ["reporter", "township", "officer", "supervisor", "leader", "admin", "security",
+         "auditor", "none"]  # fmt: skip
+TODAY = date(2024, 4, 20)
+PDF = b"%PDF-1.4 test"
+
+
+class Rollback(Exception):
+    pass
+
+
+def allowed(call) -> bool:
+    """Whether the service accepts the call; nothing it writes is kept."""
+    try:
+        with transaction.atomic():
+            call()
+            raise Rollback
+    except Rollback:
+        return True
+    except (PermissionDenied, ValidationError):
+        return False
+
+
+@pytest.fixture
+def county():
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+                [code(2), "乙", "营盘镇", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+            ],
+            "月度投资": [REPORT_HEADERS, [code(1), 2024, 3, 5]],
+        }
+    )
+    MonthlyReport.objects.update(status=MonthlyReport.Status.SUBMITTED)
+    own, township = Unit.objects.get(name="县住建局"), Unit.objects.get(name="营盘镇")
+    users = {
+        "reporter": User.objects.create_user("reporter", role=User.Role.REPORTER, unit=own),
+        "township": User.objects.create_user("township", role=User.Role.REPORTER, unit=township),
+        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
+        "supervisor": User.objects.create_user("supervisor", role=User.Role.SUPERVISOR),
+        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
+        "admin": User.objects.create_user("admin", role=User.Role.ADMIN),
+        "security": User.objects.create_user("security", role=User.Role.SECURITY),
+        "auditor": User.objects.create_user("auditor", role=User.Role.AUDITOR),
+        "none": User.objects.create_user("newcomer"),
+    }
+    project = Project.objects.get(code=code(1))
+    Milestone.objects.create(project=project, name="施工许可", planned_date=date(2024, 6, 1))
+    fund = fund_save(
+        user=users["officer"], project=project, fund_type="special_bond", year=2024,
+        requested=Decimal(100),
+    )  # fmt: skip
+    fund_attach(user=users["officer"], application=fund, files=[check_attachment("a.pdf", PDF)])
+    inspection = supervision.inspection_save(
+        user=users["supervisor"], title="督查", inspected_on=date(2024, 3, 1), projects=[project]
+    )
+    for description in ("未整改", "已整改"):
+        finding = supervision.finding_create(
+            user=users["supervisor"], unit=own, description=description, project=project,
+            found_on=date(2024, 3, 1), today=date(2024, 3, 1), deadline=date(2024, 5, 31),
+            inspection=inspection,
+        )  # fmt: skip
+    supervision.finding_answer(
+        user=users["reporter"], finding=finding, note="已整改", today=date(2024, 3, 2), done=True
+    )
+    return SimpleNamespace(users=users, own=own, township=township, project=project)
+
+
+def own_project() -> Project:
+    return Project.objects.get(code=code(1))
+
+
+def report() -> MonthlyReport:
+    return MonthlyReport.objects.get()
+
+
+def finding(description: str) -> Finding:
+    return Finding.objects.get(description=description)
+
+
+@dataclass
+class Action:
+    page: object  # county → the page's URL
+    marker: str  # what the page shows when it offers the action
+    service: object  # (county, user) → the service call
+    setup: object = None  # county → None, run first (e.g. lock the month)
+
+
+def month_page(county, user) -> str:
+    url = reverse("report_month", args=[2024, 4])
+    return url if user.role == User.Role.REPORTER else f"{url}?unit={county.own.pk}"
+
+
+def lock_march(county) -> None:
+    missing = [u.unit_id for u in reports.units_not_reported(year=2024, month=3)]
+    reports.period_lock(year=2024, month=3, user=county.users["officer"], confirmed_units=missing)
+
+
+def stub_form(instance, **cleaned):
+    """A valid edit form saved as shown (the service checks who before anything else)."""
+    return SimpleNamespace(
+        instance=instance,
+        cleaned_data={"version": instance.version, **cleaned},
+        has_changed=lambda: False,
+        save=lambda: instance,
+    )
+
+
+def review_page(county, user) -> str:
+    return reverse("review_month", args=[2024, 3])
+
+
+def project_page(county, user) -> str:
+    return reverse("project_detail", args=[own_project().pk])
+
+
+def finding_page(description):
+    return lambda county, user: reverse("finding_detail", args=[finding(description).pk])
+
+
+def answer(description):
+    return lambda county, user: supervision.finding_answer(
+        user=user, finding=finding(description), note="整改中", today=TODAY
+    )
+
+
+def close(description):
+    return lambda county, user: supervision.finding_close(
+        user=user, finding=finding(description), today=TODAY
+    )
+
+
+def send_back(description):
+    return lambda county, user: supervision.finding_send_back(
+        user=user, finding=finding(description), reason="不合格"
+    )
+
+
+def move(description):
+    return lambda county, user: supervision.finding_move(
+        user=user, finding=finding(description), unit=county.township, reason="错派"
+    )
+
+
+def edit(description):
+    def call(county, user):
+        f = finding(description)
+        supervision.finding_edit(
+            user=user, finding=f, description=f.description, category=f.category,
+            deadline=f.deadline, project=f.project, expected_version=f.version,
+        )  # fmt: skip
+
+    return call
+
+
+def a_ledger() -> bytes:
+    return xlsx({"项目台账": [PROJECT_HEADERS, [code(1), "甲", "县住建局", "县重点", "新建", 100,
+                                                 2024, 50, "2024-01-05"]]})  # fmt: skip
+
+
+ACTIONS = {
+    "report.enter": Action(
+        month_page,
+        "report.enter",
+        lambda c, u: reports.report_save(
+            plan=own_project().plans.get(), month=4, user=u, amount=Decimal(1)
+        ),
+    ),
+    "report.approve": Action(
+        review_page,
+        "report.approve",
+        lambda c, u: reports.report_approve(report=report(), user=u),
+    ),
+    "report.return": Action(
+        review_page,
+        "report.return",
+        lambda c, u: reports.report_return(report=report(), user=u, reason="请补充"),
+    ),
+    "report.approve, locked month": Action(
+        review_page,
+        "report.approve",
+        lambda c, u: reports.report_approve(report=report(), user=u),
+        setup=lock_march,
+    ),
+    "period.lock": Action(
+        review_page,
+        'data-action="period.lock"',
+        lambda c, u: reports.period_lock(
+            year=2024,
+            month=3,
+            user=u,
+            confirmed_units=[x.unit_id for x in reports.units_not_reported(year=2024, month=3)],
+        ),  # fmt: skip
+    ),
+    "period.unlock": Action(
+        review_page,
+        'data-action="period.unlock"',
+        lambda c, u: reports.period_unlock(year=2024, month=3, user=u, reason="更正"),
+        setup=lock_march,
+    ),
+    "plan.edit": Action(
+        project_page,
+        'data-action="plan.edit" data-year="2024"',
+        lambda c, u: register.plan_update(
+            plan=own_project().plans.get(),
+            user=u,
+            changes={},
+            version=own_project().plans.get().version,
+        ),  # fmt: skip
+    ),
+    "project.edit": Action(
+        project_page,
+        'data-action="project.edit"',
+        lambda c, u: register.project_save(stub_form(own_project()), user=u),
+    ),
+    "milestone.record": Action(
+        lambda c, u: reverse("milestones", args=[own_project().pk]),
+        'data-action="milestone.record"',
+        lambda c, u: register.milestone_done(
+            milestone=Milestone.objects.get(), user=u, actual_date=date(2024, 4, 1)
+        ),
+    ),
+    "milestone.edit": Action(
+        lambda c, u: reverse("milestones", args=[own_project().pk]),
+        'data-action="milestone.edit"',
+        lambda c, u: register.milestone_save(
+            stub_form(Milestone.objects.get(), actual_date=None), user=u
+        ),
+    ),
+    "fund.edit": Action(
+        lambda c, u: reverse("fund_detail", args=[FundApplication.objects.get().pk]),
+        'data-action="fund.edit"',
+        lambda c, u: fund_save(
+            user=u,
+            application=(f := FundApplication.objects.get()),
+            project=f.project,
+            fund_type=f.fund_type,
+            year=f.year,
+            requested=f.requested,
+            expected_version=f.version,
+        ),  # fmt: skip
+    ),
+    "fund.attach": Action(
+        lambda c, u: reverse("fund_detail", args=[FundApplication.objects.get().pk]),
+        'data-action="fund.attach"',
+        lambda c, u: fund_attach(
+            user=u,
+            application=FundApplication.objects.get(),
+            files=[check_attachment("b.pdf", PDF)],
+        ),  # fmt: skip
+    ),
+    "finding.answer": Action(
+        finding_page("未整改"), 'data-action="finding.answer"', answer("未整改")
+    ),
+    "finding.answer, rectified": Action(
+        finding_page("已整改"), 'data-action="finding.answer"', answer("已整改")
+    ),
+    "finding.close": Action(finding_page("已整改"), 'data-action="finding.close"', close("已整改")),
+    "finding.close, not rectified": Action(
+        finding_page("未整改"), 'data-action="finding.close"', close("未整改")
+    ),
+    "finding.send_back": Action(
+        finding_page("已整改"), 'data-action="finding.send_back"', send_back("已整改")
+    ),
+    "finding.move": Action(finding_page("未整改"), 'data-action="finding.move"', move("未整改")),
+    "finding.move, answered": Action(
+        finding_page("已整改"), 'data-action="finding.move"', move("已整改")
+    ),
+    "finding.edit": Action(finding_page("未整改"), 'data-action="finding.edit"', edit("未整改")),
+    "inspection.edit": Action(
+        lambda c, u: reverse("inspection_detail", args=[Inspection.objects.get().pk]),
+        'data-action="inspection.edit"',
+        lambda c, u: supervision.inspection_save(
+            user=u,
+            inspection=(i := Inspection.objects.get()),
+            title=i.title,
+            inspected_on=i.inspected_on,
+            expected_version=i.version,
+        ),  # fmt: skip
+    ),
+    "notice.create": Action(
+        lambda c, u: reverse("finding_list"),
+        'data-action="notice.create"',
+        lambda c, u: supervision.notice_issue(
+            user=u, year=2024, period="month", month=3, title="通报", opening="正文", content={}
+        ),
+    ),
+    "ledger.import": Action(
+        lambda c, u: reverse("project_list"),
+        'data-action="ledger.import"',
+        lambda c, u: import_ledger(user=u, data=a_ledger(), filename="台账.xlsx", dry_run=True),
+    ),
+    "briefing.write_note": Action(
+        lambda c, u: reverse("briefing") + "?kind=month&year=2024&month=3",
+        'data-action="briefing.write_note"',
+        lambda c, u: reports.briefing_note_save(
+            user=u, year=2024, period="month", month=3, next_steps="下步工作"
+        ),
+    ),
+}
+
+
+def offered(client, user, url: str, marker: str) -> bool:
+    client.force_login(user)
+    response = client.get(url)
+    return response.status_code == 200 and marker in response.content.decode()
+
+
+@pytest.mark.parametrize("name", list(ACTIONS))
+def test_the_page_offers_what_the_service_allows(client, county, name):
+    action = ACTIONS[name]
+    if action.setup:
+        action.setup(county)
+    marker = action.marker
+    if marker == "report.enter":  # one line of the month page: the sample plan row's
+        marker = f'data-action="{marker}" data-plan="{own_project().plans.get().pk}"'
+    elif "data-action" not in marker:  # one row of a list: the sample report's own form
+        marker = f'data-action="{marker}" data-report="{report().pk}"'
+    pages, services = {}, {}
+    for role in ROLES:
+        user = county.users[role]
+        pages[role] = offered(client, user, action.page(county, user), marker)
+        services[role] = allowed(lambda: action.service(county, user))  # noqa: B023
+    assert pages == services
+    assert any(services.values()) or name in REFUSED_TO_ALL, f"nobody may {name}"
+
+
+# Actions no role may take on the sample object (its state refuses them): the test still
+# proves that no page offers them.
+REFUSED_TO_ALL = {
+    "report.approve, locked month",
+    "finding.answer, rectified",
+    "finding.close, not rectified",
+    "finding.move, answered",
+}
