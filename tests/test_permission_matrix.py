@@ -9,6 +9,7 @@ page; no capability → 403; an object outside the role's scope (another unit's)
 A URL without a case, or a view that declares no capability, fails here.
 """
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -133,7 +134,9 @@ def sample_object(target: str | None):
     own, other = Project.objects.get(code=code(1)), Project.objects.get(code=code(2))
     fund = FundApplication.objects.get
     finding = Finding.objects.get
-    return {
+    if target is None:
+        return None
+    objects: dict[str, Callable[[], object]] = {
         "own project": lambda: own,
         "other unit's project": lambda: other,
         "own plan": lambda: own.plans.get(),
@@ -152,7 +155,8 @@ def sample_object(target: str | None):
             Evidence.objects.get(event__finding__unit__name="营盘镇").event.finding
         ),
         "own milestone": own_milestone,
-    }.get(target, lambda: None)()
+    }
+    return objects[target]() if target in objects else None
 
 
 def expected_status(name: str, target: str | None, method: str, user: User | None) -> int:
@@ -170,7 +174,8 @@ def expected_status(name: str, target: str | None, method: str, user: User | Non
             return 302  # the administrators' and the no-role account's home
         if needed and not can(user, needed):
             return 403
-    if view.__dict__.get("methods") and method.upper() not in view.methods:
+    methods = getattr(view, "methods", None)
+    if methods and method.upper() not in methods:
         return 405
     if name == "account_pending":  # the page of an account with no capability at all
         return 302 if capabilities_of(user) else 200

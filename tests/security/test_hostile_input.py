@@ -15,7 +15,7 @@ from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError, read_workbook
 from projects.models import Project, User
 from tests.test_permission_matrix import (
-    MATRIX,
+    CASES,
     county,  # noqa: F401  (the matrix's fixture)
     url_for,
 )
@@ -24,7 +24,7 @@ from tests.workbooks import PROJECT_HEADERS, code, load, xlsx
 HYPERLINK = '=HYPERLINK("http://x","点我")'
 # What a strict CSP blocks: inline <script>, on…= handlers, <style> blocks, style="" attributes.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+=\"|<style|\sstyle=\"")
-URLS = sorted({(name, target) for name, target, _ in MATRIX}, key=str)
+URLS = sorted({(name, target) for name, target, _ in CASES}, key=str)
 
 
 @pytest.mark.usefixtures("county")
@@ -83,7 +83,7 @@ def test_rendered_pages_have_no_inline_script_style_or_event_handler(client):
     client.force_login(User.objects.create_user("root", role=User.Role.ADMIN, is_superuser=True, is_staff=True))  # fmt: skip
     pages = [
         url_for(name, target)
-        for name, target, method in MATRIX
+        for name, target, method in CASES
         if method == "get" and name not in {"logout", "photo_file", "ledger_template", "ledger_export"}
     ] + [reverse("admin:index"), reverse("admin:projects_user_changelist"),
          reverse("admin:projects_user_add"), reverse("admin:projects_project_add")]  # fmt: skip
