@@ -254,9 +254,16 @@ ACTIONS = {
     "milestone.edit": Action(
         lambda c, u: reverse("milestones", args=[own_project().pk]),
         'data-action="milestone.edit"',
-        lambda c, u: register.milestone_save(
-            stub_form(Milestone.objects.get(), actual_date=None), user=u
-        ),
+        lambda c, u: register.milestone_update(
+            milestone=(m := Milestone.objects.get()),
+            user=u,
+            version=m.version,
+            name=m.name,
+            kind=m.kind,
+            planned_date=m.planned_date,
+            actual_date=m.actual_date,
+            unit=m.unit,
+        ),  # fmt: skip
     ),
     "fund.edit": Action(
         lambda c, u: reverse("fund_detail", args=[FundApplication.objects.get().pk]),
