@@ -22,7 +22,8 @@ urlpatterns = [
     # 通报 were at /supervision/notices/… while `investment` routes them: bookmarks still work.
     re_path(
         r"^supervision/notices/(?P<rest>.*)$",
-        RedirectView.as_view(url="/notices/%(rest)s", permanent=True, query_string=True),
+        # public: only a redirect; the page it leads to checks who may see it
+        public(RedirectView.as_view(url="/notices/%(rest)s", permanent=True, query_string=True)),
     ),
     path("supervision/", include("supervision.urls")),
     path("", include("investment.urls")),
