@@ -53,6 +53,19 @@ class FindingQuerySet(models.QuerySet):
         """逾期未销号: past the 整改时限, not closed out (``projects/deadlines.py``)."""
         return self.filter(Finding.overdue_q(on=on, at_end_of=at_end_of))
 
+    def in_work_order(self, *, descending: bool = False) -> "FindingQuerySet":
+        """By where each finding stands (未整改 → 整改中 → 已整改 → 已销号), then by deadline:
+        the stored codes' alphabet would put 已销号 first and 已整改 (awaiting 验收) last."""
+        stage = models.Case(
+            *(
+                models.When(status=status, then=index)
+                for index, status in enumerate(Finding.Status.values)
+            ),
+            output_field=models.IntegerField(),
+        )
+        order = "-work_stage" if descending else "work_stage"
+        return self.annotate(work_stage=stage).order_by(order, "deadline", "pk")
+
 
 class Finding(Versioned):
     """A problem found, with its 整改时限. Overdue and on time as ``projects/deadlines.py``

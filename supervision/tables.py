@@ -25,7 +25,7 @@ class FindingTable(tables.Table):
     found_on = tables.DateColumn(DATE, verbose_name="发现日期", order_by=("found_on", "pk"))
     deadline = tables.DateColumn(DATE, verbose_name="整改时限", order_by=("deadline", "pk"))
     clock = tables.Column("督办机制", orderable=False, empty_values=())
-    status = tables.Column("状态", order_by=("status", "deadline", "pk"))
+    status = tables.Column("状态")
 
     class Meta:
         empty_text = "没有符合条件的督查问题。"
@@ -55,6 +55,9 @@ class FindingTable(tables.Table):
 
     def render_clock(self, record):
         return "13710" if record.clock else "—"
+
+    def order_status(self, queryset, is_descending):
+        return queryset.in_work_order(descending=is_descending), True
 
     def render_status(self, record):
         return format_html(

@@ -60,7 +60,7 @@ class FindingList(ListPage):
         return (
             visible_findings(self.user)
             .select_related("unit", "project")
-            .order_by("status", "deadline", "pk")
+            .in_work_order()
         )
 
     def get_filterset_kwargs(self, filterset_class):

@@ -102,3 +102,19 @@ def test_only_13710_findings_show_the_mechanism(client, three):
     rows = client.get(reverse("finding_list")).context["table"].paginated_rows
     clocks = {row.record.description: row.get_cell("clock") for row in rows}
     assert clocks == {"甲 逾期": "13710", "乙 新的": "—", "丙 营盘镇": "13710"}
+
+
+def test_the_list_stands_in_work_order_not_in_the_codes_alphabet(client, three):
+    """未整改 → 整改中 → 已整改 → 已销号 (by the stored codes, 已销号 came first and 已整改 last)."""
+    from supervision.models import Finding
+
+    statuses = dict(zip(["甲 逾期", "乙 新的", "丙 营盘镇"], Finding.Status.values[1:], strict=True))
+    for description, status in statuses.items():
+        closed_on = timezone.localdate() if status == Finding.Status.CLOSED else None
+        Finding.objects.filter(description=description).update(status=status, closed_on=closed_on)
+    client.force_login(three["supervisor"])
+    work_order = ["甲 逾期", "乙 新的", "丙 营盘镇"]  # 整改中, 已整改, 已销号
+    assert descriptions(client.get(reverse("finding_list"))) == work_order
+    assert descriptions(client.get(reverse("finding_list"), {"sort": "status"})) == work_order
+    backwards = descriptions(client.get(reverse("finding_list"), {"sort": "-status"}))
+    assert backwards == work_order[::-1]
