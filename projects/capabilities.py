@@ -137,20 +137,16 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "supervision.keep": ALL,
     },
     "leader": {"portfolio.view": ALL, "review.read": ALL, "briefing.read": ALL},
-    # 三员: the system administrator keeps accounts, units and settings and reads the
-    # business pages; the security administrator grants roles; the auditor reads the log.
-    "admin": {
-        "portfolio.view": ALL,
-        "review.read": ALL,
-        "briefing.read": ALL,
-        "accounts.keep": ALL,
-        "settings.keep": ALL,
-    },
+    # 三员: the system administrator keeps accounts, units and settings in 系统管理 and reads
+    # no business data (no 项目库, figures or briefing: county-wide reading is a role the
+    # security administrator grants); the security administrator grants roles; the auditor
+    # reads the log.
+    "admin": {"accounts.keep": ALL, "settings.keep": ALL},
     "security": {"security.grant": ALL},
     "auditor": {"audit.read": ALL},
 }
 
-SEPARATION = "三员分立：安全管理员和审计管理员不查看、不办理业务数据。"
+SEPARATION = "三员分立：系统管理员、安全管理员和审计管理员不查看、不办理业务数据。"
 PENDING = "账号尚未授权，请联系安全管理员。"
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from projects.capabilities import (
+    CAPABILITY,
     PENDING,
     SEPARATION,
     can,
@@ -111,6 +112,8 @@ def home_for(user) -> str:
             needed = needed_for(view, "GET")
             if needed and can(user, needed):
                 return path
+    if any(CAPABILITY[held].admin_site for held in capabilities_of(user)):
+        return reverse("admin:index")  # the system administrator works in 系统管理
     return reverse(ACCOUNT_PENDING)
 
 
