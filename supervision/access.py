@@ -12,15 +12,14 @@ an action exactly when its refusal is None, and the service refuses with the sam
 what the service refuses.
 """
 
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from projects.capabilities import refusal, scoped
 from projects.models import User
-from supervision.models import Evidence, Finding
+from supervision.models import Evidence, Finding, FindingQuerySet
 
 
-def visible_findings(user: User) -> QuerySet[Finding]:
+def visible_findings(user: User) -> FindingQuerySet:
     return scoped(user, "portfolio.view", Finding.objects.all(), "unit")
 
 

@@ -46,7 +46,7 @@ class Inspection(Versioned):
         return f"{self.inspected_on} {self.title}"
 
 
-class FindingQuerySet(models.QuerySet):
+class FindingQuerySet(models.QuerySet["Finding"]):
     def overdue(
         self, *, on: date | None = None, at_end_of: date | None = None
     ) -> "FindingQuerySet":

@@ -57,11 +57,7 @@ class FindingList(ListPage):
         self.today = timezone.localdate()
 
     def get_queryset(self):
-        return (
-            visible_findings(self.user)
-            .select_related("unit", "project")
-            .in_work_order()
-        )
+        return visible_findings(self.user).select_related("unit", "project").in_work_order()
 
     def get_filterset_kwargs(self, filterset_class):
         return super().get_filterset_kwargs(filterset_class) | {"today": self.today}

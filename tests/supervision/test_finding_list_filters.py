@@ -108,7 +108,9 @@ def test_the_list_stands_in_work_order_not_in_the_codes_alphabet(client, three):
     """未整改 → 整改中 → 已整改 → 已销号 (by the stored codes, 已销号 came first and 已整改 last)."""
     from supervision.models import Finding
 
-    statuses = dict(zip(["甲 逾期", "乙 新的", "丙 营盘镇"], Finding.Status.values[1:], strict=True))
+    statuses = dict(
+        zip(["甲 逾期", "乙 新的", "丙 营盘镇"], Finding.Status.values[1:], strict=True)
+    )
     for description, status in statuses.items():
         closed_on = timezone.localdate() if status == Finding.Status.CLOSED else None
         Finding.objects.filter(description=description).update(status=status, closed_on=closed_on)
