@@ -7,6 +7,10 @@ from projects import security
 from projects.accounts import PasswordChangeView
 from projects.capabilities import public
 
+admin.site.site_header = "重点项目调度平台 · 系统管理"
+admin.site.site_title = "系统管理"
+admin.site.index_title = "账号、单位和年度设置"
+
 urlpatterns = [
     path("login/", public(auth_views.LoginView.as_view()), name="login"),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),

@@ -17,6 +17,7 @@ from django_tables2 import RequestConfig
 
 from investment import periods
 from investment.briefing import BRIEFING_LIST, furthest_behind
+from investment.models import YearSettings
 from investment.progress import lag_warnings
 from investment.rankings import unit_ranking
 from investment.selectors import portfolio_summary, report_completeness
@@ -114,6 +115,26 @@ def notice_list(request):
     return render(request, "supervision/notice_list.html", {"table": table})
 
 
+def _not_due_yet(*, year: int, kind: str, month: int, today: date) -> str:
+    """Why a notice cannot rank this period yet ("" when it can): before a month's due day no
+    unit owes its report (DESIGN.md §3), so a ranking would black-list units for nothing."""
+    if periods.is_due(year, month, today=today):
+        return ""
+    settings_due = periods.due_date(year, month, YearSettings.for_year(year).due_day)
+    due_year, due_month = periods.due_of_kind(kind, today)
+
+    def named(year: int, month: int) -> str:
+        if kind == Notice.Period.MONTH:
+            return f"{year}年{month}月"
+        return formatting.period_label(year=year, kind=kind, month=month)
+
+    label, latest = named(year, month), named(due_year, due_month)
+    return (
+        f"{label}的报表{settings_due.month}月{settings_due.day}日才截止，尚未到期，"
+        f"不能据此排名印发通报。目前可印发的最近一期是{latest}。"
+    )
+
+
 @requires("supervision.keep")
 def notice_create(request):
     """Fill in the notice, preview it as it will be issued, then issue it (印发).
@@ -142,6 +163,13 @@ def notice_create(request):
             year=data["year"], month=data["month"], period=data["period"], today=today
         )
         context |= {"completeness": completeness, "acknowledged": _acknowledged(request)}
+        not_due = _not_due_yet(
+            year=data["year"], kind=data["period"], month=data["month"], today=today
+        )
+        if not_due:
+            form.add_error(None, not_due)
+            request.audit_outcome = "refused"  # audit.AuditEntry.Outcome
+            return render(request, "supervision/notice_form.html", context)
         if request.POST.get("action") != "issue":
             preview = {"title": data["title"], "opening": data["opening"], "content": content}
             issued = Notice.objects.filter(

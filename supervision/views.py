@@ -38,7 +38,7 @@ from supervision.forms import (
     MoveForm,
     SendBackForm,
 )
-from supervision.models import Inspection
+from supervision.models import Finding, Inspection
 from supervision.selectors import EXPORT_HEADERS, escalations, export_rows, status_counts
 from supervision.tables import FindingTable, InspectionTable
 
@@ -85,7 +85,11 @@ finding_list = FindingList.as_view()
 
 @requires("portfolio.view")
 def finding_detail(request, pk: int):
-    finding = finding_for(request.user, pk)
+    return _finding_page(request, finding_for(request.user, pk))
+
+
+def _finding_page(request, finding: Finding, *, answer_form: AnswerForm | None = None):
+    """The finding page; ``answer_form`` is a refused answer, shown again as it was typed."""
     today = timezone.localdate()
     events = finding.events.select_related("created_by").prefetch_related("files")
     user = request.user
@@ -104,7 +108,7 @@ def finding_detail(request, pk: int):
             "can_edit": edit_refusal(user, finding) is None,
             "can_move": move_refusal(user, finding) is None,
             "move_form": MoveForm(finding=finding, initial={"version": finding.version}),
-            "answer_form": AnswerForm(initial={"version": finding.version}),
+            "answer_form": answer_form or AnswerForm(initial={"version": finding.version}),
             "close_form": CloseForm(),
             "send_back_form": SendBackForm(),
         },
@@ -167,8 +171,7 @@ def finding_answer(request, pk: int):
     finding = finding_for(request.user, pk)
     form = AnswerForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, form_error_text(form))
-        return redirect("finding_detail", pk=pk)
+        return _answer_refused(request, finding, form)
     try:
         services.finding_answer(
             user=request.user,
@@ -180,13 +183,23 @@ def finding_answer(request, pk: int):
             expected_version=form.cleaned_data["version"],
         )
     except ValidationError as error:
-        messages.error(request, error_text(error))
+        form.add_error(None, error)
+        return _answer_refused(request, finding, form)
     else:
         done = form.cleaned_data["done"]
         messages.success(
             request, "已报告整改完成，等待督查办验收销号。" if done else "整改反馈已提交。"
         )
     return redirect("finding_detail", pk=pk)
+
+
+def _answer_refused(request, finding: Finding, form: AnswerForm):
+    """The page again with what the clerk typed kept (a browser never keeps chosen files)."""
+    text = "整改情况未提交：请按表单中的提示修改后再提交。"
+    if request.FILES:
+        text += "所选附件未保存，需重新选择。"
+    messages.error(request, text)
+    return _finding_page(request, finding, answer_form=form)
 
 
 @requires("supervision.keep", methods=["POST"])

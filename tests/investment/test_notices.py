@@ -1,9 +1,10 @@
 """Notices (通报): issued from a ranking, kept as they stood on the day of issue."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -138,3 +139,20 @@ def test_only_the_supervision_office_issues_notices(client, supervisor, cast):
         client.force_login(cast.by_role(role))
         assert issue(client).status_code == 403
     assert not Notice.objects.exists()
+
+
+def test_a_period_not_yet_due_is_not_ranked_in_a_notice(client, supervisor):
+    """On 3 December November's reports are not due until the 5th: no unit owes one yet, so a
+    notice ranking November would black-list units for nothing (the walk-through issued one
+    whose 黑榜 named the only unit that had reported)."""
+    with time_machine.travel(date(2026, 12, 3), tick=False):
+        refused = issue(client, month=11, title="")
+        quarter = issue(client, period="quarter", quarter=4, title="")
+        october = issue(client, month=10, title="")
+
+    page = refused.content.decode()
+    assert "2026年11月的报表12月5日才截止，尚未到期" in page
+    assert "目前可印发的最近一期是2026年10月" in page
+    assert "2026年四季度的报表1月5日才截止" in quarter.content.decode()
+    assert october.status_code == 302
+    assert list(Notice.objects.values_list("month", flat=True)) == [10]

@@ -240,3 +240,10 @@ def test_an_account_still_on_its_initial_password_is_not_made_an_administrator(c
     user_set_role(actor=security, target=newcomer, role=User.Role.AUDITOR, unit=None,
                   is_active=True)  # fmt: skip
     assert User.objects.get(pk=newcomer.pk).role == User.Role.AUDITOR
+
+
+def test_an_administrator_refused_a_business_page_is_not_told_to_ask_for_a_role(client, people):
+    client.force_login(people["admin"])
+    refused = client.get(reverse("project_list")).content.decode()
+    assert "三员分立" in refused and "联系安全管理员调整" not in refused
+    assert "重点项目调度平台 · 系统管理" in client.get(reverse("admin:index")).content.decode()

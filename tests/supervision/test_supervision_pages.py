@@ -128,6 +128,27 @@ def test_a_disguised_file_is_refused_and_nothing_is_written(client, people):
     assert finding.events.count() == 1
 
 
+def test_a_refused_file_keeps_what_the_clerk_typed(client, people):
+    """The note and the 申请销号 tick come back as typed; only the files must be chosen again."""
+    finding = a_finding(people, found_on=timezone.localdate())
+    client.force_login(people["reporter"])
+
+    response = client.post(
+        reverse("finding_answer", args=[finding.pk]),
+        {"note": "围挡已重新设置，扬尘整改完成", "done": "on",
+         "files": [SimpleUploadedFile("照片.pdf", b"<html></html>")]},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "照片.pdf”的内容与扩展名不符" in page
+    assert "围挡已重新设置，扬尘整改完成</textarea>" in page
+    assert "checked" in page.split('name="done"')[1].split(">")[0]  # 申请销号 still ticked
+    assert "所选附件未保存，需重新选择" in page
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN and not Evidence.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
