@@ -123,6 +123,7 @@ EXCEPTIONS = {
     ("logout", "get"): 405,  # public, POST only (Django's LogoutView)
     ("password_change", "post"): 200,  # an empty form comes back with its errors
     ("briefing", "post"): 200,  # likewise
+    ("finding_answer", "post"): 200,  # likewise: the finding page again, with what was typed
     ("report_current", "get"): 302,  # redirects to the month being reported
     ("review_current", "get"): 302,  # redirects to the month being reviewed
     ("ledger_changes", "get"): 302,  # no preview asked for: back to the upload page
