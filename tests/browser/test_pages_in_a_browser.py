@@ -116,3 +116,19 @@ def test_on_a_phone_the_month_entry_fits_the_screen_with_each_field_labelled(tab
     assert "123.45" in sewage.inner_text() and sewage.locator("input").count() == 0
     assert page.locator("input[name=form-0-amount]").count() == 1
     assert tab.problems == []
+
+
+def test_on_a_phone_the_reporters_month_entry_is_in_sight_in_the_menu(tab, cast):
+    """The menu strip scrolls sideways on a phone: 月度填报, a reporter's work, comes right after
+    总体情况 so it is on screen without scrolling (the walk-through found it off the edge)."""
+    a_small_county()
+    sign_in(tab, cast.reporter)
+    page = tab.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+
+    link = page.locator("nav.nav a", has_text="月度填报")
+    box = link.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    assert page.locator("nav.nav a").nth(1).inner_text() == "月度填报"
+    assert tab.problems == []
