@@ -3,7 +3,7 @@
 import django_filters
 
 from bonds.models import FundApplication, FundStatus, FundType
-from projects.models import Unit
+from projects.filters import unit_filter
 
 
 class FundFilter(django_filters.FilterSet):
@@ -14,12 +14,7 @@ class FundFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="状态", choices=FundStatus.choices, empty_label="全部"
     )
-    unit = django_filters.ModelChoiceFilter(
-        label="责任单位",
-        field_name="project__unit",
-        queryset=Unit.objects.all(),
-        empty_label="全部单位",
-    )
+    unit = unit_filter()
 
     class Meta:
         model = FundApplication

@@ -8,7 +8,8 @@ choices is left out of the filter and named on the page (`partials/filter_errors
 import django_filters
 
 from investment.progress import LagReason
-from projects.models import AnnualPlan, Level, Unit
+from projects.filters import unit_filter
+from projects.models import AnnualPlan, Level
 
 LAG_REASONS = (
     LagReason.NOT_STARTED,
@@ -21,12 +22,7 @@ LAG_REASONS = (
 class PlanUnitFilter(django_filters.FilterSet):
     """挂图作战: one unit's rows, or all the user may see."""
 
-    unit = django_filters.ModelChoiceFilter(
-        label="责任单位",
-        field_name="project__unit",
-        queryset=Unit.objects.all(),
-        empty_label="全部单位",
-    )
+    unit = unit_filter()
 
     class Meta:
         model = AnnualPlan

@@ -4,7 +4,8 @@
 import django_filters
 from django.utils import timezone
 
-from projects.models import FactorCategory, Unit
+from projects.filters import unit_filter
+from projects.models import FactorCategory
 from supervision.models import Finding
 from supervision.selectors import WAITING, WAITING_STATUSES
 
@@ -18,9 +19,7 @@ class FindingFilter(django_filters.FilterSet):
         empty_label="全部",
         method="by_status",
     )
-    unit = django_filters.ModelChoiceFilter(
-        label="责任单位", queryset=Unit.objects.all(), empty_label="全部单位"
-    )
+    unit = unit_filter("unit")
     category = django_filters.ChoiceFilter(
         label="问题类别", choices=FactorCategory.choices, empty_label="全部"
     )

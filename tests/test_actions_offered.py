@@ -51,7 +51,7 @@ def allowed(call) -> bool:
 
 
 @pytest.fixture
-def county():
+def county(cast):
     load(
         {
             "项目台账": [
@@ -64,17 +64,9 @@ def county():
     )
     MonthlyReport.objects.update(status=MonthlyReport.Status.SUBMITTED)
     own, township = Unit.objects.get(name="县住建局"), Unit.objects.get(name="营盘镇")
-    users = {
-        "reporter": User.objects.create_user("reporter", role=User.Role.REPORTER, unit=own),
-        "township": User.objects.create_user("township", role=User.Role.REPORTER, unit=township),
-        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
-        "supervisor": User.objects.create_user("supervisor", role=User.Role.SUPERVISOR),
-        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
-        "admin": User.objects.create_user("admin", role=User.Role.ADMIN),
-        "security": User.objects.create_user("security", role=User.Role.SECURITY),
-        "auditor": User.objects.create_user("auditor", role=User.Role.AUDITOR),
-        "none": User.objects.create_user("newcomer"),
-    }
+    # one person per role from the cast, and another unit's reporter
+    users = {role: cast.by_role(role) for role in User.Role.values}
+    users["township"] = cast.other_reporter
     project = Project.objects.get(code=code(1))
     Milestone.objects.create(project=project, name="施工许可", planned_date=date(2024, 6, 1))
     fund = fund_save(

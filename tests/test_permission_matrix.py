@@ -223,7 +223,7 @@ def test_every_view_declares_what_it_needs():
 
 
 @pytest.fixture
-def county():
+def county(cast):
     load(
         {
             "项目台账": [
@@ -240,16 +240,7 @@ def county():
     photo.image.save("p.jpg", ContentFile(b"jpeg"), save=False)
     photo.thumbnail.save("p.jpg", ContentFile(b"jpeg"), save=False)
     photo.save()
-    users = {
-        "reporter": User.objects.create_user("reporter", role=User.Role.REPORTER, unit=unit),
-        "officer": User.objects.create_user("office", role=User.Role.OFFICER),
-        "supervisor": User.objects.create_user("supervisor", role=User.Role.SUPERVISOR),
-        "leader": User.objects.create_user("leader", role=User.Role.LEADER),
-        "admin": User.objects.create_user("admin", role=User.Role.ADMIN),
-        "security": User.objects.create_user("security", role=User.Role.SECURITY),
-        "auditor": User.objects.create_user("auditor", role=User.Role.AUDITOR),
-        "none": User.objects.create_user("newcomer"),  # as the system administrator makes one
-    }
+    users = {role: cast.by_role(role) for role in User.Role.values}  # "none": as 系统管理 makes one
     supervision_records(users, unit)
     return users
 
