@@ -99,6 +99,15 @@ CAPABILITY = {
         business=False,
         admin_site=True,
     ),
+    "year.configure": Capability(
+        "维护年度设置和预警规则（报送截止日、考核权重、红黑榜单位数、预警阈值）",
+        "年度设置和预警规则由项目办维护。",
+    ),
+    "units.keep": Capability(
+        "维护责任单位（新增、改名、排序、合并）",
+        "责任单位由系统管理员或项目办维护。",
+        business=False,
+    ),
     "settings.keep": Capability(
         "在系统管理中维护年度设置（报送截止日、考核权重）",
         "年度设置由系统管理员在系统管理中维护。",
@@ -129,6 +138,8 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "briefing.write_note": ALL,
         "ledger.import": ALL,
         "fund.keep": ALL,
+        "year.configure": ALL,
+        "units.keep": ALL,
     },
     "supervisor": {
         "portfolio.view": ALL,
@@ -141,7 +152,7 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     # no business data (no 项目库, figures or briefing: county-wide reading is a role the
     # security administrator grants); the security administrator grants roles; the auditor
     # reads the log.
-    "admin": {"accounts.keep": ALL, "settings.keep": ALL},
+    "admin": {"accounts.keep": ALL, "units.keep": ALL, "settings.keep": ALL},
     "security": {"security.grant": ALL},
     "auditor": {"audit.read": ALL},
 }
