@@ -36,7 +36,6 @@ from ledger.results import (
     ChangeLog,
     ImportResult,
     SheetResult,
-    closest_units,
 )
 from ledger.rows import (
     Record,
@@ -48,6 +47,7 @@ from ledger.rows import (
 )
 from projects.capabilities import require
 from projects.models import AnnualPlan, Milestone, Project, Unit, User, Versioned
+from projects.units import closest_units
 from supervision.models import Finding
 
 CHUNK = 2000

@@ -9,7 +9,6 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Any, TextIO
 
 from ledger import schema
@@ -136,20 +135,3 @@ class ImportResult:
             "locked": self.locked,
             "form_reports": self.form_reports,
         }
-
-
-def closest_units(name: str, existing: Iterable[str], limit: int = 3) -> list[str]:
-    """The existing unit names closest to ``name``: 城管局 → 县城市管理局.
-
-    Clerks shorten names (城管局) rather than misspell them, so besides difflib's ratio a
-    name counts as close when every one of its characters appears, in order, in the other.
-    """
-    scored = []
-    for other in existing:
-        ratio = SequenceMatcher(None, name, other).ratio()
-        it = iter(other)
-        if all(ch in it for ch in name):  # a subsequence: an abbreviation
-            ratio = max(ratio, 0.6)
-        if ratio >= 0.5:
-            scored.append((-ratio, other))
-    return [other for _, other in sorted(scored)[:limit]]

@@ -176,6 +176,16 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    # 导入填报员: the unit the import sheet named, until the security administrator grants it
+    # (三员: only they give roles and units); kept as a unit so a merge moves it too.
+    requested_unit = models.ForeignKey(
+        Unit,
+        verbose_name="申请单位",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requesting_users",
+    )
     phone = models.CharField("联系电话", max_length=30, blank=True)
     must_change_password = models.BooleanField(
         "下次登录须修改密码",
@@ -214,7 +224,7 @@ class User(AbstractUser):
         """One of the 三员 (whose roles no page work asks the security administrator for)."""
         return self.role in self.PRIVILEGED_ROLES
 
-    def set_password(self, raw_password):
+    def set_password(self, raw_password: str | None) -> None:
         """Hash the password, start its 90-day clock and remember it for the history check."""
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()

@@ -1,7 +1,7 @@
 """安全管理: the security administrator assigns roles and releases locked accounts (三员).
 
-The system administrator keeps the accounts themselves (系统管理); the auditor reads the audit
-log; neither can change a role. Each change here is recorded by the audit trail and in the
+The system administrator keeps the accounts themselves (账号管理, `projects.people`); the
+auditor reads the audit log; neither can change a role. Each change here is recorded by the audit trail and in the
 user's model history.
 """
 
@@ -83,8 +83,21 @@ def user_set_role(
     if (target.role, target.unit_id, target.is_active) == (role, unit and unit.pk, is_active):
         return target  # saved as shown: no history row to blame on anyone
     target.role, target.unit, target.is_active = role, unit, is_active
+    if role != User.Role.NONE:
+        target.requested_unit = None  # the request, if any, is answered
     target.save()
     return target
+
+
+def user_grant_requested(*, actor: User, target: User) -> User:
+    """按申请授权: an imported reporter gets the reporter role and the unit its sheet named."""
+    require(actor, "security.grant")
+    if target.requested_unit is None:
+        raise ValidationError(f"账号“{target.username}”没有待授权的申请单位。")
+    return user_set_role(
+        actor=actor, target=target, role=User.Role.REPORTER, unit=target.requested_unit,
+        is_active=target.is_active, shown={"role": User.Role.NONE, "unit": None},
+    )  # fmt: skip
 
 
 def user_unlock(*, actor: User, target: User) -> int:
@@ -119,7 +132,9 @@ def security_users(request):
         request,
         "projects/security_users.html",
         {
-            "users": User.objects.select_related("unit").order_by("role", "username"),
+            "users": User.objects.select_related("unit", "requested_unit").order_by(
+                "role", "username"
+            ),
             "locked": locked_usernames(),
             "roles": User.Role.choices,
             "privileged": User.PRIVILEGED_ROLES,
@@ -135,6 +150,10 @@ def security_user_change(request, pk: int):
         if request.POST.get("action") == "unlock":
             user_unlock(actor=request.user, target=target)
             messages.success(request, f"已解除{target.username}的登录锁定。")
+        elif request.POST.get("action") == "grant_requested":
+            unit = target.requested_unit
+            user_grant_requested(actor=request.user, target=target)
+            messages.success(request, f"已授予{target.username}填报员角色，所属单位：{unit}。")
         else:
             unit_id = request.POST.get("unit", "")
             unit = get_object_or_404(Unit, pk=int(unit_id)) if unit_id.isdigit() else None

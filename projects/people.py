@@ -1,0 +1,148 @@
+"""账号管理: the system administrator creates, disables and enables accounts and resets
+passwords to a new initial one (三员).
+
+An account made here has no role (未授权) and must change its password at first sign-in: the
+security administrator grants the role and the unit (`projects.security`). No administrator
+sets another administrator's password: that would let them sign in as the auditor and read
+the log, or as the security administrator and grant roles. Each change is a history row on
+the user naming who made it; the audit trail records the page's request (`audit.middleware`).
+"""
+
+import re
+import secrets
+
+from django.contrib.auth import password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from projects.capabilities import require
+from projects.models import Unit, User
+
+OWN_PASSWORD_ONLY = "三员分立：管理员的密码只能由本人在“修改密码”页面修改，他人不能设置。"
+PHONE = re.compile(r"^[0-9][0-9-]{6,19}$")  # a mobile (13900000001) or a desk line (0551-1234567)
+
+
+def generate_password(length: int = 12) -> str:
+    """A random initial password meeting the policy: every class, no look-alike characters."""
+    classes = ["ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789", "#%+=?@"]
+    chars = [secrets.choice(group) for group in classes]
+    pool = "".join(classes)
+    chars += [secrets.choice(pool) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def clean_username(username: str) -> str:
+    username = username.strip()
+    if not username:
+        raise ValidationError("请填写用户名。")
+    if len(username) > 150:
+        raise ValidationError("用户名不能超过150个字符。")
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        raise ValidationError("用户名只能包含字母、数字和 @ . + - _ 字符。") from None
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(f"用户名“{username}”已被使用。")
+    return username
+
+
+def clean_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError("请填写姓名。")
+    if len(name) > 150:
+        raise ValidationError("姓名不能超过150个字。")
+    return name
+
+
+def clean_phone(phone: str) -> str:
+    phone = phone.strip()
+    if phone and not PHONE.match(phone):
+        raise ValidationError(f"手机号“{phone}”格式不正确，应为11位手机号或带区号的电话。")
+    return phone
+
+
+def _checked_password(password: str, user: User) -> str:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError(["初始密码不符合密码规则：", *error.messages]) from None
+    return password
+
+
+@transaction.atomic
+def account_create(
+    *,
+    user: User,
+    username: str,
+    name: str,
+    phone: str = "",
+    password: str | None = None,
+    requested_unit: Unit | None = None,
+) -> tuple[User, str]:
+    """A new account with no role, its initial password (``password``, else a generated one)
+    to be changed at first sign-in; the account and the password, to be shown once."""
+    require(user, "accounts.keep")
+    account = User(
+        username=clean_username(username),
+        first_name=clean_name(name),
+        phone=clean_phone(phone),
+        role=User.Role.NONE,
+        must_change_password=True,
+        requested_unit=requested_unit,
+    )
+    initial = _checked_password(password, account) if password else generate_password()
+    account.set_password(initial)
+    account._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    account.save()
+    return account, initial
+
+
+def active_refusal(*, user: User, target: User) -> str | None:
+    """Why ``user`` may not disable or enable ``target`` (None: they may)."""
+    if target.pk == user.pk:
+        return "不能停用或启用自己的账号。"
+    return None
+
+
+@transaction.atomic
+def account_set_active(*, user: User, target: User, active: bool) -> User:
+    """Disable (never delete: its history and audit entries keep naming it) or enable."""
+    require(user, "accounts.keep")
+    if reason := active_refusal(user=user, target=target):
+        raise ValidationError(reason)
+    target = User.objects.select_for_update().get(pk=target.pk)
+    if target.is_active == active:
+        return target
+    target.is_active = active
+    target._history_user = user  # type: ignore[attr-defined]
+    target.save(update_fields=["is_active"])
+    return target
+
+
+def reset_refusal(*, user: User, target: User) -> str | None:
+    """Why ``user`` may not reset ``target``'s password (None: they may)."""
+    if target.pk == user.pk:
+        return "自己的密码请在“修改密码”页面修改。"
+    if target.role in User.PRIVILEGED_ROLES:
+        return f"不能重置{target.get_role_display()}“{target}”的密码。{OWN_PASSWORD_ONLY}"
+    return None
+
+
+@transaction.atomic
+def account_reset_password(
+    *, user: User, target: User, password: str | None = None
+) -> tuple[User, str]:
+    """A new initial password (``password``, else generated), changed at next sign-in."""
+    require(user, "accounts.keep")
+    target = User.objects.select_for_update().get(pk=target.pk)
+    if reason := reset_refusal(user=user, target=target):
+        raise ValidationError(reason)
+    initial = _checked_password(password, target) if password else generate_password()
+    target.set_password(initial)
+    target.must_change_password = True
+    target._history_user = user  # type: ignore[attr-defined]
+    target.save()
+    return target, initial

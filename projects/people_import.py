@@ -1,0 +1,158 @@
+"""导入填报员: a unit's reporters from one Excel sheet, all or nothing.
+
+The sheet names each person's unit, but the accounts are made with no role (未授权): 三员, only
+the security administrator grants roles and units. The unit is kept as the account's
+``requested_unit``, which 安全管理 shows beside the account with a one-step 按申请授权.
+
+An upload is checked whole first (the preview); the confirmation sends the same file again,
+is checked again and creates every account or none. Every bad row is named as
+``sheet!row: column: reason``.
+"""
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from projects.capabilities import require
+from projects.models import Unit, User
+from projects.people import account_create, clean_name, clean_phone, clean_username
+from projects.units import closest_units
+
+SHEET = "填报员"
+HEADERS = ["用户名", "姓名", "手机号", "所属单位"]
+REQUIRED = ["用户名", "姓名", "所属单位"]
+MAX_ROWS = 500
+MAX_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class Reporter:
+    row: int
+    username: str
+    name: str
+    phone: str
+    unit: Unit
+
+
+@dataclass
+class ReportersFile:
+    sheet: str = SHEET
+    reporters: list[Reporter] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def template_sheets() -> list[tuple[str, list[str], list[list[str]]]]:
+    """The template: the headers and one example row."""
+    return [(SHEET, HEADERS, [["lijuan", "李娟", "13900000001", "县住建局"]])]
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a phone number typed into a number cell
+    return str(value).strip()
+
+
+def read_reporters(data: bytes) -> ReportersFile:
+    """Every row of the file's first sheet, checked; ``problems`` names each bad one."""
+    if len(data) > MAX_BYTES:
+        raise ValidationError(
+            f"文件太大（超过{MAX_BYTES // 1024 // 1024}MB），请只保留填报员名单。"
+        )
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ValidationError("文件不是有效的Excel文件（.xlsx），请用模板填写后上传。") from None
+    sheet = book.worksheets[0]
+    result = ReportersFile(sheet=sheet.title)
+    rows = sheet.iter_rows(values_only=True)
+    header = [_text(cell) for cell in next(rows, ())]
+    missing = [name for name in HEADERS if name not in header]
+    if missing:
+        result.problems.append(
+            f"{sheet.title}!1: 表头: 缺少“{'”“'.join(missing)}”列（表头应为：{'、'.join(HEADERS)}）"
+        )
+        return result
+    columns = {name: header.index(name) for name in HEADERS}
+    units = {unit.name: unit for unit in Unit.objects.all()}
+    seen: dict[str, int] = {}
+    for number, cells in enumerate(rows, start=2):
+        values = {name: _text(cells[i]) if i < len(cells) else "" for name, i in columns.items()}
+        if not any(values.values()):
+            continue
+        if number - 1 > MAX_ROWS:
+            result.problems.append(f"{sheet.title}!{number}: 一次最多导入{MAX_ROWS}人")
+            break
+        problems = _row_problems(values, units, seen, number)
+        result.problems += [f"{sheet.title}!{number}: {problem}" for problem in problems]
+        if not problems:
+            result.reporters.append(
+                Reporter(number, values["用户名"], values["姓名"], values["手机号"],
+                         units[values["所属单位"]])
+            )  # fmt: skip
+    if not result.reporters and not result.problems:
+        result.problems.append(f"{sheet.title}: 表中没有填报员（第2行起每行一人）")
+    return result
+
+
+def _row_problems(
+    values: dict[str, str], units: dict[str, Unit], seen: dict[str, int], number: int
+) -> list[str]:
+    problems = [f"{name}: 不能为空" for name in REQUIRED if not values[name]]
+    username = values["用户名"]
+    if username:
+        key = username.lower()
+        if key in seen:
+            problems.append(f"用户名: “{username}”与第{seen[key]}行重复")
+        else:
+            seen[key] = number
+            problems += _refused("用户名", clean_username, username)
+    if values["姓名"]:
+        problems += _refused("姓名", clean_name, values["姓名"])
+    problems += _refused("手机号", clean_phone, values["手机号"])
+    unit = values["所属单位"]
+    if unit and unit not in units:
+        close = closest_units(unit, units)
+        hint = f"最接近的：{'、'.join(close)}" if close else "请核对名称，或先在“责任单位”页面新增"
+        problems.append(f"所属单位: 没有名为“{unit}”的责任单位（{hint}）")
+    return problems
+
+
+def _refused(column: str, check: Callable[[str], str], value: str) -> list[str]:
+    try:
+        check(value)
+    except ValidationError as error:
+        return [f"{column}: {message.rstrip('。')}" for message in error.messages]
+    return []
+
+
+@dataclass
+class Imported:
+    file: ReportersFile
+    created: list[tuple[User, str]] = field(default_factory=list)  # account, initial password
+
+
+@transaction.atomic
+def reporters_import(*, user: User, data: bytes, dry_run: bool) -> Imported:
+    """Check the file; unless ``dry_run``, create every account (no role, the sheet's unit
+    requested, a generated initial password) or, when any row is bad, none."""
+    require(user, "accounts.keep")
+    checked = read_reporters(data)
+    result = Imported(checked)
+    if checked.problems or dry_run:
+        return result
+    for reporter in checked.reporters:
+        result.created.append(
+            account_create(
+                user=user, username=reporter.username, name=reporter.name,
+                phone=reporter.phone, requested_unit=reporter.unit,
+            )
+        )  # fmt: skip
+    return result
