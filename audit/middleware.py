@@ -49,6 +49,7 @@ ACTIONS = {
     "inspection_create": "记录督查",
     "notice_create": "印发通报",
     "briefing": "填写下步工作打算",
+    "year_settings": "年度设置（预览或保存）",
     "briefing_pdf": "下载简报",
     "project_sheet_pdf": "下载项目一页纸",
     "board": "导出挂图作战表",

@@ -9,7 +9,7 @@ from projects.capabilities import public
 
 admin.site.site_header = "重点项目调度平台 · 系统管理"
 admin.site.site_title = "系统管理"
-admin.site.index_title = "账号、单位和年度设置"
+admin.site.index_title = "账号和单位"
 
 urlpatterns = [
     path("login/", public(auth_views.LoginView.as_view()), name="login"),

@@ -1,26 +1,28 @@
 from django.contrib import admin
 
-from investment.models import MonthlyReport, ReportingPeriod, YearSettings
+from investment.models import MonthlyReport, ReportingPeriod
 from investment.services import is_locked
-from projects.capabilities import CapabilityAdminMixin
 from projects.versioning import VersionedAdmin
 
-
-@admin.register(YearSettings)
-class YearSettingsAdmin(CapabilityAdminMixin, VersionedAdmin):
-    admin_capability = "settings.keep"
-    admin_actions = ("view", "add", "change")
-    list_display = ["year", "due_day", "weight_investment", "weight_start", "weight_milestones",
-                    "weight_findings", "weight_reporting", "lag_threshold", "list_size"]  # fmt: skip
+# YearSettings is not here: the office keeps it on 年度设置 (investment/settings_pages.py),
+# with its preview and history, and one way to edit it is all it needs.
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(CapabilityAdminMixin, admin.ModelAdmin):
-    # Read only: a month is locked and unlocked on 报表审核, by the office.
-    admin_capability = "settings.keep"
-    admin_actions = ("view",)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    # Read only, for a superuser kept for operations: a month is locked and unlocked on
+    # 报表审核, by the office, and its history is the auditor's 数据变更记录.
     list_display = ["year", "month", "locked_at", "locked_by"]
     readonly_fields = ["locked_at", "locked_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(MonthlyReport)

@@ -1,5 +1,6 @@
 from django import forms
 
+from investment.year_settings import FIELDS, LIST_SIZE_LIMIT, WEIGHTS, settings_problems
 from projects.amounts import amount_field
 from projects.formatting import QUARTER_CHOICES
 from projects.forms import ChineseFormMixin
@@ -122,3 +123,60 @@ class BriefingForm(ChineseFormMixin, forms.Form):
         elif kind == PeriodKind.MONTH and month is None:
             self.add_error("month", "请选择月份。")
         return data
+
+
+def _whole_number(label: str, low: int, high: int, **attrs: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        error_messages={
+            "required": f"请填写{label}",
+            "invalid": f"{label}应为整数",
+            "min_value": f"{label}不能小于{low}",
+            "max_value": f"{label}不能大于{high}",
+        },
+        widget=forms.NumberInput(attrs={"step": 1, **attrs}),
+    )
+
+
+WEIGHT = {"data-weight": "1"}  # summed on the page by static/js/year-settings.js
+
+
+class YearSettingsForm(ChineseFormMixin, forms.Form):
+    """年度设置: the due day, the five weights and the 红黑榜 size of one year (the rules that
+    tie them together, such as the weights' sum, are `investment.year_settings`')."""
+
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100)
+    # The version of the row the form showed (0: nothing saved, the defaults), so a stale
+    # form is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    due_day = _whole_number("报送截止日", 1, 28)
+    weight_investment = _whole_number("I1 投资完成权重", 0, 100, **WEIGHT)
+    weight_start = _whole_number("I2 开复工权重", 0, 100, **WEIGHT)
+    weight_milestones = _whole_number("I3 节点按期完成权重", 0, 100, **WEIGHT)
+    weight_findings = _whole_number("I4 问题按期整改权重", 0, 100, **WEIGHT)
+    weight_reporting = _whole_number("I5 按时报送权重", 0, 100, **WEIGHT)
+    list_size = _whole_number("红黑榜各列单位数", 1, LIST_SIZE_LIMIT)
+
+    def clean(self):
+        data = super().clean() or {}
+        if all(data.get(name) is not None for name in FIELDS):
+            for problem in settings_problems({name: data[name] for name in FIELDS}):
+                self.add_error(None, problem)
+        return data
+
+    def weight_sum(self) -> int | str:
+        """The sum of the weights as shown (typed, or the initial values), "—" when one is not
+        a number; the page's script keeps it up to date as the office types."""
+        total = 0
+        for name in WEIGHTS:
+            value = self[name].value()
+            try:
+                total += int(value)
+            except (TypeError, ValueError):
+                return "—"
+        return total
+
+    def values(self) -> dict[str, int]:
+        return {name: self.cleaned_data[name] for name in FIELDS}

@@ -224,13 +224,23 @@ def report_expected(*, year: int, through: int) -> Q:
     )
 
 
-def unit_ranking(*, year: int, month: int, today: date | None = None) -> Ranking:
+def unit_ranking(
+    *,
+    year: int,
+    month: int,
+    today: date | None = None,
+    settings: YearSettings | None = None,
+) -> Ranking:
     """Every unit with plan rows in ``year``, scored and ranked at the end of ``month``.
 
     I5 expects reports only for the months whose due day had passed by ``today``
     (DESIGN.md §3: a month not yet due expects no report yet).
+
+    ``settings`` (due day, weights, 红黑榜 size) default to the year's saved ones; 年度设置's
+    preview passes unsaved ones, so the preview and the ranking are the one rule.
     """
-    settings = YearSettings.for_year(year)
+    if settings is None:
+        settings = YearSettings.for_year(year)
     schedule = rules.time_progress(month)
     end = rules.period_end(year, month)
     year_start = date(year, 1, 1)

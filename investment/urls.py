@@ -7,11 +7,13 @@ from investment import (
     notices,
     overview_pages,
     review,
+    settings_pages,
 )
 
 urlpatterns = [
     path("", overview_pages.dashboard, name="dashboard"),
     path("rankings/", figure_pages.rankings, name="rankings"),
+    path("settings/year/", settings_pages.year_settings, name="year_settings"),
     path("warnings/", figure_pages.lag_page, name="lag_warnings"),
     path("board/", figure_pages.board_page, name="board"),
     path("reports/", month_pages.current_reporting_month, name="report_current"),

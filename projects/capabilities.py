@@ -108,12 +108,6 @@ CAPABILITY = {
         "责任单位由系统管理员或项目办维护。",
         business=False,
     ),
-    "settings.keep": Capability(
-        "在系统管理中维护年度设置（报送截止日、考核权重）",
-        "年度设置由系统管理员在系统管理中维护。",
-        business=False,
-        admin_site=True,
-    ),
 }
 
 # The table. Keys are User.Role values; a role not listed (未授权 "none") holds nothing.
@@ -148,11 +142,11 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "supervision.keep": ALL,
     },
     "leader": {"portfolio.view": ALL, "review.read": ALL, "briefing.read": ALL},
-    # 三员: the system administrator keeps accounts, units and settings in 系统管理 and reads
+    # 三员: the system administrator keeps accounts and units in 系统管理 and reads
     # no business data (no 项目库, figures or briefing: county-wide reading is a role the
     # security administrator grants); the security administrator grants roles; the auditor
     # reads the log.
-    "admin": {"accounts.keep": ALL, "units.keep": ALL, "settings.keep": ALL},
+    "admin": {"accounts.keep": ALL, "units.keep": ALL},
     "security": {"security.grant": ALL},
     "auditor": {"audit.read": ALL},
 }

@@ -20,6 +20,7 @@ from bonds.models import FundApplication
 from bonds.services import fund_attach, fund_save
 from investment import services as reports
 from investment.models import MonthlyReport
+from investment.year_settings import year_settings_save
 from ledger.importer import import_ledger
 from projects import services as register
 from projects.models import Milestone, Project, Unit, User
@@ -326,6 +327,22 @@ ACTIONS = {
         lambda c, u: reports.briefing_note_save(
             user=u, year=2024, period="month", month=3, next_steps="下步工作"
         ),
+    ),
+    "year.configure": Action(
+        lambda c, u: reverse("project_list"),  # the menu's 年度设置
+        'data-action="year.configure"',
+        lambda c, u: year_settings_save(
+            year=2024,
+            user=u,
+            due_day=6,
+            weight_investment=50,
+            weight_start=20,
+            weight_milestones=15,
+            weight_findings=10,
+            weight_reporting=5,
+            list_size=3,
+            expected_version=0,
+        ),  # fmt: skip
     ),
 }
 

@@ -1,5 +1,6 @@
 """系统管理 (the Django admin) is the system administrator's, and holds only their part (三员)."""
 
+import pytest
 from django.urls import reverse
 
 from ledger.demo import seed_demo
@@ -8,10 +9,9 @@ from projects.models import User
 THEIRS = [
     "projects_user",
     "projects_unit",
-    "investment_yearsettings",
-    "investment_reportingperiod",
 ]
 NOT_THEIRS = [
+    "investment_reportingperiod",
     "projects_project",
     "investment_monthlyreport",
     "bonds_fundapplication",
@@ -23,7 +23,7 @@ NOT_THEIRS = [
 ]
 
 
-def test_the_system_administrator_keeps_accounts_units_and_settings_only(client):
+def test_the_system_administrator_keeps_accounts_and_units_only(client):
     seed_demo()
     client.force_login(User.objects.get(username="admin"))
 
@@ -60,24 +60,10 @@ def test_every_admin_list_opens_for_a_superuser_kept_for_operations(client):
         assert client.get(reverse(f"admin:{page}_changelist")).status_code == 200, page
 
 
-def test_the_year_settings_form_refuses_a_stale_save_naming_what_changed(client, cast):
-    from investment.models import YearSettings
+def test_year_settings_are_not_in_the_admin(client, cast):
+    """The office keeps them on 年度设置, the one way to edit them (with preview and history)."""
+    from django.urls import NoReverseMatch
 
-    settings_row = YearSettings.objects.create(year=2026)
     client.force_login(cast.admin)
-    url = reverse("admin:investment_yearsettings_change", args=[settings_row.pk])
-    form = {
-        "year": 2026, "due_day": 5, "weight_investment": 50, "weight_start": 20,
-        "weight_milestones": 15, "weight_findings": 10, "weight_reporting": 5,
-        "lag_threshold": 10, "list_size": 3, "shown_version": settings_row.version,
-    }  # fmt: skip
-    assert 'name="shown_version"' in client.get(url).content.decode()
-
-    assert client.post(url, form | {"due_day": 8}).status_code == 302  # the first tab saves
-    stale = client.post(url, form | {"lag_threshold": 15})  # the second, opened before
-
-    assert stale.status_code == 200
-    page = stale.content.decode()
-    assert "已被" in page and "报送截止日" in page and "未保存" in page
-    settings_row.refresh_from_db()
-    assert (settings_row.due_day, settings_row.lag_threshold) == (8, 10)
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:investment_yearsettings_changelist")

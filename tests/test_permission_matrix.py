@@ -71,6 +71,8 @@ CASES = [
     ("milestones", "other unit's project", "get"),
     ("milestone_edit", "own milestone", "get"),
     ("rankings", None, "get"),
+    ("year_settings", None, "get"),
+    ("year_settings", None, "post"),
     ("lag_warnings", None, "get"),
     ("board", None, "get"),
     ("fund_list", None, "get"),
@@ -123,6 +125,7 @@ EXCEPTIONS = {
     ("logout", "get"): 405,  # public, POST only (Django's LogoutView)
     ("password_change", "post"): 200,  # an empty form comes back with its errors
     ("briefing", "post"): 200,  # likewise
+    ("year_settings", "post"): 200,  # likewise
     ("finding_answer", "post"): 200,  # likewise: the finding page again, with what was typed
     ("report_current", "get"): 302,  # redirects to the month being reported
     ("review_current", "get"): 302,  # redirects to the month being reviewed

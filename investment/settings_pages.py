@@ -1,0 +1,108 @@
+"""年度设置: the office's page for a year's due day, ranking weights and 红黑榜 size.
+
+预览 shows the ranking at the year's due period with the settings in force and with the typed
+ones, without saving; 保存 (offered with the preview) saves exactly what was previewed. The
+rules are `investment/year_settings.py`'s; this module parses, calls and renders.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from investment import periods
+from investment.forms import YearSettingsForm
+from investment.models import YearSettings
+from investment.year_settings import (
+    FIELDS,
+    WEIGHTS,
+    settings_history,
+    settings_preview,
+    year_settings_save,
+)
+from projects.capabilities import requires
+from projects.models import AnnualPlan
+
+
+def _asked_year(query, default: int) -> int:
+    value = query.get("year", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else default
+
+
+def _years(shown: int, today_year: int) -> list[int]:
+    """The years offered: those with a plan or saved settings, this year and the next."""
+    years = set(AnnualPlan.objects.order_by().values_list("year", flat=True).distinct())
+    years |= set(YearSettings.objects.values_list("year", flat=True))
+    return sorted(years | {shown, today_year, today_year + 1}, reverse=True)
+
+
+@requires("year.configure")
+def year_settings(request):
+    today = timezone.localdate()
+    source = request.POST if request.method == "POST" else request.GET
+    year = _asked_year(source, periods.due_period(today)[0])
+    saved = YearSettings.objects.filter(year=year).first()
+    current = saved or YearSettings(year=year)
+    preview, asked = None, False
+    if request.method == "POST":
+        form = YearSettingsForm(request.POST)
+        if form.is_valid() and request.POST.get("action") == "save":
+            shown_version = form.cleaned_data["version"] or 0
+            try:
+                row = year_settings_save(
+                    year=year, user=request.user, **form.values(), expected_version=shown_version
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if row.pk is not None and row.version != shown_version:
+                    messages.success(
+                        request, f"{year}年年度设置已保存，考核排名、简报和通报即按新设置计算。"
+                    )
+                    request.audit_detail = f"{year}年：" + "，".join(
+                        f"{name}={value}" for name, value in form.values().items()
+                    )
+                else:
+                    messages.info(request, f"{year}年年度设置没有改变，未保存新的版本。")
+                return redirect(f"{reverse('year_settings')}?year={year}")
+        elif form.is_valid():
+            asked = True
+            preview = settings_preview(year=year, values=form.values(), today=today)
+            request.audit_detail = f"{year}年：预览，未保存"
+    else:
+        values = {name: getattr(current, name) for name in FIELDS}
+        form = YearSettingsForm(
+            initial={"year": year, "version": saved.version if saved else 0, **values}
+        )
+    history = settings_history(year)
+    units_ranked = _units_ranked(year)
+    return render(
+        request,
+        "investment/year_settings.html",
+        {
+            "year": year,
+            "years": _years(year, today.year),
+            "current": current,
+            "saved": saved,
+            "form": form,
+            "weight_fields": [form[name] for name in WEIGHTS],
+            "preview": preview,
+            "asked": asked,  # a valid 预览: show what would change and offer 保存
+            "history": history,
+            "units_ranked": units_ranked,
+            "list_max": units_ranked // 2,
+        },
+    )
+
+
+def _units_ranked(year: int) -> int:
+    """How many units the year's ranking has (units with plan rows that count)."""
+    return (
+        AnnualPlan.objects.counted(year)
+        .order_by()
+        .values("project__unit")
+        .annotate(n=Count("pk"))
+        .count()
+    )

@@ -1,0 +1,295 @@
+"""年度设置: the project office's per-year due day, ranking weights and 红黑榜 size.
+
+One service writes them (``year_settings_save``); two selectors read for the page: what the
+new values would do to the ranking (``settings_preview``, the one ranking rule of
+`investment/rankings.py` run twice) and who changed what (``settings_history``).
+
+The lag threshold is not kept here: it belongs to the year's 预警规则.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Field
+from django.utils import timezone
+
+from investment import periods
+from investment.models import YearSettings
+from investment.rankings import Ranking, UnitScore, unit_ranking
+from projects.capabilities import require
+from projects.models import User
+from projects.versioning import _shown, check_version, unchanged
+
+WEIGHTS = (
+    "weight_investment",
+    "weight_start",
+    "weight_milestones",
+    "weight_findings",
+    "weight_reporting",
+)
+# What 年度设置 edits, in the form's order (not lag_threshold: 预警规则 keeps it).
+FIELDS = ("due_day", *WEIGHTS, "list_size")
+INDICATOR_NAMES = ("I1 投资完成", "I2 开复工", "I3 节点按期完成", "I4 问题按期整改", "I5 按时报送")
+LIST_SIZE_LIMIT = 50
+
+
+def defaults(year: int) -> YearSettings:
+    """The unsaved defaults of DESIGN.md §3 for ``year``."""
+    return YearSettings(year=year)
+
+
+def settings_problems(values: dict[str, int]) -> list[str]:
+    """Why ``values`` ({field: value} of ``FIELDS``) cannot be a year's settings, in the
+    office's words; empty when they can. The preview and the service ask the same."""
+    problems = []
+    due_day = values["due_day"]
+    if not 1 <= due_day <= 28:
+        problems.append(f"报送截止日为{due_day}日，应为1–28日（每个月都有的日子）。")
+    labels = _labels()
+    for name in WEIGHTS:
+        if not 0 <= values[name] <= 100:
+            problems.append(f"{labels[name]}为{values[name]}，应为0–100的整数。")
+    total = sum(values[name] for name in WEIGHTS)
+    if total != 100:
+        problems.append(f"五项权重之和为{total}，应为100。")
+    if not 1 <= values["list_size"] <= LIST_SIZE_LIMIT:
+        problems.append(f"红黑榜各列单位数为{values['list_size']}，应为1–{LIST_SIZE_LIMIT}。")
+    return problems
+
+
+def _labels() -> dict[str, str]:
+    return {
+        name: str(cast("Field[Any, Any]", YearSettings._meta.get_field(name)).verbose_name)
+        for name in FIELDS
+    }
+
+
+def _values(instance: YearSettings) -> dict[str, int]:
+    return {name: getattr(instance, name) for name in FIELDS}
+
+
+@transaction.atomic
+def year_settings_save(
+    *,
+    year: int,
+    user: User,
+    due_day: int,
+    weight_investment: int,
+    weight_start: int,
+    weight_milestones: int,
+    weight_findings: int,
+    weight_reporting: int,
+    list_size: int,
+    expected_version: int | None = None,
+) -> YearSettings:
+    """Save ``year``'s settings, creating its row when none is saved yet.
+
+    ``expected_version`` is the version the form showed (0: the defaults, nothing saved): a
+    form older than the row is refused with what changed. Values equal to what is in force
+    (saved, or the defaults when nothing is) write nothing: no row, no version, no history.
+    The new values apply at once to every figure of the year, I5 (按时报送) included.
+    """
+    require(user, "year.configure")
+    values = {
+        "due_day": due_day,
+        "weight_investment": weight_investment,
+        "weight_start": weight_start,
+        "weight_milestones": weight_milestones,
+        "weight_findings": weight_findings,
+        "weight_reporting": weight_reporting,
+        "list_size": list_size,
+    }
+    problems = settings_problems(values)
+    if problems:
+        raise ValidationError(problems)
+    current = YearSettings.objects.select_for_update().filter(year=year).first()
+    label = f"{year}年年度设置"
+    if current is None:
+        if expected_version:
+            # The form showed a saved row that is gone (deleted by an operator): say so.
+            raise ValidationError(
+                f"{label}已被他人删除，您提交的内容未保存；请刷新页面核对后重新填写。",
+                code="stale",
+            )
+        current = defaults(year)
+    else:
+        check_version(current, expected_version, label=label)
+    if unchanged(current, values):
+        return current  # saved as shown: nothing written
+    for name, value in values.items():
+        setattr(current, name, value)
+    current._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    try:
+        with transaction.atomic():
+            current.save()
+    except IntegrityError:
+        # Two officers saving a year's first settings at once: the second is told, not a 500.
+        raise ValidationError(
+            f"{label}刚被他人保存，您提交的内容未保存；请刷新页面核对后重新填写。", code="stale"
+        ) from None
+    return current
+
+
+# --- the page's reads ------------------------------------------------------------------------
+
+
+def preview_month(year: int, today: date) -> int | None:
+    """The month of ``year`` the preview ranks at: the year's latest month whose due day has
+    passed (the period every page opens at), December for a year that is over, None for a year
+    with no month due yet."""
+    due_year, due_month = periods.due_period(today)
+    if year < due_year:
+        return 12
+    if year == due_year:
+        return due_month
+    return None
+
+
+LIST_NAMES = {"red": "红榜", "black": "黑榜", "": ""}
+
+
+def _list_of(ranking: Ranking, unit: str) -> str:
+    if unit in {s.unit for s in ranking.red_list}:
+        return "red"
+    if unit in {s.unit for s in ranking.black_list}:
+        return "black"
+    return ""
+
+
+@dataclass
+class Move:
+    """One unit's place now and with the new settings."""
+
+    unit: str
+    before: UnitScore
+    after: UnitScore
+    list_before: str  # "red", "black" or ""
+    list_after: str
+
+    @property
+    def places(self) -> int:
+        """How many places the unit goes up (negative: down)."""
+        return self.before.rank - self.after.rank
+
+    @property
+    def places_down(self) -> int:
+        return -self.places
+
+    @property
+    def score_change(self) -> Decimal:
+        return self.after.score - self.before.score
+
+    @property
+    def list_change(self) -> str:
+        """进入红榜 / 退出黑榜 …, or "" when the unit stays where it was."""
+        if self.list_before == self.list_after:
+            return ""
+        words = []
+        if self.list_before:
+            words.append(f"退出{LIST_NAMES[self.list_before]}")
+        if self.list_after:
+            words.append(f"进入{LIST_NAMES[self.list_after]}")
+        return "，".join(words)
+
+    @property
+    def list_before_name(self) -> str:
+        return LIST_NAMES[self.list_before]
+
+    @property
+    def list_after_name(self) -> str:
+        return LIST_NAMES[self.list_after]
+
+
+@dataclass
+class Preview:
+    year: int
+    month: int
+    before: Ranking
+    after: Ranking
+    moves: list[Move] = field(default_factory=list)  # in the new order
+
+    @property
+    def moved(self) -> list[Move]:
+        return [m for m in self.moves if m.places]
+
+    @property
+    def list_changes(self) -> list[Move]:
+        return [m for m in self.moves if m.list_change]
+
+    @property
+    def list_cut(self) -> bool:
+        """Whether the asked 红黑榜 size is more than half the ranked units (then cut)."""
+        return self.after.settings.list_size > self.after.list_size
+
+
+def settings_preview(*, year: int, values: dict[str, int], today: date) -> Preview | None:
+    """The ranking at the year's due period with the settings in force and with ``values``
+    (unsaved), unit by unit; None when no month of ``year`` is due yet. ``values`` must have
+    passed ``settings_problems``."""
+    month = preview_month(year, today)
+    if month is None:
+        return None
+    current = YearSettings.for_year(year)
+    proposed = YearSettings(year=year, **values)
+    before = unit_ranking(year=year, month=month, today=today, settings=current)
+    after = unit_ranking(year=year, month=month, today=today, settings=proposed)
+    earlier = {score.unit: score for score in before.units}
+    moves = [
+        Move(
+            unit=score.unit,
+            before=earlier[score.unit],
+            after=score,
+            list_before=_list_of(before, score.unit),
+            list_after=_list_of(after, score.unit),
+        )
+        for score in after.units
+    ]
+    return Preview(year=year, month=month, before=before, after=after, moves=moves)
+
+
+@dataclass
+class Change:
+    """One saved change of a year's settings: who, when, each field old → new."""
+
+    who: str
+    when: datetime
+    changes: list[str]
+    first: bool  # the year's first save: compared with the defaults
+
+
+def settings_history(year: int) -> list[Change]:
+    """The changes of ``year``'s settings to what this page edits, newest first (one query: a
+    year has few). The first save is compared with the defaults it replaced."""
+    records = list(
+        YearSettings.history.filter(year=year)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    fields = {name: cast("Field[Any, Any]", YearSettings._meta.get_field(name)) for name in FIELDS}
+    previous = _values(defaults(year))
+    changes: list[Change] = []
+    for index, record in enumerate(records):
+        now = {name: getattr(record, name) for name in FIELDS}
+        lines = [
+            f"{fields[name].verbose_name}：{_shown(fields[name], previous[name])}"
+            f" → {_shown(fields[name], now[name])}"
+            for name in FIELDS
+            if now[name] != previous[name]
+        ]
+        previous = now
+        if not lines:
+            continue  # a change of something this page does not keep
+        user = record.history_user
+        changes.append(
+            Change(
+                who=str(user) if user else "系统",
+                when=timezone.localtime(record.history_date),
+                changes=lines,
+                first=index == 0,
+            )
+        )
+    return changes[::-1]
