@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from bonds.models import FundApplication
-from investment.models import MonthlyReport, ReportingPeriod, YearSettings
+from investment.models import MonthlyReport, ReportingPeriod, WarningRule, YearSettings
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
 from projects.versioning import _shown
 from supervision.models import Finding
@@ -22,6 +22,7 @@ HISTORY_MODELS: dict[str, tuple[Any, str]] = {
     "finding": (Finding, "督查问题"),
     "period": (ReportingPeriod, "月份锁定"),
     "settings": (YearSettings, "年度设置"),
+    "warning_rule": (WarningRule, "预警规则"),
     "unit": (Unit, "责任单位"),
     "user": (User, "用户"),
 }

@@ -54,6 +54,7 @@ ACTIONS = {
     "project_sheet_pdf": "下载项目一页纸",
     "board": "导出挂图作战表",
     "lag_warnings": "导出滞后预警",
+    "warning_rules": "修改预警规则",
     "password_change": "修改密码",
     "security_users": "安全管理（角色、解锁）",
     "audit_log": "导出审计日志",

@@ -5,7 +5,8 @@ from investment.services import is_locked
 from projects.versioning import VersionedAdmin
 
 # YearSettings is not here: the office keeps it on 年度设置 (investment/settings_pages.py),
-# with its preview and history, and one way to edit it is all it needs.
+# with its preview and history, and one way to edit it is all it needs. WarningRule likewise:
+# the office keeps it on 预警规则 (investment/warning_pages.py).
 
 
 @admin.register(ReportingPeriod)

@@ -20,7 +20,7 @@ from bonds.models import FundApplication, FundType
 from bonds.selectors import fund_totals
 from investment import charts, rules
 from investment.models import BriefingNote, MonthlyReport, ReportPhoto
-from investment.progress import LagWarning, lag_warnings, plan_progress
+from investment.progress import LagWarning, LevelCount, lag_warnings, level_counts, plan_progress
 from investment.rankings import Ranking, unit_ranking
 from investment.selectors import (
     Completeness,
@@ -79,6 +79,7 @@ class Briefing:
     budget_allocated: Decimal
     lagging: list[LagWarning]  # the furthest behind, at most BRIEFING_LIST
     lagging_total: int
+    lagging_levels: list[LevelCount]
     overdue_findings: list[Finding]  # the longest overdue, at most BRIEFING_LIST
     overdue_total: int
     ranking: Ranking
@@ -199,6 +200,7 @@ def briefing_data(
         budget_allocated=money(budget),
         lagging=furthest_behind(lagging),
         lagging_total=len(lagging),
+        lagging_levels=level_counts(lagging),
         overdue_findings=overdue[:BRIEFING_LIST],
         overdue_total=len(overdue),
         ranking=ranking,

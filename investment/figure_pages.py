@@ -11,13 +11,21 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django_tables2 import RequestConfig
 
 from investment import periods, rules
 from investment.explain import UnknownUnit, explain_unit
 from investment.filters import LagFilter, PlanUnitFilter
 from investment.forms import PeriodForm
-from investment.progress import board, lag_warnings, project_ranking
+from investment.models import WarningLevel, WarningRule
+from investment.progress import (
+    board,
+    lag_warnings,
+    level_counts,
+    project_ranking,
+    with_marks,
+)
 from investment.rankings import unit_ranking
 from investment.selectors import report_completeness
 from investment.tables import LagTable, ProjectRankingTable, UnitRankingTable
@@ -118,20 +126,30 @@ def _ranking_xlsx(ranking, kind: str) -> HttpResponse:
     return _xlsx(name, f"{PeriodKind(kind).label}考核排名", headers, rows)
 
 
+def _period_query(request, year: int, month: int) -> str:
+    """The period and the unit shown, for links to the lag list at a level."""
+    query = {"year": year, "month": month}
+    if request.GET.get("unit"):
+        query["unit"] = request.GET["unit"]
+    return urlencode(query)
+
+
 @requires("portfolio.view")
 def lag_page(request):
     form, year, month = _asked_period(request)
     filters = LagFilter(request.GET, queryset=visible_plans(request.user))
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
-    warnings = filters.warnings(lag_warnings(year=year, month=month, plans=plans))
+    found = lag_warnings(year=year, month=month, plans=plans)
+    warnings = filters.warnings(found)
     if request.GET.get("format") == "xlsx":
         headers = ("项目代码", "项目名称", "责任单位", "项目级别", "年度计划投资(万元)",
-                   "累计完成投资(万元)", "完成率(%)", "预警原因")  # fmt: skip
+                   "累计完成投资(万元)", "完成率(%)", "预警等级", "预警原因")  # fmt: skip
         rows = (
             (w.progress.code, w.progress.name, w.progress.unit, w.progress.level,
              w.progress.planned_investment, w.progress.completed,
-             rules.for_machine(w.progress.completion_rate),
-             "；".join(f"{r}：{d}" for r, d in w.reasons))
+             rules.for_machine(w.progress.completion_rate), w.level_label,
+             "；".join(f"{r.reason}（{WarningLevel(r.level).label}）：{r.details}"
+                      for r in w.reasons))
             for w in warnings
         )  # fmt: skip
         return _xlsx(filenames.lag_warnings(year=year, month=month), "滞后预警", headers, rows)
@@ -146,6 +164,8 @@ def lag_page(request):
             "table": table,
             "year": year,
             "month": month,
+            "levels": level_counts(found),  # before the level and reason asked for
+            "period_query": _period_query(request, year, month),
             "completeness": report_completeness(year=year, month=month, plans=plans),
         },
     )
@@ -174,7 +194,8 @@ def board_page(request):
         "investment/board.html",
         {
             "form": form,
-            "rows": rows,
+            "rows": with_marks(rows, year=year, month=month, plans=plans),
+            "threshold": WarningRule.for_year(year)[WarningRule.Indicator.INVESTMENT].yellow_text,
             "page": page,
             "year": year,
             "months": range(1, month + 1),

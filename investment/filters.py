@@ -7,6 +7,7 @@ choices is left out of the filter and named on the page (`partials/filter_errors
 
 import django_filters
 
+from investment.models import WarningLevel
 from investment.progress import LagReason
 from projects.filters import unit_filter
 from projects.models import AnnualPlan, Level
@@ -14,6 +15,7 @@ from projects.models import AnnualPlan, Level
 LAG_REASONS = (
     LagReason.NOT_STARTED,
     LagReason.INVESTMENT,
+    LagReason.NOT_IN_STATISTICS,
     LagReason.MILESTONE,
     LagReason.NOT_REPORTED,
 )
@@ -38,19 +40,30 @@ class LagFilter(PlanUnitFilter):
         empty_label="全部原因",
         method="reason_later",
     )
+    warning = django_filters.ChoiceFilter(
+        label="预警等级",
+        choices=WarningLevel.choices[::-1],  # red first
+        empty_label="全部等级",
+        method="reason_later",
+    )
     level = django_filters.ChoiceFilter(label="级别", choices=Level.choices, empty_label="全部级别")
 
     class Meta:
         model = AnnualPlan
-        fields = ["reason", "level", "unit"]
+        fields = ["warning", "reason", "level", "unit"]
 
     def reason_later(self, queryset, name, value):
-        # A reason is found by `lag_warnings`, not stored on the row: `warnings` applies it.
+        # A reason and a level are found by `lag_warnings`, not stored on the row: `warnings`
+        # applies them.
         return queryset
 
     def warnings(self, warnings: list) -> list:
+        """The warnings of the reason and the row level asked for."""
         self.is_valid()  # cleans the form; a bad field is left out of cleaned_data
         reason = self.form.cleaned_data.get("reason")
-        if not reason:
-            return warnings
-        return [w for w in warnings if any(r == reason for r, _ in w.reasons)]
+        level = self.form.cleaned_data.get("warning")
+        if reason:
+            warnings = [w for w in warnings if any(r.reason == reason for r in w.reasons)]
+        if level:
+            warnings = [w for w in warnings if w.level == level]
+        return warnings

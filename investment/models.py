@@ -1,5 +1,7 @@
 """Monthly reports and reporting periods (the monthly reporting workflow's tables)."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -107,9 +109,10 @@ class ReportingPeriod(models.Model):
 
 
 class YearSettings(Versioned):
-    """The project office's settings for one year's rankings and warnings.
+    """The project office's settings for one year's rankings and reporting.
 
-    A year without a saved row uses the defaults of DESIGN.md §3 (``for_year``).
+    A year without a saved row uses the defaults of DESIGN.md §3 (``for_year``). The warning
+    thresholds (the 投资滞后 threshold among them) are the year's `WarningRule` rows.
     """
 
     year = models.PositiveSmallIntegerField("年度", unique=True)
@@ -121,9 +124,6 @@ class YearSettings(Versioned):
     weight_milestones = models.PositiveSmallIntegerField("节点按期完成权重", default=15)
     weight_findings = models.PositiveSmallIntegerField("问题按期整改权重", default=10)
     weight_reporting = models.PositiveSmallIntegerField("按时报送权重", default=5)
-    lag_threshold = models.DecimalField(
-        "投资滞后阈值(百分点)", max_digits=5, decimal_places=2, default=10
-    )
     list_size = models.PositiveSmallIntegerField("红黑榜各列单位数", default=3)
 
     history = HistoricalRecords(verbose_name="年度设置变更记录")
@@ -156,9 +156,6 @@ class YearSettings(Versioned):
                 name="settings_weights_sum_100",
                 violation_error_message="五项权重之和应为100。",
             ),
-            models.CheckConstraint(
-                condition=Q(lag_threshold__gte=0), name="settings_lag_threshold_gte_0"
-            ),
             models.CheckConstraint(condition=Q(list_size__gte=1), name="settings_list_size_gte_1"),
         ]
 
@@ -179,6 +176,145 @@ class YearSettings(Versioned):
             self.weight_findings,
             self.weight_reporting,
         )
+
+
+def threshold_text(value: Decimal) -> str:
+    """A threshold as written: 10, 12.5 (not 10.00)."""
+    return format(Decimal(value).normalize(), "f")
+
+
+class WarningLevel(models.TextChoices):
+    """A warning's level; red is the worse."""
+
+    YELLOW = "yellow", "黄色"
+    RED = "red", "红色"
+
+
+LEVEL_ORDER: dict[str, int] = {WarningLevel.YELLOW: 1, WarningLevel.RED: 2}
+
+
+class WarningRule(Versioned):
+    """预警规则: one indicator's yellow and red thresholds for one year.
+
+    Each rule measures a plan row at the period (Y, m), ``end`` being m's last day, and the
+    row reaches yellow or red when the measure passes the threshold as this table says. This
+    table is the one definition of the edges; ``investment.progress.lag_warnings`` measures.
+
+    ======== ====================================================== ===== ===== ========= ====
+    指标      measure (only rows the condition applies to)            黄色   红色   默认黄/红  启用
+    ======== ====================================================== ===== ===== ========= ====
+    未按期开工 not started by ``end`` (no 实际开(复)工日期 ≤ end) though   ≥ 黄  ≥ 红  0 / 3 个月  是
+             计划开工日期 < end: months from the planned start's month
+             to m (planned in March, at June: 3)
+    投资滞后   序时进度 − 完成率, in points (rows with a plan)            > 黄  > 红  10 / 30     是
+    未纳统     started by ``end``, no 纳统日期 ≤ end: months from the      ≥ 黄  ≥ 红  1 / 2 个月  否
+             start's month to m (started in May, at June: 1)
+    节点逾期   a milestone late at ``end`` (`projects.deadlines`): days  ≥ 黄  > 红  0 / 30 天   是
+             from the oldest such milestone's 计划完成日期 to ``end``
+    未报送     started by ``end`` and m's due day passed: months running ≥ 黄  ≥ 红  1 / 2 个月  是
+             back from m with no report, each one expected (from the
+             start's month, January if it started before Y)
+    ======== ====================================================== ===== ===== ========= ====
+
+    With the defaults, the rows at yellow or red are exactly DESIGN.md §3's lag list: 未纳统
+    is not on that list, so it is off until the office switches it on. A year without saved
+    rows uses the defaults (``for_year``).
+    """
+
+    class Indicator(models.TextChoices):
+        NOT_STARTED = "not_started", "未按期开工"
+        INVESTMENT = "investment", "投资滞后"
+        NOT_IN_STATISTICS = "not_in_statistics", "未纳统"
+        MILESTONE = "milestone", "节点逾期"
+        NOT_REPORTED = "not_reported", "未报送"
+
+    year = models.PositiveSmallIntegerField("年度")
+    indicator = models.CharField("预警指标", max_length=20, choices=Indicator)
+    enabled = models.BooleanField("启用", default=True)
+    yellow = models.DecimalField("黄色阈值", max_digits=6, decimal_places=2)
+    red = models.DecimalField("红色阈值", max_digits=6, decimal_places=2)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = recorded_by("修改人")
+
+    history = HistoricalRecords(verbose_name="预警规则变更记录")
+
+    class Meta:
+        ordering = ["year", "indicator"]
+        verbose_name = verbose_name_plural = "预警规则"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "indicator"], name="warning_rule_key"),
+            models.CheckConstraint(
+                condition=Q(yellow__gte=0) & Q(yellow__lte=models.F("red")),
+                name="warning_rule_yellow_0_to_red",
+                violation_error_message="黄色阈值应不小于0且不大于红色阈值。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.get_indicator_display()}预警规则"
+
+    # indicator → (unit, yellow when measure > yellow (else ≥), red when measure > red (else ≥))
+    EDGES = {
+        Indicator.NOT_STARTED: ("个月", False, False),
+        Indicator.INVESTMENT: ("个百分点", True, True),
+        Indicator.NOT_IN_STATISTICS: ("个月", False, False),
+        Indicator.MILESTONE: ("天", False, True),
+        Indicator.NOT_REPORTED: ("个月", False, False),
+    }
+    # indicator → (enabled, yellow, red): issue 17's defaults (Yinchuan's published thresholds
+    # for the first three, ours for the rest).
+    DEFAULTS = {
+        Indicator.NOT_STARTED: (True, 0, 3),
+        Indicator.INVESTMENT: (True, 10, 30),
+        Indicator.NOT_IN_STATISTICS: (False, 1, 2),
+        Indicator.MILESTONE: (True, 0, 30),
+        Indicator.NOT_REPORTED: (True, 1, 2),
+    }
+
+    @classmethod
+    def default(cls, year: int, indicator: str) -> "WarningRule":
+        enabled, yellow, red = cls.DEFAULTS[cls.Indicator(indicator)]
+        return cls(
+            year=year,
+            indicator=indicator,
+            enabled=enabled,
+            yellow=Decimal(yellow),
+            red=Decimal(red),
+        )
+
+    @classmethod
+    def for_year(cls, year: int) -> "dict[str, WarningRule]":
+        """{indicator: rule} of ``year`` in the table's order: the saved rows, the defaults
+        (unsaved) for the others. One query."""
+        saved = {rule.indicator: rule for rule in cls.objects.filter(year=year)}
+        return {
+            indicator: saved.get(indicator) or cls.default(year, indicator)
+            for indicator in cls.Indicator.values
+        }
+
+    @property
+    def unit(self) -> str:
+        return self.EDGES[self.Indicator(self.indicator)][0]
+
+    @property
+    def yellow_text(self) -> str:
+        return threshold_text(self.yellow)
+
+    @property
+    def red_text(self) -> str:
+        return threshold_text(self.red)
+
+    def level(self, measure: Decimal | int | None) -> str | None:
+        """The level ``measure`` reaches under this rule (the table above), None if none or
+        the rule is off."""
+        if measure is None or not self.enabled:
+            return None
+        _, yellow_strict, red_strict = self.EDGES[self.Indicator(self.indicator)]
+        if measure > self.red if red_strict else measure >= self.red:
+            return WarningLevel.RED
+        if measure > self.yellow if yellow_strict else measure >= self.yellow:
+            return WarningLevel.YELLOW
+        return None
 
 
 class ReportPhoto(models.Model):

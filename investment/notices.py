@@ -17,8 +17,8 @@ from django_tables2 import RequestConfig
 
 from investment import periods
 from investment.briefing import BRIEFING_LIST, furthest_behind
-from investment.models import YearSettings
-from investment.progress import lag_warnings
+from investment.models import WarningLevel, YearSettings
+from investment.progress import lag_warnings, level_counts
 from investment.rankings import unit_ranking
 from investment.selectors import portfolio_summary, report_completeness
 from projects import filenames, formatting
@@ -84,6 +84,7 @@ def notice_content(*, year: int, month: int, period: str, today: date) -> dict[s
         # the full lists are the 督查 and 滞后预警 pages.
         "overdue_total": overdue.count(),
         "lagging_total": len(lagging),
+        "lagging_levels": {c.level: c.total for c in level_counts(lagging)},
         "overdue_findings": [
             {
                 "unit": finding.unit.name,
@@ -100,7 +101,12 @@ def notice_content(*, year: int, month: int, period: str, today: date) -> dict[s
                 "code": warning.progress.code,
                 "name": warning.progress.name,
                 "unit": warning.progress.unit,
-                "reasons": [f"{reason}：{details}" for reason, details in warning.reasons],
+                "level": warning.level,
+                "level_label": warning.level_label,
+                "reasons": [
+                    f"{r.reason}（{WarningLevel(r.level).label}）：{r.details}"
+                    for r in warning.reasons
+                ],
             }
             for warning in furthest_behind(lagging)
         ],

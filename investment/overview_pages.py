@@ -2,12 +2,13 @@ from decimal import Decimal
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from bonds.access import visible_funds
 from bonds.selectors import fund_totals
 from investment import charts, periods, rules
 from investment.forms import PeriodForm
-from investment.progress import lag_warnings, plan_progress_all_years
+from investment.progress import lag_warnings, level_counts, plan_progress_all_years
 from investment.rankings import report_history
 from investment.selectors import (
     figures_by,
@@ -35,6 +36,7 @@ def dashboard(request):
     if form.is_valid():
         year, month = form.cleaned_data["year"], form.cleaned_data["month"]
     plans = visible_plans(request.user)
+    lagging = lag_warnings(year=year, month=month, plans=plans)
     summary = portfolio_summary(year=year, month=month, plans=plans)
     levels = [(level.label, summary.by_level[level.value]) for level in Level]
     by_unit = sorted(
@@ -54,7 +56,9 @@ def dashboard(request):
             "levels": levels,
             "by_unit": by_unit,
             "by_industry": by_industry,
-            "lagging": len(lag_warnings(year=year, month=month, plans=plans)),
+            "lagging": lagging,
+            "lagging_levels": level_counts(lagging),
+            "lagging_query": urlencode({"year": year, "month": month}),
             "completeness": report_completeness(year=year, month=month, plans=plans),
             "charts": _dashboard_charts(summary, by_unit, plans),
             "funds": fund_totals(visible_funds(request.user).filter(year=year)),

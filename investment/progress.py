@@ -8,17 +8,18 @@ The per-row judgements (which reason applies, which colour) follow DESIGN.md §3
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from investment import periods, rules
-from investment.models import MonthlyReport, YearSettings
+from investment.models import LEVEL_ORDER, MonthlyReport, WarningLevel, WarningRule, YearSettings
 from investment.rankings import report_deadline
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Project, money
 
 ZERO = Decimal(0)
+Indicator = WarningRule.Indicator
 
 
 @dataclass
@@ -39,6 +40,7 @@ class PlanProgress:
     actual_start: date | None
     planned_start: date | None
     actual_end: date | None
+    statistics_date: date | None = None
 
     @property
     def completion_rate(self) -> Decimal | None:
@@ -87,6 +89,7 @@ PROGRESS_VALUES = {
     "actual_start": "actual_start",
     "planned_start": "project__planned_start",
     "actual_end": "project__actual_end",
+    "statistics_date": "statistics_date",
 }
 
 
@@ -136,16 +139,50 @@ def project_ranking(
 
 
 class LagReason:
-    NOT_STARTED = "未按期开工"
-    INVESTMENT = "投资滞后"
-    MILESTONE = "节点逾期"
-    NOT_REPORTED = "未报送"
+    """The reasons a row is on the lag list: the labels of `WarningRule.Indicator`."""
+
+    NOT_STARTED = str(Indicator.NOT_STARTED.label)
+    INVESTMENT = str(Indicator.INVESTMENT.label)
+    NOT_IN_STATISTICS = str(Indicator.NOT_IN_STATISTICS.label)
+    MILESTONE = str(Indicator.MILESTONE.label)
+    NOT_REPORTED = str(Indicator.NOT_REPORTED.label)
+
+
+class Reason(NamedTuple):
+    reason: str  # a LagReason
+    details: str
+    level: str  # a WarningLevel
 
 
 @dataclass
 class LagWarning:
     progress: PlanProgress
-    reasons: list[tuple[str, str]] = field(default_factory=list)  # (reason, details)
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def level(self) -> str:
+        """The row's level: its worst reason's."""
+        return max((reason.level for reason in self.reasons), key=LEVEL_ORDER.__getitem__)
+
+    @property
+    def level_rank(self) -> int:
+        """Red first when sorted ascending."""
+        return -LEVEL_ORDER[self.level]
+
+    @property
+    def level_label(self) -> str:
+        return str(WarningLevel(self.level).label)
+
+    @property
+    def summary(self) -> str:
+        """The level and the reasons as one line of text (the mark's words, the exports)."""
+        return f"{self.level_label}预警：" + "；".join(
+            f"{r.reason}（{WarningLevel(r.level).label}）{r.details}" for r in self.reasons
+        )
+
+
+def _months_between(earlier: date, year: int, month: int) -> int:
+    return (year - earlier.year) * 12 + month - earlier.month
 
 
 def lag_warnings(
@@ -154,19 +191,24 @@ def lag_warnings(
     month: int,
     now: datetime | None = None,
     plans: AnnualPlanQuerySet | None = None,
+    rules_of_year: dict[str, WarningRule] | None = None,
 ) -> list[LagWarning]:
-    """The early-warning list at (year, month): every plan row with at least one reason.
+    """The early-warning list at (year, month): every plan row with at least one reason at
+    yellow or red under the year's `WarningRule` rows (whose docstring table defines each
+    measure and edge), or ``rules_of_year`` when given.
 
-    未报送 is raised only once month ``month``'s due day has passed at ``now``.
+    未报送 is raised only once month ``month``'s due day has passed at ``now``. Four queries:
+    the settings, the rules, the plan rows with their sums, the overdue milestones.
     """
     settings = YearSettings.for_year(year)
+    rule = rules_of_year or WarningRule.for_year(year)
     end = rules.period_end(year, month)
     now = now or timezone.now()
     deadline_passed = now >= report_deadline(year, month, settings.due_day)
-    month_reported = MonthlyReport.objects.filter(
-        plan=OuterRef("pk"), month=month, status__in=MonthlyReport.COUNTED_STATUSES
+    counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
+    rows = progress_rows(
+        year=year, month=month, plans=plans, last_reported=Max("reports__month", filter=counted)
     )
-    rows = progress_rows(year=year, month=month, plans=plans, reported=Exists(month_reported))
     overdue = (
         Milestone.objects.filter(project__plans__year=year)
         .late(at_end_of=end)
@@ -177,35 +219,93 @@ def lag_warnings(
     for project_id, name, planned in overdue:
         overdue_by_project.setdefault(project_id, []).append((name, planned))
 
+    def judge(indicator: str, measure: Decimal | int, details: str) -> None:
+        level = rule[indicator].level(measure)
+        if level is not None:
+            warning.reasons.append(Reason(str(Indicator(indicator).label), details, level))
+
     warnings = []
     for progress, values in rows:
         warning = LagWarning(progress)
-        started = progress.actual_start is not None and progress.actual_start <= end
-        if not started and progress.planned_start and progress.planned_start < end:
-            warning.reasons.append(
-                (
-                    LagReason.NOT_STARTED,
-                    f"计划{progress.planned_start:%Y-%m-%d}开工，至{month}月底未开工",
-                )
+        start = progress.actual_start
+        started = start is not None and start <= end
+        planned = progress.planned_start
+        if not started and planned and planned < end:
+            late = _months_between(planned, year, month)
+            judge(
+                Indicator.NOT_STARTED,
+                late,
+                f"计划{planned:%Y-%m-%d}开工，至{month}月底未开工"
+                + (f"（已{late}个月）" if late else ""),
             )
         behind = progress.ahead_pp
-        if behind is not None and -behind > settings.lag_threshold:
-            warning.reasons.append(
-                (
-                    LagReason.INVESTMENT,
-                    f"完成{rules.for_page(progress.completion_rate)}%，"
-                    f"低于序时进度{rules.for_page(-behind)}个百分点",
-                )
+        if behind is not None:
+            judge(
+                Indicator.INVESTMENT,
+                -behind,
+                f"完成{rules.for_page(progress.completion_rate)}%，"
+                f"低于序时进度{rules.for_page(-behind)}个百分点",
             )
-        late = overdue_by_project.get(progress.project_id, [])
-        if late:
-            names = "、".join(f"{name}（{planned:%m-%d}）" for name, planned in late)
-            warning.reasons.append((LagReason.MILESTONE, f"{len(late)}个节点逾期：{names}"))
-        if deadline_passed and started and not values["reported"]:
-            warning.reasons.append((LagReason.NOT_REPORTED, f"{month}月报表逾期未报送"))
+        if started and start and not (progress.statistics_date and progress.statistics_date <= end):
+            since = _months_between(start, year, month)
+            judge(
+                Indicator.NOT_IN_STATISTICS,
+                since,
+                f"{start:%Y-%m-%d}开工，至{month}月底未纳统",
+            )
+        late_milestones = overdue_by_project.get(progress.project_id, [])
+        if late_milestones:
+            names = "、".join(f"{name}（{planned:%m-%d}）" for name, planned in late_milestones)
+            days = (end - late_milestones[0][1]).days  # the oldest first
+            judge(
+                Indicator.MILESTONE,
+                days,
+                f"{len(late_milestones)}个节点逾期：{names}"
+                + (f"，最久逾期{days}天" if days else ""),
+            )
+        if deadline_passed and started and start:
+            first_expected = start.month if start.year == year else 1
+            running = min(month - (values["last_reported"] or 0), month - first_expected + 1)
+            if running:
+                judge(
+                    Indicator.NOT_REPORTED,
+                    running,
+                    f"{month}月报表逾期未报送"
+                    if running == 1
+                    else f"连续{running}个月（{month - running + 1}–{month}月）报表未报送",
+                )
         if warning.reasons:
             warnings.append(warning)
     return warnings
+
+
+class LevelCount(NamedTuple):
+    level: str
+    label: str
+    total: int
+
+
+def level_counts(warnings: list[LagWarning]) -> list[LevelCount]:
+    """How many rows are red, and how many yellow (red first)."""
+    counts = dict.fromkeys(WarningLevel.values, 0)
+    for warning in warnings:
+        counts[warning.level] += 1
+    return [
+        LevelCount(level, str(WarningLevel(level).label), counts[level])
+        for level in (WarningLevel.RED, WarningLevel.YELLOW)
+    ]
+
+
+def with_marks(
+    rows: "list[BoardRow]", *, year: int, month: int, plans: AnnualPlanQuerySet
+) -> "list[BoardRow]":
+    """The board rows with their warning marks: the lag list of the same rows (``plans``
+    narrowed to them), so a mark and the list always agree. Four more queries."""
+    shown = plans.filter(pk__in=[row.progress.plan_id for row in rows])
+    marks = {w.progress.plan_id: w for w in lag_warnings(year=year, month=month, plans=shown)}
+    for row in rows:
+        row.warning = marks.get(row.progress.plan_id)
+    return rows
 
 
 # --- the 挂图作战 board ---------------------------------------------------------------
@@ -238,6 +338,7 @@ class BoardCell:
 class BoardRow:
     progress: PlanProgress
     cells: list[BoardCell]
+    warning: LagWarning | None = None  # the row's mark, when the page asks (`with_marks`)
 
 
 def board_colour(
@@ -274,10 +375,12 @@ def board(
     """Every plan row × months 1..``month``, coloured, with the figures behind each colour.
 
     A month whose due day has not passed by ``today`` and whose report is not in is
-    ``Colour.PENDING``, not red. Three queries: the settings, the plan rows, and the
-    reports summed by plan and month.
+    ``Colour.PENDING``, not red. The amber/red edge is the 投资滞后 rule's yellow threshold.
+    Four queries: the settings, the rules, the plan rows, and the reports summed by plan and
+    month.
     """
     settings = YearSettings.for_year(year)
+    threshold = WarningRule.for_year(year)[Indicator.INVESTMENT].yellow
     through = periods.due_through(
         year, month, today=today or timezone.localdate(), due_day=settings.due_day
     )
@@ -312,7 +415,7 @@ def board(
                 schedule=schedule,
                 started=started,
                 completed_project=completed,
-                threshold=settings.lag_threshold,
+                threshold=threshold,
                 awaiting_report=k > through and not reported,
             )
             missing = k <= through and started and not completed and not reported

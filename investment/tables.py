@@ -7,10 +7,12 @@ list table orders those rows in Python, never recomputing a figure.
 import itertools
 
 import django_tables2 as tables
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from investment.models import WarningLevel
 from projects.tables import NUM, PercentColumn, WanColumn
 
 
@@ -100,6 +102,9 @@ class LagTable(tables.Table):
         "级别", accessor="progress__level", order_by=("progress__level", "progress__code"),
         attrs={"td": {"class": "short"}},
     )  # fmt: skip
+    warning = tables.Column(
+        "预警等级", accessor="level", order_by=("level_rank", "progress__code"), empty_values=()
+    )
     completion_rate = PercentColumn("完成率", accessor="progress__completion_rate")
     reasons = tables.Column("预警原因", orderable=False)
 
@@ -109,7 +114,19 @@ class LagTable(tables.Table):
     def render_name(self, record, value):
         return format_html('{}<br><small class="muted">{}</small>', value, record.progress.code)
 
+    def render_warning(self, record):
+        return render_to_string(
+            "investment/_warning_mark.html",
+            {"level": record.level, "label": record.level_label, "title": record.summary},
+        )
+
     def render_reasons(self, value):
         return format_html_join(
-            "", '<div><span class="tag returned">{}</span> {}</div>', ((r, d) for r, d in value)
-        )
+            "",
+            '<div><span class="tag {}">{}（{}）</span> {}</div>',
+            (
+                ("returned" if r.level == WarningLevel.RED else "submitted", r.reason,
+                 WarningLevel(r.level).label, r.details)
+                for r in value
+            ),
+        )  # fmt: skip

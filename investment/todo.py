@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from investment import periods
-from investment.models import MonthlyReport, ReportingPeriod
-from investment.progress import LagReason
+from investment.models import MonthlyReport, ReportingPeriod, WarningLevel
+from investment.progress import LagReason, lag_warnings, level_counts
 from investment.rankings import month_deadline
 from investment.selectors import reporting_status
 from projects.access import visible_plans
@@ -83,6 +83,7 @@ def todos(user: User, *, today: date) -> list[Todo]:
                 Todo(f"{month}月月报未报齐的单位", missing, _url("review_current"), overdue),
                 *_past_due(user, year=year, month=month, today=today),
             ]
+        items += _warnings(user, today=today)
         late = _overdue_milestones(user, year=year, today=today)
         items.append(
             Todo(
@@ -110,6 +111,24 @@ def todos(user: User, *, today: date) -> list[Todo]:
             )
         )
     return sorted((item for item in items if item.count), key=lambda item: not item.urgent)
+
+
+def _warnings(user: User, *, today: date) -> list[Todo]:
+    """The warning rules' red (and, for a unit, yellow) projects at the period that is due:
+    the office is told the red ones, a unit's reporter their own unit's red and yellow."""
+    year, month = periods.due_period(today)
+    counts = level_counts(lag_warnings(year=year, month=month, plans=visible_plans(user)))
+    office = can(user, "report.review")
+    return [
+        Todo(
+            f"{month}月{label}预警项目" + ("" if office else "（本单位）"),
+            count,
+            _url("lag_warnings", year=year, month=month, warning=level),
+            level == WarningLevel.RED,
+        )
+        for level, label, count in counts
+        if level == WarningLevel.RED or not office
+    ]
 
 
 REMINDER_DAYS = 3  # reporters are reminded of the due day from this many days before it

@@ -8,6 +8,7 @@ from investment import (
     overview_pages,
     review,
     settings_pages,
+    warning_pages,
 )
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("settings/year/", settings_pages.year_settings, name="year_settings"),
     path("warnings/", figure_pages.lag_page, name="lag_warnings"),
     path("board/", figure_pages.board_page, name="board"),
+    path("settings/warnings/", warning_pages.warning_rules, name="warning_rules"),
     path("reports/", month_pages.current_reporting_month, name="report_current"),
     path("reports/<int:year>/<int:month>/", month_pages.report_month, name="report_month"),
     path("review/", review.current_review_month, name="review_current"),

@@ -67,3 +67,5 @@ def test_year_settings_are_not_in_the_admin(client, cast):
     client.force_login(cast.admin)
     with pytest.raises(NoReverseMatch):
         reverse("admin:investment_yearsettings_changelist")
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:investment_warningrule_changelist")  # nor the warning rules: 预警规则

@@ -75,6 +75,8 @@ CASES = [
     ("year_settings", None, "post"),
     ("lag_warnings", None, "get"),
     ("board", None, "get"),
+    ("warning_rules", None, "get"),
+    ("warning_rules", None, "post"),
     ("fund_list", None, "get"),
     ("ledger_import", None, "get"),
     ("ledger_template", None, "get"),
@@ -127,6 +129,7 @@ EXCEPTIONS = {
     ("briefing", "post"): 200,  # likewise
     ("year_settings", "post"): 200,  # likewise
     ("finding_answer", "post"): 200,  # likewise: the finding page again, with what was typed
+    ("warning_rules", "post"): 200,  # likewise: the rules again, with what was typed
     ("report_current", "get"): 302,  # redirects to the month being reported
     ("review_current", "get"): 302,  # redirects to the month being reviewed
     ("ledger_changes", "get"): 302,  # no preview asked for: back to the upload page

@@ -158,7 +158,11 @@ def test_the_briefing_names_the_twenty_furthest_behind_and_counts_the_rest(tmp_p
     assert data.lagging[0].progress.name == "项目25"
 
     text = briefing(tmp_path, "--year", "2024", "--month", "6")
-    assert "共有滞后项目25个，其中滞后最多的20个如下（全部清单见系统“滞后预警”）" in text
+    assert (
+        "共有滞后项目25个（红色预警25个、黄色预警0个），"
+        "其中滞后最多的20个如下（全部清单见系统“滞后预警”）" in text
+    )
+    assert "红色预警" in text.split("滞后原因")[1]  # each row's mark
     assert text.index("项目25") < text.index("项目1")
 
 

@@ -158,7 +158,7 @@ def test_not_reported_is_raised_only_after_the_due_day(people):
         return sorted(
             w.progress.name
             for w in warnings
-            if any(r == LagReason.NOT_REPORTED for r, _ in w.reasons)
+            if any(r.reason == LagReason.NOT_REPORTED for r in w.reasons)
         )
 
     assert not_reported(BEFORE) == []

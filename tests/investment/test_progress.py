@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from investment.models import YearSettings
+from investment.models import WarningRule
 from investment.progress import (
     Colour,
     LagReason,
@@ -93,7 +93,7 @@ def a_lagging_county() -> None:
 
 def reasons_at(now=JULY_10) -> dict[str, list[str]]:
     return {
-        w.progress.code: [reason for reason, _ in w.reasons]
+        w.progress.code: [r.reason for r in w.reasons]
         for w in lag_warnings(year=2024, month=6, now=now)
     }
 
@@ -114,14 +114,16 @@ def test_each_reason_carries_its_figures():
     a_lagging_county()
 
     details = {
-        w.progress.code: dict(w.reasons) for w in lag_warnings(year=2024, month=6, now=JULY_10)
+        w.progress.code: {r.reason: r.details for r in w.reasons}
+        for w in lag_warnings(year=2024, month=6, now=JULY_10)
     }
 
     assert details[code(2)][LagReason.INVESTMENT] == "完成38.0%，低于序时进度12.0个百分点"
     assert (
-        details[code(4)][LagReason.MILESTONE] == "2个节点逾期：施工许可（05-01）、主体开工（06-10）"
+        details[code(4)][LagReason.MILESTONE]
+        == "2个节点逾期：施工许可（05-01）、主体开工（06-10），最久逾期60天"
     )
-    assert details[code(1)][LagReason.NOT_STARTED] == "计划2024-03-01开工，至6月底未开工"
+    assert details[code(1)][LagReason.NOT_STARTED] == "计划2024-03-01开工，至6月底未开工（已3个月）"
 
 
 def test_a_missing_report_is_not_a_warning_before_its_due_day_has_passed():
@@ -134,7 +136,9 @@ def test_a_missing_report_is_not_a_warning_before_its_due_day_has_passed():
 
 def test_the_investment_threshold_is_editable():
     a_lagging_county()
-    YearSettings.objects.create(year=2024, lag_threshold=15)
+    WarningRule.objects.create(
+        year=2024, indicator=WarningRule.Indicator.INVESTMENT, yellow=15, red=30
+    )
 
     assert LagReason.INVESTMENT not in reasons_at().get(code(2), [])
 
@@ -256,7 +260,7 @@ def queries(function, **kwargs) -> int:
 
 @pytest.mark.parametrize(
     ("function", "expected"),
-    [(lag_warnings, 3), (board, 3), (project_ranking, 1), (figures_by, 2)],
+    [(lag_warnings, 4), (board, 4), (project_ranking, 1), (figures_by, 2)],
 )
 def test_query_counts_do_not_grow_with_the_portfolio(function, expected):
     load(a_portfolio(10, 2024))

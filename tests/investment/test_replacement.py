@@ -61,7 +61,7 @@ def test_before_the_replacement_x_counts_and_lags(x_cannot_start):
     assert (summary.projects, summary.annual_plan, summary.started) == (2, 2000, 1)
     assert summary.completion_rate == 15
     warnings = {
-        w.progress.code: [r for r, _ in w.reasons] for w in lag_warnings(year=2024, month=6)
+        w.progress.code: [r.reason for r in w.reasons] for w in lag_warnings(year=2024, month=6)
     }
     assert LagReason.NOT_STARTED in warnings[code(X)]
     assert [u.unit for u in unit_ranking(year=2024, month=6).units] == ["县交通局", "营盘镇"]

@@ -62,6 +62,8 @@ def listed(user) -> dict[str, tuple[int, bool]]:
 def test_a_reporter_sees_their_units_reports_findings_and_late_milestones(county):
     assert listed(county["reporter"]) == {
         "3月月报被退回待修改": (1, True),
+        "3月红色预警项目（本单位）": (1, True),  # 城关保障房: no report counted for 1–3月
+        "3月黄色预警项目（本单位）": (1, False),
         "逾期未完成的项目节点": (1, True),
         "超过整改时限的督查问题": (1, True),
         "待整改答复的督查问题": (1, False),
@@ -71,6 +73,7 @@ def test_a_reporter_sees_their_units_reports_findings_and_late_milestones(county
 def test_the_office_sees_reports_to_review_and_units_not_done(county):
     assert listed(county["officer"]) == {
         "3月月报未报齐的单位": (2, True),  # 县住建局 (the returned one) and 营盘镇 (none)
+        "3月红色预警项目": (2, True),  # the office is told the red ones only
         "逾期未完成的项目节点": (1, True),
         "3月月报待审核": (1, False),
     }

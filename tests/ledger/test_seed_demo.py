@@ -111,7 +111,7 @@ def test_the_demo_county_reads_as_a_real_one_on_the_day_it_is_seeded(day):
     warnings = lag_warnings(year=year, month=month, now=now)
     rows = AnnualPlan.objects.counted(year).count()
     assert 0.08 * rows <= len(warnings) <= 0.3 * rows
-    reasons = Counter(reason for warning in warnings for reason, _ in warning.reasons)
+    reasons = Counter(reason for warning in warnings for reason, *_ in warning.reasons)
     assert set(reasons) == {
         LagReason.NOT_STARTED,
         LagReason.INVESTMENT,
