@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from investment.models import WarningRule
 from investment.warning_rules import (
-    MEANINGS,
     RuleEntry,
     counts_now,
+    meaning,
     rules_history,
     warning_rules_save,
 )
@@ -92,7 +92,7 @@ def warning_rules(request):
     else:
         formset = RuleFormSet(initial=_initial(rules), prefix="rule")
     lines = [
-        (form, rules[indicator], MEANINGS[WarningRule.Indicator(indicator)])
+        (form, rules[indicator], meaning(rules[indicator]))
         for form in formset
         if (indicator := form["indicator"].value()) in rules
     ]

@@ -24,14 +24,20 @@ from projects.versioning import check_version
 Indicator = WarningRule.Indicator
 LIMIT = Decimal("9999")
 
-# What each rule means, in one line a clerk reads (the page's 含义 column).
+# What each rule means, in one line a clerk reads (the page's 含义 column), with the thresholds.
 MEANINGS = {
-    Indicator.NOT_STARTED: "计划开工日期已过、截至月底仍未开工：计划开工当月起算满黄色阈值个月为黄色，满红色阈值个月为红色",
-    Indicator.INVESTMENT: "累计投资完成率低于序时进度：超过黄色阈值个百分点为黄色，超过红色阈值个百分点为红色",
-    Indicator.NOT_IN_STATISTICS: "已开工、截至月底仍未纳统：开工当月起算满黄色阈值个月为黄色，满红色阈值个月为红色",
-    Indicator.MILESTONE: "项目节点过了计划完成日期仍未完成：逾期满黄色阈值天为黄色，超过红色阈值天为红色",
-    Indicator.NOT_REPORTED: "已过报送截止日、当月月报未报送：连续满黄色阈值个月为黄色，满红色阈值个月为红色",
+    Indicator.NOT_STARTED: "计划开工日期已过、月底仍未开工：从计划开工的月份起满{yellow}个月为黄色，满{red}个月为红色",
+    Indicator.INVESTMENT: "累计投资完成率低于序时进度：超过{yellow}个百分点为黄色，超过{red}个百分点为红色",
+    Indicator.NOT_IN_STATISTICS: "已开工、月底仍未纳统：从开工的月份起满{yellow}个月为黄色，满{red}个月为红色",
+    Indicator.MILESTONE: "项目节点过了计划完成日期仍未完成：逾期满{yellow}天为黄色，超过{red}天为红色",
+    Indicator.NOT_REPORTED: "已过报送截止日仍未报送月报：连续{yellow}个月为黄色，连续{red}个月为红色",
 }  # fmt: skip
+
+
+def meaning(rule: WarningRule) -> str:
+    """The rule in one line, with its thresholds (满0个月: from the month itself)."""
+    text = MEANINGS[Indicator(rule.indicator)].format(yellow=rule.yellow_text, red=rule.red_text)
+    return text.replace("的月份起满0个月", "的当月起").replace("逾期满0天", "一逾期即")
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,9 @@ def test_the_office_reads_the_rules_with_their_meaning_units_and_the_counts_now(
     assert '<input type="checkbox" name="rule-2-enabled"' in text  # 未纳统, unticked
     assert 'name="rule-2-enabled" id="id_rule-2-enabled" checked' not in text
     assert "默认不启用" in text
+    assert "从计划开工的当月起为黄色，满3个月为红色" in text
+    assert "超过10个百分点为黄色，超过30个百分点为红色" in text
+    assert "一逾期即为黄色，超过30天为红色" in text
     assert "截至6月底" in text and "红色预警1个" in text and "黄色预警1个" in text
 
 
@@ -119,11 +122,13 @@ def test_a_threshold_that_is_not_a_number_is_refused(client, cast, behind):
     assert not WarningRule.objects.exists()
 
 
-def test_only_the_office_sees_the_rules_in_the_menu(client, cast):
+def test_the_rules_sit_beside_the_year_settings_for_the_office_only(client, cast):
     client.force_login(cast.officer)
-    assert "预警规则</a>" in page(client, "dashboard")
+    assert ">年度设置</a>" in page(client, "dashboard")
+    assert "/settings/warnings/?year=2024" in page(client, "year_settings", year=2024)
+    assert 'aria-current="page">预警规则</a>' in page(client, "warning_rules", year=2024)
     client.force_login(cast.leader)
-    assert "预警规则</a>" not in page(client, "dashboard")
+    assert ">年度设置</a>" not in page(client, "dashboard")
     with time_machine.travel(JULY_10):
         assert client.get(reverse("warning_rules")).status_code == 403
 
