@@ -50,7 +50,6 @@ class Capability:
     refusal: str  # why a role without it is refused
     scope_refusal: str = "只能办理本单位的事项。"  # a reporter acting on another unit's object
     business: bool = True  # business data, which the 三员 administrators never touch
-    admin_site: bool = False  # kept in 系统管理 (the Django admin): its holders are staff
 
 
 CAPABILITY = {
@@ -94,10 +93,9 @@ CAPABILITY = {
         "查看安全审计日志和数据变更记录", "审计日志仅限审计管理员查看。", business=False
     ),
     "accounts.keep": Capability(
-        "在系统管理中建立、停用账号，维护单位",
-        "账号和单位由系统管理员在系统管理中维护。",
+        "建立、停用和启用账号，重置密码，导入填报员（账号管理）",
+        "账号由系统管理员在账号管理中维护。",
         business=False,
-        admin_site=True,
     ),
     "year.configure": Capability(
         "维护年度设置和预警规则（报送截止日、考核权重、红黑榜单位数、预警阈值）",
@@ -142,7 +140,7 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "supervision.keep": ALL,
     },
     "leader": {"portfolio.view": ALL, "review.read": ALL, "briefing.read": ALL},
-    # 三员: the system administrator keeps accounts and units in 系统管理 and reads
+    # 三员: the system administrator keeps accounts (账号管理) and units (责任单位), and reads
     # no business data (no 项目库, figures or briefing: county-wide reading is a role the
     # security administrator grants); the security administrator grants roles; the auditor
     # reads the log.
@@ -214,11 +212,6 @@ def scoped(user, capability: str, queryset: Q, unit_field: str) -> Q:
 def own_unit(user, capability: str = "portfolio.view") -> int | None:
     """The unit ``user`` is held to for ``capability`` (None: no unit narrows them)."""
     return user.unit_id if scope(user, capability) is OWN_UNIT else None
-
-
-def works_in_admin_site(role: str) -> bool:
-    """Whether ``role`` holds a capability kept in 系统管理 (its accounts are staff)."""
-    return any(CAPABILITY[name].admin_site for name in CAPABILITIES.get(role, {}))
 
 
 def has_business(user) -> bool:
@@ -313,45 +306,6 @@ class CapabilityRequiredMixin:
 
 def needs(capability: str, *, post: str | None = None) -> dict[str, str]:
     return {"GET": capability, "POST": post if post is not None else capability}
-
-
-# --- 系统管理 (the Django admin) ----------------------------------------------------------
-
-
-class CapabilityAdminMixin:
-    """A ModelAdmin whose model the holders of ``capability`` keep in 系统管理: each app
-    declares it on its own admin (``admin_capability``, and which of view/add/change/delete
-    it opens), so no Django permission rows or role-named permission strings are needed.
-    Other users (a superuser) keep Django's own permissions."""
-
-    admin_capability: str = ""
-    admin_actions: tuple[str, ...] = ("view", "add", "change", "delete")
-
-    def _capability_allows(self, request, action: str) -> bool:
-        return action in self.admin_actions and can(request.user, self.admin_capability)
-
-    def has_module_permission(self, request):
-        return self._capability_allows(request, "view") or super().has_module_permission(request)  # type: ignore[misc]
-
-    def has_view_permission(self, request, obj=None):
-        return self._capability_allows(request, "view") or super().has_view_permission(  # type: ignore[misc]
-            request, obj
-        )
-
-    def has_add_permission(self, request, *args):
-        return self._capability_allows(request, "add") or super().has_add_permission(  # type: ignore[misc]
-            request, *args
-        )
-
-    def has_change_permission(self, request, obj=None):
-        return self._capability_allows(request, "change") or super().has_change_permission(  # type: ignore[misc]
-            request, obj
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return self._capability_allows(request, "delete") or super().has_delete_permission(  # type: ignore[misc]
-            request, obj
-        )
 
 
 # --- the table as docs/architecture.md shows it ---------------------------------------------

@@ -75,11 +75,12 @@ class PasswordChangeRequiredMiddleware:
 
 
 class AdministratorScopeMiddleware:
-    """三员: a role with no business capability (the security and audit administrators, an
+    """三员: a role with no business capability (the three administrators, an
     account no role has been granted yet) works only on the pages its capabilities open
     (`projects.capabilities`): the home page after sign-in sends it to the first of them
-    (安全管理, 安全审计, or the page saying the account waits for a role), and any other page is
-    refused with the reason. Nothing here lists URLs: each view declares what it needs."""
+    (账号管理, 安全管理, 安全审计, or the page saying the account waits for a role), and any
+    other page is refused with the reason. Nothing here lists URLs: each view declares what it
+    needs."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -106,14 +107,13 @@ class AdministratorScopeMiddleware:
 
 def home_for(user) -> str:
     """Where a user with no business capability starts: the first page without arguments
-    that one of their capabilities opens, else the page for an account without a role."""
+    that one of their capabilities opens, in URL order (the system administrator's 账号管理,
+    安全管理, 安全审计), else the page for an account without a role."""
     for pattern in get_resolver().url_patterns:
         for path, view in _pages(pattern):
             needed = needed_for(view, "GET")
             if needed and can(user, needed):
                 return path
-    if any(CAPABILITY[held].admin_site for held in capabilities_of(user)):
-        return reverse("admin:index")  # the system administrator works in 系统管理
     return reverse(ACCOUNT_PENDING)
 
 

@@ -19,7 +19,6 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from projects import deadlines
-from projects.capabilities import works_in_admin_site
 
 MONEY_DIGITS = 14  # DESIGN.md §3: 10 digits before the point, 4 after
 MONEY_PLACES = 4
@@ -231,10 +230,10 @@ class User(AbstractUser):
         self._password_for_history = self.password
 
     def save(self, *args: Any, update_fields: Iterable[str] | None = None, **kwargs: Any) -> None:
-        # Only a role with a capability kept in 系统管理 works there (the system
-        # administrator); the role decides, not a checkbox.
+        # No role works in the Django admin (people, units and settings have their own pages):
+        # only a superuser kept for operations is staff; a checkbox never decides it.
         if update_fields is None or "role" in update_fields:
-            self.is_staff = works_in_admin_site(self.role) or self.is_superuser
+            self.is_staff = self.is_superuser
         super().save(*args, update_fields=update_fields, **kwargs)
         encoded = getattr(self, "_password_for_history", None)
         self._password_for_history = None

@@ -22,8 +22,10 @@ from investment import services as reports
 from investment.models import MonthlyReport
 from investment.year_settings import year_settings_save
 from ledger.importer import import_ledger
+from projects import people
 from projects import services as register
 from projects.models import Milestone, Project, Unit, User
+from projects.units import unit_merge
 from projects.uploads import check_attachment
 from supervision import services as supervision
 from supervision.models import Finding, Inspection
@@ -321,6 +323,31 @@ ACTIONS = {
         'data-action="ledger.import"',
         lambda c, u: import_ledger(user=u, data=a_ledger(), filename="台账.xlsx", dry_run=True),
     ),
+    "account.reset_password": Action(
+        lambda c, u: reverse("people_list") + "?q=reporter",
+        'data-action="account.reset_password"',
+        lambda c, u: people.account_reset_password(user=u, target=c.users["reporter"]),
+    ),
+    "account.reset_password, another administrator": Action(
+        lambda c, u: reverse("people_list") + "?q=security",
+        'data-action="account.reset_password"',
+        lambda c, u: people.account_reset_password(user=u, target=c.users["security"]),
+    ),
+    "account.disable": Action(
+        lambda c, u: reverse("people_list") + "?q=reporter",
+        'data-action="account.disable"',
+        lambda c, u: people.account_set_active(user=u, target=c.users["reporter"], active=False),
+    ),
+    "account.disable, own account": Action(
+        lambda c, u: reverse("people_list") + f"?q={u.username}",
+        'data-action="account.disable"',
+        lambda c, u: people.account_set_active(user=u, target=u, active=False),
+    ),
+    "unit.merge": Action(
+        lambda c, u: reverse("unit_list"),
+        'data-action="unit.merge"',
+        lambda c, u: unit_merge(source=c.township, target=c.own, user=u),
+    ),
     "briefing.write_note": Action(
         lambda c, u: reverse("briefing") + "?kind=month&year=2024&month=3",
         'data-action="briefing.write_note"',
@@ -379,4 +406,6 @@ REFUSED_TO_ALL = {
     "finding.answer, rectified",
     "finding.close, not rectified",
     "finding.move, answered",
+    "account.reset_password, another administrator",
+    "account.disable, own account",
 }

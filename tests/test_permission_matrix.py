@@ -114,6 +114,19 @@ CASES = [
     ("briefing_pdf", None, "get"),
     ("security_users", None, "get"),
     ("security_user_change", "a user", "post"),
+    ("people_list", None, "get"),
+    ("account_new", None, "get"),
+    ("account_new", None, "post"),
+    ("account_active", "a user", "post"),
+    ("account_reset", "a user", "post"),
+    ("reporters_upload", None, "get"),
+    ("reporters_upload", None, "post"),
+    ("reporters_template", None, "get"),
+    ("unit_list", None, "get"),
+    ("unit_create", None, "get"),
+    ("unit_edit", "a unit", "get"),
+    ("unit_merge", "a unit", "get"),
+    ("unit_merge", "a unit", "post"),
     ("audit_log", None, "get"),
     ("data_history", None, "get"),
     ("project_sheet_pdf", "own project", "get"),
@@ -133,6 +146,9 @@ EXCEPTIONS = {
     ("report_current", "get"): 302,  # redirects to the month being reported
     ("review_current", "get"): 302,  # redirects to the month being reviewed
     ("ledger_changes", "get"): 302,  # no preview asked for: back to the upload page
+    ("account_new", "post"): 200,  # an empty form comes back with its errors
+    ("account_reset", "post"): 200,  # the new initial password, shown once on the answer
+    ("unit_merge", "post"): 200,  # no unit chosen to merge into: the page again
 }
 
 
@@ -305,6 +321,7 @@ def url_for(name: str, target: str | None) -> str:
         "inspection": [Inspection.objects.get().pk],
         "notice": [Notice.objects.get().pk],
         "a user": [User.objects.get(username="reporter").pk],
+        "a unit": [Unit.objects.get(name="营盘镇").pk],
         "own milestone": [
             (milestone := own_milestone()).project_id,
             milestone.pk,

@@ -1,0 +1,251 @@
+"""账号管理 and 责任单位 as pages: what each offers, what a POST does, what the audit keeps."""
+
+import re
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import NoReverseMatch, reverse
+
+from audit.models import AuditEntry
+from projects.models import Project, Unit, User
+from projects.people import account_create
+from projects.people_import import HEADERS
+from supervision.models import Finding
+from supervision.services import finding_create
+from tests.workbooks import PROJECT_HEADERS, code, load, read_back, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def initial_password(page: str) -> str:
+    found = re.search(r'<code class="initial-password">([^<]+)</code>', page)
+    assert found is not None, "no initial password shown"
+    return found.group(1)
+
+
+def test_the_system_administrator_starts_on_account_keeping(client, cast):
+    client.force_login(cast.admin)
+    assert client.get("/").url == reverse("people_list")
+
+
+def test_the_list_searches_by_name_username_or_phone_and_filters_by_role(client, cast):
+    cast.reporter, cast.other_reporter, cast.officer  # noqa: B018
+    client.force_login(cast.admin)
+
+    def shown(query: str) -> set[str]:
+        page = client.get(reverse("people_list") + query).content.decode()
+        return {name for name in ("李娟", "王强", "王科长") if name in page}
+
+    assert shown("?q=李娟") == {"李娟"}
+    assert shown("?q=13900000002") == {"王强"}
+    assert shown("?q=office") == {"王科长"}
+    assert shown("?role=reporter") == {"李娟", "王强"}
+    assert shown(f"?unit={cast.township.pk}") == {"王强"}
+    assert shown("?is_active=0") == set()
+    assert shown("?role=nonsense") == {"李娟", "王强", "王科长"}  # a bad value is named, not a 500
+
+
+def test_a_new_account_is_made_and_its_generated_password_shown_once(client, cast):
+    client.force_login(cast.admin)
+    response = client.post(
+        reverse("account_new"),
+        {"username": "zhangsan", "name": "张三", "phone": "", "password_mode": "generate"},
+    )
+
+    page = response.content.decode()
+    account = User.objects.get(username="zhangsan")
+    assert account.check_password(initial_password(page))
+    assert "只显示这一次" in page and "安全管理员" in page
+    assert account.role == User.Role.NONE and account.must_change_password
+    entry = AuditEntry.objects.get(action="新建账号")
+    assert entry.detail == "新建账号zhangsan（张三）" and initial_password(page) not in entry.detail
+
+
+def test_a_refused_account_comes_back_with_the_reason(client, cast):
+    cast.reporter  # noqa: B018
+    client.force_login(cast.admin)
+    response = client.post(
+        reverse("account_new"),
+        {"username": "reporter", "name": "重名", "password_mode": "typed", "password": ""},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "选择“我来设置”时请填写初始密码" in page
+    response = client.post(
+        reverse("account_new"),
+        {"username": "reporter", "name": "重名", "password_mode": "generate"},
+    )
+    assert "用户名“reporter”已被使用" in response.content.decode()
+
+
+def test_no_reset_button_for_another_administrator_and_none_for_oneself(client, cast):
+    cast.reporter, cast.security  # noqa: B018
+    client.force_login(cast.admin)
+    page = client.get(reverse("people_list")).content.decode()
+
+    assert f'data-action="account.reset_password" data-user="{cast.reporter.pk}"' in page
+    assert f'data-action="account.reset_password" data-user="{cast.security.pk}"' not in page
+    assert f'data-action="account.disable" data-user="{cast.admin.pk}"' not in page
+    assert "本人改密" in page
+
+
+def test_a_reset_of_another_administrator_is_refused_with_the_reason(client, cast):
+    client.force_login(cast.admin)
+    response = client.post(reverse("account_reset", args=[cast.security.pk]), follow=True)
+
+    assert "三员分立：管理员的密码只能由本人" in response.content.decode()
+    cast.security.refresh_from_db()
+    assert not cast.security.must_change_password
+    assert AuditEntry.objects.get(action="重置密码").outcome == AuditEntry.Outcome.REFUSED
+
+
+def test_a_reset_shows_the_new_initial_password_once(client, cast):
+    client.force_login(cast.admin)
+    page = client.post(reverse("account_reset", args=[cast.reporter.pk])).content.decode()
+    cast.reporter.refresh_from_db()
+    assert cast.reporter.check_password(initial_password(page))
+    assert cast.reporter.must_change_password
+
+
+def test_disabling_and_enabling_come_back_to_the_list(client, cast):
+    client.force_login(cast.admin)
+    url = reverse("account_active", args=[cast.reporter.pk])
+    assert client.post(url, {"active": "0"}).url == reverse("people_list")
+    cast.reporter.refresh_from_db()
+    assert not cast.reporter.is_active
+    client.post(url, {"active": "1"})
+    cast.reporter.refresh_from_db()
+    assert cast.reporter.is_active
+
+
+def reporters_file(*rows) -> SimpleUploadedFile:
+    return SimpleUploadedFile("填报员.xlsx", xlsx({"填报员": [HEADERS, *rows]}))
+
+
+def test_reporters_are_previewed_then_created_on_confirmation(client, cast):
+    cast.housing  # noqa: B018
+    client.force_login(cast.admin)
+    preview = client.post(
+        reverse("reporters_upload"), {"file": reporters_file(["zs", "张三", "", "县住建局"])}
+    ).content.decode()
+    assert "将建立1个账号" in preview and not User.objects.filter(username="zs").exists()
+    fields = dict(re.findall(r'name="(payload|checksum|filename)" value="([^"]*)"', preview))
+
+    done = client.post(reverse("reporters_upload"), fields | {"action": "confirm"})
+
+    account = User.objects.get(username="zs")
+    assert account.requested_unit == cast.housing and account.role == User.Role.NONE
+    assert account.check_password(initial_password(done.content.decode()))
+
+
+def test_a_confirmation_whose_file_was_changed_is_refused(client, cast):
+    client.force_login(cast.admin)
+    response = client.post(
+        reverse("reporters_upload"),
+        {"action": "confirm", "payload": "eHg=", "checksum": "0", "filename": "a.xlsx"},
+        follow=True,
+    )
+    assert "确认的文件与预览的不一致" in response.content.decode()
+
+
+def test_a_bad_reporters_file_names_its_rows_and_offers_no_confirmation(client, cast):
+    cast.housing  # noqa: B018
+    client.force_login(cast.admin)
+    page = client.post(
+        reverse("reporters_upload"), {"file": reporters_file(["zs", "张三", "", "住建局"])}
+    ).content.decode()
+    assert "填报员!2: 所属单位: 没有名为“住建局”的责任单位（最接近的：县住建局）" in page
+    assert 'value="confirm"' not in page
+
+
+def test_the_template_has_the_headers(client, cast):
+    client.force_login(cast.admin)
+    response = client.get(reverse("reporters_template"))
+    assert read_back(response.content)["填报员"][0] == tuple(HEADERS)
+
+
+def test_the_security_administrator_grants_an_imported_reporters_unit_in_one_click(client, cast):
+    account, _ = account_create(
+        user=cast.admin, username="zs", name="张三", requested_unit=cast.housing
+    )
+    client.force_login(cast.security)
+    page = client.get(reverse("security_users")).content.decode()
+    assert "导入时申请：填报员 · 县住建局" in page
+
+    client.post(reverse("security_user_change", args=[account.pk]), {"action": "grant_requested"})
+
+    account.refresh_from_db()
+    assert (account.role, account.unit) == (User.Role.REPORTER, cast.housing)
+
+
+def test_users_and_units_are_no_longer_in_the_django_admin():
+    for name in ("admin:projects_user_changelist", "admin:projects_unit_changelist"):
+        with pytest.raises(NoReverseMatch):
+            reverse(name)
+
+
+@pytest.fixture
+def typo(cast):
+    cast.housing  # noqa: B018
+    load({"项目台账": [
+        PROJECT_HEADERS,
+        [code(1), "老旧小区改造", "县住健局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+    ]})  # fmt: skip
+    unit = Unit.objects.get(name="县住健局")
+    finding_create(
+        user=cast.supervisor, unit=unit, description="围挡破损",
+        found_on=date(2024, 3, 1), today=date(2024, 3, 1), deadline=date(2024, 3, 31),
+    )  # fmt: skip
+    return unit
+
+
+def test_the_unit_list_shows_what_each_unit_holds(client, cast, typo):
+    client.force_login(cast.officer)
+    page = client.get(reverse("unit_list")).content.decode()
+    assert "项目1、督查问题1" in page
+
+
+def test_a_duplicate_unit_name_is_refused_in_chinese(client, cast, typo):
+    client.force_login(cast.officer)
+    response = client.post(
+        reverse("unit_edit", args=[typo.pk]),
+        {"name": "县住建局", "kind": "department", "sort_order": 0},
+    )
+    assert "已有名为“县住建局”的责任单位" in response.content.decode()
+
+
+def test_the_merge_page_names_what_moves_then_merges_and_audits(client, cast, typo):
+    client.force_login(cast.officer)
+    url = reverse("unit_merge", args=[typo.pk])
+    page = client.get(url).content.decode()
+    assert "县住建局（名称相近）" in page
+
+    page = client.get(f"{url}?target={cast.housing.pk}").content.decode()
+    assert '<td>项目</td><td class="num">1</td>' in page
+    assert '<td>督查问题</td><td class="num">1</td>' in page
+
+    response = client.post(url, {"target": cast.housing.pk})
+
+    assert response.url == reverse("unit_list")
+    assert Project.objects.get(code=code(1)).unit == cast.housing
+    entry = AuditEntry.objects.get(action="合并责任单位")
+    assert "“县住健局”并入“县住建局”" in entry.detail and "项目1条" in entry.detail
+
+
+def test_a_colliding_merge_offers_no_confirmation_and_a_forced_post_writes_nothing(
+    client, cast, typo
+):
+    finding_create(
+        user=cast.supervisor, unit=cast.housing, description="围挡破损",
+        found_on=date(2024, 3, 1), today=date(2024, 3, 1), deadline=date(2024, 3, 31),
+    )  # fmt: skip
+    client.force_login(cast.officer)
+    url = reverse("unit_merge", args=[typo.pk])
+    page = client.get(f"{url}?target={cast.housing.pk}").content.decode()
+    assert "不能合并" in page and 'data-action="unit.merge_confirm"' not in page
+
+    response = client.post(url, {"target": cast.housing.pk}, follow=True)
+
+    assert "未做任何修改" in response.content.decode()
+    assert Finding.objects.filter(unit=typo).count() == 1
+    assert AuditEntry.objects.get(action="合并责任单位").outcome == AuditEntry.Outcome.REFUSED
