@@ -66,20 +66,30 @@ class PeopleFilter(django_filters.FilterSet):
         return queryset.filter(is_active=value == "1")
 
 
+def cell(label: str, css: str = "nowrap") -> dict:
+    """A cell that, on a phone, stands under its label (``.table.stacked``)."""
+    return {"td": {"class": css, "data-label": label}}
+
+
 class PeopleTable(tables.Table):
-    username = tables.Column("用户名", attrs={"td": {"class": "nowrap"}})
-    first_name = tables.Column("姓名", default="—")
-    phone = tables.Column("手机号", default="—", orderable=False)
-    role = tables.Column("角色", attrs={"td": {"class": "nowrap"}})
-    unit = tables.Column("所属单位", default="—", order_by=("unit__sort_order", "unit__name"))
-    is_active = tables.Column("状态", orderable=False, attrs={"td": {"class": "nowrap"}})
+    username = tables.Column("用户名", attrs=cell("用户名"))
+    first_name = tables.Column("姓名", default="—", attrs=cell("姓名"))
+    phone = tables.Column("手机号", default="—", orderable=False, attrs=cell("手机号"))
+    role = tables.Column("角色", attrs=cell("角色"))
+    unit = tables.Column(
+        "所属单位", default="—", order_by=("unit__sort_order", "unit__name"),
+        attrs=cell("所属单位", ""),
+    )  # fmt: skip
+    is_active = tables.Column("状态", orderable=False, attrs=cell("状态"))
     actions = tables.TemplateColumn(
-        template_name="projects/_people_actions.html", verbose_name="", orderable=False
-    )
+        template_name="projects/_people_actions.html", verbose_name="", orderable=False,
+        attrs={"td": {"class": "nowrap"}},
+    )  # fmt: skip
 
     class Meta:
         model = User
         fields = ()
+        attrs = {"class": "table stacked"}
         order_by = ("username",)
         empty_text = "没有符合条件的账号。"
 

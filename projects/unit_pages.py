@@ -19,6 +19,7 @@ from projects.capabilities import needs, requires
 from projects.errors import error_text
 from projects.lists import ListPage
 from projects.models import Unit
+from projects.people_pages import cell
 from projects.units import (
     closest_units,
     counted_usage,
@@ -42,15 +43,16 @@ class UnitFilter(django_filters.FilterSet):
 
 
 class UnitTable(tables.Table):
-    sort_order = tables.Column("排序", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
-    name = tables.Column("单位名称", attrs={"td": {"class": "name"}})
-    kind = tables.Column("类型", attrs={"td": {"class": "nowrap"}})
-    usage = tables.Column("使用情况", empty_values=(), orderable=False)
+    sort_order = tables.Column("排序", attrs=cell("排序", "num") | {"th": {"class": "num"}})
+    name = tables.Column("单位名称", attrs=cell("单位名称", "name"))
+    kind = tables.Column("类型", attrs=cell("类型"))
+    usage = tables.Column("使用情况", empty_values=(), orderable=False, attrs=cell("使用情况", ""))
     actions = tables.Column("", empty_values=(), orderable=False, attrs={"td": {"class": "nowrap"}})
 
     class Meta:
         model = Unit
         fields = ()
+        attrs = {"class": "table stacked"}
         order_by = ("sort_order",)
         empty_text = "没有符合条件的责任单位。"
 
@@ -131,6 +133,7 @@ def unit_merge_page(request, pk: int):
         messages.success(request, merged.summary())
         return redirect("unit_list")
     close = closest_units(source.name, [u.name for u in others])
+    usage = unit_usage(source)
     return render(
         request,
         "projects/unit_merge.html",
@@ -139,7 +142,8 @@ def unit_merge_page(request, pk: int):
             "target": target,
             "choices": sorted(others, key=lambda u: (u.name not in close, u.sort_order, u.name)),
             "close": close,
-            "usage": unit_usage(source),
+            "moves": {label: n for label, n in usage.items() if n},
+            "nothing": [label for label, n in usage.items() if not n],
             "collisions": merge_collisions(source, target) if target else [],
         },
     )
