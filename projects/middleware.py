@@ -11,7 +11,6 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from projects.capabilities import (
-    CAPABILITY,
     PENDING,
     SEPARATION,
     can,

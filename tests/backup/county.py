@@ -253,9 +253,9 @@ def _housekeeping(people: People, cast: Cast) -> None:
                      {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
                       "new_password2": NEW_PASSWORD})  # fmt: skip
     assert changed.status_code == 302
-    # The administrator renames a unit in the admin (an admin log entry names a content type).
+    # The administrator renames a unit on 责任单位 (the unit's history names who).
     unit = Unit.objects.get(name=TOWNSHIP)
-    submit(people.admin, reverse("admin:projects_unit_change", args=[unit.pk]),
+    submit(people.admin, reverse("unit_edit", args=[unit.pk]),
            {"name": "营盘镇人民政府"})  # fmt: skip
     assert Unit.objects.filter(name="营盘镇人民政府").exists()
     # A superuser (`createsuperuser`) makes a group with a permission in the admin (its rows
