@@ -94,6 +94,7 @@ def a_county_with_every_field_filled(cast) -> dict:
         "milestone": milestone,
         "note": note,
         "user": cast.other_reporter,  # 营盘镇's, whose role 安全管理 shows
+        "unit": township,
     }
 
 
@@ -170,6 +171,7 @@ EDIT_FORMS = [
         "下步工作打算", "office", "note", "briefing", query="?kind=month&year=2026&month=3",
         form=lambda c: "form[method=post]:has(textarea[name=next_steps])",
     ),
+    EditForm("责任单位", "office", "unit", "unit_edit", lambda c: [c["unit"].pk]),
     EditForm(
         "用户角色（安全管理）", "security", "user", "security_users",
         form=lambda c: "form:has(select[name=role])"
