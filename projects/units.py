@@ -25,21 +25,33 @@ from projects.capabilities import require
 from projects.models import AnnualPlan, Project, Unit, User
 
 
+# Characters nearly every unit name has (县…局, …镇): sharing them says nothing.
+GENERIC_CHARACTERS = frozenset("县市区镇乡街道局办委")
+
+
 def closest_units(name: str, existing: Iterable[str], limit: int = 3) -> list[str]:
-    """The existing unit names closest to ``name``: 城管局 → 县城市管理局.
+    """The existing unit names closest to ``name``: 城管局 → 县城市管理局, 县往建局 → 县住房和城乡建设局.
 
     Clerks shorten names (城管局) rather than misspell them, so besides difflib's ratio a
-    name counts as close when every one of its characters appears, in order, in the other.
+    name counts as close when every one of its characters appears, in order, in the other,
+    or when most of its telling characters (not 县, 局, 镇 …) appear in it. Only the names
+    near the best are offered: a clerk merging a typo unit picks from them.
     """
+    telling = [ch for ch in name if ch not in GENERIC_CHARACTERS]
     scored = []
     for other in existing:
         ratio = SequenceMatcher(None, name, other).ratio()
         it = iter(other)
         if all(ch in it for ch in name):  # a subsequence: an abbreviation
             ratio = max(ratio, 0.6)
+        shared = sum(ch in other for ch in telling) / len(telling) if telling else 0
+        if shared >= 0.5:
+            ratio = max(ratio, 0.5 + 0.3 * shared)
         if ratio >= 0.5:
             scored.append((-ratio, other))
-    return [other for _, other in sorted(scored)[:limit]]
+    scored.sort()
+    best = -scored[0][0] if scored else 0
+    return [other for score, other in scored[:limit] if -score >= best - 0.1]
 
 
 @dataclass(frozen=True)

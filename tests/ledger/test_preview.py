@@ -234,3 +234,9 @@ def test_a_preview_the_database_has_moved_past_is_refused_not_confirmed_blind(cl
     assert "预览之后系统中的数据已有变化" in page and "未导入任何数据" in page
     planned = dict(Project.objects.values_list("code", "plans__planned_investment"))
     assert planned == {code(1): 510, code(2): 600}  # A's change stands; B wrote nothing
+
+
+def test_a_typo_of_an_abbreviation_is_offered_the_unit_it_means_and_nothing_near_it():
+    units = ["县住房和城乡建设局", "县商务局", "县教育局", "县林业局", "县交通运输局"]
+
+    assert closest_units("县往建局", units) == ["县住房和城乡建设局"]
