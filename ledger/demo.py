@@ -573,6 +573,13 @@ DEMO_USERS = [
 ]
 
 
+def _number_units() -> None:
+    """Departments first, then townships, in catalogue order, numbered 10, 20, … as an office
+    would, so that one unit moves by typing one number (15 goes between 10 and 20)."""
+    for index, name in enumerate([*DEPARTMENTS, *TOWNSHIPS], start=1):
+        Unit.objects.filter(name=name).update(sort_order=index * 10)
+
+
 @transaction.atomic
 def seed_demo(*, password: str = DEMO_PASSWORD, today: date | None = None) -> ImportResult:
     """Load the demo county and its users, dated from ``today``. Expects no projects yet."""
@@ -583,6 +590,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD, today: date | None = None) -> Im
     result = import_ledger(data=render_workbook(sheets), filename="演示台账.xlsx")
     Unit.objects.filter(name__in=TOWNSHIPS).update(kind=Unit.Kind.TOWNSHIP)
     Unit.objects.exclude(name__in=TOWNSHIPS).update(kind=Unit.Kind.DEPARTMENT)
+    _number_units()
     _finish_projects(county)
     ensure_demo_users(password=password)
     _reports_online(cal)

@@ -24,6 +24,7 @@ from projects.units import (
     closest_units,
     counted_usage,
     merge_collisions,
+    next_sort_order,
     unit_merge,
     unit_save,
     unit_usage,
@@ -95,14 +96,21 @@ class UnitForm(forms.Form):
     name = forms.CharField(label="单位名称", max_length=100)
     kind = forms.ChoiceField(label="类型", choices=Unit.Kind.choices)
     sort_order = forms.IntegerField(
-        label="排序", min_value=0, initial=0, help_text="数字小的排在前面（考核排名、下拉列表）"
+        label="排序",
+        min_value=0,
+        initial=0,
+        help_text="数字小的排在前面（下拉列表、单位名单）；各单位按10、20、30…编号，插入时取中间数，如15",
     )
 
 
 @requires("units.keep")
 def unit_edit(request, pk: int | None = None):
     unit = get_object_or_404(Unit, pk=pk) if pk else None
-    initial = {"name": unit.name, "kind": unit.kind, "sort_order": unit.sort_order} if unit else {}
+    initial = (
+        {"name": unit.name, "kind": unit.kind, "sort_order": unit.sort_order}
+        if unit
+        else {"sort_order": next_sort_order()}
+    )
     form = UnitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -24,7 +24,6 @@ from django.db.models.query import QuerySet
 from projects.capabilities import require
 from projects.models import AnnualPlan, Project, Unit, User
 
-
 # Characters nearly every unit name has (县…局, …镇): sharing them says nothing.
 GENERIC_CHARACTERS = frozenset("县市区镇乡街道局办委")
 
@@ -52,6 +51,12 @@ def closest_units(name: str, existing: Iterable[str], limit: int = 3) -> list[st
     scored.sort()
     best = -scored[0][0] if scored else 0
     return [other for score, other in scored[:limit] if -score >= best - 0.1]
+
+
+def next_sort_order() -> int:
+    """The 排序 a new unit is offered: after every unit, on the next ten."""
+    highest = Unit.objects.aggregate(highest=models.Max("sort_order"))["highest"] or 0
+    return (highest // 10 + 1) * 10
 
 
 @dataclass(frozen=True)

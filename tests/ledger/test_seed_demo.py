@@ -149,3 +149,13 @@ def test_if_empty_leaves_existing_data_alone(client, capsys):
 
     assert MonthlyReport.objects.count() == before
     assert signs_in(client, "office", "Other@2026")
+
+
+def test_the_demo_units_are_numbered_in_tens_departments_before_townships():
+    call_command("seed_demo", "--today", DEMO_DAY)
+
+    orders = list(Unit.objects.order_by("sort_order").values_list("kind", "sort_order"))
+
+    assert [order for _, order in orders] == [10 * i for i in range(1, len(orders) + 1)]
+    kinds = [kind for kind, _ in orders]
+    assert kinds == sorted(kinds, key=lambda kind: kind != Unit.Kind.DEPARTMENT)

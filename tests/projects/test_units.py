@@ -9,6 +9,7 @@ from projects.models import AnnualPlan, Milestone, Project, Unit, User
 from projects.people import account_create
 from projects.units import (
     counted_usage,
+    next_sort_order,
     unit_links,
     unit_merge,
     unit_save,
@@ -151,3 +152,11 @@ def test_the_unit_list_counts_in_one_query(cast, typo, django_assert_num_queries
         counts = {unit.name: counted_usage(unit) for unit in units_with_counts()}
     assert counts[TYPO] == {"用户（所属单位）": 1, "用户（申请单位）": 1, "项目": 1, "督查问题": 1}
     assert counts["县住建局"] == {"项目": 1}
+
+
+def test_a_new_unit_is_offered_the_next_ten_after_every_unit():
+    assert next_sort_order() == 10
+    Unit.objects.create(name="县教育局", sort_order=10)
+    Unit.objects.create(name="营盘镇", sort_order=25)
+
+    assert next_sort_order() == 30
