@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -128,13 +129,22 @@ def _shown(post) -> dict[str, Any] | None:
 
 @requires("security.grant")
 def security_users(request):
+    users = User.objects.select_related("unit", "requested_unit").order_by("role", "username")
+    q = request.GET.get("q", "").strip()
+    if q:
+        users = users.filter(
+            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(phone__icontains=q)
+        )
+    pending = request.GET.get("pending") == "1"
+    if pending:
+        users = users.filter(role=User.Role.NONE)
     return render(
         request,
         "projects/security_users.html",
         {
-            "users": User.objects.select_related("unit", "requested_unit").order_by(
-                "role", "username"
-            ),
+            "users": users,
+            "q": q,
+            "pending": pending,
             "locked": locked_usernames(),
             "roles": User.Role.choices,
             "privileged": User.PRIVILEGED_ROLES,

@@ -178,6 +178,21 @@ def test_the_security_administrator_grants_an_imported_reporters_unit_in_one_cli
     assert (account.role, account.unit) == (User.Role.REPORTER, cast.housing)
 
 
+def test_the_security_administrator_finds_an_account_by_name_or_phone_or_the_ones_awaiting_a_role(
+    client, cast
+):
+    account_create(user=cast.admin, username="zs", name="张三", phone="13900001111")
+    client.force_login(cast.security)
+
+    by_name = client.get(reverse("security_users"), {"q": "张三"}).context["users"]
+    by_phone = client.get(reverse("security_users"), {"q": "0000111"}).context["users"]
+    pending = client.get(reverse("security_users"), {"pending": "1"}).context["users"]
+
+    assert [u.username for u in by_name] == [u.username for u in by_phone] == ["zs"]
+    assert {u.role for u in pending} == {User.Role.NONE}
+    assert "zs" in {u.username for u in pending}
+
+
 def test_users_and_units_are_no_longer_in_the_django_admin():
     for name in ("admin:projects_user_changelist", "admin:projects_unit_changelist"):
         with pytest.raises(NoReverseMatch):
