@@ -264,3 +264,14 @@ def test_a_colliding_merge_offers_no_confirmation_and_a_forced_post_writes_nothi
     assert "未做任何修改" in response.content.decode()
     assert Finding.objects.filter(unit=typo).count() == 1
     assert AuditEntry.objects.get(action="合并责任单位").outcome == AuditEntry.Outcome.REFUSED
+
+
+def test_disabling_an_account_asks_first_and_enabling_does_not(client, cast):
+    account, _ = account_create(user=cast.admin, username="zs", name="张三")
+    client.force_login(cast.admin)
+
+    assert 'data-confirm="停用zs？' in client.get(reverse("people_list")).content.decode()
+    client.post(reverse("account_active", args=[account.pk]), {"active": "0"})
+    account.refresh_from_db()
+    assert not account.is_active
+    assert 'data-confirm="停用zs？' not in client.get(reverse("people_list")).content.decode()
