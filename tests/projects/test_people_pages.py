@@ -275,3 +275,17 @@ def test_disabling_an_account_asks_first_and_enabling_does_not(client, cast):
     account.refresh_from_db()
     assert not account.is_active
     assert 'data-confirm="停用zs？' not in client.get(reverse("people_list")).content.decode()
+
+
+def test_the_office_reaches_units_from_the_settings_tabs_and_the_administrator_from_the_menu(
+    client, cast
+):
+    units = f'href="{reverse("unit_list")}"'
+    client.force_login(cast.officer)
+    settings_page = client.get(reverse("year_settings")).content.decode()
+    menu = settings_page.split('<nav class="nav"')[1].split("</nav>")[0]
+    assert units in settings_page and units not in menu
+
+    client.force_login(cast.admin)
+    menu = client.get(reverse("people_list")).content.decode().split('<nav class="nav"')[1]
+    assert units in menu.split("</nav>")[0]
