@@ -20,6 +20,7 @@ from investment.year_settings import (
     WEIGHTS,
     settings_history,
     settings_preview,
+    settings_years,
     year_settings_save,
 )
 from projects.capabilities import requires
@@ -29,13 +30,6 @@ from projects.models import AnnualPlan
 def _asked_year(query, default: int) -> int:
     value = query.get("year", "")
     return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else default
-
-
-def _years(shown: int, today_year: int) -> list[int]:
-    """The years offered: those with a plan or saved settings, this year and the next."""
-    years = set(AnnualPlan.objects.order_by().values_list("year", flat=True).distinct())
-    years |= set(YearSettings.objects.values_list("year", flat=True))
-    return sorted(years | {shown, today_year, today_year + 1}, reverse=True)
 
 
 @requires("year.configure")
@@ -83,7 +77,7 @@ def year_settings(request):
         "investment/year_settings.html",
         {
             "year": year,
-            "years": _years(year, today.year),
+            "years": settings_years(year, today.year),
             "current": current,
             "saved": saved,
             "form": form,

@@ -15,6 +15,7 @@ from investment.warning_rules import (
     rules_history,
     warning_rules_save,
 )
+from investment.year_settings import settings_years
 from projects.capabilities import requires
 from projects.forms import ChineseFormMixin
 
@@ -101,7 +102,7 @@ def warning_rules(request):
         "investment/warning_rules.html",
         {
             "year": year,
-            "years": range(timezone.localdate().year + 1, timezone.localdate().year - 4, -1),
+            "years": settings_years(year, timezone.localdate().year),
             "formset": formset,
             "lines": lines,
             "errors": errors,

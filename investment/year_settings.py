@@ -18,10 +18,10 @@ from django.db.models import Field
 from django.utils import timezone
 
 from investment import periods
-from investment.models import YearSettings
+from investment.models import WarningRule, YearSettings
 from investment.rankings import Ranking, UnitScore, unit_ranking
 from projects.capabilities import require
-from projects.models import User
+from projects.models import AnnualPlan, User
 from projects.versioning import _shown, check_version, unchanged
 
 WEIGHTS = (
@@ -135,6 +135,15 @@ def year_settings_save(
 
 
 # --- the page's reads ------------------------------------------------------------------------
+
+
+def settings_years(shown: int, today_year: int) -> list[int]:
+    """The years 年度设置 and 预警规则 offer: those with a plan, saved settings or saved rules,
+    the one shown, this year and the next."""
+    years = set(AnnualPlan.objects.order_by().values_list("year", flat=True).distinct())
+    years |= set(YearSettings.objects.values_list("year", flat=True))
+    years |= set(WarningRule.objects.order_by().values_list("year", flat=True).distinct())
+    return sorted(years | {shown, today_year, today_year + 1}, reverse=True)
 
 
 def preview_month(year: int, today: date) -> int | None:

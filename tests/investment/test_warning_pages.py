@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from investment.models import WarningRule
+from investment.year_settings import settings_years
 from projects.models import Unit
 from tests.investment.test_warning_rules import county, monthly, project
 from tests.workbooks import code, read_back
@@ -180,3 +181,13 @@ def test_the_briefing_and_the_notice_name_each_rows_level(behind):
     assert notice["lagging_levels"] == {"red": 1, "yellow": 1}
     assert notice["lagging"][0]["level_label"] == "红色"
     assert notice["lagging"][0]["reasons"][0].startswith("投资滞后（红色）：")
+
+
+def test_the_two_settings_pages_offer_the_same_years(client, cast):
+    client.force_login(cast.officer)
+    years = [
+        client.get(reverse(name)).context["years"] for name in ("year_settings", "warning_rules")
+    ]
+
+    assert list(years[0]) == list(years[1])
+    assert settings_years(2020, 2026)[-1] == 2020  # the year asked for is always offered
