@@ -20,7 +20,9 @@ from projects.capabilities import require
 from projects.models import Unit, User
 
 OWN_PASSWORD_ONLY = "三员分立：管理员的密码只能由本人在“修改密码”页面修改，他人不能设置。"
-PHONE = re.compile(r"^[0-9][0-9-]{6,19}$")  # a mobile (13900000001) or a desk line (0551-1234567)
+# A mobile (13900000001: 1 and ten digits) or a desk line with its area code (0551-1234567,
+# 05511234567, an extension after a second hyphen).
+PHONE = re.compile(r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?)$")
 
 
 def generate_password(length: int = 12) -> str:

@@ -47,9 +47,15 @@ class ReportersFile:
     problems: list[str] = field(default_factory=list)
 
 
+UNITS_SHEET = "责任单位名称"
+
+
 def template_sheets() -> list[tuple[str, list[str], list[list[str]]]]:
-    """The template: the headers and one example row."""
-    return [(SHEET, HEADERS, [["lijuan", "李娟", "13900000001", "县住建局"]])]
+    """The template: the headers, one example row naming a real unit, and a second sheet with
+    every unit's exact name to copy from (the import reads the first sheet only)."""
+    units = list(Unit.objects.values_list("name", flat=True))
+    example = ["lijuan", "李娟", "13900000001", units[0] if units else ""]
+    return [(SHEET, HEADERS, [example]), (UNITS_SHEET, ["责任单位"], [[name] for name in units])]
 
 
 def _text(value: object) -> str:

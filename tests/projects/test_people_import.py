@@ -65,6 +65,24 @@ def test_every_bad_row_is_named_and_nothing_is_created(cast, units):
     assert not User.objects.filter(username="zhangsan").exists()
 
 
+@pytest.mark.parametrize("phone", ["1390000000", "139000000012", "23900000001", "0551-123"])
+def test_a_phone_that_is_neither_a_mobile_nor_a_desk_line_is_refused(cast, units, phone):
+    checked = reporters_import(
+        user=cast.admin, data=sheet(["zs", "张三", phone, "县住建局"]), dry_run=True
+    )
+    assert [p.split("，")[0] for p in checked.file.problems] == [
+        f"填报员!2: 手机号: 手机号“{phone}”格式不正确"
+    ]
+
+
+@pytest.mark.parametrize(
+    "phone", ["13900000001", "0551-1234567", "05511234567", "0551-1234567-801"]
+)
+def test_a_mobile_or_a_desk_line_with_its_area_code_is_taken(cast, units, phone):
+    data = sheet(["zs", "张三", phone, "县住建局"])
+    assert reporters_import(user=cast.admin, data=data, dry_run=True).file.problems == []
+
+
 def test_a_sheet_without_the_headers_is_refused_naming_them(cast, units):
     done = reporters_import(
         user=cast.admin, data=sheet(["a", "b"], headers=["用户名", "名字"]), dry_run=True

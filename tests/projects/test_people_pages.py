@@ -164,6 +164,21 @@ def test_the_template_has_the_headers(client, cast):
     assert read_back(response.content)["填报员"][0] == tuple(HEADERS)
 
 
+def test_the_template_as_downloaded_imports_its_example_into_a_real_unit(client, cast):
+    cast.housing  # noqa: B018  (a unit exists)
+    client.force_login(cast.admin)
+    template = client.get(reverse("reporters_template")).content
+    sheets = read_back(template)
+
+    assert sheets["责任单位名称"][1:] == [
+        (name,) for name in Unit.objects.values_list("name", flat=True)
+    ]
+    page = client.post(
+        reverse("reporters_upload"), {"file": SimpleUploadedFile("模板.xlsx", template)}
+    ).content.decode()
+    assert 'value="confirm"' in page  # the example row is a good row: nothing to correct
+
+
 def test_the_security_administrator_grants_an_imported_reporters_unit_in_one_click(client, cast):
     account, _ = account_create(
         user=cast.admin, username="zs", name="张三", requested_unit=cast.housing
