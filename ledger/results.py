@@ -98,8 +98,11 @@ class ImportResult:
             p = self.projects
             out.append(f"项目：新增{p.created}个，更新{p.updated}个，未变化{p.unchanged}个")
         for name, result in self.sheets.items():
+            # 项目台账's own count is of its plan rows: the projects are counted above, so a row
+            # that only changes a project's field is 项目 更新 and its plan row 未变化.
+            what = f"{name}（年度计划）" if name == schema.PROJECTS else name
             line = (
-                f"{name}：新增{result.created}条，更新{result.updated}条，"
+                f"{what}：新增{result.created}条，更新{result.updated}条，"
                 f"未变化{result.unchanged}条"
             )
             if name == schema.REPORTS and self.locked:

@@ -524,7 +524,7 @@ def test_the_command_prints_what_it_created_and_updated_sheet_by_sheet(tmp_path)
     assert out.getvalue().splitlines() == [
         "忽略未知工作表“Sheet3”",
         "项目：新增1个，更新1个，未变化0个",
-        "项目台账：新增1条，更新0条，未变化1条",
+        "项目台账（年度计划）：新增1条，更新0条，未变化1条",
         "月度投资：新增2条，更新0条，未变化0条",
         "资金申报：新增1条，更新0条，未变化0条",
         "导入完成。",
@@ -542,7 +542,7 @@ def test_the_command_names_units_it_created(tmp_path):
     assert out.getvalue().splitlines() == [
         "新建责任单位1个：县住建局",
         "项目：新增1个，更新0个，未变化0个",
-        "项目台账：新增1条，更新0条，未变化0条",
+        "项目台账（年度计划）：新增1条，更新0条，未变化0条",
         "导入完成。",
     ]
 
