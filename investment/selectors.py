@@ -208,15 +208,23 @@ def monthly_completion(
 def projects_by_stage(
     *, year: int, plans: AnnualPlanQuerySet | None = None
 ) -> list[tuple[str, int]]:
-    """How many of the year's plan rows are in each project stage (one query)."""
-    plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
+    """How many of the year's plan rows are in each project stage (one query).
+
+    A replaced row (替换: its project's stage is 替换) counts in no figure, but it is on the
+    year's list and in 项目库: the chart shows it under 替换, said not to count, so the chart
+    agrees with 项目库's total."""
+    plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
     counts = dict(
         plans.order_by()
         .values("project__stage")
         .annotate(n=Count("pk"))
         .values_list("project__stage", "n")
     )
-    return [(str(stage.label), counts.get(stage.value, 0)) for stage in Stage]
+    return [
+        (f"{stage.label}（不计入）" if stage == Stage.REPLACED else str(stage.label),
+         counts.get(stage.value, 0))
+        for stage in Stage
+    ]  # fmt: skip
 
 
 @dataclass

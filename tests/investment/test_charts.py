@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from investment.charts import bar_chart, line_chart
 from investment.selectors import monthly_completion, projects_by_stage
+from projects.models import AnnualPlan, Project
+from projects.services import project_replace
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
 
 
@@ -73,3 +75,22 @@ def test_the_dashboard_shows_the_charts(client, cast):
     assert page.count("<svg") == 3
     assert "2024年累计投资完成率与序时进度" in page
     assert "各责任单位投资完成率" in page
+
+
+def test_a_replaced_row_shows_under_its_stage_said_not_to_count(cast):
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [code(1), "甲", "县交通局", "县重点", "新建", 100, 2024, 200, None],
+                [code(2), "乙", "县交通局", "县重点", "新建", 100, 2024, 200, None],
+            ]
+        }
+    )
+    replaced = Project.objects.get(code=code(1))
+    replacement = Project.objects.get(code=code(2))
+    project_replace(project=replaced, replacement=replacement, year=2024, user=cast.officer)
+
+    stages = dict(projects_by_stage(year=2024))
+    assert stages["替换（不计入）"] == 1
+    assert sum(stages.values()) == AnnualPlan.objects.filter(year=2024).count() == 2
