@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from investment.models import WarningLevel
-from projects.tables import NUM, PercentColumn, WanColumn
+from projects.tables import NUM, PercentColumn, WanColumn, cell
 
 
 class UnitRankingTable(tables.Table):
@@ -86,29 +86,38 @@ class ProjectRankingTable(tables.Table):
 
 
 class LagTable(tables.Table):
-    """滞后预警: one row per lagging plan row with each reason and its details."""
+    """滞后预警: one row per lagging plan row with each reason and its details. On a phone each
+    row is a block, each cell under its label (``.table.stacked``), so 预警等级 and 预警原因 are
+    not off the screen's edge."""
 
     name = tables.Column(
         "项目",
         accessor="progress__name",
         order_by=("progress__code",),
-        attrs={"td": {"class": "name"}},
+        attrs=cell("项目", "name"),
     )
     unit = tables.Column(
         "责任单位", accessor="progress__unit", order_by=("progress__unit", "progress__code"),
-        attrs={"td": {"class": "short"}},
+        attrs=cell("责任单位", "short"),
     )  # fmt: skip
     level = tables.Column(
         "级别", accessor="progress__level", order_by=("progress__level", "progress__code"),
-        attrs={"td": {"class": "short"}},
+        attrs=cell("级别", "short"),
     )  # fmt: skip
     warning = tables.Column(
-        "预警等级", accessor="level", order_by=("level_rank", "progress__code"), empty_values=()
+        "预警等级",
+        accessor="level",
+        order_by=("level_rank", "progress__code"),
+        empty_values=(),
+        attrs=cell("预警等级"),
     )
-    completion_rate = PercentColumn("完成率", accessor="progress__completion_rate")
-    reasons = tables.Column("预警原因", orderable=False)
+    completion_rate = PercentColumn(
+        "完成率", accessor="progress__completion_rate", attrs=NUM | cell("完成率", "num")
+    )
+    reasons = tables.Column("预警原因", orderable=False, attrs=cell("预警原因", ""))
 
     class Meta:
+        attrs = {"class": "table stacked"}
         empty_text = "没有滞后项目。"
 
     def render_name(self, record, value):

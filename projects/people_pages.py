@@ -34,6 +34,7 @@ from projects.people import (
     reset_refusal,
 )
 from projects.people_import import MAX_BYTES, reporters_import, template_sheets
+from projects.tables import cell
 from projects.xlsx import workbook_response
 
 
@@ -64,11 +65,6 @@ class PeopleFilter(django_filters.FilterSet):
 
     def active(self, queryset, name, value):
         return queryset.filter(is_active=value == "1")
-
-
-def cell(label: str, css: str = "nowrap") -> dict:
-    """A cell that, on a phone, stands under its label (``.table.stacked``)."""
-    return {"td": {"class": css, "data-label": label}}
 
 
 class PeopleTable(tables.Table):

@@ -7,6 +7,13 @@ from projects.models import AnnualPlan
 
 # Shared by every list table (rendered by templates/partials/table.html).
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
+
+
+def cell(label: str, css: str = "nowrap") -> dict:
+    """A cell that, on a phone, stands under its label (``.table.stacked``)."""
+    return {"td": {"class": css, "data-label": label}}
+
+
 # A name that links to its page: kept at least 9em wide, so a phone does not wrap it to a column
 # of two characters.
 NAME = {"td": {"class": "name"}}

@@ -19,7 +19,7 @@ from projects.capabilities import needs, requires
 from projects.errors import error_text
 from projects.lists import ListPage
 from projects.models import Unit
-from projects.people_pages import cell
+from projects.tables import cell
 from projects.units import (
     closest_units,
     counted_usage,

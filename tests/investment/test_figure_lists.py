@@ -17,7 +17,8 @@ def officer(client, cast):
 
 
 def names_in(page: str) -> list[str]:
-    return [part.split("<br>")[0] for part in page.split('<td class="name">')[1:]]
+    cells = page.split('<td class="name"')[1:]  # its data-label attribute may follow
+    return [cell.split(">", 1)[1].split("<br>")[0] for cell in cells]
 
 
 def test_the_lag_list_sorts_by_a_column_and_back(officer):

@@ -1,5 +1,6 @@
 """The rankings, lag-warning and board pages draw what the selectors compute."""
 
+import re
 from datetime import datetime
 
 import pytest
@@ -169,7 +170,7 @@ def test_a_citys_board_and_lag_list_come_in_pages_and_export_whole(client, monke
         assert "第1/3页" in first and "下一页" in first
         assert "第3/3页" in third and "上一页" in third
         shown = [
-            f'<td class="name">项目{n}</td>' in third or f'<td class="name">项目{n}<br>' in third
+            re.search(rf'<td class="name"[^>]*>项目{n}(</td>|<br>)', third) is not None
             for n in range(1, 13)
         ]
         assert sum(shown) == 2, name  # the last two of twelve, sorted by unit and code
