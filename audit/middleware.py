@@ -13,7 +13,9 @@ from audit.services import outcome_of, record
 from projects.filenames import filename_of
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
-SKIPPED = {"login", "logout"}
+# session_renew (继续工作 on the idle warning) writes no data: it moves the session's expiry
+# on, as opening any page does, and pages are not recorded either.
+SKIPPED = {"login", "logout", "session_renew"}
 
 # View names in the clerk's words; a view not listed is recorded by its name.
 ACTIONS = {

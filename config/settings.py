@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "projects.accounts.session_clock",
             ],
         },
     },
@@ -189,6 +190,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # the cookie goes with the browser; the server keeps 30 min
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
+# Signed-in pages warn this long before either limit (static/js/session-clock.js).
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_MINUTES", 5) * 60
 
 # HTTP hardening. The HTTPS switches default to on in production (DEBUG off) and off on a
 # developer's machine; an intranet that really serves plain HTTP sets HTTPS=0 (and accepts

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from projects import people_pages, security, unit_pages
-from projects.accounts import PasswordChangeView
+from projects.accounts import PasswordChangeView, session_renew
 from projects.capabilities import public
 
 admin.site.site_header = "重点项目调度平台 · 系统管理"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("login/", public(auth_views.LoginView.as_view()), name="login"),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("password/", PasswordChangeView.as_view(), name="password_change"),
+    path("session/renew/", session_renew, name="session_renew"),
     path("admin/", admin.site.urls),
     path("account/pending/", security.account_pending, name="account_pending"),
     # 账号管理 first: the system administrator's home is the first page it may open (home_for)

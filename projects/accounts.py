@@ -1,12 +1,16 @@
-"""Signing in and changing one's own password."""
+"""Signing in, changing one's own password, and the session's clock in the browser."""
+
+import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
 from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 
-from projects.capabilities import SIGNED_IN, needs
+from projects.capabilities import SIGNED_IN, needs, requires
+from projects.middleware import LOGIN_TIME_KEY
 from projects.passwords import password_expired
 
 
@@ -52,3 +56,38 @@ def lockout_response(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"lockout_minutes": minutes}
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def seconds_left(request) -> dict[str, int]:
+    """How long the session of this request lives if nothing else happens: ``idle`` until the
+    idle limit (the whole SESSION_COOKIE_AGE, since this request moves the expiry on) and
+    ``absolute`` until SessionLimitMiddleware's limit after sign-in, which no request moves."""
+    login_at = request.session.get(LOGIN_TIME_KEY) or int(time.time())
+    absolute = login_at + settings.SESSION_ABSOLUTE_SECONDS - int(time.time())
+    return {"idle": settings.SESSION_COOKIE_AGE, "absolute": max(absolute, 0)}
+
+
+def session_clock(request) -> dict:
+    """Template context for base.html: the numbers static/js/session-clock.js counts down
+    (seconds, relative to this page, so the browser's clock need not agree with the server's)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "session_clock": {
+            **seconds_left(request),
+            "warn": settings.SESSION_WARNING_SECONDS,
+            "renew_url": reverse("session_renew"),
+            "login_url": reverse(settings.LOGIN_URL),
+            "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        }
+    }
+
+
+@requires(SIGNED_IN, methods=["POST"])
+def session_renew(request):
+    """继续工作 on the warning bar: a request like any other, so the session's idle expiry
+    moves on (SESSION_SAVE_EVERY_REQUEST); answers the seconds left, as a page carries them.
+    An ended session gets the sign-in redirect like every view, which the script reads as
+    "signed out"."""
+    return JsonResponse(seconds_left(request))

@@ -21,10 +21,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpResponseNotAllowed
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 Q = TypeVar("Q", bound=QuerySet)
 
@@ -225,11 +228,32 @@ def has_business(user) -> bool:
 SIGNED_IN = ""  # a view any signed-in user may open (their own password, the pending page)
 
 
-def redirect_to_login(path: str):
+def redirect_to_login(request):
+    """To the sign-in page, and afterwards back to where the person was.
+
+    For a GET that is the page itself. A POST whose session has ended comes back to the page
+    its form was on (the Referer, this site's only), not to the URL it posted to: that may
+    take no GET (`finding_answer`), and the form page is where the browser offers back what
+    was typed (static/js/drafts.js). Without a usable Referer, the POST's own URL.
+    """
     # Imported here: django.contrib.auth.views needs the user model, which imports this module.
     from django.contrib.auth.views import redirect_to_login as to_login
 
-    return to_login(path)
+    return to_login(_come_back_to(request))
+
+
+def _come_back_to(request) -> str:
+    here = request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    if request.method != "POST" or not referer:
+        return here
+    if not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return here
+    parts = urlsplit(referer)
+    page = parts.path + (f"?{parts.query}" if parts.query else "")
+    return page if parts.path.startswith("/") and parts.path != reverse("login") else here
 
 
 def requires(
@@ -252,7 +276,7 @@ def requires(
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                return redirect_to_login(request)
             if allowed is not None and request.method not in allowed:
                 return HttpResponseNotAllowed(allowed)
             name = needed["POST" if request.method == "POST" else "GET"]
@@ -297,7 +321,7 @@ class CapabilityRequiredMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return redirect_to_login(request)
         name = self.capabilities["POST" if request.method == "POST" else "GET"]
         if name:
             require(request.user, name)

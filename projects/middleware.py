@@ -5,7 +5,6 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -17,6 +16,7 @@ from projects.capabilities import (
     capabilities_of,
     has_business,
     needed_for,
+    redirect_to_login,
     require,
 )
 from projects.passwords import password_expired
@@ -49,14 +49,15 @@ class SessionLimitMiddleware:
                 logout(request)
                 hours = settings.SESSION_ABSOLUTE_SECONDS // 3600
                 messages.info(request, f"登录已超过{hours}小时，为安全起见请重新登录。")
-                return redirect_to_login(request.get_full_path())
+                return redirect_to_login(request)
         return self.get_response(request)
 
 
 class PasswordChangeRequiredMiddleware:
     """Send a user whose password is initial, reset or expired to the password-change page."""
 
-    ALLOWED = ("password_change", "logout")
+    # session_renew: the page being typed into (修改密码 itself) may keep its session alive.
+    ALLOWED = ("password_change", "logout", "session_renew")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -42,6 +42,8 @@ CASES = [
     ("logout", None, "get"),
     ("password_change", None, "get"),
     ("password_change", None, "post"),
+    ("session_renew", None, "get"),
+    ("session_renew", None, "post"),
     ("dashboard", None, "get"),
     ("account_pending", None, "get"),
     ("project_list", None, "get"),
@@ -139,6 +141,7 @@ EXCEPTIONS = {
     ("login", "get"): 200,  # public: the sign-in page, signed in or not
     ("logout", "get"): 405,  # public, POST only (Django's LogoutView)
     ("password_change", "post"): 200,  # an empty form comes back with its errors
+    ("session_renew", "post"): 200,  # 继续工作: the seconds left, for any signed-in role
     ("briefing", "post"): 200,  # likewise
     ("year_settings", "post"): 200,  # likewise
     ("finding_answer", "post"): 200,  # likewise: the finding page again, with what was typed
