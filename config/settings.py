@@ -180,6 +180,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 10))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Counted under the name as kept (lower case, NFKC), whatever case or width was typed.
+AXES_USERNAME_CALLABLE = "projects.accounts.login_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "projects.accounts.lockout_response"
 AXES_VERBOSE = False

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from projects.amounts import NOT_A_NUMBER, amount_problem
+from projects.names import clean_name
 
 
 class CellError(ValueError):
@@ -41,6 +42,15 @@ def read_text(value: object, *, max_length: int) -> str:
     if len(text) > max_length:
         raise CellError(f"内容过长，最多{max_length}个字，实际{len(text)}个字")
     return text
+
+
+def read_name(value: object, *, max_length: int) -> str:
+    """A unit's name as it is kept (``projects.names.clean_name``): a cell with a zero-width
+    space, a bidi control or full-width letters names the same unit as the plain name."""
+    name = clean_name(read_text(value, max_length=max_length))
+    if not name:
+        raise CellError("只有不可见字符，请填写名称")
+    return name
 
 
 THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")

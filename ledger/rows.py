@@ -25,6 +25,7 @@ from ledger.cells import (
     read_choice,
     read_date,
     read_integer,
+    read_name,
     read_text,
     read_yes_no,
 )
@@ -104,6 +105,10 @@ def text(max_length: int) -> Callable[[object], str]:
     return lambda value: read_text(value, max_length=max_length)
 
 
+def unit_name_text(value: object) -> str:
+    return read_name(value, max_length=100)
+
+
 def choice(labels: dict[str, str]) -> Callable[[object], str]:
     return lambda value: read_choice(value, labels=labels)
 
@@ -181,7 +186,7 @@ def read_projects(raw: RawSheet, problems: list[Problem]) -> ProjectSheet:
         year = reader.read("年度", read_year)
         project = {
             "name": reader.read("项目名称", text(200)),
-            "unit_name": reader.read("责任单位", text(100)),
+            "unit_name": reader.read("责任单位", unit_name_text),
             "total_investment": reader.read("总投资(万元)", read_amount),
         }
         reader.optional(project, "industry", "行业类别", text(50))
@@ -265,7 +270,7 @@ def read_milestones(raw: RawSheet, problems: list[Problem]) -> Iterator[Record]:
         fields = {"planned_date": reader.read("计划完成日期", read_date)}
         reader.optional(fields, "kind", "节点类型", choice(schema.MILESTONE_KINDS))
         reader.optional(fields, "actual_date", "实际完成日期", read_date)
-        reader.optional(fields, "unit_name", "责任单位", text(100))
+        reader.optional(fields, "unit_name", "责任单位", unit_name_text)
         if code and name:
             duplicates.check(reader, (code, name), "节点名称")
         if reader.ok:
@@ -309,7 +314,7 @@ def read_findings(raw: RawSheet, problems: list[Problem]) -> Iterator[Record]:
         return
     duplicates = DuplicateCheck("责任单位、问题描述和发现日期")
     for _ in reader.rows():
-        unit_name = reader.read("责任单位", text(100))
+        unit_name = reader.read("责任单位", unit_name_text)
         description = reader.read("问题描述", text(500))
         found_on: date | None = reader.read("发现日期", read_date)
         fields: dict = {"deadline": reader.read("整改时限", read_date)}

@@ -11,6 +11,7 @@ from django.urls import reverse, reverse_lazy
 
 from projects.capabilities import SIGNED_IN, needs, requires
 from projects.middleware import LOGIN_TIME_KEY
+from projects.names import username_key
 from projects.passwords import password_expired
 
 
@@ -49,6 +50,17 @@ def password_rules() -> str:
     if settings.PASSWORD_MAX_AGE_DAYS:
         rules.append(f"每{settings.PASSWORD_MAX_AGE_DAYS}天须更换一次")
     return "，".join(rules) + "。"
+
+
+def login_username(request, credentials: dict | None = None) -> str | None:
+    """The name django-axes counts failures under: the account's name as kept
+    (``projects.names.username_key``), so ＯＦＦＩＣＥ, Office and office share one count
+    and typing another case or width cannot get round the lockout."""
+    if credentials:
+        typed = credentials.get("username")
+    else:
+        typed = getattr(request, "POST", {}).get("username")
+    return username_key(typed) if isinstance(typed, str) else None
 
 
 def lockout_response(request, original_response=None, credentials=None):

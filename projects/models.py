@@ -14,11 +14,13 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from projects import deadlines
+from projects.names import clean_name, username_key
 
 MONEY_DIGITS = 14  # DESIGN.md §3: 10 digits before the point, 4 after
 MONEY_PLACES = 4
@@ -136,8 +138,18 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The unique name compares names as people see them (projects.names): a copy with a
+        # zero-width space or full-width letters is the same name, whichever path saves it.
+        self.name = clean_name(self.name)
+        super().save(*args, **kwargs)
+
 
 class KeyProjectUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
+        """The account whatever case or width the name is typed in (sign-in, createsuperuser)."""
+        return self.get(username=username_key(username or ""))
+
     def _create_user_object(self, username, email, password, **extra_fields):
         """Start the password's clock and history for users made with create_user too."""
         # A private hook of Django 5.2's UserManager, not in django-stubs.
@@ -209,7 +221,19 @@ class User(AbstractUser):
                 name="user_reporter_has_unit",
                 violation_error_message="填报员必须属于一个责任单位。",
             ),
+            # User names are kept as projects.names.username_key makes them (lower case,
+            # NFKC), so the unique username is unique whatever the case, on both databases.
+            models.CheckConstraint(
+                condition=Q(username=Lower("username")),
+                name="user_username_normalized",
+                violation_error_message="用户名须为小写（用户名不区分大小写）。",
+            ),
         ]
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        """Django's create_user and forms call this: the one form a user name is kept in."""
+        return username_key(username)
 
     def __str__(self) -> str:
         """The name people know (姓名, kept in first_name), else the login name."""
@@ -234,6 +258,10 @@ class User(AbstractUser):
         # only a superuser kept for operations is staff; a checkbox never decides it.
         if update_fields is None or "role" in update_fields:
             self.is_staff = self.is_superuser
+        # Whatever path saves it (a service, createsuperuser, the demo), the name is kept in
+        # its one form; the check constraint refuses an upper-case one written past this.
+        if update_fields is None or "username" in update_fields:
+            self.username = username_key(self.username)
         super().save(*args, update_fields=update_fields, **kwargs)
         encoded = getattr(self, "_password_for_history", None)
         self._password_for_history = None

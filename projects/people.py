@@ -16,8 +16,10 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from projects import names
 from projects.capabilities import require
 from projects.models import Unit, User
+from projects.names import username_key
 
 OWN_PASSWORD_ONLY = "三员分立：管理员的密码只能由本人在“修改密码”页面修改，他人不能设置。"
 # A mobile (13900000001: 1 and ten digits) or a desk line with its area code (0551-1234567,
@@ -36,7 +38,10 @@ def generate_password(length: int = 12) -> str:
 
 
 def clean_username(username: str) -> str:
-    username = username.strip()
+    """The user name as kept (``username_key``: ｆｕｌｌ09 and FULL09 are full09), refused when
+    it is not a user name or an account already has it in any case or width."""
+    typed = username.strip()
+    username = username_key(typed)
     if not username:
         raise ValidationError("请填写用户名。")
     if len(username) > 150:
@@ -45,13 +50,24 @@ def clean_username(username: str) -> str:
         UnicodeUsernameValidator()(username)
     except ValidationError:
         raise ValidationError("用户名只能包含字母、数字和 @ . + - _ 字符。") from None
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError(f"用户名“{username}”已被使用。")
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(username_taken(typed, username))
     return username
 
 
+def username_taken(typed: str, username: str) -> str:
+    """The refusal for a user name an account has, naming that account's name as kept."""
+    if typed == username:
+        return f"用户名“{username}”已被使用。"
+    return (
+        f"用户名“{typed}”已被使用：与已有账号“{username}”相同"
+        "（用户名不区分大小写和全角、半角），请换一个用户名。"
+    )
+
+
 def clean_name(name: str) -> str:
-    name = name.strip()
+    """姓名 as kept: ``projects.names.clean_name`` (no invisible characters), then checked."""
+    name = names.clean_name(name)
     if not name:
         raise ValidationError("请填写姓名。")
     if len(name) > 150:

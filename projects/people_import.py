@@ -19,8 +19,10 @@ from django.db import transaction
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from projects import names
 from projects.capabilities import require
 from projects.models import Unit, User
+from projects.names import username_key
 from projects.people import account_create, clean_name, clean_phone, clean_username
 from projects.units import closest_units
 
@@ -87,10 +89,13 @@ def read_reporters(data: bytes) -> ReportersFile:
         )
         return result
     columns = {name: header.index(name) for name in HEADERS}
+    # Names are kept as projects.names.clean_name makes them: a cell with a zero-width space
+    # or full-width letters names the same unit.
     units = {unit.name: unit for unit in Unit.objects.all()}
     seen: dict[str, int] = {}
     for number, cells in enumerate(rows, start=2):
         values = {name: _text(cells[i]) if i < len(cells) else "" for name, i in columns.items()}
+        values["所属单位"] = names.clean_name(values["所属单位"])
         if not any(values.values()):
             continue
         if number - 1 > MAX_ROWS:
@@ -100,8 +105,8 @@ def read_reporters(data: bytes) -> ReportersFile:
         result.problems += [f"{sheet.title}!{number}: {problem}" for problem in problems]
         if not problems:
             result.reporters.append(
-                Reporter(number, values["用户名"], values["姓名"], values["手机号"],
-                         units[values["所属单位"]])
+                Reporter(number, username_key(values["用户名"]), names.clean_name(values["姓名"]),
+                         values["手机号"], units[values["所属单位"]])
             )  # fmt: skip
     if not result.reporters and not result.problems:
         result.problems.append(f"{sheet.title}: 表中没有填报员（第2行起每行一人）")
@@ -114,7 +119,7 @@ def _row_problems(
     problems = [f"{name}: 不能为空" for name in REQUIRED if not values[name]]
     username = values["用户名"]
     if username:
-        key = username.lower()
+        key = username_key(username)
         if key in seen:
             problems.append(f"用户名: “{username}”与第{seen[key]}行重复")
         else:

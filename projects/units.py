@@ -23,6 +23,7 @@ from django.db.models.query import QuerySet
 
 from projects.capabilities import require
 from projects.models import AnnualPlan, Project, Unit, User
+from projects.names import clean_name
 
 # Characters nearly every unit name has (县…局, …镇): sharing them says nothing.
 GENERIC_CHARACTERS = frozenset("县市区镇乡街道局办委")
@@ -141,7 +142,8 @@ def counted_usage(unit: Unit) -> dict[str, int]:
 
 
 def _clean_name(name: str, *, unit: Unit | None) -> str:
-    name = " ".join(name.split())
+    typed = " ".join(name.split())
+    name = clean_name(name)
     if not name:
         raise ValidationError("请填写单位名称。")
     if len(name) > Unit._meta.get_field("name").max_length:  # type: ignore[operator]
@@ -150,8 +152,18 @@ def _clean_name(name: str, *, unit: Unit | None) -> str:
     if unit is not None:
         others = others.exclude(pk=unit.pk)
     if others.exists():
-        raise ValidationError(f"已有名为“{name}”的责任单位，单位名称不能重复。")
+        raise ValidationError(name_taken(typed, name))
     return name
+
+
+def name_taken(typed: str, name: str) -> str:
+    """The refusal for a unit name another unit has, naming that unit as it is kept."""
+    if typed == name:
+        return f"已有名为“{name}”的责任单位，单位名称不能重复。"
+    return (
+        f"填写的单位名称与已有的责任单位“{name}”相同（只差不可见字符、空格或全角、半角），"
+        "单位名称不能重复。"
+    )
 
 
 @transaction.atomic
