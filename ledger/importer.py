@@ -172,7 +172,10 @@ class Importer:
         self.user = user  # recorded in the model history of every row written
         self.now = timezone.now()
         self.problems: list[Problem] = []
-        self.units: dict[str, int] = dict(Unit.objects.values_list("name", "pk"))
+        # Every unit locked first (`projects.units.lock_units`): a merge waits for the import,
+        # or the import for the merge, never a row written to a unit deleted meanwhile.
+        units = Unit.objects.select_for_update(no_key=True).order_by("pk")
+        self.units: dict[str, int] = dict(units.values_list("name", "pk"))
         self.unit_names = {pk: name for name, pk in self.units.items()}
         self.units_before = list(self.units)
         self.locked = set(

@@ -4,6 +4,7 @@ from django.utils import timezone
 from projects.amounts import amount_field
 from projects.codes import project_code_problem
 from projects.models import AnnualPlan, Milestone, Project
+from projects.units import merged_into, merged_refusal
 
 # The only format an <input type="date"> reads and sends. Django would otherwise render the
 # zh-hans input format (2026/02/13), which Chromium shows as an empty field and sends back
@@ -71,6 +72,20 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    """A 责任单位 select. A unit merged away after the page was drawn is refused naming the unit
+    its rows went into (`projects.units.merged_refusal`), not as an unknown choice."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            merged = str(value).isdigit() and len(str(value)) < 19  # fits a bigint
+            if error.code == "invalid_choice" and merged and merged_into(int(value)):
+                raise forms.ValidationError(merged_refusal(int(value)), code="merged") from None
+            raise
+
+
 class ProjectForm(ChineseFormMixin, forms.ModelForm):
     total_investment = amount_field("总投资(万元)", required=True)
 
@@ -87,6 +102,7 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
             "content": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {"code": {"unique": "该项目代码已存在。"}}
+        field_classes = {"unit": UnitChoiceField}
 
     # The version of the project the form showed: a form older than the project is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -152,6 +168,7 @@ class MilestoneForm(ChineseFormMixin, forms.ModelForm):
             "planned_date": DateInput(),
             "actual_date": DateInput(),
         }
+        field_classes = {"unit": UnitChoiceField}
 
     # The version of the milestone an edit form showed: an older form is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

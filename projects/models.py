@@ -117,7 +117,7 @@ class PeriodKind(models.TextChoices):
     YEAR = "year", "年度"
 
 
-class Unit(models.Model):
+class Unit(Versioned):
     """A responsible unit (责任单位): a department or a township."""
 
     class Kind(models.TextChoices):
@@ -143,6 +143,25 @@ class Unit(models.Model):
         # zero-width space or full-width letters is the same name, whichever path saves it.
         self.name = clean_name(self.name)
         super().save(*args, **kwargs)
+
+
+class UnitMerge(models.Model):
+    """Where a merged (deleted) unit went: a form that still names it, or a write that lost the
+    race to the merge, is told which unit its rows now belong to (`projects.units`). Ids, not
+    foreign keys: the source is gone, and the target may itself be merged later (followed)."""
+
+    source_id = models.PositiveBigIntegerField("原单位编号", unique=True)
+    source_name = models.CharField("原单位名称", max_length=100)
+    target_id = models.PositiveBigIntegerField("并入单位编号")
+    target_name = models.CharField("并入单位名称（合并时）", max_length=100)
+    merged_by = recorded_by("合并人")
+    merged_at = models.DateTimeField("合并时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "责任单位合并记录"
+
+    def __str__(self) -> str:
+        return f"{self.source_name}并入{self.target_name}"
 
 
 class KeyProjectUserManager(UserManager["User"]):

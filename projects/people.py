@@ -14,12 +14,13 @@ import secrets
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from projects import names
 from projects.capabilities import require
 from projects.models import Unit, User
 from projects.names import username_key
+from projects.units import lock_units
 
 OWN_PASSWORD_ONLY = "三员分立：管理员的密码只能由本人在“修改密码”页面修改，他人不能设置。"
 # A mobile (13900000001: 1 and ten digits) or a desk line with its area code (0551-1234567,
@@ -103,6 +104,7 @@ def account_create(
     """A new account with no role, its initial password (``password``, else a generated one)
     to be changed at first sign-in; the account and the password, to be shown once."""
     require(user, "accounts.keep")
+    lock_units(requested_unit)  # a merge of the requested unit goes first, or waits
     account = User(
         username=clean_username(username),
         first_name=clean_name(name),
@@ -114,7 +116,13 @@ def account_create(
     initial = _checked_password(password, account) if password else generate_password()
     account.set_password(initial)
     account._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    account.save()
+    try:
+        # Two administrators creating one username at once both pass clean_username's check:
+        # the unique index refuses the second, which is told as a sequential clash is.
+        with transaction.atomic():
+            account.save()
+    except IntegrityError:
+        raise ValidationError(username_taken(username.strip(), account.username)) from None
     return account, initial
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from projects.capabilities import capabilities_of, require, requires, signed_in
 from projects.errors import error_text
 from projects.models import Unit, User
+from projects.units import lock_units
 
 
 def _shown_changes(target: User, shown: dict[str, Any]) -> list[str]:
@@ -64,6 +65,7 @@ def user_set_role(
         raise ValidationError("角色不在可选范围内。")
     if role == User.Role.REPORTER and unit is None:
         raise ValidationError("填报员必须属于一个责任单位。")
+    lock_units(unit)  # before the user: a merge locks units, then the users in them
     target = User.objects.select_for_update().get(pk=target.pk)
     if role in User.PRIVILEGED_ROLES and role != target.role and target.must_change_password:
         # Its initial password was set by the system administrator: granting an

@@ -13,7 +13,8 @@ from django.utils import timezone
 from projects.amounts import check_amount
 from projects.capabilities import can, require
 from projects.models import AnnualPlan, Level, Milestone, Nature, Project, Stage, Unit, User
-from projects.versioning import check_version
+from projects.units import lock_units
+from projects.versioning import check_version, locked_current, save_changes
 
 
 def replaceable_years(project: Project) -> list[int]:
@@ -252,6 +253,10 @@ def add_approval_chain(
     return len(created)
 
 
+def _milestone_label(milestone: Milestone) -> str:
+    return f"节点“{milestone.name}”"
+
+
 @transaction.atomic
 def milestone_done(
     *,
@@ -265,12 +270,8 @@ def milestone_done(
     require(user, "milestone.record", milestone)
     if actual_date and actual_date > timezone.localdate():
         raise ValidationError("实际完成日期不能晚于今天。")
-    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    check_version(milestone, expected_version, label=f"节点“{milestone.name}”")
-    if milestone.actual_date == actual_date:
-        return milestone  # saved as shown: nothing written
-    milestone.actual_date = actual_date
-    milestone.save(update_fields=["actual_date"])
+    milestone = locked_current(milestone, expected_version, label=_milestone_label)
+    save_changes(milestone, {"actual_date": actual_date}, user=user)  # as shown: nothing
     return milestone
 
 
@@ -307,6 +308,7 @@ def milestone_add(
 ) -> Milestone:
     """The office adds a milestone to a project; names are unique within the project."""
     require(user, "register.keep")
+    lock_units(unit)  # before the project: a merge locks units, then their rows
     project = Project.objects.select_for_update().get(pk=project.pk)  # names unique, raced
     name = name.strip()
     problems = _milestone_problems(project, name=name, kind=kind, actual_date=actual_date, pk=None)
@@ -341,8 +343,8 @@ def milestone_update(
     milestone (``version``) is refused with what changed since; saved unchanged, nothing is
     written (no new version, no history)."""
     require(user, "register.keep")
-    current = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
-    check_version(current, version, label=f"节点“{current.name}”")
+    lock_units(unit)  # before the milestone: a merge locks units, then their rows
+    current = locked_current(milestone, version, label=_milestone_label)
     name = name.strip()
     wanted = {
         "name": name,
@@ -364,10 +366,7 @@ def milestone_update(
     )
     if problems:
         raise ValidationError(problems)
-    for field, value in changed.items():
-        setattr(current, field, value)
-    _recorded_by(current, user)
-    current.save(update_fields=list(changed))
+    save_changes(current, changed, user=user)
     return current
 
 
@@ -376,6 +375,7 @@ def project_save(form: "forms.ModelForm[Project]", *, user: User) -> Project:
     """Save a valid project form; an edit made on an out-of-date form is refused (optimistic
     locking) with what changed since, so nobody's change is silently lost."""
     require(user, "register.keep")
+    lock_units(form.cleaned_data.get("unit"))  # before the project: a merge locks units first
     project = form.instance
     if project.pk:
         current = Project.objects.select_for_update().get(pk=project.pk)

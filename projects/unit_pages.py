@@ -101,20 +101,30 @@ class UnitForm(forms.Form):
         initial=0,
         help_text="数字小的排在前面（下拉列表、单位名单）；各单位按10、20、30…编号，插入时取中间数，如15",
     )
+    # The version of the unit the form showed: a form older than the unit is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 @requires("units.keep")
 def unit_edit(request, pk: int | None = None):
     unit = get_object_or_404(Unit, pk=pk) if pk else None
     initial = (
-        {"name": unit.name, "kind": unit.kind, "sort_order": unit.sort_order}
+        {
+            "name": unit.name,
+            "kind": unit.kind,
+            "sort_order": unit.sort_order,
+            "version": unit.version,
+        }
         if unit
         else {"sort_order": next_sort_order()}
     )
     form = UnitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            saved = unit_save(user=request.user, unit=unit, **form.cleaned_data)
+            saved = unit_save(
+                user=request.user, unit=unit, expected_version=data.pop("version"), **data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -8,6 +8,13 @@ A merged unit is deleted, not kept as 已合并: nothing points at it any more, 
 for a real unit, its history keeps the deletion (who, when), and the audit entry names both
 units. A ledger row that still says the typo name comes back as a new unit in the preview,
 with the closest existing names, rather than silently landing on a unit nobody sees.
+
+A merge and a write that points a row at a unit are serialized on the unit's row: the merge
+locks both units first (`unit_merge`), every such write locks its units first (`lock_units`,
+called by the services of projects, supervision and people before they lock anything else,
+so the two never wait on each other in opposite orders). A write that comes second to a
+merge finds its unit gone and is refused naming the unit it went into (`UnitMerge`, the
+merge's forwarding record), with the form's input kept by the view.
 """
 
 from collections import Counter
@@ -16,14 +23,15 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.query import QuerySet
 
 from projects.capabilities import require
-from projects.models import AnnualPlan, Project, Unit, User
+from projects.models import AnnualPlan, Project, Unit, UnitMerge, User
 from projects.names import clean_name
+from projects.versioning import locked_current, save_changes
 
 # Characters nearly every unit name has (县…局, …镇): sharing them says nothing.
 GENERIC_CHARACTERS = frozenset("县市区镇乡街道局办委")
@@ -58,6 +66,63 @@ def next_sort_order() -> int:
     """The 排序 a new unit is offered: after every unit, on the next ten."""
     highest = Unit.objects.aggregate(highest=models.Max("sort_order"))["highest"] or 0
     return (highest // 10 + 1) * 10
+
+
+def merged_into(unit_id: int) -> Unit | None:
+    """The unit a merged unit's rows now belong to (following later merges), None when
+    ``unit_id`` was never merged away."""
+    seen: set[int] = set()
+    while unit_id not in seen:
+        seen.add(unit_id)
+        forward = UnitMerge.objects.filter(source_id=unit_id).first()
+        if forward is None:
+            return None
+        target = Unit.objects.filter(pk=forward.target_id).first()
+        if target is not None:
+            return target
+        unit_id = forward.target_id
+    return None
+
+
+def merged_note(unit_id: int, name: str = "") -> str:
+    """责任单位“X”已并入“Y” (or 已不存在): what became of a unit a form still names."""
+    forward = UnitMerge.objects.filter(source_id=unit_id).first()
+    shown = name or (forward.source_name if forward else "所选单位")
+    target = merged_into(unit_id)
+    if target is None:
+        return f"责任单位“{shown}”已不存在"
+    return f"责任单位“{shown}”已并入“{target}”，原属该单位的记录现在都属于“{target}”"
+
+
+def merged_refusal(unit_id: int, name: str = "") -> str:
+    """What a clerk is told when the unit they chose was merged away meanwhile."""
+    target = merged_into(unit_id)
+    choose = f"请改选“{target}”" if target else "请改选责任单位"
+    return f"{merged_note(unit_id, name)}。未保存；{choose}后重新提交（您填写的内容仍在下面）。"
+
+
+def lock_units(*units: Unit | None) -> None:
+    """Lock the rows of ``units`` (None skipped) until the transaction ends, so no merge moves
+    or deletes them meanwhile; refused, naming where it went, when one was merged away.
+
+    Called first by every write that points a row at a unit, before it locks anything else:
+    `unit_merge` locks its units first too, so neither waits on the other holding what it
+    needs next. FOR NO KEY UPDATE: it waits for a merge (FOR UPDATE), and leaves the foreign
+    key checks of other writes (FOR KEY SHARE) alone. SQLite serializes writers anyway
+    (BEGIN IMMEDIATE): there the query only finds a unit merged before the transaction.
+    """
+    wanted = {unit.pk: unit for unit in units if unit is not None}
+    if not wanted:
+        return
+    found = set(
+        Unit.objects.select_for_update(no_key=True)
+        .filter(pk__in=wanted)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pk, unit in sorted(wanted.items()):
+        if pk not in found:
+            raise ValidationError(merged_refusal(pk, unit.name), code="merged")
 
 
 @dataclass(frozen=True)
@@ -168,24 +233,43 @@ def name_taken(typed: str, name: str) -> str:
 
 @transaction.atomic
 def unit_save(
-    *, user: User, unit: Unit | None = None, name: str, kind: str, sort_order: int
+    *,
+    user: User,
+    unit: Unit | None = None,
+    name: str,
+    kind: str,
+    sort_order: int,
+    expected_version: int | None = None,
 ) -> Unit:
-    """Create a unit (``unit`` None) or change one's name, kind and order."""
+    """Create a unit (``unit`` None) or change one's name, kind and order. An edit made on a
+    form older than the unit (``expected_version``) is refused naming who changed what; saved
+    as shown, nothing is written."""
     require(user, "units.keep")
+    if unit is not None:
+        try:
+            lock_units(unit)  # a merge of this unit goes first, or waits for this save
+        except ValidationError:
+            raise ValidationError(f"{merged_note(unit.pk, unit.name)}。未保存。") from None
+        unit = locked_current(unit, expected_version, label="该责任单位")
+    typed = " ".join(name.split())
     name = _clean_name(name, unit=unit)
     if kind not in Unit.Kind.values:
         raise ValidationError(f"单位类型应为{'、'.join(Unit.Kind.labels)}之一。")
     if sort_order < 0:
         raise ValidationError("排序应为不小于0的整数。")
-    if unit is None:
-        unit = Unit(name=name, kind=kind, sort_order=sort_order)
-    elif (unit.name, unit.kind, unit.sort_order) == (name, kind, sort_order):
-        return unit  # saved as shown: no history row
-    else:
-        unit = Unit.objects.select_for_update().get(pk=unit.pk)
-        unit.name, unit.kind, unit.sort_order = name, kind, sort_order
-    unit._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    unit.save()
+    values = {"name": name, "kind": kind, "sort_order": sort_order}
+    try:
+        # Two people saving one name at once both pass _clean_name: the unique index refuses
+        # the second, which is told as a sequential clash is.
+        with transaction.atomic():
+            if unit is not None:
+                save_changes(unit, values, user=user)
+                return unit
+            unit = Unit(**values)
+            unit._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+            unit.save()
+    except IntegrityError:
+        raise ValidationError(name_taken(typed, name)) from None
     return unit
 
 
@@ -248,11 +332,13 @@ def unit_merge(*, source: Unit, target: Unit, user: User) -> Merged:
     require(user, "units.keep")
     if source.pk == target.pk:
         raise ValidationError("不能把单位合并到它自己。")
-    locked = {
-        u.pk: u for u in Unit.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
-    }
-    if len(locked) < 2:
-        raise ValidationError("要合并的单位已不存在，请刷新页面。")
+    # Both units first, in id order as `lock_units` takes them: a write to either waits for
+    # the merge, or the merge for it (then the merge moves what it wrote).
+    pair = Unit.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
+    locked = {u.pk: u for u in pair}
+    for unit in (source, target):
+        if unit.pk not in locked:
+            raise ValidationError(f"{merged_note(unit.pk, unit.name)}，请刷新页面。")
     source, target = locked[source.pk], locked[target.pk]
     if problems := merge_collisions(source, target):
         raise ValidationError(
@@ -262,13 +348,23 @@ def unit_merge(*, source: Unit, target: Unit, user: User) -> Merged:
     plans = AnnualPlan.objects.filter(project__unit=source).count()
     moved: dict[str, int] = {}
     for link in unit_links():
-        rows = list(link.rows(source).select_for_update())
+        # NO KEY UPDATE: only the unit column changes, so other writes' foreign key checks on
+        # these rows (a finding naming a project being moved) do not wait for the merge.
+        rows = list(link.rows(source).select_for_update(no_key=True))
         for row in rows:
             setattr(row, link.field_name, target)
             row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
             row.save(update_fields=[link.field_name])
         moved[link.label] = len(rows)
     merged = Merged(source.name, target.name, _with_plans(moved, plans))
+    UnitMerge.objects.create(
+        source_id=source.pk,
+        source_name=source.name,
+        target_id=target.pk,
+        target_name=target.name,
+        merged_by=user,
+    )
     source._history_user = user  # type: ignore[attr-defined]
+    source._change_reason = f"并入“{target}”"  # type: ignore[attr-defined]  # the deletion's history row
     source.delete()
     return merged

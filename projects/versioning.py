@@ -3,10 +3,15 @@
 A form carries the ``version`` of the row it showed. The service locks the row, and when its
 version has moved on, refuses the write with who changed it, when, and which fields, read
 from the row's model history (django-simple-history).
+
+An edit service saves through two steps, the same for every versioned row: `locked_current`
+(the row, locked, refused when the form is older) and, after the service's own checks,
+`save_changes` (only what differs; nothing written when nothing does).
 """
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.contrib import admin
@@ -15,7 +20,9 @@ from django.db import models
 from django.db.models import Field
 from django.utils import timezone
 
-from projects.models import Versioned
+from projects.models import User, Versioned
+
+V = TypeVar("V", bound=Versioned)
 
 IGNORED = {"version", "updated_at", "submitted_at", "reviewed_at", "history_id"}
 
@@ -71,6 +78,32 @@ def check_version(instance: Versioned, expected: int | None, *, label: str) -> N
         f"{label}已被{who}修改{detail}。您提交的是修改前的内容，未保存；请刷新页面核对后重新填写。",
         code="stale",
     )
+
+
+def locked_current(instance: V, expected: int | None, *, label: str | Callable[[V], str]) -> V:
+    """``instance``'s row as it stands, locked until the transaction ends, refused (naming who
+    changed what) when the form showed an older ``expected`` version; ``label`` names the row
+    in that refusal (a function of the current row when it names it: 节点“…”)."""
+    current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    check_version(current, expected, label=label(current) if callable(label) else label)
+    return current
+
+
+def save_changes(current: Versioned, values: dict[str, Any], *, user: User | None) -> list[str]:
+    """Set ``values`` on ``current`` (locked by `locked_current`) and save those that differ:
+    one new version and one history row naming ``user``. Saved as shown, nothing is written.
+    The names of the fields that changed."""
+    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(current, name, values[name])
+    if user is not None:
+        current._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    # an "updated at" (auto_now) field moves with the change, as a full save would move it
+    stamped = [f.name for f in current._meta.concrete_fields if getattr(f, "auto_now", False)]
+    current.save(update_fields=[*changed, *stamped])
+    return changed
 
 
 def unchanged(instance: models.Model, values: dict[str, Any]) -> bool:

@@ -3,7 +3,7 @@ from typing import cast
 from django import forms
 
 from projects.formatting import QUARTER_CHOICES
-from projects.forms import ChineseFormMixin, DateInput, MultipleFileField
+from projects.forms import ChineseFormMixin, DateInput, MultipleFileField, UnitChoiceField
 from projects.models import FactorCategory, Unit
 from supervision.models import Finding, Inspection, Notice
 from supervision.widgets import (
@@ -37,7 +37,7 @@ class InspectionForm(ChineseFormMixin, forms.Form):
 
 
 class FindingForm(ChineseFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.all())
+    unit = UnitChoiceField(label="责任单位", queryset=Unit.objects.all())
     project = ProjectChoiceField(
         label="涉及项目",
         queryset=pickable_projects(),
@@ -93,7 +93,7 @@ class MoveForm(ChineseFormMixin, forms.Form):
     """The supervisor's 转交: another unit and why (before the unit has answered)."""
 
     version = VERSION
-    unit = forms.ModelChoiceField(label="转交给", queryset=Unit.objects.all())
+    unit = UnitChoiceField(label="转交给", queryset=Unit.objects.all())
     reason = forms.CharField(
         label="转交原因",
         max_length=500,

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from projects.capabilities import require
 from projects.models import FactorCategory, Project, Unit, User
+from projects.units import lock_units
 from projects.uploads import Attachment
-from projects.versioning import check_version, unchanged
+from projects.versioning import locked_current, save_changes
 from supervision.access import (
     answer_state_refusal,
     edit_state_refusal,
@@ -64,8 +65,7 @@ def inspection_save(
     """Record an inspection, or correct one (refused when the form is older than the row)."""
     require(user, "supervision.keep")
     if inspection is not None:
-        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-        check_version(inspection, expected_version, label="该督查记录")
+        inspection = locked_current(inspection, expected_version, label="该督查记录")
     else:
         inspection = Inspection(created_by=user)
     values = {
@@ -115,8 +115,10 @@ def finding_create(
     project: Project | None = None,
     inspection: Inspection | None = None,
 ) -> Finding:
-    """Record a finding and assign it to its unit today (交办)."""
+    """Record a finding and assign it to its unit today (交办); refused, naming where it went,
+    when the unit was merged away meanwhile (a merge of it waits for this write, or goes first)."""
     require(user, "supervision.keep")
+    lock_units(unit)
     description = _text(description, "问题描述", limit=500)
     if found_on > today:
         raise ValidationError("发现日期不能晚于今天。")
@@ -140,10 +142,6 @@ def finding_create(
     return finding
 
 
-def _locked(finding: Finding) -> Finding:
-    return Finding.objects.select_for_update().get(pk=finding.pk)
-
-
 @transaction.atomic
 def finding_edit(
     *,
@@ -157,8 +155,7 @@ def finding_edit(
 ) -> Finding:
     """The supervisor corrects a finding or sets a new timetable; a closed finding stays as closed."""
     require(user, "supervision.keep")
-    finding = _locked(finding)
-    check_version(finding, expected_version, label="该问题")
+    finding = locked_current(finding, expected_version, label="该问题")
     if refusal := edit_state_refusal(finding):
         raise ValidationError(refusal)
     if category not in FactorCategory.values:
@@ -169,20 +166,16 @@ def finding_edit(
         "deadline": _deadline(finding.clock, finding.found_on, deadline),
         "project": project,
     }
-    if unchanged(finding, values):
-        return finding  # saved as shown: no new version, no 修改 event
-    changed = [
-        str(cast("Field[Any, Any]", Finding._meta.get_field(name)).verbose_name)
-        for name, value in values.items()
-        if getattr(finding, name) != value
-    ]
-    for name, value in values.items():
-        setattr(finding, name, value)
     try:
         with transaction.atomic():
-            finding.save()
+            changed = [
+                str(cast("Field[Any, Any]", Finding._meta.get_field(name)).verbose_name)
+                for name in save_changes(finding, values, user=user)
+            ]
     except IntegrityError:
         raise ValidationError("该单位在同一天已登记过相同的问题。") from None
+    if not changed:
+        return finding  # saved as shown: no new version, no 修改 event
     _event(
         finding,
         Action.EDITED,
@@ -207,8 +200,8 @@ def finding_move(
     clocks stay as they were, since they run from the day the finding was found.
     """
     require(user, "supervision.keep")
-    finding = _locked(finding)
-    check_version(finding, expected_version, label="该问题")
+    lock_units(unit)  # before the finding: a merge locks units, then their rows
+    finding = locked_current(finding, expected_version, label="该问题")
     if refusal := finding.move_refusal:
         raise ValidationError(refusal)
     if unit.pk == finding.unit_id:
@@ -239,8 +232,7 @@ def finding_answer(
 ) -> Finding:
     """The unit reports its rectification: a plan or progress, or (``done``) that it is finished."""
     require(user, "finding.answer", finding)
-    finding = _locked(finding)
-    check_version(finding, expected_version, label="该问题")
+    finding = locked_current(finding, expected_version, label="该问题")
     if refusal := answer_state_refusal(finding):
         raise ValidationError(refusal)
     note = _text(note, "整改完成情况" if done else "整改措施或进展")
@@ -261,7 +253,7 @@ def _require_rectified(finding: Finding, verb: str) -> None:
 def finding_close(*, user: User, finding: Finding, today: date, note: str = "") -> Finding:
     """销号: the supervisor accepts the unit's rectification."""
     require(user, "supervision.keep")
-    finding = _locked(finding)
+    finding = locked_current(finding, None, label="该问题")
     _require_rectified(finding, "销号")
     finding.status = Status.CLOSED
     finding.closed_on = today
@@ -274,7 +266,7 @@ def finding_close(*, user: User, finding: Finding, today: date, note: str = "") 
 def finding_send_back(*, user: User, finding: Finding, reason: str) -> Finding:
     """The rectification is not accepted: back to the unit with the reason."""
     require(user, "supervision.keep")
-    finding = _locked(finding)
+    finding = locked_current(finding, None, label="该问题")
     _require_rectified(finding, "退回")
     reason = _text(reason, "退回原因")
     finding.status = Status.IN_PROGRESS

@@ -48,3 +48,37 @@ def test_the_second_tabs_save_is_refused_naming_the_first_tabs_note(tab, cast):
     fund.refresh_from_db()
     assert (fund.note, fund.approved, fund.version) == ("已报省发改委审核", Decimal(600), 3)
     assert tab.problems == []
+
+
+def test_the_older_unit_tab_is_refused_naming_the_rename_made_in_the_other(tab, cast):
+    office, unit = cast.officer, cast.housing
+    sign_in(tab, office)
+    first = tab.page  # tab A: opened to give the unit a new 排序
+    second = first.context.new_page()  # tab B: the office renames the unit
+    for page in (first, second):
+        page.goto(f"/units/{unit.pk}/")
+
+    second.fill("input[name=name]", "县住房和城乡建设局")
+    with second.expect_navigation():
+        second.click("main form button[type=submit]")
+    first.fill("input[name=sort_order]", "15")
+    with first.expect_navigation():
+        first.click("main form button[type=submit]")
+
+    refusal = first.locator("main p.error").inner_text()
+    assert "该责任单位已被王科长于" in refusal
+    assert "单位名称：县住建局 → 县住房和城乡建设局" in refusal and "未保存" in refusal
+    assert first.input_value("input[name=sort_order]") == "15"  # what tab A typed is kept
+    unit.refresh_from_db()
+    assert (unit.name, unit.sort_order, unit.version) == ("县住房和城乡建设局", 0, 2)
+
+    with first.expect_navigation():
+        first.click("text=重新打开本页，查看最新内容")
+    # Reopened: the rename is there, and the new 排序 goes in without undoing it.
+    assert first.input_value("input[name=name]") == "县住房和城乡建设局"
+    first.fill("input[name=sort_order]", "15")
+    with first.expect_navigation():
+        first.click("main form button[type=submit]")
+    unit.refresh_from_db()
+    assert (unit.name, unit.sort_order, unit.version) == ("县住房和城乡建设局", 15, 3)
+    assert tab.problems == []

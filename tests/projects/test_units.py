@@ -130,6 +130,49 @@ def test_saving_a_unit_as_shown_writes_no_history(cast):
     unit = cast.housing
     unit_save(user=cast.officer, unit=unit, name=unit.name, kind=unit.kind, sort_order=0)
     assert unit.history.count() == 1
+    assert Unit.objects.get(pk=unit.pk).version == 1
+
+
+def test_it_refuses_a_stale_unit_form_naming_who_renamed_it(cast):
+    unit = cast.housing
+    shown = unit.version
+    unit_save(
+        user=cast.second_officer, unit=unit, name="县住房和城乡建设局", kind=unit.kind,
+        sort_order=0, expected_version=shown,
+    )  # fmt: skip
+
+    with pytest.raises(ValidationError) as refused:
+        unit_save(
+            user=cast.officer, unit=unit, name="县住建局", kind=unit.kind, sort_order=15,
+            expected_version=shown,
+        )  # fmt: skip
+
+    assert refused.value.error_list[0].code == "stale"
+    assert "该责任单位已被李干事于" in str(refused.value)
+    assert "单位名称：县住建局 → 县住房和城乡建设局" in str(refused.value)
+    unit.refresh_from_db()
+    assert (unit.name, unit.sort_order, unit.version) == ("县住房和城乡建设局", 0, 2)
+
+
+def test_the_unit_page_refuses_a_stale_form_and_keeps_what_was_typed(client, cast):
+    unit = cast.housing
+    shown = unit.version
+    unit_save(
+        user=cast.second_officer, unit=unit, name="县住房和城乡建设局", kind=unit.kind,
+        sort_order=0, expected_version=shown,
+    )  # fmt: skip
+    client.force_login(cast.officer)
+
+    response = client.post(
+        f"/units/{unit.pk}/",
+        {"name": "县住建局", "kind": unit.kind, "sort_order": 15, "version": shown},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "单位名称：县住建局 → 县住房和城乡建设局" in page and "重新打开本页" in page
+    assert 'value="15"' in page
+    assert Unit.objects.get(pk=unit.pk).name == "县住房和城乡建设局"
 
 
 @pytest.mark.parametrize(

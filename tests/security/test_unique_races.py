@@ -1,0 +1,83 @@
+"""Eight people pressing 保存 at the same moment with one username or one unit name (PostgreSQL).
+
+Each check-then-insert passes its check before any of the others has written, so the unique
+index decides. Before the services caught that clash, 7 of 8 such requests answered 500; now
+one is saved and the seven others are told, in the words of a sequential clash, that the
+name is taken, with what they typed still in the form.
+"""
+
+from collections import Counter
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from projects.models import Unit, User
+from tests.security.at_once import at_once, on_postgresql
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PEOPLE = 8
+
+
+def posting(user: User, url: str, data: dict):
+    def post():
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        response = client.post(url, data)
+        return response.status_code, response.content.decode()
+
+    return post
+
+
+def test_eight_accounts_created_at_once_with_one_username_make_one_and_refuse_seven(cast):
+    on_postgresql()
+    admin = cast.admin
+    data = {"username": "zhangwei", "name": "张伟", "phone": "", "password_mode": "generate"}
+    answers = at_once([posting(admin, reverse("account_new"), data) for _ in range(PEOPLE)])
+
+    statuses = [status for status, _ in answers]
+    assert statuses == [200] * PEOPLE, Counter(statuses)  # no 500
+    created = [page for _, page in answers if "initial-password" in page]
+    refused = [page for _, page in answers if "用户名“zhangwei”已被使用。" in page]
+    assert (len(created), len(refused)) == (1, PEOPLE - 1)
+    assert all('value="张伟"' in page for page in refused)  # the typed name is kept
+    assert User.objects.filter(username="zhangwei").count() == 1
+
+
+def test_eight_units_created_at_once_with_one_name_make_one_and_refuse_seven(cast):
+    on_postgresql()
+    office = cast.officer
+    data = {"name": "县数据资源局", "kind": Unit.Kind.DEPARTMENT, "sort_order": 150}
+    answers = at_once([posting(office, reverse("unit_create"), data) for _ in range(PEOPLE)])
+
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [200] * (PEOPLE - 1) + [302], Counter(statuses)  # one saved, no 500
+    refused = [page for status, page in answers if status == 200]
+    assert all("已有名为“县数据资源局”的责任单位，单位名称不能重复。" in p for p in refused)
+    assert all('value="150"' in page for page in refused)  # the typed 排序 is kept
+    assert Unit.objects.filter(name="县数据资源局").count() == 1
+
+
+def test_two_units_renamed_at_once_to_one_name_rename_one_and_refuse_the_other(cast):
+    on_postgresql()
+    office = cast.officer
+    first, second = cast.housing, cast.township
+    jobs = [
+        posting(
+            office,
+            reverse("unit_edit", args=[unit.pk]),
+            {
+                "name": "县住房和城乡建设局",
+                "kind": unit.kind,
+                "sort_order": 10,
+                "version": unit.version,
+            },
+        )  # fmt: skip
+        for unit in (first, second)
+    ]
+    answers = at_once(jobs)
+
+    assert sorted(status for status, _ in answers) == [200, 302]
+    refused = next(page for status, page in answers if status == 200)
+    assert "已有名为“县住房和城乡建设局”的责任单位，单位名称不能重复。" in refused
+    assert Unit.objects.filter(name="县住房和城乡建设局").count() == 1
