@@ -7,12 +7,22 @@ every member, and an HMAC over all of it with the installation's backup key,
 ``backup/signing.py``). The data is read inside one transaction (REPEATABLE READ on
 PostgreSQL; SQLite's read transaction is a snapshot already), so the figures in a backup
 are those of one instant even while clerks keep submitting.
+
+The files are copied after that instant, while people keep working: a ledger preview
+confirmed or cancelled, a photo deleted with its row. A file gone by the time it is copied
+is left out, and so is every row of the snapshot that names it if that row is gone from
+the database too (deleted with its file just after the snapshot): the backup never holds a
+row naming a file it lacks because of the race. A file copied is copied whole (an open file
+stays readable when it is deleted). The data is spooled to a temporary file first and goes
+into the archive last, without those rows.
 """
 
 import hashlib
 import json
+import tempfile
 import zipfile
 import zlib
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +30,7 @@ from pathlib import Path
 from django.apps import apps
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
@@ -49,9 +59,18 @@ class Summary:
     rows: int
     files: int
     bytes: int
+    # Rows left out: deleted with their file while the files were being copied.
+    left_out: int = 0
+    # Files a row of the backup names that were missing (the row is kept, as it stands).
+    missing: tuple[str, ...] = ()
 
     def line(self) -> str:
-        return f"{self.rows} 条记录，{self.files} 个文件，共 {self.bytes / 1024 / 1024:.1f} MB"
+        line = f"{self.rows} 条记录，{self.files} 个文件，共 {self.bytes / 1024 / 1024:.1f} MB"
+        if self.left_out:
+            line += f"；备份期间有 {self.left_out} 条记录连同其文件被删除，未计入"
+        if self.missing:
+            line += f"；{len(self.missing)} 个记录所指的文件不存在：{'、'.join(self.missing[:5])}"
+        return line
 
 
 def backed_up_models() -> list:
@@ -116,9 +135,28 @@ def _media_files(storage=default_storage, directory: str = ""):
         yield from _media_files(storage, f"{directory}/{folder}" if directory else folder)
 
 
-def _dump(stream) -> dict[str, int]:
+# A stored file's rows: file name → the (model, key) of every row naming it.
+Named = dict[str, set[tuple[type[models.Model], object]]]
+
+
+def _files_named(backed_up) -> Named:
+    """The files the rows name (photos, evidence, fund attachments), not their history rows,
+    which keep naming a file deleted with its row."""
+    named: Named = defaultdict(set)
+    for model in backed_up:
+        fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+        if not fields or any(f.name == "history_id" for f in model._meta.concrete_fields):
+            continue
+        for pk, *names in model._base_manager.values_list("pk", *fields).iterator():
+            for name in names:
+                if name:
+                    named[name].add((model, pk))
+    return named
+
+
+def _dump(stream) -> tuple[dict[str, int], Named]:
     """Serialize every backed-up model into ``stream`` inside one snapshot; return the row
-    counts read."""
+    counts read and the files the rows name."""
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if connection.vendor == "postgresql" and outermost:
@@ -127,10 +165,11 @@ def _dump(stream) -> dict[str, int]:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         # Every row, whatever a model's default manager would filter (dumpdata --all).
-        models = backed_up_models()
-        counts = {model._meta.label: model._base_manager.count() for model in models}
-        serializer.write(models, stream)
-    return counts
+        backed_up = backed_up_models()
+        counts = {model._meta.label: model._base_manager.count() for model in backed_up}
+        named = _files_named(backed_up)
+        serializer.write(backed_up, stream)
+    return counts, named
 
 
 def make_backup(output) -> Summary:
@@ -155,23 +194,90 @@ def _member(archive: zipfile.ZipFile, name: str) -> _Checksummed:
     return _Checksummed(archive.open(name, "w", force_zip64=True))
 
 
+def _copy(archive: zipfile.ZipFile, name: str) -> _Checksummed | None:
+    """Copy one stored file into the archive whole; None when it is gone (a preview
+    confirmed or cancelled, a photo deleted, since the file list was read)."""
+    try:
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        return None
+    with handle:  # open: deleting the file now no longer cuts it short
+        member = _member(archive, MEDIA + name)
+        while chunk := handle.read(CHUNK):
+            member.write_bytes(chunk)
+        member.raw.close()
+    return member
+
+
+def _left_out(vanished: set[str], named: Named) -> tuple[set[tuple[str, object]], set[str]]:
+    """Of the rows naming a vanished file: those deleted since the snapshot, to leave out
+    (as (model label, key)), and the files still named by a row the database holds."""
+    rows: dict[type[models.Model], set[object]] = defaultdict(set)
+    for name in vanished:
+        for model, pk in named.get(name, ()):
+            rows[model].add(pk)
+    gone: set[tuple[str, object]] = set()
+    for model, keys in rows.items():
+        still = set(model._base_manager.filter(pk__in=keys).values_list("pk", flat=True))
+        gone |= {(model._meta.label, pk) for pk in keys - still}
+    kept = {
+        name
+        for name in vanished
+        for m, pk in named.get(name, ())
+        if (m._meta.label, pk) not in gone
+    }
+    return gone, kept
+
+
+def _copy_data(spool, data: _Checksummed, gone: set[tuple[str, object]]) -> None:
+    """The spooled rows into the archive, leaving out ``gone`` (read a line at a time; only
+    a line of a model with rows to leave out is parsed)."""
+    quoted = {f'"{label.lower()}"': label for label, _ in gone}
+    spool.seek(0)
+    for raw in spool:
+        line = raw.decode()
+        head = line[:120]  # {"model": "investment.reportphoto","pk": …
+        if any(name in head for name in quoted):
+            row = json.loads(line)
+            if (quoted.get(f'"{row["model"]}"'), row["pk"]) in gone:
+                continue
+        data.write(line)
+    data.flush()
+
+
+class _Spool:
+    """Text written to a temporary binary file."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def write(self, text: str) -> None:
+        self.raw.write(text.encode())
+
+
 def _write(output) -> Summary:
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        data = _member(archive, DATA)
-        counts = _dump(data)
-        data.flush()
-        data.raw.close()
-        checksums, size = {DATA: data.sha256.hexdigest()}, data.size
-        # Files after the snapshot: photos are written once under fresh names and never edited,
-        # so every file the data names is already there.
-        for name in _media_files():
-            member = _member(archive, MEDIA + name)
-            with default_storage.open(name, "rb") as handle:
-                while chunk := handle.read(CHUNK):
-                    member.write_bytes(chunk)
-            member.raw.close()
+    with (
+        tempfile.TemporaryFile() as spool,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive,
+    ):
+        counts, named = _dump(_Spool(spool))
+        checksums, size, vanished = {}, 0, set()
+        # Files after the snapshot: photos are written once under fresh names and never
+        # edited, so every file the data names is there, unless deleted since (below).
+        for name in sorted(set(_media_files()) | set(named)):
+            member = _copy(archive, name)
+            if member is None:
+                vanished.add(name)
+                continue
             checksums[MEDIA + name] = member.sha256.hexdigest()
             size += member.size
+        gone, missing = _left_out(vanished, named)
+        for label, _ in gone:
+            counts[label] -= 1
+        data = _member(archive, DATA)
+        _copy_data(spool, data, gone)
+        data.raw.close()
+        checksums[DATA], size = data.sha256.hexdigest(), size + data.size
         manifest = {
             "format": FORMAT,
             "version": VERSION,
@@ -183,7 +289,13 @@ def _write(output) -> Summary:
         }
         signed = signing.sign(manifest)  # an edited backup fails this HMAC
         archive.writestr(MANIFEST, json.dumps(signed, ensure_ascii=False, indent=1))
-    return Summary(rows=sum(counts.values()), files=len(checksums) - 1, bytes=size)
+    return Summary(
+        rows=sum(counts.values()),
+        files=len(checksums) - 1,
+        bytes=size,
+        left_out=len(gone),
+        missing=tuple(sorted(missing)),
+    )
 
 
 def read_manifest(archive: zipfile.ZipFile) -> dict:
