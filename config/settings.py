@@ -286,20 +286,29 @@ BACKUP_KEY = env_str("BACKUP_KEY", "")
 # terminal), and to LOG_FILE when the production start sets it; DEBUG off no longer means
 # a 500 leaves no trace.
 LOG_FILE = env_str("LOG_FILE", "")
+# A refusal (403, 400) is one line, who, what and why, without a traceback: only a 500 has one
+# (projects/request_log.py). The filter sits on django.request itself, so every handler sees
+# the one line, and on the handlers, which the django.security.* loggers reach.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_refusal": {"()": "projects.request_log.OneLineRefusal"}},
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
     },
     "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["one_line_refusal"],
+        },
         **(
             {
                 "file": {
                     "class": "logging.handlers.WatchedFileHandler",
                     "filename": LOG_FILE,
                     "formatter": "plain",
+                    "filters": ["one_line_refusal"],
                 }
             }
             if LOG_FILE
@@ -311,5 +320,6 @@ LOGGING = {
             "handlers": ["stderr", *(["file"] if LOG_FILE else [])],
             "level": env_str("LOG_LEVEL", "WARNING"),
         },
+        "django.request": {"filters": ["one_line_refusal"]},
     },
 }
