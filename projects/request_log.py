@@ -29,7 +29,7 @@ def printable(text: str, longest: int = LONGEST) -> str:
 
 def who(request) -> str:
     user = getattr(request, "user", None)
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not getattr(user, "is_authenticated", False):
         return "anonymous"
     role = getattr(user, "get_role_display", lambda: "")()
     return printable(user.get_username() + (f"({role})" if role else ""))
