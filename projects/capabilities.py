@@ -47,12 +47,25 @@ class Owned(Protocol):
     def owner_unit_id(self) -> int | None: ...
 
 
+class Account(Protocol):
+    """A person's account (``projects.models.User``), as the account capabilities see it."""
+
+    @property
+    def pk(self) -> int | None: ...
+
+    @property
+    def is_administrator(self) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Capability:
     label: str  # what it is, as the docs and the 403 page say it
     refusal: str  # why a role without it is refused
     scope_refusal: str = "只能办理本单位的事项。"  # a reporter acting on another unit's object
     business: bool = True  # business data, which the 三员 administrators never touch
+    # It acts on people's accounts, and so never on another 三员 administrator's: asked about
+    # an account (``refusal(user, name, account)``), it refuses an administrator's but one's own.
+    on_accounts: bool = False
 
 
 CAPABILITY = {
@@ -88,17 +101,26 @@ CAPABILITY = {
         "答复督查问题（整改情况）", "整改情况由责任单位填报。", "只能答复本单位的督查问题。"
     ),
     "security.grant": Capability(
-        "分配角色和单位、启用和解锁账号",
+        "分配角色和单位、启用和解锁账号（三员管理员的账号除外，解锁除外）",
         "角色分配和账号解锁由安全管理员办理。",
         business=False,
+        on_accounts=True,
+    ),
+    "accounts.confirm_reset": Capability(
+        "确认或驳回系统管理员提出的业务账号密码重置（双人）",
+        "密码重置申请由安全管理员确认。",
+        business=False,
+        on_accounts=True,
     ),
     "audit.read": Capability(
         "查看安全审计日志和数据变更记录", "审计日志仅限审计管理员查看。", business=False
     ),
     "accounts.keep": Capability(
-        "建立、停用和启用账号，重置密码，导入填报员（账号管理）",
+        "建立、停用和启用账号，重置未授权账号的密码，申请重置业务账号的密码（安全管理员确认后生效），"
+        "导入填报员（账号管理；三员管理员的账号除外）",
         "账号由系统管理员在账号管理中维护。",
         business=False,
+        on_accounts=True,
     ),
     "year.configure": Capability(
         "维护年度设置和预警规则（报送截止日、考核权重、红黑榜单位数、预警阈值）",
@@ -148,11 +170,15 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
     # security administrator grants); the security administrator grants roles; the auditor
     # reads the log.
     "admin": {"accounts.keep": ALL, "units.keep": ALL},
-    "security": {"security.grant": ALL},
+    "security": {"security.grant": ALL, "accounts.confirm_reset": ALL},
     "auditor": {"audit.read": ALL},
 }
 
 SEPARATION = "三员分立：系统管理员、安全管理员和审计管理员不查看、不办理业务数据。"
+ADMINISTRATORS = (
+    "三员分立：系统管理员、安全管理员和审计管理员互不停用、启用、重置密码或修改角色；"
+    "管理员的密码只能由本人修改。"
+)
 PENDING = "账号尚未授权，请联系安全管理员。"
 
 
@@ -169,14 +195,23 @@ def scope(user, capability: str) -> Scope | None:
     return capabilities_of(user).get(capability)
 
 
-def _in_scope(user, held: Scope, obj: Owned | None) -> bool:
+def _in_scope(user, held: Scope, obj: Owned | Account | None) -> bool:
     if held is ALL or obj is None:
         return True
-    owner = obj.owner_unit_id
+    owner = obj.owner_unit_id  # type: ignore[union-attr]  # no OWN_UNIT capability is on_accounts
     return owner is None or owner == user.unit_id
 
 
-def refusal(user, capability: str, obj: Owned | None = None) -> str | None:
+def _another_administrator(user, capability: str, obj: Owned | Account | None) -> bool:
+    """Whether ``obj`` is another 三员 administrator's account, out of ``capability``'s reach."""
+    return (
+        CAPABILITY[capability].on_accounts
+        and getattr(obj, "is_administrator", False)
+        and getattr(obj, "pk", None) != user.pk
+    )
+
+
+def refusal(user, capability: str, obj: Owned | Account | None = None) -> str | None:
     """Why ``user`` may not do ``capability`` (to ``obj``, when given); None: they may."""
     held = scope(user, capability)
     if held is None:
@@ -185,16 +220,18 @@ def refusal(user, capability: str, obj: Owned | None = None) -> str | None:
         if CAPABILITY[capability].business and "portfolio.view" not in capabilities_of(user):
             return SEPARATION
         return CAPABILITY[capability].refusal
+    if _another_administrator(user, capability, obj):
+        return ADMINISTRATORS
     if not _in_scope(user, held, obj):
         return CAPABILITY[capability].scope_refusal
     return None
 
 
-def can(user, capability: str, obj: Owned | None = None) -> bool:
+def can(user, capability: str, obj: Owned | Account | None = None) -> bool:
     return refusal(user, capability, obj) is None
 
 
-def require(user, capability: str, obj: Owned | None = None) -> None:
+def require(user, capability: str, obj: Owned | Account | None = None) -> None:
     """Raise PermissionDenied with the Chinese reason unless ``user`` may do ``capability``."""
     reason = refusal(user, capability, obj)
     if reason is not None:

@@ -315,6 +315,58 @@ class PasswordHistory(models.Model):
         cls.objects.filter(id__in=list(stale)).delete()
 
 
+class PasswordResetRequest(models.Model):
+    """A password reset the system administrator asked for and the security administrator
+    confirms or rejects (三员, two people): until it is confirmed the account keeps its password.
+
+    The row is the reset's history: who asked and when, who decided what and when. One account
+    has at most one pending request (a partial unique constraint, on both databases)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待安全管理员确认"
+        CONFIRMED = "confirmed", "已确认重置"
+        REJECTED = "rejected", "已驳回"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    account = models.ForeignKey(
+        User, verbose_name="账号", on_delete=models.PROTECT, related_name="password_resets"
+    )
+    status = models.CharField("状态", max_length=20, choices=Status, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        User, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name="处理人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = verbose_name_plural = "密码重置申请"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(status="pending"),
+                name="one_pending_password_reset_per_account",
+                violation_error_message="该账号已有一项待安全管理员确认的重置申请。",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_by__isnull=False, decided_at__isnull=False)),
+                name="password_reset_decided_when_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.get_status_display()}"
+
+
 class Stage(models.TextChoices):
     RESERVE = "reserve", "储备"
     PREPARATION = "preparation", "前期"

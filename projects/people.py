@@ -1,11 +1,13 @@
-"""账号管理: the system administrator creates, disables and enables accounts and resets
-passwords to a new initial one (三员).
+"""账号管理: the system administrator creates, disables and enables accounts and resets the
+password of an account with no role to a new initial one (三员).
 
 An account made here has no role (未授权) and must change its password at first sign-in: the
-security administrator grants the role and the unit (`projects.security`). No administrator
-sets another administrator's password: that would let them sign in as the auditor and read
-the log, or as the security administrator and grant roles. Each change is a history row on
-the user naming who made it; the audit trail records the page's request (`audit.middleware`).
+security administrator grants the role and the unit (`projects.security`). No 三员 administrator
+disables, enables or resets another (the capability table's ``on_accounts``): that would let
+the system administrator silence the auditor, or sign in as them and read the log. A reset of
+an account with a business role is a request the security administrator confirms
+(`projects.password_resets`). Each change is a history row on the user naming who made it; the
+audit trail records the page's request (`audit.middleware`).
 """
 
 import re
@@ -17,12 +19,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from projects import names
-from projects.capabilities import require
+from projects.capabilities import refusal, require
 from projects.models import Unit, User
 from projects.names import username_key
 from projects.units import lock_units
 
-OWN_PASSWORD_ONLY = "三员分立：管理员的密码只能由本人在“修改密码”页面修改，他人不能设置。"
+OWN_PASSWORD_HERE = "自己的密码请在“修改密码”页面修改。"
 # A mobile (13900000001: 1 and ten digits) or a desk line with its area code (0551-1234567,
 # 05511234567, an extension after a second hyphen).
 PHONE = re.compile(r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?)$")
@@ -127,16 +129,17 @@ def account_create(
 
 
 def active_refusal(*, user: User, target: User) -> str | None:
-    """Why ``user`` may not disable or enable ``target`` (None: they may)."""
+    """Why ``user`` may not disable or enable ``target`` (None: they may): not one's own
+    account, nor another 三员 administrator's."""
     if target.pk == user.pk:
         return "不能停用或启用自己的账号。"
-    return None
+    return refusal(user, "accounts.keep", target)
 
 
 @transaction.atomic
 def account_set_active(*, user: User, target: User, active: bool) -> User:
     """Disable (never delete: its history and audit entries keep naming it) or enable."""
-    require(user, "accounts.keep")
+    require(user, "accounts.keep", target)
     if reason := active_refusal(user=user, target=target):
         raise ValidationError(reason)
     target = User.objects.select_for_update().get(pk=target.pk)
@@ -149,11 +152,18 @@ def account_set_active(*, user: User, target: User, active: bool) -> User:
 
 
 def reset_refusal(*, user: User, target: User) -> str | None:
-    """Why ``user`` may not reset ``target``'s password (None: they may)."""
+    """Why ``user`` may not reset ``target``'s password at once (None: they may): only an
+    account with no role is reset at once; one with a business role is a request
+    (`projects.password_resets`), an administrator's is reset by nobody."""
     if target.pk == user.pk:
-        return "自己的密码请在“修改密码”页面修改。"
-    if target.role in User.PRIVILEGED_ROLES:
-        return f"不能重置{target.get_role_display()}“{target}”的密码。{OWN_PASSWORD_ONLY}"
+        return OWN_PASSWORD_HERE
+    if reason := refusal(user, "accounts.keep", target):
+        return reason
+    if target.role != User.Role.NONE:
+        return (
+            f"“{target}”是{target.get_role_display()}：重置其密码须经安全管理员确认，"
+            "请点“申请重置密码”。"
+        )
     return None
 
 
@@ -161,8 +171,9 @@ def reset_refusal(*, user: User, target: User) -> str | None:
 def account_reset_password(
     *, user: User, target: User, password: str | None = None
 ) -> tuple[User, str]:
-    """A new initial password (``password``, else generated), changed at next sign-in."""
-    require(user, "accounts.keep")
+    """A new initial password (``password``, else generated) for an account with no role,
+    changed at next sign-in."""
+    require(user, "accounts.keep", target)
     target = User.objects.select_for_update().get(pk=target.pk)
     if reason := reset_refusal(user=user, target=target):
         raise ValidationError(reason)

@@ -1,8 +1,10 @@
 """账号管理's pages: the list, a new account, disabling, a password reset, 导入填报员.
 
-Thin views over `projects.people` and `projects.people_import`. An initial password is shown
-once, on the page that answers the POST that made it (never stored in the session, a message
-or the audit trail), so the administrator can hand it over and nobody can read it later.
+Thin views over `projects.people`, `projects.password_resets` and `projects.people_import`. An
+initial password is shown once, on the page that answers the POST that made it (never stored in
+the session, a message or the audit trail), so the administrator can hand it over and nobody
+can read it later. An account with a business role gets no password here: 申请重置密码 asks the
+security administrator, who confirms on 安全管理 and sees the one-time password instead.
 """
 
 import base64
@@ -25,7 +27,13 @@ from projects.capabilities import needs, requires
 from projects.errors import error_text
 from projects.filters import unit_filter
 from projects.lists import ListPage
-from projects.models import User
+from projects.models import PasswordResetRequest, User
+from projects.password_resets import (
+    password_reset_request,
+    password_reset_withdraw,
+    pending_resets,
+    request_refusal,
+)
 from projects.people import (
     account_create,
     account_reset_password,
@@ -118,9 +126,14 @@ class PeopleList(ListPage):
 
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
-        for row in table.page.object_list if table.page else []:
-            record = row.record
+        records = [row.record for row in table.page.object_list] if table.page else []
+        pending = pending_resets(records)
+        for record in records:
+            record.pending_reset = pending.get(record.pk)
             record.can_reset = reset_refusal(user=self.user, target=record) is None
+            record.can_request_reset = (
+                request_refusal(user=self.user, target=record, pending=record.pending_reset) is None
+            )
             record.can_toggle = active_refusal(user=self.user, target=record) is None
         return table
 
@@ -212,6 +225,40 @@ def account_reset(request, pk: int):
     return render(
         request, "projects/people_password.html", {"accounts": [(account, initial)], "reset": True}
     )
+
+
+@requires("accounts.keep", methods=["POST"])
+def account_reset_request(request, pk: int):
+    """申请重置密码: nothing changes until the security administrator confirms."""
+    target = get_object_or_404(User, pk=pk)
+    try:
+        password_reset_request(user=request.user, target=target)
+    except ValidationError as error:
+        request.audit_outcome = "refused"
+        messages.error(request, error_text(error))
+    else:
+        request.audit_detail = f"申请重置{target.username}（{target}）的密码，待安全管理员确认"
+        messages.success(
+            request,
+            f"已申请重置{target.username}（{target}）的密码，待安全管理员确认；"
+            "确认前原密码仍可使用，新密码由安全管理员交给本人。",
+        )
+    return _back_to_list(request)
+
+
+@requires("accounts.keep", methods=["POST"])
+def account_reset_withdraw(request, pk: int):
+    reset = get_object_or_404(PasswordResetRequest.objects.select_related("account"), pk=pk)
+    try:
+        password_reset_withdraw(user=request.user, reset=reset)
+    except ValidationError as error:
+        request.audit_outcome = "refused"
+        messages.error(request, error_text(error))
+    else:
+        account = reset.account
+        request.audit_detail = f"撤回重置{account.username}（{account}）密码的申请"
+        messages.success(request, f"已撤回重置{account.username}（{account}）密码的申请。")
+    return _back_to_list(request)
 
 
 @requires("accounts.keep")

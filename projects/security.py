@@ -1,8 +1,11 @@
-"""安全管理: the security administrator assigns roles and releases locked accounts (三员).
+"""安全管理: the security administrator assigns roles, releases locked accounts and confirms or
+rejects the system administrator's password reset requests (三员).
 
 The system administrator keeps the accounts themselves (账号管理, `projects.people`); the
-auditor reads the audit log; neither can change a role. Each change here is recorded by the audit trail and in the
-user's model history.
+auditor reads the audit log; neither can change a role. The security administrator changes no
+other 三员 administrator's role, unit or 启用 (demoting the auditor to 未授权 would silence them as
+surely as disabling them): the capability's ``on_accounts``. Each change here is recorded by the
+audit trail and in the user's model history.
 """
 
 from typing import Any
@@ -17,9 +20,14 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from projects.capabilities import capabilities_of, require, requires, signed_in
+from projects.capabilities import can, capabilities_of, require, requires, signed_in
 from projects.errors import error_text
-from projects.models import Unit, User
+from projects.models import PasswordResetRequest, Unit, User
+from projects.password_resets import (
+    decide_refusal,
+    password_reset_confirm,
+    password_reset_reject,
+)
 from projects.units import lock_units
 
 
@@ -57,8 +65,9 @@ def user_set_role(
 ) -> User:
     """Set a user's role, unit and whether the account is enabled. ``shown`` holds the values
     the form showed (``role``, ``unit`` id, ``is_active``): when someone changed them meanwhile,
-    the form is refused naming what changed, rather than silently undoing their change."""
-    require(actor, "security.grant")
+    the form is refused naming what changed, rather than silently undoing their change.
+    Another 三员 administrator's account is out of reach (PermissionDenied)."""
+    require(actor, "security.grant", target)
     if target.pk == actor.pk:
         raise ValidationError("不能修改自己的角色或停用自己的账号。")
     if role not in User.Role.values:
@@ -104,7 +113,10 @@ def user_grant_requested(*, actor: User, target: User) -> User:
 
 
 def user_unlock(*, actor: User, target: User) -> int:
-    """Clear the failed sign-ins that lock ``target`` (django-axes); the count cleared."""
+    """Clear the failed sign-ins that lock ``target`` (django-axes); the count cleared.
+
+    Any account, an administrator's too: it gives the owner back their own sign-in and
+    nothing to anyone else (the lock also lifts by itself after AXES_COOLOFF_TIME)."""
     require(actor, "security.grant")
     return reset(username=target.get_username())
 
@@ -129,6 +141,9 @@ def _shown(post) -> dict[str, Any] | None:
     }
 
 
+RECENT_RESETS = 10  # decided password reset requests 安全管理 lists under the pending ones
+
+
 @requires("security.grant")
 def security_users(request):
     users = User.objects.select_related("unit", "requested_unit").order_by("role", "username")
@@ -140,11 +155,28 @@ def security_users(request):
     pending = request.GET.get("pending") == "1"
     if pending:
         users = users.filter(role=User.Role.NONE)
+    # another 三员 administrator's row is shown read-only (the service refuses it)
+    out_of_reach = {u.pk for u in users if not can(request.user, "security.grant", u)}
+    pending = list(
+        PasswordResetRequest.objects.filter(status=PasswordResetRequest.Status.PENDING)
+        .select_related("account", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+    for asked in pending:
+        asked.refused = decide_refusal(user=request.user, reset=asked)
+    decided = (
+        PasswordResetRequest.objects.exclude(status=PasswordResetRequest.Status.PENDING)
+        .select_related("account", "requested_by", "decided_by")
+        .order_by("-decided_at", "-pk")[:RECENT_RESETS]
+    )
     return render(
         request,
         "projects/security_users.html",
         {
+            "resets": pending,
+            "decided_resets": decided,
             "users": users,
+            "out_of_reach": out_of_reach,
             "q": q,
             "pending": pending,
             "locked": locked_usernames(),
@@ -178,6 +210,38 @@ def security_user_change(request, pk: int):
     except ValidationError as error:
         messages.error(request, error_text(error))
     return redirect("security_users")
+
+
+@requires("accounts.confirm_reset", methods=["POST"])
+def security_reset_decide(request, pk: int):
+    """确认重置 (the one-time password, shown once on the answer) or 驳回 a reset request."""
+    reset = get_object_or_404(PasswordResetRequest.objects.select_related("account"), pk=pk)
+    account = reset.account
+    action = request.POST.get("action")
+    try:
+        if action == "confirm":
+            reset, password = password_reset_confirm(user=request.user, reset=reset)
+        elif action == "reject":
+            password_reset_reject(user=request.user, reset=reset)
+        else:
+            raise ValidationError("请选择“确认重置”或“驳回”。")
+    except ValidationError as error:
+        request.audit_outcome = "refused"
+        messages.error(request, error_text(error))
+        return redirect("security_users")
+    asked = f"{reset.requested_by}于{timezone.localtime(reset.requested_at):%m-%d %H:%M}申请"
+    if action == "reject":
+        request.audit_detail = f"驳回重置{account.username}（{account}）的密码：{asked}"
+        messages.success(
+            request, f"已驳回重置{account.username}（{account}）密码的申请，原密码不变。"
+        )
+        return redirect("security_users")
+    request.audit_detail = f"确认重置{account.username}（{account}）的密码：{asked}"
+    return render(
+        request,
+        "projects/people_password.html",
+        {"accounts": [(reset.account, password)], "confirmed": True, "reset_request": reset},
+    )
 
 
 @signed_in

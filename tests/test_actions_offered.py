@@ -22,9 +22,11 @@ from investment import services as reports
 from investment.models import MonthlyReport
 from investment.year_settings import year_settings_save
 from ledger.importer import import_ledger
+from projects import password_resets as resets
 from projects import people
 from projects import services as register
-from projects.models import Milestone, Project, Unit, User
+from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
+from projects.security import user_set_role
 from projects.units import unit_merge
 from projects.uploads import check_attachment
 from supervision import services as supervision
@@ -90,6 +92,18 @@ def county(cast):
         user=users["reporter"], finding=finding, note="已整改", today=date(2024, 3, 2), done=True
     )
     return SimpleNamespace(users=users, own=own, township=township, project=project)
+
+
+def reset_asked(county) -> None:
+    """The system administrator has asked for a reset of the reporter's password."""
+    PasswordResetRequest.objects.create(
+        account=county.users["reporter"], requested_by=county.users["admin"]
+    )
+
+
+def reset_asked_then_made_an_administrator(county) -> None:
+    reset_asked(county)
+    User.objects.filter(username="reporter").update(role=User.Role.AUDITOR, unit=None)
 
 
 def own_project() -> Project:
@@ -324,6 +338,11 @@ ACTIONS = {
         lambda c, u: import_ledger(user=u, data=a_ledger(), filename="台账.xlsx", dry_run=True),
     ),
     "account.reset_password": Action(
+        lambda c, u: reverse("people_list") + "?q=newcomer",
+        'data-action="account.reset_password"',
+        lambda c, u: people.account_reset_password(user=u, target=c.users["none"]),
+    ),
+    "account.reset_password, business role": Action(
         lambda c, u: reverse("people_list") + "?q=reporter",
         'data-action="account.reset_password"',
         lambda c, u: people.account_reset_password(user=u, target=c.users["reporter"]),
@@ -332,6 +351,57 @@ ACTIONS = {
         lambda c, u: reverse("people_list") + "?q=security",
         'data-action="account.reset_password"',
         lambda c, u: people.account_reset_password(user=u, target=c.users["security"]),
+    ),
+    "account.request_reset": Action(
+        lambda c, u: reverse("people_list") + "?q=reporter",
+        'data-action="account.request_reset"',
+        lambda c, u: resets.password_reset_request(user=u, target=c.users["reporter"]),
+    ),
+    "account.request_reset, one pending": Action(
+        lambda c, u: reverse("people_list") + "?q=reporter",
+        'data-action="account.request_reset"',
+        lambda c, u: resets.password_reset_request(user=u, target=c.users["reporter"]),
+        setup=lambda c: reset_asked(c),
+    ),
+    "account.request_reset, no role": Action(
+        lambda c, u: reverse("people_list") + "?q=newcomer",
+        'data-action="account.request_reset"',
+        lambda c, u: resets.password_reset_request(user=u, target=c.users["none"]),
+    ),
+    "account.request_reset, another administrator": Action(
+        lambda c, u: reverse("people_list") + "?q=auditor",
+        'data-action="account.request_reset"',
+        lambda c, u: resets.password_reset_request(user=u, target=c.users["auditor"]),
+    ),
+    "account.withdraw_reset": Action(
+        lambda c, u: reverse("people_list") + "?q=reporter",
+        'data-action="account.withdraw_reset"',
+        lambda c, u: resets.password_reset_withdraw(
+            user=u, reset=PasswordResetRequest.objects.get()
+        ),
+        setup=lambda c: reset_asked(c),
+    ),
+    "reset.confirm": Action(
+        lambda c, u: reverse("security_users"),
+        'data-action="reset.confirm"',
+        lambda c, u: resets.password_reset_confirm(
+            user=u, reset=PasswordResetRequest.objects.get()
+        ),
+        setup=lambda c: reset_asked(c),
+    ),
+    "reset.confirm, made an administrator meanwhile": Action(
+        lambda c, u: reverse("security_users"),
+        'data-action="reset.confirm"',
+        lambda c, u: resets.password_reset_confirm(
+            user=u, reset=PasswordResetRequest.objects.get()
+        ),
+        setup=reset_asked_then_made_an_administrator,
+    ),
+    "reset.reject": Action(
+        lambda c, u: reverse("security_users"),
+        'data-action="reset.reject"',
+        lambda c, u: resets.password_reset_reject(user=u, reset=PasswordResetRequest.objects.get()),
+        setup=lambda c: reset_asked(c),
     ),
     "account.disable": Action(
         lambda c, u: reverse("people_list") + "?q=reporter",
@@ -342,6 +412,35 @@ ACTIONS = {
         lambda c, u: reverse("people_list") + f"?q={u.username}",
         'data-action="account.disable"',
         lambda c, u: people.account_set_active(user=u, target=u, active=False),
+    ),
+    "account.disable, another administrator": Action(
+        lambda c, u: reverse("people_list") + "?q=security",
+        'data-action="account.disable"',
+        lambda c, u: people.account_set_active(user=u, target=c.users["security"], active=False),
+    ),
+    "account.enable, another administrator": Action(
+        lambda c, u: reverse("people_list") + "?q=auditor",
+        'data-action="account.enable"',
+        lambda c, u: people.account_set_active(user=u, target=c.users["auditor"], active=True),
+        setup=lambda c: User.objects.filter(username="auditor").update(is_active=False),
+    ),
+    "security.change": Action(
+        lambda c, u: reverse("security_users") + "?q=reporter",
+        'data-action="security.change"',
+        lambda c, u: user_set_role(
+            actor=u,
+            target=c.users["reporter"],
+            role=User.Role.REPORTER,
+            unit=c.township,
+            is_active=True,
+        ),
+    ),
+    "security.change, another administrator": Action(
+        lambda c, u: reverse("security_users") + "?q=admin",
+        'data-action="security.change"',
+        lambda c, u: user_set_role(
+            actor=u, target=c.users["admin"], role=User.Role.ADMIN, unit=None, is_active=False
+        ),
     ),
     "unit.merge": Action(
         lambda c, u: reverse("unit_list"),
@@ -407,5 +506,13 @@ REFUSED_TO_ALL = {
     "finding.close, not rectified",
     "finding.move, answered",
     "account.reset_password, another administrator",
+    "account.reset_password, business role",  # a request instead (account.request_reset)
+    "account.request_reset, one pending",
+    "account.request_reset, no role",  # reset at once instead
+    "account.request_reset, another administrator",
+    "reset.confirm, made an administrator meanwhile",
     "account.disable, own account",
+    "account.disable, another administrator",
+    "account.enable, another administrator",
+    "security.change, another administrator",
 }

@@ -24,7 +24,7 @@ from bonds.models import FundApplication, FundAttachment
 from bonds.services import fund_attach, fund_save
 from investment.models import MonthlyReport, ReportPhoto
 from projects.capabilities import can, capabilities_of, has_business, needed_for
-from projects.models import Milestone, Project, Unit, User
+from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
 from projects.uploads import check_attachment
 from supervision.models import Evidence, Finding, Inspection, Notice
 from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
@@ -116,11 +116,18 @@ CASES = [
     ("briefing_pdf", None, "get"),
     ("security_users", None, "get"),
     ("security_user_change", "a user", "post"),
+    ("security_user_change", "another administrator", "post"),
+    ("security_reset_decide", "a reset request", "post"),
     ("people_list", None, "get"),
     ("account_new", None, "get"),
     ("account_new", None, "post"),
     ("account_active", "a user", "post"),
-    ("account_reset", "a user", "post"),
+    ("account_active", "another administrator", "post"),
+    ("account_reset", "an account with no role", "post"),
+    ("account_reset", "another administrator", "post"),
+    ("account_reset_request", "a user", "post"),
+    ("account_reset_request", "another administrator", "post"),
+    ("account_reset_withdraw", "a reset request", "post"),
     ("reporters_upload", None, "get"),
     ("reporters_upload", None, "post"),
     ("reporters_template", None, "get"),
@@ -181,6 +188,7 @@ def sample_object(target: str | None):
             Evidence.objects.get(event__finding__unit__name="营盘镇").event.finding
         ),
         "own milestone": own_milestone,
+        "another administrator": lambda: User.objects.get(username="auditor"),
     }
     return objects[target]() if target in objects else None
 
@@ -208,6 +216,8 @@ def expected_status(name: str, target: str | None, method: str, user: User | Non
     if needed and not can(user, needed):
         return 403
     obj = sample_object(target)
+    if isinstance(obj, User):  # an account: 三员 administrators are out of each other's reach
+        return 403 if not can(user, needed, obj) else EXCEPTIONS.get((name, method), 302)
     if obj is not None and not can(user, "portfolio.view", obj):
         return 404  # fetched through the user's scope
     return EXCEPTIONS.get((name, method), 200 if method == "get" else 302)
@@ -267,6 +277,9 @@ def county(cast):
     photo.save()
     users = {role: cast.by_role(role) for role in User.Role.values}  # "none": as 系统管理 makes one
     supervision_records(users, unit)
+    # a second account with no role, whose reset (at once) must not touch the "none" column's
+    User.objects.create_user("pending2", role=User.Role.NONE)
+    PasswordResetRequest.objects.create(account=users["leader"], requested_by=users["admin"])
     return users
 
 
@@ -324,6 +337,9 @@ def url_for(name: str, target: str | None) -> str:
         "inspection": [Inspection.objects.get().pk],
         "notice": [Notice.objects.get().pk],
         "a user": [User.objects.get(username="reporter").pk],
+        "an account with no role": [User.objects.get(username="pending2").pk],
+        "another administrator": [User.objects.get(username="auditor").pk],
+        "a reset request": [PasswordResetRequest.objects.get(account__username="leader").pk],
         "a unit": [Unit.objects.get(name="营盘镇").pk],
         "own milestone": [
             (milestone := own_milestone()).project_id,

@@ -2,9 +2,10 @@
 
 the system administrator creates an account; the security administrator gives it the reporter
 role and a unit; the new reporter signs in, changes the initial password when forced and sees
-only that unit's projects; the administrator resets that password and the reporter signs in
-with the new one; the administrator imports two reporters (a bad row first: nothing made;
-corrected: made); the office merges a typo unit with a project and a finding into the right one.
+only that unit's projects; the administrator asks for a reset of that password, the security
+administrator confirms it, and the reporter signs in with the one-time password; the
+administrator imports two reporters (a bad row first: nothing made; corrected: made); the
+office merges a typo unit with a project and a finding into the right one.
 
 With ``SHOTS=<folder>`` the pages are also photographed at 1280 and 390 px wide.
 """
@@ -117,14 +118,21 @@ def test_an_account_from_creation_to_a_reporter_at_work(tab, county):
     register = page.inner_text("main")
     assert "城关保障房" in register and "营盘公路改建" not in register
 
-    # 赵敏 forgot the password: the administrator resets it (a confirmation first); the
-    # security administrator's row offers no reset at all.
+    # 赵敏 forgot the password: the administrator asks for a reset (a confirmation first), the
+    # security administrator confirms it and hands over the one-time password; the security
+    # administrator's row offers no reset at all.
     sign_in(tab, county.admin)
     page.goto("/people/?q=zhaomin")
-    page.click("button:text-is('重置密码')")
-    reset = page.inner_text("code.initial-password")
+    page.click("button:text-is('申请重置密码')")
+    assert "待安全管理员确认" in page.inner_text(".messages")
     page.goto("/people/?role=security")
-    assert page.locator("button:text-is('重置密码')").count() == 0
+    assert page.locator("button:text-is('重置密码'), button:text-is('申请重置密码')").count() == 0
+    sign_in(tab, county.security)
+    page.goto("/security/users/")
+    page.locator("#password-resets tr", has_text="zhaomin").locator(
+        "button:text-is('确认重置')"
+    ).click()
+    reset = page.inner_text("code.initial-password")
     sign_in_by_form(page, "zhaomin", reset)
     change_forced_password(page, reset, "Lu#jiang2027")
     page.goto("/projects/?year=2024")

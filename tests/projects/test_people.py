@@ -92,20 +92,43 @@ def test_the_security_administrator_cannot_disable_through_account_keeping(cast)
         account_set_active(user=cast.security, target=cast.reporter, active=False)
 
 
-def test_a_reset_password_is_a_new_initial_one(cast):
-    account, initial = account_reset_password(user=cast.admin, target=cast.reporter)
+def test_the_reset_of_an_account_with_no_role_is_at_once_a_new_initial_password(cast):
+    account, initial = account_reset_password(user=cast.admin, target=cast.newcomer)
 
     assert account.must_change_password
     assert account.check_password(initial) and not account.check_password("Cast#2026kp")
+    assert account.history.first().history_user == cast.admin
+
+
+@pytest.mark.parametrize("who", ["reporter", "officer", "leader"])
+def test_it_refuses_an_immediate_reset_of_an_account_with_a_business_role(cast, who):
+    target = getattr(cast, who)
+    with pytest.raises(ValidationError, match="重置其密码须经安全管理员确认"):
+        account_reset_password(user=cast.admin, target=target)
+    target.refresh_from_db()
+    assert not target.must_change_password and target.check_password("Cast#2026kp")
 
 
 @pytest.mark.parametrize("who", ["security", "auditor"])
 def test_it_refuses_to_reset_another_administrators_password(cast, who):
     target = getattr(cast, who)
-    with pytest.raises(ValidationError, match="三员分立：管理员的密码只能由本人"):
+    with pytest.raises(PermissionDenied, match="三员分立.*管理员的密码只能由本人修改"):
         account_reset_password(user=cast.admin, target=target)
     target.refresh_from_db()
     assert not target.must_change_password and target.check_password("Cast#2026kp")
+
+
+@pytest.mark.parametrize("who", ["security", "auditor"])
+@pytest.mark.parametrize("active", [False, True])
+def test_it_refuses_to_disable_or_enable_another_administrator(cast, who, active):
+    target = getattr(cast, who)
+    User.objects.filter(pk=target.pk).update(is_active=not active)
+
+    with pytest.raises(PermissionDenied, match="互不停用、启用"):
+        account_set_active(user=cast.admin, target=target, active=active)
+
+    target.refresh_from_db()
+    assert target.is_active is (not active)
 
 
 def test_it_refuses_to_reset_ones_own_password_here(cast):

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
 
 from audit.models import AuditEntry
-from projects.models import Project, Unit, User
+from projects.models import PasswordResetRequest, Project, Unit, User
 from projects.people import account_create
 from projects.people_import import HEADERS
 from supervision.models import Finding
@@ -78,33 +78,51 @@ def test_a_refused_account_comes_back_with_the_reason(client, cast):
     assert "用户名“reporter”已被使用" in response.content.decode()
 
 
-def test_no_reset_button_for_another_administrator_and_none_for_oneself(client, cast):
-    cast.reporter, cast.security  # noqa: B018
+def test_each_row_offers_the_reset_its_account_allows(client, cast):
+    cast.reporter, cast.newcomer, cast.security, cast.auditor  # noqa: B018
     client.force_login(cast.admin)
     page = client.get(reverse("people_list")).content.decode()
 
-    assert f'data-action="account.reset_password" data-user="{cast.reporter.pk}"' in page
-    assert f'data-action="account.reset_password" data-user="{cast.security.pk}"' not in page
-    assert f'data-action="account.disable" data-user="{cast.admin.pk}"' not in page
-    assert "本人改密" in page
+    def offered(action: str, who) -> bool:
+        return f'data-action="{action}" data-user="{who.pk}"' in page
+
+    assert offered("account.request_reset", cast.reporter)  # a business role: two people
+    assert not offered("account.reset_password", cast.reporter)
+    assert offered("account.reset_password", cast.newcomer)  # no role: at once
+    assert not offered("account.request_reset", cast.newcomer)
+    for administrator in (cast.security, cast.auditor, cast.admin):
+        for action in ("account.reset_password", "account.request_reset", "account.disable"):
+            assert not offered(action, administrator), (action, administrator)
+    assert page.count("三员账号") == 2  # the security administrator's and the auditor's rows
 
 
 def test_a_reset_of_another_administrator_is_refused_with_the_reason(client, cast):
     client.force_login(cast.admin)
-    response = client.post(reverse("account_reset", args=[cast.security.pk]), follow=True)
+    response = client.post(reverse("account_reset", args=[cast.security.pk]))
 
-    assert "三员分立：管理员的密码只能由本人" in response.content.decode()
+    assert response.status_code == 403
+    assert "管理员的密码只能由本人修改" in response.content.decode()
     cast.security.refresh_from_db()
     assert not cast.security.must_change_password
     assert AuditEntry.objects.get(action="重置密码").outcome == AuditEntry.Outcome.REFUSED
 
 
-def test_a_reset_shows_the_new_initial_password_once(client, cast):
+def test_a_reset_of_an_account_with_no_role_shows_the_new_initial_password_once(client, cast):
     client.force_login(cast.admin)
-    page = client.post(reverse("account_reset", args=[cast.reporter.pk])).content.decode()
+    page = client.post(reverse("account_reset", args=[cast.newcomer.pk])).content.decode()
+    cast.newcomer.refresh_from_db()
+    assert cast.newcomer.check_password(initial_password(page))
+    assert cast.newcomer.must_change_password
+
+
+def test_an_immediate_reset_of_a_business_account_is_refused_and_names_the_request(client, cast):
+    client.force_login(cast.admin)
+    response = client.post(reverse("account_reset", args=[cast.reporter.pk]), follow=True)
+
+    assert "须经安全管理员确认，请点“申请重置密码”" in response.content.decode()
+    assert 'class="initial-password"' not in response.content.decode()
     cast.reporter.refresh_from_db()
-    assert cast.reporter.check_password(initial_password(page))
-    assert cast.reporter.must_change_password
+    assert cast.reporter.check_password("Cast#2026kp") and not cast.reporter.must_change_password
 
 
 def test_disabling_and_enabling_come_back_to_the_list(client, cast):
@@ -304,3 +322,90 @@ def test_the_office_reaches_units_from_the_settings_tabs_and_the_administrator_f
     client.force_login(cast.admin)
     menu = client.get(reverse("people_list")).content.decode().split('<nav class="nav"')[1]
     assert units in menu.split("</nav>")[0]
+
+
+def test_a_reset_request_shows_on_both_pages_and_each_step_is_audited_with_who(client, cast):
+    client.force_login(cast.admin)
+    asked = client.post(reverse("account_reset_request", args=[cast.leader.pk]), follow=True)
+    page = asked.content.decode()
+    reset = PasswordResetRequest.objects.get()
+
+    assert "已申请重置leader（周县长）的密码，待安全管理员确认" in page
+    assert "重置密码：待安全管理员确认" in page  # the row's status
+    assert f'data-action="account.withdraw_reset" data-user="{cast.leader.pk}"' in page
+    assert f'data-action="account.request_reset" data-user="{cast.leader.pk}"' not in page
+
+    client.force_login(cast.security)
+    listed = client.get(reverse("security_users")).content.decode()
+    assert f'data-action="reset.confirm" data-reset="{reset.pk}"' in listed
+    assert "吴网管" in listed.split('id="password-resets"')[1].split("</section>")[0]
+    done = client.post(reverse("security_reset_decide", args=[reset.pk]), {"action": "confirm"})
+    password = initial_password(done.content.decode())
+    assert "吴网管于" in done.content.decode() and "返回安全管理" in done.content.decode()
+
+    asking, confirming = (
+        AuditEntry.objects.get(action="申请重置密码"),
+        AuditEntry.objects.get(action="安全管理：确认或驳回重置密码"),
+    )
+    assert (asking.username, asking.role, asking.outcome) == ("admin", "admin", "success")
+    assert asking.detail == "申请重置leader（周县长）的密码，待安全管理员确认"
+    assert (confirming.username, confirming.role) == ("security", "security")
+    assert confirming.detail.startswith("确认重置leader（周县长）的密码：吴网管于")
+    assert password not in asking.detail + confirming.detail
+    client.force_login(cast.admin)
+    assert "待安全管理员确认" not in client.get(reverse("people_list")).content.decode()
+
+
+def test_the_system_administrator_withdraws_a_pending_request(client, cast):
+    reset = PasswordResetRequest.objects.create(account=cast.leader, requested_by=cast.admin)
+    client.force_login(cast.admin)
+
+    page = client.post(
+        reverse("account_reset_withdraw", args=[reset.pk]), follow=True
+    ).content.decode()
+
+    assert "已撤回重置leader（周县长）密码的申请" in page
+    reset.refresh_from_db()
+    assert (reset.status, reset.decided_by) == (PasswordResetRequest.Status.WITHDRAWN, cast.admin)
+    assert AuditEntry.objects.get(action="撤回重置密码申请").username == "admin"
+    client.force_login(cast.security)
+    listed = client.get(reverse("security_users")).content.decode()
+    assert "没有待确认的密码重置申请" in listed and "已撤回" in listed
+
+
+def test_a_second_request_from_a_stale_page_is_refused_with_who_asked_first(client, cast):
+    PasswordResetRequest.objects.create(account=cast.leader, requested_by=cast.admin)
+    client.force_login(cast.admin)
+
+    page = client.post(
+        reverse("account_reset_request", args=[cast.leader.pk]), follow=True
+    ).content.decode()
+
+    assert "已有一项待安全管理员确认的密码重置申请（吴网管于" in page
+    assert PasswordResetRequest.objects.count() == 1
+    assert AuditEntry.objects.get(action="申请重置密码").outcome == AuditEntry.Outcome.REFUSED
+
+
+def test_a_rejection_keeps_the_password_and_says_so(client, cast):
+    reset = PasswordResetRequest.objects.create(account=cast.leader, requested_by=cast.admin)
+    client.force_login(cast.security)
+
+    page = client.post(
+        reverse("security_reset_decide", args=[reset.pk]), {"action": "reject"}, follow=True
+    ).content.decode()
+
+    assert "已驳回重置leader（周县长）密码的申请，原密码不变" in page
+    cast.leader.refresh_from_db()
+    assert cast.leader.check_password("Cast#2026kp") and not cast.leader.must_change_password
+    assert AuditEntry.objects.get(action="安全管理：确认或驳回重置密码").detail.startswith("驳回")
+
+
+def test_a_decision_without_a_choice_changes_nothing(client, cast):
+    reset = PasswordResetRequest.objects.create(account=cast.leader, requested_by=cast.admin)
+    client.force_login(cast.security)
+
+    page = client.post(reverse("security_reset_decide", args=[reset.pk]), follow=True)
+
+    assert "请选择“确认重置”或“驳回”" in page.content.decode()
+    reset.refresh_from_db()
+    assert reset.status == PasswordResetRequest.Status.PENDING

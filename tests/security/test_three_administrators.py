@@ -1,9 +1,12 @@
 """三员: the system, security and audit administrators each hold one power, and no more."""
 
+import re
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from projects.models import Unit, User
+from projects.models import PasswordResetRequest, Unit, User
 
 PASSWORD = "Right#2026a"
 
@@ -168,20 +171,119 @@ def test_the_system_administrator_cannot_set_another_administrators_password(
     posted = client.post(reverse("account_reset", args=[victim.pk]), follow=True)
 
     assert f'data-action="account.reset_password" data-user="{victim.pk}"' not in page
-    assert "不能重置" in posted.content.decode() and "只能由本人" in posted.content.decode()
+    assert posted.status_code == 403 and "管理员的密码只能由本人修改" in posted.content.decode()
     victim.refresh_from_db()
     assert not victim.must_change_password
     assert 'class="initial-password"' not in posted.content.decode()
 
 
-def test_the_system_administrator_still_resets_a_clerks_password(client, people):
+def sign_in(client, username: str, password: str):
+    client.logout()
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_a_leaders_password_reset_takes_the_system_and_the_security_administrator(client, people):
+    """The issue's walk: the system administrator reset 县领导's password and signed in as
+    县领导. Now the reset is a request; the old password works until the security administrator
+    confirms; the one-time password is shown to them only, and must be changed at sign-in."""
+    client.force_login(people["admin"])
+    asked = client.post(reverse("account_reset_request", args=[people["clerk"].pk]), follow=True)
+    page = asked.content.decode()
+    assert "待安全管理员确认" in page and 'class="initial-password"' not in page
+
+    assert sign_in(client, "clerk", PASSWORD).url == reverse("dashboard")  # the old one works
+    assert client.get(reverse("project_list")).status_code == 200
+
+    client.force_login(people["security"])
+    reset = PasswordResetRequest.objects.get()
+    assert "clerk" in client.get(reverse("security_users")).content.decode()
+    confirmed = client.post(
+        reverse("security_reset_decide", args=[reset.pk]), {"action": "confirm"}
+    )
+    one_time = re.search(
+        r'<code class="initial-password">([^<]+)</code>', confirmed.content.decode()
+    )
+    assert one_time is not None
+
+    assert sign_in(client, "clerk", PASSWORD).status_code == 200  # the old one is gone
+    assert sign_in(client, "clerk", one_time.group(1)).status_code == 302
+    assert client.get(reverse("project_list")).url == reverse("password_change")  # forced
+    reset_row = User.objects.get(username="clerk").history.filter(must_change_password=True)
+    assert reset_row.earliest("history_id").history_user == people["security"]
+
+
+@pytest.mark.parametrize("target", ["security", "auditor"])
+@pytest.mark.parametrize("active", ["0", "1"])
+def test_the_system_administrator_neither_disables_nor_enables_another_administrator(
+    client, people, target, active
+):
+    victim = people[target]
+    User.objects.filter(pk=victim.pk).update(is_active=active == "0")
     client.force_login(people["admin"])
 
-    posted = client.post(reverse("account_reset", args=[people["clerk"].pk]))
+    posted = client.post(reverse("account_active", args=[victim.pk]), {"active": active})
 
-    assert posted.status_code == 200
-    clerk = User.objects.get(username="clerk")
-    assert not clerk.check_password(PASSWORD) and clerk.must_change_password
+    assert posted.status_code == 403 and "互不停用、启用" in posted.content.decode()
+    assert User.objects.get(pk=victim.pk).is_active is (active == "0")
+
+
+def test_a_refused_disabling_leaves_the_administrator_signed_in(client, people):
+    User.objects.filter(pk=people["auditor"].pk).update(password=people["clerk"].password)
+    auditor = Client()
+    assert (
+        auditor.post(reverse("login"), {"username": "auditor", "password": PASSWORD}).status_code
+        == 302
+    )
+    client.force_login(people["admin"])
+
+    client.post(reverse("account_active", args=[people["auditor"].pk]), {"active": "0"})
+
+    assert auditor.get(reverse("audit_log")).status_code == 200  # still signed in
+
+
+@pytest.mark.parametrize("target", ["admin", "auditor"])
+@pytest.mark.parametrize(
+    "change",
+    [{"is_active": ""}, {"role": "none"}, {"role": "leader"}],
+    ids=["disable", "none", "leader"],
+)
+def test_the_security_administrator_neither_disables_nor_demotes_another_administrator(
+    client, people, target, change
+):
+    victim = people[target]
+    client.force_login(people["security"])
+    page = client.get(reverse("security_users")).content.decode()
+
+    data = {"role": victim.role, "unit": "", "is_active": "on"} | change
+    posted = client.post(reverse("security_user_change", args=[victim.pk]), data)
+
+    assert f'action="{reverse("security_user_change", args=[victim.pk])}"' not in page
+    assert posted.status_code == 403 and "三员分立" in posted.content.decode()
+    victim.refresh_from_db()
+    assert (victim.role, victim.is_active) == (target, True)
+
+
+def test_the_security_administrator_enables_no_disabled_administrator(client, people):
+    User.objects.filter(pk=people["admin"].pk).update(is_active=False)
+    client.force_login(people["security"])
+
+    posted = client.post(
+        reverse("security_user_change", args=[people["admin"].pk]),
+        {"role": "admin", "unit": "", "is_active": "on"},
+    )
+
+    assert posted.status_code == 403
+    assert not User.objects.get(pk=people["admin"].pk).is_active
+
+
+def test_the_security_administrator_still_grants_an_administrator_role_to_a_settled_account(
+    people,
+):
+    from projects.security import user_set_role
+
+    user_set_role(actor=people["security"], target=people["clerk"], role=User.Role.AUDITOR,
+                  unit=None, is_active=True)  # fmt: skip
+    assert User.objects.get(username="clerk").role == User.Role.AUDITOR
 
 
 @pytest.mark.parametrize(("actor", "target"), [("security", "auditor"), ("auditor", "security")])

@@ -1,0 +1,142 @@
+"""Resetting the password of an account with a business role takes two people (三员).
+
+The system administrator *asks* (账号管理's 申请重置密码): no password is made or shown, the
+account keeps its password, and the request waits on 安全管理 (and on 账号管理, 待安全管理员确认,
+where its asker may withdraw it). The security administrator confirms it — a one-time password
+is made, shown once to them to hand to the owner, and must be changed at the next sign-in —
+or rejects it. Neither can take an account over alone: the system administrator never sees
+the new password, the security administrator cannot start a reset.
+
+An account with no role (未授权) opens nothing, so its reset stays immediate on 账号管理
+(`projects.people.account_reset_password`); a 三员 administrator's password is reset by nobody
+(each changes their own; `projects.capabilities.ADMINISTRATORS`).
+
+Each step is a row of ``PasswordResetRequest`` (who asked, who decided what, when), the
+account's history names the security administrator as the author of the new password, and the
+audit trail records each POST with its detail (the views set ``request.audit_detail``).
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from projects.capabilities import refusal, require
+from projects.models import PasswordResetRequest, User
+from projects.people import OWN_PASSWORD_HERE, generate_password
+
+Status = PasswordResetRequest.Status
+
+
+def pending_resets(accounts: Iterable[User]) -> dict[int, PasswordResetRequest]:
+    """The pending request of each of ``accounts`` that has one, by account id (one query)."""
+    pending = PasswordResetRequest.objects.filter(
+        status=Status.PENDING, account__in=[a.pk for a in accounts]
+    ).select_related("requested_by")
+    return {reset.account_id: reset for reset in pending}
+
+
+def _asked(reset: PasswordResetRequest) -> str:
+    return f"{reset.requested_by}于{timezone.localtime(reset.requested_at):%m-%d %H:%M}申请"
+
+
+def request_refusal(
+    *, user: User, target: User, pending: PasswordResetRequest | None
+) -> str | None:
+    """Why ``user`` may not ask for a reset of ``target``'s password, whose pending request is
+    ``pending`` (None: they may)."""
+    if target.pk == user.pk:
+        return OWN_PASSWORD_HERE
+    if reason := refusal(user, "accounts.keep", target):
+        return reason
+    if target.role == User.Role.NONE:
+        return f"“{target}”尚未授权，其密码可直接重置，无需安全管理员确认。"
+    if pending is not None:
+        return (
+            f"“{target}”已有一项待安全管理员确认的密码重置申请（{_asked(pending)}），"
+            "请等待安全管理员处理，或撤回后再申请。"
+        )
+    return None
+
+
+@transaction.atomic
+def password_reset_request(*, user: User, target: User) -> PasswordResetRequest:
+    """Ask for a reset of ``target``'s password; nothing changes until it is confirmed."""
+    require(user, "accounts.keep", target)
+    target = User.objects.select_for_update().get(pk=target.pk)
+    pending = pending_resets([target]).get(target.pk)
+    if reason := request_refusal(user=user, target=target, pending=pending):
+        raise ValidationError(reason)
+    try:
+        with transaction.atomic():  # another tab's request, made in the same instant, wins
+            return PasswordResetRequest.objects.create(account=target, requested_by=user)
+    except IntegrityError:
+        pending = pending_resets([target]).get(target.pk)
+        raise ValidationError(
+            request_refusal(user=user, target=target, pending=pending)
+            or f"“{target}”已有一项待安全管理员确认的密码重置申请。"
+        ) from None
+
+
+def _locked_pending(reset: PasswordResetRequest) -> PasswordResetRequest:
+    """``reset`` locked, if it still waits; else why it can no longer be acted on."""
+    reset = PasswordResetRequest.objects.select_for_update().get(pk=reset.pk)
+    if reset.status != Status.PENDING:
+        who = f"{reset.decided_by}于{timezone.localtime(reset.decided_at):%m-%d %H:%M}"
+        raise ValidationError(
+            f"“{reset.account}”的密码重置申请已由{who}{reset.get_status_display()}，未再做修改。"
+        )
+    return reset
+
+
+def _decide(reset: PasswordResetRequest, *, user: User, status: str) -> PasswordResetRequest:
+    reset.status, reset.decided_by, reset.decided_at = status, user, timezone.now()
+    reset.save(update_fields=["status", "decided_by", "decided_at"])
+    return reset
+
+
+@transaction.atomic
+def password_reset_withdraw(*, user: User, reset: PasswordResetRequest) -> PasswordResetRequest:
+    """The system administrator takes back a request the security administrator has not
+    decided (the account keeps its password)."""
+    require(user, "accounts.keep")
+    reset = _locked_pending(reset)
+    return _decide(reset, user=user, status=Status.WITHDRAWN)
+
+
+def decide_refusal(*, user: User, reset: PasswordResetRequest) -> str | None:
+    """Why ``user`` may not confirm ``reset`` (None: they may)."""
+    if reset.requested_by_id == user.pk:
+        return "不能确认自己提出的密码重置申请：重置须由两人办理。"
+    if reset.account_id == user.pk:
+        return OWN_PASSWORD_HERE
+    return refusal(user, "accounts.confirm_reset", reset.account)
+
+
+@transaction.atomic
+def password_reset_confirm(
+    *, user: User, reset: PasswordResetRequest
+) -> tuple[PasswordResetRequest, str]:
+    """The security administrator confirms: a one-time password, to be changed at the next
+    sign-in, returned to be shown once. The account's sessions end (its password changed)."""
+    require(user, "accounts.confirm_reset")
+    reset = _locked_pending(reset)
+    account = User.objects.select_for_update().get(pk=reset.account_id)
+    reset.account = account
+    if reason := decide_refusal(user=user, reset=reset):
+        raise ValidationError(reason)
+    password = generate_password()
+    account.set_password(password)
+    account.must_change_password = True
+    account._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    account.save()
+    return _decide(reset, user=user, status=Status.CONFIRMED), password
+
+
+@transaction.atomic
+def password_reset_reject(*, user: User, reset: PasswordResetRequest) -> PasswordResetRequest:
+    """The security administrator rejects: the account keeps its password."""
+    require(user, "accounts.confirm_reset")
+    reset = _locked_pending(reset)
+    return _decide(reset, user=user, status=Status.REJECTED)
