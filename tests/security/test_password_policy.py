@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ledger.demo import DEMO_PASSWORD
-from projects.models import PasswordHistory, User
+from projects.models import PasswordHistory, PasswordResetRequest, User
 
 START = "Start#2026a"
 
@@ -111,11 +111,17 @@ def test_an_account_created_by_an_administrator_must_change_its_initial_password
 
 
 def test_a_password_reset_by_an_administrator_is_an_initial_password(client, user):
-    admin = User.objects.create_user("root", role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    admin = User.objects.create_user("root", role=User.Role.ADMIN)
+    security = User.objects.create_user("guard", role=User.Role.SECURITY)
     client.force_login(admin)
-    response = client.post(reverse("account_reset", args=[user.pk]))
+    client.post(reverse("account_reset_request", args=[user.pk]))
+    assert not User.objects.get(pk=user.pk).must_change_password  # asked, not yet confirmed
 
-    assert response.status_code == 200  # the new initial password, shown once
+    client.force_login(security)
+    reset = PasswordResetRequest.objects.get()
+    response = client.post(reverse("security_reset_decide", args=[reset.pk]), {"action": "confirm"})
+
+    assert response.status_code == 200  # the one-time password, shown once
     assert User.objects.get(pk=user.pk).must_change_password
 
 
