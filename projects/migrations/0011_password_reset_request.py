@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0009_normalized_names'),
+        ('projects', '0010_unit_version_and_merges'),
     ]
 
     operations = [
