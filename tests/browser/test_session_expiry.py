@@ -245,3 +245,22 @@ def test_at_the_idle_limit_the_page_says_the_session_has_ended(tab, cast):
     page.clock.fast_forward("05:00")
     assert "已因长时间未操作自动退出登录" in page.inner_text(".session-bar.ended")
     assert tab.problems == []
+
+
+def test_before_the_limit_after_sign_in_the_page_warns_without_offering_to_renew(
+    tab, cast, settings
+):
+    """The 12-hour limit (here 10 minutes) comes before the idle one: no request moves it, so
+    the bar offers no 继续工作."""
+    settings.SESSION_ABSOLUTE_SECONDS = 600
+    page = tab.page
+    page.clock.install()
+    sign_in(tab, cast.reporter)
+    page.goto("/reports/2024/3/")
+    page.clock.fast_forward("05:10")
+    bar = page.locator(".session-bar")
+    assert "登录时间即将到达上限" in bar.inner_text()
+    assert bar.locator("button", has_text="继续工作").is_hidden()
+    page.clock.fast_forward("05:00")
+    assert "登录已到时限，已自动退出" in page.inner_text(".session-bar.ended")
+    assert tab.problems == []
