@@ -246,12 +246,15 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Ledger import limits. A county's ledger is a few hundred KB, a city's whole export (500,000
-# monthly rows) about 20 MB; sheets are streamed row by row with no row cap below Excel's own,
-# so these bound the time an upload can cost. The shared-string table is the one part
-# openpyxl keeps in memory whole, hence its own limit.
+# monthly rows) about 20 MB; sheets are streamed row by row with no row cap below Excel's own.
+# Every uploaded workbook is read by projects/workbooks.py, which also lowers these for a small
+# file (what it unzips to, the strings it holds, in proportion to its size), so a small file
+# never costs what a large one may. The shared-string table is the one part held in memory
+# whole: its strings and their characters are counted (about 60 bytes a string, 2 a character).
 LEDGER_MAX_BYTES = env_int("LEDGER_MAX_BYTES", 100 * 1024 * 1024)
 LEDGER_MAX_UNZIPPED_BYTES = env_int("LEDGER_MAX_UNZIPPED_BYTES", 1024 * 1024 * 1024)
-LEDGER_MAX_SHARED_BYTES = env_int("LEDGER_MAX_SHARED_BYTES", 100 * 1024 * 1024)
+LEDGER_MAX_SHARED_STRINGS = env_int("LEDGER_MAX_SHARED_STRINGS", 2_000_000)
+LEDGER_MAX_SHARED_CHARS = env_int("LEDGER_MAX_SHARED_CHARS", 40_000_000)
 
 # Progress photos: a phone photo is 2–8 MB and 12–50 megapixels.
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024)

@@ -7,30 +7,43 @@ the security administrator grants roles and units. The unit is kept as the accou
 An upload is checked whole first (the preview); the confirmation sends the same file again,
 is checked again and creates every account or none. Every bad row is named as
 ``sheet!row: column: reason``.
+
+The file is opened by `projects.workbooks`, the reader of every uploaded workbook, with limits
+for a list of a few hundred people: whatever the file declares, it costs at most what its size
+allows. A cell longer than its column holds is refused before any other check of its row, so
+nothing (the closest-unit suggestion least of all) compares a 32,000-character name.
 """
 
-import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
-from projects import names
+from projects import names, workbooks
 from projects.capabilities import require
 from projects.models import Unit, User
 from projects.names import username_key
 from projects.people import account_create, clean_name, clean_phone, clean_username
 from projects.units import closest_units
+from projects.workbooks import Limits, Source, WorkbookRefused
 
 SHEET = "填报员"
 HEADERS = ["用户名", "姓名", "手机号", "所属单位"]
 REQUIRED = ["用户名", "姓名", "所属单位"]
 MAX_ROWS = 500
 MAX_BYTES = 2 * 1024 * 1024
+# A list of 500 people is about 20 KB; the template's second sheet names every unit.
+LIMITS = Limits(
+    max_bytes=MAX_BYTES, max_unzipped=20 * 1024 * 1024, max_strings=50_000, max_text=2_000_000
+)
+# The most characters each column's field holds.
+LONGEST: dict[str, int] = {
+    "用户名": User._meta.get_field("username").max_length or 0,
+    "姓名": User._meta.get_field("first_name").max_length or 0,
+    "手机号": User._meta.get_field("phone").max_length or 0,
+    "所属单位": Unit._meta.get_field("name").max_length or 0,
+}
 
 
 @dataclass
@@ -68,20 +81,22 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def read_reporters(data: bytes) -> ReportersFile:
-    """Every row of the file's first sheet, checked; ``problems`` names each bad one."""
-    if len(data) > MAX_BYTES:
-        raise ValidationError(
-            f"文件太大（超过{MAX_BYTES // 1024 // 1024}MB），请只保留填报员名单。"
-        )
+EMPTY = f"{SHEET}: 表中没有填报员（第2行起每行一人）"
+
+
+def read_reporters(data: Source) -> ReportersFile:
+    """Every row of the file's first sheet, checked; ``problems`` names each bad one.
+    ``data``: the file's bytes, or the file (a path or an open file)."""
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ValidationError("文件不是有效的Excel文件（.xlsx），请用模板填写后上传。") from None
-    sheet = book.worksheets[0]
+        with workbooks.opened(data, filename="填报员.xlsx", limits=LIMITS) as book:
+            return _checked(book.sheets[0]) if book.sheets else ReportersFile(problems=[EMPTY])
+    except WorkbookRefused as error:
+        raise ValidationError(error.reason) from None
+
+
+def _checked(sheet: workbooks.Sheet) -> ReportersFile:
     result = ReportersFile(sheet=sheet.title)
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(cell) for cell in next(rows, ())]
+    header = [_text(cell) for cell in sheet.header()]
     missing = [name for name in HEADERS if name not in header]
     if missing:
         result.problems.append(
@@ -93,15 +108,17 @@ def read_reporters(data: bytes) -> ReportersFile:
     # or full-width letters names the same unit.
     units = {unit.name: unit for unit in Unit.objects.all()}
     seen: dict[str, int] = {}
-    for number, cells in enumerate(rows, start=2):
-        values = {name: _text(cells[i]) if i < len(cells) else "" for name, i in columns.items()}
+    read = 0
+    for number, cells in sheet.rows(max(columns.values()) + 1):
+        values = {name: _text(cells[i]) for name, i in columns.items()}
         values["所属单位"] = names.clean_name(values["所属单位"])
         if not any(values.values()):
             continue
-        if number - 1 > MAX_ROWS:
+        read += 1
+        if read > MAX_ROWS:
             result.problems.append(f"{sheet.title}!{number}: 一次最多导入{MAX_ROWS}人")
             break
-        problems = _row_problems(values, units, seen, number)
+        problems = _too_long(values) or _row_problems(values, units, seen, number)
         result.problems += [f"{sheet.title}!{number}: {problem}" for problem in problems]
         if not problems:
             result.reporters.append(
@@ -111,6 +128,15 @@ def read_reporters(data: bytes) -> ReportersFile:
     if not result.reporters and not result.problems:
         result.problems.append(f"{sheet.title}: 表中没有填报员（第2行起每行一人）")
     return result
+
+
+def _too_long(values: dict[str, str]) -> list[str]:
+    """The cells longer than their column holds: the row is refused for them alone."""
+    return [
+        f"{name}: 内容过长，最多{LONGEST[name]}个字，实际{len(value)}个字"
+        for name, value in values.items()
+        if len(value) > LONGEST[name]
+    ]
 
 
 def _row_problems(
@@ -151,7 +177,7 @@ class Imported:
 
 
 @transaction.atomic
-def reporters_import(*, user: User, data: bytes, dry_run: bool) -> Imported:
+def reporters_import(*, user: User, data: Source, dry_run: bool) -> Imported:
     """Check the file; unless ``dry_run``, create every account (no role, the sheet's unit
     requested, a generated initial password) or, when any row is bad, none."""
     require(user, "accounts.keep")

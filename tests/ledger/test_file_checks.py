@@ -20,6 +20,7 @@ from ledger.reader import LedgerImportError, read_workbook
 from ledger.results import SheetResult
 from projects.models import AnnualPlan, Milestone, Project, Unit
 from supervision.models import Finding
+from tests import bombs
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, xlsx
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -201,13 +202,22 @@ def test_a_size_limit_under_1_mb_is_written_in_kb_not_as_0_mb(settings):
     assert refusal(data) == "文件超过4 KB的大小上限，请拆分后分批导入"
 
 
-def test_a_workbook_that_unzips_too_large_is_refused(settings):
-    settings.LEDGER_MAX_UNZIPPED_BYTES = 2 * MB
+def test_a_workbook_that_unzips_past_the_setting_is_refused(settings):
+    settings.LEDGER_MAX_UNZIPPED_BYTES = 512 * 1024
     padded = rewrite(a_good_workbook(), "docProps/app.xml", lambda xml: xml + b" " * 3 * MB)
     assert len(padded) < MB  # small on disk, large once unzipped
 
     assert refusal(padded) == (
-        "工作簿解压后超过2 MB，内容异常，拒绝导入。请删除多余内容后另存再导入"
+        "工作簿解压后超过512 KB，内容异常，拒绝导入。请删除多余内容后另存再导入"
+    )
+
+
+def test_a_small_workbook_that_unzips_a_hundred_times_its_size_is_refused(settings):
+    """Within the setting (1 GB), but not within what a file of its size unzips to."""
+    padded = rewrite(a_good_workbook(), "docProps/app.xml", lambda xml: xml + b" " * 3 * MB)
+
+    assert refusal(padded) == (
+        "工作簿解压后超过1 MB，内容异常，拒绝导入。请删除多余内容后另存再导入"
     )
 
 
@@ -350,3 +360,69 @@ def test_the_command_names_a_file_that_does_not_exist(tmp_path):
         call_command("import_ledger", str(missing))
 
     assert str(failed.value) == f"找不到文件：{missing}"
+
+
+# ---------------------------------------------------------------- bombs (issue 22)
+
+
+def measured(call):
+    """The problem ``call()`` was refused with, its time in seconds and peak traced MB."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(LedgerImportError) as refused:
+        call()
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    (problem,) = refused.value.problems
+    return str(problem), elapsed, peak / MB
+
+
+def a_ledger() -> bytes:
+    return bombs.ledger([[code(1), 2024, 3, 1]])
+
+
+@pytest.mark.parametrize("build", [bombs.many_strings, bombs.strings_elsewhere])
+def test_36_mb_of_one_letter_strings_in_95_kb_are_refused_before_parsing(build):
+    """Before: past 150 s on this machine (22 s and 310 MB in the issue), and the byte limit
+    on xl/sharedStrings.xml did not apply to a table the content types put elsewhere."""
+    data = build(a_ledger(), 36 * MB // len(b"<si><t>a</t></si>"))
+    assert len(data) < 100 * 1024
+
+    message, seconds, peak = measured(lambda: import_ledger(data=data, filename="台账.xlsx"))
+
+    assert message.startswith("工作簿解压后超过9.")
+    assert seconds < 5 and peak < 5, (seconds, peak)
+    assert nothing_written()
+
+
+def test_a_large_ledgers_strings_are_counted_not_their_bytes(settings):
+    """At the 100 MB limit a file may hold a large table: it is counted by strings and
+    characters (LEDGER_MAX_SHARED_STRINGS), whatever the bytes."""
+    settings.LEDGER_MAX_SHARED_STRINGS = 30_000
+    data = bombs.ballast(bombs.many_strings(a_ledger(), 40_000), 200 * 1024)
+
+    message, seconds, _ = measured(lambda: import_ledger(data=data, filename="台账.xlsx"))
+
+    assert message == (
+        "工作簿中不同的文字超过30000条（按文件大小的上限），内容异常，拒绝导入。"
+        "请删除多余内容后另存再导入"
+    )
+    assert seconds < 10
+
+
+def test_a_row_numbered_a_hundred_million_is_refused_at_once():
+    """Before: openpyxl made up the 99,999,998 rows between, killed after 150 s."""
+    data = bombs.row_numbered(a_ledger(), 100_000_000)
+
+    message, seconds, _ = measured(lambda: import_ledger(data=data, filename="台账.xlsx"))
+
+    assert message == "工作表“月度投资”超过Excel的1048576行上限，文件内容异常"
+    assert seconds < 5
+
+
+@pytest.mark.parametrize(
+    "damage", [bombs.bad_sheet_xml, bombs.bad_string_index, bombs.malformed_number]
+)
+def test_a_damaged_sheet_is_refused_as_damaged(damage):
+    assert refusal(damage(a_ledger())) == f"无法读取该工作簿，文件可能已损坏。{SAVE_AS_XLSX}"

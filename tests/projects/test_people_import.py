@@ -1,10 +1,15 @@
 """导入填报员: a sheet of reporters, checked whole, created all or none, roles not granted."""
 
+import time
+import tracemalloc
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from projects.models import Unit, User
-from projects.people_import import HEADERS, reporters_import
+from projects.people_import import HEADERS, LIMITS, MAX_BYTES, reporters_import
+from projects.workbooks import Budget
+from tests import bombs
 from tests.workbooks import xlsx
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +104,7 @@ def test_an_empty_sheet_is_refused(cast, units):
 
 
 def test_a_file_that_is_not_excel_is_refused(cast):
-    with pytest.raises(ValidationError, match="不是有效的Excel文件"):
+    with pytest.raises(ValidationError, match="该文件不是有效的 Excel 工作簿"):
         reporters_import(user=cast.admin, data=b"name,unit\n", dry_run=True)
 
 
@@ -109,3 +114,124 @@ def test_only_the_system_administrator_imports_reporters(cast, units, who):
         reporters_import(
             user=getattr(cast, who), data=sheet(["a1", "甲", "", "县住建局"]), dry_run=True
         )
+
+
+# ---------------------------------------------------------------- hostile files (issue 22)
+
+
+def timed(call):
+    """``call()``'s outcome (or the ValidationError it raised), its time and peak traced MB."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        outcome = call()
+    except ValidationError as error:
+        outcome = error
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return outcome, elapsed, peak / 1024 / 1024
+
+
+def test_500_unit_names_of_32000_characters_are_refused_before_parsing(cast, units):
+    """Before: 102 s (132 s in the issue) comparing each name with every unit, and a 15 MB
+    page. The 143 KB file unzips to 48 MB: more than a file of its size may."""
+    data = bombs.long_units(500, 32_000)
+    assert len(data) < 200 * 1024
+
+    outcome, seconds, peak = timed(
+        lambda: reporters_import(user=cast.admin, data=data, dry_run=True)
+    )
+
+    assert outcome.message == (
+        "工作簿解压后超过13.6 MB，内容异常，拒绝导入。请删除多余内容后另存再导入"
+    )
+    assert seconds < 5 and peak < 5, (seconds, peak)
+
+
+def test_a_unit_name_longer_than_a_unit_holds_is_refused_before_any_matching(
+    cast, units, monkeypatch
+):
+    monkeypatch.setattr(
+        "projects.people_import.closest_units", lambda *a: pytest.fail("closest_units ran")
+    )
+    data = bombs.long_units(20, 1_000)
+
+    checked = reporters_import(user=cast.admin, data=data, dry_run=True).file
+
+    assert len(checked.problems) == 20
+    assert checked.problems[0] == "填报员!2: 所属单位: 内容过长，最多100个字，实际1000个字"
+
+
+def test_a_long_username_is_refused_by_its_length_alone(cast, units):
+    checked = reporters_import(
+        user=cast.admin, data=sheet(["z" * 151, "张三", "", "县住建局"]), dry_run=True
+    )
+    assert checked.file.problems == ["填报员!2: 用户名: 内容过长，最多150个字，实际151个字"]
+
+
+@pytest.mark.parametrize("count", [2_000_000, 5_000_000])
+def test_millions_of_one_letter_strings_are_refused_before_parsing(cast, units, count):
+    """Before: 2 million (86 KB) and 5 million (206 KB) ran past 300 s on this machine (52 s
+    and 285 MB, 792 MB in the issue)."""
+    data = bombs.many_strings(bombs.people([["zs", "张三", "", "县住建局"]]), count)
+
+    outcome, seconds, peak = timed(
+        lambda: reporters_import(user=cast.admin, data=data, dry_run=True)
+    )
+
+    assert isinstance(outcome, ValidationError)
+    assert outcome.message.startswith("工作簿解压后超过")
+    assert seconds < 5 and peak < 5, (seconds, peak)
+
+
+def test_the_largest_file_accepted_holds_at_most_50000_strings_whatever_it_declares():
+    """45 million one-letter strings fit in the 2 MB the page accepts: whatever the file's
+    size, the table stops at the kind's limit."""
+    budget = Budget.of(LIMITS, MAX_BYTES)
+
+    assert (budget.strings, budget.text, budget.unzipped) == (50_000, 2_000_000, 20 * 1024 * 1024)
+
+
+def test_a_sheet_declaring_every_cell_of_excel_reads_only_its_rows(cast, units):
+    rows = [[f"user{n}", f"姓名{n}", "", "县住建局"] for n in range(1, 301)]
+    data = bombs.declaring(bombs.people(rows), "A1:XFD1048576")
+
+    outcome, seconds, _ = timed(lambda: reporters_import(user=cast.admin, data=data, dry_run=True))
+
+    assert len(outcome.file.reporters) == 300 and outcome.file.problems == []
+    assert seconds < 10
+
+
+def test_a_sheet_declaring_fewer_rows_than_it_holds_reads_them_all(cast, units):
+    rows = [[f"user{n}", f"姓名{n}", "", "县住建局"] for n in range(1, 9)]
+    data = bombs.declaring(bombs.people(rows), "A1:D2")
+
+    checked = reporters_import(user=cast.admin, data=data, dry_run=True)
+
+    assert [r.row for r in checked.file.reporters] == list(range(2, 10))
+
+
+def test_a_row_numbered_a_hundred_million_is_refused_not_dropped(cast, units):
+    data = bombs.row_numbered(bombs.people([["zs", "张三", "", "县住建局"]]), 100_000_000)
+
+    with pytest.raises(ValidationError, match="超过Excel的1048576行上限"):
+        reporters_import(user=cast.admin, data=data, dry_run=True)
+
+
+@pytest.mark.parametrize(
+    "damage", [bombs.bad_sheet_xml, bombs.bad_string_index, bombs.malformed_number]
+)
+def test_a_damaged_workbook_is_refused_in_chinese(cast, units, damage):
+    data = damage(bombs.people([["zs", "张三", 13900000001, "县住建局"]]))
+
+    with pytest.raises(ValidationError, match="无法读取该工作簿，文件可能已损坏"):
+        reporters_import(user=cast.admin, data=data, dry_run=True)
+
+
+def test_more_than_500_people_are_refused_counting_the_people_not_the_row_numbers(cast, units):
+    rows = [[f"user{n}", f"姓名{n}", "", "县住建局"] for n in range(1, 502)]
+
+    checked = reporters_import(user=cast.admin, data=sheet(*rows), dry_run=True)
+
+    assert checked.file.problems == ["填报员!502: 一次最多导入500人"]
