@@ -19,6 +19,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any, TextIO, TypeVar, cast
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -46,7 +47,16 @@ from ledger.rows import (
     read_reports,
 )
 from projects.capabilities import require
-from projects.models import AnnualPlan, Milestone, Project, Unit, User, Versioned
+from projects.models import (
+    AnnualPlan,
+    ConfirmedUpload,
+    Milestone,
+    Project,
+    Unit,
+    User,
+    Versioned,
+)
+from projects.previews import claim
 from projects.units import closest_units
 from supervision.models import Finding
 
@@ -67,6 +77,7 @@ def import_ledger(
     dry_run: bool = False,
     changes: TextIO | None = None,
     expected: str | None = None,
+    preview: str | None = None,
 ) -> ImportResult:
     """Import a ledger workbook (``data``, or a ``file`` path or open file); raise
     ``LedgerImportError`` listing every bad row.
@@ -75,7 +86,9 @@ def import_ledger(
     preview. ``changes`` (a text file) receives every change as JSON lines (``ChangeLog``).
     ``expected`` is the preview's ``fingerprint``: when the database moved on since the
     preview (another import, an edit in the app) and the import would now do something else,
-    nothing is written and the difference is the refusal.
+    nothing is written and the difference is the refusal. ``preview`` is the token of the
+    preview being confirmed: claimed inside the transaction (`projects.previews.claim`), so a
+    preview confirmed twice, even at the same moment, imports once.
     """
     if user is not None:  # the command and the demo import as the system, with no user
         require(user, "ledger.import")
@@ -90,6 +103,11 @@ def import_ledger(
                 if connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
                         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+                if preview is not None and not dry_run:
+                    try:
+                        claim(token=preview, kind=ConfirmedUpload.Kind.LEDGER, user=user)
+                    except ValidationError as error:
+                        raise LedgerImportError([Problem(error.messages[0])]) from None
                 importer = Importer(result, user=user)
                 for name in schema.SHEETS:  # dependency order, whatever the workbook's
                     if name in book.worksheets:

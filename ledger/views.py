@@ -6,6 +6,7 @@ confirmation form carries that id and checksum, so the file imported is exactly 
 previewed in that tab, whatever other previews the officer opened since in other tabs.
 """
 
+import contextlib
 import hashlib
 import tempfile
 import uuid
@@ -138,7 +139,8 @@ def _checksum(path: str) -> str:
 def _delete(entry: dict) -> None:
     for key in ("path", "changes"):
         if entry.get(key) and default_storage.exists(entry[key]):
-            default_storage.delete(entry[key])
+            with contextlib.suppress(FileNotFoundError):  # deleted meanwhile by another tab
+                default_storage.delete(entry[key])
 
 
 def _drop_stale() -> None:
@@ -157,30 +159,34 @@ def _confirm(request):
     token = request.POST.get("preview", "")
     entry = pending.pop(token, None)
     request.session[PENDING] = pending
+    gone = "没有待确认的导入（该预览已导入、已被取消或已过期），请重新上传文件。"
     if entry is None or not default_storage.exists(entry["path"]):
-        messages.error(
-            request, "没有待确认的导入（该预览已导入、已被取消或已过期），请重新上传文件。"
-        )
-        return redirect("ledger_import")
-    if (
-        request.POST.get("checksum") != entry["sha256"]
-        or _checksum(entry["path"]) != entry["sha256"]
-    ):
-        _delete(entry)
-        messages.error(
-            request,
-            f"要确认的文件与预览的“{entry['filename']}”不一致，未导入任何数据。请重新上传并预览。",
-        )
+        messages.error(request, gone)
         return redirect("ledger_import")
     try:
+        same = (
+            request.POST.get("checksum") == entry["sha256"]
+            and _checksum(entry["path"]) == entry["sha256"]
+        )
+        if not same:
+            _delete(entry)
+            messages.error(
+                request,
+                f"要确认的文件与预览的“{entry['filename']}”不一致，未导入任何数据。请重新上传并预览。",
+            )
+            return redirect("ledger_import")
         with default_storage.open(entry["path"], "rb") as stored:
             result = import_ledger(
                 file=stored,
                 filename=entry["filename"],
                 user=request.user,
                 expected=entry.get("fingerprint"),
+                preview=token,
             )
-    except LedgerImportError as error:  # the database changed since the preview
+    except FileNotFoundError:  # confirmed meanwhile in another tab, which deleted the file
+        messages.error(request, gone)
+        return redirect("ledger_import")
+    except LedgerImportError as error:  # imported already, or the database changed since
         _delete(entry)
         return render(
             request,

@@ -367,6 +367,29 @@ class PasswordResetRequest(models.Model):
         return f"{self.account} {self.get_status_display()}"
 
 
+class ConfirmedUpload(models.Model):
+    """A previewed upload that was confirmed: its preview's token, once. Written in the same
+    transaction as what the import writes, so an import confirmed twice (two tabs, a double
+    click) imports once: the second insert of the token waits for the first transaction and
+    fails (`projects.previews.claim`)."""
+
+    class Kind(models.TextChoices):
+        LEDGER = "ledger", "台账导入"
+        REPORTERS = "reporters", "导入填报员"
+
+    token = models.CharField("预览编号", max_length=32, unique=True)
+    kind = models.CharField("导入类型", max_length=16, choices=Kind.choices)
+    confirmed_by = recorded_by("确认人")
+    confirmed_at = models.DateTimeField("确认时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-confirmed_at"]
+        verbose_name = verbose_name_plural = "已确认的导入"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.token}"
+
+
 class Stage(models.TextChoices):
     RESERVE = "reserve", "储备"
     PREPARATION = "preparation", "前期"

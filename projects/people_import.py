@@ -4,8 +4,9 @@ The sheet names each person's unit, but the accounts are made with no role (未�
 the security administrator grants roles and units. The unit is kept as the account's
 ``requested_unit``, which 安全管理 shows beside the account with a one-step 按申请授权.
 
-An upload is checked whole first (the preview); the confirmation sends the same file again,
-is checked again and creates every account or none. Every bad row is named as
+An upload is checked whole first (the preview, whose file waits on the server:
+`projects.previews`); the confirmation reads that file again, checks it again and creates every
+account or none, once however often it is confirmed. Every bad row is named as
 ``sheet!row: column: reason``.
 
 The file is opened by `projects.workbooks`, the reader of every uploaded workbook, with limits
@@ -22,9 +23,10 @@ from django.db import transaction
 
 from projects import names, workbooks
 from projects.capabilities import require
-from projects.models import Unit, User
+from projects.models import ConfirmedUpload, Unit, User
 from projects.names import username_key
 from projects.people import account_create, clean_name, clean_phone, clean_username
+from projects.previews import claim
 from projects.units import closest_units
 from projects.workbooks import Limits, Source, WorkbookRefused
 
@@ -177,13 +179,21 @@ class Imported:
 
 
 @transaction.atomic
-def reporters_import(*, user: User, data: Source, dry_run: bool) -> Imported:
+def reporters_import(
+    *, user: User, data: Source, dry_run: bool, preview: str | None = None
+) -> Imported:
     """Check the file; unless ``dry_run``, create every account (no role, the sheet's unit
-    requested, a generated initial password) or, when any row is bad, none."""
+    requested, a generated initial password) or, when any row is bad, none. ``preview`` is the
+    token of the preview being confirmed: claimed first (`projects.previews.claim`), so a
+    preview confirmed twice, even at the same moment, creates its accounts once and the second
+    is refused as imported already."""
     require(user, "accounts.keep")
+    if not dry_run and preview is not None:
+        claim(token=preview, kind=ConfirmedUpload.Kind.REPORTERS, user=user)
     checked = read_reporters(data)
     result = Imported(checked)
     if checked.problems or dry_run:
+        transaction.set_rollback(True)  # nothing written, the claim included
         return result
     for reporter in checked.reporters:
         result.created.append(

