@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from bonds.models import FundApplication
 from investment.models import MonthlyReport, ReportingPeriod, WarningRule, YearSettings
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
-from projects.versioning import _shown
+from projects.versioning import change_line
 from supervision.models import Finding
 
 # key: (model, label); Any, as the stubs do not know simple-history's `history` manager
@@ -57,11 +57,7 @@ def with_changes(records: list[Any]) -> list[tuple[Any, list[str]]]:
     return [
         (
             record,
-            [
-                f"{field.verbose_name}：{_shown(field, change.old, names)} → "
-                f"{_shown(field, change.new, names)}"
-                for field, change in changes
-            ],
+            [change_line(field, change.old, change.new, names) for field, change in changes],
         )
         for record, changes in diffs
     ]

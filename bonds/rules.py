@@ -3,6 +3,8 @@
 from decimal import Decimal
 from typing import Any
 
+from projects.formatting import wan_text
+
 # requested → approved → allocated → spent
 LIFECYCLE = (
     ("requested", "申报金额"),
@@ -30,7 +32,10 @@ def amount_problems(amounts: dict[str, Decimal | None]) -> list[tuple[str, str]]
             before_label, before = earlier[-1]
             if value > before:
                 problems.append(
-                    (field, f"{label}（{value}万元）不能大于{before_label}（{before}万元）")
+                    (
+                        field,
+                        f"{label}（{wan_text(value)}）不能大于{before_label}（{wan_text(before)}）",
+                    )
                 )
     return problems
 

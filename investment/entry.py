@@ -31,6 +31,7 @@ from investment import photos, rules, services
 from investment.models import MonthlyReport, ReportPhoto
 from investment.photos import Upload
 from projects.capabilities import require
+from projects.formatting import wan_text
 from projects.models import AnnualPlan, User
 
 ZERO = Decimal(0)
@@ -73,7 +74,7 @@ class MonthSaved:
                 (
                     levels.SUCCESS,
                     f"已报送{len(self.reports)}个项目的月报，本月完成投资合计"
-                    f"{plain_amount(self.total)}万元{photos_note}。",
+                    f"{wan_text(self.total)}{photos_note}。",
                 )
             ]
         elif self.reports:
@@ -88,7 +89,8 @@ class MonthSaved:
 
 
 def plain_amount(amount: Decimal) -> str:
-    """186.3700 as 186.37: the stored places, without trailing zeros (as a form shows it)."""
+    """186.3700 as 186.37 in an input box: the stored places, without trailing zeros or
+    separators, so the number reads back as typed (text a person reads uses `wan_text`)."""
     return f"{amount.normalize():f}"
 
 

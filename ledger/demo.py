@@ -36,6 +36,7 @@ from ledger.demo_catalogue import (
 from ledger.demo_supervision import supervision_story
 from ledger.importer import import_ledger
 from ledger.results import ImportResult
+from projects.formatting import wan_text
 from projects.models import Project, Unit, User
 from projects.xlsx import render_workbook
 
@@ -360,7 +361,7 @@ def _build(seed: int, cal: DemoCalendar) -> tuple[list[DemoProject], dict[str, l
                 [project.code, project.name, project.unit, project.level, row.nature,
                  project.total, row.year, row.plan, project.industry, project.planned_start,
                  project.planned_end, row.actual_start, leader, private,
-                 f"{project.name}，总投资{project.total}万元。", project.stage,
+                 f"{project.name}，总投资{wan_text(project.total)}。", project.stage,
                  row.statistics_date, "", row.replaced_by]
             )  # fmt: skip
             _reports(rng, cal, project, row, sheets[schema.REPORTS])

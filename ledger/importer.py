@@ -46,6 +46,7 @@ from ledger.rows import (
     read_projects,
     read_reports,
 )
+from projects import formatting
 from projects.capabilities import require
 from projects.models import (
     AnnualPlan,
@@ -55,6 +56,7 @@ from projects.models import (
     Unit,
     User,
     Versioned,
+    is_money,
 )
 from projects.previews import claim
 from projects.units import closest_units
@@ -173,12 +175,9 @@ def _shown(value: object) -> str:
         return "（空）"
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return text
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return str(value)  # amounts are written by `Importer.shown`, as every page writes them
 
 
 class Importer:
@@ -270,6 +269,9 @@ class Importer:
                 code = Project.objects.filter(pk=value).values_list("code", flat=True).first()
             return "项目代码", _shown(code)
         model_field = cast("models.Field[Any, Any]", model._meta.get_field(name))
+        if is_money(model_field) and value is not None:
+            # as the pages write it; the field's label (the workbook column) names the unit
+            return str(model_field.verbose_name), formatting.wan(value)
         if model_field.choices and value:
             value = str(dict(model_field.flatchoices).get(value, value))
         return str(model_field.verbose_name), _shown(value)

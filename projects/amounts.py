@@ -18,10 +18,11 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import CharField
 from django.db.models.functions import Cast
 
+from projects.formatting import wan_text
 from projects.models import MONEY_DIGITS, MONEY_PLACES
 
 MONEY_MAX = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES) - Decimal(1).scaleb(-MONEY_PLACES)
-TOO_LARGE = f"数额过大（最大{MONEY_MAX:,}万元），请核对单位是否为万元"
+TOO_LARGE = f"数额过大（最大{wan_text(MONEY_MAX)}），请核对单位是否为万元"
 NEGATIVE = "不能为负数"
 TOO_PRECISE = f"最多保留{MONEY_PLACES}位小数（万元）"
 NOT_A_NUMBER = "应为数字（万元）"
@@ -84,7 +85,7 @@ def refuse_amounts_out_of_range(
             found += [f"{model._meta.db_table}#{pk} {field}={value}" for pk, value in rows[:20]]
         if found:
             raise RuntimeError(
-                "以下金额超出允许范围（最大9,999,999,999.9999万元），多为单位误填（元当万元）。"
+                f"以下金额超出允许范围（最大{wan_text(MONEY_MAX)}），多为单位误填（元当万元）。"
                 "请先在管理后台改正（变更记录可删除该条），再运行迁移：\n" + "\n".join(found)
             )
 

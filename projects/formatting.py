@@ -2,20 +2,35 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from projects.models import PeriodKind
+from projects.models import MONEY_PLACES, PeriodKind
 
 WAN_PER_YI = Decimal(10_000)
+CENT = Decimal("0.01")
+STORED = Decimal(1).scaleb(-MONEY_PLACES)  # 0.0001 万元, one 元: what an amount can hold
 
 
 def _half_up(value: Decimal, places: str) -> Decimal:
     return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
-def wan(amount: Decimal | None, places: str = "0.01") -> str:
-    """An amount in 万元 with thousands separators: ``12,345.60``."""
+def wan(amount: Decimal | None) -> str:
+    """An amount in 万元 with thousands separators and at least two decimals, more when it
+    has them: ``12,345.60``, ``186.375``, ``0.0012``. Every amount a person reads (a table, a
+    message, a history line, a PDF) is written by this, and the Excel cells' number format
+    (`projects.xlsx.AMOUNT_FORMAT`, ``#,##0.00##``) shows the same. Nothing stored is
+    rounded away: the stored 4 places are 元, and a change of a few 元 must show in history."""
     if amount is None:
         return "—"
-    return f"{_half_up(amount, places):,}"
+    value = _half_up(amount, str(STORED)).normalize()
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        value = value.quantize(CENT)
+    return f"{value:,}"
+
+
+def wan_text(amount: Decimal | None) -> str:
+    """An amount in running text, with its unit: ``3,600.00万元`` (``—`` when unknown)."""
+    return "—" if amount is None else f"{wan(amount)}万元"
 
 
 def yi(amount: Decimal | None, places: str = "0.01") -> str:

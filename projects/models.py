@@ -52,9 +52,17 @@ def recorded_by(verbose_name: str) -> models.ForeignKey:
 
 
 def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
-    return models.DecimalField(
+    field = models.DecimalField(
         verbose_name, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, **kwargs
     )
+    field.holds_money = True  # type: ignore[attr-defined]  # read by `is_money`
+    return field
+
+
+def is_money(field: object) -> bool:
+    """Whether a model field is an amount in 万元 (declared with `money_field`): what a
+    history line or a stale-form notice writes through `projects.formatting.wan_text`."""
+    return getattr(field, "holds_money", False)
 
 
 class Versioned(models.Model):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from projects.amounts import check_amount
 from projects.capabilities import can, require
+from projects.formatting import wan_text
 from projects.models import AnnualPlan, Level, Milestone, Nature, Project, Stage, Unit, User
 from projects.units import lock_units
 from projects.versioning import check_version, locked_current, save_changes
@@ -51,8 +52,8 @@ def project_replace(
         raise ValidationError("所选项目本身已被替换，请选择其他项目。")
     if replacement.total_investment < project.total_investment:
         raise ValidationError(
-            f"替换项目的总投资（{replacement.total_investment}万元）低于原项目"
-            f"（{project.total_investment}万元），不符合“投资规模不变”的要求。"
+            f"替换项目的总投资（{wan_text(replacement.total_investment)}）低于原项目"
+            f"（{wan_text(project.total_investment)}），不符合“投资规模不变”的要求。"
         )
     plans = AnnualPlan.objects.select_for_update()
     plan = None

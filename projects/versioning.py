@@ -11,6 +11,7 @@ An edit service saves through two steps, the same for every versioned row: `lock
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from django import forms
@@ -20,18 +21,36 @@ from django.db import models
 from django.db.models import Field
 from django.utils import timezone
 
-from projects.models import User, Versioned
+from projects.formatting import wan_text
+from projects.models import User, Versioned, is_money
 
 V = TypeVar("V", bound=Versioned)
 
 IGNORED = {"version", "updated_at", "submitted_at", "reviewed_at", "history_id"}
 
 
+def field_label(field: Any) -> str:
+    """A field's name in a change line: an amount's unit goes with its value (总投资：3,600.00万元
+    → 3,000.00万元), not twice."""
+    label = str(field.verbose_name)
+    return label.removesuffix("(万元)") if is_money(field) else label
+
+
+def change_line(
+    field: Any, old: object, new: object, names: dict[tuple[Any, Any], str] | None = None
+) -> str:
+    """``字段：旧 → 新`` as a clerk reads it, for the stale-form notice and 数据变更记录."""
+    return f"{field_label(field)}：{_shown(field, old, names)} → {_shown(field, new, names)}"
+
+
 def _shown(field: Any, value: object, names: dict[tuple[Any, Any], str] | None = None) -> str:
-    """A history value as a clerk reads it: 空, a choice's label, a related row's name, a time
-    in local time to the minute. ``names`` ({(model, pk): name}) spares the related row's query."""
+    """A history value as a clerk reads it: 空, an amount as every page writes it, a choice's
+    label, a related row's name, a time in local time to the minute. ``names`` ({(model, pk):
+    name}) spares the related row's query."""
     if value in (None, ""):
         return "空"
+    if is_money(field):
+        return wan_text(Decimal(str(value)))
     if isinstance(value, datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
         return local.strftime("%Y-%m-%d %H:%M")
@@ -62,9 +81,7 @@ def changes_since(instance: Versioned, version: int) -> tuple[str, list[str]]:
             if change.field in IGNORED:
                 continue
             field = cast("Field[Any, Any]", instance._meta.get_field(change.field))
-            changes.append(
-                f"{field.verbose_name}：{_shown(field, change.old)} → {_shown(field, change.new)}"
-            )
+            changes.append(change_line(field, change.old, change.new))
     return f"{who}于{when}", changes
 
 

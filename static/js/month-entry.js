@@ -12,10 +12,13 @@
     if (!match) return null;
     return BigInt(match[1]) * 10000n + BigInt(((match[2] || "") + "0000").slice(0, 4));
   }
-  function plain(value) {
-    var whole = value / 10000n, part = (value % 10000n).toString().padStart(4, "0");
-    part = part.replace(/0+$/, "");
-    return whole.toString() + (part ? "." + part : "");
+  // As projects/formatting.py's wan_text writes every amount: thousands separators, at least
+  // two decimals, the others when they are not zero (3,600.00万元, 186.375万元).
+  function inWan(value) {
+    var whole = (value / 10000n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    var part = (value % 10000n).toString().padStart(4, "0");
+    while (part.length > 2 && part.endsWith("0")) part = part.slice(0, -1);
+    return whole + "." + part + "万元";
   }
 
   form.addEventListener("submit", function (event) {
@@ -31,7 +34,7 @@
       event.preventDefault();
       return;
     }
-    var message = "将报送" + count + "个项目的月报，本月完成投资合计" + plain(total) + "万元。\n" +
+    var message = "将报送" + count + "个项目的月报，本月完成投资合计" + inWan(total) + "。\n" +
       "报送后不能修改（如需更正须由项目办退回）。确定报送吗？";
     if (!window.confirm(message)) event.preventDefault();
   });

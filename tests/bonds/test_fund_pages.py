@@ -43,7 +43,7 @@ def test_the_office_records_an_application_and_sees_its_progress(client, office,
 def test_a_spent_amount_above_the_allocated_one_is_refused_on_the_form(client, office, project):
     response = client.post(reverse("fund_create"), form(project, allocated="300", spent="350"))
 
-    assert "支出金额（350万元）不能大于下达金额（300万元）" in response.content.decode()
+    assert "支出金额（350.00万元）不能大于下达金额（300.00万元）" in response.content.decode()
     assert not FundApplication.objects.exists()
 
 

@@ -26,15 +26,15 @@ def test_each_step_above_the_one_before_is_named():
     )
 
     assert problems == [
-        ("approved", "批复金额（120万元）不能大于申报金额（100万元）"),
-        ("allocated", "下达金额（130万元）不能大于批复金额（120万元）"),
-        ("spent", "支出金额（140万元）不能大于下达金额（130万元）"),
+        ("approved", "批复金额（120.00万元）不能大于申报金额（100.00万元）"),
+        ("allocated", "下达金额（130.00万元）不能大于批复金额（120.00万元）"),
+        ("spent", "支出金额（140.00万元）不能大于下达金额（130.00万元）"),
     ]
 
 
 def test_a_blank_step_is_skipped_and_the_nearest_earlier_one_compared():
     assert amount_problems({"requested": D(100), "spent": D(150)}) == [
-        ("spent", "支出金额（150万元）不能大于申报金额（100万元）")
+        ("spent", "支出金额（150.00万元）不能大于申报金额（100.00万元）")
     ]
 
 
@@ -65,5 +65,5 @@ def test_the_import_refuses_a_spent_amount_above_the_allocated_one():
         load(sheets)
 
     assert [str(p) for p in refused.value.problems] == [
-        "资金申报!2: 支出金额(万元): 支出金额（350万元）不能大于下达金额（300万元）"
+        "资金申报!2: 支出金额(万元): 支出金额（350.00万元）不能大于下达金额（300.00万元）"
     ]

@@ -54,10 +54,10 @@ def test_an_application_follows_its_lifecycle_and_derives_its_status(office, pro
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"approved": Decimal(1200)}, "批复金额（1200万元）不能大于申报金额（1000万元）"),
-        ({"approved": Decimal(800), "allocated": Decimal(900)}, "下达金额（900万元）不能大于批复金额（800万元）"),
+        ({"approved": Decimal(1200)}, "批复金额（1,200.00万元）不能大于申报金额（1,000.00万元）"),
+        ({"approved": Decimal(800), "allocated": Decimal(900)}, "下达金额（900.00万元）不能大于批复金额（800.00万元）"),
         ({"approved": Decimal(800), "allocated": Decimal(300), "spent": Decimal(350)},
-         "支出金额（350万元）不能大于下达金额（300万元）"),
+         "支出金额（350.00万元）不能大于下达金额（300.00万元）"),
         ({"approved_on": date(2026, 3, 1)}, "填写了批复日期，但未填写批复金额"),
         ({"applied_on": date(2026, 3, 1), "approved": Decimal(5), "approved_on": date(2026, 2, 1)},
          "批复日期（2026-02-01）不能早于申报日期（2026-03-01）"),

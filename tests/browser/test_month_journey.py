@@ -111,10 +111,10 @@ def test_a_reporter_sends_the_month_gets_one_back_corrects_it_and_the_office_app
     page.wait_for_selector(".messages")
 
     assert dialogs == [
-        "将报送2个项目的月报，本月完成投资合计85.5万元。\n"
+        "将报送2个项目的月报，本月完成投资合计85.50万元。\n"
         "报送后不能修改（如需更正须由项目办退回）。确定报送吗？"
     ]
-    assert "已报送2个项目的月报，本月完成投资合计85.5万元，上传照片2张" in page.inner_text(
+    assert "已报送2个项目的月报，本月完成投资合计85.50万元，上传照片2张" in page.inner_text(
         ".messages"
     )
     first = MonthlyReport.objects.get(plan__project__code=code(1), month=3)
@@ -157,7 +157,7 @@ def test_a_reporter_sends_the_month_gets_one_back_corrects_it_and_the_office_app
     housing.locator("input[name$=-amount]").fill("28")
     page.locator("button[value=submit]").click()
     page.wait_for_selector(".messages")
-    assert dialogs[-1].startswith("将报送1个项目的月报，本月完成投资合计28万元。")
+    assert dialogs[-1].startswith("将报送1个项目的月报，本月完成投资合计28.00万元。")
     second.refresh_from_db()
     first.refresh_from_db()
     assert (second.amount, second.status) == (Decimal(28), Status.SUBMITTED)

@@ -338,7 +338,7 @@ def test_it_tells_what_was_sent_with_the_total_and_the_photos(people):
     )
 
     assert saved.notices() == [
-        (messages.SUCCESS, "已报送2个项目的月报，本月完成投资合计85.5万元，上传照片1张。")
+        (messages.SUCCESS, "已报送2个项目的月报，本月完成投资合计85.50万元，上传照片1张。")
     ]
 
 

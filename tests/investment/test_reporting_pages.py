@@ -357,7 +357,7 @@ def test_sent_rows_are_read_only_and_a_returned_row_shows_its_reason_and_goes_ag
     data = as_the_page_posts(client, URL, "submit", 城关保障房={"amount": "28"})
     page = client.post(URL, data, follow=True).content.decode()
 
-    assert "已报送1个项目的月报，本月完成投资合计28万元" in page
+    assert "已报送1个项目的月报，本月完成投资合计28.00万元" in page
     housing.refresh_from_db()
     assert (housing.status, housing.amount) == (Status.SUBMITTED, Decimal(28))
     assert MonthlyReport.objects.get(pk=sewage.pk).version == sewage.version  # untouched

@@ -45,7 +45,7 @@ def test_the_period_ends_on_the_months_last_day():
 
 def test_people_read_amounts_in_yi_and_rates_with_their_direction():
     assert formatting.yi(Decimal(430_000)) == "43.00"
-    assert formatting.wan(Decimal("1234567.891")) == "1,234,567.89"
+    assert formatting.wan(Decimal("1234567.891")) == "1,234,567.891"
     assert formatting.percent(Decimal("30.8035")) == "30.8%"
     assert formatting.points(Decimal("5.8035")) == "超序时进度5.8个百分点"
     assert formatting.points(Decimal("-2.06")) == "滞后序时进度2.1个百分点"

@@ -60,7 +60,7 @@ def test_the_preview_lists_each_changed_field_old_to_new(client, cast):
     rows = [(c.sheet, c.row, c.record, c.field, c.old, c.new) for c in shown.context["changes"]]
     assert rows == [
         ("项目台账", 2, code(1), "项目名称", "项目1", "城关污水处理厂二期"),
-        ("项目台账", 3, f"{code(2)} 2024年", "年度计划投资(万元)", "500", "650"),
+        ("项目台账", 3, f"{code(2)} 2024年", "年度计划投资(万元)", "500.00", "650.00"),
     ]
     page = shown.content.decode()
     assert "将修改2处（原值 → 新值）" in page
@@ -83,7 +83,7 @@ def test_the_first_screenful_is_shown_and_the_whole_list_downloads(client, monke
     sheet = read_back(download.content)["变更清单"]
     assert sheet[0] == ("工作表", "行", "记录", "字段", "原值", "新值")
     assert [row[1] for row in sheet[1:]] == [2, 3, 4, 5, 6]
-    assert {row[4:] for row in sheet[1:]} == {("500", "9")}
+    assert {row[4:] for row in sheet[1:]} == {("500.00", "9.00")}
 
 
 def test_the_change_list_of_a_preview_not_in_the_session_is_refused_with_a_message(client, cast):

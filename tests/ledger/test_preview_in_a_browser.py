@@ -46,8 +46,8 @@ def test_an_officer_previews_the_changes_confirms_and_an_unchanged_export_change
         "项目台账!3",
         f"{code(2)} 2024年",
         "年度计划投资(万元)",
-        "300",
-        "350",
+        "300.00",
+        "350.00",
     ]
     assert "月度投资：新增1条，更新0条，未变化1条" in page.inner_text("#preview")
     page.screenshot(path=str(SCREENSHOTS / "preview-changes.png"), full_page=True)

@@ -231,7 +231,7 @@ def test_a_stale_form_is_refused_with_what_changed(client, county):
 
     page = client.post(edit_url(1), {"actual_start": "2024-05-08", "version": 1}).content.decode()
 
-    assert "已被王科长于" in page and "年度计划投资(万元)：400.0000 → 500.0000" in page
+    assert "已被王科长于" in page and "年度计划投资：400.00万元 → 500.00万元" in page
     assert plan_of(1).actual_start is None
 
 

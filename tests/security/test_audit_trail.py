@@ -179,7 +179,7 @@ def test_the_data_history_lists_the_changed_fields_in_constant_queries(client, c
         report_save(plan=plan, month=2, user=county["office"], amount=Decimal(2))
     _, large = page()
 
-    assert "本月完成投资(万元)：3.0000 → 4.0000" in html
+    assert "本月完成投资：3.00万元 → 4.00万元" in html
     assert large == small
 
 
