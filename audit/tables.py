@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from audit.history import with_changes
+from audit.history import describe, with_changes
 from audit.models import AuditEntry
 
 NOWRAP = {"td": {"class": "nowrap"}}
@@ -49,26 +49,39 @@ class AuditTable(tables.Table):
 
 
 class HistoryTable(tables.Table):
-    """One table's model history, newest first; each row's changes against the row before."""
+    """One table's model history, newest first: each record named as a person knows it, and
+    what its person changed against the record before."""
 
     history_date = tables.DateTimeColumn("Y-m-d H:i:s", verbose_name="时间", attrs=NOWRAP)
     history_user = tables.Column("操作人", default="（导入或命令）")
     history_type = tables.Column("类型", attrs=NOWRAP)
-    id = tables.Column("记录", attrs=NOWRAP)
+    record = tables.Column("记录", empty_values=(), accessor="history_id")
     changes = tables.Column("变更内容", empty_values=())
 
     TYPES = {"+": "新增", "-": "删除", "~": "修改"}
     NOTHING = {"+": "新建记录", "-": "删除记录", "~": "无字段变化"}
+    NO_EARLIER = "修改（此前的记录早于变更记录功能，无从比较）"
 
     class Meta:
         orderable = False  # newest first: each change reads against the one before it
         empty_text = "暂无变更记录。"
 
+    def __init__(self, data, *, table: str, **kwargs):
+        super().__init__(data, **kwargs)
+        self.kind = table
+
     @cached_property
-    def diffs(self) -> dict[int, list[str]]:
-        # The page's rows only, once the table is paged (see `with_changes`).
-        records = [row.record for row in self.page.object_list]
-        return {record.history_id: lines for record, lines in with_changes(records)}
+    def page_records(self) -> list:
+        # The page's rows only, once the table is paged: a page costs the same queries.
+        return [row.record for row in self.page.object_list]
+
+    @cached_property
+    def names(self) -> dict[int, str]:
+        return describe(self.kind, self.page_records)
+
+    @cached_property
+    def diffs(self) -> dict[int, list[str] | None]:
+        return {record.history_id: lines for record, lines in with_changes(self.page_records)}
 
     def render_history_user(self, value):
         return value.username
@@ -76,11 +89,13 @@ class HistoryTable(tables.Table):
     def render_history_type(self, record):
         return self.TYPES.get(record.history_type, "修改")
 
-    def render_id(self, value):
-        return f"#{value}"
+    def render_record(self, record):
+        return self.names.get(record.history_id, "")
 
     def render_changes(self, record):
         lines = self.diffs.get(record.history_id)
+        if lines is None and record.history_type == "~":
+            return format_html('<span class="muted">{}</span>', self.NO_EARLIER)
         if not lines:
             nothing = self.NOTHING.get(record.history_type, "无字段变化")
             return format_html('<span class="muted">{}</span>', nothing)

@@ -37,7 +37,7 @@ audit_log = AuditLog.as_view()
 def data_history(request):
     """数据变更: the model history of the domain tables, newest first."""
     table = request.GET.get("table") if request.GET.get("table") in HISTORY_MODELS else "report"
-    rows = HistoryTable(history_rows(table))
+    rows = HistoryTable(history_rows(table), table=table)
     RequestConfig(request, paginate={"per_page": 100}).configure(rows)
     return render(
         request,
@@ -45,6 +45,6 @@ def data_history(request):
         {
             "table": rows,
             "chosen": table,
-            "tables": [(k, v[1]) for k, v in HISTORY_MODELS.items()],
+            "tables": [(key, kind.label) for key, kind in HISTORY_MODELS.items()],
         },
     )

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from investment.models import BriefingNote, MonthlyReport, ReportingPeriod
@@ -28,6 +28,13 @@ EDITABLE = (Status.DRAFT, Status.RETURNED)
 TEXT_LIMIT = 2000
 NOTE_LIMIT = 5000
 REASON_LIMIT = 500
+
+
+def _recorded_by(instance: Model, user: User) -> None:
+    """The history row of the next save names ``user``, from a command or a test too (in a
+    request, simple-history's middleware would name the signed-in user anyway): 数据变更记录
+    shows each step under the person who took it."""
+    instance._history_user = user  # type: ignore[attr-defined]  # read by simple-history
 
 
 def is_locked(*, year: int, month: int) -> bool:
@@ -82,6 +89,7 @@ def report_save(
     report.problems = problems
     report.problem_category = problem_category
     report.source = MonthlyReport.Source.FORM
+    _recorded_by(report, user)
     if report.pk:
         report.save()
         return report
@@ -114,6 +122,7 @@ def report_submit(*, report: MonthlyReport, user: User) -> MonthlyReport:
     report.status = Status.SUBMITTED
     report.submitted_at = timezone.now()
     report.submitted_by = user
+    _recorded_by(report, user)
     report.save()
     return report
 
@@ -171,6 +180,7 @@ def reports_approve(*, year: int, month: int, report_ids: list[int], user: User)
         report.status = Status.APPROVED
         report.reviewed_at, report.reviewed_by = now, user
         report.return_reason = ""
+        _recorded_by(report, user)
         report.save()
     return len(reports)
 
@@ -182,6 +192,7 @@ def _review(report: MonthlyReport, user: User) -> MonthlyReport:
         raise ValidationError(f"只能审核已报送的报表，该报表{report.get_status_display()}。")
     report.reviewed_at = timezone.now()
     report.reviewed_by = user
+    _recorded_by(report, user)
     return report
 
 
@@ -229,6 +240,7 @@ def period_lock(
         )
     period.locked_at = timezone.now()
     period.locked_by = user
+    _recorded_by(period, user)
     period.save()
     return period
 
@@ -249,6 +261,7 @@ def period_unlock(*, year: int, month: int, user: User, reason: str) -> Reportin
     period.unlocked_at = timezone.now()
     period.unlocked_by = user
     period.unlock_reason = reason
+    _recorded_by(period, user)
     # the model history's own column (simple-history, unknown to the stubs)
     period._change_reason = f"解锁：{reason}"[:100]  # type: ignore[attr-defined]
     period.save()
@@ -294,6 +307,7 @@ def reports_return_unit(
         report.status = Status.RETURNED
         report.reviewed_at, report.reviewed_by = now, user
         report.return_reason = reason[:TEXT_LIMIT]
+        _recorded_by(report, user)
         report.save()
     return len(reports)
 
@@ -326,5 +340,6 @@ def briefing_note_save(
             return note  # saved as shown: no new version, no history
     note.next_steps = next_steps
     note.updated_by = user
+    _recorded_by(note, user)
     note.save()
     return note

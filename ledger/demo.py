@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from investment.models import MonthlyReport, YearSettings
 from investment.periods import due_date, due_period, reporting_month
@@ -574,11 +575,17 @@ DEMO_USERS = [
 ]
 
 
-def _number_units() -> None:
-    """Departments first, then townships, in catalogue order, numbered 10, 20, … as an office
-    would, so that one unit moves by typing one number (15 goes between 10 and 20)."""
-    for index, name in enumerate([*DEPARTMENTS, *TOWNSHIPS], start=1):
-        Unit.objects.filter(name=name).update(sort_order=index * 10)
+def _classify_units() -> None:
+    """Townships and departments; departments first, then townships, in catalogue order,
+    numbered 10, 20, … as an office would, so that one unit moves by typing one number (15
+    goes between 10 and 20). With history, as every write here: 数据变更记录 compares each
+    later change with it."""
+    order = {name: index * 10 for index, name in enumerate([*DEPARTMENTS, *TOWNSHIPS], start=1)}
+    units = list(Unit.objects.order_by("pk"))
+    for unit in units:
+        unit.kind = Unit.Kind.TOWNSHIP if unit.name in TOWNSHIPS else Unit.Kind.DEPARTMENT
+        unit.sort_order = order.get(unit.name, unit.sort_order)
+    bulk_update_with_history(units, Unit, ["kind", "sort_order"], batch_size=500)
 
 
 @transaction.atomic
@@ -589,9 +596,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD, today: date | None = None) -> Im
     county, ledger = _build(2026, cal)
     sheets = ((name, rows[0], rows[1:]) for name, rows in ledger.items())
     result = import_ledger(data=render_workbook(sheets), filename="演示台账.xlsx")
-    Unit.objects.filter(name__in=TOWNSHIPS).update(kind=Unit.Kind.TOWNSHIP)
-    Unit.objects.exclude(name__in=TOWNSHIPS).update(kind=Unit.Kind.DEPARTMENT)
-    _number_units()
+    _classify_units()
     _finish_projects(county)
     ensure_demo_users(password=password)
     _reports_online(cal)
@@ -602,30 +607,34 @@ def seed_demo(*, password: str = DEMO_PASSWORD, today: date | None = None) -> Im
 def _finish_projects(county: list[DemoProject]) -> None:
     """What the ledger does not carry: 实际竣工日期 and the project a replaced one points at."""
     ends = {project.code: project.actual_end for project in county}
-    projects = list(Project.objects.prefetch_related("plans"))
-    for project in projects:
+    changed = []
+    for project in Project.objects.prefetch_related("plans").order_by("pk"):
+        before = (project.actual_end, project.replaced_by_id)
         project.actual_end = ends.get(project.code)
         replaced = [plan.replaced_by_id for plan in project.plans.all() if plan.replaced_by_id]
         if replaced:
             project.replaced_by_id = replaced[0]
-    Project.objects.bulk_update(projects, ["actual_end", "replaced_by"], batch_size=500)
+        if (project.actual_end, project.replaced_by_id) != before:
+            changed.append(project)
+    fields = ["actual_end", "replaced_by"]
+    bulk_update_with_history(changed, Project, fields, batch_size=500)
 
 
 def _reports_online(cal: DemoCalendar) -> None:
     """The latest months arrive through the online form, each unit's from its own reporter.
 
     The period that is due: all sent by its due day, about a quarter not yet reviewed. The month
-    being reported, before its due day: some sent, some drafts, the rest not started.
+    being reported, before its due day: some sent, some drafts, the rest not started. Each step
+    is recorded in the history under the person who took it (the reporter sends, the office
+    approves), so 数据变更记录 tells the story as it happened and a later approval shows only
+    what it changed.
     """
-    reporters = dict(
-        User.objects.filter(role=User.Role.REPORTER).values_list("unit_id", "pk").order_by("-pk")
-    )
+    reporters = {user.unit_id: user for user in User.objects.filter(role=User.Role.REPORTER)}
+    office = User.objects.get(username="office")
     due = MonthlyReport.objects.filter(plan__year=cal.year, month=cal.month)
     sent = _at(cal.due_on(cal.month) - timedelta(days=1), time(16, 30))
-    _send(due, reporters, sent, every=4, status=MonthlyReport.Status.SUBMITTED)
-    due.filter(status=MonthlyReport.Status.APPROVED).update(
-        reviewed_by=User.objects.get(username="office"), reviewed_at=sent + timedelta(days=1)
-    )
+    reviewed = _send(due, reporters, sent, pending_every=4)
+    _approve(reviewed, office, sent + timedelta(days=1))
     if cal.in_progress is None:
         return
     current = MonthlyReport.objects.filter(plan__year=cal.year, month=cal.in_progress)
@@ -636,29 +645,51 @@ def _reports_online(cal: DemoCalendar) -> None:
     MonthlyReport.objects.filter(pk__in=unsent).delete()
     at = _at(cal.today - timedelta(days=1), time(10)) if cal.today.day > 1 else None
     at = at or _at(cal.today, time(8, 30))
-    _send(current.filter(pk__in=sent_pks), reporters, at, every=1,
-          status=MonthlyReport.Status.SUBMITTED)  # fmt: skip
-    current.filter(pk__in=drafts).update(
-        status=MonthlyReport.Status.DRAFT, source=MonthlyReport.Source.FORM, submitted_at=None
-    )
+    _send(current.filter(pk__in=sent_pks), reporters, at, pending_every=1)
+    typed = list(current.filter(pk__in=drafts).select_related("plan__project"))
+    for report in typed:
+        report.status = MonthlyReport.Status.DRAFT
+        report.source = MonthlyReport.Source.FORM
+        report.submitted_at = None
+        report._history_user = reporters.get(report.plan.project.unit_id)  # type: ignore[attr-defined]
+    bulk_update_with_history(typed, MonthlyReport, ["status", "source", "submitted_at"])
 
 
 def _at(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
 
 
-def _send(reports, reporters, at: datetime, *, every: int, status: str) -> None:
-    """Mark the reports as sent online by their unit's reporter; every ``every``-th awaits
-    review (``status``), the others were reviewed and stay approved."""
-    rows = list(reports.order_by("pk").values_list("pk", "plan__project__unit_id"))
-    by_unit: dict[int, list[int]] = {}
-    for pk, unit_id in rows:
-        by_unit.setdefault(unit_id, []).append(pk)
-    for unit_id, pks in by_unit.items():
-        MonthlyReport.objects.filter(pk__in=pks).update(
-            source=MonthlyReport.Source.FORM, submitted_at=at, submitted_by=reporters.get(unit_id)
-        )
-        MonthlyReport.objects.filter(pk__in=pks[::every]).update(status=status)
+def _send(
+    reports, reporters: dict[int | None, User], at: datetime, *, pending_every: int
+) -> list[MonthlyReport]:
+    """The reports as sent online by their unit's reporter (history under the reporter); the
+    ones the office has reviewed since are returned: all but every ``pending_every``-th of
+    each unit's, which await review."""
+    by_unit: dict[int | None, list[MonthlyReport]] = {}
+    for report in reports.select_related("plan__project").order_by("pk"):
+        by_unit.setdefault(report.plan.project.unit_id, []).append(report)
+    sent, reviewed = [], []
+    for unit_id, unit_reports in by_unit.items():
+        for index, report in enumerate(unit_reports):
+            report.status = MonthlyReport.Status.SUBMITTED
+            report.source = MonthlyReport.Source.FORM
+            report.submitted_at, report.submitted_by = at, reporters.get(unit_id)
+            report._history_user = report.submitted_by  # type: ignore[attr-defined]
+            sent.append(report)
+            if index % pending_every:
+                reviewed.append(report)
+    fields = ["status", "source", "submitted_at", "submitted_by"]
+    bulk_update_with_history(sent, MonthlyReport, fields, batch_size=500)
+    return reviewed
+
+
+def _approve(reports: list[MonthlyReport], office: User, at: datetime) -> None:
+    for report in reports:
+        report.status = MonthlyReport.Status.APPROVED
+        report.reviewed_at, report.reviewed_by = at, office
+        report._history_user = office  # type: ignore[attr-defined]
+    fields = ["status", "reviewed_at", "reviewed_by"]
+    bulk_update_with_history(reports, MonthlyReport, fields, batch_size=500)
 
 
 # One reporter per unit besides `reporter` (住建局), so 催报 and the review page show what a

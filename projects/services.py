@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from projects.amounts import check_amount
 from projects.capabilities import can, require
@@ -226,6 +227,7 @@ def plan_update(
     problems = _plan_date_problems(plan, changed, today)
     if problems:
         raise ValidationError(problems)
+    _recorded_by(plan, user)
     plan.save(update_fields=list(changed))
     return plan
 
@@ -250,7 +252,8 @@ def add_approval_chain(
         for index, name in enumerate(APPROVAL_CHAIN)
         if name not in existing
     ]
-    Milestone.objects.bulk_create(created)
+    # with history: a step later completed is compared with how it was added
+    bulk_create_with_history(created, Milestone, default_user=user)
     return len(created)
 
 
