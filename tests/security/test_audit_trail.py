@@ -93,7 +93,8 @@ def test_the_domain_tables_keep_a_history_of_who_changed_what(county):
 
     history = list(report.history.order_by("history_id"))
     assert [(h.history_type, h.amount) for h in history] == [("+", 3), ("~", 4)]
-    assert {h.history_user_id for h in history} == {None}  # no request: a service call
+    # no request, a service call: the service names its user all the same
+    assert {h.history_user_id for h in history} == {county["office"].pk}
     assert MonthlyReport.objects.get(pk=report.pk).version == 2
 
 
