@@ -34,7 +34,8 @@ def test_the_data_history_names_the_reviewer_and_shows_no_none(client, county):
 
     page = client.get(reverse("data_history"), {"table": "report"}).content.decode()
 
-    assert "审核人：空 → 王科长" in page
+    # the approval is its status; 审核人 is the row's own 操作人 (audit/history.py's stamps)
+    assert "状态：已报送 → 已审核" in page and "审核人：" not in page
     assert "None" not in page
     assert f"→ {county['office'].pk}<" not in page
 
