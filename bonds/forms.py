@@ -1,6 +1,9 @@
+from typing import Any
+
 from django import forms
 
-from bonds.models import FundStatus, FundType
+from bonds.models import FundApplication, FundStatus, FundType
+from bonds.rules import LIFECYCLE, derived_status, status_choice
 from projects.amounts import amount_field
 from projects.forms import ChineseFormMixin, DateInput, MultipleFileField
 from projects.models import Project
@@ -36,10 +39,27 @@ class FundForm(ChineseFormMixin, forms.Form):
         label="状态",
         choices=[("", "按已填金额自动判断"), *FundStatus.choices],
         required=False,
+        help_text="自动判断时，状态随批复、下达、支出金额变化；选定某一状态则保持所选",
     )
     note = forms.CharField(
         label="备注", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args: Any, application: FundApplication | None = None, **kwargs: Any):
+        """An edit form shows 按已填金额自动判断 when the stored status follows the amounts,
+        else the status a person chose, saying what the amounts would give."""
+        super().__init__(*args, **kwargs)
+        if application is None:
+            return
+        amounts = {field: getattr(application, field) for field, _ in LIFECYCLE}
+        choice = status_choice(application.status, amounts)
+        self.initial["status"] = choice
+        if choice:
+            derived = FundStatus(derived_status(amounts)).label
+            self.fields["status"].help_text = (
+                f"此状态为人工选定，不随金额变化；按已填金额应为“{derived}”，"
+                "如需随金额变化请选“按已填金额自动判断”"
+            )
 
 
 class AttachmentForm(ChineseFormMixin, forms.Form):

@@ -48,11 +48,35 @@ def spending_progress(spent: Decimal | None, allocated: Decimal | None) -> Decim
 
 
 def derived_status(amounts: dict[str, Any]) -> str:
-    """The status a blank 状态 takes: the furthest step with an amount filled in."""
+    """The status the amounts give: the furthest step with an amount filled in."""
     for field, status in (("spent", "spent"), ("allocated", "allocated"), ("approved", "approved")):
         if amounts.get(field) is not None:
             return status
     return "applied"
+
+
+# 状态 follows the amounts unless a person chose one. No flag is stored: a stored status equal
+# to what its amounts give is one that follows them (the edit form shows 按已填金额自动判断),
+# any other was chosen and is kept (the form shows it selected). So an edit form saved as
+# shown, and an exported row imported back, give the stored status again and write nothing.
+
+
+def status_choice(status: str, amounts: dict[str, Any]) -> str:
+    """What a stored application's 状态 is: "" when it follows ``amounts``, else the status
+    a person chose."""
+    return "" if status == derived_status(amounts) else status
+
+
+def resulting_status(choice: str, amounts: dict[str, Any]) -> str:
+    """The status to store: the one chosen, or ("") the one ``amounts`` give."""
+    return choice or derived_status(amounts)
+
+
+def status_problem(status: str, amounts: dict[str, Any]) -> str | None:
+    """Why ``status`` cannot go with ``amounts`` (None: it can)."""
+    if status == "rejected" and any(amounts.get(field) is not None for field, _ in LIFECYCLE[1:]):
+        return "状态为“未获批”的申报不应填写批复、下达或支出金额"
+    return None
 
 
 # (date field, its label, the amount it goes with)

@@ -13,7 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from bonds.models import FundApplication, FundAttachment, FundStatus, FundType
-from bonds.rules import LIFECYCLE, amount_problems, date_problems, derived_status
+from bonds.rules import (
+    LIFECYCLE,
+    amount_problems,
+    date_problems,
+    resulting_status,
+    status_problem,
+)
 from projects.amounts import check_amount
 from projects.capabilities import require
 from projects.models import Project, User
@@ -34,10 +40,8 @@ def _validate(values: dict[str, Any]) -> None:
     if values["status"] not in FundStatus.values:
         raise ValidationError("状态不在可选范围内。")
     problems = [reason for _, reason in amount_problems(values) + date_problems(values)]
-    if values["status"] == FundStatus.REJECTED and any(
-        values.get(field) is not None for field in AMOUNTS[1:]
-    ):
-        problems.append("状态为“未获批”的申报不应填写批复、下达或支出金额")
+    if (problem := status_problem(values["status"], values)) is not None:
+        problems.append(problem)
     if problems:
         raise ValidationError([f"{problem}。" for problem in problems])
 
@@ -65,6 +69,9 @@ def fund_save(
 ) -> FundApplication:
     """Create an application, or update one (its key fields included) with every check.
 
+    ``status`` is the one the person chose; blank (按已填金额自动判断) follows the amounts
+    (`bonds.rules.resulting_status`, as the import does).
+
     ``expected_version`` is the version the edit form showed: an older form is refused with
     what changed since, so a second tab never silently overwrites the first one's save."""
     require(user, "fund.keep")
@@ -83,7 +90,7 @@ def fund_save(
         "spent_on": spent_on,
         "note": (note or "").strip()[:2000],
     }
-    values["status"] = status or derived_status(values)
+    values["status"] = resulting_status(status, values)
     _validate(values)
     if application is not None:
         application = FundApplication.objects.select_for_update().get(pk=application.pk)

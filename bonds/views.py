@@ -85,7 +85,7 @@ def fund_detail(request, pk: int):
 
 
 def _fund_form(request, application: FundApplication | None, initial: dict):
-    form = FundForm(request.POST or None, initial=initial)
+    form = FundForm(request.POST or None, initial=initial, application=application)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         expected = data.pop("version")
@@ -114,6 +114,7 @@ def fund_edit(request, pk: int):
     application = fund_for(request.user, pk)
     fields = FundForm.base_fields
     initial = {name: getattr(application, name) for name in fields if name != "project"}
+    del initial["status"]  # the form shows whether it follows the amounts (FundForm)
     return _fund_form(request, application, initial | {"project": application.project})
 
 

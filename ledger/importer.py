@@ -25,7 +25,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bonds.models import FundApplication
-from bonds.rules import amount_problems, derived_status
+from bonds.rules import amount_problems, resulting_status, status_choice, status_problem
 from investment import rules
 from investment.models import MonthlyReport, ReportingPeriod
 from ledger import schema
@@ -599,14 +599,23 @@ class Importer:
         for record in records:
             values = dict(record.fields)
             fund = stored.get(record.key)
-            if fund is not None:
+            given = values.get("status")
+            if fund is None:
+                amounts = {n: values.get(n) for n in self.FUND_AMOUNTS}
+                choice = given or ""
+            else:
                 # The row's amounts over the stored ones must still keep 批复 ≤ 申报 …
                 amounts = {n: values.get(n, getattr(fund, n)) for n in self.FUND_AMOUNTS}
                 for name, reason in amount_problems(amounts):
                     self.problem(reason, sheet, record.row, self.FUND_HEADERS[name])
-                moved = any(getattr(fund, n) != amounts[n] for n in self.FUND_AMOUNTS)
-                if "status" not in values and moved:
-                    values["status"] = derived_status(amounts)
+                # A blank 状态, or the stored one repeated (an exported row whose amounts a
+                # clerk changed), leaves it as it was: following the amounts, or as chosen.
+                stored_amounts = {n: getattr(fund, n) for n in self.FUND_AMOUNTS}
+                unchosen = given is None or given == fund.status
+                choice = status_choice(fund.status, stored_amounts) if unchosen else given
+            values["status"] = resulting_status(choice, amounts)
+            if (problem := status_problem(values["status"], amounts)) is not None:
+                self.problem(problem, sheet, record.row, "状态")
             code, fund_type, year, batch = record.key
             label = f"{code} {fund_type} {year}年 {batch}".strip()
             items.append((record.key, values, record.row, label))
@@ -617,11 +626,7 @@ class Importer:
             stored,
             items,
             lambda key, values: FundApplication(
-                project_id=ids[key[0]],
-                fund_type=key[1],
-                year=key[2],
-                batch=key[3],
-                **({"status": derived_status(values)} | values),
+                project_id=ids[key[0]], fund_type=key[1], year=key[2], batch=key[3], **values
             ),
         )
 

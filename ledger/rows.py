@@ -299,8 +299,8 @@ def read_funds(raw: RawSheet, problems: list[Problem]) -> Iterator[Record]:
         if reader.ok:
             for field_name, reason in amount_problems(fields):
                 reader.fail(headers[field_name], reason)
-        # A blank 状态 is derived from the amounts when the import writes the application
-        # (from the stored amounts overlaid with the row's; see ``importer.Writer._funds``).
+        # A blank 状态 follows the amounts when the import writes the application, or keeps
+        # a status chosen by hand (bonds.rules.resulting_status; see ``Importer._funds``).
         reader.optional(fields, "status", "状态", choice(schema.FUND_STATUSES))
         if code and fund_type and year:
             duplicates.check(reader, (code, fund_type, year, batch), "批次")
