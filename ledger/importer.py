@@ -59,6 +59,7 @@ from projects.models import (
     is_money,
 )
 from projects.previews import claim
+from projects.services import start_recorded
 from projects.units import closest_units
 from supervision.models import Finding
 
@@ -114,6 +115,7 @@ def import_ledger(
                 for name in schema.SHEETS:  # dependency order, whatever the workbook's
                     if name in book.worksheets:
                         importer.sheet(name, book.sheet(name))
+                importer.follow_starts()  # after 项目节点: a 主体开工 it adds is completed too
                 if importer.problems:
                     raise LedgerImportError(_in_sheet_order(importer.problems))
                 if expected is not None and result.fingerprint() != expected:
@@ -202,6 +204,10 @@ class Importer:
         self.workbook_plans: set[tuple[Any, ...]] = set()  # (code, year) of its good rows
         self.refused_codes: set[str] = set()  # codes whose 项目台账 rows were refused
         self.project_codes: dict[int, str] = {}  # id → code of the chunk's projects
+        # Starts recorded by 项目台账 (project id → earliest new start, its row), and the
+        # projects whose row states a 项目阶段 of its own (kept as stated): see follow_starts.
+        self.starts: dict[int, tuple[date, int]] = {}
+        self.stage_given: set[str] = set()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -345,11 +351,16 @@ class Importer:
         ids: dict[str, int] = {}  # code → project id, for the plan rows
         for chunk in _chunks(sheet.projects.items()):
             items = []
+            stored = {p.code: p for p in Project.objects.filter(code__in=[c for c, _ in chunk])}
             for code, (given, row) in chunk:
                 values = dict(given)
                 values["unit_id"] = self.units[values.pop("unit_name")]
                 items.append((code, values, row, code))
-            stored = {p.code: p for p in Project.objects.filter(code__in=[c for c, _ in chunk])}
+                # A 项目阶段 that only repeats the stored one (an export) states nothing new.
+                if "stage" in given and (
+                    code not in stored or stored[code].stage != given["stage"]
+                ):
+                    self.stage_given.add(code)
             self.upsert(
                 schema.PROJECTS,
                 self.result.projects,
@@ -370,6 +381,14 @@ class Importer:
                 (code_of[p.project_id], p.year): p
                 for p in AnnualPlan.objects.filter(project_id__in=chunk_ids)
             }
+            for record in chunk:
+                start = record.fields.get("actual_start")
+                before = stored_plans.get(record.key)
+                if start is not None and (before is None or before.actual_start != start):
+                    project_id = ids[record.key[0]]
+                    earlier = self.starts.get(project_id)
+                    if earlier is None or start < earlier[0]:
+                        self.starts[project_id] = (start, record.row)
             self.upsert(
                 schema.PROJECTS,
                 self.counts(schema.PROJECTS),
@@ -381,6 +400,25 @@ class Importer:
                 ],
                 lambda key, values: AnnualPlan(project_id=ids[key[0]], year=key[1], **values),
             )
+
+    def follow_starts(self) -> None:
+        """The starts 项目台账 recorded move their projects to 在建 and complete their open
+        主体开工 (`projects.services.start_recorded`, as the plan edit does), in the change log."""
+        if not self.writing or not self.starts:
+            return
+        codes = dict(_fetch(Project.objects.values_list("pk", "code"), "pk", list(self.starts)))
+        keep = [pk for pk, code in codes.items() if code in self.stage_given]
+        starts = {pk: start for pk, (start, _) in self.starts.items()}
+        for step in start_recorded(starts=starts, user=self.user, keep_stage=keep):
+            record = step.record  # logged on the 项目台账 row that recorded the start
+            if isinstance(record, Project):
+                row, label = self.starts[record.pk][1], record.code
+            else:
+                row, label = (
+                    self.starts[record.project_id][1],
+                    f"{record.project.code} {record.name}",
+                )
+            self.log(schema.PROJECTS, row, label, type(record), step.field, step.old, step.new)
 
     def _replacement(self, record: Record, ids: dict[str, int]) -> dict[str, Any]:
         """A plan row's fields with 替换为's project code turned into the project's id."""

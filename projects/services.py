@@ -1,5 +1,7 @@
 """Writes to the project register that are more than saving a form."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -9,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from projects.amounts import check_amount
 from projects.capabilities import can, require
@@ -157,7 +159,69 @@ def plan_add(
         raise ValidationError(problems)
     _recorded_by(plan, user)
     plan.save()
+    if actual_start is not None:
+        start_recorded(starts={project.pk: actual_start}, user=user)
     return plan
+
+
+# Recording a start (实际开(复)工日期, DESIGN.md §3) is the project's start: a 储备/前期 project
+# is 在建 from then on, and its 主体开工 milestone, when still open, was done that day (else it
+# stays 节点逾期). Every writer of a start date goes through ``start_recorded``: the plan edit,
+# 列入年度计划 and the ledger import.
+MAIN_START = "主体开工"
+NOT_STARTED = (Stage.RESERVE, Stage.PREPARATION)
+
+
+@dataclass(frozen=True)
+class StartFollowed:
+    """One write ``start_recorded`` made, for the import's change log: (record, field, old, new)."""
+
+    record: Project | Milestone
+    field: str
+    old: object
+    new: object
+
+
+def start_recorded(
+    *, starts: dict[int, date], user: User | None, keep_stage: Iterable[int] = ()
+) -> list[StartFollowed]:
+    """Follow the start dates just recorded ({project id: start date}): a 储备/前期 project
+    moves to 在建 (unless in ``keep_stage``: an import row that states the stage itself), and
+    an open 主体开工 milestone is done on that date. Written with history naming ``user`` and a
+    new version (a form opened before is stale); the caller holds the transaction."""
+    if not starts:
+        return []
+    followed: list[StartFollowed] = []
+    kept = set(keep_stage)
+    projects = list(
+        Project.objects.select_for_update()
+        .filter(pk__in=[pk for pk in starts if pk not in kept], stage__in=NOT_STARTED)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for project in projects:
+        followed.append(StartFollowed(project, "stage", project.stage, Stage.CONSTRUCTION))
+        project.stage = Stage.CONSTRUCTION
+        project.version += 1
+        project.updated_at = now
+    milestones = list(
+        Milestone.objects.select_for_update()
+        .select_related("project")
+        .filter(project_id__in=starts, name=MAIN_START, actual_date__isnull=True)
+        .order_by("pk")
+    )
+    for milestone in milestones:
+        followed.append(StartFollowed(milestone, "actual_date", None, starts[milestone.project_id]))
+        milestone.actual_date = starts[milestone.project_id]
+        milestone.version += 1
+    # In bulk, as the import writes (a whole county's starts at once), with the model history.
+    if projects:
+        fields = ["stage", "version", "updated_at"]
+        bulk_update_with_history(projects, Project, fields, default_user=user)
+    if milestones:
+        fields = ["actual_date", "version"]
+        bulk_update_with_history(milestones, Milestone, fields, default_user=user)
+    return followed
 
 
 def _plan_date_problems(plan: AnnualPlan, changed: dict[str, Any], today: date) -> list[str]:
@@ -196,7 +260,8 @@ def plan_update(
 ) -> AnnualPlan:
     """Change a 年度计划 row: the office any of PLAN_OFFICE_FIELDS, the project's own reporter
     its start and 纳统 date. A form older than the row is refused with what changed; a form
-    saved unchanged writes nothing. Figures read the row directly, so they change at once."""
+    saved unchanged writes nothing. Figures read the row directly, so they change at once.
+    A start recorded moves the project to 在建 and completes its 主体开工 (``start_recorded``)."""
     today = today or timezone.localdate()
     plan = AnnualPlan.objects.select_for_update().select_related("project").get(pk=plan.pk)
     label = f"“{plan.project.name}”{plan.year}年度计划"
@@ -229,6 +294,8 @@ def plan_update(
         raise ValidationError(problems)
     _recorded_by(plan, user)
     plan.save(update_fields=list(changed))
+    if changed.get("actual_start") is not None:
+        start_recorded(starts={plan.project_id: changed["actual_start"]}, user=user)
     return plan
 
 
