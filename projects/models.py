@@ -431,6 +431,11 @@ class Project(Versioned):
         blank=True,
         related_name="replaces",
     )
+    replace_reason = models.TextField(
+        "替换原因",
+        blank=True,
+        help_text="已开工项目替换时项目办说明的原因（替换只用于无法开工的项目）",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -58,9 +58,26 @@ class ReplaceForm(ChineseFormMixin, forms.Form):
         empty_label="请选择项目",
     )
     year = forms.TypedChoiceField(label="替换的年度计划", coerce=int)
+    reason = forms.CharField(
+        label="替换原因",
+        max_length=500,
+        required=False,  # the service refuses a started project's 替换 without it, saying why
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="该项目已开工：替换只用于无法开工的项目，确需替换请说明原因（记入变更记录）",
+    )
 
-    def __init__(self, *args, project: Project, years: list[int], **kwargs):
+    def __init__(
+        self, *args, project: Project, years: list[int], started: str | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if started is None:
+            del self.fields["reason"]  # asked only of a project that has started
+        else:
+            self.fields[
+                "reason"
+            ].help_text = (
+                f"该项目{started}：替换只用于无法开工的项目，确需替换请说明原因（记入变更记录）"
+            )
         # The stubs type self.fields as plain Fields.
         replacement: Any = self.fields["replacement"]
         replacement.queryset = replacement.queryset.exclude(pk=project.pk)

@@ -31,9 +31,34 @@ def replaceable_years(project: Project) -> list[int]:
     )
 
 
+STARTED_STAGES = (Stage.CONSTRUCTION, Stage.COMPLETED, Stage.OPERATING)
+REPLACE_REASON_LIMIT = 500
+
+
+def started_on(project: Project) -> str | None:
+    """How ``project`` has started, as the 替换 refusal says it (None: it has not): its
+    earliest 实际开(复)工日期, or a stage past 前期."""
+    start = (
+        project.plans.filter(actual_start__isnull=False)
+        .order_by("actual_start")
+        .values_list("actual_start", flat=True)
+        .first()
+    )
+    if start is not None:
+        return f"已于{start:%Y-%m-%d}开(复)工"
+    if project.stage in STARTED_STAGES:
+        return f"项目阶段为“{project.get_stage_display()}”"
+    return None
+
+
 @transaction.atomic
 def project_replace(
-    *, project: Project, replacement: Project, user: User, year: int | None = None
+    *,
+    project: Project,
+    replacement: Project,
+    user: User,
+    year: int | None = None,
+    reason: str = "",
 ) -> Project:
     """替换 (DESIGN.md §3): a project that cannot start is swapped for another of the same
     investment scale.
@@ -42,7 +67,8 @@ def project_replace(
     of ``year`` is marked replaced, so it leaves every figure of that year
     (`AnnualPlan.objects.counted`), and the replacement joins that year's list with the row's
     年度计划投资 and level, unless it is on the list already. ``year`` may be left out only
-    when the project is on no list.
+    when the project is on no list. A project that has started is refused unless the office
+    gives the ``reason``, kept on the project and in its history.
     """
     require(user, "register.keep")
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -53,6 +79,16 @@ def project_replace(
         raise ValidationError(f"“{project.name}”已被替换为“{project.replaced_by}”，不能再次替换。")
     if replacement.stage == Stage.REPLACED:
         raise ValidationError("所选项目本身已被替换，请选择其他项目。")
+    reason = (reason or "").strip()
+    if len(reason) > REPLACE_REASON_LIMIT:
+        raise ValidationError(f"替换原因不超过{REPLACE_REASON_LIMIT}字。")
+    started = started_on(project)
+    if started is not None and not reason:
+        raise ValidationError(
+            f"“{project.name}”{started}，替换只用于确实无法开工的项目，未替换；"
+            "如确需替换，请填写替换原因（记入变更记录）。",
+            code="started",
+        )
     if replacement.total_investment < project.total_investment:
         raise ValidationError(
             f"替换项目的总投资（{wan_text(replacement.total_investment)}）低于原项目"
@@ -68,7 +104,9 @@ def project_replace(
         raise ValidationError("请选择在哪一年度的计划中替换。")
     project.stage = Stage.REPLACED
     project.replaced_by = replacement
-    project.save(update_fields=["stage", "replaced_by", "updated_at"])
+    project.replace_reason = reason
+    _recorded_by(project, user)
+    project.save(update_fields=["stage", "replaced_by", "replace_reason", "updated_at"])
     if plan is not None:
         plan.replaced_by = replacement
         plan.save(update_fields=["replaced_by"])

@@ -122,22 +122,31 @@ def plan_edit(request, pk: int, year: int):
 def project_replace(request, pk: int):
     project = project_for(request.user, pk)
     years = services.replaceable_years(project)
-    form = ReplaceForm(request.POST or None, project=project, years=years)
+    started = services.started_on(project)
+    form = ReplaceForm(request.POST or None, project=project, years=years, started=started)
     if request.method == "POST" and form.is_valid():
         replacement = form.cleaned_data["replacement"]
+        reason = form.cleaned_data.get("reason", "")
         try:
             services.project_replace(
                 project=project,
                 replacement=replacement,
                 user=request.user,
                 year=form.cleaned_data.get("year"),
+                reason=reason,
             )
         except ValidationError as error:
             form.add_error("replacement", error)
         else:
             messages.success(request, f"“{project.name}”已替换为“{replacement.name}”。")
+            if reason:
+                request.audit_detail = f"替换已开工项目{project.code}，原因：{reason}"[:500]
             return redirect(project)
-    return render(request, "projects/replace_form.html", {"form": form, "project": project})
+    return render(
+        request,
+        "projects/replace_form.html",
+        {"form": form, "project": project, "started": started},
+    )
 
 
 @requires("portfolio.view")

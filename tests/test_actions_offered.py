@@ -248,6 +248,19 @@ ACTIONS = {
             version=own_project().plans.get().version,
         ),  # fmt: skip
     ),
+    # A started project: the page offers 替换 with a reason field, and with a reason the
+    # service allows it (without one it refuses, saying why: tests/projects/test_replace_started).
+    "project.replace, started": Action(
+        project_page,
+        'data-action="project.replace"',
+        lambda c, u: register.project_replace(
+            project=own_project(),
+            replacement=Project.objects.get(code=code(2)),
+            user=u,
+            year=2024,
+            reason="用地无法落实，经县政府同意替换",
+        ),  # fmt: skip
+    ),
     "project.edit": Action(
         project_page,
         'data-action="project.edit"',

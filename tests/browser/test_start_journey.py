@@ -1,5 +1,6 @@
 """A unit records its project's 实际开(复)工日期: the project page then says 在建 and its
-主体开工 is done that day, so it is no longer 节点逾期 (walk-through: it stayed 前期 and overdue)."""
+主体开工 is done that day, so it is no longer 节点逾期 (walk-through: it stayed 前期 and overdue);
+a started project's 替换 is refused until the office says why."""
 
 from projects.models import Milestone, Project
 from tests.browser.conftest import sign_in
@@ -44,4 +45,36 @@ def test_recording_a_start_shows_construction_and_main_start_done(tab, cast):
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert (Project.objects.get().version, Milestone.objects.get().version) == versions
+    assert tab.problems == []
+
+
+def test_replacing_a_started_project_is_refused_until_the_office_says_why(tab, cast):
+    load(
+        {
+            "项目台账": [
+                HEADERS,
+                [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2026, 500,
+                 "2026-03-01", "2026-03-05"],
+                [code(2), "农产品加工园", "县住建局", "县重点", "新建", 1500, 2025, 200,
+                 None, None],
+            ]
+        }
+    )  # fmt: skip
+    original = Project.objects.get(code=code(1))
+    sign_in(tab, cast.officer)
+    page = tab.page
+    page.goto(f"/projects/{original.pk}/")
+    page.click("a:has-text('替换项目')")
+    assert "已于2026-03-05开(复)工" in page.locator("main").inner_text()
+    page.select_option("select[name=replacement]", label=f"{code(2)} 农产品加工园")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "替换只用于确实无法开工的项目，未替换" in page.locator("main").inner_text()
+    assert Project.objects.get(code=code(1)).stage == "construction"
+
+    page.fill("textarea[name=reason]", "开工后规划调整停建，经县政府同意替换")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "已替换为" in page.locator("h1").inner_text()
+    assert "开工后规划调整停建，经县政府同意替换" in page.locator("main").inner_text()
     assert tab.problems == []

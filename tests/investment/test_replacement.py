@@ -35,8 +35,13 @@ def project(serial: int) -> Project:
     return Project.objects.get(code=code(serial))
 
 
-def replace_x_by_z(office) -> None:
-    project_replace(project=project(X), replacement=project(Z), user=office, year=2024)
+def replace_x_by_z(office, reason: str = "") -> None:
+    project_replace(
+        project=project(X), replacement=project(Z), user=office, year=2024, reason=reason
+    )
+
+
+GIVEN_UP = "开工后用地无法落实而停建，经县政府同意替换"  # X started: the office says why
 
 
 @pytest.fixture
@@ -124,7 +129,7 @@ def test_z_already_on_the_list_keeps_its_row_and_x_leaves_numerator_and_denomina
     before = portfolio_summary(year=2024, month=6)
     assert (before.projects, before.annual_plan, before.completed) == (3, 2500, 500)
 
-    replace_x_by_z(office)
+    replace_x_by_z(office, GIVEN_UP)
 
     after = portfolio_summary(year=2024, month=6)
     assert (after.projects, after.started, after.annual_plan, after.completed) == (2, 2, 1500, 300)
@@ -137,7 +142,7 @@ def test_a_replaced_row_expects_no_more_reports(z_already_listed, office):
     plans = AnnualPlan.objects.all()
     assert sum(u.expected for u in reporting_status(year=2024, month=6, plans=plans)) == 3
 
-    replace_x_by_z(office)
+    replace_x_by_z(office, GIVEN_UP)
 
     units = reporting_status(year=2024, month=6, plans=plans)
     assert [(u.unit, u.expected) for u in units] == [("县交通局", 2)]

@@ -1,0 +1,135 @@
+"""替换 is for a project that cannot start (DESIGN.md §3): a project that has started is
+refused, saying why, unless the office gives a reason, kept on the project and in its history."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from projects.models import AnnualPlan, Project, Stage
+from projects.services import project_replace
+from tests.workbooks import code, load
+
+HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",
+           "年度计划投资(万元)", "实际开(复)工日期"]  # fmt: skip
+REASON = "用地规划调整，经县政府常务会议研究同意替换"
+
+
+@pytest.fixture
+def county(cast):
+    """2024: 城区主干道 started in February; 冷链物流园 has not; 农产品加工园 can take a place."""
+    load(
+        {
+            "项目台账": [
+                HEADERS,
+                [code(1), "城区主干道", "县交通局", "县重点", "新建", 5000, 2024, 1000, "2024-02-01"],
+                [code(2), "冷链物流园", "营盘镇", "县重点", "新建", 5000, 2024, 1000, None],
+                [code(3), "农产品加工园", "县交通局", "县重点", "新建", 6000, 2023, 300, None],
+            ]
+        }
+    )  # fmt: skip
+    return cast.officer
+
+
+def project(serial: int) -> Project:
+    return Project.objects.get(code=code(serial))
+
+
+def replace(office, serial: int, **kwargs) -> Project:
+    return project_replace(
+        project=project(serial), replacement=project(3), user=office, year=2024, **kwargs
+    )
+
+
+def test_it_refuses_to_replace_a_project_that_has_started_saying_why(county):
+    with pytest.raises(ValidationError) as refused:
+        replace(county, 1)
+
+    assert refused.value.messages == [
+        "“城区主干道”已于2024-02-01开(复)工，替换只用于确实无法开工的项目，未替换；"
+        "如确需替换，请填写替换原因（记入变更记录）。"
+    ]
+    assert project(1).stage == Stage.CONSTRUCTION
+    assert AnnualPlan.objects.get(project=project(1)).replaced_by is None
+    assert not AnnualPlan.objects.filter(project=project(3), year=2024).exists()
+
+
+def test_it_refuses_a_project_past_preparation_without_a_start_date(county):
+    Project.objects.filter(pk=project(2).pk).update(stage=Stage.COMPLETED)
+
+    with pytest.raises(ValidationError, match="项目阶段为“竣工”"):
+        replace(county, 2)
+
+
+def test_a_blank_reason_is_no_reason(county):
+    with pytest.raises(ValidationError, match="请填写替换原因"):
+        replace(county, 1, reason="   ")
+
+
+def test_the_office_replaces_a_started_project_with_a_reason_kept_in_history(county):
+    replace(county, 1, reason=f"  {REASON} ")
+
+    replaced = project(1)
+    assert (replaced.stage, replaced.replaced_by, replaced.replace_reason) == (
+        Stage.REPLACED, project(3), REASON,
+    )  # fmt: skip
+    latest = replaced.history.first()
+    assert (latest.replace_reason, latest.history_user) == (REASON, county)
+
+
+def test_a_project_that_has_not_started_needs_no_reason(county):
+    replace(county, 2)
+
+    assert (project(2).stage, project(2).replace_reason) == (Stage.REPLACED, "")
+
+
+def test_replacing_again_is_refused(county):
+    replace(county, 1, reason=REASON)
+
+    with pytest.raises(ValidationError, match="不能再次替换"):
+        replace(county, 1, reason=REASON)
+
+
+def test_the_form_asks_a_reason_only_of_a_started_project(client, county):
+    client.force_login(county)
+
+    started = client.get(reverse("project_replace", args=[project(1).pk])).content.decode()
+    not_started = client.get(reverse("project_replace", args=[project(2).pk])).content.decode()
+
+    assert 'name="reason"' in started and "已于2024-02-01开(复)工" in started
+    assert 'name="reason"' not in not_started
+
+
+def test_the_form_without_a_reason_shows_the_refusal_and_keeps_the_choice(client, county):
+    client.force_login(county)
+    url = reverse("project_replace", args=[project(1).pk])
+
+    response = client.post(url, {"replacement": project(3).pk, "year": 2024, "reason": ""})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "替换只用于确实无法开工的项目，未替换" in page
+    assert project(1).stage == Stage.CONSTRUCTION
+
+
+def test_the_form_with_a_reason_replaces_and_the_page_and_audit_show_it(client, county):
+    client.force_login(county)
+    url = reverse("project_replace", args=[project(1).pk])
+
+    response = client.post(url, {"replacement": project(3).pk, "year": 2024, "reason": REASON})
+
+    assert response.status_code == 302
+    page = client.get(reverse("project_detail", args=[project(1).pk])).content.decode()
+    assert "替换原因" in page and REASON in page
+    entry = AuditEntry.objects.filter(detail__contains=REASON).get()
+    assert entry.detail == f"替换已开工项目{code(1)}，原因：{REASON}"
+
+
+def test_a_reason_longer_than_the_limit_is_refused(client, county):
+    client.force_login(county)
+    url = reverse("project_replace", args=[project(1).pk])
+
+    response = client.post(url, {"replacement": project(3).pk, "year": 2024, "reason": "长" * 501})
+
+    assert "500" in response.content.decode()
+    assert project(1).stage == Stage.CONSTRUCTION
