@@ -14,7 +14,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from bonds.models import FundApplication
-from investment.models import MonthlyReport, ReportingPeriod, WarningRule, YearSettings
+from investment.models import (
+    MonthlyReport,
+    ReportingPeriod,
+    ReportPhoto,
+    WarningRule,
+    YearSettings,
+)
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
 from projects.versioning import change_line
 from supervision.models import Finding
@@ -50,6 +56,12 @@ def _reports(records: list[Any]) -> list[str]:
         else:
             out.append(f"{names.get(plan.project_id, '')} {plan.year}年{r.month}月")
     return out
+
+
+def _photos(records: list[Any]) -> list[str]:
+    reports = _rows(MonthlyReport, (r.report_id for r in records))
+    named = dict(zip(reports, _reports(list(reports.values()))))
+    return [f"{named.get(r.report_id, '')} · {r.caption or '进度照片'}" for r in records]
 
 
 def _plans(records: list[Any]) -> list[str]:
@@ -104,6 +116,7 @@ class Kind:
 
 HISTORY_MODELS: dict[str, Kind] = {
     "report": Kind(MonthlyReport, "月度报表", _reports),
+    "photo": Kind(ReportPhoto, "进度照片", _photos),
     "project": Kind(Project, "项目", lambda rs: [f"{r.name}（{r.code}）" for r in rs]),
     "plan": Kind(AnnualPlan, "年度计划", _plans),
     "milestone": Kind(Milestone, "项目节点", _milestones),

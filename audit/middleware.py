@@ -27,6 +27,7 @@ ACTIONS = {
     "period_lock": "锁定或解锁月份",
     "period_unlock": "解锁月份",
     "report_photos": "上传进度照片",
+    "photo_delete": "删除进度照片",
     "project_create": "新建项目",
     "project_edit": "编辑项目",
     "plan_add": "列入年度计划",

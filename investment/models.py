@@ -331,6 +331,9 @@ class ReportPhoto(models.Model):
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     uploaded_by = recorded_by("上传人")
 
+    # An upload and a deletion (of a draft's or returned report's photo) each leave a row.
+    history = HistoricalRecords(verbose_name="进度照片变更记录")
+
     class Meta:
         ordering = ["uploaded_at"]
         verbose_name = verbose_name_plural = "进度照片"

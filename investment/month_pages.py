@@ -241,8 +241,28 @@ def report_photos(request, pk: int):
             "photo_mb": settings.PHOTO_MAX_BYTES // (1024 * 1024),
             "can_upload": can(request.user, "report.enter", report)
             and not services.is_locked(year=report.plan.year, month=report.month),
+            "can_delete": photos.can_delete(request.user, report),
         },
     )
+
+
+@requires("report.enter", methods=["POST"])
+def photo_delete(request, pk: int):
+    """删除 on the photo page: a draft's or returned report's photo (``photos.photo_delete``)."""
+    photo = get_object_or_404(ReportPhoto, pk=pk)
+    report = _report_for(request.user, photo.report_id)
+    try:
+        photos.photo_delete(photo=photo, user=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        request.audit_outcome = "refused"  # audit.AuditEntry.Outcome
+    else:
+        request.audit_detail = (
+            f"删除{report.plan.project.code}{report.plan.year}年{report.month}月进度照片"
+            f"{('“' + photo.caption + '”') if photo.caption else ''}"
+        )
+        messages.success(request, "照片已删除。")
+    return redirect("report_photos", pk=report.pk)
 
 
 @requires("portfolio.view")

@@ -24,8 +24,8 @@ from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from investment.models import MonthlyReport, ReportPhoto
-from investment.services import refuse_locked
-from projects.capabilities import require
+from investment.services import EDITABLE, is_locked, refuse_locked
+from projects.capabilities import can, require
 from projects.errors import error_text
 from projects.models import User
 
@@ -153,6 +153,7 @@ def photos_store(
         )
         photo.image.save(name, ContentFile(prepared.image), save=False)
         photo.thumbnail.save(name, ContentFile(prepared.thumbnail), save=False)
+        photo._history_user = user  # type: ignore[attr-defined]  # read by simple-history
         photo.save()
         stored.append(photo)
     return stored
@@ -175,3 +176,47 @@ def photo_add(*, report: MonthlyReport, user: User, data: bytes, caption: str = 
     refuse_locked(report.plan.year, report.month)
     check_room(report, 1)
     return photos_store(report=report, user=user, photos=[photo_prepare(data)], caption=caption)[0]
+
+
+def delete_refusal(report: MonthlyReport) -> str | None:
+    """Why ``report``'s photos cannot be deleted (None: they can): a report sent or approved
+    keeps the photos the office saw, as it keeps its figures; so does a locked month."""
+    if report.status not in EDITABLE:
+        return (
+            f"该报表{report.get_status_display()}，照片不能删除；如需更正请先由项目办退回。"
+        )
+    if is_locked(year=report.plan.year, month=report.month):
+        return f"{report.plan.year}年{report.month}月已锁定，照片不能删除。"
+    return None
+
+
+def can_delete(user: User, report: MonthlyReport) -> bool:
+    """Whether the photo page offers 删除 on ``report``'s photos (``photo_delete`` agrees)."""
+    return can(user, "report.enter", report) and delete_refusal(report) is None
+
+
+@transaction.atomic
+def photo_delete(*, photo: ReportPhoto, user: User) -> MonthlyReport:
+    """Delete a photo of a draft or returned report: the unit's reporter (or the office, who
+    may enter reports too). The row goes with its history naming ``user``; its files leave
+    storage once the transaction commits (a rollback keeps them)."""
+    report = (
+        MonthlyReport.objects.select_for_update()
+        .select_related("plan__project")
+        .get(pk=photo.report_id)
+    )
+    require(user, "report.enter", report)
+    refusal = delete_refusal(report)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    photo = ReportPhoto.objects.select_for_update().get(pk=photo.pk)
+    files = [(field.storage, field.name) for field in (photo.image, photo.thumbnail) if field]
+    photo._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    photo.delete()
+
+    def remove_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+    return report

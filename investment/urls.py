@@ -30,6 +30,7 @@ urlpatterns = [
         name="reports_return_unit",
     ),
     path("reports/<int:pk>/photos/", month_pages.report_photos, name="report_photos"),
+    path("photos/<int:pk>/delete/", month_pages.photo_delete, name="photo_delete"),
     path("photos/<int:pk>/<str:kind>/", month_pages.photo_file, name="photo_file"),
     path("reports/<int:pk>/approve/", review.report_approve, name="report_approve"),
     path(

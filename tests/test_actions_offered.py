@@ -13,13 +13,15 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 
 from bonds.models import FundApplication
 from bonds.services import fund_attach, fund_save
+from investment import photos
 from investment import services as reports
-from investment.models import MonthlyReport
+from investment.models import MonthlyReport, ReportPhoto
 from investment.year_settings import year_settings_save
 from ledger.importer import import_ledger
 from projects import password_resets as resets
@@ -146,6 +148,27 @@ def stub_form(instance, **cleaned):
     )
 
 
+def a_photo(county) -> None:
+    """A photo on the sample report (sent: 已报送)."""
+    photo = ReportPhoto(report=report(), width=1, height=1)
+    photo.image.save("p.jpg", ContentFile(b"jpeg"), save=False)
+    photo.thumbnail.save("p.jpg", ContentFile(b"jpeg"), save=False)
+    photo.save()
+
+
+def a_draft_photo(county) -> None:
+    a_photo(county)
+    MonthlyReport.objects.update(status=MonthlyReport.Status.DRAFT)
+
+
+def photo_page(county, user) -> str:
+    return reverse("report_photos", args=[report().pk])
+
+
+def delete_photo(county, user) -> None:
+    photos.photo_delete(photo=ReportPhoto.objects.get(), user=user)
+
+
 def review_page(county, user) -> str:
     return reverse("review_month", args=[2024, 3])
 
@@ -237,6 +260,12 @@ ACTIONS = {
         'data-action="period.unlock"',
         lambda c, u: reports.period_unlock(year=2024, month=3, user=u, reason="更正"),
         setup=lock_march,
+    ),
+    "photo.delete": Action(
+        photo_page, 'data-action="photo.delete"', delete_photo, setup=a_draft_photo
+    ),
+    "photo.delete, sent report": Action(
+        photo_page, 'data-action="photo.delete"', delete_photo, setup=a_photo
     ),
     "plan.edit": Action(
         project_page,
@@ -514,6 +543,7 @@ def test_the_page_offers_what_the_service_allows(client, county, name):
 # Actions no role may take on the sample object (its state refuses them): the test still
 # proves that no page offers them.
 REFUSED_TO_ALL = {
+    "photo.delete, sent report",
     "report.approve, locked month",
     "finding.answer, rectified",
     "finding.close, not rectified",
