@@ -182,9 +182,7 @@ def delete_refusal(report: MonthlyReport) -> str | None:
     """Why ``report``'s photos cannot be deleted (None: they can): a report sent or approved
     keeps the photos the office saw, as it keeps its figures; so does a locked month."""
     if report.status not in EDITABLE:
-        return (
-            f"该报表{report.get_status_display()}，照片不能删除；如需更正请先由项目办退回。"
-        )
+        return f"该报表{report.get_status_display()}，照片不能删除；如需更正请先由项目办退回。"
     if is_locked(year=report.plan.year, month=report.month):
         return f"{report.plan.year}年{report.month}月已锁定，照片不能删除。"
     return None
@@ -210,7 +208,7 @@ def photo_delete(*, photo: ReportPhoto, user: User) -> MonthlyReport:
     if refusal is not None:
         raise ValidationError(refusal)
     photo = ReportPhoto.objects.select_for_update().get(pk=photo.pk)
-    files = [(field.storage, field.name) for field in (photo.image, photo.thumbnail) if field]
+    files = [(f.storage, name) for f in (photo.image, photo.thumbnail) if (name := f.name)]
     photo._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     photo.delete()
 

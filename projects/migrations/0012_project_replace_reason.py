@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0008_no_role_is_staff'),
+        ('projects', '0011_password_reset_request'),
     ]
 
     operations = [
