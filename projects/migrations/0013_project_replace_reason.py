@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0011_password_reset_request'),
+        ('projects', '0012_confirmed_upload'),
     ]
 
     operations = [
