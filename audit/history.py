@@ -60,7 +60,7 @@ def _reports(records: list[Any]) -> list[str]:
 
 def _photos(records: list[Any]) -> list[str]:
     reports = _rows(MonthlyReport, (r.report_id for r in records))
-    named = dict(zip(reports, _reports(list(reports.values()))))
+    named = dict(zip(reports, _reports(list(reports.values())), strict=True))
     return [f"{named.get(r.report_id, '')} · {r.caption or '进度照片'}" for r in records]
 
 
