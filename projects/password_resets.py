@@ -85,7 +85,7 @@ def _locked_pending(reset: PasswordResetRequest) -> PasswordResetRequest:
     if reset.status != Status.PENDING:
         who = f"{reset.decided_by}于{timezone.localtime(reset.decided_at):%m-%d %H:%M}"
         raise ValidationError(
-            f"“{reset.account}”的密码重置申请已由{who}{reset.get_status_display()}，未再做修改。"
+            f"“{reset.account}”的密码重置申请已由{who}处理（{reset.get_status_display()}），未再做修改。"
         )
     return reset
 

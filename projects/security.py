@@ -157,12 +157,12 @@ def security_users(request):
         users = users.filter(role=User.Role.NONE)
     # another 三员 administrator's row is shown read-only (the service refuses it)
     out_of_reach = {u.pk for u in users if not can(request.user, "security.grant", u)}
-    pending = list(
+    resets = list(
         PasswordResetRequest.objects.filter(status=PasswordResetRequest.Status.PENDING)
         .select_related("account", "requested_by")
         .order_by("requested_at", "pk")
     )
-    for asked in pending:
+    for asked in resets:
         asked.refused = decide_refusal(user=request.user, reset=asked)
     decided = (
         PasswordResetRequest.objects.exclude(status=PasswordResetRequest.Status.PENDING)
@@ -173,7 +173,7 @@ def security_users(request):
         request,
         "projects/security_users.html",
         {
-            "resets": pending,
+            "resets": resets,
             "decided_resets": decided,
             "users": users,
             "out_of_reach": out_of_reach,

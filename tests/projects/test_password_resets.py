@@ -70,7 +70,7 @@ def test_a_decided_request_is_not_decided_again(cast):
     _, password = password_reset_confirm(user=cast.security, reset=reset)
 
     for decide in (password_reset_confirm, password_reset_reject):
-        with pytest.raises(ValidationError, match="已确认重置，未再做修改"):
+        with pytest.raises(ValidationError, match="（已确认重置），未再做修改"):
             decide(user=cast.security, reset=reset)
     with pytest.raises(ValidationError, match="已确认重置"):
         password_reset_withdraw(user=cast.admin, reset=reset)
@@ -151,3 +151,25 @@ def test_nobody_confirms_a_request_they_made(cast):
     with pytest.raises(ValidationError, match="不能确认自己提出的密码重置申请"):
         password_reset_confirm(user=User.objects.get(pk=cast.admin.pk), reset=reset)
     assert unchanged(cast.leader)
+
+
+def test_a_pending_request_leaves_the_only_unassigned_box_as_the_security_admin_set_it(
+    cast, client
+):
+    password_reset_request(user=cast.admin, target=cast.leader)
+    client.force_login(cast.security)
+
+    page = client.get("/security/users/").content.decode()
+
+    assert 'name="pending" value="1" >' in page or 'name="pending" value="1">' in page
+    assert cast.leader.username in page  # the whole list, and the request above it
+
+
+def test_the_forced_change_page_says_a_one_time_password_is_replaced(cast, client):
+    reset = password_reset_request(user=cast.admin, target=cast.leader)
+    password_reset_confirm(user=cast.security, reset=reset)
+    client.force_login(User.objects.get(pk=cast.leader.pk))
+
+    page = client.get("/password/").content.decode()
+
+    assert "重置后的一次性密码" in page and "管理员设置的初始密码" not in page
