@@ -147,7 +147,8 @@ RECENT_RESETS = 10  # decided password reset requests 安全管理 lists under t
 @requires("security.grant")
 def security_users(request):
     users = User.objects.select_related("unit", "requested_unit").order_by("role", "username")
-    q = request.GET.get("q", "").strip()
+    # PostgreSQL refuses a NUL in a text comparison (a 500); no name or phone holds one
+    q = request.GET.get("q", "").replace("\x00", "").strip()
     if q:
         users = users.filter(
             Q(username__icontains=q) | Q(first_name__icontains=q) | Q(phone__icontains=q)

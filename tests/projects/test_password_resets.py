@@ -173,3 +173,11 @@ def test_the_forced_change_page_says_a_one_time_password_is_replaced(cast, clien
     page = client.get("/password/").content.decode()
 
     assert "重置后的一次性密码" in page and "管理员设置的初始密码" not in page
+
+
+def test_a_nul_in_the_account_search_is_ignored_not_a_server_error(cast, client):
+    client.force_login(cast.security)
+
+    page = client.get("/security/users/", {"q": "le\x00ader"})
+
+    assert page.status_code == 200
