@@ -1,5 +1,4 @@
 from django.shortcuts import render
-from django_tables2 import RequestConfig
 
 from audit.filters import AuditFilter
 from audit.history import HISTORY_MODELS, history_rows
@@ -8,7 +7,7 @@ from audit.selectors import EXPORT_HEADERS, export_rows
 from audit.tables import AuditTable, HistoryTable
 from projects import filenames
 from projects.capabilities import needs, requires
-from projects.lists import ListPage
+from projects.lists import ListPage, paginate
 from projects.xlsx import workbook_response
 
 
@@ -38,7 +37,7 @@ def data_history(request):
     """数据变更: the model history of the domain tables, newest first."""
     table = request.GET.get("table") if request.GET.get("table") in HISTORY_MODELS else "report"
     rows = HistoryTable(history_rows(table), table=table)
-    RequestConfig(request, paginate={"per_page": 100}).configure(rows)
+    paginate(request, rows, per_page=100)
     return render(
         request,
         "audit/data_history.html",

@@ -3,11 +3,11 @@
 import django_filters
 
 from bonds.models import FundApplication, FundStatus, FundType
-from projects.filters import unit_filter
+from projects.filters import unit_filter, year_filter
 
 
 class FundFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label="年度")
+    year = year_filter()
     fund_type = django_filters.ChoiceFilter(
         label="资金类型", choices=FundType.choices, empty_label="全部"
     )

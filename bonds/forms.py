@@ -7,6 +7,7 @@ from bonds.rules import LIFECYCLE, derived_status, status_choice
 from projects.amounts import amount_field
 from projects.forms import ChineseFormMixin, DateInput, MultipleFileField
 from projects.models import Project
+from projects.params import version_field, year_field
 
 DATE = DateInput()
 
@@ -19,13 +20,13 @@ class FundForm(ChineseFormMixin, forms.Form):
     """The fields of a fund application; the lifecycle rules are checked by the service."""
 
     # The version of the application the form showed: a form older than the row is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = version_field()
 
     project = forms.ModelChoiceField(
         label="项目", queryset=Project.objects.select_related("unit").order_by("code")
     )
     fund_type = forms.ChoiceField(label="资金类型", choices=FundType.choices)
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = year_field()
     batch = forms.CharField(label="批次", max_length=50, required=False)
     requested = amount("申报金额", required=True)
     applied_on = forms.DateField(label="申报日期", required=False, widget=DATE)

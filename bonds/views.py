@@ -22,6 +22,7 @@ from projects.access import project_for
 from projects.capabilities import requires
 from projects.errors import error_text
 from projects.lists import ListPage
+from projects.params import id_param, note_bad
 from projects.uploads import check_attachments, download
 from projects.xlsx import workbook_response
 
@@ -104,8 +105,10 @@ def _fund_form(request, application: FundApplication | None, initial: dict):
 @requires("fund.keep")
 def fund_create(request):
     initial = {}
-    if request.GET.get("project", "").isdigit():
-        initial["project"] = project_for(request.user, int(request.GET["project"]))
+    project = id_param(request.GET, "project")
+    note_bad(request, "project", project, label="所选项目", instead="请在表单中选择项目")
+    if project is not None:
+        initial["project"] = project_for(request.user, project)
     return _fund_form(request, None, initial)
 
 

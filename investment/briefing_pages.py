@@ -22,6 +22,7 @@ from projects import filenames, formatting
 from projects.access import project_for
 from projects.capabilities import requires
 from projects.errors import form_error_text
+from projects.params import month_param
 from projects.pdf import pdf_response, render_pdf
 
 
@@ -35,7 +36,7 @@ def _asked_briefing(query) -> BriefingForm:
     # The quarter picker opens at the quarter that is due, whichever kind is shown.
     data = {"kind": kind, "year": year, "month": month, "quarter": periods.due_quarter(today)[1]}
     asked = {key: query[key] for key in ("year", "month", "quarter") if query.get(key)}
-    if "quarter" not in asked and asked.get("month", "").isdigit() and int(asked["month"]) % 3 == 0:
+    if "quarter" not in asked and (month_param(asked) or 1) % 3 == 0:
         del data["quarter"]  # a link naming the quarter by its last month (kind=quarter&month=9)
     return BriefingForm(data | asked)
 

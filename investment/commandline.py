@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 from investment.explain import Explanation
 from investment.selectors import report_completeness
 from projects import formatting
+from projects.params import YEAR_MAX, YEAR_MIN
 
 
 def incompleteness(*, year: int, month: int) -> str:
@@ -15,8 +16,8 @@ def incompleteness(*, year: int, month: int) -> str:
 
 
 def check_period(*, year: int, month: int) -> None:
-    if not 2000 <= year <= 2100:
-        raise CommandError(f"年度应为2000–2100之间的四位年份，实际为{year}")
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise CommandError(f"年度应为{YEAR_MIN}–{YEAR_MAX}之间的四位年份，实际为{year}")
     if not 1 <= month <= 12:
         raise CommandError(f"月份应为1–12的整数，实际为{month}")
 

@@ -32,6 +32,7 @@ from investment.tables import LagTable, ProjectRankingTable, UnitRankingTable
 from projects import filenames
 from projects.access import visible_plans
 from projects.capabilities import own_unit, requires
+from projects.lists import paginate
 from projects.models import AnnualPlanQuerySet, Level, PeriodKind
 from projects.xlsx import workbook_response
 
@@ -154,7 +155,7 @@ def lag_page(request):
         )  # fmt: skip
         return _xlsx(filenames.lag_warnings(year=year, month=month), "滞后预警", headers, rows)
     table = LagTable(warnings)
-    RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
+    paginate(request, table, per_page=ROWS_PER_PAGE)
     return render(
         request,
         "investment/lag.html",

@@ -5,17 +5,13 @@ from projects.amounts import amount_field
 from projects.formatting import QUARTER_CHOICES
 from projects.forms import ChineseFormMixin
 from projects.models import FactorCategory, PeriodKind
+from projects.params import INT_MAX, version_field, year_field
 
 
 class PeriodForm(forms.Form):
     """The (year, month) a figures page shows."""
 
-    year = forms.IntegerField(
-        label="年度",
-        min_value=2000,
-        max_value=2100,
-        error_messages={"invalid": "年度应为四位年份", "min_value": "年度不能早于2000年"},
-    )
+    year = year_field()
     month = forms.TypedChoiceField(
         label="截至月份",
         choices=[(m, f"{m}月") for m in range(1, 13)],
@@ -39,9 +35,9 @@ class PeriodForm(forms.Form):
 class ReportRowForm(ChineseFormMixin, forms.Form):
     """One project's line in a unit's monthly batch entry."""
 
-    plan = forms.IntegerField(widget=forms.HiddenInput)
+    plan = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=INT_MAX)
     # The version of the report the form showed (0: none yet), so a stale form is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = version_field()
     amount = amount_field("本月完成投资(万元)")
     progress = forms.CharField(
         label="形象进度", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
@@ -74,12 +70,7 @@ class BriefingForm(ChineseFormMixin, forms.Form):
     the month, the quarter's last month, or December."""
 
     kind = forms.ChoiceField(label="简报周期", choices=PeriodKind.choices)
-    year = forms.IntegerField(
-        label="年度",
-        min_value=2000,
-        max_value=2100,
-        error_messages={"invalid": "年度应为四位年份", "min_value": "年度不能早于2000年"},
-    )
+    year = year_field()
     month = forms.TypedChoiceField(
         label="月份",
         coerce=int,
@@ -105,7 +96,7 @@ class BriefingForm(ChineseFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     # The version of the note the form showed (0: none yet): an older form is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = version_field()
 
     def clean(self):
         super().clean()
@@ -147,10 +138,10 @@ class YearSettingsForm(ChineseFormMixin, forms.Form):
     """年度设置: the due day, the five weights and the 红黑榜 size of one year (the rules that
     tie them together, such as the weights' sum, are `investment.year_settings`')."""
 
-    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100)
+    year = year_field(widget=forms.HiddenInput)
     # The version of the row the form showed (0: nothing saved, the defaults), so a stale
     # form is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = version_field()
     due_day = _whole_number("报送截止日", 1, 28)
     weight_investment = _whole_number("I1 投资完成权重", 0, 100, **WEIGHT)
     weight_start = _whole_number("I2 开复工权重", 0, 100, **WEIGHT)

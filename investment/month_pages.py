@@ -24,14 +24,17 @@ from projects.access import visible_plans
 from projects.capabilities import can, own_unit, requires
 from projects.errors import error_text
 from projects.models import AnnualPlan, Unit, User, money
+from projects.params import given, id_param, note_bad, whole_number
 
 
 def _unit_for(request) -> Unit | None:
     """A reporter reports for their own unit; the office may pick any unit."""
     if own_unit(request.user) is not None:
         return request.user.unit
-    unit_id = request.GET.get("unit") or request.POST.get("unit")
-    return Unit.objects.filter(pk=unit_id).first() if unit_id and unit_id.isdigit() else None
+    query = request.GET if given(request.GET, "unit") else request.POST
+    unit_id = id_param(query, "unit")
+    note_bad(request, "unit", unit_id, label="所选单位", instead="请重新选择单位", query=query)
+    return Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
 
 
 @dataclass
@@ -140,9 +143,9 @@ def _initial(plan: AnnualPlan, report: MonthlyReport | None, previous) -> dict:
 def _lines(plans, formset, reports, previous, *, year: int, month: int) -> list[EntryLine]:
     forms = {}
     for form in formset.forms:
-        value = str(form["plan"].value() or "")
-        if value.isdigit():
-            forms[int(value)] = form
+        plan_id = whole_number(str(form["plan"].value() or ""), low=1)
+        if plan_id is not None:
+            forms[plan_id] = form
     earlier = counted_before(plans=plans, month=month)
     expected = set(
         expecting_reports(

@@ -111,7 +111,7 @@ class ReviewList:
 
 
 def review_list(
-    *, year: int, month: int, status: str, unit: Unit | None, focus: str = ""
+    *, year: int, month: int, status: str, unit: Unit | None, focus: int | None = None
 ) -> ReviewList:
     """The month's reports by unit, each with its cumulative total and last month beside it.
 
@@ -155,7 +155,7 @@ def review_list(
                 unusual=rules.unusual_amount(report.amount, report.plan.planned_investment),
             )
         )
-    if focus.isdigit() and int(focus) not in groups and (not unit or unit.pk == int(focus)):
+    if focus is not None and focus not in groups and (not unit or unit.pk == focus):
         focused = Unit.objects.filter(pk=focus).first()
         if focused:  # its last report just left this list: keep its heading to come back to
             groups[focused.pk] = UnitGroup(focused.pk, focused.name)

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django_tables2 import RequestConfig
 
 from investment import periods
 from investment.briefing import BRIEFING_LIST, furthest_behind
@@ -24,6 +23,7 @@ from investment.selectors import portfolio_summary, report_completeness
 from projects import filenames, formatting
 from projects.capabilities import requires
 from projects.formatting import percent, points
+from projects.lists import paginate
 from projects.pdf import pdf_response, render_pdf
 from supervision import services
 from supervision.clocks import escalation_level
@@ -117,7 +117,7 @@ def notice_content(*, year: int, month: int, period: str, today: date) -> dict[s
 @requires("portfolio.view")
 def notice_list(request):
     table = NoticeTable(Notice.objects.select_related("issued_by"))
-    RequestConfig(request, paginate={"per_page": 30}).configure(table)
+    paginate(request, table, per_page=30)
     return render(request, "supervision/notice_list.html", {"table": table})
 
 

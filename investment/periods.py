@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from investment.models import YearSettings
 from projects.models import PeriodKind
+from projects.params import YEAR_MAX, YEAR_MIN
 
 
 def due_date(year: int, month: int, due_day: int) -> date:
@@ -105,5 +106,5 @@ def kind_asked(query: Mapping[str, str]) -> str:
 
 def month_or_404(year: int, month: int) -> None:
     """A month in a page's address (月度填报, 报表审核) that cannot be one is not found."""
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+    if not (YEAR_MIN <= year <= YEAR_MAX and 1 <= month <= 12):
         raise Http404("没有这个月份")

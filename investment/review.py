@@ -25,6 +25,7 @@ from projects.access import visible_plans
 from projects.capabilities import can, requires
 from projects.errors import error_text
 from projects.models import Unit
+from projects.params import id_list, id_param
 
 
 @requires("review.read")
@@ -37,7 +38,7 @@ def review_month(request, year: int, month: int):
     status = request.GET.get("status") or MonthlyReport.Status.SUBMITTED
     unit = _unit_for(request)
     listed = review_list(
-        year=year, month=month, status=status, unit=unit, focus=request.GET.get("focus", "")
+        year=year, month=month, status=status, unit=unit, focus=id_param(request.GET, "focus")
     )
     locked = services.is_locked(year=year, month=month)
     may_review = can(request.user, "report.review")
@@ -96,9 +97,9 @@ def reminder_message(
 def _back(request: HttpRequest, year: int, month: int, unit_id: int | None):
     """Back to the review page as it was filtered, at the unit the action was taken on."""
     query: dict[str, str | int] = {}
-    shown_unit = request.POST.get("shown_unit", "")
+    shown_unit = id_param(request.POST, "shown_unit")
     shown_status = request.POST.get("shown_status", "")
-    if shown_unit.isdigit():
+    if shown_unit is not None:
         query["unit"] = shown_unit
     if shown_status in MonthlyReport.Status.values or shown_status == "all":
         query["status"] = shown_status
@@ -134,7 +135,7 @@ def reports_approve(request, year: int, month: int):
     periods.month_or_404(year, month)
     field_name = "shown" if request.POST.get("scope") == "all" else "report"
     try:
-        ids = [int(value) for value in request.POST.getlist(field_name)]
+        ids = id_list(request.POST, field_name)
         count = services.reports_approve(year=year, month=month, report_ids=ids, user=request.user)
         messages.success(request, f"已审核通过{count}份报表。")
     except ValueError:
@@ -162,13 +163,13 @@ def report_return(request, pk: int):
 def reports_return_unit(request, year: int, month: int):
     """退回本单位: every submitted report of one unit's month, with one reason."""
     periods.month_or_404(year, month)
-    unit_id = request.POST.get("unit", "")
-    unit = Unit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
+    unit_id = id_param(request.POST, "unit")
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
     if unit is None:
         messages.error(request, "请选择要退回的单位。")
         return _back(request, year, month, None)
     try:
-        ids = [int(value) for value in request.POST.getlist("report")]
+        ids = id_list(request.POST, "report")
         count = services.reports_return_unit(
             year=year,
             month=month,
@@ -192,7 +193,7 @@ def period_lock(request, year: int, month: int):
     back = reverse("review_month", args=[year, month])
     if request.method == "POST":
         try:
-            confirmed = [int(value) for value in request.POST.getlist("confirm")]
+            confirmed = id_list(request.POST, "confirm")
             services.period_lock(
                 year=year, month=month, user=request.user, confirmed_units=confirmed
             )

@@ -25,18 +25,21 @@ from investment.year_settings import (
 )
 from projects.capabilities import requires
 from projects.models import AnnualPlan
+from projects.params import note_bad, year_param
 
 
-def _asked_year(query, default: int) -> int:
-    value = query.get("year", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else default
+def _asked_year(request, query, default: int) -> int:
+    """The year asked for (``?year=``, or the posted one); another value shows ``default``."""
+    year = year_param(query)
+    note_bad(request, "year", year, label="年度", instead=f"已显示{default}年", query=query)
+    return default if year is None else year
 
 
 @requires("year.configure")
 def year_settings(request):
     today = timezone.localdate()
     source = request.POST if request.method == "POST" else request.GET
-    year = _asked_year(source, periods.due_period(today)[0])
+    year = _asked_year(request, source, periods.due_period(today)[0])
     saved = YearSettings.objects.filter(year=year).first()
     current = saved or YearSettings(year=year)
     preview, asked = None, False

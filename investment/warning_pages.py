@@ -18,6 +18,7 @@ from investment.warning_rules import (
 from investment.year_settings import settings_years
 from projects.capabilities import requires
 from projects.forms import ChineseFormMixin
+from projects.params import INT_MAX, given, note_bad, year_param
 
 HISTORY_SHOWN = 50
 
@@ -26,7 +27,7 @@ class WarningRuleForm(ChineseFormMixin, forms.Form):
     """One rule's line; the service checks the values (yellow ≤ red, units, signs)."""
 
     indicator = forms.ChoiceField(choices=WarningRule.Indicator.choices, widget=forms.HiddenInput)
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, max_value=INT_MAX, widget=forms.HiddenInput)
     enabled = forms.BooleanField(label="启用", required=False)
     yellow = forms.DecimalField(label="黄色阈值", max_digits=6, decimal_places=2)
     red = forms.DecimalField(label="红色阈值", max_digits=6, decimal_places=2)
@@ -41,11 +42,10 @@ RuleFormSet = forms.formset_factory(WarningRuleForm, extra=0, min_num=5, max_num
 
 
 def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or 0)
-    except ValueError:
-        year = 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    query = request.GET if given(request.GET, "year") else request.POST
+    year, default = year_param(query), timezone.localdate().year
+    note_bad(request, "year", year, label="年度", instead=f"已显示{default}年", query=query)
+    return default if year is None else year
 
 
 def _initial(rules: dict[str, WarningRule]) -> list[dict]:

@@ -31,8 +31,9 @@ from ledger.cells import (
 )
 from ledger.reader import Problem, RawSheet
 from projects.codes import project_code_problem
+from projects.params import YEAR_MAX, YEAR_MIN
 
-YEAR_RANGE: dict[str, Any] = {"low": 2000, "high": 2100, "unit": "年"}
+YEAR_RANGE: dict[str, Any] = {"low": YEAR_MIN, "high": YEAR_MAX, "unit": "年"}
 
 
 @dataclass(slots=True)

@@ -1,7 +1,24 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from projects.models import AnnualPlan, Level, Nature, Stage, Unit
+from projects.params import year_field
+
+
+class YearFilter(django_filters.NumberFilter):
+    """``?year=``: a whole year within the range every year takes (`projects.params`), not the
+    Decimal a NumberFilter reads (``1e5``, 20 digits)."""
+
+    field_class = forms.IntegerField
+
+
+def year_filter() -> YearFilter:
+    field = year_field()
+    return YearFilter(
+        label=field.label, min_value=field.min_value, max_value=field.max_value,
+        error_messages=field.error_messages,
+    )  # fmt: skip
 
 
 def unit_filter(field_name: str = "project__unit") -> django_filters.ModelChoiceFilter:
@@ -12,7 +29,7 @@ def unit_filter(field_name: str = "project__unit") -> django_filters.ModelChoice
 
 
 class PlanFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label="年度")
+    year = year_filter()
     level = django_filters.ChoiceFilter(label="级别", choices=Level.choices, empty_label="全部级别")
     nature = django_filters.ChoiceFilter(label="性质", choices=Nature.choices, empty_label="全部")
     unit = unit_filter()

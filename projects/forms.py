@@ -4,6 +4,7 @@ from django.utils import timezone
 from projects.amounts import amount_field
 from projects.codes import project_code_problem
 from projects.models import AnnualPlan, Milestone, Project
+from projects.params import version_field, year_field
 from projects.units import merged_into, merged_refusal
 
 # The only format an <input type="date"> reads and sends. Django would otherwise render the
@@ -105,7 +106,7 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
         field_classes = {"unit": UnitChoiceField}
 
     # The version of the project the form showed: a form older than the project is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,6 +130,7 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
 
 
 class PlanForm(ChineseFormMixin, forms.ModelForm):
+    year = year_field()
     planned_investment = amount_field("年度计划投资(万元)", required=True)
 
     class Meta:
@@ -152,8 +154,6 @@ class PlanForm(ChineseFormMixin, forms.ModelForm):
 
     def clean_year(self):
         year = self.cleaned_data["year"]
-        if not 2000 <= year <= 2100:
-            raise forms.ValidationError("年度应为2000–2100之间的四位年份。")
         plans = AnnualPlan.objects.filter(project=self.instance.project, year=year)
         if plans.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("该项目已列入这一年度的计划。")
@@ -171,7 +171,7 @@ class MilestoneForm(ChineseFormMixin, forms.ModelForm):
         field_classes = {"unit": UnitChoiceField}
 
     # The version of the milestone an edit form showed: an older form is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = version_field()
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,4 +195,4 @@ class ChainForm(ChineseFormMixin, forms.Form):
 
 class DoneForm(ChineseFormMixin, forms.Form):
     actual_date = forms.DateField(label="实际完成日期", required=False, widget=DateInput())
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = version_field()

@@ -6,19 +6,48 @@ paging and bad input behave alike on all of them:
 - the queryset comes from the app's access helper (`get_queryset`): a filter only narrows it;
 - a filter value that is not one of its choices is left out (``strict = False``) and named on
   the page by ``partials/filter_errors.html``;
-- ``?page=abc`` is the first page and ``?page=999`` the last (django-tables2's silent paging);
-  the table paginates, the view does not (no second COUNT query, no 404 for a page too far);
+- ``?page=abc`` is the first page and ``?page=999`` the last; ``?per_page=`` is read by
+  `projects.params.page_size`: a whole number from 1 is taken up to ``PER_PAGE_MAX`` (a larger
+  one is clamped to it, said on the page), anything else is ignored (said too) and the list's
+  own size shown. `paginate` does this for every table, a ListPage's and a function view's;
+  django-tables2's ``RequestConfig`` is never given a page size to read from the query, as it
+  would take ``-1`` (a 500) or a million. The table paginates, the view does not (no second
+  COUNT query, no 404 for a page too far);
 - ``?format=xlsx`` sends ``export(rows)`` for the filtered rows, written by `projects/xlsx.py`.
 """
 
-from typing import cast
+from typing import TypeVar, cast
 
+from django.core.paginator import EmptyPage
+from django.http import HttpRequest
 from django_filters import FilterSet
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin, Table
 
 from projects.capabilities import CapabilityRequiredMixin, needs
 from projects.models import User
+from projects.params import PER_PAGE_MAX, given, ignored, int_param, page_size
+
+TableT = TypeVar("TableT", bound=Table)
+
+
+def paginate(request: HttpRequest, table: TableT, *, per_page: int) -> TableT:
+    """Sort ``table`` as the query asks (django-tables2) and show one page of it: ``per_page``
+    rows unless ``?per_page=`` asks for another size (bounded by `page_size`, and said when
+    it was not taken as asked)."""
+    RequestConfig(request, paginate=False).configure(table)
+    query, name = request.GET, table.prefixed_per_page_field
+    asked = int_param(query, name, low=1)
+    if asked is None and given(query, name):
+        ignored(request, "每页条数", given(query, name), f"已按每页{per_page}条显示")
+    elif asked is not None and asked > PER_PAGE_MAX:
+        ignored(request, "每页条数", given(query, name), f"每页最多显示{PER_PAGE_MAX}条")
+    number = int_param(query, table.prefixed_page_field, low=1) or 1
+    try:
+        table.paginate(per_page=page_size(query, default=per_page, name=name), page=number)
+    except EmptyPage:  # a page past the last: the last
+        table.page = table.paginator.page(table.paginator.num_pages)
+    return table
 
 
 class ListPage(CapabilityRequiredMixin, SingleTableMixin, FilterView):
@@ -33,7 +62,10 @@ class ListPage(CapabilityRequiredMixin, SingleTableMixin, FilterView):
         return cast(User, self.request.user)
 
     def get_table_pagination(self, table):
-        return {"per_page": self.per_page}
+        return False  # `get_table` pages it, with a bounded ?per_page=
+
+    def get_table(self, **kwargs):
+        return paginate(self.request, super().get_table(**kwargs), per_page=self.per_page)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx" and hasattr(self, "export"):

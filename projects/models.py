@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from projects import deadlines
 from projects.names import clean_name, username_key
+from projects.params import YEAR_MAX, YEAR_MIN
 
 MONEY_DIGITS = 14  # DESIGN.md §3: 10 digits before the point, 4 after
 MONEY_PLACES = 4
@@ -520,7 +521,7 @@ class AnnualPlan(Versioned):
                 condition=Q(planned_investment__gte=0), name="plan_planned_investment_gte_0"
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=2000, year__lte=2100), name="plan_year_in_range"
+                condition=Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX), name="plan_year_in_range"
             ),
         ]
 

@@ -12,6 +12,7 @@ from django import forms
 from projects.amounts import amount_field
 from projects.forms import ChineseFormMixin
 from projects.models import AnnualPlan, Project, Stage
+from projects.params import version_field
 
 
 class PlanEditForm(ChineseFormMixin, forms.ModelForm):
@@ -20,7 +21,7 @@ class PlanEditForm(ChineseFormMixin, forms.ModelForm):
 
     planned_investment = amount_field("年度计划投资(万元)", required=True)
     # The version of the row the form showed: a form older than the row is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = version_field()
 
     class Meta:
         model = AnnualPlan

@@ -23,6 +23,7 @@ from django.utils import timezone
 from projects.capabilities import can, capabilities_of, require, requires, signed_in
 from projects.errors import error_text
 from projects.models import PasswordResetRequest, Unit, User
+from projects.params import given, id_param
 from projects.password_resets import (
     decide_refusal,
     password_reset_confirm,
@@ -133,10 +134,9 @@ def _shown(post) -> dict[str, Any] | None:
     """The values the row's form showed (its hidden ``shown_*`` inputs), when it sent them."""
     if "shown_role" not in post:
         return None
-    unit = post.get("shown_unit", "")
     return {
         "role": post["shown_role"],
-        "unit": int(unit) if unit.isdigit() else None,
+        "unit": id_param(post, "shown_unit"),
         "is_active": post.get("shown_active") == "on",
     }
 
@@ -200,8 +200,10 @@ def security_user_change(request, pk: int):
             user_grant_requested(actor=request.user, target=target)
             messages.success(request, f"已授予{target.username}填报员角色，所属单位：{unit}。")
         else:
-            unit_id = request.POST.get("unit", "")
-            unit = get_object_or_404(Unit, pk=int(unit_id)) if unit_id.isdigit() else None
+            unit_id = id_param(request.POST, "unit")
+            if unit_id is None and given(request.POST, "unit"):
+                raise ValidationError("所选单位无效，请刷新页面后重新选择。")
+            unit = get_object_or_404(Unit, pk=unit_id) if unit_id is not None else None
             user_set_role(
                 actor=request.user, target=target, role=request.POST.get("role", ""),
                 unit=unit, is_active=request.POST.get("is_active") == "on",

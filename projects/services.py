@@ -17,6 +17,7 @@ from projects.amounts import check_amount
 from projects.capabilities import can, require
 from projects.formatting import wan_text
 from projects.models import AnnualPlan, Level, Milestone, Nature, Project, Stage, Unit, User
+from projects.params import YEAR_MAX, YEAR_MIN
 from projects.units import lock_units
 from projects.versioning import check_version, locked_current, save_changes
 
@@ -174,8 +175,8 @@ def plan_add(
     require(user, "register.keep")
     today = today or timezone.localdate()
     project = Project.objects.select_for_update().get(pk=project.pk)  # one row per year, raced
-    if not 2000 <= year <= 2100:
-        raise ValidationError("年度应为2000–2100之间的四位年份。")
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ValidationError(f"年度应为{YEAR_MIN}–{YEAR_MAX}之间的四位年份。")
     if project.plans.filter(year=year).exists():
         raise ValidationError(f"“{project.name}”已列入{year}年度的计划。")
     if planned_investment is None:

@@ -21,6 +21,7 @@ from projects.lists import ListPage
 from projects.models import Unit
 from projects.tables import cell
 from projects.units import (
+    SORT_ORDER_MAX,
     closest_units,
     counted_usage,
     merge_collisions,
@@ -98,6 +99,12 @@ class UnitForm(forms.Form):
     sort_order = forms.IntegerField(
         label="排序",
         min_value=0,
+        max_value=SORT_ORDER_MAX,
+        error_messages={
+            "invalid": f"排序应为0–{SORT_ORDER_MAX}之间的整数",
+            "min_value": f"排序应为0–{SORT_ORDER_MAX}之间的整数",
+            "max_value": f"排序应为0–{SORT_ORDER_MAX}之间的整数",
+        },
         initial=0,
         help_text="数字小的排在前面（下拉列表、单位名单）；各单位按10、20、30…编号，插入时取中间数，如15",
     )

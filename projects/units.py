@@ -62,10 +62,14 @@ def closest_units(name: str, existing: Iterable[str], limit: int = 3) -> list[st
     return [other for score, other in scored[:limit] if -score >= best - 0.1]
 
 
+SORT_ORDER_MAX = 999_999  # 排序 is numbered 10, 20, 30…: a county's units fit many times over
+
+
 def next_sort_order() -> int:
-    """The 排序 a new unit is offered: after every unit, on the next ten."""
+    """The 排序 a new unit is offered: after every unit, on the next ten (at most
+    SORT_ORDER_MAX, so the offer is always one the form takes)."""
     highest = Unit.objects.aggregate(highest=models.Max("sort_order"))["highest"] or 0
-    return (highest // 10 + 1) * 10
+    return min((highest // 10 + 1) * 10, SORT_ORDER_MAX)
 
 
 def merged_into(unit_id: int) -> Unit | None:
@@ -255,8 +259,8 @@ def unit_save(
     name = _clean_name(name, unit=unit)
     if kind not in Unit.Kind.values:
         raise ValidationError(f"单位类型应为{'、'.join(Unit.Kind.labels)}之一。")
-    if sort_order < 0:
-        raise ValidationError("排序应为不小于0的整数。")
+    if not 0 <= sort_order <= SORT_ORDER_MAX:
+        raise ValidationError(f"排序应为0–{SORT_ORDER_MAX}之间的整数。")
     values = {"name": name, "kind": kind, "sort_order": sort_order}
     try:
         # Two people saving one name at once both pass _clean_name: the unique index refuses

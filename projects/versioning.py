@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from projects.formatting import wan_text
 from projects.models import User, Versioned, is_money
+from projects.params import INT_MAX
 
 V = TypeVar("V", bound=Versioned)
 
@@ -133,7 +134,9 @@ class VersionedAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # any mode
     """The admin's change form of a `Versioned` row: it carries the version it showed, and a
     row that moved on meanwhile is refused naming what changed, as the app's forms do."""
 
-    shown_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    shown_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=INT_MAX
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

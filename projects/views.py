@@ -10,6 +10,7 @@ from projects.errors import error_text
 from projects.filters import PlanFilter
 from projects.forms import ChainForm, DoneForm, MilestoneForm, PlanForm, ProjectForm
 from projects.lists import ListPage
+from projects.params import given, id_param, shown, year_param
 from projects.plan_forms import PlanEditForm, ReplaceForm
 from projects.tables import PlanTable
 
@@ -29,9 +30,8 @@ class ProjectListView(ListPage):
         register is always one year's list (a project is on several years')."""
         kwargs = super().get_filterset_kwargs(filterset_class)
         data = kwargs["data"].copy() if kwargs["data"] is not None else {}
-        year = data.get("year", "").strip()
-        if not (year.isdigit() and 2000 <= int(year) <= 2100):
-            self.bad_year = year
+        if year_param(data) is None:
+            self.bad_year = shown(given(data, "year"))
             data["year"] = str(timezone.localdate().year)
         kwargs["data"] = data
         return kwargs
@@ -179,7 +179,9 @@ def milestones(request, pk: int):
                     messages.success(request, f"已添加{count}项前期手续节点。")
                     return redirect("milestones", pk=project.pk)
             elif action == "done":
-                milestone = get_object_or_404(project.milestones, pk=request.POST.get("milestone"))
+                milestone = get_object_or_404(
+                    project.milestones, pk=id_param(request.POST, "milestone")
+                )
                 done = DoneForm(request.POST)
                 if not done.is_valid():
                     raise ValidationError("实际完成日期格式不正确。")

@@ -5,6 +5,7 @@ from django import forms
 from projects.formatting import QUARTER_CHOICES
 from projects.forms import ChineseFormMixin, DateInput, MultipleFileField, UnitChoiceField
 from projects.models import FactorCategory, Unit
+from projects.params import version_field, year_field
 from supervision.models import Finding, Inspection, Notice
 from supervision.widgets import (
     ProjectChecklist,
@@ -16,7 +17,7 @@ from supervision.widgets import (
 
 DATE = DateInput()
 # The version of the row the form showed: a form older than the row is refused.
-VERSION = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+VERSION = version_field()
 
 
 class InspectionForm(ChineseFormMixin, forms.Form):
@@ -134,7 +135,7 @@ class NoticeForm(ChineseFormMixin, forms.Form):
     cleaned_data is always the period's last month. A blank title follows the period."""
 
     period = forms.ChoiceField(label="通报周期", choices=Notice.Period.choices)
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = year_field()
     month = forms.TypedChoiceField(
         label="月份（月度通报）", coerce=int, choices=[(m, f"{m}月") for m in range(1, 13)]
     )

@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django_tables2 import RequestConfig
 
 from projects import filenames
 from projects.access import visible_projects
 from projects.capabilities import requires
 from projects.errors import error_text, form_error_text
-from projects.lists import ListPage
+from projects.lists import ListPage, paginate
+from projects.params import id_param, note_bad
 from projects.uploads import check_attachments, download
 from projects.xlsx import workbook_response
 from supervision import services
@@ -118,8 +118,10 @@ def _finding_page(request, finding: Finding, *, answer_form: AnswerForm | None =
 @requires("supervision.keep")
 def finding_create(request):
     initial: dict[str, object] = {"found_on": timezone.localdate()}
-    if request.GET.get("inspection", "").isdigit():
-        inspection = get_object_or_404(Inspection, pk=request.GET["inspection"])
+    inspection_id = id_param(request.GET, "inspection")
+    note_bad(request, "inspection", inspection_id, label="所选督查", instead="请在表单中选择督查")
+    if inspection_id is not None:
+        inspection = get_object_or_404(Inspection, pk=inspection_id)
         initial |= {"inspection": inspection, "found_on": inspection.inspected_on}
     form = FindingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -276,7 +278,7 @@ def inspection_list(request):
         Inspection.objects.prefetch_related("projects").order_by("-inspected_on", "pk"),
         findings=visible_findings(request.user),
     )
-    RequestConfig(request, paginate={"per_page": 30}).configure(table)
+    paginate(request, table, per_page=30)
     return render(request, "supervision/inspection_list.html", {"table": table})
 
 

@@ -66,9 +66,7 @@ def test_review_list_groups_the_reports_by_unit_with_their_cumulative_totals(peo
 def test_review_list_keeps_the_focused_units_heading_when_it_has_no_report_left(people):
     township = Unit.objects.get(name="营盘镇")
 
-    listed = review_list(
-        year=2024, month=3, status=Status.SUBMITTED, unit=None, focus=str(township.pk)
-    )
+    listed = review_list(year=2024, month=3, status=Status.SUBMITTED, unit=None, focus=township.pk)
 
     assert [(group.unit, group.rows) for group in listed.groups] == [("营盘镇", [])]
     assert listed.submitted_count == 0

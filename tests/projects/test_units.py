@@ -181,7 +181,7 @@ def test_the_unit_page_refuses_a_stale_form_and_keeps_what_was_typed(client, cas
         ("县住建局", "department", 0, "已有名为“县住建局”的责任单位"),
         ("", "department", 0, "请填写单位名称"),
         ("新单位", "company", 0, "单位类型应为"),
-        ("新单位", "other", -1, "排序应为不小于0的整数"),
+        ("新单位", "other", -1, "排序应为0–999999之间的整数"),
     ],
 )
 def test_it_refuses_a_bad_unit(cast, name, kind, order, reason):
