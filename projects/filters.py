@@ -6,7 +6,7 @@ from projects.models import AnnualPlan, Level, Nature, Stage, Unit
 from projects.params import year_field
 
 
-class YearFilter(django_filters.NumberFilter):
+class YearFilter(django_filters.Filter):
     """``?year=``: a whole year within the range every year takes (`projects.params`), not the
     Decimal a NumberFilter reads (``1e5``, 20 digits)."""
 

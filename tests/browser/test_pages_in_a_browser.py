@@ -132,3 +132,20 @@ def test_on_a_phone_the_reporters_month_entry_is_in_sight_in_the_menu(tab, cast)
     assert box is not None and box["x"] + box["width"] <= 390
     assert page.locator("nav.nav a").nth(1).inner_text() == "月度填报"
     assert tab.problems == []
+
+
+def test_a_hand_edited_address_shows_the_list_and_says_what_it_ignored(tab, cast):
+    """A clerk who edits the address (or follows a mangled link) gets the page, told why."""
+    a_small_county()
+    sign_in(tab, cast.officer)
+    page = tab.page
+
+    response = page.goto("/projects/?year=²&per_page=-1")
+
+    assert response.status == 200
+    assert "年度“²”不是有效的年份" in page.locator("main").inner_text()
+    assert "每页条数“-1”无效，已按每页50条显示。" in page.locator("ul.messages").inner_text()
+    response = page.goto("/funds/new/?project=²")
+    assert response.status == 200
+    assert "所选项目“²”无效，请在表单中选择项目。" in page.locator("ul.messages").inner_text()
+    assert tab.problems == []

@@ -10,12 +10,15 @@ else PostgreSQL's ``integer`` (a plain form's number goes to a column or a query
 import importlib
 import pkgutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django import forms
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import Model
 from django.urls import reverse
 from django_filters import FilterSet
 
@@ -43,14 +46,14 @@ def import_everything() -> None:
                 importlib.import_module(module.name)
 
 
-def subclasses(cls: type) -> set[type]:
-    found = set()
+def subclasses(cls: Any) -> set[Any]:
+    found: set[Any] = set()
     for sub in cls.__subclasses__():
         found |= {sub} | subclasses(sub)
     return found
 
 
-def project_forms() -> list[tuple[str, dict[str, forms.Field], type | None]]:
+def project_forms() -> list[tuple[str, dict[str, forms.Field], Any]]:
     """(name, fields, model) of every form class the apps define, and of every FilterSet's form."""
     import_everything()
     ours = tuple(f"{name}." for name in project_apps())
@@ -66,11 +69,11 @@ def project_forms() -> list[tuple[str, dict[str, forms.Field], type | None]]:
     return found
 
 
-def column_range(name: str, model: type | None) -> tuple[int, int]:
+def column_range(name: str, model: type[Model] | None) -> tuple[int, int]:
     if model is not None:
         try:
             field = model._meta.get_field(name)
-        except LookupError:
+        except FieldDoesNotExist:  # a field the form declares beside the model's
             return INTEGER
         return COLUMN_RANGES.get(field.get_internal_type(), INTEGER)
     return INTEGER
