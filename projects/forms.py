@@ -4,7 +4,7 @@ from django.utils import timezone
 from projects.amounts import amount_field
 from projects.codes import project_code_problem
 from projects.models import AnnualPlan, Milestone, Project
-from projects.params import version_field, year_field
+from projects.params import version_field, whole_number, year_field
 from projects.units import merged_into, merged_refusal
 
 # The only format an <input type="date"> reads and sends. Django would otherwise render the
@@ -81,9 +81,9 @@ class UnitChoiceField(forms.ModelChoiceField):
         try:
             return super().to_python(value)
         except forms.ValidationError as error:
-            merged = str(value).isdigit() and len(str(value)) < 19  # fits a bigint
-            if error.code == "invalid_choice" and merged and merged_into(int(value)):
-                raise forms.ValidationError(merged_refusal(int(value)), code="merged") from None
+            unit_id = whole_number(str(value), low=1)  # "²" passes isdigit(), int() refuses it
+            if error.code == "invalid_choice" and unit_id is not None and merged_into(unit_id):
+                raise forms.ValidationError(merged_refusal(unit_id), code="merged") from None
             raise
 
 
