@@ -19,6 +19,7 @@ from projects.capabilities import needs, requires
 from projects.errors import error_text
 from projects.lists import ListPage
 from projects.models import Unit
+from projects.params import version_field
 from projects.tables import cell
 from projects.units import (
     SORT_ORDER_MAX,
@@ -109,7 +110,7 @@ class UnitForm(forms.Form):
         help_text="数字小的排在前面（下拉列表、单位名单）；各单位按10、20、30…编号，插入时取中间数，如15",
     )
     # The version of the unit the form showed: a form older than the unit is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = version_field()
 
 
 @requires("units.keep")
