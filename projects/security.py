@@ -164,7 +164,7 @@ def security_users(request):
         .order_by("requested_at", "pk")
     )
     for asked in resets:
-        asked.refused = decide_refusal(user=request.user, reset=asked)
+        asked.refused = decide_refusal(user=request.user, reset=asked)  # type: ignore[attr-defined]  # shown beside the row
     decided = (
         PasswordResetRequest.objects.exclude(status=PasswordResetRequest.Status.PENDING)
         .select_related("account", "requested_by", "decided_by")
