@@ -113,7 +113,9 @@ CAPABILITY = {
         on_accounts=True,
     ),
     "audit.read": Capability(
-        "查看安全审计日志和数据变更记录", "审计日志仅限审计管理员查看。", business=False
+        "查看安全审计日志和数据变更记录",
+        "安全审计日志和数据变更记录仅限审计管理员查看（三员分立）；需要了解某条数据的修改经过，请联系审计管理员。",
+        business=False,
     ),
     "accounts.keep": Capability(
         "建立、停用和启用账号，重置未授权账号的密码，申请重置业务账号的密码（安全管理员确认后生效），"

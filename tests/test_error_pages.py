@@ -79,8 +79,17 @@ def test_an_expired_form_is_a_chinese_page_and_nothing_is_saved(people):
 
     page = page_of(response, 403)
     assert "页面已过期，本次提交未保存" in page and "CSRF verification failed" not in page
+    assert "选择“恢复”即可，不必重新填写" in page  # the typed draft is kept (drafts.js)
     finding.refresh_from_db()
     assert finding.unit == people["housing"]
+
+
+def test_the_office_refused_the_change_record_is_told_who_reads_it(client, people):
+    client.force_login(people["officer"])
+
+    page = page_of(client.get(reverse("data_history")), 403)
+
+    assert "数据变更记录仅限审计管理员查看（三员分立）" in page
 
 
 def test_a_bad_request_is_a_chinese_page(client):
