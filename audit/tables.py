@@ -7,6 +7,7 @@ from django.utils.text import Truncator
 
 from audit.history import describe, with_changes
 from audit.models import AuditEntry
+from projects.tables import cell
 
 NOWRAP = {"td": {"class": "nowrap"}}
 
@@ -52,17 +53,19 @@ class HistoryTable(tables.Table):
     """One table's model history, newest first: each record named as a person knows it, and
     what its person changed against the record before."""
 
-    history_date = tables.DateTimeColumn("Y-m-d H:i:s", verbose_name="时间", attrs=NOWRAP)
-    history_user = tables.Column("操作人", default="（导入或命令）")
-    history_type = tables.Column("类型", attrs=NOWRAP)
-    record = tables.Column("记录", empty_values=(), accessor="history_id")
-    changes = tables.Column("变更内容", empty_values=())
+    history_date = tables.DateTimeColumn("Y-m-d H:i:s", verbose_name="时间", attrs=cell("时间"))
+    history_user = tables.Column("操作人", default="（导入或命令）", attrs=cell("操作人"))
+    history_type = tables.Column("类型", attrs=cell("类型"))
+    record = tables.Column("记录", empty_values=(), accessor="history_id", attrs=cell("记录", ""))
+    changes = tables.Column("变更内容", empty_values=(), attrs=cell("变更内容", ""))
 
     TYPES = {"+": "新增", "-": "删除", "~": "修改"}
     NOTHING = {"+": "新建记录", "-": "删除记录", "~": "无字段变化"}
     NO_EARLIER = "修改（此前的记录早于变更记录功能，无从比较）"
 
     class Meta:
+        # on a phone each change is a block, each cell under its label, so 变更内容 is on screen
+        attrs = {"class": "table stacked"}
         orderable = False  # newest first: each change reads against the one before it
         empty_text = "暂无变更记录。"
 

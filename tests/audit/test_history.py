@@ -257,3 +257,14 @@ def test_each_step_is_under_the_person_who_took_it_outside_a_request_too(cast):
     }
 
     assert latest == {"plan": cast.officer, "milestone": cast.officer, "period": cast.officer}
+
+
+def test_on_a_phone_each_change_stands_under_its_labels(client, cast):
+    assert cast.housing  # a unit made with its history row
+    client.force_login(cast.auditor)
+
+    page = client.get(reverse("data_history"), {"table": "unit"}).content.decode()
+
+    assert 'class="table stacked"' in page
+    for label in ("时间", "操作人", "类型", "记录", "变更内容"):
+        assert f'data-label="{label}"' in page
