@@ -327,6 +327,12 @@ class ReportPhoto(models.Model):
     thumbnail = models.ImageField("缩略图", upload_to="report-photos/%Y/%m/thumbs/")
     width = models.PositiveIntegerField("宽")
     height = models.PositiveIntegerField("高")
+    # Read on upload for the data-quality rules (investment/photo_facts.py): the 64-bit
+    # perceptual hash stored as a signed BIGINT (to_signed/to_unsigned), and the capture date
+    # from the upload's EXIF. Photos stored before 0011 get their hash from
+    # `manage.py photo_hashes`; their EXIF is gone, so their date stays empty.
+    phash = models.BigIntegerField("感知哈希", null=True, blank=True)
+    taken_on = models.DateField("拍摄日期（EXIF）", null=True, blank=True)
     caption = models.CharField("说明", max_length=200, blank=True)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     uploaded_by = recorded_by("上传人")

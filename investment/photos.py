@@ -3,12 +3,15 @@
 A photo arrives from a phone in the field. We accept only real JPEG or PNG images within
 size and pixel limits (a renamed HTML file, a truncated file, a decompression bomb or a
 65,536 × 1 strip is refused), rotate it upright, and re-encode it as a fresh JPEG: the
-re-encoding drops every metadata block, GPS position included.
+re-encoding drops every metadata block, GPS position included. Before it does, two facts are
+read for the data-quality rules (``photo_facts``): the picture's perceptual hash and the capture
+date in its EXIF.
 
 ``photo_prepare`` does all the checking and encoding in memory, so a page that takes several
 photos at once can check every one of them before it writes anything.
 """
 
+import datetime
 import io
 import uuid
 import warnings
@@ -23,6 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from investment import photo_facts
 from investment.models import MonthlyReport, ReportPhoto
 from investment.services import EDITABLE, is_locked, refuse_locked
 from projects.capabilities import can, require
@@ -45,6 +49,8 @@ class PreparedPhoto:
     width: int
     height: int
     name: str = ""  # the uploaded file's name, for messages
+    phash: int | None = None  # photo_facts.perceptual_hash: signed, as stored
+    taken_on: datetime.date | None = None  # from the upload's EXIF, which the JPEG drops
 
 
 def _open_checked(data: bytes) -> Image.Image:
@@ -85,14 +91,24 @@ def _jpeg(image: Image.Image) -> bytes:
 def photo_prepare(data: bytes, *, name: str = "") -> PreparedPhoto:
     """Check one uploaded file and re-encode it; a ValidationError says what is wrong."""
     try:
-        image = ImageOps.exif_transpose(_open_checked(data)).convert("RGB")
+        original = _open_checked(data)
+        image = ImageOps.exif_transpose(original).convert("RGB")
     except ValidationError as error:
         if not name:
             raise
         raise ValidationError(f"照片“{name}”：{error_text(error)}") from None
     thumbnail = image.copy()
     thumbnail.thumbnail(THUMBNAIL_SIZE)
-    return PreparedPhoto(_jpeg(image), _jpeg(thumbnail), image.width, image.height, name)
+    return PreparedPhoto(
+        _jpeg(image),
+        _jpeg(thumbnail),
+        image.width,
+        image.height,
+        name,
+        # The upright picture, as stored: a backfill from the stored JPEG hashes the same.
+        phash=photo_facts.perceptual_hash(image),
+        taken_on=photo_facts.taken_on(original),
+    )
 
 
 # A photo as it arrives: an uploaded file, or (file name, content) from a test or a command.
@@ -148,6 +164,8 @@ def photos_store(
             report=report,
             width=prepared.width,
             height=prepared.height,
+            phash=prepared.phash,
+            taken_on=prepared.taken_on,
             caption=caption.strip()[:200],
             uploaded_by=user,
         )
