@@ -133,6 +133,8 @@ def reports_save_month(
     PermissionDenied for a role that cannot report or another unit's project."""
     require(user, "report.enter")
     services.refuse_locked(year, month)
+    if submit:
+        services.refuse_before_window(year, month, doing="报送")
     plans = [entry.plan for entry in entries]
     if any(plan.year != year for plan in plans):
         raise ValidationError("提交的项目不属于本年度，请刷新页面后重新填写。")

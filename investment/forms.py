@@ -135,7 +135,7 @@ WEIGHT = {"data-weight": "1"}  # summed on the page by static/js/year-settings.j
 
 
 class YearSettingsForm(ChineseFormMixin, forms.Form):
-    """年度设置: the due day, the five weights and the 红黑榜 size of one year (the rules that
+    """年度设置: the due day, the 报送开始日, the five weights and the 红黑榜 size of one year (the rules that
     tie them together, such as the weights' sum, are `investment.year_settings`')."""
 
     year = year_field(widget=forms.HiddenInput)
@@ -143,6 +143,7 @@ class YearSettingsForm(ChineseFormMixin, forms.Form):
     # form is refused.
     version = version_field()
     due_day = _whole_number("报送截止日", 1, 28)
+    submit_start_day = _whole_number("报送开始日", 1, 28)
     weight_investment = _whole_number("I1 投资完成权重", 0, 100, **WEIGHT)
     weight_start = _whole_number("I2 开复工权重", 0, 100, **WEIGHT)
     weight_milestones = _whole_number("I3 节点按期完成权重", 0, 100, **WEIGHT)

@@ -119,6 +119,10 @@ class YearSettings(Versioned):
     due_day = models.PositiveSmallIntegerField(
         "报送截止日", default=5, help_text="每月报表在次月的这一天（含当天）前报送"
     )
+    # DESIGN.md §3 "The 报送 window": month m's reports can be sent from this day of month m.
+    submit_start_day = models.PositiveSmallIntegerField(
+        "报送开始日", default=20, help_text="每月报表自当月的这一天起可以报送（草稿随时可存）"
+    )
     weight_investment = models.PositiveSmallIntegerField("投资完成权重", default=50)
     weight_start = models.PositiveSmallIntegerField("开复工权重", default=20)
     weight_milestones = models.PositiveSmallIntegerField("节点按期完成权重", default=15)
@@ -134,6 +138,10 @@ class YearSettings(Versioned):
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_day__gte=1, due_day__lte=28), name="settings_due_day_1_28"
+            ),
+            models.CheckConstraint(
+                condition=Q(submit_start_day__gte=1, submit_start_day__lte=28),
+                name="settings_submit_start_day_1_28",
             ),
             models.CheckConstraint(
                 condition=Q(

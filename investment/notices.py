@@ -123,8 +123,9 @@ def notice_list(request):
 
 def _not_due_yet(*, year: int, kind: str, month: int, today: date) -> str:
     """Why a notice cannot rank this period yet ("" when it can): before a month's due day no
-    unit owes its report (DESIGN.md §3), so a ranking would black-list units for nothing."""
-    if periods.is_due(year, month, today=today):
+    unit owes its report (DESIGN.md §3), so a ranking would black-list units for nothing;
+    a month the office has locked is closed, and the period that is due with it."""
+    if (year, month) <= periods.due_period(today):
         return ""
     settings_due = periods.due_date(year, month, YearSettings.for_year(year).due_day)
     due_year, due_month = periods.due_of_kind(kind, today)

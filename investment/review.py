@@ -46,6 +46,7 @@ def review_month(request, year: int, month: int):
     deadline = month_deadline(year, month)
     by_unit = reporting_status(year=year, month=month, plans=visible_plans(request.user))
     missing = [u for u in by_unit if u.outstanding]
+    window_open = periods.window_open(year, month)
     return render(
         request,
         "investment/review_month.html",
@@ -60,14 +61,17 @@ def review_month(request, year: int, month: int):
             "locked": locked,
             "period": ReportingPeriod.objects.filter(year=year, month=month).first(),
             "can_unlock": may_lock and locked,
-            "can_lock": may_lock and not locked,
+            "can_lock": may_lock and not locked and window_open,
             "can_act": may_review and not locked,
+            # Approving and locking wait for the month's 报送开始日 (returning does not).
+            "can_approve": may_review and not locked and window_open,
+            "window_note": "" if window_open else periods.window_note(year, month),
             "submitted_count": listed.submitted_count,
             "by_unit": by_unit,
             "missing": missing,
             "reminder": reminder_message(year, month, deadline, missing) if missing else "",
             **_due(deadline),
-            "can_batch": may_review and not locked and listed.submitted_count > 0,
+            "can_batch": may_review and not locked and window_open and listed.submitted_count > 0,
         },
     )
 
@@ -216,6 +220,10 @@ def period_lock(request, year: int, month: int):
             return redirect(back)
     if services.is_locked(year=year, month=month):
         messages.info(request, f"{year}年{month}月已锁定。")
+        return redirect(back)
+    too_early = periods.window_refusal(year, month, doing="锁定")
+    if too_early:  # the confirmation would offer what the service refuses
+        messages.error(request, too_early)
         return redirect(back)
     summary = lock_summary(year=year, month=month)
     return render(

@@ -4,8 +4,9 @@ draft ──submit──▶ submitted ──approve──▶ approved
   ▲                  │
   └──(correct)── returned ◀──return──┘
 
-Each function is atomic, checks who may do it and whether the month is locked, and records
-who did it and when. Views, commands and tests all call these.
+Each function is atomic, checks who may do it, whether the month is locked and whether its
+报送 window is open (sending, approving and locking wait for the 报送开始日; drafts and returns
+do not), and records who did it and when. Views, commands and tests all call these.
 """
 
 from collections.abc import Collection
@@ -16,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from investment import periods
 from investment.models import BriefingNote, MonthlyReport, ReportingPeriod
 from investment.selectors import UnitReporting, reporting_status
 from projects.amounts import check_amount
@@ -39,6 +41,13 @@ def _recorded_by(instance: Model, user: User) -> None:
 
 def is_locked(*, year: int, month: int) -> bool:
     return ReportingPeriod.objects.filter(year=year, month=month, locked_at__isnull=False).exists()
+
+
+def refuse_before_window(year: int, month: int, *, doing: str) -> None:
+    """A month's reports are sent, approved and locked from its 报送开始日 (DESIGN.md §3)."""
+    refusal = periods.window_refusal(year, month, doing=doing)
+    if refusal:
+        raise ValidationError(refusal, code="window")
 
 
 def refuse_locked(year: int, month: int) -> None:
@@ -119,6 +128,7 @@ def report_submit(*, report: MonthlyReport, user: User) -> MonthlyReport:
     refuse_locked(report.plan.year, report.month)
     if report.status not in EDITABLE:
         raise ValidationError(f"该报表{report.get_status_display()}，不能重复报送。")
+    refuse_before_window(report.plan.year, report.month, doing="报送")
     report.status = Status.SUBMITTED
     report.submitted_at = timezone.now()
     report.submitted_by = user
@@ -144,6 +154,7 @@ def report_return(*, report: MonthlyReport, user: User, reason: str) -> MonthlyR
 def report_approve(*, report: MonthlyReport, user: User) -> MonthlyReport:
     require(user, "report.review")
     report = _review(report, user)
+    refuse_before_window(report.plan.year, report.month, doing="审核通过")
     report.status = Status.APPROVED
     report.return_reason = ""
     report.save()
@@ -159,6 +170,7 @@ def reports_approve(*, year: int, month: int, report_ids: list[int], user: User)
     """
     require(user, "report.review")
     refuse_locked(year, month)
+    refuse_before_window(year, month, doing="审核通过")
     wanted = set(report_ids)
     if not wanted:
         raise ValidationError("请先勾选要审核通过的报表。")
@@ -230,6 +242,7 @@ def period_lock(
         raise ValidationError(
             f"{year}年{month}月已于{timezone.localtime(period.locked_at):%Y-%m-%d %H:%M}锁定。"
         )
+    refuse_before_window(year, month, doing="锁定")
     missing = units_not_reported(year=year, month=month)
     unconfirmed = [unit for unit in missing if unit.unit_id not in set(confirmed_units)]
     if unconfirmed:

@@ -18,6 +18,7 @@ from investment.models import YearSettings
 from investment.year_settings import (
     FIELDS,
     WEIGHTS,
+    opens_at,
     settings_history,
     settings_preview,
     settings_years,
@@ -42,7 +43,7 @@ def year_settings(request):
     year = _asked_year(request, source, periods.due_period(today)[0])
     saved = YearSettings.objects.filter(year=year).first()
     current = saved or YearSettings(year=year)
-    preview, asked = None, False
+    preview, opening, asked = None, None, False
     if request.method == "POST":
         form = YearSettingsForm(request.POST)
         if form.is_valid() and request.POST.get("action") == "save":
@@ -67,6 +68,7 @@ def year_settings(request):
         elif form.is_valid():
             asked = True
             preview = settings_preview(year=year, values=form.values(), today=today)
+            opening = opens_at(year=year, values=form.values(), today=today)
             request.audit_detail = f"{year}年：预览，未保存"
     else:
         values = {name: getattr(current, name) for name in FIELDS}
@@ -86,6 +88,7 @@ def year_settings(request):
             "form": form,
             "weight_fields": [form[name] for name in WEIGHTS],
             "preview": preview,
+            "opens_at": opening,
             "asked": asked,  # a valid 预览: show what would change and offer 保存
             "history": history,
             "units_ranked": units_ranked,

@@ -12,7 +12,6 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Field
-from django.utils import timezone
 
 from investment import periods
 from investment.models import WarningRule, threshold_text
@@ -163,21 +162,13 @@ def _changes(record: Any, before: Any) -> list[str]:
     ]
 
 
-def judged_period(year: int, *, today: date | None = None) -> tuple[int, int] | None:
-    """The period of ``year`` the page counts warnings at: the period that is due, December
-    for a past year, none for a year not reported yet."""
-    due_year, due_month = periods.due_period(today or timezone.localdate())
-    if year < due_year:
-        return year, 12
-    return (year, due_month) if year == due_year else None
-
-
 def counts_now(
     year: int, *, plans: AnnualPlanQuerySet | None = None, today: date | None = None
 ) -> tuple[int, list[LevelCount]] | None:
-    """(the month, red and yellow rows) under the saved rules, at ``judged_period``."""
-    period = judged_period(year, today=today)
-    if period is None:
+    """(the month, red and yellow rows) under the saved rules, at the year's month that is
+    due (`investment.periods.due_month_of_year`)."""
+    month = periods.due_month_of_year(year, today)
+    if month is None:
         return None
-    warnings = lag_warnings(year=period[0], month=period[1], plans=plans)
-    return period[1], level_counts(warnings)
+    warnings = lag_warnings(year=year, month=month, plans=plans)
+    return month, level_counts(warnings)

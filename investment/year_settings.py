@@ -1,8 +1,10 @@
-"""年度设置: the project office's per-year due day, ranking weights and 红黑榜 size.
+"""年度设置: the project office's per-year due day, 报送开始日, ranking weights and 红黑榜 size.
 
-One service writes them (``year_settings_save``); two selectors read for the page: what the
+One service writes them (``year_settings_save``); three selectors read for the page: what the
 new values would do to the ranking (``settings_preview``, the one ranking rule of
-`investment/rankings.py` run twice) and who changed what (``settings_history``).
+`investment/rankings.py` run twice), which period every page would open at
+(``opens_at``: `investment.periods.due_period` run twice) and who changed what
+(``settings_history``).
 
 The lag threshold is not kept here: it belongs to the year's 预警规则.
 """
@@ -32,7 +34,7 @@ WEIGHTS = (
     "weight_reporting",
 )
 # What 年度设置 edits, in the form's order (not lag_threshold: 预警规则 keeps it).
-FIELDS = ("due_day", *WEIGHTS, "list_size")
+FIELDS = ("due_day", "submit_start_day", *WEIGHTS, "list_size")
 INDICATOR_NAMES = ("I1 投资完成", "I2 开复工", "I3 节点按期完成", "I4 问题按期整改", "I5 按时报送")
 LIST_SIZE_LIMIT = 50
 
@@ -49,6 +51,9 @@ def settings_problems(values: dict[str, int]) -> list[str]:
     due_day = values["due_day"]
     if not 1 <= due_day <= 28:
         problems.append(f"报送截止日为{due_day}日，应为1–28日（每个月都有的日子）。")
+    start_day = values["submit_start_day"]
+    if not 1 <= start_day <= 28:
+        problems.append(f"报送开始日为{start_day}日，应为1–28日（每个月都有的日子）。")
     labels = _labels()
     for name in WEIGHTS:
         if not 0 <= values[name] <= 100:
@@ -78,6 +83,7 @@ def year_settings_save(
     year: int,
     user: User,
     due_day: int,
+    submit_start_day: int | None = None,
     weight_investment: int,
     weight_start: int,
     weight_milestones: int,
@@ -92,10 +98,14 @@ def year_settings_save(
     form older than the row is refused with what changed. Values equal to what is in force
     (saved, or the defaults when nothing is) write nothing: no row, no version, no history.
     The new values apply at once to every figure of the year, I5 (按时报送) included.
+    ``submit_start_day`` None keeps the 报送开始日 in force.
     """
     require(user, "year.configure")
+    if submit_start_day is None:
+        submit_start_day = YearSettings.for_year(year).submit_start_day
     values = {
         "due_day": due_day,
+        "submit_start_day": submit_start_day,
         "weight_investment": weight_investment,
         "weight_start": weight_start,
         "weight_milestones": weight_milestones,
@@ -146,16 +156,42 @@ def settings_years(shown: int, today_year: int) -> list[int]:
     return sorted(years | {shown, today_year, today_year + 1}, reverse=True)
 
 
-def preview_month(year: int, today: date) -> int | None:
-    """The month of ``year`` the preview ranks at: the year's latest month whose due day has
-    passed (the period every page opens at), December for a year that is over, None for a year
-    with no month due yet."""
-    due_year, due_month = periods.due_period(today)
-    if year < due_year:
-        return 12
-    if year == due_year:
-        return due_month
-    return None
+@dataclass
+class OpensAt:
+    """Which period every page opens at with the settings in force and with the typed ones
+    (a due day moved later can move it back, except behind a month the office has locked)."""
+
+    before: tuple[int, int]
+    after: tuple[int, int]
+    locked: tuple[int, int] | None  # the latest locked month, which holds the pages
+
+    @staticmethod
+    def _label(period: tuple[int, int]) -> str:
+        return f"{period[0]}年{period[1]}月"
+
+    @property
+    def text(self) -> str:
+        """保存后各页面默认显示：2026年11月（原：2026年11月）"""
+        return f"保存后各页面默认显示：{self._label(self.after)}（原：{self._label(self.before)}）"
+
+    @property
+    def moved(self) -> bool:
+        return self.before != self.after
+
+    @property
+    def held_by_lock(self) -> bool:
+        """Whether the locked month is what keeps the pages where they open."""
+        return self.locked is not None and self.after == self.locked
+
+
+def opens_at(*, year: int, values: dict[str, int], today: date) -> OpensAt:
+    """Where every page opens with the settings in force and with ``values`` (unsaved) for
+    ``year`` (`investment.periods.due_period`, the one rule, run twice)."""
+    return OpensAt(
+        before=periods.due_period(today),
+        after=periods.due_period(today, settings=YearSettings(year=year, **values)),
+        locked=periods.latest_locked(),
+    )
 
 
 LIST_NAMES = {"red": "红榜", "black": "黑榜", "": ""}
@@ -239,7 +275,7 @@ def settings_preview(*, year: int, values: dict[str, int], today: date) -> Previ
     """The ranking at the year's due period with the settings in force and with ``values``
     (unsaved), unit by unit; None when no month of ``year`` is due yet. ``values`` must have
     passed ``settings_problems``."""
-    month = preview_month(year, today)
+    month = periods.due_month_of_year(year, today)
     if month is None:
         return None
     current = YearSettings.for_year(year)

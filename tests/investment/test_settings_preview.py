@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from investment.models import YearSettings
+from investment.periods import due_month_of_year
 from investment.rankings import unit_ranking
 from investment.year_settings import (
-    preview_month,
     settings_history,
     settings_preview,
     year_settings_save,
@@ -40,10 +40,10 @@ def moves_by_unit(preview):
 
 
 def test_it_compares_at_the_years_latest_due_month():
-    assert preview_month(2024, TODAY) == 12  # a year that is over: its December
-    assert preview_month(2026, TODAY) == 10  # 3 December: November is due on the 5th
-    assert preview_month(2026, date(2026, 12, 6)) == 11
-    assert preview_month(2027, TODAY) is None  # nothing of 2027 is due yet
+    assert due_month_of_year(2024, TODAY) == 12  # a year that is over: its December
+    assert due_month_of_year(2026, TODAY) == 10  # 3 December: November is due on the 5th
+    assert due_month_of_year(2026, date(2026, 12, 6)) == 11
+    assert due_month_of_year(2027, TODAY) is None  # nothing of 2027 is due yet
 
 
 def test_the_new_weights_move_units_up_and_down(cast):

@@ -8,6 +8,7 @@ from tests.investment.weights_county import NEW_WEIGHTS, a_county_where_weights_
 URL = reverse("year_settings")
 DEFAULTS = {
     "due_day": 5,
+    "submit_start_day": 20,
     "weight_investment": 50,
     "weight_start": 20,
     "weight_milestones": 15,
