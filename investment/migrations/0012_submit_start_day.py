@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('investment', '0010_report_photo_history'),
+        ('investment', '0011_report_photo_hash_and_date'),
     ]
 
     operations = [
