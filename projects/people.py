@@ -31,13 +31,17 @@ PHONE = re.compile(r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?)$")
 
 
 def generate_password(length: int = 12) -> str:
-    """A random initial password meeting the policy: every class, no look-alike characters."""
+    """A random initial password meeting the policy: every class, no look-alike characters.
+
+    It starts with a letter: one starting with = + @ would be read as a formula when the
+    list of imported accounts is pasted into a spreadsheet."""
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"
     classes = ["ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789", "#%+=?@"]
     chars = [secrets.choice(group) for group in classes]
     pool = "".join(classes)
-    chars += [secrets.choice(pool) for _ in range(length - len(chars))]
+    chars += [secrets.choice(pool) for _ in range(length - len(chars) - 1)]
     secrets.SystemRandom().shuffle(chars)
-    return "".join(chars)
+    return secrets.choice(letters) + "".join(chars)
 
 
 def clean_username(username: str) -> str:

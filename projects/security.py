@@ -29,6 +29,7 @@ from projects.password_resets import (
     password_reset_confirm,
     password_reset_reject,
 )
+from projects.people import generate_password
 from projects.units import lock_units
 
 
@@ -63,11 +64,17 @@ def user_set_role(
     unit: Unit | None,
     is_active: bool,
     shown: dict[str, Any] | None = None,
-) -> User:
-    """Set a user's role, unit and whether the account is enabled. ``shown`` holds the values
+) -> tuple[User, str | None]:
+    """Set a user's role, unit and whether the account is enabled; the user and, when this
+    grant issued one, its one-time password (to be shown once). ``shown`` holds the values
     the form showed (``role``, ``unit`` id, ``is_active``): when someone changed them meanwhile,
     the form is refused naming what changed, rather than silently undoing their change.
-    Another 三员 administrator's account is out of reach (PermissionDenied)."""
+    Another 三员 administrator's account is out of reach (PermissionDenied).
+
+    An account with no role gets its first role only with a one-time password issued here:
+    the system administrator set its password (and may since have signed in with it and
+    changed it), so a role granted on that password would be the system administrator's to
+    use. The old password stops working and the owner changes the new one at first sign-in."""
     require(actor, "security.grant", target)
     if target.pk == actor.pk:
         raise ValidationError("不能修改自己的角色或停用自己的账号。")
@@ -77,13 +84,8 @@ def user_set_role(
         raise ValidationError("填报员必须属于一个责任单位。")
     lock_units(unit)  # before the user: a merge locks units, then the users in them
     target = User.objects.select_for_update().get(pk=target.pk)
-    if role in User.PRIVILEGED_ROLES and role != target.role and target.must_change_password:
-        # Its initial password was set by the system administrator: granting an
-        # administrator role now would let them sign in as that administrator first.
-        raise ValidationError(
-            f"账号“{target.username}”仍在使用系统管理员设置的初始密码，"
-            "请待本人登录并修改密码后，再授予管理员角色。"
-        )
+    if reason := admin_role_refusal(target, role):
+        raise ValidationError(reason)
     if shown is not None and (changes := _shown_changes(target, shown)):
         latest = target.history.order_by("-history_id").first()
         who = str(latest.history_user) if latest and latest.history_user else "他人"
@@ -94,16 +96,44 @@ def user_set_role(
             code="stale",
         )
     if (target.role, target.unit_id, target.is_active) == (role, unit and unit.pk, is_active):
-        return target  # saved as shown: no history row to blame on anyone
+        return target, None  # saved as shown: no history row to blame on anyone
+    password = None
+    if issues_password(target, role):
+        password = generate_password()
+        target.set_password(password)  # the system administrator's password stops working
+        target.must_change_password = True
     target.role, target.unit, target.is_active = role, unit, is_active
     if role != User.Role.NONE:
         target.requested_unit = None  # the request, if any, is answered
     target.save()
-    return target
+    return target, password
 
 
-def user_grant_requested(*, actor: User, target: User) -> User:
-    """按申请授权: an imported reporter gets the reporter role and the unit its sheet named."""
+def issues_password(target: User, role: str) -> bool:
+    """Whether giving ``target`` the role ``role`` issues a one-time password: a first role."""
+    return target.role == User.Role.NONE and role != User.Role.NONE
+
+
+def admin_role_refusal(target: User, role: str) -> str | None:
+    """Why ``target`` may not be made the administrator ``role`` now (None: it may).
+
+    An account with a role that still has a one-time password (a reset the security
+    administrator confirmed) waits for its owner to change it: granting an administrator
+    role now would let the one who saw that password sign in as the administrator first.
+    A first role issues a new one-time password anyway (`issues_password`)."""
+    if role not in User.PRIVILEGED_ROLES or role == target.role:
+        return None
+    if target.role != User.Role.NONE and target.must_change_password:
+        return (
+            f"账号“{target.username}”仍在使用一次性密码，"
+            "请待本人登录并修改密码后，再授予管理员角色。"
+        )
+    return None
+
+
+def user_grant_requested(*, actor: User, target: User) -> tuple[User, str | None]:
+    """按申请授权: an imported reporter gets the reporter role and the unit its sheet named
+    (and, being a first role, a one-time password)."""
     require(actor, "security.grant")
     if target.requested_unit is None:
         raise ValidationError(f"账号“{target.username}”没有待授权的申请单位。")
@@ -158,6 +188,10 @@ def security_users(request):
         users = users.filter(role=User.Role.NONE)
     # another 三员 administrator's row is shown read-only (the service refuses it)
     out_of_reach = {u.pk for u in users if not can(request.user, "security.grant", u)}
+    # an account on a one-time password is offered no administrator role (the service refuses)
+    admin_waits = {
+        u.pk for u in users if any(admin_role_refusal(u, r) for r in User.PRIVILEGED_ROLES)
+    }
     resets = list(
         PasswordResetRequest.objects.filter(status=PasswordResetRequest.Status.PENDING)
         .select_related("account", "requested_by")
@@ -178,6 +212,7 @@ def security_users(request):
             "decided_resets": decided,
             "users": users,
             "out_of_reach": out_of_reach,
+            "admin_waits": admin_waits,
             "q": q,
             "pending": pending,
             "locked": locked_usernames(),
@@ -191,28 +226,40 @@ def security_users(request):
 @requires("security.grant", methods=["POST"])
 def security_user_change(request, pk: int):
     target = get_object_or_404(User, pk=pk)
+    password = None
     try:
         if request.POST.get("action") == "unlock":
             user_unlock(actor=request.user, target=target)
-            messages.success(request, f"已解除{target.username}的登录锁定。")
+            done = f"已解除{target.username}的登录锁定。"
         elif request.POST.get("action") == "grant_requested":
             unit = target.requested_unit
-            user_grant_requested(actor=request.user, target=target)
-            messages.success(request, f"已授予{target.username}填报员角色，所属单位：{unit}。")
+            target, password = user_grant_requested(actor=request.user, target=target)
+            done = f"已授予{target.username}填报员角色，所属单位：{unit}。"
         else:
             unit_id = id_param(request.POST, "unit")
             if unit_id is None and given(request.POST, "unit"):
                 raise ValidationError("所选单位无效，请刷新页面后重新选择。")
             unit = get_object_or_404(Unit, pk=unit_id) if unit_id is not None else None
-            user_set_role(
+            target, password = user_set_role(
                 actor=request.user, target=target, role=request.POST.get("role", ""),
                 unit=unit, is_active=request.POST.get("is_active") == "on",
                 shown=_shown(request.POST),
             )  # fmt: skip
-            messages.success(request, f"已更新{target.username}的角色与状态。")
+            done = f"已更新{target.username}的角色与状态。"
     except ValidationError as error:
         messages.error(request, error_text(error))
-    return redirect("security_users")
+        return redirect("security_users")
+    if password is None:
+        messages.success(request, done)
+        return redirect("security_users")
+    request.audit_detail = (
+        f"授予{target.username}（{target}）{target.get_role_display()}角色，签发一次性密码"
+    )
+    return render(
+        request,
+        "projects/people_password.html",
+        {"accounts": [(target, password)], "granted": True},
+    )
 
 
 @requires("accounts.confirm_reset", methods=["POST"])

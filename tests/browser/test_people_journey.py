@@ -103,17 +103,25 @@ def test_an_account_from_creation_to_a_reporter_at_work(tab, county):
     change_forced_password(page, initial, "Qing#shan2026")
     assert "尚未授权" in page.inner_text("main")
 
-    # The security administrator gives the account the reporter role and 县住建局.
+    # The security administrator gives the account the reporter role and 县住建局: a first
+    # role comes with a one-time password of the security administrator's, so the password
+    # the system administrator once saw (and could have changed himself) stops working.
     sign_in(tab, county.security)
     page.goto("/security/users/")
     row = page.locator("tr", has_text="zhaomin")
     row.locator("select[name=role]").select_option(label="责任单位填报员")
     row.locator("select[name=unit]").select_option(label="县住建局")
     row.locator("button:text-is('保存')").click()
-    assert "已更新zhaomin" in page.inner_text(".messages")
+    assert "已授予zhaomin" in page.inner_text("main")
+    look(page, "security-first-role-password")
+    one_time = page.inner_text("code.initial-password")
 
-    # 赵敏 sees 县住建局's projects only.
+    # 赵敏's own password went with it: 赵敏 signs in with the one-time one and sets a new one,
+    # then sees 县住建局's projects only.
     sign_in_by_form(page, "zhaomin", "Qing#shan2026")
+    assert "用户名或密码不正确" in page.inner_text("main")
+    sign_in_by_form(page, "zhaomin", one_time)
+    change_forced_password(page, one_time, "Qing#shan2027")
     page.goto("/projects/?year=2024")
     register = page.inner_text("main")
     assert "城关保障房" in register and "营盘公路改建" not in register
@@ -171,7 +179,10 @@ def test_the_administrator_imports_reporters_after_correcting_a_bad_row(tab, cou
     # The security administrator grants what the sheet asked, one click each.
     sign_in(tab, county.security)
     page.goto("/security/users/")
+    page.on("dialog", lambda dialog: dialog.accept())
     page.locator("tr", has_text="sunli").locator("button:text-is('按申请授权')").click()
+    assert "已授予sunli" in page.inner_text("main")
+    assert page.locator("code.initial-password").count() == 1  # handed to 孙丽 in person
     assert User.objects.get(username="sunli").unit.name == "营盘镇"
 
 

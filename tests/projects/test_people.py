@@ -47,6 +47,10 @@ def test_a_generated_password_meets_the_policy():
         validate_password(generate_password())
 
 
+def test_a_generated_password_starts_with_a_letter_so_a_spreadsheet_keeps_it_as_text():
+    assert all(generate_password()[0].isalpha() for _ in range(200))
+
+
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [

@@ -140,8 +140,15 @@ def test_an_account_the_system_administrator_creates_has_no_role_until_one_is_gr
         assert client.get(reverse(name)).status_code == 403, name
 
     client.force_login(people["security"])
-    change(client, newcomer, role="leader")
-    client.force_login(User.objects.get(username="newcomer"))
+    granted = change(client, newcomer, role="leader")
+    ((_, one_time),) = granted.context["accounts"]  # the security administrator hands it over
+    client.logout()
+    client.post(reverse("login"), {"username": "newcomer", "password": one_time})
+    assert client.get(reverse("project_list"))["Location"] == reverse("password_change")
+    client.post(
+        reverse("password_change"),
+        {"old_password": one_time, "new_password1": "Own#2026xyz", "new_password2": "Own#2026xyz"},
+    )
 
     assert client.get(reverse("project_list")).status_code == 200
     assert client.get(reverse("account_pending"))["Location"] == reverse("dashboard")
@@ -298,29 +305,88 @@ def test_the_security_and_audit_administrators_cannot_set_anyones_password(
     assert not User.objects.get(pk=people[target].pk).must_change_password
 
 
-def test_an_account_still_on_its_initial_password_is_not_made_an_administrator(client):
+def test_an_account_on_a_one_time_password_is_not_made_an_administrator(client):
+    """A confirmed reset's one-time password was seen by the security administrator:
+    granting an administrator role before the owner changes it would hand them that role."""
     from django.core.exceptions import ValidationError
 
     from projects.security import user_set_role
 
     security = User.objects.create_user("security", role=User.Role.SECURITY)
-    newcomer = User.objects.create_user("newcomer", must_change_password=True)
+    clerk = User.objects.create_user("clerk2", role=User.Role.LEADER, must_change_password=True)
 
-    with pytest.raises(ValidationError, match="仍在使用系统管理员设置的初始密码"):
-        user_set_role(actor=security, target=newcomer, role=User.Role.AUDITOR, unit=None,
+    with pytest.raises(ValidationError, match="仍在使用一次性密码"):
+        user_set_role(actor=security, target=clerk, role=User.Role.AUDITOR, unit=None,
                       is_active=True)  # fmt: skip
-    newcomer.refresh_from_db()
-    assert newcomer.role != User.Role.AUDITOR
+    clerk.refresh_from_db()
+    assert clerk.role == User.Role.LEADER
 
     client.force_login(security)
     page = client.get(reverse("security_users")).content.decode()
     assert 'value="auditor"  disabled' in page or 'value="auditor" disabled' in page
 
-    newcomer.must_change_password = False  # the owner changed it
-    newcomer.save()
-    user_set_role(actor=security, target=newcomer, role=User.Role.AUDITOR, unit=None,
+    clerk.must_change_password = False  # the owner changed it
+    clerk.save()
+    user_set_role(actor=security, target=clerk, role=User.Role.AUDITOR, unit=None,
                   is_active=True)  # fmt: skip
-    assert User.objects.get(pk=newcomer.pk).role == User.Role.AUDITOR
+    assert User.objects.get(pk=clerk.pk).role == User.Role.AUDITOR
+
+
+def test_the_system_administrator_cannot_keep_an_account_he_set_up_once_it_gets_a_role(client):
+    """The attack: the system administrator creates an account, signs in with its initial
+    password and changes it, then waits for the security administrator to grant a role.
+    The grant issues a one-time password: his password no longer opens the account."""
+    from projects.people import account_create
+    from projects.security import user_set_role
+
+    admin = User.objects.create_user("sysadmin", role=User.Role.ADMIN)
+    security = User.objects.create_user("security", role=User.Role.SECURITY)
+    account, _ = account_create(user=admin, username="xinren", name="新人")
+    account.set_password("Admin-Kept-2026")  # as if he signed in as the newcomer and changed it
+    account.must_change_password = False
+    account.save()
+
+    granted, password = user_set_role(
+        actor=security, target=account, role=User.Role.LEADER, unit=None, is_active=True
+    )
+
+    assert password and granted.check_password(password)
+    assert not granted.check_password("Admin-Kept-2026")
+    assert granted.must_change_password  # the owner changes it at first sign-in
+    client.post(reverse("login"), {"username": "xinren", "password": "Admin-Kept-2026"})
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_first_role_shows_the_one_time_password_once_to_the_security_administrator(client):
+    from projects.people import account_create
+
+    admin = User.objects.create_user("sysadmin", role=User.Role.ADMIN)
+    security = User.objects.create_user("security", role=User.Role.SECURITY)
+    account, initial = account_create(user=admin, username="xinren", name="新人")
+    client.force_login(security)
+
+    answer = client.post(
+        reverse("security_user_change", args=[account.pk]),
+        {"role": "leader", "unit": "", "is_active": "on", "shown_role": "none",
+         "shown_unit": "", "shown_active": "on"},
+    )  # fmt: skip
+
+    page = answer.content.decode()
+    ((shown_account, password),) = answer.context["accounts"]
+    assert "已授权并签发一次性密码" in page and password in page and initial not in page
+    account.refresh_from_db()
+    assert account.role == User.Role.LEADER and account.check_password(password)
+    assert not account.check_password(initial)
+
+    # a later change of the same account's role issues nothing: it is not a first role
+    again = client.post(
+        reverse("security_user_change", args=[account.pk]),
+        {"role": "supervisor", "unit": "", "is_active": "on", "shown_role": "leader",
+         "shown_unit": "", "shown_active": "on"},
+    )  # fmt: skip
+    assert again.status_code == 302
+    account.refresh_from_db()
+    assert account.role == User.Role.SUPERVISOR and account.check_password(password)
 
 
 def test_an_administrator_refused_a_business_page_is_not_told_to_ask_for_a_role(client, people):
