@@ -21,7 +21,7 @@ from investment.models import (
     WarningRule,
     YearSettings,
 )
-from projects.models import AnnualPlan, Milestone, Project, Unit, User
+from projects.models import AnnualPlan, Milestone, Project, ProjectRevision, Unit, User
 from projects.versioning import change_line
 from supervision.models import Finding
 
@@ -67,6 +67,15 @@ def _photos(records: list[Any]) -> list[str]:
 def _plans(records: list[Any]) -> list[str]:
     names = _project_names(r.project_id for r in records)
     return [f"{names.get(r.project_id, '')} {r.year}年" for r in records]
+
+
+def _revisions(records: list[Any]) -> list[str]:
+    names = _project_names(r.project_id for r in records)
+    fields = dict(ProjectRevision.Field.choices)
+    return [
+        f"{names.get(r.project_id, '')} · {fields.get(r.field, '')}调整 {r.revised_on:%Y-%m-%d}"
+        for r in records
+    ]
 
 
 def _milestones(records: list[Any]) -> list[str]:
@@ -120,6 +129,7 @@ HISTORY_MODELS: dict[str, Kind] = {
     "project": Kind(Project, "项目", lambda rs: [f"{r.name}（{r.code}）" for r in rs]),
     "plan": Kind(AnnualPlan, "年度计划", _plans),
     "milestone": Kind(Milestone, "项目节点", _milestones),
+    "revision": Kind(ProjectRevision, "项目调整", _revisions),
     "fund": Kind(FundApplication, "资金申报", _funds),
     "finding": Kind(Finding, "督查问题", _findings),
     "period": Kind(ReportingPeriod, "月份锁定", lambda rs: [f"{r.year}年{r.month}月" for r in rs]),

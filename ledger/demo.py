@@ -38,7 +38,8 @@ from ledger.demo_supervision import supervision_story
 from ledger.importer import import_ledger
 from ledger.results import ImportResult
 from projects.formatting import wan_text
-from projects.models import Project, Unit, User
+from projects.models import Project, Stage, Unit, User
+from projects.revisions import project_revise
 from projects.xlsx import render_workbook
 
 __all__ = ["DEPARTMENTS", "TOWNSHIPS", "DemoCalendar", "build_ledger", "seed_demo"]
@@ -363,7 +364,7 @@ def _build(seed: int, cal: DemoCalendar) -> tuple[list[DemoProject], dict[str, l
                  project.total, row.year, row.plan, project.industry, project.planned_start,
                  project.planned_end, row.actual_start, leader, private,
                  f"{project.name}，总投资{wan_text(project.total)}。", project.stage,
-                 row.statistics_date, "", row.replaced_by]
+                 row.statistics_date, "", None, None, row.replaced_by]
             )  # fmt: skip
             _reports(rng, cal, project, row, sheets[schema.REPORTS])
         _milestones(rng, cal, project, sheets[schema.MILESTONES])
@@ -599,6 +600,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD, today: date | None = None) -> Im
     _classify_units()
     _finish_projects(county)
     ensure_demo_users(password=password)
+    _revisions(cal)
     _reports_online(cal)
     supervision_story(cal)
     return result
@@ -618,6 +620,43 @@ def _finish_projects(county: list[DemoProject]) -> None:
             changed.append(project)
     fields = ["actual_end", "replaced_by"]
     bulk_update_with_history(changed, Project, fields, batch_size=500)
+
+
+# 项目调整 (DESIGN.md §3 Overruns): a few projects building in the due year had their 概算 raised
+# (the reason and the 发改局's 批复文号) or their completion pushed back, through the service.
+REVISIONS = [
+    # share raised (or None), months the completion moves back (or 0), reason, 批复文号
+    (Decimal("0.18"), 0, "初步设计概算调整：增加管网延伸工程", "县发改投资〔{y}〕12号"),
+    (Decimal("0.25"), 6, "地质条件变化，桩基工程量增加，概算调增", "县发改投资〔{y}〕27号"),
+    (None, 9, "征迁未按期完成，竣工日期顺延", "县政府专题会议纪要〔{y}〕8号"),
+    (Decimal("0.12"), 0, "材料价格上涨，按批复调整总投资", "县发改投资〔{y}〕31号"),
+]
+
+
+def _revisions(cal: DemoCalendar) -> None:
+    office = User.objects.get(username="office")
+    building = (
+        Project.objects.filter(stage=Stage.CONSTRUCTION, plans__year=cal.year)
+        .exclude(planned_end__isnull=True)
+        .distinct()
+        .order_by("code")
+    )
+    chosen = list(building[3 : 3 + 7 * len(REVISIONS) : 7])
+    for index, (project, (share, months, reason, number)) in enumerate(
+        zip(chosen, REVISIONS, strict=False)
+    ):
+        revised_on = cal.end - timedelta(days=40 + 25 * index)
+        total = None
+        if share is not None:
+            total = (project.total_investment * (1 + share)).quantize(Decimal("1"))
+        end = None
+        if months and project.planned_end is not None:
+            moved = project.planned_end.month - 1 + months
+            end = period_end(project.planned_end.year + moved // 12, moved % 12 + 1)
+        project_revise(
+            project=project, user=office, total_investment=total, planned_end=end,
+            reason=reason, approval_number=number.format(y=revised_on.year), revised_on=revised_on,
+        )  # fmt: skip
 
 
 def _reports_online(cal: DemoCalendar) -> None:

@@ -63,6 +63,8 @@ def project_rows(
             _label(Stage, project.stage),
             plan.statistics_date,
             project.service_officer,
+            project.original_total,
+            project.original_completion,
             plan.replaced_by.code if plan.replaced_by else "",
         )
 
@@ -226,6 +228,10 @@ def _rule(header: str) -> str:
         return "金额（万元），不能为负数"
     if header == "替换为":
         return "该年度被替换（DESIGN.md 替换）时，填替换它的项目代码；被替换的行不计入当年任何数字"
+    if header == "原总投资(万元)":
+        return "金额（万元）：项目首次列入年度计划时的总投资；留空则以首次导入的总投资为准"
+    if header == "原计划竣工日期":
+        return "日期：项目首次列入年度计划时的计划竣工日期；留空则以首次导入的计划竣工日期为准"
     if header == "纳统日期":
         return "日期：该年度纳入固定资产投资统计（纳统）的日期"
     if header.endswith("日期") or header in {"整改时限"}:

@@ -46,7 +46,7 @@ from ledger.rows import (
     read_projects,
     read_reports,
 )
-from projects import formatting
+from projects import formatting, revisions
 from projects.capabilities import require
 from projects.models import (
     AnnualPlan,
@@ -111,7 +111,7 @@ def import_ledger(
                         claim(token=preview, kind=ConfirmedUpload.Kind.LEDGER, user=user)
                     except ValidationError as error:
                         raise LedgerImportError([Problem(error.messages[0])]) from None
-                importer = Importer(result, user=user)
+                importer = Importer(result, user=user, filename=filename)
                 for name in schema.SHEETS:  # dependency order, whatever the workbook's
                     if name in book.worksheets:
                         importer.sheet(name, book.sheet(name))
@@ -160,6 +160,19 @@ def _fetch(queryset: models.QuerySet[Any], lookup: str, keys: Iterable[Any]) -> 
     return found
 
 
+def _snapshot(project: Project) -> Project:
+    """The fields `projects.revisions` compares, as stored (``upsert`` changes the object)."""
+    return Project(
+        pk=project.pk,
+        name=project.name,
+        unit_id=project.unit_id,
+        total_investment=project.total_investment,
+        planned_end=project.planned_end,
+        original_total=project.original_total,
+        original_completion=project.original_completion,
+    )
+
+
 def _same(stored: object, value: object) -> bool:
     """Whether a row's value equals the stored one. An .xlsx gives every line break as LF (XML
     reads CR as LF), while text that came in another way may hold CRLF: text is compared by
@@ -186,9 +199,12 @@ class Importer:
     """Checks and writes one workbook, sheet by sheet, chunk by chunk, inside the caller's
     transaction. Writes stop at the first problem; checking goes on to report them all."""
 
-    def __init__(self, result: ImportResult, *, user: User | None = None) -> None:
+    def __init__(
+        self, result: ImportResult, *, user: User | None = None, filename: str = ""
+    ) -> None:
         self.result = result
         self.user = user  # recorded in the model history of every row written
+        self.filename = filename  # the reason of the revisions it writes (projects.revisions)
         self.now = timezone.now()
         self.problems: list[Problem] = []
         # Every unit locked first (`projects.units.lock_units`): a merge waits for the import,
@@ -352,10 +368,16 @@ class Importer:
         for chunk in _chunks(sheet.projects.items()):
             items = []
             stored = {p.code: p for p in Project.objects.filter(code__in=[c for c, _ in chunk])}
+            # Each listed project as it stood, and what the workbook gives its 总投资 and
+            # 计划竣工日期: a change is a revision (DESIGN.md §3 Overruns), written below.
+            revised: dict[int, tuple[Project, dict[str, Any]]] = {}
             for code, (given, row) in chunk:
                 values = dict(given)
                 values["unit_id"] = self.units[values.pop("unit_name")]
                 items.append((code, values, row, code))
+                listed = stored.get(code)
+                if listed is not None and revisions.is_listed(listed):
+                    revised[listed.pk] = (_snapshot(listed), values)
                 # A 项目阶段 that only repeats the stored one (an export) states nothing new.
                 if "stage" in given and (
                     code not in stored or stored[code].stage != given["stage"]
@@ -370,6 +392,8 @@ class Importer:
                 lambda code, values: Project(code=code, **values),
             )
             ids |= {code: project.pk for code, project in stored.items()}
+            if self.writing:
+                revisions.imported_revisions(stored=revised, user=self.user, filename=self.filename)
         if not self.writing:
             return
         # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35; fetch them elsewhere.
@@ -400,6 +424,10 @@ class Importer:
                 ],
                 lambda key, values: AnnualPlan(project_id=ids[key[0]], year=key[1], **values),
             )
+        # Every project on a list now keeps its 总投资 and 计划竣工日期 as the originals where
+        # the workbook gave none (a new project; one entering its first list).
+        for some in _chunks(ids.values()):
+            revisions.originals_fill(some)
 
     def follow_starts(self) -> None:
         """The starts 项目台账 recorded move their projects to 在建 and complete their open

@@ -156,6 +156,8 @@ PROJECT_HEADERS = {
     "content": "建设内容",
     "stage": "项目阶段",
     "service_officer": "服务专员",
+    "original_total": "原总投资(万元)",
+    "original_completion": "原计划竣工日期",
 }
 
 
@@ -198,6 +200,10 @@ def read_projects(raw: RawSheet, problems: list[Problem]) -> ProjectSheet:
         reader.optional(project, "content", "建设内容", text(2000))
         reader.optional(project, "stage", "项目阶段", choice(schema.STAGES))
         reader.optional(project, "service_officer", "服务专员", text(50))
+        # DESIGN.md §3 Overruns: the original approval, so an export's round trip keeps it
+        # (blank: the first 总投资 and 计划竣工日期 seen are the originals).
+        reader.optional(project, "original_total", "原总投资(万元)", read_amount)
+        reader.optional(project, "original_completion", "原计划竣工日期", read_date)
         plan = {
             "level": reader.read("项目级别", choice(schema.LEVELS)),
             "nature": reader.read("建设性质", choice(schema.NATURES)),

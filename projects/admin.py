@@ -26,3 +26,10 @@ class ProjectAdmin(VersionedAdmin):
     search_fields = ["code", "name"]
     autocomplete_fields = ["replaced_by"]  # the unit is a plain choice: Unit has no admin
     inlines = [AnnualPlanInline, MilestoneInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        """总投资 and 计划竣工日期 of a saved project change only through 编辑项目 (a revision
+        with its reason, `projects.revisions`); the originals are kept, never typed."""
+        kept = ("original_total", "original_completion")
+        fields = (*super().get_readonly_fields(request, obj), *kept)
+        return (*fields, "total_investment", "planned_end") if obj is not None else fields

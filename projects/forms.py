@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from projects import revisions
 from projects.amounts import amount_field
 from projects.codes import project_code_problem
 from projects.models import AnnualPlan, Milestone, Project
@@ -107,11 +108,38 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
 
     # The version of the project the form showed: a form older than the project is refused.
     version = version_field()
+    # 项目调整 (DESIGN.md §3 Overruns): asked of a listed project when its 总投资 or 计划竣工日期
+    # changes; the page shows them only then (static/js/revision.js), the service insists.
+    revision_reason = forms.CharField(
+        label="调整原因",
+        required=False,
+        max_length=revisions.REASON_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="项目已列入年度计划：调整总投资或计划竣工日期须说明原因（如概算调整批复），"
+        "记入项目调整记录",
+    )
+    approval_number = forms.CharField(
+        label="批复文号", required=False, max_length=revisions.APPROVAL_LIMIT
+    )
+    REVISION_FIELDS = ("revision_reason", "approval_number")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        if not revisions.is_listed(self.instance):
+            for name in self.REVISION_FIELDS:
+                del self.fields[name]
+
+    @property
+    def asks_revision(self) -> bool:
+        return "revision_reason" in self.fields
+
+    def revision_changes(self) -> list[revisions.Change]:
+        """What the cleaned values would revise (the instance is still as stored here)."""
+        data = self.cleaned_data
+        values = {name: data.get(name) for name in revisions.REVISED_NAMES if name in data}
+        return revisions.revision_changes(self.instance, values)
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -126,6 +154,10 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
         start, end = data.get("planned_start"), data.get("planned_end")
         if start and end and end < start:
             self.add_error("planned_end", "计划竣工日期早于计划开工日期。")
+        if self.asks_revision and not (data.get("revision_reason") or "").strip():
+            changes = self.revision_changes()
+            if changes:
+                self.add_error("revision_reason", revisions.reason_refusal(self.instance, changes))
         return data
 
 

@@ -418,6 +418,14 @@ class Project(Versioned):
     total_investment = money_field("总投资(万元)")
     planned_start = models.DateField("计划开工日期", null=True, blank=True)
     planned_end = models.DateField("计划竣工日期", null=True, blank=True)
+    # DESIGN.md §3 Overruns: the approval the project entered its first annual list with; a
+    # later change of 总投资 or 计划竣工日期 is a `ProjectRevision` (`projects.revisions`).
+    original_total = money_field(
+        "原总投资(万元)", null=True, blank=True, help_text="项目首次列入年度计划时的总投资"
+    )
+    original_completion = models.DateField(
+        "原计划竣工日期", null=True, blank=True, help_text="项目首次列入年度计划时的计划竣工日期"
+    )
     actual_end = models.DateField("实际竣工日期", null=True, blank=True)
     leader = models.CharField("包抓领导", max_length=50, blank=True)
     service_officer = models.CharField("服务专员", max_length=50, blank=True)
@@ -452,6 +460,10 @@ class Project(Versioned):
             models.CheckConstraint(
                 condition=Q(replaced_by__isnull=True) | ~Q(replaced_by=models.F("pk")),
                 name="project_not_replaced_by_itself",
+            ),
+            models.CheckConstraint(
+                condition=Q(original_total__isnull=True) | Q(original_total__gte=0),
+                name="project_original_total_gte_0",
             ),
         ]
 
@@ -603,3 +615,67 @@ class Milestone(Versioned):
     def owner_unit_id(self) -> int | None:
         """The unit whose project's milestone this is (`projects.capabilities` scopes by it)."""
         return self.project.unit_id
+
+
+class ProjectRevision(models.Model):
+    """项目调整（概算调整）: one change of a listed project's 总投资 or 计划竣工日期 after it entered
+    its first annual list (DESIGN.md §3 Overruns), with its date, reason, 批复文号 and who.
+
+    Written only by `projects.revisions` (the project form, the ledger import and the demo go
+    through it); the row is the record, never edited (its history shows a change anyway)."""
+
+    class Field(models.TextChoices):
+        TOTAL = "total_investment", "总投资"
+        COMPLETION = "planned_end", "计划竣工日期"
+
+    class Source(models.TextChoices):
+        FORM = "form", "项目编辑"
+        LEDGER = "ledger", "台账导入"
+        SERVICE = "service", "系统"
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="revisions"
+    )
+    field = models.CharField("调整事项", max_length=20, choices=Field)
+    old_total = money_field("原值(万元)", null=True, blank=True)
+    new_total = money_field("新值(万元)", null=True, blank=True)
+    old_date = models.DateField("原日期", null=True, blank=True)
+    new_date = models.DateField("新日期", null=True, blank=True)
+    revised_on = models.DateField("调整日期")
+    reason = models.TextField("调整原因")
+    approval_number = models.CharField("批复文号", max_length=100, blank=True)
+    source = models.CharField("来源", max_length=10, choices=Source, default=Source.FORM)
+    recorded_by = recorded_by("记录人")
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    history = HistoricalRecords(verbose_name="项目调整变更记录")
+
+    class Meta:
+        ordering = ["-revised_on", "-recorded_at", "-id"]
+        verbose_name = verbose_name_plural = "项目调整记录"
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="revision_has_reason"),
+            models.CheckConstraint(
+                condition=Q(old_total__isnull=True) | Q(old_total__gte=0),
+                name="revision_old_total_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_total__isnull=True) | Q(new_total__gte=0),
+                name="revision_new_total_gte_0",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.get_field_display()} {self.revised_on}"
+
+    @property
+    def owner_unit_id(self) -> int | None:
+        return self.project.unit_id
+
+    @property
+    def old_value(self) -> Decimal | date | None:
+        return self.old_total if self.field == self.Field.TOTAL else self.old_date
+
+    @property
+    def new_value(self) -> Decimal | date | None:
+        return self.new_total if self.field == self.Field.TOTAL else self.new_date

@@ -13,10 +13,21 @@ from django.db.models import Model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from projects import revisions
 from projects.amounts import check_amount
 from projects.capabilities import can, require
 from projects.formatting import wan_text
-from projects.models import AnnualPlan, Level, Milestone, Nature, Project, Stage, Unit, User
+from projects.models import (
+    AnnualPlan,
+    Level,
+    Milestone,
+    Nature,
+    Project,
+    ProjectRevision,
+    Stage,
+    Unit,
+    User,
+)
 from projects.params import YEAR_MAX, YEAR_MIN
 from projects.units import lock_units
 from projects.versioning import check_version, locked_current, save_changes
@@ -121,6 +132,7 @@ def project_replace(
                 nature=Nature.CONTINUING if earlier else Nature.NEW,
                 planned_investment=plan.planned_investment,
             )
+            revisions.originals_fill([replacement.pk])  # Z enters a list: its originals
     return project
 
 
@@ -198,6 +210,7 @@ def plan_add(
         raise ValidationError(problems)
     _recorded_by(plan, user)
     plan.save()
+    revisions.originals_fill([project.pk])  # its first list: the approval it came with
     if actual_start is not None:
         start_recorded(starts={project.pk: actual_start}, user=user)
     return plan
@@ -481,16 +494,41 @@ def milestone_update(
 
 
 @transaction.atomic
-def project_save(form: "forms.ModelForm[Project]", *, user: User) -> Project:
+def project_save(
+    form: "forms.ModelForm[Project]",
+    *,
+    user: User,
+    reason: str = "",
+    approval_number: str = "",
+) -> Project:
     """Save a valid project form; an edit made on an out-of-date form is refused (optimistic
-    locking) with what changed since, so nobody's change is silently lost."""
+    locking) with what changed since, so nobody's change is silently lost. A listed project's
+    new 总投资 or 计划竣工日期 is a revision (`projects.revisions`): refused without ``reason``."""
     require(user, "register.keep")
     lock_units(form.cleaned_data.get("unit"))  # before the project: a merge locks units first
     project = form.instance
-    if project.pk:
-        current = Project.objects.select_for_update().get(pk=project.pk)
-        check_version(current, form.cleaned_data.get("version"), label=f"项目“{current.name}”")
-        project.version = current.version
-        if not form.has_changed():
-            return current  # saved as shown: no new version, no history
+    if not project.pk:
+        return form.save()
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    check_version(current, form.cleaned_data.get("version"), label=f"项目“{current.name}”")
+    project.version = current.version
+    kept = {field.name for field in Project._meta.concrete_fields} - {"version"}
+    if not kept.intersection(form.changed_data):
+        return current  # saved as shown: no new version, no history, no revision
+    values = {name: form.cleaned_data.get(name) for name in revisions.REVISED_NAMES}
+    revisions.revisions_record(
+        project=current,
+        changes=revisions.revision_changes(current, values),
+        user=user,
+        reason=reason,
+        approval_number=approval_number,
+        source=ProjectRevision.Source.FORM,
+    )
+    # The originals are no form field: kept as stored now (a plan added since the form was
+    # drawn gave them), or first taken from this save.
+    project.original_total = current.original_total
+    project.original_completion = current.original_completion
+    for name, value in revisions.originals_given(current, values).items():
+        setattr(project, name, value)
+    _recorded_by(project, user)
     return form.save()

@@ -47,7 +47,12 @@ def project_edit(request, pk: int | None = None):
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
         try:
-            project = services.project_save(form, user=request.user)
+            project = services.project_save(
+                form,
+                user=request.user,
+                reason=form.cleaned_data.get("revision_reason", ""),
+                approval_number=form.cleaned_data.get("approval_number", ""),
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -144,6 +144,7 @@ def stub_form(instance, **cleaned):
         instance=instance,
         cleaned_data={"version": instance.version, **cleaned},
         has_changed=lambda: False,
+        changed_data=[],
         save=lambda: instance,
     )
 

@@ -20,6 +20,7 @@ from investment.models import MonthlyReport, WarningRule, YearSettings
 from investment.services import period_lock, period_unlock, report_approve
 from ledger.demo import seed_demo
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
+from projects.revisions import project_revise
 from projects.services import add_approval_chain, milestone_done, plan_update
 from supervision.models import Finding
 from tests.workbooks import REPORT_HEADERS, a_small_county, code, load
@@ -189,10 +190,12 @@ def a_record_of_every_kind(cast, serial: int) -> None:
         description=f"施工现场扬尘防治措施落实不到位，渣土未覆盖，需限期整改（{serial}）",
         found_on=date(2024, 2, 1), deadline=date(2024, 3, 1),
     )  # fmt: skip
+    project_revise(project=project, user=cast.officer, total_investment=Decimal(1200),
+                   reason="概算调整", revised_on=date(2024, 3, 5))  # fmt: skip
 
 
-TABLES = ["report", "project", "plan", "milestone", "fund", "finding", "period", "settings",
-          "warning_rule", "unit", "user"]  # fmt: skip
+TABLES = ["report", "project", "plan", "milestone", "revision", "fund", "finding", "period",
+          "settings", "warning_rule", "unit", "user"]  # fmt: skip
 
 
 def test_every_record_is_named_by_what_a_person_knows(client, cast):
@@ -208,6 +211,7 @@ def test_every_record_is_named_by_what_a_person_knows(client, cast):
     assert names["project"] == {f"城关项目1（{code(1)}）"}
     assert names["plan"] == {"城关项目1 2024年"}
     assert "城关项目1 · 立项" in names["milestone"]
+    assert names["revision"] == {"城关项目1 · 总投资调整 2024-03-05"}
     assert names["fund"] == {"城关项目1 · 专项债券 2024年第1批"}
     assert names["finding"] == {"县住建局 · 施工现场扬尘防治措施落实不到位，渣土未…"}
     assert names["period"] == {"2024年1月"}

@@ -35,6 +35,8 @@ FULL_PROJECT_HEADERS: list[Any] = [
     "项目阶段",
     "纳统日期",
     "服务专员",
+    "原总投资(万元)",
+    "原计划竣工日期",
     "替换为",  # ours, beyond DESIGN.md §4's list: a 替换 survives the round trip
 ]
 

@@ -14,7 +14,7 @@ from investment.models import MonthlyReport
 from investment.periods import due_period
 from investment.progress import LagReason, lag_warnings
 from ledger.demo import TOWNSHIPS, build_ledger, seed_demo
-from projects.models import AnnualPlan, Milestone, Project, Stage, Unit, User
+from projects.models import AnnualPlan, Milestone, Project, ProjectRevision, Stage, Unit, User
 from supervision import clocks
 from supervision.models import Finding
 
@@ -44,6 +44,12 @@ def test_it_builds_a_county_with_every_kind_of_record(capsys):
         .exists()
     )
     assert "Demo@2026" in capsys.readouterr().out
+    # 项目调整: 概算 raised with a reason and 批复文号, a completion pushed back, by the office
+    revisions = ProjectRevision.objects.all()
+    assert {r.field for r in revisions} == {"total_investment", "planned_end"}
+    assert all(r.reason and r.approval_number and r.recorded_by.username == "office"
+               for r in revisions)  # fmt: skip
+    assert all(r.new_total > r.old_total for r in revisions if r.field == "total_investment")
 
 
 def signs_in(client, username: str, password: str) -> bool:
