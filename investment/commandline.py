@@ -66,6 +66,15 @@ def explanation_lines(explanation: Explanation) -> list[str]:
             f"  {p.code} {p.name} {formatting.wan(p.planned_investment)} {formatting.wan(p.completed)}"
             f" {p.actual_start or '未开工'} {len(p.expected_months)}个月 {_months(p.missing_or_late_months)}"
         )
+    lost = explanation.points_lost
+    if behind := explanation.behind_schedule:
+        lines.append(f"I1 扣{lost[0]}分，低于序时进度的项目（项目代码 名称 低于序时万元 扣分）：")
+        lines += [f"  {p.code} {p.name} {formatting.wan(p.behind)} {p.i1_points}" for p in behind]
+        if explanation.given_back:
+            lines.append(f"  超过序时进度的项目抵回{explanation.given_back}分")
+    if not_started := explanation.not_started:
+        lines.append(f"I2 扣{lost[1]}分，截至期末未开(复)工的项目（项目代码 名称 扣分）：")
+        lines += [f"  {p.code} {p.name} {p.i2_points}" for p in not_started]
     for title, items in (("节点", explanation.milestones), ("督查问题", explanation.findings)):
         lines.append(f"{title}明细（计划/时限 完成/销号 是否按期）：")
         lines += [

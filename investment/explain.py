@@ -26,15 +26,23 @@ from projects.models import AnnualPlan, Milestone, money
 from supervision.models import Finding
 
 
+POINTS = Decimal("0.01")
+
+
 @dataclass
 class PlanLine:
     code: str
     name: str
     planned_investment: Decimal
     actual_start: date | None
+    planned_start: date | None = None
     completed: Decimal = Decimal(0)
     expected_months: list[int] = field(default_factory=list)
     on_time_months: list[int] = field(default_factory=list)
+    started: bool = False  # 实际开(复)工日期 on or before the period end, as I2 counts
+    behind: Decimal = Decimal(0)  # 万元 short of 序时 (negative: ahead of it)
+    i1_points: Decimal = Decimal(0)  # I1 points this row costs (negative: points it gives back)
+    i2_points: Decimal = Decimal(0)  # I2 points this row costs (not started)
 
     @property
     def missing_or_late_months(self) -> list[int]:
@@ -58,6 +66,30 @@ class Explanation:
     plans: list[PlanLine]
     milestones: list[ItemLine]
     findings: list[ItemLine]
+
+    @property
+    def behind_schedule(self) -> list[PlanLine]:
+        """The rows that cost I1 points, furthest behind 序时 first."""
+        return sorted((p for p in self.plans if p.i1_points > 0), key=lambda p: -p.behind)
+
+    @property
+    def given_back(self) -> Decimal:
+        """The I1 points the rows ahead of 序时 give back (as a positive number)."""
+        return -sum((p.i1_points for p in self.plans if p.i1_points < 0), start=Decimal(0))
+
+    @property
+    def not_started(self) -> list[PlanLine]:
+        """The rows that cost I2 points: not started by the period end."""
+        return [p for p in self.plans if not p.started]
+
+    @property
+    def points_lost(self) -> tuple[Decimal, ...]:
+        """The points each indicator lost: weight × (1 − indicator), to 2 decimals."""
+        s = self.score
+        return tuple(
+            rules.round_half_up(w * (1 - i), POINTS)
+            for w, i in zip(s.weights, s.indicators, strict=True)
+        )
 
 
 class UnknownUnit(LookupError):
@@ -84,7 +116,9 @@ def explain_unit(*, year: int, month: int, unit: str, today: date | None = None)
             name=plan.project.name,
             planned_investment=plan.planned_investment,
             actual_start=plan.actual_start,
+            planned_start=plan.project.planned_start,
             expected_months=_expected_months(plan.actual_start, year, through),
+            started=plan.actual_start is not None and plan.actual_start <= end,
         )
         for plan in AnnualPlan.objects.counted(year)
         .filter(project__unit=score.unit_id)
@@ -100,6 +134,8 @@ def explain_unit(*, year: int, month: int, unit: str, today: date | None = None)
         plans[plan_id].completed += money(amount)
         if counts:
             plans[plan_id].on_time_months.append(report_month)
+
+    _charge_points(list(plans.values()), score)
 
     milestones = [
         ItemLine(m.project.code, m.name, m.planned_date, m.actual_date, m.on_time)
@@ -120,6 +156,26 @@ def explain_unit(*, year: int, month: int, unit: str, today: date | None = None)
         .order_by("deadline", "pk")
     ]
     return Explanation(score, list(plans.values()), milestones, findings)
+
+
+def _charge_points(plans: list[PlanLine], score: UnitScore) -> None:
+    """Each row's share of the points I1 and I2 lost, exactly (before rounding).
+
+    I1 = Σ completed / (Σ plan × 序时) when below 1, that is 1 − Σ (plan × 序时 − completed) /
+    (Σ plan × 序时): a row behind 序时 costs weight × its shortfall / (Σ plan × 序时), a row ahead
+    gives as much back. At I1 = 1 (capped) no row costs anything. I2 = started / rows: a row
+    not started costs weight / rows."""
+    schedule = score.time_progress / rules.HUNDRED
+    expected = score.annual_plan * schedule
+    i1_lost = score.indicators[0] < 1 and expected > 0
+    for p in plans:
+        p.behind = p.planned_investment * schedule - p.completed
+        if i1_lost:
+            p.i1_points = rules.round_half_up(score.weights[0] * p.behind / expected, POINTS)
+        if not p.started:
+            p.i2_points = rules.round_half_up(
+                Decimal(score.weights[1]) / score.projects, POINTS
+            )
 
 
 def _flag(condition: Q) -> Case:

@@ -5,6 +5,7 @@ intranet or in CI): it starts /usr/bin/chromium, which `make` installs with apt-
 """
 
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -102,3 +103,22 @@ def sign_in(tab: Watched, user) -> None:
     tab.page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": tab.base_url}]
     )
+
+
+PHONE = {"width": 390, "height": 844}
+WIDE = {"width": 1280, "height": 900}
+SHOTS = os.environ.get("SHOTS", "")
+
+
+def look(page, name: str) -> None:
+    """The page fits a phone's width; photographed at both widths when SHOTS is set."""
+    size = page.viewport_size
+    for label, viewport in (("1280", WIDE), ("390", PHONE)):
+        page.set_viewport_size(viewport)
+        if label == "390":
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+            assert overflow <= PHONE["width"] + 1, f"{name} scrolls sideways at 390 px"
+        if SHOTS:
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=f"{SHOTS}/{name}-{label}.png", full_page=True)
+    page.set_viewport_size(size or WIDE)

@@ -21,26 +21,9 @@ from projects.models import Unit, User
 from projects.people_import import HEADERS
 from supervision.models import Finding
 from supervision.services import finding_create
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PHONE, WIDE, look, sign_in
 from tests.workbooks import PROJECT_HEADERS, code, load, xlsx
 
-PHONE = {"width": 390, "height": 844}
-WIDE = {"width": 1280, "height": 900}
-SHOTS = os.environ.get("SHOTS", "")
-
-
-def look(page, name: str) -> None:
-    """The page fits a phone's width; photographed at both widths when SHOTS is set."""
-    size = page.viewport_size
-    for label, viewport in (("1280", WIDE), ("390", PHONE)):
-        page.set_viewport_size(viewport)
-        if label == "390":
-            overflow = page.evaluate("document.documentElement.scrollWidth")
-            assert overflow <= PHONE["width"] + 1, f"{name} scrolls sideways at 390 px"
-        if SHOTS:
-            Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{SHOTS}/{name}-{label}.png", full_page=True)
-    page.set_viewport_size(size or WIDE)
 
 
 @pytest.fixture

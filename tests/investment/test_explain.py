@@ -1,6 +1,8 @@
 """Explained scores: the rows behind every indicator reproduce the score, for every unit."""
 
 from datetime import date
+from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -9,7 +11,7 @@ from django.core.management.base import CommandError
 from investment.explain import UnknownUnit, explain_unit
 from investment.rankings import unit_ranking
 from ledger.demo import seed_demo
-from tests.investment.test_unit_ranking import JIA, a_county
+from tests.investment.test_unit_ranking import JIA, YI, a_county
 from tests.workbooks import code
 
 
@@ -30,6 +32,47 @@ def test_it_names_the_late_milestone_the_overdue_findings_and_the_late_report():
     assert p2.missing_or_late_months == [6]
     p3 = next(p for p in explanation.plans if p.code == code(3))
     assert p3.expected_months == []
+
+
+def test_it_charges_i1s_lost_points_to_the_rows_behind_schedule_and_i2s_to_those_not_started():
+    """县交通局 at June (序时 50%): 800 of 2,000 done, I1 = 0.8, 10 of 50 points lost. P3 (plan
+    1,000, nothing done) is 500 behind and costs 25; P1 (600 of 1,000) and P2 (no plan, 200
+    done) are ahead and give 5 + 10 back. P3 is the one row of three not started: 20 / 3."""
+    a_county()
+
+    explanation = explain_unit(year=2024, month=6, unit=JIA)
+
+    lost = explanation.points_lost
+    assert (lost[0], lost[1]) == (Decimal("10.00"), Decimal("6.67"))
+    assert [(p.name, p.behind, p.i1_points) for p in explanation.behind_schedule] == [
+        ("P3", Decimal("500"), Decimal("25.00"))
+    ]
+    assert explanation.given_back == Decimal("15.00")
+    assert [(p.name, p.i2_points) for p in explanation.not_started] == [("P3", Decimal("6.67"))]
+
+
+def test_a_unit_at_or_ahead_of_schedule_loses_no_investment_points_to_any_row():
+    a_county()
+
+    explanation = explain_unit(year=2024, month=6, unit=YI)  # 300 of 500: 60% against 50%
+
+    assert explanation.points_lost[0] == 0
+    assert explanation.behind_schedule == [] and explanation.given_back == 0
+
+
+def test_the_rankings_page_and_command_list_the_rows_that_cost_points(client, django_user_model):
+    a_county()
+    client.force_login(django_user_model.objects.create_user("office", role="officer"))
+
+    page = client.get("/rankings/", {"year": 2024, "month": 6, "explain": JIA}).content.decode()
+    out = StringIO()
+    call_command("rankings", year=2024, month=6, explain=JIA, stdout=out)
+
+    assert "投资完成：扣10.00分" in page and "开复工：扣6.67分" in page
+    assert "超过序时进度的项目抵回15.00分" in page
+    assert "I1 扣10.00分" in out.getvalue()
+    assert f"{code(3)} P3 500.00 25.00" in out.getvalue()
+    assert "I2 扣6.67分" in out.getvalue()
 
 
 @pytest.mark.parametrize(("year", "month"), [(2025, 6), (2026, 10)])
@@ -56,6 +99,10 @@ def test_the_explanation_reproduces_every_units_counts_in_the_demo_county(year, 
         assert sum(m.on_time for m in milestones) == score.milestones_on_time
         assert len(findings) == score.findings_due
         assert sum(f.on_time for f in findings) == score.findings_on_time
+        lost = explanation.points_lost  # each row's share, rounded to 0.01, adds up to the loss
+        assert abs(sum(p.i1_points for p in plans) - lost[0]) <= Decimal("0.01") * len(plans)
+        assert abs(sum(p.i2_points for p in plans) - lost[1]) <= Decimal("0.01") * len(plans)
+        assert sum(not p.started for p in plans) == score.projects - score.started
 
 
 def test_an_unranked_unit_is_a_clear_error():
