@@ -214,7 +214,8 @@ class WarningRule(Versioned):
     未按期开工 not started by ``end`` (no 实际开(复)工日期 ≤ end) though   ≥ 黄  ≥ 红  0 / 3 个月  是
              计划开工日期 < end: months from the planned start's month
              to m (planned in March, at June: 3)
-    投资滞后   序时进度 − 完成率, in points (rows with a plan)            > 黄  > 红  10 / 30     是
+    投资滞后   序时进度 − 完成率, in points (rows with a plan and no    > 黄  > 红  10 / 30     是
+             计划开工日期 after ``end``)
     未纳统     started by ``end``, no 纳统日期 ≤ end: months from the      ≥ 黄  ≥ 红  1 / 2 个月  否
              start's month to m (started in May, at June: 1)
     节点逾期   a milestone late at ``end`` (`projects.deadlines`): days  ≥ 黄  > 红  0 / 30 天   是
@@ -224,7 +225,9 @@ class WarningRule(Versioned):
              start's month, January if it started before Y)
     ======== ====================================================== ===== ===== ========= ====
 
-    With the defaults, the rows at yellow or red are exactly DESIGN.md §3's lag list: 未纳统
+    A row whose 计划开工日期 is after ``end`` is not due to start (`progress.due_to_start_q`):
+    neither of the first two applies to it. With the defaults, the rows at yellow or red are
+    exactly DESIGN.md §3's lag list: 未纳统
     is not on that list, so it is off until the office switches it on. A year without saved
     rows uses the defaults (``for_year``).
     """

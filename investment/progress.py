@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import Max, Q, Sum
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, Sum
 from django.utils import timezone
 
 from investment import periods, rules
@@ -135,6 +135,32 @@ def project_ranking(
     )
 
 
+# --- due to start --------------------------------------------------------------------
+# DESIGN.md §3 "Lagging projects": a plan row whose 计划开工日期 falls after the period end is
+# not due to start: it is neither 未按期开工 nor 投资滞后 (it still counts in every completion
+# rate), and the board shows it grey as 未到开工期. The rule in its two forms, side by side
+# (`projects.deadlines`' way): a database condition for the lag list, and one loaded row's
+# check for the board's cells, month by month; tests hold the two to the same answers.
+
+BEFORE_START_LABEL = "未到开工期"
+
+
+def due_to_start_q(end: date) -> Q:
+    """The plan rows due to have started by the end of ``end`` (a period's last day): their
+    project's 计划开工日期 is on or before it, or not given."""
+    return Q(project__planned_start__isnull=True) | Q(project__planned_start__lte=end)
+
+
+def is_due_to_start(planned_start: date | None, end: date) -> bool:
+    """``due_to_start_q`` for one row already loaded."""
+    return planned_start is None or planned_start <= end
+
+
+def due_to_start(end: date) -> ExpressionWrapper:
+    """``due_to_start_q`` as an annotation (a boolean per row, in the rows' one query)."""
+    return ExpressionWrapper(due_to_start_q(end), output_field=BooleanField())
+
+
 # --- lag warnings ------------------------------------------------------------------
 
 
@@ -197,7 +223,9 @@ def lag_warnings(
     yellow or red under the year's `WarningRule` rows (whose docstring table defines each
     measure and edge), or ``rules_of_year`` when given.
 
-    未报送 is raised only once month ``month``'s due day has passed at ``now``. Four queries:
+    未报送 is raised only once month ``month``'s due day has passed at ``now``. A row not due
+    to start by the period end (``due_to_start_q``) is judged neither 未按期开工 nor 投资滞后.
+    Four queries:
     the settings, the rules, the plan rows with their sums, the overdue milestones.
     """
     settings = YearSettings.for_year(year)
@@ -207,7 +235,11 @@ def lag_warnings(
     deadline_passed = now >= report_deadline(year, month, settings.due_day)
     counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
     rows = progress_rows(
-        year=year, month=month, plans=plans, last_reported=Max("reports__month", filter=counted)
+        year=year,
+        month=month,
+        plans=plans,
+        last_reported=Max("reports__month", filter=counted),
+        due_to_start=due_to_start(end),
     )
     overdue = (
         Milestone.objects.filter(project__plans__year=year)
@@ -230,7 +262,8 @@ def lag_warnings(
         start = progress.actual_start
         started = start is not None and start <= end
         planned = progress.planned_start
-        if not started and planned and planned < end:
+        due = values["due_to_start"]
+        if not started and planned and planned < end:  # "before the period end": not on it
             late = _months_between(planned, year, month)
             judge(
                 Indicator.NOT_STARTED,
@@ -239,7 +272,7 @@ def lag_warnings(
                 + (f"（已{late}个月）" if late else ""),
             )
         behind = progress.ahead_pp
-        if behind is not None:
+        if behind is not None and due:
             judge(
                 Indicator.INVESTMENT,
                 -behind,
@@ -315,7 +348,7 @@ class Colour:
     GREEN = "green"  # on or ahead of schedule
     AMBER = "amber"  # up to the threshold behind
     RED = "red"  # more than the threshold behind
-    GREY = "grey"  # no plan, or not started yet
+    GREY = "grey"  # no plan, not started yet, or not due to start yet (未到开工期)
     BLUE = "blue"  # completed
     # Ours: a month whose due day has not passed and whose report is not in yet. It expects no
     # report yet (DESIGN.md §3), so it is not judged red for the money not reported.
@@ -332,6 +365,12 @@ class BoardCell:
     # A started row's month whose due day has passed with no report in (未报送): the colour
     # still follows the cumulative figure, the cell says the month is missing.
     missing: bool = False
+    # The month ends before the row's 计划开工日期 (`is_due_to_start`): grey, 未到开工期.
+    before_start: bool = False
+
+    @property
+    def label(self) -> str:
+        return BEFORE_START_LABEL if self.before_start else ""
 
 
 @dataclass
@@ -349,11 +388,13 @@ def board_colour(
     completed_project: bool,
     threshold: Decimal,
     awaiting_report: bool = False,
+    due_to_start: bool = True,
 ) -> str:
-    """A project-month's colour on the board (DESIGN.md §3)."""
+    """A project-month's colour on the board (DESIGN.md §3); ``due_to_start`` False: the
+    month ends before the row's 计划开工日期 (未到开工期)."""
     if completed_project:
         return Colour.BLUE
-    if completion_rate is None or not started:
+    if completion_rate is None or not started or not due_to_start:
         return Colour.GREY
     if awaiting_report:
         return Colour.PENDING
@@ -410,6 +451,7 @@ def board(
             started = progress.actual_start is not None and progress.actual_start <= k_end
             completed = progress.actual_end is not None and progress.actual_end <= k_end
             reported = (progress.plan_id, k) in monthly
+            due = is_due_to_start(progress.planned_start, k_end)
             colour = board_colour(
                 completion_rate=rate,
                 schedule=schedule,
@@ -417,8 +459,10 @@ def board(
                 completed_project=completed,
                 threshold=threshold,
                 awaiting_report=k > through and not reported,
+                due_to_start=due,
             )
             missing = k <= through and started and not completed and not reported
-            cells.append(BoardCell(k, colour, cumulative, rate, schedule, missing))
+            before_start = not due and not completed
+            cells.append(BoardCell(k, colour, cumulative, rate, schedule, missing, before_start))
         board_rows.append(BoardRow(progress, cells))
     return board_rows

@@ -292,8 +292,9 @@ def _dates(rng: random.Random, cal: DemoCalendar, project: DemoProject) -> None:
 
 
 def _mark_laggards(rng: random.Random, cal: DemoCalendar, projects: list[DemoProject]) -> None:
-    """Pick the focus year's lagging rows (each a different project) and the prep project
-    whose planned start has passed (yellow) and the one three months late (red)."""
+    """Pick the focus year's lagging rows (each a different project), the prep project whose
+    planned start has passed (yellow), the one three months late (red) and the one planned to
+    start later in the year."""
     running = [p for p in projects if p.story == "running"]
     # The season is behind 序时进度 until May (slow Jan–Feb): only a little below it later on.
     low = 0.0 if cal.month < 5 else -0.06
@@ -330,6 +331,15 @@ def _mark_laggards(rng: random.Random, cal: DemoCalendar, projects: list[DemoPro
         project.planned_end = date(project.planned_start.year + 2, 12, 28)
         if kind == "prep_red":  # a new start this year that has not happened
             project.rows[-1].plan = (project.total * Decimal("0.2")).quantize(Decimal("1"))
+    # One with money in the year's plan is planned to start later in the year (on 20 December
+    # when November is due): not due to start, so no warning, and grey 未到开工期 on the board.
+    later = [p for p in prep if not p.marks]
+    if later and cal.month < 12:
+        project = later[0]
+        project.marks.add("before_start")
+        project.planned_start = min(cal.end + timedelta(days=20), date(cal.year, 12, 20))
+        project.planned_end = date(cal.year + 2, 12, 28)
+        project.rows[-1].plan = (project.total * Decimal("0.1")).quantize(Decimal("1"))
 
 
 def _recent_start(rng: random.Random, cal: DemoCalendar, project: DemoProject) -> bool:

@@ -201,7 +201,11 @@ def section_3_lag_list(*, year: int, month: int, now: datetime) -> set[str]:
         ).exists()
         if (
             (not started and planned is not None and planned < end)
-            or (rate is not None and rules.time_progress(month) - rate > 10)
+            or (
+                rate is not None
+                and (planned is None or planned <= end)  # not due to start: not judged
+                and rules.time_progress(month) - rate > 10
+            )
             or late
             or (due and started and not reported)
         ):
@@ -218,7 +222,8 @@ def test_with_the_defaults_the_yellow_and_red_rows_are_section_3s_lag_list():
         project(5, started="2024-01-10"),
         project(6, planned="2024-02-01"),
         project(7, started="2024-05-02"),  # not 纳统: not on §3's list
-        project(8, planned="2024-09-01"),  # planned later, yet its money is due
+        project(8, planned="2024-09-01"),  # planned after June: not due to start
+        project(9, planned="2024-06-30"),  # planned on June's last day: its money is due
         reports=[
             *monthly(2, 380, range(1, 7)),
             *monthly(3, 400, range(1, 7)),
@@ -234,7 +239,7 @@ def test_with_the_defaults_the_yellow_and_red_rows_are_section_3s_lag_list():
     found = {w.progress.code for w in lag_warnings(year=2024, month=6, now=AFTER_JUNE_DUE)}
 
     assert found == section_3_lag_list(year=2024, month=6, now=AFTER_JUNE_DUE)
-    assert found == {code(s) for s in (1, 2, 4, 5, 6, 8)}  # 8: nothing done, 50 behind
+    assert found == {code(s) for s in (1, 2, 4, 5, 6, 9)}  # 9: nothing done, 50 behind
 
 
 def test_on_the_demo_county_the_yellow_and_red_rows_are_section_3s_lag_list():

@@ -12,7 +12,8 @@ from django.utils import timezone
 from bonds.models import FundApplication, FundStatus, FundType
 from investment.models import MonthlyReport
 from investment.periods import due_period
-from investment.progress import LagReason, lag_warnings
+from investment.progress import LagReason, board, lag_warnings
+from investment.rules import period_end
 from ledger.demo import TOWNSHIPS, build_ledger, seed_demo
 from projects.models import AnnualPlan, Milestone, Project, ProjectRevision, Stage, Unit, User
 from supervision import clocks
@@ -124,6 +125,17 @@ def test_the_demo_county_reads_as_a_real_one_on_the_day_it_is_seeded(day):
         LagReason.MILESTONE,
         LagReason.NOT_REPORTED,
     }
+    # A project with money in the year's plan is planned to start later in the year: no
+    # warning, and grey 未到开工期 on the board (DESIGN.md §3).
+    later = AnnualPlan.objects.counted(year).filter(
+        planned_investment__gt=0,
+        project__planned_start__gt=period_end(year, month),
+        project__planned_start__year=year,
+    )
+    assert later.count() >= 1
+    assert not {p.project.code for p in later} & {w.progress.code for w in warnings}
+    cells = board(year=year, month=month, plans=later, today=day)[0].cells
+    assert cells[-1].label == "未到开工期"
     # The period that is due is reported; nothing is dated after the seed day.
     assert MonthlyReport.objects.filter(plan__year=year, month=month).count() > rows / 2
     assert not Milestone.objects.filter(actual_date__gt=day).exists()
