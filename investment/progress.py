@@ -156,7 +156,7 @@ def is_due_to_start(planned_start: date | None, end: date) -> bool:
     return planned_start is None or planned_start <= end
 
 
-def due_to_start(end: date) -> ExpressionWrapper:
+def due_to_start(end: date) -> "ExpressionWrapper[Q]":
     """``due_to_start_q`` as an annotation (a boolean per row, in the rows' one query)."""
     return ExpressionWrapper(due_to_start_q(end), output_field=BooleanField())
 
