@@ -25,7 +25,6 @@ from investment.selectors import counted_reports
 from projects.models import AnnualPlan, Milestone, money
 from supervision.models import Finding
 
-
 POINTS = Decimal("0.01")
 
 
@@ -173,9 +172,7 @@ def _charge_points(plans: list[PlanLine], score: UnitScore) -> None:
         if i1_lost:
             p.i1_points = rules.round_half_up(score.weights[0] * p.behind / expected, POINTS)
         if not p.started:
-            p.i2_points = rules.round_half_up(
-                Decimal(score.weights[1]) / score.projects, POINTS
-            )
+            p.i2_points = rules.round_half_up(Decimal(score.weights[1]) / score.projects, POINTS)
 
 
 def _flag(condition: Q) -> Case:

@@ -10,10 +10,8 @@ office merges a typo unit with a project and a finding into the right one.
 With ``SHOTS=<folder>`` the pages are also photographed at 1280 and 390 px wide.
 """
 
-import os
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -21,9 +19,8 @@ from projects.models import Unit, User
 from projects.people_import import HEADERS
 from supervision.models import Finding
 from supervision.services import finding_create
-from tests.browser.conftest import PHONE, WIDE, look, sign_in
+from tests.browser.conftest import WIDE, look, sign_in
 from tests.workbooks import PROJECT_HEADERS, code, load, xlsx
-
 
 
 @pytest.fixture
