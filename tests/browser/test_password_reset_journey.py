@@ -7,8 +7,8 @@ old one; the security administrator confirms on 安全管理 and sees the one-ti
 """
 
 from projects.models import PasswordResetRequest
-from tests.browser.conftest import sign_in
-from tests.browser.test_people_journey import WIDE, change_forced_password, sign_in_by_form
+from tests.browser.conftest import WIDE, sign_in
+from tests.browser.test_people_journey import change_forced_password, sign_in_by_form
 from tests.cast import PASSWORD
 
 
