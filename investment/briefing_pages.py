@@ -90,9 +90,11 @@ def briefing_pdf(request):
         return redirect("briefing")
     year, month, kind = (form.cleaned_data[k] for k in ("year", "month", "kind"))
     completeness = report_completeness(year=year, month=month)
-    if not completeness.complete and request.GET.get("acknowledged") != "1":
-        # A leader must not take an incomplete period for fact: confirm first (on the page).
-        messages.warning(request, f"{completeness.text}。请确认已知悉本期数据不完整后再下载简报。")
+    if completeness.needs_acknowledgement and request.GET.get("acknowledged") != "1":
+        # A leader must not take an incomplete or unexamined period for fact: confirm first.
+        said = [completeness.text] if not completeness.complete else []
+        said += [completeness.quality.text] if completeness.quality.unexamined else []
+        messages.warning(request, f"{'；'.join(said)}。请确认已知悉后再下载简报。")
         query = _query(kind=kind, year=year, month=month)
         return redirect(f"{reverse('briefing')}?{query}#download")
     data = briefing_pdf_bytes(year=year, month=month, kind=kind)

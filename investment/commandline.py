@@ -12,7 +12,10 @@ def incompleteness(*, year: int, month: int) -> str:
     """The warning a figure command prints on stderr when the period's reports are not all in
     (DESIGN.md §3: the figures say so; stdout stays as pinned, JSON included)."""
     completeness = report_completeness(year=year, month=month)
-    return "" if completeness.complete else f"注意：本期数据不完整（{completeness.text}）。"
+    said = "" if completeness.complete else f"注意：本期数据不完整（{completeness.text}）。"
+    if completeness.quality.unexamined:
+        said += f"注意：{completeness.quality.text}。"
+    return said
 
 
 def check_period(*, year: int, month: int) -> None:

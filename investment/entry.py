@@ -27,8 +27,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from investment import photos, rules, services
-from investment.models import MonthlyReport, ReportPhoto
+from investment import photos, quality, services
+from investment.models import MonthlyReport, QualityFlag, ReportPhoto
 from investment.photos import Upload
 from projects.capabilities import require
 from projects.formatting import wan_text
@@ -60,7 +60,8 @@ class MonthSaved:
     reports: list[MonthlyReport]
     submitted: bool
     photos: int = 0
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the saved lines' data-quality flags
+    held: list[QualityFlag] = field(default_factory=list)  # flags that held the lines back
 
     @property
     def total(self) -> Decimal:
@@ -83,8 +84,18 @@ class MonthSaved:
             ]
         else:
             said = [(levels.INFO, "没有需要保存的修改。")]
+        if self.held:
+            said = [
+                (
+                    levels.WARNING,
+                    f"已保存{len(self.reports)}个项目的月报，尚未报送：有{len(self.held)}条"
+                    "数据质量提示，请核对后修改，或逐条填写说明后确认报送。",
+                )
+            ]
+            return said
         return said + [
-            (levels.WARNING, f"{warning}；如有误请修改后重新保存。") for warning in self.warnings
+            (levels.WARNING, f"数据质量提示：{warning}；如有误请修改，属实请填写说明。")
+            for warning in self.warnings
         ]
 
 
@@ -126,7 +137,13 @@ def _named(error: ValidationError, plan: AnnualPlan) -> ValidationError:
 
 
 def reports_save_month(
-    *, user: User, year: int, month: int, entries: list[MonthEntry], submit: bool
+    *,
+    user: User,
+    year: int,
+    month: int,
+    entries: list[MonthEntry],
+    submit: bool,
+    hold_flagged: bool = False,
 ) -> MonthSaved:
     """Save the month page's lines as drafts (a returned report stays returned), and send
     them when ``submit``; all or nothing. Raises ValidationError naming the line at fault,
@@ -159,33 +176,48 @@ def reports_save_month(
     if submit and not to_save:
         raise ValidationError("没有可报送的月报：请先填写本月完成投资（没有完成投资的项目填0）。")
 
-    # 2. Write, in one transaction; files of photos stored before a refusal are removed.
-    saved = MonthSaved(reports=[], submitted=submit)
+    # 2. Write, in one transaction; files of photos stored before a refusal are removed. The
+    # lines are saved as drafts and judged (investment/quality.py) first: when ``hold_flagged``
+    # and a line has data-quality flags, nothing is sent and the flags are returned, for the
+    # page to list before the reporter sends (报送确认).
+    saved = MonthSaved(reports=[], submitted=False)
     stored: list[ReportPhoto] = []
     try:
         with transaction.atomic():
-            for entry, prepared in to_save:
-                try:
-                    report = services.report_save(
-                        plan=entry.plan,
-                        month=month,
-                        user=user,
-                        amount=entry.amount,  # type: ignore[arg-type]  # _checked: never None
-                        progress=entry.progress,
-                        problems=entry.problems,
-                        problem_category=entry.problem_category,
-                        expected_version=entry.version,
-                    )
-                    if prepared:
-                        stored += photos.photos_store(report=report, user=user, photos=prepared)
-                    if submit:
-                        report = services.report_submit(report=report, user=user)
-                except ValidationError as error:
-                    raise _named(error, entry.plan) from None
-                saved.reports.append(report)
-                unusual = rules.unusual_amount(report.amount, entry.plan.planned_investment)
-                if unusual:
-                    saved.warnings.append(f"“{entry.plan.project.name}”{unusual}")
+            with quality.later(user=user):
+                for entry, prepared in to_save:
+                    try:
+                        report = services.report_save(
+                            plan=entry.plan,
+                            month=month,
+                            user=user,
+                            amount=entry.amount,  # type: ignore[arg-type]  # _checked: never None
+                            progress=entry.progress,
+                            problems=entry.problems,
+                            problem_category=entry.problem_category,
+                            expected_version=entry.version,
+                        )
+                        if prepared:
+                            stored += photos.photos_store(report=report, user=user, photos=prepared)
+                    except ValidationError as error:
+                        raise _named(error, entry.plan) from None
+                    saved.reports.append(report)
+            flags = list(
+                QualityFlag.objects.filter(report__in=saved.reports)
+                .select_related("report__plan__project")
+                .order_by("report__plan__project__code", "rule")
+            )
+            saved.warnings = [f"“{f.report.plan.project.name}”{f.message}" for f in flags]
+            if submit and hold_flagged and flags:
+                saved.held = flags
+            elif submit:
+                with quality.later(user=user):
+                    for index, report in enumerate(saved.reports):
+                        try:
+                            saved.reports[index] = services.report_submit(report=report, user=user)
+                        except ValidationError as error:
+                            raise _named(error, report.plan) from None
+                saved.submitted = True
     except BaseException:
         for photo in stored:
             photo.image.delete(save=False)

@@ -382,3 +382,140 @@ class BriefingNote(Versioned):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_period_display()} {self.month}"
+
+
+class QualityRule(Versioned):
+    """数据质量规则: one data-quality rule's 启用 and threshold for one year (DESIGN.md §3).
+
+    The rules themselves (what each checks) are ``investment.quality``'s functions, one per
+    rule; this row only holds what the office edits. A year without saved rows uses the
+    defaults (``for_year``); an unchanged save writes nothing (``quality_settings``).
+    """
+
+    class Code(models.TextChoices):
+        CUMULATIVE_OVER_TOTAL = "cumulative_over_total", "累计完成超总投资"
+        YEAR_OVER_PLAN = "year_over_plan", "年度完成超计划"
+        MONTH_OUTLIER = "month_outlier", "本月完成异常偏高"
+        INVESTED_NOT_STARTED = "invested_not_started", "未开工有投资"
+        PROGRESS_UNCHANGED = "progress_unchanged", "形象进度多月未变"
+        PHOTO_REUSED = "photo_reused", "照片重复使用"
+        PHOTO_DATE = "photo_date", "照片拍摄日期不符"
+
+    year = models.PositiveSmallIntegerField("年度")
+    rule = models.CharField("规则", max_length=30, choices=Code)
+    enabled = models.BooleanField("启用", default=True)
+    # s (%), k (times), n (months), d (bits); None for the rules that are on/off only
+    threshold = models.DecimalField("阈值", max_digits=6, decimal_places=2, null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = recorded_by("修改人")
+
+    history = HistoricalRecords(verbose_name="数据质量规则变更记录")
+
+    class Meta:
+        ordering = ["year", "rule"]
+        verbose_name = verbose_name_plural = "数据质量规则"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "rule"], name="quality_rule_key"),
+            models.CheckConstraint(
+                condition=Q(threshold__isnull=True) | Q(threshold__gte=0),
+                name="quality_rule_threshold_gte_0",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.get_rule_display()}数据质量规则"
+
+    # rule → (enabled, threshold or None, unit of the threshold)
+    DEFAULTS: dict[str, tuple[bool, int | None, str]] = {
+        Code.CUMULATIVE_OVER_TOTAL: (True, None, ""),
+        Code.YEAR_OVER_PLAN: (True, 20, "%"),
+        Code.MONTH_OUTLIER: (True, 5, "倍"),
+        Code.INVESTED_NOT_STARTED: (True, None, ""),
+        Code.PROGRESS_UNCHANGED: (True, 3, "个月"),
+        Code.PHOTO_REUSED: (True, 4, "位"),
+        Code.PHOTO_DATE: (True, None, ""),
+    }
+
+    @classmethod
+    def default(cls, year: int, rule: str) -> "QualityRule":
+        enabled, threshold, _ = cls.DEFAULTS[rule]
+        return cls(
+            year=year,
+            rule=rule,
+            enabled=enabled,
+            threshold=None if threshold is None else Decimal(threshold),
+        )
+
+    @classmethod
+    def for_year(cls, year: int) -> "dict[str, QualityRule]":
+        """{rule: row} of ``year`` in the table's order: the saved rows, the defaults (unsaved)
+        for the others. One query."""
+        saved = {row.rule: row for row in cls.objects.filter(year=year)}
+        return {code: saved.get(code) or cls.default(year, code) for code in cls.Code.values}
+
+    @property
+    def unit(self) -> str:
+        return self.DEFAULTS[self.rule][2]
+
+    @property
+    def has_threshold(self) -> bool:
+        return self.DEFAULTS[self.rule][1] is not None
+
+    @property
+    def threshold_text(self) -> str:
+        return "" if self.threshold is None else threshold_text(self.threshold)
+
+
+class QualityFlag(Versioned):
+    """A data-quality flag: one report × one rule that found something to check.
+
+    Kept while the rule still holds (``investment.quality.judge`` deletes it otherwise): the
+    reporter's 说明 makes it ``explained``, the office's 核实 ``accepted``. ``amount`` is the
+    report's amount when the flag was last opened; a flag that still holds after the amount
+    changed goes back to ``open`` (its earlier 说明 and note are kept for reading).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待说明"
+        EXPLAINED = "explained", "已说明待核实"
+        ACCEPTED = "accepted", "已核实"
+
+    # Not yet examined by the office: what 全部通过 leaves and the leaders' line counts.
+    UNEXAMINED = (Status.OPEN, Status.EXPLAINED)
+
+    report = models.ForeignKey(
+        MonthlyReport, verbose_name="月度报表", on_delete=models.CASCADE, related_name="flags"
+    )
+    rule = models.CharField("规则", max_length=30, choices=QualityRule.Code)
+    status = models.CharField("状态", max_length=20, choices=Status, default=Status.OPEN)
+    message = models.TextField("提示")
+    amount = money_field("判定时本月完成投资(万元)")
+    explanation = models.TextField("填报单位说明", blank=True)
+    explained_by = recorded_by("说明人")
+    explained_at = models.DateTimeField("说明时间", null=True, blank=True)
+    note = models.TextField("核实意见", blank=True)
+    accepted_by = recorded_by("核实人")
+    accepted_at = models.DateTimeField("核实时间", null=True, blank=True)
+    created_at = models.DateTimeField("发现时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="数据质量提示变更记录")
+
+    class Meta:
+        ordering = ["report", "rule"]
+        verbose_name = verbose_name_plural = "数据质量提示"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "rule"], name="quality_flag_key"),
+        ]
+        indexes = [models.Index(fields=["status"], name="quality_flag_status")]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.get_rule_display()}"
+
+    @property
+    def owner_unit_id(self) -> int | None:
+        return self.report.plan.project.unit_id
+
+    @property
+    def examined(self) -> bool:
+        return self.status == self.Status.ACCEPTED

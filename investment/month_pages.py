@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from investment import entry, periods, photos, rules, services
@@ -75,7 +76,7 @@ def report_month(request, year: int, month: int):
         r.plan_id: r
         for r in MonthlyReport.objects.filter(plan__in=plans, month=month)
         .select_related("reviewed_by")
-        .prefetch_related("photos")
+        .prefetch_related("photos", "flags")
     }
     previous = entry.previous_reports(plans, year=year, month=month)
     locked = services.is_locked(year=year, month=month)
@@ -90,8 +91,12 @@ def report_month(request, year: int, month: int):
     ]
     formset = ReportFormSet(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST":
-        if formset.is_valid() and _save(request, formset, plans, year, month):
-            return redirect(f"{request.path}?unit={unit.pk}" if unit else request.path)
+        saved = formset.is_valid() and _save(request, formset, plans, year, month)
+        if saved:
+            query = f"?unit={unit.pk}" if unit else ""
+            if saved.held:  # data-quality flags: listed with their reasons before sending
+                return redirect(reverse("report_send", args=[year, month]) + query)
+            return redirect(request.path + query)
         messages.error(
             request,
             f"有填写错误{_form_errors(formset, plans)}，未保存任何数据，请按提示修改。"
@@ -169,8 +174,10 @@ def _lines(plans, formset, reports, previous, *, year: int, month: int) -> list[
     ]
 
 
-def _save(request, formset, plans, year: int, month: int) -> bool:
-    """Hand the posted lines (and their photos) to the batch save; all or nothing."""
+def _save(request, formset, plans, year: int, month: int) -> entry.MonthSaved | None:
+    """Hand the posted lines (and their photos) to the batch save; all or nothing. 保存并报送
+    sends only when no line has a data-quality flag; otherwise the lines are kept as drafts and
+    the page goes on to 报送确认, which lists the flags first."""
     by_id = {plan.pk: plan for plan in plans}
     entries = []
     for form in formset.forms:
@@ -197,13 +204,14 @@ def _save(request, formset, plans, year: int, month: int) -> bool:
             month=month,
             entries=entries,
             submit=request.POST.get("action") == "submit",
+            hold_flagged=True,
         )
     except ValidationError as error:
         messages.error(request, error_text(error))
-        return False
+        return None
     for level, text in saved.notices():
         messages.add_message(request, level, text)
-    return True
+    return saved
 
 
 def _due(deadline) -> dict:

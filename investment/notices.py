@@ -55,6 +55,8 @@ def notice_content(*, year: int, month: int, period: str, today: date) -> dict[s
             "units_missing": completeness.units_missing,
             "complete": completeness.complete,
             "text": completeness.text,
+            "quality": completeness.quality.text,
+            "unexamined": completeness.quality.unexamined,
         },
         "summary": {
             "projects": summary.projects,
@@ -185,11 +187,13 @@ def notice_create(request):
             context |= {"preview": preview, "issued_before": list(issued)}
             request.audit_detail = f"预览（未印发）：{data['title']}"
             return render(request, "supervision/notice_form.html", context)
-        if not completeness.complete and not context["acknowledged"]:
+        if completeness.needs_acknowledgement and not context["acknowledged"]:
+            said = [completeness.text] if not completeness.complete else []
+            said += [completeness.quality.text] if completeness.quality.unexamined else []
             form.add_error(
                 None,
-                f"{completeness.text}。通报将按已报数据排名，"
-                "请勾选“我已知悉本期报表未报齐”后再印发，或待报齐后印发。",
+                f"{'；'.join(said)}。通报将按已报数据排名，"
+                f"请勾选“{completeness.acknowledgement}”后再印发，或待报齐、核实后印发。",
             )
             request.audit_outcome = "refused"  # audit.AuditEntry.Outcome
             return render(request, "supervision/notice_form.html", context)

@@ -67,6 +67,8 @@ def review_month(request, year: int, month: int):
             "can_approve": may_review and not locked and window_open,
             "window_note": "" if window_open else periods.window_note(year, month),
             "submitted_count": listed.submitted_count,
+            "held_count": listed.held_count,
+            "can_accept": can(request.user, "quality.accept") and not locked,
             "by_unit": by_unit,
             "missing": missing,
             "reminder": reminder_message(year, month, deadline, missing) if missing else "",
@@ -140,8 +142,8 @@ def reports_approve(request, year: int, month: int):
     field_name = "shown" if request.POST.get("scope") == "all" else "report"
     try:
         ids = id_list(request.POST, field_name)
-        count = services.reports_approve(year=year, month=month, report_ids=ids, user=request.user)
-        messages.success(request, f"已审核通过{count}份报表。")
+        result = services.reports_approve(year=year, month=month, report_ids=ids, user=request.user)
+        (messages.warning if result.left else messages.success)(request, result.text())
     except ValueError:
         messages.error(request, "所选报表有误，请刷新页面后重试。")
     except ValidationError as error:

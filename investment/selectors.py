@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from investment import periods, rules
 from investment.models import MonthlyReport, YearSettings
+from investment.quality_selectors import QualityCount, quality_count
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Nature, Stage, User, money
 
 ZERO = Decimal(0)
@@ -319,10 +320,28 @@ class Completeness:
     units_missing: int
     due: bool  # the month's due day has passed
     due_date: date
+    # the data-quality flags on the reports these figures count (数据质量提示N条，未核实M条)
+    quality: QualityCount = QualityCount(flags=0, unexamined=0)
 
     @property
     def complete(self) -> bool:
         return self.reported >= self.expected
+
+    @property
+    def needs_acknowledgement(self) -> bool:
+        """A notice or briefing of this period needs 我已知悉 first: reports are missing, or
+        flags on the counted reports are not yet examined by the office."""
+        return not self.complete or self.quality.unexamined > 0
+
+    @property
+    def acknowledgement(self) -> str:
+        """What 我已知悉 acknowledges, in the confirmation's words."""
+        said = []
+        if not self.complete:
+            said.append("本期报表未报齐")
+        if self.quality.unexamined:
+            said.append(f"有{self.quality.unexamined}条数据质量提示尚未核实")
+        return "我已知悉本期" + "、".join(said).removeprefix("本期")
 
     @property
     def missing(self) -> int:
@@ -356,9 +375,10 @@ def report_completeness(
 ) -> Completeness:
     """Whether month ``month``'s reports are all in, for ``plans`` (default: every row).
 
-    One grouped query (rows by unit, with how many have a counted report for the month)
-    and the year's settings for the due day.
+    One grouped query (rows by unit, with how many have a counted report for the month),
+    the year's settings for the due day, and one for the data-quality flags.
     """
+    scoped = plans
     plans = AnnualPlan.objects.all() if plans is None else plans
     reported = MonthlyReport.objects.filter(
         plan=OuterRef("pk"), month=month, status__in=MonthlyReport.COUNTED_STATUSES
@@ -383,4 +403,5 @@ def report_completeness(
         units_missing=units_missing,
         due=periods.is_due(year, month, today=today or timezone.localdate(), due_day=due_day),
         due_date=periods.due_date(year, month, due_day),
+        quality=quality_count(year=year, month=month, plans=scoped),
     )

@@ -10,6 +10,7 @@ do not), and records who did it and when. Views, commands and tests all call the
 """
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -17,8 +18,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from investment import periods
-from investment.models import BriefingNote, MonthlyReport, ReportingPeriod
+from investment import periods, quality
+from investment.models import BriefingNote, MonthlyReport, QualityFlag, ReportingPeriod
 from investment.selectors import UnitReporting, reporting_status
 from projects.amounts import check_amount
 from projects.capabilities import require
@@ -101,6 +102,7 @@ def report_save(
     _recorded_by(report, user)
     if report.pk:
         report.save()
+        quality.rejudge(report, user=user)
         return report
     try:
         with transaction.atomic():  # two first reports of the same row at once: one wins
@@ -111,6 +113,7 @@ def report_save(
             "请刷新页面核对后重新填写。",
             code="stale",
         ) from None
+    quality.rejudge(report, user=user)
     return report
 
 
@@ -134,6 +137,7 @@ def report_submit(*, report: MonthlyReport, user: User) -> MonthlyReport:
     report.submitted_by = user
     _recorded_by(report, user)
     report.save()
+    quality.rejudge(report, user=user)  # it counts now: the project's later months move
     return report
 
 
@@ -147,6 +151,7 @@ def report_return(*, report: MonthlyReport, user: User, reason: str) -> MonthlyR
     report.status = Status.RETURNED
     report.return_reason = reason[:TEXT_LIMIT]
     report.save()
+    quality.rejudge(report, user=user)  # it no longer counts: the later months move
     return report
 
 
@@ -155,15 +160,45 @@ def report_approve(*, report: MonthlyReport, user: User) -> MonthlyReport:
     require(user, "report.review")
     report = _review(report, user)
     refuse_before_window(report.plan.year, report.month, doing="审核通过")
+    if unexamined := unexamined_flags(report):
+        raise ValidationError(
+            f"该报表有{len(unexamined)}条数据质量提示尚未核实（{'；'.join(unexamined)}），"
+            "请先逐条核实，或退回填报单位修改。"
+        )
     report.status = Status.APPROVED
     report.return_reason = ""
     report.save()
     return report
 
 
+def unexamined_flags(report: MonthlyReport) -> list[str]:
+    """The rules of ``report``'s flags the office has not examined yet (open or explained)."""
+    flags = QualityFlag.objects.filter(report=report, status__in=QualityFlag.UNEXAMINED)
+    return [flag.get_rule_display() for flag in flags.order_by("rule")]
+
+
+@dataclass(frozen=True)
+class BatchApproval:
+    """What 通过所选 / 全部通过 did: how many it approved, and the projects it left because
+    their reports have data-quality flags the office has not examined (已核实) yet."""
+
+    approved: int
+    left: list[str]
+
+    def text(self) -> str:
+        said = f"已审核通过{self.approved}份报表。"
+        if self.left:
+            said += (
+                f"另有{len(self.left)}份报表有尚未核实的数据质量提示，未通过：{'、'.join(self.left)}；"
+                "请逐条核实后通过，或退回修改。"
+            )
+        return said
+
+
 @transaction.atomic
-def reports_approve(*, year: int, month: int, report_ids: list[int], user: User) -> int:
-    """Approve several of a month's submitted reports at once: all of them or none.
+def reports_approve(*, year: int, month: int, report_ids: list[int], user: User) -> BatchApproval:
+    """Approve several of a month's submitted reports at once, except those with a flag not
+    yet examined by the office (``QualityFlag.UNEXAMINED``): they are left, and named.
 
     The office picks them on the review page; if any has meanwhile been returned, approved or
     removed, nothing is approved and the message names it.
@@ -187,14 +222,23 @@ def reports_approve(*, year: int, month: int, report_ids: list[int], user: User)
         raise ValidationError(
             f"以下报表的状态已有变化：{'、'.join(changed)}。未审核任何报表，请刷新页面后重新勾选。"
         )
+    flagged = set(
+        QualityFlag.objects.filter(
+            report__in=reports, status__in=QualityFlag.UNEXAMINED
+        ).values_list("report", flat=True)
+    )
     now = timezone.now()
+    left = []
     for report in reports:
+        if report.pk in flagged:
+            left.append(report.plan.project.name)
+            continue
         report.status = Status.APPROVED
         report.reviewed_at, report.reviewed_by = now, user
         report.return_reason = ""
         _recorded_by(report, user)
         report.save()
-    return len(reports)
+    return BatchApproval(approved=len(reports) - len(left), left=sorted(left))
 
 
 def _review(report: MonthlyReport, user: User) -> MonthlyReport:
@@ -322,6 +366,7 @@ def reports_return_unit(
         report.return_reason = reason[:TEXT_LIMIT]
         _recorded_by(report, user)
         report.save()
+        quality.rejudge(report, user=user)
     return len(reports)
 
 

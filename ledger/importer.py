@@ -26,7 +26,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from bonds.models import FundApplication
 from bonds.rules import amount_problems, resulting_status, status_choice, status_problem
-from investment import rules
+from investment import quality, rules
 from investment.models import MonthlyReport, ReportingPeriod
 from ledger import schema
 from ledger.models import LedgerImport
@@ -116,6 +116,8 @@ def import_ledger(
                     if name in book.worksheets:
                         importer.sheet(name, book.sheet(name))
                 importer.follow_starts()  # after 项目节点: a 主体开工 it adds is completed too
+                if not dry_run:
+                    importer.judge_quality()
                 if importer.problems:
                     raise LedgerImportError(_in_sheet_order(importer.problems))
                 if expected is not None and result.fingerprint() != expected:
@@ -224,6 +226,10 @@ class Importer:
         # projects whose row states a 项目阶段 of its own (kept as stated): see follow_starts.
         self.starts: dict[int, tuple[date, int]] = {}
         self.stage_given: set[str] = set()
+        # What the data-quality rules read that this import changed: projects (总投资), plan
+        # rows (计划投资, 开工日期) and reports; their projects' reports are judged at the end.
+        self.judged_projects: set[int] = set()
+        self.judged_plans: set[int] = set()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -347,6 +353,12 @@ class Importer:
         # Bulk writes with their model history, in batches too, so an imported change shows
         # in 数据变更记录 and a form opened before the import can say what changed.
         bulk_create_with_history(to_create, model, batch_size=1000, default_user=self.user)
+        if model is Project:
+            self.judged_projects.update(obj.pk for obj in to_update)
+        elif model is AnnualPlan:
+            self.judged_plans.update(
+                cast(AnnualPlan, obj).pk for obj in to_update if obj.pk is not None
+            )
         if to_update:
             if issubclass(model, Versioned):  # a form opened before the import is now stale
                 for versioned in cast(list[Versioned], to_update):
@@ -428,6 +440,17 @@ class Importer:
         # the workbook gave none (a new project; one entering its first list).
         for some in _chunks(ids.values()):
             revisions.originals_fill(some)
+
+    def judge_quality(self) -> None:
+        """Judge the reports of every project this import touched by the data-quality rules
+        (`investment.quality`), as a form's save is: in bulk, in the database where it can."""
+        if not self.writing:
+            return
+        plans = AnnualPlan.objects.filter(pk__in=self.judged_plans).values_list(
+            "project", flat=True
+        )
+        projects = self.judged_projects | set(plans) | set(self.starts)
+        quality.judge_projects(projects, user=self.user)
 
     def follow_starts(self) -> None:
         """The starts 项目台账 recorded move their projects to 在建 and complete their open
@@ -540,6 +563,7 @@ class Importer:
             to_update.append(report)
             counts.updated += 1
         if self.writing:
+            self.judged_plans.update(report.plan_id for report in [*to_create, *to_update])
             bulk_create_with_history(to_create, Report, batch_size=1000, default_user=self.user)
             if to_update:
                 for report in to_update:

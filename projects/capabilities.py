@@ -85,6 +85,14 @@ CAPABILITY = {
         "填报和报送月度报表、上传进度照片", "您的角色不能填报。", "只能填报本单位的项目。"
     ),
     "review.read": Capability("查看报表审核页", "审核页面仅供项目办和领导查看。"),
+    "quality.explain": Capability(
+        "对月报的数据质量提示填写说明",
+        "您的角色不能填写数据质量说明。",
+        "只能说明本单位项目的数据质量提示。",
+    ),
+    "quality.accept": Capability(
+        "核实月报的数据质量提示（已核实）", "只有项目办可以核实数据质量提示。"
+    ),
     "report.review": Capability("审核（通过、退回）月度报表", "只有项目办可以进行此操作。"),
     "period.lock": Capability("锁定和解锁报送月份", "只有项目办可以进行此操作。"),
     "briefing.read": Capability(
@@ -142,6 +150,7 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "plan.record_start": OWN_UNIT,
         "milestone.record": OWN_UNIT,
         "report.enter": OWN_UNIT,
+        "quality.explain": OWN_UNIT,
         "finding.answer": OWN_UNIT,
     },
     "officer": {
@@ -152,6 +161,8 @@ CAPABILITIES: dict[str, dict[str, Scope]] = {
         "report.enter": ALL,
         "review.read": ALL,
         "report.review": ALL,
+        "quality.explain": ALL,
+        "quality.accept": ALL,
         "period.lock": ALL,
         "briefing.read": ALL,
         "briefing.write_note": ALL,

@@ -57,6 +57,10 @@ def board(*, year: int, month: int) -> str:
     return f"{year}年{month}月挂图作战表.xlsx"
 
 
+def data_quality(*, year: int, month: int) -> str:
+    return f"{year}年{month}月数据质量提示.xlsx"
+
+
 def filename_of(disposition: str) -> str:
     """The file name in a Content-Disposition header, from `filename*` when present."""
     params = dict(

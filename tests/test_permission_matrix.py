@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from bonds.models import FundApplication, FundAttachment
 from bonds.services import fund_attach, fund_save
-from investment.models import MonthlyReport, ReportPhoto
+from investment.models import MonthlyReport, QualityFlag, ReportPhoto
 from projects.capabilities import can, capabilities_of, has_business, needed_for
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
 from projects.uploads import check_attachment
@@ -61,6 +61,14 @@ CASES = [
     ("report_approve", "report", "post"),
     ("report_return", "report", "post"),
     ("reports_approve", "month", "post"),
+    ("report_send", "month", "get"),
+    ("report_send", "month", "post"),
+    ("report_quality", "report", "get"),
+    ("flag_explain", "flag", "post"),
+    ("flag_accept", "flag", "post"),
+    ("quality_flags", None, "get"),
+    ("quality_rules", None, "get"),
+    ("quality_rules", None, "post"),
     ("project_create", None, "get"),
     ("project_edit", "own project", "get"),
     ("plan_add", "own project", "get"),
@@ -155,6 +163,8 @@ EXCEPTIONS = {
     ("year_settings", "post"): 200,  # likewise
     ("finding_answer", "post"): 200,  # likewise: the finding page again, with what was typed
     ("warning_rules", "post"): 200,  # likewise: the rules again, with what was typed
+    ("quality_rules", "post"): 200,  # likewise
+    ("report_send", "post"): 200,  # nothing listed to send: the confirmation again, saying so
     ("report_current", "get"): 302,  # redirects to the month being reported
     ("review_current", "get"): 302,  # redirects to the month being reviewed
     ("ledger_changes", "get"): 302,  # no preview asked for: back to the upload page
@@ -178,6 +188,7 @@ def sample_object(target: str | None):
         "other unit's plan": lambda: other.plans.get(),
         "report": lambda: MonthlyReport.objects.get(),
         "photo": lambda: ReportPhoto.objects.get().report,
+        "flag": lambda: QualityFlag.objects.get().report,
         "photo to delete": lambda: ReportPhoto.objects.get().report,
         "own fund": lambda: fund(project=own),
         "other unit's fund": lambda: fund(project=other),
@@ -278,6 +289,10 @@ def county(cast):
     photo.image.save("p.jpg", ContentFile(b"jpeg"), save=False)
     photo.thumbnail.save("p.jpg", ContentFile(b"jpeg"), save=False)
     photo.save()
+    QualityFlag.objects.create(
+        report=photo.report, rule=QualityFlag._meta.get_field("rule").choices[0][0], message="提示",
+        amount=5,
+    )  # fmt: skip
     users = {role: cast.by_role(role) for role in User.Role.values}  # "none": as 系统管理 makes one
     supervision_records(users, unit)
     # a second account with no role, whose reset (at once) must not touch the "none" column's
@@ -329,6 +344,7 @@ def url_for(name: str, target: str | None) -> str:
         "other unit's plan": [Project.objects.get(code=code(2)).pk, 2024],
         "month": [2024, 3],
         "report": [MonthlyReport.objects.get().pk],
+        "flag": [QualityFlag.objects.get().pk],
         "photo": [ReportPhoto.objects.get().pk, "thumb"],
         "photo to delete": [ReportPhoto.objects.get().pk],
         "own fund": [FundApplication.objects.get(project__code=code(1)).pk],

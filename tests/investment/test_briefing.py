@@ -19,6 +19,7 @@ from investment.photos import photo_add
 from projects.models import Project, Unit
 from projects.pdf import AppFetcher, RefusedFetch
 from supervision.services import finding_create
+from tests.flags import examine_every_flag
 from tests.investment.test_portfolio_summary import zhashui_may_ledger, zhongjiang_q1_ledger
 from tests.workbooks import a_portfolio, load
 
@@ -93,6 +94,7 @@ def test_the_command_refuses_unclear_periods(tmp_path):
 
 def test_the_office_writes_the_next_steps_and_leaders_download_them(client, tmp_path, cast):
     load(a_portfolio(7, 2026))
+    examine_every_flag(cast.officer)  # (未开工有投资: a_portfolio's projects have no start)
     client.force_login(cast.officer)
     client.post(
         reverse("briefing"),

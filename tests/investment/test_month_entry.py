@@ -342,15 +342,15 @@ def test_it_tells_what_was_sent_with_the_total_and_the_photos(people):
     ]
 
 
-def test_it_tells_a_draft_is_not_sent_yet_and_warns_of_an_unusual_amount(people):
+def test_it_tells_a_draft_is_not_sent_yet_and_names_its_data_quality_flags(people):
     saved = save(people["reporter"], MonthEntry(plan=plan(2), amount=Decimal(290)))
 
     (level, text), *warnings = saved.notices()
     assert (level, text) == (messages.SUCCESS, "已保存1个项目的月报，尚未报送。")
     assert [level for level, _ in warnings] == [messages.WARNING]
-    assert warnings[0][1].startswith("“城关保障房”") and warnings[0][1].endswith(
-        "如有误请修改后重新保存。"
-    )
+    assert warnings[0][1].startswith("数据质量提示：“城关保障房”本月完成290.00万元") and warnings[
+        0
+    ][1].endswith("如有误请修改，属实请填写说明。")
 
 
 def test_it_tells_when_nothing_needed_saving(people):

@@ -72,19 +72,20 @@ def test_review_list_keeps_the_focused_units_heading_when_it_has_no_report_left(
     assert listed.submitted_count == 0
 
 
-def test_review_list_takes_two_queries_whatever_the_number_of_reports(people):
+def test_review_list_takes_three_queries_whatever_the_number_of_reports(people):
     reporter = people["reporter"]
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
             listed = review_list(year=2024, month=3, status="all", unit=None)
             [row.report.photos.all() for group in listed.groups for row in group.rows]
+            [row.report.flags.all() for group in listed.groups for row in group.rows]
         return len(captured)
 
     sent(reporter, 1, 3, 10)
     one = queries()
     sent(reporter, 2, 3, 6)
-    assert queries() == one == 2  # the reports with their sums, their photos
+    assert queries() == one == 3  # the reports with their sums, their photos, their flags
 
 
 def test_lock_summary_names_the_units_still_owing_and_what_waits(people):

@@ -339,7 +339,8 @@ def test_completeness_takes_the_same_queries_at_any_size():
             report_completeness(year=year, month=3, today=date(year, 5, 1))
         return len(queries)
 
-    assert count(10, 2024) == count(120, 2025) == 2  # the year's settings, the grouped rows
+    # the year's settings, the grouped rows, the data-quality flags counted (数据质量提示N条)
+    assert count(10, 2024) == count(120, 2025) == 3
 
 
 def test_the_board_marks_a_due_month_without_its_report_as_missing(people):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from PIL import Image
 
 from investment import services
-from investment.models import MonthlyReport
+from investment.models import MonthlyReport, QualityFlag
 from investment.todo import todos
 from projects.models import AnnualPlan, Unit
 from tests.workbooks import PROJECT_HEADERS, a_portfolio, code, load
@@ -292,19 +292,30 @@ def test_the_review_tells_each_unit_how_many_reports_are_still_outstanding(clien
     assert "已报齐" in page
 
 
-def test_an_amount_above_half_the_plan_is_saved_with_a_warning_and_flagged_for_review(client, cast):
+def test_an_amount_above_half_the_plan_is_shown_with_its_flag_before_anything_is_sent(client, cast):
     users = a_unit_with_two_projects(cast)  # plans of 500 and 300 万元
     client.force_login(users["reporter"])
 
-    page = client.post(
-        URL, entry(own_plans(), ["1250000", "30"], action="submit"), follow=True
-    ).content.decode()
+    response = client.post(URL, entry(own_plans(), ["1250000", "30"], action="submit"))
+    assert response.url.startswith(reverse("report_send", args=[2024, 3]))
+    page = client.get(response.url).content.decode()
 
-    assert "已报送2个项目的月报" in page
-    assert "“城关污水处理厂”本月完成投资占年度计划的250000.0%，请核对金额单位是否为万元" in page
-    client.force_login(users["officer"])
-    review = client.get(reverse("review_month", args=[2024, 3])).content.decode()
-    assert review.count(">请核对</span>") == 1
+    assert "已保存2个项目的月报，尚未报送：有3条数据质量提示" in page
+    assert "本月完成1,250,000.00万元，超过年度计划投资500.00万元的50%" in page
+    assert not MonthlyReport.objects.filter(status=Status.SUBMITTED).exists()
+
+    reports = MonthlyReport.objects.all()
+    flags = QualityFlag.objects.all()
+    confirmed = {
+        "unit": users["reporter"].unit_id,
+        "report": [r.pk for r in reports],
+        **{f"version-{r.pk}": r.version for r in reports},
+        "flag": [f.pk for f in flags],
+        **{f"explain-{f.pk}": "已核对，确为本月支付" for f in flags},
+    }
+    client.post(response.url, confirmed)
+    assert set(reports.values_list("status", flat=True)) == {Status.SUBMITTED}
+    assert set(flags.values_list("status", flat=True)) == {QualityFlag.Status.EXPLAINED}
 
 
 def test_the_entry_page_shows_each_projects_total_before_the_month(client, cast):
