@@ -196,7 +196,7 @@ def test_the_settings_tab_saves_a_threshold_and_an_unchanged_save_writes_nothing
     assert "数据质量规则" in page and "预警规则" in page
 
     def post(threshold: str, version: int) -> str:
-        form = {"year": 2024, "rule-TOTAL_FORMS": 7, "rule-INITIAL_FORMS": 7}
+        form: dict[str, object] = {"year": 2024, "rule-TOTAL_FORMS": 7, "rule-INITIAL_FORMS": 7}
         for index, (code, rule) in enumerate(QualityRule.for_year(2024).items()):
             form |= {
                 f"rule-{index}-rule": code,

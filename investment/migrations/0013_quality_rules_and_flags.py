@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('investment', '0010_report_photo_history'),
+        ('investment', '0012_submit_start_day'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
