@@ -20,6 +20,7 @@ from bonds.models import FundApplication, FundType
 from bonds.selectors import fund_totals
 from investment import charts, rules
 from investment.models import BriefingNote, MonthlyReport, ReportPhoto
+from investment.overruns import OverrunSummary, overrun_summary
 from investment.progress import LagWarning, LevelCount, lag_warnings, level_counts, plan_progress
 from investment.rankings import Ranking, unit_ranking
 from investment.selectors import (
@@ -86,6 +87,7 @@ class Briefing:
     charts: list[Any]
     next_steps: str
     completeness: Completeness
+    overruns: OverrunSummary
 
     @property
     def title(self) -> str:
@@ -207,6 +209,7 @@ def briefing_data(
         charts=_charts(summary, by_unit) if summary.projects else [],
         next_steps=note.next_steps if note else "",
         completeness=report_completeness(year=year, month=month, today=today),
+        overruns=overrun_summary(year=year, month=month, plans=AnnualPlan.objects.all()),
     )
 
 

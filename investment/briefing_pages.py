@@ -16,12 +16,14 @@ from investment import periods
 from investment.briefing import briefing_pdf_bytes, project_sheet_data
 from investment.forms import BriefingForm, PeriodForm
 from investment.models import BriefingNote
+from investment.overruns import overrun_summary
 from investment.selectors import report_completeness
 from investment.services import briefing_note_save
 from projects import filenames, formatting
 from projects.access import project_for
 from projects.capabilities import requires
 from projects.errors import form_error_text
+from projects.models import AnnualPlan
 from projects.params import month_param
 from projects.pdf import pdf_response, render_pdf
 
@@ -78,6 +80,7 @@ def briefing(request):
         {"form": form, "year": year, "month": month, "kind": kind,
          "label": formatting.period_label(year=year, kind=kind, month=month), "note": note,
          "completeness": report_completeness(year=year, month=month),
+         "overruns": overrun_summary(year=year, month=month, plans=AnnualPlan.objects.all()),
          "pdf_query": _query(kind=kind, year=year, month=month)},
     )  # fmt: skip
 

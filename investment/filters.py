@@ -7,6 +7,7 @@ choices is left out of the filter and named on the page (`partials/filter_errors
 
 import django_filters
 
+from investment import overruns
 from investment.models import WarningLevel
 from investment.progress import LagReason
 from projects.filters import unit_filter
@@ -67,3 +68,31 @@ class LagFilter(PlanUnitFilter):
         if level:
             warnings = [w for w in warnings if w.level == level]
         return warnings
+
+
+class OverrunFilter(PlanUnitFilter):
+    """超概算/超工期: by unit and level on the plan rows; by kind on the overruns found."""
+
+    KINDS = (("cost", "超概算"), ("time", "超工期"))
+
+    kind = django_filters.ChoiceFilter(
+        label="类别", choices=KINDS, empty_label="超概算或超工期", method="kind_later"
+    )
+    level = django_filters.ChoiceFilter(label="级别", choices=Level.choices, empty_label="全部级别")
+
+    class Meta:
+        model = AnnualPlan
+        fields = ["kind", "level", "unit"]
+
+    def kind_later(self, queryset, name, value):
+        # An overrun is annotated by `investment.overruns`, not stored: `of_kind` applies it.
+        return queryset
+
+    def of_kind(self, rows):
+        self.is_valid()
+        kind = self.form.cleaned_data.get("kind")
+        if kind == "cost":
+            return rows.filter(overruns.COST_Q)
+        if kind == "time":
+            return rows.filter(overruns.TIME_Q)
+        return rows

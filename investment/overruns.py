@@ -125,9 +125,15 @@ def with_overruns(queryset: QuerySet, *, period_end: date, prefix: str = "") -> 
     ``time_overrun`` (months) and ``cost_overrun`` (万元, None without an original)."""
     parts = time_overrun_expression(period_end=period_end, prefix=prefix)
     steps = {name: parts.pop(name) for name in ("_reach_day", "_original_day", "_following_day")}
+    total, original = F(f"{prefix}total_investment"), F(f"{prefix}original_total")
     return queryset.annotate(**steps).annotate(
         **parts,
-        cost_overrun=F(f"{prefix}total_investment") - F(f"{prefix}original_total"),
+        cost_overrun=total - original,
+        # for sorting by the share only; the share shown is `cost_overrun_pct`, exact
+        cost_overrun_ratio=Case(
+            When(**{f"{prefix}original_total__gt": 0}, then=(total - original) / original),
+            default=None,
+        ),
     )
 
 
@@ -180,4 +186,45 @@ def overrun_summary(*, year: int, month: int, plans: AnnualPlanQuerySet) -> Over
         cost_projects=figures["cost_projects"],
         cost_total=money(figures["cost_total"]),
         time_projects=figures["time_projects"],
+    )
+
+
+@dataclass(frozen=True)
+class ProjectOverrun:
+    """One project's overruns at a period end, for its page (`project_overrun`)."""
+
+    period_end: date
+    original_total: Decimal | None
+    cost: Decimal | None  # 万元; negative: below the original approval
+    cost_pct: Decimal | None
+    original_completion: date | None
+    months: int
+
+    @property
+    def over_cost(self) -> bool:
+        return self.cost is not None and self.cost > 0
+
+    @property
+    def over_time(self) -> bool:
+        return self.months > 0
+
+    @property
+    def below_original(self) -> bool:
+        return self.cost is not None and self.cost < 0
+
+
+def project_overrun(project, *, period_end: date) -> ProjectOverrun:
+    """``project``'s cost and time overruns at ``period_end`` (the rule in Python: one row)."""
+    return ProjectOverrun(
+        period_end=period_end,
+        original_total=project.original_total,
+        cost=cost_overrun(project.total_investment, project.original_total),
+        cost_pct=cost_overrun_pct(project.total_investment, project.original_total),
+        original_completion=project.original_completion,
+        months=time_overrun_months(
+            original=project.original_completion,
+            planned=project.planned_end,
+            stage=project.stage,
+            period_end=period_end,
+        ),
     )

@@ -8,6 +8,7 @@ from bonds.access import visible_funds
 from bonds.selectors import fund_totals
 from investment import charts, periods, rules
 from investment.forms import PeriodForm
+from investment.overruns import overrun_summary, project_overrun
 from investment.progress import lag_warnings, level_counts, plan_progress_all_years
 from investment.rankings import report_history
 from investment.selectors import (
@@ -60,6 +61,8 @@ def dashboard(request):
             "lagging_levels": level_counts(lagging),
             "lagging_query": urlencode({"year": year, "month": month}),
             "completeness": report_completeness(year=year, month=month, plans=plans),
+            "overruns": overrun_summary(year=year, month=month, plans=plans),
+            "overruns_query": urlencode({"year": year, "month": month}),
             "charts": _dashboard_charts(summary, by_unit, plans),
             "funds": fund_totals(visible_funds(request.user).filter(year=year)),
             "todos": todos(request.user, today=timezone.localdate()),
@@ -117,6 +120,8 @@ def project_detail(request, pk: int):
             "reports": report_history(project),
             "funds": project.fund_applications.order_by("-year", "fund_type"),
             "findings": project.findings.select_related("unit").order_by("-found_on"),
+            "overrun": project_overrun(project, period_end=rules.period_end(year, month)),
+            "revisions": project.revisions.select_related("recorded_by"),
             "year": year,
             "month": month,
             "months": range(1, 13),

@@ -12,7 +12,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from investment import overruns
 from investment.models import WarningLevel
+from projects import formatting
 from projects.tables import NUM, PercentColumn, WanColumn, cell
 
 
@@ -139,3 +141,58 @@ class LagTable(tables.Table):
                 for r in value
             ),
         )  # fmt: skip
+
+
+class OverrunTable(tables.Table):
+    """超概算/超工期: one row per project of the year's list (its plan row, annotated by
+    `investment.overruns.overrun_plans`); sorted in the database."""
+
+    name = tables.Column(
+        "项目", accessor="project__name", order_by=("project__code",), attrs=cell("项目", "name")
+    )
+    unit = tables.Column(
+        "责任单位", accessor="project__unit__name", order_by=("project__unit__name", "project__code"),
+        attrs=cell("责任单位", "short"),
+    )  # fmt: skip
+    level = tables.Column("级别", accessor="get_level_display", order_by=("level",),
+                          attrs=cell("级别", "short"))  # fmt: skip
+    original_total = WanColumn(
+        "原总投资(万元)", accessor="project__original_total", attrs=NUM | cell("原总投资", "num")
+    )
+    total = WanColumn(
+        "总投资(万元)", accessor="project__total_investment", attrs=NUM | cell("总投资", "num")
+    )
+    cost_overrun = WanColumn("超概算(万元)", attrs=NUM | cell("超概算", "num"))
+    cost_overrun_pct = tables.Column(
+        "超概算(%)", empty_values=(), order_by=("cost_overrun_ratio",),
+        attrs=NUM | cell("超概算(%)", "num"),
+    )  # fmt: skip
+    original_completion = tables.DateColumn(
+        "Y-m-d", verbose_name="原计划竣工", accessor="project__original_completion",
+        attrs=cell("原计划竣工"),
+    )  # fmt: skip
+    planned_end = tables.DateColumn(
+        "Y-m-d", verbose_name="计划竣工", accessor="project__planned_end", attrs=cell("计划竣工")
+    )
+    time_overrun = tables.Column("超工期(月)", attrs=NUM | cell("超工期(月)", "num"))
+
+    class Meta:
+        attrs = {"class": "table stacked"}
+        empty_text = "没有超概算或超工期的项目。"
+
+    def render_name(self, record, value):
+        return format_html(
+            '<a href="{}">{}</a><br><small class="muted">{}</small>',
+            record.project.get_absolute_url(), value, record.project.code,
+        )  # fmt: skip
+
+    def render_cost_overrun(self, value):
+        return formatting.wan(value) if value and value > 0 else "—"
+
+    def render_cost_overrun_pct(self, record):
+        project = record.project
+        pct = overruns.cost_overrun_pct(project.total_investment, project.original_total)
+        return formatting.percent(pct) if pct and pct > 0 else "—"
+
+    def render_time_overrun(self, value):
+        return value or "—"

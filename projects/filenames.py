@@ -76,3 +76,7 @@ def notice(*, title: str, number: str) -> str:
     """通报: its own title and number, as it is filed (关于…的通报（2026年第3期）.pdf)."""
     safe = "".join(ch for ch in title if ch not in '\\/:*?"<>|').strip() or "通报"
     return f"{safe}（{number}）.pdf"
+
+
+def overruns(*, year: int, month: int) -> str:
+    return f"{year}年{month}月超概算超工期项目.xlsx"

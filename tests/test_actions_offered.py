@@ -28,6 +28,7 @@ from projects import password_resets as resets
 from projects import people
 from projects import services as register
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
+from projects.revisions import project_revise as revise
 from projects.security import user_set_role
 from projects.units import unit_merge
 from projects.uploads import check_attachment
@@ -295,6 +296,14 @@ ACTIONS = {
         project_page,
         'data-action="project.edit"',
         lambda c, u: register.project_save(stub_form(own_project()), user=u),
+    ),
+    # 项目调整: the project page's link to the edit form, where a new 总投资 needs a reason.
+    "project.revise": Action(
+        project_page,
+        'data-action="project.revise"',
+        lambda c, u: revise(
+            project=own_project(), user=u, total_investment=Decimal(120), reason="概算调整"
+        ),
     ),
     "milestone.record": Action(
         lambda c, u: reverse("milestones", args=[own_project().pk]),

@@ -86,6 +86,7 @@ CASES = [
     ("year_settings", None, "get"),
     ("year_settings", None, "post"),
     ("lag_warnings", None, "get"),
+    ("overruns", None, "get"),
     ("board", None, "get"),
     ("warning_rules", None, "get"),
     ("warning_rules", None, "post"),
