@@ -186,6 +186,11 @@ def _same(stored: object, value: object) -> bool:
     return stored == value
 
 
+def named(name: str, code: str) -> str:
+    """A project as a clerk recognises it in a preview: its name, then its code."""
+    return f"{name}（{code}）" if name else code
+
+
 def _shown(value: object) -> str:
     """A stored value as the preview shows it."""
     if value is None or value == "":
@@ -386,7 +391,10 @@ class Importer:
             for code, (given, row) in chunk:
                 values = dict(given)
                 values["unit_id"] = self.units[values.pop("unit_name")]
-                items.append((code, values, row, code))
+                label = named(values.get("name") or getattr(stored.get(code), "name", ""), code)
+                items.append((code, values, row, label))
+                if code not in stored:
+                    self.result.new_project(label)
                 listed = stored.get(code)
                 if listed is not None and revisions.is_listed(listed):
                     revised[listed.pk] = (_snapshot(listed), values)
@@ -411,6 +419,11 @@ class Importer:
         # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35; fetch them elsewhere.
         ids |= self.project_ids(code for code, pk in ids.items() if pk is None)
         code_of = {pk: code for code, pk in ids.items()}
+
+        def name_of(code: str) -> str:
+            given = sheet.projects.get(code)
+            return named(given[0].get("name", "") if given else "", code)
+
         for chunk in _chunks(sheet.records):
             chunk_ids = {ids[record.key[0]] for record in chunk}
             stored_plans = {
@@ -431,7 +444,7 @@ class Importer:
                 AnnualPlan,
                 stored_plans,
                 [
-                    (r.key, self._replacement(r, ids), r.row, f"{r.key[0]} {r.key[1]}年")
+                    (r.key, self._replacement(r, ids), r.row, f"{name_of(r.key[0])} {r.key[1]}年")
                     for r in chunk
                 ],
                 lambda key, values: AnnualPlan(project_id=ids[key[0]], year=key[1], **values),
@@ -463,11 +476,11 @@ class Importer:
         for step in start_recorded(starts=starts, user=self.user, keep_stage=keep):
             record = step.record  # logged on the 项目台账 row that recorded the start
             if isinstance(record, Project):
-                row, label = self.starts[record.pk][1], record.code
+                row, label = self.starts[record.pk][1], named(record.name, record.code)
             else:
                 row, label = (
                     self.starts[record.project_id][1],
-                    f"{record.project.code} {record.name}",
+                    f"{named(record.project.name, record.project.code)} {record.name}",
                 )
             self.log(schema.PROJECTS, row, label, type(record), step.field, step.old, step.new)
 
@@ -498,14 +511,16 @@ class Importer:
         sheet = schema.REPORTS
         codes = {record.key[0] for record in records}
         known_codes = set(self.project_ids(codes))
-        plans = {
-            (code, year): (pk, planned)
-            for code, year, pk, planned in _fetch(
-                AnnualPlan.objects.values_list("project__code", "year", "pk", "planned_investment"),
-                "project__code",
-                codes,
-            )
-        }
+        plans, names = {}, {}
+        for code, name, year, pk, planned in _fetch(
+            AnnualPlan.objects.values_list(
+                "project__code", "project__name", "year", "pk", "planned_investment"
+            ),
+            "project__code",
+            codes,
+        ):
+            plans[code, year] = (pk, planned)
+            names[code] = name
         stored = {
             (r.plan_id, r.month): r
             for r in _fetch(Report.objects.all(), "plan_id", [pk for pk, _ in plans.values()])
@@ -530,7 +545,7 @@ class Importer:
             self._warn_unusual(record, plan[1])
             report = stored.get((plan[0], month))
             values = record.fields
-            label = f"{code} {year}年{month}月"
+            label = f"{named(names[code], code)} {year}年{month}月"
             if report is not None and self._report_unchanged(report, values):
                 if (year, month) in self.locked:
                     self.result.locked += 1

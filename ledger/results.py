@@ -83,6 +83,18 @@ class ImportResult:
     locked_rows: list[str] = field(default_factory=list)
     # reports entered through the forms that this import changes (they become ledger reports)
     form_reports: int = 0
+    # the projects the import creates, as 名称（代码）: the first SHOWN, and how many in all
+    new_projects: list[str] = field(default_factory=list)
+    new_projects_count: int = 0
+
+    @property
+    def new_projects_hidden(self) -> int:
+        return self.new_projects_count - len(self.new_projects)
+
+    def new_project(self, label: str) -> None:
+        self.new_projects_count += 1
+        if len(self.new_projects) < SHOWN:
+            self.new_projects.append(label)
 
     @property
     def changes_nothing(self) -> bool:

@@ -59,13 +59,28 @@ def test_the_preview_lists_each_changed_field_old_to_new(client, cast):
 
     rows = [(c.sheet, c.row, c.record, c.field, c.old, c.new) for c in shown.context["changes"]]
     assert rows == [
-        ("项目台账", 2, code(1), "项目名称", "项目1", "城关污水处理厂二期"),
-        ("项目台账", 3, f"{code(2)} 2024年", "年度计划投资(万元)", "500.00", "650.00"),
+        ("项目台账", 2, f"城关污水处理厂二期（{code(1)}）", "项目名称", "项目1", "城关污水处理厂二期"),
+        ("项目台账", 3, f"项目2（{code(2)}） 2024年", "年度计划投资(万元)", "500.00", "650.00"),
     ]
     page = shown.content.decode()
     assert "将修改2处（原值 → 新值）" in page
     assert "<td>项目1</td><td>城关污水处理厂二期</td>" in page
     assert Project.objects.get(code=code(1)).name == "项目1"  # nothing written yet
+
+
+def test_the_preview_names_the_new_projects_and_folds_nothing_else_into_them(client, cast):
+    load({"项目台账": [PROJECT_HEADERS, project(1)]})
+    an_officer(cast, client)
+
+    shown = preview(
+        client,
+        {"项目台账": [PROJECT_HEADERS, project(1), project(2, name="营盘公路改建"), project(3)]},
+    )
+
+    result = shown.context["preview"]
+    assert result.new_projects == [f"营盘公路改建（{code(2)}）", f"项目3（{code(3)}）"]
+    page = shown.content.decode()
+    assert "将新增2个项目" in page and f"<li>营盘公路改建（{code(2)}）</li>" in page
 
 
 def test_the_first_screenful_is_shown_and_the_whole_list_downloads(client, monkeypatch, cast):
@@ -149,10 +164,10 @@ def test_rows_of_a_locked_month_equal_to_what_is_stored_are_counted_and_listed(c
     result = shown.context["preview"]
     assert (result.locked, result.locked_rows) == (
         2,
-        [f"月度投资!2: {code(1)} 2024年3月", f"月度投资!3: {code(2)} 2024年3月"],
+        [f"月度投资!2: 项目1（{code(1)}） 2024年3月", f"月度投资!3: 项目2（{code(2)}） 2024年3月"],
     )
     page = shown.content.decode()
-    assert "已锁定月份的2行与系统一致，跳过不处理" in page
+    assert "已锁定月份的2行与系统一致，跳过不处理（点击展开）</summary>" in page  # one folded line
     assert "月度投资：新增1条，更新0条，未变化0条，已锁定月份与系统一致而跳过2条" in page
 
 

@@ -44,7 +44,7 @@ def test_an_officer_previews_the_changes_confirms_and_an_unchanged_export_change
     assert changes.count() == 1
     assert changes.first.inner_text().split("\t") == [
         "项目台账!3",
-        f"{code(2)} 2024年",
+        f"城关保障房（{code(2)}） 2024年",
         "年度计划投资(万元)",
         "300.00",
         "350.00",

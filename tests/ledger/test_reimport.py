@@ -100,9 +100,9 @@ def test_a_row_that_changes_a_form_report_is_shown_old_to_new_and_becomes_a_ledg
         in page
     )
     assert [(c.record, c.field, c.old, c.new) for c in shown.context["changes"]] == [
-        (f"{code(2)} 2024年3月", "本月完成投资(万元)", "3.00", "4.00"),
-        (f"{code(2)} 2024年3月", "状态", "已报送", "已审核"),
-        (f"{code(2)} 2024年3月", "来源", "在线填报", "台账导入"),
+        (f"城关保障房（{code(2)}） 2024年3月", "本月完成投资(万元)", "3.00", "4.00"),
+        (f"城关保障房（{code(2)}） 2024年3月", "状态", "已报送", "已审核"),
+        (f"城关保障房（{code(2)}） 2024年3月", "来源", "在线填报", "台账导入"),
     ]
     untouched = MonthlyReport.objects.get(plan__project__code=code(1))
 
