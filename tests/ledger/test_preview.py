@@ -59,7 +59,14 @@ def test_the_preview_lists_each_changed_field_old_to_new(client, cast):
 
     rows = [(c.sheet, c.row, c.record, c.field, c.old, c.new) for c in shown.context["changes"]]
     assert rows == [
-        ("项目台账", 2, f"城关污水处理厂二期（{code(1)}）", "项目名称", "项目1", "城关污水处理厂二期"),
+        (
+            "项目台账",
+            2,
+            f"城关污水处理厂二期（{code(1)}）",
+            "项目名称",
+            "项目1",
+            "城关污水处理厂二期",
+        ),
         ("项目台账", 3, f"项目2（{code(2)}） 2024年", "年度计划投资(万元)", "500.00", "650.00"),
     ]
     page = shown.content.decode()
