@@ -391,7 +391,8 @@ class Importer:
             for code, (given, row) in chunk:
                 values = dict(given)
                 values["unit_id"] = self.units[values.pop("unit_name")]
-                label = named(values.get("name") or getattr(stored.get(code), "name", ""), code)
+                name = values.get("name") or getattr(stored.get(code), "name", "")
+                label = named(str(name or ""), code)
                 items.append((code, values, row, label))
                 if code not in stored:
                     self.result.new_project(label)
