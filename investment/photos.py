@@ -26,7 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from investment import photo_facts
+from investment import photo_facts, quality
 from investment.models import MonthlyReport, ReportPhoto
 from investment.services import EDITABLE, is_locked, refuse_locked
 from projects.capabilities import can, require
@@ -174,6 +174,8 @@ def photos_store(
         photo._history_user = user  # type: ignore[attr-defined]  # read by simple-history
         photo.save()
         stored.append(photo)
+    # The photo rules: this report, and the reports its photos now match (flagged as well)
+    quality.judge_photos({report.pk} | quality.photo_matches([report]), user=user)
     return stored
 
 
@@ -227,8 +229,10 @@ def photo_delete(*, photo: ReportPhoto, user: User) -> MonthlyReport:
         raise ValidationError(refusal)
     photo = ReportPhoto.objects.select_for_update().get(pk=photo.pk)
     files = [(f.storage, name) for f in (photo.image, photo.thumbnail) if (name := f.name)]
+    matched = quality.photo_matches([report])  # their photo_reused flags may clear with it
     photo._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     photo.delete()
+    quality.judge_photos({report.pk} | matched, user=user)
 
     def remove_files() -> None:
         for storage, name in files:

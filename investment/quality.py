@@ -36,8 +36,8 @@ from decimal import Decimal
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery, Sum
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from investment import rules
-from investment.models import MonthlyReport, QualityFlag, QualityRule
+from investment import photo_checks, rules
+from investment.models import MonthlyReport, QualityFlag, QualityRule, YearSettings
 from projects.formatting import wan_text
 from projects.models import AnnualPlan, User, money
 
@@ -347,6 +347,57 @@ def later(*, user: User | None = None) -> Iterator[None]:
         for project, (year, month) in list(earliest.items())[start : start + 200]:
             scope |= _scope(project, year, month)
         judge(MonthlyReport.objects.filter(scope), user=user)
+
+
+# --- the photo rules ----------------------------------------------------------------------------
+
+# How many matches a photo_reused message names before "等N处".
+NAMED_MATCHES = 3
+
+
+def _listed(messages: list[str]) -> str:
+    shown = "；".join(messages[:NAMED_MATCHES])
+    return shown + (f"等{len(messages)}处" if len(messages) > NAMED_MATCHES else "")
+
+
+def photo_matches(reports: Iterable[MonthlyReport]) -> set[int]:
+    """The other reports whose photos match these reports' photos under their years' d (the
+    reports a change of these photos may flag or clear): one scan of the hashes."""
+    reports = list(reports)
+    others: set[int] = set()
+    for year in {report.plan.year for report in reports}:
+        rule = QualityRule.for_year(year)[Code.PHOTO_REUSED]
+        of_year = [report for report in reports if report.plan.year == year]
+        found = photo_checks.reused_photos_by_report(of_year, max_bits=int(rule.threshold or 0))
+        others |= {match.other_report_id for matches in found.values() for match in matches}
+    return others - {report.pk for report in reports}
+
+
+def judge_photos(report_ids: Iterable[int], *, user: User | None = None) -> int:
+    """Judge these reports by the photo rules (``investment.photo_checks`` reads the photos):
+    the photo hashes are scanned once per year judged."""
+    reports = list(
+        MonthlyReport.objects.filter(pk__in=set(report_ids)).select_related("plan__project")
+    )
+    wanted: dict[int, dict[str, str]] = {report.pk: {} for report in reports}
+    for year in {report.plan.year for report in reports}:
+        settings = QualityRule.for_year(year)
+        of_year = [report for report in reports if report.plan.year == year]
+        reused, dated = settings[Code.PHOTO_REUSED], settings[Code.PHOTO_DATE]
+        if reused.enabled:
+            found = photo_checks.reused_photos_by_report(
+                of_year, max_bits=int(reused.threshold or 0)
+            )
+            for report_id, matches in found.items():
+                if matches:
+                    wanted[report_id][Code.PHOTO_REUSED] = _listed([m.message for m in matches])
+        if dated.enabled:
+            due_day = YearSettings.for_year(year).due_day
+            for report in of_year:
+                misdated = photo_checks.photos_dated_outside(report, due_day=due_day)
+                if misdated:
+                    wanted[report.pk][Code.PHOTO_DATE] = _listed([m.message for m in misdated])
+    return write_flags(reports, wanted, rules=PHOTO, user=user)
 
 
 def judge_projects(project_ids: Iterable[int], *, user: User | None = None) -> int:

@@ -229,6 +229,8 @@ def quality_rules_save(*, year: int, user: User, rules: list[RuleEntry]) -> int:
         changed += 1
     if changed:
         quality.judge(MonthlyReport.objects.filter(plan__year=year), user=user)
+        with_photos = MonthlyReport.objects.filter(plan__year=year, photos__isnull=False)
+        quality.judge_photos(with_photos.values_list("pk", flat=True).distinct(), user=user)
     return changed
 
 
