@@ -34,6 +34,7 @@ from ledger.demo_catalogue import (
     TOWNSHIP_PROJECTS,
     TOWNSHIPS,
 )
+from ledger.demo_quality import quality_story
 from ledger.demo_supervision import supervision_story
 from ledger.importer import import_ledger
 from ledger.results import ImportResult
@@ -442,16 +443,19 @@ def _shares(project, row, start, finish, focus, due_month) -> dict[int, float]:
 
 
 def _progress(month: int, start_month: int, finish_month: int) -> str:
+    """The month's 形象进度, saying how far the year's works are (a text that moves on each
+    month, as the 形象进度多月未变 rule expects of a project that invests)."""
     if month > finish_month:
         return "已竣工验收"
     stage = month - start_month
+    done = round(100 * (stage + 1) / (finish_month - start_month + 1))
     if stage <= 0:
         return "开工建设，场地平整"
     if stage <= 3:
-        return "基础施工"
+        return f"基础施工，完成年度工程量约{done}%"
     if stage <= 7:
-        return "主体施工"
-    return "附属工程及装饰装修"
+        return f"主体施工，完成年度工程量约{done}%"
+    return f"附属工程及装饰装修，完成年度工程量约{done}%"
 
 
 def _done(rng, planned: date, *, by: date, jitter=(-10, 6)) -> date:
@@ -612,6 +616,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD, today: date | None = None) -> Im
     ensure_demo_users(password=password)
     _revisions(cal)
     _reports_online(cal)
+    quality_story(year=cal.year, month=cal.month)
     supervision_story(cal)
     return result
 

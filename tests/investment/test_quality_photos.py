@@ -6,12 +6,42 @@ from decimal import Decimal
 
 import pytest
 
-from investment import photos
+from investment import photos, services
 from investment.models import QualityFlag, QualityRule
 from investment.photos import photo_prepare
-from tests.investment.test_photo_checks import jpeg, picture, reports, shot_on  # noqa: F401
+from projects.models import AnnualPlan
+from tests.investment.test_photo_checks import jpeg, picture, shot_on
+from tests.workbooks import PROJECT_HEADERS, code, load
 
 Code = QualityRule.Code
+
+
+@pytest.fixture
+def reports(cast):
+    """October 2026's report of 甲 (县住建局) and September's of 乙 (营盘镇)."""
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2026, 50, "2026-01-05"],
+                [code(2), "乙", "营盘镇", "县重点", "新建", 100, 2026, 50, "2026-01-05"],
+            ]
+        }
+    )
+    return (
+        services.report_save(
+            plan=AnnualPlan.objects.get(project__code=code(1)),
+            month=10,
+            user=cast.reporter,
+            amount=Decimal(5),
+        ),
+        services.report_save(
+            plan=AnnualPlan.objects.get(project__code=code(2)),
+            month=9,
+            user=cast.other_reporter,
+            amount=Decimal(5),
+        ),
+    )
 
 
 def flags(report) -> dict[str, str]:

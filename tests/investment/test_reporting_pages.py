@@ -502,3 +502,16 @@ def test_a_draft_saved_again_unchanged_keeps_its_line_breaks_and_writes_no_histo
     report.refresh_from_db()
     assert report.progress == "一、主体封顶\n二、开始装修"
     assert report.history.count() == history
+
+
+def test_a_draft_shows_its_data_quality_flags_on_the_month_page_at_once(client, cast):
+    users = a_unit_with_two_projects(cast)  # 城关污水处理厂 plans 500 万元
+    client.force_login(users["reporter"])
+
+    page = client.post(URL, entry(own_plans(), ["400", ""]), follow=True).content.decode()
+
+    assert "已保存1个项目的月报，尚未报送" in page
+    line = page[page.index('data-project="城关污水处理厂"') :]
+    line = line[: line.index("</tr>")]
+    assert "本月完成异常偏高·待说明" in line and "超过年度计划投资500.00万元的50%" in line
+    assert "核对或填写说明" in line
