@@ -6,8 +6,8 @@ from bonds.models import FundApplication, FundStatus, FundType
 from bonds.rules import LIFECYCLE, derived_status, status_choice
 from projects.amounts import amount_field
 from projects.forms import ChineseFormMixin, DateInput, MultipleFileField
-from projects.models import Project
 from projects.params import version_field, year_field
+from projects.widgets import ProjectChoiceField, ProjectSelect, pickable_projects
 
 DATE = DateInput()
 
@@ -22,9 +22,7 @@ class FundForm(ChineseFormMixin, forms.Form):
     # The version of the application the form showed: a form older than the row is refused.
     version = version_field()
 
-    project = forms.ModelChoiceField(
-        label="项目", queryset=Project.objects.select_related("unit").order_by("code")
-    )
+    project = ProjectChoiceField(label="项目", queryset=pickable_projects(), widget=ProjectSelect())
     fund_type = forms.ChoiceField(label="资金类型", choices=FundType.choices)
     year = year_field()
     batch = forms.CharField(label="批次", max_length=50, required=False)

@@ -13,6 +13,7 @@ from projects.amounts import amount_field
 from projects.forms import ChineseFormMixin
 from projects.models import AnnualPlan, Project, Stage
 from projects.params import version_field
+from projects.widgets import ProjectChoiceField, ProjectSelect, pickable_projects
 
 
 class PlanEditForm(ChineseFormMixin, forms.ModelForm):
@@ -53,10 +54,11 @@ class ReplaceForm(ChineseFormMixin, forms.Form):
     """替换: which project takes the place, and on which year's list (the years the project's
     rows are not yet replaced, latest first)."""
 
-    replacement = forms.ModelChoiceField(
+    replacement = ProjectChoiceField(
         label="替换为",
-        queryset=Project.objects.exclude(stage=Stage.REPLACED),
+        queryset=pickable_projects().exclude(stage=Stage.REPLACED),
         empty_label="请选择项目",
+        widget=ProjectSelect(),
     )
     year = forms.TypedChoiceField(label="替换的年度计划", coerce=int)
     reason = forms.CharField(

@@ -6,14 +6,14 @@ from projects.formatting import QUARTER_CHOICES
 from projects.forms import ChineseFormMixin, DateInput, MultipleFileField, UnitChoiceField
 from projects.models import FactorCategory, Unit
 from projects.params import version_field, year_field
-from supervision.models import Finding, Inspection, Notice
-from supervision.widgets import (
+from projects.widgets import (
     ProjectChecklist,
     ProjectChoiceField,
     ProjectMultipleChoiceField,
     ProjectSelect,
     pickable_projects,
 )
+from supervision.models import Finding, Inspection, Notice
 
 DATE = DateInput()
 # The version of the row the form showed: a form older than the row is refused.

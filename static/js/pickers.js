@@ -1,4 +1,4 @@
-// Project pickers (supervision/widgets.py): a unit select and a type-to-filter box above a
+// Project pickers (projects/widgets.py; loaded on every page by base.html): a unit select and a type-to-filter box above a
 // long list of projects. Without this script the list works as it is.
 (function () {
   "use strict";
@@ -82,5 +82,31 @@
     picker.addEventListener("change", apply);
   }
 
+  // A long unit select (安全管理's rows): a small type-to-filter box before it.
+  function setUpUnits(picker, index) {
+    var search = document.createElement("input");
+    search.type = "search";
+    search.id = "unit-search-" + index;
+    search.className = "unit-search";
+    search.placeholder = "筛选单位";
+    search.setAttribute("aria-label", "输入单位名称筛选");
+    picker.parentNode.insertBefore(search, picker);
+    search.addEventListener("input", function () {
+      var words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      var first = null;
+      Array.prototype.forEach.call(picker.options, function (option) {
+        var text = option.text.toLowerCase();
+        var match = !option.value || words.every(function (word) { return text.indexOf(word) !== -1; });
+        option.hidden = !(match || option.selected);
+        if (match && option.value && first === null) { first = option; }
+      });
+      // one match left: choose it, as a clerk typing 住建 means 县住建局
+      if (first && words.length && picker.querySelectorAll("option:not([hidden])").length <= 2) {
+        picker.value = first.value;
+      }
+    });
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll("select.project-picker, div.project-picker"), setUp);
+  Array.prototype.forEach.call(document.querySelectorAll("select.unit-picker"), setUpUnits);
 })();

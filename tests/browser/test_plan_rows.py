@@ -138,7 +138,12 @@ def test_the_office_replaces_a_project_that_cannot_start(tab, cast):
     original = Project.objects.get(code=code(1))
     page.goto(f"/projects/{original.pk}/")
     page.click("a:has-text('替换项目')")
-    page.select_option("select[name=replacement]", label=f"{code(4)} 农产品加工园")
+    page.fill("#picker-search-0", "农产品")  # 151 projects in a real county: typed, not scrolled
+    assert "符合条件1个" in page.inner_text(".picker-count")
+    taking = Project.objects.select_related("unit").get(code=code(4))
+    page.select_option(
+        "select[name=replacement]", label=f"农产品加工园（{code(4)}，{taking.unit}）"
+    )
     assert page.input_value("select[name=year]") == "2026"
     with page.expect_navigation():
         page.click("main form button[type=submit]")
@@ -159,7 +164,7 @@ def test_the_office_replaces_a_project_that_cannot_start(tab, cast):
     page.goto(f"/projects/{original.pk}/")
     assert page.locator("a:has-text('替换项目')").count() == 0
     page.goto(f"/projects/{original.pk}/replace/")
-    page.select_option("select[name=replacement]", label=f"{code(2)} 城关保障房")
+    page.select_option("select[name=replacement]", value=str(Project.objects.get(code=code(2)).pk))
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert "不能再次替换" in page.locator("main").inner_text()

@@ -1,4 +1,5 @@
-"""Project pickers for inspections and findings: a county has 150 projects or more.
+"""Project pickers wherever one project is chosen from the county's list (inspections,
+findings, 替换, fund applications): a county has 150 projects or more, a city thousands.
 
 Each option carries its project's unit (``data-unit``, ``data-unit-name``), and
 `static/js/pickers.js` adds a unit select and a type-to-filter box above the list (for a
