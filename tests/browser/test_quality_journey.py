@@ -1,0 +1,173 @@
+"""Data quality in a real browser, as the people do it (issue 23): the reporter types an amount
+ten times the project's usual month, sees the flag before 报送, writes a 说明 and sends; the
+office presses 全部通过 and the flagged report stays for examination; the office marks it
+已核实 and approves it; the leader's dashboard line changes. Then the same again, the reporter
+correcting the amount instead of explaining it.
+
+Screenshots of each step go to /tmp/quality/ (for people to look at; nothing is compared).
+"""
+
+from pathlib import Path
+
+from investment.models import MonthlyReport, QualityFlag
+from tests.browser.conftest import sign_in
+from tests.workbooks import load
+
+SHOTS = Path("/tmp/quality")
+HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",
+           "年度计划投资(万元)", "实际开(复)工日期"]  # fmt: skip
+PHOENIX, ROAD = "2024-510623-47-01-000001", "2024-510623-47-01-000002"
+Status = MonthlyReport.Status
+
+
+def a_unit_with_four_months(cast) -> None:
+    """县住建局's two projects, each with January–April at 450 万元 (approved, from the ledger)."""
+    load(
+        {
+            "项目台账": [
+                HEADERS,
+                [
+                    PHOENIX,
+                    "凤凰镇安置社区配套",
+                    "县住建局",
+                    "县重点",
+                    "新建",
+                    50000,
+                    2024,
+                    8000,
+                    "2024-01-05",
+                ],
+                [
+                    ROAD,
+                    "城关道路改造",
+                    "县住建局",
+                    "县重点",
+                    "新建",
+                    50000,
+                    2024,
+                    8000,
+                    "2024-01-05",
+                ],
+            ],  # fmt: skip
+            "月度投资": [
+                ["项目代码", "年度", "月份", "本月完成投资(万元)", "形象进度"],
+                *[[c, 2024, m, 450, f"第{m}月进度"] for c in (PHOENIX, ROAD) for m in range(1, 5)],
+            ],
+        }
+    )
+
+
+def row(page, name: str):
+    return page.locator("tr.entry-line", has=page.locator(f"a:text-is('{name}')"))
+
+
+def shot(page, step: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{step}.png"), full_page=True)
+
+
+def type_month(page, month: int, phoenix: str) -> None:
+    """The reporter fills the month (凤凰镇 as given, 道路 its usual 450) and presses 保存并报送."""
+    page.goto(f"/reports/2024/{month}/")
+    row(page, "凤凰镇安置社区配套").locator("input[name$=-amount]").fill(phoenix)
+    row(page, "凤凰镇安置社区配套").locator("textarea[name$=-progress]").fill(f"{month}月主体施工")
+    row(page, "城关道路改造").locator("input[name$=-amount]").fill("450")
+    row(page, "城关道路改造").locator("textarea[name$=-progress]").fill(f"{month}月路基施工")
+    page.locator("button[value=submit]").click()
+    page.wait_for_selector(".messages")
+
+
+def dashboard_line(tab, leader, month: int) -> str:
+    sign_in(tab, leader)
+    tab.page.goto(f"/?year=2024&month={month}")
+    return tab.page.locator(".quality-line").inner_text()
+
+
+def office_presses_all_approve(tab, officer, month: int) -> str:
+    sign_in(tab, officer)
+    page = tab.page
+    page.goto(f"/review/2024/{month}/")
+    page.locator("button[name=scope][value=all]").click()
+    page.wait_for_selector(".messages")
+    return page.inner_text(".messages")
+
+
+def test_a_flag_is_explained_examined_and_then_corrected_instead(tab, cast):
+    a_unit_with_four_months(cast)
+    page = tab.page
+    page.on("dialog", lambda dialog: dialog.accept())  # the month page's 报送 confirmation
+
+    # 1. May: 4500 typed for a project whose months were 450. 保存并报送 shows the flag first.
+    sign_in(tab, cast.reporter)
+    type_month(page, 5, "4500")
+    page.wait_for_url("**/reports/2024/5/send/**")
+    confirm = page.inner_text("#send-confirm")
+    assert "以下1条数据质量提示，报送前请核对" in confirm
+    assert "本月完成4,500.00万元，是该项目此前12个月中位数450.00万元的10.0倍" in confirm
+    assert set(MonthlyReport.objects.filter(month=5).values_list("status", flat=True)) == {
+        Status.DRAFT
+    }  # nothing sent yet
+    shot(page, "1-flag-before-sending")
+
+    # 2. It is right: the reporter writes a 说明 and sends.
+    page.locator("textarea[name^=explain-]").fill("本月支付主体设备采购款，合同已上传")
+    page.locator("#send-button").click()
+    page.wait_for_url("**/reports/2024/5/**")
+    assert "已报送2个项目的月报" in page.inner_text(".messages")
+    flag = QualityFlag.objects.get()
+    assert (flag.status, flag.explanation) == ("explained", "本月支付主体设备采购款，合同已上传")
+    assert "本月完成异常偏高·已说明待核实" in row(page, "凤凰镇安置社区配套").inner_text()
+    shot(page, "2-sent-with-explanation")
+
+    # 3. 全部通过 approves the other report and leaves the flagged one, naming it.
+    said = office_presses_all_approve(tab, cast.officer, 5)
+    assert (
+        "已审核通过1份报表。另有1份报表有尚未核实的数据质量提示，未通过：凤凰镇安置社区配套" in said
+    )
+    statuses = dict(
+        MonthlyReport.objects.filter(month=5).values_list("plan__project__code", "status")
+    )
+    assert statuses == {PHOENIX: Status.SUBMITTED, ROAD: Status.APPROVED}
+    flagged = page.locator(f"#report-{flag.report_id}")
+    assert "说明：本月支付主体设备采购款，合同已上传" in flagged.inner_text()
+    assert flagged.locator("button:text-is('通过')").count() == 0  # not offered before 已核实
+    shot(page, "3-left-for-examination")
+
+    # 4. The leader reads the line beside the completeness line.
+    assert "数据质量提示1条，未核实1条" in dashboard_line(tab, cast.leader, 5)
+
+    # 5. The office examines it (已核实, with a note), then approves it.
+    sign_in(tab, cast.officer)
+    page.goto("/review/2024/5/")
+    form = page.locator(f"form[action$='/flags/{flag.pk}/accept/']")
+    form.locator("input[name=note]").fill("已电话核实设备采购合同，属实")
+    form.locator("button").click()
+    page.wait_for_url(f"**#report-{flag.report_id}")
+    assert "已核实" in page.inner_text(".messages")
+    page.locator(f"#report-{flag.report_id} button:text-is('通过')").click()
+    page.wait_for_selector(".messages")
+    assert MonthlyReport.objects.get(pk=flag.report_id).status == Status.APPROVED
+    shot(page, "4-examined-and-approved")
+
+    assert "数据质量提示1条，未核实0条" in dashboard_line(tab, cast.leader, 5)
+
+    # 6. June, the same slip; this time the reporter goes back and corrects the amount.
+    sign_in(tab, cast.reporter)
+    type_month(page, 6, "4500")
+    page.wait_for_url("**/reports/2024/6/send/**")
+    assert "是该项目此前12个月中位数450.00万元的10.0倍" in page.inner_text("#send-confirm")
+    page.locator("a:text-is('返回修改')").first.click()
+    page.wait_for_url("**/reports/2024/6/**")
+    phoenix = row(page, "凤凰镇安置社区配套")
+    assert "本月完成异常偏高·待说明" in phoenix.inner_text()  # the draft shows its flag
+    phoenix.locator("input[name$=-amount]").fill("450")
+    page.locator("button[value=submit]").click()
+    page.wait_for_selector(".messages")
+    assert "已报送2个项目的月报" in page.inner_text(".messages")  # no flag left: sent at once
+    assert not QualityFlag.objects.filter(report__month=6).exists()
+    shot(page, "5-corrected-and-sent")
+
+    said = office_presses_all_approve(tab, cast.officer, 6)
+    assert said.strip().startswith("已审核通过2份报表。") and "未通过" not in said
+    assert "数据质量提示1条，未核实0条" in dashboard_line(tab, cast.leader, 6)
+    assert tab.problems == []
