@@ -18,14 +18,14 @@ from django.utils import timezone
 from investment import entry, periods, photos, rules, services
 from investment.forms import ReportFormSet, ReportRowForm
 from investment.models import MonthlyReport, ReportPhoto
-from investment.month_selectors import counted_before, entry_status
+from investment.month_selectors import counted_before, entry_status, month_choices
 from investment.rankings import month_deadline
 from investment.selectors import expecting_reports
 from projects.access import visible_plans
 from projects.capabilities import can, own_unit, requires
 from projects.errors import error_text
 from projects.models import AnnualPlan, Unit, User, money
-from projects.params import given, id_param, note_bad, whole_number
+from projects.params import given, id_param, month_param, note_bad, whole_number, year_param
 
 
 def _unit_for(request) -> Unit | None:
@@ -121,6 +121,11 @@ def report_month(request, year: int, month: int):
             "window_note": periods.window_note(year, month),
             "has_editable": bool(editable),
             "photo_limit": settings.PHOTO_MAX_PER_REPORT,
+            "month_choices": month_choices(
+                unit=unit,
+                current=periods.reporting_month(timezone.localdate()),
+                shown=(year, month),
+            ),
         },
     )
 
@@ -290,6 +295,14 @@ def photo_file(request, pk: int, kind: str):
 
 @requires("portfolio.view")
 def current_reporting_month(request):
-    """The month being reported now: the one that ended last."""
+    """The month being reported now (the one that ended last), or the month picked on the
+    month page's picker (``?period=2026-9``, keeping ``unit``)."""
     year, month = periods.reporting_month(timezone.localdate())
-    return redirect("report_month", year=year, month=month)
+    asked = request.GET.get("period", "").partition("-")
+    picked = {"year": asked[0], "month": asked[2]}
+    picked_year, picked_month = year_param(picked), month_param(picked)
+    if picked_year is not None and picked_month is not None:
+        year, month = picked_year, picked_month
+    unit = id_param(request.GET, "unit")
+    query = f"?unit={unit}" if unit is not None else ""
+    return redirect(reverse("report_month", args=[year, month]) + query)

@@ -33,6 +33,48 @@ def counted_before(*, plans: list[AnnualPlan], month: int) -> dict[int, Decimal]
     return {plan_id: money(total) for plan_id, total in rows}
 
 
+class MonthChoice(NamedTuple):
+    year: int
+    month: int
+    note: str  # 本月填报, 有退回待修改, or ""
+
+    @property
+    def value(self) -> str:
+        return f"{self.year}-{self.month}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月" + (f"（{self.note}）" if self.note else "")
+
+
+MONTHS_OFFERED = 12
+
+
+def month_choices(
+    *, unit: Unit | None, current: tuple[int, int], shown: tuple[int, int]
+) -> list[MonthChoice]:
+    """月度填报's month picker: the month being reported now, every month in which ``unit``
+    has a returned report (any year: a correction is never out of reach), the last twelve
+    months and the month ``shown`` (opened by its address), latest first; one query."""
+    returned = set(
+        MonthlyReport.objects.filter(plan__project__unit=unit, status=MonthlyReport.Status.RETURNED)
+        .values_list("plan__year", "month")
+        .distinct()
+    ) if unit else set()  # fmt: skip
+    year, month = current
+    recent = []
+    for _ in range(MONTHS_OFFERED):
+        recent.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    months = sorted({*recent, *returned, shown}, reverse=True)
+    return [
+        MonthChoice(
+            y, m, "本月填报" if (y, m) == current else "有退回待修改" if (y, m) in returned else ""
+        )
+        for y, m in months
+    ]
+
+
 @dataclass(frozen=True)
 class EntryStatus:
     """Where a unit's expected reports of a month stand, counted as 我的待办 counts them."""
