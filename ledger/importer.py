@@ -53,6 +53,7 @@ from projects.models import (
     ConfirmedUpload,
     Milestone,
     Project,
+    ProjectRevision,
     Unit,
     User,
     Versioned,
@@ -166,6 +167,7 @@ def _snapshot(project: Project) -> Project:
     """The fields `projects.revisions` compares, as stored (``upsert`` changes the object)."""
     return Project(
         pk=project.pk,
+        code=project.code,
         name=project.name,
         unit_id=project.unit_id,
         total_investment=project.total_investment,
@@ -388,6 +390,7 @@ class Importer:
             # Each listed project as it stood, and what the workbook gives its 总投资 and
             # 计划竣工日期: a change is a revision (DESIGN.md §3 Overruns), written below.
             revised: dict[int, tuple[Project, dict[str, Any]]] = {}
+            revised_rows: dict[int, int] = {}
             for code, (given, row) in chunk:
                 values = dict(given)
                 values["unit_id"] = self.units[values.pop("unit_name")]
@@ -399,6 +402,7 @@ class Importer:
                 listed = stored.get(code)
                 if listed is not None and revisions.is_listed(listed):
                     revised[listed.pk] = (_snapshot(listed), values)
+                    revised_rows[listed.pk] = row
                 # A 项目阶段 that only repeats the stored one (an export) states nothing new.
                 if "stage" in given and (
                     code not in stored or stored[code].stage != given["stage"]
@@ -414,7 +418,10 @@ class Importer:
             )
             ids |= {code: project.pk for code, project in stored.items()}
             if self.writing:
-                revisions.imported_revisions(stored=revised, user=self.user, filename=self.filename)
+                written = revisions.imported_revisions(
+                    stored=revised, user=self.user, filename=self.filename
+                )
+                self._warn_revisions(written, revised_rows)
         if not self.writing:
             return
         # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35; fetch them elsewhere.
@@ -631,6 +638,17 @@ class Importer:
                 setattr(report, name, value)
                 changed.add(name.removesuffix("_id"))  # bulk_update wants the field's name
         return changed
+
+    def _warn_revisions(self, written: list[ProjectRevision], rows: dict[int, int]) -> None:
+        """The preview says which changes become 项目调整 records, and with what reason."""
+        for revision in written:
+            self.result.warnings_count += 1
+            if len(self.result.warnings) < SHOWN * 5:
+                project = revision.project
+                self.result.warnings.append(
+                    f"{schema.PROJECTS}!{rows[project.pk]}: {project.code} {project.name}: "
+                    f"{revisions.revision_text(revision)}，记入项目调整（原因：{revision.reason}）"
+                )
 
     def _warn_unusual(self, record: Record, planned: Decimal | None) -> None:
         text = rules.unusual_amount(record.fields["amount"], planned or Decimal(0))

@@ -66,6 +66,12 @@ def _shown(value: Decimal | date | None) -> str:
     return f"{value:%Y-%m-%d}"
 
 
+def revision_text(revision: ProjectRevision) -> str:
+    """“总投资由5,000.00万元调整为6,200.00万元” for a revision written."""
+    field = ProjectRevision.Field(revision.field)
+    return Change(field, revision.old_value, revision.new_value).text
+
+
 def is_listed(project: Project) -> bool:
     """Whether ``project`` has entered an annual list (its originals are kept from then)."""
     return project.original_total is not None

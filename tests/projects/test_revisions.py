@@ -205,8 +205,8 @@ class TestTheLedger:
         assert (revision.reason, revision.recorded_by) == ("台账导入：台账.xlsx", cast.officer)
         assert Project.objects.get().original_total == Decimal(5000)
 
-    def test_a_preview_writes_no_revision(self, project, cast):
-        load(
+    def test_a_preview_writes_no_revision_and_says_which_changes_will_be_one(self, project, cast):
+        result = load(
             {
                 "项目台账": [
                     HEADERS,
@@ -219,3 +219,7 @@ class TestTheLedger:
         )  # fmt: skip
 
         assert not ProjectRevision.objects.exists()
+        assert result.warnings == [
+            f"项目台账!2: {code(1)} 城关污水处理厂: 总投资由5,000.00万元调整为5,600.00万元，"
+            "记入项目调整（原因：台账导入：台账.xlsx）"
+        ]
