@@ -20,7 +20,12 @@ from bonds.models import FundApplication, FundType
 from bonds.selectors import fund_totals
 from investment import charts, rules
 from investment.models import BriefingNote, MonthlyReport, ReportPhoto
-from investment.overruns import OverrunSummary, overrun_summary
+from investment.overruns import (
+    OverrunSummary,
+    ProjectOverrun,
+    overrun_summary,
+    project_overrun,
+)
 from investment.progress import LagWarning, LevelCount, lag_warnings, level_counts, plan_progress
 from investment.rankings import Ranking, unit_ranking
 from investment.selectors import (
@@ -251,6 +256,7 @@ class ProjectSheet:
     # The latest photos of the sheet's year up to its month, newest first: (data: URI, so the
     # PDF needs no fetch; caption; month).
     photos: list[tuple[str | None, str, int]]
+    overrun: ProjectOverrun
 
     @property
     def completion_rate(self) -> Decimal | None:
@@ -300,6 +306,7 @@ def project_sheet_data(*, project: Project, year: int, month: int) -> ProjectShe
             (_data_uri(p.thumbnail), p.caption, p.report.month)
             for p in photos.select_related("report")
         ],
+        overrun=project_overrun(project, period_end=rules.period_end(year, month)),
     )
 
 

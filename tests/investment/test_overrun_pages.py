@@ -149,6 +149,18 @@ def test_the_briefing_has_the_overrun_paragraph(client, county):
     assert "超概算项目1个，合计1,200.00万元；超工期项目1个" in pdf_text(response.content)
 
 
+def test_the_project_sheet_states_the_original_and_the_overrun(client, county):
+    client.force_login(county.leader)
+    project = Project.objects.get(code=code(2))
+
+    response = client.get(
+        reverse("project_sheet_pdf", args=[project.pk]), {"year": 2024, "month": 6}
+    )
+
+    text = pdf_text(response.content)
+    assert "原总投资800.00万元" in text and "超工期3个月" in text
+
+
 class TestTheCommand:
     def test_json_lists_each_project_with_the_pinned_keys(self, county):
         out = io.StringIO()
