@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, Sum
 
 from investment import rules, services
 from investment.models import MonthlyReport, QualityFlag, ReportPhoto
@@ -192,7 +192,17 @@ def review_list(
     unexamined = QualityFlag.objects.filter(
         report=OuterRef("pk"), status__in=QualityFlag.UNEXAMINED
     )
+    # A report sent again after a return: what it said when it was returned, and why. The
+    # return's own history row is the one its reviewer wrote (a correction saved while still
+    # returned is the reporter's).
+    when_returned = MonthlyReport.history.model.objects.filter(
+        id=OuterRef("pk"),
+        status=MonthlyReport.Status.RETURNED,
+        history_user_id=F("reviewed_by_id"),
+    ).order_by("-history_id")
     reports = reports.annotate(
+        returned_amount=Subquery(when_returned.values("amount")[:1]),
+        returned_reason=Subquery(when_returned.values("return_reason")[:1]),
         unexamined_flags=Exists(unexamined),
         cumulative=Subquery(cumulative),
         previous_amount=Subquery(previous.filter(status__in=COUNTED).values("amount")),

@@ -1,5 +1,6 @@
 """A reporter finds a returned month with 月度填报's month picker, corrects it and sends it
-again; then the month is no longer offered as 有退回待修改 — on a phone."""
+again; then the month is no longer offered as 有退回待修改 — on a phone; the office reviewing
+it sees what it said when returned and why, beside the new amount."""
 
 from decimal import Decimal
 
@@ -36,3 +37,10 @@ def test_the_reporter_picks_the_returned_month_corrects_it_and_sends_it_again(ta
         page.goto("/reports/")
         offered = page.locator("select[name=period]").inner_text()
         assert "有退回待修改" not in offered and "2024年2月" not in offered
+
+        # The office sees the amount it returned and its own reason beside the new one.
+        sign_in(tab, people["officer"])
+        page.goto("/review/2024/2/")
+        row = page.locator("tr", has_text="城关污水处理厂")
+        assert "退回前 40.00" in row.inner_text() and "退回原因：金额有误" in row.inner_text()
+        look(page, "review-resent")

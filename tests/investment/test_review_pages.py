@@ -76,6 +76,27 @@ def test_each_row_shows_last_months_amount_and_progress_and_the_photos(client, c
     assert reverse("photo_file", args=[photo.pk, "thumb"]) in page
 
 
+def test_a_report_sent_again_after_a_whole_unit_return_shows_what_was_returned_and_why(
+    client, county
+):
+    client.force_login(county["officer"])
+    client.post(
+        RETURN_UNIT,
+        {"unit": county["housing"].pk, "reason": "3月数与统计局不符",
+         "report": [r.pk for r in housing_reports()]},
+    )  # fmt: skip
+    first, second = housing_reports()
+    corrected = services.report_save(
+        plan=first.plan, month=3, user=county["reporter"], amount=Decimal(66), progress="主体施工"
+    )
+    services.report_submit(report=corrected, user=county["reporter"])
+
+    page = client.get(REVIEW).content.decode()
+
+    assert page.count("退回前 60.00") == 1  # the one sent again; the other is still returned
+    assert "退回原因：3月数与统计局不符" in page and "66.00" in page
+
+
 def test_the_reminder_names_each_missing_unit_with_its_reporter_and_phone(client, county):
     client.force_login(county["officer"])
 
