@@ -1,4 +1,5 @@
-"""Which reporting month is due (DESIGN.md §3 "Due day" and "The period that is due").
+"""Which reporting month is due, and when a month can be sent (DESIGN.md §3 "Due day", "The
+period that is due" and "The 报送 window").
 
 Month m's report is due on the year's due day of month m+1 (December's in January of the
 next year) and counts as on time through the end of that day. Two different months follow:
@@ -11,6 +12,11 @@ next year) and counts as on time through the end of that day. Two different mont
   changing the due day never moves the pages back behind a month the office has closed. Only
   the months whose due day has passed expect reports (``due_through``: I5's expected reports,
   未报送, the board's red cells): a locked month does not make a report late before its day.
+
+A third date belongs to a month: its **报送 window** opens on the year's 报送开始日 of the month
+itself (``window_opens``, the 20th by default). Drafts may be saved at any time; sending,
+approving and locking wait for it (``window_refusal``, which the services raise and the pages
+ask before offering).
 
 ``today`` is always a parameter, so the rule tests on a frozen calendar.
 """
