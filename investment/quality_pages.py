@@ -219,7 +219,13 @@ def report_send(request, year: int, month: int):
             "reports": reports,
             "flags": flags,
             "back": back,
-            "can_send": bool(reports) and not services.is_locked(year=year, month=month),
+            "can_send": bool(reports)
+            and not services.is_locked(year=year, month=month)
+            and periods.window_open(year, month),
+            # Before the month's 报送开始日 the page says from when, as the month page does.
+            "window_note": ""
+            if periods.window_open(year, month)
+            else periods.window_note(year, month),
         },
     )
 

@@ -113,6 +113,7 @@ def reports_send(
     """
     require(user, "report.enter")
     services.refuse_locked(year, month)
+    services.refuse_before_window(year, month, doing="报送")
     if not shown:
         raise ValidationError("没有可报送的月报，请返回填报页面。")
     reports = list(

@@ -13,7 +13,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from investment import entry, periods, services
+from investment import entry, periods, quality_services, services
 from investment.models import MonthlyReport, ReportingPeriod, YearSettings
 from investment.warning_rules import counts_now
 from investment.year_settings import opens_at
@@ -282,3 +282,27 @@ def test_the_review_page_offers_no_approval_or_lock_before_the_window(client, co
         after = client.get(url).content.decode()
     for action in ("report.approve", "reports.approve", "period.lock"):
         assert f'data-action="{action}"' in after, action
+
+
+def test_the_send_confirmation_offers_no_send_before_the_window(client, county):
+    """报送确认 (the month page's 保存并报送 with flags) waits for the window too."""
+    with time_machine.travel("2026-11-19 10:00+08:00"):
+        report = services.report_save(
+            plan=plan(), month=11, user=county.reporter, amount=Decimal(30)
+        )
+        client.force_login(county.reporter)
+        url = reverse("report_send", args=[2026, 11])
+        page = client.get(url).content.decode()
+        refused = client.post(url, {"report": report.pk, f"version-{report.pk}": report.version})
+        with pytest.raises(ValidationError, match="现在可以先保存草稿"):
+            quality_services.reports_send(
+                user=county.reporter, year=2026, month=11, shown={report.pk: report.version},
+                flags_shown=set(), explanations={},
+            )  # fmt: skip
+    assert "11月报表可于11月20日起报送" in page and 'id="send-button"' not in page
+    assert refused.status_code == 200
+    assert MonthlyReport.objects.get(pk=report.pk).status == MonthlyReport.Status.DRAFT
+
+    with time_machine.travel("2026-11-20 10:00+08:00"):
+        client.force_login(county.reporter)
+        assert 'id="send-button"' in client.get(url).content.decode()
