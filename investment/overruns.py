@@ -163,6 +163,10 @@ class OverrunSummary:
     time_projects: int
 
     @property
+    def any(self) -> bool:
+        return bool(self.cost_projects or self.time_projects)
+
+    @property
     def text(self) -> str:
         return (
             f"超概算项目{self.cost_projects}个，合计{wan_text(self.cost_total)}；"
