@@ -126,6 +126,11 @@ class PeriodKind(models.TextChoices):
     YEAR = "year", "年度"
 
 
+# 排序 is numbered 10, 20, 30…: a county's units fit many times over, and the value fits
+# every database's integer column (an unbounded 排序 once overflowed PostgreSQL's).
+SORT_ORDER_MAX = 999_999
+
+
 class Unit(Versioned):
     """A responsible unit (责任单位): a department or a township."""
 
@@ -143,6 +148,12 @@ class Unit(Versioned):
     class Meta:
         ordering = ["sort_order", "name"]
         verbose_name = verbose_name_plural = "责任单位"
+        constraints = [
+            # the form and the service take 0–SORT_ORDER_MAX; so does every other writer
+            models.CheckConstraint(
+                condition=models.Q(sort_order__lte=SORT_ORDER_MAX), name="unit_sort_order_range"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -18,11 +18,10 @@ from django.utils.safestring import mark_safe
 from projects.capabilities import needs, requires
 from projects.errors import error_text
 from projects.lists import ListPage
-from projects.models import Unit
+from projects.models import SORT_ORDER_MAX, Unit
 from projects.params import version_field
 from projects.tables import cell
 from projects.units import (
-    SORT_ORDER_MAX,
     closest_units,
     counted_usage,
     merge_collisions,

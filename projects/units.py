@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.query import QuerySet
 
 from projects.capabilities import require
-from projects.models import AnnualPlan, Project, Unit, UnitMerge, User
+from projects.models import SORT_ORDER_MAX, AnnualPlan, Project, Unit, UnitMerge, User
 from projects.names import clean_name
 from projects.versioning import locked_current, save_changes
 
@@ -60,9 +60,6 @@ def closest_units(name: str, existing: Iterable[str], limit: int = 3) -> list[st
     scored.sort()
     best = -scored[0][0] if scored else 0
     return [other for score, other in scored[:limit] if -score >= best - 0.1]
-
-
-SORT_ORDER_MAX = 999_999  # 排序 is numbered 10, 20, 30…: a county's units fit many times over
 
 
 def next_sort_order() -> int:

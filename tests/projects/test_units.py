@@ -203,3 +203,14 @@ def test_a_new_unit_is_offered_the_next_ten_after_every_unit():
     Unit.objects.create(name="营盘镇", sort_order=25)
 
     assert next_sort_order() == 30
+
+
+def test_the_database_itself_refuses_a_sort_order_past_the_range_any_writer_might_send(cast):
+    from django.db import IntegrityError, transaction
+
+    from projects.models import SORT_ORDER_MAX
+
+    Unit.objects.create(name="县水务局", sort_order=SORT_ORDER_MAX)  # the top is taken
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Unit.objects.create(name="县林业局", sort_order=SORT_ORDER_MAX + 1)
+    assert not Unit.objects.filter(name="县林业局").exists()

@@ -22,8 +22,8 @@ from django.db.models import Model
 from django.urls import reverse
 from django_filters import FilterSet
 
-from projects.models import Unit
-from projects.units import SORT_ORDER_MAX, next_sort_order
+from projects.models import SORT_ORDER_MAX, Unit
+from projects.units import next_sort_order
 
 COLUMN_RANGES = BaseDatabaseOperations.integer_field_ranges  # PostgreSQL keeps Django's own
 INTEGER = COLUMN_RANGES["IntegerField"]
@@ -101,7 +101,7 @@ def test_every_integer_a_form_takes_has_a_range_its_column_holds():
 
 
 def test_it_offers_a_new_unit_an_order_the_form_takes_after_the_largest_one(client, cast):
-    Unit.objects.create(name="末位单位", sort_order=2**31 - 1)  # as large as both columns hold
+    Unit.objects.create(name="末位单位", sort_order=SORT_ORDER_MAX)  # the largest the column keeps
     client.force_login(cast.officer)
 
     assert next_sort_order() == SORT_ORDER_MAX
