@@ -81,7 +81,13 @@ def a_county_where_weights_matter(cast) -> None:
 
 
 def _send(plan, month, reporter, amount):
+    # 形象进度 moves on each month (the same text months running is a data-quality flag the
+    # office must examine before it approves: `progress_unchanged`).
     report = services.report_save(
-        plan=plan, month=month, user=reporter, amount=Decimal(amount), progress="按计划推进"
+        plan=plan,
+        month=month,
+        user=reporter,
+        amount=Decimal(amount),
+        progress=f"按计划推进，完成第{month}期工程",
     )
     return services.report_submit(report=report, user=reporter)
