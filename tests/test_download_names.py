@@ -42,6 +42,7 @@ PERIOD = {"year": 2024, "month": 3}
         ("rankings", {**PERIOD, "format": "xlsx"}, "2024年3月考核排名.xlsx"),
         ("lag_warnings", {**PERIOD, "format": "xlsx"}, "2024年3月滞后预警项目.xlsx"),
         ("board", {**PERIOD, "format": "xlsx"}, "2024年3月挂图作战表.xlsx"),
+        ("overruns", {**PERIOD, "format": "xlsx"}, "2024年3月超概算超工期项目.xlsx"),
         ("fund_list", {"format": "xlsx"}, "资金申报台账.xlsx"),
     ],
 )
