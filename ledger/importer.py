@@ -60,7 +60,7 @@ from projects.models import (
     is_money,
 )
 from projects.previews import claim
-from projects.services import start_recorded
+from projects.services import start_recorded, started_on
 from projects.units import closest_units
 from supervision.models import Finding
 
@@ -452,7 +452,12 @@ class Importer:
                 AnnualPlan,
                 stored_plans,
                 [
-                    (r.key, self._replacement(r, ids), r.row, f"{name_of(r.key[0])} {r.key[1]}年")
+                    (
+                        r.key,
+                        self._replacement(r, ids, stored_plans.get(r.key)),
+                        r.row,
+                        f"{name_of(r.key[0])} {r.key[1]}年",
+                    )
                     for r in chunk
                 ],
                 lambda key, values: AnnualPlan(project_id=ids[key[0]], year=key[1], **values),
@@ -492,8 +497,13 @@ class Importer:
                 )
             self.log(schema.PROJECTS, row, label, type(record), step.field, step.old, step.new)
 
-    def _replacement(self, record: Record, ids: dict[str, int]) -> dict[str, Any]:
-        """A plan row's fields with 替换为's project code turned into the project's id."""
+    def _replacement(
+        self, record: Record, ids: dict[str, int], stored: AnnualPlan | None
+    ) -> dict[str, Any]:
+        """A plan row's fields with 替换为's project code turned into the project's id.
+
+        A started project is replaced only on its page, where the office writes why (the
+        ledger has no column for it): a new 替换为 on a started project's row is refused."""
         fields = dict(record.fields)
         code = fields.pop("replaced_by_code", None)
         if code is None:
@@ -511,6 +521,18 @@ class Importer:
             )
         else:
             fields["replaced_by_id"] = project_id
+            newly = stored is None or stored.replaced_by_id != project_id
+            started = newly and stored is not None and started_on(stored.project)
+            if started or (newly and record.fields.get("actual_start")):
+                self.problems.append(
+                    Problem(
+                        f"该项目{started or '已填写实际开(复)工日期'}：已开工项目的替换须在项目页面"
+                        "“替换项目”中说明原因，不能通过台账替换",
+                        schema.PROJECTS,
+                        record.row,
+                        "替换为",
+                    )
+                )
         return fields
 
     # ------------------------------------------------------------------ 月度投资

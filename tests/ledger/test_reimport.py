@@ -330,3 +330,29 @@ def test_a_replacement_naming_an_unknown_project_is_a_clear_error():
     with pytest.raises(LedgerImportError) as refused:
         load({"项目台账": [headers, [*row, "NO-SUCH-1"]]})
     assert "项目台账!2: 替换为: 替换为的项目“NO-SUCH-1”不在系统或本表中" in str(refused.value)
+
+
+def test_a_started_project_is_not_replaced_through_the_ledger_without_the_pages_reason():
+    """替换 of a started project needs its reason, written on the project page."""
+    headers = [*PROJECT_HEADERS, "替换为"]
+    started = [
+        code(1),
+        "城关污水处理厂",
+        "县住建局",
+        "县重点",
+        "新建",
+        1000,
+        2024,
+        500,
+        "2024-03-01",
+    ]
+    other = [code(2), "城关保障房", "县住建局", "县重点", "新建", 800, 2024, 300, None]
+    load({"项目台账": [headers, [*started, None], [*other, None]]})
+
+    with pytest.raises(LedgerImportError) as refused:
+        load({"项目台账": [headers, [*started, code(2)], [*other, None]]})
+
+    assert "项目台账!2: 替换为: 该项目已于2024-03-01开(复)工：已开工项目的替换须在项目页面" in str(
+        refused.value
+    )
+    assert AnnualPlan.objects.get(project__code=code(1), year=2024).replaced_by is None
