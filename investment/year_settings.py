@@ -19,8 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Field
 from django.utils import timezone
 
-from investment import periods
-from investment.models import WarningRule, YearSettings
+from investment import periods, quality
+from investment.models import MonthlyReport, WarningRule, YearSettings
 from investment.rankings import Ranking, UnitScore, unit_ranking
 from projects.capabilities import require
 from projects.models import AnnualPlan, User
@@ -130,6 +130,7 @@ def year_settings_save(
         check_version(current, expected_version, label=label)
     if unchanged(current, values):
         return current  # saved as shown: nothing written
+    due_day_moved = current.due_day != due_day
     for name, value in values.items():
         setattr(current, name, value)
     current._history_user = user  # type: ignore[attr-defined]  # read by simple-history
@@ -141,6 +142,9 @@ def year_settings_save(
         raise ValidationError(
             f"{label}刚被他人保存，您提交的内容未保存；请刷新页面核对后重新填写。", code="stale"
         ) from None
+    if due_day_moved:  # photo_date's window runs to the due day
+        with_photos = MonthlyReport.objects.filter(plan__year=year, photos__isnull=False)
+        quality.judge_photos(with_photos.values_list("pk", flat=True).distinct(), user=user)
     return current
 
 

@@ -213,3 +213,36 @@ def test_judging_costs_the_same_queries_for_more_projects():
     # (Within one insert batch: SQLite takes at most 999 parameters a statement, so its
     # inserts go ~40 history rows at a time; that is the database's batching, not a query a project.)
     assert queries_to_judge(5) == queries_to_judge(12)
+
+
+def test_a_revised_total_judges_the_projects_reports_again(cast):
+    from datetime import date
+
+    from projects.models import Project
+    from projects.revisions import project_revise
+
+    county(total=1500)  # 400 before May
+    report = typed(cast, "1200")
+    assert Code.CUMULATIVE_OVER_TOTAL in flags(report)
+    project_revise(
+        project=Project.objects.get(code=CODE),
+        user=cast.officer,
+        total_investment=Decimal(2000),
+        planned_end=None,
+        reason="概算调增",
+        approval_number="县发改投资〔2024〕9号",
+        revised_on=date(2024, 6, 1),
+    )
+    assert Code.CUMULATIVE_OVER_TOTAL not in flags(report)
+
+
+def test_a_start_recorded_on_the_plan_clears_invested_not_started(cast):
+    from datetime import date
+
+    county(started=None, months=0)
+    report = typed(cast, "10")
+    assert Code.INVESTED_NOT_STARTED in flags(report)
+    plan = AnnualPlan.objects.get(project__code=CODE)
+    plan.actual_start = date(2024, 5, 3)
+    plan.save()
+    assert Code.INVESTED_NOT_STARTED not in flags(report)
