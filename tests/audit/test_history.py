@@ -110,8 +110,8 @@ def test_a_form_report_the_ledger_overwrites_shows_what_the_import_changed(clien
 
 def test_the_demo_countys_sent_reports_read_as_sent_then_approved():
     seed_demo(today=date(2026, 12, 3))  # October is due, about a quarter still to review
-    waiting = MonthlyReport.objects.filter(
-        plan__year=2026, month=10, status=MonthlyReport.Status.SUBMITTED
+    waiting = MonthlyReport.objects.filter(  # one sent once, without data-quality flags
+        plan__year=2026, month=10, status=MonthlyReport.Status.SUBMITTED, flags__isnull=True
     ).select_related("plan__project", "submitted_by")[0]
     reporter = waiting.submitted_by
     office = User.objects.get(username="office")
