@@ -95,9 +95,15 @@ def briefing_pdf(request):
     completeness = report_completeness(year=year, month=month)
     if completeness.needs_acknowledgement and request.GET.get("acknowledged") != "1":
         # A leader must not take an incomplete or unexamined period for fact: confirm first.
-        said = [completeness.text] if not completeness.complete else []
-        said += [completeness.quality.text] if completeness.quality.unexamined else []
-        messages.warning(request, f"{'；'.join(said)}。请确认已知悉后再下载简报。")
+        said, known = [], []
+        if not completeness.complete:
+            said, known = [completeness.text], ["本期数据不完整"]
+        if completeness.quality.unexamined:
+            said.append(completeness.quality.text)
+            known.append("有未核实的数据质量提示")
+        messages.warning(
+            request, f"{'；'.join(said)}。请确认已知悉{'、'.join(known)}后再下载简报。"
+        )
         query = _query(kind=kind, year=year, month=month)
         return redirect(f"{reverse('briefing')}?{query}#download")
     data = briefing_pdf_bytes(year=year, month=month, kind=kind)
