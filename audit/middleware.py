@@ -57,6 +57,7 @@ ACTIONS = {
     "project_sheet_pdf": "下载项目一页纸",
     "board": "导出挂图作战表",
     "lag_warnings": "导出滞后预警",
+    "overruns": "导出超概算超工期项目",
     "warning_rules": "修改预警规则",
     "quality_rules": "修改数据质量规则",
     "quality_flags": "导出数据质量提示",

@@ -66,7 +66,8 @@ def test_replacing_a_started_project_is_refused_until_the_office_says_why(tab, c
     page.goto(f"/projects/{original.pk}/")
     page.click("a:has-text('替换项目')")
     assert "已于2026-03-05开(复)工" in page.locator("main").inner_text()
-    page.select_option("select[name=replacement]", label=f"{code(2)} 农产品加工园")
+    page.fill("#picker-search-0", "农产品")
+    page.select_option("select[name=replacement]", value=str(Project.objects.get(code=code(2)).pk))
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert "替换只用于确实无法开工的项目，未替换" in page.locator("main").inner_text()

@@ -174,8 +174,8 @@ def test_an_imported_start_moves_the_stage_and_completes_main_start_in_the_chang
     assert (county.stage, main_start().actual_date) == (Stage.CONSTRUCTION, date(2024, 7, 2))
     assert county.history.first().history_user == cast.officer
     logged = {(c.record, c.field, c.old, c.new) for c in result.changes.first}
-    assert (code(1), "项目阶段", "前期", "在建") in logged
-    assert (f"{code(1)} 主体开工", "实际完成日期", "（空）", "2024-07-02") in logged
+    assert (f"城关污水厂（{code(1)}）", "项目阶段", "前期", "在建") in logged
+    assert (f"城关污水厂（{code(1)}） 主体开工", "实际完成日期", "（空）", "2024-07-02") in logged
 
 
 def test_an_import_row_stating_a_new_stage_keeps_it(cast, county):

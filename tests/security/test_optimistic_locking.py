@@ -49,7 +49,7 @@ def test_a_project_edited_on_a_stale_form_is_refused_with_what_changed(client, c
 
     second = client.post(
         reverse("project_edit", args=[project.pk]),
-        project_form(project, 1, total_investment="999"),
+        project_form(project, 1, total_investment="999", revision_reason="概算调整"),
     )
 
     page = second.content.decode()
