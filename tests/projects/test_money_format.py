@@ -61,12 +61,8 @@ def test_the_money_fields_are_the_ones_declared_in_wan():
 
     assert names == {
         "Project.total_investment",
-        "Project.original_total",
-        "ProjectRevision.old_total",
-        "ProjectRevision.new_total",
         "AnnualPlan.planned_investment",
         "MonthlyReport.amount",
-        "QualityFlag.amount",
         "FundApplication.requested",
         "FundApplication.approved",
         "FundApplication.allocated",
