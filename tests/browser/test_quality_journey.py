@@ -171,3 +171,44 @@ def test_a_flag_is_explained_examined_and_then_corrected_instead(tab, cast):
     assert said.strip().startswith("已审核通过2份报表。") and "未通过" not in said
     assert "数据质量提示1条，未核实0条" in dashboard_line(tab, cast.leader, 6)
     assert tab.problems == []
+
+
+def test_the_office_tunes_a_rule_and_reads_数据质量_on_a_phone_too(tab, cast):
+    a_unit_with_four_months(cast)
+    page = tab.page
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in(tab, cast.reporter)
+    type_month(page, 5, "2000")  # 4.4 × the median: no flag at k = 5
+    assert "已报送2个项目的月报" in page.inner_text(".messages")
+
+    # 数据质量规则, beside 预警规则: k from 5 to 4 flags May's 2,000 at once.
+    sign_in(tab, cast.officer)
+    page.goto("/settings/quality/?year=2024")
+    assert page.locator(".subnav a[aria-current=page]").inner_text() == "数据质量规则"
+    line = page.locator("#rule-month_outlier")
+    line.locator("input[name$=-threshold]").fill("4")
+    page.locator("button:has-text('保存2024年数据质量规则')").click()
+    page.wait_for_selector(".messages")
+    assert "该年度的月报已按新规则重新判定" in page.inner_text(".messages")
+    assert "阈值：5 → 4" in page.inner_text("table.stacked >> nth=1")
+    # saved again untouched: nothing written
+    page.locator("button:has-text('保存2024年数据质量规则')").click()
+    page.wait_for_selector(".messages")
+    assert "没有改动" in page.inner_text(".messages")
+    shot(page, "6-rules")
+
+    # 数据质量: May's flag by unit and rule, linked to its report; on a phone as well.
+    page.click("nav.nav a:text-is('数据质量')")
+    page.goto("/quality/?year=2024&month=5")
+    assert "4.4倍" in page.inner_text("#flags")
+    assert "县住建局" in page.inner_text(".quality-by-unit")
+    shot(page, "7-quality-page")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "8-quality-page-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.click("#flags a:text-is('查看提示')")
+    page.wait_for_url("**/quality/")
+    assert "本月完成异常偏高·待说明" in page.inner_text("main, body")
+    assert tab.problems == []
