@@ -16,6 +16,8 @@ from django.db.models import QuerySet
 from bonds.models import FundApplication
 from investment.models import (
     MonthlyReport,
+    QualityFlag,
+    QualityRule,
     ReportingPeriod,
     ReportPhoto,
     WarningRule,
@@ -109,6 +111,18 @@ def _warning_rules(records: list[Any]) -> list[str]:
     return [f"{r.year}年 预警规则·{kinds.get(r.indicator, r.indicator)}" for r in records]
 
 
+def _quality_rules(records: list[Any]) -> list[str]:
+    kinds = dict(QualityRule._meta.get_field("rule").flatchoices)
+    return [f"{r.year}年 数据质量规则·{kinds.get(r.rule, r.rule)}" for r in records]
+
+
+def _quality_flags(records: list[Any]) -> list[str]:
+    reports = _rows(MonthlyReport, (r.report_id for r in records))
+    named = dict(zip(reports, _reports(list(reports.values())), strict=True))
+    kinds = dict(QualityFlag._meta.get_field("rule").flatchoices)
+    return [f"{named.get(r.report_id, '')} · {kinds.get(r.rule, r.rule)}" for r in records]
+
+
 def _users(records: list[Any]) -> list[str]:
     return [f"{r.first_name}（{r.username}）" if r.first_name else r.username for r in records]
 
@@ -135,6 +149,8 @@ HISTORY_MODELS: dict[str, Kind] = {
     "period": Kind(ReportingPeriod, "月份锁定", lambda rs: [f"{r.year}年{r.month}月" for r in rs]),
     "settings": Kind(YearSettings, "年度设置", lambda rs: [f"{r.year}年 年度设置" for r in rs]),
     "warning_rule": Kind(WarningRule, "预警规则", _warning_rules),
+    "quality_rule": Kind(QualityRule, "数据质量规则", _quality_rules),
+    "quality_flag": Kind(QualityFlag, "数据质量提示", _quality_flags),
     "unit": Kind(Unit, "责任单位", lambda rs: [r.name for r in rs]),
     "user": Kind(User, "用户", _users),
 }

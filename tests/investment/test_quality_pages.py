@@ -215,3 +215,13 @@ def test_the_settings_tab_saves_a_threshold_and_an_unchanged_save_writes_nothing
     assert QualityRule.objects.get().threshold == 6
     assert "数据质量规则没有改动" in post("6", 1)
     assert QualityRule.history.count() == 1
+
+
+def test_数据变更记录_names_a_flags_changes_by_project_month_and_rule(client, county):
+    from investment.quality_services import flag_explain
+
+    flag_explain(flag=the_flag(), user=county.reporter, text="本月支付设备款")
+    client.force_login(county.auditor)
+    page = client.get(reverse("data_history"), {"table": "quality_flag"}).content.decode()
+    assert "凤凰镇安置社区配套" in page and "本月完成异常偏高" in page
+    assert "本月支付设备款" in page
