@@ -117,6 +117,7 @@ def report_month(request, year: int, month: int):
             "locked": locked,
             "can_write": can_write,
             # 报送 from the month's 报送开始日 (drafts any time): the page says from when.
+            "window_open": periods.window_open(year, month),
             "can_submit": can_write and periods.window_open(year, month),
             "window_note": periods.window_note(year, month),
             "has_editable": bool(editable),

@@ -224,6 +224,14 @@ def test_the_month_page_says_from_when_and_offers_no_send_before(client, county)
     assert 'data-action="report.submit"' in after
 
 
+def test_an_unsent_report_is_not_shown_as_behind_before_the_window_opens(client, county):
+    before = month_page(client, county.reporter, "2026-11-19 10:00+08:00")
+    after = month_page(client, county.reporter, "2026-11-20 10:00+08:00")
+
+    assert '<span class="">未报送2</span>' in before  # nothing can be sent yet: not red
+    assert '<span class="behind">未报送2</span>' in after
+
+
 # --- the office waits for the window too ---------------------------------------------------
 
 
