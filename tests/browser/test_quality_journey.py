@@ -80,6 +80,7 @@ def type_month(page, month: int, phoenix: str) -> None:
 def dashboard_line(tab, leader, month: int) -> str:
     sign_in(tab, leader)
     tab.page.goto(f"/?year=2024&month={month}")
+    shot(tab.page, f"dashboard-{month}")
     return tab.page.locator(".quality-line").inner_text()
 
 
