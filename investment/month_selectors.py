@@ -36,7 +36,7 @@ def counted_before(*, plans: list[AnnualPlan], month: int) -> dict[int, Decimal]
 class MonthChoice(NamedTuple):
     year: int
     month: int
-    note: str  # 本月填报, 有退回待修改, or ""
+    note: str  # 本月填报, 有退回待修改, both (本月填报，有退回待修改), or ""
 
     @property
     def value(self) -> str:
@@ -69,7 +69,16 @@ def month_choices(
     months = sorted({*recent, *returned, shown}, reverse=True)
     return [
         MonthChoice(
-            y, m, "本月填报" if (y, m) == current else "有退回待修改" if (y, m) in returned else ""
+            y,
+            m,
+            "，".join(
+                note
+                for note, applies in (
+                    ("本月填报", (y, m) == current),
+                    ("有退回待修改", (y, m) in returned),
+                )
+                if applies
+            ),
         )
         for y, m in months
     ]

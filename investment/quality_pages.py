@@ -25,6 +25,7 @@ from investment.quality_services import (
     reports_send,
     rules_history,
 )
+from investment.review import _back as review_back
 from investment.year_settings import settings_years
 from projects import filenames
 from projects.access import visible_plans
@@ -258,11 +259,17 @@ def _flag_for(request, pk: int) -> QualityFlag:
 
 
 def _back(request, flag: QualityFlag):
-    """Back where the form was: the review page's row, or the report's flags."""
+    """Back where the form was: the review page's row (the page filtered as it was), or the
+    report's flags."""
     report = flag.report
     if request.POST.get("back") == "review":
-        url = reverse("review_month", args=[report.plan.year, report.month])
-        return redirect(f"{url}?status=all&unit={report.plan.project.unit_id}#report-{report.pk}")
+        return review_back(
+            request,
+            report.plan.year,
+            report.month,
+            report.plan.project.unit_id,
+            anchor=f"report-{report.pk}",
+        )
     return redirect(reverse("report_quality", args=[report.pk]) + f"#flag-{flag.pk}")
 
 

@@ -100,8 +100,9 @@ def reminder_message(
     return "\n".join(lines)
 
 
-def _back(request: HttpRequest, year: int, month: int, unit_id: int | None):
-    """Back to the review page as it was filtered, at the unit the action was taken on."""
+def _back(request: HttpRequest, year: int, month: int, unit_id: int | None, *, anchor: str = ""):
+    """Back to the review page as it was filtered, at the unit the action was taken on (or
+    at ``anchor``, e.g. the report's row)."""
     query: dict[str, str | int] = {}
     shown_unit = id_param(request.POST, "shown_unit")
     shown_status = request.POST.get("shown_status", "")
@@ -113,7 +114,8 @@ def _back(request: HttpRequest, year: int, month: int, unit_id: int | None):
         query["focus"] = unit_id
     url = reverse("review_month", args=[year, month])
     url = f"{url}?{urlencode(query)}" if query else url
-    return redirect(f"{url}#unit-{unit_id}" if unit_id else url)
+    anchor = anchor or (f"unit-{unit_id}" if unit_id else "")
+    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 def _office_report(request, pk: int) -> MonthlyReport:

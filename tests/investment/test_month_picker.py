@@ -40,3 +40,14 @@ def test_picking_a_month_opens_it_for_the_same_unit_and_a_bad_pick_opens_this_mo
 
     assert picked["Location"] == f"/reports/2024/2/?unit={housing.pk}"
     assert bad["Location"] == "/reports/2026/11/"
+
+
+def test_the_month_being_reported_says_so_when_it_also_has_a_returned_report(people):  # noqa: F811
+    """A reporter whose report of the month being reported was returned finds it named in the
+    picker as any other month with a return is (walk-through: it read 本月填报 only)."""
+    services.report_return(report=report(1, month=2), user=people["officer"], reason="金额有误")
+    housing = Unit.objects.get(name="县住建局")
+
+    choices = month_choices(unit=housing, current=(2024, 2), shown=(2024, 2))
+
+    assert choices[0].label == "2024年2月（本月填报，有退回待修改）"

@@ -126,6 +126,22 @@ def test_the_office_marks_a_flag_已核实_with_a_note_and_then_approves(client,
     assert the_flag().report.status == "approved"
 
 
+def test_已核实_on_the_review_page_comes_back_to_the_page_as_it_was_filtered(client, county):
+    """The office reviewing the month's 已报送 reports of every unit marks a flag 已核实: it
+    comes back to that same list at the report's row, not to one unit's list of every status."""
+    client.force_login(county.officer)
+    response = client.post(
+        reverse("flag_accept", args=[the_flag().pk]),
+        {"note": "已电话核实，属实", "version": the_flag().version, "back": "review",
+         "shown_status": "submitted"},
+    )  # fmt: skip
+    report = the_flag().report
+    unit = report.plan.project.unit_id
+    assert response.url.endswith(f"?status=submitted&focus={unit}#report-{report.pk}")
+    page = client.get(reverse("review_month", args=[2024, 5]), {"status": "submitted"})
+    assert 'name="shown_status" value="submitted"' in page.content.decode()
+
+
 def test_the_leaders_line_counts_the_flags_and_those_not_examined(client, county):
     client.force_login(county.leader)
     dashboard = client.get(reverse("dashboard"), {"year": 2024, "month": 5}).content.decode()
