@@ -73,7 +73,12 @@ def review_month(request, year: int, month: int):
             "missing": missing,
             "reminder": reminder_message(year, month, deadline, missing) if missing else "",
             **_due(deadline),
-            "can_batch": may_review and not locked and window_open and listed.submitted_count > 0,
+            # 通过所选 / 全部通过 only when one of the listed reports can be approved: when every
+            # one waits for 已核实 the page says so instead of offering a button approving none.
+            "can_batch": may_review
+            and not locked
+            and window_open
+            and listed.submitted_count > listed.held_count,
         },
     )
 

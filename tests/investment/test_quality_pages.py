@@ -100,6 +100,17 @@ def test_the_review_page_shows_the_flag_and_offers_核实_not_通过(client, cou
     assert "其中1份有尚未核实的数据质量提示，全部通过时保留待核实" in page
 
 
+def test_when_every_listed_report_waits_for_已核实_no_batch_approval_is_offered(client, county):
+    """全部通过 approving none is not offered: the page says why instead (walk-through)."""
+    client.force_login(county.officer)
+    services.report_approve(
+        report=MonthlyReport.objects.get(plan__project__code=ROAD, month=5), user=county.officer
+    )
+    page = client.get(reverse("review_month", args=[2024, 5])).content.decode()
+    assert 'name="scope" value="all"' not in page and "通过所选报表" not in page
+    assert "本页1份已报送的报表都有尚未核实的数据质量提示" in page
+
+
 def test_全部通过_leaves_the_flagged_report_and_says_so(client, county):
     client.force_login(county.officer)
     submitted = MonthlyReport.objects.filter(status="submitted", month=5)
