@@ -33,6 +33,12 @@ def _locked_flag(flag: QualityFlag) -> QualityFlag:
     )
 
 
+def _typed(text: str | None) -> str:
+    """A 说明 or 核实意见 as typed, without the NULs PostgreSQL cannot store (a 500 there) and
+    the carriage returns of a browser's line breaks."""
+    return (text or "").replace("\x00", "").replace("\r\n", "\n").strip()
+
+
 def _refuse_stale(flag: QualityFlag, expected_version: int | None) -> None:
     label = f"“{flag.report.plan.project.name}”{flag.report.month}月的数据质量提示"
     check_version(flag, expected_version, label=label)
@@ -51,7 +57,7 @@ def flag_explain(
     require(user, "quality.explain", flag)
     _refuse_stale(flag, expected_version)
     services.refuse_locked(flag.report.plan.year, flag.report.month)
-    text = (text or "").replace("\r\n", "\n").strip()
+    text = _typed(text)
     if not text:
         raise ValidationError(f"请填写说明：{flag.get_rule_display()}。")
     if len(text) > TEXT_LIMIT:
@@ -80,7 +86,7 @@ def flag_accept(
         raise ValidationError("该数据质量提示已不存在（报表已修改，提示已不再成立）。") from None
     _refuse_stale(flag, expected_version)
     services.refuse_locked(flag.report.plan.year, flag.report.month)
-    note = (note or "").replace("\r\n", "\n").strip()
+    note = _typed(note)
     if not note:
         raise ValidationError("核实时须填写核实意见（例如：已电话核实，属实）。")
     if len(note) > TEXT_LIMIT:
@@ -133,7 +139,7 @@ def reports_send(
         )
     for flag_id, text in explanations.items():
         flag = flags.get(flag_id)
-        if flag is not None and text.strip() and text.strip() != flag.explanation:
+        if flag is not None and _typed(text) and _typed(text) != flag.explanation:
             flag_explain(flag=flag, user=user, text=text)
     sent = []
     with quality.later(user=user):
