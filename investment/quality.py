@@ -33,6 +33,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import IntegrityError, transaction
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery, Sum
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -249,6 +250,9 @@ def judge(reports: QuerySet[MonthlyReport], *, user: User | None = None) -> int:
     return changed
 
 
+WRITE_ATTEMPTS = 3
+
+
 def write_flags(
     reports: list[MonthlyReport],
     wanted: dict[int, dict[str, str]],
@@ -257,7 +261,30 @@ def write_flags(
     user: User | None,
 ) -> int:
     """Make ``reports``' flags of ``rules`` what ``wanted`` says ({report id: {rule:
-    message}}), with history: the one writer of flags for every rule."""
+    message}}), with history: the one writer of flags for every rule.
+
+    Two judgings of the same report at once (a rule save re-judging the year while a reporter's
+    save re-judges the project's later months) may both find a flag missing and create it: the
+    second's insert waits for the first and then breaks the (report, rule) key. It then reads
+    the flags again, in a savepoint, and writes what is still missing (PostgreSQL)."""
+    rules = list(rules)
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _write_flags(reports, wanted, rules=rules, user=user)
+        except IntegrityError:
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _write_flags(
+    reports: list[MonthlyReport],
+    wanted: dict[int, dict[str, str]],
+    *,
+    rules: list[str],
+    user: User | None,
+) -> int:
     by_pk = {report.pk: report for report in reports}
     existing = {
         (flag.report_id, flag.rule): flag
