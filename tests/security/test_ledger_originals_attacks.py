@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from ledger.exporter import ledger_sheets
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError
@@ -65,4 +66,3 @@ def test_a_revision_by_import_then_reimport_of_the_export_writes_nothing(db):
         import_ledger(data=render_workbook(ledger_sheets()), filename="导出.xlsx")
     assert ProjectRevision.objects.count() == revisions
     assert project.history.count() == history
-

@@ -182,9 +182,7 @@ def test_hostile_query_strings_never_500(client, county, who):  # noqa: F811
         assert response.status_code in (200, 403, 404), (name, query, response.status_code)
 
 
-@pytest.mark.parametrize(
-    "args", [(2024, 13), (2024, 0), (1999, 5), (2101, 5), (99999, 5)]
-)
+@pytest.mark.parametrize("args", [(2024, 13), (2024, 0), (1999, 5), (2101, 5), (99999, 5)])
 def test_report_send_and_quality_out_of_range(client, county, args):  # noqa: F811
     client.force_login(county.reporter)
     assert client.get(reverse("report_send", args=args)).status_code in (200, 404)

@@ -6,11 +6,11 @@ its flags were examined."""
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from investment import services
+from investment import quality, services
 from investment.models import MonthlyReport, QualityFlag, QualityRule
 from tests.investment.test_quality_pages import PHOENIX, county, the_flag  # noqa: F401
 from tests.security.at_once import at_once, on_postgresql
@@ -32,13 +32,17 @@ def _no_flagged_report_approved() -> None:
 
 def test_two_officers_全部通过_at_once(county):  # noqa: F811
     on_postgresql()
-    ids = list(MonthlyReport.objects.filter(month=5, status="submitted").values_list("pk", flat=True))
+    ids = list(
+        MonthlyReport.objects.filter(month=5, status="submitted").values_list("pk", flat=True)
+    )
     clients = [_client(county.officer), _client(county.second_officer)]
 
     def press(client):
-        return lambda: client.post(
-            reverse("reports_approve", args=[2024, 5]), {"scope": "all", "shown": ids}
-        ).status_code
+        return lambda: (
+            client.post(
+                reverse("reports_approve", args=[2024, 5]), {"scope": "all", "shown": ids}
+            ).status_code
+        )
 
     assert set(at_once([press(c) for c in clients])) <= {302}
     _no_flagged_report_approved()
@@ -52,9 +56,11 @@ def test_two_officers_已核实_the_same_flag_at_once(county):  # noqa: F811
     clients = [_client(county.officer), _client(county.second_officer)]
 
     def accept(client, note):
-        return lambda: client.post(
-            reverse("flag_accept", args=[flag.pk]), {"note": note, "version": flag.version}
-        ).status_code
+        return lambda: (
+            client.post(
+                reverse("flag_accept", args=[flag.pk]), {"note": note, "version": flag.version}
+            ).status_code
+        )
 
     assert at_once([accept(clients[0], "甲"), accept(clients[1], "乙")]) == [302, 302]
     flag.refresh_from_db()
@@ -65,7 +71,7 @@ def test_two_officers_已核实_the_same_flag_at_once(county):  # noqa: F811
 def test_a_reporter_correcting_while_the_office_approves(county):  # noqa: F811
     on_postgresql()
     report = the_flag().report
-    officer, reporter = _client(county.officer), _client(county.reporter)
+    officer = _client(county.officer)
     reporter_self = county.reporter
 
     def approve():
@@ -81,7 +87,9 @@ def test_a_reporter_correcting_while_the_office_approves(county):  # noqa: F811
 
     def accept_then_approve():
         flag = the_flag()
-        officer.post(reverse("flag_accept", args=[flag.pk]), {"note": "核实", "version": flag.version})
+        officer.post(
+            reverse("flag_accept", args=[flag.pk]), {"note": "核实", "version": flag.version}
+        )
         return approve()
 
     results = at_once([accept_then_approve, correct, approve])
@@ -150,16 +158,13 @@ def test_two_judgings_of_the_same_report_at_once_make_one_flag(county, round_): 
     """A rule save re-judging the year while a reporter's save re-judges the same project's
     later months: both find a flag missing and create it; one must win, neither fail."""
     on_postgresql()
-    from investment import quality
-
     flag = the_flag()
     report_id = flag.report_id
     officer = county.officer
     QualityFlag.objects.filter(report_id=report_id).delete()
 
     def judge():
-        with_tx = __import__("django.db", fromlist=["transaction"]).transaction
-        with with_tx.atomic():
+        with transaction.atomic():
             quality.judge(MonthlyReport.objects.filter(pk=report_id), user=officer)
         return "judged"
 
