@@ -44,6 +44,12 @@ class PlanLine:
     i2_points: Decimal = Decimal(0)  # I2 points this row costs (not started)
 
     @property
+    def behind_shown(self) -> Decimal:
+        """``behind`` as a person reads it, to 0.01 万元: plan × 序时 has no exact 元 (a plan of
+        10,664 at 11/12 is 9,775.3333…), so the stored four places would print noise."""
+        return rules.round_half_up(self.behind, POINTS)
+
+    @property
     def missing_or_late_months(self) -> list[int]:
         return [m for m in self.expected_months if m not in self.on_time_months]
 

@@ -51,6 +51,22 @@ def test_it_charges_i1s_lost_points_to_the_rows_behind_schedule_and_i2s_to_those
     assert [(p.name, p.i2_points) for p in explanation.not_started] == [("P3", Decimal("6.67"))]
 
 
+def test_a_shortfall_of_a_third_reads_to_the_fen_on_the_page_and_in_the_command(
+    client, django_user_model
+):
+    """May's 序时 is 5/12: P3's 1,000 plan is 416.666… behind. People read 416.67 (walk-through:
+    the page printed 9,775.3333 for the demo's 县工业固废综合利用项目)."""
+    a_county()
+    client.force_login(django_user_model.objects.create_user("office", role="officer"))
+
+    page = client.get("/rankings/", {"year": 2024, "month": 5, "explain": JIA}).content.decode()
+    out = StringIO()
+    call_command("rankings", year=2024, month=5, explain=JIA, stdout=out)
+
+    assert ">416.67</td>" in page and "416.6667" not in page
+    assert f"{code(3)} P3 416.67 " in out.getvalue()
+
+
 def test_a_unit_at_or_ahead_of_schedule_loses_no_investment_points_to_any_row():
     a_county()
 
