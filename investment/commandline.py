@@ -72,7 +72,9 @@ def explanation_lines(explanation: Explanation) -> list[str]:
     lost = explanation.points_lost
     if behind := explanation.behind_schedule:
         lines.append(f"I1 扣{lost[0]}分，低于序时进度的项目（项目代码 名称 低于序时万元 扣分）：")
-        lines += [f"  {p.code} {p.name} {formatting.wan(p.behind_shown)} {p.i1_points}" for p in behind]
+        lines += [
+            f"  {p.code} {p.name} {formatting.wan(p.behind_shown)} {p.i1_points}" for p in behind
+        ]
         if explanation.given_back:
             lines.append(f"  超过序时进度的项目抵回{explanation.given_back}分")
     if not_started := explanation.not_started:
