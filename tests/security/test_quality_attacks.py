@@ -190,3 +190,88 @@ def test_report_send_and_quality_out_of_range(client, county, args):  # noqa: F8
         200, 302, 404)  # fmt: skip
     assert client.get(reverse("report_quality", args=[2**63])).status_code == 404
     assert client.post(reverse("flag_explain", args=[2**63]), {}).status_code == 404
+
+
+def test_another_units_reporter_cannot_send_a_report_through_报送确认(client, county):  # noqa: F811
+    report = MonthlyReport.objects.get(pk=the_flag().report_id)
+    client.force_login(county.officer)
+    client.post(reverse("report_return", args=[report.pk]), {"reason": "请核实"})
+    report.refresh_from_db()
+    flags = list(QualityFlag.objects.filter(report=report))
+    client.force_login(county.other_reporter)
+    form = {"report": [report.pk], f"version-{report.pk}": report.version,
+            "flag": [f.pk for f in flags]}  # fmt: skip
+    form.update({f"explain-{f.pk}": "伪造" for f in flags})
+    response = client.post(reverse("report_send", args=[2024, 5]), form)
+    assert response.status_code in (200, 302, 403)
+    report.refresh_from_db()
+    assert report.status == "returned"
+    assert all(f.explanation != "伪造" for f in QualityFlag.objects.filter(report=report))
+
+
+@pytest.mark.parametrize("day", ["-1", "²", "1e3", "NaN", "9" * 40, "\x00", "20.5", ""])
+def test_a_hostile_报送开始日_is_refused_without_500(client, county, day):  # noqa: F811
+    from investment.models import YearSettings
+
+    form = {"year": 2026, "version": 0, "action": "save", "due_day": 5, "submit_start_day": day,
+            "weight_investment": 50, "weight_start": 20, "weight_milestones": 15,
+            "weight_findings": 10, "weight_reporting": 5, "list_size": 3}  # fmt: skip
+    client.force_login(county.officer)
+    assert client.post(reverse("year_settings"), form).status_code == 200
+    assert not YearSettings.objects.filter(year=2026).exists()
+
+
+def _image(fmt: str, colour=(200, 30, 30), size=(320, 240), **options) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, colour)
+    ImageDraw.Draw(image).rectangle((40, 40, 200, 160), fill=(10, 200, 40))
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def _exif(date_text: str) -> bytes:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[306] = date_text
+    return exif.tobytes()
+
+
+PHOTOS = {
+    "png renamed": lambda: _image("PNG"),
+    "gif renamed": lambda: _image("GIF"),
+    "exif 0000": lambda: _image("JPEG", exif=_exif("0000:00:00 00:00:00")),
+    "exif 9999": lambda: _image("JPEG", exif=_exif("9999:99:99 99:99:99")),
+    "malformed exif": lambda: (
+        lambda data: data[:2] + b"\xff\xe1\x00\x10Exif\x00\x00II*\x00\xff\xff" + data[2:]
+    )(_image("JPEG")),
+    "not an image": lambda: b"GIF89a" + b"\x00" * 100,
+}
+
+
+@pytest.mark.parametrize("kind", list(PHOTOS))
+def test_a_hostile_photo_upload_never_500(client, county, kind):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report = MonthlyReport.objects.get(pk=the_flag().report_id)
+    client.force_login(county.reporter)
+    upload = SimpleUploadedFile("现场.jpg", PHOTOS[kind](), content_type="image/jpeg")
+    response = client.post(reverse("report_photos", args=[report.pk]), {"photo": upload})
+    assert response.status_code in (200, 302)
+
+
+def test_the_same_photo_resaved_on_another_report_is_flagged_photo_reused(client, county):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    first, second = MonthlyReport.objects.filter(month=5).order_by("pk")[:2]
+    client.force_login(county.reporter)
+    original = _image("JPEG", quality=95)
+    resaved = _image("JPEG", quality=60, size=(300, 225))
+    for report, data in ((first, original), (second, resaved)):
+        upload = SimpleUploadedFile("现场.jpg", data, content_type="image/jpeg")
+        assert client.post(
+            reverse("report_photos", args=[report.pk]), {"photo": upload}
+        ).status_code in (200, 302)
+    assert QualityFlag.objects.filter(report=second, rule="photo_reused").exists()
