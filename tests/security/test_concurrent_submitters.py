@@ -2,6 +2,7 @@
 no server error, and no lost update — two people on the same unit's form: one wins whole."""
 
 import threading
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -9,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from investment.models import MonthlyReport
-from projects.models import AnnualPlan, Unit, User
+from projects.models import AnnualPlan, Project, Unit, User
 from tests.workbooks import a_portfolio, load
 
 UNITS = 7  # a_portfolio spreads projects over 单位0 … 单位6
@@ -33,6 +34,10 @@ def test_concurrent_submitters_never_lose_or_duplicate_a_report():
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is tested on PostgreSQL, the production database")
     load(a_portfolio(42, 2026))
+    # started in January with room in the plan: February's few 万元 raise no data-quality
+    # flag, which would hold the send for its reporter's 报送确认 (tested on its own)
+    AnnualPlan.objects.update(actual_start=date(2026, 1, 5), planned_investment=1000)
+    Project.objects.update(total_investment=5000)
     jobs = []
     for unit in Unit.objects.order_by("name"):
         plans = list(AnnualPlan.objects.filter(project__unit=unit).order_by("pk"))
