@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bonds.models import FundApplication, FundStatus, FundType
-from investment.models import MonthlyReport
+from investment.models import MonthlyReport, QualityFlag
 from investment.periods import due_period
 from investment.progress import LagReason, board, lag_warnings
 from investment.rules import period_end
@@ -136,6 +136,13 @@ def test_the_demo_county_reads_as_a_real_one_on_the_day_it_is_seeded(day):
     assert not {p.project.code for p in later} & {w.progress.code for w in warnings}
     cells = board(year=year, month=month, plans=later, today=day)[0].cells
     assert cells[-1].label == "未到开工期"
+    # Data-quality flags as an office has them: a few, and none on a report approved without
+    # the office examining it (全部通过 leaves those).
+    flags = QualityFlag.objects.all()
+    assert 1 <= flags.count() <= 20
+    assert not flags.filter(
+        report__status=MonthlyReport.Status.APPROVED, status__in=QualityFlag.UNEXAMINED
+    ).exists()
     # The period that is due is reported; nothing is dated after the seed day.
     assert MonthlyReport.objects.filter(plan__year=year, month=month).count() > rows / 2
     assert not Milestone.objects.filter(actual_date__gt=day).exists()
