@@ -400,6 +400,8 @@ class Importer:
                 if code not in stored:
                     self.result.new_project(label)
                 listed = stored.get(code)
+                if listed is not None:
+                    self._refuse_new_originals(listed, values, row)
                 if listed is not None and revisions.is_listed(listed):
                     revised[listed.pk] = (_snapshot(listed), values)
                     revised_rows[listed.pk] = row
@@ -477,6 +479,26 @@ class Importer:
         )
         projects = self.judged_projects | set(plans) | set(self.starts)
         quality.judge_projects(projects, user=self.user)
+
+    ORIGINALS: dict[str, tuple[str, str, Callable[[Any], str]]] = {
+        "original_total": ("原总投资(万元)", "总投资(万元)", formatting.wan),
+        "original_completion": ("原计划竣工日期", "计划竣工日期", str),
+    }
+
+    def _refuse_new_originals(self, project: Project, values: dict[str, Any], row: int) -> None:
+        """An original once kept (DESIGN.md §3 Overruns) is the measure of every overrun: a
+        workbook that states another would erase an overrun with no revision and no reason."""
+        for name, (column, current, shown) in self.ORIGINALS.items():
+            kept = getattr(project, name)
+            if kept is None or name not in values or _same(kept, values[name]):
+                continue
+            self.problem(
+                f"已记录为{shown(kept)}（项目首次列入年度计划时的值），不能通过台账修改；"
+                f"调整请改“{current}”，系统记为一次调整",
+                schema.PROJECTS,
+                row,
+                column,
+            )
 
     def follow_starts(self) -> None:
         """The starts 项目台账 recorded move their projects to 在建 and complete their open

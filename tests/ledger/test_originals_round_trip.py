@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from ledger.exporter import ledger_sheets
 from ledger.importer import import_ledger
+from ledger.reader import LedgerImportError
 from projects.models import AnnualPlan, Project, ProjectRevision, Unit
 from projects.revisions import project_revise
 from projects.xlsx import render_workbook
@@ -88,3 +89,27 @@ def test_full_width_brackets_in_the_header_are_the_same_column():
     assert (project.original_total, project.original_completion) == (
         Decimal(5000), date(2024, 12, 31),
     )  # fmt: skip
+
+
+def test_a_workbook_cannot_move_a_kept_original_and_so_erase_an_overrun(cast):
+    """原总投资 5,000 and a revision to 6,200.5: a workbook stating 原总投资 6,200.5 would
+    make the overrun vanish with no reason; it is refused, naming the kept value."""
+    a_revised_project(cast)
+
+    try:
+        load(
+            {
+                "项目台账": [
+                    [*HEADERS, "原总投资(万元)"],
+                    [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 6200.5, 2024, 1000,
+                     "2026-06-30", 6200.5],
+                ]
+            }
+        )  # fmt: skip
+    except LedgerImportError as refused:
+        assert "项目台账!2: 原总投资(万元): 已记录为5,000.00（项目首次列入年度计划时的值）" in str(
+            refused
+        )
+    else:
+        raise AssertionError("the import was not refused")
+    assert Project.objects.get().original_total == Decimal(5000)
