@@ -35,7 +35,8 @@
       return;
     }
     var message = "将报送" + count + "个项目的月报，本月完成投资合计" + inWan(total) + "。\n" +
-      "报送后不能修改（如需更正须由项目办退回）。确定报送吗？";
+      "如有数据质量提示，将先列出供您核对或填写说明，确认后才报送；" +
+      "报送后不能修改（如需更正须由项目办退回）。继续吗？";
     if (!window.confirm(message)) event.preventDefault();
   });
 

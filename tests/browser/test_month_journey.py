@@ -112,7 +112,8 @@ def test_a_reporter_sends_the_month_gets_one_back_corrects_it_and_the_office_app
 
     assert dialogs == [
         "将报送2个项目的月报，本月完成投资合计85.50万元。\n"
-        "报送后不能修改（如需更正须由项目办退回）。确定报送吗？"
+        "如有数据质量提示，将先列出供您核对或填写说明，确认后才报送；"
+        "报送后不能修改（如需更正须由项目办退回）。继续吗？"
     ]
     assert "已报送2个项目的月报，本月完成投资合计85.50万元，上传照片2张" in page.inner_text(
         ".messages"

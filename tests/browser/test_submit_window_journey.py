@@ -61,7 +61,8 @@ def test_a_reporter_waits_for_the_20th_to_send(tab, cast):
 
     assert dialogs == [
         "将报送2个项目的月报，本月完成投资合计55.00万元。\n"
-        "报送后不能修改（如需更正须由项目办退回）。确定报送吗？"
+        "如有数据质量提示，将先列出供您核对或填写说明，确认后才报送；"
+        "报送后不能修改（如需更正须由项目办退回）。继续吗？"
     ]
     sent = MonthlyReport.objects.filter(month=11).values_list("status", flat=True)
     assert sorted(sent) == [Status.SUBMITTED, Status.SUBMITTED]
