@@ -48,6 +48,17 @@ def test_every_page_of_each_roles_navigation_keeps_to_the_content_security_polic
     assert visited >= 30
     assert tab.problems == []
 
+    # At an office's 1280 px every role's menu is one line: a second line of links pushes the
+    # page down and reads as a broken header.
+    tab.page.set_viewport_size({"width": 1280, "height": 900})
+    for username in ("office", "reporter", "leader"):
+        sign_in(tab, User.objects.get(username=username))
+        tab.page.goto("/")
+        tops = tab.page.locator("nav.nav a").evaluate_all(
+            "links => links.map(a => a.getBoundingClientRect().top)"
+        )
+        assert len(set(tops)) == 1, (username, "the menu wraps at 1280 px")
+
 
 def test_a_reporter_fills_in_the_month_by_hand_and_sends_it(tab, cast):
     a_small_county()
