@@ -347,6 +347,7 @@ def quality_flags(request):
             "rules": Code.choices,
             "statuses": QualityFlag.Status.choices,
             "count": quality_selectors.quality_count(year=year, month=month, plans=plans),
+            "earlier": quality_selectors.earlier_unexamined(year=year, month=month, plans=plans),
             "query": request.GET.urlencode(),
         },
     )

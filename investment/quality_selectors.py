@@ -49,6 +49,28 @@ def quality_count(
     return QualityCount(flags=counts["flags"], unexamined=counts["unexamined"])
 
 
+def earlier_unexamined(
+    *, year: int, month: int, plans: AnnualPlanQuerySet | None = None
+) -> list[tuple[int, int]]:
+    """(month, unexamined flags) for the months before ``month`` whose counted reports still
+    carry flags the office has not examined: they weigh on ``quality_count`` too, so 数据质量
+    names them with a link (one query)."""
+    flags = QualityFlag.objects.filter(
+        report__plan__year=year,
+        report__month__lt=month,
+        report__status__in=MonthlyReport.COUNTED_STATUSES,
+        status__in=QualityFlag.UNEXAMINED,
+    )
+    if plans is not None:
+        flags = flags.filter(report__plan__in=plans)
+    return list(
+        flags.order_by()
+        .values_list("report__month")
+        .annotate(n=Count("pk"))
+        .order_by("report__month")
+    )
+
+
 def period_flags(
     *,
     year: int,

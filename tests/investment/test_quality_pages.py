@@ -197,6 +197,18 @@ def test_数据质量_lists_the_flags_by_unit_and_rule_and_exports_them(client, 
     assert [(r[1], r[5], r[6]) for r in rows[1:]] == [(PHOENIX, "本月完成异常偏高", "待说明")]
 
 
+def test_数据质量_names_the_earlier_months_whose_flags_still_count_unexamined(client, county):
+    """May's flag is still open when June is looked at: June's line counts it (months 1..6),
+    so the page says which earlier month holds it, with a link."""
+    client.force_login(county.officer)
+
+    june = client.get(reverse("quality_flags"), {"year": 2024, "month": 6}).content.decode()
+    may = client.get(reverse("quality_flags"), {"year": 2024, "month": 5}).content.decode()
+
+    assert "其中较早月份尚未核实：" in june and '<a href="?year=2024&amp;month=5">5月' in june
+    assert "其中较早月份尚未核实" not in may  # its own month's flags are in its table
+
+
 def test_the_data_quality_command_prints_the_pinned_json(county):
     out = io.StringIO()
     call_command("data_quality", "--year", "2024", "--month", "5", "--json", stdout=out)
