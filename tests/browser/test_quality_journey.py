@@ -11,50 +11,15 @@ from pathlib import Path
 
 from investment.models import MonthlyReport, QualityFlag
 from tests.browser.conftest import sign_in
-from tests.workbooks import load
+from tests.quality_county import PHOENIX, ROAD, four_usual_months
 
 SHOTS = Path("/tmp/quality")
-HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",
-           "年度计划投资(万元)", "实际开(复)工日期"]  # fmt: skip
-PHOENIX, ROAD = "2024-510623-47-01-000001", "2024-510623-47-01-000002"
 Status = MonthlyReport.Status
 
 
 def a_unit_with_four_months(cast) -> None:
     """县住建局's two projects, each with January–April at 450 万元 (approved, from the ledger)."""
-    load(
-        {
-            "项目台账": [
-                HEADERS,
-                [
-                    PHOENIX,
-                    "凤凰镇安置社区配套",
-                    "县住建局",
-                    "县重点",
-                    "新建",
-                    50000,
-                    2024,
-                    8000,
-                    "2024-01-05",
-                ],
-                [
-                    ROAD,
-                    "城关道路改造",
-                    "县住建局",
-                    "县重点",
-                    "新建",
-                    50000,
-                    2024,
-                    8000,
-                    "2024-01-05",
-                ],
-            ],  # fmt: skip
-            "月度投资": [
-                ["项目代码", "年度", "月份", "本月完成投资(万元)", "形象进度"],
-                *[[c, 2024, m, 450, f"第{m}月进度"] for c in (PHOENIX, ROAD) for m in range(1, 5)],
-            ],
-        }
-    )
+    four_usual_months(planned=8000)
 
 
 def row(page, name: str):

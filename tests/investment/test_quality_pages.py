@@ -14,51 +14,15 @@ from openpyxl import load_workbook
 from investment import services
 from investment.models import MonthlyReport, QualityFlag, QualityRule
 from projects.models import AnnualPlan
-from tests.workbooks import load
+from tests.quality_county import PHOENIX, ROAD, four_usual_months
 
 Code = QualityRule.Code
-HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",
-           "年度计划投资(万元)", "实际开(复)工日期"]  # fmt: skip
-REPORTS = ["项目代码", "年度", "月份", "本月完成投资(万元)"]
-PHOENIX, ROAD = "2024-510623-47-01-000001", "2024-510623-47-01-000002"
 
 
 @pytest.fixture
 def county(cast):
     """Two 县住建局 projects, four months of 450 万元 each; May's 凤凰镇 typed as 4500."""
-    load(
-        {
-            "项目台账": [
-                HEADERS,
-                [
-                    PHOENIX,
-                    "凤凰镇安置社区配套",
-                    "县住建局",
-                    "县重点",
-                    "新建",
-                    50000,
-                    2024,
-                    6000,
-                    "2024-01-05",
-                ],
-                [
-                    ROAD,
-                    "城关道路改造",
-                    "县住建局",
-                    "县重点",
-                    "新建",
-                    50000,
-                    2024,
-                    6000,
-                    "2024-01-05",
-                ],
-            ],  # fmt: skip
-            "月度投资": [
-                REPORTS,
-                *[[c, 2024, m, 450] for c in (PHOENIX, ROAD) for m in (1, 2, 3, 4)],
-            ],
-        }
-    )
+    four_usual_months()
     for code, amount in ((PHOENIX, "4500"), (ROAD, "450")):
         report = services.report_save(
             plan=AnnualPlan.objects.get(project__code=code),

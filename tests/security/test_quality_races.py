@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from investment import quality, services
 from investment.models import MonthlyReport, QualityFlag, QualityRule
-from tests.investment.test_quality_pages import PHOENIX, county, the_flag  # noqa: F401
+from tests.investment.test_quality_pages import county, the_flag  # noqa: F401
 from tests.security.at_once import at_once, on_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
