@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from bonds.models import FundApplication
+from core.versioning import change_line
 from investment.models import (
     MonthlyReport,
     QualityFlag,
@@ -24,7 +25,6 @@ from investment.models import (
     YearSettings,
 )
 from projects.models import AnnualPlan, Milestone, Project, ProjectRevision, Unit, User
-from projects.versioning import change_line
 from supervision.models import Finding
 
 BOOKKEEPING = {"version", "updated_at"}

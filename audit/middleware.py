@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from audit.models import AuditEntry
 from audit.services import outcome_of, record
-from projects.filenames import filename_of
+from core.filenames import filename_of
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 # session_renew (继续工作 on the idle warning) writes no data: it moves the session's expiry

@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 
 from audit.history import describe, with_changes
 from audit.models import AuditEntry
-from projects.tables import cell
+from core.tables import cell
 
 NOWRAP = {"td": {"class": "nowrap"}}
 

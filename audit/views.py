@@ -5,10 +5,10 @@ from audit.history import HISTORY_MODELS, history_rows
 from audit.models import AuditEntry
 from audit.selectors import EXPORT_HEADERS, export_rows
 from audit.tables import AuditTable, HistoryTable
-from projects import filenames
-from projects.capabilities import needs, requires
-from projects.lists import ListPage, paginate
-from projects.xlsx import workbook_response
+from core import filenames
+from core.capabilities import needs, requires
+from core.lists import ListPage, paginate
+from core.xlsx import workbook_response
 
 
 class AuditLog(ListPage):

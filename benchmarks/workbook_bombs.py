@@ -75,10 +75,10 @@ def child(kind: str, path: str, database: str) -> None:
     django.setup()
     from django.core.exceptions import ValidationError
 
+    from accounts.services.people_import import reporters_import
     from ledger.importer import import_ledger
     from ledger.reader import LedgerImportError
     from projects.models import User
-    from projects.people_import import reporters_import
 
     data = Path(path).read_bytes()
     admin = User.objects.get(username="admin")

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from bonds.models import FundApplication, FundAttachment
-from projects.capabilities import scoped
+from core.capabilities import scoped
 from projects.models import User
 
 

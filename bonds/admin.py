@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from bonds.models import FundApplication
-from projects.versioning import VersionedAdmin
+from core.versioning import VersionedAdmin
 
 
 @admin.register(FundApplication)

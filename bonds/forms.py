@@ -4,9 +4,9 @@ from django import forms
 
 from bonds.models import FundApplication, FundStatus, FundType
 from bonds.rules import LIFECYCLE, derived_status, status_choice
-from projects.amounts import amount_field
+from core.amounts import amount_field
+from core.params import version_field, year_field
 from projects.forms import ChineseFormMixin, DateInput, MultipleFileField
-from projects.params import version_field, year_field
 from projects.widgets import ProjectChoiceField, ProjectSelect, pickable_projects
 
 DATE = DateInput()

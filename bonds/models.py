@@ -4,7 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from projects.models import Project, StoredFile, Versioned, money_field, recorded_by
+from core.models import StoredFile, Versioned, money_field
+from projects.models import Project, recorded_by
 
 
 class FundType(models.TextChoices):
@@ -86,7 +87,7 @@ class FundApplication(Versioned):
 
     @property
     def owner_unit_id(self) -> int | None:
-        """The unit whose fund application this is (`projects.capabilities` scopes by it)."""
+        """The unit whose fund application this is (`core.capabilities` scopes by it)."""
         return self.project.unit_id
 
 

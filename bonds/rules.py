@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
-from projects.formatting import wan_text
+from core.formatting import wan_text
 
 # requested → approved → allocated → spent
 LIFECYCLE = (

@@ -7,7 +7,7 @@ from django.db.models import Count, QuerySet, Sum
 
 from bonds.models import FundApplication, FundType
 from bonds.rules import LIFECYCLE, spending_progress
-from projects.models import money
+from core.models import money
 
 AMOUNTS = [field for field, _ in LIFECYCLE]
 # How the totals can be grouped: (the column grouped on, its heading)

@@ -20,11 +20,11 @@ from bonds.rules import (
     resulting_status,
     status_problem,
 )
-from projects.amounts import check_amount
-from projects.capabilities import require
+from core.amounts import check_amount
+from core.capabilities import require
+from core.uploads import Attachment
+from core.versioning import check_version, unchanged
 from projects.models import Project, User
-from projects.uploads import Attachment
-from projects.versioning import check_version, unchanged
 
 AMOUNTS = [field for field, _ in LIFECYCLE]
 

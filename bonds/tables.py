@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from bonds.models import FundApplication
-from projects.tables import NAME, WanColumn
+from core.tables import NAME, WanColumn
 
 
 class FundTable(tables.Table):

@@ -17,14 +17,14 @@ from bonds.selectors import (
     totals_rows,
 )
 from bonds.tables import FundTable
-from projects import filenames
+from core import filenames
+from core.capabilities import requires
+from core.errors import error_text
+from core.lists import ListPage
+from core.params import id_param, note_bad
+from core.uploads import check_attachments, download
+from core.xlsx import workbook_response
 from projects.access import project_for
-from projects.capabilities import requires
-from projects.errors import error_text
-from projects.lists import ListPage
-from projects.params import id_param, note_bad
-from projects.uploads import check_attachments, download
-from projects.xlsx import workbook_response
 
 
 class FundList(ListPage):

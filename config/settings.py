@@ -63,7 +63,9 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "simple_history",
+    "core",
     "projects",
+    "accounts",
     "bonds",
     "supervision",
     "investment",
@@ -85,9 +87,9 @@ MIDDLEWARE = [
     "audit.middleware.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
-    "projects.middleware.SessionLimitMiddleware",
-    "projects.middleware.PasswordChangeRequiredMiddleware",
-    "projects.middleware.AdministratorScopeMiddleware",
+    "core.middleware.SessionLimitMiddleware",
+    "core.middleware.PasswordChangeRequiredMiddleware",
+    "core.middleware.AdministratorScopeMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,7 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "projects.accounts.session_clock",
+                "accounts.views.sign_in.session_clock",
             ],
         },
     },
@@ -159,17 +161,17 @@ if not 1 <= PASSWORD_MIN_CLASSES <= 4:
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "projects.passwords.MinimumLengthValidator",
+        "NAME": "core.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {
-        "NAME": "projects.passwords.CharacterClassesValidator",
+        "NAME": "core.passwords.CharacterClassesValidator",
         "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES},
     },
     {
-        "NAME": "projects.passwords.PasswordHistoryValidator",
+        "NAME": "core.passwords.PasswordHistoryValidator",
         "OPTIONS": {"count": PASSWORD_HISTORY},
     },
 ]
@@ -181,13 +183,13 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 10))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # Counted under the name as kept (lower case, NFKC), whatever case or width was typed.
-AXES_USERNAME_CALLABLE = "projects.accounts.login_username"
+AXES_USERNAME_CALLABLE = "accounts.views.sign_in.login_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "projects.accounts.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.views.sign_in.lockout_response"
 AXES_VERBOSE = False
 
 # Sessions: signed out after 30 idle minutes (the expiry moves on with every request) and in
-# any case 12 hours after signing in (projects.middleware.SessionLimitMiddleware).
+# any case 12 hours after signing in (core.middleware.SessionLimitMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # the cookie goes with the browser; the server keeps 30 min
@@ -247,7 +249,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Ledger import limits. A county's ledger is a few hundred KB, a city's whole export (500,000
 # monthly rows) about 20 MB; sheets are streamed row by row with no row cap below Excel's own.
-# Every uploaded workbook is read by projects/workbooks.py, which also lowers these for a small
+# Every uploaded workbook is read by core/workbooks.py, which also lowers these for a small
 # file (what it unzips to, the strings it holds, in proportion to its size), so a small file
 # never costs what a large one may. The shared-string table is the one part held in memory
 # whole: its strings and their characters are counted (about 60 bytes a string, 2 a character).
@@ -268,12 +270,12 @@ ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10)
 # Every uploaded file goes to a temporary file on disk (above 2.5 MB) and is counted as it
 # arrives: past its page's limit above (the ledger's on the ledger upload, the photo and
 # attachment ones elsewhere) the rest is read and dropped, never kept, and the view refuses
-# the file by its size (projects/uploads.py).
+# the file by its size (core/uploads.py).
 # The pages whose uploads may be larger than a photo or an attachment: URL name → the setting
 # holding its limit.
 UPLOAD_LIMITS = {"ledger_import": "LEDGER_MAX_BYTES"}
 FILE_UPLOAD_HANDLERS = [
-    "projects.uploads.SizeLimitedUploadHandler",
+    "core.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -290,12 +292,12 @@ BACKUP_KEY = env_str("BACKUP_KEY", "")
 # a 500 leaves no trace.
 LOG_FILE = env_str("LOG_FILE", "")
 # A refusal (403, 400) is one line, who, what and why, without a traceback: only a 500 has one
-# (projects/request_log.py). The filter sits on django.request itself, so every handler sees
+# (core/request_log.py). The filter sits on django.request itself, so every handler sees
 # the one line, and on the handlers, which the django.security.* loggers reach.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"one_line_refusal": {"()": "projects.request_log.OneLineRefusal"}},
+    "filters": {"one_line_refusal": {"()": "core.request_log.OneLineRefusal"}},
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
     },

@@ -3,9 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from projects import people_pages, security, unit_pages
-from projects.accounts import PasswordChangeView, session_renew
-from projects.capabilities import public
+from accounts.views import people, security
+from accounts.views.sign_in import PasswordChangeView, session_renew
+from core.capabilities import public
+from projects.views import units
 
 admin.site.site_header = "重点项目调度平台 · 系统管理"
 admin.site.site_title = "系统管理"
@@ -19,26 +20,26 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/pending/", security.account_pending, name="account_pending"),
     # 账号管理 first: the system administrator's home is the first page it may open (home_for)
-    path("people/", people_pages.people_list, name="people_list"),
-    path("people/new/", people_pages.account_new, name="account_new"),
-    path("people/<int:pk>/active/", people_pages.account_active, name="account_active"),
-    path("people/<int:pk>/reset/", people_pages.account_reset, name="account_reset"),
+    path("people/", people.people_list, name="people_list"),
+    path("people/new/", people.account_new, name="account_new"),
+    path("people/<int:pk>/active/", people.account_active, name="account_active"),
+    path("people/<int:pk>/reset/", people.account_reset, name="account_reset"),
     path(
         "people/<int:pk>/reset/request/",
-        people_pages.account_reset_request,
+        people.account_reset_request,
         name="account_reset_request",
     ),
     path(
         "people/resets/<int:pk>/withdraw/",
-        people_pages.account_reset_withdraw,
+        people.account_reset_withdraw,
         name="account_reset_withdraw",
     ),
-    path("people/import/", people_pages.reporters_upload, name="reporters_upload"),
-    path("people/import/template/", people_pages.reporters_template, name="reporters_template"),
-    path("units/", unit_pages.unit_list, name="unit_list"),
-    path("units/new/", unit_pages.unit_edit, name="unit_create"),
-    path("units/<int:pk>/", unit_pages.unit_edit, name="unit_edit"),
-    path("units/<int:pk>/merge/", unit_pages.unit_merge_page, name="unit_merge"),
+    path("people/import/", people.reporters_upload, name="reporters_upload"),
+    path("people/import/template/", people.reporters_template, name="reporters_template"),
+    path("units/", units.unit_list, name="unit_list"),
+    path("units/new/", units.unit_edit, name="unit_create"),
+    path("units/<int:pk>/", units.unit_edit, name="unit_edit"),
+    path("units/<int:pk>/merge/", units.unit_merge_page, name="unit_merge"),
     path("security/users/", security.security_users, name="security_users"),
     path("security/users/<int:pk>/", security.security_user_change, name="security_user_change"),
     path("security/resets/<int:pk>/", security.security_reset_decide, name="security_reset_decide"),

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
+from core.versioning import VersionedAdmin
 from investment.models import MonthlyReport, ReportingPeriod
 from investment.services import is_locked
-from projects.versioning import VersionedAdmin
 
 # YearSettings is not here: the office keeps it on 年度设置 (investment/settings_pages.py),
 # with its preview and history, and one way to edit it is all it needs. WarningRule likewise:

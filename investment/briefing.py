@@ -2,7 +2,7 @@
 
 `briefing_data` gathers every figure through the same selectors the pages use (no formula is
 computed here or in the template); `project_sheet_data` does the same for one project's
-one-page sheet (项目一页纸). The PDF is drawn by `projects.pdf.render_pdf` from
+one-page sheet (项目一页纸). The PDF is drawn by `core.pdf.render_pdf` from
 `templates/briefing/`. A fixed number of queries, whatever the number of projects.
 """
 
@@ -18,6 +18,9 @@ from django.utils import timezone
 
 from bonds.models import FundApplication, FundType
 from bonds.selectors import fund_totals
+from core import formatting
+from core.models import PeriodKind, money
+from core.pdf import render_pdf
 from investment import charts, rules
 from investment.models import BriefingNote, MonthlyReport, ReportPhoto
 from investment.overruns import (
@@ -37,18 +40,7 @@ from investment.selectors import (
     portfolio_summary,
     report_completeness,
 )
-from projects import formatting
-from projects.models import (
-    AnnualPlan,
-    AnnualPlanQuerySet,
-    Level,
-    Milestone,
-    Nature,
-    PeriodKind,
-    Project,
-    money,
-)
-from projects.pdf import render_pdf
+from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Nature, Project
 from supervision.models import Finding
 
 # A day on which at least this many new projects broke ground counts as a 集中开工 event.

@@ -1,7 +1,7 @@
 """The leaders' documents: the briefing PDF, its 下步工作打算, and the one-page project sheet.
 
 Views parse the period, check the role, gather data through `investment.briefing` and hand it
-to the one PDF renderer (`projects.pdf`).
+to the one PDF renderer (`core.pdf`).
 """
 
 from urllib.parse import urlencode
@@ -12,6 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core import filenames, formatting
+from core.capabilities import requires
+from core.errors import form_error_text
+from core.params import month_param
+from core.pdf import pdf_response, render_pdf
 from investment import periods
 from investment.briefing import briefing_pdf_bytes, project_sheet_data
 from investment.forms import BriefingForm, PeriodForm
@@ -19,13 +24,8 @@ from investment.models import BriefingNote
 from investment.overruns import overrun_summary
 from investment.selectors import report_completeness
 from investment.services import briefing_note_save
-from projects import filenames, formatting
 from projects.access import project_for
-from projects.capabilities import requires
-from projects.errors import form_error_text
 from projects.models import AnnualPlan
-from projects.params import month_param
-from projects.pdf import pdf_response, render_pdf
 
 
 def _asked_briefing(query) -> BriefingForm:

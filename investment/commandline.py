@@ -2,10 +2,10 @@
 
 from django.core.management.base import CommandError
 
+from core import formatting
+from core.params import YEAR_MAX, YEAR_MIN
 from investment.explain import Explanation
 from investment.selectors import report_completeness
-from projects import formatting
-from projects.params import YEAR_MAX, YEAR_MIN
 
 
 def incompleteness(*, year: int, month: int) -> str:

@@ -27,11 +27,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from core.capabilities import require
+from core.formatting import wan_text
 from investment import photos, quality, services
 from investment.models import MonthlyReport, QualityFlag, ReportPhoto
 from investment.photos import Upload
-from projects.capabilities import require
-from projects.formatting import wan_text
 from projects.models import AnnualPlan, User
 
 ZERO = Decimal(0)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
 
+from core.models import money
 from investment import periods, rules
 from investment.rankings import (
     UnitScore,
@@ -22,7 +23,7 @@ from investment.rankings import (
     unit_ranking,
 )
 from investment.selectors import counted_reports
-from projects.models import AnnualPlan, Milestone, money
+from projects.models import AnnualPlan, Milestone
 from supervision.models import Finding
 
 POINTS = Decimal("0.01")

@@ -14,6 +14,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django_tables2 import RequestConfig
 
+from core import filenames
+from core.capabilities import own_unit, requires
+from core.lists import paginate
+from core.models import PeriodKind
+from core.xlsx import workbook_response
 from investment import periods, rules
 from investment.explain import UnknownUnit, explain_unit
 from investment.filters import LagFilter, PlanUnitFilter
@@ -29,12 +34,8 @@ from investment.progress import (
 from investment.rankings import unit_ranking
 from investment.selectors import report_completeness
 from investment.tables import LagTable, ProjectRankingTable, UnitRankingTable
-from projects import filenames
 from projects.access import visible_plans
-from projects.capabilities import own_unit, requires
-from projects.lists import paginate
-from projects.models import AnnualPlanQuerySet, Level, PeriodKind
-from projects.xlsx import workbook_response
+from projects.models import AnnualPlanQuerySet, Level
 
 
 def _xlsx(filename: str, sheet: str, headers: tuple, rows) -> HttpResponse:

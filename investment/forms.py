@@ -1,11 +1,12 @@
 from django import forms
 
+from core.amounts import amount_field
+from core.formatting import QUARTER_CHOICES
+from core.models import PeriodKind
+from core.params import INT_MAX, version_field, year_field
 from investment.year_settings import FIELDS, LIST_SIZE_LIMIT, WEIGHTS, settings_problems
-from projects.amounts import amount_field
-from projects.formatting import QUARTER_CHOICES
 from projects.forms import ChineseFormMixin
-from projects.models import FactorCategory, PeriodKind
-from projects.params import INT_MAX, version_field, year_field
+from projects.models import FactorCategory
 
 
 class PeriodForm(forms.Form):

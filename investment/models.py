@@ -6,14 +6,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from projects.models import (
-    AnnualPlan,
-    FactorCategory,
-    PeriodKind,
-    Versioned,
-    money_field,
-    recorded_by,
-)
+from core.models import PeriodKind, Versioned, money_field
+from projects.models import AnnualPlan, FactorCategory, recorded_by
 
 
 class MonthlyReport(Versioned):
@@ -71,7 +65,7 @@ class MonthlyReport(Versioned):
 
     @property
     def owner_unit_id(self) -> int | None:
-        """The unit whose report this is (`projects.capabilities` scopes by it)."""
+        """The unit whose report this is (`core.capabilities` scopes by it)."""
         return self.plan.project.unit_id
 
 

@@ -15,6 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.capabilities import can, own_unit, requires
+from core.errors import error_text
+from core.models import money
+from core.params import given, id_param, month_param, note_bad, whole_number, year_param
 from investment import entry, periods, photos, rules, services
 from investment.forms import ReportFormSet, ReportRowForm
 from investment.models import MonthlyReport, ReportPhoto
@@ -22,10 +26,7 @@ from investment.month_selectors import counted_before, entry_status, month_choic
 from investment.rankings import month_deadline
 from investment.selectors import expecting_reports
 from projects.access import visible_plans
-from projects.capabilities import can, own_unit, requires
-from projects.errors import error_text
-from projects.models import AnnualPlan, Unit, User, money
-from projects.params import given, id_param, month_param, note_bad, whole_number, year_param
+from projects.models import AnnualPlan, Unit, User
 
 
 def _unit_for(request) -> Unit | None:

@@ -9,10 +9,11 @@ from typing import NamedTuple
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, Sum
 
+from core.models import money
 from investment import rules, services
 from investment.models import MonthlyReport, QualityFlag, ReportPhoto
 from investment.selectors import UnitReporting, reporting_status
-from projects.models import AnnualPlan, Unit, money
+from projects.models import AnnualPlan, Unit
 
 COUNTED = MonthlyReport.COUNTED_STATUSES
 

@@ -14,17 +14,17 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from core import filenames, formatting
+from core.capabilities import requires
+from core.formatting import percent, points
+from core.lists import paginate
+from core.pdf import pdf_response, render_pdf
 from investment import periods
 from investment.briefing import BRIEFING_LIST, furthest_behind
 from investment.models import WarningLevel, YearSettings
 from investment.progress import lag_warnings, level_counts
 from investment.rankings import unit_ranking
 from investment.selectors import portfolio_summary, report_completeness
-from projects import filenames, formatting
-from projects.capabilities import requires
-from projects.formatting import percent, points
-from projects.lists import paginate
-from projects.pdf import pdf_response, render_pdf
 from supervision import services
 from supervision.clocks import escalation_level
 from supervision.forms import NoticeForm

@@ -6,16 +6,17 @@ from typing import cast
 
 from django.shortcuts import render
 
+from core import filenames
+from core.capabilities import requires
+from core.lists import paginate
+from core.models import money
 from investment import rules
 from investment.figure_pages import ROWS_PER_PAGE, _asked_period, _xlsx
 from investment.filters import OverrunFilter
 from investment.overruns import cost_overrun_pct, overrun_plans, overrun_summary
 from investment.tables import OverrunTable
-from projects import filenames
 from projects.access import visible_plans
-from projects.capabilities import requires
-from projects.lists import paginate
-from projects.models import AnnualPlanQuerySet, money
+from projects.models import AnnualPlanQuerySet
 
 HEADERS = ("项目代码", "项目名称", "责任单位", "项目级别", "原总投资(万元)", "总投资(万元)",
            "超概算(万元)", "超概算(%)", "原计划竣工日期", "计划竣工日期", "超工期(月)")  # fmt: skip

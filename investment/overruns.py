@@ -11,7 +11,7 @@ from 31 March, 30 April is one whole month). Same month: 0.
 Both forms sit side by side (`time_overrun_months` in Python, `time_overrun_expression` in
 SQL) and `tests/investment/test_overruns.py` holds them equal on both databases. Lists and
 counts are annotated in the database (`overrun_plans`, `overrun_summary`): a page's query count
-does not grow with the portfolio. The originals are kept by `projects.revisions`.
+does not grow with the portfolio. The originals are kept by `projects.services.revisions`.
 """
 
 import calendar
@@ -40,9 +40,10 @@ from django.db.models.functions import (
     Greatest,
 )
 
+from core.formatting import wan_text
+from core.models import money
 from investment import rules
-from projects.formatting import wan_text
-from projects.models import AnnualPlan, AnnualPlanQuerySet, Stage, money
+from projects.models import AnnualPlan, AnnualPlanQuerySet, Stage
 
 # A project 竣工 or 投产 is done: the period end no longer pushes its overrun on.
 DONE = (Stage.COMPLETED, Stage.OPERATING)

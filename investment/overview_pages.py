@@ -6,6 +6,8 @@ from django.utils.http import urlencode
 
 from bonds.access import visible_funds
 from bonds.selectors import fund_totals
+from core.capabilities import requires
+from core.models import money
 from investment import charts, periods, rules
 from investment.forms import PeriodForm
 from investment.overruns import overrun_summary, project_overrun
@@ -20,9 +22,8 @@ from investment.selectors import (
 )
 from investment.todo import todos
 from projects.access import project_for, visible_plans
-from projects.capabilities import requires
-from projects.models import Level, money
-from projects.services import plan_fields_for
+from projects.models import Level
+from projects.services.register import plan_fields_for
 from supervision.access import visible_findings
 from supervision.clocks import LEVEL_LEADERS
 from supervision.selectors import escalations

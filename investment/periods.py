@@ -27,9 +27,9 @@ from datetime import date
 from django.http import Http404
 from django.utils import timezone
 
+from core.models import PeriodKind
+from core.params import YEAR_MAX, YEAR_MIN
 from investment.models import ReportingPeriod, YearSettings
-from projects.models import PeriodKind
-from projects.params import YEAR_MAX, YEAR_MIN
 
 
 def due_date(year: int, month: int, due_day: int) -> date:

@@ -26,11 +26,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.capabilities import can, require
+from core.errors import error_text
 from investment import photo_facts, quality
 from investment.models import MonthlyReport, ReportPhoto
 from investment.services import EDITABLE, is_locked, refuse_locked
-from projects.capabilities import can, require
-from projects.errors import error_text
 from projects.models import User
 
 ACCEPTED_FORMATS = {"JPEG", "PNG"}

@@ -13,10 +13,11 @@ from typing import Any, NamedTuple
 from django.db.models import BooleanField, ExpressionWrapper, Max, Q, Sum
 from django.utils import timezone
 
+from core.models import money
 from investment import periods, rules
 from investment.models import LEVEL_ORDER, MonthlyReport, WarningLevel, WarningRule, YearSettings
 from investment.rankings import report_deadline
-from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Project, money
+from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Project
 
 ZERO = Decimal(0)
 Indicator = WarningRule.Indicator

@@ -37,10 +37,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery, Sum
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.formatting import wan_text
+from core.models import money
 from investment import photo_checks, rules
 from investment.models import MonthlyReport, QualityFlag, QualityRule, YearSettings
-from projects.formatting import wan_text
-from projects.models import AnnualPlan, User, money
+from projects.models import AnnualPlan, User
 
 Code = QualityRule.Code
 COUNTED = MonthlyReport.COUNTED_STATUSES

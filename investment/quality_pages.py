@@ -12,6 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core import filenames
+from core.capabilities import can, requires
+from core.errors import error_text
+from core.params import INT_MAX, given, id_list, id_param, note_bad, whole_number, year_param
+from core.xlsx import workbook_response
 from investment import periods, quality_selectors, services
 from investment.figure_pages import _asked_period
 from investment.models import MonthlyReport, QualityFlag, QualityRule
@@ -27,14 +32,9 @@ from investment.quality_services import (
 )
 from investment.review import _back as review_back
 from investment.year_settings import settings_years
-from projects import filenames
 from projects.access import visible_plans
-from projects.capabilities import can, requires
-from projects.errors import error_text
 from projects.forms import ChineseFormMixin
 from projects.models import Unit
-from projects.params import INT_MAX, given, id_list, id_param, note_bad, whole_number, year_param
-from projects.xlsx import workbook_response
 
 Code = QualityRule.Code
 HISTORY_SHOWN = 50

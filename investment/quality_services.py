@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.capabilities import require
+from core.versioning import check_version
 from investment import quality, services
 from investment.models import MonthlyReport, QualityFlag, QualityRule
-from projects.capabilities import require
 from projects.models import User
-from projects.versioning import check_version
 
 Status = QualityFlag.Status
 Code = QualityRule.Code

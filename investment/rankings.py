@@ -24,10 +24,11 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value,
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
+from core.models import money
 from investment import periods, rules
 from investment.models import MonthlyReport, YearSettings
 from investment.selectors import counted_reports
-from projects.models import AnnualPlan, Milestone, Project, money
+from projects.models import AnnualPlan, Milestone, Project
 from supervision.models import Finding
 
 if TYPE_CHECKING:

@@ -14,6 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.capabilities import can, requires
+from core.errors import error_text
+from core.params import id_list, id_param
 from investment import periods, services
 from investment.forms import ReturnForm
 from investment.models import MonthlyReport, ReportingPeriod
@@ -22,10 +25,7 @@ from investment.month_selectors import lock_summary, review_list
 from investment.rankings import month_deadline
 from investment.selectors import UnitReporting, reporting_status
 from projects.access import visible_plans
-from projects.capabilities import can, requires
-from projects.errors import error_text
 from projects.models import Unit
-from projects.params import id_list, id_param
 
 
 @requires("review.read")

@@ -13,10 +13,11 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from core.models import money
 from investment import periods, rules
 from investment.models import MonthlyReport, YearSettings
 from investment.quality_selectors import QualityCount, quality_count
-from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Nature, Stage, User, money
+from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Nature, Stage, User
 
 ZERO = Decimal(0)
 

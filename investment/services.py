@@ -18,13 +18,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from core.amounts import check_amount
+from core.capabilities import require
+from core.versioning import check_version
 from investment import periods, quality
 from investment.models import BriefingNote, MonthlyReport, QualityFlag, ReportingPeriod
 from investment.selectors import UnitReporting, reporting_status
-from projects.amounts import check_amount
-from projects.capabilities import require
 from projects.models import AnnualPlan, FactorCategory, Unit, User
-from projects.versioning import check_version
 
 Status = MonthlyReport.Status
 EDITABLE = (Status.DRAFT, Status.RETURNED)

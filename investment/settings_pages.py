@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.capabilities import requires
+from core.params import note_bad, year_param
 from investment import periods
 from investment.forms import YearSettingsForm
 from investment.models import YearSettings
@@ -24,9 +26,7 @@ from investment.year_settings import (
     settings_years,
     year_settings_save,
 )
-from projects.capabilities import requires
 from projects.models import AnnualPlan
-from projects.params import note_bad, year_param
 
 
 def _asked_year(request, query, default: int) -> int:

@@ -12,10 +12,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from core import formatting
+from core.tables import NUM, PercentColumn, WanColumn, cell
 from investment import overruns
 from investment.models import WarningLevel
-from projects import formatting
-from projects.tables import NUM, PercentColumn, WanColumn, cell
 
 
 class UnitRankingTable(tables.Table):

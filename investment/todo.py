@@ -14,13 +14,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.capabilities import can, own_unit
 from investment import periods
 from investment.models import MonthlyReport, ReportingPeriod, WarningLevel
 from investment.progress import LagReason, lag_warnings, level_counts
 from investment.rankings import month_deadline
 from investment.selectors import reporting_status
 from projects.access import visible_plans
-from projects.capabilities import can, own_unit
 from projects.models import Milestone, User
 from supervision.access import visible_findings
 from supervision.models import Finding

@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.capabilities import requires
+from core.params import INT_MAX, given, note_bad, year_param
 from investment.models import WarningRule
 from investment.warning_rules import (
     RuleEntry,
@@ -16,9 +18,7 @@ from investment.warning_rules import (
     warning_rules_save,
 )
 from investment.year_settings import settings_years
-from projects.capabilities import requires
 from projects.forms import ChineseFormMixin
-from projects.params import INT_MAX, given, note_bad, year_param
 
 HISTORY_SHOWN = 50
 

@@ -13,12 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Field
 
+from core.capabilities import require
+from core.versioning import check_version
 from investment import periods
 from investment.models import WarningRule, threshold_text
 from investment.progress import LevelCount, lag_warnings, level_counts
-from projects.capabilities import require
 from projects.models import AnnualPlanQuerySet, User
-from projects.versioning import check_version
 
 Indicator = WarningRule.Indicator
 LIMIT = Decimal("9999")

@@ -19,12 +19,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Field
 from django.utils import timezone
 
+from core.capabilities import require
+from core.versioning import check_version, unchanged, value_text
 from investment import periods, quality
 from investment.models import MonthlyReport, WarningRule, YearSettings
 from investment.rankings import Ranking, UnitScore, unit_ranking
-from projects.capabilities import require
 from projects.models import AnnualPlan, User
-from projects.versioning import _shown, check_version, unchanged
 
 WEIGHTS = (
     "weight_investment",
@@ -324,8 +324,8 @@ def settings_history(year: int) -> list[Change]:
     for index, record in enumerate(records):
         now = {name: getattr(record, name) for name in FIELDS}
         lines = [
-            f"{fields[name].verbose_name}：{_shown(fields[name], previous[name])}"
-            f" → {_shown(fields[name], now[name])}"
+            f"{fields[name].verbose_name}：{value_text(fields[name], previous[name])}"
+            f" → {value_text(fields[name], now[name])}"
             for name in FIELDS
             if now[name] != previous[name]
         ]

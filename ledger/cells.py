@@ -12,8 +12,8 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
-from projects.amounts import NOT_A_NUMBER, amount_problem
-from projects.names import clean_name
+from core.amounts import NOT_A_NUMBER, amount_problem
+from core.names import clean_name
 
 
 class CellError(ValueError):
@@ -45,7 +45,7 @@ def read_text(value: object, *, max_length: int) -> str:
 
 
 def read_name(value: object, *, max_length: int) -> str:
-    """A unit's name as it is kept (``projects.names.clean_name``): a cell with a zero-width
+    """A unit's name as it is kept (``core.names.clean_name``): a cell with a zero-width
     space, a bidi control or full-width letters names the same unit as the plain name."""
     name = clean_name(read_text(value, max_length=max_length))
     if not name:

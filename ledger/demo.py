@@ -23,6 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from core.formatting import wan_text
+from core.xlsx import render_workbook
 from investment.models import MonthlyReport, YearSettings
 from investment.periods import due_date, due_period, reporting_month
 from investment.rules import period_end
@@ -38,10 +40,8 @@ from ledger.demo_quality import quality_story
 from ledger.demo_supervision import supervision_story
 from ledger.importer import import_ledger
 from ledger.results import ImportResult
-from projects.formatting import wan_text
 from projects.models import Project, Stage, Unit, User
-from projects.revisions import project_revise
-from projects.xlsx import render_workbook
+from projects.services.revisions import project_revise
 
 __all__ = ["DEPARTMENTS", "TOWNSHIPS", "DemoCalendar", "build_ledger", "seed_demo"]
 

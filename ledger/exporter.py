@@ -15,15 +15,7 @@ from bonds.models import FundApplication, FundStatus, FundType
 from investment.models import MonthlyReport
 from ledger import schema
 from ledger.results import read_changes
-from projects.models import (
-    AnnualPlan,
-    FactorCategory,
-    Level,
-    Milestone,
-    Nature,
-    Project,
-    Stage,
-)
+from projects.models import AnnualPlan, FactorCategory, Level, Milestone, Nature, Project, Stage
 from supervision.models import Finding
 
 YES_NO = {True: "是", False: "否"}

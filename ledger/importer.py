@@ -26,6 +26,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from bonds.models import FundApplication
 from bonds.rules import amount_problems, resulting_status, status_choice, status_problem
+from core import formatting
+from core.capabilities import require
+from core.models import Versioned, is_money
 from investment import quality, rules
 from investment.models import MonthlyReport, ReportingPeriod
 from ledger import schema
@@ -46,8 +49,6 @@ from ledger.rows import (
     read_projects,
     read_reports,
 )
-from projects import formatting, revisions
-from projects.capabilities import require
 from projects.models import (
     AnnualPlan,
     ConfirmedUpload,
@@ -56,12 +57,11 @@ from projects.models import (
     ProjectRevision,
     Unit,
     User,
-    Versioned,
-    is_money,
 )
 from projects.previews import claim
-from projects.services import start_recorded, started_on
-from projects.units import closest_units
+from projects.selectors import closest_units
+from projects.services import revisions
+from projects.services.register import start_recorded, started_on
 from supervision.models import Finding
 
 CHUNK = 2000
@@ -164,7 +164,7 @@ def _fetch(queryset: models.QuerySet[Any], lookup: str, keys: Iterable[Any]) -> 
 
 
 def _snapshot(project: Project) -> Project:
-    """The fields `projects.revisions` compares, as stored (``upsert`` changes the object)."""
+    """The fields `projects.services.revisions` compares, as stored (``upsert`` changes the object)."""
     return Project(
         pk=project.pk,
         code=project.code,
@@ -213,10 +213,12 @@ class Importer:
     ) -> None:
         self.result = result
         self.user = user  # recorded in the model history of every row written
-        self.filename = filename  # the reason of the revisions it writes (projects.revisions)
+        self.filename = (
+            filename  # the reason of the revisions it writes (projects.services.revisions)
+        )
         self.now = timezone.now()
         self.problems: list[Problem] = []
-        # Every unit locked first (`projects.units.lock_units`): a merge waits for the import,
+        # Every unit locked first (`projects.services.units.lock_units`): a merge waits for the import,
         # or the import for the merge, never a row written to a unit deleted meanwhile.
         units = Unit.objects.select_for_update(no_key=True).order_by("pk")
         self.units: dict[str, int] = dict(units.values_list("name", "pk"))
@@ -502,7 +504,7 @@ class Importer:
 
     def follow_starts(self) -> None:
         """The starts 项目台账 recorded move their projects to 在建 and complete their open
-        主体开工 (`projects.services.start_recorded`, as the plan edit does), in the change log."""
+        主体开工 (`projects.services.register.start_recorded`, as the plan edit does), in the change log."""
         if not self.writing or not self.starts:
             return
         codes = dict(_fetch(Project.objects.values_list("pk", "code"), "pk", list(self.starts)))

@@ -1,6 +1,6 @@
 """Opening an uploaded ledger and streaming its known sheets as plain rows.
 
-The file is opened by `projects.workbooks`, the one reader of every uploaded workbook: checked
+The file is opened by `core.workbooks`, the one reader of every uploaded workbook: checked
 before openpyxl parses it (size, a real .xlsx, what it unzips to, a shared-string table within
 a budget that grows with the file's size) and read as it is, not as it declares. Here: which
 sheets are the ledger's, their headers, and each row read only up to the last column whose
@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from core import workbooks
+from core.workbooks import Limits, Sheet, Source, WorkbookRefused
 from ledger.cells import normalize_header
 from ledger.schema import INSTRUCTIONS, SHEETS
-from projects import workbooks
-from projects.workbooks import Limits, Sheet, Source, WorkbookRefused
 
 
 @dataclass(frozen=True)

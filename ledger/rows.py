@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from bonds.rules import amount_problems
+from core.params import YEAR_MAX, YEAR_MIN
 from ledger import schema
 from ledger.cells import (
     CellError,
@@ -31,7 +32,6 @@ from ledger.cells import (
 )
 from ledger.reader import Problem, RawSheet
 from projects.codes import project_code_problem
-from projects.params import YEAR_MAX, YEAR_MIN
 
 YEAR_RANGE: dict[str, Any] = {"low": YEAR_MIN, "high": YEAR_MAX, "unit": "年"}
 

@@ -20,15 +20,15 @@ from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from core import filenames
+from core.capabilities import ALL, requires, scope
+from core.xlsx import workbook_response
 from ledger.exporter import change_sheets, ledger_sheets, template_sheets
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError, file_too_large
-from projects import filenames
 from projects.access import visible_plans
-from projects.capabilities import ALL, requires, scope
 from projects.filters import PlanFilter
 from projects.models import AnnualPlan
-from projects.xlsx import workbook_response
 
 PENDING = "ledger_previews"  # session key: preview id → the uploaded file waiting
 PENDING_FOLDER = "ledger-uploads"

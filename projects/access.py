@@ -1,14 +1,14 @@
 """Fetching the project register through the user's scope.
 
 Objects are always fetched through the user's scope, which is the scope of `portfolio.view` in
-`projects.capabilities`: a reporter's is their own unit, so another unit's project is "not
+`core.capabilities`: a reporter's is their own unit, so another unit's project is "not
 found" (404) rather than "forbidden". What a role may change is the capability table's.
 """
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from projects.capabilities import scoped
+from core.capabilities import scoped
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Project, User
 
 

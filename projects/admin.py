@@ -1,11 +1,11 @@
 """系统管理 (the Django admin) keeps no people and no units: accounts are 账号管理's
-(`projects.people_pages`), roles 安全管理's, units 责任单位's, each with its 三员 rules in one
+(`accounts.views.people`), roles 安全管理's, units 责任单位's, each with its 三员 rules in one
 service. What is left here is the project register for a superuser kept for operations."""
 
 from django.contrib import admin
 
+from core.versioning import VersionedAdmin
 from projects.models import AnnualPlan, Milestone, Project
-from projects.versioning import VersionedAdmin
 
 
 class AnnualPlanInline(admin.TabularInline):
@@ -29,7 +29,7 @@ class ProjectAdmin(VersionedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         """总投资 and 计划竣工日期 of a saved project change only through 编辑项目 (a revision
-        with its reason, `projects.revisions`); the originals are kept, never typed."""
+        with its reason, `projects.services.revisions`); the originals are kept, never typed."""
         kept = ("original_total", "original_completion")
         fields = (*super().get_readonly_fields(request, obj), *kept)
         return (*fields, "total_investment", "planned_end") if obj is not None else fields

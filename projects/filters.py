@@ -2,12 +2,12 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.params import year_field
 from projects.models import AnnualPlan, Level, Nature, Stage, Unit
-from projects.params import year_field
 
 
 class YearFilter(django_filters.Filter):
-    """``?year=``: a whole year within the range every year takes (`projects.params`), not the
+    """``?year=``: a whole year within the range every year takes (`core.params`), not the
     Decimal a NumberFilter reads (``1e5``, 20 digits)."""
 
     field_class = forms.IntegerField
@@ -48,3 +48,14 @@ class PlanFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(project__code__icontains=value) | Q(project__name__icontains=value)
         )
+
+
+class UnitFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(label="名称", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(
+        label="类型", choices=Unit.Kind.choices, empty_label="全部类型"
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["name", "kind"]

@@ -1,12 +1,12 @@
 from django import forms
 from django.utils import timezone
 
-from projects import revisions
-from projects.amounts import amount_field
+from core.amounts import amount_field
+from core.params import version_field, whole_number, year_field
 from projects.codes import project_code_problem
-from projects.models import AnnualPlan, Milestone, Project
-from projects.params import version_field, whole_number, year_field
-from projects.units import merged_into, merged_refusal
+from projects.models import SORT_ORDER_MAX, AnnualPlan, Milestone, Project, Unit
+from projects.selectors import merged_into, merged_refusal
+from projects.services import revisions
 
 # The only format an <input type="date"> reads and sends. Django would otherwise render the
 # zh-hans input format (2026/02/13), which Chromium shows as an empty field and sends back
@@ -60,7 +60,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by `projects.uploads` before it is kept."""
+    """Several files in one input; each is checked by `core.uploads` before it is kept."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
@@ -76,7 +76,7 @@ class MultipleFileField(forms.FileField):
 
 class UnitChoiceField(forms.ModelChoiceField):
     """A 责任单位 select. A unit merged away after the page was drawn is refused naming the unit
-    its rows went into (`projects.units.merged_refusal`), not as an unknown choice."""
+    its rows went into (`projects.selectors.merged_refusal`), not as an unknown choice."""
 
     def to_python(self, value):
         try:
@@ -227,4 +227,23 @@ class ChainForm(ChineseFormMixin, forms.Form):
 
 class DoneForm(ChineseFormMixin, forms.Form):
     actual_date = forms.DateField(label="实际完成日期", required=False, widget=DateInput())
+    version = version_field()
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label="单位名称", max_length=100)
+    kind = forms.ChoiceField(label="类型", choices=Unit.Kind.choices)
+    sort_order = forms.IntegerField(
+        label="排序",
+        min_value=0,
+        max_value=SORT_ORDER_MAX,
+        error_messages={
+            "invalid": f"排序应为0–{SORT_ORDER_MAX}之间的整数",
+            "min_value": f"排序应为0–{SORT_ORDER_MAX}之间的整数",
+            "max_value": f"排序应为0–{SORT_ORDER_MAX}之间的整数",
+        },
+        initial=0,
+        help_text="数字小的排在前面（下拉列表、单位名单）；各单位按10、20、30…编号，插入时取中间数，如15",
+    )
+    # The version of the unit the form showed: a form older than the unit is refused.
     version = version_field()

@@ -6,12 +6,11 @@ decimals (4 places: one yuan), never floats.
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -19,25 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.models import Versioned, money_field
+from core.names import clean_name, username_key
+from core.params import YEAR_MAX, YEAR_MIN
 from projects import deadlines
-from projects.names import clean_name, username_key
-from projects.params import YEAR_MAX, YEAR_MIN
-
-MONEY_DIGITS = 14  # DESIGN.md §3: 10 digits before the point, 4 after
-MONEY_PLACES = 4
-
-
-MONEY_QUANTUM = Decimal(1).scaleb(-MONEY_PLACES)
-
-
-def money(value: Decimal | None) -> Decimal:
-    """An amount summed by the database, at the stored precision.
-
-    SQLite sums decimals as floats (15 significant digits), so 495000 can come back as
-    495000.000000001; quantizing to the stored 4 places restores the exact value.
-    PostgreSQL sums exactly and is unchanged by this.
-    """
-    return (value or Decimal(0)).quantize(MONEY_QUANTUM, rounding=ROUND_HALF_UP)
 
 
 def recorded_by(verbose_name: str) -> models.ForeignKey:
@@ -52,60 +36,6 @@ def recorded_by(verbose_name: str) -> models.ForeignKey:
     )
 
 
-def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
-    field = models.DecimalField(
-        verbose_name, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, **kwargs
-    )
-    field.holds_money = True  # type: ignore[attr-defined]  # read by `is_money`
-    return field
-
-
-def is_money(field: object) -> bool:
-    """Whether a model field is an amount in 万元 (declared with `money_field`): what a
-    history line or a stale-form notice writes through `projects.formatting.wan_text`."""
-    return getattr(field, "holds_money", False)
-
-
-class Versioned(models.Model):
-    """Optimistic locking: each save adds one to ``version``; a form carries the version it
-    showed, and `projects.versioning.check_version` refuses it when the row moved on."""
-
-    version = models.PositiveIntegerField("版本", default=1, editable=False)
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, update_fields: Iterable[str] | None = None, **kwargs: Any) -> None:
-        if not self._state.adding:
-            self.version += 1
-            if update_fields is not None:
-                update_fields = {*update_fields, "version"}
-        super().save(*args, update_fields=update_fields, **kwargs)
-
-
-class StoredFile(models.Model):
-    """An attachment checked by `projects.uploads` (evidence, fund documents). Each subclass
-    declares its own ``file`` field, for its own folder; `keep` stores a checked upload."""
-
-    name = models.CharField("文件名", max_length=200)
-    size = models.PositiveIntegerField("大小(字节)")
-    content_type = models.CharField("类型", max_length=100)
-    file: models.FileField  # each subclass's own field
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.name
-
-    def keep(self, attachment) -> None:
-        """Save ``attachment`` (a `projects.uploads.Attachment`) under its random name."""
-        self.name, self.size = attachment.name, len(attachment.data)
-        self.content_type = attachment.content_type
-        self.file.save(attachment.storage_name, ContentFile(attachment.data), save=False)
-        self.save()
-
-
 class FactorCategory(models.TextChoices):
     """要素保障: the factors a project needs; also the categories of problems and findings."""
 
@@ -116,14 +46,6 @@ class FactorCategory(models.TextChoices):
     RELOCATION = "relocation", "征迁"
     UTILITIES = "utilities", "水电气"
     OTHER = "other", "其他"
-
-
-class PeriodKind(models.TextChoices):
-    """The periods briefings, rankings and notices are made for: month m, quarter (m = 3q), year."""
-
-    MONTH = "month", "月度"
-    QUARTER = "quarter", "季度"
-    YEAR = "year", "年度"
 
 
 # 排序 is numbered 10, 20, 30…: a county's units fit many times over, and the value fits
@@ -159,7 +81,7 @@ class Unit(Versioned):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The unique name compares names as people see them (projects.names): a copy with a
+        # The unique name compares names as people see them (core.names): a copy with a
         # zero-width space or full-width letters is the same name, whichever path saves it.
         self.name = clean_name(self.name)
         super().save(*args, **kwargs)
@@ -167,7 +89,7 @@ class Unit(Versioned):
 
 class UnitMerge(models.Model):
     """Where a merged (deleted) unit went: a form that still names it, or a write that lost the
-    race to the merge, is told which unit its rows now belong to (`projects.units`). Ids, not
+    race to the merge, is told which unit its rows now belong to (`projects.services.units`). Ids, not
     foreign keys: the source is gone, and the target may itself be merged later (followed)."""
 
     source_id = models.PositiveBigIntegerField("原单位编号", unique=True)
@@ -260,7 +182,7 @@ class User(AbstractUser):
                 name="user_reporter_has_unit",
                 violation_error_message="填报员必须属于一个责任单位。",
             ),
-            # User names are kept as projects.names.username_key makes them (lower case,
+            # User names are kept as core.names.username_key makes them (lower case,
             # NFKC), so the unique username is unique whatever the case, on both databases.
             models.CheckConstraint(
                 condition=Q(username=Lower("username")),
@@ -430,7 +352,7 @@ class Project(Versioned):
     planned_start = models.DateField("计划开工日期", null=True, blank=True)
     planned_end = models.DateField("计划竣工日期", null=True, blank=True)
     # DESIGN.md §3 Overruns: the approval the project entered its first annual list with; a
-    # later change of 总投资 or 计划竣工日期 is a `ProjectRevision` (`projects.revisions`).
+    # later change of 总投资 or 计划竣工日期 is a `ProjectRevision` (`projects.services.revisions`).
     original_total = money_field(
         "原总投资(万元)", null=True, blank=True, help_text="项目首次列入年度计划时的总投资"
     )
@@ -487,7 +409,7 @@ class Project(Versioned):
 
     @property
     def owner_unit_id(self) -> int | None:
-        """The unit whose project this is (`projects.capabilities` scopes by it)."""
+        """The unit whose project this is (`core.capabilities` scopes by it)."""
         return self.unit_id
 
 
@@ -553,7 +475,7 @@ class AnnualPlan(Versioned):
 
     @property
     def owner_unit_id(self) -> int | None:
-        """The unit whose plan row this is (`projects.capabilities` scopes by it)."""
+        """The unit whose plan row this is (`core.capabilities` scopes by it)."""
         return self.project.unit_id
 
 
@@ -624,7 +546,7 @@ class Milestone(Versioned):
 
     @property
     def owner_unit_id(self) -> int | None:
-        """The unit whose project's milestone this is (`projects.capabilities` scopes by it)."""
+        """The unit whose project's milestone this is (`core.capabilities` scopes by it)."""
         return self.project.unit_id
 
 
@@ -632,7 +554,7 @@ class ProjectRevision(models.Model):
     """项目调整（概算调整）: one change of a listed project's 总投资 or 计划竣工日期 after it entered
     its first annual list (DESIGN.md §3 Overruns), with its date, reason, 批复文号 and who.
 
-    Written only by `projects.revisions` (the project form, the ledger import and the demo go
+    Written only by `projects.services.revisions` (the project form, the ledger import and the demo go
     through it); the row is the record, never edited (its history shows a change anyway)."""
 
     class Field(models.TextChoices):

@@ -9,16 +9,16 @@ from typing import Any
 
 from django import forms
 
-from projects.amounts import amount_field
+from core.amounts import amount_field
+from core.params import version_field
 from projects.forms import ChineseFormMixin
 from projects.models import AnnualPlan, Project, Stage
-from projects.params import version_field
 from projects.widgets import ProjectChoiceField, ProjectSelect, pickable_projects
 
 
 class PlanEditForm(ChineseFormMixin, forms.ModelForm):
     """A plan row's fields, narrowed to those the user may change
-    (`projects.services.plan_fields_for`); the view hands the result to `plan_update`."""
+    (`projects.services.register.plan_fields_for`); the view hands the result to `plan_update`."""
 
     planned_investment = amount_field("年度计划投资(万元)", required=True)
     # The version of the row the form showed: a form older than the row is refused.

@@ -1,44 +1,15 @@
+"""The register's tables: the projects' and the units' (the shared columns are
+`core.tables`')."""
+
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
-from projects import formatting
-from projects.models import AnnualPlan
-
-# Shared by every list table (rendered by templates/partials/table.html).
-NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
-
-
-def cell(label: str, css: str = "nowrap") -> dict:
-    """A cell that, on a phone, stands under its label (``.table.stacked``)."""
-    return {"td": {"class": css, "data-label": label}}
-
-
-# A name that links to its page: kept at least 9em wide, so a phone does not wrap it to a column
-# of two characters.
-NAME = {"td": {"class": "name"}}
-
-
-class WanColumn(tables.Column):
-    """An amount in 万元, right-aligned, through the one formatting helper."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", NUM)
-        super().__init__(*args, **kwargs)
-
-    def render(self, value):
-        return formatting.wan(value)
-
-
-class PercentColumn(tables.Column):
-    """A rate in percent with a page's one decimal; "—" for no rate."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", NUM)
-        super().__init__(*args, **kwargs)
-
-    def render(self, value):
-        return formatting.percent(value)
+from core import formatting
+from core.tables import cell
+from projects.models import AnnualPlan, Unit
+from projects.selectors import counted_usage
 
 
 class PlanTable(tables.Table):
@@ -83,3 +54,36 @@ class PlanTable(tables.Table):
 
     def render_planned(self, value):
         return formatting.wan(value)
+
+
+class UnitTable(tables.Table):
+    sort_order = tables.Column("排序", attrs=cell("排序", "num") | {"th": {"class": "num"}})
+    name = tables.Column("单位名称", attrs=cell("单位名称", "name"))
+    kind = tables.Column("类型", attrs=cell("类型"))
+    usage = tables.Column("使用情况", empty_values=(), orderable=False, attrs=cell("使用情况", ""))
+    actions = tables.Column("", empty_values=(), orderable=False, attrs={"td": {"class": "nowrap"}})
+
+    class Meta:
+        model = Unit
+        fields = ()
+        attrs = {"class": "table stacked"}
+        order_by = ("sort_order",)
+        empty_text = "没有符合条件的责任单位。"
+
+    def order_sort_order(self, queryset, is_descending):
+        fields = ("-sort_order", "-name") if is_descending else ("sort_order", "name")
+        return queryset.order_by(*fields), True
+
+    def render_usage(self, record):
+        usage = counted_usage(record)
+        if not usage:
+            return mark_safe('<span class="muted">未使用</span>')
+        return format_html_join("、", "{}{}", usage.items())
+
+    def render_actions(self, record):
+        return format_html(
+            '<a data-action="unit.edit" href="{}">编辑</a> · '
+            '<a data-action="unit.merge" href="{}">合并到…</a>',
+            reverse("unit_edit", args=[record.pk]),
+            reverse("unit_merge", args=[record.pk]),
+        )

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import path
 from django.utils.module_loading import import_string
 
-from projects import views
+from projects.views import register as views
 
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="project_list"),

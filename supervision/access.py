@@ -1,7 +1,7 @@
 """Who may see and change findings and inspections.
 
 A reporter sees only the findings assigned to their unit (another unit's finding is 404);
-every other role reads them all (the scope of `portfolio.view` in `projects.capabilities`).
+every other role reads them all (the scope of `portfolio.view` in `core.capabilities`).
 Inspections, assignments, 销号 and notices are the supervision office's (督查办) work,
 `supervision.keep`; answering a finding is the responsible unit's, `finding.answer`.
 
@@ -14,7 +14,7 @@ what the service refuses.
 
 from django.shortcuts import get_object_or_404
 
-from projects.capabilities import refusal, scoped
+from core.capabilities import refusal, scoped
 from projects.models import User
 from supervision.models import Evidence, Finding, FindingQuerySet
 

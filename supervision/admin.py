@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from projects.versioning import VersionedAdmin
+from core.versioning import VersionedAdmin
 from supervision.models import Finding, FindingEvent, Inspection, Notice
 
 

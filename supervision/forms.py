@@ -2,10 +2,10 @@ from typing import cast
 
 from django import forms
 
-from projects.formatting import QUARTER_CHOICES
+from core.formatting import QUARTER_CHOICES
+from core.params import version_field, year_field
 from projects.forms import ChineseFormMixin, DateInput, MultipleFileField, UnitChoiceField
 from projects.models import FactorCategory, Unit
-from projects.params import version_field, year_field
 from projects.widgets import (
     ProjectChecklist,
     ProjectChoiceField,

@@ -14,16 +14,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.models import PeriodKind, StoredFile, Versioned
 from projects import deadlines
-from projects.models import (
-    FactorCategory,
-    PeriodKind,
-    Project,
-    StoredFile,
-    Unit,
-    Versioned,
-    recorded_by,
-)
+from projects.models import FactorCategory, Project, Unit, recorded_by
 
 
 class Inspection(Versioned):
@@ -151,7 +144,7 @@ class Finding(Versioned):
 
     @property
     def owner_unit_id(self) -> int | None:
-        """The unit whose finding this is (`projects.capabilities` scopes by it)."""
+        """The unit whose finding this is (`core.capabilities` scopes by it)."""
         return self.unit_id
 
     @property

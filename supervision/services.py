@@ -14,11 +14,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Field
 from django.utils import timezone
 
-from projects.capabilities import require
+from core.capabilities import require
+from core.uploads import Attachment
+from core.versioning import locked_current, save_changes
 from projects.models import FactorCategory, Project, Unit, User
-from projects.units import lock_units
-from projects.uploads import Attachment
-from projects.versioning import locked_current, save_changes
+from projects.services.units import lock_units
 from supervision.access import (
     answer_state_refusal,
     edit_state_refusal,

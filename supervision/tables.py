@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from projects.tables import NAME, NUM
+from core.tables import NAME, NUM
 from supervision.selectors import counts_by_inspection
 
 DATE = "Y-m-d"

@@ -9,14 +9,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from projects import filenames
+from core import filenames
+from core.capabilities import requires
+from core.errors import error_text, form_error_text
+from core.lists import ListPage, paginate
+from core.params import id_param, note_bad
+from core.uploads import check_attachments, download
+from core.xlsx import workbook_response
 from projects.access import visible_projects
-from projects.capabilities import requires
-from projects.errors import error_text, form_error_text
-from projects.lists import ListPage, paginate
-from projects.params import id_param, note_bad
-from projects.uploads import check_attachments, download
-from projects.xlsx import workbook_response
 from supervision import services
 from supervision.access import (
     answer_refusal,

@@ -17,21 +17,21 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 
+from accounts.services import password_resets as resets
+from accounts.services import people
+from accounts.services.roles import user_set_role
 from bonds.models import FundApplication
 from bonds.services import fund_attach, fund_save
+from core.uploads import check_attachment
 from investment import photos
 from investment import services as reports
 from investment.models import MonthlyReport, ReportPhoto
 from investment.year_settings import year_settings_save
 from ledger.importer import import_ledger
-from projects import password_resets as resets
-from projects import people
-from projects import services as register
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
-from projects.revisions import project_revise as revise
-from projects.security import user_set_role
-from projects.units import unit_merge
-from projects.uploads import check_attachment
+from projects.services import register
+from projects.services.revisions import project_revise as revise
+from projects.services.units import unit_merge
 from supervision import services as supervision
 from supervision.models import Finding, Inspection
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load, xlsx

@@ -1,5 +1,5 @@
 """Every download carries a Chinese file name that says what it is and for which period,
-sent as RFC 6266 Content-Disposition with an RFC 5987 ``filename*`` (projects/filenames.py)."""
+sent as RFC 6266 Content-Disposition with an RFC 5987 ``filename*`` (core/filenames.py)."""
 
 from urllib.parse import quote
 
@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from projects import filenames
-from projects.filenames import filename_of
+from core import filenames
+from core.filenames import filename_of
 from projects.models import Project
 from tests.workbooks import a_small_county, code
 

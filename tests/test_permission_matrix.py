@@ -1,7 +1,7 @@
 """Every URL × every role, with the status each must get, derived from the capability table.
 
 Each case is a URL name, what its arguments point at and the method. The expected status of a
-role comes from what the view declares (`@requires`: `projects.capabilities.needed_for`) and
+role comes from what the view declares (`@requires`: `core.capabilities.needed_for`) and
 the scope of the sample object: anonymous → 302 to the login page; a method the view does not
 take → 405; the home page for a role with no business capability → 302 to that role's own
 page; no capability → 403; an object outside the role's scope (another unit's) → 404; else
@@ -22,10 +22,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from bonds.models import FundApplication, FundAttachment
 from bonds.services import fund_attach, fund_save
+from core.capabilities import can, capabilities_of, has_business, needed_for
+from core.uploads import check_attachment
 from investment.models import MonthlyReport, QualityFlag, ReportPhoto
-from projects.capabilities import can, capabilities_of, has_business, needed_for
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
-from projects.uploads import check_attachment
 from supervision.models import Evidence, Finding, Inspection, Notice
 from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load

@@ -5,7 +5,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from projects.amounts import refuse_amounts_out_of_range
+from core.amounts import refuse_amounts_out_of_range
 
 
 class Migration(migrations.Migration):

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from projects.amounts import refuse_amounts_out_of_range
+from core.amounts import refuse_amounts_out_of_range
 
 
 class Migration(migrations.Migration):

@@ -1,4 +1,4 @@
-"""Names kept in one form (projects.names): user names NFKC and lower case, unit names and
+"""Names kept in one form (core.names): user names NFKC and lower case, unit names and
 people's names NFKC without control or format characters (zero-width spaces, bidi controls),
 spaces collapsed. Then the check constraint that keeps user names lower case, so the unique
 user name is unique whatever the case on both databases.
@@ -6,7 +6,7 @@ user name is unique whatever the case on both databases.
 Rows that become the same name are not merged: the migration stops, naming them, and changes
 nothing (it runs in one transaction). Rename or merge them on the old version first.
 
-The two functions are copied from projects.names as they were when this was written, so
+The two functions are copied from core.names as they were when this was written, so
 that the migration does the same thing whatever the module becomes.
 """
 

@@ -12,7 +12,7 @@
     if (!match) return null;
     return BigInt(match[1]) * 10000n + BigInt(((match[2] || "") + "0000").slice(0, 4));
   }
-  // As projects/formatting.py's wan_text writes every amount: thousands separators, at least
+  // As core/formatting.py's wan_text writes every amount: thousands separators, at least
   // two decimals, the others when they are not zero (3,600.00万元, 186.375万元).
   function inWan(value) {
     var whole = (value / 10000n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");

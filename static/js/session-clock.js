@@ -3,7 +3,7 @@
 // case SESSION_ABSOLUTE_HOURS after signing in. The page carries both as seconds left when it
 // was rendered (data-session-idle, data-session-absolute on <body>), so the browser's clock
 // need not agree with the server's. data-session-warn seconds before the first of them a bar
-// says so; 继续工作 posts to data-session-renew (projects.accounts.session_renew), which moves
+// says so; 继续工作 posts to data-session-renew (accounts.views.sign_in.session_renew), which moves
 // the idle limit on; at the limit the bar says the session has ended. What was typed into a
 // data-draft form is kept by static/js/drafts.js either way.
 // Tabs of one browser share one session: a tab that loads or renews tells the others through a

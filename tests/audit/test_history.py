@@ -20,8 +20,8 @@ from investment.models import MonthlyReport, WarningRule, YearSettings
 from investment.services import period_lock, period_unlock, report_approve
 from ledger.demo import seed_demo
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
-from projects.revisions import project_revise
-from projects.services import add_approval_chain, milestone_done, plan_update
+from projects.services.register import add_approval_chain, milestone_done, plan_update
+from projects.services.revisions import project_revise
 from supervision.models import Finding
 from tests.workbooks import REPORT_HEADERS, a_small_county, code, load
 

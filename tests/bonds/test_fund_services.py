@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 
 from bonds.models import FundApplication, FundStatus
 from bonds.services import fund_attach, fund_save
+from core.uploads import check_attachment
 from projects.models import Project, User
-from projects.uploads import check_attachment
 
 
 @pytest.fixture

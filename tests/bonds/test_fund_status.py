@@ -12,11 +12,11 @@ from django.urls import reverse
 from bonds.models import FundApplication, FundStatus
 from bonds.rules import resulting_status, status_choice
 from bonds.services import fund_save
+from core.xlsx import render_workbook
 from ledger.exporter import ledger_sheets
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError
 from projects.models import Project
-from projects.xlsx import render_workbook
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 FUND_HEADERS = ["项目代码", "资金类型", "年度", "申报金额(万元)", "批复金额(万元)",

@@ -8,7 +8,7 @@ from investment.entry import MonthEntry, reports_save_month
 from investment.models import MonthlyReport
 from investment.services import report_approve
 from projects.models import AnnualPlan
-from projects.services import plan_update
+from projects.services.register import plan_update
 from tests.browser.conftest import sign_in
 from tests.workbooks import a_small_county, code
 

@@ -15,8 +15,8 @@ from datetime import date
 
 import pytest
 
+from accounts.services.people_import import HEADERS
 from projects.models import Unit, User
-from projects.people_import import HEADERS
 from supervision.models import Finding
 from supervision.services import finding_create
 from tests.browser.conftest import WIDE, look, sign_in

@@ -13,11 +13,11 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
+from core.pdf import AppFetcher, RefusedFetch
 from investment.briefing import briefing_data
 from investment.models import BriefingNote, MonthlyReport
 from investment.photos import photo_add
 from projects.models import Project, Unit
-from projects.pdf import AppFetcher, RefusedFetch
 from supervision.services import finding_create
 from tests.flags import examine_every_flag
 from tests.investment.test_portfolio_summary import zhashui_may_ledger, zhongjiang_q1_ledger

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.filenames import filename_of
+from core.filenames import filename_of
 from projects.models import Unit
 from tests.investment.test_unit_ranking import JIA, YI, a_county
 from tests.workbooks import a_portfolio, load, read_back

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Project
-from projects.revisions import project_revise
+from projects.services.revisions import project_revise
 from tests.investment.test_briefing import pdf_text
 from tests.workbooks import code, load, read_back
 

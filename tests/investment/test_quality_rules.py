@@ -219,7 +219,7 @@ def test_a_revised_total_judges_the_projects_reports_again(cast):
     from datetime import date
 
     from projects.models import Project
-    from projects.revisions import project_revise
+    from projects.services.revisions import project_revise
 
     county(total=1500)  # 400 before May
     report = typed(cast, "1200")

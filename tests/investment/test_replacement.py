@@ -14,7 +14,7 @@ from investment.progress import LagReason, board, lag_warnings, project_ranking
 from investment.rankings import unit_ranking
 from investment.selectors import portfolio_summary, reporting_status
 from projects.models import AnnualPlan, Level, Nature, Project, Stage
-from projects.services import plan_update, project_replace
+from projects.services.register import plan_update, project_replace
 from tests.workbooks import REPORT_HEADERS, code, load
 
 HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from core import formatting
 from investment import rules
-from projects import formatting
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,12 @@ import into an empty database keeps them, and a blank cell means the first value
 from datetime import date
 from decimal import Decimal
 
+from core.xlsx import render_workbook
 from ledger.exporter import ledger_sheets
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError
 from projects.models import AnnualPlan, Project, ProjectRevision, Unit
-from projects.revisions import project_revise
-from projects.xlsx import render_workbook
+from projects.services.revisions import project_revise
 from tests.workbooks import code, load, read_back
 
 HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from investment.models import MonthlyReport, ReportingPeriod
 from ledger import views
 from projects.models import Project, Unit, User
-from projects.units import closest_units
+from projects.selectors import closest_units
 from tests.ledger.test_ledger_pages import GOOD, confirm
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load, read_back, xlsx
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from core.xlsx import render_workbook
 from investment.models import MonthlyReport
 from ledger.exporter import ledger_sheets
 from projects.models import AnnualPlan
-from projects.xlsx import render_workbook
 from tests.browser.conftest import sign_in
 from tests.workbooks import a_small_county, code
 

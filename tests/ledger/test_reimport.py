@@ -14,14 +14,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bonds.models import FundApplication
+from core.xlsx import render_workbook
 from investment.models import MonthlyReport
 from investment.selectors import portfolio_summary
 from ledger.exporter import ledger_sheets
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError
 from projects.models import AnnualPlan, Milestone, Project, Stage, Unit
-from projects.services import project_replace
-from projects.xlsx import render_workbook
+from projects.services.register import project_replace
 from supervision.models import Finding
 from tests.investment.test_reporting_pages import URL, a_unit_with_two_projects, entry, own_plans
 from tests.ledger.test_ledger_pages import confirm

@@ -7,12 +7,12 @@ from typing import Any
 from django.core.management import call_command
 
 from bonds.models import FundApplication
+from core.xlsx import render_workbook
 from investment.models import MonthlyReport
 from investment.selectors import portfolio_summary
 from ledger.exporter import ledger_sheets, template_sheets
 from ledger.importer import import_ledger
 from projects.models import AnnualPlan, Milestone, Project, Unit
-from projects.xlsx import render_workbook
 from supervision.models import Finding
 from tests.workbooks import code, load, read_back
 

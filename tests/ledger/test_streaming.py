@@ -10,12 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 
+from core.uploads import upload_limit
 from investment.models import MonthlyReport
 from ledger import importer
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError, opened
 from projects.models import AnnualPlan, Project
-from projects.uploads import upload_limit
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, xlsx
 
 KB = 1024

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from projects import capabilities
+from core import capabilities
+from core.capabilities import OWN_UNIT, can, capability_table, refusal, require
 from projects.access import visible_projects
-from projects.capabilities import OWN_UNIT, can, capability_table, refusal, require
 from projects.models import Project, Unit, User
 from tests.workbooks import PROJECT_HEADERS, code, load
 

@@ -11,11 +11,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.services.people import account_create
+from accounts.services.roles import user_set_role
 from projects.models import Milestone, Project, Unit, UnitMerge, User
-from projects.people import account_create
-from projects.security import user_set_role
-from projects.services import milestone_add
-from projects.units import merged_into, unit_merge
+from projects.selectors import merged_into
+from projects.services.register import milestone_add
+from projects.services.units import unit_merge
 from supervision.models import Finding
 from supervision.services import finding_create, finding_move
 from tests.workbooks import PROJECT_HEADERS, code, load

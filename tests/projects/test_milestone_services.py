@@ -1,4 +1,4 @@
-"""Adding and correcting milestones (projects/services.py ``milestone_add`` and
+"""Adding and correcting milestones (projects/services/register.py ``milestone_add`` and
 ``milestone_update``): the office's, names unique within a project, a stale form refused with
 what changed, an unchanged one writing nothing."""
 
@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from projects.models import Milestone, Project, Unit
-from projects.services import milestone_add, milestone_update
+from projects.services.register import milestone_add, milestone_update
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 PLANNED = date(2024, 5, 31)

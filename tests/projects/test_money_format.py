@@ -11,13 +11,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from bonds.rules import amount_problems
+from core import formatting
+from core.amounts import TOO_LARGE
+from core.models import is_money
+from core.versioning import change_line
 from investment.entry import MonthSaved
 from investment.models import MonthlyReport
-from projects import formatting
-from projects.amounts import TOO_LARGE
-from projects.models import AnnualPlan, Project, is_money
-from projects.services import plan_update, project_replace
-from projects.versioning import change_line
+from projects.models import AnnualPlan, Project
+from projects.services.register import plan_update, project_replace
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from accounts.services.people import account_create
+from accounts.services.people_import import HEADERS, reporters_import
+from core.names import clean_name, username_key
 from ledger.reader import LedgerImportError
 from projects.models import Unit, User
-from projects.names import clean_name, username_key
-from projects.people import account_create
-from projects.people_import import HEADERS, reporters_import
-from projects.units import unit_save
+from projects.services.units import unit_save
 from tests.cast import PASSWORD
 from tests.workbooks import PROJECT_HEADERS, code, load, xlsx
 

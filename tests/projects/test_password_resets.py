@@ -1,17 +1,17 @@
 """A business account's password reset takes two people: the system administrator asks, the
-security administrator confirms (三员). `projects/password_resets.py`."""
+security administrator confirms (三员). `accounts/services/password_resets.py`."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from projects.models import PasswordResetRequest, User
-from projects.password_resets import (
+from accounts.services.password_resets import (
     password_reset_confirm,
     password_reset_reject,
     password_reset_request,
     password_reset_withdraw,
 )
+from projects.models import PasswordResetRequest, User
 from tests.cast import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -3,16 +3,16 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from projects.capabilities import capabilities_of
-from projects.models import User
-from projects.passwords import password_expired
-from projects.people import (
+from accounts.services.people import (
     account_create,
     account_reset_password,
     account_set_active,
     generate_password,
 )
-from projects.security import user_grant_requested
+from accounts.services.roles import user_grant_requested
+from core.capabilities import capabilities_of
+from core.passwords import password_expired
+from projects.models import User
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import tracemalloc
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.services.people_import import HEADERS, LIMITS, MAX_BYTES, reporters_import
+from core.workbooks import Budget
 from projects.models import Unit, User
-from projects.people_import import HEADERS, LIMITS, MAX_BYTES, reporters_import
-from projects.workbooks import Budget
 from tests import bombs
 from tests.workbooks import xlsx
 
@@ -153,7 +153,7 @@ def test_a_unit_name_longer_than_a_unit_holds_is_refused_before_any_matching(
     cast, units, monkeypatch
 ):
     monkeypatch.setattr(
-        "projects.people_import.closest_units", lambda *a: pytest.fail("closest_units ran")
+        "accounts.services.people_import.closest_units", lambda *a: pytest.fail("closest_units ran")
     )
     data = bombs.long_units(20, 1_000)
 

@@ -7,10 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
 
+from accounts.services.people import account_create
+from accounts.services.people_import import HEADERS
 from audit.models import AuditEntry
 from projects.models import PasswordResetRequest, Project, Unit, User
-from projects.people import account_create
-from projects.people_import import HEADERS
 from supervision.models import Finding
 from supervision.services import finding_create
 from tests import bombs

@@ -1,4 +1,4 @@
-"""列入年度计划 (projects/services.py ``plan_add``): the office puts a project on a year's
+"""列入年度计划 (projects/services/register.py ``plan_add``): the office puts a project on a year's
 list once, with the checks the plan edit makes; the history names who did it."""
 
 from datetime import date
@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from projects.models import AnnualPlan, Project
-from projects.services import plan_add
+from projects.services.register import plan_add
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 TODAY = date(2024, 6, 1)

@@ -1,6 +1,6 @@
 """A 年度计划 row edited in the app: the office keeps the plan, the unit reports its start.
 
-Each change goes through `projects.services.plan_update` (atomic, role and unit checked,
+Each change goes through `projects.services.register.plan_update` (atomic, role and unit checked,
 version checked, kept in the row's history) and reaches the figures at once.
 """
 
@@ -14,7 +14,7 @@ from django.urls import reverse
 from investment.briefing import briefing_data
 from investment.selectors import portfolio_summary
 from projects.models import AnnualPlan, Level, Nature, Project
-from projects.services import plan_update
+from projects.services.register import plan_update
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 TODAY = date(2024, 8, 20)

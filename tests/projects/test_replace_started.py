@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from projects.models import AnnualPlan, Project, Stage
-from projects.services import project_replace
+from projects.services.register import project_replace
 from tests.workbooks import code, load
 
 HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from projects.models import Project, ProjectRevision
-from projects.revisions import project_revise
-from projects.services import plan_add
+from projects.services.register import plan_add
+from projects.services.revisions import project_revise
 from tests.workbooks import code, load
 
 HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",

@@ -1,7 +1,7 @@
 """Recording a project's 实际开(复)工日期 is its start (DESIGN.md §3): a 储备/前期 project moves
 to 在建 and its open 主体开工 milestone is done that day, in the same write and its history,
 whether the start comes from the plan edit, 列入年度计划 or the ledger import
-(`projects.services.start_recorded`)."""
+(`projects.services.register.start_recorded`)."""
 
 from datetime import date
 from decimal import Decimal
@@ -10,11 +10,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.xlsx import render_workbook
 from ledger.exporter import ledger_sheets
 from ledger.importer import import_ledger
 from projects.models import AnnualPlan, Milestone, Project, Stage
-from projects.services import plan_add, plan_update
-from projects.xlsx import render_workbook
+from projects.services.register import plan_add, plan_update
 from tests.workbooks import PROJECT_HEADERS, code, load, xlsx
 
 TODAY = date(2024, 8, 20)

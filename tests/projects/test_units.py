@@ -5,17 +5,16 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.services.people import account_create
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
-from projects.people import account_create
-from projects.units import (
+from projects.selectors import (
     counted_usage,
     next_sort_order,
     unit_links,
-    unit_merge,
-    unit_save,
     unit_usage,
     units_with_counts,
 )
+from projects.services.units import unit_merge, unit_save
 from supervision.models import Finding
 from supervision.services import finding_create
 from tests.workbooks import PROJECT_HEADERS, code, load

@@ -6,8 +6,8 @@ import tracemalloc
 
 import pytest
 
-from projects import workbooks
-from projects.workbooks import DAMAGED, Budget, Limits, WorkbookRefused
+from core import workbooks
+from core.workbooks import DAMAGED, Budget, Limits, WorkbookRefused
 from tests import bombs
 
 KB = 1024

@@ -20,16 +20,11 @@ from django.urls import reverse
 from backup import archive
 from bonds.models import FundApplication
 from bonds.services import fund_save
+from core.amounts import MONEY_MAX, amount_field, check_amount, refuse_amounts_out_of_range
 from investment import services
 from investment.models import MonthlyReport
 from investment.selectors import portfolio_summary
 from ledger.cells import CellError, read_amount
-from projects.amounts import (
-    MONEY_MAX,
-    amount_field,
-    check_amount,
-    refuse_amounts_out_of_range,
-)
 from projects.models import AnnualPlan, Project, Unit
 from tests.workbooks import PROJECT_HEADERS, code, load
 

@@ -63,7 +63,7 @@ class Unrendered:
 
 @pytest.fixture
 def no_pdf_layout(monkeypatch):
-    monkeypatch.setattr("projects.pdf.HTML", Unrendered)
+    monkeypatch.setattr("core.pdf.HTML", Unrendered)
 
 
 @contextmanager

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from accounts.services.people_import import HEADERS
 from ledger.models import LedgerImport
 from projects.models import ConfirmedUpload, Project, Unit, User
-from projects.people_import import HEADERS
 from tests.workbooks import PROJECT_HEADERS, code, xlsx
 
 TABS = 6

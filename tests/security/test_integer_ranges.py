@@ -23,7 +23,7 @@ from django.urls import reverse
 from django_filters import FilterSet
 
 from projects.models import SORT_ORDER_MAX, Unit
-from projects.units import next_sort_order
+from projects.selectors import next_sort_order
 
 COLUMN_RANGES = BaseDatabaseOperations.integer_field_ranges  # PostgreSQL keeps Django's own
 INTEGER = COLUMN_RANGES["IntegerField"]

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
+from core.xlsx import render_workbook
 from ledger.exporter import ledger_sheets
 from ledger.importer import import_ledger
 from ledger.reader import LedgerImportError
 from projects.models import Project, ProjectRevision
-from projects.xlsx import render_workbook
 from tests.workbooks import code, load
 
 HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",

@@ -286,7 +286,7 @@ def test_the_security_administrator_enables_no_disabled_administrator(client, pe
 def test_the_security_administrator_still_grants_an_administrator_role_to_a_settled_account(
     people,
 ):
-    from projects.security import user_set_role
+    from accounts.services.roles import user_set_role
 
     user_set_role(actor=people["security"], target=people["clerk"], role=User.Role.AUDITOR,
                   unit=None, is_active=True)  # fmt: skip
@@ -310,7 +310,7 @@ def test_an_account_on_a_one_time_password_is_not_made_an_administrator(client):
     granting an administrator role before the owner changes it would hand them that role."""
     from django.core.exceptions import ValidationError
 
-    from projects.security import user_set_role
+    from accounts.services.roles import user_set_role
 
     security = User.objects.create_user("security", role=User.Role.SECURITY)
     clerk = User.objects.create_user("clerk2", role=User.Role.LEADER, must_change_password=True)
@@ -336,8 +336,8 @@ def test_the_system_administrator_cannot_keep_an_account_he_set_up_once_it_gets_
     """The attack: the system administrator creates an account, signs in with its initial
     password and changes it, then waits for the security administrator to grant a role.
     The grant issues a one-time password: his password no longer opens the account."""
-    from projects.people import account_create
-    from projects.security import user_set_role
+    from accounts.services.people import account_create
+    from accounts.services.roles import user_set_role
 
     admin = User.objects.create_user("sysadmin", role=User.Role.ADMIN)
     security = User.objects.create_user("security", role=User.Role.SECURITY)
@@ -358,7 +358,7 @@ def test_the_system_administrator_cannot_keep_an_account_he_set_up_once_it_gets_
 
 
 def test_a_first_role_shows_the_one_time_password_once_to_the_security_administrator(client):
-    from projects.people import account_create
+    from accounts.services.people import account_create
 
     admin = User.objects.create_user("sysadmin", role=User.Role.ADMIN)
     security = User.objects.create_user("security", role=User.Role.SECURITY)

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from projects.uploads import check_attachment
+from core.uploads import check_attachment
 from supervision.models import Finding, FindingEvent
 from supervision.services import (
     finding_answer,

@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.models import PeriodKind
 from investment.briefing import briefing_pdf_bytes
 from investment.commandline import incompleteness, period_from_options
-from projects.models import PeriodKind
 
 
 class Command(BaseCommand):

@@ -2,11 +2,12 @@ import json as json_module
 
 from django.core.management.base import BaseCommand
 
+from core import formatting
+from core.models import money
 from investment import rules
 from investment.commandline import check_period
 from investment.overruns import cost_overrun_pct, overrun_plans, overrun_summary
-from projects import formatting
-from projects.models import AnnualPlan, money
+from projects.models import AnnualPlan
 
 
 class Command(BaseCommand):

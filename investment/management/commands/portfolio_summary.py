@@ -2,10 +2,10 @@ import json as json_module
 
 from django.core.management.base import BaseCommand
 
+from core import formatting
 from investment import rules
 from investment.commandline import check_period, incompleteness
 from investment.selectors import portfolio_summary
-from projects import formatting
 from projects.models import Level
 
 

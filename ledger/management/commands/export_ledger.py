@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.xlsx import render_workbook
 from ledger.exporter import ledger_sheets
-from projects.xlsx import render_workbook
 
 
 class Command(BaseCommand):

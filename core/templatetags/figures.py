@@ -1,8 +1,8 @@
-"""Template filters over ``projects.formatting``: one way to write amounts and rates."""
+"""Template filters over ``core.formatting``: one way to write amounts and rates."""
 
 from django import template
 
-from projects import formatting
+from core import formatting
 
 register = template.Library()
 

@@ -8,33 +8,24 @@ or rejects it. Neither can take an account over alone: the system administrator 
 the new password, the security administrator cannot start a reset.
 
 An account with no role (未授权) opens nothing, so its reset stays immediate on 账号管理
-(`projects.people.account_reset_password`); a 三员 administrator's password is reset by nobody
-(each changes their own; `projects.capabilities.ADMINISTRATORS`).
+(`accounts.services.people.account_reset_password`); a 三员 administrator's password is reset by nobody
+(each changes their own; `core.capabilities.ADMINISTRATORS`).
 
 Each step is a row of ``PasswordResetRequest`` (who asked, who decided what, when), the
 account's history names the security administrator as the author of the new password, and the
 audit trail records each POST with its detail (the views set ``request.audit_detail``).
 """
 
-from collections.abc import Iterable
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from projects.capabilities import refusal, require
+from accounts.selectors import pending_resets
+from accounts.services.people import OWN_PASSWORD_HERE, generate_password
+from core.capabilities import refusal, require
 from projects.models import PasswordResetRequest, User
-from projects.people import OWN_PASSWORD_HERE, generate_password
 
 Status = PasswordResetRequest.Status
-
-
-def pending_resets(accounts: Iterable[User]) -> dict[int, PasswordResetRequest]:
-    """The pending request of each of ``accounts`` that has one, by account id (one query)."""
-    pending = PasswordResetRequest.objects.filter(
-        status=Status.PENDING, account__in=[a.pk for a in accounts]
-    ).select_related("requested_by")
-    return {reset.account_id: reset for reset in pending}
 
 
 def _asked(reset: PasswordResetRequest) -> str:

@@ -1,113 +1,42 @@
 """账号管理's pages: the list, a new account, disabling, a password reset, 导入填报员.
 
-Thin views over `projects.people`, `projects.password_resets` and `projects.people_import`. An
+Thin views over `accounts.services.people`, `accounts.services.password_resets` and `accounts.services.people_import`. An
 initial password is shown once, on the page that answers the POST that made it (never stored in
 the session, a message or the audit trail), so the administrator can hand it over and nobody
 can read it later. An account with a business role gets no password here: 申请重置密码 asks the
 security administrator, who confirms on 安全管理 and sees the one-time password instead.
 """
 
-import django_filters
-import django_tables2 as tables
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
-from projects import filenames, previews
-from projects.capabilities import needs, requires
-from projects.errors import error_text
-from projects.filters import unit_filter
-from projects.lists import ListPage
-from projects.models import PasswordResetRequest, User
-from projects.password_resets import (
+from accounts.filters import PeopleFilter
+from accounts.forms import AccountForm
+from accounts.selectors import pending_resets
+from accounts.services.password_resets import (
     password_reset_request,
     password_reset_withdraw,
-    pending_resets,
     request_refusal,
 )
-from projects.people import (
+from accounts.services.people import (
     account_create,
     account_reset_password,
     account_set_active,
     active_refusal,
     reset_refusal,
 )
-from projects.people_import import MAX_BYTES, reporters_import, template_sheets
+from accounts.services.people_import import MAX_BYTES, reporters_import, template_sheets
+from accounts.tables import PeopleTable
+from core import filenames
+from core.capabilities import needs, requires
+from core.errors import error_text
+from core.lists import ListPage
+from core.xlsx import workbook_response
+from projects import previews
+from projects.models import PasswordResetRequest, User
 from projects.previews import Previews
-from projects.tables import cell
-from projects.xlsx import workbook_response
-
-
-class PeopleFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="搜索", method="search")
-    role = django_filters.ChoiceFilter(
-        label="角色", choices=User.Role.choices, empty_label="全部角色"
-    )
-    unit = unit_filter("unit")
-    is_active = django_filters.ChoiceFilter(
-        label="状态",
-        choices=[("1", "启用"), ("0", "已停用")],
-        empty_label="全部",
-        method="active",
-    )
-
-    class Meta:
-        model = User
-        fields = ["q", "role", "unit", "is_active"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(username__icontains=value)
-            | Q(first_name__icontains=value)
-            | Q(phone__icontains=value)
-        )
-
-    def active(self, queryset, name, value):
-        return queryset.filter(is_active=value == "1")
-
-
-class PeopleTable(tables.Table):
-    username = tables.Column("用户名", attrs=cell("用户名"))
-    first_name = tables.Column("姓名", default="—", attrs=cell("姓名"))
-    phone = tables.Column("手机号", default="—", orderable=False, attrs=cell("手机号"))
-    role = tables.Column("角色", attrs=cell("角色"))
-    unit = tables.Column(
-        "所属单位", default="—", order_by=("unit__sort_order", "unit__name"),
-        attrs=cell("所属单位", ""),
-    )  # fmt: skip
-    is_active = tables.Column("状态", orderable=False, attrs=cell("状态"))
-    actions = tables.TemplateColumn(
-        template_name="projects/_people_actions.html", verbose_name="", orderable=False,
-        attrs={"td": {"class": "nowrap"}},
-    )  # fmt: skip
-
-    class Meta:
-        model = User
-        fields = ()
-        attrs = {"class": "table stacked"}
-        order_by = ("username",)
-        empty_text = "没有符合条件的账号。"
-
-    def render_unit(self, record):
-        if record.unit is None and record.requested_unit is not None:
-            return format_html('<span class="muted">申请：{}</span>', record.requested_unit)
-        return record.unit or "—"
-
-    def render_is_active(self, record):
-        if not record.is_active:
-            return mark_safe('<span class="tag returned">已停用</span>')
-        if record.must_change_password:
-            return mark_safe('<span class="tag submitted">待改初始密码</span>')
-        return mark_safe('<span class="tag approved">启用</span>')
-
-    def before_render(self, request):
-        self.actor = request.user
 
 
 class PeopleList(ListPage):
@@ -116,7 +45,7 @@ class PeopleList(ListPage):
     capabilities = needs("accounts.keep")
     filterset_class = PeopleFilter
     table_class = PeopleTable
-    template_name = "projects/people_list.html"
+    template_name = "accounts/people_list.html"
 
     def get_queryset(self):
         return User.objects.select_related("unit", "requested_unit")
@@ -138,32 +67,6 @@ class PeopleList(ListPage):
 people_list = PeopleList.as_view()
 
 
-class AccountForm(forms.Form):
-    username = forms.CharField(
-        label="用户名", max_length=150, help_text="登录用，字母、数字或 @.+-_"
-    )
-    name = forms.CharField(label="姓名", max_length=150)
-    phone = forms.CharField(label="手机号", max_length=30, required=False)
-    password_mode = forms.ChoiceField(
-        label="初始密码",
-        choices=[("generate", "系统生成（推荐，保存后显示一次）"), ("typed", "我来设置")],
-        initial="generate",
-        widget=forms.RadioSelect,
-    )
-    password = forms.CharField(
-        label="设置的初始密码",
-        required=False,
-        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
-        help_text="选“我来设置”时填写；本人首次登录时须修改。",
-    )
-
-    def clean(self):
-        data = super().clean() or {}
-        if data.get("password_mode") == "typed" and not data.get("password"):
-            self.add_error("password", "选择“我来设置”时请填写初始密码。")
-        return data
-
-
 @requires("accounts.keep")
 def account_new(request):
     form = AccountForm(request.POST or None)
@@ -181,10 +84,10 @@ def account_new(request):
             request.audit_detail = f"新建账号{account.username}（{account.first_name}）"
             return render(
                 request,
-                "projects/people_password.html",
+                "accounts/people_password.html",
                 {"accounts": [(account, initial)], "created": True},
             )
-    return render(request, "projects/people_form.html", {"form": form})
+    return render(request, "accounts/people_form.html", {"form": form})
 
 
 def _back_to_list(request):
@@ -220,7 +123,7 @@ def account_reset(request, pk: int):
         return _back_to_list(request)
     request.audit_detail = f"重置{account.username}的密码"
     return render(
-        request, "projects/people_password.html", {"accounts": [(account, initial)], "reset": True}
+        request, "accounts/people_password.html", {"accounts": [(account, initial)], "reset": True}
     )
 
 
@@ -297,7 +200,7 @@ def reporters_upload(request):
         if result.file.problems:
             REPORTER_PREVIEWS.forget(request, pending)
         context |= {"result": result, "filename": pending.filename, "pending": pending}
-    return render(request, "projects/people_import.html", context)
+    return render(request, "accounts/people_import.html", context)
 
 
 def _reporters_confirm(request):
@@ -322,9 +225,9 @@ def _reporters_confirm(request):
     if not result.created:  # the database changed since the preview: its problems now
         context = {"max_mb": MAX_BYTES // 1024 // 1024, "result": result}
         return render(
-            request, "projects/people_import.html", context | {"filename": pending.filename}
+            request, "accounts/people_import.html", context | {"filename": pending.filename}
         )
     request.audit_detail = "导入填报员：" + "、".join(a.username for a, _ in result.created)
     return render(
-        request, "projects/people_password.html", {"accounts": result.created, "imported": True}
+        request, "accounts/people_password.html", {"accounts": result.created, "imported": True}
     )

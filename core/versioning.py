@@ -21,9 +21,10 @@ from django.db import models
 from django.db.models import Field
 from django.utils import timezone
 
-from projects.formatting import wan_text
-from projects.models import User, Versioned, is_money
-from projects.params import INT_MAX
+from core.formatting import wan_text
+from core.models import Versioned, is_money
+from core.params import INT_MAX
+from projects.models import User
 
 V = TypeVar("V", bound=Versioned)
 
@@ -41,10 +42,12 @@ def change_line(
     field: Any, old: object, new: object, names: dict[tuple[Any, Any], str] | None = None
 ) -> str:
     """``字段：旧 → 新`` as a clerk reads it, for the stale-form notice and 数据变更记录."""
-    return f"{field_label(field)}：{_shown(field, old, names)} → {_shown(field, new, names)}"
+    return (
+        f"{field_label(field)}：{value_text(field, old, names)} → {value_text(field, new, names)}"
+    )
 
 
-def _shown(field: Any, value: object, names: dict[tuple[Any, Any], str] | None = None) -> str:
+def value_text(field: Any, value: object, names: dict[tuple[Any, Any], str] | None = None) -> str:
     """A history value as a clerk reads it: 空, an amount as every page writes it, a choice's
     label, a related row's name, a time in local time to the minute. ``names`` ({(model, pk):
     name}) spares the related row's query."""

@@ -9,7 +9,7 @@ An upload is checked whole first (the preview, whose file waits on the server:
 account or none, once however often it is confirmed. Every bad row is named as
 ``sheet!row: column: reason``.
 
-The file is opened by `projects.workbooks`, the reader of every uploaded workbook, with limits
+The file is opened by `core.workbooks`, the reader of every uploaded workbook, with limits
 for a list of a few hundred people: whatever the file declares, it costs at most what its size
 allows. A cell longer than its column holds is refused before any other check of its row, so
 nothing (the closest-unit suggestion least of all) compares a 32,000-character name.
@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from projects import names, workbooks
-from projects.capabilities import require
+from accounts.services.people import account_create, clean_name, clean_phone, clean_username
+from core import names, workbooks
+from core.capabilities import require
+from core.names import username_key
+from core.workbooks import Limits, Source, WorkbookRefused
 from projects.models import ConfirmedUpload, Unit, User
-from projects.names import username_key
-from projects.people import account_create, clean_name, clean_phone, clean_username
 from projects.previews import claim
-from projects.units import closest_units
-from projects.workbooks import Limits, Source, WorkbookRefused
+from projects.selectors import closest_units
 
 SHEET = "填报员"
 HEADERS = ["用户名", "姓名", "手机号", "所属单位"]
@@ -106,7 +106,7 @@ def _checked(sheet: workbooks.Sheet) -> ReportersFile:
         )
         return result
     columns = {name: header.index(name) for name in HEADERS}
-    # Names are kept as projects.names.clean_name makes them: a cell with a zero-width space
+    # Names are kept as core.names.clean_name makes them: a cell with a zero-width space
     # or full-width letters names the same unit.
     units = {unit.name: unit for unit in Unit.objects.all()}
     seen: dict[str, int] = {}

@@ -9,10 +9,10 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 
-from projects.capabilities import SIGNED_IN, needs, requires
-from projects.middleware import LOGIN_TIME_KEY
-from projects.names import username_key
-from projects.passwords import password_expired
+from core.capabilities import SIGNED_IN, needs, requires
+from core.middleware import LOGIN_TIME_KEY
+from core.names import username_key
+from core.passwords import password_expired
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -54,7 +54,7 @@ def password_rules() -> str:
 
 def login_username(request, credentials: dict | None = None) -> str | None:
     """The name django-axes counts failures under: the account's name as kept
-    (``projects.names.username_key``), so ＯＦＦＩＣＥ, Office and office share one count
+    (``core.names.username_key``), so ＯＦＦＩＣＥ, Office and office share one count
     and typing another case or width cannot get round the lockout."""
     if credentials:
         typed = credentials.get("username")

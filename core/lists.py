@@ -7,13 +7,13 @@ paging and bad input behave alike on all of them:
 - a filter value that is not one of its choices is left out (``strict = False``) and named on
   the page by ``partials/filter_errors.html``;
 - ``?page=abc`` is the first page and ``?page=999`` the last; ``?per_page=`` is read by
-  `projects.params.page_size`: a whole number from 1 is taken up to ``PER_PAGE_MAX`` (a larger
+  `core.params.page_size`: a whole number from 1 is taken up to ``PER_PAGE_MAX`` (a larger
   one is clamped to it, said on the page), anything else is ignored (said too) and the list's
   own size shown. `paginate` does this for every table, a ListPage's and a function view's;
   django-tables2's ``RequestConfig`` is never given a page size to read from the query, as it
   would take ``-1`` (a 500) or a million. The table paginates, the view does not (no second
   COUNT query, no 404 for a page too far);
-- ``?format=xlsx`` sends ``export(rows)`` for the filtered rows, written by `projects/xlsx.py`.
+- ``?format=xlsx`` sends ``export(rows)`` for the filtered rows, written by `core/xlsx.py`.
 """
 
 from typing import TypeVar, cast
@@ -24,9 +24,9 @@ from django_filters import FilterSet
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin, Table
 
-from projects.capabilities import CapabilityRequiredMixin, needs
+from core.capabilities import CapabilityRequiredMixin, needs
+from core.params import PER_PAGE_MAX, given, ignored, int_param, page_size
 from projects.models import User
-from projects.params import PER_PAGE_MAX, given, ignored, int_param, page_size
 
 TableT = TypeVar("TableT", bound=Table)
 

@@ -21,7 +21,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse, HttpRequest
 
 if TYPE_CHECKING:
-    from projects.models import StoredFile
+    from core.models import StoredFile
 
 # extension: (content type, magic prefix)
 KINDS = {

@@ -28,11 +28,11 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from projects.amounts import check_amount
-from projects.capabilities import require
-from projects.formatting import wan_text
+from core.amounts import check_amount
+from core.capabilities import require
+from core.formatting import wan_text
+from core.versioning import locked_current, save_changes
 from projects.models import Project, ProjectRevision, User
-from projects.versioning import locked_current, save_changes
 
 REVISED = (ProjectRevision.Field.TOTAL, ProjectRevision.Field.COMPLETION)
 REVISED_NAMES = tuple(field.value for field in REVISED)

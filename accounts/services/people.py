@@ -2,11 +2,11 @@
 password of an account with no role to a new initial one (三员).
 
 An account made here has no role (未授权) and must change its password at first sign-in: the
-security administrator grants the role and the unit (`projects.security`). No 三员 administrator
+security administrator grants the role and the unit (`accounts.views.security`). No 三员 administrator
 disables, enables or resets another (the capability table's ``on_accounts``): that would let
 the system administrator silence the auditor, or sign in as them and read the log. A reset of
 an account with a business role is a request the security administrator confirms
-(`projects.password_resets`). Each change is a history row on the user naming who made it; the
+(`accounts.services.password_resets`). Each change is a history row on the user naming who made it; the
 audit trail records the page's request (`audit.middleware`).
 """
 
@@ -18,11 +18,11 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from projects import names
-from projects.capabilities import refusal, require
+from core import names
+from core.capabilities import refusal, require
+from core.names import username_key
 from projects.models import Unit, User
-from projects.names import username_key
-from projects.units import lock_units
+from projects.services.units import lock_units
 
 OWN_PASSWORD_HERE = "自己的密码请在“修改密码”页面修改。"
 # A mobile (13900000001: 1 and ten digits) or a desk line with its area code (0551-1234567,
@@ -73,7 +73,7 @@ def username_taken(typed: str, username: str) -> str:
 
 
 def clean_name(name: str) -> str:
-    """姓名 as kept: ``projects.names.clean_name`` (no invisible characters), then checked."""
+    """姓名 as kept: ``core.names.clean_name`` (no invisible characters), then checked."""
     name = names.clean_name(name)
     if not name:
         raise ValidationError("请填写姓名。")
@@ -158,7 +158,7 @@ def account_set_active(*, user: User, target: User, active: bool) -> User:
 def reset_refusal(*, user: User, target: User) -> str | None:
     """Why ``user`` may not reset ``target``'s password at once (None: they may): only an
     account with no role is reset at once; one with a business role is a request
-    (`projects.password_resets`), an administrator's is reset by nobody."""
+    (`accounts.services.password_resets`), an administrator's is reset by nobody."""
     if target.pk == user.pk:
         return OWN_PASSWORD_HERE
     if reason := refusal(user, "accounts.keep", target):

@@ -2,7 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from projects.models import MONEY_PLACES, PeriodKind
+from core.models import MONEY_PLACES, PeriodKind
 
 WAN_PER_YI = Decimal(10_000)
 CENT = Decimal("0.01")
@@ -17,7 +17,7 @@ def wan(amount: Decimal | None) -> str:
     """An amount in 万元 with thousands separators and at least two decimals, more when it
     has them: ``12,345.60``, ``186.375``, ``0.0012``. Every amount a person reads (a table, a
     message, a history line, a PDF) is written by this, and the Excel cells' number format
-    (`projects.xlsx.AMOUNT_FORMAT`, ``#,##0.00##``) shows the same. Nothing stored is
+    (`core.xlsx.AMOUNT_FORMAT`, ``#,##0.00##``) shows the same. Nothing stored is
     rounded away: the stored 4 places are 元, and a change of a few 元 must show in history."""
     if amount is None:
         return "—"

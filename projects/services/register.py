@@ -13,10 +13,11 @@ from django.db.models import Model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from projects import revisions
-from projects.amounts import check_amount
-from projects.capabilities import can, require
-from projects.formatting import wan_text
+from core.amounts import check_amount
+from core.capabilities import can, require
+from core.formatting import wan_text
+from core.params import YEAR_MAX, YEAR_MIN
+from core.versioning import check_version, locked_current, save_changes
 from projects.models import (
     AnnualPlan,
     Level,
@@ -28,9 +29,8 @@ from projects.models import (
     Unit,
     User,
 )
-from projects.params import YEAR_MAX, YEAR_MIN
-from projects.units import lock_units
-from projects.versioning import check_version, locked_current, save_changes
+from projects.services import revisions
+from projects.services.units import lock_units
 
 
 def replaceable_years(project: Project) -> list[int]:
@@ -503,7 +503,7 @@ def project_save(
 ) -> Project:
     """Save a valid project form; an edit made on an out-of-date form is refused (optimistic
     locking) with what changed since, so nobody's change is silently lost. A listed project's
-    new 总投资 or 计划竣工日期 is a revision (`projects.revisions`): refused without ``reason``."""
+    new 总投资 or 计划竣工日期 is a revision (`projects.services.revisions`): refused without ``reason``."""
     require(user, "register.keep")
     lock_units(form.cleaned_data.get("unit"))  # before the project: a merge locks units first
     project = form.instance

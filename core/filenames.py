@@ -2,8 +2,8 @@
 
 Clerks and leaders keep these files in folders and forward them in chat groups, so a name says
 what the file is and which period it covers (`2026年11月重点项目月度简报.pdf`), never
-`briefing-2026-month-11.pdf`. The names reach the browser through `projects.xlsx.
-workbook_response`, `projects.pdf.pdf_response` and `projects.uploads.download`, all of which
+`briefing-2026-month-11.pdf`. The names reach the browser through `core.xlsx.
+workbook_response`, `core.pdf.pdf_response` and `core.uploads.download`, all of which
 use Django's `content_disposition_header` (RFC 6266 with an RFC 5987 `filename*` for
 non-ASCII names). `filename_of` reads a name back from the header (for the audit trail).
 """
@@ -11,8 +11,8 @@ non-ASCII names). `filename_of` reads a name back from the header (for the audit
 from datetime import date
 from urllib.parse import unquote
 
-from projects.formatting import period_label
-from projects.models import PeriodKind
+from core.formatting import period_label
+from core.models import PeriodKind
 
 
 def _period(year: int, month: int, kind: str) -> str:

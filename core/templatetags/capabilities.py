@@ -7,7 +7,7 @@ one object, within the user's scope.
 
 from django import template
 
-from projects import capabilities
+from core import capabilities
 
 register = template.Library()
 

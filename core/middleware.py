@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from projects.capabilities import (
+from core.capabilities import (
     PENDING,
     SEPARATION,
     can,
@@ -19,7 +19,7 @@ from projects.capabilities import (
     redirect_to_login,
     require,
 )
-from projects.passwords import password_expired
+from core.passwords import password_expired
 
 LOGIN_TIME_KEY = "login_at"
 
@@ -77,7 +77,7 @@ class PasswordChangeRequiredMiddleware:
 class AdministratorScopeMiddleware:
     """三员: a role with no business capability (the three administrators, an
     account no role has been granted yet) works only on the pages its capabilities open
-    (`projects.capabilities`): the home page after sign-in sends it to the first of them
+    (`core.capabilities`): the home page after sign-in sends it to the first of them
     (账号管理, 安全管理, 安全审计, or the page saying the account waits for a role), and any
     other page is refused with the reason. Nothing here lists URLs: each view declares what it
     needs."""

@@ -3,15 +3,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from projects import services
+from core.capabilities import can, require, requires
+from core.errors import error_text
+from core.lists import ListPage
+from core.params import given, id_param, shown, year_param
 from projects.access import project_for, visible_plans
-from projects.capabilities import can, require, requires
-from projects.errors import error_text
 from projects.filters import PlanFilter
 from projects.forms import ChainForm, DoneForm, MilestoneForm, PlanForm, ProjectForm
-from projects.lists import ListPage
-from projects.params import given, id_param, shown, year_param
 from projects.plan_forms import PlanEditForm, ReplaceForm
+from projects.services import register as services
 from projects.tables import PlanTable
 
 

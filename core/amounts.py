@@ -1,7 +1,7 @@
 """DESIGN.md §3's amount range, checked in one place.
 
 An amount in 万元 has at most 10 digits before the point and 4 after, and is never
-negative. The model fields (`projects.models.money_field`, which the admin validates) are
+negative. The model fields (`core.models.money_field`, which the admin validates) are
 declared with the same limits; forms take `amount_field`, services and the ledger import
 call `amount_problem` / `check_amount`. Within these limits a value is stored and read back
 exactly on SQLite too (14 significant digits fit the 15 its decimal conversion keeps).
@@ -18,8 +18,8 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import CharField
 from django.db.models.functions import Cast
 
-from projects.formatting import wan_text
-from projects.models import MONEY_DIGITS, MONEY_PLACES
+from core.formatting import wan_text
+from core.models import MONEY_DIGITS, MONEY_PLACES
 
 MONEY_MAX = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES) - Decimal(1).scaleb(-MONEY_PLACES)
 TOO_LARGE = f"数额过大（最大{wan_text(MONEY_MAX)}），请核对单位是否为万元"

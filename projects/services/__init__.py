@@ -1,0 +1,1 @@
+"""Writes to the project register and its units."""

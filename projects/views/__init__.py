@@ -1,0 +1,1 @@
+"""The register's pages and 责任单位's."""
