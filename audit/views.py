@@ -9,9 +9,10 @@ from core import filenames
 from core.capabilities import needs, requires
 from core.lists import ListPage, paginate
 from core.xlsx import workbook_response
+from projects.models import User
 
 
-class AuditLog(ListPage):
+class AuditLog(ListPage[User]):
     """安全审计: every recorded action, filtered; the same filter exports to Excel."""
 
     filterset_class = AuditFilter

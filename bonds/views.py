@@ -25,9 +25,10 @@ from core.params import id_param, note_bad
 from core.uploads import check_attachments, download
 from core.xlsx import workbook_response
 from projects.access import project_for
+from projects.models import User
 
 
-class FundList(ListPage):
+class FundList(ListPage[User]):
     """Fund applications with filters, and totals for the same filter by type, year or unit."""
 
     filterset_class = FundFilter

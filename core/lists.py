@@ -16,7 +16,7 @@ paging and bad input behave alike on all of them:
 - ``?format=xlsx`` sends ``export(rows)`` for the filtered rows, written by `core/xlsx.py`.
 """
 
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from django.core.paginator import EmptyPage
 from django.http import HttpRequest
@@ -26,7 +26,6 @@ from django_tables2 import RequestConfig, SingleTableMixin, Table
 
 from core.capabilities import CapabilityRequiredMixin, needs
 from core.params import PER_PAGE_MAX, given, ignored, int_param, page_size
-from projects.models import User
 
 TableT = TypeVar("TableT", bound=Table)
 
@@ -50,16 +49,23 @@ def paginate(request: HttpRequest, table: TableT, *, per_page: int) -> TableT:
     return table
 
 
-class ListPage(CapabilityRequiredMixin, SingleTableMixin, FilterView):
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+# Who asks, as the app's page knows them: ``ListPage[User]`` (core names no app's model).
+P = TypeVar("P", bound="AbstractBaseUser")
+
+
+class ListPage(CapabilityRequiredMixin, SingleTableMixin, FilterView, Generic[P]):
     capabilities = needs("portfolio.view")  # a list page of business data, unless it says
     filterset_class: type[FilterSet]  # every list page names its own
     strict = False
     per_page = 50
 
     @property
-    def user(self) -> User:
+    def user(self) -> P:
         """Who asks: always signed in here (CapabilityRequiredMixin), so never anonymous."""
-        return cast(User, self.request.user)
+        return cast(P, self.request.user)
 
     def get_table_pagination(self, table):
         return False  # `get_table` pages it, with a bounded ?per_page=

@@ -24,7 +24,6 @@ from django.utils import timezone
 from core.formatting import wan_text
 from core.models import Versioned, is_money
 from core.params import INT_MAX
-from projects.models import User
 
 V = TypeVar("V", bound=Versioned)
 
@@ -110,7 +109,9 @@ def locked_current(instance: V, expected: int | None, *, label: str | Callable[[
     return current
 
 
-def save_changes(current: Versioned, values: dict[str, Any], *, user: User | None) -> list[str]:
+def save_changes(
+    current: Versioned, values: dict[str, Any], *, user: models.Model | None
+) -> list[str]:
     """Set ``values`` on ``current`` (locked by `locked_current`) and save those that differ:
     one new version and one history row naming ``user``. Saved as shown, nothing is written.
     The names of the fields that changed."""

@@ -164,7 +164,8 @@ def _fetch(queryset: models.QuerySet[Any], lookup: str, keys: Iterable[Any]) -> 
 
 
 def _snapshot(project: Project) -> Project:
-    """The fields `projects.services.revisions` compares, as stored (``upsert`` changes the object)."""
+    """The fields `projects.services.revisions` compares, as stored (``upsert`` changes the
+    object)."""
     return Project(
         pk=project.pk,
         code=project.code,
@@ -218,8 +219,8 @@ class Importer:
         )
         self.now = timezone.now()
         self.problems: list[Problem] = []
-        # Every unit locked first (`projects.services.units.lock_units`): a merge waits for the import,
-        # or the import for the merge, never a row written to a unit deleted meanwhile.
+        # Every unit locked first (`projects.services.units.lock_units`): a merge waits for the
+        # import, or the import for the merge, never a row written to a unit deleted meanwhile.
         units = Unit.objects.select_for_update(no_key=True).order_by("pk")
         self.units: dict[str, int] = dict(units.values_list("name", "pk"))
         self.unit_names = {pk: name for name, pk in self.units.items()}
@@ -504,7 +505,8 @@ class Importer:
 
     def follow_starts(self) -> None:
         """The starts 项目台账 recorded move their projects to 在建 and complete their open
-        主体开工 (`projects.services.register.start_recorded`, as the plan edit does), in the change log."""
+        主体开工 (`projects.services.register.start_recorded`, as the plan edit does), in the
+        change log."""
         if not self.writing or not self.starts:
             return
         codes = dict(_fetch(Project.objects.values_list("pk", "code"), "pk", list(self.starts)))

@@ -89,8 +89,8 @@ class Unit(Versioned):
 
 class UnitMerge(models.Model):
     """Where a merged (deleted) unit went: a form that still names it, or a write that lost the
-    race to the merge, is told which unit its rows now belong to (`projects.services.units`). Ids, not
-    foreign keys: the source is gone, and the target may itself be merged later (followed)."""
+    race to the merge, is told which unit its rows now belong to (`projects.services.units`).
+    Ids, not foreign keys: the source is gone, and the target may itself be merged later (followed)."""
 
     source_id = models.PositiveBigIntegerField("原单位编号", unique=True)
     source_name = models.CharField("原单位名称", max_length=100)
@@ -554,8 +554,8 @@ class ProjectRevision(models.Model):
     """项目调整（概算调整）: one change of a listed project's 总投资 or 计划竣工日期 after it entered
     its first annual list (DESIGN.md §3 Overruns), with its date, reason, 批复文号 and who.
 
-    Written only by `projects.services.revisions` (the project form, the ledger import and the demo go
-    through it); the row is the record, never edited (its history shows a change anyway)."""
+    Written only by `projects.services.revisions` (the project form, the ledger import and the
+    demo go through it); the row is the record, never edited (its history shows a change anyway)."""
 
     class Field(models.TextChoices):
         TOTAL = "total_investment", "总投资"

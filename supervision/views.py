@@ -17,6 +17,7 @@ from core.params import id_param, note_bad
 from core.uploads import check_attachments, download
 from core.xlsx import workbook_response
 from projects.access import visible_projects
+from projects.models import User
 from supervision import services
 from supervision.access import (
     answer_refusal,
@@ -45,7 +46,7 @@ from supervision.tables import FindingTable, InspectionTable
 ESCALATIONS_SHOWN = 15
 
 
-class FindingList(ListPage):
+class FindingList(ListPage[User]):
     """Every finding in the user's scope, filtered; the escalation list above it."""
 
     filterset_class = FindingFilter

@@ -2,12 +2,12 @@
 password of an account with no role to a new initial one (三员).
 
 An account made here has no role (未授权) and must change its password at first sign-in: the
-security administrator grants the role and the unit (`accounts.views.security`). No 三员 administrator
-disables, enables or resets another (the capability table's ``on_accounts``): that would let
+security administrator grants the role and the unit (`accounts.services.roles`). No 三员
+administrator disables, enables or resets another (the capability table's ``on_accounts``): that would let
 the system administrator silence the auditor, or sign in as them and read the log. A reset of
 an account with a business role is a request the security administrator confirms
-(`accounts.services.password_resets`). Each change is a history row on the user naming who made it; the
-audit trail records the page's request (`audit.middleware`).
+(`accounts.services.password_resets`). Each change is a history row on the user naming who
+made it; the audit trail records the page's request (`audit.middleware`).
 """
 
 import re

@@ -2,6 +2,7 @@
 issues), 按申请授权, releasing a locked sign-in. The security administrator changes no other
 三员 administrator's account (the capability's ``on_accounts``)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from axes.utils import reset
@@ -25,7 +26,7 @@ def _shown_changes(target: User, shown: dict[str, Any]) -> list[str]:
     units = dict(
         Unit.objects.filter(pk__in=[shown.get("unit"), now["unit"]]).values_list("pk", "name")
     )
-    words = {
+    words: dict[str, tuple[str, Callable[[Any], str]]] = {
         "role": ("角色", lambda v: roles.get(v, v or "空")),
         "unit": ("所属单位", lambda v: units.get(v, "无")),
         "is_active": ("启用", lambda v: "是" if v else "否"),
@@ -131,4 +132,5 @@ def user_unlock(*, actor: User, target: User) -> int:
     Any account, an administrator's too: it gives the owner back their own sign-in and
     nothing to anyone else (the lock also lifts by itself after AXES_COOLOFF_TIME)."""
     require(actor, "security.grant")
-    return reset(username=target.get_username())
+    cleared: int = reset(username=target.get_username())  # django-axes has no type hints
+    return cleared

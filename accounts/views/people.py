@@ -1,7 +1,7 @@
 """账号管理's pages: the list, a new account, disabling, a password reset, 导入填报员.
 
-Thin views over `accounts.services.people`, `accounts.services.password_resets` and `accounts.services.people_import`. An
-initial password is shown once, on the page that answers the POST that made it (never stored in
+Thin views over `accounts.services.people`, `accounts.services.password_resets` and
+`accounts.services.people_import`. An initial password is shown once, on the page that answers the POST that made it (never stored in
 the session, a message or the audit trail), so the administrator can hand it over and nobody
 can read it later. An account with a business role gets no password here: 申请重置密码 asks the
 security administrator, who confirms on 安全管理 and sees the one-time password instead.
@@ -39,7 +39,7 @@ from projects.models import PasswordResetRequest, User
 from projects.previews import Previews
 
 
-class PeopleList(ListPage):
+class PeopleList(ListPage[User]):
     """账号管理: every account, searched and filtered; the actions each row allows."""
 
     capabilities = needs("accounts.keep")

@@ -10,12 +10,13 @@ from core.params import given, id_param, shown, year_param
 from projects.access import project_for, visible_plans
 from projects.filters import PlanFilter
 from projects.forms import ChainForm, DoneForm, MilestoneForm, PlanForm, ProjectForm
+from projects.models import User
 from projects.plan_forms import PlanEditForm, ReplaceForm
 from projects.services import register as services
 from projects.tables import PlanTable
 
 
-class ProjectListView(ListPage):
+class ProjectListView(ListPage[User]):
     """The project register: the chosen year's plan rows, filtered and sortable."""
 
     table_class = PlanTable

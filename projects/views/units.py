@@ -1,7 +1,7 @@
 """责任单位's pages: the list with what each unit holds, a unit's form, and the merge.
 
-Thin views over `projects.services.units`. The merge is a confirmation page naming what moves (counts
-per kind) and what would collide, then one POST; the audit entry names both units and the
+Thin views over `projects.services.units` and `projects.selectors`. The merge is a confirmation
+page naming what moves (counts per kind) and what would collide, then one POST; the audit entry names both units and the
 counts (``request.audit_detail``).
 """
 
@@ -15,7 +15,7 @@ from core.errors import error_text
 from core.lists import ListPage
 from projects.filters import UnitFilter
 from projects.forms import UnitForm
-from projects.models import Unit
+from projects.models import Unit, User
 from projects.selectors import (
     closest_units,
     merge_collisions,
@@ -27,7 +27,7 @@ from projects.services.units import unit_merge, unit_save
 from projects.tables import UnitTable
 
 
-class UnitList(ListPage):
+class UnitList(ListPage[User]):
     """责任单位: every unit with how many projects, users, findings … point at it."""
 
     capabilities = needs("units.keep")
