@@ -25,7 +25,8 @@ Any other unit's reporter is ``cast.reporter_of(unit)``, made the same way.
 
 A person, and a unit, is made the first time a test names them: a test that never mentions
 the leader has no leader, and a test that imports a ledger first finds the ledger's
-县住建局 (a unit is looked up by name and made only if missing).
+县住建局 (a unit is looked up by name and made only if missing; so is a person, whom a
+prebuilt county of tests/prebuilt.py may already hold).
 
 Tests about accounts themselves (三员, password policy, lockout, sessions) still make their
 own, as do tests that need people the cast does not have (a superuser, eight clerks at once).
@@ -131,6 +132,9 @@ ROLE_PERSON: dict[str, str] = {
 
 
 def person(username: str, name: str, role: str, **extra) -> User:
-    return User.objects.create_user(
+    """The cast's ``username``: made now, or found in a prebuilt county that made them
+    (tests/prebuilt.py)."""
+    found = User.objects.filter(username=username).first()
+    return found or User.objects.create_user(
         username, password=PASSWORD, first_name=name, role=role, **extra
     )

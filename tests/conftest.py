@@ -1,10 +1,43 @@
 import pytest
 
 from tests.cast import Cast
+from tests.counties import demo_county  # noqa: F401  (a fixture for every test)
+from tests.prebuilt import BUILDERS, DATABASES
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, and a copy of it as migrated to build prebuilt counties from
+    (tests/prebuilt.py)."""
+    with django_db_blocker.unblock():
+        DATABASES.start()
+    yield
+    with django_db_blocker.unblock():
+        DATABASES.stop()
+
+
+@pytest.fixture
+def _prebuilt(request, django_db_setup, django_db_blocker):
+    """The prebuilt county the test names (tests/prebuilt.py), switched to before the test's
+    transaction begins and back after it is rolled back."""
+    names = [name for name in request.fixturenames if name in BUILDERS]
+    if not names:
+        yield
+        return
+    if len(names) > 1:
+        pytest.fail(f"a test runs on one prebuilt county, not {names}")
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames):
+        pytest.fail(f"{names[0]} is shared: a transactional test builds its own county")
+    with django_db_blocker.unblock(), DATABASES.use(names[0]):
+        yield
 
 
 @pytest.fixture(autouse=True)
-def _database(db):
+def _database(_prebuilt, db):
     """Every test here touches the database through the real stack."""
 
 

@@ -7,7 +7,6 @@ import pytest
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
-from ledger.demo import seed_demo
 from projects.models import Unit, User
 
 REGISTERED = [
@@ -24,8 +23,7 @@ REGISTERED = [
 ]
 
 
-def test_no_role_is_staff_and_the_system_administrator_is_refused_the_admin(client):
-    seed_demo()
+def test_no_role_is_staff_and_the_system_administrator_is_refused_the_admin(client, demo_county):
     assert not User.objects.filter(is_superuser=True).exists()
     assert not User.objects.filter(is_staff=True).exists()
     client.force_login(User.objects.get(username="admin"))
@@ -47,8 +45,7 @@ def test_people_units_and_settings_have_no_admin_page_at_all():
             reverse(name)
 
 
-def test_every_admin_list_opens_for_a_superuser_kept_for_operations(client):
-    seed_demo()
+def test_every_admin_list_opens_for_a_superuser_kept_for_operations(client, demo_county):
     client.force_login(User.objects.create_superuser("ops", password="x"))
     for page in REGISTERED:
         assert client.get(reverse(f"admin:{page}_changelist")).status_code == 200, page

@@ -18,7 +18,6 @@ from bonds.services import fund_save
 from investment.entry import MonthEntry, reports_save_month
 from investment.models import MonthlyReport, WarningRule, YearSettings
 from investment.services import period_lock, period_unlock, report_approve
-from ledger.demo import seed_demo
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
 from projects.services.register import add_approval_chain, milestone_done, plan_update
 from projects.services.revisions import project_revise
@@ -108,8 +107,8 @@ def test_a_form_report_the_ledger_overwrites_shows_what_the_import_changed(clien
     }
 
 
-def test_the_demo_countys_sent_reports_read_as_sent_then_approved():
-    seed_demo(today=date(2026, 12, 3))  # October is due, about a quarter still to review
+def test_the_demo_countys_sent_reports_read_as_sent_then_approved(demo_county):
+    # seeded on 3 December 2026: October is due, about a quarter still to review
     waiting = MonthlyReport.objects.filter(  # one sent once, without data-quality flags
         plan__year=2026, month=10, status=MonthlyReport.Status.SUBMITTED, flags__isnull=True
     ).select_related("plan__project", "submitted_by")[0]
@@ -129,8 +128,7 @@ def test_the_demo_countys_sent_reports_read_as_sent_then_approved():
     ]  # fmt: skip
 
 
-def test_the_demo_countys_approved_reports_name_the_office_as_their_reviewer():
-    seed_demo(today=date(2026, 12, 3))
+def test_the_demo_countys_approved_reports_name_the_office_as_their_reviewer(demo_county):
     approved = MonthlyReport.objects.filter(
         plan__year=2026, month=10, status=MonthlyReport.Status.APPROVED
     ).select_related("plan__project")[0]

@@ -1,6 +1,5 @@
 """Explained scores: the rows behind every indicator reproduce the score, for every unit."""
 
-from datetime import date
 from decimal import Decimal
 from io import StringIO
 
@@ -10,7 +9,6 @@ from django.core.management.base import CommandError
 
 from investment.explain import UnknownUnit, explain_unit
 from investment.rankings import unit_ranking
-from ledger.demo import seed_demo
 from tests.investment.test_unit_ranking import JIA, YI, a_county
 from tests.workbooks import code
 
@@ -92,8 +90,8 @@ def test_the_rankings_page_and_command_list_the_rows_that_cost_points(client, dj
 
 
 @pytest.mark.parametrize(("year", "month"), [(2025, 6), (2026, 10)])
-def test_the_explanation_reproduces_every_units_counts_in_the_demo_county(year, month):
-    seed_demo(today=date(2026, 12, 3))  # the demo dates itself from this day: October is due
+def test_the_explanation_reproduces_every_units_counts_in_the_demo_county(demo_county, year, month):
+    # the demo county is seeded on 3 December 2026 (tests/conftest.py): October is due
 
     for score in unit_ranking(year=year, month=month).units:
         explanation = explain_unit(year=year, month=month, unit=score.unit)

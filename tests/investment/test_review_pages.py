@@ -16,7 +16,6 @@ from investment import services
 from investment.models import MonthlyReport
 from investment.photos import photo_add
 from investment.todo import todos
-from ledger.demo import seed_demo
 from projects.models import AnnualPlan, Unit, User
 from tests.workbooks import a_small_county
 
@@ -241,9 +240,8 @@ def test_reporters_are_reminded_from_three_days_before_the_due_day(county, today
     assert listed(county["township_reporter"], today)[label] == (1, urgent)
 
 
-@time_machine.travel("2026-12-03 09:00+08:00")  # the demo dates itself from the day it is seeded
-def test_the_demo_county_has_a_reporter_with_a_phone_for_every_unit(client):
-    seed_demo()
+@time_machine.travel("2026-12-03 09:00+08:00")  # the demo's day (tests/conftest.py)
+def test_the_demo_county_has_a_reporter_with_a_phone_for_every_unit(client, demo_county):
 
     units = Unit.objects.all()
     reporters = User.objects.filter(role=User.Role.REPORTER, is_active=True)

@@ -14,8 +14,8 @@ from investment.models import MonthlyReport, WarningLevel, WarningRule
 from investment.progress import LagReason, board, lag_warnings
 from investment.rankings import report_deadline
 from investment.warning_rules import RuleEntry, rules_history, warning_rules_save
-from ledger.demo import seed_demo
 from projects.models import AnnualPlan, Milestone
+from tests.counties import DEMO_DAY
 from tests.workbooks import REPORT_HEADERS, a_portfolio, code, load, split
 
 YELLOW, RED = WarningLevel.YELLOW, WarningLevel.RED
@@ -242,10 +242,8 @@ def test_with_the_defaults_the_yellow_and_red_rows_are_section_3s_lag_list():
     assert found == {code(s) for s in (1, 2, 4, 5, 6, 9)}  # 9: nothing done, 50 behind
 
 
-def test_on_the_demo_county_the_yellow_and_red_rows_are_section_3s_lag_list():
-    day = date(2026, 12, 3)
-    seed_demo(today=day)
-    now = timezone.make_aware(datetime.combine(day, time(12)))
+def test_on_the_demo_county_the_yellow_and_red_rows_are_section_3s_lag_list(demo_county):
+    now = timezone.make_aware(datetime.combine(DEMO_DAY, time(12)))
     found = lag_warnings(year=2026, month=10, now=now)
 
     assert {w.progress.code for w in found} == section_3_lag_list(year=2026, month=10, now=now)

@@ -1,0 +1,161 @@
+"""Counties built once per test process, for the tests that read them.
+
+A county that takes seconds to build (the demo county, the ranking-weights county, the
+permission matrix's county) is declared with ``@prebuilt``: the decorated function builds it,
+and its name becomes a fixture. The first test that names the fixture builds the county into
+a database of its own, a copy of the freshly migrated test database (SQLite: another
+in-memory database filled by SQLite's backup API; PostgreSQL: ``CREATE DATABASE … TEMPLATE``).
+Every test that names the fixture then runs on that database, inside the transaction that
+pytest-django rolls back at the test's end as for any test, so the next one finds the county
+exactly as it was built. The other tests keep the ordinary, empty test database.
+
+Each test process (each xdist worker) builds a county at most once, and only if one of its
+tests asks for it. A test that needs ``transaction=True`` (a live server, a flush, threads
+that commit) cannot run on a prebuilt county, since its end would empty it for the others: it
+builds its own (the fixture refuses it, saying so).
+
+The database switch is ``tests/conftest.py``'s ``_database`` fixture, which runs before
+pytest-django opens the test's transaction and after it rolls it back.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+
+BUILDERS: dict[str, Callable[[], None]] = {}
+
+
+def prebuilt(build: Callable[[], None]) -> Any:
+    """A fixture named after ``build``: the test runs on the county ``build`` makes, built
+    once per test process. The fixture's value is None; a test finds its records by query
+    (or through a fixture of its own that does)."""
+    name = build.__name__
+    if name in BUILDERS and BUILDERS[name] is not build:
+        raise ValueError(f"two prebuilt counties are named {name}")
+    BUILDERS[name] = build
+
+    def fixture(db) -> None:
+        """The prebuilt county (tests/prebuilt.py); ``_database`` has switched to it."""
+
+    fixture.__doc__ = build.__doc__
+    return pytest.fixture(name=name)(fixture)
+
+
+@dataclass
+class Database:
+    name: str  # the NAME in the connection's settings
+    raw: Any = None  # the open DB-API connection to it, kept between tests
+
+
+class Databases:
+    """The pristine copy of the migrated test database and the counties built from it."""
+
+    def __init__(self) -> None:
+        self.main = ""
+        self.pristine: Database | None = None
+        self.built: dict[str, Database] = {}
+        self.failed: dict[str, BaseException] = {}
+
+    # ------------------------------------------------------------------ session
+
+    def start(self) -> None:
+        """Right after migrating: keep a copy of the empty database to build counties from
+        (a transactional test empties the test database of what migrations inserted)."""
+        self.main = connection.settings_dict["NAME"]
+        self.pristine = self._copy(None, "pristine")
+
+    def stop(self) -> None:
+        for database in [*self.built.values(), self.pristine]:
+            if database is not None:
+                self._drop(database)
+        self.built.clear()
+        self.pristine = None
+
+    # ------------------------------------------------------------------ per test
+
+    @contextmanager
+    def use(self, name: str) -> Iterator[None]:
+        """Run on the county ``name``, building it first if this process has not."""
+        if name in self.failed:
+            raise RuntimeError(f"building the prebuilt county {name} failed") from self.failed[name]
+        if name not in self.built:
+            try:
+                self.built[name] = self._build(name)
+            except BaseException as error:
+                self.failed[name] = error
+                raise
+        with self._on(self.built[name]):
+            yield
+
+    def _build(self, name: str) -> Database:
+        assert self.pristine is not None, "Databases.start() runs in django_db_setup"
+        database = self._copy(self.pristine, name)
+        with self._on(database), transaction.atomic():
+            BUILDERS[name]()
+        return database
+
+    @contextmanager
+    def _on(self, database: Database) -> Iterator[None]:
+        """The default connection on ``database``: its settings' NAME changed in place (a
+        thread's new connection follows) and its open DB-API connection swapped in."""
+        assert not connection.in_atomic_block, "a database is switched between transactions"
+        settings = connection.settings_dict
+        main_name, main_raw = settings["NAME"], connection.connection
+        settings["NAME"], connection.connection = database.name, database.raw
+        try:
+            yield
+        finally:
+            database.raw = connection.connection  # reopened if something closed it
+            settings["NAME"], connection.connection = main_name, main_raw
+
+    # ------------------------------------------------------------------ backends
+
+    def _copy(self, source: Database | None, suffix: str) -> Database:
+        """A copy of ``source`` (None: the test database itself) named with ``suffix``."""
+        if connection.vendor == "sqlite":
+            database = Database(
+                f"file:memorydb_{connection.alias}_{suffix}?mode=memory&cache=shared"
+            )
+            if source is None:
+                connection.ensure_connection()
+                source_raw = connection.connection
+            else:
+                source_raw = self._open(source)
+            source_raw.backup(self._open(database))
+            return database
+        if connection.vendor == "postgresql":
+            target = f"{self.main}_{suffix}"
+            connection.close()  # CREATE DATABASE … TEMPLATE wants the source unused
+            if source is not None and source.raw is not None:
+                source.raw.close()
+                source.raw = None
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{target}"')
+                cursor.execute(
+                    f'CREATE DATABASE "{target}" TEMPLATE "{source.name if source else self.main}"'
+                )
+            return Database(target)
+        raise NotImplementedError(f"prebuilt counties on {connection.vendor}")
+
+    def _open(self, database: Database) -> Any:
+        """``database``'s DB-API connection, opened as Django opens one if it is not yet."""
+        if database.raw is None:
+            with self._on(database):
+                connection.ensure_connection()
+        return database.raw
+
+    def _drop(self, database: Database) -> None:
+        if database.raw is not None:
+            database.raw.close()  # an in-memory SQLite database goes with its last connection
+            database.raw = None
+        if connection.vendor == "postgresql":
+            connection.close()
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{database.name}"')
+
+
+DATABASES = Databases()
