@@ -1,7 +1,7 @@
 import pytest
 
 from tests.cast import Cast
-from tests.counties import demo_county  # noqa: F401  (a fixture for every test)
+from tests.counties import demo_county, matrix_county  # noqa: F401  (fixtures for every test)
 from tests.prebuilt import BUILDERS, DATABASES
 
 

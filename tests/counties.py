@@ -2,9 +2,19 @@
 fixture of every test through tests/conftest.py."""
 
 from datetime import date
+from decimal import Decimal
 
+from django.core.files.base import ContentFile
+
+from bonds.services import fund_attach, fund_save
+from core.uploads import check_attachment
+from investment.models import MonthlyReport, QualityFlag, ReportPhoto
 from ledger.demo import seed_demo
+from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
+from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
+from tests.cast import Cast
 from tests.prebuilt import prebuilt
+from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
 
 DEMO_DAY = date(2026, 12, 3)  # a Thursday: October is due, November's reports are coming in
 
@@ -13,3 +23,68 @@ DEMO_DAY = date(2026, 12, 3)  # a Thursday: October is due, November's reports a
 def demo_county() -> None:
     """The demo county (ledger/demo.py) as seeded on DEMO_DAY, built once per test process."""
     seed_demo(today=DEMO_DAY)
+
+
+@prebuilt
+def matrix_county() -> None:
+    """The permission matrix's small county (tests/test_permission_matrix.py): two 2024
+    projects, 甲 of 县住建局 with a sent March report (a photo, a data-quality flag, a milestone)
+    and 乙 of 营盘镇; a fund and a finding with a file on each unit's side, an inspection, a
+    notice; every role's person of the cast, a second account with no role and the leader's
+    password reset waiting."""
+    load(
+        {
+            "项目台账": [
+                PROJECT_HEADERS,
+                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+                [code(2), "乙", "营盘镇", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+            ],
+            "月度投资": [REPORT_HEADERS, [code(1), 2024, 3, 5]],
+        }
+    )
+    MonthlyReport.objects.update(status=MonthlyReport.Status.SUBMITTED)
+    unit = Unit.objects.get(name="县住建局")
+    photo = ReportPhoto(report=MonthlyReport.objects.get(), width=1, height=1)
+    photo.image.save("p.jpg", ContentFile(b"jpeg"), save=False)
+    photo.thumbnail.save("p.jpg", ContentFile(b"jpeg"), save=False)
+    photo.save()
+    QualityFlag.objects.create(
+        report=photo.report, rule=QualityFlag._meta.get_field("rule").choices[0][0], message="提示",
+        amount=5,
+    )  # fmt: skip
+    cast = Cast()
+    users = {role: cast.by_role(role) for role in User.Role.values}  # "none": as 系统管理 makes one
+    _supervision_records(users, unit)
+    # a second account with no role, whose reset (at once) must not touch the "none" column's
+    User.objects.create_user("pending2", role=User.Role.NONE)
+    PasswordResetRequest.objects.create(account=users["leader"], requested_by=users["admin"])
+    Milestone.objects.create(
+        project=Project.objects.get(code=code(1)), name="施工许可", planned_date=date(2024, 6, 1)
+    )
+
+
+def _supervision_records(users, unit) -> None:
+    """A fund and a finding with a file on each unit's side, an inspection and a notice."""
+    pdf = [check_attachment("批复.pdf", b"%PDF-1.4 test")]
+    for serial, finding_unit in ((1, unit), (2, Unit.objects.get(name="营盘镇"))):
+        project = Project.objects.get(code=code(serial))
+        fund = fund_save(
+            user=users["officer"], project=project, fund_type="special_bond", year=2024,
+            requested=Decimal(100),
+        )  # fmt: skip
+        fund_attach(user=users["officer"], application=fund, files=pdf)
+        finding = finding_create(
+            user=users["supervisor"], unit=finding_unit, description=f"问题{serial}",
+            found_on=date(2024, 3, 1), today=date(2024, 3, 1), deadline=date(2024, 3, 31),
+        )  # fmt: skip
+        reporter = users["reporter"] if serial == 1 else User.objects.create_user(
+            "township", role=User.Role.REPORTER, unit=finding_unit
+        )  # fmt: skip
+        finding_answer(
+            user=reporter, finding=finding, note="已整改", today=date(2024, 3, 2), files=pdf
+        )
+    inspection_save(user=users["supervisor"], title="督查", inspected_on=date(2024, 3, 1))
+    notice_issue(
+        user=users["supervisor"], year=2024, period="month", month=3, title="通报",
+        opening="正文", content={},
+    )  # fmt: skip

@@ -11,24 +11,19 @@ A URL without a case, or a view that declares no capability, fails here.
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from bonds.models import FundApplication, FundAttachment
-from bonds.services import fund_attach, fund_save
 from core.capabilities import can, capabilities_of, has_business, needed_for
-from core.uploads import check_attachment
 from investment.models import MonthlyReport, QualityFlag, ReportPhoto
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
 from supervision.models import Evidence, Finding, Inspection, Notice
-from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
-from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
+from tests.workbooks import code
 
 ROLES = [
     "anonymous", "reporter", "officer", "supervisor", "leader", "admin", "security", "auditor",
@@ -273,60 +268,9 @@ def test_every_view_declares_what_it_needs():
 
 
 @pytest.fixture
-def county(cast):
-    load(
-        {
-            "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
-                [code(2), "乙", "营盘镇", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
-            ],
-            "月度投资": [REPORT_HEADERS, [code(1), 2024, 3, 5]],
-        }
-    )
-    MonthlyReport.objects.update(status=MonthlyReport.Status.SUBMITTED)
-    unit = Unit.objects.get(name="县住建局")
-    photo = ReportPhoto(report=MonthlyReport.objects.get(), width=1, height=1)
-    photo.image.save("p.jpg", ContentFile(b"jpeg"), save=False)
-    photo.thumbnail.save("p.jpg", ContentFile(b"jpeg"), save=False)
-    photo.save()
-    QualityFlag.objects.create(
-        report=photo.report, rule=QualityFlag._meta.get_field("rule").choices[0][0], message="提示",
-        amount=5,
-    )  # fmt: skip
-    users = {role: cast.by_role(role) for role in User.Role.values}  # "none": as 系统管理 makes one
-    supervision_records(users, unit)
-    # a second account with no role, whose reset (at once) must not touch the "none" column's
-    User.objects.create_user("pending2", role=User.Role.NONE)
-    PasswordResetRequest.objects.create(account=users["leader"], requested_by=users["admin"])
-    return users
-
-
-def supervision_records(users, unit) -> None:
-    """A fund and a finding with a file on each unit's side, an inspection and a notice."""
-    pdf = [check_attachment("批复.pdf", b"%PDF-1.4 test")]
-    for serial, finding_unit in ((1, unit), (2, Unit.objects.get(name="营盘镇"))):
-        project = Project.objects.get(code=code(serial))
-        fund = fund_save(
-            user=users["officer"], project=project, fund_type="special_bond", year=2024,
-            requested=Decimal(100),
-        )  # fmt: skip
-        fund_attach(user=users["officer"], application=fund, files=pdf)
-        finding = finding_create(
-            user=users["supervisor"], unit=finding_unit, description=f"问题{serial}",
-            found_on=date(2024, 3, 1), today=date(2024, 3, 1), deadline=date(2024, 3, 31),
-        )  # fmt: skip
-        reporter = users["reporter"] if serial == 1 else User.objects.create_user(
-            "township", role=User.Role.REPORTER, unit=finding_unit
-        )  # fmt: skip
-        finding_answer(
-            user=reporter, finding=finding, note="已整改", today=date(2024, 3, 2), files=pdf
-        )
-    inspection_save(user=users["supervisor"], title="督查", inspected_on=date(2024, 3, 1))
-    notice_issue(
-        user=users["supervisor"], year=2024, period="month", month=3, title="通报",
-        opening="正文", content={},
-    )  # fmt: skip
+def county(matrix_county, cast) -> dict[str, User]:
+    """The matrix's small county (tests/counties.py), prebuilt: each role's person."""
+    return {role: cast.by_role(role) for role in User.Role.values}
 
 
 def own_milestone() -> Milestone:
@@ -337,37 +281,41 @@ def own_milestone() -> Milestone:
 
 
 def url_for(name: str, target: str | None) -> str:
-    args: dict[str | None, list[Any]] = {
-        None: [],
-        "own project": [Project.objects.get(code=code(1)).pk],
-        "other unit's project": [Project.objects.get(code=code(2)).pk],
-        "own plan": [Project.objects.get(code=code(1)).pk, 2024],
-        "other unit's plan": [Project.objects.get(code=code(2)).pk, 2024],
-        "month": [2024, 3],
-        "report": [MonthlyReport.objects.get().pk],
-        "flag": [QualityFlag.objects.get().pk],
-        "photo": [ReportPhoto.objects.get().pk, "thumb"],
-        "photo to delete": [ReportPhoto.objects.get().pk],
-        "own fund": [FundApplication.objects.get(project__code=code(1)).pk],
-        "other unit's fund": [FundApplication.objects.get(project__code=code(2)).pk],
-        "fund file": [FundAttachment.objects.get(application__project__code=code(1)).pk],
-        "own finding": [Finding.objects.get(unit__name="县住建局").pk],
-        "other unit's finding": [Finding.objects.get(unit__name="营盘镇").pk],
-        "evidence": [Evidence.objects.get(event__finding__unit__name="县住建局").pk],
-        "other unit's evidence": [Evidence.objects.get(event__finding__unit__name="营盘镇").pk],
-        "inspection": [Inspection.objects.get().pk],
-        "notice": [Notice.objects.get().pk],
-        "a user": [User.objects.get(username="reporter").pk],
-        "an account with no role": [User.objects.get(username="pending2").pk],
-        "another administrator": [User.objects.get(username="auditor").pk],
-        "a reset request": [PasswordResetRequest.objects.get(account__username="leader").pk],
-        "a unit": [Unit.objects.get(name="营盘镇").pk],
-        "own milestone": [
+    args: dict[str | None, Callable[[], list[Any]]] = {
+        None: lambda: [],
+        "own project": lambda: [Project.objects.get(code=code(1)).pk],
+        "other unit's project": lambda: [Project.objects.get(code=code(2)).pk],
+        "own plan": lambda: [Project.objects.get(code=code(1)).pk, 2024],
+        "other unit's plan": lambda: [Project.objects.get(code=code(2)).pk, 2024],
+        "month": lambda: [2024, 3],
+        "report": lambda: [MonthlyReport.objects.get().pk],
+        "flag": lambda: [QualityFlag.objects.get().pk],
+        "photo": lambda: [ReportPhoto.objects.get().pk, "thumb"],
+        "photo to delete": lambda: [ReportPhoto.objects.get().pk],
+        "own fund": lambda: [FundApplication.objects.get(project__code=code(1)).pk],
+        "other unit's fund": lambda: [FundApplication.objects.get(project__code=code(2)).pk],
+        "fund file": lambda: [FundAttachment.objects.get(application__project__code=code(1)).pk],
+        "own finding": lambda: [Finding.objects.get(unit__name="县住建局").pk],
+        "other unit's finding": lambda: [Finding.objects.get(unit__name="营盘镇").pk],
+        "evidence": lambda: [Evidence.objects.get(event__finding__unit__name="县住建局").pk],
+        "other unit's evidence": lambda: [
+            Evidence.objects.get(event__finding__unit__name="营盘镇").pk
+        ],
+        "inspection": lambda: [Inspection.objects.get().pk],
+        "notice": lambda: [Notice.objects.get().pk],
+        "a user": lambda: [User.objects.get(username="reporter").pk],
+        "an account with no role": lambda: [User.objects.get(username="pending2").pk],
+        "another administrator": lambda: [User.objects.get(username="auditor").pk],
+        "a reset request": lambda: [
+            PasswordResetRequest.objects.get(account__username="leader").pk
+        ],
+        "a unit": lambda: [Unit.objects.get(name="营盘镇").pk],
+        "own milestone": lambda: [
             (milestone := own_milestone()).project_id,
             milestone.pk,
         ],
     }
-    return reverse(name, args=args[target])
+    return reverse(name, args=args[target]())
 
 
 @pytest.mark.parametrize(("name", "target", "method"), CASES)
