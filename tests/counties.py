@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 
 from bonds.services import fund_attach, fund_save
 from core.uploads import check_attachment
-from investment.models import MonthlyReport, QualityFlag, ReportPhoto
+from investment.models import MonthlyReport, QualityFlag, QualityRule, ReportPhoto
 from ledger.demo import seed_demo
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
 from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
@@ -49,7 +49,7 @@ def matrix_county() -> None:
     photo.thumbnail.save("p.jpg", ContentFile(b"jpeg"), save=False)
     photo.save()
     QualityFlag.objects.create(
-        report=photo.report, rule=QualityFlag._meta.get_field("rule").choices[0][0], message="提示",
+        report=photo.report, rule=QualityRule.Code.choices[0][0], message="提示",
         amount=5,
     )  # fmt: skip
     cast = Cast()

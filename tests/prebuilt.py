@@ -133,7 +133,7 @@ class Databases:
             if source is not None and source.raw is not None:
                 source.raw.close()
                 source.raw = None
-            with connection.creation._nodb_cursor() as cursor:
+            with connection._nodb_cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{target}"')
                 cursor.execute(
                     f'CREATE DATABASE "{target}" TEMPLATE "{source.name if source else self.main}"'
@@ -154,7 +154,7 @@ class Databases:
             database.raw = None
         if connection.vendor == "postgresql":
             connection.close()
-            with connection.creation._nodb_cursor() as cursor:
+            with connection._nodb_cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{database.name}"')
 
 
