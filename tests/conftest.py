@@ -1,7 +1,11 @@
 import pytest
 
 from tests.cast import Cast
-from tests.counties import demo_county, matrix_county  # noqa: F401  (fixtures for every test)
+from tests.counties import (  # noqa: F401  (fixtures for every test)
+    demo_county,
+    matrix_county,
+    weights_county,
+)
 from tests.prebuilt import BUILDERS, DATABASES
 
 

@@ -13,6 +13,7 @@ from ledger.demo import seed_demo
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
 from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
 from tests.cast import Cast
+from tests.investment.weights_county import a_county_where_weights_matter
 from tests.prebuilt import prebuilt
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
 
@@ -23,6 +24,13 @@ DEMO_DAY = date(2026, 12, 3)  # a Thursday: October is due, November's reports a
 def demo_county() -> None:
     """The demo county (ledger/demo.py) as seeded on DEMO_DAY, built once per test process."""
     seed_demo(today=DEMO_DAY)
+
+
+@prebuilt
+def weights_county() -> None:
+    """The 2024 county where the ranking weights decide the order
+    (tests/investment/weights_county.py)."""
+    a_county_where_weights_matter(Cast())
 
 
 @prebuilt

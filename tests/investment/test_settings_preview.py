@@ -19,7 +19,6 @@ from tests.investment.weights_county import (
     DEFAULT_ORDER,
     NEW_ORDER,
     NEW_WEIGHTS,
-    a_county_where_weights_matter,
 )
 
 TODAY = date(2026, 12, 3)
@@ -46,9 +45,7 @@ def test_it_compares_at_the_years_latest_due_month():
     assert due_month_of_year(2027, TODAY) is None  # nothing of 2027 is due yet
 
 
-def test_the_new_weights_move_units_up_and_down(cast):
-    a_county_where_weights_matter(cast)
-
+def test_the_new_weights_move_units_up_and_down(weights_county):
     preview = settings_preview(year=2024, values=NEW, today=TODAY)
 
     assert (preview.year, preview.month) == (2024, 12)
@@ -66,9 +63,7 @@ def test_the_new_weights_move_units_up_and_down(cast):
     assert {m.unit for m in preview.moved} == {"营盘镇", "县交通局", "县农业农村局", "县住建局"}
 
 
-def test_it_names_who_enters_and_leaves_the_red_and_black_lists(cast):
-    a_county_where_weights_matter(cast)
-
+def test_it_names_who_enters_and_leaves_the_red_and_black_lists(weights_county):
     preview = settings_preview(year=2024, values=NEW, today=TODAY)
 
     changes = {m.unit: m.list_change for m in preview.list_changes}
@@ -77,8 +72,7 @@ def test_it_names_who_enters_and_leaves_the_red_and_black_lists(cast):
     assert [s.unit for s in preview.after.black_list] == ["县农业农村局", "县水利局"]
 
 
-def test_the_preview_is_the_ranking_the_saved_settings_then_give(cast):
-    a_county_where_weights_matter(cast)
+def test_the_preview_is_the_ranking_the_saved_settings_then_give(cast, weights_county):
     preview = settings_preview(year=2024, values=NEW, today=TODAY)
 
     year_settings_save(year=2024, user=cast.officer, **NEW, expected_version=0)
@@ -90,17 +84,14 @@ def test_the_preview_is_the_ranking_the_saved_settings_then_give(cast):
     assert [s.unit for s in ranking.black_list] == [s.unit for s in preview.after.black_list]
 
 
-def test_the_preview_saves_nothing(cast):
-    a_county_where_weights_matter(cast)
-
+def test_the_preview_saves_nothing(weights_county):
     settings_preview(year=2024, values=NEW, today=TODAY)
 
     assert not YearSettings.objects.exists()
 
 
-def test_a_later_due_day_counts_more_reports_on_time(cast):
+def test_a_later_due_day_counts_more_reports_on_time(weights_county):
     """I5 is judged again for the whole year with the new due day."""
-    a_county_where_weights_matter(cast)
 
     preview = settings_preview(year=2024, values=DEFAULTS | {"due_day": 2}, today=TODAY)
 
@@ -110,9 +101,7 @@ def test_a_later_due_day_counts_more_reports_on_time(cast):
     assert moves["县住建局"].after.reports_on_time == 0
 
 
-def test_a_list_larger_than_half_is_cut_and_said(cast):
-    a_county_where_weights_matter(cast)
-
+def test_a_list_larger_than_half_is_cut_and_said(weights_county):
     preview = settings_preview(year=2024, values=DEFAULTS | {"list_size": 5}, today=TODAY)
 
     assert preview.list_cut
@@ -123,8 +112,7 @@ def test_a_year_with_no_month_due_has_no_preview(cast):
     assert settings_preview(year=2027, values=NEW, today=TODAY) is None
 
 
-def test_the_preview_costs_the_same_queries_whatever_the_county(cast):
-    a_county_where_weights_matter(cast)
+def test_the_preview_costs_the_same_queries_whatever_the_county(weights_county):
     with CaptureQueriesContext(connection) as queries:
         settings_preview(year=2024, values=NEW, today=TODAY)
 

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from investment.models import YearSettings
-from tests.investment.weights_county import NEW_WEIGHTS, a_county_where_weights_matter
+from tests.investment.weights_county import NEW_WEIGHTS
 
 URL = reverse("year_settings")
 DEFAULTS = {
@@ -43,8 +43,7 @@ def test_the_menu_offers_it_to_the_office_only(client, cast):
         assert ('href="/settings/year/"' in page) is shown, person
 
 
-def test_preview_shows_the_moves_and_saves_nothing(client, cast):
-    a_county_where_weights_matter(cast)
+def test_preview_shows_the_moves_and_saves_nothing(client, cast, weights_county):
     client.force_login(cast.officer)
 
     response = client.post(URL, form("preview", **NEW))
@@ -115,8 +114,7 @@ def test_a_year_with_no_month_due_can_be_saved_without_a_ranking(client, cast):
     assert 'name="action" value="save"' in page
 
 
-def test_the_ranking_page_uses_the_saved_weights(client, cast):
-    a_county_where_weights_matter(cast)
+def test_the_ranking_page_uses_the_saved_weights(client, cast, weights_county):
     client.force_login(cast.officer)
     client.post(URL, form("save", **NEW))
 
