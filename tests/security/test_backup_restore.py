@@ -51,22 +51,37 @@ def restore(path, *args) -> None:
     call_command("restore", str(path), *args, stdout=io.StringIO())
 
 
-@pytest.fixture
-def demo_county():
-    call_command("seed_demo", stdout=io.StringIO())
-    # People sign in (audit entries naming their user, the sign-in log), one mistypes first.
+def people_at_work() -> None:
+    """People sign in (audit entries naming their user, the sign-in log), one mistypes first;
+    a photo is on file."""
     Client().post(reverse("login"), {"username": "reporter", "password": "wrong"})
     for username in ("office", "reporter", "supervisor"):
         assert Client().post(
             reverse("login"), {"username": username, "password": DEMO_PASSWORD}
         ).status_code == 302  # fmt: skip
     default_storage.save("photos/backup-test.jpg", ContentFile(b"\xff\xd8 a photo"))
+
+
+@pytest.fixture
+def county_at_work(demo_county):
+    """The demo county (prebuilt: tests/counties.py) with people at work."""
+    people_at_work()
+    yield
+    default_storage.delete("photos/backup-test.jpg")
+
+
+@pytest.fixture
+def own_county_at_work():
+    """The demo county seeded by the command in this test's database (a test that empties the
+    database cannot share the prebuilt one), with people at work."""
+    call_command("seed_demo", stdout=io.StringIO())
+    people_at_work()
     yield
     default_storage.delete("photos/backup-test.jpg")
 
 
 @flushes
-def test_a_restore_into_an_empty_database_gives_identical_figures(demo_county, tmp_path):
+def test_a_restore_into_an_empty_database_gives_identical_figures(own_county_at_work, tmp_path):
     before = figures()
     backup(tmp_path / "b.zip")
     call_command("flush", "--noinput")
@@ -79,7 +94,7 @@ def test_a_restore_into_an_empty_database_gives_identical_figures(demo_county, t
     assert default_storage.open("photos/backup-test.jpg").read() == b"\xff\xd8 a photo"
 
 
-def test_a_forced_restore_replaces_newer_data_with_the_backup(demo_county, tmp_path, client):
+def test_a_forced_restore_replaces_newer_data_with_the_backup(county_at_work, tmp_path, client):
     before = figures()
     backup(tmp_path / "b.zip")
     Project.objects.filter(pk__in=Project.objects.values("pk")[:10]).update(name="改动")
@@ -214,11 +229,21 @@ def on(database_url: str, *args: str, media) -> str:
     return result.stdout
 
 
-# Every table of the database a command runs on, as JSON (tests/backup/snapshot.py).
-SNAPSHOT = (
-    "import json; from tests.backup.snapshot import database; "
-    "print(json.dumps(database(), default=str, sort_keys=True))"
-)
+# Every table of the database a command runs on, and the figures' commands' output for each
+# period, as JSON: read in one process after the restore (each command's Django start-up
+# took longer than its work).
+READ_BACK = f"""
+import io, json
+from django.core.management import call_command
+from tests.backup.snapshot import database
+figures = []
+for year, month in {PERIODS!r}:
+    for command in ("portfolio_summary", "rankings"):
+        out = io.StringIO()
+        call_command(command, year=year, month=month, json=True, stdout=out)
+        figures.append(json.loads(out.getvalue()))
+print(json.dumps({{"tables": database(), "figures": figures}}, default=str, sort_keys=True))
+"""
 
 
 def tables(data: dict) -> dict:
@@ -230,29 +255,29 @@ def tables(data: dict) -> dict:
 
 
 def test_a_backup_moves_to_the_other_database_with_the_same_figures(
-    demo_county, other_database, tmp_path
+    county_at_work, other_database, tmp_path
 ):
     backup(tmp_path / "b.zip")
     here = tables(snapshot.database())
+    here_figures = []
+    for year, month in PERIODS:
+        for command in ("portfolio_summary", "rankings"):
+            out = io.StringIO()
+            call_command(command, year=year, month=month, json=True, stdout=out)
+            here_figures.append(json.loads(out.getvalue()))
     target = other_database
     media = tmp_path / "media"
 
     on(target, "migrate", "--noinput", "-v0", media=media)
     on(target, "restore", str(tmp_path / "b.zip"), media=media)
+    read_back = json.loads(on(target, "shell", "-v", "0", "-c", READ_BACK, media=media))
 
-    there = tables(json.loads(on(target, "shell", "-v", "0", "-c", SNAPSHOT, media=media)))
+    there = tables(read_back["tables"])
     assert there.keys() == here.keys()
     for label, rows in here.items():  # every row of every table, on the other database
         assert there[label] == rows, f"{label} differs on the other database"
-
-    for year, month in PERIODS:
-        summary = on(target, "portfolio_summary", "--year", str(year), "--month", str(month), "--json", media=media)  # fmt: skip
-        ranking = on(target, "rankings", "--year", str(year), "--month", str(month), "--json", media=media)  # fmt: skip
-        here_summary, here_ranking = io.StringIO(), io.StringIO()
-        call_command("portfolio_summary", year=year, month=month, json=True, stdout=here_summary)
-        call_command("rankings", year=year, month=month, json=True, stdout=here_ranking)
-        assert json.loads(summary) == json.loads(here_summary.getvalue())
-        assert json.loads(ranking) == json.loads(here_ranking.getvalue())
+    # portfolio_summary and rankings --json for each period, the same on both databases
+    assert read_back["figures"] == here_figures
     assert (media / "photos" / "backup-test.jpg").read_bytes() == b"\xff\xd8 a photo"
 
 
