@@ -18,12 +18,11 @@ from ledger.demo import TOWNSHIPS, build_ledger, seed_demo
 from projects.models import AnnualPlan, Milestone, Project, ProjectRevision, Stage, Unit, User
 from supervision import clocks
 from supervision.models import Finding
-
-DEMO_DAY = "2026-12-03"  # a Thursday: October is due, November's reports are coming in
+from tests.counties import DEMO_DAY
 
 
 def test_it_builds_a_county_with_every_kind_of_record(capsys):
-    call_command("seed_demo", "--today", DEMO_DAY)
+    call_command("seed_demo", "--today", DEMO_DAY.isoformat())
 
     assert 25 <= Unit.objects.count() <= 35
     assert 140 <= Project.objects.count() <= 160
@@ -78,9 +77,16 @@ REMITS = {  # words in a department project's name → the department that would
 }
 
 
-@pytest.mark.parametrize("day", [date(2026, 12, 3), date(2027, 7, 10)])
-def test_the_demo_county_reads_as_a_real_one_on_the_day_it_is_seeded(day):
-    seed_demo(today=day)
+def test_the_demo_county_reads_as_a_real_one_on_the_day_it_is_seeded(demo_county):
+    reads_as_a_real_county(DEMO_DAY)  # the prebuilt county (tests/counties.py), seeded that day
+
+
+def test_seeded_on_a_july_day_it_reads_as_a_real_county_too():
+    seed_demo(today=date(2027, 7, 10))
+    reads_as_a_real_county(date(2027, 7, 10))
+
+
+def reads_as_a_real_county(day: date) -> None:
     year, month = due_period(day)
 
     # Every unit has an active reporter.
@@ -158,16 +164,14 @@ def test_a_day_it_cannot_read_is_a_clear_error():
         call_command("seed_demo", "--today", "12/03/2026")
 
 
-def test_every_role_can_log_in_with_the_demo_password(client):
-    call_command("seed_demo")
+def test_every_role_can_log_in_with_the_demo_password(client, demo_county):
 
     for username in ("admin", "office", "reporter", "supervisor", "leader"):
         assert signs_in(client, username, "Demo@2026")
     assert User.objects.get(username="reporter").unit.name == "县住房和城乡建设局"
 
 
-def test_if_empty_leaves_existing_data_alone(client, capsys):
-    call_command("seed_demo")
+def test_if_empty_leaves_existing_data_alone(client, capsys, demo_county):
     before = MonthlyReport.objects.count()
 
     call_command("seed_demo", "--if-empty", "--password", "Other@2026")
@@ -176,8 +180,7 @@ def test_if_empty_leaves_existing_data_alone(client, capsys):
     assert signs_in(client, "office", "Other@2026")
 
 
-def test_the_demo_units_are_numbered_in_tens_departments_before_townships():
-    call_command("seed_demo", "--today", DEMO_DAY)
+def test_the_demo_units_are_numbered_in_tens_departments_before_townships(demo_county):
 
     orders = list(Unit.objects.order_by("sort_order").values_list("kind", "sort_order"))
 
