@@ -5,8 +5,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from audit.history import describe, with_changes
 from audit.models import AuditEntry
+from audit.selectors.history import describe, with_changes
 from core.tables import cell
 
 NOWRAP = {"td": {"class": "nowrap"}}

@@ -1,9 +1,9 @@
 from django.shortcuts import render
 
 from audit.filters import AuditFilter
-from audit.history import HISTORY_MODELS, history_rows
 from audit.models import AuditEntry
-from audit.selectors import EXPORT_HEADERS, export_rows
+from audit.selectors.entries import EXPORT_HEADERS, export_rows
+from audit.selectors.history import HISTORY_MODELS, history_rows
 from audit.tables import AuditTable, HistoryTable
 from core import filenames
 from core.capabilities import needs, requires

@@ -32,7 +32,7 @@ def build(path: str, report_rows: int) -> None:
     """Write the workbook row by row (openpyxl write-only), as the export does."""
     from openpyxl import Workbook
 
-    from ledger.schema import SHEETS
+    from ledger.rules.schema import SHEETS
     from tests.workbooks import code
 
     plans = report_rows // len(MONTHS)
@@ -84,7 +84,7 @@ def main(report_rows: int) -> None:
     from django.test.utils import get_runner
 
     from investment.models import MonthlyReport
-    from ledger.importer import import_ledger
+    from ledger.services.importer import import_ledger
 
     workdir = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
     path = workdir / "city.xlsx"

@@ -23,7 +23,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import get_runner  # noqa: E402
 
-from ledger.importer import import_ledger  # noqa: E402
+from ledger.services.importer import import_ledger  # noqa: E402
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, xlsx  # noqa: E402
 
 

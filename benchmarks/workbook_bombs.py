@@ -76,8 +76,8 @@ def child(kind: str, path: str, database: str) -> None:
     from django.core.exceptions import ValidationError
 
     from accounts.services.people_import import reporters_import
-    from ledger.importer import import_ledger
-    from ledger.reader import LedgerImportError
+    from ledger.rules.reader import LedgerImportError
+    from ledger.services.importer import import_ledger
     from projects.models import User
 
     data = Path(path).read_bytes()

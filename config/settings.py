@@ -138,7 +138,7 @@ LOGIN_REDIRECT_URL = "dashboard"
 # The project page (项目详情, URL name `project_detail`, owned by `projects`) shows the plan rows
 # with reports, funds and findings, so another app draws it; `projects` routes it to this view
 # and never names that app itself (docs/architecture.md, "Apps and their dependencies").
-PROJECT_PAGE_VIEW = "investment.overview_pages.project_detail"
+PROJECT_PAGE_VIEW = "investment.views.overview.project_detail"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes watches every login attempt first; ModelBackend then checks the password.
@@ -283,7 +283,7 @@ FILE_UPLOAD_HANDLERS = [
 # The audit trail is kept at least this long (等保 2.0: six months); nothing in the app deletes it.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 
-# The key of the backups' keyed checksum (backup/signing.py); empty → SECRET_KEY. Keep a copy
+# The key of the backups' keyed checksum (backup/rules/signing.py); empty → SECRET_KEY. Keep a copy
 # apart from the backups: a new machine restores a backup only with the key that signed it.
 BACKUP_KEY = env_str("BACKUP_KEY", "")
 

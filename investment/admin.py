@@ -2,11 +2,11 @@ from django.contrib import admin
 
 from core.versioning import VersionedAdmin
 from investment.models import MonthlyReport, ReportingPeriod
-from investment.services import is_locked
+from investment.services.reports import is_locked
 
-# YearSettings is not here: the office keeps it on 年度设置 (investment/settings_pages.py),
+# YearSettings is not here: the office keeps it on 年度设置 (investment/views/year_settings.py),
 # with its preview and history, and one way to edit it is all it needs. WarningRule likewise:
-# the office keeps it on 预警规则 (investment/warning_pages.py).
+# the office keeps it on 预警规则 (investment/views/warning_rules.py).
 
 
 @admin.register(ReportingPeriod)

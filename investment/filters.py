@@ -7,9 +7,9 @@ choices is left out of the filter and named on the page (`partials/filter_errors
 
 import django_filters
 
-from investment import overruns
 from investment.models import WarningLevel
-from investment.progress import LagReason
+from investment.rules import overruns
+from investment.selectors.progress import LagReason
 from projects.filters import unit_filter
 from projects.models import AnnualPlan, Level
 
@@ -85,7 +85,7 @@ class OverrunFilter(PlanUnitFilter):
         fields = ["kind", "level", "unit"]
 
     def kind_later(self, queryset, name, value):
-        # An overrun is annotated by `investment.overruns`, not stored: `of_kind` applies it.
+        # An overrun is annotated by `investment.rules.overruns`, not stored: `of_kind` applies it.
         return queryset
 
     def of_kind(self, rows):

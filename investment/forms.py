@@ -4,7 +4,7 @@ from core.amounts import amount_field
 from core.formatting import QUARTER_CHOICES
 from core.models import PeriodKind
 from core.params import INT_MAX, version_field, year_field
-from investment.year_settings import FIELDS, LIST_SIZE_LIMIT, WEIGHTS, settings_problems
+from investment.services.year_settings import FIELDS, LIST_SIZE_LIMIT, WEIGHTS, settings_problems
 from projects.forms import ChineseFormMixin
 from projects.models import FactorCategory
 
@@ -137,7 +137,7 @@ WEIGHT = {"data-weight": "1"}  # summed on the page by static/js/year-settings.j
 
 class YearSettingsForm(ChineseFormMixin, forms.Form):
     """年度设置: the due day, the 报送开始日, the five weights and the 红黑榜 size of one year (the rules that
-    tie them together, such as the weights' sum, are `investment.year_settings`')."""
+    tie them together, such as the weights' sum, are `investment.services.year_settings`')."""
 
     year = year_field(widget=forms.HiddenInput)
     # The version of the row the form showed (0: nothing saved, the defaults), so a stale

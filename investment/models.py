@@ -200,7 +200,7 @@ class WarningRule(Versioned):
 
     Each rule measures a plan row at the period (Y, m), ``end`` being m's last day, and the
     row reaches yellow or red when the measure passes the threshold as this table says. This
-    table is the one definition of the edges; ``investment.progress.lag_warnings`` measures.
+    table is the one definition of the edges; ``investment.selectors.progress.lag_warnings`` measures.
 
     ======== ====================================================== ===== ===== ========= ====
     指标      measure (only rows the condition applies to)            黄色   红色   默认黄/红  启用
@@ -332,7 +332,7 @@ class ReportPhoto(models.Model):
     thumbnail = models.ImageField("缩略图", upload_to="report-photos/%Y/%m/thumbs/")
     width = models.PositiveIntegerField("宽")
     height = models.PositiveIntegerField("高")
-    # Read on upload for the data-quality rules (investment/photo_facts.py): the 64-bit
+    # Read on upload for the data-quality rules (investment/rules/photo_facts.py): the 64-bit
     # perceptual hash stored as a signed BIGINT (to_signed/to_unsigned), and the capture date
     # from the upload's EXIF. Photos stored before 0011 get their hash from
     # `manage.py photo_hashes`; their EXIF is gone, so their date stays empty.
@@ -381,7 +381,7 @@ class BriefingNote(Versioned):
 class QualityRule(Versioned):
     """数据质量规则: one data-quality rule's 启用 and threshold for one year (DESIGN.md §3).
 
-    The rules themselves (what each checks) are ``investment.quality``'s functions, one per
+    The rules themselves (what each checks) are ``investment.services.quality``'s functions, one per
     rule; this row only holds what the office edits. A year without saved rows uses the
     defaults (``for_year``); an unchanged save writes nothing (``quality_settings``).
     """
@@ -463,7 +463,7 @@ class QualityRule(Versioned):
 class QualityFlag(Versioned):
     """A data-quality flag: one report × one rule that found something to check.
 
-    Kept while the rule still holds (``investment.quality.judge`` deletes it otherwise): the
+    Kept while the rule still holds (``investment.services.quality.judge`` deletes it otherwise): the
     reporter's 说明 makes it ``explained``, the office's 核实 ``accepted``. ``amount`` is the
     report's amount when the flag was last opened; a flag that still holds after the amount
     changed goes back to ``open`` (its earlier 说明 and note are kept for reading).

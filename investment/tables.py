@@ -14,8 +14,8 @@ from django.utils.safestring import mark_safe
 
 from core import formatting
 from core.tables import NUM, PercentColumn, WanColumn, cell
-from investment import overruns
 from investment.models import WarningLevel
+from investment.rules import overruns
 
 
 class UnitRankingTable(tables.Table):
@@ -145,7 +145,7 @@ class LagTable(tables.Table):
 
 class OverrunTable(tables.Table):
     """超概算/超工期: one row per project of the year's list (its plan row, annotated by
-    `investment.overruns.overrun_plans`); sorted in the database."""
+    `investment.rules.overruns.overrun_plans`); sorted in the database."""
 
     name = tables.Column(
         "项目", accessor="project__name", order_by=("project__code",), attrs=cell("项目", "name")

@@ -1,17 +1,14 @@
 from django.urls import path
 
-from investment import (
-    briefing_pages,
-    figure_pages,
-    month_pages,
-    notices,
-    overrun_pages,
-    overview_pages,
-    quality_pages,
-    review,
-    settings_pages,
-    warning_pages,
-)
+from investment.views import briefing as briefing_pages
+from investment.views import figures as figure_pages
+from investment.views import month as month_pages
+from investment.views import notices, review
+from investment.views import overruns as overrun_pages
+from investment.views import overview as overview_pages
+from investment.views import quality as quality_pages
+from investment.views import warning_rules as warning_pages
+from investment.views import year_settings as settings_pages
 
 urlpatterns = [
     path("", overview_pages.dashboard, name="dashboard"),

@@ -23,9 +23,9 @@ from django.utils import timezone
 from core import filenames
 from core.capabilities import ALL, requires, scope
 from core.xlsx import workbook_response
-from ledger.exporter import change_sheets, ledger_sheets, template_sheets
-from ledger.importer import import_ledger
-from ledger.reader import LedgerImportError, file_too_large
+from ledger.documents.exporter import change_sheets, ledger_sheets, template_sheets
+from ledger.rules.reader import LedgerImportError, file_too_large
+from ledger.services.importer import import_ledger
 from projects.access import visible_plans
 from projects.filters import PlanFilter
 from projects.models import AnnualPlan

@@ -119,7 +119,7 @@ def record() -> dict[str, object]:
 
     call_command("migrate", "--noinput", verbosity=0)
     call_command("seed_demo", "--today", TODAY.date().isoformat(), stdout=io.StringIO())
-    from investment.periods import due_period
+    from investment.rules.periods import due_period
 
     year, month = due_period(TODAY.date())
     quarter = (month - 1) // 3 + 1

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from supervision.clocks import escalation_level, step_overdue_q, steps
 from supervision.models import Finding, Inspection
+from supervision.rules import escalation_level, step_overdue_q, steps
 
 # The list's filter for what waits for the unit's answer (未整改 and 整改中): the reporter's
 # 我的待办 links to it, and counts the same statuses.

@@ -24,8 +24,8 @@ from supervision.access import (
     edit_state_refusal,
     review_state_refusal,
 )
-from supervision.clocks import settle_deadline
 from supervision.models import Evidence, Finding, FindingEvent, Inspection, Notice
+from supervision.rules import settle_deadline
 
 Status = Finding.Status
 Action = FindingEvent.Action

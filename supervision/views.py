@@ -1,7 +1,7 @@
 """督查督办 pages: findings with their clocks and answers, inspections.
 
 Views parse, check access, call a service or selector and render; the rules live in
-`supervision/services.py` (writes), `supervision/clocks.py` and `supervision/selectors.py`.
+`supervision/services.py` (writes), `supervision/rules.py` and `supervision/selectors.py`.
 """
 
 from django.contrib import messages
@@ -28,7 +28,6 @@ from supervision.access import (
     review_refusal,
     visible_findings,
 )
-from supervision.clocks import LEVEL_LABELS, STATE_LABELS, steps
 from supervision.filters import FindingFilter
 from supervision.forms import (
     AnswerForm,
@@ -40,6 +39,7 @@ from supervision.forms import (
     SendBackForm,
 )
 from supervision.models import Finding, Inspection
+from supervision.rules import LEVEL_LABELS, STATE_LABELS, steps
 from supervision.selectors import EXPORT_HEADERS, escalations, export_rows, status_counts
 from supervision.tables import FindingTable, InspectionTable
 

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from bonds.services import fund_attach, fund_save
 from core.uploads import check_attachment
 from investment.models import MonthlyReport, QualityFlag, QualityRule, ReportPhoto
-from ledger.demo import seed_demo
+from ledger.services.demo import seed_demo
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
 from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
 from tests.cast import Cast
@@ -22,7 +22,7 @@ DEMO_DAY = date(2026, 12, 3)  # a Thursday: October is due, November's reports a
 
 @prebuilt
 def demo_county() -> None:
-    """The demo county (ledger/demo.py) as seeded on DEMO_DAY, built once per test process."""
+    """The demo county (ledger/services/demo.py) as seeded on DEMO_DAY, built once per test process."""
     seed_demo(today=DEMO_DAY)
 
 

@@ -1,7 +1,7 @@
 """Data-quality flags in tests about something else: the office examines them all first."""
 
 from investment.models import QualityFlag
-from investment.quality_services import flag_accept
+from investment.services.quality_flags import flag_accept
 
 
 def examine_every_flag(officer) -> int:

@@ -23,11 +23,10 @@ from accounts.services.roles import user_set_role
 from bonds.models import FundApplication
 from bonds.services import fund_attach, fund_save
 from core.uploads import check_attachment
-from investment import photos
-from investment import services as reports
 from investment.models import MonthlyReport, ReportPhoto
-from investment.year_settings import year_settings_save
-from ledger.importer import import_ledger
+from investment.services import photos, reports
+from investment.services.year_settings import year_settings_save
+from ledger.services.importer import import_ledger
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
 from projects.services import register
 from projects.services.revisions import project_revise as revise

@@ -7,8 +7,8 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from ledger.importer import import_ledger
-from ledger.results import ImportResult
+from ledger.rules.results import ImportResult
+from ledger.services.importer import import_ledger
 
 PROJECT_HEADERS: list[Any] = [
     "项目代码",

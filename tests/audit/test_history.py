@@ -12,12 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from audit.history import describe, history_rows, with_changes
+from audit.selectors.history import describe, history_rows, with_changes
 from audit.tables import HistoryTable
 from bonds.services import fund_save
-from investment.entry import MonthEntry, reports_save_month
 from investment.models import MonthlyReport, WarningRule, YearSettings
-from investment.services import period_lock, period_unlock, report_approve
+from investment.services.entry import MonthEntry, reports_save_month
+from investment.services.reports import period_lock, period_unlock, report_approve
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
 from projects.services.register import add_approval_chain, milestone_done, plan_update
 from projects.services.revisions import project_revise

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
-from backup import signing
+from backup.rules import signing
 from investment.models import MonthlyReport
 from projects.models import Project
 from tests.workbooks import a_portfolio, load

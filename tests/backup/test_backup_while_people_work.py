@@ -15,9 +15,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from PIL import Image
 
-from backup import archive
+from backup.services import archive
 from investment.models import MonthlyReport, ReportPhoto
-from investment.photos import photo_add
+from investment.services.photos import photo_add
 from projects.models import Project
 from tests.workbooks import a_portfolio, load
 

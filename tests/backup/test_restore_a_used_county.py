@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from backup.archive import backed_up_models
+from backup.services.archive import backed_up_models
 from investment.models import MonthlyReport, ReportPhoto
 from tests.backup import snapshot
 from tests.backup.county import NEW_PASSWORD, YEAR, a_used_county, entry_lines, sign_in

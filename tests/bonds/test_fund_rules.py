@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from bonds.rules import amount_problems, spending_progress
-from ledger.reader import LedgerImportError
+from ledger.rules.reader import LedgerImportError
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 D = Decimal

@@ -13,9 +13,9 @@ from bonds.models import FundApplication, FundStatus
 from bonds.rules import resulting_status, status_choice
 from bonds.services import fund_save
 from core.xlsx import render_workbook
-from ledger.exporter import ledger_sheets
-from ledger.importer import import_ledger
-from ledger.reader import LedgerImportError
+from ledger.documents.exporter import ledger_sheets
+from ledger.rules.reader import LedgerImportError
+from ledger.services.importer import import_ledger
 from projects.models import Project
 from tests.workbooks import PROJECT_HEADERS, code, load
 

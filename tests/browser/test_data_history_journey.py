@@ -4,9 +4,9 @@ without the stamps the 操作人 and 时间 columns already say; an amount reads
 
 from decimal import Decimal
 
-from investment.entry import MonthEntry, reports_save_month
 from investment.models import MonthlyReport
-from investment.services import report_approve
+from investment.services.entry import MonthEntry, reports_save_month
+from investment.services.reports import report_approve
 from projects.models import AnnualPlan
 from projects.services.register import plan_update
 from tests.browser.conftest import sign_in

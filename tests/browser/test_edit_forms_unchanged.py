@@ -18,7 +18,7 @@ from django.urls import get_resolver, reverse
 from bonds.models import FundApplication, FundStatus, FundType
 from bonds.services import fund_save
 from investment.models import BriefingNote
-from investment.services import briefing_note_save
+from investment.services.reports import briefing_note_save
 from projects.models import AnnualPlan, FactorCategory, Milestone, Project, Stage, Unit, User
 from supervision.models import Finding, Inspection
 from supervision.services import finding_create, inspection_save

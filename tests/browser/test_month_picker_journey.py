@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import time_machine
 
-from investment import services
 from investment.models import MonthlyReport
+from investment.services import reports as services
 from tests.browser.conftest import PHONE, look, sign_in
 from tests.investment.test_month_entry import people, plan, report  # noqa: F401  # the fixture
 

@@ -4,7 +4,7 @@ every page, a form filled by hand, and the print layout."""
 from decimal import Decimal
 
 from investment.models import MonthlyReport
-from ledger.demo import seed_demo
+from ledger.services.demo import seed_demo
 from projects.models import User
 from tests.browser.conftest import sign_in
 from tests.cast import PASSWORD

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from PIL import Image
 
-from investment import services
 from investment.models import MonthlyReport, ReportPhoto
-from investment.photos import photo_add
+from investment.services import reports as services
+from investment.services.photos import photo_add
 from projects.models import AnnualPlan
 from tests.browser.conftest import sign_in
 from tests.workbooks import PROJECT_HEADERS, code, load

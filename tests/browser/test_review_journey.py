@@ -7,8 +7,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from investment import services
 from investment.models import MonthlyReport
+from investment.services import reports as services
 from projects.models import AnnualPlan, Unit
 from tests.browser.conftest import sign_in
 from tests.workbooks import a_small_county

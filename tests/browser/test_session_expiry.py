@@ -11,7 +11,7 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from investment.models import MonthlyReport
-from investment.services import report_save
+from investment.services.reports import report_save
 from projects.models import AnnualPlan
 from tests.browser.conftest import sign_in
 from tests.browser.test_month_journey import a_unit_in_march, row

@@ -10,8 +10,8 @@ from decimal import Decimal
 import time_machine
 from playwright.sync_api import expect
 
-from investment import services
 from investment.models import MonthlyReport, YearSettings
+from investment.services import reports as services
 from projects.models import AnnualPlan
 from tests.browser.conftest import sign_in
 from tests.investment.test_period_due import a_county_in_december

@@ -16,8 +16,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from investment.notices import notice_content
-from investment.progress import (
+from investment.selectors.portfolio import portfolio_summary
+from investment.selectors.progress import (
     BEFORE_START_LABEL,
     Colour,
     LagReason,
@@ -26,8 +26,8 @@ from investment.progress import (
     is_due_to_start,
     lag_warnings,
 )
-from investment.selectors import portfolio_summary
-from investment.warning_rules import counts_now
+from investment.services.warning_rules import counts_now
+from investment.views.notices import notice_content
 from projects.models import AnnualPlan, Project
 from tests.workbooks import PROJECT_HEADERS, code, load
 

@@ -14,9 +14,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from core.pdf import AppFetcher, RefusedFetch
-from investment.briefing import briefing_data
+from investment.documents.briefing import briefing_data
 from investment.models import BriefingNote, MonthlyReport
-from investment.photos import photo_add
+from investment.services.photos import photo_add
 from projects.models import Project, Unit
 from supervision.services import finding_create
 from tests.flags import examine_every_flag

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from investment.charts import bar_chart, line_chart
-from investment.selectors import monthly_completion, projects_by_stage
+from investment.documents.charts import bar_chart, line_chart
+from investment.selectors.portfolio import monthly_completion, projects_by_stage
 from projects.models import AnnualPlan, Project
 from projects.services.register import project_replace
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load

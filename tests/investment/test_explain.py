@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from investment.explain import UnknownUnit, explain_unit
-from investment.rankings import unit_ranking
+from investment.selectors.explain import UnknownUnit, explain_unit
+from investment.selectors.rankings import unit_ranking
 from tests.investment.test_unit_ranking import JIA, YI, a_county
 from tests.workbooks import code
 

@@ -34,7 +34,7 @@ def test_the_lag_list_sorts_by_a_column_and_back(officer):
 
 
 def test_sorting_starts_again_at_the_first_page(officer, monkeypatch):
-    monkeypatch.setattr("investment.figure_pages.ROWS_PER_PAGE", 5)
+    monkeypatch.setattr("investment.views.figures.ROWS_PER_PAGE", 5)
     page = officer.get(reverse("lag_warnings"), {**PERIOD, "page": 2}).content.decode()
     assert "第2/3页" in page
     assert 'href="?year=2024&amp;month=6&amp;sort=unit"' in page  # no page=2 in the sort link
@@ -67,7 +67,7 @@ def test_a_bad_period_or_page_gives_the_default_period_and_says_so(officer):
 
 
 def test_a_page_past_the_end_shows_the_last_page(officer, monkeypatch):
-    monkeypatch.setattr("investment.figure_pages.ROWS_PER_PAGE", 5)
+    monkeypatch.setattr("investment.views.figures.ROWS_PER_PAGE", 5)
     page = officer.get(reverse("lag_warnings"), {**PERIOD, "page": 999}).content.decode()
     assert "第3/3页" in page and len(names_in(page)) == 2
 

@@ -158,7 +158,7 @@ def test_a_filter_without_a_period_shows_the_default_period_without_errors(clien
 
 
 def test_a_citys_board_and_lag_list_come_in_pages_and_export_whole(client, monkeypatch, cast):
-    monkeypatch.setattr("investment.figure_pages.ROWS_PER_PAGE", 5)
+    monkeypatch.setattr("investment.views.figures.ROWS_PER_PAGE", 5)
     load(a_portfolio(12, 2024))  # all twelve 40 points behind by June
     client.force_login(cast.officer)
     period = {"year": 2024, "month": 6}
@@ -182,7 +182,7 @@ def test_a_citys_board_and_lag_list_come_in_pages_and_export_whole(client, monke
 def test_the_boards_pages_put_together_are_the_whole_board_in_order(
     client, monkeypatch, group, cast
 ):
-    monkeypatch.setattr("investment.figure_pages.ROWS_PER_PAGE", 4)
+    monkeypatch.setattr("investment.views.figures.ROWS_PER_PAGE", 4)
     load(a_portfolio(15, 2024))  # 7 units × 3 levels: blocks of one to three rows
     client.force_login(cast.officer)
     query = {"year": 2024, "month": 6, "group": group}

@@ -1,4 +1,4 @@
-"""The month page's batch save (investment/entry.py ``reports_save_month``): what a unit's
+"""The month page's batch save (investment/services/entry.py ``reports_save_month``): what a unit's
 lines become, and what is refused, naming the project, with nothing written."""
 
 import io
@@ -11,9 +11,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from investment import services
-from investment.entry import MonthEntry, previous_reports, reports_save_month
 from investment.models import MonthlyReport, ReportPhoto
+from investment.services import reports as services
+from investment.services.entry import MonthEntry, previous_reports, reports_save_month
 from projects.models import AnnualPlan, Unit
 from tests.workbooks import PROJECT_HEADERS, code, load
 

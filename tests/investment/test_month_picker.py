@@ -3,8 +3,8 @@
 import time_machine
 from django.urls import reverse
 
-from investment import services
-from investment.month_selectors import month_choices
+from investment.selectors.month import month_choices
+from investment.services import reports as services
 from projects.models import Unit
 from tests.investment.test_month_entry import people, report  # noqa: F401  # the fixture
 

@@ -1,4 +1,4 @@
-"""Reads of a month's reporting (investment/month_selectors.py): the sums beside the month
+"""Reads of a month's reporting (investment/selectors/month.py): the sums beside the month
 page's lines and the office's review, added up in the database."""
 
 from decimal import Decimal
@@ -6,9 +6,9 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from investment import services
 from investment.models import MonthlyReport
-from investment.month_selectors import counted_before, entry_status, lock_summary, review_list
+from investment.selectors.month import counted_before, entry_status, lock_summary, review_list
+from investment.services import reports as services
 from projects.models import Unit
 from tests.investment.test_month_entry import people, plan
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from investment.overruns import (
+from investment.rules.overruns import (
     cost_overrun,
     cost_overrun_pct,
     overrun_plans,

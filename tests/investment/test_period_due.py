@@ -19,11 +19,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from investment import periods, services
 from investment.models import YearSettings
-from investment.progress import Colour, LagReason, board, lag_warnings
-from investment.rankings import unit_ranking
-from investment.selectors import report_completeness
+from investment.rules import periods
+from investment.selectors.portfolio import report_completeness
+from investment.selectors.progress import Colour, LagReason, board, lag_warnings
+from investment.selectors.rankings import unit_ranking
+from investment.services import reports as services
 from projects.models import AnnualPlan, Unit
 from supervision.models import Notice
 from tests.investment.test_briefing import pdf_text

@@ -13,10 +13,13 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from investment import entry, periods, quality_services, services
 from investment.models import MonthlyReport, ReportingPeriod, YearSettings
-from investment.warning_rules import counts_now
-from investment.year_settings import opens_at
+from investment.rules import periods
+from investment.services import entry
+from investment.services import quality_flags as quality_services
+from investment.services import reports as services
+from investment.services.warning_rules import counts_now
+from investment.services.year_settings import opens_at
 from projects.models import AnnualPlan
 from tests.investment.test_period_due import a_county_in_december
 

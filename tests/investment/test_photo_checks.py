@@ -1,4 +1,4 @@
-"""The photo rules of DESIGN.md §3 (investment/photo_facts.py, investment/photo_checks.py):
+"""The photo rules of DESIGN.md §3 (investment/rules/photo_facts.py, investment/selectors/photo_checks.py):
 a photo sent again for another report is found by its perceptual hash (``photo_reused``), and
 a photo whose camera date is outside its month and 报送 days is found by its EXIF date
 (``photo_date``). Both facts are read on upload, before the JPEG is re-encoded without EXIF."""
@@ -12,11 +12,15 @@ import pytest
 from django.core.management import call_command
 from PIL import Image, ImageDraw
 
-from investment import services
 from investment.models import ReportPhoto
-from investment.photo_checks import photos_dated_outside, reused_photos, reused_photos_by_report
-from investment.photo_facts import distance, to_signed, to_unsigned
-from investment.photos import photo_add, photo_prepare
+from investment.rules.photo_facts import distance, to_signed, to_unsigned
+from investment.selectors.photo_checks import (
+    photos_dated_outside,
+    reused_photos,
+    reused_photos_by_report,
+)
+from investment.services import reports as services
+from investment.services.photos import photo_add, photo_prepare
 from projects.models import AnnualPlan
 from tests.workbooks import PROJECT_HEADERS, code, load
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from PIL import Image
 
 from audit.models import AuditEntry
-from investment import services
 from investment.models import MonthlyReport, ReportPhoto
-from investment.photos import photo_add, photo_delete
+from investment.services import reports as services
+from investment.services.photos import photo_add, photo_delete
 from projects.models import AnnualPlan
 from tests.workbooks import PROJECT_HEADERS, code, load
 

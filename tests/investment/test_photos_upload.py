@@ -1,4 +1,4 @@
-"""The photo page's upload (investment/photos.py ``photos_upload``): the chosen files are
+"""The photo page's upload (investment/services/photos.py ``photos_upload``): the chosen files are
 checked by count and size before they are read, then decoded, and stored all or none."""
 
 import pytest
@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from investment.models import ReportPhoto
-from investment.photos import photos_upload
+from investment.services.photos import photos_upload
 from tests.investment.test_report_photos import jpeg_with_gps, report
 
 __all__ = ["report"]  # the fixture

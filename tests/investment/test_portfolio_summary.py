@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from investment.models import MonthlyReport
-from investment.selectors import portfolio_summary
+from investment.selectors.portfolio import portfolio_summary
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, split, xlsx
 
 

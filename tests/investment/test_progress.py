@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from investment.models import WarningRule
-from investment.progress import (
+from investment.selectors.portfolio import figures_by
+from investment.selectors.progress import (
     Colour,
     LagReason,
     board,
@@ -17,7 +18,6 @@ from investment.progress import (
     lag_warnings,
     project_ranking,
 )
-from investment.selectors import figures_by
 from projects.models import Project
 from tests.workbooks import REPORT_HEADERS, a_portfolio, code, load, split
 

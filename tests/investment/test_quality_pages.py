@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from investment import services
 from investment.models import MonthlyReport, QualityFlag, QualityRule
+from investment.services import reports as services
 from projects.models import AnnualPlan
 from tests.quality_county import PHOENIX, ROAD, four_usual_months
 
@@ -125,7 +125,7 @@ def test_the_leaders_line_counts_the_flags_and_those_not_examined(client, county
         page = client.get(reverse(name), {"year": 2024, "month": 5}).content.decode()
         assert "数据质量提示1条，未核实1条" in page, name
 
-    from investment.quality_services import flag_accept
+    from investment.services.quality_flags import flag_accept
 
     flag_accept(flag=the_flag(), user=county.officer, note="属实")
     dashboard = client.get(reverse("dashboard"), {"year": 2024, "month": 5}).content.decode()
@@ -221,7 +221,7 @@ def test_the_settings_tab_saves_a_threshold_and_an_unchanged_save_writes_nothing
 
 
 def test_数据变更记录_names_a_flags_changes_by_project_month_and_rule(client, county):
-    from investment.quality_services import flag_explain
+    from investment.services.quality_flags import flag_explain
 
     flag_explain(flag=the_flag(), user=county.reporter, text="本月支付设备款")
     client.force_login(county.auditor)

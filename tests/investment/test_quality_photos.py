@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from investment import photos, services
 from investment.models import QualityFlag, QualityRule
-from investment.photos import photo_prepare
+from investment.services import photos
+from investment.services import reports as services
+from investment.services.photos import photo_prepare
 from projects.models import AnnualPlan
 from tests.investment.test_photo_checks import jpeg, picture, shot_on
 from tests.workbooks import PROJECT_HEADERS, code, load

@@ -8,9 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from investment import quality, services
 from investment.models import MonthlyReport, QualityFlag, QualityRule
-from investment.quality_services import RuleEntry, quality_rules_save, rules_history
+from investment.services import quality
+from investment.services import reports as services
+from investment.services.quality_flags import RuleEntry, quality_rules_save, rules_history
 from projects.models import AnnualPlan
 from tests.workbooks import load
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from investment import services
 from investment.models import MonthlyReport, QualityFlag, QualityRule
-from investment.quality_services import flag_accept, flag_explain
+from investment.services import reports as services
+from investment.services.quality_flags import flag_accept, flag_explain
 from projects.models import AnnualPlan
 from tests.quality_county import PHOENIX, ROAD, four_usual_months
 

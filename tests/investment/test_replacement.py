@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from investment.explain import UnknownUnit, explain_unit
-from investment.progress import LagReason, board, lag_warnings, project_ranking
-from investment.rankings import unit_ranking
-from investment.selectors import portfolio_summary, reporting_status
+from investment.selectors.explain import UnknownUnit, explain_unit
+from investment.selectors.portfolio import portfolio_summary, reporting_status
+from investment.selectors.progress import LagReason, board, lag_warnings, project_ranking
+from investment.selectors.rankings import unit_ranking
 from projects.models import AnnualPlan, Level, Nature, Project, Stage
 from projects.services.register import plan_update, project_replace
 from tests.workbooks import REPORT_HEADERS, code, load

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from investment import services
 from investment.models import ReportPhoto
-from investment.photos import photo_add
+from investment.services import reports as services
+from investment.services.photos import photo_add
 from projects.models import AnnualPlan
 from tests.workbooks import PROJECT_HEADERS, code, load
 

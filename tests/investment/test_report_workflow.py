@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from investment import services
 from investment.models import MonthlyReport
-from investment.selectors import portfolio_summary
+from investment.selectors.portfolio import portfolio_summary
+from investment.services import reports as services
 from projects.models import AnnualPlan, Unit, User
 from tests.workbooks import PROJECT_HEADERS, code, load
 

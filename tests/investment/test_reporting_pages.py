@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from investment import services
 from investment.models import MonthlyReport, QualityFlag
-from investment.todo import todos
+from investment.selectors.todo import todos
+from investment.services import reports as services
 from projects.models import AnnualPlan, Unit
 from tests.workbooks import PROJECT_HEADERS, a_portfolio, code, load
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from PIL import Image
 
 from audit.models import AuditEntry
-from investment import services
 from investment.models import MonthlyReport
-from investment.photos import photo_add
-from investment.todo import todos
+from investment.selectors.todo import todos
+from investment.services import reports as services
+from investment.services.photos import photo_add
 from projects.models import AnnualPlan, Unit, User
 from tests.workbooks import a_small_county
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from investment import services
 from investment.models import MonthlyReport, ReportingPeriod
+from investment.services import reports as services
 from projects.models import AnnualPlan, Unit
 from tests.workbooks import a_small_county
 

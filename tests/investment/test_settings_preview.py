@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from investment.models import YearSettings
-from investment.periods import due_month_of_year
-from investment.rankings import unit_ranking
-from investment.year_settings import (
+from investment.rules.periods import due_month_of_year
+from investment.selectors.rankings import unit_ranking
+from investment.services.year_settings import (
     settings_history,
     settings_preview,
     year_settings_save,

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from investment import services
-from investment.todo import todos
+from investment.selectors.todo import todos
+from investment.services import reports as services
 from projects.models import AnnualPlan, Milestone, Unit
 from supervision.models import Finding
 from tests.workbooks import a_small_county

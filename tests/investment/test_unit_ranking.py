@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from investment.models import MonthlyReport, YearSettings
-from investment.rankings import unit_ranking
+from investment.selectors.rankings import unit_ranking
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
 
 JIA, YI, BING, WU = "县交通局", "营盘镇", "城关镇", "县水利局"

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from investment.models import WarningRule
-from investment.year_settings import settings_years
+from investment.services.year_settings import settings_years
 from projects.models import Unit
 from tests.investment.test_warning_rules import county, monthly, project
 from tests.workbooks import code, read_back
@@ -168,8 +168,8 @@ def test_my_todo_tells_the_office_the_red_rows_and_a_reporter_their_units(client
 
 
 def test_the_briefing_and_the_notice_name_each_rows_level(behind):
-    from investment.briefing import briefing_data
-    from investment.notices import notice_content
+    from investment.documents.briefing import briefing_data
+    from investment.views.notices import notice_content
 
     with time_machine.travel(JULY_10):
         data = briefing_data(year=2024, month=6)

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from investment import rules
 from investment.models import MonthlyReport, WarningLevel, WarningRule
-from investment.progress import LagReason, board, lag_warnings
-from investment.rankings import report_deadline
-from investment.warning_rules import RuleEntry, rules_history, warning_rules_save
+from investment.selectors.progress import LagReason, board, lag_warnings
+from investment.selectors.rankings import report_deadline
+from investment.services.warning_rules import RuleEntry, rules_history, warning_rules_save
 from projects.models import AnnualPlan, Milestone
 from tests.counties import DEMO_DAY
 from tests.workbooks import REPORT_HEADERS, a_portfolio, code, load, split

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from investment.models import YearSettings
-from investment.year_settings import year_settings_save
+from investment.services.year_settings import year_settings_save
 
 DEFAULTS = {
     "due_day": 5,

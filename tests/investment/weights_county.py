@@ -23,7 +23,7 @@ from decimal import Decimal
 import time_machine
 from django.utils import timezone
 
-from investment import services
+from investment.services import reports as services
 from projects.models import AnnualPlan, Unit
 from tests.workbooks import PROJECT_HEADERS, code, load
 

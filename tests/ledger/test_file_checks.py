@@ -14,10 +14,10 @@ from django.core.management.base import CommandError
 
 from bonds.models import FundApplication
 from investment.models import MonthlyReport
-from ledger.importer import import_ledger
 from ledger.models import LedgerImport
-from ledger.reader import LedgerImportError, read_workbook
-from ledger.results import SheetResult
+from ledger.rules.reader import LedgerImportError, read_workbook
+from ledger.rules.results import SheetResult
+from ledger.services.importer import import_ledger
 from projects.models import AnnualPlan, Milestone, Project, Unit
 from supervision.models import Finding
 from tests import bombs

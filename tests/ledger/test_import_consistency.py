@@ -2,7 +2,7 @@
 
 import pytest
 
-from ledger.reader import LedgerImportError
+from ledger.rules.reader import LedgerImportError
 from projects.models import Project
 from tests.workbooks import PROJECT_HEADERS, code, load
 

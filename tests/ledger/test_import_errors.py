@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from bonds.models import FundApplication
 from investment.models import MonthlyReport, ReportingPeriod
-from ledger.importer import import_ledger
 from ledger.models import LedgerImport
-from ledger.reader import LedgerImportError
+from ledger.rules.reader import LedgerImportError
+from ledger.services.importer import import_ledger
 from projects.models import AnnualPlan, Milestone, Project, Unit
 from supervision.models import Finding
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load, xlsx

@@ -5,9 +5,9 @@ from datetime import date
 from decimal import Decimal
 
 from core.xlsx import render_workbook
-from ledger.exporter import ledger_sheets
-from ledger.importer import import_ledger
-from ledger.reader import LedgerImportError
+from ledger.documents.exporter import ledger_sheets
+from ledger.rules.reader import LedgerImportError
+from ledger.services.importer import import_ledger
 from projects.models import AnnualPlan, Project, ProjectRevision, Unit
 from projects.services.revisions import project_revise
 from tests.workbooks import code, load, read_back

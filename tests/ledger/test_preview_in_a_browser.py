@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from core.xlsx import render_workbook
 from investment.models import MonthlyReport
-from ledger.exporter import ledger_sheets
+from ledger.documents.exporter import ledger_sheets
 from projects.models import AnnualPlan
 from tests.browser.conftest import sign_in
 from tests.workbooks import a_small_county, code

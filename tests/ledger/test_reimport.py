@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 from bonds.models import FundApplication
 from core.xlsx import render_workbook
 from investment.models import MonthlyReport
-from investment.selectors import portfolio_summary
-from ledger.exporter import ledger_sheets
-from ledger.importer import import_ledger
-from ledger.reader import LedgerImportError
+from investment.selectors.portfolio import portfolio_summary
+from ledger.documents.exporter import ledger_sheets
+from ledger.rules.reader import LedgerImportError
+from ledger.services.importer import import_ledger
 from projects.models import AnnualPlan, Milestone, Project, Stage, Unit
 from projects.services.register import project_replace
 from supervision.models import Finding

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from bonds.models import FundApplication
 from core.xlsx import render_workbook
 from investment.models import MonthlyReport
-from investment.selectors import portfolio_summary
-from ledger.exporter import ledger_sheets, template_sheets
-from ledger.importer import import_ledger
+from investment.selectors.portfolio import portfolio_summary
+from ledger.documents.exporter import ledger_sheets, template_sheets
+from ledger.services.importer import import_ledger
 from projects.models import AnnualPlan, Milestone, Project, Unit
 from supervision.models import Finding
 from tests.workbooks import code, load, read_back

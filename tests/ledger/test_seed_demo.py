@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from bonds.models import FundApplication, FundStatus, FundType
 from investment.models import MonthlyReport, QualityFlag
-from investment.periods import due_period
-from investment.progress import LagReason, board, lag_warnings
 from investment.rules import period_end
-from ledger.demo import TOWNSHIPS, build_ledger, seed_demo
+from investment.rules.periods import due_period
+from investment.selectors.progress import LagReason, board, lag_warnings
+from ledger.services.demo import TOWNSHIPS, build_ledger, seed_demo
 from projects.models import AnnualPlan, Milestone, Project, ProjectRevision, Stage, Unit, User
-from supervision import clocks
+from supervision import rules as clocks
 from supervision.models import Finding
 from tests.counties import DEMO_DAY
 

@@ -12,9 +12,9 @@ from django.urls import resolve, reverse
 
 from core.uploads import upload_limit
 from investment.models import MonthlyReport
-from ledger import importer
-from ledger.importer import import_ledger
-from ledger.reader import LedgerImportError, opened
+from ledger.rules.reader import LedgerImportError, opened
+from ledger.services import importer
+from ledger.services.importer import import_ledger
 from projects.models import AnnualPlan, Project
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, xlsx
 

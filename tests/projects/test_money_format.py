@@ -15,8 +15,8 @@ from core import formatting
 from core.amounts import TOO_LARGE
 from core.models import is_money
 from core.versioning import change_line
-from investment.entry import MonthSaved
 from investment.models import MonthlyReport
+from investment.services.entry import MonthSaved
 from projects.models import AnnualPlan, Project
 from projects.services.register import plan_update, project_replace
 from tests.workbooks import PROJECT_HEADERS, code, load

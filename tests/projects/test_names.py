@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.services.people import account_create
 from accounts.services.people_import import HEADERS, reporters_import
 from core.names import clean_name, username_key
-from ledger.reader import LedgerImportError
+from ledger.rules.reader import LedgerImportError
 from projects.models import Unit, User
 from projects.services.units import unit_save
 from tests.cast import PASSWORD

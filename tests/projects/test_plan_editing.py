@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from investment.briefing import briefing_data
-from investment.selectors import portfolio_summary
+from investment.documents.briefing import briefing_data
+from investment.selectors.portfolio import portfolio_summary
 from projects.models import AnnualPlan, Level, Nature, Project
 from projects.services.register import plan_update
 from tests.workbooks import PROJECT_HEADERS, code, load

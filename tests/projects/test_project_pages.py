@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from investment import services
 from investment.models import YearSettings
+from investment.services import reports as services
 from projects.models import AnnualPlan, Project
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
 

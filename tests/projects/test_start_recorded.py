@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.xlsx import render_workbook
-from ledger.exporter import ledger_sheets
-from ledger.importer import import_ledger
+from ledger.documents.exporter import ledger_sheets
+from ledger.services.importer import import_ledger
 from projects.models import AnnualPlan, Milestone, Project, Stage
 from projects.services.register import plan_add, plan_update
 from tests.workbooks import PROJECT_HEADERS, code, load, xlsx

@@ -17,14 +17,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from backup import archive
+from backup.services import archive
 from bonds.models import FundApplication
 from bonds.services import fund_save
 from core.amounts import MONEY_MAX, amount_field, check_amount, refuse_amounts_out_of_range
-from investment import services
 from investment.models import MonthlyReport
-from investment.selectors import portfolio_summary
-from ledger.cells import CellError, read_amount
+from investment.selectors.portfolio import portfolio_summary
+from investment.services import reports as services
+from ledger.rules.cells import CellError, read_amount
 from projects.models import AnnualPlan, Project, Unit
 from tests.workbooks import PROJECT_HEADERS, code, load
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from investment.models import MonthlyReport
-from investment.services import report_save
+from investment.services.reports import report_save
 from projects.models import AnnualPlan
 from tests.cast import PASSWORD
 from tests.workbooks import a_portfolio, load, read_back

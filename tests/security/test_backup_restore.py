@@ -20,10 +20,10 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from audit.services import record
-from backup import signing
-from investment.rankings import unit_ranking
-from investment.selectors import portfolio_summary
-from ledger.demo import DEMO_PASSWORD
+from backup.rules import signing
+from investment.selectors.portfolio import portfolio_summary
+from investment.selectors.rankings import unit_ranking
+from ledger.services.demo import DEMO_PASSWORD
 from projects.models import Project, User
 from tests.backup import snapshot
 from tests.workbooks import a_portfolio, load
@@ -289,7 +289,7 @@ def test_a_write_committed_during_the_backup_is_not_half_in_it(tmp_path, monkeyp
         pytest.skip("on SQLite a writer waits for the reading backup; the snapshot is implicit")
     import threading
 
-    from backup import archive
+    from backup.services import archive
     from projects.models import Unit
 
     load(a_portfolio(3, 2026))

@@ -24,7 +24,7 @@ def test_a_server_error_is_recorded_with_its_traceback(client, settings, monkeyp
     def broken(**kwargs):
         raise RuntimeError("故意的服务器错误")
 
-    monkeypatch.setattr("investment.overview_pages.portfolio_summary", broken)
+    monkeypatch.setattr("investment.views.overview.portfolio_summary", broken)
     client.raise_request_exception = False
     client.force_login(cast.officer)
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from bonds.models import FundType
 from bonds.services import fund_save
-from investment.services import report_approve, report_save, report_submit
+from investment.services.reports import report_approve, report_save, report_submit
 from projects.models import AnnualPlan
 from tests.flags import examine_every_flag
 from tests.workbooks import a_portfolio, load
@@ -40,7 +40,7 @@ def test_the_data_history_names_the_reviewer_and_shows_no_none(client, county):
 
     page = client.get(reverse("data_history"), {"table": "report"}).content.decode()
 
-    # the approval is its status; 审核人 is the row's own 操作人 (audit/history.py's stamps)
+    # the approval is its status; 审核人 is the row's own 操作人 (audit/selectors/history.py's stamps)
     assert "状态：已报送 → 已审核" in page and "审核人：" not in page
     assert "None" not in page
     assert f"→ {county['office'].pk}<" not in page

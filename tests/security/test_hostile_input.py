@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ledger.importer import import_ledger
-from ledger.reader import LedgerImportError, read_workbook
+from ledger.rules.reader import LedgerImportError, read_workbook
+from ledger.services.importer import import_ledger
 from projects.models import Project, User
 from tests.test_permission_matrix import (
     CASES,

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from core.xlsx import render_workbook
-from ledger.exporter import ledger_sheets
-from ledger.importer import import_ledger
-from ledger.reader import LedgerImportError
+from ledger.documents.exporter import ledger_sheets
+from ledger.rules.reader import LedgerImportError
+from ledger.services.importer import import_ledger
 from projects.models import Project, ProjectRevision
 from tests.workbooks import code, load
 

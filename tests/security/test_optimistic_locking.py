@@ -11,7 +11,7 @@ from django.urls import reverse
 from bonds.models import FundType
 from bonds.services import fund_save
 from investment.models import BriefingNote, MonthlyReport
-from investment.services import report_save
+from investment.services.reports import report_save
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
 from supervision.models import Finding
 from supervision.services import finding_create, inspection_save

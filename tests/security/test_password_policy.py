@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from ledger.demo import DEMO_PASSWORD
+from ledger.services.demo import DEMO_PASSWORD
 from projects.models import PasswordHistory, PasswordResetRequest, User
 
 START = "Start#2026a"

@@ -10,8 +10,9 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from investment import quality, services
 from investment.models import MonthlyReport, QualityFlag, QualityRule
+from investment.services import quality
+from investment.services import reports as services
 from tests.investment.test_quality_pages import county, the_flag  # noqa: F401
 from tests.security.at_once import at_once, on_postgresql
 

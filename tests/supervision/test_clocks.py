@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from supervision.clocks import LEVEL_LEADERS, LEVEL_OFFICE, escalation_level, steps
 from supervision.models import Finding
+from supervision.rules import LEVEL_LEADERS, LEVEL_OFFICE, escalation_level, steps
 from supervision.selectors import escalations, overdue_findings, status_counts
 from supervision.services import finding_answer, finding_close
 from tests.supervision.builders import a_finding, people_of

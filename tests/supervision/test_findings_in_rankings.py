@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from investment.rankings import unit_ranking
+from investment.selectors.rankings import unit_ranking
 from projects.models import Unit
 from supervision.services import finding_answer, finding_close, finding_create
 from tests.workbooks import a_portfolio, load

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from investment.todo import todos
+from investment.selectors.todo import todos
 from supervision.services import finding_answer
 from tests.supervision.builders import a_finding, people_of
 

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import record_command
-from backup.archive import make_backup
-from backup.signing import signs_with_the_development_key
+from backup.rules.signing import signs_with_the_development_key
+from backup.services.archive import make_backup
 
 
 class Command(BaseCommand):

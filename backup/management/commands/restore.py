@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import record_command
-from backup.archive import BackupError, restore_backup
+from backup.services.archive import BackupError, restore_backup
 
 
 class Command(BaseCommand):

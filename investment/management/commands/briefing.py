@@ -4,8 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.models import PeriodKind
-from investment.briefing import briefing_pdf_bytes
-from investment.commandline import incompleteness, period_from_options
+from investment.documents.briefing import briefing_pdf_bytes
+from investment.management.commandline import incompleteness, period_from_options
 
 
 class Command(BaseCommand):

@@ -2,9 +2,9 @@ import json as json_module
 
 from django.core.management.base import BaseCommand
 
-from investment.commandline import check_period
+from investment.management.commandline import check_period
 from investment.models import QualityFlag, QualityRule
-from investment.quality_selectors import command_rows
+from investment.selectors.quality import command_rows
 
 
 class Command(BaseCommand):

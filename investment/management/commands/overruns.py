@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 from core import formatting
 from core.models import money
 from investment import rules
-from investment.commandline import check_period
-from investment.overruns import cost_overrun_pct, overrun_plans, overrun_summary
+from investment.management.commandline import check_period
+from investment.rules.overruns import cost_overrun_pct, overrun_plans, overrun_summary
 from projects.models import AnnualPlan
 
 

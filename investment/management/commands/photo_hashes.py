@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from PIL import Image, UnidentifiedImageError
 
 from investment.models import ReportPhoto
-from investment.photo_facts import perceptual_hash
+from investment.rules.photo_facts import perceptual_hash
 
 
 class Command(BaseCommand):

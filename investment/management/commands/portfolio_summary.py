@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand
 
 from core import formatting
 from investment import rules
-from investment.commandline import check_period, incompleteness
-from investment.selectors import portfolio_summary
+from investment.management.commandline import check_period, incompleteness
+from investment.selectors.portfolio import portfolio_summary
 from projects.models import Level
 
 

@@ -3,9 +3,9 @@ import json as json_module
 from django.core.management.base import BaseCommand, CommandError
 
 from core import formatting
-from investment.commandline import explanation_lines, incompleteness, period_from_options
-from investment.explain import UnknownUnit, explain_unit
-from investment.rankings import unit_ranking
+from investment.management.commandline import explanation_lines, incompleteness, period_from_options
+from investment.selectors.explain import UnknownUnit, explain_unit
+from investment.selectors.rankings import unit_ranking
 
 
 class Command(BaseCommand):

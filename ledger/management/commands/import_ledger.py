@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import record_command
-from ledger.importer import import_ledger
-from ledger.reader import LedgerImportError
+from ledger.rules.reader import LedgerImportError
+from ledger.services.importer import import_ledger
 
 SHOWN = 500
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.xlsx import render_workbook
-from ledger.exporter import template_sheets
+from ledger.documents.exporter import template_sheets
 
 
 class Command(BaseCommand):

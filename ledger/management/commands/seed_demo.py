@@ -2,7 +2,13 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ledger.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users, seed_demo, unit_reporters
+from ledger.services.demo import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    ensure_demo_users,
+    seed_demo,
+    unit_reporters,
+)
 from projects.models import Project
 
 

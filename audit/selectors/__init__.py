@@ -1,0 +1,1 @@
+"""Reads: the audit log and the model history."""

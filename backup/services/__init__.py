@@ -1,0 +1,1 @@
+"""The backup and the restore: the archive, its rows written and read."""

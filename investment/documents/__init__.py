@@ -1,0 +1,1 @@
+"""What is rendered for both pages and commands: the briefing, charts, notices."""

@@ -1,0 +1,322 @@
+"""The leaders' briefing (简报): what seed 004's template asks for, filled from the data.
+
+`briefing_data` gathers every figure through the same selectors the pages use (no formula is
+computed here or in the template); `project_sheet_data` does the same for one project's
+one-page sheet (项目一页纸). The PDF is drawn by `core.pdf.render_pdf` from
+`templates/briefing/`. A fixed number of queries, whatever the number of projects.
+"""
+
+import base64
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from bonds.models import FundApplication, FundType
+from bonds.selectors import fund_totals
+from core import formatting
+from core.models import PeriodKind, money
+from core.pdf import render_pdf
+from investment import rules
+from investment.documents import charts
+from investment.models import BriefingNote, MonthlyReport, ReportPhoto
+from investment.rules.overruns import (
+    OverrunSummary,
+    ProjectOverrun,
+    overrun_summary,
+    project_overrun,
+)
+from investment.selectors.portfolio import (
+    Completeness,
+    Figures,
+    PortfolioSummary,
+    figures_by,
+    monthly_completion,
+    portfolio_summary,
+    report_completeness,
+)
+from investment.selectors.progress import (
+    LagWarning,
+    LevelCount,
+    lag_warnings,
+    level_counts,
+    plan_progress,
+)
+from investment.selectors.rankings import Ranking, unit_ranking
+from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Nature, Project
+from supervision.models import Finding
+
+# A day on which at least this many new projects broke ground counts as a 集中开工 event.
+GROUNDBREAKING_MIN = 3
+
+
+@dataclass
+class NewStarts:
+    count: int = 0
+    total_investment: Decimal = Decimal(0)
+    annual_plan: Decimal = Decimal(0)
+    this_period: int = 0
+    groundbreakings: list[tuple[date, int]] = field(default_factory=list)
+
+
+@dataclass
+class Briefing:
+    year: int
+    month: int
+    kind: str
+    label: str
+    end: date
+    summary: PortfolioSummary
+    levels: list[tuple[str, Figures]]
+    by_unit: list[tuple[str, Figures]]
+    new_starts: NewStarts
+    approvals_due: int
+    approvals_done: int
+    statistics: int
+    private_projects: int
+    private_plan: Decimal
+    funds: list[dict[str, Any]]
+    special_bonds: dict[str, Any]
+    budget_allocated: Decimal
+    lagging: list[LagWarning]  # the furthest behind, at most BRIEFING_LIST
+    lagging_total: int
+    lagging_levels: list[LevelCount]
+    overdue_findings: list[Finding]  # the longest overdue, at most BRIEFING_LIST
+    overdue_total: int
+    ranking: Ranking
+    charts: list[Any]
+    next_steps: str
+    completeness: Completeness
+    overruns: OverrunSummary
+
+    @property
+    def title(self) -> str:
+        return f"{self.label}全县重点项目建设情况"
+
+    @property
+    def has_data(self) -> bool:
+        return self.summary.projects > 0
+
+    @property
+    def approval_rate(self) -> Decimal | None:
+        return rules.percent(self.approvals_done, self.approvals_due)
+
+
+def _new_starts(plans: AnnualPlanQuerySet, *, year: int, month: int, first_month: int) -> NewStarts:
+    new = plans.filter(
+        nature=Nature.NEW, actual_start__gte=date(year, 1, 1), actual_start__lte=rules.period_end(year, month)
+    )  # fmt: skip
+    totals = new.aggregate(
+        count=Count("pk"),
+        total=Sum("project__total_investment"),
+        plan=Sum("planned_investment"),
+        this_period=Count("pk", filter=Q(actual_start__gte=date(year, first_month, 1))),
+    )
+    days = (
+        new.order_by().values("actual_start").annotate(n=Count("pk")).filter(n__gte=GROUNDBREAKING_MIN)
+    )  # fmt: skip
+    return NewStarts(
+        count=totals["count"],
+        total_investment=money(totals["total"]),
+        annual_plan=money(totals["plan"]),
+        this_period=totals["this_period"],
+        # actual_start is never None here: the rows are filtered on it
+        groundbreakings=sorted((row["actual_start"], row["n"]) for row in days),  # type: ignore[misc]
+    )
+
+
+def overdue_findings_at(end: date) -> list[Finding]:
+    """Findings overdue at the end of ``end``: due by then, not closed out by then."""
+    return list(
+        Finding.objects.overdue(at_end_of=end)
+        .select_related("unit", "project")
+        .order_by("deadline", "unit__name", "pk")
+    )
+
+
+# A briefing names the worst cases, as the seeds do ("…等项目进展缓慢"); the full lists are the
+# 滞后预警 and 督查 pages. Twenty rows keep a city's briefing readable and quick to render.
+BRIEFING_LIST = 20
+
+
+def furthest_behind(warnings: list[LagWarning]) -> list[LagWarning]:
+    """Most points behind the schedule first; rows without a rate (no plan) last."""
+    return sorted(
+        warnings,
+        key=lambda w: (w.progress.ahead_pp is None, w.progress.ahead_pp or 0, w.progress.code),
+    )[:BRIEFING_LIST]
+
+
+def briefing_data(
+    *, year: int, month: int, kind: str = PeriodKind.MONTH, today: date | None = None
+) -> Briefing:
+    end = rules.period_end(year, month)
+    first_months: dict[str, int] = {PeriodKind.MONTH: month, PeriodKind.QUARTER: month - 2}
+    first_month = first_months.get(kind, 1)
+    plans = AnnualPlan.objects.counted(year)
+    summary = portfolio_summary(year=year, month=month)
+    by_unit = sorted(
+        figures_by(year=year, month=month, by="unit").items(),
+        key=lambda item: -(item[1].completion_rate or 0),
+    )
+    approvals = Milestone.objects.filter(
+        project__plans__in=plans, kind=Milestone.Kind.APPROVAL, planned_date__lte=end
+    ).aggregate(due=Count("pk", distinct=True),
+                done=Count("pk", distinct=True, filter=Q(actual_date__lte=end)))  # fmt: skip
+    extra = plans.aggregate(
+        statistics=Count("pk", filter=Q(statistics_date__lte=end)),
+        private=Count("pk", filter=Q(project__is_private=True)),
+        private_plan=Sum("planned_investment", filter=Q(project__is_private=True)),
+    )
+    year_funds = FundApplication.objects.filter(year=year)
+    funds = fund_totals(year_funds)
+    special_bonds = next(row for row in funds if row["label"] == FundType.SPECIAL_BOND.label)
+    budget = year_funds.filter(
+        fund_type__in=[FundType.CENTRAL_BUDGET, FundType.PROVINCIAL_BUDGET]
+    ).aggregate(allocated=Sum("allocated"))["allocated"]
+    ranking = unit_ranking(year=year, month=month, today=today)
+    note = BriefingNote.objects.filter(year=year, period=kind, month=month).first()
+    lagging = lag_warnings(year=year, month=month)
+    overdue = overdue_findings_at(end)
+    return Briefing(
+        year=year,
+        month=month,
+        kind=kind,
+        label=formatting.period_label(year=year, kind=kind, month=month),
+        end=end,
+        summary=summary,
+        levels=[
+            (level.label, summary.by_level[level.value])
+            for level in Level
+            if summary.by_level[level.value].projects
+        ],  # fmt: skip
+        by_unit=by_unit,
+        new_starts=_new_starts(plans, year=year, month=month, first_month=first_month),
+        approvals_due=approvals["due"],
+        approvals_done=approvals["done"],
+        statistics=extra["statistics"],
+        private_projects=extra["private"],
+        private_plan=money(extra["private_plan"]),
+        funds=funds,
+        special_bonds=special_bonds,
+        budget_allocated=money(budget),
+        lagging=furthest_behind(lagging),
+        lagging_total=len(lagging),
+        lagging_levels=level_counts(lagging),
+        overdue_findings=overdue[:BRIEFING_LIST],
+        overdue_total=len(overdue),
+        ranking=ranking,
+        charts=_charts(summary, by_unit) if summary.projects else [],
+        next_steps=note.next_steps if note else "",
+        completeness=report_completeness(year=year, month=month, today=today),
+        overruns=overrun_summary(year=year, month=month, plans=AnnualPlan.objects.all()),
+    )
+
+
+def _charts(summary: PortfolioSummary, by_unit: list[tuple[str, Figures]]) -> list[Any]:
+    year, month = summary.year, summary.month
+    return [
+        charts.line_chart(
+            title=f"{year}年累计投资完成率与序时进度",
+            labels=[f"{m}月" for m in range(1, month + 1)],
+            series=[
+                ("完成率", monthly_completion(year=year, month=month), "#1f4e79"),
+                ("序时进度", [rules.time_progress(m) for m in range(1, month + 1)], "#c0392b"),
+            ],
+        ),
+        charts.bar_chart(
+            title="各责任单位投资完成率",
+            items=[(name, figures.completion_rate) for name, figures in by_unit],
+            reference=summary.time_progress,
+        ),
+    ]
+
+
+# --- the one-page project sheet -------------------------------------------------------------
+
+
+SHEET_PHOTOS = 3  # as many thumbnails as fit beside the facts without a second page
+
+
+@dataclass
+class ProjectSheet:
+    project: Project
+    year: int
+    month: int
+    plan: AnnualPlan | None
+    progress: Any  # the plan row annotated with ``completed``, or None
+    months: list[tuple[int, Decimal | None, Decimal | None, str]]
+    milestones: list[Milestone]
+    findings: list[Finding]
+    # The latest photos of the sheet's year up to its month, newest first: (data: URI, so the
+    # PDF needs no fetch; caption; month).
+    photos: list[tuple[str | None, str, int]]
+    overrun: ProjectOverrun
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        if self.progress is None or self.plan is None:
+            return None
+        return rules.percent(money(self.progress.completed), self.plan.planned_investment)
+
+
+def project_sheet_data(*, project: Project, year: int, month: int) -> ProjectSheet:
+    plan = project.plans.filter(year=year).first()
+    progress = (
+        plan_progress(year=year, month=month, plans=AnnualPlan.objects.filter(pk=plan.pk)).first()
+        if plan
+        else None
+    )
+    reports = {
+        r.month: r
+        for r in MonthlyReport.objects.filter(
+            plan=plan, status__in=MonthlyReport.COUNTED_STATUSES, month__lte=month
+        )
+    } if plan else {}  # fmt: skip
+    months, cumulative = [], Decimal(0)
+    for m in range(1, month + 1):
+        report = reports.get(m)
+        cumulative += report.amount if report else 0
+        months.append(
+            (m, report.amount if report else None, cumulative if plan else None,
+             report.progress if report else "")
+        )  # fmt: skip
+    photos = ReportPhoto.objects.filter(
+        report__plan__project=project, report__plan__year=year, report__month__lte=month
+    ).order_by("-report__month", "-uploaded_at")[:SHEET_PHOTOS]
+    return ProjectSheet(
+        project=project,
+        year=year,
+        month=month,
+        plan=plan,
+        progress=progress,
+        months=months,
+        milestones=list(project.milestones.select_related("unit").order_by("planned_date")),
+        findings=list(
+            project.findings.exclude(status=Finding.Status.CLOSED)
+            .select_related("unit")
+            .order_by("deadline")
+        ),
+        photos=[
+            (_data_uri(p.thumbnail), p.caption, p.report.month)
+            for p in photos.select_related("report")
+        ],
+        overrun=project_overrun(project, period_end=rules.period_end(year, month)),
+    )
+
+
+def _data_uri(image: FieldFile) -> str | None:
+    if not image:
+        return None
+    with image.open("rb") as handle:
+        return "data:image/jpeg;base64," + base64.b64encode(handle.read()).decode()
+
+
+def briefing_pdf_bytes(*, year: int, month: int, kind: str) -> bytes:
+    """The briefing as leaders download it; the ``briefing`` command writes the same bytes."""
+    briefing = briefing_data(year=year, month=month, kind=kind)
+    return render_pdf("briefing/briefing.html", {"b": briefing, "generated": timezone.localdate()})

@@ -1,0 +1,89 @@
+"""Argument checks shared by the figure commands, with messages a clerk understands."""
+
+from django.core.management.base import CommandError
+
+from core import formatting
+from core.params import YEAR_MAX, YEAR_MIN
+from investment.selectors.explain import Explanation
+from investment.selectors.portfolio import report_completeness
+
+
+def incompleteness(*, year: int, month: int) -> str:
+    """The warning a figure command prints on stderr when the period's reports are not all in
+    (DESIGN.md §3: the figures say so; stdout stays as pinned, JSON included)."""
+    completeness = report_completeness(year=year, month=month)
+    said = "" if completeness.complete else f"注意：本期数据不完整（{completeness.text}）。"
+    if completeness.quality.unexamined:
+        said += f"注意：{completeness.quality.text}。"
+    return said
+
+
+def check_period(*, year: int, month: int) -> None:
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise CommandError(f"年度应为{YEAR_MIN}–{YEAR_MAX}之间的四位年份，实际为{year}")
+    if not 1 <= month <= 12:
+        raise CommandError(f"月份应为1–12的整数，实际为{month}")
+
+
+def period_from_options(*, year: int, month: int | None, quarter: int | None, annual: bool) -> int:
+    """The month a ranking is taken at: the month, the quarter's last month, or December."""
+    chosen = [option for option in (month, quarter) if option is not None] + (
+        [12] if annual else []
+    )
+    if len(chosen) != 1:
+        raise CommandError("请在 --month、--quarter、--annual 中选择一项")
+    if quarter is not None:
+        if not 1 <= quarter <= 4:
+            raise CommandError(f"季度应为1–4，实际为{quarter}")
+        month = quarter * 3
+    elif annual:
+        month = 12
+    assert month is not None  # exactly one of the three was given
+    check_period(year=year, month=month)
+    return month
+
+
+def _months(months: list[int]) -> str:
+    return "、".join(f"{m}月" for m in months) or "无"
+
+
+def explanation_lines(explanation: Explanation) -> list[str]:
+    """A unit's score breakdown as text, indicator by indicator."""
+    s = explanation.score
+    w = s.weights
+    i = s.indicators
+    lines = [
+        f"{s.unit}：第{s.rank}名，得分{s.score}（序时进度{formatting.percent(s.time_progress)}）",
+        f"I1 投资完成 权重{w[0]}：完成{formatting.wan(s.completed)}万元 / 年度计划"
+        f"{formatting.wan(s.annual_plan)}万元 = {formatting.percent(s.completion_rate)}，"
+        f"指标值{i[0]:.4f}",
+        f"I2 开复工 权重{w[1]}：{s.started} / {s.projects}个项目，指标值{i[1]:.4f}",
+        f"I3 节点按期完成 权重{w[2]}：{s.milestones_on_time} / {s.milestones_due}个，指标值{i[2]:.4f}",
+        f"I4 问题按期整改 权重{w[3]}：{s.findings_on_time} / {s.findings_due}个，指标值{i[3]:.4f}",
+        f"I5 按时报送 权重{w[4]}：{s.reports_on_time} / {s.reports_expected}份，指标值{i[4]:.4f}",
+        "",
+        "项目明细（项目代码 名称 年度计划 完成 开复工日期 应报月份 未按时报送）：",
+    ]
+    for p in explanation.plans:
+        lines.append(
+            f"  {p.code} {p.name} {formatting.wan(p.planned_investment)} {formatting.wan(p.completed)}"
+            f" {p.actual_start or '未开工'} {len(p.expected_months)}个月 {_months(p.missing_or_late_months)}"
+        )
+    lost = explanation.points_lost
+    if behind := explanation.behind_schedule:
+        lines.append(f"I1 扣{lost[0]}分，低于序时进度的项目（项目代码 名称 低于序时万元 扣分）：")
+        lines += [
+            f"  {p.code} {p.name} {formatting.wan(p.behind_shown)} {p.i1_points}" for p in behind
+        ]
+        if explanation.given_back:
+            lines.append(f"  超过序时进度的项目抵回{explanation.given_back}分")
+    if not_started := explanation.not_started:
+        lines.append(f"I2 扣{lost[1]}分，截至期末未开(复)工的项目（项目代码 名称 扣分）：")
+        lines += [f"  {p.code} {p.name} {p.i2_points}" for p in not_started]
+    for title, items in (("节点", explanation.milestones), ("督查问题", explanation.findings)):
+        lines.append(f"{title}明细（计划/时限 完成/销号 是否按期）：")
+        lines += [
+            f"  {item.code} {item.name} {item.due} {item.done or '未完成'} {'按期' if item.on_time else '逾期'}"
+            for item in items
+        ] or ["  无"]
+    return lines

@@ -1,0 +1,1 @@
+"""Reads: the figures, the month's pages, rankings, progress, data quality."""

@@ -1,0 +1,409 @@
+"""Reads that compute portfolio figures, in the database.
+
+Each figure set is a fixed number of grouped queries, whatever the number of projects:
+the plan rows grouped by level and nature, and the reports grouped by level. Python only
+adds up those few group rows and applies the formulas of ``investment.rules``.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from core.models import money
+from investment import rules
+from investment.models import MonthlyReport, YearSettings
+from investment.rules import periods
+from investment.selectors.quality import QualityCount, quality_count
+from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Nature, Stage, User
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class Figures:
+    """Counts and amounts of a set of plan rows at a period; rates are derived."""
+
+    time_progress: Decimal
+    projects: int = 0
+    new: int = 0
+    continuing: int = 0
+    started: int = 0
+    total_investment: Decimal = ZERO
+    annual_plan: Decimal = ZERO
+    completed: Decimal = ZERO
+
+    @property
+    def start_rate(self) -> Decimal | None:
+        return rules.percent(self.started, self.projects)
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return rules.percent(self.completed, self.annual_plan)
+
+    @property
+    def ahead_pp(self) -> Decimal | None:
+        return rules.ahead_pp(self.completion_rate, self.time_progress)
+
+
+@dataclass
+class PortfolioSummary(Figures):
+    year: int = 0
+    month: int = 0
+    by_level: dict[str, Figures] = field(default_factory=dict)
+
+    @property
+    def double_half(self) -> bool:
+        return rules.double_half(self.completion_rate, self.month)
+
+    def as_json(self) -> dict[str, Any]:
+        """The pinned JSON shape of ``portfolio_summary --json`` (DESIGN.md §4)."""
+        return {
+            "year": self.year,
+            "month": self.month,
+            "time_progress": rules.json_number(rules.for_machine(self.time_progress)),
+            "projects": self.projects,
+            "new": self.new,
+            "continuing": self.continuing,
+            "started": self.started,
+            "start_rate": rules.json_number(rules.for_machine(self.start_rate)),
+            "total_investment": rules.json_number(self.total_investment),
+            "annual_plan": rules.json_number(self.annual_plan),
+            "completed": rules.json_number(self.completed),
+            "completion_rate": rules.json_number(rules.for_machine(self.completion_rate)),
+            "ahead_pp": rules.json_number(rules.for_machine(self.ahead_pp)),
+            "double_half": self.double_half,
+            "by_level": {
+                Level(level).label: {
+                    "projects": figures.projects,
+                    "annual_plan": rules.json_number(figures.annual_plan),
+                    "completed": rules.json_number(figures.completed),
+                    "completion_rate": rules.json_number(
+                        rules.for_machine(figures.completion_rate)
+                    ),
+                    "ahead_pp": rules.json_number(rules.for_machine(figures.ahead_pp)),
+                }
+                for level, figures in self.by_level.items()
+            },
+        }
+
+
+def counted_reports(*, year: int, month: int) -> QuerySet[MonthlyReport]:
+    """The reports that make up completed investment of year Y through month m."""
+    return MonthlyReport.objects.filter(
+        plan__year=year,
+        plan__replaced_by__isnull=True,  # as AnnualPlan.objects.counted: 替换 leaves the figures
+        month__lte=month,
+        status__in=MonthlyReport.COUNTED_STATUSES,
+    )
+
+
+ADDITIVE = (
+    "projects",
+    "new",
+    "continuing",
+    "started",
+    "total_investment",
+    "annual_plan",
+    "completed",
+)
+
+# The dimensions a summary breaks down by, and the plan-row field each groups on.
+BREAKDOWNS = {
+    "level": "level",
+    "nature": "nature",
+    "unit": "project__unit__name",
+    "industry": "project__industry",
+}
+
+
+def figures_by(
+    *, year: int, month: int, by: str, plans: AnnualPlanQuerySet | None = None
+) -> dict[str, Figures]:
+    """The portfolio figures of (year, month) broken down by ``by`` (a key of BREAKDOWNS).
+
+    Two queries: plan rows grouped by the dimension and nature, reports by the dimension.
+    """
+    key = BREAKDOWNS[by]
+    schedule = rules.time_progress(month)
+    end = rules.period_end(year, month)
+    plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
+
+    groups = (
+        plans.order_by()
+        .values(key, "nature")
+        .annotate(
+            projects=Count("pk"),
+            started=Count("pk", filter=Q(actual_start__lte=end)),
+            total_investment=Sum("project__total_investment"),
+            annual_plan=Sum("planned_investment"),
+        )
+    )
+    completed = (
+        counted_reports(year=year, month=month)
+        .filter(plan__in=plans.values("pk"))
+        .order_by()
+        .values(f"plan__{key}")
+        .annotate(completed=Sum("amount"))
+        .values_list(f"plan__{key}", "completed")
+    )
+
+    breakdown: dict[str, Figures] = {}
+    for group in groups:
+        figures = breakdown.setdefault(group[key], Figures(time_progress=schedule))
+        figures.projects += group["projects"]
+        figures.started += group["started"]
+        figures.total_investment += money(group["total_investment"])
+        figures.annual_plan += money(group["annual_plan"])
+        if group["nature"] == Nature.NEW:
+            figures.new += group["projects"]
+        else:
+            figures.continuing += group["projects"]
+    for value, amount in completed:
+        breakdown[value].completed = money(amount)
+    return breakdown
+
+
+def portfolio_summary(
+    *, year: int, month: int, plans: AnnualPlanQuerySet | None = None
+) -> PortfolioSummary:
+    """The portfolio figures of year ``year`` at the end of month ``month``, by level.
+
+    ``plans`` narrows the portfolio (a unit's or an industry's plan rows); it defaults to
+    every plan row of the year. Two queries.
+    """
+    schedule = rules.time_progress(month)
+    summary = PortfolioSummary(time_progress=schedule, year=year, month=month)
+    by_level = figures_by(year=year, month=month, by="level", plans=plans)
+    summary.by_level = {
+        level: by_level.get(level, Figures(time_progress=schedule)) for level in Level.values
+    }
+    for figures in by_level.values():
+        for name in ADDITIVE:
+            setattr(summary, name, getattr(summary, name) + getattr(figures, name))
+    return summary
+
+
+def monthly_completion(
+    *, year: int, month: int, plans: AnnualPlanQuerySet | None = None
+) -> list[Decimal | None]:
+    """The cumulative completion rate at the end of each month 1..``month`` (two queries)."""
+    plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
+    annual_plan = money(plans.aggregate(total=Sum("planned_investment"))["total"])
+    by_month = dict(
+        counted_reports(year=year, month=month)
+        .filter(plan__in=plans.values("pk"))
+        .order_by()
+        .values("month")
+        .annotate(amount=Sum("amount"))
+        .values_list("month", "amount")
+    )
+    rates, cumulative = [], ZERO
+    for m in range(1, month + 1):
+        cumulative += money(by_month.get(m))
+        rates.append(rules.percent(cumulative, annual_plan))
+    return rates
+
+
+def projects_by_stage(
+    *, year: int, plans: AnnualPlanQuerySet | None = None
+) -> list[tuple[str, int]]:
+    """How many of the year's plan rows are in each project stage (one query).
+
+    A replaced row (替换: its project's stage is 替换) counts in no figure, but it is on the
+    year's list and in 项目库: the chart shows it under 替换, said not to count, so the chart
+    agrees with 项目库's total."""
+    plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
+    counts = dict(
+        plans.order_by()
+        .values("project__stage")
+        .annotate(n=Count("pk"))
+        .values_list("project__stage", "n")
+    )
+    return [
+        (f"{stage.label}（不计入）" if stage == Stage.REPLACED else str(stage.label),
+         counts.get(stage.value, 0))
+        for stage in Stage
+    ]  # fmt: skip
+
+
+@dataclass
+class UnitReporting:
+    """One unit's reports for a month: what was expected and where each one stands."""
+
+    unit_id: int
+    unit: str
+    expected: int
+    submitted: int
+    approved: int
+    returned: int
+    draft: int
+    reporters: list[str] = field(default_factory=list)
+
+    @property
+    def outstanding(self) -> int:
+        """Expected reports not yet sent: drafts, returned ones and those never started."""
+        return self.expected - self.submitted - self.approved
+
+    @property
+    def missing(self) -> int:
+        return self.outstanding - self.returned - self.draft
+
+
+def expecting_reports(plans: AnnualPlanQuerySet, *, year: int, month: int) -> AnnualPlanQuerySet:
+    """The plan rows that owe a report for month ``month``: counted rows started by its end.
+
+    应报 on the review page, 未报送 in the lag list, I5 and the completeness line all count
+    these (I5 and 未报送 only once the month's due day has passed).
+    """
+    return plans.counted(year).filter(actual_start__lte=rules.period_end(year, month))
+
+
+def reporting_status(*, year: int, month: int, plans: AnnualPlanQuerySet) -> list[UnitReporting]:
+    """Each unit's month-``month`` reports, most outstanding first: two queries.
+
+    A plan row expects a report once it has started (as 未报送 in the lag list and I5).
+    The unit's active reporters come with their phone numbers, for a reminder call (催报).
+    """
+    status = MonthlyReport.Status
+
+    def count(value: str) -> Count:
+        return Count("reports", filter=Q(reports__month=month, reports__status=value))
+
+    rows = (
+        expecting_reports(plans, year=year, month=month)
+        .order_by()
+        .values("project__unit", "project__unit__name")
+        .annotate(
+            expected=Count("pk", distinct=True),
+            submitted=count(status.SUBMITTED),
+            approved=count(status.APPROVED),
+            returned=count(status.RETURNED),
+            draft=count(status.DRAFT),
+        )
+    )
+    units = {
+        row["project__unit"]: UnitReporting(
+            unit_id=row["project__unit"],
+            unit=row["project__unit__name"],
+            expected=row["expected"],
+            submitted=row["submitted"],
+            approved=row["approved"],
+            returned=row["returned"],
+            draft=row["draft"],
+        )
+        for row in rows
+    }
+    reporters = User.objects.filter(
+        role=User.Role.REPORTER, is_active=True, unit__in=list(units)
+    ).order_by("username")
+    for reporter in reporters:
+        units[reporter.unit_id].reporters.append(  # type: ignore[index]  # unit__in: never None
+            f"{reporter} {reporter.phone}" if reporter.phone else str(reporter)
+        )
+    return sorted(units.values(), key=lambda u: (-u.outstanding, u.unit))
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How many of a period's reports are in (DESIGN.md §3): 应报N份、已报M份，K个单位未报.
+
+    The period is month ``month`` (a quarter or a year: its last month); 已报 counts the
+    reports that make up the figures (submitted or approved).
+    """
+
+    year: int
+    month: int
+    expected: int
+    reported: int
+    units_missing: int
+    due: bool  # the month's due day has passed
+    due_date: date
+    # the data-quality flags on the reports these figures count (数据质量提示N条，未核实M条)
+    quality: QualityCount = QualityCount(flags=0, unexamined=0)
+
+    @property
+    def complete(self) -> bool:
+        return self.reported >= self.expected
+
+    @property
+    def needs_acknowledgement(self) -> bool:
+        """A notice or briefing of this period needs 我已知悉 first: reports are missing, or
+        flags on the counted reports are not yet examined by the office."""
+        return not self.complete or self.quality.unexamined > 0
+
+    @property
+    def acknowledgement(self) -> str:
+        """What 我已知悉 acknowledges, in the confirmation's words."""
+        said = []
+        if not self.complete:
+            said.append("本期报表未报齐")
+        if self.quality.unexamined:
+            said.append(f"有{self.quality.unexamined}条数据质量提示尚未核实")
+        return "我已知悉本期" + "、".join(said).removeprefix("本期")
+
+    @property
+    def missing(self) -> int:
+        return max(self.expected - self.reported, 0)
+
+    @property
+    def text(self) -> str:
+        """The line shown beside the period's figures ("" when nothing is expected)."""
+        if not self.expected:
+            return ""
+        if self.complete:
+            return f"{self.month}月报表应报{self.expected}份，已全部报送"
+        if not self.due:
+            # Nothing is owed before the due day, so no unit is named as missing.
+            return (
+                f"{self.month}月报表{self.due_date.month}月{self.due_date.day}日截止，尚未到期："
+                f"已开工项目{self.expected}个、已报{self.reported}份"
+            )
+        return (
+            f"{self.month}月报表应报{self.expected}份、已报{self.reported}份，"
+            f"{self.units_missing}个单位未报"
+        )
+
+
+def report_completeness(
+    *,
+    year: int,
+    month: int,
+    plans: AnnualPlanQuerySet | None = None,
+    today: date | None = None,
+) -> Completeness:
+    """Whether month ``month``'s reports are all in, for ``plans`` (default: every row).
+
+    One grouped query (rows by unit, with how many have a counted report for the month),
+    the year's settings for the due day, and one for the data-quality flags.
+    """
+    scoped = plans
+    plans = AnnualPlan.objects.all() if plans is None else plans
+    reported = MonthlyReport.objects.filter(
+        plan=OuterRef("pk"), month=month, status__in=MonthlyReport.COUNTED_STATUSES
+    )
+    rows = (
+        expecting_reports(plans, year=year, month=month)
+        .order_by()
+        .values("project__unit")
+        .annotate(expected=Count("pk"), reported=Count("pk", filter=Exists(reported)))
+    )
+    expected = sent = units_missing = 0
+    for row in rows:
+        expected += row["expected"]
+        sent += row["reported"]
+        units_missing += row["reported"] < row["expected"]
+    due_day = YearSettings.for_year(year).due_day
+    return Completeness(
+        year=year,
+        month=month,
+        expected=expected,
+        reported=sent,
+        units_missing=units_missing,
+        due=periods.is_due(year, month, today=today or timezone.localdate(), due_day=due_day),
+        due_date=periods.due_date(year, month, due_day),
+        quality=quality_count(year=year, month=month, plans=scoped),
+    )

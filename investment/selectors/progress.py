@@ -1,0 +1,470 @@
+"""Project-level progress: lag warnings (滞后项目), the 挂图作战 board and project rankings.
+
+Each reads a fixed number of queries — the plan rows with their sums, the milestones, the
+reports by month — so a page's query count does not depend on the number of projects.
+The per-row judgements (which reason applies, which colour) follow DESIGN.md §3 here.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, Sum
+from django.utils import timezone
+
+from core.models import money
+from investment import rules
+from investment.models import LEVEL_ORDER, MonthlyReport, WarningLevel, WarningRule, YearSettings
+from investment.rules import periods
+from investment.selectors.rankings import report_deadline
+from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Project
+
+ZERO = Decimal(0)
+Indicator = WarningRule.Indicator
+
+
+@dataclass
+class PlanProgress:
+    """A plan row at a period: who, how much, how far."""
+
+    plan_id: int
+    project_id: int
+    code: str
+    name: str
+    unit: str
+    level: str
+    industry: str
+    leader: str
+    planned_investment: Decimal
+    completed: Decimal
+    time_progress: Decimal
+    actual_start: date | None
+    planned_start: date | None
+    actual_end: date | None
+    statistics_date: date | None = None
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return rules.percent(self.completed, self.planned_investment)
+
+    @property
+    def ahead_pp(self) -> Decimal | None:
+        return rules.ahead_pp(self.completion_rate, self.time_progress)
+
+
+def plan_progress(
+    *, year: int, month: int, plans: AnnualPlanQuerySet | None = None
+) -> AnnualPlanQuerySet:
+    """Year ``year``'s plan rows with ``completed`` through ``month``, in one query."""
+    plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
+    counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
+    return (
+        plans.select_related("project__unit")
+        .annotate(completed=Sum("reports__amount", filter=counted))
+        .order_by("project__code")
+    )
+
+
+def plan_progress_all_years(*, project: Project, month: int = 12) -> AnnualPlanQuerySet:
+    """A project's plan rows, every year, each with ``completed`` through ``month``."""
+    counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
+    return (
+        AnnualPlan.objects.filter(project=project)
+        .annotate(completed=Sum("reports__amount", filter=counted))
+        .order_by("-year")
+    )
+
+
+# PlanProgress field ← the plan row's value it is read from.
+PROGRESS_VALUES = {
+    "plan_id": "pk",
+    "project_id": "project_id",
+    "code": "project__code",
+    "name": "project__name",
+    "unit": "project__unit__name",
+    "level": "level",
+    "industry": "project__industry",
+    "leader": "project__leader",
+    "planned_investment": "planned_investment",
+    "completed": "completed",
+    "actual_start": "actual_start",
+    "planned_start": "project__planned_start",
+    "actual_end": "project__actual_end",
+    "statistics_date": "statistics_date",
+}
+
+
+def progress_rows(
+    *, year: int, month: int, plans: AnnualPlanQuerySet | None = None, **extra: Any
+) -> list[tuple[PlanProgress, dict[str, Any]]]:
+    """``plan_progress`` read as plain values (no model instances: a city's thousands of rows
+    cost a fraction), each with the values of the ``extra`` annotations."""
+    levels = dict(Level.choices)
+    schedule = rules.time_progress(month)
+    rows = plan_progress(year=year, month=month, plans=plans).annotate(**extra)
+    result = []
+    for row in rows.values(*PROGRESS_VALUES.values(), *extra):
+        values = {name: row[source] for name, source in PROGRESS_VALUES.items()}
+        values |= {"level": str(levels[row["level"]]), "completed": money(row["completed"])}
+        result.append((PlanProgress(time_progress=schedule, **values), row))
+    return result
+
+
+# --- project ranking ---------------------------------------------------------------
+
+
+def project_ranking(
+    *,
+    year: int,
+    month: int,
+    level: str | None = None,
+    unit_id: int | None = None,
+    industry: str | None = None,
+) -> list[PlanProgress]:
+    """Plan rows ranked by completion rate (rows with no plan money last), then by code."""
+    plans = AnnualPlan.objects.all()
+    if level:
+        plans = plans.filter(level=level)
+    if unit_id:
+        plans = plans.filter(project__unit=unit_id)
+    if industry:
+        plans = plans.filter(project__industry=industry)
+    rows = [progress for progress, _ in progress_rows(year=year, month=month, plans=plans)]
+    return sorted(
+        rows,
+        key=lambda row: (row.completion_rate is None, -(row.completion_rate or ZERO), row.code),
+    )
+
+
+# --- due to start --------------------------------------------------------------------
+# DESIGN.md §3 "Lagging projects": a plan row whose 计划开工日期 falls after the period end is
+# not due to start: it is neither 未按期开工 nor 投资滞后 (it still counts in every completion
+# rate), and the board shows it grey as 未到开工期. The rule in its two forms, side by side
+# (`projects.deadlines`' way): a database condition for the lag list, and one loaded row's
+# check for the board's cells, month by month; tests hold the two to the same answers.
+
+BEFORE_START_LABEL = "未到开工期"
+
+
+def due_to_start_q(end: date) -> Q:
+    """The plan rows due to have started by the end of ``end`` (a period's last day): their
+    project's 计划开工日期 is on or before it, or not given."""
+    return Q(project__planned_start__isnull=True) | Q(project__planned_start__lte=end)
+
+
+def is_due_to_start(planned_start: date | None, end: date) -> bool:
+    """``due_to_start_q`` for one row already loaded."""
+    return planned_start is None or planned_start <= end
+
+
+def due_to_start(end: date) -> "ExpressionWrapper[Q]":
+    """``due_to_start_q`` as an annotation (a boolean per row, in the rows' one query)."""
+    return ExpressionWrapper(due_to_start_q(end), output_field=BooleanField())
+
+
+# --- lag warnings ------------------------------------------------------------------
+
+
+class LagReason:
+    """The reasons a row is on the lag list: the labels of `WarningRule.Indicator`."""
+
+    NOT_STARTED = str(Indicator.NOT_STARTED.label)
+    INVESTMENT = str(Indicator.INVESTMENT.label)
+    NOT_IN_STATISTICS = str(Indicator.NOT_IN_STATISTICS.label)
+    MILESTONE = str(Indicator.MILESTONE.label)
+    NOT_REPORTED = str(Indicator.NOT_REPORTED.label)
+
+
+class Reason(NamedTuple):
+    reason: str  # a LagReason
+    details: str
+    level: str  # a WarningLevel
+
+
+@dataclass
+class LagWarning:
+    progress: PlanProgress
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def level(self) -> str:
+        """The row's level: its worst reason's."""
+        return max((reason.level for reason in self.reasons), key=LEVEL_ORDER.__getitem__)
+
+    @property
+    def level_rank(self) -> int:
+        """Red first when sorted ascending."""
+        return -LEVEL_ORDER[self.level]
+
+    @property
+    def level_label(self) -> str:
+        return str(WarningLevel(self.level).label)
+
+    @property
+    def summary(self) -> str:
+        """The level and the reasons as one line of text (the mark's words, the exports)."""
+        return f"{self.level_label}预警：" + "；".join(
+            f"{r.reason}（{WarningLevel(r.level).label}）{r.details}" for r in self.reasons
+        )
+
+
+def _months_between(earlier: date, year: int, month: int) -> int:
+    return (year - earlier.year) * 12 + month - earlier.month
+
+
+def lag_warnings(
+    *,
+    year: int,
+    month: int,
+    now: datetime | None = None,
+    plans: AnnualPlanQuerySet | None = None,
+    rules_of_year: dict[str, WarningRule] | None = None,
+) -> list[LagWarning]:
+    """The early-warning list at (year, month): every plan row with at least one reason at
+    yellow or red under the year's `WarningRule` rows (whose docstring table defines each
+    measure and edge), or ``rules_of_year`` when given.
+
+    未报送 is raised only once month ``month``'s due day has passed at ``now``. A row not due
+    to start by the period end (``due_to_start_q``) is judged neither 未按期开工 nor 投资滞后.
+    Four queries:
+    the settings, the rules, the plan rows with their sums, the overdue milestones.
+    """
+    settings = YearSettings.for_year(year)
+    rule = rules_of_year or WarningRule.for_year(year)
+    end = rules.period_end(year, month)
+    now = now or timezone.now()
+    deadline_passed = now >= report_deadline(year, month, settings.due_day)
+    counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
+    rows = progress_rows(
+        year=year,
+        month=month,
+        plans=plans,
+        last_reported=Max("reports__month", filter=counted),
+        due_to_start=due_to_start(end),
+    )
+    overdue = (
+        Milestone.objects.filter(project__plans__year=year)
+        .late(at_end_of=end)
+        .order_by("planned_date", "name")
+        .values_list("project_id", "name", "planned_date")  # names only: no model instances
+    )
+    overdue_by_project: dict[int, list[tuple[str, date]]] = {}
+    for project_id, name, planned in overdue:
+        overdue_by_project.setdefault(project_id, []).append((name, planned))
+
+    def judge(indicator: str, measure: Decimal | int, details: str) -> None:
+        level = rule[indicator].level(measure)
+        if level is not None:
+            warning.reasons.append(Reason(str(Indicator(indicator).label), details, level))
+
+    warnings = []
+    for progress, values in rows:
+        warning = LagWarning(progress)
+        start = progress.actual_start
+        started = start is not None and start <= end
+        planned = progress.planned_start
+        due = values["due_to_start"]
+        if not started and planned and planned < end:  # "before the period end": not on it
+            late = _months_between(planned, year, month)
+            judge(
+                Indicator.NOT_STARTED,
+                late,
+                f"计划{planned:%Y-%m-%d}开工，至{month}月底未开工"
+                + (f"（已{late}个月）" if late else ""),
+            )
+        behind = progress.ahead_pp
+        if behind is not None and due:
+            judge(
+                Indicator.INVESTMENT,
+                -behind,
+                f"完成{rules.for_page(progress.completion_rate)}%，"
+                f"低于序时进度{rules.for_page(-behind)}个百分点",
+            )
+        if started and start and not (progress.statistics_date and progress.statistics_date <= end):
+            since = _months_between(start, year, month)
+            judge(
+                Indicator.NOT_IN_STATISTICS,
+                since,
+                f"{start:%Y-%m-%d}开工，至{month}月底未纳统",
+            )
+        late_milestones = overdue_by_project.get(progress.project_id, [])
+        if late_milestones:
+            names = "、".join(f"{name}（{planned:%m-%d}）" for name, planned in late_milestones)
+            days = (end - late_milestones[0][1]).days  # the oldest first
+            judge(
+                Indicator.MILESTONE,
+                days,
+                f"{len(late_milestones)}个节点逾期：{names}"
+                + (f"，最久逾期{days}天" if days else ""),
+            )
+        if deadline_passed and started and start:
+            first_expected = start.month if start.year == year else 1
+            running = min(month - (values["last_reported"] or 0), month - first_expected + 1)
+            if running:
+                judge(
+                    Indicator.NOT_REPORTED,
+                    running,
+                    f"{month}月报表逾期未报送"
+                    if running == 1
+                    else f"连续{running}个月（{month - running + 1}–{month}月）报表未报送",
+                )
+        if warning.reasons:
+            warnings.append(warning)
+    return warnings
+
+
+class LevelCount(NamedTuple):
+    level: str
+    label: str
+    total: int
+
+
+def level_counts(warnings: list[LagWarning]) -> list[LevelCount]:
+    """How many rows are red, and how many yellow (red first)."""
+    counts = dict.fromkeys(WarningLevel.values, 0)
+    for warning in warnings:
+        counts[warning.level] += 1
+    return [
+        LevelCount(level, str(WarningLevel(level).label), counts[level])
+        for level in (WarningLevel.RED, WarningLevel.YELLOW)
+    ]
+
+
+def with_marks(
+    rows: "list[BoardRow]", *, year: int, month: int, plans: AnnualPlanQuerySet
+) -> "list[BoardRow]":
+    """The board rows with their warning marks: the lag list of the same rows (``plans``
+    narrowed to them), so a mark and the list always agree. Four more queries."""
+    shown = plans.filter(pk__in=[row.progress.plan_id for row in rows])
+    marks = {w.progress.plan_id: w for w in lag_warnings(year=year, month=month, plans=shown)}
+    for row in rows:
+        row.warning = marks.get(row.progress.plan_id)
+    return rows
+
+
+# --- the 挂图作战 board ---------------------------------------------------------------
+
+
+class Colour:
+    GREEN = "green"  # on or ahead of schedule
+    AMBER = "amber"  # up to the threshold behind
+    RED = "red"  # more than the threshold behind
+    GREY = "grey"  # no plan, not started yet, or not due to start yet (未到开工期)
+    BLUE = "blue"  # completed
+    # Ours: a month whose due day has not passed and whose report is not in yet. It expects no
+    # report yet (DESIGN.md §3), so it is not judged red for the money not reported.
+    PENDING = "pending"
+
+
+@dataclass
+class BoardCell:
+    month: int
+    colour: str
+    completed: Decimal  # cumulative through this month
+    completion_rate: Decimal | None
+    time_progress: Decimal
+    # A started row's month whose due day has passed with no report in (未报送): the colour
+    # still follows the cumulative figure, the cell says the month is missing.
+    missing: bool = False
+    # The month ends before the row's 计划开工日期 (`is_due_to_start`): grey, 未到开工期.
+    before_start: bool = False
+
+    @property
+    def label(self) -> str:
+        return BEFORE_START_LABEL if self.before_start else ""
+
+
+@dataclass
+class BoardRow:
+    progress: PlanProgress
+    cells: list[BoardCell]
+    warning: LagWarning | None = None  # the row's mark, when the page asks (`with_marks`)
+
+
+def board_colour(
+    *,
+    completion_rate: Decimal | None,
+    schedule: Decimal,
+    started: bool,
+    completed_project: bool,
+    threshold: Decimal,
+    awaiting_report: bool = False,
+    due_to_start: bool = True,
+) -> str:
+    """A project-month's colour on the board (DESIGN.md §3); ``due_to_start`` False: the
+    month ends before the row's 计划开工日期 (未到开工期)."""
+    if completed_project:
+        return Colour.BLUE
+    if completion_rate is None or not started or not due_to_start:
+        return Colour.GREY
+    if awaiting_report:
+        return Colour.PENDING
+    behind = schedule - completion_rate
+    if behind <= 0:
+        return Colour.GREEN
+    if behind <= threshold:
+        return Colour.AMBER
+    return Colour.RED
+
+
+def board(
+    *,
+    year: int,
+    month: int,
+    plans: AnnualPlanQuerySet | None = None,
+    today: date | None = None,
+) -> list[BoardRow]:
+    """Every plan row × months 1..``month``, coloured, with the figures behind each colour.
+
+    A month whose due day has not passed by ``today`` and whose report is not in is
+    ``Colour.PENDING``, not red. The amber/red edge is the 投资滞后 rule's yellow threshold.
+    Four queries: the settings, the rules, the plan rows, and the reports summed by plan and
+    month.
+    """
+    settings = YearSettings.for_year(year)
+    threshold = WarningRule.for_year(year)[Indicator.INVESTMENT].yellow
+    through = periods.due_through(
+        year, month, today=today or timezone.localdate(), due_day=settings.due_day
+    )
+    plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
+    rows = progress_rows(year=year, month=month, plans=plans)
+    monthly: dict[tuple[int, int], Decimal] = {
+        (plan_id, report_month): money(amount)
+        for plan_id, report_month, amount in MonthlyReport.objects.filter(
+            plan__in=plans.values("pk"),
+            month__lte=month,
+            status__in=MonthlyReport.COUNTED_STATUSES,
+        )
+        .order_by()
+        .values("plan", "month")
+        .annotate(amount=Sum("amount"))
+        .values_list("plan", "month", "amount")
+    }
+    board_rows = []
+    for progress, _ in rows:
+        cumulative = ZERO
+        cells = []
+        for k in range(1, month + 1):
+            cumulative += monthly.get((progress.plan_id, k), ZERO)
+            k_end = rules.period_end(year, k)
+            rate = rules.percent(cumulative, progress.planned_investment)
+            schedule = rules.time_progress(k)
+            started = progress.actual_start is not None and progress.actual_start <= k_end
+            completed = progress.actual_end is not None and progress.actual_end <= k_end
+            reported = (progress.plan_id, k) in monthly
+            due = is_due_to_start(progress.planned_start, k_end)
+            colour = board_colour(
+                completion_rate=rate,
+                schedule=schedule,
+                started=started,
+                completed_project=completed,
+                threshold=threshold,
+                awaiting_report=k > through and not reported,
+                due_to_start=due,
+            )
+            missing = k <= through and started and not completed and not reported
+            before_start = not due and not completed
+            cells.append(BoardCell(k, colour, cumulative, rate, schedule, missing, before_start))
+        board_rows.append(BoardRow(progress, cells))
+    return board_rows

@@ -1,0 +1,329 @@
+"""Unit rankings (单位考核排名) and the 红黑榜, as DESIGN.md §3 pins them.
+
+A unit's score at (Y, m) = Σ weight × indicator over five indicators:
+
+    I1 investment  min(completion rate / 序时进度, 1)
+    I2 start       start rate / 100
+    I3 milestones  milestones due by the period end and done by their planned date / due
+    I4 findings    findings due by the period end and closed by their deadline / due
+    I5 reporting   reports submitted by their due day / reports expected
+
+Every numerator and denominator is counted in the database, one grouped query per table
+(plan rows, reports, milestones, findings), so the query count does not depend on the
+number of projects or units. Python only divides, weighs and sorts one row per unit.
+"""
+
+import operator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import reduce
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractMonth
+from django.utils import timezone
+
+from core.models import money
+from investment import rules
+from investment.models import MonthlyReport, YearSettings
+from investment.rules import periods
+from investment.selectors.portfolio import counted_reports
+from projects.models import AnnualPlan, Milestone, Project
+from supervision.models import Finding
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class Owner(TypedDict):
+        owner: int  # the unit a milestone counts for
+
+
+ONE = Decimal(1)
+ZERO = Decimal(0)
+SCORE_PLACES = Decimal("0.01")
+
+
+def ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal:
+    """numerator / denominator; 1 when nothing was due (DESIGN.md §3: "none → 1")."""
+    if not denominator:
+        return ONE
+    return Decimal(numerator) / Decimal(denominator)
+
+
+@dataclass
+class UnitScore:
+    """One unit's counts at a period, and everything derived from them."""
+
+    unit_id: int
+    unit: str
+    time_progress: Decimal
+    weights: tuple[int, int, int, int, int]
+    projects: int = 0
+    started: int = 0
+    annual_plan: Decimal = ZERO
+    completed: Decimal = ZERO
+    milestones_due: int = 0
+    milestones_on_time: int = 0
+    findings_due: int = 0
+    findings_on_time: int = 0
+    reports_expected: int = 0
+    reports_on_time: int = 0
+    rank: int = 0
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return rules.percent(self.completed, self.annual_plan)
+
+    @property
+    def start_rate(self) -> Decimal | None:
+        return rules.percent(self.started, self.projects)
+
+    @property
+    def indicators(self) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
+        # A unit whose plan rows carry no planned money cannot be behind on it.
+        investment = (
+            ONE
+            if self.completion_rate is None
+            else min(self.completion_rate / self.time_progress, ONE)
+        )
+        return (
+            investment,
+            ratio(self.started, self.projects),
+            ratio(self.milestones_on_time, self.milestones_due),
+            ratio(self.findings_on_time, self.findings_due),
+            ratio(self.reports_on_time, self.reports_expected),
+        )
+
+    @property
+    def score(self) -> Decimal:
+        total = sum((w * i for w, i in zip(self.weights, self.indicators, strict=True)), start=ZERO)
+        return rules.round_half_up(total, SCORE_PLACES)
+
+    @property
+    def milestone_rate(self) -> Decimal:
+        return self.indicators[2] * rules.HUNDRED
+
+    @property
+    def findings_rate(self) -> Decimal:
+        return self.indicators[3] * rules.HUNDRED
+
+    @property
+    def reporting_rate(self) -> Decimal:
+        return self.indicators[4] * rules.HUNDRED
+
+    def sort_key(self) -> tuple[Any, ...]:
+        rate = self.completion_rate
+        return (-self.score, -(rate if rate is not None else Decimal("-1")), self.unit)
+
+    def as_json(self) -> dict[str, Any]:
+        """The pinned JSON object of ``rankings --json`` (DESIGN.md §4)."""
+        machine = rules.for_machine
+        return {
+            "rank": self.rank,
+            "unit": self.unit,
+            "score": float(self.score),
+            "completion_rate": rules.json_number(machine(self.completion_rate)),
+            "start_rate": rules.json_number(machine(self.start_rate)),
+            "milestone_rate": rules.json_number(machine(self.milestone_rate)),
+            "findings_rate": rules.json_number(machine(self.findings_rate)),
+            "reporting_rate": rules.json_number(machine(self.reporting_rate)),
+            "projects": self.projects,
+        }
+
+
+@dataclass
+class Ranking:
+    year: int
+    month: int
+    settings: YearSettings
+    units: list[UnitScore] = field(default_factory=list)
+
+    @property
+    def list_size(self) -> int:
+        """N of the 红黑榜, never so large that a unit would stand on both lists."""
+        return min(self.settings.list_size, len(self.units) // 2)
+
+    @property
+    def red_list(self) -> list[UnitScore]:
+        return self.units[: self.list_size]
+
+    @property
+    def black_list(self) -> list[UnitScore]:
+        """The bottom N, worst last, in ranking order."""
+        return self.units[len(self.units) - self.list_size :] if self.list_size else []
+
+
+def report_deadline(year: int, month: int, due_day: int) -> datetime:
+    """The first instant after month ``month``'s report is due (end of the due day)."""
+    due = date(year + 1, 1, due_day) if month == 12 else date(year, month + 1, due_day)
+    return timezone.make_aware(datetime.combine(due + timedelta(days=1), time.min))
+
+
+def month_deadline(year: int, month: int) -> datetime:
+    """``report_deadline`` with the due day of the year's settings."""
+    return report_deadline(year, month, YearSettings.for_year(year).due_day)
+
+
+def milestones_due(*, year: int, end: date) -> "QuerySet[WithAnnotations[Milestone, Owner]]":
+    """Milestones planned in ``year`` on or before ``end``, with the unit they count for."""
+    return Milestone.objects.filter(
+        planned_date__gte=date(year, 1, 1), planned_date__lte=end
+    ).annotate(owner=Coalesce("unit", "project__unit"))
+
+
+def findings_due(*, year: int, end: date) -> QuerySet[Finding]:
+    """Findings with a deadline in ``year`` on or before ``end``."""
+    return Finding.objects.filter(deadline__gte=date(year, 1, 1), deadline__lte=end)
+
+
+def report_on_time(*, year: int, month: int, due_day: int) -> Q:
+    """A report counts as on time when it came from the ledger or was sent by its due day."""
+    return Q(source=MonthlyReport.Source.LEDGER) | reduce(
+        operator.or_,
+        (
+            Q(month=m, submitted_at__lt=report_deadline(year, m, due_day))
+            for m in range(1, month + 1)
+        ),
+    )
+
+
+def report_history(project: Project) -> list[MonthlyReport]:
+    """A project's reports, newest first, each with its ``deadline`` and whether it came
+    ``late`` by the same rule as ``report_on_time``; one query for the reports, one for their
+    photos, one for the years' due days."""
+    reports = list(
+        MonthlyReport.objects.filter(plan__project=project)
+        .select_related("plan", "submitted_by", "reviewed_by")
+        .prefetch_related("photos")  # thumbnails on the project page
+        .order_by("-plan__year", "-month")
+    )
+    years = {report.plan.year for report in reports}
+    due_days = dict(YearSettings.objects.filter(year__in=years).values_list("year", "due_day"))
+    default_due_day = YearSettings._meta.get_field("due_day").default
+    for report in reports:
+        due_day = due_days.get(report.plan.year, default_due_day)
+        deadline = report_deadline(report.plan.year, report.month, due_day)
+        # Shown on the page beside each report: attributes of the instance, not fields.
+        report.deadline = deadline  # type: ignore[attr-defined]
+        report.late = (  # type: ignore[attr-defined]
+            report.source == MonthlyReport.Source.FORM
+            and report.submitted_at is not None
+            and report.submitted_at >= deadline
+        )
+    return reports
+
+
+def report_expected(*, year: int, through: int) -> Q:
+    """A report of a month its plan row was expected to report: started, from its start month,
+    through month ``through`` (the last month whose due day has passed, ``periods.due_through``).
+    """
+    if through < 1:
+        return Q(pk__in=[])
+    return Q(month__lte=through, plan__actual_start__lte=rules.period_end(year, through)) & (
+        Q(plan__actual_start__lt=date(year, 1, 1))
+        | Q(month__gte=ExtractMonth("plan__actual_start"))
+    )
+
+
+def unit_ranking(
+    *,
+    year: int,
+    month: int,
+    today: date | None = None,
+    settings: YearSettings | None = None,
+) -> Ranking:
+    """Every unit with plan rows in ``year``, scored and ranked at the end of ``month``.
+
+    I5 expects reports only for the months whose due day had passed by ``today``
+    (DESIGN.md §3: a month not yet due expects no report yet).
+
+    ``settings`` (due day, weights, 红黑榜 size) default to the year's saved ones; 年度设置's
+    preview passes unsaved ones, so the preview and the ranking are the one rule.
+    """
+    if settings is None:
+        settings = YearSettings.for_year(year)
+    schedule = rules.time_progress(month)
+    end = rules.period_end(year, month)
+    year_start = date(year, 1, 1)
+    scores: dict[int, UnitScore] = {}
+    through = periods.due_through(
+        year, month, today=today or timezone.localdate(), due_day=settings.due_day
+    )
+
+    expected = Case(
+        When(actual_start__lt=year_start, then=Value(through)),
+        When(
+            actual_start__lte=rules.period_end(year, through) if through else year_start,
+            then=Value(through + 1) - ExtractMonth("actual_start"),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    plan_rows = (
+        AnnualPlan.objects.counted(year)
+        .order_by()
+        .values("project__unit", "project__unit__name")
+        .annotate(
+            projects=Count("pk"),
+            started=Count("pk", filter=Q(actual_start__lte=end)),
+            annual_plan=Sum("planned_investment"),
+            expected=Sum(expected),
+        )
+    )
+    for row in plan_rows:
+        scores[row["project__unit"]] = UnitScore(
+            unit_id=row["project__unit"],
+            unit=row["project__unit__name"],
+            time_progress=schedule,
+            weights=settings.weights,
+            projects=row["projects"],
+            started=row["started"],
+            annual_plan=money(row["annual_plan"]),
+            reports_expected=row["expected"] or 0,
+        )
+
+    on_time = report_on_time(year=year, month=month, due_day=settings.due_day)
+    expected_month = report_expected(year=year, through=through)
+    reports = (
+        counted_reports(year=year, month=month)
+        .order_by()
+        .values("plan__project__unit")
+        .annotate(
+            completed=Sum("amount"),
+            on_time=Count("pk", filter=on_time & expected_month),
+        )
+    )
+    for report_row in reports:
+        score = scores.get(report_row["plan__project__unit"])
+        if score:
+            score.completed = money(report_row["completed"])
+            score.reports_on_time = report_row["on_time"]
+
+    milestones = (
+        milestones_due(year=year, end=end)
+        .order_by()
+        .values("owner")
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=Milestone.ON_TIME))
+    )
+    for milestone_row in milestones:
+        score = scores.get(milestone_row["owner"])
+        if score:
+            score.milestones_due = milestone_row["due"]
+            score.milestones_on_time = milestone_row["on_time"]
+
+    findings = (
+        findings_due(year=year, end=end)
+        .order_by()
+        .values("unit")
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=Finding.ON_TIME))
+    )
+    for finding_row in findings:
+        score = scores.get(finding_row["unit"])
+        if score:
+            score.findings_due, score.findings_on_time = finding_row["due"], finding_row["on_time"]
+
+    ranked = sorted(scores.values(), key=UnitScore.sort_key)
+    for position, score in enumerate(ranked, start=1):
+        score.rank = position
+    return Ranking(year=year, month=month, settings=settings, units=ranked)

@@ -1,0 +1,404 @@
+"""The monthly reporting workflow: every write to a report or a period goes through here.
+
+draft ──submit──▶ submitted ──approve──▶ approved
+  ▲                  │
+  └──(correct)── returned ◀──return──┘
+
+Each function is atomic, checks who may do it, whether the month is locked and whether its
+报送 window is open (sending, approving and locking wait for the 报送开始日; drafts and returns
+do not), and records who did it and when. Views, commands and tests all call these.
+"""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model, Q
+from django.utils import timezone
+
+from core.amounts import check_amount
+from core.capabilities import require
+from core.versioning import check_version
+from investment.models import BriefingNote, MonthlyReport, QualityFlag, ReportingPeriod
+from investment.rules import periods
+from investment.selectors.portfolio import UnitReporting, reporting_status
+from investment.services import quality
+from projects.models import AnnualPlan, FactorCategory, Unit, User
+
+Status = MonthlyReport.Status
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+TEXT_LIMIT = 2000
+NOTE_LIMIT = 5000
+REASON_LIMIT = 500
+
+
+def _recorded_by(instance: Model, user: User) -> None:
+    """The history row of the next save names ``user``, from a command or a test too (in a
+    request, simple-history's middleware would name the signed-in user anyway): 数据变更记录
+    shows each step under the person who took it."""
+    instance._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+
+
+def is_locked(*, year: int, month: int) -> bool:
+    return ReportingPeriod.objects.filter(year=year, month=month, locked_at__isnull=False).exists()
+
+
+def refuse_before_window(year: int, month: int, *, doing: str) -> None:
+    """A month's reports are sent, approved and locked from its 报送开始日 (DESIGN.md §3)."""
+    refusal = periods.window_refusal(year, month, doing=doing)
+    if refusal:
+        raise ValidationError(refusal, code="window")
+
+
+def refuse_locked(year: int, month: int) -> None:
+    if is_locked(year=year, month=month):
+        raise ValidationError(
+            f"{year}年{month}月已锁定，该月报表不能再修改；如需更正请联系项目办在“报表审核”页解锁。"
+        )
+
+
+@transaction.atomic
+def report_save(
+    *,
+    plan: AnnualPlan,
+    month: int,
+    user: User,
+    amount: Decimal,
+    progress: str = "",
+    problems: str = "",
+    problem_category: str = "",
+    expected_version: int | None = None,
+) -> MonthlyReport:
+    """Create or correct a report as a draft (a returned report stays returned until resubmitted).
+
+    ``expected_version`` is the version the user's form showed (0: no report yet); a report
+    changed since is refused with what changed (optimistic locking), never overwritten.
+    """
+    require(user, "report.enter", plan)
+    if not 1 <= month <= 12:
+        raise ValidationError("月份应为1–12。")
+    refuse_locked(plan.year, month)
+    check_amount(amount, label="本月完成投资")
+    if len(progress) > TEXT_LIMIT or len(problems) > TEXT_LIMIT:
+        raise ValidationError(f"形象进度和存在问题各不超过{TEXT_LIMIT}字。")
+    if problem_category and problem_category not in FactorCategory.values:
+        raise ValidationError("问题类别不在可选范围内。")
+    report = MonthlyReport.objects.select_for_update().filter(
+        plan=plan, month=month
+    ).first() or MonthlyReport(plan=plan, month=month)
+    if report.pk:
+        label = f"“{plan.project.name}”{month}月报表"
+        check_version(report, expected_version if expected_version != 0 else -1, label=label)
+    if report.pk and report.status not in EDITABLE:
+        raise ValidationError(
+            f"该报表{report.get_status_display()}，不能修改；如需更正请先由项目办退回。"
+        )
+    report.amount = amount
+    report.progress = progress
+    report.problems = problems
+    report.problem_category = problem_category
+    report.source = MonthlyReport.Source.FORM
+    _recorded_by(report, user)
+    if report.pk:
+        report.save()
+        quality.rejudge(report, user=user)
+        return report
+    try:
+        with transaction.atomic():  # two first reports of the same row at once: one wins
+            report.save()
+    except IntegrityError:
+        raise ValidationError(
+            f"“{plan.project.name}”{month}月报表刚刚已由他人填报，您的内容未保存；"
+            "请刷新页面核对后重新填写。",
+            code="stale",
+        ) from None
+    quality.rejudge(report, user=user)
+    return report
+
+
+def _locked_for_update(report: MonthlyReport) -> MonthlyReport:
+    return (
+        MonthlyReport.objects.select_for_update().select_related("plan__project").get(pk=report.pk)
+    )
+
+
+@transaction.atomic
+def report_submit(*, report: MonthlyReport, user: User) -> MonthlyReport:
+    require(user, "report.enter")
+    report = _locked_for_update(report)
+    require(user, "report.enter", report.plan)
+    refuse_locked(report.plan.year, report.month)
+    if report.status not in EDITABLE:
+        raise ValidationError(f"该报表{report.get_status_display()}，不能重复报送。")
+    refuse_before_window(report.plan.year, report.month, doing="报送")
+    report.status = Status.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = user
+    _recorded_by(report, user)
+    report.save()
+    quality.rejudge(report, user=user)  # it counts now: the project's later months move
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: MonthlyReport, user: User, reason: str) -> MonthlyReport:
+    require(user, "report.review")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("退回时须填写退回原因，便于填报单位修改。")
+    report = _review(report, user)
+    report.status = Status.RETURNED
+    report.return_reason = reason[:TEXT_LIMIT]
+    report.save()
+    quality.rejudge(report, user=user)  # it no longer counts: the later months move
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: MonthlyReport, user: User) -> MonthlyReport:
+    require(user, "report.review")
+    report = _review(report, user)
+    refuse_before_window(report.plan.year, report.month, doing="审核通过")
+    if unexamined := unexamined_flags(report):
+        raise ValidationError(
+            f"该报表有{len(unexamined)}条数据质量提示尚未核实（{'；'.join(unexamined)}），"
+            "请先逐条核实，或退回填报单位修改。"
+        )
+    report.status = Status.APPROVED
+    report.return_reason = ""
+    report.save()
+    return report
+
+
+def unexamined_flags(report: MonthlyReport) -> list[str]:
+    """The rules of ``report``'s flags the office has not examined yet (open or explained)."""
+    flags = QualityFlag.objects.filter(report=report, status__in=QualityFlag.UNEXAMINED)
+    return [flag.get_rule_display() for flag in flags.order_by("rule")]
+
+
+@dataclass(frozen=True)
+class BatchApproval:
+    """What 通过所选 / 全部通过 did: how many it approved, and the projects it left because
+    their reports have data-quality flags the office has not examined (已核实) yet."""
+
+    approved: int
+    left: list[str]
+
+    def text(self) -> str:
+        said = f"已审核通过{self.approved}份报表。"
+        if self.left:
+            said += (
+                f"另有{len(self.left)}份报表有尚未核实的数据质量提示，未通过：{'、'.join(self.left)}；"
+                "请逐条核实后通过，或退回修改。"
+            )
+        return said
+
+
+@transaction.atomic
+def reports_approve(*, year: int, month: int, report_ids: list[int], user: User) -> BatchApproval:
+    """Approve several of a month's submitted reports at once, except those with a flag not
+    yet examined by the office (``QualityFlag.UNEXAMINED``): they are left, and named.
+
+    The office picks them on the review page; if any has meanwhile been returned, approved or
+    removed, nothing is approved and the message names it.
+    """
+    require(user, "report.review")
+    refuse_locked(year, month)
+    refuse_before_window(year, month, doing="审核通过")
+    wanted = set(report_ids)
+    if not wanted:
+        raise ValidationError("请先勾选要审核通过的报表。")
+    reports = list(
+        MonthlyReport.objects.select_for_update()
+        .select_related("plan__project")
+        .filter(pk__in=wanted, plan__year=year, month=month)
+        .order_by("pk")
+    )
+    if len(reports) != len(wanted):
+        raise ValidationError("所选报表中有的已不存在或不属于本月，未审核任何报表，请刷新页面。")
+    changed = [r.plan.project.name for r in reports if r.status != Status.SUBMITTED]
+    if changed:
+        raise ValidationError(
+            f"以下报表的状态已有变化：{'、'.join(changed)}。未审核任何报表，请刷新页面后重新勾选。"
+        )
+    flagged = set(
+        QualityFlag.objects.filter(
+            report__in=reports, status__in=QualityFlag.UNEXAMINED
+        ).values_list("report", flat=True)
+    )
+    now = timezone.now()
+    left = []
+    for report in reports:
+        if report.pk in flagged:
+            left.append(report.plan.project.name)
+            continue
+        report.status = Status.APPROVED
+        report.reviewed_at, report.reviewed_by = now, user
+        report.return_reason = ""
+        _recorded_by(report, user)
+        report.save()
+    return BatchApproval(approved=len(reports) - len(left), left=sorted(left))
+
+
+def _review(report: MonthlyReport, user: User) -> MonthlyReport:
+    report = _locked_for_update(report)
+    refuse_locked(report.plan.year, report.month)
+    if report.status != Status.SUBMITTED:
+        raise ValidationError(f"只能审核已报送的报表，该报表{report.get_status_display()}。")
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = user
+    _recorded_by(report, user)
+    return report
+
+
+class LockNotConfirmed(ValidationError):
+    """锁定 asked for while units have not reported, without confirming exactly those units."""
+
+    def __init__(self, message: str, missing: list[UnitReporting]):
+        super().__init__(message, code="confirm")
+        self.missing = missing
+
+
+def units_not_reported(*, year: int, month: int) -> list[UnitReporting]:
+    """The units with reports of the month still outstanding (not sent, drafts, returned)."""
+    status = reporting_status(year=year, month=month, plans=AnnualPlan.objects.all())
+    return [unit for unit in status if unit.outstanding]
+
+
+def describe_units(units: list[UnitReporting]) -> str:
+    return "、".join(f"{unit.unit}（{unit.outstanding}份）" for unit in units)
+
+
+@transaction.atomic
+def period_lock(
+    *, year: int, month: int, user: User, confirmed_units: Collection[int] = ()
+) -> ReportingPeriod:
+    """Lock a month: none of its reports can change afterwards, by any path.
+
+    While units have not reported, the office must confirm exactly those units (the page's
+    confirmation names them); a unit missing since the confirmation was shown is refused
+    with the list again, so nobody locks out a unit they were not told about.
+    """
+    require(user, "period.lock")
+    period, _ = ReportingPeriod.objects.select_for_update().get_or_create(year=year, month=month)
+    if period.is_locked:
+        raise ValidationError(
+            f"{year}年{month}月已于{timezone.localtime(period.locked_at):%Y-%m-%d %H:%M}锁定。"
+        )
+    refuse_before_window(year, month, doing="锁定")
+    missing = units_not_reported(year=year, month=month)
+    unconfirmed = [unit for unit in missing if unit.unit_id not in set(confirmed_units)]
+    if unconfirmed:
+        raise LockNotConfirmed(
+            f"{year}年{month}月还有{len(missing)}个单位未报齐：{describe_units(missing)}。"
+            "锁定后这些单位不能再补报，请确认后再锁定。",
+            missing,
+        )
+    period.locked_at = timezone.now()
+    period.locked_by = user
+    _recorded_by(period, user)
+    period.save()
+    return period
+
+
+@transaction.atomic
+def period_unlock(*, year: int, month: int, user: User, reason: str) -> ReportingPeriod:
+    """Unlock a month so it can be corrected; the reason is kept and shown to the units."""
+    require(user, "period.lock")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("解锁时须填写解锁原因，填报单位会在“我的待办”中看到。")
+    if len(reason) > REASON_LIMIT:
+        raise ValidationError(f"解锁原因不超过{REASON_LIMIT}字。")
+    period = ReportingPeriod.objects.select_for_update().filter(year=year, month=month).first()
+    if period is None or not period.is_locked:
+        raise ValidationError(f"{year}年{month}月未锁定，无需解锁。")
+    period.locked_at = None
+    period.unlocked_at = timezone.now()
+    period.unlocked_by = user
+    period.unlock_reason = reason
+    _recorded_by(period, user)
+    # the model history's own column (simple-history, unknown to the stubs)
+    period._change_reason = f"解锁：{reason}"[:100]  # type: ignore[attr-defined]
+    period.save()
+    return period
+
+
+@transaction.atomic
+def reports_return_unit(
+    *, year: int, month: int, unit: Unit, report_ids: Collection[int], user: User, reason: str
+) -> int:
+    """Return a unit's submitted reports of a month with one reason: all of them or none.
+
+    ``report_ids`` are the reports the office saw; if any has meanwhile been approved,
+    returned or removed, or the unit has sent another since, nothing is returned and the
+    message names them.
+    """
+    require(user, "report.review")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("退回时须填写退回原因，便于填报单位修改。")
+    refuse_locked(year, month)
+    wanted = set(report_ids)
+    reports = list(
+        MonthlyReport.objects.select_for_update()
+        .select_related("plan__project")
+        .filter(plan__year=year, month=month, plan__project__unit=unit)
+        .filter(Q(pk__in=wanted) | Q(status=Status.SUBMITTED))
+        .order_by("plan__project__code")
+    )
+    changed = [
+        r.plan.project.name for r in reports if (r.pk in wanted) != (r.status == Status.SUBMITTED)
+    ]
+    gone = len(wanted) - sum(1 for r in reports if r.pk in wanted)
+    if changed or gone:
+        names = "、".join(changed) + (f"{'、' if changed else ''}{gone}份已不存在" if gone else "")
+        raise ValidationError(
+            f"{unit}{month}月的报表已有变化：{names}。未退回任何报表，请刷新页面后重试。"
+        )
+    if not reports:
+        raise ValidationError(f"{unit}{month}月没有已报送待审核的报表，无需退回。")
+    now = timezone.now()
+    for report in reports:
+        report.status = Status.RETURNED
+        report.reviewed_at, report.reviewed_by = now, user
+        report.return_reason = reason[:TEXT_LIMIT]
+        _recorded_by(report, user)
+        report.save()
+        quality.rejudge(report, user=user)
+    return len(reports)
+
+
+@transaction.atomic
+def briefing_note_save(
+    *,
+    user: User,
+    year: int,
+    period: str,
+    month: int,
+    next_steps: str,
+    expected_version: int | None = None,
+) -> BriefingNote:
+    """下步工作打算 for one briefing period, written by the project office.
+
+    ``expected_version`` is the version the form showed (0 when there was no note yet): a form
+    older than the note is refused with what changed, so two officers never overwrite each
+    other's text."""
+    require(user, "briefing.write_note")
+    next_steps = (next_steps or "").strip()
+    if len(next_steps) > NOTE_LIMIT:
+        raise ValidationError(f"下步工作打算不超过{NOTE_LIMIT}字。")
+    note, created = BriefingNote.objects.select_for_update().get_or_create(
+        year=year, period=period, month=month
+    )
+    if not created:
+        check_version(note, expected_version, label="本期下步工作打算")
+        if note.next_steps == next_steps:
+            return note  # saved as shown: no new version, no history
+    note.next_steps = next_steps
+    note.updated_by = user
+    _recorded_by(note, user)
+    note.save()
+    return note

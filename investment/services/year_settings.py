@@ -1,0 +1,345 @@
+"""年度设置: the project office's per-year due day, 报送开始日, ranking weights and 红黑榜 size.
+
+One service writes them (``year_settings_save``); three selectors read for the page: what the
+new values would do to the ranking (``settings_preview``, the one ranking rule of
+`investment/selectors/rankings.py` run twice), which period every page would open at
+(``opens_at``: `investment.rules.periods.due_period` run twice) and who changed what
+(``settings_history``).
+
+The lag threshold is not kept here: it belongs to the year's 预警规则.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Field
+from django.utils import timezone
+
+from core.capabilities import require
+from core.versioning import check_version, unchanged, value_text
+from investment.models import MonthlyReport, WarningRule, YearSettings
+from investment.rules import periods
+from investment.selectors.rankings import Ranking, UnitScore, unit_ranking
+from investment.services import quality
+from projects.models import AnnualPlan, User
+
+WEIGHTS = (
+    "weight_investment",
+    "weight_start",
+    "weight_milestones",
+    "weight_findings",
+    "weight_reporting",
+)
+# What 年度设置 edits, in the form's order (not lag_threshold: 预警规则 keeps it).
+FIELDS = ("due_day", "submit_start_day", *WEIGHTS, "list_size")
+INDICATOR_NAMES = ("I1 投资完成", "I2 开复工", "I3 节点按期完成", "I4 问题按期整改", "I5 按时报送")
+LIST_SIZE_LIMIT = 50
+
+
+def defaults(year: int) -> YearSettings:
+    """The unsaved defaults of DESIGN.md §3 for ``year``."""
+    return YearSettings(year=year)
+
+
+def settings_problems(values: dict[str, int]) -> list[str]:
+    """Why ``values`` ({field: value} of ``FIELDS``) cannot be a year's settings, in the
+    office's words; empty when they can. The preview and the service ask the same."""
+    problems = []
+    due_day = values["due_day"]
+    if not 1 <= due_day <= 28:
+        problems.append(f"报送截止日为{due_day}日，应为1–28日（每个月都有的日子）。")
+    start_day = values["submit_start_day"]
+    if not 1 <= start_day <= 28:
+        problems.append(f"报送开始日为{start_day}日，应为1–28日（每个月都有的日子）。")
+    labels = _labels()
+    for name in WEIGHTS:
+        if not 0 <= values[name] <= 100:
+            problems.append(f"{labels[name]}为{values[name]}，应为0–100的整数。")
+    total = sum(values[name] for name in WEIGHTS)
+    if total != 100:
+        problems.append(f"五项权重之和为{total}，应为100。")
+    if not 1 <= values["list_size"] <= LIST_SIZE_LIMIT:
+        problems.append(f"红黑榜各列单位数为{values['list_size']}，应为1–{LIST_SIZE_LIMIT}。")
+    return problems
+
+
+def _labels() -> dict[str, str]:
+    return {
+        name: str(cast("Field[Any, Any]", YearSettings._meta.get_field(name)).verbose_name)
+        for name in FIELDS
+    }
+
+
+def _values(instance: YearSettings) -> dict[str, int]:
+    return {name: getattr(instance, name) for name in FIELDS}
+
+
+@transaction.atomic
+def year_settings_save(
+    *,
+    year: int,
+    user: User,
+    due_day: int,
+    submit_start_day: int | None = None,
+    weight_investment: int,
+    weight_start: int,
+    weight_milestones: int,
+    weight_findings: int,
+    weight_reporting: int,
+    list_size: int,
+    expected_version: int | None = None,
+) -> YearSettings:
+    """Save ``year``'s settings, creating its row when none is saved yet.
+
+    ``expected_version`` is the version the form showed (0: the defaults, nothing saved): a
+    form older than the row is refused with what changed. Values equal to what is in force
+    (saved, or the defaults when nothing is) write nothing: no row, no version, no history.
+    The new values apply at once to every figure of the year, I5 (按时报送) included.
+    ``submit_start_day`` None keeps the 报送开始日 in force.
+    """
+    require(user, "year.configure")
+    if submit_start_day is None:
+        submit_start_day = YearSettings.for_year(year).submit_start_day
+    values = {
+        "due_day": due_day,
+        "submit_start_day": submit_start_day,
+        "weight_investment": weight_investment,
+        "weight_start": weight_start,
+        "weight_milestones": weight_milestones,
+        "weight_findings": weight_findings,
+        "weight_reporting": weight_reporting,
+        "list_size": list_size,
+    }
+    problems = settings_problems(values)
+    if problems:
+        raise ValidationError(problems)
+    current = YearSettings.objects.select_for_update().filter(year=year).first()
+    label = f"{year}年年度设置"
+    if current is None:
+        if expected_version:
+            # The form showed a saved row that is gone (deleted by an operator): say so.
+            raise ValidationError(
+                f"{label}已被他人删除，您提交的内容未保存；请刷新页面核对后重新填写。",
+                code="stale",
+            )
+        current = defaults(year)
+    else:
+        check_version(current, expected_version, label=label)
+    if unchanged(current, values):
+        return current  # saved as shown: nothing written
+    due_day_moved = current.due_day != due_day
+    for name, value in values.items():
+        setattr(current, name, value)
+    current._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    try:
+        with transaction.atomic():
+            current.save()
+    except IntegrityError:
+        # Two officers saving a year's first settings at once: the second is told, not a 500.
+        raise ValidationError(
+            f"{label}刚被他人保存，您提交的内容未保存；请刷新页面核对后重新填写。", code="stale"
+        ) from None
+    if due_day_moved:  # photo_date's window runs to the due day
+        with_photos = MonthlyReport.objects.filter(plan__year=year, photos__isnull=False)
+        quality.judge_photos(with_photos.values_list("pk", flat=True).distinct(), user=user)
+    return current
+
+
+# --- the page's reads ------------------------------------------------------------------------
+
+
+def settings_years(shown: int, today_year: int) -> list[int]:
+    """The years 年度设置 and 预警规则 offer: those with a plan, saved settings or saved rules,
+    the one shown, this year and the next."""
+    years = set(AnnualPlan.objects.order_by().values_list("year", flat=True).distinct())
+    years |= set(YearSettings.objects.values_list("year", flat=True))
+    years |= set(WarningRule.objects.order_by().values_list("year", flat=True).distinct())
+    return sorted(years | {shown, today_year, today_year + 1}, reverse=True)
+
+
+@dataclass
+class OpensAt:
+    """Which period every page opens at with the settings in force and with the typed ones
+    (a due day moved later can move it back, except behind a month the office has locked)."""
+
+    before: tuple[int, int]
+    after: tuple[int, int]
+    locked: tuple[int, int] | None  # the latest locked month, which holds the pages
+
+    @staticmethod
+    def _label(period: tuple[int, int]) -> str:
+        return f"{period[0]}年{period[1]}月"
+
+    @property
+    def text(self) -> str:
+        """保存后各页面默认显示：2026年11月（原：2026年11月）"""
+        return f"保存后各页面默认显示：{self._label(self.after)}（原：{self._label(self.before)}）"
+
+    @property
+    def moved(self) -> bool:
+        return self.before != self.after
+
+    @property
+    def held_by_lock(self) -> bool:
+        """Whether the locked month is what keeps the pages where they open."""
+        return self.locked is not None and self.after == self.locked
+
+
+def opens_at(*, year: int, values: dict[str, int], today: date) -> OpensAt:
+    """Where every page opens with the settings in force and with ``values`` (unsaved) for
+    ``year`` (`investment.rules.periods.due_period`, the one rule, run twice)."""
+    return OpensAt(
+        before=periods.due_period(today),
+        after=periods.due_period(today, settings=YearSettings(year=year, **values)),
+        locked=periods.latest_locked(),
+    )
+
+
+LIST_NAMES = {"red": "红榜", "black": "黑榜", "": ""}
+
+
+def _list_of(ranking: Ranking, unit: str) -> str:
+    if unit in {s.unit for s in ranking.red_list}:
+        return "red"
+    if unit in {s.unit for s in ranking.black_list}:
+        return "black"
+    return ""
+
+
+@dataclass
+class Move:
+    """One unit's place now and with the new settings."""
+
+    unit: str
+    before: UnitScore
+    after: UnitScore
+    list_before: str  # "red", "black" or ""
+    list_after: str
+
+    @property
+    def places(self) -> int:
+        """How many places the unit goes up (negative: down)."""
+        return self.before.rank - self.after.rank
+
+    @property
+    def places_down(self) -> int:
+        return -self.places
+
+    @property
+    def score_change(self) -> Decimal:
+        return self.after.score - self.before.score
+
+    @property
+    def list_change(self) -> str:
+        """进入红榜 / 退出黑榜 …, or "" when the unit stays where it was."""
+        if self.list_before == self.list_after:
+            return ""
+        words = []
+        if self.list_before:
+            words.append(f"退出{LIST_NAMES[self.list_before]}")
+        if self.list_after:
+            words.append(f"进入{LIST_NAMES[self.list_after]}")
+        return "，".join(words)
+
+    @property
+    def list_before_name(self) -> str:
+        return LIST_NAMES[self.list_before]
+
+    @property
+    def list_after_name(self) -> str:
+        return LIST_NAMES[self.list_after]
+
+
+@dataclass
+class Preview:
+    year: int
+    month: int
+    before: Ranking
+    after: Ranking
+    moves: list[Move] = field(default_factory=list)  # in the new order
+
+    @property
+    def moved(self) -> list[Move]:
+        return [m for m in self.moves if m.places]
+
+    @property
+    def list_changes(self) -> list[Move]:
+        return [m for m in self.moves if m.list_change]
+
+    @property
+    def list_cut(self) -> bool:
+        """Whether the asked 红黑榜 size is more than half the ranked units (then cut)."""
+        return self.after.settings.list_size > self.after.list_size
+
+
+def settings_preview(*, year: int, values: dict[str, int], today: date) -> Preview | None:
+    """The ranking at the year's due period with the settings in force and with ``values``
+    (unsaved), unit by unit; None when no month of ``year`` is due yet. ``values`` must have
+    passed ``settings_problems``."""
+    month = periods.due_month_of_year(year, today)
+    if month is None:
+        return None
+    current = YearSettings.for_year(year)
+    proposed = YearSettings(year=year, **values)
+    before = unit_ranking(year=year, month=month, today=today, settings=current)
+    after = unit_ranking(year=year, month=month, today=today, settings=proposed)
+    earlier = {score.unit: score for score in before.units}
+    moves = [
+        Move(
+            unit=score.unit,
+            before=earlier[score.unit],
+            after=score,
+            list_before=_list_of(before, score.unit),
+            list_after=_list_of(after, score.unit),
+        )
+        for score in after.units
+    ]
+    return Preview(year=year, month=month, before=before, after=after, moves=moves)
+
+
+@dataclass
+class Change:
+    """One saved change of a year's settings: who, when, each field old → new."""
+
+    who: str
+    when: datetime
+    changes: list[str]
+    first: bool  # the year's first save: compared with the defaults
+
+
+def settings_history(year: int) -> list[Change]:
+    """The changes of ``year``'s settings to what this page edits, newest first (one query: a
+    year has few). The first save is compared with the defaults it replaced."""
+    records = list(
+        YearSettings.history.filter(year=year)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    fields = {name: cast("Field[Any, Any]", YearSettings._meta.get_field(name)) for name in FIELDS}
+    previous = _values(defaults(year))
+    changes: list[Change] = []
+    for index, record in enumerate(records):
+        now = {name: getattr(record, name) for name in FIELDS}
+        lines = [
+            f"{fields[name].verbose_name}：{value_text(fields[name], previous[name])}"
+            f" → {value_text(fields[name], now[name])}"
+            for name in FIELDS
+            if now[name] != previous[name]
+        ]
+        previous = now
+        if not lines:
+            continue  # a change of something this page does not keep
+        user = record.history_user
+        changes.append(
+            Change(
+                who=str(user) if user else "系统",
+                when=timezone.localtime(record.history_date),
+                changes=lines,
+                first=index == 0,
+            )
+        )
+    return changes[::-1]

@@ -1,0 +1,1 @@
+"""Request handling, one module per group of pages."""

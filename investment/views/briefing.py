@@ -1,0 +1,130 @@
+"""The leaders' documents: the briefing PDF, its 下步工作打算, and the one-page project sheet.
+
+Views parse the period, check the role, gather data through `investment.documents.briefing` and hand it
+to the one PDF renderer (`core.pdf`).
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from core import filenames, formatting
+from core.capabilities import requires
+from core.errors import form_error_text
+from core.params import month_param
+from core.pdf import pdf_response, render_pdf
+from investment.documents.briefing import briefing_pdf_bytes, project_sheet_data
+from investment.forms import BriefingForm, PeriodForm
+from investment.models import BriefingNote
+from investment.rules import periods
+from investment.rules.overruns import overrun_summary
+from investment.selectors.portfolio import report_completeness
+from investment.services.reports import briefing_note_save
+from projects.access import project_for
+from projects.models import AnnualPlan
+
+
+def _asked_briefing(query) -> BriefingForm:
+    """The briefing asked for; what the query leaves out is the period that is due
+    (DESIGN.md §3): for a month briefing that month, for a quarter the last quarter that is
+    due, for a year the last year whose December is due. A month unless a kind is given."""
+    today = timezone.localdate()
+    kind = periods.kind_asked(query)
+    year, month = periods.due_of_kind(kind, today)
+    # The quarter picker opens at the quarter that is due, whichever kind is shown.
+    data = {"kind": kind, "year": year, "month": month, "quarter": periods.due_quarter(today)[1]}
+    asked = {key: query[key] for key in ("year", "month", "quarter") if query.get(key)}
+    if "quarter" not in asked and (month_param(asked) or 1) % 3 == 0:
+        del data["quarter"]  # a link naming the quarter by its last month (kind=quarter&month=9)
+    return BriefingForm(data | asked)
+
+
+def _query(*, kind: str, year: int, month: int) -> str:
+    return urlencode({"kind": kind, "year": year, "month": month})
+
+
+@requires("briefing.read", post="briefing.write_note")
+def briefing(request):
+    """Choose a period, edit its 下步工作打算 (office), download the PDF."""
+    form = BriefingForm(request.POST) if request.method == "POST" else _asked_briefing(request.GET)
+    if not form.is_valid():
+        return render(request, "investment/briefing.html", {"form": form})
+    year, month, kind = (form.cleaned_data[k] for k in ("year", "month", "kind"))
+    if request.method == "POST":
+        try:
+            briefing_note_save(
+                user=request.user, year=year, period=kind, month=month,
+                next_steps=form.cleaned_data["next_steps"],
+                expected_version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error("next_steps", error)
+        else:
+            messages.success(request, "下步工作打算已保存，下载的简报将包含这段文字。")
+            return redirect(f"{reverse('briefing')}?{_query(kind=kind, year=year, month=month)}")
+    note = BriefingNote.objects.filter(year=year, period=kind, month=month).first()
+    if request.method == "GET":
+        form = BriefingForm(
+            {"kind": kind, "year": year, "month": month, "quarter": form.cleaned_data["quarter"],
+             "next_steps": note.next_steps if note else "",
+             "version": note.version if note else 0}
+        )  # fmt: skip
+        form.is_valid()
+    return render(
+        request,
+        "investment/briefing.html",
+        {"form": form, "year": year, "month": month, "kind": kind,
+         "label": formatting.period_label(year=year, kind=kind, month=month), "note": note,
+         "completeness": report_completeness(year=year, month=month),
+         "overruns": overrun_summary(year=year, month=month, plans=AnnualPlan.objects.all()),
+         "pdf_query": _query(kind=kind, year=year, month=month)},
+    )  # fmt: skip
+
+
+@requires("briefing.read")
+def briefing_pdf(request):
+    form = _asked_briefing(request.GET)
+    if not form.is_valid():
+        messages.error(request, form_error_text(form))
+        return redirect("briefing")
+    year, month, kind = (form.cleaned_data[k] for k in ("year", "month", "kind"))
+    completeness = report_completeness(year=year, month=month)
+    if completeness.needs_acknowledgement and request.GET.get("acknowledged") != "1":
+        # A leader must not take an incomplete or unexamined period for fact: confirm first.
+        said, known = [], []
+        if not completeness.complete:
+            said, known = [completeness.text], ["本期数据不完整"]
+        if completeness.quality.unexamined:
+            said.append(completeness.quality.text)
+            known.append("有未核实的数据质量提示")
+        messages.warning(
+            request, f"{'；'.join(said)}。请确认已知悉{'、'.join(known)}后再下载简报。"
+        )
+        query = _query(kind=kind, year=year, month=month)
+        return redirect(f"{reverse('briefing')}?{query}#download")
+    data = briefing_pdf_bytes(year=year, month=month, kind=kind)
+    return pdf_response(data, filenames.briefing(year=year, month=month, kind=kind))
+
+
+@requires("portfolio.view")
+def project_sheet_pdf(request, pk: int):
+    """项目一页纸: one project's figures, months, milestones, open findings and latest photo."""
+    project = project_for(request.user, pk)
+    year, month = periods.due_period(timezone.localdate())
+    asked = PeriodForm(request.GET)
+    if asked.is_valid():
+        year, month = asked.cleaned_data["year"], asked.cleaned_data["month"]
+    elif not project.plans.filter(year=year).exists():
+        # A project off this year's list: its own latest year on the list, whole year.
+        latest = project.plans.order_by("-year").values_list("year", flat=True).first()
+        year, month = (latest, 12) if latest else (year, month)
+    sheet = project_sheet_data(project=project, year=year, month=month)
+    data = render_pdf(
+        "briefing/project_sheet.html",
+        {"sheet": sheet, "generated": timezone.localdate(), "today": timezone.localdate()},
+    )
+    return pdf_response(data, filenames.project_sheet(code=project.code, year=year, month=month))

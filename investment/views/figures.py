@@ -1,0 +1,252 @@
+"""Pages that draw what the figure selectors compute: rankings, lag warnings, the board.
+
+They parse the period, scope the plan rows to the user, call a selector and render; no rule
+of DESIGN.md §3 is computed here.
+"""
+
+from typing import cast
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django_tables2 import RequestConfig
+
+from core import filenames
+from core.capabilities import own_unit, requires
+from core.lists import paginate
+from core.models import PeriodKind
+from core.xlsx import workbook_response
+from investment import rules
+from investment.filters import LagFilter, PlanUnitFilter
+from investment.forms import PeriodForm
+from investment.models import WarningLevel, WarningRule
+from investment.rules import periods
+from investment.selectors.explain import UnknownUnit, explain_unit
+from investment.selectors.portfolio import report_completeness
+from investment.selectors.progress import (
+    board,
+    lag_warnings,
+    level_counts,
+    project_ranking,
+    with_marks,
+)
+from investment.selectors.rankings import unit_ranking
+from investment.tables import LagTable, ProjectRankingTable, UnitRankingTable
+from projects.access import visible_plans
+from projects.models import AnnualPlanQuerySet, Level
+
+
+def _xlsx(filename: str, sheet: str, headers: tuple, rows) -> HttpResponse:
+    return workbook_response([(sheet, headers, rows)], filename)
+
+
+def _asked_period(request, default: tuple[int, int] | None = None) -> tuple[PeriodForm, int, int]:
+    """The period asked for, else ``default``, else the period that is due (DESIGN.md §3)."""
+    year, month = default or periods.due_period(timezone.localdate())
+    form = PeriodForm.from_query(request.GET, year=year, month=month)
+    if form.is_valid():
+        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+    return form, year, month
+
+
+# A county's whole list (50–300 projects) fits one page of the board and the lag list, so it
+# prints as one wall chart; a city's thousands come in pages. Excel exports are always whole.
+ROWS_PER_PAGE = 300
+PROJECTS_RANKED = 50  # the rankings page lists the first ones; nothing below them is a rank
+
+
+@requires("portfolio.view")
+def rankings(request):
+    kind = periods.kind_asked(request.GET)
+    today = timezone.localdate()
+    form, year, month = _asked_period(request, periods.due_of_kind(kind, today))
+    due = periods.due_period(today)
+    if kind == PeriodKind.QUARTER:
+        # The quarter the month shown is in, but never one not yet due (10月 on 2 December,
+        # October being due: the fourth quarter is not, so the third).
+        month = rules.quarter_end_month((month + 2) // 3)
+        if (year, month) > due:
+            year, quarter = periods.due_quarter(today)
+            month = rules.quarter_end_month(quarter)
+    elif kind == PeriodKind.YEAR:
+        # A year not over yet is ranked through its month that is due (年度（截至10月）).
+        month = 12 if (year, 12) <= due else due[1] if year == due[0] else 12
+    ranking = unit_ranking(year=year, month=month)
+    if request.GET.get("format") == "xlsx":
+        return _ranking_xlsx(ranking, kind)
+    explanation = None
+    unit_name = request.GET.get("explain", "").strip()
+    # A unit's deductions name its projects and findings: a reporter sees only their own
+    # unit's; the other units stay figures in the table.
+    explainable = None if own_unit(request.user) is None else {request.user.unit.name}
+    if unit_name and (explainable is None or unit_name in explainable):
+        try:
+            explanation = explain_unit(year=year, month=month, unit=unit_name)
+        except UnknownUnit:
+            explanation = None
+    level = request.GET.get("level") or None
+    projects = project_ranking(
+        year=year,
+        month=month,
+        level=level if level in Level.values else None,
+        unit_id=own_unit(request.user),
+    )
+    units = UnitRankingTable(ranking, kind=kind, explainable=explainable)
+    RequestConfig(request, paginate=False).configure(units)
+    return render(
+        request,
+        "investment/rankings.html",
+        {
+            "form": form,
+            "ranking": ranking,
+            "table": units,
+            "explanation": explanation,
+            "projects": ProjectRankingTable(projects[:PROJECTS_RANKED]),
+            "quarterly": kind == PeriodKind.QUARTER,
+            "annual": kind == PeriodKind.YEAR,
+            "kinds": PeriodKind.choices,
+            "kind": kind,
+            "completeness": report_completeness(year=year, month=month),
+        },
+    )
+
+
+def _ranking_xlsx(ranking, kind: str) -> HttpResponse:
+    headers = ("名次", "责任单位", "得分", "投资完成率(%)", "开复工率(%)", "节点按期率(%)",
+               "整改按期率(%)", "按时报送率(%)", "项目数", "榜单")  # fmt: skip
+    red, black = {s.unit for s in ranking.red_list}, {s.unit for s in ranking.black_list}
+    machine = rules.for_machine
+    rows = (
+        (s.rank, s.unit, s.score, machine(s.completion_rate), machine(s.start_rate),
+         machine(s.milestone_rate), machine(s.findings_rate), machine(s.reporting_rate),
+         s.projects, "红榜" if s.unit in red else "黑榜" if s.unit in black else "")
+        for s in ranking.units
+    )  # fmt: skip
+    name = filenames.rankings(year=ranking.year, month=ranking.month, kind=kind)
+    return _xlsx(name, f"{PeriodKind(kind).label}考核排名", headers, rows)
+
+
+def _period_query(request, year: int, month: int) -> str:
+    """The period and the unit shown, for links to the lag list at a level."""
+    query = {"year": year, "month": month}
+    if request.GET.get("unit"):
+        query["unit"] = request.GET["unit"]
+    return urlencode(query)
+
+
+@requires("portfolio.view")
+def lag_page(request):
+    form, year, month = _asked_period(request)
+    filters = LagFilter(request.GET, queryset=visible_plans(request.user))
+    plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
+    found = lag_warnings(year=year, month=month, plans=plans)
+    warnings = filters.warnings(found)
+    if request.GET.get("format") == "xlsx":
+        headers = ("项目代码", "项目名称", "责任单位", "项目级别", "年度计划投资(万元)",
+                   "累计完成投资(万元)", "完成率(%)", "预警等级", "预警原因")  # fmt: skip
+        rows = (
+            (w.progress.code, w.progress.name, w.progress.unit, w.progress.level,
+             w.progress.planned_investment, w.progress.completed,
+             rules.for_machine(w.progress.completion_rate), w.level_label,
+             "；".join(f"{r.reason}（{WarningLevel(r.level).label}）：{r.details}"
+                      for r in w.reasons))
+            for w in warnings
+        )  # fmt: skip
+        return _xlsx(filenames.lag_warnings(year=year, month=month), "滞后预警", headers, rows)
+    table = LagTable(warnings)
+    paginate(request, table, per_page=ROWS_PER_PAGE)
+    return render(
+        request,
+        "investment/lag.html",
+        {
+            "form": form,
+            "filter": filters,
+            "table": table,
+            "year": year,
+            "month": month,
+            "levels": level_counts(found),  # before the level and reason asked for
+            "period_query": _period_query(request, year, month),
+            "completeness": report_completeness(year=year, month=month, plans=plans),
+        },
+    )
+
+
+@requires("portfolio.view")
+def board_page(request):
+    form, year, month = _asked_period(request)
+    filters = PlanUnitFilter(request.GET, queryset=visible_plans(request.user))
+    plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
+    group = "level" if request.GET.get("group") == "level" else "unit"
+    if request.GET.get("format") == "xlsx":
+        headers = ("责任单位", "项目代码", "项目名称", "包抓领导", "年度计划投资(万元)") + tuple(
+            f"{m}月完成率(%)" for m in range(1, month + 1)
+        )
+        rows = sorted(board(year=year, month=month, plans=plans), key=_board_order(group))
+        grid = (
+            (r.progress.unit, r.progress.code, r.progress.name, r.progress.leader,
+             r.progress.planned_investment, *(rules.for_machine(c.completion_rate) for c in r.cells))
+            for r in rows
+        )  # fmt: skip
+        return _xlsx(filenames.board(year=year, month=month), "挂图作战", headers, grid)
+    page, rows = _board_page(request, plans, year=year, month=month, group=group)
+    return render(
+        request,
+        "investment/board.html",
+        {
+            "form": form,
+            "rows": with_marks(rows, year=year, month=month, plans=plans),
+            "threshold": WarningRule.for_year(year)[WarningRule.Indicator.INVESTMENT].yellow_text,
+            "page": page,
+            "year": year,
+            "months": range(1, month + 1),
+            "group": group,
+            "filter": filters,
+            "completeness": report_completeness(year=year, month=month, plans=plans),
+        },
+    )
+
+
+LEVEL_ORDER = {value: index for index, value in enumerate(Level.values)}
+
+
+def _board_order(group: str):
+    """Rows by unit then code; grouped by level first (省, 市, 县) when asked."""
+    labels = {str(label): LEVEL_ORDER[value] for value, label in Level.choices}
+
+    def key(row):
+        level = labels.get(row.progress.level, 9) if group == "level" else 0
+        return (level, row.progress.unit, row.progress.code)
+
+    return key
+
+
+def _board_page(request, plans, *, year: int, month: int, group: str):
+    """One page of the board, judging only the rows on it.
+
+    The rows come in (level, unit) blocks; their sizes (one grouped query) tell which blocks
+    the page spans, so a city's board judges 300 rows, not 9,000.
+    """
+    year_plans = plans.counted(year)
+    sizes: dict[tuple, int] = {}
+    blocks = year_plans.order_by().values("level", "project__unit__name").annotate(n=Count("pk"))
+    for block in blocks:
+        key = (LEVEL_ORDER.get(block["level"], 9) if group == "level" else 0,
+               block["project__unit__name"])  # fmt: skip
+        sizes[key] = sizes.get(key, 0) + block["n"]
+    page = Paginator(range(sum(sizes.values())), ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    first, last = max(page.start_index() - 1, 0), page.end_index()  # rows [first, last)
+    wanted, before, seen = Q(pk__in=[]), None, 0
+    for key in sorted(sizes):
+        if seen + sizes[key] > first and seen < last:
+            level = Level.values[key[0]] if group == "level" else None
+            wanted |= Q(project__unit__name=key[1], **({"level": level} if level else {}))
+            before = seen if before is None else before
+        seen += sizes[key]
+    rows = sorted(
+        board(year=year, month=month, plans=year_plans.filter(wanted)), key=_board_order(group)
+    )
+    offset = first - (before or 0)
+    return page, rows[offset : offset + ROWS_PER_PAGE]

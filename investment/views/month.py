@@ -1,0 +1,313 @@
+"""Pages of the monthly reporting workflow: a unit's batch entry and its photos.
+
+The office's review of a month is investment/views/review.py.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from core.capabilities import can, own_unit, requires
+from core.errors import error_text
+from core.models import money
+from core.params import given, id_param, month_param, note_bad, whole_number, year_param
+from investment import rules
+from investment.forms import ReportFormSet, ReportRowForm
+from investment.models import MonthlyReport, ReportPhoto
+from investment.rules import periods
+from investment.selectors.month import counted_before, entry_status, month_choices
+from investment.selectors.portfolio import expecting_reports
+from investment.selectors.rankings import month_deadline
+from investment.services import entry, photos
+from investment.services import reports as services
+from projects.access import visible_plans
+from projects.models import AnnualPlan, Unit, User
+
+
+def _unit_for(request) -> Unit | None:
+    """A reporter reports for their own unit; the office may pick any unit."""
+    if own_unit(request.user) is not None:
+        return request.user.unit
+    query = request.GET if given(request.GET, "unit") else request.POST
+    unit_id = id_param(query, "unit")
+    note_bad(request, "unit", unit_id, label="所选单位", instead="请重新选择单位", query=query)
+    return Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
+
+
+@dataclass
+class EntryLine:
+    """One project's line on the month page."""
+
+    plan: AnnualPlan
+    form: ReportRowForm | None  # None: shown read-only (sent, approved, locked, or a reader)
+    report: MonthlyReport | None
+    previous: MonthlyReport | None  # last month's report, for 本月无变化
+    earlier: Decimal  # counted investment of the months before
+    earlier_rate: Decimal | None
+    expected: bool  # whether the row owes this month's report (started, not replaced)
+
+    @property
+    def why_not_expected(self) -> str:
+        if self.plan.replaced_by_id:
+            return "已替换"
+        return "未开工"
+
+
+@requires("portfolio.view", post="report.enter")
+def report_month(request, year: int, month: int):
+    """One unit's batch entry for a month: one line per plan row of the year.
+
+    Drafts, returned reports and rows without a report are editable; sent and approved ones
+    are shown read-only, so saving never touches them.
+    """
+    periods.month_or_404(year, month)
+    unit = _unit_for(request)
+    plans = list(
+        visible_plans(request.user)
+        .filter(year=year, project__unit=unit)
+        .select_related("project")
+        .order_by("project__code")
+    ) if unit else []  # fmt: skip
+    reports = {
+        r.plan_id: r
+        for r in MonthlyReport.objects.filter(plan__in=plans, month=month)
+        .select_related("reviewed_by")
+        .prefetch_related("photos", "flags")
+    }
+    previous = entry.previous_reports(plans, year=year, month=month)
+    locked = services.is_locked(year=year, month=month)
+    can_write = can(request.user, "report.enter") and not locked
+    editable = [
+        plan
+        for plan in plans
+        if can_write and (plan.pk not in reports or reports[plan.pk].status in services.EDITABLE)
+    ]
+    initial = [
+        _initial(plan, reports.get(plan.pk), previous.get(plan.project_id)) for plan in editable
+    ]
+    formset = ReportFormSet(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST":
+        saved = formset.is_valid() and _save(request, formset, plans, year, month)
+        if saved:
+            query = f"?unit={unit.pk}" if unit else ""
+            if saved.held:  # data-quality flags: listed with their reasons before sending
+                return redirect(reverse("report_send", args=[year, month]) + query)
+            return redirect(request.path + query)
+        messages.error(
+            request,
+            f"有填写错误{_form_errors(formset, plans)}，未保存任何数据，请按提示修改。"
+            + ("所选照片未上传，改正后请重新选择照片。" if request.FILES else ""),
+        )
+    return render(
+        request,
+        "investment/report_month.html",
+        {
+            "year": year,
+            "month": month,
+            "unit": unit,
+            "units": Unit.objects.all() if own_unit(request.user) is None else [],
+            "formset": formset,
+            "lines": _lines(plans, formset, reports, previous, year=year, month=month),
+            "status": entry_status(plans=plans, reports=reports, year=year, month=month),
+            **_due(month_deadline(year, month)),
+            "locked": locked,
+            "can_write": can_write,
+            # 报送 from the month's 报送开始日 (drafts any time): the page says from when.
+            "window_open": periods.window_open(year, month),
+            "can_submit": can_write and periods.window_open(year, month),
+            "window_note": periods.window_note(year, month),
+            "has_editable": bool(editable),
+            "photo_limit": settings.PHOTO_MAX_PER_REPORT,
+            "month_choices": month_choices(
+                unit=unit,
+                current=periods.reporting_month(timezone.localdate()),
+                shown=(year, month),
+            ),
+        },
+    )
+
+
+def _form_errors(formset, plans: list[AnnualPlan]) -> str:
+    """（“城关保障房”本月完成投资：请填写数字…）: which lines the errors are on, by name."""
+    names = {str(plan.pk): plan.project.name for plan in plans}
+    found = [
+        f"“{names.get(str(form['plan'].value()), '未知项目')}”{form.fields[field].label}：{error}"
+        for form in formset.forms
+        for field, errors in form.errors.items()
+        if field in form.fields
+        for error in errors
+    ]
+    return f"（{'；'.join(found)}）" if found else ""
+
+
+def _initial(plan: AnnualPlan, report: MonthlyReport | None, previous) -> dict:
+    """A line as the page first shows it: the report's figures, else last month's text."""
+    return {
+        "plan": plan.pk,
+        "version": report.version if report else 0,
+        "amount": entry.plain_amount(report.amount) if report else None,
+        **entry.prefill(report, previous),
+    }
+
+
+def _lines(plans, formset, reports, previous, *, year: int, month: int) -> list[EntryLine]:
+    forms = {}
+    for form in formset.forms:
+        plan_id = whole_number(str(form["plan"].value() or ""), low=1)
+        if plan_id is not None:
+            forms[plan_id] = form
+    earlier = counted_before(plans=plans, month=month)
+    expected = set(
+        expecting_reports(
+            AnnualPlan.objects.filter(pk__in=[plan.pk for plan in plans]), year=year, month=month
+        ).values_list("pk", flat=True)
+    )
+    return [
+        EntryLine(
+            plan=plan,
+            form=forms.get(plan.pk),
+            report=reports.get(plan.pk),
+            previous=previous.get(plan.project_id),
+            earlier=money(earlier.get(plan.pk)),
+            earlier_rate=rules.percent(money(earlier.get(plan.pk)), plan.planned_investment),
+            expected=plan.pk in expected,
+        )
+        for plan in plans
+    ]
+
+
+def _save(request, formset, plans, year: int, month: int) -> entry.MonthSaved | None:
+    """Hand the posted lines (and their photos) to the batch save; all or nothing. 保存并报送
+    sends only when no line has a data-quality flag; otherwise the lines are kept as drafts and
+    the page goes on to 报送确认, which lists the flags first."""
+    by_id = {plan.pk: plan for plan in plans}
+    entries = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        plan = by_id.get(data.get("plan"))
+        if plan is None:
+            raise Http404("没有这个项目")
+        entries.append(
+            entry.MonthEntry(
+                plan=plan,
+                version=data.get("version"),
+                amount=data.get("amount"),
+                progress=data["progress"],
+                problems=data["problems"],
+                problem_category=data["problem_category"],
+                unchanged=data["unchanged"],
+                photos=request.FILES.getlist(f"{form.prefix}-photos"),
+            )
+        )
+    try:
+        saved = entry.reports_save_month(
+            user=request.user,
+            year=year,
+            month=month,
+            entries=entries,
+            submit=request.POST.get("action") == "submit",
+            hold_flagged=True,
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return None
+    for level, text in saved.notices():
+        messages.add_message(request, level, text)
+    return saved
+
+
+def _due(deadline) -> dict:
+    """The last minute of the due day to show, and whether it has passed."""
+    return {
+        "due": timezone.localtime(deadline) - timedelta(seconds=1),
+        "overdue": timezone.now() >= deadline,
+    }
+
+
+def _report_for(user: User, pk: int) -> MonthlyReport:
+    """A report within the user's scope; another unit's report is 404 for a reporter."""
+    return get_object_or_404(
+        MonthlyReport.objects.select_related("plan__project").filter(plan__in=visible_plans(user)),
+        pk=pk,
+    )
+
+
+@requires("portfolio.view", post="report.enter")
+def report_photos(request, pk: int):
+    report = _report_for(request.user, pk)
+    if request.method == "POST":
+        try:
+            stored = photos.photos_upload(
+                report=report,
+                user=request.user,
+                uploads=request.FILES.getlist("photo"),
+                caption=request.POST.get("caption", ""),
+            )
+            messages.success(request, f"已上传{len(stored)}张照片。")
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        return redirect("report_photos", pk=report.pk)
+    return render(
+        request,
+        "investment/report_photos.html",
+        {
+            "report": report,
+            "photos": report.photos.all(),
+            "photo_limit": settings.PHOTO_MAX_PER_REPORT,
+            "photo_mb": settings.PHOTO_MAX_BYTES // (1024 * 1024),
+            "can_upload": can(request.user, "report.enter", report)
+            and not services.is_locked(year=report.plan.year, month=report.month),
+            "can_delete": photos.can_delete(request.user, report),
+        },
+    )
+
+
+@requires("report.enter", methods=["POST"])
+def photo_delete(request, pk: int):
+    """删除 on the photo page: a draft's or returned report's photo (``photos.photo_delete``)."""
+    photo = get_object_or_404(ReportPhoto, pk=pk)
+    report = _report_for(request.user, photo.report_id)
+    try:
+        photos.photo_delete(photo=photo, user=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        request.audit_outcome = "refused"  # audit.AuditEntry.Outcome
+    else:
+        request.audit_detail = (
+            f"删除{report.plan.project.code}{report.plan.year}年{report.month}月进度照片"
+            f"{('“' + photo.caption + '”') if photo.caption else ''}"
+        )
+        messages.success(request, "照片已删除。")
+    return redirect("report_photos", pk=report.pk)
+
+
+@requires("portfolio.view")
+def photo_file(request, pk: int, kind: str):
+    """Serve a photo only to those who may see its report (photos are not public files)."""
+    photo = get_object_or_404(ReportPhoto, pk=pk)
+    _report_for(request.user, photo.report_id)
+    field = photo.thumbnail if kind == "thumb" else photo.image
+    return FileResponse(field.open("rb"), content_type="image/jpeg")
+
+
+@requires("portfolio.view")
+def current_reporting_month(request):
+    """The month being reported now (the one that ended last), or the month picked on the
+    month page's picker (``?period=2026-9``, keeping ``unit``)."""
+    year, month = periods.reporting_month(timezone.localdate())
+    asked = request.GET.get("period", "").partition("-")
+    picked = {"year": asked[0], "month": asked[2]}
+    picked_year, picked_month = year_param(picked), month_param(picked)
+    if picked_year is not None and picked_month is not None:
+        year, month = picked_year, picked_month
+    unit = id_param(request.GET, "unit")
+    query = f"?unit={unit}" if unit is not None else ""
+    return redirect(reverse("report_month", args=[year, month]) + query)

@@ -1,0 +1,133 @@
+from decimal import Decimal
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from bonds.access import visible_funds
+from bonds.selectors import fund_totals
+from core.capabilities import requires
+from core.models import money
+from investment import rules
+from investment.documents import charts
+from investment.forms import PeriodForm
+from investment.rules import periods
+from investment.rules.overruns import overrun_summary, project_overrun
+from investment.selectors.portfolio import (
+    figures_by,
+    monthly_completion,
+    portfolio_summary,
+    projects_by_stage,
+    report_completeness,
+)
+from investment.selectors.progress import lag_warnings, level_counts, plan_progress_all_years
+from investment.selectors.rankings import report_history
+from investment.selectors.todo import todos
+from projects.access import project_for, visible_plans
+from projects.models import Level
+from projects.services.register import plan_fields_for
+from supervision.access import visible_findings
+from supervision.rules import LEVEL_LEADERS
+from supervision.selectors import escalations
+
+DASHBOARD_ESCALATIONS = 10
+
+
+@requires("portfolio.view")
+def dashboard(request):
+    year, month = periods.due_period(timezone.localdate())
+    form = PeriodForm.from_query(request.GET, year=year, month=month)
+    if form.is_valid():
+        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+    plans = visible_plans(request.user)
+    lagging = lag_warnings(year=year, month=month, plans=plans)
+    summary = portfolio_summary(year=year, month=month, plans=plans)
+    levels = [(level.label, summary.by_level[level.value]) for level in Level]
+    by_unit = sorted(
+        figures_by(year=year, month=month, by="unit", plans=plans).items(),
+        key=lambda item: -(item[1].completion_rate or 0),
+    )
+    by_industry = sorted(
+        figures_by(year=year, month=month, by="industry", plans=plans).items(),
+        key=lambda item: -(item[1].annual_plan),
+    )
+    return render(
+        request,
+        "investment/dashboard.html",
+        {
+            "form": form,
+            "summary": summary,
+            "levels": levels,
+            "by_unit": by_unit,
+            "by_industry": by_industry,
+            "lagging": lagging,
+            "lagging_levels": level_counts(lagging),
+            "lagging_query": urlencode({"year": year, "month": month}),
+            "completeness": report_completeness(year=year, month=month, plans=plans),
+            "overruns": overrun_summary(year=year, month=month, plans=plans),
+            "overruns_query": urlencode({"year": year, "month": month}),
+            "charts": _dashboard_charts(summary, by_unit, plans),
+            "funds": fund_totals(visible_funds(request.user).filter(year=year)),
+            "todos": todos(request.user, today=timezone.localdate()),
+            "escalations": escalations(
+                visible_findings(request.user), today=timezone.localdate(), min_level=LEVEL_LEADERS
+            )[:DASHBOARD_ESCALATIONS],
+        },
+    )
+
+
+def _dashboard_charts(summary, by_unit, plans) -> list:
+    year, month = summary.year, summary.month
+    rates = monthly_completion(year=year, month=month, plans=plans)
+    return [
+        charts.line_chart(
+            title=f"{year}年累计投资完成率与序时进度",
+            labels=[f"{m}月" for m in range(1, month + 1)],
+            series=[
+                ("完成率", rates, "#1f4e79"),
+                ("序时进度", [rules.time_progress(m) for m in range(1, month + 1)], "#c0392b"),
+            ],
+        ),
+        charts.bar_chart(
+            title="各责任单位投资完成率",
+            items=[(name, figures.completion_rate) for name, figures in by_unit],
+            reference=summary.time_progress,
+        ),
+        charts.bar_chart(
+            title="项目阶段分布",
+            items=[(label, Decimal(n)) for label, n in projects_by_stage(year=year, plans=plans)],
+            unit="个",
+            colour="#2b6cb0",
+        ),
+    ]
+
+
+@requires("portfolio.view")
+def project_detail(request, pk: int):
+    """One project's sheet: plan rows by year with progress, milestones, reports, funds, findings."""
+    project = project_for(request.user, pk)
+    year, month = periods.due_period(timezone.localdate())
+    plans = []
+    for plan in plan_progress_all_years(project=project, month=12).select_related("replaced_by"):
+        plan.project = project  # what plan_fields_for reads, without a query per row
+        rate = rules.percent(money(plan.completed), plan.planned_investment)  # type: ignore[attr-defined]
+        plans.append((plan, rate, bool(plan_fields_for(request.user, plan))))
+    return render(
+        request,
+        "investment/project_detail.html",
+        {
+            "project": project,
+            "plans": plans,
+            "replaces": project.replacing_plans.select_related("project").order_by("-year"),
+            "milestones": project.milestones.select_related("unit").order_by("planned_date"),
+            "reports": report_history(project),
+            "funds": project.fund_applications.order_by("-year", "fund_type"),
+            "findings": project.findings.select_related("unit").order_by("-found_on"),
+            "overrun": project_overrun(project, period_end=rules.period_end(year, month)),
+            "revisions": project.revisions.select_related("recorded_by"),
+            "year": year,
+            "month": month,
+            "months": range(1, 13),
+            "today": timezone.localdate(),
+        },
+    )

@@ -1,0 +1,355 @@
+"""Pages of data quality: 数据质量规则 (beside 预警规则), 报送确认 (the flags before a month is
+sent), a report's flags (说明 and 已核实), and 数据质量, the office's list of a period's flags.
+
+The rules are ``investment/services/quality.py``'s; the writes ``quality_services``'; the reads
+``quality_selectors``'. These parse, call and render.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from core import filenames
+from core.capabilities import can, requires
+from core.errors import error_text
+from core.params import INT_MAX, given, id_list, id_param, note_bad, whole_number, year_param
+from core.xlsx import workbook_response
+from investment.models import MonthlyReport, QualityFlag, QualityRule
+from investment.rules import periods
+from investment.selectors import quality as quality_selectors
+from investment.services import reports as services
+from investment.services.quality_flags import (
+    RuleEntry,
+    flag_accept,
+    flag_explain,
+    parse_threshold,
+    quality_rules_save,
+    reports_send,
+    rules_history,
+)
+from investment.services.year_settings import settings_years
+from investment.views.figures import _asked_period
+from investment.views.month import _report_for, _unit_for
+from investment.views.review import _back as review_back
+from projects.access import visible_plans
+from projects.forms import ChineseFormMixin
+from projects.models import Unit
+
+Code = QualityRule.Code
+HISTORY_SHOWN = 50
+FLAGS_SHOWN = 500  # a county's month has a few dozen; the export has them all
+
+# What each rule checks, in one line a clerk reads, with its threshold.
+MEANINGS = {
+    Code.CUMULATIVE_OVER_TOTAL: "项目开工以来（含各年度）截至本月的累计完成投资超过总投资",
+    Code.YEAR_OVER_PLAN: "本年截至本月的累计完成投资超过年度计划投资的（100+{t}）%",
+    Code.MONTH_OUTLIER: "本月完成投资超过此前12个月中有投资月份中位数的{t}倍（不足3个月时：超过年度计划的50%）",
+    Code.INVESTED_NOT_STARTED: "本月有完成投资，但项目至月底尚无实际开(复)工日期",
+    Code.PROGRESS_UNCHANGED: "本月有完成投资，形象进度与此前{t}个月完全相同",
+    Code.PHOTO_REUSED: "进度照片与其他月报（任何项目、任何月份）的照片相似（感知哈希相差不超过{t}位）",
+    Code.PHOTO_DATE: "进度照片的拍摄日期不在本月（至次月报送截止日）内",
+}  # fmt: skip
+
+
+def meaning(rule: QualityRule) -> str:
+    return MEANINGS[Code(rule.rule)].format(t=rule.threshold_text)
+
+
+# --- 数据质量规则 ---------------------------------------------------------------------------------
+
+
+class QualityRuleForm(ChineseFormMixin, forms.Form):
+    """One rule's line; the service checks the threshold (range, whole numbers)."""
+
+    rule = forms.ChoiceField(choices=Code.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, max_value=INT_MAX, widget=forms.HiddenInput)
+    enabled = forms.BooleanField(label="启用", required=False)
+    threshold = forms.CharField(label="阈值", required=False, max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["threshold"].widget.attrs.update({"inputmode": "decimal", "class": "threshold"})
+
+
+RuleFormSet = forms.formset_factory(
+    QualityRuleForm, extra=0, min_num=len(Code.values), max_num=len(Code.values)
+)
+
+
+def _year(request) -> int:
+    query = request.GET if given(request.GET, "year") else request.POST
+    year, default = year_param(query), timezone.localdate().year
+    note_bad(request, "year", year, label="年度", instead=f"已显示{default}年", query=query)
+    return default if year is None else year
+
+
+@requires("year.configure")
+def quality_rules(request):
+    year = _year(request)
+    rules = QualityRule.for_year(year)
+    errors: list[str] = []
+    stale = False
+    if request.method == "POST":
+        formset = RuleFormSet(request.POST, prefix="rule")
+        try:
+            if not formset.is_valid():
+                raise ValidationError("数据质量规则有误，请刷新页面后重新填写。")
+            entries = [
+                RuleEntry(
+                    rule=form.cleaned_data["rule"],
+                    enabled=form.cleaned_data["enabled"],
+                    threshold=parse_threshold(form.cleaned_data["threshold"]),
+                    expected_version=form.cleaned_data["version"],
+                )
+                for form in formset
+            ]
+            changed = quality_rules_save(year=year, user=request.user, rules=entries)
+        except ValidationError as error:
+            errors = error.messages
+            stale = any(e.code == "stale" for e in error.error_list)
+        else:
+            messages.success(
+                request,
+                f"{year}年数据质量规则已保存，该年度的月报已按新规则重新判定。"
+                if changed
+                else "数据质量规则没有改动，未保存新版本。",
+            )
+            return redirect(f"{reverse('quality_rules')}?year={year}")
+    else:
+        formset = RuleFormSet(
+            initial=[
+                {
+                    "rule": r.rule,
+                    "version": r.version if r.pk else 0,
+                    "enabled": r.enabled,
+                    "threshold": r.threshold_text,
+                }
+                for r in rules.values()
+            ],  # fmt: skip
+            prefix="rule",
+        )
+    lines = [
+        (form, rules[code], meaning(rules[code]))
+        for form in formset
+        if (code := form["rule"].value()) in rules
+    ]
+    return render(
+        request,
+        "investment/quality_rules.html",
+        {
+            "year": year,
+            "years": settings_years(year, timezone.localdate().year),
+            "formset": formset,
+            "lines": lines,
+            "errors": errors,
+            "stale": stale,
+            "saved": any(r.pk for r in rules.values()),
+            "history": rules_history(year, limit=HISTORY_SHOWN),
+        },
+    )
+
+
+# --- 报送确认 ----------------------------------------------------------------------------------
+
+
+def _unsent(request, year: int, month: int, unit: Unit | None) -> list[MonthlyReport]:
+    """The unit's saved reports of the month that 报送 would send (drafts and returned)."""
+    if unit is None:
+        return []
+    return list(
+        MonthlyReport.objects.filter(
+            plan__in=visible_plans(request.user),
+            plan__year=year,
+            plan__project__unit=unit,
+            month=month,
+            status__in=services.EDITABLE,
+        )
+        .select_related("plan__project")
+        .prefetch_related("flags")
+        .order_by("plan__project__code")
+    )
+
+
+@requires("report.enter")
+def report_send(request, year: int, month: int):
+    """报送确认: the month's unsent reports with their data-quality flags, each flag's reason
+    and a 说明 to write, before anything is sent (保存并报送 on the month page comes here when
+    a line has flags)."""
+    periods.month_or_404(year, month)
+    unit = _unit_for(request)
+    back = reverse("report_month", args=[year, month]) + (f"?unit={unit.pk}" if unit else "")
+    reports = _unsent(request, year, month, unit)
+    if request.method == "POST":
+        try:
+            shown = {}
+            for report_id in id_list(request.POST, "report"):
+                version = whole_number(request.POST.get(f"version-{report_id}", ""), low=1)
+                if version is None:
+                    raise ValueError
+                shown[report_id] = version
+            flags_shown = set(id_list(request.POST, "flag"))
+            explanations = {
+                flag_id: request.POST.get(f"explain-{flag_id}", "")[:2000]
+                for flag_id in flags_shown
+            }
+            sent = reports_send(
+                user=request.user,
+                year=year,
+                month=month,
+                shown=shown,
+                flags_shown=flags_shown,
+                explanations=explanations,
+            )
+        except ValueError:
+            messages.error(request, "提交的内容有误，请刷新页面后重新确认。")
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+            reports = _unsent(request, year, month, unit)
+        else:
+            messages.success(request, f"已报送{len(sent)}个项目的月报。")
+            return redirect(back)
+    flags = [flag for report in reports for flag in report.flags.all()]
+    return render(
+        request,
+        "investment/report_send.html",
+        {
+            "year": year,
+            "month": month,
+            "unit": unit,
+            "reports": reports,
+            "flags": flags,
+            "back": back,
+            "can_send": bool(reports)
+            and not services.is_locked(year=year, month=month)
+            and periods.window_open(year, month),
+            # Before the month's 报送开始日 the page says from when, as the month page does.
+            "window_note": ""
+            if periods.window_open(year, month)
+            else periods.window_note(year, month),
+        },
+    )
+
+
+# --- one report's flags: 说明 and 已核实 ------------------------------------------------------
+
+
+@requires("portfolio.view")
+def report_quality(request, pk: int):
+    report = _report_for(request.user, pk)
+    locked = services.is_locked(year=report.plan.year, month=report.month)
+    flags = list(report.flags.select_related("explained_by", "accepted_by").order_by("rule"))
+    return render(
+        request,
+        "investment/report_quality.html",
+        {
+            "report": report,
+            "flags": flags,
+            "locked": locked,
+            "can_explain": not locked and can(request.user, "quality.explain", report),
+            "can_accept": not locked and can(request.user, "quality.accept"),
+        },
+    )
+
+
+def _flag_for(request, pk: int) -> QualityFlag:
+    flag = get_object_or_404(QualityFlag.objects.select_related("report__plan__project"), pk=pk)
+    _report_for(request.user, flag.report_id)  # 404 outside the user's scope
+    return flag
+
+
+def _back(request, flag: QualityFlag):
+    """Back where the form was: the review page's row (the page filtered as it was), or the
+    report's flags."""
+    report = flag.report
+    if request.POST.get("back") == "review":
+        return review_back(
+            request,
+            report.plan.year,
+            report.month,
+            report.plan.project.unit_id,
+            anchor=f"report-{report.pk}",
+        )
+    return redirect(reverse("report_quality", args=[report.pk]) + f"#flag-{flag.pk}")
+
+
+@requires("quality.explain", methods=["POST"])
+def flag_explain_view(request, pk: int):
+    flag = _flag_for(request, pk)
+    try:
+        flag_explain(
+            flag=flag,
+            user=request.user,
+            text=request.POST.get("explanation", "")[:2000],
+            expected_version=id_param(request.POST, "version"),
+        )
+        messages.success(request, f"已填写说明：{flag.get_rule_display()}。")
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    return _back(request, flag)
+
+
+@requires("quality.accept", methods=["POST"])
+def flag_accept_view(request, pk: int):
+    flag = _flag_for(request, pk)
+    try:
+        flag_accept(
+            flag=flag,
+            user=request.user,
+            note=request.POST.get("note", "")[:2000],
+            expected_version=id_param(request.POST, "version"),
+        )
+        messages.success(
+            request, f"已核实：{flag.report.plan.project.name} {flag.get_rule_display()}。"
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    return _back(request, flag)
+
+
+# --- 数据质量 -------------------------------------------------------------------------------------
+
+
+@requires("review.read")
+def quality_flags(request):
+    """数据质量: a month's flags by unit and by rule, open / explained / accepted, each linked
+    to its report; filters; the Excel export of the list as filtered."""
+    form, year, month = _asked_period(request)
+    unit = id_param(request.GET, "unit")
+    rule = request.GET.get("rule") or ""
+    status = request.GET.get("status") or ""
+    plans = visible_plans(request.user)
+    everything = quality_selectors.period_flags(year=year, month=month, plans=plans)
+    flags = quality_selectors.period_flags(
+        year=year, month=month, plans=plans, unit=unit, rule=rule, status=status
+    )
+    if request.GET.get("format") == "xlsx":
+        return workbook_response(
+            [("数据质量", quality_selectors.HEADERS, quality_selectors.export_rows(flags))],
+            filenames.data_quality(year=year, month=month),
+        )
+    shown = list(flags[: FLAGS_SHOWN + 1])
+    return render(
+        request,
+        "investment/quality_flags.html",
+        {
+            "form": form,
+            "year": year,
+            "month": month,
+            "by_unit": quality_selectors.by_unit(everything),
+            "by_rule": quality_selectors.by_rule(everything),
+            "flags": shown[:FLAGS_SHOWN],
+            "more": len(shown) > FLAGS_SHOWN,
+            "units": Unit.objects.all(),
+            "unit": unit,
+            "rule": rule,
+            "status": status,
+            "rules": Code.choices,
+            "statuses": QualityFlag.Status.choices,
+            "count": quality_selectors.quality_count(year=year, month=month, plans=plans),
+            "earlier": quality_selectors.earlier_unexamined(year=year, month=month, plans=plans),
+            "query": request.GET.urlencode(),
+        },
+    )

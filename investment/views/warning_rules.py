@@ -1,0 +1,114 @@
+"""预警规则 page: the office reads and edits a year's yellow/red warning rules."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from core.capabilities import requires
+from core.params import INT_MAX, given, note_bad, year_param
+from investment.models import WarningRule
+from investment.services.warning_rules import (
+    RuleEntry,
+    counts_now,
+    meaning,
+    rules_history,
+    warning_rules_save,
+)
+from investment.services.year_settings import settings_years
+from projects.forms import ChineseFormMixin
+
+HISTORY_SHOWN = 50
+
+
+class WarningRuleForm(ChineseFormMixin, forms.Form):
+    """One rule's line; the service checks the values (yellow ≤ red, units, signs)."""
+
+    indicator = forms.ChoiceField(choices=WarningRule.Indicator.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, max_value=INT_MAX, widget=forms.HiddenInput)
+    enabled = forms.BooleanField(label="启用", required=False)
+    yellow = forms.DecimalField(label="黄色阈值", max_digits=6, decimal_places=2)
+    red = forms.DecimalField(label="红色阈值", max_digits=6, decimal_places=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("yellow", "red"):
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "class": "threshold"})
+
+
+RuleFormSet = forms.formset_factory(WarningRuleForm, extra=0, min_num=5, max_num=5)
+
+
+def _year(request) -> int:
+    query = request.GET if given(request.GET, "year") else request.POST
+    year, default = year_param(query), timezone.localdate().year
+    note_bad(request, "year", year, label="年度", instead=f"已显示{default}年", query=query)
+    return default if year is None else year
+
+
+def _initial(rules: dict[str, WarningRule]) -> list[dict]:
+    return [
+        {"indicator": r.indicator, "version": r.version if r.pk else 0, "enabled": r.enabled,
+         "yellow": r.yellow_text, "red": r.red_text}
+        for r in rules.values()
+    ]  # fmt: skip
+
+
+@requires("year.configure", post="year.configure")
+def warning_rules(request):
+    year = _year(request)
+    rules = WarningRule.for_year(year)
+    errors: list[str] = []
+    stale = False
+    if request.method == "POST":
+        formset = RuleFormSet(request.POST, prefix="rule")
+        if formset.is_valid():
+            entries = [
+                RuleEntry(
+                    indicator=form.cleaned_data["indicator"],
+                    enabled=form.cleaned_data["enabled"],
+                    yellow=form.cleaned_data["yellow"],
+                    red=form.cleaned_data["red"],
+                    expected_version=form.cleaned_data["version"],
+                )
+                for form in formset
+            ]
+            try:
+                changed = warning_rules_save(year=year, user=request.user, rules=entries)
+            except ValidationError as error:
+                errors = error.messages
+                stale = any(e.code == "stale" for e in error.error_list)
+            else:
+                messages.success(
+                    request,
+                    f"{year}年预警规则已保存，滞后预警、挂图作战和总体情况即按新规则判定。"
+                    if changed
+                    else "预警规则没有改动，未保存新版本。",
+                )
+                return redirect(f"{reverse('warning_rules')}?year={year}")
+        else:
+            errors = ["阈值应填写数字（最多两位小数）。"]
+    else:
+        formset = RuleFormSet(initial=_initial(rules), prefix="rule")
+    lines = [
+        (form, rules[indicator], meaning(rules[indicator]))
+        for form in formset
+        if (indicator := form["indicator"].value()) in rules
+    ]
+    return render(
+        request,
+        "investment/warning_rules.html",
+        {
+            "year": year,
+            "years": settings_years(year, timezone.localdate().year),
+            "formset": formset,
+            "lines": lines,
+            "errors": errors,
+            "stale": stale,
+            "saved": any(r.pk for r in rules.values()),
+            "counts": counts_now(year),
+            "history": rules_history(year, limit=HISTORY_SHOWN),
+        },
+    )

@@ -1,0 +1,108 @@
+"""年度设置: the office's page for a year's due day, ranking weights and 红黑榜 size.
+
+预览 shows the ranking at the year's due period with the settings in force and with the typed
+ones, without saving; 保存 (offered with the preview) saves exactly what was previewed. The
+rules are `investment/services/year_settings.py`'s; this module parses, calls and renders.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from core.capabilities import requires
+from core.params import note_bad, year_param
+from investment.forms import YearSettingsForm
+from investment.models import YearSettings
+from investment.rules import periods
+from investment.services.year_settings import (
+    FIELDS,
+    WEIGHTS,
+    opens_at,
+    settings_history,
+    settings_preview,
+    settings_years,
+    year_settings_save,
+)
+from projects.models import AnnualPlan
+
+
+def _asked_year(request, query, default: int) -> int:
+    """The year asked for (``?year=``, or the posted one); another value shows ``default``."""
+    year = year_param(query)
+    note_bad(request, "year", year, label="年度", instead=f"已显示{default}年", query=query)
+    return default if year is None else year
+
+
+@requires("year.configure")
+def year_settings(request):
+    today = timezone.localdate()
+    source = request.POST if request.method == "POST" else request.GET
+    year = _asked_year(request, source, periods.due_period(today)[0])
+    saved = YearSettings.objects.filter(year=year).first()
+    current = saved or YearSettings(year=year)
+    preview, opening, asked = None, None, False
+    if request.method == "POST":
+        form = YearSettingsForm(request.POST)
+        if form.is_valid() and request.POST.get("action") == "save":
+            shown_version = form.cleaned_data["version"] or 0
+            try:
+                row = year_settings_save(
+                    year=year, user=request.user, **form.values(), expected_version=shown_version
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if row.pk is not None and row.version != shown_version:
+                    messages.success(
+                        request, f"{year}年年度设置已保存，考核排名、简报和通报即按新设置计算。"
+                    )
+                    request.audit_detail = f"{year}年：" + "，".join(
+                        f"{name}={value}" for name, value in form.values().items()
+                    )
+                else:
+                    messages.info(request, f"{year}年年度设置没有改变，未保存新的版本。")
+                return redirect(f"{reverse('year_settings')}?year={year}")
+        elif form.is_valid():
+            asked = True
+            preview = settings_preview(year=year, values=form.values(), today=today)
+            opening = opens_at(year=year, values=form.values(), today=today)
+            request.audit_detail = f"{year}年：预览，未保存"
+    else:
+        values = {name: getattr(current, name) for name in FIELDS}
+        form = YearSettingsForm(
+            initial={"year": year, "version": saved.version if saved else 0, **values}
+        )
+    history = settings_history(year)
+    units_ranked = _units_ranked(year)
+    return render(
+        request,
+        "investment/year_settings.html",
+        {
+            "year": year,
+            "years": settings_years(year, today.year),
+            "current": current,
+            "saved": saved,
+            "form": form,
+            "weight_fields": [form[name] for name in WEIGHTS],
+            "preview": preview,
+            "opens_at": opening,
+            "asked": asked,  # a valid 预览: show what would change and offer 保存
+            "history": history,
+            "units_ranked": units_ranked,
+            "list_max": units_ranked // 2,
+        },
+    )
+
+
+def _units_ranked(year: int) -> int:
+    """How many units the year's ranking has (units with plan rows that count)."""
+    return (
+        AnnualPlan.objects.counted(year)
+        .order_by()
+        .values("project__unit")
+        .annotate(n=Count("pk"))
+        .count()
+    )

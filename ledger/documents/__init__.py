@@ -1,0 +1,1 @@
+"""The ledger workbooks written for the page and the commands."""

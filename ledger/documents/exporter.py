@@ -1,0 +1,250 @@
+"""The ledger export: one row generator per sheet, in the pinned header order.
+
+Exports carry the same values an import accepts (labels for coded columns, 是/否, dates
+as dates, amounts as numbers), so an exported workbook re-imports unchanged.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from bonds.models import FundApplication, FundStatus, FundType
+from investment.models import MonthlyReport
+from ledger.rules import schema
+from ledger.rules.results import read_changes
+from projects.models import AnnualPlan, FactorCategory, Level, Milestone, Nature, Project, Stage
+from supervision.models import Finding
+
+YES_NO = {True: "是", False: "否"}
+
+
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    return str(choices(value).label) if value else ""
+
+
+def project_rows(
+    *, year: int | None = None, plans: QuerySet[AnnualPlan] | None = None
+) -> Iterator[tuple[Any, ...]]:
+    plans = (AnnualPlan.objects.all() if plans is None else plans).select_related(
+        "project__unit", "replaced_by"
+    )
+    plans = plans.order_by("project__code", "year")
+    if year is not None:
+        plans = plans.filter(year=year)
+    for plan in plans.iterator(chunk_size=2000):
+        project = plan.project
+        yield (
+            project.code,
+            project.name,
+            project.unit.name,
+            _label(Level, plan.level),
+            _label(Nature, plan.nature),
+            project.total_investment,
+            plan.year,
+            plan.planned_investment,
+            project.industry,
+            project.planned_start,
+            project.planned_end,
+            plan.actual_start,
+            project.leader,
+            YES_NO[project.is_private],
+            project.content,
+            _label(Stage, project.stage),
+            plan.statistics_date,
+            project.service_officer,
+            project.original_total,
+            project.original_completion,
+            plan.replaced_by.code if plan.replaced_by else "",
+        )
+
+
+def report_rows(
+    *, year: int | None = None, plans: QuerySet[AnnualPlan] | None = None
+) -> Iterator[tuple[Any, ...]]:
+    # Only reports that count: drafts and returned reports are not the unit's figures.
+    reports = MonthlyReport.objects.filter(status__in=MonthlyReport.COUNTED_STATUSES)
+    if year is not None:
+        reports = reports.filter(plan__year=year)
+    if plans is not None:
+        reports = reports.filter(plan__in=plans.values("pk"))
+    reports = reports.select_related("plan__project").order_by(
+        "plan__project__code", "plan__year", "month"
+    )
+    for report in reports.iterator(chunk_size=2000):
+        yield (
+            report.plan.project.code,
+            report.plan.year,
+            report.month,
+            report.amount,
+            report.progress,
+            report.problems,
+        )
+
+
+def _projects_of(year: int | None, plans: QuerySet[AnnualPlan] | None = None) -> QuerySet[Project]:
+    """The projects a year's (or a filtered list's) export covers."""
+    if plans is not None:
+        return Project.objects.filter(pk__in=plans.values("project"))
+    projects = Project.objects.all()
+    if year is not None:
+        projects = projects.filter(plans__year=year)
+    return projects
+
+
+def milestone_rows(
+    *, year: int | None = None, plans: QuerySet[AnnualPlan] | None = None
+) -> Iterator[tuple[Any, ...]]:
+    milestones = (
+        Milestone.objects.filter(project__in=_projects_of(year, plans))
+        .select_related("project", "unit")
+        .order_by("project__code", "planned_date", "name")
+    )
+    for milestone in milestones.iterator(chunk_size=2000):
+        yield (
+            milestone.project.code,
+            milestone.name,
+            milestone.planned_date,
+            _label(Milestone.Kind, milestone.kind),
+            milestone.actual_date,
+            milestone.unit.name if milestone.unit else "",
+        )
+
+
+def fund_rows(
+    *, year: int | None = None, plans: QuerySet[AnnualPlan] | None = None
+) -> Iterator[tuple[Any, ...]]:
+    funds = FundApplication.objects.select_related("project").order_by(
+        "year", "project__code", "fund_type", "batch"
+    )
+    if year is not None:
+        funds = funds.filter(year=year, project__in=_projects_of(year, plans))
+    elif plans is not None:
+        funds = funds.filter(project__in=_projects_of(year, plans))
+    for fund in funds.iterator(chunk_size=2000):
+        yield (
+            fund.project.code,
+            _label(FundType, fund.fund_type),
+            fund.year,
+            fund.requested,
+            fund.batch,
+            fund.approved,
+            fund.allocated,
+            fund.spent,
+            _label(FundStatus, fund.status),
+        )
+
+
+def finding_rows(
+    *, year: int | None = None, plans: QuerySet[AnnualPlan] | None = None
+) -> Iterator[tuple[Any, ...]]:
+    findings = Finding.objects.select_related("unit", "project").order_by(
+        "found_on", "unit__name", "description"
+    )
+    if plans is not None:
+        # A filtered list's findings are those on its projects.
+        findings = findings.filter(project__in=_projects_of(year, plans))
+        if year is not None:
+            findings = findings.filter(deadline__year=year)
+    elif year is not None:
+        # A year's findings are those due that year, on the year's projects or on none.
+        findings = findings.filter(deadline__year=year).filter(
+            Q(project__isnull=True) | Q(project__in=_projects_of(year))
+        )
+    for finding in findings.iterator(chunk_size=2000):
+        yield (
+            finding.unit.name,
+            finding.description,
+            finding.found_on,
+            finding.deadline,
+            finding.project.code if finding.project else "",
+            _label(FactorCategory, finding.category),
+            _label(Finding.Status, finding.status),
+            finding.closed_on,
+        )
+
+
+ROWS = {
+    schema.PROJECTS: project_rows,
+    schema.REPORTS: report_rows,
+    schema.MILESTONES: milestone_rows,
+    schema.FUNDS: fund_rows,
+    schema.FINDINGS: finding_rows,
+}
+
+
+def ledger_sheets(
+    *, year: int | None = None, plans: QuerySet[AnnualPlan] | None = None
+) -> Iterator[tuple[str, tuple[str, ...], Iterator[Any]]]:
+    """Every sheet of the workbook: (name, headers, rows).
+
+    ``plans`` narrows the export to a filtered list of plan rows and their projects.
+    """
+    for name, sheet in schema.SHEETS.items():
+        yield name, sheet.headers, ROWS[name](year=year, plans=plans)
+
+
+def template_sheets() -> Iterator[tuple[str, tuple[str, ...], Iterator[Any]]]:
+    """The empty template: every sheet's headers, and a sheet explaining how to fill them."""
+    for name, sheet in schema.SHEETS.items():
+        yield name, sheet.headers, iter(())
+    yield schema.INSTRUCTIONS, ("工作表", "列名", "是否必填", "填写要求"), _instruction_rows()
+
+
+def _instruction_rows() -> Iterator[tuple[Any, ...]]:
+    for name, sheet in schema.SHEETS.items():
+        yield name, "（整表）", "", sheet.note
+        for header in sheet.headers:
+            yield name, header, "必填" if header in sheet.required else "选填", _rule(header)
+    yield "", "", "", "日期可写作2024-03-05、2024/3/5、2024.3.5或2024年3月5日；"
+    yield (
+        "",
+        "",
+        "",
+        "金额单位为万元，最多4位小数，可带千位分隔符；同一记录重复导入会更新而不会重复新增。",
+    )
+    yield (
+        "",
+        "",
+        "",
+        "选填列留空表示“未填写”：不会清空系统中已有的内容；与系统一致的行不作任何修改。",
+    )
+
+
+def _rule(header: str) -> str:
+    if header in schema.CODED_COLUMNS:
+        return "可选值：" + "、".join(schema.CODED_COLUMNS[header])
+    if header.endswith("(万元)"):
+        return "金额（万元），不能为负数"
+    if header == "替换为":
+        return "该年度被替换（DESIGN.md 替换）时，填替换它的项目代码；被替换的行不计入当年任何数字"
+    if header == "原总投资(万元)":
+        return "金额（万元）：项目首次列入年度计划时的总投资；留空则以首次导入的总投资为准"
+    if header == "原计划竣工日期":
+        return "日期：项目首次列入年度计划时的计划竣工日期；留空则以首次导入的计划竣工日期为准"
+    if header == "纳统日期":
+        return "日期：该年度纳入固定资产投资统计（纳统）的日期"
+    if header.endswith("日期") or header in {"整改时限"}:
+        return "日期"
+    if header == "项目代码":
+        return "国家代码如2024-410702-47-01-012345；未赋码项目填本地代码（2–40位字母、数字、汉字或-_.）"
+    if header in {"年度"}:
+        return "四位年份，如2024"
+    if header == "月份":
+        return "1–12的整数"
+    return "文字"
+
+
+CHANGE_HEADERS = ("工作表", "行", "记录", "字段", "原值", "新值")
+
+
+def change_sheets(path: str) -> Iterator[tuple[str, tuple[str, ...], Iterator[Any]]]:
+    """A preview's change list (kept in storage at ``path``) as one sheet."""
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        with default_storage.open(path, "rb") as lines:
+            yield from read_changes(lines)
+
+    yield "变更清单", CHANGE_HEADERS, rows()

@@ -1,0 +1,1 @@
+"""The workbook format (DESIGN.md §4): columns, cells, rows, what an import changed. No database writes."""

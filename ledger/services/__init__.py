@@ -1,0 +1,1 @@
+"""Writes: the import, and the demo county built through it."""
