@@ -1,12 +1,19 @@
+from urllib.parse import urlencode
+
 from django import forms
+from django.urls import reverse
+from django.utils import timezone
 
 from core.amounts import amount_field
+from core.capabilities import own_unit
 from core.formatting import QUARTER_CHOICES
 from core.models import PeriodKind
-from core.params import INT_MAX, version_field, year_field
-from investment.services.year_settings import FIELDS, LIST_SIZE_LIMIT, WEIGHTS, settings_problems
+from core.params import INT_MAX, given, id_param, note_bad, version_field, year_field
+from investment.models import MonthlyReport, QualityRule, WarningRule
+from investment.rules import periods
+from investment.rules.year_settings import FIELDS, LIST_SIZE_LIMIT, WEIGHTS, settings_problems
 from projects.forms import ChineseFormMixin
-from projects.models import FactorCategory
+from projects.models import FactorCategory, Unit
 
 
 class PeriodForm(forms.Form):
@@ -31,6 +38,43 @@ class PeriodForm(forms.Form):
         if "year" in query or "month" in query:
             return cls(query)
         return cls({"year": year, "month": month})
+
+
+def asked_period(request, default: tuple[int, int] | None = None) -> tuple[PeriodForm, int, int]:
+    """The period asked for, else ``default``, else the period that is due (DESIGN.md §3)."""
+    year, month = default or periods.due_period(timezone.localdate())
+    form = PeriodForm.from_query(request.GET, year=year, month=month)
+    if form.is_valid():
+        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+    return form, year, month
+
+
+def unit_asked(request) -> Unit | None:
+    """A reporter reports for their own unit; the office may pick any unit."""
+    if own_unit(request.user) is not None:
+        return request.user.unit
+    query = request.GET if given(request.GET, "unit") else request.POST
+    unit_id = id_param(query, "unit")
+    note_bad(request, "unit", unit_id, label="所选单位", instead="请重新选择单位", query=query)
+    return Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
+
+
+def review_url(posted, year: int, month: int, unit_id: int | None, *, anchor: str = "") -> str:
+    """The review page as the posted form says it was filtered, at the unit the action was
+    taken on (or at ``anchor``, e.g. the report's row)."""
+    query: dict[str, str | int] = {}
+    shown_unit = id_param(posted, "shown_unit")
+    shown_status = posted.get("shown_status", "")
+    if shown_unit is not None:
+        query["unit"] = shown_unit
+    if shown_status in MonthlyReport.Status.values or shown_status == "all":
+        query["status"] = shown_status
+    if unit_id:
+        query["focus"] = unit_id
+    url = reverse("review_month", args=[year, month])
+    url = f"{url}?{urlencode(query)}" if query else url
+    anchor = anchor or (f"unit-{unit_id}" if unit_id else "")
+    return f"{url}#{anchor}" if anchor else url
 
 
 class ReportRowForm(ChineseFormMixin, forms.Form):
@@ -173,3 +217,42 @@ class YearSettingsForm(ChineseFormMixin, forms.Form):
 
     def values(self) -> dict[str, int]:
         return {name: self.cleaned_data[name] for name in FIELDS}
+
+
+class QualityRuleForm(ChineseFormMixin, forms.Form):
+    """One rule's line; the service checks the threshold (range, whole numbers)."""
+
+    rule = forms.ChoiceField(choices=QualityRule.Code.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, max_value=INT_MAX, widget=forms.HiddenInput)
+    enabled = forms.BooleanField(label="启用", required=False)
+    threshold = forms.CharField(label="阈值", required=False, max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["threshold"].widget.attrs.update({"inputmode": "decimal", "class": "threshold"})
+
+
+QualityRuleFormSet = forms.formset_factory(
+    QualityRuleForm,
+    extra=0,
+    min_num=len(QualityRule.Code.values),
+    max_num=len(QualityRule.Code.values),
+)
+
+
+class WarningRuleForm(ChineseFormMixin, forms.Form):
+    """One rule's line; the service checks the values (yellow ≤ red, units, signs)."""
+
+    indicator = forms.ChoiceField(choices=WarningRule.Indicator.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, max_value=INT_MAX, widget=forms.HiddenInput)
+    enabled = forms.BooleanField(label="启用", required=False)
+    yellow = forms.DecimalField(label="黄色阈值", max_digits=6, decimal_places=2)
+    red = forms.DecimalField(label="红色阈值", max_digits=6, decimal_places=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("yellow", "red"):
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "class": "threshold"})
+
+
+WarningRuleFormSet = forms.formset_factory(WarningRuleForm, extra=0, min_num=5, max_num=5)

@@ -17,6 +17,10 @@ from core.tables import NUM, PercentColumn, WanColumn, cell
 from investment.models import WarningLevel
 from investment.rules import overruns
 
+# A county's whole list (50–300 projects) fits one page of the board and the lag list, so it
+# prints as one wall chart; a city's thousands come in pages. Excel exports are always whole.
+ROWS_PER_PAGE = 300
+
 
 class UnitRankingTable(tables.Table):
     """考核排名: one row per unit, best first; 红榜/黑榜 rows marked."""

@@ -24,6 +24,7 @@ from bonds.models import FundApplication
 from bonds.services import fund_attach, fund_save
 from core.uploads import check_attachment
 from investment.models import MonthlyReport, ReportPhoto
+from investment.selectors.portfolio import units_not_reported
 from investment.services import photos, reports
 from investment.services.year_settings import year_settings_save
 from ledger.services.importer import import_ledger
@@ -134,7 +135,7 @@ def month_page(county, user) -> str:
 
 
 def lock_march(county) -> None:
-    missing = [u.unit_id for u in reports.units_not_reported(year=2024, month=3)]
+    missing = [u.unit_id for u in units_not_reported(year=2024, month=3)]
     reports.period_lock(year=2024, month=3, user=county.users["officer"], confirmed_units=missing)
 
 
@@ -253,7 +254,7 @@ ACTIONS = {
             year=2024,
             month=3,
             user=u,
-            confirmed_units=[x.unit_id for x in reports.units_not_reported(year=2024, month=3)],
+            confirmed_units=[x.unit_id for x in units_not_reported(year=2024, month=3)],
         ),  # fmt: skip
     ),
     "period.unlock": Action(

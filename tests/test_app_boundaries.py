@@ -28,18 +28,6 @@ MAY_IMPORT = {
 }
 OURS = {*MAY_IMPORT, "config"}
 
-# Private names still imported from another module, each with its owner: exactly these, so the
-# list only shrinks (investment's pages are being laid out by layer, which removes them).
-PRIVATE_IMPORTS = {
-    ("investment/views/overruns.py", "investment.views.figures", "_asked_period"),
-    ("investment/views/overruns.py", "investment.views.figures", "_xlsx"),
-    ("investment/views/quality.py", "investment.views.figures", "_asked_period"),
-    ("investment/views/quality.py", "investment.views.month", "_report_for"),
-    ("investment/views/quality.py", "investment.views.month", "_unit_for"),
-    ("investment/views/quality.py", "investment.views.review", "_back"),
-    ("investment/views/review.py", "investment.views.month", "_due"),
-    ("investment/views/review.py", "investment.views.month", "_unit_for"),
-}
 
 # What `projects` still names of other apps, each with the reason. Exactly these: a name that
 # is no longer used must leave the list too, so the list stays true.
@@ -125,7 +113,7 @@ def test_no_module_imports_a_private_name_of_another():
                         for alias in node.names
                         if alias.name.startswith("_") and not alias.name.startswith("__")
                     }
-    assert found == PRIVATE_IMPORTS
+    assert found == set()
 
 
 def test_the_order_is_the_documented_one():

@@ -22,7 +22,8 @@ ask before offering).
 """
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
@@ -180,3 +181,11 @@ def month_or_404(year: int, month: int) -> None:
     """A month in a page's address (月度填报, 报表审核) that cannot be one is not found."""
     if not (YEAR_MIN <= year <= YEAR_MAX and 1 <= month <= 12):
         raise Http404("没有这个月份")
+
+
+def deadline_shown(deadline: datetime) -> dict[str, Any]:
+    """The last minute of the due day to show, and whether it has passed."""
+    return {
+        "due": timezone.localtime(deadline) - timedelta(seconds=1),
+        "overdue": timezone.now() >= deadline,
+    }

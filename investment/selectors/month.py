@@ -8,13 +8,14 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, Sum
+from django.shortcuts import get_object_or_404
 
 from core.models import money
 from investment import rules
 from investment.models import MonthlyReport, QualityFlag, ReportPhoto
-from investment.selectors.portfolio import UnitReporting, reporting_status
-from investment.services import reports as services
-from projects.models import AnnualPlan, Unit
+from investment.selectors.portfolio import UnitReporting, reporting_status, units_not_reported
+from projects.access import visible_plans
+from projects.models import AnnualPlan, Unit, User
 
 COUNTED = MonthlyReport.COUNTED_STATUSES
 
@@ -258,11 +259,19 @@ class LockSummary:
 
 
 def lock_summary(*, year: int, month: int) -> LockSummary:
-    missing = services.units_not_reported(year=year, month=month)
+    missing = units_not_reported(year=year, month=month)
     return LockSummary(
         missing=missing,
         outstanding=sum(unit.outstanding for unit in missing),
         waiting=MonthlyReport.objects.filter(
             plan__year=year, month=month, status=MonthlyReport.Status.SUBMITTED
         ).count(),
+    )
+
+
+def report_for(user: User, pk: int) -> MonthlyReport:
+    """A report within the user's scope; another unit's report is 404 for a reporter."""
+    return get_object_or_404(
+        MonthlyReport.objects.select_related("plan__project").filter(plan__in=visible_plans(user)),
+        pk=pk,
     )

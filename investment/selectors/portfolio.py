@@ -307,6 +307,16 @@ def reporting_status(*, year: int, month: int, plans: AnnualPlanQuerySet) -> lis
     return sorted(units.values(), key=lambda u: (-u.outstanding, u.unit))
 
 
+def units_not_reported(*, year: int, month: int) -> list[UnitReporting]:
+    """The units with reports of the month still outstanding (not sent, drafts, returned)."""
+    status = reporting_status(year=year, month=month, plans=AnnualPlan.objects.all())
+    return [unit for unit in status if unit.outstanding]
+
+
+def describe_units(units: list[UnitReporting]) -> str:
+    return "、".join(f"{unit.unit}（{unit.outstanding}份）" for unit in units)
+
+
 @dataclass(frozen=True)
 class Completeness:
     """How many of a period's reports are in (DESIGN.md §3): 应报N份、已报M份，K个单位未报.

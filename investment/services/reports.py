@@ -23,7 +23,11 @@ from core.capabilities import require
 from core.versioning import check_version
 from investment.models import BriefingNote, MonthlyReport, QualityFlag, ReportingPeriod
 from investment.rules import periods
-from investment.selectors.portfolio import UnitReporting, reporting_status
+from investment.selectors.portfolio import (
+    UnitReporting,
+    describe_units,
+    units_not_reported,
+)
 from investment.services import quality
 from projects.models import AnnualPlan, FactorCategory, Unit, User
 
@@ -259,16 +263,6 @@ class LockNotConfirmed(ValidationError):
     def __init__(self, message: str, missing: list[UnitReporting]):
         super().__init__(message, code="confirm")
         self.missing = missing
-
-
-def units_not_reported(*, year: int, month: int) -> list[UnitReporting]:
-    """The units with reports of the month still outstanding (not sent, drafts, returned)."""
-    status = reporting_status(year=year, month=month, plans=AnnualPlan.objects.all())
-    return [unit for unit in status if unit.outstanding]
-
-
-def describe_units(units: list[UnitReporting]) -> str:
-    return "、".join(f"{unit.unit}（{unit.outstanding}份）" for unit in units)
 
 
 @transaction.atomic

@@ -23,55 +23,15 @@ from core.capabilities import require
 from core.versioning import check_version, unchanged, value_text
 from investment.models import MonthlyReport, WarningRule, YearSettings
 from investment.rules import periods
+from investment.rules.year_settings import FIELDS, settings_problems
 from investment.selectors.rankings import Ranking, UnitScore, unit_ranking
 from investment.services import quality
 from projects.models import AnnualPlan, User
-
-WEIGHTS = (
-    "weight_investment",
-    "weight_start",
-    "weight_milestones",
-    "weight_findings",
-    "weight_reporting",
-)
-# What 年度设置 edits, in the form's order (not lag_threshold: 预警规则 keeps it).
-FIELDS = ("due_day", "submit_start_day", *WEIGHTS, "list_size")
-INDICATOR_NAMES = ("I1 投资完成", "I2 开复工", "I3 节点按期完成", "I4 问题按期整改", "I5 按时报送")
-LIST_SIZE_LIMIT = 50
 
 
 def defaults(year: int) -> YearSettings:
     """The unsaved defaults of DESIGN.md §3 for ``year``."""
     return YearSettings(year=year)
-
-
-def settings_problems(values: dict[str, int]) -> list[str]:
-    """Why ``values`` ({field: value} of ``FIELDS``) cannot be a year's settings, in the
-    office's words; empty when they can. The preview and the service ask the same."""
-    problems = []
-    due_day = values["due_day"]
-    if not 1 <= due_day <= 28:
-        problems.append(f"报送截止日为{due_day}日，应为1–28日（每个月都有的日子）。")
-    start_day = values["submit_start_day"]
-    if not 1 <= start_day <= 28:
-        problems.append(f"报送开始日为{start_day}日，应为1–28日（每个月都有的日子）。")
-    labels = _labels()
-    for name in WEIGHTS:
-        if not 0 <= values[name] <= 100:
-            problems.append(f"{labels[name]}为{values[name]}，应为0–100的整数。")
-    total = sum(values[name] for name in WEIGHTS)
-    if total != 100:
-        problems.append(f"五项权重之和为{total}，应为100。")
-    if not 1 <= values["list_size"] <= LIST_SIZE_LIMIT:
-        problems.append(f"红黑榜各列单位数为{values['list_size']}，应为1–{LIST_SIZE_LIMIT}。")
-    return problems
-
-
-def _labels() -> dict[str, str]:
-    return {
-        name: str(cast("Field[Any, Any]", YearSettings._meta.get_field(name)).verbose_name)
-        for name in FIELDS
-    }
 
 
 def _values(instance: YearSettings) -> dict[str, int]:

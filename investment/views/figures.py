@@ -21,7 +21,7 @@ from core.models import PeriodKind
 from core.xlsx import workbook_response
 from investment import rules
 from investment.filters import LagFilter, PlanUnitFilter
-from investment.forms import PeriodForm
+from investment.forms import asked_period
 from investment.models import WarningLevel, WarningRule
 from investment.rules import periods
 from investment.selectors.explain import UnknownUnit, explain_unit
@@ -34,7 +34,7 @@ from investment.selectors.progress import (
     with_marks,
 )
 from investment.selectors.rankings import unit_ranking
-from investment.tables import LagTable, ProjectRankingTable, UnitRankingTable
+from investment.tables import ROWS_PER_PAGE, LagTable, ProjectRankingTable, UnitRankingTable
 from projects.access import visible_plans
 from projects.models import AnnualPlanQuerySet, Level
 
@@ -43,18 +43,6 @@ def _xlsx(filename: str, sheet: str, headers: tuple, rows) -> HttpResponse:
     return workbook_response([(sheet, headers, rows)], filename)
 
 
-def _asked_period(request, default: tuple[int, int] | None = None) -> tuple[PeriodForm, int, int]:
-    """The period asked for, else ``default``, else the period that is due (DESIGN.md §3)."""
-    year, month = default or periods.due_period(timezone.localdate())
-    form = PeriodForm.from_query(request.GET, year=year, month=month)
-    if form.is_valid():
-        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
-    return form, year, month
-
-
-# A county's whole list (50–300 projects) fits one page of the board and the lag list, so it
-# prints as one wall chart; a city's thousands come in pages. Excel exports are always whole.
-ROWS_PER_PAGE = 300
 PROJECTS_RANKED = 50  # the rankings page lists the first ones; nothing below them is a rank
 
 
@@ -62,7 +50,7 @@ PROJECTS_RANKED = 50  # the rankings page lists the first ones; nothing below th
 def rankings(request):
     kind = periods.kind_asked(request.GET)
     today = timezone.localdate()
-    form, year, month = _asked_period(request, periods.due_of_kind(kind, today))
+    form, year, month = asked_period(request, periods.due_of_kind(kind, today))
     due = periods.due_period(today)
     if kind == PeriodKind.QUARTER:
         # The quarter the month shown is in, but never one not yet due (10月 on 2 December,
@@ -139,7 +127,7 @@ def _period_query(request, year: int, month: int) -> str:
 
 @requires("portfolio.view")
 def lag_page(request):
-    form, year, month = _asked_period(request)
+    form, year, month = asked_period(request)
     filters = LagFilter(request.GET, queryset=visible_plans(request.user))
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
     found = lag_warnings(year=year, month=month, plans=plans)
@@ -176,7 +164,7 @@ def lag_page(request):
 
 @requires("portfolio.view")
 def board_page(request):
-    form, year, month = _asked_period(request)
+    form, year, month = asked_period(request)
     filters = PlanUnitFilter(request.GET, queryset=visible_plans(request.user))
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
     group = "level" if request.GET.get("group") == "level" else "unit"

@@ -4,7 +4,6 @@ The office's review of a month is investment/views/review.py.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,28 +17,18 @@ from django.utils import timezone
 from core.capabilities import can, own_unit, requires
 from core.errors import error_text
 from core.models import money
-from core.params import given, id_param, month_param, note_bad, whole_number, year_param
+from core.params import id_param, month_param, whole_number, year_param
 from investment import rules
-from investment.forms import ReportFormSet, ReportRowForm
+from investment.forms import ReportFormSet, ReportRowForm, unit_asked
 from investment.models import MonthlyReport, ReportPhoto
 from investment.rules import periods
-from investment.selectors.month import counted_before, entry_status, month_choices
+from investment.selectors.month import counted_before, entry_status, month_choices, report_for
 from investment.selectors.portfolio import expecting_reports
 from investment.selectors.rankings import month_deadline
 from investment.services import entry, photos
 from investment.services import reports as services
 from projects.access import visible_plans
-from projects.models import AnnualPlan, Unit, User
-
-
-def _unit_for(request) -> Unit | None:
-    """A reporter reports for their own unit; the office may pick any unit."""
-    if own_unit(request.user) is not None:
-        return request.user.unit
-    query = request.GET if given(request.GET, "unit") else request.POST
-    unit_id = id_param(query, "unit")
-    note_bad(request, "unit", unit_id, label="所选单位", instead="请重新选择单位", query=query)
-    return Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
+from projects.models import AnnualPlan, Unit
 
 
 @dataclass
@@ -69,7 +58,7 @@ def report_month(request, year: int, month: int):
     are shown read-only, so saving never touches them.
     """
     periods.month_or_404(year, month)
-    unit = _unit_for(request)
+    unit = unit_asked(request)
     plans = list(
         visible_plans(request.user)
         .filter(year=year, project__unit=unit)
@@ -117,7 +106,7 @@ def report_month(request, year: int, month: int):
             "formset": formset,
             "lines": _lines(plans, formset, reports, previous, year=year, month=month),
             "status": entry_status(plans=plans, reports=reports, year=year, month=month),
-            **_due(month_deadline(year, month)),
+            **periods.deadline_shown(month_deadline(year, month)),
             "locked": locked,
             "can_write": can_write,
             # 报送 from the month's 报送开始日 (drafts any time): the page says from when.
@@ -224,25 +213,9 @@ def _save(request, formset, plans, year: int, month: int) -> entry.MonthSaved | 
     return saved
 
 
-def _due(deadline) -> dict:
-    """The last minute of the due day to show, and whether it has passed."""
-    return {
-        "due": timezone.localtime(deadline) - timedelta(seconds=1),
-        "overdue": timezone.now() >= deadline,
-    }
-
-
-def _report_for(user: User, pk: int) -> MonthlyReport:
-    """A report within the user's scope; another unit's report is 404 for a reporter."""
-    return get_object_or_404(
-        MonthlyReport.objects.select_related("plan__project").filter(plan__in=visible_plans(user)),
-        pk=pk,
-    )
-
-
 @requires("portfolio.view", post="report.enter")
 def report_photos(request, pk: int):
-    report = _report_for(request.user, pk)
+    report = report_for(request.user, pk)
     if request.method == "POST":
         try:
             stored = photos.photos_upload(
@@ -274,7 +247,7 @@ def report_photos(request, pk: int):
 def photo_delete(request, pk: int):
     """删除 on the photo page: a draft's or returned report's photo (``photos.photo_delete``)."""
     photo = get_object_or_404(ReportPhoto, pk=pk)
-    report = _report_for(request.user, photo.report_id)
+    report = report_for(request.user, photo.report_id)
     try:
         photos.photo_delete(photo=photo, user=request.user)
     except ValidationError as error:
@@ -293,7 +266,7 @@ def photo_delete(request, pk: int):
 def photo_file(request, pk: int, kind: str):
     """Serve a photo only to those who may see its report (photos are not public files)."""
     photo = get_object_or_404(ReportPhoto, pk=pk)
-    _report_for(request.user, photo.report_id)
+    report_for(request.user, photo.report_id)
     field = photo.thumbnail if kind == "thumb" else photo.image
     return FileResponse(field.open("rb"), content_type="image/jpeg")
 

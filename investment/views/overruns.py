@@ -10,11 +10,12 @@ from core import filenames
 from core.capabilities import requires
 from core.lists import paginate
 from core.models import money
+from core.xlsx import workbook_response
 from investment import rules
 from investment.filters import OverrunFilter
+from investment.forms import asked_period
 from investment.rules.overruns import cost_overrun_pct, overrun_plans, overrun_summary
-from investment.tables import OverrunTable
-from investment.views.figures import ROWS_PER_PAGE, _asked_period, _xlsx
+from investment.tables import ROWS_PER_PAGE, OverrunTable
 from projects.access import visible_plans
 from projects.models import AnnualPlanQuerySet
 
@@ -24,13 +25,13 @@ HEADERS = ("项目代码", "项目名称", "责任单位", "项目级别", "原�
 
 @requires("portfolio.view")
 def overrun_list(request):
-    form, year, month = _asked_period(request)
+    form, year, month = asked_period(request)
     filters = OverrunFilter(request.GET, queryset=visible_plans(request.user))
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
     rows = filters.of_kind(overrun_plans(year=year, month=month, plans=plans))
     if request.GET.get("format") == "xlsx":
-        return _xlsx(filenames.overruns(year=year, month=month), "超概算超工期", HEADERS,
-                     _export_rows(rows))  # fmt: skip
+        sheet = ("超概算超工期", HEADERS, _export_rows(rows))
+        return workbook_response([sheet], filenames.overruns(year=year, month=month))
     table = OverrunTable(rows)
     paginate(request, table, per_page=ROWS_PER_PAGE)
     return render(

@@ -5,7 +5,6 @@ The rules are ``investment/services/quality.py``'s; the writes ``quality_service
 ``quality_selectors``'. These parse, call and render.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,11 +14,13 @@ from django.utils import timezone
 from core import filenames
 from core.capabilities import can, requires
 from core.errors import error_text
-from core.params import INT_MAX, given, id_list, id_param, note_bad, whole_number, year_param
+from core.params import given, id_list, id_param, note_bad, whole_number, year_param
 from core.xlsx import workbook_response
+from investment.forms import QualityRuleFormSet, asked_period, review_url, unit_asked
 from investment.models import MonthlyReport, QualityFlag, QualityRule
 from investment.rules import periods
 from investment.selectors import quality as quality_selectors
+from investment.selectors.month import report_for
 from investment.services import reports as services
 from investment.services.quality_flags import (
     RuleEntry,
@@ -31,11 +32,7 @@ from investment.services.quality_flags import (
     rules_history,
 )
 from investment.services.year_settings import settings_years
-from investment.views.figures import _asked_period
-from investment.views.month import _report_for, _unit_for
-from investment.views.review import _back as review_back
 from projects.access import visible_plans
-from projects.forms import ChineseFormMixin
 from projects.models import Unit
 
 Code = QualityRule.Code
@@ -61,24 +58,6 @@ def meaning(rule: QualityRule) -> str:
 # --- 数据质量规则 ---------------------------------------------------------------------------------
 
 
-class QualityRuleForm(ChineseFormMixin, forms.Form):
-    """One rule's line; the service checks the threshold (range, whole numbers)."""
-
-    rule = forms.ChoiceField(choices=Code.choices, widget=forms.HiddenInput)
-    version = forms.IntegerField(min_value=0, max_value=INT_MAX, widget=forms.HiddenInput)
-    enabled = forms.BooleanField(label="启用", required=False)
-    threshold = forms.CharField(label="阈值", required=False, max_length=20)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["threshold"].widget.attrs.update({"inputmode": "decimal", "class": "threshold"})
-
-
-RuleFormSet = forms.formset_factory(
-    QualityRuleForm, extra=0, min_num=len(Code.values), max_num=len(Code.values)
-)
-
-
 def _year(request) -> int:
     query = request.GET if given(request.GET, "year") else request.POST
     year, default = year_param(query), timezone.localdate().year
@@ -93,7 +72,7 @@ def quality_rules(request):
     errors: list[str] = []
     stale = False
     if request.method == "POST":
-        formset = RuleFormSet(request.POST, prefix="rule")
+        formset = QualityRuleFormSet(request.POST, prefix="rule")
         try:
             if not formset.is_valid():
                 raise ValidationError("数据质量规则有误，请刷新页面后重新填写。")
@@ -119,7 +98,7 @@ def quality_rules(request):
             )
             return redirect(f"{reverse('quality_rules')}?year={year}")
     else:
-        formset = RuleFormSet(
+        formset = QualityRuleFormSet(
             initial=[
                 {
                     "rule": r.rule,
@@ -179,7 +158,7 @@ def report_send(request, year: int, month: int):
     and a 说明 to write, before anything is sent (保存并报送 on the month page comes here when
     a line has flags)."""
     periods.month_or_404(year, month)
-    unit = _unit_for(request)
+    unit = unit_asked(request)
     back = reverse("report_month", args=[year, month]) + (f"?unit={unit.pk}" if unit else "")
     reports = _unsent(request, year, month, unit)
     if request.method == "POST":
@@ -238,7 +217,7 @@ def report_send(request, year: int, month: int):
 
 @requires("portfolio.view")
 def report_quality(request, pk: int):
-    report = _report_for(request.user, pk)
+    report = report_for(request.user, pk)
     locked = services.is_locked(year=report.plan.year, month=report.month)
     flags = list(report.flags.select_related("explained_by", "accepted_by").order_by("rule"))
     return render(
@@ -256,7 +235,7 @@ def report_quality(request, pk: int):
 
 def _flag_for(request, pk: int) -> QualityFlag:
     flag = get_object_or_404(QualityFlag.objects.select_related("report__plan__project"), pk=pk)
-    _report_for(request.user, flag.report_id)  # 404 outside the user's scope
+    report_for(request.user, flag.report_id)  # 404 outside the user's scope
     return flag
 
 
@@ -265,12 +244,14 @@ def _back(request, flag: QualityFlag):
     report's flags."""
     report = flag.report
     if request.POST.get("back") == "review":
-        return review_back(
-            request,
-            report.plan.year,
-            report.month,
-            report.plan.project.unit_id,
-            anchor=f"report-{report.pk}",
+        return redirect(
+            review_url(
+                request.POST,
+                report.plan.year,
+                report.month,
+                report.plan.project.unit_id,
+                anchor=f"report-{report.pk}",
+            )
         )
     return redirect(reverse("report_quality", args=[report.pk]) + f"#flag-{flag.pk}")
 
@@ -316,7 +297,7 @@ def flag_accept_view(request, pk: int):
 def quality_flags(request):
     """数据质量: a month's flags by unit and by rule, open / explained / accepted, each linked
     to its report; filters; the Excel export of the list as filtered."""
-    form, year, month = _asked_period(request)
+    form, year, month = asked_period(request)
     unit = id_param(request.GET, "unit")
     rule = request.GET.get("rule") or ""
     status = request.GET.get("status") or ""

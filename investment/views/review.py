@@ -5,7 +5,6 @@ that unit's heading on the page even when its last report has just left the list
 """
 
 from datetime import datetime
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,14 +16,13 @@ from django.utils import timezone
 from core.capabilities import can, requires
 from core.errors import error_text
 from core.params import id_list, id_param
-from investment.forms import ReturnForm
+from investment.forms import ReturnForm, review_url, unit_asked
 from investment.models import MonthlyReport, ReportingPeriod
 from investment.rules import periods
 from investment.selectors.month import lock_summary, review_list
 from investment.selectors.portfolio import UnitReporting, reporting_status
 from investment.selectors.rankings import month_deadline
 from investment.services import reports as services
-from investment.views.month import _due, _unit_for
 from projects.access import visible_plans
 from projects.models import Unit
 
@@ -37,7 +35,7 @@ def review_month(request, year: int, month: int):
     """
     periods.month_or_404(year, month)
     status = request.GET.get("status") or MonthlyReport.Status.SUBMITTED
-    unit = _unit_for(request)
+    unit = unit_asked(request)
     listed = review_list(
         year=year, month=month, status=status, unit=unit, focus=id_param(request.GET, "focus")
     )
@@ -73,7 +71,7 @@ def review_month(request, year: int, month: int):
             "by_unit": by_unit,
             "missing": missing,
             "reminder": reminder_message(year, month, deadline, missing) if missing else "",
-            **_due(deadline),
+            **periods.deadline_shown(deadline),
             # 通过所选 / 全部通过 only when one of the listed reports can be approved: when every
             # one waits for 已核实 the page says so instead of offering a button approving none.
             "can_batch": may_review
@@ -88,7 +86,7 @@ def reminder_message(
     year: int, month: int, deadline: datetime, missing: list[UnitReporting]
 ) -> str:
     """催报: a message to paste into the units' chat group, naming who still owes what."""
-    due = _due(deadline)
+    due = periods.deadline_shown(deadline)
     when = f"{due['due'].month}月{due['due'].day}日"
     head = (
         f"【催报】{year}年{month}月重点项目月报已过报送截止时间（{when}），"
@@ -107,21 +105,7 @@ def reminder_message(
 
 
 def _back(request: HttpRequest, year: int, month: int, unit_id: int | None, *, anchor: str = ""):
-    """Back to the review page as it was filtered, at the unit the action was taken on (or
-    at ``anchor``, e.g. the report's row)."""
-    query: dict[str, str | int] = {}
-    shown_unit = id_param(request.POST, "shown_unit")
-    shown_status = request.POST.get("shown_status", "")
-    if shown_unit is not None:
-        query["unit"] = shown_unit
-    if shown_status in MonthlyReport.Status.values or shown_status == "all":
-        query["status"] = shown_status
-    if unit_id:
-        query["focus"] = unit_id
-    url = reverse("review_month", args=[year, month])
-    url = f"{url}?{urlencode(query)}" if query else url
-    anchor = anchor or (f"unit-{unit_id}" if unit_id else "")
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return redirect(review_url(request.POST, year, month, unit_id, anchor=anchor))
 
 
 def _office_report(request, pk: int) -> MonthlyReport:
@@ -244,7 +228,7 @@ def period_lock(request, year: int, month: int):
             "month": month,
             "missing": summary.missing,
             "outstanding": summary.outstanding,
-            **_due(month_deadline(year, month)),
+            **periods.deadline_shown(month_deadline(year, month)),
             "waiting": summary.waiting,
         },
     )

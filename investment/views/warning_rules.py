@@ -1,6 +1,5 @@
 """预警规则 page: the office reads and edits a year's yellow/red warning rules."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -8,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.capabilities import requires
-from core.params import INT_MAX, given, note_bad, year_param
+from core.params import given, note_bad, year_param
+from investment.forms import WarningRuleFormSet
 from investment.models import WarningRule
 from investment.services.warning_rules import (
     RuleEntry,
@@ -18,27 +18,8 @@ from investment.services.warning_rules import (
     warning_rules_save,
 )
 from investment.services.year_settings import settings_years
-from projects.forms import ChineseFormMixin
 
 HISTORY_SHOWN = 50
-
-
-class WarningRuleForm(ChineseFormMixin, forms.Form):
-    """One rule's line; the service checks the values (yellow ≤ red, units, signs)."""
-
-    indicator = forms.ChoiceField(choices=WarningRule.Indicator.choices, widget=forms.HiddenInput)
-    version = forms.IntegerField(min_value=0, max_value=INT_MAX, widget=forms.HiddenInput)
-    enabled = forms.BooleanField(label="启用", required=False)
-    yellow = forms.DecimalField(label="黄色阈值", max_digits=6, decimal_places=2)
-    red = forms.DecimalField(label="红色阈值", max_digits=6, decimal_places=2)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("yellow", "red"):
-            self.fields[name].widget.attrs.update({"inputmode": "decimal", "class": "threshold"})
-
-
-RuleFormSet = forms.formset_factory(WarningRuleForm, extra=0, min_num=5, max_num=5)
 
 
 def _year(request) -> int:
@@ -63,7 +44,7 @@ def warning_rules(request):
     errors: list[str] = []
     stale = False
     if request.method == "POST":
-        formset = RuleFormSet(request.POST, prefix="rule")
+        formset = WarningRuleFormSet(request.POST, prefix="rule")
         if formset.is_valid():
             entries = [
                 RuleEntry(
@@ -91,7 +72,7 @@ def warning_rules(request):
         else:
             errors = ["阈值应填写数字（最多两位小数）。"]
     else:
-        formset = RuleFormSet(initial=_initial(rules), prefix="rule")
+        formset = WarningRuleFormSet(initial=_initial(rules), prefix="rule")
     lines = [
         (form, rules[indicator], meaning(rules[indicator]))
         for form in formset

@@ -17,9 +17,8 @@ from core.params import note_bad, year_param
 from investment.forms import YearSettingsForm
 from investment.models import YearSettings
 from investment.rules import periods
+from investment.rules.year_settings import FIELDS, WEIGHTS
 from investment.services.year_settings import (
-    FIELDS,
-    WEIGHTS,
     opens_at,
     settings_history,
     settings_preview,

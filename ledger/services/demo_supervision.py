@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from investment.views.notices import notice_content
+from investment.documents.notices import notice_content
 from projects.models import FactorCategory, Project, Unit, User
 from supervision import services
 from supervision.models import Finding, FindingEvent, Notice

@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from investment.documents.notices import notice_content
 from investment.selectors.portfolio import portfolio_summary
 from investment.selectors.progress import (
     BEFORE_START_LABEL,
@@ -27,7 +28,6 @@ from investment.selectors.progress import (
     lag_warnings,
 )
 from investment.services.warning_rules import counts_now
-from investment.views.notices import notice_content
 from projects.models import AnnualPlan, Project
 from tests.workbooks import PROJECT_HEADERS, code, load
 

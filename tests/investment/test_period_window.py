@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from investment.models import MonthlyReport, ReportingPeriod, YearSettings
 from investment.rules import periods
+from investment.selectors.portfolio import units_not_reported
 from investment.services import entry
 from investment.services import quality_flags as quality_services
 from investment.services import reports as services
@@ -46,7 +47,7 @@ def plan(name: str = "城关污水处理厂") -> AnnualPlan:
 
 
 def lock(officer, year: int, month: int) -> None:
-    missing = [u.unit_id for u in services.units_not_reported(year=year, month=month)]
+    missing = [u.unit_id for u in units_not_reported(year=year, month=month)]
     services.period_lock(year=year, month=month, user=officer, confirmed_units=missing)
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from investment.models import ReportPhoto
+from investment.selectors.portfolio import units_not_reported
 from investment.services import reports as services
 from investment.services.photos import photo_add
 from projects.models import AnnualPlan
@@ -94,7 +95,7 @@ def test_a_locked_month_refuses_photos(report, cast):
         year=2024,
         month=3,
         user=cast.officer,
-        confirmed_units=[u.unit_id for u in services.units_not_reported(year=2024, month=3)],
+        confirmed_units=[u.unit_id for u in units_not_reported(year=2024, month=3)],
     )
 
     with pytest.raises(ValidationError, match="已锁定"):

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from investment.models import MonthlyReport
-from investment.selectors.portfolio import portfolio_summary
+from investment.selectors.portfolio import portfolio_summary, units_not_reported
 from investment.services import reports as services
 from projects.models import AnnualPlan, Unit, User
 from tests.workbooks import PROJECT_HEADERS, code, load
@@ -37,7 +37,7 @@ def county(cast):
 
 def lock_march(officer) -> None:
     """Lock March 2024, confirming the units still missing as the lock page lists them."""
-    missing = [unit.unit_id for unit in services.units_not_reported(year=2024, month=3)]
+    missing = [unit.unit_id for unit in units_not_reported(year=2024, month=3)]
     services.period_lock(year=2024, month=3, user=officer, confirmed_units=missing)
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from PIL import Image
 
 from investment.models import MonthlyReport, QualityFlag
+from investment.selectors.portfolio import units_not_reported
 from investment.selectors.todo import todos
 from investment.services import reports as services
 from projects.models import AnnualPlan, Unit
@@ -99,7 +100,7 @@ def test_a_reporter_saves_submits_and_after_a_return_resubmits(client, cast):
 
     client.force_login(users["officer"])
     client.post(reverse("report_approve", args=[first.pk]))
-    missing = [u.unit_id for u in services.units_not_reported(year=2024, month=3)]
+    missing = [u.unit_id for u in units_not_reported(year=2024, month=3)]
     client.post(reverse("period_lock", args=[2024, 3]), {"confirm": missing})
     client.force_login(users["reporter"])
     response = client.post(URL, entry(own_plans()[:1], ["99"]), follow=True)

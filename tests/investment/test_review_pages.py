@@ -13,6 +13,7 @@ from PIL import Image
 
 from audit.models import AuditEntry
 from investment.models import MonthlyReport
+from investment.selectors.portfolio import units_not_reported
 from investment.selectors.todo import todos
 from investment.services import reports as services
 from investment.services.photos import photo_add
@@ -257,7 +258,7 @@ def test_the_demo_county_has_a_reporter_with_a_phone_for_every_unit(client, demo
     client.force_login(User.objects.get(username="office"))
     page = client.get(reverse("review_month", args=[2026, 10])).content.decode()
     reminder = page[page.index("【催报】") : page.index("</textarea>")]
-    missing = services.units_not_reported(year=2026, month=10)
+    missing = units_not_reported(year=2026, month=10)
     assert missing and all(unit.reporters for unit in missing)
     for unit in missing:
         assert f"{unit.unit}（未报{unit.outstanding}个项目）联系人：{unit.reporters[0]}" in reminder

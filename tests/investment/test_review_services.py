@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from investment.models import MonthlyReport, ReportingPeriod
+from investment.selectors.portfolio import units_not_reported
 from investment.services import reports as services
 from projects.models import AnnualPlan, Unit
 from tests.workbooks import a_small_county
@@ -59,7 +60,7 @@ def test_it_refuses_to_lock_until_the_missing_units_are_confirmed_and_names_them
 
 
 def test_the_units_still_missing_are_listed_with_what_they_owe(county):
-    missing = services.units_not_reported(year=2024, month=3)
+    missing = units_not_reported(year=2024, month=3)
 
     assert [(unit.unit, unit.expected, unit.outstanding) for unit in missing] == [("营盘镇", 1, 1)]
 

@@ -169,7 +169,7 @@ def test_my_todo_tells_the_office_the_red_rows_and_a_reporter_their_units(client
 
 def test_the_briefing_and_the_notice_name_each_rows_level(behind):
     from investment.documents.briefing import briefing_data
-    from investment.views.notices import notice_content
+    from investment.documents.notices import notice_content
 
     with time_machine.travel(JULY_10):
         data = briefing_data(year=2024, month=6)
