@@ -25,11 +25,11 @@ from simple_history.utils import bulk_update_with_history
 
 from core.formatting import wan_text
 from core.xlsx import render_workbook
-from investment.models import MonthlyReport, YearSettings
+from investment.models import MonthlyReport
 from investment.rules import period_end
-from investment.rules.periods import due_date, due_period, reporting_month
 from ledger.rules import schema
 from ledger.rules.results import ImportResult
+from ledger.services.demo_calendar import DemoCalendar
 from ledger.services.demo_catalogue import (
     DEPARTMENT_PROJECTS,
     DEPARTMENTS,
@@ -41,7 +41,7 @@ from ledger.services.demo_quality import quality_story
 from ledger.services.demo_supervision import supervision_story
 from ledger.services.importer import import_ledger
 from projects.models import Project, Stage, Unit, User
-from projects.services.revisions import project_revise
+from projects.services.register.revisions import project_revise
 
 __all__ = ["DEPARTMENTS", "TOWNSHIPS", "DemoCalendar", "build_ledger", "seed_demo"]
 
@@ -74,36 +74,6 @@ LAGGING = {
 }
 # Ledger findings past their deadline and not closed, by days overdue: days or weeks, not years.
 OPEN_OVERDUE_FINDINGS = {8: "整改中", 19: "已整改", 37: "整改中"}
-
-
-@dataclass(frozen=True)
-class DemoCalendar:
-    """The demo's dates, from the day it is seeded."""
-
-    today: date
-    year: int  # the period that is due: the latest year of the demo
-    month: int
-    in_progress: int | None  # the month being reported (same year), before its due day
-    due_day: int
-
-    @classmethod
-    def on(cls, today: date) -> "DemoCalendar":
-        year, month = due_period(today)
-        current = reporting_month(today)
-        in_progress = current[1] if current != (year, month) and current[0] == year else None
-        return cls(today, year, month, in_progress, YearSettings.for_year(year).due_day)
-
-    @property
-    def years(self) -> tuple[int, int, int]:
-        return (self.year - 2, self.year - 1, self.year)
-
-    @property
-    def end(self) -> date:
-        """The last day of the period that is due."""
-        return period_end(self.year, self.month)
-
-    def due_on(self, month: int) -> date:
-        return due_date(self.year, month, self.due_day)
 
 
 @dataclass

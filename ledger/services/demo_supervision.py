@@ -8,17 +8,14 @@ date counts back from the day the demo is seeded, so the clocks read the same on
 """
 
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from investment.documents.notices import notice_content
+from ledger.services.demo_calendar import DemoCalendar
 from projects.models import FactorCategory, Project, Unit, User
 from supervision import services
 from supervision.models import Finding, FindingEvent, Notice
-
-if TYPE_CHECKING:
-    from ledger.services.demo import DemoCalendar
 
 HOUSING = "县住房和城乡建设局"
 
@@ -31,7 +28,7 @@ def _on(day: date, finding: Finding) -> Finding:
     return finding
 
 
-def supervision_story(cal: "DemoCalendar") -> None:
+def supervision_story(cal: DemoCalendar) -> None:
     today = cal.today
 
     def ago(days: int) -> date:
