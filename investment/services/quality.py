@@ -69,7 +69,8 @@ class Facts:
 
     @property
     def amount(self) -> Decimal:
-        return self.report.amount
+        amount: Decimal = self.report.amount
+        return amount
 
 
 # --- the rules, one function each ------------------------------------------------------------

@@ -41,7 +41,7 @@ from ledger.services.demo_quality import quality_story
 from ledger.services.demo_supervision import supervision_story
 from ledger.services.importer import import_ledger
 from projects.models import Project, Stage, Unit, User
-from projects.services.register.revisions import project_revise
+from projects.services.revisions import project_revise
 
 __all__ = ["DEPARTMENTS", "TOWNSHIPS", "DemoCalendar", "build_ledger", "seed_demo"]
 
