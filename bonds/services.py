@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from bonds.models import FundApplication, FundAttachment, FundStatus, FundType
 from bonds.rules import (
@@ -23,10 +23,11 @@ from bonds.rules import (
 from core.amounts import check_amount
 from core.capabilities import require
 from core.uploads import Attachment
-from core.versioning import check_version, unchanged
+from core.versioning import locked_current, save_changes, save_recorded
 from projects.models import Project, User
 
 AMOUNTS = [field for field, _ in LIFECYCLE]
+DUPLICATE = "该项目同一年度、同一资金类型和批次的申报已存在，请修改批次或编辑原申报。"
 
 
 def _validate(values: dict[str, Any]) -> None:
@@ -92,23 +93,10 @@ def fund_save(
     }
     values["status"] = resulting_status(status, values)
     _validate(values)
-    if application is not None:
-        application = FundApplication.objects.select_for_update().get(pk=application.pk)
-        check_version(application, expected_version, label="该资金申报")
-        if unchanged(application, values):
-            return application
-    else:
-        application = FundApplication()
-    for field, value in values.items():
-        setattr(application, field, value)
-    application.updated_by = user
-    try:
-        with transaction.atomic():
-            application.save()
-    except IntegrityError:
-        raise ValidationError(
-            "该项目同一年度、同一资金类型和批次的申报已存在，请修改批次或编辑原申报。"
-        ) from None
+    if application is None:
+        return save_recorded(FundApplication(**values, updated_by=user), user=user, clash=DUPLICATE)
+    application = locked_current(application, expected_version, label="该资金申报")
+    save_changes(application, values, user=user, stamps={"updated_by": user}, clash=DUPLICATE)
     return application
 
 

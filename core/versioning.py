@@ -4,12 +4,22 @@ A form carries the ``version`` of the row it showed. The service locks the row, 
 version has moved on, refuses the write with who changed it, when, and which fields, read
 from the row's model history (django-simple-history).
 
-An edit service saves through two steps, the same for every versioned row: `locked_current`
-(the row, locked, refused when the form is older) and, after the service's own checks,
-`save_changes` (only what differs; nothing written when nothing does).
+Every service that writes a record saves it here, the same way for every row:
+
+- `locked_current` (an edit: the row, locked, refused when the form is older) or
+  `locked_or_default` (a row that may not exist yet, shown as its defaults: a year's settings and
+  rules, a month's report, a briefing note), then the service's own checks;
+- `save_changes` (only what differs, one version and one history row naming the user; nothing
+  written when nothing differs), or `save_recorded` for a write that is not a form's values (a
+  new row, a new password), and `delete_recorded`.
+
+Both saves name the user in the row's history (a command and a test too, not only a request)
+and, given ``clash``, turn the unique index's refusal of a row written meanwhile by someone
+else (two first saves of a year's settings, two units given one name at once) into the refusal
+the sequential case gets, rather than a server error.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar, cast
@@ -17,7 +27,7 @@ from typing import Any, TypeVar, cast
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Field
 from django.utils import timezone
 
@@ -26,6 +36,11 @@ from core.models import Versioned, is_money
 from core.params import INT_MAX
 
 V = TypeVar("V", bound=Versioned)
+M = TypeVar("M", bound=models.Model)
+
+# What a unique clash under a race is told: a text, or a function giving it (read after the
+# clash, so it may name the row that won).
+Clash = str | Callable[[], str]
 
 IGNORED = {"version", "updated_at", "submitted_at", "reviewed_at", "history_id"}
 
@@ -104,34 +119,115 @@ def locked_current(instance: V, expected: int | None, *, label: str | Callable[[
     """``instance``'s row as it stands, locked until the transaction ends, refused (naming who
     changed what) when the form showed an older ``expected`` version; ``label`` names the row
     in that refusal (a function of the current row when it names it: 节点“…”)."""
-    current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    current = locked(instance)
     check_version(current, expected, label=label(current) if callable(label) else label)
     return current
 
 
+def locked(instance: M, *, related: Iterable[str] = ()) -> M:
+    """``instance``'s row as it stands, locked until the transaction ends, with the
+    ``related`` rows its checks read; `check_version` follows the service's own checks."""
+    rows = type(instance)._default_manager.select_for_update()
+    return (
+        rows.select_related(*related).get(pk=instance.pk) if related else rows.get(pk=instance.pk)
+    )
+
+
+def locked_or_default(
+    rows: "models.QuerySet[V]",
+    expected: int | None,
+    *,
+    label: str,
+    default: Callable[[], V],
+    gone: str | None = None,
+) -> V:
+    """The one row of ``rows`` (a lookup by its unique key), locked and refused when the form
+    is older, or, when none is saved, ``default()``: the unsaved row the form showed (version
+    0), which `save_changes` inserts only when a value differs from it.
+
+    ``gone`` is the refusal when the form showed a saved row (a version above 0) that is no
+    longer there (removed by an operator); None: the form is saved as a new row."""
+    current = rows.select_for_update().first()
+    if current is not None:
+        check_version(current, expected, label=label)
+        return current
+    if gone is not None and expected:
+        raise ValidationError(gone, code="stale")
+    return default()
+
+
 def save_changes(
-    current: Versioned, values: dict[str, Any], *, user: models.Model | None
+    current: M,
+    values: dict[str, Any],
+    *,
+    user: models.Model | None,
+    stamps: dict[str, Any] | None = None,
+    clash: Clash | None = None,
+    clash_code: str = "duplicate",
 ) -> list[str]:
-    """Set ``values`` on ``current`` (locked by `locked_current`) and save those that differ:
-    one new version and one history row naming ``user``. Saved as shown, nothing is written.
-    The names of the fields that changed."""
+    """Set ``values`` on ``current`` (locked by `locked_current`, or the unsaved default of
+    `locked_or_default`) and save those that differ: one new version and one history row
+    naming ``user``. Saved as shown, nothing is written. ``stamps`` (who saved it: an
+    ``updated_by``) are written with a change, never on their own. The names of the fields
+    that changed."""
     changed = [name for name, value in values.items() if getattr(current, name) != value]
     if not changed:
         return []
-    for name in changed:
-        setattr(current, name, values[name])
-    if user is not None:
-        current._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    # an "updated at" (auto_now) field moves with the change, as a full save would move it
-    stamped = [f.name for f in current._meta.concrete_fields if getattr(f, "auto_now", False)]
-    current.save(update_fields=[*changed, *stamped])
+    for name, value in ({name: values[name] for name in changed} | (stamps or {})).items():
+        setattr(current, name, value)
+    fields = None
+    if not current._state.adding:
+        # an "updated at" (auto_now) field moves with the change, as a full save would move it
+        stamped = [f.name for f in current._meta.concrete_fields if getattr(f, "auto_now", False)]
+        fields = [*changed, *(stamps or {}), *stamped]
+    save_recorded(current, user=user, fields=fields, clash=clash, clash_code=clash_code)
     return changed
+
+
+def save_recorded(
+    instance: M,
+    *,
+    user: models.Model | None,
+    fields: Iterable[str] | None = None,
+    clash: Clash | None = None,
+    clash_code: str = "duplicate",
+) -> M:
+    """Save ``instance`` (a new row, or ``fields`` of a locked one; every field when None)
+    with its history row naming ``user``. Given ``clash``, a unique index's refusal (a row
+    someone saved meanwhile) is a `ValidationError` saying ``clash``, with ``clash_code``
+    ("stale": the form showed a row that was not there yet)."""
+    _recorded_by(instance, user)
+    if clash is None:
+        instance.save(update_fields=fields)
+        return instance
+    try:
+        with transaction.atomic():  # the clash rolls back this save only, then is refused
+            instance.save(update_fields=fields)
+    except IntegrityError:
+        raise ValidationError(clash() if callable(clash) else clash, code=clash_code) from None
+    return instance
+
+
+def delete_recorded(instance: models.Model, *, user: models.Model | None, reason: str = "") -> None:
+    """Delete ``instance``, its history's deletion row naming ``user`` (and ``reason``)."""
+    _recorded_by(instance, user)
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
+    instance.delete()
 
 
 def unchanged(instance: models.Model, values: dict[str, Any]) -> bool:
     """Whether setting ``values`` on ``instance`` would change nothing: a form saved as it was
     shown writes no new version, no history and no event."""
     return all(getattr(instance, name) == value for name, value in values.items())
+
+
+def _recorded_by(instance: models.Model, user: models.Model | None) -> None:
+    """The history row of the next save names ``user``, from a command or a test too (in a
+    request, simple-history's middleware names the signed-in user anyway). The one place a
+    service's write is attributed: None leaves it to the middleware."""
+    if user is not None:
+        instance._history_user = user  # type: ignore[attr-defined]  # read by simple-history
 
 
 class VersionedAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # any model

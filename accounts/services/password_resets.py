@@ -17,12 +17,13 @@ audit trail records each POST with its detail (the views set ``request.audit_det
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.selectors import pending_resets
 from accounts.services.people import OWN_PASSWORD_HERE, generate_password
 from core.capabilities import refusal, require
+from core.versioning import locked, save_changes, save_recorded
 from projects.models import PasswordResetRequest, User
 
 Status = PasswordResetRequest.Status
@@ -55,19 +56,20 @@ def request_refusal(
 def password_reset_request(*, user: User, target: User) -> PasswordResetRequest:
     """Ask for a reset of ``target``'s password; nothing changes until it is confirmed."""
     require(user, "accounts.keep", target)
-    target = User.objects.select_for_update().get(pk=target.pk)
+    target = locked(target)
     pending = pending_resets([target]).get(target.pk)
     if reason := request_refusal(user=user, target=target, pending=pending):
         raise ValidationError(reason)
-    try:
-        with transaction.atomic():  # another tab's request, made in the same instant, wins
-            return PasswordResetRequest.objects.create(account=target, requested_by=user)
-    except IntegrityError:
+
+    def clash() -> str:  # another tab's request, made in the same instant, won: name it
         pending = pending_resets([target]).get(target.pk)
-        raise ValidationError(
+        return (
             request_refusal(user=user, target=target, pending=pending)
             or f"“{target}”已有一项待安全管理员确认的密码重置申请。"
-        ) from None
+        )
+
+    reset = PasswordResetRequest(account=target, requested_by=user)
+    return save_recorded(reset, user=user, clash=clash)
 
 
 def _locked_pending(reset: PasswordResetRequest) -> PasswordResetRequest:
@@ -82,8 +84,8 @@ def _locked_pending(reset: PasswordResetRequest) -> PasswordResetRequest:
 
 
 def _decide(reset: PasswordResetRequest, *, user: User, status: str) -> PasswordResetRequest:
-    reset.status, reset.decided_by, reset.decided_at = status, user, timezone.now()
-    reset.save(update_fields=["status", "decided_by", "decided_at"])
+    decided = {"status": status, "decided_by": user, "decided_at": timezone.now()}
+    save_changes(reset, decided, user=user)
     return reset
 
 
@@ -118,10 +120,9 @@ def password_reset_confirm(
     if reason := decide_refusal(user=user, reset=reset):
         raise ValidationError(reason)
     password = generate_password()
-    account.set_password(password)
+    account.set_password(password)  # a new hash, and its clock and history: the whole row
     account.must_change_password = True
-    account._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    account.save()
+    save_recorded(account, user=user)
     return _decide(reset, user=user, status=Status.CONFIRMED), password
 
 

@@ -16,11 +16,12 @@ import secrets
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from core import names
 from core.capabilities import refusal, require
 from core.names import username_key
+from core.versioning import locked, save_changes, save_recorded
 from projects.models import Unit, User
 from projects.services.units import lock_units
 
@@ -121,15 +122,10 @@ def account_create(
     )
     initial = _checked_password(password, account) if password else generate_password()
     account.set_password(initial)
-    account._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    try:
-        # Two administrators creating one username at once both pass clean_username's check:
-        # the unique index refuses the second, which is told as a sequential clash is.
-        with transaction.atomic():
-            account.save()
-    except IntegrityError:
-        raise ValidationError(username_taken(username.strip(), account.username)) from None
-    return account, initial
+    # Two administrators creating one username at once both pass clean_username's check: the
+    # unique index refuses the second, which is told as a sequential clash is.
+    clash = username_taken(username.strip(), account.username)
+    return save_recorded(account, user=user, clash=clash), initial
 
 
 def active_refusal(*, user: User, target: User) -> str | None:
@@ -146,12 +142,8 @@ def account_set_active(*, user: User, target: User, active: bool) -> User:
     require(user, "accounts.keep", target)
     if reason := active_refusal(user=user, target=target):
         raise ValidationError(reason)
-    target = User.objects.select_for_update().get(pk=target.pk)
-    if target.is_active == active:
-        return target
-    target.is_active = active
-    target._history_user = user  # type: ignore[attr-defined]
-    target.save(update_fields=["is_active"])
+    target = locked(target)
+    save_changes(target, {"is_active": active}, user=user)  # as it is: nothing written
     return target
 
 
@@ -178,12 +170,10 @@ def account_reset_password(
     """A new initial password (``password``, else generated) for an account with no role,
     changed at next sign-in."""
     require(user, "accounts.keep", target)
-    target = User.objects.select_for_update().get(pk=target.pk)
+    target = locked(target)
     if reason := reset_refusal(user=user, target=target):
         raise ValidationError(reason)
     initial = _checked_password(password, target) if password else generate_password()
-    target.set_password(initial)
+    target.set_password(initial)  # a new hash, and its clock and history: the whole row
     target.must_change_password = True
-    target._history_user = user  # type: ignore[attr-defined]
-    target.save()
-    return target, initial
+    return save_recorded(target, user=user), initial

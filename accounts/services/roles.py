@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.services.people import generate_password
 from core.capabilities import require
+from core.versioning import locked, save_recorded
 from projects.models import Unit, User
 from projects.services.units import lock_units
 
@@ -66,7 +67,7 @@ def user_set_role(
     if role == User.Role.REPORTER and unit is None:
         raise ValidationError("填报员必须属于一个责任单位。")
     lock_units(unit)  # before the user: a merge locks units, then the users in them
-    target = User.objects.select_for_update().get(pk=target.pk)
+    target = locked(target)
     if reason := admin_role_refusal(target, role):
         raise ValidationError(reason)
     if shown is not None and (changes := _shown_changes(target, shown)):
@@ -88,7 +89,7 @@ def user_set_role(
     target.role, target.unit, target.is_active = role, unit, is_active
     if role != User.Role.NONE:
         target.requested_unit = None  # the request, if any, is answered
-    target.save()
+    save_recorded(target, user=actor)  # the whole row: a first role's password with it
     return target, password
 
 

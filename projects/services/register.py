@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -17,7 +16,14 @@ from core.amounts import check_amount
 from core.capabilities import can, require
 from core.formatting import wan_text
 from core.params import YEAR_MAX, YEAR_MIN
-from core.versioning import check_version, locked_current, save_changes
+from core.versioning import (
+    check_version,
+    locked,
+    locked_current,
+    save_changes,
+    save_recorded,
+    unchanged,
+)
 from projects.models import (
     AnnualPlan,
     Level,
@@ -31,6 +37,8 @@ from projects.models import (
 )
 from projects.services import revisions
 from projects.services.units import lock_units
+
+CODE_TAKEN = "该项目代码已存在。"  # as the form says it (ProjectForm's unique message)
 
 
 def replaceable_years(project: Project) -> list[int]:
@@ -114,24 +122,21 @@ def project_replace(
             raise ValidationError(f"“{project.name}”不在{year}年度计划中，请选择它所在的年度。")
     elif plans.filter(project=project, replaced_by__isnull=True).exists():
         raise ValidationError("请选择在哪一年度的计划中替换。")
-    project.stage = Stage.REPLACED
-    project.replaced_by = replacement
-    project.replace_reason = reason
-    _recorded_by(project, user)
-    project.save(update_fields=["stage", "replaced_by", "replace_reason", "updated_at"])
+    values = {"stage": Stage.REPLACED, "replaced_by": replacement, "replace_reason": reason}
+    save_changes(project, values, user=user)
     if plan is not None:
-        plan.replaced_by = replacement
-        plan.save(update_fields=["replaced_by"])
+        save_changes(plan, {"replaced_by": replacement}, user=user)
         joined = plans.filter(project=replacement, year=plan.year).first()
         if joined is None:
             earlier = replacement.plans.filter(year__lt=plan.year).exists()
-            AnnualPlan.objects.create(
+            joining = AnnualPlan(
                 project=replacement,
                 year=plan.year,
                 level=plan.level,
                 nature=Nature.CONTINUING if earlier else Nature.NEW,
                 planned_investment=plan.planned_investment,
             )
+            save_recorded(joining, user=user)
             revisions.originals_fill([replacement.pk])  # Z enters a list: its originals
     return project
 
@@ -154,12 +159,6 @@ def plan_fields_for(user: User, plan: AnnualPlan) -> tuple[str, ...]:
     """The fields of ``plan`` that ``user`` may change (none: no edit offered). A replaced
     row is kept as it was."""
     return () if plan.replaced_by_id else _role_plan_fields(user, plan)
-
-
-def _recorded_by(instance: Model, user: User) -> None:
-    """The history row of the next save names ``user``, from a command or a test too (in a
-    request, simple-history's middleware would name the signed-in user anyway)."""
-    instance._history_user = user  # type: ignore[attr-defined]  # read by simple-history
 
 
 def _check_level_nature(level: str, nature: str) -> None:
@@ -208,8 +207,7 @@ def plan_add(
     problems = _plan_date_problems(plan, given, today)
     if problems:
         raise ValidationError(problems)
-    _recorded_by(plan, user)
-    plan.save()
+    save_recorded(plan, user=user)
     revisions.originals_fill([project.pk])  # its first list: the approval it came with
     if actual_start is not None:
         start_recorded(starts={project.pk: actual_start}, user=user)
@@ -277,8 +275,9 @@ def start_recorded(
 
 
 def _plan_date_problems(plan: AnnualPlan, changed: dict[str, Any], today: date) -> list[str]:
-    """Dates that cannot be right for year ``plan.year``'s row (only the ones being changed:
-    a date already stored, say by an import, never blocks saving the rest)."""
+    """Dates that cannot be right for year ``plan.year``'s row as ``changed`` leaves it (only
+    the dates being changed: one already stored, say by an import, never blocks the rest)."""
+    nature = changed.get("nature", plan.nature)
     problems = []
     year_end = date(plan.year, 12, 31)
     start = changed.get("actual_start")
@@ -290,7 +289,7 @@ def _plan_date_problems(plan: AnnualPlan, changed: dict[str, Any], today: date) 
                 f"实际开(复)工日期（{start:%Y-%m-%d}）晚于{plan.year}年底："
                 f"{plan.year}年度计划只记{plan.year}年内的开(复)工。"
             )
-        if plan.nature == Nature.NEW and start < date(plan.year, 1, 1):
+        if nature == Nature.NEW and start < date(plan.year, 1, 1):
             problems.append(
                 f"新建项目的开工日期应在{plan.year}年内（所填{start:%Y-%m-%d}）；"
                 "此前已开工的项目应为续建。"
@@ -315,7 +314,7 @@ def plan_update(
     saved unchanged writes nothing. Figures read the row directly, so they change at once.
     A start recorded moves the project to 在建 and completes its 主体开工 (``start_recorded``)."""
     today = today or timezone.localdate()
-    plan = AnnualPlan.objects.select_for_update().select_related("project").get(pk=plan.pk)
+    plan = locked(plan, related=("project",))
     label = f"“{plan.project.name}”{plan.year}年度计划"
     allowed = _role_plan_fields(user, plan)
     if not allowed:
@@ -339,13 +338,10 @@ def plan_update(
         raise ValidationError("请填写年度计划投资（万元）。")
     check_amount(changed.get("planned_investment"), label="年度计划投资")
     _check_level_nature(changed.get("level", Level.COUNTY), changed.get("nature", Nature.NEW))
-    for name, value in changed.items():
-        setattr(plan, name, value)
     problems = _plan_date_problems(plan, changed, today)
     if problems:
         raise ValidationError(problems)
-    _recorded_by(plan, user)
-    plan.save(update_fields=list(changed))
+    save_changes(plan, changed, user=user)
     if changed.get("actual_start") is not None:
         start_recorded(starts={plan.project_id: changed["actual_start"]}, user=user)
     return plan
@@ -445,9 +441,7 @@ def milestone_add(
         actual_date=actual_date,
         unit=unit,
     )
-    _recorded_by(milestone, user)
-    milestone.save()
-    return milestone
+    return save_recorded(milestone, user=user)
 
 
 @transaction.atomic
@@ -476,20 +470,19 @@ def milestone_update(
         "actual_date": actual_date,
         "unit_id": unit.pk if unit else None,
     }
-    changed = {field: value for field, value in wanted.items() if getattr(current, field) != value}
-    if not changed:
+    if unchanged(current, wanted):
         return current
     problems = _milestone_problems(
         current.project,
         name=name,
         kind=kind,
         # only a date being changed is checked: one stored earlier never blocks the rest
-        actual_date=actual_date if "actual_date" in changed else None,
+        actual_date=actual_date if current.actual_date != actual_date else None,
         pk=current.pk,
     )
     if problems:
         raise ValidationError(problems)
-    save_changes(current, changed, user=user)
+    save_changes(current, wanted, user=user)
     return current
 
 
@@ -506,19 +499,20 @@ def project_save(
     new 总投资 or 计划竣工日期 is a revision (`projects.services.revisions`): refused without ``reason``."""
     require(user, "register.keep")
     lock_units(form.cleaned_data.get("unit"))  # before the project: a merge locks units first
-    project = form.instance
-    if not project.pk:
-        return form.save()
-    current = Project.objects.select_for_update().get(pk=project.pk)
-    check_version(current, form.cleaned_data.get("version"), label=f"项目“{current.name}”")
-    project.version = current.version
+    if not form.instance.pk:
+        # two offices creating one code at once both pass the form's check: one is refused
+        return save_recorded(form.save(commit=False), user=user, clash=CODE_TAKEN)
+    current = locked_current(
+        form.instance, form.cleaned_data.get("version"), label=lambda p: f"项目“{p.name}”"
+    )
     kept = {field.name for field in Project._meta.concrete_fields} - {"version"}
-    if not kept.intersection(form.changed_data):
+    values = {name: value for name, value in form.cleaned_data.items() if name in kept}
+    if unchanged(current, values):
         return current  # saved as shown: no new version, no history, no revision
-    values = {name: form.cleaned_data.get(name) for name in revisions.REVISED_NAMES}
+    revised = {name: values.get(name) for name in revisions.REVISED_NAMES}
     revisions.revisions_record(
         project=current,
-        changes=revisions.revision_changes(current, values),
+        changes=revisions.revision_changes(current, revised),
         user=user,
         reason=reason,
         approval_number=approval_number,
@@ -526,9 +520,6 @@ def project_save(
     )
     # The originals are no form field: kept as stored now (a plan added since the form was
     # drawn gave them), or first taken from this save.
-    project.original_total = current.original_total
-    project.original_completion = current.original_completion
-    for name, value in revisions.originals_given(current, values).items():
-        setattr(project, name, value)
-    _recorded_by(project, user)
-    return form.save()
+    values |= revisions.originals_given(current, revised)
+    save_changes(current, values, user=user, clash=CODE_TAKEN)
+    return current

@@ -20,11 +20,11 @@ merge's forwarding record), with the form's input kept by the view.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from core.capabilities import require
 from core.names import clean_name
-from core.versioning import locked_current, save_changes
+from core.versioning import delete_recorded, locked_current, save_changes, save_recorded
 from projects.models import SORT_ORDER_MAX, AnnualPlan, Unit, UnitMerge, User
 from projects.selectors import merge_collisions, merged_note, merged_refusal, unit_links, with_plans
 
@@ -105,19 +105,13 @@ def unit_save(
     if not 0 <= sort_order <= SORT_ORDER_MAX:
         raise ValidationError(f"排序应为0–{SORT_ORDER_MAX}之间的整数。")
     values = {"name": name, "kind": kind, "sort_order": sort_order}
-    try:
-        # Two people saving one name at once both pass _clean_name: the unique index refuses
-        # the second, which is told as a sequential clash is.
-        with transaction.atomic():
-            if unit is not None:
-                save_changes(unit, values, user=user)
-                return unit
-            unit = Unit(**values)
-            unit._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-            unit.save()
-    except IntegrityError:
-        raise ValidationError(name_taken(typed, name)) from None
-    return unit
+    # Two people saving one name at once both pass _clean_name: the unique index refuses the
+    # second, which is told as a sequential clash is.
+    clash = name_taken(typed, name)
+    if unit is not None:
+        save_changes(unit, values, user=user, clash=clash)
+        return unit
+    return save_recorded(Unit(**values), user=user, clash=clash)
 
 
 @dataclass
@@ -160,8 +154,7 @@ def unit_merge(*, source: Unit, target: Unit, user: User) -> Merged:
         rows = list(link.rows(source).select_for_update(no_key=True))
         for row in rows:
             setattr(row, link.field_name, target)
-            row._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-            row.save(update_fields=[link.field_name])
+            save_recorded(row, user=user, fields=[link.field_name])
         moved[link.label] = len(rows)
     merged = Merged(source.name, target.name, with_plans(moved, plans))
     UnitMerge.objects.create(
@@ -171,7 +164,5 @@ def unit_merge(*, source: Unit, target: Unit, user: User) -> Merged:
         target_name=target.name,
         merged_by=user,
     )
-    source._history_user = user  # type: ignore[attr-defined]
-    source._change_reason = f"并入“{target}”"  # type: ignore[attr-defined]  # the deletion's history row
-    source.delete()
+    delete_recorded(source, user=user, reason=f"并入“{target}”")
     return merged
