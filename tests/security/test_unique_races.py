@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from projects.models import Unit, User
+from projects.models import Project, Unit, User
 from tests.security.at_once import at_once, on_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,3 +81,24 @@ def test_two_units_renamed_at_once_to_one_name_rename_one_and_refuse_the_other(c
     refused = next(page for status, page in answers if status == 200)
     assert "已有名为“县住房和城乡建设局”的责任单位，单位名称不能重复。" in refused
     assert Unit.objects.filter(name="县住房和城乡建设局").count() == 1
+
+
+def test_eight_projects_created_at_once_with_one_code_make_one_and_refuse_seven(cast):
+    on_postgresql()
+    data = {
+        "code": "2024-410702-47-01-012345",
+        "name": "城关污水处理厂",
+        "unit": cast.housing.pk,
+        "total_investment": "12000",
+        "stage": "preparation",
+    }
+    answers = at_once(
+        [posting(cast.officer, reverse("project_create"), data) for _ in range(PEOPLE)]
+    )
+
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [200] * (PEOPLE - 1) + [302], Counter(statuses)  # one saved, no 500
+    refused = [page for status, page in answers if status == 200]
+    assert all("该项目代码已存在。" in page for page in refused)
+    assert all('value="12000"' in page for page in refused)  # the typed 总投资 is kept
+    assert Project.objects.filter(code=data["code"]).count() == 1
