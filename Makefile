@@ -36,8 +36,11 @@ test-postgres: venv
 	scripts/ensure-postgres.sh
 	DATABASE_URL=$(PG_URL) scripts/pytest.sh
 
+# Templates: djLint's linter ([tool.djlint]) and no line over its max_line_length.
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/mypy .
+	$(BIN)/djlint templates --lint
+	$(BIN)/python -c 'import tests.test_templates as t; t.test_no_template_line_is_longer_than_the_limit()'
