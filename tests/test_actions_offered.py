@@ -34,6 +34,8 @@ from projects.services.revisions import project_revise as revise
 from projects.services.units import unit_merge
 from supervision import services as supervision
 from supervision.models import Finding, Inspection
+from tests.cast import Cast
+from tests.prebuilt import prebuilt
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load, xlsx
 
 ROLES = ["reporter", "township", "officer", "supervisor", "leader", "admin", "security",
@@ -58,8 +60,12 @@ def allowed(call) -> bool:
         return False
 
 
-@pytest.fixture
-def county(cast):
+@prebuilt
+def actions_county() -> None:
+    """Two 2024 projects, 甲 of 县住建局 with a sent March report, a milestone, a fund with a
+    file and an inspection with two findings (未整改, and 已整改 answered as done), and 乙 of
+    营盘镇; one person per role from the cast, and another unit's reporter."""
+    cast = Cast()
     load(
         {
             "项目台账": [
@@ -71,11 +77,11 @@ def county(cast):
         }
     )
     MonthlyReport.objects.update(status=MonthlyReport.Status.SUBMITTED)
-    own, township = Unit.objects.get(name="县住建局"), Unit.objects.get(name="营盘镇")
+    own = Unit.objects.get(name="县住建局")
     # one person per role from the cast, and another unit's reporter
     users = {role: cast.by_role(role) for role in User.Role.values}
     users["township"] = cast.other_reporter
-    project = Project.objects.get(code=code(1))
+    project = own_project()
     Milestone.objects.create(project=project, name="施工许可", planned_date=date(2024, 6, 1))
     fund = fund_save(
         user=users["officer"], project=project, fund_type="special_bond", year=2024,
@@ -94,7 +100,15 @@ def county(cast):
     supervision.finding_answer(
         user=users["reporter"], finding=finding, note="已整改", today=date(2024, 3, 2), done=True
     )
-    return SimpleNamespace(users=users, own=own, township=township, project=project)
+
+
+@pytest.fixture
+def county(actions_county, cast) -> SimpleNamespace:
+    """The prebuilt county's people (one per role, and 营盘镇's reporter), units and project."""
+    users = {role: cast.by_role(role) for role in User.Role.values}
+    users["township"] = cast.other_reporter
+    own, township = Unit.objects.get(name="县住建局"), Unit.objects.get(name="营盘镇")
+    return SimpleNamespace(users=users, own=own, township=township, project=own_project())
 
 
 def reset_asked(county) -> None:
