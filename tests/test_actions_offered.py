@@ -34,6 +34,7 @@ from projects.services.revisions import project_revise as revise
 from projects.services.units import unit_merge
 from supervision import services as supervision
 from supervision.models import Finding, Inspection
+from tests.builders import year_settings
 from tests.cast import Cast
 from tests.prebuilt import prebuilt
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load, xlsx
@@ -524,17 +525,8 @@ ACTIONS = {
         lambda c, u: reverse("project_list"),  # the menu's 年度设置
         'data-action="year.configure"',
         lambda c, u: year_settings_save(
-            year=2024,
-            user=u,
-            due_day=6,
-            weight_investment=50,
-            weight_start=20,
-            weight_milestones=15,
-            weight_findings=10,
-            weight_reporting=5,
-            list_size=3,
-            expected_version=0,
-        ),  # fmt: skip
+            year=2024, user=u, **year_settings(due_day=6), expected_version=0
+        ),
     ),
 }
 

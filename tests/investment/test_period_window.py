@@ -22,18 +22,10 @@ from investment.services import reports as services
 from investment.services.warning_rules import counts_now
 from investment.services.year_settings import opens_at
 from projects.models import AnnualPlan
+from tests.builders import year_settings
 from tests.investment.test_period_due import a_county_in_december
 
-SETTINGS = {
-    "due_day": 5,
-    "submit_start_day": 20,
-    "weight_investment": 50,
-    "weight_start": 20,
-    "weight_milestones": 15,
-    "weight_findings": 10,
-    "weight_reporting": 5,
-    "list_size": 3,
-}
+SETTINGS = year_settings()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from investment.services.year_settings import (
     settings_preview,
     year_settings_save,
 )
+from tests.builders import year_settings
 from tests.investment.weights_county import (
     DEFAULT_ORDER,
     NEW_ORDER,
@@ -22,15 +23,7 @@ from tests.investment.weights_county import (
 )
 
 TODAY = date(2026, 12, 3)
-DEFAULTS = {
-    "due_day": 5,
-    "weight_investment": 50,
-    "weight_start": 20,
-    "weight_milestones": 15,
-    "weight_findings": 10,
-    "weight_reporting": 5,
-    "list_size": 3,
-}
+DEFAULTS = year_settings()
 NEW = DEFAULTS | NEW_WEIGHTS | {"list_size": 2}
 
 

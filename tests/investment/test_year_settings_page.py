@@ -3,19 +3,11 @@
 from django.urls import reverse
 
 from investment.models import YearSettings
+from tests.builders import year_settings
 from tests.investment.weights_county import NEW_WEIGHTS
 
 URL = reverse("year_settings")
-DEFAULTS = {
-    "due_day": 5,
-    "submit_start_day": 20,
-    "weight_investment": 50,
-    "weight_start": 20,
-    "weight_milestones": 15,
-    "weight_findings": 10,
-    "weight_reporting": 5,
-    "list_size": 3,
-}
+DEFAULTS = year_settings()
 NEW = DEFAULTS | NEW_WEIGHTS | {"list_size": 2}
 
 

@@ -5,16 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from investment.models import YearSettings
 from investment.services.year_settings import year_settings_save
+from tests.builders import year_settings
 
-DEFAULTS = {
-    "due_day": 5,
-    "weight_investment": 50,
-    "weight_start": 20,
-    "weight_milestones": 15,
-    "weight_findings": 10,
-    "weight_reporting": 5,
-    "list_size": 3,
-}
+DEFAULTS = year_settings()
 NEW = DEFAULTS | {"weight_investment": 30, "weight_reporting": 25, "list_size": 2}
 
 

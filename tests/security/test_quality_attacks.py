@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from investment.models import MonthlyReport, QualityFlag
+from tests.builders import year_settings
 from tests.investment.test_quality_pages import county, the_flag  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -213,9 +214,7 @@ def test_another_units_reporter_cannot_send_a_report_through_报送确认(client
 def test_a_hostile_报送开始日_is_refused_without_500(client, county, day):  # noqa: F811
     from investment.models import YearSettings
 
-    form = {"year": 2026, "version": 0, "action": "save", "due_day": 5, "submit_start_day": day,
-            "weight_investment": 50, "weight_start": 20, "weight_milestones": 15,
-            "weight_findings": 10, "weight_reporting": 5, "list_size": 3}  # fmt: skip
+    form = {"year": 2026, "version": 0, "action": "save", **year_settings(submit_start_day=day)}
     client.force_login(county.officer)
     assert client.post(reverse("year_settings"), form).status_code == 200
     assert not YearSettings.objects.filter(year=2026).exists()
