@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from investment.models import YearSettings
-from ledger import schema
-from ledger.results import ImportResult
+from ledger.rules import schema
+from ledger.rules.results import ImportResult
 from projects.models import Project, Unit
 from tests.workbooks import code, load
 
@@ -41,6 +41,8 @@ def sheet(name: str, records: Iterable[Record]) -> list[list[Any]]:
     """Sheet ``name``'s header row and one row per record (表头 → value): the columns any
     record names, in the ledger's order; a cell a record leaves out is empty."""
     records = list(records)
+    if not all(isinstance(record, Mapping) for record in records):
+        raise TypeError(f"{name}: a record is a dict of 表头 → value")
     known = schema.SHEETS[name].headers
     unknown = {header for record in records for header in record} - set(known)
     if unknown:
@@ -49,9 +51,15 @@ def sheet(name: str, records: Iterable[Record]) -> list[list[Any]]:
     return [headers, *([record.get(header) for header in headers] for record in records)]
 
 
-def ledger(sheets: Mapping[str, Iterable[Record]], **kwargs: Any) -> ImportResult:
-    """Import a workbook of the given sheets, each a list of records (表头 → value)."""
-    return load({name: sheet(name, records) for name, records in sheets.items()}, **kwargs)
+def ledger(sheets: Mapping[str, Iterable[Any]], **kwargs: Any) -> ImportResult:
+    """Import a workbook of the given sheets, each a list of records (表头 → value); a sheet
+    given as rows (its header row first, as tests/workbooks.py's ``load`` takes them) goes in
+    as it is."""
+    workbook: dict[str, list[list[Any]]] = {}
+    for name, given in sheets.items():
+        rows = list(given)
+        workbook[name] = rows if rows and isinstance(rows[0], list) else sheet(name, rows)
+    return load(workbook, **kwargs)
 
 
 def project_row(serial: int = 1, values: Record | None = None, **kwargs: Any) -> dict[str, Any]:

@@ -7,13 +7,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from bonds.models import FundApplication, FundAttachment
-from projects.models import Project
+from tests import builders
 
 
 @pytest.fixture
 def project(cast):
-    return Project.objects.create(
-        code="ZJ-001", name="老旧小区改造", unit=cast.housing, total_investment=5000
+    """老旧小区改造 of 县住建局 (the cast's housing unit), registered and on no list yet."""
+    return builders.project(
+        {"项目代码": "ZJ-001", "项目名称": "老旧小区改造", "总投资(万元)": 5000}, listed=False
     )
 
 

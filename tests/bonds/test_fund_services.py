@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from bonds.models import FundApplication, FundStatus
 from bonds.services import fund_attach, fund_save
 from core.uploads import check_attachment
-from projects.models import Project, User
+from projects.models import User
+from tests import builders
 
 
 @pytest.fixture
@@ -20,8 +21,9 @@ def office(cast):
 
 @pytest.fixture
 def project(cast):
-    return Project.objects.create(
-        code="ZJ-001", name="老旧小区改造", unit=cast.housing, total_investment=5000
+    """老旧小区改造 of 县住建局 (the cast's housing unit), registered and on no list yet."""
+    return builders.project(
+        {"项目代码": "ZJ-001", "项目名称": "老旧小区改造", "总投资(万元)": 5000}, listed=False
     )
 
 

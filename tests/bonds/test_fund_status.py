@@ -16,8 +16,8 @@ from core.xlsx import render_workbook
 from ledger.documents.exporter import ledger_sheets
 from ledger.rules.reader import LedgerImportError
 from ledger.services.importer import import_ledger
-from projects.models import Project
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests import builders
+from tests.workbooks import code, load
 
 FUND_HEADERS = ["项目代码", "资金类型", "年度", "申报金额(万元)", "批复金额(万元)",
                 "下达金额(万元)", "支出金额(万元)", "状态"]  # fmt: skip
@@ -25,9 +25,9 @@ FUND_HEADERS = ["项目代码", "资金类型", "年度", "申报金额(万元)"
 
 @pytest.fixture
 def project(cast):
-    load({"项目台账": [PROJECT_HEADERS, [code(1), "老旧小区改造", "县住建局", "县重点", "新建",
-                                         9000, 2026, 5000, None]]})  # fmt: skip
-    return Project.objects.get()
+    return builders.project(
+        {"项目名称": "老旧小区改造", "总投资(万元)": 9000, "年度": 2026, "年度计划投资(万元)": 5000}
+    )
 
 
 @pytest.fixture

@@ -19,10 +19,9 @@ from investment.selectors.progress import (
     project_ranking,
 )
 from projects.models import Project
+from tests import builders
 from tests.workbooks import REPORT_HEADERS, a_portfolio, code, load, split
 
-HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",
-           "年度计划投资(万元)", "行业类别", "计划开工日期", "实际开(复)工日期"]  # fmt: skip
 JULY_10 = timezone.make_aware(datetime(2024, 7, 10, 9, 0))
 
 
@@ -36,19 +35,12 @@ def project(
     planned=None,
     started=None,
 ):
-    return [
-        code(serial),
-        f"项目{serial}",
-        unit,
-        level,
-        "新建",
-        5000,
-        2024,
-        plan,
-        industry,
-        planned,
-        started,
-    ]
+    return builders.project_row(
+        serial,
+        {"项目名称": f"项目{serial}", "责任单位": unit, "项目级别": level, "总投资(万元)": 5000,
+         "年度计划投资(万元)": plan, "行业类别": industry, "计划开工日期": planned,
+         "实际开(复)工日期": started},
+    )  # fmt: skip
 
 
 def six_months_of(serial: int, total: int, months=range(1, 7)) -> list[list]:
@@ -62,10 +54,9 @@ def a_lagging_county() -> None:
     3 at exactly 40% (10 behind: not lagging);  4 with two overdue milestones;
     5 with no June report;                      6 not started, behind, a milestone overdue.
     """
-    load(
+    builders.ledger(
         {
             "项目台账": [
-                HEADERS,
                 project(1, planned="2024-03-01"),
                 project(2, started="2024-01-10"),
                 project(3, started="2024-01-10"),
@@ -169,10 +160,9 @@ def test_board_colours_against_a_schedule_of_50(rate, started, completed, colour
 
 
 def test_a_board_row_follows_the_project_month_by_month():
-    load(
+    builders.ledger(
         {
             "项目台账": [
-                HEADERS,
                 project(1, plan=1200, started="2024-02-01"),
                 project(2, plan=0, started="2024-01-01"),
             ],
@@ -190,7 +180,7 @@ def test_a_board_row_follows_the_project_month_by_month():
 
 
 def test_a_completed_project_is_blue_from_its_completion_month():
-    load({"项目台账": [HEADERS, project(1, plan=1200, started="2024-01-05")]})
+    builders.ledger({"项目台账": [project(1, plan=1200, started="2024-01-05")]})
     Project.objects.update(actual_end=date(2024, 3, 20))
 
     (row,) = board(year=2024, month=4)
@@ -199,10 +189,9 @@ def test_a_completed_project_is_blue_from_its_completion_month():
 
 
 def test_projects_rank_by_completion_rate_within_a_level_unit_or_industry():
-    load(
+    builders.ledger(
         {
             "项目台账": [
-                HEADERS,
                 project(1, level="省重点", unit="甲局"),
                 project(2, level="县重点", unit="甲局", industry="水利"),
                 project(3, level="县重点", unit="乙镇"),
@@ -228,10 +217,9 @@ def test_projects_rank_by_completion_rate_within_a_level_unit_or_industry():
 
 
 def test_the_summary_breaks_down_by_unit_industry_and_nature():
-    load(
+    builders.ledger(
         {
             "项目台账": [
-                HEADERS,
                 project(1, unit="甲局"),
                 project(2, unit="乙镇", industry="水利"),
                 project(3, unit="乙镇"),

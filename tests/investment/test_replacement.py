@@ -15,15 +15,18 @@ from investment.selectors.progress import LagReason, board, lag_warnings, projec
 from investment.selectors.rankings import unit_ranking
 from projects.models import AnnualPlan, Level, Nature, Project, Stage
 from projects.services.register import plan_update, project_replace
-from tests.workbooks import REPORT_HEADERS, code, load
+from tests import builders
+from tests.workbooks import code
 
-HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",
-           "年度计划投资(万元)", "计划开工日期", "实际开(复)工日期"]  # fmt: skip
 X, Y, Z = 1, 2, 3
 
 
 def row(serial, name, unit, plan, *, year=2024, planned=None, started=None, level="市重点"):
-    return [code(serial), name, unit, level, "新建", 5000, year, plan, planned, started]
+    return builders.project_row(
+        serial,
+        {"项目名称": name, "责任单位": unit, "项目级别": level, "总投资(万元)": 5000, "年度": year,
+         "年度计划投资(万元)": plan, "计划开工日期": planned, "实际开(复)工日期": started},
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -48,15 +51,17 @@ GIVEN_UP = "开工后用地无法落实而停建，经县政府同意替换"  # 
 def x_cannot_start():
     """June 2024: X (营盘镇, 市重点, plan 1000) was to start in March and has not; Y (县交通局)
     started in February and completed 300 of 1000; Z (县交通局) is on no 2024 list yet."""
-    load(
+    builders.ledger(
         {
             "项目台账": [
-                HEADERS,
                 row(X, "冷链物流园", "营盘镇", 1000, planned="2024-03-01"),
                 row(Y, "城区主干道", "县交通局", 1000, started="2024-02-01"),
                 row(Z, "农产品加工园", "县交通局", 300, year=2023, started="2023-05-01"),
             ],
-            "月度投资": [REPORT_HEADERS, [code(Y), 2024, 3, 100], [code(Y), 2024, 5, 200]],
+            "月度投资": [
+                builders.report_row(Y, 2024, 3, 100),
+                builders.report_row(Y, 2024, 5, 200),
+            ],
         }
     )
 
@@ -106,18 +111,16 @@ def test_z_joins_the_list_with_xs_plan(x_cannot_start, office):
 def z_already_listed():
     """2024: X (营盘镇, plan 1000) started and reported 200 before it was given up; Y (县交通局,
     plan 1000) completed 300; Z (县交通局, plan 500) is on the list already."""
-    load(
+    builders.ledger(
         {
             "项目台账": [
-                HEADERS,
                 row(X, "冷链物流园", "营盘镇", 1000, started="2024-01-10"),
                 row(Y, "城区主干道", "县交通局", 1000, started="2024-02-01"),
                 row(Z, "农产品加工园", "县交通局", 500, started="2024-04-01"),
             ],
             "月度投资": [
-                REPORT_HEADERS,
-                [code(X), 2024, 1, 200],
-                [code(Y), 2024, 3, 300],
+                builders.report_row(X, 2024, 1, 200),
+                builders.report_row(Y, 2024, 3, 300),
             ],
         }
     )

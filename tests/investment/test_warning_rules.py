@@ -15,23 +15,29 @@ from investment.selectors.progress import LagReason, board, lag_warnings
 from investment.selectors.rankings import report_deadline
 from investment.services.warning_rules import RuleEntry, rules_history, warning_rules_save
 from projects.models import AnnualPlan, Milestone
+from tests import builders
 from tests.counties import DEMO_DAY
 from tests.workbooks import REPORT_HEADERS, a_portfolio, code, load, split
 
 YELLOW, RED = WarningLevel.YELLOW, WarningLevel.RED
 Indicator = WarningRule.Indicator
-HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",
-           "年度计划投资(万元)", "行业类别", "计划开工日期", "实际开(复)工日期", "纳统日期"]  # fmt: skip
 AFTER_JUNE_DUE = timezone.make_aware(datetime(2024, 7, 6, 0, 0))  # 5 July is June's due day
 
 
-def project(serial, *, plan=1000, planned=None, started=None, statistics=None) -> list:
-    return [code(serial), f"项目{serial}", "县交通局", "县重点", "新建", 5000, 2024, plan, "交通",
-            planned, started, statistics]  # fmt: skip
+def project(serial, *, plan=1000, planned=None, started=None, statistics=None) -> dict:
+    return builders.project_row(
+        serial,
+        {"项目名称": f"项目{serial}", "责任单位": "县交通局", "总投资(万元)": 5000,
+         "年度计划投资(万元)": plan, "行业类别": "交通", "计划开工日期": planned,
+         "实际开(复)工日期": started, "纳统日期": statistics},
+    )  # fmt: skip
 
 
 def county(*projects, reports=(), milestones=()) -> None:
-    sheets = {"项目台账": [HEADERS, *projects], "月度投资": [REPORT_HEADERS, *reports]}
+    sheets = {
+        "项目台账": builders.sheet("项目台账", projects),
+        "月度投资": [REPORT_HEADERS, *reports],
+    }
     if milestones:
         sheets["项目节点"] = [["项目代码", "节点名称", "计划完成日期", "实际完成日期"], *milestones]
     load(sheets)

@@ -13,8 +13,9 @@ from investment.models import MonthlyReport, ReportingPeriod
 from ledger import views
 from projects.models import Project, Unit, User
 from projects.selectors import closest_units
-from tests.ledger.test_ledger_pages import GOOD, confirm
-from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load, read_back, xlsx
+from tests import builders
+from tests.ledger.test_ledger_pages import confirm
+from tests.workbooks import REPORT_HEADERS, code, load, read_back, xlsx
 
 
 def an_officer(cast, client) -> User:
@@ -28,32 +29,33 @@ def preview(client, sheets: dict, name: str = "台账.xlsx"):
     return client.post(reverse("ledger_import"), {"file": SimpleUploadedFile(name, data)})
 
 
-def project(serial: int, unit: str = "县住建局", planned=500, name: str | None = None) -> list:
-    return [
-        code(serial),
-        name or f"项目{serial}",
-        unit,
-        "县重点",
-        "新建",
-        1000,
-        2024,
-        planned,
-        None,
-    ]
+def project(serial: int, unit: str = "县住建局", planned=500, name: str | None = None) -> dict:
+    return builders.project_row(
+        serial,
+        {"项目名称": name or f"项目{serial}", "责任单位": unit, "年度计划投资(万元)": planned,
+         "实际开(复)工日期": None},
+    )  # fmt: skip
+
+
+GOOD = project(1, name="城关污水处理厂")  # test_ledger_pages.py's GOOD row, by header
+
+
+def projects(*records: dict) -> list[list]:
+    """The 项目台账 sheet of ``records``."""
+    return builders.sheet("项目台账", records)
 
 
 def test_the_preview_lists_each_changed_field_old_to_new(client, cast):
-    load({"项目台账": [PROJECT_HEADERS, project(1), project(2)]})
+    load({"项目台账": projects(project(1), project(2))})
     an_officer(cast, client)
 
     shown = preview(
         client,
         {
-            "项目台账": [
-                PROJECT_HEADERS,
+            "项目台账": projects(
                 project(1, name="城关污水处理厂二期"),
                 project(2, planned=650),
-            ]
+            )
         },
     )
 
@@ -76,12 +78,12 @@ def test_the_preview_lists_each_changed_field_old_to_new(client, cast):
 
 
 def test_the_preview_names_the_new_projects_and_folds_nothing_else_into_them(client, cast):
-    load({"项目台账": [PROJECT_HEADERS, project(1)]})
+    load({"项目台账": projects(project(1))})
     an_officer(cast, client)
 
     shown = preview(
         client,
-        {"项目台账": [PROJECT_HEADERS, project(1), project(2, name="营盘公路改建"), project(3)]},
+        {"项目台账": projects(project(1), project(2, name="营盘公路改建"), project(3))},
     )
 
     result = shown.context["preview"]
@@ -92,12 +94,10 @@ def test_the_preview_names_the_new_projects_and_folds_nothing_else_into_them(cli
 
 def test_the_first_screenful_is_shown_and_the_whole_list_downloads(client, monkeypatch, cast):
     monkeypatch.setattr(views, "SHOWN_CHANGES", 3)
-    load({"项目台账": [PROJECT_HEADERS, *(project(n) for n in range(1, 6))]})
+    load({"项目台账": projects(*(project(n) for n in range(1, 6)))})
     an_officer(cast, client)
 
-    shown = preview(
-        client, {"项目台账": [PROJECT_HEADERS, *(project(n, planned=9) for n in range(1, 6))]}
-    )
+    shown = preview(client, {"项目台账": projects(*(project(n, planned=9) for n in range(1, 6)))})
 
     assert len(shown.context["changes"]) == 3
     assert "下表为前3处" in shown.content.decode()
@@ -119,16 +119,15 @@ def test_the_change_list_of_a_preview_not_in_the_session_is_refused_with_a_messa
 def test_a_new_unit_is_named_with_the_existing_units_closest_to_it(client, cast):
     load(
         {
-            "项目台账": [
-                PROJECT_HEADERS,
+            "项目台账": projects(
                 project(1, unit="县城市管理局"),
                 project(2, unit="县住建局"),
-            ]
+            )
         }
     )
     an_officer(cast, client)
 
-    shown = preview(client, {"项目台账": [PROJECT_HEADERS, project(3, unit="城管局")]})
+    shown = preview(client, {"项目台账": projects(project(3, unit="城管局"))})
 
     assert shown.context["preview"].similar_units == {"城管局": ["县城市管理局"]}
     page = shown.content.decode()
@@ -149,7 +148,7 @@ def test_closest_units_catch_abbreviations_and_typos_but_not_strangers():
 def test_rows_of_a_locked_month_equal_to_what_is_stored_are_counted_and_listed(client, cast):
     load(
         {
-            "项目台账": [PROJECT_HEADERS, project(1), project(2)],
+            "项目台账": projects(project(1), project(2)),
             "月度投资": [REPORT_HEADERS, [code(1), 2024, 3, 10], [code(2), 2024, 3, 20]],
         }
     )
@@ -181,8 +180,8 @@ def test_rows_of_a_locked_month_equal_to_what_is_stored_are_counted_and_listed(c
 def test_the_confirmation_imports_the_file_previewed_in_its_own_tab(client, cast):
     """Preview A in one tab, B in another, press 确认导入 in A's tab: A is imported."""
     an_officer(cast, client)
-    tab_a = preview(client, {"项目台账": [PROJECT_HEADERS, GOOD]}, name="A.xlsx")
-    tab_b = preview(client, {"项目台账": [PROJECT_HEADERS, project(7, name="B的项目")]}, "B.xlsx")
+    tab_a = preview(client, {"项目台账": projects(GOOD)}, name="A.xlsx")
+    tab_b = preview(client, {"项目台账": projects(project(7, name="B的项目"))}, "B.xlsx")
 
     response = confirm(client, tab_a, follow=True)
 
@@ -194,7 +193,7 @@ def test_the_confirmation_imports_the_file_previewed_in_its_own_tab(client, cast
 
 def test_a_confirmation_whose_checksum_is_not_the_previewed_files_is_refused(client, cast):
     an_officer(cast, client)
-    shown = preview(client, {"项目台账": [PROJECT_HEADERS, GOOD]})
+    shown = preview(client, {"项目台账": projects(GOOD)})
 
     form = {"action": "confirm", "preview": shown.context["token"], "checksum": "0" * 64}
     response = client.post(reverse("ledger_import"), form, follow=True)
@@ -205,11 +204,11 @@ def test_a_confirmation_whose_checksum_is_not_the_previewed_files_is_refused(cli
 
 def test_a_stored_preview_file_changed_after_the_preview_is_refused(client, cast):
     an_officer(cast, client)
-    shown = preview(client, {"项目台账": [PROJECT_HEADERS, GOOD]})
+    shown = preview(client, {"项目台账": projects(GOOD)})
     path = client.session["ledger_previews"][shown.context["token"]]["path"]
     default_storage.delete(path)
     default_storage.save(
-        path, SimpleUploadedFile("x.xlsx", xlsx({"项目台账": [PROJECT_HEADERS, project(9)]}))
+        path, SimpleUploadedFile("x.xlsx", xlsx({"项目台账": projects(project(9))}))
     )
 
     response = confirm(client, shown, follow=True)
@@ -220,7 +219,7 @@ def test_a_stored_preview_file_changed_after_the_preview_is_refused(client, cast
 
 def test_a_preview_is_confirmed_once(client, cast):
     an_officer(cast, client)
-    shown = preview(client, {"项目台账": [PROJECT_HEADERS, GOOD]})
+    shown = preview(client, {"项目台账": projects(GOOD)})
     confirm(client, shown)
 
     response = confirm(client, shown, follow=True)
@@ -231,9 +230,9 @@ def test_a_preview_is_confirmed_once(client, cast):
 
 
 def test_the_command_names_the_units_closest_to_a_new_one(tmp_path):
-    load({"项目台账": [PROJECT_HEADERS, project(1, unit="县城市管理局")]})
+    load({"项目台账": projects(project(1, unit="县城市管理局"))})
     path = tmp_path / "台账.xlsx"
-    path.write_bytes(xlsx({"项目台账": [PROJECT_HEADERS, project(2, unit="城管局")]}))
+    path.write_bytes(xlsx({"项目台账": projects(project(2, unit="城管局"))}))
     out = io.StringIO()
 
     call_command("import_ledger", str(path), "--dry-run", stdout=out)
@@ -245,9 +244,9 @@ def test_a_preview_the_database_has_moved_past_is_refused_not_confirmed_blind(cl
     """Two tabs: A changes a project, then B's older preview of the same project is confirmed.
     B's preview said one change; now it would undo A's as well: refused, nothing written."""
     an_officer(cast, client)
-    load({"项目台账": [PROJECT_HEADERS, project(1, planned=500), project(2, planned=600)]})
-    tab_a = preview(client, {"项目台账": [PROJECT_HEADERS, project(1, planned=510), project(2, planned=600)]}, "A.xlsx")  # fmt: skip
-    tab_b = preview(client, {"项目台账": [PROJECT_HEADERS, project(1, planned=500), project(2, planned=650)]}, "B.xlsx")  # fmt: skip
+    load({"项目台账": projects(project(1, planned=500), project(2, planned=600))})
+    tab_a = preview(client, {"项目台账": projects(project(1, planned=510), project(2, planned=600))}, "A.xlsx")  # fmt: skip
+    tab_b = preview(client, {"项目台账": projects(project(1, planned=500), project(2, planned=650))}, "B.xlsx")  # fmt: skip
     confirm(client, tab_a)
 
     response = confirm(client, tab_b, follow=True)

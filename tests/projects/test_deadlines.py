@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from projects.models import Milestone, Project
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests import builders
 
 DUE = date(2026, 3, 31)  # the last day of March: a period end
 BEFORE, AFTER = date(2026, 3, 30), date(2026, 4, 1)
@@ -14,15 +14,7 @@ BEFORE, AFTER = date(2026, 3, 30), date(2026, 4, 1)
 
 @pytest.fixture
 def project() -> Project:
-    load(
-        {
-            "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 100, 2026, 50, None],
-            ]
-        }
-    )
-    return Project.objects.get()
+    return builders.project({"总投资(万元)": 100, "年度": 2026, "年度计划投资(万元)": 50})
 
 
 # (done, judged, late on that day in progress, late at the end of that day)

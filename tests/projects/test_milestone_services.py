@@ -11,22 +11,14 @@ from django.utils import timezone
 
 from projects.models import Milestone, Project, Unit
 from projects.services.register import milestone_add, milestone_update
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests import builders
 
 PLANNED = date(2024, 5, 31)
 
 
 @pytest.fixture
 def project() -> Project:
-    load(
-        {
-            "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2024, 400, None],
-            ]
-        }
-    )
-    return Project.objects.get()
+    return builders.project()  # 城关污水处理厂, 2024, plan 400
 
 
 @pytest.fixture

@@ -10,22 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from projects.models import AnnualPlan, Project
 from projects.services.register import plan_add
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests import builders
 
 TODAY = date(2024, 6, 1)
 
 
 @pytest.fixture
 def project() -> Project:
-    load(
-        {
-            "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2023, 400, None],
-            ]
-        }
-    )
-    return Project.objects.get()
+    return builders.project({"年度": 2023})  # 城关污水处理厂, on 2023's list only
 
 
 def add(project, user, **fields) -> AnnualPlan:

@@ -8,27 +8,33 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from projects.models import AnnualPlan, Project, Stage
 from projects.services.register import project_replace
-from tests.workbooks import code, load
+from tests import builders
+from tests.workbooks import code
 
-HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",
-           "年度计划投资(万元)", "实际开(复)工日期"]  # fmt: skip
 REASON = "用地规划调整，经县政府常务会议研究同意替换"
 
 
 @pytest.fixture
 def county(cast):
     """2024: 城区主干道 started in February; 冷链物流园 has not; 农产品加工园 can take a place."""
-    load(
+    builders.ledger(
         {
             "项目台账": [
-                HEADERS,
-                [code(1), "城区主干道", "县交通局", "县重点", "新建", 5000, 2024, 1000, "2024-02-01"],
-                [code(2), "冷链物流园", "营盘镇", "县重点", "新建", 5000, 2024, 1000, None],
-                [code(3), "农产品加工园", "县交通局", "县重点", "新建", 6000, 2023, 300, None],
+                row(1, "城区主干道", "县交通局", 5000, 2024, 1000, started="2024-02-01"),
+                row(2, "冷链物流园", "营盘镇", 5000, 2024, 1000),
+                row(3, "农产品加工园", "县交通局", 6000, 2023, 300),
             ]
         }
-    )  # fmt: skip
+    )
     return cast.officer
+
+
+def row(serial, name, unit, total, year, plan, *, started=None) -> dict:
+    return builders.project_row(
+        serial,
+        {"项目名称": name, "责任单位": unit, "总投资(万元)": total, "年度": year,
+         "年度计划投资(万元)": plan, "实际开(复)工日期": started},
+    )  # fmt: skip
 
 
 def project(serial: int) -> Project:

@@ -12,26 +12,19 @@ from django.urls import reverse
 from projects.models import Project, ProjectRevision
 from projects.services.register import plan_add
 from projects.services.revisions import project_revise
-from tests.workbooks import code, load
+from tests import builders
+from tests.workbooks import code
 
-HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",
-           "年度计划投资(万元)", "计划开工日期", "计划竣工日期"]  # fmt: skip
+# 城关污水处理厂 as the 2024 list has it: 5,000 万元, completion planned for 2025-06-30.
+SEWAGE = {"总投资(万元)": 5000, "年度计划投资(万元)": 1000, "计划开工日期": "2024-03-01",
+          "计划竣工日期": "2025-06-30"}  # fmt: skip
 REASON = "初步设计概算调整，经县发改局批复"
 
 
 @pytest.fixture
 def project(cast) -> Project:
     """城关污水处理厂, on the 2024 list with 5,000 万元 and completion planned for 2025-06-30."""
-    load(
-        {
-            "项目台账": [
-                HEADERS,
-                [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 5000, 2024, 1000,
-                 "2024-03-01", "2025-06-30"],
-            ]
-        }
-    )  # fmt: skip
-    return Project.objects.get(code=code(1))
+    return builders.project(SEWAGE)
 
 
 def test_a_project_keeps_its_values_on_entering_its_first_list_as_the_originals(project):
@@ -187,16 +180,10 @@ class TestTheEditForm:
 
 class TestTheLedger:
     def test_a_changed_total_in_an_import_is_a_revision_by_the_import(self, project, cast):
-        load(
-            {
-                "项目台账": [
-                    HEADERS,
-                    [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 5600, 2024, 1000,
-                     "2024-03-01", "2025-06-30"],
-                ]
-            },
+        builders.ledger(
+            {"项目台账": [builders.project_row(1, SEWAGE | {"总投资(万元)": 5600})]},
             user=cast.officer,
-        )  # fmt: skip
+        )
 
         revision = ProjectRevision.objects.get()
         assert (revision.old_total, revision.new_total, revision.source) == (
@@ -206,17 +193,11 @@ class TestTheLedger:
         assert Project.objects.get().original_total == Decimal(5000)
 
     def test_a_preview_writes_no_revision_and_says_which_changes_will_be_one(self, project, cast):
-        result = load(
-            {
-                "项目台账": [
-                    HEADERS,
-                    [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 5600, 2024, 1000,
-                     "2024-03-01", "2025-06-30"],
-                ]
-            },
+        result = builders.ledger(
+            {"项目台账": [builders.project_row(1, SEWAGE | {"总投资(万元)": 5600})]},
             user=cast.officer,
             dry_run=True,
-        )  # fmt: skip
+        )
 
         assert not ProjectRevision.objects.exists()
         assert result.warnings == [
