@@ -4,7 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 echo "== tests on ${DATABASE_URL:-sqlite (db.sqlite3 settings, in-memory test database)}"
-.venv/bin/pytest -n 2 "$@"
+# worksteal: a worker that runs out takes half of what the other has left (the slow tests
+# run first: tests/conftest.py).
+.venv/bin/pytest -n 2 --dist worksteal "$@"
 status=$?
 if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: the suite is broken" >&2

@@ -9,6 +9,13 @@ from tests.counties import (  # noqa: F401  (fixtures for every test)
 from tests.prebuilt import BUILDERS, DATABASES
 
 
+def pytest_collection_modifyitems(items):
+    """The tests marked ``slow`` first, in their order, then the rest in theirs: with -n 2
+    (scripts/pytest.sh, --dist worksteal) the two workers start on the long ones and share
+    the short ones at the end, instead of one worker finishing a long test alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, and a copy of it as migrated to build prebuilt counties from

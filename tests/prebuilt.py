@@ -18,6 +18,7 @@ The database switch is ``tests/conftest.py``'s ``_database`` fixture, which runs
 pytest-django opens the test's transaction and after it rolls it back.
 """
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -74,6 +75,16 @@ class Databases:
                 self._drop(database)
         self.built.clear()
         self.pristine = None
+
+    def write_migrated(self, path: str) -> None:
+        """SQLite: the migrated, empty test database written to the file ``path`` (a
+        subprocess's ``migrate`` on it then has nothing left to do)."""
+        assert self.pristine is not None and connection.vendor == "sqlite"
+        target = sqlite3.connect(path)
+        try:
+            self._open(self.pristine).backup(target)
+        finally:
+            target.close()
 
     # ------------------------------------------------------------------ per test
 

@@ -3,6 +3,8 @@ every page, a form filled by hand, and the print layout."""
 
 from decimal import Decimal
 
+import pytest
+
 from investment.models import MonthlyReport
 from ledger.services.demo import seed_demo
 from projects.models import User
@@ -29,6 +31,7 @@ def test_signing_in_through_the_form_lands_on_the_dashboard_and_a_bad_password_i
     assert tab.problems == []
 
 
+@pytest.mark.slow  # every page of every role's menu in Chromium, on the demo county
 def test_every_page_of_each_roles_navigation_keeps_to_the_content_security_policy(tab):
     """No inline script or style is refused, no script fails, nothing is fetched from outside,
     and no page answers with an error, for every link in each role's menu."""

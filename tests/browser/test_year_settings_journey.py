@@ -3,6 +3,7 @@ read the ranking; then saves unchanged (no new history) and is refused a wrong s
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from investment.models import YearSettings
@@ -25,6 +26,7 @@ def type_weights(page, **weights: int) -> None:
         page.fill(f"#id_{name}", str(value))
 
 
+@pytest.mark.slow  # the ranking-weights county built through the services for a live server
 def test_the_office_previews_saves_and_is_refused_a_wrong_sum(tab, cast):
     a_county_where_weights_matter(cast)
     page = tab.page

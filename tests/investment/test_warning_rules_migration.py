@@ -4,6 +4,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+# slow: the test migrates the database back and forward again
+pytestmark = pytest.mark.slow
+
 BEFORE = [("investment", "0008_period_unlock_reason")]
 AFTER = [("investment", "0009_warning_rules")]
 

@@ -21,6 +21,7 @@ from supervision.models import Finding
 from tests.counties import DEMO_DAY
 
 
+@pytest.mark.slow  # the command seeds the whole demo county in the test
 def test_it_builds_a_county_with_every_kind_of_record(capsys):
     call_command("seed_demo", "--today", DEMO_DAY.isoformat())
 
@@ -81,6 +82,7 @@ def test_the_demo_county_reads_as_a_real_one_on_the_day_it_is_seeded(demo_county
     reads_as_a_real_county(DEMO_DAY)  # the prebuilt county (tests/counties.py), seeded that day
 
 
+@pytest.mark.slow  # the whole demo county seeded on another day
 def test_seeded_on_a_july_day_it_reads_as_a_real_county_too():
     seed_demo(today=date(2027, 7, 10))
     reads_as_a_real_county(date(2027, 7, 10))

@@ -143,6 +143,7 @@ def test_the_ledger_page_refuses_an_oversized_upload_by_its_size(client, setting
     assert "确认导入" not in page
 
 
+@pytest.mark.slow  # 50,001 rows written, then read under tracemalloc
 def test_a_sheet_of_more_than_50000_rows_is_read_a_row_at_a_time():
     """The old 50,000-row cap is gone, and the rows stream: memory stays at a few MB."""
     book = openpyxl.Workbook(write_only=True)

@@ -7,6 +7,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 from projects.migrations import __name__ as migrations_package
 
+# slow: each test migrates the database back to 0008 and forward again
+pytestmark = pytest.mark.slow
+
 BEFORE = [("projects", "0008_no_role_is_staff")]
 AFTER = [("projects", "0009_normalized_names")]
 NamesCollide = __import__(

@@ -8,6 +8,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+# slow: the test migrates the database back and forward again
+pytestmark = pytest.mark.slow
+
 BEFORE = [("projects", "0013_project_replace_reason")]
 AFTER = [("projects", "0014_project_originals_and_revisions")]
 

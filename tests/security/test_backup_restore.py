@@ -254,6 +254,7 @@ def tables(data: dict) -> dict:
     return data
 
 
+@pytest.mark.slow  # migrate and restore on the other database, in subprocesses
 def test_a_backup_moves_to_the_other_database_with_the_same_figures(
     county_at_work, other_database, tmp_path
 ):

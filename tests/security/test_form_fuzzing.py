@@ -14,6 +14,9 @@ from investment.models import MonthlyReport
 from projects.models import AnnualPlan
 from tests.workbooks import PROJECT_HEADERS, code, load
 
+# slow: hypothesis posts 60 generated forms through the real views, twice
+pytestmark = pytest.mark.slow
+
 FUZZ = settings(
     max_examples=60,
     deadline=None,

@@ -34,6 +34,9 @@ from projects.models import Unit, User
 from tests.test_permission_matrix import CASES, ROLES, own_milestone, url_for
 from tests.test_permission_matrix import county as county  # the matrix's small county
 
+# slow: every page as every role with every hostile value, some 500 requests a role
+pytestmark = pytest.mark.slow
+
 HOSTILE: list[str | list[str]] = [
     "²",  # passes str.isdigit(), int() refuses it
     "-1",

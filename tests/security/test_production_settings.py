@@ -5,7 +5,11 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+
+# slow: each test starts manage.py in a subprocess with the production settings
+pytestmark = pytest.mark.slow
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
