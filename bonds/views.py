@@ -1,5 +1,10 @@
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from bonds import services
@@ -20,6 +25,7 @@ from bonds.tables import FundTable
 from core import filenames
 from core.capabilities import requires
 from core.errors import error_text
+from core.http import AuthenticatedRequest
 from core.lists import ListPage
 from core.params import id_param, note_bad
 from core.uploads import check_attachments, download
@@ -35,20 +41,20 @@ class FundList(ListPage[User]):
     table_class = FundTable
     template_name = "bonds/fund_list.html"
 
-    def setup(self, request, *args, **kwargs):
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
         # How the totals are grouped: not a filter of the rows.
         by = request.GET.get("by")
         self.by = by if by in GROUPINGS else "fund_type"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[FundApplication]:
         return (
             visible_funds(self.user)
             .select_related("project__unit")
             .order_by("-year", "project__code", "fund_type")
         )
 
-    def export(self, applications):
+    def export(self, applications: QuerySet[FundApplication]) -> HttpResponse:
         heading = GROUPINGS[self.by][1]
         sheets = [
             ("资金申报", EXPORT_HEADERS, export_rows(applications)),
@@ -56,10 +62,10 @@ class FundList(ListPage[User]):
         ]
         return workbook_response(sheets, filenames.FUNDS)
 
-    def totals(self, applications):
+    def totals(self, applications: QuerySet[FundApplication]) -> list[dict[str, Any]]:
         return fund_totals(applications, by=self.by)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**kwargs) | {
             "totals": self.totals(self.object_list),
             "by": self.by,
@@ -72,7 +78,7 @@ fund_list = FundList.as_view()
 
 
 @requires("portfolio.view")
-def fund_detail(request, pk: int):
+def fund_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = fund_for(request.user, pk)
     return render(
         request,
@@ -86,7 +92,9 @@ def fund_detail(request, pk: int):
     )
 
 
-def _fund_form(request, application: FundApplication | None, initial: dict):
+def _fund_form(
+    request: AuthenticatedRequest, application: FundApplication | None, initial: dict[str, Any]
+) -> HttpResponse:
     form = FundForm(request.POST or None, initial=initial, application=application)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -104,8 +112,8 @@ def _fund_form(request, application: FundApplication | None, initial: dict):
 
 
 @requires("fund.keep")
-def fund_create(request):
-    initial = {}
+def fund_create(request: AuthenticatedRequest) -> HttpResponse:
+    initial: dict[str, Any] = {}
     project = id_param(request.GET, "project")
     note_bad(request, "project", project, label="所选项目", instead="请在表单中选择项目")
     if project is not None:
@@ -114,7 +122,7 @@ def fund_create(request):
 
 
 @requires("fund.keep")
-def fund_edit(request, pk: int):
+def fund_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = fund_for(request.user, pk)
     fields = FundForm.base_fields
     initial = {name: getattr(application, name) for name in fields if name != "project"}
@@ -123,7 +131,7 @@ def fund_edit(request, pk: int):
 
 
 @requires("fund.keep", methods=["POST"])
-def fund_attach(request, pk: int):
+def fund_attach(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = fund_for(request.user, pk)
     form = AttachmentForm(request.POST, request.FILES)
     try:
@@ -142,6 +150,6 @@ def fund_attach(request, pk: int):
 
 
 @requires("portfolio.view")
-def fund_file(request, pk: int):
+def fund_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """Attachments are served only within the user's scope, always as downloads."""
     return download(attachment_for(request.user, pk))

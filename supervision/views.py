@@ -4,14 +4,21 @@ Views parse, check access, call a service or selector and render; the rules live
 `supervision/services.py` (writes), `supervision/rules.py` and `supervision/selectors.py`.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django_filters import FilterSet
 
 from core import filenames
 from core.capabilities import requires
 from core.errors import error_text, form_error_text
+from core.http import AuthenticatedRequest
 from core.lists import ListPage, paginate
 from core.params import id_param, note_bad
 from core.uploads import check_attachments, download
@@ -53,26 +60,26 @@ class FindingList(ListPage[User]):
     table_class = FindingTable
     template_name = "supervision/finding_list.html"
 
-    def setup(self, request, *args, **kwargs):
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
         self.today = timezone.localdate()
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Finding]:
         return visible_findings(self.user).select_related("unit", "project").in_work_order()
 
-    def get_filterset_kwargs(self, filterset_class):
+    def get_filterset_kwargs(self, filterset_class: type[FilterSet]) -> dict[str, Any]:
         return super().get_filterset_kwargs(filterset_class) | {"today": self.today}
 
-    def get_table_kwargs(self):
+    def get_table_kwargs(self) -> dict[str, Any]:
         return {"today": self.today}
 
-    def export(self, findings):
+    def export(self, findings: QuerySet[Finding]) -> HttpResponse:
         rows = export_rows(findings, today=self.today)
         return workbook_response(
             [("督查问题", EXPORT_HEADERS, rows)], filenames.findings(today=self.today)
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         scope = visible_findings(self.user)
         return super().get_context_data(**kwargs) | {
             "counts": status_counts(scope, today=self.today),
@@ -85,11 +92,13 @@ finding_list = FindingList.as_view()
 
 
 @requires("portfolio.view")
-def finding_detail(request, pk: int):
+def finding_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _finding_page(request, finding_for(request.user, pk))
 
 
-def _finding_page(request, finding: Finding, *, answer_form: AnswerForm | None = None):
+def _finding_page(
+    request: AuthenticatedRequest, finding: Finding, *, answer_form: AnswerForm | None = None
+) -> HttpResponse:
     """The finding page; ``answer_form`` is a refused answer, shown again as it was typed."""
     today = timezone.localdate()
     events = finding.events.select_related("created_by").prefetch_related("files")
@@ -117,7 +126,7 @@ def _finding_page(request, finding: Finding, *, answer_form: AnswerForm | None =
 
 
 @requires("supervision.keep")
-def finding_create(request):
+def finding_create(request: AuthenticatedRequest) -> HttpResponse:
     initial: dict[str, object] = {"found_on": timezone.localdate()}
     inspection_id = id_param(request.GET, "inspection")
     note_bad(request, "inspection", inspection_id, label="所选督查", instead="请在表单中选择督查")
@@ -141,7 +150,7 @@ def finding_create(request):
 
 
 @requires("supervision.keep")
-def finding_edit(request, pk: int):
+def finding_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     finding = finding_for(request.user, pk)
     initial = {
         "version": finding.version,
@@ -170,7 +179,7 @@ def finding_edit(request, pk: int):
 
 
 @requires("finding.answer", methods=["POST"])
-def finding_answer(request, pk: int):
+def finding_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     finding = finding_for(request.user, pk)
     form = AnswerForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -196,7 +205,9 @@ def finding_answer(request, pk: int):
     return redirect("finding_detail", pk=pk)
 
 
-def _answer_refused(request, finding: Finding, form: AnswerForm):
+def _answer_refused(
+    request: AuthenticatedRequest, finding: Finding, form: AnswerForm
+) -> HttpResponse:
     """The page again with what the clerk typed kept (a browser never keeps chosen files)."""
     text = "整改情况未提交：请按表单中的提示修改后再提交。"
     if request.FILES:
@@ -206,7 +217,7 @@ def _answer_refused(request, finding: Finding, form: AnswerForm):
 
 
 @requires("supervision.keep", methods=["POST"])
-def finding_move(request, pk: int):
+def finding_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """转交: the supervisor gives the finding to another unit, before it is answered."""
     finding = finding_for(request.user, pk)
     form = MoveForm(request.POST, finding=finding)
@@ -229,7 +240,7 @@ def finding_move(request, pk: int):
 
 
 @requires("supervision.keep", methods=["POST"])
-def finding_close(request, pk: int):
+def finding_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     finding = finding_for(request.user, pk)
     form = CloseForm(request.POST)
     if not form.is_valid():  # an over-long 验收意见 is refused, never dropped
@@ -250,7 +261,7 @@ def finding_close(request, pk: int):
 
 
 @requires("supervision.keep", methods=["POST"])
-def finding_send_back(request, pk: int):
+def finding_send_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     finding = finding_for(request.user, pk)
     form = SendBackForm(request.POST)
     if not form.is_valid():
@@ -268,13 +279,13 @@ def finding_send_back(request, pk: int):
 
 
 @requires("portfolio.view")
-def evidence_file(request, pk: int):
+def evidence_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """Evidence is served only to those who may see its finding, always as a download."""
     return download(evidence_for(request.user, pk))
 
 
 @requires("portfolio.view")
-def inspection_list(request):
+def inspection_list(request: AuthenticatedRequest) -> HttpResponse:
     table = InspectionTable(
         Inspection.objects.prefetch_related("projects").order_by("-inspected_on", "pk"),
         findings=visible_findings(request.user),
@@ -284,7 +295,7 @@ def inspection_list(request):
 
 
 @requires("supervision.keep")
-def inspection_create(request):
+def inspection_create(request: AuthenticatedRequest) -> HttpResponse:
     form = InspectionForm(request.POST or None, initial={"inspected_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -300,7 +311,7 @@ def inspection_create(request):
 
 
 @requires("supervision.keep")
-def inspection_edit(request, pk: int):
+def inspection_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The supervisor corrects an inspection's record; a form older than the row is refused."""
     inspection = get_object_or_404(Inspection, pk=pk)
     initial = {
@@ -330,7 +341,7 @@ def inspection_edit(request, pk: int):
 
 
 @requires("portfolio.view")
-def inspection_detail(request, pk: int):
+def inspection_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = get_object_or_404(Inspection.objects.select_related("created_by"), pk=pk)
     findings = (
         visible_findings(request.user)

@@ -1,0 +1,25 @@
+"""The request a signed-in page is given, for annotations.
+
+``requires`` (`core.capabilities`) lets a view run only for a signed-in user, so its request's
+``user`` is never ``AnonymousUser``: a view behind it takes ``request: AuthenticatedRequest``
+and reads ``request.user.role`` or ``.unit_id`` without a check or a cast. A public page (signing
+in) takes Django's ``HttpRequest``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    # django-stubs' name for the AUTH_USER_MODEL (its mypy plugin reads settings), so core
+    # names no app's model.
+    from django.contrib.auth.models import _User
+
+
+class AuthenticatedRequest(HttpRequest):
+    """An ``HttpRequest`` whose ``user`` is signed in. Django builds the request; nothing makes
+    one of these: the class only tells mypy what a view behind ``requires`` is given."""
+
+    user: _User
