@@ -3,17 +3,19 @@ office's per-year rule settings. The rules themselves are ``investment/services/
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core.capabilities import require
-from core.versioning import check_version
+from core.versioning import check_version, locked, save_changes
 from investment.models import MonthlyReport, QualityFlag, QualityRule
 from investment.services import quality
 from investment.services import reports as services
+from investment.services.year_rows import YearRow, year_rows_save
 from projects.models import User
 
 Status = QualityFlag.Status
@@ -27,11 +29,7 @@ WHOLE = (Code.PROGRESS_UNCHANGED, Code.PHOTO_REUSED)
 
 
 def _locked_flag(flag: QualityFlag) -> QualityFlag:
-    return (
-        QualityFlag.objects.select_for_update()
-        .select_related("report__plan__project")
-        .get(pk=flag.pk)
-    )
+    return locked(flag, related=("report__plan__project",))
 
 
 def _typed(text: str | None) -> str:
@@ -65,13 +63,9 @@ def flag_explain(
         raise ValidationError(f"说明不超过{TEXT_LIMIT}字。")
     if flag.status == Status.ACCEPTED:
         raise ValidationError("项目办已核实该提示，无需再说明。")
-    if flag.explanation == text and flag.status == Status.EXPLAINED:
-        return flag  # as it was: nothing written
-    flag.explanation = text
-    flag.status = Status.EXPLAINED
-    flag.explained_by, flag.explained_at = user, timezone.now()
-    flag._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    flag.save()
+    values = {"explanation": text, "status": Status.EXPLAINED}
+    stamps = {"explained_by": user, "explained_at": timezone.now()}
+    save_changes(flag, values, user=user, stamps=stamps)  # as it was: nothing written
     return flag
 
 
@@ -94,11 +88,9 @@ def flag_accept(
         raise ValidationError(f"核实意见不超过{TEXT_LIMIT}字。")
     if flag.status == Status.ACCEPTED:
         raise ValidationError("该提示已核实。")
-    flag.note = note
-    flag.status = Status.ACCEPTED
-    flag.accepted_by, flag.accepted_at = user, timezone.now()
-    flag._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    flag.save()
+    values = {"note": note, "status": Status.ACCEPTED}
+    stamps = {"accepted_by": user, "accepted_at": timezone.now()}
+    save_changes(flag, values, user=user, stamps=stamps)
     return flag
 
 
@@ -205,36 +197,23 @@ def quality_rules_save(*, year: int, user: User, rules: list[RuleEntry]) -> int:
     problems = [problem for entry in rules for problem in _problems(entry)]
     if problems:
         raise ValidationError(problems)
-    saved = {row.rule: row for row in QualityRule.objects.select_for_update().filter(year=year)}
-    changed = 0
-    for entry in rules:
-        row = saved.get(entry.rule)
-        label = f"{year}年“{Code(entry.rule).label}”数据质量规则"
-        if row is not None:
-            check_version(row, entry.expected_version, label=label)
-        elif entry.expected_version not in (None, 0):
-            raise ValidationError(
-                f"{label}已被他人删除或重置。您提交的内容未保存；请刷新页面核对后重新填写。",
-                code="stale",
-            )
-        current = row or QualityRule.default(year, entry.rule)
-        threshold = entry.threshold if current.has_threshold else None
-        values: dict[str, Any] = {"enabled": entry.enabled, "threshold": threshold}
-        if all(getattr(current, name) == value for name, value in values.items()):
-            continue
-        for name, value in values.items():
-            setattr(current, name, value)
-        current.updated_by = user
-        current._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-        try:
-            with transaction.atomic():
-                current.save()
-        except IntegrityError:  # another officer saved this year's first rule meanwhile
-            raise ValidationError(
-                f"{label}刚被他人保存。您提交的内容未保存；请刷新页面核对后重新填写。",
-                code="stale",
-            ) from None
-        changed += 1
+    rows = [
+        YearRow(
+            saved=QualityRule.objects.filter(year=year, rule=entry.rule),
+            default=partial(QualityRule.default, year, entry.rule),
+            values={
+                "enabled": entry.enabled,
+                "threshold": None
+                if QualityRule.DEFAULTS[entry.rule][1] is None
+                else entry.threshold,
+            },
+            expected_version=entry.expected_version,
+            label=f"{year}年“{Code(entry.rule).label}”数据质量规则",
+        )
+        for entry in rules
+    ]
+    saved = year_rows_save(rows, user=user, stamps={"updated_by": user})
+    changed = sum(1 for _, fields in saved if fields)
     if changed:
         quality.judge(MonthlyReport.objects.filter(plan__year=year), user=user)
         with_photos = MonthlyReport.objects.filter(plan__year=year, photos__isnull=False)

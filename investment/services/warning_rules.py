@@ -7,17 +7,18 @@ The rules themselves (what each measures, where its yellow and red edges are) ar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Field
 
 from core.capabilities import require
-from core.versioning import check_version
 from investment.models import WarningRule, threshold_text
 from investment.rules import periods
 from investment.selectors.progress import LevelCount, lag_warnings, level_counts
+from investment.services.year_rows import YearRow, year_rows_save
 from projects.models import AnnualPlanQuerySet, User
 
 Indicator = WarningRule.Indicator
@@ -89,38 +90,18 @@ def warning_rules_save(*, year: int, user: User, rules: list[RuleEntry]) -> int:
     problems = [problem for entry in rules for problem in _problems(entry)]
     if problems:
         raise ValidationError(problems)
-    saved = {
-        rule.indicator: rule for rule in WarningRule.objects.select_for_update().filter(year=year)
-    }
-    changed = 0
-    for entry in rules:
-        rule = saved.get(entry.indicator)
-        label = f"{year}年“{Indicator(entry.indicator).label}”预警规则"
-        if rule is not None:
-            check_version(rule, entry.expected_version, label=label)
-        elif entry.expected_version not in (None, 0):
-            raise ValidationError(
-                f"{label}已被他人删除或重置。您提交的内容未保存；请刷新页面核对后重新填写。",
-                code="stale",
-            )
-        current = rule or WarningRule.default(year, entry.indicator)
-        values = {"enabled": entry.enabled, "yellow": entry.yellow, "red": entry.red}
-        if all(getattr(current, name) == value for name, value in values.items()):
-            continue
-        for name, value in values.items():
-            setattr(current, name, value)
-        current.updated_by = user
-        current._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-        try:
-            with transaction.atomic():
-                current.save()
-        except IntegrityError:  # another officer saved this year's first rule meanwhile
-            raise ValidationError(
-                f"{label}刚被他人保存。您提交的内容未保存；请刷新页面核对后重新填写。",
-                code="stale",
-            ) from None
-        changed += 1
-    return changed
+    rows = [
+        YearRow(
+            saved=WarningRule.objects.filter(year=year, indicator=entry.indicator),
+            default=partial(WarningRule.default, year, entry.indicator),
+            values={"enabled": entry.enabled, "yellow": entry.yellow, "red": entry.red},
+            expected_version=entry.expected_version,
+            label=f"{year}年“{Indicator(entry.indicator).label}”预警规则",
+        )
+        for entry in rules
+    ]
+    saved = year_rows_save(rows, user=user, stamps={"updated_by": user})
+    return sum(1 for _, changed in saved if changed)
 
 
 SHOWN_FIELDS = ("enabled", "yellow", "red")

@@ -15,18 +15,24 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Field
 from django.utils import timezone
 
 from core.capabilities import require
-from core.versioning import check_version, unchanged, value_text
+from core.versioning import value_text
 from investment.models import MonthlyReport, WarningRule, YearSettings
 from investment.rules import periods
 from investment.rules.year_settings import FIELDS, settings_problems
 from investment.selectors.rankings import Ranking, UnitScore, unit_ranking
 from investment.services import quality
+from investment.services.year_rows import YearRow, year_rows_save
 from projects.models import AnnualPlan, User
+
+# The year's one row: the form showed a saved row that is gone (deleted by an operator), or
+# two officers saved a year's first settings at once.
+GONE = "{label}已被他人删除，您提交的内容未保存；请刷新页面核对后重新填写。"
+CLASH = "{label}刚被他人保存，您提交的内容未保存；请刷新页面核对后重新填写。"
 
 
 def defaults(year: int) -> YearSettings:
@@ -77,33 +83,15 @@ def year_settings_save(
     problems = settings_problems(values)
     if problems:
         raise ValidationError(problems)
-    current = YearSettings.objects.select_for_update().filter(year=year).first()
-    label = f"{year}年年度设置"
-    if current is None:
-        if expected_version:
-            # The form showed a saved row that is gone (deleted by an operator): say so.
-            raise ValidationError(
-                f"{label}已被他人删除，您提交的内容未保存；请刷新页面核对后重新填写。",
-                code="stale",
-            )
-        current = defaults(year)
-    else:
-        check_version(current, expected_version, label=label)
-    if unchanged(current, values):
-        return current  # saved as shown: nothing written
-    due_day_moved = current.due_day != due_day
-    for name, value in values.items():
-        setattr(current, name, value)
-    current._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    try:
-        with transaction.atomic():
-            current.save()
-    except IntegrityError:
-        # Two officers saving a year's first settings at once: the second is told, not a 500.
-        raise ValidationError(
-            f"{label}刚被他人保存，您提交的内容未保存；请刷新页面核对后重新填写。", code="stale"
-        ) from None
-    if due_day_moved:  # photo_date's window runs to the due day
+    row = YearRow(
+        saved=YearSettings.objects.filter(year=year),
+        default=lambda: defaults(year),
+        values=values,
+        expected_version=expected_version,
+        label=f"{year}年年度设置",
+    )
+    [(current, changed)] = year_rows_save([row], user=user, gone=GONE, clash=CLASH)
+    if "due_day" in changed:  # photo_date's window runs to the due day
         with_photos = MonthlyReport.objects.filter(plan__year=year, photos__isnull=False)
         quality.judge_photos(with_photos.values_list("pk", flat=True).distinct(), user=user)
     return current

@@ -1,4 +1,5 @@
-"""Eight people pressing 保存 at the same moment with one username or one unit name (PostgreSQL).
+"""Eight people pressing 保存 at the same moment with one username, unit name, project code, or
+a year's first settings (PostgreSQL).
 
 Each check-then-insert passes its check before any of the others has written, so the unique
 index decides. Before the services caught that clash, 7 of 8 such requests answered 500; now
@@ -7,11 +8,16 @@ name is taken, with what they typed still in the form.
 """
 
 from collections import Counter
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from investment.models import WarningRule, YearSettings
+from investment.services.warning_rules import RuleEntry, warning_rules_save
+from investment.services.year_settings import year_settings_save
 from projects.models import Project, Unit, User
 from tests.security.at_once import at_once, on_postgresql
 
@@ -102,3 +108,65 @@ def test_eight_projects_created_at_once_with_one_code_make_one_and_refuse_seven(
     assert all("该项目代码已存在。" in page for page in refused)
     assert all('value="12000"' in page for page in refused)  # the typed 总投资 is kept
     assert Project.objects.filter(code=data["code"]).count() == 1
+
+
+def saving(job):
+    """What one officer's save came to: "saved", or its refusal's code and text."""
+
+    def run():
+        try:
+            job()
+        except ValidationError as error:
+            return error.error_list[0].code, error.messages[0]
+        return "saved"
+
+    return run
+
+
+def told_stale(answers: list, label: str) -> bool:
+    """Every answer but the one saved is a stale form, in either words: the first save beaten
+    at the unique index (刚被他人保存), or, arriving after it, the row's version moved on."""
+    texts = {
+        f"{label}刚被他人保存",  # the clash at the unique index
+        f"{label}已被王科长于",  # after the winner's commit: the version check names them
+    }
+    refused = [answer for answer in answers if answer != "saved"]
+    return len(refused) == PEOPLE - 1 and all(
+        code == "stale" and any(text.startswith(t) for t in texts) and "未保存" in text
+        for code, text in refused
+    )
+
+
+def test_eight_officers_saving_a_years_first_settings_at_once_save_one_and_tell_seven(cast):
+    on_postgresql()
+    weights = {"weight_investment": 30, "weight_start": 20, "weight_milestones": 15,
+               "weight_findings": 10, "weight_reporting": 25}  # fmt: skip
+
+    def job(due_day: int):
+        return lambda: year_settings_save(
+            year=2030, user=cast.officer, due_day=due_day, list_size=2, expected_version=0,
+            **weights,
+        )  # fmt: skip
+
+    answers = at_once([saving(job(due_day)) for due_day in range(6, 6 + PEOPLE)])
+
+    assert answers.count("saved") == 1, answers
+    assert told_stale(answers, "2030年年度设置"), answers
+    assert YearSettings.objects.filter(year=2030).count() == 1
+
+
+def test_eight_officers_saving_a_years_first_warning_rule_at_once_save_one_and_tell_seven(cast):
+    on_postgresql()
+
+    def job(red: int):
+        entry = RuleEntry(
+            indicator=WarningRule.Indicator.INVESTMENT, enabled=True, yellow=Decimal(10),
+            red=Decimal(red), expected_version=0,
+        )  # fmt: skip
+        return lambda: warning_rules_save(year=2030, user=cast.officer, rules=[entry])
+
+    answers = at_once([saving(job(red)) for red in range(31, 31 + PEOPLE)])
+
+    assert answers.count("saved") == 1, answers
+    assert told_stale(answers, "2030年“投资滞后”预警规则"), answers
+    assert WarningRule.objects.filter(year=2030).count() == 1
