@@ -1,0 +1,102 @@
+"""The docs name only what exists: every file, folder, module and name they put in backticks
+(`investment/rules/periods.py`, `core.versioning.locked_current`) is found in the tree, so a
+module that is moved or deleted fails here until the docs follow it."""
+
+import ast
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+
+from core.capabilities import CAPABILITIES
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
+OURS = {
+    "config",
+    "core",
+    "projects",
+    "accounts",
+    "bonds",
+    "supervision",
+    "investment",
+    "audit",
+    "ledger",
+    "backup",
+    "tests",
+    "scripts",
+    "benchmarks",
+}
+CODE = re.compile(r"`([^`\s]+)`")
+PATH = re.compile(r"^[a-z_]+(/[\w.]+)+/?$")
+DOTTED = re.compile(r"^[a-z_]+(\.\w+)+$")
+CAPABILITY_NAMES = {name for held in CAPABILITIES.values() for name in held}
+
+
+def named(doc: Path) -> set[str]:
+    """The paths and dotted names of our code that a document puts in backticks."""
+    found = set()
+    for text in CODE.findall(doc.read_text(encoding="utf-8")):
+        head = re.split(r"[/.]", text)[0]
+        if head in OURS and (PATH.match(text) or DOTTED.match(text)):
+            found.add(text.rstrip("/"))
+    return found
+
+
+@cache
+def defined(path: Path) -> set[str]:
+    """The names a module defines at its top level and in its classes."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {target.id for target in targets if isinstance(target, ast.Name)}
+        elif isinstance(node, ast.ImportFrom):
+            names |= {alias.asname or alias.name for alias in node.names}
+    return names
+
+
+def module_file(parts: list[str]) -> Path | None:
+    base = ROOT.joinpath(*parts)
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def is_model(label: str) -> bool:
+    try:
+        apps.get_model(label)
+    except (LookupError, ValueError):
+        return False
+    return True
+
+
+def exists(name: str) -> bool:
+    if "/" in name:  # a file or folder of the repository, or a template
+        return (ROOT / name).exists() or (ROOT / "templates" / name).exists()
+    if name in CAPABILITY_NAMES or is_model(name):  # `accounts.keep`, `projects.Project`
+        return True
+    parts = name.split(".")
+    if len(parts) == 2 and re.match(r"^\d{4}_", parts[1]):  # a migration: `projects.0009_…`
+        return any((ROOT / parts[0] / "migrations").glob(f"{parts[1]}.py"))
+    if parts[-1] in ("py", "md", "html", "json", "txt", "toml", "xlsx", "js", "css"):
+        return (ROOT / name).exists() or (ROOT / "/".join(parts[:-1])).with_suffix(
+            "." + parts[-1]
+        ).exists()
+    # the longest module prefix, then the names it defines (a class's method: any level)
+    for cut in range(len(parts), 0, -1):
+        module = module_file(parts[:cut])
+        if module is not None:
+            return all(rest in defined(module) for rest in parts[cut:])
+    return False
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda doc: doc.name)
+def test_every_module_and_name_the_docs_give_exists(doc):
+    missing = sorted(name for name in named(doc) if not exists(name))
+    assert missing == [], f"{doc.name} names what the code no longer has: {missing}"
