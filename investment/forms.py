@@ -11,7 +11,8 @@ from core.models import PeriodKind
 from core.params import INT_MAX, given, id_param, note_bad, version_field, year_field
 from investment.models import MonthlyReport, QualityRule, WarningRule
 from investment.rules import periods
-from investment.rules.year_settings import FIELDS, LIST_SIZE_LIMIT, WEIGHTS, settings_problems
+from investment.rules.indicators import INDICATORS, WEIGHTS
+from investment.rules.year_settings import FIELDS, LIST_SIZE_LIMIT, settings_problems
 from projects.forms import ChineseFormMixin
 from projects.models import FactorCategory, Unit
 
@@ -180,8 +181,9 @@ WEIGHT = {"data-weight": "1"}  # summed on the page by static/js/year-settings.j
 
 
 class YearSettingsForm(ChineseFormMixin, forms.Form):
-    """年度设置: the due day, the 报送开始日, the five weights and the 红黑榜 size of one year (the rules that
-    tie them together, such as the weights' sum, are `investment.services.year_settings`')."""
+    """年度设置: the due day, the 报送开始日, a weight per ranking indicator and the 红黑榜 size of
+    one year (the rules that tie them together, such as the weights' sum, are
+    `investment.rules.year_settings`')."""
 
     year = year_field(widget=forms.HiddenInput)
     # The version of the row the form showed (0: nothing saved, the defaults), so a stale
@@ -189,12 +191,16 @@ class YearSettingsForm(ChineseFormMixin, forms.Form):
     version = version_field()
     due_day = _whole_number("报送截止日", 1, 28)
     submit_start_day = _whole_number("报送开始日", 1, 28)
-    weight_investment = _whole_number("I1 投资完成权重", 0, 100, **WEIGHT)
-    weight_start = _whole_number("I2 开复工权重", 0, 100, **WEIGHT)
-    weight_milestones = _whole_number("I3 节点按期完成权重", 0, 100, **WEIGHT)
-    weight_findings = _whole_number("I4 问题按期整改权重", 0, 100, **WEIGHT)
-    weight_reporting = _whole_number("I5 按时报送权重", 0, 100, **WEIGHT)
+    # a weight per indicator (``__init__``), between these two
     list_size = _whole_number("红黑榜各列单位数", 1, LIST_SIZE_LIMIT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for indicator in INDICATORS:
+            self.fields[indicator.weight_field] = _whole_number(
+                indicator.weight_label, 0, 100, **WEIGHT
+            )
+        self.order_fields(["year", "version", *FIELDS])
 
     def clean(self):
         data = super().clean() or {}

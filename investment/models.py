@@ -106,7 +106,10 @@ class YearSettings(Versioned):
     """The project office's settings for one year's rankings and reporting.
 
     A year without a saved row uses the defaults of DESIGN.md §3 (``for_year``). The warning
-    thresholds (the 投资滞后 threshold among them) are the year's `WarningRule` rows.
+    thresholds (the 投资滞后 threshold among them) are the year's `WarningRule` rows. Each
+    ranking indicator of `investment.rules.indicators` has its weight field here, named by its
+    entry, with the entry's name + 权重 as its verbose name; the two check constraints name
+    every weight (tests/investment/test_indicators.py holds them to the list).
     """
 
     year = models.PositiveSmallIntegerField("年度", unique=True)
@@ -168,16 +171,6 @@ class YearSettings(Versioned):
     def for_year(cls, year: int) -> "YearSettings":
         """The saved settings of ``year``, or the defaults (unsaved) when there are none."""
         return cls.objects.filter(year=year).first() or cls(year=year)
-
-    @property
-    def weights(self) -> tuple[int, int, int, int, int]:
-        return (
-            self.weight_investment,
-            self.weight_start,
-            self.weight_milestones,
-            self.weight_findings,
-            self.weight_reporting,
-        )
 
 
 def threshold_text(value: Decimal) -> str:

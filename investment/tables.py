@@ -28,11 +28,7 @@ class UnitRankingTable(tables.Table):
     rank = tables.Column("名次", attrs=NUM)
     unit = tables.Column("责任单位")
     score = tables.Column("得分", attrs=NUM)
-    completion_rate = PercentColumn("投资完成率")
-    start_rate = PercentColumn("开复工率")
-    milestone_rate = PercentColumn("节点按期率")
-    findings_rate = PercentColumn("整改按期率")
-    reporting_rate = PercentColumn("按时报送率")
+    # then a rate per indicator (``__init__``)
     projects = tables.Column("项目数", attrs=NUM)
     board = tables.Column("榜单", accessor="unit", orderable=False, empty_values=())
 
@@ -46,7 +42,19 @@ class UnitRankingTable(tables.Table):
         self.black = {s.unit for s in ranking.black_list}
         self.explainable = explainable
         self.period = {"year": ranking.year, "month": ranking.month, "kind": kind}
-        super().__init__(ranking.units, **kwargs)
+        rates = [
+            (
+                indicator.rate_key,
+                PercentColumn(indicator.rate_label, accessor=f"rates__{indicator.rate_key}"),
+            )
+            for indicator in ranking.indicators
+        ]
+        super().__init__(
+            ranking.units,
+            extra_columns=rates,
+            sequence=("rank", "unit", "score", *(key for key, _ in rates), "projects", "board"),
+            **kwargs,
+        )
 
     def list_class(self, record) -> str:
         if record.unit in self.red:

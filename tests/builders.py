@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from investment.models import YearSettings
+from investment.rules.year_settings import FIELDS
 from ledger.rules import schema
 from ledger.rules.results import ImportResult
 from projects.models import Project, Unit
@@ -92,24 +93,11 @@ def project(values: Record | None = None, *, serial: int = 1, listed: bool = Tru
     return Project.objects.get(code=row["项目代码"])
 
 
-# What 年度设置 edits, in its form's order.
-YEAR_SETTINGS = [
-    "due_day",
-    "submit_start_day",
-    "weight_investment",
-    "weight_start",
-    "weight_milestones",
-    "weight_findings",
-    "weight_reporting",
-    "list_size",
-]
-
-
 def year_settings(**changes: Any) -> dict[str, Any]:
     """年度设置's values: the model's defaults (what a year without a saved row uses) with
     ``changes`` over them."""
     fields = {field.name: field for field in YearSettings._meta.concrete_fields}
-    defaults = {name: fields[name].get_default() for name in YEAR_SETTINGS}
+    defaults = {name: fields[name].get_default() for name in FIELDS}  # what 年度设置 edits
     unknown = set(changes) - set(defaults)
     if unknown:
         raise ValueError(f"年度设置 has no {sorted(unknown)}")

@@ -6,6 +6,7 @@ the overdue findings from `supervision`), so it is assembled here and handed to
 notice once published does not change when a report is corrected later.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,7 @@ from core import formatting
 from core.formatting import percent, points
 from investment.documents.briefing import BRIEFING_LIST, furthest_behind
 from investment.models import WarningLevel
+from investment.rules.indicators import INDICATORS
 from investment.selectors.portfolio import portfolio_summary, report_completeness
 from investment.selectors.progress import lag_warnings, level_counts
 from investment.selectors.rankings import unit_ranking
@@ -58,11 +60,7 @@ def notice_content(*, year: int, month: int, period: str, today: date) -> dict[s
                 "rank": score.rank,
                 "unit": score.unit,
                 "score": str(score.score),
-                "completion_rate": percent(score.completion_rate),
-                "start_rate": percent(score.start_rate),
-                "milestone_rate": percent(score.milestone_rate),
-                "findings_rate": percent(score.findings_rate),
-                "reporting_rate": percent(score.reporting_rate),
+                **{key: percent(rate) for key, rate in score.rates.items()},
                 "projects": score.projects,
                 "list": "red" if score.unit in red else "black" if score.unit in black else "",
             }
@@ -102,3 +100,27 @@ def notice_content(*, year: int, month: int, period: str, today: date) -> dict[s
         ],
         "as_of": f"{today:%Y-%m-%d}",
     }
+
+
+@dataclass
+class NoticeRanking:
+    """A notice's kept ranking as its table shows it: a column per indicator."""
+
+    headers: list[str]
+    rows: list[tuple[dict[str, Any], list[str]]]  # each kept row with its rates, in order
+
+    @property
+    def columns(self) -> int:
+        return 4 + len(self.headers)  # 名次, 责任单位, 项目数, 得分 and the rates
+
+
+def notice_ranking(content: dict[str, Any]) -> NoticeRanking:
+    """The ranking a notice kept (``notice_content``), a rate per indicator; "—" for an
+    indicator added after the notice was issued."""
+    return NoticeRanking(
+        headers=[indicator.notice_label for indicator in INDICATORS],
+        rows=[
+            (row, [row.get(indicator.rate_key, "—") for indicator in INDICATORS])
+            for row in content.get("ranking", [])
+        ],
+    )

@@ -1,5 +1,7 @@
 """Argument checks shared by the figure commands, with messages a clerk understands."""
 
+from decimal import Decimal
+
 from django.core.management.base import CommandError
 
 from core import formatting
@@ -50,20 +52,20 @@ def _months(months: list[int]) -> str:
 def explanation_lines(explanation: Explanation) -> list[str]:
     """A unit's score breakdown as text, indicator by indicator."""
     s = explanation.score
-    w = s.weights
-    i = s.indicators
     lines = [
-        f"{s.unit}：第{s.rank}名，得分{s.score}（序时进度{formatting.percent(s.time_progress)}）",
-        f"I1 投资完成 权重{w[0]}：完成{formatting.wan(s.completed)}万元 / 年度计划"
-        f"{formatting.wan(s.annual_plan)}万元 = {formatting.percent(s.completion_rate)}，"
-        f"指标值{i[0]:.4f}",
-        f"I2 开复工 权重{w[1]}：{s.started} / {s.projects}个项目，指标值{i[1]:.4f}",
-        f"I3 节点按期完成 权重{w[2]}：{s.milestones_on_time} / {s.milestones_due}个，指标值{i[2]:.4f}",
-        f"I4 问题按期整改 权重{w[3]}：{s.findings_on_time} / {s.findings_due}个，指标值{i[3]:.4f}",
-        f"I5 按时报送 权重{w[4]}：{s.reports_on_time} / {s.reports_expected}份，指标值{i[4]:.4f}",
-        "",
-        "项目明细（项目代码 名称 年度计划 完成 开复工日期 应报月份 未按时报送）：",
+        f"{s.unit}：第{s.rank}名，得分{s.score}（序时进度{formatting.percent(s.time_progress)}）"
     ]
+    for line in s.lines:
+        i = line.indicator
+        if i.against_schedule:
+            counts = (
+                f"完成{formatting.wan(Decimal(line.numerator))}{i.counted_text} / 年度计划"
+                f"{formatting.wan(Decimal(line.denominator))}{i.counted_text} = {formatting.percent(line.rate)}"
+            )
+        else:
+            counts = f"{line.numerator} / {line.denominator}{i.counted_text}"
+        lines.append(f"{i.title} 权重{line.weight}：{counts}，指标值{line.value:.4f}")
+    lines += ["", "项目明细（项目代码 名称 年度计划 完成 开复工日期 应报月份 未按时报送）："]
     for p in explanation.plans:
         lines.append(
             f"  {p.code} {p.name} {formatting.wan(p.planned_investment)} {formatting.wan(p.completed)}"
@@ -71,14 +73,18 @@ def explanation_lines(explanation: Explanation) -> list[str]:
         )
     lost = explanation.points_lost
     if behind := explanation.behind_schedule:
-        lines.append(f"I1 扣{lost[0]}分，低于序时进度的项目（项目代码 名称 低于序时万元 扣分）：")
+        lines.append(
+            f"{explanation.investment.code} 扣{lost[0]}分，低于序时进度的项目（项目代码 名称 低于序时万元 扣分）："
+        )
         lines += [
             f"  {p.code} {p.name} {formatting.wan(p.behind_shown)} {p.i1_points}" for p in behind
         ]
         if explanation.given_back:
             lines.append(f"  超过序时进度的项目抵回{explanation.given_back}分")
     if not_started := explanation.not_started:
-        lines.append(f"I2 扣{lost[1]}分，截至期末未开(复)工的项目（项目代码 名称 扣分）：")
+        lines.append(
+            f"{explanation.start.code} 扣{lost[1]}分，截至期末未开(复)工的项目（项目代码 名称 扣分）："
+        )
         lines += [f"  {p.code} {p.name} {p.i2_points}" for p in not_started]
     for title, items in (("节点", explanation.milestones), ("督查问题", explanation.findings)):
         lines.append(f"{title}明细（计划/时限 完成/销号 是否按期）：")

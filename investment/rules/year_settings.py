@@ -6,18 +6,22 @@ from typing import Any, cast
 from django.db.models import Field
 
 from investment.models import YearSettings
+from investment.rules.indicators import HOW_MANY, WEIGHTS
 
-WEIGHTS = (
-    "weight_investment",
-    "weight_start",
-    "weight_milestones",
-    "weight_findings",
-    "weight_reporting",
-)
 # What 年度设置 edits, in the form's order (not lag_threshold: 预警规则 keeps it).
 FIELDS = ("due_day", "submit_start_day", *WEIGHTS, "list_size")
-INDICATOR_NAMES = ("I1 投资完成", "I2 开复工", "I3 节点按期完成", "I4 问题按期整改", "I5 按时报送")
 LIST_SIZE_LIMIT = 50
+
+
+def settings_values(settings: YearSettings) -> dict[str, int]:
+    """{field: value} of what 年度设置 edits (``FIELDS``); of ``YearSettings(year=…)``, the
+    defaults."""
+    return {name: getattr(settings, name) for name in FIELDS}
+
+
+def weights_sum_problem(total: int) -> str:
+    """五项权重之和为95，应为100。"""
+    return f"{HOW_MANY}项权重之和为{total}，应为100。"
 
 
 def settings_problems(values: dict[str, int]) -> list[str]:
@@ -36,7 +40,7 @@ def settings_problems(values: dict[str, int]) -> list[str]:
             problems.append(f"{labels[name]}为{values[name]}，应为0–100的整数。")
     total = sum(values[name] for name in WEIGHTS)
     if total != 100:
-        problems.append(f"五项权重之和为{total}，应为100。")
+        problems.append(weights_sum_problem(total))
     if not 1 <= values["list_size"] <= LIST_SIZE_LIMIT:
         problems.append(f"红黑榜各列单位数为{values['list_size']}，应为1–{LIST_SIZE_LIMIT}。")
     return problems

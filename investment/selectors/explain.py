@@ -8,6 +8,7 @@ The rows are selected with the very conditions ``unit_ranking`` counts with
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils import timezone
 from core.models import money
 from investment import rules
 from investment.rules import periods
+from investment.rules.indicators import INVESTMENT, START, Indicator
 from investment.selectors.portfolio import counted_reports
 from investment.selectors.rankings import (
     UnitScore,
@@ -91,12 +93,17 @@ class Explanation:
 
     @property
     def points_lost(self) -> tuple[Decimal, ...]:
-        """The points each indicator lost: weight × (1 − indicator), to 2 decimals."""
+        """The points each indicator lost: weight × (1 − indicator), to 2 decimals, in the
+        indicators' order."""
         s = self.score
         return tuple(
             rules.round_half_up(w * (1 - i), POINTS)
             for w, i in zip(s.weights, s.indicators, strict=True)
         )
+
+    # The two indicators whose lost points are charged to plan rows (``_charge_points``).
+    investment: ClassVar[Indicator] = INVESTMENT
+    start: ClassVar[Indicator] = START
 
 
 class UnknownUnit(LookupError):
@@ -174,13 +181,14 @@ def _charge_points(plans: list[PlanLine], score: UnitScore) -> None:
     not started costs weight / rows."""
     schedule = score.time_progress / rules.HUNDRED
     expected = score.annual_plan * schedule
-    i1_lost = score.indicators[0] < 1 and expected > 0
+    i1_lost = INVESTMENT.value(score) < 1 and expected > 0
+    i1_weight, i2_weight = score.weight(INVESTMENT), score.weight(START)
     for p in plans:
         p.behind = p.planned_investment * schedule - p.completed
         if i1_lost:
-            p.i1_points = rules.round_half_up(score.weights[0] * p.behind / expected, POINTS)
+            p.i1_points = rules.round_half_up(i1_weight * p.behind / expected, POINTS)
         if not p.started:
-            p.i2_points = rules.round_half_up(Decimal(score.weights[1]) / score.projects, POINTS)
+            p.i2_points = rules.round_half_up(Decimal(i2_weight) / score.projects, POINTS)
 
 
 def _flag(condition: Q) -> Case:

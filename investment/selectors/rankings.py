@@ -1,12 +1,7 @@
 """Unit rankings (单位考核排名) and the 红黑榜, as DESIGN.md §3 pins them.
 
-A unit's score at (Y, m) = Σ weight × indicator over five indicators:
-
-    I1 investment  min(completion rate / 序时进度, 1)
-    I2 start       start rate / 100
-    I3 milestones  milestones due by the period end and done by their planned date / due
-    I4 findings    findings due by the period end and closed by their deadline / due
-    I5 reporting   reports submitted by their due day / reports expected
+A unit's score at (Y, m) = Σ weight × indicator over the indicators of
+`investment.rules.indicators` (I1 投资完成 … I5 按时报送), each computed from the unit's counts.
 
 Every numerator and denominator is counted in the database, one grouped query per table
 (plan rows, reports, milestones, findings), so the query count does not depend on the
@@ -28,6 +23,13 @@ from core.models import money
 from investment import rules
 from investment.models import MonthlyReport, YearSettings
 from investment.rules import periods
+from investment.rules.indicators import (
+    INDICATORS,
+    Indicator,
+    UnitCounts,
+    weighted_score,
+    weights_of,
+)
 from investment.selectors.portfolio import counted_reports
 from projects.models import AnnualPlan, Milestone, Project
 from supervision.models import Finding
@@ -39,78 +41,57 @@ if TYPE_CHECKING:
         owner: int  # the unit a milestone counts for
 
 
-ONE = Decimal(1)
-ZERO = Decimal(0)
-SCORE_PLACES = Decimal("0.01")
-
-
-def ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal:
-    """numerator / denominator; 1 when nothing was due (DESIGN.md §3: "none → 1")."""
-    if not denominator:
-        return ONE
-    return Decimal(numerator) / Decimal(denominator)
-
-
 @dataclass
-class UnitScore:
+class IndicatorLine:
+    """One indicator of one unit, as 计算明细 shows it."""
+
+    indicator: Indicator
+    weight: int
+    value: Decimal
+    numerator: int | Decimal
+    denominator: int | Decimal
+    rate: Decimal | None
+
+
+@dataclass(kw_only=True)
+class UnitScore(UnitCounts):
     """One unit's counts at a period, and everything derived from them."""
 
     unit_id: int
     unit: str
-    time_progress: Decimal
-    weights: tuple[int, int, int, int, int]
-    projects: int = 0
-    started: int = 0
-    annual_plan: Decimal = ZERO
-    completed: Decimal = ZERO
-    milestones_due: int = 0
-    milestones_on_time: int = 0
-    findings_due: int = 0
-    findings_on_time: int = 0
-    reports_expected: int = 0
-    reports_on_time: int = 0
+    weights: tuple[int, ...]  # the year's, in the indicators' order
     rank: int = 0
 
     @property
-    def completion_rate(self) -> Decimal | None:
-        return rules.percent(self.completed, self.annual_plan)
+    def indicators(self) -> tuple[Decimal, ...]:
+        """Each indicator's value (0–1), in `INDICATORS`' order."""
+        return tuple(indicator.value(self) for indicator in INDICATORS)
 
     @property
-    def start_rate(self) -> Decimal | None:
-        return rules.percent(self.started, self.projects)
+    def rates(self) -> dict[str, Decimal | None]:
+        """Each indicator's rate in percent, by its key in ``rankings --json``."""
+        return {indicator.rate_key: indicator.rate_of(self) for indicator in INDICATORS}
 
     @property
-    def indicators(self) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
-        # A unit whose plan rows carry no planned money cannot be behind on it.
-        investment = (
-            ONE
-            if self.completion_rate is None
-            else min(self.completion_rate / self.time_progress, ONE)
-        )
-        return (
-            investment,
-            ratio(self.started, self.projects),
-            ratio(self.milestones_on_time, self.milestones_due),
-            ratio(self.findings_on_time, self.findings_due),
-            ratio(self.reports_on_time, self.reports_expected),
-        )
+    def lines(self) -> list[IndicatorLine]:
+        return [
+            IndicatorLine(
+                indicator=indicator,
+                weight=weight,
+                value=indicator.value(self),
+                numerator=getattr(self, indicator.numerator),
+                denominator=getattr(self, indicator.denominator),
+                rate=indicator.rate_of(self),
+            )
+            for indicator, weight in zip(INDICATORS, self.weights, strict=True)
+        ]
+
+    def weight(self, indicator: Indicator) -> int:
+        return self.weights[INDICATORS.index(indicator)]
 
     @property
     def score(self) -> Decimal:
-        total = sum((w * i for w, i in zip(self.weights, self.indicators, strict=True)), start=ZERO)
-        return rules.round_half_up(total, SCORE_PLACES)
-
-    @property
-    def milestone_rate(self) -> Decimal:
-        return self.indicators[2] * rules.HUNDRED
-
-    @property
-    def findings_rate(self) -> Decimal:
-        return self.indicators[3] * rules.HUNDRED
-
-    @property
-    def reporting_rate(self) -> Decimal:
-        return self.indicators[4] * rules.HUNDRED
+        return weighted_score(self.weights, self.indicators)
 
     def sort_key(self) -> tuple[Any, ...]:
         rate = self.completion_rate
@@ -118,16 +99,14 @@ class UnitScore:
 
     def as_json(self) -> dict[str, Any]:
         """The pinned JSON object of ``rankings --json`` (DESIGN.md §4)."""
-        machine = rules.for_machine
+        rates = {
+            key: rules.json_number(rules.for_machine(rate)) for key, rate in self.rates.items()
+        }
         return {
             "rank": self.rank,
             "unit": self.unit,
             "score": float(self.score),
-            "completion_rate": rules.json_number(machine(self.completion_rate)),
-            "start_rate": rules.json_number(machine(self.start_rate)),
-            "milestone_rate": rules.json_number(machine(self.milestone_rate)),
-            "findings_rate": rules.json_number(machine(self.findings_rate)),
-            "reporting_rate": rules.json_number(machine(self.reporting_rate)),
+            **rates,
             "projects": self.projects,
         }
 
@@ -138,6 +117,12 @@ class Ranking:
     month: int
     settings: YearSettings
     units: list[UnitScore] = field(default_factory=list)
+    indicators: tuple[Indicator, ...] = INDICATORS  # for the tables that show them
+
+    @property
+    def weighted(self) -> list[tuple[Indicator, int]]:
+        """Each indicator with its weight in the year's settings (the score's formula)."""
+        return list(zip(self.indicators, weights_of(self.settings), strict=True))
 
     @property
     def list_size(self) -> int:
@@ -276,7 +261,7 @@ def unit_ranking(
             unit_id=row["project__unit"],
             unit=row["project__unit__name"],
             time_progress=schedule,
-            weights=settings.weights,
+            weights=weights_of(settings),
             projects=row["projects"],
             started=row["started"],
             annual_plan=money(row["annual_plan"]),

@@ -23,7 +23,8 @@ from core.capabilities import require
 from core.versioning import value_text
 from investment.models import MonthlyReport, WarningRule, YearSettings
 from investment.rules import periods
-from investment.rules.year_settings import FIELDS, settings_problems
+from investment.rules.indicators import WEIGHTS
+from investment.rules.year_settings import FIELDS, settings_problems, settings_values
 from investment.selectors.rankings import Ranking, UnitScore, unit_ranking
 from investment.services import quality
 from investment.services.year_rows import YearRow, year_rows_save
@@ -40,10 +41,6 @@ def defaults(year: int) -> YearSettings:
     return YearSettings(year=year)
 
 
-def _values(instance: YearSettings) -> dict[str, int]:
-    return {name: getattr(instance, name) for name in FIELDS}
-
-
 @transaction.atomic
 def year_settings_save(
     *,
@@ -51,13 +48,9 @@ def year_settings_save(
     user: User,
     due_day: int,
     submit_start_day: int | None = None,
-    weight_investment: int,
-    weight_start: int,
-    weight_milestones: int,
-    weight_findings: int,
-    weight_reporting: int,
     list_size: int,
     expected_version: int | None = None,
+    **weights: int,
 ) -> YearSettings:
     """Save ``year``'s settings, creating its row when none is saved yet.
 
@@ -65,19 +58,20 @@ def year_settings_save(
     form older than the row is refused with what changed. Values equal to what is in force
     (saved, or the defaults when nothing is) write nothing: no row, no version, no history.
     The new values apply at once to every figure of the year, I5 (按时报送) included.
-    ``submit_start_day`` None keeps the 报送开始日 in force.
+    ``submit_start_day`` None keeps the 报送开始日 in force. ``weights`` are a weight per
+    indicator, by its field (``weight_investment=50, …``: `investment.rules.indicators.WEIGHTS`).
     """
+    if unknown := weights.keys() - set(WEIGHTS):
+        raise TypeError(f"year_settings_save() got unexpected weights {sorted(unknown)}")
+    if missing := set(WEIGHTS) - weights.keys():
+        raise TypeError(f"year_settings_save() is missing the weights {sorted(missing)}")
     require(user, "year.configure")
     if submit_start_day is None:
         submit_start_day = YearSettings.for_year(year).submit_start_day
     values = {
         "due_day": due_day,
         "submit_start_day": submit_start_day,
-        "weight_investment": weight_investment,
-        "weight_start": weight_start,
-        "weight_milestones": weight_milestones,
-        "weight_findings": weight_findings,
-        "weight_reporting": weight_reporting,
+        **{name: weights[name] for name in WEIGHTS},
         "list_size": list_size,
     }
     problems = settings_problems(values)
@@ -268,7 +262,7 @@ def settings_history(year: int) -> list[Change]:
         .order_by("history_date", "history_id")
     )
     fields = {name: cast("Field[Any, Any]", YearSettings._meta.get_field(name)) for name in FIELDS}
-    previous = _values(defaults(year))
+    previous = settings_values(defaults(year))
     changes: list[Change] = []
     for index, record in enumerate(records):
         now = {name: getattr(record, name) for name in FIELDS}

@@ -103,14 +103,12 @@ def rankings(request):
 
 
 def _ranking_xlsx(ranking, kind: str) -> HttpResponse:
-    headers = ("名次", "责任单位", "得分", "投资完成率(%)", "开复工率(%)", "节点按期率(%)",
-               "整改按期率(%)", "按时报送率(%)", "项目数", "榜单")  # fmt: skip
+    rates = tuple(f"{indicator.rate_label}(%)" for indicator in ranking.indicators)
+    headers = ("名次", "责任单位", "得分", *rates, "项目数", "榜单")
     red, black = {s.unit for s in ranking.red_list}, {s.unit for s in ranking.black_list}
-    machine = rules.for_machine
     rows = (
-        (s.rank, s.unit, s.score, machine(s.completion_rate), machine(s.start_rate),
-         machine(s.milestone_rate), machine(s.findings_rate), machine(s.reporting_rate),
-         s.projects, "红榜" if s.unit in red else "黑榜" if s.unit in black else "")
+        (s.rank, s.unit, s.score, *map(rules.for_machine, s.rates.values()), s.projects,
+         "红榜" if s.unit in red else "黑榜" if s.unit in black else "")
         for s in ranking.units
     )  # fmt: skip
     name = filenames.rankings(year=ranking.year, month=ranking.month, kind=kind)

@@ -13,7 +13,7 @@ from core import filenames, formatting
 from core.capabilities import requires
 from core.lists import paginate
 from core.pdf import pdf_response, render_pdf
-from investment.documents.notices import notice_content, notice_title
+from investment.documents.notices import notice_content, notice_ranking, notice_title
 from investment.models import YearSettings
 from investment.rules import periods
 from investment.selectors.portfolio import report_completeness
@@ -91,7 +91,11 @@ def notice_create(request):
             issued = Notice.objects.filter(
                 year=data["year"], period=data["period"], month=data["month"]
             ).values_list("number", flat=True)
-            context |= {"preview": preview, "issued_before": list(issued)}
+            context |= {
+                "preview": preview,
+                "issued_before": list(issued),
+                "notice_ranking": notice_ranking(content),
+            }
             request.audit_detail = f"预览（未印发）：{data['title']}"
             return render(request, "investment/notice_form.html", context)
         if completeness.needs_acknowledgement and not context["acknowledged"]:
@@ -121,12 +125,19 @@ def _acknowledged(request) -> bool:
 @requires("portfolio.view")
 def notice_detail(request, pk: int):
     notice = get_object_or_404(Notice.objects.select_related("issued_by"), pk=pk)
-    return render(request, "investment/notice_detail.html", {"notice": notice})
+    return render(
+        request,
+        "investment/notice_detail.html",
+        {"notice": notice, "notice_ranking": notice_ranking(notice.content)},
+    )
 
 
 @requires("portfolio.view")
 def notice_pdf(request, pk: int):
     """The issued notice as a printable A4 PDF, to stamp (盖章) and file."""
     notice = get_object_or_404(Notice.objects.select_related("issued_by"), pk=pk)
-    data = render_pdf("investment/notice_pdf.html", {"notice": notice})
+    data = render_pdf(
+        "investment/notice_pdf.html",
+        {"notice": notice, "notice_ranking": notice_ranking(notice.content)},
+    )
     return pdf_response(data, filenames.notice(title=notice.title, number=notice.number))

@@ -17,7 +17,8 @@ from core.params import note_bad, year_param
 from investment.forms import YearSettingsForm
 from investment.models import YearSettings
 from investment.rules import periods
-from investment.rules.year_settings import FIELDS, WEIGHTS
+from investment.rules.indicators import HOW_MANY, INDICATORS, REPORTING, WEIGHTS
+from investment.rules.year_settings import settings_values
 from investment.services.year_settings import (
     opens_at,
     settings_history,
@@ -70,7 +71,7 @@ def year_settings(request):
             opening = opens_at(year=year, values=form.values(), today=today)
             request.audit_detail = f"{year}年：预览，未保存"
     else:
-        values = {name: getattr(current, name) for name in FIELDS}
+        values = settings_values(current)
         form = YearSettingsForm(
             initial={"year": year, "version": saved.version if saved else 0, **values}
         )
@@ -83,6 +84,11 @@ def year_settings(request):
             "year": year,
             "years": settings_years(year, today.year),
             "current": current,
+            "current_weights": [
+                (indicator, getattr(current, indicator.weight_field)) for indicator in INDICATORS
+            ],
+            "how_many": HOW_MANY,  # indicators, so weights: 五项之和应为100
+            "reporting": REPORTING,  # the indicator a new due day changes
             "saved": saved,
             "form": form,
             "weight_fields": [form[name] for name in WEIGHTS],

@@ -7,8 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from investment.models import YearSettings
+from investment.rules.indicators import weights_of
+from investment.rules.year_settings import weights_sum_problem
 from tests.browser.conftest import sign_in
-from tests.investment.weights_county import a_county_where_weights_matter
+from tests.investment.weights_county import NEW_WEIGHTS, a_county_where_weights_matter
 
 SETTINGS = "/settings/year/?year=2024"
 SHOTS = Path("/work/shots/settings")
@@ -94,10 +96,10 @@ def test_the_office_previews_saves_and_is_refused_a_wrong_sum(tab, cast):
     type_weights(page, weight_investment=25)
     expect(page.locator("#weight-sum")).to_have_text("95")
     page.click("button:has-text('预览')")
-    expect(page.locator("#settings-form .error")).to_contain_text("五项权重之和为95，应为100。")
+    expect(page.locator("#settings-form .error")).to_contain_text(weights_sum_problem(95))
     expect(page.locator("form.save-previewed")).to_have_count(0)
     shoot(page, "settings-refused-1280.png")
-    assert YearSettings.objects.get().weights == (30, 20, 15, 10, 25)
+    assert weights_of(YearSettings.objects.get()) == tuple(NEW_WEIGHTS.values())
 
     type_weights(page, weight_investment=20, weight_start=30)
     page.click("button:has-text('预览')")
@@ -107,5 +109,6 @@ def test_the_office_previews_saves_and_is_refused_a_wrong_sum(tab, cast):
     page.click("form.save-previewed button:has-text('保存')")
     expect(page.locator("ul.messages")).to_contain_text("已保存")
     row = YearSettings.objects.get()
-    assert (row.due_day, row.weights, row.version) == (6, (20, 30, 15, 10, 25), 2)
+    corrected = NEW_WEIGHTS | {"weight_investment": 20, "weight_start": 30}
+    assert (row.due_day, weights_of(row), row.version) == (6, tuple(corrected.values()), 2)
     assert tab.problems == []

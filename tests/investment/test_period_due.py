@@ -141,7 +141,7 @@ def test_a_month_not_yet_due_expects_no_report_in_i5(people):
 
 def test_the_only_unit_that_reported_early_is_not_docked_before_the_due_day(people):
     ranking = unit_ranking(year=2026, month=11, today=date(2026, 12, 2))
-    assert {s.unit: s.reporting_rate for s in ranking.units} == {
+    assert {s.unit: s.rates["reporting_rate"] for s in ranking.units} == {
         "县住建局": Decimal(100),
         "营盘镇": Decimal(100),
     }

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from investment.models import MonthlyReport, YearSettings
+from investment.rules.indicators import HOW_MANY, INDICATORS, INVESTMENT, REPORTING, WEIGHTS
 from investment.selectors.rankings import unit_ranking
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
 
@@ -102,8 +103,8 @@ def test_each_indicator_of_a_unit_matches_the_hand_count():
     assert (jia.milestones_due, jia.milestones_on_time) == (2, 1)
     assert (jia.findings_due, jia.findings_on_time) == (3, 1)
     assert (jia.reports_expected, jia.reports_on_time) == (10, 9)
-    assert jia.indicators[0] == Decimal("0.8")
-    assert jia.indicators[4] == Decimal("0.9")
+    assert INVESTMENT.value(jia) == Decimal("0.8")
+    assert REPORTING.value(jia) == Decimal("0.9")
     # 50 × 0.8 + 20 × 2/3 + 15 × 1/2 + 10 × 1/3 + 5 × 0.9 = 68.666…
     assert jia.score == Decimal("68.67")
 
@@ -122,7 +123,7 @@ def test_nothing_due_counts_as_fully_done_and_ahead_of_schedule_caps_at_one():
     yi = scores_by_unit()[YI]
 
     assert yi.completion_rate == 60
-    assert yi.indicators == (1, 1, 1, 1, 1)
+    assert yi.indicators == (1,) * len(INDICATORS)
     assert yi.score == 100
 
 
@@ -151,14 +152,8 @@ def test_a_report_submitted_after_its_due_day_is_late_and_the_due_day_is_editabl
 
 def test_edited_weights_change_the_score():
     a_county()
-    YearSettings.objects.create(
-        year=2024,
-        weight_investment=100,
-        weight_start=0,
-        weight_milestones=0,
-        weight_findings=0,
-        weight_reporting=0,
-    )
+    only_investment = dict.fromkeys(WEIGHTS, 0) | {"weight_investment": 100}
+    YearSettings.objects.create(year=2024, **only_investment)
 
     assert scores_by_unit()[JIA].score == Decimal("80.00")
 
@@ -168,7 +163,7 @@ def test_weights_must_add_up_to_100():
 
     settings = YearSettings(year=2024, weight_investment=60)
 
-    with pytest.raises(ValidationError, match="五项权重之和应为100"):
+    with pytest.raises(ValidationError, match=f"{HOW_MANY}项权重之和应为100"):  # 五项
         settings.full_clean()
 
 

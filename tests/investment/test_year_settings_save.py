@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from investment.models import YearSettings
+from investment.rules.year_settings import settings_values, weights_sum_problem
 from investment.services.year_settings import year_settings_save
 from tests.builders import year_settings
 
@@ -22,8 +23,7 @@ def test_it_creates_the_years_row_when_none_is_saved(cast):
 
     stored = YearSettings.objects.get(year=2026)
     assert stored.pk == row.pk
-    assert stored.weights == (30, 20, 15, 10, 25)
-    assert stored.list_size == 2
+    assert settings_values(stored) == NEW
     assert stored.version == 1
     assert stored.history.get().history_user == cast.officer
 
@@ -41,7 +41,7 @@ def test_it_refuses_weights_that_do_not_add_up_to_100(cast):
     with pytest.raises(ValidationError) as refused:
         save(cast.officer, expected_version=0, weight_investment=45)
 
-    assert "五项权重之和为95，应为100。" in refused.value.messages
+    assert weights_sum_problem(95) in refused.value.messages
     assert not YearSettings.objects.exists()
 
 
@@ -118,5 +118,5 @@ def test_it_refuses_a_first_save_when_another_officer_saved_the_year_meanwhile(c
 def test_years_are_kept_apart(cast):
     save(cast.officer, expected_version=0, year=2025, **NEW)
 
-    assert YearSettings.for_year(2026).weights == (50, 20, 15, 10, 5)
-    assert YearSettings.for_year(2025).weights == (30, 20, 15, 10, 25)
+    assert settings_values(YearSettings.for_year(2026)) == DEFAULTS
+    assert settings_values(YearSettings.for_year(2025)) == NEW

@@ -23,6 +23,7 @@ from decimal import Decimal
 import time_machine
 from django.utils import timezone
 
+from investment.rules.indicators import default_weights
 from investment.services import reports as services
 from projects.models import AnnualPlan, Unit
 from tests.workbooks import PROJECT_HEADERS, code, load
@@ -38,13 +39,8 @@ UNITS = {
 }
 DEFAULT_ORDER = ["城关镇", "营盘镇", "县交通局", "县农业农村局", "县住建局", "县水利局"]
 NEW_ORDER = ["城关镇", "县交通局", "县住建局", "营盘镇", "县农业农村局", "县水利局"]
-NEW_WEIGHTS = {
-    "weight_investment": 30,
-    "weight_start": 20,
-    "weight_milestones": 15,
-    "weight_findings": 10,
-    "weight_reporting": 25,
-}
+# I1 50 → 30, I5 5 → 25
+NEW_WEIGHTS = default_weights() | {"weight_investment": 30, "weight_reporting": 25}
 
 
 def at(year: int, month: int, day: int) -> datetime:

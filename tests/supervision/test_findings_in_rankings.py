@@ -32,6 +32,6 @@ def test_a_finding_closed_by_its_deadline_counts_and_a_late_one_does_not(cast):
     score = next(s for s in unit_ranking(year=2026, month=3).units if s.unit == "单位1")
 
     assert (score.findings_due, score.findings_on_time) == (3, 1)
-    assert f"{score.findings_rate:.2f}" == "33.33"
+    assert f"{score.rates['findings_rate']:.2f}" == "33.33"
     before_deadline = next(s for s in unit_ranking(year=2026, month=2).units if s.unit == "单位1")
     assert before_deadline.findings_due == 0  # deadlines in March are not due at February's end

@@ -4,12 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core import formatting
 from investment.management.commandline import explanation_lines, incompleteness, period_from_options
+from investment.rules.indicators import INDICATORS
 from investment.selectors.explain import UnknownUnit, explain_unit
 from investment.selectors.rankings import unit_ranking
 
 
 class Command(BaseCommand):
-    help = "责任单位考核排名（投资完成、开复工、节点、问题整改、按时报送）及红黑榜。"
+    help = f"责任单位考核排名（{'、'.join(i.short for i in INDICATORS)}）及红黑榜。"
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="年度")
@@ -43,16 +44,12 @@ class Command(BaseCommand):
         else:
             title = f"{year}年{month}月"
         self.stdout.write(f"{title}责任单位考核排名（截至{month}月底）")
-        self.stdout.write(
-            "名次  得分    完成率   开复工率  节点按期  整改按期  按时报送  项目数  单位"
-        )
+        # A rate's column is 7 characters wide, its head 6 (a CJK character shows as two).
+        heads = "".join(f"{i.text_label:<6}" for i in ranking.indicators)
+        self.stdout.write(f"名次  得分    {heads}项目数  单位")
         for s in ranking.units:
-            self.stdout.write(
-                f"{s.rank:>4}  {s.score:>6}  {formatting.percent(s.completion_rate):>7}"
-                f"  {formatting.percent(s.start_rate):>7}  {formatting.percent(s.milestone_rate):>7}"
-                f"  {formatting.percent(s.findings_rate):>7}  {formatting.percent(s.reporting_rate):>7}"
-                f"  {s.projects:>6}  {s.unit}"
-            )
+            rates = "".join(f"  {formatting.percent(rate):>7}" for rate in s.rates.values())
+            self.stdout.write(f"{s.rank:>4}  {s.score:>6}{rates}  {s.projects:>6}  {s.unit}")
         if ranking.list_size:
             self.stdout.write("")
             self.stdout.write("红榜：" + "、".join(s.unit for s in ranking.red_list))
