@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils import timezone
 from core import filenames, formatting
 from core.capabilities import requires
 from core.errors import form_error_text
+from core.http import AuthenticatedRequest
 from core.params import month_param
 from core.pdf import pdf_response, render_pdf
 from investment.documents.briefing import briefing_pdf_bytes, project_sheet_data
@@ -28,7 +30,7 @@ from projects.access import project_for
 from projects.models import AnnualPlan
 
 
-def _asked_briefing(query) -> BriefingForm:
+def _asked_briefing(query: QueryDict) -> BriefingForm:
     """The briefing asked for; what the query leaves out is the period that is due
     (DESIGN.md §3): for a month briefing that month, for a quarter the last quarter that is
     due, for a year the last year whose December is due. A month unless a kind is given."""
@@ -48,7 +50,7 @@ def _query(*, kind: str, year: int, month: int) -> str:
 
 
 @requires("briefing.read", post="briefing.write_note")
-def briefing(request):
+def briefing(request: AuthenticatedRequest) -> HttpResponse:
     """Choose a period, edit its 下步工作打算 (office), download the PDF."""
     form = BriefingForm(request.POST) if request.method == "POST" else _asked_briefing(request.GET)
     if not form.is_valid():
@@ -86,7 +88,7 @@ def briefing(request):
 
 
 @requires("briefing.read")
-def briefing_pdf(request):
+def briefing_pdf(request: AuthenticatedRequest) -> HttpResponse:
     form = _asked_briefing(request.GET)
     if not form.is_valid():
         messages.error(request, form_error_text(form))
@@ -111,7 +113,7 @@ def briefing_pdf(request):
 
 
 @requires("portfolio.view")
-def project_sheet_pdf(request, pk: int):
+def project_sheet_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """项目一页纸: one project's figures, months, milestones, open findings and latest photo."""
     project = project_for(request.user, pk)
     year, month = periods.due_period(timezone.localdate())

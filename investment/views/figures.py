@@ -4,9 +4,10 @@ They parse the period, scope the plan rows to the user, call a selector and rend
 of DESIGN.md §3 is computed here.
 """
 
+from collections.abc import Callable, Iterable
 from typing import cast
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -16,6 +17,7 @@ from django_tables2 import RequestConfig
 
 from core import filenames
 from core.capabilities import own_unit, requires
+from core.http import AuthenticatedRequest
 from core.lists import paginate
 from core.models import PeriodKind
 from core.xlsx import workbook_response
@@ -27,19 +29,22 @@ from investment.rules import periods
 from investment.selectors.explain import UnknownUnit, explain_unit
 from investment.selectors.portfolio import report_completeness
 from investment.selectors.progress import (
+    BoardRow,
     board,
     lag_warnings,
     level_counts,
     project_ranking,
     with_marks,
 )
-from investment.selectors.rankings import unit_ranking
+from investment.selectors.rankings import Ranking, unit_ranking
 from investment.tables import ROWS_PER_PAGE, LagTable, ProjectRankingTable, UnitRankingTable
 from projects.access import visible_plans
 from projects.models import AnnualPlanQuerySet, Level
 
 
-def _xlsx(filename: str, sheet: str, headers: tuple, rows) -> HttpResponse:
+def _xlsx(
+    filename: str, sheet: str, headers: tuple[str, ...], rows: Iterable[Iterable[object]]
+) -> HttpResponse:
     return workbook_response([(sheet, headers, rows)], filename)
 
 
@@ -47,7 +52,7 @@ PROJECTS_RANKED = 50  # the rankings page lists the first ones; nothing below th
 
 
 @requires("portfolio.view")
-def rankings(request):
+def rankings(request: AuthenticatedRequest) -> HttpResponse:
     kind = periods.kind_asked(request.GET)
     today = timezone.localdate()
     form, year, month = asked_period(request, periods.due_of_kind(kind, today))
@@ -68,8 +73,8 @@ def rankings(request):
     explanation = None
     unit_name = request.GET.get("explain", "").strip()
     # A unit's deductions name its projects and findings: a reporter sees only their own
-    # unit's; the other units stay figures in the table.
-    explainable = None if own_unit(request.user) is None else {request.user.unit.name}
+    # unit's; the other units stay figures in the table. (Held to a unit, they have one.)
+    explainable = None if own_unit(request.user) is None else {request.user.unit.name}  # type: ignore[union-attr]
     if unit_name and (explainable is None or unit_name in explainable):
         try:
             explanation = explain_unit(year=year, month=month, unit=unit_name)
@@ -102,7 +107,7 @@ def rankings(request):
     )
 
 
-def _ranking_xlsx(ranking, kind: str) -> HttpResponse:
+def _ranking_xlsx(ranking: Ranking, kind: str) -> HttpResponse:
     rates = tuple(f"{indicator.rate_label}(%)" for indicator in ranking.indicators)
     headers = ("名次", "责任单位", "得分", *rates, "项目数", "榜单")
     red, black = {s.unit for s in ranking.red_list}, {s.unit for s in ranking.black_list}
@@ -115,16 +120,16 @@ def _ranking_xlsx(ranking, kind: str) -> HttpResponse:
     return _xlsx(name, f"{PeriodKind(kind).label}考核排名", headers, rows)
 
 
-def _period_query(request, year: int, month: int) -> str:
+def _period_query(request: AuthenticatedRequest, year: int, month: int) -> str:
     """The period and the unit shown, for links to the lag list at a level."""
-    query = {"year": year, "month": month}
+    query: dict[str, int | str] = {"year": year, "month": month}
     if request.GET.get("unit"):
         query["unit"] = request.GET["unit"]
     return urlencode(query)
 
 
 @requires("portfolio.view")
-def lag_page(request):
+def lag_page(request: AuthenticatedRequest) -> HttpResponse:
     form, year, month = asked_period(request)
     filters = LagFilter(request.GET, queryset=visible_plans(request.user))
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
@@ -161,7 +166,7 @@ def lag_page(request):
 
 
 @requires("portfolio.view")
-def board_page(request):
+def board_page(request: AuthenticatedRequest) -> HttpResponse:
     form, year, month = asked_period(request)
     filters = PlanUnitFilter(request.GET, queryset=visible_plans(request.user))
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
@@ -198,18 +203,20 @@ def board_page(request):
 LEVEL_ORDER = {value: index for index, value in enumerate(Level.values)}
 
 
-def _board_order(group: str):
+def _board_order(group: str) -> Callable[[BoardRow], tuple[int, str, str]]:
     """Rows by unit then code; grouped by level first (省, 市, 县) when asked."""
     labels = {str(label): LEVEL_ORDER[value] for value, label in Level.choices}
 
-    def key(row):
+    def key(row: BoardRow) -> tuple[int, str, str]:
         level = labels.get(row.progress.level, 9) if group == "level" else 0
         return (level, row.progress.unit, row.progress.code)
 
     return key
 
 
-def _board_page(request, plans, *, year: int, month: int, group: str):
+def _board_page(
+    request: AuthenticatedRequest, plans: AnnualPlanQuerySet, *, year: int, month: int, group: str
+) -> tuple[Page[int], list[BoardRow]]:
     """One page of the board, judging only the rows on it.
 
     The rows come in (level, unit) blocks; their sizes (one grouped query) tell which blocks

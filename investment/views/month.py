@@ -9,13 +9,16 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.forms import BaseFormSet
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from core.capabilities import can, own_unit, requires
 from core.errors import error_text
+from core.http import AuthenticatedRequest
 from core.models import money
 from core.params import id_param, month_param, whole_number, year_param
 from investment import rules
@@ -51,7 +54,7 @@ class EntryLine:
 
 
 @requires("portfolio.view", post="report.enter")
-def report_month(request, year: int, month: int):
+def report_month(request: AuthenticatedRequest, year: int, month: int) -> HttpResponse:
     """One unit's batch entry for a month: one line per plan row of the year.
 
     Drafts, returned reports and rows without a report are editable; sent and approved ones
@@ -124,7 +127,7 @@ def report_month(request, year: int, month: int):
     )
 
 
-def _form_errors(formset, plans: list[AnnualPlan]) -> str:
+def _form_errors(formset: "BaseFormSet[ReportRowForm]", plans: list[AnnualPlan]) -> str:
     """（“城关保障房”本月完成投资：请填写数字…）: which lines the errors are on, by name."""
     names = {str(plan.pk): plan.project.name for plan in plans}
     found = [
@@ -137,7 +140,9 @@ def _form_errors(formset, plans: list[AnnualPlan]) -> str:
     return f"（{'；'.join(found)}）" if found else ""
 
 
-def _initial(plan: AnnualPlan, report: MonthlyReport | None, previous) -> dict:
+def _initial(
+    plan: AnnualPlan, report: MonthlyReport | None, previous: MonthlyReport | None
+) -> dict[str, object]:
     """A line as the page first shows it: the report's figures, else last month's text."""
     return {
         "plan": plan.pk,
@@ -147,7 +152,15 @@ def _initial(plan: AnnualPlan, report: MonthlyReport | None, previous) -> dict:
     }
 
 
-def _lines(plans, formset, reports, previous, *, year: int, month: int) -> list[EntryLine]:
+def _lines(
+    plans: list[AnnualPlan],
+    formset: "BaseFormSet[ReportRowForm]",
+    reports: dict[int, MonthlyReport],
+    previous: dict[int, MonthlyReport],
+    *,
+    year: int,
+    month: int,
+) -> list[EntryLine]:
     forms = {}
     for form in formset.forms:
         plan_id = whole_number(str(form["plan"].value() or ""), low=1)
@@ -173,11 +186,17 @@ def _lines(plans, formset, reports, previous, *, year: int, month: int) -> list[
     ]
 
 
-def _save(request, formset, plans, year: int, month: int) -> entry.MonthSaved | None:
+def _save(
+    request: AuthenticatedRequest,
+    formset: "BaseFormSet[ReportRowForm]",
+    plans: list[AnnualPlan],
+    year: int,
+    month: int,
+) -> entry.MonthSaved | None:
     """Hand the posted lines (and their photos) to the batch save; all or nothing. 保存并报送
     sends only when no line has a data-quality flag; otherwise the lines are kept as drafts and
     the page goes on to 报送确认, which lists the flags first."""
-    by_id = {plan.pk: plan for plan in plans}
+    by_id: dict[int | None, AnnualPlan] = {plan.pk: plan for plan in plans}  # None: no plan posted
     entries = []
     for form in formset.forms:
         data = form.cleaned_data
@@ -214,7 +233,7 @@ def _save(request, formset, plans, year: int, month: int) -> entry.MonthSaved | 
 
 
 @requires("portfolio.view", post="report.enter")
-def report_photos(request, pk: int):
+def report_photos(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = report_for(request.user, pk)
     if request.method == "POST":
         try:
@@ -244,7 +263,7 @@ def report_photos(request, pk: int):
 
 
 @requires("report.enter", methods=["POST"])
-def photo_delete(request, pk: int):
+def photo_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """删除 on the photo page: a draft's or returned report's photo (``photos.photo_delete``)."""
     photo = get_object_or_404(ReportPhoto, pk=pk)
     report = report_for(request.user, photo.report_id)
@@ -263,7 +282,7 @@ def photo_delete(request, pk: int):
 
 
 @requires("portfolio.view")
-def photo_file(request, pk: int, kind: str):
+def photo_file(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponseBase:
     """Serve a photo only to those who may see its report (photos are not public files)."""
     photo = get_object_or_404(ReportPhoto, pk=pk)
     report_for(request.user, photo.report_id)
@@ -272,7 +291,7 @@ def photo_file(request, pk: int, kind: str):
 
 
 @requires("portfolio.view")
-def current_reporting_month(request):
+def current_reporting_month(request: AuthenticatedRequest) -> HttpResponse:
     """The month being reported now (the one that ended last), or the month picked on the
     month page's picker (``?period=2026-9``, keeping ``unit``)."""
     year, month = periods.reporting_month(timezone.localdate())

@@ -6,11 +6,13 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from core import filenames, formatting
 from core.capabilities import requires
+from core.http import AuthenticatedRequest
 from core.lists import paginate
 from core.pdf import pdf_response, render_pdf
 from investment.documents.notices import notice_content, notice_ranking, notice_title
@@ -24,7 +26,7 @@ from supervision.tables import NoticeTable
 
 
 @requires("portfolio.view")
-def notice_list(request):
+def notice_list(request: AuthenticatedRequest) -> HttpResponse:
     table = NoticeTable(Notice.objects.select_related("issued_by"))
     paginate(request, table, per_page=30)
     return render(request, "investment/notice_list.html", {"table": table})
@@ -52,7 +54,7 @@ def _not_due_yet(*, year: int, kind: str, month: int, today: date) -> str:
 
 
 @requires("supervision.keep")
-def notice_create(request):
+def notice_create(request: AuthenticatedRequest) -> HttpResponse:
     """Fill in the notice, preview it as it will be issued, then issue it (印发).
 
     The preview is computed from the data of the moment, as the notice will be; 印发 computes
@@ -118,12 +120,12 @@ def notice_create(request):
     return render(request, "investment/notice_form.html", context)
 
 
-def _acknowledged(request) -> bool:
+def _acknowledged(request: AuthenticatedRequest) -> bool:
     return request.POST.get("acknowledged") == "1"
 
 
 @requires("portfolio.view")
-def notice_detail(request, pk: int):
+def notice_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice.objects.select_related("issued_by"), pk=pk)
     return render(
         request,
@@ -133,7 +135,7 @@ def notice_detail(request, pk: int):
 
 
 @requires("portfolio.view")
-def notice_pdf(request, pk: int):
+def notice_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The issued notice as a printable A4 PDF, to stamp (盖章) and file."""
     notice = get_object_or_404(Notice.objects.select_related("issued_by"), pk=pk)
     data = render_pdf(

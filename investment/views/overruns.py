@@ -2,12 +2,15 @@
 总投资 or 计划竣工日期 at a period, filtered, sortable and exported. The rule is
 `investment/rules/overruns.py`; this only scopes, filters and renders."""
 
-from typing import cast
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from core import filenames
 from core.capabilities import requires
+from core.http import AuthenticatedRequest
 from core.lists import paginate
 from core.models import money
 from core.xlsx import workbook_response
@@ -24,7 +27,7 @@ HEADERS = ("项目代码", "项目名称", "责任单位", "项目级别", "原�
 
 
 @requires("portfolio.view")
-def overrun_list(request):
+def overrun_list(request: AuthenticatedRequest) -> HttpResponse:
     form, year, month = asked_period(request)
     filters = OverrunFilter(request.GET, queryset=visible_plans(request.user))
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
@@ -48,7 +51,8 @@ def overrun_list(request):
     )
 
 
-def _export_rows(rows):
+# ``rows``: plan rows annotated with their overruns (`overrun_plans`), which mypy cannot see.
+def _export_rows(rows: Iterable[Any]) -> Iterator[tuple[object, ...]]:
     for row in rows:
         project = row.project
         over = money(row.cost_overrun) if row.cost_overrun and row.cost_overrun > 0 else None

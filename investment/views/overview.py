@@ -1,12 +1,15 @@
 from decimal import Decimal
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 
 from bonds.access import visible_funds
 from bonds.selectors import fund_totals
 from core.capabilities import requires
+from core.http import AuthenticatedRequest
 from core.models import money
 from investment import rules
 from investment.documents import charts
@@ -14,6 +17,8 @@ from investment.forms import PeriodForm
 from investment.rules import periods
 from investment.rules.overruns import overrun_summary, project_overrun
 from investment.selectors.portfolio import (
+    Figures,
+    PortfolioSummary,
     figures_by,
     monthly_completion,
     portfolio_summary,
@@ -24,7 +29,7 @@ from investment.selectors.progress import lag_warnings, level_counts, plan_progr
 from investment.selectors.rankings import report_history
 from investment.selectors.todo import todos
 from projects.access import project_for, visible_plans
-from projects.models import Level
+from projects.models import AnnualPlanQuerySet, Level
 from projects.services.register import plan_fields_for
 from supervision.access import visible_findings
 from supervision.rules import LEVEL_LEADERS
@@ -34,7 +39,7 @@ DASHBOARD_ESCALATIONS = 10
 
 
 @requires("portfolio.view")
-def dashboard(request):
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     year, month = periods.due_period(timezone.localdate())
     form = PeriodForm.from_query(request.GET, year=year, month=month)
     if form.is_valid():
@@ -76,7 +81,9 @@ def dashboard(request):
     )
 
 
-def _dashboard_charts(summary, by_unit, plans) -> list:
+def _dashboard_charts(
+    summary: PortfolioSummary, by_unit: list[tuple[str, Figures]], plans: AnnualPlanQuerySet
+) -> list[SafeString]:
     year, month = summary.year, summary.month
     rates = monthly_completion(year=year, month=month, plans=plans)
     return [
@@ -103,7 +110,7 @@ def _dashboard_charts(summary, by_unit, plans) -> list:
 
 
 @requires("portfolio.view")
-def project_detail(request, pk: int):
+def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One project's sheet: plan rows by year with progress, milestones, reports, funds, findings."""
     project = project_for(request.user, pk)
     year, month = periods.due_period(timezone.localdate())

@@ -7,6 +7,7 @@ The rules are ``investment/services/quality.py``'s; the writes ``quality_service
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils import timezone
 from core import filenames
 from core.capabilities import can, requires
 from core.errors import error_text
+from core.http import AuthenticatedRequest
 from core.params import given, id_list, id_param, note_bad, whole_number, year_param
 from core.xlsx import workbook_response
 from investment.forms import QualityRuleFormSet, asked_period, review_url, unit_asked
@@ -58,7 +60,7 @@ def meaning(rule: QualityRule) -> str:
 # --- 数据质量规则 ---------------------------------------------------------------------------------
 
 
-def _year(request) -> int:
+def _year(request: AuthenticatedRequest) -> int:
     query = request.GET if given(request.GET, "year") else request.POST
     year, default = year_param(query), timezone.localdate().year
     note_bad(request, "year", year, label="年度", instead=f"已显示{default}年", query=query)
@@ -66,7 +68,7 @@ def _year(request) -> int:
 
 
 @requires("year.configure")
-def quality_rules(request):
+def quality_rules(request: AuthenticatedRequest) -> HttpResponse:
     year = _year(request)
     rules = QualityRule.for_year(year)
     errors: list[str] = []
@@ -134,7 +136,9 @@ def quality_rules(request):
 # --- 报送确认 ----------------------------------------------------------------------------------
 
 
-def _unsent(request, year: int, month: int, unit: Unit | None) -> list[MonthlyReport]:
+def _unsent(
+    request: AuthenticatedRequest, year: int, month: int, unit: Unit | None
+) -> list[MonthlyReport]:
     """The unit's saved reports of the month that 报送 would send (drafts and returned)."""
     if unit is None:
         return []
@@ -153,7 +157,7 @@ def _unsent(request, year: int, month: int, unit: Unit | None) -> list[MonthlyRe
 
 
 @requires("report.enter")
-def report_send(request, year: int, month: int):
+def report_send(request: AuthenticatedRequest, year: int, month: int) -> HttpResponse:
     """报送确认: the month's unsent reports with their data-quality flags, each flag's reason
     and a 说明 to write, before anything is sent (保存并报送 on the month page comes here when
     a line has flags)."""
@@ -216,7 +220,7 @@ def report_send(request, year: int, month: int):
 
 
 @requires("portfolio.view")
-def report_quality(request, pk: int):
+def report_quality(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = report_for(request.user, pk)
     locked = services.is_locked(year=report.plan.year, month=report.month)
     flags = list(report.flags.select_related("explained_by", "accepted_by").order_by("rule"))
@@ -233,13 +237,13 @@ def report_quality(request, pk: int):
     )
 
 
-def _flag_for(request, pk: int) -> QualityFlag:
+def _flag_for(request: AuthenticatedRequest, pk: int) -> QualityFlag:
     flag = get_object_or_404(QualityFlag.objects.select_related("report__plan__project"), pk=pk)
     report_for(request.user, flag.report_id)  # 404 outside the user's scope
     return flag
 
 
-def _back(request, flag: QualityFlag):
+def _back(request: AuthenticatedRequest, flag: QualityFlag) -> HttpResponse:
     """Back where the form was: the review page's row (the page filtered as it was), or the
     report's flags."""
     report = flag.report
@@ -257,7 +261,7 @@ def _back(request, flag: QualityFlag):
 
 
 @requires("quality.explain", methods=["POST"])
-def flag_explain_view(request, pk: int):
+def flag_explain_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     flag = _flag_for(request, pk)
     try:
         flag_explain(
@@ -273,7 +277,7 @@ def flag_explain_view(request, pk: int):
 
 
 @requires("quality.accept", methods=["POST"])
-def flag_accept_view(request, pk: int):
+def flag_accept_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     flag = _flag_for(request, pk)
     try:
         flag_accept(
@@ -294,7 +298,7 @@ def flag_accept_view(request, pk: int):
 
 
 @requires("review.read")
-def quality_flags(request):
+def quality_flags(request: AuthenticatedRequest) -> HttpResponse:
     """数据质量: a month's flags by unit and by rule, open / explained / accepted, each linked
     to its report; filters; the Excel export of the list as filtered."""
     form, year, month = asked_period(request)

@@ -8,13 +8,14 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from core.capabilities import can, requires
 from core.errors import error_text
+from core.http import AuthenticatedRequest
 from core.params import id_list, id_param
 from investment.forms import ReturnForm, review_url, unit_asked
 from investment.models import MonthlyReport, ReportingPeriod
@@ -28,7 +29,7 @@ from projects.models import Unit
 
 
 @requires("review.read")
-def review_month(request, year: int, month: int):
+def review_month(request: AuthenticatedRequest, year: int, month: int) -> HttpResponse:
     """The office's review of a month: every unit's reports, approve or return, lock.
 
     Everyone but a unit's reporter may read it (a reporter sees only their unit's page).
@@ -104,20 +105,22 @@ def reminder_message(
     return "\n".join(lines)
 
 
-def _back(request: HttpRequest, year: int, month: int, unit_id: int | None, *, anchor: str = ""):
+def _back(
+    request: HttpRequest, year: int, month: int, unit_id: int | None, *, anchor: str = ""
+) -> HttpResponse:
     return redirect(review_url(request.POST, year, month, unit_id, anchor=anchor))
 
 
-def _office_report(request, pk: int) -> MonthlyReport:
+def _office_report(request: AuthenticatedRequest, pk: int) -> MonthlyReport:
     return get_object_or_404(MonthlyReport.objects.select_related("plan__project"), pk=pk)
 
 
-def _back_to_report(request, report: MonthlyReport):
+def _back_to_report(request: AuthenticatedRequest, report: MonthlyReport) -> HttpResponse:
     return _back(request, report.plan.year, report.month, report.plan.project.unit_id)
 
 
 @requires("report.review", methods=["POST"])
-def report_approve(request, pk: int):
+def report_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = _office_report(request, pk)
     try:
         services.report_approve(report=report, user=request.user)
@@ -128,7 +131,7 @@ def report_approve(request, pk: int):
 
 
 @requires("report.review", methods=["POST"])
-def reports_approve(request, year: int, month: int):
+def reports_approve(request: AuthenticatedRequest, year: int, month: int) -> HttpResponse:
     """通过所选 / 全部通过 on the review page: the ticked reports, or every one listed."""
     periods.month_or_404(year, month)
     field_name = "shown" if request.POST.get("scope") == "all" else "report"
@@ -144,7 +147,7 @@ def reports_approve(request, year: int, month: int):
 
 
 @requires("report.review", methods=["POST"])
-def report_return(request, pk: int):
+def report_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = _office_report(request, pk)
     form = ReturnForm(request.POST)
     try:
@@ -158,7 +161,7 @@ def report_return(request, pk: int):
 
 
 @requires("report.review", methods=["POST"])
-def reports_return_unit(request, year: int, month: int):
+def reports_return_unit(request: AuthenticatedRequest, year: int, month: int) -> HttpResponse:
     """退回本单位: every submitted report of one unit's month, with one reason."""
     periods.month_or_404(year, month)
     unit_id = id_param(request.POST, "unit")
@@ -185,7 +188,7 @@ def reports_return_unit(request, year: int, month: int):
 
 
 @requires("period.lock")
-def period_lock(request, year: int, month: int):
+def period_lock(request: AuthenticatedRequest, year: int, month: int) -> HttpResponse:
     """锁定: a confirmation naming the units still missing (GET), then the lock (POST)."""
     periods.month_or_404(year, month)
     back = reverse("review_month", args=[year, month])
@@ -235,7 +238,7 @@ def period_lock(request, year: int, month: int):
 
 
 @requires("period.lock", methods=["POST"])
-def period_unlock(request, year: int, month: int):
+def period_unlock(request: AuthenticatedRequest, year: int, month: int) -> HttpResponse:
     """解锁 with a reason: kept on the period, in the audit trail, and shown to the units."""
     periods.month_or_404(year, month)
     reason = request.POST.get("reason", "")
@@ -254,7 +257,7 @@ def period_unlock(request, year: int, month: int):
 
 
 @requires("review.read")
-def current_review_month(request):
+def current_review_month(request: AuthenticatedRequest) -> HttpResponse:
     """The month being reviewed now: the one that ended last."""
     year, month = periods.reporting_month(timezone.localdate())
     return redirect("review_month", year=year, month=month)

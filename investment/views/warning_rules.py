@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from core.capabilities import requires
+from core.http import AuthenticatedRequest
 from core.params import given, note_bad, year_param
 from investment.forms import WarningRuleFormSet
 from investment.models import WarningRule
@@ -22,7 +24,7 @@ from investment.services.year_settings import settings_years
 HISTORY_SHOWN = 50
 
 
-def _year(request) -> int:
+def _year(request: AuthenticatedRequest) -> int:
     query = request.GET if given(request.GET, "year") else request.POST
     year, default = year_param(query), timezone.localdate().year
     note_bad(request, "year", year, label="年度", instead=f"已显示{default}年", query=query)
@@ -38,7 +40,7 @@ def _initial(rules: dict[str, WarningRule]) -> list[dict]:
 
 
 @requires("year.configure", post="year.configure")
-def warning_rules(request):
+def warning_rules(request: AuthenticatedRequest) -> HttpResponse:
     year = _year(request)
     rules = WarningRule.for_year(year)
     errors: list[str] = []

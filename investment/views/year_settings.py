@@ -8,11 +8,13 @@ rules are `investment/services/year_settings.py`'s; this module parses, calls an
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from core.capabilities import requires
+from core.http import AuthenticatedRequest
 from core.params import note_bad, year_param
 from investment.forms import YearSettingsForm
 from investment.models import YearSettings
@@ -29,7 +31,7 @@ from investment.services.year_settings import (
 from projects.models import AnnualPlan
 
 
-def _asked_year(request, query, default: int) -> int:
+def _asked_year(request: AuthenticatedRequest, query: QueryDict, default: int) -> int:
     """The year asked for (``?year=``, or the posted one); another value shows ``default``."""
     year = year_param(query)
     note_bad(request, "year", year, label="年度", instead=f"已显示{default}年", query=query)
@@ -37,7 +39,7 @@ def _asked_year(request, query, default: int) -> int:
 
 
 @requires("year.configure")
-def year_settings(request):
+def year_settings(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     source = request.POST if request.method == "POST" else request.GET
     year = _asked_year(request, source, periods.due_period(today)[0])
