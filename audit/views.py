@@ -1,3 +1,5 @@
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from audit.filters import AuditFilter
@@ -7,6 +9,7 @@ from audit.selectors.history import HISTORY_MODELS, history_rows
 from audit.tables import AuditTable, HistoryTable
 from core import filenames
 from core.capabilities import needs, requires
+from core.http import AuthenticatedRequest
 from core.lists import ListPage, paginate
 from core.xlsx import workbook_response
 from projects.models import User
@@ -21,10 +24,10 @@ class AuditLog(ListPage[User]):
     per_page = 100
     capabilities = needs("audit.read")
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[AuditEntry]:
         return AuditEntry.objects.select_related("user").order_by("-at", "-pk")
 
-    def export(self, entries):
+    def export(self, entries: QuerySet[AuditEntry]) -> HttpResponse:
         return workbook_response(
             [("审计日志", EXPORT_HEADERS, export_rows(entries))], filenames.AUDIT_LOG
         )
@@ -34,9 +37,10 @@ audit_log = AuditLog.as_view()
 
 
 @requires("audit.read")
-def data_history(request):
+def data_history(request: AuthenticatedRequest) -> HttpResponse:
     """数据变更: the model history of the domain tables, newest first."""
-    table = request.GET.get("table") if request.GET.get("table") in HISTORY_MODELS else "report"
+    asked = request.GET.get("table", "")
+    table = asked if asked in HISTORY_MODELS else "report"
     rows = HistoryTable(history_rows(table), table=table)
     paginate(request, rows, per_page=100)
     return render(

@@ -16,12 +16,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core import filenames
 from core.capabilities import ALL, requires, scope
+from core.http import AuthenticatedRequest
 from core.xlsx import workbook_response
 from ledger.documents.exporter import change_sheets, ledger_sheets, template_sheets
 from ledger.rules.reader import LedgerImportError, file_too_large
@@ -38,12 +41,12 @@ SHOWN_CHANGES = 50  # the first screenful of changes; the rest in the download
 
 
 @requires("portfolio.view")
-def template_download(request):
+def template_download(request: AuthenticatedRequest) -> HttpResponse:
     return workbook_response(template_sheets(), filenames.LEDGER_TEMPLATE)
 
 
 @requires("portfolio.view")
-def ledger_export(request):
+def ledger_export(request: AuthenticatedRequest) -> HttpResponse:
     """The ledger of the register's current filter (or of a year), within the user's scope.
 
     Without a filter (全部数据, or one year) a user who sees every project gets the same
@@ -62,7 +65,7 @@ def ledger_export(request):
 
 
 @requires("ledger.import")
-def ledger_import_page(request):
+def ledger_import_page(request: AuthenticatedRequest) -> HttpResponse:
     """Upload → preview (a dry run: what would be created and changed) → confirm."""
     if request.method == "POST" and request.POST.get("action") == "confirm":
         return _confirm(request)
@@ -79,8 +82,9 @@ def ledger_import_page(request):
     return render(request, "ledger/import.html", context)
 
 
-def _preview(request, upload) -> dict:
-    if upload.size > settings.LEDGER_MAX_BYTES:  # refused by its size, never read
+def _preview(request: AuthenticatedRequest, upload: UploadedFile) -> dict:
+    # refused by its size, never read (Django gives an upload its size and name: never None)
+    if upload.size > settings.LEDGER_MAX_BYTES:  # type: ignore[operator]
         return {"problems": [file_too_large()], "filename": upload.name}
     _drop_stale()
     token = uuid.uuid4().hex
@@ -90,7 +94,7 @@ def _preview(request, upload) -> dict:
             with default_storage.open(path, "rb") as stored:
                 result = import_ledger(
                     file=stored,
-                    filename=upload.name,
+                    filename=upload.name,  # type: ignore[arg-type]
                     user=request.user,
                     dry_run=True,
                     changes=changes,
@@ -123,7 +127,7 @@ def _preview(request, upload) -> dict:
     }
 
 
-def _previews(request) -> dict:
+def _previews(request: AuthenticatedRequest) -> dict:
     pending = request.session.get(PENDING)
     return dict(pending) if isinstance(pending, dict) else {}
 
@@ -154,7 +158,7 @@ def _drop_stale() -> None:
             default_storage.delete(path)
 
 
-def _confirm(request):
+def _confirm(request: AuthenticatedRequest) -> HttpResponse:
     pending = _previews(request)
     token = request.POST.get("preview", "")
     entry = pending.pop(token, None)
@@ -204,7 +208,7 @@ def _confirm(request):
 
 
 @requires("ledger.import")
-def preview_changes(request):
+def preview_changes(request: AuthenticatedRequest) -> HttpResponse:
     """Every change of one pending preview, as a workbook."""
     entry = _previews(request).get(request.GET.get("preview", ""))
     if entry is None or not default_storage.exists(entry["changes"]):

@@ -7,10 +7,15 @@ can read it later. An account with a business role gets no password here: 申请
 security administrator, who confirms on 安全管理 and sees the one-time password instead.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django_tables2 import Table
 
 from accounts.filters import PeopleFilter
 from accounts.forms import AccountForm
@@ -32,6 +37,7 @@ from accounts.tables import PeopleTable
 from core import filenames
 from core.capabilities import needs, requires
 from core.errors import error_text
+from core.http import AuthenticatedRequest
 from core.lists import ListPage
 from core.xlsx import workbook_response
 from projects import previews
@@ -47,10 +53,10 @@ class PeopleList(ListPage[User]):
     table_class = PeopleTable
     template_name = "accounts/people_list.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[User]:
         return User.objects.select_related("unit", "requested_unit")
 
-    def get_table(self, **kwargs):
+    def get_table(self, **kwargs: Any) -> Table:
         table = super().get_table(**kwargs)
         records = [row.record for row in table.page.object_list] if table.page else []
         pending = pending_resets(records)
@@ -68,7 +74,7 @@ people_list = PeopleList.as_view()
 
 
 @requires("accounts.keep")
-def account_new(request):
+def account_new(request: AuthenticatedRequest) -> HttpResponse:
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -90,13 +96,13 @@ def account_new(request):
     return render(request, "accounts/people_form.html", {"form": form})
 
 
-def _back_to_list(request):
+def _back_to_list(request: AuthenticatedRequest) -> HttpResponse:
     back = request.POST.get("next", "")
     return redirect(back if back.startswith(reverse("people_list")) else "people_list")
 
 
 @requires("accounts.keep", methods=["POST"])
-def account_active(request, pk: int):
+def account_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User, pk=pk)
     active = request.POST.get("active") == "1"
     try:
@@ -113,7 +119,7 @@ def account_active(request, pk: int):
 
 
 @requires("accounts.keep", methods=["POST"])
-def account_reset(request, pk: int):
+def account_reset(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User, pk=pk)
     try:
         account, initial = account_reset_password(user=request.user, target=target)
@@ -128,7 +134,7 @@ def account_reset(request, pk: int):
 
 
 @requires("accounts.keep", methods=["POST"])
-def account_reset_request(request, pk: int):
+def account_reset_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """申请重置密码: nothing changes until the security administrator confirms."""
     target = get_object_or_404(User, pk=pk)
     try:
@@ -147,7 +153,7 @@ def account_reset_request(request, pk: int):
 
 
 @requires("accounts.keep", methods=["POST"])
-def account_reset_withdraw(request, pk: int):
+def account_reset_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     reset = get_object_or_404(PasswordResetRequest.objects.select_related("account"), pk=pk)
     try:
         password_reset_withdraw(user=request.user, reset=reset)
@@ -162,7 +168,7 @@ def account_reset_withdraw(request, pk: int):
 
 
 @requires("accounts.keep")
-def reporters_template(request):
+def reporters_template(request: AuthenticatedRequest) -> HttpResponse:
     return workbook_response(template_sheets(), filenames.REPORTERS_TEMPLATE)
 
 
@@ -170,7 +176,7 @@ REPORTER_PREVIEWS = Previews(key="reporter_previews", folder="reporter-uploads")
 
 
 @requires("accounts.keep")
-def reporters_upload(request):
+def reporters_upload(request: AuthenticatedRequest) -> HttpResponse:
     """导入填报员: upload → preview (every row, or every problem) → confirm, all or nothing.
 
     The previewed file waits on the server (`projects.previews`); the confirmation form
@@ -181,7 +187,8 @@ def reporters_upload(request):
     context: dict = {"max_mb": MAX_BYTES // 1024 // 1024}
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None or upload.size > MAX_BYTES:
+        # Django gives an upload its size: never None.
+        if upload is None or upload.size > MAX_BYTES:  # type: ignore[operator]
             messages.error(
                 request,
                 "请选择要导入的填报员名单（.xlsx）。"
@@ -203,7 +210,7 @@ def reporters_upload(request):
     return render(request, "accounts/people_import.html", context)
 
 
-def _reporters_confirm(request):
+def _reporters_confirm(request: AuthenticatedRequest) -> HttpResponse:
     try:
         pending = REPORTER_PREVIEWS.take(
             request, request.POST.get("preview", ""), request.POST.get("checksum", "")

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -31,11 +32,12 @@ from accounts.services.roles import (
 )
 from core.capabilities import can, capabilities_of, requires, signed_in
 from core.errors import error_text
+from core.http import AuthenticatedRequest
 from core.params import given, id_param
 from projects.models import PasswordResetRequest, Unit, User
 
 
-def _shown(post) -> dict[str, Any] | None:
+def _shown(post: QueryDict) -> dict[str, Any] | None:
     """The values the row's form showed (its hidden ``shown_*`` inputs), when it sent them."""
     if "shown_role" not in post:
         return None
@@ -50,7 +52,7 @@ RECENT_RESETS = 10  # decided password reset requests 安全管理 lists under t
 
 
 @requires("security.grant")
-def security_users(request):
+def security_users(request: AuthenticatedRequest) -> HttpResponse:
     users = User.objects.select_related("unit", "requested_unit").order_by("role", "username")
     # PostgreSQL refuses a NUL in a text comparison (a 500); no name or phone holds one
     q = request.GET.get("q", "").replace("\x00", "").strip()
@@ -99,7 +101,7 @@ def security_users(request):
 
 
 @requires("security.grant", methods=["POST"])
-def security_user_change(request, pk: int):
+def security_user_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User, pk=pk)
     password = None
     try:
@@ -138,7 +140,7 @@ def security_user_change(request, pk: int):
 
 
 @requires("accounts.confirm_reset", methods=["POST"])
-def security_reset_decide(request, pk: int):
+def security_reset_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """确认重置 (the one-time password, shown once on the answer) or 驳回 a reset request."""
     reset = get_object_or_404(PasswordResetRequest.objects.select_related("account"), pk=pk)
     account = reset.account
@@ -170,7 +172,7 @@ def security_reset_decide(request, pk: int):
 
 
 @signed_in
-def account_pending(request):
+def account_pending(request: AuthenticatedRequest) -> HttpResponse:
     """What an account with no role sees: it may sign in, change its password and wait."""
     if capabilities_of(request.user):
         return redirect(settings.LOGIN_REDIRECT_URL)

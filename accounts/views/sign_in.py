@@ -1,15 +1,18 @@
 """Signing in, changing one's own password, and the session's clock in the browser."""
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import JsonResponse
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 
 from core.capabilities import SIGNED_IN, needs, requires
+from core.http import AuthenticatedRequest
 from core.middleware import LOGIN_TIME_KEY
 from core.names import username_key
 from core.passwords import password_expired
@@ -26,13 +29,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy(settings.LOGIN_REDIRECT_URL)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["forced"] = password_expired(self.request.user)
         context["password_rules"] = password_rules()
         return context
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         form.user.must_change_password = False
         response = super().form_valid(form)
         messages.success(self.request, "密码已修改。")
@@ -52,7 +55,9 @@ def password_rules() -> str:
     return "，".join(rules) + "。"
 
 
-def login_username(request, credentials: dict | None = None) -> str | None:
+def login_username(
+    request: HttpRequest | None, credentials: dict[str, Any] | None = None
+) -> str | None:
     """The name django-axes counts failures under: the account's name as kept
     (``core.names.username_key``), so ＯＦＦＩＣＥ, Office and office share one count
     and typing another case or width cannot get round the lockout."""
@@ -63,14 +68,18 @@ def login_username(request, credentials: dict | None = None) -> str | None:
     return username_key(typed) if isinstance(typed, str) else None
 
 
-def lockout_response(request, original_response=None, credentials=None):
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """django-axes' answer to a locked-out user name: the same page whether the name exists."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"lockout_minutes": minutes}
     return render(request, "registration/locked_out.html", context, status=429)
 
 
-def seconds_left(request) -> dict[str, int]:
+def seconds_left(request: HttpRequest) -> dict[str, int]:
     """How long the session of this request lives if nothing else happens: ``idle`` until the
     idle limit (the whole SESSION_COOKIE_AGE, since this request moves the expiry on) and
     ``absolute`` until SessionLimitMiddleware's limit after sign-in, which no request moves."""
@@ -79,7 +88,7 @@ def seconds_left(request) -> dict[str, int]:
     return {"idle": settings.SESSION_COOKIE_AGE, "absolute": max(absolute, 0)}
 
 
-def session_clock(request) -> dict:
+def session_clock(request: HttpRequest) -> dict[str, Any]:
     """Template context for base.html: the numbers static/js/session-clock.js counts down
     (seconds, relative to this page, so the browser's clock need not agree with the server's)."""
     user = getattr(request, "user", None)
@@ -97,7 +106,7 @@ def session_clock(request) -> dict:
 
 
 @requires(SIGNED_IN, methods=["POST"])
-def session_renew(request):
+def session_renew(request: AuthenticatedRequest) -> HttpResponse:
     """继续工作 on the warning bar: a request like any other, so the session's idle expiry
     moves on (SESSION_SAVE_EVERY_REQUEST); answers the seconds left, as a page carries them.
     An ended session gets the sign-in redirect like every view, which the script reads as

@@ -1,16 +1,21 @@
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django_filters import FilterSet
 
 from core.capabilities import can, require, requires
 from core.errors import error_text
+from core.http import AuthenticatedRequest
 from core.lists import ListPage
 from core.params import given, id_param, shown, year_param
 from projects.access import project_for, visible_plans
 from projects.filters import PlanFilter
 from projects.forms import ChainForm, DoneForm, MilestoneForm, PlanForm, ProjectForm
-from projects.models import User
+from projects.models import AnnualPlanQuerySet, User
 from projects.plan_forms import PlanEditForm, ReplaceForm
 from projects.services import register as services
 from projects.tables import PlanTable
@@ -23,10 +28,10 @@ class ProjectListView(ListPage[User]):
     filterset_class = PlanFilter
     template_name = "projects/project_list.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> AnnualPlanQuerySet:
         return visible_plans(self.user).select_related("project__unit")
 
-    def get_filterset_kwargs(self, filterset_class):
+    def get_filterset_kwargs(self, filterset_class: type[FilterSet]) -> dict[str, Any]:
         """No year, or one that is not a year (``?year=abc``), is this year's register: the
         register is always one year's list (a project is on several years')."""
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -37,12 +42,12 @@ class ProjectListView(ListPage[User]):
         kwargs["data"] = data
         return kwargs
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**kwargs) | {"bad_year": getattr(self, "bad_year", "")}
 
 
 @requires("register.keep")
-def project_edit(request, pk: int | None = None):
+def project_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     """Create (no pk) or edit a project; the office keeps the register."""
     project = project_for(request.user, pk) if pk else None
     form = ProjectForm(request.POST or None, instance=project)
@@ -63,7 +68,7 @@ def project_edit(request, pk: int | None = None):
 
 
 @requires("register.keep")
-def plan_add(request, pk: int):
+def plan_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = project_for(request.user, pk)
     form = PlanForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
@@ -88,7 +93,7 @@ def plan_add(request, pk: int):
 
 
 @requires("plan.record_start")
-def plan_edit(request, pk: int, year: int):
+def plan_edit(request: AuthenticatedRequest, pk: int, year: int) -> HttpResponse:
     """A 年度计划 row: the office edits it all, the project's own reporter its start and
     纳统 date (`services.plan_fields_for`); others are refused."""
     project = project_for(request.user, pk)
@@ -125,7 +130,7 @@ def plan_edit(request, pk: int, year: int):
 
 
 @requires("register.keep")
-def project_replace(request, pk: int):
+def project_replace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = project_for(request.user, pk)
     years = services.replaceable_years(project)
     started = services.started_on(project)
@@ -156,7 +161,7 @@ def project_replace(request, pk: int):
 
 
 @requires("portfolio.view")
-def milestones(request, pk: int):
+def milestones(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A project's milestones: the office plans them, the unit records when each was done."""
     project = project_for(request.user, pk)
     is_office = can(request.user, "register.keep", project)
@@ -229,7 +234,7 @@ def _milestone_fields(form: MilestoneForm) -> dict:
 
 
 @requires("register.keep")
-def milestone_edit(request, pk: int, milestone_pk: int):
+def milestone_edit(request: AuthenticatedRequest, pk: int, milestone_pk: int) -> HttpResponse:
     """The office corrects one milestone; a form older than the milestone is refused."""
     project = project_for(request.user, pk)
     milestone = get_object_or_404(project.milestones, pk=milestone_pk)

@@ -7,11 +7,14 @@ counts (``request.audit_detail``).
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.capabilities import needs, requires
 from core.errors import error_text
+from core.http import AuthenticatedRequest
 from core.lists import ListPage
 from projects.filters import UnitFilter
 from projects.forms import UnitForm
@@ -36,7 +39,7 @@ class UnitList(ListPage[User]):
     template_name = "projects/unit_list.html"
     per_page = 100
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Unit]:
         return units_with_counts()
 
 
@@ -44,7 +47,7 @@ unit_list = UnitList.as_view()
 
 
 @requires("units.keep")
-def unit_edit(request, pk: int | None = None):
+def unit_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     unit = get_object_or_404(Unit, pk=pk) if pk else None
     initial = (
         {
@@ -72,7 +75,7 @@ def unit_edit(request, pk: int | None = None):
 
 
 @requires("units.keep")
-def unit_merge_page(request, pk: int):
+def unit_merge_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """合并: choose the unit to merge into (closest names first), see what moves, confirm."""
     source = get_object_or_404(Unit, pk=pk)
     others = list(Unit.objects.exclude(pk=source.pk))
