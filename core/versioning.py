@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Field
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from core.formatting import wan_text
 from core.models import Versioned, is_money
@@ -162,14 +163,15 @@ def save_changes(
     *,
     user: models.Model | None,
     stamps: dict[str, Any] | None = None,
+    reason: str = "",
     clash: Clash | None = None,
     clash_code: str = "duplicate",
 ) -> list[str]:
     """Set ``values`` on ``current`` (locked by `locked_current`, or the unsaved default of
     `locked_or_default`) and save those that differ: one new version and one history row
-    naming ``user``. Saved as shown, nothing is written. ``stamps`` (who saved it: an
-    ``updated_by``) are written with a change, never on their own. The names of the fields
-    that changed."""
+    naming ``user`` (and ``reason``). Saved as shown, nothing is written. ``stamps`` (who did
+    it, when: an ``updated_by``) are written with a change, never on their own. The names of
+    the fields that changed."""
     changed = [name for name, value in values.items() if getattr(current, name) != value]
     if not changed:
         return []
@@ -180,7 +182,9 @@ def save_changes(
         # an "updated at" (auto_now) field moves with the change, as a full save would move it
         stamped = [f.name for f in current._meta.concrete_fields if getattr(f, "auto_now", False)]
         fields = [*changed, *(stamps or {}), *stamped]
-    save_recorded(current, user=user, fields=fields, clash=clash, clash_code=clash_code)
+    save_recorded(
+        current, user=user, fields=fields, reason=reason, clash=clash, clash_code=clash_code
+    )
     return changed
 
 
@@ -189,14 +193,15 @@ def save_recorded(
     *,
     user: models.Model | None,
     fields: Iterable[str] | None = None,
+    reason: str = "",
     clash: Clash | None = None,
     clash_code: str = "duplicate",
 ) -> M:
     """Save ``instance`` (a new row, or ``fields`` of a locked one; every field when None)
-    with its history row naming ``user``. Given ``clash``, a unique index's refusal (a row
-    someone saved meanwhile) is a `ValidationError` saying ``clash``, with ``clash_code``
-    ("stale": the form showed a row that was not there yet)."""
-    _recorded_by(instance, user)
+    with its history row naming ``user`` (and ``reason``, the history's 变更原因). Given
+    ``clash``, a unique index's refusal (a row someone saved meanwhile) is a `ValidationError`
+    saying ``clash``, with ``clash_code`` ("stale": the form showed a row not there yet)."""
+    _recorded_by(instance, user, reason)
     if clash is None:
         instance.save(update_fields=fields)
         return instance
@@ -210,9 +215,7 @@ def save_recorded(
 
 def delete_recorded(instance: models.Model, *, user: models.Model | None, reason: str = "") -> None:
     """Delete ``instance``, its history's deletion row naming ``user`` (and ``reason``)."""
-    _recorded_by(instance, user)
-    if reason:
-        instance._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
+    _recorded_by(instance, user, reason)
     instance.delete()
 
 
@@ -222,12 +225,32 @@ def unchanged(instance: models.Model, values: dict[str, Any]) -> bool:
     return all(getattr(instance, name) == value for name, value in values.items())
 
 
-def _recorded_by(instance: models.Model, user: models.Model | None) -> None:
+def bulk_update_recorded(
+    rows: list[M],
+    fields: list[str],
+    *,
+    user: "models.Model | None | Callable[[M], models.Model | None]",
+    batch_size: int = 500,
+) -> None:
+    """Update ``fields`` of ``rows`` (set by the caller) in bulk, with a history row each
+    naming ``user`` (a function of the row when each names its own: a report under its
+    unit's reporter). Written as they stand: no version is added, no diff is made (the demo
+    county's story, told in bulk)."""
+    if not rows:
+        return
+    for row in rows:
+        _recorded_by(row, user(row) if callable(user) else user)
+    bulk_update_with_history(rows, type(rows[0]), fields, batch_size=batch_size)
+
+
+def _recorded_by(instance: models.Model, user: models.Model | None, reason: str = "") -> None:
     """The history row of the next save names ``user``, from a command or a test too (in a
-    request, simple-history's middleware names the signed-in user anyway). The one place a
-    service's write is attributed: None leaves it to the middleware."""
-    if user is not None:
-        instance._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    request, simple-history's middleware would name the signed-in user anyway), and ``reason``.
+    The one place a service's write is attributed; None is the system's write (a judging
+    nobody asked for), even inside someone's request."""
+    instance._history_user = user  # type: ignore[attr-defined]  # read by simple-history
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
 
 
 class VersionedAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # any model

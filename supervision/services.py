@@ -10,13 +10,13 @@ from datetime import date
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Field
 from django.utils import timezone
 
 from core.capabilities import require
 from core.uploads import Attachment
-from core.versioning import locked_current, save_changes
+from core.versioning import locked, locked_current, save_changes, save_recorded
 from projects.models import FactorCategory, Project, Unit, User
 from projects.services.units import lock_units
 from supervision.access import (
@@ -30,6 +30,7 @@ from supervision.rules import settle_deadline
 Status = Finding.Status
 Action = FindingEvent.Action
 TEXT_LIMIT = 2000
+DUPLICATE = "该单位在同一天已登记过相同的问题。"
 
 
 def _text(value: str, label: str, *, required: bool = True, limit: int = TEXT_LIMIT) -> str:
@@ -66,25 +67,19 @@ def inspection_save(
     require(user, "supervision.keep")
     if inspection is not None:
         inspection = locked_current(inspection, expected_version, label="该督查记录")
-    else:
-        inspection = Inspection(created_by=user)
     values = {
         "title": _text(title, "督查名称", limit=200),
         "inspected_on": inspected_on,
         "inspectors": _text(inspectors, "督查人员", required=False, limit=200),
         "notes": _text(notes, "督查情况", required=False),
     }
-    unchanged = inspection.pk is not None and all(
-        getattr(inspection, name) == value for name, value in values.items()
-    )
-    if unchanged and (
-        projects is None
-        or set(inspection.projects.values_list("pk", flat=True)) == {p.pk for p in projects}
-    ):
-        return inspection  # saved unchanged: no new version, no history, nothing to audit
-    for name, value in values.items():
-        setattr(inspection, name, value)
-    inspection.save()  # a new version even when only the projects changed
+    if inspection is None:
+        inspection = save_recorded(Inspection(created_by=user, **values), user=user)
+    elif not save_changes(inspection, values, user=user):
+        inspected = set(inspection.projects.values_list("pk", flat=True))
+        if projects is None or inspected == {p.pk for p in projects}:
+            return inspection  # saved unchanged: no new version, no history, nothing to audit
+        save_recorded(inspection, user=user)  # a new version when only the projects changed
     if projects is not None:
         inspection.projects.set(projects)
     return inspection
@@ -126,7 +121,7 @@ def finding_create(
         raise ValidationError("问题类别不在可选范围内。")
     if Finding.objects.filter(unit=unit, description=description, found_on=found_on).exists():
         raise ValidationError("该单位在同一天已登记过相同的问题，请勿重复交办。")
-    finding = Finding.objects.create(
+    finding = Finding(
         unit=unit,
         description=description,
         found_on=found_on,
@@ -138,6 +133,7 @@ def finding_create(
         assigned_on=today,
         created_by=user,
     )
+    save_recorded(finding, user=user, clash="该单位在同一天已登记过相同的问题，请勿重复交办。")
     _event(finding, Action.ASSIGNED, user, f"交办{unit}，整改时限{finding.deadline:%Y-%m-%d}")
     return finding
 
@@ -166,14 +162,10 @@ def finding_edit(
         "deadline": _deadline(finding.clock, finding.found_on, deadline),
         "project": project,
     }
-    try:
-        with transaction.atomic():
-            changed = [
-                str(cast("Field[Any, Any]", Finding._meta.get_field(name)).verbose_name)
-                for name in save_changes(finding, values, user=user)
-            ]
-    except IntegrityError:
-        raise ValidationError("该单位在同一天已登记过相同的问题。") from None
+    changed = [
+        str(cast("Field[Any, Any]", Finding._meta.get_field(name)).verbose_name)
+        for name in save_changes(finding, values, user=user, clash=DUPLICATE)
+    ]
     if not changed:
         return finding  # saved as shown: no new version, no 修改 event
     _event(
@@ -213,8 +205,9 @@ def finding_move(
     )
     if duplicate.exists():
         raise ValidationError(f"{unit}在同一天已登记过相同的问题，不能转交。")
-    finding.unit = unit
-    finding.save()
+    save_changes(
+        finding, {"unit": unit}, user=user, clash=f"{unit}在同一天已登记过相同的问题，不能转交。"
+    )
     _event(finding, Action.MOVED, user, f"由{previous}转交{unit}。原因：{reason}")
     return finding
 
@@ -236,10 +229,12 @@ def finding_answer(
     if refusal := answer_state_refusal(finding):
         raise ValidationError(refusal)
     note = _text(note, "整改完成情况" if done else "整改措施或进展")
-    finding.status = Status.RECTIFIED if done else Status.IN_PROGRESS
-    finding.rectification = note
-    finding.first_reply_on = finding.first_reply_on or today
-    finding.save()
+    values = {
+        "status": Status.RECTIFIED if done else Status.IN_PROGRESS,
+        "rectification": note,
+        "first_reply_on": finding.first_reply_on or today,
+    }
+    save_changes(finding, values, user=user)
     _event(finding, Action.RECTIFIED if done else Action.REPLY, user, note, files)
     return finding
 
@@ -253,11 +248,9 @@ def _require_rectified(finding: Finding, verb: str) -> None:
 def finding_close(*, user: User, finding: Finding, today: date, note: str = "") -> Finding:
     """销号: the supervisor accepts the unit's rectification."""
     require(user, "supervision.keep")
-    finding = locked_current(finding, None, label="该问题")
+    finding = locked(finding)
     _require_rectified(finding, "销号")
-    finding.status = Status.CLOSED
-    finding.closed_on = today
-    finding.save()
+    save_changes(finding, {"status": Status.CLOSED, "closed_on": today}, user=user)
     _event(finding, Action.CLOSED, user, _text(note, "验收意见", required=False))
     return finding
 
@@ -266,11 +259,10 @@ def finding_close(*, user: User, finding: Finding, today: date, note: str = "") 
 def finding_send_back(*, user: User, finding: Finding, reason: str) -> Finding:
     """The rectification is not accepted: back to the unit with the reason."""
     require(user, "supervision.keep")
-    finding = locked_current(finding, None, label="该问题")
+    finding = locked(finding)
     _require_rectified(finding, "退回")
     reason = _text(reason, "退回原因")
-    finding.status = Status.IN_PROGRESS
-    finding.save()
+    save_changes(finding, {"status": Status.IN_PROGRESS}, user=user)
     _event(finding, Action.SENT_BACK, user, reason)
     return finding
 
@@ -302,12 +294,7 @@ def notice_issue(
         content=content,
         issued_by=user,
     )
-    try:
-        with transaction.atomic():
-            notice.save()
-    except IntegrityError:
-        raise ValidationError("另一份通报正在印发，请稍后重试。") from None
-    return notice
+    return save_recorded(notice, user=user, clash="另一份通报正在印发，请稍后重试。")
 
 
 def today() -> date:

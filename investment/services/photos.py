@@ -28,6 +28,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.capabilities import can, require
 from core.errors import error_text
+from core.versioning import delete_recorded, locked, save_recorded
 from investment.models import MonthlyReport, ReportPhoto
 from investment.rules import photo_facts
 from investment.services import quality
@@ -172,9 +173,7 @@ def photos_store(
         )
         photo.image.save(name, ContentFile(prepared.image), save=False)
         photo.thumbnail.save(name, ContentFile(prepared.thumbnail), save=False)
-        photo._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-        photo.save()
-        stored.append(photo)
+        stored.append(save_recorded(photo, user=user))
     # The photo rules: this report, and the reports its photos now match (flagged as well)
     quality.judge_photos({report.pk} | quality.photo_matches([report]), user=user)
     return stored
@@ -228,11 +227,10 @@ def photo_delete(*, photo: ReportPhoto, user: User) -> MonthlyReport:
     refusal = delete_refusal(report)
     if refusal is not None:
         raise ValidationError(refusal)
-    photo = ReportPhoto.objects.select_for_update().get(pk=photo.pk)
+    photo = locked(photo)
     files = [(f.storage, name) for f in (photo.image, photo.thumbnail) if (name := f.name)]
     matched = quality.photo_matches([report])  # their photo_reused flags may clear with it
-    photo._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-    photo.delete()
+    delete_recorded(photo, user=user)
     quality.judge_photos({report.pk} | matched, user=user)
 
     def remove_files() -> None:

@@ -39,6 +39,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.formatting import wan_text
 from core.models import money
+from core.versioning import delete_recorded
 from investment import rules
 from investment.models import MonthlyReport, QualityFlag, QualityRule, YearSettings
 from investment.selectors import photo_checks
@@ -328,8 +329,7 @@ def _write_flags(
         )
     if to_delete:
         for flag in QualityFlag.objects.filter(pk__in=to_delete):
-            flag._history_user = user  # type: ignore[attr-defined]  # read by simple-history
-            flag.delete()
+            delete_recorded(flag, user=user)
     return len(to_create) + len(to_update) + len(to_delete)
 
 

@@ -14,13 +14,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Model, Q
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.amounts import check_amount
 from core.capabilities import require
-from core.versioning import check_version
+from core.versioning import (
+    locked,
+    locked_or_default,
+    save_changes,
+    save_recorded,
+)
 from investment.models import BriefingNote, MonthlyReport, QualityFlag, ReportingPeriod
 from investment.rules import periods
 from investment.selectors.portfolio import (
@@ -36,13 +41,6 @@ EDITABLE = (Status.DRAFT, Status.RETURNED)
 TEXT_LIMIT = 2000
 NOTE_LIMIT = 5000
 REASON_LIMIT = 500
-
-
-def _recorded_by(instance: Model, user: User) -> None:
-    """The history row of the next save names ``user``, from a command or a test too (in a
-    request, simple-history's middleware would name the signed-in user anyway): 数据变更记录
-    shows each step under the person who took it."""
-    instance._history_user = user  # type: ignore[attr-defined]  # read by simple-history
 
 
 def is_locked(*, year: int, month: int) -> bool:
@@ -89,43 +87,41 @@ def report_save(
         raise ValidationError(f"形象进度和存在问题各不超过{TEXT_LIMIT}字。")
     if problem_category and problem_category not in FactorCategory.values:
         raise ValidationError("问题类别不在可选范围内。")
-    report = MonthlyReport.objects.select_for_update().filter(
-        plan=plan, month=month
-    ).first() or MonthlyReport(plan=plan, month=month)
-    if report.pk:
-        label = f"“{plan.project.name}”{month}月报表"
-        check_version(report, expected_version if expected_version != 0 else -1, label=label)
+    report = locked_or_default(
+        MonthlyReport.objects.filter(plan=plan, month=month),
+        expected_version,
+        label=f"“{plan.project.name}”{month}月报表",
+        default=lambda: MonthlyReport(plan=plan, month=month),
+    )
     if report.pk and report.status not in EDITABLE:
         raise ValidationError(
             f"该报表{report.get_status_display()}，不能修改；如需更正请先由项目办退回。"
         )
-    report.amount = amount
-    report.progress = progress
-    report.problems = problems
-    report.problem_category = problem_category
-    report.source = MonthlyReport.Source.FORM
-    _recorded_by(report, user)
+    values = {
+        "amount": amount,
+        "progress": progress,
+        "problems": problems,
+        "problem_category": problem_category,
+        "source": MonthlyReport.Source.FORM,
+    }
     if report.pk:
-        report.save()
-        quality.rejudge(report, user=user)
+        if save_changes(report, values, user=user):  # saved as shown: nothing written
+            quality.rejudge(report, user=user)
         return report
-    try:
-        with transaction.atomic():  # two first reports of the same row at once: one wins
-            report.save()
-    except IntegrityError:
-        raise ValidationError(
-            f"“{plan.project.name}”{month}月报表刚刚已由他人填报，您的内容未保存；"
-            "请刷新页面核对后重新填写。",
-            code="stale",
-        ) from None
+    for name, value in values.items():  # a first report is written even at its defaults (0)
+        setattr(report, name, value)
+    # two first reports of the same row at once: one wins, the other is told
+    clash = (
+        f"“{plan.project.name}”{month}月报表刚刚已由他人填报，您的内容未保存；"
+        "请刷新页面核对后重新填写。"
+    )
+    save_recorded(report, user=user, clash=clash, clash_code="stale")
     quality.rejudge(report, user=user)
     return report
 
 
 def _locked_for_update(report: MonthlyReport) -> MonthlyReport:
-    return (
-        MonthlyReport.objects.select_for_update().select_related("plan__project").get(pk=report.pk)
-    )
+    return locked(report, related=("plan__project",))
 
 
 @transaction.atomic
@@ -137,11 +133,8 @@ def report_submit(*, report: MonthlyReport, user: User) -> MonthlyReport:
     if report.status not in EDITABLE:
         raise ValidationError(f"该报表{report.get_status_display()}，不能重复报送。")
     refuse_before_window(report.plan.year, report.month, doing="报送")
-    report.status = Status.SUBMITTED
-    report.submitted_at = timezone.now()
-    report.submitted_by = user
-    _recorded_by(report, user)
-    report.save()
+    sent = {"submitted_at": timezone.now(), "submitted_by": user}
+    save_changes(report, {"status": Status.SUBMITTED}, user=user, stamps=sent)
     quality.rejudge(report, user=user)  # it counts now: the project's later months move
     return report
 
@@ -153,9 +146,8 @@ def report_return(*, report: MonthlyReport, user: User, reason: str) -> MonthlyR
     if not reason:
         raise ValidationError("退回时须填写退回原因，便于填报单位修改。")
     report = _review(report, user)
-    report.status = Status.RETURNED
-    report.return_reason = reason[:TEXT_LIMIT]
-    report.save()
+    values = {"status": Status.RETURNED, "return_reason": reason[:TEXT_LIMIT]}
+    save_changes(report, values, user=user, stamps=_reviewed(user))
     quality.rejudge(report, user=user)  # it no longer counts: the later months move
     return report
 
@@ -170,9 +162,8 @@ def report_approve(*, report: MonthlyReport, user: User) -> MonthlyReport:
             f"该报表有{len(unexamined)}条数据质量提示尚未核实（{'；'.join(unexamined)}），"
             "请先逐条核实，或退回填报单位修改。"
         )
-    report.status = Status.APPROVED
-    report.return_reason = ""
-    report.save()
+    values = {"status": Status.APPROVED, "return_reason": ""}
+    save_changes(report, values, user=user, stamps=_reviewed(user))
     return report
 
 
@@ -232,17 +223,14 @@ def reports_approve(*, year: int, month: int, report_ids: list[int], user: User)
             report__in=reports, status__in=QualityFlag.UNEXAMINED
         ).values_list("report", flat=True)
     )
-    now = timezone.now()
+    reviewed = _reviewed(user)
     left = []
     for report in reports:
         if report.pk in flagged:
             left.append(report.plan.project.name)
             continue
-        report.status = Status.APPROVED
-        report.reviewed_at, report.reviewed_by = now, user
-        report.return_reason = ""
-        _recorded_by(report, user)
-        report.save()
+        values = {"status": Status.APPROVED, "return_reason": ""}
+        save_changes(report, values, user=user, stamps=reviewed)
     return BatchApproval(approved=len(reports) - len(left), left=sorted(left))
 
 
@@ -251,10 +239,12 @@ def _review(report: MonthlyReport, user: User) -> MonthlyReport:
     refuse_locked(report.plan.year, report.month)
     if report.status != Status.SUBMITTED:
         raise ValidationError(f"只能审核已报送的报表，该报表{report.get_status_display()}。")
-    report.reviewed_at = timezone.now()
-    report.reviewed_by = user
-    _recorded_by(report, user)
     return report
+
+
+def _reviewed(user: User) -> dict[str, object]:
+    """The stamps of a review (who, when), written with the status it sets."""
+    return {"reviewed_at": timezone.now(), "reviewed_by": user}
 
 
 class LockNotConfirmed(ValidationError):
@@ -290,10 +280,7 @@ def period_lock(
             "锁定后这些单位不能再补报，请确认后再锁定。",
             missing,
         )
-    period.locked_at = timezone.now()
-    period.locked_by = user
-    _recorded_by(period, user)
-    period.save()
+    save_changes(period, {"locked_at": timezone.now(), "locked_by": user}, user=user)
     return period
 
 
@@ -309,14 +296,9 @@ def period_unlock(*, year: int, month: int, user: User, reason: str) -> Reportin
     period = ReportingPeriod.objects.select_for_update().filter(year=year, month=month).first()
     if period is None or not period.is_locked:
         raise ValidationError(f"{year}年{month}月未锁定，无需解锁。")
-    period.locked_at = None
-    period.unlocked_at = timezone.now()
-    period.unlocked_by = user
-    period.unlock_reason = reason
-    _recorded_by(period, user)
-    # the model history's own column (simple-history, unknown to the stubs)
-    period._change_reason = f"解锁：{reason}"[:100]  # type: ignore[attr-defined]
-    period.save()
+    values = {"locked_at": None, "unlocked_at": timezone.now(), "unlocked_by": user,
+              "unlock_reason": reason}  # fmt: skip
+    save_changes(period, values, user=user, reason=f"解锁：{reason}"[:100])
     return period
 
 
@@ -354,13 +336,10 @@ def reports_return_unit(
         )
     if not reports:
         raise ValidationError(f"{unit}{month}月没有已报送待审核的报表，无需退回。")
-    now = timezone.now()
+    reviewed = _reviewed(user)
     for report in reports:
-        report.status = Status.RETURNED
-        report.reviewed_at, report.reviewed_by = now, user
-        report.return_reason = reason[:TEXT_LIMIT]
-        _recorded_by(report, user)
-        report.save()
+        values = {"status": Status.RETURNED, "return_reason": reason[:TEXT_LIMIT]}
+        save_changes(report, values, user=user, stamps=reviewed)
         quality.rejudge(report, user=user)
     return len(reports)
 
@@ -384,15 +363,19 @@ def briefing_note_save(
     next_steps = (next_steps or "").strip()
     if len(next_steps) > NOTE_LIMIT:
         raise ValidationError(f"下步工作打算不超过{NOTE_LIMIT}字。")
-    note, created = BriefingNote.objects.select_for_update().get_or_create(
-        year=year, period=period, month=month
+    label = "本期下步工作打算"
+    note = locked_or_default(
+        BriefingNote.objects.filter(year=year, period=period, month=month),
+        expected_version,
+        label=label,
+        default=lambda: BriefingNote(year=year, period=period, month=month),
     )
-    if not created:
-        check_version(note, expected_version, label="本期下步工作打算")
-        if note.next_steps == next_steps:
-            return note  # saved as shown: no new version, no history
-    note.next_steps = next_steps
-    note.updated_by = user
-    _recorded_by(note, user)
-    note.save()
+    save_changes(  # saved as shown (or left blank with none saved): nothing written
+        note,
+        {"next_steps": next_steps},
+        user=user,
+        stamps={"updated_by": user},
+        clash=f"{label}刚被他人保存，您提交的内容未保存；请刷新页面核对后重新填写。",
+        clash_code="stale",
+    )
     return note

@@ -21,9 +21,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from core.formatting import wan_text
+from core.versioning import bulk_update_recorded
 from core.xlsx import render_workbook
 from investment.models import MonthlyReport
 from investment.rules import period_end
@@ -570,7 +570,7 @@ def _classify_units() -> None:
     for unit in units:
         unit.kind = Unit.Kind.TOWNSHIP if unit.name in TOWNSHIPS else Unit.Kind.DEPARTMENT
         unit.sort_order = order.get(unit.name, unit.sort_order)
-    bulk_update_with_history(units, Unit, ["kind", "sort_order"], batch_size=500)
+    bulk_update_recorded(units, ["kind", "sort_order"], user=None)
 
 
 @transaction.atomic
@@ -603,8 +603,7 @@ def _finish_projects(county: list[DemoProject]) -> None:
             project.replaced_by_id = replaced[0]
         if (project.actual_end, project.replaced_by_id) != before:
             changed.append(project)
-    fields = ["actual_end", "replaced_by"]
-    bulk_update_with_history(changed, Project, fields, batch_size=500)
+    bulk_update_recorded(changed, ["actual_end", "replaced_by"], user=None)
 
 
 # 项目调整 (DESIGN.md §3 Overruns): a few projects building in the due year had their 概算 raised
@@ -675,8 +674,11 @@ def _reports_online(cal: DemoCalendar) -> None:
         report.status = MonthlyReport.Status.DRAFT
         report.source = MonthlyReport.Source.FORM
         report.submitted_at = None
-        report._history_user = reporters.get(report.plan.project.unit_id)  # type: ignore[attr-defined]
-    bulk_update_with_history(typed, MonthlyReport, ["status", "source", "submitted_at"])
+    bulk_update_recorded(
+        typed,
+        ["status", "source", "submitted_at"],
+        user=lambda report: reporters.get(report.plan.project.unit_id),
+    )
 
 
 def _at(day: date, at: time) -> datetime:
@@ -698,12 +700,11 @@ def _send(
             report.status = MonthlyReport.Status.SUBMITTED
             report.source = MonthlyReport.Source.FORM
             report.submitted_at, report.submitted_by = at, reporters.get(unit_id)
-            report._history_user = report.submitted_by  # type: ignore[attr-defined]
             sent.append(report)
             if index % pending_every:
                 reviewed.append(report)
     fields = ["status", "source", "submitted_at", "submitted_by"]
-    bulk_update_with_history(sent, MonthlyReport, fields, batch_size=500)
+    bulk_update_recorded(sent, fields, user=lambda report: report.submitted_by)
     return reviewed
 
 
@@ -711,9 +712,7 @@ def _approve(reports: list[MonthlyReport], office: User, at: datetime) -> None:
     for report in reports:
         report.status = MonthlyReport.Status.APPROVED
         report.reviewed_at, report.reviewed_by = at, office
-        report._history_user = office  # type: ignore[attr-defined]
-    fields = ["status", "reviewed_at", "reviewed_by"]
-    bulk_update_with_history(reports, MonthlyReport, fields, batch_size=500)
+    bulk_update_recorded(reports, ["status", "reviewed_at", "reviewed_by"], user=office)
 
 
 # One reporter per unit besides `reporter` (住建局), so 催报 and the review page show what a

@@ -15,8 +15,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
-from simple_history.utils import bulk_update_with_history
 
+from core.versioning import bulk_update_recorded
 from investment.models import MonthlyReport, QualityFlag
 from investment.services import reports as services
 from investment.services.quality_flags import flag_explain
@@ -60,10 +60,7 @@ def _examined_before_approval(office: User) -> None:
         flag.status = QualityFlag.Status.ACCEPTED
         flag.note = "已电话核实，与项目单位台账一致"
         flag.accepted_by, flag.accepted_at = office, flag.report.reviewed_at
-        flag._history_user = office  # type: ignore[attr-defined]  # read by simple-history
-    bulk_update_with_history(
-        flags, QualityFlag, ["status", "note", "accepted_by", "accepted_at"], batch_size=500
-    )
+    bulk_update_recorded(flags, ["status", "note", "accepted_by", "accepted_at"], user=office)
 
 
 def _story(office, reporters, typo, over, *, year: int, month: int) -> None:

@@ -187,3 +187,25 @@ def test_an_approved_report_cannot_be_edited_until_returned(county):
 
     with pytest.raises(ValidationError, match="已审核，不能修改"):
         a_draft(county, amount="99")
+
+
+def test_a_draft_saved_as_shown_writes_no_version_and_no_history(county):
+    report = a_draft(county)
+
+    again = services.report_save(
+        plan=county["own"], month=3, user=county["reporter"], amount=Decimal("12.5"),
+        progress="主体施工", expected_version=report.version,
+    )  # fmt: skip
+
+    assert again.version == report.version == 1
+    assert report.history.count() == 1
+
+
+def test_a_first_draft_of_nothing_is_still_a_report(county):
+    report = services.report_save(
+        plan=county["own"], month=3, user=county["reporter"], amount=Decimal(0),
+        expected_version=0,
+    )  # fmt: skip
+
+    assert MonthlyReport.objects.get().pk == report.pk and report.amount == 0
+    assert report.history.get().history_user == county["reporter"]
