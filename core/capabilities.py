@@ -9,6 +9,10 @@ MonthlyReport, FundApplication, Finding, Evidence…), so this module imports no
 State-dependent refusals (a closed finding, a locked month) are not here: they stay in each
 app's own rule function, which the page asks too (e.g. ``supervision.rules.answer_refusal``).
 
+A capability's name is a ``CapabilityName`` (a ``Literal`` of every key of ``CAPABILITY``), so a
+misspelt name in ``requires``, ``needs``, ``can`` or the table fails mypy; a test holds the two
+lists equal. Adding a capability: its name in ``CapabilityName`` and its entry in ``CAPABILITY``.
+
 Adding a role: one entry in ``User.Role`` and one row in ``CAPABILITIES``; then run
 ``tests/test_permission_matrix.py``, which derives every URL's expected status from this table,
 and copy ``capability_table()`` into docs/architecture.md (a test compares them).
@@ -20,12 +24,13 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol, TypeVar
+from typing import Final, Literal, Protocol, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -68,7 +73,33 @@ class Capability:
     on_accounts: bool = False
 
 
-CAPABILITY = {
+# Every capability's name: a typo in one is a mypy error wherever it is written.
+CapabilityName: TypeAlias = Literal[
+    "portfolio.view",
+    "register.keep",
+    "plan.record_start",
+    "milestone.record",
+    "report.enter",
+    "review.read",
+    "quality.explain",
+    "quality.accept",
+    "report.review",
+    "period.lock",
+    "briefing.read",
+    "briefing.write_note",
+    "ledger.import",
+    "fund.keep",
+    "supervision.keep",
+    "finding.answer",
+    "security.grant",
+    "accounts.confirm_reset",
+    "audit.read",
+    "accounts.keep",
+    "year.configure",
+    "units.keep",
+]
+
+CAPABILITY: dict[CapabilityName, Capability] = {
     "portfolio.view": Capability(
         "查看项目、报表、资金、督查和通报", "您的角色不能查看业务数据。", "只能查看本单位的数据。"
     ),
@@ -144,7 +175,7 @@ CAPABILITY = {
 }
 
 # The table. Keys are User.Role values; a role not listed (未授权 "none") holds nothing.
-CAPABILITIES: dict[str, dict[str, Scope]] = {
+CAPABILITIES: dict[str, dict[CapabilityName, Scope]] = {
     "reporter": {
         "portfolio.view": OWN_UNIT,
         "plan.record_start": OWN_UNIT,
@@ -195,13 +226,13 @@ ADMINISTRATORS = (
 PENDING = "账号尚未授权，请联系安全管理员。"
 
 
-def capabilities_of(user) -> dict[str, Scope]:
+def capabilities_of(user) -> dict[CapabilityName, Scope]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return {}
     return CAPABILITIES.get(user.role, {})
 
 
-def scope(user, capability: str) -> Scope | None:
+def scope(user, capability: CapabilityName) -> Scope | None:
     """The scope within which ``user`` holds ``capability`` (None: not at all)."""
     if capability not in CAPABILITY:
         raise KeyError(f"unknown capability {capability!r}")
@@ -215,7 +246,7 @@ def _in_scope(user, held: Scope, obj: Owned | Account | None) -> bool:
     return owner is None or owner == user.unit_id
 
 
-def _another_administrator(user, capability: str, obj: Owned | Account | None) -> bool:
+def _another_administrator(user, capability: CapabilityName, obj: Owned | Account | None) -> bool:
     """Whether ``obj`` is another 三员 administrator's account, out of ``capability``'s reach."""
     return (
         CAPABILITY[capability].on_accounts
@@ -224,7 +255,7 @@ def _another_administrator(user, capability: str, obj: Owned | Account | None) -
     )
 
 
-def refusal(user, capability: str, obj: Owned | Account | None = None) -> str | None:
+def refusal(user, capability: CapabilityName, obj: Owned | Account | None = None) -> str | None:
     """Why ``user`` may not do ``capability`` (to ``obj``, when given); None: they may."""
     held = scope(user, capability)
     if held is None:
@@ -240,18 +271,18 @@ def refusal(user, capability: str, obj: Owned | Account | None = None) -> str | 
     return None
 
 
-def can(user, capability: str, obj: Owned | Account | None = None) -> bool:
+def can(user, capability: CapabilityName, obj: Owned | Account | None = None) -> bool:
     return refusal(user, capability, obj) is None
 
 
-def require(user, capability: str, obj: Owned | Account | None = None) -> None:
+def require(user, capability: CapabilityName, obj: Owned | Account | None = None) -> None:
     """Raise PermissionDenied with the Chinese reason unless ``user`` may do ``capability``."""
     reason = refusal(user, capability, obj)
     if reason is not None:
         raise PermissionDenied(reason)
 
 
-def scoped(user, capability: str, queryset: Q, unit_field: str) -> Q:
+def scoped(user, capability: CapabilityName, queryset: Q, unit_field: str) -> Q:
     """``queryset`` narrowed to what ``user`` may do ``capability`` to: everything (ALL), the
     rows whose ``unit_field`` is their unit (OWN_UNIT), or nothing."""
     held = scope(user, capability)
@@ -262,7 +293,7 @@ def scoped(user, capability: str, queryset: Q, unit_field: str) -> Q:
     return queryset.none()
 
 
-def own_unit(user, capability: str = "portfolio.view") -> int | None:
+def own_unit(user, capability: CapabilityName = "portfolio.view") -> int | None:
     """The unit ``user`` is held to for ``capability`` (None: no unit narrows them)."""
     return user.unit_id if scope(user, capability) is OWN_UNIT else None
 
@@ -275,7 +306,10 @@ def has_business(user) -> bool:
 
 # --- views ---------------------------------------------------------------------------------
 
-SIGNED_IN = ""  # a view any signed-in user may open (their own password, the pending page)
+SIGNED_IN: Final = ""  # a view any signed-in user may open (their own password, the pending page)
+# What a view needs: a capability, or SIGNED_IN.
+Needed: TypeAlias = CapabilityName | Literal[""]
+View: TypeAlias = Callable[..., HttpResponseBase]
 
 
 def redirect_to_login(request):
@@ -307,22 +341,25 @@ def _come_back_to(request) -> str:
 
 
 def requires(
-    capability: str,
+    capability: Needed,
     *,
-    post: str | None = None,
+    post: Needed | None = None,
     methods: Iterable[str] | None = None,
-) -> Callable:
+) -> Callable[[View], View]:
     """Sign-in, then ``methods`` (405 otherwise), then the capability (``post`` for a POST,
     when it differs): 403 with the reason. Records what the view needs on the function
     (``view.capabilities``: method → capability) for the permission matrix and the middleware.
     The object's own scope is the fetch helper's (404 outside it)."""
-    needed = {"GET": capability, "POST": post if post is not None else capability}
+    needed: dict[str, Needed] = {
+        "GET": capability,
+        "POST": post if post is not None else capability,
+    }
     for name in needed.values():
         if name != SIGNED_IN and name not in CAPABILITY:
             raise KeyError(f"unknown capability {name!r}")
     allowed = sorted(methods) if methods is not None else None
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: View) -> View:
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
@@ -341,7 +378,7 @@ def requires(
     return decorator
 
 
-def signed_in(view: Callable) -> Callable:
+def signed_in(view: View) -> View:
     """Any signed-in user, whatever their role."""
     return requires(SIGNED_IN)(view)
 
@@ -352,7 +389,7 @@ def public(view: Callable) -> Callable:
     return view
 
 
-def needed_for(view: Callable, method: str) -> str | None:
+def needed_for(view: Callable[..., object], method: str) -> Needed | None:
     """The capability ``view`` needs for ``method`` ("" = signed in only or public, None =
     undeclared)."""
     if getattr(view, "public", False):
@@ -367,7 +404,7 @@ def needed_for(view: Callable, method: str) -> str | None:
 class CapabilityRequiredMixin:
     """``requires`` for a class-based view: set ``capabilities`` with ``needs(...)``."""
 
-    capabilities: dict[str, str] = {}
+    capabilities: dict[str, Needed] = {}
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -378,7 +415,7 @@ class CapabilityRequiredMixin:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
-def needs(capability: str, *, post: str | None = None) -> dict[str, str]:
+def needs(capability: Needed, *, post: Needed | None = None) -> dict[str, Needed]:
     return {"GET": capability, "POST": post if post is not None else capability}
 
 

@@ -227,6 +227,7 @@ def expected_status(name: str, target: str | None, method: str, user: User | Non
         return 403
     obj = sample_object(target)
     if isinstance(obj, User):  # an account: 三员 administrators are out of each other's reach
+        assert needed, f"{name} acts on an account, so it needs a capability"
         return 403 if not can(user, needed, obj) else EXCEPTIONS.get((name, method), 302)
     if obj is not None and not can(user, "portfolio.view", obj):
         return 404  # fetched through the user's scope

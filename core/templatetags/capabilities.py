@@ -8,15 +8,16 @@ one object, within the user's scope.
 from django import template
 
 from core import capabilities
+from core.capabilities import CapabilityName
 
 register = template.Library()
 
 
 @register.filter
-def can(user, capability: str) -> bool:
+def can(user, capability: CapabilityName) -> bool:
     return capabilities.can(user, capability)
 
 
 @register.simple_tag(takes_context=True)
-def can_do(context, capability: str, obj=None) -> bool:
+def can_do(context, capability: CapabilityName, obj=None) -> bool:
     return capabilities.can(context["user"], capability, obj)

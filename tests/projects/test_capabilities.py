@@ -1,6 +1,8 @@
 """The capability table: its copy in the docs, its scopes, and a role added by one row."""
 
+import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -12,11 +14,37 @@ from projects.access import visible_projects
 from projects.models import Project, Unit, User
 from tests.workbooks import PROJECT_HEADERS, code, load
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs" / "architecture.md"
 
 
 def test_the_docs_show_the_table_as_the_code_has_it():
     assert capability_table(User.Role.choices) in DOCS.read_text(encoding="utf-8")
+
+
+def test_the_names_mypy_checks_are_the_table_s():
+    """``CapabilityName`` (the Literal that makes a misspelt name a mypy error) lists exactly the
+    capabilities of ``CAPABILITY``, in its order."""
+    assert list(get_args(capabilities.CapabilityName)) == list(capabilities.CAPABILITY)
+
+
+def test_every_capability_a_template_asks_for_is_one():
+    """Templates are beyond mypy: ``user|can:"…"`` and ``{% can_do "…" %}`` name a capability of
+    the table, written as a quoted name."""
+    name = r"""("[^"]*"|'[^']*'|[^\s%}]+)"""
+    asked = re.compile(rf"\|\s*can\s*:\s*{name}|{{%\s*can_do\s+{name}")
+    named = {
+        (path.relative_to(ROOT).as_posix(), first or second)
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for first, second in asked.findall(path.read_text(encoding="utf-8"))
+    }
+    assert named
+    unknown = {
+        (path, name)
+        for path, name in named
+        if name[:1] not in "\"'" or name.strip("\"'") not in capabilities.CAPABILITY
+    }
+    assert unknown == set()
 
 
 def test_every_role_in_the_table_is_a_role():
