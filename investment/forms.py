@@ -8,10 +8,11 @@ from core.amounts import amount_field
 from core.capabilities import own_unit
 from core.formatting import QUARTER_CHOICES
 from core.models import PeriodKind
-from core.params import INT_MAX, given, id_param, note_bad, version_field, year_field
+from core.params import INT_MAX, given, id_param, note_bad, version_field, year_field, year_param
+from investment import rules
 from investment.models import MonthlyReport, QualityRule, WarningRule
-from investment.rules import periods
 from investment.rules.indicators import INDICATORS, WEIGHTS
+from investment.rules.periods import Period
 from investment.rules.year_settings import FIELDS, LIST_SIZE_LIMIT, settings_problems
 from projects.forms import ChineseFormMixin
 from projects.models import FactorCategory, Unit
@@ -41,13 +42,37 @@ class PeriodForm(forms.Form):
         return cls({"year": year, "month": month})
 
 
-def asked_period(request, default: tuple[int, int] | None = None) -> tuple[PeriodForm, int, int]:
-    """The period asked for, else ``default``, else the period that is due (DESIGN.md §3)."""
-    year, month = default or periods.due_period(timezone.localdate())
-    form = PeriodForm.from_query(request.GET, year=year, month=month)
-    if form.is_valid():
-        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
-    return form, year, month
+def asked_period(request, *, kind: str = PeriodKind.MONTH) -> tuple[PeriodForm, Period]:
+    """The period a figures page shows, built once for the request: ``?year=&month=`` when
+    they name one, else the period of ``kind`` that is due (DESIGN.md §3).
+
+    A quarter is the one the month shown is in, but never one not yet due (10月 on 2 December,
+    October being due: the fourth quarter is not, so the third); a year not over yet runs
+    through its month that is due (年度（截至10月）)."""
+    due = Period.due_on(timezone.localdate(), kind)
+    form = PeriodForm.from_query(request.GET, year=due.year, month=due.month)
+    if not form.is_valid():
+        return form, due
+    year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+    latest = due.due()  # the month that is due
+    if kind == PeriodKind.QUARTER:
+        month = rules.quarter_end_month((month + 2) // 3)
+        if (year, month) > (latest.year, latest.month):
+            return form, due
+    elif kind == PeriodKind.YEAR:
+        over = (year, 12) <= (latest.year, latest.month)
+        month = latest.month if year == latest.year and not over else 12
+    return form, due.at(year, month, kind)
+
+
+def settings_year(request, query, *, due: Period) -> int:
+    """The year 年度设置, 预警规则 and 数据质量规则 show: ``query``'s ``year`` (the address's or
+    the posted one), else the year of the period that is due (``due``), so the three tabs of
+    one menu open at the same year, in January too; a value that is not a year is said to be
+    ignored."""
+    year = year_param(query)
+    note_bad(request, "year", year, label="年度", instead=f"已显示{due.year}年", query=query)
+    return due.year if year is None else year
 
 
 def unit_asked(request) -> Unit | None:

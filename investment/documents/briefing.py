@@ -14,12 +14,10 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.fields.files import FieldFile
-from django.utils import timezone
 
 from bonds.models import FundApplication, FundType
 from bonds.selectors import fund_totals
-from core import formatting
-from core.models import PeriodKind, money
+from core.models import money
 from core.pdf import render_pdf
 from investment import rules
 from investment.documents import charts
@@ -30,6 +28,7 @@ from investment.rules.overruns import (
     overrun_summary,
     project_overrun,
 )
+from investment.rules.periods import Period
 from investment.selectors.portfolio import (
     Completeness,
     Figures,
@@ -106,15 +105,15 @@ class Briefing:
         return rules.percent(self.approvals_done, self.approvals_due)
 
 
-def _new_starts(plans: AnnualPlanQuerySet, *, year: int, month: int, first_month: int) -> NewStarts:
+def _new_starts(plans: AnnualPlanQuerySet, period: Period) -> NewStarts:
     new = plans.filter(
-        nature=Nature.NEW, actual_start__gte=date(year, 1, 1), actual_start__lte=rules.period_end(year, month)
-    )  # fmt: skip
+        nature=Nature.NEW, actual_start__gte=period.year_start, actual_start__lte=period.end
+    )
     totals = new.aggregate(
         count=Count("pk"),
         total=Sum("project__total_investment"),
         plan=Sum("planned_investment"),
-        this_period=Count("pk", filter=Q(actual_start__gte=date(year, first_month, 1))),
+        this_period=Count("pk", filter=Q(actual_start__gte=period.start)),
     )
     days = (
         new.order_by().values("actual_start").annotate(n=Count("pk")).filter(n__gte=GROUNDBREAKING_MIN)
@@ -151,16 +150,14 @@ def furthest_behind(warnings: list[LagWarning]) -> list[LagWarning]:
     )[:BRIEFING_LIST]
 
 
-def briefing_data(
-    *, year: int, month: int, kind: str = PeriodKind.MONTH, today: date | None = None
-) -> Briefing:
-    end = rules.period_end(year, month)
-    first_months: dict[str, int] = {PeriodKind.MONTH: month, PeriodKind.QUARTER: month - 2}
-    first_month = first_months.get(kind, 1)
+def briefing_data(period: Period) -> Briefing:
+    """Everything the briefing of ``period`` says (a month, a quarter or the year)."""
+    year, month, kind = period.year, period.month, period.kind
+    end = period.end
     plans = AnnualPlan.objects.counted(year)
-    summary = portfolio_summary(year=year, month=month)
+    summary = portfolio_summary(period)
     by_unit = sorted(
-        figures_by(year=year, month=month, by="unit").items(),
+        figures_by(period, by="unit").items(),
         key=lambda item: -(item[1].completion_rate or 0),
     )
     approvals = Milestone.objects.filter(
@@ -178,15 +175,15 @@ def briefing_data(
     budget = year_funds.filter(
         fund_type__in=[FundType.CENTRAL_BUDGET, FundType.PROVINCIAL_BUDGET]
     ).aggregate(allocated=Sum("allocated"))["allocated"]
-    ranking = unit_ranking(year=year, month=month, today=today)
+    ranking = unit_ranking(period)
     note = BriefingNote.objects.filter(year=year, period=kind, month=month).first()
-    lagging = lag_warnings(year=year, month=month)
+    lagging = lag_warnings(period)
     overdue = overdue_findings_at(end)
     return Briefing(
         year=year,
         month=month,
         kind=kind,
-        label=formatting.period_label(year=year, kind=kind, month=month),
+        label=period.label,
         end=end,
         summary=summary,
         levels=[
@@ -195,7 +192,7 @@ def briefing_data(
             if summary.by_level[level.value].projects
         ],  # fmt: skip
         by_unit=by_unit,
-        new_starts=_new_starts(plans, year=year, month=month, first_month=first_month),
+        new_starts=_new_starts(plans, period),
         approvals_due=approvals["due"],
         approvals_done=approvals["done"],
         statistics=extra["statistics"],
@@ -210,21 +207,23 @@ def briefing_data(
         overdue_findings=overdue[:BRIEFING_LIST],
         overdue_total=len(overdue),
         ranking=ranking,
-        charts=_charts(summary, by_unit) if summary.projects else [],
+        charts=_charts(period, summary, by_unit) if summary.projects else [],
         next_steps=note.next_steps if note else "",
-        completeness=report_completeness(year=year, month=month, today=today),
-        overruns=overrun_summary(year=year, month=month, plans=AnnualPlan.objects.all()),
+        completeness=report_completeness(period),
+        overruns=overrun_summary(period, plans=AnnualPlan.objects.all()),
     )
 
 
-def _charts(summary: PortfolioSummary, by_unit: list[tuple[str, Figures]]) -> list[Any]:
-    year, month = summary.year, summary.month
+def _charts(
+    period: Period, summary: PortfolioSummary, by_unit: list[tuple[str, Figures]]
+) -> list[Any]:
+    year, month = period.year, period.month
     return [
         charts.line_chart(
             title=f"{year}年累计投资完成率与序时进度",
             labels=[f"{m}月" for m in range(1, month + 1)],
             series=[
-                ("完成率", monthly_completion(year=year, month=month), "#1f4e79"),
+                ("完成率", monthly_completion(period), "#1f4e79"),
                 ("序时进度", [rules.time_progress(m) for m in range(1, month + 1)], "#c0392b"),
             ],
         ),
@@ -264,7 +263,9 @@ class ProjectSheet:
         return rules.percent(money(self.progress.completed), self.plan.planned_investment)
 
 
-def project_sheet_data(*, project: Project, year: int, month: int) -> ProjectSheet:
+def project_sheet_data(period: Period, *, project: Project) -> ProjectSheet:
+    """What 项目一页纸 says of ``project`` at ``period``."""
+    year, month = period.year, period.month
     plan = project.plans.filter(year=year).first()
     progress = (
         plan_progress(year=year, month=month, plans=AnnualPlan.objects.filter(pk=plan.pk)).first()
@@ -305,7 +306,7 @@ def project_sheet_data(*, project: Project, year: int, month: int) -> ProjectShe
             (_data_uri(p.thumbnail), p.caption, p.report.month)
             for p in photos.select_related("report")
         ],
-        overrun=project_overrun(project, period_end=rules.period_end(year, month)),
+        overrun=project_overrun(project, period_end=period.end),
     )
 
 
@@ -316,7 +317,7 @@ def _data_uri(image: FieldFile) -> str | None:
         return "data:image/jpeg;base64," + base64.b64encode(handle.read()).decode()
 
 
-def briefing_pdf_bytes(*, year: int, month: int, kind: str) -> bytes:
+def briefing_pdf_bytes(period: Period) -> bytes:
     """The briefing as leaders download it; the ``briefing`` command writes the same bytes."""
-    briefing = briefing_data(year=year, month=month, kind=kind)
-    return render_pdf("briefing/briefing.html", {"b": briefing, "generated": timezone.localdate()})
+    briefing = briefing_data(period)
+    return render_pdf("briefing/briefing.html", {"b": briefing, "generated": period.today})

@@ -7,7 +7,6 @@ notice once published does not change when a report is corrected later.
 """
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from core import formatting
@@ -15,6 +14,7 @@ from core.formatting import percent, points
 from investment.documents.briefing import BRIEFING_LIST, furthest_behind
 from investment.models import WarningLevel
 from investment.rules.indicators import INDICATORS
+from investment.rules.periods import Period
 from investment.selectors.portfolio import portfolio_summary, report_completeness
 from investment.selectors.progress import lag_warnings, level_counts
 from investment.selectors.rankings import unit_ranking
@@ -27,17 +27,19 @@ def notice_title(*, year: int, period: str, month: int) -> str:
     return f"关于{formatting.period_label(year=year, kind=period, month=month)}全县重点项目建设情况的通报"
 
 
-def notice_content(*, year: int, month: int, period: str, today: date) -> dict[str, Any]:
-    """Everything a notice shows, as plain text and numbers ready to keep (JSON)."""
-    ranking = unit_ranking(year=year, month=month, today=today)
-    summary = portfolio_summary(year=year, month=month)
-    completeness = report_completeness(year=year, month=month, today=today)
+def notice_content(period: Period) -> dict[str, Any]:
+    """Everything a notice of ``period`` shows, as it stands on the period's ``today``, as plain
+    text and numbers ready to keep (JSON)."""
+    today = period.today
+    ranking = unit_ranking(period)
+    summary = portfolio_summary(period)
+    completeness = report_completeness(period)
     overdue = overdue_findings(Finding.objects.all(), today=today)
-    lagging = lag_warnings(year=year, month=month)
+    lagging = lag_warnings(period)
     red = {score.unit for score in ranking.red_list}
     black = {score.unit for score in ranking.black_list}
     return {
-        "period_label": formatting.period_label(year=year, kind=period, month=month),
+        "period_label": period.label,
         # Kept with the notice: how many of the period's reports were in on the day of issue.
         "completeness": {
             "expected": completeness.expected,

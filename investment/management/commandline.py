@@ -5,44 +5,51 @@ from decimal import Decimal
 from django.core.management.base import CommandError
 
 from core import formatting
+from core.models import PeriodKind
 from core.params import YEAR_MAX, YEAR_MIN
+from investment.rules import periods
+from investment.rules.periods import Period
 from investment.selectors.explain import Explanation
 from investment.selectors.portfolio import report_completeness
 
 
-def incompleteness(*, year: int, month: int) -> str:
+def incompleteness(period: Period) -> str:
     """The warning a figure command prints on stderr when the period's reports are not all in
     (DESIGN.md §3: the figures say so; stdout stays as pinned, JSON included)."""
-    completeness = report_completeness(year=year, month=month)
+    completeness = report_completeness(period)
     said = "" if completeness.complete else f"注意：本期数据不完整（{completeness.text}）。"
     if completeness.quality.unexamined:
         said += f"注意：{completeness.quality.text}。"
     return said
 
 
-def check_period(*, year: int, month: int) -> None:
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise CommandError(f"年度应为{YEAR_MIN}–{YEAR_MAX}之间的四位年份，实际为{year}")
-    if not 1 <= month <= 12:
-        raise CommandError(f"月份应为1–12的整数，实际为{month}")
-
-
-def period_from_options(*, year: int, month: int | None, quarter: int | None, annual: bool) -> int:
-    """The month a ranking is taken at: the month, the quarter's last month, or December."""
+def period_from_options(
+    *, year: int, month: int | None, quarter: int | None = None, annual: bool = False
+) -> Period:
+    """The period a figure command is asked for (``--year`` with one of ``--month``,
+    ``--quarter``, ``--annual``), built once for everything the command reads; the month
+    commands take ``--month`` alone. Refused with a clerk's message when it is not one."""
     chosen = [option for option in (month, quarter) if option is not None] + (
         [12] if annual else []
     )
     if len(chosen) != 1:
         raise CommandError("请在 --month、--quarter、--annual 中选择一项")
-    if quarter is not None:
-        if not 1 <= quarter <= 4:
-            raise CommandError(f"季度应为1–4，实际为{quarter}")
-        month = quarter * 3
-    elif annual:
-        month = 12
-    assert month is not None  # exactly one of the three was given
-    check_period(year=year, month=month)
-    return month
+    if quarter is not None and not 1 <= quarter <= 4:
+        raise CommandError(f"季度应为1–4，实际为{quarter}")
+    kind = (
+        PeriodKind.QUARTER
+        if quarter is not None
+        else PeriodKind.YEAR
+        if annual
+        else PeriodKind.MONTH
+    )
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise CommandError(f"年度应为{YEAR_MIN}–{YEAR_MAX}之间的四位年份，实际为{year}")
+    through = periods.month_of(kind, month=month, quarter=quarter)
+    assert through is not None  # exactly one of the three was given
+    if not 1 <= through <= 12:
+        raise CommandError(f"月份应为1–12的整数，实际为{through}")
+    return Period.of(year, through, kind)
 
 
 def _months(months: list[int]) -> str:

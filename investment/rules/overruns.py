@@ -43,6 +43,7 @@ from django.db.models.functions import (
 from core.formatting import wan_text
 from core.models import money
 from investment import rules
+from investment.rules.periods import Period
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Stage
 
 # A project 竣工 or 投产 is done: the period end no longer pushes its overrun on.
@@ -142,12 +143,10 @@ COST_Q = Q(project__total_investment__gt=F("project__original_total"))
 TIME_Q = Q(time_overrun__gt=0)
 
 
-def overrun_plans(*, year: int, month: int, plans: AnnualPlanQuerySet) -> QuerySet[AnnualPlan]:
-    """Year ``year``'s counted plan rows (of ``plans``) whose project overruns its cost or its
-    time at (year, month), annotated (`with_overruns`), most over budget first."""
-    rows = with_overruns(
-        plans.counted(year), period_end=rules.period_end(year, month), prefix="project__"
-    )
+def overrun_plans(period: Period, *, plans: AnnualPlanQuerySet) -> QuerySet[AnnualPlan]:
+    """The period's year's counted plan rows (of ``plans``) whose project overruns its cost or
+    its time at the period's end, annotated (`with_overruns`), most over budget first."""
+    rows = with_overruns(plans.counted(period.year), period_end=period.end, prefix="project__")
     return (
         rows.filter(COST_Q | TIME_Q)
         .select_related("project__unit")
@@ -175,11 +174,9 @@ class OverrunSummary:
         )
 
 
-def overrun_summary(*, year: int, month: int, plans: AnnualPlanQuerySet) -> OverrunSummary:
-    """The counts and the sum of cost overruns of year ``year``'s list, in one query."""
-    rows = with_overruns(
-        plans.counted(year), period_end=rules.period_end(year, month), prefix="project__"
-    )
+def overrun_summary(period: Period, *, plans: AnnualPlanQuerySet) -> OverrunSummary:
+    """The counts and the sum of cost overruns of the period's year's list, in one query."""
+    rows = with_overruns(plans.counted(period.year), period_end=period.end, prefix="project__")
     figures = rows.aggregate(
         cost_projects=Count("pk", filter=COST_Q),
         cost_total=Sum(

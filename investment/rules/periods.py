@@ -6,10 +6,11 @@ next year) and counts as on time through the end of that day. Two different mont
 
 - the **month being reported** (``reporting_month``): the month that ended last. Reporters
   fill it in and the office reviews it until its due day, and after it as late reports;
-- the **period that is due** (``due_period``): the latest month whose due day has passed, or
-  the latest month the office has locked, whichever is later. Every page, export, PDF and
-  notice opens at it when no period is asked for (``due_of_kind``, ``due_month_of_year``), so
-  changing the due day never moves the pages back behind a month the office has closed. Only
+- the **period that is due** (``due_month``, `Period.due`): the latest month whose due day
+  has passed, or the latest month the office has locked, whichever is later. Every page,
+  export, PDF and notice opens at it when no period is asked for (``of_kind_due``,
+  ``month_judged``), so changing the due day never moves the pages back behind a month the
+  office has closed. Only
   the months whose due day has passed expect reports (``due_through``: I5's expected reports,
   未报送, the board's red cells): a locked month does not make a report late before its day.
 
@@ -19,18 +20,31 @@ approving and locking wait for it (``window_refusal``, which the services raise 
 ask before offering).
 
 ``today`` is always a parameter, so the rule tests on a frozen calendar.
+
+**One value, the `Period`.** A page, an export, a PDF, a notice or a command asks for a period
+once (the pages' ``?year=&month=&kind=&quarter=``: `investment.forms.asked_period`; the
+commands' ``--year``/``--month``/``--quarter``/``--annual``:
+`investment.management.commandline`), and gets one `Period`: the year, the month its figures
+run through, its kind, ``today``, and the year's settings read once (the warning and
+data-quality rules, and whether the month is locked, read once when first asked). Every
+selector, the briefing and the notices take it; none reads the year's settings again.
 """
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
 
+from core import formatting
 from core.models import PeriodKind
 from core.params import YEAR_MAX, YEAR_MIN
-from investment.models import ReportingPeriod, YearSettings
+from investment import rules
+from investment.models import QualityRule, ReportingPeriod, WarningRule, YearSettings
 
 
 def due_date(year: int, month: int, due_day: int) -> date:
@@ -38,37 +52,29 @@ def due_date(year: int, month: int, due_day: int) -> date:
     return date(year + 1, 1, due_day) if month == 12 else date(year, month + 1, due_day)
 
 
-def is_due(year: int, month: int, *, today: date, due_day: int | None = None) -> bool:
-    """Whether month ``month``'s due day has passed (it ends at midnight after the day)."""
-    if due_day is None:
-        due_day = YearSettings.for_year(year).due_day
-    return today > due_date(year, month, due_day)
+def report_deadline(year: int, month: int, due_day: int) -> datetime:
+    """The first instant after month ``month``'s report is due (end of the due day): a report
+    sent before it is on time."""
+    return timezone.make_aware(
+        datetime.combine(due_date(year, month, due_day) + timedelta(days=1), time.min)
+    )
 
 
-def window_opens(year: int, month: int, *, start_day: int | None = None) -> date:
+def window_opens(year: int, month: int, *, start_day: int) -> date:
     """The day month ``month``'s reports can be sent from (DESIGN.md §3 "The 报送 window"): the
     year's 报送开始日 of that month (the 20th by default). Drafts may be saved at any time."""
-    if start_day is None:
-        start_day = YearSettings.for_year(year).submit_start_day
     return date(year, month, start_day)
 
 
-def window_open(year: int, month: int, *, today: date | None = None) -> bool:
-    """Whether month ``month``'s reports can be sent, approved and the month locked now."""
-    return (today or timezone.localdate()) >= window_opens(year, month)
-
-
-def window_note(year: int, month: int) -> str:
+def window_note(year: int, month: int, *, opens: date) -> str:
     """What the month page says: 11月报表可于11月20日起报送."""
-    opens = window_opens(year, month)
     return f"{month}月报表可于{opens.month}月{opens.day}日起报送"
 
 
-def window_refusal(year: int, month: int, *, doing: str, today: date | None = None) -> str:
+def window_refusal(year: int, month: int, *, doing: str, today: date, opens: date) -> str:
     """Why month ``month`` cannot be ``doing`` (报送, 审核通过, 锁定) yet; "" once its window is
     open. The services refuse with it; the pages do not offer what it refuses."""
-    opens = window_opens(year, month)
-    if (today or timezone.localdate()) >= opens:
+    if today >= opens:
         return ""
     when = f"{opens.year}年{opens.month}月{opens.day}日"
     if doing == "报送":
@@ -95,28 +101,45 @@ def latest_locked() -> tuple[int, int] | None:
     )
 
 
-def due_period(
-    today: date | None = None, *, settings: YearSettings | None = None
-) -> tuple[int, int]:
-    """The period every page opens at (DESIGN.md §3): the latest month whose due day has
-    passed, or the latest month the office has locked, whichever is later (two queries).
+def due_month(today: date, *, due_day: int, locked: tuple[int, int] | None) -> tuple[int, int]:
+    """The period that is due on ``today`` (DESIGN.md §3): the latest month whose due day has
+    passed, or ``locked`` (the latest month the office has locked), whichever is later.
+    ``due_day``: the due day of the year of the month being reported.
 
     On 2 December with due day 5 that is October; from 6 December, November; and November
     from the day the office locks it, whatever the due day. December's report is due in
-    January under December's year settings. ``settings``: a year's settings to judge by
-    instead of the saved ones (年度设置's preview of an unsaved due day).
+    January under December's year settings.
     """
-    today = today or timezone.localdate()
     year, month = reporting_month(today)
-    due_day = settings.due_day if settings is not None and settings.year == year else None
     # The month before was due in the month that has just ended (due days are 1–28).
-    by_due_day = (
-        (year, month)
-        if is_due(year, month, today=today, due_day=due_day)
-        else _previous(year, month)
-    )
-    locked = latest_locked()
+    by_due_day = (year, month) if today > due_date(year, month, due_day) else _previous(year, month)
     return max(by_due_day, locked) if locked else by_due_day
+
+
+def of_kind_due(kind: str, due: tuple[int, int]) -> tuple[int, int]:
+    """The period of ``kind`` that is due when month ``due`` is, as (year, the month its
+    figures run through): that month, the latest quarter whose last month is due, or the latest
+    year whose December is due. Every page taking ``?kind=`` opens at it when no period is
+    asked for."""
+    year, month = due
+    if kind == PeriodKind.QUARTER:
+        return (year - 1, 12) if month < 3 else (year, 3 * (month // 3))
+    if kind == PeriodKind.YEAR:
+        return (year, 12) if month == 12 else (year - 1, 12)
+    return due
+
+
+def due_period(
+    today: date | None = None, *, settings: YearSettings | None = None
+) -> tuple[int, int]:
+    """`due_month` on ``today`` with the saved settings and locks (two queries); ``settings``:
+    a year's settings to judge by instead of the saved ones (年度设置's preview of an unsaved
+    due day). The pages take `Period.due`, which reads each once per request."""
+    today = today or timezone.localdate()
+    year = reporting_month(today)[0]
+    if settings is None or settings.year != year:
+        settings = YearSettings.for_year(year)
+    return due_month(today, due_day=settings.due_day, locked=latest_locked())
 
 
 def due_through(year: int, month: int, *, today: date, due_day: int) -> int:
@@ -130,42 +153,13 @@ def due_through(year: int, month: int, *, today: date, due_day: int) -> int:
     return 0
 
 
-def due_quarter(today: date | None = None) -> tuple[int, int]:
-    """The latest quarter whose last month is due: (year, quarter)."""
-    year, month = due_period(today)
-    if month < 3:
-        return year - 1, 4
-    return year, month // 3
-
-
-def due_year(today: date | None = None) -> int:
-    """The latest year whose December is due."""
-    year, month = due_period(today)
-    return year if month == 12 else year - 1
-
-
-def due_of_kind(kind: str, today: date | None = None) -> tuple[int, int]:
-    """The period of ``kind`` that is due, as (year, the month its figures run through): the
-    month that is due, the latest quarter whose last month is due, or the latest year whose
-    December is due. Every page taking ``?kind=`` opens at it when no period is asked for."""
-    if kind == PeriodKind.QUARTER:
-        year, quarter = due_quarter(today)
-        return year, 3 * quarter
-    if kind == PeriodKind.YEAR:
-        return due_year(today), 12
-    return due_period(today)
-
-
-def due_month_of_year(
-    year: int, today: date | None = None, *, settings: YearSettings | None = None
-) -> int | None:
+def month_judged(year: int, due: tuple[int, int]) -> int | None:
     """The month of ``year`` its pages judge at when none is asked (the 预警规则 counts, the
-    年度设置 preview): the period that is due when it is in ``year``, December for a year that
-    is over, None for a year with no month due yet."""
-    due_year, due_month = due_period(today, settings=settings)
-    if year < due_year:
+    年度设置 preview), month ``due`` being due: that month when it is in ``year``, December for
+    a year that is over, None for a year with no month due yet."""
+    if year < due[0]:
         return 12
-    return due_month if year == due_year else None
+    return due[1] if year == due[0] else None
 
 
 def kind_asked(query: Mapping[str, str]) -> str:
@@ -189,3 +183,228 @@ def deadline_shown(deadline: datetime) -> dict[str, Any]:
         "due": timezone.localtime(deadline) - timedelta(seconds=1),
         "overdue": timezone.now() >= deadline,
     }
+
+
+def month_of(kind: str, *, month: int | None, quarter: int | None = None) -> int | None:
+    """The month a period of ``kind`` runs through: the month asked, the quarter's last month
+    (3q), or December; None when the month or the quarter it needs is not given."""
+    if kind == PeriodKind.QUARTER:
+        return None if quarter is None else rules.quarter_end_month(quarter)
+    if kind == PeriodKind.YEAR:
+        return 12
+    return month
+
+
+class YearsRead:
+    """The years' settings and rules one request or command has read: each year's once, shared
+    by every `Period` built from it (`Period.at`, `Period.due`)."""
+
+    def __init__(self) -> None:
+        self._settings: dict[int, YearSettings] = {}
+        self._warning_rules: dict[int, dict[str, WarningRule]] = {}
+        self._quality_rules: dict[int, dict[str, QualityRule]] = {}
+
+    def settings(self, year: int) -> YearSettings:
+        if year not in self._settings:
+            self._settings[year] = YearSettings.for_year(year)
+        return self._settings[year]
+
+    def warning_rules(self, year: int) -> dict[str, WarningRule]:
+        if year not in self._warning_rules:
+            self._warning_rules[year] = WarningRule.for_year(year)
+        return self._warning_rules[year]
+
+    def quality_rules(self, year: int) -> dict[str, QualityRule]:
+        if year not in self._quality_rules:
+            self._quality_rules[year] = QualityRule.for_year(year)
+        return self._quality_rules[year]
+
+    @cached_property
+    def latest_locked(self) -> tuple[int, int] | None:
+        return latest_locked()
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period figures are shown for (DESIGN.md §3): year ``year`` through month ``month`` (a
+    quarter's last month, December for a year), of ``kind``, as it stands on ``today``, with the
+    year's settings. Build it with `Period.of` or `Period.due_on`; each request or command builds
+    it once and passes it on.
+    """
+
+    year: int
+    month: int  # the month the figures run through
+    kind: str
+    today: date
+    settings: YearSettings = field(compare=False, repr=False)
+    read: YearsRead = field(compare=False, repr=False, default_factory=YearsRead)
+
+    @classmethod
+    def of(
+        cls,
+        year: int,
+        month: int,
+        kind: str = PeriodKind.MONTH,
+        *,
+        today: date | None = None,
+        settings: YearSettings | None = None,
+    ) -> "Period":
+        """Year ``year`` through month ``month``; ``settings``: unsaved ones to judge by
+        instead of the year's (年度设置's preview)."""
+        read = YearsRead()
+        return cls._build(year, month, kind, today or timezone.localdate(), read, settings)
+
+    @classmethod
+    def due_on(cls, today: date | None = None, kind: str = PeriodKind.MONTH) -> "Period":
+        """The period of ``kind`` that is due on ``today`` (`due_month`, `of_kind_due`)."""
+        today = today or timezone.localdate()
+        read = YearsRead()
+        year, month = of_kind_due(kind, cls._due_month(today, read))
+        return cls._build(year, month, kind, today, read)
+
+    @staticmethod
+    def _due_month(today: date, read: YearsRead) -> tuple[int, int]:
+        due_day = read.settings(reporting_month(today)[0]).due_day
+        return due_month(today, due_day=due_day, locked=read.latest_locked)
+
+    @classmethod
+    def _build(
+        cls,
+        year: int,
+        month: int,
+        kind: str,
+        today: date,
+        read: YearsRead,
+        settings: YearSettings | None = None,
+    ) -> "Period":
+        if not 1 <= month <= 12:
+            raise ValueError(f"month must be 1–12, got {month}")
+        settings = settings if settings is not None else read.settings(year)
+        return cls(year, month, PeriodKind(kind), today, settings, read)
+
+    def at(self, year: int, month: int, kind: str = PeriodKind.MONTH) -> "Period":
+        """Another period on the same day, reading no year twice."""
+        return self._build(year, month, kind, self.today, self.read)
+
+    def due(self, kind: str = PeriodKind.MONTH) -> "Period":
+        """The period of ``kind`` that is due on this period's ``today`` (DESIGN.md §3)."""
+        year, month = of_kind_due(kind, self._due_month(self.today, self.read))
+        return self.at(year, month, kind)
+
+    def judged_in(self, year: int) -> "Period | None":
+        """The period of ``year`` the settings pages judge at, this one being the period that
+        is due: `month_judged` (None when no month of ``year`` is due yet)."""
+        month = month_judged(year, (self.year, self.month))
+        return None if month is None else self.at(year, month)
+
+    def judged_by(self, settings: YearSettings) -> "Period":
+        """This period under other (unsaved) settings of its year: 年度设置's preview."""
+        return replace(self, settings=settings)
+
+    def due_with(self, settings: YearSettings) -> tuple[int, int]:
+        """The month that would be due on ``today`` with ``settings`` (unsaved) for their year
+        (`due_period`'s ``settings``): 年度设置's preview of where the pages open."""
+        reporting_year = reporting_month(self.today)[0]
+        if settings.year != reporting_year:
+            settings = self.read.settings(reporting_year)
+        return due_month(self.today, due_day=settings.due_day, locked=self.read.latest_locked)
+
+    # --- what it is ----------------------------------------------------------------------
+
+    @property
+    def quarter(self) -> int:
+        """The quarter the period's last month is in."""
+        return (self.month + 2) // 3
+
+    @property
+    def first_month(self) -> int:
+        """The period's first month: the month, the quarter's first, or January."""
+        if self.kind == PeriodKind.QUARTER:
+            return self.month - 2
+        return 1 if self.kind == PeriodKind.YEAR else self.month
+
+    @property
+    def start(self) -> date:
+        """The first day of the period (of its first month)."""
+        return date(self.year, self.first_month, 1)
+
+    @property
+    def end(self) -> date:
+        """The last day of the period: the figures run through it."""
+        return rules.period_end(self.year, self.month)
+
+    @property
+    def year_start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def time_progress(self) -> Decimal:
+        """序时进度 at the period's end."""
+        return rules.time_progress(self.month)
+
+    @property
+    def label(self) -> str:
+        """2026年1–10月, 2026年三季度, 2026年度 (`core.formatting.period_label`)."""
+        return formatting.period_label(year=self.year, kind=self.kind, month=self.month)
+
+    # --- its reports ---------------------------------------------------------------------
+
+    @property
+    def due_day(self) -> int:
+        return self.settings.due_day
+
+    @property
+    def due_date(self) -> date:
+        """The day month ``month``'s report is due."""
+        return due_date(self.year, self.month, self.due_day)
+
+    @property
+    def deadline(self) -> datetime:
+        """The first instant after month ``month``'s report is due (end of the due day)."""
+        return report_deadline(self.year, self.month, self.due_day)
+
+    @property
+    def is_due(self) -> bool:
+        """Whether month ``month``'s due day has passed by ``today``."""
+        return self.today > self.due_date
+
+    @property
+    def due_through(self) -> int:
+        """The last month of 1..``month`` whose due day has passed (0 if none): reports are
+        expected (I5, 未报送) only for months up to it."""
+        return due_through(self.year, self.month, today=self.today, due_day=self.due_day)
+
+    @cached_property
+    def locked(self) -> bool:
+        """Whether the office has locked month ``month`` (one query, when first asked)."""
+        return ReportingPeriod.objects.filter(
+            year=self.year, month=self.month, locked_at__isnull=False
+        ).exists()
+
+    @property
+    def window_opens(self) -> date:
+        """The day month ``month``'s reports can be sent from (`window_opens`)."""
+        return window_opens(self.year, self.month, start_day=self.settings.submit_start_day)
+
+    @property
+    def window_open(self) -> bool:
+        return self.today >= self.window_opens
+
+    @property
+    def window_note(self) -> str:
+        return window_note(self.year, self.month, opens=self.window_opens)
+
+    def window_refusal(self, *, doing: str) -> str:
+        return window_refusal(
+            self.year, self.month, doing=doing, today=self.today, opens=self.window_opens
+        )
+
+    # --- the year's rules, read once when first asked ------------------------------------
+
+    @property
+    def warning_rules(self) -> dict[str, WarningRule]:
+        return self.read.warning_rules(self.year)
+
+    @property
+    def quality_rules(self) -> dict[str, QualityRule]:
+        return self.read.quality_rules(self.year)

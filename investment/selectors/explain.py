@@ -11,12 +11,11 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.db.models import BooleanField, Case, Q, Value, When
-from django.utils import timezone
 
 from core.models import money
 from investment import rules
-from investment.rules import periods
 from investment.rules.indicators import INVESTMENT, START, Indicator
+from investment.rules.periods import Period
 from investment.selectors.portfolio import counted_reports
 from investment.selectors.rankings import (
     UnitScore,
@@ -110,19 +109,18 @@ class UnknownUnit(LookupError):
     pass
 
 
-def explain_unit(*, year: int, month: int, unit: str, today: date | None = None) -> Explanation:
-    """The breakdown of ``unit``'s score at (year, month); ``UnknownUnit`` if it is not ranked."""
-    ranking = unit_ranking(year=year, month=month, today=today)
+def explain_unit(period: Period, *, unit: str) -> Explanation:
+    """The breakdown of ``unit``'s score at ``period``; ``UnknownUnit`` if it is not ranked."""
+    year, month = period.year, period.month
+    ranking = unit_ranking(period)
     score = next((s for s in ranking.units if s.unit == unit), None)
     if score is None:
         names = "、".join(s.unit for s in ranking.units) or "（无）"
         raise UnknownUnit(
             f"“{unit}”在{year}年没有列入计划的项目，不参加排名。参加排名的单位：{names}"
         )
-    end = rules.period_end(year, month)
-    through = periods.due_through(
-        year, month, today=today or timezone.localdate(), due_day=ranking.settings.due_day
-    )
+    end = period.end
+    through = period.due_through
 
     plans = {
         plan.pk: PlanLine(

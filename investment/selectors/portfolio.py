@@ -11,12 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.utils import timezone
 
 from core.models import money
 from investment import rules
-from investment.models import MonthlyReport, YearSettings
-from investment.rules import periods
+from investment.models import MonthlyReport
+from investment.rules.periods import Period
 from investment.selectors.quality import QualityCount, quality_count
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Nature, Stage, User
 
@@ -121,15 +120,16 @@ BREAKDOWNS = {
 
 
 def figures_by(
-    *, year: int, month: int, by: str, plans: AnnualPlanQuerySet | None = None
+    period: Period, *, by: str, plans: AnnualPlanQuerySet | None = None
 ) -> dict[str, Figures]:
-    """The portfolio figures of (year, month) broken down by ``by`` (a key of BREAKDOWNS).
+    """The portfolio figures of ``period`` broken down by ``by`` (a key of BREAKDOWNS).
 
     Two queries: plan rows grouped by the dimension and nature, reports by the dimension.
     """
     key = BREAKDOWNS[by]
-    schedule = rules.time_progress(month)
-    end = rules.period_end(year, month)
+    year, month = period.year, period.month
+    schedule = period.time_progress
+    end = period.end
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
 
     groups = (
@@ -168,16 +168,16 @@ def figures_by(
 
 
 def portfolio_summary(
-    *, year: int, month: int, plans: AnnualPlanQuerySet | None = None
+    period: Period, *, plans: AnnualPlanQuerySet | None = None
 ) -> PortfolioSummary:
-    """The portfolio figures of year ``year`` at the end of month ``month``, by level.
+    """The portfolio figures of ``period`` (its year at the end of its month), by level.
 
     ``plans`` narrows the portfolio (a unit's or an industry's plan rows); it defaults to
     every plan row of the year. Two queries.
     """
-    schedule = rules.time_progress(month)
-    summary = PortfolioSummary(time_progress=schedule, year=year, month=month)
-    by_level = figures_by(year=year, month=month, by="level", plans=plans)
+    schedule = period.time_progress
+    summary = PortfolioSummary(time_progress=schedule, year=period.year, month=period.month)
+    by_level = figures_by(period, by="level", plans=plans)
     summary.by_level = {
         level: by_level.get(level, Figures(time_progress=schedule)) for level in Level.values
     }
@@ -188,9 +188,10 @@ def portfolio_summary(
 
 
 def monthly_completion(
-    *, year: int, month: int, plans: AnnualPlanQuerySet | None = None
+    period: Period, *, plans: AnnualPlanQuerySet | None = None
 ) -> list[Decimal | None]:
     """The cumulative completion rate at the end of each month 1..``month`` (two queries)."""
+    year, month = period.year, period.month
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
     annual_plan = money(plans.aggregate(total=Sum("planned_investment"))["total"])
     by_month = dict(
@@ -209,14 +210,14 @@ def monthly_completion(
 
 
 def projects_by_stage(
-    *, year: int, plans: AnnualPlanQuerySet | None = None
+    period: Period, *, plans: AnnualPlanQuerySet | None = None
 ) -> list[tuple[str, int]]:
     """How many of the year's plan rows are in each project stage (one query).
 
     A replaced row (替换: its project's stage is 替换) counts in no figure, but it is on the
     year's list and in 项目库: the chart shows it under 替换, said not to count, so the chart
     agrees with 项目库's total."""
-    plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=year)
+    plans = (AnnualPlan.objects.all() if plans is None else plans).filter(year=period.year)
     counts = dict(
         plans.order_by()
         .values("project__stage")
@@ -378,18 +379,14 @@ class Completeness:
         )
 
 
-def report_completeness(
-    *,
-    year: int,
-    month: int,
-    plans: AnnualPlanQuerySet | None = None,
-    today: date | None = None,
-) -> Completeness:
-    """Whether month ``month``'s reports are all in, for ``plans`` (default: every row).
+def report_completeness(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> Completeness:
+    """Whether the period's month's reports are all in, for ``plans`` (default: every row),
+    on the period's ``today``.
 
-    One grouped query (rows by unit, with how many have a counted report for the month),
-    the year's settings for the due day, and one for the data-quality flags.
+    One grouped query (rows by unit, with how many have a counted report for the month) and
+    one for the data-quality flags.
     """
+    year, month = period.year, period.month
     scoped = plans
     plans = AnnualPlan.objects.all() if plans is None else plans
     reported = MonthlyReport.objects.filter(
@@ -406,14 +403,13 @@ def report_completeness(
         expected += row["expected"]
         sent += row["reported"]
         units_missing += row["reported"] < row["expected"]
-    due_day = YearSettings.for_year(year).due_day
     return Completeness(
         year=year,
         month=month,
         expected=expected,
         reported=sent,
         units_missing=units_missing,
-        due=periods.is_due(year, month, today=today or timezone.localdate(), due_day=due_day),
-        due_date=periods.due_date(year, month, due_day),
+        due=period.is_due,
+        due_date=period.due_date,
         quality=quality_count(year=year, month=month, plans=scoped),
     )

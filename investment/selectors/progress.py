@@ -6,18 +6,16 @@ The per-row judgements (which reason applies, which colour) follow DESIGN.md §3
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db.models import BooleanField, ExpressionWrapper, Max, Q, Sum
-from django.utils import timezone
 
 from core.models import money
 from investment import rules
-from investment.models import LEVEL_ORDER, MonthlyReport, WarningLevel, WarningRule, YearSettings
-from investment.rules import periods
-from investment.selectors.rankings import report_deadline
+from investment.models import LEVEL_ORDER, MonthlyReport, WarningLevel, WarningRule
+from investment.rules.periods import Period
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Project
 
 ZERO = Decimal(0)
@@ -115,9 +113,8 @@ def progress_rows(
 
 
 def project_ranking(
+    period: Period,
     *,
-    year: int,
-    month: int,
     level: str | None = None,
     unit_id: int | None = None,
     industry: str | None = None,
@@ -130,7 +127,9 @@ def project_ranking(
         plans = plans.filter(project__unit=unit_id)
     if industry:
         plans = plans.filter(project__industry=industry)
-    rows = [progress for progress, _ in progress_rows(year=year, month=month, plans=plans)]
+    rows = [
+        progress for progress, _ in progress_rows(year=period.year, month=period.month, plans=plans)
+    ]
     return sorted(
         rows,
         key=lambda row: (row.completion_rate is None, -(row.completion_rate or ZERO), row.code),
@@ -213,28 +212,20 @@ def _months_between(earlier: date, year: int, month: int) -> int:
     return (year - earlier.year) * 12 + month - earlier.month
 
 
-def lag_warnings(
-    *,
-    year: int,
-    month: int,
-    now: datetime | None = None,
-    plans: AnnualPlanQuerySet | None = None,
-    rules_of_year: dict[str, WarningRule] | None = None,
-) -> list[LagWarning]:
-    """The early-warning list at (year, month): every plan row with at least one reason at
+def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> list[LagWarning]:
+    """The early-warning list of ``period``: every plan row with at least one reason at
     yellow or red under the year's `WarningRule` rows (whose docstring table defines each
-    measure and edge), or ``rules_of_year`` when given.
+    measure and edge).
 
-    未报送 is raised only once month ``month``'s due day has passed at ``now``. A row not due
-    to start by the period end (``due_to_start_q``) is judged neither 未按期开工 nor 投资滞后.
-    Four queries:
-    the settings, the rules, the plan rows with their sums, the overdue milestones.
+    未报送 is raised only once the month's due day has passed on the period's ``today``. A row
+    not due to start by the period end (``due_to_start_q``) is judged neither 未按期开工 nor
+    投资滞后. Two queries, the plan rows with their sums and the overdue milestones (and the
+    year's rules, when the period has not read them yet).
     """
-    settings = YearSettings.for_year(year)
-    rule = rules_of_year or WarningRule.for_year(year)
-    end = rules.period_end(year, month)
-    now = now or timezone.now()
-    deadline_passed = now >= report_deadline(year, month, settings.due_day)
+    year, month = period.year, period.month
+    rule = period.warning_rules
+    end = period.end
+    deadline_passed = period.is_due
     counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
     rows = progress_rows(
         year=year,
@@ -332,12 +323,12 @@ def level_counts(warnings: list[LagWarning]) -> list[LevelCount]:
 
 
 def with_marks(
-    rows: "list[BoardRow]", *, year: int, month: int, plans: AnnualPlanQuerySet
+    rows: "list[BoardRow]", period: Period, *, plans: AnnualPlanQuerySet
 ) -> "list[BoardRow]":
     """The board rows with their warning marks: the lag list of the same rows (``plans``
-    narrowed to them), so a mark and the list always agree. Four more queries."""
+    narrowed to them), so a mark and the list always agree. Two more queries."""
     shown = plans.filter(pk__in=[row.progress.plan_id for row in rows])
-    marks = {w.progress.plan_id: w for w in lag_warnings(year=year, month=month, plans=shown)}
+    marks = {w.progress.plan_id: w for w in lag_warnings(period, plans=shown)}
     for row in rows:
         row.warning = marks.get(row.progress.plan_id)
     return rows
@@ -408,25 +399,17 @@ def board_colour(
     return Colour.RED
 
 
-def board(
-    *,
-    year: int,
-    month: int,
-    plans: AnnualPlanQuerySet | None = None,
-    today: date | None = None,
-) -> list[BoardRow]:
+def board(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> list[BoardRow]:
     """Every plan row × months 1..``month``, coloured, with the figures behind each colour.
 
-    A month whose due day has not passed by ``today`` and whose report is not in is
-    ``Colour.PENDING``, not red. The amber/red edge is the 投资滞后 rule's yellow threshold.
-    Four queries: the settings, the rules, the plan rows, and the reports summed by plan and
-    month.
+    A month whose due day has not passed by the period's ``today`` and whose report is not in
+    is ``Colour.PENDING``, not red. The amber/red edge is the 投资滞后 rule's yellow threshold.
+    Two queries, the plan rows and the reports summed by plan and month (and the year's
+    rules, when the period has not read them yet).
     """
-    settings = YearSettings.for_year(year)
-    threshold = WarningRule.for_year(year)[Indicator.INVESTMENT].yellow
-    through = periods.due_through(
-        year, month, today=today or timezone.localdate(), due_day=settings.due_day
-    )
+    year, month = period.year, period.month
+    threshold = period.warning_rules[Indicator.INVESTMENT].yellow
+    through = period.due_through
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
     rows = progress_rows(year=year, month=month, plans=plans)
     monthly: dict[tuple[int, int], Decimal] = {

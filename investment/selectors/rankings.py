@@ -10,19 +10,17 @@ number of projects or units. Python only divides, weighs and sorts one row per u
 
 import operator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 from functools import reduce
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth
-from django.utils import timezone
 
 from core.models import money
 from investment import rules
 from investment.models import MonthlyReport, YearSettings
-from investment.rules import periods
 from investment.rules.indicators import (
     INDICATORS,
     Indicator,
@@ -30,6 +28,7 @@ from investment.rules.indicators import (
     weighted_score,
     weights_of,
 )
+from investment.rules.periods import Period, report_deadline
 from investment.selectors.portfolio import counted_reports
 from projects.models import AnnualPlan, Milestone, Project
 from supervision.models import Finding
@@ -139,17 +138,6 @@ class Ranking:
         return self.units[len(self.units) - self.list_size :] if self.list_size else []
 
 
-def report_deadline(year: int, month: int, due_day: int) -> datetime:
-    """The first instant after month ``month``'s report is due (end of the due day)."""
-    due = date(year + 1, 1, due_day) if month == 12 else date(year, month + 1, due_day)
-    return timezone.make_aware(datetime.combine(due + timedelta(days=1), time.min))
-
-
-def month_deadline(year: int, month: int) -> datetime:
-    """``report_deadline`` with the due day of the year's settings."""
-    return report_deadline(year, month, YearSettings.for_year(year).due_day)
-
-
 def milestones_due(*, year: int, end: date) -> "QuerySet[WithAnnotations[Milestone, Owner]]":
     """Milestones planned in ``year`` on or before ``end``, with the unit they count for."""
     return Milestone.objects.filter(
@@ -211,30 +199,21 @@ def report_expected(*, year: int, through: int) -> Q:
     )
 
 
-def unit_ranking(
-    *,
-    year: int,
-    month: int,
-    today: date | None = None,
-    settings: YearSettings | None = None,
-) -> Ranking:
-    """Every unit with plan rows in ``year``, scored and ranked at the end of ``month``.
+def unit_ranking(period: Period) -> Ranking:
+    """Every unit with plan rows in the period's year, scored and ranked at its end.
 
-    I5 expects reports only for the months whose due day had passed by ``today``
+    I5 expects reports only for the months whose due day had passed by the period's ``today``
     (DESIGN.md §3: a month not yet due expects no report yet).
 
-    ``settings`` (due day, weights, 红黑榜 size) default to the year's saved ones; 年度设置's
-    preview passes unsaved ones, so the preview and the ranking are the one rule.
+    The period's settings (due day, weights, 红黑榜 size) are the year's saved ones; 年度设置's
+    preview builds a period with unsaved ones, so the preview and the ranking are the one rule.
     """
-    if settings is None:
-        settings = YearSettings.for_year(year)
-    schedule = rules.time_progress(month)
-    end = rules.period_end(year, month)
-    year_start = date(year, 1, 1)
+    year, month, settings = period.year, period.month, period.settings
+    schedule = period.time_progress
+    end = period.end
+    year_start = period.year_start
     scores: dict[int, UnitScore] = {}
-    through = periods.due_through(
-        year, month, today=today or timezone.localdate(), due_day=settings.due_day
-    )
+    through = period.due_through
 
     expected = Case(
         When(actual_start__lt=year_start, then=Value(through)),

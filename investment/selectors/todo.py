@@ -17,9 +17,9 @@ from django.utils import timezone
 from core.capabilities import can, own_unit
 from investment.models import MonthlyReport, ReportingPeriod, WarningLevel
 from investment.rules import periods
+from investment.rules.periods import Period
 from investment.selectors.portfolio import reporting_status
 from investment.selectors.progress import LagReason, lag_warnings, level_counts
-from investment.selectors.rankings import month_deadline
 from projects.access import visible_plans
 from projects.models import Milestone, User
 from supervision.access import visible_findings
@@ -39,29 +39,32 @@ def _url(name: str, **query: object) -> str:
     return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
 
 
-def todos(user: User, *, today: date) -> list[Todo]:
-    """The user's open items with a count above zero, most urgent first."""
+def todos(user: User, *, period: Period) -> list[Todo]:
+    """The user's open items with a count above zero, most urgent first, on the ``today`` of
+    ``period`` (any period of the request: the items are the month being reported's and the
+    period that is due's, built from it so that no year's settings are read twice)."""
+    today = period.today
     # The month being reported (not the period that is due): what reporters fill in and the
     # office reviews until its due day and, late, after it.
-    year, month = periods.reporting_month(today)
+    reporting = period.at(*periods.reporting_month(today))
+    year, month = reporting.year, reporting.month
     items: list[Todo] = []
     if can(user, "report.enter"):
-        overdue = timezone.now() >= month_deadline(year, month)
+        due = period.due()
+        overdue = timezone.now() >= reporting.deadline
         units = reporting_status(year=year, month=month, plans=visible_plans(user))
         if not can(user, "report.review"):  # a unit's reporter: what to send
             returned = sum(unit.returned for unit in units)
             unsent = sum(unit.outstanding for unit in units) - returned
             # A locked month cannot be corrected from the month page: say who can open it.
-            locked = ReportingPeriod.objects.filter(
-                year=year, month=month, locked_at__isnull=False
-            ).exists()
+            locked = reporting.locked
             after = "（该月已锁定，需项目办解锁）" if locked else ""
             items += [
                 Todo(
-                    f"{month}月月报未报送{after or _due_soon(year, month, today)}",
+                    f"{month}月月报未报送{after or _due_soon(reporting)}",
                     unsent,
                     _url("report_current"),
-                    not locked and (overdue or bool(_due_soon(year, month, today))),
+                    not locked and (overdue or bool(_due_soon(reporting))),
                 ),
                 Todo(
                     f"{month}月月报被退回待修改{after}",
@@ -69,7 +72,7 @@ def todos(user: User, *, today: date) -> list[Todo]:
                     _url("report_current") + "#returned",
                     not locked,
                 ),
-                *_unlock_and_past_due(user, year=year, month=month, today=today),
+                *_unlock_and_past_due(user, reporting=reporting, due=due),
             ]
         else:
             submitted = MonthlyReport.objects.filter(
@@ -81,9 +84,9 @@ def todos(user: User, *, today: date) -> list[Todo]:
             items += [
                 Todo(f"{month}月月报待审核", submitted, _url("review_current")),
                 Todo(f"{month}月月报未报齐的单位", missing, _url("review_current"), overdue),
-                *_past_due(user, year=year, month=month, today=today),
+                *_past_due(user, reporting=reporting, due=due),
             ]
-        items += _warnings(user, today=today)
+        items += _warnings(user, due=due)
         late = _overdue_milestones(user, year=year, today=today)
         items.append(
             Todo(
@@ -113,11 +116,11 @@ def todos(user: User, *, today: date) -> list[Todo]:
     return sorted((item for item in items if item.count), key=lambda item: not item.urgent)
 
 
-def _warnings(user: User, *, today: date) -> list[Todo]:
+def _warnings(user: User, *, due: Period) -> list[Todo]:
     """The warning rules' red (and, for a unit, yellow) projects at the period that is due:
     the office is told the red ones, a unit's reporter their own unit's red and yellow."""
-    year, month = periods.due_period(today)
-    counts = level_counts(lag_warnings(year=year, month=month, plans=visible_plans(user)))
+    year, month = due.year, due.month
+    counts = level_counts(lag_warnings(due, plans=visible_plans(user)))
     office = can(user, "report.review")
     return [
         Todo(
@@ -135,10 +138,10 @@ REMINDER_DAYS = 3  # reporters are reminded of the due day from this many days b
 UNLOCK_NOTICE_DAYS = 31  # an unlocked month is announced for at most this long
 
 
-def _due_soon(year: int, month: int, today: date) -> str:
+def _due_soon(reporting: Period) -> str:
     """The due day in the label from REMINDER_DAYS before it through the day itself."""
-    due = timezone.localdate(month_deadline(year, month) - timedelta(seconds=1))
-    days = (due - today).days
+    due = reporting.due_date
+    days = (due - reporting.today).days
     if days == 0:
         return f"（今天{due.month}月{due.day}日截止）"
     if 0 < days <= REMINDER_DAYS:
@@ -146,21 +149,19 @@ def _due_soon(year: int, month: int, today: date) -> str:
     return ""
 
 
-def _unlock_and_past_due(user: User, *, year: int, month: int, today: date) -> list[Todo]:
+def _unlock_and_past_due(user: User, *, reporting: Period, due: Period) -> list[Todo]:
     """A late month that is also unlocked is one item (the unlock notice, with its reason)."""
-    unlocked = _unlock_notices(user, today=today)
+    unlocked = _unlock_notices(user, today=reporting.today)
     pages = {item.url for item in unlocked}
-    late = _past_due(user, year=year, month=month, today=today)
+    late = _past_due(user, reporting=reporting, due=due)
     return unlocked + [item for item in late if item.url not in pages]
 
 
-def _past_due(user: User, *, year: int, month: int, today: date) -> list[Todo]:
+def _past_due(user: User, *, reporting: Period, due: Period) -> list[Todo]:
     """Before the due day of the month being reported, the month before is already late:
     its missing reports stay on the list (while it is not locked) until they are sent."""
-    due_year, due_month = periods.due_period(today)
-    if (due_year, due_month) == (year, month) or ReportingPeriod.objects.filter(
-        year=due_year, month=due_month, locked_at__isnull=False
-    ).exists():
+    due_year, due_month = due.year, due.month
+    if (due_year, due_month) == (reporting.year, reporting.month) or due.locked:
         return []
     units = reporting_status(year=due_year, month=due_month, plans=visible_plans(user))
     page = reverse("report_month", args=[due_year, due_month])

@@ -27,7 +27,7 @@ from core.versioning import (
     save_recorded,
 )
 from investment.models import BriefingNote, MonthlyReport, QualityFlag, ReportingPeriod
-from investment.rules import periods
+from investment.rules.periods import Period
 from investment.selectors.portfolio import (
     UnitReporting,
     describe_units,
@@ -49,7 +49,7 @@ def is_locked(*, year: int, month: int) -> bool:
 
 def refuse_before_window(year: int, month: int, *, doing: str) -> None:
     """A month's reports are sent, approved and locked from its 报送开始日 (DESIGN.md §3)."""
-    refusal = periods.window_refusal(year, month, doing=doing)
+    refusal = Period.of(year, month).window_refusal(doing=doing)
     if refusal:
         raise ValidationError(refusal, code="window")
 

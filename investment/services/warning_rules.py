@@ -5,7 +5,6 @@ The rules themselves (what each measures, where its yellow and red edges are) ar
 """
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import Any, cast
@@ -16,7 +15,7 @@ from django.db.models import Field
 
 from core.capabilities import require
 from investment.models import WarningRule, threshold_text
-from investment.rules import periods
+from investment.rules.periods import Period
 from investment.selectors.progress import LevelCount, lag_warnings, level_counts
 from investment.services.year_rows import YearRow, year_rows_save
 from projects.models import AnnualPlanQuerySet, User
@@ -144,12 +143,11 @@ def _changes(record: Any, before: Any) -> list[str]:
 
 
 def counts_now(
-    year: int, *, plans: AnnualPlanQuerySet | None = None, today: date | None = None
+    year: int, *, due: Period, plans: AnnualPlanQuerySet | None = None
 ) -> tuple[int, list[LevelCount]] | None:
     """(the month, red and yellow rows) under the saved rules, at the year's month that is
-    due (`investment.rules.periods.due_month_of_year`)."""
-    month = periods.due_month_of_year(year, today)
-    if month is None:
+    due (``due``, the period that is due: `investment.rules.periods.month_judged`)."""
+    period = due.judged_in(year)
+    if period is None:
         return None
-    warnings = lag_warnings(year=year, month=month, plans=plans)
-    return month, level_counts(warnings)
+    return period.month, level_counts(lag_warnings(period, plans=plans))

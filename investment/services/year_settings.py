@@ -3,14 +3,14 @@
 One service writes them (``year_settings_save``); three selectors read for the page: what the
 new values would do to the ranking (``settings_preview``, the one ranking rule of
 `investment/selectors/rankings.py` run twice), which period every page would open at
-(``opens_at``: `investment.rules.periods.due_period` run twice) and who changed what
+(``opens_at``: `investment.rules.periods.due_month` run twice) and who changed what
 (``settings_history``).
 
 The lag threshold is not kept here: it belongs to the year's 预警规则.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
@@ -22,8 +22,8 @@ from django.utils import timezone
 from core.capabilities import require
 from core.versioning import value_text
 from investment.models import MonthlyReport, WarningRule, YearSettings
-from investment.rules import periods
 from investment.rules.indicators import WEIGHTS
+from investment.rules.periods import Period
 from investment.rules.year_settings import FIELDS, settings_problems, settings_values
 from investment.selectors.rankings import Ranking, UnitScore, unit_ranking
 from investment.services import quality
@@ -131,13 +131,15 @@ class OpensAt:
         return self.locked is not None and self.after == self.locked
 
 
-def opens_at(*, year: int, values: dict[str, int], today: date) -> OpensAt:
-    """Where every page opens with the settings in force and with ``values`` (unsaved) for
-    ``year`` (`investment.rules.periods.due_period`, the one rule, run twice)."""
+def opens_at(due: Period, *, year: int, values: dict[str, int]) -> OpensAt:
+    """Where every page opens with the settings in force (``due``, the period that is due)
+    and with ``values`` (unsaved) for ``year`` (`investment.rules.periods.due_month`, the one
+    rule, run twice)."""
+    proposed = YearSettings(year=year, **values)
     return OpensAt(
-        before=periods.due_period(today),
-        after=periods.due_period(today, settings=YearSettings(year=year, **values)),
-        locked=periods.latest_locked(),
+        before=(due.year, due.month),
+        after=due.due_with(proposed),
+        locked=due.read.latest_locked,
     )
 
 
@@ -218,17 +220,16 @@ class Preview:
         return self.after.settings.list_size > self.after.list_size
 
 
-def settings_preview(*, year: int, values: dict[str, int], today: date) -> Preview | None:
-    """The ranking at the year's due period with the settings in force and with ``values``
-    (unsaved), unit by unit; None when no month of ``year`` is due yet. ``values`` must have
-    passed ``settings_problems``."""
-    month = periods.due_month_of_year(year, today)
-    if month is None:
+def settings_preview(due: Period, *, year: int, values: dict[str, int]) -> Preview | None:
+    """The ranking at the year's due period (``due``: the period that is due) with the
+    settings in force and with ``values`` (unsaved), unit by unit; None when no month of
+    ``year`` is due yet. ``values`` must have passed ``settings_problems``."""
+    period = due.judged_in(year)
+    if period is None:
         return None
-    current = YearSettings.for_year(year)
-    proposed = YearSettings(year=year, **values)
-    before = unit_ranking(year=year, month=month, today=today, settings=current)
-    after = unit_ranking(year=year, month=month, today=today, settings=proposed)
+    month = period.month
+    before = unit_ranking(period)
+    after = unit_ranking(period.judged_by(YearSettings(year=year, **values)))
     earlier = {score.unit: score for score in before.units}
     moves = [
         Move(

@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from core import filenames, formatting
+from core import filenames
 from core.capabilities import requires
 from core.errors import form_error_text
 from core.http import AuthenticatedRequest
+from core.models import PeriodKind
 from core.params import month_param
 from core.pdf import pdf_response, render_pdf
 from investment.documents.briefing import briefing_pdf_bytes, project_sheet_data
@@ -24,25 +25,33 @@ from investment.forms import BriefingForm, PeriodForm
 from investment.models import BriefingNote
 from investment.rules import periods
 from investment.rules.overruns import overrun_summary
+from investment.rules.periods import Period
 from investment.selectors.portfolio import report_completeness
 from investment.services.reports import briefing_note_save
 from projects.access import project_for
 from projects.models import AnnualPlan
 
 
-def _asked_briefing(query: QueryDict) -> BriefingForm:
-    """The briefing asked for; what the query leaves out is the period that is due
-    (DESIGN.md §3): for a month briefing that month, for a quarter the last quarter that is
-    due, for a year the last year whose December is due. A month unless a kind is given."""
-    today = timezone.localdate()
+def _asked_briefing(query: QueryDict) -> tuple[BriefingForm, Period]:
+    """The briefing asked for, and the period that is due (of the kind asked, built once for
+    the request); what the query leaves out is the period that is due (DESIGN.md §3): for a
+    month briefing that month, for a quarter the last quarter that is due, for a year the last
+    year whose December is due. A month unless a kind is given."""
     kind = periods.kind_asked(query)
-    year, month = periods.due_of_kind(kind, today)
+    due = Period.due_on(timezone.localdate(), kind)
     # The quarter picker opens at the quarter that is due, whichever kind is shown.
-    data = {"kind": kind, "year": year, "month": month, "quarter": periods.due_quarter(today)[1]}
+    data = {"kind": kind, "year": due.year, "month": due.month,
+            "quarter": due.due(PeriodKind.QUARTER).quarter}  # fmt: skip
     asked = {key: query[key] for key in ("year", "month", "quarter") if query.get(key)}
     if "quarter" not in asked and (month_param(asked) or 1) % 3 == 0:
         del data["quarter"]  # a link naming the quarter by its last month (kind=quarter&month=9)
-    return BriefingForm(data | asked)
+    return BriefingForm(data | asked), due
+
+
+def _period(form: BriefingForm, due: Period | None) -> Period:
+    """The period the valid ``form`` names (reading no year ``due`` has read)."""
+    year, month, kind = (form.cleaned_data[k] for k in ("year", "month", "kind"))
+    return due.at(year, month, kind) if due else Period.of(year, month, kind)
 
 
 def _query(*, kind: str, year: int, month: int) -> str:
@@ -52,10 +61,15 @@ def _query(*, kind: str, year: int, month: int) -> str:
 @requires("briefing.read", post="briefing.write_note")
 def briefing(request: AuthenticatedRequest) -> HttpResponse:
     """Choose a period, edit its 下步工作打算 (office), download the PDF."""
-    form = BriefingForm(request.POST) if request.method == "POST" else _asked_briefing(request.GET)
+    due: Period | None = None
+    if request.method == "POST":
+        form = BriefingForm(request.POST)
+    else:
+        form, due = _asked_briefing(request.GET)
     if not form.is_valid():
         return render(request, "investment/briefing.html", {"form": form})
-    year, month, kind = (form.cleaned_data[k] for k in ("year", "month", "kind"))
+    period = _period(form, due)
+    year, month, kind = period.year, period.month, period.kind
     if request.method == "POST":
         try:
             briefing_note_save(
@@ -80,21 +94,22 @@ def briefing(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "investment/briefing.html",
         {"form": form, "year": year, "month": month, "kind": kind,
-         "label": formatting.period_label(year=year, kind=kind, month=month), "note": note,
-         "completeness": report_completeness(year=year, month=month),
-         "overruns": overrun_summary(year=year, month=month, plans=AnnualPlan.objects.all()),
+         "label": period.label, "note": note,
+         "completeness": report_completeness(period),
+         "overruns": overrun_summary(period, plans=AnnualPlan.objects.all()),
          "pdf_query": _query(kind=kind, year=year, month=month)},
     )  # fmt: skip
 
 
 @requires("briefing.read")
 def briefing_pdf(request: AuthenticatedRequest) -> HttpResponse:
-    form = _asked_briefing(request.GET)
+    form, due = _asked_briefing(request.GET)
     if not form.is_valid():
         messages.error(request, form_error_text(form))
         return redirect("briefing")
-    year, month, kind = (form.cleaned_data[k] for k in ("year", "month", "kind"))
-    completeness = report_completeness(year=year, month=month)
+    period = _period(form, due)
+    year, month, kind = period.year, period.month, period.kind
+    completeness = report_completeness(period)
     if completeness.needs_acknowledgement and request.GET.get("acknowledged") != "1":
         # A leader must not take an incomplete or unexamined period for fact: confirm first.
         said, known = [], []
@@ -108,7 +123,7 @@ def briefing_pdf(request: AuthenticatedRequest) -> HttpResponse:
         )
         query = _query(kind=kind, year=year, month=month)
         return redirect(f"{reverse('briefing')}?{query}#download")
-    data = briefing_pdf_bytes(year=year, month=month, kind=kind)
+    data = briefing_pdf_bytes(period)
     return pdf_response(data, filenames.briefing(year=year, month=month, kind=kind))
 
 
@@ -116,7 +131,8 @@ def briefing_pdf(request: AuthenticatedRequest) -> HttpResponse:
 def project_sheet_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """项目一页纸: one project's figures, months, milestones, open findings and latest photo."""
     project = project_for(request.user, pk)
-    year, month = periods.due_period(timezone.localdate())
+    due = Period.due_on(timezone.localdate())
+    year, month = due.year, due.month
     asked = PeriodForm(request.GET)
     if asked.is_valid():
         year, month = asked.cleaned_data["year"], asked.cleaned_data["month"]
@@ -124,7 +140,7 @@ def project_sheet_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         # A project off this year's list: its own latest year on the list, whole year.
         latest = project.plans.order_by("-year").values_list("year", flat=True).first()
         year, month = (latest, 12) if latest else (year, month)
-    sheet = project_sheet_data(project=project, year=year, month=month)
+    sheet = project_sheet_data(due.at(year, month), project=project)
     data = render_pdf(
         "briefing/project_sheet.html",
         {"sheet": sheet, "generated": timezone.localdate(), "today": timezone.localdate()},

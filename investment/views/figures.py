@@ -11,7 +11,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.http import urlencode
 from django_tables2 import RequestConfig
 
@@ -26,6 +25,7 @@ from investment.filters import LagFilter, PlanUnitFilter
 from investment.forms import asked_period
 from investment.models import WarningLevel, WarningRule
 from investment.rules import periods
+from investment.rules.periods import Period
 from investment.selectors.explain import UnknownUnit, explain_unit
 from investment.selectors.portfolio import report_completeness
 from investment.selectors.progress import (
@@ -54,20 +54,8 @@ PROJECTS_RANKED = 50  # the rankings page lists the first ones; nothing below th
 @requires("portfolio.view")
 def rankings(request: AuthenticatedRequest) -> HttpResponse:
     kind = periods.kind_asked(request.GET)
-    today = timezone.localdate()
-    form, year, month = asked_period(request, periods.due_of_kind(kind, today))
-    due = periods.due_period(today)
-    if kind == PeriodKind.QUARTER:
-        # The quarter the month shown is in, but never one not yet due (10月 on 2 December,
-        # October being due: the fourth quarter is not, so the third).
-        month = rules.quarter_end_month((month + 2) // 3)
-        if (year, month) > due:
-            year, quarter = periods.due_quarter(today)
-            month = rules.quarter_end_month(quarter)
-    elif kind == PeriodKind.YEAR:
-        # A year not over yet is ranked through its month that is due (年度（截至10月）).
-        month = 12 if (year, 12) <= due else due[1] if year == due[0] else 12
-    ranking = unit_ranking(year=year, month=month)
+    form, period = asked_period(request, kind=kind)
+    ranking = unit_ranking(period)
     if request.GET.get("format") == "xlsx":
         return _ranking_xlsx(ranking, kind)
     explanation = None
@@ -77,13 +65,12 @@ def rankings(request: AuthenticatedRequest) -> HttpResponse:
     explainable = None if own_unit(request.user) is None else {request.user.unit.name}  # type: ignore[union-attr]
     if unit_name and (explainable is None or unit_name in explainable):
         try:
-            explanation = explain_unit(year=year, month=month, unit=unit_name)
+            explanation = explain_unit(period, unit=unit_name)
         except UnknownUnit:
             explanation = None
     level = request.GET.get("level") or None
     projects = project_ranking(
-        year=year,
-        month=month,
+        period,
         level=level if level in Level.values else None,
         unit_id=own_unit(request.user),
     )
@@ -102,7 +89,7 @@ def rankings(request: AuthenticatedRequest) -> HttpResponse:
             "annual": kind == PeriodKind.YEAR,
             "kinds": PeriodKind.choices,
             "kind": kind,
-            "completeness": report_completeness(year=year, month=month),
+            "completeness": report_completeness(period),
         },
     )
 
@@ -130,10 +117,11 @@ def _period_query(request: AuthenticatedRequest, year: int, month: int) -> str:
 
 @requires("portfolio.view")
 def lag_page(request: AuthenticatedRequest) -> HttpResponse:
-    form, year, month = asked_period(request)
+    form, period = asked_period(request)
+    year, month = period.year, period.month
     filters = LagFilter(request.GET, queryset=visible_plans(request.user))
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
-    found = lag_warnings(year=year, month=month, plans=plans)
+    found = lag_warnings(period, plans=plans)
     warnings = filters.warnings(found)
     if request.GET.get("format") == "xlsx":
         headers = ("项目代码", "项目名称", "责任单位", "项目级别", "年度计划投资(万元)",
@@ -160,14 +148,15 @@ def lag_page(request: AuthenticatedRequest) -> HttpResponse:
             "month": month,
             "levels": level_counts(found),  # before the level and reason asked for
             "period_query": _period_query(request, year, month),
-            "completeness": report_completeness(year=year, month=month, plans=plans),
+            "completeness": report_completeness(period, plans=plans),
         },
     )
 
 
 @requires("portfolio.view")
 def board_page(request: AuthenticatedRequest) -> HttpResponse:
-    form, year, month = asked_period(request)
+    form, period = asked_period(request)
+    year, month = period.year, period.month
     filters = PlanUnitFilter(request.GET, queryset=visible_plans(request.user))
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
     group = "level" if request.GET.get("group") == "level" else "unit"
@@ -175,27 +164,27 @@ def board_page(request: AuthenticatedRequest) -> HttpResponse:
         headers = ("责任单位", "项目代码", "项目名称", "包抓领导", "年度计划投资(万元)") + tuple(
             f"{m}月完成率(%)" for m in range(1, month + 1)
         )
-        rows = sorted(board(year=year, month=month, plans=plans), key=_board_order(group))
+        rows = sorted(board(period, plans=plans), key=_board_order(group))
         grid = (
             (r.progress.unit, r.progress.code, r.progress.name, r.progress.leader,
              r.progress.planned_investment, *(rules.for_machine(c.completion_rate) for c in r.cells))
             for r in rows
         )  # fmt: skip
         return _xlsx(filenames.board(year=year, month=month), "挂图作战", headers, grid)
-    page, rows = _board_page(request, plans, year=year, month=month, group=group)
+    page, rows = _board_page(request, plans, period, group=group)
     return render(
         request,
         "investment/board.html",
         {
             "form": form,
-            "rows": with_marks(rows, year=year, month=month, plans=plans),
-            "threshold": WarningRule.for_year(year)[WarningRule.Indicator.INVESTMENT].yellow_text,
+            "rows": with_marks(rows, period, plans=plans),
+            "threshold": period.warning_rules[WarningRule.Indicator.INVESTMENT].yellow_text,
             "page": page,
             "year": year,
             "months": range(1, month + 1),
             "group": group,
             "filter": filters,
-            "completeness": report_completeness(year=year, month=month, plans=plans),
+            "completeness": report_completeness(period, plans=plans),
         },
     )
 
@@ -215,14 +204,14 @@ def _board_order(group: str) -> Callable[[BoardRow], tuple[int, str, str]]:
 
 
 def _board_page(
-    request: AuthenticatedRequest, plans: AnnualPlanQuerySet, *, year: int, month: int, group: str
+    request: AuthenticatedRequest, plans: AnnualPlanQuerySet, period: Period, *, group: str
 ) -> tuple[Page[int], list[BoardRow]]:
     """One page of the board, judging only the rows on it.
 
     The rows come in (level, unit) blocks; their sizes (one grouped query) tell which blocks
     the page spans, so a city's board judges 300 rows, not 9,000.
     """
-    year_plans = plans.counted(year)
+    year_plans = plans.counted(period.year)
     sizes: dict[tuple, int] = {}
     blocks = year_plans.order_by().values("level", "project__unit__name").annotate(n=Count("pk"))
     for block in blocks:
@@ -238,8 +227,6 @@ def _board_page(
             wanted |= Q(project__unit__name=key[1], **({"level": level} if level else {}))
             before = seen if before is None else before
         seen += sizes[key]
-    rows = sorted(
-        board(year=year, month=month, plans=year_plans.filter(wanted)), key=_board_order(group)
-    )
+    rows = sorted(board(period, plans=year_plans.filter(wanted)), key=_board_order(group))
     offset = first - (before or 0)
     return page, rows[offset : offset + ROWS_PER_PAGE]

@@ -25,9 +25,9 @@ from investment import rules
 from investment.forms import ReportFormSet, ReportRowForm, unit_asked
 from investment.models import MonthlyReport, ReportPhoto
 from investment.rules import periods
+from investment.rules.periods import Period
 from investment.selectors.month import counted_before, entry_status, month_choices, report_for
 from investment.selectors.portfolio import expecting_reports
-from investment.selectors.rankings import month_deadline
 from investment.services import entry, photos
 from investment.services import reports as services
 from projects.access import visible_plans
@@ -61,6 +61,7 @@ def report_month(request: AuthenticatedRequest, year: int, month: int) -> HttpRe
     are shown read-only, so saving never touches them.
     """
     periods.month_or_404(year, month)
+    period = Period.of(year, month)
     unit = unit_asked(request)
     plans = list(
         visible_plans(request.user)
@@ -109,18 +110,18 @@ def report_month(request: AuthenticatedRequest, year: int, month: int) -> HttpRe
             "formset": formset,
             "lines": _lines(plans, formset, reports, previous, year=year, month=month),
             "status": entry_status(plans=plans, reports=reports, year=year, month=month),
-            **periods.deadline_shown(month_deadline(year, month)),
+            **periods.deadline_shown(period.deadline),
             "locked": locked,
             "can_write": can_write,
             # 报送 from the month's 报送开始日 (drafts any time): the page says from when.
-            "window_open": periods.window_open(year, month),
-            "can_submit": can_write and periods.window_open(year, month),
-            "window_note": periods.window_note(year, month),
+            "window_open": period.window_open,
+            "can_submit": can_write and period.window_open,
+            "window_note": period.window_note,
             "has_editable": bool(editable),
             "photo_limit": settings.PHOTO_MAX_PER_REPORT,
             "month_choices": month_choices(
                 unit=unit,
-                current=periods.reporting_month(timezone.localdate()),
+                current=periods.reporting_month(period.today),
                 shown=(year, month),
             ),
         },

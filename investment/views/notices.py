@@ -2,8 +2,6 @@
 
 What a notice says is assembled by `investment.documents.notices`."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -14,10 +12,10 @@ from core import filenames, formatting
 from core.capabilities import requires
 from core.http import AuthenticatedRequest
 from core.lists import paginate
+from core.models import PeriodKind
 from core.pdf import pdf_response, render_pdf
 from investment.documents.notices import notice_content, notice_ranking, notice_title
-from investment.models import YearSettings
-from investment.rules import periods
+from investment.rules.periods import Period
 from investment.selectors.portfolio import report_completeness
 from supervision import services
 from supervision.forms import NoticeForm
@@ -32,14 +30,17 @@ def notice_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "investment/notice_list.html", {"table": table})
 
 
-def _not_due_yet(*, year: int, kind: str, month: int, today: date) -> str:
-    """Why a notice cannot rank this period yet ("" when it can): before a month's due day no
+def _not_due_yet(period: Period) -> str:
+    """Why a notice cannot rank ``period`` yet ("" when it can): before a month's due day no
     unit owes its report (DESIGN.md §3), so a ranking would black-list units for nothing;
     a month the office has locked is closed, and the period that is due with it."""
-    if (year, month) <= periods.due_period(today):
+    year, month, kind = period.year, period.month, period.kind
+    due = period.due()
+    if (year, month) <= (due.year, due.month):
         return ""
-    settings_due = periods.due_date(year, month, YearSettings.for_year(year).due_day)
-    due_year, due_month = periods.due_of_kind(kind, today)
+    settings_due = period.due_date
+    latest_due = period.due(kind)
+    due_year, due_month = latest_due.year, latest_due.month
 
     def named(year: int, month: int) -> str:
         if kind == Notice.Period.MONTH:
@@ -60,30 +61,26 @@ def notice_create(request: AuthenticatedRequest) -> HttpResponse:
     The preview is computed from the data of the moment, as the notice will be; 印发 computes
     it again, so a report that arrives in between is in the notice, never a stale preview.
     """
-    today = timezone.localdate()
-    year, month = periods.due_period(today)
+    due = Period.due_on(timezone.localdate())
     initial = {
-        "year": year,
-        "month": month,
-        "quarter": periods.due_quarter(today)[1],
+        "year": due.year,
+        "month": due.month,
+        "quarter": due.due(PeriodKind.QUARTER).quarter,
         "period": Notice.Period.MONTH,
     }
     form = NoticeForm(request.POST or None, initial=initial)
-    completeness = report_completeness(year=year, month=month, today=today)
+    completeness = report_completeness(due)
     context = {"form": form, "completeness": completeness}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         data["title"] = data["title"] or notice_title(
             year=data["year"], period=data["period"], month=data["month"]
         )
-        completeness = report_completeness(year=data["year"], month=data["month"], today=today)
-        content = notice_content(
-            year=data["year"], month=data["month"], period=data["period"], today=today
-        )
+        period = due.at(data["year"], data["month"], data["period"])
+        completeness = report_completeness(period)
+        content = notice_content(period)
         context |= {"completeness": completeness, "acknowledged": _acknowledged(request)}
-        not_due = _not_due_yet(
-            year=data["year"], kind=data["period"], month=data["month"], today=today
-        )
+        not_due = _not_due_yet(period)
         if not_due:
             form.add_error(None, not_due)
             request.audit_outcome = "refused"  # audit.AuditEntry.Outcome

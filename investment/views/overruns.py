@@ -28,10 +28,11 @@ HEADERS = ("项目代码", "项目名称", "责任单位", "项目级别", "原�
 
 @requires("portfolio.view")
 def overrun_list(request: AuthenticatedRequest) -> HttpResponse:
-    form, year, month = asked_period(request)
+    form, period = asked_period(request)
+    year, month = period.year, period.month
     filters = OverrunFilter(request.GET, queryset=visible_plans(request.user))
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
-    rows = filters.of_kind(overrun_plans(year=year, month=month, plans=plans))
+    rows = filters.of_kind(overrun_plans(period, plans=plans))
     if request.GET.get("format") == "xlsx":
         sheet = ("超概算超工期", HEADERS, _export_rows(rows))
         return workbook_response([sheet], filenames.overruns(year=year, month=month))
@@ -46,7 +47,7 @@ def overrun_list(request: AuthenticatedRequest) -> HttpResponse:
             "table": table,
             "year": year,
             "month": month,
-            "summary": overrun_summary(year=year, month=month, plans=plans),
+            "summary": overrun_summary(period, plans=plans),
         },
     )
 

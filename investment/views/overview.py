@@ -13,9 +13,9 @@ from core.http import AuthenticatedRequest
 from core.models import money
 from investment import rules
 from investment.documents import charts
-from investment.forms import PeriodForm
-from investment.rules import periods
+from investment.forms import asked_period
 from investment.rules.overruns import overrun_summary, project_overrun
+from investment.rules.periods import Period
 from investment.selectors.portfolio import (
     Figures,
     PortfolioSummary,
@@ -40,20 +40,18 @@ DASHBOARD_ESCALATIONS = 10
 
 @requires("portfolio.view")
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    year, month = periods.due_period(timezone.localdate())
-    form = PeriodForm.from_query(request.GET, year=year, month=month)
-    if form.is_valid():
-        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+    form, period = asked_period(request)
+    year, month = period.year, period.month
     plans = visible_plans(request.user)
-    lagging = lag_warnings(year=year, month=month, plans=plans)
-    summary = portfolio_summary(year=year, month=month, plans=plans)
+    lagging = lag_warnings(period, plans=plans)
+    summary = portfolio_summary(period, plans=plans)
     levels = [(level.label, summary.by_level[level.value]) for level in Level]
     by_unit = sorted(
-        figures_by(year=year, month=month, by="unit", plans=plans).items(),
+        figures_by(period, by="unit", plans=plans).items(),
         key=lambda item: -(item[1].completion_rate or 0),
     )
     by_industry = sorted(
-        figures_by(year=year, month=month, by="industry", plans=plans).items(),
+        figures_by(period, by="industry", plans=plans).items(),
         key=lambda item: -(item[1].annual_plan),
     )
     return render(
@@ -68,24 +66,27 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "lagging": lagging,
             "lagging_levels": level_counts(lagging),
             "lagging_query": urlencode({"year": year, "month": month}),
-            "completeness": report_completeness(year=year, month=month, plans=plans),
-            "overruns": overrun_summary(year=year, month=month, plans=plans),
+            "completeness": report_completeness(period, plans=plans),
+            "overruns": overrun_summary(period, plans=plans),
             "overruns_query": urlencode({"year": year, "month": month}),
-            "charts": _dashboard_charts(summary, by_unit, plans),
+            "charts": _dashboard_charts(period, summary, by_unit, plans),
             "funds": fund_totals(visible_funds(request.user).filter(year=year)),
-            "todos": todos(request.user, today=timezone.localdate()),
+            "todos": todos(request.user, period=period),
             "escalations": escalations(
-                visible_findings(request.user), today=timezone.localdate(), min_level=LEVEL_LEADERS
+                visible_findings(request.user), today=period.today, min_level=LEVEL_LEADERS
             )[:DASHBOARD_ESCALATIONS],
         },
     )
 
 
 def _dashboard_charts(
-    summary: PortfolioSummary, by_unit: list[tuple[str, Figures]], plans: AnnualPlanQuerySet
+    period: Period,
+    summary: PortfolioSummary,
+    by_unit: list[tuple[str, Figures]],
+    plans: AnnualPlanQuerySet,
 ) -> list[SafeString]:
-    year, month = summary.year, summary.month
-    rates = monthly_completion(year=year, month=month, plans=plans)
+    year, month = period.year, period.month
+    rates = monthly_completion(period, plans=plans)
     return [
         charts.line_chart(
             title=f"{year}年累计投资完成率与序时进度",
@@ -102,7 +103,7 @@ def _dashboard_charts(
         ),
         charts.bar_chart(
             title="项目阶段分布",
-            items=[(label, Decimal(n)) for label, n in projects_by_stage(year=year, plans=plans)],
+            items=[(label, Decimal(n)) for label, n in projects_by_stage(period, plans=plans)],
             unit="个",
             colour="#2b6cb0",
         ),
@@ -113,7 +114,7 @@ def _dashboard_charts(
 def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One project's sheet: plan rows by year with progress, milestones, reports, funds, findings."""
     project = project_for(request.user, pk)
-    year, month = periods.due_period(timezone.localdate())
+    period = Period.due_on(timezone.localdate())
     plans = []
     for plan in plan_progress_all_years(project=project, month=12).select_related("replaced_by"):
         plan.project = project  # what plan_fields_for reads, without a query per row
@@ -130,11 +131,11 @@ def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "reports": report_history(project),
             "funds": project.fund_applications.order_by("-year", "fund_type"),
             "findings": project.findings.select_related("unit").order_by("-found_on"),
-            "overrun": project_overrun(project, period_end=rules.period_end(year, month)),
+            "overrun": project_overrun(project, period_end=period.end),
             "revisions": project.revisions.select_related("recorded_by"),
-            "year": year,
-            "month": month,
+            "year": period.year,
+            "month": period.month,
             "months": range(1, 13),
-            "today": timezone.localdate(),
+            "today": period.today,
         },
     )

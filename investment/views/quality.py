@@ -16,11 +16,18 @@ from core import filenames
 from core.capabilities import can, requires
 from core.errors import error_text
 from core.http import AuthenticatedRequest
-from core.params import given, id_list, id_param, note_bad, whole_number, year_param
+from core.params import given, id_list, id_param, whole_number
 from core.xlsx import workbook_response
-from investment.forms import QualityRuleFormSet, asked_period, review_url, unit_asked
+from investment.forms import (
+    QualityRuleFormSet,
+    asked_period,
+    review_url,
+    settings_year,
+    unit_asked,
+)
 from investment.models import MonthlyReport, QualityFlag, QualityRule
 from investment.rules import periods
+from investment.rules.periods import Period
 from investment.selectors import quality as quality_selectors
 from investment.selectors.month import report_for
 from investment.services import reports as services
@@ -60,16 +67,11 @@ def meaning(rule: QualityRule) -> str:
 # --- 数据质量规则 ---------------------------------------------------------------------------------
 
 
-def _year(request: AuthenticatedRequest) -> int:
-    query = request.GET if given(request.GET, "year") else request.POST
-    year, default = year_param(query), timezone.localdate().year
-    note_bad(request, "year", year, label="年度", instead=f"已显示{default}年", query=query)
-    return default if year is None else year
-
-
 @requires("year.configure")
 def quality_rules(request: AuthenticatedRequest) -> HttpResponse:
-    year = _year(request)
+    due = Period.due_on(timezone.localdate())
+    query = request.GET if given(request.GET, "year") else request.POST
+    year = settings_year(request, query, due=due)
     rules = QualityRule.for_year(year)
     errors: list[str] = []
     stale = False
@@ -122,7 +124,7 @@ def quality_rules(request: AuthenticatedRequest) -> HttpResponse:
         "investment/quality_rules.html",
         {
             "year": year,
-            "years": settings_years(year, timezone.localdate().year),
+            "years": settings_years(year, due.today.year),
             "formset": formset,
             "lines": lines,
             "errors": errors,
@@ -162,6 +164,7 @@ def report_send(request: AuthenticatedRequest, year: int, month: int) -> HttpRes
     and a 说明 to write, before anything is sent (保存并报送 on the month page comes here when
     a line has flags)."""
     periods.month_or_404(year, month)
+    period = Period.of(year, month)
     unit = unit_asked(request)
     back = reverse("report_month", args=[year, month]) + (f"?unit={unit.pk}" if unit else "")
     reports = _unsent(request, year, month, unit)
@@ -207,11 +210,9 @@ def report_send(request: AuthenticatedRequest, year: int, month: int) -> HttpRes
             "back": back,
             "can_send": bool(reports)
             and not services.is_locked(year=year, month=month)
-            and periods.window_open(year, month),
+            and period.window_open,
             # Before the month's 报送开始日 the page says from when, as the month page does.
-            "window_note": ""
-            if periods.window_open(year, month)
-            else periods.window_note(year, month),
+            "window_note": "" if period.window_open else period.window_note,
         },
     )
 
@@ -301,7 +302,8 @@ def flag_accept_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def quality_flags(request: AuthenticatedRequest) -> HttpResponse:
     """数据质量: a month's flags by unit and by rule, open / explained / accepted, each linked
     to its report; filters; the Excel export of the list as filtered."""
-    form, year, month = asked_period(request)
+    form, period = asked_period(request)
+    year, month = period.year, period.month
     unit = id_param(request.GET, "unit")
     rule = request.GET.get("rule") or ""
     status = request.GET.get("status") or ""

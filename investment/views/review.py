@@ -20,9 +20,9 @@ from core.params import id_list, id_param
 from investment.forms import ReturnForm, review_url, unit_asked
 from investment.models import MonthlyReport, ReportingPeriod
 from investment.rules import periods
+from investment.rules.periods import Period
 from investment.selectors.month import lock_summary, review_list
 from investment.selectors.portfolio import UnitReporting, reporting_status
-from investment.selectors.rankings import month_deadline
 from investment.services import reports as services
 from projects.access import visible_plans
 from projects.models import Unit
@@ -35,6 +35,7 @@ def review_month(request: AuthenticatedRequest, year: int, month: int) -> HttpRe
     Everyone but a unit's reporter may read it (a reporter sees only their unit's page).
     """
     periods.month_or_404(year, month)
+    shown = Period.of(year, month)
     status = request.GET.get("status") or MonthlyReport.Status.SUBMITTED
     unit = unit_asked(request)
     listed = review_list(
@@ -43,10 +44,10 @@ def review_month(request: AuthenticatedRequest, year: int, month: int) -> HttpRe
     locked = services.is_locked(year=year, month=month)
     may_review = can(request.user, "report.review")
     may_lock = can(request.user, "period.lock")
-    deadline = month_deadline(year, month)
+    deadline = shown.deadline
     by_unit = reporting_status(year=year, month=month, plans=visible_plans(request.user))
     missing = [u for u in by_unit if u.outstanding]
-    window_open = periods.window_open(year, month)
+    window_open = shown.window_open
     return render(
         request,
         "investment/review_month.html",
@@ -65,7 +66,7 @@ def review_month(request: AuthenticatedRequest, year: int, month: int) -> HttpRe
             "can_act": may_review and not locked,
             # Approving and locking wait for the month's 报送开始日 (returning does not).
             "can_approve": may_review and not locked and window_open,
-            "window_note": "" if window_open else periods.window_note(year, month),
+            "window_note": "" if window_open else shown.window_note,
             "submitted_count": listed.submitted_count,
             "held_count": listed.held_count,
             "can_accept": can(request.user, "quality.accept") and not locked,
@@ -218,7 +219,8 @@ def period_lock(request: AuthenticatedRequest, year: int, month: int) -> HttpRes
     if services.is_locked(year=year, month=month):
         messages.info(request, f"{year}年{month}月已锁定。")
         return redirect(back)
-    too_early = periods.window_refusal(year, month, doing="锁定")
+    shown = Period.of(year, month)
+    too_early = shown.window_refusal(doing="锁定")
     if too_early:  # the confirmation would offer what the service refuses
         messages.error(request, too_early)
         return redirect(back)
@@ -231,7 +233,7 @@ def period_lock(request: AuthenticatedRequest, year: int, month: int) -> HttpRes
             "month": month,
             "missing": summary.missing,
             "outstanding": summary.outstanding,
-            **periods.deadline_shown(month_deadline(year, month)),
+            **periods.deadline_shown(shown.deadline),
             "waiting": summary.waiting,
         },
     )

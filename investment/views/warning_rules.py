@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from core.capabilities import requires
 from core.http import AuthenticatedRequest
-from core.params import given, note_bad, year_param
-from investment.forms import WarningRuleFormSet
+from core.params import given
+from investment.forms import WarningRuleFormSet, settings_year
 from investment.models import WarningRule
+from investment.rules.periods import Period
 from investment.services.warning_rules import (
     RuleEntry,
     counts_now,
@@ -24,13 +25,6 @@ from investment.services.year_settings import settings_years
 HISTORY_SHOWN = 50
 
 
-def _year(request: AuthenticatedRequest) -> int:
-    query = request.GET if given(request.GET, "year") else request.POST
-    year, default = year_param(query), timezone.localdate().year
-    note_bad(request, "year", year, label="年度", instead=f"已显示{default}年", query=query)
-    return default if year is None else year
-
-
 def _initial(rules: dict[str, WarningRule]) -> list[dict]:
     return [
         {"indicator": r.indicator, "version": r.version if r.pk else 0, "enabled": r.enabled,
@@ -41,8 +35,10 @@ def _initial(rules: dict[str, WarningRule]) -> list[dict]:
 
 @requires("year.configure", post="year.configure")
 def warning_rules(request: AuthenticatedRequest) -> HttpResponse:
-    year = _year(request)
-    rules = WarningRule.for_year(year)
+    due = Period.due_on(timezone.localdate())
+    query = request.GET if given(request.GET, "year") else request.POST
+    year = settings_year(request, query, due=due)
+    rules = due.read.warning_rules(year)  # the counts below judge by the same rows
     errors: list[str] = []
     stale = False
     if request.method == "POST":
@@ -85,13 +81,13 @@ def warning_rules(request: AuthenticatedRequest) -> HttpResponse:
         "investment/warning_rules.html",
         {
             "year": year,
-            "years": settings_years(year, timezone.localdate().year),
+            "years": settings_years(year, due.today.year),
             "formset": formset,
             "lines": lines,
             "errors": errors,
             "stale": stale,
             "saved": any(r.pk for r in rules.values()),
-            "counts": counts_now(year),
+            "counts": counts_now(year, due=due),
             "history": rules_history(year, limit=HISTORY_SHOWN),
         },
     )

@@ -8,18 +8,17 @@ rules are `investment/services/year_settings.py`'s; this module parses, calls an
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from core.capabilities import requires
 from core.http import AuthenticatedRequest
-from core.params import note_bad, year_param
-from investment.forms import YearSettingsForm
+from investment.forms import YearSettingsForm, settings_year
 from investment.models import YearSettings
-from investment.rules import periods
 from investment.rules.indicators import HOW_MANY, INDICATORS, REPORTING, WEIGHTS
+from investment.rules.periods import Period
 from investment.rules.year_settings import settings_values
 from investment.services.year_settings import (
     opens_at,
@@ -31,18 +30,12 @@ from investment.services.year_settings import (
 from projects.models import AnnualPlan
 
 
-def _asked_year(request: AuthenticatedRequest, query: QueryDict, default: int) -> int:
-    """The year asked for (``?year=``, or the posted one); another value shows ``default``."""
-    year = year_param(query)
-    note_bad(request, "year", year, label="年度", instead=f"已显示{default}年", query=query)
-    return default if year is None else year
-
-
 @requires("year.configure")
 def year_settings(request: AuthenticatedRequest) -> HttpResponse:
-    today = timezone.localdate()
+    due = Period.due_on(timezone.localdate())
+    today = due.today
     source = request.POST if request.method == "POST" else request.GET
-    year = _asked_year(request, source, periods.due_period(today)[0])
+    year = settings_year(request, source, due=due)
     saved = YearSettings.objects.filter(year=year).first()
     current = saved or YearSettings(year=year)
     preview, opening, asked = None, None, False
@@ -69,8 +62,8 @@ def year_settings(request: AuthenticatedRequest) -> HttpResponse:
                 return redirect(f"{reverse('year_settings')}?year={year}")
         elif form.is_valid():
             asked = True
-            preview = settings_preview(year=year, values=form.values(), today=today)
-            opening = opens_at(year=year, values=form.values(), today=today)
+            preview = settings_preview(due, year=year, values=form.values())
+            opening = opens_at(due, year=year, values=form.values())
             request.audit_detail = f"{year}年：预览，未保存"
     else:
         values = settings_values(current)

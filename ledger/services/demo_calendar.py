@@ -5,9 +5,8 @@ without importing one another."""
 from dataclasses import dataclass
 from datetime import date
 
-from investment.models import YearSettings
 from investment.rules import period_end
-from investment.rules.periods import due_date, due_period, reporting_month
+from investment.rules.periods import Period, due_date, reporting_month
 
 
 @dataclass(frozen=True)
@@ -22,10 +21,11 @@ class DemoCalendar:
 
     @classmethod
     def on(cls, today: date) -> "DemoCalendar":
-        year, month = due_period(today)
+        due = Period.due_on(today)
+        year, month = due.year, due.month
         current = reporting_month(today)
         in_progress = current[1] if current != (year, month) and current[0] == year else None
-        return cls(today, year, month, in_progress, YearSettings.for_year(year).due_day)
+        return cls(today, year, month, in_progress, due.due_day)
 
     @property
     def years(self) -> tuple[int, int, int]:

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from investment.documents.notices import notice_content
+from investment.rules.periods import Period
 from ledger.services.demo_calendar import DemoCalendar
 from projects.models import FactorCategory, Project, Unit, User
 from supervision import services
@@ -132,5 +133,5 @@ def supervision_story(cal: DemoCalendar) -> None:
         title=f"关于{year}年1–{month}月全县重点项目建设情况的通报",
         opening=f"按照县委、县政府工作部署，现将{year}年1–{month}月全县重点项目建设情况通报如下。"
         "请黑榜单位对照问题清单，7日内向县督查办书面报告整改措施。",
-        content=notice_content(year=year, month=month, period="month", today=issued_on),
+        content=notice_content(Period.of(year, month, today=issued_on)),
     )

@@ -17,6 +17,7 @@ import time_machine
 from django.urls import reverse
 
 from investment.documents.notices import notice_content
+from investment.rules.periods import Period
 from investment.selectors.portfolio import portfolio_summary
 from investment.selectors.progress import (
     BEFORE_START_LABEL,
@@ -55,7 +56,7 @@ def county(db):
 
 def reasons_at_november() -> dict[str, list[str]]:
     with time_machine.travel(MOMENT):
-        warnings = lag_warnings(year=2026, month=11)
+        warnings = lag_warnings(Period.of(2026, 11))
     return {w.progress.name: [r.reason for r in w.reasons] for w in warnings}
 
 
@@ -81,7 +82,7 @@ def test_a_row_planned_on_the_period_end_is_due_and_judged_on_its_money(county):
     assert reasons_at_november()["城关污水处理厂"] == [LagReason.INVESTMENT]
     with time_machine.travel("2027-01-07 10:00+08:00"):
         (warning,) = [
-            w for w in lag_warnings(year=2026, month=12) if w.progress.name == "城关污水处理厂"
+            w for w in lag_warnings(Period.of(2026, 12)) if w.progress.name == "城关污水处理厂"
         ]
     assert [r.reason for r in warning.reasons] == [LagReason.NOT_STARTED, LagReason.INVESTMENT]
 
@@ -97,15 +98,15 @@ def test_a_row_without_a_planned_start_is_judged_on_its_money(county):
 
 
 def test_it_still_counts_in_the_completion_rate(county):
-    summary = portfolio_summary(year=2026, month=11)
+    summary = portfolio_summary(Period.of(2026, 11))
     assert summary.projects == 4
     assert summary.annual_plan == Decimal(400)  # every row's plan in the denominator
 
 
 def test_the_warning_counts_the_briefing_and_the_notice_leave_it_out(county):
     with time_machine.travel(MOMENT):
-        month, counts = counts_now(2026)
-        content = notice_content(year=2026, month=11, period="month", today=date(2026, 12, 7))
+        month, counts = counts_now(2026, due=Period.due_on())
+        content = notice_content(Period.of(2026, 11, today=date(2026, 12, 7)))
     assert month == 11 and sum(count.total for count in counts) == 2
     assert content["lagging_total"] == 2
     assert {row["name"] for row in content["lagging"]} == {"城关污水处理厂", "城南停车场"}
@@ -113,7 +114,7 @@ def test_the_warning_counts_the_briefing_and_the_notice_leave_it_out(county):
 
 def test_the_board_shows_the_months_before_the_planned_start_grey_as_not_yet_due(county):
     with time_machine.travel(MOMENT):
-        rows = {row.progress.name: row for row in board(year=2026, month=11)}
+        rows = {row.progress.name: row for row in board(Period.of(2026, 11))}
 
     later = rows["营盘公路改建"].cells
     assert {cell.colour for cell in later} == {Colour.GREY}

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from core.pdf import AppFetcher, RefusedFetch
 from investment.documents.briefing import briefing_data
 from investment.models import BriefingNote, MonthlyReport
+from investment.rules.periods import Period
 from investment.services.photos import photo_add
 from projects.models import Project, Unit
 from supervision.services import finding_create
@@ -155,7 +156,7 @@ def test_the_briefing_names_the_twenty_furthest_behind_and_counts_the_rest(tmp_p
     load(a_portfolio(25, 2024))  # each 1 of 10 万元 by June: 40 points behind
     MonthlyReport.objects.filter(plan__project__name="项目25").delete()  # 50 points behind
 
-    data = briefing_data(year=2024, month=6)
+    data = briefing_data(Period.of(2024, 6))
     assert (data.lagging_total, len(data.lagging)) == (25, 20)
     assert data.lagging[0].progress.name == "项目25"
 
@@ -172,7 +173,7 @@ def test_the_briefing_takes_the_same_queries_at_any_size():
     def count(size: int, year: int) -> int:
         load(a_portfolio(size, year))
         with CaptureQueriesContext(connection) as queries:
-            briefing_data(year=year, month=3)
+            briefing_data(Period.of(year, 3))
         return len(queries)
 
     assert count(10, 2025) == count(120, 2026)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from investment.documents.charts import bar_chart, line_chart
+from investment.rules.periods import Period
 from investment.selectors.portfolio import monthly_completion, projects_by_stage
 from projects.models import AnnualPlan, Project
 from projects.services.register import project_replace
@@ -55,8 +56,8 @@ def test_monthly_completion_and_stages_come_from_the_database():
         }
     )
 
-    assert monthly_completion(year=2024, month=3) == [10, 10, 25]
-    assert ("前期", 1) in projects_by_stage(year=2024)
+    assert monthly_completion(Period.of(2024, 3)) == [10, 10, 25]
+    assert ("前期", 1) in projects_by_stage(Period.of(2024, 12))
 
 
 def test_the_dashboard_shows_the_charts(client, cast):
@@ -91,6 +92,6 @@ def test_a_replaced_row_shows_under_its_stage_said_not_to_count(cast):
     replacement = Project.objects.get(code=code(2))
     project_replace(project=replaced, replacement=replacement, year=2024, user=cast.officer)
 
-    stages = dict(projects_by_stage(year=2024))
+    stages = dict(projects_by_stage(Period.of(2024, 12)))
     assert stages["替换（不计入）"] == 1
     assert sum(stages.values()) == AnnualPlan.objects.filter(year=2024).count() == 2

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from investment.rules.periods import Period
 from investment.selectors.explain import UnknownUnit, explain_unit
 from investment.selectors.rankings import unit_ranking
 from tests.investment.test_unit_ranking import JIA, YI, a_county
@@ -16,7 +17,7 @@ from tests.workbooks import code
 def test_it_names_the_late_milestone_the_overdue_findings_and_the_late_report():
     a_county()
 
-    explanation = explain_unit(year=2024, month=6, unit=JIA)
+    explanation = explain_unit(Period.of(2024, 6), unit=JIA)
 
     late = [(m.name, m.on_time) for m in explanation.milestones]
     assert late == [("用地批复", True), ("施工许可", False)]
@@ -38,7 +39,7 @@ def test_it_charges_i1s_lost_points_to_the_rows_behind_schedule_and_i2s_to_those
     done) are ahead and give 5 + 10 back. P3 is the one row of three not started: 20 / 3."""
     a_county()
 
-    explanation = explain_unit(year=2024, month=6, unit=JIA)
+    explanation = explain_unit(Period.of(2024, 6), unit=JIA)
 
     lost = explanation.points_lost
     assert (lost[0], lost[1]) == (Decimal("10.00"), Decimal("6.67"))
@@ -68,7 +69,7 @@ def test_a_shortfall_of_a_third_reads_to_the_fen_on_the_page_and_in_the_command(
 def test_a_unit_at_or_ahead_of_schedule_loses_no_investment_points_to_any_row():
     a_county()
 
-    explanation = explain_unit(year=2024, month=6, unit=YI)  # 300 of 500: 60% against 50%
+    explanation = explain_unit(Period.of(2024, 6), unit=YI)  # 300 of 500: 60% against 50%
 
     assert explanation.points_lost[0] == 0
     assert explanation.behind_schedule == [] and explanation.given_back == 0
@@ -93,8 +94,8 @@ def test_the_rankings_page_and_command_list_the_rows_that_cost_points(client, dj
 def test_the_explanation_reproduces_every_units_counts_in_the_demo_county(demo_county, year, month):
     # the demo county is seeded on 3 December 2026 (tests/conftest.py): October is due
 
-    for score in unit_ranking(year=year, month=month).units:
-        explanation = explain_unit(year=year, month=month, unit=score.unit)
+    for score in unit_ranking(Period.of(year, month)).units:
+        explanation = explain_unit(Period.of(year, month), unit=score.unit)
         plans, milestones, findings = (
             explanation.plans,
             explanation.milestones,
@@ -123,7 +124,7 @@ def test_an_unranked_unit_is_a_clear_error():
     a_county()
 
     with pytest.raises(UnknownUnit, match="“县自然资源局”在2024年没有列入计划的项目"):
-        explain_unit(year=2024, month=6, unit="县自然资源局")
+        explain_unit(Period.of(2024, 6), unit="县自然资源局")
 
 
 def test_the_command_prints_the_breakdown(capsys):

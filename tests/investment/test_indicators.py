@@ -18,6 +18,7 @@ from investment.rules.indicators import (
     UnitCounts,
     default_weights,
 )
+from investment.rules.periods import Period
 from investment.selectors.rankings import unit_ranking
 from investment.tables import UnitRankingTable
 from tests.investment.test_unit_ranking import a_county
@@ -88,7 +89,7 @@ def test_the_year_settings_form_has_a_weight_per_indicator():
 
 def test_every_ranking_output_has_a_column_per_indicator(capsys, client, cast):
     a_county()
-    ranking = unit_ranking(year=2024, month=6)
+    ranking = unit_ranking(Period.of(2024, 6))
     rate_keys = [indicator.rate_key for indicator in INDICATORS]
 
     table = UnitRankingTable(ranking, kind="month", explainable=None)

@@ -14,6 +14,7 @@ from investment.rules.overruns import (
     whole_months,
     with_overruns,
 )
+from investment.rules.periods import Period
 from projects.models import AnnualPlan, Project, Stage
 from tests.workbooks import code, load
 
@@ -113,7 +114,7 @@ def listed():
 
 
 def test_the_list_holds_the_projects_over_cost_or_time_most_over_budget_first(listed):
-    rows = overrun_plans(year=2024, month=6, plans=AnnualPlan.objects.all())
+    rows = overrun_plans(Period.of(2024, 6), plans=AnnualPlan.objects.all())
 
     assert [(r.project.name, r.cost_overrun, r.time_overrun) for r in rows] == [
         ("超概算", Decimal("1200"), 0),
@@ -122,7 +123,8 @@ def test_the_list_holds_the_projects_over_cost_or_time_most_over_budget_first(li
 
 
 def test_the_summary_counts_and_sums_in_one_query(listed, django_assert_num_queries):
+    period = Period.of(2024, 6)
     with django_assert_num_queries(1):
-        summary = overrun_summary(year=2024, month=6, plans=AnnualPlan.objects.all())
+        summary = overrun_summary(period, plans=AnnualPlan.objects.all())
 
     assert summary.text == "超概算项目1个，合计1,200.00万元；超工期项目1个"

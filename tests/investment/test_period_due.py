@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from investment.models import YearSettings
 from investment.rules import periods
+from investment.rules.periods import Period
 from investment.selectors.portfolio import report_completeness
 from investment.selectors.progress import Colour, LagReason, board, lag_warnings
 from investment.selectors.rankings import unit_ranking
@@ -102,21 +103,30 @@ def test_the_years_own_due_day_decides_and_december_uses_its_own_years_setting()
     assert periods.due_period(date(2027, 1, 11)) == (2026, 12)
 
 
+def due(today: date, kind: str = "month") -> Period:
+    return Period.due_on(today, kind)
+
+
+def quarter_due(today: date) -> tuple[int, int]:
+    quarter = due(today, "quarter")
+    return quarter.year, quarter.quarter
+
+
 def test_the_last_quarter_and_year_that_are_due():
-    assert periods.due_quarter(date(2026, 12, 2)) == (2026, 3)
-    assert periods.due_quarter(date(2026, 10, 5)) == (2026, 2)  # September not due until the 6th
-    assert periods.due_quarter(date(2027, 1, 6)) == (2026, 4)
-    assert periods.due_quarter(date(2027, 3, 1)) == (2026, 4)
-    assert periods.due_year(date(2026, 12, 2)) == 2025
-    assert periods.due_year(date(2027, 1, 6)) == 2026
+    assert quarter_due(date(2026, 12, 2)) == (2026, 3)
+    assert quarter_due(date(2026, 10, 5)) == (2026, 2)  # September not due until the 6th
+    assert quarter_due(date(2027, 1, 6)) == (2026, 4)
+    assert quarter_due(date(2027, 3, 1)) == (2026, 4)
+    assert due(date(2026, 12, 2), "year").year == 2025
+    assert due(date(2027, 1, 6), "year").year == 2026
 
 
 def test_a_kind_asked_opens_at_its_period_that_is_due():
     today = date(2026, 12, 2)
 
-    assert periods.due_of_kind("month", today) == (2026, 10)
-    assert periods.due_of_kind("quarter", today) == (2026, 9)
-    assert periods.due_of_kind("year", today) == (2025, 12)
+    assert [(p.year, p.month, p.kind) for p in (due(today, k) for k in ("month", "quarter", "year"))] == [
+        (2026, 10, "month"), (2026, 9, "quarter"), (2025, 12, "year")
+    ]  # fmt: skip
     assert [periods.kind_asked({"kind": k}) for k in ("year", "annual", "quarter", "week")] == [
         "year", "year", "quarter", "month"
     ]  # fmt: skip
@@ -127,7 +137,7 @@ def test_a_kind_asked_opens_at_its_period_that_is_due():
 
 
 def reporting(today: date, month: int = 11) -> dict[str, tuple[int, int]]:
-    ranking = unit_ranking(year=2026, month=month, today=today)
+    ranking = unit_ranking(Period.of(2026, month, today=today))
     return {s.unit: (s.reports_on_time, s.reports_expected) for s in ranking.units}
 
 
@@ -140,7 +150,7 @@ def test_a_month_not_yet_due_expects_no_report_in_i5(people):
 
 
 def test_the_only_unit_that_reported_early_is_not_docked_before_the_due_day(people):
-    ranking = unit_ranking(year=2026, month=11, today=date(2026, 12, 2))
+    ranking = unit_ranking(Period.of(2026, 11, today=date(2026, 12, 2)))
     assert {s.unit: s.rates["reporting_rate"] for s in ranking.units} == {
         "县住建局": Decimal(100),
         "营盘镇": Decimal(100),
@@ -155,7 +165,7 @@ def test_december_is_expected_only_after_its_due_day_in_january(people):
 def test_not_reported_is_raised_only_after_the_due_day(people):
     def not_reported(moment: str) -> list[str]:
         with time_machine.travel(moment):
-            warnings = lag_warnings(year=2026, month=11)
+            warnings = lag_warnings(Period.of(2026, 11))
         return sorted(
             w.progress.name
             for w in warnings
@@ -170,7 +180,7 @@ def test_not_reported_is_raised_only_after_the_due_day(people):
 def test_the_board_shows_a_month_not_yet_due_as_awaiting_its_report_not_red(people):
     def colours(moment: str) -> dict[str, str]:
         with time_machine.travel(moment):
-            rows = board(year=2026, month=11)
+            rows = board(Period.of(2026, 11))
         return {row.progress.name: row.cells[-1].colour for row in rows}
 
     before = colours(BEFORE)
@@ -184,15 +194,15 @@ def test_the_board_shows_a_month_not_yet_due_as_awaiting_its_report_not_red(peop
 
 
 def test_completeness_counts_expected_and_reported_reports_and_the_units_missing(people):
-    due = report_completeness(year=2026, month=11, today=date(2026, 12, 6))
+    due = report_completeness(Period.of(2026, 11, today=date(2026, 12, 6)))
     assert (due.expected, due.reported, due.units_missing, due.complete) == (3, 1, 2, False)
     assert due.text == "11月报表应报3份、已报1份，2个单位未报"
 
-    early = report_completeness(year=2026, month=11, today=date(2026, 12, 2))
+    early = report_completeness(Period.of(2026, 11, today=date(2026, 12, 2)))
     assert not early.complete and not early.due
     assert "12月5日截止，尚未到期" in early.text and "未报" not in early.text.replace("尚未", "")
 
-    october = report_completeness(year=2026, month=10, today=date(2026, 12, 2))
+    october = report_completeness(Period.of(2026, 10, today=date(2026, 12, 2)))
     assert october.complete and october.text == "10月报表应报3份，已全部报送"
 
 
@@ -337,7 +347,7 @@ def test_completeness_takes_the_same_queries_at_any_size():
             row[-1] = f"{year}-01-05"  # 实际开(复)工日期: every row expects reports
         load(ledger)
         with CaptureQueriesContext(connection) as queries:
-            report_completeness(year=year, month=3, today=date(year, 5, 1))
+            report_completeness(Period.of(year, 3, today=date(year, 5, 1)))
         return len(queries)
 
     # the year's settings, the grouped rows, the data-quality flags counted (数据质量提示N条)
@@ -347,7 +357,7 @@ def test_completeness_takes_the_same_queries_at_any_size():
 def test_the_board_marks_a_due_month_without_its_report_as_missing(people):
     def missing(moment: str) -> dict[str, bool]:
         with time_machine.travel(moment):
-            rows = board(year=2026, month=11)
+            rows = board(Period.of(2026, 11))
         return {row.progress.name: row.cells[-1].missing for row in rows}
 
     assert not any(missing(BEFORE).values())  # November is not due yet: 待报, not 未报

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from investment.models import MonthlyReport, ReportingPeriod, YearSettings
 from investment.rules import periods
+from investment.rules.periods import Period
 from investment.selectors.portfolio import units_not_reported
 from investment.services import entry
 from investment.services import quality_flags as quality_services
@@ -66,9 +67,11 @@ def test_a_later_due_day_moves_the_period_back_until_the_month_is_locked(county)
         lock(county.officer, 2026, 11)
 
     assert periods.due_period(today) == (2026, 11)
-    assert periods.due_of_kind("month", today) == (2026, 11)
-    assert periods.due_month_of_year(2026, today) == 11
-    assert counts_now(2026, today=today)[0] == 11  # the 预警规则 page counts at November
+    due = Period.due_on(today)
+    assert (due.year, due.month, due.judged_in(2026).month) == (2026, 11, 11)
+    assert (
+        counts_now(2026, due=Period.due_on(today))[0] == 11
+    )  # the 预警规则 page counts at November
 
 
 def test_a_lock_of_an_earlier_month_does_not_move_the_period_back(county):
@@ -102,7 +105,7 @@ def test_the_pages_open_at_the_locked_month(client, county):
 
 
 def test_the_preview_says_a_later_due_day_moves_the_pages_back(county):
-    shown = opens_at(year=2026, values=SETTINGS | {"due_day": 8}, today=date(2026, 12, 7))
+    shown = opens_at(Period.due_on(date(2026, 12, 7)), year=2026, values=SETTINGS | {"due_day": 8})
 
     assert shown.moved
     assert shown.text == "保存后各页面默认显示：2026年10月（原：2026年11月）"
@@ -113,14 +116,14 @@ def test_the_preview_says_a_locked_month_keeps_the_pages(county):
     with time_machine.travel("2026-12-07 10:00+08:00"):
         lock(county.officer, 2026, 11)
 
-    shown = opens_at(year=2026, values=SETTINGS | {"due_day": 8}, today=date(2026, 12, 7))
+    shown = opens_at(Period.due_on(date(2026, 12, 7)), year=2026, values=SETTINGS | {"due_day": 8})
 
     assert not shown.moved and shown.held_by_lock
     assert shown.text == "保存后各页面默认显示：2026年11月（原：2026年11月）"
 
 
 def test_another_years_due_day_does_not_move_the_pages(county):
-    shown = opens_at(year=2027, values=SETTINGS | {"due_day": 28}, today=date(2026, 12, 7))
+    shown = opens_at(Period.due_on(date(2026, 12, 7)), year=2027, values=SETTINGS | {"due_day": 28})
     assert shown.text == "保存后各页面默认显示：2026年11月（原：2026年11月）"
 
 

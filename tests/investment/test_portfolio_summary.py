@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from investment.models import MonthlyReport
+from investment.rules.periods import Period
 from investment.selectors.portfolio import portfolio_summary
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, split, xlsx
 
@@ -153,7 +154,7 @@ def test_it_counts_only_submitted_and_approved_reports(tmp_path):
     MonthlyReport.objects.filter(month=2).update(status=MonthlyReport.Status.RETURNED)
     MonthlyReport.objects.filter(month=3).update(status=MonthlyReport.Status.SUBMITTED)
 
-    summary = portfolio_summary(year=2024, month=5)
+    summary = portfolio_summary(Period.of(2024, 5))
 
     expected = sum(
         MonthlyReport.objects.filter(month__in=[3, 4, 5]).values_list("amount", flat=True)
@@ -175,7 +176,7 @@ def test_a_zero_plan_row_adds_to_completed_but_not_to_the_plan(tmp_path):
         },
     )
 
-    summary = portfolio_summary(year=2024, month=1)
+    summary = portfolio_summary(Period.of(2024, 1))
 
     assert summary.annual_plan == 100
     assert summary.completed == 20
@@ -214,8 +215,9 @@ def test_it_refuses_a_month_outside_1_to_12(args):
 
 
 def _count_queries(year: int, month: int) -> int:
+    period = Period.of(year, month)
     with CaptureQueriesContext(connection) as queries:
-        portfolio_summary(year=year, month=month)
+        portfolio_summary(period)
     return len(queries)
 
 
@@ -225,4 +227,4 @@ def test_its_query_count_does_not_grow_with_the_portfolio(tmp_path):
 
     # One grouped query over the plan rows, one over the reports.
     assert _count_queries(2024, 3) == _count_queries(2025, 3) == 2
-    assert portfolio_summary(year=2025, month=3).projects == 200
+    assert portfolio_summary(Period.of(2025, 3)).projects == 200

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from investment.rules.periods import Period
 from investment.selectors.explain import UnknownUnit, explain_unit
 from investment.selectors.portfolio import portfolio_summary, reporting_status
 from investment.selectors.progress import LagReason, board, lag_warnings, project_ranking
@@ -67,28 +68,28 @@ def x_cannot_start():
 
 
 def test_before_the_replacement_x_counts_and_lags(x_cannot_start):
-    summary = portfolio_summary(year=2024, month=6)
+    summary = portfolio_summary(Period.of(2024, 6))
     assert (summary.projects, summary.annual_plan, summary.started) == (2, 2000, 1)
     assert summary.completion_rate == 15
     warnings = {
-        w.progress.code: [r.reason for r in w.reasons] for w in lag_warnings(year=2024, month=6)
+        w.progress.code: [r.reason for r in w.reasons] for w in lag_warnings(Period.of(2024, 6))
     }
     assert LagReason.NOT_STARTED in warnings[code(X)]
-    assert [u.unit for u in unit_ranking(year=2024, month=6).units] == ["县交通局", "营盘镇"]
+    assert [u.unit for u in unit_ranking(Period.of(2024, 6)).units] == ["县交通局", "营盘镇"]
 
 
 def test_x_leaves_the_count_the_denominator_the_lag_list_and_the_rankings(x_cannot_start, office):
     replace_x_by_z(office)
 
-    summary = portfolio_summary(year=2024, month=6)
+    summary = portfolio_summary(Period.of(2024, 6))
     assert (summary.projects, summary.started) == (2, 1)  # Y, and Z in X's place
-    codes = {w.progress.code for w in lag_warnings(year=2024, month=6)}
+    codes = {w.progress.code for w in lag_warnings(Period.of(2024, 6))}
     assert code(X) not in codes  # no more 未按期开工
-    assert [u.unit for u in unit_ranking(year=2024, month=6).units] == ["县交通局"]
-    assert code(X) not in {p.code for p in project_ranking(year=2024, month=6)}
-    assert code(X) not in {r.progress.code for r in board(year=2024, month=6)}
+    assert [u.unit for u in unit_ranking(Period.of(2024, 6)).units] == ["县交通局"]
+    assert code(X) not in {p.code for p in project_ranking(Period.of(2024, 6))}
+    assert code(X) not in {r.progress.code for r in board(Period.of(2024, 6))}
     with pytest.raises(UnknownUnit):
-        explain_unit(year=2024, month=6, unit="营盘镇")
+        explain_unit(Period.of(2024, 6), unit="营盘镇")
 
 
 def test_z_joins_the_list_with_xs_plan(x_cannot_start, office):
@@ -98,7 +99,7 @@ def test_z_joins_the_list_with_xs_plan(x_cannot_start, office):
     assert (joined.planned_investment, joined.level) == (Decimal(1000), Level.MUNICIPAL)
     assert joined.nature == Nature.CONTINUING  # Z was on 2023's list
     assert joined.actual_start is None
-    summary = portfolio_summary(year=2024, month=6)
+    summary = portfolio_summary(Period.of(2024, 6))
     assert summary.annual_plan == 2000 and summary.completion_rate == 15
     assert summary.by_level[Level.MUNICIPAL].projects == 2
 
@@ -129,12 +130,12 @@ def z_already_listed():
 def test_z_already_on_the_list_keeps_its_row_and_x_leaves_numerator_and_denominator(
     z_already_listed, office
 ):
-    before = portfolio_summary(year=2024, month=6)
+    before = portfolio_summary(Period.of(2024, 6))
     assert (before.projects, before.annual_plan, before.completed) == (3, 2500, 500)
 
     replace_x_by_z(office, GIVEN_UP)
 
-    after = portfolio_summary(year=2024, month=6)
+    after = portfolio_summary(Period.of(2024, 6))
     assert (after.projects, after.started, after.annual_plan, after.completed) == (2, 2, 1500, 300)
     assert after.completion_rate == 20
     assert AnnualPlan.objects.get(project=project(Z), year=2024).planned_investment == 500
@@ -192,5 +193,5 @@ def test_the_office_replaces_through_the_page_choosing_the_year(client, x_cannot
     response = client.post(url, {"replacement": project(Z).pk, "year": 2024})
 
     assert response.status_code == 302
-    assert portfolio_summary(year=2024, month=6).projects == 2
+    assert portfolio_summary(Period.of(2024, 6)).projects == 2
     assert AnnualPlan.objects.get(project=project(X)).replaced_by == project(Z)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from investment.models import MonthlyReport
+from investment.rules.periods import Period
 from investment.selectors.portfolio import portfolio_summary, units_not_reported
 from investment.services import reports as services
 from projects.models import AnnualPlan, Unit, User
@@ -56,12 +57,12 @@ def test_draft_submit_return_resubmit_approve_lock(county):
 
     report = a_draft(county)
     assert report.status == Status.DRAFT
-    assert portfolio_summary(year=2024, month=3).completed == 0  # a draft does not count
+    assert portfolio_summary(Period.of(2024, 3)).completed == 0  # a draft does not count
 
     report = services.report_submit(report=report, user=reporter)
     assert (report.status, report.submitted_by) == (Status.SUBMITTED, reporter)
     assert report.submitted_at is not None
-    assert portfolio_summary(year=2024, month=3).completed == Decimal("12.5")
+    assert portfolio_summary(Period.of(2024, 3)).completed == Decimal("12.5")
 
     report = services.report_return(report=report, user=officer, reason="金额与统计台账不符")
     assert (report.status, report.return_reason, report.reviewed_by) == (
@@ -69,7 +70,7 @@ def test_draft_submit_return_resubmit_approve_lock(county):
         "金额与统计台账不符",
         officer,
     )
-    assert portfolio_summary(year=2024, month=3).completed == 0
+    assert portfolio_summary(Period.of(2024, 3)).completed == 0
 
     services.report_save(plan=county["own"], month=3, user=reporter, amount=Decimal("10"))
     report = services.report_submit(report=report, user=reporter)

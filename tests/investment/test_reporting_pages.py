@@ -12,6 +12,7 @@ from django.urls import reverse
 from PIL import Image
 
 from investment.models import MonthlyReport, QualityFlag
+from investment.rules.periods import Period
 from investment.selectors.portfolio import units_not_reported
 from investment.selectors.todo import todos
 from investment.services import reports as services
@@ -441,7 +442,7 @@ def test_the_page_and_my_todo_count_the_same_expected_rows(client, cast):
 
     page = client.get(URL).content.decode()
     with time_machine.travel("2024-04-03 09:00+08:00"):
-        due = {t.label: t.count for t in todos(reporter, today=date(2024, 4, 3))}
+        due = {t.label: t.count for t in todos(reporter, period=Period.due_on(date(2024, 4, 3)))}
 
     unsent = next(count for label, count in due.items() if label.startswith("3月月报未报送"))
     assert unsent == 1

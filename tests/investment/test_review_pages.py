@@ -13,6 +13,7 @@ from PIL import Image
 
 from audit.models import AuditEntry
 from investment.models import MonthlyReport
+from investment.rules.periods import Period
 from investment.selectors.portfolio import units_not_reported
 from investment.selectors.todo import todos
 from investment.services import reports as services
@@ -197,7 +198,7 @@ def test_the_review_page_offers_unlock_with_a_reason_once_locked(client, county)
 
 def listed(user, today: date) -> dict[str, tuple[int, bool]]:
     with time_machine.travel(f"{today.isoformat()} 09:00+08:00"):
-        return {t.label: (t.count, t.urgent) for t in todos(user, today=today)}
+        return {t.label: (t.count, t.urgent) for t in todos(user, period=Period.due_on(today))}
 
 
 def test_reporters_are_told_on_their_to_do_list_that_a_month_was_unlocked(client, county):

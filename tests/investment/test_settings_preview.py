@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from investment.models import YearSettings
-from investment.rules.periods import due_month_of_year
+from investment.rules.periods import Period
 from investment.selectors.rankings import unit_ranking
 from investment.services.year_settings import (
     settings_history,
@@ -31,15 +31,20 @@ def moves_by_unit(preview):
     return {move.unit: move for move in preview.moves}
 
 
+def month_judged(year: int, today: date) -> int | None:
+    judged = Period.due_on(today).judged_in(year)
+    return None if judged is None else judged.month
+
+
 def test_it_compares_at_the_years_latest_due_month():
-    assert due_month_of_year(2024, TODAY) == 12  # a year that is over: its December
-    assert due_month_of_year(2026, TODAY) == 10  # 3 December: November is due on the 5th
-    assert due_month_of_year(2026, date(2026, 12, 6)) == 11
-    assert due_month_of_year(2027, TODAY) is None  # nothing of 2027 is due yet
+    assert month_judged(2024, TODAY) == 12  # a year that is over: its December
+    assert month_judged(2026, TODAY) == 10  # 3 December: November is due on the 5th
+    assert month_judged(2026, date(2026, 12, 6)) == 11
+    assert month_judged(2027, TODAY) is None  # nothing of 2027 is due yet
 
 
 def test_the_new_weights_move_units_up_and_down(weights_county):
-    preview = settings_preview(year=2024, values=NEW, today=TODAY)
+    preview = settings_preview(Period.due_on(TODAY), year=2024, values=NEW)
 
     assert (preview.year, preview.month) == (2024, 12)
     assert [s.unit for s in preview.before.units] == DEFAULT_ORDER
@@ -57,7 +62,7 @@ def test_the_new_weights_move_units_up_and_down(weights_county):
 
 
 def test_it_names_who_enters_and_leaves_the_red_and_black_lists(weights_county):
-    preview = settings_preview(year=2024, values=NEW, today=TODAY)
+    preview = settings_preview(Period.due_on(TODAY), year=2024, values=NEW)
 
     changes = {m.unit: m.list_change for m in preview.list_changes}
     assert changes == {"营盘镇": "退出红榜", "县住建局": "退出黑榜"}
@@ -66,10 +71,10 @@ def test_it_names_who_enters_and_leaves_the_red_and_black_lists(weights_county):
 
 
 def test_the_preview_is_the_ranking_the_saved_settings_then_give(cast, weights_county):
-    preview = settings_preview(year=2024, values=NEW, today=TODAY)
+    preview = settings_preview(Period.due_on(TODAY), year=2024, values=NEW)
 
     year_settings_save(year=2024, user=cast.officer, **NEW, expected_version=0)
-    ranking = unit_ranking(year=2024, month=12, today=TODAY)
+    ranking = unit_ranking(Period.of(2024, 12, today=TODAY))
 
     assert [(s.unit, s.score) for s in ranking.units] == [
         (m.unit, m.after.score) for m in preview.moves
@@ -78,7 +83,7 @@ def test_the_preview_is_the_ranking_the_saved_settings_then_give(cast, weights_c
 
 
 def test_the_preview_saves_nothing(weights_county):
-    settings_preview(year=2024, values=NEW, today=TODAY)
+    settings_preview(Period.due_on(TODAY), year=2024, values=NEW)
 
     assert not YearSettings.objects.exists()
 
@@ -86,7 +91,7 @@ def test_the_preview_saves_nothing(weights_county):
 def test_a_later_due_day_counts_more_reports_on_time(weights_county):
     """I5 is judged again for the whole year with the new due day."""
 
-    preview = settings_preview(year=2024, values=DEFAULTS | {"due_day": 2}, today=TODAY)
+    preview = settings_preview(Period.due_on(TODAY), year=2024, values=DEFAULTS | {"due_day": 2})
 
     # on-time units sent on the 3rd: with the 2nd as the due day every report is late
     moves = moves_by_unit(preview)
@@ -95,19 +100,19 @@ def test_a_later_due_day_counts_more_reports_on_time(weights_county):
 
 
 def test_a_list_larger_than_half_is_cut_and_said(weights_county):
-    preview = settings_preview(year=2024, values=DEFAULTS | {"list_size": 5}, today=TODAY)
+    preview = settings_preview(Period.due_on(TODAY), year=2024, values=DEFAULTS | {"list_size": 5})
 
     assert preview.list_cut
     assert preview.after.list_size == 3
 
 
 def test_a_year_with_no_month_due_has_no_preview(cast):
-    assert settings_preview(year=2027, values=NEW, today=TODAY) is None
+    assert settings_preview(Period.due_on(TODAY), year=2027, values=NEW) is None
 
 
 def test_the_preview_costs_the_same_queries_whatever_the_county(weights_county):
     with CaptureQueriesContext(connection) as queries:
-        settings_preview(year=2024, values=NEW, today=TODAY)
+        settings_preview(Period.due_on(TODAY), year=2024, values=NEW)
 
     # the year's settings, then each ranking's four grouped queries (plan rows, reports,
     # milestones, findings) plus the due day's settings for the period

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from investment.rules.periods import Period
 from investment.selectors.todo import todos
 from investment.services import reports as services
 from projects.models import AnnualPlan, Milestone, Unit
@@ -56,7 +57,7 @@ def county(cast):
 
 def listed(user) -> dict[str, tuple[int, bool]]:
     with time_machine.travel("2024-04-10 09:00+08:00"):
-        return {t.label: (t.count, t.urgent) for t in todos(user, today=TODAY)}
+        return {t.label: (t.count, t.urgent) for t in todos(user, period=Period.due_on(TODAY))}
 
 
 def test_a_reporter_sees_their_units_reports_findings_and_late_milestones(county):
@@ -105,10 +106,12 @@ def test_before_the_due_day_the_month_before_stays_on_the_list_while_it_is_missi
     # 2 April: March is being reported (due 5 April); February was due on 5 March.
     with time_machine.travel("2024-04-02 09:00+08:00"):
         reporter = {
-            t.label: (t.count, t.urgent) for t in todos(county["reporter"], today=date(2024, 4, 2))
+            t.label: (t.count, t.urgent)
+            for t in todos(county["reporter"], period=Period.due_on(date(2024, 4, 2)))
         }
         office = {
-            t.label: (t.count, t.urgent) for t in todos(county["officer"], today=date(2024, 4, 2))
+            t.label: (t.count, t.urgent)
+            for t in todos(county["officer"], period=Period.due_on(date(2024, 4, 2)))
         }
     assert reporter["2月月报逾期未报送"] == (
         2,
@@ -121,7 +124,9 @@ def test_before_the_due_day_the_month_before_stays_on_the_list_while_it_is_missi
         confirmed_units=list(Unit.objects.values_list("pk", flat=True)),
     )  # fmt: skip
     with time_machine.travel("2024-04-02 09:00+08:00"):
-        labels = [t.label for t in todos(county["reporter"], today=date(2024, 4, 2))]
+        labels = [
+            t.label for t in todos(county["reporter"], period=Period.due_on(date(2024, 4, 2)))
+        ]
     assert "2月月报逾期未报送" not in labels  # a locked month is not asked for any more
 
 
@@ -132,6 +137,8 @@ def test_a_late_month_that_the_office_unlocked_is_one_item_with_its_reason(count
             confirmed_units=list(Unit.objects.values_list("pk", flat=True)),
         )  # fmt: skip
         services.period_unlock(year=2024, month=2, user=county["officer"], reason="补报2月")
-        labels = [t.label for t in todos(county["reporter"], today=date(2024, 4, 2))]
+        labels = [
+            t.label for t in todos(county["reporter"], period=Period.due_on(date(2024, 4, 2)))
+        ]
     assert "2024年2月已解锁：补报2月（本单位待补报或更正的项目）" in labels
     assert "2月月报逾期未报送" not in labels  # the same rows: said once

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from investment.models import MonthlyReport, YearSettings
 from investment.rules.indicators import HOW_MANY, INDICATORS, INVESTMENT, REPORTING, WEIGHTS
+from investment.rules.periods import Period
 from investment.selectors.rankings import unit_ranking
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
 
@@ -90,7 +91,7 @@ def local(*parts) -> datetime:
 
 
 def scores_by_unit(year: int = 2024, month: int = 6) -> dict:
-    return {score.unit: score for score in unit_ranking(year=year, month=month).units}
+    return {score.unit: score for score in unit_ranking(Period.of(year, month)).units}
 
 
 def test_each_indicator_of_a_unit_matches_the_hand_count():
@@ -130,7 +131,7 @@ def test_nothing_due_counts_as_fully_done_and_ahead_of_schedule_caps_at_one():
 def test_ties_go_to_the_higher_completion_rate_then_the_unit_name():
     a_county()
 
-    ranking = unit_ranking(year=2024, month=6)
+    ranking = unit_ranking(Period.of(2024, 6))
 
     assert [(s.rank, s.unit, s.score) for s in ranking.units] == [
         (1, YI, Decimal("100.00")),
@@ -177,7 +178,7 @@ def test_a_unit_with_no_plan_rows_is_not_ranked():
 def test_the_red_and_black_lists_never_share_a_unit():
     a_county()
 
-    ranking = unit_ranking(year=2024, month=6)
+    ranking = unit_ranking(Period.of(2024, 6))
 
     assert [s.unit for s in ranking.red_list] == [YI, WU]
     assert [s.unit for s in ranking.black_list] == [BING, JIA]
@@ -246,7 +247,7 @@ def test_its_query_count_does_not_grow_with_the_portfolio():
 
     def count(year: int) -> int:
         with CaptureQueriesContext(connection) as queries:
-            unit_ranking(year=year, month=6)
+            unit_ranking(Period.of(year, 6))
         return len(queries)
 
     # Settings, plan rows, reports, milestones, findings: one query each.

@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from investment.models import WarningRule
+from investment.rules.periods import Period
 from investment.services.year_settings import settings_years
 from projects.models import Unit
 from tests.investment.test_warning_rules import county, monthly, project
@@ -172,8 +173,8 @@ def test_the_briefing_and_the_notice_name_each_rows_level(behind):
     from investment.documents.notices import notice_content
 
     with time_machine.travel(JULY_10):
-        data = briefing_data(year=2024, month=6)
-        notice = notice_content(year=2024, month=6, period="month", today=date(2024, 7, 10))
+        data = briefing_data(Period.of(2024, 6))
+        notice = notice_content(Period.of(2024, 6, today=date(2024, 7, 10)))
     assert [(w.progress.code, w.level) for w in data.lagging] == [
         (code(2), "red"), (code(1), "yellow"),
     ]  # fmt: skip

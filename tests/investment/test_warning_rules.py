@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from investment import rules
 from investment.models import MonthlyReport, WarningLevel, WarningRule
+from investment.rules.periods import Period, report_deadline
 from investment.selectors.progress import LagReason, board, lag_warnings
-from investment.selectors.rankings import report_deadline
 from investment.services.warning_rules import RuleEntry, rules_history, warning_rules_save
 from projects.models import AnnualPlan, Milestone
 from tests import builders
@@ -54,7 +54,7 @@ def levels(month: int, reason: str, *, now=None, **kwargs) -> dict[str, str | No
     now = now or timezone.make_aware(datetime.combine(rules.period_end(2024, month), time(23)))
     found = {
         w.progress.code: {r.reason: r.level for r in w.reasons}
-        for w in lag_warnings(year=2024, month=month, now=now, **kwargs)
+        for w in lag_warnings(Period.of(2024, month, today=timezone.localdate(now)), **kwargs)
     }
     codes = AnnualPlan.objects.values_list("project__code", flat=True)
     return {c: found.get(c, {}).get(reason) for c in codes}
@@ -159,7 +159,7 @@ def test_no_report_after_the_due_day_is_yellow_and_two_months_running_red():
 
 def test_a_row_takes_its_worst_reasons_level():
     county(project(1, planned="2024-01-15"))  # five months late, no money
-    (warning,) = lag_warnings(year=2024, month=6, now=AFTER_JUNE_DUE)
+    (warning,) = lag_warnings(Period.of(2024, 6, today=timezone.localdate(AFTER_JUNE_DUE)))
 
     assert warning.level == RED
     assert warning.summary.startswith("红色预警：未按期开工（红色）")
@@ -178,9 +178,9 @@ def test_a_rule_switched_off_raises_nothing_and_thresholds_move_the_edges():
 
 def test_the_boards_amber_edge_is_the_investment_rules_yellow_threshold():
     county(project(1, started="2024-01-10"), reports=monthly(1, 380, range(1, 7)))
-    assert board(year=2024, month=6)[0].cells[-1].colour == "red"  # 12 behind, more than 10
+    assert board(Period.of(2024, 6))[0].cells[-1].colour == "red"  # 12 behind, more than 10
     set_rule(Indicator.INVESTMENT, yellow=15, red=30)
-    assert board(year=2024, month=6)[0].cells[-1].colour == "amber"  # within 15
+    assert board(Period.of(2024, 6))[0].cells[-1].colour == "amber"  # within 15
 
 
 # --- the defaults are DESIGN.md §3's lag list -------------------------------------------
@@ -242,7 +242,10 @@ def test_with_the_defaults_the_yellow_and_red_rows_are_section_3s_lag_list():
             [code(6), "用地批复", "2024-04-01", None],
         ],  # fmt: skip
     )
-    found = {w.progress.code for w in lag_warnings(year=2024, month=6, now=AFTER_JUNE_DUE)}
+    found = {
+        w.progress.code
+        for w in lag_warnings(Period.of(2024, 6, today=timezone.localdate(AFTER_JUNE_DUE)))
+    }
 
     assert found == section_3_lag_list(year=2024, month=6, now=AFTER_JUNE_DUE)
     assert found == {code(s) for s in (1, 2, 4, 5, 6, 9)}  # 9: nothing done, 50 behind
@@ -250,7 +253,7 @@ def test_with_the_defaults_the_yellow_and_red_rows_are_section_3s_lag_list():
 
 def test_on_the_demo_county_the_yellow_and_red_rows_are_section_3s_lag_list(demo_county):
     now = timezone.make_aware(datetime.combine(DEMO_DAY, time(12)))
-    found = lag_warnings(year=2026, month=10, now=now)
+    found = lag_warnings(Period.of(2026, 10, today=timezone.localdate(now)))
 
     assert {w.progress.code for w in found} == section_3_lag_list(year=2026, month=10, now=now)
     assert {w.level for w in found} == {YELLOW, RED}  # the demo has some of each
@@ -264,7 +267,7 @@ def test_the_lag_list_reads_the_same_four_queries_at_any_size(size, django_asser
         for p in AnnualPlan.objects.select_related("project")
     )
     with django_assert_num_queries(4):
-        found = lag_warnings(year=2024, month=6, now=AFTER_JUNE_DUE)
+        found = lag_warnings(Period.of(2024, 6, today=timezone.localdate(AFTER_JUNE_DUE)))
     assert len(found) == size
 
 

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from bonds.models import FundApplication
 from core.xlsx import render_workbook
 from investment.models import MonthlyReport
+from investment.rules.periods import Period
 from investment.selectors.portfolio import portfolio_summary
 from ledger.documents.exporter import ledger_sheets
 from ledger.rules.reader import LedgerImportError
@@ -311,7 +312,7 @@ def test_a_replacement_survives_an_export_into_an_empty_database_and_the_figures
         user=office,
         year=2024,
     )
-    before = portfolio_summary(year=2024, month=6).as_json()
+    before = portfolio_summary(Period.of(2024, 6)).as_json()
     exported = render_workbook(ledger_sheets())
 
     empty_the_database()
@@ -319,7 +320,7 @@ def test_a_replacement_survives_an_export_into_an_empty_database_and_the_figures
 
     replaced = AnnualPlan.objects.get(project__code=code(1), year=2024)
     assert replaced.replaced_by.code == code(3)
-    assert portfolio_summary(year=2024, month=6).as_json() == before
+    assert portfolio_summary(Period.of(2024, 6)).as_json() == before
     again = import_ledger(data=exported, filename="导出.xlsx", dry_run=True)
     assert again.changes_nothing  # and the round trip is stable
 

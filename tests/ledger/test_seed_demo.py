@@ -12,7 +12,7 @@ from django.utils import timezone
 from bonds.models import FundApplication, FundStatus, FundType
 from investment.models import MonthlyReport, QualityFlag
 from investment.rules import period_end
-from investment.rules.periods import due_period
+from investment.rules.periods import Period, due_period
 from investment.selectors.progress import LagReason, board, lag_warnings
 from ledger.services.demo import TOWNSHIPS, build_ledger, seed_demo
 from projects.models import AnnualPlan, Milestone, Project, ProjectRevision, Stage, Unit, User
@@ -123,7 +123,7 @@ def reads_as_a_real_county(day: date) -> None:
     assert all(f.found_on <= day and (f.closed_on or day) <= day for f in findings)
     # Most projects on schedule, some lagging, for every reason of DESIGN.md §3.
     now = timezone.make_aware(datetime.combine(day, time(12)))
-    warnings = lag_warnings(year=year, month=month, now=now)
+    warnings = lag_warnings(Period.of(year, month, today=timezone.localdate(now)))
     rows = AnnualPlan.objects.counted(year).count()
     assert 0.08 * rows <= len(warnings) <= 0.3 * rows
     reasons = Counter(reason for warning in warnings for reason, *_ in warning.reasons)
@@ -142,7 +142,7 @@ def reads_as_a_real_county(day: date) -> None:
     )
     assert later.count() >= 1
     assert not {p.project.code for p in later} & {w.progress.code for w in warnings}
-    cells = board(year=year, month=month, plans=later, today=day)[0].cells
+    cells = board(Period.of(year, month, today=day), plans=later)[0].cells
     assert cells[-1].label == "未到开工期"
     # Data-quality flags as an office has them: a few, and none on a report approved without
     # the office examining it (全部通过 leaves those).

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from investment.documents.briefing import briefing_data
+from investment.rules.periods import Period
 from investment.selectors.portfolio import portfolio_summary
 from projects.models import AnnualPlan, Level, Nature, Project
 from projects.services.register import plan_update
@@ -89,7 +90,7 @@ def test_the_office_edits_every_field_of_a_plan_row(client, county):
 
 
 def test_a_start_feeds_the_start_rate_and_the_briefing_at_once(county):
-    before = portfolio_summary(year=2024, month=6)
+    before = portfolio_summary(Period.of(2024, 6))
     assert (before.started, before.projects) == (0, 3)
 
     plan_update(
@@ -100,11 +101,11 @@ def test_a_start_feeds_the_start_rate_and_the_briefing_at_once(county):
         today=TODAY,
     )
 
-    after = portfolio_summary(year=2024, month=6)
+    after = portfolio_summary(Period.of(2024, 6))
     assert after.started == 1
     assert after.start_rate == Decimal("33.33333333333333333333333333")
-    assert portfolio_summary(year=2024, month=4).started == 0  # started in May
-    assert briefing_data(year=2024, month=6).statistics == 1  # 已纳统项目1个
+    assert portfolio_summary(Period.of(2024, 4)).started == 0  # started in May
+    assert briefing_data(Period.of(2024, 6)).statistics == 1  # 已纳统项目1个
 
 
 def test_a_reporter_records_its_own_projects_start_and_nothing_else(client, county):

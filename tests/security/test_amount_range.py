@@ -22,6 +22,7 @@ from bonds.models import FundApplication
 from bonds.services import fund_save
 from core.amounts import MONEY_MAX, amount_field, check_amount, refuse_amounts_out_of_range
 from investment.models import MonthlyReport
+from investment.rules.periods import Period
 from investment.selectors.portfolio import portfolio_summary
 from investment.services import reports as services
 from ledger.rules.cells import CellError, read_amount
@@ -97,7 +98,7 @@ def test_the_extremes_are_stored_and_read_back_exactly(county_at_the_extremes):
     assert AnnualPlan.objects.get(project__code=code(2)).planned_investment == SMALLEST
     fund = FundApplication.objects.get()
     assert (fund.requested, fund.spent) == (LARGEST, SMALLEST)
-    summary = portfolio_summary(year=2026, month=2)
+    summary = portfolio_summary(Period.of(2026, 2))
     assert summary.completed == LARGEST + SMALLEST == summary.annual_plan
 
 

@@ -21,6 +21,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from audit.services import record
 from backup.rules import signing
+from investment.rules.periods import Period
 from investment.selectors.portfolio import portfolio_summary
 from investment.selectors.rankings import unit_ranking
 from ledger.services.demo import DEMO_PASSWORD
@@ -36,8 +37,8 @@ flushes = pytest.mark.django_db(transaction=True)
 def figures() -> list:
     return [
         (
-            portfolio_summary(year=year, month=month).as_json(),
-            [score.as_json() for score in unit_ranking(year=year, month=month).units],
+            portfolio_summary(Period.of(year, month)).as_json(),
+            [score.as_json() for score in unit_ranking(Period.of(year, month)).units],
         )
         for year, month in PERIODS
     ]

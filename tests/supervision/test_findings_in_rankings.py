@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from investment.rules.periods import Period
 from investment.selectors.rankings import unit_ranking
 from projects.models import Unit
 from supervision.services import finding_answer, finding_close, finding_create
@@ -29,9 +30,9 @@ def test_a_finding_closed_by_its_deadline_counts_and_a_late_one_does_not(cast):
         finding_answer(user=reporter, finding=finding, note="已整改", today=found, done=True)
         finding_close(user=supervisor, finding=finding, today=closed_on)
 
-    score = next(s for s in unit_ranking(year=2026, month=3).units if s.unit == "单位1")
+    score = next(s for s in unit_ranking(Period.of(2026, 3)).units if s.unit == "单位1")
 
     assert (score.findings_due, score.findings_on_time) == (3, 1)
     assert f"{score.rates['findings_rate']:.2f}" == "33.33"
-    before_deadline = next(s for s in unit_ranking(year=2026, month=2).units if s.unit == "单位1")
+    before_deadline = next(s for s in unit_ranking(Period.of(2026, 2)).units if s.unit == "单位1")
     assert before_deadline.findings_due == 0  # deadlines in March are not due at February's end

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from investment.rules.periods import Period
 from investment.selectors.todo import todos
 from supervision.services import finding_answer
 from tests.supervision.builders import a_finding, people_of
@@ -24,7 +25,9 @@ def test_the_reporters_todo_links_to_their_findings_still_to_answer(client, peop
     finding_answer(user=reporter, finding=answered, note="已约谈", today=date(2026, 3, 3))
     finding_answer(user=reporter, finding=done, note="已取得", done=True, today=date(2026, 3, 3))
 
-    item = next(t for t in todos(reporter, today=date(2026, 3, 4)) if "督查问题" in t.label)
+    item = next(
+        t for t in todos(reporter, period=Period.due_on(date(2026, 3, 4))) if "督查问题" in t.label
+    )
     client.force_login(reporter)
     page = client.get(item.url).content.decode()
     listed = page.partition('class="filters')[2]  # the list, below the escalation box

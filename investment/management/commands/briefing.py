@@ -3,7 +3,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.models import PeriodKind
 from investment.documents.briefing import briefing_pdf_bytes
 from investment.management.commandline import incompleteness, period_from_options
 
@@ -19,17 +18,16 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="输出的PDF文件路径")
 
     def handle(self, *args, year, month, quarter, annual, output, **options):
-        month = period_from_options(year=year, month=month, quarter=quarter, annual=annual)
-        kind = PeriodKind.QUARTER if quarter else PeriodKind.YEAR if annual else PeriodKind.MONTH
+        period = period_from_options(year=year, month=month, quarter=quarter, annual=annual)
         path = Path(output)
         if path.suffix.lower() != ".pdf":
             raise CommandError(f"输出文件应以 .pdf 结尾：{output}")
         if not path.parent.exists():
             raise CommandError(f"输出目录不存在：{path.parent}")
         started = time.perf_counter()
-        data = briefing_pdf_bytes(year=year, month=month, kind=kind)
+        data = briefing_pdf_bytes(period)
         path.write_bytes(data)
         seconds = time.perf_counter() - started
         self.stdout.write(f"已生成简报 {path}（{len(data) // 1024} KB，用时{seconds:.1f}秒）")
-        if warning := incompleteness(year=year, month=month):  # the PDF says so too
+        if warning := incompleteness(period):  # the PDF says so too
             self.stderr.write(warning)

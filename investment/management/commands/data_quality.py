@@ -2,7 +2,7 @@ import json as json_module
 
 from django.core.management.base import BaseCommand
 
-from investment.management.commandline import check_period
+from investment.management.commandline import period_from_options
 from investment.models import QualityFlag, QualityRule
 from investment.selectors.quality import command_rows
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="输出JSON")
 
     def handle(self, *args, year: int, month: int, json: bool, **options):
-        check_period(year=year, month=month)
+        period_from_options(year=year, month=month)
         rows = command_rows(year=year, month=month)
         if json:
             self.stdout.write(json_module.dumps(rows, ensure_ascii=False, indent=2))

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from core import formatting
 from core.models import money
 from investment import rules
-from investment.management.commandline import check_period
+from investment.management.commandline import period_from_options
 from investment.rules.overruns import cost_overrun_pct, overrun_plans, overrun_summary
 from projects.models import AnnualPlan
 
@@ -19,13 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="输出JSON")
 
     def handle(self, *args, year: int, month: int, json: bool, **options):
-        check_period(year=year, month=month)
-        plans = list(overrun_plans(year=year, month=month, plans=AnnualPlan.objects.all()))
+        period = period_from_options(year=year, month=month)
+        plans = list(overrun_plans(period, plans=AnnualPlan.objects.all()))
         if json:
             rows = [_row(plan) for plan in plans]
             self.stdout.write(json_module.dumps(rows, ensure_ascii=False, indent=2))
             return
-        summary = overrun_summary(year=year, month=month, plans=AnnualPlan.objects.all())
+        summary = overrun_summary(period, plans=AnnualPlan.objects.all())
         self.stdout.write(f"{year}年度计划项目，截至{month}月底：{summary.text}")
         for plan in plans:
             project = plan.project

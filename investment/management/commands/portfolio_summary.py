@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from core import formatting
 from investment import rules
-from investment.management.commandline import check_period, incompleteness
+from investment.management.commandline import incompleteness, period_from_options
 from investment.selectors.portfolio import portfolio_summary
 from projects.models import Level
 
@@ -18,9 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="输出JSON")
 
     def handle(self, *args, year: int, month: int, json: bool, **options):
-        check_period(year=year, month=month)
-        summary = portfolio_summary(year=year, month=month)
-        if warning := incompleteness(year=year, month=month):
+        period = period_from_options(year=year, month=month)
+        summary = portfolio_summary(period)
+        if warning := incompleteness(period):
             self.stderr.write(warning)
         if json:
             self.stdout.write(_dumps(summary.as_json()))

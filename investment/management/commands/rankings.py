@@ -21,17 +21,18 @@ class Command(BaseCommand):
         parser.add_argument("--explain", metavar="单位", help="列出该单位各项指标的计算明细")
 
     def handle(self, *args, year, month, quarter, annual, json: bool, explain, **options):
-        month = period_from_options(year=year, month=month, quarter=quarter, annual=annual)
+        period = period_from_options(year=year, month=month, quarter=quarter, annual=annual)
+        month = period.month
         if explain:
             try:
-                explanation = explain_unit(year=year, month=month, unit=explain.strip())
+                explanation = explain_unit(period, unit=explain.strip())
             except UnknownUnit as error:
                 raise CommandError(str(error)) from None
             for line in explanation_lines(explanation):
                 self.stdout.write(line)
             return
-        ranking = unit_ranking(year=year, month=month)
-        if warning := incompleteness(year=year, month=month):
+        ranking = unit_ranking(period)
+        if warning := incompleteness(period):
             self.stderr.write(warning)
         if json:
             rows = [score.as_json() for score in ranking.units]
