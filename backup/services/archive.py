@@ -23,19 +23,27 @@ import tempfile
 import zipfile
 import zlib
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.files.base import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.db import connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from backup.rules import signing
 from backup.services import loader, serializer
+
+if TYPE_CHECKING:
+    from audit.models import AuditEntry
+
+# A backup's file: a path, or a binary file object.
+ArchiveFile = str | Path | IO[bytes]
 
 FORMAT = "keyprojects-backup"
 # 2: keyed manifest (HMAC), JSON Lines, row references by number, times to the microsecond.
@@ -74,7 +82,7 @@ class Summary:
         return line
 
 
-def backed_up_models() -> list:
+def backed_up_models() -> list[type[models.Model]]:
     return [
         model
         for model in apps.get_models()
@@ -97,7 +105,7 @@ class _Checksummed:
     """A text stream into a zip member that counts and hashes what goes through, written
     a megabyte at a time."""
 
-    def __init__(self, raw):
+    def __init__(self, raw: IO[bytes]) -> None:
         self.raw = raw
         self.sha256 = hashlib.sha256()
         self.size = 0
@@ -125,7 +133,7 @@ class _Checksummed:
         self.raw.write(data)
 
 
-def _media_files(storage=default_storage, directory: str = ""):
+def _media_files(storage: Storage = default_storage, directory: str = "") -> Iterator[str]:
     try:
         folders, files = storage.listdir(directory)
     except FileNotFoundError:  # no upload yet: MEDIA_ROOT does not exist
@@ -140,7 +148,7 @@ def _media_files(storage=default_storage, directory: str = ""):
 Named = dict[str, set[tuple[type[models.Model], object]]]
 
 
-def _files_named(backed_up) -> Named:
+def _files_named(backed_up: list[type[models.Model]]) -> Named:
     """The files the rows name (photos, evidence, fund attachments), not their history rows,
     which keep naming a file deleted with its row."""
     named: Named = defaultdict(set)
@@ -155,7 +163,7 @@ def _files_named(backed_up) -> Named:
     return named
 
 
-def _dump(stream) -> tuple[dict[str, int], Named]:
+def _dump(stream: serializer.Sink) -> tuple[dict[str, int], Named]:
     """Serialize every backed-up model into ``stream`` inside one snapshot; return the row
     counts read and the files the rows name."""
     outermost = not connection.in_atomic_block
@@ -173,7 +181,7 @@ def _dump(stream) -> tuple[dict[str, int], Named]:
     return counts, named
 
 
-def make_backup(output) -> Summary:
+def make_backup(output: ArchiveFile) -> Summary:
     """Write the archive to ``output`` (a path or a binary file object).
 
     A path is written under a temporary name and renamed at the end, so a failed backup never
@@ -230,7 +238,7 @@ def _left_out(vanished: set[str], named: Named) -> tuple[set[tuple[str, object]]
     return gone, kept
 
 
-def _copy_data(spool, data: _Checksummed, gone: set[tuple[str, object]]) -> None:
+def _copy_data(spool: IO[bytes], data: _Checksummed, gone: set[tuple[str, object]]) -> None:
     """The spooled rows into the archive, leaving out ``gone`` (read a line at a time; only
     a line of a model with rows to leave out is parsed)."""
     quoted = {f'"{label.lower()}"': label for label, _ in gone}
@@ -249,14 +257,14 @@ def _copy_data(spool, data: _Checksummed, gone: set[tuple[str, object]]) -> None
 class _Spool:
     """Text written to a temporary binary file."""
 
-    def __init__(self, raw):
+    def __init__(self, raw: IO[bytes]) -> None:
         self.raw = raw
 
     def write(self, text: str) -> None:
         self.raw.write(text.encode())
 
 
-def _write(output) -> Summary:
+def _write(output: IO[bytes]) -> Summary:
     with (
         tempfile.TemporaryFile() as spool,
         zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive,
@@ -299,7 +307,7 @@ def _write(output) -> Summary:
     )
 
 
-def read_manifest(archive: zipfile.ZipFile) -> dict:
+def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
     try:
         manifest = json.loads(archive.read(MANIFEST))
     except (KeyError, ValueError):
@@ -320,7 +328,7 @@ def read_manifest(archive: zipfile.ZipFile) -> dict:
     return manifest
 
 
-def _open(source) -> zipfile.ZipFile:
+def _open(source: ArchiveFile) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(source)
     except FileNotFoundError:
@@ -329,7 +337,7 @@ def _open(source) -> zipfile.ZipFile:
         raise BackupError("无法打开备份文件：文件已损坏，或者不是 zip 格式的备份文件。") from None
 
 
-def _verified(archive: zipfile.ZipFile, manifest: dict) -> None:
+def _verified(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
     checksums = manifest.get("checksums") or {}
     if DATA not in checksums:
         raise BackupError("备份清单不完整（缺少数据文件的校验值），备份文件不可用。")
@@ -352,7 +360,7 @@ def _verified(archive: zipfile.ZipFile, manifest: dict) -> None:
 AUDIT = "audit.auditentry"
 
 
-def _replaced_models() -> list:
+def _replaced_models() -> list[type[models.Model]]:
     return [m for m in backed_up_models() if m._meta.label_lower != AUDIT]
 
 
@@ -360,7 +368,7 @@ def database_has_data() -> bool:
     return any(model._base_manager.exists() for model in _replaced_models())
 
 
-def restore_backup(source, *, force: bool = False) -> Summary:
+def restore_backup(source: ArchiveFile, *, force: bool = False) -> Summary:
     """Load an archive into this database and media storage; all or nothing for the data."""
     archive = _open(source)
     with archive:
@@ -417,9 +425,9 @@ def _wipe() -> None:
         Session.objects.all()._raw_delete(connection.alias)
     AuditEntry._base_manager.filter(user__isnull=False).update(user=None)
     for model in _replaced_models():
-        for field in model._meta.many_to_many:
-            if field.remote_field.through._meta.auto_created:
-                field.remote_field.through._base_manager.all()._raw_delete(connection.alias)
+        for field in model._meta.many_to_many:  # a many-to-many field has a through model
+            if field.remote_field.through._meta.auto_created:  # type: ignore[union-attr]
+                field.remote_field.through._base_manager.all()._raw_delete(connection.alias)  # type: ignore[union-attr]
         model._base_manager.all()._raw_delete(connection.alias)
 
 
@@ -430,15 +438,15 @@ class _AuditEntries:
     given after every restored one (numbering it at once could take a number a later
     batch's entry keeps)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         from audit.models import AuditEntry
 
         self.model = AuditEntry
         self.users: set[int] | None = None
-        self.renumbered: list = []
+        self.renumbered: list[AuditEntry] = []
 
     @staticmethod
-    def same(held, entry) -> bool:
+    def same(held: "AuditEntry", entry: "AuditEntry") -> bool:
         # Backups of the first format kept times to the millisecond.
         close = abs(held.at - entry.at) < timedelta(milliseconds=1)
         return close and (held.username, held.action, held.target) == (
@@ -447,7 +455,7 @@ class _AuditEntries:
             entry.target,
         )
 
-    def add(self, entries: list) -> None:
+    def add(self, entries: "list[AuditEntry]") -> None:
         from django.contrib.auth import get_user_model
 
         if self.users is None:  # read after the users: the backup writes them first
@@ -471,7 +479,7 @@ class _AuditEntries:
         loader.insert(self.model, self.renumbered, with_keys=False)
 
 
-def _reset_sequences(models) -> None:
+def _reset_sequences(models: Sequence[type[models.Model]]) -> None:
     """Number new rows after the restored ones (PostgreSQL's sequences; SQLite's follow)."""
     from django.core.management.color import no_style
 

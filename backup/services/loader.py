@@ -9,18 +9,25 @@ on PostgreSQL and SQLite alike).
 """
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.core.serializers.python import Deserializer
 from django.db import connection
+from django.db.models import Model
 
 BATCH = 1000
 
 
-def load(lines: Iterable[bytes], *, apart: dict[str, Callable[[list], None]]) -> None:
+# A model's rows handed to a function of their own instead of inserted (its label → the
+# function, which takes that model's rows).
+Apart = dict[str, Callable[[list[Any]], None]]
+
+
+def load(lines: Iterable[bytes], *, apart: Apart) -> None:
     """Write every row of ``lines`` (one JSON object each, grouped by model). The rows of a
     model labelled in ``apart`` are handed, deserialized, to its function instead."""
-    batch: list[dict] = []
+    batch: list[dict[str, Any]] = []
     for line in lines:
         if not line.strip():
             continue
@@ -33,7 +40,7 @@ def load(lines: Iterable[bytes], *, apart: dict[str, Callable[[list], None]]) ->
         _write(batch, apart)
 
 
-def _write(rows: list[dict], apart: dict[str, Callable[[list], None]]) -> None:
+def _write(rows: list[dict[str, Any]], apart: Apart) -> None:
     deserialized = list(Deserializer(rows, handle_forward_references=False))
     if rows[0]["model"] in apart:
         apart[rows[0]["model"]]([item.object for item in deserialized])
@@ -53,7 +60,7 @@ def _write(rows: list[dict], apart: dict[str, Callable[[list], None]]) -> None:
         through._base_manager.bulk_create(joins, batch_size=BATCH)
 
 
-def insert(model, objects: list, *, with_keys: bool = True) -> None:
+def insert(model: type[Model], objects: Sequence[Model], *, with_keys: bool = True) -> None:
     """INSERT ``objects`` as they are (a raw insert: no ``auto_now``, no signals); without
     their keys when ``with_keys`` is false, the database numbering them."""
     meta = model._meta
@@ -64,4 +71,5 @@ def insert(model, objects: list, *, with_keys: bool = True) -> None:
     ]
     size = max(connection.ops.bulk_batch_size(fields, objects), 1)
     for start in range(0, len(objects), size):
-        model._base_manager._insert(objects[start : start + size], fields=fields, raw=True)
+        # Django's own raw INSERT (what loaddata's save_base does), not in the stubs.
+        model._base_manager._insert(objects[start : start + size], fields=fields, raw=True)  # type: ignore[attr-defined]
