@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.formatting import wan_text
@@ -359,7 +360,9 @@ def _cumulative(month: int) -> float:
     return sum(SEASON[:month]) / sum(SEASON)
 
 
-def _reports(rng, cal: DemoCalendar, project: DemoProject, row: Row, rows: list) -> None:
+def _reports(
+    rng: random.Random, cal: DemoCalendar, project: DemoProject, row: Row, rows: list[list[Any]]
+) -> None:
     if row.actual_start is None:
         return
     start = row.actual_start.month if row.actual_start.year == row.year else 1
@@ -385,7 +388,9 @@ def _reports(rng, cal: DemoCalendar, project: DemoProject, row: Row, rows: list)
                      problem])  # fmt: skip
 
 
-def _shares(project, row, start, finish, focus, due_month) -> dict[int, float]:
+def _shares(
+    project: DemoProject, row: Row, start: int, finish: int, focus: bool, due_month: int
+) -> dict[int, float]:
     """Each month's share of the row's plan.
 
     A past year's row spreads its plan over its months by the season; a row of the focus year
@@ -428,12 +433,16 @@ def _progress(month: int, start_month: int, finish_month: int) -> str:
     return f"附属工程及装饰装修，完成年度工程量约{done}%"
 
 
-def _done(rng, planned: date, *, by: date, jitter=(-10, 6)) -> date:
+def _done(
+    rng: random.Random, planned: date, *, by: date, jitter: tuple[int, int] = (-10, 6)
+) -> date:
     """A milestone met near its planned day, never after ``by``."""
     return min(planned + timedelta(days=rng.randint(*jitter)), by)
 
 
-def _milestones(rng, cal: DemoCalendar, project: DemoProject, rows: list) -> None:
+def _milestones(
+    rng: random.Random, cal: DemoCalendar, project: DemoProject, rows: list[list[Any]]
+) -> None:
     """Approvals before the start, works at the start, halfway and the end.
 
     Every milestone planned by the period's end is met by then, except the lag marks': a
@@ -475,7 +484,7 @@ def _milestones(rng, cal: DemoCalendar, project: DemoProject, rows: list) -> Non
             rows.append([project.code, rng.choice(EXTRA_WORKS), planned, "建设节点", None, ""])
 
 
-def _funds(rng, county: list[DemoProject], rows: list) -> None:
+def _funds(rng: random.Random, county: list[DemoProject], rows: list[list[Any]]) -> None:
     kinds, statuses = list(schema.FUND_TYPES), list(schema.FUND_STATUSES)
     applying = [p for p in county if rng.random() < 0.45]
     for index, project in enumerate(applying):
@@ -503,7 +512,9 @@ def _funds(rng, county: list[DemoProject], rows: list) -> None:
         )
 
 
-def _findings(rng, cal: DemoCalendar, county: list[DemoProject], rows: list) -> None:
+def _findings(
+    rng: random.Random, cal: DemoCalendar, county: list[DemoProject], rows: list[list[Any]]
+) -> None:
     """Findings a real office would have on ``cal.today``: the old ones closed (most on time),
     the recent ones in every state, and a few past their deadline by days or weeks."""
     today = cal.today
@@ -686,7 +697,11 @@ def _at(day: date, at: time) -> datetime:
 
 
 def _send(
-    reports, reporters: dict[int | None, User], at: datetime, *, pending_every: int
+    reports: QuerySet[MonthlyReport],
+    reporters: dict[int | None, User],
+    at: datetime,
+    *,
+    pending_every: int,
 ) -> list[MonthlyReport]:
     """The reports as sent online by their unit's reporter (history under the reporter); the
     ones the office has reviewed since are returned: all but every ``pending_every``-th of

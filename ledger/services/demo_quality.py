@@ -63,7 +63,15 @@ def _examined_before_approval(office: User) -> None:
     bulk_update_recorded(flags, ["status", "note", "accepted_by", "accepted_at"], user=office)
 
 
-def _story(office, reporters, typo, over, *, year: int, month: int) -> None:
+def _story(
+    office: User,
+    reporters: dict[int | None, User],
+    typo: MonthlyReport,
+    over: MonthlyReport,
+    *,
+    year: int,
+    month: int,
+) -> None:
     reporter = reporters[typo.plan.project.unit_id]
     _resend(typo, office, reporter, amount=typo.amount * 10, reason="请补充本月形象进度照片")
     for flag in QualityFlag.objects.filter(report=typo):  # 本月完成异常偏高 (and the year's plan)
@@ -87,7 +95,9 @@ def _story(office, reporters, typo, over, *, year: int, month: int) -> None:
     )
 
 
-def _resend(report: MonthlyReport, office: User, reporter: User, *, amount: Decimal, reason: str):
+def _resend(
+    report: MonthlyReport, office: User, reporter: User, *, amount: Decimal, reason: str
+) -> MonthlyReport:
     report = services.report_return(report=report, user=office, reason=reason)
     report = services.report_save(
         plan=report.plan,

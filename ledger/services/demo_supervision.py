@@ -53,7 +53,14 @@ def supervision_story(cal: DemoCalendar) -> None:
         projects=projects,
     )
 
-    def finding(description, found_on, clock, unit=housing, deadline=None, category="approval"):
+    def finding(
+        description: str,
+        found_on: date,
+        clock: str,
+        unit: Unit = housing,
+        deadline: date | None = None,
+        category: str = "approval",
+    ) -> Finding:
         created = services.finding_create(
             user=supervisor,
             unit=unit,
@@ -68,7 +75,9 @@ def supervision_story(cal: DemoCalendar) -> None:
         )
         return _on(found_on, created)
 
-    def answer(finding, day, note, done=False, user=reporter):
+    def answer(
+        finding: Finding, day: date, note: str, done: bool = False, user: User = reporter
+    ) -> Finding:
         return _on(
             day,
             services.finding_answer(user=user, finding=finding, today=day, note=note, done=done),
