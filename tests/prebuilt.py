@@ -21,10 +21,12 @@ pytest-django opens the test's transaction and after it rolls it back.
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import InMemoryStorage, default_storage, storages
 from django.db import connection, transaction
 
 BUILDERS: dict[str, Callable[[], None]] = {}
@@ -50,6 +52,7 @@ def prebuilt(build: Callable[[], None]) -> Any:
 class Database:
     name: str  # the NAME in the connection's settings
     raw: Any = None  # the open DB-API connection to it, kept between tests
+    files: dict[str, bytes] = field(default_factory=dict)  # what its build stored
 
 
 class Databases:
@@ -99,14 +102,18 @@ class Databases:
             except BaseException as error:
                 self.failed[name] = error
                 raise
-        with self._on(self.built[name]):
+        database = self.built[name]
+        _restore_files(database.files)
+        with self._on(database):
             yield
 
     def _build(self, name: str) -> Database:
         assert self.pristine is not None, "Databases.start() runs in django_db_setup"
         database = self._copy(self.pristine, name)
+        before = _stored_files()
         with self._on(database), transaction.atomic():
             BUILDERS[name]()
+        database.files = {path: _read(path) for path in sorted(set(_stored_files()) - set(before))}
         return database
 
     @contextmanager
@@ -170,3 +177,30 @@ class Databases:
 
 
 DATABASES = Databases()
+
+
+# The files a county's build stores (a photo, an attachment) live in the suite's in-memory
+# storage, outside the database: a test that changes settings.STORAGES (files on disk for a
+# backup test) leaves a new, empty storage behind it. Each test on a prebuilt county finds
+# the county's files stored again where they are missing.
+
+
+def _stored_files(folder: str = "") -> list[str]:
+    folders, files = default_storage.listdir(folder)
+    found = [f"{folder}{name}" for name in files]
+    for name in folders:
+        found += _stored_files(f"{folder}{name}/")
+    return found
+
+
+def _read(path: str) -> bytes:
+    with default_storage.open(path) as stored:
+        return stored.read()
+
+
+def _restore_files(files: dict[str, bytes]) -> None:
+    if not isinstance(storages["default"], InMemoryStorage):
+        return  # a test's own storage (files on disk): the county's files are not its business
+    for path, content in files.items():
+        if not default_storage.exists(path):
+            default_storage.save(path, ContentFile(content))
