@@ -3,6 +3,7 @@ import pytest
 from tests.cast import Cast
 from tests.counties import (  # noqa: F401  (fixtures for every test)
     demo_county,
+    flagged_may_county,
     matrix_county,
     weights_county,
 )
@@ -47,8 +48,15 @@ def _prebuilt(request, django_db_setup, django_db_blocker):
         yield
 
 
+@pytest.fixture
+def _django_db_helper(_prebuilt, _django_db_helper):
+    """pytest-django's test transaction (whichever of ``db``, ``transactional_db`` or the
+    ``django_db`` mark asks for it), opened on the prebuilt county the test names."""
+    yield
+
+
 @pytest.fixture(autouse=True)
-def _database(_prebuilt, db):
+def _database(db):
     """Every test here touches the database through the real stack."""
 
 

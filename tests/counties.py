@@ -15,6 +15,7 @@ from supervision.services import finding_answer, finding_create, inspection_save
 from tests.cast import Cast
 from tests.investment.weights_county import a_county_where_weights_matter
 from tests.prebuilt import prebuilt
+from tests.quality_county import a_flagged_may
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
 
 DEMO_DAY = date(2026, 12, 3)  # a Thursday: October is due, November's reports are coming in
@@ -31,6 +32,13 @@ def weights_county() -> None:
     """The 2024 county where the ranking weights decide the order
     (tests/investment/weights_county.py)."""
     a_county_where_weights_matter(Cast())
+
+
+@prebuilt
+def flagged_may_county() -> None:
+    """The data-quality tests' county with May sent and 凤凰镇's month flagged
+    (tests/quality_county.py)."""
+    a_flagged_may(Cast())
 
 
 @prebuilt

@@ -14,8 +14,11 @@ tests asks for it. A test that needs ``transaction=True`` (a live server, a flus
 that commit) cannot run on a prebuilt county, since its end would empty it for the others: it
 builds its own (the fixture refuses it, saying so).
 
-The database switch is ``tests/conftest.py``'s ``_database`` fixture, which runs before
-pytest-django opens the test's transaction and after it rolls it back.
+The database switch is ``tests/conftest.py``'s ``_prebuilt`` fixture, which pytest-django's
+``_django_db_helper`` (behind ``db``, ``transactional_db`` and the ``django_db`` mark) is made
+to ask for first: it switches before the test's transaction opens and back after it is rolled
+back. A county's stored files (a photo, an attachment) are kept with it and stored again for
+each test that finds them missing.
 """
 
 import sqlite3

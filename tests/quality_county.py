@@ -5,6 +5,10 @@ January–April at 450 万元 (approved, from the ledger): a month typed as 4,50
 project's usual, the story of issue 23.
 """
 
+from decimal import Decimal
+
+from investment.services import reports as services
+from projects.models import AnnualPlan
 from tests.workbooks import load
 
 PHOENIX, ROAD = "2024-510623-47-01-000001", "2024-510623-47-01-000002"
@@ -27,3 +31,17 @@ def four_usual_months(*, planned: int = 6000) -> None:
             ],
         }
     )
+
+
+def a_flagged_may(cast) -> None:
+    """``four_usual_months``, then May sent by 县住建局's reporter: 凤凰镇安置社区配套 typed as
+    4,500 (ten times its usual: flagged) and 城关道路改造 450."""
+    four_usual_months()
+    for code, amount in ((PHOENIX, "4500"), (ROAD, "450")):
+        report = services.report_save(
+            plan=AnnualPlan.objects.get(project__code=code),
+            month=5,
+            user=cast.reporter,
+            amount=Decimal(amount),
+        )
+        services.report_submit(report=report, user=cast.reporter)

@@ -18,8 +18,9 @@ from tests.backup.county import NEW_PASSWORD, YEAR, a_used_county, entry_lines, 
 from tests.backup.pages import submit
 from tests.cast import PASSWORD
 
-# Emptying the database (flush) cannot run inside a test's transaction on PostgreSQL.
-pytestmark = pytest.mark.django_db(transaction=True)
+# Emptying the database (flush) cannot run inside a test's transaction on PostgreSQL. Slow: a
+# county used through its pages, backed up, emptied and restored.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 # What people's work writes, each of which must come back: the list.
 WRITTEN_BY_USE = [

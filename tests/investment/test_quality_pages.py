@@ -4,7 +4,6 @@ beside the completeness line with its 我已知悉."""
 
 import io
 import json
-from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,24 +12,15 @@ from openpyxl import load_workbook
 
 from investment.models import MonthlyReport, QualityFlag, QualityRule
 from investment.services import reports as services
-from projects.models import AnnualPlan
-from tests.quality_county import PHOENIX, ROAD, four_usual_months
+from tests.quality_county import PHOENIX, ROAD
 
 Code = QualityRule.Code
 
 
 @pytest.fixture
-def county(cast):
-    """Two 县住建局 projects, four months of 450 万元 each; May's 凤凰镇 typed as 4500."""
-    four_usual_months()
-    for code, amount in ((PHOENIX, "4500"), (ROAD, "450")):
-        report = services.report_save(
-            plan=AnnualPlan.objects.get(project__code=code),
-            month=5,
-            user=cast.reporter,
-            amount=Decimal(amount),
-        )
-        services.report_submit(report=report, user=cast.reporter)
+def county(flagged_may_county, cast):
+    """Two 县住建局 projects, four months of 450 万元 each; May's 凤凰镇 typed as 4500 (the
+    prebuilt county of tests/counties.py); the cast."""
     return cast
 
 

@@ -13,10 +13,18 @@ from django.urls import reverse
 from investment.models import MonthlyReport, QualityFlag, QualityRule
 from investment.services import quality
 from investment.services import reports as services
-from tests.investment.test_quality_pages import county, the_flag  # noqa: F401
+from tests.investment.test_quality_pages import the_flag
+from tests.quality_county import a_flagged_may
 from tests.security.at_once import at_once, on_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def county(cast):
+    """test_quality_pages.py's county, built in this test's own database (the races commit)."""
+    a_flagged_may(cast)
+    return cast
 
 
 def _client(user) -> Client:
@@ -31,7 +39,7 @@ def _no_flagged_report_approved() -> None:
     ).exists()
 
 
-def test_two_officers_全部通过_at_once(county):  # noqa: F811
+def test_two_officers_全部通过_at_once(county):
     on_postgresql()
     ids = list(
         MonthlyReport.objects.filter(month=5, status="submitted").values_list("pk", flat=True)
@@ -51,7 +59,7 @@ def test_two_officers_全部通过_at_once(county):  # noqa: F811
     assert MonthlyReport.objects.filter(month=5, status="approved").count() == 1
 
 
-def test_two_officers_已核实_the_same_flag_at_once(county):  # noqa: F811
+def test_two_officers_已核实_the_same_flag_at_once(county):
     on_postgresql()
     flag = the_flag()
     clients = [_client(county.officer), _client(county.second_officer)]
@@ -69,7 +77,7 @@ def test_two_officers_已核实_the_same_flag_at_once(county):  # noqa: F811
     assert flag.version == the_flag().version and flag.history.count() == 2  # created, accepted
 
 
-def test_a_reporter_correcting_while_the_office_approves(county):  # noqa: F811
+def test_a_reporter_correcting_while_the_office_approves(county):
     on_postgresql()
     report = the_flag().report
     officer = _client(county.officer)
@@ -99,7 +107,7 @@ def test_a_reporter_correcting_while_the_office_approves(county):  # noqa: F811
     _no_flagged_report_approved()
 
 
-def test_two_报送_of_the_same_month_at_once(county):  # noqa: F811
+def test_two_报送_of_the_same_month_at_once(county):
     on_postgresql()
     report = the_flag().report
     officer = _client(county.officer)
@@ -121,7 +129,7 @@ def test_two_报送_of_the_same_month_at_once(county):  # noqa: F811
 
 
 @pytest.mark.parametrize("round_", range(3))
-def test_rules_saved_while_reporters_save_drafts(county, round_):  # noqa: F811
+def test_rules_saved_while_reporters_save_drafts(county, round_):
     on_postgresql()
     codes = QualityRule.Code.values
     form = {"rule-TOTAL_FORMS": len(codes), "rule-INITIAL_FORMS": len(codes),
@@ -155,7 +163,7 @@ def test_rules_saved_while_reporters_save_drafts(county, round_):  # noqa: F811
 
 
 @pytest.mark.parametrize("round_", range(5))
-def test_two_judgings_of_the_same_report_at_once_make_one_flag(county, round_):  # noqa: F811
+def test_two_judgings_of_the_same_report_at_once_make_one_flag(county, round_):
     """A rule save re-judging the year while a reporter's save re-judges the same project's
     later months: both find a flag missing and create it; one must win, neither fail."""
     on_postgresql()
