@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 from core.models import Versioned, money_field
 from core.names import clean_name, username_key
 from core.params import YEAR_MAX, YEAR_MIN
-from projects import deadlines
+from projects import deadlines, rules
 
 
 def recorded_by(verbose_name: str) -> models.ForeignKey:
@@ -429,7 +429,7 @@ class AnnualPlanQuerySet(models.QuerySet["AnnualPlan"]):
         """Year ``year``'s rows that count: every figure, ranking, warning and expected report
         of the year starts here. A replaced row (替换, DESIGN.md §3) counts in none of them;
         it stays on the project page, linked to its replacement."""
-        return self.filter(year=year, replaced_by__isnull=True)
+        return self.filter(rules.counted_q(year))
 
 
 class AnnualPlan(Versioned):

@@ -47,6 +47,7 @@ from investment.selectors.progress import (
 )
 from investment.selectors.rankings import Ranking, unit_ranking
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Nature, Project
+from projects.rules import in_statistics_q, started_q
 from supervision.models import Finding
 
 # A day on which at least this many new projects broke ground counts as a 集中开工 event.
@@ -107,7 +108,7 @@ class Briefing:
 
 def _new_starts(plans: AnnualPlanQuerySet, period: Period) -> NewStarts:
     new = plans.filter(
-        nature=Nature.NEW, actual_start__gte=period.year_start, actual_start__lte=period.end
+        started_q(period.end), nature=Nature.NEW, actual_start__gte=period.year_start
     )
     totals = new.aggregate(
         count=Count("pk"),
@@ -165,7 +166,7 @@ def briefing_data(period: Period) -> Briefing:
     ).aggregate(due=Count("pk", distinct=True),
                 done=Count("pk", distinct=True, filter=Q(actual_date__lte=end)))  # fmt: skip
     extra = plans.aggregate(
-        statistics=Count("pk", filter=Q(statistics_date__lte=end)),
+        statistics=Count("pk", filter=in_statistics_q(end)),
         private=Count("pk", filter=Q(project__is_private=True)),
         private_plan=Sum("planned_investment", filter=Q(project__is_private=True)),
     )

@@ -16,16 +16,17 @@ from core.models import money
 from investment import rules
 from investment.rules.indicators import INVESTMENT, START, Indicator
 from investment.rules.periods import Period
+from investment.rules.reporting import expected_months, report_expected
 from investment.selectors.portfolio import counted_reports
 from investment.selectors.rankings import (
     UnitScore,
     findings_due,
     milestones_due,
-    report_expected,
     report_on_time,
     unit_ranking,
 )
 from projects.models import AnnualPlan, Milestone
+from projects.rules import is_started
 from supervision.models import Finding
 
 POINTS = Decimal("0.01")
@@ -129,8 +130,8 @@ def explain_unit(period: Period, *, unit: str) -> Explanation:
             planned_investment=plan.planned_investment,
             actual_start=plan.actual_start,
             planned_start=plan.project.planned_start,
-            expected_months=_expected_months(plan.actual_start, year, through),
-            started=plan.actual_start is not None and plan.actual_start <= end,
+            expected_months=expected_months(plan.actual_start, year, through),
+            started=is_started(plan.actual_start, end),
         )
         for plan in AnnualPlan.objects.counted(year)
         .filter(project__unit=score.unit_id)
@@ -193,16 +194,3 @@ def _flag(condition: Q) -> Case:
     return Case(
         When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
     )
-
-
-def _expected_months(actual_start: date | None, year: int, through: int) -> list[int]:
-    """The months a plan row should have reported, as I5 defines them: from its start month
-    through the last month whose due day has passed (``through``).
-
-    The same rule as the ``expected`` sum in ``unit_ranking``, listed month by month;
-    ``tests/investment/test_explain.py`` checks that the two agree for every unit.
-    """
-    if through < 1 or actual_start is None or actual_start > rules.period_end(year, through):
-        return []
-    first = 1 if actual_start.year < year else actual_start.month
-    return list(range(first, through + 1))

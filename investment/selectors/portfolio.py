@@ -18,6 +18,7 @@ from investment.models import MonthlyReport
 from investment.rules.periods import Period
 from investment.selectors.quality import QualityCount, quality_count
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Nature, Stage, User
+from projects.rules import counted_q, started_q
 
 ZERO = Decimal(0)
 
@@ -93,8 +94,7 @@ class PortfolioSummary(Figures):
 def counted_reports(*, year: int, month: int) -> QuerySet[MonthlyReport]:
     """The reports that make up completed investment of year Y through month m."""
     return MonthlyReport.objects.filter(
-        plan__year=year,
-        plan__replaced_by__isnull=True,  # as AnnualPlan.objects.counted: 替换 leaves the figures
+        counted_q(year, prefix="plan__"),  # as AnnualPlan.objects.counted: 替换 leaves the figures
         month__lte=month,
         status__in=MonthlyReport.COUNTED_STATUSES,
     )
@@ -137,7 +137,7 @@ def figures_by(
         .values(key, "nature")
         .annotate(
             projects=Count("pk"),
-            started=Count("pk", filter=Q(actual_start__lte=end)),
+            started=Count("pk", filter=started_q(end)),
             total_investment=Sum("project__total_investment"),
             annual_plan=Sum("planned_investment"),
         )
@@ -260,7 +260,7 @@ def expecting_reports(plans: AnnualPlanQuerySet, *, year: int, month: int) -> An
     应报 on the review page, 未报送 in the lag list, I5 and the completeness line all count
     these (I5 and 未报送 only once the month's due day has passed).
     """
-    return plans.counted(year).filter(actual_start__lte=rules.period_end(year, month))
+    return plans.counted(year).filter(started_q(rules.period_end(year, month)))
 
 
 def reporting_status(*, year: int, month: int, plans: AnnualPlanQuerySet) -> list[UnitReporting]:

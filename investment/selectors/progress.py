@@ -16,7 +16,9 @@ from core.models import money
 from investment import rules
 from investment.models import LEVEL_ORDER, MonthlyReport, WarningLevel, WarningRule
 from investment.rules.periods import Period
+from investment.rules.reporting import first_expected_month
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Project
+from projects.rules import is_in_statistics, is_started
 
 ZERO = Decimal(0)
 Indicator = WarningRule.Indicator
@@ -253,7 +255,7 @@ def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> 
     for progress, values in rows:
         warning = LagWarning(progress)
         start = progress.actual_start
-        started = start is not None and start <= end
+        started = is_started(start, end)
         planned = progress.planned_start
         due = values["due_to_start"]
         if not started and planned and planned < end:  # "before the period end": not on it
@@ -272,7 +274,7 @@ def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> 
                 f"完成{rules.for_page(progress.completion_rate)}%，"
                 f"低于序时进度{rules.for_page(-behind)}个百分点",
             )
-        if started and start and not (progress.statistics_date and progress.statistics_date <= end):
+        if started and start and not is_in_statistics(progress.statistics_date, end):
             since = _months_between(start, year, month)
             judge(
                 Indicator.NOT_IN_STATISTICS,
@@ -290,7 +292,7 @@ def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> 
                 + (f"，最久逾期{days}天" if days else ""),
             )
         if deadline_passed and started and start:
-            first_expected = start.month if start.year == year else 1
+            first_expected = first_expected_month(start, year)
             running = min(month - (values["last_reported"] or 0), month - first_expected + 1)
             if running:
                 judge(
@@ -433,7 +435,7 @@ def board(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> list[Bo
             k_end = rules.period_end(year, k)
             rate = rules.percent(cumulative, progress.planned_investment)
             schedule = rules.time_progress(k)
-            started = progress.actual_start is not None and progress.actual_start <= k_end
+            started = is_started(progress.actual_start, k_end)
             completed = progress.actual_end is not None and progress.actual_end <= k_end
             reported = (progress.plan_id, k) in monthly
             due = is_due_to_start(progress.planned_start, k_end)

@@ -15,8 +15,8 @@ from decimal import Decimal
 from functools import reduce
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from core.models import money
 from investment import rules
@@ -29,8 +29,10 @@ from investment.rules.indicators import (
     weights_of,
 )
 from investment.rules.periods import Period, report_deadline
+from investment.rules.reporting import expected_count, report_expected
 from investment.selectors.portfolio import counted_reports
 from projects.models import AnnualPlan, Milestone, Project
+from projects.rules import started_q
 from supervision.models import Finding
 
 if TYPE_CHECKING:
@@ -187,18 +189,6 @@ def report_history(project: Project) -> list[MonthlyReport]:
     return reports
 
 
-def report_expected(*, year: int, through: int) -> Q:
-    """A report of a month its plan row was expected to report: started, from its start month,
-    through month ``through`` (the last month whose due day has passed, ``periods.due_through``).
-    """
-    if through < 1:
-        return Q(pk__in=[])
-    return Q(month__lte=through, plan__actual_start__lte=rules.period_end(year, through)) & (
-        Q(plan__actual_start__lt=date(year, 1, 1))
-        | Q(month__gte=ExtractMonth("plan__actual_start"))
-    )
-
-
 def unit_ranking(period: Period) -> Ranking:
     """Every unit with plan rows in the period's year, scored and ranked at its end.
 
@@ -211,26 +201,17 @@ def unit_ranking(period: Period) -> Ranking:
     year, month, settings = period.year, period.month, period.settings
     schedule = period.time_progress
     end = period.end
-    year_start = period.year_start
     scores: dict[int, UnitScore] = {}
     through = period.due_through
 
-    expected = Case(
-        When(actual_start__lt=year_start, then=Value(through)),
-        When(
-            actual_start__lte=rules.period_end(year, through) if through else year_start,
-            then=Value(through + 1) - ExtractMonth("actual_start"),
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
+    expected = expected_count(year=year, through=through)
     plan_rows = (
         AnnualPlan.objects.counted(year)
         .order_by()
         .values("project__unit", "project__unit__name")
         .annotate(
             projects=Count("pk"),
-            started=Count("pk", filter=Q(actual_start__lte=end)),
+            started=Count("pk", filter=started_q(end)),
             annual_plan=Sum("planned_investment"),
             expected=Sum(expected),
         )

@@ -44,6 +44,7 @@ from investment import rules
 from investment.models import MonthlyReport, QualityFlag, QualityRule, YearSettings
 from investment.selectors import photo_checks
 from projects.models import AnnualPlan, User
+from projects.rules import is_started
 
 Code = QualityRule.Code
 COUNTED = MonthlyReport.COUNTED_STATUSES
@@ -212,8 +213,7 @@ def _facts(reports: list[MonthlyReport]) -> list[Facts]:
                 planned=report.plan.planned_investment,
                 cumulative=money(report.before_total) + report.amount,  # type: ignore[attr-defined]
                 year_total=money(report.year_before) + report.amount,  # type: ignore[attr-defined]
-                started=start is not None
-                and start <= rules.period_end(report.plan.year, report.month),
+                started=is_started(start, rules.period_end(report.plan.year, report.month)),
                 earlier=[history[project.pk].get(at - back) for back in range(1, 13)],
             )
         )

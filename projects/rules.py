@@ -1,0 +1,47 @@
+"""The register's terms of DESIGN.md §2–§3 that the figures count with, each defined once.
+
+Each is written twice side by side, as `projects.deadlines` writes 逾期: a database condition
+(counts, lists, figures; ``prefix`` reaches a plan row from another table, ``"plan__"`` from a
+report) and a check of one row already loaded; `tests/projects/test_rules.py` holds the two to
+the same answers. A figure applies a term to its own population — 开复工率 to a year's counted
+rows, the 未纳统 warning to the rows started by the period end, the briefing's 已纳统项目 to
+all counted rows — so the condition is one and the populations stay what each figure says.
+
+- counted (a year's rows that count): on year Y's list and not replaced (替换);
+  `AnnualPlan.objects.counted(year)` is this condition.
+- 开(复)工 by a day: a 实际开(复)工日期 on or before it.
+- 纳统 by a day: a 纳统日期 on or before it.
+- 逾期 (a milestone or finding late at a day) is `projects.deadlines`'.
+
+No model is imported here: `projects.models` builds its queryset methods on these.
+"""
+
+from datetime import date
+
+from django.db.models import Q
+
+
+def counted_q(year: int, *, prefix: str = "") -> Q:
+    """Year ``year``'s plan rows that count: every figure, ranking, warning and expected
+    report of the year starts here. A replaced row (替换) counts in none of them."""
+    return Q(**{f"{prefix}year": year, f"{prefix}replaced_by__isnull": True})
+
+
+def started_q(end: date, *, prefix: str = "") -> Q:
+    """开(复)工 by the end of ``end``: the plan rows whose 实际开(复)工日期 is on or before it."""
+    return Q(**{f"{prefix}actual_start__lte": end})
+
+
+def is_started(actual_start: date | None, end: date) -> bool:
+    """``started_q`` for one row."""
+    return actual_start is not None and actual_start <= end
+
+
+def in_statistics_q(end: date, *, prefix: str = "") -> Q:
+    """纳统 by the end of ``end``: the plan rows whose 纳统日期 is on or before it."""
+    return Q(**{f"{prefix}statistics_date__lte": end})
+
+
+def is_in_statistics(statistics_date: date | None, end: date) -> bool:
+    """``in_statistics_q`` for one row."""
+    return statistics_date is not None and statistics_date <= end
