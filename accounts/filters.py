@@ -1,7 +1,7 @@
 """账号管理's filter bar."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from projects.filters import unit_filter
 from projects.models import User
@@ -24,7 +24,7 @@ class PeopleFilter(django_filters.FilterSet):
         model = User
         fields = ["q", "role", "unit", "is_active"]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
         value = value.strip()
         return queryset.filter(
             Q(username__icontains=value)
@@ -32,5 +32,5 @@ class PeopleFilter(django_filters.FilterSet):
             | Q(phone__icontains=value)
         )
 
-    def active(self, queryset, name, value):
+    def active(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
         return queryset.filter(is_active=value == "1")

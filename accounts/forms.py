@@ -1,5 +1,7 @@
 """账号管理's form for a new account."""
 
+from typing import Any
+
 from django import forms
 
 
@@ -22,7 +24,7 @@ class AccountForm(forms.Form):
         help_text="选“我来设置”时填写；本人首次登录时须修改。",
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password_mode") == "typed" and not data.get("password"):
             self.add_error("password", "选择“我来设置”时请填写初始密码。")

@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -34,13 +34,17 @@ class AuditFilter(django_filters.FilterSet):
         model = AuditEntry
         fields = ["user", "category", "outcome", "since", "until", "text"]
 
-    def from_day(self, queryset, name, value):
+    def from_day(
+        self, queryset: QuerySet[AuditEntry], name: str, value: date
+    ) -> QuerySet[AuditEntry]:
         return queryset.filter(at__gte=_start(value))
 
-    def through_day(self, queryset, name, value):
+    def through_day(
+        self, queryset: QuerySet[AuditEntry], name: str, value: date
+    ) -> QuerySet[AuditEntry]:
         return queryset.filter(at__lt=_start(value + timedelta(days=1)))
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[AuditEntry], name: str, value: str) -> QuerySet[AuditEntry]:
         return queryset.filter(
             Q(action__icontains=value) | Q(target__icontains=value) | Q(detail__icontains=value)
         )

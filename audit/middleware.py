@@ -7,10 +7,12 @@ sent as attachments (Excel, PDF, evidence files). Sign-in and sign-out are recor
 """
 
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from audit.models import AuditEntry
 from audit.services import outcome_of, record
 from core.filenames import filename_of
+from core.http import GetResponse
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 # session_renew (继续工作 on the idle warning) writes no data: it moves the session's expiry
@@ -116,10 +118,10 @@ def _action(request: HttpRequest) -> str:
 
 
 class AuditMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         match = request.resolver_match
         if match and match.url_name in SKIPPED:

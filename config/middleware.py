@@ -1,7 +1,11 @@
 """Response headers Django's SecurityMiddleware does not set itself."""
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.cache import add_never_cache_headers
+
+from core.http import GetResponse
 
 
 class ContentSecurityPolicyMiddleware:
@@ -11,10 +15,10 @@ class ContentSecurityPolicyMiddleware:
     exceptions), and Django 5.2 has no CSP setting of its own yet.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if settings.CONTENT_SECURITY_POLICY:
             response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)

@@ -389,7 +389,7 @@ def public(view: Callable) -> Callable:
     return view
 
 
-def needed_for(view: Callable[..., object], method: str) -> Needed | None:
+def needed_for(view: Callable[..., object], method: str | None) -> Needed | None:
     """The capability ``view`` needs for ``method`` ("" = signed in only or public, None =
     undeclared)."""
     if getattr(view, "public", False):

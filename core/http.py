@@ -1,4 +1,4 @@
-"""The request a signed-in page is given, for annotations.
+"""The request a signed-in page is given, and what a middleware is handed, for annotations.
 
 ``requires`` (`core.capabilities`) lets a view run only for a signed-in user, so its request's
 ``user`` is never ``AnonymousUser``: a view behind it takes ``request: AuthenticatedRequest``
@@ -8,9 +8,11 @@ in) takes Django's ``HttpRequest``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 if TYPE_CHECKING:
     # django-stubs' name for the AUTH_USER_MODEL (its mypy plugin reads settings), so core
@@ -28,3 +30,7 @@ class AuthenticatedRequest(HttpRequest):
     # redirect (audit.AuditEntry.Outcome). Set by the view only when it has something to say.
     audit_detail: str
     audit_outcome: str
+
+
+# What a middleware is given to call: the rest of the stack, a request in, a response out.
+GetResponse: TypeAlias = Callable[[HttpRequest], HttpResponseBase]

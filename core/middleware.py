@@ -1,11 +1,15 @@
 """Session and password rules applied to every request of a signed-in user."""
 
 import time
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -19,12 +23,15 @@ from core.capabilities import (
     redirect_to_login,
     require,
 )
+from core.http import GetResponse
 from core.passwords import password_expired
 
 LOGIN_TIME_KEY = "login_at"
 
 
-def remember_login_time(sender, request, user, **kwargs) -> None:
+def remember_login_time(
+    sender: object, request: HttpRequest | None, user: object, **kwargs: Any
+) -> None:
     """Stamp the session at sign-in; SessionLimitMiddleware measures from this."""
     if request is not None and hasattr(request, "session"):
         request.session[LOGIN_TIME_KEY] = int(time.time())
@@ -37,10 +44,10 @@ class SessionLimitMiddleware:
     moves the session's expiry on with every request, and an expired session is gone.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.user.is_authenticated:
             login_at = request.session.get(LOGIN_TIME_KEY)
             if login_at is None:
@@ -59,10 +66,10 @@ class PasswordChangeRequiredMiddleware:
     # session_renew: the page being typed into (修改密码 itself) may keep its session alive.
     ALLOWED = ("password_change", "logout", "session_renew")
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = request.user
         if (
             user.is_authenticated
@@ -82,13 +89,19 @@ class AdministratorScopeMiddleware:
     other page is refused with the reason. Nothing here lists URLs: each view declares what it
     needs."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         user = request.user
         match = request.resolver_match
         if not user.is_authenticated or has_business(user):
@@ -105,7 +118,7 @@ class AdministratorScopeMiddleware:
         return None
 
 
-def home_for(user) -> str:
+def home_for(user: object) -> str:
     """Where a user with no business capability starts: the first page without arguments
     that one of their capabilities opens, in URL order (the system administrator's 账号管理,
     安全管理, 安全审计), else the page for an account without a role."""
@@ -120,7 +133,9 @@ def home_for(user) -> str:
 ACCOUNT_PENDING = "account_pending"
 
 
-def _pages(pattern, prefix=""):
+def _pages(
+    pattern: URLPattern | URLResolver, prefix: str = ""
+) -> Iterator[tuple[str, Callable[..., HttpResponseBase]]]:
     """(path, view) of every URL pattern without arguments, in URL order (not the admin)."""
     if isinstance(pattern, URLResolver):
         if pattern.namespace == "admin":

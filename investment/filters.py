@@ -6,6 +6,7 @@ choices is left out of the filter and named on the page (`partials/filter_errors
 """
 
 import django_filters
+from django.db.models import QuerySet
 
 from investment.models import WarningLevel
 from investment.rules import overruns
@@ -53,7 +54,9 @@ class LagFilter(PlanUnitFilter):
         model = AnnualPlan
         fields = ["warning", "reason", "level", "unit"]
 
-    def reason_later(self, queryset, name, value):
+    def reason_later(
+        self, queryset: QuerySet[AnnualPlan], name: str, value: str
+    ) -> QuerySet[AnnualPlan]:
         # A reason and a level are found by `lag_warnings`, not stored on the row: `warnings`
         # applies them.
         return queryset
@@ -84,11 +87,13 @@ class OverrunFilter(PlanUnitFilter):
         model = AnnualPlan
         fields = ["kind", "level", "unit"]
 
-    def kind_later(self, queryset, name, value):
+    def kind_later(
+        self, queryset: QuerySet[AnnualPlan], name: str, value: str
+    ) -> QuerySet[AnnualPlan]:
         # An overrun is annotated by `investment.rules.overruns`, not stored: `of_kind` applies it.
         return queryset
 
-    def of_kind(self, rows):
+    def of_kind(self, rows: QuerySet[AnnualPlan]) -> QuerySet[AnnualPlan]:
         self.is_valid()
         kind = self.form.cleaned_data.get("kind")
         if kind == "cost":

@@ -1,12 +1,15 @@
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from core.amounts import amount_field
 from core.capabilities import own_unit
 from core.formatting import QUARTER_CHOICES
+from core.http import AuthenticatedRequest
 from core.models import PeriodKind
 from core.params import INT_MAX, given, id_param, note_bad, version_field, year_field, year_param
 from investment import rules
@@ -29,12 +32,12 @@ class PeriodForm(forms.Form):
         error_messages={"invalid_choice": "月份应为1–12"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
     @classmethod
-    def from_query(cls, query, *, year: int, month: int) -> "PeriodForm":
+    def from_query(cls, query: QueryDict, *, year: int, month: int) -> "PeriodForm":
         """Bound to the query when it names a period, else to the default one (other
         parameters, such as a page's filters, do not make a period missing)."""
         if "year" in query or "month" in query:
@@ -42,7 +45,9 @@ class PeriodForm(forms.Form):
         return cls({"year": year, "month": month})
 
 
-def asked_period(request, *, kind: str = PeriodKind.MONTH) -> tuple[PeriodForm, Period]:
+def asked_period(
+    request: HttpRequest, *, kind: str = PeriodKind.MONTH
+) -> tuple[PeriodForm, Period]:
     """The period a figures page shows, built once for the request: ``?year=&month=`` when
     they name one, else the period of ``kind`` that is due (DESIGN.md §3).
 
@@ -65,7 +70,7 @@ def asked_period(request, *, kind: str = PeriodKind.MONTH) -> tuple[PeriodForm, 
     return form, due.at(year, month, kind)
 
 
-def settings_year(request, query, *, due: Period) -> int:
+def settings_year(request: HttpRequest, query: QueryDict, *, due: Period) -> int:
     """The year 年度设置, 预警规则 and 数据质量规则 show: ``query``'s ``year`` (the address's or
     the posted one), else the year of the period that is due (``due``), so the three tabs of
     one menu open at the same year, in January too; a value that is not a year is said to be
@@ -75,7 +80,7 @@ def settings_year(request, query, *, due: Period) -> int:
     return due.year if year is None else year
 
 
-def unit_asked(request) -> Unit | None:
+def unit_asked(request: AuthenticatedRequest) -> Unit | None:
     """A reporter reports for their own unit; the office may pick any unit."""
     if own_unit(request.user) is not None:
         return request.user.unit
@@ -85,7 +90,9 @@ def unit_asked(request) -> Unit | None:
     return Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
 
 
-def review_url(posted, year: int, month: int, unit_id: int | None, *, anchor: str = "") -> str:
+def review_url(
+    posted: QueryDict, year: int, month: int, unit_id: int | None, *, anchor: str = ""
+) -> str:
     """The review page as the posted form says it was filtered, at the unit the action was
     taken on (or at ``anchor``, e.g. the report's row)."""
     query: dict[str, str | int] = {}
@@ -169,7 +176,7 @@ class BriefingForm(ChineseFormMixin, forms.Form):
     # The version of the note the form showed (0: none yet): an older form is refused.
     version = version_field()
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         kind, month, quarter = data.get("kind"), data.get("month"), data.get("quarter")
@@ -219,7 +226,7 @@ class YearSettingsForm(ChineseFormMixin, forms.Form):
     # a weight per indicator (``__init__``), between these two
     list_size = _whole_number("红黑榜各列单位数", 1, LIST_SIZE_LIMIT)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for indicator in INDICATORS:
             self.fields[indicator.weight_field] = _whole_number(
@@ -227,7 +234,7 @@ class YearSettingsForm(ChineseFormMixin, forms.Form):
             )
         self.order_fields(["year", "version", *FIELDS])
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if all(data.get(name) is not None for name in FIELDS):
             for problem in settings_problems({name: data[name] for name in FIELDS}):
@@ -258,7 +265,7 @@ class QualityRuleForm(ChineseFormMixin, forms.Form):
     enabled = forms.BooleanField(label="启用", required=False)
     threshold = forms.CharField(label="阈值", required=False, max_length=20)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["threshold"].widget.attrs.update({"inputmode": "decimal", "class": "threshold"})
 
@@ -280,7 +287,7 @@ class WarningRuleForm(ChineseFormMixin, forms.Form):
     yellow = forms.DecimalField(label="黄色阈值", max_digits=6, decimal_places=2)
     red = forms.DecimalField(label="红色阈值", max_digits=6, decimal_places=2)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("yellow", "red"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "class": "threshold"})

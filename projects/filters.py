@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from core.params import year_field
 from projects.models import AnnualPlan, Level, Nature, Stage, Unit
@@ -43,7 +43,7 @@ class PlanFilter(django_filters.FilterSet):
         model = AnnualPlan
         fields = ["year", "level", "nature", "unit", "industry", "stage", "q"]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[AnnualPlan], name: str, value: str) -> QuerySet[AnnualPlan]:
         value = value.strip()
         return queryset.filter(
             Q(project__code__icontains=value) | Q(project__name__icontains=value)

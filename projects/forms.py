@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 
@@ -19,15 +22,15 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None, format=None):
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
         super().__init__(attrs, format=format or DATE_FORMAT)
 
 
-def _one_line_ending(to_python):
+def _one_line_ending(to_python: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
     """Browsers send a textarea's line breaks as \r\n; keep the \n the row already holds, so a
     form saved unchanged changes nothing (and a limit counts a line break once)."""
 
-    def convert(value):
+    def convert(value: Any) -> str | None:
         value = to_python(value)
         return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
@@ -40,7 +43,7 @@ class ChineseFormMixin:
 
     fields: dict[str, forms.Field]  # the form's, as the mixin comes first
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -52,7 +55,7 @@ class ChineseFormMixin:
                 field.widget.format = DATE_FORMAT
                 field.widget.attrs.pop("type", None)
             elif isinstance(field, forms.CharField):
-                field.to_python = _one_line_ending(field.to_python)  # type: ignore[method-assign]
+                field.to_python = _one_line_ending(field.to_python)  # type: ignore[method-assign,assignment]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -62,11 +65,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files in one input; each is checked by `core.uploads` before it is kept."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any | None = None) -> list[Any]:
         files = [item for item in data if item] if isinstance(data, list | tuple) else [data]
         files = [item for item in files if item]
         if not files and self.required:
@@ -78,7 +81,7 @@ class UnitChoiceField(forms.ModelChoiceField):
     """A 责任单位 select. A unit merged away after the page was drawn is refused naming the unit
     its rows went into (`projects.selectors.merged_refusal`), not as an unknown choice."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         try:
             return super().to_python(value)
         except forms.ValidationError as error:
@@ -123,7 +126,7 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
     )
     REVISION_FIELDS = ("revision_reason", "approval_number")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
@@ -141,14 +144,14 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
         values = {name: data.get(name) for name in revisions.REVISED_NAMES if name in data}
         return revisions.revision_changes(self.instance, values)
 
-    def clean_code(self):
+    def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
         problem = project_code_problem(code, today=timezone.localdate())
         if problem:
             raise forms.ValidationError(f"项目代码{problem}")
         return code
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         start, end = data.get("planned_start"), data.get("planned_end")
@@ -180,11 +183,11 @@ class PlanForm(ChineseFormMixin, forms.ModelForm):
             "statistics_date": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.project = project
 
-    def clean_year(self):
+    def clean_year(self) -> int:
         year = self.cleaned_data["year"]
         plans = AnnualPlan.objects.filter(project=self.instance.project, year=year)
         if plans.exclude(pk=self.instance.pk).exists():
@@ -205,13 +208,13 @@ class MilestoneForm(ChineseFormMixin, forms.ModelForm):
     # The version of the milestone an edit form showed: an older form is refused.
     version = version_field()
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.project = project
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
-    def clean_name(self):
+    def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if self.instance.project.milestones.filter(name=name).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("该项目已有同名节点。")

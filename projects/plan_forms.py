@@ -36,7 +36,7 @@ class PlanEditForm(ChineseFormMixin, forms.ModelForm):
             "statistics_date": "项目入统（纳入固定资产投资统计）的日期",
         }
 
-    def __init__(self, *args, editable: tuple[str, ...], **kwargs):
+    def __init__(self, *args: Any, editable: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
             if name not in (*editable, "version"):
@@ -70,8 +70,13 @@ class ReplaceForm(ChineseFormMixin, forms.Form):
     )
 
     def __init__(
-        self, *args, project: Project, years: list[int], started: str | None = None, **kwargs
-    ):
+        self,
+        *args: Any,
+        project: Project,
+        years: list[int],
+        started: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if started is None:
             del self.fields["reason"]  # asked only of a project that has started

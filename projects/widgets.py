@@ -7,14 +7,17 @@ finding, the unit select follows the form's 责任单位). Without JavaScript th
 lists: a select for one project, a scrolling checkbox list for several.
 """
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 
 from projects.models import Project
 
 PICKER_CLASS = "project-picker"
 
 
-def pickable_projects():
+def pickable_projects() -> QuerySet[Project]:
     return Project.objects.select_related("unit").order_by("code")
 
 
@@ -31,7 +34,16 @@ class ProjectMultipleChoiceField(forms.ModelMultipleChoiceField):
 class _UnitOptions(forms.widgets.ChoiceWidget):
     """Adds the option's project unit as data attributes (read by pickers.js)."""
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+    def create_option(
+        self,
+        name: str,
+        value: Any,
+        label: int | str,
+        selected: bool,
+        index: int,
+        subindex: int | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         project = getattr(value, "instance", None)
         if project is not None:
@@ -46,7 +58,7 @@ class _UnitOptions(forms.widgets.ChoiceWidget):
 class ProjectSelect(_UnitOptions, forms.Select):
     """One project; ``unit_field`` names the form field whose unit narrows the list."""
 
-    def __init__(self, *, unit_field: str = "", attrs=None):
+    def __init__(self, *, unit_field: str = "", attrs: dict[str, Any] | None = None) -> None:
         attrs = {"class": PICKER_CLASS, **(attrs or {})}
         if unit_field:
             attrs["data-unit-field"] = f"id_{unit_field}"
@@ -56,5 +68,5 @@ class ProjectSelect(_UnitOptions, forms.Select):
 class ProjectChecklist(_UnitOptions, forms.CheckboxSelectMultiple):
     """Several projects as a scrolling list of checkboxes."""
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs={"class": PICKER_CLASS, **(attrs or {})})

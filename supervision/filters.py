@@ -1,7 +1,11 @@
 """The 督查督办 list's filter bar (django-filter); its parameters are the bookmarks' and 我的待办's
 (``?status=waiting``, ``?when=overdue``)."""
 
+from datetime import date
+from typing import Any
+
 import django_filters
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from projects.filters import unit_filter
@@ -34,16 +38,16 @@ class FindingFilter(django_filters.FilterSet):
         model = Finding
         fields = ["status", "unit", "category", "when"]
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
         self.today = today or timezone.localdate()
         super().__init__(*args, **kwargs)
 
-    def by_status(self, queryset, name, value):
+    def by_status(self, queryset: QuerySet[Finding], name: str, value: str) -> QuerySet[Finding]:
         if value == WAITING:
             return queryset.filter(status__in=WAITING_STATUSES)
         return queryset.filter(status=value)
 
-    def by_when(self, queryset, name, value):
+    def by_when(self, queryset: QuerySet[Finding], name: str, value: str) -> QuerySet[Finding]:
         if value == OVERDUE:
             return queryset.filter(Finding.overdue_q(on=self.today))
         return queryset.exclude(clock=Finding.Clock.NONE)

@@ -1,4 +1,4 @@
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 
@@ -101,7 +101,7 @@ class MoveForm(ChineseFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "如：交办单位有误，该项目由××负责"}),
     )
 
-    def __init__(self, *args, finding=None, **kwargs):
+    def __init__(self, *args: Any, finding: Finding | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if finding is not None:
             unit_field = cast(forms.ModelChoiceField, self.fields["unit"])
@@ -152,7 +152,7 @@ class NoticeForm(ChineseFormMixin, forms.Form):
         label="通报正文", max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         period = data.get("period")
