@@ -9,11 +9,8 @@ them.
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
-
-from projects.models import User
-
-ROLE_LABELS = User.Role.choices
 
 
 class AuditEntry(models.Model):
@@ -66,4 +63,6 @@ class AuditEntry(models.Model):
 
     @property
     def role_label(self) -> str:
-        return dict(ROLE_LABELS).get(self.role, self.role)
+        # the user model's own labels: the audit trail sits below the app that defines it
+        roles = get_user_model()._meta.get_field("role").flatchoices
+        return str(dict(roles).get(self.role, self.role))

@@ -1,9 +1,11 @@
 """Writing the audit trail: one function, used by the middleware, the signals and commands."""
 
+from typing import Any, cast
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
 from audit.models import AuditEntry
-from projects.models import User
 
 Outcome = AuditEntry.Outcome
 
@@ -29,7 +31,7 @@ def record(
     action: str,
     outcome: str = Outcome.SUCCESS,
     request: HttpRequest | None = None,
-    user: User | None = None,
+    user: AbstractBaseUser | None = None,
     username: str = "",
     target: str = "",
     status_code: int | None = None,
@@ -41,7 +43,7 @@ def record(
         category=category,
         action=action[:200],
         outcome=outcome,
-        user=user,
+        user=cast(Any, user),  # the site's user model (AUTH_USER_MODEL), not imported here
         username=(user.get_username() if user is not None else username)[:150],
         role=getattr(user, "role", "") or "",
         ip=client_ip(request),

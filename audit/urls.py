@@ -4,5 +4,4 @@ from audit import views
 
 urlpatterns = [
     path("", views.audit_log, name="audit_log"),
-    path("history/", views.data_history, name="data_history"),
 ]

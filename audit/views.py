@@ -1,21 +1,18 @@
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import render
 
 from audit.filters import AuditFilter
 from audit.models import AuditEntry
 from audit.selectors.entries import EXPORT_HEADERS, export_rows
-from audit.selectors.history import HISTORY_MODELS, history_rows
-from audit.tables import AuditTable, HistoryTable
+from audit.tables import AuditTable
 from core import filenames
-from core.capabilities import needs, requires
-from core.http import AuthenticatedRequest
-from core.lists import ListPage, paginate
+from core.capabilities import needs
+from core.lists import ListPage
 from core.xlsx import workbook_response
-from projects.models import User
 
 
-class AuditLog(ListPage[User]):
+class AuditLog(ListPage[AbstractBaseUser]):
     """安全审计: every recorded action, filtered; the same filter exports to Excel."""
 
     filterset_class = AuditFilter
@@ -34,21 +31,3 @@ class AuditLog(ListPage[User]):
 
 
 audit_log = AuditLog.as_view()
-
-
-@requires("audit.read")
-def data_history(request: AuthenticatedRequest) -> HttpResponse:
-    """数据变更: the model history of the domain tables, newest first."""
-    asked = request.GET.get("table", "")
-    table = asked if asked in HISTORY_MODELS else "report"
-    rows = HistoryTable(history_rows(table), table=table)
-    paginate(request, rows, per_page=100)
-    return render(
-        request,
-        "audit/data_history.html",
-        {
-            "table": rows,
-            "chosen": table,
-            "tables": [(key, kind.label) for key, kind in HISTORY_MODELS.items()],
-        },
-    )

@@ -69,8 +69,11 @@ INSTALLED_APPS = [
     "bonds",
     "supervision",
     "investment",
+    "history",
     "ledger",
     "backup",
+    # Last, though every app writes to it (docs/architecture.md): a backup writes the tables in
+    # this order, and the audit entries are restored after the users they name.
     "audit",
 ]
 

@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from audit.selectors.history import describe, history_rows, with_changes
-from audit.tables import HistoryTable
 from bonds.services import fund_save
+from history.selectors import describe, history_rows, with_changes
+from history.tables import HistoryTable
 from investment.models import MonthlyReport, WarningRule, YearSettings
 from investment.services.entry import MonthEntry, reports_save_month
 from investment.services.reports import period_lock, period_unlock, report_approve
