@@ -27,6 +27,18 @@ class MonthlyReport(Versioned):
     # returned report was rejected by the project office.
     COUNTED_STATUSES = (Status.SUBMITTED, Status.APPROVED)
 
+    @staticmethod
+    def counted_q(*, through: int, prefix: str = "") -> Q:
+        """The reports that make up completed investment through month ``through`` of their
+        plan row's year: counted (submitted or approved), months 1..``through``. ``prefix``
+        reaches them from a plan row (``"reports__"``)."""
+        return Q(
+            **{
+                f"{prefix}month__lte": through,
+                f"{prefix}status__in": MonthlyReport.COUNTED_STATUSES,
+            }
+        )
+
     plan = models.ForeignKey(
         AnnualPlan, verbose_name="年度计划", on_delete=models.CASCADE, related_name="reports"
     )

@@ -275,9 +275,7 @@ def project_sheet_data(period: Period, *, project: Project) -> ProjectSheet:
     )
     reports = {
         r.month: r
-        for r in MonthlyReport.objects.filter(
-            plan=plan, status__in=MonthlyReport.COUNTED_STATUSES, month__lte=month
-        )
+        for r in MonthlyReport.objects.filter(MonthlyReport.counted_q(through=month), plan=plan)
     } if plan else {}  # fmt: skip
     months, cumulative = [], Decimal(0)
     for m in range(1, month + 1):

@@ -95,8 +95,7 @@ def counted_reports(*, year: int, month: int) -> QuerySet[MonthlyReport]:
     """The reports that make up completed investment of year Y through month m."""
     return MonthlyReport.objects.filter(
         counted_q(year, prefix="plan__"),  # as AnnualPlan.objects.counted: 替换 leaves the figures
-        month__lte=month,
-        status__in=MonthlyReport.COUNTED_STATUSES,
+        MonthlyReport.counted_q(through=month),
     )
 
 

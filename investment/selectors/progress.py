@@ -58,7 +58,7 @@ def plan_progress(
 ) -> AnnualPlanQuerySet:
     """Year ``year``'s plan rows with ``completed`` through ``month``, in one query."""
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
-    counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
+    counted = MonthlyReport.counted_q(through=month, prefix="reports__")
     return (
         plans.select_related("project__unit")
         .annotate(completed=Sum("reports__amount", filter=counted))
@@ -68,7 +68,7 @@ def plan_progress(
 
 def plan_progress_all_years(*, project: Project, month: int = 12) -> AnnualPlanQuerySet:
     """A project's plan rows, every year, each with ``completed`` through ``month``."""
-    counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
+    counted = MonthlyReport.counted_q(through=month, prefix="reports__")
     return (
         AnnualPlan.objects.filter(project=project)
         .annotate(completed=Sum("reports__amount", filter=counted))
@@ -228,7 +228,7 @@ def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> 
     rule = period.warning_rules
     end = period.end
     deadline_passed = period.is_due
-    counted = Q(reports__month__lte=month, reports__status__in=MonthlyReport.COUNTED_STATUSES)
+    counted = MonthlyReport.counted_q(through=month, prefix="reports__")
     rows = progress_rows(
         year=year,
         month=month,
@@ -417,9 +417,7 @@ def board(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> list[Bo
     monthly: dict[tuple[int, int], Decimal] = {
         (plan_id, report_month): money(amount)
         for plan_id, report_month, amount in MonthlyReport.objects.filter(
-            plan__in=plans.values("pk"),
-            month__lte=month,
-            status__in=MonthlyReport.COUNTED_STATUSES,
+            MonthlyReport.counted_q(through=month), plan__in=plans.values("pk")
         )
         .order_by()
         .values("plan", "month")
