@@ -85,3 +85,14 @@ class PeriodKind(models.TextChoices):
     MONTH = "month", "月度"
     QUARTER = "quarter", "季度"
     YEAR = "year", "年度"
+
+    def last_month(self, *, month: int | None, quarter: int | None = None) -> int | None:
+        """The month a period of this kind runs through: the month asked, the quarter's last
+        month (3q), or December; None when the month or the quarter it needs is not given.
+        The one reading of a period asked for: the pages' forms (briefing, notice) and the
+        commands' ``--month``/``--quarter``/``--annual`` (`investment.rules.periods.Period`)."""
+        if self == PeriodKind.QUARTER:
+            return None if quarter is None else 3 * quarter
+        if self == PeriodKind.YEAR:
+            return 12
+        return month

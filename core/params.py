@@ -23,6 +23,8 @@ from django.contrib import messages
 from django.http import HttpRequest, QueryDict
 
 YEAR_MIN, YEAR_MAX = 2000, 2100  # the years a plan, a report, a setting or a page may name
+# What a form, a service or a command says of a year outside them.
+YEAR_PROBLEM = f"年度应为{YEAR_MIN}–{YEAR_MAX}之间的四位年份"
 # The largest value of PostgreSQL's ``integer`` (Django's IntegerField and PositiveIntegerField
 # there; SQLite stores 64 bits): any integer a form or a query string gives stays within it.
 INT_MAX = 2**31 - 1
@@ -45,6 +47,11 @@ def int_param(
 ) -> int | None:
     """``query[name]`` as a whole number within [low, high], else None."""
     return whole_number(query.get(name), low=low, high=high)
+
+
+def is_year(value: int) -> bool:
+    """Whether ``value`` is a year a plan, a report, a setting or a page may name."""
+    return YEAR_MIN <= value <= YEAR_MAX
 
 
 def year_param(query: Mapping[str, Any], name: str = "year") -> int | None:
@@ -103,8 +110,9 @@ def note_bad(request: HttpRequest, name: str, value: int | None, *, label: str,
 
 
 def year_field(label: str = "年度", **kwargs: Any) -> forms.IntegerField:
-    """The year of a form: four digits within YEAR_MIN–YEAR_MAX, refused in Chinese."""
-    problem = f"年度应为{YEAR_MIN}–{YEAR_MAX}之间的四位年份"
+    """The year of a form: four digits within YEAR_MIN–YEAR_MAX, refused in Chinese (its
+    number input carries them as ``min`` and ``max``)."""
+    problem = YEAR_PROBLEM
     return forms.IntegerField(
         label=label,
         min_value=YEAR_MIN,

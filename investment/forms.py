@@ -186,9 +186,9 @@ class BriefingForm(ChineseFormMixin, forms.Form):
             if quarter is None:
                 self.add_error("quarter", "请选择季度。")
             else:
-                data["month"] = 3 * quarter
+                data["month"] = PeriodKind.QUARTER.last_month(month=month, quarter=quarter)
         elif kind == PeriodKind.YEAR:
-            data["month"], data["quarter"] = 12, 4
+            data["month"], data["quarter"] = PeriodKind.YEAR.last_month(month=month), 4
         elif kind == PeriodKind.MONTH and month is None:
             self.add_error("month", "请选择月份。")
         return data

@@ -15,10 +15,12 @@ so that a mistyped national code is caught rather than accepted as a local one.
 import re
 from datetime import date
 
+from core.params import YEAR_MIN
+
 NATIONAL_SHAPE = re.compile(r"^(\d{4})-(\d{6})-(\d{2})-(\d{2})-(\d{6})$")
 NATIONAL_ATTEMPT = re.compile(r"^\d+(-\d+){4}$")
 LOCAL_SHAPE = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff_.\-]{1,39}$")
-FIRST_PLAUSIBLE_YEAR = 2000
+FIRST_PLAUSIBLE_YEAR = YEAR_MIN  # a code's year is one a plan may name, up to next year
 
 NATIONAL_HINT = "国家代码应为“年份-6位行政区划-2位行业-2位类型-6位序号”，如2024-410702-47-01-012345"
 

@@ -160,8 +160,10 @@ class NoticeForm(ChineseFormMixin, forms.Form):
             if not data.get("quarter"):
                 self.add_error("quarter", "季度通报请选择季度。")
             else:
-                data["month"] = data["quarter"] * 3
+                data["month"] = Notice.Period.QUARTER.last_month(
+                    month=None, quarter=data["quarter"]
+                )
         elif period == Notice.Period.YEAR:
-            data["month"] = 12
+            data["month"] = Notice.Period.YEAR.last_month(month=None)
         data.pop("quarter", None)
         return data

@@ -1,10 +1,24 @@
-"""Template filters over ``core.formatting``: one way to write amounts and rates."""
+"""Template filters over ``core.formatting``: one way to write amounts and rates; and the
+years a year input takes (``core.params``)."""
 
 from django import template
 
 from core import formatting
+from core.params import YEAR_MAX, YEAR_MIN
 
 register = template.Library()
+
+
+@register.simple_tag
+def year_min() -> int:
+    """The first year a page's year input takes (`core.params.YEAR_MIN`)."""
+    return YEAR_MIN
+
+
+@register.simple_tag
+def year_max() -> int:
+    """The last year a page's year input takes (`core.params.YEAR_MAX`)."""
+    return YEAR_MAX
 
 
 @register.filter

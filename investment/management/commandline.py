@@ -6,8 +6,7 @@ from django.core.management.base import CommandError
 
 from core import formatting
 from core.models import PeriodKind
-from core.params import YEAR_MAX, YEAR_MIN
-from investment.rules import periods
+from core.params import YEAR_PROBLEM, is_year
 from investment.rules.periods import Period
 from investment.selectors.explain import Explanation
 from investment.selectors.portfolio import report_completeness
@@ -43,9 +42,9 @@ def period_from_options(
         if annual
         else PeriodKind.MONTH
     )
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise CommandError(f"年度应为{YEAR_MIN}–{YEAR_MAX}之间的四位年份，实际为{year}")
-    through = periods.month_of(kind, month=month, quarter=quarter)
+    if not is_year(year):
+        raise CommandError(f"{YEAR_PROBLEM}，实际为{year}")
+    through = kind.last_month(month=month, quarter=quarter)
     assert through is not None  # exactly one of the three was given
     if not 1 <= through <= 12:
         raise CommandError(f"月份应为1–12的整数，实际为{through}")

@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from core import formatting
 from core.models import PeriodKind
-from core.params import YEAR_MAX, YEAR_MIN
+from core.params import is_year
 from investment import rules
 from investment.models import QualityRule, ReportingPeriod, WarningRule, YearSettings
 
@@ -173,7 +173,7 @@ def kind_asked(query: Mapping[str, str]) -> str:
 
 def month_or_404(year: int, month: int) -> None:
     """A month in a page's address (月度填报, 报表审核) that cannot be one is not found."""
-    if not (YEAR_MIN <= year <= YEAR_MAX and 1 <= month <= 12):
+    if not (is_year(year) and 1 <= month <= 12):
         raise Http404("没有这个月份")
 
 
@@ -183,16 +183,6 @@ def deadline_shown(deadline: datetime) -> dict[str, Any]:
         "due": timezone.localtime(deadline) - timedelta(seconds=1),
         "overdue": timezone.now() >= deadline,
     }
-
-
-def month_of(kind: str, *, month: int | None, quarter: int | None = None) -> int | None:
-    """The month a period of ``kind`` runs through: the month asked, the quarter's last month
-    (3q), or December; None when the month or the quarter it needs is not given."""
-    if kind == PeriodKind.QUARTER:
-        return None if quarter is None else rules.quarter_end_month(quarter)
-    if kind == PeriodKind.YEAR:
-        return 12
-    return month
 
 
 class YearsRead:

@@ -15,7 +15,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.amounts import check_amount
 from core.capabilities import can, require
 from core.formatting import wan_text
-from core.params import YEAR_MAX, YEAR_MIN
+from core.params import YEAR_PROBLEM, is_year
 from core.versioning import (
     check_version,
     locked,
@@ -186,8 +186,8 @@ def plan_add(
     require(user, "register.keep")
     today = today or timezone.localdate()
     project = Project.objects.select_for_update().get(pk=project.pk)  # one row per year, raced
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise ValidationError(f"年度应为{YEAR_MIN}–{YEAR_MAX}之间的四位年份。")
+    if not is_year(year):
+        raise ValidationError(f"{YEAR_PROBLEM}。")
     if project.plans.filter(year=year).exists():
         raise ValidationError(f"“{project.name}”已列入{year}年度的计划。")
     if planned_investment is None:

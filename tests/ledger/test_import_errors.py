@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from bonds.models import FundApplication
+from core.params import YEAR_MAX, YEAR_MIN
 from investment.models import MonthlyReport, ReportingPeriod
 from ledger.models import LedgerImport
 from ledger.rules.reader import LedgerImportError
@@ -332,10 +333,13 @@ def test_it_refuses_a_month_that_is_not_a_whole_number(typed, shown):
     ]
 
 
-@pytest.mark.parametrize(("typed", "shown"), [(1999, "1999"), (2101, "2101"), ("24", "24")])
-def test_it_refuses_a_year_outside_2000_to_2100(typed, shown):
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [(YEAR_MIN - 1, f"{YEAR_MIN - 1}"), (YEAR_MAX + 1, f"{YEAR_MAX + 1}"), ("24", "24")],
+)
+def test_it_refuses_a_year_outside_the_years_a_plan_may_name(typed, shown):
     assert problems_of(a_ledger(project=project_row(**{"年度": typed}))) == [
-        f'项目台账!2: 年度: 应为2000–2100的整数，实际为"{shown}"'
+        f'项目台账!2: 年度: 应为{YEAR_MIN}–{YEAR_MAX}的整数，实际为"{shown}"'
     ]
 
 
@@ -496,13 +500,13 @@ def test_it_refuses_a_national_code_of_the_wrong_shape(bad):
     ]
 
 
-@pytest.mark.parametrize("year", [1999, 2099])
+@pytest.mark.parametrize("year", [YEAR_MIN - 1, 2099])
 def test_it_refuses_a_national_code_with_an_implausible_year(year):
     bad = code(1, year=year)
     latest = timezone.localdate().year + 1
 
     assert problems_of(a_ledger(project=project_row(**{"项目代码": bad}))) == [
-        f'项目台账!2: 项目代码: 代码中的年份{year}不合理，应在2000–{latest}之间，实际为"{bad}"'
+        f'项目台账!2: 项目代码: 代码中的年份{year}不合理，应在{YEAR_MIN}–{latest}之间，实际为"{bad}"'
     ]
 
 
@@ -616,7 +620,7 @@ def test_row_numbers_are_the_sheet_rows_the_clerk_sees_even_after_blank_rows():
         ]
     }
 
-    assert problems_of(sheets) == ['项目台账!5: 年度: 应为2000–2100的整数，实际为"13"']
+    assert problems_of(sheets) == [f'项目台账!5: 年度: 应为{YEAR_MIN}–{YEAR_MAX}的整数，实际为"13"']
 
 
 # ---------------------------------------------------------------- findings

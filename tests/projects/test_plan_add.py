@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.params import YEAR_MIN, YEAR_PROBLEM
 from projects.models import AnnualPlan, Project
 from projects.services.register import plan_add
 from tests import builders
@@ -50,7 +51,7 @@ def test_it_refuses_anyone_but_the_office(project, cast):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"year": 1999}, "年度应为2000–2100之间"),
+        ({"year": YEAR_MIN - 1}, YEAR_PROBLEM),
         ({"planned_investment": Decimal(-1)}, "年度计划投资"),
         ({"level": "national"}, "项目级别应为"),
         ({"nature": "rebuilt"}, "建设性质应为"),

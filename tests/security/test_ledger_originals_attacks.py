@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.params import YEAR_MAX, YEAR_MIN
 from core.xlsx import render_workbook
 from ledger.documents.exporter import ledger_sheets
 from ledger.rules.reader import LedgerImportError
@@ -50,8 +51,8 @@ def test_a_hostile_原计划竣工日期_is_an_error_not_a_traceback(db, value):
     _load(original_end=value)
     project = Project.objects.first()
     if project is not None:
-        assert project.original_completion is None or date(2000, 1, 1) <= (
-            project.original_completion) <= date(2100, 12, 31)  # fmt: skip
+        assert project.original_completion is None or date(YEAR_MIN, 1, 1) <= (
+            project.original_completion) <= date(YEAR_MAX, 12, 31)  # fmt: skip
 
 
 def test_a_revision_by_import_then_reimport_of_the_export_writes_nothing(db):

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.params import YEAR_MAX, YEAR_MIN
 from investment.models import MonthlyReport, QualityFlag
 from tests.builders import year_settings
 from tests.investment.test_quality_pages import county, the_flag  # noqa: F401  (fixture)
@@ -150,7 +151,7 @@ def test_hostile_thresholds_never_500(client, county, value):  # noqa: F811
     for index, code in enumerate(codes):
         form.update({f"rule-{index}-rule": code, f"rule-{index}-version": 0,
                      f"rule-{index}-enabled": "on", f"rule-{index}-threshold": value})  # fmt: skip
-    for year in ("2024", "1999", "2101", "99999999999999999999", "-1", "²"):
+    for year in ("2024", f"{YEAR_MIN - 1}", f"{YEAR_MAX + 1}", "99999999999999999999", "-1", "²"):
         response = client.post(reverse("quality_rules") + f"?year={year}", form)
         assert response.status_code in (200, 302)
         assert client.get(reverse("quality_rules") + f"?year={year}").status_code == 200
@@ -160,10 +161,10 @@ GETS = [
     ("report_current", "?period=2026-²"), ("report_current", "?period=-1-13"),
     ("report_current", "?period=" + "9" * 5000), ("report_current", "?period=%00"),
     ("report_current", "?period=2026-9&unit=%00"), ("report_current", "?period=2026-0"),
-    ("report_current", "?period=1999-5"), ("report_current", "?period=2101-1"),
+    ("report_current", f"?period={YEAR_MIN - 1}-5"), ("report_current", f"?period={YEAR_MAX + 1}-1"),
     ("report_current", "?period=2026-9&unit=99999999999999999999"),
-    ("quality_flags", "?year=abc&month=13"), ("quality_flags", "?year=1999&month=0"),
-    ("quality_flags", "?year=2101&month=5&unit=x&rule=%00&status=<b>"),
+    ("quality_flags", "?year=abc&month=13"), ("quality_flags", f"?year={YEAR_MIN - 1}&month=0"),
+    ("quality_flags", f"?year={YEAR_MAX + 1}&month=5&unit=x&rule=%00&status=<b>"),
     ("quality_flags", "?year=2024&month=5&unit=99999999999999999999&format=xlsx"),
     ("quality_flags", "?year=2024&month=5&per_page=-1&page=99999999999999999999"),
     ("overruns", "?year=%00&month=²&kind=x&level=y&unit=z"),
@@ -183,7 +184,9 @@ def test_hostile_query_strings_never_500(client, county, who):  # noqa: F811
         assert response.status_code in (200, 403, 404), (name, query, response.status_code)
 
 
-@pytest.mark.parametrize("args", [(2024, 13), (2024, 0), (1999, 5), (2101, 5), (99999, 5)])
+@pytest.mark.parametrize(
+    "args", [(2024, 13), (2024, 0), (YEAR_MIN - 1, 5), (YEAR_MAX + 1, 5), (99999, 5)]
+)
 def test_report_send_and_quality_out_of_range(client, county, args):  # noqa: F811
     client.force_login(county.reporter)
     assert client.get(reverse("report_send", args=args)).status_code in (200, 404)
