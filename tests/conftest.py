@@ -1,3 +1,5 @@
+from contextlib import ExitStack
+
 import pytest
 
 from tests.cast import Cast
@@ -8,6 +10,7 @@ from tests.counties import (  # noqa: F401  (fixtures for every test)
     weights_county,
 )
 from tests.prebuilt import BUILDERS, DATABASES
+from tests.quick_flush import deleting_flush
 
 
 def pytest_collection_modifyitems(items):
@@ -49,10 +52,20 @@ def _prebuilt(request, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def _django_db_helper(_prebuilt, _django_db_helper):
+def _cleanup():
+    """Torn down right after pytest-django's test case: the flush that ends a transactional
+    test runs with DELETE on PostgreSQL (tests/quick_flush.py)."""
+    with ExitStack() as stack:
+        yield stack
+
+
+@pytest.fixture
+def _django_db_helper(_prebuilt, _cleanup, _django_db_helper):
     """pytest-django's test transaction (whichever of ``db``, ``transactional_db`` or the
-    ``django_db`` mark asks for it), opened on the prebuilt county the test names."""
+    ``django_db`` mark asks for it), opened on the prebuilt county the test names; its
+    cleanup, after the test, with tests/quick_flush.py."""
     yield
+    _cleanup.enter_context(deleting_flush())
 
 
 @pytest.fixture(autouse=True)
