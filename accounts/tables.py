@@ -4,8 +4,9 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.http import AuthenticatedRequest
 from core.tables import cell
-from projects.models import User
+from projects.models import Unit, User
 
 
 class PeopleTable(tables.Table):
@@ -30,17 +31,17 @@ class PeopleTable(tables.Table):
         order_by = ("username",)
         empty_text = "没有符合条件的账号。"
 
-    def render_unit(self, record):
+    def render_unit(self, record: User) -> Unit | str:
         if record.unit is None and record.requested_unit is not None:
             return format_html('<span class="muted">申请：{}</span>', record.requested_unit)
         return record.unit or "—"
 
-    def render_is_active(self, record):
+    def render_is_active(self, record: User) -> str:
         if not record.is_active:
             return mark_safe('<span class="tag returned">已停用</span>')
         if record.must_change_password:
             return mark_safe('<span class="tag submitted">待改初始密码</span>')
         return mark_safe('<span class="tag approved">启用</span>')
 
-    def before_render(self, request):
+    def before_render(self, request: AuthenticatedRequest) -> None:
         self.actor = request.user

@@ -33,14 +33,14 @@ class AuditTable(tables.Table):
             )
         }
 
-    def render_target(self, record):
+    def render_target(self, record: AuditEntry) -> str:
         if record.detail:
             return format_html(
                 "{}<br>{}", Truncator(record.target).chars(60), Truncator(record.detail).chars(60)
             )
         return Truncator(record.target).chars(60)
 
-    def render_outcome(self, record):
+    def render_outcome(self, record: AuditEntry) -> str:
         if record.status_code:
             return f"{record.get_outcome_display()}（{record.status_code}）"
         return record.get_outcome_display()

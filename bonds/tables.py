@@ -29,9 +29,9 @@ class FundTable(tables.Table):
         fields = ()
         empty_text = "没有符合条件的资金申报。"
 
-    def render_project(self, record, value):
+    def render_project(self, record: FundApplication, value: str) -> str:
         url = reverse("fund_detail", args=[record.pk])
         return format_html('<a href="{}">{}</a>', url, value)
 
-    def render_status(self, record):
+    def render_status(self, record: FundApplication) -> str:
         return format_html('<span class="tag">{}</span>', record.get_status_display())

@@ -1,3 +1,6 @@
+from decimal import Decimal
+from typing import Any
+
 import django_tables2 as tables
 
 from core import formatting
@@ -19,20 +22,20 @@ NAME = {"td": {"class": "name"}}
 class WanColumn(tables.Column):
     """An amount in 万元, right-aligned, through the one formatting helper."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("attrs", NUM)
         super().__init__(*args, **kwargs)
 
-    def render(self, value):
+    def render(self, value: Decimal | None) -> str:
         return formatting.wan(value)
 
 
 class PercentColumn(tables.Column):
     """A rate in percent with a page's one decimal; "—" for no rate."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("attrs", NUM)
         super().__init__(*args, **kwargs)
 
-    def render(self, value):
+    def render(self, value: Decimal | None) -> str:
         return formatting.percent(value)

@@ -5,6 +5,8 @@ list table orders those rows in Python, never recomputing a figure.
 """
 
 import itertools
+from decimal import Decimal
+from typing import Any
 
 import django_tables2 as tables
 from django.template.loader import render_to_string
@@ -16,6 +18,9 @@ from core import formatting
 from core.tables import NUM, PercentColumn, WanColumn, cell
 from investment.models import WarningLevel
 from investment.rules import overruns
+from investment.selectors.progress import LagWarning, Reason
+from investment.selectors.rankings import Ranking, UnitScore
+from projects.models import AnnualPlan
 
 # A county's whole list (50–300 projects) fits one page of the board and the lag list, so it
 # prints as one wall chart; a city's thousands come in pages. Excel exports are always whole.
@@ -37,11 +42,17 @@ class UnitRankingTable(tables.Table):
         empty_text = "该年度没有列入计划的项目。"
         row_attrs = {"class": lambda record, table: table.list_class(record)}
 
-    def __init__(self, ranking, *, kind: str, explainable: set | None, **kwargs):
+    def __init__(
+        self, ranking: Ranking, *, kind: str, explainable: set[str] | None, **kwargs: Any
+    ) -> None:
         self.red = {s.unit for s in ranking.red_list}
         self.black = {s.unit for s in ranking.black_list}
         self.explainable = explainable
-        self.period = {"year": ranking.year, "month": ranking.month, "kind": kind}
+        self.period: dict[str, int | str] = {
+            "year": ranking.year,
+            "month": ranking.month,
+            "kind": kind,
+        }
         rates = [
             (
                 indicator.rate_key,
@@ -56,22 +67,22 @@ class UnitRankingTable(tables.Table):
             **kwargs,
         )
 
-    def list_class(self, record) -> str:
+    def list_class(self, record: UnitScore) -> str:
         if record.unit in self.red:
             return "red-row"
         return "black-row" if record.unit in self.black else ""
 
-    def render_unit(self, value):
+    def render_unit(self, value: str) -> str:
         # A reporter may open only their own unit's deductions; the others stay figures.
         if self.explainable is not None and value not in self.explainable:
             return value
         query = urlencode({**self.period, "explain": value})
         return format_html('<a href="?{}#explain">{}</a>', query, value)
 
-    def render_score(self, value):
+    def render_score(self, value: Decimal) -> str:
         return format_html("<strong>{}</strong>", value)
 
-    def render_board(self, value):
+    def render_board(self, value: str) -> str:
         if value in self.red:
             return mark_safe('<span class="tag approved">红榜</span>')
         if value in self.black:
@@ -94,7 +105,7 @@ class ProjectRankingTable(tables.Table):
         orderable = False  # the ranking is the order
         empty_text = "该年度没有列入计划的项目。"
 
-    def render_rank(self):
+    def render_rank(self) -> int:
         self.counter = getattr(self, "counter", itertools.count(1))
         return next(self.counter)
 
@@ -134,16 +145,16 @@ class LagTable(tables.Table):
         attrs = {"class": "table stacked"}
         empty_text = "没有滞后项目。"
 
-    def render_name(self, record, value):
+    def render_name(self, record: LagWarning, value: str) -> str:
         return format_html('{}<br><small class="muted">{}</small>', value, record.progress.code)
 
-    def render_warning(self, record):
+    def render_warning(self, record: LagWarning) -> str:
         return render_to_string(
             "investment/_warning_mark.html",
             {"level": record.level, "label": record.level_label, "title": record.summary},
         )
 
-    def render_reasons(self, value):
+    def render_reasons(self, value: list[Reason]) -> str:
         return format_html_join(
             "",
             '<div><span class="tag {}">{}（{}）</span> {}</div>',
@@ -192,19 +203,19 @@ class OverrunTable(tables.Table):
         attrs = {"class": "table stacked"}
         empty_text = "没有超概算或超工期的项目。"
 
-    def render_name(self, record, value):
+    def render_name(self, record: AnnualPlan, value: str) -> str:
         return format_html(
             '<a href="{}">{}</a><br><small class="muted">{}</small>',
             record.project.get_absolute_url(), value, record.project.code,
         )  # fmt: skip
 
-    def render_cost_overrun(self, value):
+    def render_cost_overrun(self, value: Decimal | None) -> str:
         return formatting.wan(value) if value and value > 0 else "—"
 
-    def render_cost_overrun_pct(self, record):
+    def render_cost_overrun_pct(self, record: AnnualPlan) -> str:
         project = record.project
         pct = overruns.cost_overrun_pct(project.total_investment, project.original_total)
         return formatting.percent(pct) if pct and pct > 0 else "—"
 
-    def render_time_overrun(self, value):
+    def render_time_overrun(self, value: int | None) -> int | str:
         return value or "—"

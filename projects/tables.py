@@ -1,7 +1,10 @@
 """The register's tables: the projects' and the units' (the shared columns are
 `core.tables`')."""
 
+from decimal import Decimal
+
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -36,23 +39,23 @@ class PlanTable(tables.Table):
         order_by = "code"
         empty_text = "没有符合条件的项目。"
 
-    def render_name(self, record, value):
+    def render_name(self, record: AnnualPlan, value: str) -> str:
         url = reverse("project_detail", args=[record.project_id])
         return format_html('<a href="{}">{}</a>', url, value)
 
-    def render_level(self, record):
+    def render_level(self, record: AnnualPlan) -> str:
         return record.get_level_display()
 
-    def render_nature(self, record):
+    def render_nature(self, record: AnnualPlan) -> str:
         return record.get_nature_display()
 
-    def render_stage(self, record):
+    def render_stage(self, record: AnnualPlan) -> str:
         return record.project.get_stage_display()
 
-    def render_total(self, value):
+    def render_total(self, value: Decimal | None) -> str:
         return formatting.wan(value)
 
-    def render_planned(self, value):
+    def render_planned(self, value: Decimal | None) -> str:
         return formatting.wan(value)
 
 
@@ -70,17 +73,19 @@ class UnitTable(tables.Table):
         order_by = ("sort_order",)
         empty_text = "没有符合条件的责任单位。"
 
-    def order_sort_order(self, queryset, is_descending):
+    def order_sort_order(
+        self, queryset: QuerySet[Unit], is_descending: bool
+    ) -> tuple[QuerySet[Unit], bool]:
         fields = ("-sort_order", "-name") if is_descending else ("sort_order", "name")
         return queryset.order_by(*fields), True
 
-    def render_usage(self, record):
+    def render_usage(self, record: Unit) -> str:
         usage = counted_usage(record)
         if not usage:
             return mark_safe('<span class="muted">未使用</span>')
         return format_html_join("、", "{}{}", usage.items())
 
-    def render_actions(self, record):
+    def render_actions(self, record: Unit) -> str:
         return format_html(
             '<a data-action="unit.edit" href="{}">编辑</a> · '
             '<a data-action="unit.merge" href="{}">合并到…</a>',

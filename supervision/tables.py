@@ -1,15 +1,19 @@
 """督查督办's list tables: findings, inspections, notices."""
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from core.tables import NAME, NUM
+from projects.models import Project
+from supervision.models import Finding, FindingQuerySet, Inspection, Notice
 from supervision.selectors import counts_by_inspection
 
 DATE = "Y-m-d"
@@ -33,33 +37,35 @@ class FindingTable(tables.Table):
             "class": lambda record, table: "overdue-row" if table.overdue(record) else None
         }
 
-    def __init__(self, *args, today, **kwargs):
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         self.today = today
         super().__init__(*args, **kwargs)
 
-    def overdue(self, finding) -> bool:
+    def overdue(self, finding: Finding) -> bool:
         return finding.overdue_on(self.today)
 
-    def render_description(self, record, value):
+    def render_description(self, record: Finding, value: str) -> str:
         url = reverse("finding_detail", args=[record.pk])
         return format_html('<a href="{}">{}</a>', url, Truncator(value).chars(48))
 
-    def render_project(self, record, value):
+    def render_project(self, record: Finding, value: Project) -> str:
         url = reverse("project_detail", args=[record.project_id])
         return format_html('<a href="{}">{}</a>', url, Truncator(value.name).chars(16))
 
-    def render_deadline(self, record, value):
+    def render_deadline(self, record: Finding, value: date) -> str:
         if self.overdue(record):
             return format_html('{} <span class="tag returned">逾期</span>', f"{value:%Y-%m-%d}")
         return f"{value:%Y-%m-%d}"
 
-    def render_clock(self, record):
+    def render_clock(self, record: Finding) -> str:
         return "13710" if record.clock else "—"
 
-    def order_status(self, queryset, is_descending):
+    def order_status(
+        self, queryset: FindingQuerySet, is_descending: bool
+    ) -> tuple[FindingQuerySet, bool]:
         return queryset.in_work_order(descending=is_descending), True
 
-    def render_status(self, record):
+    def render_status(self, record: Finding) -> str:
         return format_html(
             '<span class="tag finding-{}">{}</span>', record.status, record.get_status_display()
         )
@@ -78,7 +84,7 @@ class InspectionTable(tables.Table):
     class Meta:
         empty_text = "暂无督查记录。"
 
-    def __init__(self, *args, findings, **kwargs):
+    def __init__(self, *args: Any, findings: QuerySet[Finding], **kwargs: Any) -> None:
         self.findings = findings
         super().__init__(*args, **kwargs)
 
@@ -87,17 +93,17 @@ class InspectionTable(tables.Table):
         # Only the page's inspections, once the table is paged: one grouped query.
         return counts_by_inspection(self.findings, [row.record for row in self.page.object_list])
 
-    def render_title(self, record, value):
+    def render_title(self, record: Inspection, value: str) -> str:
         url = reverse("inspection_detail", args=[record.pk])
         return format_html('<a href="{}">{}</a>', url, value)
 
-    def render_projects(self, record):
+    def render_projects(self, record: Inspection) -> str:
         return f"{len(record.projects.all())}个"  # prefetched with the page
 
-    def render_total(self, record):
+    def render_total(self, record: Inspection) -> Any:
         return self.counts.get(record.pk, {}).get("total", 0)
 
-    def render_closed(self, record):
+    def render_closed(self, record: Inspection) -> Any:
         return self.counts.get(record.pk, {}).get("closed", 0)
 
 
@@ -113,9 +119,9 @@ class NoticeTable(tables.Table):
     class Meta:
         empty_text = "尚未印发通报。"
 
-    def render_title(self, record, value):
+    def render_title(self, record: Notice, value: str) -> str:
         url = reverse("notice_detail", args=[record.pk])
         return format_html('<a href="{}">{}</a>', url, value)
 
-    def render_period(self, record):
+    def render_period(self, record: Notice) -> str:
         return record.content.get("period_label") or record.get_period_display()
