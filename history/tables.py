@@ -1,5 +1,7 @@
 """The auditor's table of the model history (数据变更记录)."""
 
+from typing import Any
+
 import django_tables2 as tables
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -28,7 +30,7 @@ class HistoryTable(tables.Table):
         orderable = False  # newest first: each change reads against the one before it
         empty_text = "暂无变更记录。"
 
-    def __init__(self, data, *, table: str, **kwargs):
+    def __init__(self, data: Any, *, table: str, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.kind = table
 
@@ -45,16 +47,16 @@ class HistoryTable(tables.Table):
     def diffs(self) -> dict[int, list[str] | None]:
         return {record.history_id: lines for record, lines in with_changes(self.page_records)}
 
-    def render_history_user(self, value):
+    def render_history_user(self, value: Any) -> str:
         return value.username
 
-    def render_history_type(self, record):
+    def render_history_type(self, record: Any) -> str:
         return self.TYPES.get(record.history_type, "修改")
 
-    def render_record(self, record):
+    def render_record(self, record: Any) -> str:
         return self.names.get(record.history_id, "")
 
-    def render_changes(self, record):
+    def render_changes(self, record: Any) -> str:
         lines = self.diffs.get(record.history_id)
         if lines is None and record.history_type == "~":
             return format_html('<span class="muted">{}</span>', self.NO_EARLIER)
