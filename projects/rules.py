@@ -11,6 +11,8 @@ all counted rows — so the condition is one and the populations stay what each 
   `AnnualPlan.objects.counted(year)` is this condition.
 - 开(复)工 by a day: a 实际开(复)工日期 on or before it.
 - 纳统 by a day: a 纳统日期 on or before it.
+- the unit a milestone counts for: its own 责任单位 when it has one, else its project's
+  (DESIGN.md §3, I3 and 我的待办).
 - 逾期 (a milestone or finding late at a day) is `projects.deadlines`'.
 
 No model is imported here: `projects.models` builds its queryset methods on these.
@@ -19,6 +21,7 @@ No model is imported here: `projects.models` builds its queryset methods on thes
 from datetime import date
 
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 
 def counted_q(year: int, *, prefix: str = "") -> Q:
@@ -45,3 +48,8 @@ def in_statistics_q(end: date, *, prefix: str = "") -> Q:
 def is_in_statistics(statistics_date: date | None, end: date) -> bool:
     """``in_statistics_q`` for one row."""
     return statistics_date is not None and statistics_date <= end
+
+
+def milestone_unit() -> Coalesce:
+    """The unit a milestone counts for, as an expression (annotate, then group or filter)."""
+    return Coalesce("unit", "project__unit")

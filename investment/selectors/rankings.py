@@ -16,7 +16,6 @@ from functools import reduce
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
 
 from core.models import money
 from investment import rules
@@ -32,7 +31,7 @@ from investment.rules.periods import Period, report_deadline
 from investment.rules.reporting import expected_count, report_expected
 from investment.selectors.portfolio import counted_reports
 from projects.models import AnnualPlan, Milestone, Project
-from projects.rules import started_q
+from projects.rules import milestone_unit, started_q
 from supervision.models import Finding
 
 if TYPE_CHECKING:
@@ -144,7 +143,7 @@ def milestones_due(*, year: int, end: date) -> "QuerySet[WithAnnotations[Milesto
     """Milestones planned in ``year`` on or before ``end``, with the unit they count for."""
     return Milestone.objects.filter(
         planned_date__gte=date(year, 1, 1), planned_date__lte=end
-    ).annotate(owner=Coalesce("unit", "project__unit"))
+    ).annotate(owner=milestone_unit())
 
 
 def findings_due(*, year: int, end: date) -> QuerySet[Finding]:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from investment.selectors.portfolio import reporting_status
 from investment.selectors.progress import LagReason, lag_warnings, level_counts
 from projects.access import visible_plans
 from projects.models import Milestone, User
+from projects.rules import milestone_unit
 from supervision.access import visible_findings
 from supervision.models import Finding
 from supervision.selectors import WAITING, status_counts
@@ -207,5 +207,5 @@ def _overdue_milestones(user: User, *, year: int, today: date) -> int:
         project__in=visible_plans(user).counted(year).values("project"),
     ).late(on=today)
     if (unit := own_unit(user)) is not None:  # a milestone counts for its own 责任单位
-        milestones = milestones.filter(Q(unit=unit) | Q(unit__isnull=True, project__unit=unit))
+        milestones = milestones.annotate(owner=milestone_unit()).filter(owner=unit)
     return milestones.count()

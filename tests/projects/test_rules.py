@@ -1,4 +1,5 @@
-"""The register's terms (projects/rules.py) — counted, 开(复)工 and 纳统 by a period end — give
+"""The register's terms (projects/rules.py) — counted, 开(复)工 and 纳统 by a period end, the
+unit a milestone counts for — give
 the same answers in the database and in Python; and 应报 (investment/rules/reporting.py) lists
 the months its query and its count agree on."""
 
@@ -8,12 +9,13 @@ import pytest
 
 from investment.models import MonthlyReport
 from investment.rules import reporting
-from projects.models import AnnualPlan
+from projects.models import AnnualPlan, Milestone, Unit
 from projects.rules import (
     counted_q,
     in_statistics_q,
     is_in_statistics,
     is_started,
+    milestone_unit,
     started_q,
 )
 from tests import builders
@@ -68,3 +70,15 @@ def test_the_months_a_row_owes_are_the_ones_its_query_and_its_count_give(plan, s
 
     assert sorted(queried.values_list("month", flat=True)) == months
     assert counted.get().owed == len(months)
+
+
+def test_a_milestone_counts_for_its_own_unit_else_its_projects(plan):
+    township = Unit.objects.create(name="营盘镇", kind=Unit.Kind.TOWNSHIP)
+    own = Milestone.objects.create(
+        project=plan.project, name="环评", planned_date=END, unit=township
+    )
+    theirs = Milestone.objects.create(project=plan.project, name="立项", planned_date=END)
+
+    owners = dict(Milestone.objects.annotate(owner=milestone_unit()).values_list("pk", "owner"))
+
+    assert owners == {own.pk: township.pk, theirs.pk: plan.project.unit_id}
