@@ -44,7 +44,9 @@ class FundForm(ChineseFormMixin, forms.Form):
         label="备注", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, application: FundApplication | None = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, application: FundApplication | None = None, **kwargs: Any
+    ) -> None:
         """An edit form shows 按已填金额自动判断 when the stored status follows the amounts,
         else the status a person chose, saying what the amounts would give."""
         super().__init__(*args, **kwargs)
