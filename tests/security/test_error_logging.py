@@ -21,7 +21,7 @@ except RuntimeError:
 def test_a_server_error_is_recorded_with_its_traceback(client, settings, monkeypatch, caplog, cast):
     settings.DEBUG = False
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("故意的服务器错误")
 
     monkeypatch.setattr("investment.views.overview.portfolio_summary", broken)
