@@ -1,16 +1,19 @@
 """Every write and every download through the web leaves an audit entry, whatever the view.
 
-Writes are the non-safe methods (POST …), recorded with the view's name, the path, and the
-outcome read from the status code (a 403 is "refused", a 500 "error"). Downloads are responses
-sent as attachments (Excel, PDF, evidence files). Sign-in and sign-out are recorded by
-`audit.signals`, with their own outcome, so their URLs are skipped here.
+A write is recorded by the service that makes it (`audit.services.audited`), with what it
+changed; this middleware gives the action its request (`in_request`: the address and the
+page) and records what no action did, with the page's name: downloads (responses sent as
+attachments: Excel, PDF, evidence files), and a write that no action recorded: refused before
+any service ran (a 403), failed (a 500), or made by a page with no service of ours (the Django
+admin). Sign-in and sign-out are recorded by `audit.signals`, with their own outcome, so their
+URLs are skipped here.
 """
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 from audit.models import AuditEntry
-from audit.services import outcome_of, record
+from audit.services import in_request, outcome_of, record
 from core.filenames import filename_of
 from core.http import GetResponse
 
@@ -122,7 +125,10 @@ class AuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        response = self.get_response(request)
+        with in_request(request) as state:
+            response = self.get_response(request)
+        if state.recorded:
+            return response  # the action wrote its own entry
         match = request.resolver_match
         if match and match.url_name in SKIPPED:
             return response

@@ -45,6 +45,10 @@ class AuditEntry(models.Model):
     outcome = models.CharField("结果", max_length=10, choices=Outcome, db_index=True)
     status_code = models.PositiveSmallIntegerField("状态码", null=True, blank=True)
     detail = models.TextField("说明", blank=True)
+    # What an action wrote, as its service's saves noted it (core.journal): {"notes": [...],
+    # "changes": [{"table", "model", "id", "record", "kind", "fields": [{"field", "label",
+    # "old", "new"}]}]}; empty for sign-ins, downloads and refusals.
+    changes = models.JSONField("变更内容", default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

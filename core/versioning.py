@@ -32,6 +32,7 @@ from django.db.models import Field
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from core import journal
 from core.formatting import wan_text
 from core.models import Versioned, is_money
 from core.params import INT_MAX
@@ -175,17 +176,32 @@ def save_changes(
     changed = [name for name, value in values.items() if getattr(current, name) != value]
     if not changed:
         return []
+    adding = current._state.adding
+    before = {name: getattr(current, name) for name in changed}
     for name, value in ({name: values[name] for name in changed} | (stamps or {})).items():
         setattr(current, name, value)
     fields = None
-    if not current._state.adding:
+    if not adding:
         # an "updated at" (auto_now) field moves with the change, as a full save would move it
         stamped = [f.name for f in current._meta.concrete_fields if getattr(f, "auto_now", False)]
         fields = [*changed, *(stamps or {}), *stamped]
-    save_recorded(
-        current, user=user, fields=fields, reason=reason, clash=clash, clash_code=clash_code
-    )
+    _save(current, user=user, fields=fields, reason=reason, clash=clash, clash_code=clash_code)
+    if journal.recording():
+        lines = [_field_change(current, name, before[name], values[name]) for name in changed]
+        journal.wrote(current, journal.CREATED if adding else journal.CHANGED, lines)
     return changed
+
+
+def _field_change(row: models.Model, name: str, old: object, new: object) -> journal.FieldChange:
+    """One field's change as the audit entry keeps it: the clerk's words for field and values."""
+    field = row._meta.get_field(name)  # a foreign key's ``x_id`` finds its field too
+    return journal.FieldChange(
+        field=field.name, label=field_label(field), old=_shown(field, old), new=_shown(field, new)
+    )
+
+
+def _shown(field: Any, value: object) -> str:
+    return str(value) if isinstance(value, models.Model) else value_text(field, value)
 
 
 def save_recorded(
@@ -200,21 +216,38 @@ def save_recorded(
     """Save ``instance`` (a new row, or ``fields`` of a locked one; every field when None)
     with its history row naming ``user`` (and ``reason``, the history's 变更原因). Given
     ``clash``, a unique index's refusal (a row someone saved meanwhile) is a `ValidationError`
-    saying ``clash``, with ``clash_code`` ("stale": the form showed a row not there yet)."""
+    saying ``clash``, with ``clash_code`` ("stale": the form showed a row not there yet).
+    The action under way notes the row (`core.journal`): new, or changed as a whole."""
+    adding = instance._state.adding
+    _save(instance, user=user, fields=fields, reason=reason, clash=clash, clash_code=clash_code)
+    journal.wrote(instance, journal.CREATED if adding else journal.CHANGED)
+    return instance
+
+
+def _save(
+    instance: M,
+    *,
+    user: models.Model | None,
+    fields: Iterable[str] | None,
+    reason: str,
+    clash: Clash | None,
+    clash_code: str,
+) -> None:
     _recorded_by(instance, user, reason)
     if clash is None:
         instance.save(update_fields=fields)
-        return instance
+        return
     try:
         with transaction.atomic():  # the clash rolls back this save only, then is refused
             instance.save(update_fields=fields)
     except IntegrityError:
         raise ValidationError(clash() if callable(clash) else clash, code=clash_code) from None
-    return instance
 
 
 def delete_recorded(instance: models.Model, *, user: models.Model | None, reason: str = "") -> None:
-    """Delete ``instance``, its history's deletion row naming ``user`` (and ``reason``)."""
+    """Delete ``instance``, its history's deletion row naming ``user`` (and ``reason``); the
+    action under way notes it."""
+    journal.wrote(instance, journal.DELETED)
     _recorded_by(instance, user, reason)
     instance.delete()
 

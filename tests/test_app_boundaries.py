@@ -21,7 +21,7 @@ MAY_IMPORT = {
     # the audit trail: every service writes to it, so it names no app (the user through
     # AUTH_USER_MODEL, as django.contrib.admin's log does)
     "audit": {"core"},
-    "projects": {"core"},
+    "projects": {"core", "audit"},
     "accounts": {"core", "projects"},
     "bonds": {"core", "projects"},
     "supervision": {"core", "projects"},  # never investment: a notice's figures are investment's

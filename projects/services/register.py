@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from audit.services import audited
+from core import journal
 from core.amounts import check_amount
 from core.capabilities import can, require
 from core.formatting import wan_text
@@ -71,6 +73,7 @@ def started_on(project: Project) -> str | None:
     return None
 
 
+@audited("替换项目")
 @transaction.atomic
 def project_replace(
     *,
@@ -124,6 +127,8 @@ def project_replace(
         raise ValidationError("请选择在哪一年度的计划中替换。")
     values = {"stage": Stage.REPLACED, "replaced_by": replacement, "replace_reason": reason}
     save_changes(project, values, user=user)
+    if reason:
+        journal.note(f"替换已开工项目{project.code}，原因：{reason}"[:500])
     if plan is not None:
         save_changes(plan, {"replaced_by": replacement}, user=user)
         joined = plans.filter(project=replacement, year=plan.year).first()
@@ -168,6 +173,7 @@ def _check_level_nature(level: str, nature: str) -> None:
         raise ValidationError(f"建设性质应为{'、'.join(Nature.labels)}之一。")
 
 
+@audited("列入年度计划")
 @transaction.atomic
 def plan_add(
     *,
@@ -300,6 +306,7 @@ def _plan_date_problems(plan: AnnualPlan, changed: dict[str, Any], today: date) 
     return problems
 
 
+@audited("修改年度计划或填报开工")
 @transaction.atomic
 def plan_update(
     *,
@@ -350,6 +357,7 @@ def plan_update(
 APPROVAL_CHAIN = ["立项", "用地预审与选址", "环评", "节能审查", "用地批复", "规划许可", "施工许可"]
 
 
+@audited("维护项目节点")
 @transaction.atomic
 def add_approval_chain(
     *, project: Project, first_date: date, user: User, step_days: int = 20
@@ -369,6 +377,8 @@ def add_approval_chain(
     ]
     # with history: a step later completed is compared with how it was added
     bulk_create_with_history(created, Milestone, default_user=user)
+    if created:
+        journal.note(f"“{project.name}”添加前期手续节点：{'、'.join(m.name for m in created)}")
     return len(created)
 
 
@@ -376,6 +386,7 @@ def _milestone_label(milestone: Milestone) -> str:
     return f"节点“{milestone.name}”"
 
 
+@audited("维护项目节点")
 @transaction.atomic
 def milestone_done(
     *,
@@ -414,6 +425,7 @@ def _milestone_problems(
     return problems
 
 
+@audited("维护项目节点")
 @transaction.atomic
 def milestone_add(
     *,
@@ -444,6 +456,7 @@ def milestone_add(
     return save_recorded(milestone, user=user)
 
 
+@audited("修改项目节点")
 @transaction.atomic
 def milestone_update(
     *,
@@ -486,6 +499,7 @@ def milestone_update(
     return current
 
 
+@audited(lambda form, **_: "编辑项目" if form.instance.pk else "新建项目")
 @transaction.atomic
 def project_save(
     form: "forms.ModelForm[Project]",

@@ -28,6 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from audit.services import audited
 from core.amounts import check_amount
 from core.capabilities import require
 from core.formatting import wan_text
@@ -204,6 +205,7 @@ def originals_fill(project_ids: Iterable[int]) -> int:
     return count
 
 
+@audited("调整项目总投资或计划竣工日期")
 @transaction.atomic
 def project_revise(
     *,

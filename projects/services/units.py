@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from audit.services import audited
+from core import journal
 from core.capabilities import require
 from core.names import clean_name
 from core.versioning import delete_recorded, locked_current, save_changes, save_recorded
@@ -78,6 +80,7 @@ def name_taken(typed: str, name: str) -> str:
     )
 
 
+@audited(lambda **given: "修改责任单位" if given.get("unit") else "新增责任单位")
 @transaction.atomic
 def unit_save(
     *,
@@ -125,6 +128,7 @@ class Merged:
         return f"“{self.source}”并入“{self.target}”：{moved}；“{self.source}”已删除。"
 
 
+@audited("合并责任单位")
 @transaction.atomic
 def unit_merge(*, source: Unit, target: Unit, user: User) -> Merged:
     """Move everything that points at ``source`` onto ``target`` (projects, milestones,
@@ -152,9 +156,10 @@ def unit_merge(*, source: Unit, target: Unit, user: User) -> Merged:
         # NO KEY UPDATE: only the unit column changes, so other writes' foreign key checks on
         # these rows (a finding naming a project being moved) do not wait for the merge.
         rows = list(link.rows(source).select_for_update(no_key=True))
-        for row in rows:
-            setattr(row, link.field_name, target)
-            save_recorded(row, user=user, fields=[link.field_name])
+        with journal.quiet():  # the entry says what moved (the summary), not each row
+            for row in rows:
+                setattr(row, link.field_name, target)
+                save_recorded(row, user=user, fields=[link.field_name])
         moved[link.label] = len(rows)
     merged = Merged(source.name, target.name, with_plans(moved, plans))
     UnitMerge.objects.create(
@@ -164,5 +169,6 @@ def unit_merge(*, source: Unit, target: Unit, user: User) -> Merged:
         target_name=target.name,
         merged_by=user,
     )
+    journal.note(merged.summary())
     delete_recorded(source, user=user, reason=f"并入“{target}”")
     return merged

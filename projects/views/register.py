@@ -150,8 +150,6 @@ def project_replace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             form.add_error("replacement", error)
         else:
             messages.success(request, f"“{project.name}”已替换为“{replacement.name}”。")
-            if reason:
-                request.audit_detail = f"替换已开工项目{project.code}，原因：{reason}"[:500]
             return redirect(project)
     return render(
         request,

@@ -1,8 +1,8 @@
 """责任单位's pages: the list with what each unit holds, a unit's form, and the merge.
 
 Thin views over `projects.services.units` and `projects.selectors`. The merge is a confirmation
-page naming what moves (counts per kind) and what would collide, then one POST; the audit entry names both units and the
-counts (``request.audit_detail``).
+page naming what moves (counts per kind) and what would collide, then one POST; the merge's
+audit entry (written by `unit_merge`) names both units and the counts.
 """
 
 from django.contrib import messages
@@ -85,10 +85,8 @@ def unit_merge_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             merged = unit_merge(source=source, target=target, user=request.user)
         except ValidationError as error:
-            request.audit_outcome = "refused"  # audit.AuditEntry.Outcome
             messages.error(request, error_text(error))
             return redirect(f"{reverse('unit_merge', args=[source.pk])}?target={target.pk}")
-        request.audit_detail = merged.summary()
         messages.success(request, merged.summary())
         return redirect("unit_list")
     close = closest_units(source.name, [u.name for u in others])

@@ -128,7 +128,14 @@ def test_the_form_with_a_reason_replaces_and_the_page_and_audit_show_it(client, 
     page = client.get(reverse("project_detail", args=[project(1).pk])).content.decode()
     assert "替换原因" in page and REASON in page
     entry = AuditEntry.objects.filter(detail__contains=REASON).get()
-    assert entry.detail == f"替换已开工项目{code(1)}，原因：{REASON}"
+    assert entry.action == "替换项目"
+    assert entry.detail.splitlines()[0] == f"替换已开工项目{code(1)}，原因：{REASON}"
+    # what the action wrote, as data: the project's stage, old → new, among its rows
+    project_change = entry.changes["changes"][0]
+    assert project_change["record"].startswith(code(1))
+    assert {"label": "项目阶段", "old": "在建", "new": "替换", "field": "stage"} in (
+        project_change["fields"]
+    )
 
 
 def test_a_reason_longer_than_the_limit_is_refused(client, county):

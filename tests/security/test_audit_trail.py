@@ -2,16 +2,20 @@
 how it ended; the auditor alone reads it, and nothing edits or deletes it."""
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AuditEntry
 from investment.models import MonthlyReport
 from investment.services.reports import report_save
-from projects.models import AnnualPlan
+from projects.models import AnnualPlan, Project, Unit
+from projects.services.register import add_approval_chain
+from projects.services.units import unit_save
 from tests.cast import PASSWORD
 from tests.workbooks import a_portfolio, load, read_back
 
@@ -194,3 +198,44 @@ def test_every_page_is_named_in_the_clerks_words_in_the_audit_trail():
 
     names = {name for name in get_resolver().reverse_dict if isinstance(name, str)}
     assert names - SKIPPED - set(ACTIONS) == set()  # a new URL needs its Chinese name here
+
+
+def test_a_merge_writes_its_own_entry_naming_both_units_once(client, cast):
+    typo = Unit.objects.create(name="县住健局", kind=Unit.Kind.DEPARTMENT, sort_order=15)
+    client.force_login(cast.officer)
+
+    client.post(reverse("unit_merge", args=[typo.pk]), {"target": cast.housing.pk})
+
+    [entry] = AuditEntry.objects.filter(category=Category.WRITE)
+    assert (entry.action, entry.outcome, entry.username) == (
+        "合并责任单位",
+        Outcome.SUCCESS,
+        "office",
+    )
+    assert entry.target == f"/units/{typo.pk}/merge/"  # the page it was done on, as before
+    assert entry.detail.splitlines()[0].startswith("“县住健局”并入“县住建局”")
+    assert entry.changes["changes"] == [
+        {"table": "责任单位", "model": "projects.unit", "id": typo.pk, "record": "县住健局",
+         "kind": "deleted", "fields": []},
+    ]  # fmt: skip
+
+
+def test_a_refused_action_is_written_after_its_rollback_with_the_reason(cast):
+    with pytest.raises(ValidationError):
+        unit_save(user=cast.officer, name=cast.housing.name, kind="department", sort_order=5)
+
+    [entry] = AuditEntry.objects.all()
+    assert (entry.action, entry.outcome) == ("新增责任单位", Outcome.REFUSED)
+    assert entry.detail == "已有名为“县住建局”的责任单位，单位名称不能重复。"
+    assert (entry.target, entry.ip, entry.changes) == ("", None, {})  # no request: a service call
+
+
+def test_an_action_inside_another_is_part_of_its_entry(cast):
+    project = Project.objects.create(code="2024-410702-47-01-000001", name="甲", unit=cast.housing,
+                                     total_investment=100)  # fmt: skip
+
+    add_approval_chain(project=project, first_date=date(2024, 1, 1), user=cast.officer)
+
+    [entry] = AuditEntry.objects.all()
+    assert entry.action == "维护项目节点"
+    assert entry.detail.startswith("“甲”添加前期手续节点：立项、用地预审与选址、")
