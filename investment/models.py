@@ -224,7 +224,7 @@ class WarningRule(Versioned):
              start's month, January if it started before Y)
     ======== ====================================================== ===== ===== ========= ====
 
-    A row whose 计划开工日期 is after ``end`` is not due to start (`progress.due_to_start_q`):
+    A row whose 计划开工日期 is after ``end`` is not due to start (`projects.rules.due_to_start_q`):
     neither of the first two applies to it. With the defaults, the rows at yellow or red are
     exactly DESIGN.md §3's lag list: 未纳统
     is not on that list, so it is off until the office switches it on. A year without saved

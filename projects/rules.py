@@ -10,6 +10,8 @@ all counted rows — so the condition is one and the populations stay what each 
 - counted (a year's rows that count): on year Y's list and not replaced (替换);
   `AnnualPlan.objects.counted(year)` is this condition.
 - 开(复)工 by a day: a 实际开(复)工日期 on or before it.
+- due to start by a day: a 计划开工日期 on or before it, or none (after it: 未到开工期, neither
+  未按期开工 nor 投资滞后, grey on the board).
 - 纳统 by a day: a 纳统日期 on or before it.
 - the unit a milestone counts for: its own 责任单位 when it has one, else its project's
   (DESIGN.md §3, I3 and 我的待办).
@@ -38,6 +40,18 @@ def started_q(end: date, *, prefix: str = "") -> Q:
 def is_started(actual_start: date | None, end: date) -> bool:
     """``started_q`` for one row."""
     return actual_start is not None and actual_start <= end
+
+
+def due_to_start_q(end: date, *, prefix: str = "") -> Q:
+    """The plan rows due to have started by the end of ``end`` (a period's last day): their
+    project's 计划开工日期 is on or before it, or not given."""
+    planned = f"{prefix}project__planned_start"
+    return Q(**{f"{planned}__isnull": True}) | Q(**{f"{planned}__lte": end})
+
+
+def is_due_to_start(planned_start: date | None, end: date) -> bool:
+    """``due_to_start_q`` for one row."""
+    return planned_start is None or planned_start <= end
 
 
 def in_statistics_q(end: date, *, prefix: str = "") -> Q:

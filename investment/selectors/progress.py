@@ -18,7 +18,7 @@ from investment.models import LEVEL_ORDER, MonthlyReport, WarningLevel, WarningR
 from investment.rules.periods import Period
 from investment.rules.reporting import first_expected_month
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Project
-from projects.rules import is_in_statistics, is_started
+from projects.rules import due_to_start_q, is_due_to_start, is_in_statistics, is_started
 
 ZERO = Decimal(0)
 Indicator = WarningRule.Indicator
@@ -139,24 +139,11 @@ def project_ranking(
 
 
 # --- due to start --------------------------------------------------------------------
-# DESIGN.md §3 "Lagging projects": a plan row whose 计划开工日期 falls after the period end is
-# not due to start: it is neither 未按期开工 nor 投资滞后 (it still counts in every completion
-# rate), and the board shows it grey as 未到开工期. The rule in its two forms, side by side
-# (`projects.deadlines`' way): a database condition for the lag list, and one loaded row's
-# check for the board's cells, month by month; tests hold the two to the same answers.
+# DESIGN.md §3 "Lagging projects": a plan row not due to start by the period end
+# (`projects.rules.due_to_start_q`) is neither 未按期开工 nor 投资滞后 (it still counts in every
+# completion rate), and the board shows it grey as 未到开工期.
 
 BEFORE_START_LABEL = "未到开工期"
-
-
-def due_to_start_q(end: date) -> Q:
-    """The plan rows due to have started by the end of ``end`` (a period's last day): their
-    project's 计划开工日期 is on or before it, or not given."""
-    return Q(project__planned_start__isnull=True) | Q(project__planned_start__lte=end)
-
-
-def is_due_to_start(planned_start: date | None, end: date) -> bool:
-    """``due_to_start_q`` for one row already loaded."""
-    return planned_start is None or planned_start <= end
 
 
 def due_to_start(end: date) -> "ExpressionWrapper[Q]":

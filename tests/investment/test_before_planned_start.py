@@ -24,12 +24,11 @@ from investment.selectors.progress import (
     Colour,
     LagReason,
     board,
-    due_to_start_q,
-    is_due_to_start,
     lag_warnings,
 )
 from investment.services.warning_rules import counts_now
 from projects.models import AnnualPlan, Project
+from projects.rules import due_to_start_q, is_due_to_start
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 END = date(2026, 11, 30)
