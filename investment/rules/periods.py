@@ -231,18 +231,11 @@ class Period:
 
     @classmethod
     def of(
-        cls,
-        year: int,
-        month: int,
-        kind: str = PeriodKind.MONTH,
-        *,
-        today: date | None = None,
-        settings: YearSettings | None = None,
+        cls, year: int, month: int, kind: str = PeriodKind.MONTH, *, today: date | None = None
     ) -> "Period":
-        """Year ``year`` through month ``month``; ``settings``: unsaved ones to judge by
-        instead of the year's (年度设置's preview)."""
-        read = YearsRead()
-        return cls._build(year, month, kind, today or timezone.localdate(), read, settings)
+        """Year ``year`` through month ``month`` on ``today`` (default: today), reading the
+        year's settings (`judged_by`: other, unsaved ones)."""
+        return cls._build(year, month, kind, today or timezone.localdate(), YearsRead())
 
     @classmethod
     def due_on(cls, today: date | None = None, kind: str = PeriodKind.MONTH) -> "Period":
@@ -258,19 +251,10 @@ class Period:
         return due_month(today, due_day=due_day, locked=read.latest_locked)
 
     @classmethod
-    def _build(
-        cls,
-        year: int,
-        month: int,
-        kind: str,
-        today: date,
-        read: YearsRead,
-        settings: YearSettings | None = None,
-    ) -> "Period":
+    def _build(cls, year: int, month: int, kind: str, today: date, read: YearsRead) -> "Period":
         if not 1 <= month <= 12:
             raise ValueError(f"month must be 1–12, got {month}")
-        settings = settings if settings is not None else read.settings(year)
-        return cls(year, month, PeriodKind(kind), today, settings, read)
+        return cls(year, month, PeriodKind(kind), today, read.settings(year), read)
 
     def at(self, year: int, month: int, kind: str = PeriodKind.MONTH) -> "Period":
         """Another period on the same day, reading no year twice."""
@@ -389,12 +373,9 @@ class Period:
             self.year, self.month, doing=doing, today=self.today, opens=self.window_opens
         )
 
-    # --- the year's rules, read once when first asked ------------------------------------
+    # --- the year's rules, read once when first asked (``read.quality_rules(year)`` for
+    # 数据质量规则's page) ------------------------------------------------------------------
 
     @property
     def warning_rules(self) -> dict[str, WarningRule]:
         return self.read.warning_rules(self.year)
-
-    @property
-    def quality_rules(self) -> dict[str, QualityRule]:
-        return self.read.quality_rules(self.year)

@@ -72,7 +72,7 @@ def quality_rules(request: AuthenticatedRequest) -> HttpResponse:
     due = Period.due_on(timezone.localdate())
     query = request.GET if given(request.GET, "year") else request.POST
     year = settings_year(request, query, due=due)
-    rules = QualityRule.for_year(year)
+    rules = due.read.quality_rules(year)
     errors: list[str] = []
     stale = False
     if request.method == "POST":
