@@ -16,7 +16,6 @@ from django.utils import timezone
 from core.capabilities import requires
 from core.http import AuthenticatedRequest
 from investment.forms import YearSettingsForm, settings_year
-from investment.models import YearSettings
 from investment.rules.indicators import HOW_MANY, INDICATORS, REPORTING, WEIGHTS
 from investment.rules.periods import Period
 from investment.rules.year_settings import settings_values
@@ -36,8 +35,8 @@ def year_settings(request: AuthenticatedRequest) -> HttpResponse:
     today = due.today
     source = request.POST if request.method == "POST" else request.GET
     year = settings_year(request, source, due=due)
-    saved = YearSettings.objects.filter(year=year).first()
-    current = saved or YearSettings(year=year)
+    current = due.read.settings(year)  # the year's saved row, or its defaults (unsaved)
+    saved = current if current.pk is not None else None
     preview, opening, asked = None, None, False
     if request.method == "POST":
         form = YearSettingsForm(request.POST)
