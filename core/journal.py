@@ -71,8 +71,12 @@ class Journal:
     quiet: bool = False
 
     def text(self) -> str:
-        """The entry's 说明: the service's own sentences, then each row written."""
-        return "\n".join([*self.notes, *(change.text() for change in self.changes)])
+        """The entry's 说明: the service's own sentences when it said any (what a merge moved,
+        a reset's who and when), else each row written, field by field. The rows are in
+        `data` either way."""
+        if self.notes:
+            return "\n".join(self.notes)
+        return "\n".join(change.text() for change in self.changes)
 
     def data(self) -> dict[str, Any]:
         return {"notes": self.notes, "changes": [change.data() for change in self.changes]}

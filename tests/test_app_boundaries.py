@@ -22,7 +22,7 @@ MAY_IMPORT = {
     # AUTH_USER_MODEL, as django.contrib.admin's log does)
     "audit": {"core"},
     "projects": {"core", "audit"},
-    "accounts": {"core", "projects"},
+    "accounts": {"core", "audit", "projects"},
     "bonds": {"core", "projects"},
     "supervision": {"core", "projects"},  # never investment: a notice's figures are investment's
     "investment": {"core", "projects", "bonds", "supervision"},

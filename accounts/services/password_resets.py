@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from accounts.selectors import pending_resets
 from accounts.services.people import OWN_PASSWORD_HERE, generate_password
+from audit.services import audited
+from core import journal
 from core.capabilities import refusal, require
 from core.versioning import locked, save_changes, save_recorded
 from projects.models import PasswordResetRequest, User
@@ -52,6 +54,7 @@ def request_refusal(
     return None
 
 
+@audited("申请重置密码")
 @transaction.atomic
 def password_reset_request(*, user: User, target: User) -> PasswordResetRequest:
     """Ask for a reset of ``target``'s password; nothing changes until it is confirmed."""
@@ -69,7 +72,9 @@ def password_reset_request(*, user: User, target: User) -> PasswordResetRequest:
         )
 
     reset = PasswordResetRequest(account=target, requested_by=user)
-    return save_recorded(reset, user=user, clash=clash)
+    save_recorded(reset, user=user, clash=clash)
+    journal.note(f"申请重置{target.username}（{target}）的密码，待安全管理员确认")
+    return reset
 
 
 def _locked_pending(reset: PasswordResetRequest) -> PasswordResetRequest:
@@ -89,12 +94,15 @@ def _decide(reset: PasswordResetRequest, *, user: User, status: str) -> Password
     return reset
 
 
+@audited("撤回重置密码申请")
 @transaction.atomic
 def password_reset_withdraw(*, user: User, reset: PasswordResetRequest) -> PasswordResetRequest:
     """The system administrator takes back a request the security administrator has not
     decided (the account keeps its password)."""
     require(user, "accounts.keep")
     reset = _locked_pending(reset)
+    account = reset.account
+    journal.note(f"撤回重置{account.username}（{account}）密码的申请")
     return _decide(reset, user=user, status=Status.WITHDRAWN)
 
 
@@ -107,6 +115,7 @@ def decide_refusal(*, user: User, reset: PasswordResetRequest) -> str | None:
     return refusal(user, "accounts.confirm_reset", reset.account)
 
 
+@audited("安全管理：确认或驳回重置密码")
 @transaction.atomic
 def password_reset_confirm(
     *, user: User, reset: PasswordResetRequest
@@ -123,12 +132,16 @@ def password_reset_confirm(
     account.set_password(password)  # a new hash, and its clock and history: the whole row
     account.must_change_password = True
     save_recorded(account, user=user)
+    journal.note(f"确认重置{account.username}（{account}）的密码：{_asked(reset)}")
     return _decide(reset, user=user, status=Status.CONFIRMED), password
 
 
+@audited("安全管理：确认或驳回重置密码")
 @transaction.atomic
 def password_reset_reject(*, user: User, reset: PasswordResetRequest) -> PasswordResetRequest:
     """The security administrator rejects: the account keeps its password."""
     require(user, "accounts.confirm_reset")
     reset = _locked_pending(reset)
+    account = reset.account
+    journal.note(f"驳回重置{account.username}（{account}）的密码：{_asked(reset)}")
     return _decide(reset, user=user, status=Status.REJECTED)

@@ -18,7 +18,8 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core import names
+from audit.services import audited
+from core import journal, names
 from core.capabilities import refusal, require
 from core.names import username_key
 from core.versioning import locked, save_changes, save_recorded
@@ -98,6 +99,7 @@ def _checked_password(password: str, user: User) -> str:
     return password
 
 
+@audited("新建账号")
 @transaction.atomic
 def account_create(
     *,
@@ -125,7 +127,9 @@ def account_create(
     # Two administrators creating one username at once both pass clean_username's check: the
     # unique index refuses the second, which is told as a sequential clash is.
     clash = username_taken(username.strip(), account.username)
-    return save_recorded(account, user=user, clash=clash), initial
+    save_recorded(account, user=user, clash=clash)
+    journal.note(f"新建账号{account.username}（{account.first_name}）")
+    return account, initial
 
 
 def active_refusal(*, user: User, target: User) -> str | None:
@@ -136,6 +140,7 @@ def active_refusal(*, user: User, target: User) -> str | None:
     return refusal(user, "accounts.keep", target)
 
 
+@audited("停用或启用账号")
 @transaction.atomic
 def account_set_active(*, user: User, target: User, active: bool) -> User:
     """Disable (never delete: its history and audit entries keep naming it) or enable."""
@@ -144,6 +149,7 @@ def account_set_active(*, user: User, target: User, active: bool) -> User:
         raise ValidationError(reason)
     target = locked(target)
     save_changes(target, {"is_active": active}, user=user)  # as it is: nothing written
+    journal.note(f"{'启用' if active else '停用'}账号{target.username}")
     return target
 
 
@@ -163,6 +169,7 @@ def reset_refusal(*, user: User, target: User) -> str | None:
     return None
 
 
+@audited("重置密码")
 @transaction.atomic
 def account_reset_password(
     *, user: User, target: User, password: str | None = None
@@ -176,4 +183,18 @@ def account_reset_password(
     initial = _checked_password(password, target) if password else generate_password()
     target.set_password(initial)  # a new hash, and its clock and history: the whole row
     target.must_change_password = True
-    return save_recorded(target, user=user), initial
+    save_recorded(target, user=user)
+    journal.note(f"重置{target.username}的密码")
+    return target, initial
+
+
+@audited("修改密码")
+@transaction.atomic
+def password_change(*, user: User, password: str) -> User:
+    """One's own new password (the form has checked the old one and the policy): its clock
+    starts again and the next sign-in no longer asks for a change."""
+    user.set_password(password)
+    user.must_change_password = False
+    save_recorded(user, user=user)
+    journal.note(f"{user.username}修改本人密码")
+    return user

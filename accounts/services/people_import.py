@@ -22,7 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.services.people import account_create, clean_name, clean_phone, clean_username
-from core import names, workbooks
+from audit.services import audited
+from core import journal, names, workbooks
 from core.capabilities import require
 from core.names import username_key
 from core.workbooks import Limits, Source, WorkbookRefused
@@ -178,6 +179,7 @@ class Imported:
     created: list[tuple[User, str]] = field(default_factory=list)  # account, initial password
 
 
+@audited("导入填报员")
 @transaction.atomic
 def reporters_import(
     *, user: User, data: Source, dry_run: bool, preview: str | None = None
@@ -194,6 +196,8 @@ def reporters_import(
     result = Imported(checked)
     if checked.problems or dry_run:
         transaction.set_rollback(True)  # nothing written, the claim included
+        said = f"发现{len(checked.problems)}处问题" if checked.problems else "预览"
+        journal.note(f"{said}，未导入")
         return result
     for reporter in checked.reporters:
         result.created.append(
@@ -202,4 +206,5 @@ def reporters_import(
                 phone=reporter.phone, requested_unit=reporter.unit,
             )
         )  # fmt: skip
+    journal.note("导入填报员：" + "、".join(account.username for account, _ in result.created))
     return result

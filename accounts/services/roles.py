@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.services.people import generate_password
+from audit.services import audited
+from core import journal
 from core.capabilities import require
 from core.versioning import locked, save_recorded
 from projects.models import Unit, User
@@ -39,6 +41,7 @@ def _shown_changes(target: User, shown: dict[str, Any]) -> list[str]:
     ]
 
 
+@audited("安全管理：修改角色和单位", by="actor")
 @transaction.atomic
 def user_set_role(
     *,
@@ -82,6 +85,7 @@ def user_set_role(
     if (target.role, target.unit_id, target.is_active) == (role, unit and unit.pk, is_active):
         return target, None  # saved as shown: no history row to blame on anyone
     password = None
+    before = {"role": target.role, "unit": target.unit_id, "is_active": target.is_active}
     if issues_password(target, role):
         password = generate_password()
         target.set_password(password)  # the system administrator's password stops working
@@ -90,6 +94,11 @@ def user_set_role(
     if role != User.Role.NONE:
         target.requested_unit = None  # the request, if any, is answered
     save_recorded(target, user=actor)  # the whole row: a first role's password with it
+    journal.note(f"{target.username}（{target}）：{'；'.join(_shown_changes(target, before))}")
+    if password is not None:
+        journal.note(
+            f"授予{target.username}（{target}）{target.get_role_display()}角色，签发一次性密码"
+        )
     return target, password
 
 
@@ -115,6 +124,7 @@ def admin_role_refusal(target: User, role: str) -> str | None:
     return None
 
 
+@audited("安全管理：修改角色和单位", by="actor")
 def user_grant_requested(*, actor: User, target: User) -> tuple[User, str | None]:
     """按申请授权: an imported reporter gets the reporter role and the unit its sheet named
     (and, being a first role, a one-time password)."""
@@ -127,6 +137,7 @@ def user_grant_requested(*, actor: User, target: User) -> tuple[User, str | None
     )  # fmt: skip
 
 
+@audited("安全管理：修改角色和单位", by="actor")
 def user_unlock(*, actor: User, target: User) -> int:
     """Clear the failed sign-ins that lock ``target`` (django-axes); the count cleared.
 
@@ -134,4 +145,5 @@ def user_unlock(*, actor: User, target: User) -> int:
     nothing to anyone else (the lock also lifts by itself after AXES_COOLOFF_TIME)."""
     require(actor, "security.grant")
     cleared: int = reset(username=target.get_username())  # django-axes has no type hints
+    journal.note(f"解除{target.username}的登录锁定")
     return cleared

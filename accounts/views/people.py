@@ -87,7 +87,6 @@ def account_new(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            request.audit_detail = f"新建账号{account.username}（{account.first_name}）"
             return render(
                 request,
                 "accounts/people_password.html",
@@ -108,10 +107,8 @@ def account_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         account_set_active(user=request.user, target=target, active=active)
     except ValidationError as error:
-        request.audit_outcome = "refused"
         messages.error(request, error_text(error))
     else:
-        request.audit_detail = f"{'启用' if active else '停用'}账号{target.username}"
         messages.success(
             request, f"已{'启用' if active else '停用'}账号{target.username}（{target}）。"
         )
@@ -124,10 +121,8 @@ def account_reset(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         account, initial = account_reset_password(user=request.user, target=target)
     except ValidationError as error:
-        request.audit_outcome = "refused"
         messages.error(request, error_text(error))
         return _back_to_list(request)
-    request.audit_detail = f"重置{account.username}的密码"
     return render(
         request, "accounts/people_password.html", {"accounts": [(account, initial)], "reset": True}
     )
@@ -140,10 +135,8 @@ def account_reset_request(request: AuthenticatedRequest, pk: int) -> HttpRespons
     try:
         password_reset_request(user=request.user, target=target)
     except ValidationError as error:
-        request.audit_outcome = "refused"
         messages.error(request, error_text(error))
     else:
-        request.audit_detail = f"申请重置{target.username}（{target}）的密码，待安全管理员确认"
         messages.success(
             request,
             f"已申请重置{target.username}（{target}）的密码，待安全管理员确认；"
@@ -158,11 +151,9 @@ def account_reset_withdraw(request: AuthenticatedRequest, pk: int) -> HttpRespon
     try:
         password_reset_withdraw(user=request.user, reset=reset)
     except ValidationError as error:
-        request.audit_outcome = "refused"
         messages.error(request, error_text(error))
     else:
         account = reset.account
-        request.audit_detail = f"撤回重置{account.username}（{account}）密码的申请"
         messages.success(request, f"已撤回重置{account.username}（{account}）密码的申请。")
     return _back_to_list(request)
 
@@ -224,7 +215,6 @@ def _reporters_confirm(request: AuthenticatedRequest) -> HttpResponse:
                 user=request.user, data=file, dry_run=False, preview=pending.token
             )
     except ValidationError as error:
-        request.audit_outcome = "refused"
         messages.error(request, error_text(error))
         return redirect("reporters_upload")
     finally:
@@ -234,7 +224,6 @@ def _reporters_confirm(request: AuthenticatedRequest) -> HttpResponse:
         return render(
             request, "accounts/people_import.html", context | {"filename": pending.filename}
         )
-    request.audit_detail = "导入填报员：" + "、".join(a.username for a, _ in result.created)
     return render(
         request, "accounts/people_password.html", {"accounts": result.created, "imported": True}
     )

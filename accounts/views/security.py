@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from accounts.selectors import locked_usernames
 from accounts.services.password_resets import (
@@ -129,9 +128,6 @@ def security_user_change(request: AuthenticatedRequest, pk: int) -> HttpResponse
     if password is None:
         messages.success(request, done)
         return redirect("security_users")
-    request.audit_detail = (
-        f"授予{target.username}（{target}）{target.get_role_display()}角色，签发一次性密码"
-    )
     return render(
         request,
         "accounts/people_password.html",
@@ -153,17 +149,13 @@ def security_reset_decide(request: AuthenticatedRequest, pk: int) -> HttpRespons
         else:
             raise ValidationError("请选择“确认重置”或“驳回”。")
     except ValidationError as error:
-        request.audit_outcome = "refused"
         messages.error(request, error_text(error))
         return redirect("security_users")
-    asked = f"{reset.requested_by}于{timezone.localtime(reset.requested_at):%m-%d %H:%M}申请"
     if action == "reject":
-        request.audit_detail = f"驳回重置{account.username}（{account}）的密码：{asked}"
         messages.success(
             request, f"已驳回重置{account.username}（{account}）密码的申请，原密码不变。"
         )
         return redirect("security_users")
-    request.audit_detail = f"确认重置{account.username}（{account}）的密码：{asked}"
     return render(
         request,
         "accounts/people_password.html",

@@ -5,12 +5,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 
+from accounts.services.people import password_change
 from core.capabilities import SIGNED_IN, needs, requires
 from core.http import AuthenticatedRequest
 from core.middleware import LOGIN_TIME_KEY
@@ -36,10 +38,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return context
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
-        form.user.must_change_password = False
-        response = super().form_valid(form)
+        password_change(user=form.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)  # this session stays signed in
         messages.success(self.request, "密码已修改。")
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def password_rules() -> str:
