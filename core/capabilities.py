@@ -15,7 +15,7 @@ lists equal. Adding a capability: its name in ``CapabilityName`` and its entry i
 
 Adding a role: one entry in ``User.Role`` and one row in ``CAPABILITIES``; then run
 ``tests/test_permission_matrix.py``, which derives every URL's expected status from this table,
-and copy ``capability_table()`` into docs/architecture.md (a test compares them).
+and copy ``capability_table()`` into docs/capabilities.md (a test compares them).
 """
 
 from __future__ import annotations
@@ -419,7 +419,7 @@ def needs(capability: Needed, *, post: Needed | None = None) -> dict[str, Needed
     return {"GET": capability, "POST": post if post is not None else capability}
 
 
-# --- the table as docs/architecture.md shows it ---------------------------------------------
+# --- the table as docs/capabilities.md shows it -----------------------------------------------
 
 
 def capability_table(roles: list[tuple[str, str]]) -> str:

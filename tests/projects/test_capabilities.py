@@ -15,7 +15,7 @@ from projects.models import Project, Unit, User
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCS = ROOT / "docs" / "architecture.md"
+DOCS = ROOT / "docs" / "capabilities.md"
 
 
 def test_the_docs_show_the_table_as_the_code_has_it():
