@@ -1,3 +1,6 @@
+"""安全审计: the auditor's log, filtered and exported to Excel (数据变更记录, the model history,
+is `history.views`)."""
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 from django.http import HttpResponse

@@ -1,3 +1,9 @@
+"""资金申报's pages: the list (totals by type, year or unit with 支出进度, and its Excel
+export), an application's page, its form, and its attachments (served as downloads within the
+user's scope). Thin views over `bonds.services`; the office records, everyone reads within
+their scope.
+"""
+
 from typing import Any
 
 from django.contrib import messages

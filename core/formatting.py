@@ -1,4 +1,15 @@
-"""The one place that writes amounts, rates and periods for people to read."""
+"""The one place that writes amounts, rates and periods for people to read.
+
+An amount is `wan` in a table cell (``3,600.00``: at least two decimals, the stored third and
+fourth when they are not zero, so a change of a few 元 shows) or `wan_text` in running text
+(``3,600.00万元``): pages, PDFs, messages, the stale-form notice and 数据变更记录
+(`core.versioning.change_line`: a money field, known by `core.models.is_money`, is written in
+万元 and its label loses the "(万元)"), the ledger's change list, and the 报送 confirmation of
+static/js/month-entry.js (the same rule in BigInt). Excel cells keep the number and show it by
+the same rule (`core.xlsx.AMOUNT_FORMAT`); a form's input box keeps the plain number
+(`investment.services.entry.plain_amount`). Templates reach these through
+core/templatetags/figures.py; tests/projects/test_money_format.py greps the code and the
+templates for an amount written by hand. The kinds of period are `core.models.PeriodKind`."""
 
 from decimal import ROUND_HALF_UP, Decimal
 

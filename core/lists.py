@@ -14,6 +14,15 @@ paging and bad input behave alike on all of them:
   would take ``-1`` (a 500) or a million. The table paginates, the view does not (no second
   COUNT query, no 404 for a page too far);
 - ``?format=xlsx`` sends ``export(rows)`` for the filtered rows, written by `core/xlsx.py`.
+
+Every table renders through templates/partials/table.html (``DJANGO_TABLES2_TEMPLATE``: column
+headers that sort, ``?sort=-<column>`` descending, a sort starting again at page 1) and the one
+pager, templates/partials/pager.html (the board's hand-made pages use it too). A page whose rows
+are not a queryset of one model, or whose table is small and fixed, keeps a function view and
+pages its table with `paginate` (the lag list, 督查记录, 通报, 数据变更记录); the rankings are
+not paged nor sortable (a ranking is its order). A page's fixed parts (the dashboard, 我的待办,
+the review page, the month form, a project's tables, a notice's and the briefing's tables,
+which the PDF shares) stay templates: none of them filters, pages or sorts.
 """
 
 from typing import TYPE_CHECKING, Generic, TypeVar, cast

@@ -1,4 +1,11 @@
-"""The one XLSX renderer: sheets of rows in, a workbook's bytes out."""
+"""The one XLSX renderer: sheets of rows in, a workbook's bytes out.
+
+Every Excel download (the ledger and its template, the board, the lag list, the rankings,
+funds, findings, data quality, the audit log) is written here: a write-only workbook, a
+styled header, the first row frozen, amounts and dates as typed cells, formula-looking text
+kept as text. The rows come from the apps' row generators (a view never builds a file by
+hand); the file's Chinese name from `core.filenames`, sent through Django's
+``content_disposition_header`` (RFC 6266, RFC 5987 ``filename*``)."""
 
 import io
 from collections.abc import Iterable, Sequence

@@ -124,7 +124,14 @@ class KeyProjectUserManager(UserManager["User"]):
 
 
 class User(AbstractUser):
-    """A person using the app. Reporters belong to exactly one unit."""
+    """A person using the app, with one role and at most one unit; a reporter has exactly one
+    (a check constraint). `AUTH_USER_MODEL` since the first migration.
+
+    ``must_change_password`` is set when an administrator creates the account or resets its
+    password and cleared when its owner changes it; ``password_changed_at`` (set by
+    ``set_password`` and ``create_user``) starts the 90-day clock. Only a superuser is staff
+    (``save``): no role works in the Django admin.
+    """
 
     class Role(models.TextChoices):
         REPORTER = "reporter", "责任单位填报员"
@@ -342,6 +349,15 @@ class Stage(models.TextChoices):
 
 
 class Project(Versioned):
+    """项目: one project of the register, across the years of its annual lists.
+
+    ``code`` (项目代码, `projects.codes`) is unique; ``stage`` runs 储备 → 前期 → 在建 → 竣工 →
+    投产, or 替换 with ``replaced_by`` (and ``replace_reason`` when a started project was
+    replaced). ``original_total`` and ``original_completion`` are its 总投资 and 计划竣工日期 when
+    it first entered an annual list (null before; migration 0014 filled listed projects from
+    their values then); a later change of either is a `ProjectRevision`.
+    """
+
     code = models.CharField("项目代码", max_length=40, unique=True)
     name = models.CharField("项目名称", max_length=200)
     unit = models.ForeignKey(

@@ -2,6 +2,12 @@
 
 Views parse, check access, call a service or selector and render; the rules live in
 `supervision/services.py` (writes), `supervision/rules.py` and `supervision/selectors.py`.
+
+督查督办 is a `core.lists.ListPage`: status counts, the escalation list (逾期督办), the filters,
+overdue rows highlighted, and the Excel of the current filter. A finding's page shows its facts,
+its three clocks with their state, its history with evidence files, the unit's answer form, the
+supervisor's 销号 / 退回, and 转交其他单位 while the unit has not answered; what it offers is
+asked of `supervision.access`, as the services ask. The project pickers are `projects.widgets`.
 """
 
 from typing import Any

@@ -4,6 +4,11 @@
 computed here or in the template); `project_sheet_data` does the same for one project's
 one-page sheet (项目一页纸). The PDF is drawn by `core.pdf.render_pdf` from
 `templates/briefing/`. A fixed number of queries, whatever the number of projects.
+
+Beyond the pages' figures, the briefing fills seed 004's blanks: new starts and 集中开工 (a day
+with at least three new starts), 前期手续 done by the period end, 纳统, 民间投资, funds by type,
+and the findings overdue at the period end. Long lists are cut to the worst ``BRIEFING_LIST``
+with their totals (`furthest_behind`), as the notice cuts them.
 """
 
 import base64

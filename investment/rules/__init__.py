@@ -78,7 +78,10 @@ UNUSUAL_MONTH_SHARE = Decimal(50)
 
 
 def unusual_amount(amount: Decimal, planned: Decimal) -> str:
-    """A warning for a month's amount above half of the year's plan, else ""."""
+    """A warning for a month's amount above half of the year's plan, else "" (ours, not
+    pinned: usually 元 typed for 万元). Nothing is refused on that ground: the month page saves
+    it and says so naming the project, the review page marks the row 请核对, and the ledger
+    import lists such 月度投资 rows as ``sheet!row`` notes (`ImportResult.warnings`)."""
     share = percent(amount, planned)
     if share is None or share <= UNUSUAL_MONTH_SHARE:
         return ""

@@ -6,6 +6,12 @@ A unit's score at (Y, m) = Σ weight × indicator over the indicators of
 Every numerator and denominator is counted in the database, one grouped query per table
 (plan rows, reports, milestones, findings), so the query count does not depend on the
 number of projects or units. Python only divides, weighs and sorts one row per unit.
+
+Where DESIGN.md is silent: unit names sort by code point, the same on both databases; the
+红黑榜 size is cut to half the ranked units (``Ranking.list_size``), so no unit stands on both
+lists; I5 expects a report only for the months a row was expected to report, from its start
+month through the last month whose due day has passed (``periods.due_through``), counting one
+submitted or approved, from the ledger or sent by the end of its due day (``report_on_time``).
 """
 
 import operator

@@ -22,7 +22,11 @@ What the rules read, for a report R of project P for month m of year Y:
 
 Reports are re-judged when saved, submitted or returned (``investment.services.reports``), imported
 (``ledger.services.importer``), and when the year's rules are saved; a save re-judges the project's
-later months too, whose sums it moves. The photo rules are judged on upload and deletion.
+later months too, whose sums it moves. The photo rules are judged on upload and deletion (the
+report and the reports its photos match), and ``photo_date`` again when the due day changes. A
+project or plan row saved through `projects`' forms and services is judged through
+`investment.signals`; the ledger's preview (a dry run) judges nothing: flags appear once the
+import is confirmed.
 """
 
 import statistics

@@ -259,7 +259,9 @@ class LockNotConfirmed(ValidationError):
 def period_lock(
     *, year: int, month: int, user: User, confirmed_units: Collection[int] = ()
 ) -> ReportingPeriod:
-    """Lock a month: none of its reports can change afterwards, by any path.
+    """Lock a month: none of its reports can change afterwards, by any path (these services
+    through `refuse_locked`, the ledger import through ``Importer._reports``, the admin through
+    ``MonthlyReportAdmin.has_change_permission``).
 
     While units have not reported, the office must confirm exactly those units (the page's
     confirmation names them); a unit missing since the confirmation was shown is refused

@@ -2,6 +2,10 @@
 
 Views parse the period, check the role, gather data through `investment.documents.briefing` and hand it
 to the one PDF renderer (`core.pdf`).
+
+简报 offers a month, a quarter or the year, each defaulting to the last one that is due; the
+office writes 下步工作打算 there. The PDF is the same bytes as ``manage.py briefing``; for a
+period whose reports are not all in, it sends the user back to the page to tick 我已知悉 first.
 """
 
 from urllib.parse import urlencode

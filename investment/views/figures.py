@@ -2,6 +2,12 @@
 
 They parse the period, scope the plan rows to the user, call a selector and render; no rule
 of DESIGN.md §3 is computed here.
+
+考核排名: the unit ranking with its 红黑榜, a clicked unit's 扣分明细
+(`investment.selectors.explain.explain_unit`) and the project ranking; its Excel is the ranking
+as shown. 滞后预警: `lag_warnings` filtered by level, reason, unit and project level, red and
+yellow counts at the top, 300 rows a page. 挂图作战: the board's cells coloured by
+`board_colour`, paged by (level, unit) blocks, with an A3-landscape print layout.
 """
 
 from collections.abc import Callable, Iterable

@@ -1,6 +1,16 @@
 """Pages of the monthly reporting workflow: a unit's batch entry and its photos.
 
 The office's review of a month is investment/views/review.py.
+
+月度填报 (`report_month`) shows one line per plan row: drafts, returned reports (with the
+office's reason) and rows without a report are editable, sent and approved ones read-only; a
+line starts from last month's 形象进度/存在问题 (本月无变化 keeps them); 应报 is counted as 我的待办
+counts it, rows not expected labelled 未开工/已替换. It saves through
+`investment.services.entry.reports_save_month`; before the month's 报送开始日 it says from when
+and offers 保存草稿 only; static/js/month-entry.js asks before 报送 with the count and total.
+The month picker (`investment.selectors.month.month_choices`) goes through ``/reports/?period=``.
+Photos (`report_photos`, `photo_delete`, `photo_file`) are served through the scope check, never
+as public files.
 """
 
 from dataclasses import dataclass

@@ -1,6 +1,15 @@
 """通报's pages: the list, 印发 (fill in, preview, issue) and the issued notice with its PDF.
 
-What a notice says is assembled by `investment.documents.notices`."""
+What a notice says is assembled by `investment.documents.notices`.
+
+印发 opens at the period that is due (a month, a quarter or the year); a blank title follows
+the period; 预览 first shows the notice as it will be (and says when the period already has
+one), then 确认印发; a period whose reports are not all in is issued only with 我已知悉 ticked.
+The issued notice is an A4 PDF to stamp (templates/investment/notice_pdf.html, named by
+`core.filenames.notice`). Long lists are cut to the worst 20 with their totals, as the
+briefing cuts them. The pages are `investment`'s because a notice combines the ranking with
+findings; the model is `supervision`'s, and the old ``/supervision/notices/…`` addresses
+redirect here (config/urls.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

@@ -1,3 +1,16 @@
+"""总体情况 and 项目详情.
+
+The dashboard (`dashboard`, every signed-in role's home but the 三员's) opens at the period that
+is due: 我的待办 at the top (`investment.selectors.todo`), the portfolio figures with their
+completeness line, the charts, 红色预警N个 / 黄色预警M个 linking to the filtered lag list, the
+overruns, and the leaders' escalations (level 2) with the year's fund totals.
+
+The project page (`project_detail`) is `projects`' URL name ``project_detail``, drawn here
+(``settings.PROJECT_PAGE_VIEW``) because it combines a project's plan rows with their reports,
+photos, funds, findings and 项目调整记录; each plan row links to 修改 (the office) or 填报开工
+(the unit's reporter), a replaced row to its replacement. Another unit's project is 404.
+"""
+
 from decimal import Decimal
 
 from django.http import HttpResponse

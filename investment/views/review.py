@@ -2,6 +2,13 @@
 
 Every action comes back to the unit it was taken on (``#unit-<id>``, with ``focus`` keeping
 that unit's heading on the page even when its last report has just left the list).
+
+Each unit's 应报/已报 with its reporters and phones, and 催报, a ready-to-paste message naming
+each missing unit's contact (static/js/copy.js copies it); reports grouped by unit with last
+month's amount, the cumulative completion, photos and, for a report sent again after a return,
+the amount it had and the reason. Before the month's 报送开始日 it offers no 通过/全部通过/锁定
+(退回 stays). 锁定 is a confirmation page naming the units still missing; 解锁 takes a reason,
+recorded in the audit trail and shown to reporters on 我的待办.
 """
 
 from datetime import datetime

@@ -1,4 +1,10 @@
-"""预警规则 page: the office reads and edits a year's yellow/red warning rules."""
+"""预警规则 page: the office reads and edits a year's yellow/red warning rules.
+
+The five rules as one formset (指标, 含义, 启用, 黄色, 红色, 单位) saved by
+`investment.services.warning_rules.warning_rules_save`, how many rows are red and yellow now
+under the saved rules (linking to the lag list), and the year's history. The menu's 年度设置
+opens tabs 年度设置 · 预警规则 · 责任单位 (templates/investment/_settings_nav.html), so the office's
+menu fits one line at 1280 px."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

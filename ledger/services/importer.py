@@ -10,6 +10,21 @@ problem anywhere and the whole transaction is rolled back, so nothing is written
 A row equal to what is stored changes nothing (no write, no history). Each field a row
 changes is recorded old → new in a ``ChangeLog``: the preview shows the first of them and
 offers the whole list as a download.
+
+Upsert keys: a project by 项目代码; a plan row by (项目代码, 年度); a report by (项目代码, 年度,
+月份); a milestone by (项目代码, 节点名称); a fund application by (项目代码, 资金类型, 年度, 批次); a
+finding by (责任单位, 问题描述, 发现日期). A new record takes the model's default for what its row
+does not give (阶段 前期, 节点类型 其他, 整改状态 未整改; 资金申报's 状态 follows its amounts,
+`bonds.rules.resulting_status`). A report row is equal when its amount and texts are and the
+stored report already counts, so re-importing an export leaves form reports' status, source and
+reviewer as they were. New reports arrive approved with ``source=ledger`` (on time for I5); a
+row that changes a report entered through the forms (or a draft or returned one) makes it a
+ledger report, approved, with the importing officer as reviewer (the submitter stays), and the
+preview lists the change. Rows of a locked month equal to what is stored are skipped and
+counted; one that would change it is a problem. 项目台账's 替换为 column (ours, beyond DESIGN.md
+§4) names the project that replaced a row, so an export imported into an empty database gives
+the same figures (`tests/ledger/test_reimport.py`). On PostgreSQL an advisory lock serializes
+concurrent imports.
 """
 
 from collections.abc import Callable, Iterable, Iterator

@@ -1,4 +1,15 @@
-"""Writes to the project register that are more than saving a form."""
+"""Writes to the project register that are more than saving a form: a project (`project_save`),
+a year's plan row (`plan_add`, `plan_update`, and what a recorded start sets off,
+`start_recorded`), 替换 (`project_replace`) and milestones (`milestone_add`, `milestone_update`,
+`milestone_done`, `add_approval_chain`).
+
+Each is atomic with a row lock, checks the capability (the office keeps the register; the
+project's own reporter records its start, 纳统 and milestone dates: `plan_fields_for` says
+which fields, and the page and the form read it), refuses a form older than the row naming
+what changed, writes nothing for a form saved unchanged, and names its user in the history
+(`core.versioning`), so a command or a test records who too. The views validate the form and
+hand its fields over.
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -244,7 +255,12 @@ def start_recorded(
     """Follow the start dates just recorded ({project id: start date}): a 储备/前期 project
     moves to 在建 (unless in ``keep_stage``: an import row that states the stage itself), and
     an open 主体开工 milestone is done on that date. Written with history naming ``user`` and a
-    new version (a form opened before is stale); the caller holds the transaction."""
+    new version (a form opened before is stale); the caller holds the transaction.
+
+    Clearing a start reverts nothing, and a start saved again unchanged is not recorded. The
+    ledger import logs both changes on the 项目台账 row, keeps a 项目阶段 its row states anew
+    (one that repeats the stored stage states nothing), and calls this after 项目节点, so a
+    主体开工 the same workbook adds is completed too."""
     if not starts:
         return []
     followed: list[StartFollowed] = []

@@ -1,3 +1,14 @@
+"""The register's pages: 项目库, a project's form, 列入年度计划, a plan row's edit, 替换 and
+项目节点.
+
+Thin views over `projects.services.register`: they validate the form and hand its fields over.
+The plan row's form (`projects.plan_forms.PlanEditForm`) is narrowed to the fields
+`plan_fields_for` gives the user (修改 for the office, 填报开工 for the project's reporter);
+替换 asks which year's row is replaced and, for a started project, shows why it is refused
+and takes a 替换原因. 项目库 is a `core.lists.ListPage`; its 导出Excel opens the ledger's
+export of the same filter.
+"""
+
 from typing import Any
 
 from django.contrib import messages

@@ -2,6 +2,9 @@
 
 Playwright comes from PyPI; its own browser download is never used (no internet on the
 intranet or in CI): it starts /usr/bin/chromium, which `make` installs with apt-get.
+Chosen over Selenium because its wheel carries its driver (no chromedriver version to match)
+and it reports console messages, page errors and every request, which the CSP test needs. One
+browser per test module; a test signs in by handing the browser a session cookie.
 """
 
 import os
