@@ -227,8 +227,15 @@ class WarningRule(Versioned):
     A row whose 计划开工日期 is after ``end`` is not due to start (`projects.rules.due_to_start_q`):
     neither of the first two applies to it. With the defaults, the rows at yellow or red are
     exactly DESIGN.md §3's lag list: 未纳统
-    is not on that list, so it is off until the office switches it on. A year without saved
+    is not on that list, so it is off until the office switches it on (held on mixed data
+    and on the demo county by tests/investment/test_warning_rules.py). A year without saved
     rows uses the defaults (``for_year``).
+
+    Readers: the lag list and its export (预警等级, ``?warning=red|yellow``), the board (a mark
+    with its reasons on each row), the dashboard (红色预警N个 / 黄色预警M个), 我的待办 (the office
+    the red rows, a reporter their unit's red and yellow), the briefing and the notice's 滞后项目.
+    One partial draws a mark, templates/investment/_warning_mark.html: the colour and the word,
+    never colour alone.
     """
 
     class Indicator(models.TextChoices):

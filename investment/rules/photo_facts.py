@@ -6,6 +6,13 @@ EXIF (to find a photo taken outside the month it reports). DESIGN.md §3, rules
 The hash is imagehash's pHash, 64 bits. Databases have no unsigned 64-bit integer, so it is
 stored as the signed BIGINT with the same bits (two's complement): ``to_signed`` and
 ``to_unsigned`` are the one place that converts, and ``distance`` takes either form.
+
+ImageHash's pHash (DCT of a 32×32 grey image, bits above the median) rather than a transform
+of our own: its behaviour under recompression and resizing is widely relied on. It pulls
+numpy, scipy and PyWavelets (about 170 MB installed, wheels, no compiler); should that be a
+problem on the intranet server, a dHash in a few lines of Pillow (9×8 grey, neighbours
+compared) would replace `perceptual_hash` alone, the stored hashes cleared and recomputed with
+``manage.py photo_hashes``.
 """
 
 import datetime
