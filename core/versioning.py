@@ -17,6 +17,11 @@ Both saves name the user in the row's history (a command and a test too, not onl
 and, given ``clash``, turn the unique index's refusal of a row written meanwhile by someone
 else (two first saves of a year's settings, two units given one name at once) into the refusal
 the sequential case gets, rather than a server error.
+
+Every service saves through here (nothing else sets a history row's user). Left outside are
+the append-only logs (a finding's events, unit merges, confirmed previews, audit entries) and
+the month's row 锁定 makes the first time (``get_or_create``, so a second lock at the same
+moment is told the month was locked).
 """
 
 from collections.abc import Callable, Iterable

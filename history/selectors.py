@@ -4,7 +4,13 @@ Each record is named by what a person knows (a report by its project and month, 
 its project and name: `describe`), and shows what its person changed against the record before
 it: the version counter and the stamps of the row's own operator (报送人/报送时间 of a report
 its reporter sends, 审核人 of one the office approves) are what the 操作人 and 时间 columns
-already say, and are left out. A page costs the same few queries whatever its length.
+already say, and are left out (a step that is nothing else, such as 锁定, keeps them). A page
+costs the same few queries whatever its length.
+
+This holds while every write leaves a history row naming its person: services save through
+`core.versioning`, bulk writes use simple-history's ``bulk_*_with_history`` (the import,
+``add_approval_chain``, flags) or `core.versioning.bulk_update_recorded` (the demo county's
+units, projects and online reports, each under its reporter).
 """
 
 from collections.abc import Callable, Iterable
