@@ -29,7 +29,7 @@ run through, its kind, ``today``, and the year's settings read once (the warning
 data-quality rules, and whether the month is locked, read once when first asked). Every
 selector, the briefing and the notices take it; none reads the year's settings again.
 `YearsRead` is shared by `Period.at` and `Period.due`, so no year is read twice in a request.
-Both parsers go through `month_of` (``--year`` with ``--month``, ``--quarter`` or ``--annual``:
+Both parsers go through `PeriodKind.last_month` (``--year`` with ``--month``, ``--quarter`` or ``--annual``:
 `investment.management.commandline.period_from_options`); the briefing, 通报 and 项目一页纸
 build theirs from their forms the same way, and 年度设置, 预警规则 and 数据质量规则 open at the
 due period's year (`investment.forms.settings_year`), so in January their tabs agree. What
