@@ -69,17 +69,25 @@ def unrecorded() -> Iterator[None]:
 
 
 def audited(
-    action: str | Callable[..., str], *, by: str = "user"
+    action: str | Callable[..., str],
+    *,
+    by: str = "user",
+    refusals: dict[type[Exception], Callable[[Any], str]] | None = None,
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """The service is the action ``action`` (or the one ``action(*args, **kwargs)`` names: 新建
-    or 编辑) of the person passed as its ``by`` argument."""
+    or 编辑) of the person passed as its ``by`` argument. A `ValidationError` or
+    `PermissionDenied` it raises is a refusal; so is an exception of ``refusals``, told as its
+    function says (the ledger's list of bad rows, in one line)."""
+    told = dict(refusals or {})
 
     def decorate(service: Callable[P, R]) -> Callable[P, R]:
         @wraps(service)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            if journal.current() is not None or _unrecorded.get():
-                return service(*args, **kwargs)  # part of an action under way
             user = cast(AbstractBaseUser | None, kwargs.get(by))
+            # Part of an action under way, or nobody's (the system's import, with no user: a
+            # command records itself, `record_command`): no entry of its own.
+            if journal.current() is not None or _unrecorded.get() or user is None:
+                return service(*args, **kwargs)
             name = action(*args, **kwargs) if callable(action) else action
             with journal.opened() as written:
                 try:
@@ -92,6 +100,9 @@ def audited(
                     raise
                 except PermissionDenied as error:
                     _action_entry(name, user, detail=str(error) or "无权进行此操作", refused=True)
+                    raise
+                except tuple(told) as error:
+                    _action_entry(name, user, detail=told[type(error)](error), refused=True)
                     raise
             return result
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from audit.services import audited
 from bonds.models import FundApplication, FundAttachment, FundStatus, FundType
 from bonds.rules import (
     LIFECYCLE,
@@ -20,6 +21,7 @@ from bonds.rules import (
     resulting_status,
     status_problem,
 )
+from core import journal
 from core.amounts import check_amount
 from core.capabilities import require
 from core.uploads import Attachment
@@ -47,6 +49,7 @@ def _validate(values: dict[str, Any]) -> None:
         raise ValidationError([f"{problem}。" for problem in problems])
 
 
+@audited(lambda **given: "编辑资金申报" if given.get("application") else "登记资金申报")
 @transaction.atomic
 def fund_save(
     *,
@@ -100,6 +103,7 @@ def fund_save(
     return application
 
 
+@audited("上传资金申报附件")
 @transaction.atomic
 def fund_attach(
     *, user: User, application: FundApplication, files: list[Attachment]
@@ -110,4 +114,5 @@ def fund_attach(
         record = FundAttachment(application=application, uploaded_by=user)
         record.keep(attachment)
         saved.append(record)
+    journal.note(f"“{application}”上传附件：{'、'.join(record.name for record in saved)}")
     return saved

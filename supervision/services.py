@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Field
 from django.utils import timezone
 
+from audit.services import audited
+from core import journal
 from core.capabilities import require
 from core.uploads import Attachment
 from core.versioning import locked, locked_current, save_changes, save_recorded
@@ -48,9 +50,12 @@ def _event(
     event = FindingEvent.objects.create(finding=finding, action=action, note=note, created_by=user)
     for attachment in files:
         Evidence(event=event).keep(attachment)
+    said = f"：{note}" if note else ""
+    journal.note(f"督查问题“{finding}”{event.get_action_display()}{said}")
     return event
 
 
+@audited(lambda **given: "修改督查记录" if given.get("inspection") else "记录督查")
 @transaction.atomic
 def inspection_save(
     *,
@@ -96,6 +101,7 @@ def _deadline(clock: str, found_on: date, deadline: date | None) -> date:
     return deadline
 
 
+@audited("交办督查问题")
 @transaction.atomic
 def finding_create(
     *,
@@ -138,6 +144,7 @@ def finding_create(
     return finding
 
 
+@audited("修改督查问题")
 @transaction.atomic
 def finding_edit(
     *,
@@ -177,6 +184,7 @@ def finding_edit(
     return finding
 
 
+@audited("转交督查问题")
 @transaction.atomic
 def finding_move(
     *,
@@ -212,6 +220,7 @@ def finding_move(
     return finding
 
 
+@audited("填报整改情况")
 @transaction.atomic
 def finding_answer(
     *,
@@ -244,6 +253,7 @@ def _require_rectified(finding: Finding, verb: str) -> None:
         raise ValidationError(refusal)
 
 
+@audited("督查问题销号")
 @transaction.atomic
 def finding_close(*, user: User, finding: Finding, today: date, note: str = "") -> Finding:
     """销号: the supervisor accepts the unit's rectification."""
@@ -255,6 +265,7 @@ def finding_close(*, user: User, finding: Finding, today: date, note: str = "") 
     return finding
 
 
+@audited("退回整改")
 @transaction.atomic
 def finding_send_back(*, user: User, finding: Finding, reason: str) -> Finding:
     """The rectification is not accepted: back to the unit with the reason."""
@@ -267,6 +278,7 @@ def finding_send_back(*, user: User, finding: Finding, reason: str) -> Finding:
     return finding
 
 
+@audited("印发通报")
 @transaction.atomic
 def notice_issue(
     *,

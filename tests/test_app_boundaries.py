@@ -23,9 +23,10 @@ MAY_IMPORT = {
     "audit": {"core"},
     "projects": {"core", "audit"},
     "accounts": {"core", "audit", "projects"},
-    "bonds": {"core", "projects"},
-    "supervision": {"core", "projects"},  # never investment: a notice's figures are investment's
-    "investment": {"core", "projects", "bonds", "supervision"},
+    "bonds": {"core", "audit", "projects"},
+    # never investment: a notice's figures are investment's
+    "supervision": {"core", "audit", "projects"},
+    "investment": {"core", "audit", "projects", "bonds", "supervision"},
     "history": {"core", "projects", "bonds", "supervision", "investment"},  # every app's history
     "ledger": {"core", "projects", "bonds", "supervision", "investment", "audit"},
     "backup": {"audit"},  # every model, generically: only the audit entry it writes by name

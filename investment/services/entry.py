@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from audit.services import audited
 from core.capabilities import require
 from core.formatting import wan_text
 from investment.models import MonthlyReport, QualityFlag, ReportPhoto
@@ -137,6 +138,7 @@ def _named(error: ValidationError, plan: AnnualPlan) -> ValidationError:
     )
 
 
+@audited("月度填报（保存或报送）")
 def reports_save_month(
     *,
     user: User,

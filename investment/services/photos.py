@@ -26,6 +26,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from audit.services import audited
+from core import journal
 from core.capabilities import can, require
 from core.errors import error_text
 from core.versioning import delete_recorded, locked, save_recorded
@@ -151,6 +153,7 @@ def check_room(report: MonthlyReport | None, adding: int) -> None:
         )
 
 
+@audited("上传进度照片")
 @transaction.atomic
 def photos_store(
     *, report: MonthlyReport, user: User, photos: list[PreparedPhoto], caption: str = ""
@@ -179,6 +182,7 @@ def photos_store(
     return stored
 
 
+@audited("上传进度照片")
 def photos_upload(
     *, report: MonthlyReport, user: User, uploads: Sequence[Upload], caption: str = ""
 ) -> list[ReportPhoto]:
@@ -190,6 +194,7 @@ def photos_upload(
     return photos_store(report=report, user=user, photos=prepared, caption=caption)
 
 
+@audited("上传进度照片")
 def photo_add(*, report: MonthlyReport, user: User, data: bytes, caption: str = "") -> ReportPhoto:
     """One photo from the photo page (or a test): checked, re-encoded, stored."""
     require(user, "report.enter", report.plan)
@@ -213,6 +218,7 @@ def can_delete(user: User, report: MonthlyReport) -> bool:
     return can(user, "report.enter", report) and delete_refusal(report) is None
 
 
+@audited("删除进度照片")
 @transaction.atomic
 def photo_delete(*, photo: ReportPhoto, user: User) -> MonthlyReport:
     """Delete a photo of a draft or returned report: the unit's reporter (or the office, who
@@ -230,6 +236,9 @@ def photo_delete(*, photo: ReportPhoto, user: User) -> MonthlyReport:
     photo = locked(photo)
     files = [(f.storage, name) for f in (photo.image, photo.thumbnail) if (name := f.name)]
     matched = quality.photo_matches([report])  # their photo_reused flags may clear with it
+    caption = f"“{photo.caption}”" if photo.caption else ""
+    plan = report.plan
+    journal.note(f"删除{plan.project.code}{plan.year}年{report.month}月进度照片{caption}")
     delete_recorded(photo, user=user)
     quality.judge_photos({report.pk} | matched, user=user)
 

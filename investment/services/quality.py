@@ -41,6 +41,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery, Sum
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core import journal
 from core.formatting import wan_text
 from core.models import money
 from core.versioning import delete_recorded
@@ -278,7 +279,8 @@ def write_flags(
     rules = list(rules)
     for attempt in range(WRITE_ATTEMPTS):
         try:
-            with transaction.atomic():
+            # a consequence of the action under way, kept in the flags' history, not its entry
+            with transaction.atomic(), journal.quiet():
                 return _write_flags(reports, wanted, rules=rules, user=user)
         except IntegrityError:
             if attempt == WRITE_ATTEMPTS - 1:

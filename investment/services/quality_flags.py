@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import audited
 from core.capabilities import require
 from core.versioning import check_version, locked, save_changes
 from investment.models import MonthlyReport, QualityFlag, QualityRule
@@ -43,6 +44,7 @@ def _refuse_stale(flag: QualityFlag, expected_version: int | None) -> None:
     check_version(flag, expected_version, label=label)
 
 
+@audited("填写数据质量说明")
 @transaction.atomic
 def flag_explain(
     *, flag: QualityFlag, user: User, text: str, expected_version: int | None = None
@@ -69,6 +71,7 @@ def flag_explain(
     return flag
 
 
+@audited("核实数据质量提示")
 @transaction.atomic
 def flag_accept(
     *, flag: QualityFlag, user: User, note: str, expected_version: int | None = None
@@ -94,6 +97,7 @@ def flag_accept(
     return flag
 
 
+@audited("报送确认（填写说明并报送）")
 @transaction.atomic
 def reports_send(
     *,
@@ -185,6 +189,7 @@ def parse_threshold(text: str) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
+@audited("修改数据质量规则")
 @transaction.atomic
 def quality_rules_save(*, year: int, user: User, rules: list[RuleEntry]) -> int:
     """Save ``year``'s data-quality rules as entered; returns how many rows changed. All or

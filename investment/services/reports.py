@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.services import audited
+from core import journal
 from core.amounts import check_amount
 from core.capabilities import require
 from core.versioning import (
@@ -61,6 +63,7 @@ def refuse_locked(year: int, month: int) -> None:
         )
 
 
+@audited("月度填报（保存或报送）")
 @transaction.atomic
 def report_save(
     *,
@@ -124,6 +127,7 @@ def _locked_for_update(report: MonthlyReport) -> MonthlyReport:
     return locked(report, related=("plan__project",))
 
 
+@audited("月度填报（保存或报送）")
 @transaction.atomic
 def report_submit(*, report: MonthlyReport, user: User) -> MonthlyReport:
     require(user, "report.enter")
@@ -139,6 +143,7 @@ def report_submit(*, report: MonthlyReport, user: User) -> MonthlyReport:
     return report
 
 
+@audited("退回月报")
 @transaction.atomic
 def report_return(*, report: MonthlyReport, user: User, reason: str) -> MonthlyReport:
     require(user, "report.review")
@@ -152,6 +157,7 @@ def report_return(*, report: MonthlyReport, user: User, reason: str) -> MonthlyR
     return report
 
 
+@audited("审核通过月报")
 @transaction.atomic
 def report_approve(*, report: MonthlyReport, user: User) -> MonthlyReport:
     require(user, "report.review")
@@ -191,6 +197,7 @@ class BatchApproval:
         return said
 
 
+@audited("批量审核通过月报")
 @transaction.atomic
 def reports_approve(*, year: int, month: int, report_ids: list[int], user: User) -> BatchApproval:
     """Approve several of a month's submitted reports at once, except those with a flag not
@@ -255,6 +262,7 @@ class LockNotConfirmed(ValidationError):
         self.missing = missing
 
 
+@audited("锁定或解锁月份")
 @transaction.atomic
 def period_lock(
     *, year: int, month: int, user: User, confirmed_units: Collection[int] = ()
@@ -283,9 +291,12 @@ def period_lock(
             missing,
         )
     save_changes(period, {"locked_at": timezone.now(), "locked_by": user}, user=user)
+    said = f"（{len(missing)}个单位未报齐，已确认）" if missing else "（各单位均已报齐）"
+    journal.note(f"{year}年{month}月锁定{said}")
     return period
 
 
+@audited("解锁月份")
 @transaction.atomic
 def period_unlock(*, year: int, month: int, user: User, reason: str) -> ReportingPeriod:
     """Unlock a month so it can be corrected; the reason is kept and shown to the units."""
@@ -301,9 +312,11 @@ def period_unlock(*, year: int, month: int, user: User, reason: str) -> Reportin
     values = {"locked_at": None, "unlocked_at": timezone.now(), "unlocked_by": user,
               "unlock_reason": reason}  # fmt: skip
     save_changes(period, values, user=user, reason=f"解锁：{reason}"[:100])
+    journal.note(f"{year}年{month}月解锁，原因：{reason}")
     return period
 
 
+@audited("退回单位整月月报")
 @transaction.atomic
 def reports_return_unit(
     *, year: int, month: int, unit: Unit, report_ids: Collection[int], user: User, reason: str
@@ -346,6 +359,7 @@ def reports_return_unit(
     return len(reports)
 
 
+@audited("填写下步工作打算")
 @transaction.atomic
 def briefing_note_save(
     *,

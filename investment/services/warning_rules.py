@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Field
 
+from audit.services import audited
 from core.capabilities import require
 from investment.models import WarningRule, threshold_text
 from investment.rules.periods import Period
@@ -72,6 +73,7 @@ def _problems(entry: RuleEntry) -> list[str]:
     return problems
 
 
+@audited("修改预警规则")
 @transaction.atomic
 def warning_rules_save(*, year: int, user: User, rules: list[RuleEntry]) -> int:
     """Save ``year``'s rules as entered; returns how many rows changed.

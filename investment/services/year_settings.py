@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Field
 from django.utils import timezone
 
+from audit.services import audited
 from core.capabilities import require
 from core.versioning import value_text
 from investment.models import MonthlyReport, WarningRule, YearSettings
@@ -41,6 +42,7 @@ def defaults(year: int) -> YearSettings:
     return YearSettings(year=year)
 
 
+@audited("年度设置（预览或保存）")
 @transaction.atomic
 def year_settings_save(
     *,

@@ -282,12 +282,7 @@ def photo_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         photos.photo_delete(photo=photo, user=request.user)
     except ValidationError as error:
         messages.error(request, error_text(error))
-        request.audit_outcome = "refused"  # audit.AuditEntry.Outcome
     else:
-        request.audit_detail = (
-            f"删除{report.plan.project.code}{report.plan.year}年{report.month}月进度照片"
-            f"{('“' + photo.caption + '”') if photo.caption else ''}"
-        )
         messages.success(request, "照片已删除。")
     return redirect("report_photos", pk=report.pk)
 

@@ -92,7 +92,6 @@ def notice_create(request: AuthenticatedRequest) -> HttpResponse:
         not_due = _not_due_yet(period)
         if not_due:
             form.add_error(None, not_due)
-            request.audit_outcome = "refused"  # audit.AuditEntry.Outcome
             return render(request, "investment/notice_form.html", context)
         if request.POST.get("action") != "issue":
             preview = {"title": data["title"], "opening": data["opening"], "content": content}
@@ -104,7 +103,6 @@ def notice_create(request: AuthenticatedRequest) -> HttpResponse:
                 "issued_before": list(issued),
                 "notice_ranking": notice_ranking(content),
             }
-            request.audit_detail = f"预览（未印发）：{data['title']}"
             return render(request, "investment/notice_form.html", context)
         if completeness.needs_acknowledgement and not context["acknowledged"]:
             said = [completeness.text] if not completeness.complete else []
@@ -114,7 +112,6 @@ def notice_create(request: AuthenticatedRequest) -> HttpResponse:
                 f"{'；'.join(said)}。通报将按已报数据排名，"
                 f"请勾选“{completeness.acknowledgement}”后再印发，或待报齐、核实后印发。",
             )
-            request.audit_outcome = "refused"  # audit.AuditEntry.Outcome
             return render(request, "investment/notice_form.html", context)
         try:
             notice = services.notice_issue(user=request.user, content=content, **data)

@@ -208,11 +208,9 @@ def period_lock(request: AuthenticatedRequest, year: int, month: int) -> HttpRes
             )
         except ValueError:
             messages.error(request, "确认信息有误，请重新确认。")
-        except services.LockNotConfirmed as refusal:
+        except services.LockNotConfirmed:
             if request.POST.getlist("confirm"):
                 messages.warning(request, "未报齐的单位有变化，请重新核对后确认。")
-            request.audit_detail = refusal.messages[0]
-            request.audit_outcome = "refused"  # audit.AuditEntry.Outcome (audit sits above us)
             return redirect("period_lock", year=year, month=month)
         except ValidationError as error:
             messages.error(request, error_text(error))
@@ -221,7 +219,6 @@ def period_lock(request: AuthenticatedRequest, year: int, month: int) -> HttpRes
             missing = request.POST.getlist("confirm")
             note = f"（{len(missing)}个单位未报齐，已确认）" if missing else "（各单位均已报齐）"
             messages.success(request, f"{year}年{month}月已锁定{note}。")
-            request.audit_detail = f"{year}年{month}月锁定{note}"
             return redirect(back)
     if services.is_locked(year=year, month=month):
         messages.info(request, f"{year}年{month}月已锁定。")
@@ -253,15 +250,12 @@ def period_unlock(request: AuthenticatedRequest, year: int, month: int) -> HttpR
     reason = request.POST.get("reason", "")
     try:
         services.period_unlock(year=year, month=month, user=request.user, reason=reason)
-        request.audit_detail = f"{year}年{month}月解锁，原因：{reason.strip()}"
         messages.success(
             request,
             f"{year}年{month}月已解锁，各填报单位会在“我的待办”中看到解锁原因；更正完毕请重新锁定。",
         )
     except ValidationError as error:
         messages.error(request, error_text(error))
-        request.audit_detail = f"{year}年{month}月未解锁：{error_text(error)}"
-        request.audit_outcome = "refused"  # audit.AuditEntry.Outcome (audit sits above us)
     return redirect("review_month", year=year, month=month)
 
 

@@ -53,9 +53,6 @@ def year_settings(request: AuthenticatedRequest) -> HttpResponse:
                     messages.success(
                         request, f"{year}年年度设置已保存，考核排名、简报和通报即按新设置计算。"
                     )
-                    request.audit_detail = f"{year}年：" + "，".join(
-                        f"{name}={value}" for name, value in form.values().items()
-                    )
                 else:
                     messages.info(request, f"{year}年年度设置没有改变，未保存新的版本。")
                 return redirect(f"{reverse('year_settings')}?year={year}")
@@ -63,7 +60,6 @@ def year_settings(request: AuthenticatedRequest) -> HttpResponse:
             asked = True
             preview = settings_preview(due, year=year, values=form.values())
             opening = opens_at(due, year=year, values=form.values())
-            request.audit_detail = f"{year}年：预览，未保存"
     else:
         values = settings_values(current)
         form = YearSettingsForm(

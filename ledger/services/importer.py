@@ -39,9 +39,10 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from audit.services import audited
 from bonds.models import FundApplication
 from bonds.rules import amount_problems, resulting_status, status_choice, status_problem
-from core import formatting
+from core import formatting, journal
 from core.capabilities import require
 from core.models import Versioned, is_money
 from investment import rules
@@ -88,6 +89,10 @@ M = TypeVar("M", bound=models.Model)
 K = TypeVar("K")  # a record's key: a code, or a tuple of them
 
 
+@audited(
+    "导入Excel台账",
+    refusals={LedgerImportError: lambda error: f"发现{len(error.problems)}处问题，未写入任何数据"},
+)
 def import_ledger(
     *,
     data: bytes | None = None,
@@ -139,9 +144,12 @@ def import_ledger(
                     raise LedgerImportError(_in_sheet_order(importer.problems))
                 if expected is not None and result.fingerprint() != expected:
                     raise LedgerImportError([Problem(_moved_on(result))])
+                shown = "；".join(result.lines()) or "没有变化"
                 if dry_run:
                     transaction.set_rollback(True)
+                    journal.note(f"预览（未写入）：{filename}：{shown}")
                 else:
+                    journal.note(f"{filename}：{shown}")
                     LedgerImport.objects.create(
                         filename=filename[:255], imported_by=user, summary=result.as_dict()
                     )

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.services import record_command
+from audit.services import record_command, unrecorded
 from ledger.rules.reader import LedgerImportError
 from ledger.services.importer import import_ledger
 
@@ -21,7 +21,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}")
         try:
-            result = import_ledger(file=path, filename=path.name, dry_run=dry_run)
+            with unrecorded():  # the command's own entry below says what it did
+                result = import_ledger(file=path, filename=path.name, dry_run=dry_run)
         except LedgerImportError as error:
             record_command(
                 "命令行导入Excel台账", target=str(path), ok=False,
