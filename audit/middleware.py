@@ -5,8 +5,9 @@ changed; this middleware gives the action its request (`in_request`: the address
 page) and records what no action did, with the page's name: downloads (responses sent as
 attachments: Excel, PDF, evidence files), and a write that no action recorded: refused before
 any service ran (a 403), failed (a 500), or made by a page with no service of ours (the Django
-admin). Sign-in and sign-out are recorded by `audit.signals`, with their own outcome, so their
-URLs are skipped here.
+admin). A page that saved nothing (a preview, a form sent back with its errors) is not
+recorded. Sign-in and sign-out are recorded by `audit.signals`, with their own outcome, so
+their URLs are skipped here.
 """
 
 from django.http import HttpRequest
@@ -133,7 +134,11 @@ class AuditMiddleware:
         if match and match.url_name in SKIPPED:
             return response
         disposition = response.get("Content-Disposition", "")
-        if request.method not in SAFE_METHODS:
+        admin = bool(match and match.namespace == "admin")
+        if request.method not in SAFE_METHODS and (admin or response.status_code >= 400):
+            # No action ran to say so: refused before any service (403), failed (500), or
+            # the Django admin's own form. A page that saved nothing (a preview, a form sent
+            # back with its errors) changed nothing and is not recorded.
             category = AuditEntry.Category.WRITE
         elif disposition.startswith("attachment") and response.status_code == 200:
             category = AuditEntry.Category.DOWNLOAD
@@ -142,12 +147,10 @@ class AuditMiddleware:
         record(
             category=category,
             action=_action(request),
-            # a refusal shown as a message on a redirect says so itself (request.audit_outcome)
-            outcome=getattr(request, "audit_outcome", None) or outcome_of(response.status_code),
+            outcome=outcome_of(response.status_code),
             request=request,
             target=request.get_full_path(),
             status_code=response.status_code,
-            # a view may say more than its name (解锁's reason): request.audit_detail
-            detail=getattr(request, "audit_detail", "") or filename_of(disposition),
+            detail=filename_of(disposition),
         )
         return response

@@ -25,11 +25,6 @@ class AuthenticatedRequest(HttpRequest):
     one of these: the class only tells mypy what a view behind ``requires`` is given."""
 
     user: _User
-    # What the audit trail records beside the view's action (audit/middleware.py reads them
-    # with getattr): more than the action's name, and "refused" for a refusal shown on a
-    # redirect (audit.AuditEntry.Outcome). Set by the view only when it has something to say.
-    audit_detail: str
-    audit_outcome: str
 
 
 # What a middleware is given to call: the rest of the stack, a request in, a response out.

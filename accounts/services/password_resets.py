@@ -13,7 +13,7 @@ An account with no role (未授权) opens nothing, so its reset stays immediate 
 
 Each step is a row of ``PasswordResetRequest`` (who asked, who decided what, when), the
 account's history names the security administrator as the author of the new password, and the
-audit trail records each POST with its detail (the views set ``request.audit_detail``).
+audit trail records each step with who and whose password (each service is an audited action).
 """
 
 from django.core.exceptions import ValidationError
