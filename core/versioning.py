@@ -305,10 +305,12 @@ class VersionedAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # any mode
             self.fields["shown_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
+        """The admin validates and saves in one transaction (`ModelAdmin.changeform_view`), so
+        the row read here stays locked until it is saved: a save meanwhile waits, then is refused."""
         super().clean()
         data = self.cleaned_data
         if self.instance.pk:
-            current = type(self.instance)._default_manager.get(pk=self.instance.pk)
+            current = locked(self.instance)
             label = f"该{self.instance._meta.verbose_name}"
             check_version(current, data.get("shown_version"), label=label)
             self.instance.version = current.version
