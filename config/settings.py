@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "accounts",
     "bonds",
     "supervision",
+    "batches",
     "investment",
     "history",
     "ledger",

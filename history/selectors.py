@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from batches.models import Batch, BatchEntry
 from bonds.models import FundApplication
 from core.versioning import change_line
 from investment.models import (
@@ -101,6 +102,16 @@ def _funds(records: list[Any]) -> list[str]:
     ]
 
 
+def _batch_entries(records: list[Any]) -> list[str]:
+    names = _project_names(r.project_id for r in records)
+    batches = {pk: row.name for pk, row in _rows(Batch, (r.batch_id for r in records)).items()}
+    kinds = dict(BatchEntry._meta.get_field("kind").flatchoices)
+    return [
+        f"{batches.get(r.batch_id, '')} · {kinds.get(r.kind, r.kind)} · {names.get(r.project_id, '')}"
+        for r in records
+    ]
+
+
 def _start(text: str) -> str:
     return text if len(text) <= DESCRIPTION_SHOWN else text[: DESCRIPTION_SHOWN - 1] + "…"
 
@@ -151,6 +162,8 @@ HISTORY_MODELS: dict[str, Kind] = {
     "milestone": Kind(Milestone, "项目节点", _milestones),
     "revision": Kind(ProjectRevision, "项目调整", _revisions),
     "fund": Kind(FundApplication, "资金申报", _funds),
+    "batch": Kind(Batch, "三个一批期次", lambda rs: [r.name for r in rs]),
+    "batch_entry": Kind(BatchEntry, "三个一批项目", _batch_entries),
     "finding": Kind(Finding, "督查问题", _findings),
     "period": Kind(ReportingPeriod, "月份锁定", lambda rs: [f"{r.year}年{r.month}月" for r in rs]),
     "settings": Kind(YearSettings, "年度设置", lambda rs: [f"{r.year}年 年度设置" for r in rs]),

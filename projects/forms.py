@@ -98,12 +98,15 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
         model = Project
         fields = [
             "code", "name", "unit", "industry", "total_investment", "planned_start",
-            "planned_end", "actual_end", "stage", "leader", "service_officer", "is_private", "content",
+            "planned_end", "actual_end", "signed_on", "production_on", "stage", "leader", "service_officer",
+            "is_private", "content",
         ]  # fmt: skip
         widgets = {
             "planned_start": DateInput(),
             "planned_end": DateInput(),
             "actual_end": DateInput(),
+            "signed_on": DateInput(),
+            "production_on": DateInput(),
             "content": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {"code": {"unique": "该项目代码已存在。"}}

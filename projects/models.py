@@ -376,6 +376,9 @@ class Project(Versioned):
         "原计划竣工日期", null=True, blank=True, help_text="项目首次列入年度计划时的计划竣工日期"
     )
     actual_end = models.DateField("实际竣工日期", null=True, blank=True)
+    # 三个一批 (DESIGN.md §3): 签约率 and 投产率 read these; 开工 is the plan rows' 实际开(复)工日期.
+    signed_on = models.DateField("签约日期", null=True, blank=True)
+    production_on = models.DateField("投产日期", null=True, blank=True)
     leader = models.CharField("包抓领导", max_length=50, blank=True)
     service_officer = models.CharField("服务专员", max_length=50, blank=True)
     is_private = models.BooleanField("是否民间投资", default=False)

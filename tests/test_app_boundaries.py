@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Each app and the apps it may import: the order of docs/architecture.md.
 ABOVE = [
-    "core", "audit", "projects", "accounts", "bonds", "supervision", "investment", "history",
-    "ledger", "backup",
+    "core", "audit", "projects", "accounts", "bonds", "supervision", "batches", "investment",
+    "history", "ledger", "backup",
 ]  # fmt: skip
 MAY_IMPORT = {
     "core": set(),
@@ -26,9 +26,10 @@ MAY_IMPORT = {
     "bonds": {"core", "audit", "projects"},
     # never investment: a notice's figures are investment's
     "supervision": {"core", "audit", "projects"},
+    "batches": {"core", "audit", "projects"},
     "investment": {"core", "audit", "projects", "bonds", "supervision"},
-    "history": {"core", "projects", "bonds", "supervision", "investment"},  # every app's history
-    "ledger": {"core", "projects", "bonds", "supervision", "investment", "audit"},
+    "history": {"core", "projects", "bonds", "supervision", "batches", "investment"},  # every app's
+    "ledger": {"core", "projects", "bonds", "supervision", "batches", "investment", "audit"},
     "backup": {"audit"},  # every model, generically: only the audit entry it writes by name
 }
 OURS = {*MAY_IMPORT, "config"}

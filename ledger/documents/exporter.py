@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from batches.models import BatchEntry, Kind
 from bonds.models import FundApplication, FundStatus, FundType
 from investment.models import MonthlyReport
 from ledger.rules import schema
@@ -58,6 +59,8 @@ def project_rows(
             project.original_total,
             project.original_completion,
             plan.replaced_by.code if plan.replaced_by else "",
+            project.signed_on,
+            project.production_on,
         )
 
 
@@ -166,12 +169,32 @@ def finding_rows(
         )
 
 
+def batch_rows(
+    *, year: int | None = None, plans: QuerySet[AnnualPlan] | None = None
+) -> Iterator[tuple[Any, ...]]:
+    """三个一批's listings of the exported projects (a year's: that year's batches), so each
+    row's project is in the same workbook's 项目台账 and the sheet re-imports into an empty
+    database."""
+    projects = _projects_of(year, plans)
+    if year is None and plans is None:
+        projects = projects.filter(pk__in=AnnualPlan.objects.values("project"))
+    entries = BatchEntry.objects.filter(project__in=projects).select_related("batch", "project")
+    if year is not None:
+        entries = entries.filter(batch__year=year)
+    entries = entries.order_by(
+        "batch__year", "batch__quarter", "batch__name", "kind", "project__code"
+    )
+    for entry in entries.iterator(chunk_size=2000):
+        yield entry.batch.name, _label(Kind, entry.kind), entry.project.code, entry.target_date
+
+
 ROWS = {
     schema.PROJECTS: project_rows,
     schema.REPORTS: report_rows,
     schema.MILESTONES: milestone_rows,
     schema.FUNDS: fund_rows,
     schema.FINDINGS: finding_rows,
+    schema.BATCHES: batch_rows,
 }
 
 
@@ -224,6 +247,14 @@ def _rule(header: str) -> str:
         return "金额（万元）：项目首次列入年度计划时的总投资；留空则以首次导入的总投资为准"
     if header == "原计划竣工日期":
         return "日期：项目首次列入年度计划时的计划竣工日期；留空则以首次导入的计划竣工日期为准"
+    if header == "期次":
+        return "如2026年第二期；系统中没有的期次按名称新建（名称须写明年度和第几期，即所在季度）"
+    if header == "签约日期":
+        return "日期：项目签约的日期（三个一批的签约率按此计算）"
+    if header == "投产日期":
+        return "日期：项目投产的日期（三个一批的投产率按此计算）"
+    if header == "目标日期":
+        return "日期：本期次要求签约、开工或投产的日期"
     if header == "纳统日期":
         return "日期：该年度纳入固定资产投资统计（纳统）的日期"
     if header.endswith("日期") or header in {"整改时限"}:

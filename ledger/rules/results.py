@@ -73,6 +73,7 @@ class ImportResult:
     # new unit → the existing units whose names are closest (a new unit is often a typo)
     similar_units: dict[str, list[str]] = field(default_factory=dict)
     ignored_sheets: list[str] = field(default_factory=list)
+    batches_created: list[str] = field(default_factory=list)  # 三个一批's new 期次
     dry_run: bool = False
     # Imported all the same, but worth a look (a month above half the year's plan: 元 for 万元?).
     warnings: list[str] = field(default_factory=list)
@@ -99,13 +100,21 @@ class ImportResult:
     @property
     def changes_nothing(self) -> bool:
         counts = [self.projects, *self.sheets.values()]
-        return not self.units_created and all(c.created == c.updated == 0 for c in counts)
+        return (
+            not self.units_created
+            and not self.batches_created
+            and all(c.created == c.updated == 0 for c in counts)
+        )
 
     def lines(self) -> list[str]:
         """What the import did, in Chinese, one line per sheet."""
         out = [f"忽略未知工作表“{name}”" for name in self.ignored_sheets]
         if self.units_created:
             out.append(f"新建责任单位{len(self.units_created)}个：{'、'.join(self.units_created)}")
+        if self.batches_created:
+            out.append(
+                f"新建三个一批期次{len(self.batches_created)}个：{'、'.join(self.batches_created)}"
+            )
         if schema.PROJECTS in self.sheets:
             p = self.projects
             out.append(f"项目：新增{p.created}个，更新{p.updated}个，未变化{p.unchanged}个")
@@ -145,6 +154,7 @@ class ImportResult:
             "projects": vars(self.projects),
             "sheets": {name: vars(result) for name, result in self.sheets.items()},
             "units_created": self.units_created,
+            "batches_created": self.batches_created,
             "ignored_sheets": self.ignored_sheets,
             "changes": self.changes.count,
             "locked": self.locked,

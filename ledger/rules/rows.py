@@ -158,6 +158,8 @@ PROJECT_HEADERS = {
     "service_officer": "服务专员",
     "original_total": "原总投资(万元)",
     "original_completion": "原计划竣工日期",
+    "signed_on": "签约日期",
+    "production_on": "投产日期",
 }
 
 
@@ -204,6 +206,9 @@ def read_projects(raw: RawSheet, problems: list[Problem]) -> ProjectSheet:
         # (blank: the first 总投资 and 计划竣工日期 seen are the originals).
         reader.optional(project, "original_total", "原总投资(万元)", read_amount)
         reader.optional(project, "original_completion", "原计划竣工日期", read_date)
+        # 三个一批 (DESIGN.md §3): the dates 签约率 and 投产率 read.
+        reader.optional(project, "signed_on", "签约日期", read_date)
+        reader.optional(project, "production_on", "投产日期", read_date)
         plan = {
             "level": reader.read("项目级别", choice(schema.LEVELS)),
             "nature": reader.read("建设性质", choice(schema.NATURES)),
@@ -342,3 +347,22 @@ def read_findings(raw: RawSheet, problems: list[Problem]) -> Iterator[Record]:
             duplicates.check(reader, (unit_name, description, found_on), "问题")
         if reader.ok:
             yield Record(reader.number, (unit_name, description, found_on), fields)
+
+
+def read_batch_entries(raw: RawSheet, problems: list[Problem]) -> Iterator[Record]:
+    """三个一批: keyed (期次, 类别, 项目代码); a 期次 not in the system is created by the import
+    when its name says its year and quarter (`batches.rules.batch_place`)."""
+    reader = RowReader(raw, problems)
+    if not reader.check_headers():
+        return
+    duplicates = DuplicateCheck("期次、类别和项目代码")
+    for _ in reader.rows():
+        batch = reader.read("期次", text(50))
+        kind = reader.read("类别", choice(schema.BATCH_KINDS))
+        code = reader.read("项目代码", read_code)
+        fields: dict = {}
+        reader.optional(fields, "target_date", "目标日期", read_date)
+        if batch and kind and code:
+            duplicates.check(reader, (batch, kind, code), "项目代码")
+        if reader.ok:
+            yield Record(reader.number, (batch, kind, code), fields)

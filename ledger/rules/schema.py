@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import TextChoices
 
+from batches.models import Kind as BatchKind
 from bonds.models import FundStatus, FundType
 from projects.models import FactorCategory, Level, Milestone, Nature, Stage
 from supervision.models import Finding
@@ -17,6 +18,7 @@ REPORTS = "月度投资"
 MILESTONES = "项目节点"
 FUNDS = "资金申报"
 FINDINGS = "督查问题"
+BATCHES = "三个一批"
 INSTRUCTIONS = "填写说明"  # the template's own guide; skipped on import
 
 
@@ -61,6 +63,8 @@ SHEETS: dict[str, Sheet] = {
                 "原总投资(万元)",
                 "原计划竣工日期",
                 "替换为",
+                "签约日期",
+                "投产日期",
             ],
             "一个项目一个年度一行；同一项目可列入多个年度，项目信息留空的年度沿用其他年度所填。",
         ),
@@ -88,6 +92,12 @@ SHEETS: dict[str, Sheet] = {
             ["项目代码", "问题类别", "整改状态", "销号日期"],
             "整改状态为“已销号”时须填写销号日期。",
         ),
+        _sheet(
+            BATCHES,
+            ["期次", "类别", "项目代码"],
+            ["目标日期"],
+            "一个期次一个类别一个项目一行；系统中没有的期次按名称新建（写作“2026年第二期”）。",
+        ),
     ]
 }
 
@@ -105,6 +115,7 @@ FUND_TYPES = labels_to_values(FundType)
 FUND_STATUSES = labels_to_values(FundStatus)
 CATEGORIES = labels_to_values(FactorCategory)
 FINDING_STATUSES = labels_to_values(Finding.Status)
+BATCH_KINDS = labels_to_values(BatchKind)
 
 # Coded columns and their accepted values, listed in the template.
 CODED_COLUMNS: dict[str, dict[str, str]] = {
@@ -116,5 +127,6 @@ CODED_COLUMNS: dict[str, dict[str, str]] = {
     "状态": FUND_STATUSES,
     "问题类别": CATEGORIES,
     "整改状态": FINDING_STATUSES,
+    "类别": BATCH_KINDS,
     "是否民间投资": {"是": "是", "否": "否"},
 }

@@ -13,7 +13,8 @@ offers the whole list as a download.
 
 Upsert keys: a project by 项目代码; a plan row by (项目代码, 年度); a report by (项目代码, 年度,
 月份); a milestone by (项目代码, 节点名称); a fund application by (项目代码, 资金类型, 年度, 批次); a
-finding by (责任单位, 问题描述, 发现日期). A new record takes the model's default for what its row
+finding by (责任单位, 问题描述, 发现日期); a 三个一批 listing by (期次, 类别, 项目代码), a 期次 the
+system lacks created from its name (`batches.rules.batch_place`). A new record takes the model's default for what its row
 does not give (阶段 前期, 节点类型 其他, 整改状态 未整改; 资金申报's 状态 follows its amounts,
 `bonds.rules.resulting_status`). A report row is equal when its amount and texts are and the
 stored report already counts, so re-importing an export leaves form reports' status, source and
@@ -40,6 +41,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from audit.services import audited
+from batches.models import Batch, BatchEntry
+from batches.rules import NAME_EXAMPLE, batch_place
 from bonds.models import FundApplication
 from bonds.rules import amount_problems, resulting_status, status_choice, status_problem
 from core import formatting, journal
@@ -60,6 +63,7 @@ from ledger.rules.results import (
 )
 from ledger.rules.rows import (
     Record,
+    read_batch_entries,
     read_findings,
     read_funds,
     read_milestones,
@@ -284,6 +288,7 @@ class Importer:
             schema.MILESTONES: (read_milestones, self._milestones),
             schema.FUNDS: (read_funds, self._funds),
             schema.FINDINGS: (read_findings, self._findings),
+            schema.BATCHES: (read_batch_entries, self._batch_entries),
         }[name]
         for chunk in _chunks(reader(raw, self.problems)):
             write(chunk)
@@ -856,5 +861,63 @@ class Importer:
             items,
             lambda key, values: Finding(
                 unit_id=self.units[key[0]], description=key[1], found_on=key[2], **values
+            ),
+        )
+
+    # ------------------------------------------------------------------ 三个一批
+
+    def batch_ids(self, names: set[str], rows: dict[str, int]) -> dict[str, int]:
+        """name → id of the 期次 named; one the system lacks is created (when writing) from
+        its name's year and quarter, and a name that says neither is a problem."""
+        ids = dict(Batch.objects.filter(name__in=names).values_list("name", "pk"))
+        missing = sorted(names - set(ids))
+        new = []
+        for name in missing:
+            place = batch_place(name)
+            if place is None:
+                self.problem(
+                    f"期次“{name}”在系统中不存在，且名称中看不出年度和第几期，无法新建；"
+                    f"请写作“{NAME_EXAMPLE}”（第一至第四期对应一至四季度），或先在“三个一批”页面新建",
+                    schema.BATCHES,
+                    rows[name],
+                    "期次",
+                )
+                continue
+            if name not in self.result.batches_created:
+                self.result.batches_created.append(name)
+            new.append(Batch(name=name, year=place[0], quarter=place[1]))
+        if self.writing and new:
+            bulk_create_with_history(new, Batch, default_user=self.user)
+            ids |= dict(
+                Batch.objects.filter(name__in=[b.name for b in new]).values_list("name", "pk")
+            )
+        return ids
+
+    def _batch_entries(self, records: list[Record]) -> None:
+        sheet = schema.BATCHES
+        ids = self._known_projects(sheet, records, lambda r: r.key[2])
+        first_rows: dict[str, int] = {}
+        for record in records:
+            first_rows.setdefault(record.key[0], record.row)
+        batches = self.batch_ids(set(first_rows), first_rows)
+        stored = {
+            (e.batch.name, e.kind, e.project.code): e
+            for e in _fetch(
+                BatchEntry.objects.select_related("batch", "project"), "project_id", ids.values()
+            )
+        }
+        kinds = {value: label for label, value in schema.BATCH_KINDS.items()}
+        items = [
+            (r.key, dict(r.fields), r.row, f"{r.key[0]} {kinds[r.key[1]]} {r.key[2]}")
+            for r in records
+        ]
+        self.upsert(
+            sheet,
+            self.counts(sheet),
+            BatchEntry,
+            stored,
+            items,
+            lambda key, values: BatchEntry(
+                batch_id=batches.get(key[0], 0), kind=key[1], project_id=ids[key[2]], **values
             ),
         )

@@ -272,7 +272,7 @@ def test_a_workbook_of_only_unknown_sheets_imports_nothing_and_says_which_sheets
 
     assert result.lines() == [
         "忽略未知工作表“Sheet1”",
-        "工作簿中没有可导入的工作表（应为：项目台账、月度投资、项目节点、资金申报、督查问题）",
+        "工作簿中没有可导入的工作表（应为：项目台账、月度投资、项目节点、资金申报、督查问题、三个一批）",
     ]
     assert Project.objects.count() == 0
 

@@ -233,7 +233,7 @@ def test_the_exported_stage_column_is_the_label_and_blank_stage_keeps_the_stored
     load(a_full_ledger())
     rows = read_back(render_workbook(ledger_sheets(year=2024)))["项目台账"]
     header = rows[0]
-    assert header[-6:] == (
+    assert header[-8:-2] == (
         "项目阶段", "纳统日期", "服务专员", "原总投资(万元)", "原计划竣工日期", "替换为",
     )  # fmt: skip
     assert {row[header.index("项目阶段")] for row in rows[1:]} <= {

@@ -39,6 +39,8 @@ FULL_PROJECT_HEADERS: list[Any] = [
     "原总投资(万元)",
     "原计划竣工日期",
     "替换为",  # ours, beyond DESIGN.md §4's list: a 替换 survives the round trip
+    "签约日期",  # 三个一批 (DESIGN.md §3): the dates 签约率 and 投产率 read
+    "投产日期",
 ]
 
 
@@ -156,7 +158,7 @@ def test_the_command_writes_every_sheet_with_the_pinned_headers(tmp_path, capsys
     call_command("export_ledger", "--year", "2024", "-o", str(path))
 
     sheets = read_back(path.read_bytes())
-    assert list(sheets) == ["项目台账", "月度投资", "项目节点", "资金申报", "督查问题"]
+    assert list(sheets) == ["项目台账", "月度投资", "项目节点", "资金申报", "督查问题", "三个一批"]
     assert list(sheets["项目台账"][0]) == FULL_PROJECT_HEADERS
     assert sheets["督查问题"][0][:4] == ("责任单位", "问题描述", "发现日期", "整改时限")
     assert "已导出" in capsys.readouterr().out

@@ -10,7 +10,7 @@ SHOWN = 500
 
 
 class Command(BaseCommand):
-    help = "导入Excel台账（项目台账、月度投资、项目节点、资金申报、督查问题）。全部无误才写入。"
+    help = "导入Excel台账（项目台账、月度投资、项目节点、资金申报、督查问题、三个一批）。全部无误才写入。"
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="台账文件（.xlsx）")
