@@ -6,6 +6,7 @@ stops the server at start-up instead of running with the wrong setting.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "investment",
     "history",
     "ledger",
+    "opendata",
     "backup",
     # Last, though every app writes to it (docs/architecture.md): a backup writes the tables in
     # this order, and the audit entries are restored after the users they name.
@@ -144,6 +146,19 @@ LOGIN_REDIRECT_URL = "dashboard"
 # and never names that app itself (docs/architecture.md, "Apps and their dependencies").
 PROJECT_PAGE_VIEW = "investment.views.overview.project_detail"
 LOGOUT_REDIRECT_URL = "login"
+
+# Open data (OC4IDS, opendata/): a project's id is this prefix + its 项目代码. A publisher
+# registers its own prefix ("oc4ids-" and six letters or digits) with the Open Contracting
+# Partnership; the default is the standard's placeholder. OC4IDS_PUBLISHED_AT is where the office
+# puts the yearly files (a package's uri: that address + "/2026.json"), OC4IDS_PUBLISHER who
+# publishes them.
+OC4IDS_ID_PREFIX = env_str("OC4IDS_ID_PREFIX", "oc4ids-xxxxxx-")
+if not re.fullmatch(r"oc4ids-[a-z0-9]{6}-", OC4IDS_ID_PREFIX):
+    raise ImproperlyConfigured(
+        f"OC4IDS_ID_PREFIX must be oc4ids- and six letters or digits and -, got {OC4IDS_ID_PREFIX!r}"
+    )
+OC4IDS_PUBLISHED_AT = env_str("OC4IDS_PUBLISHED_AT", "https://example.gov.cn/opendata/oc4ids")
+OC4IDS_PUBLISHER = env_str("OC4IDS_PUBLISHER", "县发展和改革局重点项目办公室")
 
 # django-axes watches every login attempt first; ModelBackend then checks the password.
 AUTHENTICATION_BACKENDS = [

@@ -47,6 +47,7 @@ urlpatterns = [
     path("audit/history/", include("history.urls")),
     path("projects/", include("projects.urls")),
     path("ledger/", include("ledger.urls")),
+    path("opendata/", include("opendata.urls")),
     path("funds/", include("bonds.urls")),
     # 通报 were at /supervision/notices/… while `investment` routes them: bookmarks still work.
     re_path(

@@ -88,6 +88,7 @@ CapabilityName: TypeAlias = Literal[
     "briefing.read",
     "briefing.write_note",
     "ledger.import",
+    "opendata.publish",
     "fund.keep",
     "supervision.keep",
     "finding.answer",
@@ -132,6 +133,9 @@ CAPABILITY: dict[CapabilityName, Capability] = {
     ),
     "briefing.write_note": Capability("填写简报的下步工作打算", "下步工作打算由项目办填写。"),
     "ledger.import": Capability("导入Excel台账", "只有项目办可以进行此操作。"),
+    "opendata.publish": Capability(
+        "导出全县重点项目开放数据（OC4IDS）", "开放数据由项目办导出发布。"
+    ),
     "fund.keep": Capability("登记资金申报及其附件", "资金申报由项目办登记，您的角色不能修改。"),
     "supervision.keep": Capability(
         "记录督查、交办、修改、转交和销号问题、印发通报", "只有督查办可以进行此操作。"
@@ -198,6 +202,7 @@ CAPABILITIES: dict[str, dict[CapabilityName, Scope]] = {
         "briefing.read": ALL,
         "briefing.write_note": ALL,
         "ledger.import": ALL,
+        "opendata.publish": ALL,
         "fund.keep": ALL,
         "year.configure": ALL,
         "units.keep": ALL,

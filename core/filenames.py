@@ -80,3 +80,8 @@ def notice(*, title: str, number: str) -> str:
 
 def overruns(*, year: int, month: int) -> str:
     return f"{year}年{month}月超概算超工期项目.xlsx"
+
+
+def opendata(*, year: int) -> str:
+    """The year's OC4IDS project package (JSON)."""
+    return f"{year}年重点项目开放数据_OC4IDS.json"

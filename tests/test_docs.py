@@ -25,6 +25,7 @@ OURS = {
     "investment",
     "audit",
     "ledger",
+    "opendata",
     "backup",
     "tests",
     "scripts",

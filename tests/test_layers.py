@@ -25,7 +25,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # The apps laid out by layer (projects is being split into core, accounts and projects).
-APPS = ["audit", "bonds", "supervision", "batches", "investment", "history", "ledger", "backup"]
+APPS = [
+    "audit", "bonds", "supervision", "batches", "investment", "history", "ledger", "opendata",
+    "backup",
+]  # fmt: skip
 # Every module of ours, for the circle test.
 OURS = ["config", "projects", *APPS]
 

@@ -90,6 +90,8 @@ CASES = [
     ("ledger_template", None, "get"),
     ("ledger_export", None, "get"),
     ("ledger_changes", None, "get"),
+    ("opendata", None, "get"),
+    ("oc4ids_download", None, "get"),
     ("fund_create", None, "get"),
     ("fund_detail", "own fund", "get"),
     ("fund_detail", "other unit's fund", "get"),
@@ -164,6 +166,7 @@ EXCEPTIONS = {
     ("report_current", "get"): 302,  # redirects to the month being reported
     ("review_current", "get"): 302,  # redirects to the month being reviewed
     ("ledger_changes", "get"): 302,  # no preview asked for: back to the upload page
+    ("oc4ids_download", "get"): 302,  # no year asked for: back to the 开放数据 page
     ("account_new", "post"): 200,  # an empty form comes back with its errors
     ("account_reset", "post"): 200,  # the new initial password, shown once on the answer
     ("unit_merge", "post"): 200,  # no unit chosen to merge into: the page again

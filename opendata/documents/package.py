@@ -1,0 +1,152 @@
+"""Year Y's key projects as an OC4IDS 0.9 project package (DESIGN.md §4 `export_oc4ids`), the one
+file the office's download and ``manage.py export_oc4ids`` both give.
+
+The package: ``uri`` (where the office publishes it: ``settings.OC4IDS_PUBLISHED_AT`` + the
+year), ``publisher`` (the schema requires it beside §4's four keys), ``publishedDate``,
+``version`` "0.9" and ``projects``. Each project: ``id`` (``settings.OC4IDS_ID_PREFIX`` +
+项目代码), ``title``, ``description`` (建设内容), ``status``, ``type``, ``sector`` (when mapped),
+``period`` (计划开工 – 计划竣工), ``budget`` (总投资 in CNY), ``parties`` and ``publicAuthority``
+(the 责任单位), ``identifiers`` (项目代码), ``forecasts`` (the year's 年度计划投资) and
+``metrics`` (investment completed in the year and to date, through the month due), ``milestones``
+(项目节点), ``completion`` (实际竣工日期 of a project 竣工 or 投产). How each is mapped, and what
+is kept out (every person's name, phone and account): `opendata.rules`.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from investment.rules import period_end
+from opendata import rules
+from opendata.selectors import PublishedProject, YearToPublish
+from projects.codes import NATIONAL_SHAPE
+from projects.models import Milestone
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    """A project published without ``sector``: its 行业类别 maps to no projectSector code."""
+
+    code: str
+    name: str
+    industry: str
+
+
+def package(data: YearToPublish, *, now: datetime | None = None) -> dict:
+    """The project package of ``data`` (`opendata.selectors.year_to_publish`)."""
+    now = now or timezone.now()
+    return {
+        "uri": package_uri(data.year),
+        "publisher": {"name": settings.OC4IDS_PUBLISHER},
+        "publishedDate": rules.moment(now),
+        "version": rules.VERSION,
+        "projects": [_project(item, data) for item in data.projects],
+    }
+
+
+def package_json(data: YearToPublish, *, now: datetime | None = None) -> bytes:
+    """The package as UTF-8 JSON (Chinese as written, not as \\u escapes)."""
+    text = json.dumps(package(data, now=now), ensure_ascii=False, indent=2)
+    return (text + "\n").encode("utf-8")
+
+
+def package_uri(year: int) -> str:
+    return f"{settings.OC4IDS_PUBLISHED_AT.rstrip('/')}/{year}.json"
+
+
+def unmapped(data: YearToPublish) -> list[Unmapped]:
+    """The projects published without ``sector`` (the office's page lists them)."""
+    return [
+        Unmapped(item.project.code, item.project.name, item.project.industry)
+        for item in data.projects
+        if not rules.project_sectors(item.project.industry, item.project.name)
+    ]
+
+
+def _project(item: PublishedProject, data: YearToPublish) -> dict:
+    project = item.project
+    unit = {"id": f"unit-{project.unit_id}", "name": project.unit.name}
+    out: dict = {
+        "id": f"{settings.OC4IDS_ID_PREFIX}{project.code}",
+        "updated": rules.moment(project.updated_at),
+        "language": rules.LANGUAGE,
+        "identifiers": [{"id": project.code, "scheme": _code_scheme(project.code)}],
+        "title": rules.redact(project.name, data.people),
+    }
+    if description := rules.redact(project.content, data.people).strip():
+        out["description"] = description
+    out["status"] = rules.PROJECT_STATUS[project.stage]
+    out["type"] = rules.project_type(project.name)
+    if sectors := rules.project_sectors(project.industry, project.name):
+        out["sector"] = list(sectors)
+    out["period"] = _period(project.planned_start, project.planned_end)
+    out["budget"] = {"amount": rules.value(project.total_investment)}
+    out["parties"] = [{**unit, "roles": list(rules.PARTY_ROLES)}]
+    out["publicAuthority"] = unit
+    out["forecasts"] = [_financial("年度计划投资", [_planned(item, data)])]
+    if data.through is not None:
+        out["metrics"] = [_financial("完成投资", _completed(item, data, data.through))]
+    if item.milestones:
+        out["milestones"] = [_milestone(m, data) for m in item.milestones]
+    if project.actual_end and project.stage in rules.COMPLETED_STAGES:
+        out["completion"] = {"endDate": rules.ends(project.actual_end)}
+    return out
+
+
+def _code_scheme(code: str) -> str:
+    national = NATIONAL_SHAPE.match(code)
+    return "全国投资项目在线审批监管平台项目代码" if national else "本地项目代码"
+
+
+def _period(start: date | None, end: date | None) -> dict[str, str]:
+    period = {}
+    if start:
+        period["startDate"] = rules.starts(start)
+    if end:
+        period["endDate"] = rules.ends(end)
+    return period
+
+
+def _financial(title: str, observations: list[dict]) -> dict:
+    return {"id": "financialProgress", "title": title, "observations": observations}
+
+
+def _planned(item: PublishedProject, data: YearToPublish) -> dict:
+    return {
+        "id": f"{data.year}-plan",
+        "notes": f"{data.year}年度计划投资",
+        "period": _period(date(data.year, 1, 1), period_end(data.year, 12)),
+        "value": rules.value(item.plan.planned_investment),
+    }
+
+
+def _completed(item: PublishedProject, data: YearToPublish, through: int) -> list[dict]:
+    end = period_end(data.year, through)
+    return [
+        {
+            "id": f"{data.year}-01-{through:02d}",
+            "notes": f"{data.year}年1–{through}月完成投资",
+            "period": _period(date(data.year, 1, 1), end),
+            "value": rules.value(item.completed_in_year),
+        },
+        {
+            "id": f"to-{data.year}-{through:02d}",
+            "notes": f"截至{data.year}年{through}月底累计完成投资",
+            "period": {"endDate": rules.ends(end)},
+            "value": rules.value(item.completed_to_date),
+        },
+    ]
+
+
+def _milestone(milestone: Milestone, data: YearToPublish) -> dict:
+    out = {"id": str(milestone.pk), "title": rules.redact(milestone.name, data.people)}
+    if kind := rules.MILESTONE_TYPE.get(milestone.kind):
+        out["type"] = kind
+    out["status"] = rules.milestone_status(milestone, data.today)
+    out["dueDate"] = rules.ends(milestone.planned_date)
+    if out["status"] == "met" and milestone.actual_date:
+        out["dateMet"] = rules.starts(milestone.actual_date)
+    return out
