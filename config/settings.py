@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "investment",
     "history",
     "ledger",
+    "upstream",
     "opendata",
     "backup",
     # Last, though every app writes to it (docs/architecture.md): a backup writes the tables in
@@ -298,6 +299,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# What the apps below the ledger add to the demo county (the ledger may not import them,
+# docs/architecture.md): each function is run by ledger.services.demo.seed_demo once it is built.
+DEMO_STORIES = ["upstream.services.demo.upstream_story"]
 
 # The audit trail is kept at least this long (等保 2.0: six months); nothing in the app deletes it.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)

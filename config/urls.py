@@ -48,6 +48,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("ledger/", include("ledger.urls")),
     path("opendata/", include("opendata.urls")),
+    path("upstream/", include("upstream.urls")),
     path("funds/", include("bonds.urls")),
     # 通报 were at /supervision/notices/… while `investment` routes them: bookmarks still work.
     re_path(

@@ -89,6 +89,7 @@ CapabilityName: TypeAlias = Literal[
     "briefing.write_note",
     "ledger.import",
     "opendata.publish",
+    "upstream.keep",
     "fund.keep",
     "supervision.keep",
     "finding.answer",
@@ -135,6 +136,9 @@ CAPABILITY: dict[CapabilityName, Capability] = {
     "ledger.import": Capability("导入Excel台账", "只有项目办可以进行此操作。"),
     "opendata.publish": Capability(
         "导出全县重点项目开放数据（OC4IDS）", "开放数据由项目办导出发布。"
+    ),
+    "upstream.keep": Capability(
+        "维护上报模板（上传、对应字段）并下载填好的上报表", "上报模板由项目办维护。"
     ),
     "fund.keep": Capability("登记资金申报及其附件", "资金申报由项目办登记，您的角色不能修改。"),
     "supervision.keep": Capability(
@@ -203,6 +207,7 @@ CAPABILITIES: dict[str, dict[CapabilityName, Scope]] = {
         "briefing.write_note": ALL,
         "ledger.import": ALL,
         "opendata.publish": ALL,
+        "upstream.keep": ALL,
         "fund.keep": ALL,
         "year.configure": ALL,
         "units.keep": ALL,

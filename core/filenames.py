@@ -85,3 +85,10 @@ def overruns(*, year: int, month: int) -> str:
 def opendata(*, year: int) -> str:
     """The year's OC4IDS project package (JSON)."""
     return f"{year}年重点项目开放数据_OC4IDS.json"
+
+
+def upstream(*, title: str, year: int, month: int) -> str:
+    """上报模板 filled for a month: 市重点项目进展表_2026年10月.xlsx (a title's slashes and the
+    like, which no file name may hold, as _)."""
+    safe = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in title)
+    return f"{safe}_{year}年{month}月.xlsx"

@@ -24,6 +24,9 @@ from investment.models import MonthlyReport, QualityFlag, ReportPhoto
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
 from supervision.models import Evidence, Finding, Inspection, Notice
 from tests.workbooks import code
+from upstream.models import UpstreamTemplate
+from upstream.services.demo import city_template
+from upstream.services.mapping import template_upload
 
 ROLES = [
     "anonymous", "reporter", "officer", "supervisor", "leader", "admin", "security", "auditor",
@@ -148,6 +151,9 @@ CASES = [
     ("data_history", None, "get"),
     ("project_sheet_pdf", "own project", "get"),
     ("project_sheet_pdf", "other unit's project", "get"),
+    ("upstream_list", None, "get"),
+    ("upstream_detail", "an upstream template", "get"),
+    ("upstream_download", "an upstream template", "get"),
 ]
 
 # Pages whose allowed answer is not the plain 200 / 302: (url name, method) → status for a role
@@ -284,6 +290,17 @@ def own_milestone() -> Milestone:
     )[0]
 
 
+def upstream_template() -> UpstreamTemplate:
+    """The office's 上报模板 (the demo's city table), uploaded the first time a case needs it."""
+    return UpstreamTemplate.objects.first() or template_upload(
+        title="市重点项目建设进展情况表",
+        issuer="",
+        filename="市表.xlsx",
+        data=city_template(),
+        user=User.objects.get(username="office"),
+    )
+
+
 def url_for(name: str, target: str | None) -> str:
     args: dict[str | None, Callable[[], list[Any]]] = {
         None: lambda: [],
@@ -318,6 +335,7 @@ def url_for(name: str, target: str | None) -> str:
             (milestone := own_milestone()).project_id,
             milestone.pk,
         ],
+        "an upstream template": lambda: [upstream_template().pk],
     }
     return reverse(name, args=args[target]())
 

@@ -19,9 +19,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from audit.services import unrecorded
 from core.formatting import wan_text
@@ -604,6 +606,8 @@ def seed_demo(*, password: str = DEMO_PASSWORD, today: date | None = None) -> Im
         _reports_online(cal)
         quality_story(year=cal.year, month=cal.month)
         supervision_story(cal)
+        for story in settings.DEMO_STORIES:  # the apps below the ledger: 上报模板
+            import_string(story)()
     return result
 
 

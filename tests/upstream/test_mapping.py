@@ -1,0 +1,195 @@
+"""The office maps a template's columns once, and changes it as a template's form changes: saved
+as shown nothing is written, a form older than the template is refused naming what changed, a
+fixed text needs its text, new header rows re-read the columns keeping their mapping; only the
+office may do any of it; the pages never answer a bad file or form with a server error."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from upstream.models import TemplateColumn, UpstreamTemplate
+from upstream.rules.headers import Layout
+from upstream.services.demo import city_template
+from upstream.services.mapping import (
+    ColumnEntry,
+    Settings,
+    mapping_save,
+    template_layout_save,
+    template_upload,
+)
+
+
+def a_template(user) -> UpstreamTemplate:
+    return template_upload(
+        title="市重点项目进展表",
+        issuer="市发改委",
+        filename="市表.xlsx",
+        data=city_template(),
+        user=user,
+    )
+
+
+def as_shown(template: UpstreamTemplate, **changes: str) -> list[ColumnEntry]:
+    """The columns as the page shows them, with ``changes`` ({letter: source}) made."""
+    return [
+        ColumnEntry(c.number, changes.get(c.letter, c.source), c.text, c.version)
+        for c in template.columns.order_by("number")
+    ]
+
+
+def settings_of(template: UpstreamTemplate, **changes) -> Settings:
+    values = {"title": template.title, "issuer": template.issuer, "level": template.level,
+              "unit": template.unit} | changes  # fmt: skip
+    return Settings(**values)
+
+
+def history_rows() -> int:
+    return UpstreamTemplate.history.count() + TemplateColumn.history.count()
+
+
+def test_a_mapping_saved_as_shown_writes_nothing(cast):
+    template = a_template(cast.officer)
+    before = history_rows()
+
+    changed = mapping_save(
+        template=template,
+        expected_version=template.version,
+        settings=settings_of(template),
+        columns=as_shown(template),
+        user=cast.officer,
+    )
+
+    assert changed == 0
+    assert history_rows() == before
+
+
+def test_a_change_is_saved_once_with_its_history(cast):
+    template = a_template(cast.officer)
+
+    changed = mapping_save(
+        template=template,
+        expected_version=template.version,
+        settings=settings_of(template, level="municipal"),
+        columns=as_shown(template, N="serial"),
+        user=cast.officer,
+    )
+
+    template.refresh_from_db()
+    assert changed == 2
+    assert (template.level, template.columns.get(letter="N").source) == ("municipal", "serial")
+    assert template.columns.get(letter="N").history.count() == 2  # made, then mapped
+
+
+def test_a_form_older_than_the_template_is_refused_naming_the_change(cast):
+    template = a_template(cast.officer)
+    shown = as_shown(template, N="serial")
+    mapping_save(
+        template=template,
+        expected_version=template.version,
+        settings=settings_of(template),
+        columns=as_shown(template, N="leader"),
+        user=cast.second_officer,
+    )
+
+    with pytest.raises(ValidationError) as refusal:
+        mapping_save(
+            template=template,
+            expected_version=template.version,
+            settings=settings_of(template),
+            columns=shown,
+            user=cast.officer,
+        )
+
+    assert refusal.value.error_list[0].code == "stale"
+    assert "对应内容：留空 → 包抓领导" in refusal.value.messages[0]
+    assert template.columns.get(letter="N").source == "leader"
+
+
+def test_a_fixed_text_needs_its_text_and_nothing_is_saved_without_it(cast):
+    template = a_template(cast.officer)
+
+    with pytest.raises(ValidationError) as refusal:
+        mapping_save(
+            template=template,
+            expected_version=template.version,
+            settings=settings_of(template),
+            columns=as_shown(template, B="serial", N="text"),
+            user=cast.officer,
+        )
+
+    assert refusal.value.messages == ["N列（备注）：选择“固定文字”时请填写文字。"]
+    assert template.columns.get(letter="B").source == "name"  # B's change rolled back too
+
+
+def test_new_header_rows_re_read_the_columns_keeping_their_mapping(cast):
+    template = a_template(cast.officer)
+
+    template_layout_save(
+        template=template,
+        expected_version=template.version,
+        layout=Layout(3, 3, 5),
+        user=cast.officer,
+    )
+
+    columns = {c.letter: (c.header, c.source) for c in template.columns.all()}
+    assert columns["G"] == ("投资完成情况", "month")  # the sub-headers' row is no header now
+    assert columns["B"] == ("项目名称", "name")
+    with pytest.raises(ValidationError, match="数据起始行应在表头结束行之后"):
+        template_layout_save(
+            template=template, expected_version=None, layout=Layout(3, 4, 4), user=cast.officer
+        )
+
+
+def test_only_the_office_keeps_templates(cast):
+    with pytest.raises(PermissionDenied):
+        a_template(cast.reporter)
+    template = a_template(cast.officer)
+    with pytest.raises(PermissionDenied):
+        mapping_save(
+            template=template,
+            expected_version=template.version,
+            settings=settings_of(template),
+            columns=as_shown(template),
+            user=cast.leader,
+        )
+
+
+def test_the_upload_page_refuses_a_file_that_is_no_template_in_one_line(client, cast):
+    client.force_login(cast.officer)
+    with open(__file__, "rb") as not_a_workbook:
+        response = client.post(reverse("upstream_list"), {"title": "市表", "file": not_a_workbook})
+
+    assert response.status_code == 200
+    assert "不能作为上报模板：上报模板应为Excel工作簿（.xlsx）" in response.content.decode()
+    assert not UpstreamTemplate.objects.exists()
+
+
+def test_an_uploaded_template_opens_with_its_columns_guessed_and_its_preview(client, cast):
+    client.force_login(cast.officer)
+    from io import BytesIO
+
+    upload = BytesIO(city_template())
+    upload.name = "市表.xlsx"
+    response = client.post(
+        reverse("upstream_list"), {"title": "市表", "issuer": "市发改委", "file": upload}
+    )
+    template = UpstreamTemplate.objects.get()
+    assert response["Location"] == reverse("upstream_detail", args=[template.pk])
+
+    page = client.get(response["Location"]).content.decode()
+
+    assert "投资完成情况/1-本月累计完成" in page and "预览" in page
+    assert 'value="cumulative" selected' in page
+
+
+def test_a_bad_mapping_form_comes_back_with_its_errors_and_saves_nothing(client, cast):
+    template = a_template(cast.officer)
+    client.force_login(cast.officer)
+    data = {"action": "save", "title": "", "version": template.version, "col-TOTAL_FORMS": 1,
+            "col-INITIAL_FORMS": 1, "col-0-number": 1, "col-0-source": "nonsense"}  # fmt: skip
+
+    response = client.post(reverse("upstream_detail", args=[template.pk]), data)
+
+    assert response.status_code == 200
+    assert "未保存" in response.content.decode()
+    assert template.columns.get(number=1).source == "serial"

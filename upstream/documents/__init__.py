@@ -1,0 +1,1 @@
+"""The template filled for a period (filled.py)."""

@@ -1,0 +1,216 @@
+"""The office's writes on a template: upload it, set its header rows, map its columns.
+
+Each is one audited action, atomic, asking `upstream.keep`, saving through `core.versioning`:
+a form saved as shown writes nothing, a form older than the row is refused naming what changed.
+A hostile or unreadable file is refused by `upstream.rules.template_file` before anything is kept.
+"""
+
+import uuid
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from audit.services import audited
+from core.capabilities import require
+from core.versioning import delete_recorded, locked_current, save_changes, save_recorded
+from core.xlsx import XLSX
+from projects.models import Level, Unit, User
+from upstream.models import TemplateColumn, UpstreamTemplate
+from upstream.rules.fields import SOURCE_CHOICES, TEXT, guess_source
+from upstream.rules.headers import Grid, Layout, column_titles, guess_layout, layout_problem
+from upstream.rules.template_file import TemplateRefused, read_template
+
+SOURCES = dict(SOURCE_CHOICES)
+TITLE_LENGTH = UpstreamTemplate._meta.get_field("title").max_length or 100
+TEXT_LENGTH = TemplateColumn._meta.get_field("text").max_length or 200
+HEADER_LENGTH = TemplateColumn._meta.get_field("header").max_length or 300
+
+
+def _title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError("请填写模板名称（如：市重点项目进展表）。")
+    if len(title) > TITLE_LENGTH:
+        raise ValidationError(f"模板名称最多{TITLE_LENGTH}个字。")
+    return title
+
+
+def _clash(title: str) -> str:
+    return f"已有名为“{title}”的上报模板，请换一个名称。"
+
+
+def _grid(data: bytes, filename: str) -> tuple[str, Grid]:
+    try:
+        template = read_template(data, filename=filename)
+    except TemplateRefused as refused:
+        raise ValidationError(f"“{filename}”不能作为上报模板：{refused.reason}") from None
+    return template.sheet, template.grid
+
+
+@audited("上传上报模板")
+@transaction.atomic
+def template_upload(
+    *, title: str, issuer: str, filename: str, data: bytes, user: User
+) -> UpstreamTemplate:
+    """Keep the file as a new template, its header block guessed and each column's source
+    guessed from its header (序号, or the field its words name), for the office to confirm."""
+    require(user, "upstream.keep")
+    title = _title(title)
+    filename = PurePath(filename.replace("\\", "/")).name[-120:] or "模板.xlsx"
+    if UpstreamTemplate.objects.filter(title=title).exists():
+        raise ValidationError(_clash(title))
+    sheet, grid = _grid(data, filename)
+    layout = guess_layout(grid)
+    columns = column_titles(grid, layout)
+    if not columns:
+        raise ValidationError(f"“{filename}”中找不到表头，请确认第一个工作表就是要填报的表。")
+    template = UpstreamTemplate(
+        title=title,
+        issuer=" ".join(issuer.split())[:100],
+        name=filename,
+        size=len(data),
+        content_type=XLSX,
+        sheet=sheet,
+        header_first=layout.header_first,
+        header_last=layout.header_last,
+        data_start=layout.data_start,
+    )
+    template.file.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(data), save=False)
+    save_recorded(template, user=user, clash=_clash(title))
+    for column in columns:
+        save_recorded(
+            TemplateColumn(
+                template=template,
+                number=column.number,
+                letter=column.letter,
+                header=column.title[:HEADER_LENGTH],
+                source=guess_source(column.title),
+            ),
+            user=user,
+        )
+    return template
+
+
+def stored_grid(template: UpstreamTemplate) -> Grid:
+    """The kept file's first sheet, read again (it passed the checks when it was uploaded)."""
+    with template.file.open("rb") as stored:
+        return _grid(stored.read(), template.name)[1]
+
+
+@audited("修改上报模板表头行")
+@transaction.atomic
+def template_layout_save(
+    *, template: UpstreamTemplate, expected_version: int | None, layout: Layout, user: User
+) -> list[str]:
+    """Set the header rows and the data's first row; the columns are read again from the kept
+    file under them: a column keeps its mapping, a new one is guessed, one no longer there goes."""
+    require(user, "upstream.keep")
+    current = locked_current(template, expected_version, label=f"上报模板“{template}”")
+    grid = stored_grid(current)
+    problem = layout_problem(layout, rows=grid.max_row)
+    if problem:
+        raise ValidationError(problem)
+    changed = save_changes(
+        current,
+        {
+            "header_first": layout.header_first,
+            "header_last": layout.header_last,
+            "data_start": layout.data_start,
+        },
+        user=user,
+    )
+    if not changed:
+        return []
+    titles = {column.number: column for column in column_titles(grid, layout)}
+    if not titles:
+        raise ValidationError("这几行中没有表头文字，请核对表头行。")
+    kept = {column.number: column for column in current.columns.select_for_update()}
+    for number, column in titles.items():
+        header = column.title[:HEADER_LENGTH]
+        if number in kept:
+            save_changes(kept[number], {"header": header, "letter": column.letter}, user=user)
+        else:
+            save_recorded(
+                TemplateColumn(
+                    template=current,
+                    number=number,
+                    letter=column.letter,
+                    header=header,
+                    source=guess_source(column.title),
+                ),
+                user=user,
+            )
+    for number, row in kept.items():
+        if number not in titles:
+            delete_recorded(row, user=user)
+    return changed
+
+
+@dataclass(frozen=True)
+class ColumnEntry:
+    """A column as the office maps it; ``expected_version`` is the version the form showed."""
+
+    number: int
+    source: str
+    text: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    title: str
+    issuer: str
+    level: str
+    unit: Unit | None
+
+
+@audited("修改上报模板对应关系")
+@transaction.atomic
+def mapping_save(
+    *,
+    template: UpstreamTemplate,
+    expected_version: int | None,
+    settings: Settings,
+    columns: list[ColumnEntry],
+    user: User,
+) -> int:
+    """Save the template's name, what it covers and each column's source; how many rows changed
+    (0: saved as shown, nothing written)."""
+    require(user, "upstream.keep")
+    current = locked_current(template, expected_version, label=f"上报模板“{template}”")
+    title = _title(settings.title)
+    if settings.level and settings.level not in Level.values:
+        raise ValidationError("项目级别应为省重点、市重点或县重点。")
+    values = {
+        "title": title,
+        "issuer": " ".join(settings.issuer.split())[:100],
+        "level": settings.level,
+        "unit": settings.unit,
+    }
+    changed = 1 if save_changes(current, values, user=user, clash=_clash(title)) else 0
+    rows = {column.number: column for column in current.columns.all()}
+    problems = []
+    for entry in columns:
+        row = rows.get(entry.number)
+        if row is None:
+            raise ValidationError("模板的列已被他人修改，请刷新页面后重新填写。", code="stale")
+        label = f"{row.letter}列（{row.header or '无表头'}）"
+        if entry.source not in SOURCES:
+            problems.append(f"{label}：请选择对应内容。")
+            continue
+        text = entry.text.strip() if entry.source == TEXT else ""
+        if entry.source == TEXT and not text:
+            problems.append(f"{label}：选择“固定文字”时请填写文字。")
+            continue
+        if len(text) > TEXT_LENGTH:
+            problems.append(f"{label}：固定文字最多{TEXT_LENGTH}个字。")
+            continue
+        row = locked_current(row, entry.expected_version, label=f"上报模板{label}")
+        if save_changes(row, {"source": entry.source, "text": text}, user=user):
+            changed += 1
+    if problems:
+        raise ValidationError(problems)
+    return changed

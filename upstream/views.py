@@ -1,0 +1,269 @@
+"""上报模板: the office's pages.
+
+- 上报模板 (``upstream_list``): the templates kept, and the upload of a new one (a hostile or
+  unreadable file is refused in one Chinese line, nothing kept);
+- a template (``upstream_detail``): its header rows (the office confirms or changes the guess),
+  what it covers and each column's source; 预览 shows the first rows of the period as mapped,
+  from the form as typed, without saving; 保存 saves (as shown: nothing written); its 修改记录;
+- 下载 (``upstream_download``): the template filled for the period asked (default: the one due).
+"""
+
+from __future__ import annotations
+
+from copy import copy
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.forms import BaseFormSet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+
+from core import filenames
+from core.capabilities import requires
+from core.errors import error_text, form_error_text
+from core.http import AuthenticatedRequest
+from core.xlsx import XLSX
+from investment.forms import asked_period
+from investment.rules.periods import Period
+from upstream.documents.filled import filled_template, mapped_rows
+from upstream.forms import ColumnForm, ColumnFormSet, LayoutForm, MappingForm, UploadForm
+from upstream.models import TemplateColumn, UpstreamTemplate
+from upstream.rules.fields import BLANK
+from upstream.rules.headers import Layout
+from upstream.rules.template_file import MAX_BYTES
+from upstream.selectors import covered_rows, template_history
+from upstream.services.mapping import (
+    ColumnEntry,
+    Settings,
+    mapping_save,
+    template_layout_save,
+    template_upload,
+)
+
+PREVIEW_ROWS = 10
+
+
+@requires("upstream.keep", post="upstream.keep")
+def upstream_list(request: AuthenticatedRequest) -> HttpResponse:
+    form = UploadForm()
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if (upload.size or 0) > MAX_BYTES:
+                    raise ValidationError(
+                        f"“{upload.name}”超过{MAX_BYTES // (1024 * 1024)} MB。上报模板只需表头和格式行，请删除多余内容后再上传。"
+                    )
+                template = template_upload(
+                    title=form.cleaned_data["title"],
+                    issuer=form.cleaned_data["issuer"],
+                    filename=upload.name or "模板.xlsx",
+                    data=upload.read(),
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error_text(error))
+            else:
+                messages.success(
+                    request, f"已上传“{template}”。请核对表头行和每一列对应的内容，预览无误后保存。"
+                )
+                return redirect("upstream_detail", pk=template.pk)
+    templates = (
+        UpstreamTemplate.objects.select_related("unit")
+        .annotate(
+            column_count=Count("columns"),
+            mapped=Count("columns", filter=~Q(columns__source=BLANK)),
+        )
+        .order_by("title")
+    )
+    return render(request, "upstream/list.html", {"form": form, "templates": templates})
+
+
+def _column_forms(
+    template: UpstreamTemplate, columns: list[TemplateColumn]
+) -> BaseFormSet[ColumnForm]:
+    return ColumnFormSet(
+        initial=[
+            {"number": c.number, "version": c.version, "source": c.source, "text": c.text}
+            for c in columns
+        ],
+        prefix="col",
+    )
+
+
+def _mapping_form(template: UpstreamTemplate) -> MappingForm:
+    return MappingForm(
+        initial={
+            "title": template.title,
+            "issuer": template.issuer,
+            "level": template.level,
+            "unit": template.unit_id,
+            "version": template.version,
+        }
+    )
+
+
+def _layout_form(template: UpstreamTemplate) -> LayoutForm:
+    return LayoutForm(
+        initial={
+            "header_first": template.header_first,
+            "header_last": template.header_last,
+            "data_start": template.data_start,
+            "version": template.version,
+        }
+    )
+
+
+@requires("upstream.keep", post="upstream.keep")
+def upstream_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(UpstreamTemplate.objects.select_related("unit"), pk=pk)
+    period_form, period = asked_period(request)
+    columns = list(template.columns.order_by("number"))
+    mapping, column_forms, layout = (
+        _mapping_form(template),
+        _column_forms(template, columns),
+        _layout_form(template),
+    )
+    errors: list[str] = []
+    previewed = False
+    here = (
+        f"{reverse('upstream_detail', args=[template.pk])}?year={period.year}&month={period.month}"
+    )
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action == "layout":
+        layout = LayoutForm(request.POST)
+        if layout.is_valid():
+            data = layout.cleaned_data
+            try:
+                changed = template_layout_save(
+                    template=template,
+                    expected_version=data["version"],
+                    layout=Layout(data["header_first"], data["header_last"], data["data_start"]),
+                    user=request.user,
+                )
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                messages.success(
+                    request,
+                    "表头行已保存，各列已按新的表头重新读取，请核对对应内容。"
+                    if changed
+                    else "表头行没有改动，未保存新版本。",
+                )
+                return redirect(here)
+        else:
+            errors = [form_error_text(layout)]
+    elif request.method == "POST" and action in ("preview", "save"):
+        mapping = MappingForm(request.POST)
+        column_forms = ColumnFormSet(request.POST, prefix="col")
+        if not (mapping.is_valid() and column_forms.is_valid()):
+            errors = [form_error_text(mapping)] if mapping.errors else []
+            errors += [form_error_text(f) for f in column_forms if f.errors]
+            errors += [str(e) for e in column_forms.non_form_errors()]
+        elif action == "preview":
+            previewed = True
+        else:
+            try:
+                changed_rows = mapping_save(
+                    template=template,
+                    expected_version=mapping.cleaned_data["version"],
+                    settings=Settings(
+                        title=mapping.cleaned_data["title"],
+                        issuer=mapping.cleaned_data["issuer"],
+                        level=mapping.cleaned_data["level"],
+                        unit=mapping.cleaned_data["unit"],
+                    ),
+                    columns=[
+                        ColumnEntry(
+                            number=f.cleaned_data["number"],
+                            source=f.cleaned_data["source"],
+                            text=f.cleaned_data["text"],
+                            expected_version=f.cleaned_data["version"],
+                        )
+                        for f in column_forms
+                    ],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                messages.success(
+                    request,
+                    f"“{mapping.cleaned_data['title']}”的对应关系已保存。"
+                    if changed_rows
+                    else "对应关系没有改动，未保存新版本。",
+                )
+                return redirect(here)
+    shown = (
+        _as_typed(template, columns, mapping, column_forms) if previewed else (template, columns)
+    )
+    preview = _preview(*shown, period)
+    lines: list[tuple[ColumnForm, TemplateColumn]] = list(zip(column_forms, columns, strict=False))
+    return render(
+        request,
+        "upstream/detail.html",
+        {
+            "template": template,
+            "period_form": period_form,
+            "period": period,
+            "mapping": mapping,
+            "column_forms": column_forms,
+            "lines": lines,
+            "layout": layout,
+            "errors": errors,
+            "previewed": previewed,
+            "preview": preview,
+            "history": template_history(template),
+        },
+    )
+
+
+def _as_typed(
+    template: UpstreamTemplate,
+    columns: list[TemplateColumn],
+    mapping: MappingForm,
+    column_forms: BaseFormSet[ColumnForm],
+) -> tuple[UpstreamTemplate, list[TemplateColumn]]:
+    """The template and columns as the form has them, unsaved: what 预览 shows."""
+    typed = copy(template)
+    typed.level = mapping.cleaned_data["level"]
+    typed.unit = mapping.cleaned_data["unit"]
+    sources = {f.cleaned_data["number"]: f.cleaned_data for f in column_forms}
+    shown = []
+    for column in columns:
+        column = copy(column)
+        if column.number in sources:
+            column.source = sources[column.number]["source"]
+            column.text = sources[column.number]["text"]
+        shown.append(column)
+    return typed, shown
+
+
+def _preview(
+    template: UpstreamTemplate, columns: list[TemplateColumn], period: Period
+) -> dict[str, object]:
+    rows = covered_rows(template, period, limit=PREVIEW_ROWS)
+    return {
+        "headers": [f"{c.letter} {c.header}" for c in columns],
+        "rows": mapped_rows(columns, rows, period),
+        "covers": template.covers,
+    }
+
+
+@requires("upstream.keep")
+def upstream_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(UpstreamTemplate, pk=pk)
+    _, period = asked_period(request)  # a month that cannot be read: the one that is due
+    try:
+        data = filled_template(template, period)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("upstream_detail", pk=template.pk)
+    response = HttpResponse(data, content_type=XLSX)
+    name = filenames.upstream(title=template.title, year=period.year, month=period.month)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
