@@ -12,11 +12,12 @@ from investment.models import MonthlyReport, QualityFlag, QualityRule, ReportPho
 from ledger.services.demo import seed_demo
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
 from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
+from tests.builders import ledger
 from tests.cast import Cast
 from tests.investment.weights_county import a_county_where_weights_matter
 from tests.prebuilt import prebuilt
 from tests.quality_county import a_flagged_may
-from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
+from tests.workbooks import code
 
 DEMO_DAY = date(2026, 12, 3)  # a Thursday: October is due, November's reports are coming in
 
@@ -48,16 +49,15 @@ def matrix_county() -> None:
     and 乙 of 营盘镇; a fund and a finding with a file on each unit's side, an inspection, a
     notice; every role's person of the cast, a second account with no role and the leader's
     password reset waiting."""
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
-                [code(2), "乙", "营盘镇", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
+                {"项目代码": code(2), "项目名称": "乙", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
             ],
-            "月度投资": [REPORT_HEADERS, [code(1), 2024, 3, 5]],
+            "月度投资": [{"项目代码": code(1), "年度": 2024, "月份": 3, "本月完成投资(万元)": 5}],
         }
-    )
+    )  # fmt: skip
     MonthlyReport.objects.update(status=MonthlyReport.Status.SUBMITTED)
     unit = Unit.objects.get(name="县住建局")
     photo = ReportPhoto(report=MonthlyReport.objects.get(), width=1, height=1)

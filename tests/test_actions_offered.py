@@ -34,10 +34,10 @@ from projects.services.revisions import project_revise as revise
 from projects.services.units import unit_merge
 from supervision import services as supervision
 from supervision.models import Finding, Inspection
-from tests.builders import year_settings
+from tests.builders import ledger, sheet, year_settings
 from tests.cast import Cast
 from tests.prebuilt import prebuilt
-from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load, xlsx
+from tests.workbooks import code, xlsx
 
 ROLES = ["reporter", "township", "officer", "supervisor", "leader", "admin", "security",
          "auditor", "none"]  # fmt: skip
@@ -67,16 +67,15 @@ def actions_county() -> None:
     file and an inspection with two findings (未整改, and 已整改 answered as done), and 乙 of
     营盘镇; one person per role from the cast, and another unit's reporter."""
     cast = Cast()
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
-                [code(2), "乙", "营盘镇", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
+                {"项目代码": code(2), "项目名称": "乙", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
             ],
-            "月度投资": [REPORT_HEADERS, [code(1), 2024, 3, 5]],
+            "月度投资": [{"项目代码": code(1), "年度": 2024, "月份": 3, "本月完成投资(万元)": 5}],
         }
-    )
+    )  # fmt: skip
     MonthlyReport.objects.update(status=MonthlyReport.Status.SUBMITTED)
     own = Unit.objects.get(name="县住建局")
     # one person per role from the cast, and another unit's reporter
@@ -234,8 +233,7 @@ def edit(description):
 
 
 def a_ledger() -> bytes:
-    return xlsx({"项目台账": [PROJECT_HEADERS, [code(1), "甲", "县住建局", "县重点", "新建", 100,
-                                                 2024, 50, "2024-01-05"]]})  # fmt: skip
+    return xlsx({"项目台账": sheet("项目台账", [{"项目代码": code(1), "项目名称": "甲", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"}])})  # fmt: skip
 
 
 ACTIONS = {

@@ -6,7 +6,8 @@ import pytest
 
 from bonds.rules import amount_problems, spending_progress
 from ledger.rules.reader import LedgerImportError
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import sheet
+from tests.workbooks import code, load
 
 D = Decimal
 
@@ -54,12 +55,11 @@ def test_the_import_refuses_a_spent_amount_above_the_allocated_one():
         "支出金额(万元)",
     ]
     sheets = {
-        "项目台账": [
-            PROJECT_HEADERS,
-            [code(1), "甲", "县住建局", "县重点", "新建", 100, 2024, 50, None],
-        ],
+        "项目台账": sheet("项目台账", [
+            {"项目代码": code(1), "项目名称": "甲", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50},
+        ]),
         "资金申报": [headers, [code(1), "专项债券", 2024, 500, 400, 300, 350]],
-    }
+    }  # fmt: skip
 
     with pytest.raises(LedgerImportError) as refused:
         load(sheets)

@@ -7,11 +7,12 @@ from bonds.models import FundApplication, FundType
 from bonds.services import fund_save
 from projects.models import Project
 from tests.browser.conftest import sign_in
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 
 def test_amounts_added_on_the_edit_page_move_the_status_and_the_filter_finds_it(tab, cast):
-    load({"项目台账": [PROJECT_HEADERS, [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 9000, 2026, 5000, None]]})  # fmt: skip
+    ledger({"项目台账": [{"项目代码": code(1), "项目名称": "城关污水处理厂", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 9000, "年度": 2026, "年度计划投资(万元)": 5000}]})  # fmt: skip
     office = cast.officer
     fund = fund_save(
         user=office, project=Project.objects.get(), fund_type=FundType.SPECIAL_BOND, year=2026,

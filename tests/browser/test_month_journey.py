@@ -15,7 +15,8 @@ from PIL import Image
 from investment.models import MonthlyReport, ReportPhoto
 from projects.models import Unit
 from tests.browser.conftest import sign_in
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 SHOTS = Path("/tmp/month")
 Status = MonthlyReport.Status
@@ -25,13 +26,12 @@ WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "he
 def a_unit_in_march(cast) -> dict:
     """县住建局 with two projects started in January, each with February's report and its text,
     and one not started yet; March is the month being filled in."""
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2024, 500, "2024-01-05"],
-                [code(2), "城关保障房", "县住建局", "县重点", "新建", 800, 2024, 300, "2024-01-05"],
-                [code(3), "城南停车场", "县住建局", "县重点", "新建", 200, 2024, 100, None],
+                {"项目代码": code(1), "项目名称": "城关污水处理厂", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 500, "实际开(复)工日期": "2024-01-05"},
+                {"项目代码": code(2), "项目名称": "城关保障房", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 800, "年度": 2024, "年度计划投资(万元)": 300, "实际开(复)工日期": "2024-01-05"},
+                {"项目代码": code(3), "项目名称": "城南停车场", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 200, "年度": 2024, "年度计划投资(万元)": 100},
             ],
             "月度投资": [
                 ["项目代码", "年度", "月份", "本月完成投资(万元)", "形象进度", "存在问题"],

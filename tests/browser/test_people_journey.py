@@ -20,16 +20,16 @@ from projects.models import Unit, User
 from supervision.models import Finding
 from supervision.services import finding_create
 from tests.browser.conftest import WIDE, look, sign_in
-from tests.workbooks import PROJECT_HEADERS, code, load, xlsx
+from tests.builders import ledger
+from tests.workbooks import code, xlsx
 
 
 @pytest.fixture
 def county(cast):
-    load({"项目台账": [
-        PROJECT_HEADERS,
-        [code(1), "城关保障房", "县住建局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
-        [code(2), "营盘公路改建", "营盘镇", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
-        [code(3), "老旧小区改造", "县住健局", "县重点", "新建", 80, 2024, 40, "2024-01-05"],
+    ledger({"项目台账": [
+        {"项目代码": code(1), "项目名称": "城关保障房", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
+        {"项目代码": code(2), "项目名称": "营盘公路改建", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
+        {"项目代码": code(3), "项目名称": "老旧小区改造", "责任单位": "县住健局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 80, "年度": 2024, "年度计划投资(万元)": 40, "实际开(复)工日期": "2024-01-05"},
     ]})  # fmt: skip
     typo = Unit.objects.get(name="县住健局")
     finding_create(

@@ -11,7 +11,8 @@ from investment.services import reports as services
 from investment.services.photos import photo_add
 from projects.models import AnnualPlan
 from tests.browser.conftest import sign_in
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 
 def a_jpeg(shade: int) -> bytes:
@@ -24,7 +25,7 @@ def test_a_reporter_deletes_a_drafts_photo_then_sends_and_delete_is_gone(
     tab, cast, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    load({"项目台账": [PROJECT_HEADERS, [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2024, 500, "2024-01-05"]]})  # fmt: skip
+    ledger({"项目台账": [{"项目代码": code(1), "项目名称": "城关污水处理厂", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 500, "实际开(复)工日期": "2024-01-05"}]})  # fmt: skip
     report = services.report_save(
         plan=AnnualPlan.objects.get(), month=3, user=cast.reporter, amount=Decimal(60)
     )

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from projects.models import AnnualPlan, Level, Project
 from tests.browser.conftest import sign_in
-from tests.workbooks import REPORT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 HEADERS = ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)", "年度",
            "年度计划投资(万元)", "计划开工日期", "实际开(复)工日期"]  # fmt: skip
@@ -20,7 +21,7 @@ def a_county(cast) -> dict:
     """October 2026: 城关污水处理厂 (县住建局) was to start in March and has not; 城关保障房
     (县住建局) started in February; 营盘冷链物流园 (营盘镇) has not started; 农产品加工园
     (县住建局) is on no 2026 list."""
-    load(
+    ledger(
         {
             "项目台账": [
                 HEADERS,
@@ -33,7 +34,7 @@ def a_county(cast) -> dict:
                 [code(4), "农产品加工园", "县住建局", "县重点", "新建", 1500, 2025, 200,
                  None, "2025-04-01"],
             ],
-            "月度投资": [REPORT_HEADERS, [code(2), 2026, 3, 120]],
+            "月度投资": [{"项目代码": code(2), "年度": 2026, "月份": 3, "本月完成投资(万元)": 120}],
         }
     )  # fmt: skip
     return {

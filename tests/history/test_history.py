@@ -22,7 +22,8 @@ from projects.models import AnnualPlan, Milestone, Project, Unit, User
 from projects.services.register import add_approval_chain, milestone_done, plan_update
 from projects.services.revisions import project_revise
 from supervision.models import Finding
-from tests.workbooks import REPORT_HEADERS, a_small_county, code, load
+from tests.builders import ledger
+from tests.workbooks import a_small_county, code
 
 ROW = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S)
 CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
@@ -96,7 +97,7 @@ def test_a_form_report_the_ledger_overwrites_shows_what_the_import_changed(clien
         submit=True,
     )
 
-    load({"月度投资": [REPORT_HEADERS, [code(2), 2024, 2, 12]]}, user=cast.officer)
+    ledger({"月度投资": [{"项目代码": code(2), "年度": 2024, "月份": 2, "本月完成投资(万元)": 12}]}, user=cast.officer)  # fmt: skip
     rows = history(client, cast.auditor, "report")
 
     assert rows[0] == {
@@ -167,14 +168,14 @@ def _all_units():
 def a_record_of_every_kind(cast, serial: int) -> None:
     """One project with a plan row, a report, milestones, a fund and a finding, each changed
     once by the office, so every table has records to name and compare."""
-    load(
+    ledger(
         {
             "项目台账": [
                 ["项目代码", "项目名称", "责任单位", "项目级别", "建设性质", "总投资(万元)",
                  "年度", "年度计划投资(万元)"],
                 [code(serial), f"城关项目{serial}", "县住建局", "县重点", "新建", 1000, 2024, 500],
             ],
-            "月度投资": [REPORT_HEADERS, [code(serial), 2024, 1, 10]],
+            "月度投资": [{"项目代码": code(serial), "年度": 2024, "月份": 1, "本月完成投资(万元)": 10}],
         }
     )  # fmt: skip
     project = Project.objects.get(code=code(serial))

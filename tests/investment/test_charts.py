@@ -10,7 +10,8 @@ from investment.rules.periods import Period
 from investment.selectors.portfolio import monthly_completion, projects_by_stage
 from projects.models import AnnualPlan, Project
 from projects.services.register import project_replace
-from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 
 def test_a_line_chart_draws_each_series_with_its_values():
@@ -46,29 +47,27 @@ def test_the_schedule_label_stays_inside_the_chart_when_the_schedule_leads_every
 
 
 def test_monthly_completion_and_stages_come_from_the_database():
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县交通局", "县重点", "新建", 100, 2024, 200, None],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县交通局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 200},
             ],
-            "月度投资": [REPORT_HEADERS, [code(1), 2024, 1, 20], [code(1), 2024, 3, 30]],
+            "月度投资": [{"项目代码": code(1), "年度": 2024, "月份": 1, "本月完成投资(万元)": 20}, {"项目代码": code(1), "年度": 2024, "月份": 3, "本月完成投资(万元)": 30}],
         }
-    )
+    )  # fmt: skip
 
     assert monthly_completion(Period.of(2024, 3)) == [10, 10, 25]
     assert ("前期", 1) in projects_by_stage(Period.of(2024, 12))
 
 
 def test_the_dashboard_shows_the_charts(client, cast):
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县交通局", "县重点", "新建", 100, 2024, 200, None],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县交通局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 200},
             ]
         }
-    )
+    )  # fmt: skip
     client.force_login(cast.leader)
 
     page = client.get(reverse("dashboard"), {"year": 2024, "month": 6}).content.decode()
@@ -79,15 +78,14 @@ def test_the_dashboard_shows_the_charts(client, cast):
 
 
 def test_a_replaced_row_shows_under_its_stage_said_not_to_count(cast):
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县交通局", "县重点", "新建", 100, 2024, 200, None],
-                [code(2), "乙", "县交通局", "县重点", "新建", 100, 2024, 200, None],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县交通局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 200},
+                {"项目代码": code(2), "项目名称": "乙", "责任单位": "县交通局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 200},
             ]
         }
-    )
+    )  # fmt: skip
     replaced = Project.objects.get(code=code(1))
     replacement = Project.objects.get(code=code(2))
     project_replace(project=replaced, replacement=replacement, year=2024, user=cast.officer)

@@ -4,7 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
+from tests.builders import ledger
+from tests.workbooks import a_portfolio, code, load
 
 
 def test_it_requires_a_login(client):
@@ -15,16 +16,15 @@ def test_it_requires_a_login(client):
 
 
 def test_it_shows_the_portfolio_figures_of_the_chosen_month(client, cast):
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县交通局", "省重点", "新建", 1000, 2024, 400, "2024-01-10"],
-                [code(2), "乙", "县交通局", "县重点", "续建", 1000, 2024, 600, None],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县交通局", "项目级别": "省重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 400, "实际开(复)工日期": "2024-01-10"},
+                {"项目代码": code(2), "项目名称": "乙", "责任单位": "县交通局", "项目级别": "县重点", "建设性质": "续建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 600},
             ],
-            "月度投资": [REPORT_HEADERS, [code(1), 2024, 1, 100], [code(1), 2024, 2, 80]],
+            "月度投资": [{"项目代码": code(1), "年度": 2024, "月份": 1, "本月完成投资(万元)": 100}, {"项目代码": code(1), "年度": 2024, "月份": 2, "本月完成投资(万元)": 80}],
         }
-    )
+    )  # fmt: skip
     client.force_login(cast.officer)
 
     response = client.get(reverse("dashboard"), {"year": 2024, "month": 3})
@@ -55,16 +55,15 @@ def test_the_login_page_is_in_chinese(client):
 
 
 def test_it_breaks_the_figures_down_by_unit_and_industry_and_counts_lagging_projects(client, cast):
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县交通局", "省重点", "新建", 1000, 2024, 400, "2024-01-10"],
-                [code(2), "乙", "营盘镇", "县重点", "续建", 1000, 2024, 600, None],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县交通局", "项目级别": "省重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 400, "实际开(复)工日期": "2024-01-10"},
+                {"项目代码": code(2), "项目名称": "乙", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "续建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 600},
             ],
-            "月度投资": [REPORT_HEADERS, [code(1), 2024, 1, 100]],
+            "月度投资": [{"项目代码": code(1), "年度": 2024, "月份": 1, "本月完成投资(万元)": 100}],
         }
-    )
+    )  # fmt: skip
     client.force_login(cast.officer)
 
     page = client.get(reverse("dashboard"), {"year": 2024, "month": 3}).content.decode()

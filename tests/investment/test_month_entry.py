@@ -15,7 +15,8 @@ from investment.models import MonthlyReport, ReportPhoto
 from investment.services import reports as services
 from investment.services.entry import MonthEntry, previous_reports, reports_save_month
 from projects.models import AnnualPlan, Unit
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 Status = MonthlyReport.Status
 
@@ -24,14 +25,13 @@ Status = MonthlyReport.Status
 def people(cast):
     """县住建局: 城关污水处理厂 and 城关保障房 on 2023's and 2024's lists, started in 2023,
     with text in February 2024 and December 2023; 营盘镇 has one project."""
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "城关污水处理厂", "县住建局", "县重点", "续建", 1000, 2024, 500, "2023-03-01"],
-                [code(2), "城关保障房", "县住建局", "县重点", "续建", 800, 2024, 300, "2023-03-01"],
-                [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2023, 400, "2023-03-01"],
-                [code(3), "营盘公路改建", "营盘镇", "县重点", "新建", 800, 2024, 300, "2024-01-05"],
+                {"项目代码": code(1), "项目名称": "城关污水处理厂", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "续建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 500, "实际开(复)工日期": "2023-03-01"},
+                {"项目代码": code(2), "项目名称": "城关保障房", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "续建", "总投资(万元)": 800, "年度": 2024, "年度计划投资(万元)": 300, "实际开(复)工日期": "2023-03-01"},
+                {"项目代码": code(1), "项目名称": "城关污水处理厂", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2023, "年度计划投资(万元)": 400, "实际开(复)工日期": "2023-03-01"},
+                {"项目代码": code(3), "项目名称": "营盘公路改建", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 800, "年度": 2024, "年度计划投资(万元)": 300, "实际开(复)工日期": "2024-01-05"},
             ],
             "月度投资": [
                 ["项目代码", "年度", "月份", "本月完成投资(万元)", "形象进度"],

@@ -22,7 +22,8 @@ from investment.selectors.photo_checks import (
 from investment.services import reports as services
 from investment.services.photos import photo_add, photo_prepare
 from projects.models import AnnualPlan
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 # ---------------------------------------------------------------- pictures made for the tests
 
@@ -83,15 +84,14 @@ def with_garbage_exif(data: bytes) -> bytes:
 @pytest.fixture
 def reports(cast):
     """October 2026's report of 甲 (县住建局) and September's of 乙 (营盘镇)."""
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2026, 50, "2026-01-05"],
-                [code(2), "乙", "营盘镇", "县重点", "新建", 100, 2026, 50, "2026-01-05"],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2026, "年度计划投资(万元)": 50, "实际开(复)工日期": "2026-01-05"},
+                {"项目代码": code(2), "项目名称": "乙", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2026, "年度计划投资(万元)": 50, "实际开(复)工日期": "2026-01-05"},
             ]
         }
-    )
+    )  # fmt: skip
     october = services.report_save(
         plan=AnnualPlan.objects.get(project__code=code(1)),
         month=10,
@@ -326,14 +326,13 @@ def test_a_photo_with_no_exif_date_is_not_flagged(reports, cast):
 
 
 def test_decembers_photos_may_be_taken_up_to_januarys_due_day(cast):
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2026, 50, "2026-01-05"],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2026, "年度计划投资(万元)": 50, "实际开(复)工日期": "2026-01-05"},
             ]
         }
-    )
+    )  # fmt: skip
     december = services.report_save(
         plan=AnnualPlan.objects.get(), month=12, user=cast.reporter, amount=Decimal(5)
     )

@@ -16,7 +16,8 @@ from investment.models import MonthlyReport, ReportPhoto
 from investment.services import reports as services
 from investment.services.photos import photo_add, photo_delete
 from projects.models import AnnualPlan
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 Status = MonthlyReport.Status
 
@@ -31,11 +32,10 @@ def a_jpeg() -> bytes:
 def photo(cast, settings, tmp_path):
     """县住建局's March 2024 report, a draft, with one photo."""
     settings.MEDIA_ROOT = tmp_path
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "城关污水厂", "县住建局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+                {"项目代码": code(1), "项目名称": "城关污水厂", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
             ]
         }
     )  # fmt: skip

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from investment.models import MonthlyReport
 from investment.rules.periods import Period
 from investment.selectors.portfolio import portfolio_summary
+from tests.builders import sheet
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, split, xlsx
 
 
@@ -172,9 +173,9 @@ def test_a_zero_plan_row_adds_to_completed_but_not_to_the_plan(tmp_path):
                 [code(1), "甲", "县交通局", "县重点", "新建", 100, 2024, 100, None],
                 [code(2), "乙", "县交通局", "县重点", "续建", 100, 2024, 0, None],
             ],
-            "月度投资": [REPORT_HEADERS, [code(1), 2024, 1, 10], [code(2), 2024, 1, 10]],
+            "月度投资": sheet("月度投资", [{"项目代码": code(1), "年度": 2024, "月份": 1, "本月完成投资(万元)": 10}, {"项目代码": code(2), "年度": 2024, "月份": 1, "本月完成投资(万元)": 10}]),
         },
-    )
+    )  # fmt: skip
 
     summary = portfolio_summary(Period.of(2024, 1))
 

@@ -21,6 +21,7 @@ from investment.selectors.progress import (
 )
 from projects.models import Project
 from tests import builders
+from tests.builders import sheet
 from tests.workbooks import REPORT_HEADERS, a_portfolio, code, load, split
 
 JULY_10 = timezone.make_aware(datetime(2024, 7, 10, 9, 0))
@@ -167,9 +168,9 @@ def test_a_board_row_follows_the_project_month_by_month():
                 project(1, plan=1200, started="2024-02-01"),
                 project(2, plan=0, started="2024-01-01"),
             ],
-            "月度投资": [REPORT_HEADERS, [code(1), 2024, 2, 200], [code(1), 2024, 3, 100]],
+            "月度投资": sheet("月度投资", [{"项目代码": code(1), "年度": 2024, "月份": 2, "本月完成投资(万元)": 200}, {"项目代码": code(1), "年度": 2024, "月份": 3, "本月完成投资(万元)": 100}]),
         }
-    )
+    )  # fmt: skip
 
     rows = {row.progress.code: row for row in board(Period.of(2024, 5))}
 
@@ -198,14 +199,13 @@ def test_projects_rank_by_completion_rate_within_a_level_unit_or_industry():
                 project(3, level="县重点", unit="乙镇"),
                 project(4, plan=0, unit="乙镇"),
             ],
-            "月度投资": [
-                REPORT_HEADERS,
-                [code(1), 2024, 1, 100],
-                [code(2), 2024, 1, 300],
-                [code(3), 2024, 1, 200],
-            ],
+            "月度投资": sheet("月度投资", [
+                {"项目代码": code(1), "年度": 2024, "月份": 1, "本月完成投资(万元)": 100},
+                {"项目代码": code(2), "年度": 2024, "月份": 1, "本月完成投资(万元)": 300},
+                {"项目代码": code(3), "年度": 2024, "月份": 1, "本月完成投资(万元)": 200},
+            ]),
         }
-    )
+    )  # fmt: skip
 
     def ranked(**filters) -> list[str]:
         return [row.code for row in project_ranking(Period.of(2024, 6), **filters)]
@@ -225,9 +225,9 @@ def test_the_summary_breaks_down_by_unit_industry_and_nature():
                 project(2, unit="乙镇", industry="水利"),
                 project(3, unit="乙镇"),
             ],
-            "月度投资": [REPORT_HEADERS, [code(1), 2024, 1, 100], [code(2), 2024, 1, 300]],
+            "月度投资": sheet("月度投资", [{"项目代码": code(1), "年度": 2024, "月份": 1, "本月完成投资(万元)": 100}, {"项目代码": code(2), "年度": 2024, "月份": 1, "本月完成投资(万元)": 300}]),
         }
-    )
+    )  # fmt: skip
 
     by_unit = figures_by(Period.of(2024, 6), by="unit")
     by_industry = figures_by(Period.of(2024, 6), by="industry")

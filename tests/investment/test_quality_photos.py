@@ -11,8 +11,9 @@ from investment.services import photos
 from investment.services import reports as services
 from investment.services.photos import photo_prepare
 from projects.models import AnnualPlan
+from tests.builders import ledger
 from tests.investment.test_photo_checks import jpeg, picture, shot_on
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.workbooks import code
 
 Code = QualityRule.Code
 
@@ -20,15 +21,14 @@ Code = QualityRule.Code
 @pytest.fixture
 def reports(cast):
     """October 2026's report of 甲 (县住建局) and September's of 乙 (营盘镇)."""
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2026, 50, "2026-01-05"],
-                [code(2), "乙", "营盘镇", "县重点", "新建", 100, 2026, 50, "2026-01-05"],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2026, "年度计划投资(万元)": 50, "实际开(复)工日期": "2026-01-05"},
+                {"项目代码": code(2), "项目名称": "乙", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2026, "年度计划投资(万元)": 50, "实际开(复)工日期": "2026-01-05"},
             ]
         }
-    )
+    )  # fmt: skip
     return (
         services.report_save(
             plan=AnnualPlan.objects.get(project__code=code(1)),

@@ -15,20 +15,20 @@ from investment.selectors.portfolio import units_not_reported
 from investment.services import reports as services
 from investment.services.photos import photo_add
 from projects.models import AnnualPlan
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 
 @pytest.fixture
 def report(cast):
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
-                [code(2), "乙", "营盘镇", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
+                {"项目代码": code(2), "项目名称": "乙", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
             ]
         }
-    )
+    )  # fmt: skip
     reporter = cast.reporter
     plan = AnnualPlan.objects.get(project__code=code(1))
     return services.report_save(plan=plan, month=3, user=reporter, amount=Decimal(5))

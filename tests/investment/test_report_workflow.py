@@ -11,22 +11,22 @@ from investment.rules.periods import Period
 from investment.selectors.portfolio import portfolio_summary, units_not_reported
 from investment.services import reports as services
 from projects.models import AnnualPlan, Unit, User
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 Status = MonthlyReport.Status
 
 
 @pytest.fixture
 def county(cast):
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲项目", "县交通局", "县重点", "新建", 1000, 2024, 500, "2024-01-05"],
-                [code(2), "乙项目", "营盘镇", "县重点", "新建", 1000, 2024, 500, "2024-01-05"],
+                {"项目代码": code(1), "项目名称": "甲项目", "责任单位": "县交通局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 500, "实际开(复)工日期": "2024-01-05"},
+                {"项目代码": code(2), "项目名称": "乙项目", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 500, "实际开(复)工日期": "2024-01-05"},
             ]
         }
-    )
+    )  # fmt: skip
     return {
         "reporter": cast.reporter_of(Unit.objects.get(name="县交通局")),
         "officer": cast.officer,

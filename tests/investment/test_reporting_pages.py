@@ -17,32 +17,22 @@ from investment.selectors.portfolio import units_not_reported
 from investment.selectors.todo import todos
 from investment.services import reports as services
 from projects.models import AnnualPlan, Unit
-from tests.workbooks import PROJECT_HEADERS, a_portfolio, code, load
+from tests.builders import ledger
+from tests.workbooks import a_portfolio, code, load
 
 Status = MonthlyReport.Status
 
 
 def a_unit_with_two_projects(cast) -> dict:
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [
-                    code(1),
-                    "城关污水处理厂",
-                    "县住建局",
-                    "市重点",
-                    "新建",
-                    1000,
-                    2024,
-                    500,
-                    "2024-02-01",
-                ],
-                [code(2), "城关保障房", "县住建局", "县重点", "新建", 800, 2024, 300, "2024-02-01"],
-                [code(3), "营盘公路改建", "营盘镇", "县重点", "续建", 800, 2024, 300, None],
+                {"项目代码": code(1), "项目名称": "城关污水处理厂", "责任单位": "县住建局", "项目级别": "市重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 500, "实际开(复)工日期": "2024-02-01"},
+                {"项目代码": code(2), "项目名称": "城关保障房", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 800, "年度": 2024, "年度计划投资(万元)": 300, "实际开(复)工日期": "2024-02-01"},
+                {"项目代码": code(3), "项目名称": "营盘公路改建", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "续建", "总投资(万元)": 800, "年度": 2024, "年度计划投资(万元)": 300},
             ]
         }
-    )
+    )  # fmt: skip
     return {
         "reporter": cast.reporter,
         "officer": cast.officer,
@@ -426,13 +416,12 @@ def test_each_line_starts_with_last_months_text_and_unchanged_keeps_it(client, c
 
 
 def test_the_page_and_my_todo_count_the_same_expected_rows(client, cast):
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2024, 500, "2024-01-05"],
-                [code(2), "城关保障房", "县住建局", "县重点", "新建", 800, 2024, 300, "2024-01-05"],
-                [code(3), "城南停车场", "县住建局", "县重点", "新建", 200, 2024, 100, None],
+                {"项目代码": code(1), "项目名称": "城关污水处理厂", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 500, "实际开(复)工日期": "2024-01-05"},
+                {"项目代码": code(2), "项目名称": "城关保障房", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 800, "年度": 2024, "年度计划投资(万元)": 300, "实际开(复)工日期": "2024-01-05"},
+                {"项目代码": code(3), "项目名称": "城南停车场", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 200, "年度": 2024, "年度计划投资(万元)": 100},
             ]
         }
     )  # fmt: skip

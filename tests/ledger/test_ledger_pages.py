@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from investment.models import MonthlyReport
 from projects.models import Project, Unit, User
-from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, code, load, read_back, xlsx
+from tests.builders import sheet
+from tests.workbooks import PROJECT_HEADERS, code, load, read_back, xlsx
 
 
 def upload(rows: list[list]) -> SimpleUploadedFile:
@@ -129,9 +130,9 @@ def test_a_month_above_half_the_plan_is_imported_with_a_note_to_check_it(client,
     workbook = xlsx(
         {
             "项目台账": [PROJECT_HEADERS, GOOD],  # plan 500 万元 in 2024
-            "月度投资": [REPORT_HEADERS, [code(1), 2024, 3, 1_250_000], [code(1), 2024, 4, 50]],
+            "月度投资": sheet("月度投资", [{"项目代码": code(1), "年度": 2024, "月份": 3, "本月完成投资(万元)": 1_250_000}, {"项目代码": code(1), "年度": 2024, "月份": 4, "本月完成投资(万元)": 50}]),
         }
-    )
+    )  # fmt: skip
 
     preview = client.post(
         reverse("ledger_import"), {"file": SimpleUploadedFile("台账.xlsx", workbook)}
@@ -151,10 +152,10 @@ def test_the_import_command_prints_the_notes_to_check(tmp_path):
         xlsx(
             {
                 "项目台账": [PROJECT_HEADERS, GOOD],
-                "月度投资": [REPORT_HEADERS, [code(1), 2024, 3, 400]],  # 80% of 500 in a month
+                "月度投资": sheet("月度投资", [{"项目代码": code(1), "年度": 2024, "月份": 3, "本月完成投资(万元)": 400}]),  # 80% of 500 in a month
             }
         )
-    )
+    )  # fmt: skip
     out = io.StringIO()
 
     call_command("import_ledger", str(path), stdout=out)

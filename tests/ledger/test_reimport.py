@@ -24,6 +24,7 @@ from ledger.services.importer import import_ledger
 from projects.models import AnnualPlan, Milestone, Project, Stage, Unit
 from projects.services.register import project_replace
 from supervision.models import Finding
+from tests.builders import ledger
 from tests.investment.test_reporting_pages import URL, a_unit_with_two_projects, entry, own_plans
 from tests.ledger.test_ledger_pages import confirm
 from tests.ledger.test_round_trip import a_full_ledger, empty_the_database
@@ -183,11 +184,10 @@ def test_two_rows_that_both_give_a_value_must_still_agree():
 
 
 def test_a_blank_cell_never_clears_a_stored_report_text_or_milestone_unit():
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "项目1", "县住建局", "县重点", "新建", 10, 2024, 10, None],
+                {"项目代码": code(1), "项目名称": "项目1", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 10, "年度": 2024, "年度计划投资(万元)": 10},
             ],
             "月度投资": [
                 ["项目代码", "年度", "月份", "本月完成投资(万元)", "形象进度", "存在问题"],
@@ -198,7 +198,7 @@ def test_a_blank_cell_never_clears_a_stored_report_text_or_milestone_unit():
                 [code(1), "用地批复", "2024-03-01", "县自然资源局"],
             ],
         }
-    )
+    )  # fmt: skip
     before = snapshot()
 
     result = load(
@@ -295,13 +295,12 @@ def test_text_stored_with_crlf_line_breaks_equals_the_same_lines_read_back_from_
 
 
 def test_a_replacement_survives_an_export_into_an_empty_database_and_the_figures_agree(cast):
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "城关污水处理厂", "县住建局", "县重点", "新建", 1000, 2024, 500, None],
-                [code(2), "城关保障房", "县住建局", "县重点", "新建", 1000, 2024, 300, "2024-02-01"],
-                [code(3), "营盘公路改建", "营盘镇", "县重点", "新建", 1000, 2023, 200, "2023-03-01"],
+                {"项目代码": code(1), "项目名称": "城关污水处理厂", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 500},
+                {"项目代码": code(2), "项目名称": "城关保障房", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 300, "实际开(复)工日期": "2024-02-01"},
+                {"项目代码": code(3), "项目名称": "营盘公路改建", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2023, "年度计划投资(万元)": 200, "实际开(复)工日期": "2023-03-01"},
             ]
         }
     )  # fmt: skip

@@ -12,7 +12,8 @@ from core import capabilities
 from core.capabilities import OWN_UNIT, can, capability_table, refusal, require
 from projects.access import visible_projects
 from projects.models import Project, Unit, User
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "capabilities.md"
@@ -55,15 +56,14 @@ def test_every_role_in_the_table_is_a_role():
 
 @pytest.fixture
 def two_units():
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
-                [code(2), "乙", "营盘镇", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
+                {"项目代码": code(2), "项目名称": "乙", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
             ]
         }
-    )
+    )  # fmt: skip
     return Unit.objects.get(name="县住建局")
 
 

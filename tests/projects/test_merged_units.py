@@ -19,7 +19,8 @@ from projects.services.register import milestone_add
 from projects.services.units import unit_merge
 from supervision.models import Finding
 from supervision.services import finding_create, finding_move
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_a_finding_moved_to_a_merged_unit_is_refused_naming_where_it_went(cast, 
 
 
 def test_the_project_form_naming_a_merged_unit_keeps_what_was_typed(client, cast, merged):
-    load({"项目台账": [PROJECT_HEADERS, [code(1), "城关污水处理厂", "营盘镇", "县重点", "新建", 1000, 2026, 500, None]]})  # fmt: skip
+    ledger({"项目台账": [{"项目代码": code(1), "项目名称": "城关污水处理厂", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2026, "年度计划投资(万元)": 500}]})  # fmt: skip
     project = Project.objects.get()
     client.force_login(cast.officer)
     response = client.post(
@@ -114,7 +115,7 @@ def test_the_project_form_naming_a_merged_unit_keeps_what_was_typed(client, cast
 
 
 def test_a_milestone_a_role_and_an_account_naming_a_merged_unit_are_refused(cast, merged):
-    load({"项目台账": [PROJECT_HEADERS, [code(1), "城关污水处理厂", "营盘镇", "县重点", "新建", 1000, 2026, 500, None]]})  # fmt: skip
+    ledger({"项目台账": [{"项目代码": code(1), "项目名称": "城关污水处理厂", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2026, "年度计划投资(万元)": 500}]})  # fmt: skip
     with pytest.raises(ValidationError, match=WENT):
         milestone_add(
             project=Project.objects.get(), user=cast.officer, name="施工许可",

@@ -6,18 +6,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Milestone, Project
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 
 def a_project() -> Project:
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2024, 50, None],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50},
             ]
         }
-    )
+    )  # fmt: skip
     return Project.objects.get()
 
 

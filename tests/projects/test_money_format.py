@@ -19,7 +19,8 @@ from investment.models import MonthlyReport
 from investment.services.entry import MonthSaved
 from projects.models import AnnualPlan, Project
 from projects.services.register import plan_update, project_replace
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("audit", "backup", "bonds", "config", "investment", "ledger", "projects", "supervision")
@@ -130,15 +131,14 @@ def test_no_template_writes_an_amount_by_hand():
 
 
 def a_register():
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "原项目", "县住建局", "县重点", "新建", 14772, 2024, 2954, None],
-                [code(2), "较小项目", "县住建局", "县重点", "新建", 3600, 2024, 500, None],
+                {"项目代码": code(1), "项目名称": "原项目", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 14772, "年度": 2024, "年度计划投资(万元)": 2954},
+                {"项目代码": code(2), "项目名称": "较小项目", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 3600, "年度": 2024, "年度计划投资(万元)": 500},
             ]
         }
-    )
+    )  # fmt: skip
     return Project.objects.get(code=code(1)), Project.objects.get(code=code(2))
 
 

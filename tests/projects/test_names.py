@@ -18,8 +18,9 @@ from core.names import clean_name, username_key
 from ledger.rules.reader import LedgerImportError
 from projects.models import Unit, User
 from projects.services.units import unit_save
+from tests.builders import ledger
 from tests.cast import PASSWORD
-from tests.workbooks import PROJECT_HEADERS, code, load, xlsx
+from tests.workbooks import code, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -262,10 +263,9 @@ def test_the_people_import_refuses_a_username_taken_in_another_case_or_width(cas
 def test_a_ledger_row_naming_a_unit_with_a_zero_width_space_lands_on_the_unit(cast):
     unit = Unit.objects.create(name=HOUSING)
 
-    result = load({"项目台账": [
-        PROJECT_HEADERS,
-        [code(1), "城关污水处理厂", HOUSING + ZERO_WIDTH, "县重点", "新建", 500, 2024, 500, None],
-        [code(2), "城关保障房", f"\u202a{HOUSING}\u202c", "县重点", "新建", 300, 2024, 300, None],
+    result = ledger({"项目台账": [
+        {"项目代码": code(1), "项目名称": "城关污水处理厂", "责任单位": HOUSING + ZERO_WIDTH, "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 500, "年度": 2024, "年度计划投资(万元)": 500},
+        {"项目代码": code(2), "项目名称": "城关保障房", "责任单位": f"\u202a{HOUSING}\u202c", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 300, "年度": 2024, "年度计划投资(万元)": 300},
     ]})  # fmt: skip
 
     assert result.units_created == []
@@ -275,9 +275,8 @@ def test_a_ledger_row_naming_a_unit_with_a_zero_width_space_lands_on_the_unit(ca
 
 def test_a_ledger_cell_of_only_invisible_characters_is_refused(cast):
     with pytest.raises(LedgerImportError) as refused:
-        load({"项目台账": [
-            PROJECT_HEADERS,
-            [code(1), "城关污水处理厂", ZERO_WIDTH, "县重点", "新建", 500, 2024, 500, None],
+        ledger({"项目台账": [
+            {"项目代码": code(1), "项目名称": "城关污水处理厂", "责任单位": ZERO_WIDTH, "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 500, "年度": 2024, "年度计划投资(万元)": 500},
         ]})  # fmt: skip
 
     assert [(p.column, p.reason) for p in refused.value.problems] == [

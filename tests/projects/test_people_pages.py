@@ -14,7 +14,8 @@ from projects.models import PasswordResetRequest, Project, Unit, User
 from supervision.models import Finding
 from supervision.services import finding_create
 from tests import bombs
-from tests.workbooks import PROJECT_HEADERS, code, load, read_back, xlsx
+from tests.builders import ledger
+from tests.workbooks import code, read_back, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -313,9 +314,8 @@ def test_users_and_units_are_no_longer_in_the_django_admin():
 @pytest.fixture
 def typo(cast):
     cast.housing  # noqa: B018
-    load({"项目台账": [
-        PROJECT_HEADERS,
-        [code(1), "老旧小区改造", "县住健局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+    ledger({"项目台账": [
+        {"项目代码": code(1), "项目名称": "老旧小区改造", "责任单位": "县住健局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
     ]})  # fmt: skip
     unit = Unit.objects.get(name="县住健局")
     finding_create(

@@ -16,7 +16,8 @@ from investment.rules.periods import Period
 from investment.selectors.portfolio import portfolio_summary
 from projects.models import AnnualPlan, Level, Nature, Project
 from projects.services.register import plan_update
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 TODAY = date(2024, 8, 20)
 
@@ -24,16 +25,15 @@ TODAY = date(2024, 8, 20)
 @pytest.fixture
 def county(cast):
     """Two 2024 projects of 县住建局, not started; one of 营盘镇; the users who touch them."""
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "城关污水厂", "县住建局", "县重点", "新建", 1000, 2024, 400, None],
-                [code(2), "老城改造", "县住建局", "市重点", "续建", 3000, 2024, 600, None],
-                [code(3), "镇区道路", "营盘镇", "县重点", "新建", 500, 2024, 100, None],
+                {"项目代码": code(1), "项目名称": "城关污水厂", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 400},
+                {"项目代码": code(2), "项目名称": "老城改造", "责任单位": "县住建局", "项目级别": "市重点", "建设性质": "续建", "总投资(万元)": 3000, "年度": 2024, "年度计划投资(万元)": 600},
+                {"项目代码": code(3), "项目名称": "镇区道路", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 500, "年度": 2024, "年度计划投资(万元)": 100},
             ]
         }
-    )
+    )  # fmt: skip
     return {
         "office": cast.officer,
         "reporter": cast.reporter,  # 县住建局's

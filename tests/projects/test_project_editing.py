@@ -5,7 +5,8 @@ from decimal import Decimal
 from django.urls import reverse
 
 from projects.models import AnnualPlan, Project, Stage, Unit
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 
 def project_data(**overrides) -> dict:
@@ -63,14 +64,13 @@ def test_a_project_code_is_unique(client, cast):
 
 
 def test_a_year_is_listed_once_per_project(client, cast):
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2024, 50, None],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50},
             ]
         }
-    )
+    )  # fmt: skip
     client.force_login(cast.officer)
     project = Project.objects.get()
 
@@ -84,16 +84,15 @@ def test_a_year_is_listed_once_per_project(client, cast):
 
 
 def test_a_project_that_cannot_start_is_replaced_by_one_of_the_same_scale(client, cast):
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "原项目", "县住建局", "县重点", "新建", 1000, 2024, 500, None],
-                [code(2), "较小项目", "县住建局", "县重点", "新建", 800, 2024, 500, None],
-                [code(3), "替换项目", "县住建局", "县重点", "新建", 1200, 2024, 500, None],
+                {"项目代码": code(1), "项目名称": "原项目", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 500},
+                {"项目代码": code(2), "项目名称": "较小项目", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 800, "年度": 2024, "年度计划投资(万元)": 500},
+                {"项目代码": code(3), "项目名称": "替换项目", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1200, "年度": 2024, "年度计划投资(万元)": 500},
             ]
         }
-    )
+    )  # fmt: skip
     client.force_login(cast.officer)
     original, smaller, replacement = Project.objects.order_by("code")
     url = reverse("project_replace", args=[original.pk])

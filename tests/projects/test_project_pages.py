@@ -10,30 +10,20 @@ from django.urls import reverse
 from investment.models import YearSettings
 from investment.services import reports as services
 from projects.models import AnnualPlan, Project
-from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
+from tests.builders import ledger
+from tests.workbooks import a_portfolio, code, load
 
 
 def two_units(cast) -> dict:
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [
-                    code(1),
-                    "城关污水处理厂",
-                    "县住建局",
-                    "市重点",
-                    "新建",
-                    1000,
-                    2024,
-                    500,
-                    "2024-02-01",
-                ],
-                [code(2), "营盘公路改建", "营盘镇", "县重点", "续建", 800, 2024, 300, None],
+                {"项目代码": code(1), "项目名称": "城关污水处理厂", "责任单位": "县住建局", "项目级别": "市重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 500, "实际开(复)工日期": "2024-02-01"},
+                {"项目代码": code(2), "项目名称": "营盘公路改建", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "续建", "总投资(万元)": 800, "年度": 2024, "年度计划投资(万元)": 300},
             ],
-            "月度投资": [REPORT_HEADERS, [code(1), 2024, 2, 120]],
+            "月度投资": [{"项目代码": code(1), "年度": 2024, "月份": 2, "本月完成投资(万元)": 120}],
         }
-    )
+    )  # fmt: skip
     return {
         "reporter": cast.reporter,
         "officer": cast.officer,

@@ -15,6 +15,7 @@ from ledger.documents.exporter import ledger_sheets
 from ledger.services.importer import import_ledger
 from projects.models import AnnualPlan, Milestone, Project, Stage
 from projects.services.register import plan_add, plan_update
+from tests.builders import ledger
 from tests.workbooks import PROJECT_HEADERS, code, load, xlsx
 
 TODAY = date(2024, 8, 20)
@@ -25,11 +26,10 @@ STAGE_HEADERS = [*PROJECT_HEADERS, "项目阶段"]
 def county(cast):
     """A 前期 project of 县住建局 on the 2024 list, not started, with an open 主体开工 (due in
     June: 节点逾期 in August) and a done 施工许可."""
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "城关污水厂", "县住建局", "县重点", "新建", 1000, 2024, 400, None],
+                {"项目代码": code(1), "项目名称": "城关污水厂", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 400},
             ],
             "项目节点": [
                 ["项目代码", "节点名称", "计划完成日期", "实际完成日期"],
@@ -37,7 +37,7 @@ def county(cast):
                 [code(1), "主体开工", "2024-06-10", None],
             ],
         }
-    )
+    )  # fmt: skip
     return Project.objects.get()
 
 

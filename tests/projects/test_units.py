@@ -17,7 +17,8 @@ from projects.selectors import (
 from projects.services.units import unit_merge, unit_save
 from supervision.models import Finding
 from supervision.services import finding_create
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +30,9 @@ def typo(cast):
     """县住健局, a typo of 县住建局 the ledger import created, with a project, a milestone, a
     finding, its reporter and an imported account asking for it."""
     cast.housing  # noqa: B018  # the right unit exists first
-    load({"项目台账": [
-        PROJECT_HEADERS,
-        [code(1), "老旧小区改造", TYPO, "县重点", "新建", 100, 2024, 50, "2024-01-05"],
-        [code(2), "保障房", "县住建局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+    ledger({"项目台账": [
+        {"项目代码": code(1), "项目名称": "老旧小区改造", "责任单位": TYPO, "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
+        {"项目代码": code(2), "项目名称": "保障房", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
     ]})  # fmt: skip
     unit = Unit.objects.get(name=TYPO)
     project = Project.objects.get(code=code(1))

@@ -27,6 +27,7 @@ from investment.selectors.portfolio import portfolio_summary
 from investment.services import reports as services
 from ledger.rules.cells import CellError, read_amount
 from projects.models import AnnualPlan, Project, Unit
+from tests.builders import ledger
 from tests.workbooks import PROJECT_HEADERS, code, load
 
 LARGEST = Decimal("9999999999.9999")
@@ -70,12 +71,11 @@ def test_the_admins_model_validation_refuses_an_amount_out_of_range():
 
 @pytest.fixture
 def county_at_the_extremes(cast):
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲项目", "县住建局", "县重点", "新建", LARGEST, 2026, LARGEST, "2026-01-05"],
-                [code(2), "乙项目", "县住建局", "县重点", "新建", SMALLEST, 2026, SMALLEST, "2026-01-05"],
+                {"项目代码": code(1), "项目名称": "甲项目", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": LARGEST, "年度": 2026, "年度计划投资(万元)": LARGEST, "实际开(复)工日期": "2026-01-05"},
+                {"项目代码": code(2), "项目名称": "乙项目", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": SMALLEST, "年度": 2026, "年度计划投资(万元)": SMALLEST, "实际开(复)工日期": "2026-01-05"},
             ]
         }
     )  # fmt: skip

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from investment.models import MonthlyReport
 from projects.models import AnnualPlan
-from tests.workbooks import PROJECT_HEADERS, code, load
+from tests.builders import ledger
+from tests.workbooks import code
 
 # slow: hypothesis posts 60 generated forms through the real views, twice
 pytestmark = pytest.mark.slow
@@ -38,16 +39,15 @@ text = st.one_of(
 
 @pytest.fixture
 def unit_reporter(cast):
-    load(
+    ledger(
         {
             "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "甲", "县住建局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
-                [code(2), "乙", "县住建局", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
-                [code(3), "丙", "营盘镇", "县重点", "新建", 100, 2024, 50, "2024-01-05"],
+                {"项目代码": code(1), "项目名称": "甲", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
+                {"项目代码": code(2), "项目名称": "乙", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
+                {"项目代码": code(3), "项目名称": "丙", "责任单位": "营盘镇", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"},
             ]
         }
-    )
+    )  # fmt: skip
     return cast.reporter
 
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 from accounts.services.people_import import HEADERS
 from ledger.models import LedgerImport
 from projects.models import ConfirmedUpload, Project, Unit, User
-from tests.workbooks import PROJECT_HEADERS, code, xlsx
+from tests.builders import sheet
+from tests.workbooks import code, xlsx
 
 TABS = 6
 
@@ -54,12 +55,11 @@ def test_a_ledger_preview_confirmed_in_six_tabs_at_once_imports_once():
     client.force_login(officer)
     ledger = xlsx(
         {
-            "项目台账": [
-                PROJECT_HEADERS,
-                [code(1), "项目1", "县住建局", "县重点", "新建", 10, 2024, 10, None],
-            ]
+            "项目台账": sheet("项目台账", [
+                {"项目代码": code(1), "项目名称": "项目1", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 10, "年度": 2024, "年度计划投资(万元)": 10},
+            ])
         }
-    )
+    )  # fmt: skip
     preview = client.post(
         reverse("ledger_import"), {"file": SimpleUploadedFile("台账.xlsx", ledger)}
     ).content.decode()

@@ -15,7 +15,8 @@ from investment.services.reports import report_save
 from projects.models import AnnualPlan, Milestone, Project, Unit, User
 from supervision.models import Finding
 from supervision.services import finding_create, inspection_save
-from tests.workbooks import REPORT_HEADERS, a_portfolio, load
+from tests.builders import ledger
+from tests.workbooks import a_portfolio, load
 
 
 @pytest.fixture
@@ -112,7 +113,7 @@ def test_an_import_makes_forms_opened_before_it_stale(client, county):
     client.force_login(county["reporter"])
     client.post(reverse("report_month", args=[2026, 3]), report_form(plan, 0, "9"))
     MonthlyReport.objects.filter(plan=plan, month=3).update(status="approved")
-    load({"月度投资": [REPORT_HEADERS, [plan.project.code, 2026, 3, 12]]})
+    ledger({"月度投资": [{"项目代码": plan.project.code, "年度": 2026, "月份": 3, "本月完成投资(万元)": 12}]})  # fmt: skip
 
     assert MonthlyReport.objects.get(plan=plan, month=3).version == 2
 
