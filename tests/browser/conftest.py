@@ -4,9 +4,11 @@ Playwright comes from PyPI; its own browser download is never used (no internet 
 intranet or in CI): it starts /usr/bin/chromium, which `make` installs with apt-get.
 Chosen over Selenium because its wheel carries its driver (no chromedriver version to match)
 and it reports console messages, page errors and every request, which the CSP test needs. One
-browser per test module; a test signs in by handing the browser a session cookie.
+browser per test process, a fresh context per test; a test signs in by handing the browser a
+session cookie.
 """
 
+import asyncio
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -47,23 +49,42 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One browser for a test module.
-
-    Playwright's synchronous API keeps an event loop running in this thread while it is
-    started, and the tests' database calls are plain synchronous code, so Django's async
-    guard is lifted for exactly that time (not for other tests, and not for a subprocess
-    such as `check --deploy`, which would rightly warn about it).
-    """
+@pytest.fixture(scope="session")
+def _chromium():
+    """One browser for a test process (an xdist worker), started by its first browser test:
+    a launch costs a second or two of CPU, and each test has a fresh context of its own
+    (``tab``), so nothing is shared but the process. Yields the browser and the event loop
+    Playwright's synchronous API runs it with."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: run `make venv` (it installs Debian's chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        loop = asyncio.get_running_loop()
+        asyncio._set_running_loop(None)  # the tests that follow are no browser's
+        yield browser, loop
+        asyncio._set_running_loop(loop)
+        browser.close()
+
+
+@pytest.fixture
+def browser(_chromium):
+    """The browser, for one test.
+
+    Playwright's synchronous API marks its event loop as this thread's running loop after
+    each call (the loop waits in a greenlet of its own), and the tests' database calls are
+    plain synchronous code, so Django's async guard is lifted for exactly that time: the
+    loop is marked running and DJANGO_ALLOW_ASYNC_UNSAFE set for the test and unmarked and
+    unset after it, not for other tests, nor for a subprocess such as `check --deploy`,
+    which would rightly warn about it.
+    """
+    browser, loop = _chromium
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        asyncio._set_running_loop(loop)
+        try:
             yield browser
-            browser.close()
+        finally:
+            asyncio._set_running_loop(None)
 
 
 class Watched:
