@@ -31,6 +31,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import InMemoryStorage, default_storage, storages
 from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 BUILDERS: dict[str, Callable[[], None]] = {}
 
@@ -65,6 +66,7 @@ class Databases:
         self.main = ""
         self.pristine: Database | None = None
         self.built: dict[str, Database] = {}
+        self.migrated_back: dict[str, Database] = {}
         self.failed: dict[str, BaseException] = {}
 
     # ------------------------------------------------------------------ session
@@ -76,10 +78,11 @@ class Databases:
         self.pristine = self._copy(None, "pristine")
 
     def stop(self) -> None:
-        for database in [*self.built.values(), self.pristine]:
+        for database in [*self.built.values(), *self.migrated_back.values(), self.pristine]:
             if database is not None:
                 self._drop(database)
         self.built.clear()
+        self.migrated_back.clear()
         self.pristine = None
 
     def write_migrated(self, path: str) -> None:
@@ -109,6 +112,26 @@ class Databases:
         _restore_files(database.files)
         with self._on(database):
             yield
+
+    @contextmanager
+    def at_migration(self, targets: list[tuple[str, str]]) -> Iterator[None]:
+        """Run on a copy of the empty test database migrated back to ``targets`` (what comes
+        after them unapplied), dropped afterwards: a migration test moves it forward and
+        leaves it as it is. The migrated-back database is made once per process and copied
+        for each test (migrating back and forward again took a test a few seconds)."""
+        assert self.pristine is not None, "Databases.start() runs in django_db_setup"
+        key = "_".join(f"{app}{name.split('_')[0]}" for app, name in targets)
+        if key not in self.migrated_back:
+            database = self._copy(self.pristine, f"at_{key}")
+            with self._on(database):
+                MigrationExecutor(connection).migrate(targets)
+            self.migrated_back[key] = database
+        copy = self._copy(self.migrated_back[key], "migrating")
+        try:
+            with self._on(copy):
+                yield
+        finally:
+            self._drop(copy)
 
     def _build(self, name: str) -> Database:
         assert self.pristine is not None, "Databases.start() runs in django_db_setup"
