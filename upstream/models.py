@@ -9,6 +9,8 @@ from core.models import StoredFile, Versioned
 from projects.models import Level, Unit
 from upstream.rules.fields import SOURCE_CHOICES
 
+UPLOADED = "随模板上传"  # the history's reason on the columns read at the upload (one line for all)
+
 
 class UpstreamTemplate(Versioned, StoredFile):
     """One template, by its title (unique). ``name`` is the uploaded file's own name."""

@@ -22,7 +22,7 @@ from investment.models import MonthlyReport
 from investment.rules.periods import Period
 from investment.selectors.progress import PlanProgress, progress_rows
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Nature, Stage
-from upstream.models import TemplateColumn, UpstreamTemplate
+from upstream.models import UPLOADED, TemplateColumn, UpstreamTemplate
 
 Row = dict[str, str | Decimal | date | None]
 
@@ -139,8 +139,12 @@ def template_history(template: UpstreamTemplate, *, limit: int = 50) -> list[His
                 if kind == "template"
                 else f"{record.letter}列（{record.header or '无表头'}）"
             )
-            if record.history_type == "+":
-                changes = ["新建"]
+            if record.history_type == "+" and kind == "template":
+                changes = [f"上传“{record.name}”（工作表“{record.sheet}”）"]
+            elif record.history_type == "+" and record.history_change_reason == UPLOADED:
+                continue  # read with the template: its upload's line says so
+            elif record.history_type == "+":
+                changes = ["新增（表头行改动后读出）"]
             elif record.history_type == "-":
                 changes = ["删除"]
             else:

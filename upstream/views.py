@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 from copy import copy
+from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,22 +21,25 @@ from django.forms import BaseFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from core import filenames
 from core.capabilities import requires
 from core.errors import error_text, form_error_text
+from core.formatting import wan
 from core.http import AuthenticatedRequest
 from core.xlsx import XLSX
 from investment.forms import asked_period
 from investment.rules.periods import Period
+from investment.selectors.portfolio import report_completeness
 from upstream.documents.filled import filled_template, mapped_rows
 from upstream.forms import ColumnForm, ColumnFormSet, LayoutForm, MappingForm, UploadForm
 from upstream.models import TemplateColumn, UpstreamTemplate
 from upstream.rules.fields import BLANK
 from upstream.rules.headers import Layout
 from upstream.rules.template_file import MAX_BYTES
-from upstream.selectors import covered_rows, template_history
+from upstream.selectors import covered_plans, covered_rows, template_history
 from upstream.services.mapping import (
     ColumnEntry,
     Settings,
@@ -80,7 +85,8 @@ def upstream_list(request: AuthenticatedRequest) -> HttpResponse:
         )
         .order_by("title")
     )
-    return render(request, "upstream/list.html", {"form": form, "templates": templates})
+    due = Period.due_on(timezone.localdate())
+    return render(request, "upstream/list.html", {"form": form, "templates": templates, "due": due})
 
 
 def _column_forms(
@@ -218,6 +224,7 @@ def upstream_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "previewed": previewed,
             "preview": preview,
             "history": template_history(template),
+            "completeness": report_completeness(period, plans=covered_plans(template)),
         },
     )
 
@@ -246,12 +253,23 @@ def _as_typed(
 def _preview(
     template: UpstreamTemplate, columns: list[TemplateColumn], period: Period
 ) -> dict[str, object]:
-    rows = covered_rows(template, period, limit=PREVIEW_ROWS)
+    rows = mapped_rows(columns, covered_rows(template, period, limit=PREVIEW_ROWS), period)
     return {
         "headers": [f"{c.letter} {c.header}" for c in columns],
-        "rows": mapped_rows(columns, rows, period),
+        "rows": [[_shown(value) for value in row] for row in rows],
         "covers": template.covers,
     }
+
+
+def _shown(value: object) -> str:
+    """A cell as the downloaded file shows it: an amount as 1,234.50, a date as 2026-03-05."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return wan(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 @requires("upstream.keep")

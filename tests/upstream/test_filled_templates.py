@@ -156,3 +156,23 @@ def test_a_download_costs_the_same_queries_for_three_projects_or_thirty(client, 
 
     assert (small[1], large[1]) == (3, 30)
     assert small[0] == large[0]
+
+
+def test_the_template_page_costs_the_same_queries_for_three_projects_or_thirty(client, cast):
+    template = template_upload(
+        title="统计表",
+        issuer="",
+        filename="统计表.xlsx",
+        data=statistics_template(),
+        user=cast.officer,
+    )
+    client.force_login(cast.officer)
+    page = reverse("upstream_detail", args=[template.pk]) + "?year=2024&month=1"
+    counts = []
+    for size in (3, 30):
+        load(a_portfolio(size, 2024))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]

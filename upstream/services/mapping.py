@@ -18,7 +18,7 @@ from core.capabilities import require
 from core.versioning import delete_recorded, locked_current, save_changes, save_recorded
 from core.xlsx import XLSX
 from projects.models import Level, Unit, User
-from upstream.models import TemplateColumn, UpstreamTemplate
+from upstream.models import UPLOADED, TemplateColumn, UpstreamTemplate
 from upstream.rules.fields import SOURCE_CHOICES, TEXT, guess_source
 from upstream.rules.headers import Grid, Layout, column_titles, guess_layout, layout_problem
 from upstream.rules.template_file import TemplateRefused, read_template
@@ -90,6 +90,7 @@ def template_upload(
                 source=guess_source(column.title),
             ),
             user=user,
+            reason=UPLOADED,
         )
     return template
 

@@ -1,0 +1,110 @@
+"""上报模板 as the office uses it: it uploads the city's template, finds its header rows and
+columns read (投资完成情况/本月完成 …) and their sources guessed, maps 备注 to a fixed text with
+the period in it, previews the rows (nothing saved yet), saves, and downloads the table filled for
+October; then opens it again and saves it unchanged: nothing written, no history. Twice at
+1280 px and 390 px, the page never scrolling sideways."""
+
+import io
+
+import pytest
+import time_machine
+from openpyxl import load_workbook
+
+from tests.browser.conftest import PHONE, WIDE, look, sign_in
+from tests.workbooks import a_portfolio, code, load
+from upstream.models import TemplateColumn, UpstreamTemplate
+from upstream.services.demo import city_template
+
+WIDTHS = {"desktop": WIDE, "phone": PHONE}
+
+
+def a_county() -> None:
+    """Four 2026 projects with a January report of 1 万元 and an October one of 2 万元."""
+    sheets = a_portfolio(4, 2026)
+    sheets["月度投资"] += [[code(n, year=2026), 2026, 10, 2] for n in range(1, 5)]
+    load(sheets)
+
+
+def history_rows() -> int:
+    return UpstreamTemplate.history.count() + TemplateColumn.history.count()
+
+
+def source_of(page, letter: str):
+    return page.locator("table.columns tbody tr", has_text=letter).first.locator("select")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_office_maps_a_template_once_and_downloads_it_filled(tab, cast, tmp_path, width):
+    a_county()
+    page = tab.page
+    page.set_viewport_size(WIDTHS[width])
+    template_file = tmp_path / "市重点项目建设进展情况表.xlsx"
+    template_file.write_bytes(city_template())
+    with time_machine.travel("2026-12-02 10:00+08:00", tick=True):
+        sign_in(tab, cast.officer)
+        page.goto("/")
+        page.click("nav a[data-action=ledger\\.import]")  # Excel台账 › 上报模板
+        page.click("main a[data-action=upstream\\.keep]")
+        page.wait_for_url("**/upstream/")
+        page.fill("input[name=title]", "市重点项目进展表")
+        page.fill("input[name=issuer]", "市发改委")
+        page.set_input_files("input[name=file]", str(template_file))
+        with page.expect_navigation():
+            page.click("#upload button[type=submit]")
+
+        # The header rows found and the columns read across them, their sources guessed.
+        assert "已上传“市重点项目进展表”" in page.locator(".messages").inner_text()
+        assert page.locator("input[name=header_first]").input_value() == "3"
+        assert page.locator("input[name=data_start]").input_value() == "5"
+        columns = page.locator("table.columns tbody").inner_text()
+        assert "投资完成情况/1-本月累计完成" in columns
+        assert source_of(page, "投资完成情况/本月完成").input_value() == "month"
+        look(page, f"upstream-detail-{width}")
+
+        # 备注 as a fixed text with the period: previewed on the real rows, not saved yet.
+        row = page.locator("table.columns tbody tr", has_text="备注")
+        row.locator("select").select_option("text")
+        row.locator("input[type=text]").fill("{年}年{月}月已核")
+        with page.expect_navigation():
+            page.click("button[value=preview]")
+        preview = page.locator("#preview").inner_text()
+        assert "2026年10月 · 全部项目 · 前4个项目 · 按上面尚未保存的选择" in preview
+        assert "2026年10月已核" in preview and "项目1" in preview
+        assert TemplateColumn.objects.get(letter="N").source == "blank"
+        assert source_of(page, "备注").input_value() == "text"  # what was typed stays
+
+        with page.expect_navigation():
+            page.click("button[value=save]")
+        assert "对应关系已保存" in page.locator(".messages").inner_text()
+        assert TemplateColumn.objects.get(letter="N").text == "{年}年{月}月已核"
+
+        with page.expect_download() as download:
+            page.click("#download")
+        path = tmp_path / "filled.xlsx"
+        download.value.save_as(path)
+        assert download.value.suggested_filename == "市重点项目进展表_2026年10月.xlsx"
+        sheet = load_workbook(io.BytesIO(path.read_bytes())).worksheets[0]
+        assert sheet["A1"].value == "××市重点项目建设进展情况表"
+        assert [sheet.cell(5, c).value for c in (1, 2, 7, 8, 14)] == [
+            1,
+            "项目1",
+            2,
+            3,
+            "2026年10月已核",
+        ]
+        assert sheet.max_row == 8
+
+        # Opened again and saved as shown: nothing changes.
+        before = history_rows()
+        page.goto(page.url)
+        with page.expect_navigation():
+            page.click("button[value=save]")
+        assert "对应关系没有改动，未保存新版本" in page.locator(".messages").inner_text()
+        assert history_rows() == before
+        history = page.locator("section", has_text="修改记录").inner_text()
+        assert "N列（备注）" in history and "对应内容：留空 → 固定文字" in history
+        assert "上传“市重点项目建设进展情况表.xlsx”" in history
+        page.goto("/upstream/")
+        assert "14/14" in page.locator("table.templates").inner_text()  # every column mapped
+        look(page, f"upstream-list-{width}")
+    assert not tab.problems, tab.problems
