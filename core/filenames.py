@@ -57,6 +57,10 @@ def board(*, year: int, month: int) -> str:
     return f"{year}年{month}月挂图作战表.xlsx"
 
 
+def timeline(*, year: int, month: int) -> str:
+    return f"{year}年{month}月节点作战图.pdf"
+
+
 def data_quality(*, year: int, month: int) -> str:
     return f"{year}年{month}月数据质量提示.xlsx"
 

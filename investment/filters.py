@@ -101,3 +101,41 @@ class OverrunFilter(PlanUnitFilter):
         if kind == "time":
             return rows.filter(overruns.TIME_Q)
         return rows
+
+
+class TimelineFilter(LagFilter):
+    """节点作战图: by unit and level on the plan rows; 仅滞后项目 (or a warning level or reason,
+    which imply it) keeps the rows on the lag list (`lag_warnings`, filtered as 滞后预警 is)."""
+
+    scope = django_filters.ChoiceFilter(
+        label="范围",
+        choices=[("lagging", "仅滞后项目")],
+        empty_label="全部项目",
+        method="reason_later",
+    )
+
+    class Meta:
+        model = AnnualPlan
+        fields = ["scope", "warning", "reason", "level", "unit"]
+
+    def lagging_asked(self) -> bool:
+        self.is_valid()
+        asked = self.form.cleaned_data
+        return any(asked.get(name) for name in ("scope", "warning", "reason"))
+
+    def described(self) -> str:
+        """What the set is, in words (the wall chart's subtitle): 全县 or the unit, the level,
+        and the lag condition asked."""
+        self.is_valid()
+        asked = self.form.cleaned_data
+        parts = [str(asked["unit"]) if asked.get("unit") else "全部单位"]
+        if asked.get("level"):
+            parts.append(str(Level(asked["level"]).label))
+        if self.lagging_asked():
+            lag = "滞后项目"
+            if asked.get("warning"):
+                lag = f"{WarningLevel(asked['warning']).label}预警的{lag}"
+            if asked.get("reason"):
+                lag += f"（{asked['reason']}）"
+            parts.append(lag)
+        return " · ".join(parts)

@@ -9,6 +9,7 @@ from investment.views import (
     overview,
     quality,
     review,
+    timeline,
     warning_rules,
     year_settings,
 )
@@ -19,6 +20,8 @@ urlpatterns = [
     path("settings/year/", year_settings.year_settings, name="year_settings"),
     path("warnings/", figures.lag_page, name="lag_warnings"),
     path("board/", figures.board_page, name="board"),
+    path("timeline/", timeline.timeline_page, name="timeline"),
+    path("timeline/pdf/", timeline.timeline_pdf, name="timeline_pdf"),
     path("overruns/", overruns.overrun_list, name="overruns"),
     path("settings/warnings/", warning_rules.warning_rules, name="warning_rules"),
     path("settings/quality/", quality.quality_rules, name="quality_rules"),

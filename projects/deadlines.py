@@ -10,6 +10,11 @@ end", done by it.
 
 *On time* is the other half of I3 and I4: done, on or before the due date.
 
+*Where it stands at a period end* (`Timeliness`: the 节点作战图's colours, the project sheet's
+状态) combines the two at the end of a day that is over: done by then, on time (按期完成) or not
+(逾期完成); else late (逾期未完成); else not due yet (未到期). What was done after that day was
+not done at it.
+
 Each rule is written twice side by side, as a database condition (lists, counts, figures) and
 in Python (one object already loaded, a template reading a property); tests hold the two
 to the same answers.
@@ -17,7 +22,7 @@ to the same answers.
 
 from datetime import date
 
-from django.db.models import F, Q
+from django.db.models import Case, CharField, F, Q, TextChoices, Value, When
 
 
 def _cutoff(on: date | None, at_end_of: date | None) -> tuple[date, bool]:
@@ -53,3 +58,34 @@ def on_time_q(*, due: str, done: str) -> Q:
 def is_on_time(*, due: date, done: date | None) -> bool:
     """``on_time_q`` for one object."""
     return done is not None and done <= due
+
+
+class Timeliness(TextChoices):
+    """Where something with a due date stands at the end of a day that is over."""
+
+    ON_TIME = "on_time", "按期完成"
+    DONE_LATE = "done_late", "逾期完成"
+    OVERDUE = "overdue", "逾期未完成"
+    NOT_YET_DUE = "not_yet_due", "未到期"
+
+
+def timeliness_case(*, due: str, done: str, at_end_of: date) -> Case:
+    """`Timeliness` of each row at the end of ``at_end_of``, as an annotation, from
+    ``on_time_q`` and ``late_q``."""
+    done_by = Q(**{f"{done}__lte": at_end_of})
+    return Case(
+        When(done_by & on_time_q(due=due, done=done), then=Value(Timeliness.ON_TIME)),
+        When(done_by, then=Value(Timeliness.DONE_LATE)),
+        When(late_q(due=due, done=done, at_end_of=at_end_of), then=Value(Timeliness.OVERDUE)),
+        default=Value(Timeliness.NOT_YET_DUE),
+        output_field=CharField(),
+    )
+
+
+def timeliness(*, due: date, done: date | None, at_end_of: date) -> Timeliness:
+    """``timeliness_case`` for one object."""
+    if done is not None and done <= at_end_of:
+        return Timeliness.ON_TIME if is_on_time(due=due, done=done) else Timeliness.DONE_LATE
+    if is_late(due=due, done=done, at_end_of=at_end_of):
+        return Timeliness.OVERDUE
+    return Timeliness.NOT_YET_DUE

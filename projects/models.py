@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -503,6 +503,10 @@ class MilestoneQuerySet(models.QuerySet):
         """节点逾期: past the 计划完成日期, not done (``projects/deadlines.py``)."""
         return self.filter(Milestone.late_q(on=on, at_end_of=at_end_of))
 
+    def with_status(self, end: date) -> "MilestoneQuerySet":
+        """Each milestone's ``status`` at the end of ``end``: a `deadlines.Timeliness` value."""
+        return self.annotate(status=Milestone.status_case(end))
+
 
 class Milestone(Versioned):
     """A step of a project with a planned date; late and on-time as ``projects/deadlines.py``
@@ -553,6 +557,14 @@ class Milestone(Versioned):
 
     def late_on(self, day: date) -> bool:
         return deadlines.is_late(due=self.planned_date, done=self.actual_date, on=day)
+
+    @staticmethod
+    def status_case(end: date) -> Case:
+        return deadlines.timeliness_case(due="planned_date", done="actual_date", at_end_of=end)
+
+    def status_at(self, end: date) -> deadlines.Timeliness:
+        """Where it stands at the end of ``end`` (a period's last day): 按期完成 … 未到期."""
+        return deadlines.timeliness(due=self.planned_date, done=self.actual_date, at_end_of=end)
 
     @property
     def is_late(self) -> bool:

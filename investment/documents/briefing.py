@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.fields.files import FieldFile
+from django.utils.safestring import SafeString
 
 from bonds.models import FundApplication, FundType
 from bonds.selectors import fund_totals
@@ -26,6 +27,7 @@ from core.models import money
 from core.pdf import render_pdf
 from investment import rules
 from investment.documents import charts
+from investment.documents.timeline import timeline_svg
 from investment.models import BriefingNote, MonthlyReport, ReportPhoto
 from investment.rules.overruns import (
     OverrunSummary,
@@ -51,6 +53,7 @@ from investment.selectors.progress import (
     plan_progress,
 )
 from investment.selectors.rankings import Ranking, unit_ranking
+from investment.selectors.timeline import project_timeline
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Nature, Project
 from projects.rules import in_statistics_q, started_q
 from supervision.models import Finding
@@ -255,7 +258,7 @@ class ProjectSheet:
     plan: AnnualPlan | None
     progress: Any  # the plan row annotated with ``completed``, or None
     months: list[tuple[int, Decimal | None, Decimal | None, str]]
-    milestones: list[Milestone]
+    timeline: SafeString  # 节点作战图 of its milestones at the period end (`documents.timeline`)
     findings: list[Finding]
     # The latest photos of the sheet's year up to its month, newest first: (data: URI, so the
     # PDF needs no fetch; caption; month).
@@ -300,7 +303,7 @@ def project_sheet_data(period: Period, *, project: Project) -> ProjectSheet:
         plan=plan,
         progress=progress,
         months=months,
-        milestones=list(project.milestones.select_related("unit").order_by("planned_date")),
+        timeline=timeline_svg(project_timeline(period, project=project)),
         findings=list(
             project.findings.exclude(status=Finding.Status.CLOSED)
             .select_related("unit")

@@ -26,6 +26,7 @@ from core.http import AuthenticatedRequest
 from core.models import money
 from investment import rules
 from investment.documents import charts
+from investment.documents.timeline import timeline_svg
 from investment.forms import asked_period
 from investment.rules.overruns import overrun_summary, project_overrun
 from investment.rules.periods import Period
@@ -40,8 +41,10 @@ from investment.selectors.portfolio import (
 )
 from investment.selectors.progress import lag_warnings, level_counts, plan_progress_all_years
 from investment.selectors.rankings import report_history
+from investment.selectors.timeline import project_timeline
 from investment.selectors.todo import todos
 from projects.access import project_for, visible_plans
+from projects.deadlines import Timeliness
 from projects.models import AnnualPlanQuerySet, Level
 from projects.services.register import plan_fields_for
 from supervision.access import visible_findings
@@ -140,7 +143,13 @@ def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "project": project,
             "plans": plans,
             "replaces": project.replacing_plans.select_related("project").order_by("-year"),
-            "milestones": project.milestones.select_related("unit").order_by("planned_date"),
+            "milestones": [
+                (m, Timeliness(m.status).label)  # type: ignore[attr-defined]  # with_status
+                for m in project.milestones.with_status(period.end)
+                .select_related("unit")
+                .order_by("planned_date")
+            ],
+            "timeline": timeline_svg(project_timeline(period, project=project)),
             "reports": report_history(project),
             "funds": project.fund_applications.order_by("-year", "fund_type"),
             "findings": project.findings.select_related("unit").order_by("-found_on"),

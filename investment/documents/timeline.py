@@ -1,0 +1,275 @@
+"""节点作战图 drawn as SVG: the same markup in the page, the project sheet and the A3 wall chart.
+
+A row is a project (or, for one project, a milestone): its name and unit (or kind) at the left,
+its milestones on the month axis, a note at the right (a set: the overdue milestones, else the
+next one due; one project: the dates and the status). Each milestone is a hollow diamond at its
+planned date and, once done by the period end, a dot at its actual date, joined by a line; one
+overdue at the period end is a dashed line from its planned date to the period end (the red
+vertical line). Colours are the statuses' (`investment.selectors.timeline`), named in the legend
+with their counts. Dates outside the axis are drawn at its edge (their dates are in the note and
+the hover title). Every label is escaped; the chart is wider than a phone and scrolls in its box.
+
+The wall chart (`wall_chart_pdf`) is A3 landscape, ``ROWS_PER_A3`` rows a page, each page with
+the legend and the month axis again.
+"""
+
+import calendar
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from core.pdf import render_pdf
+from investment.selectors.timeline import Mark, Status, Timeline, TimelineRow
+
+COLOURS = {
+    Status.ON_TIME: "#1a7f37",
+    Status.DONE_LATE: "#b7791f",
+    Status.OVERDUE: "#c0392b",
+    Status.NOT_YET_DUE: "#2b6cb0",
+}
+FONT = 'font-family="inherit" font-size="12"'
+MUTED, GRID, STRONG_GRID = "#616e7c", "#d9e2ec", "#9aa5b1"
+
+PAD, LEGEND_H, HEADER_H, ROW_H = 8, 30, 38, 26
+ROWS_PER_A3 = 30
+
+
+class Layout(NamedTuple):
+    """The columns' widths: name, unit (or status), the months, the note."""
+
+    label: int
+    side: int
+    plot: int
+    note: int
+
+
+WIDE = Layout(188, 92, 672, 236)  # a set: the page, and A3 landscape at about 11 pt
+COMPACT = Layout(132, 64, 420, 200)  # one project: the page, and A4 portrait at about 7 pt
+
+
+def _text_width(text: str) -> float:
+    """About how wide ``text`` is at 12 px: a CJK character 12, anything else 7."""
+    return sum(12 if ord(ch) > 0x2E80 else 7 for ch in text)
+
+
+def _fit(text: str, width: float) -> str:
+    """``text`` cut with … to fit ``width``."""
+    if _text_width(text) <= width:
+        return text
+    while text and _text_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _day(day: date, year: int) -> str:
+    return (
+        f"{day.month}月{day.day}日" if day.year == year else f"{day.year}年{day.month}月{day.day}日"
+    )
+
+
+class _Axis:
+    """Where a date falls on the month axis (a day's share of its month)."""
+
+    def __init__(self, chart: Timeline, left: float, plot: int):
+        self.chart, self.left = chart, left
+        self.month_w = plot / chart.months
+        self.right = left + self.month_w * chart.months
+
+    def x(self, day: date) -> float:
+        first = self.chart.first
+        months = (day.year - first.year) * 12 + day.month - first.month
+        share = (day.day - 1) / calendar.monthrange(day.year, day.month)[1]
+        return min(max(self.left + (months + share) * self.month_w, self.left), self.right)
+
+    def end_x(self) -> float:
+        """The period end: the end of its last day."""
+        return self.x(self.chart.end + timedelta(days=1))
+
+
+def _legend(chart: Timeline, width: float) -> list[str]:
+    parts, x, y = [], PAD, 18
+    for status, label, count in chart.counts:
+        colour = COLOURS[Status(status)]
+        parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" rx="2" fill="{colour}"/>')
+        text = f"{label} {count}"
+        parts.append(f'<text x="{x + 16}" y="{y}" {FONT}>{escape(text)}</text>')
+        x += 16 + _text_width(text) + 16
+    x += 8
+    parts.append(_diamond(x + 6, y - 4, MUTED))
+    parts.append(f'<text x="{x + 16}" y="{y}" {FONT} fill="{MUTED}">计划完成</text>')
+    x += 16 + 48 + 14
+    parts.append(f'<circle cx="{x + 6}" cy="{y - 4}" r="4.5" fill="{MUTED}"/>')
+    parts.append(f'<text x="{x + 16}" y="{y}" {FONT} fill="{MUTED}">实际完成</text>')
+    x += 16 + 48 + 14
+    parts.append(
+        f'<line x1="{x + 6}" x2="{x + 6}" y1="{y - 11}" y2="{y + 3}" stroke="{COLOURS[Status.OVERDUE]}" '
+        'stroke-dasharray="3 2" stroke-width="1.5"/>'
+    )
+    end = f"截至{chart.end.year}年{chart.end.month}月底"
+    parts.append(f'<text x="{x + 14}" y="{y}" {FONT} fill="{MUTED}">{end}</text>')
+    return parts
+
+
+def _header(chart: Timeline, axis: _Axis, top: float, bottom: float) -> list[str]:
+    """Years and months above the plot, and the month lines down through the rows."""
+    parts = []
+    step = 1 if axis.month_w >= 34 else 3 if axis.month_w >= 14 else 6 if axis.month_w >= 7 else 12
+    for index in range(chart.months + 1):
+        x = axis.left + index * axis.month_w
+        year, month = chart.month_of(index) if index < chart.months else (0, 0)
+        strong = month in (1, 4, 7, 10) or index in (0, chart.months)
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + 16}" y2="{bottom}" '
+            f'stroke="{STRONG_GRID if strong else GRID}"/>'
+        )
+        if index == chart.months:
+            break
+        if month == 1 or index == 0:
+            parts.append(
+                f'<text x="{x + 3:.1f}" y="{top + 12}" {FONT} font-weight="bold">{year}年</text>'
+            )
+        if (month - 1) % step == 0:
+            centre, anchor = (x + axis.month_w / 2, "middle") if step == 1 else (x + 3, "start")
+            parts.append(
+                f'<text x="{centre:.1f}" y="{top + 32}" {FONT} text-anchor="{anchor}" '
+                f'fill="{MUTED}">{month}月</text>'
+            )
+    return parts
+
+
+def _diamond(x: float, y: float, colour: str, size: float = 6) -> str:
+    points = f"{x:.1f},{y - size:.1f} {x + size:.1f},{y:.1f} {x:.1f},{y + size:.1f} {x - size:.1f},{y:.1f}"
+    return f'<polygon points="{points}" fill="#fff" stroke="{colour}" stroke-width="1.8"/>'
+
+
+def _mark(mark: Mark, axis: _Axis, y: float, year: int) -> str:
+    colour = COLOURS[Status(mark.status)]
+    planned = axis.x(mark.planned)
+    said = f"{mark.name}（{mark.kind}）：计划{mark.planned:%Y-%m-%d}"
+    if mark.actual:
+        said += f"，实际{mark.actual:%Y-%m-%d}"
+    parts = [f'<g class="node {mark.status}"><title>{escape(said)}，{mark.status_label}</title>']
+    if mark.status == Status.OVERDUE:
+        parts.append(
+            f'<line x1="{planned:.1f}" x2="{axis.end_x():.1f}" y1="{y}" y2="{y}" stroke="{colour}" '
+            'stroke-width="2" stroke-dasharray="4 3"/>'
+        )
+    if mark.actual:
+        actual = axis.x(mark.actual)
+        parts.append(
+            f'<line x1="{planned:.1f}" x2="{actual:.1f}" y1="{y}" y2="{y}" stroke="{colour}" stroke-width="2"/>'
+        )
+    parts.append(_diamond(planned, y, colour))
+    if mark.actual:
+        parts.append(f'<circle cx="{axis.x(mark.actual):.1f}" cy="{y}" r="4.5" fill="{colour}"/>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _note(row: TimelineRow, by_project: bool, year: int) -> tuple[str, str]:
+    """(text, colour) at the right of a row."""
+    if not by_project:
+        mark = row.marks[0]
+        actual = f" 实际{mark.actual:%Y-%m-%d}" if mark.actual else ""
+        return f"计划{mark.planned:%Y-%m-%d}{actual}", MUTED
+    if row.overdue:
+        names = "、".join(mark.name for mark in row.overdue)
+        return f"逾期{len(row.overdue)}个：{names}", COLOURS[Status.OVERDUE]
+    upcoming = row.next_due
+    if upcoming:
+        return f"下一节点：{upcoming.name} {_day(upcoming.planned, year)}", MUTED
+    if row.marks:
+        return "本年度节点均已完成", COLOURS[Status.ON_TIME]
+    return "本年度无节点", MUTED
+
+
+def timeline_svg(
+    chart: Timeline,
+    *,
+    rows: Sequence[TimelineRow] | None = None,
+    link: Callable[[int], str] | None = None,
+) -> SafeString:
+    """The chart of ``rows`` (default: all of ``chart``'s), with its legend and month axis;
+    ``link`` gives a project's page address for its name (the page; not the PDF)."""
+    rows = chart.rows if rows is None else rows
+    layout = WIDE if chart.by_project else COMPACT
+    label_w, side_w, note_w = layout.label, layout.side, layout.note
+    left = PAD + label_w + side_w
+    axis = _Axis(chart, left, layout.plot)
+    width = axis.right + 10 + note_w + PAD
+    top = LEGEND_H
+    first_row = top + HEADER_H
+    height = first_row + ROW_H * max(len(rows), 1) + PAD
+    title = f"{chart.year}年节点作战图（截至{chart.end.month}月底）"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'width="{width:.0f}" height="{height:.0f}" class="timeline-chart" role="img" '
+        f'aria-label="{escape(title)}">',
+        *_legend(chart, width),
+    ]
+    for index in range(len(rows)):
+        if index % 2:
+            y = first_row + index * ROW_H
+            parts.append(
+                f'<rect x="0" y="{y}" width="{width:.0f}" height="{ROW_H}" fill="#f5f7fa"/>'
+            )
+    bottom = first_row + ROW_H * max(len(rows), 1)
+    parts.append(f'<text x="{PAD}" y="{top + 32}" {FONT} font-weight="bold">'
+                 f'{"项目" if chart.by_project else "节点"}</text>')  # fmt: skip
+    parts.append(f'<text x="{PAD + label_w}" y="{top + 32}" {FONT} font-weight="bold">'
+                 f'{"责任单位" if chart.by_project else "状态"}</text>')  # fmt: skip
+    parts.append(f'<text x="{axis.right + 10:.1f}" y="{top + 32}" {FONT} font-weight="bold">'
+                 f'{"节点情况" if chart.by_project else "计划 / 实际完成"}</text>')  # fmt: skip
+    parts += _header(chart, axis, top, bottom)
+    parts.append(
+        f'<line x1="0" x2="{width:.0f}" y1="{first_row}" y2="{first_row}" stroke="{STRONG_GRID}"/>'
+    )
+    for index, row in enumerate(rows):
+        y = first_row + index * ROW_H + ROW_H / 2
+        label = escape(_fit(row.label, label_w - 10))
+        named = f"<title>{escape(row.label)}</title>{label}"
+        text = f'<text x="{PAD}" y="{y + 4}" {FONT} class="row-label">{named}</text>'
+        if link and row.project_id is not None and chart.by_project:
+            text = f'<a href="{escape(link(row.project_id))}">{text}</a>'
+        parts.append(text)
+        side, side_colour = (row.side, MUTED)
+        if not chart.by_project:  # a milestone's row: its status, in its colour
+            side, side_colour = row.marks[0].status_label, COLOURS[Status(row.marks[0].status)]
+        side = escape(_fit(side, side_w - 8))
+        parts.append(
+            f'<text x="{PAD + label_w}" y="{y + 4}" {FONT} fill="{side_colour}">{side}</text>'
+        )
+        parts += [_mark(mark, axis, y, chart.year) for mark in row.marks]
+        note, colour = _note(row, chart.by_project, chart.year)
+        parts.append(
+            f'<text x="{axis.right + 10:.1f}" y="{y + 4}" {FONT} fill="{colour}"><title>{escape(note)}</title>'
+            f"{escape(_fit(note, note_w))}</text>"
+        )
+    if not rows:
+        parts.append(
+            f'<text x="{left + 8}" y="{first_row + 17}" {FONT} fill="{MUTED}">没有项目</text>'
+        )
+    end_x = axis.end_x()
+    parts.append(
+        f'<line x1="{end_x:.1f}" x2="{end_x:.1f}" y1="{top + 16}" y2="{bottom}" '
+        f'stroke="{COLOURS[Status.OVERDUE]}" stroke-width="1.5" stroke-dasharray="3 2" class="period-end"/>'
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def wall_chart_pages(chart: Timeline) -> list[SafeString]:
+    """The chart in pages of ``ROWS_PER_A3`` rows, each with its legend and axis."""
+    chunks = [chart.rows[i : i + ROWS_PER_A3] for i in range(0, len(chart.rows), ROWS_PER_A3)]
+    return [timeline_svg(chart, rows=chunk) for chunk in chunks or [[]]]
+
+
+def wall_chart_pdf(chart: Timeline, *, scope: str, generated: date) -> bytes:
+    """The A3-landscape wall chart of a set: its title, what it covers, its pages."""
+    return render_pdf(
+        "investment/timeline_pdf.html",
+        {"chart": chart, "pages": wall_chart_pages(chart), "scope": scope, "generated": generated},
+    )
