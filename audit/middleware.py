@@ -62,6 +62,8 @@ ACTIONS = {
     "briefing_pdf": "下载简报",
     "project_sheet_pdf": "下载项目一页纸",
     "board": "导出挂图作战表",
+    "timeline": "节点作战图",
+    "timeline_pdf": "下载节点作战图",
     "lag_warnings": "导出滞后预警",
     "overruns": "导出超概算超工期项目",
     "warning_rules": "修改预警规则",

@@ -86,6 +86,8 @@ CASES = [
     ("lag_warnings", None, "get"),
     ("overruns", None, "get"),
     ("board", None, "get"),
+    ("timeline", None, "get"),
+    ("timeline_pdf", None, "get"),
     ("warning_rules", None, "get"),
     ("warning_rules", None, "post"),
     ("fund_list", None, "get"),

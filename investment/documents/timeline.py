@@ -1,13 +1,14 @@
 """节点作战图 drawn as SVG: the same markup in the page, the project sheet and the A3 wall chart.
 
-A row is a project (or, for one project, a milestone): its name and unit (or kind) at the left,
+A row is a project (for one project, a milestone): its name and unit (its status) at the left,
 its milestones on the month axis, a note at the right (a set: the overdue milestones, else the
-next one due; one project: the dates and the status). Each milestone is a hollow diamond at its
-planned date and, once done by the period end, a dot at its actual date, joined by a line; one
-overdue at the period end is a dashed line from its planned date to the period end (the red
-vertical line). Colours are the statuses' (`investment.selectors.timeline`), named in the legend
-with their counts. Dates outside the axis are drawn at its edge (their dates are in the note and
-the hover title). Every label is escaped; the chart is wider than a phone and scrolls in its box.
+next one due; one project: the dates). Each milestone is a hollow diamond at its planned date
+and, once done by the period end, a dot at its actual date, joined by a line; one overdue at the
+period end is a dashed line from its planned date to the period end (the red vertical line).
+Colours are the statuses' (`projects.deadlines.Timeliness`), named in the legend with their
+counts. A date outside the axis is drawn at its edge (a planned one before it as an arrow), its
+date in the hover title. Every label is escaped; the chart is wider than a phone and scrolls in
+its box.
 
 The wall chart (`wall_chart_pdf`) is A3 landscape, ``ROWS_PER_A3`` rows a page, each page with
 the legend and the month axis again.
@@ -34,7 +35,7 @@ FONT = 'font-family="inherit" font-size="12"'
 MUTED, GRID, STRONG_GRID = "#616e7c", "#d9e2ec", "#9aa5b1"
 
 PAD, LEGEND_H, HEADER_H, ROW_H = 8, 30, 38, 26
-ROWS_PER_A3 = 30
+ROWS_PER_A3 = 24
 
 
 class Layout(NamedTuple):
@@ -47,7 +48,7 @@ class Layout(NamedTuple):
 
 
 WIDE = Layout(188, 92, 672, 236)  # a set: the page, and A3 landscape at about 11 pt
-COMPACT = Layout(132, 64, 420, 200)  # one project: the page, and A4 portrait at about 7 pt
+COMPACT = Layout(132, 72, 420, 200)  # one project: the page, and A4 portrait at about 7 pt
 
 
 def _text_width(text: str) -> float:
@@ -90,7 +91,9 @@ class _Axis:
 
 
 def _legend(chart: Timeline, width: float) -> list[str]:
-    parts, x, y = [], PAD, 18
+    parts: list[str] = []
+    x: float = PAD
+    y = 18
     for status, label, count in chart.counts:
         colour = COLOURS[Status(status)]
         parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" rx="2" fill="{colour}"/>')
@@ -162,7 +165,12 @@ def _mark(mark: Mark, axis: _Axis, y: float, year: int) -> str:
         parts.append(
             f'<line x1="{planned:.1f}" x2="{actual:.1f}" y1="{y}" y2="{y}" stroke="{colour}" stroke-width="2"/>'
         )
-    parts.append(_diamond(planned, y, colour))
+    if mark.planned < axis.chart.first:  # planned before the axis: an arrow at its edge
+        x = axis.left
+        points = f"{x:.1f},{y} {x + 7:.1f},{y - 5} {x + 7:.1f},{y + 5}"
+        parts.append(f'<polygon points="{points}" fill="{colour}" class="before-axis"/>')
+    else:
+        parts.append(_diamond(planned, y, colour))
     if mark.actual:
         parts.append(f'<circle cx="{axis.x(mark.actual):.1f}" cy="{y}" r="4.5" fill="{colour}"/>')
     parts.append("</g>")
@@ -212,9 +220,9 @@ def timeline_svg(
     ]
     for index in range(len(rows)):
         if index % 2:
-            y = first_row + index * ROW_H
+            band = first_row + index * ROW_H
             parts.append(
-                f'<rect x="0" y="{y}" width="{width:.0f}" height="{ROW_H}" fill="#f5f7fa"/>'
+                f'<rect x="0" y="{band}" width="{width:.0f}" height="{ROW_H}" fill="#f5f7fa"/>'
             )
     bottom = first_row + ROW_H * max(len(rows), 1)
     parts.append(f'<text x="{PAD}" y="{top + 32}" {FONT} font-weight="bold">'

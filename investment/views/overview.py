@@ -144,7 +144,7 @@ def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "plans": plans,
             "replaces": project.replacing_plans.select_related("project").order_by("-year"),
             "milestones": [
-                (m, Timeliness(m.status).label)  # type: ignore[attr-defined]  # with_status
+                (m, Timeliness(m.status).label)  # ``status``: with_status
                 for m in project.milestones.with_status(period.end)
                 .select_related("unit")
                 .order_by("planned_date")
