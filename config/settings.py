@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "bonds",
     "supervision",
     "batches",
+    "promotion",
     "investment",
     "history",
     "ledger",

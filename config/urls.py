@@ -50,6 +50,7 @@ urlpatterns = [
     path("opendata/", include("opendata.urls")),
     path("upstream/", include("upstream.urls")),
     path("funds/", include("bonds.urls")),
+    path("promotion/", include("promotion.urls")),
     # 通报 were at /supervision/notices/… while `investment` routes them: bookmarks still work.
     re_path(
         r"^supervision/notices/(?P<rest>.*)$",

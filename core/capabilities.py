@@ -91,6 +91,7 @@ CapabilityName: TypeAlias = Literal[
     "opendata.publish",
     "upstream.keep",
     "fund.keep",
+    "promotion.keep",
     "supervision.keep",
     "finding.answer",
     "security.grant",
@@ -141,6 +142,11 @@ CAPABILITY: dict[CapabilityName, Capability] = {
         "维护上报模板（上传、对应字段）并下载填好的上报表", "上报模板由项目办维护。"
     ),
     "fund.keep": Capability("登记资金申报及其附件", "资金申报由项目办登记，您的角色不能修改。"),
+    "promotion.keep": Capability(
+        "登记招商引资活动（外出招商、接待客商）及其签约项目",
+        "招商引资活动由各单位填报员和项目办登记，您的角色不能修改。",
+        "只能登记本单位的招商引资活动。",
+    ),
     "supervision.keep": Capability(
         "记录督查、交办、修改、转交和销号问题、印发通报", "只有督查办可以进行此操作。"
     ),
@@ -191,6 +197,7 @@ CAPABILITIES: dict[str, dict[CapabilityName, Scope]] = {
         "report.enter": OWN_UNIT,
         "quality.explain": OWN_UNIT,
         "finding.answer": OWN_UNIT,
+        "promotion.keep": OWN_UNIT,
     },
     "officer": {
         "portfolio.view": ALL,
@@ -209,6 +216,7 @@ CAPABILITIES: dict[str, dict[CapabilityName, Scope]] = {
         "opendata.publish": ALL,
         "upstream.keep": ALL,
         "fund.keep": ALL,
+        "promotion.keep": ALL,
         "year.configure": ALL,
         "units.keep": ALL,
     },

@@ -39,6 +39,7 @@ LEDGER_TEMPLATE = "重点项目台账模板.xlsx"
 REPORTERS_TEMPLATE = "填报员导入模板.xlsx"
 FUNDS = "资金申报台账.xlsx"
 AUDIT_LOG = "安全审计日志.xlsx"
+PROMOTION = "招商引资活动台账.xlsx"
 
 
 def findings(*, today: date) -> str:

@@ -32,6 +32,7 @@ from investment.models import (
     YearSettings,
 )
 from projects.models import AnnualPlan, Milestone, Project, ProjectRevision, Unit, User
+from promotion.models import Activity
 from supervision.models import Finding
 
 BOOKKEEPING = {"version", "updated_at"}
@@ -112,6 +113,16 @@ def _batch_entries(records: list[Any]) -> list[str]:
     ]
 
 
+def _activities(records: list[Any]) -> list[str]:
+    units = _rows(Unit, (r.unit_id for r in records))
+    kinds = dict(Activity._meta.get_field("kind").flatchoices)
+    return [
+        f"{getattr(units.get(r.unit_id), 'name', '')} · {r.held_on:%Y-%m-%d} "
+        f"{kinds.get(r.kind, r.kind)} {_start(r.counterpart)}"
+        for r in records
+    ]
+
+
 def _start(text: str) -> str:
     return text if len(text) <= DESCRIPTION_SHOWN else text[: DESCRIPTION_SHOWN - 1] + "…"
 
@@ -165,6 +176,7 @@ HISTORY_MODELS: dict[str, Kind] = {
     "batch": Kind(Batch, "三个一批期次", lambda rs: [r.name for r in rs]),
     "batch_entry": Kind(BatchEntry, "三个一批项目", _batch_entries),
     "finding": Kind(Finding, "督查问题", _findings),
+    "promotion": Kind(Activity, "招商引资", _activities),
     "period": Kind(ReportingPeriod, "月份锁定", lambda rs: [f"{r.year}年{r.month}月" for r in rs]),
     "settings": Kind(YearSettings, "年度设置", lambda rs: [f"{r.year}年 年度设置" for r in rs]),
     "warning_rule": Kind(WarningRule, "预警规则", _warning_rules),

@@ -11,6 +11,7 @@ from core.uploads import check_attachment
 from investment.models import MonthlyReport, QualityFlag, QualityRule, ReportPhoto
 from ledger.services.demo import seed_demo
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
+from promotion.services import activity_save
 from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
 from tests.builders import ledger
 from tests.cast import Cast
@@ -47,7 +48,7 @@ def matrix_county() -> None:
     """The permission matrix's small county (tests/test_permission_matrix.py): two 2024
     projects, 甲 of 县住建局 with a sent March report (a photo, a data-quality flag, a milestone)
     and 乙 of 营盘镇; a fund and a finding with a file on each unit's side, an inspection, a
-    notice; every role's person of the cast, a second account with no role and the leader's
+    notice, a 招商 visit of each unit; every role's person of the cast, a second account with no role and the leader's
     password reset waiting."""
     ledger(
         {
@@ -77,6 +78,11 @@ def matrix_county() -> None:
     Milestone.objects.create(
         project=Project.objects.get(code=code(1)), name="施工许可", planned_date=date(2024, 6, 1)
     )
+    for unit_name in ("县住建局", "营盘镇"):  # a 招商 visit on each unit's side
+        activity_save(
+            user=users["officer"], held_on=date(2024, 3, 8), kind="visit", led_by="department",
+            unit=Unit.objects.get(name=unit_name), counterpart=f"{unit_name}客商",
+        )  # fmt: skip
 
 
 def _supervision_records(users, unit) -> None:

@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Each app and the apps it may import: the order of docs/architecture.md.
 ABOVE = [
-    "core", "audit", "projects", "accounts", "bonds", "supervision", "batches", "investment",
-    "history", "ledger", "upstream", "opendata", "backup",
+    "core", "audit", "projects", "accounts", "bonds", "supervision", "batches", "promotion",
+    "investment", "history", "ledger", "upstream", "opendata", "backup",
 ]  # fmt: skip
 MAY_IMPORT = {
     "core": set(),
@@ -27,9 +27,20 @@ MAY_IMPORT = {
     # never investment: a notice's figures are investment's
     "supervision": {"core", "audit", "projects"},
     "batches": {"core", "audit", "projects"},
-    "investment": {"core", "audit", "projects", "bonds", "supervision"},
-    "history": {"core", "projects", "bonds", "supervision", "batches", "investment"},  # every app's
-    "ledger": {"core", "projects", "bonds", "supervision", "batches", "investment", "audit"},
+    "promotion": {"core", "audit", "projects"},
+    "investment": {"core", "audit", "projects", "bonds", "supervision", "promotion"},
+    # every app's history
+    "history": {"core", "projects", "bonds", "supervision", "batches", "promotion", "investment"},
+    "ledger": {
+        "core",
+        "projects",
+        "bonds",
+        "supervision",
+        "batches",
+        "promotion",
+        "investment",
+        "audit",
+    },
     "upstream": {"core", "audit", "projects", "investment"},
     "opendata": {"core", "projects", "investment"},  # no models: reads the register and figures
     "backup": {"audit"},  # every model, generically: only the audit entry it writes by name

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The apps laid out by layer (projects is being split into core, accounts and projects).
 APPS = [
-    "audit", "bonds", "supervision", "batches", "investment", "history", "ledger", "opendata",
+    "audit", "bonds", "supervision", "batches", "promotion", "investment", "history", "ledger",
+    "opendata",
     "backup",
 ]  # fmt: skip
 # Every module of ours, for the circle test.

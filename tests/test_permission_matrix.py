@@ -22,6 +22,7 @@ from bonds.models import FundApplication, FundAttachment
 from core.capabilities import can, capabilities_of, has_business, needed_for
 from investment.models import MonthlyReport, QualityFlag, ReportPhoto
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
+from promotion.models import Activity
 from supervision.models import Evidence, Finding, Inspection, Notice
 from tests.workbooks import code
 from upstream.models import UpstreamTemplate
@@ -104,6 +105,15 @@ CASES = [
     ("fund_edit", "other unit's fund", "get"),
     ("fund_attach", "own fund", "post"),
     ("fund_file", "fund file", "get"),
+    ("activity_list", None, "get"),
+    ("activity_create", None, "get"),
+    ("promotion_figures", None, "get"),
+    ("activity_detail", "own activity", "get"),
+    ("activity_detail", "other unit's activity", "get"),
+    ("activity_edit", "own activity", "get"),
+    ("activity_edit", "other unit's activity", "get"),
+    ("activity_delete", "own activity", "get"),
+    ("activity_delete", "other unit's activity", "get"),
     ("finding_list", None, "get"),
     ("finding_create", None, "get"),
     ("finding_detail", "own finding", "get"),
@@ -209,6 +219,8 @@ def sample_object(target: str | None):
             Evidence.objects.get(event__finding__unit__name="营盘镇").event.finding
         ),
         "own milestone": own_milestone,
+        "own activity": lambda: Activity.objects.get(unit__name="县住建局"),
+        "other unit's activity": lambda: Activity.objects.get(unit__name="营盘镇"),
         "another administrator": lambda: User.objects.get(username="auditor"),
     }
     return objects[target]() if target in objects else None
@@ -325,6 +337,8 @@ def url_for(name: str, target: str | None) -> str:
             Evidence.objects.get(event__finding__unit__name="营盘镇").pk
         ],
         "inspection": lambda: [Inspection.objects.get().pk],
+        "own activity": lambda: [Activity.objects.get(unit__name="县住建局").pk],
+        "other unit's activity": lambda: [Activity.objects.get(unit__name="营盘镇").pk],
         "notice": lambda: [Notice.objects.get().pk],
         "a user": lambda: [User.objects.get(username="reporter").pk],
         "an account with no role": lambda: [User.objects.get(username="pending2").pk],

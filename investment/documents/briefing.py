@@ -7,8 +7,9 @@ one-page sheet (项目一页纸). The PDF is drawn by `core.pdf.render_pdf` from
 
 Beyond the pages' figures, the briefing fills seed 004's blanks: new starts and 集中开工 (a day
 with at least three new starts), 前期手续 done by the period end, 纳统, 民间投资, funds by type,
-and the findings overdue at the period end. Long lists are cut to the worst ``BRIEFING_LIST``
-with their totals (`furthest_behind`), as the notice cuts them.
+the findings overdue at the period end, and section (五)'s 招商引资 (`promotion.selectors`). Long
+lists are cut to the worst ``BRIEFING_LIST`` with their totals (`furthest_behind`), as the notice
+cuts them.
 """
 
 import base64
@@ -56,6 +57,7 @@ from investment.selectors.rankings import Ranking, unit_ranking
 from investment.selectors.timeline import project_timeline
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Nature, Project
 from projects.rules import in_statistics_q, started_q
+from promotion.selectors import BriefingSection, briefing_section
 from supervision.models import Finding
 
 # A day on which at least this many new projects broke ground counts as a 集中开工 event.
@@ -100,6 +102,7 @@ class Briefing:
     next_steps: str
     completeness: Completeness
     overruns: OverrunSummary
+    promotion: BriefingSection  # section (五) 招商引资
 
     @property
     def title(self) -> str:
@@ -220,6 +223,7 @@ def briefing_data(period: Period) -> Briefing:
         next_steps=note.next_steps if note else "",
         completeness=report_completeness(period),
         overruns=overrun_summary(period, plans=AnnualPlan.objects.all()),
+        promotion=briefing_section(year_start=period.year_start, start=period.start, end=end),
     )
 
 

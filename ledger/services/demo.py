@@ -41,6 +41,7 @@ from ledger.services.demo_catalogue import (
     TOWNSHIP_PROJECTS,
     TOWNSHIPS,
 )
+from ledger.services.demo_promotion import promotion_story
 from ledger.services.demo_quality import quality_story
 from ledger.services.demo_supervision import supervision_story
 from ledger.services.importer import import_ledger
@@ -606,6 +607,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD, today: date | None = None) -> Im
         _reports_online(cal)
         quality_story(year=cal.year, month=cal.month)
         supervision_story(cal)
+        promotion_story(cal, leaders=LEADERS)
         for story in settings.DEMO_STORIES:  # the apps below the ledger: 上报模板
             import_string(story)()
     return result

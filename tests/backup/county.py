@@ -2,7 +2,8 @@
 mistyped password) through the login page, a ledger uploaded, previewed and confirmed,
 months entered and submitted on the month-entry page with photos, a report returned,
 corrected and approved, a month locked, an inspection of two projects, findings answered
-with evidence, closed or sent back, a fund application with its documents, a password
+with evidence, closed or sent back, a fund application with its documents, two 招商
+activities (one with a signed project), a password
 changed, an administrator's edit in the admin, and a second upload left in preview."""
 
 import io
@@ -17,6 +18,7 @@ from PIL import Image
 from bonds.models import FundApplication
 from investment.models import MonthlyReport, ReportPhoto
 from projects.models import AnnualPlan, Project, Unit, User
+from promotion.models import Activity
 from supervision.models import Evidence, Finding
 from tests.backup.pages import form_fields, send, submit
 from tests.cast import PASSWORD, Cast
@@ -144,6 +146,7 @@ def a_used_county(cast: Cast) -> People:
     _report_months(people)
     _supervise(people)
     _funds(people)
+    _promote(people)
     _housekeeping(people, cast)
     return people
 
@@ -245,6 +248,18 @@ def _funds(people: People) -> None:
                                           pdf("申报书", "申报书.pdf")]},
                action=reverse("fund_attach", args=[fund.pk]))  # fmt: skip
     assert FundApplication.objects.count() == 2
+
+
+def _promote(people: People) -> None:
+    """县住建局 records a 招商 visit that signed one of its projects; 营盘镇 a reception."""
+    project = Project.objects.get(name="城关保障房")
+    submit(people.housing, reverse("activity_create"),
+           {"held_on": "2026-05-12", "kind": "visit", "led_by": "department",
+            "counterpart": "华秦新材料科技有限公司", "place": "西安", "projects": [str(project.pk)]})  # fmt: skip
+    submit(people.township, reverse("activity_create"),
+           {"held_on": "2026-06-03", "kind": "reception", "led_by": "township",
+            "counterpart": "陕商联合会考察团", "batches": "2", "people": "16"})  # fmt: skip
+    assert Activity.objects.count() == 2
 
 
 def _housekeeping(people: People, cast: Cast) -> None:

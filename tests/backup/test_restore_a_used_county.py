@@ -32,7 +32,8 @@ WRITTEN_BY_USE = [
     "supervision.Inspection", "supervision.Inspection_projects", "supervision.Finding",
     "supervision.HistoricalFinding", "supervision.FindingEvent", "supervision.Evidence",
     "bonds.FundApplication", "bonds.HistoricalFundApplication", "bonds.FundAttachment",
-    "ledger.LedgerImport", "auth.Group", "auth.Group_permissions",
+    "ledger.LedgerImport", "auth.Group", "auth.Group_permissions", "promotion.Activity",
+    "promotion.Activity_projects", "promotion.HistoricalActivity",
 ]  # fmt: skip
 
 

@@ -20,6 +20,8 @@ from bonds.services import fund_save
 from investment.models import BriefingNote
 from investment.services.reports import briefing_note_save
 from projects.models import AnnualPlan, FactorCategory, Milestone, Project, Stage, Unit, User
+from promotion.models import Activity
+from promotion.services import activity_save
 from supervision.models import Finding, Inspection
 from supervision.services import finding_create, inspection_save
 from tests.browser.conftest import sign_in
@@ -85,7 +87,14 @@ def a_county_with_every_field_filled(cast) -> dict:
         user=people["office"], year=2026, period="month", month=3,
         next_steps="一、抓开工\n二、抓资金",
     )  # fmt: skip
+    activity = activity_save(
+        user=people["reporter"], held_on=date(2026, 2, 13), kind="reception", led_by="leader",
+        leader="张副县长", unit=project.unit, counterpart="长三角企业家考察团", place="县产业园区",
+        batches=2, people=18, outcome="考察园区\n达成投资意向", projects=[project],
+        today=date(2026, 3, 1),
+    )  # fmt: skip
     return people | {
+        "activity": activity,
         "project": project,
         "plan": AnnualPlan.objects.get(project=project),
         "fund": fund,
@@ -118,6 +127,11 @@ def a_county_with_optional_fields_blank(cast) -> dict:
     )
     Milestone.objects.filter(pk=county["milestone"].pk).update(actual_date=None, unit=None)
     BriefingNote.objects.filter(pk=county["note"].pk).update(next_steps="")
+    Activity.objects.filter(pk=county["activity"].pk).update(
+        kind="visit", led_by="department", leader="", place="", batches=None, people=None,
+        outcome="",
+    )  # fmt: skip
+    county["activity"].projects.clear()
     User.objects.filter(pk=county["user"].pk).update(
         role=User.Role.LEADER, unit=None, is_active=False
     )
@@ -172,6 +186,10 @@ EDIT_FORMS = [
         form=lambda c: "form[method=post]:has(textarea[name=next_steps])",
     ),
     EditForm("责任单位", "office", "unit", "unit_edit", lambda c: [c["unit"].pk]),
+    EditForm(
+        "招商引资活动（本单位填报员）", "reporter", "activity", "activity_edit",
+        lambda c: [c["activity"].pk],
+    ),
     EditForm(
         "用户角色（安全管理）", "security", "user", "security_users",
         form=lambda c: "form:has(select[name=role])"

@@ -1,0 +1,131 @@
+"""招商引资's figures for any period, summed in the database (`promotion.rules.FIGURES`): two
+queries whatever the number of activities, one more for the units' table."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+
+from core.models import money
+from projects.models import Project
+from promotion.models import Activity
+from promotion.rules import FIGURES, RECEPTION, aggregates, held_q
+
+
+@dataclass(frozen=True)
+class PromotionFigures:
+    """Seed 004's section (五) for activities held from ``start`` through ``end``."""
+
+    start: date
+    end: date
+    activities: int = 0  # records of either kind
+    visits: int = 0
+    visits_leader: int = 0
+    visits_department: int = 0
+    visits_township: int = 0
+    receptions: int = 0  # reception records
+    reception_batches: int = 0
+    reception_people: int = 0
+    signed_projects: int = 0
+    signed_investment: Decimal = field(default_factory=lambda: Decimal(0))  # 总投资, 万元
+
+    @property
+    def recorded(self) -> bool:
+        return self.activities > 0
+
+    def values(self) -> list[int]:
+        """The figures in `FIGURES`' order."""
+        return [getattr(self, figure.key) for figure in FIGURES]
+
+
+def promotion_figures(activities: QuerySet[Activity], start: date, end: date) -> PromotionFigures:
+    """The figures of ``activities`` (a user's scope, or all) held from ``start`` to ``end``."""
+    held = activities.filter(held_q(start, end)).order_by()
+    totals = held.aggregate(
+        activities=Count("pk"), receptions=Count("pk", filter=RECEPTION), **aggregates()
+    )
+    signed = Project.objects.filter(pk__in=held.values("projects")).aggregate(
+        count=Count("pk"), investment=Sum("total_investment")
+    )
+    return PromotionFigures(
+        start=start,
+        end=end,
+        **{key: value or 0 for key, value in totals.items()},
+        signed_projects=signed["count"],
+        signed_investment=money(signed["investment"]),
+    )
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    unit: str
+    figures: list[int]
+    signed_projects: int
+
+
+def figures_by_unit(activities: QuerySet[Activity], start: date, end: date) -> list[UnitFigures]:
+    """The same figures for each unit that recorded an activity in the period (two queries)."""
+    held = activities.filter(held_q(start, end)).order_by()
+    rows = held.values("unit_id", "unit__name", "unit__sort_order").annotate(**aggregates())
+    signed = dict(
+        held.filter(projects__isnull=False)
+        .values("unit_id")
+        .annotate(n=Count("projects", distinct=True))
+        .values_list("unit_id", "n")
+    )
+    ordered = sorted(rows, key=lambda row: (row["unit__sort_order"], row["unit__name"]))
+    return [
+        UnitFigures(
+            unit=row["unit__name"],
+            figures=[row[figure.key] or 0 for figure in FIGURES],  # type: ignore[literal-required]
+            signed_projects=signed.get(row["unit_id"], 0),
+        )
+        for row in ordered
+    ]
+
+
+@dataclass(frozen=True)
+class BriefingSection:
+    """What the briefing's section (五) says: the year through the period's end, and the
+    period's own part of it (None for a year's briefing)."""
+
+    year_to_date: PromotionFigures
+    this_period: PromotionFigures | None
+
+
+def briefing_section(*, year_start: date, start: date, end: date) -> BriefingSection:
+    everything = Activity.objects.all()
+    return BriefingSection(
+        year_to_date=promotion_figures(everything, year_start, end),
+        this_period=None if start == year_start else promotion_figures(everything, start, end),
+    )
+
+
+EXPORT_HEADERS = [
+    "日期", "类型", "牵头", "带队领导", "单位", "客商/企业", "地点", "批次", "人数", "成效",
+    "签约项目代码", "签约项目名称",
+]  # fmt: skip
+
+
+def export_rows(activities: QuerySet[Activity]) -> Iterator[list[Any]]:
+    """The list's rows as its Excel export writes them (a fixed number of queries)."""
+    rows = activities.select_related("unit").prefetch_related("projects").order_by("held_on", "pk")
+    for activity in rows.iterator(chunk_size=500):
+        projects = sorted(activity.projects.all(), key=lambda project: project.code)
+        yield [
+            activity.held_on,
+            activity.get_kind_display(),
+            activity.get_led_by_display(),
+            activity.leader,
+            activity.unit.name,
+            activity.counterpart,
+            activity.place,
+            activity.batches,
+            activity.people,
+            activity.outcome,
+            "、".join(project.code for project in projects),
+            "、".join(project.name for project in projects),
+        ]
