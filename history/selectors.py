@@ -187,6 +187,12 @@ HISTORY_MODELS: dict[str, Kind] = {
 }
 
 
+def register(key: str, kind: Kind) -> None:
+    """A table of an app below this one, which it may not import, added by that app when it is
+    ready (upstream's 上报模板, `upstream.apps`)."""
+    HISTORY_MODELS[key] = kind
+
+
 def history_rows(table: str) -> QuerySet[Any]:
     rows: QuerySet[Any] = (
         HISTORY_MODELS[table]

@@ -41,7 +41,7 @@ MAY_IMPORT = {
         "investment",
         "audit",
     },
-    "upstream": {"core", "audit", "projects", "investment"},
+    "upstream": {"core", "audit", "projects", "investment", "history"},  # registers its history
     "opendata": {"core", "projects", "investment"},  # no models: reads the register and figures
     "backup": {"audit"},  # every model, generically: only the audit entry it writes by name
 }

@@ -17,6 +17,7 @@ from django.db.models import F, OuterRef, Q, Subquery, Sum
 
 from core.models import money
 from core.versioning import change_line
+from history.selectors import Kind
 from investment import rules
 from investment.models import MonthlyReport
 from investment.rules.periods import Period
@@ -165,3 +166,28 @@ def template_history(template: UpstreamTemplate, *, limit: int = 50) -> list[His
 
 def _value(record: Any, name: str) -> object:
     return getattr(record, "unit_id" if name == "unit" else name)
+
+
+def _template_titles(ids: Any) -> dict[int, str]:
+    """{id: title}, a deleted template's as its history last had it."""
+    wanted = {pk for pk in ids if pk is not None}
+    titles = dict(UpstreamTemplate.objects.filter(pk__in=wanted).values_list("pk", "title"))
+    for pk, title in UpstreamTemplate.history.filter(id__in=wanted - set(titles)).values_list(
+        "id", "title"
+    ):
+        titles[pk] = title
+    return titles
+
+
+def _columns(records: list[Any]) -> list[str]:
+    titles = _template_titles(r.template_id for r in records)
+    return [
+        f"{titles.get(r.template_id, '')} · {r.letter}列（{r.header or '无表头'}）" for r in records
+    ]
+
+
+# 数据变更记录's tables of this app (`upstream.apps` registers them with history).
+HISTORY_KINDS = {
+    "upstream_template": Kind(UpstreamTemplate, "上报模板", lambda rs: [r.title for r in rs]),
+    "upstream_column": Kind(TemplateColumn, "上报模板列", _columns),
+}

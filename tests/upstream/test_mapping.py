@@ -3,10 +3,13 @@ as shown nothing is written, a form older than the template is refused naming wh
 fixed text needs its text, new header rows re-read the columns keeping their mapping; only the
 office may do any of it; the pages never answer a bad file or form with a server error."""
 
+from io import BytesIO
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from tests import bombs
 from upstream.models import TemplateColumn, UpstreamTemplate
 from upstream.rules.headers import Layout
 from upstream.services.demo import city_template
@@ -166,8 +169,6 @@ def test_the_upload_page_refuses_a_file_that_is_no_template_in_one_line(client, 
 
 def test_an_uploaded_template_opens_with_its_columns_guessed_and_its_preview(client, cast):
     client.force_login(cast.officer)
-    from io import BytesIO
-
     upload = BytesIO(city_template())
     upload.name = "市表.xlsx"
     response = client.post(
@@ -193,3 +194,47 @@ def test_a_bad_mapping_form_comes_back_with_its_errors_and_saves_nothing(client,
     assert response.status_code == 200
     assert "未保存" in response.content.decode()
     assert template.columns.get(number=1).source == "serial"
+
+
+def test_the_auditors_data_history_lists_templates_and_their_columns(client, cast):
+    template = a_template(cast.officer)
+    mapping_save(
+        template=template,
+        expected_version=template.version,
+        settings=settings_of(template),
+        columns=as_shown(template, N="serial"),
+        user=cast.officer,
+    )
+    client.force_login(cast.auditor)
+
+    columns = client.get(reverse("data_history"), {"table": "upstream_column"}).content.decode()
+    templates = client.get(reverse("data_history"), {"table": "upstream_template"}).content.decode()
+
+    assert "市重点项目进展表 · N列（备注）" in columns
+    assert "对应内容：留空 → 序号（行号）" in columns
+    assert "市重点项目进展表" in templates and "上报模板列" in templates
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (bombs.many_strings(bombs.workbook("表", [["项目名称", "本月"]]), 2_000_000), "解压后超过"),
+        (
+            bombs.row_numbered(bombs.workbook("表", [["项目名称"], ["甲"]]), 100_000_000),
+            "1048576行",
+        ),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"0" * 512, "旧版 Excel 97-2003"),
+    ],
+)
+def test_a_hostile_upload_is_one_chinese_line_on_the_page_never_a_server_error(
+    client, cast, data, reason
+):
+    client.force_login(cast.officer)
+    upload = BytesIO(data)
+    upload.name = "市表.xlsx"
+
+    response = client.post(reverse("upstream_list"), {"title": "市表", "file": upload})
+
+    assert response.status_code == 200
+    assert reason in response.content.decode()
+    assert not UpstreamTemplate.objects.exists()
