@@ -147,6 +147,9 @@ LOGIN_REDIRECT_URL = "dashboard"
 # with reports, funds and findings, so another app draws it; `projects` routes it to this view
 # and never names that app itself (docs/architecture.md, "Apps and their dependencies").
 PROJECT_PAGE_VIEW = "investment.views.overview.project_detail"
+# The period a figures page shows (``?year=&month=``, else the one that is due, DESIGN.md §3),
+# for pages of apps above `investment` (三个一批's): named here as the project page is.
+ASKED_PERIOD = "investment.forms.asked_period"
 LOGOUT_REDIRECT_URL = "login"
 
 # Open data (OC4IDS, opendata/): a project's id is this prefix + its 项目代码. A publisher

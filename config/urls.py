@@ -51,6 +51,7 @@ urlpatterns = [
     path("upstream/", include("upstream.urls")),
     path("funds/", include("bonds.urls")),
     path("promotion/", include("promotion.urls")),
+    path("batches/", include("batches.urls")),
     # 通报 were at /supervision/notices/… while `investment` routes them: bookmarks still work.
     re_path(
         r"^supervision/notices/(?P<rest>.*)$",

@@ -46,6 +46,10 @@ def findings(*, today: date) -> str:
     return f"督查问题清单_{today:%Y-%m-%d}.xlsx"
 
 
+def batches(*, year: int, month: int, kind: str) -> str:
+    return f"{_period(year, month, kind)}三个一批完成情况.xlsx"
+
+
 def rankings(*, year: int, month: int, kind: str) -> str:
     return f"{_period(year, month, kind)}考核排名.xlsx"
 

@@ -53,6 +53,7 @@ urlpatterns = [
     path("reports/<int:pk>/return/", review.report_return, name="report_return"),
     path("briefing/", briefing.briefing, name="briefing"),
     path("briefing/pdf/", briefing.briefing_pdf, name="briefing_pdf"),
+    path("briefing/batches/", briefing.briefing_batches_xlsx, name="briefing_batches_xlsx"),
     path("projects/<int:pk>/sheet.pdf", briefing.project_sheet_pdf, name="project_sheet_pdf"),
     # Notices live with the figures they combine; the model is supervision's (see notices.py).
     path("notices/", notices.notice_list, name="notice_list"),

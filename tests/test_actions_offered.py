@@ -20,6 +20,8 @@ from django.urls import reverse
 from accounts.services import password_resets as resets
 from accounts.services import people
 from accounts.services.roles import user_set_role
+from batches import services as batches
+from batches.models import Batch, BatchEntry
 from bonds.models import FundApplication
 from bonds.services import fund_attach, fund_save
 from core.uploads import check_attachment
@@ -236,7 +238,65 @@ def a_ledger() -> bytes:
     return xlsx({"项目台账": sheet("项目台账", [{"项目代码": code(1), "项目名称": "甲", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"}])})  # fmt: skip
 
 
+def a_batch(county) -> None:
+    """三个一批: a batch listing 甲 (县住建局's) under 签约."""
+    batch = batches.batch_save(
+        user=county.users["officer"], name="2024年第一期", year=2024, quarter=1
+    )
+    batches.entries_add(
+        user=county.users["officer"], batch=batch, kind="sign", projects=[own_project()]
+    )
+
+
+def batch_page(county, user) -> str:
+    return reverse("batch_detail", args=[Batch.objects.get().pk])
+
+
+def entry() -> BatchEntry:
+    return BatchEntry.objects.get()
+
+
 ACTIONS = {
+    "batch.create": Action(
+        lambda c, u: reverse("batch_list"),
+        'data-action="batch.create"',
+        lambda c, u: batches.batch_save(user=u, name="2024年第二期", year=2024, quarter=2),
+    ),
+    "batch.edit": Action(
+        batch_page,
+        'data-action="batch.edit"',
+        lambda c, u: batches.batch_save(
+            user=u,
+            batch=(b := Batch.objects.get()),
+            name=b.name,
+            year=b.year,
+            quarter=b.quarter,
+            expected_version=b.version,
+        ),  # fmt: skip
+        setup=a_batch,
+    ),
+    "batch.list_projects": Action(
+        batch_page,
+        'data-action="batch.list_projects"',
+        lambda c, u: batches.entries_add(
+            user=u, batch=Batch.objects.get(), kind="start", projects=[own_project()]
+        ),
+        setup=a_batch,
+    ),
+    "batch.entry_edit": Action(
+        batch_page,
+        'data-action="batch.entry_edit"',
+        lambda c, u: batches.entry_save(
+            user=u, entry=entry(), target_date=date(2024, 3, 31), expected_version=1
+        ),
+        setup=a_batch,
+    ),
+    "batch.entry_remove": Action(
+        batch_page,
+        'data-action="batch.entry_remove"',
+        lambda c, u: batches.entry_remove(user=u, entry=entry()),
+        setup=a_batch,
+    ),
     "report.enter": Action(
         month_page,
         "report.enter",

@@ -28,7 +28,7 @@ MAY_IMPORT = {
     "supervision": {"core", "audit", "projects"},
     "batches": {"core", "audit", "projects"},
     "promotion": {"core", "audit", "projects"},
-    "investment": {"core", "audit", "projects", "bonds", "supervision", "promotion"},
+    "investment": {"core", "audit", "projects", "bonds", "supervision", "batches", "promotion"},
     # every app's history
     "history": {"core", "projects", "bonds", "supervision", "batches", "promotion", "investment"},
     "ledger": {

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from batches.models import Batch, BatchEntry
 from bonds.models import FundApplication, FundAttachment
 from core.capabilities import can, capabilities_of, has_business, needed_for
 from investment.models import MonthlyReport, QualityFlag, ReportPhoto
@@ -114,6 +115,16 @@ CASES = [
     ("activity_edit", "other unit's activity", "get"),
     ("activity_delete", "own activity", "get"),
     ("activity_delete", "other unit's activity", "get"),
+    ("batch_list", None, "get"),
+    ("batch_create", None, "get"),
+    ("batch_detail", "own batch", "get"),
+    ("batch_detail", "other unit's batch", "get"),
+    ("batch_edit", "own batch", "get"),
+    ("batch_entries_add", "own batch", "get"),
+    ("batch_entry_edit", "own batch entry", "get"),
+    ("batch_entry_edit", "other unit's batch entry", "get"),
+    ("batch_entry_remove", "own batch entry", "post"),
+    ("briefing_batches_xlsx", None, "get"),
     ("finding_list", None, "get"),
     ("finding_create", None, "get"),
     ("finding_detail", "own finding", "get"),
@@ -222,8 +233,20 @@ def sample_object(target: str | None):
         "own activity": lambda: Activity.objects.get(unit__name="县住建局"),
         "other unit's activity": lambda: Activity.objects.get(unit__name="营盘镇"),
         "another administrator": lambda: User.objects.get(username="auditor"),
+        # a batch is seen through the projects it lists: one listing each unit's project
+        "own batch": lambda: batch_entry(1),
+        "other unit's batch": lambda: batch_entry(2),
+        "own batch entry": lambda: batch_entry(1),
+        "other unit's batch entry": lambda: batch_entry(2),
     }
     return objects[target]() if target in objects else None
+
+
+def batch_entry(serial: int) -> BatchEntry:
+    """三个一批: the project ``code(serial)`` listed under 签约 in a batch of its own."""
+    batch = Batch.objects.get_or_create(name=f"2024年第{serial}期", year=2024, quarter=serial)[0]
+    project = Project.objects.get(code=code(serial))
+    return BatchEntry.objects.get_or_create(batch=batch, project=project, kind="sign")[0]
 
 
 def expected_status(name: str, target: str | None, method: str, user: User | None) -> int:
@@ -352,6 +375,10 @@ def url_for(name: str, target: str | None) -> str:
             milestone.pk,
         ],
         "an upstream template": lambda: [upstream_template().pk],
+        "own batch": lambda: [batch_entry(1).batch_id],
+        "other unit's batch": lambda: [batch_entry(2).batch_id],
+        "own batch entry": lambda: [batch_entry(1).pk],
+        "other unit's batch entry": lambda: [batch_entry(2).pk],
     }
     return reverse(name, args=args[target]())
 

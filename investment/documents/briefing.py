@@ -13,6 +13,7 @@ cuts them.
 """
 
 import base64
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,9 +23,12 @@ from django.db.models import Count, Q, Sum
 from django.db.models.fields.files import FieldFile
 from django.utils.safestring import SafeString
 
+from batches.models import Batch, BatchEntry
+from batches.selectors import BatchRates, batch_rates
 from bonds.models import FundApplication, FundType
 from bonds.selectors import fund_totals
-from core.models import money
+from core.formatting import quarter_name
+from core.models import PeriodKind, money
 from core.pdf import render_pdf
 from investment import rules
 from investment.documents import charts
@@ -103,6 +107,7 @@ class Briefing:
     completeness: Completeness
     overruns: OverrunSummary
     promotion: BriefingSection  # section (五) 招商引资
+    batches: list[BatchRates]  # 三个一批: a quarter's or the year's (none in a month's)
 
     @property
     def title(self) -> str:
@@ -224,7 +229,32 @@ def briefing_data(period: Period) -> Briefing:
         completeness=report_completeness(period),
         overruns=overrun_summary(period, plans=AnnualPlan.objects.all()),
         promotion=briefing_section(year_start=period.year_start, start=period.start, end=end),
+        batches=briefing_batches(period) if kind != PeriodKind.MONTH else [],
     )
+
+
+def briefing_batches(period: Period) -> list[BatchRates]:
+    """三个一批 as the briefing states it: the year's batches through the period's quarter, each
+    one's 签约率, 开工率 and 投产率 by unit and for the county at the period end (2 queries)."""
+    batches = Batch.objects.filter(year=period.year, quarter__lte=period.quarter)
+    return batch_rates(
+        batches.order_by("quarter", "name"), BatchEntry.objects.all(), end=period.end
+    )
+
+
+BATCH_HEADERS = ("期次", "年度", "季度", "责任单位", "列入签约", "已签约", "签约率(%)", "列入开工",
+                 "已开工", "开工率(%)", "列入投产", "已投产", "投产率(%)")  # fmt: skip
+
+
+def batch_rows(batches: list[BatchRates]) -> Iterator[tuple[Any, ...]]:
+    """三个一批's workbook (the briefing's): each batch's county row, then its units' rows; a
+    rate with none listed is blank, as the pages write it —."""
+    for rates in batches:
+        batch = rates.batch
+        place = (batch.name, batch.year, quarter_name(batch.quarter))
+        for unit, kinds in [("全县", rates.kinds), *((u.unit, u.kinds) for u in rates.units)]:
+            yield (*place, unit,
+                   *(v for k in kinds for v in (k.listed, k.done, rules.for_machine(k.rate))))  # fmt: skip
 
 
 def _charts(

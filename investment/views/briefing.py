@@ -24,7 +24,14 @@ from core.http import AuthenticatedRequest
 from core.models import PeriodKind
 from core.params import month_param
 from core.pdf import pdf_response, render_pdf
-from investment.documents.briefing import briefing_pdf_bytes, project_sheet_data
+from core.xlsx import workbook_response
+from investment.documents.briefing import (
+    BATCH_HEADERS,
+    batch_rows,
+    briefing_batches,
+    briefing_pdf_bytes,
+    project_sheet_data,
+)
 from investment.forms import BriefingForm, PeriodForm
 from investment.models import BriefingNote
 from investment.rules import periods
@@ -129,6 +136,19 @@ def briefing_pdf(request: AuthenticatedRequest) -> HttpResponse:
         return redirect(f"{reverse('briefing')}?{query}#download")
     data = briefing_pdf_bytes(period)
     return pdf_response(data, filenames.briefing(year=year, month=month, kind=kind))
+
+
+@requires("briefing.read")
+def briefing_batches_xlsx(request: AuthenticatedRequest) -> HttpResponse:
+    """三个一批 of the briefing's period as a workbook: the year's batches through its quarter."""
+    form, due = _asked_briefing(request.GET)
+    if not form.is_valid():
+        messages.error(request, form_error_text(form))
+        return redirect("briefing")
+    period = _period(form, due)
+    rows = batch_rows(briefing_batches(period))
+    name = filenames.batches(year=period.year, month=period.month, kind=period.kind)
+    return workbook_response([("三个一批", BATCH_HEADERS, rows)], name)
 
 
 @requires("portfolio.view")

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
+from batches.access import visible_batches, visible_entries
+from batches.selectors import batch_rates, listings
 from bonds.access import visible_funds
 from bonds.selectors import fund_totals
 from core.capabilities import requires
@@ -87,6 +89,15 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "overruns_query": urlencode({"year": year, "month": month}),
             "charts": _dashboard_charts(period, summary, by_unit, plans),
             "funds": fund_totals(visible_funds(request.user).filter(year=year)),
+            # 三个一批: the year's batches up to the period's quarter, at its end
+            "batches": batch_rates(
+                visible_batches(request.user)
+                .filter(year=year, quarter__lte=period.quarter)
+                .order_by("quarter", "name"),
+                visible_entries(request.user),
+                end=period.end,
+            ),
+            "batches_query": urlencode({"year": year, "month": month}),
             "todos": todos(request.user, period=period),
             "escalations": escalations(
                 visible_findings(request.user), today=period.today, min_level=LEVEL_LEADERS
@@ -155,6 +166,9 @@ def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "findings": project.findings.select_related("unit").order_by("-found_on"),
             "overrun": project_overrun(project, period_end=period.end),
             "revisions": project.revisions.select_related("recorded_by"),
+            "batches": listings(
+                visible_entries(request.user).filter(project=project), end=period.end
+            ),
             "year": period.year,
             "month": period.month,
             "months": range(1, 13),

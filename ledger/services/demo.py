@@ -33,6 +33,7 @@ from investment.models import MonthlyReport
 from investment.rules import period_end
 from ledger.rules import schema
 from ledger.rules.results import ImportResult
+from ledger.services.demo_batches import batches_story
 from ledger.services.demo_calendar import DemoCalendar
 from ledger.services.demo_catalogue import (
     DEPARTMENT_PROJECTS,
@@ -608,6 +609,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD, today: date | None = None) -> Im
         quality_story(year=cal.year, month=cal.month)
         supervision_story(cal)
         promotion_story(cal, leaders=LEADERS)
+        batches_story(cal)
         for story in settings.DEMO_STORIES:  # the apps below the ledger: 上报模板
             import_string(story)()
     return result

@@ -33,7 +33,8 @@ WRITTEN_BY_USE = [
     "supervision.HistoricalFinding", "supervision.FindingEvent", "supervision.Evidence",
     "bonds.FundApplication", "bonds.HistoricalFundApplication", "bonds.FundAttachment",
     "ledger.LedgerImport", "auth.Group", "auth.Group_permissions", "promotion.Activity",
-    "promotion.Activity_projects", "promotion.HistoricalActivity",
+    "promotion.Activity_projects", "promotion.HistoricalActivity", "batches.Batch",
+    "batches.HistoricalBatch", "batches.BatchEntry", "batches.HistoricalBatchEntry",
 ]  # fmt: skip
 
 

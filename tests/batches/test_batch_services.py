@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from audit.models import AuditEntry
 from batches.models import Batch, BatchEntry, Kind
@@ -91,3 +92,13 @@ def test_a_reporter_may_read_but_not_keep_batches(cast):
     batch = a_batch(cast.officer)
     with pytest.raises(PermissionDenied):
         entries_add(user=cast.reporter, batch=batch, kind=Kind.SIGN, projects=projects([{}]))
+
+
+def test_the_auditor_reads_each_step_in_the_change_record(client, cast):
+    batch = a_batch(cast.officer)
+    listed(cast.officer, batch, Kind.SIGN, projects([{}]))
+    client.force_login(cast.auditor)
+
+    for table, name in (("batch", "2026年第二期"), ("batch_entry", "2026年第二期 · 签约 · 项目1")):
+        page = client.get(reverse("data_history"), {"table": table}).content.decode()
+        assert name in page and ">office<" in page  # the office, by its user name

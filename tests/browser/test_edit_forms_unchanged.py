@@ -15,6 +15,8 @@ import pytest
 from django.db import models
 from django.urls import get_resolver, reverse
 
+from batches.models import Batch, BatchEntry, Kind
+from batches.services import batch_save, entries_add
 from bonds.models import FundApplication, FundStatus, FundType
 from bonds.services import fund_save
 from investment.models import BriefingNote
@@ -52,8 +54,9 @@ def a_county_with_every_field_filled(cast) -> dict:
     township = Unit.objects.get(name="营盘镇")
     # What the ledger does not carry, as the office records it on the project page.
     Project.objects.filter(pk=project.pk).update(
-        actual_end=date(2026, 10, 8), service_officer="李专员", stage=Stage.CONSTRUCTION
-    )
+        actual_end=date(2026, 10, 8), service_officer="李专员", stage=Stage.CONSTRUCTION,
+        signed_on=date(2025, 12, 1), production_on=date(2026, 11, 30),
+    )  # fmt: skip
     AnnualPlan.objects.filter(project=project).update(statistics_date=date(2026, 3, 20))
     people = {
         "office": cast.officer,
@@ -93,8 +96,14 @@ def a_county_with_every_field_filled(cast) -> dict:
         batches=2, people=18, outcome="考察园区\n达成投资意向", projects=[project],
         today=date(2026, 3, 1),
     )  # fmt: skip
+    batch = batch_save(user=people["office"], name="2026年第二期", year=2026, quarter=2,
+                       note="省发改委下达\n第二批")  # fmt: skip
+    (entry,) = entries_add(user=people["office"], batch=batch, kind=Kind.START, projects=[project],
+                           target_date=date(2026, 6, 30))  # fmt: skip
     return people | {
         "activity": activity,
+        "batch": batch,
+        "batch_entry": entry,
         "project": project,
         "plan": AnnualPlan.objects.get(project=project),
         "fund": fund,
@@ -113,8 +122,10 @@ def a_county_with_optional_fields_blank(cast) -> dict:
     county = a_county_with_every_field_filled(cast)
     Project.objects.filter(pk=county["project"].pk).update(
         industry="", planned_start=None, planned_end=None, actual_end=None, leader="",
-        service_officer="", is_private=False, content="",
+        service_officer="", is_private=False, content="", signed_on=None, production_on=None,
     )  # fmt: skip
+    Batch.objects.filter(pk=county["batch"].pk).update(note="")
+    BatchEntry.objects.filter(pk=county["batch_entry"].pk).update(target_date=None)
     AnnualPlan.objects.filter(pk=county["plan"].pk).update(actual_start=None, statistics_date=None)
     FundApplication.objects.filter(pk=county["fund"].pk).update(
         batch="", applied_on=None, approved=None, approved_on=None, allocated=None,
@@ -186,6 +197,11 @@ EDIT_FORMS = [
         form=lambda c: "form[method=post]:has(textarea[name=next_steps])",
     ),
     EditForm("责任单位", "office", "unit", "unit_edit", lambda c: [c["unit"].pk]),
+    EditForm("三个一批期次", "office", "batch", "batch_edit", lambda c: [c["batch"].pk]),
+    EditForm(
+        "三个一批目标日期", "office", "batch_entry", "batch_entry_edit",
+        lambda c: [c["batch_entry"].pk],
+    ),
     EditForm(
         "招商引资活动（本单位填报员）", "reporter", "activity", "activity_edit",
         lambda c: [c["activity"].pk],
