@@ -39,7 +39,7 @@ FIELDS: tuple[Field, ...] = (
     Field("total", "总投资(万元)", Kind.AMOUNT, ("总投资",)),
     Field("plan", "年度计划投资(万元)", Kind.AMOUNT, ("年度计划投资", "计划投资", "年计划", "年度计划")),
     Field("month", "本月完成投资(万元)", Kind.AMOUNT, ("本月完成", "当月完成", "本月投资", "本月")),
-    Field("cumulative", "本年累计完成投资(万元)", Kind.AMOUNT, ("累计完成", "本年完成", "累计")),
+    Field("cumulative", "本年累计完成投资(万元)", Kind.AMOUNT, ("本月累计", "至本月", "累计完成", "本年完成", "累计")),
     Field("rate", "年度投资完成率(%)", Kind.RATE, ("完成率", "占年度计划", "占年计划", "完成比例")),
     Field("ahead", "超序时进度(个百分点)", Kind.RATE, ("序时进度", "序时")),
     Field("planned_start", "计划开工日期", Kind.DATE, ("计划开工",)),
