@@ -26,9 +26,16 @@ def opendata_page(request: AuthenticatedRequest) -> HttpResponse:
     if year is not None:
         data = year_to_publish(year)
         total = sum((item.project.total_investment for item in data.projects), start=0)
+        # A replaced row is published (as cancelled) but counts in no figure of 总体情况: said
+        # apart, so the two pages' counts and totals are seen to agree.
+        replaced = [item for item in data.projects if item.plan.replaced_by_id]
+        counted = sum((item.project.total_investment for item in replaced), start=0)
         context |= {
             "data": data,
             "total": formatting.yi(total) if data.projects else None,
+            "replaced": len(replaced),
+            "counted": len(data.projects) - len(replaced),
+            "counted_total": formatting.yi(total - counted) if replaced else None,
             "milestones": sum(len(item.milestones) for item in data.projects),
             "unmapped": unmapped(data),
             "uri": package_uri(year),

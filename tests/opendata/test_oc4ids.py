@@ -506,6 +506,29 @@ def test_the_office_downloads_what_the_command_exports(client, cast, tmp_path):
     assert {**downloaded, "publishedDate": None} == {**command, "publishedDate": None}
 
 
+def test_a_replaced_project_is_said_apart_so_the_figures_agree_with_the_dashboard(client, cast):
+    """总体情况 counts no replaced row (DESIGN.md §3 替换); the package publishes it (cancelled):
+    the page says which of its count and 总投资 the dashboard shows."""
+    a_county()
+    east = Project.objects.get(code=code(2, 2024))
+    east.plans.filter(year=2024).update(replaced_by=Project.objects.get(code=code(1, 2023)))
+    client.force_login(cast.officer)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(reverse("opendata"), {"year": 2024}).content.decode()
+
+    assert "2个，总投资0.20亿元" in page  # 1,234.5678 + 800 万元
+    assert "其中已替换1个，以“已取消”公开；其余1个总投资0.12亿元，与总体情况一致" in page
+
+
+def test_a_page_without_a_replaced_project_says_nothing_of_it(client, cast):
+    a_county()
+    client.force_login(cast.officer)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(reverse("opendata"), {"year": 2024}).content.decode()
+
+    assert "2个，总投资0.20亿元" in page and "已替换" not in page
+
+
 def test_a_year_without_a_list_is_said_not_downloaded(client, cast):
     a_county()
     client.force_login(cast.officer)

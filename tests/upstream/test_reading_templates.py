@@ -67,7 +67,7 @@ def test_a_plain_header_in_row_one_is_found_there():
         ("本年完成投资/本月", "month"),  # the last part first: not 本年完成
         ("本年完成投资/自年初累计", "cumulative"),
         ("1-10月累计完成投资（万元）", "cumulative"),
-        ("投资完成/1至本月累计", "cumulative"),  # 本月 inside 1至本月: the year so far, not the month
+        ("投资完成/1至本月累计", "cumulative"),  # 1至本月: the year so far
         ("1-本月累计", "cumulative"),
         ("年度投资完成率", "rate"),
         ("计划开工时间", "planned_start"),
