@@ -87,7 +87,11 @@ def _activity_form(
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "招商引资活动已保存。")
+            unchanged = expected is not None and activity.version == expected
+            messages.success(
+                request,
+                "招商引资活动没有改动，未保存新版本。" if unchanged else "招商引资活动已保存。",
+            )
             return redirect("activity_detail", pk=activity.pk)
     return render(request, "promotion/activity_form.html", {"form": form, "activity": activity})
 

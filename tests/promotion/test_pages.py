@@ -102,3 +102,21 @@ def test_the_list_costs_the_same_queries_for_2_records_as_for_20(client, cast, c
     for day in range(1, 19):
         visit(cast.officer, cast.township, date(2026, 5, day), projects=[county])
     assert queries() == few
+
+
+def test_an_edit_saved_unchanged_says_nothing_was_changed(client, cast, county):
+    """As 预警规则 and 上报模板 say it: the clerk sees that nothing was written."""
+    activity = Activity.objects.get(counterpart="华秦新材料科技有限公司")
+    client.force_login(cast.officer)
+    form = client.get(reverse("activity_edit", args=[activity.pk])).context["form"]
+    sent = {name: getattr(value, "pk", value) for name, value in form.initial.items()}
+    sent = {name: value for name, value in sent.items() if value is not None}
+    sent |= {"projects": [county.pk], "version": activity.version, "held_on": "2026-03-02"}
+
+    unchanged = client.post(reverse("activity_edit", args=[activity.pk]), sent, follow=True)
+    sent["place"] = "宝鸡"
+    changed = client.post(reverse("activity_edit", args=[activity.pk]), sent, follow=True)
+
+    assert "招商引资活动没有改动，未保存新版本。" in unchanged.content.decode()
+    assert "招商引资活动已保存。" in changed.content.decode()
+    assert Activity.objects.get(pk=activity.pk).place == "宝鸡"
