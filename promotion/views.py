@@ -24,7 +24,7 @@ from promotion.access import activity_for, visible_activities
 from promotion.filters import ActivityFilter
 from promotion.forms import ActivityForm, FiguresForm
 from promotion.models import Activity
-from promotion.rules import FIGURES
+from promotion.rules import FIGURES, Span
 from promotion.selectors import EXPORT_HEADERS, export_rows, figures_by_unit, promotion_figures
 from promotion.tables import ActivityTable
 
@@ -144,8 +144,10 @@ def _version(raw: str | None) -> int | None:
 def promotion_figures_page(request: AuthenticatedRequest) -> HttpResponse:
     """招商引资统计: seed 004's section (五) for a month, quarter, year or dates, with each
     unit's part (a reporter: their unit's)."""
-    form = FiguresForm(request.GET or None)
-    start, end, label = form.span(timezone.localdate())
+    today = timezone.localdate()
+    # Unasked, the form shows the period the figures are for (this year), not 月度 and no year.
+    form = FiguresForm(request.GET or None, initial={"kind": Span.YEAR, "year": today.year})
+    start, end, label = form.span(today)
     activities = visible_activities(request.user)
     return render(
         request,

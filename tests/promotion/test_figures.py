@@ -127,6 +127,9 @@ def test_the_page_opens_at_this_year_on_a_frozen_day(client, cast, edges, time_m
     assert '招商引资统计 <small class="muted">2026年' in page
     assert "县级领导带队1次 · 部门牵头1次 · 镇办牵头1次" in page
     assert "3<small>批次</small>" in page
+    # and its form says so: 年度 2026, not 月度 with the year left blank
+    assert '<option value="year" selected>年度</option>' in page
+    assert 'name="year" value="2026"' in page
 
 
 def test_the_page_takes_a_quarter_or_dates_and_says_a_bad_range(client, cast, edges):
