@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.forms import BaseFormSet
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from core.capabilities import requires
 from core.errors import error_text, form_error_text
 from core.formatting import wan
 from core.http import AuthenticatedRequest
+from core.params import whole_number
 from core.xlsx import XLSX
 from investment.forms import asked_period
 from investment.rules.periods import Period
@@ -44,11 +45,17 @@ from upstream.services.mapping import (
     ColumnEntry,
     Settings,
     mapping_save,
+    template_delete,
     template_layout_save,
     template_upload,
 )
 
 PREVIEW_ROWS = 10
+
+
+def version_param(query: QueryDict) -> int | None:
+    """The version a form showed (None when it is not a whole number: no check)."""
+    return whole_number(query.get("version"))
 
 
 @requires("upstream.keep", post="upstream.keep")
@@ -140,6 +147,18 @@ def upstream_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         f"{reverse('upstream_detail', args=[template.pk])}?year={period.year}&month={period.month}"
     )
     action = request.POST.get("action", "")
+    if request.method == "POST" and action == "delete":
+        try:
+            title = template_delete(
+                template=template,
+                expected_version=version_param(request.POST),
+                user=request.user,
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, f"已删除上报模板“{title}”。")
+            return redirect("upstream_list")
     if request.method == "POST" and action == "layout":
         layout = LayoutForm(request.POST)
         if layout.is_valid():

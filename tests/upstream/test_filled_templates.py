@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from investment.models import MonthlyReport
 from investment.rules.periods import Period
 from investment.selectors.portfolio import portfolio_summary
-from projects.models import AnnualPlan, Level
+from projects.models import AnnualPlan, Level, Unit
 from tests.counties import DEMO_DAY
 from tests.workbooks import a_portfolio, load
 from upstream.documents.filled import filled_template
@@ -176,3 +176,20 @@ def test_the_template_page_costs_the_same_queries_for_three_projects_or_thirty(c
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_a_template_for_one_unit_lists_only_that_units_projects(cast):
+    load(a_portfolio(14, 2024))  # 单位0 … 单位6, two projects each
+    template = template_upload(
+        title="统计表",
+        issuer="",
+        filename="统计表.xlsx",
+        data=statistics_template(),
+        user=cast.officer,
+    )
+    template.unit = Unit.objects.get(name="单位3")
+    template.level = Level.MUNICIPAL  # 项目10 (项目3 is 省重点)
+
+    rows = covered_rows(template, Period.due_on(date(2024, 3, 10)))
+
+    assert [(row["unit"], row["level"]) for row in rows] == [("单位3", "市重点")]

@@ -7,6 +7,7 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from tests import bombs
@@ -238,3 +239,22 @@ def test_a_hostile_upload_is_one_chinese_line_on_the_page_never_a_server_error(
     assert response.status_code == 200
     assert reason in response.content.decode()
     assert not UpstreamTemplate.objects.exists()
+
+
+def test_the_office_deletes_a_template_it_no_longer_needs(
+    client, cast, django_capture_on_commit_callbacks
+):
+    template = a_template(cast.officer)
+    stored = template.file.name
+    client.force_login(cast.officer)
+    page = reverse("upstream_detail", args=[template.pk])
+
+    stale = client.post(page, {"action": "delete", "version": template.version + 1})
+    assert "已被" in stale.content.decode() and UpstreamTemplate.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(page, {"action": "delete", "version": template.version})
+
+    assert response["Location"] == reverse("upstream_list")
+    assert not UpstreamTemplate.objects.exists() and not TemplateColumn.objects.exists()
+    assert not default_storage.exists(stored)
+    assert TemplateColumn.history.filter(history_type="-").count() == 14  # the history stays

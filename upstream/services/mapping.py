@@ -215,3 +215,18 @@ def mapping_save(
     if problems:
         raise ValidationError(problems)
     return changed
+
+
+@audited("删除上报模板")
+@transaction.atomic
+def template_delete(*, template: UpstreamTemplate, expected_version: int | None, user: User) -> str:
+    """Delete the template, its columns and its file (their history stays); its title."""
+    require(user, "upstream.keep")
+    current = locked_current(template, expected_version, label=f"上报模板“{template}”")
+    for column in current.columns.select_for_update():
+        delete_recorded(column, user=user)
+    stored, title = current.file.name or "", current.title
+    delete_recorded(current, user=user)
+    if stored:  # the file goes once the rows are gone for good
+        transaction.on_commit(lambda: current.file.storage.delete(stored))
+    return title
