@@ -337,7 +337,7 @@ def project_sheet_data(period: Period, *, project: Project) -> ProjectSheet:
         plan=plan,
         progress=progress,
         months=months,
-        timeline=timeline_svg(project_timeline(period, project=project)),
+        timeline=timeline_svg(project_timeline(period, project=project), hover=False),
         findings=list(
             project.findings.exclude(status=Finding.Status.CLOSED)
             .select_related("unit")

@@ -47,7 +47,7 @@ class Layout(NamedTuple):
     note: int
 
 
-WIDE = Layout(188, 92, 672, 236)  # a set: the page, and A3 landscape at about 11 pt
+WIDE = Layout(224, 88, 660, 214)  # a set: the page, and A3 landscape at about 11 pt
 COMPACT = Layout(132, 72, 420, 200)  # one project: the page, and A4 portrait at about 7 pt
 
 
@@ -148,13 +148,19 @@ def _diamond(x: float, y: float, colour: str, size: float = 6) -> str:
     return f'<polygon points="{points}" fill="#fff" stroke="{colour}" stroke-width="1.8"/>'
 
 
-def _mark(mark: Mark, axis: _Axis, y: float, year: int) -> str:
+def _titled(shown: str, full: str, hover: bool) -> str:
+    """``shown`` with ``full`` as its hover title (in a page; a PDF has no hover, and WeasyPrint
+    lays out each title as text: a third of the wall chart's time)."""
+    return f"<title>{escape(full)}</title>{shown}" if hover else shown
+
+
+def _mark(mark: Mark, axis: _Axis, y: float, hover: bool) -> str:
     colour = COLOURS[Status(mark.status)]
     planned = axis.x(mark.planned)
     said = f"{mark.name}（{mark.kind}）：计划{mark.planned:%Y-%m-%d}"
     if mark.actual:
         said += f"，实际{mark.actual:%Y-%m-%d}"
-    parts = [f'<g class="node {mark.status}"><title>{escape(said)}，{mark.status_label}</title>']
+    parts = [f'<g class="node {mark.status}">' + _titled("", f"{said}，{mark.status_label}", hover)]
     if mark.status == Status.OVERDUE:
         parts.append(
             f'<line x1="{planned:.1f}" x2="{axis.end_x():.1f}" y1="{y}" y2="{y}" stroke="{colour}" '
@@ -199,9 +205,11 @@ def timeline_svg(
     *,
     rows: Sequence[TimelineRow] | None = None,
     link: Callable[[int], str] | None = None,
+    hover: bool = True,
 ) -> SafeString:
     """The chart of ``rows`` (default: all of ``chart``'s), with its legend and month axis;
-    ``link`` gives a project's page address for its name (the page; not the PDF)."""
+    ``link`` gives a project's page address for its name, ``hover`` the full names and dates as
+    hover titles (a page's; not a PDF's)."""
     rows = chart.rows if rows is None else rows
     layout = WIDE if chart.by_project else COMPACT
     label_w, side_w, note_w = layout.label, layout.side, layout.note
@@ -238,7 +246,7 @@ def timeline_svg(
     for index, row in enumerate(rows):
         y = first_row + index * ROW_H + ROW_H / 2
         label = escape(_fit(row.label, label_w - 10))
-        named = f"<title>{escape(row.label)}</title>{label}"
+        named = _titled(label, row.label, hover)
         text = f'<text x="{PAD}" y="{y + 4}" {FONT} class="row-label">{named}</text>'
         if link and row.project_id is not None and chart.by_project:
             text = f'<a href="{escape(link(row.project_id))}">{text}</a>'
@@ -250,11 +258,11 @@ def timeline_svg(
         parts.append(
             f'<text x="{PAD + label_w}" y="{y + 4}" {FONT} fill="{side_colour}">{side}</text>'
         )
-        parts += [_mark(mark, axis, y, chart.year) for mark in row.marks]
+        parts += [_mark(mark, axis, y, hover) for mark in row.marks]
         note, colour = _note(row, chart.by_project, chart.year)
         parts.append(
-            f'<text x="{axis.right + 10:.1f}" y="{y + 4}" {FONT} fill="{colour}"><title>{escape(note)}</title>'
-            f"{escape(_fit(note, note_w))}</text>"
+            f'<text x="{axis.right + 10:.1f}" y="{y + 4}" {FONT} fill="{colour}">'
+            f"{_titled(escape(_fit(note, note_w)), note, hover)}</text>"
         )
     if not rows:
         parts.append(
@@ -272,7 +280,7 @@ def timeline_svg(
 def wall_chart_pages(chart: Timeline) -> list[SafeString]:
     """The chart in pages of ``ROWS_PER_A3`` rows, each with its legend and axis."""
     chunks = [chart.rows[i : i + ROWS_PER_A3] for i in range(0, len(chart.rows), ROWS_PER_A3)]
-    return [timeline_svg(chart, rows=chunk) for chunk in chunks or [[]]]
+    return [timeline_svg(chart, rows=chunk, hover=False) for chunk in chunks or [[]]]
 
 
 def wall_chart_pdf(chart: Timeline, *, scope: str, generated: date) -> bytes:

@@ -7,9 +7,10 @@ the PDF all of them in A3 pages. The picture is `investment.documents.timeline`'
 
 from typing import cast
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,10 +70,22 @@ def timeline_page(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+# A wall chart of a whole city (thousands of rows, a hundred pages and more) is no wall chart
+# and would keep the server busy for minutes: past this many projects, the page asks to narrow it.
+WALL_CHART_MAX = 1200
+
+
 @requires("portfolio.view")
 def timeline_pdf(request: AuthenticatedRequest) -> HttpResponse:
     """The wall chart (A3 landscape) of the whole set the page shows."""
     _, period, filters, plans = _asked(request)
+    count = plans.count()
+    if count > WALL_CHART_MAX:
+        messages.error(
+            request,
+            f"所选范围有{count}个项目，A3作战图最多{WALL_CHART_MAX}个：请按责任单位、级别或滞后项目筛选后再下载。",
+        )
+        return redirect(f"{reverse('timeline')}?{request.GET.urlencode()}")
     chart = set_timeline(period, plans=plans)
     data = wall_chart_pdf(chart, scope=filters.described(), generated=timezone.localdate())
     return pdf_response(data, filenames.timeline(year=period.year, month=period.month))

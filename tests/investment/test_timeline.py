@@ -15,6 +15,7 @@ from core.filenames import filename_of
 from investment.documents.timeline import ROWS_PER_A3, timeline_svg
 from investment.rules.periods import Period
 from investment.selectors.timeline import project_timeline, set_timeline
+from investment.views import timeline as timeline_views
 from projects.models import AnnualPlan, Project
 from tests.investment.test_briefing import pdf_text
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
@@ -227,3 +228,18 @@ def test_the_project_page_and_its_one_page_sheet_draw_the_same_chart(client, cas
     assert "节点作战图截至6月底" in text
     assert "桩基完成逾期未完成计划2026-06-30" in text
     assert "主体开工逾期完成计划2026-04-01实际2026-04-20" in text
+
+
+def test_a_wall_chart_too_big_to_hang_on_a_wall_asks_to_narrow_it(client, cast, monkeypatch):
+    a_bridge_and_a_school()
+    monkeypatch.setattr(timeline_views, "WALL_CHART_MAX", 1)
+    client.force_login(cast.leader)
+
+    response = client.get(reverse("timeline_pdf"), {"year": 2026, "month": 6}, follow=True)
+
+    assert response.redirect_chain[-1][0] == f"{reverse('timeline')}?year=2026&month=6"
+    assert "所选范围有2个项目，A3作战图最多1个：请按责任单位、级别或滞后项目筛选后再下载。" in (
+        response.content.decode()
+    )
+    narrowed = client.get(reverse("timeline_pdf"), {"year": 2026, "month": 6, "level": "municipal"})
+    assert narrowed["Content-Type"] == "application/pdf"
