@@ -112,6 +112,17 @@ ACTIONS = {
     "report_current": "月度填报",
     "review_current": "报表审核",
     "review_month": "报表审核",
+    "activity_list": "招商引资活动",
+    "activity_detail": "招商引资活动详情",
+    "activity_create": "登记招商引资活动",
+    "activity_edit": "修改招商引资活动",
+    "activity_delete": "删除招商引资活动",
+    "promotion_figures": "招商引资统计",
+    "upstream_list": "上报模板",
+    "upstream_detail": "上报模板列映射",
+    "upstream_download": "下载填好的上报模板",
+    "opendata": "开放数据",
+    "oc4ids_download": "下载开放数据（OC4IDS）",
 }
 
 

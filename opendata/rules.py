@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core.formatting import wan_text
 from projects.models import Milestone, Stage
 
 VERSION = "0.9"  # major.minor, as the package's ``version`` says it
@@ -152,7 +153,7 @@ def yuan(amount_wan: Decimal) -> int:
     """An amount in 万元 (4 decimals at most, DESIGN.md §3) as whole yuan."""
     value = amount_wan * YUAN_PER_WAN
     if value != value.to_integral_value():
-        raise ValueError(f"{amount_wan} 万元 is not a whole number of yuan")
+        raise ValueError(f"{wan_text(amount_wan)} is not a whole number of yuan")
     return int(value)
 
 

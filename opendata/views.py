@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
-from core import filenames, formatting
+from core import filenames
 from core.capabilities import requires
 from core.http import AuthenticatedRequest
 from core.params import note_bad, year_param
@@ -32,10 +32,10 @@ def opendata_page(request: AuthenticatedRequest) -> HttpResponse:
         counted = sum((item.project.total_investment for item in replaced), start=0)
         context |= {
             "data": data,
-            "total": formatting.yi(total) if data.projects else None,
+            "total": total if data.projects else None,
             "replaced": len(replaced),
             "counted": len(data.projects) - len(replaced),
-            "counted_total": formatting.yi(total - counted) if replaced else None,
+            "counted_total": total - counted if replaced else None,
             "milestones": sum(len(item.milestones) for item in data.projects),
             "unmapped": unmapped(data),
             "uri": package_uri(year),

@@ -42,9 +42,15 @@ def load(sheets: dict[str, list[list]], **kwargs) -> ImportResult:
 
 
 def read_back(data: bytes) -> dict[str, list[tuple]]:
-    """Every sheet of a workbook as lists of row tuples."""
+    """Every sheet of a workbook as lists of row tuples, each as wide as the sheet's widest
+    (a row whose last cells are blank reads shorter in read-only mode)."""
     book = load_workbook(io.BytesIO(data), read_only=True)
-    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+    sheets = {}
+    for sheet in book.worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        width = max((len(row) for row in rows), default=0)
+        sheets[sheet.title] = [row + (None,) * (width - len(row)) for row in rows]
+    return sheets
 
 
 def code(serial: int, year: int = 2024, division: str = "510623") -> str:

@@ -11,6 +11,7 @@ and deterministic: a fixed seed, dates counted from the demo's calendar, no toda
 import random
 from datetime import date, timedelta
 
+from core.formatting import wan_text
 from ledger.services.demo_calendar import DemoCalendar
 from projects.models import Nature, Project, Unit, User
 from promotion.models import Kind, Lead
@@ -109,7 +110,7 @@ def _record(
     outcome = rng.choice(OUTCOMES)
     if signed:
         outcome = (
-            f"签订《{signed[0].name}》投资协议，项目总投资{signed[0].total_investment:.0f}万元。"
+            f"签订《{signed[0].name}》投资协议，项目总投资{wan_text(signed[0].total_investment)}。"
         )
     day = values.pop("day")
     assert isinstance(day, date)

@@ -49,7 +49,8 @@ def typo(cast):
 def test_every_foreign_key_to_a_unit_is_found_whatever_its_app():
     assert {link.key for link in unit_links()} == {
         "projects.user.unit", "projects.user.requested_unit", "projects.project.unit",
-        "projects.milestone.unit", "supervision.finding.unit",
+        "projects.milestone.unit", "supervision.finding.unit", "promotion.activity.unit",
+        "upstream.upstreamtemplate.unit",
     }  # fmt: skip
 
 
@@ -57,7 +58,7 @@ def test_the_merge_moves_everything_and_deletes_the_typo_unit(cast, typo):
     project = Project.objects.get(code=code(1))
     assert unit_usage(typo) == {
         "用户（所属单位）": 1, "用户（申请单位）": 1, "项目": 1, "年度计划（随项目）": 1,
-        "项目节点": 0, "督查问题": 1,
+        "项目节点": 0, "督查问题": 1, "招商引资活动": 0, "上报模板": 0,
     }  # fmt: skip
 
     merged = unit_merge(source=typo, target=cast.housing, user=cast.officer)
