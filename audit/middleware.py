@@ -123,6 +123,14 @@ ACTIONS = {
     "upstream_download": "下载填好的上报模板",
     "opendata": "开放数据",
     "oc4ids_download": "下载开放数据（OC4IDS）",
+    "batch_list": "三个一批",
+    "batch_detail": "三个一批期次详情",
+    "batch_create": "新建三个一批期次",
+    "batch_edit": "修改三个一批期次",
+    "batch_entries_add": "三个一批期次列入项目",
+    "batch_entry_edit": "修改三个一批目标日期",
+    "batch_entry_remove": "三个一批期次移出项目",
+    "briefing_batches_xlsx": "导出三个一批完成情况",
 }
 
 
