@@ -34,6 +34,8 @@ from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
 from projects.services import register
 from projects.services.revisions import project_revise as revise
 from projects.services.units import unit_merge
+from promotion import services as promotion
+from promotion.models import Activity
 from supervision import services as supervision
 from supervision.models import Finding, Inspection
 from tests.builders import ledger, sheet, year_settings
@@ -102,6 +104,10 @@ def actions_county() -> None:
     supervision.finding_answer(
         user=users["reporter"], finding=finding, note="已整改", today=date(2024, 3, 2), done=True
     )
+    promotion.activity_save(
+        user=users["officer"], unit=own, held_on=date(2024, 3, 8), kind="visit",
+        led_by="department", counterpart="华秦新材料科技有限公司", projects=[project],
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -131,6 +137,19 @@ def own_project() -> Project:
 
 def report() -> MonthlyReport:
     return MonthlyReport.objects.get()
+
+
+def activity() -> Activity:
+    return Activity.objects.get()
+
+
+def activity_again(county, user) -> Activity:
+    """The sample 招商 visit saved as its edit form shows it."""
+    a = activity()
+    return promotion.activity_save(
+        user=user, activity=a, expected_version=a.version, held_on=a.held_on, kind=a.kind,
+        led_by=a.led_by, unit=a.unit, counterpart=a.counterpart, projects=list(a.projects.all()),
+    )  # fmt: skip
 
 
 def finding(description: str) -> Finding:
@@ -455,6 +474,30 @@ ACTIONS = {
         'data-action="notice.create"',
         lambda c, u: supervision.notice_issue(
             user=u, year=2024, period="month", month=3, title="通报", opening="正文", content={}
+        ),
+    ),
+    "promotion.create": Action(
+        lambda c, u: reverse("activity_list"),
+        'data-action="promotion.create"',
+        lambda c, u: promotion.activity_save(
+            user=u,
+            unit=u.unit or c.own,
+            held_on=date(2024, 4, 1),
+            kind="visit",
+            led_by="department",
+            counterpart="中陆智能装备制造有限公司",
+        ),  # fmt: skip
+    ),
+    "promotion.edit": Action(
+        lambda c, u: reverse("activity_detail", args=[activity().pk]),
+        'data-action="promotion.edit"',
+        activity_again,
+    ),
+    "promotion.delete": Action(
+        lambda c, u: reverse("activity_detail", args=[activity().pk]),
+        'data-action="promotion.delete"',
+        lambda c, u: promotion.activity_delete(
+            user=u, activity=activity(), expected_version=activity().version
         ),
     ),
     "ledger.import": Action(
