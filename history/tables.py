@@ -60,6 +60,9 @@ class HistoryTable(tables.Table):
         lines = self.diffs.get(record.history_id)
         if lines is None and record.history_type == "~":
             return format_html('<span class="muted">{}</span>', self.NO_EARLIER)
+        if not lines and record.history_type == "~" and record.history_change_reason:
+            # a change of no field of the row itself, said by its reason (签约项目：A → A、B)
+            return record.history_change_reason
         if not lines:
             nothing = self.NOTHING.get(record.history_type, "无字段变化")
             return format_html('<span class="muted">{}</span>', nothing)

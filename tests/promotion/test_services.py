@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from audit.models import AuditEntry
 from audit.services import UNCHANGED
@@ -148,3 +149,14 @@ def test_another_unit_cannot_delete_it(county, cast):
     with pytest.raises(PermissionDenied):
         activity_delete(user=cast.reporter, activity=activity, expected_version=1)
     assert Activity.objects.exists()
+
+
+def test_the_auditor_reads_a_change_of_the_signed_projects_alone(client, county, cast):
+    activity = visit(cast.officer, cast.housing, date(2026, 5, 8), projects=[project(1)])
+    activity_save(user=cast.officer, activity=activity, expected_version=1,
+                  today=date(2026, 6, 1), **same(activity, projects=[project(2)]))  # fmt: skip
+    client.force_login(cast.auditor)
+
+    page = client.get(reverse("data_history"), {"table": "promotion"}).content.decode()
+
+    assert "签约项目：城关污水处理厂 → 城关保障房" in page
