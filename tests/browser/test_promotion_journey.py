@@ -85,7 +85,7 @@ def test_a_unit_records_a_visit_and_a_signing_and_the_briefing_reads_them(tab, c
             page.goto(visit_url)
             page.click("[data-action='promotion.edit']")
             page.click("main button[type=submit]")
-            assert saved(page) == "招商引资活动已保存。"
+            assert saved(page) == "招商引资活动没有改动，未保存新版本。"
         recorded.refresh_from_db()
         assert (recorded.version, recorded.history.count()) == (1, 1)
         assert recorded.outcome == "签订污水处理厂二期投资协议\n约定年内开工"

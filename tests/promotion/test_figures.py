@@ -175,12 +175,3 @@ def test_the_figures_page_costs_the_same_queries_for_3_records_as_for_30(client,
     assert Activity.objects.count() == 30
     assert many == few
 
-
-def test_the_bar_shows_the_period_the_page_opens_at(client, cast, time_machine):
-    time_machine.move_to("2026-07-01 09:00+08:00")
-    client.force_login(cast.officer)
-
-    page = client.get(reverse("promotion_figures")).content.decode()
-
-    assert '<option value="year" selected>' in page
-    assert 'name="year" value="2026"' in page
