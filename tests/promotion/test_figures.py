@@ -174,4 +174,3 @@ def test_the_figures_page_costs_the_same_queries_for_3_records_as_for_30(client,
 
     assert Activity.objects.count() == 30
     assert many == few
-
