@@ -196,6 +196,8 @@ PAGES = [
     ("项目库", "project_list", {}),
     ("挂图作战", "board", {}),
     ("挂图作战 Excel", "board", {"format": "xlsx"}),
+    ("节点作战图", "timeline", {}),
+    ("节点作战图（滞后）", "timeline", {"scope": "lagging"}),
     ("考核排名（月度）", "rankings", {}),
     ("考核排名（季度）", "rankings", {"kind": "quarter"}),
     ("滞后预警", "lag_warnings", {}),
