@@ -243,3 +243,15 @@ def test_a_wall_chart_too_big_to_hang_on_a_wall_asks_to_narrow_it(client, cast, 
     )
     narrowed = client.get(reverse("timeline_pdf"), {"year": 2026, "month": 6, "level": "municipal"})
     assert narrowed["Content-Type"] == "application/pdf"
+
+
+def test_a_long_set_comes_in_pages_in_the_charts_order(client, cast, monkeypatch):
+    a_bridge_and_a_school()
+    monkeypatch.setattr(timeline_views, "ROWS_PER_PAGE", 1)
+    client.force_login(cast.leader)
+
+    first = client.get(reverse("timeline"), {"year": 2026, "month": 6}).content.decode()
+    second = client.get(reverse("timeline"), {"year": 2026, "month": 6, "page": 2}).content.decode()
+
+    assert "城关大桥" in first and "城关中学" not in first and "第1/2页" in first
+    assert "城关中学" in second and "城关大桥" not in second
