@@ -34,7 +34,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def _prebuilt(request, django_db_setup, django_db_blocker):
     """The prebuilt county the test names (tests/prebuilt.py), switched to before the test's
-    transaction begins and back after it is rolled back."""
+    transaction begins and back after it is rolled back; a test that commits runs on a copy."""
     names = [name for name in request.fixturenames if name in BUILDERS]
     if not names:
         yield
@@ -42,12 +42,13 @@ def _prebuilt(request, django_db_setup, django_db_blocker):
     if len(names) > 1:
         pytest.fail(f"a test runs on one prebuilt county, not {names}")
     marker = request.node.get_closest_marker("django_db")
-    if (marker and marker.kwargs.get("transaction")) or {
+    commits = (marker and marker.kwargs.get("transaction")) or {
         "transactional_db",
         "live_server",
-    } & set(request.fixturenames):
-        pytest.fail(f"{names[0]} is shared: a transactional test builds its own county")
-    with django_db_blocker.unblock(), DATABASES.use(names[0]):
+    } & set(request.fixturenames)
+    # a test that commits gets a copy of the county of its own: its end empties the database
+    switch = DATABASES.use_copy if commits else DATABASES.use
+    with django_db_blocker.unblock(), switch(names[0]):
         yield
 
 

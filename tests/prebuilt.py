@@ -11,8 +11,8 @@ exactly as it was built. The other tests keep the ordinary, empty test database.
 
 Each test process (each xdist worker) builds a county at most once, and only if one of its
 tests asks for it. A test that needs ``transaction=True`` (a live server, a flush, threads
-that commit) cannot run on a prebuilt county, since its end would empty it for the others: it
-builds its own (the fixture refuses it, saying so).
+that commit) cannot run on the prebuilt county itself, since its end would empty it for the
+others: it runs on a copy of it, made for the test and dropped after it.
 
 The database switch is ``tests/conftest.py``'s ``_prebuilt`` fixture, which pytest-django's
 ``_django_db_helper`` (behind ``db``, ``transactional_db`` and the ``django_db`` mark) is made
@@ -100,6 +100,25 @@ class Databases:
     @contextmanager
     def use(self, name: str) -> Iterator[None]:
         """Run on the county ``name``, building it first if this process has not."""
+        database = self._built(name)
+        _restore_files(database.files)
+        with self._on(database):
+            yield
+
+    @contextmanager
+    def use_copy(self, name: str) -> Iterator[None]:
+        """Run on a throwaway copy of the county ``name``, dropped afterwards: for a test that
+        commits (a live server, threads, a flush), which would empty the county itself."""
+        source = self._built(name)
+        copy = self._copy(source, "copy")
+        _restore_files(source.files)
+        try:
+            with self._on(copy):
+                yield
+        finally:
+            self._drop(copy)
+
+    def _built(self, name: str) -> Database:
         if name in self.failed:
             raise RuntimeError(f"building the prebuilt county {name} failed") from self.failed[name]
         if name not in self.built:
@@ -108,10 +127,7 @@ class Databases:
             except BaseException as error:
                 self.failed[name] = error
                 raise
-        database = self.built[name]
-        _restore_files(database.files)
-        with self._on(database):
-            yield
+        return self.built[name]
 
     @contextmanager
     def at_migration(self, targets: list[tuple[str, str]]) -> Iterator[None]:
@@ -198,8 +214,8 @@ class Databases:
             database.raw = None
         if connection.vendor == "postgresql":
             connection.close()
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{database.name}"')
+            with connection._nodb_cursor() as cursor:  # FORCE: a thread's connection left open
+                cursor.execute(f'DROP DATABASE IF EXISTS "{database.name}" WITH (FORCE)')
 
 
 DATABASES = Databases()

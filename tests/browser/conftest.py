@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.core.servers.basehttp import WSGIServer
 from django.test import Client
 from django.test.testcases import LiveServerThread
@@ -78,9 +79,14 @@ def browser(_chromium):
     which would rightly warn about it.
     """
     browser, loop = _chromium
+    # Django keeps a thread's connections apart from those of its running loop: the test's
+    # are the ones its database fixtures set up (a prebuilt county's copy among them).
+    wrappers = {alias: connections[alias] for alias in connections}
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         asyncio._set_running_loop(loop)
+        for alias, wrapper in wrappers.items():
+            connections[alias] = wrapper
         try:
             yield browser
         finally:

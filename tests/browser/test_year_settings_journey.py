@@ -10,7 +10,7 @@ from investment.models import YearSettings
 from investment.rules.indicators import weights_of
 from investment.rules.year_settings import weights_sum_problem
 from tests.browser.conftest import sign_in
-from tests.investment.weights_county import NEW_WEIGHTS, a_county_where_weights_matter
+from tests.investment.weights_county import NEW_WEIGHTS
 
 SETTINGS = "/settings/year/?year=2024"
 SHOTS = Path("/work/shots/settings")
@@ -28,9 +28,9 @@ def type_weights(page, **weights: int) -> None:
         page.fill(f"#id_{name}", str(value))
 
 
-@pytest.mark.slow  # the ranking-weights county built through the services for a live server
-def test_the_office_previews_saves_and_is_refused_a_wrong_sum(tab, cast):
-    a_county_where_weights_matter(cast)
+@pytest.mark.slow  # every step of the journey in Chromium
+def test_the_office_previews_saves_and_is_refused_a_wrong_sum(tab, cast, weights_county):
+    """On a copy of the prebuilt ranking-weights county (tests/prebuilt.py)."""
     page = tab.page
     sign_in(tab, cast.officer)
 

@@ -72,10 +72,9 @@ def county_at_work(demo_county):
 
 
 @pytest.fixture
-def own_county_at_work():
-    """The demo county seeded by the command in this test's database (a test that empties the
-    database cannot share the prebuilt one), with people at work."""
-    call_command("seed_demo", stdout=io.StringIO())
+def own_county_at_work(demo_county):
+    """A copy of the prebuilt demo county for this test alone (a test that empties the
+    database cannot share the prebuilt one: tests/prebuilt.py), with people at work."""
     people_at_work()
     yield
     default_storage.delete("photos/backup-test.jpg")

@@ -14,16 +14,15 @@ from investment.models import MonthlyReport, QualityFlag, QualityRule
 from investment.services import quality
 from investment.services import reports as services
 from tests.investment.test_quality_pages import the_flag
-from tests.quality_county import a_flagged_may
 from tests.security.at_once import at_once, on_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def county(cast):
-    """test_quality_pages.py's county, built in this test's own database (the races commit)."""
-    a_flagged_may(cast)
+def county(cast, flagged_may_county):
+    """test_quality_pages.py's county, a copy of the prebuilt one for this test alone (the
+    races commit: tests/prebuilt.py)."""
     return cast
 
 
