@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.core.servers.basehttp import WSGIServer
+from django.db import connections
 from django.test import Client
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import sync_playwright
