@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from projects.models import Unit
+from projects.services.units import unit_merge
 from tests import bombs
 from upstream.models import TemplateColumn, UpstreamTemplate
 from upstream.rules.headers import Layout
@@ -258,3 +260,21 @@ def test_the_office_deletes_a_template_it_no_longer_needs(
     assert not UpstreamTemplate.objects.exists() and not TemplateColumn.objects.exists()
     assert not default_storage.exists(stored)
     assert TemplateColumn.history.filter(history_type="-").count() == 14  # the history stays
+
+
+def test_a_template_for_a_unit_merged_away_follows_it(cast):
+    typo = Unit.objects.create(name="县住健局")
+    template = a_template(cast.officer)
+    mapping_save(
+        template=template,
+        expected_version=template.version,
+        settings=settings_of(template, unit=typo),
+        columns=as_shown(template),
+        user=cast.officer,
+    )
+
+    unit_merge(source=typo, target=cast.housing, user=cast.officer)
+
+    template.refresh_from_db()
+    assert template.unit == cast.housing
+    assert template.covers == "县住建局"
