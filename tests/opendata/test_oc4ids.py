@@ -24,6 +24,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from ledger.services.demo import DEMO_PHONES, LEADERS, unit_reporters
 from opendata.documents.package import package
 from opendata.selectors import year_to_publish
@@ -527,6 +528,38 @@ def test_a_page_without_a_replaced_project_says_nothing_of_it(client, cast):
         page = client.get(reverse("opendata"), {"year": 2024}).content.decode()
 
     assert "2个，总投资0.20亿元" in page and "已替换" not in page
+
+
+def test_a_download_is_in_the_audit_trail(client, cast):
+    a_county()
+    client.force_login(cast.officer)
+    client.get(reverse("oc4ids_download"), {"year": 2024})
+
+    entry = AuditEntry.objects.get(category=AuditEntry.Category.DOWNLOAD)
+    assert entry.detail == "2024年重点项目开放数据_OC4IDS.json" and entry.user == cast.officer
+
+
+def test_a_year_that_is_not_one_is_said_ignored(client, cast):
+    a_county()
+    client.force_login(cast.officer)
+
+    page = client.get(reverse("opendata"), {"year": "1999"}).content.decode()
+    download = client.get(reverse("oc4ids_download"), {"year": "abc"}, follow=True)
+
+    assert "年度“1999”无效，已忽略。" in page and "2024年：2个项目" in page  # the latest year
+    assert "请选择要导出的年度（2000–2100之间的四位年份）。" in download.content.decode()
+
+
+def test_a_prefix_that_is_no_registered_prefix_stops_the_server_at_start_up():
+    env = {"DATABASE_URL": "sqlite://:memory:", "PATH": "", "OC4IDS_ID_PREFIX": "county-"}
+    run = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True,
+                         text=True, env=env)  # fmt: skip
+
+    assert run.returncode != 0
+    assert (
+        "OC4IDS_ID_PREFIX must be oc4ids- and six letters or digits and -, got 'county-'"
+        in run.stderr
+    )
 
 
 def test_a_year_without_a_list_is_said_not_downloaded(client, cast):
