@@ -30,6 +30,7 @@ from projects.models import Milestone
 class Unmapped:
     """A project published without ``sector``: its 行业类别 maps to no projectSector code."""
 
+    pk: int
     code: str
     name: str
     industry: str
@@ -60,7 +61,7 @@ def package_uri(year: int) -> str:
 def unmapped(data: YearToPublish) -> list[Unmapped]:
     """The projects published without ``sector`` (the office's page lists them)."""
     return [
-        Unmapped(item.project.code, item.project.name, item.project.industry)
+        Unmapped(item.project.pk, item.project.code, item.project.name, item.project.industry)
         for item in data.projects
         if not rules.project_sectors(item.project.industry, item.project.name)
     ]
