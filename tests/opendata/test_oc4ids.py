@@ -500,7 +500,10 @@ def test_the_office_downloads_what_the_command_exports(client, cast, tmp_path):
 
     assert "2024年：2个项目" in page and "截至10月底（应报月份）" in page
     block = Project.objects.get(code=code(2, 2024))
-    assert f'<a href="/projects/{block.pk}/">{code(2, 2024)}</a> 县城东片区综合开发项目（城建）' in page
+    assert (
+        f'<a href="/projects/{block.pk}/">{code(2, 2024)}</a> 县城东片区综合开发项目（城建）'
+        in page
+    )
     assert response["Content-Disposition"].endswith(
         "2024%E5%B9%B4%E9%87%8D%E7%82%B9%E9%A1%B9%E7%9B%AE%E5%BC%80%E6%94%BE%E6%95%B0%E6%8D%AE_OC4IDS.json"
     )  # 2024年重点项目开放数据_OC4IDS.json
