@@ -49,6 +49,7 @@ from projects.access import project_for, visible_plans
 from projects.deadlines import Timeliness
 from projects.models import AnnualPlanQuerySet, Level
 from projects.services.register import plan_fields_for
+from promotion.access import visible_activities
 from supervision.access import visible_findings
 from supervision.rules import LEVEL_LEADERS
 from supervision.selectors import escalations
@@ -169,6 +170,10 @@ def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "batches": listings(
                 visible_entries(request.user).filter(project=project), end=period.end
             ),
+            "signings": visible_activities(request.user)
+            .filter(projects=project)
+            .select_related("unit")
+            .order_by("held_on", "pk"),
             "year": period.year,
             "month": period.month,
             "months": range(1, 13),

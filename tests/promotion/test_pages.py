@@ -120,3 +120,15 @@ def test_an_edit_saved_unchanged_says_nothing_was_changed(client, cast, county):
     assert "招商引资活动没有改动，未保存新版本。" in unchanged.content.decode()
     assert "招商引资活动已保存。" in changed.content.decode()
     assert Activity.objects.get(pk=activity.pk).place == "宝鸡"
+
+
+def test_a_project_page_names_the_activity_it_was_signed_from(client, cast, county):
+    client.force_login(cast.reporter)
+
+    page = client.get(reverse("project_detail", args=[county.pk])).content.decode()
+    other = client.get(
+        reverse("project_detail", args=[Project.objects.get(code=code(2)).pk])
+    ).content.decode()
+
+    assert 'id="signings"' in page and "华秦新材料科技有限公司" in page
+    assert 'id="signings"' not in other  # signed from no activity: no empty section
