@@ -106,7 +106,9 @@ CAPABILITY: dict[CapabilityName, Capability] = {
     "portfolio.view": Capability(
         "查看项目、报表、资金、督查和通报", "您的角色不能查看业务数据。", "只能查看本单位的数据。"
     ),
-    "register.keep": Capability("维护项目库、年度计划和项目节点", "只有项目办可以进行此操作。"),
+    "register.keep": Capability(
+        "维护项目库、年度计划、项目节点和三个一批", "只有项目办可以进行此操作。"
+    ),
     "plan.record_start": Capability(
         "填报年度计划的开工日期和纳统日期",
         "只有项目办或本单位填报员可以修改年度计划。",

@@ -5,6 +5,8 @@ itself changes nothing (no history)."""
 from datetime import date, datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from batches.models import Batch, BatchEntry
 from core.xlsx import render_workbook
@@ -14,7 +16,7 @@ from ledger.services.importer import import_ledger
 from projects.models import AnnualPlan, Project
 from tests.builders import ledger, project_row
 from tests.ledger.test_round_trip import empty_the_database
-from tests.workbooks import code, read_back
+from tests.workbooks import code, read_back, xlsx
 
 HEADERS = ["期次", "类别", "项目代码", "目标日期"]
 
@@ -65,6 +67,18 @@ def test_a_provinces_list_comes_in_with_its_new_batches_named_in_the_preview(cas
         ("2026年第四期", 2026, 4, "produce", code(2), None),
     }
     assert BatchEntry.history.count() == 3 and Batch.history.count() == 2
+
+
+def test_the_upload_page_names_the_new_batches_before_anything_is_written(client, cast):
+    ledger({"项目台账": two_projects()})
+    upload = SimpleUploadedFile("三个一批.xlsx", xlsx({"三个一批": the_province_list()}))
+    client.force_login(cast.officer)
+
+    page = client.post(reverse("ledger_import"), {"file": upload}).content.decode()
+
+    assert "将新建2个三个一批期次：2026年第二期、2026年第四期" in page
+    assert "三个一批：新增3条，更新0条，未变化0条" in page
+    assert not Batch.objects.exists()
 
 
 @pytest.mark.parametrize(
