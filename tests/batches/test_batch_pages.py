@@ -169,3 +169,17 @@ def test_a_month_briefing_has_no_batches_section(client, cast):
     )
 
     assert "三个一批" not in text
+
+
+def test_the_list_offers_the_years_workbook_to_those_who_read_briefings(client, cast):
+    a_second_quarter(cast.officer)
+
+    leader = page(client, cast.leader, reverse("batch_list"), JUNE)
+    reporter = page(client, cast.reporter, reverse("batch_list"), JUNE)
+    client.force_login(cast.leader)
+    sheet = read_back(
+        client.get(reverse("briefing_batches_xlsx"), {"kind": "month", **JUNE}).content
+    )["三个一批"]
+
+    assert "导出2026年（Excel）" in leader and "导出2026年" not in reporter
+    assert [row[3] for row in sheet[1:]] == ["全县", "县住建局", "营盘镇"]
