@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from core.params import whole_number
 from projects.models import Project
 
 PICKER_CLASS = "project-picker"
@@ -27,6 +28,23 @@ class ProjectChoiceField(forms.ModelChoiceField):
 
 
 class ProjectMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several projects ticked; a value that is not a project's id (text, a number past every
+    id, which the database would refuse outright) is refused as a project not on the list."""
+
+    default_error_messages = {
+        "invalid_choice": "“%(value)s”不是可选的项目。",
+        "invalid_pk_value": "“%(pk)s”不是可选的项目。",
+    }
+
+    def _check_values(self, value: Any) -> QuerySet[Project]:
+        for raw in value:
+            if whole_number(str(raw), low=1) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    params={"pk": str(raw)[:20]},
+                )  # fmt: skip
+        return super()._check_values(value)
+
     def label_from_instance(self, project: Project) -> str:
         return f"{project.name}（{project.code}，{project.unit}）"
 

@@ -1,0 +1,94 @@
+"""三个一批's and 招商引资's forms under hostile posts, as every role (the office, a unit's
+reporter against another unit's rows, the supervisor, the leader, security, the auditor, no one
+signed in): hostile numbers, dates, text, ids, never a 500."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from batches.models import Batch, BatchEntry, Kind
+from promotion.models import Activity
+from promotion.services import activity_save
+from tests.batches.helpers import a_batch, listed, projects
+
+NUMBERS = ["-1", "1e20", "1234567890.12345", "NaN", "１２", "", "²", "9" * 30, "0"]
+DATES = ["2026-02-30", "1900-01-01", "9999-12-31", "0001-01-01", "", "2026-13-01", "１９９９-01-01"]
+TEXTS = ["x" * 100_000, "甲\u200b乙", "\u202e局建住县", "\x00", "<script>alert(1)</script>"]
+
+
+def hostile(keys: list[str]) -> list[dict[str, str]]:
+    values = NUMBERS + DATES + TEXTS
+    return [{key: values[(k + i) % len(values)] for i, key in enumerate(keys)} for k in range(len(values))]
+
+
+@pytest.fixture
+def county(cast):
+    batch = a_batch(cast.officer)
+    mine, theirs = projects([{}, {}])
+    entry = listed(cast.officer, batch, Kind.SIGN, [mine], target=date(2026, 6, 30))[0]
+    visit = activity_save(user=cast.officer, held_on=date(2026, 3, 8), kind="visit",
+                          led_by="department", unit=cast.township, counterpart="某公司")  # fmt: skip
+    return {"batch": batch, "entry": entry, "mine": mine, "theirs": theirs, "visit": visit}
+
+
+def posts(county):
+    b, e, v = county["batch"].pk, county["entry"].pk, county["visit"].pk
+    p = str(county["theirs"].pk)
+    return [
+        (reverse("batch_create"), ["version", "name", "year", "quarter", "note"]),
+        (reverse("batch_edit", args=[b]), ["version", "name", "year", "quarter", "note"]),
+        (reverse("batch_entries_add", args=[b]), ["kind", "projects", "target_date"], {"projects": p}),
+        (reverse("batch_entry_edit", args=[e]), ["version", "target_date"]),
+        (reverse("activity_create"), ["held_on", "kind", "led_by", "unit", "counterpart", "leader", "place",
+                                      "people", "batches", "outcome", "projects"]),
+        (reverse("activity_edit", args=[v]), ["version", "held_on", "kind", "led_by", "unit", "counterpart",
+                                              "people", "batches", "outcome", "projects"]),
+        (reverse("activity_delete", args=[v]), ["version"]),
+    ]
+
+
+ROLES = ["officer", "reporter", "other_reporter", "supervisor", "leader", "auditor", "security", None]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_hostile_posts_never_answer_500(cast, county, role):
+    client = Client(raise_request_exception=True)
+    if role:
+        client.force_login(getattr(cast, role))
+    failures = []
+    for url, keys, *fixed in posts(county):
+        for data in hostile(keys):
+            data |= fixed[0] if fixed and len(data) % 2 else {}
+            try:
+                status = client.post(url, data).status_code
+            except Exception as error:  # noqa: BLE001
+                failures.append((url, data and {k: str(v)[:30] for k, v in data.items()}, repr(error)[:300]))
+                continue
+            if status >= 500:
+                failures.append((url, status))
+    assert failures == []
+
+
+PAST_EVERY_ID = "99999999999999999999"  # past a 64-bit primary key
+
+
+@pytest.mark.parametrize(
+    ("name", "needs", "data"),
+    [("batch_entries_add", "batch", {"kind": "sign"}),
+     ("activity_create", None, {"held_on": "2026-03-08", "kind": "visit", "led_by": "department",
+                                "counterpart": "某公司"}),
+     ("inspection_create", None, {"title": "督查", "inspected_on": "2026-03-08"})],
+)  # fmt: skip
+def test_a_project_id_past_every_id_is_refused_in_chinese_not_a_500(cast, county, name, needs, data):
+    client = Client(raise_request_exception=True)
+    client.force_login(cast.officer if name != "inspection_create" else cast.supervisor)
+    url = reverse(name, args=[county[needs].pk] if needs else [])
+    entries, activities = BatchEntry.objects.count(), Activity.objects.count()
+
+    page = client.post(url, data | {"unit": cast.township.pk, "projects": [county["mine"].pk, PAST_EVERY_ID]})
+
+    assert page.status_code == 200
+    assert "不是可选的项目" in page.content.decode()
+    assert (BatchEntry.objects.count(), Activity.objects.count()) == (entries, activities)
