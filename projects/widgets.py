@@ -36,14 +36,14 @@ class ProjectMultipleChoiceField(forms.ModelMultipleChoiceField):
         "invalid_pk_value": "“%(pk)s”不是可选的项目。",
     }
 
-    def _check_values(self, value: Any) -> QuerySet[Project]:
-        for raw in value:
+    def clean(self, value: Any) -> Any:
+        for raw in value if isinstance(value, list | tuple) else []:
             if whole_number(str(raw), low=1) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                     params={"pk": str(raw)[:20]},
                 )  # fmt: skip
-        return super()._check_values(value)
+        return super().clean(value)
 
     def label_from_instance(self, project: Project) -> str:
         return f"{project.name}（{project.code}，{project.unit}）"

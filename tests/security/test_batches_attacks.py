@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from batches.models import Batch, BatchEntry, Kind
+from batches.models import BatchEntry, Kind
 from promotion.models import Activity
 from promotion.services import activity_save
 from tests.batches.helpers import a_batch, listed, projects
@@ -20,7 +20,10 @@ TEXTS = ["x" * 100_000, "甲\u200b乙", "\u202e局建住县", "\x00", "<script>a
 
 def hostile(keys: list[str]) -> list[dict[str, str]]:
     values = NUMBERS + DATES + TEXTS
-    return [{key: values[(k + i) % len(values)] for i, key in enumerate(keys)} for k in range(len(values))]
+    return [
+        {key: values[(k + i) % len(values)] for i, key in enumerate(keys)}
+        for k in range(len(values))
+    ]
 
 
 @pytest.fixture
@@ -39,17 +42,57 @@ def posts(county):
     return [
         (reverse("batch_create"), ["version", "name", "year", "quarter", "note"]),
         (reverse("batch_edit", args=[b]), ["version", "name", "year", "quarter", "note"]),
-        (reverse("batch_entries_add", args=[b]), ["kind", "projects", "target_date"], {"projects": p}),
+        (
+            reverse("batch_entries_add", args=[b]),
+            ["kind", "projects", "target_date"],
+            {"projects": p},
+        ),
         (reverse("batch_entry_edit", args=[e]), ["version", "target_date"]),
-        (reverse("activity_create"), ["held_on", "kind", "led_by", "unit", "counterpart", "leader", "place",
-                                      "people", "batches", "outcome", "projects"]),
-        (reverse("activity_edit", args=[v]), ["version", "held_on", "kind", "led_by", "unit", "counterpart",
-                                              "people", "batches", "outcome", "projects"]),
+        (
+            reverse("activity_create"),
+            [
+                "held_on",
+                "kind",
+                "led_by",
+                "unit",
+                "counterpart",
+                "leader",
+                "place",
+                "people",
+                "batches",
+                "outcome",
+                "projects",
+            ],
+        ),
+        (
+            reverse("activity_edit", args=[v]),
+            [
+                "version",
+                "held_on",
+                "kind",
+                "led_by",
+                "unit",
+                "counterpart",
+                "people",
+                "batches",
+                "outcome",
+                "projects",
+            ],
+        ),
         (reverse("activity_delete", args=[v]), ["version"]),
     ]
 
 
-ROLES = ["officer", "reporter", "other_reporter", "supervisor", "leader", "auditor", "security", None]
+ROLES = [
+    "officer",
+    "reporter",
+    "other_reporter",
+    "supervisor",
+    "leader",
+    "auditor",
+    "security",
+    None,
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -63,8 +106,10 @@ def test_hostile_posts_never_answer_500(cast, county, role):
             data |= fixed[0] if fixed and len(data) % 2 else {}
             try:
                 status = client.post(url, data).status_code
-            except Exception as error:  # noqa: BLE001
-                failures.append((url, data and {k: str(v)[:30] for k, v in data.items()}, repr(error)[:300]))
+            except Exception as error:
+                failures.append(
+                    (url, data and {k: str(v)[:30] for k, v in data.items()}, repr(error)[:300])
+                )
                 continue
             if status >= 500:
                 failures.append((url, status))
@@ -81,13 +126,17 @@ PAST_EVERY_ID = "99999999999999999999"  # past a 64-bit primary key
                                 "counterpart": "某公司"}),
      ("inspection_create", None, {"title": "督查", "inspected_on": "2026-03-08"})],
 )  # fmt: skip
-def test_a_project_id_past_every_id_is_refused_in_chinese_not_a_500(cast, county, name, needs, data):
+def test_a_project_id_past_every_id_is_refused_in_chinese_not_a_500(
+    cast, county, name, needs, data
+):
     client = Client(raise_request_exception=True)
     client.force_login(cast.officer if name != "inspection_create" else cast.supervisor)
     url = reverse(name, args=[county[needs].pk] if needs else [])
     entries, activities = BatchEntry.objects.count(), Activity.objects.count()
 
-    page = client.post(url, data | {"unit": cast.township.pk, "projects": [county["mine"].pk, PAST_EVERY_ID]})
+    page = client.post(
+        url, data | {"unit": cast.township.pk, "projects": [county["mine"].pk, PAST_EVERY_ID]}
+    )
 
     assert page.status_code == 200
     assert "不是可选的项目" in page.content.decode()
