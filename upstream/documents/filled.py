@@ -3,7 +3,7 @@ from the data's first row, everything above it kept as it was (title, header row
 cells, column widths, print settings).
 
 Rows the template had from the data's first row down (an example row, a 合计 row) are cleared
-first, their merged cells undone; each written cell takes the style of the template's first data
+first, their merged cells undone (one reaching into them from above ends above them); each written cell takes the style of the template's first data
 row in its column (or, with no data row, of the last header row), amounts and dates a number
 format when that style has none, and text that Excel would read as a formula stays text.
 """
@@ -86,9 +86,15 @@ def _row_style(
 
 
 def _clear_from(sheet: Worksheet, start: int) -> None:
+    """Clear the rows from ``start`` down; a merged cell reaching into them from above (序号
+    merged down, a 填报说明 beside the table) ends above them, so no written value is hidden."""
     for merged in list(sheet.merged_cells.ranges):
-        if merged.min_row >= start:
-            sheet.unmerge_cells(str(merged))
+        if merged.max_row < start:
+            continue
+        top, left, right = merged.min_row, merged.min_col, merged.max_col
+        sheet.unmerge_cells(str(merged))
+        if top < start and (start - 1 > top or right > left):
+            sheet.merge_cells(start_row=top, start_column=left, end_row=start - 1, end_column=right)
     if sheet.max_row >= start:
         sheet.delete_rows(start, sheet.max_row - start + 1)
 
