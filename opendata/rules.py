@@ -23,6 +23,7 @@ Standard, 0.9.5, the latest 0.9), each term mapped once; `documents/package.py` 
 """
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -110,11 +111,17 @@ MILESTONE_TYPE: dict[str, str] = {
 
 PARTY_ROLES = ("publicAuthority", "administrativeEntity")  # the 责任单位's roles
 
-# Phone numbers as clerks type them: mobiles (13812345678, 138-1234-5678, +86 …) and
-# landlines with an area code (0915-5321001, (0915)5321001, 0915 532 1001).
+# Phone numbers as clerks type them: mobiles (13812345678, 138-1234-5678, 138.1234.5678,
+# +86 …) and landlines with an area code (0915-5321001, (0915)5321001, 0915 532 1001); read
+# after `FOLDED` (full-width digits as a Chinese input method types them are ordinary ones).
 PHONE = re.compile(
-    r"(?<![0-9])(?:\+?86[- ]?)?(?:1[3-9][0-9](?:[- ]?[0-9]{4}){2}"
-    r"|[(（]?0[0-9]{2,3}[)）]?[- ]?[0-9]{3,4}[- ]?[0-9]{4})(?![0-9])"
+    r"(?<![0-9])(?:\+?86[-. ]?)?(?:1[3-9][0-9](?:[-. ]?[0-9]{4}){2}"
+    r"|[(（]?0[0-9]{2,3}[)）]?[-. ]?[0-9]{3,4}[-. ]?[0-9]{4})(?![0-9])"
+)
+# Full-width digits and the signs around them, published as ordinary ones (the rest of the
+# text, its Chinese punctuation included, is published as typed).
+FOLDED = str.maketrans(
+    {chr(0xFF10 + n): str(n) for n in range(10)} | {"－": "-", "＋": "+", "．": "."}
 )
 BLANKED = "＊＊"
 SHORTEST_NAME = 2  # a one-character "name" would blank ordinary words
@@ -179,7 +186,10 @@ def moment(at: datetime) -> str:
 
 
 def redact(text: str, people: Iterable[str]) -> str:
-    """``text`` with phone numbers and the names in ``people`` blanked."""
+    """``text`` with phone numbers and the names in ``people`` blanked; read without its
+    invisible characters (a zero-width space inside a name, a bidi control: Unicode Cf) and
+    with full-width digits as ordinary ones, so neither hides a name or a number."""
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").translate(FOLDED)
     text = PHONE.sub(BLANKED, text)
     for name in sorted({p.strip() for p in people}, key=len, reverse=True):
         if len(name) >= SHORTEST_NAME:
