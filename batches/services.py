@@ -16,6 +16,7 @@ from batches.models import Batch, BatchEntry, Kind
 from batches.rules import NAME_EXAMPLE
 from core import journal
 from core.capabilities import require
+from core.names import clean_name
 from core.params import YEAR_PROBLEM, is_year
 from core.versioning import delete_recorded, locked_current, save_changes, save_recorded
 from projects.models import Project, User
@@ -54,7 +55,7 @@ def batch_save(
     """Create a batch, or change one; an edit made on an out-of-date form is refused naming
     what changed since, and one saved as shown writes nothing."""
     require(user, "register.keep")
-    name = (name or "").strip()
+    name = clean_name(name or "")  # a zero-width or full-width twin is the same 期次
     values = {"name": name, "year": year, "quarter": quarter, "note": (note or "").strip()[:2000]}
     problems = batch_problems(name=name, year=year, quarter=quarter)
     if problems:

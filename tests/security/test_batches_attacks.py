@@ -5,10 +5,11 @@ signed in): hostile numbers, dates, text, ids, never a 500."""
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from batches.models import BatchEntry, Kind
+from batches.models import Batch, BatchEntry, Kind
 from promotion.models import Activity
 from promotion.services import activity_save
 from tests.batches.helpers import a_batch, listed, projects
@@ -141,3 +142,17 @@ def test_a_project_id_past_every_id_is_refused_in_chinese_not_a_500(
     assert page.status_code == 200
     assert "不是可选的项目" in page.content.decode()
     assert (BatchEntry.objects.count(), Activity.objects.count()) == (entries, activities)
+
+
+@pytest.mark.parametrize(
+    "twin", ["2026年第二期\u200b", "\u202a2026年第二期", "２０２６年第二期", "2026年第\u00ad二期"]
+)
+def test_a_batch_named_as_an_existing_one_with_invisible_or_full_width_characters_is_refused(
+    cast, twin
+):
+    a_batch(cast.officer)
+
+    with pytest.raises(ValidationError, match="已有同名的期次"):
+        a_batch(cast.officer, name=twin, quarter=3)
+
+    assert [batch.name for batch in Batch.objects.all()] == ["2026年第二期"]
