@@ -110,6 +110,11 @@ def unit_name_text(value: object) -> str:
     return read_name(value, max_length=100)
 
 
+def batch_name_text(value: object) -> str:
+    """A 期次 as `batches.services.batch_save` keeps it (``core.names.clean_name``)."""
+    return read_name(value, max_length=50)
+
+
 def choice(labels: dict[str, str]) -> Callable[[object], str]:
     return lambda value: read_choice(value, labels=labels)
 
@@ -357,7 +362,7 @@ def read_batch_entries(raw: RawSheet, problems: list[Problem]) -> Iterator[Recor
         return
     duplicates = DuplicateCheck("期次、类别和项目代码")
     for _ in reader.rows():
-        batch = reader.read("期次", text(50))
+        batch = reader.read("期次", batch_name_text)
         kind = reader.read("类别", choice(schema.BATCH_KINDS))
         code = reader.read("项目代码", read_code)
         fields: dict = {}

@@ -13,6 +13,8 @@ from batches.models import Batch, BatchEntry, Kind
 from promotion.models import Activity
 from promotion.services import activity_save
 from tests.batches.helpers import a_batch, listed, projects
+from tests.builders import ledger
+from tests.workbooks import code
 
 NUMBERS = ["-1", "1e20", "1234567890.12345", "NaN", "１２", "", "²", "9" * 30, "0"]
 DATES = ["2026-02-30", "1900-01-01", "9999-12-31", "0001-01-01", "", "2026-13-01", "１９９９-01-01"]
@@ -156,3 +158,17 @@ def test_a_batch_named_as_an_existing_one_with_invisible_or_full_width_character
         a_batch(cast.officer, name=twin, quarter=3)
 
     assert [batch.name for batch in Batch.objects.all()] == ["2026年第二期"]
+
+
+def test_a_sheet_row_naming_a_batch_with_a_zero_width_space_lands_on_the_batch(cast):
+    from tests.ledger.test_batches_sheet import HEADERS, two_projects
+
+    ledger({"项目台账": two_projects()})
+    a_batch(cast.officer)
+
+    ledger(
+        {"三个一批": [HEADERS, ["2026年第二期\u200b", "签约", code(1), None]]}, user=cast.officer
+    )
+
+    assert [batch.name for batch in Batch.objects.all()] == ["2026年第二期"]
+    assert BatchEntry.objects.get().batch.name == "2026年第二期"
