@@ -1,6 +1,7 @@
 """三个一批, 招商引资 and 上报模板 saved by several people at the same moment (PostgreSQL):
 one wins, the others are told the row is taken or changed; never a 500."""
 
+import io
 from collections import Counter
 from datetime import date
 
@@ -84,3 +85,33 @@ def test_six_activities_signing_one_project_at_once(cast):
     )
     statuses = Counter(status for status, _ in answers)
     assert statuses == {302: PEOPLE}, statuses
+
+
+def test_six_templates_uploaded_at_once_with_one_title_keep_one_file(cast):
+    from django.core.files.storage import default_storage
+
+    from tests.security.test_upstream_attacks import side_note_down_the_data_rows, workbook
+    from upstream.models import UpstreamTemplate
+
+    on_postgresql()
+    data = workbook(side_note_down_the_data_rows)
+    before = (
+        set(default_storage.listdir("upstream-templates")[1])
+        if default_storage.exists("upstream-templates")
+        else set()
+    )
+
+    def upload():
+        client = Client(raise_request_exception=False)
+        client.force_login(cast.officer)
+        file = io.BytesIO(data)
+        file.name = "市表.xlsx"
+        response = client.post(reverse("upstream_list"), {"title": "市表", "file": file})
+        return response.status_code, response.content.decode()
+
+    answers = at_once([upload for _ in range(PEOPLE)])
+
+    assert 500 not in Counter(status for status, _ in answers)
+    assert UpstreamTemplate.objects.count() == 1
+    after = set(default_storage.listdir("upstream-templates")[1]) - before
+    assert len(after) == 1, after  # the refused uploads left no file behind

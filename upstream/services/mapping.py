@@ -79,19 +79,23 @@ def template_upload(
         data_start=layout.data_start,
     )
     template.file.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(data), save=False)
-    save_recorded(template, user=user, clash=_clash(title))
-    for column in columns:
-        save_recorded(
-            TemplateColumn(
-                template=template,
-                number=column.number,
-                letter=column.letter,
-                header=column.title[:HEADER_LENGTH],
-                source=guess_source(column.title),
-            ),
-            user=user,
-            reason=UPLOADED,
-        )
+    try:
+        save_recorded(template, user=user, clash=_clash(title))
+        for column in columns:
+            save_recorded(
+                TemplateColumn(
+                    template=template,
+                    number=column.number,
+                    letter=column.letter,
+                    header=column.title[:HEADER_LENGTH],
+                    source=guess_source(column.title),
+                ),
+                user=user,
+                reason=UPLOADED,
+            )
+    except BaseException:  # refused (the same title saved meanwhile): its file goes with it
+        template.file.storage.delete(template.file.name)
+        raise
     return template
 
 
