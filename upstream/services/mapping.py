@@ -78,7 +78,8 @@ def template_upload(
         header_last=layout.header_last,
         data_start=layout.data_start,
     )
-    template.file.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(data), save=False)
+    stored = f"{uuid.uuid4().hex}.xlsx"
+    template.file.save(stored, ContentFile(data), save=False)
     try:
         save_recorded(template, user=user, clash=_clash(title))
         for column in columns:
@@ -94,7 +95,7 @@ def template_upload(
                 reason=UPLOADED,
             )
     except BaseException:  # refused (the same title saved meanwhile): its file goes with it
-        template.file.storage.delete(template.file.name)
+        template.file.storage.delete(template.file.name or stored)
         raise
     return template
 
