@@ -238,20 +238,61 @@ def _left_out(vanished: set[str], named: Named) -> tuple[set[tuple[str, object]]
     return gone, kept
 
 
-def _copy_data(spool: IO[bytes], data: _Checksummed, gone: set[tuple[str, object]]) -> None:
-    """The spooled rows into the archive, leaving out ``gone`` (read a line at a time; only
-    a line of a model with rows to leave out is parsed)."""
-    quoted = {f'"{label.lower()}"': label for label, _ in gone}
+def _pointing_at(labels: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """The models (by label) whose rows point at a row of ``labels``' models or, in turn, at
+    theirs: {label: [(foreign key, the model it points at)]}. A row left out takes those rows
+    along (deleted with it by its cascade: a template's columns with the template)."""
+    pointing: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    targets = set(labels)
+    while True:
+        found = False
+        for model in backed_up_models():
+            if any(f.name == "history_id" for f in model._meta.concrete_fields):
+                continue  # a history row keeps naming a deleted row
+            for field in model._meta.concrete_fields:
+                if field.related_model is None:
+                    continue
+                link = (field.name, field.related_model._meta.label)
+                if link[1] in targets and link not in pointing[model._meta.label]:
+                    pointing[model._meta.label].append(link)
+                    targets.add(model._meta.label)
+                    found = True
+        if not found:
+            return {label: links for label, links in pointing.items() if links}
+
+
+def _copy_data(
+    spool: IO[bytes], data: _Checksummed, gone: set[tuple[str, object]]
+) -> dict[str, int]:
+    """The spooled rows into the archive, leaving out ``gone`` and the rows pointing at them
+    (read a line at a time; only a line of a model concerned is parsed). How many rows of
+    each model were left out for pointing at one."""
+    left: dict[str, set[object]] = defaultdict(set)
+    for label, pk in gone:
+        left[label.lower()].add(pk)
+    pointing = {
+        label.lower(): [(name, target.lower()) for name, target in links]
+        for label, links in _pointing_at({label for label, _ in gone}).items()
+    }
+    quoted = {f'"{label}"' for label in set(left) | set(pointing)}
+    followed: dict[str, int] = defaultdict(int)
     spool.seek(0)
     for raw in spool:
         line = raw.decode()
         head = line[:120]  # {"model": "investment.reportphoto","pk": …
         if any(name in head for name in quoted):
             row = json.loads(line)
-            if (quoted.get(f'"{row["model"]}"'), row["pk"]) in gone:
+            model, pk = row["model"], row["pk"]
+            if pk in left.get(model, ()):
+                continue
+            links = pointing.get(model, ())
+            if any(row["fields"].get(name) in left.get(target, ()) for name, target in links):
+                left[model].add(pk)  # its parents are written first (`backed_up_models`' order)
+                followed[model] += 1
                 continue
         data.write(line)
     data.flush()
+    return followed
 
 
 class _Spool:
@@ -284,7 +325,9 @@ def _write(output: IO[bytes]) -> Summary:
         for label, _ in gone:
             counts[label] -= 1
         data = _member(archive, DATA)
-        _copy_data(spool, data, gone)
+        followed = _copy_data(spool, data, gone)
+        for label in counts:
+            counts[label] -= followed.get(label.lower(), 0)
         data.raw.close()
         checksums[DATA], size = data.sha256.hexdigest(), size + data.size
         manifest = {

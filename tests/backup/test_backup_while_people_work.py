@@ -20,6 +20,9 @@ from investment.models import MonthlyReport, ReportPhoto
 from investment.services.photos import photo_add
 from projects.models import Project
 from tests.workbooks import a_portfolio, load
+from upstream.models import UpstreamTemplate
+from upstream.services.demo import upstream_story
+from upstream.services.mapping import template_delete
 
 PREVIEW = "ledger-uploads/3f2c-preview.xlsx"
 
@@ -153,8 +156,30 @@ def test_a_row_whose_file_was_already_missing_is_kept_and_reported(media_root, t
     assert "1 个记录所指的文件不存在" in summary.line()
 
 
-def test_no_row_holding_a_file_is_pointed_at_by_another():
-    """Leaving such a row out of a backup must leave no row naming it."""
-    for model in archive.backed_up_models():
-        if any(f.get_internal_type() in ("FileField", "ImageField") for f in model._meta.fields):
-            assert [rel for rel in model._meta.related_objects if not rel.many_to_many] == []
+def test_a_template_deleted_during_the_backup_leaves_with_its_columns(
+    media_root, monkeypatch, tmp_path, cast
+):
+    """A row left out for its vanished file takes the rows pointing at it along: a backup
+    naming a column of a template it does not hold could not be restored."""
+    cast.officer  # noqa: B018  (the office, who uploads the demo's two templates)
+    load(a_portfolio(6, 2024))
+    upstream_story()
+    template = UpstreamTemplate.objects.order_by("pk").first()
+    columns = set(template.columns.values_list("pk", flat=True))
+
+    stored = template.file.name
+
+    def deleted_meanwhile():  # the office deletes the template while the backup runs
+        template_delete(template=template, expected_version=template.version, user=cast.officer)
+        default_storage.delete(stored)  # as its transaction's commit does
+
+    while_copying(monkeypatch, stored, deleted_meanwhile)
+    archive.make_backup(tmp_path / "b.zip")
+
+    manifest, _, rows = contents(tmp_path / "b.zip")
+    kept = {row["pk"] for row in rows if row["model"] == "upstream.upstreamtemplate"}
+    kept_columns = [row for row in rows if row["model"] == "upstream.templatecolumn"]
+    assert template.pk not in kept and kept
+    assert columns.isdisjoint(row["pk"] for row in kept_columns) and kept_columns
+    assert all(row["fields"]["template"] in kept for row in kept_columns)
+    assert {k.lower(): v for k, v in manifest["counts"].items() if v} == counted(rows)
