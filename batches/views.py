@@ -86,7 +86,9 @@ def _batch_form(request: AuthenticatedRequest, batch: Batch | None) -> HttpRespo
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"期次“{saved.name}”已保存。")
+            unchanged = batch is not None and saved.version == expected
+            said = "没有改动，未保存新版本" if unchanged else "已保存"
+            messages.success(request, f"期次“{saved.name}”{said}。")
             return redirect("batch_detail", pk=saved.pk)
     return render(request, "batches/batch_form.html", {"form": form, "batch": batch})
 
@@ -127,14 +129,17 @@ def entry_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = EntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.entry_save(
+            saved = services.entry_save(
                 user=request.user, entry=entry, target_date=form.cleaned_data["target_date"],
                 expected_version=form.cleaned_data["version"],
             )  # fmt: skip
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "目标日期已保存。")
+            unchanged = saved.version == form.cleaned_data["version"]
+            messages.success(
+                request, "目标日期没有改动，未保存新版本。" if unchanged else "目标日期已保存。"
+            )
             return redirect("batch_detail", pk=entry.batch_id)
     return render(request, "batches/entry_form.html", {"form": form, "entry": entry})
 

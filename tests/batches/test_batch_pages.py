@@ -184,3 +184,25 @@ def test_the_list_offers_the_years_workbook_to_those_who_read_briefings(client, 
 
     assert "导出2026年（Excel）" in leader and "导出2026年" not in reporter
     assert [row[3] for row in sheet[1:]] == ["全县", "县住建局", "营盘镇"]
+
+
+def test_a_batch_or_a_target_saved_unchanged_says_nothing_was_changed(client, cast):
+    """As 预警规则 and 上报模板 say it: nothing written, and the clerk is told so."""
+    batch = a_second_quarter(cast.officer)
+    entry = batch.entries.get(kind=Kind.START)
+    client.force_login(cast.officer)
+    as_shown = {"version": batch.version, "name": batch.name, "year": batch.year,
+                "quarter": batch.quarter, "note": batch.note}  # fmt: skip
+    target = {"version": entry.version, "target_date": "2026-06-15"}
+
+    batch_unchanged = client.post(reverse("batch_edit", args=[batch.pk]), as_shown, follow=True)
+    target_unchanged = client.post(reverse("batch_entry_edit", args=[entry.pk]), target, follow=True)
+    moved = client.post(
+        reverse("batch_entry_edit", args=[entry.pk]), target | {"target_date": "2026-06-20"},
+        follow=True,
+    )  # fmt: skip
+
+    assert "期次“2026年第二期”没有改动，未保存新版本。" in batch_unchanged.content.decode()
+    assert "目标日期没有改动，未保存新版本。" in target_unchanged.content.decode()
+    assert "目标日期已保存。" in moved.content.decode()
+    assert BatchEntry.objects.get(pk=entry.pk).target_date == date(2026, 6, 20)
