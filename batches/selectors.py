@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from batches import rules
 from batches.models import Batch, BatchEntry, Kind
@@ -112,12 +112,18 @@ class Listing:
         return (rules.DONE_WORDS if self.done else rules.NOT_DONE_WORDS)[kind]
 
 
+# 签约, 开工, 投产: the order the batches name them in (their codes sort 投产 first).
+KIND_ORDER = Case(
+    *(When(kind=kind, then=Value(n)) for n, kind in enumerate(Kind)), output_field=IntegerField()
+)
+
+
 def listings(entries: QuerySet[BatchEntry], *, end: date) -> list[Listing]:
     """``entries`` (one batch's, or one project's) with what each achieved by ``end``: one query."""
     rows = (
         with_achieved(entries)
         .select_related("batch", "project__unit")
-        .order_by("-batch__year", "-batch__quarter", "batch__name", "kind", "project__code")
+        .order_by("-batch__year", "-batch__quarter", "batch__name", KIND_ORDER, "project__code")
     )
     out = []
     for entry in rows:

@@ -196,7 +196,9 @@ def test_a_batch_or_a_target_saved_unchanged_says_nothing_was_changed(client, ca
     target = {"version": entry.version, "target_date": "2026-06-15"}
 
     batch_unchanged = client.post(reverse("batch_edit", args=[batch.pk]), as_shown, follow=True)
-    target_unchanged = client.post(reverse("batch_entry_edit", args=[entry.pk]), target, follow=True)
+    target_unchanged = client.post(
+        reverse("batch_entry_edit", args=[entry.pk]), target, follow=True
+    )
     moved = client.post(
         reverse("batch_entry_edit", args=[entry.pk]), target | {"target_date": "2026-06-20"},
         follow=True,
@@ -206,3 +208,16 @@ def test_a_batch_or_a_target_saved_unchanged_says_nothing_was_changed(client, ca
     assert "目标日期没有改动，未保存新版本。" in target_unchanged.content.decode()
     assert "目标日期已保存。" in moved.content.decode()
     assert BatchEntry.objects.get(pk=entry.pk).target_date == date(2026, 6, 20)
+
+
+def test_a_project_listed_under_several_kinds_reads_them_in_the_batchs_order(client, cast):
+    """签约, 开工, 投产, as 三个一批 says them, on the batch's page and the project's."""
+    batch = a_batch(cast.officer)
+    (project,) = projects([{}])
+    for kind in (Kind.PRODUCE, Kind.START, Kind.SIGN):
+        listed(cast.officer, batch, kind, [project], target=date(2026, 6, 30))
+
+    shown = page(client, cast.leader, reverse("project_detail", args=[project.pk]))
+
+    kinds = [shown.index(f'<td data-label="类别">{word}</td>') for word in ("签约", "开工", "投产")]
+    assert kinds == sorted(kinds)
