@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from bonds.models import FundApplication, FundAttachment
+from bonds.models import FundApplication, FundAttachment, FundSpending
 from core.capabilities import scoped
 from projects.models import User
 
@@ -21,4 +21,13 @@ def fund_for(user: User, pk: int) -> FundApplication:
 def attachment_for(user: User, pk: int) -> FundAttachment:
     return get_object_or_404(
         FundAttachment.objects.filter(application__in=visible_funds(user)), pk=pk
+    )
+
+
+def spending_for(user: User, pk: int) -> FundSpending:
+    return get_object_or_404(
+        FundSpending.objects.filter(application__in=visible_funds(user)).select_related(
+            "application__project"
+        ),
+        pk=pk,
     )

@@ -68,3 +68,34 @@ class AttachmentForm(ChineseFormMixin, forms.Form):
     files = MultipleFileField(  # type: ignore[assignment]
         label="附件", help_text="PDF、JPG、PNG、DOCX、XLSX，可多选"
     )
+
+
+class SpendingForm(ChineseFormMixin, forms.Form):
+    """One 支出 entry; ``version`` is the application's as the page showed it."""
+
+    version = version_field()
+    spent_on = forms.DateField(label="支出日期", widget=DATE)
+    amount = amount("支出金额", required=True)
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+
+class ClockRuleForm(ChineseFormMixin, forms.Form):
+    """One 资金类型's clock on 资金支出预警规则 (bonds.services.clock_rules_save checks the edges)."""
+
+    fund_type = forms.ChoiceField(choices=FundType.choices, widget=forms.HiddenInput)
+    version = version_field()
+    yellow_days = forms.IntegerField(label="黄色：下达后天数")
+    yellow_share = forms.DecimalField(label="黄色：支出进度低于(%)", max_digits=6, decimal_places=2)
+    red_days = forms.IntegerField(label="红色：下达后天数")
+    red_share = forms.DecimalField(label="红色：支出进度低于(%)", max_digits=6, decimal_places=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("yellow_days", "red_days"):
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "class": "threshold"})
+        for name in ("yellow_share", "red_share"):
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "class": "threshold"})
+
+
+TYPES = len(FundType.values)
+ClockRuleFormSet = forms.formset_factory(ClockRuleForm, extra=0, min_num=TYPES, max_num=TYPES)

@@ -1,8 +1,17 @@
-"""The fund-application lifecycle's amount rules: each step cannot exceed the one before."""
+"""The fund-application lifecycle's amount rules (each step cannot exceed the one before), and
+the fund clocks (`clock`, `clock_light_expression`)."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.lookups import LessThan
+
+from bonds.models import FundClockRule
 from core.formatting import wan_text
 
 # requested → approved → allocated → spent
@@ -103,3 +112,98 @@ def date_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
             problems.append((field, f"{label}（{day}）不能早于{previous[1]}（{previous[0]}）"))
         previous = (day, label)
     return problems
+
+
+# Fund clocks (DESIGN.md §3): for an application with money 下达, the days since its 下达日期 and
+# the share spent at a period end, judged by its year's and type's `bonds.models.FundClockRule`.
+# Written twice side by side, in Python (one application) and as a database condition (lists,
+# counts, the dashboard); tests/bonds/test_fund_clock.py holds the two to the same answers.
+
+
+class Light(models.IntegerChoices):
+    """A fund clock's light, ordered by severity (the list sorts by it)."""
+
+    NONE = 0, "未下达"
+    GREEN = 1, "正常"
+    YELLOW = 2, "黄灯"
+    RED = 3, "红灯"
+
+
+LIT = (Light.YELLOW, Light.RED)
+# A light as drawn (templates/bonds/_clock_light.html: the colour and its word, never colour alone)
+LIGHT_CSS = {Light.NONE: "none", Light.GREEN: "green", Light.YELLOW: "yellow", Light.RED: "red"}
+
+
+@dataclass(frozen=True)
+class Clock:
+    """An application's clock at a day: days since 下达 (None: no clock), share spent (%)."""
+
+    days: int | None
+    share: Decimal | None
+    light: Light
+
+    @property
+    def label(self) -> str:
+        return Light(self.light).label
+
+    @property
+    def css(self) -> str:
+        return LIGHT_CSS[Light(self.light)]
+
+
+NO_CLOCK = Clock(None, None, Light.NONE)
+
+
+def clock(
+    rule: FundClockRule,
+    *,
+    allocated: Decimal | None,
+    allocated_on: date | None,
+    spent: Decimal | None,
+    end: date,
+) -> Clock:
+    """The clock at the end of ``end``: no clock without money 下达 on or before ``end``;
+    else red when ``rule.red_days`` or more days have passed and less than ``red_share`` %
+    is spent, yellow likewise, green otherwise. ``spent`` is what was spent by ``end``."""
+    if not allocated or allocated_on is None or allocated_on > end:
+        return NO_CLOCK
+    days = (end - allocated_on).days
+    share = (spent or Decimal(0)) * 100 / allocated
+    light = Light.GREEN
+    if days >= rule.red_days and share < rule.red_share:
+        light = Light.RED
+    elif days >= rule.yellow_days and share < rule.yellow_share:
+        light = Light.YELLOW
+    return Clock(days, share, light)
+
+
+def clock_light_expression(
+    rules: Iterable[FundClockRule], *, end: date, spent: str = "clock_spent"
+) -> Case:
+    """`clock`'s light as a database expression over an application, ``spent`` naming the
+    annotation that holds what was spent by ``end`` (0 when nothing). ``rules``: one per
+    (year, 资金类型) that the rows may have (`FundClockRule.for_years`)."""
+
+    def below(share: Decimal) -> LessThan:
+        # spent / allocated × 100 < share, without a division (SQLite divides integers whole)
+        return LessThan(F(spent) * 100, F("allocated") * share)
+
+    def passed(days: int) -> Q:
+        return Q(allocated_on__lte=end - timedelta(days=days))
+
+    whens = [
+        When(
+            Q(allocated__isnull=True) | Q(allocated=0) | Q(allocated_on__isnull=True),
+            then=Value(Light.NONE),
+        ),
+        When(allocated_on__gt=end, then=Value(Light.NONE)),
+    ]
+    for rule in rules:
+        key = Q(year=rule.year, fund_type=rule.fund_type)
+        whens += [
+            When(key & passed(rule.red_days) & below(rule.red_share), then=Value(Light.RED)),
+            When(
+                key & passed(rule.yellow_days) & below(rule.yellow_share), then=Value(Light.YELLOW)
+            ),
+        ]
+    return Case(*whens, default=Value(Light.GREEN), output_field=IntegerField())

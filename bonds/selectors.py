@@ -1,13 +1,38 @@
-"""Fund figures, summed in the database."""
+"""Fund figures, summed in the database, and the fund clocks (`with_clocks`, `clock_of`,
+`special_bond_clock`: `bonds.rules.clock` at a day, a fixed number of queries)."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
-from bonds.models import FundApplication, FundType
-from bonds.rules import LIFECYCLE, spending_progress
-from core.models import money
+from bonds.models import FundApplication, FundClockRule, FundSpending, FundType
+from bonds.rules import (
+    LIFECYCLE,
+    Clock,
+    Light,
+    clock,
+    clock_light_expression,
+    spending_progress,
+)
+from core.models import MONEY_DIGITS, MONEY_PLACES, money
+from core.versioning import change_line
 
 AMOUNTS = [field for field, _ in LIFECYCLE]
 # How the totals can be grouped: (the column grouped on, its heading)
@@ -48,20 +73,117 @@ def fund_totals(
     return [*rows, total]
 
 
+MONEY = DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+
+
+def spent_by(end: date) -> Coalesce:
+    """An application's 支出 entries dated on or before ``end``, summed (0 with none)."""
+    entries = (
+        FundSpending.objects.filter(application=OuterRef("pk"), spent_on__lte=end)
+        .order_by()
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    # 0 as a number: SQLite is given a Decimal as text, and text compares above any number
+    return Coalesce(Subquery(entries, output_field=MONEY), Value(0), output_field=MONEY)
+
+
+def with_clocks(applications: QuerySet[FundApplication], *, end: date) -> QuerySet[FundApplication]:
+    """``applications`` with their clock at the end of ``end``: ``clock_spent`` (spent by
+    then), ``clock_light`` (a `bonds.rules.Light`) and ``clock_share`` (% spent, None without
+    money 下达), by `bonds.rules.clock_light_expression`. Two queries here (the years, their
+    rules), one for the rows."""
+    years = applications.order_by().values_list("year", flat=True).distinct()
+    rules = FundClockRule.for_years(years).values()
+    share = Case(
+        When(Q(allocated__gt=0), then=F("clock_spent") * 100 / F("allocated")),
+        default=None,
+        output_field=DecimalField(max_digits=30, decimal_places=10),
+    )
+    return applications.annotate(clock_spent=spent_by(end)).annotate(
+        clock_light=clock_light_expression(rules, end=end), clock_share=share
+    )
+
+
+def clock_of(application: FundApplication, *, end: date) -> Clock:
+    """One application's clock at the end of ``end`` (its page): `bonds.rules.clock`."""
+    spent = application.spendings.filter(spent_on__lte=end).aggregate(total=Sum("amount"))
+    rule = FundClockRule.for_year(application.year)[application.fund_type]
+    return clock(
+        rule,
+        allocated=application.allocated,
+        allocated_on=application.allocated_on,
+        spent=money(spent["total"]),
+        end=end,
+    )
+
+
+def clock_row(application: FundApplication, *, end: date) -> Clock:
+    """The clock of a row of `with_clocks` (days from its 下达日期, its annotations)."""
+    light = Light(application.clock_light)  # type: ignore[attr-defined]
+    if light == Light.NONE or application.allocated_on is None:
+        return Clock(None, None, Light.NONE)
+    return Clock(
+        (end - application.allocated_on).days,
+        application.clock_share,  # type: ignore[attr-defined]
+        light,
+    )
+
+
+@dataclass(frozen=True)
+class BondClock:
+    """专项债券资金支出进度 at a period end: the year's 专项债券 with money 下达 by then, the share of
+    it spent by then, and the projects whose 专项债券 clock is yellow or red."""
+
+    allocated: Decimal
+    spent: Decimal
+    share: Decimal | None
+    lit: int
+    red: int
+    yellow: int
+
+
+def special_bond_clock(applications: QuerySet[FundApplication], *, end: date) -> BondClock:
+    """`BondClock` over ``applications`` (a year's, within the user's scope): three queries."""
+    bonds = with_clocks(applications.filter(fund_type=FundType.SPECIAL_BOND), end=end)
+    given = Q(allocated_on__lte=end, allocated__gt=0)
+    totals = bonds.aggregate(
+        allocated_total=Sum("allocated", filter=given),
+        spent_total=Sum("clock_spent", filter=given),
+        lit=Count("project", distinct=True, filter=Q(clock_light__gte=Light.YELLOW)),
+        red=Count("project", distinct=True, filter=Q(clock_light=Light.RED)),
+        yellow=Count("project", distinct=True, filter=Q(clock_light=Light.YELLOW)),
+    )
+    allocated, spent = money(totals["allocated_total"]), money(totals["spent_total"])
+    return BondClock(
+        allocated=allocated,
+        spent=spent,
+        share=spending_progress(spent, allocated),
+        lit=totals["lit"],
+        red=totals["red"],
+        yellow=totals["yellow"],
+    )
+
+
 EXPORT_HEADERS = ("项目代码", "项目名称", "责任单位", "资金类型", "年度", "批次", "申报金额(万元)",
                   "申报日期", "批复金额(万元)", "批复日期", "下达金额(万元)", "下达日期",
-                  "支出金额(万元)", "支出截至日期", "支出进度(%)", "状态", "备注")  # fmt: skip
+                  "支出金额(万元)", "支出截至日期", "支出进度(%)", "下达后天数", "支出预警", "状态",
+                  "备注")  # fmt: skip
 
 
-def export_rows(applications: QuerySet[FundApplication]) -> Iterator[tuple[Any, ...]]:
-    """One row per application, in the list's order (a generator: the renderer writes it)."""
+def export_rows(applications: QuerySet[FundApplication], *, end: date) -> Iterator[tuple[Any, ...]]:
+    """One row per application of `with_clocks` at ``end``, in the list's order (a generator:
+    the renderer writes it); 下达后天数 and 支出预警 are the clock's."""
     for f in applications.select_related("project__unit").order_by("-year", "project__code"):
         progress = spending_progress(f.spent, f.allocated)
+        ticking = clock_row(f, end=end)
         yield (
             f.project.code, f.project.name, f.project.unit.name, f.get_fund_type_display(),
             f.year, f.batch, f.requested, f.applied_on, f.approved, f.approved_on, f.allocated,
             f.allocated_on, f.spent, f.spent_on,
-            None if progress is None else round(progress, 2), f.get_status_display(), f.note,
+            None if progress is None else round(progress, 2), ticking.days,
+            "" if ticking.light == Light.NONE else ticking.label, f.get_status_display(), f.note,
         )  # fmt: skip
 
 
@@ -76,3 +198,34 @@ def totals_rows(totals: list[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
             t["label"], t["count"], *(t[name] for name in AMOUNTS),
             None if progress is None else round(progress, 2),
         )  # fmt: skip
+
+
+CLOCK_FIELDS = ("yellow_days", "yellow_share", "red_days", "red_share")
+
+
+def clock_rules_years(shown: int, today_year: int) -> list[int]:
+    """The years 资金支出预警规则 offers: those with applications or saved rules, the one shown,
+    this year and the next."""
+    years = set(FundApplication.objects.order_by().values_list("year", flat=True).distinct())
+    years |= set(FundClockRule.objects.order_by().values_list("year", flat=True).distinct())
+    return sorted(years | {shown, today_year, today_year + 1}, reverse=True)
+
+
+def clock_rules_history(year: int, *, limit: int = 50) -> list[tuple[Any, list[str]]]:
+    """The year's clock rule changes, newest first, each with what it changed (a rule's first
+    save compared with its default). One query."""
+    records = FundClockRule.history.filter(year=year).select_related("history_user")
+    previous: dict[int, Any] = {}
+    rows = []
+    for record in records.order_by("history_id"):
+        before = previous.get(record.id) or FundClockRule.default(record.year, record.fund_type)
+        changes = [
+            change_line(
+                FundClockRule._meta.get_field(name), getattr(before, name), getattr(record, name)
+            )
+            for name in CLOCK_FIELDS
+            if getattr(before, name) != getattr(record, name)
+        ]
+        rows.append((record, changes))
+        previous[record.id] = record
+    return rows[::-1][:limit]

@@ -3,29 +3,56 @@
 The project office (项目办) records applications and each step of their lifecycle
 (申报 → 批复 → 下达 → 支出); the amount and date rules are `bonds/rules.py`'s, the same the
 ledger import applies.
+
+支出 is kept as dated entries (`bonds.models.FundSpending`): an application's 支出金额 is their sum
+and its 支出截至日期 the latest entry's day, written only by `spending_sync`. A save that raises
+支出金额 as a total (this form's 支出金额, the ledger's column) records the difference as one
+adjusting entry (按合计调整) dated the 支出截至日期 given, else the day of the save; a total below
+the entries' sum is refused (an entry is removed on the application's page instead). Fund clock
+rules (资金支出预警规则) are saved by `clock_rules_save`.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
 
 from audit.services import audited
-from bonds.models import FundApplication, FundAttachment, FundStatus, FundType
+from bonds.models import (
+    FundApplication,
+    FundAttachment,
+    FundClockRule,
+    FundSpending,
+    FundStatus,
+    FundType,
+)
 from bonds.rules import (
     LIFECYCLE,
     amount_problems,
     date_problems,
     resulting_status,
+    status_choice,
     status_problem,
 )
 from core import journal
 from core.amounts import check_amount
 from core.capabilities import require
+from core.formatting import wan_text
+from core.models import money
 from core.uploads import Attachment
-from core.versioning import locked_current, save_changes, save_recorded
+from core.versioning import (
+    delete_recorded,
+    locked_current,
+    locked_or_default,
+    save_changes,
+    save_recorded,
+)
 from projects.models import Project, User
 
 AMOUNTS = [field for field, _ in LIFECYCLE]
@@ -96,11 +123,231 @@ def fund_save(
     }
     values["status"] = resulting_status(status, values)
     _validate(values)
+    today = timezone.localdate()
     if application is None:
-        return save_recorded(FundApplication(**values, updated_by=user), user=user, clash=DUPLICATE)
+        day = spent_on or today
+        if spent:  # the first entry: the whole total, dated 支出截至日期 (or today)
+            values["spent_on"] = day
+        application = save_recorded(
+            FundApplication(**values, updated_by=user), user=user, clash=DUPLICATE
+        )
+        if spent:
+            _adjust(application, spent, day, user=user, note="登记申报时填写的支出金额")
+        return application
     application = locked_current(application, expected_version, label="该资金申报")
+    if spent != application.spent:
+        adjustment = _total_adjustment(application, spent)
+        if adjustment:
+            day = spent_on or today
+            _adjust(application, adjustment, day, user=user, note="编辑申报时调整支出金额")
+            values["spent_on"] = max(day, application.spent_on or day)
     save_changes(application, values, user=user, stamps={"updated_by": user}, clash=DUPLICATE)
     return application
+
+
+def entries_total(application: FundApplication) -> tuple[Decimal | None, date | None]:
+    """(Σ of the application's 支出 entries, the latest entry's day); (None, None) for none."""
+    totals = application.spendings.aggregate(total=Sum("amount"), latest=Max("spent_on"))
+    total = totals["total"]
+    return (None if total is None else money(total)), totals["latest"]
+
+
+def _total_adjustment(application: FundApplication, spent: Decimal | None) -> Decimal:
+    """What an entry must add for the entries to sum to the total ``spent`` (0: nothing);
+    refused when ``spent`` is below what the entries already hold."""
+    total, _ = entries_total(application)
+    held = total or Decimal(0)
+    if (spent or Decimal(0)) < held:
+        raise ValidationError(
+            f"支出金额（{wan_text(spent or Decimal(0))}）不能小于已登记的支出明细合计"
+            f"（{wan_text(held)}）；如需更正，请在资金申报页删除有误的支出明细。"
+        )
+    return (spent or Decimal(0)) - held
+
+
+def _adjust(
+    application: FundApplication, amount: Decimal, day: date, *, user: User | None, note: str
+) -> FundSpending:
+    return save_recorded(
+        FundSpending(
+            application=application,
+            spent_on=day,
+            amount=amount,
+            kind=FundSpending.Kind.ADJUSTMENT,
+            note=note,
+            recorded_by=user,
+        ),
+        user=user,
+    )
+
+
+def spending_sync(application: FundApplication, *, user: User | None) -> list[str]:
+    """The one rule behind 支出金额: the sum of the entries (blank with none), 支出截至日期 the
+    latest entry's day, and 状态 following them when it followed the amounts. ``application``
+    is locked by the caller. The fields it changed."""
+    total, latest = entries_total(application)
+    stored = {field: getattr(application, field) for field in AMOUNTS}
+    amounts = stored | {"spent": total}
+    status = resulting_status(status_choice(application.status, stored), amounts)
+    values = {"spent": total, "spent_on": latest, "status": status}
+    return save_changes(application, values, user=user, stamps={"updated_by": user})
+
+
+def _spending_problems(
+    application: FundApplication, *, spent_on: date, amount: Decimal, today: date
+) -> list[str]:
+    problems = []
+    if application.allocated is None:
+        problems.append(
+            "该资金申报尚未填写下达金额，不能登记支出；请先在“编辑 / 登记进度”中填写下达金额和下达日期"
+        )
+    if spent_on > today:
+        problems.append(f"支出日期（{spent_on}）不能晚于今天（{today}）")
+    if application.allocated_on is not None and spent_on < application.allocated_on:
+        problems.append(f"支出日期（{spent_on}）不能早于下达日期（{application.allocated_on}）")
+    if amount <= 0:
+        problems.append("支出金额应大于0")
+    if application.allocated is not None and not problems:
+        total, _ = entries_total(application)
+        after = (total or Decimal(0)) + amount
+        if after > application.allocated:
+            problems.append(
+                f"登记后支出合计（{wan_text(after)}）将大于下达金额（{wan_text(application.allocated)}）"
+            )
+    return problems
+
+
+@audited("登记资金支出")
+@transaction.atomic
+def spending_record(
+    *,
+    user: User,
+    application: FundApplication,
+    spent_on: date,
+    amount: Decimal,
+    note: str = "",
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> FundSpending:
+    """Record one 支出 entry (its day and amount) and bring 支出金额 up to date.
+
+    ``expected_version`` is the application's version the page showed: a page older than
+    the application (another entry recorded meanwhile) is refused, so a payment is not
+    entered twice from two tabs. ``today`` (the demo's day) bounds the entry's date."""
+    require(user, "fund.keep")
+    check_amount(amount, label="支出金额")
+    application = locked_current(application, expected_version, label="该资金申报")
+    problems = _spending_problems(
+        application, spent_on=spent_on, amount=amount, today=today or timezone.localdate()
+    )
+    if problems:
+        raise ValidationError([f"{problem}。" for problem in problems])
+    entry = save_recorded(
+        FundSpending(
+            application=application,
+            spent_on=spent_on,
+            amount=amount,
+            note=(note or "").strip()[:200],
+            recorded_by=user,
+        ),
+        user=user,
+    )
+    spending_sync(application, user=user)
+    journal.note(f"“{application}”登记支出{wan_text(amount)}（{spent_on}）")
+    return entry
+
+
+@audited("删除资金支出")
+@transaction.atomic
+def spending_delete(
+    *, user: User, entry: FundSpending, expected_version: int | None = None
+) -> FundApplication:
+    """Remove one 支出 entry (entered in error) and bring 支出金额 down with it."""
+    require(user, "fund.keep")
+    application = locked_current(entry.application, expected_version, label="该资金申报")
+    delete_recorded(entry, user=user)
+    spending_sync(application, user=user)
+    journal.note(f"“{application}”删除支出{wan_text(entry.amount)}（{entry.spent_on}）")
+    return application
+
+
+@dataclass(frozen=True)
+class ClockRuleEntry:
+    """One 资金类型's clock as the office enters it; ``expected_version`` as the form showed
+    it (0: still the default; None: no check)."""
+
+    fund_type: str
+    yellow_days: int
+    yellow_share: Decimal
+    red_days: int
+    red_share: Decimal
+    expected_version: int | None = None
+
+
+DAYS_MAX = 3650
+GONE = "{label}已被他人删除或重置。您提交的内容未保存；请刷新页面核对后重新填写。"
+CLASH = "{label}刚被他人保存。您提交的内容未保存；请刷新页面核对后重新填写。"
+
+
+def _clock_problems(entry: ClockRuleEntry) -> list[str]:
+    label = FundType(entry.fund_type).label
+    problems = []
+    for name, days in (("黄色", entry.yellow_days), ("红色", entry.red_days)):
+        if not 0 <= days <= DAYS_MAX:
+            problems.append(f"{label}的{name}天数应在0到{DAYS_MAX}天之间。")
+    for name, share in (("黄色", entry.yellow_share), ("红色", entry.red_share)):
+        if not 0 <= share <= 100:
+            problems.append(f"{label}的{name}支出进度应在0到100%之间。")
+    if not problems and entry.yellow_days > entry.red_days:
+        problems.append(
+            f"{label}的黄色天数（{entry.yellow_days}天）不能大于红色天数（{entry.red_days}天）。"
+        )
+    if not problems and entry.yellow_share > entry.red_share:
+        problems.append(
+            f"{label}的黄色支出进度（{entry.yellow_share.normalize():f}%）不能大于"
+            f"红色支出进度（{entry.red_share.normalize():f}%）。"
+        )
+    return problems
+
+
+@audited("修改资金支出预警规则")
+@transaction.atomic
+def clock_rules_save(*, year: int, user: User, rules: list[ClockRuleEntry]) -> int:
+    """Save ``year``'s fund clock rules as entered; how many rows changed. All or nothing;
+    a rule entered as it stands (or as its default, never saved) writes nothing."""
+    require(user, "year.configure")
+    types = [entry.fund_type for entry in rules]
+    if any(t not in FundType.values for t in types) or len(set(types)) != len(types):
+        raise ValidationError("资金类型有误，请刷新页面后重新填写。")
+    problems = [problem for entry in rules for problem in _clock_problems(entry)]
+    if problems:
+        raise ValidationError(problems)
+    changed = 0
+    for entry in rules:
+        label = f"{year}年“{FundType(entry.fund_type).label}”资金支出预警规则"
+        current = locked_or_default(
+            FundClockRule.objects.filter(year=year, fund_type=entry.fund_type),
+            entry.expected_version,
+            label=label,
+            default=partial(FundClockRule.default, year, entry.fund_type),
+            gone=GONE.format(label=label),
+        )
+        values = {
+            "yellow_days": entry.yellow_days,
+            "yellow_share": entry.yellow_share,
+            "red_days": entry.red_days,
+            "red_share": entry.red_share,
+        }
+        fields = save_changes(
+            current,
+            values,
+            user=user,
+            stamps={"updated_by": user},
+            clash=CLASH.format(label=label),
+            clash_code="stale",
+        )
+        changed += bool(fields)
+    return changed
 
 
 @audited("上传资金申报附件")

@@ -1,11 +1,17 @@
-"""资金申报's list table."""
+"""资金申报's list table (rows of `bonds.selectors.with_clocks`: 支出进度 and 支出预警 at ``end``)."""
+
+from datetime import date
+from typing import Any
 
 import django_tables2 as tables
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from bonds.models import FundApplication
-from core.tables import NAME, WanColumn
+from bonds.selectors import clock_row
+from core.tables import NAME, PercentColumn, WanColumn
 
 
 class FundTable(tables.Table):
@@ -22,12 +28,27 @@ class FundTable(tables.Table):
     approved = WanColumn("批复")
     allocated = WanColumn("下达")
     spent = WanColumn("支出")
+    clock_share = PercentColumn("支出进度", order_by=("clock_share", "pk"))
+    clock_light = tables.Column(
+        "支出预警",
+        order_by=("clock_light", "allocated_on", "pk"),
+        attrs={"td": {"class": "nowrap"}},
+    )
     status = tables.Column("状态", order_by=("status", "pk"))
 
     class Meta:
         model = FundApplication
         fields = ()
         empty_text = "没有符合条件的资金申报。"
+
+    def __init__(self, *args: Any, end: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.end = end
+
+    def render_clock_light(self, record: FundApplication) -> SafeString:
+        return render_to_string(
+            "bonds/_clock_light.html", {"clock": clock_row(record, end=self.end)}
+        )
 
     def render_project(self, record: FundApplication, value: str) -> str:
         url = reverse("fund_detail", args=[record.pk])

@@ -9,4 +9,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.fund_edit, name="fund_edit"),
     path("<int:pk>/files/", views.fund_attach, name="fund_attach"),
     path("files/<int:pk>/", views.fund_file, name="fund_file"),
+    path("<int:pk>/spending/", views.fund_spending_add, name="fund_spending_add"),
+    path("spending/<int:pk>/delete/", views.fund_spending_delete, name="fund_spending_delete"),
+    path("clock-rules/", views.fund_clock_rules, name="fund_clock_rules"),
 ]

@@ -1,9 +1,12 @@
-"""资金申报's pages: the list (totals by type, year or unit with 支出进度, and its Excel
-export), an application's page, its form, and its attachments (served as downloads within the
-user's scope). Thin views over `bonds.services`; the office records, everyone reads within
-their scope.
+"""资金申报's pages: the list (totals by type, year or unit with 支出进度, each row's fund clock,
+and its Excel export), an application's page (its clock, its dated 支出 entries), its form, its
+attachments (served as downloads within the user's scope), and 资金支出预警规则 (a tab beside
+预警规则). Thin views over `bonds.services`; the office records, everyone reads within their
+scope.
 """
 
+from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -12,20 +15,26 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
 from bonds import services
-from bonds.access import attachment_for, fund_for, visible_funds
+from bonds.access import attachment_for, fund_for, spending_for, visible_funds
 from bonds.filters import FundFilter
-from bonds.forms import AttachmentForm, FundForm
-from bonds.models import FundApplication
+from bonds.forms import AttachmentForm, ClockRuleFormSet, FundForm, SpendingForm
+from bonds.models import FundApplication, FundClockRule, FundType
 from bonds.rules import spending_progress
 from bonds.selectors import (
     EXPORT_HEADERS,
     GROUPINGS,
+    clock_of,
+    clock_rules_history,
+    clock_rules_years,
     export_rows,
     fund_totals,
     totals_headers,
     totals_rows,
+    with_clocks,
 )
 from bonds.tables import FundTable
 from core import filenames
@@ -33,7 +42,7 @@ from core.capabilities import requires
 from core.errors import error_text
 from core.http import AuthenticatedRequest
 from core.lists import ListPage
-from core.params import id_param, note_bad
+from core.params import given, id_param, note_bad, year_param
 from core.uploads import check_attachments, download
 from core.xlsx import workbook_response
 from projects.access import project_for
@@ -54,22 +63,30 @@ class FundList(ListPage[User]):
         self.by = by if by in GROUPINGS else "fund_type"
 
     def get_queryset(self) -> QuerySet[FundApplication]:
-        return (
-            visible_funds(self.user)
-            .select_related("project__unit")
-            .order_by("-year", "project__code", "fund_type")
-        )
+        rows = with_clocks(visible_funds(self.user), end=self.end)
+        return rows.select_related("project__unit").order_by("-year", "project__code", "fund_type")
+
+    @cached_property
+    def end(self) -> date:
+        """The fund clocks are read at the end of today."""
+        return timezone.localdate()
+
+    def get_table_kwargs(self) -> dict[str, Any]:
+        return {"end": self.end}
 
     def export(self, applications: QuerySet[FundApplication]) -> HttpResponse:
         heading = GROUPINGS[self.by][1]
         sheets = [
-            ("资金申报", EXPORT_HEADERS, export_rows(applications)),
+            ("资金申报", EXPORT_HEADERS, export_rows(applications, end=self.end)),
             (f"按{heading}汇总", totals_headers(heading), totals_rows(self.totals(applications))),
         ]
         return workbook_response(sheets, filenames.FUNDS)
 
     def totals(self, applications: QuerySet[FundApplication]) -> list[dict[str, Any]]:
-        return fund_totals(applications, by=self.by)
+        # the totals group plain rows: the clocks' annotations would be grouped on
+        return fund_totals(
+            FundApplication.objects.filter(pk__in=applications.values("pk")), by=self.by
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**kwargs) | {
@@ -83,19 +100,73 @@ class FundList(ListPage[User]):
 fund_list = FundList.as_view()
 
 
-@requires("portfolio.view")
-def fund_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = fund_for(request.user, pk)
+def _detail(
+    request: AuthenticatedRequest,
+    application: FundApplication,
+    spending_form: SpendingForm | None = None,
+    errors: list[str] | None = None,
+) -> HttpResponse:
+    today = timezone.localdate()
     return render(
         request,
         "bonds/fund_detail.html",
         {
             "fund": application,
             "progress": spending_progress(application.spent, application.allocated),
+            "clock": clock_of(application, end=today),
+            "rule": FundClockRule.for_year(application.year)[application.fund_type],
+            "spendings": application.spendings.select_related("recorded_by"),
+            "spending_form": spending_form
+            or SpendingForm(initial={"version": application.version, "spent_on": today}),
+            "spending_errors": errors or [],
             "files": application.files.select_related("uploaded_by"),
             "attachment_form": AttachmentForm(),
         },
     )
+
+
+@requires("portfolio.view")
+def fund_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _detail(request, fund_for(request.user, pk))
+
+
+@requires("fund.keep", methods=["POST"])
+def fund_spending_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Record one dated 支出 entry; refused (with the form kept) as one Chinese line each."""
+    application = fund_for(request.user, pk)
+    form = SpendingForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, application, form)
+    data = form.cleaned_data
+    try:
+        services.spending_record(
+            user=request.user,
+            application=application,
+            spent_on=data["spent_on"],
+            amount=data["amount"],
+            note=data["note"],
+            expected_version=data["version"],
+        )
+    except ValidationError as error:
+        return _detail(request, application, form, error.messages)
+    messages.success(
+        request, f"已登记支出{data['amount'].normalize():f}万元（{data['spent_on']}）。"
+    )
+    return redirect("fund_detail", pk=pk)
+
+
+@requires("fund.keep", methods=["POST"])
+def fund_spending_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    entry = spending_for(request.user, pk)
+    application_pk = entry.application_id
+    expected = id_param(request.POST, "version")
+    try:
+        services.spending_delete(user=request.user, entry=entry, expected_version=expected)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, f"已删除{entry.spent_on}的支出明细。")
+    return redirect("fund_detail", pk=application_pk)
 
 
 def _fund_form(
@@ -159,3 +230,75 @@ def fund_attach(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def fund_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """Attachments are served only within the user's scope, always as downloads."""
     return download(attachment_for(request.user, pk))
+
+
+def _rule_initial(rules: dict[str, FundClockRule]) -> list[dict[str, Any]]:
+    return [
+        {"fund_type": r.fund_type, "version": r.version if r.pk else 0,
+         "yellow_days": r.yellow_days, "yellow_share": r.yellow_share.normalize(),
+         "red_days": r.red_days, "red_share": r.red_share.normalize()}
+        for r in rules.values()
+    ]  # fmt: skip
+
+
+@requires("year.configure", post="year.configure")
+def fund_clock_rules(request: AuthenticatedRequest) -> HttpResponse:
+    """资金支出预警规则: a year's clock per 资金类型, beside 预警规则 under 年度设置."""
+    today = timezone.localdate()
+    query = request.GET if given(request.GET, "year") else request.POST
+    year = year_param(query)
+    note_bad(request, "year", year, label="年度", instead=f"已显示{today.year}年", query=query)
+    year = today.year if year is None else year
+    rules = FundClockRule.for_year(year)
+    errors: list[str] = []
+    stale = False
+    if request.method == "POST":
+        formset = ClockRuleFormSet(request.POST, prefix="clock")
+        if formset.is_valid():
+            entries = [
+                services.ClockRuleEntry(
+                    fund_type=form.cleaned_data["fund_type"],
+                    yellow_days=form.cleaned_data["yellow_days"],
+                    yellow_share=form.cleaned_data["yellow_share"],
+                    red_days=form.cleaned_data["red_days"],
+                    red_share=form.cleaned_data["red_share"],
+                    expected_version=form.cleaned_data["version"],
+                )
+                for form in formset
+            ]
+            try:
+                changed = services.clock_rules_save(year=year, user=request.user, rules=entries)
+            except ValidationError as error:
+                errors = error.messages
+                stale = any(e.code == "stale" for e in error.error_list)
+            else:
+                messages.success(
+                    request,
+                    f"{year}年资金支出预警规则已保存，资金申报、项目页、总体情况和简报即按新规则亮灯。"
+                    if changed
+                    else "资金支出预警规则没有改动，未保存新版本。",
+                )
+                return redirect(f"{reverse('fund_clock_rules')}?year={year}")
+        else:
+            errors = ["天数应填写整数，支出进度应填写数字（最多两位小数）。"]
+    else:
+        formset = ClockRuleFormSet(initial=_rule_initial(rules), prefix="clock")
+    lines = [
+        (form, FundType(kind).label)
+        for form in formset
+        if (kind := form["fund_type"].value()) in FundType.values
+    ]
+    return render(
+        request,
+        "bonds/clock_rules.html",
+        {
+            "year": year,
+            "years": clock_rules_years(year, today.year),
+            "formset": formset,
+            "lines": lines,
+            "errors": errors,
+            "stale": stale,
+            "saved": any(r.pk for r in rules.values()),
+            "history": clock_rules_history(year),
+        },
+    )

@@ -11,6 +11,7 @@ A URL without a case, or a view that declares no capability, fails here.
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from batches.models import Batch, BatchEntry
-from bonds.models import FundApplication, FundAttachment
+from bonds.models import FundApplication, FundAttachment, FundSpending
 from core.capabilities import can, capabilities_of, has_business, needed_for
 from investment.models import MonthlyReport, QualityFlag, ReportPhoto
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
@@ -125,6 +126,12 @@ CASES = [
     ("batch_entry_edit", "other unit's batch entry", "get"),
     ("batch_entry_remove", "own batch entry", "post"),
     ("briefing_batches_xlsx", None, "get"),
+    ("fund_spending_add", "own fund", "post"),
+    ("fund_spending_add", "other unit's fund", "post"),
+    ("fund_spending_delete", "own spending", "post"),
+    ("fund_spending_delete", "other unit's spending", "post"),
+    ("fund_clock_rules", None, "get"),
+    ("fund_clock_rules", None, "post"),
     ("finding_list", None, "get"),
     ("finding_create", None, "get"),
     ("finding_detail", "own finding", "get"),
@@ -191,6 +198,8 @@ EXCEPTIONS = {
     ("finding_answer", "post"): 200,  # likewise: the finding page again, with what was typed
     ("warning_rules", "post"): 200,  # likewise: the rules again, with what was typed
     ("quality_rules", "post"): 200,  # likewise
+    ("fund_clock_rules", "post"): 200,  # likewise
+    ("fund_spending_add", "post"): 200,  # an empty entry: the fund page again, with its errors
     ("report_send", "post"): 200,  # nothing listed to send: the confirmation again, saying so
     ("report_current", "get"): 302,  # redirects to the month being reported
     ("review_current", "get"): 302,  # redirects to the month being reviewed
@@ -200,6 +209,15 @@ EXCEPTIONS = {
     ("account_reset", "post"): 200,  # the new initial password, shown once on the answer
     ("unit_merge", "post"): 200,  # no unit chosen to merge into: the page again
 }
+
+
+def spending(project_code: str) -> FundSpending:
+    """A 支出 entry of the project's fund (made here: the county's funds have none)."""
+    fund = FundApplication.objects.get(project__code=project_code)
+    entry, _ = FundSpending.objects.get_or_create(
+        application=fund, spent_on=date(2024, 5, 1), amount=Decimal(1)
+    )
+    return entry
 
 
 def sample_object(target: str | None):
@@ -221,6 +239,8 @@ def sample_object(target: str | None):
         "own fund": lambda: fund(project=own),
         "other unit's fund": lambda: fund(project=other),
         "fund file": lambda: FundAttachment.objects.get(application__project=own).application,
+        "own spending": lambda: fund(project=own),
+        "other unit's spending": lambda: fund(project=other),
         "own finding": lambda: finding(unit__name="县住建局"),
         "other unit's finding": lambda: finding(unit__name="营盘镇"),
         "evidence": lambda: (
@@ -353,6 +373,8 @@ def url_for(name: str, target: str | None) -> str:
         "own fund": lambda: [FundApplication.objects.get(project__code=code(1)).pk],
         "other unit's fund": lambda: [FundApplication.objects.get(project__code=code(2)).pk],
         "fund file": lambda: [FundAttachment.objects.get(application__project__code=code(1)).pk],
+        "own spending": lambda: [spending(code(1)).pk],
+        "other unit's spending": lambda: [spending(code(2)).pk],
         "own finding": lambda: [Finding.objects.get(unit__name="县住建局").pk],
         "other unit's finding": lambda: [Finding.objects.get(unit__name="营盘镇").pk],
         "evidence": lambda: [Evidence.objects.get(event__finding__unit__name="县住建局").pk],

@@ -1,0 +1,173 @@
+"""Fund clocks on the pages: the office records a dated 支出 entry and the light changes; the
+list sorts, filters and exports by light; 资金支出预警规则 saved unchanged changes nothing, and
+stale or invalid input is refused in Chinese."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from bonds.models import FundApplication, FundClockRule, FundSpending, FundType
+from bonds.services import fund_save
+from tests import builders
+
+TODAY = date(2026, 4, 1)  # day 90 after 1 January
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def office(client, cast):
+    client.force_login(cast.officer)
+    return cast.officer
+
+
+def applied(office, code: str, name: str, **values) -> FundApplication:
+    project = builders.project(
+        {"项目代码": code, "项目名称": name, "总投资(万元)": 5000}, listed=False
+    )
+    return fund_save(
+        user=office, project=project, fund_type=FundType.SPECIAL_BOND, year=2026,
+        requested=Decimal(100), allocated=Decimal(100), allocated_on=date(2026, 1, 1), **values,
+    )  # fmt: skip
+
+
+def entry(fund: FundApplication, **values) -> dict:
+    fund.refresh_from_db()
+    return {
+        "version": fund.version,
+        "spent_on": "2026-03-20",
+        "amount": "30",
+        "note": "工程款",
+    } | values
+
+
+def test_the_office_records_a_spending_entry_and_the_light_turns_green(client, office):
+    fund = applied(office, "ZJ-001", "老旧小区改造")
+    page = client.get(reverse("fund_detail", args=[fund.pk])).content.decode()
+    assert "●</span>黄灯" in page and "下达后90天，已支出0.0%" in page
+
+    response = client.post(reverse("fund_spending_add", args=[fund.pk]), entry(fund))
+
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "已登记支出30万元（2026-03-20）" in page
+    assert (
+        "下达后90天，已支出30.0%" in page and "●</span>正常" in page and "●</span>黄灯" not in page
+    )
+    fund.refresh_from_db()
+    assert (fund.spent, fund.spent_on) == (Decimal(30), date(2026, 3, 20))
+
+
+def test_a_bad_or_stale_entry_is_refused_in_chinese_and_nothing_is_written(client, office):
+    fund = applied(office, "ZJ-001", "老旧小区改造")
+    form = entry(fund)
+    too_early = client.post(
+        reverse("fund_spending_add", args=[fund.pk]), form | {"spent_on": "2025-12-01"}
+    )
+    assert "支出日期（2025-12-01）不能早于下达日期（2026-01-01）" in too_early.content.decode()
+    not_a_number = client.post(
+        reverse("fund_spending_add", args=[fund.pk]), form | {"amount": "三十"}
+    )
+    assert "请填写数字（万元）" in not_a_number.content.decode()
+    client.post(reverse("fund_spending_add", args=[fund.pk]), form)  # the first tab
+
+    stale = client.post(reverse("fund_spending_add", args=[fund.pk]), form)  # the second tab
+
+    assert "该资金申报已被" in stale.content.decode() and "未保存" in stale.content.decode()
+    assert FundSpending.objects.count() == 1
+
+
+def test_the_list_shows_sorts_filters_and_exports_the_lights(client, office):
+    applied(office, "ZJ-001", "老旧小区改造")  # 0 % at 90 days: yellow
+    applied(office, "ZJ-002", "污水管网", spent=Decimal(50), spent_on=date(2026, 2, 1))  # green
+    url = reverse("fund_list")
+
+    yellow = client.get(url, {"light": "yellow"}).content.decode()
+    lit = client.get(url, {"light": "lit"}).content.decode()
+    green = client.get(url, {"light": "green"}).content.decode()
+    by_light = client.get(url, {"sort": "-clock_light"}).content.decode()
+
+    assert "老旧小区改造" in yellow and "污水管网" not in yellow
+    assert "老旧小区改造" in lit and "污水管网" in green and "老旧小区改造" not in green
+    assert by_light.index("老旧小区改造") < by_light.index("污水管网")
+    sheet = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))["资金申报"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    headers = [cell.value for cell in sheet[1]]
+    light, days = headers.index("支出预警"), headers.index("下达后天数")
+    assert (rows["ZJ-001"][light], rows["ZJ-001"][days]) == ("黄灯", 90)
+    assert rows["ZJ-002"][light] == "正常"
+
+
+URL = reverse("fund_clock_rules")
+
+
+def rules_form(year: int = 2026, **changed) -> dict:
+    """The page's form as shown for ``year`` (every rule at its default, version 0)."""
+    data: dict[str, object] = {"year": year, "clock-TOTAL_FORMS": 6, "clock-INITIAL_FORMS": 6}
+    for index, rule in enumerate(FundClockRule.for_year(year).values()):
+        data |= {
+            f"clock-{index}-fund_type": rule.fund_type, f"clock-{index}-version": rule.version if rule.pk else 0,
+            f"clock-{index}-yellow_days": rule.yellow_days, f"clock-{index}-yellow_share": rule.yellow_share,
+            f"clock-{index}-red_days": rule.red_days, f"clock-{index}-red_share": rule.red_share,
+        }  # fmt: skip
+    return data | changed
+
+
+def test_the_rules_page_shows_the_defaults_beside_the_warning_rules(client, office):
+    page = client.get(URL, {"year": 2026}).content.decode()
+    assert "资金支出预警规则" in page and "默认规则，尚未修改" in page
+    assert 'aria-current="page">资金支出预警' in page and "预警规则</a>" in page
+    assert 'name="clock-0-yellow_days" value="90"' in page  # 专项债券 first
+
+
+def test_saved_unchanged_nothing_is_written_and_a_change_is_kept_with_its_history(client, office):
+    unchanged = client.post(URL + "?year=2026", rules_form(), follow=True).content.decode()
+    assert "资金支出预警规则没有改动，未保存新版本。" in unchanged
+    assert not FundClockRule.objects.exists() and not FundClockRule.history.exists()
+
+    saved = client.post(URL + "?year=2026", rules_form(**{"clock-0-yellow_days": 60}), follow=True)
+
+    assert "2026年资金支出预警规则已保存" in saved.content.decode()
+    assert "黄色：下达后天数：90 → 60" in saved.content.decode()
+    assert list(FundClockRule.objects.values_list("fund_type", "yellow_days")) == [
+        ("special_bond", 60)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changed", "message"),
+    [({"clock-0-yellow_days": 200}, "专项债券的黄色天数（200天）不能大于红色天数（180天）"),
+     ({"clock-1-red_share": "120"}, "中央预算内投资的红色支出进度应在0到100%之间"),
+     ({"clock-2-yellow_days": "九十"}, "天数应填写整数，支出进度应填写数字（最多两位小数）")],
+)  # fmt: skip
+def test_invalid_rules_are_refused_in_chinese_and_nothing_is_saved(
+    client, office, changed, message
+):
+    page = client.post(URL + "?year=2026", rules_form(**changed)).content.decode()
+    assert "未保存" in page and message in page
+    assert not FundClockRule.objects.exists()
+
+
+def test_a_form_older_than_another_officer_s_save_is_refused(client, office):
+    shown = rules_form()
+    client.post(URL + "?year=2026", rules_form(**{"clock-0-red_days": 150}))  # the other tab
+
+    page = client.post(URL + "?year=2026", shown | {"clock-0-yellow_share": 25}).content.decode()
+
+    assert "2026年“专项债券”资金支出预警规则刚被他人保存" in page or "已被" in page
+    assert "重新打开本页" in page
+    assert FundClockRule.objects.get().yellow_share == 30
+
+
+def test_a_reporter_cannot_open_the_rules(client, cast):
+    client.force_login(cast.reporter)
+    assert client.get(URL).status_code == 403
