@@ -89,6 +89,17 @@ def spent_by(end: date) -> Coalesce:
     return Coalesce(Subquery(entries, output_field=MONEY), Value(0), output_field=MONEY)
 
 
+def entries_held(application_ids: list[int]) -> dict[int, Decimal]:
+    """{application id: Σ of its 支出 entries} of those with any (one query)."""
+    rows = (
+        FundSpending.objects.filter(application_id__in=application_ids)
+        .order_by()
+        .values("application_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["application_id"]: money(row["total"]) for row in rows}
+
+
 def with_clocks(applications: QuerySet[FundApplication], *, end: date) -> QuerySet[FundApplication]:
     """``applications`` with their clock at the end of ``end``: ``clock_spent`` (spent by
     then), ``clock_light`` (a `bonds.rules.Light`) and ``clock_share`` (% spent, None without

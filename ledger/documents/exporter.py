@@ -137,6 +137,7 @@ def fund_rows(
             fund.allocated,
             fund.spent,
             _label(FundStatus, fund.status),
+            fund.allocated_on,
         )
 
 

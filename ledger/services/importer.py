@@ -43,8 +43,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from audit.services import audited
 from batches.models import Batch, BatchEntry
 from batches.rules import NAME_EXAMPLE, batch_place
-from bonds.models import FundApplication
+from bonds.models import FundApplication, FundSpending
 from bonds.rules import amount_problems, resulting_status, status_choice, status_problem
+from bonds.selectors import entries_held
 from core import formatting, journal
 from core.capabilities import require
 from core.models import Versioned, is_money
@@ -246,6 +247,7 @@ class Importer:
             filename  # the reason of the revisions it writes (projects.services.revisions)
         )
         self.now = timezone.now()
+        self.today = timezone.localdate(self.now)  # the day of an adjusting 支出 entry
         self.problems: list[Problem] = []
         # Every unit locked first (`projects.services.units.lock_units`): a merge waits for the
         # import, or the import for the merge, never a row written to a unit deleted meanwhile.
@@ -796,10 +798,27 @@ class Importer:
                 FundApplication.objects.select_related("project"), "project_id", ids.values()
             )
         }
+        held = entries_held([f.pk for f in stored.values()])
+        adjustments: dict[tuple[Any, ...], Decimal] = {}
         items = []
         for record in records:
             values = dict(record.fields)
             fund = stored.get(record.key)
+            # 支出金额 is a total: what it adds to the dated entries is one entry of today
+            # (bonds.services: 支出金额 is the sum of the entries).
+            if "spent" in values and (fund is None or not _same(fund.spent, values["spent"])):
+                spent = values["spent"]
+                entries = held.get(fund.pk, Decimal(0)) if fund is not None else Decimal(0)
+                if spent < entries:
+                    self.problem(
+                        f"支出金额（{formatting.wan_text(spent)}）小于已登记的支出明细合计"
+                        f"（{formatting.wan_text(entries)}），"
+                        "请在资金申报页删除有误的支出明细",
+                        sheet, record.row, "支出金额(万元)",
+                    )  # fmt: skip
+                elif spent > entries:
+                    adjustments[record.key] = spent - entries
+                    values["spent_on"] = self.today
             given = values.get("status")
             if fund is None:
                 amounts = {n: values.get(n) for n in self.FUND_AMOUNTS}
@@ -817,6 +836,8 @@ class Importer:
             values["status"] = resulting_status(choice, amounts)
             if (problem := status_problem(values["status"], amounts)) is not None:
                 self.problem(problem, sheet, record.row, "状态")
+            if values.get("allocated_on") is not None and amounts["allocated"] is None:
+                self.problem("填写了下达日期，但未填写下达金额", sheet, record.row, "下达日期")
             code, fund_type, year, batch = record.key
             label = f"{code} {fund_type} {year}年 {batch}".strip()
             items.append((record.key, values, record.row, label))
@@ -830,6 +851,18 @@ class Importer:
                 project_id=ids[key[0]], fund_type=key[1], year=key[2], batch=key[3], **values
             ),
         )
+        if self.writing and adjustments:
+            adjusting = [
+                FundSpending(
+                    application=stored[key], spent_on=self.today, amount=amount,
+                    kind=FundSpending.Kind.ADJUSTMENT, note=f"台账导入（{self.filename}）",
+                    recorded_by=self.user,
+                )
+                for key, amount in adjustments.items()
+            ]  # fmt: skip
+            bulk_create_with_history(
+                adjusting, FundSpending, batch_size=1000, default_user=self.user
+            )
 
     def _findings(self, records: list[Record]) -> None:
         sheet = schema.FINDINGS
