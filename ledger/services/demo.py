@@ -42,6 +42,7 @@ from ledger.services.demo_catalogue import (
     TOWNSHIP_PROJECTS,
     TOWNSHIPS,
 )
+from ledger.services.demo_funds import funds_story
 from ledger.services.demo_promotion import promotion_story
 from ledger.services.demo_quality import quality_story
 from ledger.services.demo_supervision import supervision_story
@@ -509,8 +510,7 @@ def _funds(rng: random.Random, county: list[DemoProject], rows: list[list[Any]])
             approved = (requested * Decimal("0.8")).quantize(Decimal("1"))
         if status in {"已下达", "已支出"}:
             allocated = approved
-        if status == "已支出" and allocated is not None:
-            spent = (allocated * Decimal("0.6")).quantize(Decimal("1"))
+        # 已支出's 支出金额 is dated entries, recorded by demo_funds.funds_story
         batch = f"{year}年第{rng.randint(1, 3)}批"
         rows.append(
             [project.code, kind, year, requested, batch, approved, allocated, spent, status]
@@ -610,6 +610,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD, today: date | None = None) -> Im
         supervision_story(cal)
         promotion_story(cal, leaders=LEADERS)
         batches_story(cal)
+        funds_story(cal)
         for story in settings.DEMO_STORIES:  # the apps below the ledger: 上报模板
             import_string(story)()
     return result
