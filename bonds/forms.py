@@ -84,10 +84,10 @@ class ClockRuleForm(ChineseFormMixin, forms.Form):
 
     fund_type = forms.ChoiceField(choices=FundType.choices, widget=forms.HiddenInput)
     version = version_field()
-    yellow_days = forms.IntegerField(label="黄色：下达后天数")
-    yellow_share = forms.DecimalField(label="黄色：支出进度低于(%)", max_digits=6, decimal_places=2)
-    red_days = forms.IntegerField(label="红色：下达后天数")
-    red_share = forms.DecimalField(label="红色：支出进度低于(%)", max_digits=6, decimal_places=2)
+    yellow_days = forms.IntegerField(label="黄灯天数")
+    yellow_share = forms.DecimalField(label="黄灯支出进度(%)", max_digits=6, decimal_places=2)
+    red_days = forms.IntegerField(label="红灯天数")
+    red_share = forms.DecimalField(label="红灯支出进度(%)", max_digits=6, decimal_places=2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

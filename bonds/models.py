@@ -158,10 +158,10 @@ class FundClockRule(Versioned):
 
     year = models.PositiveSmallIntegerField("年度")
     fund_type = models.CharField("资金类型", max_length=30, choices=FundType)
-    yellow_days = models.PositiveSmallIntegerField("黄色：下达后天数")
-    yellow_share = models.DecimalField("黄色：支出进度低于(%)", max_digits=5, decimal_places=2)
-    red_days = models.PositiveSmallIntegerField("红色：下达后天数")
-    red_share = models.DecimalField("红色：支出进度低于(%)", max_digits=5, decimal_places=2)
+    yellow_days = models.PositiveSmallIntegerField("黄灯天数")
+    yellow_share = models.DecimalField("黄灯支出进度(%)", max_digits=5, decimal_places=2)
+    red_days = models.PositiveSmallIntegerField("红灯天数")
+    red_share = models.DecimalField("红灯支出进度(%)", max_digits=5, decimal_places=2)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     updated_by = recorded_by("修改人")
 

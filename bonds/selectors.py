@@ -31,8 +31,8 @@ from bonds.rules import (
     clock_light_expression,
     spending_progress,
 )
+from core.formatting import percent
 from core.models import MONEY_DIGITS, MONEY_PLACES, money
-from core.versioning import change_line
 
 AMOUNTS = [field for field, _ in LIFECYCLE]
 # How the totals can be grouped: (the column grouped on, its heading)
@@ -154,6 +154,14 @@ class BondClock:
     red: int
     yellow: int
 
+    @property
+    def text(self) -> str:
+        """专项债券资金支出进度X%，N个项目亮灯（红灯a个、黄灯b个）: the dashboard's and the briefing's."""
+        if self.share is None:
+            return "专项债券资金尚未下达"
+        lights = f"（红灯{self.red}个、黄灯{self.yellow}个）" if self.lit else ""
+        return f"专项债券资金支出进度{percent(self.share)}，{self.lit}个项目亮灯{lights}"
+
 
 def special_bond_clock(applications: QuerySet[FundApplication], *, end: date) -> BondClock:
     """`BondClock` over ``applications`` (a year's, within the user's scope): three queries."""
@@ -222,6 +230,10 @@ def clock_rules_years(shown: int, today_year: int) -> list[int]:
     return sorted(years | {shown, today_year, today_year + 1}, reverse=True)
 
 
+def _shown(value: object) -> str:
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
 def clock_rules_history(year: int, *, limit: int = 50) -> list[tuple[Any, list[str]]]:
     """The year's clock rule changes, newest first, each with what it changed (a rule's first
     save compared with its default). One query."""
@@ -231,9 +243,8 @@ def clock_rules_history(year: int, *, limit: int = 50) -> list[tuple[Any, list[s
     for record in records.order_by("history_id"):
         before = previous.get(record.id) or FundClockRule.default(record.year, record.fund_type)
         changes = [
-            change_line(
-                FundClockRule._meta.get_field(name), getattr(before, name), getattr(record, name)
-            )
+            f"{FundClockRule._meta.get_field(name).verbose_name}：{_shown(getattr(before, name))}"
+            f" → {_shown(getattr(record, name))}"
             for name in CLOCK_FIELDS
             if getattr(before, name) != getattr(record, name)
         ]

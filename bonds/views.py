@@ -235,8 +235,8 @@ def fund_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
 def _rule_initial(rules: dict[str, FundClockRule]) -> list[dict[str, Any]]:
     return [
         {"fund_type": r.fund_type, "version": r.version if r.pk else 0,
-         "yellow_days": r.yellow_days, "yellow_share": r.yellow_share.normalize(),
-         "red_days": r.red_days, "red_share": r.red_share.normalize()}
+         "yellow_days": r.yellow_days, "yellow_share": f"{r.yellow_share.normalize():f}",
+         "red_days": r.red_days, "red_share": f"{r.red_share.normalize():f}"}
         for r in rules.values()
     ]  # fmt: skip
 

@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString
 from batches.models import Batch, BatchEntry
 from batches.selectors import BatchRates, batch_rates
 from bonds.models import FundApplication, FundType
-from bonds.selectors import fund_totals
+from bonds.selectors import BondClock, fund_totals, special_bond_clock
 from core.formatting import quarter_name
 from core.models import PeriodKind, money
 from core.pdf import render_pdf
@@ -95,6 +95,7 @@ class Briefing:
     private_plan: Decimal
     funds: list[dict[str, Any]]
     special_bonds: dict[str, Any]
+    bond_clock: BondClock  # 专项债券资金支出进度 and the projects lit, at the period end
     budget_allocated: Decimal
     lagging: list[LagWarning]  # the furthest behind, at most BRIEFING_LIST
     lagging_total: int
@@ -217,6 +218,7 @@ def briefing_data(period: Period) -> Briefing:
         private_plan=money(extra["private_plan"]),
         funds=funds,
         special_bonds=special_bonds,
+        bond_clock=special_bond_clock(year_funds, end=end),
         budget_allocated=money(budget),
         lagging=furthest_behind(lagging),
         lagging_total=len(lagging),

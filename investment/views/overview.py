@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString
 from batches.access import visible_batches, visible_entries
 from batches.selectors import batch_rates, listings
 from bonds.access import visible_funds
-from bonds.selectors import fund_totals
+from bonds.selectors import clock_row, fund_totals, special_bond_clock, with_clocks
 from core.capabilities import requires
 from core.http import AuthenticatedRequest
 from core.models import money
@@ -90,6 +90,9 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "overruns_query": urlencode({"year": year, "month": month}),
             "charts": _dashboard_charts(period, summary, by_unit, plans),
             "funds": fund_totals(visible_funds(request.user).filter(year=year)),
+            "bond_clock": special_bond_clock(
+                visible_funds(request.user).filter(year=year), end=period.end
+            ),
             # 三个一批: the year's batches up to the period's quarter, at its end
             "batches": batch_rates(
                 visible_batches(request.user)
@@ -163,7 +166,12 @@ def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             ],
             "timeline": timeline_svg(project_timeline(period, project=project)),
             "reports": report_history(project),
-            "funds": project.fund_applications.order_by("-year", "fund_type"),
+            "funds": [
+                (fund, clock_row(fund, end=period.today))
+                for fund in with_clocks(project.fund_applications.all(), end=period.today).order_by(
+                    "-year", "fund_type"
+                )
+            ],
             "findings": project.findings.select_related("unit").order_by("-found_on"),
             "overrun": project_overrun(project, period_end=period.end),
             "revisions": project.revisions.select_related("recorded_by"),

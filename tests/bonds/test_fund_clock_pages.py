@@ -127,6 +127,7 @@ def test_the_rules_page_shows_the_defaults_beside_the_warning_rules(client, offi
     assert "资金支出预警规则" in page and "默认规则，尚未修改" in page
     assert 'aria-current="page">资金支出预警' in page and "预警规则</a>" in page
     assert 'name="clock-0-yellow_days" value="90"' in page  # 专项债券 first
+    assert 'name="clock-0-yellow_share" value="30"' in page
 
 
 def test_saved_unchanged_nothing_is_written_and_a_change_is_kept_with_its_history(client, office):
@@ -137,7 +138,7 @@ def test_saved_unchanged_nothing_is_written_and_a_change_is_kept_with_its_histor
     saved = client.post(URL + "?year=2026", rules_form(**{"clock-0-yellow_days": 60}), follow=True)
 
     assert "2026年资金支出预警规则已保存" in saved.content.decode()
-    assert "黄色：下达后天数：90 → 60" in saved.content.decode()
+    assert "黄灯天数：90 → 60" in saved.content.decode()
     assert list(FundClockRule.objects.values_list("fund_type", "yellow_days")) == [
         ("special_bond", 60)
     ]
