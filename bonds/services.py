@@ -292,20 +292,20 @@ CLASH = "{label}刚被他人保存。您提交的内容未保存；请刷新页�
 def _clock_problems(entry: ClockRuleEntry) -> list[str]:
     label = FundType(entry.fund_type).label
     problems = []
-    for name, days in (("黄色", entry.yellow_days), ("红色", entry.red_days)):
+    for name, days in (("黄灯", entry.yellow_days), ("红灯", entry.red_days)):
         if not 0 <= days <= DAYS_MAX:
             problems.append(f"{label}的{name}天数应在0到{DAYS_MAX}天之间。")
-    for name, share in (("黄色", entry.yellow_share), ("红色", entry.red_share)):
+    for name, share in (("黄灯", entry.yellow_share), ("红灯", entry.red_share)):
         if not 0 <= share <= 100:
             problems.append(f"{label}的{name}支出进度应在0到100%之间。")
     if not problems and entry.yellow_days > entry.red_days:
         problems.append(
-            f"{label}的黄色天数（{entry.yellow_days}天）不能大于红色天数（{entry.red_days}天）。"
+            f"{label}的黄灯天数（{entry.yellow_days}天）不能大于红灯天数（{entry.red_days}天）。"
         )
     if not problems and entry.yellow_share > entry.red_share:
         problems.append(
-            f"{label}的黄色支出进度（{entry.yellow_share.normalize():f}%）不能大于"
-            f"红色支出进度（{entry.red_share.normalize():f}%）。"
+            f"{label}的黄灯支出进度（{entry.yellow_share.normalize():f}%）不能大于"
+            f"红灯支出进度（{entry.red_share.normalize():f}%）。"
         )
     return problems
 

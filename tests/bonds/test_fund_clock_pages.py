@@ -146,8 +146,8 @@ def test_saved_unchanged_nothing_is_written_and_a_change_is_kept_with_its_histor
 
 @pytest.mark.parametrize(
     ("changed", "message"),
-    [({"clock-0-yellow_days": 200}, "专项债券的黄色天数（200天）不能大于红色天数（180天）"),
-     ({"clock-1-red_share": "120"}, "中央预算内投资的红色支出进度应在0到100%之间"),
+    [({"clock-0-yellow_days": 200}, "专项债券的黄灯天数（200天）不能大于红灯天数（180天）"),
+     ({"clock-1-red_share": "120"}, "中央预算内投资的红灯支出进度应在0到100%之间"),
      ({"clock-2-yellow_days": "九十"}, "天数应填写整数，支出进度应填写数字（最多两位小数）")],
 )  # fmt: skip
 def test_invalid_rules_are_refused_in_chinese_and_nothing_is_saved(

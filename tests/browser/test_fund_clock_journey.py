@@ -97,7 +97,7 @@ def test_the_office_records_spending_and_edits_the_clock_rules(tab, cast, width)
     row.locator("input.threshold").nth(1).fill("70")
     page.click(f"text=保存{year}年资金支出预警规则")
     assert (
-        "专项债券的黄色支出进度（70%）不能大于红色支出进度（60%）。"
+        "专项债券的黄灯支出进度（70%）不能大于红灯支出进度（60%）。"
         in page.locator("[role=alert]").inner_text()
     )
     assert (
