@@ -219,7 +219,9 @@ def totals_rows(totals: list[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
         )  # fmt: skip
 
 
-CLOCK_FIELDS = ("yellow_days", "yellow_share", "red_days", "red_share")
+# (field, its label in a change line)
+CLOCK_FIELDS = (("yellow_days", "黄灯天数"), ("yellow_share", "黄灯支出进度(%)"),
+                ("red_days", "红灯天数"), ("red_share", "红灯支出进度(%)"))  # fmt: skip
 
 
 def clock_rules_years(shown: int, today_year: int) -> list[int]:
@@ -243,9 +245,8 @@ def clock_rules_history(year: int, *, limit: int = 50) -> list[tuple[Any, list[s
     for record in records.order_by("history_id"):
         before = previous.get(record.id) or FundClockRule.default(record.year, record.fund_type)
         changes = [
-            f"{FundClockRule._meta.get_field(name).verbose_name}：{_shown(getattr(before, name))}"
-            f" → {_shown(getattr(record, name))}"
-            for name in CLOCK_FIELDS
+            f"{label}：{_shown(getattr(before, name))} → {_shown(getattr(record, name))}"
+            for name, label in CLOCK_FIELDS
             if getattr(before, name) != getattr(record, name)
         ]
         rows.append((record, changes))

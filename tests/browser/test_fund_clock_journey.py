@@ -128,10 +128,7 @@ def test_the_office_records_spending_and_edits_the_clock_rules(tab, cast, width)
     ).fill("50")
     page.click(f"text=保存{year}年资金支出预警规则")
     assert f"{year}年资金支出预警规则已保存" in page.locator(".messages").inner_text()
-    assert (
-        "黄灯支出进度(%)：30 → 50"
-        in page.locator("section:has-text('修改记录')").inner_text()
-    )
+    assert "黄灯支出进度(%)：30 → 50" in page.locator("section:has-text('修改记录')").inner_text()
     shot(page, width, "6-rules-saved")
     assert light_on_list(page, "城关污水处理厂") == "黄灯"
     assert tab.problems == []
