@@ -40,6 +40,7 @@ from bonds.tables import FundTable
 from core import filenames
 from core.capabilities import requires
 from core.errors import error_text
+from core.formatting import wan_text
 from core.http import AuthenticatedRequest
 from core.lists import ListPage
 from core.params import given, id_param, note_bad, year_param
@@ -149,9 +150,7 @@ def fund_spending_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         return _detail(request, application, form, error.messages)
-    messages.success(
-        request, f"已登记支出{data['amount'].normalize():f}万元（{data['spent_on']}）。"
-    )
+    messages.success(request, f"已登记支出{wan_text(data['amount'])}（{data['spent_on']}）。")
     return redirect("fund_detail", pk=pk)
 
 

@@ -59,7 +59,7 @@ def test_the_office_records_a_spending_entry_and_the_light_turns_green(client, o
 
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "已登记支出30万元（2026-03-20）" in page
+    assert "已登记支出30.00万元（2026-03-20）" in page
     assert (
         "下达后90天，已支出30.0%" in page and "●</span>正常" in page and "●</span>黄灯" not in page
     )

@@ -58,7 +58,7 @@ def test_the_office_records_spending_and_edits_the_clock_rules(tab, cast, width)
     page.fill("input[name=amount]", "40")
     page.fill("input[name=note]", "工程进度款")
     page.click("button:has-text('登记支出')")
-    assert "已登记支出40万元" in page.locator(".messages").inner_text()
+    assert "已登记支出40.00万元" in page.locator(".messages").inner_text()
     assert "下达后100天，已支出40.0%" in page.locator("dl.facts").inner_text()
     assert (page.locator("dl.facts .warn-mark").text_content() or "").lstrip("●") == "正常"
     shot(page, width, "2-recorded")

@@ -69,6 +69,7 @@ def test_the_money_fields_are_the_ones_declared_in_wan():
         "FundApplication.approved",
         "FundApplication.allocated",
         "FundApplication.spent",
+        "FundSpending.amount",
         "Project.original_total",
         "ProjectRevision.old_total",
         "ProjectRevision.new_total",
