@@ -20,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from bonds.models import FundApplication, FundClockRule, FundSpending, FundType
@@ -108,7 +109,9 @@ def with_clocks(applications: QuerySet[FundApplication], *, end: date) -> QueryS
     years = applications.order_by().values_list("year", flat=True).distinct()
     rules = FundClockRule.for_years(years).values()
     share = Case(
-        When(Q(allocated__gt=0), then=F("clock_spent") * 100 / F("allocated")),
+        # 100.0: a numeric literal on PostgreSQL, a real on SQLite, whose integer division
+        # would make 349 of 582 万元 59 % (the application's page says 60.0 %).
+        When(Q(allocated__gt=0), then=F("clock_spent") * RawSQL("100.0", ()) / F("allocated")),
         default=None,
         output_field=DecimalField(max_digits=30, decimal_places=10),
     )

@@ -4,7 +4,7 @@ to the Python form; dated 支出 entries keep 支出金额 their sum."""
 
 import random
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 import time_machine
@@ -219,6 +219,30 @@ def test_the_database_form_gives_the_python_form_s_light_on_random_data(cast, pr
     lights = {row.pk: row.clock_light for row in rows}
     assert lights == {fund.pk: clock_of(fund, end=end).light for fund in funds}
     assert len(set(lights.values())) == 4  # every light was met
+    clocks = {fund.pk: clock_of(fund, end=end) for fund in funds}
+    running = {pk for pk, clock in clocks.items() if clock.days is not None}
+    shares = {row.pk: percent_shown(row.clock_share) for row in rows if row.pk in running}
+    assert shares == {pk: percent_shown(clocks[pk].share) for pk in running}
+
+
+def percent_shown(share: Decimal | None) -> Decimal | None:
+    return None if share is None else share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def test_the_list_shows_the_share_the_page_shows_for_whole_amounts(cast, project):
+    """349 of 582 万元 is 60.0 % on the funds list as on the application's page (SQLite
+    divided whole numbers as integers: 59)."""
+    fund = FundApplication.objects.create(
+        project=project, fund_type=FundType.SPECIAL_BOND, year=2026, requested=Decimal(600),
+        allocated=Decimal(582), allocated_on=date(2026, 1, 5), status="allocated",
+    )  # fmt: skip
+    FundSpending.objects.create(application=fund, amount=Decimal(349), spent_on=date(2026, 3, 1))
+    end = date(2026, 6, 30)
+
+    (row,) = with_clocks(FundApplication.objects.filter(pk=fund.pk), end=end)
+
+    assert percent_shown(row.clock_share) == percent_shown(clock_of(fund, end=end).share)
+    assert percent_shown(row.clock_share) == Decimal("60.0")
 
 
 @time_machine.travel(date(2026, 7, 1), tick=False)
