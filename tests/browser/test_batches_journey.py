@@ -36,7 +36,8 @@ def test_the_office_keeps_a_batch_and_reads_its_rates(tab, cast):
     with time_machine.travel("2026-07-20 10:00+08:00", tick=True):
         sign_in(tab, cast.officer)
         page.goto("/")
-        page.click("nav >> text=三个一批")
+        page.click("nav >> text=招商引资")
+        page.click(".subnav >> text=三个一批")
         assert "暂无三个一批期次" in page.locator("main").inner_text()
 
         page.click("[data-action='batch.create']")

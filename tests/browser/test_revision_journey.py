@@ -61,7 +61,8 @@ def test_the_office_raises_the_total_twice_and_the_overrun_reaches_the_briefing(
         assert "初步设计概算调整" in section and "县发改投资〔2026〕27号" in section
         look(page, "project-revisions")
 
-        page.click("nav a:has-text('超概算超工期')")
+        page.click("nav a:has-text('滞后预警')")
+        page.click(".subnav a:has-text('超概算超工期')")
         assert PARAGRAPH in page.locator("#overrun-summary").inner_text()
         row = page.locator("table tr:has-text('城关污水处理厂')")
         assert "1,200.00" in row.inner_text() and "24.0%" in row.inner_text()

@@ -1,4 +1,4 @@
-"""A leader on a phone (390 px) opens 节点作战图 from the menu, keeps the lagging projects, scrolls
+"""A leader on a phone (390 px) opens 节点作战图 from the menu (挂图作战's tab), keeps the lagging projects, scrolls
 the chart sideways inside its box (the page itself does not move), and downloads the A3 wall
 chart; then narrows it to one unit and downloads it again: each PDF is A3 landscape and names
 the projects it was asked for."""
@@ -68,7 +68,8 @@ def test_a_leader_opens_the_lagging_projects_node_timeline_on_a_phone_and_downlo
     with time_machine.travel("2026-07-10 10:00+08:00", tick=True):  # June is the period due
         sign_in(tab, cast.leader)
         page.goto("/")
-        page.get_by_role("link", name="节点作战图").click()
+        page.get_by_role("navigation").get_by_role("link", name="挂图作战").click()
+        page.locator(".subnav").get_by_role("link", name="节点作战图").click()
         assert page.locator("h1").inner_text().startswith("节点作战图")
         assert "截至6月底 · 3个项目" in page.locator("h1").inner_text()
 
