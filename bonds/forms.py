@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 
 from bonds.models import FundApplication, FundStatus, FundType
-from bonds.rules import LIFECYCLE, derived_status, status_choice
+from bonds.rules import DAYS_MAX, LIFECYCLE, derived_status, status_choice
 from core.amounts import amount_field
 from core.params import version_field, year_field
 from projects.forms import ChineseFormMixin, DateInput, MultipleFileField
@@ -84,9 +84,9 @@ class ClockRuleForm(ChineseFormMixin, forms.Form):
 
     fund_type = forms.ChoiceField(choices=FundType.choices, widget=forms.HiddenInput)
     version = version_field()
-    yellow_days = forms.IntegerField(label="黄灯天数")
+    yellow_days = forms.IntegerField(label="黄灯天数", min_value=0, max_value=DAYS_MAX)
     yellow_share = forms.DecimalField(label="黄灯支出进度(%)", max_digits=6, decimal_places=2)
-    red_days = forms.IntegerField(label="红灯天数")
+    red_days = forms.IntegerField(label="红灯天数", min_value=0, max_value=DAYS_MAX)
     red_share = forms.DecimalField(label="红灯支出进度(%)", max_digits=6, decimal_places=2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

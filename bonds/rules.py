@@ -120,6 +120,9 @@ def date_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
 # counts, the dashboard); tests/bonds/test_fund_clock.py holds the two to the same answers.
 
 
+DAYS_MAX = 3650  # a clock rule's days: ten years at most (forms and `clock_rules_save`)
+
+
 class Light(models.IntegerChoices):
     """A fund clock's light, ordered by severity (the list sorts by it)."""
 

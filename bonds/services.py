@@ -33,6 +33,7 @@ from bonds.models import (
     FundType,
 )
 from bonds.rules import (
+    DAYS_MAX,
     LIFECYCLE,
     amount_problems,
     date_problems,
@@ -284,7 +285,6 @@ class ClockRuleEntry:
     expected_version: int | None = None
 
 
-DAYS_MAX = 3650
 GONE = "{label}已被他人删除或重置。您提交的内容未保存；请刷新页面核对后重新填写。"
 CLASH = "{label}刚被他人保存。您提交的内容未保存；请刷新页面核对后重新填写。"
 

@@ -115,6 +115,7 @@ def test_a_unit_records_a_visit_and_a_signing_and_the_briefing_reads_them(tab, c
         text = pdftotext(download.value.path())
 
     section = text.split("（五）全力以赴招商引资")[1].split("二、存在问题")[0]
+    section = re.sub(r"第\d+页/共\d+页.*?数据截至\d+年\d+月\d+日", "", section)  # a page break
     assert section == (
         "2026年以来（截至10月底），全县各镇（办）各部门开展外出招商活动2次，其中县级领导带队0次，"
         "部门牵头1次，镇办牵头1次；共接待外地客商1批次共计6人来我县进行实地考察与项目洽谈；"
