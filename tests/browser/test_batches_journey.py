@@ -7,6 +7,7 @@ from pathlib import Path
 
 import time_machine
 
+from playwright.sync_api import expect
 from batches.models import Batch, BatchEntry
 from projects.models import Project
 from tests.browser.conftest import look, sign_in
@@ -71,7 +72,7 @@ def test_the_office_keeps_a_batch_and_reads_its_rates(tab, cast):
         batch = Batch.objects.get()
         page.click("[data-action='batch.edit']")
         page.click("button.primary")
-        assert page.locator(".messages .success").count() == 1
+        expect(page.locator(".messages .success")).to_have_count(1)
         assert Batch.objects.get().version == batch.version == 1
         assert batch.history.count() == 1
 

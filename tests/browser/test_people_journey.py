@@ -15,6 +15,7 @@ from datetime import date
 
 import pytest
 
+from playwright.sync_api import expect
 from accounts.services.people_import import HEADERS
 from projects.models import Unit, User
 from supervision.models import Finding
@@ -153,7 +154,7 @@ def test_the_administrator_imports_reporters_after_correcting_a_bad_row(tab, cou
     assert "将建立2个账号" in page.inner_text("#preview")
     look(page, "people-import-preview")
     page.click("button:text-is('确认建立2个账号')")
-    assert page.locator("code.initial-password").count() == 2
+    expect(page.locator("code.initial-password")).to_have_count(2)
     made = User.objects.filter(username__in=["qianyi", "sunli"])
     assert {(u.role, u.requested_unit.name) for u in made} == {
         (User.Role.NONE, "县住建局"), (User.Role.NONE, "营盘镇"),
@@ -165,7 +166,7 @@ def test_the_administrator_imports_reporters_after_correcting_a_bad_row(tab, cou
     page.on("dialog", lambda dialog: dialog.accept())
     page.locator("tr", has_text="sunli").locator("button:text-is('按申请授权')").click()
     assert "已授予sunli" in page.inner_text("main")
-    assert page.locator("code.initial-password").count() == 1  # handed to 孙丽 in person
+    expect(page.locator("code.initial-password")).to_have_count(1)  # handed to 孙丽 in person
     assert User.objects.get(username="sunli").unit.name == "营盘镇"
 
 

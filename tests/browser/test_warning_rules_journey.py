@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from playwright.sync_api import expect
 from investment.models import WarningRule
 from tests.browser.conftest import sign_in
 from tests.workbooks import REPORT_HEADERS, code, load
@@ -108,7 +109,7 @@ def test_the_office_lowers_a_red_threshold_and_every_page_follows(tab, cast, wid
     assert page.locator(".level-counts").inner_text().count("红色预警2个") == 1
     shot(page, width, "5-lag-list")
     page.click(".level-counts >> text=红色预警2个")
-    assert page.locator("table tbody tr").count() == 2
+    expect(page.locator("table tbody tr")).to_have_count(2)
 
     # Opened again and saved as it is: nothing changes, no history.
     page.goto("/settings/warnings/?year=2026")
