@@ -5,11 +5,18 @@ projects listed under 签约 × 100; 开工率 the same with 实际开(复)工�
 with 投产日期 for those under 投产. A batch (or a unit) with none listed under a kind has no rate
 for it: None, which every page, PDF and workbook writes as —.
 
-A listed project's date of the kind is ``achieved_on`` (an expression over `BatchEntry` rows);
-开工 is the earliest 实际开(复)工日期 of the project's plan rows, the date it started (a continuing
-project's later 复工 dates do not move it). A listing is done by a day when that date is on or
-before it (``done_q`` in a query, ``is_done`` for one row, held equal by
-tests/batches/test_rules.py), and on time when it is on or before its 目标日期.
+A listed project's date of the kind is ``achieved_on`` (an expression over `BatchEntry` rows).
+A listing is done by a day when that date is on or before it (``done_q`` in a query, ``is_done``
+for one row, held equal by tests/batches/test_rates.py), and on time when it is on or before its
+目标日期.
+
+开工 (pinned, issue 25): a project has an 实际开(复)工日期 on each of its plan rows (one per year's
+list); the one that counts is the earliest non-blank 实际开(复)工日期 of all its plan rows (any
+year's, a replaced row's too), and the project has started at a period end when that date is on
+or before the period end. So a continuing project's later 复工 dates never move its 开工, and a
+project with one row started before the period end and another after it has started (on the
+earlier date). ``started_on`` is this date; the pages' 口径 note (`templates/batches/_basis.html`)
+says it in the clerks' words.
 """
 
 import re
@@ -31,7 +38,8 @@ NOT_DONE_WORDS = {Kind.SIGN: "未签约", Kind.START: "未开工", Kind.PRODUCE:
 
 
 def started_on() -> Subquery:
-    """A project's 开工 date: the earliest 实际开(复)工日期 of its plan rows (from a BatchEntry)."""
+    """A project's 开工 date (from a BatchEntry): the earliest non-blank 实际开(复)工日期 of its
+    plan rows; it is on or before a period end exactly when any of them is (the module's 开工)."""
     starts = AnnualPlan.objects.filter(project=OuterRef("project"), actual_start__isnull=False)
     return Subquery(starts.order_by("actual_start").values("actual_start")[:1])
 

@@ -8,6 +8,7 @@ from core.amounts import amount_field
 from core.params import version_field, whole_number, year_field
 from projects.codes import project_code_problem
 from projects.models import SORT_ORDER_MAX, AnnualPlan, Milestone, Project, Unit
+from projects.rules import actual_date_problem
 from projects.selectors import merged_into, merged_refusal
 from projects.services import revisions
 
@@ -128,6 +129,8 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
         label="批复文号", required=False, max_length=revisions.APPROVAL_LIMIT
     )
     REVISION_FIELDS = ("revision_reason", "approval_number")
+    # Dates of what has happened (三个一批's 签约, 投产): never after today.
+    ACTUAL_DATES = ("signed_on", "production_on")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,6 +163,14 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
         start, end = data.get("planned_start"), data.get("planned_end")
         if start and end and end < start:
             self.add_error("planned_end", "计划竣工日期早于计划开工日期。")
+        today = timezone.localdate()
+        for name in self.ACTUAL_DATES:
+            day = data.get(name)
+            if day == getattr(self.instance, name):
+                continue  # only a date being changed: one stored earlier never blocks the rest
+            label = str(Project._meta.get_field(name).verbose_name)
+            if problem := actual_date_problem(label, day, today=today):
+                self.add_error(name, f"{problem}。")
         if self.asks_revision and not (data.get("revision_reason") or "").strip():
             changes = self.revision_changes()
             if changes:

@@ -13,6 +13,8 @@ all counted rows — so the condition is one and the populations stay what each 
 - due to start by a day: a 计划开工日期 on or before it, or none (after it: 未到开工期, neither
   未按期开工 nor 投资滞后, grey on the board).
 - 纳统 by a day: a 纳统日期 on or before it.
+- an actual date (实际开(复)工日期, 纳统日期, 签约日期, 投产日期) is a day that has happened: never after
+  today (``actual_date_problem``, the one refusal the forms, the services and the import give).
 - the unit a milestone counts for: its own 责任单位 when it has one, else its project's
   (DESIGN.md §3, I3 and 我的待办).
 - 逾期 (a milestone or finding late at a day) is `projects.deadlines`'.
@@ -62,6 +64,16 @@ def in_statistics_q(end: date, *, prefix: str = "") -> Q:
 def is_in_statistics(statistics_date: date | None, end: date) -> bool:
     """``in_statistics_q`` for one row."""
     return statistics_date is not None and statistics_date <= end
+
+
+def actual_date_problem(label: str, day: date | None, *, today: date) -> str | None:
+    """Why ``day``, given as the actual date ``label`` (签约日期, 投产日期, 实际开(复)工日期, 纳统日期),
+    cannot be right: it is after ``today``, and an actual date records what has happened. None:
+    nothing wrong (or not given). One line naming the date, without a full stop: the form adds
+    one, the ledger import puts it after the row and column (DESIGN.md §4)."""
+    if day is not None and day > today:
+        return f"{label}（{day:%Y-%m-%d}）不能晚于今天（{today:%Y-%m-%d}）"
+    return None
 
 
 def milestone_unit() -> Coalesce:

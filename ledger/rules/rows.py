@@ -32,6 +32,7 @@ from ledger.rules.cells import (
 )
 from ledger.rules.reader import Problem, RawSheet
 from projects.codes import project_code_problem
+from projects.rules import actual_date_problem
 
 YEAR_RANGE: dict[str, Any] = {"low": YEAR_MIN, "high": YEAR_MAX, "unit": "年"}
 
@@ -186,6 +187,7 @@ def read_projects(raw: RawSheet, problems: list[Problem]) -> ProjectSheet:
     if not reader.check_headers():
         return sheet
     duplicates = DuplicateCheck("项目代码和年度")
+    today = timezone.localdate()
     # code → field → (the value the first row giving it gave, that row's number)
     given_by_project: dict[str, dict[str, tuple]] = {}
     first_row: dict[str, int] = {}
@@ -214,6 +216,10 @@ def read_projects(raw: RawSheet, problems: list[Problem]) -> ProjectSheet:
         # 三个一批 (DESIGN.md §3): the dates 签约率 and 投产率 read.
         reader.optional(project, "signed_on", "签约日期", read_date)
         reader.optional(project, "production_on", "投产日期", read_date)
+        for name in ("signed_on", "production_on"):  # what has happened: never after today
+            header = PROJECT_HEADERS[name]
+            if problem := actual_date_problem(header, project.get(name), today=today):
+                reader.fail(header, problem)
         plan = {
             "level": reader.read("项目级别", choice(schema.LEVELS)),
             "nature": reader.read("建设性质", choice(schema.NATURES)),

@@ -48,6 +48,7 @@ from projects.models import (
     Unit,
     User,
 )
+from projects.rules import actual_date_problem
 from projects.services import revisions
 from projects.services.units import lock_units
 
@@ -304,8 +305,8 @@ def _plan_date_problems(plan: AnnualPlan, changed: dict[str, Any], today: date) 
     year_end = date(plan.year, 12, 31)
     start = changed.get("actual_start")
     if start:
-        if start > today:
-            problems.append(f"实际开(复)工日期（{start:%Y-%m-%d}）不能晚于今天。")
+        if future := actual_date_problem("实际开(复)工日期", start, today=today):
+            problems.append(f"{future}。")
         elif start > year_end:
             problems.append(
                 f"实际开(复)工日期（{start:%Y-%m-%d}）晚于{plan.year}年底："
@@ -316,9 +317,8 @@ def _plan_date_problems(plan: AnnualPlan, changed: dict[str, Any], today: date) 
                 f"新建项目的开工日期应在{plan.year}年内（所填{start:%Y-%m-%d}）；"
                 "此前已开工的项目应为续建。"
             )
-    statistics = changed.get("statistics_date")
-    if statistics and statistics > today:
-        problems.append(f"纳统日期（{statistics:%Y-%m-%d}）不能晚于今天。")
+    if future := actual_date_problem("纳统日期", changed.get("statistics_date"), today=today):
+        problems.append(f"{future}。")
     return problems
 
 

@@ -55,6 +55,19 @@ def test_the_list_shows_each_batchs_rates_at_the_period_that_is_due(client, cast
     assert '100.0% <small class="muted">1/1</small>' in shown  # 开工率, on the period end
 
 
+def test_both_pages_state_which_start_date_counts(client, cast):
+    """开工率's 口径 (batches/rules.py): the earliest 实际开(复)工日期 of the project's plan rows, on
+    or before the end of the month shown."""
+    batch = a_second_quarter(cast.officer)
+
+    for url in (reverse("batch_list"), reverse("batch_detail", args=[batch.pk])):
+        shown = page(client, cast.leader, url, {"year": 2026, "month": 5})
+        assert (
+            "开工日期取项目各年度计划中最早填写的实际开(复)工日期，在2026年5月31日或之前即为已开工"
+            in shown
+        )
+
+
 def test_a_day_before_the_start_the_may_figures_say_so(client, cast):
     batch = a_second_quarter(cast.officer)
 

@@ -78,6 +78,31 @@ def test_start_is_the_earliest_start_of_the_projects_plan_rows(cast):
     assert rates_at(cast, batch, END).of(Kind.START).done == 1
 
 
+def test_start_is_the_earliest_start_of_the_plan_rows_on_or_before_the_period_end(cast):
+    """Pinned (issue 25): a project with two plan rows, started on the 2025 row before the
+    period end and resumed on the 2026 row after it, has started, on the 2025 date; before the
+    earlier date it has not. A blank row neither starts it nor hides another row's start."""
+    batch = a_batch(cast.officer)
+    (two_rows,) = projects([{"实际开(复)工日期": date(2026, 8, 1), "建设性质": "续建"}])
+    projects([{"项目名称": "项目1", "年度": 2025, "建设性质": "新建",
+               "实际开(复)工日期": date(2025, 11, 3)}])  # fmt: skip  # its 2025 row
+    (blank_2026,) = projects([{"建设性质": "续建"}], start=2)
+    projects([{"项目名称": "项目2", "年度": 2025, "建设性质": "新建",
+               "实际开(复)工日期": date(2025, 5, 6)}], start=2)  # fmt: skip
+    listed(cast.officer, batch, Kind.START, [two_rows, blank_2026])
+
+    at_end = {x.entry.project: x for x in listings(BatchEntry.objects.all(), end=END)}
+    assert (at_end[two_rows].done, at_end[two_rows].achieved_on) == (True, date(2025, 11, 3))
+    assert (at_end[blank_2026].done, at_end[blank_2026].achieved_on) == (True, date(2025, 5, 6))
+    assert rates_at(cast, batch, END).of(Kind.START).done == 2
+    # before the 2025 start: only 项目2, started in May 2025
+    assert rates_at(cast, batch, date(2025, 10, 31)).of(Kind.START).done == 1
+    before = {
+        x.entry.project: x for x in listings(BatchEntry.objects.all(), end=date(2025, 10, 31))
+    }
+    assert (before[two_rows].done, before[two_rows].achieved_on) == (False, None)
+
+
 def test_the_rates_by_unit_add_up_to_the_countys(cast):
     batch = a_batch(cast.officer)
     some = projects([{"签约日期": END}, {"签约日期": END}, {}, {}])  # 县住建局 1, 3; 营盘镇 2, 4

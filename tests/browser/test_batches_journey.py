@@ -1,6 +1,7 @@
 """三个一批 in a browser: the office creates a batch, lists projects under 签约 and 开工, and reads
-the rates; edits the batch and saves it unchanged (nothing written); a unit's project is signed
-on its project page and the rate moves; the quarterly briefing (PDF) states the section."""
+the rates (the 口径 saying which 开工 date counts); edits the batch and saves it unchanged
+(nothing written); a unit's project is signed on its project page (a date after today refused,
+then saved, then saved unchanged) and the rate moves; the quarterly briefing (PDF) states the section."""
 
 from datetime import date
 from pathlib import Path
@@ -66,6 +67,7 @@ def test_the_office_keeps_a_batch_and_reads_its_rates(tab, cast):
         assert "0.0%" in rates and "0/2" in rates  # 签约率: none signed yet
         assert "100.0%" in rates and "1/1" in rates  # 开工率
         assert "—" in rates  # 投产率: none listed
+        assert "最早填写的实际开(复)工日期" in page.locator("#basis").inner_text()
         look(page, "batch-detail")
 
         # Saved unchanged, the batch writes nothing.
@@ -76,11 +78,26 @@ def test_the_office_keeps_a_batch_and_reads_its_rates(tab, cast):
         assert Batch.objects.get().version == batch.version == 1
         assert batch.history.count() == 1
 
-        # 城关保障房 signs on 12 June: its project page's 签约日期, and the rate moves.
+        # 城关保障房 signs on 12 June: its project page's 签约日期, and the rate moves. A date
+        # after today (a slip of the month) is refused first, naming the date; nothing saved.
         page.goto(f"/projects/{project_pk(2)}/edit/")
+        page.fill("input[name=signed_on]", "2026-07-21")
+        page.click("button.primary")
+        assert (
+            "签约日期（2026-07-21）不能晚于今天（2026-07-20）。"
+            in page.locator("main").inner_text()
+        )
+        assert Project.objects.get(pk=project_pk(2)).signed_on is None
         page.fill("input[name=signed_on]", "2026-06-12")
         page.click("button.primary")
         assert "已签约" in page.locator("#batches").inner_text()
+        # Opened again and saved unchanged: the date stands, nothing written.
+        signed = Project.objects.get(pk=project_pk(2))
+        page.goto(f"/projects/{project_pk(2)}/edit/")
+        assert page.input_value("input[name=signed_on]") == "2026-06-12"
+        page.click("button.primary")
+        expect(page.locator(".messages .success")).to_have_count(1)
+        assert Project.objects.get(pk=project_pk(2)).version == signed.version
         page.goto(f"/batches/{batch.pk}/")
         assert "50.0%" in page.locator("#rates .county-row").inner_text()
 
