@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import time_machine
-
 from playwright.sync_api import expect
+
 from batches.models import Batch, BatchEntry
 from projects.models import Project
 from tests.browser.conftest import look, sign_in

@@ -14,8 +14,8 @@ import re
 from datetime import date
 
 import pytest
-
 from playwright.sync_api import expect
+
 from accounts.services.people_import import HEADERS
 from projects.models import Unit, User
 from supervision.models import Finding

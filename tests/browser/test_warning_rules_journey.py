@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from playwright.sync_api import expect
+
 from investment.models import WarningRule
 from tests.browser.conftest import sign_in
 from tests.workbooks import REPORT_HEADERS, code, load
