@@ -130,7 +130,7 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
     )
     REVISION_FIELDS = ("revision_reason", "approval_number")
     # Dates of what has happened (三个一批's 签约, 投产): never after today.
-    ACTUAL_DATES = ("signed_on", "production_on")
+    ACTUAL_DATES = {"signed_on": "签约日期", "production_on": "投产日期"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,11 +164,10 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
         if start and end and end < start:
             self.add_error("planned_end", "计划竣工日期早于计划开工日期。")
         today = timezone.localdate()
-        for name in self.ACTUAL_DATES:
+        for name, label in self.ACTUAL_DATES.items():
             day = data.get(name)
             if day == getattr(self.instance, name):
                 continue  # only a date being changed: one stored earlier never blocks the rest
-            label = str(Project._meta.get_field(name).verbose_name)
             if problem := actual_date_problem(label, day, today=today):
                 self.add_error(name, f"{problem}。")
         if self.asks_revision and not (data.get("revision_reason") or "").strip():
