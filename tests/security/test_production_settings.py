@@ -63,3 +63,10 @@ def test_plain_http_on_the_intranet_is_a_deliberate_switch_that_deploy_check_rep
 
     assert result.returncode != 0
     assert "SESSION_COOKIE_SECURE" in result.stderr + result.stdout
+
+
+def test_a_variable_set_empty_is_unset():
+    """``DATABASE_URL= manage.py …`` (as the landing script runs the tests) is SQLite."""
+    result = manage("check", DATABASE_URL="", SECRET_KEY="")
+
+    assert result.returncode == 0, result.stdout + result.stderr
