@@ -268,7 +268,7 @@ def period_lock(
     *, year: int, month: int, user: User, confirmed_units: Collection[int] = ()
 ) -> ReportingPeriod:
     """Lock a month: none of its reports can change afterwards, by any path (these services
-    through `refuse_locked`, the ledger import through ``Importer._reports``, the admin through
+    through `refuse_locked`, the ledger import through ``reports_sheet.import_reports``, the admin through
     ``MonthlyReportAdmin.has_change_permission``).
 
     While units have not reported, the office must confirm exactly those units (the page's

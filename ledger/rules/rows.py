@@ -323,7 +323,8 @@ def read_funds(raw: RawSheet, problems: list[Problem]) -> Iterator[Record]:
             for field_name, reason in amount_problems(fields):
                 reader.fail(headers[field_name], reason)
         # A blank 状态 follows the amounts when the import writes the application, or keeps
-        # a status chosen by hand (bonds.rules.resulting_status; see ``Importer._funds``).
+        # a status chosen by hand (bonds.rules.resulting_status; see
+        # ledger.services.importer.funds_sheet).
         reader.optional(fields, "status", "状态", choice(schema.FUND_STATUSES))
         reader.optional(fields, "allocated_on", "下达日期", read_date)  # ours, beyond DESIGN.md §4
         if code and fund_type and year:
