@@ -56,6 +56,27 @@ def spending_progress(spent: Decimal | None, allocated: Decimal | None) -> Decim
     return (spent or Decimal(0)) * 100 / allocated
 
 
+NOT_ALLOCATED = (
+    "该资金申报尚未填写下达金额，不能登记支出；请先在“编辑 / 登记进度”中填写下达金额和下达日期"
+)
+
+
+def spending_closed(
+    *, allocated: Decimal | None, allocated_on: date | None, spent: Decimal | None, today: date
+) -> str | None:
+    """Why no 支出 entry can be recorded on an application today (None: one can): nothing
+    下达, 下达 dated after today (an entry is dated from 下达 to today), or all of it spent.
+    The page offers 登记支出 exactly when this is None; `bonds.services.spending_record`
+    refuses with it."""
+    if allocated is None:
+        return NOT_ALLOCATED
+    if allocated_on is not None and allocated_on > today:
+        return f"下达日期（{allocated_on}）晚于今天（{today}），到下达日期后才能登记支出"
+    if (spent or Decimal(0)) >= allocated:
+        return f"下达金额（{wan_text(allocated)}）已全部支出，不能再登记支出"
+    return None
+
+
 def derived_status(amounts: dict[str, Any]) -> str:
     """The status the amounts give: the furthest step with an amount filled in."""
     for field, status in (("spent", "spent"), ("allocated", "allocated"), ("approved", "approved")):

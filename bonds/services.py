@@ -38,6 +38,7 @@ from bonds.rules import (
     amount_problems,
     date_problems,
     resulting_status,
+    spending_closed,
     status_choice,
     status_problem,
 )
@@ -197,11 +198,16 @@ def spending_sync(application: FundApplication, *, user: User | None) -> list[st
 def _spending_problems(
     application: FundApplication, *, spent_on: date, amount: Decimal, today: date
 ) -> list[str]:
+    held, _ = entries_total(application)
+    closed = spending_closed(
+        allocated=application.allocated,
+        allocated_on=application.allocated_on,
+        spent=held,
+        today=today,
+    )
+    if closed:
+        return [closed]
     problems = []
-    if application.allocated is None:
-        problems.append(
-            "该资金申报尚未填写下达金额，不能登记支出；请先在“编辑 / 登记进度”中填写下达金额和下达日期"
-        )
     if spent_on > today:
         problems.append(f"支出日期（{spent_on}）不能晚于今天（{today}）")
     if application.allocated_on is not None and spent_on < application.allocated_on:
@@ -209,8 +215,7 @@ def _spending_problems(
     if amount <= 0:
         problems.append("支出金额应大于0")
     if application.allocated is not None and not problems:
-        total, _ = entries_total(application)
-        after = (total or Decimal(0)) + amount
+        after = (held or Decimal(0)) + amount
         if after > application.allocated:
             problems.append(
                 f"登记后支出合计（{wan_text(after)}）将大于下达金额（{wan_text(application.allocated)}）"

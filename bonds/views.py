@@ -9,6 +9,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -17,13 +18,14 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from bonds import services
 from bonds.access import attachment_for, fund_for, spending_for, visible_funds
 from bonds.filters import FundFilter
 from bonds.forms import AttachmentForm, ClockRuleFormSet, FundForm, SpendingForm
 from bonds.models import FundApplication, FundClockRule, FundType
-from bonds.rules import spending_progress
+from bonds.rules import spending_closed, spending_progress
 from bonds.selectors import (
     EXPORT_HEADERS,
     GROUPINGS,
@@ -50,8 +52,19 @@ from projects.access import project_for
 from projects.models import User
 
 
+def asked_period(request: HttpRequest) -> tuple[Any, Any]:
+    """(the period form, the `Period`) the office's figures pages show: ``?year=&month=`` or the
+    one that is due, built by `settings.ASKED_PERIOD` (`investment.forms.asked_period`), named
+    by the setting since this app sits below `investment`."""
+    form, period = import_string(settings.ASKED_PERIOD)(request)
+    return form, period
+
+
 class FundList(ListPage[User]):
-    """Fund applications with filters, and totals for the same filter by type, year or unit."""
+    """Fund applications with filters, and totals for the same filter by type, year or unit.
+
+    The clocks are read at the end of the period the dashboard and the briefing show (the one
+    that is due, or ``?year=&month=`` when both name one), and the page says which day."""
 
     filterset_class = FundFilter
     table_class = FundTable
@@ -68,9 +81,14 @@ class FundList(ListPage[User]):
         return rows.select_related("project__unit").order_by("-year", "project__code", "fund_type")
 
     @cached_property
+    def period(self) -> Any:
+        return asked_period(self.request)[1]
+
+    @cached_property
     def end(self) -> date:
-        """The fund clocks are read at the end of today."""
-        return timezone.localdate()
+        """The fund clocks are read at the period's last day, as on the dashboard."""
+        end: date = self.period.end
+        return end
 
     def get_table_kwargs(self) -> dict[str, Any]:
         return {"end": self.end}
@@ -93,6 +111,7 @@ class FundList(ListPage[User]):
         return super().get_context_data(**kwargs) | {
             "totals": self.totals(self.object_list),
             "by": self.by,
+            "end": self.end,
             "heading": GROUPINGS[self.by][1],
             "groupings": [(key, heading) for key, (_, heading) in GROUPINGS.items()],
         }
@@ -117,6 +136,13 @@ def _detail(
             "clock": clock_of(application, end=today),
             "rule": FundClockRule.for_year(application.year)[application.fund_type],
             "spendings": application.spendings.select_related("recorded_by"),
+            # 登记支出 is offered exactly when the service would take an entry today
+            "spending_closed": spending_closed(
+                allocated=application.allocated,
+                allocated_on=application.allocated_on,
+                spent=application.spent,
+                today=today,
+            ),
             "spending_form": spending_form
             or SpendingForm(initial={"version": application.version, "spent_on": today}),
             "spending_errors": errors or [],
@@ -243,11 +269,12 @@ def _rule_initial(rules: dict[str, FundClockRule]) -> list[dict[str, Any]]:
 @requires("year.configure", post="year.configure")
 def fund_clock_rules(request: AuthenticatedRequest) -> HttpResponse:
     """资金支出预警规则: a year's clock per 资金类型, beside 预警规则 under 年度设置."""
-    today = timezone.localdate()
+    # Opens at the year of the period that is due, as 年度设置 and 预警规则 do (in January too).
+    due = asked_period(request)[1].due()
     query = request.GET if given(request.GET, "year") else request.POST
     year = year_param(query)
-    note_bad(request, "year", year, label="年度", instead=f"已显示{today.year}年", query=query)
-    year = today.year if year is None else year
+    note_bad(request, "year", year, label="年度", instead=f"已显示{due.year}年", query=query)
+    year = due.year if year is None else year
     rules = FundClockRule.for_year(year)
     errors: list[str] = []
     stale = False
@@ -292,7 +319,7 @@ def fund_clock_rules(request: AuthenticatedRequest) -> HttpResponse:
         "bonds/clock_rules.html",
         {
             "year": year,
-            "years": clock_rules_years(year, today.year),
+            "years": clock_rules_years(year, due.today.year),
             "formset": formset,
             "lines": lines,
             "errors": errors,

@@ -7,7 +7,7 @@ what the service refuses (or hid what it allows) fails here, whichever of the tw
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -16,14 +16,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.services import password_resets as resets
 from accounts.services import people
 from accounts.services.roles import user_set_role
 from batches import services as batches
 from batches.models import Batch, BatchEntry
-from bonds.models import FundApplication
-from bonds.services import fund_attach, fund_save
+from bonds.models import FundApplication, FundSpending
+from bonds.services import fund_attach, fund_save, spending_delete, spending_record
 from core.uploads import check_attachment
 from investment.models import MonthlyReport, ReportPhoto
 from investment.selectors.portfolio import units_not_reported
@@ -253,6 +254,50 @@ def edit(description):
     return call
 
 
+def fund() -> FundApplication:
+    return FundApplication.objects.get()
+
+
+def fund_page(county, user) -> str:
+    return reverse("fund_detail", args=[fund().pk])
+
+
+def allocated(county, *, on: date = date(2024, 3, 1)) -> None:
+    """The sample fund application: 80 of its 100 万元 下达 on ``on``."""
+    f = fund()
+    fund_save(
+        user=county.users["officer"], application=f, project=f.project, fund_type=f.fund_type,
+        year=f.year, requested=f.requested, allocated=Decimal(80), allocated_on=on,
+        expected_version=f.version,
+    )  # fmt: skip
+
+
+def allocated_next_month(county) -> None:
+    """下达 dated a month from today: no 支出 can be dated yet (from 下达 to today)."""
+    allocated(county, on=timezone.localdate() + timedelta(days=30))
+
+
+def spent(amount: int):
+    def setup(county) -> None:
+        allocated(county)
+        spending_record(
+            user=county.users["officer"], application=fund(), spent_on=date(2024, 3, 10),
+            amount=Decimal(amount), expected_version=fund().version,
+        )  # fmt: skip
+
+    return setup
+
+
+def record_spending(county, user) -> None:
+    """One 万元 paid today (or on the day of 下达, when nothing is 下达 yet)."""
+    spending_record(user=user, application=fund(), spent_on=timezone.localdate(),
+                    amount=Decimal(1), expected_version=fund().version)  # fmt: skip
+
+
+def delete_spending(county, user) -> None:
+    spending_delete(user=user, entry=FundSpending.objects.get(), expected_version=fund().version)
+
+
 def a_ledger() -> bytes:
     return xlsx({"项目台账": sheet("项目台账", [{"项目代码": code(1), "项目名称": "甲", "责任单位": "县住建局", "项目级别": "县重点", "建设性质": "新建", "总投资(万元)": 100, "年度": 2024, "年度计划投资(万元)": 50, "实际开(复)工日期": "2024-01-05"}])})  # fmt: skip
 
@@ -439,6 +484,24 @@ ACTIONS = {
             application=FundApplication.objects.get(),
             files=[check_attachment("b.pdf", PDF)],
         ),  # fmt: skip
+    ),
+    "fund.spending_add": Action(
+        fund_page, 'data-action="fund.spending_add"', record_spending, setup=allocated
+    ),
+    "fund.spending_add, nothing 下达": Action(
+        fund_page, 'data-action="fund.spending_add"', record_spending
+    ),
+    "fund.spending_add, 下达 dated later": Action(
+        fund_page, 'data-action="fund.spending_add"', record_spending, setup=allocated_next_month
+    ),
+    "fund.spending_add, all of 下达 spent": Action(
+        fund_page, 'data-action="fund.spending_add"', record_spending, setup=spent(80)
+    ),
+    "fund.spending_delete": Action(
+        fund_page, 'data-action="fund.spending_delete"', delete_spending, setup=spent(30)
+    ),
+    "fund.spending_delete, all of 下达 spent": Action(
+        fund_page, 'data-action="fund.spending_delete"', delete_spending, setup=spent(80)
     ),
     "finding.answer": Action(
         finding_page("未整改"), 'data-action="finding.answer"', answer("未整改")
@@ -660,6 +723,9 @@ def test_the_page_offers_what_the_service_allows(client, county, name):
 # Actions no role may take on the sample object (its state refuses them): the test still
 # proves that no page offers them.
 REFUSED_TO_ALL = {
+    "fund.spending_add, nothing 下达",
+    "fund.spending_add, 下达 dated later",
+    "fund.spending_add, all of 下达 spent",
     "photo.delete, sent report",
     "report.approve, locked month",
     "finding.answer, rectified",

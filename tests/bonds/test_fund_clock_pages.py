@@ -87,24 +87,27 @@ def test_a_bad_or_stale_entry_is_refused_in_chinese_and_nothing_is_written(clien
 
 
 def test_the_list_shows_sorts_filters_and_exports_the_lights(client, office):
-    applied(office, "ZJ-001", "老旧小区改造")  # 0 % at 90 days: yellow
+    applied(office, "ZJ-001", "老旧小区改造")  # 0 % at 119 days: yellow
     applied(office, "ZJ-002", "污水管网", spent=Decimal(50), spent_on=date(2026, 2, 1))  # green
     url = reverse("fund_list")
+    # The list reads the month that is due (as the dashboard): on 6 May, April, to 30 April.
+    with time_machine.travel(date(2026, 5, 6), tick=False):
+        client.force_login(office)  # a session of another day has expired
 
-    yellow = client.get(url, {"light": "yellow"}).content.decode()
-    lit = client.get(url, {"light": "lit"}).content.decode()
-    green = client.get(url, {"light": "green"}).content.decode()
-    by_light = client.get(url, {"sort": "-clock_light"}).content.decode()
+        yellow = client.get(url, {"light": "yellow"}).content.decode()
+        lit = client.get(url, {"light": "lit"}).content.decode()
+        green = client.get(url, {"light": "green"}).content.decode()
+        by_light = client.get(url, {"sort": "-clock_light"}).content.decode()
 
-    assert "老旧小区改造" in yellow and "污水管网" not in yellow
-    assert "老旧小区改造" in lit and "污水管网" in green and "老旧小区改造" not in green
-    assert by_light.index("老旧小区改造") < by_light.index("污水管网")
-    sheet = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))["资金申报"]
-    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
-    headers = [cell.value for cell in sheet[1]]
-    light, days = headers.index("支出预警"), headers.index("下达后天数")
-    assert (rows["ZJ-001"][light], rows["ZJ-001"][days]) == ("黄灯", 90)
-    assert rows["ZJ-002"][light] == "正常"
+        assert "老旧小区改造" in yellow and "污水管网" not in yellow
+        assert "老旧小区改造" in lit and "污水管网" in green and "老旧小区改造" not in green
+        assert by_light.index("老旧小区改造") < by_light.index("污水管网")
+        sheet = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))["资金申报"]
+        rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+        headers = [cell.value for cell in sheet[1]]
+        light, days = headers.index("支出预警"), headers.index("下达后天数")
+        assert (rows["ZJ-001"][light], rows["ZJ-001"][days]) == ("黄灯", 119)
+        assert rows["ZJ-002"][light] == "正常"
 
 
 URL = reverse("fund_clock_rules")

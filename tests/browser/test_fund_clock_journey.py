@@ -1,8 +1,11 @@
-"""资金支出预警 in a browser: the office opens a 专项债券 下达 100 days ago with nothing spent
-(黄灯), records a 支出 entry on its page and the light turns 正常 on the page and on the funds
-list; a second entry past 下达金额 is refused in Chinese with nothing written. Then the rules
-beside 预警规则: saved unchanged (nothing written), an invalid edge refused in Chinese, a page
-older than another officer's save refused, a real change saved and the list's light follows."""
+"""资金支出预警 in a browser: the office opens 资金申报, read at the end of the month that is due
+(the dashboard's period, said on the page as 截至X年X月末), where a 专项债券 下达 100 days before
+that day with nothing spent is 黄灯; it records a 支出 entry on its page and the light turns 正常
+on the page and on the list; a second entry past 下达金额 is refused in Chinese with nothing
+written; the entry, entered in error, is deleted and the list is 黄灯 again. Then the rules beside
+预警规则: saved unchanged (nothing written), an invalid edge refused in Chinese, a page older than
+another officer's save refused, a threshold lowered and saved (the list's light follows), and saved
+again unchanged (no new version)."""
 
 import os
 from datetime import timedelta
@@ -14,6 +17,7 @@ from django.utils import timezone
 
 from bonds.models import FundClockRule, FundSpending, FundType
 from bonds.services import ClockRuleEntry, clock_rules_save, fund_save
+from investment.rules.periods import Period
 from tests import builders
 from tests.browser.conftest import sign_in
 
@@ -32,10 +36,15 @@ def light_on_list(page, name: str) -> str:
     return (row.locator(".warn-mark").text_content() or "").lstrip("●")
 
 
+def rules_row(page):
+    return page.locator("table.rules tbody tr", has_text="专项债券").locator("input.threshold")
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_office_records_spending_and_edits_the_clock_rules(tab, cast, width):
     today = timezone.localdate()
-    allocated_on = today - timedelta(days=100)
+    end = Period.due_on(today).end  # the list's day: the end of the month that is due
+    allocated_on = end - timedelta(days=100)
     project = builders.project(
         {"项目代码": "ZJ-001", "项目名称": "城关污水处理厂", "总投资(万元)": 5000}, listed=False
     )
@@ -49,17 +58,20 @@ def test_the_office_records_spending_and_edits_the_clock_rules(tab, cast, width)
     sign_in(tab, cast.officer)
 
     assert light_on_list(page, "城关污水处理厂") == "黄灯"
+    assert f"支出预警截至{end.year}年{end.month}月末" in page.locator("#clock-as-of").inner_text()
     shot(page, width, "1-list")
     page.click("table tbody tr >> text=城关污水处理厂")
-    assert "下达后100天，已支出0.0%" in page.locator("dl.facts").inner_text()
+    days_today = (today - allocated_on).days  # the application's own page reads today
+    assert f"下达后{days_today}天，已支出0.0%" in page.locator("dl.facts").inner_text()
 
-    # A payment of 40 recorded ten days ago: 40 % after 100 days, the light turns 正常.
-    page.fill("input[name=spent_on]", str(today - timedelta(days=10)))
+    # A payment of 40 recorded ten days before the list's day: 40 % after 100 days, 正常.
+    paid_on = end - timedelta(days=10)
+    page.fill("input[name=spent_on]", str(paid_on))
     page.fill("input[name=amount]", "40")
     page.fill("input[name=note]", "工程进度款")
     page.click("button:has-text('登记支出')")
     assert "已登记支出40.00万元" in page.locator(".messages").inner_text()
-    assert "下达后100天，已支出40.0%" in page.locator("dl.facts").inner_text()
+    assert f"下达后{days_today}天，已支出40.0%" in page.locator("dl.facts").inner_text()
     assert (page.locator("dl.facts .warn-mark").text_content() or "").lstrip("●") == "正常"
     shot(page, width, "2-recorded")
 
@@ -75,38 +87,33 @@ def test_the_office_records_spending_and_edits_the_clock_rules(tab, cast, width)
     assert list(FundSpending.objects.values_list("amount", flat=True)) == [Decimal(40)]
     assert light_on_list(page, "城关污水处理厂") == "正常"
 
+    # The 40 was entered in error: deleted on the application's page, the list is 黄灯 again.
+    page.click("table tbody tr >> text=城关污水处理厂")
+    page.locator("#spending tbody tr", has_text="工程进度款").locator("button").click()
+    assert f"已删除{paid_on}的支出明细" in page.locator(".messages").inner_text()
+    assert "暂无支出明细" in page.locator("#spending").inner_text()
+    assert not FundSpending.objects.exists()
+    assert light_on_list(page, "城关污水处理厂") == "黄灯"
+
     # The rules, beside 预警规则: saved as shown, nothing changes.
     page.click("nav >> text=年度设置")
     page.click(".subnav >> text=资金支出预警")
     page.select_option("#clock-year", str(year))
     page.click("form.period button")
-    row = page.locator("table.rules tbody tr", has_text="专项债券")
-    assert [row.locator("input.threshold").nth(i).input_value() for i in range(4)] == [
-        "90",
-        "30",
-        "180",
-        "60",
-    ]
+    assert [rules_row(page).nth(i).input_value() for i in range(4)] == ["90", "30", "180", "60"]
     shot(page, width, "4-rules")
     page.click(f"text=保存{year}年资金支出预警规则")
     assert "资金支出预警规则没有改动，未保存新版本。" in page.locator(".messages").inner_text()
     assert not FundClockRule.objects.exists() and not FundClockRule.history.exists()
 
     # A yellow share above the red one: refused in Chinese, nothing saved, the typing kept.
-    row = page.locator("table.rules tbody tr", has_text="专项债券")
-    row.locator("input.threshold").nth(1).fill("70")
+    rules_row(page).nth(1).fill("70")
     page.click(f"text=保存{year}年资金支出预警规则")
     assert (
         "专项债券的黄灯支出进度（70%）不能大于红灯支出进度（60%）。"
         in page.locator("[role=alert]").inner_text()
     )
-    assert (
-        page.locator("table.rules tbody tr", has_text="专项债券")
-        .locator("input.threshold")
-        .nth(1)
-        .input_value()
-        == "70"
-    )
+    assert rules_row(page).nth(1).input_value() == "70"
     shot(page, width, "5-rules-refused")
     assert not FundClockRule.objects.exists()
 
@@ -114,21 +121,26 @@ def test_the_office_records_spending_and_edits_the_clock_rules(tab, cast, width)
     clock_rules_save(year=year, user=cast.officer, rules=[
         ClockRuleEntry(FundType.SPECIAL_BOND, 90, Decimal(30), 150, Decimal(60), expected_version=0)
     ])  # fmt: skip
-    page.locator("table.rules tbody tr", has_text="专项债券").locator("input.threshold").nth(
-        1
-    ).fill("50")
+    rules_row(page).nth(1).fill("30")
     page.click(f"text=保存{year}年资金支出预警规则")
     alert = page.locator("[role=alert]").inner_text()
     assert "刚被他人保存" in alert or "已被" in alert
     page.click("text=重新打开本页，查看最新规则")
 
-    # Corrected on the fresh page: 专项债券 yellow below 50 % from 90 days; the light follows.
-    page.locator("table.rules tbody tr", has_text="专项债券").locator("input.threshold").nth(
-        1
-    ).fill("50")
+    # On the fresh page the office lowers 专项债券's red edge to 90 days: nothing spent after
+    # 100 days is now 红灯 on the list.
+    assert rules_row(page).nth(2).input_value() == "150"
+    rules_row(page).nth(2).fill("90")
     page.click(f"text=保存{year}年资金支出预警规则")
     assert f"{year}年资金支出预警规则已保存" in page.locator(".messages").inner_text()
-    assert "黄灯支出进度(%)：30 → 50" in page.locator("section:has-text('修改记录')").inner_text()
+    assert "红灯天数：150 → 90" in page.locator("section:has-text('修改记录')").inner_text()
     shot(page, width, "6-rules-saved")
-    assert light_on_list(page, "城关污水处理厂") == "黄灯"
+    versions = FundClockRule.history.count()
+
+    # Saved again as shown: nothing new is written.
+    page.click(f"text=保存{year}年资金支出预警规则")
+    assert "资金支出预警规则没有改动，未保存新版本。" in page.locator(".messages").inner_text()
+    assert FundClockRule.history.count() == versions
+    assert FundClockRule.objects.get().red_days == 90
+    assert light_on_list(page, "城关污水处理厂") == "红灯"
     assert tab.problems == []
