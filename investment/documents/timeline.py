@@ -1,8 +1,9 @@
 """节点作战图 drawn as SVG: the same markup in the page, the project sheet and the A3 wall chart.
 
 A row is a project (for one project, a milestone): its name and unit (its status) at the left,
-its milestones on the month axis, a note at the right (a set: the overdue milestones, else the
-next one due; one project: the dates). Each milestone is a hollow diamond at its planned date
+its milestones on the month axis, a note at the right (a set: a row on the lag list, its warning's
+level and reasons as 滞后预警 gives them, their details in the hover title; else the overdue
+milestones, else the next one due; one project: the dates). Each milestone is a hollow diamond at its planned date
 and, once done by the period end, a dot at its actual date, joined by a line; one overdue at the
 period end is a dashed line from its planned date to the period end (the red vertical line).
 Colours are the statuses' (`projects.deadlines.Timeliness`), named in the legend with their
@@ -23,6 +24,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.pdf import render_pdf
+from investment.models import WarningLevel
 from investment.selectors.timeline import Mark, Status, Timeline, TimelineRow
 
 COLOURS = {
@@ -33,6 +35,7 @@ COLOURS = {
 }
 FONT = 'font-family="inherit" font-size="12"'
 MUTED, GRID, STRONG_GRID = "#616e7c", "#d9e2ec", "#9aa5b1"
+WARNING_COLOURS: dict[str, str] = {WarningLevel.RED: "#c0392b", WarningLevel.YELLOW: "#b7791f"}
 
 PAD, LEGEND_H, HEADER_H, ROW_H = 8, 30, 38, 26
 ROWS_PER_A3 = 24
@@ -47,7 +50,7 @@ class Layout(NamedTuple):
     note: int
 
 
-WIDE = Layout(224, 88, 660, 214)  # a set: the page, and A3 landscape at about 11 pt
+WIDE = Layout(224, 88, 660, 250)  # a set: the page, and A3 landscape at about 11 pt
 COMPACT = Layout(132, 72, 420, 200)  # one project: the page, and A4 portrait at about 7 pt
 
 
@@ -183,12 +186,21 @@ def _mark(mark: Mark, axis: _Axis, y: float, hover: bool) -> str:
     return "".join(parts)
 
 
-def _note(row: TimelineRow, by_project: bool, year: int) -> tuple[str, str]:
-    """(text, colour) at the right of a row."""
+def _note(row: TimelineRow, by_project: bool, year: int) -> tuple[str, str, str]:
+    """(text, colour, hover title) at the right of a row."""
+    text, colour = _note_text(row, by_project, year)
+    warning = row.warning if by_project else None
+    return text, colour, warning.summary if warning is not None else text
+
+
+def _note_text(row: TimelineRow, by_project: bool, year: int) -> tuple[str, str]:
     if not by_project:
         mark = row.marks[0]
         actual = f" 实际{mark.actual:%Y-%m-%d}" if mark.actual else ""
         return f"计划{mark.planned:%Y-%m-%d}{actual}", MUTED
+    if row.warning is not None:  # on the lag list: its reasons, as 滞后预警 lists them
+        reasons = "、".join(reason.reason for reason in row.warning.reasons)
+        return f"{row.warning.level_label}预警：{reasons}", WARNING_COLOURS[row.warning.level]
     if row.overdue:
         names = "、".join(mark.name for mark in row.overdue)
         return f"逾期{len(row.overdue)}个：{names}", COLOURS[Status.OVERDUE]
@@ -238,7 +250,7 @@ def timeline_svg(
     parts.append(f'<text x="{PAD + label_w}" y="{top + 32}" {FONT} font-weight="bold">'
                  f'{"责任单位" if chart.by_project else "状态"}</text>')  # fmt: skip
     parts.append(f'<text x="{axis.right + 10:.1f}" y="{top + 32}" {FONT} font-weight="bold">'
-                 f'{"节点情况" if chart.by_project else "计划 / 实际完成"}</text>')  # fmt: skip
+                 f'{"节点情况 / 预警原因" if chart.by_project else "计划 / 实际完成"}</text>')  # fmt: skip
     parts += _header(chart, axis, top, bottom)
     parts.append(
         f'<line x1="0" x2="{width:.0f}" y1="{first_row}" y2="{first_row}" stroke="{STRONG_GRID}"/>'
@@ -259,10 +271,10 @@ def timeline_svg(
             f'<text x="{PAD + label_w}" y="{y + 4}" {FONT} fill="{side_colour}">{side}</text>'
         )
         parts += [_mark(mark, axis, y, hover) for mark in row.marks]
-        note, colour = _note(row, chart.by_project, chart.year)
+        note, colour, title = _note(row, chart.by_project, chart.year)
         parts.append(
-            f'<text x="{axis.right + 10:.1f}" y="{y + 4}" {FONT} fill="{colour}">'
-            f"{_titled(escape(_fit(note, note_w)), note, hover)}</text>"
+            f'<text x="{axis.right + 10:.1f}" y="{y + 4}" {FONT} fill="{colour}" class="row-note">'
+            f"{_titled(escape(_fit(note, note_w)), title, hover)}</text>"
         )
     if not rows:
         parts.append(

@@ -8,18 +8,22 @@ date is left out of the picture of that period.
 
 A set is one row per plan row of the year (its project's name, its unit), with the milestones
 that matter that year: planned in it, done in it by the period end, or overdue at it (from an
-earlier year too). One project is one row per milestone, on an axis of whole years from its
+earlier year too), and, for a row on the lag list at the period end, its `LagWarning`: the
+result of `lag_warnings` for the same rows and period that 滞后预警 lists (its level and
+reasons, never judged again here). One project is one row per milestone, on an axis of whole years from its
 earliest date to its latest. Two queries for a set, one for a project, whatever
 their sizes.
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q
 
 from investment.rules.periods import Period
+from investment.selectors.progress import LagWarning, lag_warnings
 from projects.deadlines import Timeliness
 from projects.models import AnnualPlanQuerySet, Milestone, Project
 
@@ -49,6 +53,7 @@ class TimelineRow:
     side: str  # the project's unit, or the milestone's kind
     marks: list[Mark] = field(default_factory=list)
     project_id: int | None = None
+    warning: LagWarning | None = None  # a set's row on the lag list: its level and reasons
 
     @property
     def overdue(self) -> list[Mark]:
@@ -95,16 +100,26 @@ def timeline_plans(plans: AnnualPlanQuerySet, *, year: int) -> AnnualPlanQuerySe
     return plans.counted(year).order_by("project__unit__name", "project__code")
 
 
-def set_timeline(period: Period, *, plans: AnnualPlanQuerySet) -> Timeline:
+def set_timeline(
+    period: Period, *, plans: AnnualPlanQuerySet, warnings: Iterable[LagWarning] | None = None
+) -> Timeline:
     """The chart of ``plans`` (the period's year's counted rows among them), January–December
-    of that year, judged at the period end. Two queries."""
+    of that year, judged at the period end, each row on the lag list with its warning.
+
+    ``warnings``: `lag_warnings` of ``period`` over these rows or more (the page's 仅滞后项目 has
+    it already); else it is read here, for these rows at this period. Two queries, and the lag
+    list's two when not given."""
     year, end = period.year, period.end
     rows: dict[int, TimelineRow] = {}
     ordered = timeline_plans(plans, year=year)
-    for project_id, name, unit in ordered.values_list(
-        "project_id", "project__name", "project__unit__name"
+    if warnings is None:
+        warnings = lag_warnings(period, plans=ordered)
+    lagging = {warning.progress.plan_id: warning for warning in warnings}
+    for plan_id, project_id, name, unit in ordered.values_list(
+        "pk", "project_id", "project__name", "project__unit__name"
     ):
-        rows.setdefault(project_id, TimelineRow(name, unit, project_id=project_id))
+        row = TimelineRow(name, unit, project_id=project_id, warning=lagging.get(plan_id))
+        rows.setdefault(project_id, row)
     in_year = (
         Q(planned_date__year=year)
         | Q(actual_date__year=year, actual_date__lte=end)

@@ -1,6 +1,6 @@
-"""A leader on a phone (390 px) opens 节点作战图 from the menu (挂图作战's tab), keeps the lagging projects, scrolls
-the chart sideways inside its box (the page itself does not move), and downloads the A3 wall
-chart; then narrows it to one unit and downloads it again: each PDF is A3 landscape and names
+"""A leader on a phone (390 px) opens 节点作战图 from the menu (挂图作战's tab), keeps the lagging
+projects (each naming its reasons), scrolls the chart sideways inside its box (the page itself
+does not move), and downloads the A3 wall chart; then narrows it to one unit and downloads it again: each PDF is A3 landscape and names
 the projects it was asked for."""
 
 import io
@@ -77,6 +77,8 @@ def test_a_leader_opens_the_lagging_projects_node_timeline_on_a_phone_and_downlo
         page.get_by_role("button", name="查看").click()
         labels = page.locator(".timeline-chart .row-label title").all_text_contents()
         assert "城关大桥" in labels and "营盘敬老院" not in labels  # not due to start: not lagging
+        notes = page.locator(".timeline-chart .row-note").all_text_contents()
+        assert len(notes) == len(labels) and all("预警：" in note for note in notes)  # reasons
         look(page, "timeline-lagging")  # the page fits the phone's width
 
         box = page.locator(".timeline-scroll")
@@ -93,6 +95,8 @@ def test_a_leader_opens_the_lagging_projects_node_timeline_on_a_phone_and_downlo
         page.select_option("select[name=unit]", label="县交通局")
         page.get_by_role("button", name="查看").click()
         assert page.locator(".timeline-chart .row-label title").all_text_contents() == ["城关大桥"]
+        (note,) = page.locator(".timeline-chart .row-note").all_text_contents()
+        assert "节点逾期" in note  # its reasons again, as 滞后预警 gives them
         one_unit = download(page)
 
     keep("timeline-lagging.pdf", lagging)

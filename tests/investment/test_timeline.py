@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from core.filenames import filename_of
 from investment.documents.timeline import ROWS_PER_A3, timeline_svg
 from investment.rules.periods import Period
+from investment.selectors.progress import lag_warnings
 from investment.selectors.timeline import project_timeline, set_timeline
 from investment.views import timeline as timeline_views
 from projects.models import AnnualPlan, Project
@@ -95,7 +96,8 @@ def test_one_project_draws_each_milestone_planned_against_actual_in_its_status_c
 def test_a_set_is_a_row_per_project_with_the_years_milestones_and_what_is_overdue():
     a_bridge_and_a_school()
 
-    chart = set_timeline(june(), plans=AnnualPlan.objects.all())
+    # as a row not on the lag list (say under a laxer 预警规则) shows it: its overdue milestones
+    chart = set_timeline(june(), plans=AnnualPlan.objects.all(), warnings=[])
     svg = timeline_svg(chart)
 
     assert [(row.label, row.side) for row in chart.rows] == [
@@ -154,6 +156,62 @@ def test_the_page_shows_the_lagging_projects_as_the_lag_list_does(client, cast):
         f'href="{reverse("project_detail", args=[Project.objects.get(name="城关大桥").pk])}"'
         in every
     )
+
+
+def row_notes(svg: str) -> dict[str, tuple[str, str]]:
+    """Each row of a set's chart: its project → (the note at its right, the note's hover title)."""
+    labels = re.findall(r'class="row-label"><title>([^<]+)</title>', svg)
+    notes = re.findall(r'class="row-note"><title>([^<]+)</title>([^<]*)</text>', svg)
+    assert len(labels) == len(notes)
+    return {label: (shown, title) for label, (title, shown) in zip(labels, notes, strict=True)}
+
+
+def test_every_lagging_row_names_its_reasons_as_the_lag_list_does(client, cast):
+    """A row on the lag list shows its level and reasons beside its milestones, from the lag
+    list's own result at the period shown: 城关中学 (behind on investment, none of its
+    milestones late) and 营盘敬老院 (not started, with no milestone at all) too, whose notes
+    were about their milestones only; the hover title carries each reason's details."""
+    a_bridge_and_a_school()
+    load(
+        {
+            "项目台账": [
+                [*PROJECT_HEADERS, "计划开工日期"],
+                [code(3, 2026), "营盘敬老院", "营盘镇", "县重点", "新建", 300, 2026, 100, None,
+                 "2026-03-01"],
+                [code(4, 2026), "营盘卫生院", "营盘镇", "县重点", "新建", 300, 2026, 100, None,
+                 "2027-03-01"],
+            ]
+        }
+    )  # fmt: skip
+    client.force_login(cast.leader)
+    with time_machine.travel("2026-07-10 10:00+08:00"):
+        warnings = lag_warnings(june(), plans=AnnualPlan.objects.all())
+        lagging = client.get(reverse("timeline"), {"year": 2026, "month": 6, "scope": "lagging"})
+        every = client.get(reverse("timeline"), {"year": 2026, "month": 6})
+        wall_chart = pdf_text(
+            client.get(
+                reverse("timeline_pdf"), {"year": 2026, "month": 6, "scope": "lagging"}
+            ).content
+        )
+
+    expected = {
+        w.progress.name: (
+            f"{w.level_label}预警：" + "、".join(r.reason for r in w.reasons),
+            w.summary,
+        )
+        for w in warnings
+    }
+    assert set(expected) == {"城关大桥", "城关中学", "营盘敬老院"}
+    assert expected["营盘敬老院"][0] == "红色预警：未按期开工、投资滞后"
+    shown = row_notes(lagging.content.decode())
+    assert set(shown) == set(expected)
+    for name, (note, details) in expected.items():
+        assert shown[name][1] == details  # every reason, with its details
+        assert note.startswith(shown[name][0].rstrip("…"))  # cut with … only when too long
+    on_every = row_notes(every.content.decode())
+    assert {name: on_every[name] for name in expected} == shown
+    assert "预警" not in on_every["营盘卫生院"][0]  # not due to start: not lagging
+    assert "红色预警：未按期开工" in wall_chart and "预警：投资滞后" in wall_chart
 
 
 def test_a_reporter_sees_only_their_own_units_projects(client, cast):
