@@ -17,11 +17,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 venv: $(STAMP)
 	@scripts/ensure-system-packages.sh
 
+# The web server with the background worker beside it (scripts/with-worker.sh): Ctrl+C stops both.
 run: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_demo --if-empty
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	scripts/with-worker.sh $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production: gunicorn, DEBUG off, SECRET_KEY and DATABASE_URL from the environment (README).
 serve: venv

@@ -41,6 +41,7 @@ ACTIONS = {
     "plan_edit": "修改年度计划或填报开工",
     "milestones": "维护项目节点",
     "ledger_import": "导入Excel台账",
+    "job_progress": "查看后台任务进度",
     "ledger_export": "导出Excel台账",
     "ledger_template": "下载台账模板",
     "fund_create": "登记资金申报",

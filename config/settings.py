@@ -66,8 +66,11 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "projects",
+    "jobs",
     "accounts",
     "bonds",
     "supervision",
@@ -310,6 +313,26 @@ FILE_UPLOAD_HANDLERS = [
 # What the apps below the ledger add to the demo county (the ledger may not import them,
 # docs/architecture.md): each function is run by ledger.services.demo.seed_demo once it is built.
 DEMO_STORIES = ["upstream.services.demo.upstream_story"]
+
+# Long work (a city's ledger preview and import, …) runs in the background as a job (jobs/): Django's
+# tasks API through the django-tasks backport, the tasks kept in our own database (django-tasks-db)
+# and run by `manage.py jobs_worker`, which `make run` and scripts/serve-production.sh start beside
+# the web server: no new server for a county, and a worker on another machine against the same
+# PostgreSQL takes its share (each task is claimed by one worker). A province that runs Redis may
+# switch: `pip install django-tasks-rq django-rq`, add "django_tasks_rq" and "django_rq" to
+# INSTALLED_APPS, TASKS_BACKEND=django_tasks_rq.RQBackend, RQ_QUEUES = {"default": {"URL": …}},
+# and run `manage.py rqworker --job-class django_tasks_rq.Job` instead of jobs_worker.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# A job whose worker died mid-way (its process gone, or on another machine silent this long) is
+# taken back when a worker starts: run again from the start (nothing of it was written: its effect
+# is one transaction) until it has been tried JOBS_MAX_ATTEMPTS times, then failed with its reason.
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 300)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 2)
 
 # The audit trail is kept at least this long (等保 2.0: six months); nothing in the app deletes it.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)

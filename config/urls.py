@@ -47,6 +47,7 @@ urlpatterns = [
     path("audit/history/", include("history.urls")),
     path("projects/", include("projects.urls")),
     path("ledger/", include("ledger.urls")),
+    path("jobs/", include("jobs.urls")),
     path("opendata/", include("opendata.urls")),
     path("upstream/", include("upstream.urls")),
     path("funds/", include("bonds.urls")),

@@ -23,7 +23,10 @@ THREADS="${GUNICORN_THREADS:-4}"
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py collectstatic --noinput -v0
 
-exec .venv/bin/gunicorn config.wsgi:application \
+# The background worker (long jobs: a city's ledger preview and import) runs beside gunicorn and
+# stops with it (scripts/with-worker.sh); JOBS_WORKER=0 when it runs as a service of its own
+# (`manage.py jobs_worker`, on this machine or another against the same PostgreSQL).
+exec scripts/with-worker.sh .venv/bin/gunicorn config.wsgi:application \
   --bind "$BIND" \
   --workers "$WORKERS" \
   --threads "$THREADS" \

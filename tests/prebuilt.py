@@ -95,6 +95,18 @@ class Databases:
         finally:
             target.close()
 
+    @contextmanager
+    def on_file(self, path: str) -> Iterator[None]:
+        """SQLite: the default connection on the migrated file database ``path`` (written by
+        ``write_migrated``) for the test's length, so the test and a subprocess share it."""
+        database = Database(path)
+        try:
+            with self._on(database):
+                yield
+        finally:
+            if database.raw is not None:
+                database.raw.close()
+
     # ------------------------------------------------------------------ per test
 
     @contextmanager

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Each app and the apps it may import: the order of docs/architecture.md.
 ABOVE = [
-    "core", "audit", "projects", "accounts", "bonds", "supervision", "batches", "promotion",
+    "core", "audit", "jobs", "projects", "accounts", "bonds", "supervision", "batches", "promotion",
     "investment", "history", "ledger", "upstream", "opendata", "backup",
 ]  # fmt: skip
 MAY_IMPORT = {
@@ -21,6 +21,8 @@ MAY_IMPORT = {
     # the audit trail: every service writes to it, so it names no app (the user through
     # AUTH_USER_MODEL, as django.contrib.admin's log does)
     "audit": {"core"},
+    # background work: a job's page and its worker; each app's work is its own (ledger/tasks.py)
+    "jobs": {"core"},
     "projects": {"core", "audit"},
     "accounts": {"core", "audit", "projects"},
     "bonds": {"core", "audit", "projects"},

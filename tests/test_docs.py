@@ -27,6 +27,7 @@ OURS = {
     "ledger",
     "opendata",
     "backup",
+    "jobs",
     "tests",
     "scripts",
     "benchmarks",

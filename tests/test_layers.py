@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = [
     "audit", "bonds", "supervision", "batches", "promotion", "investment", "history", "ledger",
     "opendata",
-    "backup",
+    "backup", "jobs",
 ]  # fmt: skip
 # Every module of ours, for the circle test.
 OURS = ["config", "projects", *APPS]
@@ -56,6 +56,8 @@ PLACES = {
     "urls": "assembly",
     "signals": "assembly",
     "management": "assembly",
+    # a background task (django-tasks): an entry point, as a command is
+    "tasks": "assembly",
 }
 
 

@@ -23,6 +23,7 @@ from batches.models import Batch, BatchEntry
 from bonds.models import FundApplication, FundAttachment, FundSpending
 from core.capabilities import can, capabilities_of, has_business, needed_for
 from investment.models import MonthlyReport, QualityFlag, ReportPhoto
+from jobs.models import Job
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
 from promotion.models import Activity
 from supervision.models import Evidence, Finding, Inspection, Notice
@@ -98,6 +99,7 @@ CASES = [
     ("ledger_template", None, "get"),
     ("ledger_export", None, "get"),
     ("ledger_changes", None, "get"),
+    ("job_progress", "the officer's job", "get"),
     ("opendata", None, "get"),
     ("oc4ids_download", None, "get"),
     ("fund_create", None, "get"),
@@ -258,8 +260,17 @@ def sample_object(target: str | None):
         "other unit's batch": lambda: batch_entry(2),
         "own batch entry": lambda: batch_entry(1),
         "other unit's batch entry": lambda: batch_entry(2),
+        "the officer's job": officer_job,
     }
     return objects[target]() if target in objects else None
+
+
+def officer_job() -> Job:
+    """A job the office started (a finished one: its page asks for no refresh)."""
+    officer = User.objects.get(username="office")
+    return Job.objects.get_or_create(
+        title="台账导入预览", started_by=officer, defaults={"state": Job.State.DONE}
+    )[0]
 
 
 def batch_entry(serial: int) -> BatchEntry:
@@ -292,6 +303,8 @@ def expected_status(name: str, target: str | None, method: str, user: User | Non
     if needed and not can(user, needed):
         return 403
     obj = sample_object(target)
+    if isinstance(obj, Job):  # a job is its starter's alone: anyone else's is not found
+        return 200 if obj.started_by == user else 404
     if isinstance(obj, User):  # an account: 三员 administrators are out of each other's reach
         assert needed, f"{name} acts on an account, so it needs a capability"
         return 403 if not can(user, needed, obj) else EXCEPTIONS.get((name, method), 302)
@@ -399,6 +412,7 @@ def url_for(name: str, target: str | None) -> str:
         "an upstream template": lambda: [upstream_template().pk],
         "own batch": lambda: [batch_entry(1).batch_id],
         "other unit's batch": lambda: [batch_entry(2).batch_id],
+        "the officer's job": lambda: [officer_job().pk],
         "own batch entry": lambda: [batch_entry(1).pk],
         "other unit's batch entry": lambda: [batch_entry(2).pk],
     }

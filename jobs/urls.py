@@ -1,0 +1,7 @@
+from django.urls import path
+
+from jobs import views
+
+urlpatterns = [
+    path("<uuid:job_id>/", views.job_progress, name="job_progress"),
+]
