@@ -5,12 +5,28 @@ reports by month — so a page's query count does not depend on the number of pr
 The per-row judgements (which reason applies, which colour) follow DESIGN.md §3 here.
 """
 
+import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import BooleanField, ExpressionWrapper, Max, Q, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Round
+from django.db.models.lookups import LessThan, LessThanOrEqual
 
 from core.models import money
 from investment import rules
@@ -18,7 +34,14 @@ from investment.models import LEVEL_ORDER, MonthlyReport, WarningLevel, WarningR
 from investment.rules.periods import Period
 from investment.rules.reporting import first_expected_month
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Project
-from projects.rules import due_to_start_q, is_due_to_start, is_in_statistics, is_started
+from projects.rules import (
+    due_to_start_q,
+    in_statistics_q,
+    is_due_to_start,
+    is_in_statistics,
+    is_started,
+    started_q,
+)
 
 ZERO = Decimal(0)
 Indicator = WarningRule.Indicator
@@ -178,7 +201,9 @@ class LagWarning:
     @property
     def level(self) -> str:
         """The row's level: its worst reason's."""
-        return max((reason.level for reason in self.reasons), key=LEVEL_ORDER.__getitem__)
+        level = worst_level(reason.level for reason in self.reasons)
+        assert level is not None  # a warning has a reason
+        return level
 
     @property
     def level_rank(self) -> int:
@@ -294,10 +319,132 @@ def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> 
     return warnings
 
 
+# --- the lag levels in the database --------------------------------------------------
+# `lag_warnings` above judges loaded rows and writes each reason's details; `lag_levels` is the
+# same judgement as database expressions, one level per indicator and row, so that a count
+# (总体情况, 我的待办) or a filter needs no row loaded and judged in Python. Each edge of
+# `WarningRule`'s table becomes a date or a product compared in the query (no division: SQLite
+# divides integers whole): a whole measure passes a threshold t from ceil(t) (≥) or floor(t) + 1
+# (>); "n months from a date's month to m" is "the date on or before the last day of the month
+# n before m"; "n days from a date to ``end``" is "the date on or before ``end`` − n days".
+# `tests/investment/test_lag_levels.py` holds the two forms equal on random data.
+
+LAG_FIELDS = {indicator: f"lag_{indicator}" for indicator in Indicator.values}
+
+
+def _at_least(threshold: Decimal, strict: bool) -> int:
+    """The least whole measure past ``threshold`` (> when ``strict``, else ≥)."""
+    return math.floor(threshold) + 1 if strict else math.ceil(threshold)
+
+
+def _months_back(period: Period, months: int) -> date:
+    """The last day of the month ``months`` before the period's month."""
+    index = period.year * 12 + period.month - 1 - months
+    return rules.period_end(index // 12, index % 12 + 1)
+
+
+def _lag_conditions(period: Period) -> dict[str, Callable[[Decimal, bool], Q]]:
+    """indicator → (threshold, strict) → the rows whose measure passes it (`lag_warnings`'s
+    measures, in its order)."""
+    year, month, end = period.year, period.month, period.end
+    started = started_q(end)
+
+    def not_started(threshold: Decimal, strict: bool) -> Q:
+        months = _at_least(threshold, strict)
+        late = Q(project__planned_start__lte=_months_back(period, months)) if months > 0 else Q()
+        return ~started & Q(project__planned_start__lt=end) & late
+
+    def investment(threshold: Decimal, strict: bool) -> Q:
+        # 序时进度 − completed × 100 / plan > t  ⇔  completed × 1200 < (100 m − 12 t) × plan
+        compare = LessThan if strict else LessThanOrEqual
+        behind = compare(
+            F("lag_completed") * Value(Decimal(1200)),
+            F("planned_investment") * Value(Decimal(100 * month) - 12 * threshold),
+        )
+        return ~Q(planned_investment=0) & due_to_start_q(end) & Q(behind)
+
+    def not_in_statistics(threshold: Decimal, strict: bool) -> Q:
+        months = _at_least(threshold, strict)
+        since = Q(actual_start__lte=_months_back(period, months)) if months > 0 else Q()
+        return started & ~in_statistics_q(end) & since
+
+    def milestone(threshold: Decimal, strict: bool) -> Q:
+        days = max(_at_least(threshold, strict), 0)
+        late = (
+            Milestone.objects.late(at_end_of=end)
+            .filter(planned_date__lte=end - timedelta(days=days))
+            .values("project")
+        )
+        return Q(project__in=late)
+
+    def not_reported(threshold: Decimal, strict: bool) -> Q:
+        # running ≥ n: no counted report in months m − n + 1..m, and the row owed one for
+        # each of them (its first expected month on or before m − n + 1)
+        months = max(_at_least(threshold, strict), 1)  # a row with no month missing: no reason
+        if not period.is_due or months > month:
+            return Q(pk__in=[])
+        first = month - months + 1
+        none_since = Q(lag_last_reported__isnull=True) | Q(lag_last_reported__lt=first)
+        return started & Q(actual_start__lte=rules.period_end(year, first)) & none_since
+
+    return {
+        Indicator.NOT_STARTED: not_started,
+        Indicator.INVESTMENT: investment,
+        Indicator.NOT_IN_STATISTICS: not_in_statistics,
+        Indicator.MILESTONE: milestone,
+        Indicator.NOT_REPORTED: not_reported,
+    }
+
+
+def lag_levels(period: Period, plans: AnnualPlanQuerySet | None = None) -> AnnualPlanQuerySet:
+    """The period's counted plan rows (of ``plans``), each annotated, for each indicator, with
+    the level it reaches (``LAG_FIELDS``: a `WarningLevel` value or None), as `lag_warnings`
+    judges them. One query."""
+    plans = (AnnualPlan.objects.all() if plans is None else plans).counted(period.year)
+    counted = MonthlyReport.counted_q(through=period.month, prefix="reports__")
+    # as `money`: SQLite sums decimals as floats, quantized to the stored 4 places
+    completed = Round(
+        Coalesce(Sum("reports__amount", filter=counted), Value(ZERO)),
+        4,
+        output_field=DecimalField(),
+    )
+    plans = plans.annotate(
+        lag_completed=completed, lag_last_reported=Max("reports__month", filter=counted)
+    )
+    levels = {}
+    for indicator, passes in _lag_conditions(period).items():
+        rule = period.warning_rules[indicator]
+        _, yellow_strict, red_strict = WarningRule.EDGES[Indicator(indicator)]
+        levels[LAG_FIELDS[indicator]] = (
+            Case(
+                When(passes(rule.red, red_strict), then=Value(WarningLevel.RED)),
+                When(passes(rule.yellow, yellow_strict), then=Value(WarningLevel.YELLOW)),
+                default=Value(None),
+                output_field=CharField(),
+            )
+            if rule.enabled
+            else Value(None, output_field=CharField())
+        )
+    return plans.annotate(**levels)
+
+
+def worst_level(levels: Iterable[str | None]) -> str | None:
+    """A row's level from its reasons' levels: the worst, None when there is none."""
+    found = [level for level in levels if level]
+    return max(found, key=LEVEL_ORDER.__getitem__) if found else None
+
+
 class LevelCount(NamedTuple):
     level: str
     label: str
     total: int
+
+
+def _level_counts(counts: dict[str, int]) -> list[LevelCount]:
+    return [
+        LevelCount(level, str(WarningLevel(level).label), counts.get(level, 0))
+        for level in (WarningLevel.RED, WarningLevel.YELLOW)
+    ]
 
 
 def level_counts(warnings: list[LagWarning]) -> list[LevelCount]:
@@ -305,10 +452,22 @@ def level_counts(warnings: list[LagWarning]) -> list[LevelCount]:
     counts = dict.fromkeys(WarningLevel.values, 0)
     for warning in warnings:
         counts[warning.level] += 1
-    return [
-        LevelCount(level, str(WarningLevel(level).label), counts[level])
-        for level in (WarningLevel.RED, WarningLevel.YELLOW)
-    ]
+    return _level_counts(counts)
+
+
+def lag_level_counts(
+    period: Period, *, plans: AnnualPlanQuerySet | None = None
+) -> list[LevelCount]:
+    """``level_counts(lag_warnings(period, plans=plans))`` judged in the database: one query
+    reading five levels a row, no model and no measure (and the year's rules, when the period
+    has not read them yet)."""
+    counts: dict[str, int] = {}
+    rows = lag_levels(period, plans).order_by().values_list("pk", *LAG_FIELDS.values())
+    for _, *levels in rows:  # "pk": grouped by the row, not by its levels
+        level = worst_level(levels)
+        if level is not None:
+            counts[level] = counts.get(level, 0) + 1
+    return _level_counts(counts)
 
 
 def with_marks(

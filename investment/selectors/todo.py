@@ -18,7 +18,7 @@ from investment.models import MonthlyReport, ReportingPeriod, WarningLevel
 from investment.rules import periods
 from investment.rules.periods import Period
 from investment.selectors.portfolio import reporting_status
-from investment.selectors.progress import LagReason, lag_warnings, level_counts
+from investment.selectors.progress import LagReason, lag_level_counts
 from projects.access import visible_plans
 from projects.models import Milestone, User
 from projects.rules import milestone_unit
@@ -120,7 +120,7 @@ def _warnings(user: User, *, due: Period) -> list[Todo]:
     """The warning rules' red (and, for a unit, yellow) projects at the period that is due:
     the office is told the red ones, a unit's reporter their own unit's red and yellow."""
     year, month = due.year, due.month
-    counts = level_counts(lag_warnings(due, plans=visible_plans(user)))
+    counts = lag_level_counts(due, plans=visible_plans(user))
     office = can(user, "report.review")
     return [
         Todo(

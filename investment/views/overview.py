@@ -41,7 +41,7 @@ from investment.selectors.portfolio import (
     projects_by_stage,
     report_completeness,
 )
-from investment.selectors.progress import lag_warnings, level_counts, plan_progress_all_years
+from investment.selectors.progress import lag_level_counts, plan_progress_all_years
 from investment.selectors.rankings import report_history
 from investment.selectors.timeline import project_timeline
 from investment.selectors.todo import todos
@@ -62,7 +62,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     form, period = asked_period(request)
     year, month = period.year, period.month
     plans = visible_plans(request.user)
-    lagging = lag_warnings(period, plans=plans)
+    lagging = lag_level_counts(period, plans=plans)  # judged in the database, no row loaded
     summary = portfolio_summary(period, plans=plans)
     levels = [(level.label, summary.by_level[level.value]) for level in Level]
     by_unit = sorted(
@@ -82,8 +82,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "levels": levels,
             "by_unit": by_unit,
             "by_industry": by_industry,
-            "lagging": lagging,
-            "lagging_levels": level_counts(lagging),
+            "lagging": sum(count.total for count in lagging),
+            "lagging_levels": lagging,
             "lagging_query": urlencode({"year": year, "month": month}),
             "completeness": report_completeness(period, plans=plans),
             "overruns": overrun_summary(period, plans=plans),
