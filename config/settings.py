@@ -283,6 +283,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # file (what it unzips to, the strings it holds, in proportion to its size), so a small file
 # never costs what a large one may. The shared-string table is the one part held in memory
 # whole: its strings and their characters are counted (about 60 bytes a string, 2 a character).
+# An upload with more rows than this (a city's ledger) is previewed and imported in the background,
+# its progress on a page of its own; a county's (50–300 projects) still within the request.
+LEDGER_BACKGROUND_ROWS = env_int("LEDGER_BACKGROUND_ROWS", 2000)
 LEDGER_MAX_BYTES = env_int("LEDGER_MAX_BYTES", 100 * 1024 * 1024)
 LEDGER_MAX_UNZIPPED_BYTES = env_int("LEDGER_MAX_UNZIPPED_BYTES", 1024 * 1024 * 1024)
 LEDGER_MAX_SHARED_STRINGS = env_int("LEDGER_MAX_SHARED_STRINGS", 2_000_000)

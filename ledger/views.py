@@ -6,36 +6,39 @@ confirmation form carries that id and checksum, so the file imported is exactly 
 previewed in that tab, whatever other previews the officer opened since in other tabs.
 """
 
-import contextlib
-import hashlib
-import tempfile
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 
 from core import filenames
 from core.capabilities import ALL, requires, scope
 from core.http import AuthenticatedRequest
 from core.xlsx import workbook_response
+from jobs.models import Job
+from jobs.services import job_start
+from ledger import tasks
 from ledger.documents.exporter import change_sheets, ledger_sheets, template_sheets
-from ledger.rules.reader import LedgerImportError, file_too_large
-from ledger.services.importer import import_ledger
+from ledger.rules.reader import LedgerImportError, Problem, file_too_large
+from ledger.services.uploads import (
+    checksum,
+    delete,
+    upload_import,
+    upload_keep,
+    upload_preview,
+    upload_rows,
+)
 from projects.access import visible_plans
 from projects.filters import PlanFilter
 from projects.models import AnnualPlan
 
 PENDING = "ledger_previews"  # session key: preview id → the uploaded file waiting
-PENDING_FOLDER = "ledger-uploads"
-PENDING_MAX_AGE = timedelta(days=1)  # a preview nobody confirmed by then is dropped
 PENDING_PER_SESSION = 5  # previews one officer may keep open (one per tab)
 SHOWN_CHANGES = 50  # the first screenful of changes; the rest in the download
 
@@ -66,7 +69,9 @@ def ledger_export(request: AuthenticatedRequest) -> HttpResponse:
 
 @requires("ledger.import")
 def ledger_import_page(request: AuthenticatedRequest) -> HttpResponse:
-    """Upload → preview (a dry run: what would be created and changed) → confirm."""
+    """Upload → preview (a dry run: what would be created and changed) → confirm. A large file
+    (more than ``LEDGER_BACKGROUND_ROWS`` rows) is previewed and imported by a background job,
+    its progress on the job's page; ``?job=`` shows a finished preview job's preview here."""
     if request.method == "POST" and request.POST.get("action") == "confirm":
         return _confirm(request)
     context: dict = {}
@@ -75,87 +80,95 @@ def ledger_import_page(request: AuthenticatedRequest) -> HttpResponse:
         if upload is None:
             messages.error(request, "请选择要导入的台账文件（.xlsx）。")
             return redirect("ledger_import")
-        context = _preview(request, upload)
+        outcome = _preview(request, upload)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        context = outcome
+    elif request.GET.get("job"):
+        context = _job_preview(request, request.GET["job"])
     context["years"] = (
         AnnualPlan.objects.order_by("-year").values_list("year", flat=True).distinct()
     )
     return render(request, "ledger/import.html", context)
 
 
-def _preview(request: AuthenticatedRequest, upload: UploadedFile) -> dict:
+def _preview(request: AuthenticatedRequest, upload: UploadedFile) -> dict | HttpResponse:
     # refused by its size, never read (Django gives an upload its size and name: never None)
     if upload.size > settings.LEDGER_MAX_BYTES:  # type: ignore[operator]
         return {"problems": [file_too_large()], "filename": upload.name}
-    _drop_stale()
-    token = uuid.uuid4().hex
-    path = default_storage.save(f"{PENDING_FOLDER}/{token}.xlsx", upload)  # streamed in chunks
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as changes:
-        try:
-            with default_storage.open(path, "rb") as stored:
-                result = import_ledger(
-                    file=stored,
-                    filename=upload.name,  # type: ignore[arg-type]
-                    user=request.user,
-                    dry_run=True,
-                    changes=changes,
-                )
-        except LedgerImportError as error:
-            default_storage.delete(path)
-            return {"problems": error.problems, "filename": upload.name}
-        changes.seek(0)
-        changes_path = default_storage.save(
-            f"{PENDING_FOLDER}/{token}.changes.jsonl", File(changes)
+    filename: str = upload.name  # type: ignore[assignment]
+    token, path = upload_keep(upload)
+    try:
+        rows = upload_rows(path, filename)
+    except LedgerImportError as error:
+        default_storage.delete(path)
+        return {"problems": error.problems, "filename": filename}
+    if rows > settings.LEDGER_BACKGROUND_ROWS:
+        job = job_start(
+            task=tasks.ledger_preview,
+            title=f"台账导入预览：{filename}",
+            user=request.user,
+            back_url=reverse("ledger_import"),
+            token=token,
+            path=path,
+            filename=filename,
+            rows=rows,
         )
-    pending = _previews(request)
-    pending[token] = {
-        "path": path,
-        "changes": changes_path,
-        "filename": upload.name,
-        "sha256": _checksum(path),
-        # what the preview showed it would do: the confirmation must do exactly that
-        "fingerprint": result.fingerprint(),
-    }
-    for old in list(pending)[:-PENDING_PER_SESSION]:  # the oldest beyond the last few tabs
-        _delete(pending.pop(old))
-    request.session[PENDING] = pending
+        return redirect("job_progress", job.pk)
+    try:
+        result, entry = upload_preview(path=path, filename=filename, user=request.user)
+    except LedgerImportError as error:
+        return {"problems": error.problems, "filename": filename}
+    entry["rows"] = rows
+    _keep_pending(request, token, entry)
     return {
         "preview": result,
         "changes": result.changes.first[:SHOWN_CHANGES],
         "token": token,
-        "checksum": pending[token]["sha256"],
-        "filename": upload.name,
+        "checksum": entry["sha256"],
+        "filename": filename,
+    }
+
+
+def _keep_pending(request: AuthenticatedRequest, token: str, entry: dict) -> None:
+    pending = _previews(request)
+    pending[token] = entry
+    for old in list(pending)[:-PENDING_PER_SESSION]:  # the oldest beyond the last few tabs
+        delete(pending.pop(old))
+    request.session[PENDING] = pending
+
+
+def _job_preview(request: AuthenticatedRequest, job_id: str) -> dict:
+    """A finished preview job's preview (its starter's), kept for confirmation as an upload
+    previewed here is; or its problems."""
+    try:
+        job = Job.objects.get(pk=uuid.UUID(job_id), started_by=request.user)
+    except (ValueError, Job.DoesNotExist):
+        raise Http404("没有这个后台任务") from None
+    result = job.result
+    if job.state == Job.State.FAILED and "problems" in result:
+        problems = [Problem(**problem) for problem in result["problems"]]
+        return {"problems": problems, "filename": job.arguments.get("filename", job.title)}
+    entry = result.get("entry")
+    if job.state != Job.State.DONE or entry is None:
+        messages.error(request, "该后台任务还没有完成，或不是台账导入预览。")
+        return {}
+    if not default_storage.exists(entry["path"]):
+        messages.error(request, "该预览已导入、已被取消或已过期，请重新上传文件。")
+        return {}
+    _keep_pending(request, result["token"], entry)
+    return {
+        "preview": result["preview"],
+        "changes": result["preview"]["first_changes"][:SHOWN_CHANGES],
+        "token": result["token"],
+        "checksum": entry["sha256"],
+        "filename": entry["filename"],
     }
 
 
 def _previews(request: AuthenticatedRequest) -> dict:
     pending = request.session.get(PENDING)
     return dict(pending) if isinstance(pending, dict) else {}
-
-
-def _checksum(path: str) -> str:
-    digest = hashlib.sha256()
-    with default_storage.open(path, "rb") as stored:
-        for chunk in stored.chunks():
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _delete(entry: dict) -> None:
-    for key in ("path", "changes"):
-        if entry.get(key) and default_storage.exists(entry[key]):
-            with contextlib.suppress(FileNotFoundError):  # deleted meanwhile by another tab
-                default_storage.delete(entry[key])
-
-
-def _drop_stale() -> None:
-    """Delete anyone's preview left unconfirmed for longer than ``PENDING_MAX_AGE``."""
-    if not default_storage.exists(PENDING_FOLDER):
-        return
-    stale_before = timezone.now() - PENDING_MAX_AGE
-    for name in default_storage.listdir(PENDING_FOLDER)[1]:
-        path = f"{PENDING_FOLDER}/{name}"
-        if default_storage.get_modified_time(path) < stale_before:
-            default_storage.delete(path)
 
 
 def _confirm(request: AuthenticatedRequest) -> HttpResponse:
@@ -170,34 +183,35 @@ def _confirm(request: AuthenticatedRequest) -> HttpResponse:
     try:
         same = (
             request.POST.get("checksum") == entry["sha256"]
-            and _checksum(entry["path"]) == entry["sha256"]
+            and checksum(entry["path"]) == entry["sha256"]
         )
         if not same:
-            _delete(entry)
+            delete(entry)
             messages.error(
                 request,
                 f"要确认的文件与预览的“{entry['filename']}”不一致，未导入任何数据。请重新上传并预览。",
             )
             return redirect("ledger_import")
-        with default_storage.open(entry["path"], "rb") as stored:
-            result = import_ledger(
-                file=stored,
-                filename=entry["filename"],
+        if entry.get("rows", 0) > settings.LEDGER_BACKGROUND_ROWS:
+            job = job_start(
+                task=tasks.ledger_import,
+                title=f"台账导入：{entry['filename']}",
                 user=request.user,
-                expected=entry.get("fingerprint"),
-                preview=token,
+                back_url=reverse("ledger_import"),
+                token=token,
+                entry=entry,
             )
+            return redirect("job_progress", job.pk)
+        result = upload_import(entry=entry, token=token, user=request.user)
     except FileNotFoundError:  # confirmed meanwhile in another tab, which deleted the file
         messages.error(request, gone)
         return redirect("ledger_import")
     except LedgerImportError as error:  # imported already, or the database changed since
-        _delete(entry)
         return render(
             request,
             "ledger/import.html",
             {"problems": error.problems, "filename": entry["filename"]},
         )
-    _delete(entry)
     for line in result.lines():
         messages.success(request, line)
     if result.warnings:

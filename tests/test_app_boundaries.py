@@ -35,6 +35,7 @@ MAY_IMPORT = {
     "history": {"core", "projects", "bonds", "supervision", "batches", "promotion", "investment"},
     "ledger": {
         "core",
+        "jobs",
         "projects",
         "bonds",
         "supervision",

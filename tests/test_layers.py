@@ -56,8 +56,8 @@ PLACES = {
     "urls": "assembly",
     "signals": "assembly",
     "management": "assembly",
-    # a background task (django-tasks): an entry point, as a command is
-    "tasks": "assembly",
+    # a background task (django-tasks): the write a page starts and the worker runs, a service
+    "tasks": "services",
 }
 
 

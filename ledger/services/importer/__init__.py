@@ -22,7 +22,7 @@ log, the units); each sheet's rows are written by its own module, which names it
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, TextIO
+from typing import IO, Any, TextIO
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -88,6 +88,7 @@ def import_ledger(
     changes: TextIO | None = None,
     expected: str | None = None,
     preview: str | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> ImportResult:
     """Import a ledger workbook (``data``, or a ``file`` path or open file); raise
     ``LedgerImportError`` listing every bad row.
@@ -98,7 +99,8 @@ def import_ledger(
     preview (another import, an edit in the app) and the import would now do something else,
     nothing is written and the difference is the refusal. ``preview`` is the token of the
     preview being confirmed: claimed inside the transaction (`projects.previews.claim`), so a
-    preview confirmed twice, even at the same moment, imports once.
+    preview confirmed twice, even at the same moment, imports once. ``progress`` (a background
+    job's, `jobs.services.Progress`) is told the rows read and written as the sheets are read.
     """
     if user is not None:  # the command and the demo import as the system, with no user
         require(user, "ledger.import")
@@ -109,6 +111,7 @@ def import_ledger(
     try:
         with opened(source, filename=filename) as book:
             result.ignored_sheets = book.ignored
+            counter = _Counter(progress, result, total=book.row_estimate()) if progress else None
             with transaction.atomic():
                 if connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
@@ -121,9 +124,14 @@ def import_ledger(
                 importer = Importer(result, user=user, filename=filename, chunk=CHUNK)
                 for name in schema.SHEETS:  # dependency order, whatever the workbook's
                     if name in book.worksheets:
-                        _import_sheet(importer, name, book.sheet(name))
+                        raw = book.sheet(name)
+                        if counter is not None:
+                            raw.rows = counter.counted(raw.rows, name)
+                        _import_sheet(importer, name, raw)
                 follow_starts(importer)  # after 项目节点: a 主体开工 it adds is completed too
                 if not dry_run:
+                    if counter is not None:
+                        counter.phase("核对数据质量")
                     importer.judge_quality()
                 if importer.problems:
                     raise LedgerImportError(_in_sheet_order(importer.problems))
@@ -143,6 +151,38 @@ def import_ledger(
             [Problem("导入时数据被他人同时修改，本次未写入任何数据，请重新导入")]
         ) from None
     return result
+
+
+class _Counter:
+    """The rows read so far, told to ``progress`` every ``EVERY`` rows (it writes at most once a
+    second); the rows written are the records created and updated so far (none in a preview)."""
+
+    EVERY = 200
+
+    def __init__(self, progress: Callable[..., None], result: ImportResult, *, total: int) -> None:
+        self.progress, self.result, self.read = progress, result, 0
+        progress(read=0, written=0, total=total or None, phase="打开文件")
+
+    def written(self) -> int:
+        if self.result.dry_run:
+            return 0
+        counts = [self.result.projects, *self.result.sheets.values()]
+        return sum(count.created + count.updated for count in counts)
+
+    def counted(
+        self, rows: Iterator[tuple[int, tuple[Any, ...]]], name: str
+    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        doing = "预览" if self.result.dry_run else "导入"
+        self.progress(phase=f"{doing}“{name}”")
+        for row in rows:
+            self.read += 1
+            if self.read % self.EVERY == 0:
+                self.progress(read=self.read, written=self.written())
+            yield row
+        self.progress(read=self.read, written=self.written())
+
+    def phase(self, phase: str) -> None:
+        self.progress(read=self.read, written=self.written(), phase=phase)
 
 
 def _import_sheet(importer: Importer, name: str, raw: RawSheet) -> None:
