@@ -127,11 +127,10 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-# SQLite is the embedded default; production sets DATABASE_URL=postgres://... (set but empty,
-# as `DATABASE_URL= pytest` runs the tests on SQLite, it is the default too)
+# SQLite is the embedded default; production sets DATABASE_URL=postgres://...
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
