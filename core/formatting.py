@@ -11,6 +11,7 @@ the same rule (`core.xlsx.AMOUNT_FORMAT`); a form's input box keeps the plain nu
 core/templatetags/figures.py; tests/projects/test_money_format.py greps the code and the
 templates for an amount written by hand. The kinds of period are `core.models.PeriodKind`."""
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.models import MONEY_PLACES, PeriodKind
@@ -89,3 +90,17 @@ def period_label(*, year: int, kind: str, month: int) -> str:
     if kind == PeriodKind.YEAR:
         return f"{year}年度"
     return f"{year}年1月" if month == 1 else f"{year}年1–{month}月"
+
+
+PERIOD_WORDS = {PeriodKind.MONTH: "本月", PeriodKind.QUARTER: "本季度", PeriodKind.YEAR: "本年度"}
+
+
+def as_of_text(as_of: date, *, month_end: bool) -> str:
+    """The day figures run through, as running text says 截至…: ``11月底`` at a month's end,
+    ``12月7日`` on a day inside a month (a period that has not ended)."""
+    return f"{as_of.month}月底" if month_end else f"{as_of.month}月{as_of.day}日"
+
+
+def unfinished_note(*, kind: str, as_of: date) -> str:
+    """What a document says of a period that has not ended yet: 本季度尚未结束，数据截至12月7日."""
+    return f"{PERIOD_WORDS[PeriodKind(kind)]}尚未结束，数据截至{as_of.month}月{as_of.day}日"

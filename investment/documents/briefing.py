@@ -84,6 +84,9 @@ class Briefing:
     kind: str
     label: str
     end: date
+    as_of: date  # the end, or today while the period has not ended (`Period.as_of`)
+    as_of_text: str  # 截至… in the prose: 11月底, 12月7日
+    as_of_note: str  # 本季度尚未结束，数据截至12月7日 ("" once it has ended)
     summary: PortfolioSummary
     levels: list[tuple[str, Figures]]
     by_unit: list[tuple[str, Figures]]
@@ -125,7 +128,7 @@ class Briefing:
 
 def _new_starts(plans: AnnualPlanQuerySet, period: Period) -> NewStarts:
     new = plans.filter(
-        started_q(period.end), nature=Nature.NEW, actual_start__gte=period.year_start
+        started_q(period.as_of), nature=Nature.NEW, actual_start__gte=period.year_start
     )
     totals = new.aggregate(
         count=Count("pk"),
@@ -171,7 +174,7 @@ def furthest_behind(warnings: list[LagWarning]) -> list[LagWarning]:
 def briefing_data(period: Period) -> Briefing:
     """Everything the briefing of ``period`` says (a month, a quarter or the year)."""
     year, month, kind = period.year, period.month, period.kind
-    end = period.end
+    end = period.as_of  # whatever is judged "by now" is judged today while the period runs
     plans = AnnualPlan.objects.counted(year)
     summary = portfolio_summary(period)
     by_unit = sorted(
@@ -202,7 +205,10 @@ def briefing_data(period: Period) -> Briefing:
         month=month,
         kind=kind,
         label=period.label,
-        end=end,
+        end=period.end,
+        as_of=end,
+        as_of_text=period.as_of_text,
+        as_of_note=period.as_of_note,
         summary=summary,
         levels=[
             (level.label, summary.by_level[level.value])
@@ -240,7 +246,7 @@ def briefing_batches(period: Period) -> list[BatchRates]:
     one's 签约率, 开工率 and 投产率 by unit and for the county at the period end (2 queries)."""
     batches = Batch.objects.filter(year=period.year, quarter__lte=period.quarter)
     return batch_rates(
-        batches.order_by("quarter", "name"), BatchEntry.objects.all(), end=period.end
+        batches.order_by("quarter", "name"), BatchEntry.objects.all(), end=period.as_of
     )
 
 
@@ -349,7 +355,7 @@ def project_sheet_data(period: Period, *, project: Project) -> ProjectSheet:
             (_data_uri(p.thumbnail), p.caption, p.report.month)
             for p in photos.select_related("report")
         ],
-        overrun=project_overrun(project, period_end=period.end),
+        overrun=project_overrun(project, period_end=period.as_of),
     )
 
 

@@ -146,7 +146,7 @@ TIME_Q = Q(time_overrun__gt=0)
 def overrun_plans(period: Period, *, plans: AnnualPlanQuerySet) -> QuerySet[AnnualPlan]:
     """The period's year's counted plan rows (of ``plans``) whose project overruns its cost or
     its time at the period's end, annotated (`with_overruns`), most over budget first."""
-    rows = with_overruns(plans.counted(period.year), period_end=period.end, prefix="project__")
+    rows = with_overruns(plans.counted(period.year), period_end=period.as_of, prefix="project__")
     return (
         rows.filter(COST_Q | TIME_Q)
         .select_related("project__unit")
@@ -176,7 +176,7 @@ class OverrunSummary:
 
 def overrun_summary(period: Period, *, plans: AnnualPlanQuerySet) -> OverrunSummary:
     """The counts and the sum of cost overruns of the period's year's list, in one query."""
-    rows = with_overruns(plans.counted(period.year), period_end=period.end, prefix="project__")
+    rows = with_overruns(plans.counted(period.year), period_end=period.as_of, prefix="project__")
     figures = rows.aggregate(
         cost_projects=Count("pk", filter=COST_Q),
         cost_total=Sum(

@@ -317,6 +317,42 @@ class Period:
         return rules.period_end(self.year, self.month)
 
     @property
+    def ended(self) -> bool:
+        """Whether the period has run its course by ``today``: on its last day its figures are
+        judged as at its end (the day's own reports cannot be due yet)."""
+        return self.today >= self.end
+
+    @property
+    def as_of(self) -> date:
+        """The day the period is judged at: its last day once it has ended, ``today`` while it
+        has not. Whatever says "by now" (未按期开工, 节点逾期, overdue findings, fund clocks,
+        overruns, I3, I4) is judged on it: a quarter asked for on 7 December is judged on
+        7 December, never on 31 December, which has not come yet."""
+        return min(self.end, self.today)
+
+    @property
+    def judged_month(self) -> int:
+        """The month a judgement against the schedule (投资滞后, 未报送) reads the figures of:
+        the period's month once it has ended; while it has not, the last month of its year
+        that has (on 7 December, November), 0 when none has."""
+        if self.ended:
+            return self.month
+        return self.today.month - 1 if self.today.year == self.year else 0
+
+    @property
+    def as_of_text(self) -> str:
+        """截至… in running text: 11月底, or 12月7日 while the period has not ended."""
+        return formatting.as_of_text(self.as_of, month_end=self.ended)
+
+    @property
+    def as_of_note(self) -> str:
+        """What a document says of a period that has not ended (本季度尚未结束，数据截至12月7日);
+        "" once it has."""
+        if self.ended:
+            return ""
+        return formatting.unfinished_note(kind=self.kind, as_of=self.as_of)
+
+    @property
     def year_start(self) -> date:
         return date(self.year, 1, 1)
 

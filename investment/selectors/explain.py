@@ -120,7 +120,7 @@ def explain_unit(period: Period, *, unit: str) -> Explanation:
         raise UnknownUnit(
             f"“{unit}”在{year}年没有列入计划的项目，不参加排名。参加排名的单位：{names}"
         )
-    end = period.end
+    end = period.as_of
     through = period.due_through
 
     plans = {

@@ -128,7 +128,7 @@ def figures_by(
     key = BREAKDOWNS[by]
     year, month = period.year, period.month
     schedule = period.time_progress
-    end = period.end
+    end = period.as_of
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
 
     groups = (

@@ -231,19 +231,23 @@ def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> 
     yellow or red under the year's `WarningRule` rows (whose docstring table defines each
     measure and edge).
 
-    未报送 is raised only once the month's due day has passed on the period's ``today``. A row
-    not due to start by the period end (``due_to_start_q``) is judged neither 未按期开工 nor
-    投资滞后. Two queries, the plan rows with their sums and the overdue milestones (and the
-    year's rules, when the period has not read them yet).
+    The list is judged at the period's ``as_of``: its end, or today while it has not ended
+    (a quarter asked for on 7 December is not judged on 31 December, which has not come).
+    未按期开工, 未纳统 and 节点逾期 are judged on that day; 投资滞后 and 未报送 on the figures of
+    its ``judged_month`` (November, on 7 December), and 未报送 only once that month's due day
+    has passed. A row not due to start by that day (``due_to_start_q``) is judged neither
+    未按期开工 nor 投资滞后. Two queries, the plan rows with their sums and the overdue
+    milestones (and the year's rules, when the period has not read them yet).
     """
-    year, month = period.year, period.month
-    rule = period.warning_rules
-    end = period.end
-    deadline_passed = period.is_due
+    year, rule, end = period.year, period.warning_rules, period.as_of
+    month = period.judged_month
+    when = period.as_of_text
+    judged = period.at(year, month) if month else None
+    deadline_passed = judged is not None and judged.is_due
     counted = MonthlyReport.counted_q(through=month, prefix="reports__")
     rows = progress_rows(
         year=year,
-        month=month,
+        month=max(month, 1),
         plans=plans,
         last_reported=Max("reports__month", filter=counted),
         due_to_start=due_to_start(end),
@@ -271,15 +275,15 @@ def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> 
         planned = progress.planned_start
         due = values["due_to_start"]
         if not started and planned and planned < end:  # "before the period end": not on it
-            late = _months_between(planned, year, month)
+            late = _months_between(planned, end.year, end.month)
             judge(
                 Indicator.NOT_STARTED,
                 late,
-                f"计划{planned:%Y-%m-%d}开工，至{month}月底未开工"
+                f"计划{planned:%Y-%m-%d}开工，至{when}未开工"
                 + (f"（已{late}个月）" if late else ""),
             )
         behind = progress.ahead_pp
-        if behind is not None and due:
+        if month and behind is not None and due:
             judge(
                 Indicator.INVESTMENT,
                 -behind,
@@ -287,11 +291,11 @@ def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> 
                 f"低于序时进度{rules.for_page(-behind)}个百分点",
             )
         if started and start and not is_in_statistics(progress.statistics_date, end):
-            since = _months_between(start, year, month)
+            since = _months_between(start, end.year, end.month)
             judge(
                 Indicator.NOT_IN_STATISTICS,
                 since,
-                f"{start:%Y-%m-%d}开工，至{month}月底未纳统",
+                f"{start:%Y-%m-%d}开工，至{when}未纳统",
             )
         late_milestones = overdue_by_project.get(progress.project_id, [])
         if late_milestones:
@@ -337,24 +341,28 @@ def _at_least(threshold: Decimal, strict: bool) -> int:
     return math.floor(threshold) + 1 if strict else math.ceil(threshold)
 
 
-def _months_back(period: Period, months: int) -> date:
-    """The last day of the month ``months`` before the period's month."""
-    index = period.year * 12 + period.month - 1 - months
+def _months_back(end: date, months: int) -> date:
+    """The last day of the month ``months`` before the month of ``end``."""
+    index = end.year * 12 + end.month - 1 - months
     return rules.period_end(index // 12, index % 12 + 1)
 
 
 def _lag_conditions(period: Period) -> dict[str, Callable[[Decimal, bool], Q]]:
     """indicator → (threshold, strict) → the rows whose measure passes it (`lag_warnings`'s
-    measures, in its order)."""
-    year, month, end = period.year, period.month, period.end
+    measures, in its order, judged as it judges them: at ``as_of``, on ``judged_month``)."""
+    year, month, end = period.year, period.judged_month, period.as_of
+    judged = period.at(year, month) if month else None
     started = started_q(end)
+    nothing = Q(pk__in=[])
 
     def not_started(threshold: Decimal, strict: bool) -> Q:
         months = _at_least(threshold, strict)
-        late = Q(project__planned_start__lte=_months_back(period, months)) if months > 0 else Q()
+        late = Q(project__planned_start__lte=_months_back(end, months)) if months > 0 else Q()
         return ~started & Q(project__planned_start__lt=end) & late
 
     def investment(threshold: Decimal, strict: bool) -> Q:
+        if not month:
+            return nothing
         # 序时进度 − completed × 100 / plan > t  ⇔  completed × 1200 < (100 m − 12 t) × plan
         compare = LessThan if strict else LessThanOrEqual
         behind = compare(
@@ -365,7 +373,7 @@ def _lag_conditions(period: Period) -> dict[str, Callable[[Decimal, bool], Q]]:
 
     def not_in_statistics(threshold: Decimal, strict: bool) -> Q:
         months = _at_least(threshold, strict)
-        since = Q(actual_start__lte=_months_back(period, months)) if months > 0 else Q()
+        since = Q(actual_start__lte=_months_back(end, months)) if months > 0 else Q()
         return started & ~in_statistics_q(end) & since
 
     def milestone(threshold: Decimal, strict: bool) -> Q:
@@ -381,8 +389,8 @@ def _lag_conditions(period: Period) -> dict[str, Callable[[Decimal, bool], Q]]:
         # running ≥ n: no counted report in months m − n + 1..m, and the row owed one for
         # each of them (its first expected month on or before m − n + 1)
         months = max(_at_least(threshold, strict), 1)  # a row with no month missing: no reason
-        if not period.is_due or months > month:
-            return Q(pk__in=[])
+        if judged is None or not judged.is_due or months > month:
+            return nothing
         first = month - months + 1
         none_since = Q(lag_last_reported__isnull=True) | Q(lag_last_reported__lt=first)
         return started & Q(actual_start__lte=rules.period_end(year, first)) & none_since
@@ -401,7 +409,7 @@ def lag_levels(period: Period, plans: AnnualPlanQuerySet | None = None) -> Annua
     the level it reaches (``LAG_FIELDS``: a `WarningLevel` value or None), as `lag_warnings`
     judges them. One query."""
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(period.year)
-    counted = MonthlyReport.counted_q(through=period.month, prefix="reports__")
+    counted = MonthlyReport.counted_q(through=period.judged_month, prefix="reports__")
     # as `money`: SQLite sums decimals as floats, quantized to the stored 4 places
     completed = Round(
         Coalesce(Sum("reports__amount", filter=counted), Value(ZERO)),

@@ -205,7 +205,7 @@ def unit_ranking(period: Period) -> Ranking:
     """
     year, month, settings = period.year, period.month, period.settings
     schedule = period.time_progress
-    end = period.end
+    end = period.as_of  # judged by today while the period has not ended
     scores: dict[int, UnitScore] = {}
     through = period.due_through
 

@@ -91,7 +91,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "charts": _dashboard_charts(period, summary, by_unit, plans),
             "funds": fund_totals(visible_funds(request.user).filter(year=year)),
             "bond_clock": special_bond_clock(
-                visible_funds(request.user).filter(year=year), end=period.end
+                visible_funds(request.user).filter(year=year), end=period.as_of
             ),
             # 三个一批: the year's batches up to the period's quarter, at its end
             "batches": batch_rates(
@@ -99,7 +99,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
                 .filter(year=year, quarter__lte=period.quarter)
                 .order_by("quarter", "name"),
                 visible_entries(request.user),
-                end=period.end,
+                end=period.as_of,
             ),
             "batches_query": urlencode({"year": year, "month": month}),
             "todos": todos(request.user, period=period),
@@ -160,7 +160,7 @@ def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "replaces": project.replacing_plans.select_related("project").order_by("-year"),
             "milestones": [
                 (m, Timeliness(m.status).label)  # ``status``: with_status
-                for m in project.milestones.with_status(period.end)
+                for m in project.milestones.with_status(period.as_of)
                 .select_related("unit")
                 .order_by("planned_date")
             ],
@@ -173,10 +173,10 @@ def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 )
             ],
             "findings": project.findings.select_related("unit").order_by("-found_on"),
-            "overrun": project_overrun(project, period_end=period.end),
+            "overrun": project_overrun(project, period_end=period.as_of),
             "revisions": project.revisions.select_related("recorded_by"),
             "batches": listings(
-                visible_entries(request.user).filter(project=project), end=period.end
+                visible_entries(request.user).filter(project=project), end=period.as_of
             ),
             "signings": visible_activities(request.user)
             .filter(projects=project)

@@ -81,10 +81,17 @@ def database_levels(period: Period) -> dict[int, dict[str, str]]:
 
 
 def periods() -> list[Period]:
-    """Every month of the year, judged after its due day, and a few before it."""
+    """Every month of the year, judged after its due day, a few before it, and a few before
+    their end."""
     after = [Period.of(YEAR, month, today=date(YEAR + 1, 1, 31)) for month in range(1, 13)]
     before = [Period.of(YEAR, month, today=rules.period_end(YEAR, month)) for month in (3, 8)]
-    return after + before
+    # not ended yet: judged on the day asked (`Period.as_of`), on the last month ended
+    running = [
+        Period.of(YEAR, 12, today=date(YEAR, 12, 7)),
+        Period.of(YEAR, 9, "quarter", today=date(YEAR, 8, 20)),
+        Period.of(YEAR, 6, today=date(YEAR, 1, 10)),
+    ]
+    return after + before + running
 
 
 @pytest.mark.parametrize("seed", [1, 2])
