@@ -6,7 +6,8 @@ conditional update (queued → running), so a task delivered twice, or to two wo
 The work reports through ``Progress``, which writes the job's row at most once a second (and at
 each new phase): on PostgreSQL through a connection of its own, so the page sees the rows move
 while the work's transaction is still open; SQLite has one writer, so there the bar shows what
-was written before the work's transaction and then its end. The work's effect is one
+was written before the work's transaction and then its end, and every other write (each page
+saves its session) waits for that transaction, up to SQLITE_TIMEOUT: a city runs PostgreSQL. The work's effect is one
 transaction: a worker that dies leaves nothing half-written, and ``jobs_recover`` (run when a
 worker starts) runs its job again or fails it with the reason.
 """

@@ -1,0 +1,129 @@
+"""A city's ledger in Chromium, through the background worker (a real one, in a subprocess on
+the test's database): the office uploads it, watches its job's page move (it reloads itself),
+reloads it by hand mid-way, reads the result, opens the preview, confirms, watches the import;
+then uploads the same file again: the preview says nothing changes and the import writes nothing.
+"""
+
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from projects.models import AnnualPlan, Project
+from tests.browser.conftest import sign_in
+from tests.ledger.test_preview import project, projects
+from tests.workbooks import xlsx
+
+# slow: a worker subprocess, and a job paced so the browser sees it move
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+ROWS = 1000
+
+
+@pytest.fixture
+def worker(live_server, settings, tmp_path):
+    """The worker, started on the database the live server serves, files on disk for both.
+
+    PostgreSQL only: SQLite has one writer, and while the job's one transaction runs every page
+    that saves its session (each does, for the idle limit) waits for it (docs/architecture.md)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite the pages wait for the job's transaction: PostgreSQL's journey")
+    settings.LEDGER_BACKGROUND_ROWS = 100
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    db = connection.settings_dict
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PROGRESS_PAUSE": "0.6",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.jobs.slow_worker", "--interval", "0.2"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=60)
+        assert process.returncode == 0, output[-3000:]
+
+
+def watch(page) -> list[int]:
+    """The job's page until it has ended (it reloads itself): the percents it showed."""
+    seen = []
+    for _ in range(300):
+        state = page.locator(".job-state").inner_text()
+        seen.append(int(page.locator("progress.job-bar").get_attribute("value") or 0))
+        if state in ("已完成", "失败"):
+            return seen
+        page.wait_for_timeout(400)
+    raise AssertionError(f"the job did not end: {seen}")
+
+
+def upload_and_watch(page, ledger: Path) -> list[int]:
+    page.goto("/ledger/")
+    page.set_input_files("input[name=file]", str(ledger))
+    page.click("button:text('上传并预览')")
+    page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]+/$"))
+    assert page.locator("h1").inner_text() == f"台账导入预览：{ledger.name}"
+    page.locator(".job-state:text('进行中')").wait_for(timeout=60_000)  # the worker took it
+    page.reload()  # by hand, mid-way: the same job, still going
+    assert page.locator(".job-state").inner_text() in ("进行中", "已完成")
+    seen = watch(page)
+    assert page.locator(".job-state").inner_text() == "已完成"
+    return seen
+
+
+def confirm_and_watch(page, ledger: Path) -> None:
+    page.click("a.job-next:text('查看预览并确认导入')")
+    page.click(f"button:text('确认导入“{ledger.name}”')")
+    page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]+/$"))
+    assert page.locator("h1").inner_text() == f"台账导入：{ledger.name}"
+    watch(page)
+    assert page.locator(".job-state").inner_text() == "已完成"
+    assert f"“{ledger.name}”导入完成。" in page.locator(".job-lines").inner_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_office_imports_a_city_ledger_in_the_background_twice(tab, worker, cast, tmp_path):
+    ledger = tmp_path / "市台账.xlsx"
+    ledger.write_bytes(xlsx({"项目台账": projects(*(project(n) for n in range(1, ROWS + 1)))}))
+    sign_in(tab, cast.officer)
+    page = tab.page
+
+    seen = upload_and_watch(page, ledger)
+
+    assert any(0 < percent < 100 for percent in seen), seen  # it moved, not only began and ended
+    assert seen == sorted(seen)
+    assert f"项目：新增{ROWS}个" in page.locator(".job-lines").inner_text()
+    assert not Project.objects.exists()  # a preview writes nothing
+    page.click("a.job-next:text('查看预览并确认导入')")
+    assert f"将新增{ROWS}个项目" in page.locator("#preview").inner_text()
+    page.go_back()
+    confirm_and_watch(page, ledger)
+    assert Project.objects.count() == AnnualPlan.objects.count() == ROWS
+    versions = sorted(Project.objects.values_list("pk", "version"))
+
+    upload_and_watch(page, ledger)  # the same file again
+    page.click("a.job-next:text('查看预览并确认导入')")
+    assert "与系统中的数据完全一致" in page.locator("#preview").inner_text()
+    page.go_back()
+    confirm_and_watch(page, ledger)
+
+    assert sorted(Project.objects.values_list("pk", "version")) == versions  # nothing written
+    assert tab.problems == []
