@@ -104,3 +104,9 @@ def as_of_text(as_of: date, *, month_end: bool) -> str:
 def unfinished_note(*, kind: str, as_of: date) -> str:
     """What a document says of a period that has not ended yet: 本季度尚未结束，数据截至12月7日."""
     return f"{PERIOD_WORDS[PeriodKind(kind)]}尚未结束，数据截至{as_of.month}月{as_of.day}日"
+
+
+def day(value: date | None) -> str:
+    """A date as every page and PDF a person reads writes it: ``2026年8月5日`` (``—`` when
+    unknown). Tables and facts alike, so one page never mixes 2028-12-28 with 2026年8月5日."""
+    return "—" if value is None else f"{value.year}年{value.month}月{value.day}日"

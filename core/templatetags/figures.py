@@ -38,6 +38,13 @@ def yi1(amount):
 
 
 @register.filter
+def day(value, unknown="—"):
+    """A date as pages and PDFs write it: 2026年8月5日 (`core.formatting.day`); ``unknown``
+    for none (``|day:"未开工"``)."""
+    return unknown if value is None else formatting.day(value)
+
+
+@register.filter
 def percent(rate):
     return formatting.percent(rate)
 

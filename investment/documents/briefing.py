@@ -56,6 +56,7 @@ from investment.selectors.progress import (
     lag_warnings,
     level_counts,
     plan_progress,
+    project_warning,
 )
 from investment.selectors.rankings import Ranking, unit_ranking
 from investment.selectors.timeline import project_timeline
@@ -306,12 +307,19 @@ class ProjectSheet:
     # PDF needs no fetch; caption; month).
     photos: list[tuple[str | None, str, int]]
     overrun: ProjectOverrun
+    warning: LagWarning | None  # its row on the period's lag list (`project_warning`)
+    as_of_text: str  # 截至…: 11月底
+
+    @property
+    def completed(self) -> Decimal | None:
+        """累计完成 through the month: 0 before any report, as the months' table adds up."""
+        return None if self.progress is None else money(self.progress.completed)
 
     @property
     def completion_rate(self) -> Decimal | None:
-        if self.progress is None or self.plan is None:
+        if self.completed is None or self.plan is None:
             return None
-        return rules.percent(money(self.progress.completed), self.plan.planned_investment)
+        return rules.percent(self.completed, self.plan.planned_investment)
 
 
 def project_sheet_data(period: Period, *, project: Project) -> ProjectSheet:
@@ -356,6 +364,8 @@ def project_sheet_data(period: Period, *, project: Project) -> ProjectSheet:
             for p in photos.select_related("report")
         ],
         overrun=project_overrun(project, period_end=period.as_of),
+        warning=project_warning(period, project=project) if plan else None,
+        as_of_text=period.as_of_text,
     )
 
 

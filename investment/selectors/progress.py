@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Round
 from django.db.models.lookups import LessThan, LessThanOrEqual
 
+from core import formatting
 from core.models import money
 from investment import rules
 from investment.models import LEVEL_ORDER, MonthlyReport, WarningLevel, WarningRule
@@ -192,6 +193,10 @@ class Reason(NamedTuple):
     details: str
     level: str  # a WarningLevel
 
+    @property
+    def level_label(self) -> str:
+        return str(WarningLevel(self.level).label)
+
 
 @dataclass
 class LagWarning:
@@ -279,7 +284,7 @@ def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> 
             judge(
                 Indicator.NOT_STARTED,
                 late,
-                f"计划{planned:%Y-%m-%d}开工，至{when}未开工"
+                f"计划{formatting.day(planned)}开工，至{when}未开工"
                 + (f"（已{late}个月）" if late else ""),
             )
         behind = progress.ahead_pp
@@ -295,7 +300,7 @@ def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> 
             judge(
                 Indicator.NOT_IN_STATISTICS,
                 since,
-                f"{start:%Y-%m-%d}开工，至{when}未纳统",
+                f"{formatting.day(start)}开工，至{when}未纳统",
             )
         late_milestones = overdue_by_project.get(progress.project_id, [])
         if late_milestones:
@@ -321,6 +326,13 @@ def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> 
         if warning.reasons:
             warnings.append(warning)
     return warnings
+
+
+def project_warning(period: Period, *, project: Project) -> LagWarning | None:
+    """``project``'s row on the lag list of ``period`` (its page, 项目一页纸), None when it is
+    not on it: the list's own judgement, read for one project (two queries)."""
+    found = lag_warnings(period, plans=AnnualPlan.objects.filter(project=project))
+    return found[0] if found else None
 
 
 # --- the lag levels in the database --------------------------------------------------

@@ -41,7 +41,11 @@ from investment.selectors.portfolio import (
     projects_by_stage,
     report_completeness,
 )
-from investment.selectors.progress import lag_level_counts, plan_progress_all_years
+from investment.selectors.progress import (
+    lag_level_counts,
+    plan_progress_all_years,
+    project_warning,
+)
 from investment.selectors.rankings import report_history
 from investment.selectors.timeline import project_timeline
 from investment.selectors.todo import todos
@@ -182,6 +186,10 @@ def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             .filter(projects=project)
             .select_related("unit")
             .order_by("held_on", "pk"),
+            # On the lag list or not, and why: the list's own judgement at the period due.
+            "warning": project_warning(period, project=project),
+            "judged": any(plan.year == period.year for plan, _, _ in plans),
+            "as_of_text": period.as_of_text,
             "year": period.year,
             "month": period.month,
             "months": range(1, 13),

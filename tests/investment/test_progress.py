@@ -116,7 +116,9 @@ def test_each_reason_carries_its_figures():
         details[code(4)][LagReason.MILESTONE]
         == "2个节点逾期：施工许可（05-01）、主体开工（06-10），最久逾期60天"
     )
-    assert details[code(1)][LagReason.NOT_STARTED] == "计划2024-03-01开工，至6月底未开工（已3个月）"
+    assert (
+        details[code(1)][LagReason.NOT_STARTED] == "计划2024年3月1日开工，至6月底未开工（已3个月）"
+    )
 
 
 def test_a_missing_report_is_not_a_warning_before_its_due_day_has_passed():

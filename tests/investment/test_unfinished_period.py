@@ -77,7 +77,7 @@ def test_a_start_planned_after_today_is_not_late(county):
     (warning,) = [
         w for w in lag_warnings(Period.of(2026, 12, today=TODAY)) if w.progress.name == "城关保障房"
     ]
-    assert warning.reasons[0].details == "计划2026-12-01开工，至12月7日未开工"
+    assert warning.reasons[0].details == "计划2026年12月1日开工，至12月7日未开工"
 
 
 def test_the_money_is_judged_against_the_schedule_of_the_last_month_ended(county):
@@ -133,7 +133,7 @@ def test_the_quarter_briefing_says_the_quarter_has_not_ended(client, county, cas
 
     assert "本季度尚未结束，数据截至12月7日" in text
     assert "截至12月7日共有滞后项目3个" in text
-    assert "计划2026-12-01开工，至12月7日未开工" in text
+    assert "计划2026年12月1日开工，至12月7日未开工" in text
     assert "12月31日" not in text
     assert "12月底" not in text
     assert "2026-12-20" not in text  # 营盘公路改建 is not on the list
