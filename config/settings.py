@@ -47,8 +47,15 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-secret-key-change-me" if DEBUG else "")
+# DEBUG is off unless DEBUG=1 turns it on: under `make run` too, a reporter who opens another
+# unit's record sees our Chinese 404, never Django's English debug page (whitenoise serves the
+# collected static files either way). Production is declared by setting DEBUG=0, as
+# scripts/serve-production.sh does: it must then bring its own SECRET_KEY, and the HTTPS
+# switches default to on. With DEBUG unset (`make run`, the tests, a command on a developer's
+# machine) the development key is used and plain HTTP works.
+DEBUG = env_bool("DEBUG", False)
+PRODUCTION = not DEBUG and env_str("DEBUG", "") != ""
+SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else "dev-only-secret-key-change-me")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -226,11 +233,11 @@ SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
 # Signed-in pages warn this long before either limit (static/js/session-clock.js).
 SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_MINUTES", 5) * 60
 
-# HTTP hardening. The HTTPS switches default to on in production (DEBUG off) and off on a
+# HTTP hardening. The HTTPS switches default to on in production (DEBUG=0) and off on a
 # developer's machine; an intranet that really serves plain HTTP sets HTTPS=0 (and accepts
 # that `check --deploy` then warns about cookies and HSTS). Behind a TLS-terminating proxy
 # set SECURE_PROXY_SSL_HEADER=1 so Django trusts its X-Forwarded-Proto.
-HTTPS = env_bool("HTTPS", not DEBUG)
+HTTPS = env_bool("HTTPS", PRODUCTION)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
