@@ -52,6 +52,21 @@ def yi(amount: Decimal | None, places: str = "0.01") -> str:
     return f"{_half_up(amount / WAN_PER_YI, places):,}"
 
 
+def prose(amount: Decimal | None) -> str:
+    """An amount in a document's running text, as the seeds write them (43.0亿元, 115.4亿元,
+    10万元): from 1 亿元 up in 亿元 with one decimal (16.2亿元); below it in whole 万元 with
+    thousands separators (8,520万元), so a small sum never reads 0.0亿元; below 1 万元 with two
+    decimals (0.50万元). One rule for every section of the briefing, so one sentence
+    never says 5.6亿元 beside 10,704.00万元."""
+    if amount is None:
+        return "—"
+    if amount >= WAN_PER_YI:
+        return f"{yi(amount, '0.1')}亿元"
+    # whole 万元 from 1 up; below, up to two decimals
+    places = "1" if amount >= 1 else "0.01"
+    return wan_text(_half_up(amount, places).normalize()).replace(".00万元", "万元")
+
+
 def percent(rate: Decimal | None, places: str = "0.1") -> str:
     """A rate already in percent: ``30.8%``."""
     if rate is None:

@@ -38,6 +38,12 @@ def yi1(amount):
 
 
 @register.filter
+def prose(amount):
+    """An amount in a document's running text: 16.2亿元, 8,520万元 (`core.formatting.prose`)."""
+    return formatting.prose(amount)
+
+
+@register.filter
 def day(value, unknown="—"):
     """A date as pages and PDFs write it: 2026年8月5日 (`core.formatting.day`); ``unknown``
     for none (``|day:"未开工"``)."""

@@ -15,6 +15,7 @@ does not grow with the portfolio. The originals are kept by `projects.services.r
 """
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -40,7 +41,7 @@ from django.db.models.functions import (
     Greatest,
 )
 
-from core.formatting import wan_text
+from core.formatting import prose, wan_text
 from core.models import money
 from investment import rules
 from investment.rules.periods import Period
@@ -168,8 +169,17 @@ class OverrunSummary:
 
     @property
     def text(self) -> str:
+        return self._said(wan_text)
+
+    @property
+    def prose(self) -> str:
+        """The same in the briefing's running text, its sum as every amount there
+        (`core.formatting.prose`: 合计1.1亿元)."""
+        return self._said(prose)
+
+    def _said(self, amount: Callable[[Decimal], str]) -> str:
         return (
-            f"超概算项目{self.cost_projects}个，合计{wan_text(self.cost_total)}；"
+            f"超概算项目{self.cost_projects}个，合计{amount(self.cost_total)}；"
             f"超工期项目{self.time_projects}个"
         )
 
