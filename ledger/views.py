@@ -40,6 +40,7 @@ from projects.models import AnnualPlan
 
 PENDING = "ledger_previews"  # session key: preview id → the uploaded file waiting
 PENDING_PER_SESSION = 5  # previews one officer may keep open (one per tab)
+RECENT_JOBS = 5  # background previews and imports listed on the upload page
 SHOWN_CHANGES = 50  # the first screenful of changes; the rest in the download
 
 
@@ -89,6 +90,11 @@ def ledger_import_page(request: AuthenticatedRequest) -> HttpResponse:
     context["years"] = (
         AnnualPlan.objects.order_by("-year").values_list("year", flat=True).distinct()
     )
+    # the officer's latest background previews and imports: their pages are reached from here
+    context["jobs"] = Job.objects.filter(
+        started_by=request.user, task_path__startswith=f"{tasks.__name__}."
+    )[:RECENT_JOBS]
+    context["background_rows"] = settings.LEDGER_BACKGROUND_ROWS
     return render(request, "ledger/import.html", context)
 
 

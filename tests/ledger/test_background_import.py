@@ -127,3 +127,21 @@ def test_another_persons_preview_job_is_not_found(client, office, cast):
     client.force_login(cast.supervisor)
 
     assert client.get(f"/ledger/?job={job.pk}", HTTP_HOST="127.0.0.1").status_code in (403, 404)
+
+
+def test_the_upload_page_leads_back_to_the_officers_jobs(client, office, cast):
+    job = follow_job(client, upload(client))
+    other = follow_job(client, upload(client, name="另一份.xlsx"))
+
+    page = client.get(reverse("ledger_import"), HTTP_HOST="127.0.0.1").content.decode()
+
+    assert page.index("台账导入预览：另一份.xlsx") < page.index(
+        "台账导入预览：市台账.xlsx"
+    )  # latest first
+    assert f'href="/jobs/{job.pk}/"' in page and f'href="/jobs/{other.pk}/"' in page
+    assert "超过10行的大文件在后台预览和导入" in page
+    Job.objects.update(started_by=cast.supervisor)  # another person's jobs are theirs alone
+    assert (
+        "ledger-jobs"
+        not in client.get(reverse("ledger_import"), HTTP_HOST="127.0.0.1").content.decode()
+    )
