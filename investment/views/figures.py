@@ -155,6 +155,7 @@ def lag_page(request: AuthenticatedRequest) -> HttpResponse:
             "levels": level_counts(found),  # before the level and reason asked for
             "period_query": _period_query(request, year, month),
             "completeness": report_completeness(period, plans=plans),
+            "as_of_text": period.as_of_text,  # 11月底, or 12月7日 while the month runs
         },
     )
 

@@ -90,6 +90,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "lagging_levels": lagging,
             "lagging_query": urlencode({"year": year, "month": month}),
             "completeness": report_completeness(period, plans=plans),
+            "as_of_note": period.as_of_note,  # 本月尚未结束，数据截至12月7日
             "overruns": overrun_summary(period, plans=plans),
             "overruns_query": urlencode({"year": year, "month": month}),
             "charts": _dashboard_charts(period, summary, by_unit, plans),

@@ -137,3 +137,15 @@ def test_the_quarter_briefing_says_the_quarter_has_not_ended(client, county, cas
     assert "12月31日" not in text
     assert "12月底" not in text
     assert "2026-12-20" not in text  # 营盘公路改建 is not on the list
+
+
+def test_the_dashboard_and_the_lag_list_say_the_month_has_not_ended(client, county, cast):
+    with time_machine.travel(MOMENT):
+        client.force_login(cast.leader)
+        asked = {"year": 2026, "month": 12}
+        dashboard = client.get(reverse("dashboard"), asked).content.decode()
+        lag_list = client.get(reverse("lag_warnings"), asked).content.decode()
+        november = client.get(reverse("dashboard"), {"year": 2026, "month": 11}).content.decode()
+    assert "本月尚未结束，数据截至12月7日" in dashboard
+    assert "截至12月7日，共3个" in lag_list
+    assert "尚未结束" not in november
