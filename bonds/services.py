@@ -271,6 +271,11 @@ def spending_delete(
     """Remove one 支出 entry (entered in error) and bring 支出金额 down with it."""
     require(user, "fund.keep")
     application = locked_current(entry.application, expected_version, label="该资金申报")
+    # Deletions lock the application first, so one already done is seen here: a second
+    # request for the same entry (two tabs, a form without its version) is told, not
+    # recorded and announced as a second deletion.
+    if not FundSpending.objects.filter(pk=entry.pk).exists():
+        raise ValidationError("该支出明细已被删除，请刷新页面查看现有的支出明细。")
     delete_recorded(entry, user=user)
     spending_sync(application, user=user)
     journal.note(f"“{application}”删除支出{wan_text(entry.amount)}（{entry.spent_on}）")

@@ -1,0 +1,95 @@
+"""资金申报's 支出 entries and 资金支出预警规则 under hostile posts, as every role (the office, a
+unit's reporter against another unit's application, the supervisor, the leader, security, the
+auditor, no one signed in): hostile numbers, dates, text and ids never answer a 500 and never
+write an entry the service should refuse."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from bonds.models import FundApplication, FundSpending, FundType
+from bonds.services import fund_save, spending_record
+from tests import builders
+from tests.security.test_batches_attacks import ROLES, hostile
+
+TODAY = date(2026, 6, 15)
+PAST_EVERY_ID = 99999999999999999999  # past a 64-bit primary key
+
+
+@pytest.fixture
+def county(cast):
+    project = builders.project(
+        {"项目代码": "ZJ-001", "项目名称": "老旧小区改造", "责任单位": cast.housing.name,
+         "总投资(万元)": 5000}, listed=False,
+    )  # fmt: skip
+    with time_machine.travel(TODAY, tick=False):
+        application = fund_save(
+            user=cast.officer, project=project, fund_type=FundType.SPECIAL_BOND, year=2026,
+            requested=Decimal(100), approved=Decimal(100), allocated=Decimal(100),
+            allocated_on=date(2026, 1, 10),
+        )  # fmt: skip
+        entry = spending_record(
+            user=cast.officer, application=application, spent_on=date(2026, 2, 1),
+            amount=Decimal(10),
+        )  # fmt: skip
+    return {"application": FundApplication.objects.get(pk=application.pk), "entry": entry}
+
+
+def posts(county):
+    a, e = county["application"].pk, county["entry"].pk
+    rules = {"form-TOTAL_FORMS": "6", "form-INITIAL_FORMS": "6"}
+    return [
+        (reverse("fund_spending_add", args=[a]), ["version", "spent_on", "amount", "note"], {}),
+        (reverse("fund_spending_delete", args=[e]), ["version"], {}),
+        (
+            reverse("fund_clock_rules") + "?year=2026",
+            [
+                f"form-{n}-{key}"
+                for n in range(6)
+                for key in ("version", "yellow_days", "yellow_share", "red_days", "red_share")
+            ],
+            rules | {f"form-{n}-fund_type": t for n, t in enumerate(FundType.values)},
+        ),  # fmt: skip
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_hostile_posts_never_answer_500(cast, county, role):
+    client = Client(raise_request_exception=True)
+    if role:
+        client.force_login(getattr(cast, role))
+    failures = []
+    with time_machine.travel(TODAY, tick=False):
+        for url, keys, fixed in posts(county):
+            for data in hostile(keys):
+                data |= fixed
+                try:
+                    status = client.post(url, data).status_code
+                except Exception as error:
+                    failures.append(
+                        (url, {k: str(v)[:20] for k, v in data.items()}, repr(error)[:300])
+                    )
+                    continue
+                if status >= 500:
+                    failures.append((url, status))
+    assert failures == []
+    entries = FundSpending.objects.filter(application=county["application"])
+    assert sum(entry.amount for entry in entries) <= Decimal(100)
+    assert all(date(2026, 1, 10) <= entry.spent_on <= TODAY for entry in entries)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["fund_detail", "fund_edit", "fund_attach", "fund_spending_add", "fund_spending_delete",
+     "fund_file"],
+)  # fmt: skip
+def test_an_id_past_every_id_in_the_address_is_not_found(cast, name):
+    client = Client(raise_request_exception=True)
+    client.force_login(cast.officer)
+    url = reverse(name, args=[PAST_EVERY_ID])
+    assert client.get(url).status_code in (404, 405)
+    assert client.post(url, {}).status_code == 404
