@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/keyprojects
 
-.PHONY: run serve test test-sqlite test-postgres lint venv
+.PHONY: run serve test test-sqlite test-postgres lint venv bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -45,3 +45,11 @@ lint: venv
 	$(BIN)/mypy .
 	$(BIN)/djlint templates --lint
 	$(BIN)/python -c 'import tests.test_templates as t; t.test_no_template_line_is_longer_than_the_limit()'
+
+# Not part of `make test`: pages and commands timed on a city's data set, SQLite and PostgreSQL,
+# against the floor of the same work; fails naming what got 20 % slower than bench/results.json.
+# BENCH_PROJECTS (20000), BENCH_YEARS (5), BENCH_REPEAT (3): docs/benchmarks.md.
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/keyprojects_bench
+bench: venv
+	scripts/ensure-postgres.sh
+	PG_URL=$(BENCH_PG_URL) $(BIN)/python benchmarks/bench.py

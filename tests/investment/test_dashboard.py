@@ -1,11 +1,9 @@
 """The 总体情况 page: figures of the summary selector, behind a login."""
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.builders import ledger
-from tests.workbooks import a_portfolio, code, load
+from tests.workbooks import code
 
 
 def test_it_requires_a_login(client):
@@ -71,19 +69,6 @@ def test_it_breaks_the_figures_down_by_unit_and_industry_and_counts_lagging_proj
     assert "按责任单位" in page and "营盘镇" in page
     assert "25.0%" in page  # 县交通局: 100 of 400
     assert "滞后预警项目2个" in page
-
-
-def test_its_query_count_does_not_grow_with_the_portfolio(client, cast):
-    load(a_portfolio(10, 2024))
-    load(a_portfolio(200, 2025))
-    client.force_login(cast.officer)
-
-    def count(year: int) -> int:
-        with CaptureQueriesContext(connection) as queries:
-            client.get(reverse("dashboard"), {"year": year, "month": 6})
-        return len(queries)
-
-    assert count(2024) == count(2025)
 
 
 def test_the_page_title_is_plain_text(client, cast):
