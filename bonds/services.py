@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Min, Sum
 from django.utils import timezone
 
 from audit.services import audited
@@ -137,6 +137,13 @@ def fund_save(
             _adjust(application, spent, day, user=user, note="登记申报时填写的支出金额")
         return application
     application = locked_current(application, expected_version, label="该资金申报")
+    first = application.spendings.aggregate(first=Min("spent_on"))["first"]
+    if allocated_on is not None and first is not None and allocated_on > first:
+        # spending_record refuses an entry dated before 下达; moving 下达 past one is refused too
+        raise ValidationError(
+            f"下达日期（{allocated_on}）不能晚于已登记的最早一笔支出（{first}）；"
+            "如需更正，请先在资金申报页删除有误的支出明细。"
+        )
     if spent != application.spent:
         adjustment = _total_adjustment(application, spent)
         if adjustment:

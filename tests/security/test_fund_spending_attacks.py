@@ -93,3 +93,22 @@ def test_an_id_past_every_id_in_the_address_is_not_found(cast, name):
     url = reverse(name, args=[PAST_EVERY_ID])
     assert client.get(url).status_code in (404, 405)
     assert client.post(url, {}).status_code == 404
+
+
+def test_下达日期_moved_past_a_recorded_entry_is_refused_as_the_entry_would_be(cast, county):
+    client = Client()
+    with time_machine.travel(TODAY, tick=False):  # 2026-02-01's and 2026-06-01's entries
+        spending_record(user=cast.officer, application=county["application"],
+                        spent_on=date(2026, 6, 1), amount=Decimal(10))  # fmt: skip
+    application = FundApplication.objects.get(pk=county["application"].pk)
+    client.force_login(cast.officer)
+    form = {"project": application.project_id, "fund_type": FundType.SPECIAL_BOND, "year": 2026,
+            "requested": 100, "approved": 100, "allocated": 100, "allocated_on": "2026-03-01",
+            "spent": 20, "spent_on": "2026-06-01", "version": application.version}  # fmt: skip
+    with time_machine.travel(TODAY, tick=False):
+        page = client.post(reverse("fund_edit", args=[application.pk]), form)
+    assert (
+        "下达日期（2026-03-01）不能晚于已登记的最早一笔支出（2026-02-01）" in page.content.decode()
+    )
+    application.refresh_from_db()
+    assert application.allocated_on == date(2026, 1, 10)
