@@ -1,6 +1,5 @@
 """Fund applications (资金申报): requested → approved → allocated → spent."""
 
-from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import models
@@ -206,12 +205,3 @@ class FundClockRule(Versioned):
         """{资金类型: rule} of ``year`` in FundType's order, defaults for the unsaved. One query."""
         saved = {rule.fund_type: rule for rule in cls.objects.filter(year=year)}
         return {t: saved.get(t) or cls.default(year, t) for t in FundType.values}
-
-    @classmethod
-    def for_years(cls, years: "Iterable[int]") -> "dict[tuple[int, str], FundClockRule]":
-        """{(year, 资金类型): rule} for each of ``years``; one query."""
-        wanted = sorted(set(years))
-        saved = {(r.year, r.fund_type): r for r in cls.objects.filter(year__in=wanted)}
-        return {
-            (y, t): saved.get((y, t)) or cls.default(y, t) for y in wanted for t in FundType.values
-        }

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.lookups import LessThan
 
-from bonds.models import FundClockRule
+from bonds.models import FundClockRule, FundType
 from core.formatting import wan_text
 
 # requested → approved → allocated → spent
@@ -202,11 +202,12 @@ def clock(
 
 
 def clock_light_expression(
-    rules: Iterable[FundClockRule], *, end: date, spent: str = "clock_spent"
+    saved: Iterable[FundClockRule], *, end: date, spent: str = "clock_spent"
 ) -> Case:
     """`clock`'s light as a database expression over an application, ``spent`` naming the
-    annotation that holds what was spent by ``end`` (0 when nothing). ``rules``: one per
-    (year, 资金类型) that the rows may have (`FundClockRule.for_years`)."""
+    annotation that holds what was spent by ``end`` (0 when nothing). ``saved``: the rules
+    saved for the years the rows may have (more do no harm); a (year, 资金类型) with none saved
+    is judged by its type's default, as `FundClockRule.for_year` gives it."""
 
     def below(share: Decimal) -> LessThan:
         # spent / allocated × 100 < share, without a division (SQLite divides integers whole)
@@ -215,6 +216,14 @@ def clock_light_expression(
     def passed(days: int) -> Q:
         return Q(allocated_on__lte=end - timedelta(days=days))
 
+    def lights(rule: FundClockRule, key: Q) -> list[When]:
+        return [
+            When(key & passed(rule.red_days) & below(rule.red_share), then=Value(Light.RED)),
+            When(
+                key & passed(rule.yellow_days) & below(rule.yellow_share), then=Value(Light.YELLOW)
+            ),
+        ]
+
     whens = [
         When(
             Q(allocated__isnull=True) | Q(allocated=0) | Q(allocated_on__isnull=True),
@@ -222,12 +231,12 @@ def clock_light_expression(
         ),
         When(allocated_on__gt=end, then=Value(Light.NONE)),
     ]
-    for rule in rules:
-        key = Q(year=rule.year, fund_type=rule.fund_type)
-        whens += [
-            When(key & passed(rule.red_days) & below(rule.red_share), then=Value(Light.RED)),
-            When(
-                key & passed(rule.yellow_days) & below(rule.yellow_share), then=Value(Light.YELLOW)
-            ),
-        ]
+    saved_years: dict[str, set[int]] = {}
+    for rule in saved:
+        saved_years.setdefault(rule.fund_type, set()).add(rule.year)
+        whens += lights(rule, Q(year=rule.year, fund_type=rule.fund_type))
+    for fund_type in FundType.values:  # the defaults, for the years with none saved
+        years = sorted(saved_years.get(fund_type, ()))
+        key = Q(fund_type=fund_type) & ~Q(year__in=years) if years else Q(fund_type=fund_type)
+        whens += lights(FundClockRule.default(0, fund_type), key)
     return Case(*whens, default=Value(Light.GREEN), output_field=IntegerField())

@@ -12,10 +12,8 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -77,17 +75,25 @@ def fund_totals(
 MONEY = DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
 
 
+class Hundred(RawSQL):
+    """The literal 100.0: a numeric on PostgreSQL, a real on SQLite, whose integer division
+    would make 349 of 582 万元 59 % (the application's page says 60.0 %). A constant, so not
+    grouped on (PostgreSQL refuses a constant in GROUP BY, where RawSQL would put it)."""
+
+    def __init__(self) -> None:
+        super().__init__("100.0", ())
+
+    def get_group_by_cols(self) -> list[Any]:
+        return []
+
+
 def spent_by(end: date) -> Coalesce:
-    """An application's 支出 entries dated on or before ``end``, summed (0 with none)."""
-    entries = (
-        FundSpending.objects.filter(application=OuterRef("pk"), spent_on__lte=end)
-        .order_by()
-        .values("application")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
+    """An application's 支出 entries dated on or before ``end``, summed (0 with none): an
+    aggregate over the join to them, so a list of applications reads them once, grouped, not
+    once per row and per mention (the light names it in each of its conditions)."""
+    total = Sum("spendings__amount", filter=Q(spendings__spent_on__lte=end))
     # 0 as a number: SQLite is given a Decimal as text, and text compares above any number
-    return Coalesce(Subquery(entries, output_field=MONEY), Value(0), output_field=MONEY)
+    return Coalesce(total, Value(0), output_field=MONEY)
 
 
 def entries_held(application_ids: list[int]) -> dict[int, Decimal]:
@@ -104,19 +110,17 @@ def entries_held(application_ids: list[int]) -> dict[int, Decimal]:
 def with_clocks(applications: QuerySet[FundApplication], *, end: date) -> QuerySet[FundApplication]:
     """``applications`` with their clock at the end of ``end``: ``clock_spent`` (spent by
     then), ``clock_light`` (a `bonds.rules.Light`) and ``clock_share`` (% spent, None without
-    money 下达), by `bonds.rules.clock_light_expression`. Two queries here (the years, their
-    rules), one for the rows."""
-    years = applications.order_by().values_list("year", flat=True).distinct()
-    rules = FundClockRule.for_years(years).values()
+    money 下达), by `bonds.rules.clock_light_expression`. One query here (the saved rules of
+    the rows' years), then the rows' own: grouped on the application, its 支出 entries joined
+    once (``applications`` must not join another of its many-valued relations)."""
+    rules = FundClockRule.objects.filter(year__in=applications.order_by().values("year"))
     share = Case(
-        # 100.0: a numeric literal on PostgreSQL, a real on SQLite, whose integer division
-        # would make 349 of 582 万元 59 % (the application's page says 60.0 %).
-        When(Q(allocated__gt=0), then=F("clock_spent") * RawSQL("100.0", ()) / F("allocated")),
+        When(Q(allocated__gt=0), then=F("clock_spent") * Hundred() / F("allocated")),
         default=None,
         output_field=DecimalField(max_digits=30, decimal_places=10),
     )
     return applications.annotate(clock_spent=spent_by(end)).annotate(
-        clock_light=clock_light_expression(rules, end=end), clock_share=share
+        clock_light=clock_light_expression(list(rules), end=end), clock_share=share
     )
 
 

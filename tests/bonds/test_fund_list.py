@@ -82,3 +82,21 @@ def test_the_totals_group_by_year_or_unit_and_export_to_excel(client, cast):
     ]
     assert sheets["按年度汇总"][1][:3] == ("2024年", 2, 1000)
     assert sheets["按年度汇总"][-1][0] == "合计"
+
+
+def test_the_clocks_read_the_spending_entries_once_a_query_not_once_a_row(client, cast):
+    """The light names what was spent in each of its conditions (two per 资金类型 and year, and
+    the share): as a subquery per row the entries were read some fifteen times a row (the list
+    went from 0.08 s to 0.19 s at 2,000 projects); as one grouped join, once a query, whether
+    the rows are filtered, sorted by light or exported."""
+    funds(4)
+    client.force_login(cast.officer)
+
+    with CaptureQueriesContext(connection) as queries:
+        for query in ({}, {"light": "lit"}, {"sort": "-clock_light"}, {"format": "xlsx"}):
+            assert client.get(reverse("fund_list"), query).status_code == 200
+
+    entries = "bonds_fundspending"
+    reads = [q["sql"].count(f'FROM "{entries}"') + q["sql"].count(f'JOIN "{entries}"')
+             for q in queries.captured_queries]  # fmt: skip
+    assert max(reads) == 1, [q["sql"] for q in queries.captured_queries if entries in q["sql"]]
