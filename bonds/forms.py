@@ -5,7 +5,7 @@ from django import forms
 from bonds.models import FundApplication, FundStatus, FundType
 from bonds.rules import DAYS_MAX, LIFECYCLE, derived_status, status_choice
 from core.amounts import amount_field
-from core.params import version_field, year_field
+from core.params import INT_MAX, version_field, year_field
 from projects.forms import ChineseFormMixin, DateInput, MultipleFileField
 from projects.widgets import ProjectChoiceField, ProjectSelect, pickable_projects
 
@@ -70,10 +70,21 @@ class AttachmentForm(ChineseFormMixin, forms.Form):
     )
 
 
-class SpendingForm(ChineseFormMixin, forms.Form):
-    """One 支出 entry; ``version`` is the application's as the page showed it."""
+PAGE_INCOMPLETE = "提交的页面不完整或已过期（缺少版本信息），未保存；请刷新页面后重新填写。"
 
-    version = version_field()
+
+class SpendingForm(ChineseFormMixin, forms.Form):
+    """One 支出 entry; ``version`` is the application's as the page showed it, always sent by
+    the page (a POST without it would skip the check that stops a payment entered twice)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=INT_MAX,
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"), PAGE_INCOMPLETE
+        ),
+    )
     spent_on = forms.DateField(label="支出日期", widget=DATE)
     amount = amount("支出金额", required=True)
     note = forms.CharField(label="说明", required=False, max_length=200)

@@ -16,15 +16,20 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from bonds import services
 from bonds.access import attachment_for, fund_for, spending_for, visible_funds
 from bonds.filters import FundFilter
-from bonds.forms import AttachmentForm, ClockRuleFormSet, FundForm, SpendingForm
-from bonds.models import FundApplication, FundClockRule, FundType
+from bonds.forms import (
+    PAGE_INCOMPLETE,
+    AttachmentForm,
+    ClockRuleFormSet,
+    FundForm,
+    SpendingForm,
+)
+from bonds.models import FundApplication, FundClockRule
 from bonds.rules import spending_closed, spending_progress
 from bonds.selectors import (
     EXPORT_HEADERS,
@@ -45,7 +50,8 @@ from core.errors import error_text
 from core.formatting import wan_text
 from core.http import AuthenticatedRequest
 from core.lists import ListPage
-from core.params import given, id_param, note_bad, year_param
+from core.params import id_param, note_bad
+from core.rule_pages import RulesPage, rules_page, rules_year
 from core.uploads import check_attachments, download
 from core.xlsx import workbook_response
 from projects.access import project_for
@@ -162,8 +168,9 @@ def fund_spending_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record one dated 支出 entry; refused (with the form kept) as one Chinese line each."""
     application = fund_for(request.user, pk)
     form = SpendingForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, application, form)
+    if not form.is_valid():  # a hidden version that is not the page's is said above the form
+        version_wrong = "version" in form.errors
+        return _detail(request, application, form, [PAGE_INCOMPLETE] if version_wrong else [])
     data = form.cleaned_data
     try:
         services.spending_record(
@@ -186,6 +193,8 @@ def fund_spending_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse
     application_pk = entry.application_id
     expected = id_param(request.POST, "version")
     try:
+        if expected is None:  # the page always sends it: without it, two tabs could both delete
+            raise ValidationError(PAGE_INCOMPLETE)
         services.spending_delete(user=request.user, entry=entry, expected_version=expected)
     except ValidationError as error:
         messages.error(request, error_text(error))
@@ -257,13 +266,27 @@ def fund_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     return download(attachment_for(request.user, pk))
 
 
-def _rule_initial(rules: dict[str, FundClockRule]) -> list[dict[str, Any]]:
-    return [
-        {"fund_type": r.fund_type, "version": r.version if r.pk else 0,
-         "yellow_days": r.yellow_days, "yellow_share": f"{r.yellow_share.normalize():f}",
-         "red_days": r.red_days, "red_share": f"{r.red_share.normalize():f}"}
-        for r in rules.values()
-    ]  # fmt: skip
+def _rule_initial(rule: FundClockRule) -> dict[str, Any]:
+    return {"fund_type": rule.fund_type, "version": rule.version if rule.pk else 0,
+            "yellow_days": rule.yellow_days, "yellow_share": f"{rule.yellow_share.normalize():f}",
+            "red_days": rule.red_days, "red_share": f"{rule.red_share.normalize():f}"}  # fmt: skip
+
+
+CLOCK_RULES = RulesPage(
+    name="资金支出预警规则",
+    kind="资金类型",
+    url_name="fund_clock_rules",
+    template="bonds/clock_rules.html",
+    formset=ClockRuleFormSet,
+    prefix="clock",
+    key="fund_type",
+    invalid="天数应填写整数，支出进度应填写数字（最多两位小数）。",
+    follows="资金申报、项目页、总体情况和简报即按新规则亮灯。",
+    initial=_rule_initial,
+    entry=services.ClockRuleEntry,
+    save=services.clock_rules_save,
+    select_id="clock-year",
+)
 
 
 @requires("year.configure", post="year.configure")
@@ -271,60 +294,14 @@ def fund_clock_rules(request: AuthenticatedRequest) -> HttpResponse:
     """资金支出预警规则: a year's clock per 资金类型, beside 预警规则 under 年度设置."""
     # Opens at the year of the period that is due, as 年度设置 and 预警规则 do (in January too).
     due = asked_period(request)[1].due()
-    query = request.GET if given(request.GET, "year") else request.POST
-    year = year_param(query)
-    note_bad(request, "year", year, label="年度", instead=f"已显示{due.year}年", query=query)
-    year = due.year if year is None else year
-    rules = FundClockRule.for_year(year)
-    errors: list[str] = []
-    stale = False
-    if request.method == "POST":
-        formset = ClockRuleFormSet(request.POST, prefix="clock")
-        if formset.is_valid():
-            entries = [
-                services.ClockRuleEntry(
-                    fund_type=form.cleaned_data["fund_type"],
-                    yellow_days=form.cleaned_data["yellow_days"],
-                    yellow_share=form.cleaned_data["yellow_share"],
-                    red_days=form.cleaned_data["red_days"],
-                    red_share=form.cleaned_data["red_share"],
-                    expected_version=form.cleaned_data["version"],
-                )
-                for form in formset
-            ]
-            try:
-                changed = services.clock_rules_save(year=year, user=request.user, rules=entries)
-            except ValidationError as error:
-                errors = error.messages
-                stale = any(e.code == "stale" for e in error.error_list)
-            else:
-                messages.success(
-                    request,
-                    f"{year}年资金支出预警规则已保存，资金申报、项目页、总体情况和简报即按新规则亮灯。"
-                    if changed
-                    else "资金支出预警规则没有改动，未保存新版本。",
-                )
-                return redirect(f"{reverse('fund_clock_rules')}?year={year}")
-        else:
-            errors = ["天数应填写整数，支出进度应填写数字（最多两位小数）。"]
-    else:
-        formset = ClockRuleFormSet(initial=_rule_initial(rules), prefix="clock")
-    lines = [
-        (form, FundType(kind).label)
-        for form in formset
-        if (kind := form["fund_type"].value()) in FundType.values
-    ]
-    return render(
+    year = rules_year(request, default=due.year)
+    return rules_page(
         request,
-        "bonds/clock_rules.html",
-        {
-            "year": year,
+        CLOCK_RULES,
+        year=year,
+        rules=FundClockRule.for_year(year),
+        context={
             "years": clock_rules_years(year, due.today.year),
-            "formset": formset,
-            "lines": lines,
-            "errors": errors,
-            "stale": stale,
-            "saved": any(r.pk for r in rules.values()),
             "history": clock_rules_history(year),
         },
     )

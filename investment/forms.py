@@ -11,7 +11,8 @@ from core.capabilities import own_unit
 from core.formatting import QUARTER_CHOICES
 from core.http import AuthenticatedRequest
 from core.models import PeriodKind
-from core.params import INT_MAX, given, id_param, note_bad, version_field, year_field, year_param
+from core.params import INT_MAX, given, id_param, note_bad, version_field, year_field
+from core.rule_pages import shown_year
 from investment import rules
 from investment.models import MonthlyReport, QualityRule, WarningRule
 from investment.rules.indicators import INDICATORS, WEIGHTS
@@ -73,11 +74,8 @@ def asked_period(
 def settings_year(request: HttpRequest, query: QueryDict, *, due: Period) -> int:
     """The year 年度设置, 预警规则 and 数据质量规则 show: ``query``'s ``year`` (the address's or
     the posted one), else the year of the period that is due (``due``), so the three tabs of
-    one menu open at the same year, in January too; a value that is not a year is said to be
-    ignored."""
-    year = year_param(query)
-    note_bad(request, "year", year, label="年度", instead=f"已显示{due.year}年", query=query)
-    return due.year if year is None else year
+    one menu open at the same year, in January too (`core.rule_pages.shown_year`)."""
+    return shown_year(request, query, default=due.year)
 
 
 def unit_asked(request: AuthenticatedRequest) -> Unit | None:

@@ -16,13 +16,13 @@ from core import filenames
 from core.capabilities import can, requires
 from core.errors import error_text
 from core.http import AuthenticatedRequest
-from core.params import given, id_list, id_param, whole_number
+from core.params import id_list, id_param, whole_number
+from core.rule_pages import RulesPage, rules_page, rules_year
 from core.xlsx import workbook_response
 from investment.forms import (
     QualityRuleFormSet,
     asked_period,
     review_url,
-    settings_year,
     unit_asked,
 )
 from investment.models import MonthlyReport, QualityFlag, QualityRule
@@ -67,69 +67,40 @@ def meaning(rule: QualityRule) -> str:
 # --- 数据质量规则 ---------------------------------------------------------------------------------
 
 
+def _quality_initial(rule: QualityRule) -> dict:
+    return {"rule": rule.rule, "version": rule.version if rule.pk else 0,
+            "enabled": rule.enabled, "threshold": rule.threshold_text}  # fmt: skip
+
+
+RULES_PAGE = RulesPage(
+    name="数据质量规则",
+    kind="规则",
+    url_name="quality_rules",
+    template="investment/quality_rules.html",
+    formset=QualityRuleFormSet,
+    prefix="rule",
+    key="rule",
+    invalid="数据质量规则有误，请刷新页面后重新填写。",
+    follows="该年度的月报已按新规则重新判定。",
+    initial=_quality_initial,
+    entry=RuleEntry,
+    parse={"threshold": parse_threshold},
+    save=quality_rules_save,
+    meaning=meaning,
+)
+
+
 @requires("year.configure")
 def quality_rules(request: AuthenticatedRequest) -> HttpResponse:
     due = Period.due_on(timezone.localdate())
-    query = request.GET if given(request.GET, "year") else request.POST
-    year = settings_year(request, query, due=due)
-    rules = due.read.quality_rules(year)
-    errors: list[str] = []
-    stale = False
-    if request.method == "POST":
-        formset = QualityRuleFormSet(request.POST, prefix="rule")
-        try:
-            if not formset.is_valid():
-                raise ValidationError("数据质量规则有误，请刷新页面后重新填写。")
-            entries = [
-                RuleEntry(
-                    rule=form.cleaned_data["rule"],
-                    enabled=form.cleaned_data["enabled"],
-                    threshold=parse_threshold(form.cleaned_data["threshold"]),
-                    expected_version=form.cleaned_data["version"],
-                )
-                for form in formset
-            ]
-            changed = quality_rules_save(year=year, user=request.user, rules=entries)
-        except ValidationError as error:
-            errors = error.messages
-            stale = any(e.code == "stale" for e in error.error_list)
-        else:
-            messages.success(
-                request,
-                f"{year}年数据质量规则已保存，该年度的月报已按新规则重新判定。"
-                if changed
-                else "数据质量规则没有改动，未保存新版本。",
-            )
-            return redirect(f"{reverse('quality_rules')}?year={year}")
-    else:
-        formset = QualityRuleFormSet(
-            initial=[
-                {
-                    "rule": r.rule,
-                    "version": r.version if r.pk else 0,
-                    "enabled": r.enabled,
-                    "threshold": r.threshold_text,
-                }
-                for r in rules.values()
-            ],  # fmt: skip
-            prefix="rule",
-        )
-    lines = [
-        (form, rules[code], meaning(rules[code]))
-        for form in formset
-        if (code := form["rule"].value()) in rules
-    ]
-    return render(
+    year = rules_year(request, default=due.year)
+    return rules_page(
         request,
-        "investment/quality_rules.html",
-        {
-            "year": year,
+        RULES_PAGE,
+        year=year,
+        rules=due.read.quality_rules(year),
+        context={
             "years": settings_years(year, due.today.year),
-            "formset": formset,
-            "lines": lines,
-            "errors": errors,
-            "stale": stale,
-            "saved": any(r.pk for r in rules.values()),
             "history": rules_history(year, limit=HISTORY_SHOWN),
         },
     )

@@ -6,17 +6,13 @@ under the saved rules (linking to the lag list), and the year's history. The men
 opens tabs 年度设置 · 预警规则 · 责任单位 (templates/investment/_settings_nav.html), so the office's
 menu fits one line at 1280 px."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 
 from core.capabilities import requires
 from core.http import AuthenticatedRequest
-from core.params import given
-from investment.forms import WarningRuleFormSet, settings_year
+from core.rule_pages import RulesPage, rules_page, rules_year
+from investment.forms import WarningRuleFormSet
 from investment.models import WarningRule
 from investment.rules.periods import Period
 from investment.services.warning_rules import (
@@ -31,68 +27,39 @@ from investment.services.year_settings import settings_years
 HISTORY_SHOWN = 50
 
 
-def _initial(rules: dict[str, WarningRule]) -> list[dict]:
-    return [
-        {"indicator": r.indicator, "version": r.version if r.pk else 0, "enabled": r.enabled,
-         "yellow": r.yellow_text, "red": r.red_text}
-        for r in rules.values()
-    ]  # fmt: skip
+def _initial(rule: WarningRule) -> dict:
+    return {"indicator": rule.indicator, "version": rule.version if rule.pk else 0,
+            "enabled": rule.enabled, "yellow": rule.yellow_text, "red": rule.red_text}  # fmt: skip
+
+
+PAGE = RulesPage(
+    name="预警规则",
+    kind="预警指标",
+    url_name="warning_rules",
+    template="investment/warning_rules.html",
+    formset=WarningRuleFormSet,
+    prefix="rule",
+    key="indicator",
+    invalid="阈值应填写数字（最多两位小数）。",
+    follows="滞后预警、挂图作战和总体情况即按新规则判定。",
+    initial=_initial,
+    entry=RuleEntry,
+    save=warning_rules_save,
+    meaning=meaning,
+)
 
 
 @requires("year.configure", post="year.configure")
 def warning_rules(request: AuthenticatedRequest) -> HttpResponse:
     due = Period.due_on(timezone.localdate())
-    query = request.GET if given(request.GET, "year") else request.POST
-    year = settings_year(request, query, due=due)
-    rules = due.read.warning_rules(year)  # the counts below judge by the same rows
-    errors: list[str] = []
-    stale = False
-    if request.method == "POST":
-        formset = WarningRuleFormSet(request.POST, prefix="rule")
-        if formset.is_valid():
-            entries = [
-                RuleEntry(
-                    indicator=form.cleaned_data["indicator"],
-                    enabled=form.cleaned_data["enabled"],
-                    yellow=form.cleaned_data["yellow"],
-                    red=form.cleaned_data["red"],
-                    expected_version=form.cleaned_data["version"],
-                )
-                for form in formset
-            ]
-            try:
-                changed = warning_rules_save(year=year, user=request.user, rules=entries)
-            except ValidationError as error:
-                errors = error.messages
-                stale = any(e.code == "stale" for e in error.error_list)
-            else:
-                messages.success(
-                    request,
-                    f"{year}年预警规则已保存，滞后预警、挂图作战和总体情况即按新规则判定。"
-                    if changed
-                    else "预警规则没有改动，未保存新版本。",
-                )
-                return redirect(f"{reverse('warning_rules')}?year={year}")
-        else:
-            errors = ["阈值应填写数字（最多两位小数）。"]
-    else:
-        formset = WarningRuleFormSet(initial=_initial(rules), prefix="rule")
-    lines = [
-        (form, rules[indicator], meaning(rules[indicator]))
-        for form in formset
-        if (indicator := form["indicator"].value()) in rules
-    ]
-    return render(
+    year = rules_year(request, default=due.year)
+    return rules_page(
         request,
-        "investment/warning_rules.html",
-        {
-            "year": year,
+        PAGE,
+        year=year,
+        rules=due.read.warning_rules(year),  # the counts below judge by the same rows
+        context={
             "years": settings_years(year, due.today.year),
-            "formset": formset,
-            "lines": lines,
-            "errors": errors,
-            "stale": stale,
-            "saved": any(r.pk for r in rules.values()),
             "counts": counts_now(year, due=due),
             "history": rules_history(year, limit=HISTORY_SHOWN),
         },
