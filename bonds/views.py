@@ -92,8 +92,9 @@ class FundList(ListPage[User]):
 
     @cached_property
     def end(self) -> date:
-        """The fund clocks are read at the period's last day, as on the dashboard."""
-        end: date = self.period.end
+        """The fund clocks are read on the day the dashboard judges the period at: its last day,
+        or today while it has not ended (`Period.as_of`)."""
+        end: date = self.period.as_of
         return end
 
     def get_table_kwargs(self) -> dict[str, Any]:
@@ -118,6 +119,7 @@ class FundList(ListPage[User]):
             "totals": self.totals(self.object_list),
             "by": self.by,
             "end": self.end,
+            "ended": self.period.ended,
             "heading": GROUPINGS[self.by][1],
             "groupings": [(key, heading) for key, (_, heading) in GROUPINGS.items()],
         }

@@ -66,6 +66,10 @@ def test_the_list_reads_the_period_asked_for_as_the_dashboard_does(client, offic
         page = client.get(reverse("fund_list"), {"year": 2026, "month": 4}).content.decode()
         assert "支出预警截至2026年4月末" in page
         assert light_on_list(client, year=2026, month=4) == "黄灯"
+    with on(date(2026, 6, 20), client, office):  # June asked for while it runs: today, day 170
+        page = client.get(reverse("fund_list"), {"year": 2026, "month": 6}).content.decode()
+        assert "支出预警截至2026年6月20日" in page
+        assert light_on_list(client, year=2026, month=6) == "黄灯"  # red from day 180
 
 
 def test_a_spending_after_the_period_end_counts_on_the_list_only_from_its_period(client, office):
