@@ -61,11 +61,17 @@ class LagFilter(PlanUnitFilter):
         # applies them.
         return queryset
 
+    def asked(self) -> dict[str, str | None]:
+        """The reason and the row level asked for (None: any), as `LagRows` takes them."""
+        self.is_valid()  # cleans the form; a bad field is left out of cleaned_data
+        return {
+            "reason": self.form.cleaned_data.get("reason") or None,
+            "level": self.form.cleaned_data.get("warning") or None,
+        }
+
     def warnings(self, warnings: list) -> list:
         """The warnings of the reason and the row level asked for."""
-        self.is_valid()  # cleans the form; a bad field is left out of cleaned_data
-        reason = self.form.cleaned_data.get("reason")
-        level = self.form.cleaned_data.get("warning")
+        reason, level = self.asked().values()
         if reason:
             warnings = [w for w in warnings if any(r.reason == reason for r in w.reasons)]
         if level:

@@ -13,12 +13,14 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django_tables2.data import TableListData
+from django_tables2.utils import OrderBy, OrderByTuple
 
 from core import formatting
 from core.tables import NUM, PercentColumn, WanColumn, cell
 from investment.models import WarningLevel
 from investment.rules import overruns
-from investment.selectors.progress import LagWarning, Reason
+from investment.selectors.progress import LagRows, LagWarning, Reason
 from investment.selectors.rankings import Ranking, UnitScore
 from projects.models import AnnualPlan
 
@@ -108,6 +110,22 @@ class ProjectRankingTable(tables.Table):
     def render_rank(self) -> int:
         self.counter = getattr(self, "counter", itertools.count(1))
         return next(self.counter)
+
+
+class LagData(TableListData):
+    """A `LagRows` list to django-tables2: sorted in the database when it can be (the table
+    judges then only the page's rows), else by django-tables2 in Python on every row."""
+
+    data: LagRows
+
+    def order_by(self, aliases: OrderByTuple) -> None:
+        accessors: list[str] = []
+        for alias in aliases:
+            column = self.table.columns[OrderBy(alias).bare]
+            as_shown = OrderBy(alias).is_descending == column.order_by_alias.is_descending
+            accessors += column.order_by if as_shown else column.order_by.opposite
+        if not self.data.order_by(accessors):
+            super().order_by(aliases)
 
 
 class LagTable(tables.Table):

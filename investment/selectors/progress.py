@@ -6,7 +6,8 @@ The per-row judgements (which reason applies, which colour) follow DESIGN.md §3
 """
 
 import math
-from collections.abc import Callable, Iterable
+import operator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,10 +18,13 @@ from django.db.models import (
     Case,
     CharField,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     Max,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -404,8 +408,10 @@ def _lag_conditions(period: Period) -> dict[str, Callable[[Decimal, bool], Q]]:
         if judged is None or not judged.is_due or months > month:
             return nothing
         first = month - months + 1
-        none_since = Q(lag_last_reported__isnull=True) | Q(lag_last_reported__lt=first)
-        return started & Q(actual_start__lte=rules.period_end(year, first)) & none_since
+        sent = MonthlyReport.objects.filter(
+            MonthlyReport.counted_q(through=month), plan=OuterRef("pk"), month__gte=first
+        )
+        return started & Q(actual_start__lte=rules.period_end(year, first)) & Q(~Exists(sent))
 
     return {
         Indicator.NOT_STARTED: not_started,
@@ -421,15 +427,16 @@ def lag_levels(period: Period, plans: AnnualPlanQuerySet | None = None) -> Annua
     the level it reaches (``LAG_FIELDS``: a `WarningLevel` value or None), as `lag_warnings`
     judges them. One query."""
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(period.year)
-    counted = MonthlyReport.counted_q(through=period.judged_month, prefix="reports__")
-    # as `money`: SQLite sums decimals as floats, quantized to the stored 4 places
-    completed = Round(
-        Coalesce(Sum("reports__amount", filter=counted), Value(ZERO)),
-        4,
-        output_field=DecimalField(),
+    counted = MonthlyReport.objects.filter(
+        MonthlyReport.counted_q(through=period.judged_month), plan=OuterRef("pk")
     )
+    # a subquery a row (an index lookup each) costs a city's list a fraction of a join with
+    # every year's reports grouped by row; rounded as `money` (SQLite sums decimals as floats)
+    completed = counted.order_by().values("plan").annotate(total=Sum("amount")).values("total")
     plans = plans.annotate(
-        lag_completed=completed, lag_last_reported=Max("reports__month", filter=counted)
+        lag_completed=Round(
+            Coalesce(Subquery(completed), Value(ZERO)), 4, output_field=DecimalField()
+        )
     )
     levels = {}
     for indicator, passes in _lag_conditions(period).items():
@@ -488,6 +495,77 @@ def lag_level_counts(
         if level is not None:
             counts[level] = counts.get(level, 0) + 1
     return _level_counts(counts)
+
+
+# --- the lag list, a page at a time --------------------------------------------------
+
+
+class LagRows:
+    """The lag list (`lag_warnings` of ``plans``; only the rows with ``reason``, or at
+    ``level``, when asked) judging in Python only the rows a page shows: one query reads every
+    row's levels (`lag_levels`) with what the list sorts by, and `lag_warnings` writes the
+    reasons of the rows sliced (two queries more). A list to django-tables2: ``len``, slices,
+    ``order_by`` (by the table's accessors) and ``sort`` (any other order: every row judged)."""
+
+    # a sort of the list (the table's accessor) → the value of a row read here
+    KEYS = {"progress__code": 1, "progress__unit": 2, "progress__level": 3, "level_rank": 4}
+
+    def __init__(
+        self,
+        period: Period,
+        *,
+        plans: AnnualPlanQuerySet,
+        reason: str | None = None,
+        level: str | None = None,
+    ) -> None:
+        self.period, self.plans = period, plans
+        labels = dict(Level.choices)
+        fields = list(LAG_FIELDS.values())
+        reasons = {str(Indicator(indicator).label): n for n, indicator in enumerate(LAG_FIELDS)}
+        found = lag_levels(period, plans).values_list(
+            "pk", "project__code", "project__unit__name", "level", *fields
+        )
+        self.rows: list[tuple[int, str, str, str, int]] = []
+        counts: dict[str, int] = {}
+        for pk, code, unit, row_level, *levels in found.order_by("project__code"):
+            worst = worst_level(levels)
+            if worst is None:
+                continue
+            counts[worst] = counts.get(worst, 0) + 1
+            if reason and levels[reasons[reason]] is None or level and worst != level:
+                continue
+            rank = -LEVEL_ORDER[worst]  # `LagWarning.level_rank`
+            self.rows.append((pk, code, unit, str(labels[row_level]), rank))
+        self.levels = _level_counts(counts)  # every row's, before the reason and level asked
+        self.judged: list[LagWarning] | None = None  # every row, once sorted by `sort`
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[LagWarning]:
+        return iter(self[:])
+
+    def __getitem__(self, index: slice) -> list[LagWarning]:
+        if self.judged is not None:
+            return self.judged[index]
+        keys = [row[0] for row in self.rows[index]]
+        shown = self.plans.filter(pk__in=keys)
+        judged = {w.progress.plan_id: w for w in lag_warnings(self.period, plans=shown)}
+        return [judged[key] for key in keys]
+
+    def order_by(self, accessors: list[str]) -> bool:
+        """Sort by the table's ``accessors`` ("-": descending) as django-tables2 would (stable,
+        from the code order); False, nothing done, for an accessor not in ``KEYS``."""
+        if any(accessor.lstrip("-") not in self.KEYS for accessor in accessors):
+            return False
+        for accessor in reversed(accessors):  # the least significant first: sorts are stable
+            key = self.KEYS[accessor.lstrip("-")]
+            self.rows.sort(key=operator.itemgetter(key), reverse=accessor.startswith("-"))
+        return True
+
+    def sort(self, key: Callable[[LagWarning], Any]) -> None:
+        """Python's sort of every row judged (an order not read here)."""
+        self.judged = sorted(self[:], key=key)
 
 
 def with_marks(

@@ -18,7 +18,7 @@ from investment.models import MonthlyReport, ReportingPeriod, WarningLevel
 from investment.rules import periods
 from investment.rules.periods import Period
 from investment.selectors.portfolio import reporting_status
-from investment.selectors.progress import LagReason, lag_level_counts
+from investment.selectors.progress import LagReason, LevelCount, lag_level_counts
 from projects.access import visible_plans
 from projects.models import Milestone, User
 from projects.rules import milestone_unit
@@ -39,10 +39,12 @@ def _url(name: str, **query: object) -> str:
     return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
 
 
-def todos(user: User, *, period: Period) -> list[Todo]:
+def todos(user: User, *, period: Period, lagging: list[LevelCount] | None = None) -> list[Todo]:
     """The user's open items with a count above zero, most urgent first, on the ``today`` of
     ``period`` (any period of the request: the items are the month being reported's and the
-    period that is due's, built from it so that no year's settings are read twice)."""
+    period that is due's, built from it so that no year's settings are read twice).
+    ``lagging``: the page's `lag_level_counts` of ``period`` in the user's scope, taken
+    instead of counting again when ``period`` is the one that is due."""
     today = period.today
     # The month being reported (not the period that is due): what reporters fill in and the
     # office reviews until its due day and, late, after it.
@@ -86,7 +88,7 @@ def todos(user: User, *, period: Period) -> list[Todo]:
                 Todo(f"{month}月月报未报齐的单位", missing, _url("review_current"), overdue),
                 *_past_due(user, reporting=reporting, due=due),
             ]
-        items += _warnings(user, due=due)
+        items += _warnings(user, due=due, counts=lagging if due == period else None)
         late = _overdue_milestones(user, year=year, today=today)
         items.append(
             Todo(
@@ -116,11 +118,12 @@ def todos(user: User, *, period: Period) -> list[Todo]:
     return sorted((item for item in items if item.count), key=lambda item: not item.urgent)
 
 
-def _warnings(user: User, *, due: Period) -> list[Todo]:
+def _warnings(user: User, *, due: Period, counts: list[LevelCount] | None) -> list[Todo]:
     """The warning rules' red (and, for a unit, yellow) projects at the period that is due:
     the office is told the red ones, a unit's reporter their own unit's red and yellow."""
     year, month = due.year, due.month
-    counts = lag_level_counts(due, plans=visible_plans(user))
+    if counts is None:
+        counts = lag_level_counts(due, plans=visible_plans(user))
     office = can(user, "report.review")
     return [
         Todo(

@@ -36,14 +36,20 @@ from investment.selectors.explain import UnknownUnit, explain_unit
 from investment.selectors.portfolio import report_completeness
 from investment.selectors.progress import (
     BoardRow,
+    LagRows,
     board,
     lag_warnings,
-    level_counts,
     project_ranking,
     with_marks,
 )
 from investment.selectors.rankings import Ranking, unit_ranking
-from investment.tables import ROWS_PER_PAGE, LagTable, ProjectRankingTable, UnitRankingTable
+from investment.tables import (
+    ROWS_PER_PAGE,
+    LagData,
+    LagTable,
+    ProjectRankingTable,
+    UnitRankingTable,
+)
 from projects.access import visible_plans
 from projects.models import AnnualPlanQuerySet, Level
 
@@ -127,9 +133,8 @@ def lag_page(request: AuthenticatedRequest) -> HttpResponse:
     year, month = period.year, period.month
     filters = LagFilter(request.GET, queryset=visible_plans(request.user))
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
-    found = lag_warnings(period, plans=plans)
-    warnings = filters.warnings(found)
     if request.GET.get("format") == "xlsx":
+        warnings = filters.warnings(lag_warnings(period, plans=plans))
         headers = ("项目代码", "项目名称", "责任单位", "项目级别", "年度计划投资(万元)",
                    "累计完成投资(万元)", "完成率(%)", "预警等级", "预警原因")  # fmt: skip
         rows = (
@@ -141,7 +146,9 @@ def lag_page(request: AuthenticatedRequest) -> HttpResponse:
             for w in warnings
         )  # fmt: skip
         return _xlsx(filenames.lag_warnings(year=year, month=month), "滞后预警", headers, rows)
-    table = LagTable(warnings)
+    # the database picks, counts and orders the lagging rows; the page's rows are judged
+    found = LagRows(period, plans=plans, **filters.asked())
+    table = LagTable(LagData(found))
     paginate(request, table, per_page=ROWS_PER_PAGE)
     return render(
         request,
@@ -152,7 +159,7 @@ def lag_page(request: AuthenticatedRequest) -> HttpResponse:
             "table": table,
             "year": year,
             "month": month,
-            "levels": level_counts(found),  # before the level and reason asked for
+            "levels": found.levels,  # before the level and reason asked for
             "period_query": _period_query(request, year, month),
             "completeness": report_completeness(period, plans=plans),
             "as_of_text": period.as_of_text,  # 11月底, or 12月7日 while the month runs

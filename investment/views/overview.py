@@ -107,7 +107,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
                 end=period.as_of,
             ),
             "batches_query": urlencode({"year": year, "month": month}),
-            "todos": todos(request.user, period=period),
+            "todos": todos(request.user, period=period, lagging=lagging),
             "escalations": escalations(
                 visible_findings(request.user), today=period.today, min_level=LEVEL_LEADERS
             )[:DASHBOARD_ESCALATIONS],
