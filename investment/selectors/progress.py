@@ -24,6 +24,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -81,15 +82,29 @@ class PlanProgress:
         return rules.ahead_pp(self.completion_rate, self.time_progress)
 
 
+def counted_reports_of_row(month: int) -> "QuerySet[MonthlyReport]":
+    """The reports of the plan row at hand (``OuterRef("pk")``) that count through ``month``:
+    for a subquery a row, an index lookup each. On PostgreSQL a join of a city's list with
+    every year's reports, grouped by row, took 5–10 times as long (docs/performance.md)."""
+    return MonthlyReport.objects.filter(
+        MonthlyReport.counted_q(through=month), plan=OuterRef("pk")
+    ).order_by()
+
+
+def completed_through(month: int) -> Subquery:
+    """A plan row's completed investment through ``month`` (None when no report counts)."""
+    rows = counted_reports_of_row(month).values("plan").annotate(total=Sum("amount"))
+    return Subquery(rows.values("total"))
+
+
 def plan_progress(
     *, year: int, month: int, plans: AnnualPlanQuerySet | None = None
 ) -> AnnualPlanQuerySet:
     """Year ``year``'s plan rows with ``completed`` through ``month``, in one query."""
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
-    counted = MonthlyReport.counted_q(through=month, prefix="reports__")
     return (
         plans.select_related("project__unit")
-        .annotate(completed=Sum("reports__amount", filter=counted))
+        .annotate(completed=completed_through(month))
         .order_by("project__code")
     )
 
@@ -253,12 +268,12 @@ def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> 
     when = period.as_of_text
     judged = period.at(year, month) if month else None
     deadline_passed = judged is not None and judged.is_due
-    counted = MonthlyReport.counted_q(through=month, prefix="reports__")
+    last = counted_reports_of_row(month).values("plan").annotate(last=Max("month"))
     rows = progress_rows(
         year=year,
         month=max(month, 1),
         plans=plans,
-        last_reported=Max("reports__month", filter=counted),
+        last_reported=Subquery(last.values("last")),
         due_to_start=due_to_start(end),
     )
     overdue = (
@@ -408,9 +423,7 @@ def _lag_conditions(period: Period) -> dict[str, Callable[[Decimal, bool], Q]]:
         if judged is None or not judged.is_due or months > month:
             return nothing
         first = month - months + 1
-        sent = MonthlyReport.objects.filter(
-            MonthlyReport.counted_q(through=month), plan=OuterRef("pk"), month__gte=first
-        )
+        sent = counted_reports_of_row(month).filter(month__gte=first)
         return started & Q(actual_start__lte=rules.period_end(year, first)) & Q(~Exists(sent))
 
     return {
@@ -427,17 +440,9 @@ def lag_levels(period: Period, plans: AnnualPlanQuerySet | None = None) -> Annua
     the level it reaches (``LAG_FIELDS``: a `WarningLevel` value or None), as `lag_warnings`
     judges them. One query."""
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(period.year)
-    counted = MonthlyReport.objects.filter(
-        MonthlyReport.counted_q(through=period.judged_month), plan=OuterRef("pk")
-    )
-    # a subquery a row (an index lookup each) costs a city's list a fraction of a join with
-    # every year's reports grouped by row; rounded as `money` (SQLite sums decimals as floats)
-    completed = counted.order_by().values("plan").annotate(total=Sum("amount")).values("total")
-    plans = plans.annotate(
-        lag_completed=Round(
-            Coalesce(Subquery(completed), Value(ZERO)), 4, output_field=DecimalField()
-        )
-    )
+    # rounded as `money` (SQLite sums decimals as floats)
+    completed = Coalesce(completed_through(period.judged_month), Value(ZERO))
+    plans = plans.annotate(lag_completed=Round(completed, 4, output_field=DecimalField()))
     levels = {}
     for indicator, passes in _lag_conditions(period).items():
         rule = period.warning_rules[indicator]
