@@ -1,9 +1,11 @@
 """The 总体情况 page: figures of the summary selector, behind a login."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.builders import ledger
-from tests.workbooks import code
+from tests.workbooks import a_portfolio, code, load
 
 
 def test_it_requires_a_login(client):
