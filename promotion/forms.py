@@ -105,17 +105,19 @@ class FiguresForm(ChineseFormMixin, forms.Form):
             self.add_error("quarter", "季度统计请选择季度。")
         return data
 
-    def span(self, today: date) -> tuple[date, date, str]:
-        """The period asked for (the form being valid), else this year: its first and last
-        day, and its name."""
-        data: dict[str, Any] = self.cleaned_data if self.is_valid() else {"kind": Span.YEAR}
+    def span(self, due: tuple[int, int]) -> tuple[str, date, date, str]:
+        """The period asked for (the form being valid), else the month that is due (``due``,
+        (year, month), as every figures page opens): its kind, first and last day, and name."""
+        year, month = due
+        unasked = {"kind": Span.MONTH, "year": year, "month": month}
+        data: dict[str, Any] = self.cleaned_data if self.is_valid() else unasked
         if data["kind"] == Span.RANGE:
             start, end = data["start"], data["end"]
         else:
             start, end = period_span(
                 data["kind"],
-                data.get("year") or today.year,
+                data.get("year") or year,
                 month=data.get("month") or None,
                 quarter=data.get("quarter") or None,
             )
-        return start, end, span_label(start, end)
+        return data["kind"], start, end, span_label(start, end)

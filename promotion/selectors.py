@@ -96,8 +96,13 @@ class BriefingSection:
     this_period: PromotionFigures | None
 
 
-def briefing_section(*, year_start: date, start: date, end: date) -> BriefingSection:
-    everything = Activity.objects.all()
+def briefing_section(
+    *, year_start: date, start: date, end: date, activities: QuerySet[Activity] | None = None
+) -> BriefingSection:
+    """Section (五) of the briefing of the period ``start``–``end``: the year through its end and
+    the period's own part (None when it starts the year); of ``activities`` (the 招商统计 page:
+    the user's), else the county's."""
+    everything = Activity.objects.all() if activities is None else activities
     return BriefingSection(
         year_to_date=promotion_figures(everything, year_start, end),
         this_period=None if start == year_start else promotion_figures(everything, start, end),

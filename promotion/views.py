@@ -3,14 +3,17 @@ deletion, and the figures of a period (seed 004's section (五), for the county 
 Thin views over `promotion.services` and `promotion.selectors`; a unit's reporter keeps and
 sees their own unit's records, the office every unit's, the leaders read."""
 
+from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from core import filenames
 from core.capabilities import own_unit, requires, scoped
@@ -25,7 +28,13 @@ from promotion.filters import ActivityFilter
 from promotion.forms import ActivityForm, FiguresForm
 from promotion.models import Activity
 from promotion.rules import FIGURES, Span
-from promotion.selectors import EXPORT_HEADERS, export_rows, figures_by_unit, promotion_figures
+from promotion.selectors import (
+    EXPORT_HEADERS,
+    briefing_section,
+    export_rows,
+    figures_by_unit,
+    promotion_figures,
+)
 from promotion.tables import ActivityTable
 
 
@@ -140,15 +149,36 @@ def _version(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
+def _due_month(request: AuthenticatedRequest) -> tuple[int, int]:
+    """(year, month) of the month that is due (DESIGN.md §3), where every figures page and the
+    briefing open: from `settings.ASKED_PERIOD` (`investment.forms.asked_period`, an app above
+    this one), as 三个一批's pages take it."""
+    _, period = import_string(settings.ASKED_PERIOD)(request)
+    due = period.due()
+    return due.year, due.month
+
+
 @requires("portfolio.view")
 def promotion_figures_page(request: AuthenticatedRequest) -> HttpResponse:
     """招商引资统计: seed 004's section (五) for a month, quarter, year or dates, with each
-    unit's part (a reporter: their unit's)."""
-    today = timezone.localdate()
-    # Unasked, the form shows the period the figures are for (this year), not 月度 and no year.
-    form = FiguresForm(request.GET or None, initial={"kind": Span.YEAR, "year": today.year})
-    start, end, label = form.span(today)
+    unit's part (a reporter: their unit's). Unasked, the month that is due, as the briefing of
+    that month has it: a month or a quarter with the year through its end beside it (the
+    briefing's 年以来 and 其中本月, one `briefing_section`)."""
+    year, month = _due_month(request)
+    # Unasked, the form shows the period the figures are for (月度, the year and the month).
+    form = FiguresForm(
+        request.GET or None, initial={"kind": Span.MONTH, "year": year, "month": month}
+    )
+    kind, start, end, label = form.span((year, month))
     activities = visible_activities(request.user)
+    to_date = None
+    if kind in (Span.MONTH, Span.QUARTER):
+        section = briefing_section(
+            year_start=date(end.year, 1, 1), start=start, end=end, activities=activities
+        )
+        figures, to_date = section.this_period or section.year_to_date, section.year_to_date
+    else:
+        figures = promotion_figures(activities, start, end)
     return render(
         request,
         "promotion/figures.html",
@@ -157,7 +187,8 @@ def promotion_figures_page(request: AuthenticatedRequest) -> HttpResponse:
             "label": label,
             "start": start,
             "end": end,
-            "figures": promotion_figures(activities, start, end),
+            "figures": figures,
+            "to_date": to_date if figures is not to_date else None,
             "by_unit": figures_by_unit(activities, start, end),
             "headers": [figure.label for figure in FIGURES],
             "own_unit": own_unit(request.user) is not None,

@@ -1,7 +1,8 @@
 """A unit records its 招商 in a browser: 县住建局's reporter records an outbound visit that
 signed one of its projects and a reception of investors, opens the visit again and saves it
 unchanged (twice: nothing changes), and sees only their own unit's records; the office sees
-every unit's, reads the month's figures, and downloads the monthly briefing whose section
+every unit's, reads the figures of the month that is due (opened unasked, then asked again
+as shown), and downloads the monthly briefing whose section
 (五) reads them (the PDF's text through pdftotext)."""
 
 import re
@@ -100,10 +101,18 @@ def test_a_unit_records_a_visit_and_a_signing_and_the_briefing_reads_them(tab, c
         sign_in(tab, cast.officer)
         page.goto("/promotion/")
         assert "绿源现代农业发展有限公司" in page.locator("main table tbody").inner_text()
-        page.goto("/promotion/figures/?kind=month&year=2026&month=10")
-        figures = page.locator("#promotion-figures").inner_text()
-        assert "县级领导带队0次 · 部门牵头1次 · 镇办牵头1次" in figures
-        assert re.sub(r"\s+", "", figures).startswith("外出招商2次")
+        # 招商统计 opens at the month that is due (October on 20 November), as the briefing does;
+        # asked again with its form as shown, it says the same.
+        page.click(".subnav >> text=招商统计")
+        for _ in range(2):
+            assert "2026年10月" in page.locator("h1").inner_text()
+            figures = page.locator("#promotion-figures").inner_text()
+            assert "县级领导带队0次 · 部门牵头1次 · 镇办牵头1次" in figures
+            assert re.sub(r"\s+", "", figures).startswith("外出招商2次")
+            to_date = re.sub(r"\s+", "", page.locator("#year-to-date").inner_text())
+            assert to_date.startswith("2026年以来（截至10月31日）：外出招商2次")
+            page.click("form.filters button[type=submit]")
+        assert "kind=month&year=2026&month=10" in page.url
         look(page, "promotion-figures")
 
         page.goto("/briefing/?kind=month&year=2026&month=10")

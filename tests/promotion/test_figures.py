@@ -11,6 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from investment.documents.briefing import briefing_data
+from investment.rules.periods import Period
 from projects.models import Project
 from promotion.models import Activity
 from promotion.rules import Span, period_span, span_label
@@ -118,18 +120,41 @@ def test_a_period_is_named_as_the_office_writes_it(start, end, label):
     assert span_label(start, end) == label
 
 
-def test_the_page_opens_at_this_year_on_a_frozen_day(client, cast, edges, time_machine):
-    time_machine.move_to("2026-07-01 09:00+08:00")
+def test_the_page_opens_at_the_month_that_is_due_as_the_briefing_says_it(
+    client, cast, edges, time_machine
+):
+    """20 July 2026 (due day 5): June is due, as on every figures page; its figures are the
+    June briefing's section (五): June's own (其中本月) and the year through June (年以来), not
+    the 1 July visit nor the 31 December reception of the calendar year."""
+    time_machine.move_to("2026-07-20 09:00+08:00")
     client.force_login(cast.officer)
 
     page = client.get(reverse("promotion_figures")).content.decode()
+    section = briefing_data(Period.due_on(date(2026, 7, 20))).promotion
 
-    assert '招商引资统计 <small class="muted">2026年' in page
-    assert "县级领导带队1次 · 部门牵头1次 · 镇办牵头1次" in page
-    assert "3<small>批次</small>" in page
-    # and its form says so: 年度 2026, not 月度 with the year left blank
-    assert '<option value="year" selected>年度</option>' in page
-    assert 'name="year" value="2026"' in page
+    assert '招商引资统计 <small class="muted">2026年6月' in page
+    june, year = section.this_period, section.year_to_date
+    assert (june.visits, june.visits_department, june.reception_batches) == (1, 1, 0)
+    assert "县级领导带队0次 · 部门牵头1次 · 镇办牵头0次" in page  # June's
+    assert (year.visits, year.visits_leader, year.reception_batches, year.signed_projects) == (
+        2, 1, 2, 1
+    )  # fmt: skip
+    assert (
+        "2026年以来（截至6月30日）</strong>：外出招商2次，其中县级领导带队1次、部门牵头1次、"
+        "镇办牵头0次；接待客商2批次11人；签约项目1个，总投资0.10亿元。" in page
+    )
+    # and its form says so: 月度, 2026, 6月
+    assert '<option value="month" selected>月度</option>' in page
+    assert 'name="year" value="2026"' in page and '<option value="6" selected>6月</option>' in page
+
+
+def test_a_year_asked_is_the_calendar_year_with_no_year_to_date_line(client, cast, edges):
+    client.force_login(cast.officer)
+
+    page = client.get(reverse("promotion_figures"), {"kind": "year", "year": 2026}).content.decode()
+
+    assert "县级领导带队1次 · 部门牵头1次 · 镇办牵头1次" in page and "3<small>批次</small>" in page
+    assert 'id="year-to-date"' not in page
 
 
 def test_the_page_takes_a_quarter_or_dates_and_says_a_bad_range(client, cast, edges):
