@@ -169,18 +169,20 @@ PROJECT_PAGE_VIEW = "investment.views.overview.project_detail"
 ASKED_PERIOD = "investment.forms.asked_period"
 LOGOUT_REDIRECT_URL = "login"
 
-# Open data (OC4IDS, opendata/): a project's id is this prefix + its 项目代码. A publisher
-# registers its own prefix ("oc4ids-" and six letters or digits) with the Open Contracting
-# Partnership; the default is the standard's placeholder. OC4IDS_PUBLISHED_AT is where the office
-# puts the yearly files (a package's uri: that address + "/2026.json"), OC4IDS_PUBLISHER who
-# publishes them.
-OC4IDS_ID_PREFIX = env_str("OC4IDS_ID_PREFIX", "oc4ids-xxxxxx-")
-if not re.fullmatch(r"oc4ids-[a-z0-9]{6}-", OC4IDS_ID_PREFIX):
+# Open data (OC4IDS, opendata/), each unset by default (the 开放数据 page says what each is set
+# to, or what to set and what the file says meanwhile: opendata.documents.package.publishing):
+# OC4IDS_ID_PREFIX, the prefix a publisher registers with the Open Contracting Partnership
+# ("oc4ids-" and six letters or digits), before each project's 项目代码 (unset: the 项目代码 alone);
+# OC4IDS_PUBLISHED_AT, where the office puts the yearly files (a package's uri: that address +
+# "/2026.json"; unset: a urn:uuid naming the year's package, no address); OC4IDS_PUBLISHER, who
+# publishes them (unset: the office's generic name, opendata.documents.package.PUBLISHER).
+OC4IDS_ID_PREFIX = env_str("OC4IDS_ID_PREFIX", "")
+if OC4IDS_ID_PREFIX and not re.fullmatch(r"oc4ids-[a-z0-9]{6}-", OC4IDS_ID_PREFIX):
     raise ImproperlyConfigured(
         f"OC4IDS_ID_PREFIX must be oc4ids- and six letters or digits and -, got {OC4IDS_ID_PREFIX!r}"
     )
-OC4IDS_PUBLISHED_AT = env_str("OC4IDS_PUBLISHED_AT", "https://example.gov.cn/opendata/oc4ids")
-OC4IDS_PUBLISHER = env_str("OC4IDS_PUBLISHER", "县发展和改革局重点项目办公室")
+OC4IDS_PUBLISHED_AT = env_str("OC4IDS_PUBLISHED_AT", "")
+OC4IDS_PUBLISHER = env_str("OC4IDS_PUBLISHER", "")
 
 # django-axes watches every login attempt first; ModelBackend then checks the password.
 AUTHENTICATION_BACKENDS = [

@@ -16,6 +16,7 @@ from core.models import money
 from investment.models import MonthlyReport
 from investment.rules.periods import Period, month_judged
 from projects.models import AnnualPlan, Milestone, Project, User
+from projects.rules import is_counted
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=18, decimal_places=4))
 
@@ -45,6 +46,16 @@ class YearToPublish:
     through: int | None
     projects: list[PublishedProject]
     people: frozenset[str] = field(default=frozenset())
+
+    @property
+    def counted(self) -> list[PublishedProject]:
+        """The projects whose row counts in the year's figures (`projects.rules.counted_q`): a
+        replaced row is published (as cancelled) but counts in none."""
+        return [
+            item
+            for item in self.projects
+            if is_counted(item.plan.year, item.plan.replaced_by_id, self.year)
+        ]
 
 
 def years_listed() -> list[int]:

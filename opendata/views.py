@@ -13,7 +13,13 @@ from core import filenames
 from core.capabilities import requires
 from core.http import AuthenticatedRequest
 from core.params import note_bad, year_param
-from opendata.documents.package import package_json, package_uri, unmapped
+from opendata.documents.package import (
+    PUBLISHER,
+    package_json,
+    package_uri,
+    project_id,
+    unmapped,
+)
 from opendata.selectors import year_to_publish, years_listed
 
 
@@ -22,23 +28,36 @@ def opendata_page(request: AuthenticatedRequest) -> HttpResponse:
     years = years_listed()
     asked = note_bad(request, "year", year_param(request.GET), label="年度")
     year = asked if asked is not None else (years[0] if years else None)
-    context: dict = {"years": years, "year": year, "prefix": settings.OC4IDS_ID_PREFIX}
+    context: dict = {
+        "years": years,
+        "year": year,
+        # as configured ("" unset: the page says what to set, and what the file says meanwhile)
+        "prefix": settings.OC4IDS_ID_PREFIX,
+        "published_at": settings.OC4IDS_PUBLISHED_AT,
+        "publisher": settings.OC4IDS_PUBLISHER,
+        "publisher_unset": PUBLISHER,
+    }
     if year is not None:
         data = year_to_publish(year)
         total = sum((item.project.total_investment for item in data.projects), start=0)
         # A replaced row is published (as cancelled) but counts in no figure of 总体情况: said
         # apart, so the two pages' counts and totals are seen to agree.
-        replaced = [item for item in data.projects if item.plan.replaced_by_id]
-        counted = sum((item.project.total_investment for item in replaced), start=0)
+        counted = data.counted
+        replaced = len(data.projects) - len(counted)
         context |= {
             "data": data,
             "total": total if data.projects else None,
-            "replaced": len(replaced),
-            "counted": len(data.projects) - len(replaced),
-            "counted_total": total - counted if replaced else None,
+            "replaced": replaced,
+            "counted": len(counted),
+            "counted_total": (
+                sum((item.project.total_investment for item in counted), start=0)
+                if replaced
+                else None
+            ),
             "milestones": sum(len(item.milestones) for item in data.projects),
             "unmapped": unmapped(data),
             "uri": package_uri(year),
+            "example_id": project_id(data.projects[0].project.code) if data.projects else None,
         }
     return render(request, "opendata/page.html", context)
 

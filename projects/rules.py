@@ -34,6 +34,11 @@ def counted_q(year: int, *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}year": year, f"{prefix}replaced_by__isnull": True})
 
 
+def is_counted(row_year: int, replaced_by_id: int | None, year: int) -> bool:
+    """``counted_q`` for one row (its year, and whom it was replaced by, if anyone)."""
+    return row_year == year and replaced_by_id is None
+
+
 def started_q(end: date, *, prefix: str = "") -> Q:
     """开(复)工 by the end of ``end``: the plan rows whose 实际开(复)工日期 is on or before it."""
     return Q(**{f"{prefix}actual_start__lte": end})

@@ -2,9 +2,10 @@
 file the office's download and ``manage.py export_oc4ids`` both give.
 
 The package: ``uri`` (where the office publishes it: ``settings.OC4IDS_PUBLISHED_AT`` + the
-year), ``publisher`` (the schema requires it beside §4's four keys), ``publishedDate``,
-``version`` "0.9" and ``projects``. Each project: ``id`` (``settings.OC4IDS_ID_PREFIX`` +
-项目代码), ``title``, ``description`` (建设内容), ``status``, ``type``, ``sector`` (when mapped),
+year, ``package_uri``), ``publisher`` (the schema requires it beside §4's four keys),
+``publishedDate``, ``version`` "0.9" and ``projects``. Each project: ``id`` (``project_id``:
+``settings.OC4IDS_ID_PREFIX`` + 项目代码; each setting unset, what the file says instead is
+said on the office's page), ``title``, ``description`` (建设内容), ``status``, ``type``, ``sector`` (when mapped),
 ``period`` (计划开工 – 计划竣工), ``budget`` (总投资 in CNY), ``parties`` and ``publicAuthority``
 (the 责任单位), ``identifiers`` (项目代码), ``forecasts`` (the year's 年度计划投资) and
 ``metrics`` (investment completed in the year and to date, through the month due), ``milestones``
@@ -13,6 +14,7 @@ is kept out (every person's name, phone and account): `opendata.rules`.
 """
 
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -36,12 +38,26 @@ class Unmapped:
     industry: str
 
 
+# Who publishes, while OC4IDS_PUBLISHER is unset: the office, by what it is.
+PUBLISHER = "县发展和改革局重点项目办公室"
+
+
+def publisher_name() -> str:
+    return settings.OC4IDS_PUBLISHER or PUBLISHER
+
+
+def project_id(code: str) -> str:
+    """A project's ``id``: the registered prefix + its 项目代码, or the 项目代码 alone while
+    OC4IDS_ID_PREFIX is unset (unique in the county, not in the world)."""
+    return f"{settings.OC4IDS_ID_PREFIX}{code}"
+
+
 def package(data: YearToPublish, *, now: datetime | None = None) -> dict:
     """The project package of ``data`` (`opendata.selectors.year_to_publish`)."""
     now = now or timezone.now()
     return {
         "uri": package_uri(data.year),
-        "publisher": {"name": settings.OC4IDS_PUBLISHER},
+        "publisher": {"name": publisher_name()},
         "publishedDate": rules.moment(now),
         "version": rules.VERSION,
         "projects": [_project(item, data) for item in data.projects],
@@ -55,7 +71,12 @@ def package_json(data: YearToPublish, *, now: datetime | None = None) -> bytes:
 
 
 def package_uri(year: int) -> str:
-    return f"{settings.OC4IDS_PUBLISHED_AT.rstrip('/')}/{year}.json"
+    """Where year ``year``'s package is published (OC4IDS_PUBLISHED_AT + /2026.json); while that
+    is unset, a name that is no address: a urn:uuid of the publisher and the year, the same at
+    every download (the schema asks for a URI, and an address nobody serves would be fake)."""
+    if settings.OC4IDS_PUBLISHED_AT:
+        return f"{settings.OC4IDS_PUBLISHED_AT.rstrip('/')}/{year}.json"
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"oc4ids:{publisher_name()}:{year}").urn
 
 
 def unmapped(data: YearToPublish) -> list[Unmapped]:
@@ -71,7 +92,7 @@ def _project(item: PublishedProject, data: YearToPublish) -> dict:
     project = item.project
     unit = {"id": f"unit-{project.unit_id}", "name": project.unit.name}
     out: dict = {
-        "id": f"{settings.OC4IDS_ID_PREFIX}{project.code}",
+        "id": project_id(project.code),
         "updated": rules.moment(project.updated_at),
         "language": rules.LANGUAGE,
         "identifiers": [{"id": project.code, "scheme": _code_scheme(project.code)}],

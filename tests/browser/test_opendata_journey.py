@@ -1,5 +1,6 @@
 """The office publishes a year's open data in a browser: from Excel台账 to 开放数据, a year
-chosen, the OC4IDS file downloaded; downloaded again, it is the same file but for its date."""
+chosen (the page naming the publishing settings not set yet, and what the file says instead), the
+OC4IDS file downloaded; downloaded again, it is the same file but for its date."""
 
 import json
 from pathlib import Path
@@ -27,6 +28,11 @@ def test_the_office_downloads_a_years_open_data_twice_the_same(tab, cast):
         page.click("text=OC4IDS格式导出")
         assert page.locator("h1").inner_text().startswith("开放数据（OC4IDS）")
         assert "包抓领导、服务专员等人员姓名" in page.locator("#not-published").inner_text()
+        # No prefix registered yet (OC4IDS_ID_PREFIX unset): the page says so and what the file
+        # uses instead, with no placeholder that looks like a value.
+        prefix = page.locator("#setting-prefix").inner_text()
+        assert prefix.startswith("未设置（OC4IDS_ID_PREFIX）：下载的文件以项目代码作项目编号")
+        assert "urn:uuid:" in page.locator("#setting-published-at").inner_text()
 
         page.select_option("#opendata-year", "2024")
         page.click("form.period button[type=submit]")
@@ -41,4 +47,5 @@ def test_the_office_downloads_a_years_open_data_twice_the_same(tab, cast):
     assert problems_of(first) == []
     assert [p["title"] for p in first["projects"]] == ["营盘公路改造工程", "县城东片区综合开发项目"]
     assert {**first, "publishedDate": None} == {**second, "publishedDate": None}
+    assert first["projects"][0]["id"] in prefix  # the example the page gave is the file's id
     assert tab.problems == []

@@ -21,14 +21,15 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry
 from ledger.services.demo import DEMO_PHONES, LEADERS, unit_reporters
-from opendata.documents.package import package
+from opendata.documents.package import PUBLISHER, package, package_uri
 from opendata.selectors import year_to_publish
-from projects.models import Project, User
+from projects.models import AnnualPlan, Project, User
 from tests.workbooks import a_portfolio, code, load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,6 +108,11 @@ FIELDS = {
 }
 
 
+URN_UUID = re.compile(r"urn:uuid:[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")  # a URI, no address
+PREFIX = "oc4ids-k9x2mq-"  # a registered prefix's shape
+PUBLISHED_AT = "https://fgj.county.gov.cn/opendata/oc4ids"
+
+
 def is_date_time(text: object) -> bool:
     """RFC 3339 date-time, with its offset (JSON Schema's "date-time")."""
     if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d.*", text):
@@ -120,7 +126,8 @@ def problems_of(package: dict) -> list[str]:
     found += [] if VERSION_SHAPE.match(package["version"]) else ["version not major.minor"]
     found += [] if package["version"] == "0.9" else [f"version {package['version']}"]
     uri = urlsplit(package["uri"])
-    found += [] if uri.scheme in ("http", "https") and uri.netloc else ["uri not a URI"]
+    address = uri.scheme in ("http", "https") and uri.netloc
+    found += [] if address or URN_UUID.fullmatch(package["uri"]) else ["uri not a URI"]
     found += [] if is_date_time(package["publishedDate"]) else ["publishedDate"]
     found += [] if package["publisher"].get("name") else ["publisher.name"]
     found += [] if package["projects"] else ["no projects (minItems 1)"]
@@ -228,6 +235,7 @@ def _milestone(m: dict) -> list[str]:
     return found
 
 
+@override_settings(OC4IDS_ID_PREFIX=PREFIX)
 def test_the_checks_catch_what_breaks_the_standard():
     """The checks above are no rubber stamp: each rule catches its own break."""
     good = {"uri": "https://example.gov.cn/2026.json", "publisher": {"name": "项目办"},
@@ -309,9 +317,7 @@ def test_each_project_says_who_what_when_and_how_much_in_the_standards_terms(tmp
         data = exported(tmp_path)
 
     assert problems_of(data) == []
-    assert data["uri"] == f"{settings.OC4IDS_PUBLISHED_AT}/2024.json"
     road, block = data["projects"]
-    assert road["id"] == f"{settings.OC4IDS_ID_PREFIX}{code(1, 2023)}"
     assert road["identifiers"] == [
         {"id": code(1, 2023), "scheme": "全国投资项目在线审批监管平台项目代码"}
     ]
@@ -582,3 +588,67 @@ def test_only_the_office_publishes(client, cast):
         client.force_login(person)
         assert client.get(reverse("oc4ids_download"), {"year": 2024}).status_code == 403
         assert client.get(reverse("opendata")).status_code == 403
+
+
+# --- the publishing settings: as configured, or what to set and what the file says meanwhile ----
+
+
+@override_settings(
+    OC4IDS_ID_PREFIX=PREFIX, OC4IDS_PUBLISHED_AT=PUBLISHED_AT, OC4IDS_PUBLISHER="某县发改局"
+)
+def test_the_configured_prefix_address_and_publisher_are_shown_and_published(
+    client, cast, tmp_path
+):
+    a_county()
+    client.force_login(cast.officer)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(reverse("opendata"), {"year": 2024}).content.decode()
+        data = exported(tmp_path)
+
+    assert data["uri"] == f"{PUBLISHED_AT}/2024.json" and data["publisher"] == {
+        "name": "某县发改局"
+    }
+    assert data["projects"][0]["id"] == f"{PREFIX}{code(1, 2023)}"
+    assert problems_of(data) == []
+    assert f"<code>{PREFIX}</code>（OC4IDS_ID_PREFIX）" in page
+    assert f"如 <code>{PREFIX}{code(1, 2023)}</code>" in page
+    assert f"2024年数据包地址为 <code>{PUBLISHED_AT}/2024.json</code>" in page
+    assert "某县发改局（OC4IDS_PUBLISHER）" in page and "未设置" not in page
+
+
+@override_settings(OC4IDS_ID_PREFIX="", OC4IDS_PUBLISHED_AT="", OC4IDS_PUBLISHER="")
+def test_unset_settings_are_named_with_what_the_file_says_instead(client, cast, tmp_path):
+    """Nothing that looks like a value and is none (oc4ids-xxxxxx-, example.gov.cn): the page
+    names each unset setting, what to set, and how the file identifies the projects meanwhile."""
+    a_county()
+    client.force_login(cast.officer)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(reverse("opendata"), {"year": 2024}).content.decode()
+        data = exported(tmp_path)
+        again = exported(tmp_path)
+
+    assert [p["id"] for p in data["projects"]] == [code(1, 2023), code(2, 2024)]
+    assert URN_UUID.fullmatch(data["uri"]) and again["uri"] == data["uri"] == package_uri(2024)
+    assert data["publisher"] == {"name": PUBLISHER}
+    assert problems_of(data) == []
+    assert "<strong>未设置</strong>（OC4IDS_ID_PREFIX）：下载的文件以项目代码作项目编号" in page
+    assert f"（如 <code>{code(1, 2023)}</code>）" in page
+    assert (
+        f"<strong>未设置</strong>（OC4IDS_PUBLISHED_AT）：下载的文件以 <code>{data['uri']}</code> 作数据包标识"
+        in page
+    )
+    assert f"<strong>未设置</strong>（OC4IDS_PUBLISHER）：文件中写作“{PUBLISHER}”" in page
+    assert "xxxxxx" not in page and "example" not in page
+
+
+def test_the_page_counts_the_rows_the_figures_count(client, cast):
+    """The one definition of the rows that count (`projects.rules.counted_q` and its twin
+    `is_counted`): the package's counted projects are `AnnualPlan.objects.counted`."""
+    a_county()
+    east = Project.objects.get(code=code(2, 2024))
+    east.plans.filter(year=2024).update(replaced_by=Project.objects.get(code=code(1, 2023)))
+
+    data = year_to_publish(2024)
+
+    assert [item.plan for item in data.counted] == list(AnnualPlan.objects.counted(2024))
+    assert len(data.projects) == 2 and len(data.counted) == 1

@@ -13,6 +13,7 @@ from projects.models import AnnualPlan, Milestone, Unit
 from projects.rules import (
     counted_q,
     in_statistics_q,
+    is_counted,
     is_in_statistics,
     is_started,
     milestone_unit,
@@ -51,6 +52,11 @@ def test_a_replaced_row_does_not_count(plan):
     assert list(AnnualPlan.objects.filter(counted_q(2026))) == list(
         AnnualPlan.objects.counted(2026)
     )
+    for year in (2025, 2026):  # the query and the check of one row agree
+        by_check = [
+            p for p in AnnualPlan.objects.all() if is_counted(p.year, p.replaced_by_id, year)
+        ]
+        assert by_check == list(AnnualPlan.objects.filter(counted_q(year)))
 
 
 @pytest.mark.parametrize("start", DAYS)
