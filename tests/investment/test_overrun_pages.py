@@ -142,7 +142,7 @@ def test_the_briefing_has_the_overrun_paragraph(client, county):
         reverse("briefing_pdf"), {"kind": "month", "year": 2024, "month": 6, "acknowledged": "1"}
     )
 
-    assert "超概算项目1个，合计1,200.00万元；超工期项目1个" in pdf_text(response.content)
+    assert "超概算项目1个，合计1,200万元；超工期项目1个" in pdf_text(response.content)
 
 
 def test_the_project_sheet_states_the_original_and_the_overrun(client, county):
