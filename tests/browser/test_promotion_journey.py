@@ -128,7 +128,7 @@ def test_a_unit_records_a_visit_and_a_signing_and_the_briefing_reads_them(tab, c
     assert section == (
         "2026年以来（截至10月底），全县各镇（办）各部门开展外出招商活动2次，其中县级领导带队0次，"
         "部门牵头1次，镇办牵头1次；共接待外地客商1批次共计6人来我县进行实地考察与项目洽谈；"
-        "通过招商活动签约项目1个，总投资0.1亿元。其中本月外出招商2次，接待客商1批次6人，签约项目1个。"
+        "通过招商活动签约项目1个，总投资1,000万元。其中本月外出招商2次，接待客商1批次6人，签约项目1个。"
     )
     assert not re.search("xx", text, re.IGNORECASE)
     assert tab.problems == []
