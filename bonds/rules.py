@@ -70,10 +70,26 @@ def spending_closed(
     refuses with it."""
     if allocated is None:
         return NOT_ALLOCATED
-    if allocated_on is not None and allocated_on > today:
-        return f"下达日期（{allocated_on}）晚于今天（{today}），到下达日期后才能登记支出"
+    if (later := allocated_later(allocated_on, today)) is not None:
+        return later
     if (spent or Decimal(0)) >= allocated:
         return f"下达金额（{wan_text(allocated)}）已全部支出，不能再登记支出"
+    return None
+
+
+def allocated_later(allocated_on: date | None, today: date) -> str | None:
+    """Why no 支出 can be dated ``today`` (None: it can): its money is 下达 later."""
+    if allocated_on is not None and allocated_on > today:
+        return f"下达日期（{allocated_on}）晚于今天（{today}），到下达日期后才能登记支出"
+    return None
+
+
+def allocation_after_spending(allocated_on: date | None, first_spent: date | None) -> str | None:
+    """Why ``allocated_on`` cannot be the 下达日期 of an application whose earliest 支出 entry is
+    dated ``first_spent`` (None: it can): money is not spent before it is 下达. The 资金申报 page
+    and the ledger's 资金申报 sheet refuse with it."""
+    if allocated_on is not None and first_spent is not None and allocated_on > first_spent:
+        return f"下达日期（{allocated_on}）不能晚于已登记的最早一笔支出（{first_spent}）"
     return None
 
 

@@ -5,13 +5,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import (
     Case,
     Count,
     DecimalField,
     F,
+    Min,
     Q,
     QuerySet,
     Sum,
@@ -96,15 +97,21 @@ def spent_by(end: date) -> Coalesce:
     return Coalesce(total, Value(0), output_field=MONEY)
 
 
-def entries_held(application_ids: list[int]) -> dict[int, Decimal]:
-    """{application id: Σ of its 支出 entries} of those with any (one query)."""
+class Held(NamedTuple):
+    total: Decimal  # Σ of the entries
+    first: date | None  # the earliest entry's day
+
+
+def entries_held(application_ids: list[int]) -> dict[int, Held]:
+    """{application id: Σ of its 支出 entries and the earliest one's day} of those with any
+    (one query)."""
     rows = (
         FundSpending.objects.filter(application_id__in=application_ids)
         .order_by()
         .values("application_id")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("amount"), first=Min("spent_on"))
     )
-    return {row["application_id"]: money(row["total"]) for row in rows}
+    return {row["application_id"]: Held(money(row["total"]), row["first"]) for row in rows}
 
 
 def with_clocks(applications: QuerySet[FundApplication], *, end: date) -> QuerySet[FundApplication]:

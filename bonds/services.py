@@ -35,6 +35,7 @@ from bonds.models import (
 from bonds.rules import (
     DAYS_MAX,
     LIFECYCLE,
+    allocation_after_spending,
     amount_problems,
     date_problems,
     resulting_status,
@@ -58,6 +59,7 @@ from core.versioning import (
 from projects.models import Project, User
 
 AMOUNTS = [field for field, _ in LIFECYCLE]
+CORRECT_ENTRIES = "如需更正，请先在资金申报页删除有误的支出明细。"
 DUPLICATE = "该项目同一年度、同一资金类型和批次的申报已存在，请修改批次或编辑原申报。"
 
 
@@ -138,12 +140,9 @@ def fund_save(
         return application
     application = locked_current(application, expected_version, label="该资金申报")
     first = application.spendings.aggregate(first=Min("spent_on"))["first"]
-    if allocated_on is not None and first is not None and allocated_on > first:
-        # spending_record refuses an entry dated before 下达; moving 下达 past one is refused too
-        raise ValidationError(
-            f"下达日期（{allocated_on}）不能晚于已登记的最早一笔支出（{first}）；"
-            "如需更正，请先在资金申报页删除有误的支出明细。"
-        )
+    # spending_record refuses an entry dated before 下达; moving 下达 past one is refused too
+    if (problem := allocation_after_spending(allocated_on, first)) is not None:
+        raise ValidationError(f"{problem}；{CORRECT_ENTRIES}")
     if spent != application.spent:
         adjustment = _total_adjustment(application, spent)
         if adjustment:

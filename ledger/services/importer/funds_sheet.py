@@ -3,7 +3,8 @@
 A new application's 状态, when blank, follows its amounts (`bonds.rules.resulting_status`); a
 row's amounts over the stored ones must keep 批复 ≤ 申报 …. 支出金额 is a total: what it adds to
 the application's dated 支出 entries is one adjusting entry of the import day, and a total below
-them is refused naming the row."""
+them is refused naming the row; so is a 下达日期 later than the earliest entry, or a total whose
+adjusting entry would come before its 下达日期 (`bonds.rules`, as the 资金申报 page refuses them)."""
 
 from decimal import Decimal
 from typing import Any
@@ -11,8 +12,15 @@ from typing import Any
 from simple_history.utils import bulk_create_with_history
 
 from bonds.models import FundApplication, FundSpending
-from bonds.rules import amount_problems, resulting_status, status_choice, status_problem
-from bonds.selectors import entries_held
+from bonds.rules import (
+    allocated_later,
+    allocation_after_spending,
+    amount_problems,
+    resulting_status,
+    status_choice,
+    status_problem,
+)
+from bonds.selectors import Held, entries_held
 from core import formatting
 from ledger.rules import schema
 from ledger.rules.rows import Record
@@ -24,6 +32,7 @@ HEADERS = {
     "spent": "支出金额(万元)",
 }
 AMOUNTS = ("requested", "approved", "allocated", "spent")
+NONE_HELD = Held(Decimal(0), None)
 
 
 def import_funds(run: Importer, records: list[Record]) -> None:
@@ -43,9 +52,14 @@ def import_funds(run: Importer, records: list[Record]) -> None:
         fund = stored.get(record.key)
         # 支出金额 is a total: what it adds to the dated entries is one entry of today
         # (bonds.services: 支出金额 is the sum of the entries).
+        entries, first = held.get(fund.pk, NONE_HELD) if fund is not None else NONE_HELD
+        allocated_on = values.get("allocated_on", fund.allocated_on if fund else None)
+        if (problem := allocation_after_spending(values.get("allocated_on"), first)) is not None:
+            run.problem(
+                f"{problem}，请在资金申报页删除有误的支出明细", sheet, record.row, "下达日期"
+            )
         if "spent" in values and (fund is None or not same(fund.spent, values["spent"])):
             spent = values["spent"]
-            entries = held.get(fund.pk, Decimal(0)) if fund is not None else Decimal(0)
             if spent < entries:
                 run.problem(
                     f"支出金额（{formatting.wan_text(spent)}）小于已登记的支出明细合计"
@@ -53,6 +67,9 @@ def import_funds(run: Importer, records: list[Record]) -> None:
                     "请在资金申报页删除有误的支出明细",
                     sheet, record.row, "支出金额(万元)",
                 )  # fmt: skip
+            elif spent > entries and (later := allocated_later(allocated_on, run.today)):
+                # the difference would be an entry of the import day, before the money was 下达
+                run.problem(later, sheet, record.row, "支出金额(万元)")
             elif spent > entries:
                 adjustments[record.key] = spent - entries
                 values["spent_on"] = run.today
