@@ -8,8 +8,8 @@ from core.amounts import amount_field
 from core.params import version_field, whole_number, year_field
 from projects.codes import project_code_problem
 from projects.models import SORT_ORDER_MAX, AnnualPlan, Milestone, Project, Unit
-from projects.rules import actual_date_problem
-from projects.selectors import merged_into, merged_refusal
+from projects.rules import actual_date_problem, completion_date_problem
+from projects.selectors import first_start, merged_into, merged_refusal
 from projects.services import revisions
 
 # The only format an <input type="date"> reads and sends. Django would otherwise render the
@@ -129,7 +129,8 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
         label="批复文号", required=False, max_length=revisions.APPROVAL_LIMIT
     )
     REVISION_FIELDS = ("revision_reason", "approval_number")
-    # Dates of what has happened (三个一批's 签约, 投产): never after today.
+    # Dates of what has happened (三个一批's 签约, 投产): never after today. 实际竣工日期 besides
+    # never before the project started (``completion_date_problem``).
     ACTUAL_DATES = {"signed_on": "签约日期", "production_on": "投产日期"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -170,6 +171,11 @@ class ProjectForm(ChineseFormMixin, forms.ModelForm):
                 continue  # only a date being changed: one stored earlier never blocks the rest
             if problem := actual_date_problem(label, day, today=today):
                 self.add_error(name, f"{problem}。")
+        end = data.get("actual_end")
+        if end != self.instance.actual_end:
+            first = first_start(self.instance) if self.instance.pk else None
+            if problem := completion_date_problem(end, first, today=today):
+                self.add_error("actual_end", f"{problem}。")
         if self.asks_revision and not (data.get("revision_reason") or "").strip():
             changes = self.revision_changes()
             if changes:

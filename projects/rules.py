@@ -13,8 +13,10 @@ all counted rows — so the condition is one and the populations stay what each 
 - due to start by a day: a 计划开工日期 on or before it, or none (after it: 未到开工期, neither
   未按期开工 nor 投资滞后, grey on the board).
 - 纳统 by a day: a 纳统日期 on or before it.
-- an actual date (实际开(复)工日期, 纳统日期, 签约日期, 投产日期) is a day that has happened: never after
-  today (``actual_date_problem``, the one refusal the forms, the services and the import give).
+- an actual date (实际开(复)工日期, 纳统日期, 签约日期, 投产日期, 实际竣工日期) is a day that has happened:
+  never after today (``actual_date_problem``, the one refusal the forms, the services and the
+  import give); 实际竣工日期 is besides never before the project's first 实际开(复)工日期
+  (``completion_date_problem``).
 - the unit a milestone counts for: its own 责任单位 when it has one, else its project's
   (DESIGN.md §3, I3 and 我的待办).
 - 逾期 (a milestone or finding late at a day) is `projects.deadlines`'.
@@ -78,6 +80,29 @@ def actual_date_problem(label: str, day: date | None, *, today: date) -> str | N
     one, the ledger import puts it after the row and column (DESIGN.md §4)."""
     if day is not None and day > today:
         return f"{label}（{day:%Y-%m-%d}）不能晚于今天（{today:%Y-%m-%d}）"
+    return None
+
+
+def completion_date_problem(
+    actual_end: date | None, first_start: date | None, *, today: date
+) -> str | None:
+    """Why ``actual_end`` (实际竣工日期) cannot be right for a project whose earliest
+    实际开(复)工日期 is ``first_start``: it is after today (``actual_date_problem``), or before
+    the project started (``completed_before_start``). None: nothing wrong."""
+    return actual_date_problem("实际竣工日期", actual_end, today=today) or completed_before_start(
+        actual_end, first_start
+    )
+
+
+def completed_before_start(actual_end: date | None, first_start: date | None) -> str | None:
+    """Why a project cannot have been completed on ``actual_end`` (实际竣工日期) when its earliest
+    实际开(复)工日期 is ``first_start``: completed before it started. One line, as
+    ``actual_date_problem`` writes it; the plan row's start is judged by it too."""
+    if actual_end is not None and first_start is not None and actual_end < first_start:
+        return (
+            f"实际竣工日期（{actual_end:%Y-%m-%d}）早于实际开(复)工日期（{first_start:%Y-%m-%d}），"
+            "竣工不能早于开工"
+        )
     return None
 
 

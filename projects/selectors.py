@@ -4,6 +4,7 @@ the unit names closest to a typed one, the next 排序 offered."""
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from difflib import SequenceMatcher
 
 from django.db import models
@@ -47,6 +48,15 @@ def next_sort_order() -> int:
     SORT_ORDER_MAX, so the offer is always one the form takes)."""
     highest = Unit.objects.aggregate(highest=models.Max("sort_order"))["highest"] or 0
     return min((highest // 10 + 1) * 10, SORT_ORDER_MAX)
+
+
+def first_start(project: Project, *, excluding: AnnualPlan | None = None) -> date | None:
+    """``project``'s earliest 实际开(复)工日期 over its plan rows (``excluding`` one being changed),
+    the day its 实际竣工日期 may not precede (`projects.rules.completed_before_start`)."""
+    plans = AnnualPlan.objects.filter(project=project)
+    if excluding is not None:
+        plans = plans.exclude(pk=excluding.pk)
+    return plans.aggregate(first=models.Min("actual_start"))["first"]
 
 
 def merged_into(unit_id: int) -> Unit | None:

@@ -169,6 +169,15 @@ PROJECT_HEADERS = {
 }
 
 
+# 项目台账's dates of what has happened, the project's and the plan row's: never after today.
+ACTUAL_DATES = {
+    "signed_on": "签约日期",
+    "production_on": "投产日期",
+    "actual_start": "实际开(复)工日期",
+    "statistics_date": "纳统日期",
+}
+
+
 @dataclass
 class ProjectSheet:
     """项目台账 read: plan rows as records keyed (code, year) with the plan's fields; each
@@ -216,10 +225,6 @@ def read_projects(raw: RawSheet, problems: list[Problem]) -> ProjectSheet:
         # 三个一批 (DESIGN.md §3): the dates 签约率 and 投产率 read.
         reader.optional(project, "signed_on", "签约日期", read_date)
         reader.optional(project, "production_on", "投产日期", read_date)
-        for name in ("signed_on", "production_on"):  # what has happened: never after today
-            header = PROJECT_HEADERS[name]
-            if problem := actual_date_problem(header, project.get(name), today=today):
-                reader.fail(header, problem)
         plan = {
             "level": reader.read("项目级别", choice(schema.LEVELS)),
             "nature": reader.read("建设性质", choice(schema.NATURES)),
@@ -227,6 +232,11 @@ def read_projects(raw: RawSheet, problems: list[Problem]) -> ProjectSheet:
         }
         reader.optional(plan, "actual_start", "实际开(复)工日期", read_date)
         reader.optional(plan, "statistics_date", "纳统日期", read_date)
+        # What has happened is never after today: the one rule the forms give (projects.rules).
+        given_dates = project | plan
+        for name, header in ACTUAL_DATES.items():
+            if problem := actual_date_problem(header, given_dates.get(name), today=today):
+                reader.fail(header, problem)
         # 替换 (DESIGN.md §3): the code of the project that took this year's place, so a
         # replaced row stays out of the figures after an export → import.
         reader.optional(plan, "replaced_by_code", "替换为", read_code)

@@ -48,7 +48,8 @@ from projects.models import (
     Unit,
     User,
 )
-from projects.rules import actual_date_problem
+from projects.rules import actual_date_problem, completed_before_start
+from projects.selectors import first_start
 from projects.services import revisions
 from projects.services.units import lock_units
 
@@ -317,6 +318,10 @@ def _plan_date_problems(plan: AnnualPlan, changed: dict[str, Any], today: date) 
                 f"新建项目的开工日期应在{plan.year}年内（所填{start:%Y-%m-%d}）；"
                 "此前已开工的项目应为续建。"
             )
+        others = first_start(plan.project, excluding=plan)
+        earliest = start if others is None else min(start, others)
+        if before := completed_before_start(plan.project.actual_end, earliest):
+            problems.append(f"{before}。")
     if future := actual_date_problem("纳统日期", changed.get("statistics_date"), today=today):
         problems.append(f"{future}。")
     return problems

@@ -1,6 +1,8 @@
-"""签约日期 and 投产日期 (三个一批) record what has happened: a date after today is refused, by the
-project form and by the ledger's 项目台账 alike, in the one line `projects.rules.actual_date_problem`
-writes; a bad row blocks the whole import as every other bad row does."""
+"""签约日期, 投产日期 (三个一批), 实际开(复)工日期, 纳统日期 and 实际竣工日期 record what has happened: a
+date after today is refused, by the forms and by the ledger's 项目台账 alike, in the one line
+`projects.rules.actual_date_problem` writes, the import naming the row; a bad row blocks the whole
+import as every other bad row does. 实际竣工日期 is besides never before the project started
+(`projects.rules.completion_date_problem`), judged on the project form and on the plan row."""
 
 from datetime import date
 
@@ -8,8 +10,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from projects.models import Project
-from projects.rules import actual_date_problem
+from projects.models import AnnualPlan, Project
+from projects.rules import actual_date_problem, completion_date_problem
 from tests.builders import project_row
 from tests.ledger.test_import_errors import problems_of
 from tests.projects.test_project_editing import project_data
@@ -73,7 +75,7 @@ def test_a_date_stored_before_never_blocks_an_edit_of_something_else(client, cas
     assert Project.objects.get().name == "城关污水处理厂一期"
 
 
-@pytest.mark.parametrize("header", ["签约日期", "投产日期"])
+@pytest.mark.parametrize("header", ["签约日期", "投产日期", "实际开(复)工日期", "纳统日期"])
 def test_the_ledger_refuses_a_row_dated_after_today_and_writes_nothing(header):
     good = project_row(1, {"年度": 2026, header: TODAY})
     bad = project_row(2, {"年度": 2026, header: "2026/7/21"})
@@ -83,3 +85,95 @@ def test_the_ledger_refuses_a_row_dated_after_today_and_writes_nothing(header):
         f"项目台账!3: {header}: {header}（2026-07-21）不能晚于今天（2026-07-20）"
     ]
     assert code(2) not in set(Project.objects.values_list("code", flat=True))
+
+
+def test_the_ledger_names_every_row_with_a_future_start_or_statistics_date():
+    rows = [
+        project_row(1, {"年度": 2026, "实际开(复)工日期": "2026-08-01", "纳统日期": None}),
+        project_row(2, {"年度": 2026, "实际开(复)工日期": None, "纳统日期": "2026年12月1日"}),
+        project_row(3, {"年度": 2026, "实际开(复)工日期": TODAY, "纳统日期": TODAY}),
+    ]
+    sheet = [list(rows[0]), *(list(row.values()) for row in rows)]
+
+    assert problems_of({"项目台账": sheet}) == [
+        "项目台账!2: 实际开(复)工日期: 实际开(复)工日期（2026-08-01）不能晚于今天（2026-07-20）",
+        "项目台账!3: 纳统日期: 纳统日期（2026-12-01）不能晚于今天（2026-07-20）",
+    ]
+    assert not Project.objects.exists()
+
+
+def test_a_completion_is_never_after_today_nor_before_the_start():
+    start = date(2025, 4, 1)
+
+    assert completion_date_problem(TOMORROW, start, today=TODAY) == (
+        "实际竣工日期（2026-07-21）不能晚于今天（2026-07-20）"
+    )
+    assert completion_date_problem(date(2025, 3, 31), start, today=TODAY) == (
+        "实际竣工日期（2025-03-31）早于实际开(复)工日期（2025-04-01），竣工不能早于开工"
+    )
+    assert completion_date_problem(start, start, today=TODAY) is None
+    assert completion_date_problem(TODAY, None, today=TODAY) is None
+    assert completion_date_problem(None, start, today=TODAY) is None
+
+
+def started_project(client, cast) -> Project:
+    """A project on 2025's list that started on 2025-04-01, as the office records it."""
+    client.force_login(cast.officer)
+    client.post(reverse("project_create"), project_data())
+    project = Project.objects.get()
+    client.post(
+        reverse("plan_add", args=[project.pk]),
+        {"year": 2025, "level": "county", "nature": "new", "planned_investment": "3000",
+         "actual_start": "2025-04-01"},
+    )  # fmt: skip
+    return Project.objects.get()
+
+
+@pytest.mark.parametrize(
+    ("end", "message"),
+    [
+        ("2026-07-21", "实际竣工日期（2026-07-21）不能晚于今天（2026-07-20）。"),
+        ("2025-03-31", "实际竣工日期（2025-03-31）早于实际开(复)工日期（2025-04-01），竣工不能早于开工。"),
+    ],
+)  # fmt: skip
+def test_the_project_form_refuses_a_completion_that_cannot_be_right(client, cast, end, message):
+    project = started_project(client, cast)
+
+    page = client.post(
+        reverse("project_edit", args=[project.pk]),
+        project_data(stage="completed", actual_end=end, version=project.version),
+    )
+
+    assert message in page.content.decode()
+    assert Project.objects.get().actual_end is None
+
+
+def test_the_project_form_takes_a_completion_on_the_start_day_or_later(client, cast):
+    project = started_project(client, cast)
+
+    client.post(
+        reverse("project_edit", args=[project.pk]),
+        project_data(stage="completed", actual_end="2026-06-30", version=project.version),
+    )
+
+    assert Project.objects.get().actual_end == date(2026, 6, 30)
+
+
+def test_a_start_after_the_recorded_completion_is_refused_on_the_plan_row(client, cast):
+    project = started_project(client, cast)
+    client.post(
+        reverse("project_edit", args=[project.pk]),
+        project_data(stage="completed", actual_end="2025-10-31", version=project.version),
+    )
+    plan = AnnualPlan.objects.get()
+
+    page = client.post(
+        reverse("plan_edit", args=[project.pk, 2025]),
+        {"level": "county", "nature": "new", "planned_investment": "3000",
+         "actual_start": "2025-11-02", "version": plan.version},
+    )  # fmt: skip
+
+    assert "实际竣工日期（2025-10-31）早于实际开(复)工日期（2025-11-02），竣工不能早于开工。" in (
+        page.content.decode()
+    )
+    assert AnnualPlan.objects.get().actual_start == date(2025, 4, 1)
