@@ -56,7 +56,8 @@ def first_start(project: Project, *, excluding: AnnualPlan | None = None) -> dat
     plans = AnnualPlan.objects.filter(project=project)
     if excluding is not None:
         plans = plans.exclude(pk=excluding.pk)
-    return plans.aggregate(first=models.Min("actual_start"))["first"]
+    first: date | None = plans.aggregate(first=models.Min("actual_start"))["first"]
+    return first
 
 
 def merged_into(unit_id: int) -> Unit | None:
