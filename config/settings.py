@@ -349,6 +349,10 @@ TASKS = {
 # is one transaction) until it has been tried JOBS_MAX_ATTEMPTS times, then failed with its reason.
 JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 300)
 JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 2)
+# An ended job (its page, its result file) and the task queue's finished rows are kept this many
+# days, then deleted by `manage.py jobs_prune` and by the worker (when it starts, then at most once
+# an hour after a job); queued and running jobs are never deleted.
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 30)
 
 # The audit trail is kept at least this long (等保 2.0: six months); nothing in the app deletes it.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)

@@ -9,7 +9,8 @@ while the work's transaction is still open; SQLite has one writer, so there the 
 was written before the work's transaction and then its end, and every other write (each page
 saves its session) waits for that transaction, up to SQLITE_TIMEOUT: a city runs PostgreSQL. The work's effect is one
 transaction: a worker that dies leaves nothing half-written, and ``jobs_recover`` (run when a
-worker starts) runs its job again or fails it with the reason.
+worker starts) runs its job again or fails it with the reason. ``jobs_prune`` deletes what ended
+more than ``JOBS_KEEP_DAYS`` ago (the job, its result file, the task queue's row).
 """
 
 import logging
@@ -17,14 +18,16 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -258,3 +261,51 @@ def _close_task_result(task_result_id: str) -> None:
         exception_class_path="jobs.services.WorkerLost",
         traceback="后台处理进程中断（jobs.services.jobs_recover）",
     )
+
+
+@dataclass(frozen=True)
+class Pruned:
+    jobs: int
+    task_results: int
+    files: int
+
+    def line(self) -> str:
+        return (
+            f"删除{self.jobs}个已结束的后台任务、{self.task_results}条任务队列记录、"
+            f"{self.files}个结果文件"
+        )
+
+
+ENDED = (Job.State.DONE, Job.State.FAILED)
+
+
+def jobs_prune(now: datetime | None = None) -> Pruned:
+    """Delete the jobs that ended more than ``JOBS_KEEP_DAYS`` ago (one never finished: created
+    then) with their result files, and the task queue's rows finished as long ago (whatever job
+    they ran, the task of a job kept is kept). A queued or running job, and its task, is never
+    deleted: the rows go in one transaction, the files after it."""
+    before = (now or timezone.now()) - timedelta(days=settings.JOBS_KEEP_DAYS)
+    old = Job.objects.filter(state__in=ENDED).filter(
+        Q(finished_at__lt=before) | Q(finished_at__isnull=True, created_at__lt=before)
+    )
+    with transaction.atomic():
+        doomed = list(old.select_for_update().values_list("pk", "result_file"))
+        Job.objects.filter(pk__in=[pk for pk, _ in doomed]).delete()
+        results = _prune_task_results(before)
+    files = 0
+    for name in {name for _, name in doomed if name}:
+        if default_storage.exists(name):
+            default_storage.delete(name)
+            files += 1
+    return Pruned(jobs=len(doomed), task_results=results, files=files)
+
+
+def _prune_task_results(before: datetime) -> int:
+    if not apps.is_installed("django_tasks_db"):
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    kept = Job.objects.exclude(task_result_id="").values_list("task_result_id", flat=True)
+    finished = DBTaskResult.objects.filter(status__in=["SUCCESSFUL", "FAILED"])
+    deleted, _ = finished.filter(finished_at__lt=before).exclude(id__in=[*kept]).delete()
+    return deleted
