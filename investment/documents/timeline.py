@@ -9,7 +9,7 @@ period end is a dashed line from its planned date to the period end (the red ver
 Colours are the statuses' (`projects.deadlines.Timeliness`), named in the legend with their
 counts. A date outside the axis is drawn at its edge (a planned one before it as an arrow), its
 date in the hover title. Every label is escaped; the chart is wider than a phone and scrolls in
-its box.
+its box, the page's with the name column kept in view (``pinned``).
 
 The wall chart (`wall_chart_pdf`) is A3 landscape, ``ROWS_PER_A3`` rows a page, each page with
 the legend and the month axis again.
@@ -38,6 +38,7 @@ MUTED, GRID, STRONG_GRID = "#616e7c", "#d9e2ec", "#9aa5b1"
 WARNING_COLOURS: dict[str, str] = {WarningLevel.RED: "#c0392b", WarningLevel.YELLOW: "#b7791f"}
 
 PAD, LEGEND_H, HEADER_H, ROW_H = 8, 30, 38, 26
+NAMES, BODY, BOTH = "names", "body", "both"  # which part of a pinned chart a drawing goes in
 ROWS_PER_A3 = 24
 
 
@@ -50,7 +51,9 @@ class Layout(NamedTuple):
     note: int
 
 
-WIDE = Layout(224, 88, 660, 250)  # a set: the page, and A3 landscape at about 11 pt
+# a set: the page (1,110 px: it fits the page's box at 1,280 px and wider, the names kept in view
+# when it scrolls on a narrower screen), and A3 landscape at about 12 pt
+WIDE = Layout(208, 84, 594, 198)
 COMPACT = Layout(132, 72, 420, 200)  # one project: the page, and A4 portrait at about 7 pt
 
 
@@ -93,9 +96,10 @@ class _Axis:
         return self.x(self.chart.end + timedelta(days=1))
 
 
-def _legend(chart: Timeline, width: float) -> list[str]:
+def _legend(chart: Timeline, start: float) -> list[str]:
+    """The statuses' colours with their counts and the marks' meanings, from ``start``."""
     parts: list[str] = []
-    x: float = PAD
+    x: float = start + PAD
     y = 18
     for status, label, count in chart.counts:
         colour = COLOURS[Status(status)]
@@ -218,10 +222,13 @@ def timeline_svg(
     rows: Sequence[TimelineRow] | None = None,
     link: Callable[[int], str] | None = None,
     hover: bool = True,
+    pinned: bool = False,
 ) -> SafeString:
     """The chart of ``rows`` (default: all of ``chart``'s), with its legend and month axis;
     ``link`` gives a project's page address for its name, ``hover`` the full names and dates as
-    hover titles (a page's; not a PDF's)."""
+    hover titles (a page's; not a PDF's). ``pinned`` (the page's): the name column is a picture
+    of its own beside the rest (the same drawing cut in two at the column's edge), so the page
+    keeps it in view while the month axis scrolls sideways on a phone."""
     rows = chart.rows if rows is None else rows
     layout = WIDE if chart.by_project else COMPACT
     label_w, side_w, note_w = layout.label, layout.side, layout.note
@@ -231,29 +238,32 @@ def timeline_svg(
     top = LEGEND_H
     first_row = top + HEADER_H
     height = first_row + ROW_H * max(len(rows), 1) + PAD
-    title = f"{chart.year}年节点作战图（截至{chart.end.month}月底）"
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" class="timeline-chart" role="img" '
-        f'aria-label="{escape(title)}">',
-        *_legend(chart, width),
-    ]
+    cut = PAD + label_w if pinned else 0  # where the name column ends
+    # In drawing order, each with where it goes: the name column (NAMES), the rest (BODY), or
+    # both (the row bands, the line under the header).
+    parts: list[tuple[str, str]] = [(BODY, part) for part in _legend(chart, cut)]
     for index in range(len(rows)):
         if index % 2:
             band = first_row + index * ROW_H
             parts.append(
-                f'<rect x="0" y="{band}" width="{width:.0f}" height="{ROW_H}" fill="#f5f7fa"/>'
+                (
+                    BOTH,
+                    f'<rect x="0" y="{band}" width="{width:.0f}" height="{ROW_H}" fill="#f5f7fa"/>',
+                )
             )
     bottom = first_row + ROW_H * max(len(rows), 1)
-    parts.append(f'<text x="{PAD}" y="{top + 32}" {FONT} font-weight="bold">'
-                 f'{"项目" if chart.by_project else "节点"}</text>')  # fmt: skip
-    parts.append(f'<text x="{PAD + label_w}" y="{top + 32}" {FONT} font-weight="bold">'
-                 f'{"责任单位" if chart.by_project else "状态"}</text>')  # fmt: skip
-    parts.append(f'<text x="{axis.right + 10:.1f}" y="{top + 32}" {FONT} font-weight="bold">'
-                 f'{"节点情况 / 预警原因" if chart.by_project else "计划 / 实际完成"}</text>')  # fmt: skip
-    parts += _header(chart, axis, top, bottom)
+    parts.append((NAMES, f'<text x="{PAD}" y="{top + 32}" {FONT} font-weight="bold">'
+                         f'{"项目" if chart.by_project else "节点"}</text>'))  # fmt: skip
+    parts.append((BODY, f'<text x="{PAD + label_w}" y="{top + 32}" {FONT} font-weight="bold">'
+                        f'{"责任单位" if chart.by_project else "状态"}</text>'))  # fmt: skip
+    parts.append((BODY, f'<text x="{axis.right + 10:.1f}" y="{top + 32}" {FONT} font-weight="bold">'
+                        f'{"节点情况 / 预警原因" if chart.by_project else "计划 / 实际完成"}</text>'))  # fmt: skip
+    parts += [(BODY, part) for part in _header(chart, axis, top, bottom)]
     parts.append(
-        f'<line x1="0" x2="{width:.0f}" y1="{first_row}" y2="{first_row}" stroke="{STRONG_GRID}"/>'
+        (
+            BOTH,
+            f'<line x1="0" x2="{width:.0f}" y1="{first_row}" y2="{first_row}" stroke="{STRONG_GRID}"/>',
+        )
     )
     for index, row in enumerate(rows):
         y = first_row + index * ROW_H + ROW_H / 2
@@ -262,31 +272,58 @@ def timeline_svg(
         text = f'<text x="{PAD}" y="{y + 4}" {FONT} class="row-label">{named}</text>'
         if link and row.project_id is not None and chart.by_project:
             text = f'<a href="{escape(link(row.project_id))}">{text}</a>'
-        parts.append(text)
+        parts.append((NAMES, text))
         side, side_colour = (row.side, MUTED)
         if not chart.by_project:  # a milestone's row: its status, in its colour
             side, side_colour = row.marks[0].status_label, COLOURS[Status(row.marks[0].status)]
         side = escape(_fit(side, side_w - 8))
         parts.append(
-            f'<text x="{PAD + label_w}" y="{y + 4}" {FONT} fill="{side_colour}">{side}</text>'
+            (
+                BODY,
+                f'<text x="{PAD + label_w}" y="{y + 4}" {FONT} fill="{side_colour}">{side}</text>',
+            )
         )
-        parts += [_mark(mark, axis, y, hover) for mark in row.marks]
+        parts += [(BODY, _mark(mark, axis, y, hover)) for mark in row.marks]
         note, colour, title = _note(row, chart.by_project, chart.year)
         parts.append(
-            f'<text x="{axis.right + 10:.1f}" y="{y + 4}" {FONT} fill="{colour}" class="row-note">'
-            f"{_titled(escape(_fit(note, note_w)), title, hover)}</text>"
-        )
+            (BODY, f'<text x="{axis.right + 10:.1f}" y="{y + 4}" {FONT} fill="{colour}" class="row-note">'
+                   f"{_titled(escape(_fit(note, note_w)), title, hover)}</text>")
+        )  # fmt: skip
     if not rows:
         parts.append(
-            f'<text x="{left + 8}" y="{first_row + 17}" {FONT} fill="{MUTED}">没有项目</text>'
+            (
+                BODY,
+                f'<text x="{left + 8}" y="{first_row + 17}" {FONT} fill="{MUTED}">没有项目</text>',
+            )
         )
     end_x = axis.end_x()
     parts.append(
-        f'<line x1="{end_x:.1f}" x2="{end_x:.1f}" y1="{top + 16}" y2="{bottom}" '
-        f'stroke="{COLOURS[Status.OVERDUE]}" stroke-width="1.5" stroke-dasharray="3 2" class="period-end"/>'
+        (BODY, f'<line x1="{end_x:.1f}" x2="{end_x:.1f}" y1="{top + 16}" y2="{bottom}" '
+               f'stroke="{COLOURS[Status.OVERDUE]}" stroke-width="1.5" stroke-dasharray="3 2" class="period-end"/>')
+    )  # fmt: skip
+    title = f"{chart.year}年节点作战图（截至{chart.end.month}月底）"
+    if not pinned:
+        return _svg(0, width, height, title, [part for _, part in parts])
+    names = [part for where, part in parts if where != BODY]
+    body = [part for where, part in parts if where != NAMES]
+    return mark_safe(
+        '<div class="timeline-split"><div class="timeline-pin">'
+        + _svg(0, cut, height, "项目名称", names, extra=" timeline-names")
+        + "</div>"
+        + _svg(cut, width - cut, height, title, body)
+        + "</div>"
     )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
+
+
+def _svg(
+    x: float, width: float, height: float, label: str, parts: list[str], *, extra: str = ""
+) -> SafeString:
+    """An <svg> showing the drawing from ``x`` across ``width``, at one pixel a unit."""
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x:.0f} 0 {width:.0f} {height:.0f}" '
+        f'width="{width:.0f}" height="{height:.0f}" class="timeline-chart{extra}" role="img" '
+        f'aria-label="{escape(label)}">' + "".join(parts) + "</svg>"
+    )
 
 
 def wall_chart_pages(chart: Timeline) -> list[SafeString]:

@@ -66,7 +66,7 @@ def timeline_page(request: AuthenticatedRequest) -> HttpResponse:
             "filter": filters,
             "page": page,
             "chart": chart,
-            "svg": timeline_svg(chart, link=_project_url),
+            "svg": timeline_svg(chart, link=_project_url, pinned=True),
             "year": period.year,
             "month": period.month,
             "completeness": report_completeness(period, plans=plans),

@@ -1,6 +1,6 @@
 """A leader on a phone (390 px) opens 节点作战图 from the menu (挂图作战's tab), keeps the lagging
 projects (each naming its reasons), scrolls the chart sideways inside its box (the page itself
-does not move), and downloads the A3 wall chart; then narrows it to one unit and downloads it again: each PDF is A3 landscape and names
+does not move; the project names stay in view while the months scroll), and downloads the A3 wall chart; then narrows it to one unit and downloads it again: each PDF is A3 landscape and names
 the projects it was asked for."""
 
 import io
@@ -83,9 +83,15 @@ def test_a_leader_opens_the_lagging_projects_node_timeline_on_a_phone_and_downlo
 
         box = page.locator(".timeline-scroll")
         assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # the chart is wider …
+        names = page.locator(".timeline-pin")
+        before = names.bounding_box()
         box.hover()
         page.mouse.wheel(600, 0)
         assert scrolled(page, box) > 0
+        # … the months move under the project names, which stay where they were, in view
+        assert names.bounding_box() == before
+        first_name, frame = page.locator(".row-label").first.bounding_box(), box.bounding_box()
+        assert frame["x"] <= first_name["x"] < frame["x"] + frame["width"]
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
         assert page.evaluate("window.scrollX") == 0  # … and scrolls inside its box alone
         if SHOTS:
