@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 
 from core.models import money
@@ -191,3 +192,19 @@ HISTORY_KINDS = {
     "upstream_template": Kind(UpstreamTemplate, "上报模板", lambda rs: [r.title for r in rs]),
     "upstream_column": Kind(TemplateColumn, "上报模板列", _columns),
 }
+
+
+FILE_GONE = (
+    "该上报模板的文件已不在服务器上（可能刚被他人删除），请刷新上报模板列表；"
+    "如模板仍在列表中，请删除后重新上传。"
+)
+
+
+def template_bytes(template: UpstreamTemplate) -> bytes:
+    """The kept file; a ValidationError (code ``gone``) when it is gone: deleted by another
+    request after this one read the row (the delete removes the file once it commits)."""
+    try:
+        with template.file.open("rb") as stored:
+            return stored.read()
+    except FileNotFoundError:
+        raise ValidationError(FILE_GONE, code="gone") from None

@@ -298,6 +298,9 @@ def upstream_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         data = filled_template(template, period)
     except ValidationError as error:
+        if not UpstreamTemplate.objects.filter(pk=template.pk).exists():  # deleted meanwhile
+            messages.error(request, f"上报模板“{template.title}”已被删除。")
+            return redirect("upstream_list")
         messages.error(request, error_text(error))
         return redirect("upstream_detail", pk=template.pk)
     response = HttpResponse(data, content_type=XLSX)

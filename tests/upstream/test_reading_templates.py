@@ -119,7 +119,7 @@ def test_a_sheet_that_unzips_to_megabytes_of_empty_styled_cells_is_refused_unrea
         base, lambda xml: xml.replace(b"</sheetData>", empty_rows * 40 + b"</sheetData>")
     )
 
-    assert "工作表解压后超过2 MB" in refused(padded)
+    assert "工作表解压后合计超过2 MB" in refused(padded)
 
 
 def test_too_wide_a_sheet_is_refused():

@@ -19,7 +19,7 @@ from core.xlsx import AMOUNT_FORMAT, DATE_FORMAT, FORMULA_TRIGGERS
 from investment.rules.periods import Period
 from upstream.models import TemplateColumn, UpstreamTemplate
 from upstream.rules.fields import FIELD, Kind, cell_value
-from upstream.selectors import Row, covered_rows
+from upstream.selectors import Row, covered_rows, template_bytes
 
 FORMATS = {Kind.AMOUNT: AMOUNT_FORMAT, Kind.DATE: DATE_FORMAT, Kind.RATE: "0.00"}
 
@@ -47,8 +47,7 @@ def mapped_rows(
 def filled_template(template: UpstreamTemplate, period: Period) -> bytes:
     columns = list(template.columns.order_by("number"))
     rows = mapped_rows(columns, covered_rows(template, period), period)
-    with template.file.open("rb") as stored:
-        book = load_workbook(io.BytesIO(stored.read()))
+    book = load_workbook(io.BytesIO(template_bytes(template)))
     sheet = book[template.sheet] if template.sheet in book.sheetnames else book.worksheets[0]
     start = template.data_start
     styles, height = _row_style(sheet, template, columns)

@@ -22,6 +22,7 @@ from upstream.models import UPLOADED, TemplateColumn, UpstreamTemplate
 from upstream.rules.fields import SOURCE_CHOICES, TEXT, guess_source
 from upstream.rules.headers import Grid, Layout, column_titles, guess_layout, layout_problem
 from upstream.rules.template_file import TemplateRefused, read_template
+from upstream.selectors import template_bytes
 
 SOURCES = dict(SOURCE_CHOICES)
 TITLE_LENGTH = UpstreamTemplate._meta.get_field("title").max_length or 100
@@ -102,8 +103,7 @@ def template_upload(
 
 def stored_grid(template: UpstreamTemplate) -> Grid:
     """The kept file's first sheet, read again (it passed the checks when it was uploaded)."""
-    with template.file.open("rb") as stored:
-        return _grid(stored.read(), template.name)[1]
+    return _grid(template_bytes(template), template.name)[1]
 
 
 @audited("修改上报模板表头行")
