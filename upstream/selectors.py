@@ -205,6 +205,7 @@ def template_bytes(template: UpstreamTemplate) -> bytes:
     request after this one read the row (the delete removes the file once it commits)."""
     try:
         with template.file.open("rb") as stored:
-            return stored.read()
+            data: bytes = stored.read()
+            return data
     except FileNotFoundError:
         raise ValidationError(FILE_GONE, code="gone") from None

@@ -23,7 +23,7 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def template(extra=None) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = "进展表"
     sheet.append(["市重点项目进展表"])
     sheet.append(HEADERS)
