@@ -15,6 +15,9 @@ from core.http import AuthenticatedRequest
 from core.params import note_bad, year_param
 from opendata.documents.package import (
     PUBLISHER,
+    gaps,
+    gaps_in_projects,
+    package,
     package_json,
     package_uri,
     project_id,
@@ -44,8 +47,12 @@ def opendata_page(request: AuthenticatedRequest) -> HttpResponse:
         # apart, so the two pages' counts and totals are seen to agree.
         counted = data.counted
         replaced = len(data.projects) - len(counted)
+        # What the download leaves out, counted from the package the download writes.
+        missing = gaps(data, package(data)) if data.projects else []
         context |= {
             "data": data,
+            "gaps": missing,
+            "gap_projects": gaps_in_projects(missing),
             "total": total if data.projects else None,
             "replaced": replaced,
             "counted": len(counted),

@@ -55,7 +55,7 @@ MEANINGS = {
     Code.MONTH_OUTLIER: "本月完成投资超过此前12个月中有投资月份中位数的{t}倍（不足3个月时：超过年度计划的50%）",
     Code.INVESTED_NOT_STARTED: "本月有完成投资，但项目至月底尚无实际开(复)工日期",
     Code.PROGRESS_UNCHANGED: "本月有完成投资，形象进度与此前{t}个月完全相同",
-    Code.PHOTO_REUSED: "进度照片与其他月报（任何项目、任何月份）的照片相似（感知哈希相差不超过{t}位）",
+    Code.PHOTO_REUSED: "进度照片与其他月报（任何项目、任何月份）的照片几乎相同（逐张比对画面特征，差异不超过{t}处；0为完全相同）",
     Code.PHOTO_DATE: "进度照片的拍摄日期不在本月（至次月报送截止日）内",
 }  # fmt: skip
 

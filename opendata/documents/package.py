@@ -38,6 +38,46 @@ class Unmapped:
     industry: str
 
 
+@dataclass(frozen=True)
+class Gap:
+    """What the file leaves out of some projects (``field``, as the page names it), why, and
+    which projects: counted from the projects as `package` writes them."""
+
+    field: str
+    why: str
+    projects: list[Unmapped]
+
+
+# (the key the standard names, a key inside it or "", what the page calls it, why it is missing);
+# 责任单位 (parties, publicAuthority) is never missing: every project has one.
+GAP_KEYS: tuple[tuple[str, str, str, str], ...] = (
+    ("sector", "", "所属行业", "行业类别对应不到标准行业代码"),
+    ("period", "startDate", "计划开工日期", "项目库中未填计划开工日期"),
+    ("period", "endDate", "计划竣工日期", "项目库中未填计划竣工日期"),
+    ("description", "", "建设内容", "项目库中未填建设内容"),
+)
+
+
+def gaps(data: YearToPublish, published: dict) -> list[Gap]:
+    """What ``published`` (`package` of ``data``, the file as downloaded) leaves out, per kind,
+    with the projects it leaves it out of; kinds nothing is missing from are not listed."""
+    found = []
+    for key, inner, name, why in GAP_KEYS:
+        missing = [
+            Unmapped(item.project.pk, item.project.code, item.project.name, item.project.industry)
+            for item, project in zip(data.projects, published["projects"], strict=True)
+            if key not in project or (inner and inner not in project[key])
+        ]
+        if missing:
+            found.append(Gap(name, why, missing))
+    return found
+
+
+def gaps_in_projects(found: list[Gap]) -> int:
+    """How many projects miss anything (a project missing two things counts once)."""
+    return len({project.pk for gap in found for project in gap.projects})
+
+
 # Who publishes, while OC4IDS_PUBLISHER is unset: the office, by what it is.
 PUBLISHER = "县发展和改革局重点项目办公室"
 

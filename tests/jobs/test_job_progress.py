@@ -61,7 +61,7 @@ def test_a_silent_worker_is_mentioned(client, office):
         heartbeat_at=timezone.now() - timedelta(minutes=3),
     )  # fmt: skip
 
-    assert "后台处理进程已约3分0秒没有报告进度" in page(client, job).content.decode()
+    assert "后台处理已约3分0秒没有报告进度" in page(client, job).content.decode()
 
 
 def test_an_ended_job_shows_its_outcome_and_stops_reloading(client, office):

@@ -610,10 +610,10 @@ def test_the_configured_prefix_address_and_publisher_are_shown_and_published(
     }
     assert data["projects"][0]["id"] == f"{PREFIX}{code(1, 2023)}"
     assert problems_of(data) == []
-    assert f"<code>{PREFIX}</code>（OC4IDS_ID_PREFIX）" in page
+    assert f"<code>{PREFIX}</code>：项目编号为前缀加项目代码" in page
     assert f"如 <code>{PREFIX}{code(1, 2023)}</code>" in page
     assert f"2024年数据包地址为 <code>{PUBLISHED_AT}/2024.json</code>" in page
-    assert "某县发改局（OC4IDS_PUBLISHER）" in page and "未设置" not in page
+    assert "某县发改局。" in page and "未设置" not in page
 
 
 @override_settings(OC4IDS_ID_PREFIX="", OC4IDS_PUBLISHED_AT="", OC4IDS_PUBLISHER="")
@@ -631,13 +631,10 @@ def test_unset_settings_are_named_with_what_the_file_says_instead(client, cast, 
     assert URN_UUID.fullmatch(data["uri"]) and again["uri"] == data["uri"] == package_uri(2024)
     assert data["publisher"] == {"name": PUBLISHER}
     assert problems_of(data) == []
-    assert "<strong>未设置</strong>（OC4IDS_ID_PREFIX）：下载的文件以项目代码作项目编号" in page
+    assert "<strong>未设置</strong>：下载的文件以项目代码作项目编号" in page
     assert f"（如 <code>{code(1, 2023)}</code>）" in page
-    assert (
-        f"<strong>未设置</strong>（OC4IDS_PUBLISHED_AT）：下载的文件以 <code>{data['uri']}</code> 作数据包标识"
-        in page
-    )
-    assert f"<strong>未设置</strong>（OC4IDS_PUBLISHER）：文件中写作“{PUBLISHER}”" in page
+    assert f"<strong>未设置</strong>：下载的文件以 <code>{data['uri']}</code> 作数据包标识" in page
+    assert f"<strong>未设置</strong>：文件中写作“{PUBLISHER}”" in page
     assert "xxxxxx" not in page and "example" not in page
 
 
@@ -652,3 +649,49 @@ def test_the_page_counts_the_rows_the_figures_count(client, cast):
 
     assert [item.plan for item in data.counted] == list(AnnualPlan.objects.counted(2024))
     assert len(data.projects) == 2 and len(data.counted) == 1
+
+
+# --- what the download leaves out, said on the page ---------------------------------------------
+
+
+def test_the_page_says_what_the_download_leaves_out_counted_from_the_download(
+    client, cast, tmp_path
+):
+    """东片区 has no 建设内容 and a 行业类别 (城建) its name maps to no sector; 敬老院, loaded
+    without 计划开工 or 计划竣工日期, has no period: each missing piece counted from the projects as
+    the download writes them (`opendata.documents.package.gaps`), a project counted once."""
+    a_county()
+    load(
+        {
+            "项目台账": [
+                HEADERS[:8],
+                [code(3, 2024), "营盘敬老院", "营盘镇", "县重点", "新建", 300, 2024, 100],
+            ]
+        }
+    )
+    client.force_login(cast.officer)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(reverse("opendata"), {"year": 2024}).content.decode()
+        data = exported(tmp_path)
+
+    by_title = {p["title"]: p for p in data["projects"]}
+    assert "description" not in by_title["县城东片区综合开发项目"]
+    assert by_title["营盘敬老院"]["period"] == {}
+    assert (
+        "<strong>导出不完整：</strong>2个项目的文件中缺少部分内容——"
+        "2个没有所属行业（行业类别对应不到标准行业代码），"
+        "1个没有计划开工日期（项目库中未填计划开工日期），"
+        "1个没有计划竣工日期（项目库中未填计划竣工日期），"
+        "2个没有建设内容（项目库中未填建设内容）" in page
+    )
+
+
+def test_a_complete_download_shows_no_banner(client, cast):
+    load({"项目台账": [HEADERS, [code(1, 2023), "营盘公路改造工程", "营盘镇", "县重点", "新建",
+                             100, 2024, 50, "交通", "2024-03-01", "2025-06-30", None, None,
+                             None, CONTENT, "在建"]]})  # fmt: skip
+    client.force_login(cast.officer)
+
+    page = client.get(reverse("opendata"), {"year": 2024}).content.decode()
+
+    assert "2024年：1个项目" in page and "导出不完整" not in page
