@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from copy import copy
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -37,7 +38,7 @@ from investment.selectors.portfolio import report_completeness
 from upstream.documents.filled import filled_template, mapped_rows
 from upstream.forms import ColumnForm, ColumnFormSet, LayoutForm, MappingForm, UploadForm
 from upstream.models import TemplateColumn, UpstreamTemplate
-from upstream.rules.fields import BLANK
+from upstream.rules.fields import BLANK, FIELD, SERIAL, Kind
 from upstream.rules.headers import Layout
 from upstream.rules.template_file import MAX_BYTES
 from upstream.selectors import covered_plans, covered_rows, template_history
@@ -269,19 +270,44 @@ def _as_typed(
     return typed, shown
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A preview cell: the value as the downloaded file shows it, and whether it is a number
+    (right-aligned, as a spreadsheet aligns them)."""
+
+    text: str
+    number: bool
+
+
+NUMBER_KINDS = (Kind.AMOUNT, Kind.RATE)
+
+
 def _preview(
     template: UpstreamTemplate, columns: list[TemplateColumn], period: Period
 ) -> dict[str, object]:
     rows = mapped_rows(columns, covered_rows(template, period, limit=PREVIEW_ROWS), period)
+    numbers = [_is_number(column.source) for column in columns]
     return {
-        "headers": [f"{c.letter} {c.header}" for c in columns],
-        "rows": [[_shown(value) for value in row] for row in rows],
+        "headers": [
+            Shown(f"{c.letter} {c.header}", number)
+            for c, number in zip(columns, numbers, strict=True)
+        ],
+        "rows": [
+            [Shown(_shown(value), number) for value, number in zip(row, numbers, strict=True)]
+            for row in rows
+        ],
         "covers": template.covers,
     }
 
 
+def _is_number(source: str) -> bool:
+    field = FIELD.get(source)
+    return source == SERIAL or (field is not None and field.kind in NUMBER_KINDS)
+
+
 def _shown(value: object) -> str:
-    """A cell as the downloaded file shows it: an amount as 1,234.50, a date as 2026-03-05."""
+    """A cell as the downloaded file shows it: an amount as 1,234.50 (`core.formatting.wan`, the
+    file's #,##0.00##), a rate to 2 places (the file's 0.00), a date as 2026-03-05."""
     if value is None:
         return ""
     if isinstance(value, Decimal):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from audit.services import unrecorded
+from core.formatting import wan_text
 from core.versioning import bulk_update_recorded
 from core.xlsx import render_workbook
 from investment.models import MonthlyReport
@@ -128,6 +129,7 @@ def _revisions(cal: DemoCalendar) -> None:
         .order_by("code")
     )
     chosen = list(building[3 : 3 + 7 * len(REVISIONS) : 7])
+    revised: list[Project] = []
     for index, (project, (share, months, reason, number)) in enumerate(
         zip(chosen, REVISIONS, strict=False)
     ):
@@ -143,6 +145,14 @@ def _revisions(cal: DemoCalendar) -> None:
             project=project, user=office, total_investment=total, planned_end=end,
             reason=reason, approval_number=number.format(y=revised_on.year), revised_on=revised_on,
         )  # fmt: skip
+        if total is not None:  # 建设内容 says the 总投资: as the office rewrites it on a revision
+            project.refresh_from_db()
+            project.content = (
+                f"{project.name}，总投资{wan_text(total)}（{revised_on.year}年{revised_on.month}月"
+                f"概算调整，原{wan_text(project.original_total)}）。"
+            )
+            revised.append(project)
+    bulk_update_recorded(revised, ["content"], user=office)
 
 
 def _reports_online(cal: DemoCalendar) -> None:

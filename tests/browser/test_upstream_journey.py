@@ -5,6 +5,7 @@ October; then opens it again and saves it unchanged: nothing written, no history
 1280 px and 390 px, the page never scrolling sideways."""
 
 import io
+import re
 
 import pytest
 import time_machine
@@ -70,6 +71,13 @@ def test_the_office_maps_a_template_once_and_downloads_it_filled(tab, cast, tmp_
         preview = page.locator("#preview").inner_text()
         assert "2026年10月 · 全部项目 · 前4个项目 · 按上面尚未保存的选择" in preview
         assert "2026年10月已核" in preview and "项目1" in preview
+        # numbers as the file writes them and right-aligned, as a spreadsheet shows them
+        first = page.locator("#preview tbody tr").first.locator("td")
+        assert first.nth(1).evaluate("c => getComputedStyle(c).textAlign") in ("left", "start")
+        for column in (0, 4, 6, 8):  # A 序号, E 总投资, G 本月完成, I 完成率(%)
+            assert first.nth(column).evaluate("c => getComputedStyle(c).textAlign") == "right"
+        assert re.fullmatch(r"\d{1,3}(,\d{3})*\.\d{2,4}", first.nth(4).inner_text())
+        assert first.nth(6).inner_text() == "2.00"
         assert TemplateColumn.objects.get(letter="N").source == "blank"
         assert source_of(page, "备注").input_value() == "text"  # what was typed stays
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bonds.models import FundApplication, FundStatus, FundType
+from core.formatting import wan_text
 from investment.models import MonthlyReport, QualityFlag
 from investment.rules import period_end
 from investment.rules.periods import Period, due_period
@@ -155,6 +156,9 @@ def reads_as_a_real_county(day: date) -> None:
     assert MonthlyReport.objects.filter(plan__year=year, month=month).count() > rows / 2
     assert not Milestone.objects.filter(actual_date__gt=day).exists()
     assert not AnnualPlan.objects.filter(actual_start__gt=day).exists()
+    # A 建设内容 that names a 总投资 names the project's own, a revised one's too.
+    for name, content, total in Project.objects.values_list("name", "content", "total_investment"):
+        assert f"总投资{wan_text(total)}" in content, name
 
 
 def test_the_demo_is_the_same_county_every_time_it_is_built_for_the_same_day(db):
