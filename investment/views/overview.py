@@ -35,7 +35,7 @@ from investment.rules.periods import Period
 from investment.selectors.portfolio import (
     Figures,
     PortfolioSummary,
-    figures_by,
+    figures_by_each,
     monthly_completion,
     portfolio_summary,
     projects_by_stage,
@@ -67,16 +67,11 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     year, month = period.year, period.month
     plans = visible_plans(request.user)
     lagging = lag_level_counts(period, plans=plans)  # judged in the database, no row loaded
-    summary = portfolio_summary(period, plans=plans)
+    breakdowns = figures_by_each(period, by=("level", "unit", "industry"), plans=plans)
+    summary = portfolio_summary(period, plans=plans, by_level=breakdowns["level"])
     levels = [(level.label, summary.by_level[level.value]) for level in Level]
-    by_unit = sorted(
-        figures_by(period, by="unit", plans=plans).items(),
-        key=lambda item: -(item[1].completion_rate or 0),
-    )
-    by_industry = sorted(
-        figures_by(period, by="industry", plans=plans).items(),
-        key=lambda item: -(item[1].annual_plan),
-    )
+    by_unit = sorted(breakdowns["unit"].items(), key=lambda item: -(item[1].completion_rate or 0))
+    by_industry = sorted(breakdowns["industry"].items(), key=lambda item: -(item[1].annual_plan))
     return render(
         request,
         "investment/dashboard.html",

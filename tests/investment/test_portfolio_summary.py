@@ -12,7 +12,12 @@ from django.test.utils import CaptureQueriesContext
 
 from investment.models import MonthlyReport
 from investment.rules.periods import Period
-from investment.selectors.portfolio import portfolio_summary
+from investment.selectors.portfolio import (
+    BREAKDOWNS,
+    figures_by,
+    figures_by_each,
+    portfolio_summary,
+)
 from tests.builders import sheet
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, split, xlsx
 
@@ -229,3 +234,18 @@ def test_its_query_count_does_not_grow_with_the_portfolio(tmp_path):
     # One grouped query over the plan rows, one over the reports.
     assert _count_queries(2024, 3) == _count_queries(2025, 3) == 2
     assert portfolio_summary(Period.of(2025, 3)).projects == 200
+
+
+def test_the_breakdowns_read_together_are_each_breakdown_read_alone(tmp_path):
+    """The dashboard reads its level, unit and industry figures from one pair of grouped
+    queries instead of three pairs; each must be what ``figures_by`` gives for it alone."""
+    import_file(tmp_path, a_portfolio(40, 2025))
+    period = Period.of(2025, 3)
+
+    with CaptureQueriesContext(connection) as queries:
+        together = figures_by_each(period, by=tuple(BREAKDOWNS))
+
+    assert len(queries) == 2
+    assert together == {by: figures_by(period, by=by) for by in BREAKDOWNS}
+    assert sum(figures.projects for figures in together["unit"].values()) == 40
+    assert portfolio_summary(period, by_level=together["level"]) == portfolio_summary(period)
