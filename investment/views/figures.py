@@ -85,6 +85,7 @@ def rankings(request: AuthenticatedRequest) -> HttpResponse:
         period,
         level=level if level in Level.values else None,
         unit_id=own_unit(request.user),
+        limit=PROJECTS_RANKED,
     )
     units = UnitRankingTable(ranking, kind=kind, explainable=explainable)
     RequestConfig(request, paginate=False).configure(units)
@@ -96,7 +97,7 @@ def rankings(request: AuthenticatedRequest) -> HttpResponse:
             "ranking": ranking,
             "table": units,
             "explanation": explanation,
-            "projects": ProjectRankingTable(projects[:PROJECTS_RANKED]),
+            "projects": ProjectRankingTable(projects),
             "quarterly": kind == PeriodKind.QUARTER,
             "annual": kind == PeriodKind.YEAR,
             "kinds": PeriodKind.choices,
