@@ -27,6 +27,7 @@ from core.lists import paginate
 from core.models import PeriodKind
 from core.xlsx import workbook_response
 from investment import rules
+from investment.documents.board import board_cells
 from investment.filters import LagFilter, PlanUnitFilter
 from investment.forms import asked_period
 from investment.models import WarningLevel, WarningRule
@@ -192,7 +193,8 @@ def board_page(request: AuthenticatedRequest) -> HttpResponse:
         "investment/board.html",
         {
             "form": form,
-            "rows": with_marks(rows, period, plans=plans),
+            # each row with its month cells' markup (investment.documents.board)
+            "rows": [(row, board_cells(row)) for row in with_marks(rows, period, plans=plans)],
             "threshold": period.warning_rules[WarningRule.Indicator.INVESTMENT].yellow_text,
             "page": page,
             "year": year,
