@@ -11,13 +11,15 @@ counts. A date outside the axis is drawn at its edge (a planned one before it as
 date in the hover title. Every label is escaped; the chart is wider than a phone and scrolls in
 its box, the page's with the name column kept in view (``pinned``).
 
-The wall chart (`wall_chart_pdf`) is A3 landscape, ``ROWS_PER_A3`` rows a page, each page with
-the legend and the month axis again.
+The wall chart (`wall_chart_pdf`) is A3 landscape in the WALL layout (whole project and unit
+names, each unit named once over its projects), each page with the legend and the month axis
+again, a unit's projects kept on one page where they fit (``wall_chart_pages``).
 """
 
 import calendar
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from itertools import groupby
 from typing import NamedTuple
 
 from django.utils.html import escape
@@ -39,7 +41,12 @@ WARNING_COLOURS: dict[str, str] = {WarningLevel.RED: "#c0392b", WarningLevel.YEL
 
 PAD, LEGEND_H, HEADER_H, ROW_H = 8, 30, 38, 26
 NAMES, BODY, BOTH = "names", "body", "both"  # which part of a pinned chart a drawing goes in
-ROWS_PER_A3 = 24
+# A3 landscape (420 × 297 mm, 12 and 14 mm margins: about 1,497 × 1,017 px) holds the WALL chart
+# at about 13 pt: this many rows under the legend and the axis; the first page, under the title,
+# FIRST_PAGE_ROWS. A unit's projects start a new page rather than run over one when the page is
+# at least two thirds full (``wall_chart_pages``).
+ROWS_PER_A3 = 31
+FIRST_PAGE_ROWS = 28
 
 
 class Layout(NamedTuple):
@@ -55,6 +62,7 @@ class Layout(NamedTuple):
 # when it scrolls on a narrower screen), and A3 landscape at about 12 pt
 WIDE = Layout(208, 84, 594, 198)
 COMPACT = Layout(132, 72, 420, 200)  # one project: the page, and A4 portrait at about 7 pt
+WALL = Layout(300, 180, 620, 260)  # a set on the A3 wall chart: whole names and units
 
 
 def _text_width(text: str) -> float:
@@ -223,14 +231,16 @@ def timeline_svg(
     link: Callable[[int], str] | None = None,
     hover: bool = True,
     pinned: bool = False,
+    wall: bool = False,
 ) -> SafeString:
     """The chart of ``rows`` (default: all of ``chart``'s), with its legend and month axis;
     ``link`` gives a project's page address for its name, ``hover`` the full names and dates as
     hover titles (a page's; not a PDF's). ``pinned`` (the page's): the name column is a picture
     of its own beside the rest (the same drawing cut in two at the column's edge), so the page
-    keeps it in view while the month axis scrolls sideways on a phone."""
+    keeps it in view while the month axis scrolls sideways on a phone. ``wall`` (the A3 wall
+    chart's): the WALL layout, a unit named once over its projects with a line above it."""
     rows = chart.rows if rows is None else rows
-    layout = WIDE if chart.by_project else COMPACT
+    layout = WALL if wall and chart.by_project else WIDE if chart.by_project else COMPACT
     label_w, side_w, note_w = layout.label, layout.side, layout.note
     left = PAD + label_w + side_w
     axis = _Axis(chart, left, layout.plot)
@@ -274,6 +284,13 @@ def timeline_svg(
             text = f'<a href="{escape(link(row.project_id))}">{text}</a>'
         parts.append((NAMES, text))
         side, side_colour = (row.side, MUTED)
+        if wall and index and rows[index - 1].side == row.side:
+            side = ""  # the unit's name is on its first row (of the page)
+        elif wall and index:
+            line = first_row + index * ROW_H
+            parts.append(
+                (BOTH, f'<line x1="0" x2="{width:.0f}" y1="{line}" y2="{line}" stroke="{STRONG_GRID}"/>')
+            )  # fmt: skip
         if not chart.by_project:  # a milestone's row: its status, in its colour
             side, side_colour = row.marks[0].status_label, COLOURS[Status(row.marks[0].status)]
         side = escape(_fit(side, side_w - 8))
@@ -327,9 +344,31 @@ def _svg(
 
 
 def wall_chart_pages(chart: Timeline) -> list[SafeString]:
-    """The chart in pages of ``ROWS_PER_A3`` rows, each with its legend and axis."""
-    chunks = [chart.rows[i : i + ROWS_PER_A3] for i in range(0, len(chart.rows), ROWS_PER_A3)]
-    return [timeline_svg(chart, rows=chunk, hover=False) for chunk in chunks or [[]]]
+    """The chart in A3 pages (``wall_paged``), each with its legend and axis."""
+    return [
+        timeline_svg(chart, rows=page, hover=False, wall=True) for page in wall_paged(chart.rows)
+    ]
+
+
+def wall_paged(rows: Sequence[TimelineRow]) -> list[list[TimelineRow]]:
+    """``rows`` cut into A3 pages: ``FIRST_PAGE_ROWS`` on the first (under the title),
+    ``ROWS_PER_A3`` on the others; a unit's projects start a new page rather than run over one,
+    unless that would leave the page less than two thirds full or the unit has more projects
+    than a page holds. At least one page (an empty chart says 没有项目)."""
+    pages: list[list[TimelineRow]] = [[]]
+
+    def room() -> int:
+        return (FIRST_PAGE_ROWS if len(pages) == 1 else ROWS_PER_A3) - len(pages[-1])
+
+    for _, grouped in groupby(rows, key=lambda row: row.side):
+        group = list(grouped)
+        if room() < len(group) <= ROWS_PER_A3 and room() * 3 <= ROWS_PER_A3:
+            pages.append([])
+        for row in group:
+            if not room():
+                pages.append([])
+            pages[-1].append(row)
+    return pages
 
 
 def wall_chart_pdf(chart: Timeline, *, scope: str, generated: date) -> bytes:

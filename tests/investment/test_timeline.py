@@ -4,6 +4,7 @@ the period end; for one project (its page, 项目一页纸) and for a set (the p
 import io
 import re
 from datetime import date
+from types import SimpleNamespace
 
 import time_machine
 from django.db import connection
@@ -12,7 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from core.filenames import filename_of
-from investment.documents.timeline import ROWS_PER_A3, timeline_svg
+from investment.documents.timeline import FIRST_PAGE_ROWS, ROWS_PER_A3, timeline_svg, wall_paged
 from investment.rules.periods import Period
 from investment.selectors.progress import lag_warnings
 from investment.selectors.timeline import project_timeline, set_timeline
@@ -264,6 +265,53 @@ def test_a_long_wall_chart_runs_over_pages_each_with_the_legend_and_the_months(c
     for text in pages:
         assert "按期完成0" in text and "1月" in text and "12月" in text and "责任单位" in text
     assert all(f"项目{n}" in "".join(pages) for n in (1, size))
+
+
+def test_the_wall_chart_names_each_unit_whole_and_once_over_its_projects(client, cast):
+    """A wall chart reads down a unit's projects: the unit's full name on its first row, not
+    cut and not repeated on every row (the page's narrower column cuts it with …)."""
+    park = "县产业园区管理委员会"
+    load({"项目台账": [PROJECT_HEADERS, *(
+        [code(n, 2026), f"园区项目{n}", park, "县重点", "新建", 100, 2026, 50, "2026-01-05"]
+        for n in (1, 2, 3)
+    ), [code(4, 2026), "城关大桥", "县交通局", "县重点", "新建", 900, 2026, 300, "2026-01-05"]]})  # fmt: skip
+    client.force_login(cast.leader)
+
+    wall = pdf_text(client.get(reverse("timeline_pdf"), {"year": 2026, "month": 6}).content)
+    page = client.get(reverse("timeline"), {"year": 2026, "month": 6}).content.decode()
+
+    assert wall.count(park) == 1 and wall.count("县交通局") == 1
+    assert all(f"园区项目{n}" in wall for n in (1, 2, 3))
+    assert page.count("县产业园区…") == 3  # the page: on every row, cut to its narrower column
+
+
+def units(*sizes: int) -> list[SimpleNamespace]:
+    """Rows of units A, B, C … with ``sizes`` projects each, in the chart's order."""
+    return [SimpleNamespace(side=chr(65 + u)) for u, size in enumerate(sizes) for _ in range(size)]
+
+
+def page_units(pages) -> list[str]:
+    return ["".join(dict.fromkeys(row.side for row in page)) for page in pages]
+
+
+def test_a_unit_that_would_run_over_a_full_enough_page_starts_the_next():
+    # A fills two thirds of the first page; B would run over: it starts page 2; C, longer than
+    # any page, runs on from there
+    pages = wall_paged(units(20, 10, ROWS_PER_A3 + 9))
+
+    assert [len(page) for page in pages] == [20, 10 + ROWS_PER_A3 - 10, 19]
+    assert page_units(pages) == ["A", "BC", "C"]
+
+
+def test_a_unit_runs_over_a_page_left_more_than_a_third_empty():
+    pages = wall_paged(units(5, FIRST_PAGE_ROWS))
+
+    assert [len(page) for page in pages] == [FIRST_PAGE_ROWS, 5]
+    assert page_units(pages) == ["AB", "B"]
+
+
+def test_an_empty_chart_is_one_page():
+    assert wall_paged([]) == [[]]
 
 
 def test_the_project_page_and_its_one_page_sheet_draw_the_same_chart(client, cast):
