@@ -155,6 +155,8 @@ class BriefingForm(ChineseFormMixin, forms.Form):
         choices=[(m, f"{m}月") for m in range(1, 13)],
         help_text="月度简报",
         error_messages={"invalid_choice": "月份应为1–12"},
+        # shown while 月度 is chosen (static/js/shown-when.js), as 季度 while 季度 is
+        widget=forms.Select(attrs={"data-shown-when": f"kind={PeriodKind.MONTH}"}),
     )
     quarter = forms.TypedChoiceField(
         label="季度",
@@ -164,6 +166,7 @@ class BriefingForm(ChineseFormMixin, forms.Form):
         choices=QUARTER_CHOICES,
         help_text="季度简报",
         error_messages={"invalid_choice": "请选择一季度至四季度"},
+        widget=forms.Select(attrs={"data-shown-when": f"kind={PeriodKind.QUARTER}"}),
     )
     next_steps = forms.CharField(
         label="下步工作打算",

@@ -1,7 +1,9 @@
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
+from core.capabilities import own_unit
 from core.params import year_field
 from projects.models import AnnualPlan, Level, Nature, Stage, Unit
 
@@ -21,10 +23,20 @@ def year_filter() -> YearFilter:
     )  # fmt: skip
 
 
+def units_offered(request: HttpRequest | None) -> QuerySet[Unit]:
+    """The units a filter bar offers: a unit's reporter only their own (the rows they see are
+    their unit's), everyone else every unit."""
+    unit = own_unit(request.user) if request is not None else None
+    return Unit.objects.all() if unit is None else Unit.objects.filter(pk=unit)
+
+
 def unit_filter(field_name: str = "project__unit") -> django_filters.ModelChoiceFilter:
     """The 责任单位 choice of every filter bar (a list's rows narrowed to one unit)."""
     return django_filters.ModelChoiceFilter(
-        label="责任单位", field_name=field_name, queryset=Unit.objects.all(), empty_label="全部单位"
+        label="责任单位",
+        field_name=field_name,
+        queryset=units_offered,  # type: ignore[arg-type]  # django-filter calls it with the request
+        empty_label="全部单位",
     )
 
 

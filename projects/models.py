@@ -68,7 +68,7 @@ class Unit(Versioned):
     history = HistoricalRecords(verbose_name="责任单位变更记录")
 
     class Meta:
-        ordering = ["sort_order", "name"]
+        ordering = rules.unit_order()
         verbose_name = verbose_name_plural = "责任单位"
         constraints = [
             # the form and the service take 0–SORT_ORDER_MAX; so does every other writer

@@ -20,6 +20,7 @@ all counted rows — so the condition is one and the populations stay what each 
 - the unit a milestone counts for: its own 责任单位 when it has one, else its project's
   (DESIGN.md §3, I3 and 我的待办).
 - 逾期 (a milestone or finding late at a day) is `projects.deadlines`'.
+- the house's order of units (``unit_order``): their 排序, then their name.
 
 No model is imported here: `projects.models` builds its queryset methods on these.
 """
@@ -104,6 +105,13 @@ def completed_before_start(actual_end: date | None, first_start: date | None) ->
             "竣工不能早于开工"
         )
     return None
+
+
+def unit_order(prefix: str = "") -> list[str]:
+    """The order units are listed in everywhere (the unit list's 排序 the office sets, then the
+    name; Unit's own ordering): by-unit tables, the node timeline's rows. ``prefix`` reaches a
+    unit from another table (``"project__unit__"``)."""
+    return [f"{prefix}sort_order", f"{prefix}name"]
 
 
 def milestone_unit() -> Coalesce:

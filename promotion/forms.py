@@ -15,7 +15,15 @@ from promotion.models import BATCHES_MAX, PEOPLE_MAX, Kind, Lead
 from promotion.rules import Span, period_span, span_label, span_problem
 
 DATE = DateInput()
-RECEPTION_ONLY = "仅接待客商填写；外出招商不填（填写也不保存）"
+RECEPTION_ONLY = "接待的外地客商"
+# 批次 and 人数: shown while 接待客商 is chosen (static/js/shown-when.js); a visit keeps neither
+# (promotion.rules.activity_problems refuses them)
+RECEPTION = forms.NumberInput(attrs={"data-shown-when": f"kind={Kind.RECEPTION}"})
+
+
+def shown_for(*kinds: str) -> dict[str, str]:
+    """A period box shown only for these kinds of period (static/js/shown-when.js)."""
+    return {"data-shown-when": "kind=" + ",".join(kinds)}
 
 
 class ActivityForm(ChineseFormMixin, forms.Form):
@@ -28,16 +36,29 @@ class ActivityForm(ChineseFormMixin, forms.Form):
     kind = forms.ChoiceField(label="类型", choices=Kind.choices, widget=forms.RadioSelect)
     led_by = forms.ChoiceField(label="牵头", choices=Lead.choices, widget=forms.RadioSelect)
     leader = forms.CharField(
-        label="带队领导", max_length=100, required=False, help_text="县级领导带队时填写姓名、职务"
+        label="带队领导",
+        max_length=100,
+        required=False,
+        help_text="县级领导带队时必填：带队领导的姓名或职务",
     )
     unit = UnitChoiceField(label="单位", queryset=Unit.objects.all())
     counterpart = forms.CharField(label="客商/企业", max_length=200)
     place = forms.CharField(label="地点", max_length=200, required=False)
     batches = forms.IntegerField(
-        label="批次", required=False, min_value=1, max_value=BATCHES_MAX, help_text=RECEPTION_ONLY
+        label="批次",
+        required=False,
+        min_value=1,
+        max_value=BATCHES_MAX,
+        help_text=RECEPTION_ONLY,
+        widget=RECEPTION,
     )
     people = forms.IntegerField(
-        label="人数", required=False, min_value=1, max_value=PEOPLE_MAX, help_text=RECEPTION_ONLY
+        label="人数",
+        required=False,
+        min_value=1,
+        max_value=PEOPLE_MAX,
+        help_text=RECEPTION_ONLY,
+        widget=RECEPTION,
     )
     outcome = forms.CharField(
         label="成效",
@@ -77,18 +98,30 @@ class FiguresForm(ChineseFormMixin, forms.Form):
     """``?kind=&year=&month=&quarter=`` or ``?kind=range&start=&end=``."""
 
     kind = forms.ChoiceField(label="统计周期", choices=Span.CHOICES, required=False)
-    year = year_field(required=False)
+    year = year_field(
+        required=False,
+        widget=forms.NumberInput(attrs=shown_for(Span.MONTH, Span.QUARTER, Span.YEAR)),
+    )
     month = forms.TypedChoiceField(
-        label="月份", choices=[(m, f"{m}月") for m in range(1, 13)], coerce=int, required=False
+        label="月份",
+        choices=[(m, f"{m}月") for m in range(1, 13)],
+        coerce=int,
+        required=False,
+        widget=forms.Select(attrs=shown_for(Span.MONTH)),
     )
     quarter = forms.TypedChoiceField(
         label="季度",
         choices=QUARTER_CHOICES,
         coerce=int,
         required=False,
+        widget=forms.Select(attrs=shown_for(Span.QUARTER)),
     )
-    start = forms.DateField(label="开始日期", required=False, widget=DATE)
-    end = forms.DateField(label="结束日期", required=False, widget=DATE)
+    start = forms.DateField(
+        label="开始日期", required=False, widget=DateInput(attrs=shown_for(Span.RANGE))
+    )
+    end = forms.DateField(
+        label="结束日期", required=False, widget=DateInput(attrs=shown_for(Span.RANGE))
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -61,14 +61,10 @@ def aggregates() -> dict[str, Any]:
 # --- a record -------------------------------------------------------------------------------
 
 
-def counts_of(kind: str, people: int | None, batches: int | None) -> tuple[int | None, int | None]:
-    """The 人数 and 批次 a record keeps: a reception's as given, a visit none (its form
-    fields say 外出招商不填; whatever was typed there before the kind changed is not kept)."""
-    return (people, batches) if kind == Kind.RECEPTION else (None, None)
-
-
 def activity_problems(values: dict[str, Any], *, today: date) -> list[str]:
-    """What is wrong with a record's values, in the words a clerk reads (empty: nothing)."""
+    """What is wrong with a record's values, in the words a clerk reads (empty: nothing). A visit
+    led by a 县级领导 names the leader (the 带队领导, name or post); a visit keeps no 批次 or
+    人数 (the form shows those two fields only while 接待客商 is chosen)."""
     problems = []
     if values["kind"] not in Kind.values:
         problems.append("类型应为外出招商或接待客商")
@@ -78,8 +74,17 @@ def activity_problems(values: dict[str, Any], *, today: date) -> list[str]:
         problems.append("请填写活动日期")
     elif values["held_on"] > today:
         problems.append(f"活动日期不能晚于今天（{today:%Y-%m-%d}），请在活动举行后登记")
+    if values["led_by"] == Lead.LEADER and not values["leader"]:
+        problems.append("县级领导带队请填写带队领导的姓名或职务")
     if not values["counterpart"]:
         problems.append("请填写客商或企业名称")
+    if values["kind"] == Kind.VISIT and (values["people"], values["batches"]) != (None, None):
+        # Refused, not dropped: what a clerk typed is never lost without a word (seed 004 counts
+        # 批次 and 人数 of the investors received only).
+        problems.append(
+            "外出招商不填写批次和人数（只统计接待客商的批次和人数），请清空这两项，"
+            "或将类型改为“接待客商”"
+        )
     if values["kind"] == Kind.RECEPTION:
         for field, label, high in (
             ("batches", "批次", BATCHES_MAX),

@@ -10,7 +10,8 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 
 from core.models import money
-from projects.models import Project
+from projects.models import Project, Unit
+from projects.rules import unit_order
 from promotion.models import Activity
 from promotion.rules import FIGURES, RECEPTION, aggregates, held_q
 
@@ -40,6 +41,10 @@ class PromotionFigures:
         """The figures in `FIGURES`' order."""
         return [getattr(self, figure.key) for figure in FIGURES]
 
+    def cells(self) -> list[tuple[str, int]]:
+        """(label, figure) in `FIGURES`' order: a table's row (its 合计)."""
+        return [(figure.label, getattr(self, figure.key)) for figure in FIGURES]
+
 
 def promotion_figures(activities: QuerySet[Activity], start: date, end: date) -> PromotionFigures:
     """The figures of ``activities`` (a user's scope, or all) held from ``start`` to ``end``."""
@@ -65,25 +70,35 @@ class UnitFigures:
     figures: list[int]
     signed_projects: int
 
+    def cells(self) -> list[tuple[str, int]]:
+        """(label, figure) in `FIGURES`' order."""
+        return [(figure.label, value) for figure, value in zip(FIGURES, self.figures, strict=True)]
 
-def figures_by_unit(activities: QuerySet[Activity], start: date, end: date) -> list[UnitFigures]:
-    """The same figures for each unit that recorded an activity in the period (two queries)."""
+
+def figures_by_unit(
+    activities: QuerySet[Activity], start: date, end: date, *, units: QuerySet[Unit]
+) -> list[UnitFigures]:
+    """The same figures for each of ``units`` (every unit that could have recorded one: the
+    user's scope), 0 where it recorded none, in the house's unit order (three queries). Their
+    合计 is `promotion_figures` of the same activities: a project signed from two units'
+    activities counts once in it, once in each unit's row."""
     held = activities.filter(held_q(start, end)).order_by()
-    rows = held.values("unit_id", "unit__name", "unit__sort_order").annotate(**aggregates())
+    rows: dict[int, dict[str, Any]] = {
+        row["unit_id"]: dict(row) for row in held.values("unit_id").annotate(**aggregates())
+    }
     signed = dict(
         held.filter(projects__isnull=False)
         .values("unit_id")
         .annotate(n=Count("projects", distinct=True))
         .values_list("unit_id", "n")
     )
-    ordered = sorted(rows, key=lambda row: (row["unit__sort_order"], row["unit__name"]))
     return [
         UnitFigures(
-            unit=row["unit__name"],
-            figures=[row[figure.key] or 0 for figure in FIGURES],  # type: ignore[literal-required]
-            signed_projects=signed.get(row["unit_id"], 0),
+            unit=name,
+            figures=[rows.get(pk, {}).get(figure.key) or 0 for figure in FIGURES],
+            signed_projects=signed.get(pk, 0),
         )
-        for row in ordered
+        for pk, name in units.order_by(*unit_order()).values_list("pk", "name")
     ]
 
 

@@ -20,7 +20,7 @@ from core.capabilities import require, scoped
 from core.versioning import delete_recorded, locked_current, save_changes, save_recorded
 from projects.models import Project, Unit, User
 from promotion.models import Activity
-from promotion.rules import activity_problems, counts_of
+from promotion.rules import activity_problems
 
 
 def _projects_text(projects: list[Project]) -> str:
@@ -68,7 +68,6 @@ def activity_save(
 
     Saved as shown, nothing is written: no version, no history, no audit change. ``projects``
     None leaves the linked projects as they are."""
-    people, batches = counts_of(kind, people, batches)
     values: dict[str, Any] = {
         "held_on": held_on,
         "kind": kind,

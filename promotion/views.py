@@ -170,7 +170,7 @@ def promotion_figures_page(request: AuthenticatedRequest) -> HttpResponse:
         request.GET or None, initial={"kind": Span.MONTH, "year": year, "month": month}
     )
     kind, start, end, label = form.span((year, month))
-    activities = visible_activities(request.user)
+    activities, units = visible_activities(request.user), Unit.objects.all()
     to_date = None
     if kind in (Span.MONTH, Span.QUARTER):
         section = briefing_section(
@@ -189,7 +189,9 @@ def promotion_figures_page(request: AuthenticatedRequest) -> HttpResponse:
             "end": end,
             "figures": figures,
             "to_date": to_date if figures is not to_date else None,
-            "by_unit": figures_by_unit(activities, start, end),
+            "by_unit": figures_by_unit(
+                activities, start, end, units=scoped(request.user, "portfolio.view", units, "pk")
+            ),
             "headers": [figure.label for figure in FIGURES],
             "own_unit": own_unit(request.user) is not None,
         },

@@ -39,11 +39,15 @@ def test_the_unit_filter_and_the_totals_follow_it(officer):
     assert counts["中长期贷款"] == 2 and counts["专项债券"] == 0 and counts["合计"] == 2
 
 
-def test_a_reporter_asking_for_another_unit_gets_nothing(client, cast):
+def test_a_reporter_asking_for_another_unit_gets_none_of_its_rows(client, cast):
+    """Their filter offers only their own unit: another one asked is said not taken, and the
+    list stays their unit's."""
     funds(4)
     client.force_login(cast.reporter)  # 县住建局's
     township = Unit.objects.get(name="营盘镇")
-    assert projects_shown(client.get(reverse("fund_list"), {"unit": township.pk})) == []
+    response = client.get(reverse("fund_list"), {"unit": township.pk})
+    assert projects_shown(response) == ["项目1", "项目3"]
+    assert "责任单位：选择一个有效的选项" in response.content.decode()
 
 
 def test_the_list_sorts_by_project_name_either_way(officer):

@@ -3,6 +3,7 @@ edges of each period: an activity on a period's last day counts in it, one on th
 the next; a project signed from two activities counts once. Summed in the database: the
 figures page costs the same queries for 3 records as for 30."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from investment.documents.briefing import briefing_data
 from investment.rules.periods import Period
-from projects.models import Project
+from projects.models import Project, Unit
 from promotion.models import Activity
 from promotion.rules import Span, period_span, span_label
 from promotion.selectors import figures_by_unit, promotion_figures
@@ -95,14 +96,31 @@ def test_a_date_range_includes_both_of_its_days(edges):
     assert not figures(date(2026, 4, 2), date(2026, 6, 29)).recorded
 
 
-def test_each_unit_has_its_own_line(edges, cast):
-    lines = {u.unit: (u.figures, u.signed_projects) for u in figures_by_unit(
-        Activity.objects.all(), date(2026, 1, 1), date(2026, 12, 31))}  # fmt: skip
+def by_unit(start: date, end: date) -> list[tuple[str, list[int], int]]:
+    return [(u.unit, u.figures, u.signed_projects) for u in figures_by_unit(
+        Activity.objects.all(), start, end, units=Unit.objects.all())]  # fmt: skip
 
-    assert lines == {
-        "县住建局": ([2, 1, 1, 0, 2, 11], 1),
-        "营盘镇": ([1, 0, 0, 1, 1, 4], 0),
-    }
+
+def test_each_unit_has_its_own_line_in_the_units_order_with_0_where_it_held_none(edges, cast):
+    idle = Unit.objects.create(name="县商务局", sort_order=1)  # listed first: its 排序
+    cast.housing.sort_order, cast.township.sort_order = 20, 10
+    Unit.objects.bulk_update([cast.housing, cast.township], ["sort_order"])
+
+    assert by_unit(date(2026, 1, 1), date(2026, 12, 31)) == [
+        (idle.name, [0, 0, 0, 0, 0, 0], 0),
+        ("营盘镇", [1, 0, 0, 1, 1, 4], 0),
+        ("县住建局", [2, 1, 1, 0, 2, 11], 1),
+    ]
+
+
+def test_the_units_lines_add_up_to_the_county_figures(edges):
+    year = figures(date(2026, 1, 1), date(2026, 12, 31))
+
+    lines = by_unit(date(2026, 1, 1), date(2026, 12, 31))
+
+    assert [
+        sum(column) for column in zip(*(line[1] for line in lines), strict=True)
+    ] == year.values()
 
 
 @pytest.mark.parametrize(
@@ -141,7 +159,7 @@ def test_the_page_opens_at_the_month_that_is_due_as_the_briefing_says_it(
     )  # fmt: skip
     assert (
         "2026年以来（截至6月30日）</strong>：外出招商2次，其中县级领导带队1次、部门牵头1次、"
-        "镇办牵头0次；接待客商2批次11人；签约项目1个，总投资0.10亿元。" in page
+        "镇办牵头0次；接待客商2批次11人；签约项目1个，总投资1,000万元。" in page
     )
     # and its form says so: 月度, 2026, 6月
     assert '<option value="month" selected>月度</option>' in page
@@ -176,6 +194,55 @@ def test_a_reporter_sees_their_own_units_figures(client, cast, edges):
 
     assert "县级领导带队1次 · 部门牵头1次 · 镇办牵头0次" in page  # not 营盘镇's township visit
     assert "营盘镇" not in page
+
+
+def by_unit_rows(page: str) -> list[list[str]]:
+    """The 按单位 table's rows as text cells."""
+    table = page.split('id="by-unit"')[1].split("<tbody>")[1].split("</tbody>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>|<tr class=\"county-row\">(.*?)</tr>", table, re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", a or b, re.S) for a, b in rows]
+    return [[re.sub(r"<[^>]+>|\s", "", cell) for cell in row] for row in cells]
+
+
+def test_the_page_lists_every_unit_and_a_total_equal_to_the_county_figures(client, cast, edges):
+    """A unit with no activity in the period is a line of 0s; 合计 is the county's figures
+    (a project signed from two units' activities counts once in it)."""
+    Unit.objects.create(name="县商务局", sort_order=99)
+    visit(cast.officer, cast.township, date(2026, 5, 6), projects=[edges])
+    client.force_login(cast.officer)
+
+    page = client.get(reverse("promotion_figures"), {"kind": "year", "year": 2026}).content.decode()
+
+    assert by_unit_rows(page) == [
+        ["县住建局", "2", "1", "1", "0", "2", "11", "1"],
+        ["营盘镇", "2", "0", "1", "1", "1", "4", "1"],
+        ["县商务局", "0", "0", "0", "0", "0", "0", "0"],
+        ["合计", "4", "1", "2", "1", "3", "15", "1"],
+    ]
+    assert "4<small>次</small>" in page and "1<small>个</small>" in page  # the county's, above
+
+
+def test_a_reporter_s_table_has_their_unit_and_its_total_only(client, cast, edges):
+    client.force_login(cast.reporter)
+
+    page = client.get(reverse("promotion_figures"), {"kind": "year", "year": 2026}).content.decode()
+
+    assert by_unit_rows(page) == [
+        ["县住建局", "2", "1", "1", "0", "2", "11", "1"],
+        ["合计", "2", "1", "1", "0", "2", "11", "1"],
+    ]
+
+
+def test_the_signed_investment_reads_as_the_briefing_writes_it(client, cast, edges):
+    """In 亿元 with one decimal from 1 亿元, else whole 万元 (core.formatting.prose), as in the
+    briefing's section (五): never 0.10亿元 on the page and 1,000万元 in the briefing."""
+    client.force_login(cast.officer)
+    small = client.get(reverse("promotion_figures"), {"kind": "year", "year": 2026})
+    Project.objects.filter(pk=edges.pk).update(total_investment=Decimal(21000))
+    large = client.get(reverse("promotion_figures"), {"kind": "year", "year": 2026})
+
+    assert "总投资1,000万元" in small.content.decode()
+    assert "总投资2.1亿元" in large.content.decode() and "21.00亿元" not in large.content.decode()
 
 
 def test_the_figures_page_costs_the_same_queries_for_3_records_as_for_30(client, cast):

@@ -2,6 +2,7 @@
 own unit's records only), the form (bad input said in Chinese, nothing written), and the list's
 queries, which do not grow with its rows."""
 
+import re
 from datetime import date
 from io import BytesIO
 
@@ -132,3 +133,57 @@ def test_a_project_page_names_the_activity_it_was_signed_from(client, cast, coun
 
     assert 'id="signings"' in page and "华秦新材料科技有限公司" in page
     assert 'id="signings"' not in other  # signed from no activity: no empty section
+
+
+def unit_options(page: str) -> list[str]:
+    """The names the list's 责任单位 filter offers."""
+    select = page.split('name="unit"')[1].split("</select>")[0]
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+def test_a_reporter_s_unit_filter_offers_only_their_unit(client, cast, county):
+    client.force_login(cast.reporter)
+
+    page = client.get(reverse("activity_list")).content.decode()
+    asked_for_another = client.get(reverse("activity_list"), {"unit": cast.township.pk})
+
+    assert unit_options(page) == ["全部单位", "县住建局"]
+    assert "陕商联合会考察团" not in asked_for_another.content.decode()
+
+
+def test_the_office_s_unit_filter_offers_every_unit(client, cast, county):
+    client.force_login(cast.officer)
+
+    page = client.get(reverse("activity_list")).content.decode()
+
+    assert unit_options(page) == ["全部单位", "县住建局", "营盘镇"]
+
+
+def test_a_visit_posted_with_batches_and_people_is_refused_and_keeps_what_was_typed(
+    client, cast, county
+):
+    """Without the page's script (which hides 批次 and 人数 for 外出招商) the form is refused in
+    words, with what was typed still in it, never saved with those figures dropped."""
+    client.force_login(cast.reporter)
+
+    response = client.post(reverse("activity_create"), {
+        "held_on": "2026-05-08", "kind": "visit", "led_by": "department",
+        "unit": cast.housing.pk, "counterpart": "华秦新材料", "batches": "2", "people": "9",
+    })  # fmt: skip
+
+    page = response.content.decode()
+    assert "外出招商不填写批次和人数" in page
+    assert 'name="people" value="9"' in page
+    assert Activity.objects.count() == 2
+
+
+def test_a_visit_led_by_a_county_leader_without_the_leader_s_name_is_refused(client, cast, county):
+    client.force_login(cast.officer)
+
+    response = client.post(reverse("activity_create"), {
+        "held_on": "2026-05-08", "kind": "visit", "led_by": "leader",
+        "unit": cast.housing.pk, "counterpart": "华秦新材料",
+    })  # fmt: skip
+
+    assert "县级领导带队请填写带队领导的姓名或职务。" in response.content.decode()
+    assert Activity.objects.count() == 2

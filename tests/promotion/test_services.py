@@ -64,15 +64,42 @@ def test_readers_record_nothing(county, cast, role):
         visit(getattr(cast, role), cast.housing, date(2026, 5, 8))
 
 
-def test_a_reception_needs_its_batches_and_people_and_a_visit_keeps_none(county, cast):
+def test_a_reception_needs_its_batches_and_people(county, cast):
     with pytest.raises(ValidationError) as refused:
         activity_save(user=cast.officer, unit=cast.housing, held_on=date(2026, 5, 8),
                       kind="reception", led_by="department", counterpart="考察团",
                       today=date(2026, 6, 1))  # fmt: skip
-    gone = visit(cast.officer, cast.housing, date(2026, 5, 8), people=12, batches=2)
 
     assert refused.value.messages == ["接待客商请填写批次。", "接待客商请填写人数。"]
-    assert (gone.people, gone.batches) == (None, None)
+
+
+@pytest.mark.parametrize("typed", [{"people": 12}, {"batches": 2}, {"people": 12, "batches": 2}])
+def test_a_visit_with_batches_or_people_typed_is_refused_not_silently_emptied(county, cast, typed):
+    with pytest.raises(ValidationError) as refused:
+        visit(cast.officer, cast.housing, date(2026, 5, 8), **typed)
+
+    assert refused.value.messages == [
+        "外出招商不填写批次和人数（只统计接待客商的批次和人数），请清空这两项，"
+        "或将类型改为“接待客商”。"
+    ]
+    assert not Activity.objects.exists()
+
+
+def test_a_visit_led_by_a_county_leader_names_the_leader(county, cast):
+    with pytest.raises(ValidationError) as refused:
+        visit(cast.officer, cast.housing, date(2026, 5, 8), led_by="leader", leader="  ")
+    named = visit(cast.officer, cast.housing, date(2026, 5, 8), led_by="leader", leader="王县长")
+    by_department = visit(cast.officer, cast.housing, date(2026, 5, 9), led_by="department")
+
+    assert refused.value.messages == ["县级领导带队请填写带队领导的姓名或职务。"]
+    assert (named.leader, by_department.leader) == ("王县长", "")
+    assert Activity.objects.count() == 2
+
+
+def test_a_reception_led_by_a_county_leader_names_the_leader_too(county, cast):
+    with pytest.raises(ValidationError, match="县级领导带队请填写带队领导的姓名或职务"):
+        reception(cast.officer, cast.housing, date(2026, 5, 8), batches=1, people=5,
+                  led_by="leader")  # fmt: skip
 
 
 def test_an_activity_cannot_be_dated_after_today(county, cast):

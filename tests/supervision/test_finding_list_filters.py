@@ -58,8 +58,10 @@ def test_the_unit_filter(client, three):
 def test_a_reporter_asking_for_another_unit_gets_nothing_of_it(client, three):
     client.force_login(three["reporter"])  # 县住建局's
     response = client.get(reverse("finding_list"), {"unit": three["township"].pk})
-    assert descriptions(response) == []
+    # their filter offers only their unit: the one asked is said not taken, no row of it shown
+    assert "丙 营盘镇" not in descriptions(response)
     assert "丙 营盘镇" not in response.content.decode()
+    assert "责任单位：选择一个有效的选项" in response.content.decode()
 
 
 def test_the_list_sorts_by_deadline_either_way(client, three):
