@@ -319,7 +319,7 @@ ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 10)
 # the file by its size (core/uploads.py).
 # The pages whose uploads may be larger than a photo or an attachment: URL name → the setting
 # holding its limit.
-UPLOAD_LIMITS = {"ledger_import": "LEDGER_MAX_BYTES"}
+UPLOAD_LIMITS = {"ledger_import": "LEDGER_MAX_BYTES", "backup_restore": "BACKUP_MAX_BYTES"}
 FILE_UPLOAD_HANDLERS = [
     "core.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -360,6 +360,8 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 # The key of the backups' keyed checksum (backup/rules/signing.py); empty → SECRET_KEY. Keep a copy
 # apart from the backups: a new machine restores a backup only with the key that signed it.
 BACKUP_KEY = env_str("BACKUP_KEY", "")
+# The largest backup 数据备份's page takes for a restore (a larger one: `manage.py restore`).
+BACKUP_MAX_BYTES = env_int("BACKUP_MAX_BYTES", 2 * 1024 * 1024 * 1024)
 
 # Server errors go with their traceback to standard error (gunicorn's log, `make run`'s
 # terminal), and to LOG_FILE when the production start sets it; DEBUG off no longer means

@@ -43,6 +43,7 @@ urlpatterns = [
     path("security/users/", security.security_users, name="security_users"),
     path("security/users/<int:pk>/", security.security_user_change, name="security_user_change"),
     path("security/resets/<int:pk>/", security.security_reset_decide, name="security_reset_decide"),
+    path("backup/", include("backup.urls")),
     path("audit/", include("audit.urls")),
     path("audit/history/", include("history.urls")),
     path("projects/", include("projects.urls")),

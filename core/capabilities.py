@@ -100,6 +100,7 @@ CapabilityName: TypeAlias = Literal[
     "accounts.keep",
     "year.configure",
     "units.keep",
+    "backup.run",
 ]
 
 CAPABILITY: dict[CapabilityName, Capability] = {
@@ -188,6 +189,11 @@ CAPABILITY: dict[CapabilityName, Capability] = {
         "责任单位由系统管理员或项目办维护。",
         business=False,
     ),
+    "backup.run": Capability(
+        "备份全部数据、从备份恢复（数据备份）",
+        "数据备份和恢复由系统管理员办理。",
+        business=False,
+    ),
 }
 
 # The table. Keys are User.Role values; a role not listed (未授权 "none") holds nothing.
@@ -233,7 +239,7 @@ CAPABILITIES: dict[str, dict[CapabilityName, Scope]] = {
     # no business data (no 项目库, figures or briefing: county-wide reading is a role the
     # security administrator grants); the security administrator grants roles; the auditor
     # reads the log.
-    "admin": {"accounts.keep": ALL, "units.keep": ALL},
+    "admin": {"accounts.keep": ALL, "units.keep": ALL, "backup.run": ALL},
     "security": {"security.grant": ALL, "accounts.confirm_reset": ALL},
     "auditor": {"audit.read": ALL},
 }

@@ -1,10 +1,13 @@
 """The progress page of a job (后台任务进度): its owner's, reloaded every two seconds while it
-runs (an HTTP ``Refresh`` header: no script), the same page after a reload or from another tab."""
+runs (an HTTP ``Refresh`` header: no script), the same page after a reload or from another tab;
+and the file a finished job made (a backup), its owner's download."""
 
+import posixpath
 from datetime import timedelta
 from uuid import UUID
 
-from django.http import HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -46,3 +49,15 @@ def job_progress(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
     if not job.ended:
         response["Refresh"] = str(REFRESH_SECONDS)
     return response
+
+
+@signed_in
+def job_file(request: AuthenticatedRequest, job_id: UUID) -> FileResponse:
+    job = get_object_or_404(Job, pk=job_id, started_by=request.user, state=Job.State.DONE)
+    if not job.result_file or not default_storage.exists(job.result_file):
+        raise Http404("该任务没有可下载的文件（或已超过保留期限被清理）。")
+    return FileResponse(
+        default_storage.open(job.result_file, "rb"),
+        as_attachment=True,
+        filename=posixpath.basename(job.result_file),
+    )

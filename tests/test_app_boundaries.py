@@ -46,7 +46,8 @@ MAY_IMPORT = {
     },
     "upstream": {"core", "audit", "projects", "investment", "history"},  # registers its history
     "opendata": {"core", "projects", "investment"},  # no models: reads the register and figures
-    "backup": {"audit"},  # every model, generically: only the audit entry it writes by name
+    # every model, generically: only the audit entry it writes by name; its page runs as jobs
+    "backup": {"core", "audit", "jobs"},
 }
 OURS = {*MAY_IMPORT, "config"}
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
@@ -100,6 +102,10 @@ CASES = [
     ("ledger_export", None, "get"),
     ("ledger_changes", None, "get"),
     ("job_progress", "the officer's job", "get"),
+    ("job_file", "the officer's job with a file", "get"),
+    ("backup_page", None, "get"),
+    ("backup_start", None, "post"),
+    ("backup_restore", None, "post"),
     ("opendata", None, "get"),
     ("oc4ids_download", None, "get"),
     ("fund_create", None, "get"),
@@ -261,6 +267,7 @@ def sample_object(target: str | None):
         "own batch entry": lambda: batch_entry(1),
         "other unit's batch entry": lambda: batch_entry(2),
         "the officer's job": officer_job,
+        "the officer's job with a file": officer_job_file,
     }
     return objects[target]() if target in objects else None
 
@@ -271,6 +278,15 @@ def officer_job() -> Job:
     return Job.objects.get_or_create(
         title="台账导入预览", started_by=officer, defaults={"state": Job.State.DONE}
     )[0]
+
+
+def officer_job_file() -> Job:
+    """A finished job of the office's that made a file (kept in storage)."""
+    job = officer_job()
+    if not job.result_file:
+        job.result_file = default_storage.save(f"jobs/{job.pk}/结果.zip", ContentFile(b"PK"))
+        job.save(update_fields=["result_file"])
+    return job
 
 
 def batch_entry(serial: int) -> BatchEntry:
@@ -413,6 +429,7 @@ def url_for(name: str, target: str | None) -> str:
         "own batch": lambda: [batch_entry(1).batch_id],
         "other unit's batch": lambda: [batch_entry(2).batch_id],
         "the officer's job": lambda: [officer_job().pk],
+        "the officer's job with a file": lambda: [officer_job_file().pk],
         "own batch entry": lambda: [batch_entry(1).pk],
         "other unit's batch entry": lambda: [batch_entry(2).pk],
     }

@@ -23,7 +23,7 @@ import tempfile
 import zipfile
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -57,6 +57,20 @@ MEDIA = "media/"
 # django-axes' rows (sign-in log, failures, lockouts) are kept: they are part of the trail.
 EXCLUDED_APPS = {"contenttypes", "sessions"}
 EXCLUDED_MODELS = {"auth.permission"}
+# Background jobs and their queue are this installation's work in progress, not its data: never
+# backed up, never replaced (a restore run as a job keeps its own row and writes its progress).
+# A backup that holds their rows (made before) restores without them.
+TRANSIENT = {"jobs.job", "django_tasks_database.dbtaskresult"}
+# Where the jobs keep their files (an uploaded backup, a backup made from the page): not media.
+JOBS_FOLDER = "jobs"
+
+# What a backup or restore reports as it goes: ``progress(read=…, total=…, phase=…)``
+# (``jobs.services.Progress``); by default nothing.
+Report = Callable[..., None]
+
+
+def _silent(**_: Any) -> None:
+    return None
 
 
 class BackupError(Exception):
@@ -88,6 +102,7 @@ def backed_up_models() -> list[type[models.Model]]:
         for model in apps.get_models()
         if model._meta.app_label not in EXCLUDED_APPS
         and model._meta.label_lower not in EXCLUDED_MODELS
+        and model._meta.label_lower not in TRANSIENT
         and model._meta.managed
         and not model._meta.proxy
     ]
@@ -141,6 +156,8 @@ def _media_files(storage: Storage = default_storage, directory: str = "") -> Ite
     for name in sorted(files):
         yield f"{directory}/{name}" if directory else name
     for folder in sorted(folders):
+        if not directory and folder == JOBS_FOLDER:
+            continue
         yield from _media_files(storage, f"{directory}/{folder}" if directory else folder)
 
 
@@ -163,7 +180,33 @@ def _files_named(backed_up: list[type[models.Model]]) -> Named:
     return named
 
 
-def _dump(stream: serializer.Sink) -> tuple[dict[str, int], Named]:
+class _Counted:
+    """A sink that counts the rows (lines) written through it and reports them, the rows
+    taking the bar from ``start`` to ``end`` percent."""
+
+    def __init__(
+        self, sink: serializer.Sink, total: int, progress: Report, start: int, end: int
+    ) -> None:
+        self.sink, self.total, self.progress, self.rows = sink, total, progress, 0
+        self.start, self.end = start, end
+
+    def write(self, text: str, /) -> object:
+        self.sink.write(text)
+        if "\n" in text:
+            self.rows += text.count("\n")
+            self.progress(read=self.rows, total=self.total, percent=self.percent(self.rows))
+        return None
+
+    def loaded(self, *, read: int) -> None:
+        """Rows loaded by a restore (``loader.load``'s report)."""
+        self.rows = read
+        self.progress(read=read, written=read, percent=self.percent(read))
+
+    def percent(self, done: int) -> int:
+        return self.start + (self.end - self.start) * done // max(self.total, 1)
+
+
+def _dump(stream: serializer.Sink, progress: Report = _silent) -> tuple[dict[str, int], Named]:
     """Serialize every backed-up model into ``stream`` inside one snapshot; return the row
     counts read and the files the rows name."""
     outermost = not connection.in_atomic_block
@@ -177,11 +220,12 @@ def _dump(stream: serializer.Sink) -> tuple[dict[str, int], Named]:
         backed_up = backed_up_models()
         counts = {model._meta.label: model._base_manager.count() for model in backed_up}
         named = _files_named(backed_up)
-        serializer.write(backed_up, stream)
+        progress(total=sum(counts.values()), phase="读取数据")
+        serializer.write(backed_up, _Counted(stream, sum(counts.values()), progress, 0, 80))
     return counts, named
 
 
-def make_backup(output: ArchiveFile) -> Summary:
+def make_backup(output: ArchiveFile, progress: Report = _silent) -> Summary:
     """Write the archive to ``output`` (a path or a binary file object).
 
     A path is written under a temporary name and renamed at the end, so a failed backup never
@@ -191,12 +235,12 @@ def make_backup(output: ArchiveFile) -> Summary:
         partial = Path(f"{output}.part")
         try:
             with partial.open("wb") as handle:
-                summary = _write(handle)
+                summary = _write(handle, progress)
             partial.replace(output)
         finally:
             partial.unlink(missing_ok=True)
         return summary
-    return _write(output)
+    return _write(output, progress)
 
 
 def _member(archive: zipfile.ZipFile, name: str) -> _Checksummed:
@@ -305,22 +349,26 @@ class _Spool:
         self.raw.write(text.encode())
 
 
-def _write(output: IO[bytes]) -> Summary:
+def _write(output: IO[bytes], progress: Report = _silent) -> Summary:
     with (
         tempfile.TemporaryFile() as spool,
         zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive,
     ):
-        counts, named = _dump(_Spool(spool))
+        counts, named = _dump(_Spool(spool), progress)
         checksums, size, vanished = {}, 0, set()
         # Files after the snapshot: photos are written once under fresh names and never
         # edited, so every file the data names is there, unless deleted since (below).
-        for name in sorted(set(_media_files()) | set(named)):
+        names = sorted(set(_media_files()) | set(named))
+        progress(phase="复制上传文件", percent=80)
+        for copied, name in enumerate(names, 1):
+            progress(percent=80 + 15 * copied // len(names))
             member = _copy(archive, name)
             if member is None:
                 vanished.add(name)
                 continue
             checksums[MEDIA + name] = member.sha256.hexdigest()
             size += member.size
+        progress(phase="写入备份文件", percent=95)
         gone, missing = _left_out(vanished, named)
         for label, _ in gone:
             counts[label] -= 1
@@ -411,7 +459,9 @@ def database_has_data() -> bool:
     return any(model._base_manager.exists() for model in _replaced_models())
 
 
-def restore_backup(source: ArchiveFile, *, force: bool = False) -> Summary:
+def restore_backup(
+    source: ArchiveFile, *, force: bool = False, progress: Report = _silent
+) -> Summary:
     """Load an archive into this database and media storage; all or nothing for the data."""
     archive = _open(source)
     with archive:
@@ -431,7 +481,9 @@ def restore_backup(source: ArchiveFile, *, force: bool = False) -> Summary:
         # fails leaves only unused files, never rows naming files that are missing.
         files = [name for name in manifest["checksums"] if name.startswith(MEDIA)]
         size = archive.getinfo(DATA).file_size
-        for name in files:
+        progress(phase="恢复上传文件")
+        for restored, name in enumerate(files, 1):
+            progress(percent=20 * restored // len(files))
             target = name.removeprefix(MEDIA)
             if default_storage.exists(target):
                 default_storage.delete(target)
@@ -442,12 +494,40 @@ def restore_backup(source: ArchiveFile, *, force: bool = False) -> Summary:
             if force:
                 _wipe()
             audit = _AuditEntries()
+            rows = _Counted(_Nowhere(), sum(manifest["counts"].values()), progress, 20, 98)
+            progress(phase="恢复数据", read=0, total=rows.total)
+            skipped = dict.fromkeys(TRANSIENT, _skip)  # in a backup made before they were left out
             with archive.open(DATA) as lines:
-                loader.load(lines, apart={AUDIT: audit.add})
+                loader.load(lines, apart={AUDIT: audit.add, **skipped}, progress=rows.loaded)
             audit.finish()
             _check_counts(manifest["counts"])
             _reset_sequences(backed_up_models())
+            progress(phase="核对并提交", percent=99)
+            _jobs_of_the_gone()  # last: the running job's row is written aside until here
     return Summary(rows=sum(manifest["counts"].values()), files=len(files), bytes=size)
+
+
+class _Nowhere:
+    def write(self, text: str, /) -> object:
+        return None
+
+
+def _skip(rows: list[Any]) -> None:
+    return None
+
+
+def _jobs_of_the_gone() -> None:
+    """The jobs whose starter is no longer an account after the restore lose their link, as
+    the audit entries do (their rows stay: a job is this installation's, not the backup's)."""
+    if not apps.is_installed("jobs"):
+        return
+    from django.contrib.auth import get_user_model
+
+    job = apps.get_model("jobs", "Job")
+    accounts = get_user_model()._base_manager.values("pk")
+    job._base_manager.filter(started_by__isnull=False).exclude(started_by__in=accounts).update(
+        started_by=None
+    )
 
 
 def _wipe() -> None:

@@ -24,16 +24,23 @@ BATCH = 1000
 Apart = dict[str, Callable[[list[Any]], None]]
 
 
-def load(lines: Iterable[bytes], *, apart: Apart) -> None:
+def load(
+    lines: Iterable[bytes], *, apart: Apart, progress: Callable[..., None] | None = None
+) -> None:
     """Write every row of ``lines`` (one JSON object each, grouped by model). The rows of a
-    model labelled in ``apart`` are handed, deserialized, to its function instead."""
+    model labelled in ``apart`` are handed, deserialized, to its function instead. After each
+    batch ``progress(read=rows so far)``, when given."""
     batch: list[dict[str, Any]] = []
+    done = 0
     for line in lines:
         if not line.strip():
             continue
         row = json.loads(line)
         if batch and (row["model"] != batch[0]["model"] or len(batch) >= BATCH):
             _write(batch, apart)
+            done += len(batch)
+            if progress is not None:
+                progress(read=done)
             batch = []
         batch.append(row)
     if batch:
