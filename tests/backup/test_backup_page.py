@@ -20,11 +20,9 @@ from projects.services.units import unit_save
 # a restore commits (and empties every table first), as the worker's does
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HOST = {"HTTP_HOST": "127.0.0.1"}
-
 
 def signed_in(user) -> Client:
-    client = Client(**HOST)
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     return client
 
@@ -53,11 +51,11 @@ def back_up(client: Client) -> bytes:
     download = client.get(reverse("job_file", args=[job.pk]))
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
-    return b"".join(download.streaming_content)
+    return b"".join(download.streaming_content)  # type: ignore[attr-defined]
 
 
 def restore(client: Client, content: bytes, name: str = "备份.zip", confirm: bool = True):
-    data = {"file": SimpleUploadedFile(name, content, "application/zip")}
+    data: dict[str, object] = {"file": SimpleUploadedFile(name, content, "application/zip")}
     if confirm:
         data["confirm"] = "on"
     return client.post(reverse("backup_restore"), data)
