@@ -4,10 +4,12 @@ from typing import Any
 
 from django import forms
 
-from batches.models import Kind
+from batches.models import Batch, Kind
+from batches.selectors import listed_kinds
 from core.formatting import QUARTER_CHOICES
 from core.params import version_field, year_field
 from projects.forms import ChineseFormMixin, DateInput
+from projects.models import Project
 from projects.widgets import ProjectChecklist, ProjectMultipleChoiceField, pickable_projects
 
 
@@ -25,20 +27,56 @@ class BatchForm(ChineseFormMixin, forms.Form):
     )
 
 
+class ListedProjects(ProjectMultipleChoiceField):
+    """The projects to list, each marked with the kinds it is already listed under in the
+    batch (``listed``: project id → kinds)."""
+
+    listed: dict[int, list[str]]
+
+    def label_from_instance(self, project: Project) -> str:
+        label = super().label_from_instance(project)
+        kinds = self.listed.get(project.pk)
+        if kinds:
+            label += f" · 本期已列入{'、'.join(Kind(kind).label for kind in kinds)}"
+        return label
+
+
+class ListedChecklist(ProjectChecklist):
+    """A project already listed under a kind cannot be ticked while that kind is chosen
+    (static/js/shown-when.js reads data-disabled-when); without the script the service
+    refuses it by name."""
+
+    listed: dict[int, list[str]]
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        project = getattr(option["value"], "instance", None)
+        kinds = self.listed.get(project.pk) if project is not None else None
+        if kinds:
+            option["attrs"] = {**option["attrs"], "data-disabled-when": f"kind={','.join(kinds)}"}
+        return option
+
+
 class EntriesForm(ChineseFormMixin, forms.Form):
     """Projects listed in a batch under one 类别, with one 目标日期 for them all."""
 
     kind = forms.ChoiceField(label="类别", choices=Kind.choices)
-    projects = ProjectMultipleChoiceField(
-        label="项目", queryset=pickable_projects(), widget=ProjectChecklist()
-    )
+    projects = ListedProjects(label="项目", queryset=pickable_projects(), widget=ListedChecklist())
     target_date = forms.DateField(
         label="目标日期", required=False, widget=DateInput(), help_text="本期次要求完成的日期"
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, batch: Batch, **kwargs: Any) -> None:
+        """``batch``: the batch listed in; its listings mark the picker."""
         super().__init__(*args, **kwargs)
-        self.fields["projects"].error_messages["required"] = "请选择要列入的项目。"
+        field = self.fields["projects"]
+        assert isinstance(field, ListedProjects) and isinstance(field.widget, ListedChecklist)
+        listed: dict[int, list[str]] = {}
+        for project_id, kind in listed_kinds(batch):
+            listed.setdefault(project_id, []).append(kind)
+        field.listed = field.widget.listed = listed
+        field.error_messages["required"] = "请选择要列入的项目。"
+        self.fields["target_date"].help_text = f"本期次要求完成的日期，不早于{batch.year}年1月1日"
 
 
 class EntryForm(ChineseFormMixin, forms.Form):

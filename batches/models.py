@@ -31,7 +31,7 @@ class Batch(Versioned):
     history = HistoricalRecords(verbose_name="三个一批期次变更记录")
 
     class Meta:
-        ordering = ["-year", "-quarter", "name"]
+        ordering = ["-year", "quarter", "name"]  # batches.rules.batch_order
         verbose_name = verbose_name_plural = "三个一批期次"
         constraints = [
             models.CheckConstraint(

@@ -81,6 +81,26 @@ def rate(done: int, listed: int) -> Decimal | None:
     return Decimal(done) * HUNDRED / Decimal(listed)
 
 
+def batch_order(prefix: str = "") -> list[str]:
+    """The one order batches are listed in (the 三个一批 page, the dashboard, the briefing, its
+    workbook, a project's page): the latest year first, and within a year in the order they
+    were issued (第一期 … 第四期, by quarter, then name). ``prefix`` reaches a batch from a
+    listing (``"batch__"``)."""
+    return [f"-{prefix}year", f"{prefix}quarter", f"{prefix}name"]
+
+
+def target_date_problem(target: date | None, batch_year: int) -> str | None:
+    """Why a listing's 目标日期 cannot be kept (None: it can): never before the batch's year,
+    since a batch of 2026 asks for what is to be done from 2026 on (the form, the service and
+    the ledger's sheet 三个一批 say the same)."""
+    if target is not None and target.year < batch_year:
+        return (
+            f"目标日期{target:%Y-%m-%d}早于期次所在的{batch_year}年，"
+            f"请填写{batch_year}年1月1日或以后的日期"
+        )
+    return None
+
+
 # 期次 as offices write them: 2026年第二期, 2026年第2批, 2026年二季度 …: the year and the quarter.
 NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 BATCH_NAME = re.compile(r"^(\d{4})年(?:第)?([一二三四1-4])(?:期|批|季度)$")

@@ -11,6 +11,8 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from batches import rules
 from batches.models import Batch, BatchEntry, Kind
+from projects.models import Project, Unit
+from projects.rules import unit_order
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,9 @@ class UnitRates:
 
 @dataclass
 class BatchRates:
-    """A batch's 签约率, 开工率 and 投产率 at ``end``: the county's (``kinds``, in Kind's order)
-    and each unit's with a listing (``units``, in the units' order)."""
+    """A batch's 签约率, 开工率 and 投产率 at ``end``: the county's (``kinds``, in Kind's order,
+    counted in the database over every listing in scope: the tables' 合计) and each unit's
+    (``units``, in the house's unit order)."""
 
     batch: Batch
     end: date
@@ -63,34 +66,55 @@ def with_achieved(entries: QuerySet[BatchEntry]) -> QuerySet[BatchEntry]:
     return entries.annotate(achieved_on=rules.achieved_on())
 
 
+def listing_units(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """The units a batch's by-unit table lists: those of ``units`` (the user's scope) that
+    have a project, so could have one listed; with none listed their rates are —."""
+    return units.filter(pk__in=Project.objects.values("unit_id"))
+
+
 def batch_rates(
-    batches: Iterable[Batch], entries: QuerySet[BatchEntry], *, end: date
+    batches: Iterable[Batch],
+    entries: QuerySet[BatchEntry],
+    *,
+    end: date,
+    units: QuerySet[Unit] | None = None,
 ) -> list[BatchRates]:
-    """Each batch's rates at ``end`` over ``entries`` (the user's scope), in one query."""
+    """Each batch's rates at ``end`` over ``entries`` (the user's scope): the county's in one
+    query, by unit in another; the units are ``units`` (each listed, — where it has none
+    listed; `listing_units`), else those with a listing. A fixed number of queries."""
     batches = list(batches)
-    rows = (
-        with_achieved(entries.filter(batch__in=[b.pk for b in batches]))
-        .values("batch_id", "project__unit__name", "project__unit__sort_order", "kind")
-        .annotate(listed=Count("pk"), done=Count("pk", filter=rules.done_q(end)))
-        .order_by("project__unit__sort_order", "project__unit__name")
-    )
-    county: dict[int, dict[str, list[int]]] = {}
-    units: dict[int, dict[str, dict[str, tuple[int, int]]]] = {}
-    for row in rows:
-        batch, kind, listed, done = row["batch_id"], row["kind"], row["listed"], row["done"]
-        total = county.setdefault(batch, {}).setdefault(kind, [0, 0])
-        total[0] += listed
-        total[1] += done
-        units.setdefault(batch, {}).setdefault(row["project__unit__name"], {})[kind] = (
-            listed,
-            done,
+    counted = with_achieved(entries.filter(batch__in=[b.pk for b in batches])).order_by()
+    listed, done = Count("pk"), Count("pk", filter=rules.done_q(end))
+    county: dict[int, dict[str, tuple[int, int]]] = {}
+    for row in counted.values("batch_id", "kind").annotate(listed=listed, done=done):
+        county.setdefault(row["batch_id"], {})[row["kind"]] = (row["listed"], row["done"])
+    by_unit: dict[int, dict[int, dict[str, tuple[int, int]]]] = {}
+    names: dict[int, str] = {}
+    order: dict[int, tuple[int, str]] = {}
+    for row in counted.values(
+        "batch_id", "kind", "project__unit_id", "project__unit__name", "project__unit__sort_order"
+    ).annotate(listed=listed, done=done):
+        unit = row["project__unit_id"]
+        names[unit] = row["project__unit__name"]
+        order[unit] = (row["project__unit__sort_order"], row["project__unit__name"])
+        by_unit.setdefault(row["batch_id"], {}).setdefault(unit, {})[row["kind"]] = (
+            row["listed"],
+            row["done"],
         )
+    listed_units: list[tuple[int, str]] | None = None
+    if units is not None:
+        listed_units = list(units.order_by(*unit_order()).values_list("pk", "name"))
+
+    def unit_rows(batch: Batch) -> list[UnitRates]:
+        counts = by_unit.get(batch.pk, {})
+        shown = listed_units
+        if shown is None:
+            shown = [(pk, names[pk]) for pk in sorted(counts, key=order.__getitem__)]
+        return [UnitRates(name, _kinds(counts.get(pk, {}))) for pk, name in shown]
+
     return [
         BatchRates(
-            batch=batch,
-            end=end,
-            kinds=_kinds({k: (v[0], v[1]) for k, v in county.get(batch.pk, {}).items()}),
-            units=[UnitRates(name, _kinds(c)) for name, c in units.get(batch.pk, {}).items()],
+            batch=batch, end=end, kinds=_kinds(county.get(batch.pk, {})), units=unit_rows(batch)
         )
         for batch in batches
     ]
@@ -123,7 +147,7 @@ def listings(entries: QuerySet[BatchEntry], *, end: date) -> list[Listing]:
     rows = (
         with_achieved(entries)
         .select_related("batch", "project__unit")
-        .order_by("-batch__year", "-batch__quarter", "batch__name", KIND_ORDER, "project__code")
+        .order_by(*rules.batch_order("batch__"), KIND_ORDER, "project__code")
     )
     out = []
     for entry in rows:
@@ -146,6 +170,35 @@ def by_kind(found: list[Listing]) -> list[tuple[str, list[Listing]]]:
     return [(kind.label, [x for x in found if x.entry.kind == kind.value]) for kind in Kind]
 
 
-def batches_of_year(year: int, *, through_quarter: int = 4) -> QuerySet[Batch]:
-    """The year's batches up to a quarter, in their order (the briefing's and dashboard's)."""
-    return Batch.objects.filter(year=year, quarter__lte=through_quarter).order_by("quarter", "name")
+def in_order(batches: QuerySet[Batch]) -> QuerySet[Batch]:
+    """``batches`` in the one order every page, the dashboard and the briefing list them in
+    (`rules.batch_order`)."""
+    return batches.order_by(*rules.batch_order())
+
+
+def batches_of_year(
+    batches: QuerySet[Batch], year: int, *, through_quarter: int = 4
+) -> QuerySet[Batch]:
+    """The year's batches of ``batches`` up to a quarter (the briefing's and the dashboard's)."""
+    return in_order(batches.filter(year=year, quarter__lte=through_quarter))
+
+
+def listed_kinds(batch: Batch) -> list[tuple[int, str]]:
+    """(project id, kind) of each listing of ``batch``, in the kinds' order (the picker's)."""
+    return list(
+        BatchEntry.objects.filter(batch=batch)
+        .order_by("project_id", KIND_ORDER)
+        .values_list("project_id", "kind")
+    )
+
+
+def done_before_listing(added: list[BatchEntry], *, today: date) -> str:
+    """A hint for listings just made whose project has already done what its kind asks (a
+    project listed under 开工 that has started: it counts as 已开工 at once), else ""."""
+    done = [x for x in listings(BatchEntry.objects.filter(pk__in=[e.pk for e in added]), end=today)
+            if x.done]  # fmt: skip
+    if not done:
+        return ""
+    state, kind = done[0].state, done[0].entry.get_kind_display()
+    said = "、".join(f"“{x.entry.project.name}”已于{x.achieved_on:%Y-%m-%d}{kind}" for x in done)
+    return f"提示：{said}，列入本期次“{kind}”即计为{state}；如不应列入，可在期次页面移出。"

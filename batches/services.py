@@ -13,7 +13,7 @@ from django.db import transaction
 
 from audit.services import audited
 from batches.models import Batch, BatchEntry, Kind
-from batches.rules import NAME_EXAMPLE
+from batches.rules import NAME_EXAMPLE, target_date_problem
 from core import journal
 from core.capabilities import require
 from core.names import clean_name
@@ -84,6 +84,8 @@ def entries_add(
         raise ValidationError(f"类别应为{'、'.join(Kind.labels)}之一。")
     if not projects:
         raise ValidationError("请选择要列入的项目。")
+    if problem := target_date_problem(target_date, batch.year):
+        raise ValidationError(f"{problem}。")
     already = set(
         BatchEntry.objects.filter(batch=batch, kind=kind, project__in=projects).values_list(
             "project__name", flat=True
@@ -110,6 +112,8 @@ def entry_save(
     current = locked_current(
         entry, expected_version, label=lambda e: f"“{e.project.name}”的{e.get_kind_display()}目标"
     )
+    if problem := target_date_problem(target_date, current.batch.year):
+        raise ValidationError(f"{problem}。")
     save_changes(current, {"target_date": target_date}, user=user)
     return current
 

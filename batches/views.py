@@ -16,16 +16,25 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from batches import services
 from batches.access import batch_for, entry_for, visible_batches, visible_entries
 from batches.forms import BatchForm, EntriesForm, EntryForm
 from batches.models import Batch
-from batches.selectors import batch_rates, by_kind, listings
-from core.capabilities import own_unit, requires
+from batches.selectors import (
+    batch_rates,
+    by_kind,
+    done_before_listing,
+    in_order,
+    listing_units,
+    listings,
+)
+from core.capabilities import own_unit, requires, scoped
 from core.errors import error_text
 from core.http import AuthenticatedRequest
+from projects.models import Unit
 
 
 def asked_period(request: AuthenticatedRequest) -> tuple[Any, Any]:
@@ -41,7 +50,7 @@ def _scope_label(request: AuthenticatedRequest) -> str:
 @requires("portfolio.view")
 def batch_list(request: AuthenticatedRequest) -> HttpResponse:
     form, period = asked_period(request)
-    batches = list(visible_batches(request.user).order_by("-year", "-quarter", "name"))
+    batches = list(in_order(visible_batches(request.user)))
     rates = batch_rates(batches, visible_entries(request.user), end=period.end)
     return render(
         request,
@@ -55,7 +64,8 @@ def batch_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     batch = batch_for(request.user, pk)
     form, period = asked_period(request)
     entries = visible_entries(request.user).filter(batch=batch)
-    (rates,) = batch_rates([batch], entries, end=period.end)
+    units = scoped(request.user, "portfolio.view", Unit.objects.all(), "pk")
+    (rates,) = batch_rates([batch], entries, end=period.end, units=listing_units(units))
     return render(
         request,
         "batches/batch_detail.html",
@@ -106,7 +116,8 @@ def batch_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @requires("register.keep")
 def entries_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     batch = batch_for(request.user, pk)
-    form = EntriesForm(request.POST or None, initial={"kind": request.GET.get("kind")})
+    initial = {"kind": request.GET.get("kind")}
+    form = EntriesForm(request.POST or None, initial=initial, batch=batch)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -118,6 +129,8 @@ def entries_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, f"已列入{len(added)}个项目。")
+            if hint := done_before_listing(added, today=timezone.localdate()):
+                messages.info(request, hint)
             return redirect("batch_detail", pk=batch.pk)
     return render(request, "batches/entries_form.html", {"form": form, "batch": batch})
 

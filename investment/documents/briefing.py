@@ -24,7 +24,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils.safestring import SafeString
 
 from batches.models import Batch, BatchEntry
-from batches.selectors import BatchRates, batch_rates
+from batches.selectors import BatchRates, batch_rates, batches_of_year, listing_units
 from bonds.models import FundApplication, FundType
 from bonds.selectors import BondClock, fund_totals, special_bond_clock
 from core.formatting import quarter_name
@@ -60,7 +60,7 @@ from investment.selectors.progress import (
 )
 from investment.selectors.rankings import Ranking, unit_ranking
 from investment.selectors.timeline import project_timeline
-from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Nature, Project
+from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Nature, Project, Unit
 from projects.rules import in_statistics_q, started_q
 from promotion.selectors import BriefingSection, briefing_section
 from supervision.models import Finding
@@ -245,9 +245,12 @@ def briefing_data(period: Period) -> Briefing:
 def briefing_batches(period: Period) -> list[BatchRates]:
     """三个一批 as the briefing states it: the year's batches through the period's quarter, each
     one's 签约率, 开工率 and 投产率 by unit and for the county at the period end (2 queries)."""
-    batches = Batch.objects.filter(year=period.year, quarter__lte=period.quarter)
+    batches = batches_of_year(Batch.objects.all(), period.year, through_quarter=period.quarter)
     return batch_rates(
-        batches.order_by("quarter", "name"), BatchEntry.objects.all(), end=period.as_of
+        batches,
+        BatchEntry.objects.all(),
+        end=period.as_of,
+        units=listing_units(Unit.objects.all()),
     )
 
 

@@ -26,6 +26,7 @@ from investment.rules.periods import Period
 from investment.selectors.progress import LagWarning, lag_warnings
 from projects.deadlines import Timeliness
 from projects.models import AnnualPlanQuerySet, Milestone, Project
+from projects.rules import unit_order
 
 Status = Timeliness
 
@@ -96,8 +97,9 @@ def _mark(name: str, kind: str, planned: date, actual: date | None, status: str)
 
 
 def timeline_plans(plans: AnnualPlanQuerySet, *, year: int) -> AnnualPlanQuerySet:
-    """Year ``year``'s counted rows of ``plans`` in the chart's order: by unit, then code."""
-    return plans.counted(year).order_by("project__unit__name", "project__code")
+    """Year ``year``'s counted rows of ``plans`` in the chart's order: by unit in the house's
+    order (their 排序, then name: `projects.rules.unit_order`), then code."""
+    return plans.counted(year).order_by(*unit_order("project__unit__"), "project__code")
 
 
 def set_timeline(

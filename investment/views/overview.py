@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from batches.access import visible_batches, visible_entries
-from batches.selectors import batch_rates, listings
+from batches.selectors import batch_rates, batches_of_year, listings
 from bonds.access import visible_funds
 from bonds.selectors import clock_row, fund_totals, special_bond_clock, with_clocks
 from core.capabilities import requires
@@ -95,9 +95,9 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             ),
             # 三个一批: the year's batches up to the period's quarter, at its end
             "batches": batch_rates(
-                visible_batches(request.user)
-                .filter(year=year, quarter__lte=period.quarter)
-                .order_by("quarter", "name"),
+                batches_of_year(
+                    visible_batches(request.user), year, through_quarter=period.quarter
+                ),
                 visible_entries(request.user),
                 end=period.as_of,
             ),

@@ -2,6 +2,7 @@
 the office's forms; the dashboard's card, the project page's listings, the quarterly briefing's
 section and its workbook. A unit's reporter reads their own unit's only."""
 
+import re
 from datetime import date
 
 import pytest
@@ -11,6 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from batches.models import Batch, BatchEntry, Kind
+from investment.documents.briefing import briefing_data
+from investment.rules.periods import Period
+from projects.models import Unit
 from tests.batches.helpers import a_batch, listed, projects
 from tests.investment.test_briefing import pdf_text
 from tests.workbooks import read_back
@@ -234,3 +238,106 @@ def test_a_project_listed_under_several_kinds_reads_them_in_the_batchs_order(cli
 
     kinds = [shown.index(f'<td data-label="类别">{word}</td>') for word in ("签约", "开工", "投产")]
     assert kinds == sorted(kinds)
+
+
+def rate_rows(shown: str) -> list[list[str]]:
+    """The rates table's rows (unit, 签约率, 开工率, 投产率) as text."""
+    body = shown.split('class="table stacked rates"')[1].split("<tbody>")[1].split("</tbody>")[0]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
+    return [[" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in row] for row in cells]
+
+
+def test_a_batchs_rates_list_every_unit_with_projects_and_a_total(client, cast):
+    batch = a_second_quarter(cast.officer)
+    other = Unit.objects.create(name="县档案馆")  # no project: no line
+    assert not other.projects.exists()
+
+    shown = page(client, cast.officer, reverse("batch_detail", args=[batch.pk]), JUNE)
+
+    assert rate_rows(shown) == [
+        ["县住建局", "100.0% 1/1", "100.0% 1/1", "—"],
+        ["营盘镇", "0.0% 0/1", "—", "—"],
+        ["合计", "50.0% 1/2", "100.0% 1/1", "—"],
+    ]
+
+
+def test_the_list_the_dashboard_and_the_briefing_order_batches_alike(client, cast):
+    """The year's batches in the order they were issued (第一期 first), the latest year first."""
+    for name, year, quarter in [("2026年第三期", 2026, 3), ("2025年第四期", 2025, 4),
+                                ("2026年第一期", 2026, 1), ("2026年第二期", 2026, 2)]:  # fmt: skip
+        listed(cast.officer, a_batch(cast.officer, name=name, year=year, quarter=quarter),
+               Kind.SIGN, projects([{}], start=10 * quarter + year % 10))  # fmt: skip
+
+    def order(shown: str, names: list[str]) -> list[str]:
+        return sorted(names, key=shown.index)
+
+    names = ["2026年第一期", "2026年第二期", "2026年第三期", "2025年第四期"]
+    listing = page(client, cast.leader, reverse("batch_list"), JUNE)
+    dashboard = page(client, cast.leader, reverse("dashboard"), JUNE)  # through the 2nd quarter
+    briefing = briefing_data(Period.of(2026, 6, kind="quarter"))
+    assert order(listing, names) == names
+    assert order(dashboard.split('id="batches"')[1], names[:2]) == names[:2]
+    assert [r.batch.name for r in briefing.batches] == names[:2]
+
+
+def test_the_picker_marks_and_holds_back_projects_already_listed(client, cast):
+    batch = a_second_quarter(cast.officer)
+    signed = BatchEntry.objects.filter(kind=Kind.SIGN).first().project
+
+    shown = page(client, cast.officer, reverse("batch_entries_add", args=[batch.pk]))
+
+    box = re.search(rf'<input[^>]*name="projects" value="{signed.pk}"[^>]*>', shown)[0]
+    label = shown.split(box)[1].split("</label>")[0]
+    assert "本期已列入签约" in label
+    assert 'data-disabled-when="kind=sign"' in box  # not offered while 签约 is chosen
+    others = re.findall(r'<input[^>]*name="projects"[^>]*>', shown)
+    assert sum("data-disabled-when" in other for other in others) == 3  # the batch's three
+
+
+def test_listing_again_under_the_same_kind_is_refused_by_name(client, cast):
+    batch = a_second_quarter(cast.officer)
+    signed = BatchEntry.objects.filter(kind=Kind.SIGN).first().project
+    client.force_login(cast.officer)
+
+    response = client.post(reverse("batch_entries_add", args=[batch.pk]),
+                           {"kind": "sign", "projects": [signed.pk]})  # fmt: skip
+
+    assert f"{signed.name}已列入本期次的“签约”，未重复列入。" in response.content.decode()
+    assert BatchEntry.objects.filter(batch=batch, project=signed).count() == 1
+
+
+def test_listing_a_started_project_under_start_says_it_counts_as_started(client, cast):
+    batch = a_batch(cast.officer)
+    started, waiting = projects([{"实际开(复)工日期": date(2026, 3, 5)}, {}])
+    client.force_login(cast.officer)
+
+    response = client.post(reverse("batch_entries_add", args=[batch.pk]),
+                           {"kind": "start", "projects": [started.pk, waiting.pk]}, follow=True)  # fmt: skip
+
+    said = [str(m) for m in response.context["messages"]]
+    assert said == [
+        "已列入2个项目。",
+        f"提示：“{started.name}”已于2026-03-05开工，列入本期次“开工”即计为已开工；如不应列入，可在期次页面移出。",
+    ]
+
+
+def test_a_target_date_before_the_batchs_year_is_refused_on_the_form(client, cast):
+    batch = a_batch(cast.officer)
+    some = projects([{}])
+    client.force_login(cast.officer)
+
+    response = client.post(reverse("batch_entries_add", args=[batch.pk]),
+                           {"kind": "sign", "projects": [some[0].pk], "target_date": "2025-12-31"})  # fmt: skip
+
+    assert "目标日期2025-12-31早于期次所在的2026年" in response.content.decode()
+    assert not BatchEntry.objects.exists()
+
+
+def test_removing_a_listing_asks_first(client, cast):
+    batch = a_second_quarter(cast.officer)
+
+    shown = page(client, cast.officer, reverse("batch_detail", args=[batch.pk]), JUNE)
+
+    assert shown.count('data-confirm="将“') == 3
+    assert "js/confirm.js" in shown

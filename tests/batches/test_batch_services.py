@@ -102,3 +102,22 @@ def test_the_auditor_reads_each_step_in_the_change_record(client, cast):
     for table, name in (("batch", "2026年第二期"), ("batch_entry", "2026年第二期 · 签约 · 项目1")):
         page = client.get(reverse("data_history"), {"table": table}).content.decode()
         assert name in page and ">office<" in page  # the office, by its user name
+
+
+def test_a_target_date_before_the_batchs_year_is_refused_and_nothing_listed(cast):
+    batch = a_batch(cast.officer)  # 2026年第二期
+    some = projects([{}, {}])
+
+    with pytest.raises(ValidationError) as refused:
+        listed(cast.officer, batch, Kind.START, some, target=date(2025, 12, 31))
+    first_day = listed(cast.officer, batch, Kind.START, some[:1], target=date(2026, 1, 1))
+
+    assert refused.value.messages == [
+        "目标日期2025-12-31早于期次所在的2026年，请填写2026年1月1日或以后的日期。"
+    ]
+    assert [entry.project for entry in BatchEntry.objects.all()] == [some[0]]
+    with pytest.raises(ValidationError, match="目标日期2025-06-30早于期次所在的2026年"):
+        entry_save(user=cast.officer, entry=first_day[0], target_date=date(2025, 6, 30),
+                   expected_version=1)  # fmt: skip
+    first_day[0].refresh_from_db()
+    assert (first_day[0].target_date, first_day[0].version) == (date(2026, 1, 1), 1)

@@ -12,9 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from batches import rules
 from batches.access import visible_entries
 from batches.models import BatchEntry, Kind
-from batches.selectors import batch_rates, listings, with_achieved
+from batches.selectors import batch_rates, listing_units, listings, with_achieved
 from core.formatting import percent
+from projects.models import Project, Unit
+from projects.services.units import unit_save
 from tests.batches.helpers import a_batch, listed, projects
+from tests.builders import ledger, project_row
+from tests.workbooks import code
 
 END = date(2026, 6, 30)  # the second quarter's end
 DAY_AFTER = date(2026, 7, 1)
@@ -117,6 +121,35 @@ def test_the_rates_by_unit_add_up_to_the_countys(cast):
     assert percent(rates.of(Kind.SIGN).rate) == "50.0%"
 
 
+def test_every_unit_that_could_list_a_project_has_a_line_and_the_total_is_the_countys(cast):
+    """A unit with projects but none listed in the batch is a line of —; a unit with no
+    project is not listed; the 合计 (counted in the database) equals the units' sum."""
+    batch = a_batch(cast.officer)
+    admin = cast.admin
+    unit_save(user=admin, name="县档案馆", kind="department", sort_order=0)  # no project
+    unit_save(user=admin, name="县发改局", kind="department", sort_order=0)
+    unit_save(user=admin, unit=cast.township, name="营盘镇", kind="township", sort_order=10)
+    unit_save(user=admin, unit=cast.housing, name="县住建局", kind="department", sort_order=20)
+    housing = projects([{"签约日期": END}, {}, {"实际开(复)工日期": END}])[0::2]  # 1, 3
+    ledger({"项目台账": [project_row(9, {"年度": 2026, "责任单位": "县发改局"}, year=2026)]})
+    planning = Project.objects.get(code=code(9, year=2026))
+    listed(cast.officer, batch, Kind.SIGN, [housing[0], planning])
+    listed(cast.officer, batch, Kind.START, [housing[1]])
+
+    rates = batch_rates([batch], BatchEntry.objects.all(), end=END,
+                        units=listing_units(Unit.objects.all()))[0]  # fmt: skip
+
+    lines = [(u.unit, [(k.done, k.listed) for k in u.kinds]) for u in rates.units]
+    assert lines == [
+        ("县发改局", [(0, 1), (0, 0), (0, 0)]),
+        ("营盘镇", [(0, 0), (0, 0), (0, 0)]),  # its project 项目2 is listed in no kind
+        ("县住建局", [(1, 1), (1, 1), (0, 0)]),
+    ]
+    assert [percent(k.rate) for k in rates.units[1].kinds] == ["—", "—", "—"]
+    assert [(k.done, k.listed) for k in rates.kinds] == [(1, 2), (1, 1), (0, 0)]
+    assert [percent(k.rate) for k in rates.kinds] == ["50.0%", "100.0%", "—"]
+
+
 def test_a_reporter_counts_their_own_units_listings_only(cast):
     batch = a_batch(cast.officer)
     listed(cast.officer, batch, Kind.SIGN, projects([{"签约日期": END}, {}]))
@@ -159,10 +192,12 @@ def test_a_listing_says_whether_it_was_done_on_time_or_is_overdue(cast):
     assert (shown[waiting].done, shown[waiting].overdue) == (False, False)
 
 
-def test_the_rates_cost_one_query_whatever_the_number_of_batches_and_projects(cast):
-    def queries(batches):
+def test_the_rates_cost_two_queries_whatever_the_number_of_batches_and_projects(cast):
+    """One for the county's (the 合计), one by unit; a third lists the units asked for."""
+
+    def queries(batches, units=None):
         with CaptureQueriesContext(connection) as captured:
-            batch_rates(batches, BatchEntry.objects.all(), end=END)
+            batch_rates(batches, BatchEntry.objects.all(), end=END, units=units)
         return len(captured)
 
     first = a_batch(cast.officer)
@@ -173,4 +208,5 @@ def test_the_rates_cost_one_query_whatever_the_number_of_batches_and_projects(ca
         listed(cast.officer, second, kind, projects([{}] * 5, start=10 + 10 * index))
     large = queries([first, second])
 
-    assert small == large == 1
+    assert small == large == 2
+    assert queries([first], Unit.objects.all()) == queries([first, second], Unit.objects.all()) == 3

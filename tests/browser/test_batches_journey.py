@@ -119,3 +119,58 @@ def test_the_office_keeps_a_batch_and_reads_its_rates(tab, cast):
 
 def project_pk(serial: int) -> int:
     return Project.objects.get(code=code(serial, year=2026)).pk
+
+
+def test_the_picker_holds_back_what_is_listed_and_removing_asks_first(tab, cast):
+    """What a walk-through found: the picker offers a project already listed under the kind
+    chosen (now marked and not tickable), a 目标日期 before the batch's year was taken (now refused,
+    then corrected), listing a started project under 开工 said nothing (now a hint), 移出 took
+    one click (now asks; dismissed, nothing changes)."""
+    three_projects()
+    page = tab.page
+    with time_machine.travel("2026-07-20 10:00+08:00", tick=True):
+        sign_in(tab, cast.officer)
+        page.goto("/batches/new/")
+        page.fill("input[name=name]", "2026年第二期")
+        page.fill("input[name=year]", "2026")
+        page.select_option("select[name=quarter]", "2")
+        page.click("button.primary")
+
+        page.click("[data-action='batch.list_projects']")
+        page.select_option("select[name=kind]", "start")
+        page.check(f"input[name=projects][value='{project_pk(1)}']")  # started 10 May
+        page.fill("input[name=target_date]", "2025-12-31")
+        page.click("button.primary")
+        assert "目标日期2025-12-31早于期次所在的2026年" in page.locator("main .error").inner_text()
+        assert not BatchEntry.objects.exists()
+        page.fill("input[name=target_date]", "2026-06-30")  # corrected, sent again
+        page.click("button.primary")
+        said = page.locator(".messages").inner_text()
+        assert "已列入1个项目。" in said and "已于2026-05-10开工" in said
+
+        page.click("[data-action='batch.list_projects']")
+        started = page.locator(f"input[name=projects][value='{project_pk(1)}']")
+        page.select_option("select[name=kind]", "start")
+        expect(started).to_be_disabled()  # listed under 开工 already
+        page.select_option("select[name=kind]", "sign")
+        expect(started).to_be_enabled()  # may still be listed under 签约
+        assert "本期已列入开工" in started.locator("xpath=..").inner_text()
+        look(page, "batch-entries-form")
+        page.check(f"input[name=projects][value='{project_pk(3)}']")
+        page.click("button.primary")
+
+        rows = page.locator("#rates tbody tr").all_inner_texts()
+        assert [row.split()[0] for row in rows] == ["县住建局", "营盘镇", "合计"]
+        look(page, "batch-detail-units")
+
+        remove = page.locator("[data-action='batch.entry_remove'] button").first
+        page.once("dialog", lambda dialog: dialog.dismiss())
+        remove.click()
+        assert BatchEntry.objects.count() == 2  # dismissed: nothing removed
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+        remove.click()
+        expect(page.locator(".messages .success")).to_contain_text("移出")
+        assert "移出2026年第二期" in asked[0]
+        assert BatchEntry.objects.count() == 1
+    assert tab.problems == []

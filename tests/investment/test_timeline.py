@@ -18,7 +18,8 @@ from investment.rules.periods import Period
 from investment.selectors.progress import lag_warnings
 from investment.selectors.timeline import project_timeline, set_timeline
 from investment.views import timeline as timeline_views
-from projects.models import AnnualPlan, Project
+from projects.models import AnnualPlan, Project, Unit
+from projects.services.units import unit_save
 from tests.investment.test_briefing import pdf_text
 from tests.workbooks import PROJECT_HEADERS, REPORT_HEADERS, a_portfolio, code, load
 
@@ -361,3 +362,17 @@ def test_a_long_set_comes_in_pages_in_the_charts_order(client, cast, monkeypatch
 
     assert "城关大桥" in first and "城关中学" not in first and "第1/2页" in first
     assert "城关中学" in second and "城关大桥" not in second
+
+
+def test_the_rows_follow_the_units_order_the_office_set_not_the_names_code_points(cast):
+    """县教育局 before 县交通局 once the office puts it first (单位管理's 排序), though 交 sorts
+    before 教 by code point; with one 排序 for both, the names decide."""
+    a_bridge_and_a_school()
+    plans = AnnualPlan.objects.all()
+    as_set = [row.label for row in set_timeline(june(), plans=plans).rows]
+    for name, order in (("县教育局", 10), ("县交通局", 20)):
+        unit_save(user=cast.admin, unit=Unit.objects.get(name=name), name=name,
+                  kind="department", sort_order=order)  # fmt: skip
+
+    assert as_set == ["城关大桥", "城关中学"]  # both 排序 0: by name
+    assert [row.label for row in set_timeline(june(), plans=plans).rows] == ["城关中学", "城关大桥"]

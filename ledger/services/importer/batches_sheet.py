@@ -4,7 +4,7 @@ created from its name (`batches.rules.batch_place`)."""
 from simple_history.utils import bulk_create_with_history
 
 from batches.models import Batch, BatchEntry
-from batches.rules import NAME_EXAMPLE, batch_place
+from batches.rules import NAME_EXAMPLE, batch_place, target_date_problem
 from ledger.rules import schema
 from ledger.rules.rows import Record
 from ledger.services.importer.base import Importer
@@ -23,9 +23,18 @@ def import_batch_entries(run: Importer, records: list[Record]) -> None:
             BatchEntry.objects.select_related("batch", "project"), "project_id", ids.values()
         )
     }
+    years = batch_years(set(first_rows))
+    kept = []
+    for record in records:  # a 目标日期 before its batch's year is refused, as on the page
+        year = years.get(record.key[0])
+        target = record.fields.get("target_date")
+        if year is not None and (problem := target_date_problem(target, year)):
+            run.problem(problem, sheet, record.row, "目标日期")
+        else:
+            kept.append(record)
     kinds = {value: label for label, value in schema.BATCH_KINDS.items()}
     items = [
-        (r.key, dict(r.fields), r.row, f"{r.key[0]} {kinds[r.key[1]]} {r.key[2]}") for r in records
+        (r.key, dict(r.fields), r.row, f"{r.key[0]} {kinds[r.key[1]]} {r.key[2]}") for r in kept
     ]
     run.upsert(
         sheet,
@@ -37,6 +46,15 @@ def import_batch_entries(run: Importer, records: list[Record]) -> None:
             batch_id=batches.get(key[0], 0), kind=key[1], project_id=ids[key[2]], **values
         ),
     )
+
+
+def batch_years(names: set[str]) -> dict[str, int]:
+    """name → year of each 期次 named: the stored batch's, else the one its name says."""
+    years = dict(Batch.objects.filter(name__in=names).values_list("name", "year"))
+    for name in names - set(years):
+        if (place := batch_place(name)) is not None:
+            years[name] = place[0]
+    return years
 
 
 def batch_ids(run: Importer, names: set[str], rows: dict[str, int]) -> dict[str, int]:
