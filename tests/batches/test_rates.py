@@ -74,7 +74,7 @@ def test_a_batch_with_nothing_listed_has_no_rate_at_all(cast):
 def test_start_is_the_earliest_start_of_the_projects_plan_rows(cast):
     """A continuing project resumed (复工) in 2026 started when it first started."""
     batch = a_batch(cast.officer)
-    (project,) = projects([{"实际开(复)工日期": date(2026, 8, 1)}])
+    (project,) = projects([{"实际开(复)工日期": date(2026, 7, 10)}])
     projects([{"项目名称": "项目1", "年度": 2025, "建设性质": "新建",
                "实际开(复)工日期": date(2025, 5, 1)}])  # fmt: skip  # the same project's 2025 row
     listed(cast.officer, batch, Kind.START, [project])
@@ -87,7 +87,7 @@ def test_start_is_the_earliest_start_of_the_plan_rows_on_or_before_the_period_en
     period end and resumed on the 2026 row after it, has started, on the 2025 date; before the
     earlier date it has not. A blank row neither starts it nor hides another row's start."""
     batch = a_batch(cast.officer)
-    (two_rows,) = projects([{"实际开(复)工日期": date(2026, 8, 1), "建设性质": "续建"}])
+    (two_rows,) = projects([{"实际开(复)工日期": date(2026, 7, 10), "建设性质": "续建"}])
     projects([{"项目名称": "项目1", "年度": 2025, "建设性质": "新建",
                "实际开(复)工日期": date(2025, 11, 3)}])  # fmt: skip  # its 2025 row
     (blank_2026,) = projects([{"建设性质": "续建"}], start=2)
