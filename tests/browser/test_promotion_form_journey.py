@@ -3,7 +3,8 @@
 - the record form shows 批次 and 人数 only for 接待客商 (a visit keeps neither, so it never
   drops what was typed); 县级领导 leading a visit needs the leader's name, refused in words until
   it is given; the record opened again and saved as shown changes nothing;
-- a reporter's 责任单位 filter offers only their own unit;
+- a reporter's 责任单位 filter offers only their own unit, and on a phone the list is a block of
+  labelled lines per record, not a table whose unit column wraps a character a line;
 - 招商统计 and 简报 show only the period boxes the chosen kind needs, and 招商统计's 按单位
   table lists every unit (0 where none) with a 合计 equal to the county's figures."""
 
@@ -66,6 +67,12 @@ def test_a_unit_records_a_leaders_visit_and_the_form_shows_what_each_kind_keeps(
         page.goto("/promotion/")
         options = page.locator("select[name=unit] option").all_inner_texts()
         assert options == ["全部单位", "县住建局"]
+        # on a phone each record is a block of labelled lines: the unit reads on one line
+        page.set_viewport_size({"width": 390, "height": 844})
+        unit = page.locator("main table td[data-label='单位']").first
+        assert unit.inner_text() == "县住建局"
+        assert unit.bounding_box()["height"] < 40
+        look(page, "promotion-list-reporter-phone")
     assert tab.problems == []
 
 
