@@ -194,7 +194,9 @@ class _Counted:
         self.sink.write(text)
         if "\n" in text:
             self.rows += text.count("\n")
-            self.progress(read=self.rows, total=self.total, percent=self.percent(self.rows))
+            self.progress(
+                read=self.rows, written=self.rows, total=self.total, percent=self.percent(self.rows)
+            )
         return None
 
     def loaded(self, *, read: int) -> None:
@@ -504,6 +506,8 @@ def restore_backup(
             _reset_sequences(backed_up_models())
             progress(phase="核对并提交", percent=99)
             _jobs_of_the_gone()  # last: the running job's row is written aside until here
+        if force:
+            _sign_everyone_out()
     return Summary(rows=sum(manifest["counts"].values()), files=len(files), bytes=size)
 
 
@@ -530,22 +534,29 @@ def _jobs_of_the_gone() -> None:
     )
 
 
+def _sign_everyone_out() -> None:
+    """Every session deleted, right after the restore's commit: a session names a user by id,
+    and after the restore that id may be someone else's account. Not inside the restore's
+    transaction: there it would lock every session, and each page (the restore's own progress
+    page too) saves its session, so it would wait for the whole restore."""
+    if apps.is_installed("django.contrib.sessions"):
+        from django.contrib.sessions.models import Session
+
+        Session.objects.all()._raw_delete(connection.alias)
+
+
 def _wipe() -> None:
     """Empty every replaced table with one DELETE each: no row is read into memory and no
     history is written (deleting through the ORM loads every row of a history-tracked
     table and writes a "deleted" history row for each). The foreign keys are checked at
     commit, when the backup's rows are in.
 
-    Sessions go too: a session names a user by id, and after the restore that id may be
-    someone else's account. The audit entries stay, losing their link to a user, as they
-    would if the user were deleted (the backup's own entries keep theirs).
+    The audit entries stay, losing their link to a user, as they would if the user were
+    deleted (the backup's own entries keep theirs). Sessions go once the restore is in
+    (``_sign_everyone_out``).
     """
     from audit.models import AuditEntry
 
-    if apps.is_installed("django.contrib.sessions"):
-        from django.contrib.sessions.models import Session
-
-        Session.objects.all()._raw_delete(connection.alias)
     AuditEntry._base_manager.filter(user__isnull=False).update(user=None)
     for model in _replaced_models():
         for field in model._meta.many_to_many:  # a many-to-many field has a through model

@@ -45,6 +45,8 @@ def load(
         batch.append(row)
     if batch:
         _write(batch, apart)
+        if progress is not None:
+            progress(read=done + len(batch))
 
 
 def _write(rows: list[dict[str, Any]], apart: Apart) -> None:

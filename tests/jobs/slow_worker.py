@@ -1,5 +1,6 @@
 """``manage.py jobs_worker`` with each progress report of a job slowed by ``PROGRESS_PAUSE``
-seconds, so that a browser watching the job's page sees it move (a county's import takes a second).
+seconds, and each report of a new phase by ``PHASE_PAUSE`` more, so that a browser watching the
+job's page sees it move (a county's import takes a second; a restore reports a few phases).
 
     python -m tests.jobs.slow_worker [jobs_worker options]
 """
@@ -22,6 +23,8 @@ reported = Progress.__call__
 
 def slowed(self: Progress, **figures: object) -> None:
     time.sleep(float(os.environ.get("PROGRESS_PAUSE", "0.5")))
+    if figures.get("phase"):
+        time.sleep(float(os.environ.get("PHASE_PAUSE", "0")))
     reported(self, **figures)  # type: ignore[arg-type]
 
 
