@@ -72,7 +72,7 @@ SHOWN = """() => {
 def watch(page) -> list[int]:
     """The job's page until it has ended or its reload lands on the sign-in page (a restore
     signs everyone out): the percents it showed."""
-    seen = []
+    seen: list[int] = []
     for _ in range(400):
         if "/login/" in page.url:
             return seen
