@@ -5,6 +5,7 @@ from simple_history.utils import bulk_create_with_history
 
 from batches.models import Batch, BatchEntry
 from batches.rules import NAME_EXAMPLE, batch_place, target_date_problem
+from batches.services import batch_problems
 from ledger.rules import schema
 from ledger.rules.rows import Record
 from ledger.services.importer.base import Importer
@@ -73,6 +74,13 @@ def batch_ids(run: Importer, names: set[str], rows: dict[str, int]) -> dict[str,
                 rows[name],
                 "期次",
             )
+            continue
+        # the checks the 三个一批 page's save makes (a year within 2000–2100, …): the database
+        # refuses such a batch too, and a refusal at the write reads as a concurrent change
+        problems = batch_problems(name=name, year=place[0], quarter=place[1])
+        if problems:
+            reasons = "；".join(problem.rstrip("。") for problem in problems)
+            run.problem(f"期次“{name}”：{reasons}", schema.BATCHES, rows[name], "期次")
             continue
         if name not in run.result.batches_created:
             run.result.batches_created.append(name)
