@@ -192,6 +192,7 @@ CASES = [
     ("upstream_list", None, "get"),
     ("upstream_detail", "an upstream template", "get"),
     ("upstream_download", "an upstream template", "get"),
+    ("upstream_original", "an upstream template", "get"),
 ]
 
 # Pages whose allowed answer is not the plain 200 / 302: (url name, method) → status for a role

@@ -27,6 +27,18 @@ class UploadForm(forms.Form):
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
 
 
+class ReplaceForm(forms.Form):
+    """A new version of a template's file, from the upstream body."""
+
+    file = forms.FileField(label="新版模板文件（.xlsx）")
+    version = version_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx"
+
+
 def _row_field(label: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=label, min_value=1, max_value=MAX_ROWS + MAX_HEADER_ROWS, error_messages=ROW_ERRORS

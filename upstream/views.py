@@ -5,7 +5,9 @@
 - a template (``upstream_detail``): its header rows (the office confirms or changes the guess),
   what it covers and each column's source; 预览 shows the first rows of the period as mapped,
   from the form as typed, without saving; 保存 saves (as shown: nothing written); its 修改记录;
-- 下载 (``upstream_download``): the template filled for the period asked (default: the one due).
+- 下载 (``upstream_download``): the template filled for the period asked (default: the one due);
+  原文件 (``upstream_original``): the file as uploaded; 换用新版 (the page's ``replace``): a new
+  version of the file, keeping the mapping of every header it still has (`template_replace`).
 """
 
 from __future__ import annotations
@@ -36,7 +38,14 @@ from investment.forms import asked_period
 from investment.rules.periods import Period
 from investment.selectors.portfolio import report_completeness
 from upstream.documents.filled import filled_template, mapped_rows
-from upstream.forms import ColumnForm, ColumnFormSet, LayoutForm, MappingForm, UploadForm
+from upstream.forms import (
+    ColumnForm,
+    ColumnFormSet,
+    LayoutForm,
+    MappingForm,
+    ReplaceForm,
+    UploadForm,
+)
 from upstream.models import TemplateColumn, UpstreamTemplate
 from upstream.rules.fields import BLANK, FIELD, SERIAL, Kind
 from upstream.rules.headers import Layout
@@ -44,10 +53,12 @@ from upstream.rules.template_file import MAX_BYTES
 from upstream.selectors import covered_plans, covered_rows, template_history
 from upstream.services.mapping import (
     ColumnEntry,
+    Replaced,
     Settings,
     mapping_save,
     template_delete,
     template_layout_save,
+    template_replace,
     template_upload,
 )
 
@@ -68,9 +79,7 @@ def upstream_list(request: AuthenticatedRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 if (upload.size or 0) > MAX_BYTES:
-                    raise ValidationError(
-                        f"“{upload.name}”超过{MAX_BYTES // (1024 * 1024)} MB。上报模板只需表头和格式行，请删除多余内容后再上传。"
-                    )
+                    raise ValidationError(_too_big(upload.name or ""))
                 template = template_upload(
                     title=form.cleaned_data["title"],
                     issuer=form.cleaned_data["issuer"],
@@ -95,6 +104,30 @@ def upstream_list(request: AuthenticatedRequest) -> HttpResponse:
     )
     due = Period.due_on(timezone.localdate())
     return render(request, "upstream/list.html", {"form": form, "templates": templates, "due": due})
+
+
+def _too_big(name: str) -> str:
+    return (
+        f"“{name}”超过{MAX_BYTES // (1024 * 1024)} MB。"
+        "上报模板只需表头和格式行，请删除多余内容后再上传。"
+    )
+
+
+def _say_replaced(request: AuthenticatedRequest, replaced: Replaced, name: str) -> None:
+    """What the new version kept, dropped and added, in the page's message."""
+    if replaced.same:
+        messages.info(request, f"“{name}”与当前使用的模板文件相同，未替换，对应关系不变。")
+        return
+    parts = [f"已换用新版模板“{name}”：{replaced.kept}列按相同表头保留了原来的对应关系。"]
+    if replaced.dropped:
+        parts.append(f"新模板中已没有以下表头，其对应关系已取消：{'；'.join(replaced.dropped)}。")
+    if replaced.added:
+        parts.append(f"新增的列已按表头推测对应内容，请核对：{'；'.join(replaced.added)}。")
+    parts.append("请核对表头行和预览后再下载。")
+    if replaced.dropped:
+        messages.warning(request, "".join(parts))
+    else:
+        messages.success(request, "".join(parts))
 
 
 def _column_forms(
@@ -160,6 +193,28 @@ def upstream_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已删除上报模板“{title}”。")
             return redirect("upstream_list")
+    replace = ReplaceForm(initial={"version": template.version})
+    if request.method == "POST" and action == "replace":
+        replace = ReplaceForm(request.POST, request.FILES)
+        if replace.is_valid():
+            upload = replace.cleaned_data["file"]
+            try:
+                if (upload.size or 0) > MAX_BYTES:
+                    raise ValidationError(_too_big(upload.name or ""))
+                replaced = template_replace(
+                    template=template,
+                    expected_version=replace.cleaned_data["version"],
+                    filename=upload.name or "模板.xlsx",
+                    data=upload.read(),
+                    user=request.user,
+                )
+            except ValidationError as error:
+                errors = [error_text(error)]
+            else:
+                _say_replaced(request, replaced, upload.name or "")
+                return redirect(here)
+        else:
+            errors = [form_error_text(replace)]
     if request.method == "POST" and action == "layout":
         layout = LayoutForm(request.POST)
         if layout.is_valid():
@@ -240,6 +295,7 @@ def upstream_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "column_forms": column_forms,
             "lines": lines,
             "layout": layout,
+            "replace": replace,
             "errors": errors,
             "previewed": previewed,
             "preview": preview,
@@ -315,6 +371,17 @@ def _shown(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+@requires("upstream.keep")
+def upstream_original(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The template's file as uploaded (its latest version), under its own name."""
+    template = get_object_or_404(UpstreamTemplate, pk=pk)
+    with template.file.open("rb") as stored:
+        data = stored.read()
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, template.name)
+    return response
 
 
 @requires("upstream.keep")

@@ -6,12 +6,14 @@ October; then opens it again and saves it unchanged: nothing written, no history
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 import time_machine
 from openpyxl import load_workbook
 
 from tests.browser.conftest import PHONE, WIDE, look, sign_in
+from tests.upstream.test_mapping import a_template, new_city_version
 from tests.workbooks import a_portfolio, code, load
 from upstream.models import TemplateColumn, UpstreamTemplate
 from upstream.services.demo import city_template
@@ -115,4 +117,46 @@ def test_the_office_maps_a_template_once_and_downloads_it_filled(tab, cast, tmp_
         page.goto("/upstream/")
         assert "14/14" in page.locator("table.templates").inner_text()  # every column mapped
         look(page, f"upstream-list-{width}")
+    assert not tab.problems, tab.problems
+
+
+def test_the_office_takes_a_new_version_of_a_template_keeping_its_mapping(tab, cast, tmp_path):
+    """The city sends its 2027 form (建设内容及规模 gone, 开工时间 moved, 联系电话 added): the
+    office downloads the file it uploaded first, to keep, then uploads the new one on the
+    template's page; the page says the one mapping dropped and the new column, the moved column
+    keeps its source. The same file uploaded again changes nothing."""
+    a_county()
+    template = a_template(cast.officer)
+    page = tab.page
+    new_file = tmp_path / "市重点项目建设进展情况表（2027版）.xlsx"
+    new_file.write_bytes(new_city_version())
+    with time_machine.travel("2026-12-02 10:00+08:00", tick=True):
+        sign_in(tab, cast.officer)
+        page.goto(f"/upstream/{template.pk}/")
+        with template.file.open("rb") as stored:
+            first_upload = stored.read()
+        with page.expect_download() as download:
+            page.click("#original")
+        assert download.value.suggested_filename == "市表.xlsx"
+        assert Path(download.value.path()).read_bytes() == first_upload
+
+        page.set_input_files("#replace input[type=file]", str(new_file))
+        with page.expect_navigation():
+            page.click("#replace button[value=replace]")
+        said = page.locator(".messages").inner_text()
+        assert "13列按相同表头保留了原来的对应关系" in said
+        assert "其对应关系已取消：C列“建设内容及规模”（建设内容）" in said
+        assert "新增的列已按表头推测对应内容，请核对：N列“联系电话”" in said
+        assert source_of(page, "开工时间").input_value() == "actual_start"  # now column M
+        assert page.locator("#original").inner_text() == new_file.name
+        preview = page.locator("#preview thead").inner_text()
+        assert "M 开工时间" in preview and "建设内容" not in preview
+        look(page, "upstream-new-version")
+
+        before = history_rows()
+        page.set_input_files("#replace input[type=file]", str(new_file))
+        with page.expect_navigation():
+            page.click("#replace button[value=replace]")
+        assert "与当前使用的模板文件相同，未替换" in page.locator(".messages").inner_text()
+        assert history_rows() == before
     assert not tab.problems, tab.problems

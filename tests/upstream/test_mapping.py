@@ -15,12 +15,13 @@ from projects.services.units import unit_merge
 from tests import bombs
 from upstream.models import TemplateColumn, UpstreamTemplate
 from upstream.rules.headers import Layout
-from upstream.services.demo import city_template
+from upstream.services.demo import CITY_COLUMNS, _table, city_template
 from upstream.services.mapping import (
     ColumnEntry,
     Settings,
     mapping_save,
     template_layout_save,
+    template_replace,
     template_upload,
 )
 
@@ -278,3 +279,124 @@ def test_a_template_for_a_unit_merged_away_follows_it(cast):
     template.refresh_from_db()
     assert template.unit == cast.housing
     assert template.covers == "县住建局"
+
+
+# --- a new version of a template, and the file as uploaded --------------------------------------
+
+
+def new_city_version() -> bytes:
+    """The city's 2027 form: 建设内容及规模 gone, 开工时间 moved to after 备注, a 联系电话 column
+    added at the end (the rest as before, from B on one column to the left)."""
+    columns = [c for c in CITY_COLUMNS if c[0] not in ("建设内容及规模", "开工时间")]
+    columns.append(next(c for c in CITY_COLUMNS if c[0] == "开工时间"))
+    columns.append(("联系电话", None, 14, "blank", ""))
+    return _table(
+        "××市重点项目建设进展情况表（2027版）", ("填报单位（盖章）：", "单位：万元"), columns
+    )
+
+
+def sources(template: UpstreamTemplate) -> dict[str, tuple[str, str]]:
+    return {c.header: (c.source, c.letter) for c in template.columns.order_by("number")}
+
+
+def test_a_new_version_keeps_the_mapping_of_every_header_it_still_has(cast):
+    template = a_template(cast.officer)
+    row = template.columns.get(letter="N")  # 备注 → a fixed text the office typed
+    mapping_save(
+        template=template,
+        expected_version=template.version,
+        settings=settings_of(template),
+        columns=[
+            ColumnEntry(c.number, "text" if c.pk == row.pk else c.source,
+                        "已核" if c.pk == row.pk else c.text, c.version)
+            for c in template.columns.order_by("number")
+        ],
+        user=cast.officer,
+    )  # fmt: skip
+    template.refresh_from_db()
+    before = sources(template)
+    new_version = new_city_version()
+
+    replaced = template_replace(
+        template=template, expected_version=template.version, filename="市表2027.xlsx",
+        data=new_version, user=cast.officer,
+    )  # fmt: skip
+
+    template.refresh_from_db()
+    after = sources(template)
+    assert replaced.dropped == ["C列“建设内容及规模”（建设内容）"]
+    assert replaced.added == ["N列“联系电话”"]
+    assert replaced.kept == 13 and not replaced.same
+    assert after["开工时间"] == ("actual_start", "M")  # moved from J, its mapping kept
+    assert after["形象进度"] == ("progress", "I")  # from K
+    assert template.columns.get(header="备注").text == "已核"  # a fixed text kept
+    assert after["联系电话"][0] == "blank" and "建设内容及规模" not in after
+    assert {h: s for h, (s, _) in before.items() if h in after} == {
+        h: s for h, (s, _) in after.items() if h in before
+    }
+    assert template.name == "市表2027.xlsx"
+    with template.file.open("rb") as stored:
+        assert stored.read() == new_version
+
+
+def test_the_same_file_again_changes_nothing(cast):
+    template = a_template(cast.officer)
+    with template.file.open("rb") as stored:
+        same = stored.read()
+    before = history_rows()
+
+    replaced = template_replace(
+        template=template, expected_version=template.version, filename="市表.xlsx",
+        data=same, user=cast.officer,
+    )  # fmt: skip
+
+    assert replaced.same and history_rows() == before
+
+
+def test_a_file_that_is_no_template_is_refused_and_the_old_one_kept(cast):
+    template = a_template(cast.officer)
+    before = sources(template)
+
+    with pytest.raises(ValidationError, match="不能作为上报模板"):
+        template_replace(
+            template=template, expected_version=template.version, filename="坏.xlsx",
+            data=b"not a workbook", user=cast.officer,
+        )  # fmt: skip
+
+    template.refresh_from_db()
+    assert sources(template) == before and template.name == "市表.xlsx"
+
+
+def test_the_page_takes_a_new_version_and_says_what_was_dropped(client, cast):
+    template = a_template(cast.officer)
+    client.force_login(cast.officer)
+    upload = BytesIO(new_city_version())
+    upload.name = "市表2027.xlsx"
+
+    response = client.post(
+        reverse("upstream_detail", args=[template.pk]),
+        {"action": "replace", "version": template.version, "file": upload},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "已换用新版模板“市表2027.xlsx”：13列按相同表头保留了原来的对应关系。" in page
+    assert "新模板中已没有以下表头，其对应关系已取消：C列“建设内容及规模”（建设内容）。" in page
+    assert "新增的列已按表头推测对应内容，请核对：N列“联系电话”。" in page
+
+
+def test_the_original_file_downloads_as_uploaded(client, cast):
+    uploaded = city_template()
+    template = template_upload(
+        title="市重点项目进展表", issuer="", filename="市表.xlsx", data=uploaded, user=cast.officer
+    )
+    client.force_login(cast.officer)
+
+    response = client.get(reverse("upstream_original", args=[template.pk]))
+
+    assert response.content == uploaded
+    assert "filename*=utf-8''%E5%B8%82%E8%A1%A8.xlsx" in response["Content-Disposition"]
+    page = client.get(reverse("upstream_detail", args=[template.pk])).content.decode()
+    assert (
+        f'href="{reverse("upstream_original", args=[template.pk])}" id="original">市表.xlsx' in page
+    )

@@ -19,7 +19,7 @@ from core.versioning import delete_recorded, locked_current, save_changes, save_
 from core.xlsx import XLSX
 from projects.models import Level, Unit, User
 from upstream.models import UPLOADED, TemplateColumn, UpstreamTemplate
-from upstream.rules.fields import SOURCE_CHOICES, TEXT, guess_source
+from upstream.rules.fields import BLANK, SOURCE_CHOICES, TEXT, guess_source, plain
 from upstream.rules.headers import Grid, Layout, column_titles, guess_layout, layout_problem
 from upstream.rules.template_file import TemplateRefused, read_template
 from upstream.selectors import template_bytes
@@ -153,6 +153,92 @@ def template_layout_save(
         if number not in titles:
             delete_recorded(row, user=user)
     return changed
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """What a new version of a template did to the mapping: how many columns kept theirs (same
+    header), the mappings dropped (their header is gone: "C列“建设内容及规模”（建设内容）") and the
+    new columns (their source guessed). ``same``: the file was the one kept, nothing written."""
+
+    kept: int
+    dropped: list[str]
+    added: list[str]
+    same: bool = False
+
+
+@audited("换用新版上报模板")
+@transaction.atomic
+def template_replace(
+    *, template: UpstreamTemplate, expected_version: int | None, filename: str, data: bytes,
+    user: User,
+) -> Replaced:  # fmt: skip
+    """Keep ``data`` as the template's file from now on (a new version from the upstream body),
+    its header rows guessed again; each column whose header (as `upstream.rules.fields.plain`
+    reads it) the old file had keeps that column's mapping, wherever it now stands; a new header
+    is guessed; a mapping whose header is gone is dropped and named. The old file goes once saved;
+    its history stays. The same file again writes nothing."""
+    require(user, "upstream.keep")
+    current = locked_current(template, expected_version, label=f"上报模板“{template}”")
+    filename = PurePath(filename.replace("\\", "/")).name[-120:] or "模板.xlsx"
+    sheet, grid = _grid(data, filename)
+    with current.file.open("rb") as kept_file:
+        if kept_file.read() == data:
+            return Replaced(kept=current.columns.count(), dropped=[], added=[], same=True)
+    layout = guess_layout(grid)
+    titles = column_titles(grid, layout)
+    if not titles:
+        raise ValidationError(f"“{filename}”中找不到表头，请确认第一个工作表就是要填报的表。")
+    old = list(current.columns.select_for_update().order_by("number"))
+    by_header: dict[str, list[TemplateColumn]] = {}
+    for column in old:
+        by_header.setdefault(plain(column.header), []).append(column)
+    mapped: dict[int, tuple[str, str]] = {}  # new column number → (source, text) carried over
+    added: list[str] = []
+    for title in titles:
+        same = by_header.get(plain(title.title[:HEADER_LENGTH]))
+        if same:
+            before = same.pop(0)
+            mapped[title.number] = (before.source, before.text)
+        else:
+            added.append(f"{title.letter}列“{title.title}”")
+    dropped = [
+        f"{column.letter}列“{column.header or '无表头'}”（{SOURCES.get(column.source, '')}）"
+        for left in by_header.values()
+        for column in left
+        if column.source != BLANK
+    ]
+    storage, before_name = current.file.storage, current.file.name or ""
+    stored = storage.save(f"upstream-templates/{uuid.uuid4().hex}.xlsx", ContentFile(data))
+    try:
+        save_changes(
+            current,
+            {
+                "name": filename, "size": len(data), "sheet": sheet, "file": stored,
+                "header_first": layout.header_first, "header_last": layout.header_last,
+                "data_start": layout.data_start,
+            },
+            user=user,
+        )  # fmt: skip
+        rows = {column.number: column for column in old}
+        for title in titles:
+            source, text = mapped.get(title.number, (guess_source(title.title), ""))
+            values = {"letter": title.letter, "header": title.title[:HEADER_LENGTH],
+                      "source": source, "text": text}  # fmt: skip
+            if title.number in rows:
+                save_changes(rows.pop(title.number), values, user=user)
+            else:
+                column = TemplateColumn(template=current, number=title.number, **values)
+                save_recorded(column, user=user)
+        for row in rows.values():  # columns past the new file's last one
+            delete_recorded(row, user=user)
+    except BaseException:  # refused: the new file goes, the old one stays
+        storage.delete(stored)
+        raise
+    if before_name:  # the old file goes once the new one is saved for good
+        transaction.on_commit(lambda: storage.delete(before_name))
+    kept = len(titles) - len(added)
+    return Replaced(kept=kept, dropped=dropped, added=added)
 
 
 @dataclass(frozen=True)
