@@ -101,8 +101,9 @@ ACTIONS = {
     "rankings": "导出考核排名",
     "ledger_changes": "下载台账导入变更清单",
     "upstream_list": "上传上报模板",
-    "upstream_detail": "上报模板（表头行、对应关系、删除）",
+    "upstream_detail": "上报模板（换用新版、表头行、对应关系、删除）",
     "upstream_download": "下载填好的上报表",
+    "upstream_original": "下载上报模板原文件",
     "photo_file": "查看进度照片",
     # pages people only read (recorded only if one ever answers a download)
     "dashboard": "总体情况",
