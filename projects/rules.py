@@ -13,9 +13,9 @@ all counted rows — so the condition is one and the populations stay what each 
 - due to start by a day: a 计划开工日期 on or before it, or none (after it: 未到开工期, neither
   未按期开工 nor 投资滞后, grey on the board).
 - 纳统 by a day: a 纳统日期 on or before it.
-- an actual date (实际开(复)工日期, 纳统日期, 签约日期, 投产日期, 实际竣工日期) is a day that has happened:
-  never after today (``actual_date_problem``, the one refusal the forms, the services and the
-  import give); 实际竣工日期 is besides never before the project's first 实际开(复)工日期
+- an actual date (实际开(复)工日期, 纳统日期, 签约日期, 投产日期, 实际竣工日期, a milestone's 实际完成日期)
+  is a day that has happened: never after today (``actual_date_problem``, the one refusal the
+  forms, the services and the import give); 实际竣工日期 is besides never before the project's first 实际开(复)工日期
   (``completion_date_problem``).
 - the unit a milestone counts for: its own 责任单位 when it has one, else its project's
   (DESIGN.md §3, I3 and 我的待办).

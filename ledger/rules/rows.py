@@ -297,12 +297,15 @@ def read_milestones(raw: RawSheet, problems: list[Problem]) -> Iterator[Record]:
     if not reader.check_headers():
         return
     duplicates = DuplicateCheck("项目代码和节点名称")
+    today = timezone.localdate()
     for _ in reader.rows():
         code = reader.read("项目代码", read_code)
         name = reader.read("节点名称", text(100))
         fields = {"planned_date": reader.read("计划完成日期", read_date)}
         reader.optional(fields, "kind", "节点类型", choice(schema.MILESTONE_KINDS))
         reader.optional(fields, "actual_date", "实际完成日期", read_date)
+        if problem := actual_date_problem("实际完成日期", fields.get("actual_date"), today=today):
+            reader.fail("实际完成日期", problem)
         reader.optional(fields, "unit_name", "责任单位", unit_name_text)
         if code and name:
             duplicates.check(reader, (code, name), "节点名称")

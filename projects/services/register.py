@@ -419,8 +419,8 @@ def milestone_done(
     """Record (or clear) when a milestone was done: the office, or the project's own reporter.
     A form older than the milestone (``expected_version``) is refused with what changed."""
     require(user, "milestone.record", milestone)
-    if actual_date and actual_date > timezone.localdate():
-        raise ValidationError("实际完成日期不能晚于今天。")
+    if future := actual_date_problem("实际完成日期", actual_date, today=timezone.localdate()):
+        raise ValidationError(f"{future}。")
     milestone = locked_current(milestone, expected_version, label=_milestone_label)
     save_changes(milestone, {"actual_date": actual_date}, user=user)  # as shown: nothing
     return milestone
@@ -441,8 +441,8 @@ def _milestone_problems(
         problems.append(f"该项目已有同名节点“{name}”。")
     if kind not in Milestone.Kind.values:
         problems.append(f"节点类型应为{'、'.join(Milestone.Kind.labels)}之一。")
-    if actual_date and actual_date > timezone.localdate():
-        problems.append("实际完成日期不能晚于今天。")
+    if future := actual_date_problem("实际完成日期", actual_date, today=timezone.localdate()):
+        problems.append(f"{future}。")
     return problems
 
 

@@ -177,3 +177,20 @@ def test_a_start_after_the_recorded_completion_is_refused_on_the_plan_row(client
         page.content.decode()
     )
     assert AnnualPlan.objects.get().actual_start == date(2025, 4, 1)
+
+
+def test_the_ledger_refuses_a_milestone_done_after_today_naming_its_row():
+    project_sheet = [
+        list(project_row(1, {"年度": 2026})),
+        list(project_row(1, {"年度": 2026}).values()),
+    ]
+    milestones = [
+        ["项目代码", "节点名称", "计划完成日期", "实际完成日期"],
+        [code(1), "主体开工", "2026-05-01", "2026-05-03"],
+        [code(1), "主体封顶", "2026-07-01", "2026-07-21"],
+    ]
+
+    assert problems_of({"项目台账": project_sheet, "项目节点": milestones}) == [
+        "项目节点!3: 实际完成日期: 实际完成日期（2026-07-21）不能晚于今天（2026-07-20）"
+    ]
+    assert not Project.objects.exists()

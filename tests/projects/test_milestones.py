@@ -79,7 +79,7 @@ def test_the_units_reporter_records_a_milestone_done_but_not_in_the_future(clien
     response = client.post(
         url, {"action": "done", "milestone": milestone.pk, "actual_date": tomorrow}, follow=True
     )
-    assert "实际完成日期不能晚于今天" in response.content.decode()
+    assert f"实际完成日期（{tomorrow:%Y-%m-%d}）不能晚于今天（" in response.content.decode()
     milestone.refresh_from_db()
     assert milestone.actual_date == date(2024, 3, 5)
 
