@@ -24,7 +24,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils.safestring import SafeString
 
 from batches.models import Batch, BatchEntry
-from batches.selectors import BatchRates, batch_rates, batches_of_year, listing_units
+from batches.selectors import BatchRates, batch_rates, batches_of_year
 from bonds.models import FundApplication, FundType
 from bonds.selectors import BondClock, fund_totals, special_bond_clock
 from core.formatting import quarter_name
@@ -60,7 +60,7 @@ from investment.selectors.progress import (
 )
 from investment.selectors.rankings import Ranking, unit_ranking
 from investment.selectors.timeline import project_timeline
-from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Nature, Project, Unit
+from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Nature, Project
 from projects.rules import in_statistics_q, started_q
 from promotion.selectors import BriefingSection, briefing_section
 from supervision.models import Finding
@@ -244,14 +244,11 @@ def briefing_data(period: Period) -> Briefing:
 
 def briefing_batches(period: Period) -> list[BatchRates]:
     """三个一批 as the briefing states it: the year's batches through the period's quarter, each
-    one's 签约率, 开工率 and 投产率 by unit and for the county at the period end (2 queries)."""
+    one's 签约率, 开工率 and 投产率 for the county at the period end and by unit, for the units
+    with a project listed in that batch (a printed page of units at — says nothing; the
+    batch's page lists every unit). 2 queries."""
     batches = batches_of_year(Batch.objects.all(), period.year, through_quarter=period.quarter)
-    return batch_rates(
-        batches,
-        BatchEntry.objects.all(),
-        end=period.as_of,
-        units=listing_units(Unit.objects.all()),
-    )
+    return batch_rates(batches, BatchEntry.objects.all(), end=period.as_of)
 
 
 BATCH_HEADERS = ("期次", "年度", "季度", "责任单位", "列入签约", "已签约", "签约率(%)", "列入开工",

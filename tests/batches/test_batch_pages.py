@@ -178,6 +178,21 @@ def test_the_quarterly_briefing_states_the_rates_and_its_workbook_holds_them(cli
     assert (*sheet[1], None)[10:13] == (0, 0, None)
 
 
+def test_the_briefing_lists_under_each_batch_only_the_units_with_a_project_in_it(client, cast):
+    second = a_second_quarter(cast.officer)  # 县住建局's and 营盘镇's projects
+    first = a_batch(cast.officer, name="2026年第一期", quarter=1)
+    housing = second.entries.get(kind=Kind.START).project  # 县住建局's, started 30 June
+    listed(cast.officer, first, Kind.START, [housing], target=date(2026, 3, 31))
+    client.force_login(cast.leader)
+    query = {"kind": "quarter", "year": 2026, "quarter": 2, "acknowledged": 1}
+
+    sheet = read_back(client.get(reverse("briefing_batches_xlsx"), query).content)["三个一批"]
+
+    names = (first.name, second.name)
+    units = {name: [row[3] for row in sheet[1:] if row[0] == name] for name in names}
+    assert units == {first.name: ["全县", "县住建局"], second.name: ["全县", "县住建局", "营盘镇"]}
+
+
 def test_a_month_briefing_has_no_batches_section(client, cast):
     a_second_quarter(cast.officer)
     client.force_login(cast.leader)
