@@ -353,6 +353,9 @@ JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 2)
 # days, then deleted by `manage.py jobs_prune` and by the worker (when it starts, then at most once
 # an hour after a job); queued and running jobs are never deleted.
 JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 30)
+# An Excel export over more projects than this (a city's) is made by a background job, its progress
+# page offering the file when done; a county's (50–300 projects) is downloaded at once.
+EXPORT_BACKGROUND_PROJECTS = env_int("EXPORT_BACKGROUND_PROJECTS", 1000)
 
 # The audit trail is kept at least this long (等保 2.0: six months); nothing in the app deletes it.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)

@@ -35,6 +35,10 @@ from jobs.models import Job
 
 logger = logging.getLogger(__name__)
 
+# Where the jobs keep their files (an uploaded backup, a backup or an export made by a job): in
+# the default storage, not backed up as media, each deleted with its job (``jobs_prune``).
+FILES_FOLDER = "jobs"
+
 INTERNAL_ERROR = "处理时发生内部错误（已记入服务器日志），未写入任何数据。请联系系统管理员。"
 
 

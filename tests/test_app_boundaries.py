@@ -30,7 +30,16 @@ MAY_IMPORT = {
     "supervision": {"core", "audit", "projects"},
     "batches": {"core", "audit", "projects"},
     "promotion": {"core", "audit", "projects"},
-    "investment": {"core", "audit", "projects", "bonds", "supervision", "batches", "promotion"},
+    "investment": {
+        "core",
+        "audit",
+        "jobs",
+        "projects",
+        "bonds",
+        "supervision",
+        "batches",
+        "promotion",
+    },  # fmt: skip
     # every app's history
     "history": {"core", "projects", "bonds", "supervision", "batches", "promotion", "investment"},
     "ledger": {

@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from backup.rules import signing
 from backup.services import loader, serializer
+from jobs.services import FILES_FOLDER
 
 if TYPE_CHECKING:
     from audit.models import AuditEntry
@@ -62,7 +63,7 @@ EXCLUDED_MODELS = {"auth.permission"}
 # A backup that holds their rows (made before) restores without them.
 TRANSIENT = {"jobs.job", "django_tasks_database.dbtaskresult"}
 # Where the jobs keep their files (an uploaded backup, a backup made from the page): not media.
-JOBS_FOLDER = "jobs"
+JOBS_FOLDER = FILES_FOLDER
 
 # What a backup or restore reports as it goes: ``progress(read=…, total=…, phase=…)``
 # (``jobs.services.Progress``); by default nothing.

@@ -10,14 +10,14 @@ yellow counts at the top, 300 rows a page. 挂图作战: the board's cells colou
 `board_colour`, paged by (level, unit) blocks, with an A3-landscape print layout.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils.http import urlencode
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header, urlencode
 from django_tables2 import RequestConfig
 
 from core import filenames
@@ -25,12 +25,13 @@ from core.capabilities import own_unit, requires
 from core.http import AuthenticatedRequest
 from core.lists import paginate
 from core.models import PeriodKind
-from core.xlsx import workbook_response
+from core.xlsx import XLSX, workbook_response
 from investment import rules
+from investment.documents import exports
 from investment.documents.board import board_cells
-from investment.filters import LagFilter, PlanUnitFilter
+from investment.documents.exports import LEVEL_ORDER, lag_filter
 from investment.forms import asked_period
-from investment.models import WarningLevel, WarningRule
+from investment.models import WarningRule
 from investment.rules import periods
 from investment.rules.periods import Period
 from investment.selectors.explain import UnknownUnit, explain_unit
@@ -39,7 +40,6 @@ from investment.selectors.progress import (
     BoardRow,
     LagRows,
     board,
-    lag_warnings,
     project_ranking,
     with_marks,
 )
@@ -51,7 +51,8 @@ from investment.tables import (
     ProjectRankingTable,
     UnitRankingTable,
 )
-from projects.access import visible_plans
+from jobs.rules import in_background
+from jobs.tasks import Maker, document_start
 from projects.models import AnnualPlanQuerySet, Level
 
 
@@ -133,21 +134,11 @@ def _period_query(request: AuthenticatedRequest, year: int, month: int) -> str:
 def lag_page(request: AuthenticatedRequest) -> HttpResponse:
     form, period = asked_period(request)
     year, month = period.year, period.month
-    filters = LagFilter(request.GET, queryset=visible_plans(request.user))
+    filters = lag_filter(request)
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
     if request.GET.get("format") == "xlsx":
-        warnings = filters.warnings(lag_warnings(period, plans=plans))
-        headers = ("项目代码", "项目名称", "责任单位", "项目级别", "年度计划投资(万元)",
-                   "累计完成投资(万元)", "完成率(%)", "预警等级", "预警原因")  # fmt: skip
-        rows = (
-            (w.progress.code, w.progress.name, w.progress.unit, w.progress.level,
-             w.progress.planned_investment, w.progress.completed,
-             rules.for_machine(w.progress.completion_rate), w.level_label,
-             "；".join(f"{r.reason}（{WarningLevel(r.level).label}）：{r.details}"
-                      for r in w.reasons))
-            for w in warnings
-        )  # fmt: skip
-        return _xlsx(filenames.lag_warnings(year=year, month=month), "滞后预警", headers, rows)
+        title = f"导出滞后预警Excel：{year}年{month}月"
+        return _export(request, plans, exports.lag_workbook, title)
     # the database picks, counts and orders the lagging rows; the page's rows are judged
     found = LagRows(period, plans=plans, **filters.asked())
     table = LagTable(LagData(found))
@@ -173,20 +164,12 @@ def lag_page(request: AuthenticatedRequest) -> HttpResponse:
 def board_page(request: AuthenticatedRequest) -> HttpResponse:
     form, period = asked_period(request)
     year, month = period.year, period.month
-    filters = PlanUnitFilter(request.GET, queryset=visible_plans(request.user))
+    filters = exports.board_filter(request)
     plans = cast(AnnualPlanQuerySet, filters.qs)  # visible_plans' class, filtered
     group = "level" if request.GET.get("group") == "level" else "unit"
     if request.GET.get("format") == "xlsx":
-        headers = ("责任单位", "项目代码", "项目名称", "包抓领导", "年度计划投资(万元)") + tuple(
-            f"{m}月完成率(%)" for m in range(1, month + 1)
-        )
-        rows = sorted(board(period, plans=plans), key=_board_order(group))
-        grid = (
-            (r.progress.unit, r.progress.code, r.progress.name, r.progress.leader,
-             r.progress.planned_investment, *(rules.for_machine(c.completion_rate) for c in r.cells))
-            for r in rows
-        )  # fmt: skip
-        return _xlsx(filenames.board(year=year, month=month), "挂图作战", headers, grid)
+        title = f"导出挂图作战Excel：{year}年{month}月"
+        return _export(request, plans, exports.board_workbook, title)
     page, rows = _board_page(request, plans, period, group=group)
     return render(
         request,
@@ -206,18 +189,19 @@ def board_page(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-LEVEL_ORDER = {value: index for index, value in enumerate(Level.values)}
-
-
-def _board_order(group: str) -> Callable[[BoardRow], tuple[int, str, str]]:
-    """Rows by unit then code; grouped by level first (省, 市, 县) when asked."""
-    labels = {str(label): LEVEL_ORDER[value] for value, label in Level.choices}
-
-    def key(row: BoardRow) -> tuple[int, str, str]:
-        level = labels.get(row.progress.level, 9) if group == "level" else 0
-        return (level, row.progress.unit, row.progress.code)
-
-    return key
+def _export(
+    request: AuthenticatedRequest, plans: AnnualPlanQuerySet, maker: Maker, title: str
+) -> HttpResponse:
+    """The page's Excel: at once for a county, by a background job for a city (its page offers
+    the file when done)."""
+    if in_background(plans.values("project_id").distinct().count()):
+        return redirect(
+            "job_progress", document_start(maker=maker, request=request, title=title).pk
+        )
+    name, content = maker(request)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 def _board_page(
@@ -244,6 +228,6 @@ def _board_page(
             wanted |= Q(project__unit__name=key[1], **({"level": level} if level else {}))
             before = seen if before is None else before
         seen += sizes[key]
-    rows = sorted(board(period, plans=year_plans.filter(wanted)), key=_board_order(group))
+    rows = sorted(board(period, plans=year_plans.filter(wanted)), key=exports.board_order(group))
     offset = first - (before or 0)
     return page, rows[offset : offset + ROWS_PER_PAGE]

@@ -60,6 +60,7 @@ def worker(live_server, settings, tmp_path):
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=60)
+        print(output[-5000:])  # the worker's log, shown when the journey fails
         assert process.returncode == 0, output[-3000:]
 
 
