@@ -84,6 +84,21 @@ def allocated_later(allocated_on: date | None, today: date) -> str | None:
     return None
 
 
+def spending_day_problem(
+    day: date, *, allocated_on: date | None, today: date, label: str = "支出日期"
+) -> str | None:
+    """Why a 支出 entry cannot be dated ``day`` (None: it can): after today, or before its
+    money was 下达 (a 下达日期 after today: not yet). 资金申报's form writes the 支出金额 it is
+    given as such an entry and refuses with it."""
+    if day > today:
+        return f"{label}（{day}）不能晚于今天（{today}）"
+    if (later := allocated_later(allocated_on, today)) is not None:
+        return later
+    if allocated_on is not None and day < allocated_on:
+        return f"{label}（{day}）不能早于下达日期（{allocated_on}）"
+    return None
+
+
 def allocation_after_spending(allocated_on: date | None, first_spent: date | None) -> str | None:
     """Why ``allocated_on`` cannot be the 下达日期 of an application whose earliest 支出 entry is
     dated ``first_spent`` (None: it can): money is not spent before it is 下达. The 资金申报 page

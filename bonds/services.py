@@ -40,6 +40,7 @@ from bonds.rules import (
     date_problems,
     resulting_status,
     spending_closed,
+    spending_day_problem,
     status_choice,
     status_problem,
 )
@@ -131,6 +132,7 @@ def fund_save(
     if application is None:
         day = spent_on or today
         if spent:  # the first entry: the whole total, dated 支出截至日期 (or today)
+            _check_entry_day(day, allocated_on, today)
             values["spent_on"] = day
         application = save_recorded(
             FundApplication(**values, updated_by=user), user=user, clash=DUPLICATE
@@ -147,10 +149,20 @@ def fund_save(
         adjustment = _total_adjustment(application, spent)
         if adjustment:
             day = spent_on or today
+            _check_entry_day(day, allocated_on, today)
             _adjust(application, adjustment, day, user=user, note="编辑申报时调整支出金额")
             values["spent_on"] = max(day, application.spent_on or day)
     save_changes(application, values, user=user, stamps={"updated_by": user}, clash=DUPLICATE)
     return application
+
+
+def _check_entry_day(day: date, allocated_on: date | None, today: date) -> None:
+    """The 支出 entry the form's 支出金额 becomes obeys what 登记支出 obeys."""
+    problem = spending_day_problem(
+        day, allocated_on=allocated_on, today=today, label="支出截至日期"
+    )
+    if problem is not None:
+        raise ValidationError(f"{problem}。")
 
 
 def entries_total(application: FundApplication) -> tuple[Decimal | None, date | None]:
