@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils.html import strip_tags
 from openpyxl import load_workbook
 
 from investment.models import MonthlyReport, QualityFlag, QualityRule
@@ -187,6 +188,8 @@ def test_the_settings_tab_saves_a_threshold_and_an_unchanged_save_writes_nothing
     client.force_login(cast.officer)
     page = client.get(reverse("quality_rules"), {"year": 2024}).content.decode()
     assert "数据质量规则" in page and "预警规则" in page
+    shown = strip_tags(page)  # each rule by its Chinese name and meaning, no code of ours
+    assert "本月完成投资超过此前12个月" in shown and not any(code in shown for code in Code.values)
 
     def post(threshold: str, version: int) -> str:
         form: dict[str, object] = {"year": 2024, "rule-TOTAL_FORMS": 7, "rule-INITIAL_FORMS": 7}
