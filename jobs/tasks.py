@@ -20,15 +20,19 @@ from jobs.services import FILES_FOLDER, Progress, job_run, job_start
 Maker = Callable[[AuthenticatedRequest], tuple[str, bytes]]
 
 
-def document_start(*, maker: Maker, request: AuthenticatedRequest, title: str) -> Job:
-    """The job making ``maker``'s document for ``request`` (its query and user)."""
+def document_start(
+    *, maker: Maker, request: AuthenticatedRequest, title: str, back_path: str = ""
+) -> Job:
+    """The job making ``maker``'s document for ``request`` (its query and user); its page
+    links back to ``back_path`` (default: the page asked, without ``format``) with the query."""
     shown = request.GET.copy()
     shown.pop("format", None)
+    back = back_path or request.path
     return job_start(
         task=document_make,
         title=title,
         user=request.user,
-        back_url=f"{request.path}?{shown.urlencode()}" if shown else request.path,
+        back_url=f"{back}?{shown.urlencode()}" if shown else back,
         maker=f"{maker.__module__}.{maker.__qualname__}",
         query=request.GET.urlencode(),
     )

@@ -12,19 +12,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 
 from core import filenames
-from core.capabilities import ALL, requires, scope
+from core.capabilities import requires
 from core.http import AuthenticatedRequest
-from core.xlsx import workbook_response
+from core.xlsx import XLSX, workbook_response
 from jobs.models import Job
+from jobs.rules import in_background
 from jobs.services import job_start
+from jobs.tasks import document_start
 from ledger import tasks
-from ledger.documents.exporter import change_sheets, ledger_sheets, template_sheets
+from ledger.documents import downloads
+from ledger.documents.exporter import change_sheets, template_sheets
 from ledger.rules.reader import LedgerImportError, Problem, file_too_large
 from ledger.services.uploads import (
     checksum,
@@ -34,8 +37,6 @@ from ledger.services.uploads import (
     upload_preview,
     upload_rows,
 )
-from projects.access import visible_plans
-from projects.filters import PlanFilter
 from projects.models import AnnualPlan
 
 PENDING = "ledger_previews"  # session key: preview id → the uploaded file waiting
@@ -51,21 +52,23 @@ def template_download(request: AuthenticatedRequest) -> HttpResponse:
 
 @requires("portfolio.view")
 def ledger_export(request: AuthenticatedRequest) -> HttpResponse:
-    """The ledger of the register's current filter (or of a year), within the user's scope.
-
-    Without a filter (全部数据, or one year) a user who sees every project gets the same
-    workbook as ``manage.py export_ledger``: findings on no project included.
-    """
-    filterset = PlanFilter(request.GET, queryset=visible_plans(request.user))
-    if not filterset.is_valid():
-        return workbook_response(ledger_sheets(plans=AnnualPlan.objects.none()), "ledger.xlsx")
-    criteria = filterset.form.cleaned_data
-    year = criteria.get("year")
-    plans: QuerySet[AnnualPlan] | None = filterset.qs
-    narrowed = any(v not in (None, "") for k, v in criteria.items() if k != "year")
-    if not narrowed and scope(request.user, "portfolio.view") is ALL:
-        plans = None
-    return workbook_response(ledger_sheets(year=year, plans=plans), filenames.ledger(year=year))
+    """The ledger of the register's current filter (or of a year), within the user's scope
+    (``ledger.documents.downloads``): at once for a county, by a background job for a city."""
+    filterset = downloads.asked_filter(request)
+    if filterset.is_valid() and in_background(filterset.qs.values("project_id").distinct().count()):
+        year = filterset.form.cleaned_data.get("year")
+        title = f"导出项目台账Excel：{f'{year}年' if year else '全部年度'}"
+        job = document_start(
+            maker=downloads.ledger_workbook,
+            request=request,
+            title=title,
+            back_path=reverse("project_list"),  # the register, where its link is
+        )
+        return redirect("job_progress", job.pk)
+    name, content = downloads.ledger_workbook(request)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 @requires("ledger.import")

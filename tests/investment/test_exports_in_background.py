@@ -1,4 +1,4 @@
-"""挂图作战 and 滞后预警's Excel for a city: over ``EXPORT_BACKGROUND_PROJECTS`` projects the page
+"""挂图作战's, 滞后预警's and the ledger's Excel for a city: over ``EXPORT_BACKGROUND_PROJECTS`` projects the page
 starts a background job instead of answering with the file; the job's page offers the same
 workbook the page gives a county at once, to the person who asked for it alone."""
 
@@ -46,6 +46,7 @@ def made_by_a_job(client, page: str, **query):
     [
         ("board", "导出挂图作战Excel：2024年6月", {"group": "level"}),
         ("lag_warnings", "导出滞后预警Excel：2024年6月", {}),
+        ("ledger_export", "导出项目台账Excel：2024年", {}),
     ],
 )
 def test_a_city_sized_export_is_a_job_whose_file_is_the_same_workbook(
@@ -58,7 +59,8 @@ def test_a_city_sized_export_is_a_job_whose_file_is_the_same_workbook(
     job, download = made_by_a_job(office, page, **query)
 
     assert job.title == title
-    assert job.back_url == f"{reverse(page)}?year=2024&month=6" + ("&group=level" if query else "")
+    back = reverse("project_list") if page == "ledger_export" else reverse(page)
+    assert job.back_url == f"{back}?year=2024&month=6" + ("&group=level" if query else "")
     shown = office.get(reverse("job_progress", args=[job.pk]), HTTP_HOST="127.0.0.1")
     assert "下载“" in shown.content.decode()
     assert filename_of(download["Content-Disposition"]) == filename_of(
