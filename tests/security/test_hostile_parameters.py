@@ -158,7 +158,7 @@ def posted_forms(county) -> dict[str, tuple[str, dict, set[str]]]:
     reporter, housing = User.objects.get(username="reporter"), Unit.objects.get(name="县住建局")
     report = MonthlyReport.objects.get()
     month = reverse("reports_return_unit", args=[2024, 3])
-    forms = [
+    forms: list[tuple[str, dict, set[str]]] = [
         (
             reverse("security_user_change", args=[reporter.pk]),
             {"role": "reporter", "unit": housing.pk, "is_active": "on", "shown_role": "reporter",
@@ -176,7 +176,7 @@ def posted_forms(county) -> dict[str, tuple[str, dict, set[str]]]:
         (reverse("milestones", args=[own_milestone().project_id]), {"action": "done"},
          {"milestone", "version"}),
     ]  # fmt: skip
-    return {resolve(form[0]).url_name: form for form in forms}
+    return {str(resolve(form[0]).url_name): form for form in forms}
 
 
 POSTED = [
