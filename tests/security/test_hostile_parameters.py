@@ -28,17 +28,14 @@ as built, whatever a post before it changed.
 A response of 500 or more fails, naming the role, the request and the exception it raised.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from django.db import transaction
 from django.http import QueryDict
 from django.test import Client
 from django.urls import resolve, reverse
 
 from investment.models import MonthlyReport
 from projects.models import Unit, User
+from tests.security.paths import each_path, failures, names_read, rolled_back, signed_in
 from tests.test_permission_matrix import CASES, ROLES, own_milestone, url_for
 from tests.test_permission_matrix import county as county  # the matrix's small county
 
@@ -77,31 +74,6 @@ def no_pdf_layout(monkeypatch):
     monkeypatch.setattr("core.pdf.HTML", Unrendered)
 
 
-@contextmanager
-def names_read() -> Iterator[set[str]]:
-    """Every name looked up in a QueryDict meanwhile (get, [], getlist, in)."""
-    seen: set[str] = set()
-    originals = {
-        m: getattr(QueryDict, m) for m in ("get", "__getitem__", "getlist", "__contains__")
-    }
-
-    def recording(method):
-        def read(self, key, *args, **kwargs):
-            if isinstance(key, str):
-                seen.add(key)
-            return originals[method](self, key, *args, **kwargs)
-
-        return read
-
-    for method in originals:
-        setattr(QueryDict, method, recording(method))
-    try:
-        yield seen
-    finally:
-        for method, original in originals.items():
-            setattr(QueryDict, method, original)
-
-
 def parameters(client: Client, url: str) -> tuple[int, set[str], int]:
     """The probe's status, every name the page reads (see the module's docstring), and how
     many requests it took to find them."""
@@ -115,21 +87,6 @@ def parameters(client: Client, url: str) -> tuple[int, set[str], int]:
             return status, names, probes
         names |= found
     raise AssertionError(f"{url} reads ever more names: {sorted(names)}")
-
-
-def failure(client: Client, method: str, url: str, data: dict, role: str) -> tuple[int, list[str]]:
-    """The status of one request, and what failed (nothing, or the request and its error)."""
-    response = getattr(client, method)(url, data)
-    if response.status_code < 500:
-        return response.status_code, []
-    error = response.exc_info[1] if response.exc_info else ""
-    return response.status_code, [
-        f"{role}: {method.upper()} {url} {data!r}: {response.status_code} {error!r}"[:300]
-    ]
-
-
-def failures(client: Client, method: str, url: str, requests: list[dict], role: str) -> list[str]:
-    return [line for data in requests for line in failure(client, method, url, data, role)[1]]
 
 
 def each_value(names: set[str], base: dict | None = None) -> list[dict]:
@@ -187,20 +144,7 @@ POSTED = [
 
 @pytest.fixture
 def clients(county) -> dict[str, Client]:
-    """A client signed in as each role's person."""
-    signed_in = {}
-    for role in ROLES_SIGNED_IN:
-        signed_in[role] = Client(raise_request_exception=False)
-        signed_in[role].force_login(county[role])
-    return signed_in
-
-
-@contextmanager
-def rolled_back() -> Iterator[None]:
-    """What the requests within write is undone (a savepoint of the test's transaction)."""
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
+    return signed_in({role: county[role] for role in ROLES_SIGNED_IN})
 
 
 @pytest.mark.parametrize(("name", "target"), PAGES)
@@ -228,15 +172,7 @@ def test_no_value_posted_outside_a_form_makes_a_page_fail(county, clients, name)
     forms = posted_forms(county)
     assert sorted(forms) == sorted(POSTED), "POSTED names each posted form once"
     url, data, names = forms[name]
-    first, *rest = each_value(names, data)
-    groups: dict[tuple[int, frozenset[str]], str] = {}
-    found = []
-    for role, client in clients.items():
-        with rolled_back(), names_read() as seen:
-            status, failed = failure(client, "post", url, first, role)
-        found += failed
-        groups.setdefault((status, frozenset(seen)), role)
-    for role in groups.values():
-        with rolled_back():
-            found += failures(clients[role], "post", url, rest, role)
+
+    found = each_path(clients, "post", url, each_value(names, data))
+
     assert not found, "\n".join(found)
