@@ -45,7 +45,7 @@ def posts(county) -> dict[str, tuple]:
     """By URL name: the url, the fields that get hostile values, fields posted as they are."""
     b, e, v = county["batch"].pk, county["entry"].pk, county["visit"].pk
     p = str(county["theirs"].pk)
-    forms = [
+    forms: list[tuple] = [
         (reverse("batch_create"), ["version", "name", "year", "quarter", "note"]),
         (reverse("batch_edit", args=[b]), ["version", "name", "year", "quarter", "note"]),
         (
@@ -87,7 +87,7 @@ def posts(county) -> dict[str, tuple]:
         ),
         (reverse("activity_delete", args=[v]), ["version"]),
     ]
-    return {str(resolve(url).url_name): (url, *rest) for url, *rest in forms}
+    return {str(resolve(str(form[0])).url_name): form for form in forms}
 
 
 POSTED = [

@@ -44,7 +44,7 @@ def county(cast):
 def posts(county) -> dict[str, tuple[str, list[str], dict]]:
     a, e = county["application"].pk, county["entry"].pk
     rules = {"form-TOTAL_FORMS": "6", "form-INITIAL_FORMS": "6"}
-    forms = [
+    forms: list[tuple[str, list[str], dict]] = [
         (reverse("fund_spending_add", args=[a]), ["version", "spent_on", "amount", "note"], {}),
         (reverse("fund_spending_delete", args=[e]), ["version"], {}),
         (
@@ -57,7 +57,7 @@ def posts(county) -> dict[str, tuple[str, list[str], dict]]:
             rules | {f"form-{n}-fund_type": t for n, t in enumerate(FundType.values)},
         ),  # fmt: skip
     ]
-    return {str(resolve(url.split("?")[0]).url_name): (url, *rest) for url, *rest in forms}
+    return {str(resolve(form[0].split("?")[0]).url_name): form for form in forms}
 
 
 @pytest.mark.parametrize("name", ["fund_spending_add", "fund_spending_delete", "fund_clock_rules"])
