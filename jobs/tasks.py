@@ -21,11 +21,18 @@ Maker = Callable[[AuthenticatedRequest], tuple[str, bytes]]
 
 
 def document_start(
-    *, maker: Maker, request: AuthenticatedRequest, title: str, back_path: str = ""
+    *,
+    maker: Maker,
+    request: AuthenticatedRequest,
+    title: str,
+    back_path: str = "",
+    query: QueryDict | None = None,
 ) -> Job:
-    """The job making ``maker``'s document for ``request`` (its query and user); its page
-    links back to ``back_path`` (default: the page asked, without ``format``) with the query."""
-    shown = request.GET.copy()
+    """The job making ``maker``'s document for ``request``'s user and ``query`` (default: the
+    request's); its page links back to ``back_path`` (default: the page asked, without
+    ``format``) with that query."""
+    query = request.GET if query is None else query
+    shown = query.copy()
     shown.pop("format", None)
     back = back_path or request.path
     return job_start(
@@ -34,7 +41,7 @@ def document_start(
         user=request.user,
         back_url=f"{back}?{shown.urlencode()}" if shown else back,
         maker=f"{maker.__module__}.{maker.__qualname__}",
-        query=request.GET.urlencode(),
+        query=query.urlencode(),
     )
 
 

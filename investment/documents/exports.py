@@ -1,5 +1,6 @@
 """The Excel exports of 挂图作战 and 滞后预警, as the pages' ``?format=xlsx`` asks for them: the
-rows of the asked period and filters, within the user's scope. Each takes the request (its query
+rows of the asked period and filters, within the user's scope; and the briefing's PDF of a
+period the page has checked (``kind``, ``year``, ``month``). Each takes the request (its query
 and user: a background job builds one from what the page was asked, ``jobs.tasks``) and gives the
 file's name and bytes; a city-sized one runs as a job (``jobs.rules.in_background``)."""
 
@@ -10,9 +11,11 @@ from core import filenames
 from core.http import AuthenticatedRequest
 from core.xlsx import render_workbook
 from investment import rules
+from investment.documents.briefing import briefing_pdf_bytes
 from investment.filters import LagFilter, PlanUnitFilter
 from investment.forms import asked_period
 from investment.models import WarningLevel
+from investment.rules.periods import Period
 from investment.selectors.progress import BoardRow, board, lag_warnings
 from projects.access import visible_plans
 from projects.models import AnnualPlanQuerySet, Level
@@ -73,3 +76,10 @@ def lag_workbook(request: AuthenticatedRequest) -> tuple[str, bytes]:
     )  # fmt: skip
     name = filenames.lag_warnings(year=period.year, month=period.month)
     return name, render_workbook([("滞后预警", headers, rows)])
+
+
+def briefing_document(request: AuthenticatedRequest) -> tuple[str, bytes]:
+    """The briefing of the period the page checked and named (``kind``, ``year``, ``month``)."""
+    kind, year, month = request.GET["kind"], int(request.GET["year"]), int(request.GET["month"])
+    period = Period.of(year, month, kind)
+    return filenames.briefing(year=year, month=month, kind=kind), briefing_pdf_bytes(period)

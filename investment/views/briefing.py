@@ -25,6 +25,7 @@ from core.models import PeriodKind
 from core.params import month_param
 from core.pdf import pdf_response, render_pdf
 from core.xlsx import workbook_response
+from investment.documents import exports
 from investment.documents.briefing import (
     BATCH_HEADERS,
     batch_rows,
@@ -39,6 +40,8 @@ from investment.rules.overruns import overrun_summary
 from investment.rules.periods import Period
 from investment.selectors.portfolio import report_completeness
 from investment.services.reports import briefing_note_save
+from jobs.rules import in_background
+from jobs.tasks import document_start
 from projects.access import project_for
 from projects.models import AnnualPlan
 
@@ -134,6 +137,15 @@ def briefing_pdf(request: AuthenticatedRequest) -> HttpResponse:
         )
         query = _query(kind=kind, year=year, month=month)
         return redirect(f"{reverse('briefing')}?{query}#download")
+    if in_background(AnnualPlan.objects.counted(year).values("project_id").distinct().count()):
+        job = document_start(
+            maker=exports.briefing_document,
+            request=request,
+            title=f"简报PDF：{period.label}",
+            back_path=reverse("briefing"),
+            query=QueryDict(_query(kind=kind, year=year, month=month)),
+        )
+        return redirect("job_progress", job.pk)
     data = briefing_pdf_bytes(period)
     return pdf_response(data, filenames.briefing(year=year, month=month, kind=kind))
 

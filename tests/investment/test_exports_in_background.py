@@ -2,8 +2,11 @@
 starts a background job instead of answering with the file; the job's page offers the same
 workbook the page gives a county at once, to the person who asked for it alone."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from core.filenames import filename_of
 from jobs.models import Job
@@ -88,3 +91,27 @@ def test_a_job_keeps_the_askers_scope(settings, client, cast):
     _, download = made_by_a_job(client, "board")
 
     assert read_back(b"".join(download.streaming_content))["挂图作战"] == at_once
+
+
+def pdf_text(content: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_a_city_sized_briefing_is_a_job_whose_file_is_the_same_pdf(office, settings):
+    asked = {"kind": "month", "year": 2024, "month": 6, "acknowledged": "1"}
+    at_once = office.get(reverse("briefing_pdf"), asked, HTTP_HOST="127.0.0.1")
+    assert at_once["Content-Type"] == "application/pdf"  # a county: at once
+    settings.EXPORT_BACKGROUND_PROJECTS = 14
+
+    response = office.get(reverse("briefing_pdf"), asked, HTTP_HOST="127.0.0.1")
+
+    job = Job.objects.get()
+    assert response["Location"] == reverse("job_progress", args=[job.pk])
+    assert job.title == "简报PDF：2024年1–6月"
+    assert job.back_url == f"{reverse('briefing')}?kind=month&year=2024&month=6"
+    job_run(str(job.pk), document_work)
+    download = office.get(reverse("job_file", args=[job.pk]), HTTP_HOST="127.0.0.1")
+    assert filename_of(download["Content-Disposition"]) == filename_of(
+        at_once["Content-Disposition"]
+    )
+    assert pdf_text(b"".join(download.streaming_content)) == pdf_text(at_once.content)
