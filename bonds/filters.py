@@ -1,4 +1,4 @@
-"""资金申报's filter bar (django-filter): ``?year=``, ``?fund_type=``, ``?status=``, ``?unit=``,
+"""资金申报's filter bar (django-filter): ``?year=`` (a year that has applications), ``?fund_type=``, ``?status=``, ``?unit=``,
 ``?light=`` (the fund clock: red, yellow, lit = either, green, none; over `bonds.selectors.with_clocks`)."""
 
 import django_filters
@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from bonds.models import FundApplication, FundStatus, FundType
 from bonds.rules import LIT, Light
-from projects.filters import unit_filter, year_filter
+from projects.filters import unit_filter
 
 LIGHTS = {
     "lit": ("亮灯（红灯或黄灯）", LIT),
@@ -17,8 +17,19 @@ LIGHTS = {
 }
 
 
+def application_years() -> list[tuple[int, str]]:
+    """The years that have applications, latest first: the only ones worth offering."""
+    years = FundApplication.objects.order_by("-year").values_list("year", flat=True).distinct()
+    return [(year, f"{year}年") for year in years]
+
+
 class FundFilter(django_filters.FilterSet):
-    year = year_filter()
+    year = django_filters.ChoiceFilter(
+        label="年度",
+        choices=application_years,
+        empty_label="全部年度",
+        error_messages={"invalid_choice": "该年度没有资金申报。"},
+    )
     fund_type = django_filters.ChoiceFilter(
         label="资金类型", choices=FundType.choices, empty_label="全部"
     )

@@ -85,9 +85,39 @@ class SpendingForm(ChineseFormMixin, forms.Form):
             ("required", "invalid", "min_value", "max_value"), PAGE_INCOMPLETE
         ),
     )
-    spent_on = forms.DateField(label="支出日期", widget=DATE)
+    spent_on = forms.DateField(
+        label="支出日期",
+        widget=DATE,
+        error_messages={"required": "请填写支出日期", "invalid": "请按年-月-日填写支出日期"},
+    )
     amount = amount("支出金额", required=True)
     note = forms.CharField(label="说明", required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].error_messages["required"] = "请填写支出金额（万元）"
+
+
+def days_field(label: str) -> forms.IntegerField:
+    """A clock rule's days: said once, beside the box, in a clerk's words."""
+    said = f"请填写0到{DAYS_MAX}之间的整数天数"
+    return forms.IntegerField(
+        label=label, min_value=0, max_value=DAYS_MAX, widget=forms.TextInput,
+        error_messages=dict.fromkeys(("required", "invalid", "min_value", "max_value"), said),
+    )  # fmt: skip
+
+
+def share_field(label: str) -> forms.DecimalField:
+    """A clock rule's edge in %: 0 to 100, at most one decimal (a share is shown cut to one
+    decimal, `core.formatting.share_spent`, so it never reads across an edge)."""
+    said = "请填写0到100之间的数字，最多一位小数（如30或30.5）"
+    codes = ("required", "invalid", "min_value", "max_value", "max_digits",
+             "max_decimal_places", "max_whole_digits")  # fmt: skip
+    return forms.DecimalField(
+        label=label, min_value=0, max_value=100, max_digits=4, decimal_places=1,
+        widget=forms.TextInput,  # no browser bubble: the page's own words, beside the box
+        error_messages=dict.fromkeys(codes, said),
+    )  # fmt: skip
 
 
 class ClockRuleForm(ChineseFormMixin, forms.Form):
@@ -95,10 +125,10 @@ class ClockRuleForm(ChineseFormMixin, forms.Form):
 
     fund_type = forms.ChoiceField(choices=FundType.choices, widget=forms.HiddenInput)
     version = version_field()
-    yellow_days = forms.IntegerField(label="黄灯天数", min_value=0, max_value=DAYS_MAX)
-    yellow_share = forms.DecimalField(label="黄灯支出进度(%)", max_digits=6, decimal_places=2)
-    red_days = forms.IntegerField(label="红灯天数", min_value=0, max_value=DAYS_MAX)
-    red_share = forms.DecimalField(label="红灯支出进度(%)", max_digits=6, decimal_places=2)
+    yellow_days = days_field("黄灯天数")
+    yellow_share = share_field("黄灯支出进度(%)")
+    red_days = days_field("红灯天数")
+    red_share = share_field("红灯支出进度(%)")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,7 +12,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.lookups import LessThan
 
 from bonds.models import FundClockRule, FundType
-from core.formatting import wan_text
+from core.formatting import day, wan_text
 
 # requested → approved → allocated → spent
 LIFECYCLE = (
@@ -80,7 +80,7 @@ def spending_closed(
 def allocated_later(allocated_on: date | None, today: date) -> str | None:
     """Why no 支出 can be dated ``today`` (None: it can): its money is 下达 later."""
     if allocated_on is not None and allocated_on > today:
-        return f"下达日期（{allocated_on}）晚于今天（{today}），到下达日期后才能登记支出"
+        return f"下达日期（{day(allocated_on)}）晚于今天（{day(today)}），到下达日期后才能登记支出"
     return None
 
 

@@ -31,7 +31,7 @@ from bonds.rules import (
     clock_light_expression,
     spending_progress,
 )
-from core.formatting import percent
+from core.formatting import share_spent, share_value
 from core.models import MONEY_DIGITS, MONEY_PLACES, money
 
 AMOUNTS = [field for field, _ in LIFECYCLE]
@@ -174,7 +174,7 @@ class BondClock:
         if self.share is None:
             return "专项债券资金尚未下达"
         lights = f"（红灯{self.red}个、黄灯{self.yellow}个）" if self.lit else ""
-        return f"专项债券资金支出进度{percent(self.share)}，{self.lit}个项目亮灯{lights}"
+        return f"专项债券资金支出进度{share_spent(self.share)}，{self.lit}个项目亮灯{lights}"
 
 
 def special_bond_clock(applications: QuerySet[FundApplication], *, end: date) -> BondClock:
@@ -215,7 +215,7 @@ def export_rows(applications: QuerySet[FundApplication], *, end: date) -> Iterat
             f.project.code, f.project.name, f.project.unit.name, f.get_fund_type_display(),
             f.year, f.batch, f.requested, f.applied_on, f.approved, f.approved_on, f.allocated,
             f.allocated_on, f.spent, f.spent_on,
-            None if progress is None else round(progress, 2), ticking.days,
+            share_value(progress), ticking.days,
             "" if ticking.light == Light.NONE else ticking.label, f.get_status_display(), f.note,
         )  # fmt: skip
 
@@ -229,7 +229,7 @@ def totals_rows(totals: list[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
         progress = t["progress"]
         yield (
             t["label"], t["count"], *(t[name] for name in AMOUNTS),
-            None if progress is None else round(progress, 2),
+            share_value(progress),
         )  # fmt: skip
 
 

@@ -47,7 +47,8 @@ from bonds.rules import (
 from core import journal
 from core.amounts import check_amount
 from core.capabilities import require
-from core.formatting import wan_text
+from core.formatting import day as shown
+from core.formatting import share_value, wan_text
 from core.models import money
 from core.uploads import Attachment
 from core.versioning import (
@@ -227,9 +228,11 @@ def _spending_problems(
         return [closed]
     problems = []
     if spent_on > today:
-        problems.append(f"支出日期（{spent_on}）不能晚于今天（{today}）")
+        problems.append(f"支出日期（{shown(spent_on)}）不能晚于今天（{shown(today)}）")
     if application.allocated_on is not None and spent_on < application.allocated_on:
-        problems.append(f"支出日期（{spent_on}）不能早于下达日期（{application.allocated_on}）")
+        problems.append(
+            f"支出日期（{shown(spent_on)}）不能早于下达日期（{shown(application.allocated_on)}）"
+        )
     if amount <= 0:
         problems.append("支出金额应大于0")
     if application.allocated is not None and not problems:
@@ -281,6 +284,9 @@ def spending_record(
     return entry
 
 
+SPENDING_GONE = "该支出明细已被删除，请查看下方现有的支出明细。"
+
+
 @audited("删除资金支出")
 @transaction.atomic
 def spending_delete(
@@ -293,7 +299,7 @@ def spending_delete(
     # request for the same entry (two tabs, a form without its version) is told, not
     # recorded and announced as a second deletion.
     if not FundSpending.objects.filter(pk=entry.pk).exists():
-        raise ValidationError("该支出明细已被删除，请刷新页面查看现有的支出明细。")
+        raise ValidationError(SPENDING_GONE)
     delete_recorded(entry, user=user)
     spending_sync(application, user=user)
     journal.note(f"“{application}”删除支出{wan_text(entry.amount)}（{entry.spent_on}）")
@@ -326,6 +332,8 @@ def _clock_problems(entry: ClockRuleEntry) -> list[str]:
     for name, share in (("黄灯", entry.yellow_share), ("红灯", entry.red_share)):
         if not 0 <= share <= 100:
             problems.append(f"{label}的{name}支出进度应在0到100%之间。")
+        elif share != share_value(share):  # shares are shown cut to one decimal
+            problems.append(f"{label}的{name}支出进度最多填写一位小数。")
     if not problems and entry.yellow_days > entry.red_days:
         problems.append(
             f"{label}的黄灯天数（{entry.yellow_days}天）不能大于红灯天数（{entry.red_days}天）。"

@@ -1,6 +1,7 @@
 """资金申报's list table (rows of `bonds.selectors.with_clocks`: 支出进度 and 支出预警 at ``end``)."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
@@ -11,7 +12,8 @@ from django.utils.safestring import SafeString
 
 from bonds.models import FundApplication
 from bonds.selectors import clock_row
-from core.tables import NAME, PercentColumn, WanColumn
+from core.formatting import share_spent
+from core.tables import NAME, NUM, WanColumn
 
 
 class FundTable(tables.Table):
@@ -28,10 +30,15 @@ class FundTable(tables.Table):
     approved = WanColumn("批复")
     allocated = WanColumn("下达")
     spent = WanColumn("支出")
-    clock_share = PercentColumn("支出进度", order_by=("clock_share", "pk"))
+    # 未下达 when nothing was, else the share cut to one decimal (`core.formatting.share_spent`)
+    clock_share = tables.Column(
+        "支出进度", order_by=("clock_share", "pk"), empty_values=(), attrs=NUM
+    )
+    # Ascending goes from 未下达 to 红灯 and, within a light, from the latest 下达 to the
+    # earliest: sorted descending, the reddest and longest-waiting come first.
     clock_light = tables.Column(
         "支出预警",
-        order_by=("clock_light", "allocated_on", "pk"),
+        order_by=("clock_light", "-allocated_on", "pk"),
         attrs={"td": {"class": "nowrap"}},
     )
     status = tables.Column("状态", order_by=("status", "pk"))
@@ -49,6 +56,9 @@ class FundTable(tables.Table):
         return render_to_string(
             "bonds/_clock_light.html", {"clock": clock_row(record, end=self.end)}
         )
+
+    def render_clock_share(self, value: Decimal | None) -> str:
+        return share_spent(value)
 
     def render_project(self, record: FundApplication, value: str) -> str:
         url = reverse("fund_detail", args=[record.pk])

@@ -13,14 +13,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from bonds import services
-from bonds.access import attachment_for, fund_for, spending_for, visible_funds
+from bonds.access import (
+    attachment_for,
+    deleted_spending_for,
+    fund_for,
+    spending_for,
+    visible_funds,
+)
 from bonds.filters import FundFilter
 from bonds.forms import (
     PAGE_INCOMPLETE,
@@ -43,11 +50,12 @@ from bonds.selectors import (
     totals_rows,
     with_clocks,
 )
+from bonds.services import SPENDING_GONE
 from bonds.tables import FundTable
 from core import filenames
 from core.capabilities import requires
 from core.errors import error_text
-from core.formatting import wan_text
+from core.formatting import day, wan_text
 from core.http import AuthenticatedRequest
 from core.lists import ListPage
 from core.params import id_param, note_bad
@@ -118,8 +126,9 @@ class FundList(ListPage[User]):
         return super().get_context_data(**kwargs) | {
             "totals": self.totals(self.object_list),
             "by": self.by,
-            "end": self.end,
-            "ended": self.period.ended,
+            "as_of_day": self.period.as_of_day,
+            # the dashboard's "N个项目亮灯" counts projects: the list says how many its rows are of
+            "projects": self.object_list.order_by().values("project").distinct().count(),
             "heading": GROUPINGS[self.by][1],
             "groupings": [(key, heading) for key, (_, heading) in GROUPINGS.items()],
         }
@@ -135,13 +144,15 @@ def _detail(
     errors: list[str] | None = None,
 ) -> HttpResponse:
     today = timezone.localdate()
+    period = asked_period(request)[1]  # the list's, the dashboard's and the briefing's day
     return render(
         request,
         "bonds/fund_detail.html",
         {
             "fund": application,
             "progress": spending_progress(application.spent, application.allocated),
-            "clock": clock_of(application, end=today),
+            "clock": clock_of(application, end=period.as_of),
+            "as_of_day": period.as_of_day,
             "rule": FundClockRule.for_year(application.year)[application.fund_type],
             "spendings": application.spendings.select_related("recorded_by"),
             # 登记支出 is offered exactly when the service would take an entry today
@@ -160,19 +171,46 @@ def _detail(
     )
 
 
+KEPT_MAX = 1000  # characters of a field kept for the page (the note takes 200)
+
+
+def _kept(pk: int) -> str:
+    return f"fund-spending-refused-{pk}"
+
+
 @requires("portfolio.view")
 def fund_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _detail(request, fund_for(request.user, pk))
+    """The application's page; after a refused 支出 entry (`fund_spending_add`), once, with
+    what was typed and why it was refused."""
+    application = fund_for(request.user, pk)
+    kept = request.session.pop(_kept(pk), None)
+    if not kept:
+        return _detail(request, application)
+    form = SpendingForm(kept["data"])
+    form.is_valid()  # the form's own refusals are said beside its fields again
+    return _detail(request, application, form, kept["errors"])
+
+
+def _refused(request: AuthenticatedRequest, pk: int, errors: list[str]) -> HttpResponse:
+    """Back to the application's page (its own address: a reload does not send the entry
+    again), which shows the form as typed and ``errors`` once (`fund_detail`)."""
+    fields = ("version", "spent_on", "amount", "note")
+    request.session[_kept(pk)] = {
+        "data": {name: request.POST.get(name, "")[:KEPT_MAX] for name in fields},
+        "errors": errors,
+    }
+    return redirect(f"{reverse('fund_detail', args=[pk])}#spending")
 
 
 @requires("fund.keep", methods=["POST"])
 def fund_spending_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Record one dated 支出 entry; refused (with the form kept) as one Chinese line each."""
+    """Record one dated 支出 entry; a refusal goes back to the application's page, what was
+    typed kept, each reason said once in Chinese (`_refused`)."""
     application = fund_for(request.user, pk)
     form = SpendingForm(request.POST)
     if not form.is_valid():  # a hidden version that is not the page's is said above the form
         version_wrong = "version" in form.errors
-        return _detail(request, application, form, [PAGE_INCOMPLETE] if version_wrong else [])
+        return _refused(request, pk, [PAGE_INCOMPLETE] if version_wrong else [])
     data = form.cleaned_data
     try:
         services.spending_record(
@@ -184,14 +222,19 @@ def fund_spending_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             expected_version=data["version"],
         )
     except ValidationError as error:
-        return _detail(request, application, form, error.messages)
-    messages.success(request, f"已登记支出{wan_text(data['amount'])}（{data['spent_on']}）。")
+        return _refused(request, pk, error.messages)
+    messages.success(request, f"已登记支出{wan_text(data['amount'])}（{day(data['spent_on'])}）。")
     return redirect("fund_detail", pk=pk)
 
 
 @requires("fund.keep", methods=["POST"])
 def fund_spending_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    entry = spending_for(request.user, pk)
+    try:
+        entry = spending_for(request.user, pk)
+    except Http404:  # deleted a moment ago (another tab): said where it was, never a 404
+        application_pk = deleted_spending_for(request.user, pk)
+        messages.error(request, SPENDING_GONE)
+        return redirect("fund_detail", pk=application_pk)
     application_pk = entry.application_id
     expected = id_param(request.POST, "version")
     try:
@@ -201,7 +244,9 @@ def fund_spending_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, f"已删除{entry.spent_on}的支出明细。")
+        messages.success(
+            request, f"已删除{day(entry.spent_on)}的一笔支出（{wan_text(entry.amount)}）。"
+        )
     return redirect("fund_detail", pk=application_pk)
 
 
@@ -282,7 +327,7 @@ CLOCK_RULES = RulesPage(
     formset=ClockRuleFormSet,
     prefix="clock",
     key="fund_type",
-    invalid="天数应填写整数，支出进度应填写数字（最多两位小数）。",
+    invalid="有填写不正确的地方，已在下方标出，请改正后再保存。",
     follows="资金申报、项目页、总体情况和简报即按新规则亮灯。",
     initial=_rule_initial,
     entry=services.ClockRuleEntry,

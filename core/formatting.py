@@ -12,7 +12,7 @@ core/templatetags/figures.py; tests/projects/test_money_format.py greps the code
 templates for an amount written by hand. The kinds of period are `core.models.PeriodKind`."""
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from core.models import MONEY_PLACES, PeriodKind
 
@@ -74,6 +74,28 @@ def percent(rate: Decimal | None, places: str = "0.1") -> str:
     return f"{_half_up(rate, places)}%"
 
 
+# A fund's share spent is shown to one decimal, cut, never rounded: 59.97 % reads 59.9 %, not
+# 60.0 % beside a red light whose edge is 60 %. The clock rules take their edges to one decimal
+# (`bonds.services.clock_rules_save`), so a share shown is below an edge exactly when it is.
+SHARE_PLACES = Decimal("0.1")
+NOT_ALLOCATED = "未下达"
+
+
+def share_value(rate: Decimal | None) -> Decimal | None:
+    """A share spent (%) as it is shown and exported: cut to one decimal (`share_spent`)."""
+    return None if rate is None else rate.quantize(SHARE_PLACES, rounding=ROUND_DOWN)
+
+
+def share_spent(rate: Decimal | None) -> str:
+    """支出进度 of a fund (an application, a type's total, the 专项债券 line): ``59.9%`` cut to
+    one decimal (`share_value`), ``0.0%`` when money was 下达 and none spent, ``未下达`` when
+    none was 下达 (``rate`` None, `bonds.rules.spending_progress`). Every page, the briefing
+    and the exports write it by this."""
+    if rate is None:
+        return NOT_ALLOCATED
+    return f"{share_value(rate)}%"
+
+
 def points(pp: Decimal | None, places: str = "0.1") -> str:
     """Percentage points with their direction: ``超序时进度5.8个百分点``."""
     if pp is None:
@@ -114,6 +136,12 @@ def as_of_text(as_of: date, *, month_end: bool) -> str:
     """The day figures run through, as running text says 截至…: ``11月底`` at a month's end,
     ``12月7日`` on a day inside a month (a period that has not ended)."""
     return f"{as_of.month}月底" if month_end else f"{as_of.month}月{as_of.day}日"
+
+
+def as_of_day(as_of: date, *, month_end: bool) -> str:
+    """The day figures are judged at, as a page's 截至… says it with its year: ``2026年11月末``
+    at a month's end, ``2026年12月7日`` on a day inside a month (a period not ended)."""
+    return f"{as_of.year}年{as_of.month}月末" if month_end else day(as_of)
 
 
 def unfinished_note(*, kind: str, as_of: date) -> str:

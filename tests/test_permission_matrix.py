@@ -208,7 +208,7 @@ EXCEPTIONS = {
     ("warning_rules", "post"): 200,  # likewise: the rules again, with what was typed
     ("quality_rules", "post"): 200,  # likewise
     ("fund_clock_rules", "post"): 200,  # likewise
-    ("fund_spending_add", "post"): 200,  # an empty entry: the fund page again, with its errors
+    ("fund_spending_add", "post"): 302,  # an empty entry: to the fund page, its errors shown there
     ("report_send", "post"): 200,  # nothing listed to send: the confirmation again, saying so
     ("report_current", "get"): 302,  # redirects to the month being reported
     ("review_current", "get"): 302,  # redirects to the month being reviewed

@@ -56,6 +56,12 @@ def percent(rate):
 
 
 @register.filter
+def share_spent(rate):
+    """A fund's 支出进度: cut to one decimal, 未下达 when none (`core.formatting.share_spent`)."""
+    return formatting.share_spent(rate)
+
+
+@register.filter
 def points(pp):
     return formatting.points(pp)
 

@@ -345,6 +345,11 @@ class Period:
         return formatting.as_of_text(self.as_of, month_end=self.ended)
 
     @property
+    def as_of_day(self) -> str:
+        """截至… with the year, as a page heads its figures: 2026年11月末, or 2026年12月7日."""
+        return formatting.as_of_day(self.as_of, month_end=self.ended)
+
+    @property
     def as_of_note(self) -> str:
         """What a document says of a period that has not ended (本季度尚未结束，数据截至12月7日);
         "" once it has."""

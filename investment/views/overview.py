@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString
 from batches.access import visible_batches, visible_entries
 from batches.selectors import batch_rates, batches_of_year, listings
 from bonds.access import visible_funds
+from bonds.models import FundType
 from bonds.selectors import clock_row, fund_totals, special_bond_clock, with_clocks
 from core.capabilities import requires
 from core.http import AuthenticatedRequest
@@ -92,6 +93,16 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "funds": fund_totals(visible_funds(request.user).filter(year=year)),
             "bond_clock": special_bond_clock(
                 visible_funds(request.user).filter(year=year), end=period.as_of
+            ),
+            "fund_as_of": period.as_of_day,
+            # the list of the rows the line counts: the year's 专项债券 lit at the same day
+            "bond_lit_query": urlencode(
+                [
+                    ("year", year),
+                    ("month", month),
+                    ("fund_type", FundType.SPECIAL_BOND.value),
+                    ("light", "lit"),
+                ]  # fmt: skip
             ),
             # 三个一批: the year's batches up to the period's quarter, at its end
             "batches": batch_rates(
@@ -166,12 +177,14 @@ def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             ],
             "timeline": timeline_svg(project_timeline(period, project=project)),
             "reports": report_history(project),
+            # judged at the day the funds list, the dashboard and the briefing judge them at
             "funds": [
-                (fund, clock_row(fund, end=period.today))
-                for fund in with_clocks(project.fund_applications.all(), end=period.today).order_by(
+                (fund, clock_row(fund, end=period.as_of))
+                for fund in with_clocks(project.fund_applications.all(), end=period.as_of).order_by(
                     "-year", "fund_type"
                 )
             ],
+            "fund_as_of": period.as_of_day,
             "findings": project.findings.select_related("unit").order_by("-found_on"),
             "overrun": project_overrun(project, period_end=period.as_of),
             "revisions": project.revisions.select_related("recorded_by"),

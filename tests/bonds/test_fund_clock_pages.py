@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from bonds.models import FundApplication, FundClockRule, FundSpending, FundType
-from bonds.services import fund_save
+from bonds.services import ClockRuleEntry, clock_rules_save, fund_save
 from tests import builders
 
 TODAY = date(2026, 4, 1)  # day 90 after 1 January
@@ -50,39 +51,57 @@ def entry(fund: FundApplication, **values) -> dict:
     } | values
 
 
+LISTS_DAY = date(2026, 5, 6)  # April is due: the list, the dashboard and the page read 30 April
+
+
 def test_the_office_records_a_spending_entry_and_the_light_turns_green(client, office):
     fund = applied(office, "ZJ-001", "老旧小区改造")
-    page = client.get(reverse("fund_detail", args=[fund.pk])).content.decode()
-    assert "●</span>黄灯" in page and "下达后90天，已支出0.0%" in page
+    with time_machine.travel(LISTS_DAY, tick=False):
+        client.force_login(office)  # a session of another day has expired
+        page = client.get(reverse("fund_detail", args=[fund.pk])).content.decode()
+        assert "截至2026年4月末：" in page
+        assert "●</span>黄灯" in page and "下达后119天，已支出0.0%" in page
 
-    response = client.post(reverse("fund_spending_add", args=[fund.pk]), entry(fund))
+        response = client.post(reverse("fund_spending_add", args=[fund.pk]), entry(fund))
 
-    assert response.status_code == 302
-    page = client.get(response["Location"]).content.decode()
-    assert "已登记支出30.00万元（2026-03-20）" in page
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+    assert "已登记支出30.00万元（2026年3月20日）" in page
     assert (
-        "下达后90天，已支出30.0%" in page and "●</span>正常" in page and "●</span>黄灯" not in page
+        "下达后119天，已支出30.0%" in page and "●</span>正常" in page and "●</span>黄灯" not in page
     )
     fund.refresh_from_db()
     assert (fund.spent, fund.spent_on) == (Decimal(30), date(2026, 3, 20))
 
 
+def refused(client, fund, form) -> tuple[str, str]:
+    """Post an entry; where the browser ends up (the application's own page, so a reload does
+    not send it again) and the page it shows."""
+    response = client.post(reverse("fund_spending_add", args=[fund.pk]), form, follow=True)
+    (location, _status), *_ = response.redirect_chain
+    return location, response.content.decode()
+
+
 def test_a_bad_or_stale_entry_is_refused_in_chinese_and_nothing_is_written(client, office):
     fund = applied(office, "ZJ-001", "老旧小区改造")
+    page_url = reverse("fund_detail", args=[fund.pk]) + "#spending"
     form = entry(fund)
-    too_early = client.post(
-        reverse("fund_spending_add", args=[fund.pk]), form | {"spent_on": "2025-12-01"}
-    )
-    assert "支出日期（2025-12-01）不能早于下达日期（2026-01-01）" in too_early.content.decode()
-    not_a_number = client.post(
-        reverse("fund_spending_add", args=[fund.pk]), form | {"amount": "三十"}
-    )
-    assert "请填写数字（万元）" in not_a_number.content.decode()
+    said = "支出日期（2025年12月1日）不能早于下达日期（2026年1月1日）"
+    location, too_early = refused(client, fund, form | {"spent_on": "2025-12-01"})
+    assert location == page_url
+    assert too_early.count(said) == 1 and 'value="2025-12-01"' in too_early
+    location, not_a_number = refused(client, fund, form | {"amount": "三十"})
+    assert location == page_url
+    assert not_a_number.count("请填写数字（万元）") == 1 and 'value="三十"' in not_a_number
+    _, blank = refused(client, fund, form | {"amount": "", "spent_on": ""})
+    assert blank.count("请填写支出日期") == 1 and blank.count("请填写支出金额（万元）") == 1
+    # shown once: opened again, the page is the plain page
+    assert said not in client.get(reverse("fund_detail", args=[fund.pk])).content.decode()
     client.post(reverse("fund_spending_add", args=[fund.pk]), form)  # the first tab
 
-    stale = client.post(reverse("fund_spending_add", args=[fund.pk]), form)  # the second tab
+    _, stale = refused(client, fund, form)  # the second tab
 
-    assert "该资金申报已被" in stale.content.decode() and "未保存" in stale.content.decode()
+    assert stale.count("该资金申报已被") == 1 and "未登记" in stale
     assert FundSpending.objects.count() == 1
 
 
@@ -150,14 +169,26 @@ def test_saved_unchanged_nothing_is_written_and_a_change_is_kept_with_its_histor
 @pytest.mark.parametrize(
     ("changed", "message"),
     [({"clock-0-yellow_days": 200}, "专项债券的黄灯天数（200天）不能大于红灯天数（180天）"),
-     ({"clock-1-red_share": "120"}, "中央预算内投资的红灯支出进度应在0到100%之间"),
-     ({"clock-2-yellow_days": "九十"}, "天数应填写整数，支出进度应填写数字（最多两位小数）")],
+     ({"clock-1-red_share": "120"}, "请填写0到100之间的数字，最多一位小数（如30或30.5）"),
+     ({"clock-1-red_share": "59.95"}, "请填写0到100之间的数字，最多一位小数（如30或30.5）"),
+     ({"clock-2-yellow_days": "九十"}, "请填写0到3650之间的整数天数"),
+     ({"clock-2-yellow_days": ""}, "请填写0到3650之间的整数天数")],
 )  # fmt: skip
-def test_invalid_rules_are_refused_in_chinese_and_nothing_is_saved(
+def test_invalid_rules_are_refused_in_chinese_each_once_and_nothing_is_saved(
     client, office, changed, message
 ):
     page = client.post(URL + "?year=2026", rules_form(**changed)).content.decode()
-    assert "未保存" in page and message in page
+    assert "未保存" in page and page.count(message) == 1
+    assert not FundClockRule.objects.exists()
+
+
+def test_a_share_edge_with_two_decimals_is_refused_by_the_service_too(office):
+    """Shares are shown cut to one decimal: an edge of 59.95 % would let 59.97 % read 59.9 %
+    beside a light that is not red."""
+    entry = ClockRuleEntry(FundType.SPECIAL_BOND, 90, Decimal(30), 180, Decimal("59.95"))
+    with pytest.raises(ValidationError) as refused:
+        clock_rules_save(year=2026, user=office, rules=[entry])
+    assert refused.value.messages == ["专项债券的红灯支出进度最多填写一位小数。"]
     assert not FundClockRule.objects.exists()
 
 

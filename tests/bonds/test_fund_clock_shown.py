@@ -61,7 +61,10 @@ def test_the_dashboard_says_the_special_bonds_spent_share_and_the_projects_lit(c
 
     page = client.get(reverse("dashboard"), {"year": 2026, "month": 6}).content.decode()
 
-    assert "截至6月底，专项债券资金支出进度45.0%，1个项目亮灯（红灯1个、黄灯0个）。" in page
+    assert (
+        "支出预警截至2026年6月末：专项债券资金支出进度45.0%，1个项目亮灯（红灯1个、黄灯0个）。"
+        in page
+    )
 
 
 def test_the_briefing_s_funds_part_has_the_same_sentence(tmp_path, cast):
@@ -75,16 +78,19 @@ def test_the_briefing_s_funds_part_has_the_same_sentence(tmp_path, cast):
     )
 
 
-def test_the_project_page_shows_each_application_s_light_today(client, cast):
+def test_the_project_page_shows_each_application_s_light_at_the_list_s_day(client, cast):
     first, second = bonds(cast.officer)
     client.force_login(cast.officer)
 
     page = client.get(reverse("project_detail", args=[second.project_id])).content.decode()
     funds = page[page.index("<h2>资金申报") :]
-    # today (10 July, day 190): 70 of 100 spent, green
-    assert 'title="下达后190天"><span aria-hidden="true">●</span>正常' in funds
+    # at the end of June, the month due (day 180), as the list and the dashboard: 20 of 100
+    # spent by then (the 50 of 1 July not yet), red
+    assert 'title="下达后180天"><span aria-hidden="true">●</span>红灯' in funds
+    assert '<td class="num">20.0%</td>' in funds
+    assert "支出进度、支出预警截至2026年6月末" in funds
     first_page = client.get(reverse("project_detail", args=[first.project_id])).content.decode()
-    assert "●</span>黄灯" in first_page  # its 中长期贷款: day 190, nothing spent (yellow from 180)
+    assert "●</span>黄灯" in first_page  # its 中长期贷款: day 180, nothing spent (yellow from 180)
 
 
 def test_the_dashboard_s_queries_do_not_grow_with_the_applications(client, cast):

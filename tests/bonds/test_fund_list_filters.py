@@ -23,12 +23,22 @@ def officer(client, cast):
     ("query", "shown"),
     [
         ({"year": "2024"}, {"项目1", "项目2", "项目3", "项目4"}),
-        ({"year": "2023"}, set()),
         ({"fund_type": "special_bond"}, {"项目1", "项目3"}),
     ],
 )
 def test_the_bookmarked_parameters_still_filter(officer, query, shown):
     assert set(projects_shown(officer.get(reverse("fund_list"), query))) == shown
+
+
+def test_the_year_filter_offers_the_years_with_applications_and_says_when_one_has_none(officer):
+    response = officer.get(reverse("fund_list"), {"year": "2023"})
+    page = response.content.decode()
+    assert response.context["filter"].form.fields["year"].choices == [
+        ("", "全部年度"),
+        (2024, "2024年"),
+    ]
+    assert "年度：该年度没有资金申报。该条件未生效，已按其余条件显示。" in page
+    assert set(projects_shown(response)) == {"项目1", "项目2", "项目3", "项目4"}
 
 
 def test_the_unit_filter_and_the_totals_follow_it(officer):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bonds.models import FundClockRule, FundSpending, FundType
 from bonds.services import ClockRuleEntry, clock_rules_save, fund_save
+from core.formatting import day
 from investment.rules.periods import Period
 from tests import builders
 from tests.browser.conftest import sign_in
@@ -61,8 +62,11 @@ def test_the_office_records_spending_and_edits_the_clock_rules(tab, cast, width)
     assert f"支出预警截至{end.year}年{end.month}月末" in page.locator("#clock-as-of").inner_text()
     shot(page, width, "1-list")
     page.click("table tbody tr >> text=城关污水处理厂")
-    days_today = (today - allocated_on).days  # the application's own page reads today
-    assert f"下达后{days_today}天，已支出0.0%" in page.locator("dl.facts").inner_text()
+    # the application's page judges at the list's day, and says so
+    clock = page.locator("#clock")
+    assert f"截至{end.year}年{end.month}月末" in clock.inner_text()
+    assert "下达后100天，已支出0.0%" in clock.inner_text()
+    assert page.locator("nav.nav [aria-current=page]").inner_text() == "资金申报"
 
     # A payment of 40 recorded ten days before the list's day: 40 % after 100 days, 正常.
     paid_on = end - timedelta(days=10)
@@ -71,7 +75,7 @@ def test_the_office_records_spending_and_edits_the_clock_rules(tab, cast, width)
     page.fill("input[name=note]", "工程进度款")
     page.click("button:has-text('登记支出')")
     assert "已登记支出40.00万元" in page.locator(".messages").inner_text()
-    assert f"下达后{days_today}天，已支出40.0%" in page.locator("dl.facts").inner_text()
+    assert "下达后100天，已支出40.0%" in page.locator("#clock").inner_text()
     assert (page.locator("dl.facts .warn-mark").text_content() or "").lstrip("●") == "正常"
     shot(page, width, "2-recorded")
 
@@ -82,22 +86,44 @@ def test_the_office_records_spending_and_edits_the_clock_rules(tab, cast, width)
         "登记后支出合计（110.00万元）将大于下达金额（100.00万元）"
         in page.locator("[role=alert]").inner_text()
     )
+    # on the application's own address (not the POST's), said once, what was typed kept
+    assert page.url.endswith(f"/funds/{fund.pk}/#spending")
+    assert page.locator("[role=alert] li").count() == 1
     assert page.locator("input[name=amount]").input_value() == "70"
+    assert page.locator("input[name=spent_on]").input_value() == str(today)
     shot(page, width, "3-refused")
+    # Reloaded, as a clerk does: nothing is sent again, the form is fresh.
+    page.reload()
+    assert page.locator("[role=alert]").count() == 0
     assert list(FundSpending.objects.values_list("amount", flat=True)) == [Decimal(40)]
     assert light_on_list(page, "城关污水处理厂") == "正常"
 
     # The 40 was entered in error: deleted on the application's page, the list is 黄灯 again.
     page.click("table tbody tr >> text=城关污水处理厂")
+    asked: list[str] = []
+
+    def answer(dialog, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    # 删除 asks first: answered 取消, nothing is deleted
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
     page.locator("#spending tbody tr", has_text="工程进度款").locator("button").click()
-    assert f"已删除{paid_on}的支出明细" in page.locator(".messages").inner_text()
+    assert asked == [
+        f"删除{day(paid_on)}的这笔支出（40.00万元）？删除后支出金额和支出预警随之重算。"
+    ]
+    assert FundSpending.objects.count() == 1 and page.locator(".messages").count() == 0
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.locator("#spending tbody tr", has_text="工程进度款").locator("button").click()
+    assert f"已删除{day(paid_on)}的一笔支出（40.00万元）" in page.locator(".messages").inner_text()
     assert "暂无支出明细" in page.locator("#spending").inner_text()
     assert not FundSpending.objects.exists()
     assert light_on_list(page, "城关污水处理厂") == "黄灯"
 
     # The rules, beside 预警规则: saved as shown, nothing changes.
     page.click("nav >> text=年度设置")
-    page.click(".subnav >> text=资金支出预警")
+    page.click(".subnav >> text=资金支出预警规则")
+    assert page.locator("nav.nav [aria-current=page]").inner_text() == "年度设置"
     page.select_option("#clock-year", str(year))
     page.click("form.period button")
     assert [rules_row(page).nth(i).input_value() for i in range(4)] == ["90", "30", "180", "60"]
@@ -115,6 +141,12 @@ def test_the_office_records_spending_and_edits_the_clock_rules(tab, cast, width)
     )
     assert rules_row(page).nth(1).input_value() == "70"
     shot(page, width, "5-rules-refused")
+    assert not FundClockRule.objects.exists()
+    # An edge with two decimals: said once, beside its box (a share is shown to one decimal)
+    rules_row(page).nth(1).fill("29.95")
+    page.click(f"text=保存{year}年资金支出预警规则")
+    said = "请填写0到100之间的数字，最多一位小数（如30或30.5）"
+    assert page.locator("main").inner_text().count(said) == 1
     assert not FundClockRule.objects.exists()
 
     # Another officer saves meanwhile: this page, older, is refused and says where to look.

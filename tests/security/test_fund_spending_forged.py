@@ -41,9 +41,10 @@ def entry(fund: FundApplication, **values) -> dict:
     return {"version": fund.version, "spent_on": "2026-03-20", "amount": "30"} | values
 
 
-def post_add(client, user, fund, **values):
+def post_add(client, user, fund, *, follow: bool = False, **values):
     client.force_login(user)
-    return client.post(reverse("fund_spending_add", args=[fund.pk]), entry(fund, **values))
+    url = reverse("fund_spending_add", args=[fund.pk])
+    return client.post(url, entry(fund, **values), follow=follow)
 
 
 @pytest.mark.parametrize("role", ["reporter", "other_reporter", "leader", "supervisor"])
@@ -83,7 +84,7 @@ def test_an_application_or_entry_that_is_not_there_is_not_found(client, cast, fu
         ({"amount": "Infinity"}, "请填写数字（万元）"),
         ({"amount": "0.00001"}, "最多保留4位小数"),
         ({"amount": "100.0001"}, "登记后支出合计（100.0001万元）将大于下达金额（100.00万元）"),
-        ({"spent_on": "2026-02-28"}, "支出日期（2026-02-28）不能早于下达日期（2026-03-01）"),
+        ({"spent_on": "2026-02-28"}, "支出日期（2026年2月28日）不能早于下达日期（2026年3月1日）"),
         ({"spent_on": "2999-01-01"}, "不能晚于今天"),
         ({"spent_on": "2026-02-30"}, "支出日期"),
         ({"version": "-1"}, "请刷新页面"),
@@ -94,7 +95,7 @@ def test_an_application_or_entry_that_is_not_there_is_not_found(client, cast, fu
 def test_a_forged_spending_is_refused_in_chinese_and_nothing_is_written(
     client, cast, fund, values, message
 ):
-    response = post_add(client, cast.officer, fund, **values)
+    response = post_add(client, cast.officer, fund, follow=True, **values)
 
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -109,7 +110,7 @@ def test_a_page_older_than_another_tab_s_entry_is_refused(client, cast, fund):
                     amount=Decimal(10), expected_version=fund.version)  # fmt: skip
     client.force_login(cast.officer)
 
-    response = client.post(reverse("fund_spending_add", args=[fund.pk]), old)
+    response = client.post(reverse("fund_spending_add", args=[fund.pk]), old, follow=True)
 
     assert "该资金申报已被" in response.content.decode()
     assert FundSpending.objects.count() == 1
@@ -156,12 +157,15 @@ def test_two_people_registering_spending_at_once_never_pass_the_allocation(cast)
             client = Client(raise_request_exception=False)
             client.force_login(cast.officer)
             data = {"version": version, "spent_on": "2026-03-20", "amount": "60"}
-            return client.post(url, data).status_code
+            response = client.post(url, data, follow=True)  # to the application's page
+            return response.status_code, response.content.decode()
 
         return post
 
-    statuses = at_once([register(fund.version) for _ in range(6)])
-    assert sorted(statuses) == [200] * 5 + [302]
+    answers = at_once([register(fund.version) for _ in range(6)])
+    assert [status for status, _ in answers] == [200] * 6
+    assert sum("已登记支出60.00万元" in page for _, page in answers) == 1
+    assert sum("未登记" in page for _, page in answers) == 5
 
     def record():
         try:
