@@ -13,39 +13,48 @@ from django.utils.safestring import SafeString
 from bonds.models import FundApplication
 from bonds.selectors import clock_row
 from core.formatting import share_spent
-from core.tables import NAME, NUM, WanColumn
+from core.tables import NAME, WanColumn, cell
+
+
+def at(label: str, css: str = "") -> dict[str, Any]:
+    """A cell under its label on a phone (`core.tables.cell`), its heading aligned with it."""
+    return {"th": {"class": css}, **cell(label, css)}
 
 
 class FundTable(tables.Table):
-    year = tables.Column("年度", order_by=("year", "project__code", "fund_type"))
+    year = tables.Column("年度", order_by=("year", "project__code", "fund_type"), attrs=at("年度"))
     project = tables.Column(
         "项目", accessor="project__name", order_by=("project__name", "pk"), attrs=NAME
     )
     unit = tables.Column(
-        "责任单位", accessor="project__unit__name", order_by=("project__unit__name", "pk")
+        "责任单位",
+        accessor="project__unit__name",
+        order_by=("project__unit__name", "pk"),
+        attrs=at("责任单位"),
     )
-    fund_type = tables.Column("资金类型", order_by=("fund_type", "pk"))
-    batch = tables.Column("批次", orderable=False, attrs={"td": {"class": "nowrap"}})
-    requested = WanColumn("申报")
-    approved = WanColumn("批复")
-    allocated = WanColumn("下达")
-    spent = WanColumn("支出")
+    fund_type = tables.Column("资金类型", order_by=("fund_type", "pk"), attrs=at("资金类型"))
+    batch = tables.Column("批次", orderable=False, attrs=at("批次", "nowrap"))
+    requested = WanColumn("申报", attrs=at("申报", "num"))
+    approved = WanColumn("批复", attrs=at("批复", "num"))
+    allocated = WanColumn("下达", attrs=at("下达", "num"))
+    spent = WanColumn("支出", attrs=at("支出", "num"))
     # 未下达 when nothing was, else the share cut to one decimal (`core.formatting.share_spent`)
     clock_share = tables.Column(
-        "支出进度", order_by=("clock_share", "pk"), empty_values=(), attrs=NUM
+        "支出进度", order_by=("clock_share", "pk"), empty_values=(), attrs=at("支出进度", "num")
     )
     # Ascending goes from 未下达 to 红灯 and, within a light, from the latest 下达 to the
     # earliest: sorted descending, the reddest and longest-waiting come first.
     clock_light = tables.Column(
         "支出预警",
         order_by=("clock_light", "-allocated_on", "pk"),
-        attrs={"td": {"class": "nowrap"}},
+        attrs=at("支出预警", "nowrap"),
     )
-    status = tables.Column("状态", order_by=("status", "pk"))
+    status = tables.Column("状态", order_by=("status", "pk"), attrs=at("状态"))
 
     class Meta:
         model = FundApplication
         fields = ()
+        attrs = {"class": "table stacked"}  # on a phone each application is a block
         empty_text = "没有符合条件的资金申报。"
 
     def __init__(self, *args: Any, end: date, **kwargs: Any) -> None:

@@ -37,7 +37,7 @@ from bonds.forms import (
     SpendingForm,
 )
 from bonds.models import FundApplication, FundClockRule
-from bonds.rules import spending_closed, spending_progress
+from bonds.rules import LIFECYCLE, spending_closed, spending_progress
 from bonds.selectors import (
     EXPORT_HEADERS,
     GROUPINGS,
@@ -285,6 +285,9 @@ def fund_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     fields = FundForm.base_fields
     initial = {name: getattr(application, name) for name in fields if name != "project"}
     del initial["status"]  # the form shows whether it follows the amounts (FundForm)
+    for name, _ in LIFECYCLE:  # 2252, not 2252.0000: the number reads back as it was typed
+        if initial[name] is not None:
+            initial[name] = f"{initial[name].normalize():f}"
     return _fund_form(request, application, initial | {"project": application.project})
 
 

@@ -62,7 +62,7 @@ def test_59_97_percent_reads_59_9_beside_the_red_light_on_every_page(client, cas
     listed = client.get(reverse("fund_list")).content.decode()
     row = listed[listed.index("项目1") :]
     row = row[: row.index("</tr>")]
-    assert '<td class="num">59.9%</td>' in row and "●</span>红灯" in row
+    assert '<td class="num" data-label="支出进度">59.9%</td>' in row and "●</span>红灯" in row
     detail = client.get(reverse("fund_detail", args=[fund.pk])).content.decode()
     clock = detail[detail.index('id="clock"') :]
     clock = clock[: clock.index("</dd>")]
