@@ -12,7 +12,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.lookups import LessThan
 
 from bonds.models import FundClockRule, FundType
-from core.formatting import day, wan_text
+from core.formatting import wan_text
 
 # requested → approved → allocated → spent
 LIFECYCLE = (
@@ -80,7 +80,7 @@ def spending_closed(
 def allocated_later(allocated_on: date | None, today: date) -> str | None:
     """Why no 支出 can be dated ``today`` (None: it can): its money is 下达 later."""
     if allocated_on is not None and allocated_on > today:
-        return f"下达日期（{day(allocated_on)}）晚于今天（{day(today)}），到下达日期后才能登记支出"
+        return f"下达日期（{allocated_on}）晚于今天（{today}），到下达日期后才能登记支出"
     return None
 
 
@@ -230,6 +230,18 @@ def clock(
     elif days >= rule.yellow_days and share < rule.yellow_share:
         light = Light.YELLOW
     return Clock(days, share, light)
+
+
+def no_clock(*, allocated: Decimal | None, allocated_on: date | None, end: date) -> str:
+    """Why `clock` gives no clock at the end of ``end``, in a clerk's words ("" when it gives
+    one): the application's page says it instead of a bare —."""
+    if not allocated:
+        return "未下达，不计时"
+    if allocated_on is None:
+        return "未填写下达日期，不计时；请在“编辑 / 登记进度”中填写"
+    if allocated_on > end:
+        return f"下达日期（{allocated_on}）在截至日之后，尚未计时"
+    return ""
 
 
 def clock_light_expression(

@@ -207,15 +207,14 @@ EXPORT_HEADERS = ("项目代码", "项目名称", "责任单位", "资金类型"
 
 def export_rows(applications: QuerySet[FundApplication], *, end: date) -> Iterator[tuple[Any, ...]]:
     """One row per application of `with_clocks` at ``end``, in the list's order (a generator:
-    the renderer writes it); 下达后天数 and 支出预警 are the clock's."""
+    the renderer writes it); 支出进度, 下达后天数 and 支出预警 are the clock's, as on the list."""
     for f in applications.select_related("project__unit").order_by("-year", "project__code"):
-        progress = spending_progress(f.spent, f.allocated)
         ticking = clock_row(f, end=end)
         yield (
             f.project.code, f.project.name, f.project.unit.name, f.get_fund_type_display(),
             f.year, f.batch, f.requested, f.applied_on, f.approved, f.approved_on, f.allocated,
             f.allocated_on, f.spent, f.spent_on,
-            share_value(progress), ticking.days,
+            share_value(f.clock_share), ticking.days,  # type: ignore[attr-defined]
             "" if ticking.light == Light.NONE else ticking.label, f.get_status_display(), f.note,
         )  # fmt: skip
 

@@ -47,7 +47,6 @@ from bonds.rules import (
 from core import journal
 from core.amounts import check_amount
 from core.capabilities import require
-from core.formatting import day as shown
 from core.formatting import share_value, wan_text
 from core.models import money
 from core.uploads import Attachment
@@ -227,12 +226,10 @@ def _spending_problems(
     if closed:
         return [closed]
     problems = []
-    if spent_on > today:
-        problems.append(f"支出日期（{shown(spent_on)}）不能晚于今天（{shown(today)}）")
-    if application.allocated_on is not None and spent_on < application.allocated_on:
-        problems.append(
-            f"支出日期（{shown(spent_on)}）不能早于下达日期（{shown(application.allocated_on)}）"
-        )
+    if day_problem := spending_day_problem(
+        spent_on, allocated_on=application.allocated_on, today=today
+    ):
+        problems.append(day_problem)
     if amount <= 0:
         problems.append("支出金额应大于0")
     if application.allocated is not None and not problems:

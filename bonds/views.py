@@ -37,7 +37,7 @@ from bonds.forms import (
     SpendingForm,
 )
 from bonds.models import FundApplication, FundClockRule
-from bonds.rules import LIFECYCLE, spending_closed, spending_progress
+from bonds.rules import LIFECYCLE, no_clock, spending_closed, spending_progress
 from bonds.selectors import (
     EXPORT_HEADERS,
     GROUPINGS,
@@ -55,7 +55,7 @@ from bonds.tables import FundTable
 from core import filenames
 from core.capabilities import requires
 from core.errors import error_text
-from core.formatting import day, wan_text
+from core.formatting import wan_text
 from core.http import AuthenticatedRequest
 from core.lists import ListPage
 from core.params import id_param, note_bad
@@ -152,6 +152,11 @@ def _detail(
             "fund": application,
             "progress": spending_progress(application.spent, application.allocated),
             "clock": clock_of(application, end=period.as_of),
+            "no_clock": no_clock(
+                allocated=application.allocated,
+                allocated_on=application.allocated_on,
+                end=period.as_of,
+            ),
             "as_of_day": period.as_of_day,
             "rule": FundClockRule.for_year(application.year)[application.fund_type],
             "spendings": application.spendings.select_related("recorded_by"),
@@ -223,7 +228,7 @@ def fund_spending_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         return _refused(request, pk, error.messages)
-    messages.success(request, f"已登记支出{wan_text(data['amount'])}（{day(data['spent_on'])}）。")
+    messages.success(request, f"已登记支出{wan_text(data['amount'])}（{data['spent_on']}）。")
     return redirect("fund_detail", pk=pk)
 
 
@@ -244,9 +249,7 @@ def fund_spending_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(
-            request, f"已删除{day(entry.spent_on)}的一笔支出（{wan_text(entry.amount)}）。"
-        )
+        messages.success(request, f"已删除{entry.spent_on}的一笔支出（{wan_text(entry.amount)}）。")
     return redirect("fund_detail", pk=application_pk)
 
 

@@ -134,8 +134,8 @@ def test_removing_an_entry_brings_the_total_and_the_light_back(cast, project):
 @time_machine.travel(date(2026, 4, 1), tick=False)
 @pytest.mark.parametrize(
     ("entry", "message"),
-    [({"spent_on": date(2026, 4, 2), "amount": Decimal(1)}, "支出日期（2026年4月2日）不能晚于今天（2026年4月1日）"),
-     ({"spent_on": date(2025, 12, 31), "amount": Decimal(1)}, "不能早于下达日期（2026年1月1日）"),
+    [({"spent_on": date(2026, 4, 2), "amount": Decimal(1)}, "支出日期（2026-04-02）不能晚于今天（2026-04-01）"),
+     ({"spent_on": date(2025, 12, 31), "amount": Decimal(1)}, "不能早于下达日期（2026-01-01）"),
      ({"spent_on": date(2026, 2, 1), "amount": Decimal(0)}, "支出金额应大于0"),
      ({"spent_on": date(2026, 2, 1), "amount": Decimal(150)},
       "登记后支出合计（150.00万元）将大于下达金额（100.00万元）")],

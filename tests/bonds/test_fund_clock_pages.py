@@ -66,7 +66,7 @@ def test_the_office_records_a_spending_entry_and_the_light_turns_green(client, o
 
         assert response.status_code == 302
         page = client.get(response["Location"]).content.decode()
-    assert "已登记支出30.00万元（2026年3月20日）" in page
+    assert "已登记支出30.00万元（2026-03-20）" in page
     assert (
         "下达后119天，已支出30.0%" in page and "●</span>正常" in page and "●</span>黄灯" not in page
     )
@@ -86,7 +86,7 @@ def test_a_bad_or_stale_entry_is_refused_in_chinese_and_nothing_is_written(clien
     fund = applied(office, "ZJ-001", "老旧小区改造")
     page_url = reverse("fund_detail", args=[fund.pk]) + "#spending"
     form = entry(fund)
-    said = "支出日期（2025年12月1日）不能早于下达日期（2026年1月1日）"
+    said = "支出日期（2025-12-01）不能早于下达日期（2026-01-01）"
     location, too_early = refused(client, fund, form | {"spent_on": "2025-12-01"})
     assert location == page_url
     assert too_early.count(said) == 1 and 'value="2025-12-01"' in too_early

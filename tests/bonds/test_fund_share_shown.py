@@ -171,6 +171,29 @@ def test_删除支出_asks_first_and_a_second_click_is_told_it_is_gone(client, c
     first = client.post(url, {"version": fund.version}, follow=True).content.decode()
     again = client.post(url, {"version": fund.version}, follow=True)
 
-    assert "已删除2026年3月1日的一笔支出（100.00万元）" in first
+    assert "已删除2026-03-01的一笔支出（100.00万元）" in first
     assert again.redirect_chain[-1][0] == reverse("fund_detail", args=[fund.pk])
     assert "该支出明细已被删除" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("allocated", "allocated_on", "said"),
+    [(None, None, "未下达，不计时"),
+     ("100", None, "未填写下达日期，不计时；请在“编辑 / 登记进度”中填写"),
+     ("100", date(2026, 7, 5), "下达日期（2026-07-05）在截至日之后，尚未计时")],
+)  # fmt: skip
+def test_an_application_without_a_clock_says_why_on_its_page(
+    client, cast, allocated, allocated_on, said
+):
+    project = builders.project({"项目代码": code(1, 2026), "项目名称": "项目1", "年度": 2026})
+    fund = fund_save(
+        user=cast.officer, project=project, fund_type=FundType.SPECIAL_BOND, year=2026,
+        requested=Decimal(100), allocated=None if allocated is None else Decimal(allocated),
+        allocated_on=allocated_on,
+    )  # fmt: skip
+    client.force_login(cast.officer)
+
+    page = client.get(reverse("fund_detail", args=[fund.pk])).content.decode()
+
+    clock = page[page.index('id="clock"') :]
+    assert f'截至2026年6月末：<span class="muted">{said}</span>' in clock[: clock.index("</dd>")]

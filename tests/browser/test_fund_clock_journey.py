@@ -115,7 +115,7 @@ def test_the_office_records_spending_and_edits_the_clock_rules(tab, cast, width)
     assert FundSpending.objects.count() == 1 and page.locator(".messages").count() == 0
     page.once("dialog", lambda dialog: answer(dialog, accept=True))
     page.locator("#spending tbody tr", has_text="工程进度款").locator("button").click()
-    assert f"已删除{day(paid_on)}的一笔支出（40.00万元）" in page.locator(".messages").inner_text()
+    assert f"已删除{paid_on}的一笔支出（40.00万元）" in page.locator(".messages").inner_text()
     assert "暂无支出明细" in page.locator("#spending").inner_text()
     assert not FundSpending.objects.exists()
     assert light_on_list(page, "城关污水处理厂") == "黄灯"
