@@ -31,7 +31,16 @@ print("MISSING", missing.status_code, "页面不存在" in missing.content.decod
 """
 
 
-def probe(tmp_path, **env: str) -> dict[str, list[str]]:
+# Only what DEBUG is, for the switch itself (no static files collected, no page served).
+SETTING = """
+import django
+django.setup()
+from django.conf import settings
+print("DEBUG", settings.DEBUG)
+"""
+
+
+def probe(tmp_path, script: str = PROBE, **env: str) -> dict[str, list[str]]:
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -43,7 +52,7 @@ def probe(tmp_path, **env: str) -> dict[str, list[str]]:
         **env,
     }
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path / "static")],
+        [sys.executable, "-c", script, str(tmp_path / "static")],
         cwd=settings.BASE_DIR,
         env=environment,
         capture_output=True,
@@ -64,4 +73,4 @@ def test_make_run_has_debug_off_serves_static_files_and_works_over_plain_http(tm
 
 
 def test_debug_is_on_only_when_asked(tmp_path):
-    assert probe(tmp_path, DEBUG="1")["DEBUG"] == ["True"]
+    assert probe(tmp_path, SETTING, DEBUG="1")["DEBUG"] == ["True"]
