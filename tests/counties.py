@@ -1,15 +1,16 @@
 """The prebuilt counties (tests/prebuilt.py) that tests in several modules read; each is a
 fixture of every test through tests/conftest.py."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 
 from bonds.services import fund_attach, fund_save
 from core.uploads import check_attachment
 from investment.models import MonthlyReport, QualityFlag, QualityRule, ReportPhoto
-from ledger.services.demo import seed_demo
 from projects.models import Milestone, PasswordResetRequest, Project, Unit, User
 from promotion.services import activity_save
 from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
@@ -23,10 +24,17 @@ from tests.workbooks import code
 DEMO_DAY = date(2026, 12, 3)  # a Thursday: October is due, November's reports are coming in
 
 
+# What `manage.py seed_demo` printed when it built this process's demo county.
+SEEDED: list[str] = []
+
+
 @prebuilt
 def demo_county() -> None:
-    """The demo county (ledger/services/demo.py) as seeded on DEMO_DAY, built once per test process."""
-    seed_demo(today=DEMO_DAY)
+    """The demo county (ledger/services/demo.py) as `manage.py seed_demo --today` seeds it on
+    DEMO_DAY, built once per test process; the command's output is kept in ``SEEDED``."""
+    output = io.StringIO()
+    call_command("seed_demo", "--today", DEMO_DAY.isoformat(), stdout=output)
+    SEEDED[:] = [output.getvalue()]
 
 
 @prebuilt
