@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import reduce
 from typing import Any, NamedTuple
 
 from django.db.models import (
@@ -42,6 +43,7 @@ from investment.rules.periods import Period
 from investment.rules.reporting import first_expected_month
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Project
 from projects.rules import (
+    counted_q,
     due_to_start_q,
     in_statistics_q,
     is_due_to_start,
@@ -504,15 +506,21 @@ def lag_levels(period: Period, plans: AnnualPlanQuerySet | None = None) -> Annua
     the level it reaches (``LAG_FIELDS``: a `WarningLevel` value or None), as `lag_warnings`
     judges them. One query."""
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(period.year)
+    return plans.annotate(**_lag_annotations(period))
+
+
+def _lag_annotations(period: Period, suffix: str = "") -> dict[str, Expression]:
+    """`lag_levels`' annotations of ``period``, named ``LAG_FIELDS`` + ``suffix``."""
     levels: dict[str, Expression] = {}
     for indicator, passes in _lag_conditions(period).items():
+        name = LAG_FIELDS[indicator] + suffix
         if not period.warning_rules[indicator].enabled:
-            levels[LAG_FIELDS[indicator]] = Value(None, output_field=CharField())
+            levels[name] = Value(None, output_field=CharField())
         elif indicator == Indicator.INVESTMENT and period.judged_month:
-            levels[LAG_FIELDS[indicator]] = _investment_level(period, passes)
+            levels[name] = _investment_level(period, passes)
         else:
-            levels[LAG_FIELDS[indicator]] = _level(period, indicator, passes)
-    return plans.annotate(**levels)
+            levels[name] = _level(period, indicator, passes)
+    return levels
 
 
 def worst_level(levels: Iterable[str | None]) -> str | None:
@@ -548,13 +556,40 @@ def lag_level_counts(
     """``level_counts(lag_warnings(period, plans=plans))`` judged in the database: one query
     reading five levels a row, no model and no measure (and the year's rules, when the period
     has not read them yet)."""
-    counts: dict[str, int] = {}
-    rows = lag_levels(period, plans).order_by().values_list("pk", *LAG_FIELDS.values())
-    for _, *levels in rows:  # "pk": grouped by the row, not by its levels
-        level = worst_level(levels)
-        if level is not None:
-            counts[level] = counts.get(level, 0) + 1
-    return _level_counts(counts)
+    return lag_level_counts_each([period], plans=plans)[0]
+
+
+def lag_level_counts_each(
+    periods: list[Period], *, plans: AnnualPlanQuerySet | None = None
+) -> list[list[LevelCount]]:
+    """`lag_level_counts` of each of ``periods`` (in their order) in one query: each row read
+    once with each period's five levels beside it (the dashboard's month shown and the month
+    that is due, for its to-dos); a row not counted in a period's year has none of its levels."""
+    shown = list(dict.fromkeys(periods))
+    years = {period.year for period in shown}
+    levels: dict[str, Expression] = {}
+    for i, period in enumerate(shown):
+        for name, judged in _lag_annotations(period, suffix=f"_{i}").items():
+            if len(years) > 1:
+                counted = Q(counted_q(period.year))
+                judged = Case(When(counted, then=judged), default=None, output_field=CharField())
+            levels[name] = judged
+    rows = (
+        (AnnualPlan.objects.all() if plans is None else plans)
+        .filter(reduce(operator.or_, (counted_q(year) for year in years)))
+        .annotate(**levels)
+        .order_by()
+        .values_list("pk", *levels)  # "pk": grouped by the row, not by its levels
+    )
+    counts: list[dict[str, int]] = [{} for _ in shown]
+    width = len(LAG_FIELDS)
+    for _, *values in rows:
+        for i, found in enumerate(counts):
+            level = worst_level(values[i * width : (i + 1) * width])
+            if level is not None:
+                found[level] = found.get(level, 0) + 1
+    by_period = {period: _level_counts(found) for period, found in zip(shown, counts, strict=True)}
+    return [by_period[period] for period in periods]
 
 
 # --- the lag list, a page at a time --------------------------------------------------

@@ -39,19 +39,26 @@ def _url(name: str, **query: object) -> str:
     return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
 
 
-def todos(user: User, *, period: Period, lagging: list[LevelCount] | None = None) -> list[Todo]:
+def counts_warnings(user: User) -> bool:
+    """Whether `todos` counts the lag warnings at the period that is due for ``user``."""
+    return can(user, "report.enter")
+
+
+def todos(
+    user: User, *, period: Period, lagging: dict[Period, list[LevelCount]] | None = None
+) -> list[Todo]:
     """The user's open items with a count above zero, most urgent first, on the ``today`` of
     ``period`` (any period of the request: the items are the month being reported's and the
     period that is due's, built from it so that no year's settings are read twice).
-    ``lagging``: the page's `lag_level_counts` of ``period`` in the user's scope, taken
-    instead of counting again when ``period`` is the one that is due."""
+    ``lagging``: the page's `lag_level_counts` in the user's scope by period, the one that is
+    due's taken instead of counting again when the page has it."""
     today = period.today
     # The month being reported (not the period that is due): what reporters fill in and the
     # office reviews until its due day and, late, after it.
     reporting = period.at(*periods.reporting_month(today))
     year, month = reporting.year, reporting.month
     items: list[Todo] = []
-    if can(user, "report.enter"):
+    if counts_warnings(user):
         due = period.due()
         overdue = timezone.now() >= reporting.deadline
         units = reporting_status(year=year, month=month, plans=visible_plans(user))
@@ -88,7 +95,7 @@ def todos(user: User, *, period: Period, lagging: list[LevelCount] | None = None
                 Todo(f"{month}月月报未报齐的单位", missing, _url("review_current"), overdue),
                 *_past_due(user, reporting=reporting, due=due),
             ]
-        items += _warnings(user, due=due, counts=lagging if due == period else None)
+        items += _warnings(user, due=due, counts=(lagging or {}).get(due))
         late = _overdue_milestones(user, year=year, today=today)
         items.append(
             Todo(

@@ -43,13 +43,13 @@ from investment.selectors.portfolio import (
     report_completeness,
 )
 from investment.selectors.progress import (
-    lag_level_counts,
+    lag_level_counts_each,
     plan_progress_all_years,
     project_warning,
 )
 from investment.selectors.rankings import report_history
 from investment.selectors.timeline import project_timeline
-from investment.selectors.todo import todos
+from investment.selectors.todo import counts_warnings, todos
 from projects.access import project_for, visible_plans
 from projects.deadlines import Timeliness
 from projects.models import AnnualPlanQuerySet, Level
@@ -67,7 +67,12 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     form, period = asked_period(request)
     year, month = period.year, period.month
     plans = visible_plans(request.user)
-    lagging = lag_level_counts(period, plans=plans)  # judged in the database, no row loaded
+    # Judged in the database, no row loaded: the month shown and, for the to-dos, the month
+    # that is due, in one query when they differ (`lag_level_counts_each`).
+    due = period.due()
+    periods = [period, due] if due != period and counts_warnings(request.user) else [period]
+    counted = dict(zip(periods, lag_level_counts_each(periods, plans=plans), strict=True))
+    lagging = counted[period]
     breakdowns = figures_by_each(period, by=("level", "unit", "industry"), plans=plans)
     summary = portfolio_summary(period, plans=plans, by_level=breakdowns["level"])
     levels = [(level.label, summary.by_level[level.value]) for level in Level]
@@ -113,7 +118,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
                 end=period.as_of,
             ),
             "batches_query": urlencode({"year": year, "month": month}),
-            "todos": todos(request.user, period=period, lagging=lagging),
+            "todos": todos(request.user, period=period, lagging=counted),
             "escalations": escalations(
                 visible_findings(request.user), today=period.today, min_level=LEVEL_LEADERS
             )[:DASHBOARD_ESCALATIONS],

@@ -15,6 +15,7 @@ from investment.rules.periods import Period
 from investment.selectors.progress import (
     LAG_FIELDS,
     lag_level_counts,
+    lag_level_counts_each,
     lag_levels,
     lag_warnings,
     level_counts,
@@ -143,3 +144,22 @@ def test_the_counts_read_only_the_plans_asked_for():
     assert lag_level_counts(period, plans=one_unit) == level_counts(
         lag_warnings(period, plans=one_unit)
     )
+
+
+def test_the_periods_of_a_year_counted_in_one_query_are_each_counted_as_alone(
+    django_assert_num_queries,
+):
+    """The dashboard's month shown and the month that is due (its to-dos) in one query."""
+    a_random_county(random.Random(4))
+    asked = periods()
+    alone = [level_counts(lag_warnings(period)) for period in asked]
+    with django_assert_num_queries(1):
+        together = lag_level_counts_each(asked)
+    assert together == alone
+    # and a month of another year (each row counted in its own year only)
+    other_year = Period.of(YEAR + 1, 3, today=date(YEAR + 1, 5, 1))
+    builders.ledger({"项目台账": [builders.project_row(99, {"年度": YEAR + 1})]})
+    expected = [level_counts(lag_warnings(other_year)), alone[2], alone[7]]
+    assert expected[0] != [(level, label, 0) for level, label, _ in expected[0]]
+    with django_assert_num_queries(1):
+        assert lag_level_counts_each([other_year, asked[2], asked[7]]) == expected
