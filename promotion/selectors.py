@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 
 from core.models import money
 from projects.models import Project, Unit
@@ -44,6 +44,23 @@ class PromotionFigures:
     def cells(self) -> list[tuple[str, int]]:
         """(label, figure) in `FIGURES`' order: a table's row (its 合计)."""
         return [(figure.label, getattr(self, figure.key)) for figure in FIGURES]
+
+
+@dataclass(frozen=True)
+class LaterActivities:
+    """The activities held after a period's last day: a page of that period does not count
+    them, and says so (a record made today is not lost because the page shows the month due)."""
+
+    count: int
+    latest: date | None
+
+
+def held_after(activities: QuerySet[Activity], end: date) -> LaterActivities:
+    """How many of ``activities`` were held after ``end``, and the latest day: one query."""
+    later = (
+        activities.filter(held_on__gt=end).order_by().aggregate(n=Count("pk"), last=Max("held_on"))
+    )
+    return LaterActivities(count=later["n"], latest=later["last"])
 
 
 def promotion_figures(activities: QuerySet[Activity], start: date, end: date) -> PromotionFigures:

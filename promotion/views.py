@@ -33,6 +33,7 @@ from promotion.selectors import (
     briefing_section,
     export_rows,
     figures_by_unit,
+    held_after,
     promotion_figures,
 )
 from promotion.tables import ActivityTable
@@ -194,5 +195,6 @@ def promotion_figures_page(request: AuthenticatedRequest) -> HttpResponse:
             ),
             "headers": [figure.label for figure in FIGURES],
             "own_unit": own_unit(request.user) is not None,
+            "later": held_after(activities, end),
         },
     )
