@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from batches.models import Batch, Kind
+from batches.rules import NAME_EXAMPLE, batch_place
 from batches.selectors import listed_kinds
 from core.formatting import QUARTER_CHOICES
 from core.params import version_field, year_field
@@ -20,11 +21,32 @@ class BatchForm(ChineseFormMixin, forms.Form):
     name = forms.CharField(
         label="期次", max_length=50, help_text="如“2026年第二期”，与省、市下达的名称一致"
     )
-    year = year_field()
-    quarter = forms.TypedChoiceField(label="季度", choices=QUARTER_CHOICES, coerce=int)
+    year = year_field(required=False, help_text="不填时按期次名称（如“2026年第二期”即2026年）")
+    quarter = forms.TypedChoiceField(
+        label="季度",
+        choices=[("", "按期次名称"), *QUARTER_CHOICES],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="“第二期”即二季度",
+    )
     note = forms.CharField(
         label="备注", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean(self) -> dict[str, Any]:
+        """A year or a quarter left blank is the one the name says (`batches.rules.batch_place`:
+        2026年第二期 → 2026, 二季度), so the office does not type what it has just typed."""
+        data = super().clean() or {}
+        place = batch_place(data.get("name") or "")
+        for key, said in zip(("year", "quarter"), place or (None, None), strict=True):
+            if data.get(key) is None and key not in self.errors:
+                if said is None:
+                    field = self.fields[key].label
+                    self.add_error(key, f"请填写{field}：期次名称没有写明（如“{NAME_EXAMPLE}”）。")
+                else:
+                    data[key] = said
+        return data
 
 
 class ListedProjects(ProjectMultipleChoiceField):
