@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import date, datetime, time
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -83,8 +84,19 @@ def test_the_demo_county_reads_as_a_real_one_on_the_day_it_is_seeded(demo_county
 
 @pytest.mark.slow  # the whole demo county seeded on another day
 def test_seeded_on_a_july_day_it_reads_as_a_real_county_too():
-    seed_demo(today=date(2027, 7, 10))
-    reads_as_a_real_county(date(2027, 7, 10))
+    with time_machine.travel("2027-07-10 09:00+08:00", tick=False):  # a clerk seeds it that day
+        seed_demo(today=date(2027, 7, 10))
+        reads_as_a_real_county(date(2027, 7, 10))
+
+
+def test_the_command_refuses_a_day_after_today_in_chinese():
+    # A county dated ahead would record 开工 and 竣工 that have not happened yet.
+    with (
+        time_machine.travel("2026-12-08 09:00+08:00", tick=False),
+        pytest.raises(CommandError, match="演示数据的日期（2027-07-10）不能晚于今天（2026-12-08）"),
+    ):
+        call_command("seed_demo", today="2027-07-10")
+    assert not Project.objects.exists()
 
 
 def reads_as_a_real_county(day: date) -> None:

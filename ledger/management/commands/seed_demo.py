@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from ledger.services.demo import (
     DEMO_PASSWORD,
@@ -32,6 +33,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"日期“{today}”无法识别，请按YYYY-MM-DD填写，如2026-12-03。"
             ) from None
+        if day is not None and day > timezone.localdate():
+            raise CommandError(
+                f"演示数据的日期（{day:%Y-%m-%d}）不能晚于今天（{timezone.localdate():%Y-%m-%d}）："
+                "实际开工、竣工等日期都不能是将来的日子。"
+            )
         if Project.objects.exists():
             if not if_empty:
                 self.stderr.write("数据库中已有项目，演示数据未载入（清空数据库后再运行）。")
