@@ -60,7 +60,8 @@ def restore_work(job: Job, progress: Progress) -> dict[str, Any]:
         ) from None
     except BackupError as error:
         raise JobRefused(f"“{filename}”未恢复，数据库保持原样：{error}") from None
-    default_storage.delete(path)
+    finally:  # ended, restored or refused (a worker killed mid-way runs it again: kept then)
+        default_storage.delete(path)
     # after the restore: the trail is now the backup's, and this entry follows it
     record(
         category=AuditEntry.Category.WRITE,

@@ -7,6 +7,7 @@ import io
 import zipfile
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -76,6 +77,7 @@ def test_the_administrator_backs_up_and_restores_what_was_backed_up(cast):
     job = worker_runs(started(restore(client, backup)))
 
     assert job.state == "done", job.error
+    assert not default_storage.exists(job.arguments["path"])
     names = set(Unit.objects.values_list("name", flat=True))
     assert "备份前的单位" in names and "备份后的单位" not in names
     assert client.get(reverse("backup_page")).status_code == 302  # everyone signed out
@@ -124,6 +126,7 @@ def test_a_tampered_backup_is_refused_and_the_database_stays_as_it_was(cast):
         == "“改过的备份.zip”未恢复，数据库保持原样：备份文件已损坏：data.jsonl 的校验值不符。"
     )
     assert Unit.objects.filter(name="恢复失败也要保留的单位").exists()
+    assert not default_storage.exists(job.arguments["path"])  # the upload is not kept
     page = client.get(reverse("job_progress", args=[job.pk])).content.decode()
     assert "数据库保持原样" in page  # still signed in: nothing was replaced
 
