@@ -118,10 +118,16 @@ PHONE = re.compile(
     r"(?<![0-9])(?:\+?86[-. ]?)?(?:1[3-9][0-9](?:[-. ]?[0-9]{4}){2}"
     r"|[(（]?0[0-9]{2,3}[)）]?[-. ]?[0-9]{3,4}[-. ]?[0-9]{4})(?![0-9])"
 )
+# Other numbers and addresses that name a person: an identity card number (18 characters, the
+# last a digit or X), a bank card or account (16 to 19 digits, in groups or not), an e-mail.
+IDENTITY = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
+ACCOUNT = re.compile(r"(?<![0-9])[0-9](?: ?[0-9]){15,18}(?![0-9])")  # not a 项目代码's hyphens
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # Full-width digits and the signs around them, published as ordinary ones (the rest of the
 # text, its Chinese punctuation included, is published as typed).
 FOLDED = str.maketrans(
-    {chr(0xFF10 + n): str(n) for n in range(10)} | {"－": "-", "＋": "+", "．": "."}
+    {chr(0xFF10 + n): str(n) for n in range(10)}
+    | {"－": "-", "＋": "+", "．": ".", "＠": "@", "Ｘ": "X", "ｘ": "x"}
 )
 BLANKED = "＊＊"
 SHORTEST_NAME = 2  # a one-character "name" would blank ordinary words
@@ -186,11 +192,13 @@ def moment(at: datetime) -> str:
 
 
 def redact(text: str, people: Iterable[str]) -> str:
-    """``text`` with phone numbers and the names in ``people`` blanked; read without its
+    """``text`` with phone numbers, identity card numbers, bank accounts, e-mail addresses and
+    the names in ``people`` blanked; read without its
     invisible characters (a zero-width space inside a name, a bidi control: Unicode Cf) and
     with full-width digits as ordinary ones, so neither hides a name or a number."""
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").translate(FOLDED)
-    text = PHONE.sub(BLANKED, text)
+    for pattern in (EMAIL, IDENTITY, ACCOUNT, PHONE):
+        text = pattern.sub(BLANKED, text)
     for name in sorted({p.strip() for p in people}, key=len, reverse=True):
         if len(name) >= SHORTEST_NAME:
             text = text.replace(name, BLANKED)
