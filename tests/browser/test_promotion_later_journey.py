@@ -1,6 +1,7 @@
 """A record made today is not lost from 招商统计: the page opens at the month that is due
 (October on 20 November), which does not count an activity held on 20 November; the page says
-so, and its link opens the month that does count it (asked again as shown, the same)."""
+so, and its link opens the month that does count it (asked again as shown, the same). On the
+way, the saved record's 成效 heading no longer sits flush under its facts."""
 
 import re
 
@@ -20,6 +21,10 @@ def test_a_reporter_finds_the_activity_just_recorded_in_the_figures(tab, cast):
         page.fill("input[name=counterpart]", "华秦新材料科技有限公司")
         page.click("main button[type=submit]")
         assert page.locator(".messages .success").inner_text() == "招商引资活动已保存。"
+        # the record's 成效 heading stands apart from the facts above it (it sat flush under 更新时间)
+        facts, heading = page.locator("dl.facts").bounding_box(), page.locator("h2").first
+        assert heading.inner_text() == "成效"
+        assert heading.bounding_box()["y"] - (facts["y"] + facts["height"]) >= 20
 
         page.click("nav >> text=招商引资")
         page.click(".subnav >> text=招商统计")
