@@ -65,7 +65,8 @@ def batch_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form, period = asked_period(request)
     entries = visible_entries(request.user).filter(batch=batch)
     units = scoped(request.user, "portfolio.view", Unit.objects.all(), "pk")
-    (rates,) = batch_rates([batch], entries, end=period.end, units=listing_units(units))
+    (rates,) = batch_rates([batch], entries, end=period.end)  # the units with a listing
+    unlisted = listing_units(units).count() - len(rates.units)  # said in one line, not 30 rows of —
     return render(
         request,
         "batches/batch_detail.html",
@@ -74,6 +75,7 @@ def batch_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "form": form,
             "period": period,
             "rates": rates,
+            "unlisted": unlisted,
             "kinds": by_kind(listings(entries, end=period.end)),
             "scope": _scope_label(request),
         },

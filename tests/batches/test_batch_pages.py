@@ -15,6 +15,7 @@ from batches.models import Batch, BatchEntry, Kind
 from investment.documents.briefing import briefing_data
 from investment.rules.periods import Period
 from projects.models import Unit
+from tests import builders
 from tests.batches.helpers import a_batch, listed, projects
 from tests.investment.test_briefing import pdf_text
 from tests.workbooks import read_back
@@ -263,10 +264,12 @@ def rate_rows(shown: str) -> list[list[str]]:
     return [[" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in row] for row in cells]
 
 
-def test_a_batchs_rates_list_every_unit_with_projects_and_a_total(client, cast):
-    batch = a_second_quarter(cast.officer)
-    other = Unit.objects.create(name="县档案馆")  # no project: no line
-    assert not other.projects.exists()
+def test_a_batchs_rates_list_the_units_it_lists_a_total_and_how_many_others_it_leaves_out(
+    client, cast
+):
+    batch = a_second_quarter(cast.officer)  # 县住建局's and 营盘镇's projects
+    builders.project({"责任单位": "县档案馆", "项目代码": "2026-DA-001"}, listed=False)
+    Unit.objects.create(name="县地震局")  # no project at all: not counted either
 
     shown = page(client, cast.officer, reverse("batch_detail", args=[batch.pk]), JUNE)
 
@@ -275,6 +278,7 @@ def test_a_batchs_rates_list_every_unit_with_projects_and_a_total(client, cast):
         ["营盘镇", "0.0% 0/1", "—", "—"],
         ["合计", "50.0% 1/2", "100.0% 1/1", "—"],
     ]
+    assert "其余1个有项目的单位本期次未列入项目，不在表中。" in shown
 
 
 def test_the_list_the_dashboard_and_the_briefing_order_batches_alike(client, cast):
