@@ -44,16 +44,36 @@ GROUPINGS = {
 
 
 def fund_totals(
-    applications: QuerySet[FundApplication], by: str = "fund_type"
+    applications: QuerySet[FundApplication], by: str = "fund_type", *, end: date | None = None
 ) -> list[dict[str, Any]]:
-    """申报/批复/下达/支出 and 支出进度 by type, year or unit, plus a 合计 row (one query)."""
+    """申报/批复/下达/支出 and 支出进度 by type, year or unit, plus a 合计 row.
+
+    Without ``end`` (the funds list) the amounts as recorded, one query. With ``end`` (the
+    dashboard and the briefing, beside their dated 支出预警 line) 下达 and 支出 as at the end
+    of that day, as `bonds.rules.clock` judges them: 下达 counts an application's 下达金额 only
+    when its 下达日期 is on or before ``end`` — one 下达 with no 下达日期 is not counted as 下达
+    by any day, as it starts no clock — and 支出 is the sum of the 支出 entries dated on or
+    before ``end`` of the applications so counted; 申报, 批复 and 项数 stay as recorded. Two
+    queries."""
     column, _ = GROUPINGS[by]
+    amounts: dict[str, Any] = {name: Sum(name) for name in AMOUNTS}
+    if end is not None:
+        amounts["allocated"] = Sum("allocated", filter=Q(allocated_on__lte=end))
+        del amounts["spent"]
     grouped = {
         row[column]: row
-        for row in applications.order_by()
-        .values(column)
-        .annotate(count=Count("pk"), **{name: Sum(name) for name in AMOUNTS})
+        for row in applications.order_by().values(column).annotate(count=Count("pk"), **amounts)
     }
+    if end is not None:
+        given = applications.filter(allocated_on__lte=end).order_by().values("pk")
+        spent = (
+            FundSpending.objects.filter(application__in=given, spent_on__lte=end)
+            .order_by()
+            .values(f"application__{column}")
+            .annotate(total=Sum("amount"))
+        )
+        for row in spent:
+            grouped[row[f"application__{column}"]]["spent"] = row["total"]
     if by == "fund_type":  # every type has a row, even with nothing applied for
         keys = [(kind.value, kind.label) for kind in FundType]
     else:

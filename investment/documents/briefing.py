@@ -87,6 +87,7 @@ class Briefing:
     end: date
     as_of: date  # the end, or today while the period has not ended (`Period.as_of`)
     as_of_text: str  # 截至… in the prose: 11月底, 12月7日
+    as_of_day: str  # 截至… over a table: 2026年9月末, 2026年12月7日
     as_of_note: str  # 本季度尚未结束，数据截至12月7日 ("" once it has ended)
     summary: PortfolioSummary
     levels: list[tuple[str, Figures]]
@@ -192,11 +193,14 @@ def briefing_data(period: Period) -> Briefing:
         private_plan=Sum("planned_investment", filter=Q(project__is_private=True)),
     )
     year_funds = FundApplication.objects.filter(year=year)
-    funds = fund_totals(year_funds)
-    special_bonds = next(row for row in funds if row["label"] == FundType.SPECIAL_BOND.label)
-    budget = year_funds.filter(
-        fund_type__in=[FundType.CENTRAL_BUDGET, FundType.PROVINCIAL_BUDGET]
-    ).aggregate(allocated=Sum("allocated"))["allocated"]
+    # 下达 and 支出 at the day the 支出进度 line beside the table is judged at
+    funds = fund_totals(year_funds, end=end)
+    by_label = {row["label"]: row for row in funds}
+    special_bonds = by_label[FundType.SPECIAL_BOND.label]
+    budget = sum(
+        by_label[kind.label]["allocated"]
+        for kind in (FundType.CENTRAL_BUDGET, FundType.PROVINCIAL_BUDGET)
+    ) + money(None)
     ranking = unit_ranking(period)
     note = BriefingNote.objects.filter(year=year, period=kind, month=month).first()
     lagging = lag_warnings(period)
@@ -209,6 +213,7 @@ def briefing_data(period: Period) -> Briefing:
         end=period.end,
         as_of=end,
         as_of_text=period.as_of_text,
+        as_of_day=period.as_of_day,
         as_of_note=period.as_of_note,
         summary=summary,
         levels=[
@@ -226,7 +231,7 @@ def briefing_data(period: Period) -> Briefing:
         funds=funds,
         special_bonds=special_bonds,
         bond_clock=special_bond_clock(year_funds, end=end),
-        budget_allocated=money(budget),
+        budget_allocated=budget,
         lagging=furthest_behind(lagging),
         lagging_total=len(lagging),
         lagging_levels=level_counts(lagging),

@@ -95,7 +95,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "overruns": overrun_summary(period, plans=plans),
             "overruns_query": urlencode({"year": year, "month": month}),
             "charts": _dashboard_charts(period, summary, by_unit, plans),
-            "funds": fund_totals(visible_funds(request.user).filter(year=year)),
+            # 下达 and 支出 at the day the 支出预警 line beside the table is judged at
+            "funds": fund_totals(visible_funds(request.user).filter(year=year), end=period.as_of),
             "bond_clock": special_bond_clock(
                 visible_funds(request.user).filter(year=year), end=period.as_of
             ),
