@@ -400,3 +400,8 @@ def test_the_original_file_downloads_as_uploaded(client, cast):
     assert (
         f'href="{reverse("upstream_original", args=[template.pk])}" id="original">市表.xlsx' in page
     )
+    listing = client.get(reverse("upstream_list")).content.decode()  # the list links it too
+    assert (
+        f'href="{reverse("upstream_original", args=[template.pk])}" title="下载上传时的原文件">市表.xlsx'
+        in listing
+    )
