@@ -111,16 +111,19 @@ def test_a_hostile_file_is_refused_quickly_in_chinese_and_nothing_is_kept(cast, 
 
     text = page.content.decode()
     assert page.status_code == 200 and "“市表.xlsx”不能作为上报模板：" in text
-    assert took < 5, f"{name}: {took:.1f} s"
+    # Refused before the sheets are parsed: 19 s and 46 s before; a few seconds on two busy cores
+    assert took < 12, f"{name}: {took:.1f} s"
     assert not UpstreamTemplate.objects.exists()
     assert stored() == before
 
 
 def test_an_empty_file_is_refused_by_the_form(cast):
+    before = stored()  # the worker's earlier tests may have left theirs
+
     page, _ = upload(cast, b"")
 
     assert "所提交的是空文件。" in page.content.decode()
-    assert not UpstreamTemplate.objects.exists() and stored() == []
+    assert not UpstreamTemplate.objects.exists() and stored() == before
 
 
 @pytest.mark.parametrize(
