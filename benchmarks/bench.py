@@ -163,7 +163,7 @@ def measure(projects: int, years: int, repeat: int, heavy: int, workdir: Path) -
     from django.db import connection
     from django.test import Client
     from django.test.runner import DiscoverRunner
-    from django.test.utils import setup_test_environment
+    from django.test.utils import override_settings, setup_test_environment
     from django.urls import reverse
 
     from backup.services.archive import make_backup, restore_backup
@@ -195,6 +195,10 @@ def measure(projects: int, years: int, repeat: int, heavy: int, workdir: Path) -
         client.force_login(office)
         period_params = {"year": LAST_YEAR, "month": LAST_MONTH}
         exported: dict[str, bytes] = {}
+        # A city's exports and briefing are a background job's (EXPORT_BACKGROUND_PROJECTS): timed
+        # as the request a county's makes, the same document function the job runs.
+        background = override_settings(EXPORT_BACKGROUND_PROJECTS=sys.maxsize)
+        background.enable()
         for operation, (name, params) in PAGES.items():
             url = reverse(name)
             query: dict[str, Any] = {**period_params, **params}
@@ -211,6 +215,7 @@ def measure(projects: int, years: int, repeat: int, heavy: int, workdir: Path) -
             results[operation].update(entry(results[operation]["median_s"], bound=bound,
                                             queries=results[operation]["queries"],
                                             bytes=len(content)))  # fmt: skip
+        background.disable()
 
         period = Period.of(LAST_YEAR, LAST_MONTH)
         check_bounds(period, portfolio_summary, unit_ranking, lag_warnings, bounds)
