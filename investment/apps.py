@@ -7,6 +7,3 @@ class InvestmentConfig(AppConfig):
 
     def ready(self):
         from investment import signals  # noqa: F401  (re-judges reports when a project changes)
-        from investment.selectors import data_version
-
-        data_version.install()

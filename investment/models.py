@@ -525,18 +525,3 @@ class QualityFlag(Versioned):
     @property
     def examined(self) -> bool:
         return self.status == self.Status.ACCEPTED
-
-
-class DataVersion(models.Model):
-    """One row whose ``token`` is drawn anew after every committed write to any other table
-    (`investment.selectors.data_version`): a cached figure is keyed on it, so none outlives a change
-    (a token, not a counter: a restore that deletes or rewinds the row never brings back a
-    value some figure was cached under)."""
-
-    token = models.CharField("数据版本", max_length=32)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "数据版本"
-
-    def __str__(self) -> str:
-        return self.token

@@ -60,9 +60,8 @@ EXCLUDED_APPS = {"contenttypes", "sessions"}
 EXCLUDED_MODELS = {"auth.permission"}
 # Background jobs and their queue are this installation's work in progress, not its data: never
 # backed up, never replaced (a restore run as a job keeps its own row and writes its progress).
-# A backup that holds their rows (made before) restores without them. So is the data version
-# (`investment.selectors.data_version`): the restore's own writes give it a new one.
-TRANSIENT = {"jobs.job", "django_tasks_database.dbtaskresult", "investment.dataversion"}
+# A backup that holds their rows (made before) restores without them.
+TRANSIENT = {"jobs.job", "django_tasks_database.dbtaskresult"}
 # Where the jobs keep their files (an uploaded backup, a backup made from the page): not media.
 JOBS_FOLDER = FILES_FOLDER
 

@@ -5,7 +5,6 @@ reports by month — so a page's query count does not depend on the number of pr
 The per-row judgements (which reason applies, which colour) follow DESIGN.md §3 here.
 """
 
-import hashlib
 import math
 import operator
 from collections.abc import Callable, Iterable, Iterator
@@ -15,8 +14,6 @@ from decimal import Decimal
 from functools import reduce
 from typing import Any, NamedTuple
 
-from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     BooleanField,
     Case,
@@ -44,7 +41,6 @@ from investment import rules
 from investment.models import LEVEL_ORDER, MonthlyReport, WarningLevel, WarningRule
 from investment.rules.periods import Period
 from investment.rules.reporting import first_expected_month
-from investment.selectors import data_version
 from projects.models import AnnualPlan, AnnualPlanQuerySet, Level, Milestone, Project
 from projects.rules import (
     counted_q,
@@ -594,33 +590,6 @@ def lag_level_counts_each(
                 found[level] = found.get(level, 0) + 1
     by_period = {period: _level_counts(found) for period, found in zip(shown, counts, strict=True)}
     return [by_period[period] for period in periods]
-
-
-def cached_lag_level_counts_each(
-    periods: list[Period], *, plans: AnnualPlanQuerySet
-) -> list[list[LevelCount]]:
-    """`lag_level_counts_each`, kept in the cache (settings CACHES) under the data version
-    (`investment.selectors.data_version`: moved on by every committed write), the periods as of their
-    day and the scope's SQL; computed, not kept, while the request's own transaction has
-    written."""
-    version = data_version.current()
-    try:
-        scope = str(plans.query)
-    except EmptyResultSet:
-        version = None
-    if version is None:
-        return lag_level_counts_each(periods, plans=plans)
-    named = ";".join(f"{p.year}-{p.month}-{p.kind}-{p.today}" for p in periods)
-    digest = hashlib.sha256(f"{named}|{scope}".encode()).hexdigest()
-    key = f"lag-levels:{version}:{digest}"
-    found: list[list[LevelCount]] | None = cache.get(key)
-    if found is None:
-        found = lag_level_counts_each(periods, plans=plans)
-        cache.set(key, found, LAG_CACHE_SECONDS)
-    return found
-
-
-LAG_CACHE_SECONDS = 24 * 3600  # the key changes with the data and the day anyway
 
 
 # --- the lag list, a page at a time --------------------------------------------------

@@ -43,7 +43,7 @@ from investment.selectors.portfolio import (
     report_completeness,
 )
 from investment.selectors.progress import (
-    cached_lag_level_counts_each,
+    lag_level_counts_each,
     plan_progress_all_years,
     project_warning,
 )
@@ -71,7 +71,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     # that is due, in one query when they differ (`lag_level_counts_each`).
     due = period.due()
     periods = [period, due] if due != period and counts_warnings(request.user) else [period]
-    counted = dict(zip(periods, cached_lag_level_counts_each(periods, plans=plans), strict=True))
+    counted = dict(zip(periods, lag_level_counts_each(periods, plans=plans), strict=True))
     lagging = counted[period]
     breakdowns = figures_by_each(period, by=("level", "unit", "industry"), plans=plans)
     summary = portfolio_summary(period, plans=plans, by_level=breakdowns["level"])

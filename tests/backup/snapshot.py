@@ -14,9 +14,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 
-from investment.models import DataVersion
-
-NOT_BACKED_UP = {Session, DataVersion}  # the data version: new after every write
+NOT_BACKED_UP = {Session}
 
 
 def _columns(model) -> list[str]:
