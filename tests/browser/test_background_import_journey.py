@@ -5,62 +5,27 @@ then uploads the same file again: the preview says nothing changes and the impor
 """
 
 import re
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from projects.models import AnnualPlan, Project
 from tests.browser.conftest import sign_in
+from tests.browser.workers import paced_worker
 from tests.ledger.test_preview import project, projects
 from tests.workbooks import xlsx
 
 # slow: a worker subprocess, and a job paced so the browser sees it move
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
 ROWS = 1000
 
 
 @pytest.fixture
 def worker(live_server, settings, tmp_path):
-    """The worker, started on the database the live server serves, files on disk for both.
-
-    PostgreSQL only: SQLite has one writer, and while the job's one transaction runs every page
-    that saves its session (each does, for the idle limit) waits for it (docs/architecture.md)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("on SQLite the pages wait for the job's transaction: PostgreSQL's journey")
+    """The worker (`tests.browser.workers`), a city's import over 100 rows paced to be watched."""
     settings.LEDGER_BACKGROUND_ROWS = 100
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    db = connection.settings_dict
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "PROGRESS_PAUSE": "0.6",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.jobs.slow_worker", "--interval", "0.2"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    try:
-        yield process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=60)
-        assert process.returncode == 0, output[-3000:]
+    yield from paced_worker(settings, tmp_path, PROGRESS_PAUSE="0.6")
 
 
 def watch(page) -> list[int]:

@@ -7,61 +7,26 @@ same file again, and nothing differs.
 """
 
 import re
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from playwright.sync_api import Error as PlaywrightError
 
 from projects.models import Unit
 from projects.services.units import unit_save
 from tests.browser.conftest import look, sign_in
+from tests.browser.workers import paced_worker
 
 # slow: a worker subprocess, and jobs paced so the browser sees them move
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 UNITS = 150  # rows enough for the paced worker to take several seconds
 
 
 @pytest.fixture
 def worker(live_server, settings, tmp_path):
-    """The worker, started on the database the live server serves, files on disk for both.
-    PostgreSQL only: on SQLite every page waits for the restore's one transaction."""
-    if connection.vendor != "postgresql":
-        pytest.skip("on SQLite the pages wait for the job's transaction: PostgreSQL's journey")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    db = connection.settings_dict
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "PROGRESS_PAUSE": "0.01",
-        "PHASE_PAUSE": "2",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.jobs.slow_worker", "--interval", "0.2"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    try:
-        yield process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=60)
-        print(output[-5000:])  # the worker's log, shown when the journey fails
-        assert process.returncode == 0, output[-3000:]
+    """The worker (`tests.browser.workers`), its backup and restore paced to be watched."""
+    yield from paced_worker(settings, tmp_path, PROGRESS_PAUSE="0.01", PHASE_PAUSE="2")
 
 
 SHOWN = """() => {
