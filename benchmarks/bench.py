@@ -231,6 +231,8 @@ def measure(projects: int, years: int, repeat: int, heavy: int, workdir: Path) -
             results[operation] = entry(seconds, bound=bound, queries=len(queries))
             say(f"{operation} {seconds:.2f} s, SQL {bound:.2f} s")
 
+        if not heavy:  # BENCH_HEAVY=0: the pages and selectors alone
+            return finish(results, projects, years, connection)
         ledger = workdir / "ledger.xlsx"
         with Counted(connection) as queries:
             ledger.write_bytes(render_workbook(ledger_sheets(year=None)))
@@ -257,11 +259,15 @@ def measure(projects: int, years: int, repeat: int, heavy: int, workdir: Path) -
         say(f"ledger_import {seconds:.2f} s, bare parse {bare:.2f} s")
         results["restore"] = entry(median_of(lambda: restore_backup(archive), heavy, before=empty))
         say(f"restore {results['restore']['median_s']:.2f} s")
-        for result in results.values():
-            result.update(projects=projects, years=years)
-        return {"results": results, "version": server_version(connection)}
+        return finish(results, projects, years, connection)
     finally:
         runner.teardown_databases(old)
+
+
+def finish(results: dict[str, Any], projects: int, years: int, connection: Any) -> dict[str, Any]:
+    for result in results.values():
+        result.update(projects=projects, years=years)
+    return {"results": results, "version": server_version(connection)}
 
 
 def fresh(selector: Callable[[Any], Any]) -> Any:
@@ -327,13 +333,27 @@ def run_child(database: str, projects: int, years: int, repeat: int, heavy: int)
         return json.loads(out.read_text())
 
 
-def committed() -> dict[str, Any]:
-    """bench/results.json as committed (the working copy when git has none)."""
-    shown = subprocess.run(["git", "show", "HEAD:bench/results.json"], cwd=ROOT,
+def results_file(projects: int, years: int) -> Path:
+    """bench/results.json for a city (20,000 × 5); bench/results-300x3.json and so on for another size."""
+    if (projects, years) == (20000, 5):
+        return RESULTS
+    return RESULTS.with_name(f"results-{projects}x{years}.json")
+
+
+def committed(path: Path) -> dict[str, Any]:
+    """The size's results as committed (the working copy when git has none)."""
+    shown = subprocess.run(["git", "show", f"HEAD:bench/{path.name}"], cwd=ROOT,
                            capture_output=True, text=True)  # fmt: skip
     if shown.returncode == 0:
         return json.loads(shown.stdout)
-    return json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def markers(projects: int, years: int) -> tuple[str, str]:
+    """docs/benchmarks.md keeps one table a size between its own markers."""
+    if (projects, years) == (20000, 5):
+        return START, END
+    return f"<!-- bench:start {projects}x{years} -->", f"<!-- bench:end {projects}x{years} -->"
 
 
 def slower(new: dict[str, Any], old: dict[str, Any]) -> list[str]:
@@ -394,26 +414,39 @@ def table(results: dict[str, Any], versions: dict[str, str], projects: int, year
     return "\n".join(lines)
 
 
+def write(path: Path, results: dict[str, Any], shown: str, projects: int, years: int) -> None:
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    start, end = markers(projects, years)
+    text = DOC.read_text(encoding="utf-8")
+    if start not in text:
+        text += f"\n### {projects:,} projects × {years} years\n\n{start}\n{end}\n"
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    DOC.write_text(f"{head}{start}\n{shown}\n{end}{tail}", encoding="utf-8")
+
+
 def main() -> int:
     projects = int(os.environ.get("BENCH_PROJECTS", "20000"))
     years = int(os.environ.get("BENCH_YEARS", "5"))
     repeat = int(os.environ.get("BENCH_REPEAT", "3"))
-    heavy = int(os.environ.get("BENCH_REPEAT_HEAVY", "1"))
-    old = committed()
+    heavy = (
+        int(os.environ.get("BENCH_REPEAT_HEAVY", "1"))
+        if os.environ.get("BENCH_HEAVY", "1") != "0"
+        else 0
+    )
+    chosen = os.environ.get("BENCH_DATABASES", ",".join(DATABASES)).split(",")
+    path = results_file(projects, years)
+    old = committed(path)
     results, versions = {}, {}
-    for database in DATABASES:
+    for database in (database for database in DATABASES if database in chosen):
         print(f"{DATABASES[database]}: {projects:,} projects × {years} years", file=sys.stderr)
         child = run_child(database, projects, years, repeat, heavy)
         results[database], versions[database] = child["results"], child["version"]
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    text = DOC.read_text(encoding="utf-8")
-    head, _, rest = text.partition(START)
-    _, _, tail = rest.partition(END)
-    DOC.write_text(f"{head}{START}\n{table(results, versions, projects, years)}\n{END}{tail}",
-                   encoding="utf-8")  # fmt: skip
-    print(table(results, versions, projects, years))
     regressions = slower(results, old)
+    if os.environ.get("BENCH_WRITE", "1") != "0":  # BENCH_WRITE=0: print the table, keep the files
+        write(path, results, table(results, versions, projects, years), projects, years)
+    print(table(results, versions, projects, years))
     if regressions:
         print("Slower than the committed bench/results.json by more than 20 %:", file=sys.stderr)
         for line in regressions:
