@@ -5,6 +5,7 @@ cannot read rather than silently guessing, so a typo in a production environment
 stops the server at start-up instead of running with the wrong setting.
 """
 
+import json
 import os
 import re
 from datetime import timedelta
@@ -45,6 +46,18 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_json_object(name: str) -> dict:
+    """A JSON object (``{"bucket_name": "kp-media"}``); unset is ``{}``."""
+    raw = env_str(name, "{}")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, got {raw!r}")
+    return value
 
 
 # DEBUG is off unless DEBUG=1 turns it on: under `make run` too, a reporter who opens another
@@ -156,6 +169,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: it pays for long analytical queries, not for a page's. At a city's
     # 20,000 projects it took 0.2 s of the lag levels' 0.97 s (docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# A read replica of the PostgreSQL primary (a streaming standby), for the figure pages' reads only:
+# the dashboard, rankings, lag list, board, briefing, their exports and the open data, as GETs
+# (core/replica.py says when a read goes there; docs/deployment.md what a user may see). Unset:
+# one database, no router. A user who changed data reads their figure pages from the primary this long.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 30)
+if DATABASE_REPLICA_URL:
+    replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("CONN_MAX_AGE", 0))
+    postgresql = "django.db.backends.postgresql"
+    if not DATABASES["default"]["ENGINE"] == replica["ENGINE"] == postgresql:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL is a PostgreSQL replica of DATABASE_URL's PostgreSQL database"
+        )
+    replica.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # The tests see the replica as the test database itself (Django's test mirror).
+    DATABASES["replica"] = {**replica, "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+    # Inside the session and audit middleware (they read and write the primary after the page),
+    # before django-axes, which stays last.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "core.replica.ReplicaReadsMiddleware"
+    )
 
 AUTH_USER_MODEL = "projects.User"
 LOGIN_URL = "login"
@@ -287,6 +323,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Where uploads, photos and jobs' files are kept, for every app server and worker alike
+# (docs/deployment.md): files under MEDIA_ROOT (a folder every machine mounts) unless
+# MEDIA_STORAGE names another storage class, with MEDIA_STORAGE_OPTIONS its options as a JSON
+# object; a province with an S3-compatible store installs django-storages and boto3 itself and
+# names storages.backends.s3.S3Storage. `manage.py check` (run by the production start) loads it.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")
+if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", MEDIA_STORAGE):
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must name a storage class, got {MEDIA_STORAGE!r}")
+STORAGES = {
+    "default": {"BACKEND": MEDIA_STORAGE, "OPTIONS": env_json_object("MEDIA_STORAGE_OPTIONS")},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -17,3 +17,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # (WAL, immediate transactions, busy timeout) are tested on a file database in a
     # subprocess: tests/security/test_sqlite_concurrent_writes.py.
     DATABASES["default"]["OPTIONS"].pop("transaction_mode", None)  # noqa: F405
+
+# The read replica (core/replica.py) as Django tests one: an alias on the test database itself
+# (a test mirror). Nothing reads it unless a test installs the router and its middleware, as
+# tests/core/test_replica.py does; every other test runs as a county does, on one database.
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {  # noqa: F405
+        **DATABASES["default"],  # noqa: F405
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),  # noqa: F405
+        "TEST": {"MIRROR": "default"},
+    }

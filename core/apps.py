@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from core import checks  # noqa: F401  (registers them)
         from core.middleware import remember_login_time
 
         user_logged_in.connect(remember_login_time, dispatch_uid="projects.login_time")

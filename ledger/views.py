@@ -20,6 +20,7 @@ from django.utils.http import content_disposition_header
 from core import filenames
 from core.capabilities import requires
 from core.http import AuthenticatedRequest
+from core.replica import figure_page
 from core.xlsx import XLSX, workbook_response
 from jobs.models import Job
 from jobs.rules import in_background
@@ -50,6 +51,7 @@ def template_download(request: AuthenticatedRequest) -> HttpResponse:
     return workbook_response(template_sheets(), filenames.LEDGER_TEMPLATE)
 
 
+@figure_page
 @requires("portfolio.view")
 def ledger_export(request: AuthenticatedRequest) -> HttpResponse:
     """The ledger of the register's current filter (or of a year), within the user's scope

@@ -13,6 +13,7 @@ from core import filenames
 from core.capabilities import requires
 from core.http import AuthenticatedRequest
 from core.params import note_bad, year_param
+from core.replica import figure_page
 from opendata.documents.package import (
     PUBLISHER,
     gaps,
@@ -26,6 +27,7 @@ from opendata.documents.package import (
 from opendata.selectors import year_to_publish, years_listed
 
 
+@figure_page
 @requires("opendata.publish")
 def opendata_page(request: AuthenticatedRequest) -> HttpResponse:
     years = years_listed()
@@ -69,6 +71,7 @@ def opendata_page(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "opendata/page.html", context)
 
 
+@figure_page
 @requires("opendata.publish")
 def oc4ids_download(request: AuthenticatedRequest) -> HttpResponse:
     year = year_param(request.GET)

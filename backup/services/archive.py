@@ -152,7 +152,7 @@ class _Checksummed:
 def _media_files(storage: Storage = default_storage, directory: str = "") -> Iterator[str]:
     try:
         folders, files = storage.listdir(directory)
-    except FileNotFoundError:  # no upload yet: MEDIA_ROOT does not exist
+    except FileNotFoundError:  # no upload yet: the storage has no such folder
         return
     for name in sorted(files):
         yield f"{directory}/{name}" if directory else name

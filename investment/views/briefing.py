@@ -24,6 +24,7 @@ from core.http import AuthenticatedRequest
 from core.models import PeriodKind
 from core.params import month_param
 from core.pdf import pdf_response, render_pdf
+from core.replica import figure_page
 from core.xlsx import workbook_response
 from investment.documents import exports
 from investment.documents.briefing import (
@@ -72,6 +73,7 @@ def _query(*, kind: str, year: int, month: int) -> str:
     return urlencode({"kind": kind, "year": year, "month": month})
 
 
+@figure_page
 @requires("briefing.read", post="briefing.write_note")
 def briefing(request: AuthenticatedRequest) -> HttpResponse:
     """Choose a period, edit its 下步工作打算 (office), download the PDF."""
@@ -115,6 +117,7 @@ def briefing(request: AuthenticatedRequest) -> HttpResponse:
     )  # fmt: skip
 
 
+@figure_page
 @requires("briefing.read")
 def briefing_pdf(request: AuthenticatedRequest) -> HttpResponse:
     form, due = _asked_briefing(request.GET)
@@ -150,6 +153,7 @@ def briefing_pdf(request: AuthenticatedRequest) -> HttpResponse:
     return pdf_response(data, filenames.briefing(year=year, month=month, kind=kind))
 
 
+@figure_page
 @requires("briefing.read")
 def briefing_batches_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     """三个一批 of the briefing's period as a workbook: the year's batches through its quarter."""

@@ -25,6 +25,7 @@ from core.capabilities import own_unit, requires
 from core.http import AuthenticatedRequest
 from core.lists import paginate
 from core.models import PeriodKind
+from core.replica import figure_page
 from core.xlsx import XLSX, workbook_response
 from investment import rules
 from investment.documents import exports
@@ -65,6 +66,7 @@ def _xlsx(
 PROJECTS_RANKED = 50  # the rankings page lists the first ones; nothing below them is a rank
 
 
+@figure_page
 @requires("portfolio.view")
 def rankings(request: AuthenticatedRequest) -> HttpResponse:
     kind = periods.kind_asked(request.GET)
@@ -130,6 +132,7 @@ def _period_query(request: AuthenticatedRequest, year: int, month: int) -> str:
     return urlencode(query)
 
 
+@figure_page
 @requires("portfolio.view")
 def lag_page(request: AuthenticatedRequest) -> HttpResponse:
     form, period = asked_period(request)
@@ -160,6 +163,7 @@ def lag_page(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@figure_page
 @requires("portfolio.view")
 def board_page(request: AuthenticatedRequest) -> HttpResponse:
     form, period = asked_period(request)

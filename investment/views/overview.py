@@ -27,6 +27,7 @@ from bonds.selectors import clock_row, fund_totals, special_bond_clock, with_clo
 from core.capabilities import requires
 from core.http import AuthenticatedRequest
 from core.models import money
+from core.replica import figure_page
 from investment import rules
 from investment.documents import charts
 from investment.documents.timeline import timeline_svg
@@ -62,6 +63,7 @@ from supervision.selectors import escalations
 DASHBOARD_ESCALATIONS = 10
 
 
+@figure_page
 @requires("portfolio.view")
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     form, period = asked_period(request)

@@ -133,10 +133,13 @@ def delete(entry: dict[str, Any]) -> None:
 
 def drop_stale() -> None:
     """Delete anyone's preview left unconfirmed for longer than ``PENDING_MAX_AGE``."""
-    if not default_storage.exists(PENDING_FOLDER):
+    try:  # not exists(): an object store (S3) keeps files by name and has no folder that exists
+        names = default_storage.listdir(PENDING_FOLDER)[1]
+    except FileNotFoundError:  # nothing uploaded yet
         return
     stale_before = timezone.now() - PENDING_MAX_AGE
-    for name in default_storage.listdir(PENDING_FOLDER)[1]:
+    for name in names:
         path = f"{PENDING_FOLDER}/{name}"
-        if default_storage.get_modified_time(path) < stale_before:
-            default_storage.delete(path)
+        with contextlib.suppress(FileNotFoundError):  # confirmed or cancelled meanwhile
+            if default_storage.get_modified_time(path) < stale_before:
+                default_storage.delete(path)
