@@ -94,6 +94,7 @@ ACTIONS = {
     "security_reset_decide": "安全管理：确认或驳回重置密码",
     "reporters_upload": "导入填报员",
     "reporters_template": "下载填报员导入模板",
+    "reporters_passwords": "查看导入填报员的初始密码",
     "unit_list": "责任单位",
     "unit_create": "新增责任单位",
     "unit_edit": "修改责任单位",

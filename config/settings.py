@@ -347,6 +347,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # An upload with more rows than this (a city's ledger) is previewed and imported in the background,
 # its progress on a page of its own; a county's (50–300 projects) still within the request.
 LEDGER_BACKGROUND_ROWS = env_int("LEDGER_BACKGROUND_ROWS", 2000)
+# 导入填报员 of more people than this is confirmed in the background: each account's password hash
+# takes about 0.25 s here (PBKDF2, Django's 1,000,000 rounds), so 30 people take 8 s in the request
+# and the most a list may hold (500) two minutes. Their initial passwords are sealed for the
+# browser that confirmed (accounts/services/initial_passwords.py).
+PEOPLE_BACKGROUND_ROWS = env_int("PEOPLE_BACKGROUND_ROWS", 30)
 LEDGER_MAX_BYTES = env_int("LEDGER_MAX_BYTES", 100 * 1024 * 1024)
 LEDGER_MAX_UNZIPPED_BYTES = env_int("LEDGER_MAX_UNZIPPED_BYTES", 1024 * 1024 * 1024)
 LEDGER_MAX_SHARED_STRINGS = env_int("LEDGER_MAX_SHARED_STRINGS", 2_000_000)

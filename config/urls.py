@@ -36,6 +36,11 @@ urlpatterns = [
     ),
     path("people/import/", people.reporters_upload, name="reporters_upload"),
     path("people/import/template/", people.reporters_template, name="reporters_template"),
+    path(
+        "people/import/<uuid:job_id>/passwords/",
+        people.reporters_passwords,
+        name="reporters_passwords",
+    ),
     path("units/", units.unit_list, name="unit_list"),
     path("units/new/", units.unit_edit, name="unit_create"),
     path("units/<int:pk>/", units.unit_edit, name="unit_edit"),

@@ -13,6 +13,7 @@ worker starts) runs its job again or fails it with the reason. ``jobs_prune`` de
 more than ``JOBS_KEEP_DAYS`` ago (the job, its result file, the task queue's row).
 """
 
+import contextlib
 import logging
 import os
 import socket
@@ -285,7 +286,7 @@ ENDED = (Job.State.DONE, Job.State.FAILED)
 
 def jobs_prune(now: datetime | None = None) -> Pruned:
     """Delete the jobs that ended more than ``JOBS_KEEP_DAYS`` ago (one never finished: created
-    then) with their result files, and the task queue's rows finished as long ago (whatever job
+    then) with their result files (every file in the job's folder), and the task queue's rows finished as long ago (whatever job
     they ran, the task of a job kept is kept). A queued or running job, and its task, is never
     deleted: the rows go in one transaction, the files after it."""
     before = (now or timezone.now()) - timedelta(days=settings.JOBS_KEEP_DAYS)
@@ -297,11 +298,20 @@ def jobs_prune(now: datetime | None = None) -> Pruned:
         Job.objects.filter(pk__in=[pk for pk, _ in doomed]).delete()
         results = _prune_task_results(before)
     files = 0
-    for name in {name for _, name in doomed if name}:
+    for name in set().union(*(_files_of(pk, name) for pk, name in doomed)):
         if default_storage.exists(name):
             default_storage.delete(name)
             files += 1
     return Pruned(jobs=len(doomed), task_results=results, files=files)
+
+
+def _files_of(pk: Any, result_file: str) -> set[str]:
+    """A job's result file and whatever else its runs left in its folder (a run that died)."""
+    names = {result_file} if result_file else set()
+    folder = f"{FILES_FOLDER}/{pk}"
+    with contextlib.suppress(FileNotFoundError):
+        names |= {f"{folder}/{name}" for name in default_storage.listdir(folder)[1]}
+    return names
 
 
 def _prune_task_results(before: datetime) -> int:

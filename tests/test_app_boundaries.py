@@ -24,7 +24,8 @@ MAY_IMPORT = {
     # background work: a job's page and its worker; each app's work is its own (ledger/tasks.py)
     "jobs": {"core"},
     "projects": {"core", "audit"},
-    "accounts": {"core", "audit", "projects"},
+    # 导入填报员 of a city's size runs as a job (accounts/tasks.py)
+    "accounts": {"core", "audit", "jobs", "projects"},
     "bonds": {"core", "audit", "projects"},
     # never investment: a notice's figures are investment's
     "supervision": {"core", "audit", "projects"},

@@ -22,6 +22,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from accounts.tasks import reporters_import_job
 from batches.models import Batch, BatchEntry
 from bonds.models import FundApplication, FundAttachment, FundSpending
 from core.capabilities import can, capabilities_of, has_business, needed_for
@@ -182,6 +183,7 @@ CASES = [
     ("reporters_upload", None, "get"),
     ("reporters_upload", None, "post"),
     ("reporters_template", None, "get"),
+    ("reporters_passwords", "the administrator's import job", "post"),
     ("unit_list", None, "get"),
     ("unit_create", None, "get"),
     ("unit_edit", "a unit", "get"),
@@ -271,6 +273,7 @@ def sample_object(target: str | None):
         "other unit's batch entry": lambda: batch_entry(2),
         "the officer's job": officer_job,
         "the officer's job with a file": officer_job_file,
+        "the administrator's import job": admin_import_job,
     }
     return objects[target]() if target in objects else None
 
@@ -290,6 +293,16 @@ def officer_job_file() -> Job:
         job.result_file = default_storage.save(f"jobs/{job.pk}/结果.zip", ContentFile(b"PK"))
         job.save(update_fields=["result_file"])
     return job
+
+
+def admin_import_job() -> Job:
+    """A finished background 导入填报员 of the system administrator's (its passwords shown)."""
+    return Job.objects.get_or_create(
+        title="导入填报员",
+        started_by=User.objects.get(username="admin"),
+        task_path=reporters_import_job.module_path,
+        defaults={"state": Job.State.DONE},
+    )[0]
 
 
 def batch_entry(serial: int) -> BatchEntry:
@@ -433,6 +446,7 @@ def url_for(name: str, target: str | None) -> str:
         "other unit's batch": lambda: [batch_entry(2).batch_id],
         "the officer's job": lambda: [officer_job().pk],
         "the officer's job with a file": lambda: [officer_job_file().pk],
+        "the administrator's import job": lambda: [admin_import_job().pk],
         "own batch entry": lambda: [batch_entry(1).pk],
         "other unit's batch entry": lambda: [batch_entry(2).pk],
     }

@@ -7,7 +7,9 @@ the security administrator grants roles and units. The unit is kept as the accou
 An upload is checked whole first (the preview, whose file waits on the server:
 `projects.previews`); the confirmation reads that file again, checks it again and creates every
 account or none, once however often it is confirmed. Every bad row is named as
-``sheet!row: column: reason``.
+``sheet!row: column: reason``. A list longer than ``PEOPLE_BACKGROUND_ROWS`` is confirmed by a
+background job (`accounts/tasks.py`: each account's password hash takes a quarter of a second),
+which reports its progress and hands the initial passwords over inside the import's transaction.
 
 The file is opened by `core.workbooks`, the reader of every uploaded workbook, with limits
 for a list of a few hundred people: whatever the file declares, it costs at most what its size
@@ -17,6 +19,7 @@ nothing (the closest-unit suggestion least of all) compares a 32,000-character n
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -93,6 +96,19 @@ def read_reporters(data: Source) -> ReportersFile:
     try:
         with workbooks.opened(data, filename="填报员.xlsx", limits=LIMITS) as book:
             return _checked(book.sheets[0]) if book.sheets else ReportersFile(problems=[EMPTY])
+    except WorkbookRefused as error:
+        raise ValidationError(error.reason) from None
+
+
+def reporters_count(data: Source) -> int:
+    """About how many people the file lists (its first sheet's non-blank rows, unchecked): a
+    quick look that decides whether its confirmation runs in the background."""
+    try:
+        with workbooks.opened(data, filename="填报员.xlsx", limits=LIMITS) as book:
+            if not book.sheets:
+                return 0
+            sheet = book.sheets[0]
+            return sum(1 for _ in sheet.rows(max(len(sheet.header()), 1)))
     except WorkbookRefused as error:
         raise ValidationError(error.reason) from None
 
@@ -179,19 +195,37 @@ class Imported:
     created: list[tuple[User, str]] = field(default_factory=list)  # account, initial password
 
 
+Progress = Callable[..., None]  # jobs.services.Progress: progress(read=…, total=…, phase=…)
+HandOver = Callable[[list[tuple[User, str]]], None]
+
+
+def _unreported(**_: Any) -> None:
+    return None
+
+
 @audited("导入填报员")
 @transaction.atomic
 def reporters_import(
-    *, user: User, data: Source, dry_run: bool, preview: str | None = None
+    *,
+    user: User,
+    data: Source,
+    dry_run: bool,
+    preview: str | None = None,
+    progress: Progress | None = None,
+    hand_over: HandOver | None = None,
 ) -> Imported:
     """Check the file; unless ``dry_run``, create every account (no role, the sheet's unit
     requested, a generated initial password) or, when any row is bad, none. ``preview`` is the
     token of the preview being confirmed: claimed first (`projects.previews.claim`), so a
     preview confirmed twice, even at the same moment, creates its accounts once and the second
-    is refused as imported already."""
+    is refused as imported already. ``progress`` hears the accounts made one by one;
+    ``hand_over`` gets the accounts and their initial passwords before the transaction ends
+    (a job seals them there: if it fails, no account is made)."""
     require(user, "accounts.keep")
+    report = progress or _unreported
     if not dry_run and preview is not None:
         claim(token=preview, kind=ConfirmedUpload.Kind.REPORTERS, user=user)
+    report(phase="检查名单")
     checked = read_reporters(data)
     result = Imported(checked)
     if checked.problems or dry_run:
@@ -199,12 +233,16 @@ def reporters_import(
         said = f"发现{len(checked.problems)}处问题" if checked.problems else "预览"
         journal.note(f"{said}，未导入")
         return result
-    for reporter in checked.reporters:
+    report(total=len(checked.reporters), phase="建立账号")
+    for number, reporter in enumerate(checked.reporters, 1):
         result.created.append(
             account_create(
                 user=user, username=reporter.username, name=reporter.name,
                 phone=reporter.phone, requested_unit=reporter.unit,
             )
         )  # fmt: skip
+        report(read=number, written=number)
+    if hand_over is not None:
+        hand_over(result.created)
     journal.note("导入填报员：" + "、".join(account.username for account, _ in result.created))
     return result

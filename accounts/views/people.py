@@ -5,10 +5,17 @@ Thin views over `accounts.services.people`, `accounts.services.password_resets` 
 the session, a message or the audit trail), so the administrator can hand it over and nobody
 can read it later. An account with a business role gets no password here: 申请重置密码 asks the
 security administrator, who confirms on 安全管理 and sees the one-time password instead.
+
+A list of more than ``PEOPLE_BACKGROUND_ROWS`` people is confirmed by a background job
+(`accounts/tasks.py`, its progress on the job's page); its initial passwords are sealed for this
+browser alone (`accounts.services.initial_passwords`: the opening key in a cookie only the
+passwords' page of that job receives) and shown once there.
 """
 
 from typing import Any
+from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -20,6 +27,7 @@ from django_tables2 import Table
 from accounts.filters import PeopleFilter
 from accounts.forms import AccountForm
 from accounts.selectors import pending_resets
+from accounts.services.initial_passwords import KEY_MAX_AGE, passwords_open
 from accounts.services.password_resets import (
     password_reset_request,
     password_reset_withdraw,
@@ -32,14 +40,22 @@ from accounts.services.people import (
     active_refusal,
     reset_refusal,
 )
-from accounts.services.people_import import MAX_BYTES, reporters_import, template_sheets
+from accounts.services.people_import import (
+    MAX_BYTES,
+    reporters_count,
+    reporters_import,
+    template_sheets,
+)
 from accounts.tables import PeopleTable
-from core import filenames
+from accounts.tasks import reporters_import_job
+from core import filenames, sealed
 from core.capabilities import needs, requires
 from core.errors import error_text
 from core.http import AuthenticatedRequest
 from core.lists import ListPage
 from core.xlsx import workbook_response
+from jobs.models import Job
+from jobs.services import job_start
 from projects import previews
 from projects.models import PasswordResetRequest, User
 from projects.previews import Previews
@@ -164,6 +180,8 @@ def reporters_template(request: AuthenticatedRequest) -> HttpResponse:
 
 
 REPORTER_PREVIEWS = Previews(key="reporter_previews", folder="reporter-uploads")
+RECENT_JOBS = 5  # background imports listed on the upload page
+KEY_COOKIE = "initial_passwords_key"  # the opening key of a job's sealed initial passwords
 
 
 @requires("accounts.keep")
@@ -198,6 +216,16 @@ def reporters_upload(request: AuthenticatedRequest) -> HttpResponse:
         if result.file.problems:
             REPORTER_PREVIEWS.forget(request, pending)
         context |= {"result": result, "filename": pending.filename, "pending": pending}
+    return _upload_page(request, context)
+
+
+def _upload_page(request: AuthenticatedRequest, context: dict[str, Any]) -> HttpResponse:
+    """导入填报员's page, with the administrator's latest background imports (their pages are
+    reached from here again) and the size that goes to the background."""
+    context["background_rows"] = settings.PEOPLE_BACKGROUND_ROWS
+    context["jobs"] = Job.objects.filter(
+        started_by=request.user, task_path=reporters_import_job.module_path
+    )[:RECENT_JOBS]
     return render(request, "accounts/people_import.html", context)
 
 
@@ -211,6 +239,15 @@ def _reporters_confirm(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("reporters_upload")
     try:
         with previews.opened(pending) as file:
+            people = reporters_count(file)
+    except ValidationError as error:
+        previews.delete(pending.path)
+        messages.error(request, error_text(error))
+        return redirect("reporters_upload")
+    if people > settings.PEOPLE_BACKGROUND_ROWS:
+        return _reporters_confirm_in_background(request, pending)
+    try:
+        with previews.opened(pending) as file:
             result = reporters_import(
                 user=request.user, data=file, dry_run=False, preview=pending.token
             )
@@ -221,9 +258,61 @@ def _reporters_confirm(request: AuthenticatedRequest) -> HttpResponse:
         previews.delete(pending.path)
     if not result.created:  # the database changed since the preview: its problems now
         context = {"max_mb": MAX_BYTES // 1024 // 1024, "result": result}
-        return render(
-            request, "accounts/people_import.html", context | {"filename": pending.filename}
-        )
+        return _upload_page(request, context | {"filename": pending.filename})
     return render(
         request, "accounts/people_password.html", {"accounts": result.created, "imported": True}
     )
+
+
+def _reporters_confirm_in_background(
+    request: AuthenticatedRequest, pending: previews.Pending
+) -> HttpResponse:
+    """The job that creates the accounts; this browser alone gets the key to their passwords."""
+    opening_key, sealing_key = sealed.key_pair()
+    job = job_start(
+        task=reporters_import_job,
+        title=f"导入填报员：{pending.filename}",
+        user=request.user,
+        back_url=reverse("reporters_upload"),
+        token=pending.token,
+        path=pending.path,
+        filename=pending.filename,
+        sealing_key=sealing_key,
+    )
+    response = redirect("job_progress", job.pk)
+    response.set_cookie(
+        KEY_COOKIE,
+        opening_key,
+        max_age=KEY_MAX_AGE,
+        path=reverse("reporters_passwords", args=[job.pk]),  # sent to that page alone
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
+@requires("accounts.keep", methods=["POST"])
+def reporters_passwords(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
+    """A background import's initial passwords, shown once to the browser that confirmed it
+    (another's job: 404); the file and this browser's key are gone after it."""
+    job = get_object_or_404(
+        Job,
+        pk=job_id,
+        started_by=request.user,
+        task_path=reporters_import_job.module_path,
+        state=Job.State.DONE,
+    )
+    try:
+        accounts = passwords_open(
+            user=request.user, job=job, opening_key=request.COOKIES.get(KEY_COOKIE)
+        )
+    except ValidationError as error:
+        return render(
+            request, "accounts/people_password_gone.html", {"job": job, "reason": error_text(error)}
+        )
+    response = render(
+        request, "accounts/people_password.html", {"accounts": accounts, "imported": True}
+    )
+    response.delete_cookie(KEY_COOKIE, path=request.path, samesite="Strict")
+    return response

@@ -2,6 +2,9 @@
 the database the live server serves, files on disk for both, its jobs paced by ``pauses`` (the
 environment's PROGRESS_PAUSE, PHASE_PAUSE) so the browser sees them move.
 
+``paced_worker`` runs one for the whole journey; ``Workers`` lets a journey stop it mid-way and
+start another, as a machine's service is stopped and started.
+
 PostgreSQL only: SQLite has one writer, and while a job's one transaction runs every page that
 saves its session (each does, for the idle limit) waits for it (docs/architecture.md)."""
 
@@ -18,9 +21,8 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def paced_worker(settings: Any, tmp_path: Path, **pauses: str) -> Iterator[subprocess.Popen]:
-    """The worker's process while the journey runs (a fixture's ``yield from``); stopped after
-    it, its log printed (shown when the journey fails) and its exit checked."""
+def worker_environment(settings: Any, tmp_path: Path, **pauses: str) -> dict[str, str]:
+    """What a worker subprocess runs with; the live server's files put on disk beside it."""
     if connection.vendor != "postgresql":
         pytest.skip("on SQLite the pages wait for the job's transaction: PostgreSQL's journey")
     media = tmp_path / "media"
@@ -32,7 +34,7 @@ def paced_worker(settings: Any, tmp_path: Path, **pauses: str) -> Iterator[subpr
         },
     }
     db = connection.settings_dict
-    env = {
+    return {
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),
         "MEDIA_ROOT": str(media),
@@ -41,14 +43,65 @@ def paced_worker(settings: Any, tmp_path: Path, **pauses: str) -> Iterator[subpr
         ),
         **pauses,
     }
-    process = subprocess.Popen(
+
+
+def start_worker(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
         [sys.executable, "-m", "tests.jobs.slow_worker", "--interval", "0.2"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
+
+
+def stopped(process: subprocess.Popen, *, at_once: bool = False) -> str:
+    """Stop the worker (SIGTERM: it finishes its task first; ``at_once``: SIGKILL, as a power
+    cut or a service manager's stop past its timeout) and reap it; its log."""
+    process.send_signal(signal.SIGKILL if at_once else signal.SIGTERM)
+    output, _ = process.communicate(timeout=60)  # reaped: its process id is gone
+    print(output[-5000:])
+    return output
+
+
+def paced_worker(settings: Any, tmp_path: Path, **pauses: str) -> Iterator[subprocess.Popen]:
+    """The worker's process while the journey runs (a fixture's ``yield from``); stopped after
+    it, its log printed (shown when the journey fails) and its exit checked."""
+    process = start_worker(worker_environment(settings, tmp_path, **pauses))
     try:
         yield process
     finally:
-        process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=60)
-        print(output[-5000:])
+        output = stopped(process)
         assert process.returncode == 0, output[-3000:]
+
+
+class Workers:
+    """One worker at a time, stopped and started again by the journey."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.process: subprocess.Popen | None = None
+        self.logs: list[str] = []
+
+    def start(self) -> None:
+        assert self.process is None, "a worker is running already"
+        self.process = start_worker(self.env)
+
+    def kill(self) -> None:
+        assert self.process is not None, "no worker is running"
+        self.logs.append(stopped(self.process, at_once=True))
+        self.process = None
+
+    def close(self) -> None:
+        if self.process is not None:
+            process, self.process = self.process, None
+            output = stopped(process)
+            assert process.returncode == 0, output[-3000:]
+
+
+def restartable_workers(settings: Any, tmp_path: Path, **pauses: str) -> Iterator[Workers]:
+    """``Workers`` for a journey (a fixture's ``yield from``), one started; the last stopped
+    after it."""
+    workers = Workers(worker_environment(settings, tmp_path, **pauses))
+    workers.start()
+    try:
+        yield workers
+    finally:
+        workers.close()

@@ -91,6 +91,15 @@ def test_jobs_ended_longer_ago_than_kept_go_with_their_files_and_task_rows(histo
     }
 
 
+def test_a_file_a_dead_run_left_in_a_jobs_folder_goes_with_the_job(history):
+    left = f"jobs/{history['refused_long_ago'].pk}/initial-passwords-1.sealed"
+    default_storage.save(left, ContentFile(b"S1"))
+
+    output = command("jobs_prune")
+
+    assert "2个结果文件" in output and not default_storage.exists(left)
+
+
 def test_pruning_again_deletes_nothing_more(history):
     command("jobs_prune")
 
