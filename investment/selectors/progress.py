@@ -1,4 +1,5 @@
-"""Project-level progress: lag warnings (滞后项目), the 挂图作战 board and project rankings.
+"""Project-level progress: lag warnings (滞后项目) and the 挂图作战 board (the project ranking:
+`investment.selectors.rankings`).
 
 Each reads a fixed number of queries — the plan rows with their sums, the milestones, the
 reports by month — so a page's query count does not depend on the number of projects.
@@ -146,60 +147,22 @@ def progress_rows(
 ) -> list[tuple[PlanProgress, dict[str, Any]]]:
     """``plan_progress`` read as plain values (no model instances: a city's thousands of rows
     cost a fraction), each with the values of the ``extra`` annotations."""
+    rows = plan_progress(year=year, month=month, plans=plans).annotate(**extra)
+    return as_progress(rows.values(*PROGRESS_VALUES.values(), *extra), month=month)
+
+
+def as_progress(
+    rows: Iterable[dict[str, Any]], *, month: int
+) -> list[tuple[PlanProgress, dict[str, Any]]]:
+    """`PlanProgress` of each row of ``plan_progress(...).values(*PROGRESS_VALUES.values())``."""
     levels = dict(Level.choices)
     schedule = rules.time_progress(month)
-    rows = plan_progress(year=year, month=month, plans=plans).annotate(**extra)
     result = []
-    for row in rows.values(*PROGRESS_VALUES.values(), *extra):
+    for row in rows:
         values = {name: row[source] for name, source in PROGRESS_VALUES.items()}
         values |= {"level": str(levels[row["level"]]), "completed": money(row["completed"])}
         result.append((PlanProgress(time_progress=schedule, **values), row))
     return result
-
-
-# --- project ranking ---------------------------------------------------------------
-
-
-def project_ranking(
-    period: Period,
-    *,
-    level: str | None = None,
-    unit_id: int | None = None,
-    industry: str | None = None,
-    limit: int | None = None,
-) -> list[PlanProgress]:
-    """Plan rows ranked by completion rate (rows with no plan money last), then by code; the
-    first ``limit`` of them when asked. One query; two with ``limit``: every row's plan and
-    completed money and code are read as plain values and ranked here (`ranking_key`, the
-    same order), and only the first ``limit`` rows are read in full (a city's 12,000 rows
-    built as `PlanProgress` for a page that shows 50 took most of its time)."""
-    plans = AnnualPlan.objects.all()
-    if level:
-        plans = plans.filter(level=level)
-    if unit_id:
-        plans = plans.filter(project__unit=unit_id)
-    if industry:
-        plans = plans.filter(project__industry=industry)
-    if limit is not None:
-        ranked = ("pk", "project__code", "planned_investment", "completed")
-        figures = plan_progress(year=period.year, month=period.month, plans=plans).values_list(
-            *ranked
-        )
-        first = sorted(
-            figures,
-            key=lambda row: ranking_key(rules.percent(money(row[3]), row[2]), code=row[1]),
-        )[:limit]
-        plans = plans.filter(pk__in=[row[0] for row in first])
-    rows = [
-        progress for progress, _ in progress_rows(year=period.year, month=period.month, plans=plans)
-    ]
-    return sorted(rows, key=lambda row: ranking_key(row.completion_rate, code=row.code))
-
-
-def ranking_key(completion_rate: Decimal | None, *, code: str) -> tuple[bool, Decimal, str]:
-    """The project ranking's order: by completion rate, highest first, rows with no plan money
-    (no rate) last, then by code."""
-    return (completion_rate is None, -(completion_rate or ZERO), code)
 
 
 # --- due to start --------------------------------------------------------------------

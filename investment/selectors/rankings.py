@@ -1,4 +1,5 @@
-"""Unit rankings (单位考核排名) and the 红黑榜, as DESIGN.md §3 pins them.
+"""Unit rankings (单位考核排名) and the 红黑榜, as DESIGN.md §3 pins them; the project ranking
+(项目完成率排名, `project_ranking`: projects are ranked by completion rate).
 
 A unit's score at (Y, m) = Σ weight × indicator over the indicators of
 `investment.rules.indicators` (I1 投资完成 … I5 按时报送), each computed from the unit's counts.
@@ -15,13 +16,16 @@ submitted or approved, from the ledger or sent by the end of its due day (``repo
 """
 
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import reduce
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, FloatField, Q, QuerySet, Sum, Value
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Cast, Coalesce, NullIf
 
 from core.models import money
 from investment import rules
@@ -36,9 +40,17 @@ from investment.rules.indicators import (
 from investment.rules.periods import Period, report_deadline
 from investment.rules.reporting import expected_count, report_expected
 from investment.selectors.portfolio import counted_reports
+from investment.selectors.progress import (
+    PROGRESS_VALUES,
+    PlanProgress,
+    as_progress,
+    plan_progress,
+)
 from projects.models import AnnualPlan, Milestone, Project
 from projects.rules import milestone_unit, started_q
 from supervision.models import Finding
+
+ZERO = Decimal(0)
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -277,3 +289,93 @@ def unit_ranking(period: Period) -> Ranking:
     for position, score in enumerate(ranked, start=1):
         score.rank = position
     return Ranking(year=year, month=month, settings=settings, units=ranked)
+
+
+# --- project ranking ---------------------------------------------------------------
+
+
+def project_ranking(
+    period: Period,
+    *,
+    level: str | None = None,
+    unit_id: int | None = None,
+    industry: str | None = None,
+    limit: int | None = None,
+) -> list[PlanProgress]:
+    """Plan rows ranked by completion rate (rows with no plan money last), then by code
+    (`ranking_key`); the first ``limit`` of them when asked. One query (see below).
+
+    With ``limit`` the database ranks the rows (`ranking_rate`) and only the first ones are
+    read, twice ``limit`` of them (a city's 12,000 rows read and ranked here cost the page 0.04 s
+    of its 0.24 s of CPU); they are ranked again here by `ranking_key`, and when
+    the database's cut after them is not clearly below the ``limit``-th row (rows on the same
+    rate, as in a January where most rows are at 0 %), every row is read and ranked here, as
+    without ``limit`` (a second query)."""
+    plans = AnnualPlan.objects.all()
+    if level:
+        plans = plans.filter(level=level)
+    if unit_id:
+        plans = plans.filter(project__unit=unit_id)
+    if industry:
+        plans = plans.filter(project__industry=industry)
+    year, month = period.year, period.month
+    rows: Iterable[dict[str, Any]] | None = None
+    if limit is not None:
+        first = list(
+            plan_progress(year=year, month=month, plans=plans)
+            .annotate(ranking_rate=ranking_rate())
+            .order_by(*RANKING_ORDER)
+            .values(*PROGRESS_VALUES.values(), "ranking_rate")[: 2 * limit]
+        )
+        every = len(first) < 2 * limit  # every row read
+        if (
+            every
+            or limit
+            and clearly_below(first[-1]["ranking_rate"], first[limit - 1]["ranking_rate"])
+        ):
+            rows = first
+    if rows is None:
+        rows = plan_progress(year=year, month=month, plans=plans).values(*PROGRESS_VALUES.values())
+    ranked = sorted(
+        (progress for progress, _ in as_progress(rows, month=month)),
+        key=lambda row: ranking_key(row.completion_rate, code=row.code),
+    )
+    return ranked if limit is None else ranked[:limit]
+
+
+def ranking_key(completion_rate: Decimal | None, *, code: str) -> tuple[bool, Decimal, str]:
+    """The project ranking's order: by completion rate, highest first, rows with no plan money
+    (no rate) last, then by code."""
+    return (completion_rate is None, -(completion_rate or ZERO), code)
+
+
+# `ranking_key`'s order in the database, for reading a page's first rows only: the rate as a
+# float (PostgreSQL's numeric division keeps 16 significant digits, SQLite sums and divides
+# floats), so two rows whose rates differ in the 15th digit, or are equal but computed from
+# different sums, may come in either order. The rows read are ranked again by `ranking_key`,
+# and the rows not read are trusted to rank below only when `clearly_below` says so: their
+# rate, whatever its error, is below that of the last row shown. `tests/investment/
+# test_project_ranking.py` holds the page's rows to the whole ranking's on random data.
+RATE_ERROR = 1e-9  # relative, and absolute: far above either database's rounding
+
+
+def ranking_rate() -> CombinedExpression:
+    """The completed investment × 100 / the plan (NULL without plan money), in floats (on
+    SQLite an integer sum divided by an integer plan would be divided whole)."""
+    completed = Cast(Coalesce(F("completed"), Value(ZERO)), FloatField())
+    plan = NullIf(Cast("planned_investment", FloatField()), Value(0.0))
+    return completed * Value(100.0) / plan
+
+
+RANKING_ORDER = (F("ranking_rate").desc(nulls_last=True), F("project__code").asc())
+
+
+def clearly_below(rate: float | None, than: float | None) -> bool:
+    """Whether a row the database ranks at ``rate`` (`ranking_rate`) ranks after one it ranks
+    at ``than`` by `ranking_key`, whatever the rounding of each (a rate below the other by
+    more than their errors; any rate before none)."""
+    if than is None:
+        return False
+    if rate is None:
+        return True
+    return rate * (1 + RATE_ERROR) + RATE_ERROR < than * (1 - RATE_ERROR) - RATE_ERROR

@@ -41,10 +41,9 @@ from investment.selectors.progress import (
     BoardRow,
     LagRows,
     board,
-    project_ranking,
     with_marks,
 )
-from investment.selectors.rankings import Ranking, unit_ranking
+from investment.selectors.rankings import Ranking, project_ranking, unit_ranking
 from investment.tables import (
     ROWS_PER_PAGE,
     LagData,

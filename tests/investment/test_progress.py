@@ -17,8 +17,8 @@ from investment.selectors.progress import (
     board,
     board_colour,
     lag_warnings,
-    project_ranking,
 )
+from investment.selectors.rankings import project_ranking
 from projects.models import Project
 from tests import builders
 from tests.builders import sheet

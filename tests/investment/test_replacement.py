@@ -12,8 +12,8 @@ from django.urls import reverse
 from investment.rules.periods import Period
 from investment.selectors.explain import UnknownUnit, explain_unit
 from investment.selectors.portfolio import portfolio_summary, reporting_status
-from investment.selectors.progress import LagReason, board, lag_warnings, project_ranking
-from investment.selectors.rankings import unit_ranking
+from investment.selectors.progress import LagReason, board, lag_warnings
+from investment.selectors.rankings import project_ranking, unit_ranking
 from projects.models import AnnualPlan, Level, Nature, Project, Stage
 from projects.services.register import plan_update, project_replace
 from tests import builders
