@@ -193,6 +193,19 @@ if DATABASE_REPLICA_URL:
         MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "core.replica.ReplicaReadsMiddleware"
     )
 
+# Figures kept under the data version (`investment.selectors.figure_cache`): each process its own copy, which
+# no write leaves stale (the version is in the database). Several app servers may share one
+# (Redis or a database table) instead. The time limit only bounds a version that failed to move on.
+FIGURE_CACHE_SECONDS = env_int("FIGURE_CACHE_SECONDS", 15 * 60)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "figures",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
+
 AUTH_USER_MODEL = "projects.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"

@@ -7,3 +7,6 @@ class InvestmentConfig(AppConfig):
 
     def ready(self):
         from investment import signals  # noqa: F401  (re-judges reports when a project changes)
+        from investment.selectors import figure_cache
+
+        figure_cache.install()  # the data version moves on after every write (cached figures)

@@ -525,3 +525,18 @@ class QualityFlag(Versioned):
     @property
     def examined(self) -> bool:
         return self.status == self.Status.ACCEPTED
+
+
+class DataVersion(models.Model):
+    """One row whose ``token`` is drawn anew after every committed write a figure may read
+    (`investment.selectors.figure_cache`): the figures kept in the cache are keyed on it. A token, not a
+    counter: a database put back from an older copy never brings back a value some figure was
+    kept under. Not backed up: a restore's own writes give it a new one."""
+
+    token = models.CharField("数据版本", max_length=32)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数据版本"
+
+    def __str__(self) -> str:
+        return self.token

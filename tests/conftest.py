@@ -1,6 +1,7 @@
 from contextlib import ExitStack
 
 import pytest
+from django.core.cache import caches
 
 from tests.cast import Cast
 from tests.counties import (  # noqa: F401  (fixtures for every test)
@@ -71,7 +72,10 @@ def _django_db_helper(_prebuilt, _cleanup, _django_db_helper):
 
 @pytest.fixture(autouse=True)
 def _database(db):
-    """Every test here touches the database through the real stack."""
+    """Every test here touches the database through the real stack, with none of the figures
+    an earlier test kept (`investment.selectors.figure_cache`: the prebuilt counties' databases are copies
+    of one, so two of them may hold the same data version)."""
+    caches["figures"].clear()
 
 
 @pytest.fixture

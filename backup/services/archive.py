@@ -60,8 +60,9 @@ EXCLUDED_APPS = {"contenttypes", "sessions"}
 EXCLUDED_MODELS = {"auth.permission"}
 # Background jobs and their queue are this installation's work in progress, not its data: never
 # backed up, never replaced (a restore run as a job keeps its own row and writes its progress).
-# A backup that holds their rows (made before) restores without them.
-TRANSIENT = {"jobs.job", "django_tasks_database.dbtaskresult"}
+# A backup that holds their rows (made before) restores without them. So is the data version
+# (`investment.selectors.figure_cache`): the restore's own writes draw a new one.
+TRANSIENT = {"jobs.job", "django_tasks_database.dbtaskresult", "investment.dataversion"}
 # Where the jobs keep their files (an uploaded backup, a backup made from the page): not media.
 JOBS_FOLDER = FILES_FOLDER
 

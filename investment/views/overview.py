@@ -12,6 +12,7 @@ photos, funds, findings and 项目调整记录; each plan row links to 修改 (t
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -34,6 +35,7 @@ from investment.documents.timeline import timeline_svg
 from investment.forms import asked_period
 from investment.rules.overruns import overrun_summary, project_overrun
 from investment.rules.periods import Period
+from investment.selectors.figure_cache import cached
 from investment.selectors.portfolio import (
     Figures,
     PortfolioSummary,
@@ -53,7 +55,7 @@ from investment.selectors.timeline import project_timeline
 from investment.selectors.todo import counts_warnings, todos
 from projects.access import project_for, visible_plans
 from projects.deadlines import Timeliness
-from projects.models import AnnualPlanQuerySet, Level
+from projects.models import AnnualPlanQuerySet, Level, User
 from projects.services.register import plan_fields_for
 from promotion.access import visible_activities
 from supervision.access import visible_findings
@@ -68,40 +70,23 @@ DASHBOARD_ESCALATIONS = 10
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     form, period = asked_period(request)
     year, month = period.year, period.month
-    plans = visible_plans(request.user)
-    # Judged in the database, no row loaded: the month shown and, for the to-dos, the month
-    # that is due, in one query when they differ (`lag_level_counts_each`).
-    due = period.due()
-    periods = [period, due] if due != period and counts_warnings(request.user) else [period]
-    counted = dict(zip(periods, lag_level_counts_each(periods, plans=plans), strict=True))
-    lagging = counted[period]
-    breakdowns = figures_by_each(period, by=("level", "unit", "industry"), plans=plans)
-    summary = portfolio_summary(period, plans=plans, by_level=breakdowns["level"])
-    levels = [(level.label, summary.by_level[level.value]) for level in Level]
-    by_unit = sorted(breakdowns["unit"].items(), key=lambda item: -(item[1].completion_rate or 0))
-    by_industry = sorted(breakdowns["industry"].items(), key=lambda item: -(item[1].annual_plan))
+    user = request.user
+    # Kept under the data version (`investment.selectors.figure_cache`): any write shows at once.
+    figures = cached(
+        "dashboard",
+        (year, month, period.kind, period.today),
+        (user.role, user.unit_id),  # the scope: every figure and to-do is the role's in the unit's
+        compute=lambda: _dashboard_figures(user, period),
+    )
     return render(
         request,
         "investment/dashboard.html",
         {
             "form": form,
-            "summary": summary,
-            "levels": levels,
-            "by_unit": by_unit,
-            "by_industry": by_industry,
-            "lagging": sum(count.total for count in lagging),
-            "lagging_levels": lagging,
+            **figures,
             "lagging_query": urlencode({"year": year, "month": month}),
-            "completeness": report_completeness(period, plans=plans),
             "as_of_note": period.as_of_note,  # 本月尚未结束，数据截至12月7日
-            "overruns": overrun_summary(period, plans=plans),
             "overruns_query": urlencode({"year": year, "month": month}),
-            "charts": _dashboard_charts(period, summary, by_unit, plans),
-            # 下达 and 支出 at the day the 支出预警 line beside the table is judged at
-            "funds": fund_totals(visible_funds(request.user).filter(year=year), end=period.as_of),
-            "bond_clock": special_bond_clock(
-                visible_funds(request.user).filter(year=year), end=period.as_of
-            ),
             "fund_as_of": period.as_of_day,
             # the list of the rows the line counts: the year's 专项债券 lit at the same day
             "bond_lit_query": urlencode(
@@ -112,21 +97,51 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
                     ("light", "lit"),
                 ]  # fmt: skip
             ),
-            # 三个一批: the year's batches up to the period's quarter, at its end
-            "batches": batch_rates(
-                batches_of_year(
-                    visible_batches(request.user), year, through_quarter=period.quarter
-                ),
-                visible_entries(request.user),
-                end=period.as_of,
-            ),
             "batches_query": urlencode({"year": year, "month": month}),
-            "todos": todos(request.user, period=period, lagging=counted),
-            "escalations": escalations(
-                visible_findings(request.user), today=period.today, min_level=LEVEL_LEADERS
-            )[:DASHBOARD_ESCALATIONS],
         },
     )
+
+
+def _dashboard_figures(user: User, period: Period) -> dict[str, Any]:
+    """Every figure 总体情况 shows to ``user`` at ``period``: plain values, kept in the cache."""
+    year = period.year
+    plans = visible_plans(user)
+    # Judged in the database, no row loaded: the month shown and, for the to-dos, the month
+    # that is due, in one query when they differ (`lag_level_counts_each`).
+    due = period.due()
+    periods = [period, due] if due != period and counts_warnings(user) else [period]
+    counted = dict(zip(periods, lag_level_counts_each(periods, plans=plans), strict=True))
+    lagging = counted[period]
+    breakdowns = figures_by_each(period, by=("level", "unit", "industry"), plans=plans)
+    summary = portfolio_summary(period, plans=plans, by_level=breakdowns["level"])
+    levels = [(level.label, summary.by_level[level.value]) for level in Level]
+    by_unit = sorted(breakdowns["unit"].items(), key=lambda item: -(item[1].completion_rate or 0))
+    by_industry = sorted(breakdowns["industry"].items(), key=lambda item: -(item[1].annual_plan))
+    funds = visible_funds(user).filter(year=year)
+    return {
+        "summary": summary,
+        "levels": levels,
+        "by_unit": by_unit,
+        "by_industry": by_industry,
+        "lagging": sum(count.total for count in lagging),
+        "lagging_levels": lagging,
+        "completeness": report_completeness(period, plans=plans),
+        "overruns": overrun_summary(period, plans=plans),
+        "charts": _dashboard_charts(period, summary, by_unit, plans),
+        # 下达 and 支出 at the day the 支出预警 line beside the table is judged at
+        "funds": fund_totals(funds, end=period.as_of),
+        "bond_clock": special_bond_clock(funds, end=period.as_of),
+        # 三个一批: the year's batches up to the period's quarter, at its end
+        "batches": batch_rates(
+            batches_of_year(visible_batches(user), year, through_quarter=period.quarter),
+            visible_entries(user),
+            end=period.as_of,
+        ),
+        "todos": todos(user, period=period, lagging=counted),
+        "escalations": escalations(
+            visible_findings(user), today=period.today, min_level=LEVEL_LEADERS
+        )[:DASHBOARD_ESCALATIONS],
+    }
 
 
 def _dashboard_charts(

@@ -14,7 +14,9 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 
-NOT_BACKED_UP = {Session}
+from investment.models import DataVersion
+
+NOT_BACKED_UP = {Session, DataVersion}  # the data version: drawn anew by every write
 
 
 def _columns(model) -> list[str]:
