@@ -5,14 +5,15 @@ list table orders those rows in Python, never recomputing a figure.
 """
 
 import itertools
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
 from django.template.loader import render_to_string
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy, OrderByTuple
 
@@ -43,6 +44,7 @@ class UnitRankingTable(tables.Table):
         orderable = False  # a ranking is its order; the Excel export is the page as shown
         empty_text = "该年度没有列入计划的项目。"
         row_attrs = {"class": lambda record, table: table.list_class(record)}
+        template_name = "investment/_ranking_table.html"  # its rows drawn by `rows_html`
 
     def __init__(
         self, ranking: Ranking, *, kind: str, explainable: set[str] | None, **kwargs: Any
@@ -50,6 +52,7 @@ class UnitRankingTable(tables.Table):
         self.red = {s.unit for s in ranking.red_list}
         self.black = {s.unit for s in ranking.black_list}
         self.explainable = explainable
+        self.rate_keys = [indicator.rate_key for indicator in ranking.indicators]
         self.period: dict[str, int | str] = {
             "year": ranking.year,
             "month": ranking.month,
@@ -91,6 +94,29 @@ class UnitRankingTable(tables.Table):
             return mark_safe('<span class="tag returned">黑榜</span>')
         return ""
 
+    def rows_html(self) -> SafeString:
+        """The rows as `templates/partials/table.html` draws them, written at once by this
+        table's ``render_*``: drawn cell by cell by django-tables2 (its accessors, a signature
+        inspection and attributes a cell), a city's 200 units and 50 projects took 0.16 s of the
+        page's 0.20 s of CPU. `tests/investment/test_ranking_tables.py` holds the two equal."""
+        return rows_html(
+            self,
+            (
+                (
+                    format_html(' class="{}"', self.list_class(s)),
+                    (
+                        s.rank,
+                        self.render_unit(s.unit),
+                        self.render_score(s.score),
+                        *(formatting.percent(s.rates[key]) for key in self.rate_keys),
+                        s.projects,
+                        self.render_board(s.unit),
+                    ),
+                )  # fmt: skip
+                for s in (row.record for row in self.paginated_rows)
+            ),
+        )
+
 
 class ProjectRankingTable(tables.Table):
     """项目完成率排名: the first rows of `project_ranking`, in its order."""
@@ -106,10 +132,52 @@ class ProjectRankingTable(tables.Table):
     class Meta:
         orderable = False  # the ranking is the order
         empty_text = "该年度没有列入计划的项目。"
+        template_name = "investment/_ranking_table.html"  # its rows drawn by `rows_html`
 
     def render_rank(self) -> int:
         self.counter = getattr(self, "counter", itertools.count(1))
         return next(self.counter)
+
+    def rows_html(self) -> SafeString:
+        """The rows as `templates/partials/table.html` draws them, written at once (as
+        `UnitRankingTable.rows_html`)."""
+        return rows_html(
+            self,
+            (
+                (
+                    "",
+                    (
+                        rank,
+                        p.name or self.default,  # django-tables2 shows an empty value so
+                        p.unit or self.default,
+                        p.level or self.default,
+                        formatting.wan(p.planned_investment),
+                        formatting.wan(p.completed),
+                        formatting.percent(p.completion_rate),
+                    ),
+                )  # fmt: skip
+                for rank, p in enumerate((row.record for row in self.paginated_rows), start=1)
+            ),
+        )
+
+
+def rows_html(table: tables.Table, rows: Iterable[tuple[str, Iterable[Any]]]) -> SafeString:
+    """Rows as the one table template (`templates/partials/table.html`) draws them: each row's
+    attributes (" class=…", or none) and its cells, one a column in the table's order, under the
+    column's ``td`` attributes, escaped unless safe."""
+    tds = []
+    for column in table.columns:
+        attrs = column.attrs["td"].as_html()
+        tds.append(f" {attrs}" if attrs else "")
+    html = []
+    for attrs, cells in rows:
+        html.append(f"\n    <tr{attrs}>")
+        html.extend(
+            f"\n      <td{td}>{conditional_escape(cell)}</td>"
+            for td, cell in zip(tds, cells, strict=True)
+        )
+        html.append("</tr>\n  ")
+    return mark_safe("".join(html))  # every cell escaped above, or safe already
 
 
 class LagData(TableListData):
