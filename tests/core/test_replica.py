@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, connections, router, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -121,6 +122,31 @@ def signed_in(user: User) -> Client:
     return client
 
 
+@pytest.mark.django_db  # reads only settings
+def test_a_replica_is_configured_only_by_its_url_and_only_beside_postgresql(monkeypatch):
+    county = settings_read(monkeypatch, DATABASE_REPLICA_URL=None)
+    province = settings_read(
+        monkeypatch,
+        DATABASE_URL="postgres://kp@primary/kp",
+        DATABASE_REPLICA_URL="postgres://reader@standby/kp",
+    )
+
+    assert set(county["DATABASES"]) == {"default"} and "DATABASE_ROUTERS" not in county
+    assert "core.replica.ReplicaReadsMiddleware" not in county["MIDDLEWARE"]
+    assert province["DATABASES"]["replica"]["HOST"] == "standby"
+    assert province["DATABASES"]["replica"]["TEST"] == {"MIRROR": "default"}
+    assert province["DATABASE_ROUTERS"] == ["core.replica.ReplicaRouter"]
+    assert province["MIDDLEWARE"][-2:] == [
+        "core.replica.ReplicaReadsMiddleware",
+        "axes.middleware.AxesMiddleware",
+    ]
+    with pytest.raises(ImproperlyConfigured, match="PostgreSQL replica"):
+        settings_read(
+            monkeypatch, DATABASE_URL=None, DATABASE_REPLICA_URL="postgres://reader@standby/kp"
+        )
+
+
+@pytest.mark.django_db  # reads only the URL patterns
 def test_the_figure_pages_are_the_ones_marked_to_read_from_the_replica():
     def marked(patterns) -> set[str | None]:
         names: set[str | None] = set()
@@ -226,6 +252,9 @@ def test_the_router_sends_to_the_replica_only_a_figure_pages_reads_outside_a_tra
         assert {read_from(model) for model in (User, Session, AuditEntry, Job)} == {"default"}
         with transaction.atomic():
             assert read_from(Project) == "default"
+        assert Project.objects.select_for_update().db == "default"  # a lock: the primary's
+        assert read_from(Project) == "default"  # and the page reads there from then on
+    with answering(replica=True) as page:
         assert router.db_for_write(Job) == "default" and not page.changed  # a job is no data
         assert read_from(Project) == "default"  # once the page has written
     with answering(replica=False) as post:
