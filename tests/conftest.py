@@ -1,7 +1,8 @@
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 
 import pytest
 from django.core.cache import caches
+from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
 from tests.cast import Cast
 from tests.counties import (  # noqa: F401  (fixtures for every test)
@@ -10,6 +11,7 @@ from tests.counties import (  # noqa: F401  (fixtures for every test)
     matrix_county,
     weights_county,
 )
+from tests.migrated import KEPT
 from tests.prebuilt import BUILDERS, DATABASES
 from tests.quick_flush import deleting_flush
 
@@ -22,14 +24,43 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database, and a copy of it as migrated to build prebuilt counties from
-    (tests/prebuilt.py)."""
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's test database, copied from the one kept migrated for these migrations
+    (tests/migrated.py) instead of migrated again when there is one; and a copy of it as
+    migrated to build prebuilt counties from (tests/prebuilt.py). With --reuse-db or
+    --nomigrations pytest-django's own ways apply, unchanged."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = django_db_keepdb and not django_db_createdb
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    KEPT.folder = request.config.cache.mkdir("migrated")
+    kept = KEPT.migrating() if django_db_use_migrations and not keepdb else nullcontext()
     with django_db_blocker.unblock():
+        with kept:
+            databases = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                keepdb=keepdb,
+            )
         DATABASES.start()
     yield
     with django_db_blocker.unblock():
         DATABASES.stop()
+        if not django_db_keepdb:
+            teardown_databases(databases, verbosity=verbosity)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ back. A county's stored files (a photo, an attachment) are kept with it and stor
 each test that finds them missing.
 """
 
+import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,6 +33,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import InMemoryStorage, default_storage, storages
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrated import KEPT
 
 BUILDERS: dict[str, Callable[[], None]] = {}
 
@@ -150,16 +153,36 @@ class Databases:
         assert self.pristine is not None, "Databases.start() runs in django_db_setup"
         key = "_".join(f"{app}{name.split('_')[0]}" for app, name in targets)
         if key not in self.migrated_back:
-            database = self._copy(self.pristine, f"at_{key}")
-            with self._on(database):
-                MigrationExecutor(connection).migrate(targets)
-            self.migrated_back[key] = database
+            self.migrated_back[key] = self._migrated_back(key, targets)
         copy = self._copy(self.migrated_back[key], "migrating")
         try:
             with self._on(copy):
                 yield
         finally:
             self._drop(copy)
+
+    def _migrated_back(self, key: str, targets: list[tuple[str, str]]) -> Database:
+        """The empty database migrated back to ``targets``: kept between processes and runs
+        (tests/migrated.py), migrated back from the pristine copy by the first that needs it."""
+        assert self.pristine is not None
+        kept = f"back{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+        with KEPT.locked(kept):
+            if connection.vendor == "postgresql":
+                database = Database(f"{self.main}_at_{key}")
+                if KEPT.load(kept, database.name):
+                    return database
+                database = self._copy(self.pristine, f"at_{key}")
+            else:  # an in-memory copy costs nothing; the kept one is read over it
+                database = self._copy(self.pristine, f"at_{key}")
+                if KEPT.load(kept, database.name, self._open(database)):
+                    return database
+            with self._on(database):
+                MigrationExecutor(connection).migrate(targets)
+            if database.raw is not None and connection.vendor == "postgresql":
+                database.raw.close()  # a template is copied with no one connected to it
+                database.raw = None
+            KEPT.keep(kept, database.name, database.raw)
+        return database
 
     def _build(self, name: str) -> Database:
         assert self.pristine is not None, "Databases.start() runs in django_db_setup"
