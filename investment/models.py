@@ -70,7 +70,19 @@ class MonthlyReport(Versioned):
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="report_amount_gte_0"),
         ]
-        indexes = [models.Index(fields=["month", "status"], name="report_month_status")]
+        indexes = [
+            models.Index(fields=["month", "status"], name="report_month_status"),
+            # A plan row's counted reports through a month (``counted_q``) with their amounts:
+            # every row's sum and last month (the lag levels, the board, 报送情况) read from the
+            # index alone on PostgreSQL (docs/performance.md). The statuses are COUNTED_STATUSES'
+            # (tests/investment/test_lag_levels.py holds them so); ``amount`` is a key column,
+            # not an INCLUDE, which SQLite has not (and would warn of on every command).
+            models.Index(
+                fields=["plan", "month", "amount"],
+                condition=Q(status__in=("submitted", "approved")),
+                name="report_counted_plan_month",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan} {self.month}月"

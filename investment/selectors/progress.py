@@ -19,12 +19,13 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    DateField,
     DecimalField,
-    Exists,
     Expression,
     ExpressionWrapper,
     F,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -33,6 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Coalesce, Round
 from django.db.models.lookups import LessThan, LessThanOrEqual
 
@@ -230,6 +232,12 @@ class LagWarning:
         )
 
 
+def _reports_judged(period: Period) -> bool:
+    """Whether 未报送 is judged at all: the judged month's due day has passed."""
+    month = period.judged_month
+    return bool(month) and period.at(period.year, month).is_due
+
+
 def _months_between(earlier: date, year: int, month: int) -> int:
     return (year - earlier.year) * 12 + month - earlier.month
 
@@ -250,8 +258,7 @@ def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> 
     year, rule, end = period.year, period.warning_rules, period.as_of
     month = period.judged_month
     when = period.as_of_text
-    judged = period.at(year, month) if month else None
-    deadline_passed = judged is not None and judged.is_due
+    deadline_passed = _reports_judged(period)
     last = counted_reports_of_row(month).values("plan").annotate(last=Max("month"))
     rows = progress_rows(
         year=year,
@@ -260,8 +267,9 @@ def lag_warnings(period: Period, *, plans: AnnualPlanQuerySet | None = None) -> 
         last_reported=Subquery(last.values("last")),
         due_to_start=due_to_start(end),
     )
-    overdue = (
-        Milestone.objects.filter(project__plans__year=year)
+    counted = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
+    overdue = (  # of the rows' projects only (a page of the list: not every project's)
+        Milestone.objects.filter(project__in=counted.values("project"))
         .late(at_end_of=end)
         .order_by("planned_date", "name")
         .values_list("project_id", "name", "planned_date")  # names only: no model instances
@@ -371,24 +379,28 @@ class _OfTheRow(ExpressionWrapper):  # type: ignore[type-arg]
         return []
 
 
-def _lag_conditions(period: Period) -> dict[str, Callable[[Decimal, bool], Q]]:
+# (threshold, strict) → the rows whose measure passes it; None: none can (a level without its
+# condition, rather than a condition on no row: inside an aggregate's subquery, a condition on
+# the reports' own key would group them by it)
+Passes = Callable[[Decimal, bool], Q | None]
+
+
+def _lag_conditions(period: Period) -> dict[str, Passes]:
     """indicator → (threshold, strict) → the rows whose measure passes it (`lag_warnings`'s
     measures, in its order, judged as it judges them: at ``as_of``, on ``judged_month``)."""
     year, month, end = period.year, period.judged_month, period.as_of
-    judged = period.at(year, month) if month else None
     started = started_q(end)
-    nothing = Q(pk__in=[])
 
     def not_started(threshold: Decimal, strict: bool) -> Q:
         months = _at_least(threshold, strict)
         late = Q(project__planned_start__lte=_months_back(end, months)) if months > 0 else Q()
         return ~started & Q(project__planned_start__lt=end) & late
 
-    def investment(threshold: Decimal, strict: bool) -> Q:
+    def investment(threshold: Decimal, strict: bool) -> Q | None:
         """Of the reports' sum (``lag_completed``) against the row's plan (``OuterRef``): it is
         judged inside the subquery that sums them (`_investment_level`), once a row."""
         if not month:
-            return nothing
+            return None
         # 序时进度 − completed × 100 / plan > t  ⇔  completed × 1200 < (100 m − 12 t) × plan
         compare = LessThan if strict else LessThanOrEqual
         behind = compare(
@@ -406,23 +418,28 @@ def _lag_conditions(period: Period) -> dict[str, Callable[[Decimal, bool], Q]]:
         return started & ~in_statistics_q(end) & since
 
     def milestone(threshold: Decimal, strict: bool) -> Q:
+        """Of the oldest 计划完成日期 among the project's milestones late at ``end``
+        (``lag_oldest``, None when none is late): judged inside the subquery that finds it
+        (`_milestone_level`), once a row."""
         days = max(_at_least(threshold, strict), 0)
-        late = (
-            Milestone.objects.late(at_end_of=end)
-            .filter(planned_date__lte=end - timedelta(days=days))
-            .values("project")
-        )
-        return Q(project__in=late)
+        return Q(lag_oldest__lte=end - timedelta(days=days))
 
-    def not_reported(threshold: Decimal, strict: bool) -> Q:
+    def not_reported(threshold: Decimal, strict: bool) -> Q | None:
+        """Of the last month through m with a counted report (``lag_last``, 0 when none)
+        against the row's start (``OuterRef``): judged inside the subquery that reads the
+        row's reports (`_not_reported_level`), once a row."""
         # running ≥ n: no counted report in months m − n + 1..m, and the row owed one for
-        # each of them (its first expected month on or before m − n + 1)
+        # each of them (its first expected month on or before m − n + 1: started by that
+        # month's end, which is on or before ``end``, so started)
         months = max(_at_least(threshold, strict), 1)  # a row with no month missing: no reason
-        if judged is None or not judged.is_due or months > month:
-            return nothing
+        if not _reports_judged(period) or months > month:
+            return None
         first = month - months + 1
-        sent = counted_reports_of_row(month).filter(month__gte=first)
-        return started & Q(actual_start__lte=rules.period_end(year, first)) & Q(~Exists(sent))
+        owed = LessThanOrEqual(
+            _OfTheRow(OuterRef("actual_start"), output_field=DateField()),
+            Value(rules.period_end(year, first)),
+        )
+        return Q(lag_last__lt=first) & Q(owed)
 
     return {
         Indicator.NOT_STARTED: not_started,
@@ -433,19 +450,26 @@ def _lag_conditions(period: Period) -> dict[str, Callable[[Decimal, bool], Q]]:
     }
 
 
-def _level(period: Period, indicator: str, passes: Callable[[Decimal, bool], Q]) -> Case:
+def _level(period: Period, indicator: str, passes: Passes) -> Case:
     """The level of ``indicator`` from its condition at the rule's red and yellow thresholds."""
     rule = period.warning_rules[indicator]
     _, yellow_strict, red_strict = WarningRule.EDGES[Indicator(indicator)]
+    edges = [
+        (WarningLevel.RED, passes(rule.red, red_strict)),
+        (WarningLevel.YELLOW, passes(rule.yellow, yellow_strict)),
+    ]
     return Case(
-        When(passes(rule.red, red_strict), then=Value(WarningLevel.RED)),
-        When(passes(rule.yellow, yellow_strict), then=Value(WarningLevel.YELLOW)),
+        *(
+            When(condition, then=Value(level))
+            for level, condition in edges
+            if condition is not None
+        ),
         default=Value(None),
         output_field=CharField(),
     )
 
 
-def _investment_level(period: Period, passes: Callable[[Decimal, bool], Q]) -> Case:
+def _investment_level(period: Period, passes: Passes) -> Case:
     """投资滞后's level of the row at hand, judged where its reports are summed: one subquery a
     row (an aggregate without GROUP BY: one row even with no report, the sum then 0) instead
     of the sum written into each threshold's condition and computed for each (a city's
@@ -464,6 +488,41 @@ def _investment_level(period: Period, passes: Callable[[Decimal, bool], Q]) -> C
     )
 
 
+def _milestone_level(period: Period, passes: Passes) -> Subquery:
+    """节点逾期's level of the row at hand, judged where its project's late milestones are
+    found: one subquery a row (an aggregate without GROUP BY: one row, the oldest date None
+    when none is late), an index lookup by project, instead of a pass over every project's
+    milestones for each threshold."""
+    late = (
+        Milestone.objects.filter(project=OuterRef("project"))
+        .late(at_end_of=period.as_of)
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+    )
+    judged = late.annotate(lag_oldest=Min("planned_date")).annotate(
+        level=_level(period, Indicator.MILESTONE, passes)
+    )
+    return Subquery(judged.values("level"), output_field=CharField())
+
+
+def _not_reported_level(period: Period, passes: Passes) -> Expression:
+    """未报送's level of the row at hand, judged where its reports are read: one subquery a
+    started row (the last month with a counted report, 0 when none), an index lookup by row,
+    instead of a pass over every year's reports for each threshold."""
+    if not _reports_judged(period):
+        return Value(None, output_field=CharField())
+    reports = counted_reports_of_row(period.judged_month).annotate(one=Value(1)).values("one")
+    judged = reports.annotate(lag_last=Coalesce(Max("month"), Value(0))).annotate(
+        level=_level(period, Indicator.NOT_REPORTED, passes)
+    )
+    return Case(
+        When(started_q(period.as_of), then=Subquery(judged.values("level"))),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
 def lag_levels(period: Period, plans: AnnualPlanQuerySet | None = None) -> AnnualPlanQuerySet:
     """The period's counted plan rows (of ``plans``), each annotated, for each indicator, with
     the level it reaches (``LAG_FIELDS``: a `WarningLevel` value or None), as `lag_warnings`
@@ -472,15 +531,19 @@ def lag_levels(period: Period, plans: AnnualPlanQuerySet | None = None) -> Annua
     return plans.annotate(**_lag_annotations(period))
 
 
-def _lag_annotations(period: Period, suffix: str = "") -> dict[str, Expression]:
+def _lag_annotations(period: Period, suffix: str = "") -> dict[str, BaseExpression]:
     """`lag_levels`' annotations of ``period``, named ``LAG_FIELDS`` + ``suffix``."""
-    levels: dict[str, Expression] = {}
+    levels: dict[str, BaseExpression] = {}
     for indicator, passes in _lag_conditions(period).items():
         name = LAG_FIELDS[indicator] + suffix
         if not period.warning_rules[indicator].enabled:
             levels[name] = Value(None, output_field=CharField())
         elif indicator == Indicator.INVESTMENT and period.judged_month:
             levels[name] = _investment_level(period, passes)
+        elif indicator == Indicator.MILESTONE:
+            levels[name] = _milestone_level(period, passes)
+        elif indicator == Indicator.NOT_REPORTED:
+            levels[name] = _not_reported_level(period, passes)
         else:
             levels[name] = _level(period, indicator, passes)
     return levels
@@ -530,7 +593,7 @@ def lag_level_counts_each(
     that is due, for its to-dos); a row not counted in a period's year has none of its levels."""
     shown = list(dict.fromkeys(periods))
     years = {period.year for period in shown}
-    levels: dict[str, Expression] = {}
+    levels: dict[str, BaseExpression] = {}
     for i, period in enumerate(shown):
         for name, judged in _lag_annotations(period, suffix=f"_{i}").items():
             if len(years) > 1:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db.models import Q
 
 from investment import rules
 from investment.models import MonthlyReport, WarningRule
@@ -163,3 +164,12 @@ def test_the_periods_of_a_year_counted_in_one_query_are_each_counted_as_alone(
     assert expected[0] != [(level, label, 0) for level, label, _ in expected[0]]
     with django_assert_num_queries(1):
         assert lag_level_counts_each([other_year, asked[2], asked[7]]) == expected
+
+
+def test_the_index_of_counted_reports_holds_the_statuses_that_count():
+    """The levels' subqueries read a row's counted reports from `report_counted_plan_month`;
+    PostgreSQL takes a partial index only for a query whose condition is its own."""
+    (index,) = [i for i in MonthlyReport._meta.indexes if i.name == "report_counted_plan_month"]
+
+    assert index.condition == Q(status__in=MonthlyReport.COUNTED_STATUSES)
+    assert index.fields == ["plan", "month", "amount"]
