@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header, urlencode
+from django.utils.safestring import SafeString
 from django_tables2 import RequestConfig
 
 from core import filenames
@@ -36,7 +37,8 @@ from investment.models import WarningRule
 from investment.rules import periods
 from investment.rules.periods import Period
 from investment.selectors.explain import UnknownUnit, explain_unit
-from investment.selectors.portfolio import report_completeness
+from investment.selectors.figure_cache import cached
+from investment.selectors.portfolio import Completeness, report_completeness
 from investment.selectors.progress import (
     BoardRow,
     LagRows,
@@ -70,7 +72,20 @@ PROJECTS_RANKED = 50  # the rankings page lists the first ones; nothing below th
 def rankings(request: AuthenticatedRequest) -> HttpResponse:
     kind = periods.kind_asked(request.GET)
     form, period = asked_period(request, kind=kind)
-    ranking = unit_ranking(period)
+    level = request.GET.get("level")
+    level, unit_id = level if level in Level.values else None, own_unit(request.user)
+    # Kept under the data version (`investment.selectors.figure_cache`): any write shows at once.
+    units, projects, completeness = cached(
+        "rankings",
+        (period.year, period.month, period.kind, period.today),
+        (level, unit_id),  # a reporter's project ranking is their unit's
+        compute=lambda: (
+            unit_ranking(period).units,  # the units' scores (`Ranking` is built again below)
+            project_ranking(period, level=level, unit_id=unit_id, limit=PROJECTS_RANKED),
+            report_completeness(period),
+        ),
+    )
+    ranking = Ranking(year=period.year, month=period.month, settings=period.settings, units=units)
     if request.GET.get("format") == "xlsx":
         return _ranking_xlsx(ranking, kind)
     explanation = None
@@ -83,29 +98,22 @@ def rankings(request: AuthenticatedRequest) -> HttpResponse:
             explanation = explain_unit(period, unit=unit_name)
         except UnknownUnit:
             explanation = None
-    level = request.GET.get("level") or None
-    projects = project_ranking(
-        period,
-        level=level if level in Level.values else None,
-        unit_id=own_unit(request.user),
-        limit=PROJECTS_RANKED,
-    )
-    units = UnitRankingTable(ranking, kind=kind, explainable=explainable)
-    RequestConfig(request, paginate=False).configure(units)
+    table = UnitRankingTable(ranking, kind=kind, explainable=explainable)
+    RequestConfig(request, paginate=False).configure(table)
     return render(
         request,
         "investment/rankings.html",
         {
             "form": form,
             "ranking": ranking,
-            "table": units,
+            "table": table,
             "explanation": explanation,
             "projects": ProjectRankingTable(projects),
             "quarterly": kind == PeriodKind.QUARTER,
             "annual": kind == PeriodKind.YEAR,
             "kinds": PeriodKind.choices,
             "kind": kind,
-            "completeness": report_completeness(period),
+            "completeness": completeness,
         },
     )
 
@@ -173,21 +181,35 @@ def board_page(request: AuthenticatedRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         title = f"导出挂图作战Excel：{year}年{month}月"
         return _export(request, plans, exports.board_workbook, title)
-    page, rows = _board_page(request, plans, period, group=group)
+
+    def figures() -> tuple[Page[int], list[tuple[BoardRow, SafeString]], Completeness]:
+        page, rows = _board_page(request, plans, period, group=group)
+        # each row with its month cells' markup (investment.documents.board)
+        shown = [(row, board_cells(row)) for row in with_marks(rows, period, plans=plans)]
+        return page, shown, report_completeness(period, plans=plans)
+
+    user, asked = request.user, request.GET
+    # Kept under the data version (`investment.selectors.figure_cache`): any write shows at once.
+    page, rows, completeness = cached(
+        "board",
+        (year, month, period.kind, period.today),
+        (user.role, user.unit_id),  # the scope: the rows the user may see
+        (asked.get("unit"), group, asked.get("page")),  # the filter and the page shown
+        compute=figures,
+    )
     return render(
         request,
         "investment/board.html",
         {
             "form": form,
-            # each row with its month cells' markup (investment.documents.board)
-            "rows": [(row, board_cells(row)) for row in with_marks(rows, period, plans=plans)],
+            "rows": rows,
             "threshold": period.warning_rules[WarningRule.Indicator.INVESTMENT].yellow_text,
             "page": page,
             "year": year,
             "months": range(1, month + 1),
             "group": group,
             "filter": filters,
-            "completeness": report_completeness(period, plans=plans),
+            "completeness": completeness,
         },
     )
 
