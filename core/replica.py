@@ -12,8 +12,8 @@ A read goes to the replica only when all of these hold; every other one goes to 
 - the request has written nothing yet: once a page writes (an export job started), its later
   reads follow its write to the primary;
 - no transaction is open on ``default``: a transaction reads what it locks and writes;
-- the model is not one of signing in, sessions, the audit trail, the jobs and their queue
-  (``PRIMARY_ONLY``, and the users): those are read where they were just written, whatever the page.
+- the model is not one of signing in, sessions, the audit trail, the jobs and their queue, a cache
+  kept in a table (``PRIMARY_ONLY``, and the users): those are read where they were just written.
 
 Every write goes to ``default`` and migrations run only there. A replica lags its primary by a
 moment, so a figure page may show a report a few seconds after it was approved (docs/deployment.md
@@ -42,9 +42,10 @@ from core.http import GetResponse
 REPLICA = "replica"
 READ_METHODS = {"GET", "HEAD"}
 # The apps whose rows are always read from the primary: Django's own (sessions, users' groups,
-# content types, the admin's log), sign-in lockouts, the audit trail, the jobs and their queue.
-PRIMARY_ONLY = {"sessions", "auth", "contenttypes", "admin", "axes", "audit", "jobs",
-                "django_tasks_db"}  # fmt: skip
+# content types, the admin's log, a cache kept in a table), sign-in lockouts, the audit trail, the
+# jobs and their queue.
+PRIMARY_ONLY = {"sessions", "auth", "contenttypes", "admin", "django_cache", "axes", "audit",
+                "jobs", "django_tasks_db"}  # fmt: skip
 # When the user last changed the county's data (seconds since the epoch), in their session.
 LAST_CHANGE_KEY = "data_changed_at"
 
@@ -83,7 +84,9 @@ def answering(*, replica: bool) -> Iterator[_Request]:
 
 def _primary_only(model: type[Model]) -> bool:
     tracked = getattr(model, "instance_type", model)  # a history row (simple-history): its model's
-    return model._meta.app_label in PRIMARY_ONLY or tracked._meta.label == settings.AUTH_USER_MODEL
+    # (a database cache's entry is no model: its _meta has an app_label and no label)
+    label = getattr(tracked._meta, "label", None)
+    return model._meta.app_label in PRIMARY_ONLY or label == settings.AUTH_USER_MODEL
 
 
 class ReplicaRouter:
