@@ -13,7 +13,7 @@ from tests.counties import (  # noqa: F401  (fixtures for every test)
 )
 from tests.migrated import KEPT
 from tests.prebuilt import BUILDERS, DATABASES
-from tests.quick_flush import deleting_flush
+from tests.quick_flush import quick_flush, remember_migrated_rows
 
 
 def pytest_collection_modifyitems(items):
@@ -55,6 +55,7 @@ def django_db_setup(
                 serialized_aliases=serialized_aliases,
                 keepdb=keepdb,
             )
+        remember_migrated_rows()
         DATABASES.start()
     yield
     with django_db_blocker.unblock():
@@ -87,7 +88,8 @@ def _prebuilt(request, django_db_setup, django_db_blocker):
 @pytest.fixture
 def _cleanup():
     """Torn down right after pytest-django's test case: the flush that ends a transactional
-    test runs with DELETE on PostgreSQL (tests/quick_flush.py)."""
+    test runs with DELETE on PostgreSQL, and writes the migrated content types and permissions
+    back instead of sending post_migrate (tests/quick_flush.py)."""
     with ExitStack() as stack:
         yield stack
 
@@ -98,7 +100,7 @@ def _django_db_helper(_prebuilt, _cleanup, _django_db_helper):
     ``django_db`` mark asks for it), opened on the prebuilt county the test names; its
     cleanup, after the test, with tests/quick_flush.py."""
     yield
-    _cleanup.enter_context(deleting_flush())
+    _cleanup.enter_context(quick_flush())
 
 
 @pytest.fixture(autouse=True)

@@ -19,10 +19,10 @@ migration changes the key, and kept databases of other keys are dropped when a n
 import ast
 import fcntl
 import hashlib
+import importlib.util
 import os
 import re
 import sqlite3
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -47,27 +47,30 @@ def migrations_key() -> str:
         repr((django.__version__, connection.vendor, settings.INSTALLED_APPS)).encode()
     )
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    files: set[Path] = set()
-    for app, name in loader.disk_migrations:
-        source = Path(sys.modules[loader.disk_migrations[app, name].__module__].__file__ or "")
-        files.add(source)
-        files |= _first_party_imports(source)
-    for path in sorted(files):
-        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    modules = {migration.__module__ for migration in loader.disk_migrations.values()}
+    for name in list(modules):
+        modules |= _first_party_imports(name)
+    for name in sorted(modules):  # by module name: the same key in every checkout and process
+        digest.update(name.encode() + b"\0" + _source(name) + b"\0")
     return digest.hexdigest()[:12]
 
 
-def _first_party_imports(source: Path) -> set[Path]:
+def _source(module: str) -> bytes:
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin, f"{module} has no source file"
+    return Path(spec.origin).read_bytes()
+
+
+def _first_party_imports(module: str) -> set[str]:
+    """The modules of our apps that ``module`` imports (found whether imported yet or not)."""
     found = set()
-    for node in ast.walk(ast.parse(source.read_bytes())):
+    for node in ast.walk(ast.parse(_source(module))):
         names = []
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names = [node.module]
         elif isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
-        for name in names:
-            if name.split(".")[0] in FIRST_PARTY and (module := sys.modules.get(name)):
-                found.add(Path(module.__file__ or ""))
+        found |= {name for name in names if name.split(".")[0] in FIRST_PARTY}
     return found
 
 

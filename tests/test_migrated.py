@@ -20,8 +20,8 @@ def test_the_key_changes_when_a_migration_file_changes(tmp_path, monkeypatch):
     before = migrated.migrations_key()
     module = sys.modules["projects.migrations.0001_initial"]
     changed = tmp_path / "0001_initial.py"
-    changed.write_bytes(Path(module.__file__).read_bytes() + b"\n# one more line\n")
-    monkeypatch.setattr(module, "__file__", str(changed))
+    changed.write_bytes(Path(module.__spec__.origin).read_bytes() + b"\n# one more line\n")
+    monkeypatch.setattr(module.__spec__, "origin", str(changed))
 
     assert migrated.migrations_key() != before
 
@@ -30,7 +30,14 @@ def test_the_key_changes_when_code_a_migration_imports_changes(tmp_path, monkeyp
     before = migrated.migrations_key()
     module = sys.modules["core.amounts"]  # imported by three data migrations
     changed = tmp_path / "amounts.py"
-    changed.write_bytes(Path(module.__file__).read_bytes() + b"\n# one more line\n")
-    monkeypatch.setattr(module, "__file__", str(changed))
+    changed.write_bytes(Path(module.__spec__.origin).read_bytes() + b"\n# one more line\n")
+    monkeypatch.setattr(module.__spec__, "origin", str(changed))
 
     assert migrated.migrations_key() != before
+
+
+def test_the_key_is_the_same_whatever_the_process_has_imported_yet(monkeypatch):
+    before = migrated.migrations_key()
+    monkeypatch.delitem(sys.modules, "core.amounts")
+
+    assert migrated.migrations_key() == before
