@@ -42,6 +42,7 @@ from investment.selectors.portfolio import Completeness, report_completeness
 from investment.selectors.progress import (
     BoardRow,
     LagRows,
+    LagWarning,
     board,
     with_marks,
 )
@@ -52,6 +53,7 @@ from investment.tables import (
     LagTable,
     ProjectRankingTable,
     UnitRankingTable,
+    warning_mark,
 )
 from jobs.rules import in_background
 from jobs.tasks import Maker, document_start
@@ -182,10 +184,14 @@ def board_page(request: AuthenticatedRequest) -> HttpResponse:
         title = f"导出挂图作战Excel：{year}年{month}月"
         return _export(request, plans, exports.board_workbook, title)
 
-    def figures() -> tuple[Page[int], list[tuple[BoardRow, SafeString]], Completeness]:
+    def figures() -> tuple[Page[int], list[tuple[BoardRow, SafeString, SafeString]], Completeness]:
         page, rows = _board_page(request, plans, period, group=group)
-        # each row with its month cells' markup (investment.documents.board)
-        shown = [(row, board_cells(row)) for row in with_marks(rows, period, plans=plans)]
+        # each row with its month cells' markup (investment.documents.board) and its warning's
+        # mark (the partial's markup, written without a template render a row)
+        shown = [
+            (row, board_cells(row), _mark(row.warning))
+            for row in with_marks(rows, period, plans=plans)
+        ]
         return page, shown, report_completeness(period, plans=plans)
 
     user, asked = request.user, request.GET
@@ -212,6 +218,12 @@ def board_page(request: AuthenticatedRequest) -> HttpResponse:
             "completeness": completeness,
         },
     )
+
+
+def _mark(warning: LagWarning | None) -> SafeString:
+    if warning is None:
+        return SafeString("")
+    return warning_mark(warning.level, warning.level_label, title=warning.summary)
 
 
 def _export(

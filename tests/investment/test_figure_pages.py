@@ -175,7 +175,7 @@ def test_the_boards_pages_put_together_are_the_whole_board_in_order(
     for number in (1, 2, 3, 4):
         response = client.get(reverse("board"), {**query, "page": number})
         assert response.context["page"].paginator.num_pages == 4
-        paged += [row.progress.code for row, _cells in response.context["rows"]]
+        paged += [row.progress.code for row, _cells, _mark in response.context["rows"]]
     whole = read_back(client.get(reverse("board"), {**query, "format": "xlsx"}).content)
 
     assert paged == [row[1] for row in whole["挂图作战"][1:]]

@@ -109,7 +109,7 @@ def test_each_thing_a_unit_is_scored_on_changes_the_page_at_once(cast):
 def board_shown(client: Client, **filters: Any) -> tuple:
     response = client.get(reverse("board"), {**ASKED, **filters})
     assert response.status_code == 200
-    rows = [(row.progress.code, str(cells)) for row, cells in response.context["rows"]]
+    rows = [(row.progress.code, str(cells) + mark) for row, cells, mark in response.context["rows"]]
     return rows, response.context["completeness"]
 
 
