@@ -16,15 +16,19 @@ from investment.services import reports as services
 from investment.services.entry import MonthEntry, previous_reports, reports_save_month
 from projects.models import AnnualPlan, Unit
 from tests.builders import ledger
+from tests.cast import Cast
+from tests.prebuilt import prebuilt
 from tests.workbooks import code
 
 Status = MonthlyReport.Status
 
 
-@pytest.fixture
-def people(cast):
+@prebuilt
+def month_entry_county() -> None:
     """县住建局: 城关污水处理厂 and 城关保障房 on 2023's and 2024's lists, started in 2023,
-    with text in February 2024 and December 2023; 营盘镇 has one project."""
+    with text in February 2024 (sent by the reporter) and December 2023; 营盘镇 has one
+    project; the office and the leader have accounts. Built once per test process."""
+    cast = Cast()
     ledger(
         {
             "项目台账": [
@@ -45,11 +49,13 @@ def people(cast):
         progress="主体结构施工至二层", problems="用地指标未落实", problem_category="land",
     )  # fmt: skip
     services.report_submit(report=february, user=reporter)
-    return {
-        "reporter": reporter,
-        "officer": cast.officer,
-        "leader": cast.leader,
-    }
+    cast.officer, cast.leader  # noqa: B018  (their accounts, made now)
+
+
+@pytest.fixture
+def people(month_entry_county, cast):
+    """The county's reporter (县住建局), the office and the leader."""
+    return {"reporter": cast.reporter, "officer": cast.officer, "leader": cast.leader}
 
 
 def plan(serial: int, year: int = 2024) -> AnnualPlan:
