@@ -1,5 +1,6 @@
 """The leaders' briefing PDF: seed 004's sections, filled with the seeds' own figures."""
 
+import gc
 import io
 import re
 from datetime import date
@@ -13,7 +14,8 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
-from core.pdf import AppFetcher, RefusedFetch
+from core import pdf
+from core.pdf import AppFetcher, RefusedFetch, cyclic_gc_paused
 from investment.documents.briefing import briefing_data
 from investment.models import BriefingNote, MonthlyReport
 from investment.rules.periods import Period
@@ -187,6 +189,35 @@ def test_the_pdf_fetches_only_our_own_static_files():
                 "http://app.invalid/static/../config/settings.py"):  # fmt: skip
         with pytest.raises(RefusedFetch):
             fetcher.fetch(url)
+
+
+def test_a_pdf_is_laid_out_with_the_cyclic_collector_off_and_it_is_on_again_after(monkeypatch):
+    seen = []
+
+    class FailingLayout:  # WeasyPrint's place: notes the collector, then fails as a layout may
+        def __init__(self, **options):
+            pass
+
+        def write_pdf(self):
+            seen.append(gc.isenabled())
+            raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(pdf, "HTML", FailingLayout)
+    with pytest.raises(RuntimeError):
+        pdf.render_pdf("briefing/briefing.html", {})
+
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_a_collector_already_off_is_left_off_for_whoever_turned_it_off():
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_the_project_sheet_shows_the_latest_photo_and_open_findings(client, cast):
