@@ -6,6 +6,7 @@ from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
 from tests.cast import Cast
 from tests.counties import (  # noqa: F401  (fixtures for every test)
+    december_county,
     demo_county,
     flagged_may_county,
     matrix_county,

@@ -16,6 +16,7 @@ from promotion.services import activity_save
 from supervision.services import finding_answer, finding_create, inspection_save, notice_issue
 from tests.builders import ledger
 from tests.cast import Cast
+from tests.investment.test_period_due import a_county_in_december
 from tests.investment.weights_county import a_county_where_weights_matter
 from tests.prebuilt import prebuilt
 from tests.quality_county import a_flagged_may
@@ -42,6 +43,13 @@ def weights_county() -> None:
     """The 2024 county where the ranking weights decide the order
     (tests/investment/weights_county.py)."""
     a_county_where_weights_matter(Cast())
+
+
+@prebuilt
+def december_county() -> None:
+    """Three 2026 projects started on 5 January (two of 县住建局, 营盘镇's 营盘公路改建) with
+    January to October imported (tests/investment/test_period_due.py)."""
+    a_county_in_december()
 
 
 @prebuilt

@@ -47,8 +47,7 @@ def a_county_in_december() -> None:
 
 
 @pytest.fixture
-def people(cast):
-    a_county_in_december()
+def people(december_county, cast):
     housing = Unit.objects.get(name="县住建局")
     cast = {
         "reporter": cast.reporter_of(housing),

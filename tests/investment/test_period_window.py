@@ -24,14 +24,12 @@ from investment.services.warning_rules import counts_now
 from investment.services.year_settings import opens_at
 from projects.models import AnnualPlan
 from tests.builders import year_settings
-from tests.investment.test_period_due import a_county_in_december
 
 SETTINGS = year_settings()
 
 
 @pytest.fixture
-def county(cast):
-    a_county_in_december()
+def county(december_county, cast):
     return cast
 
 
