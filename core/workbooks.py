@@ -35,7 +35,10 @@ from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
 
+from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS as SHARED_STRINGS_TYPE
 from openpyxl.xml.constants import SHEET_MAIN_NS
@@ -279,6 +282,62 @@ class _BoundedReader(ExcelReader):
         if part is not None:
             with self.archive.open(part.PartName[1:]) as source:
                 self.shared_strings = _strings(source, self.budget)
+
+    def read_worksheets(self) -> None:
+        """openpyxl's for a read-only workbook (a chartsheet read, each sheet's relations read),
+        but each sheet's declared size read from its head (``_HeadSized``)."""
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)  # type: ignore[arg-type]
+                continue
+            if (rels := get_rels_path(rel.target)) in self.valid_files:
+                get_dependents(self.archive, rels)
+            worksheet = _HeadSized(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state  # type: ignore[assignment]
+            self.wb._sheets.append(worksheet)  # type: ignore[attr-defined]
+
+
+DIMENSION, SHEET_DATA = (f"{SHEET_MAIN_NS} {name}" for name in ("dimension", "sheetData"))
+
+
+class _Found(Exception):
+    """The head of a sheet has been read."""
+
+
+class _HeadSized(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet, its declared dimension read from the XML before its rows.
+    openpyxl's own looks for it up to the end of ``sheetData`` and so parsed every sheet that
+    declares none (ours, written streaming) to its end once more before its rows were read: a
+    city ledger's 500,000 rows twice (docs/performance.md)."""
+
+    def _get_size(self) -> None:
+        found: list[str] = []
+
+        def start(name: str, attributes: dict[str, str]) -> None:
+            if name == DIMENSION:
+                found.append(attributes.get("ref", ""))
+            if name in (DIMENSION, SHEET_DATA):
+                raise _Found
+
+        def no_document_type(*args: object) -> None:
+            raise WorkbookRefused(DAMAGED)
+
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.StartDoctypeDeclHandler = no_document_type
+        parser.EntityDeclHandler = no_document_type
+        parser.StartElementHandler = start
+        with self._get_source() as source:  # type: ignore[attr-defined]
+            try:
+                while chunk := source.read(CHUNK):
+                    parser.Parse(chunk, False)
+            except _Found:
+                pass
+        if found:
+            bounds: tuple[Any, Any, Any, Any] = range_boundaries(found[0])
+            self._min_column, self._min_row, self._max_column, self._max_row = bounds
 
 
 SI, T, RUN = (f"{SHEET_MAIN_NS} {name}" for name in ("si", "t", "r"))
