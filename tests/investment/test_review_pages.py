@@ -19,6 +19,8 @@ from investment.selectors.todo import todos
 from investment.services import reports as services
 from investment.services.photos import photo_add
 from projects.models import AnnualPlan, Unit, User
+from tests.cast import Cast
+from tests.prebuilt import prebuilt
 from tests.workbooks import a_small_county
 
 Status = MonthlyReport.Status
@@ -28,29 +30,32 @@ UNLOCK = reverse("period_unlock", args=[2024, 3])
 RETURN_UNIT = reverse("reports_return_unit", args=[2024, 3])
 
 
-@pytest.fixture
-def county(cast):
-    """县住建局 reported February and sent March; 营盘镇 has sent nothing for March."""
+@prebuilt
+def february_march_county() -> None:
+    """县住建局 reported February and sent March; 营盘镇 has sent nothing for March. Built once
+    per process."""
+    cast = Cast()
     a_small_county()
-    housing, township = Unit.objects.get(name="县住建局"), Unit.objects.get(name="营盘镇")
-    people = {
-        "housing": housing,
-        "township": township,
+    housing = Unit.objects.get(name="县住建局")
+    reporter, _, _ = cast.reporter, cast.other_reporter, cast.officer
+    for plan in AnnualPlan.objects.filter(project__unit=housing).order_by("project__code"):
+        for month, amount, progress in ((2, 40, "基础施工"), (3, 60, "主体施工至三层")):
+            report = services.report_save(
+                plan=plan, month=month, user=reporter, amount=Decimal(amount), progress=progress
+            )
+            services.report_submit(report=report, user=reporter)
+
+
+@pytest.fixture
+def county(february_march_county, cast):
+    """The county's units and people: both units' reporters and the office."""
+    return {
+        "housing": Unit.objects.get(name="县住建局"),
+        "township": Unit.objects.get(name="营盘镇"),
         "reporter": cast.reporter,
         "township_reporter": cast.other_reporter,
         "officer": cast.officer,
     }
-    for plan in AnnualPlan.objects.filter(project__unit=housing).order_by("project__code"):
-        for month, amount, progress in ((2, 40, "基础施工"), (3, 60, "主体施工至三层")):
-            report = services.report_save(
-                plan=plan,
-                month=month,
-                user=people["reporter"],
-                amount=Decimal(amount),
-                progress=progress,
-            )
-            services.report_submit(report=report, user=people["reporter"])
-    return people
 
 
 def housing_reports(month: int = 3) -> list[MonthlyReport]:

@@ -10,29 +10,38 @@ from investment.models import MonthlyReport, ReportingPeriod
 from investment.selectors.portfolio import units_not_reported
 from investment.services import reports as services
 from projects.models import AnnualPlan, Unit
+from tests.cast import Cast
+from tests.prebuilt import prebuilt
 from tests.workbooks import a_small_county
 
 Status = MonthlyReport.Status
 
 
-@pytest.fixture
-def county(cast):
-    """县住建局 sent both its March reports; 营盘镇 has sent nothing."""
+@prebuilt
+def march_sent_county() -> None:
+    """县住建局 sent both its March reports; 营盘镇 has sent nothing. Built once per process."""
+    cast = Cast()
     a_small_county()
+    housing = Unit.objects.get(name="县住建局")
+    reporter, _, _ = cast.reporter_of(housing), cast.officer, cast.leader
+    for plan in AnnualPlan.objects.filter(project__unit=housing).order_by("project__code"):
+        report = services.report_save(
+            plan=plan, month=3, user=reporter, amount=Decimal(10), progress="主体施工"
+        )
+        services.report_submit(report=report, user=reporter)
+
+
+@pytest.fixture
+def county(march_sent_county, cast):
+    """The county's units and people: 县住建局's reporter, the office and the leader."""
     housing, township = Unit.objects.get(name="县住建局"), Unit.objects.get(name="营盘镇")
-    people = {
+    return {
         "housing": housing,
         "township": township,
         "reporter": cast.reporter_of(housing),
         "officer": cast.officer,
         "leader": cast.leader,
     }
-    for plan in AnnualPlan.objects.filter(project__unit=housing).order_by("project__code"):
-        report = services.report_save(
-            plan=plan, month=3, user=people["reporter"], amount=Decimal(10), progress="主体施工"
-        )
-        services.report_submit(report=report, user=people["reporter"])
-    return people
 
 
 def housing_reports() -> list[MonthlyReport]:
