@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django_tasks import task
 
-from accounts.services.initial_passwords import passwords_seal
+from accounts.services.initial_passwords import passwords_committed, passwords_seal
 from accounts.services.people_import import reporters_import
 from core.errors import error_text
 from jobs.models import Job
@@ -62,7 +62,10 @@ def _done(job: Job, lines: list[str]) -> dict[str, Any]:
 def import_work(job: Job, progress: Progress) -> dict[str, Any]:
     arguments = job.arguments
     back = {"url": reverse("reporters_upload"), "label": "返回导入填报员"}
-    kept = _sealed_files(job)
+    found = _sealed_files(job)
+    kept = [path for path in found if passwords_committed(job=job, path=path)]
+    for path in set(found) - set(kept):  # sealed by a run that died before its accounts were made
+        _drop(path)
     if ConfirmedUpload.objects.filter(token=arguments["token"]).exists():
         if not kept:  # confirmed by another job or tab: this one imports nothing
             raise JobRefused(previews.ALREADY, {"link": back})
@@ -71,8 +74,6 @@ def import_work(job: Job, progress: Progress) -> dict[str, Any]:
         return _done(
             job, ["名单中的账号已在本任务上一次运行中建立（后台处理进程在报告结果前中断）。"]
         )
-    for path in kept:  # sealed by a run that died before its accounts were made
-        _drop(path)
 
     def seal(created: list[tuple[User, str]]) -> None:
         job.result_file = passwords_seal(

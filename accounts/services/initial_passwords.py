@@ -15,11 +15,14 @@ noise.
 
 import contextlib
 import json
+import posixpath
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from audit.services import audited
 from core import journal, sealed
@@ -42,13 +45,37 @@ def _context(job: Job) -> bytes:
     return f"initial-passwords {job.pk}".encode()
 
 
+# A sealed file's name: the attempt, then the first account's id and a mark of its password hash
+# (`_mark`), so a run again can tell its own committed accounts' file from one sealed by a run
+# that died before its commit (whose accounts were never made, or made by another job since).
+SEALED_NAME = re.compile(r"^initial-passwords-\d+-(\d+)-([0-9a-f]{24})\.sealed$")
+
+
+def _mark(job: Job, account_id: int, password_hash: str) -> str:
+    return salted_hmac(_context(job).decode(), f"{account_id}:{password_hash}").hexdigest()[:24]
+
+
 def passwords_seal(*, job: Job, sealing_key: str, created: list[tuple[User, str]]) -> str:
     """The accounts' user names and initial passwords, sealed into a file of ``job``'s (its
     path in storage): readable only with the opening key of ``sealing_key``."""
     secret = json.dumps([[account.username, password] for account, password in created])
     blob = sealed.seal(sealing_key, secret.encode(), context=_context(job))
-    name = f"{FILES_FOLDER}/{job.pk}/initial-passwords-{job.attempts}.sealed"
+    first = created[0][0] if created else None
+    mark = f"{first.pk}-{_mark(job, first.pk, first.password)}" if first else "0-" + "0" * 24
+    name = f"{FILES_FOLDER}/{job.pk}/initial-passwords-{job.attempts}-{mark}.sealed"
     return default_storage.save(name, ContentFile(blob))
+
+
+def passwords_committed(*, job: Job, path: str) -> bool:
+    """Whether the sealed file ``path`` holds the passwords of accounts that exist: its first
+    account is there with the password hash it was sealed with (a run killed before its commit
+    left a file of accounts rolled back; another job may have made them since, other passwords)."""
+    named = SEALED_NAME.match(posixpath.basename(path))
+    if named is None:
+        return False
+    account_id, mark = int(named[1]), named[2]
+    hashed = User.objects.filter(pk=account_id).values_list("password", flat=True).first()
+    return hashed is not None and constant_time_compare(_mark(job, account_id, hashed), mark)
 
 
 @audited("查看导入填报员的初始密码")

@@ -194,7 +194,8 @@ def test_a_run_that_dies_mid_way_makes_no_account_and_the_next_run_makes_them(cl
     job = run(job)
 
     assert job.state == "done" and User.objects.filter(username__startswith="user").count() == 5
-    assert default_storage.listdir(f"jobs/{job.pk}")[1] == ["initial-passwords-2.sealed"]
+    [left] = default_storage.listdir(f"jobs/{job.pk}")[1]
+    assert left.startswith("initial-passwords-2-") and left.endswith(".sealed")
     assert len(shown_passwords(open_passwords(client, job))) == PEOPLE
 
 
@@ -256,3 +257,42 @@ def test_the_upload_page_lists_the_administrators_background_imports(client, adm
 
     assert f'href="/jobs/{job.pk}/"' in page and "导入填报员：名单.xlsx" in page
     assert "超过3人的名单在确认后由后台建立账号" in page
+
+
+def test_a_run_that_died_before_its_commit_while_another_tab_made_the_accounts_is_told_not_done(
+    client, admin
+):
+    # Two tabs confirmed one preview; the first job's run was killed after sealing its
+    # passwords, before its transaction committed (no account: its sealed file is left). The
+    # second job made the accounts with passwords of its own. Run again, the first must not
+    # end done offering its sealed file: those passwords were never any account's.
+    form = preview(client, names())
+    session = client.session
+    kept = dict(session["reporter_previews"])
+    first = confirm(client, form)
+    session = client.session
+    session["reporter_previews"] = kept
+    session.save()
+    second = confirm(client, form)
+
+    def dying(job, progress):
+        def report(**figures):
+            progress(**figures)
+            if figures.get("written") == 3:
+                raise Killed
+
+        return import_work(job, report)
+
+    with pytest.raises(Killed):
+        job_run(str(first.pk), dying)
+    default_storage.save(f"jobs/{first.pk}/initial-passwords-1.sealed", ContentFile(b"S1..."))
+    Job.objects.filter(pk=first.pk).update(state=Job.State.QUEUED)  # as jobs_recover does
+    second = run(second)
+    assert second.state == "done"
+
+    first = run(first)
+
+    assert first.state == "failed" and first.result_file == ""
+    assert first.error == "该文件已经导入（在另一个标签页或窗口中确认过），本次没有重复导入。"
+    assert default_storage.listdir(f"jobs/{first.pk}")[1] == []
+    assert len(shown_passwords(open_passwords(client, second))) == PEOPLE
