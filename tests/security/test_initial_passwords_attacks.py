@@ -1,0 +1,61 @@
+"""Attacks on a background 导入填报员's sealed initial passwords, as every other role and as
+the same administrator from elsewhere: nobody but the confirming browser opens them, a GET
+opens nothing, and the job's sealed file downloaded from its page is noise without the key."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.accounts.test_people_import_in_background import (
+    COOKIE,
+    confirm,
+    names,
+    preview,
+    run,
+    shown_passwords,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_background_above_three(settings):
+    settings.PEOPLE_BACKGROUND_ROWS = 3
+
+
+@pytest.fixture
+def done_job(client, cast):
+    cast.housing  # noqa: B018
+    client.force_login(cast.admin)
+    return run(confirm(client, preview(client, names())))
+
+
+@pytest.mark.parametrize(
+    "role", ["officer", "reporter", "supervisor", "leader", "security", "auditor"]
+)
+def test_no_other_role_opens_them_even_holding_the_key(client, cast, done_job, role):
+    other = Client(HTTP_HOST="127.0.0.1")
+    other.force_login(getattr(cast, role))
+    other.cookies[COOKIE] = client.cookies[COOKIE].value  # the cookie stolen from that browser
+    response = other.post(reverse("reporters_passwords", args=[done_job.pk]))
+    assert response.status_code in (403, 404)
+    assert "initial-password" not in response.content.decode()
+    # and the confirming browser still opens them, once
+    page = client.post(reverse("reporters_passwords", args=[done_job.pk])).content.decode()
+    assert len(shown_passwords(page)) == 5
+
+
+def test_a_get_opens_nothing_and_keeps_them(client, done_job):
+    assert client.get(reverse("reporters_passwords", args=[done_job.pk])).status_code == 405
+    page = client.post(reverse("reporters_passwords", args=[done_job.pk])).content.decode()
+    assert len(shown_passwords(page)) == 5
+
+
+def test_the_sealed_file_downloaded_from_the_job_holds_no_password(client, done_job):
+    page = client.post(reverse("reporters_passwords", args=[done_job.pk])).content.decode()
+    passwords = shown_passwords(page).values()
+    done_job.refresh_from_db()
+    assert done_job.result_file == ""  # taken when shown: nothing left to download
+    assert client.get(f"/jobs/{done_job.pk}/file/").status_code == 404
+    for password in passwords:
+        assert password not in str(done_job.result) and password not in str(done_job.arguments)
