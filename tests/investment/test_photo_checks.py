@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from PIL import Image, ImageDraw
 
-from investment.models import ReportPhoto
+from investment.models import MonthlyReport, ReportPhoto
 from investment.rules.photo_facts import distance, to_signed, to_unsigned
 from investment.selectors.photo_checks import (
     photos_dated_outside,
@@ -23,6 +23,8 @@ from investment.services import reports as services
 from investment.services.photos import photo_add, photo_prepare
 from projects.models import AnnualPlan
 from tests.builders import ledger
+from tests.cast import Cast
+from tests.prebuilt import prebuilt
 from tests.workbooks import code
 
 # ---------------------------------------------------------------- pictures made for the tests
@@ -81,9 +83,11 @@ def with_garbage_exif(data: bytes) -> bytes:
 # ------------------------------------------------------------------------------ the reports
 
 
-@pytest.fixture
-def reports(cast):
-    """October 2026's report of 甲 (县住建局) and September's of 乙 (营盘镇)."""
+@prebuilt
+def photo_reports_county() -> None:
+    """October 2026's report of 甲 (县住建局) and September's of 乙 (营盘镇), drafts of the
+    units' reporters. Built once per process."""
+    cast = Cast()
     ledger(
         {
             "项目台账": [
@@ -92,19 +96,27 @@ def reports(cast):
             ]
         }
     )  # fmt: skip
-    october = services.report_save(
+    services.report_save(
         plan=AnnualPlan.objects.get(project__code=code(1)),
         month=10,
         user=cast.reporter,
         amount=Decimal(5),
     )
-    september = services.report_save(
+    services.report_save(
         plan=AnnualPlan.objects.get(project__code=code(2)),
         month=9,
         user=cast.other_reporter,
         amount=Decimal(5),
     )
-    return october, september
+
+
+@pytest.fixture
+def reports(photo_reports_county, cast):
+    """October 2026's report of 甲 (县住建局) and September's of 乙 (营盘镇)."""
+    return (
+        MonthlyReport.objects.get(plan__project__code=code(1), month=10),
+        MonthlyReport.objects.get(plan__project__code=code(2), month=9),
+    )
 
 
 # --------------------------------------------------------------------------------- the hash
