@@ -31,6 +31,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -391,7 +392,7 @@ def requires(
             if not request.user.is_authenticated:
                 return redirect_to_login(request)
             if allowed is not None and request.method not in allowed:
-                return HttpResponseNotAllowed(allowed)
+                return not_allowed(request, allowed)
             name = needed["POST" if request.method == "POST" else "GET"]
             if name:
                 require(request.user, name)
@@ -402,6 +403,12 @@ def requires(
         return wrapper
 
     return decorator
+
+
+def not_allowed(request, allowed: list[str]) -> HttpResponseNotAllowed:
+    """405 for a method the view does not take (a POST-only page reloaded, bookmarked or typed
+    in): the Allow header, and a page in Chinese saying to use the page's button, not a blank one."""
+    return HttpResponseNotAllowed(allowed, content=render_to_string("405.html", request=request))
 
 
 def signed_in(view: View) -> View:

@@ -296,3 +296,18 @@ def test_a_run_that_died_before_its_commit_while_another_tab_made_the_accounts_i
     assert first.error == "该文件已经导入（在另一个标签页或窗口中确认过），本次没有重复导入。"
     assert default_storage.listdir(f"jobs/{first.pk}")[1] == []
     assert len(shown_passwords(open_passwords(client, second))) == PEOPLE
+
+
+def test_the_passwords_address_reloaded_or_typed_in_says_in_chinese_to_use_the_button(
+    client, admin
+):
+    job = run(confirm(client, preview(client, names())))
+
+    response = client.get(reverse("reporters_passwords", args=[job.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "这个地址不能直接打开" in page and "没有任何数据因此改变" in page
+    assert "initial-password" not in page
+    shown = shown_passwords(open_passwords(client, job))  # the button still opens them, once
+    assert len(shown) == PEOPLE

@@ -130,3 +130,11 @@ def test_a_refusal_keeps_what_the_page_shows_beside_it(office):
     job.refresh_from_db()
     assert (job.state, job.error) == ("failed", "文件有2处问题")
     assert job.result == {"problems": ["项目台账!3：项目代码：不能为空"]}
+
+
+def test_a_phase_that_only_repeats_the_state_is_not_said_twice(client, office):
+    job = Job.objects.create(title="导入填报员", started_by=office, state=Job.State.DONE, phase="已完成")
+
+    text = page(client, job).content.decode()
+
+    assert '状态：<strong class="job-state">已完成</strong></p>' in text
