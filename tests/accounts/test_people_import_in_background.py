@@ -298,9 +298,7 @@ def test_a_run_that_died_before_its_commit_while_another_tab_made_the_accounts_i
     assert len(shown_passwords(open_passwords(client, second))) == PEOPLE
 
 
-def test_the_passwords_address_reloaded_or_typed_in_says_in_chinese_to_use_the_button(
-    client, admin
-):
+def test_the_passwords_address_reloaded_says_in_chinese_to_use_the_button(client, admin):
     job = run(confirm(client, preview(client, names())))
 
     response = client.get(reverse("reporters_passwords", args=[job.pk]))

@@ -133,7 +133,9 @@ def test_a_refusal_keeps_what_the_page_shows_beside_it(office):
 
 
 def test_a_phase_that_only_repeats_the_state_is_not_said_twice(client, office):
-    job = Job.objects.create(title="导入填报员", started_by=office, state=Job.State.DONE, phase="已完成")
+    job = Job.objects.create(
+        title="导入填报员", started_by=office, state=Job.State.DONE, phase="已完成"
+    )
 
     text = page(client, job).content.decode()
 
