@@ -66,6 +66,9 @@ class ReportersFile:
     sheet: str = SHEET
     reporters: list[Reporter] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Every person listed already has an account of that user name and 姓名: the list was
+    # imported before (its problems still refuse it; the page says so instead of listing them).
+    already_imported: int = 0
 
 
 UNITS_SHEET = "责任单位名称"
@@ -127,6 +130,7 @@ def _checked(sheet: workbooks.Sheet) -> ReportersFile:
     # or full-width letters names the same unit.
     units = {unit.name: unit for unit in Unit.objects.all()}
     seen: dict[str, int] = {}
+    listed: dict[str, str] = {}  # user name as kept → 姓名 as kept, to tell a list imported before
     read = 0
     for number, cells in sheet.rows(max(columns.values()) + 1):
         values = {name: _text(cells[i]) for name, i in columns.items()}
@@ -134,6 +138,7 @@ def _checked(sheet: workbooks.Sheet) -> ReportersFile:
         if not any(values.values()):
             continue
         read += 1
+        listed[username_key(values["用户名"])] = names.clean_name(values["姓名"])
         if read > MAX_ROWS:
             result.problems.append(f"{sheet.title}!{number}: 一次最多导入{MAX_ROWS}人")
             break
@@ -146,7 +151,17 @@ def _checked(sheet: workbooks.Sheet) -> ReportersFile:
             )  # fmt: skip
     if not result.reporters and not result.problems:
         result.problems.append(f"{sheet.title}: 表中没有填报员（第2行起每行一人）")
+    if not result.reporters and read == len(listed) and _all_have_accounts(listed):
+        result.already_imported = read
     return result
+
+
+def _all_have_accounts(listed: dict[str, str]) -> bool:
+    """Whether each user name listed is an account's, of the same 姓名 (one query)."""
+    accounts = dict(
+        User.objects.filter(username__in=listed).values_list("username", "first_name")
+    )
+    return bool(listed) and accounts == listed
 
 
 def _too_long(values: dict[str, str]) -> list[str]:

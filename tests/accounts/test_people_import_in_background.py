@@ -309,3 +309,32 @@ def test_the_passwords_address_reloaded_says_in_chinese_to_use_the_button(client
     assert "initial-password" not in page
     shown = shown_passwords(open_passwords(client, job))  # the button still opens them, once
     assert len(shown) == PEOPLE
+
+
+def upload(client, rows: list[list]) -> str:
+    return client.post(
+        reverse("reporters_upload"),
+        {"file": SimpleUploadedFile("名单.xlsx", xlsx({"填报员": [HEADERS, *rows]}))},
+    ).content.decode()
+
+
+def test_the_same_list_uploaded_again_is_said_to_be_imported_already_and_changes_nothing(
+    client, admin
+):
+    client.post(reverse("reporters_upload"), preview(client, names(3)))  # made within the request
+
+    again = upload(client, names(3))
+
+    assert "“名单.xlsx”已经导入过，未作任何改动" in again and "名单中的3人都已有账号" in again
+    assert "处问题" not in again and 'value="confirm"' not in again
+    assert User.objects.filter(username__startswith="user").count() == 3
+
+
+def test_a_list_with_a_new_person_still_names_each_taken_user_name(client, admin):
+    client.post(reverse("reporters_upload"), preview(client, names(2)))
+
+    page = upload(client, names(3))
+
+    assert "有2处问题，未建立任何账号" in page and "用户名“user1”已被使用" in page
+    assert "已经导入过" not in page
+    assert not User.objects.filter(username="user3").exists()
