@@ -158,9 +158,7 @@ def _checked(sheet: workbooks.Sheet) -> ReportersFile:
 
 def _all_have_accounts(listed: dict[str, str]) -> bool:
     """Whether each user name listed is an account's, of the same 姓名 (one query)."""
-    accounts = dict(
-        User.objects.filter(username__in=listed).values_list("username", "first_name")
-    )
+    accounts = dict(User.objects.filter(username__in=listed).values_list("username", "first_name"))
     return bool(listed) and accounts == listed
 
 
