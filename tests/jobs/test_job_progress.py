@@ -140,3 +140,16 @@ def test_a_phase_that_only_repeats_the_state_is_not_said_twice(client, office):
     text = page(client, job).content.decode()
 
     assert '状态：<strong class="job-state">已完成</strong></p>' in text
+
+
+def test_a_result_link_back_to_the_page_that_started_it_is_offered_once(client, office):
+    back = {"url": "/ledger/", "label": "返回Excel台账"}
+    job = Job.objects.create(
+        title="台账导入", started_by=office, state=Job.State.DONE, back_url="/ledger/",
+        result={"lines": ["导入完成。"], "link": back},
+    )  # fmt: skip
+
+    text = page(client, job).content.decode()
+
+    assert '<a class="job-next" href="/ledger/">返回Excel台账</a>' in text
+    assert "返回提交页面" not in text  # the same page, not offered twice
