@@ -17,6 +17,7 @@ import contextlib
 import json
 import posixpath
 import re
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -66,6 +67,11 @@ def passwords_seal(*, job: Job, sealing_key: str, created: list[tuple[User, str]
     return default_storage.save(name, ContentFile(blob))
 
 
+def _delete(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        default_storage.delete(path)
+
+
 def passwords_committed(*, job: Job, path: str) -> bool:
     """Whether the sealed file ``path`` holds the passwords of accounts that exist: its first
     account is there with the password hash it was sealed with (a run killed before its commit
@@ -97,8 +103,8 @@ def passwords_open(*, user: User, job: Job, opening_key: str | None) -> list[tup
         raise ValidationError(NO_KEY) from None
     if not Job.objects.filter(pk=job.pk, result_file=path).update(result_file=""):
         raise ValidationError(SHOWN)  # taken by another tab meanwhile
-    with contextlib.suppress(FileNotFoundError):
-        default_storage.delete(path)
+    # Deleted once taken for good: a request that dies before its commit leaves it to the next.
+    transaction.on_commit(partial(_delete, path))
     accounts = User.objects.select_related("requested_unit").in_bulk(
         [username for username, _ in pairs], field_name="username"
     )

@@ -13,7 +13,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from accounts.services.initial_passwords import NO_KEY, SHOWN
@@ -77,7 +77,8 @@ def shown_passwords(page: str) -> dict[str, str]:
 
 
 def open_passwords(client, job: Job) -> str:
-    response = client.post(reverse("reporters_passwords", args=[job.pk]))
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the file goes once it commits
+        response = client.post(reverse("reporters_passwords", args=[job.pk]))
     assert response.status_code == 200
     return response.content.decode()
 

@@ -109,3 +109,20 @@ def test_two_workers_running_two_confirms_of_one_list_at_once_make_it_once(cast)
     shown = shown_passwords(page)
     assert len(shown) == 5
     assert all(User.objects.get(username=name).check_password(pw) for name, pw in shown.items())
+
+
+def test_an_opening_that_fails_before_its_commit_keeps_the_passwords_for_the_next(
+    client, done_job, monkeypatch
+):
+    # the request dies after taking the file, before its transaction commits (here the note
+    # for the audit trail fails): nothing was shown, so nothing may be gone
+    def failing(text):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("accounts.services.initial_passwords.journal.note", failing)
+    with pytest.raises(RuntimeError):
+        client.post(reverse("reporters_passwords", args=[done_job.pk]))
+    monkeypatch.undo()
+
+    page = client.post(reverse("reporters_passwords", args=[done_job.pk])).content.decode()
+    assert len(shown_passwords(page)) == 5
