@@ -288,7 +288,7 @@ def _charts(
                 ("序时进度", [rules.time_progress(m) for m in range(1, month + 1)], "#c0392b"),
             ],
         ),
-        charts.bar_chart(
+        *charts.bar_charts(
             title="各责任单位投资完成率",
             items=[(name, figures.completion_rate) for name, figures in by_unit],
             reference=summary.time_progress,

@@ -77,6 +77,40 @@ def line_chart(
     return mark_safe("".join(parts))
 
 
+BAR_ROW, BAR_HEAD = 22, 30
+# Bars on one A4 page of the briefing: its charts are 150 mm wide (static/css/pdf.css), so a bar
+# is 22 / 560 × 150 = 5.9 mm, and 36 of them with the title 221 mm of the page's 255.
+BARS_A_PAGE = 36
+
+
+def _top(items: Sequence[tuple[str, Decimal | None]], reference: Decimal | None) -> Decimal:
+    values = [v for _, v in items if v is not None] + ([reference] if reference is not None else [])
+    return max(values) if values and max(values) > 0 else Decimal(1)
+
+
+def bar_charts(
+    *,
+    title: str,
+    items: Sequence[tuple[str, Decimal | None]],
+    reference: Decimal | None = None,
+    per_chart: int = BARS_A_PAGE,
+) -> list[SafeString]:
+    """`bar_chart` cut into charts of ``per_chart`` bars, each on a page of its own in the PDF
+    (a city's 200 units in one chart ran off its page: WeasyPrint cut the SVG after 45), on one
+    scale; titled 1/N, 2/N… when there are several."""
+    chunks = [items[i : i + per_chart] for i in range(0, len(items), per_chart)] or [items]
+    top = _top(items, reference)
+    return [
+        bar_chart(
+            title=title if len(chunks) == 1 else f"{title}（{number}/{len(chunks)}）",
+            items=chunk,
+            reference=reference,
+            top=top,
+        )  # fmt: skip
+        for number, chunk in enumerate(chunks, 1)
+    ]
+
+
 def bar_chart(
     *,
     title: str,
@@ -84,13 +118,14 @@ def bar_chart(
     unit: str = "%",
     reference: Decimal | None = None,
     colour: str = "#1f4e79",
+    top: Decimal | None = None,
 ) -> SafeString:
-    """Horizontal bars, one per (label, value); an optional reference line (序时进度)."""
-    row, left, right, head = 22, 150, 60, 30
+    """Horizontal bars, one per (label, value); an optional reference line (序时进度). ``top``,
+    the value of a full bar, is the largest value here unless given (`bar_charts`' pages share one)."""
+    row, left, right, head = BAR_ROW, 150, 60, BAR_HEAD
     height = head + row * max(len(items), 1) + 10
     plot_w = WIDTH - left - right
-    values = [v for _, v in items if v is not None] + ([reference] if reference is not None else [])
-    top = max(values) if values and max(values) > 0 else Decimal(1)
+    top = top or _top(items, reference)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="chart" role="img" aria-label="{escape(title)}">',
         f'<text x="8" y="18" {FONT} font-weight="bold">{escape(title)}</text>',

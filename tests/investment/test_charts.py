@@ -3,8 +3,10 @@
 import re
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
+from investment.documents import charts
 from investment.documents.charts import bar_chart, line_chart
 from investment.rules.periods import Period
 from investment.selectors.portfolio import monthly_completion, projects_by_stage
@@ -93,3 +95,29 @@ def test_a_replaced_row_shows_under_its_stage_said_not_to_count(cast):
     stages = dict(projects_by_stage(Period.of(2024, 12)))
     assert stages["替换（不计入）"] == 1
     assert sum(stages.values()) == AnnualPlan.objects.filter(year=2024).count() == 2
+
+
+def test_a_citys_unit_bars_are_cut_into_charts_that_each_fit_an_a4_page_on_one_scale():
+    units = [(f"单位{n:03d}", Decimal(n)) for n in range(1, 81)]
+
+    shown = charts.bar_charts(title="各责任单位投资完成率", items=units, reference=Decimal(50))
+
+    assert len(shown) == 3
+    assert ["（1/3）" in shown[0], "（2/3）" in shown[1], "（3/3）" in shown[2]] == [True] * 3
+    for name, _ in units:  # every unit in exactly one chart
+        assert sum(f">{name}<" in chart for chart in shown) == 1
+    for chart in shown:  # 150 mm wide in the PDF: no taller than an A4 page's 255 mm of text
+        width, height = map(float, re.search(r'viewBox="0 0 (\S+) (\S+)"', chart).groups())
+        assert height / width * 150 < 255
+    # one scale: unit 080's bar (the largest) is as wide in the last chart as a full bar
+    full = float(re.findall(r'<rect x="150" y="\S+" width="(\S+)"', shown[2])[-1])
+    half = float(re.findall(r'<rect x="150" y="\S+" width="(\S+)"', shown[0])[-1])  # unit 036
+    assert half == pytest.approx(full * 36 / 80, abs=0.1)
+
+
+def test_a_countys_unit_bars_stay_one_chart_under_its_own_title():
+    units = [(f"单位{n}", Decimal(n)) for n in range(1, 21)]
+
+    (chart,) = charts.bar_charts(title="各责任单位投资完成率", items=units)
+
+    assert chart == charts.bar_chart(title="各责任单位投资完成率", items=units)
