@@ -191,3 +191,18 @@ def test_a_write_without_the_version_s_table_is_not_refused():
     finally:
         with connection.schema_editor() as editor:
             editor.execute(f"ALTER TABLE gone_dataversion RENAME TO {figure_cache.TABLE}")
+
+
+def test_each_role_and_unit_is_kept_apart_a_reporter_never_reads_the_office_s_figures(county, cast):
+    office, leader = signed_in(cast.officer), signed_in(cast.leader)
+    reporter, other_unit = signed_in(cast.reporter), signed_in(cast.other_reporter)
+    viewers = {"office": office, "leader": leader, "reporter": reporter, "other": other_unit}
+    cached = {}
+    for name, client in viewers.items():  # each viewed once the others are in the cache
+        shown(client)
+        cached[name] = shown(client)
+    caches["figures"].clear()
+    for name, client in reversed(viewers.items()):
+        assert shown(client) == cached[name], name  # each one's own figures, computed afresh
+    assert cached["reporter"]["summary"] != cached["office"]["summary"]
+    assert cached["reporter"]["summary"] != cached["other"]["summary"]
