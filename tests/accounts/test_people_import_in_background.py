@@ -339,3 +339,12 @@ def test_a_list_with_a_new_person_still_names_each_taken_user_name(client, admin
     assert "有2处问题，未建立任何账号" in page and "用户名“user1”已被使用" in page
     assert "已经导入过" not in page
     assert not User.objects.filter(username="user3").exists()
+
+
+def test_the_passwords_page_offers_to_print_them_while_they_are_shown(client, admin):
+    job = run(confirm(client, preview(client, names())))
+
+    page = open_passwords(client, job)
+
+    assert "打印本页（可另存为PDF）" in page and "data-print" in page
+    assert 'src="/static/js/print.js"' in page
