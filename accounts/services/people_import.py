@@ -198,7 +198,11 @@ def _refused(column: str, check: Callable[[str], str], value: str) -> list[str]:
     try:
         check(value)
     except ValidationError as error:
-        return [f"{column}: {message.rstrip('。')}" for message in error.messages]
+        # a message that names its column already (用户名“x”已被使用) is not prefixed a second time
+        return [
+            text if text.startswith(column) else f"{column}: {text}"
+            for text in (message.rstrip("。") for message in error.messages)
+        ]
     return []
 
 

@@ -220,7 +220,7 @@ def test_a_list_that_no_longer_fits_is_refused_naming_its_rows_and_makes_nothing
     job = run(confirm(client, form))
 
     assert (job.state, job.error) == ("failed", "“名单.xlsx”有1处问题，未建立任何账号")
-    assert job.result["lines"] == ["填报员!3: 用户名: 用户名“user2”已被使用"]
+    assert job.result["lines"] == ["填报员!3: 用户名“user2”已被使用"]
     assert User.objects.filter(username__startswith="user").count() == 1
     assert job.result_file == "" and not ConfirmedUpload.objects.exists()
     page = client.get(f"/jobs/{job.pk}/").content.decode()

@@ -57,10 +57,10 @@ def test_every_bad_row_is_named_and_nothing_is_created(cast, units):
     done = reporters_import(user=cast.admin, data=data, dry_run=False)
 
     assert done.file.problems == [
-        "填报员!3: 用户名: 用户名“reporter”已被使用",
+        "填报员!3: 用户名“reporter”已被使用",
         "填报员!4: 用户名: “ZhangSan”与第2行重复",
         "填报员!5: 姓名: 不能为空",
-        "填报员!5: 手机号: 手机号“abc”格式不正确，应为11位手机号或带区号的电话",
+        "填报员!5: 手机号“abc”格式不正确，应为11位手机号或带区号的电话",
         "填报员!6: 所属单位: 没有名为“城管局”的责任单位（最接近的：县城市管理局）",
         "填报员!7: 所属单位: 没有名为“下梁镇”的责任单位（请核对名称，或先在“责任单位”页面新增）",
         "填报员!8: 用户名: 不能为空",
@@ -76,7 +76,7 @@ def test_a_phone_that_is_neither_a_mobile_nor_a_desk_line_is_refused(cast, units
         user=cast.admin, data=sheet(["zs", "张三", phone, "县住建局"]), dry_run=True
     )
     assert [p.split("，")[0] for p in checked.file.problems] == [
-        f"填报员!2: 手机号: 手机号“{phone}”格式不正确"
+        f"填报员!2: 手机号“{phone}”格式不正确"
     ]
 
 
