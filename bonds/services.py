@@ -285,6 +285,14 @@ SPENDING_GONE = "该支出明细已被删除，请查看下方现有的支出明
 
 
 @audited("删除资金支出")
+def spending_delete_gone(*, user: User) -> None:
+    """A deletion asked of a 支出 already deleted (another tab, its page not yet reloaded): refused,
+    and in the audit trail as every other refused deletion is (its request may come in after the
+    deletion has committed, before `spending_delete` is reached)."""
+    raise ValidationError(SPENDING_GONE)
+
+
+@audited("删除资金支出")
 @transaction.atomic
 def spending_delete(
     *, user: User, entry: FundSpending, expected_version: int | None = None

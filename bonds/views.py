@@ -50,7 +50,6 @@ from bonds.selectors import (
     totals_rows,
     with_clocks,
 )
-from bonds.services import SPENDING_GONE
 from bonds.tables import FundTable
 from core import filenames
 from core.capabilities import requires
@@ -238,7 +237,10 @@ def fund_spending_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse
         entry = spending_for(request.user, pk)
     except Http404:  # deleted a moment ago (another tab): said where it was, never a 404
         application_pk = deleted_spending_for(request.user, pk)
-        messages.error(request, SPENDING_GONE)
+        try:
+            services.spending_delete_gone(user=request.user)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
         return redirect("fund_detail", pk=application_pk)
     application_pk = entry.application_id
     expected = id_param(request.POST, "version")
