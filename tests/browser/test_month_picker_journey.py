@@ -9,7 +9,7 @@ import time_machine
 from investment.models import MonthlyReport
 from investment.services import reports as services
 from tests.browser.conftest import PHONE, look, sign_in
-from tests.investment.test_month_entry import people, plan, report  # noqa: F401  # the fixture
+from tests.investment.test_month_entry import month_entry_county, people, plan, report  # noqa: F401  # the fixtures
 
 
 def test_the_reporter_picks_the_returned_month_corrects_it_and_sends_it_again(tab, people):  # noqa: F811

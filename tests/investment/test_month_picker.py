@@ -6,7 +6,7 @@ from django.urls import reverse
 from investment.selectors.month import month_choices
 from investment.services import reports as services
 from projects.models import Unit
-from tests.investment.test_month_entry import people, report  # noqa: F401  # the fixture
+from tests.investment.test_month_entry import month_entry_county, people, report  # noqa: F401  # the fixtures
 
 TODAY = "2026-12-07 10:00+08:00"  # November is the month being reported
 

@@ -10,7 +10,7 @@ from investment.models import MonthlyReport
 from investment.selectors.month import counted_before, entry_status, lock_summary, review_list
 from investment.services import reports as services
 from projects.models import Unit
-from tests.investment.test_month_entry import people, plan
+from tests.investment.test_month_entry import month_entry_county, people, plan  # noqa: F401  # the fixtures
 
 __all__ = ["people"]  # the fixture
 
