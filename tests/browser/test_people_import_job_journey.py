@@ -68,8 +68,9 @@ def test_the_administrator_imports_a_long_list_in_the_background_and_reads_it_on
     assert "初始密码已显示过一次，系统不再保存。" in page.locator("#job").inner_text()
     assert page.locator("button:text('查看初始密码（只显示一次）')").count() == 0
 
-    upload(page, names)  # the same list again: every row's user name is taken, nothing made
-    problems = page.locator("#problems").inner_text()
-    assert f"有{PEOPLE}处问题，未建立任何账号" in problems and "用户名“user1”已被使用" in problems
+    upload(page, names)  # the same list again: every person has their account, nothing made
+    already = page.locator("#already").inner_text()
+    assert "“名单.xlsx”已经导入过，未作任何改动" in already and f"名单中的{PEOPLE}人都已有账号" in already
+    assert page.locator("button:text('确认建立')").count() == 0
     assert User.objects.filter(username__startswith="user").count() == PEOPLE
     assert tab.problems == []
