@@ -70,7 +70,10 @@ def test_the_administrator_imports_a_long_list_in_the_background_and_reads_it_on
 
     upload(page, names)  # the same list again: every person has their account, nothing made
     already = page.locator("#already").inner_text()
-    assert "“名单.xlsx”已经导入过，未作任何改动" in already and f"名单中的{PEOPLE}人都已有账号" in already
+    assert (
+        "“名单.xlsx”已经导入过，未作任何改动" in already
+        and f"名单中的{PEOPLE}人都已有账号" in already
+    )
     assert page.locator("button:text('确认建立')").count() == 0
     assert User.objects.filter(username__startswith="user").count() == PEOPLE
     assert tab.problems == []
