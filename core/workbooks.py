@@ -321,13 +321,7 @@ class _HeadSized(ReadOnlyWorksheet):
             if name in (DIMENSION, SHEET_DATA):
                 raise _Found
 
-        def no_document_type(*args: object) -> None:
-            raise WorkbookRefused(DAMAGED)
-
-        parser = expat.ParserCreate(namespace_separator=" ")
-        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        parser.StartDoctypeDeclHandler = no_document_type
-        parser.EntityDeclHandler = no_document_type
+        parser = _parser()
         parser.StartElementHandler = start
         with self._get_source() as source:  # type: ignore[attr-defined]
             try:
@@ -342,6 +336,20 @@ class _HeadSized(ReadOnlyWorksheet):
 
 SI, T, RUN = (f"{SHEET_MAIN_NS} {name}" for name in ("si", "t", "r"))
 CHUNK = 64 * KB
+
+
+def _no_document_type(*args: object) -> None:
+    raise WorkbookRefused(DAMAGED)
+
+
+def _parser() -> expat.XMLParserType:
+    """expat's parser for a part of the workbook, names as "namespace name", with no document
+    type allowed: no entity can be declared, so none expands ("billion laughs")."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _no_document_type
+    parser.EntityDeclHandler = _no_document_type
+    return parser
 
 
 def _strings(source: IO[bytes], budget: Budget) -> list[str]:
@@ -387,13 +395,7 @@ def _strings(source: IO[bytes], budget: Budget) -> list[str]:
                 f"工作簿中的文字超过{budget.text}个字（按文件大小的上限），{ABNORMAL}"
             )
 
-    def no_document_type(*args: object) -> None:
-        raise WorkbookRefused(DAMAGED)
-
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartDoctypeDeclHandler = no_document_type
-    parser.EntityDeclHandler = no_document_type
+    parser = _parser()
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
