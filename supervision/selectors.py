@@ -48,7 +48,9 @@ def escalations(
 ) -> list[Escalation]:
     """Findings with an overdue clock, at ``min_level`` or above, highest level first (one query)."""
     rows = []
-    candidates = findings.filter(step_overdue_q(today)).select_related("unit", "project")
+    # the list shows the unit, not the project: a city's thousand overdue findings are not
+    # read with their projects' every column
+    candidates = findings.filter(step_overdue_q(today)).select_related("unit")
     for finding in candidates.order_by("deadline", "found_on", "pk"):
         level = escalation_level(finding, today)
         if level < min_level:

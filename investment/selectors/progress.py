@@ -609,11 +609,14 @@ def lag_level_counts_each(
     )
     counts: list[dict[str, int]] = [{} for _ in shown]
     width = len(LAG_FIELDS)
-    for _, *values in rows:
-        for i, found in enumerate(counts):
-            level = worst_level(values[i * width : (i + 1) * width])
-            if level is not None:
-                found[level] = found.get(level, 0) + 1
+    # each period's levels in the row (after its "pk"), with the period's counts
+    slices = [(slice(1 + i * width, 1 + (i + 1) * width), found) for i, found in enumerate(counts)]
+    for row in rows:
+        for where, found in slices:
+            levels = row[where]
+            if any(levels):  # most rows have no reason: nothing to judge
+                level = worst_level(levels)
+                found[level] = found.get(level, 0) + 1  # type: ignore[index]  # any(): not None
     by_period = {period: _level_counts(found) for period, found in zip(shown, counts, strict=True)}
     return [by_period[period] for period in periods]
 

@@ -151,7 +151,7 @@ def _dashboard_charts(
     plans: AnnualPlanQuerySet,
 ) -> list[SafeString]:
     year, month = period.year, period.month
-    rates = monthly_completion(period, plans=plans)
+    rates = monthly_completion(period, plans=plans, annual_plan=summary.annual_plan)
     return [
         charts.line_chart(
             title=f"{year}年累计投资完成率与序时进度",
