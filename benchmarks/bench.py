@@ -221,15 +221,15 @@ def measure(projects: int, years: int, repeat: int, heavy: int, workdir: Path) -
         # (investment.selectors.figure_cache), so their timed runs above read them from the
         # cache: the first view after a write (the cache emptied before each run) computes them.
         for operation in CACHED:
-            page = (reverse(PAGES[operation][0]), {**period_params, **PAGES[operation][1]})
+            url, query = reverse(PAGES[operation][0]), {**period_params, **PAGES[operation][1]}
             with Counted(connection) as queries:
-                client.get(*page)
+                client.get(url, query)
             results[operation]["queries"] = len(queries)  # as timed: its figures from the cache
             with Counted(connection) as queries:
                 caches["figures"].clear()
-                client.get(*page)
+                client.get(url, query)
             clear = caches["figures"].clear
-            seconds = median_of(partial(client.get, *page), repeat, before=clear)
+            seconds = median_of(partial(client.get, url, query), repeat, before=clear)
             results[f"{operation}_fresh"] = entry(seconds, queries=len(queries))
             say(f"{operation}_fresh {seconds:.2f} s")
         for operation, content in exported.items():  # the exports against openpyxl alone

@@ -615,8 +615,8 @@ def lag_level_counts_each(
         for where, found in slices:
             levels = row[where]
             if any(levels):  # most rows have no reason: nothing to judge
-                level = worst_level(levels)
-                found[level] = found.get(level, 0) + 1  # type: ignore[index]  # any(): not None
+                level = worst_level(levels) or ""  # any(): never None
+                found[level] = found.get(level, 0) + 1
     by_period = {period: _level_counts(found) for period, found in zip(shown, counts, strict=True)}
     return [by_period[period] for period in periods]
 
