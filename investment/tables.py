@@ -43,7 +43,7 @@ class UnitRankingTable(tables.Table):
         orderable = False  # a ranking is its order; the Excel export is the page as shown
         empty_text = "该年度没有列入计划的项目。"
         row_attrs = {"class": lambda record, table: table.list_class(record)}
-        template_name = "investment/_ranking_table.html"  # its rows drawn by `rows_html`
+        template_name = "partials/table_drawn.html"  # its rows drawn by `rows_html`
 
     def __init__(
         self, ranking: Ranking, *, kind: str, explainable: set[str] | None, **kwargs: Any
@@ -131,7 +131,7 @@ class ProjectRankingTable(tables.Table):
     class Meta:
         orderable = False  # the ranking is the order
         empty_text = "该年度没有列入计划的项目。"
-        template_name = "investment/_ranking_table.html"  # its rows drawn by `rows_html`
+        template_name = "partials/table_drawn.html"  # its rows drawn by `rows_html`
 
     def render_rank(self) -> int:
         self.counter = getattr(self, "counter", itertools.count(1))
@@ -229,7 +229,7 @@ class LagTable(tables.Table):
     class Meta:
         attrs = {"class": "table stacked"}
         empty_text = "没有滞后项目。"
-        template_name = "investment/_lag_table.html"  # its rows drawn by `rows_html`
+        template_name = "partials/table_drawn.html"  # its rows drawn by `rows_html`
 
     def render_name(self, record: LagWarning, value: str) -> str:
         return format_html('{}<br><small class="muted">{}</small>', value, record.progress.code)
