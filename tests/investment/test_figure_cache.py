@@ -11,7 +11,6 @@ import time_machine
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bonds.models import FundSpending, FundType
@@ -22,6 +21,7 @@ from investment.services.warning_rules import RuleEntry, warning_rules_save
 from investment.services.year_settings import year_settings_save
 from projects.models import AnnualPlan, Project
 from tests.builders import year_settings
+from tests.investment.cached_figures import changed_at_once, plan_rows_read, signed_in
 from tests.workbooks import REPORT_HEADERS, a_small_county, code, load
 
 # the writes commit, as a request's do: the version moves on after the commit
@@ -54,29 +54,16 @@ def county(cast):
     spending_record(user=office, application=fund, spent_on=date(2024, 2, 1), amount=Decimal(20))
 
 
-def signed_in(user) -> Client:
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)  # before the page is read: a sign-in writes too
-    return client
-
-
 def shown(client: Client) -> dict:
     response = client.get(reverse("dashboard"), ASKED)
     assert response.status_code == 200
     return {name: response.context[name] for name in FIGURES}
 
 
-def plan_rows_read(client: Client) -> int:
-    """How many of the page's queries read the plan rows (none: its figures came from the cache)."""
-    with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("dashboard"), ASKED)
-    return sum("projects_annualplan" in query["sql"] for query in queries.captured_queries)
-
-
 def test_the_figures_are_computed_once_and_then_read_from_the_cache(county, cast):
     office = signed_in(cast.officer)
-    assert plan_rows_read(office) > 0
-    assert plan_rows_read(office) == 0
+    assert plan_rows_read(office, "dashboard", ASKED) > 0
+    assert plan_rows_read(office, "dashboard", ASKED) == 0
     kept = shown(office)
     caches["figures"].clear()
     assert shown(office) == kept
@@ -86,18 +73,6 @@ def test_each_kind_of_write_changes_the_page_at_once(county, cast):
     office, reporter = signed_in(cast.officer), signed_in(cast.reporter)
     month_page = reverse("report_month", args=[2024, 3])
     seen = []
-
-    def changed_by(doing) -> None:
-        """``doing`` written and committed, the page shows at once what the data now give
-        (the figures computed afresh), and they are not what it showed before."""
-        before = shown(office)
-        assert plan_rows_read(office) == 0, "the page read its figures from the cache"
-        doing()
-        now = shown(office)
-        caches["figures"].clear()
-        assert now == shown(office), doing.__doc__
-        assert now != before, doing.__doc__
-        seen.append(now["summary"].completed)
 
     plans = list(AnnualPlan.objects.filter(project__unit=cast.housing).order_by("project__code"))
 
@@ -154,7 +129,7 @@ def test_each_kind_of_write_changes_the_page_at_once(county, cast):
     for doing in (sent_through_the_form, returned, sent_again, approved, imported,
                   spending_deleted, due_day_changed, rule_changed, updated_in_bulk,
                   deleted_in_bulk):  # fmt: skip
-        changed_by(doing)
+        seen.append(changed_at_once(shown, office, "dashboard", ASKED, doing)["summary"].completed)
     assert seen == [Decimal(80), Decimal(30), Decimal(70), Decimal(70), Decimal(100),
                     Decimal(100), Decimal(100), Decimal(100), Decimal(100), Decimal(70)]  # fmt: skip
 
