@@ -188,6 +188,21 @@ def figures_by_each(
     return breakdowns
 
 
+# The orders a breakdown is shown in, on the dashboard and in the briefing alike. A tie is put in
+# order by name: the groups come from a GROUP BY, which gives them in no order of its own
+# (PostgreSQL's hash aggregate, not SQLite's sort), and a page or a PDF must read the same twice.
+
+
+def by_completion_rate(groups: dict[str, Figures]) -> list[tuple[str, Figures]]:
+    """各责任单位投资完成率: the highest completion rate first (none, with no plan money, as 0)."""
+    return sorted(groups.items(), key=lambda item: (-(item[1].completion_rate or 0), item[0]))
+
+
+def by_annual_plan(groups: dict[str, Figures]) -> list[tuple[str, Figures]]:
+    """分行业: the largest 年度计划投资 first."""
+    return sorted(groups.items(), key=lambda item: (-item[1].annual_plan, item[0]))
+
+
 def portfolio_summary(
     period: Period,
     *,

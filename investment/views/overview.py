@@ -39,6 +39,8 @@ from investment.selectors.figure_cache import cached
 from investment.selectors.portfolio import (
     Figures,
     PortfolioSummary,
+    by_annual_plan,
+    by_completion_rate,
     figures_by_each,
     monthly_completion,
     portfolio_summary,
@@ -115,8 +117,8 @@ def _dashboard_figures(user: User, period: Period) -> dict[str, Any]:
     breakdowns = figures_by_each(period, by=("level", "unit", "industry"), plans=plans)
     summary = portfolio_summary(period, plans=plans, by_level=breakdowns["level"])
     levels = [(level.label, summary.by_level[level.value]) for level in Level]
-    by_unit = sorted(breakdowns["unit"].items(), key=lambda item: -(item[1].completion_rate or 0))
-    by_industry = sorted(breakdowns["industry"].items(), key=lambda item: -(item[1].annual_plan))
+    by_unit = by_completion_rate(breakdowns["unit"])
+    by_industry = by_annual_plan(breakdowns["industry"])
     funds = visible_funds(user).filter(year=year)
     return {
         "summary": summary,
