@@ -39,10 +39,10 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery, Sum
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import journal
 from core.formatting import wan_text
+from core.history_rows import bulk_create_recorded, bulk_update_recorded
 from core.models import money
 from core.versioning import delete_recorded
 from investment import rules
@@ -324,14 +324,14 @@ def _write_flags(
                 flag.status = QualityFlag.Status.OPEN
             to_update.append(flag)
     if to_create:
-        bulk_create_with_history(to_create, QualityFlag, batch_size=1000, default_user=user)
+        bulk_create_recorded(to_create, QualityFlag, batch_size=1000, user=user)
     if to_update:
-        bulk_update_with_history(
+        bulk_update_recorded(
             to_update,
             QualityFlag,
             ["message", "amount", "status", "version"],
             batch_size=1000,
-            default_user=user,
+            user=user,
         )
     if to_delete:
         for flag in QualityFlag.objects.filter(pk__in=to_delete):

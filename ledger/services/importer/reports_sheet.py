@@ -11,8 +11,7 @@ a problem."""
 from decimal import Decimal
 from typing import Any
 
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
+from core.history_rows import bulk_create_recorded, bulk_update_recorded
 from investment import rules
 from investment.models import MonthlyReport
 from ledger.rules import schema
@@ -96,16 +95,16 @@ def import_reports(run: Importer, records: list[Record]) -> None:
         counts.updated += 1
     if run.writing:
         run.judged_plans.update(report.plan_id for report in [*to_create, *to_update])
-        bulk_create_with_history(to_create, Report, batch_size=1000, default_user=run.user)
+        bulk_create_recorded(to_create, Report, batch_size=1000, user=run.user)
         if to_update:
             for report in to_update:
                 report.version += 1
-            bulk_update_with_history(
+            bulk_update_recorded(
                 to_update,
                 Report,
                 sorted(changed | {"version"}),
                 batch_size=1000,
-                default_user=run.user,
+                user=run.user,
             )
 
 
