@@ -235,7 +235,7 @@ class LagTable(tables.Table):
         return format_html('{}<br><small class="muted">{}</small>', value, record.progress.code)
 
     def render_warning(self, record: LagWarning) -> str:
-        return warning_mark(record.level, record.level_label, title=record.summary)
+        return lag_mark(record)
 
     def render_reasons(self, value: list[Reason]) -> str:
         return format_html_join(
@@ -270,6 +270,14 @@ class LagTable(tables.Table):
                 for w, p in ((row.record, row.record.progress) for row in self.paginated_rows)
             ),
         )
+
+
+def lag_mark(warning: LagWarning | None) -> SafeString:
+    """A lag warning's mark (its level, its label, its summary as the title), as the lag list's
+    rows and the board's show it; nothing for a row with no warning."""
+    if warning is None:
+        return SafeString("")
+    return warning_mark(warning.level, warning.level_label, title=warning.summary)
 
 
 def warning_mark(level: str, label: str, *, title: str = "") -> SafeString:
