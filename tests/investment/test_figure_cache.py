@@ -156,7 +156,7 @@ def test_the_watch_is_on_each_connection_once_however_often_it_reconnects(county
     assert connection.execute_wrappers.count(figure_cache._watch) == 1
 
 
-def test_a_write_without_the_version_s_table_is_not_refused():
+def test_a_write_without_the_version_s_table_is_not_refused(county, caplog):
     """As during a migration back past the table: the write stands, nothing is kept."""
     with connection.schema_editor() as editor:
         editor.execute(f"ALTER TABLE {figure_cache.TABLE} RENAME TO gone_dataversion")
@@ -166,6 +166,8 @@ def test_a_write_without_the_version_s_table_is_not_refused():
     finally:
         with connection.schema_editor() as editor:
             editor.execute(f"ALTER TABLE gone_dataversion RENAME TO {figure_cache.TABLE}")
+    assert set(Project.objects.values_list("planned_start", flat=True)) == {date(2024, 1, 1)}
+    assert [record.message for record in caplog.records if record.levelname == "ERROR"] == []
 
 
 def test_each_role_and_unit_is_kept_apart_a_reporter_never_reads_the_office_s_figures(county, cast):
