@@ -30,6 +30,7 @@ from ledger import tasks
 from ledger.documents import downloads
 from ledger.documents.exporter import change_sheets, template_sheets
 from ledger.rules.reader import LedgerImportError, Problem, file_too_large
+from ledger.rules.results import NOTHING_TO_IMPORT
 from ledger.services.uploads import (
     checksum,
     delete,
@@ -131,6 +132,9 @@ def _preview(request: AuthenticatedRequest, upload: UploadedFile) -> dict | Http
     except LedgerImportError as error:
         return {"problems": error.problems, "filename": filename}
     entry["rows"] = rows
+    if result.changes_nothing:  # nothing to confirm: no 确认导入, the upload not kept for it
+        delete(entry)
+        return {"preview": result, "filename": filename, "nothing_to_import": NOTHING_TO_IMPORT}
     _keep_pending(request, token, entry)
     return {
         "preview": result,
@@ -164,6 +168,12 @@ def _job_preview(request: AuthenticatedRequest, job_id: str) -> dict:
     if job.state != Job.State.DONE or entry is None:
         messages.error(request, "该后台任务还没有完成，或不是台账导入预览。")
         return {}
+    if result["preview"]["changes_nothing"]:  # its upload was not kept: nothing to confirm
+        return {
+            "preview": result["preview"],
+            "filename": entry["filename"],
+            "nothing_to_import": NOTHING_TO_IMPORT,
+        }
     if not default_storage.exists(entry["path"]):
         messages.error(request, "该预览已导入、已被取消或已过期，请重新上传文件。")
         return {}

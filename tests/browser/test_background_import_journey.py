@@ -59,11 +59,11 @@ def test_the_office_imports_a_city_ledger_in_the_background_twice(tab, worker, c
     assert Project.objects.count() == AnnualPlan.objects.count() == ROWS
     versions = sorted(Project.objects.values_list("pk", "version"))
 
-    upload_and_watch(page, ledger)  # the same file again
-    page.click("a.job-next:text('查看预览并确认导入')")
-    assert "与系统中的数据完全一致" in page.locator("#preview").inner_text()
-    page.go_back()
-    confirm_and_watch(page, ledger)
+    upload_and_watch(page, ledger)  # the same file again: nothing to import
+    assert "与系统数据一致，无需导入" in page.locator(".job-lines").inner_text()
+    page.click("a.job-next:text('查看预览')")
+    assert page.locator("#nothing-changes").inner_text() == "与系统数据一致，无需导入。"
+    assert page.locator("button[value=confirm]").count() == 0
 
     assert sorted(Project.objects.values_list("pk", "version")) == versions  # nothing written
     assert tab.problems == []
