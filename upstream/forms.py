@@ -91,7 +91,7 @@ class SharedFields(dict[str, forms.Field]):
         return SharedFields(self)
 
 
-FormClass = TypeVar("FormClass", bound=type[forms.BaseForm])
+FormClass = TypeVar("FormClass", bound=type[forms.Form])
 
 
 def fields_built_once(form_class: FormClass) -> FormClass:

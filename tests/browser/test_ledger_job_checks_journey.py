@@ -10,10 +10,10 @@ import pytest
 
 from investment.models import MonthlyReport
 from tests.browser.conftest import WIDE, look, sign_in
-from tests.builders import code, report_row, sheet
+from tests.builders import report_row, sheet
 from tests.ledger.test_background_import import run_worker
 from tests.ledger.test_preview import project, projects
-from tests.workbooks import xlsx
+from tests.workbooks import code, xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
