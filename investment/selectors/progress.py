@@ -611,11 +611,14 @@ def lag_level_counts_each(
     width = len(LAG_FIELDS)
     # each period's levels in the row (after its "pk"), with the period's counts
     slices = [(slice(1 + i * width, 1 + (i + 1) * width), found) for i, found in enumerate(counts)]
+    worst: dict[tuple[str | None, ...], str | None] = {}  # a few hundred combinations at most
     for row in rows:
         for where, found in slices:
             levels = row[where]
-            if any(levels):  # most rows have no reason: nothing to judge
-                level = worst_level(levels) or ""  # any(): never None
+            if levels not in worst:
+                worst[levels] = worst_level(levels)
+            level = worst[levels]
+            if level is not None:
                 found[level] = found.get(level, 0) + 1
     by_period = {period: _level_counts(found) for period, found in zip(shown, counts, strict=True)}
     return [by_period[period] for period in periods]

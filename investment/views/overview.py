@@ -141,8 +141,11 @@ def _dashboard_figures(user: User, period: Period) -> dict[str, Any]:
         ),
         "todos": todos(user, period=period, lagging=counted),
         "escalations": escalations(
-            visible_findings(user), today=period.today, min_level=LEVEL_LEADERS
-        )[:DASHBOARD_ESCALATIONS],
+            visible_findings(user),
+            today=period.today,
+            min_level=LEVEL_LEADERS,
+            limit=DASHBOARD_ESCALATIONS,
+        ),
     }
 
 
