@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import reduce
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -612,12 +612,12 @@ def lag_level_counts_each(
     # each period's levels in the row (after its "pk"), with the period's counts
     slices = [(slice(1 + i * width, 1 + (i + 1) * width), found) for i, found in enumerate(counts)]
     worst: dict[tuple[str | None, ...], str | None] = {}  # a few hundred combinations at most
-    for row in cast(Iterable[tuple[Any, ...]], rows):  # values_list's tuples
+    for row in rows:
         for where, found in slices:
-            levels = row[where]
-            if levels not in worst:
-                worst[levels] = worst_level(levels)
-            level = worst[levels]
+            row_levels = row[where]
+            if row_levels not in worst:
+                worst[row_levels] = worst_level(row_levels)
+            level = worst[row_levels]
             if level is not None:
                 found[level] = found.get(level, 0) + 1
     by_period = {period: _level_counts(found) for period, found in zip(shown, counts, strict=True)}
