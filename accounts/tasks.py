@@ -80,18 +80,19 @@ def import_work(job: Job, progress: Progress) -> dict[str, Any]:
             job=job, sealing_key=arguments["sealing_key"], created=created
         )
 
+    # the file previewed, read once claimed (a job queued before its checksum was passed on
+    # has none: refused as changed, nothing made)
+    pending = previews.Pending(
+        arguments["token"], arguments["path"], arguments["filename"], arguments.get("sha256", "")
+    )
     try:
-        with default_storage.open(arguments["path"], "rb") as file:
-            imported = reporters_import(
-                user=job.started_by,  # type: ignore[arg-type]  # the page's user: signed in
-                data=file,
-                dry_run=False,
-                preview=arguments["token"],
-                progress=progress,
-                hand_over=seal,
-            )
-    except FileNotFoundError:  # the preview was dropped meanwhile (a day old)
-        raise JobRefused(previews.GONE, {"link": back}) from None
+        imported = reporters_import(
+            user=job.started_by,  # type: ignore[arg-type]  # the page's user: signed in
+            preview=pending,
+            dry_run=False,
+            progress=progress,
+            hand_over=seal,
+        )
     except (ValidationError, PermissionDenied) as error:
         _forget_sealed(job)
         previews.delete(arguments["path"])

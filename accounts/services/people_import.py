@@ -5,8 +5,9 @@ the security administrator grants roles and units. The unit is kept as the accou
 ``requested_unit``, which 安全管理 shows beside the account with a one-step 按申请授权.
 
 An upload is checked whole first (the preview, whose file waits on the server:
-`projects.previews`); the confirmation reads that file again, checks it again and creates every
-account or none, once however often it is confirmed. Every bad row is named as
+`projects.previews`); the confirmation claims the preview, reads that file again once (checked to
+be the file previewed: `projects.previews.claimed`), checks it again and creates every account or
+none, once however often it is confirmed. Every bad row is named as
 ``sheet!row: column: reason``. A list longer than ``PEOPLE_BACKGROUND_ROWS`` is confirmed by a
 background job (`accounts/tasks.py`: each account's password hash takes a quarter of a second),
 which reports its progress and hands the initial passwords over inside the import's transaction.
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.services.people import account_create, clean_name, clean_phone, clean_username
 from audit.services import audited
@@ -31,7 +32,7 @@ from core.capabilities import require
 from core.names import username_key
 from core.workbooks import Limits, Source, WorkbookRefused
 from projects.models import ConfirmedUpload, Unit, User
-from projects.previews import claim
+from projects.previews import Pending, claimed
 from projects.selectors import closest_units
 
 SHEET = "填报员"
@@ -99,19 +100,6 @@ def read_reporters(data: Source) -> ReportersFile:
     try:
         with workbooks.opened(data, filename="填报员.xlsx", limits=LIMITS) as book:
             return _checked(book.sheets[0]) if book.sheets else ReportersFile(problems=[EMPTY])
-    except WorkbookRefused as error:
-        raise ValidationError(error.reason) from None
-
-
-def reporters_count(data: Source) -> int:
-    """About how many people the file lists (its first sheet's non-blank rows, unchecked): a
-    quick look that decides whether its confirmation runs in the background."""
-    try:
-        with workbooks.opened(data, filename="填报员.xlsx", limits=LIMITS) as book:
-            if not book.sheets:
-                return 0
-            sheet = book.sheets[0]
-            return sum(1 for _ in sheet.rows(max(len(sheet.header()), 1)))
     except WorkbookRefused as error:
         raise ValidationError(error.reason) from None
 
@@ -206,6 +194,21 @@ def _refused(column: str, check: Callable[[str], str], value: str) -> list[str]:
     return []
 
 
+# Serializes imports on PostgreSQL (the ledger's is 7_301_001).
+IMPORT_LOCK_KEY = 7_301_002
+
+
+def _one_import_at_a_time() -> None:
+    """Wait, before checking the list, for another 导入填报员 under way to end: two lists naming
+    the same people, confirmed at the same moment, would both pass their checks; the second is
+    now checked against the first's accounts and names each taken row. (Each import locks the
+    units of its people one by one: two lists of two units in the other order deadlocked, 500.)
+    SQLite lets one writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
 @dataclass
 class Imported:
     file: ReportersFile
@@ -225,23 +228,28 @@ def _unreported(**_: Any) -> None:
 def reporters_import(
     *,
     user: User,
-    data: Source,
+    data: Source | None = None,
     dry_run: bool,
-    preview: str | None = None,
+    preview: Pending | None = None,
     progress: Progress | None = None,
     hand_over: HandOver | None = None,
 ) -> Imported:
     """Check the file; unless ``dry_run``, create every account (no role, the sheet's unit
-    requested, a generated initial password) or, when any row is bad, none. ``preview`` is the
-    token of the preview being confirmed: claimed first (`projects.previews.claim`), so a
-    preview confirmed twice, even at the same moment, creates its accounts once and the second
-    is refused as imported already. ``progress`` hears the accounts made one by one;
+    requested, a generated initial password) or, when any row is bad, none. ``data``: the file;
+    or ``preview``, the preview being confirmed: claimed first and its file read only then
+    (`projects.previews.claimed`), so a preview confirmed twice, even at the same moment,
+    creates its accounts once, the second refused as imported already, and the accounts are
+    those of the very file previewed. ``progress`` hears the accounts made one by one;
     ``hand_over`` gets the accounts and their initial passwords before the transaction ends
     (a job seals them there: if it fails, no account is made)."""
     require(user, "accounts.keep")
     report = progress or _unreported
-    if not dry_run and preview is not None:
-        claim(token=preview, kind=ConfirmedUpload.Kind.REPORTERS, user=user)
+    if preview is not None and not dry_run:
+        data = claimed(preview, kind=ConfirmedUpload.Kind.REPORTERS, user=user, max_bytes=MAX_BYTES)
+    if data is None:
+        raise TypeError("reporters_import needs the file (data) or the preview it confirms")
+    if not dry_run:
+        _one_import_at_a_time()
     report(phase="检查名单")
     checked = read_reporters(data)
     result = Imported(checked)
