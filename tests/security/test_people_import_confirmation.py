@@ -18,7 +18,7 @@ from accounts.services.people_import import HEADERS
 from jobs.models import Job
 from projects.models import ConfirmedUpload, User
 from projects.previews import GONE
-from tests.accounts.test_people_import_in_background import names, run, shown_passwords
+from tests.accounts.background_people import names, run, shown_passwords
 from tests.workbooks import xlsx
 
 pytestmark = pytest.mark.django_db
