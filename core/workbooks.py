@@ -100,6 +100,13 @@ class WorkbookRefused(Exception):
         super().__init__(reason)
 
 
+def row_ref(sheet: str, row: int) -> str:
+    """A row of an uploaded sheet, as every import's message names it, leading a problem or
+    inside one (与项目台账!2重复): ``sheet!row``, Excel's own way of naming a sheet's cell and
+    the form DESIGN.md §4 pins for the ledger's problems (``sheet!row: column: reason``)."""
+    return f"{sheet}!{row}"
+
+
 def size_text(limit: int) -> str:
     """A byte limit as a clerk reads it: ``20 MB`` or ``512 KB``."""
     if limit >= MB:

@@ -30,7 +30,7 @@ from audit.services import audited
 from core import journal, names, workbooks
 from core.capabilities import require
 from core.names import username_key
-from core.workbooks import Limits, Source, WorkbookRefused
+from core.workbooks import Limits, Source, WorkbookRefused, row_ref
 from projects.models import ConfirmedUpload, Unit, User
 from projects.previews import Pending, claimed
 from projects.selectors import closest_units
@@ -91,7 +91,7 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-EMPTY = f"{SHEET}: 表中没有填报员（第2行起每行一人）"
+EMPTY = f"{SHEET}: 表中没有填报员（表头下方每行一人）"
 
 
 def read_reporters(data: Source) -> ReportersFile:
@@ -110,7 +110,7 @@ def _checked(sheet: workbooks.Sheet) -> ReportersFile:
     missing = [name for name in HEADERS if name not in header]
     if missing:
         result.problems.append(
-            f"{sheet.title}!1: 表头: 缺少“{'”“'.join(missing)}”列（表头应为：{'、'.join(HEADERS)}）"
+            f"{row_ref(sheet.title, 1)}: 表头: 缺少“{'”“'.join(missing)}”列（表头应为：{'、'.join(HEADERS)}）"
         )
         return result
     columns = {name: header.index(name) for name in HEADERS}
@@ -128,17 +128,17 @@ def _checked(sheet: workbooks.Sheet) -> ReportersFile:
         read += 1
         listed[username_key(values["用户名"])] = names.clean_name(values["姓名"])
         if read > MAX_ROWS:
-            result.problems.append(f"{sheet.title}!{number}: 一次最多导入{MAX_ROWS}人")
+            result.problems.append(f"{row_ref(sheet.title, number)}: 一次最多导入{MAX_ROWS}人")
             break
-        problems = _too_long(values) or _row_problems(values, units, seen, number)
-        result.problems += [f"{sheet.title}!{number}: {problem}" for problem in problems]
+        problems = _too_long(values) or _row_problems(values, units, seen, (sheet.title, number))
+        result.problems += [f"{row_ref(sheet.title, number)}: {problem}" for problem in problems]
         if not problems:
             result.reporters.append(
                 Reporter(number, username_key(values["用户名"]), names.clean_name(values["姓名"]),
                          values["手机号"], units[values["所属单位"]])
             )  # fmt: skip
     if not result.reporters and not result.problems:
-        result.problems.append(f"{sheet.title}: 表中没有填报员（第2行起每行一人）")
+        result.problems.append(f"{sheet.title}: 表中没有填报员（表头下方每行一人）")
     if not result.reporters and read == len(listed) and _all_have_accounts(listed):
         result.already_imported = read
     return result
@@ -160,16 +160,16 @@ def _too_long(values: dict[str, str]) -> list[str]:
 
 
 def _row_problems(
-    values: dict[str, str], units: dict[str, Unit], seen: dict[str, int], number: int
+    values: dict[str, str], units: dict[str, Unit], seen: dict[str, int], row: tuple[str, int]
 ) -> list[str]:
     problems = [f"{name}: 不能为空" for name in REQUIRED if not values[name]]
     username = values["用户名"]
     if username:
         key = username_key(username)
         if key in seen:
-            problems.append(f"用户名: “{username}”与第{seen[key]}行重复")
+            problems.append(f"用户名: “{username}”与{row_ref(row[0], seen[key])}重复")
         else:
-            seen[key] = number
+            seen[key] = row[1]
             problems += _refused("用户名", clean_username, username)
     if values["姓名"]:
         problems += _refused("姓名", clean_name, values["姓名"])

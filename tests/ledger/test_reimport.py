@@ -180,7 +180,7 @@ def test_two_rows_that_both_give_a_value_must_still_agree():
         )
 
     assert [str(p) for p in refused.value.problems] == [
-        "项目台账!4: 行业类别: 与第2行同一项目的行业类别不一致，同一项目各年度的项目信息应相同"
+        "项目台账!4: 行业类别: 与项目台账!2同一项目的行业类别不一致，同一项目各年度的项目信息应相同"
     ]
 
 

@@ -58,7 +58,7 @@ def test_every_bad_row_is_named_and_nothing_is_created(cast, units):
 
     assert done.file.problems == [
         "填报员!3: 用户名“reporter”已被使用",
-        "填报员!4: 用户名: “ZhangSan”与第2行重复",
+        "填报员!4: 用户名: “ZhangSan”与填报员!2重复",
         "填报员!5: 姓名: 不能为空",
         "填报员!5: 手机号“abc”格式不正确，应为11位手机号或带区号的电话",
         "填报员!6: 所属单位: 没有名为“城管局”的责任单位（最接近的：县城市管理局）",
@@ -99,7 +99,7 @@ def test_a_sheet_without_the_headers_is_refused_naming_them(cast, units):
 
 def test_an_empty_sheet_is_refused(cast, units):
     assert reporters_import(user=cast.admin, data=sheet(), dry_run=True).file.problems == [
-        "填报员: 表中没有填报员（第2行起每行一人）"
+        "填报员: 表中没有填报员（表头下方每行一人）"
     ]
 
 

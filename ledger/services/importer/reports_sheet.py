@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.history_rows import bulk_create_recorded, bulk_update_recorded
+from core.workbooks import row_ref
 from investment import rules
 from investment.models import MonthlyReport
 from ledger.rules import schema
@@ -66,7 +67,7 @@ def import_reports(run: Importer, records: list[Record]) -> None:
             if (year, month) in run.locked:
                 run.result.locked += 1
                 if len(run.result.locked_rows) < SHOWN:
-                    run.result.locked_rows.append(f"{sheet}!{record.row}: {label}")
+                    run.result.locked_rows.append(f"{row_ref(sheet, record.row)}: {label}")
             else:
                 counts.unchanged += 1
             continue
@@ -156,5 +157,5 @@ def _warn_unusual(run: Importer, record: Record, planned: Decimal | None) -> Non
         run.result.warnings_count += 1
         if len(run.result.warnings) < SHOWN * 5:
             run.result.warnings.append(
-                f"{schema.REPORTS}!{record.row}: {code} {year}年{month}月: {text}"
+                f"{row_ref(schema.REPORTS, record.row)}: {code} {year}年{month}月: {text}"
             )
