@@ -206,8 +206,9 @@ def _confirm(request: AuthenticatedRequest) -> HttpResponse:
             request.POST.get("checksum") == entry["sha256"]
             and checksum(entry["path"]) == entry["sha256"]
         )
+        # Refused before the import claims the preview: its files stay (a day at most,
+        # drop_stale), for a tab confirming it at the same moment may be importing them.
         if not same:
-            delete(entry)
             messages.error(
                 request,
                 f"要确认的文件与预览的“{entry['filename']}”不一致，未导入任何数据。请重新上传并预览。",
