@@ -72,11 +72,12 @@ def import_work(job: Job, progress: Progress) -> dict[str, Any]:
     return {"lines": lines, "checks": checks(result), "link": back}
 
 
-def checks(result: ImportResult) -> dict[str, Any] | None:
-    """The imported rows worth a look (请核对), one note each, as the job's page lists them."""
+def checks(result: ImportResult, shown: int = SHOWN_CHECKS) -> dict[str, Any] | None:
+    """The imported rows worth a look (请核对), one note each, the first ``shown`` of them, as
+    the job's page lists them."""
     if not result.warnings_count:
         return None
-    notes = result.warnings[:SHOWN_CHECKS]
+    notes = result.warnings[:shown]
     return {
         "title": f"请核对（已导入）：{result.warnings_count}处",
         "notes": notes,

@@ -45,6 +45,7 @@ PENDING = "ledger_previews"  # session key: preview id → the uploaded file wai
 PENDING_PER_SESSION = 5  # previews one officer may keep open (one per tab)
 RECENT_JOBS = 5  # background previews and imports listed on the upload page
 SHOWN_CHANGES = 50  # the first screenful of changes; the rest in the download
+SHOWN_NOTES = 10  # 请核对 notes of an import done in the request, one message each
 
 
 @requires("portfolio.view")
@@ -236,9 +237,13 @@ def _confirm(request: AuthenticatedRequest) -> HttpResponse:
         )
     for line in result.lines():
         messages.success(request, line)
-    if result.warnings:
-        messages.warning(request, f"请核对（已导入）：{'；'.join(result.warnings[:10])}"
-                         + (f"……共{result.warnings_count}处" if result.warnings_count > 10 else ""))  # fmt: skip
+    checks = tasks.checks(result, shown=SHOWN_NOTES)  # one message a note, as the job lists them
+    if checks:
+        messages.warning(request, checks["title"])
+        for note in checks["notes"]:
+            messages.warning(request, note)
+        if checks["more"]:
+            messages.warning(request, f"……另有{checks['more']}处")
     messages.success(request, f"“{entry['filename']}”导入完成。")
     return redirect("ledger_import")
 
