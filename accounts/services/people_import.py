@@ -260,12 +260,23 @@ def reporters_import(
         return result
     report(total=len(checked.reporters), phase="建立账号")
     for number, reporter in enumerate(checked.reporters, 1):
-        result.created.append(
-            account_create(
+        try:
+            made = account_create(
                 user=user, username=reporter.username, name=reporter.name,
                 phone=reporter.phone, requested_unit=reporter.unit,
-            )
-        )  # fmt: skip
+            )  # fmt: skip
+        except ValidationError as error:
+            # changed since the check (a user name made meanwhile, a unit merged away): the
+            # row is named as the check names it, and nothing is made
+            transaction.set_rollback(True)
+            checked.problems += [
+                f"{checked.sheet}!{reporter.row}: {message.rstrip('。')}"
+                for message in error.messages
+            ]
+            result.created = []
+            journal.note(f"发现{len(checked.problems)}处问题，未导入")
+            return result
+        result.created.append(made)
         report(read=number, written=number)
     if hand_over is not None:
         hand_over(result.created)

@@ -235,3 +235,18 @@ def test_more_than_500_people_are_refused_counting_the_people_not_the_row_number
     checked = reporters_import(user=cast.admin, data=sheet(*rows), dry_run=True)
 
     assert checked.file.problems == ["填报员!502: 一次最多导入500人"]
+
+
+def test_a_user_name_taken_while_the_accounts_are_made_is_named_by_its_row_and_nothing_is_made(
+    cast, units
+):
+    data = sheet(["zhangsan", "张三", "", "县住建局"], ["lisi", "李四", "", "营盘镇"])
+
+    def meanwhile(**figures):
+        if figures.get("phase") == "建立账号":  # checked: another administrator makes lisi now
+            User.objects.create_user("lisi", role=User.Role.NONE)
+
+    done = reporters_import(user=cast.admin, data=data, dry_run=False, progress=meanwhile)
+
+    assert done.file.problems == ["填报员!3: 用户名“lisi”已被使用"]
+    assert done.created == [] and not User.objects.filter(username="zhangsan").exists()

@@ -133,3 +133,31 @@ def test_another_administrators_preview_is_not_confirmed_by_a_forged_post(client
     done = confirmed(client, form)  # the administrator who previewed it still confirms it
     assert len(shown_passwords(done)) == 3 and made() == 3
     assert ConfirmedUpload.objects.get().confirmed_by == admin
+
+
+def test_a_preview_kept_before_its_size_was_noted_is_confirmed_by_a_job(client, admin):
+    # A preview left open across the upgrade has no row count: the job, which fits any size.
+    form = preview(client, names(3))
+    session = client.session
+    entries = dict(session["reporter_previews"])
+    entries[form["preview"]] = {k: v for k, v in entries[form["preview"]].items() if k != "rows"}
+    session["reporter_previews"] = entries
+    session.save()
+
+    response = client.post(reverse("reporters_upload"), form)
+
+    job = run(Job.objects.get(pk=response.url.split("/")[2]))
+    assert job.state == "done" and made() == 3
+
+
+def test_a_job_queued_without_the_previews_checksum_makes_nothing(client, admin, settings):
+    # queued before the confirmation passed the checksum on: it cannot tell the file previewed
+    settings.PEOPLE_BACKGROUND_ROWS = 3
+    response = client.post(reverse("reporters_upload"), preview(client, names(5)))
+    job = Job.objects.get(pk=response.url.split("/")[2])
+    job.arguments = {k: v for k, v in job.arguments.items() if k != "sha256"}
+    job.save(update_fields=["arguments"])
+
+    job = run(job)
+
+    assert (job.state, job.error) == ("failed", CHANGED) and made() == 0
