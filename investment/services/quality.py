@@ -164,6 +164,18 @@ def _index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
+# The fields ``Facts`` and the rules read of a report, its plan row and its project.
+JUDGED = (
+    "month",
+    "amount",
+    "progress",
+    "status",
+    "plan__year",
+    "plan__planned_investment",
+    "plan__project__total_investment",
+)
+
+
 def _annotated(reports: QuerySet[MonthlyReport]) -> QuerySet[MonthlyReport]:
     """``reports`` with P's counted sums before each one, computed by the database."""
     counted = MonthlyReport.objects.filter(
@@ -180,8 +192,12 @@ def _annotated(reports: QuerySet[MonthlyReport]) -> QuerySet[MonthlyReport]:
             queryset.values("plan__project").annotate(total=Sum("amount")).values("total")[:1]
         )
 
-    return reports.select_related("plan__project").annotate(
-        before_total=total(before), year_before=total(this_year)
+    # Only what the rules and the flags read: a city's import judges every report it wrote,
+    # and a project's thirty-odd fields made for each of them cost more than the judging.
+    return (
+        reports.select_related("plan__project")
+        .only(*JUDGED)
+        .annotate(before_total=total(before), year_before=total(this_year))
     )
 
 
@@ -298,7 +314,9 @@ def _write_flags(
     by_pk = {report.pk: report for report in reports}
     existing = {
         (flag.report_id, flag.rule): flag
-        for flag in QualityFlag.objects.filter(report__in=list(by_pk), rule__in=list(rules))
+        for flag in QualityFlag.objects.filter(report__in=list(by_pk), rule__in=list(rules)).only(
+            "report_id", "rule", "message", "amount", "status", "version"
+        )  # what is compared and written below (the history is copied from the table)
     }
     to_create: list[QualityFlag] = []
     to_update: list[QualityFlag] = []
