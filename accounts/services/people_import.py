@@ -270,7 +270,7 @@ def reporters_import(
             # row is named as the check names it, and nothing is made
             transaction.set_rollback(True)
             checked.problems += [
-                f"{checked.sheet}!{reporter.row}: {message.rstrip('。')}"
+                f"{row_ref(checked.sheet, reporter.row)}: {message.rstrip('。')}"
                 for message in error.messages
             ]
             result.created = []
