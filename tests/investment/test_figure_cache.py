@@ -21,6 +21,7 @@ from investment.services.warning_rules import RuleEntry, warning_rules_save
 from investment.services.year_settings import year_settings_save
 from projects.models import AnnualPlan, Project
 from tests.builders import year_settings
+from tests.cast import PASSWORD
 from tests.investment.cached_figures import changed_at_once, plan_rows_read, signed_in
 from tests.workbooks import REPORT_HEADERS, a_small_county, code, load
 
@@ -67,6 +68,23 @@ def test_the_figures_are_computed_once_and_then_read_from_the_cache(county, cast
     kept = shown(office)
     caches["figures"].clear()
     assert shown(office) == kept
+
+
+def test_a_sign_in_keeps_the_figures_and_a_change_to_a_person_moves_them_on(county, cast):
+    """Signing in writes last_login and a history row, which no figure reads: every sign-in of
+    the morning would otherwise make the next view of each page compute afresh. A reporter's
+    phone number is shown for 催报, so editing a person still moves the version on."""
+    office, person = signed_in(cast.officer), cast.leader
+    shown(office)
+    version = figure_cache.current()
+    leader = Client(HTTP_HOST="127.0.0.1")
+    signing_in = leader.post(reverse("login"), {"username": person.username, "password": PASSWORD})
+    assert signing_in.status_code == 302 and person.history.count() == 2  # made, signed in
+    assert figure_cache.current() == version
+    assert plan_rows_read(office, "dashboard", ASKED) == 0  # the office's page, as kept
+    cast.reporter.phone = "13800000000"
+    cast.reporter.save()
+    assert figure_cache.current() not in (version, None)
 
 
 def test_each_kind_of_write_changes_the_page_at_once(county, cast):
