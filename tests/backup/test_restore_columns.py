@@ -38,6 +38,12 @@ def as_the_compiler_sends(label_rows: list[dict[str, Any]]) -> list[tuple[Any, .
     ]
 
 
+def plain(values: list[tuple[Any, ...]] | None) -> list[tuple[Any, ...]]:
+    """Values compared by what they hold (PostgreSQL's JSON wrapper compares by identity)."""
+    assert values is not None
+    return [tuple(getattr(value, "obj", value) for value in row) for row in values]
+
+
 def test_every_row_is_sent_as_the_instances_way_sends_it(demo_county):
     taken = set()
     for label, rows in backup_rows().items():
@@ -45,7 +51,7 @@ def test_every_row_is_sent_as_the_instances_way_sends_it(demo_county):
         if columns is None:
             continue
         taken.add(label)
-        assert columns.values(rows) == as_the_compiler_sends(rows), label
+        assert plain(columns.values(rows)) == plain(as_the_compiler_sends(rows)), label
     # what a county holds most of takes the shortcut: reports, plan rows, milestones, history
     assert {
         "investment.monthlyreport", "investment.historicalmonthlyreport", "projects.project",
