@@ -57,6 +57,7 @@ ZERO = Decimal(0)
 HALF = Decimal("0.5")
 HISTORY_MONTHS = 12  # month_outlier's window; progress_unchanged's n is at most this
 MIN_MONTHS = 3  # month_outlier: fewer months with investment → compare with the plan
+EARLIER = range(1, HISTORY_MONTHS + 1)  # the months before a report's, newest first
 CHUNK = 2000
 
 
@@ -223,19 +224,20 @@ def _facts(reports: list[MonthlyReport]) -> list[Facts]:
     for project_id, year, month, amount, progress in rows:
         history[project_id][_index(year, month)] = (amount, progress)
     facts = []
-    for report in reports:
-        project = report.plan.project
-        at = _index(report.plan.year, report.month)
-        start = first_start.get(project.pk)
+    for report in reports:  # each relation read once: a city's import judges every report
+        plan = report.plan
+        project_id, year, month, amount = plan.project_id, plan.year, report.month, report.amount
+        at = _index(year, month)
+        months = history[project_id]
         facts.append(
             Facts(
                 report=report,
-                total_investment=project.total_investment,
-                planned=report.plan.planned_investment,
-                cumulative=money(report.before_total) + report.amount,  # type: ignore[attr-defined]
-                year_total=money(report.year_before) + report.amount,  # type: ignore[attr-defined]
-                started=is_started(start, rules.period_end(report.plan.year, report.month)),
-                earlier=[history[project.pk].get(at - back) for back in range(1, 13)],
+                total_investment=plan.project.total_investment,
+                planned=plan.planned_investment,
+                cumulative=money(report.before_total) + amount,  # type: ignore[attr-defined]
+                year_total=money(report.year_before) + amount,  # type: ignore[attr-defined]
+                started=is_started(first_start.get(project_id), rules.period_end(year, month)),
+                earlier=[months.get(at - back) for back in EARLIER],
             )
         )
     return facts
