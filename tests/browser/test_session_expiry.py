@@ -194,7 +194,9 @@ def test_a_finding_answer_sent_after_the_session_ended_comes_back_to_the_finding
     assert tab.problems == []
 
 
-def test_the_page_warns_before_the_idle_limit_and_keep_working_renews_the_session(tab, cast):
+def test_the_page_warns_before_the_idle_limit_and_keep_working_renews_the_session(
+    tab, own_context, cast
+):
     """The browser's clock is Playwright's: the 25 minutes before the warning pass in no time;
     the server's is real (it moves the session's expiry on)."""
     people = a_unit_in_march(cast)
@@ -226,7 +228,7 @@ def test_the_page_warns_before_the_idle_limit_and_keep_working_renews_the_sessio
     assert tab.problems == []
 
 
-def test_at_the_idle_limit_the_page_says_the_session_has_ended(tab, cast):
+def test_at_the_idle_limit_the_page_says_the_session_has_ended(tab, own_context, cast):
     """The browser's clock is Playwright's: 25 minutes pass in no time."""
     page = tab.page
     page.clock.install()
@@ -243,7 +245,7 @@ def test_at_the_idle_limit_the_page_says_the_session_has_ended(tab, cast):
 
 
 def test_before_the_limit_after_sign_in_the_page_warns_without_offering_to_renew(
-    tab, cast, settings
+    tab, own_context, cast, settings
 ):
     """The 12-hour limit (here 10 minutes) comes before the idle one: no request moves it, so
     the bar offers no 继续工作."""
