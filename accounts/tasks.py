@@ -10,11 +10,9 @@ One that died after the transaction ended, before it said so, finds the preview 
 sealed file kept: the job ends done, the passwords still to be shown once.
 """
 
-import contextlib
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from django_tasks import task
 
@@ -22,7 +20,7 @@ from accounts.services.initial_passwords import passwords_committed, passwords_s
 from accounts.services.people_import import reporters_import
 from core.errors import error_text
 from jobs.models import Job
-from jobs.services import FILES_FOLDER, JobRefused, Progress, job_run
+from jobs.services import JobRefused, Progress, file_discard, job_files, job_run
 from projects import previews
 from projects.models import ConfirmedUpload, User
 
@@ -34,20 +32,6 @@ ASK_SECURITY = (
 PASSWORDS_KEPT = (
     "初始密码已加密保存，只能在确认导入的这个浏览器中查看一次（24小时内），查看后即删除。"
 )
-
-
-def _sealed_files(job: Job) -> list[str]:
-    folder = f"{FILES_FOLDER}/{job.pk}"
-    try:
-        names = default_storage.listdir(folder)[1]
-    except FileNotFoundError:
-        return []
-    return [f"{folder}/{name}" for name in names if name.endswith(SEALED)]
-
-
-def _drop(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        default_storage.delete(path)
 
 
 def _done(job: Job, lines: list[str]) -> dict[str, Any]:
@@ -62,10 +46,10 @@ def _done(job: Job, lines: list[str]) -> dict[str, Any]:
 def import_work(job: Job, progress: Progress) -> dict[str, Any]:
     arguments = job.arguments
     back = {"url": reverse("reporters_upload"), "label": "返回导入填报员"}
-    found = _sealed_files(job)
+    found = [path for path in job_files(job.pk) if path.endswith(SEALED)]
     kept = [path for path in found if passwords_committed(job=job, path=path)]
     for path in set(found) - set(kept):  # sealed by a run that died before its accounts were made
-        _drop(path)
+        file_discard(path)
     if ConfirmedUpload.objects.filter(token=arguments["token"]).exists():
         if not kept:  # confirmed by another job or tab: this one imports nothing
             raise JobRefused(previews.ALREADY, {"link": back})
@@ -80,18 +64,19 @@ def import_work(job: Job, progress: Progress) -> dict[str, Any]:
             job=job, sealing_key=arguments["sealing_key"], created=created
         )
 
+    # the file previewed, read once claimed (a job queued before its checksum was passed on
+    # has none: refused as changed, nothing made)
+    pending = previews.Pending(
+        arguments["token"], arguments["path"], arguments["filename"], arguments.get("sha256", "")
+    )
     try:
-        with default_storage.open(arguments["path"], "rb") as file:
-            imported = reporters_import(
-                user=job.started_by,  # type: ignore[arg-type]  # the page's user: signed in
-                data=file,
-                dry_run=False,
-                preview=arguments["token"],
-                progress=progress,
-                hand_over=seal,
-            )
-    except FileNotFoundError:  # the preview was dropped meanwhile (a day old)
-        raise JobRefused(previews.GONE, {"link": back}) from None
+        imported = reporters_import(
+            user=job.started_by,  # type: ignore[arg-type]  # the page's user: signed in
+            preview=pending,
+            dry_run=False,
+            progress=progress,
+            hand_over=seal,
+        )
     except (ValidationError, PermissionDenied) as error:
         _forget_sealed(job)
         previews.delete(arguments["path"])
@@ -114,7 +99,7 @@ def import_work(job: Job, progress: Progress) -> dict[str, Any]:
 def _forget_sealed(job: Job) -> None:
     """A sealed file of accounts that were not made (the transaction rolled back)."""
     if job.result_file:
-        _drop(job.result_file)
+        file_discard(job.result_file)
         job.result_file = ""
 
 

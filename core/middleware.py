@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, resolve_url
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from core.capabilities import (
     PENDING,
@@ -131,6 +131,26 @@ def home_for(user: object) -> str:
 
 
 ACCOUNT_PENDING = "account_pending"
+# the pages a user may start from, by URL name, named as the menu names them
+HOME_NAMES = {
+    "dashboard": "总体情况",
+    "people_list": "账号管理",
+    "unit_list": "责任单位",
+    "security_users": "安全管理",
+    "audit_log": "安全审计",
+    ACCOUNT_PENDING: "账号尚未授权",
+}
+
+
+def home_page(user: object) -> tuple[str, str]:
+    """Where ``user`` starts, and its name, as a page offers it (an error page's 回到…): the
+    dashboard for whoever works on business data, the administrators' own first page
+    (`home_for`), and for no one signed in the front page, which leads to signing in."""
+    front = resolve_url(settings.LOGIN_REDIRECT_URL)
+    if not getattr(user, "is_authenticated", False):
+        return front, "首页"
+    path = front if has_business(user) else home_for(user)
+    return path, HOME_NAMES.get(resolve(path).url_name or "", "首页")
 
 
 def _pages(

@@ -100,6 +100,13 @@ class WorkbookRefused(Exception):
         super().__init__(reason)
 
 
+def row_ref(sheet: str, row: int) -> str:
+    """A row of an uploaded sheet, as every import's message names it, leading a problem or
+    inside one (与项目台账!2重复): ``sheet!row``, Excel's own way of naming a sheet's cell and
+    the form DESIGN.md §4 pins for the ledger's problems (``sheet!row: column: reason``)."""
+    return f"{sheet}!{row}"
+
+
 def size_text(limit: int) -> str:
     """A byte limit as a clerk reads it: ``20 MB`` or ``512 KB``."""
     if limit >= MB:
@@ -321,13 +328,7 @@ class _HeadSized(ReadOnlyWorksheet):
             if name in (DIMENSION, SHEET_DATA):
                 raise _Found
 
-        def no_document_type(*args: object) -> None:
-            raise WorkbookRefused(DAMAGED)
-
-        parser = expat.ParserCreate(namespace_separator=" ")
-        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        parser.StartDoctypeDeclHandler = no_document_type
-        parser.EntityDeclHandler = no_document_type
+        parser = _parser()
         parser.StartElementHandler = start
         with self._get_source() as source:  # type: ignore[attr-defined]
             try:
@@ -342,6 +343,20 @@ class _HeadSized(ReadOnlyWorksheet):
 
 SI, T, RUN = (f"{SHEET_MAIN_NS} {name}" for name in ("si", "t", "r"))
 CHUNK = 64 * KB
+
+
+def _no_document_type(*args: object) -> None:
+    raise WorkbookRefused(DAMAGED)
+
+
+def _parser() -> expat.XMLParserType:
+    """expat's parser for a part of the workbook, names as "namespace name", with no document
+    type allowed: no entity can be declared, so none expands ("billion laughs")."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _no_document_type
+    parser.EntityDeclHandler = _no_document_type
+    return parser
 
 
 def _strings(source: IO[bytes], budget: Budget) -> list[str]:
@@ -387,13 +402,7 @@ def _strings(source: IO[bytes], budget: Budget) -> list[str]:
                 f"工作簿中的文字超过{budget.text}个字（按文件大小的上限），{ABNORMAL}"
             )
 
-    def no_document_type(*args: object) -> None:
-        raise WorkbookRefused(DAMAGED)
-
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartDoctypeDeclHandler = no_document_type
-    parser.EntityDeclHandler = no_document_type
+    parser = _parser()
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text

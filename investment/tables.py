@@ -43,7 +43,7 @@ class UnitRankingTable(tables.Table):
         orderable = False  # a ranking is its order; the Excel export is the page as shown
         empty_text = "该年度没有列入计划的项目。"
         row_attrs = {"class": lambda record, table: table.list_class(record)}
-        template_name = "investment/_ranking_table.html"  # its rows drawn by `rows_html`
+        template_name = "partials/table_drawn.html"  # its rows drawn by `rows_html`
 
     def __init__(
         self, ranking: Ranking, *, kind: str, explainable: set[str] | None, **kwargs: Any
@@ -131,7 +131,7 @@ class ProjectRankingTable(tables.Table):
     class Meta:
         orderable = False  # the ranking is the order
         empty_text = "该年度没有列入计划的项目。"
-        template_name = "investment/_ranking_table.html"  # its rows drawn by `rows_html`
+        template_name = "partials/table_drawn.html"  # its rows drawn by `rows_html`
 
     def render_rank(self) -> int:
         self.counter = getattr(self, "counter", itertools.count(1))
@@ -229,13 +229,13 @@ class LagTable(tables.Table):
     class Meta:
         attrs = {"class": "table stacked"}
         empty_text = "没有滞后项目。"
-        template_name = "investment/_lag_table.html"  # its rows drawn by `rows_html`
+        template_name = "partials/table_drawn.html"  # its rows drawn by `rows_html`
 
     def render_name(self, record: LagWarning, value: str) -> str:
         return format_html('{}<br><small class="muted">{}</small>', value, record.progress.code)
 
     def render_warning(self, record: LagWarning) -> str:
-        return warning_mark(record.level, record.level_label, title=record.summary)
+        return lag_mark(record)
 
     def render_reasons(self, value: list[Reason]) -> str:
         return format_html_join(
@@ -270,6 +270,14 @@ class LagTable(tables.Table):
                 for w, p in ((row.record, row.record.progress) for row in self.paginated_rows)
             ),
         )
+
+
+def lag_mark(warning: LagWarning | None) -> SafeString:
+    """A lag warning's mark (its level, its label, its summary as the title), as the lag list's
+    rows and the board's show it; nothing for a row with no warning."""
+    if warning is None:
+        return SafeString("")
+    return warning_mark(warning.level, warning.level_label, title=warning.summary)
 
 
 def warning_mark(level: str, label: str, *, title: str = "") -> SafeString:

@@ -286,9 +286,10 @@ ENDED = (Job.State.DONE, Job.State.FAILED)
 
 def jobs_prune(now: datetime | None = None) -> Pruned:
     """Delete the jobs that ended more than ``JOBS_KEEP_DAYS`` ago (one never finished: created
-    then) with their result files (every file in the job's folder), and the task queue's rows finished as long ago (whatever job
-    they ran, the task of a job kept is kept). A queued or running job, and its task, is never
-    deleted: the rows go in one transaction, the files after it."""
+    then) with their result files (every file in the job's folder), and the task queue's rows
+    finished as long ago (whatever job they ran, the task of a job kept is kept). A queued or
+    running job, and its task, is never deleted: the rows go in one transaction, the files
+    after it."""
     before = (now or timezone.now()) - timedelta(days=settings.JOBS_KEEP_DAYS)
     old = Job.objects.filter(state__in=ENDED).filter(
         Q(finished_at__lt=before) | Q(finished_at__isnull=True, created_at__lt=before)
@@ -298,20 +299,30 @@ def jobs_prune(now: datetime | None = None) -> Pruned:
         Job.objects.filter(pk__in=[pk for pk, _ in doomed]).delete()
         results = _prune_task_results(before)
     files = 0
-    for name in set().union(*(_files_of(pk, name) for pk, name in doomed)):
+    names = {name for _, name in doomed if name}
+    names.update(path for pk, _ in doomed for path in job_files(pk))
+    for name in names:
         if default_storage.exists(name):
             default_storage.delete(name)
             files += 1
     return Pruned(jobs=len(doomed), task_results=results, files=files)
 
 
-def _files_of(pk: Any, result_file: str) -> set[str]:
-    """A job's result file and whatever else its runs left in its folder (a run that died)."""
-    names = {result_file} if result_file else set()
-    folder = f"{FILES_FOLDER}/{pk}"
+def job_files(job_pk: Any) -> list[str]:
+    """The files in a job's folder: its result file and whatever else its runs left there (a
+    run that died, or was run again); none when it has no folder."""
+    folder = f"{FILES_FOLDER}/{job_pk}"
+    try:
+        names = default_storage.listdir(folder)[1]
+    except FileNotFoundError:
+        return []
+    return [f"{folder}/{name}" for name in names]
+
+
+def file_discard(path: str) -> None:
+    """Delete a job's file, if it is still there (another tab or run may have taken it)."""
     with contextlib.suppress(FileNotFoundError):
-        names |= {f"{folder}/{name}" for name in default_storage.listdir(folder)[1]}
-    return names
+        default_storage.delete(path)
 
 
 def _prune_task_results(before: datetime) -> int:

@@ -11,9 +11,11 @@ from django_tasks import task
 from jobs.models import Job
 from jobs.services import JobRefused, Progress, job_run
 from ledger.rules.reader import LedgerImportError
-from ledger.services.uploads import shown, upload_import, upload_preview
+from ledger.rules.results import NOTHING_TO_IMPORT, ImportResult
+from ledger.services.uploads import delete, shown, upload_import, upload_preview
 
 SHOWN_CHANGES = 50  # as the upload page shows
+SHOWN_CHECKS = 50  # notes 请核对, as the preview shows them
 SHOWN_PROBLEMS = 1000
 
 
@@ -39,6 +41,14 @@ def preview_work(job: Job, progress: Progress) -> dict[str, Any]:
     except LedgerImportError as error:
         raise refusal(error, arguments["filename"], {**page, "label": "查看问题清单"}) from None
     entry["rows"] = arguments["rows"]
+    if result.changes_nothing:  # nothing to confirm: the upload is not kept for it
+        delete(entry)
+        return {
+            "entry": entry,
+            "preview": shown(result, SHOWN_CHANGES),
+            "lines": [*result.lines(), NOTHING_TO_IMPORT],
+            "link": {**page, "label": "查看预览"},
+        }
     return {
         "token": arguments["token"],
         "entry": entry,
@@ -59,10 +69,20 @@ def import_work(job: Job, progress: Progress) -> dict[str, Any]:
     except LedgerImportError as error:
         raise refusal(error, entry["filename"], back) from None
     lines = [*result.lines(), f"“{entry['filename']}”导入完成。"]
-    if result.warnings:
-        lines.append(f"请核对（已导入）：{'；'.join(result.warnings[:10])}"
-                     + (f"……共{result.warnings_count}处" if result.warnings_count > 10 else ""))  # fmt: skip
-    return {"lines": lines, "link": back}
+    return {"lines": lines, "checks": checks(result), "link": back}
+
+
+def checks(result: ImportResult, shown: int = SHOWN_CHECKS) -> dict[str, Any] | None:
+    """The imported rows worth a look (请核对), one note each, the first ``shown`` of them, as
+    the job's page lists them."""
+    if not result.warnings_count:
+        return None
+    notes = result.warnings[:shown]
+    return {
+        "title": f"请核对（已导入）：{result.warnings_count}处",
+        "notes": notes,
+        "more": result.warnings_count - len(notes),
+    }
 
 
 @task()

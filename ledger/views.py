@@ -30,6 +30,7 @@ from ledger import tasks
 from ledger.documents import downloads
 from ledger.documents.exporter import change_sheets, template_sheets
 from ledger.rules.reader import LedgerImportError, Problem, file_too_large
+from ledger.rules.results import NOTHING_TO_IMPORT
 from ledger.services.uploads import (
     checksum,
     delete,
@@ -44,6 +45,7 @@ PENDING = "ledger_previews"  # session key: preview id → the uploaded file wai
 PENDING_PER_SESSION = 5  # previews one officer may keep open (one per tab)
 RECENT_JOBS = 5  # background previews and imports listed on the upload page
 SHOWN_CHANGES = 50  # the first screenful of changes; the rest in the download
+SHOWN_NOTES = 10  # 请核对 notes of an import done in the request, one message each
 
 
 @requires("portfolio.view")
@@ -131,6 +133,9 @@ def _preview(request: AuthenticatedRequest, upload: UploadedFile) -> dict | Http
     except LedgerImportError as error:
         return {"problems": error.problems, "filename": filename}
     entry["rows"] = rows
+    if result.changes_nothing:  # nothing to confirm: no 确认导入, the upload not kept for it
+        delete(entry)
+        return {"preview": result, "filename": filename, "nothing_to_import": NOTHING_TO_IMPORT}
     _keep_pending(request, token, entry)
     return {
         "preview": result,
@@ -164,6 +169,12 @@ def _job_preview(request: AuthenticatedRequest, job_id: str) -> dict:
     if job.state != Job.State.DONE or entry is None:
         messages.error(request, "该后台任务还没有完成，或不是台账导入预览。")
         return {}
+    if result["preview"]["changes_nothing"]:  # its upload was not kept: nothing to confirm
+        return {
+            "preview": result["preview"],
+            "filename": entry["filename"],
+            "nothing_to_import": NOTHING_TO_IMPORT,
+        }
     if not default_storage.exists(entry["path"]):
         messages.error(request, "该预览已导入、已被取消或已过期，请重新上传文件。")
         return {}
@@ -196,8 +207,9 @@ def _confirm(request: AuthenticatedRequest) -> HttpResponse:
             request.POST.get("checksum") == entry["sha256"]
             and checksum(entry["path"]) == entry["sha256"]
         )
+        # Refused before the import claims the preview: its files stay (a day at most,
+        # drop_stale), for a tab confirming it at the same moment may be importing them.
         if not same:
-            delete(entry)
             messages.error(
                 request,
                 f"要确认的文件与预览的“{entry['filename']}”不一致，未导入任何数据。请重新上传并预览。",
@@ -225,9 +237,13 @@ def _confirm(request: AuthenticatedRequest) -> HttpResponse:
         )
     for line in result.lines():
         messages.success(request, line)
-    if result.warnings:
-        messages.warning(request, f"请核对（已导入）：{'；'.join(result.warnings[:10])}"
-                         + (f"……共{result.warnings_count}处" if result.warnings_count > 10 else ""))  # fmt: skip
+    checks = tasks.checks(result, shown=SHOWN_NOTES)  # one message a note, as the job lists them
+    if checks:
+        messages.warning(request, checks["title"])
+        for note in checks["notes"]:
+            messages.warning(request, note)
+        if checks["more"]:
+            messages.warning(request, f"……另有{checks['more']}处")
     messages.success(request, f"“{entry['filename']}”导入完成。")
     return redirect("ledger_import")
 

@@ -10,6 +10,14 @@ previews the person opened since. A preview nobody confirms is deleted after a d
 ``claim`` makes the import itself happen once: it records the token inside the import's
 transaction, and a second confirmation of the same preview (another tab, a double click),
 even at the same moment, finds it there and is told the file was imported already.
+
+A confirmation reads the file only after its claim (``claimed``): once, checked against the
+preview's SHA-256, and those very bytes are imported. Before the claim it reads and deletes
+nothing, so confirmations of one preview at the same moment read it one at a time, and a tab
+refused before its claim never takes the file from the tab that imports it. (Six tabs once made
+no account at all: each checked and counted the file before claiming it; one read a wrong
+slice of it — the test storage gives every opening of a file one shared position — was told
+不一致 and deleted the file, and the other five found it gone.)
 """
 
 import contextlib
@@ -38,6 +46,7 @@ class Pending:
     path: str
     filename: str
     sha256: str
+    rows: int | None = None  # what the preview counted; None: not known (kept before it was)
 
 
 class Previews:
@@ -47,50 +56,49 @@ class Previews:
         self.key = key
         self.folder = folder
 
-    def _entries(self, request: Any) -> dict[str, dict[str, str]]:
+    def _entries(self, request: Any) -> dict[str, dict[str, Any]]:
         entries = request.session.get(self.key)
         return dict(entries) if isinstance(entries, dict) else {}
 
-    def keep(self, request: Any, upload: Any) -> Pending:
-        """Store ``upload`` (a Django uploaded file) for a preview; the oldest previews of the
-        session beyond the last few, and anyone's stale ones, are deleted."""
+    def keep(self, upload: Any) -> Pending:
+        """Store ``upload`` (a Django uploaded file) for its preview; anyone's stale previews
+        are deleted. It can be confirmed once ``offer`` notes it in the session."""
         self.drop_stale()
         token = uuid.uuid4().hex
         path = default_storage.save(f"{self.folder}/{token}.xlsx", upload)  # in chunks
-        pending = Pending(token, path, upload.name or "", checksum(path))
+        return Pending(token, path, upload.name or "", checksum(path))
+
+    def offer(self, request: Any, pending: Pending, *, rows: int) -> None:
+        """Note the preview of ``rows`` rows in the session, for its confirmation; the oldest
+        previews of the session beyond the last few are deleted."""
         entries = self._entries(request)
-        entries[token] = {"path": path, "filename": pending.filename, "sha256": pending.sha256}
+        entries[pending.token] = {
+            "path": pending.path,
+            "filename": pending.filename,
+            "sha256": pending.sha256,
+            "rows": rows,
+        }
         for old in list(entries)[:-PER_SESSION]:
             delete(entries.pop(old)["path"])
         request.session[self.key] = entries
-        return pending
-
-    def forget(self, request: Any, pending: Pending) -> None:
-        """A preview that will not be confirmed (the file was refused): its file goes."""
-        entries = self._entries(request)
-        entries.pop(pending.token, None)
-        request.session[self.key] = entries
-        delete(pending.path)
 
     def take(self, request: Any, token: str, sha256: str) -> Pending:
         """The preview ``token`` names, taken out of the session for its confirmation; a
-        ValidationError when there is none (imported, cancelled, expired) or its file is not
-        the one previewed."""
+        ValidationError when there is none (imported, cancelled, expired) or the form's
+        checksum is not its own. Its file is neither read nor deleted here: that waits for the
+        claim (``claimed``), which another tab confirming it at the same moment may win."""
         entries = self._entries(request)
         entry = entries.pop(token, None)
         request.session[self.key] = entries
         if entry is None:
             raise ValidationError(GONE)
-        pending = Pending(token, entry["path"], entry["filename"], entry["sha256"])
-        try:
-            same = sha256 == pending.sha256 and checksum(pending.path) == pending.sha256
-        except OSError:  # confirmed meanwhile in another tab, and deleted
-            raise ValidationError(GONE) from None
-        if not same:
-            delete(pending.path)
-            raise ValidationError(
-                f"要确认的文件与预览的“{pending.filename}”不一致，未导入任何数据。请重新上传并预览。"
-            )
+        rows = entry.get("rows")
+        pending = Pending(
+            token, entry["path"], entry["filename"], entry["sha256"],
+            rows if isinstance(rows, int) else None,
+        )  # fmt: skip
+        if sha256 != pending.sha256:
+            raise ValidationError(changed(pending.filename))
         return pending
 
     def drop_stale(self) -> None:
@@ -107,6 +115,10 @@ class Previews:
                     default_storage.delete(path)
             except FileNotFoundError:
                 continue  # confirmed or cancelled meanwhile
+
+
+def changed(filename: str) -> str:
+    return f"要确认的文件与预览的“{filename}”不一致，未导入任何数据。请重新上传并预览。"
 
 
 def opened(pending: Pending) -> IO[bytes]:
@@ -142,3 +154,19 @@ def claim(*, token: str, kind: str, user: User | None) -> None:
             ConfirmedUpload.objects.create(token=token, kind=kind, confirmed_by=user)
     except IntegrityError:
         raise ValidationError(ALREADY) from None
+
+
+def claimed(pending: Pending, *, kind: str, user: User | None, max_bytes: int) -> bytes:
+    """Claim ``pending`` inside the caller's transaction (``claim``), then read its file once:
+    the bytes to import, checked to be the file previewed (its SHA-256), at most ``max_bytes``
+    (what the preview accepted). A ValidationError (rolling the claim back with the caller's
+    transaction) when it was imported already, is gone, or is not the file previewed."""
+    claim(token=pending.token, kind=kind, user=user)
+    try:
+        with default_storage.open(pending.path, "rb") as stored:
+            data = stored.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise ValidationError(GONE) from None
+    if len(data) > max_bytes or hashlib.sha256(data).hexdigest() != pending.sha256:
+        raise ValidationError(changed(pending.filename))
+    return data

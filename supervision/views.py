@@ -89,7 +89,7 @@ class FindingList(ListPage[User]):
         scope = visible_findings(self.user)
         return super().get_context_data(**kwargs) | {
             "counts": status_counts(scope, today=self.today),
-            "escalations": escalations(scope, today=self.today)[:ESCALATIONS_SHOWN],
+            "escalations": escalations(scope, today=self.today, limit=ESCALATIONS_SHOWN),
             "level_labels": LEVEL_LABELS,
         }
 

@@ -15,23 +15,9 @@ from core.capabilities import CAPABILITIES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
-OURS = {
-    "config",
-    "core",
-    "projects",
-    "accounts",
-    "bonds",
-    "supervision",
-    "investment",
-    "audit",
-    "ledger",
-    "opendata",
-    "backup",
-    "jobs",
-    "tests",
-    "scripts",
-    "benchmarks",
-}
+# every app of ours, and the folders beside them that the docs name
+OURS = {config.name for config in apps.get_app_configs() if (ROOT / config.name).is_dir()}
+OURS |= {"config", "tests", "scripts", "benchmarks", "bench"}
 CODE = re.compile(r"`([^`\s]+)`")
 PATH = re.compile(r"^[a-z_]+(/[\w.]+)+/?$")
 DOTTED = re.compile(r"^[a-z_]+(\.\w+)+$")
@@ -105,6 +91,33 @@ def exists(name: str) -> bool:
 def test_every_module_and_name_the_docs_give_exists(doc):
     missing = sorted(name for name in named(doc) if not exists(name))
     assert missing == [], f"{doc.name} names what the code no longer has: {missing}"
+
+
+# `tests/security/test_x.py::test_it_does` (or its file's name alone, when one file has it) names a
+# test, and each `::test_it_also` after it one of the last test file named; `…` after a name: its start.
+TEST_NAMED = re.compile(r"`(?:([\w/]*test_\w+\.py)|([\w/]*test_\w+\.py)?::(test_\w+)(…?))`")
+
+
+def missing_tests(doc: Path) -> list[tuple[str, str]]:
+    """(the test file, the test) of each test a document names that the file lacks."""
+    missing, file = [], None
+    for alone, named_file, test, start in TEST_NAMED.findall(doc.read_text(encoding="utf-8")):
+        if alone or named_file:
+            name = alone or named_file
+            found = [ROOT / name] if (ROOT / name).exists() else []
+            found = found or list((ROOT / "tests").rglob(Path(name).name))
+            file = found[0] if len(found) == 1 else None
+        if not test:
+            continue
+        defines = re.compile(rf"^def {test}{'' if start else '[(]'}", re.MULTILINE)
+        if file is None or not defines.search(file.read_text(encoding="utf-8")):
+            missing.append((str(file and file.relative_to(ROOT)), test))
+    return missing
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda doc: doc.name)
+def test_every_test_the_docs_name_exists_in_the_file_named_before_it(doc):
+    assert missing_tests(doc) == [], f"{doc.name} names tests that are not there"
 
 
 # Every page of the docs stays readable in a terminal and a diff.

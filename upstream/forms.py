@@ -1,7 +1,7 @@
 """The template page's forms: the upload, the header rows, and the mapping (the template's name
 and coverage, and one line per column)."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 
@@ -75,7 +75,35 @@ class MappingForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class SharedFields(dict[str, forms.Field]):
+    """A form class's declared fields, handed to each of its forms as they are instead of
+    deep-copied into it (each form still gets a dict of its own).
+
+    Django deep-copies a form's fields for every form, so that one form may change its own;
+    a ChoiceField's copy copies its choices and normalizes them again in the widget. A page of
+    1,000 column lines (a template's columns, or a forged count, which the formset stops at
+    1,000) did that 1,000 times: a hostile post's test spent ~17 s there (≈580k
+    normalize_choices calls). Only for fields that keep nothing per form: choices fixed and
+    attributes set where the field is declared, no form changing a field in __init__.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "SharedFields":
+        return SharedFields(self)
+
+
+FormClass = TypeVar("FormClass", bound=type[forms.Form])
+
+
+def fields_built_once(form_class: FormClass) -> FormClass:
+    form_class.base_fields = SharedFields(form_class.base_fields)
+    return form_class
+
+
+@fields_built_once
 class ColumnForm(forms.Form):
+    """One line of the mapping: a column and its source. Its fields are built once for every
+    line (`SharedFields`): change them here, never in a form's __init__."""
+
     number = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=1000)
     version = version_field()
     source = forms.ChoiceField(
@@ -83,11 +111,12 @@ class ColumnForm(forms.Form):
         choices=SOURCE_CHOICES,
         error_messages={"invalid_choice": "请从列表中选择对应内容"},
     )
-    text = forms.CharField(label="固定文字", max_length=200, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["text"].widget.attrs["placeholder"] = "固定文字，可用{年}{月}"
+    text = forms.CharField(
+        label="固定文字",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "固定文字，可用{年}{月}"}),
+    )
 
 
 ColumnFormSet = forms.formset_factory(ColumnForm, extra=0, max_num=1000, absolute_max=1000)

@@ -13,7 +13,6 @@ a file nobody opened goes with its job (``jobs.services.jobs_prune``); without i
 noise.
 """
 
-import contextlib
 import json
 import posixpath
 import re
@@ -29,7 +28,7 @@ from audit.services import audited
 from core import journal, sealed
 from core.capabilities import require
 from jobs.models import Job
-from jobs.services import FILES_FOLDER
+from jobs.services import FILES_FOLDER, file_discard
 from projects.models import User
 
 # The opening key's cookie lives this long: after it the sealed file opens for nobody.
@@ -67,11 +66,6 @@ def passwords_seal(*, job: Job, sealing_key: str, created: list[tuple[User, str]
     return default_storage.save(name, ContentFile(blob))
 
 
-def _delete(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        default_storage.delete(path)
-
-
 def passwords_committed(*, job: Job, path: str) -> bool:
     """Whether the sealed file ``path`` holds the passwords of accounts that exist: its first
     account is there with the password hash it was sealed with (a run killed before its commit
@@ -104,7 +98,7 @@ def passwords_open(*, user: User, job: Job, opening_key: str | None) -> list[tup
     if not Job.objects.filter(pk=job.pk, result_file=path).update(result_file=""):
         raise ValidationError(SHOWN)  # taken by another tab meanwhile
     # Deleted once taken for good: a request that dies before its commit leaves it to the next.
-    transaction.on_commit(partial(_delete, path))
+    transaction.on_commit(partial(file_discard, path))
     accounts = User.objects.select_related("requested_unit").in_bulk(
         [username for username, _ in pairs], field_name="username"
     )

@@ -5,8 +5,9 @@ the security administrator grants roles and units. The unit is kept as the accou
 ``requested_unit``, which 安全管理 shows beside the account with a one-step 按申请授权.
 
 An upload is checked whole first (the preview, whose file waits on the server:
-`projects.previews`); the confirmation reads that file again, checks it again and creates every
-account or none, once however often it is confirmed. Every bad row is named as
+`projects.previews`); the confirmation claims the preview, reads that file again once (checked to
+be the file previewed: `projects.previews.claimed`), checks it again and creates every account or
+none, once however often it is confirmed. Every bad row is named as
 ``sheet!row: column: reason``. A list longer than ``PEOPLE_BACKGROUND_ROWS`` is confirmed by a
 background job (`accounts/tasks.py`: each account's password hash takes a quarter of a second),
 which reports its progress and hands the initial passwords over inside the import's transaction.
@@ -22,16 +23,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.services.people import account_create, clean_name, clean_phone, clean_username
 from audit.services import audited
 from core import journal, names, workbooks
 from core.capabilities import require
 from core.names import username_key
-from core.workbooks import Limits, Source, WorkbookRefused
+from core.workbooks import Limits, Source, WorkbookRefused, row_ref
 from projects.models import ConfirmedUpload, Unit, User
-from projects.previews import claim
+from projects.previews import Pending, claimed
 from projects.selectors import closest_units
 
 SHEET = "填报员"
@@ -90,7 +91,7 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-EMPTY = f"{SHEET}: 表中没有填报员（第2行起每行一人）"
+EMPTY = f"{SHEET}: 表中没有填报员（表头下方每行一人）"
 
 
 def read_reporters(data: Source) -> ReportersFile:
@@ -103,26 +104,13 @@ def read_reporters(data: Source) -> ReportersFile:
         raise ValidationError(error.reason) from None
 
 
-def reporters_count(data: Source) -> int:
-    """About how many people the file lists (its first sheet's non-blank rows, unchecked): a
-    quick look that decides whether its confirmation runs in the background."""
-    try:
-        with workbooks.opened(data, filename="填报员.xlsx", limits=LIMITS) as book:
-            if not book.sheets:
-                return 0
-            sheet = book.sheets[0]
-            return sum(1 for _ in sheet.rows(max(len(sheet.header()), 1)))
-    except WorkbookRefused as error:
-        raise ValidationError(error.reason) from None
-
-
 def _checked(sheet: workbooks.Sheet) -> ReportersFile:
     result = ReportersFile(sheet=sheet.title)
     header = [_text(cell) for cell in sheet.header()]
     missing = [name for name in HEADERS if name not in header]
     if missing:
         result.problems.append(
-            f"{sheet.title}!1: 表头: 缺少“{'”“'.join(missing)}”列（表头应为：{'、'.join(HEADERS)}）"
+            f"{row_ref(sheet.title, 1)}: 表头: 缺少“{'”“'.join(missing)}”列（表头应为：{'、'.join(HEADERS)}）"
         )
         return result
     columns = {name: header.index(name) for name in HEADERS}
@@ -140,17 +128,17 @@ def _checked(sheet: workbooks.Sheet) -> ReportersFile:
         read += 1
         listed[username_key(values["用户名"])] = names.clean_name(values["姓名"])
         if read > MAX_ROWS:
-            result.problems.append(f"{sheet.title}!{number}: 一次最多导入{MAX_ROWS}人")
+            result.problems.append(f"{row_ref(sheet.title, number)}: 一次最多导入{MAX_ROWS}人")
             break
-        problems = _too_long(values) or _row_problems(values, units, seen, number)
-        result.problems += [f"{sheet.title}!{number}: {problem}" for problem in problems]
+        problems = _too_long(values) or _row_problems(values, units, seen, (sheet.title, number))
+        result.problems += [f"{row_ref(sheet.title, number)}: {problem}" for problem in problems]
         if not problems:
             result.reporters.append(
                 Reporter(number, username_key(values["用户名"]), names.clean_name(values["姓名"]),
                          values["手机号"], units[values["所属单位"]])
             )  # fmt: skip
     if not result.reporters and not result.problems:
-        result.problems.append(f"{sheet.title}: 表中没有填报员（第2行起每行一人）")
+        result.problems.append(f"{sheet.title}: 表中没有填报员（表头下方每行一人）")
     if not result.reporters and read == len(listed) and _all_have_accounts(listed):
         result.already_imported = read
     return result
@@ -172,16 +160,16 @@ def _too_long(values: dict[str, str]) -> list[str]:
 
 
 def _row_problems(
-    values: dict[str, str], units: dict[str, Unit], seen: dict[str, int], number: int
+    values: dict[str, str], units: dict[str, Unit], seen: dict[str, int], row: tuple[str, int]
 ) -> list[str]:
     problems = [f"{name}: 不能为空" for name in REQUIRED if not values[name]]
     username = values["用户名"]
     if username:
         key = username_key(username)
         if key in seen:
-            problems.append(f"用户名: “{username}”与第{seen[key]}行重复")
+            problems.append(f"用户名: “{username}”与{row_ref(row[0], seen[key])}重复")
         else:
-            seen[key] = number
+            seen[key] = row[1]
             problems += _refused("用户名", clean_username, username)
     if values["姓名"]:
         problems += _refused("姓名", clean_name, values["姓名"])
@@ -206,6 +194,21 @@ def _refused(column: str, check: Callable[[str], str], value: str) -> list[str]:
     return []
 
 
+# Serializes imports on PostgreSQL (the ledger's is 7_301_001).
+IMPORT_LOCK_KEY = 7_301_002
+
+
+def _one_import_at_a_time() -> None:
+    """Wait, before checking the list, for another 导入填报员 under way to end: two lists naming
+    the same people, confirmed at the same moment, would both pass their checks; the second is
+    now checked against the first's accounts and names each taken row. (Each import locks the
+    units of its people one by one: two lists of two units in the other order deadlocked, 500.)
+    SQLite lets one writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
 @dataclass
 class Imported:
     file: ReportersFile
@@ -225,23 +228,28 @@ def _unreported(**_: Any) -> None:
 def reporters_import(
     *,
     user: User,
-    data: Source,
+    data: Source | None = None,
     dry_run: bool,
-    preview: str | None = None,
+    preview: Pending | None = None,
     progress: Progress | None = None,
     hand_over: HandOver | None = None,
 ) -> Imported:
     """Check the file; unless ``dry_run``, create every account (no role, the sheet's unit
-    requested, a generated initial password) or, when any row is bad, none. ``preview`` is the
-    token of the preview being confirmed: claimed first (`projects.previews.claim`), so a
-    preview confirmed twice, even at the same moment, creates its accounts once and the second
-    is refused as imported already. ``progress`` hears the accounts made one by one;
+    requested, a generated initial password) or, when any row is bad, none. ``data``: the file;
+    or ``preview``, the preview being confirmed: claimed first and its file read only then
+    (`projects.previews.claimed`), so a preview confirmed twice, even at the same moment,
+    creates its accounts once, the second refused as imported already, and the accounts are
+    those of the very file previewed. ``progress`` hears the accounts made one by one;
     ``hand_over`` gets the accounts and their initial passwords before the transaction ends
     (a job seals them there: if it fails, no account is made)."""
     require(user, "accounts.keep")
     report = progress or _unreported
-    if not dry_run and preview is not None:
-        claim(token=preview, kind=ConfirmedUpload.Kind.REPORTERS, user=user)
+    if preview is not None and not dry_run:
+        data = claimed(preview, kind=ConfirmedUpload.Kind.REPORTERS, user=user, max_bytes=MAX_BYTES)
+    if data is None:
+        raise TypeError("reporters_import needs the file (data) or the preview it confirms")
+    if not dry_run:
+        _one_import_at_a_time()
     report(phase="检查名单")
     checked = read_reporters(data)
     result = Imported(checked)
@@ -252,12 +260,23 @@ def reporters_import(
         return result
     report(total=len(checked.reporters), phase="建立账号")
     for number, reporter in enumerate(checked.reporters, 1):
-        result.created.append(
-            account_create(
+        try:
+            made = account_create(
                 user=user, username=reporter.username, name=reporter.name,
                 phone=reporter.phone, requested_unit=reporter.unit,
-            )
-        )  # fmt: skip
+            )  # fmt: skip
+        except ValidationError as error:
+            # changed since the check (a user name made meanwhile, a unit merged away): the
+            # row is named as the check names it, and nothing is made
+            transaction.set_rollback(True)
+            checked.problems += [
+                f"{row_ref(checked.sheet, reporter.row)}: {message.rstrip('。')}"
+                for message in error.messages
+            ]
+            result.created = []
+            journal.note(f"发现{len(checked.problems)}处问题，未导入")
+            return result
+        result.created.append(made)
         report(read=number, written=number)
     if hand_over is not None:
         hand_over(result.created)

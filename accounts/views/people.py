@@ -40,12 +40,7 @@ from accounts.services.people import (
     active_refusal,
     reset_refusal,
 )
-from accounts.services.people_import import (
-    MAX_BYTES,
-    reporters_count,
-    reporters_import,
-    template_sheets,
-)
+from accounts.services.people_import import MAX_BYTES, reporters_import, template_sheets
 from accounts.tables import PeopleTable
 from accounts.tasks import reporters_import_job
 from core import filenames, sealed
@@ -205,16 +200,18 @@ def reporters_upload(request: AuthenticatedRequest) -> HttpResponse:
                 else f"文件太大（超过{MAX_BYTES // 1024 // 1024}MB），请只保留填报员名单。",
             )
             return redirect("reporters_upload")
-        pending = REPORTER_PREVIEWS.keep(request, upload)
+        pending = REPORTER_PREVIEWS.keep(upload)
         try:
             with previews.opened(pending) as file:
                 result = reporters_import(user=request.user, data=file, dry_run=True)
         except ValidationError as error:
-            REPORTER_PREVIEWS.forget(request, pending)
+            previews.delete(pending.path)
             messages.error(request, error_text(error))
             return redirect("reporters_upload")
         if result.file.problems:
-            REPORTER_PREVIEWS.forget(request, pending)
+            previews.delete(pending.path)
+        else:  # its confirmation needs no second look at the file to choose request or job
+            REPORTER_PREVIEWS.offer(request, pending, rows=len(result.file.reporters))
         context |= {"result": result, "filename": pending.filename, "pending": pending}
     return _upload_page(request, context)
 
@@ -230,6 +227,8 @@ def _upload_page(request: AuthenticatedRequest, context: dict[str, Any]) -> Http
 
 
 def _reporters_confirm(request: AuthenticatedRequest) -> HttpResponse:
+    """The confirmation: nothing is read or deleted before the import claims the preview (a tab
+    confirming it at the same moment may be the one to import it: `projects.previews`)."""
     try:
         pending = REPORTER_PREVIEWS.take(
             request, request.POST.get("preview", ""), request.POST.get("checksum", "")
@@ -237,24 +236,14 @@ def _reporters_confirm(request: AuthenticatedRequest) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error_text(error))
         return redirect("reporters_upload")
+    if pending.rows is None or pending.rows > settings.PEOPLE_BACKGROUND_ROWS:
+        return _reporters_confirm_in_background(request, pending)  # unknown size: the job's
     try:
-        with previews.opened(pending) as file:
-            people = reporters_count(file)
-    except ValidationError as error:
-        previews.delete(pending.path)
-        messages.error(request, error_text(error))
-        return redirect("reporters_upload")
-    if people > settings.PEOPLE_BACKGROUND_ROWS:
-        return _reporters_confirm_in_background(request, pending)
-    try:
-        with previews.opened(pending) as file:
-            result = reporters_import(
-                user=request.user, data=file, dry_run=False, preview=pending.token
-            )
+        result = reporters_import(user=request.user, preview=pending, dry_run=False)
     except ValidationError as error:
         messages.error(request, error_text(error))
         return redirect("reporters_upload")
-    finally:
+    finally:  # claimed, or imported already by another tab: the file's work is done
         previews.delete(pending.path)
     if not result.created:  # the database changed since the preview: its problems now
         context = {"max_mb": MAX_BYTES // 1024 // 1024, "result": result}
@@ -277,6 +266,7 @@ def _reporters_confirm_in_background(
         token=pending.token,
         path=pending.path,
         filename=pending.filename,
+        sha256=pending.sha256,
         sealing_key=sealing_key,
     )
     response = redirect("job_progress", job.pk)

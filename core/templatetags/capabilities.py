@@ -9,6 +9,7 @@ from django import template
 
 from core import capabilities
 from core.capabilities import CapabilityName
+from core.middleware import home_page
 
 register = template.Library()
 
@@ -21,3 +22,11 @@ def can(user, capability: CapabilityName) -> bool:
 @register.simple_tag(takes_context=True)
 def can_do(context, capability: CapabilityName, obj=None) -> bool:
     return capabilities.can(context["user"], capability, obj)
+
+
+@register.simple_tag(takes_context=True)
+def home(context) -> dict[str, str]:
+    """The page's user's home and its name (``core.middleware.home_page``); the front page when
+    the page has no user (Django renders 500 without the request)."""
+    url, name = home_page(context.get("user"))
+    return {"url": url, "name": name}

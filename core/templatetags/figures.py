@@ -3,7 +3,7 @@ years a year input takes (``core.params``)."""
 
 from django import template
 
-from core import formatting
+from core import formatting, workbooks
 from core.params import YEAR_MAX, YEAR_MIN
 
 register = template.Library()
@@ -70,3 +70,9 @@ def points(pp):
 def behind(pp) -> bool:
     """True when a figure is behind schedule, for colouring."""
     return pp is not None and pp < 0
+
+
+@register.filter
+def row_ref(sheet: str, row: int) -> str:
+    """An uploaded sheet's row as every import names it (`core.workbooks.row_ref`)."""
+    return workbooks.row_ref(sheet, row)

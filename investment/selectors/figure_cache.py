@@ -54,6 +54,13 @@ UNWATCHED = (
     "axes_",
     TABLE,
 )
+# A sign-in writes the person's last_login and a history row: no figure reads either (a history
+# row is written beside the write to its record, which is watched), so a sign-in keeps the cache.
+UNWATCHED_WRITE = re.compile(
+    r'^\s*(?:INSERT\s+INTO\s+"?\w+_historical\w*"?'
+    r'|UPDATE\s+"?projects_user"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE\b)',
+    re.IGNORECASE,
+)
 WRITE = re.compile(
     r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[\"`]?(\w+)",
     re.IGNORECASE,
@@ -72,7 +79,9 @@ def writes_figures(sql: str) -> bool:
     if SCHEMA.match(sql):
         return True
     found = WRITE.match(sql)
-    return found is not None and not found.group(1).lower().startswith(UNWATCHED)
+    if found is None or UNWATCHED_WRITE.match(sql):
+        return False
+    return not found.group(1).lower().startswith(UNWATCHED)
 
 
 def bump(connection: BaseDatabaseWrapper) -> None:

@@ -162,22 +162,45 @@ def figures_by_each(
     )
 
     breakdowns: dict[str, dict[str, Figures]] = {name: {} for name in by}
+    dimensions = [(breakdowns[name], key) for name, key in zip(by, keys, strict=True)]
     for group in groups:
-        for name, key in zip(by, keys, strict=True):
-            figures = breakdowns[name].setdefault(group[key], Figures(time_progress=schedule))
-            figures.projects += group["projects"]
-            figures.started += group["started"]
-            figures.total_investment += money(group["total_investment"])
-            figures.annual_plan += money(group["annual_plan"])
-            if group["nature"] == Nature.NEW:
-                figures.new += group["projects"]
+        # each group's sums rounded as `money` once, then added to each dimension's figures
+        projects, started = group["projects"], group["started"]
+        total, planned = money(group["total_investment"]), money(group["annual_plan"])
+        new = group["nature"] == Nature.NEW
+        for found, key in dimensions:
+            figures = found.get(group[key])
+            if figures is None:
+                figures = found[group[key]] = Figures(time_progress=schedule)
+            figures.projects += projects
+            figures.started += started
+            figures.total_investment += total
+            figures.annual_plan += planned
+            if new:
+                figures.new += projects
             else:
-                figures.continuing += group["projects"]
+                figures.continuing += projects
     for *values, amount in completed:
-        for name, value in zip(by, values, strict=True):
-            # each group's sum rounded as `money` before it is added (as one group's was)
-            breakdowns[name][value].completed += money(amount)
+        # each group's sum rounded as `money` before it is added (as one group's was)
+        amount = money(amount)
+        for (found, _), value in zip(dimensions, values, strict=True):
+            found[value].completed += amount
     return breakdowns
+
+
+# The orders a breakdown is shown in, on the dashboard and in the briefing alike. A tie is put in
+# order by name: the groups come from a GROUP BY, which gives them in no order of its own
+# (PostgreSQL's hash aggregate, not SQLite's sort), and a page or a PDF must read the same twice.
+
+
+def by_completion_rate(groups: dict[str, Figures]) -> list[tuple[str, Figures]]:
+    """各责任单位投资完成率: the highest completion rate first (none, with no plan money, as 0)."""
+    return sorted(groups.items(), key=lambda item: (-(item[1].completion_rate or 0), item[0]))
+
+
+def by_annual_plan(groups: dict[str, Figures]) -> list[tuple[str, Figures]]:
+    """分行业: the largest 年度计划投资 first."""
+    return sorted(groups.items(), key=lambda item: (-item[1].annual_plan, item[0]))
 
 
 def portfolio_summary(
@@ -206,12 +229,14 @@ def portfolio_summary(
 
 
 def monthly_completion(
-    period: Period, *, plans: AnnualPlanQuerySet | None = None
+    period: Period, *, plans: AnnualPlanQuerySet | None = None, annual_plan: Decimal | None = None
 ) -> list[Decimal | None]:
-    """The cumulative completion rate at the end of each month 1..``month`` (two queries)."""
+    """The cumulative completion rate at the end of each month 1..``month`` (two queries; one
+    when ``annual_plan``, the same plans' Σ 年度计划投资 (a summary's), is given)."""
     year, month = period.year, period.month
     plans = (AnnualPlan.objects.all() if plans is None else plans).counted(year)
-    annual_plan = money(plans.aggregate(total=Sum("planned_investment"))["total"])
+    if annual_plan is None:
+        annual_plan = money(plans.aggregate(total=Sum("planned_investment"))["total"])
     by_month = dict(
         counted_reports(year=year, month=month)
         .filter(plan__in=plans.values("pk"))

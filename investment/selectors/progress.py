@@ -609,9 +609,15 @@ def lag_level_counts_each(
     )
     counts: list[dict[str, int]] = [{} for _ in shown]
     width = len(LAG_FIELDS)
-    for _, *values in rows:
-        for i, found in enumerate(counts):
-            level = worst_level(values[i * width : (i + 1) * width])
+    # each period's levels in the row (after its "pk"), with the period's counts
+    slices = [(slice(1 + i * width, 1 + (i + 1) * width), found) for i, found in enumerate(counts)]
+    worst: dict[tuple[str | None, ...], str | None] = {}  # a few hundred combinations at most
+    for row in rows:
+        for where, found in slices:
+            row_levels = row[where]
+            if row_levels not in worst:
+                worst[row_levels] = worst_level(row_levels)
+            level = worst[row_levels]
             if level is not None:
                 found[level] = found.get(level, 0) + 1
     by_period = {period: _level_counts(found) for period, found in zip(shown, counts, strict=True)}

@@ -39,10 +39,10 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery, Sum
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import journal
 from core.formatting import wan_text
+from core.history_rows import bulk_create_recorded, bulk_update_recorded
 from core.models import money
 from core.versioning import delete_recorded
 from investment import rules
@@ -57,6 +57,7 @@ ZERO = Decimal(0)
 HALF = Decimal("0.5")
 HISTORY_MONTHS = 12  # month_outlier's window; progress_unchanged's n is at most this
 MIN_MONTHS = 3  # month_outlier: fewer months with investment → compare with the plan
+EARLIER = range(1, HISTORY_MONTHS + 1)  # the months before a report's, newest first
 CHUNK = 2000
 
 
@@ -164,6 +165,18 @@ def _index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
+# The fields ``Facts`` and the rules read of a report, its plan row and its project.
+JUDGED = (
+    "month",
+    "amount",
+    "progress",
+    "status",
+    "plan__year",
+    "plan__planned_investment",
+    "plan__project__total_investment",
+)
+
+
 def _annotated(reports: QuerySet[MonthlyReport]) -> QuerySet[MonthlyReport]:
     """``reports`` with P's counted sums before each one, computed by the database."""
     counted = MonthlyReport.objects.filter(
@@ -180,8 +193,12 @@ def _annotated(reports: QuerySet[MonthlyReport]) -> QuerySet[MonthlyReport]:
             queryset.values("plan__project").annotate(total=Sum("amount")).values("total")[:1]
         )
 
-    return reports.select_related("plan__project").annotate(
-        before_total=total(before), year_before=total(this_year)
+    # Only what the rules and the flags read: a city's import judges every report it wrote,
+    # and a project's thirty-odd fields made for each of them cost more than the judging.
+    return (
+        reports.select_related("plan__project")
+        .only(*JUDGED)
+        .annotate(before_total=total(before), year_before=total(this_year))
     )
 
 
@@ -207,19 +224,20 @@ def _facts(reports: list[MonthlyReport]) -> list[Facts]:
     for project_id, year, month, amount, progress in rows:
         history[project_id][_index(year, month)] = (amount, progress)
     facts = []
-    for report in reports:
-        project = report.plan.project
-        at = _index(report.plan.year, report.month)
-        start = first_start.get(project.pk)
+    for report in reports:  # each relation read once: a city's import judges every report
+        plan = report.plan
+        project_id, year, month, amount = plan.project_id, plan.year, report.month, report.amount
+        at = _index(year, month)
+        months = history[project_id]
         facts.append(
             Facts(
                 report=report,
-                total_investment=project.total_investment,
-                planned=report.plan.planned_investment,
-                cumulative=money(report.before_total) + report.amount,  # type: ignore[attr-defined]
-                year_total=money(report.year_before) + report.amount,  # type: ignore[attr-defined]
-                started=is_started(start, rules.period_end(report.plan.year, report.month)),
-                earlier=[history[project.pk].get(at - back) for back in range(1, 13)],
+                total_investment=plan.project.total_investment,
+                planned=plan.planned_investment,
+                cumulative=money(report.before_total) + amount,  # type: ignore[attr-defined]
+                year_total=money(report.year_before) + amount,  # type: ignore[attr-defined]
+                started=is_started(first_start.get(project_id), rules.period_end(year, month)),
+                earlier=[months.get(at - back) for back in EARLIER],
             )
         )
     return facts
@@ -298,7 +316,9 @@ def _write_flags(
     by_pk = {report.pk: report for report in reports}
     existing = {
         (flag.report_id, flag.rule): flag
-        for flag in QualityFlag.objects.filter(report__in=list(by_pk), rule__in=list(rules))
+        for flag in QualityFlag.objects.filter(report__in=list(by_pk), rule__in=list(rules)).only(
+            "report_id", "rule", "message", "amount", "status", "version"
+        )  # what is compared and written below (the history is copied from the table)
     }
     to_create: list[QualityFlag] = []
     to_update: list[QualityFlag] = []
@@ -324,14 +344,14 @@ def _write_flags(
                 flag.status = QualityFlag.Status.OPEN
             to_update.append(flag)
     if to_create:
-        bulk_create_with_history(to_create, QualityFlag, batch_size=1000, default_user=user)
+        bulk_create_recorded(to_create, QualityFlag, batch_size=1000, user=user)
     if to_update:
-        bulk_update_with_history(
+        bulk_update_recorded(
             to_update,
             QualityFlag,
             ["message", "amount", "status", "version"],
             batch_size=1000,
-            default_user=user,
+            user=user,
         )
     if to_delete:
         for flag in QualityFlag.objects.filter(pk__in=to_delete):

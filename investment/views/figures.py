@@ -42,7 +42,6 @@ from investment.selectors.portfolio import Completeness, report_completeness
 from investment.selectors.progress import (
     BoardRow,
     LagRows,
-    LagWarning,
     board,
     with_marks,
 )
@@ -53,7 +52,7 @@ from investment.tables import (
     LagTable,
     ProjectRankingTable,
     UnitRankingTable,
-    warning_mark,
+    lag_mark,
 )
 from jobs.rules import in_background
 from jobs.tasks import Maker, document_start
@@ -187,11 +186,14 @@ def board_page(request: AuthenticatedRequest) -> HttpResponse:
     def figures() -> tuple[Page[int], list[tuple[BoardRow, SafeString, SafeString]], Completeness]:
         page, rows = _board_page(request, plans, period, group=group)
         # each row with its month cells' markup (investment.documents.board) and its warning's
-        # mark (the partial's markup, written without a template render a row)
+        # mark (the partial's markup, written without a template render a row); the row is kept
+        # without its cells, drawn already: a page's 3,000 cells of Decimals were most of what
+        # the cache pickled
         shown = [
-            (row, board_cells(row), _mark(row.warning))
+            (BoardRow(row.progress, cells=[], warning=row.warning), board_cells(row),
+             lag_mark(row.warning))
             for row in with_marks(rows, period, plans=plans)
-        ]
+        ]  # fmt: skip
         return page, shown, report_completeness(period, plans=plans)
 
     user, asked = request.user, request.GET
@@ -218,12 +220,6 @@ def board_page(request: AuthenticatedRequest) -> HttpResponse:
             "completeness": completeness,
         },
     )
-
-
-def _mark(warning: LagWarning | None) -> SafeString:
-    if warning is None:
-        return SafeString("")
-    return warning_mark(warning.level, warning.level_label, title=warning.summary)
 
 
 def _export(

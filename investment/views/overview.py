@@ -39,6 +39,8 @@ from investment.selectors.figure_cache import cached
 from investment.selectors.portfolio import (
     Figures,
     PortfolioSummary,
+    by_annual_plan,
+    by_completion_rate,
     figures_by_each,
     monthly_completion,
     portfolio_summary,
@@ -115,8 +117,8 @@ def _dashboard_figures(user: User, period: Period) -> dict[str, Any]:
     breakdowns = figures_by_each(period, by=("level", "unit", "industry"), plans=plans)
     summary = portfolio_summary(period, plans=plans, by_level=breakdowns["level"])
     levels = [(level.label, summary.by_level[level.value]) for level in Level]
-    by_unit = sorted(breakdowns["unit"].items(), key=lambda item: -(item[1].completion_rate or 0))
-    by_industry = sorted(breakdowns["industry"].items(), key=lambda item: -(item[1].annual_plan))
+    by_unit = by_completion_rate(breakdowns["unit"])
+    by_industry = by_annual_plan(breakdowns["industry"])
     funds = visible_funds(user).filter(year=year)
     return {
         "summary": summary,
@@ -139,8 +141,11 @@ def _dashboard_figures(user: User, period: Period) -> dict[str, Any]:
         ),
         "todos": todos(user, period=period, lagging=counted),
         "escalations": escalations(
-            visible_findings(user), today=period.today, min_level=LEVEL_LEADERS
-        )[:DASHBOARD_ESCALATIONS],
+            visible_findings(user),
+            today=period.today,
+            min_level=LEVEL_LEADERS,
+            limit=DASHBOARD_ESCALATIONS,
+        ),
     }
 
 
@@ -151,7 +156,7 @@ def _dashboard_charts(
     plans: AnnualPlanQuerySet,
 ) -> list[SafeString]:
     year, month = period.year, period.month
-    rates = monthly_completion(period, plans=plans)
+    rates = monthly_completion(period, plans=plans, annual_plan=summary.annual_plan)
     return [
         charts.line_chart(
             title=f"{year}年累计投资完成率与序时进度",

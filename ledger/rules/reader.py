@@ -31,7 +31,7 @@ class Problem:
     def __str__(self) -> str:
         if not self.sheet:
             return self.reason
-        return f"{self.sheet}!{self.row}: {self.column}: {self.reason}"
+        return f"{workbooks.row_ref(self.sheet, self.row)}: {self.column}: {self.reason}"
 
 
 class LedgerImportError(Exception):

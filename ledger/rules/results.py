@@ -14,6 +14,8 @@ from typing import Any, TextIO
 from ledger.rules import schema
 
 SHOWN = 200  # changes, locked rows and warnings kept in memory for the page
+# what a preview that changes nothing says instead of offering 确认导入 (the page, the job)
+NOTHING_TO_IMPORT = "与系统数据一致，无需导入。"
 
 
 @dataclass

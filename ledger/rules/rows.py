@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bonds.rules import amount_problems
 from core.params import YEAR_MAX, YEAR_MIN
+from core.workbooks import row_ref
 from ledger.rules import schema
 from ledger.rules.cells import (
     CellError,
@@ -147,7 +148,10 @@ class DuplicateCheck:
     def check(self, reader: RowReader, key: tuple, header: str) -> None:
         first = self.seen.setdefault(key, reader.number)
         if first != reader.number:
-            reader.fail(header, f"与第{first}行重复（{self.what}相同），同一记录只能填写一行")
+            reader.fail(
+                header,
+                f"与{row_ref(reader.raw.name, first)}重复（{self.what}相同），同一记录只能填写一行",
+            )
 
 
 PROJECT_HEADERS = {
@@ -269,7 +273,7 @@ def _check_same_project(reader: RowReader, given: dict, project: dict) -> None:
         if name in given and given[name][0] != value:
             reader.fail(
                 PROJECT_HEADERS[name],
-                f"与第{given[name][1]}行同一项目的{PROJECT_HEADERS[name]}不一致，"
+                f"与{row_ref(reader.raw.name, given[name][1])}同一项目的{PROJECT_HEADERS[name]}不一致，"
                 "同一项目各年度的项目信息应相同",
             )
 

@@ -7,28 +7,32 @@ The job's work runs here, in the test's process (``job_run``), as the worker run
 """
 
 import json
-import re
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, TestCase
+from django.test import Client
 from django.urls import reverse
 
 from accounts.services.initial_passwords import NO_KEY, SHOWN
-from accounts.services.people_import import HEADERS
-from accounts.tasks import import_work
 from audit.models import AuditEntry
 from jobs.models import Job
-from jobs.services import job_run
 from projects.models import ConfirmedUpload, User
-from tests.workbooks import xlsx
+from tests.accounts.background_people import (
+    COOKIE,
+    PEOPLE,
+    confirm,
+    confirm_in_two_tabs,
+    killed_mid_way,
+    left_for_the_next_run,
+    names,
+    open_passwords,
+    preview,
+    run,
+    shown_passwords,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
-
-PEOPLE = 5
-COOKIE = "initial_passwords_key"
 
 
 @pytest.fixture(autouse=True)
@@ -41,46 +45,6 @@ def admin(client, cast):
     cast.housing  # noqa: B018
     client.force_login(cast.admin)
     return cast.admin
-
-
-def names(count: int = PEOPLE) -> list[list]:
-    return [[f"user{n}", f"姓名{n}", "", "县住建局"] for n in range(1, count + 1)]
-
-
-def preview(client, rows: list[list]) -> dict[str, str]:
-    """The upload's preview page, read for its confirmation form's hidden fields."""
-    page = client.post(
-        reverse("reporters_upload"),
-        {"file": SimpleUploadedFile("名单.xlsx", xlsx({"填报员": [HEADERS, *rows]}))},
-    ).content.decode()
-    assert f"将建立{len(rows)}个账号" in page
-    fields = dict(re.findall(r'name="(preview|checksum)" value="([^"]*)"', page))
-    return fields | {"action": "confirm"}
-
-
-def confirm(client, form: dict[str, str]) -> Job:
-    response = client.post(reverse("reporters_upload"), form)
-    assert response.status_code == 302 and response.url.startswith("/jobs/"), response
-    return Job.objects.get(pk=response.url.split("/")[2])
-
-
-def run(job: Job) -> Job:
-    job_run(str(job.pk), import_work)
-    job.refresh_from_db()
-    return job
-
-
-def shown_passwords(page: str) -> dict[str, str]:
-    rows = re.findall(r"<tr><td>([^<]+)</td>.*?<code class=\"initial-password\">([^<]+)</code>",
-                      page, re.S)  # fmt: skip
-    return dict(rows)
-
-
-def open_passwords(client, job: Job) -> str:
-    with TestCase.captureOnCommitCallbacks(execute=True):  # the file goes once it commits
-        response = client.post(reverse("reporters_passwords", args=[job.pk]))
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def test_a_long_list_is_made_by_a_job_and_its_passwords_shown_once_to_this_browser(client, admin):
@@ -169,28 +133,13 @@ def test_another_administrators_job_is_not_found(client, admin):
     assert elsewhere.post(reverse("reporters_passwords", args=[job.pk])).status_code == 404
 
 
-class Killed(BaseException):
-    """The worker's process ending mid-way (nothing after it runs in that process)."""
-
-
 def test_a_run_that_dies_mid_way_makes_no_account_and_the_next_run_makes_them(client, admin):
     job = confirm(client, preview(client, names()))
 
-    def dying(job, progress):
-        def report(**figures):
-            progress(**figures)
-            if figures.get("written") == 3:
-                raise Killed
-
-        return import_work(job, report)
-
-    with pytest.raises(Killed):
-        job_run(str(job.pk), dying)
+    killed_mid_way(job)
     assert not User.objects.filter(username__startswith="user").exists()
     assert not ConfirmedUpload.objects.exists()
-    # what a run killed after sealing, before its transaction ended, leaves behind
-    default_storage.save(f"jobs/{job.pk}/initial-passwords-1.sealed", ContentFile(b"S1..."))
-    Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED)  # as jobs_recover does
+    left_for_the_next_run(job)
 
     job = run(job)
 
@@ -228,14 +177,7 @@ def test_a_list_that_no_longer_fits_is_refused_naming_its_rows_and_makes_nothing
 
 
 def test_a_preview_confirmed_twice_is_made_by_one_job_the_other_told(client, admin):
-    form = preview(client, names())
-    session = client.session
-    kept = dict(session["reporter_previews"])
-    first = confirm(client, form)
-    session = client.session
-    session["reporter_previews"] = kept  # a second tab read the session before
-    session.save()
-    second = confirm(client, form)
+    (first, _), (second, _) = confirm_in_two_tabs(client, preview(client, names()))
 
     first, second = run(first), run(second)
 
@@ -267,27 +209,9 @@ def test_a_run_that_died_before_its_commit_while_another_tab_made_the_accounts_i
     # passwords, before its transaction committed (no account: its sealed file is left). The
     # second job made the accounts with passwords of its own. Run again, the first must not
     # end done offering its sealed file: those passwords were never any account's.
-    form = preview(client, names())
-    session = client.session
-    kept = dict(session["reporter_previews"])
-    first = confirm(client, form)
-    session = client.session
-    session["reporter_previews"] = kept
-    session.save()
-    second = confirm(client, form)
-
-    def dying(job, progress):
-        def report(**figures):
-            progress(**figures)
-            if figures.get("written") == 3:
-                raise Killed
-
-        return import_work(job, report)
-
-    with pytest.raises(Killed):
-        job_run(str(first.pk), dying)
-    default_storage.save(f"jobs/{first.pk}/initial-passwords-1.sealed", ContentFile(b"S1..."))
-    Job.objects.filter(pk=first.pk).update(state=Job.State.QUEUED)  # as jobs_recover does
+    (first, _), (second, _) = confirm_in_two_tabs(client, preview(client, names()))
+    killed_mid_way(first)
+    left_for_the_next_run(first)
     second = run(second)
     assert second.state == "done"
 
@@ -310,13 +234,6 @@ def test_the_passwords_address_reloaded_says_in_chinese_to_use_the_button(client
     assert "initial-password" not in page
     shown = shown_passwords(open_passwords(client, job))  # the button still opens them, once
     assert len(shown) == PEOPLE
-
-
-def upload(client, rows: list[list]) -> str:
-    return client.post(
-        reverse("reporters_upload"),
-        {"file": SimpleUploadedFile("名单.xlsx", xlsx({"填报员": [HEADERS, *rows]}))},
-    ).content.decode()
 
 
 def test_the_same_list_uploaded_again_is_said_to_be_imported_already_and_changes_nothing(

@@ -11,6 +11,7 @@ import pytest
 
 from projects.models import AnnualPlan, Project
 from tests.browser.conftest import sign_in
+from tests.browser.job_pages import upload_and_watch, watch
 from tests.browser.workers import paced_worker
 from tests.ledger.test_preview import project, projects
 from tests.workbooks import xlsx
@@ -26,32 +27,6 @@ def worker(live_server, settings, tmp_path):
     """The worker (`tests.browser.workers`), a city's import over 100 rows paced to be watched."""
     settings.LEDGER_BACKGROUND_ROWS = 100
     yield from paced_worker(settings, tmp_path, PROGRESS_PAUSE="0.6")
-
-
-def watch(page) -> list[int]:
-    """The job's page until it has ended (it reloads itself): the percents it showed."""
-    seen = []
-    for _ in range(300):
-        state = page.locator(".job-state").inner_text()
-        seen.append(int(page.locator("progress.job-bar").get_attribute("value") or 0))
-        if state in ("已完成", "失败"):
-            return seen
-        page.wait_for_timeout(400)
-    raise AssertionError(f"the job did not end: {seen}")
-
-
-def upload_and_watch(page, ledger: Path) -> list[int]:
-    page.goto("/ledger/")
-    page.set_input_files("input[name=file]", str(ledger))
-    page.click("button:text('上传并预览')")
-    page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]+/$"))
-    assert page.locator("h1").inner_text() == f"台账导入预览：{ledger.name}"
-    page.locator(".job-state:text('进行中')").wait_for(timeout=60_000)  # the worker took it
-    page.reload()  # by hand, mid-way: the same job, still going
-    assert page.locator(".job-state").inner_text() in ("进行中", "已完成")
-    seen = watch(page)
-    assert page.locator(".job-state").inner_text() == "已完成"
-    return seen
 
 
 def confirm_and_watch(page, ledger: Path) -> None:
@@ -84,11 +59,11 @@ def test_the_office_imports_a_city_ledger_in_the_background_twice(tab, worker, c
     assert Project.objects.count() == AnnualPlan.objects.count() == ROWS
     versions = sorted(Project.objects.values_list("pk", "version"))
 
-    upload_and_watch(page, ledger)  # the same file again
-    page.click("a.job-next:text('查看预览并确认导入')")
-    assert "与系统中的数据完全一致" in page.locator("#preview").inner_text()
-    page.go_back()
-    confirm_and_watch(page, ledger)
+    upload_and_watch(page, ledger)  # the same file again: nothing to import
+    assert "与系统数据一致，无需导入" in page.locator(".job-lines").inner_text()
+    page.click("a.job-next:text('查看预览')")
+    assert page.locator("#nothing-changes").inner_text() == "与系统数据一致，无需导入。"
+    assert page.locator("button[value=confirm]").count() == 0
 
     assert sorted(Project.objects.values_list("pk", "version")) == versions  # nothing written
     assert tab.problems == []

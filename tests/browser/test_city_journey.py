@@ -10,7 +10,6 @@ each project is on five years' lists (项目台账) and reports three months a y
 """
 
 import os
-import re
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -19,10 +18,10 @@ import pytest
 from openpyxl import Workbook
 
 from investment.models import MonthlyReport
-from jobs.models import Job
 from ledger.rules.schema import SHEETS
 from projects.models import AnnualPlan, Project
 from tests.browser.conftest import sign_in
+from tests.browser.job_pages import job_of, listed, read_at_least, watch
 from tests.browser.workers import restartable_workers
 from tests.workbooks import code
 
@@ -60,37 +59,6 @@ def workers(live_server, settings, tmp_path):
     yield from restartable_workers(settings, tmp_path, PROGRESS_PAUSE="0", PHASE_PAUSE="0")
 
 
-def job_of(page) -> Job:
-    page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]+/$"))
-    return Job.objects.get(pk=page.url.rstrip("/").split("/")[-1])
-
-
-def read_at_least(job: Job, rows: int, minutes: float = 20) -> None:
-    deadline = time.monotonic() + minutes * 60
-    while not (job.state == "running" and job.rows_read >= rows):
-        assert job.state in ("queued", "running"), (job.state, job.error)
-        assert time.monotonic() < deadline, f"{job.title} never read {rows} rows"
-        time.sleep(0.5)
-        job.refresh_from_db()
-
-
-def watch(page, minutes: float = 30) -> list[int]:
-    """The job's page (it reloads itself) until the job has ended: the percents it showed."""
-    seen, deadline = [], time.monotonic() + minutes * 60
-    while time.monotonic() < deadline:
-        state = page.locator(".job-state").inner_text()
-        seen.append(int(page.locator("progress.job-bar").get_attribute("value") or 0))
-        if state in ("已完成", "失败"):
-            return seen
-        page.wait_for_timeout(2000)
-    raise AssertionError(f"the job did not end: {seen[-5:]}")
-
-
-def listed(page) -> str:
-    page.goto("/projects/?year=2024")
-    return page.locator("h1 small").inner_text()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_city_ledger_of_200000_rows_is_imported_through_a_worker_restart(
     tab, workers, cast, tmp_path
@@ -112,10 +80,10 @@ def test_a_city_ledger_of_200000_rows_is_imported_through_a_worker_restart(
     page.set_input_files("input[name=file]", str(ledger))
     page.click("button:text('上传并预览')")
     preview = job_of(page)
-    read_at_least(preview, ROWS // 4)
+    read_at_least(preview, ROWS // 4, minutes=20, every=0.5)
     page.reload()  # by hand, mid-way: the same job, still going
     assert page.locator(".job-state").inner_text() == "进行中"
-    seen = watch(page)
+    seen = watch(page, every_ms=2000, minutes=30)
     timings["upload and preview"] = time.monotonic() - mark
     assert page.locator(".job-state").inner_text() == "已完成", page.locator("#job").inner_text()
     assert any(0 < percent < 100 for percent in seen) and seen == sorted(seen), seen
@@ -125,13 +93,13 @@ def test_a_city_ledger_of_200000_rows_is_imported_through_a_worker_restart(
     page.click("a.job-next:text('查看预览并确认导入')")
     page.click(f"button:text('确认导入“{ledger.name}”')")
     imported = job_of(page)
-    read_at_least(imported, ROWS // 4)
+    read_at_least(imported, ROWS // 4, minutes=20, every=0.5)
     workers.kill()  # mid-import
     assert not Project.objects.exists()  # nothing of it written
     timings["import until the worker was killed"] = time.monotonic() - mark
     mark = time.monotonic()
     workers.start()
-    watch(page)
+    watch(page, every_ms=2000, minutes=30)
     timings["import again, after the restart"] = time.monotonic() - mark
 
     assert page.locator(".job-state").inner_text() == "已完成", page.locator("#job").inner_text()

@@ -66,7 +66,8 @@ def test_an_officer_previews_the_changes_confirms_and_an_unchanged_export_change
     page.set_input_files("input[name=file]", str(exported))
     page.click("button:text('上传并预览')")
     page.wait_for_selector("#preview")
-    assert "与系统中的数据完全一致" in page.inner_text("#nothing-changes")
+    assert page.inner_text("#nothing-changes") == "与系统数据一致，无需导入。"
+    assert page.locator("button[value=confirm]").count() == 0  # nothing to confirm
     assert page.locator("table.changes").count() == 0
     page.screenshot(path=str(SCREENSHOTS / "preview-nothing-changes.png"), full_page=True)
     assert tab.problems == []

@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from accounts.services.people_import import HEADERS
 from projects.models import User
 from tests.browser.conftest import sign_in
-from tests.browser.test_background_import_journey import watch
+from tests.browser.job_pages import watch
 from tests.browser.workers import paced_worker
 from tests.workbooks import xlsx
 

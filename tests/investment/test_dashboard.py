@@ -4,6 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from investment.documents.briefing import briefing_data
+from investment.rules.periods import Period
 from tests.builders import ledger
 from tests.workbooks import a_portfolio, code, load
 
@@ -71,6 +73,35 @@ def test_it_breaks_the_figures_down_by_unit_and_industry_and_counts_lagging_proj
     assert "按责任单位" in page and "营盘镇" in page
     assert "25.0%" in page  # 县交通局: 100 of 400
     assert "滞后预警项目2个" in page
+
+
+def test_units_on_the_same_rate_are_listed_by_name_as_the_briefing_lists_them(client, cast):
+    """各责任单位投资完成率: equal rates in the order of the units' names, on the page and in the
+    briefing alike (a database's GROUP BY gives its groups in no order of its own)."""
+    # grouped with the levels too: 营盘镇's 县重点 row is the first group SQLite gives
+    rows = [
+        (1, "营盘镇", "县重点"),
+        (2, "县交通局", "省重点"),
+        (3, "城关镇", "省重点"),
+        (4, "县住建局", "省重点"),
+    ]
+    ledger(
+        {
+            "项目台账": [
+                {"项目代码": code(n), "项目名称": f"项目{n}", "责任单位": unit, "项目级别": level, "建设性质": "续建",
+                 "总投资(万元)": 1000, "年度": 2024, "年度计划投资(万元)": 400}
+                for n, unit, level in rows
+            ],
+            "月度投资": [{"项目代码": code(2), "年度": 2024, "月份": 1, "本月完成投资(万元)": 100}],
+        }
+    )  # fmt: skip
+    client.force_login(cast.officer)
+
+    response = client.get(reverse("dashboard"), {"year": 2024, "month": 3})
+
+    shown = [name for name, _ in response.context["by_unit"]]
+    assert shown == ["县交通局", *sorted(["营盘镇", "城关镇", "县住建局"])]
+    assert [name for name, _ in briefing_data(Period.of(2024, 3)).by_unit] == shown
 
 
 def test_the_page_title_is_plain_text(client, cast):

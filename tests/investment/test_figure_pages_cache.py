@@ -20,6 +20,7 @@ from investment.models import MonthlyReport
 from investment.services.year_settings import year_settings_save
 from projects.models import Milestone, Unit
 from tests.builders import year_settings
+from tests.investment.cached_figures import changed_at_once, plan_rows_read, signed_in
 from tests.workbooks import REPORT_HEADERS, a_small_county, code, load
 
 # the writes commit, as a request's do: the version moves on after the commit
@@ -44,13 +45,6 @@ def shown(client: Client) -> tuple:
     )
 
 
-def plan_rows_read(client: Client) -> int:
-    """How many of the page's queries read the plan rows (none: its figures came from the cache)."""
-    with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("rankings"), ASKED)
-    return sum("projects_annualplan" in query["sql"] for query in queries.captured_queries)
-
-
 def test_each_thing_a_unit_is_scored_on_changes_the_page_at_once(cast):
     a_small_county([[code(1), 2024, 1, 100], [code(3), 2024, 3, 30]])
     load(
@@ -61,20 +55,9 @@ def test_each_thing_a_unit_is_scored_on_changes_the_page_at_once(cast):
             ]
         }
     )
-    office = Client(HTTP_HOST="127.0.0.1")
-    office.force_login(cast.officer)  # before the page is read: a sign-in writes too
-    assert plan_rows_read(office) > 0
+    office = signed_in(cast.officer)
+    assert plan_rows_read(office, "rankings", ASKED) > 0
     seen = []
-
-    def changed_by(doing) -> None:
-        before = shown(office)
-        assert plan_rows_read(office) == 0, "the page read its figures from the cache"
-        doing()
-        now = shown(office)
-        caches["figures"].clear()
-        assert now == shown(office), doing.__doc__
-        assert now != before, doing.__doc__
-        seen.append(now[0][0][:2])
 
     def imported():
         """城关保障房's February report imported through the ledger."""
@@ -95,13 +78,12 @@ def test_each_thing_a_unit_is_scored_on_changes_the_page_at_once(cast):
         year_settings_save(year=2024, user=cast.officer, **year_settings(**weights))
 
     for doing in (imported, milestone_done, returned, weights_changed):
-        changed_by(doing)
+        seen.append(changed_at_once(shown, office, "rankings", ASKED, doing)[0][0][:2])
     # 50 + 20 + 0 + 10 + 5 × 2/6; the milestone done on time; 营盘镇's report; 100 × 1
     assert seen == [("县住建局", Decimal("81.67")), ("县住建局", Decimal("96.67")),
                     ("县住建局", Decimal("96.67")), ("县住建局", Decimal("100.00"))]  # fmt: skip
     # a reporter's project ranking is their unit's: kept apart from the office's
-    reporter = Client(HTTP_HOST="127.0.0.1")
-    reporter.force_login(cast.reporter)
+    reporter = signed_in(cast.reporter)
     assert {row[0] for row in shown(reporter)[1]} == {code(1), code(2)}
     assert {row[0] for row in shown(office)[1]} == {code(1), code(2), code(3)}
 
@@ -115,9 +97,7 @@ def board_shown(client: Client, **filters: Any) -> tuple:
 
 def test_the_board_changes_at_once_and_keeps_each_viewer_and_filter_apart(cast):
     a_small_county([[code(1), 2024, 1, 100]])
-    office, reporter = Client(HTTP_HOST="127.0.0.1"), Client(HTTP_HOST="127.0.0.1")
-    office.force_login(cast.officer)
-    reporter.force_login(cast.reporter)
+    office, reporter = signed_in(cast.officer), signed_in(cast.reporter)
     before = board_shown(office)
     with CaptureQueriesContext(connection) as queries:
         assert board_shown(office) == before

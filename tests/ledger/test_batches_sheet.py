@@ -121,7 +121,7 @@ def test_a_row_listed_twice_is_refused():
     with pytest.raises(LedgerImportError) as refused:
         ledger({"三个一批": [HEADERS, row, row]})
 
-    assert "三个一批!3: 项目代码: 与第2行重复" in str(refused.value)
+    assert "三个一批!3: 项目代码: 与三个一批!2重复" in str(refused.value)
 
 
 def test_a_missing_required_column_is_named():

@@ -32,8 +32,8 @@ def test_it_refuses_two_years_of_one_project_that_disagree():
         load(sheets)
 
     assert [str(p) for p in refused.value.problems] == [
-        "项目台账!3: 项目名称: 与第2行同一项目的项目名称不一致，同一项目各年度的项目信息应相同",
-        "项目台账!3: 总投资(万元): 与第2行同一项目的总投资(万元)不一致，同一项目各年度的项目信息应相同",
+        "项目台账!3: 项目名称: 与项目台账!2同一项目的项目名称不一致，同一项目各年度的项目信息应相同",
+        "项目台账!3: 总投资(万元): 与项目台账!2同一项目的总投资(万元)不一致，同一项目各年度的项目信息应相同",
     ]
     assert Project.objects.count() == 0
 

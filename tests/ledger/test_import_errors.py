@@ -454,7 +454,7 @@ def test_it_refuses_the_same_project_and_year_twice_in_the_workbook():
     sheets = {"项目台账": [PROJECT_HEADERS, project_row(1), project_row(2), project_row(1)]}
 
     assert problems_of(sheets) == [
-        "项目台账!4: 年度: 与第2行重复（项目代码和年度相同），同一记录只能填写一行"
+        "项目台账!4: 年度: 与项目台账!2重复（项目代码和年度相同），同一记录只能填写一行"
     ]
 
 
@@ -463,7 +463,7 @@ def test_it_refuses_the_same_report_month_twice_even_when_typed_differently():
     sheets["月度投资"] = [REPORT_HEADERS, report(month=3), report(month=4), report(month="3月")]
 
     assert problems_of(sheets) == [
-        "月度投资!4: 月份: 与第2行重复（项目代码、年度和月份相同），同一记录只能填写一行"
+        "月度投资!4: 月份: 与月度投资!2重复（项目代码、年度和月份相同），同一记录只能填写一行"
     ]
 
 
@@ -476,7 +476,7 @@ def test_it_refuses_the_same_milestone_name_twice_for_one_project():
     ]
 
     assert problems_of(sheets) == [
-        "项目节点!3: 节点名称: 与第2行重复（项目代码和节点名称相同），同一记录只能填写一行"
+        "项目节点!3: 节点名称: 与项目节点!2重复（项目代码和节点名称相同），同一记录只能填写一行"
     ]
 
 

@@ -1,9 +1,9 @@
 """The import writes in bulk: its queries grow by batches of rows, never by rows.
 
-(SQLite caps the parameters of one statement at 999, so a bulk insert of many rows is cut into
-a few statements; PostgreSQL writes each table in one. Every table is written twice, the rows
-and their model history, whose wide rows fit about 40 to a SQLite statement: 380 more rows
-cost about 30 more statements there, where a write per row would cost over 760.)
+(SQLite caps the parameters of one statement, so a bulk insert of many rows is cut into a few
+statements; PostgreSQL writes each table in one. Every table is written twice, the rows and
+their model history, the history copied by the database a thousand rows a statement
+(`core.history_rows`): a write per row would cost over 760 more statements for 380 more rows.)
 """
 
 from django.db import connection

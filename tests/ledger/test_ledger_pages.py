@@ -142,7 +142,11 @@ def test_a_month_above_half_the_plan_is_imported_with_a_note_to_check_it(client,
     assert "月度投资!2: " + code(1) + " 2024年3月: 本月完成投资占年度计划的250000.0%" in page
 
     response = confirm(client, preview, follow=True)
-    assert "请核对（已导入）" in response.content.decode()
+    said = [str(message) for message in response.context["messages"]]
+    assert "请核对（已导入）：1处" in said  # the count, then each note a message of its own
+    assert said[said.index("请核对（已导入）：1处") + 1].startswith(
+        f"月度投资!2: {code(1)} 2024年3月"
+    )
     assert MonthlyReport.objects.count() == 2
 
 

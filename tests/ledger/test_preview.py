@@ -202,6 +202,27 @@ def test_a_confirmation_whose_checksum_is_not_the_previewed_files_is_refused(cli
     assert Project.objects.count() == 0
 
 
+def test_a_tab_refused_before_its_import_leaves_the_preview_to_the_tab_that_confirms_it(
+    client, cast
+):
+    # Two tabs of one browser confirm one preview; the session both read still holds it. The
+    # first tab's post is refused (its checksum is not the preview's) before its import claims
+    # the preview: it must not delete the file the second tab imports (projects.previews).
+    an_officer(cast, client)
+    shown = preview(client, {"项目台账": projects(GOOD)})
+    kept = dict(client.session["ledger_previews"])
+    form = {"action": "confirm", "preview": shown.context["token"], "checksum": "0" * 64}
+
+    refused = client.post(reverse("ledger_import"), form, follow=True).content.decode()
+
+    assert "不一致，未导入任何数据" in refused and Project.objects.count() == 0
+    session = client.session
+    session["ledger_previews"] = kept  # the second tab read the session before
+    session.save()
+    done = confirm(client, shown, follow=True).content.decode()
+    assert "“台账.xlsx”导入完成。" in done and Project.objects.count() == 1
+
+
 def test_a_stored_preview_file_changed_after_the_preview_is_refused(client, cast):
     an_officer(cast, client)
     shown = preview(client, {"项目台账": projects(GOOD)})

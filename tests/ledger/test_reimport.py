@@ -67,18 +67,19 @@ def preview(client, data: bytes, name: str = "导出.xlsx"):
     return client.post(reverse("ledger_import"), {"file": SimpleUploadedFile(name, data)})
 
 
-def test_an_unchanged_export_of_form_reports_reimports_without_changing_anything(client, cast):
+def test_an_unchanged_export_of_form_reports_previews_as_matching_and_offers_no_import(
+    client, cast
+):
     a_county_reported_through_the_forms(cast, client)
     exported = client.get(reverse("ledger_export")).content
     before = snapshot()
 
     shown = preview(client, exported)
-    response = confirm(client, shown, follow=True)
 
     page = shown.content.decode()
-    assert "与系统中的数据完全一致" in page
+    assert "与系统数据一致，无需导入。" in page
     assert "月度投资：新增0条，更新0条，未变化2条" in page
-    assert "导入完成" in response.content.decode()
+    assert 'value="confirm"' not in page  # nothing to confirm
     assert snapshot() == before  # statuses, sources, reviewers, versions, and no history
 
 
@@ -179,7 +180,7 @@ def test_two_rows_that_both_give_a_value_must_still_agree():
         )
 
     assert [str(p) for p in refused.value.problems] == [
-        "项目台账!4: 行业类别: 与第2行同一项目的行业类别不一致，同一项目各年度的项目信息应相同"
+        "项目台账!4: 行业类别: 与项目台账!2同一项目的行业类别不一致，同一项目各年度的项目信息应相同"
     ]
 
 

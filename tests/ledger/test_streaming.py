@@ -58,7 +58,7 @@ def test_a_duplicate_row_in_a_later_chunk_is_still_found(tiny_chunks):
         import_ledger(data=xlsx({"项目台账": projects(3), "月度投资": reports}), filename="a.xlsx")
 
     assert [str(p) for p in refused.value.problems] == [
-        "月度投资!5: 月份: 与第2行重复（项目代码、年度和月份相同），同一记录只能填写一行"
+        "月度投资!5: 月份: 与月度投资!2重复（项目代码、年度和月份相同），同一记录只能填写一行"
     ]
 
 

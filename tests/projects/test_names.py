@@ -255,7 +255,7 @@ def test_the_people_import_refuses_a_username_taken_in_another_case_or_width(cas
     assert done.file.problems == [
         "填报员!2: 用户名“ＯＦＦＩＣＥ”已被使用：与已有账号“office”相同"
         "（用户名不区分大小写和全角、半角），请换一个用户名",
-        "填报员!4: 用户名: “CASE0”与第3行重复",
+        "填报员!4: 用户名: “CASE0”与填报员!3重复",
     ]
     assert not done.created
 

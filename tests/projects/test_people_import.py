@@ -58,7 +58,7 @@ def test_every_bad_row_is_named_and_nothing_is_created(cast, units):
 
     assert done.file.problems == [
         "填报员!3: 用户名“reporter”已被使用",
-        "填报员!4: 用户名: “ZhangSan”与第2行重复",
+        "填报员!4: 用户名: “ZhangSan”与填报员!2重复",
         "填报员!5: 姓名: 不能为空",
         "填报员!5: 手机号“abc”格式不正确，应为11位手机号或带区号的电话",
         "填报员!6: 所属单位: 没有名为“城管局”的责任单位（最接近的：县城市管理局）",
@@ -99,7 +99,7 @@ def test_a_sheet_without_the_headers_is_refused_naming_them(cast, units):
 
 def test_an_empty_sheet_is_refused(cast, units):
     assert reporters_import(user=cast.admin, data=sheet(), dry_run=True).file.problems == [
-        "填报员: 表中没有填报员（第2行起每行一人）"
+        "填报员: 表中没有填报员（表头下方每行一人）"
     ]
 
 
@@ -235,3 +235,18 @@ def test_more_than_500_people_are_refused_counting_the_people_not_the_row_number
     checked = reporters_import(user=cast.admin, data=sheet(*rows), dry_run=True)
 
     assert checked.file.problems == ["填报员!502: 一次最多导入500人"]
+
+
+def test_a_user_name_taken_while_the_accounts_are_made_is_named_by_its_row_and_nothing_is_made(
+    cast, units
+):
+    data = sheet(["zhangsan", "张三", "", "县住建局"], ["lisi", "李四", "", "营盘镇"])
+
+    def meanwhile(**figures):
+        if figures.get("phase") == "建立账号":  # checked: another administrator makes lisi now
+            User.objects.create_user("lisi", role=User.Role.NONE)
+
+    done = reporters_import(user=cast.admin, data=data, dry_run=False, progress=meanwhile)
+
+    assert done.file.problems == ["填报员!3: 用户名“lisi”已被使用"]
+    assert done.created == [] and not User.objects.filter(username="zhangsan").exists()

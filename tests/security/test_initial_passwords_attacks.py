@@ -13,9 +13,10 @@ from accounts.tasks import import_work
 from jobs.models import Job
 from jobs.services import job_run
 from projects.models import User
-from tests.accounts.test_people_import_in_background import (
+from tests.accounts.background_people import (
     COOKIE,
     confirm,
+    confirm_in_two_tabs,
     names,
     preview,
     run,
@@ -76,15 +77,9 @@ def test_two_workers_running_two_confirms_of_one_list_at_once_make_it_once(cast)
     cast.housing  # noqa: B018
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(cast.admin)
-    form = preview(client, names())
-    kept = dict(client.session["reporter_previews"])
-    first = confirm(client, form)
-    keys = {first.pk: client.cookies[COOKIE].value}  # a browser keeps one a job's path
-    session = client.session
-    session["reporter_previews"] = kept  # a second tab read the session before
-    session.save()
-    second = confirm(client, form)
-    keys[second.pk] = client.cookies[COOKIE].value
+    tabs = confirm_in_two_tabs(client, preview(client, names()))
+    (first, _), (second, _) = tabs
+    keys = {job.pk: key for job, key in tabs}
     start = threading.Barrier(2)
 
     def work(job):

@@ -124,3 +124,25 @@ def test_the_escalation_list_filters_in_the_database_like_the_clocks(people):
         1,
     )
     assert in_time not in [e.finding for e in rows] and plain not in [e.finding for e in rows]
+
+
+def test_the_escalation_list_cut_to_its_first_rows_reads_only_those_with_their_units(
+    people, django_assert_num_queries
+):
+    """The dashboard and the finding list show the first few: every candidate's clocks are
+    judged (one query), the rows kept are read whole with their units (one more), whatever
+    the number of overdue findings."""
+    for day in (1, 2, 3, 4):
+        a_finding(people, description=f"{day}日未反馈", found_on=date(2026, 3, day),
+                  today=date(2026, 3, day))  # fmt: skip
+    today = date(2026, 3, 10)
+    every = escalations(Finding.objects.all(), today=today)
+
+    with django_assert_num_queries(2):
+        first = escalations(Finding.objects.all(), today=today, limit=2)
+        shown = [(e.finding.unit.name, e.finding.description, e.step) for e in first]
+
+    assert [(e.finding, e.level, e.step, e.days_overdue) for e in first] == [
+        (e.finding, e.level, e.step, e.days_overdue) for e in every[:2]
+    ]
+    assert shown == [(e.finding.unit.name, e.finding.description, e.step) for e in every[:2]]

@@ -26,8 +26,10 @@ def people(cast):
 
 
 def records(people, count: int, batch: str) -> None:
-    """``count`` findings, inspections and notices, each finding answered once."""
+    """``count`` findings, inspections and notices, each finding answered once, and one
+    finding never answered, 20 days old: on the escalation list at either size."""
     today = timezone.localdate()
+    a_finding(people, description=f"逾期{batch}", found_on=today - timedelta(days=20), today=today)
     for serial in range(count):
         unit = people["housing"] if serial % 2 else people["township"]
         inspection = inspection_save(

@@ -10,9 +10,9 @@ from typing import Any, TypeVar, cast
 
 from django.db import connection, models
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import formatting
+from core.history_rows import bulk_create_recorded, bulk_update_recorded
 from core.models import Versioned, is_money
 from investment.models import MonthlyReport, ReportingPeriod
 from investment.services import quality
@@ -152,7 +152,7 @@ class Importer:
                 self.result.similar_units[name] = closest_units(name, self.units_before)
         if self.writing:
             units = [Unit(name=name) for name in missing]
-            bulk_create_with_history(units, Unit, default_user=self.user)
+            bulk_create_recorded(units, Unit, user=self.user)
             for name, pk in Unit.objects.filter(name__in=missing).values_list("name", "pk"):
                 self.units[name] = pk
                 self.unit_names[pk] = name
@@ -228,7 +228,7 @@ class Importer:
             return
         # Bulk writes with their model history, in batches too, so an imported change shows
         # in 数据变更记录 and a form opened before the import can say what changed.
-        bulk_create_with_history(to_create, model, batch_size=1000, default_user=self.user)
+        bulk_create_recorded(to_create, model, batch_size=1000, user=self.user)
         if model is Project:
             self.judged_projects.update(obj.pk for obj in to_update)
         elif model is AnnualPlan:
@@ -240,9 +240,7 @@ class Importer:
                 for versioned in cast(list[Versioned], to_update):
                     versioned.version += 1
                 changed.add("version")
-            bulk_update_with_history(
-                to_update, model, sorted(changed), batch_size=1000, default_user=self.user
-            )
+            bulk_update_recorded(to_update, model, sorted(changed), batch_size=1000, user=self.user)
 
     def refresh_statistics(self) -> None:
         """On PostgreSQL, when this import created at least ``chunk`` rows, the planner's

@@ -1,11 +1,10 @@
 """三个一批: a batch's listed projects, by (期次, 类别, 项目代码); a 期次 the system lacks is
 created from its name (`batches.rules.batch_place`)."""
 
-from simple_history.utils import bulk_create_with_history
-
 from batches.models import Batch, BatchEntry
 from batches.rules import NAME_EXAMPLE, batch_place, target_date_problem
 from batches.services import batch_problems
+from core.history_rows import bulk_create_recorded
 from ledger.rules import schema
 from ledger.rules.rows import Record
 from ledger.services.importer.base import Importer
@@ -86,6 +85,6 @@ def batch_ids(run: Importer, names: set[str], rows: dict[str, int]) -> dict[str,
             run.result.batches_created.append(name)
         new.append(Batch(name=name, year=place[0], quarter=place[1]))
     if run.writing and new:
-        bulk_create_with_history(new, Batch, default_user=run.user)
+        bulk_create_recorded(new, Batch, user=run.user)
         ids |= dict(Batch.objects.filter(name__in=[b.name for b in new]).values_list("name", "pk"))
     return ids

@@ -9,8 +9,6 @@ adjusting entry would come before its 下达日期 (`bonds.rules`, as the 资金
 from decimal import Decimal
 from typing import Any
 
-from simple_history.utils import bulk_create_with_history
-
 from bonds.models import FundApplication, FundSpending
 from bonds.rules import (
     allocated_later,
@@ -22,6 +20,7 @@ from bonds.rules import (
 )
 from bonds.selectors import Held, entries_held
 from core import formatting
+from core.history_rows import bulk_create_recorded
 from ledger.rules import schema
 from ledger.rules.rows import Record
 from ledger.services.importer.base import Importer, same
@@ -114,4 +113,4 @@ def import_funds(run: Importer, records: list[Record]) -> None:
             )
             for key, amount in adjustments.items()
         ]  # fmt: skip
-        bulk_create_with_history(adjusting, FundSpending, batch_size=1000, default_user=run.user)
+        bulk_create_recorded(adjusting, FundSpending, batch_size=1000, user=run.user)

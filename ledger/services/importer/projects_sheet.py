@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core import formatting
+from core.workbooks import row_ref
 from ledger.rules import schema
 from ledger.rules.reader import Problem, RawSheet
 from ledger.rules.results import SHOWN
@@ -160,7 +161,7 @@ def _warn_revisions(run: Importer, written: list[ProjectRevision], rows: dict[in
         if len(run.result.warnings) < SHOWN * 5:
             project = revision.project
             run.result.warnings.append(
-                f"{schema.PROJECTS}!{rows[project.pk]}: {project.code} {project.name}: "
+                f"{row_ref(schema.PROJECTS, rows[project.pk])}: {project.code} {project.name}: "
                 f"{revisions.revision_text(revision)}，记入项目调整（原因：{revision.reason}）"
             )
 

@@ -11,8 +11,8 @@ a problem."""
 from decimal import Decimal
 from typing import Any
 
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
+from core.history_rows import bulk_create_recorded, bulk_update_recorded
+from core.workbooks import row_ref
 from investment import rules
 from investment.models import MonthlyReport
 from ledger.rules import schema
@@ -67,7 +67,7 @@ def import_reports(run: Importer, records: list[Record]) -> None:
             if (year, month) in run.locked:
                 run.result.locked += 1
                 if len(run.result.locked_rows) < SHOWN:
-                    run.result.locked_rows.append(f"{sheet}!{record.row}: {label}")
+                    run.result.locked_rows.append(f"{row_ref(sheet, record.row)}: {label}")
             else:
                 counts.unchanged += 1
             continue
@@ -96,16 +96,16 @@ def import_reports(run: Importer, records: list[Record]) -> None:
         counts.updated += 1
     if run.writing:
         run.judged_plans.update(report.plan_id for report in [*to_create, *to_update])
-        bulk_create_with_history(to_create, Report, batch_size=1000, default_user=run.user)
+        bulk_create_recorded(to_create, Report, batch_size=1000, user=run.user)
         if to_update:
             for report in to_update:
                 report.version += 1
-            bulk_update_with_history(
+            bulk_update_recorded(
                 to_update,
                 Report,
                 sorted(changed | {"version"}),
                 batch_size=1000,
-                default_user=run.user,
+                user=run.user,
             )
 
 
@@ -157,5 +157,5 @@ def _warn_unusual(run: Importer, record: Record, planned: Decimal | None) -> Non
         run.result.warnings_count += 1
         if len(run.result.warnings) < SHOWN * 5:
             run.result.warnings.append(
-                f"{schema.REPORTS}!{record.row}: {code} {year}年{month}月: {text}"
+                f"{row_ref(schema.REPORTS, record.row)}: {code} {year}年{month}月: {text}"
             )
