@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db.models import Count, Q, Sum
@@ -41,6 +42,7 @@ from investment.rules.overruns import (
     project_overrun,
 )
 from investment.rules.periods import Period
+from investment.selectors.figure_cache import cached
 from investment.selectors.portfolio import (
     Completeness,
     Figures,
@@ -383,7 +385,21 @@ def _data_uri(image: FieldFile) -> str | None:
 
 
 def briefing_pdf_bytes(period: Period) -> bytes:
-    """The briefing as leaders download it; the ``briefing`` command writes the same bytes."""
+    """The briefing as leaders download it; the ``briefing`` command writes the same bytes.
+
+    Kept under the data version (`investment.selectors.figure_cache`), the period as asked and
+    its day (the PDF prints both: 编制 and 数据截至): a city's takes seconds to lay out, most of
+    them WeasyPrint's (docs/performance.md), and is the same file, byte for byte, until a write
+    moves the version on or the day changes. The file is not the viewer's: every role that may
+    download it reads the same county-wide briefing."""
+    return cached(
+        "briefing_pdf",
+        (period.year, period.month, period.kind, period.today),
+        compute=partial(_briefing_pdf, period),
+    )
+
+
+def _briefing_pdf(period: Period) -> bytes:
     with cyclic_gc_paused():  # a city's 12,000 plan rows judged are objects too (`core.pdf`)
         briefing = briefing_data(period)
         return render_pdf("briefing/briefing.html", {"b": briefing, "generated": period.today})
